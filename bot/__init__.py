@@ -1,0 +1,1 @@
+"""The Matrix side of Knooppunt: client, sync loop, sending, invites, E2EE, CLI."""

@@ -1,0 +1,134 @@
+"""Wiring: database, single-instance lock, Matrix client, sync loop, sender."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from datetime import timedelta
+
+from nio import AsyncClient, AsyncClientConfig
+
+from bot.backoff import Backoff, sleep_unless
+from bot.config import Settings
+from bot.sender import OutboxSender
+from bot.session import HomeserverUnreachable, establish
+from bot.syncer import Syncer
+from commands.builtin import build_registry
+from commands.dispatcher import CommandSettings, Dispatcher
+from storage import instance_lock
+from storage.engine import Database
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10
+
+
+def build_dispatcher(settings: Settings) -> Dispatcher:
+    return Dispatcher(
+        build_registry(),
+        CommandSettings(
+            prefix=settings.command_prefix,
+            language=settings.language,
+            admins=frozenset(settings.admins),
+            late_after=timedelta(seconds=settings.late_after_seconds),
+            bot_user_id=settings.user_id or "",
+        ),
+    )
+
+
+def make_client(settings: Settings) -> AsyncClient:
+    assert settings.homeserver and settings.user_id
+    store = settings.data_dir / "crypto"
+    store.mkdir(parents=True, exist_ok=True)  # nio does not create it itself
+    config = AsyncClientConfig(
+        encryption_enabled=settings.encryption,
+        store_sync_tokens=False,  # we keep our own token, stored after effects commit
+        max_limit_exceeded=0,  # 429s come back to us: the sender honours retry_after_ms
+        max_timeouts=0,  # network errors come back to us: the loops back off visibly
+        request_timeout=60,
+    )
+    return AsyncClient(
+        settings.homeserver, settings.user_id, store_path=str(store), config=config
+    )
+
+
+class Bot:
+    def __init__(self, settings: Settings) -> None:
+        settings.require_matrix()
+        self.settings = settings
+        self.db = Database(settings.effective_database_url)
+        self.client = make_client(settings)
+        self.dispatcher = build_dispatcher(settings)
+        self.sender = OutboxSender(self.client, self.db, settings.encryption)
+        self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
+        self.lock_name = f"bot:{settings.user_id}"
+        self.lock_owner = instance_lock.new_owner()
+
+    @property
+    def stop(self) -> asyncio.Event:
+        return self.syncer.stop
+
+    async def run(self) -> None:
+        settings = self.settings
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        await self.db.migrate()
+        async with self.db.transaction() as session:
+            await instance_lock.acquire(session, self.lock_name, self.lock_owner)
+        tasks: list[asyncio.Task[None]] = []
+        try:
+            if not await self._log_in():
+                return
+            log.info("running as %s on %s (device %s)", settings.user_id, settings.homeserver, self.client.device_id)
+            tasks = [
+                asyncio.create_task(self.sender.run(self.stop), name="outbox"),
+                asyncio.create_task(self._heartbeat(), name="heartbeat"),
+            ]
+            sync_task = asyncio.create_task(self.syncer.run(), name="sync")
+            await sync_task
+        finally:
+            self.stop.set()
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            with contextlib.suppress(Exception):
+                async with self.db.transaction() as session:
+                    await instance_lock.release(session, self.lock_name, self.lock_owner)
+            await self.client.close()
+            await self.db.close()
+            log.info("stopped")
+
+    async def _log_in(self) -> bool:
+        backoff = Backoff(initial=1.0, maximum=30.0)
+        while not self.stop.is_set():
+            try:
+                await establish(self.client, self.db, self.settings)
+                return True
+            except HomeserverUnreachable as exc:
+                delay = backoff.next_delay()
+                log.warning("homeserver not reachable at start (%s); retrying in %.1fs", exc, delay)
+                await sleep_unless(self.stop, delay)
+        return False
+
+    async def _heartbeat(self) -> None:
+        while not await sleep_unless(self.stop, HEARTBEAT_SECONDS):
+            try:
+                async with self.db.transaction() as session:
+                    still_ours = await instance_lock.heartbeat(session, self.lock_name, self.lock_owner)
+            except Exception as exc:
+                log.warning("lock heartbeat failed: %r", exc)
+                continue
+            if not still_ours:
+                log.error("another instance took over the lock; stopping")
+                self.stop.set()
+
+
+async def run_bot(settings: Settings) -> None:
+    bot = Bot(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, bot.stop.set)
+    await bot.run()

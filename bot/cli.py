@@ -1,0 +1,93 @@
+"""The `knooppunt` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import configure
+from storage.engine import DatabaseError
+from storage.instance_lock import LockHeld
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, help="YAML configuration file (env variables win)")
+    parser.add_argument("--database-url", help="database URL (overrides config and environment)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="knooppunt",
+        description="Knooppunt: the Matrix information hub for crisis partners.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run the bot until SIGTERM/SIGINT")
+    _common(run)
+
+    console = sub.add_parser(
+        "console", help="chat with the command handlers locally, without a homeserver"
+    )
+    _common(console)
+    console.add_argument(
+        "--as", dest="role", default="guest", choices=("admin", "liaison", "coordinator", "municipality", "curator", "guest"),
+        help="the role of the room you pretend to type in (default: guest, a direct chat)",
+    )
+
+    migrate = sub.add_parser("migrate", help="apply database migrations and exit")
+    _common(migrate)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(args.config, database_url=args.database_url)
+
+
+async def _migrate(settings: Settings) -> None:
+    from storage.engine import Database
+
+    db = Database(settings.effective_database_url)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = _settings(args)
+        configure(settings.log_level, settings.log_format)
+        if args.command == "run":
+            from bot.app import run_bot
+
+            settings.require_matrix()
+            asyncio.run(run_bot(settings))
+        elif args.command == "console":
+            from bot.console import run_console
+
+            return asyncio.run(run_console(settings, args.role))
+        elif args.command == "migrate":
+            asyncio.run(_migrate(settings))
+            print("database is up to date")
+    except (ConfigError, DatabaseError, LockHeld) as exc:
+        print(f"knooppunt: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        from bot.session import LoginFailed
+
+        if isinstance(exc, LoginFailed):
+            print(f"knooppunt: {exc}", file=sys.stderr)
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,193 @@
+"""Configuration: one YAML file plus `KNOOPPUNT_*` environment variables (env wins).
+
+pydantic-settings does the environment handling; list settings are marked
+`NoDecode` so `KNOOPPUNT_ADMINS=@a:x,@b:x` is split on commas instead of being
+parsed as JSON.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from storage.engine import default_sqlite_url
+from storage.ids import server_of
+
+
+class ConfigError(Exception):
+    """A setting is missing or wrong; the message names it in one line."""
+
+
+TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+ROLES = ("liaison", "coordinator", "municipality", "curator")
+
+
+class RoomBindingConfig(BaseModel):
+    """A room binding from the config file; same fields as `!kamer bind`."""
+
+    model_config = {"extra": "forbid"}
+
+    room: str
+    role: Literal["liaison", "coordinator", "municipality", "curator"]
+    incident: str | None = None
+    org: str | None = None
+    tlp: str = "AMBER"
+    clearance: str = "GREEN"
+
+    @field_validator("tlp", "clearance")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        label = value.upper()
+        if label not in TLP_LABELS:
+            raise ValueError(f"must be one of {', '.join(TLP_LABELS)}")
+        return label
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KNOOPPUNT_", extra="forbid")
+
+    homeserver: str | None = None
+    user_id: str | None = None
+    password: SecretStr | None = None
+    access_token: SecretStr | None = None
+    device_name: str = "Knooppunt"
+    data_dir: Path = Path("./knooppunt-data")
+    database_url: str | None = None
+    admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    allowed_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    curator_room: str | None = None
+    language: Literal["nl", "en"] = "nl"
+    command_prefix: str = "!"
+    http_listen: str = "127.0.0.1:9180"
+    rooms: list[RoomBindingConfig] = Field(default_factory=list)
+    late_after_seconds: int = Field(default=300, ge=0)
+    undecryptable_grace_seconds: int = Field(default=60, ge=0)
+    encryption: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @field_validator("admins", "allowed_servers", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("admins")
+    @classmethod
+    def _admin_ids(cls, value: list[str]) -> list[str]:
+        for user in value:
+            if not user.startswith("@") or ":" not in user:
+                raise ValueError(f"{user!r} is not a Matrix user id (@name:server)")
+        return value
+
+    @field_validator("allowed_servers")
+    @classmethod
+    def _servers(cls, value: list[str]) -> list[str]:
+        return [server.lower() for server in value]
+
+    @field_validator("user_id")
+    @classmethod
+    def _user_id(cls, value: str | None) -> str | None:
+        if value is not None and (not value.startswith("@") or ":" not in value):
+            raise ValueError(f"{value!r} is not a Matrix user id (@name:server)")
+        return value
+
+    @field_validator("homeserver")
+    @classmethod
+    def _homeserver(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("command_prefix")
+    @classmethod
+    def _prefix(cls, value: str) -> str:
+        if not value or any(ch.isspace() for ch in value):
+            raise ValueError("must be a non-empty string without spaces")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The YAML file arrives as init kwargs; environment variables win over it.
+        return (env_settings, init_settings)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or default_sqlite_url(self.data_dir)
+
+    @property
+    def effective_allowed_servers(self) -> list[str]:
+        if self.allowed_servers:
+            return self.allowed_servers
+        return [server_of(self.user_id)] if self.user_id else []
+
+    def require_matrix(self) -> None:
+        """Settings that `run` needs; each missing one is named."""
+        if not self.homeserver:
+            raise ConfigError("homeserver is not set (KNOOPPUNT_HOMESERVER or `homeserver:`)")
+        if not self.user_id:
+            raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
+        if self.password is None and self.access_token is None:
+            raise ConfigError(
+                "no credentials: set password (KNOOPPUNT_PASSWORD) or access_token "
+                "(KNOOPPUNT_ACCESS_TOKEN)"
+            )
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "config"
+    env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}" if first["loc"] else ""
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown setting"
+    suffix = f" (or {env})" if env and first["type"] != "extra_forbidden" else ""
+    return f"config error: {where}{suffix}: {message}"
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Read the YAML file (if any), apply the environment, then explicit overrides."""
+    data: dict[str, Any] = {}
+    if config_file is not None:
+        try:
+            loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"config error: cannot read {config_file}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config error: {config_file} is not valid YAML: {exc}") from exc
+        if loaded is None:
+            loaded = {}
+        if not isinstance(loaded, dict):
+            raise ConfigError(f"config error: {config_file} must hold a mapping of settings")
+        data.update(loaded)
+    try:
+        settings = Settings(**data)
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from exc
+    # Command-line flags beat both the file and the environment.
+    update = {k: v for k, v in overrides.items() if v is not None}
+    unknown = set(update) - set(Settings.model_fields)
+    if unknown:
+        raise ConfigError(f"config error: unknown override {sorted(unknown)[0]}")
+    return settings.model_copy(update=update) if update else settings

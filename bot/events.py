@@ -1,0 +1,95 @@
+"""Turning matrix-nio events into the plain `Message` objects `commands/` takes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from nio import (
+    Event,
+    RedactionEvent,
+    RoomMemberEvent,
+    RoomMessageEmote,
+    RoomMessageNotice,
+    RoomMessageText,
+)
+
+from commands.message import Message, Relation
+from storage.ids import EventId, RoomId, UserId
+
+
+def event_time(event: Event) -> datetime:
+    return datetime.fromtimestamp(event.server_timestamp / 1000, tz=UTC)
+
+
+def is_own_join(event: Event, bot_user_id: str) -> bool:
+    """The membership event that makes the bot a member (not a profile change)."""
+    return (
+        isinstance(event, RoomMemberEvent)
+        and event.state_key == bot_user_id
+        and event.membership == "join"
+        and event.prev_membership != "join"
+    )
+
+
+def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: str | None) -> bool:
+    mentions = content.get("m.mentions")
+    if isinstance(mentions, dict):
+        users = mentions.get("user_ids")
+        if isinstance(users, list) and bot_user_id in users:
+            return True
+    lowered = body.lower()
+    if bot_user_id.lower() in lowered:
+        return True
+    return bool(bot_name) and bot_name is not None and bot_name.lower() in lowered
+
+
+def to_message(
+    event: Event, room_id: str, bot_user_id: str, bot_name: str | None = None
+) -> Message | None:
+    """A `Message` for text-like events and redactions; None for everything else."""
+    base = {
+        "event_id": EventId(event.event_id),
+        "room_id": RoomId(room_id),
+        "sender": UserId(event.sender),
+        "timestamp": event_time(event),
+    }
+    if isinstance(event, RedactionEvent):
+        return Message(
+            body="",
+            kind="redaction",
+            msgtype="m.redaction",
+            relation=Relation(redacts=EventId(event.redacts)),
+            **base,  # type: ignore[arg-type]
+        )
+    if not isinstance(event, (RoomMessageText, RoomMessageNotice, RoomMessageEmote)):
+        return None
+    content = event.source.get("content", {})
+    if not isinstance(content, dict):
+        return None
+    relates = content.get("m.relates_to") or {}
+    if not isinstance(relates, dict):
+        relates = {}
+    msgtype = str(content.get("msgtype", "m.text"))
+    body = content.get("body", "")
+    body = body if isinstance(body, str) else ""
+    if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
+        new_content = content.get("m.new_content") or {}
+        new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
+        return Message(
+            body=new_body if isinstance(new_body, str) else "",
+            kind="edit",
+            msgtype=str(new_content.get("msgtype", msgtype)) if isinstance(new_content, dict) else msgtype,
+            relation=Relation(replaces=EventId(relates["event_id"])),
+            mentions_bot=False,
+            **base,  # type: ignore[arg-type]
+        )
+    in_reply = relates.get("m.in_reply_to") or {}
+    reply_to = in_reply.get("event_id") if isinstance(in_reply, dict) else None
+    return Message(
+        body=body,
+        msgtype=msgtype,
+        relation=Relation(reply_to=EventId(reply_to) if isinstance(reply_to, str) else None),
+        mentions_bot=_mentions(content, body, bot_user_id, bot_name),
+        **base,  # type: ignore[arg-type]
+    )

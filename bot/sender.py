@@ -1,0 +1,176 @@
+"""Sends outbox rows to the homeserver, in order, exactly once.
+
+Each row carries a transaction id derived from its source event, so a resend
+after a crash is deduplicated by the homeserver while it still remembers the id;
+the outbox row (marked sent on success, or when the bot's own echo with that
+transaction id shows up in a sync) is what prevents double posts after that.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from nio import AsyncClient, ErrorResponse, LocalProtocolError
+
+from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
+from commands.message import Reply
+from commands.render import text_to_html
+from storage import outbox
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+# Errors that will not go away by retrying the same request.
+PERMANENT = {"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON", "M_UNKNOWN"}
+MAX_ATTEMPTS = 12
+MAX_EVENT_BYTES = 60_000
+
+
+def reply_content(reply: Reply) -> dict[str, Any]:
+    """The `m.room.message` content for a reply: notice unless it must notify someone."""
+    text, html = reply.text, reply.html
+    if len(text.encode()) + len(html.encode()) > MAX_EVENT_BYTES:
+        # Never build an event the homeserver refuses: cut both halves, keep them consistent.
+        text = text.encode()[: MAX_EVENT_BYTES // 3].decode(errors="ignore") + "…"
+        html = text_to_html(text)
+    content: dict[str, Any] = {
+        "msgtype": "m.text" if reply.notify else "m.notice",
+        "body": text,
+        "format": "org.matrix.custom.html",
+        "formatted_body": html,
+        "m.mentions": {"user_ids": list(reply.mentions)} if reply.notify else {},
+    }
+    if reply.reply_to:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
+    return content
+
+
+class OutboxSender:
+    def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
+        self.client = client
+        self.db = db
+        self.encryption = encryption
+        self.ready = asyncio.Event()  # set after the first sync: see run()
+        self._wakeup = asyncio.Event()
+        self._backoff = Backoff(initial=0.5, maximum=30.0)
+        self.sent_count = 0
+        self.rate_limited_count = 0
+
+    def wake(self) -> None:
+        self._wakeup.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        # Wait for the first sync: it may show our own echoes of rows sent just
+        # before a crash, which marks them sent instead of sending them again.
+        stop_waiter = asyncio.create_task(stop.wait())
+        ready_waiter = asyncio.create_task(self.ready.wait())
+        await asyncio.wait({stop_waiter, ready_waiter}, return_when=asyncio.FIRST_COMPLETED)
+        stop_waiter.cancel()
+        ready_waiter.cancel()
+        while not stop.is_set():
+            self._wakeup.clear()
+            try:
+                async with self.db.session() as session:
+                    rows = list(await outbox.pending(session, limit=50))
+            except Exception:
+                log.exception("outbox: cannot read pending rows")
+                await sleep_unless(stop, self._backoff.next_delay())
+                continue
+            if not rows:
+                waiter = asyncio.create_task(self._wakeup.wait())
+                stopper = asyncio.create_task(stop.wait())
+                await asyncio.wait({waiter, stopper}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                stopper.cancel()
+                continue
+            for row in rows:
+                if stop.is_set():
+                    return
+                if not await self._send_one(row, stop):
+                    break
+
+    async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
+        """True to go on with the next row, False to re-read the queue (after waiting)."""
+        try:
+            response = await self._perform(row)
+        except LocalProtocolError as exc:
+            # With encryption on, nio needs a sync to have seen the room first.
+            return await self._not_ready(row, str(exc), stop)
+        except NETWORK_ERRORS as exc:
+            delay = self._backoff.next_delay()
+            log.warning("outbox: homeserver unreachable (%s); retrying in %.1fs", exc, delay)
+            await sleep_unless(stop, delay)
+            return False
+        except Exception as exc:
+            log.exception("outbox: sending row %s failed", row.id)
+            await self._failed_attempt(row, repr(exc))
+            await sleep_unless(stop, self._backoff.next_delay())
+            return False
+
+        if isinstance(response, ErrorResponse):
+            status = str(response.status_code or "")
+            if status == "M_LIMIT_EXCEEDED" or response.retry_after_ms:
+                self.rate_limited_count += 1
+                delay = (response.retry_after_ms or 1000) / 1000
+                log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
+                await sleep_unless(stop, delay)
+                return False
+            if status in PERMANENT:
+                log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
+                async with self.db.transaction() as session:
+                    await outbox.record_attempt(session, row.id, f"{status} {response.message}", True)
+                return True
+            await self._failed_attempt(row, f"{status} {response.message}")
+            await sleep_unless(stop, self._backoff.next_delay())
+            return False
+
+        event_id = getattr(response, "event_id", None)
+        async with self.db.transaction() as session:
+            await outbox.mark_sent(session, row.id, event_id)
+        self._backoff.reset()
+        self.sent_count += 1
+        return True
+
+    async def _perform(self, row: OutboxMessage) -> Any:
+        content = row.content
+        if row.kind == "message":
+            return await self.client.room_send(
+                row.room_id,
+                "m.room.message",
+                content,
+                tx_id=row.txn_id,
+                ignore_unverified_devices=True,
+            )
+        if row.kind == "redact":
+            return await self.client.room_redact(
+                row.room_id, content["event_id"], reason=content.get("reason"), tx_id=row.txn_id
+            )
+        if row.kind == "join":
+            return await self.client.join(content.get("room", row.room_id))
+        if row.kind == "leave":
+            return await self.client.room_leave(row.room_id)
+        raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    async def _not_ready(self, row: OutboxMessage, reason: str, stop: asyncio.Event) -> bool:
+        async with self.db.session() as session:
+            room = await room_repo.get(session, RoomId(row.room_id))
+        if room is None or not room.active:
+            async with self.db.transaction() as session:
+                await outbox.record_attempt(session, row.id, f"room not joined: {reason}", True)
+            return True
+        await self._failed_attempt(row, reason)
+        await sleep_unless(stop, 1.0)
+        return False
+
+    async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
+        give_up = row.attempts + 1 >= MAX_ATTEMPTS
+        if give_up:
+            log.error("outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error)
+        async with self.db.transaction() as session:
+            await outbox.record_attempt(session, row.id, error, give_up)
+

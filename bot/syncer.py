@@ -1,0 +1,509 @@
+"""The sync loop: every event handled exactly once, nothing lost.
+
+The bot keeps its own sync token (DESIGN.md, "Processing every event exactly
+once"): each handled event, its effect and its replies (outbox rows) are
+committed in one transaction keyed by the event id; the token moves on only
+after the whole batch is committed. A crash anywhere replays the batch, and
+the event log turns the replay into a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from nio import (
+    AsyncClient,
+    EncryptionError,
+    Event,
+    InviteMemberEvent,
+    MatrixRoom,
+    MegolmEvent,
+    MessageDirection,
+    RoomMemberEvent,
+    RoomMessagesResponse,
+    RoomUpgradeEvent,
+    SyncResponse,
+)
+from nio.responses import InviteInfo, RoomInfo
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import events as ev
+from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
+from bot.config import Settings
+from bot.sender import OutboxSender, reply_content
+from bot.session import LoginFailed, password_login
+from commands.dispatcher import Dispatcher, RoomView
+from commands.i18n import t
+from commands.message import Message
+from commands.render import plain
+from storage import audit, event_log, outbox, pending_encrypted, sync_state
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId, server_of
+
+log = logging.getLogger(__name__)
+
+SYNC_TIMEOUT_MS = 30_000
+BACKFILL_PAGE = 100
+BACKFILL_MAX_PAGES = 50
+
+
+class BatchAborted(Exception):
+    """The batch could not be completed (database or homeserver trouble): retry it."""
+
+
+class Syncer:
+    def __init__(
+        self,
+        client: AsyncClient,
+        db: Database,
+        dispatcher: Dispatcher,
+        sender: OutboxSender,
+        settings: Settings,
+    ) -> None:
+        assert settings.user_id is not None
+        self.client = client
+        self.db = db
+        self.dispatcher = dispatcher
+        self.sender = sender
+        self.settings = settings
+        self.user_id = UserId(settings.user_id)
+        self.allowed_servers = set(settings.effective_allowed_servers)
+        self.admins = set(settings.admins)
+        self.stop = asyncio.Event()
+        self.last_sync_ok: float | None = None
+        self.sync_errors = 0
+        self.events_handled = 0
+        self._backoff = Backoff(initial=1.0, maximum=30.0)
+
+    # ------------------------------------------------------------------ loop
+
+    async def run(self) -> None:
+        async with self.db.session() as session:
+            token = await sync_state.get_next_batch(session, self.user_id)
+        first = True
+        while not self.stop.is_set():
+            try:
+                response = await self._sync(token, first)
+            except NETWORK_ERRORS as exc:
+                await self._sync_failed(f"homeserver unreachable: {exc!r}")
+                continue
+            if response is None:  # stopped while waiting
+                return
+            if not isinstance(response, SyncResponse):
+                status = getattr(response, "status_code", None)
+                if status == "M_UNKNOWN_TOKEN":
+                    await self._relogin()
+                    continue
+                await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
+                continue
+            try:
+                if token is None:
+                    await self._first_start(response)
+                else:
+                    await self._process(response)
+            except (BatchAborted, SQLAlchemyError, *NETWORK_ERRORS) as exc:
+                await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
+                continue
+            if self.stop.is_set():
+                # Stopped mid-batch: the token stays put, the next start replays the rest.
+                return
+            async with self.db.transaction() as session:
+                await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+            token = response.next_batch
+            first = False
+            self.last_sync_ok = time.monotonic()
+            if self._backoff.failures:
+                log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
+            self._backoff.reset()
+            self.sender.ready.set()
+            self.sender.wake()
+            await self._maintain_keys()
+
+    async def _sync(self, token: str | None, first: bool) -> Any:
+        # After a start nio knows no room state, so the first sync asks for it in full.
+        call = self.client.sync(
+            timeout=0 if first else SYNC_TIMEOUT_MS,
+            since=token,
+            full_state=True if first else None,
+        )
+        task = asyncio.ensure_future(call)
+        stopper = asyncio.ensure_future(self.stop.wait())
+        done, _ = await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        if task not in done:
+            task.cancel()
+            return None
+        return task.result()
+
+    async def _sync_failed(self, reason: str) -> None:
+        self.sync_errors += 1
+        delay = self._backoff.next_delay()
+        log.warning("sync failed (%s); backing off %.1fs (attempt %s)", reason, delay, self._backoff.failures)
+        await sleep_unless(self.stop, delay)
+
+    async def _relogin(self) -> None:
+        log.warning("access token no longer valid (M_UNKNOWN_TOKEN); logging in again")
+        try:
+            await password_login(self.client, self.db, self.settings)
+        except LoginFailed as exc:
+            log.error("cannot log in again: %s", exc)
+            raise
+        except Exception as exc:
+            await self._sync_failed(f"login failed: {exc!r}")
+
+    async def _maintain_keys(self) -> None:
+        if not self.client.olm:
+            return
+        try:
+            if self.client.should_upload_keys:
+                await self.client.keys_upload()
+            if self.client.should_query_keys:
+                await self.client.keys_query()
+            if self.client.should_claim_keys:
+                await self.client.keys_claim(self.client.get_users_for_key_claiming())
+            await self.client.send_to_device_messages()
+        except Exception as exc:  # key upkeep is retried after the next sync
+            log.warning("end-to-end key upkeep failed: %r", exc)
+
+    # ------------------------------------------------------------- batches
+
+    async def _first_start(self, response: SyncResponse) -> None:
+        """No stored token: note the rooms we are in, but process nothing from before."""
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            for room_id in response.rooms.join:
+                room = await room_repo.get(session, RoomId(room_id))
+                if room is None or not room.active:
+                    await room_repo.mark_joined(session, RoomId(room_id), now)
+        await self._handle_invites(response.rooms.invite)
+        log.info("first start: %s joined room(s) noted, earlier messages skipped", len(response.rooms.join))
+
+    async def _process(self, response: SyncResponse) -> None:
+        await self._handle_invites(response.rooms.invite)
+        for room_id, info in response.rooms.join.items():
+            if self.stop.is_set():
+                return
+            await self._process_joined_room(RoomId(room_id), info)
+        for room_id, info in response.rooms.leave.items():
+            await self._process_left_room(RoomId(room_id), info)
+        await self._retry_undecrypted()
+
+    # --------------------------------------------------------------- invites
+
+    def _invite_allowed(self, inviter: str | None) -> bool:
+        if inviter is None:
+            return False
+        return inviter in self.admins or server_of(inviter) in self.allowed_servers
+
+    async def _handle_invites(self, invites: dict[str, InviteInfo]) -> None:
+        for room_id, info in invites.items():
+            inviter, is_direct = None, False
+            for event in info.invite_state:
+                if (
+                    isinstance(event, InviteMemberEvent)
+                    and event.state_key == self.user_id
+                    and event.membership == "invite"
+                ):
+                    inviter = event.sender
+                    is_direct = bool(event.content.get("is_direct"))
+            if self._invite_allowed(inviter):
+                response = await self.client.join(room_id)
+                accepted = getattr(response, "room_id", None) == room_id
+                log.info("invite to %s from %s: %s", room_id, inviter, "joined" if accepted else f"join failed {response}")
+                if accepted:
+                    async with self.db.transaction() as session:
+                        room = await room_repo.ensure(session, RoomId(room_id))
+                        room.is_direct = is_direct
+                        await audit.add(session, inviter or "?", "invite.accepted", room_id)
+            else:
+                # Leaving rejects the invite, so it does not come back in every sync.
+                await self.client.room_leave(room_id)
+                log.info("invite to %s from %s rejected (server not allowed)", room_id, inviter)
+                async with self.db.transaction() as session:
+                    await audit.add(session, inviter or "?", "invite.rejected", room_id)
+
+    # ------------------------------------------------------------ timelines
+
+    async def _process_joined_room(self, room_id: RoomId, info: RoomInfo) -> None:
+        async with self.db.session() as session:
+            room = await room_repo.get(session, room_id)
+            last_id = room.last_event_id if room else None
+            last_ts = room.last_event_ts if room else None
+            known = room is not None and room.active
+        events: list[Event] = list(info.timeline.events)
+        join_index = next(
+            (i for i in range(len(events) - 1, -1, -1) if ev.is_own_join(events[i], self.user_id)),
+            None,
+        )
+        if not known:
+            if join_index is not None:
+                events = events[join_index:]
+            elif info.timeline.limited and info.timeline.prev_batch:
+                gap = await self._backfill(room_id, info.timeline.prev_batch, None, None, True)
+                events = gap + events
+        elif info.timeline.limited and info.timeline.prev_batch:
+            gap = await self._backfill(room_id, info.timeline.prev_batch, last_id, last_ts, False)
+            log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
+            events = gap + events
+        for event in events:
+            if self.stop.is_set():
+                return
+            await self._handle_event(room_id, event)
+
+    async def _backfill(
+        self,
+        room_id: RoomId,
+        prev_batch: str,
+        last_id: str | None,
+        last_ts: int | None,
+        until_join: bool,
+    ) -> list[Event]:
+        """Fetch the events a limited timeline left out, oldest first."""
+        collected: list[Event] = []
+        token = prev_batch
+        for _ in range(BACKFILL_MAX_PAGES):
+            response = await self.client.room_messages(
+                room_id, start=token, direction=MessageDirection.back, limit=BACKFILL_PAGE
+            )
+            if not isinstance(response, RoomMessagesResponse):
+                raise BatchAborted(f"cannot back-fill {room_id}: {response}")
+            for event in response.chunk:
+                if event.event_id == last_id or (last_ts is not None and event.server_timestamp < last_ts):
+                    return list(reversed(collected))
+                if ev.is_own_join(event, self.user_id):
+                    collected.append(event)
+                    return list(reversed(collected))
+                collected.append(event)
+            if not response.chunk or not response.end or response.end == token:
+                break
+            token = response.end
+        if until_join:
+            # Never found our join: what we have may predate it, so process none of it.
+            log.warning("room %s: own join not found while back-filling; skipping the gap", room_id)
+            return []
+        return list(reversed(collected))
+
+    async def _handle_event(self, room_id: RoomId, event: Event) -> None:
+        started = time.monotonic()
+        if ev.is_own_join(event, self.user_id):
+            await self._on_own_join(room_id, event)
+            return
+        if event.sender == self.user_id:
+            await self._on_own_event(room_id, event)
+            return
+        if isinstance(event, MegolmEvent):
+            await self._on_undecryptable(room_id, event)
+            return
+        if isinstance(event, RoomUpgradeEvent):
+            await self._on_tombstone(room_id, event)
+            return
+        message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
+        if message is None:
+            async with self.db.transaction() as session:
+                await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+            return
+        outcome = await self.handle_message(message)
+        self.events_handled += 1
+        log.info(
+            "event handled room=%s event=%s kind=%s outcome=%s duration_ms=%.1f",
+            room_id,
+            event.event_id,
+            message.kind,
+            outcome,
+            (time.monotonic() - started) * 1000,
+        )
+
+    async def handle_message(self, message: Message) -> str:
+        """Handle one message in one transaction: log entry, effects and replies."""
+        view = await self._room_view(message.room_id)
+        now = datetime.now(UTC)
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, message.event_id):
+                return "duplicate"
+            replies = await self.dispatcher.handle(message, view, session, now)
+            await event_log.record(
+                session,
+                message.event_id,
+                message.room_id,
+                message.sender,
+                "replied" if replies else "ignored",
+                message.timestamp,
+            )
+            for index, reply in enumerate(replies):
+                target = reply.room_id or message.room_id
+                await outbox.add(
+                    session,
+                    RoomId(target),
+                    "message",
+                    reply_content(reply),
+                    outbox.txn_id_for(message.event_id, index),
+                    source_event_id=message.event_id,
+                )
+            ts = int(message.timestamp.timestamp() * 1000)
+            await room_repo.note_event(session, message.room_id, message.event_id, ts)
+        if replies:
+            self.sender.wake()
+        return f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'}" if replies else "ignored"
+
+    async def _room_view(self, room_id: RoomId) -> RoomView:
+        async with self.db.session() as session:
+            room = await room_repo.get(session, room_id)
+            binding = await room_repo.binding(session, room_id)
+        matrix_room: MatrixRoom | None = self.client.rooms.get(room_id)
+        levels: dict[str, int] = {}
+        default_power = 0
+        if matrix_room is not None:
+            levels = dict(matrix_room.power_levels.users)
+            default_power = matrix_room.power_levels.defaults.users_default
+        return RoomView(
+            room_id=room_id,
+            is_direct=bool(room and room.is_direct),
+            role=binding.role if binding is not None and binding.active else None,
+            encrypted=bool(matrix_room and matrix_room.encrypted),
+            public=bool(matrix_room and matrix_room.join_rule == "public"),
+            power_levels=levels,
+            default_power=default_power,
+        )
+
+    def _display_name(self, room_id: str) -> str | None:
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return None
+        user = room.users.get(self.user_id)
+        return user.display_name if user is not None else None
+
+    # --------------------------------------------------- special events
+
+    async def _on_own_join(self, room_id: RoomId, event: Event) -> None:
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, EventId(event.event_id)):
+                return
+            await event_log.record(
+                session, EventId(event.event_id), room_id, self.user_id, "joined", ev.event_time(event)
+            )
+            room = await room_repo.mark_joined(session, room_id, ev.event_time(event))
+            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+            if not room.greeted:
+                room.greeted = True
+                greeting = plain(
+                    t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
+                )
+                await outbox.add(
+                    session, room_id, "message", reply_content(greeting), outbox.txn_id_for(f"greet:{room_id}")
+                )
+        log.info("joined room %s", room_id)
+        self.sender.wake()
+
+    async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
+        txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
+        async with self.db.transaction() as session:
+            if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+                await outbox.mark_sent_by_txn(session, txn, event.event_id)
+            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+
+    async def _on_undecryptable(self, room_id: RoomId, event: MegolmEvent) -> None:
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, EventId(event.event_id)):
+                return
+            added = await pending_encrypted.add(session, event.event_id, room_id, event.sender, event.source)
+            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+        if added:
+            log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
+            try:
+                await self.client.request_room_key(event)
+            except Exception as exc:  # a key request is best effort
+                log.debug("room key request failed: %r", exc)
+
+    async def _retry_undecrypted(self) -> None:
+        async with self.db.session() as session:
+            pending = list(await pending_encrypted.all_pending(session))
+        if not pending or not self.client.olm:
+            return
+        now = datetime.now(UTC)
+        grace = timedelta(seconds=self.settings.undecryptable_grace_seconds)
+        expired: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in pending:
+            source = dict(row.source)
+            encrypted = MegolmEvent.from_dict(source)
+            if not isinstance(encrypted, MegolmEvent):
+                expired[(row.room_id, row.sender)].append(row.event_id)
+                continue
+            encrypted.room_id = row.room_id
+            try:
+                decrypted = self.client.decrypt_event(encrypted)
+            except EncryptionError:
+                if now - row.first_seen > grace:
+                    expired[(row.room_id, row.sender)].append(row.event_id)
+                continue
+            log.info("room %s: decrypted %s after its key arrived", row.room_id, row.event_id)
+            await self._handle_event(RoomId(row.room_id), decrypted)
+            async with self.db.transaction() as session:
+                await pending_encrypted.remove(session, row.event_id)
+        for (room_id, sender), event_ids in expired.items():
+            await self._give_up_undecryptable(RoomId(room_id), UserId(sender), event_ids, now)
+
+    async def _give_up_undecryptable(
+        self, room_id: RoomId, sender: UserId, event_ids: Sequence[str], now: datetime
+    ) -> None:
+        """One notice per sender and room for the lot, not one per message."""
+        text = t(self.settings.language, "undecryptable", count=len(event_ids))
+        async with self.db.transaction() as session:
+            for event_id in event_ids:
+                await pending_encrypted.remove(session, event_id)
+                if not await event_log.is_processed(session, EventId(event_id)):
+                    await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", now)
+            notice = plain(text)
+            content = reply_content(notice)
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
+            await outbox.add(
+                session, room_id, "message", content, outbox.txn_id_for(f"undecryptable:{event_ids[0]}")
+            )
+        log.warning("room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender)
+        self.sender.wake()
+
+    async def _on_tombstone(self, room_id: RoomId, event: RoomUpgradeEvent) -> None:
+        new_room = RoomId(event.replacement_room)
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, EventId(event.event_id)):
+                return
+            await event_log.record(
+                session, EventId(event.event_id), room_id, UserId(event.sender), "room.upgraded", ev.event_time(event)
+            )
+            if new_room:
+                await room_repo.carry_binding(session, room_id, new_room)
+                await room_repo.mark_left(session, room_id, "upgraded")
+                await outbox.add(
+                    session, new_room, "join", {"room": new_room}, outbox.txn_id_for(f"follow:{event.event_id}")
+                )
+                await audit.add(
+                    session, event.sender, "room.upgraded", room_id, subject=new_room, detail={"from": room_id}
+                )
+        log.info("room %s was upgraded to %s; following", room_id, new_room)
+        self.sender.wake()
+
+    async def _process_left_room(self, room_id: RoomId, info: RoomInfo) -> None:
+        for event in info.timeline.events:
+            if not (isinstance(event, RoomMemberEvent) and event.state_key == self.user_id):
+                continue
+            if event.membership not in ("leave", "ban"):
+                continue
+            reason = "left" if event.sender == self.user_id else ("banned" if event.membership == "ban" else "kicked")
+            async with self.db.transaction() as session:
+                if await event_log.is_processed(session, EventId(event.event_id)):
+                    continue
+                room = await room_repo.get(session, room_id)
+                if room is not None and room.replaced_by:
+                    reason = "upgraded"
+                await event_log.record(
+                    session, EventId(event.event_id), room_id, UserId(event.sender), f"room.{reason}", ev.event_time(event)
+                )
+                await room_repo.mark_left(session, room_id, reason)
+                await audit.add(session, event.sender, f"room.{reason}", room_id)
+            log.info("room %s: bot %s; binding kept but inactive", room_id, reason)

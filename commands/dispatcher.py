@@ -1,0 +1,196 @@
+"""From a plain `Message` to the list of `Reply` objects, with permissions.
+
+The dispatcher never raises for anything a user typed: a handler error rolls
+back that handler's work (a savepoint) and becomes a short apology, so one bad
+message can never stop the bot or leave half a record behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands import render
+from commands.grammar import GrammarError, ParsedCommand, is_command, parse, strip_reply_fallback
+from commands.i18n import Language, t
+from commands.message import Message, Reply
+from commands.registry import Command, Registry
+from storage.ids import RoomId, UserId
+
+log = logging.getLogger(__name__)
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """What a command needs to know about the room it runs in."""
+
+    room_id: RoomId
+    is_direct: bool = False
+    role: str | None = None
+    encrypted: bool = False
+    public: bool = False
+    power_levels: dict[str, int] = field(default_factory=dict)
+    default_power: int = 0
+
+    def power_of(self, user_id: str) -> int:
+        return self.power_levels.get(user_id, self.default_power)
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    prefix: str = "!"
+    language: Language = "nl"
+    admins: frozenset[str] = frozenset()
+    late_after: timedelta = timedelta(minutes=5)
+    bot_user_id: str = ""
+
+
+@dataclass
+class CommandContext:
+    message: Message
+    room: RoomView
+    settings: CommandSettings
+    session: AsyncSession | None
+    now: datetime
+    registry: Registry
+
+    @property
+    def lang(self) -> Language:
+        return self.settings.language
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.prefix
+
+    @property
+    def sender(self) -> UserId:
+        return self.message.sender
+
+    @property
+    def is_admin(self) -> bool:
+        return self.message.sender in self.settings.admins
+
+    @property
+    def power(self) -> int:
+        return self.room.power_of(self.message.sender)
+
+
+MessageHook = Callable[[CommandContext], Awaitable[list[Reply]]]
+
+
+class Dispatcher:
+    def __init__(self, registry: Registry, settings: CommandSettings) -> None:
+        self.registry = registry
+        self.settings = settings
+        # Later features plug in here: plain questions, report edits, redactions.
+        self.plain_message_hook: MessageHook | None = None
+        self.edit_hook: MessageHook | None = None
+        self.redaction_hook: MessageHook | None = None
+
+    def context(
+        self, message: Message, room: RoomView, session: AsyncSession | None, now: datetime
+    ) -> CommandContext:
+        return CommandContext(message, room, self.settings, session, now, self.registry)
+
+    async def handle(
+        self, message: Message, room: RoomView, session: AsyncSession | None, now: datetime
+    ) -> list[Reply]:
+        if message.sender == self.settings.bot_user_id or message.msgtype == "m.notice":
+            return []
+        ctx = self.context(message, room, session, now)
+        replies = await self._route(ctx)
+        return [self._address(ctx, reply) for reply in replies]
+
+    async def _route(self, ctx: CommandContext) -> list[Reply]:
+        message = ctx.message
+        if message.kind == "edit":
+            return await self._guarded(ctx, self.edit_hook) if self.edit_hook else []
+        if message.kind == "redaction":
+            return await self._guarded(ctx, self.redaction_hook) if self.redaction_hook else []
+        body = strip_reply_fallback(message.body)
+        if not is_command(body, ctx.prefix):
+            if self._is_plain_question(ctx, body):
+                if self.plain_message_hook is not None:
+                    return await self._guarded(ctx, self.plain_message_hook)
+                return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
+            return []
+        try:
+            parsed = parse(body, ctx.prefix)
+        except GrammarError as exc:
+            return [render.plain(t(ctx.lang, "grammar_error", error=str(exc)))]
+        command = self.registry.lookup(parsed.name)
+        if command is None:
+            return [self._unknown(ctx, parsed.name)]
+        refusal = command.permission(ctx)
+        if refusal is not None:
+            return [render.plain(t(ctx.lang, "not_allowed", reason=refusal))]
+        return await self._guarded(ctx, lambda c: command.handler(c, parsed), command)
+
+    def _is_plain_question(self, ctx: CommandContext, body: str) -> bool:
+        if ctx.room.is_direct:
+            return bool(body.strip())
+        if ctx.room.role == "municipality":
+            return body.rstrip().endswith("?") or ctx.message.mentions_bot
+        return False
+
+    async def _guarded(
+        self, ctx: CommandContext, hook: MessageHook, command: Command | None = None
+    ) -> list[Reply]:
+        """Run a handler in a savepoint: its effects land whole or not at all."""
+        try:
+            if ctx.session is None:
+                return await hook(ctx)
+            async with ctx.session.begin_nested():
+                return await hook(ctx)
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception(
+                "handler failed ref=%s command=%s room=%s event=%s",
+                ref,
+                command.name_en if command else "-",
+                ctx.message.room_id,
+                ctx.message.event_id,
+            )
+            return [render.plain(t(ctx.lang, "internal_error", ref=ref))]
+
+    def _unknown(self, ctx: CommandContext, name: str) -> Reply:
+        text = t(ctx.lang, "unknown_command", command=ctx.prefix + render.shorten(name, 40))
+        html = render.escape(text)
+        suggestion = self.registry.suggest(name)
+        if suggestion:
+            hint = t(ctx.lang, "did_you_mean", suggestion=ctx.prefix + suggestion)
+            text += " " + hint
+            html += " " + t(ctx.lang, "did_you_mean", suggestion=render.code(ctx.prefix + suggestion))
+        footer = t(ctx.lang, "see_help", prefix=ctx.prefix)
+        return Reply(text=f"{text}\n{footer}", html=f"{html}<br>{render.escape(footer)}")
+
+    def _address(self, ctx: CommandContext, reply: Reply) -> Reply:
+        """Default target is a reply in the same room; say so when we answer late."""
+        room_id = reply.room_id or ctx.message.room_id
+        reply_to = reply.reply_to
+        if reply_to is None and room_id == ctx.message.room_id:
+            reply_to = ctx.message.event_id
+        age = ctx.now - ctx.message.timestamp
+        if room_id == ctx.message.room_id and age > ctx.settings.late_after:
+            when = ctx.message.timestamp.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
+            note = t(ctx.lang, "late", when=when)
+            reply = replace(reply, text=f"{note}\n{reply.text}", html=f"<i>{render.escape(note)}</i><br>{reply.html}")
+        return replace(reply, room_id=room_id, reply_to=reply_to)
+
+
+def usage_line(command: Command, lang: Language, prefix: str) -> str:
+    return command.usage[lang].format(prefix=prefix)
+
+
+def parsed_or_none(body: str, prefix: str) -> ParsedCommand | None:
+    try:
+        return parse(body, prefix)
+    except GrammarError:
+        return None

@@ -1,0 +1,90 @@
+"""Reading a chat message as a command.
+
+The first line holds the command and its `key=value` words (quoted values may
+hold spaces: `org="Rode Kruis"`); later lines belong to the command (a report's
+fields and text). `shlex` does the quoting so that we do not invent our own.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass, field
+
+
+class GrammarError(ValueError):
+    """The command line cannot be read (for example an unclosed quote)."""
+
+
+@dataclass(frozen=True)
+class ParsedCommand:
+    name: str
+    words: tuple[str, ...] = ()
+    options: dict[str, str] = field(default_factory=dict)
+    flags: frozenset[str] = frozenset()
+    body_lines: tuple[str, ...] = ()
+    raw_args: str = ""
+
+    def option(self, *names: str) -> str | None:
+        for name in names:
+            if name in self.options:
+                return self.options[name]
+        return None
+
+
+_FALLBACK_LINE = re.compile(r"^> ?")
+_KEY = re.compile(r"^[A-Za-z][\w-]*$")
+
+
+def strip_reply_fallback(body: str) -> str:
+    """Drop the `> <@user> quoted text` block that older clients put before a reply."""
+    lines = body.split("\n")
+    if not lines or not lines[0].startswith("> <"):
+        return body
+    index = 0
+    while index < len(lines) and _FALLBACK_LINE.match(lines[index]):
+        index += 1
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return "\n".join(lines[index:])
+
+
+def is_command(body: str, prefix: str) -> bool:
+    stripped = body.lstrip()
+    return stripped.startswith(prefix) and len(stripped) > len(prefix) and not stripped[
+        len(prefix)
+    ].isspace()
+
+
+def parse(body: str, prefix: str) -> ParsedCommand:
+    """Split `!name words key=value --flag` plus the following lines."""
+    stripped = body.strip()
+    if not is_command(stripped, prefix):
+        raise GrammarError("not a command")
+    first, _, rest = stripped[len(prefix) :].partition("\n")
+    head, _, raw_args = first.strip().partition(" ")
+    name = head.strip().lower()
+    try:
+        tokens = shlex.split(raw_args, posix=True) if raw_args.strip() else []
+    except ValueError as exc:
+        raise GrammarError(str(exc).replace("No closing quotation", "quote not closed")) from exc
+    words: list[str] = []
+    options: dict[str, str] = {}
+    flags: set[str] = set()
+    for token in tokens:
+        key, sep, value = token.partition("=")
+        if token.startswith("--") and len(token) > 2:
+            flags.add(token[2:].lower())
+        elif sep and _KEY.match(key):
+            options[key.lower()] = value
+        else:
+            words.append(token)
+    body_lines = tuple(rest.split("\n")) if rest else ()
+    return ParsedCommand(
+        name=name,
+        words=tuple(words),
+        options=options,
+        flags=frozenset(flags),
+        body_lines=body_lines,
+        raw_args=raw_args.strip(),
+    )

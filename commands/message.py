@@ -1,0 +1,47 @@
+"""The plain objects that cross the boundary between `bot/` and `commands/`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from storage.ids import EventId, RoomId, UserId
+
+MessageKind = Literal["message", "edit", "redaction"]
+
+
+@dataclass(frozen=True)
+class Relation:
+    reply_to: EventId | None = None
+    replaces: EventId | None = None
+    redacts: EventId | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    event_id: EventId
+    room_id: RoomId
+    sender: UserId
+    body: str
+    timestamp: datetime
+    kind: MessageKind = "message"
+    msgtype: str = "m.text"
+    relation: Relation = field(default_factory=Relation)
+    mentions_bot: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to send back: plain text plus HTML that is safe by construction.
+
+    `notify=True` sends `m.text` with `m.mentions` for `mentions`; otherwise the
+    reply is an `m.notice`, which never notifies and which bots ignore.
+    """
+
+    text: str
+    html: str
+    room_id: RoomId | None = None
+    reply_to: EventId | None = None
+    notify: bool = False
+    mentions: tuple[UserId, ...] = ()

@@ -1,0 +1,30 @@
+"""Safe rendering: every user-supplied string is escaped before it is put in HTML."""
+
+from __future__ import annotations
+
+import html
+
+from commands.message import Reply
+
+
+def escape(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """Echo user text back without letting a 60 KB message make a 60 KB reply."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def text_to_html(text: str) -> str:
+    return escape(text).replace("\n", "<br>")
+
+
+def plain(text: str) -> Reply:
+    """A reply whose HTML is the escaped text: nothing in it renders as markup."""
+    return Reply(text=text, html=text_to_html(text))
+
+
+def code(text: str) -> str:
+    return f"<code>{escape(text)}</code>"

@@ -1,0 +1,42 @@
+"""The record of handled events: what makes processing exactly-once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.ids import EventId, RoomId, UserId
+from storage.models import ProcessedEvent, utcnow
+
+
+async def is_processed(session: AsyncSession, event_id: EventId) -> bool:
+    return await session.get(ProcessedEvent, event_id) is not None
+
+
+async def record(
+    session: AsyncSession,
+    event_id: EventId,
+    room_id: RoomId,
+    sender: UserId,
+    effect: str,
+    origin_ts: datetime,
+) -> None:
+    """Add the event to the log; the primary key refuses a second copy at flush."""
+    session.add(
+        ProcessedEvent(
+            event_id=event_id,
+            room_id=room_id,
+            sender=sender,
+            effect=effect,
+            origin_ts=origin_ts,
+            processed_at=utcnow(),
+        )
+    )
+    await session.flush()
+
+
+async def count(session: AsyncSession) -> int:
+    from sqlalchemy import func, select
+
+    return int(await session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0)

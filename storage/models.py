@@ -1,0 +1,159 @@
+"""Tables for the bot's own state.
+
+Times are stored as naive UTC (`UtcDateTime`) because aiosqlite hands back
+naive datetimes even for timezone-aware columns while asyncpg hands back aware
+ones; normalising at the column keeps comparisons identical on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out; stored without zone."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            return value.astimezone(UTC)
+        return value.replace(tzinfo=UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON}
+
+
+class KeyValue(Base):
+    """Small singletons: the sync token, the stored login session."""
+
+    __tablename__ = "kv"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class ProcessedEvent(Base):
+    """One row per handled Matrix event: the primary key makes a replay harmless."""
+
+    __tablename__ = "processed_events"
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255), index=True)
+    sender: Mapped[str] = mapped_column(String(255))
+    effect: Mapped[str] = mapped_column(String(64))
+    origin_ts: Mapped[datetime] = mapped_column(UtcDateTime)
+    processed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OutboxMessage(Base):
+    """Something the bot must do on the homeserver, written with the effect that caused it."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    txn_id: Mapped[str] = mapped_column(String(128), unique=True)
+    room_id: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # message | redact | join | leave
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    source_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    result_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class Room(Base):
+    """A room the bot is or was in."""
+
+    __tablename__ = "rooms"
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    is_direct: Mapped[bool] = mapped_column(Boolean, default=False)
+    joined_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    left_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    left_reason: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    greeted: Mapped[bool] = mapped_column(Boolean, default=False)
+    replaced_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    last_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    last_event_ts: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+
+
+class RoomBinding(Base):
+    """What a room is for: its incident, organisation, role and TLP limits."""
+
+    __tablename__ = "room_bindings"
+    room_id: Mapped[str] = mapped_column(
+        String(255), ForeignKey("rooms.room_id", ondelete="CASCADE"), primary_key=True
+    )
+    incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    role: Mapped[str] = mapped_column(String(32))
+    tlp_default: Mapped[str] = mapped_column(String(16), default="AMBER")
+    clearance: Mapped[str] = mapped_column(String(16), default="GREEN")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    bound_by: Mapped[str] = mapped_column(String(255))
+    bound_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class PendingEncrypted(Base):
+    """An encrypted event the bot could not decrypt yet; retried as keys arrive."""
+
+    __tablename__ = "pending_encrypted"
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255), index=True)
+    sender: Mapped[str] = mapped_column(String(255))
+    source: Mapped[dict[str, Any]] = mapped_column(JSON)
+    first_seen: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AuditRecord(Base):
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(255))
+    room_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    subject: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class InstanceLock(Base):
+    """At most one running bot per account and database."""
+
+    __tablename__ = "instance_lock"
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(255))
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,105 @@
+"""Replies and other homeserver actions waiting to be sent.
+
+A row is written in the same transaction as the effect that caused it, and its
+transaction id is derived from the source event, so a crash between "stored"
+and "sent" leads to one resend with the same id, never to a second reply.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.ids import RoomId
+from storage.models import OutboxMessage, utcnow
+
+OutboxKind = Literal["message", "redact", "join", "leave"]
+
+TXN_PREFIX = "kp1."
+
+
+def txn_id_for(source: str, index: int = 0) -> str:
+    """A stable transaction id for the `index`-th action caused by `source`."""
+    digest = hashlib.sha256(f"{source}\x00{index}".encode()).hexdigest()[:40]
+    return f"{TXN_PREFIX}{digest}"
+
+
+async def add(
+    session: AsyncSession,
+    room_id: RoomId,
+    kind: OutboxKind,
+    content: dict[str, Any],
+    txn_id: str,
+    source_event_id: str | None = None,
+) -> bool:
+    """Queue an action; returns False when that transaction id is already queued."""
+    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.txn_id == txn_id))
+    if existing is not None:
+        return False
+    session.add(
+        OutboxMessage(
+            txn_id=txn_id,
+            room_id=room_id,
+            kind=kind,
+            content=content,
+            source_event_id=source_event_id,
+            created_at=utcnow(),
+            attempts=0,
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return rows.all()
+
+
+async def mark_sent(session: AsyncSession, row_id: int, result_event_id: str | None) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None))
+        .values(sent_at=utcnow(), result_event_id=result_event_id)
+    )
+
+
+async def mark_sent_by_txn(session: AsyncSession, txn_id: str, result_event_id: str) -> bool:
+    """Mark sent from the bot's own echo in a sync; True when a pending row matched."""
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.txn_id == txn_id, OutboxMessage.sent_at.is_(None))
+        .values(sent_at=utcnow(), result_event_id=result_event_id)
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def record_attempt(
+    session: AsyncSession, row_id: int, error: str, give_up: bool, now: datetime | None = None
+) -> None:
+    values: dict[str, Any] = {
+        "attempts": OutboxMessage.attempts + 1,
+        "last_error": error[:2000],
+    }
+    if give_up:
+        values["failed_at"] = now or utcnow()
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[OutboxMessage]:
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.source_event_id == source_event_id)
+        .order_by(OutboxMessage.id)
+    )
+    return rows.all()

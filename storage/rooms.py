@@ -1,0 +1,90 @@
+"""Rooms the bot is in, and what they are bound to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.ids import RoomId
+from storage.models import Room, RoomBinding, utcnow
+
+
+async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
+    return await session.get(Room, room_id)
+
+
+async def ensure(session: AsyncSession, room_id: RoomId) -> Room:
+    room = await session.get(Room, room_id)
+    if room is None:
+        room = Room(room_id=room_id, active=False, is_direct=False, greeted=False)
+        session.add(room)
+        await session.flush()
+    return room
+
+
+async def mark_joined(
+    session: AsyncSession, room_id: RoomId, joined_at: datetime, is_direct: bool | None = None
+) -> Room:
+    room = await ensure(session, room_id)
+    room.active = True
+    room.joined_at = joined_at
+    room.left_at = None
+    room.left_reason = None
+    if is_direct is not None:
+        room.is_direct = is_direct
+    binding = await session.get(RoomBinding, room_id)
+    if binding is not None:
+        binding.active = True
+    return room
+
+
+async def mark_left(session: AsyncSession, room_id: RoomId, reason: str) -> None:
+    """Keep the binding (a kick is often a mistake) but stop serving the room."""
+    room = await ensure(session, room_id)
+    room.active = False
+    room.left_at = utcnow()
+    room.left_reason = reason
+    binding = await session.get(RoomBinding, room_id)
+    if binding is not None:
+        binding.active = False
+
+
+async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_ms: int) -> None:
+    room = await ensure(session, room_id)
+    if room.last_event_ts is None or ts_ms >= room.last_event_ts:
+        room.last_event_id = event_id
+        room.last_event_ts = ts_ms
+
+
+async def active_rooms(session: AsyncSession) -> Sequence[Room]:
+    return (await session.scalars(select(Room).where(Room.active.is_(True)))).all()
+
+
+async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
+    return await session.get(RoomBinding, room_id)
+
+
+async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
+    """Copy a binding to the room that replaced `old` (room upgrade)."""
+    source = await session.get(RoomBinding, old)
+    old_room = await ensure(session, old)
+    old_room.replaced_by = new
+    await ensure(session, new)
+    if source is None:
+        return None
+    target = await session.get(RoomBinding, new)
+    if target is None:
+        target = RoomBinding(room_id=new, bound_by=source.bound_by, bound_at=utcnow())
+        session.add(target)
+    target.incident = source.incident
+    target.organisation = source.organisation
+    target.role = source.role
+    target.tlp_default = source.tlp_default
+    target.clearance = source.clearance
+    target.active = True
+    source.active = False
+    await session.flush()
+    return target

@@ -1,0 +1,66 @@
+"""Key-value singletons: the stored sync token and the bot's login session."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import KeyValue, utcnow
+
+NEXT_BATCH = "sync.next_batch"
+
+
+class LoginSession(BaseModel):
+    user_id: str
+    device_id: str
+    access_token: str
+    homeserver: str
+
+
+async def get_value(session: AsyncSession, key: str) -> str | None:
+    row = await session.get(KeyValue, key)
+    return row.value if row else None
+
+
+async def set_value(session: AsyncSession, key: str, value: str) -> None:
+    row = await session.get(KeyValue, key)
+    if row is None:
+        session.add(KeyValue(key=key, value=value, updated_at=utcnow()))
+    else:
+        row.value = value
+        row.updated_at = utcnow()
+
+
+async def delete_value(session: AsyncSession, key: str) -> None:
+    row = await session.get(KeyValue, key)
+    if row is not None:
+        await session.delete(row)
+
+
+async def get_next_batch(session: AsyncSession, user_id: str) -> str | None:
+    return await get_value(session, f"{NEXT_BATCH}:{user_id}")
+
+
+async def set_next_batch(session: AsyncSession, user_id: str, token: str) -> None:
+    await set_value(session, f"{NEXT_BATCH}:{user_id}", token)
+
+
+async def get_login(session: AsyncSession, user_id: str) -> LoginSession | None:
+    raw = await get_value(session, f"login:{user_id}")
+    return LoginSession.model_validate(json.loads(raw)) if raw else None
+
+
+async def save_login(session: AsyncSession, login: LoginSession) -> None:
+    await set_value(session, f"login:{login.user_id}", login.model_dump_json())
+
+
+async def forget_login(session: AsyncSession, user_id: str) -> None:
+    await delete_value(session, f"login:{user_id}")
+
+
+async def keys(session: AsyncSession, prefix: str) -> list[str]:
+    rows = await session.scalars(select(KeyValue.key).where(KeyValue.key.startswith(prefix)))
+    return list(rows)
