@@ -1,0 +1,140 @@
+"""Shared fixtures: a real Synapse, a real PostgreSQL, the bot as a subprocess, humans."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.botproc import BotProcess
+from tests.support.human import Human
+from tests.support.postgres import Postgres
+from tests.support.synapse import Synapse
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def signing_key_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("synapse-key") / "signing.key"
+
+
+@pytest.fixture(scope="session")
+def synapse(tmp_path_factory: pytest.TempPathFactory, signing_key_cache: Path) -> Iterator[Synapse]:
+    server = Synapse(tmp_path_factory.mktemp("synapse"))
+    server.generate_key(signing_key_cache)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_synapse(
+    tmp_path: Path, signing_key_cache: Path
+) -> Iterator[Callable[..., Synapse]]:
+    """A homeserver of the test's own, for tests that stop it or throttle it."""
+    started: list[Synapse] = []
+
+    def make(**kwargs: object) -> Synapse:
+        server = Synapse(tmp_path / f"synapse{len(started)}", **kwargs)  # type: ignore[arg-type]
+        server.generate_key(signing_key_cache)
+        server.start()
+        started.append(server)
+        return server
+
+    yield make
+    for server in started:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    try:
+        server = Postgres(tmp_path_factory.mktemp("pg"))
+        server.start()
+    except Exception as exc:
+        if IN_CI:
+            raise  # CI must run the PostgreSQL tests: a skip there is a failure
+        pytest.skip(f"PostgreSQL could not be started here: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
+    server: Postgres = request.getfixturevalue("postgres")
+    return server.create_database()
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:8]}"
+
+
+class World:
+    """Users on a homeserver, the bot process and the humans of one test."""
+
+    def __init__(self, server: Synapse, tmp_path: Path) -> None:
+        self.server = server
+        self.tmp_path = tmp_path
+        self.humans: list[Human] = []
+        self.bots: list[BotProcess] = []
+        self.bot_password = "bot-password"
+        self.bot_user = server.register(unique("knooppunt"), self.bot_password)
+
+    def bot(self, **env: str) -> BotProcess:
+        data_dir = self.tmp_path / f"bot-data{len(self.bots)}"
+        base = {
+            "KNOOPPUNT_HOMESERVER": self.server.url,
+            "KNOOPPUNT_USER_ID": self.bot_user,
+            "KNOOPPUNT_PASSWORD": self.bot_password,
+            "KNOOPPUNT_DATA_DIR": str(data_dir),
+            "KNOOPPUNT_HTTP_LISTEN": "",
+            "KNOOPPUNT_LOG_LEVEL": "INFO",
+        }
+        base.update(env)
+        process = BotProcess(data_dir, base)
+        self.bots.append(process)
+        return process
+
+    async def human(self, name: str = "user", encryption: bool = False) -> Human:
+        password = "secret-" + name
+        user_id = self.server.register(unique(name), password)
+        human = Human(self.server.url, user_id, password, self.tmp_path / "humans" / user_id, encryption)
+        await human.login()
+        self.humans.append(human)
+        return human
+
+    async def close(self) -> None:
+        for human in self.humans:
+            await human.close()
+        for bot in self.bots:
+            if bot.running():
+                bot.terminate()
+
+
+@pytest.fixture
+async def world(synapse: Synapse, tmp_path: Path) -> AsyncIterator[World]:
+    w = World(synapse, tmp_path)
+    yield w
+    await w.close()
+
+
+@pytest.fixture
+def make_world(tmp_path: Path) -> Iterator[Callable[[Synapse], World]]:
+    made: list[World] = []
+
+    def make(server: Synapse) -> World:
+        w = World(server, tmp_path / f"world{len(made)}")
+        made.append(w)
+        return w
+
+    yield make
+    for w in made:
+        for bot in w.bots:
+            if bot.running():
+                bot.terminate()

@@ -1,0 +1,77 @@
+"""A private PostgreSQL cluster in a temp dir, started by the suite.
+
+`initdb` refuses to run as root, so as root every server command goes through
+the `postgres` user (`runuser`); as an ordinary user they run directly.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from tests.support.ports import free_port
+
+
+def pg_bin_dir() -> Path | None:
+    configured = os.environ.get("KNOOPPUNT_PG_BIN")
+    if configured:
+        return Path(configured)
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    if candidates:
+        return Path(candidates[-1])
+    found = shutil.which("pg_ctl")
+    return Path(found).parent if found else None
+
+
+class Postgres:
+    def __init__(self, workdir: Path) -> None:
+        bindir = pg_bin_dir()
+        if bindir is None:
+            raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
+        self.bindir = bindir
+        self.workdir = workdir
+        self.port = free_port()
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        command = list(args)
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, cwd="/")
+
+    def start(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        if self.as_root:
+            shutil.chown(self.workdir, "postgres", "postgres")
+        self._run(
+            str(self.bindir / "initdb"), "-D", str(self.workdir / "data"), "-U", "postgres",
+            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"),
+            "-l", str(self.workdir / "log"), "-w", "-o", options, "start",
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+
+    def create_database(self) -> str:
+        name = f"kp_{uuid.uuid4().hex[:12]}"
+        subprocess.run(
+            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
+             "-c", f"CREATE DATABASE {name}"],
+            check=True,
+            capture_output=True,
+        )
+        return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
