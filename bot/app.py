@@ -8,7 +8,7 @@ import logging
 import signal
 from datetime import timedelta
 
-from nio import AsyncClient, AsyncClientConfig
+from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 from bot.backoff import Backoff, sleep_unless
 from bot.config import Settings
@@ -49,9 +49,7 @@ def make_client(settings: Settings) -> AsyncClient:
         max_timeouts=0,  # network errors come back to us: the loops back off visibly
         request_timeout=60,
     )
-    return AsyncClient(
-        settings.homeserver, settings.user_id, store_path=str(store), config=config
-    )
+    return AsyncClient(settings.homeserver, settings.user_id, store_path=str(store), config=config)
 
 
 class Bot:
@@ -80,7 +78,12 @@ class Bot:
         try:
             if not await self._log_in():
                 return
-            log.info("running as %s on %s (device %s)", settings.user_id, settings.homeserver, self.client.device_id)
+            log.info(
+                "running as %s on %s (device %s)",
+                settings.user_id,
+                settings.homeserver,
+                self.client.device_id,
+            )
             tasks = [
                 asyncio.create_task(self.sender.run(self.stop), name="outbox"),
                 asyncio.create_task(self._heartbeat(), name="heartbeat"),
@@ -97,7 +100,7 @@ class Bot:
             with contextlib.suppress(Exception):
                 async with self.db.transaction() as session:
                     await instance_lock.release(session, self.lock_name, self.lock_owner)
-            await self.client.close()
+            await self.client.close()  # type: ignore[no-untyped-call]
             await self.db.close()
             log.info("stopped")
 
@@ -117,7 +120,9 @@ class Bot:
         while not await sleep_unless(self.stop, HEARTBEAT_SECONDS):
             try:
                 async with self.db.transaction() as session:
-                    still_ours = await instance_lock.heartbeat(session, self.lock_name, self.lock_owner)
+                    still_ours = await instance_lock.heartbeat(
+                        session, self.lock_name, self.lock_owner
+                    )
             except Exception as exc:
                 log.warning("lock heartbeat failed: %r", exc)
                 continue

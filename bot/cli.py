@@ -34,7 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(console)
     console.add_argument(
-        "--as", dest="role", default="guest", choices=("admin", "liaison", "coordinator", "municipality", "curator", "guest"),
+        "--as",
+        dest="role",
+        default="guest",
+        choices=("admin", "liaison", "coordinator", "municipality", "curator", "guest"),
         help="the role of the room you pretend to type in (default: guest, a direct chat)",
     )
 

@@ -175,7 +175,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         except OSError as exc:
             raise ConfigError(f"config error: cannot read {config_file}: {exc.strerror}") from exc
         except yaml.YAMLError as exc:
-            raise ConfigError(f"config error: {config_file} is not valid YAML: {exc}") from exc
+            detail = " ".join(str(exc).split())
+            raise ConfigError(f"config error: {config_file} is not valid YAML: {detail}") from exc
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):

@@ -40,13 +40,18 @@ def format_reply(reply: Reply) -> str:
     return reply.text
 
 
-async def run_console(settings: Settings, role: str, stream: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+async def run_console(
+    settings: Settings, role: str, stream: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> int:
     user = UserId(f"@console-{role}:knooppunt.local")
     admins = set(settings.admins)
     if role == "admin":
         admins.add(user)
     settings = settings.model_copy(
-        update={"admins": sorted(admins), "user_id": settings.user_id or "@knooppunt:knooppunt.local"}
+        update={
+            "admins": sorted(admins),
+            "user_id": settings.user_id or "@knooppunt:knooppunt.local",
+        }
     )
     dispatcher = build_dispatcher(settings)
     db = Database(settings.effective_database_url)

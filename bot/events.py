@@ -79,7 +79,9 @@ def to_message(
         return Message(
             body=new_body if isinstance(new_body, str) else "",
             kind="edit",
-            msgtype=str(new_content.get("msgtype", msgtype)) if isinstance(new_content, dict) else msgtype,
+            msgtype=str(new_content.get("msgtype", msgtype))
+            if isinstance(new_content, dict)
+            else msgtype,
             relation=Relation(replaces=EventId(relates["event_id"])),
             mentions_bot=False,
             **base,  # type: ignore[arg-type]

@@ -12,7 +12,8 @@ import asyncio
 import logging
 from typing import Any
 
-from nio import AsyncClient, ErrorResponse, LocalProtocolError
+from nio import ErrorResponse, LocalProtocolError
+from nio.client.async_client import AsyncClient
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from commands.message import Reply
@@ -84,7 +85,9 @@ class OutboxSender:
             if not rows:
                 waiter = asyncio.create_task(self._wakeup.wait())
                 stopper = asyncio.create_task(stop.wait())
-                await asyncio.wait({waiter, stopper}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+                await asyncio.wait(
+                    {waiter, stopper}, timeout=5, return_when=asyncio.FIRST_COMPLETED
+                )
                 waiter.cancel()
                 stopper.cancel()
                 continue
@@ -121,9 +124,13 @@ class OutboxSender:
                 await sleep_unless(stop, delay)
                 return False
             if status in PERMANENT:
-                log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
+                log.error(
+                    "outbox: row %s refused for good: %s %s", row.id, status, response.message
+                )
                 async with self.db.transaction() as session:
-                    await outbox.record_attempt(session, row.id, f"{status} {response.message}", True)
+                    await outbox.record_attempt(
+                        session, row.id, f"{status} {response.message}", True
+                    )
                 return True
             await self._failed_attempt(row, f"{status} {response.message}")
             await sleep_unless(stop, self._backoff.next_delay())
@@ -170,7 +177,8 @@ class OutboxSender:
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         give_up = row.attempts + 1 >= MAX_ATTEMPTS
         if give_up:
-            log.error("outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error)
+            log.error(
+                "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error
+            )
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, give_up)
-

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from nio import AsyncClient, LoginResponse, WhoamiResponse
+from nio import LoginResponse, WhoamiResponse
+from nio.client.async_client import AsyncClient
 
 from bot.backoff import NETWORK_ERRORS
 from bot.config import Settings

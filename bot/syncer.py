@@ -18,18 +18,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nio import (
-    AsyncClient,
     EncryptionError,
     Event,
     InviteMemberEvent,
     MatrixRoom,
     MegolmEvent,
-    MessageDirection,
     RoomMemberEvent,
     RoomMessagesResponse,
     RoomUpgradeEvent,
     SyncResponse,
 )
+from nio.api import MessageDirection
+from nio.client.async_client import AsyncClient
 from nio.responses import InviteInfo, RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,6 +56,10 @@ BACKFILL_MAX_PAGES = 50
 
 class BatchAborted(Exception):
     """The batch could not be completed (database or homeserver trouble): retry it."""
+
+
+# Errors after which the batch is replayed from the stored token.
+BATCH_ERRORS: tuple[type[BaseException], ...] = (BatchAborted, SQLAlchemyError, *NETWORK_ERRORS)
 
 
 class Syncer:
@@ -108,7 +112,7 @@ class Syncer:
                     await self._first_start(response)
                 else:
                     await self._process(response)
-            except (BatchAborted, SQLAlchemyError, *NETWORK_ERRORS) as exc:
+            except BATCH_ERRORS as exc:
                 await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
                 continue
             if self.stop.is_set():
@@ -145,7 +149,12 @@ class Syncer:
     async def _sync_failed(self, reason: str) -> None:
         self.sync_errors += 1
         delay = self._backoff.next_delay()
-        log.warning("sync failed (%s); backing off %.1fs (attempt %s)", reason, delay, self._backoff.failures)
+        log.warning(
+            "sync failed (%s); backing off %.1fs (attempt %s)",
+            reason,
+            delay,
+            self._backoff.failures,
+        )
         await sleep_unless(self.stop, delay)
 
     async def _relogin(self) -> None:
@@ -183,7 +192,10 @@ class Syncer:
                 if room is None or not room.active:
                     await room_repo.mark_joined(session, RoomId(room_id), now)
         await self._handle_invites(response.rooms.invite)
-        log.info("first start: %s joined room(s) noted, earlier messages skipped", len(response.rooms.join))
+        log.info(
+            "first start: %s joined room(s) noted, earlier messages skipped",
+            len(response.rooms.join),
+        )
 
     async def _process(self, response: SyncResponse) -> None:
         await self._handle_invites(response.rooms.invite)
@@ -216,7 +228,12 @@ class Syncer:
             if self._invite_allowed(inviter):
                 response = await self.client.join(room_id)
                 accepted = getattr(response, "room_id", None) == room_id
-                log.info("invite to %s from %s: %s", room_id, inviter, "joined" if accepted else f"join failed {response}")
+                log.info(
+                    "invite to %s from %s: %s",
+                    room_id,
+                    inviter,
+                    "joined" if accepted else f"join failed {response}",
+                )
                 if accepted:
                     async with self.db.transaction() as session:
                         room = await room_repo.ensure(session, RoomId(room_id))
@@ -275,7 +292,11 @@ class Syncer:
             if not isinstance(response, RoomMessagesResponse):
                 raise BatchAborted(f"cannot back-fill {room_id}: {response}")
             for event in response.chunk:
-                if event.event_id == last_id or (last_ts is not None and event.server_timestamp < last_ts):
+                if not isinstance(event, Event):
+                    continue  # unparseable events carry nothing to handle
+                if event.event_id == last_id or (
+                    last_ts is not None and event.server_timestamp < last_ts
+                ):
                     return list(reversed(collected))
                 if ev.is_own_join(event, self.user_id):
                     collected.append(event)
@@ -386,7 +407,12 @@ class Syncer:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
             await event_log.record(
-                session, EventId(event.event_id), room_id, self.user_id, "joined", ev.event_time(event)
+                session,
+                EventId(event.event_id),
+                room_id,
+                self.user_id,
+                "joined",
+                ev.event_time(event),
             )
             room = await room_repo.mark_joined(session, room_id, ev.event_time(event))
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
@@ -396,7 +422,11 @@ class Syncer:
                     t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
                 )
                 await outbox.add(
-                    session, room_id, "message", reply_content(greeting), outbox.txn_id_for(f"greet:{room_id}")
+                    session,
+                    room_id,
+                    "message",
+                    reply_content(greeting),
+                    outbox.txn_id_for(f"greet:{room_id}"),
                 )
         log.info("joined room %s", room_id)
         self.sender.wake()
@@ -412,7 +442,9 @@ class Syncer:
         async with self.db.transaction() as session:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
-            added = await pending_encrypted.add(session, event.event_id, room_id, event.sender, event.source)
+            added = await pending_encrypted.add(
+                session, event.event_id, room_id, event.sender, event.source
+            )
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
         if added:
             log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
@@ -458,14 +490,22 @@ class Syncer:
             for event_id in event_ids:
                 await pending_encrypted.remove(session, event_id)
                 if not await event_log.is_processed(session, EventId(event_id)):
-                    await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", now)
+                    await event_log.record(
+                        session, EventId(event_id), room_id, sender, "undecryptable", now
+                    )
             notice = plain(text)
             content = reply_content(notice)
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
             await outbox.add(
-                session, room_id, "message", content, outbox.txn_id_for(f"undecryptable:{event_ids[0]}")
+                session,
+                room_id,
+                "message",
+                content,
+                outbox.txn_id_for(f"undecryptable:{event_ids[0]}"),
             )
-        log.warning("room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender)
+        log.warning(
+            "room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender
+        )
         self.sender.wake()
 
     async def _on_tombstone(self, room_id: RoomId, event: RoomUpgradeEvent) -> None:
@@ -474,16 +514,30 @@ class Syncer:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
             await event_log.record(
-                session, EventId(event.event_id), room_id, UserId(event.sender), "room.upgraded", ev.event_time(event)
+                session,
+                EventId(event.event_id),
+                room_id,
+                UserId(event.sender),
+                "room.upgraded",
+                ev.event_time(event),
             )
             if new_room:
                 await room_repo.carry_binding(session, room_id, new_room)
                 await room_repo.mark_left(session, room_id, "upgraded")
                 await outbox.add(
-                    session, new_room, "join", {"room": new_room}, outbox.txn_id_for(f"follow:{event.event_id}")
+                    session,
+                    new_room,
+                    "join",
+                    {"room": new_room},
+                    outbox.txn_id_for(f"follow:{event.event_id}"),
                 )
                 await audit.add(
-                    session, event.sender, "room.upgraded", room_id, subject=new_room, detail={"from": room_id}
+                    session,
+                    event.sender,
+                    "room.upgraded",
+                    room_id,
+                    subject=new_room,
+                    detail={"from": room_id},
                 )
         log.info("room %s was upgraded to %s; following", room_id, new_room)
         self.sender.wake()
@@ -494,7 +548,11 @@ class Syncer:
                 continue
             if event.membership not in ("leave", "ban"):
                 continue
-            reason = "left" if event.sender == self.user_id else ("banned" if event.membership == "ban" else "kicked")
+            reason = (
+                "left"
+                if event.sender == self.user_id
+                else ("banned" if event.membership == "ban" else "kicked")
+            )
             async with self.db.transaction() as session:
                 if await event_log.is_processed(session, EventId(event.event_id)):
                     continue
@@ -502,7 +560,12 @@ class Syncer:
                 if room is not None and room.replaced_by:
                     reason = "upgraded"
                 await event_log.record(
-                    session, EventId(event.event_id), room_id, UserId(event.sender), f"room.{reason}", ev.event_time(event)
+                    session,
+                    EventId(event.event_id),
+                    room_id,
+                    UserId(event.sender),
+                    f"room.{reason}",
+                    ev.event_time(event),
                 )
                 await room_repo.mark_left(session, room_id, reason)
                 await audit.add(session, event.sender, f"room.{reason}", room_id)

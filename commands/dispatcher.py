@@ -167,7 +167,9 @@ class Dispatcher:
         if suggestion:
             hint = t(ctx.lang, "did_you_mean", suggestion=ctx.prefix + suggestion)
             text += " " + hint
-            html += " " + t(ctx.lang, "did_you_mean", suggestion=render.code(ctx.prefix + suggestion))
+            html += " " + t(
+                ctx.lang, "did_you_mean", suggestion=render.code(ctx.prefix + suggestion)
+            )
         footer = t(ctx.lang, "see_help", prefix=ctx.prefix)
         return Reply(text=f"{text}\n{footer}", html=f"{html}<br>{render.escape(footer)}")
 
@@ -181,7 +183,11 @@ class Dispatcher:
         if room_id == ctx.message.room_id and age > ctx.settings.late_after:
             when = ctx.message.timestamp.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
             note = t(ctx.lang, "late", when=when)
-            reply = replace(reply, text=f"{note}\n{reply.text}", html=f"<i>{render.escape(note)}</i><br>{reply.html}")
+            reply = replace(
+                reply,
+                text=f"{note}\n{reply.text}",
+                html=f"<i>{render.escape(note)}</i><br>{reply.html}",
+            )
         return replace(reply, room_id=room_id, reply_to=reply_to)
 
 

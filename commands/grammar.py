@@ -51,9 +51,11 @@ def strip_reply_fallback(body: str) -> str:
 
 def is_command(body: str, prefix: str) -> bool:
     stripped = body.lstrip()
-    return stripped.startswith(prefix) and len(stripped) > len(prefix) and not stripped[
-        len(prefix)
-    ].isspace()
+    return (
+        stripped.startswith(prefix)
+        and len(stripped) > len(prefix)
+        and not stripped[len(prefix)].isspace()
+    )
 
 
 def parse(body: str, prefix: str) -> ParsedCommand:

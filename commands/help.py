@@ -53,7 +53,10 @@ def _one(ctx: CommandContext, command: Command) -> Reply:
 HELP = Command(
     name_nl="hulp",
     name_en="help",
-    summary={"nl": "toont de commando's die je hier kunt gebruiken", "en": "lists the commands you can use here"},
+    summary={
+        "nl": "toont de commando's die je hier kunt gebruiken",
+        "en": "lists the commands you can use here",
+    },
     usage={"nl": "{prefix}hulp [commando]", "en": "{prefix}help [command]"},
     example={"nl": "{prefix}hulp melding", "en": "{prefix}help report"},
     handler=show_help,

@@ -12,8 +12,10 @@ Language = Literal["nl", "en"]
 
 TEXTS: dict[str, dict[Language, str]] = {
     "greeting": {
-        "nl": "Hallo, ik ben Knooppunt, de informatiebot voor deze crisis. Typ {prefix}hulp voor wat ik kan.",
-        "en": "Hello, I am Knooppunt, the information bot for this crisis. Type {prefix}help to see what I can do.",
+        "nl": "Hallo, ik ben Knooppunt, de informatiebot voor deze crisis. "
+        "Typ {prefix}hulp voor wat ik kan.",
+        "en": "Hello, I am Knooppunt, the information bot for this crisis. "
+        "Type {prefix}help to see what I can do.",
     },
     "unknown_command": {
         "nl": "Onbekend commando: {command}.",

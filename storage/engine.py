@@ -16,7 +16,12 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 
 class DatabaseError(Exception):
@@ -39,7 +44,9 @@ def normalise_url(url: str) -> str:
     elif backend in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
     else:
-        raise DatabaseError(f"database_url: unsupported database {backend!r} (sqlite or postgresql)")
+        raise DatabaseError(
+            f"database_url: unsupported database {backend!r} (sqlite or postgresql)"
+        )
     return parsed.render_as_string(hide_password=False)
 
 

@@ -25,7 +25,9 @@ async def add(
 
 
 async def all_pending(session: AsyncSession) -> Sequence[PendingEncrypted]:
-    return (await session.scalars(select(PendingEncrypted).order_by(PendingEncrypted.first_seen))).all()
+    return (
+        await session.scalars(select(PendingEncrypted).order_by(PendingEncrypted.first_seen))
+    ).all()
 
 
 async def remove(session: AsyncSession, event_id: str) -> None:

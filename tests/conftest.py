@@ -32,9 +32,7 @@ def synapse(tmp_path_factory: pytest.TempPathFactory, signing_key_cache: Path) -
 
 
 @pytest.fixture
-def private_synapse(
-    tmp_path: Path, signing_key_cache: Path
-) -> Iterator[Callable[..., Synapse]]:
+def private_synapse(tmp_path: Path, signing_key_cache: Path) -> Iterator[Callable[..., Synapse]]:
     """A homeserver of the test's own, for tests that stop it or throttle it."""
     started: list[Synapse] = []
 
@@ -51,9 +49,9 @@ def private_synapse(
 
 
 @pytest.fixture(scope="session")
-def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+def postgres() -> Iterator[Postgres]:
     try:
-        server = Postgres(tmp_path_factory.mktemp("pg"))
+        server = Postgres()
         server.start()
     except Exception as exc:
         if IN_CI:
@@ -104,7 +102,9 @@ class World:
     async def human(self, name: str = "user", encryption: bool = False) -> Human:
         password = "secret-" + name
         user_id = self.server.register(unique(name), password)
-        human = Human(self.server.url, user_id, password, self.tmp_path / "humans" / user_id, encryption)
+        human = Human(
+            self.server.url, user_id, password, self.tmp_path / "humans" / user_id, encryption
+        )
         await human.login()
         self.humans.append(human)
         return human

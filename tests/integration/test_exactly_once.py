@@ -29,7 +29,9 @@ def _reply_counts(alice: Human, bot_user: str, commands: list[str]) -> dict[str,
     return {event_id: len(alice.replies_to(event_id, bot_user)) for event_id in commands}
 
 
-async def _all_answered(alice: Human, bot_user: str, commands: list[str], timeout: float) -> dict[str, int]:
+async def _all_answered(
+    alice: Human, bot_user: str, commands: list[str], timeout: float
+) -> dict[str, int]:
     await alice.wait_until(
         lambda: all(alice.replies_to(e, bot_user) for e in commands), timeout=timeout
     )
@@ -37,7 +39,9 @@ async def _all_answered(alice: Human, bot_user: str, commands: list[str], timeou
     return _reply_counts(alice, bot_user, commands)
 
 
-async def test_messages_sent_while_bot_is_down_are_answered_once_and_marked_late(world: World) -> None:
+async def test_messages_sent_while_bot_is_down_are_answered_once_and_marked_late(
+    world: World,
+) -> None:
     bot = world.bot(KNOOPPUNT_LATE_AFTER_SECONDS="3")
     bot.start()
     alice = await world.human("alice")
@@ -61,7 +65,9 @@ async def test_messages_sent_while_bot_is_down_are_answered_once_and_marked_late
     assert late.body.startswith("(Late reactie"), late.body
 
 
-async def test_sigkill_in_the_middle_of_a_burst_answers_every_command_exactly_once(world: World) -> None:
+async def test_sigkill_in_the_middle_of_a_burst_answers_every_command_exactly_once(
+    world: World,
+) -> None:
     bot = world.bot()
     bot.start()
     alice = await world.human("alice")
@@ -71,7 +77,9 @@ async def test_sigkill_in_the_middle_of_a_burst_answers_every_command_exactly_on
 
     async def burst() -> None:
         for index in range(200):
-            commands.append(await alice.send(rooms[index % 3], random.choice(["!help", "!hulp", "!hlep"])))
+            commands.append(
+                await alice.send(rooms[index % 3], random.choice(["!help", "!hulp", "!hlep"]))
+            )
 
     sender = asyncio.create_task(burst())
     # Kill the bot once it has answered part of the burst.

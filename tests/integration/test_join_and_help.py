@@ -1,4 +1,4 @@
-"""Acceptance 1 and 2 of the bot core: invites, joining, !help / !hulp, in plain and encrypted rooms."""
+"""Bot core acceptance 1 and 2: invites, joining, !help / !hulp, plain and encrypted rooms."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
-async def test_bot_joins_on_invite_and_answers_help_in_both_languages(world: World, encrypted: bool) -> None:
+async def test_bot_joins_on_invite_and_answers_help_in_both_languages(
+    world: World, encrypted: bool
+) -> None:
     bot = world.bot()
     bot.start()
     alice = await world.human("alice", encryption=encrypted)
@@ -28,7 +30,9 @@ async def test_bot_joins_on_invite_and_answers_help_in_both_languages(world: Wor
     help_en = await alice.send(room, "!help")
     help_nl = await alice.send(room, "!hulp")
     assert await alice.wait_until(
-        lambda: alice.replies_to(help_en, world.bot_user) and alice.replies_to(help_nl, world.bot_user)
+        lambda: (
+            alice.replies_to(help_en, world.bot_user) and alice.replies_to(help_nl, world.bot_user)
+        )
     ), bot.log()[-3000:]
     for event_id in (help_en, help_nl):
         (reply,) = alice.replies_to(event_id, world.bot_user)
@@ -36,7 +40,9 @@ async def test_bot_joins_on_invite_and_answers_help_in_both_languages(world: Wor
         assert "!hulp" in reply.body
         assert reply.content["format"] == "org.matrix.custom.html"
     await asyncio.sleep(1)
-    assert len([s for s in alice.from_sender(world.bot_user, room) if "hallo" in s.body.lower()]) == 1
+    assert (
+        len([s for s in alice.from_sender(world.bot_user, room) if "hallo" in s.body.lower()]) == 1
+    )
 
 
 async def test_invite_from_server_not_allowed_is_rejected(world: World) -> None:
@@ -55,7 +61,10 @@ async def test_invite_from_server_not_allowed_is_rejected(world: World) -> None:
 
 async def test_admin_invite_accepted_even_from_other_server_list(world: World) -> None:
     admin = await world.human("admin")
-    bot = world.bot(KNOOPPUNT_ALLOWED_SERVERS="example.org", KNOOPPUNT_ADMINS=f"{admin.client.user_id},@x:example.org")
+    bot = world.bot(
+        KNOOPPUNT_ALLOWED_SERVERS="example.org",
+        KNOOPPUNT_ADMINS=f"{admin.client.user_id},@x:example.org",
+    )
     bot.start()
     room = await admin.create_room(invite=[world.bot_user])
     await admin.wait_joined(room, world.bot_user)

@@ -1,4 +1,4 @@
-"""Acceptance 4, 5 and 7 of the bot core: outages, rate limits, hostile input, lost tokens, kicks."""
+"""Bot core acceptance 4, 5 and 7: outages, rate limits, hostile input, lost tokens, kicks."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ async def test_bot_survives_homeserver_outage_and_backs_off(
     server.start()
     up_after = time.monotonic() - down_at
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60), bot.log()[-3000:]  # type: ignore[attr-defined]
+    assert await alice.wait_until(
+        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60
+    ), bot.log()[-3000:]  # type: ignore[attr-defined]
     assert bot.running()
     failures = re.findall(r"backing off ([0-9.]+)s", bot.log())
     # Back-off, not a tight loop: a handful of attempts over the outage, growing delays.
@@ -86,7 +88,8 @@ async def test_unknown_command_big_message_and_html_are_handled_safely(world: Wo
     notice = await alice.send(room, "!help", msgtype="m.notice")  # type: ignore[attr-defined]
     after = await alice.send(room, "!help")  # type: ignore[attr-defined]
     assert await alice.wait_until(  # type: ignore[attr-defined]
-        lambda: all(alice.replies_to(e, world.bot_user) for e in (typo, big, hostile, after)), timeout=30  # type: ignore[attr-defined]
+        lambda: all(alice.replies_to(e, world.bot_user) for e in (typo, big, hostile, after)),
+        timeout=30,  # type: ignore[attr-defined]
     ), bot.log()[-3000:]
     (typo_reply,) = alice.replies_to(typo, world.bot_user)  # type: ignore[attr-defined]
     assert "Bedoelde je !hulp?" in typo_reply.body or "Bedoelde je !help?" in typo_reply.body
@@ -115,9 +118,11 @@ async def test_lost_access_token_logs_in_again(world: World) -> None:
         f"{world.server.url}/_matrix/client/v3/logout", data=b"{}", method="POST"
     )
     request.add_header("Authorization", f"Bearer {token}")
-    urllib.request.urlopen(request, timeout=10).read()
+    await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=10).read())
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60), bot.log()[-3000:]  # type: ignore[attr-defined]
+    assert await alice.wait_until(
+        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60
+    ), bot.log()[-3000:]  # type: ignore[attr-defined]
     assert "M_UNKNOWN_TOKEN" in bot.log()
 
 
@@ -128,7 +133,9 @@ async def test_restart_reuses_device(world: World) -> None:
     assert bot.terminate() == 0
     bot.start()
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), timeout=30)  # type: ignore[attr-defined]
+    assert await alice.wait_until(
+        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=30
+    )  # type: ignore[attr-defined]
     assert bot.log().count("logged in with password") == 1
     assert "restored session for device" in bot.log()
 
@@ -140,5 +147,7 @@ async def test_kick_keeps_room_but_marks_it_inactive(world: World) -> None:
     await alice.client.room_kick(room, world.bot_user, reason="test")  # type: ignore[attr-defined]
     assert bot.wait_for_log(f"room {room}: bot kicked", timeout=30), bot.log()[-2000:]
     with _bot_db(world) as db:
-        row = db.execute("SELECT active, left_reason FROM rooms WHERE room_id = ?", (room,)).fetchone()
+        row = db.execute(
+            "SELECT active, left_reason FROM rooms WHERE room_id = ?", (room,)
+        ).fetchone()
     assert row == (0, "kicked")

@@ -35,7 +35,9 @@ class Seen:
 
 
 class Human:
-    def __init__(self, homeserver: str, user_id: str, password: str, store: Path, encryption: bool = False) -> None:
+    def __init__(
+        self, homeserver: str, user_id: str, password: str, store: Path, encryption: bool = False
+    ) -> None:
         store.mkdir(parents=True, exist_ok=True)
         config = AsyncClientConfig(encryption_enabled=encryption, store_sync_tokens=False)
         self.client = AsyncClient(homeserver, user_id, store_path=str(store), config=config)
@@ -45,10 +47,20 @@ class Human:
         self._changed = asyncio.Event()
         self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
 
-    async def _on_message(self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice) -> None:
+    async def _on_message(
+        self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice
+    ) -> None:
         content = event.source.get("content", {})
         self.seen.append(
-            Seen(room.room_id, event.event_id, event.sender, event.body, content.get("msgtype", ""), content, time.monotonic())
+            Seen(
+                room.room_id,
+                event.event_id,
+                event.sender,
+                event.body,
+                content.get("msgtype", ""),
+                content,
+                time.monotonic(),
+            )
         )
         self._changed.set()
 
@@ -82,13 +94,21 @@ class Human:
                 await self._task
         await self.client.close()
 
-    async def create_room(self, invite: list[str], encrypted: bool = False, direct: bool = False, name: str = "test") -> str:
+    async def create_room(
+        self, invite: list[str], encrypted: bool = False, direct: bool = False, name: str = "test"
+    ) -> str:
         initial_state: list[dict[str, Any]] = []
         if encrypted:
             initial_state.append(
-                {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}
+                {
+                    "type": "m.room.encryption",
+                    "state_key": "",
+                    "content": {"algorithm": "m.megolm.v1.aes-sha2"},
+                }
             )
-        response = await self.client.room_create(name=name, invite=invite, initial_state=initial_state, is_direct=direct)
+        response = await self.client.room_create(
+            name=name, invite=invite, initial_state=initial_state, is_direct=direct
+        )
         assert isinstance(response, RoomCreateResponse), response
         return response.room_id
 
@@ -106,7 +126,9 @@ class Human:
             await asyncio.sleep(0.2)
         raise AssertionError(f"{user_id} did not join {room_id}")
 
-    async def send(self, room_id: str, body: str, msgtype: str = "m.text", extra: dict[str, Any] | None = None) -> str:
+    async def send(
+        self, room_id: str, body: str, msgtype: str = "m.text", extra: dict[str, Any] | None = None
+    ) -> str:
         content: dict[str, Any] = {"msgtype": msgtype, "body": body}
         if extra:
             content.update(extra)
@@ -114,18 +136,25 @@ class Human:
             if room_id in self.client.rooms:
                 break
             await asyncio.sleep(0.1)
-        response = await self.client.room_send(room_id, "m.room.message", content, ignore_unverified_devices=True)
+        response = await self.client.room_send(
+            room_id, "m.room.message", content, ignore_unverified_devices=True
+        )
         assert isinstance(response, RoomSendResponse), response
         return response.event_id
 
     def from_sender(self, sender: str, room_id: str | None = None) -> list[Seen]:
-        return [s for s in self.seen if s.sender == sender and (room_id is None or s.room_id == room_id)]
+        return [
+            s for s in self.seen if s.sender == sender and (room_id is None or s.room_id == room_id)
+        ]
 
     def replies_to(self, event_id: str, sender: str) -> list[Seen]:
         out = []
         for seen in self.seen:
             relates = seen.content.get("m.relates_to") or {}
-            if seen.sender == sender and (relates.get("m.in_reply_to") or {}).get("event_id") == event_id:
+            if (
+                seen.sender == sender
+                and (relates.get("m.in_reply_to") or {}).get("event_id") == event_id
+            ):
                 out.append(seen)
         return out
 
@@ -136,7 +165,9 @@ class Human:
                 return True
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._changed.wait(), timeout=min(0.5, max(0.01, deadline - time.monotonic())))
+                await asyncio.wait_for(
+                    self._changed.wait(), timeout=min(0.5, max(0.01, deadline - time.monotonic()))
+                )
         return predicate()
 
 

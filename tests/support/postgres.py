@@ -6,10 +6,12 @@ the `postgres` user (`runuser`); as an ordinary user they run directly.
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
 import subprocess
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -20,7 +22,9 @@ def pg_bin_dir() -> Path | None:
     configured = os.environ.get("KNOOPPUNT_PG_BIN")
     if configured:
         return Path(configured)
-    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name))
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin"), key=lambda p: int(Path(p).parent.name)
+    )
     if candidates:
         return Path(candidates[-1])
     found = shutil.which("pg_ctl")
@@ -28,12 +32,14 @@ def pg_bin_dir() -> Path | None:
 
 
 class Postgres:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path | None = None) -> None:
         bindir = pg_bin_dir()
         if bindir is None:
             raise RuntimeError("PostgreSQL server binaries not found (apt-get install postgresql)")
         self.bindir = bindir
-        self.workdir = workdir
+        # Its own directory under /tmp: the postgres user cannot enter pytest's
+        # root-only temp tree.
+        self.workdir = workdir or Path(tempfile.mkdtemp(prefix="knooppunt-pg-"))
         self.port = free_port()
         self.as_root = os.geteuid() == 0
 
@@ -41,36 +47,68 @@ class Postgres:
         command = list(args)
         if self.as_root:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, cwd="/")
+        result = subprocess.run(command, capture_output=True, cwd="/", text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{Path(args[0]).name} failed: {result.stderr.strip()[-500:]}")
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
         if self.as_root:
             shutil.chown(self.workdir, "postgres", "postgres")
         self._run(
-            str(self.bindir / "initdb"), "-D", str(self.workdir / "data"), "-U", "postgres",
-            "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.workdir / "data"),
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
         )
         options = (
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
         self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"),
-            "-l", str(self.workdir / "log"), "-w", "-o", options, "start",
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.workdir / "data"),
+            "-l",
+            str(self.workdir / "log"),
+            "-w",
+            "-o",
+            options,
+            "start",
         )
 
     def stop(self) -> None:
-        try:
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), "-m", "fast", "-w", "stop")
-        except subprocess.CalledProcessError:
-            pass
+        with contextlib.suppress(RuntimeError):
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.workdir / "data"),
+                "-m",
+                "fast",
+                "-w",
+                "stop",
+            )
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def create_database(self) -> str:
         name = f"kp_{uuid.uuid4().hex[:12]}"
         subprocess.run(
-            [str(self.bindir / "psql"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres",
-             "-c", f"CREATE DATABASE {name}"],
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-c",
+                f"CREATE DATABASE {name}",
+            ],
             check=True,
             capture_output=True,
         )

@@ -86,7 +86,10 @@ class Synapse:
                 }
             ],
             # A file database: tests that stop and start Synapse keep its state.
-            "database": {"name": "sqlite3", "args": {"database": str(self.workdir / "homeserver.db")}},
+            "database": {
+                "name": "sqlite3",
+                "args": {"database": str(self.workdir / "homeserver.db")},
+            },
             "media_store_path": str(self.workdir / "media"),
             "signing_key_path": str(self.workdir / "signing.key"),
             "log_config": str(self.workdir / "log.yaml"),
@@ -131,7 +134,14 @@ class Synapse:
             shutil.copy(cache, key)
             return
         subprocess.run(
-            [synapse_python(), "-m", "synapse.app.homeserver", "-c", str(self.workdir / "homeserver.yaml"), "--generate-keys"],
+            [
+                synapse_python(),
+                "-m",
+                "synapse.app.homeserver",
+                "-c",
+                str(self.workdir / "homeserver.yaml"),
+                "--generate-keys",
+            ],
             check=True,
             capture_output=True,
             cwd=self.workdir,
@@ -144,7 +154,13 @@ class Synapse:
             self.generate_key()
         with self._log.open("ab") as out:
             self.process = subprocess.Popen(
-                [synapse_python(), "-m", "synapse.app.homeserver", "-c", str(self.workdir / "homeserver.yaml")],
+                [
+                    synapse_python(),
+                    "-m",
+                    "synapse.app.homeserver",
+                    "-c",
+                    str(self.workdir / "homeserver.yaml"),
+                ],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 cwd=self.workdir,
@@ -154,7 +170,9 @@ class Synapse:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Synapse exited early: {self._log.read_text()[-3000:]}")
             try:
-                with urllib.request.urlopen(f"{self.url}/_matrix/client/versions", timeout=1) as resp:
+                with urllib.request.urlopen(
+                    f"{self.url}/_matrix/client/versions", timeout=1
+                ) as resp:
                     if resp.status == 200:
                         return
             except (urllib.error.URLError, OSError):
@@ -175,7 +193,9 @@ class Synapse:
 
     # ----------------------------------------------------------- admin API
 
-    def _request(self, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None) -> Any:
+    def _request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, token: str | None = None
+    ) -> Any:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(f"{self.url}{path}", data=data, method=method)
         request.add_header("Content-Type", "application/json")
@@ -189,13 +209,21 @@ class Synapse:
         nonce = self._request("GET", "/_synapse/admin/v1/register")["nonce"]
         digest = hmac.new(
             SHARED_SECRET.encode(),
-            b"\x00".join(p.encode() for p in (nonce, localpart, password, "admin" if admin else "notadmin")),
+            b"\x00".join(
+                p.encode() for p in (nonce, localpart, password, "admin" if admin else "notadmin")
+            ),
             hashlib.sha1,
         ).hexdigest()
         result = self._request(
             "POST",
             "/_synapse/admin/v1/register",
-            {"nonce": nonce, "username": localpart, "password": password, "admin": admin, "mac": digest},
+            {
+                "nonce": nonce,
+                "username": localpart,
+                "password": password,
+                "admin": admin,
+                "mac": digest,
+            },
         )
         if admin:
             self._admin_token = result["access_token"]

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("KNOOPPUNT_"):
+            monkeypatch.delenv(key)
+
+
+def test_environment_alone_is_enough(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KNOOPPUNT_HOMESERVER", "http://127.0.0.1:8008/")
+    monkeypatch.setenv("KNOOPPUNT_USER_ID", "@bot:localhost")
+    monkeypatch.setenv("KNOOPPUNT_PASSWORD", "pw")
+    monkeypatch.setenv("KNOOPPUNT_ADMINS", "@a:x, @b:y")
+    monkeypatch.setenv("KNOOPPUNT_ALLOWED_SERVERS", "Localhost,partner.nl")
+    settings = load_settings()
+    settings.require_matrix()
+    assert settings.homeserver == "http://127.0.0.1:8008"
+    assert settings.admins == ["@a:x", "@b:y"]
+    assert settings.allowed_servers == ["localhost", "partner.nl"]
+    assert settings.password is not None and settings.password.get_secret_value() == "pw"
+    assert "pw" not in repr(settings)
+
+
+def test_env_wins_over_file_and_flags_win_over_env(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "k.yaml"
+    config.write_text("language: en\nuser_id: '@file:x'\ndatabase_url: sqlite:///file.db\n")
+    monkeypatch.setenv("KNOOPPUNT_USER_ID", "@env:x")
+    monkeypatch.setenv("KNOOPPUNT_DATABASE_URL", "sqlite:///env.db")
+    settings = load_settings(config, database_url="sqlite:///flag.db")
+    assert settings.language == "en"
+    assert settings.user_id == "@env:x"
+    assert settings.database_url == "sqlite:///flag.db"
+
+
+def test_default_allowed_server_is_the_bots_own() -> None:
+    settings = load_settings(None, user_id="@bot:crisis.example")
+    assert settings.effective_allowed_servers == ["crisis.example"]
+    explicit = load_settings(None, user_id="@bot:crisis.example", allowed_servers=["partner.nl"])
+    assert explicit.effective_allowed_servers == ["partner.nl"]
+    settings = load_settings(None)
+    assert settings.effective_database_url.endswith("knooppunt-data/knooppunt.db")
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "needle"),
+    [
+        ("language: fr\n", "language"),
+        ("admins: ['alice']\n", "admins"),
+        ("homeserver: matrix.example\n", "homeserver"),
+        ("colour: blue\n", "colour: unknown setting"),
+        ("rooms: [{room: '!a:x', role: chef}]\n", "rooms.0.role"),
+        ("- a\n- b\n", "must hold a mapping"),
+        ("key: [unclosed\n", "not valid YAML"),
+    ],
+)
+def test_bad_setting_gives_one_clear_line(tmp_path: Path, yaml_text: str, needle: str) -> None:
+    config = tmp_path / "k.yaml"
+    config.write_text(yaml_text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(config)
+    message = str(info.value)
+    assert needle in message and "\n" not in message.strip()
+
+
+def test_missing_credentials_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KNOOPPUNT_HOMESERVER", "http://h")
+    monkeypatch.setenv("KNOOPPUNT_USER_ID", "@bot:h")
+    with pytest.raises(ConfigError, match="KNOOPPUNT_PASSWORD"):
+        load_settings().require_matrix()
+
+
+def test_cli_reports_config_error_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.cli import main
+
+    config = tmp_path / "k.yaml"
+    config.write_text("language: fr\n")
+    assert main(["run", "--config", str(config)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("knooppunt: config error: language") and "\n" not in err
+    assert main(["run"]) == 2
+    assert "homeserver is not set" in capsys.readouterr().err

@@ -1,0 +1,151 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from commands.builtin import build_registry
+from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.i18n import TEXTS
+from commands.message import Message, Reply
+from commands.registry import Command
+from storage.ids import EventId, RoomId, UserId
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+ROOM = RoomView(room_id=RoomId("!r:x"))
+
+
+def message(
+    body: str, *, sender: str = "@alice:x", age: timedelta = timedelta(0), msgtype: str = "m.text"
+) -> Message:
+    return Message(
+        event_id=EventId("$e"),
+        room_id=RoomId("!r:x"),
+        sender=UserId(sender),
+        body=body,
+        timestamp=NOW - age,
+        msgtype=msgtype,
+    )
+
+
+def dispatcher(language: str = "nl") -> Dispatcher:
+    return Dispatcher(build_registry(), CommandSettings(language=language, bot_user_id="@bot:x"))  # type: ignore[arg-type]
+
+
+async def handle(
+    body: str, d: Dispatcher | None = None, room: RoomView = ROOM, **kw: object
+) -> list[Reply]:
+    return await (d or dispatcher()).handle(message(body, **kw), room, None, NOW)  # type: ignore[arg-type]
+
+
+def test_every_text_has_both_languages() -> None:
+    for key, versions in TEXTS.items():
+        assert set(versions) == {"nl", "en"}, key
+
+
+async def test_help_in_both_names_and_languages() -> None:
+    (nl,) = await handle("!hulp")
+    (en,) = await handle("!help", dispatcher("en"))
+    assert "Commando's" in nl.text and "!hulp" in nl.text
+    assert "Commands" in en.text and "!help" in en.text
+    assert nl.reply_to == "$e" and nl.room_id == "!r:x" and not nl.notify
+
+
+async def test_help_for_one_command_has_usage_and_example() -> None:
+    (reply,) = await handle("!help hulp")
+    assert "Gebruik: !hulp [commando]" in reply.text
+    assert "Voorbeeld:" in reply.text
+    assert "Ook: !help" in reply.text
+
+
+async def test_unknown_command_suggests_the_close_one() -> None:
+    (reply,) = await handle("!hlep")
+    assert "Onbekend commando: !hlep" in reply.text
+    assert "Bedoelde je !hulp?" in reply.text or "Bedoelde je !help?" in reply.text
+    (far,) = await handle("!xyzzyq")
+    assert "Bedoelde" not in far.text
+
+
+async def test_user_text_is_escaped_and_shortened() -> None:
+    (reply,) = await handle("!<img src=x onerror=alert(1)>" + "y" * 5000)
+    assert "<img" not in reply.html and "&lt;img" in reply.html
+    assert len(reply.text) < 300
+
+
+async def test_own_messages_and_notices_are_never_commands() -> None:
+    assert await handle("!help", sender="@bot:x") == []
+    assert await handle("!help", msgtype="m.notice") == []
+
+
+async def test_plain_text_is_ignored_in_rooms_but_answered_in_direct_chats() -> None:
+    assert await handle("hallo allemaal") == []
+    (hint,) = await handle("hallo", room=RoomView(room_id=RoomId("!r:x"), is_direct=True))
+    assert "!hulp" in hint.text
+    municipality = RoomView(room_id=RoomId("!r:x"), role="municipality")
+    assert await handle("gewoon een mededeling", room=municipality) == []
+    assert len(await handle("waar is de opvang?", room=municipality)) == 1
+
+
+async def test_late_reply_says_when_the_message_was_sent() -> None:
+    (reply,) = await handle("!help", age=timedelta(minutes=30))
+    assert reply.text.startswith("(Late reactie op je bericht van 23-11 12:30.)")
+    (prompt,) = await handle("!help", age=timedelta(seconds=10))
+    assert not prompt.text.startswith("(Late")
+
+
+async def test_handler_crash_becomes_a_short_apology() -> None:
+    async def boom(ctx, parsed):  # type: ignore[no-untyped-def]
+        raise ZeroDivisionError
+
+    registry = build_registry()
+    registry.add(
+        Command(
+            "boem",
+            "boom",
+            {"nl": "x", "en": "x"},
+            {"nl": "!boem", "en": "!boom"},
+            {"nl": "!boem", "en": "!boom"},
+            boom,
+        )
+    )
+    d = Dispatcher(registry, CommandSettings(bot_user_id="@bot:x"))
+    (reply,) = await handle("!boom", d)
+    assert "er is niets opgeslagen" in reply.text
+
+
+async def test_refusal_says_why() -> None:
+    async def secret(ctx, parsed):  # type: ignore[no-untyped-def]
+        return []
+
+    registry = build_registry()
+    registry.add(
+        Command(
+            "geheim",
+            "secret",
+            {"nl": "x", "en": "x"},
+            {"nl": "!geheim", "en": "!secret"},
+            {"nl": "!geheim", "en": "!secret"},
+            secret,
+            permission=lambda ctx: "alleen beheerders.",
+        )
+    )
+    d = Dispatcher(registry, CommandSettings(bot_user_id="@bot:x"))
+    (reply,) = await handle("!secret", d)
+    assert reply.text == "Dat mag hier niet: alleen beheerders."
+    (help_reply,) = await handle("!help", d)
+    assert "!geheim" not in help_reply.text
+
+
+def test_duplicate_command_names_are_refused() -> None:
+    registry = build_registry()
+    with pytest.raises(ValueError):
+        registry.add(
+            Command(
+                "hulp",
+                "x",
+                {"nl": "", "en": ""},
+                {"nl": "", "en": ""},
+                {"nl": "", "en": ""},
+                registry.commands[0].handler,
+            )
+        )
