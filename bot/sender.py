@@ -9,7 +9,11 @@ transaction id shows up in a sync) is what prevents double posts after that.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import logging
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 from nio import ErrorResponse, LocalProtocolError
@@ -58,12 +62,47 @@ class OutboxSender:
         self.encryption = encryption
         self.ready = asyncio.Event()  # set after the first sync: see run()
         self._wakeup = asyncio.Event()
+        # Rows committed just now, handed over in memory so a reply does not
+        # wait for a queue query; the database remains the source of truth.
+        self._fresh: collections.deque[OutboxMessage] = collections.deque()
+        self._done: collections.deque[int] = collections.deque(maxlen=10_000)
+        self._drained = asyncio.Event()
+        self._drained.set()
         self._backoff = Backoff(initial=0.5, maximum=30.0)
         self.sent_count = 0
         self.rate_limited_count = 0
 
     def wake(self) -> None:
         self._wakeup.set()
+
+    def submit(self, rows: list[OutboxMessage]) -> None:
+        """Offer rows that were just committed; they are sent before the next queue read."""
+        self._fresh.extend(rows)
+        self._drained.clear()
+        self._wakeup.set()
+
+    async def wait_drained(self, within: float) -> None:
+        """Wait (briefly) until the rows handed over in memory have been sent.
+
+        The sync loop calls this before its next long poll: a /sync racing our
+        own send makes the homeserver answer the send later.
+        """
+        if self._drained.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), within)
+
+    async def _next_rows(self) -> list[OutboxMessage]:
+        if self._fresh and self.ready.is_set():
+            rows = [row for row in self._fresh if row.id not in self._done]
+            self._fresh.clear()
+            if rows:
+                return rows
+        self._drained.set()
+        async with self.db.session() as session:
+            return [
+                row for row in await outbox.pending(session, limit=50) if row.id not in self._done
+            ]
 
     async def run(self, stop: asyncio.Event) -> None:
         # Wait for the first sync: it may show our own echoes of rows sent just
@@ -76,8 +115,7 @@ class OutboxSender:
         while not stop.is_set():
             self._wakeup.clear()
             try:
-                async with self.db.session() as session:
-                    rows = list(await outbox.pending(session, limit=50))
+                rows = await self._next_rows()
             except Exception:
                 log.exception("outbox: cannot read pending rows")
                 await sleep_unless(stop, self._backoff.next_delay())
@@ -96,9 +134,12 @@ class OutboxSender:
                     return
                 if not await self._send_one(row, stop):
                     break
+            if not self._fresh:
+                self._drained.set()
 
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""
+        started = time.monotonic()
         try:
             response = await self._perform(row)
         except LocalProtocolError as exc:
@@ -137,6 +178,13 @@ class OutboxSender:
             return False
 
         event_id = getattr(response, "event_id", None)
+        if log.isEnabledFor(logging.DEBUG):
+            age = (datetime.now(UTC) - row.created_at).total_seconds() * 1000
+            took = (time.monotonic() - started) * 1000
+            log.debug(
+                "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
+            )
+        self._done.append(row.id)
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, row.id, event_id)
         self._backoff.reset()

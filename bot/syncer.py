@@ -85,6 +85,8 @@ class Syncer:
         self.sync_errors = 0
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
+        # Newest event seen per room in this batch; stored with the sync token.
+        self._last_seen: dict[RoomId, tuple[str, int]] = {}
 
     # ------------------------------------------------------------------ loop
 
@@ -100,6 +102,7 @@ class Syncer:
                 continue
             if response is None:  # stopped while waiting
                 return
+            received = time.monotonic()
             if not isinstance(response, SyncResponse):
                 status = getattr(response, "status_code", None)
                 if status == "M_UNKNOWN_TOKEN":
@@ -115,14 +118,19 @@ class Syncer:
             except BATCH_ERRORS as exc:
                 await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
                 continue
+            await self.sender.wait_drained(within=0.25)
             if self.stop.is_set():
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
             async with self.db.transaction() as session:
+                for room_id, (event_id, ts) in self._last_seen.items():
+                    await room_repo.note_event(session, room_id, event_id, ts)
                 await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+            self._last_seen.clear()
             token = response.next_batch
             first = False
             self.last_sync_ok = time.monotonic()
+            log.debug("batch done in %.1f ms", (self.last_sync_ok - received) * 1000)
             if self._backoff.failures:
                 log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
             self._backoff.reset()
@@ -313,6 +321,9 @@ class Syncer:
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
+        previous = self._last_seen.get(room_id)
+        if previous is None or event.server_timestamp >= previous[1]:
+            self._last_seen[room_id] = (event.event_id, event.server_timestamp)
         if ev.is_own_join(event, self.user_id):
             await self._on_own_join(room_id, event)
             return
@@ -327,8 +338,6 @@ class Syncer:
             return
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
-            async with self.db.transaction() as session:
-                await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
             return
         outcome = await self.handle_message(message)
         self.events_handled += 1
@@ -343,11 +352,12 @@ class Syncer:
 
     async def handle_message(self, message: Message) -> str:
         """Handle one message in one transaction: log entry, effects and replies."""
-        view = await self._room_view(message.room_id)
         now = datetime.now(UTC)
         async with self.db.transaction() as session:
-            if await event_log.is_processed(session, message.event_id):
+            context = await room_repo.message_context(session, message.room_id, message.event_id)
+            if context.already_processed:
                 return "duplicate"
+            view = self._room_view(message.room_id, context.is_direct, context.role)
             replies = await self.dispatcher.handle(message, view, session, now)
             await event_log.record(
                 session,
@@ -357,26 +367,24 @@ class Syncer:
                 "replied" if replies else "ignored",
                 message.timestamp,
             )
+            queued = []
             for index, reply in enumerate(replies):
-                target = reply.room_id or message.room_id
-                await outbox.add(
+                row = await outbox.add(
                     session,
-                    RoomId(target),
+                    RoomId(reply.room_id or message.room_id),
                     "message",
                     reply_content(reply),
                     outbox.txn_id_for(message.event_id, index),
                     source_event_id=message.event_id,
+                    known_new=True,
                 )
-            ts = int(message.timestamp.timestamp() * 1000)
-            await room_repo.note_event(session, message.room_id, message.event_id, ts)
-        if replies:
-            self.sender.wake()
+                if row is not None:
+                    queued.append(row)
+        if queued:
+            self.sender.submit(queued)
         return f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'}" if replies else "ignored"
 
-    async def _room_view(self, room_id: RoomId) -> RoomView:
-        async with self.db.session() as session:
-            room = await room_repo.get(session, room_id)
-            binding = await room_repo.binding(session, room_id)
+    def _room_view(self, room_id: RoomId, is_direct: bool, role: str | None) -> RoomView:
         matrix_room: MatrixRoom | None = self.client.rooms.get(room_id)
         levels: dict[str, int] = {}
         default_power = 0
@@ -385,8 +393,8 @@ class Syncer:
             default_power = matrix_room.power_levels.defaults.users_default
         return RoomView(
             room_id=room_id,
-            is_direct=bool(room and room.is_direct),
-            role=binding.role if binding is not None and binding.active else None,
+            is_direct=is_direct,
+            role=role,
             encrypted=bool(matrix_room and matrix_room.encrypted),
             public=bool(matrix_room and matrix_room.join_rule == "public"),
             power_levels=levels,
@@ -433,10 +441,9 @@ class Syncer:
 
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
-        async with self.db.transaction() as session:
-            if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+        if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+            async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
-            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
 
     async def _on_undecryptable(self, room_id: RoomId, event: MegolmEvent) -> None:
         async with self.db.transaction() as session:

@@ -22,7 +22,7 @@ async def record(
     effect: str,
     origin_ts: datetime,
 ) -> None:
-    """Add the event to the log; the primary key refuses a second copy at flush."""
+    """Add the event to the log; the primary key refuses a second copy at commit."""
     session.add(
         ProcessedEvent(
             event_id=event_id,
@@ -33,7 +33,6 @@ async def record(
             processed_at=utcnow(),
         )
     )
-    await session.flush()
 
 
 async def count(session: AsyncSession) -> int:

@@ -36,24 +36,32 @@ async def add(
     content: dict[str, Any],
     txn_id: str,
     source_event_id: str | None = None,
-) -> bool:
-    """Queue an action; returns False when that transaction id is already queued."""
-    existing = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.txn_id == txn_id))
-    if existing is not None:
-        return False
-    session.add(
-        OutboxMessage(
-            txn_id=txn_id,
-            room_id=room_id,
-            kind=kind,
-            content=content,
-            source_event_id=source_event_id,
-            created_at=utcnow(),
-            attempts=0,
+    *,
+    known_new: bool = False,
+) -> OutboxMessage | None:
+    """Queue an action; returns None when that transaction id is already queued.
+
+    `known_new` skips the look-up on the hot path, where the caller has just
+    claimed the source event in the same transaction (the unique constraint
+    still guards it).
+    """
+    if not known_new:
+        existing = await session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.txn_id == txn_id)
         )
+        if existing is not None:
+            return None
+    row = OutboxMessage(
+        txn_id=txn_id,
+        room_id=room_id,
+        kind=kind,
+        content=content,
+        source_event_id=source_event_id,
+        created_at=utcnow(),
+        attempts=0,
     )
-    await session.flush()
-    return True
+    session.add(row)
+    return row
 
 
 async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
-from storage.models import Room, RoomBinding, utcnow
+from storage.models import ProcessedEvent, Room, RoomBinding, utcnow
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -57,6 +58,32 @@ async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_m
     if room.last_event_ts is None or ts_ms >= room.last_event_ts:
         room.last_event_id = event_id
         room.last_event_ts = ts_ms
+
+
+@dataclass(frozen=True)
+class MessageContext:
+    already_processed: bool
+    is_direct: bool
+    role: str | None
+
+
+async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:
+    """Everything the hot path needs before dispatching, in one round trip."""
+    processed = exists().where(ProcessedEvent.event_id == event_id)
+    row = (
+        await session.execute(
+            select(Room.is_direct, RoomBinding.role, RoomBinding.active, processed)
+            .select_from(Room)
+            .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
+            .where(Room.room_id == room_id)
+        )
+    ).first()
+    if row is None:
+        await ensure(session, room_id)
+        already = await session.get(ProcessedEvent, event_id) is not None
+        return MessageContext(already, False, None)
+    is_direct, role, active, already = row
+    return MessageContext(bool(already), bool(is_direct), role if active else None)
 
 
 async def active_rooms(session: AsyncSession) -> Sequence[Room]:
