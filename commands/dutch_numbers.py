@@ -1,0 +1,44 @@
+"""Dutch numbers in figures: `1.200` is twelve hundred, `1,5` is one and a half."""
+
+from __future__ import annotations
+
+import re
+
+_NUMBER = re.compile(
+    r"^([+-]?)(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+)(?=\s|%|$)(.*)$"
+)
+
+
+class NumberError(ValueError):
+    pass
+
+
+def parse_figure(text: str) -> tuple[float, str | None] | None:
+    """`120`, `1.200 bedden`, `1,5 km`, `35 %` -> (value, unit); None when it is no number."""
+    value = text.strip()
+    match = _NUMBER.match(value)
+    if not match:
+        return None
+    sign, number, rest = match.groups()
+    unit = rest.strip() or None
+    if "," in number:
+        whole, _, fraction = number.partition(",")
+        canonical = whole.replace(".", "") + "." + fraction
+    elif re.fullmatch(r"\d{1,3}(?:\.\d{3})+", number):
+        canonical = number.replace(".", "")
+    else:
+        canonical = number  # "1.5": English habit, a decimal point
+    result = float(canonical)
+    if sign == "-":
+        result = -result
+    if unit is not None and len(unit) > 40:
+        return None
+    return result, unit
+
+
+def format_number(value: float) -> str:
+    """Back to Dutch: 1200.0 -> `1.200`, 1.5 -> `1,5`."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")

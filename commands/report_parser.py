@@ -1,0 +1,358 @@
+"""Reading a liaison's report: category, a leading block of `key: value` fields, free text.
+
+The parser never raises on user text: it returns either a complete
+`ReportDraft` or the list of problems, each with a suggestion where a word
+is close to a known one. A report with any problem is not stored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rapidfuzz import fuzz, process
+
+from commands.dutch_numbers import parse_figure
+from commands.dutch_time import TimeError, parse_time
+from commands.i18n import Language
+from storage import tlp
+from storage.regions import RegionTable
+from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, all_words, fold, lookup
+
+MAX_REPORT_CHARS = 8000
+MAX_FIELD_CHARS = 300
+
+# Field name -> the words a liaison may use for it (Dutch first).
+FIELD_KEYS: dict[str, tuple[str, ...]] = {
+    "municipality": ("gemeente", "municipality"),
+    "region": ("regio", "region", "veiligheidsregio", "safety region"),
+    "location": ("locatie", "location", "adres", "address", "plek"),
+    "time": ("tijd", "time", "tijdstip", "waargenomen", "observed"),
+    "severity": ("ernst", "severity"),
+    "status": ("status",),
+    "tlp": ("tlp",),
+    "source": ("bron", "source"),
+    "sector": ("sector",),
+    "incident": ("incident",),
+}
+
+# Figures a liaison may name in several ways -> one metric.
+METRIC_ALIASES: dict[str, str] = {
+    "opvangplekken beschikbaar": "opvangplekken_beschikbaar",
+    "vrije opvangplekken": "opvangplekken_beschikbaar",
+    "opvangplaatsen beschikbaar": "opvangplekken_beschikbaar",
+    "free shelter places": "opvangplekken_beschikbaar",
+    "shelter places available": "opvangplekken_beschikbaar",
+    "opvangplekken bezet": "opvangplekken_bezet",
+    "occupied shelter places": "opvangplekken_bezet",
+    "bedden beschikbaar": "bedden_beschikbaar",
+    "beds available": "bedden_beschikbaar",
+    "geevacueerden": "geevacueerden",
+    "evacuees": "geevacueerden",
+    "gewonden": "gewonden",
+    "injured": "gewonden",
+    "huishoudens zonder stroom": "huishoudens_zonder_stroom",
+    "households without power": "huishoudens_zonder_stroom",
+    "aansluitingen zonder stroom": "aansluitingen_zonder_stroom",
+    "connections without power": "aansluitingen_zonder_stroom",
+}
+
+_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
+_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class Problem:
+    nl: str
+    en: str
+
+    def text(self, lang: Language) -> str:
+        return self.nl if lang == "nl" else self.en
+
+
+@dataclass(frozen=True)
+class Figure:
+    metric: str
+    value: float
+    unit: str | None
+    label: str
+
+
+@dataclass
+class ReportDraft:
+    category: str
+    municipality: str | None = None
+    region: str | None = None
+    location: str | None = None
+    observed_at: datetime | None = None
+    severity: str = "Unknown"
+    status: str = "new"
+    tlp: str | None = None
+    source: str | None = None
+    sector: str | None = None
+    incident: str | None = None
+    figures: list[Figure] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    regions: RegionTable
+    metric_aliases: dict[str, str] = field(default_factory=lambda: dict(METRIC_ALIASES))
+
+
+def _suggest(word: str, choices: Sequence[str], cutoff: float = 70) -> str | None:
+    match = process.extractOne(fold(word), [fold(c) for c in choices], scorer=fuzz.ratio, score_cutoff=cutoff)
+    if match is None:
+        return None
+    return choices[match[2]]
+
+
+def _hint(suggestion: str | None) -> tuple[str, str]:
+    if suggestion is None:
+        return "", ""
+    return f" Bedoelde je '{suggestion}'?", f" Did you mean '{suggestion}'?"
+
+
+def metric_key(label: str, aliases: dict[str, str]) -> str:
+    folded = " ".join(fold(label).split())
+    if folded in aliases:
+        return aliases[folded]
+    return re.sub(r"[^a-z0-9]+", "_", folded).strip("_")
+
+
+def _field_for(key: str) -> str | None:
+    folded = " ".join(fold(key).split())
+    for name, words in FIELD_KEYS.items():
+        if folded in words:
+            return name
+    return None
+
+
+def _quote(text: str, limit: int = 40) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_report(
+    category_word: str | None, lines: Sequence[str], now: datetime, vocab: Vocabulary
+) -> ReportDraft | list[Problem]:
+    problems: list[Problem] = []
+    body = "\n".join(lines)
+    if len(body) > MAX_REPORT_CHARS:
+        return [
+            Problem(
+                f"De melding is te lang ({len(body)} tekens; maximaal {MAX_REPORT_CHARS}). "
+                "Vat samen of splits hem op.",
+                f"The report is too long ({len(body)} characters; at most {MAX_REPORT_CHARS}). "
+                "Summarise or split it.",
+            )
+        ]
+    if _HTML_TAG.search(body) or (category_word and _HTML_TAG.search(category_word)):
+        return [
+            Problem(
+                "HTML-opmaak in een melding wordt niet opgeslagen; stuur platte tekst.",
+                "HTML markup in a report is not stored; send plain text.",
+            )
+        ]
+    body = _CONTROL.sub("", body)
+
+    category = "overig"
+    if category_word:
+        found = lookup(CATEGORIES, category_word)
+        if found is None:
+            nl, en = _hint(_suggest(category_word, all_words(CATEGORIES)))
+            problems.append(
+                Problem(
+                    f"Onbekende categorie '{_quote(category_word)}'.{nl}",
+                    f"Unknown category '{_quote(category_word)}'.{en}",
+                )
+            )
+        else:
+            category = found
+    draft = ReportDraft(category=category)
+
+    seen: dict[str, str] = {}
+    text_lines: list[str] = []
+    in_fields = True
+    for raw in body.split("\n"):
+        line = raw.rstrip()
+        if in_fields:
+            if not line.strip():
+                if seen:
+                    in_fields = False  # a blank line ends the field block
+                continue
+            match = _FIELD_LINE.match(line)
+            if match is None:
+                in_fields = False
+            else:
+                key, value = match.group(1).strip(), (match.group(2) or "").strip()
+                _read_field(key, value, draft, seen, problems, now, vocab)
+                continue
+        text_lines.append(line)
+
+    draft.text = "\n".join(text_lines).strip()
+    if not seen and not draft.text:
+        problems.append(
+            Problem(
+                "De melding is leeg. Zet velden als 'gemeente: Dordrecht' onder het commando, "
+                "en daarna je tekst.",
+                "The report is empty. Put fields such as 'municipality: Dordrecht' below the "
+                "command, then your text.",
+            )
+        )
+    if draft.municipality and not draft.region:
+        draft.region = vocab.regions.region_of(draft.municipality)
+    return problems if problems else draft
+
+
+def _read_field(
+    key: str,
+    value: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> None:
+    name = _field_for(key)
+    identity = name or "figure:" + metric_key(key, vocab.metric_aliases)
+    if identity in seen:
+        problems.append(
+            Problem(
+                f"Het veld '{_quote(key)}' staat er twee keer in; laat er één staan.",
+                f"The field '{_quote(key)}' appears twice; keep one.",
+            )
+        )
+        return
+    seen[identity] = key
+    if not value:
+        problems.append(
+            Problem(
+                f"Het veld '{_quote(key)}' heeft geen waarde.",
+                f"The field '{_quote(key)}' has no value.",
+            )
+        )
+        return
+    if len(value) > MAX_FIELD_CHARS:
+        problems.append(
+            Problem(
+                f"De waarde van '{_quote(key)}' is te lang (maximaal {MAX_FIELD_CHARS} tekens).",
+                f"The value of '{_quote(key)}' is too long (at most {MAX_FIELD_CHARS} characters).",
+            )
+        )
+        return
+    if name is None:
+        _read_figure(key, value, draft, problems, vocab)
+        return
+    if name == "municipality":
+        draft.municipality = vocab.regions.canonical_municipality(value)
+    elif name == "region":
+        region = vocab.regions.canonical_region(value)
+        if region is None:
+            nl, en = _hint(_suggest(value, vocab.regions.regions))
+            problems.append(
+                Problem(
+                    f"Onbekende veiligheidsregio '{_quote(value)}'.{nl}",
+                    f"Unknown safety region '{_quote(value)}'.{en}",
+                )
+            )
+        draft.region = region
+    elif name == "location":
+        draft.location = value
+    elif name == "time":
+        try:
+            draft.observed_at = parse_time(value, now)
+        except TimeError as exc:
+            problems.append(
+                Problem(
+                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, 23-11 14:30, "
+                    "gisteren 09:00.",
+                    f"Time: {exc.says('en')}. Examples: 14:30, 23-11 14:30, yesterday 09:00.",
+                )
+            )
+    elif name == "severity":
+        severity = lookup(SEVERITIES, value)
+        if severity is None:
+            nl, en = _hint(_suggest(value, all_words(SEVERITIES)))
+            problems.append(
+                Problem(
+                    f"Onbekende ernst '{_quote(value)}'.{nl} Kies uit: gering, matig, ernstig, "
+                    "extreem, onbekend.",
+                    f"Unknown severity '{_quote(value)}'.{en} Choose from: minor, moderate, severe, "
+                    "extreme, unknown.",
+                )
+            )
+        else:
+            draft.severity = severity
+    elif name == "status":
+        status = lookup(STATUSES, value)
+        if status is None:
+            nl, en = _hint(_suggest(value, all_words(STATUSES)))
+            problems.append(
+                Problem(
+                    f"Onbekende status '{_quote(value)}'.{nl} Kies uit: nieuw, update, opgelost.",
+                    f"Unknown status '{_quote(value)}'.{en} Choose from: new, update, resolved.",
+                )
+            )
+        else:
+            draft.status = status
+    elif name == "tlp":
+        label = tlp.parse_label(value)
+        if label is None:
+            problems.append(
+                Problem(
+                    f"Onbekend TLP-label '{_quote(value)}'. Kies uit: clear, green, amber, "
+                    "amber+strict, red.",
+                    f"Unknown TLP label '{_quote(value)}'. Choose from: clear, green, amber, "
+                    "amber+strict, red.",
+                )
+            )
+        draft.tlp = label
+    elif name == "source":
+        draft.source = value
+    elif name == "sector":
+        draft.sector = value
+    elif name == "incident":
+        draft.incident = value.strip().lower()
+
+
+def _read_figure(
+    key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
+) -> None:
+    figure = parse_figure(value)
+    metric = metric_key(key, vocab.metric_aliases)
+    known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
+    if figure is None or not math.isfinite(figure[0]):
+        if known_metric:
+            problems.append(
+                Problem(
+                    f"'{_quote(key)}' is een cijfer, maar '{_quote(value)}' is geen getal "
+                    "(schrijf bijvoorbeeld 120 of 1.200).",
+                    f"'{_quote(key)}' is a figure, but '{_quote(value)}' is not a number "
+                    "(write e.g. 120 or 1.200).",
+                )
+            )
+            return
+        known = [w for words in FIELD_KEYS.values() for w in words] + list(vocab.metric_aliases)
+        nl, en = _hint(_suggest(key, known))
+        problems.append(
+            Problem(
+                f"Onbekend veld '{_quote(key)}'.{nl} Een onbekend veld mag alleen een getal "
+                "hebben (een cijfer, zoals 'opvangplekken beschikbaar: 120'). Hoort het bij de "
+                "tekst, zet er dan een lege regel voor.",
+                f"Unknown field '{_quote(key)}'.{en} An unknown field may only hold a number (a "
+                "figure, such as 'free shelter places: 120'). If it belongs to the text, put an "
+                "empty line before it.",
+            )
+        )
+        return
+    if not metric:
+        problems.append(Problem(f"Ongeldige naam '{_quote(key)}'.", f"Invalid name '{_quote(key)}'."))
+        return
+    number, unit = figure
+    draft.figures.append(Figure(metric=metric, value=number, unit=unit, label=key.strip()))

@@ -1,0 +1,95 @@
+"""Traffic Light Protocol 2.0: labels, their order, and who may see what.
+
+This module is the single place where visibility is decided. `may_see` is the
+rule in plain Python (used by tests and for single objects); `visible_clause`
+is the same rule as SQL for every read path, so no query can forget it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, literal, or_
+
+LABELS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
+
+_ALIASES = {
+    "clear": "CLEAR",
+    "white": "CLEAR",
+    "wit": "CLEAR",
+    "green": "GREEN",
+    "groen": "GREEN",
+    "amber": "AMBER",
+    "oranje": "AMBER",
+    "amber+strict": "AMBER+STRICT",
+    "amber-strict": "AMBER+STRICT",
+    "amberstrict": "AMBER+STRICT",
+    "amber strict": "AMBER+STRICT",
+    "red": "RED",
+    "rood": "RED",
+}
+
+
+def parse_label(text: str) -> str | None:
+    """`amber`, `TLP:AMBER`, `tlp: groen`, `amber+strict` -> canonical label, else None."""
+    value = " ".join(text.strip().lower().split())
+    if value.startswith("tlp:"):
+        value = value[4:].strip()
+    return _ALIASES.get(value)
+
+
+def highest(labels: list[str]) -> str:
+    return max(labels, key=RANK.__getitem__) if labels else "CLEAR"
+
+
+@dataclass(frozen=True)
+class RoomAccess:
+    """What decides a room's view: its binding (if any) and whether it is public."""
+
+    room_id: str
+    bound: bool = False
+    clearance: str = "CLEAR"
+    organisation: str | None = None
+    public: bool = False
+
+    @classmethod
+    def unbound(cls, room_id: str) -> RoomAccess:
+        return cls(room_id=room_id)
+
+
+def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> bool:
+    if entry_room == access.room_id:
+        return True  # a room always sees its own posts
+    if label == "CLEAR":
+        return True
+    if not access.bound or access.public:
+        # Unbound rooms, direct chats and public rooms see CLEAR only. (The design
+        # only names GREEN; a public room reading AMBER would be a worse leak.)
+        return False
+    if RANK[label] > RANK[access.clearance]:
+        return False
+    if label == "RED":
+        return False  # RED never leaves the room it was posted in
+    if label == "AMBER+STRICT":
+        return access.organisation is not None and entry_org == access.organisation
+    return True
+
+
+def visible_clause(
+    access: RoomAccess, rank_col: Any, room_col: Any, org_col: Any
+) -> ColumnElement[bool]:
+    """`may_see` as a SQL condition over an entry's tlp rank, room and organisation."""
+    allowed: list[ColumnElement[bool]] = [room_col == access.room_id, rank_col == RANK["CLEAR"]]
+    if access.bound and not access.public:
+        ceiling = RANK[access.clearance]
+        for label in ("GREEN", "AMBER"):
+            if ceiling >= RANK[label]:
+                allowed.append(rank_col == RANK[label])
+        if ceiling >= RANK["AMBER+STRICT"] and access.organisation is not None:
+            allowed.append(
+                and_(rank_col == RANK["AMBER+STRICT"], org_col == literal(access.organisation))
+            )
+        # RED: never beyond its own room, whatever the clearance.
+    return or_(*allowed)
