@@ -15,7 +15,7 @@ from bot.config import Settings
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
-from commands.builtin import build_registry
+from commands.builtin import build_dispatcher as make_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher
 from storage import instance_lock
 from storage.engine import Database
@@ -26,15 +26,14 @@ HEARTBEAT_SECONDS = 10
 
 
 def build_dispatcher(settings: Settings) -> Dispatcher:
-    return Dispatcher(
-        build_registry(),
+    return make_dispatcher(
         CommandSettings(
             prefix=settings.command_prefix,
             language=settings.language,
             admins=frozenset(settings.admins),
             late_after=timedelta(seconds=settings.late_after_seconds),
             bot_user_id=settings.user_id or "",
-        ),
+        )
     )
 
 

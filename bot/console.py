@@ -12,15 +12,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import TextIO
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.app import build_dispatcher
 from bot.config import Settings
 from commands.dispatcher import RoomView
-from commands.message import Message, Reply
+from commands.message import Message, Outgoing, Redaction
 from storage import event_log
+from storage import incidents as incident_repo
+from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
+from storage.rooms import BindingView
 
-CONSOLE_ROOM = RoomId("!console:knooppunt.local")
 ROLES = ("admin", "liaison", "coordinator", "municipality", "curator", "guest")
 
 
@@ -36,7 +40,33 @@ def read_messages(stream: TextIO) -> Iterator[str]:
         yield "\n".join(lines)
 
 
-def format_reply(reply: Reply) -> str:
+async def _room_view(session: AsyncSession, room_id: RoomId, role: str) -> RoomView:
+    """The console room's binding from the database, else one made up from `--as`."""
+    context = await room_repo.message_context(session, room_id, "$none")
+    binding = context.binding
+    if binding is None and role in ("liaison", "coordinator", "municipality", "curator"):
+        incidents = [i for i in await incident_repo.all_incidents(session) if i.open]
+        binding = BindingView(
+            role=role,
+            incident=incidents[0].slug if incidents else None,
+            organisation="console",
+            tlp_default="AMBER",
+            clearance="AMBER",
+        )
+    return RoomView(
+        room_id=room_id,
+        role=binding.role if binding else None,
+        binding=binding,
+        is_direct=role == "guest",
+        encrypted=True,  # a local console is not a public room: no exposure warning
+    )
+
+
+def format_reply(reply: Outgoing) -> str:
+    if isinstance(reply, Redaction):
+        return f"(de bevestiging van {reply.source_event_id} wordt ingetrokken)"
+    if reply.attachment is not None:
+        return f"{reply.text}\n[bestand: {reply.attachment.filename}, {len(reply.attachment.data)} bytes]"
     return reply.text
 
 
@@ -56,11 +86,7 @@ async def run_console(
     dispatcher = build_dispatcher(settings)
     db = Database(settings.effective_database_url)
     await db.migrate()
-    view = RoomView(
-        room_id=CONSOLE_ROOM,
-        role=role if role in ("liaison", "coordinator", "municipality", "curator") else None,
-        is_direct=role == "guest",
-    )
+    room_id = RoomId(f"!console-{role}:knooppunt.local")
     interactive = stream.isatty()
     if interactive:
         out.write("Knooppunt console. End a message with an empty line; Ctrl-D quits.\n")
@@ -68,12 +94,13 @@ async def run_console(
         for body in read_messages(stream):
             message = Message(
                 event_id=EventId(f"$console-{uuid.uuid4().hex}"),
-                room_id=CONSOLE_ROOM,
+                room_id=room_id,
                 sender=user,
                 body=body,
                 timestamp=datetime.now(UTC),
             )
             async with db.transaction() as session:
+                view = await _room_view(session, room_id, role)
                 replies = await dispatcher.handle(message, view, session, datetime.now(UTC))
                 await event_log.record(
                     session, message.event_id, message.room_id, user, "console", message.timestamp

@@ -9,24 +9,27 @@ transaction id shows up in a sync) is what prevents double posts after that.
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
 import contextlib
+import io
 import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import ErrorResponse, LocalProtocolError
+from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
-from commands.message import Reply
+from commands.message import Outgoing, Redaction, Reply
 from commands.render import text_to_html
 from storage import outbox
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import OutboxMessage
+from storage.outbox import OutboxKind
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +37,10 @@ log = logging.getLogger(__name__)
 PERMANENT = {"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON", "M_UNKNOWN"}
 MAX_ATTEMPTS = 12
 MAX_EVENT_BYTES = 60_000
+
+
+class NotSentYet(Exception):
+    """A redaction waits for the reply it redacts to be sent first."""
 
 
 def reply_content(reply: Reply) -> dict[str, Any]:
@@ -53,6 +60,23 @@ def reply_content(reply: Reply) -> dict[str, Any]:
     if reply.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
     return content
+
+
+def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
+    """The outbox row (kind, room, content) for a reply, an attachment or a redaction."""
+    if isinstance(item, Redaction):
+        content: dict[str, Any] = {"source_event_id": item.source_event_id, "reason": item.reason}
+        return "redact", RoomId(default_room), content
+    room = RoomId(item.room_id or default_room)
+    if item.attachment is not None:
+        content = {
+            "filename": item.attachment.filename,
+            "mimetype": item.attachment.mimetype,
+            "data_b64": base64.b64encode(item.attachment.data).decode(),
+            "caption": reply_content(item),
+        }
+        return "file", room, content
+    return "message", room, reply_content(item)
 
 
 class OutboxSender:
@@ -145,6 +169,9 @@ class OutboxSender:
         except LocalProtocolError as exc:
             # With encryption on, nio needs a sync to have seen the room first.
             return await self._not_ready(row, str(exc), stop)
+        except NotSentYet:
+            await sleep_unless(stop, 0.5)
+            return False
         except NETWORK_ERRORS as exc:
             delay = self._backoff.next_delay()
             log.warning("outbox: homeserver unreachable (%s); retrying in %.1fs", exc, delay)
@@ -177,7 +204,7 @@ class OutboxSender:
             await sleep_unless(stop, self._backoff.next_delay())
             return False
 
-        event_id = getattr(response, "event_id", None)
+        event_id = getattr(response, "event_id", None) if response is not None else None
         if log.isEnabledFor(logging.DEBUG):
             age = (datetime.now(UTC) - row.created_at).total_seconds() * 1000
             took = (time.monotonic() - started) * 1000
@@ -202,14 +229,66 @@ class OutboxSender:
                 ignore_unverified_devices=True,
             )
         if row.kind == "redact":
+            target = await self._redaction_target(content)
+            if target is None:
+                return None  # nothing (left) to redact
             return await self.client.room_redact(
-                row.room_id, content["event_id"], reason=content.get("reason"), tx_id=row.txn_id
+                row.room_id, target, reason=content.get("reason") or None, tx_id=row.txn_id
             )
+        if row.kind == "file":
+            return await self._send_file(row)
         if row.kind == "join":
             return await self.client.join(content.get("room", row.room_id))
         if row.kind == "leave":
             return await self.client.room_leave(row.room_id)
         raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    async def _redaction_target(self, content: dict[str, Any]) -> str | None:
+        """The event id of our first reply to the source event; waits until it was sent."""
+        if "event_id" in content:
+            return str(content["event_id"])
+        async with self.db.session() as session:
+            rows = await outbox.by_source(session, content["source_event_id"])
+        for row in rows:
+            if row.kind not in ("message", "file"):
+                continue
+            if row.result_event_id:
+                return row.result_event_id
+            if row.failed_at is not None:
+                return None
+            raise NotSentYet(row.id)
+        return None
+
+    async def _send_file(self, row: OutboxMessage) -> Any:
+        content = row.content
+        data = base64.b64decode(content["data_b64"])
+        room = self.client.rooms.get(row.room_id)
+        encrypt = bool(room and room.encrypted)
+        upload, keys = await self.client.upload(
+            io.BytesIO(data),
+            content_type=content["mimetype"],
+            filename=content["filename"],
+            encrypt=encrypt,
+            filesize=len(data),
+        )
+        if not isinstance(upload, UploadResponse):
+            return upload
+        message: dict[str, Any] = {
+            "msgtype": "m.file",
+            "body": content["filename"],
+            "filename": content["filename"],
+            "info": {"mimetype": content["mimetype"], "size": len(data)},
+        }
+        if encrypt and keys is not None:
+            message["file"] = {**keys, "url": upload.content_uri}
+        else:
+            message["url"] = upload.content_uri
+        caption = content.get("caption") or {}
+        if caption.get("m.relates_to"):
+            message["m.relates_to"] = caption["m.relates_to"]
+        return await self.client.room_send(
+            row.room_id, "m.room.message", message, tx_id=row.txn_id, ignore_unverified_devices=True
+        )
 
     async def _not_ready(self, row: OutboxMessage, reason: str, stop: asyncio.Event) -> bool:
         async with self.db.session() as session:

@@ -36,7 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import events as ev
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
-from bot.sender import OutboxSender, reply_content
+from bot.sender import OutboxSender, outgoing_row, reply_content
 from bot.session import LoginFailed, password_login
 from commands.dispatcher import Dispatcher, RoomView
 from commands.i18n import t
@@ -46,6 +46,7 @@ from storage import audit, event_log, outbox, pending_encrypted, sync_state
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId, server_of
+from storage.rooms import BindingView
 
 log = logging.getLogger(__name__)
 
@@ -357,7 +358,7 @@ class Syncer:
             context = await room_repo.message_context(session, message.room_id, message.event_id)
             if context.already_processed:
                 return "duplicate"
-            view = self._room_view(message.room_id, context.is_direct, context.role)
+            view = self._room_view(message.room_id, context.is_direct, context.binding)
             replies = await self.dispatcher.handle(message, view, session, now)
             await event_log.record(
                 session,
@@ -369,11 +370,12 @@ class Syncer:
             )
             queued = []
             for index, reply in enumerate(replies):
+                kind, target, content = outgoing_row(reply, message.room_id)
                 row = await outbox.add(
                     session,
-                    RoomId(reply.room_id or message.room_id),
-                    "message",
-                    reply_content(reply),
+                    target,
+                    kind,
+                    content,
                     outbox.txn_id_for(message.event_id, index),
                     source_event_id=message.event_id,
                     known_new=True,
@@ -384,7 +386,7 @@ class Syncer:
             self.sender.submit(queued)
         return f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'}" if replies else "ignored"
 
-    def _room_view(self, room_id: RoomId, is_direct: bool, role: str | None) -> RoomView:
+    def _room_view(self, room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
         matrix_room: MatrixRoom | None = self.client.rooms.get(room_id)
         levels: dict[str, int] = {}
         default_power = 0
@@ -394,7 +396,8 @@ class Syncer:
         return RoomView(
             room_id=room_id,
             is_direct=is_direct,
-            role=role,
+            role=binding.role if binding is not None else None,
+            binding=binding,
             encrypted=bool(matrix_room and matrix_room.encrypted),
             public=bool(matrix_room and matrix_room.join_rule == "public"),
             power_levels=levels,

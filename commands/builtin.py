@@ -1,12 +1,24 @@
-"""The registry with every command the bot knows."""
+"""The registry with every command the bot knows, and the hooks for edits and redactions."""
 
 from __future__ import annotations
 
+from commands.dispatcher import CommandSettings, Dispatcher
+from commands.export import EXPORT
 from commands.help import HELP
+from commands.incidents import INCIDENT
 from commands.registry import Registry
+from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
+from commands.rooms_admin import ORG, ROOM
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    registry.add(HELP)
+    registry.extend([HELP, REPORT, ENTRIES, EXPORT, INCIDENT, ROOM, ORG])
     return registry
+
+
+def build_dispatcher(settings: CommandSettings) -> Dispatcher:
+    dispatcher = Dispatcher(build_registry(), settings)
+    dispatcher.edit_hook = on_edit
+    dispatcher.redaction_hook = on_redaction
+    return dispatcher

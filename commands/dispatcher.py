@@ -17,11 +17,23 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
-from commands.grammar import GrammarError, ParsedCommand, is_command, parse, strip_reply_fallback
+from commands.grammar import (
+    GrammarError,
+    ParsedCommand,
+    is_command,
+    parse,
+    parse_raw,
+    split,
+    strip_reply_fallback,
+)
 from commands.i18n import Language, t
-from commands.message import Message, Reply
+from commands.message import Message, Outgoing, Reply
 from commands.registry import Command, Registry
+from commands.report_parser import Vocabulary
 from storage.ids import RoomId, UserId
+from storage.regions import RegionTable
+from storage.rooms import BindingView
+from storage.tlp import RoomAccess
 
 log = logging.getLogger(__name__)
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -38,9 +50,23 @@ class RoomView:
     public: bool = False
     power_levels: dict[str, int] = field(default_factory=dict)
     default_power: int = 0
+    binding: BindingView | None = None
 
     def power_of(self, user_id: str) -> int:
         return self.power_levels.get(user_id, self.default_power)
+
+    @property
+    def access(self) -> RoomAccess:
+        """The room's TLP view: its binding's clearance, or CLEAR only when unbound."""
+        if self.binding is None:
+            return RoomAccess(room_id=self.room_id, public=self.public)
+        return RoomAccess(
+            room_id=self.room_id,
+            bound=True,
+            clearance=self.binding.clearance,
+            organisation=self.binding.organisation,
+            public=self.public,
+        )
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,7 @@ class CommandSettings:
     admins: frozenset[str] = frozenset()
     late_after: timedelta = timedelta(minutes=5)
     bot_user_id: str = ""
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(RegionTable()))
 
 
 @dataclass
@@ -82,7 +109,7 @@ class CommandContext:
         return self.room.power_of(self.message.sender)
 
 
-MessageHook = Callable[[CommandContext], Awaitable[list[Reply]]]
+MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]
 
 
 class Dispatcher:
@@ -101,14 +128,14 @@ class Dispatcher:
 
     async def handle(
         self, message: Message, room: RoomView, session: AsyncSession | None, now: datetime
-    ) -> list[Reply]:
+    ) -> list[Outgoing]:
         if message.sender == self.settings.bot_user_id or message.msgtype == "m.notice":
             return []
         ctx = self.context(message, room, session, now)
         replies = await self._route(ctx)
-        return [self._address(ctx, reply) for reply in replies]
+        return [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
 
-    async def _route(self, ctx: CommandContext) -> list[Reply]:
+    async def _route(self, ctx: CommandContext) -> list[Outgoing]:
         message = ctx.message
         if message.kind == "edit":
             return await self._guarded(ctx, self.edit_hook) if self.edit_hook else []
@@ -121,13 +148,16 @@ class Dispatcher:
                     return await self._guarded(ctx, self.plain_message_hook)
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
             return []
+        name, _, _ = split(body, ctx.prefix)
+        command = self.registry.lookup(name)
+        if command is None:
+            return [self._unknown(ctx, name)]
         try:
-            parsed = parse(body, ctx.prefix)
+            parsed = (
+                parse_raw(body, ctx.prefix) if command.raw_arguments else parse(body, ctx.prefix)
+            )
         except GrammarError as exc:
             return [render.plain(t(ctx.lang, "grammar_error", error=str(exc)))]
-        command = self.registry.lookup(parsed.name)
-        if command is None:
-            return [self._unknown(ctx, parsed.name)]
         refusal = command.permission(ctx)
         if refusal is not None:
             return [render.plain(t(ctx.lang, "not_allowed", reason=refusal))]
@@ -142,7 +172,7 @@ class Dispatcher:
 
     async def _guarded(
         self, ctx: CommandContext, hook: MessageHook, command: Command | None = None
-    ) -> list[Reply]:
+    ) -> list[Outgoing]:
         """Run a handler in a savepoint: its effects land whole or not at all."""
         try:
             if ctx.session is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
@@ -21,10 +22,13 @@ FUTURE_SLACK = timedelta(minutes=10)
 class TimeError(ValueError):
     """The text is not a time we can read; `reason` says why, in both languages."""
 
-    MESSAGES = {
+    MESSAGES: ClassVar[dict[str, tuple[str, str]]] = {
         "unreadable": ("is geen tijd die ik kan lezen", "is not a time I can read"),
         "no_time": ("mist een tijdstip (bijv. 'gisteren 09:00')", "lacks a time of day"),
-        "both": ("noem een dagwoord of een datum, niet beide", "give a day word or a date, not both"),
+        "both": (
+            "noem een dagwoord of een datum, niet beide",
+            "give a day word or a date, not both",
+        ),
         "future": ("ligt in de toekomst", "lies in the future"),
         "too_old": ("is meer dan een jaar geleden", "is more than a year ago"),
     }

@@ -58,14 +58,27 @@ def is_command(body: str, prefix: str) -> bool:
     )
 
 
-def parse(body: str, prefix: str) -> ParsedCommand:
-    """Split `!name words key=value --flag` plus the following lines."""
+def split(body: str, prefix: str) -> tuple[str, str, tuple[str, ...]]:
+    """`!name rest of line` + following lines -> (name, rest of line, following lines)."""
     stripped = body.strip()
     if not is_command(stripped, prefix):
         raise GrammarError("not a command")
     first, _, rest = stripped[len(prefix) :].partition("\n")
     head, _, raw_args = first.strip().partition(" ")
-    name = head.strip().lower()
+    return head.strip().lower(), raw_args.strip(), tuple(rest.split("\n")) if rest else ()
+
+
+def parse_raw(body: str, prefix: str) -> ParsedCommand:
+    """For commands whose first line is free text: words split on spaces, no quoting."""
+    name, raw_args, body_lines = split(body, prefix)
+    return ParsedCommand(
+        name=name, words=tuple(raw_args.split()), body_lines=body_lines, raw_args=raw_args
+    )
+
+
+def parse(body: str, prefix: str) -> ParsedCommand:
+    """Split `!name words key=value --flag` plus the following lines."""
+    name, raw_args, body_lines = split(body, prefix)
     try:
         tokens = shlex.split(raw_args, posix=True) if raw_args.strip() else []
     except ValueError as exc:
@@ -81,12 +94,11 @@ def parse(body: str, prefix: str) -> ParsedCommand:
             options[key.lower()] = value
         else:
             words.append(token)
-    body_lines = tuple(rest.split("\n")) if rest else ()
     return ParsedCommand(
         name=name,
         words=tuple(words),
         options=options,
         flags=frozenset(flags),
         body_lines=body_lines,
-        raw_args=raw_args.strip(),
+        raw_args=raw_args,
     )

@@ -6,11 +6,11 @@ from commands import render
 from commands.dispatcher import CommandContext, usage_line
 from commands.grammar import ParsedCommand
 from commands.i18n import t
-from commands.message import Reply
+from commands.message import Outgoing, Reply
 from commands.registry import Command
 
 
-async def show_help(ctx: CommandContext, parsed: ParsedCommand) -> list[Reply]:
+async def show_help(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     lang, prefix = ctx.lang, ctx.prefix
     if parsed.words:
         name = parsed.words[0].lstrip(prefix).lower()

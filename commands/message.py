@@ -32,6 +32,21 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    mimetype: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Redact the bot's own reply to `source_event_id` (e.g. the confirmation of a retracted report)."""
+
+    source_event_id: EventId
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """What to send back: plain text plus HTML that is safe by construction.
 
@@ -45,3 +60,7 @@ class Reply:
     reply_to: EventId | None = None
     notify: bool = False
     mentions: tuple[UserId, ...] = ()
+    attachment: Attachment | None = None
+
+
+Outgoing = Reply | Redaction

@@ -16,9 +16,9 @@ from commands.i18n import Language
 if TYPE_CHECKING:
     from commands.dispatcher import CommandContext
     from commands.grammar import ParsedCommand
-    from commands.message import Reply
+    from commands.message import Outgoing
 
-Handler = Callable[["CommandContext", "ParsedCommand"], Awaitable[list["Reply"]]]
+Handler = Callable[["CommandContext", "ParsedCommand"], Awaitable[list["Outgoing"]]]
 # Returns None when allowed, else the reason (already in the caller's language).
 Permission = Callable[["CommandContext"], str | None]
 
@@ -37,6 +37,8 @@ class Command:
     handler: Handler
     permission: Permission = everyone
     aliases: tuple[str, ...] = ()
+    # The first line is free text (a report): split on spaces, no quote handling.
+    raw_arguments: bool = False
 
     def name(self, lang: Language) -> str:
         return self.name_nl if lang == "nl" else self.name_en

@@ -106,7 +106,9 @@ class Vocabulary:
 
 
 def _suggest(word: str, choices: Sequence[str], cutoff: float = 70) -> str | None:
-    match = process.extractOne(fold(word), [fold(c) for c in choices], scorer=fuzz.ratio, score_cutoff=cutoff)
+    match = process.extractOne(
+        fold(word), [fold(c) for c in choices], scorer=fuzz.ratio, score_cutoff=cutoff
+    )
     if match is None:
         return None
     return choices[match[2]]
@@ -352,7 +354,9 @@ def _read_figure(
         )
         return
     if not metric:
-        problems.append(Problem(f"Ongeldige naam '{_quote(key)}'.", f"Invalid name '{_quote(key)}'."))
+        problems.append(
+            Problem(f"Ongeldige naam '{_quote(key)}'.", f"Invalid name '{_quote(key)}'.")
+        )
         return
     number, unit = figure
     draft.figures.append(Figure(metric=metric, value=number, unit=unit, label=key.strip()))

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
 
-OutboxKind = Literal["message", "redact", "join", "leave"]
+OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
 TXN_PREFIX = "kp1."
 

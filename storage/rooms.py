@@ -61,10 +61,21 @@ async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_m
 
 
 @dataclass(frozen=True)
+class BindingView:
+    """A room binding as plain values (safe to keep after the session closes)."""
+
+    role: str
+    incident: str | None
+    organisation: str | None
+    tlp_default: str
+    clearance: str
+
+
+@dataclass(frozen=True)
 class MessageContext:
     already_processed: bool
     is_direct: bool
-    role: str | None
+    binding: BindingView | None
 
 
 async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:
@@ -72,7 +83,16 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
     processed = exists().where(ProcessedEvent.event_id == event_id)
     row = (
         await session.execute(
-            select(Room.is_direct, RoomBinding.role, RoomBinding.active, processed)
+            select(
+                Room.is_direct,
+                RoomBinding.role,
+                RoomBinding.active,
+                RoomBinding.incident,
+                RoomBinding.organisation,
+                RoomBinding.tlp_default,
+                RoomBinding.clearance,
+                processed,
+            )
             .select_from(Room)
             .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
             .where(Room.room_id == room_id)
@@ -82,8 +102,11 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None
         return MessageContext(already, False, None)
-    is_direct, role, active, already = row
-    return MessageContext(bool(already), bool(is_direct), role if active else None)
+    is_direct, role, active, incident, organisation, tlp_default, clearance, already = row
+    view = None
+    if role is not None and active:
+        view = BindingView(role, incident, organisation, tlp_default, clearance)
+    return MessageContext(bool(already), bool(is_direct), view)
 
 
 async def active_rooms(session: AsyncSession) -> Sequence[Room]:
@@ -115,3 +138,56 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     source.active = False
     await session.flush()
     return target
+
+
+async def bind(
+    session: AsyncSession,
+    room_id: RoomId,
+    *,
+    role: str,
+    incident: str | None,
+    organisation: str | None,
+    tlp_default: str,
+    clearance: str,
+    by: str,
+) -> RoomBinding:
+    await ensure(session, room_id)
+    binding = await session.get(RoomBinding, room_id)
+    if binding is None:
+        binding = RoomBinding(room_id=room_id, bound_by=by, bound_at=utcnow())
+        session.add(binding)
+    binding.role = role
+    binding.incident = incident
+    binding.organisation = organisation
+    binding.tlp_default = tlp_default
+    binding.clearance = clearance
+    binding.active = True
+    binding.bound_by = by
+    binding.bound_at = utcnow()
+    await session.flush()
+    return binding
+
+
+async def unbind(session: AsyncSession, room_id: RoomId) -> bool:
+    binding = await session.get(RoomBinding, room_id)
+    if binding is None:
+        return False
+    await session.delete(binding)
+    return True
+
+
+async def all_bindings(session: AsyncSession) -> Sequence[RoomBinding]:
+    return (
+        await session.scalars(select(RoomBinding).order_by(RoomBinding.incident, RoomBinding.role))
+    ).all()
+
+
+async def bindings_for_incident(
+    session: AsyncSession, incident: str, role: str
+) -> Sequence[RoomBinding]:
+    rows = await session.scalars(
+        select(RoomBinding).where(
+            RoomBinding.incident == incident, RoomBinding.role == role, RoomBinding.active.is_(True)
+        )
+    )
+    return rows.all()

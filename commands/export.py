@@ -1,0 +1,102 @@
+"""`!export [incident] csv|json|edxl`: a file with the entries this room may see."""
+
+from __future__ import annotations
+
+from commands import render
+from commands.common import session_of, tr
+from commands.dispatcher import CommandContext
+from commands.grammar import ParsedCommand
+from commands.message import Attachment, Outgoing, Reply
+from commands.permissions import in_roles
+from commands.registry import Command
+from storage import audit, export_formats, tlp
+from storage import entries as entry_repo
+from storage.models import EntryFigure, SituationEntry, utcnow
+
+FORMATS = {"csv": "text/csv", "json": "application/json", "edxl": "application/xml"}
+
+
+def render_export(
+    fmt: str,
+    rows: list[SituationEntry],
+    figures: dict[int, list[EntryFigure]],
+    meta: dict[str, object],
+) -> bytes:
+    if fmt == "json":
+        return export_formats.to_json(rows, figures, meta)
+    if fmt == "csv":
+        return export_formats.to_csv(rows, figures)
+    return export_formats.to_edxl(rows, figures)
+
+
+async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    words = [w.lower() for w in parsed.words]
+    fmt = next((w for w in words if w in FORMATS), None)
+    incident_word = next((w for w in words if w not in FORMATS), None)
+    binding = ctx.room.binding
+    incident = incident_word or (binding.incident if binding else None)
+    if fmt is None or incident is None:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Gebruik: {ctx.prefix}export [incident] csv|json|edxl",
+                    f"Usage: {ctx.prefix}export [incident] csv|json|edxl",
+                )
+            )
+        ]
+    session = session_of(ctx)
+    access = ctx.room.access
+    rows = await entry_repo.all_visible(session, access, entry_repo.EntryFilter(incident=incident))
+    figures = await entry_repo.figures_of(session, [row.id for row in rows])
+    stamp = utcnow()
+    data = render_export(
+        fmt, rows, figures, {"incident": incident, "exported_at": stamp.isoformat()}
+    )
+    label = tlp.highest([row.tlp for row in rows])
+    filename = (
+        f"knooppunt-{incident}-{stamp.strftime('%Y%m%d-%H%M')}.{'xml' if fmt == 'edxl' else fmt}"
+    )
+    await audit.add(
+        session,
+        ctx.sender,
+        "entries.exported",
+        ctx.room.room_id,
+        subject=incident,
+        detail={
+            "format": fmt,
+            "count": len(rows),
+            "clearance": access.clearance,
+            "entries": [row.code for row in rows],
+        },
+    )
+    text = tr(
+        ctx.lang,
+        f"TLP:{label} — export van {len(rows)} melding(en) van {incident} ({fmt}).",
+        f"TLP:{label} — export of {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} of {incident} ({fmt}).",
+    )
+    return [
+        render.plain(text),
+        Reply(
+            text=filename,
+            html=render.escape(filename),
+            attachment=Attachment(filename, FORMATS[fmt], data),
+        ),
+    ]
+
+
+EXPORT = Command(
+    name_nl="export",
+    name_en="export",
+    summary={
+        "nl": "bestand met de meldingen die deze kamer mag zien",
+        "en": "a file with the entries this room may see",
+    },
+    usage={
+        "nl": "{prefix}export [incident] csv|json|edxl",
+        "en": "{prefix}export [incident] csv|json|edxl",
+    },
+    example={"nl": "{prefix}export hoogwater-ijssel csv", "en": "{prefix}export flood-ijssel json"},
+    handler=export_command,
+    permission=in_roles("coordinator"),
+)

@@ -1,0 +1,57 @@
+"""Who may run what: config admins, the room binding's role, and Matrix power levels.
+
+Each rule returns None when allowed, else the reason in the caller's language
+(the dispatcher prefixes "Dat mag hier niet:"). Clearance is never granted by
+a room's own moderators: only config admins bind rooms.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from commands.dispatcher import CommandContext
+from commands.i18n import t
+
+MODERATOR = 50
+
+_ROLE_NL = {
+    "liaison": "liaison-kamer",
+    "coordinator": "coördinatiekamer",
+    "municipality": "gemeentekamer",
+    "curator": "redactiekamer",
+}
+_ROLE_EN = {
+    "liaison": "liaison room",
+    "coordinator": "coordination room",
+    "municipality": "municipality room",
+    "curator": "curator room",
+}
+
+
+def admin_only(ctx: CommandContext) -> str | None:
+    return None if ctx.is_admin else t(ctx.lang, "reason_admin_only")
+
+
+def in_roles(*roles: str, min_power: int = 0) -> Callable[[CommandContext], str | None]:
+    """Members of a room bound with one of `roles` (and at least `min_power`), or admins."""
+
+    def rule(ctx: CommandContext) -> str | None:
+        if ctx.is_admin:
+            return None
+        names = _ROLE_NL if ctx.lang == "nl" else _ROLE_EN
+        wanted = (
+            " of ".join(names[r] for r in roles)
+            if ctx.lang == "nl"
+            else " or ".join(names[r] for r in roles)
+        )
+        if ctx.room.role not in roles:
+            if ctx.lang == "nl":
+                return f"dit commando werkt alleen in een {wanted}."
+            return f"this command only works in a {wanted}."
+        if ctx.power < min_power:
+            if ctx.lang == "nl":
+                return f"hiervoor heb je moderatorrechten (machtsniveau {min_power}) in deze kamer nodig."
+            return f"this needs moderator rights (power level {min_power}) in this room."
+        return None
+
+    return rule

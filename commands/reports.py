@@ -1,0 +1,450 @@
+"""`!melding` / `!report`, `!meldingen` / `!entries`, and what edits and redactions do to entries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from commands import render
+from commands.common import age, local_time, option, session_of, tr, unknown_options
+from commands.dispatcher import CommandContext
+from commands.dutch_numbers import format_number
+from commands.dutch_time import AMSTERDAM, TimeError, parse_time
+from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
+from commands.message import Outgoing, Redaction, Reply
+from commands.permissions import in_roles
+from commands.registry import Command
+from commands.report_parser import Problem, ReportDraft, parse_report
+from storage import audit, tlp
+from storage import entries as entry_repo
+from storage import incidents as incident_repo
+from storage.models import EntryFigure, SituationEntry
+from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
+
+PAGE_SIZE = 10
+_DURATION = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag|dagen|days?)$")
+
+may_report = in_roles("liaison")
+may_list = in_roles("liaison", "coordinator")
+
+
+def _problems_reply(
+    ctx: CommandContext, problems: list[Problem], head_nl: str, head_en: str
+) -> Reply:
+    lines = [tr(ctx.lang, head_nl, head_en)]
+    lines += [f"• {p.text(ctx.lang)}" for p in problems]
+    lines.append(
+        tr(
+            ctx.lang,
+            f"Er is niets opgeslagen. Voorbeeld: {ctx.prefix}hulp melding",
+            f"Nothing was stored. Example: {ctx.prefix}help report",
+        )
+    )
+    return render.plain("\n".join(lines))
+
+
+async def _entry_input(
+    ctx: CommandContext, draft: ReportDraft, fallback_incident: str | None, organisation: str | None
+) -> entry_repo.EntryInput | list[Problem]:
+    session = session_of(ctx)
+    binding = ctx.room.binding
+    incident = draft.incident or fallback_incident
+    if incident is None:
+        return [
+            Problem(
+                "Deze kamer is niet aan een incident gekoppeld; noem het met 'incident: <naam>'.",
+                "This room is not bound to an incident; name it with 'incident: <slug>'.",
+            )
+        ]
+    found = await incident_repo.get(session, incident)
+    if found is None or (draft.incident and not found.open):
+        return [
+            Problem(
+                f"Onbekend of gesloten incident '{incident}'.",
+                f"Unknown or closed incident '{incident}'.",
+            )
+        ]
+    label = draft.tlp or (binding.tlp_default if binding else "AMBER")
+    return entry_repo.EntryInput(
+        incident=found.slug,
+        category=draft.category,
+        organisation=organisation,
+        observed_at=draft.observed_at or ctx.message.timestamp,
+        municipality=draft.municipality,
+        region=draft.region,
+        location=draft.location,
+        severity=draft.severity,
+        status=draft.status,
+        source=draft.source,
+        sector=draft.sector,
+        text=draft.text,
+        tlp=label,
+        figures=[entry_repo.FigureInput(f.metric, f.value, f.unit, f.label) for f in draft.figures],
+    )
+
+
+def describe(
+    ctx: CommandContext, entry: SituationEntry, figures: list[EntryFigure], head: str
+) -> Reply:
+    """The confirmation: short, one fact a line, readable on a phone."""
+    lang = ctx.lang
+    category = entry.category if lang == "nl" else CATEGORY_EN.get(entry.category, entry.category)
+    severity = SEVERITY_NL[entry.severity] if lang == "nl" else entry.severity.lower()
+    status = STATUS_NL[entry.status] if lang == "nl" else entry.status
+    place = entry.municipality or entry.location or tr(lang, "onbekend", "unknown")
+    if entry.region:
+        place += f" ({entry.region})"
+    elif entry.municipality:
+        place += tr(lang, " (regio onbekend)", " (region unknown)")
+    if entry.location and entry.municipality:
+        place += f", {entry.location}"
+    lines = [
+        f"{head} · {category} · TLP:{entry.tlp}",
+        f"{tr(lang, 'Organisatie', 'Organisation')}: {entry.organisation or '-'} · incident {entry.incident}",
+        f"{tr(lang, 'Plaats', 'Place')}: {place}",
+        f"{tr(lang, 'Tijd', 'Time')}: {local_time(entry.observed_at)} · "
+        f"{tr(lang, 'Ernst', 'Severity')}: {severity} · Status: {status}",
+    ]
+    if figures:
+        shown = ", ".join(
+            f"{f.label} {format_number(f.value)}{' ' + f.unit if f.unit else ''}" for f in figures
+        )
+        lines.append(f"{tr(lang, 'Cijfers', 'Figures')}: {shown}")
+    if entry.text:
+        lines.append(f"{tr(lang, 'Tekst', 'Text')}: {render.shorten(entry.text, 120)}")
+    return render.plain("\n".join(lines))
+
+
+def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
+    if tlp.RANK[label] < tlp.RANK["AMBER"]:
+        return None
+    if ctx.room.public:
+        return tr(
+            ctx.lang,
+            f"⚠ Let op: deze kamer is openbaar, maar de melding is TLP:{label}.",
+            f"⚠ Warning: this room is public, but the report is TLP:{label}.",
+        )
+    if not ctx.room.encrypted:
+        return tr(
+            ctx.lang,
+            f"⚠ Let op: deze kamer is niet versleuteld, maar de melding is TLP:{label}.",
+            f"⚠ Warning: this room is not encrypted, but the report is TLP:{label}.",
+        )
+    return None
+
+
+async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    session = session_of(ctx)
+    category_word = parsed.words[0] if parsed.words else None
+    lines = list(parsed.body_lines)
+    if len(parsed.words) > 1:
+        # "!melding opvang Sporthal open" - the rest of the first line is text.
+        lines = (
+            [*lines, "", " ".join(parsed.words[1:])] if lines else ["", " ".join(parsed.words[1:])]
+        )
+    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    head_nl, head_en = "Melding niet opgeslagen:", "Report not stored:"
+    if isinstance(draft, list):
+        return [_problems_reply(ctx, draft, head_nl, head_en)]
+    binding = ctx.room.binding
+    data = await _entry_input(
+        ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
+    )
+    if isinstance(data, list):
+        return [_problems_reply(ctx, data, head_nl, head_en)]
+    entry = await entry_repo.record(
+        session, data, ctx.sender, ctx.room.room_id, ctx.message.event_id
+    )
+    await audit.add(
+        session,
+        ctx.sender,
+        "entry.recorded",
+        ctx.room.room_id,
+        subject=entry.code,
+        detail={"incident": entry.incident, "tlp": entry.tlp, "revision": 1},
+    )
+    figures = (await entry_repo.figures_of(session, [entry.id]))[entry.id]
+    reply = describe(
+        ctx,
+        entry,
+        figures,
+        tr(ctx.lang, f"Melding {entry.code} vastgelegd", f"Report {entry.code} recorded"),
+    )
+    warning = _exposure_warning(ctx, entry.tlp)
+    if warning:
+        reply = Reply(
+            text=f"{reply.text}\n{warning}", html=f"{reply.html}<br><b>{render.escape(warning)}</b>"
+        )
+    return [reply]
+
+
+async def on_edit(ctx: CommandContext) -> list[Outgoing]:
+    """An `m.replace` of a report makes a new revision; anything else is ignored."""
+    session = session_of(ctx)
+    original = ctx.message.relation.replaces
+    if original is None:
+        return []
+    entry = await entry_repo.by_source_event(session, original)
+    if entry is None:
+        return []  # an edit of a message that was not a (stored) report
+    lang = ctx.lang
+    if ctx.sender != entry.reporter:
+        return [
+            render.plain(
+                tr(
+                    lang,
+                    f"Alleen de melder kan {entry.code} wijzigen.",
+                    f"Only the reporter can change {entry.code}.",
+                )
+            )
+        ]
+    if entry.retracted_at is not None:
+        return [
+            render.plain(
+                tr(
+                    lang,
+                    f"{entry.code} is ingetrokken en wordt niet meer gewijzigd.",
+                    f"{entry.code} was retracted and is not changed any more.",
+                )
+            )
+        ]
+    body = strip_reply_fallback(ctx.message.body)
+    keep_nl = (
+        f"De bewerking is niet opgeslagen; revisie {entry.revision} van {entry.code} blijft staan:"
+    )
+    keep_en = f"The edit was not stored; revision {entry.revision} of {entry.code} stays:"
+    if not is_command(body, ctx.prefix):
+        return [
+            _problems_reply(
+                ctx,
+                [
+                    Problem(
+                        "Het bericht is geen melding meer.", "The message is no longer a report."
+                    )
+                ],
+                keep_nl,
+                keep_en,
+            )
+        ]
+    parsed = parse_raw(body, ctx.prefix)
+    lines = list(parsed.body_lines)
+    if len(parsed.words) > 1:
+        lines = [*lines, "", " ".join(parsed.words[1:])]
+    draft = parse_report(
+        parsed.words[0] if parsed.words else None, lines, ctx.now, ctx.settings.vocabulary
+    )
+    if isinstance(draft, list):
+        return [_problems_reply(ctx, draft, keep_nl, keep_en)]
+    data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
+    if isinstance(data, list):
+        return [_problems_reply(ctx, data, keep_nl, keep_en)]
+    await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
+    await audit.add(
+        session,
+        ctx.sender,
+        "entry.edited",
+        ctx.room.room_id,
+        subject=entry.code,
+        detail={"revision": entry.revision, "tlp": entry.tlp},
+    )
+    figures = (await entry_repo.figures_of(session, [entry.id]))[entry.id]
+    head = tr(
+        lang,
+        f"Melding {entry.code} bijgewerkt (revisie {entry.revision})",
+        f"Report {entry.code} updated (revision {entry.revision})",
+    )
+    return [describe(ctx, entry, figures, head)]
+
+
+async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
+    """Redacting a report retracts its entry; redacting an edit goes back one revision."""
+    session = session_of(ctx)
+    target = ctx.message.relation.redacts
+    if target is None:
+        return []
+    lang = ctx.lang
+    entry = await entry_repo.by_source_event(session, target)
+    if entry is not None:
+        if entry.retracted_at is not None:
+            return []
+        await entry_repo.retract(session, entry)
+        await audit.add(
+            session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
+        )
+        return [
+            Redaction(source_event_id=target, reason="report retracted"),
+            render.plain(
+                tr(lang, f"Melding {entry.code} ingetrokken.", f"Report {entry.code} retracted.")
+            ),
+        ]
+    reverted = await entry_repo.withdraw_revision(session, target)
+    if reverted is None:
+        return []
+    await audit.add(
+        session,
+        ctx.sender,
+        "entry.edit_withdrawn",
+        ctx.room.room_id,
+        subject=reverted.code,
+        detail={"revision": reverted.revision},
+    )
+    return [
+        render.plain(
+            tr(
+                lang,
+                f"Bewerking van {reverted.code} verwijderd; terug naar revisie {reverted.revision}.",
+                f"Edit of {reverted.code} removed; back to revision {reverted.revision}.",
+            )
+        )
+    ]
+
+
+def parse_since(text: str, now: datetime) -> datetime | None:
+    value = text.strip().lower()
+    match = _DURATION.match(value)
+    if match:
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit.startswith("m"):
+            return now - timedelta(minutes=amount)
+        if unit in ("u", "h", "uur"):
+            return now - timedelta(hours=amount)
+        return now - timedelta(days=amount)
+    local = now.astimezone(AMSTERDAM)
+    if value in ("vandaag", "today"):
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if value in ("gisteren", "yesterday"):
+        return (local - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    try:
+        return parse_time(value, now)
+    except TimeError:
+        return None
+
+
+async def entries_filter(
+    ctx: CommandContext, parsed: ParsedCommand
+) -> entry_repo.EntryFilter | str:
+    """The filter from `incident= categorie= org= gemeente= sinds=`, or an error text."""
+    extra = unknown_options(
+        parsed, ("incident", "category", "org", "municipality", "since", "page")
+    )
+    if extra:
+        return tr(
+            ctx.lang,
+            f"Onbekende optie {extra[0]}=. Filters: incident= categorie= org= gemeente= sinds=",
+            f"Unknown option {extra[0]}=. Filters: incident= category= org= municipality= since=",
+        )
+    binding = ctx.room.binding
+    incident = option(parsed, "incident") or (parsed.words[0] if parsed.words else None)
+    incident = incident.lower() if incident else (binding.incident if binding else None)
+    category_word = option(parsed, "category")
+    category = lookup(CATEGORIES, category_word) if category_word else None
+    if category_word and category is None:
+        return tr(
+            ctx.lang,
+            f"Onbekende categorie '{render.shorten(category_word, 30)}'.",
+            f"Unknown category '{render.shorten(category_word, 30)}'.",
+        )
+    since_text = option(parsed, "since")
+    since = parse_since(since_text, ctx.now) if since_text else None
+    if since_text and since is None:
+        return tr(
+            ctx.lang,
+            "sinds= begrijp ik niet; voorbeelden: sinds=4h, sinds=30m, sinds=gisteren, sinds=08:00.",
+            "I do not understand since=; examples: since=4h, since=30m, since=yesterday, since=08:00.",
+        )
+    return entry_repo.EntryFilter(
+        incident=incident,
+        category=category,
+        organisation=option(parsed, "org"),
+        municipality=option(parsed, "municipality"),
+        since=since,
+    )
+
+
+async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    session = session_of(ctx)
+    filters = await entries_filter(ctx, parsed)
+    if isinstance(filters, str):
+        return [render.plain(filters)]
+    page_text = option(parsed, "page") or "1"
+    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    access = ctx.room.access
+    rows, total = await entry_repo.list_visible(
+        session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE
+    )
+    lang = ctx.lang
+    if not rows:
+        return [
+            render.plain(
+                tr(
+                    lang,
+                    "Geen meldingen gevonden (die deze kamer mag zien).",
+                    "No entries found (that this room may see).",
+                )
+            )
+        ]
+    banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    lines = [
+        f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
+    ]
+    for row in rows:
+        severity = SEVERITY_NL[row.severity] if lang == "nl" else row.severity.lower()
+        place = row.municipality or row.location or "-"
+        lines.append(
+            f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {row.category} · "
+            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp} — {render.shorten(row.text, 80)}"
+        )
+    if page < pages:
+        lines.append(
+            tr(
+                lang,
+                f"Meer: {ctx.prefix}meldingen pagina={page + 1}",
+                f"More: {ctx.prefix}entries page={page + 1}",
+            )
+        )
+    await audit.add(
+        session,
+        ctx.sender,
+        "entries.listed",
+        ctx.room.room_id,
+        subject=filters.incident,
+        detail={"entries": [row.code for row in rows], "clearance": access.clearance},
+    )
+    return [render.plain("\n".join(lines))]
+
+
+REPORT = Command(
+    name_nl="melding",
+    name_en="report",
+    summary={"nl": "legt een situatiemelding vast", "en": "records a situation report"},
+    usage={
+        "nl": "{prefix}melding [categorie] + regels 'veld: waarde' + tekst",
+        "en": "{prefix}report [category] + lines 'field: value' + text",
+    },
+    example={
+        "nl": "{prefix}melding opvang\ngemeente: Dordrecht\nopvangplekken beschikbaar: 120\ntijd: 14:30\n"
+        "ernst: matig\ntlp: amber\nSporthal De Schans ingericht als noodopvang.",
+        "en": "{prefix}report shelter\nmunicipality: Dordrecht\nfree shelter places: 120\ntime: 14:30\n"
+        "severity: moderate\ntlp: amber\nSports hall De Schans set up as emergency shelter.",
+    },
+    handler=report_command,
+    permission=may_report,
+    raw_arguments=True,
+)
+
+ENTRIES = Command(
+    name_nl="meldingen",
+    name_en="entries",
+    summary={"nl": "toont meldingen, nieuwste eerst", "en": "lists entries, newest first"},
+    usage={
+        "nl": "{prefix}meldingen [incident=] [categorie=] [org=] [gemeente=] [sinds=4h] [pagina=]",
+        "en": "{prefix}entries [incident=] [category=] [org=] [municipality=] [since=4h] [page=]",
+    },
+    example={
+        "nl": "{prefix}meldingen categorie=opvang sinds=4h",
+        "en": "{prefix}entries category=shelter since=4h",
+    },
+    handler=entries_command,
+    permission=may_list,
+)

@@ -1,0 +1,271 @@
+"""Situation entries: recording, revising, retracting, and reading them as a room may see them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
+
+
+@dataclass(frozen=True)
+class FigureInput:
+    metric: str
+    value: float
+    unit: str | None
+    label: str
+
+
+@dataclass
+class EntryInput:
+    """Everything one revision of an entry holds (what a report said, in context)."""
+
+    incident: str | None
+    category: str
+    organisation: str | None
+    observed_at: datetime
+    municipality: str | None
+    region: str | None
+    location: str | None
+    severity: str
+    status: str
+    source: str | None
+    sector: str | None
+    text: str
+    tlp: str
+    figures: list[FigureInput] = field(default_factory=list)
+
+    def snapshot(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["observed_at"] = self.observed_at.isoformat()
+        return data
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> EntryInput:
+        values = dict(data)
+        values["observed_at"] = datetime.fromisoformat(values["observed_at"])
+        values["figures"] = [FigureInput(**f) for f in values.get("figures", [])]
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class EntryFilter:
+    incident: str | None = None
+    category: str | None = None
+    organisation: str | None = None
+    municipality: str | None = None
+    since: datetime | None = None
+    include_retracted: bool = False
+
+
+def _apply(entry: SituationEntry, data: EntryInput) -> None:
+    entry.incident = data.incident
+    entry.category = data.category
+    entry.organisation = data.organisation
+    entry.observed_at = data.observed_at
+    entry.municipality = data.municipality
+    entry.region = data.region
+    entry.location = data.location
+    entry.severity = data.severity
+    entry.status = data.status
+    entry.source = data.source
+    entry.sector = data.sector
+    entry.text = data.text
+    entry.tlp = data.tlp
+    entry.tlp_rank = tlp.RANK[data.tlp]
+
+
+async def _replace_figures(
+    session: AsyncSession, entry_id: int, figures: list[FigureInput]
+) -> None:
+    await session.execute(delete(EntryFigure).where(EntryFigure.entry_id == entry_id))
+    for figure in figures:
+        session.add(
+            EntryFigure(
+                entry_id=entry_id,
+                metric=figure.metric,
+                value=figure.value,
+                unit=figure.unit,
+                label=figure.label,
+            )
+        )
+
+
+async def record(
+    session: AsyncSession, data: EntryInput, reporter: str, room_id: str, source_event_id: str
+) -> SituationEntry:
+    now = utcnow()
+    entry = SituationEntry(
+        reporter=reporter,
+        room_id=room_id,
+        source_event_id=source_event_id,
+        recorded_at=now,
+        updated_at=now,
+        revision=1,
+    )
+    _apply(entry, data)
+    session.add(entry)
+    await session.flush()  # the id is the entry's human-readable code
+    session.add(
+        EntryRevision(
+            entry_id=entry.id,
+            revision=1,
+            source_event_id=source_event_id,
+            snapshot=data.snapshot(),
+            created_at=now,
+            created_by=reporter,
+        )
+    )
+    for figure in data.figures:
+        session.add(
+            EntryFigure(
+                entry_id=entry.id,
+                metric=figure.metric,
+                value=figure.value,
+                unit=figure.unit,
+                label=figure.label,
+            )
+        )
+    return entry
+
+
+async def revise(
+    session: AsyncSession, entry: SituationEntry, data: EntryInput, edit_event_id: str, editor: str
+) -> SituationEntry:
+    """A new revision of the same entry; the history keeps every earlier one."""
+    last = await session.scalar(
+        select(func.max(EntryRevision.revision)).where(EntryRevision.entry_id == entry.id)
+    )
+    number = int(last or 0) + 1
+    now = utcnow()
+    session.add(
+        EntryRevision(
+            entry_id=entry.id,
+            revision=number,
+            source_event_id=edit_event_id,
+            snapshot=data.snapshot(),
+            created_at=now,
+            created_by=editor,
+        )
+    )
+    _apply(entry, data)
+    entry.revision = number
+    entry.updated_at = now
+    await _replace_figures(session, entry.id, data.figures)
+    return entry
+
+
+async def retract(session: AsyncSession, entry: SituationEntry) -> None:
+    entry.retracted_at = utcnow()
+    entry.updated_at = entry.retracted_at
+
+
+async def withdraw_revision(session: AsyncSession, edit_event_id: str) -> SituationEntry | None:
+    """The edit was redacted: withdraw that revision and go back to the latest one left."""
+    revision = await session.scalar(
+        select(EntryRevision).where(EntryRevision.source_event_id == edit_event_id)
+    )
+    if revision is None or revision.revision == 1 or revision.withdrawn_at is not None:
+        return None
+    revision.withdrawn_at = utcnow()
+    entry = await session.get(SituationEntry, revision.entry_id)
+    if entry is None:
+        return None
+    latest = await session.scalar(
+        select(EntryRevision)
+        .where(EntryRevision.entry_id == entry.id, EntryRevision.withdrawn_at.is_(None))
+        .order_by(EntryRevision.revision.desc())
+        .limit(1)
+    )
+    if latest is None:
+        return None
+    data = EntryInput.from_snapshot(latest.snapshot)
+    _apply(entry, data)
+    entry.revision = latest.revision
+    entry.updated_at = utcnow()
+    await _replace_figures(session, entry.id, data.figures)
+    return entry
+
+
+async def by_source_event(session: AsyncSession, event_id: str) -> SituationEntry | None:
+    return await session.scalar(
+        select(SituationEntry).where(SituationEntry.source_event_id == event_id)
+    )
+
+
+async def by_code(session: AsyncSession, code: str) -> SituationEntry | None:
+    text = code.strip().upper().removeprefix("M-").removeprefix("M")
+    if not text.isdigit():
+        return None
+    return await session.get(SituationEntry, int(text))
+
+
+async def revisions(session: AsyncSession, entry_id: int) -> Sequence[EntryRevision]:
+    rows = await session.scalars(
+        select(EntryRevision)
+        .where(EntryRevision.entry_id == entry_id)
+        .order_by(EntryRevision.revision)
+    )
+    return rows.all()
+
+
+async def figures_of(
+    session: AsyncSession, entry_ids: Sequence[int]
+) -> dict[int, list[EntryFigure]]:
+    result: dict[int, list[EntryFigure]] = {entry_id: [] for entry_id in entry_ids}
+    if not entry_ids:
+        return result
+    rows = await session.scalars(
+        select(EntryFigure).where(EntryFigure.entry_id.in_(entry_ids)).order_by(EntryFigure.id)
+    )
+    for figure in rows:
+        result[figure.entry_id].append(figure)
+    return result
+
+
+def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
+    query = select(SituationEntry).where(
+        tlp.visible_clause(
+            access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
+        )
+    )
+    if filters.incident is not None:
+        query = query.where(SituationEntry.incident == filters.incident)
+    if filters.category is not None:
+        query = query.where(SituationEntry.category == filters.category)
+    if filters.organisation is not None:
+        query = query.where(func.lower(SituationEntry.organisation) == filters.organisation.lower())
+    if filters.municipality is not None:
+        query = query.where(func.lower(SituationEntry.municipality) == filters.municipality.lower())
+    if filters.since is not None:
+        query = query.where(SituationEntry.recorded_at >= filters.since)
+    if not filters.include_retracted:
+        query = query.where(SituationEntry.retracted_at.is_(None))
+    return query
+
+
+async def list_visible(
+    session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter, limit: int, offset: int = 0
+) -> tuple[list[SituationEntry], int]:
+    """Newest first, only what `access` may see, with the total count for paging."""
+    query = _visible_query(access, filters)
+    total = await session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = await session.scalars(
+        query.order_by(SituationEntry.recorded_at.desc(), SituationEntry.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(rows), int(total or 0)
+
+
+async def all_visible(
+    session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
+) -> list[SituationEntry]:
+    rows = await session.scalars(_visible_query(access, filters).order_by(SituationEntry.id))
+    return list(rows)

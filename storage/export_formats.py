@@ -1,0 +1,175 @@
+"""Entries out as CSV, JSON and OASIS EDXL-SitRep 1.0 XML.
+
+JSON is the lossless format (it reads back into the same entries); CSV is for
+spreadsheets; EDXL-SitRep is for interchange with other emergency systems:
+one `sitRep` (a FieldObservation report) per entry, in one document.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from storage import tlp
+from storage.models import EntryFigure, SituationEntry
+
+FIELDS = [
+    "code",
+    "id",
+    "incident",
+    "category",
+    "organisation",
+    "reporter",
+    "room_id",
+    "source_event_id",
+    "observed_at",
+    "recorded_at",
+    "updated_at",
+    "municipality",
+    "region",
+    "location",
+    "severity",
+    "status",
+    "source",
+    "sector",
+    "text",
+    "tlp",
+    "revision",
+    "supersedes",
+    "retracted_at",
+]
+_TIMES = {"observed_at", "recorded_at", "updated_at", "retracted_at"}
+
+SITREP_NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
+CT_NS = "urn:oasis:names:tc:emergency:edxl:ct:1.0"
+XNL_NS = "urn:oasis:names:tc:emergency:edxl:ciq:1.0:xnl"
+XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
+SET_NS = "urn:knooppunt:export:1"
+
+
+def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[str, Any]:
+    record: dict[str, Any] = {}
+    for name in FIELDS:
+        value: Any = entry.code if name == "code" else getattr(entry, name)
+        if name in _TIMES and isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        record[name] = value
+    record["figures"] = [
+        {"metric": f.metric, "label": f.label, "value": f.value, "unit": f.unit} for f in figures
+    ]
+    return record
+
+
+def to_json(
+    entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]], meta: dict[str, Any]
+) -> bytes:
+    document = {
+        **meta,
+        "tlp": tlp.highest([e.tlp for e in entries]),
+        "count": len(entries),
+        "entries": [entry_record(e, figures.get(e.id, [])) for e in entries],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+def from_json(data: bytes) -> list[dict[str, Any]]:
+    return list(json.loads(data.decode())["entries"])
+
+
+def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*FIELDS, "figures"])
+    for entry in entries:
+        record = entry_record(entry, figures.get(entry.id, []))
+        shown = "; ".join(
+            f"{f['metric']}={f['value']:g}{' ' + f['unit'] if f['unit'] else ''}"
+            for f in record["figures"]
+        )
+        writer.writerow(
+            [("" if record[name] is None else record[name]) for name in FIELDS] + [shown]
+        )
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
+
+
+def _edxl_time(moment: datetime) -> str:
+    # EDXL date-times carry an explicit offset and no fractional seconds.
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
+def _q(ns: str, tag: str) -> str:
+    return f"{{{ns}}}{tag}"
+
+
+def _person_time(parent: ET.Element, tag: str, name: str, when: datetime) -> None:
+    pair = ET.SubElement(parent, _q(SITREP_NS, tag))
+    details = ET.SubElement(pair, _q(CT_NS, "personDetails"))
+    person = ET.SubElement(details, _q(XNL_NS, "personName"))
+    ET.SubElement(person, _q(XNL_NS, "nameElement")).text = name
+    ET.SubElement(pair, _q(CT_NS, "timeValue")).text = _edxl_time(when)
+
+
+def to_edxl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
+    ET.register_namespace("sitrep", SITREP_NS)
+    ET.register_namespace("ct", CT_NS)
+    ET.register_namespace("xnl", XNL_NS)
+    ET.register_namespace("xsi", XSI_NS)
+    ET.register_namespace("kp", SET_NS)
+    root = ET.Element(_q(SET_NS, "sitRepSet"), {"tlp": tlp.highest([e.tlp for e in entries])})
+    for entry in entries:
+        report = ET.SubElement(root, _q(SITREP_NS, "sitRep"))
+        ET.SubElement(
+            report, _q(SITREP_NS, "messageID")
+        ).text = f"knooppunt-{entry.code}-r{entry.revision}"
+        _person_time(
+            report,
+            "preparedBy",
+            f"{entry.reporter} ({entry.organisation or '-'})",
+            entry.recorded_at,
+        )
+        _person_time(
+            report, "authorizedBy", entry.organisation or entry.reporter, entry.recorded_at
+        )
+        ET.SubElement(
+            report, _q(SITREP_NS, "reportPurpose")
+        ).text = f"{entry.category}: situation entry {entry.code}"
+        ET.SubElement(report, _q(SITREP_NS, "reportNumber")).text = str(entry.id)
+        version = "Initial" if entry.revision == 1 else "Update"
+        if entry.retracted_at is not None:
+            version = "Cancel"
+        elif entry.status == "resolved":
+            version = "Final"
+        ET.SubElement(report, _q(SITREP_NS, "reportVersion")).text = version
+        period = ET.SubElement(report, _q(SITREP_NS, "forTimePeriod"))
+        ET.SubElement(period, _q(CT_NS, "fromDateTime")).text = _edxl_time(entry.observed_at)
+        ET.SubElement(period, _q(CT_NS, "toDateTime")).text = _edxl_time(entry.updated_at)
+        ET.SubElement(report, _q(SITREP_NS, "incidentID")).text = entry.incident or ""
+        ET.SubElement(report, _q(SITREP_NS, "reportConfidentiality")).text = f"TLP:{entry.tlp}"
+        ET.SubElement(report, _q(SITREP_NS, "severity")).text = entry.severity
+        body = ET.SubElement(
+            report, _q(SITREP_NS, "report"), {_q(XSI_NS, "type"): "sitrep:FieldObservationType"}
+        )
+        location = ET.SubElement(body, _q(SITREP_NS, "observationLocation"))
+        geo = ET.SubElement(location, _q(CT_NS, "EDXLGeoPoliticalLocation"))
+        for list_uri, value in (
+            ("urn:knooppunt:municipality", entry.municipality),
+            ("urn:knooppunt:safety-region", entry.region),
+            ("urn:knooppunt:location", entry.location),
+        ):
+            if value:
+                code = ET.SubElement(geo, _q(CT_NS, "geoCode"))
+                ET.SubElement(code, _q(CT_NS, "valueListURI")).text = list_uri
+                ET.SubElement(code, _q(CT_NS, "value")).text = value
+        shown = "; ".join(
+            f"{f.label}: {f.value:g}{' ' + f.unit if f.unit else ''}"
+            for f in figures.get(entry.id, [])
+        )
+        text = entry.text + (f"\n[{shown}]" if shown else "")
+        ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
+    document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document

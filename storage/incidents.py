@@ -1,0 +1,33 @@
+"""Incidents and their phase (koud, lauw, warm, na)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Incident, utcnow
+
+
+async def get(session: AsyncSession, slug: str) -> Incident | None:
+    return await session.get(Incident, slug.lower())
+
+
+async def open_incident(session: AsyncSession, slug: str, title: str, by: str) -> Incident | None:
+    """Open a new incident; None when the slug is taken."""
+    if await session.get(Incident, slug) is not None:
+        return None
+    incident = Incident(
+        slug=slug, title=title, phase="koud", open=True, opened_at=utcnow(), opened_by=by
+    )
+    session.add(incident)
+    return incident
+
+
+async def all_incidents(session: AsyncSession) -> Sequence[Incident]:
+    return (
+        await session.scalars(
+            select(Incident).order_by(Incident.open.desc(), Incident.opened_at.desc())
+        )
+    ).all()
