@@ -17,6 +17,7 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     RoomCreateResponse,
+    RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
     RoomSendResponse,
@@ -45,7 +46,9 @@ class Human:
         self.seen: list[Seen] = []
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
-        self.client.add_event_callback(self._on_message, (RoomMessageText, RoomMessageNotice))
+        self.client.add_event_callback(
+            self._on_message, (RoomMessageText, RoomMessageNotice, RoomMessageFile)
+        )
 
     async def _on_message(
         self, room: MatrixRoom, event: RoomMessageText | RoomMessageNotice
@@ -172,3 +175,11 @@ class Human:
 
 
 __all__ = ["Human", "InviteMemberEvent", "Seen"]
+
+
+def edit_content(original_event_id: str, new_body: str) -> dict[str, Any]:
+    """The extra content of an `m.replace` edit."""
+    return {
+        "m.new_content": {"msgtype": "m.text", "body": new_body},
+        "m.relates_to": {"rel_type": "m.replace", "event_id": original_event_id},
+    }

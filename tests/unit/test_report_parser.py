@@ -1,0 +1,230 @@
+"""The report grammar of DESIGN.md: fields, figures, times, and every way to get it wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from commands.report_parser import ReportDraft, Vocabulary, parse_report
+from storage.regions import RegionTable
+
+NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Amsterdam
+VOCAB = Vocabulary(RegionTable())
+
+
+def ok(category: str | None, text: str) -> ReportDraft:
+    result = parse_report(category, text.split("\n"), NOW, VOCAB)
+    assert isinstance(result, ReportDraft), [p.en for p in result]  # type: ignore[union-attr]
+    return result
+
+
+def test_design_example() -> None:
+    draft = ok(
+        "opvang",
+        "gemeente: Dordrecht\nopvangplekken beschikbaar: 120\ntijd: 14:30\nernst: matig\ntlp: amber\n"
+        "Sporthal De Schans ingericht als noodopvang, 40 bedden bezet.",
+    )
+    assert draft.category == "opvang"
+    assert draft.municipality == "Dordrecht"
+    assert draft.region == "Zuid-Holland Zuid"
+    assert draft.observed_at == datetime(2026, 11, 23, 13, 30, tzinfo=UTC)
+    assert draft.severity == "Moderate"
+    assert draft.tlp == "AMBER"
+    assert [(f.metric, f.value, f.unit) for f in draft.figures] == [
+        ("opvangplekken_beschikbaar", 120.0, None)
+    ]
+    assert draft.text == "Sporthal De Schans ingericht als noodopvang, 40 bedden bezet."
+
+
+@pytest.mark.parametrize(
+    ("category", "text", "expect"),
+    [
+        (
+            "shelter",
+            "municipality: Zwolle\ntime: 09:15\nseverity: severe\nfree shelter places: 1.200\nGym open.",
+            {
+                "category": "opvang",
+                "region": "IJsselland",
+                "severity": "Severe",
+                "figure": ("opvangplekken_beschikbaar", 1200.0, None),
+            },
+        ),
+        (
+            "stroom",
+            "gemeente: Arnhem\ntijd: 14.30\nhuishoudens zonder stroom: 3.400\nStoring middenspanning.",
+            {
+                "category": "stroom",
+                "hour": 13,
+                "figure": ("huishoudens_zonder_stroom", 3400.0, None),
+            },
+        ),
+        (
+            "water",
+            "regio: Utrecht\ntijd: 14.30 uur\nernst: gering\nwaterstand: 1,5 m\nPeil stijgt langzaam.",
+            {"region": "Utrecht", "severity": "Minor", "figure": ("waterstand", 1.5, "m")},
+        ),
+        (
+            "zorg",
+            "gemeente: Maastricht\ntijd: 23-11 11:00\nstatus: update\nbedden beschikbaar: 35\nZiekenhuis ontvangt.",
+            {"status": "update", "hour": 10, "figure": ("bedden_beschikbaar", 35.0, None)},
+        ),
+        (
+            "evacuation",
+            "location: Wijk Noord\ntime: yesterday 09:00\nstatus: resolved\nevacuees: 250 personen\nDone.",
+            {
+                "category": "evacuatie",
+                "day": 22,
+                "status": "resolved",
+                "figure": ("geevacueerden", 250.0, "personen"),
+            },
+        ),
+        (
+            "mobiliteit",
+            "gemeente: Den Haag\ntijd: gisteren 22:45\nbron: Rijkswaterstaat\nA12 dicht bij Zoetermeer.",
+            {"day": 22, "source": "Rijkswaterstaat", "region": "Haaglanden"},
+        ),
+        (
+            "telecom",
+            "gemeente: Groningen\ntijd: 8\nsector: telecom\nernst: extreem\ntlp: red\nMobiel netwerk plat.",
+            {"severity": "Extreme", "tlp": "RED", "sector": "telecom", "hour": 7},
+        ),
+        (
+            "openbare-orde",
+            "gemeente: Rotterdam\ntijd: 2026-11-23T12:10\ntlp: amber+strict\nincident: storm-rijnmond\nOnrust.",
+            {"tlp": "AMBER+STRICT", "incident": "storm-rijnmond", "hour": 11},
+        ),
+        (
+            "communicatie",
+            "gemeente: Almere\ntijd: 23.11.2026 10.05\nernst: unknown\ntlp: TLP:CLEAR\nNL-Alert verstuurd.",
+            {"severity": "Unknown", "tlp": "CLEAR", "hour": 9},
+        ),
+        (
+            None,
+            "gemeente: Nergenshuizen\nlocatie: Dorpsstraat 1\naantal vrijwilligers: 12\nTekst.",
+            {
+                "category": "overig",
+                "region": None,
+                "location": "Dorpsstraat 1",
+                "figure": ("aantal_vrijwilligers", 12.0, None),
+            },
+        ),
+    ],
+)
+def test_ten_reports_every_field_and_form(
+    category: str | None, text: str, expect: dict[str, object]
+) -> None:
+    draft = ok(category, text)
+    for key, value in expect.items():
+        if key == "figure":
+            assert (draft.figures[0].metric, draft.figures[0].value, draft.figures[0].unit) == value
+        elif key == "hour":
+            assert draft.observed_at is not None and draft.observed_at.hour == value
+        elif key == "day":
+            assert draft.observed_at is not None and draft.observed_at.day == value
+        else:
+            assert getattr(draft, key) == value, key
+
+
+def test_description_may_contain_colons_after_the_fields() -> None:
+    draft = ok("mobiliteit", "gemeente: Utrecht\nWegafsluitingen rond de stad.\nLet op: N3 dicht")
+    assert draft.text.endswith("Let op: N3 dicht")
+
+
+def test_emoji_and_non_latin_text_are_kept_intact() -> None:
+    text = "Opvang voor gezinnen 👨‍👩‍👧 — Українські родини, 家族, عائلات"
+    draft = ok("opvang", f"gemeente: Dordrecht\n{text}")
+    assert draft.text == text
+
+
+MALFORMED = [
+    ("opvnag", "gemeente: Dordrecht", "categorie"),
+    ("opvang", "gemeent: Dordrecht", "gemeente"),
+    ("opvang", "kleur: blauw", "Onbekend veld"),
+    ("opvang", "tijd: 25:99", "Tijd"),
+    ("opvang", "tijd: morgen 10:00", "Tijd"),
+    ("opvang", "tijd: 31-12 10:00", "toekomst"),
+    ("opvang", "tijd: gisteren", "tijdstip"),
+    ("opvang", "tijd: 1-1-2020 10:00", "jaar"),
+    ("opvang", "tijd: vandaag 23-11 10:00", "dagwoord"),
+    ("opvang", "tijd: abc", "Tijd"),
+    ("opvang", "ernst: ernstg", "ernstig"),
+    ("opvang", "ernst: heel erg", "ernst"),
+    ("opvang", "severity: bad", "ernst"),
+    ("opvang", "status: bezig", "status"),
+    ("opvang", "tlp: paars", "TLP"),
+    ("opvang", "tlp: amber strict plus", "TLP"),
+    ("opvang", "regio: Atlantis", "veiligheidsregio"),
+    ("opvang", "regio: Utrect", "Utrecht"),
+    ("opvang", "", "leeg"),
+    (None, "", "leeg"),
+    ("opvang", "\n\n\n", "leeg"),
+    ("opvang", "gemeente:", "geen waarde"),
+    ("opvang", "tijd:", "geen waarde"),
+    ("opvang", "ernst:   ", "geen waarde"),
+    ("opvang", "gemeente: A\ngemeente: B", "twee keer"),
+    ("opvang", "gemeente: A\nmunicipality: B", "twee keer"),
+    ("opvang", "tlp: amber\ntlp: red", "twee keer"),
+    ("opvang", "opvangplekken beschikbaar: 1\nfree shelter places: 2", "twee keer"),
+    ("opvang", "opvangplekken beschikbaar: veel", "geen getal"),
+    ("opvang", "opvangplekken beschikbaar: 12abc", "geen getal"),
+    ("opvang", "bedden beschikbaar: ongeveer twintig", "geen getal"),
+    ("opvang", "evacuees: n/a", "geen getal"),
+    ("opvang", "<b>gemeente</b>: Dordrecht", "HTML"),
+    ("opvang", "gemeente: Dordrecht\n<script>alert(1)</script>", "HTML"),
+    ("opvang", 'Tekst met <a href="x">link</a>', "HTML"),
+    ("opvang", "<img src=x onerror=alert(1)>", "HTML"),
+    ("opvang", "x" * 60_000, "te lang"),
+    ("opvang", "gemeente: Dordrecht\n" + "tekst " * 10_000, "te lang"),
+    ("opvang", "gemeente: " + "D" * 400, "te lang"),
+    ("opvang", "weer: slecht", "Onbekend veld"),
+    ("opvang", "gemeente: Dordrecht\nbijzonderheden: geen", "Onbekend veld"),
+    ("opvang", "Let op: N3 dicht", "Onbekend veld"),
+    ("stroom", "storing: groot", "Onbekend veld"),
+    ("water", "peil: hoog", "Onbekend veld"),
+    ("zorg", "tijd: 14:30\ntijd: 15:00", "twee keer"),
+    ("zorg", "ernst: matig\nseverity: minor", "twee keer"),
+    ("opvangextra", "", "categorie"),
+    ("🚒", "gemeente: Dordrecht", "categorie"),
+    ("opvang", "gemeente: Dordrecht\ntijd: 14:61", "Tijd"),
+    ("opvang", "bron:\nsector:", "geen waarde"),
+]
+
+
+@pytest.mark.parametrize(("category", "text", "needle"), MALFORMED)
+def test_fifty_malformed_reports_are_refused_with_a_reason(
+    category: str | None, text: str, needle: str
+) -> None:
+    result = parse_report(category, text.split("\n"), NOW, VOCAB)
+    assert isinstance(result, list), result
+    joined = " ".join(p.nl for p in result)
+    assert needle.lower() in joined.lower(), joined
+    assert all(p.en for p in result)
+
+
+def test_there_are_fifty_malformed_cases() -> None:
+    assert len(MALFORMED) == 50
+
+
+@settings(max_examples=300)
+@given(st.one_of(st.none(), st.text(max_size=20)), st.lists(st.text(max_size=80), max_size=12))
+def test_parser_never_raises(category: str | None, lines: list[str]) -> None:
+    result = parse_report(category, lines, NOW, VOCAB)
+    assert isinstance(result, (ReportDraft, list))
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(
+        st.sampled_from(["gemeente", "tijd", "ernst", "tlp", "x y", "bedden beschikbaar"]),
+        max_size=6,
+    ),
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30), max_size=6
+    ),
+)
+def test_parser_never_raises_on_field_shaped_lines(keys: list[str], values: list[str]) -> None:
+    lines = [f"{k}: {v}" for k, v in zip(keys, values, strict=False)]
+    assert isinstance(parse_report("opvang", lines, NOW, VOCAB), (ReportDraft, list))
