@@ -96,7 +96,7 @@ async def _setup(world: World) -> tuple[Human, Human, Human, str, str]:
 
 
 async def test_reports_recorded_refused_edited_retracted_and_tlp_respected(world: World) -> None:
-    admin, liaison, coordinator, room, coord_room = await _setup(world)
+    _admin, liaison, coordinator, room, coord_room = await _setup(world)
     bot_user = world.bot_user
 
     # 1. The DESIGN.md example: stored with every field right, and the reply shows them.

@@ -101,9 +101,7 @@ async def test_sql_rule_equals_python_rule_for_every_room_view(db: Database) -> 
     from sqlalchemy import select
 
     async with db.transaction() as session:
-        n = 0
-        for room, label, org in itertools.product(ROOMS, tlp.LABELS, ORGS):
-            n += 1
+        for n, (room, label, org) in enumerate(itertools.product(ROOMS, tlp.LABELS, ORGS)):
             await entry_repo.record(session, data(label, org), "@u:x", room, f"$e{n}")
     async with db.session() as session:
         everything = (await session.scalars(select(SituationEntry))).all()
