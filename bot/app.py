@@ -103,6 +103,22 @@ class Bot:
             await self.db.close()
             log.info("stopped")
 
+    async def _apply_config_bindings(self) -> None:
+        from nio import RoomResolveAliasResponse
+
+        from bot.offline import apply_config_bindings
+
+        resolved: dict[str, str] = {}
+        for item in self.settings.rooms:
+            if item.room.startswith("#"):
+                response = await self.client.room_resolve_alias(item.room)
+                if isinstance(response, RoomResolveAliasResponse):
+                    resolved[item.room] = response.room_id
+                else:
+                    log.error("config binding: cannot resolve %s: %s", item.room, response)
+        count = await apply_config_bindings(self.db, self.settings.rooms, resolved)
+        log.info("applied %s room binding(s) from the config file", count)
+
     async def _log_in(self) -> bool:
         backoff = Backoff(initial=1.0, maximum=30.0)
         while not self.stop.is_set():

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     _common(migrate)
+
+    export = sub.add_parser("export", help="write the entries of an incident as csv, json or edxl")
+    _common(export)
+    export.add_argument("--incident", required=True, help="the incident's short name")
+    export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     return parser
 
 
@@ -74,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.console import run_console
 
             return asyncio.run(run_console(settings, args.role))
+        elif args.command == "export":
+            from bot.offline import build_export, write_export
+
+            incident = args.incident.lower()
+            data, count = asyncio.run(build_export(settings, incident, args.format))
+            write_export(data, count, incident, args.out)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("database is up to date")

@@ -1,0 +1,91 @@
+"""Command-line work on the database that needs no homeserver: export, config bindings."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, RoomBindingConfig, Settings
+from commands.export import FORMATS, render_export
+from storage import audit, organisations, tlp
+from storage import entries as entry_repo
+from storage import incidents as incident_repo
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.models import utcnow
+from storage.vocabulary import ROLES, lookup
+
+# The operator holds the database anyway: the command line exports every label,
+# and the audit log records who did.
+OPERATOR = tlp.RoomAccess(room_id="cli", bound=True, clearance="RED")
+
+
+async def build_export(settings: Settings, incident: str, fmt: str) -> tuple[bytes, int]:
+    if fmt not in FORMATS:
+        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+    db = Database(settings.effective_database_url)
+    try:
+        await db.migrate()
+        async with db.transaction() as session:
+            if await incident_repo.get(session, incident) is None:
+                raise ConfigError(f"unknown incident {incident!r}")
+            rows = await entry_repo.all_visible(
+                session, OPERATOR, entry_repo.EntryFilter(incident=incident)
+            )
+            figures = await entry_repo.figures_of(session, [row.id for row in rows])
+            data = render_export(
+                fmt, rows, figures, {"incident": incident, "exported_at": utcnow().isoformat()}
+            )
+            await audit.add(
+                session,
+                f"cli:{getpass.getuser()}",
+                "entries.exported",
+                None,
+                subject=incident,
+                detail={"format": fmt, "count": len(rows), "entries": [row.code for row in rows]},
+            )
+    finally:
+        await db.close()
+    return data, len(rows)
+
+
+def write_export(data: bytes, count: int, incident: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.buffer.write(data)
+        return
+    out.write_bytes(data)
+    print(f"{count} entries of {incident} written to {out}", file=sys.stderr)
+
+
+async def apply_config_bindings(
+    db: Database, bindings: list[RoomBindingConfig], resolved: dict[str, str]
+) -> int:
+    """Bind the rooms listed under `rooms:` in the config file (aliases already resolved)."""
+    applied = 0
+    async with db.transaction() as session:
+        for item in bindings:
+            room_id = resolved.get(item.room, item.room)
+            if not room_id.startswith("!"):
+                continue
+            role = lookup(ROLES, item.role) or item.role
+            if item.incident and await incident_repo.get(session, item.incident) is None:
+                await incident_repo.open_incident(
+                    session, item.incident.lower(), item.incident, "config"
+                )
+            organisation = (
+                (await organisations.ensure(session, item.org)).name if item.org else None
+            )
+            await room_repo.bind(
+                session,
+                RoomId(room_id),
+                role=role,
+                incident=item.incident.lower() if item.incident else None,
+                organisation=organisation,
+                tlp_default=item.tlp,
+                clearance=item.clearance,
+                by="config",
+            )
+            applied += 1
+    return applied
