@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 10
 
 
-def build_dispatcher(settings: Settings) -> Dispatcher:
+def build_dispatcher(settings: Settings, savepoints: bool = True) -> Dispatcher:
     return make_dispatcher(
         CommandSettings(
             prefix=settings.command_prefix,
@@ -33,7 +33,8 @@ def build_dispatcher(settings: Settings) -> Dispatcher:
             admins=frozenset(settings.admins),
             late_after=timedelta(seconds=settings.late_after_seconds),
             bot_user_id=settings.user_id or "",
-        )
+        ),
+        savepoints=savepoints,
     )
 
 
@@ -57,7 +58,8 @@ class Bot:
         self.settings = settings
         self.db = Database(settings.effective_database_url)
         self.client = make_client(settings)
-        self.dispatcher = build_dispatcher(settings)
+        # No savepoint per command: process_message rolls back on HandlerFailed.
+        self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
         self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
         self.lock_name = f"bot:{settings.user_id}"

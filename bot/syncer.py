@@ -13,7 +13,7 @@ import asyncio
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -32,20 +32,22 @@ from nio.api import MessageDirection
 from nio.client.async_client import AsyncClient
 from nio.responses import InviteInfo, RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.sender import OutboxSender, outgoing_row, reply_content
 from bot.session import LoginFailed, password_login
-from commands.dispatcher import Dispatcher, RoomView
+from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.i18n import t
-from commands.message import Message
+from commands.message import Message, Outgoing
 from commands.render import plain
 from storage import audit, event_log, outbox, pending_encrypted, sync_state
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId, server_of
+from storage.models import OutboxMessage
 from storage.rooms import BindingView
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,63 @@ class BatchAborted(Exception):
 
 # Errors after which the batch is replayed from the stored token.
 BATCH_ERRORS: tuple[type[BaseException], ...] = (BatchAborted, SQLAlchemyError, *NETWORK_ERRORS)
+
+
+RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
+
+
+async def process_message(
+    db: Database, dispatcher: Dispatcher, message: Message, room_view: RoomViewFactory
+) -> tuple[list[Outgoing], list[OutboxMessage]] | None:
+    """The exactly-once core: claim the event, run the command, queue its replies, commit.
+
+    Returns None when the event was handled before (a replayed batch).
+    """
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as session:
+            context = await room_repo.message_context(session, message.room_id, message.event_id)
+            if context.already_processed:
+                return None
+            view = room_view(message.room_id, context.is_direct, context.binding)
+            replies = await dispatcher.handle(message, view, session, now)
+            queued = await _log_and_queue(
+                session, message, replies, "replied" if replies else "ignored"
+            )
+    except HandlerFailed as failed:
+        # The handler's half-done work is rolled back; record the event and the apology.
+        async with db.transaction() as session:
+            queued = await _log_and_queue(session, message, failed.replies, "failed")
+        replies = failed.replies
+    return replies, queued
+
+
+async def _log_and_queue(
+    session: AsyncSession, message: Message, replies: list[Outgoing], effect: str
+) -> list[OutboxMessage]:
+    await event_log.record(
+        session,
+        message.event_id,
+        message.room_id,
+        message.sender,
+        effect,
+        message.timestamp,
+    )
+    queued = []
+    for index, reply in enumerate(replies):
+        kind, target, content = outgoing_row(reply, message.room_id)
+        row = await outbox.add(
+            session,
+            target,
+            kind,
+            content,
+            outbox.txn_id_for(message.event_id, index),
+            source_event_id=message.event_id,
+            known_new=True,
+        )
+        if row is not None:
+            queued.append(row)
+    return queued
 
 
 class Syncer:
@@ -353,35 +412,10 @@ class Syncer:
 
     async def handle_message(self, message: Message) -> str:
         """Handle one message in one transaction: log entry, effects and replies."""
-        now = datetime.now(UTC)
-        async with self.db.transaction() as session:
-            context = await room_repo.message_context(session, message.room_id, message.event_id)
-            if context.already_processed:
-                return "duplicate"
-            view = self._room_view(message.room_id, context.is_direct, context.binding)
-            replies = await self.dispatcher.handle(message, view, session, now)
-            await event_log.record(
-                session,
-                message.event_id,
-                message.room_id,
-                message.sender,
-                "replied" if replies else "ignored",
-                message.timestamp,
-            )
-            queued = []
-            for index, reply in enumerate(replies):
-                kind, target, content = outgoing_row(reply, message.room_id)
-                row = await outbox.add(
-                    session,
-                    target,
-                    kind,
-                    content,
-                    outbox.txn_id_for(message.event_id, index),
-                    source_event_id=message.event_id,
-                    known_new=True,
-                )
-                if row is not None:
-                    queued.append(row)
+        result = await process_message(self.db, self.dispatcher, message, self._room_view)
+        if result is None:
+            return "duplicate"
+        replies, queued = result
         if queued:
             self.sender.submit(queued)
         return f"{len(replies)} repl{'y' if len(replies) == 1 else 'ies'}" if replies else "ignored"

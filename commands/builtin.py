@@ -17,8 +17,8 @@ def build_registry() -> Registry:
     return registry
 
 
-def build_dispatcher(settings: CommandSettings) -> Dispatcher:
-    dispatcher = Dispatcher(build_registry(), settings)
+def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Dispatcher:
+    dispatcher = Dispatcher(build_registry(), settings, savepoints=savepoints)
     dispatcher.edit_hook = on_edit
     dispatcher.redaction_hook = on_redaction
     return dispatcher

@@ -112,10 +112,24 @@ class CommandContext:
 MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]
 
 
+class HandlerFailed(Exception):
+    """A handler raised; the caller must roll back and send `replies` (an apology) instead."""
+
+    def __init__(self, replies: list[Outgoing]) -> None:
+        super().__init__("command handler failed")
+        self.replies = replies
+
+
 class Dispatcher:
-    def __init__(self, registry: Registry, settings: CommandSettings) -> None:
+    def __init__(
+        self, registry: Registry, settings: CommandSettings, savepoints: bool = True
+    ) -> None:
         self.registry = registry
         self.settings = settings
+        # With savepoints a failed handler's writes are undone inside the caller's
+        # transaction; without (the bot's hot path, two round trips fewer) the
+        # failure is raised as HandlerFailed and the caller rolls back.
+        self.savepoints = savepoints
         # Later features plug in here: plain questions, report edits, redactions.
         self.plain_message_hook: MessageHook | None = None
         self.edit_hook: MessageHook | None = None
@@ -132,7 +146,13 @@ class Dispatcher:
         if message.sender == self.settings.bot_user_id or message.msgtype == "m.notice":
             return []
         ctx = self.context(message, room, session, now)
-        replies = await self._route(ctx)
+        try:
+            replies = await self._route(ctx)
+        except HandlerFailed as failed:
+            failed.replies = [
+                self._address(ctx, r) if isinstance(r, Reply) else r for r in failed.replies
+            ]
+            raise
         return [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
 
     async def _route(self, ctx: CommandContext) -> list[Outgoing]:
@@ -175,7 +195,7 @@ class Dispatcher:
     ) -> list[Outgoing]:
         """Run a handler in a savepoint: its effects land whole or not at all."""
         try:
-            if ctx.session is None:
+            if ctx.session is None or not self.savepoints:
                 return await hook(ctx)
             async with ctx.session.begin_nested():
                 return await hook(ctx)
@@ -188,7 +208,10 @@ class Dispatcher:
                 ctx.message.room_id,
                 ctx.message.event_id,
             )
-            return [render.plain(t(ctx.lang, "internal_error", ref=ref))]
+            apology: list[Outgoing] = [render.plain(t(ctx.lang, "internal_error", ref=ref))]
+            if ctx.session is not None and not self.savepoints:
+                raise HandlerFailed(apology) from None
+            return apology
 
     def _unknown(self, ctx: CommandContext, name: str) -> Reply:
         text = t(ctx.lang, "unknown_command", command=ctx.prefix + render.shorten(name, 40))

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -64,6 +64,25 @@ class EntryFilter:
     include_retracted: bool = False
 
 
+def _fields(data: EntryInput) -> dict[str, Any]:
+    return {
+        "incident": data.incident,
+        "category": data.category,
+        "organisation": data.organisation,
+        "observed_at": data.observed_at,
+        "municipality": data.municipality,
+        "region": data.region,
+        "location": data.location,
+        "severity": data.severity,
+        "status": data.status,
+        "source": data.source,
+        "sector": data.sector,
+        "text": data.text,
+        "tlp": data.tlp,
+        "tlp_rank": tlp.RANK[data.tlp],
+    }
+
+
 def _apply(entry: SituationEntry, data: EntryInput) -> None:
     entry.incident = data.incident
     entry.category = data.category
@@ -100,39 +119,43 @@ async def _replace_figures(
 async def record(
     session: AsyncSession, data: EntryInput, reporter: str, room_id: str, source_event_id: str
 ) -> SituationEntry:
+    """Store a new entry and its figures.
+
+    This is the bot's hottest write path (bench/report_path.py): Core inserts, not
+    the ORM unit of work, and no revision row yet - until the first edit the entry
+    row itself is revision 1 (`revise` writes it into the history then). The
+    returned entry is a detached snapshot.
+    """
     now = utcnow()
-    entry = SituationEntry(
-        reporter=reporter,
-        room_id=room_id,
-        source_event_id=source_event_id,
-        recorded_at=now,
-        updated_at=now,
-        revision=1,
-    )
-    _apply(entry, data)
-    session.add(entry)
-    await session.flush()  # the id is the entry's human-readable code
-    session.add(
-        EntryRevision(
-            entry_id=entry.id,
-            revision=1,
-            source_event_id=source_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=reporter,
+    values: dict[str, Any] = {
+        "reporter": reporter,
+        "room_id": room_id,
+        "source_event_id": source_event_id,
+        "recorded_at": now,
+        "updated_at": now,
+        "revision": 1,
+        "supersedes": None,
+        "retracted_at": None,
+        **_fields(data),
+    }
+    entry_id = (
+        await session.execute(insert(SituationEntry).returning(SituationEntry.id), [values])
+    ).scalar_one()
+    if data.figures:
+        await session.execute(
+            insert(EntryFigure),
+            [
+                {
+                    "entry_id": entry_id,
+                    "metric": f.metric,
+                    "value": f.value,
+                    "unit": f.unit,
+                    "label": f.label,
+                }
+                for f in data.figures
+            ],
         )
-    )
-    for figure in data.figures:
-        session.add(
-            EntryFigure(
-                entry_id=entry.id,
-                metric=figure.metric,
-                value=figure.value,
-                unit=figure.unit,
-                label=figure.label,
-            )
-        )
-    return entry
+    return SituationEntry(id=entry_id, **values)
 
 
 async def revise(
@@ -142,8 +165,21 @@ async def revise(
     last = await session.scalar(
         select(func.max(EntryRevision.revision)).where(EntryRevision.entry_id == entry.id)
     )
-    number = int(last or 0) + 1
     now = utcnow()
+    if last is None:
+        # First edit: put the original report into the history as revision 1.
+        session.add(
+            EntryRevision(
+                entry_id=entry.id,
+                revision=1,
+                source_event_id=entry.source_event_id,
+                snapshot=(await current_input(session, entry)).snapshot(),
+                created_at=entry.recorded_at,
+                created_by=entry.reporter,
+            )
+        )
+        last = 1
+    number = int(last) + 1
     session.add(
         EntryRevision(
             entry_id=entry.id,
@@ -159,6 +195,27 @@ async def revise(
     entry.updated_at = now
     await _replace_figures(session, entry.id, data.figures)
     return entry
+
+
+async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryInput:
+    """The entry's current state as an `EntryInput` (for the revision history)."""
+    figures = (await figures_of(session, [entry.id]))[entry.id]
+    return EntryInput(
+        incident=entry.incident,
+        category=entry.category,
+        organisation=entry.organisation,
+        observed_at=entry.observed_at,
+        municipality=entry.municipality,
+        region=entry.region,
+        location=entry.location,
+        severity=entry.severity,
+        status=entry.status,
+        source=entry.source,
+        sector=entry.sector,
+        text=entry.text,
+        tlp=entry.tlp,
+        figures=[FigureInput(f.metric, f.value, f.unit, f.label) for f in figures],
+    )
 
 
 async def retract(session: AsyncSession, entry: SituationEntry) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
@@ -22,16 +23,19 @@ async def record(
     effect: str,
     origin_ts: datetime,
 ) -> None:
-    """Add the event to the log; the primary key refuses a second copy at commit."""
-    session.add(
-        ProcessedEvent(
-            event_id=event_id,
-            room_id=room_id,
-            sender=sender,
-            effect=effect,
-            origin_ts=origin_ts,
-            processed_at=utcnow(),
-        )
+    """Add the event to the log; the primary key refuses a second copy."""
+    await session.execute(
+        insert(ProcessedEvent),
+        [
+            {
+                "event_id": event_id,
+                "room_id": room_id,
+                "sender": sender,
+                "effect": effect,
+                "origin_ts": origin_ts,
+                "processed_at": utcnow(),
+            }
+        ],
     )
 
 

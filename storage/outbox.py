@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -51,17 +51,24 @@ async def add(
         )
         if existing is not None:
             return None
-    row = OutboxMessage(
-        txn_id=txn_id,
-        room_id=room_id,
-        kind=kind,
-        content=content,
-        source_event_id=source_event_id,
-        created_at=utcnow(),
-        attempts=0,
-    )
-    session.add(row)
-    return row
+    values: dict[str, Any] = {
+        "txn_id": txn_id,
+        "room_id": room_id,
+        "kind": kind,
+        "content": content,
+        "source_event_id": source_event_id,
+        "created_at": utcnow(),
+        "attempts": 0,
+        "last_error": None,
+        "sent_at": None,
+        "failed_at": None,
+        "result_event_id": None,
+    }
+    row_id = (
+        await session.execute(insert(OutboxMessage).returning(OutboxMessage.id), [values])
+    ).scalar_one()
+    # A detached copy: the sender may use it after this transaction has ended.
+    return OutboxMessage(id=row_id, **values)
 
 
 async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:

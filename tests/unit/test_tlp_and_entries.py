@@ -208,9 +208,11 @@ async def test_filters_and_paging(db: Database) -> None:
 async def _three_entries(db: Database) -> tuple[list[SituationEntry], dict[int, list]]:  # type: ignore[type-arg]
     async with db.transaction() as session:
         await entry_repo.record(session, data("GREEN"), "@a:x", "!a", "$x1")
-        second = await entry_repo.record(
+        await entry_repo.record(
             session, data("AMBER", municipality=None, region=None, figures=[]), "@b:x", "!a", "$x2"
         )
+        second = await entry_repo.by_source_event(session, "$x2")  # record() returns a snapshot
+        assert second is not None
         await entry_repo.revise(session, second, data("AMBER", status="resolved"), "$x2e", "@b:x")
         await entry_repo.record(
             session, data("CLEAR", text='quote " comma , newline\nline'), "@c:x", "!b", "$x3"
