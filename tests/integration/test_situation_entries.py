@@ -263,3 +263,42 @@ async def test_reports_recorded_refused_edited_retracted_and_tlp_respected(world
     after_restart = await _ask(liaison, room, "!meldingen", bot_user)
     assert example_code in after_restart
     assert _count(world) == before
+
+
+async def test_export_into_an_encrypted_room_is_an_encrypted_attachment(world: World) -> None:
+    from nio.crypto.attachments import decrypt_attachment
+
+    admin = await world.human("admin", encryption=True)
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    bot.start()
+    room = await admin.create_room(invite=[world.bot_user], encrypted=True, name="Coördinatie")
+    await admin.wait_joined(room, world.bot_user)
+    assert await admin.wait_until(lambda: bool(admin.from_sender(world.bot_user, room)))
+    await _ask(admin, room, "!incident open dijk Dijkdoorbraak", world.bot_user)
+    await _ask(
+        admin,
+        room,
+        "!kamer koppel incident=dijk org=VR rol=coordinator clearance=amber",
+        world.bot_user,
+    )
+    # The admin may report anywhere; the room's own posts are always visible to it.
+    answer = await _ask(
+        admin, room, "!melding water\ngemeente: Zwolle\ntlp: amber\nDijk lekt.", world.bot_user
+    )
+    assert "vastgelegd" in answer and "Let op" not in answer  # encrypted, not public: no warning
+    export_id = await admin.send(room, "!export csv")
+    assert await admin.wait_until(
+        lambda: any(s.content.get("file") for s in admin.replies_to(export_id, world.bot_user)),
+        timeout=30,
+    ), bot.log()[-2000:]
+    event = next(s for s in admin.replies_to(export_id, world.bot_user) if s.content.get("file"))
+    file_info = event.content["file"]
+    assert "url" not in event.content  # the media itself is encrypted
+    download = await admin.client.download(file_info["url"])
+    plain = decrypt_attachment(
+        download.body,
+        file_info["key"]["k"],
+        file_info["hashes"]["sha256"],
+        file_info["iv"],  # type: ignore[union-attr]
+    )
+    assert b"Dijk lekt." in plain and b"AMBER" in plain

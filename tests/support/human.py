@@ -17,6 +17,7 @@ from nio import (
     LoginResponse,
     MatrixRoom,
     RoomCreateResponse,
+    RoomEncryptedFile,
     RoomMessageFile,
     RoomMessageNotice,
     RoomMessageText,
@@ -47,7 +48,8 @@ class Human:
         self._task: asyncio.Task[None] | None = None
         self._changed = asyncio.Event()
         self.client.add_event_callback(
-            self._on_message, (RoomMessageText, RoomMessageNotice, RoomMessageFile)
+            self._on_message,
+            (RoomMessageText, RoomMessageNotice, RoomMessageFile, RoomEncryptedFile),
         )
 
     async def _on_message(
