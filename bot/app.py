@@ -12,6 +12,7 @@ from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 from bot.backoff import Backoff, sleep_unless
 from bot.config import Settings
+from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
@@ -62,6 +63,7 @@ class Bot:
         self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
         self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
+        self.scheduler = Scheduler(self.db, self.sender, settings.language, settings.command_prefix)
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()
 
@@ -88,6 +90,7 @@ class Bot:
             tasks = [
                 asyncio.create_task(self.sender.run(self.stop), name="outbox"),
                 asyncio.create_task(self._heartbeat(), name="heartbeat"),
+                asyncio.create_task(self.scheduler.run(self.stop), name="scheduler"),
             ]
             sync_task = asyncio.create_task(self.syncer.run(), name="sync")
             await sync_task

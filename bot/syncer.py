@@ -185,6 +185,7 @@ class Syncer:
             async with self.db.transaction() as session:
                 for room_id, (event_id, ts) in self._last_seen.items():
                     await room_repo.note_event(session, room_id, event_id, ts)
+                await self._note_join_rules(session, response)
                 await sync_state.set_next_batch(session, self.user_id, response.next_batch)
             self._last_seen.clear()
             token = response.next_batch
@@ -234,6 +235,17 @@ class Syncer:
             raise
         except Exception as exc:
             await self._sync_failed(f"login failed: {exc!r}")
+
+    async def _note_join_rules(self, session: AsyncSession, response: SyncResponse) -> None:
+        """Keep each room's public flag current: scheduled posts and alerts read it."""
+        for room_id in response.rooms.join:
+            matrix_room = self.client.rooms.get(room_id)
+            if matrix_room is None:
+                continue
+            public = matrix_room.join_rule == "public"
+            room = await room_repo.get(session, RoomId(room_id))
+            if room is not None and room.public != public:
+                room.public = public
 
     async def _maintain_keys(self) -> None:
         if not self.client.olm:

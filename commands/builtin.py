@@ -6,14 +6,30 @@ from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
 from commands.help import HELP
 from commands.incidents import INCIDENT
+from commands.picture import SUMMARY
 from commands.registry import Registry
 from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
 from commands.rooms_admin import ORG, ROOM
+from commands.subscriptions import SUBSCRIBE, SUBSCRIPTIONS, UNSUBSCRIBE
 
 
 def build_registry() -> Registry:
     registry = Registry()
-    registry.extend([HELP, REPORT, ENTRIES, EXPORT, INCIDENT, ROOM, ORG])
+    registry.extend(
+        [
+            HELP,
+            REPORT,
+            ENTRIES,
+            SUMMARY,
+            SUBSCRIBE,
+            SUBSCRIPTIONS,
+            UNSUBSCRIBE,
+            EXPORT,
+            INCIDENT,
+            ROOM,
+            ORG,
+        ]
+    )
     return registry
 
 

@@ -19,6 +19,8 @@ from commands.report_parser import Problem, ReportDraft, parse_report
 from storage import audit, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
+from storage import rooms as room_repo
+from storage.ids import RoomId
 from storage.models import EntryFigure, SituationEntry
 from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
 
@@ -170,12 +172,45 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         figures,
         tr(ctx.lang, f"Melding {entry.code} vastgelegd", f"Report {entry.code} recorded"),
     )
+    alerts = await _alerts(ctx, entry, data.figures)
     warning = _exposure_warning(ctx, entry.tlp)
     if warning:
         reply = Reply(
             text=f"{reply.text}\n{warning}", html=f"{reply.html}<br><b>{render.escape(warning)}</b>"
         )
-    return [reply]
+    return [reply, *alerts]
+
+
+async def _alerts(
+    ctx: CommandContext, entry: SituationEntry, figures: Sequence[entry_repo.FigureInput]
+) -> list[Outgoing]:
+    """A severe or extreme report goes at once to the incident's coordinator rooms that may see it."""
+    if entry.severity not in ("Severe", "Extreme") or entry.incident is None:
+        return []
+    session = session_of(ctx)
+    alerts: list[Outgoing] = []
+    for room_id, binding, public in await room_repo.coordinator_views(session, entry.incident):
+        if room_id == ctx.room.room_id:
+            continue
+        access = tlp.RoomAccess(room_id, True, binding.clearance, binding.organisation, public)
+        if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            continue
+        head = tr(
+            ctx.lang,
+            f"⚠ {SEVERITY_NL[entry.severity].capitalize()}e melding {entry.code}",
+            f"⚠ {entry.severity} report {entry.code}",
+        )
+        alert = describe(ctx, entry, figures, head)
+        alerts.append(Reply(text=alert.text, html=alert.html, room_id=RoomId(room_id), notify=True))
+        await audit.add(
+            session,
+            "bot",
+            "alert.sent",
+            room_id,
+            subject=entry.code,
+            detail={"incident": entry.incident, "tlp": entry.tlp, "clearance": binding.clearance},
+        )
+    return alerts
 
 
 async def on_edit(ctx: CommandContext) -> list[Outgoing]:

@@ -110,6 +110,8 @@ class Room(Base):
     replaced_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
     last_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     last_event_ts: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # Join rule "public", kept current from room state: public rooms see CLEAR only.
+    public: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class RoomBinding(Base):
@@ -247,3 +249,30 @@ class EntryFigure(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
     label: Mapped[str] = mapped_column(String(100))
+
+
+class SummaryLog(Base):
+    """When a room last received a situation picture: the base of "changed since"."""
+
+    __tablename__ = "summary_log"
+    __table_args__ = (Index("ix_summary_log_room_incident", "room_id", "incident", "generated_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    incident: Mapped[str] = mapped_column(String(100))
+    generated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    entries: Mapped[int] = mapped_column(Integer)
+
+
+class Subscription(Base):
+    """Scheduled situation pictures for a room."""
+
+    __tablename__ = "subscriptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255), index=True)
+    incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    at_time: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    next_due_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)

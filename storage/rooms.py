@@ -191,3 +191,33 @@ async def bindings_for_incident(
         )
     )
     return rows.all()
+
+
+async def coordinator_views(
+    session: AsyncSession, incident: str
+) -> list[tuple[str, BindingView, bool]]:
+    """Active coordinator rooms of an incident: (room id, binding, public)."""
+    rows = await session.execute(
+        select(RoomBinding, Room.public)
+        .join(Room, Room.room_id == RoomBinding.room_id)
+        .where(
+            RoomBinding.incident == incident,
+            RoomBinding.role == "coordinator",
+            RoomBinding.active.is_(True),
+            Room.active.is_(True),
+        )
+    )
+    return [
+        (
+            binding.room_id,
+            BindingView(
+                binding.role,
+                binding.incident,
+                binding.organisation,
+                binding.tlp_default,
+                binding.clearance,
+            ),
+            bool(public),
+        )
+        for binding, public in rows
+    ]

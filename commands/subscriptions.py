@@ -1,0 +1,177 @@
+"""`!abonneer beeld elke 4h [om 08:00]`, `!abonnementen`, `!opzeggen`: scheduled pictures."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from commands import render
+from commands.common import local_time, session_of, tr
+from commands.dispatcher import CommandContext
+from commands.grammar import ParsedCommand
+from commands.message import Outgoing
+from commands.permissions import in_roles
+from commands.registry import Command
+from storage import audit
+from storage import subscriptions as subscription_repo
+
+_INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+_FILLER = {"beeld", "summary", "elke", "every", "om", "at", "incident"}
+may_subscribe = in_roles("coordinator")
+
+
+def parse_interval(word: str) -> timedelta | None:
+    match = _INTERVAL.match(word.lower())
+    if not match:
+        return None
+    amount, unit = int(match.group(1)), match.group(2)
+    if unit.startswith("m"):
+        return timedelta(minutes=amount)
+    if unit.startswith("d"):
+        return timedelta(days=amount)
+    return timedelta(hours=amount)
+
+
+async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    interval: timedelta | None = None
+    at_time: str | None = None
+    for word in parsed.words:
+        lowered = word.lower()
+        if lowered in _FILLER:
+            continue
+        if (clock := _CLOCK.match(lowered)) is not None:
+            at_time = f"{int(clock.group(1)):02d}:{clock.group(2)}"
+        elif (found := parse_interval(lowered)) is not None:
+            interval = found
+    usage = tr(
+        ctx.lang,
+        f"Gebruik: {ctx.prefix}abonneer beeld elke 4h [om 08:00]",
+        f"Usage: {ctx.prefix}subscribe summary every 4h [at 08:00]",
+    )
+    if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
+        return [render.plain(usage + tr(ctx.lang, " (tussen 1m en 7d)", " (between 1m and 7d)"))]
+    binding = ctx.room.binding
+    incident = binding.incident if binding else None
+    if incident is None:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    "Deze kamer is niet aan een incident gekoppeld.",
+                    "This room is not bound to an incident.",
+                )
+            )
+        ]
+    session = session_of(ctx)
+    subscription = await subscription_repo.add(
+        session, ctx.room.room_id, incident, interval, at_time, ctx.sender
+    )
+    await audit.add(
+        session,
+        ctx.sender,
+        "subscription.added",
+        ctx.room.room_id,
+        subject=incident,
+        detail={"id": subscription.id, "interval_s": subscription.interval_seconds, "at": at_time},
+    )
+    return [
+        render.plain(
+            tr(
+                ctx.lang,
+                f"Abonnement {subscription.id}: situatiebeeld {incident} elke {parsed_interval_text(interval)}, "
+                f"eerste om {local_time(subscription.next_due_at)}.",
+                f"Subscription {subscription.id}: situation picture of {incident} every {parsed_interval_text(interval)}, "
+                f"first at {local_time(subscription.next_due_at)}.",
+            )
+        )
+    ]
+
+
+def parsed_interval_text(interval: timedelta) -> str:
+    minutes = int(interval.total_seconds() // 60)
+    if minutes % 1440 == 0:
+        return f"{minutes // 1440}d"
+    if minutes % 60 == 0:
+        return f"{minutes // 60}h"
+    return f"{minutes}m"
+
+
+async def list_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    rows = await subscription_repo.for_room(session_of(ctx), ctx.room.room_id)
+    if not rows:
+        return [
+            render.plain(
+                tr(ctx.lang, "Geen abonnementen in deze kamer.", "No subscriptions in this room.")
+            )
+        ]
+    lines = [tr(ctx.lang, "Abonnementen:", "Subscriptions:")]
+    for row in rows:
+        every = parsed_interval_text(timedelta(seconds=row.interval_seconds))
+        lines.append(
+            f"• {row.id}: {row.incident} {tr(ctx.lang, 'elke', 'every')} {every}, "
+            f"{tr(ctx.lang, 'volgende', 'next')} {local_time(row.next_due_at)}"
+        )
+    return [render.plain("\n".join(lines))]
+
+
+async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    session = session_of(ctx)
+    rows = await subscription_repo.for_room(session, ctx.room.room_id)
+    wanted = {w for w in parsed.words if w.isdigit()}
+    stopped = [row for row in rows if not wanted or str(row.id) in wanted]
+    for row in stopped:
+        row.active = False
+    await audit.add(
+        session,
+        ctx.sender,
+        "subscription.stopped",
+        ctx.room.room_id,
+        detail={"ids": [r.id for r in stopped]},
+    )
+    if not stopped:
+        return [
+            render.plain(
+                tr(ctx.lang, "Geen abonnement om op te zeggen.", "No subscription to stop.")
+            )
+        ]
+    ids = ", ".join(str(r.id) for r in stopped)
+    return [render.plain(tr(ctx.lang, f"Opgezegd: {ids}.", f"Stopped: {ids}."))]
+
+
+SUBSCRIBE = Command(
+    name_nl="abonneer",
+    name_en="subscribe",
+    summary={
+        "nl": "situatiebeeld op vaste tijden in deze kamer",
+        "en": "the situation picture on a schedule in this room",
+    },
+    usage={
+        "nl": "{prefix}abonneer beeld elke 4h [om 08:00]",
+        "en": "{prefix}subscribe summary every 4h [at 08:00]",
+    },
+    example={
+        "nl": "{prefix}abonneer beeld elke 4h om 08:00",
+        "en": "{prefix}subscribe summary every 4h at 08:00",
+    },
+    handler=subscribe_command,
+    permission=may_subscribe,
+)
+SUBSCRIPTIONS = Command(
+    name_nl="abonnementen",
+    name_en="subscriptions",
+    summary={"nl": "de abonnementen van deze kamer", "en": "this room's subscriptions"},
+    usage={"nl": "{prefix}abonnementen", "en": "{prefix}subscriptions"},
+    example={"nl": "{prefix}abonnementen", "en": "{prefix}subscriptions"},
+    handler=list_command,
+    permission=may_subscribe,
+)
+UNSUBSCRIBE = Command(
+    name_nl="opzeggen",
+    name_en="unsubscribe",
+    summary={"nl": "stopt (een of alle) abonnementen", "en": "stops (one or all) subscriptions"},
+    usage={"nl": "{prefix}opzeggen [nummer]", "en": "{prefix}unsubscribe [number]"},
+    example={"nl": "{prefix}opzeggen", "en": "{prefix}unsubscribe 2"},
+    handler=unsubscribe_command,
+    permission=may_subscribe,
+)

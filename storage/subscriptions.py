@@ -1,0 +1,79 @@
+"""Scheduled situation pictures: slots, and which one is due."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Subscription, utcnow
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def first_slot(now: datetime, interval: timedelta, at_time: str | None) -> datetime:
+    """The first slot after `now`: every `interval`, aligned to `at_time` (local) if given."""
+    if at_time is None:
+        return now + interval
+    hour, minute = (int(part) for part in at_time.split(":"))
+    local_now = now.astimezone(AMSTERDAM)
+    anchor = local_now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    while anchor > local_now:
+        anchor -= interval
+    while anchor <= local_now:
+        anchor += interval
+    return anchor.astimezone(now.tzinfo)
+
+
+def due_slot(subscription: Subscription, now: datetime) -> datetime | None:
+    """The latest slot at or before `now` (one post after downtime, not a burst)."""
+    if subscription.next_due_at > now:
+        return None
+    interval = timedelta(seconds=subscription.interval_seconds)
+    missed = int((now - subscription.next_due_at) / interval)
+    return subscription.next_due_at + missed * interval
+
+
+async def add(
+    session: AsyncSession,
+    room_id: str,
+    incident: str | None,
+    interval: timedelta,
+    at_time: str | None,
+    by: str,
+) -> Subscription:
+    now = utcnow()
+    subscription = Subscription(
+        room_id=room_id,
+        incident=incident,
+        interval_seconds=int(interval.total_seconds()),
+        at_time=at_time,
+        next_due_at=first_slot(now, interval, at_time),
+        created_by=by,
+        created_at=now,
+        active=True,
+    )
+    session.add(subscription)
+    await session.flush()
+    return subscription
+
+
+async def for_room(session: AsyncSession, room_id: str) -> Sequence[Subscription]:
+    rows = await session.scalars(
+        select(Subscription)
+        .where(Subscription.room_id == room_id, Subscription.active.is_(True))
+        .order_by(Subscription.id)
+    )
+    return rows.all()
+
+
+async def due(session: AsyncSession, now: datetime) -> Sequence[Subscription]:
+    rows = await session.scalars(
+        select(Subscription)
+        .where(Subscription.active.is_(True), Subscription.next_due_at <= now)
+        .order_by(Subscription.id)
+    )
+    return rows.all()

@@ -1,0 +1,274 @@
+"""The situation picture's numbers, computed in SQL.
+
+Latest state per (category, organisation, place) and latest figure per source
+(organisation, place, metric) come from window functions; sums per region from
+GROUP BY. Only the rows the picture shows leave the database, so the cost grows
+with the number of series, not with the number of entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import EntryFigure, SituationEntry
+
+MAX_STATES = 200
+
+
+@dataclass(frozen=True)
+class LatestState:
+    entry_id: int
+    category: str
+    organisation: str | None
+    place: str
+    observed_at: datetime
+    severity: str
+    status: str
+    tlp: str
+    text: str
+
+    @property
+    def code(self) -> str:
+        return f"M-{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class RegionFigure:
+    metric: str
+    region: str
+    total: float
+    sources: int
+    oldest: datetime
+    unit: str | None
+
+
+@dataclass(frozen=True)
+class Change:
+    entry_id: int
+    kind: str  # new | updated | resolved | retracted
+    category: str
+    organisation: str | None
+    place: str
+    tlp: str
+
+    @property
+    def code(self) -> str:
+        return f"M-{self.entry_id}"
+
+
+@dataclass
+class Picture:
+    incident: str
+    since: datetime | None
+    entry_count: int
+    labels: list[str] = field(default_factory=list)
+    states: list[LatestState] = field(default_factory=list)
+    figures: list[RegionFigure] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    changes_since: datetime | None = None
+
+    @property
+    def highest_label(self) -> str:
+        return tlp.highest(self.labels)
+
+    @property
+    def entry_ids(self) -> set[int]:
+        return {s.entry_id for s in self.states} | {c.entry_id for c in self.changes}
+
+
+def _place() -> ColumnElement[str]:
+    return func.coalesce(SituationEntry.municipality, SituationEntry.location, literal("-"))
+
+
+def _visible(
+    access: tlp.RoomAccess, incident: str, since: datetime | None, category: str | None
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [
+        SituationEntry.incident == incident,
+        SituationEntry.retracted_at.is_(None),
+        tlp.visible_clause(
+            access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
+        ),
+    ]
+    if since is not None:
+        conditions.append(SituationEntry.recorded_at >= since)
+    if category is not None:
+        conditions.append(SituationEntry.category == category)
+    return conditions
+
+
+async def build_picture(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    *,
+    since: datetime | None = None,
+    category: str | None = None,
+    changes_since: datetime | None = None,
+) -> Picture:
+    visible = _visible(access, incident, since, category)
+    place = _place()
+
+    count, labels = (
+        await session.execute(
+            select(func.count(), func.max(SituationEntry.tlp_rank)).where(*visible)
+        )
+    ).one()
+    picture = Picture(
+        incident=incident, since=since, entry_count=int(count or 0), changes_since=changes_since
+    )
+    if labels is not None:
+        picture.labels.append(tlp.LABELS[int(labels)])
+
+    # Latest state per category, organisation and place.
+    ranked = (
+        select(
+            SituationEntry.id,
+            SituationEntry.category,
+            SituationEntry.organisation,
+            place.label("place"),
+            SituationEntry.observed_at,
+            SituationEntry.severity,
+            SituationEntry.status,
+            SituationEntry.tlp,
+            SituationEntry.text,
+            func.row_number()
+            .over(
+                partition_by=(SituationEntry.category, SituationEntry.organisation, place),
+                order_by=(SituationEntry.observed_at.desc(), SituationEntry.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(*visible)
+        .subquery()
+    )
+    # Severe and extreme first, then what is not resolved, then the rest.
+    attention = case(
+        (ranked.c.severity.in_(("Extreme", "Severe")), 0),
+        (ranked.c.status != "resolved", 1),
+        else_=2,
+    )
+    rows = await session.execute(
+        select(ranked)
+        .where(ranked.c.rn == 1)
+        .order_by(ranked.c.category, attention, ranked.c.observed_at.desc(), ranked.c.id.desc())
+        .limit(MAX_STATES)
+    )
+    picture.states = [
+        LatestState(
+            r.id,
+            r.category,
+            r.organisation,
+            r.place,
+            r.observed_at,
+            r.severity,
+            r.status,
+            r.tlp,
+            r.text,
+        )
+        for r in rows
+    ]
+
+    # Latest figure per source (organisation, place, metric), summed per region.
+    latest_figure = (
+        select(
+            EntryFigure.metric,
+            EntryFigure.value,
+            EntryFigure.unit,
+            func.coalesce(SituationEntry.region, literal("?")).label("region"),
+            SituationEntry.observed_at,
+            func.row_number()
+            .over(
+                partition_by=(SituationEntry.organisation, place, EntryFigure.metric),
+                order_by=(SituationEntry.observed_at.desc(), SituationEntry.id.desc()),
+            )
+            .label("rn"),
+        )
+        .join(SituationEntry, SituationEntry.id == EntryFigure.entry_id)
+        .where(*visible)
+        .subquery()
+    )
+    sums = await session.execute(
+        select(
+            latest_figure.c.metric,
+            latest_figure.c.region,
+            func.sum(latest_figure.c.value),
+            func.count(),
+            func.min(latest_figure.c.observed_at),
+            func.max(latest_figure.c.unit),
+        )
+        .where(latest_figure.c.rn == 1)
+        .group_by(latest_figure.c.metric, latest_figure.c.region)
+        .order_by(latest_figure.c.metric, latest_figure.c.region)
+    )
+    picture.figures = [
+        RegionFigure(metric, region, float(total), int(n), _aware(oldest), unit)
+        for metric, region, total, n, oldest, unit in sums
+    ]
+
+    if changes_since is not None:
+        picture.changes = await _changes(session, access, incident, category, changes_since)
+        picture.labels += [c.tlp for c in picture.changes]
+    return picture
+
+
+def _aware(moment: datetime | str) -> datetime:
+    """Aggregates bypass the column type: normalise what SQLite hands back."""
+    from datetime import UTC
+
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+async def _changes(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    category: str | None,
+    since: datetime,
+) -> list[Change]:
+    conditions: list[ColumnElement[bool]] = [
+        SituationEntry.incident == incident,
+        tlp.visible_clause(
+            access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
+        ),
+        or_(SituationEntry.updated_at > since, SituationEntry.recorded_at > since),
+    ]
+    if category is not None:
+        conditions.append(SituationEntry.category == category)
+    rows = await session.execute(
+        select(
+            SituationEntry.id,
+            SituationEntry.category,
+            SituationEntry.organisation,
+            _place().label("place"),
+            SituationEntry.tlp,
+            SituationEntry.recorded_at,
+            SituationEntry.retracted_at,
+            SituationEntry.status,
+            SituationEntry.revision,
+        )
+        .where(and_(*conditions))
+        .order_by(SituationEntry.updated_at.desc())
+        .limit(MAX_STATES)
+    )
+    changes = []
+    for r in rows:
+        if r.retracted_at is not None:
+            if r.recorded_at > since:
+                continue  # new and already withdrawn: nothing changed for this room
+            kind = "retracted"
+        elif r.recorded_at > since:
+            kind = "new"
+        elif r.status == "resolved":
+            kind = "resolved"
+        else:
+            kind = "updated"
+        changes.append(Change(r.id, kind, r.category, r.organisation, r.place, r.tlp))
+    return changes
