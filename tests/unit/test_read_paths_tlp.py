@@ -104,7 +104,7 @@ async def _scenario(
                 reply, picture = await picture_for_room(
                     session, access, incident, T0 + timedelta(hours=6), "nl", actor="t"
                 )
-                reply2, picture2 = await picture_for_room(
+                _reply2, picture2 = await picture_for_room(
                     session, access, incident, T0 + timedelta(hours=7), "nl", actor="t"
                 )
             assert {e.id for e in listed} <= allowed

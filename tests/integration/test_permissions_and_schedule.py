@@ -1,0 +1,151 @@
+"""Issue 5 acceptance 3 and 4 against real Synapse: the permission table, and a subscription
+that posts every minute, survives a restart without a double post, and stops on !opzeggen."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+
+import pytest
+
+from tests.conftest import World
+from tests.integration.test_situation_entries import _ask
+from tests.support.human import Human
+
+pytestmark = pytest.mark.integration
+
+
+async def _room_with(world: World, owner: Human, members: list[Human], name: str) -> str:
+    room = await owner.create_room(
+        invite=[world.bot_user, *(m.client.user_id for m in members)], name=name
+    )
+    await owner.wait_joined(room, world.bot_user)
+    for member in members:
+        await member.client.join(room)
+    await asyncio.sleep(0.3)
+    return room
+
+
+async def test_permission_table(world: World) -> None:
+    admin = await world.human("admin")
+    municipal = await world.human("gemeente")
+    liaison = await world.human("liaison")
+    moderator = await world.human("moderator")
+    member = await world.human("member")
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    bot.start()
+    bot_user = world.bot_user
+
+    municipality_room = await _room_with(world, admin, [municipal], "Gemeente")
+    liaison_room = await _room_with(world, admin, [liaison], "GGD")
+    # The moderator owns the coordination room (power 100 as creator); the admin is invited.
+    coord_room = await moderator.create_room(
+        invite=[bot_user, admin.client.user_id, member.client.user_id], name="Coord"
+    )
+    await moderator.wait_joined(coord_room, bot_user)
+    await admin.client.join(coord_room)
+    await member.client.join(coord_room)
+    await asyncio.sleep(0.3)
+
+    await _ask(admin, liaison_room, "!incident open storm Storm", bot_user)
+    await _ask(
+        admin,
+        municipality_room,
+        "!kamer koppel incident=storm org=Dordrecht rol=municipality clearance=green",
+        bot_user,
+    )
+    await _ask(
+        admin,
+        liaison_room,
+        "!kamer koppel incident=storm org=GGD rol=liaison clearance=amber",
+        bot_user,
+    )
+    await _ask(
+        admin,
+        coord_room,
+        "!kamer koppel incident=storm org=VR rol=coordinator clearance=amber",
+        bot_user,
+    )
+
+    # A municipality-role user cannot run !beeld or !export.
+    for command in ("!beeld", "!export csv"):
+        answer = await _ask(municipal, municipality_room, command, bot_user)
+        assert answer.startswith(
+            "Dat mag hier niet: dit commando werkt alleen in een coördinatiekamer"
+        ), answer
+    # A liaison cannot bind rooms or change a clearance.
+    answer = await _ask(
+        liaison,
+        liaison_room,
+        "!kamer koppel incident=storm org=GGD rol=liaison clearance=red",
+        bot_user,
+    )
+    assert answer == "Dat mag hier niet: alleen beheerders (admins in de configuratie) mogen dit."
+    # Neither can a room moderator who is not a config admin.
+    answer = await _ask(
+        moderator,
+        coord_room,
+        "!kamer koppel incident=storm org=VR rol=coordinator clearance=red",
+        bot_user,
+    )
+    assert answer.startswith("Dat mag hier niet: alleen beheerders")
+    shown = await _ask(admin, coord_room, "!kamer toon", bot_user)
+    assert "clearance AMBER" in shown  # unchanged
+    # A moderator (power 50+) of a coordination room can open an incident; a plain member cannot.
+    answer = await _ask(moderator, coord_room, "!incident open dijk Dijkdoorbraak", bot_user)
+    assert "geopend" in answer
+    answer = await _ask(member, coord_room, "!incident open dijk2 Tweede dijk", bot_user)
+    assert answer.startswith(
+        "Dat mag hier niet: hiervoor heb je moderatorrechten (machtsniveau 50)"
+    )
+    # !help shows only what the caller may run here.
+    help_member = await _ask(municipal, municipality_room, "!hulp", bot_user)
+    assert "!beeld" not in help_member and "!kamer" not in help_member and "!hulp" in help_member
+    help_coord = await _ask(member, coord_room, "!hulp", bot_user)
+    assert "!beeld" in help_coord and "!kamer" not in help_coord
+    # The coordination member may read the picture.
+    assert (await _ask(member, coord_room, "!beeld", bot_user)).startswith("TLP:")
+
+
+async def test_subscription_every_minute_survives_restart_and_stops(world: World) -> None:
+    admin = await world.human("admin")
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    bot.start()
+    bot_user = world.bot_user
+    room = await _room_with(world, admin, [], "Coord")
+    await _ask(admin, room, "!incident open storm Storm", bot_user)
+    await _ask(
+        admin, room, "!kamer koppel incident=storm org=VR rol=coordinator clearance=amber", bot_user
+    )
+    answer = await _ask(admin, room, "!abonneer beeld elke 1m", bot_user)
+    assert re.search(r"Abonnement \d+: situatiebeeld storm elke 1m", answer), answer
+    subscribed_at = time.monotonic()
+
+    def pictures() -> list[float]:
+        return [
+            s.at
+            for s in admin.from_sender(bot_user, room)
+            if s.body.startswith("TLP:")
+            and "Situatiebeeld" in s.body
+            and not s.content.get("m.relates_to")
+        ]
+
+    # The first slot comes one minute after subscribing (scheduler ticks every 5 s).
+    assert await admin.wait_until(lambda: len(pictures()) >= 1, timeout=90)
+    first_after = pictures()[0] - subscribed_at
+    assert 55 <= first_after <= 75, first_after
+
+    # Restart just after a post: the same slot is never posted twice.
+    assert bot.terminate() == 0
+    bot.start()
+    assert await admin.wait_until(lambda: len(pictures()) >= 2, timeout=90)
+    await asyncio.sleep(3)
+    times = pictures()
+    assert len(times) == 2 and times[1] - times[0] >= 50, [t - subscribed_at for t in times]
+
+    answer = await _ask(admin, room, "!opzeggen", bot_user)
+    assert answer.startswith("Opgezegd:")
+    count = len(pictures())
+    await asyncio.sleep(75)
+    assert len(pictures()) == count
