@@ -1,0 +1,251 @@
+"""Issue 5 acceptance 1: five partner rooms, 40 reports with figures across two regions, with
+edits, a retraction and mixed TLP labels; the coordinator's !beeld is checked against an
+expectation computed here from the scenario itself (not by the bot's code)."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from commands.dutch_numbers import format_number
+from tests.conftest import World
+from tests.integration.test_situation_entries import _ask
+from tests.support.human import Human, edit_content
+
+pytestmark = pytest.mark.integration
+AMS = ZoneInfo("Europe/Amsterdam")
+
+REGION = {
+    "Dordrecht": "Zuid-Holland Zuid",
+    "Zwijndrecht": "Zuid-Holland Zuid",
+    "Papendrecht": "Zuid-Holland Zuid",
+    "Rotterdam": "Rotterdam-Rijnmond",
+    "Schiedam": "Rotterdam-Rijnmond",
+}
+PARTNERS = [  # room name, organisation, category, metric label
+    ("Brandweer", "Brandweer ZHZ", "openbare-orde", "inzetten"),
+    ("GGD", "GGD ZHZ", "zorg", "bedden beschikbaar"),
+    ("Waterschap", "Waterschap HHD", "water", "pompen actief"),
+    ("Netbeheerder", "Stedin", "stroom", "huishoudens zonder stroom"),
+    ("Gemeente", "Gemeente Dordrecht", "opvang", "opvangplekken beschikbaar"),
+]
+METRIC = {
+    "inzetten": "inzetten",
+    "bedden beschikbaar": "bedden_beschikbaar",
+    "pompen actief": "pompen_actief",
+    "huishoudens zonder stroom": "huishoudens_zonder_stroom",
+    "opvangplekken beschikbaar": "opvangplekken_beschikbaar",
+}
+PLACES = list(REGION)
+
+
+@dataclass
+class Report:
+    partner: int
+    municipality: str
+    minutes_ago: int
+    value: int
+    tlp: str
+    severity: str = "matig"
+    event_id: str = ""
+    code: str = ""
+    retracted: bool = False
+
+
+def scenario() -> list[Report]:
+    reports = []
+    for i in range(40):
+        partner = i % 5
+        label = "amber"
+        if i == 7:
+            label = "red"  # never leaves the waterschap room
+        elif i == 11:
+            label = "amber+strict"  # GGD only
+        elif i % 6 == 0:
+            label = "green"
+        reports.append(
+            Report(
+                partner=partner,
+                municipality=PLACES[(i // 5 + partner) % len(PLACES)],
+                minutes_ago=300 - i * 5,
+                value=10 * (i + 1),
+                tlp=label,
+                severity="ernstig" if i in (3, 28) else "matig",
+            )
+        )
+    return reports
+
+
+def body(report: Report) -> str:
+    _room, org, category, metric = PARTNERS[report.partner]
+    when = (datetime.now(AMS) - timedelta(minutes=report.minutes_ago)).strftime("%d-%m-%Y %H:%M")
+    return (
+        f"!melding {category}\ngemeente: {report.municipality}\ntijd: {when}\nernst: {report.severity}\n"
+        f"tlp: {report.tlp}\n{metric}: {report.value}\nMelding van {org} over {report.municipality}."
+    )
+
+
+def expected(
+    reports: list[Report],
+) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], int]]:
+    """Latest visible entry per (organisation, municipality) and figure sums per (metric, region)."""
+    latest: dict[tuple[str, str], Report] = {}
+    for report in reports:
+        if report.retracted or report.tlp in ("red", "amber+strict"):
+            continue  # the coordinator (VR, clearance AMBER) may not see these
+        key = (PARTNERS[report.partner][1], report.municipality)
+        if key not in latest or report.minutes_ago < latest[key].minutes_ago:
+            latest[key] = report
+    states = {key: report.code for key, report in latest.items()}
+    sums: dict[tuple[str, str], int] = {}
+    for (_org, municipality), report in latest.items():
+        metric = METRIC[PARTNERS[report.partner][3]]
+        sums[(metric, REGION[municipality])] = (
+            sums.get((metric, REGION[municipality]), 0) + report.value
+        )
+    return states, sums
+
+
+def check_picture(text: str, reports: list[Report]) -> None:
+    states, sums = expected(reports)
+    state_lines = [
+        line
+        for line in text.splitlines()
+        if line.startswith("• ") and re.search(r"\(M-\d+\)$", line)
+    ]
+    shown = {}
+    for line in state_lines:
+        org, place = line[2:].split(" · ")[:2]
+        shown[(org, place)] = re.search(r"\((M-\d+)\)$", line).group(1)  # type: ignore[union-attr]
+    assert shown == states
+    figure_lines = {}
+    for line in text.splitlines():
+        match = re.match(r"• (\w+) · ([\w -]+): ([\d.]+) \(", line)
+        if match:
+            figure_lines[(match.group(1), match.group(2))] = match.group(3)
+    assert figure_lines == {key: format_number(value) for key, value in sums.items()}
+
+
+async def test_coordinator_picture_matches_the_hand_computed_expectation(world: World) -> None:
+    admin = await world.human("admin")
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    bot.start()
+    bot_user = world.bot_user
+    liaisons: list[Human] = []
+    rooms: list[str] = []
+    for name, _org, _category, _metric in PARTNERS:
+        liaison = await world.human(name.lower())
+        room = await admin.create_room(invite=[bot_user, liaison.client.user_id], name=name)
+        await admin.wait_joined(room, bot_user)
+        await liaison.client.join(room)
+        liaisons.append(liaison)
+        rooms.append(room)
+    coord_room = await admin.create_room(invite=[bot_user], name="Coördinatie")
+    await admin.wait_joined(coord_room, bot_user)
+    await asyncio.sleep(0.5)
+    await _ask(admin, coord_room, "!incident open storm Storm Zuid", bot_user)
+    await _ask(
+        admin,
+        coord_room,
+        "!kamer koppel incident=storm org=VRZHZ rol=coordinator clearance=amber",
+        bot_user,
+    )
+    for (_name, org, _c, _m), room in zip(PARTNERS, rooms, strict=True):
+        await _ask(
+            admin,
+            room,
+            f'!kamer koppel incident=storm org="{org}" rol=liaison tlp=amber clearance=amber',
+            bot_user,
+        )
+
+    reports = scenario()
+    for report in reports:
+        liaison, room = liaisons[report.partner], rooms[report.partner]
+        report.event_id = await liaison.send(room, body(report))
+        assert await liaison.wait_until(
+            lambda r=report, h=liaison: bool(h.replies_to(r.event_id, bot_user))
+        )
+        confirmation = liaison.replies_to(report.event_id, bot_user)[0].body
+        report.code = re.search(r"Melding (M-\d+) vastgelegd", confirmation).group(1)  # type: ignore[union-attr]
+
+    # Two edits (new figure values) and one retraction before the first picture.
+    for index, new_value in ((35, 999), (38, 777)):
+        report = reports[index]
+        report.value = new_value
+        text = body(report)
+        await _ask(
+            liaisons[report.partner],
+            rooms[report.partner],
+            "* " + text,
+            bot_user,
+            extra=edit_content(report.event_id, text),
+        )
+    retracted = reports[34]
+    await liaisons[retracted.partner].client.room_redact(
+        rooms[retracted.partner], retracted.event_id
+    )
+    retracted.retracted = True
+    assert await liaisons[retracted.partner].wait_until(
+        lambda: any(
+            f"{retracted.code} ingetrokken" in s.body
+            for s in liaisons[retracted.partner].from_sender(bot_user)
+        )
+    )
+
+    first = await _ask(admin, coord_room, "!beeld", bot_user)
+    assert first.startswith("TLP:AMBER — Situatiebeeld storm")
+    visible = [r for r in reports if not r.retracted and r.tlp not in ("red", "amber+strict")]
+    assert f"· {len(visible)} meldingen" in first
+    check_picture(first, reports)
+    assert "Gewijzigd sinds vorig beeld" not in first  # the room's first picture
+    assert reports[7].code not in first and reports[11].code not in first  # RED and AMBER+STRICT
+    assert "Aandacht: ernstig of extreem" in first
+
+    # Changes after the first picture: two new reports, an edit, a retraction.
+    extra = [
+        Report(partner=0, municipality="Schiedam", minutes_ago=1, value=5, tlp="amber"),
+        Report(partner=4, municipality="Dordrecht", minutes_ago=0, value=55, tlp="green"),
+    ]
+    for report in extra:
+        report.event_id = await liaisons[report.partner].send(rooms[report.partner], body(report))
+        assert await liaisons[report.partner].wait_until(
+            lambda r=report: bool(liaisons[r.partner].replies_to(r.event_id, bot_user))
+        )
+        report.code = re.search(
+            r"(M-\d+)", liaisons[report.partner].replies_to(report.event_id, bot_user)[0].body
+        ).group(1)  # type: ignore[union-attr]
+    reports += extra
+    edited = reports[30]
+    edited.value = 4242
+    text = body(edited)
+    await _ask(
+        liaisons[edited.partner],
+        rooms[edited.partner],
+        "* " + text,
+        bot_user,
+        extra=edit_content(edited.event_id, text),
+    )
+    gone = reports[31]
+    await liaisons[gone.partner].client.room_redact(rooms[gone.partner], gone.event_id)
+    gone.retracted = True
+    assert await liaisons[gone.partner].wait_until(
+        lambda: any(
+            f"{gone.code} ingetrokken" in s.body
+            for s in liaisons[gone.partner].from_sender(bot_user)
+        )
+    )
+
+    second = await _ask(admin, coord_room, "!beeld", bot_user)
+    check_picture(second, reports)
+    changes = second.split("Gewijzigd sinds vorig beeld", 1)[1]
+    assert (
+        f"nieuw: {extra[1].code}, {extra[0].code}" in changes
+        or f"nieuw: {extra[0].code}, {extra[1].code}" in changes
+    )
+    assert f"bijgewerkt: {edited.code}" in changes
+    assert f"ingetrokken: {gone.code}" in changes
