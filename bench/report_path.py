@@ -58,6 +58,7 @@ def _entry_values(i: int, now: datetime) -> dict[str, object]:
         "recorded_at": now - timedelta(minutes=i % 5000),
         "updated_at": now,
         "municipality": f"Gemeente {i % 50}",
+        "place": f"Gemeente {i % 50}",
         "region": f"Regio {i % 25}",
         "location": None,
         "severity": "Moderate",

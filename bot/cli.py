@@ -49,6 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--incident", required=True, help="the incident's short name")
     export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+
+    audit = sub.add_parser("audit", help="who recorded, changed, exported or received what")
+    _common(audit)
+    audit.add_argument("--incident", required=True, help="the incident's short name")
     return parser
 
 
@@ -86,6 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             incident = args.incident.lower()
             data, count = asyncio.run(build_export(settings, incident, args.format))
             write_export(data, count, incident, args.out)
+        elif args.command == "audit":
+            from bot.offline import audit_lines
+
+            for line in asyncio.run(audit_lines(settings, args.incident.lower())):
+                print(line)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("database is up to date")

@@ -89,3 +89,68 @@ async def apply_config_bindings(
             )
             applied += 1
     return applied
+
+
+async def audit_lines(settings: Settings, incident: str) -> list[str]:
+    """Who recorded, changed, retracted, exported or received what, oldest first."""
+    from sqlalchemy import or_, select
+
+    from storage.models import AuditRecord, EntryRevision, SituationEntry
+
+    db = Database(settings.effective_database_url)
+    try:
+        await db.migrate()
+        async with db.session() as session:
+            if await incident_repo.get(session, incident) is None:
+                raise ConfigError(f"unknown incident {incident!r}")
+            entries = (
+                await session.scalars(
+                    select(SituationEntry).where(SituationEntry.incident == incident)
+                )
+            ).all()
+            codes = {e.code for e in entries}
+            events: list[tuple[str, str]] = []
+            for entry in entries:
+                # A report's recording is the entry row itself (no separate audit row).
+                events.append(
+                    (
+                        entry.recorded_at.isoformat(),
+                        f"{entry.reporter} recorded {entry.code} in {entry.room_id} (TLP:{entry.tlp})",
+                    )
+                )
+            revisions = (
+                await session.scalars(
+                    select(EntryRevision).where(
+                        EntryRevision.entry_id.in_([e.id for e in entries]),
+                        EntryRevision.revision > 1,
+                    )
+                )
+            ).all()
+            for revision in revisions:
+                events.append(
+                    (
+                        revision.created_at.isoformat(),
+                        f"{revision.created_by} made revision {revision.revision} of M-{revision.entry_id}",
+                    )
+                )
+            records = (
+                await session.scalars(
+                    select(AuditRecord).where(
+                        or_(AuditRecord.subject == incident, AuditRecord.subject.in_(codes))
+                    )
+                )
+            ).all()
+            for record in records:
+                if record.action == "entry.edited":
+                    continue  # already listed from the revision history
+                detail = " ".join(f"{k}={v}" for k, v in sorted(record.detail.items()))
+                where = f" in {record.room_id}" if record.room_id else ""
+                events.append(
+                    (
+                        record.at.isoformat(),
+                        f"{record.actor} {record.action} {record.subject or ''}{where} {detail}".rstrip(),
+                    )
+                )
+    finally:
+        await db.close()
+    return [f"{at}  {text}" for at, text in sorted(events)]

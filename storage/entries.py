@@ -73,6 +73,7 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "municipality": data.municipality,
         "region": data.region,
         "location": data.location,
+        "place": data.municipality or data.location or "-",
         "severity": data.severity,
         "status": data.status,
         "source": data.source,
@@ -91,6 +92,7 @@ def _apply(entry: SituationEntry, data: EntryInput) -> None:
     entry.municipality = data.municipality
     entry.region = data.region
     entry.location = data.location
+    entry.place = data.municipality or data.location or "-"
     entry.severity = data.severity
     entry.status = data.status
     entry.source = data.source

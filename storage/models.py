@@ -190,6 +190,26 @@ class SituationEntry(Base):
     __table_args__ = (
         Index("ix_entries_incident_recorded", "incident", "recorded_at"),
         Index("ix_entries_incident_category", "incident", "category"),
+        Index("ix_entries_incident_updated", "incident", "updated_at"),
+        Index(
+            "ix_entries_series",
+            # category last: figure look-ups (no category) still use the prefix
+            "incident",
+            "organisation",
+            "place",
+            "tlp_rank",
+            "room_id",
+            "category",
+            "observed_at",
+        ),
+        Index(
+            "ix_entries_visibility",
+            "incident",
+            "retracted_at",
+            "tlp_rank",
+            "room_id",
+            "organisation",
+        ),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -204,6 +224,8 @@ class SituationEntry(Base):
     municipality: Mapped[str | None] = mapped_column(String(200), nullable=True)
     region: Mapped[str | None] = mapped_column(String(200), nullable=True)
     location: Mapped[str | None] = mapped_column(String(300), nullable=True)
+    # municipality, else location, else "-": the place of a series, stored so it can be indexed.
+    place: Mapped[str] = mapped_column(String(300), default="-", server_default="-")
     severity: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -276,3 +298,49 @@ class Subscription(Base):
     created_by: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class SeriesLatest(Base):
+    """Latest live entry per (category, organisation, place) and per visibility class.
+
+    Keeping one row per TLP label and room lets each room pick the latest entry
+    *it may see* from a few thousand rows instead of scanning every entry.
+    Refreshed from the entries that changed since `PictureWatermark`.
+    """
+
+    __tablename__ = "series_latest"
+    key: Mapped[str] = mapped_column(String(900), primary_key=True)
+    incident: Mapped[str] = mapped_column(String(100), index=True)
+    category: Mapped[str] = mapped_column(String(32))
+    organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    place: Mapped[str] = mapped_column(String(300))
+    tlp_rank: Mapped[int] = mapped_column(Integer)
+    room_id: Mapped[str] = mapped_column(String(255))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class FigureLatest(Base):
+    """Latest value per source (organisation, place, metric) and per visibility class."""
+
+    __tablename__ = "figure_latest"
+    key: Mapped[str] = mapped_column(String(900), primary_key=True)
+    incident: Mapped[str] = mapped_column(String(100), index=True)
+    organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    place: Mapped[str] = mapped_column(String(300))
+    metric: Mapped[str] = mapped_column(String(100))
+    tlp_rank: Mapped[int] = mapped_column(Integer)
+    room_id: Mapped[str] = mapped_column(String(255))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(200), nullable=True)
+
+
+class PictureWatermark(Base):
+    """Up to which `updated_at` the series tables of an incident are current."""
+
+    __tablename__ = "picture_watermark"
+    incident: Mapped[str] = mapped_column(String(100), primary_key=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

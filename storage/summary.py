@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
-from storage.models import EntryFigure, SituationEntry
+from storage import series, tlp
+from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
 MAX_STATES = 200
 
@@ -125,6 +126,16 @@ async def build_picture(
     if labels is not None:
         picture.labels.append(tlp.LABELS[int(labels)])
 
+    if since is None and category is None:
+        # The common case, the whole incident: read the small series tables.
+        await series.refresh(session, incident)
+        picture.states = await _states_from_series(session, access, incident)
+        picture.figures = await _figures_from_series(session, access, incident)
+        if changes_since is not None:
+            picture.changes = await _changes(session, access, incident, category, changes_since)
+            picture.labels += [c.tlp for c in picture.changes]
+        return picture
+
     # Latest state per category, organisation and place.
     ranked = (
         select(
@@ -215,6 +226,107 @@ async def build_picture(
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]
     return picture
+
+
+def _attention(severity: Any, status: Any) -> ColumnElement[int]:
+    """Severe and extreme first, then what is not resolved, then the rest."""
+    return case((severity.in_(("Extreme", "Severe")), 0), (status != "resolved", 1), else_=2)
+
+
+async def _states_from_series(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[LatestState]:
+    s, e = SeriesLatest, SituationEntry
+    candidates = (
+        select(
+            s.entry_id,
+            func.row_number()
+            .over(
+                partition_by=(s.category, s.organisation, s.place),
+                order_by=(s.observed_at.desc(), s.entry_id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(
+            s.incident == incident,
+            tlp.visible_clause(access, s.tlp_rank, s.room_id, s.organisation),
+        )
+        .subquery()
+    )
+    rows = await session.execute(
+        select(
+            e.id,
+            e.category,
+            e.organisation,
+            e.place,
+            e.observed_at,
+            e.severity,
+            e.status,
+            e.tlp,
+            e.text,
+        )
+        .join(candidates, candidates.c.entry_id == e.id)
+        .where(candidates.c.rn == 1)
+        .order_by(e.category, _attention(e.severity, e.status), e.observed_at.desc(), e.id.desc())
+        .limit(MAX_STATES)
+    )
+    return [
+        LatestState(
+            r.id,
+            r.category,
+            r.organisation,
+            r.place,
+            r.observed_at,
+            r.severity,
+            r.status,
+            r.tlp,
+            r.text,
+        )
+        for r in rows
+    ]
+
+
+async def _figures_from_series(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[RegionFigure]:
+    f = FigureLatest
+    ranked = (
+        select(
+            f.metric,
+            f.value,
+            f.unit,
+            func.coalesce(f.region, literal("?")).label("region"),
+            f.observed_at,
+            func.row_number()
+            .over(
+                partition_by=(f.organisation, f.place, f.metric),
+                order_by=(f.observed_at.desc(), f.entry_id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(
+            f.incident == incident,
+            tlp.visible_clause(access, f.tlp_rank, f.room_id, f.organisation),
+        )
+        .subquery()
+    )
+    sums = await session.execute(
+        select(
+            ranked.c.metric,
+            ranked.c.region,
+            func.sum(ranked.c.value),
+            func.count(),
+            func.min(ranked.c.observed_at),
+            func.max(ranked.c.unit),
+        )
+        .where(ranked.c.rn == 1)
+        .group_by(ranked.c.metric, ranked.c.region)
+        .order_by(ranked.c.metric, ranked.c.region)
+    )
+    return [
+        RegionFigure(metric, region, float(total), int(n), _aware(oldest), unit)
+        for metric, region, total, n, oldest, unit in sums
+    ]
 
 
 def _aware(moment: datetime | str) -> datetime:

@@ -54,3 +54,19 @@ async def test_console_then_cli_export(
     assert document["entries"][0]["figures"][0]["value"] == 120
     code = await asyncio.to_thread(main, ["export", "--incident", "nope", "--format", "csv"])
     assert code == 2
+
+
+async def test_audit_lists_who_did_what(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    await run_console(load_settings(), "admin", io.StringIO(SCRIPT), io.StringIO())
+    capsys.readouterr()
+    assert await asyncio.to_thread(main, ["audit", "--incident", "storm"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any("incident.opened storm" in line for line in lines)
+    assert any("recorded M-1" in line and "TLP:AMBER" in line for line in lines)
+    assert any("entries.listed storm" in line and "M-1" in line for line in lines)
+    assert lines == sorted(lines)  # oldest first

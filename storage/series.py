@@ -1,0 +1,289 @@
+"""Keeping `series_latest` and `figure_latest` current, on the read side.
+
+The report path must stay fast (bench/report_path.py), so writes do not touch
+these tables. Before a picture is built, the entries of the incident changed
+since the watermark (indexed `updated_at`) are folded in: each series key they
+had or have now is recomputed from `entries` with an indexed look-up. When
+many entries changed (a bulk import, the first picture), the tables are rebuilt
+with one window query instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import EntryFigure, FigureLatest, PictureWatermark, SeriesLatest, SituationEntry
+
+REBUILD_ABOVE = 500
+_SEP = "\x1f"
+
+StateKey = tuple[
+    str, str, str | None, str, int, str
+]  # incident, category, org, place, tlp_rank, room
+FigureKey = tuple[
+    str, str | None, str, str, int, str
+]  # incident, org, place, metric, tlp_rank, room
+
+
+def _key(parts: tuple[object, ...]) -> str:
+    return _SEP.join("\x00" if p is None else str(p) for p in parts)
+
+
+def _is(column: Any, value: object) -> ColumnElement[bool]:
+    return cast(ColumnElement[bool], column.is_(None) if value is None else column == value)
+
+
+async def refresh(session: AsyncSession, incident: str) -> None:
+    watermark = await session.get(PictureWatermark, incident)
+    newest = await session.scalar(
+        select(func.max(SituationEntry.updated_at)).where(SituationEntry.incident == incident)
+    )
+    if newest is None:
+        return
+    if watermark is None:
+        await _rebuild(session, incident)
+        session.add(PictureWatermark(incident=incident, updated_at=newest))
+        return
+    changed_ids = list(
+        await session.scalars(
+            select(SituationEntry.id).where(
+                SituationEntry.incident == incident,
+                SituationEntry.updated_at >= watermark.updated_at,
+            )
+        )
+    )
+    if len(changed_ids) > REBUILD_ABOVE:
+        await _rebuild(session, incident)
+    elif changed_ids:
+        await _fold_in(session, incident, changed_ids)
+    watermark.updated_at = newest
+
+
+async def _rebuild(session: AsyncSession, incident: str) -> None:
+    await session.execute(delete(SeriesLatest).where(SeriesLatest.incident == incident))
+    await session.execute(delete(FigureLatest).where(FigureLatest.incident == incident))
+    e = SituationEntry
+    ranked = (
+        select(
+            e.id,
+            e.category,
+            e.organisation,
+            e.place,
+            e.tlp_rank,
+            e.room_id,
+            e.observed_at,
+            func.row_number()
+            .over(
+                partition_by=(e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
+                order_by=(e.observed_at.desc(), e.id.desc()),
+            )
+            .label("rn"),
+        )
+        .where(e.incident == incident, e.retracted_at.is_(None))
+        .subquery()
+    )
+    rows = (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
+    if rows:
+        await session.execute(
+            insert(SeriesLatest),
+            [
+                {
+                    "key": _key(
+                        (incident, r.category, r.organisation, r.place, r.tlp_rank, r.room_id)
+                    ),
+                    "incident": incident,
+                    "category": r.category,
+                    "organisation": r.organisation,
+                    "place": r.place,
+                    "tlp_rank": r.tlp_rank,
+                    "room_id": r.room_id,
+                    "entry_id": r.id,
+                    "observed_at": r.observed_at,
+                }
+                for r in rows
+            ],
+        )
+    f = EntryFigure
+    ranked_figures = (
+        select(
+            e.id,
+            e.organisation,
+            e.place,
+            f.metric,
+            e.tlp_rank,
+            e.room_id,
+            e.observed_at,
+            f.value,
+            f.unit,
+            e.region,
+            func.row_number()
+            .over(
+                partition_by=(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
+                order_by=(e.observed_at.desc(), e.id.desc()),
+            )
+            .label("rn"),
+        )
+        .join(e, e.id == f.entry_id)
+        .where(e.incident == incident, e.retracted_at.is_(None))
+        .subquery()
+    )
+    figures = (await session.execute(select(ranked_figures).where(ranked_figures.c.rn == 1))).all()
+    if figures:
+        await session.execute(insert(FigureLatest), [_figure_row(incident, r) for r in figures])
+
+
+def _figure_row(incident: str, r: object) -> dict[str, object]:
+    return {
+        "key": _key((incident, r.organisation, r.place, r.metric, r.tlp_rank, r.room_id)),  # type: ignore[attr-defined]
+        "incident": incident,
+        "organisation": r.organisation,  # type: ignore[attr-defined]
+        "place": r.place,  # type: ignore[attr-defined]
+        "metric": r.metric,  # type: ignore[attr-defined]
+        "tlp_rank": r.tlp_rank,  # type: ignore[attr-defined]
+        "room_id": r.room_id,  # type: ignore[attr-defined]
+        "entry_id": r.id,  # type: ignore[attr-defined]
+        "observed_at": r.observed_at,  # type: ignore[attr-defined]
+        "value": r.value,  # type: ignore[attr-defined]
+        "unit": r.unit,  # type: ignore[attr-defined]
+        "region": r.region,  # type: ignore[attr-defined]
+    }
+
+
+async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -> None:
+    e, f = SituationEntry, EntryFigure
+    state_keys: set[StateKey] = set()
+    figure_keys: set[FigureKey] = set()
+    # The keys these entries held before (an edit may have moved them) ...
+    for row in await session.execute(
+        select(
+            SeriesLatest.category,
+            SeriesLatest.organisation,
+            SeriesLatest.place,
+            SeriesLatest.tlp_rank,
+            SeriesLatest.room_id,
+        ).where(SeriesLatest.entry_id.in_(entry_ids))
+    ):
+        state_keys.add(
+            (incident, row.category, row.organisation, row.place, row.tlp_rank, row.room_id)
+        )
+    for fig_row in await session.execute(
+        select(
+            FigureLatest.organisation,
+            FigureLatest.place,
+            FigureLatest.metric,
+            FigureLatest.tlp_rank,
+            FigureLatest.room_id,
+        ).where(FigureLatest.entry_id.in_(entry_ids))
+    ):
+        figure_keys.add(
+            (
+                incident,
+                fig_row.organisation,
+                fig_row.place,
+                fig_row.metric,
+                fig_row.tlp_rank,
+                fig_row.room_id,
+            )
+        )
+    # ... and the keys they hold now.
+    for now_row in await session.execute(
+        select(e.category, e.organisation, e.place, e.tlp_rank, e.room_id).where(
+            e.id.in_(entry_ids)
+        )
+    ):
+        state_keys.add(
+            (
+                incident,
+                now_row.category,
+                now_row.organisation,
+                now_row.place,
+                now_row.tlp_rank,
+                now_row.room_id,
+            )
+        )
+    for now_fig in await session.execute(
+        select(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id)
+        .join(f, f.entry_id == e.id)
+        .where(e.id.in_(entry_ids))
+    ):
+        figure_keys.add(
+            (
+                incident,
+                now_fig.organisation,
+                now_fig.place,
+                now_fig.metric,
+                now_fig.tlp_rank,
+                now_fig.room_id,
+            )
+        )
+
+    for _, category, org, place, rank, room in state_keys:
+        key = _key((incident, category, org, place, rank, room))
+        await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
+        latest = (
+            await session.execute(
+                select(e.id, e.observed_at)
+                .where(
+                    e.incident == incident,
+                    e.category == category,
+                    _is(e.organisation, org),
+                    e.place == place,
+                    e.tlp_rank == rank,
+                    e.room_id == room,
+                    e.retracted_at.is_(None),
+                )
+                .order_by(e.observed_at.desc(), e.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if latest is not None:
+            session.add(
+                SeriesLatest(
+                    key=key,
+                    incident=incident,
+                    category=category,
+                    organisation=org,
+                    place=place,
+                    tlp_rank=rank,
+                    room_id=room,
+                    entry_id=latest.id,
+                    observed_at=latest.observed_at,
+                )
+            )
+    for _, org, place, metric, rank, room in figure_keys:
+        key = _key((incident, org, place, metric, rank, room))
+        await session.execute(delete(FigureLatest).where(FigureLatest.key == key))
+        figure_latest_row = (
+            await session.execute(
+                select(
+                    e.id,
+                    e.organisation,
+                    e.place,
+                    f.metric,
+                    e.tlp_rank,
+                    e.room_id,
+                    e.observed_at,
+                    f.value,
+                    f.unit,
+                    e.region,
+                )
+                .join(f, f.entry_id == e.id)
+                .where(
+                    e.incident == incident,
+                    _is(e.organisation, org),
+                    e.place == place,
+                    f.metric == metric,
+                    e.tlp_rank == rank,
+                    e.room_id == room,
+                    e.retracted_at.is_(None),
+                )
+                .order_by(e.observed_at.desc(), e.id.desc())
+                .limit(1)
+            )
+        ).first()
+        if figure_latest_row is not None:
+            await session.execute(insert(FigureLatest), [_figure_row(incident, figure_latest_row)])
+    await session.flush()
