@@ -145,6 +145,8 @@ class Syncer:
         self.sync_errors = 0
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
+        # While encrypted events wait for keys, poll briefly so they are retried soon.
+        self._waiting_for_keys = False
         # Newest event seen per room in this batch; stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
 
@@ -201,8 +203,9 @@ class Syncer:
 
     async def _sync(self, token: str | None, first: bool) -> Any:
         # After a start nio knows no room state, so the first sync asks for it in full.
+        poll_ms = min(SYNC_TIMEOUT_MS, 2000) if self._waiting_for_keys else SYNC_TIMEOUT_MS
         call = self.client.sync(
-            timeout=0 if first else SYNC_TIMEOUT_MS,
+            timeout=0 if first else poll_ms,
             since=token,
             full_state=True if first else None,
         )
@@ -512,6 +515,7 @@ class Syncer:
     async def _retry_undecrypted(self) -> None:
         async with self.db.session() as session:
             pending = list(await pending_encrypted.all_pending(session))
+        self._waiting_for_keys = bool(pending)
         if not pending or not self.client.olm:
             return
         now = datetime.now(UTC)

@@ -68,3 +68,35 @@ async def test_admin_invite_accepted_even_from_other_server_list(world: World) -
     bot.start()
     room = await admin.create_room(invite=[world.bot_user])
     await admin.wait_joined(room, world.bot_user)
+
+
+async def test_undecryptable_messages_get_one_notice_after_the_grace_period(world: World) -> None:
+    bot = world.bot(KNOOPPUNT_UNDECRYPTABLE_GRACE_SECONDS="3")
+    bot.start()
+    alice = await world.human("alice")
+    room = await alice.create_room(invite=[world.bot_user])
+    await alice.wait_joined(room, world.bot_user)
+    assert await alice.wait_until(lambda: bool(alice.from_sender(world.bot_user, room)))
+    # Megolm events for a session the bot never received a key for.
+    for n in range(3):
+        response = await alice.client.room_send(
+            room,
+            "m.room.encrypted",
+            {
+                "algorithm": "m.megolm.v1.aes-sha2",
+                "ciphertext": f"AwgAEnB{n}notreallyciphertext",
+                "session_id": "unknownsessionid0000000000000000000000000000",
+                "sender_key": "unknownsenderkey000000000000000000000000000",
+                "device_id": "NOSUCHDEVICE",
+            },
+        )
+        assert getattr(response, "event_id", None)
+    assert await alice.wait_until(
+        lambda: any("niet ontsleutelen" in s.body for s in alice.from_sender(world.bot_user, room)),
+        timeout=60,
+    ), bot.log()[-2000:]
+    await asyncio.sleep(6)  # a second grace period: still exactly one notice for the lot
+    notices = [s for s in alice.from_sender(world.bot_user, room) if "niet ontsleutelen" in s.body]
+    assert len(notices) == 1
+    assert "3 versleuteld" in notices[0].body
+    assert "gave up decrypting 3 event(s)" in bot.log()
