@@ -50,7 +50,7 @@ def render_picture(
     text: list[str] = [
         f"TLP:{label} — {head} {incident.slug}: {incident.title} ({tr(lang, 'fase', 'phase')} {phase})",
         f"{tr(lang, 'Periode', 'Period')}: {period_start} – {local_time(now)} · "
-        f"{picture.entry_count} {tr(lang, 'meldingen', 'entries')}",
+        f"{picture.entry_count} {tr(lang, 'melding' if picture.entry_count == 1 else 'meldingen', 'entry' if picture.entry_count == 1 else 'entries')}",
     ]
     html: list[str] = [
         f"<p><b>TLP:{render.escape(label)}</b> — <b>{head} {render.escape(incident.slug)}</b>: "
