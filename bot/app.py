@@ -11,7 +11,9 @@ from datetime import timedelta
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 from bot.backoff import Backoff, sleep_unless
-from bot.config import Settings
+from bot.config import ConfigError, Settings
+from bot.http import HealthServer
+from bot.metrics import Metrics
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
@@ -64,6 +66,13 @@ class Bot:
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
         self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
         self.scheduler = Scheduler(self.db, self.sender, settings.language, settings.command_prefix)
+        self.metrics = Metrics()
+        self.dispatcher.observer = self.metrics.command
+        self.syncer.metrics = self.metrics
+        self.sender.metrics = self.metrics
+        self.http: HealthServer | None = None
+        if settings.http_listen:
+            self.http = HealthServer(settings.http_listen, self.syncer, self.db, self.metrics)
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()
 
@@ -79,6 +88,18 @@ class Bot:
             await instance_lock.acquire(session, self.lock_name, self.lock_owner)
         tasks: list[asyncio.Task[None]] = []
         try:
+            if self.http is not None:
+                try:
+                    await self.http.start()
+                except OSError as exc:
+                    raise ConfigError(
+                        f"http_listen {settings.http_listen}: {exc.strerror}"
+                    ) from exc
+                log.info(
+                    "health and metrics on http://%s:%s/healthz and /metrics",
+                    self.http.host,
+                    self.http.port,
+                )
             if not await self._log_in():
                 return
             log.info(
@@ -101,6 +122,8 @@ class Bot:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
+            if self.http is not None:
+                await self.http.stop()
             with contextlib.suppress(Exception):
                 async with self.db.transaction() as session:
                     await instance_lock.release(session, self.lock_name, self.lock_owner)

@@ -22,6 +22,7 @@ from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
+from bot.metrics import Metrics
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import text_to_html
 from storage import outbox
@@ -94,6 +95,7 @@ class OutboxSender:
         self._drained.set()
         self._backoff = Backoff(initial=0.5, maximum=30.0)
         self.sent_count = 0
+        self.metrics: Metrics | None = None
         self.rate_limited_count = 0
 
     def wake(self) -> None:
@@ -212,6 +214,8 @@ class OutboxSender:
                 "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
             )
         self._done.append(row.id)
+        if self.metrics is not None:
+            self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, row.id, event_id)
         self._backoff.reset()

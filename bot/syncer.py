@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import events as ev
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
+from bot.metrics import Metrics
 from bot.sender import OutboxSender, outgoing_row, reply_content
 from bot.session import LoginFailed, password_login
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
@@ -145,6 +146,7 @@ class Syncer:
         self.sync_errors = 0
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
+        self.metrics: Metrics | None = None
         # While encrypted events wait for keys, poll briefly so they are retried soon.
         self._waiting_for_keys = False
         # Newest event seen per room in this batch; stored with the sync token.
@@ -220,6 +222,8 @@ class Syncer:
 
     async def _sync_failed(self, reason: str) -> None:
         self.sync_errors += 1
+        if self.metrics is not None:
+            self.metrics.sync_errors.inc()
         delay = self._backoff.next_delay()
         log.warning(
             "sync failed (%s); backing off %.1fs (attempt %s)",
@@ -416,6 +420,10 @@ class Syncer:
             return
         outcome = await self.handle_message(message)
         self.events_handled += 1
+        if self.metrics is not None:
+            self.metrics.events.labels(
+                outcome="duplicate" if outcome == "duplicate" else "handled"
+            ).inc()
         log.info(
             "event handled room=%s event=%s kind=%s outcome=%s duration_ms=%.1f",
             room_id,

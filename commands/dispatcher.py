@@ -87,6 +87,8 @@ class CommandContext:
     session: AsyncSession | None
     now: datetime
     registry: Registry
+    # Domain events a handler reports ("entry.recorded"), for metrics and logs.
+    events: list[str] = field(default_factory=list)
 
     @property
     def lang(self) -> Language:
@@ -130,6 +132,8 @@ class Dispatcher:
         # transaction; without (the bot's hot path, two round trips fewer) the
         # failure is raised as HandlerFailed and the caller rolls back.
         self.savepoints = savepoints
+        # Called with (command, outcome, events) after each command: metrics plug in here.
+        self.observer: Callable[[str, str, list[str]], None] | None = None
         # Later features plug in here: plain questions, report edits, redactions.
         self.plain_message_hook: MessageHook | None = None
         self.edit_hook: MessageHook | None = None
@@ -171,17 +175,30 @@ class Dispatcher:
         name, _, _ = split(body, ctx.prefix)
         command = self.registry.lookup(name)
         if command is None:
+            self._observe("unknown", "unknown", ctx)
             return [self._unknown(ctx, name)]
         try:
             parsed = (
                 parse_raw(body, ctx.prefix) if command.raw_arguments else parse(body, ctx.prefix)
             )
         except GrammarError as exc:
+            self._observe(command.name_en, "grammar", ctx)
             return [render.plain(t(ctx.lang, "grammar_error", error=str(exc)))]
         refusal = command.permission(ctx)
         if refusal is not None:
+            self._observe(command.name_en, "refused", ctx)
             return [render.plain(t(ctx.lang, "not_allowed", reason=refusal))]
-        return await self._guarded(ctx, lambda c: command.handler(c, parsed), command)
+        try:
+            replies = await self._guarded(ctx, lambda c: command.handler(c, parsed), command)
+        except HandlerFailed:
+            self._observe(command.name_en, "error", ctx)
+            raise
+        self._observe(command.name_en, "ok", ctx)
+        return replies
+
+    def _observe(self, name: str, outcome: str, ctx: CommandContext) -> None:
+        if self.observer is not None:
+            self.observer(name, outcome, list(ctx.events))
 
     def _is_plain_question(self, ctx: CommandContext, body: str) -> bool:
         if ctx.room.is_direct:

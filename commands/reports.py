@@ -163,6 +163,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     entry = await entry_repo.record(
         session, data, ctx.sender, ctx.room.room_id, ctx.message.event_id
     )
+    ctx.events.append("entry.recorded")
     # No separate audit row: the entry itself records who reported it, when and where
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
     figures = data.figures  # just stored: no need to read them back

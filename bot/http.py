@@ -1,0 +1,64 @@
+"""Health and metrics over HTTP (aiohttp), on `http_listen` (default 127.0.0.1:9180)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from bot.metrics import Metrics
+
+if TYPE_CHECKING:
+    from bot.syncer import Syncer
+    from storage.engine import Database
+
+# The sync long-poll returns at least every 30 s while the homeserver is up.
+SYNC_STALE_AFTER = 45.0
+
+
+class HealthServer:
+    def __init__(self, listen: str, syncer: Syncer, db: Database, metrics: Metrics) -> None:
+        host, _, port = listen.rpartition(":")
+        self.host, self.port = host or "127.0.0.1", int(port)
+        self.syncer, self.db, self.metrics = syncer, db, metrics
+        self._runner: web.AppRunner | None = None
+
+    def _sync_age(self) -> float | None:
+        last = self.syncer.last_sync_ok
+        return None if last is None else time.monotonic() - last
+
+    async def healthz(self, _request: web.Request) -> web.Response:
+        age = self._sync_age()
+        database = await self.db.ping()
+        sync_ok = age is not None and age < SYNC_STALE_AFTER
+        healthy = sync_ok and database
+        body = {
+            "healthy": healthy,
+            "sync_loop": "ok" if sync_ok else "stale",
+            "last_sync_age_seconds": None if age is None else round(age, 1),
+            "database": "ok" if database else "unreachable",
+        }
+        return web.json_response(body, status=200 if healthy else 503)
+
+    async def metrics_page(self, _request: web.Request) -> web.Response:
+        age = self._sync_age()
+        if age is not None:
+            self.metrics.last_sync_age.set(age)
+        return web.Response(
+            body=generate_latest(self.metrics.registry),
+            headers={"Content-Type": CONTENT_TYPE_LATEST},
+        )
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/healthz", self.healthz)
+        app.router.add_get("/metrics", self.metrics_page)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()

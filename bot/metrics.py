@@ -1,0 +1,56 @@
+"""Prometheus metrics, in a registry of the bot's own (no global state between bots in tests)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.events = Counter(
+            "knooppunt_events_processed",
+            "Matrix events handled, by outcome",
+            ["outcome"],
+            registry=self.registry,
+        )
+        self.commands = Counter(
+            "knooppunt_commands",
+            "Chat commands, by name and outcome",
+            ["command", "outcome"],
+            registry=self.registry,
+        )
+        self.reply_latency = Histogram(
+            "knooppunt_reply_latency_seconds",
+            "From receiving an event to its reply being accepted by the homeserver",
+            buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+            registry=self.registry,
+        )
+        self.sync_errors = Counter(
+            "knooppunt_sync_errors", "Failed sync attempts", registry=self.registry
+        )
+        self.entries = Counter(
+            "knooppunt_entries_recorded", "Situation entries recorded", registry=self.registry
+        )
+        self.questions = Counter(
+            "knooppunt_questions",
+            "Questions, by whether they were answered",
+            ["answered"],
+            registry=self.registry,
+        )
+        self.outbox_pending = Gauge(
+            "knooppunt_outbox_pending", "Replies waiting to be sent", registry=self.registry
+        )
+        self.last_sync_age = Gauge(
+            "knooppunt_last_sync_age_seconds",
+            "Seconds since the last successful sync",
+            registry=self.registry,
+        )
+
+    def command(self, name: str, outcome: str, events: list[str]) -> None:
+        self.commands.labels(command=name, outcome=outcome).inc()
+        for event in events:
+            if event == "entry.recorded":
+                self.entries.inc()
+            elif event in ("question.answered", "question.open"):
+                self.questions.labels(answered=str(event == "question.answered").lower()).inc()
