@@ -50,6 +50,23 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
 
+    knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
+    ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
+    k_import = ksub.add_parser("import", help="load a file or folder (YAML, JSON Lines, Markdown)")
+    _common(k_import)
+    k_import.add_argument("path", type=Path)
+    k_export = ksub.add_parser("export", help="write the store to DIR/qas.yaml")
+    _common(k_export)
+    k_export.add_argument("dir", type=Path)
+    k_check = ksub.add_parser("check", help="validate files without importing")
+    _common(k_check)
+    k_check.add_argument("path", type=Path)
+    k_search = ksub.add_parser("search", help="the bot's own ranking for a question")
+    _common(k_search)
+    k_search.add_argument("query")
+    k_search.add_argument("--limit", type=int, default=3)
+    k_search.add_argument("--json", action="store_true", help="machine-readable output")
+
     audit = sub.add_parser("audit", help="who recorded, changed, exported or received what")
     _common(audit)
     audit.add_argument("--incident", required=True, help="the incident's short name")
@@ -90,6 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             incident = args.incident.lower()
             data, count = asyncio.run(build_export(settings, incident, args.format))
             write_export(data, count, incident, args.out)
+        elif args.command == "knowledge":
+            from bot.knowledge_cli import run_knowledge
+
+            return run_knowledge(settings, args)
         elif args.command == "audit":
             from bot.offline import audit_lines
 

@@ -344,3 +344,18 @@ class PictureWatermark(Base):
     __tablename__ = "picture_watermark"
     incident: Mapped[str] = mapped_column(String(100), primary_key=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class KnowledgeItem(Base):
+    """A curated Q&A (later also guidance sections); `data` holds the validated fields."""
+
+    __tablename__ = "knowledge_items"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), default="qa")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    tlp: Mapped[str] = mapped_column(String(16), default="GREEN")
+    retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(255))

@@ -1,0 +1,114 @@
+"""Reading and writing curated content: YAML, JSON Lines, Markdown with front matter.
+
+A file is all or nothing: one invalid item and nothing of that file is imported,
+and every problem is reported with its place.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from pydantic import ValidationError
+
+from knowledge.model import QA
+
+SUFFIXES = (".yaml", ".yml", ".jsonl", ".md")
+MAX_FILE_BYTES = 5_000_000
+
+
+@dataclass
+class FileResult:
+    path: Path
+    items: list[QA] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "item"
+    return f"{where}: {first['msg']}"
+
+
+def _validate(raw: Any, where: str, result: FileResult, seen: set[str]) -> None:
+    if not isinstance(raw, dict):
+        result.problems.append(f"{where}: not a mapping of fields")
+        return
+    try:
+        item = QA.model_validate(raw)
+    except ValidationError as exc:
+        result.problems.append(f"{where} ({raw.get('id', '?')}): {_describe(exc)}")
+        return
+    if item.id in seen:
+        result.problems.append(f"{where}: id {item.id} appears twice")
+        return
+    seen.add(item.id)
+    result.items.append(item)
+
+
+def read_file(path: Path) -> FileResult:
+    result = FileResult(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            result.problems.append(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            return result
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        result.problems.append(f"cannot read: {exc}")
+        return result
+    seen: set[str] = set()
+    if path.suffix == ".jsonl":
+        for number, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                raw = json.loads(line)
+            except json.JSONDecodeError as exc:
+                result.problems.append(f"line {number}: not JSON ({exc.msg})")
+                continue
+            _validate(raw, f"line {number}", result, seen)
+    elif path.suffix == ".md":
+        try:
+            post = frontmatter.loads(text)
+        except yaml.YAMLError as exc:
+            result.problems.append(f"front matter is not valid YAML: {' '.join(str(exc).split())}")
+            return result
+        raw = dict(post.metadata)
+        raw.setdefault("answer", post.content)
+        _validate(raw, "front matter", result, seen)
+    else:
+        try:
+            loaded = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            result.problems.append(f"not valid YAML: {' '.join(str(exc).split())}")
+            return result
+        items = loaded.get("qas", loaded.get("items")) if isinstance(loaded, dict) else loaded
+        if not isinstance(items, list):
+            result.problems.append("expected a list of Q&As (or a mapping with 'qas:')")
+            return result
+        for number, raw in enumerate(items, 1):
+            _validate(raw, f"item {number}", result, seen)
+    return result
+
+
+def content_files(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for candidate in sorted(path.rglob("*")):
+        if candidate.is_file() and candidate.suffix in SUFFIXES:
+            yield candidate
+
+
+def write_yaml(items: list[QA], target: Path) -> None:
+    data = {"qas": [item.model_dump(mode="json", exclude_defaults=False) for item in items]}
+    target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
