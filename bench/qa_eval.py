@@ -1,0 +1,142 @@
+"""Retrieval quality and latency on ../shared/eval, beside plain BM25 in the same run.
+
+Protocol (shared/eval/README.md): rank the whole store minus each query's
+`exclude` items; report top-1, top-3, MRR, macro averages per cluster, and
+per-query latency (median, p95); latency also with the store scaled to 10,000
+Q&As (the eval items plus generated variants).
+
+    .venv/bin/python -m bench.qa_eval [--eval ../shared/eval]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from knowledge.model import QA
+from knowledge.search import Index
+from storage.vocabulary import fold
+
+Ranker = Callable[[str, frozenset[str]], list[str]]
+
+
+def plain_bm25(items: list[QA]) -> Ranker:
+    """The reference: BM25 over question + answer, lower case, diacritics folded."""
+
+    def tokens(text: str) -> list[str]:
+        return re.findall(r"[a-z0-9]+", fold(text))
+
+    corpus = [tokens(f"{item.question} {item.answer}") for item in items]
+    vocab: dict[str, int] = {}
+    ids = [[vocab.setdefault(t, len(vocab)) for t in doc] for doc in corpus]
+    model = bm25s.BM25()
+    model.index(bm25s.tokenization.Tokenized(ids=ids, vocab=vocab), show_progress=False)
+
+    def rank(query: str, exclude: frozenset[str]) -> list[str]:
+        words = [t for t in tokens(query) if t in vocab]
+        if not words:
+            return []
+        scores = model.get_scores(words)
+        return [
+            items[int(i)].id
+            for i in np.argsort(-scores)
+            if items[int(i)].id not in exclude and scores[i] > 0
+        ][:10]
+
+    return rank
+
+
+def ours(items: list[QA]) -> Ranker:
+    index = Index(items)
+
+    def rank(query: str, exclude: frozenset[str]) -> list[str]:
+        return [hit.id for hit in index.search(query, limit=10, exclude=exclude).hits]
+
+    return rank
+
+
+def evaluate(rank: Ranker, queries: list[dict[str, object]]) -> dict[str, float]:
+    top1 = top3 = rr = 0.0
+    per_cluster: dict[str, list[tuple[float, float, float]]] = defaultdict(list)
+    latencies = []
+    for query in queries:
+        relevant = set(query["relevant"])  # type: ignore[arg-type]
+        started = time.perf_counter()
+        ranked = rank(str(query["query"]), frozenset(query["exclude"]))  # type: ignore[arg-type]
+        latencies.append((time.perf_counter() - started) * 1000)
+        hit1 = float(bool(ranked) and ranked[0] in relevant)
+        hit3 = float(any(r in relevant for r in ranked[:3]))
+        reciprocal = next((1 / n for n, r in enumerate(ranked, 1) if r in relevant), 0.0)
+        top1, top3, rr = top1 + hit1, top3 + hit3, rr + reciprocal
+        per_cluster[str(query["cluster"])].append((hit1, hit3, reciprocal))
+    n = len(queries)
+    macro = [
+        tuple(statistics.mean(v[i] for v in values) for i in range(3))
+        for values in per_cluster.values()
+    ]
+    ordered = sorted(latencies)
+    return {
+        "top1": top1 / n,
+        "top3": top3 / n,
+        "mrr": rr / n,
+        "macro_top1": statistics.mean(m[0] for m in macro),
+        "macro_top3": statistics.mean(m[1] for m in macro),
+        "macro_mrr": statistics.mean(m[2] for m in macro),
+        "median_ms": statistics.median(latencies),
+        "p95_ms": ordered[min(n - 1, round(0.95 * (n - 1)))],
+    }
+
+
+def scaled(items: list[QA], size: int) -> list[QA]:
+    """The eval items plus variants (shuffled words, other ids) up to `size`."""
+    out = list(items)
+    n = 0
+    while len(out) < size:
+        base = items[n % len(items)]
+        words = base.question.split()
+        rotated = " ".join(words[n % len(words) :] + words[: n % len(words)])
+        out.append(base.model_copy(update={"id": f"{base.id}-v{n}", "question": rotated}))
+        n += 1
+    return out
+
+
+def main(eval_dir: Path) -> None:
+    items = [
+        QA.model_validate(json.loads(line))
+        for line in (eval_dir / "qa-store.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    queries = [
+        json.loads(line)
+        for line in (eval_dir / "qa-queries.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    print(f"{len(queries)} queries over {len(items)} Q&As")
+    for name, build in (("plain BM25", plain_bm25), ("knooppunt", ours)):
+        r = evaluate(build(items), queries)
+        print(
+            f"  {name:<10}: top-1 {r['top1']:.2f}  top-3 {r['top3']:.2f}  MRR {r['mrr']:.2f}  | macro top-1 "
+            f"{r['macro_top1']:.2f} top-3 {r['macro_top3']:.2f} MRR {r['macro_mrr']:.2f}  | {r['median_ms']:.2f} ms median, {r['p95_ms']:.2f} ms p95"
+        )
+    big = scaled(items, 10_000)
+    r = evaluate(ours(big), queries)
+    print(
+        f"  knooppunt at {len(big):,} Q&As: {r['median_ms']:.2f} ms median, {r['p95_ms']:.2f} ms p95 (target p95 < 20 ms)"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval"
+    )
+    main(parser.parse_args().eval)
