@@ -18,6 +18,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import EntryFigure, FigureLatest, PictureWatermark, SeriesLatest, SituationEntry
 
 REBUILD_ABOVE = 500
+# What a figure_latest row is made of (see _figure_row), for the rebuild and the fold-in.
+FIGURE_COLUMNS = (
+    SituationEntry.id,
+    SituationEntry.organisation,
+    SituationEntry.place,
+    EntryFigure.metric,
+    SituationEntry.tlp_rank,
+    SituationEntry.room_id,
+    SituationEntry.observed_at,
+    EntryFigure.value,
+    EntryFigure.unit,
+    SituationEntry.region,
+)
 _SEP = "\x1f"
 
 StateKey = tuple[
@@ -109,16 +122,7 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
     f = EntryFigure
     ranked_figures = (
         select(
-            e.id,
-            e.organisation,
-            e.place,
-            f.metric,
-            e.tlp_rank,
-            e.room_id,
-            e.observed_at,
-            f.value,
-            f.unit,
-            e.region,
+            *FIGURE_COLUMNS,
             func.row_number()
             .over(
                 partition_by=(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
@@ -258,18 +262,7 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
         await session.execute(delete(FigureLatest).where(FigureLatest.key == key))
         figure_latest_row = (
             await session.execute(
-                select(
-                    e.id,
-                    e.organisation,
-                    e.place,
-                    f.metric,
-                    e.tlp_rank,
-                    e.room_id,
-                    e.observed_at,
-                    f.value,
-                    f.unit,
-                    e.region,
-                )
+                select(*FIGURE_COLUMNS)
                 .join(f, f.entry_id == e.id)
                 .where(
                     e.incident == incident,

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import series, tlp
@@ -204,23 +204,7 @@ async def build_picture(
         .where(*visible)
         .subquery()
     )
-    sums = await session.execute(
-        select(
-            latest_figure.c.metric,
-            latest_figure.c.region,
-            func.sum(latest_figure.c.value),
-            func.count(),
-            func.min(latest_figure.c.observed_at),
-            func.max(latest_figure.c.unit),
-        )
-        .where(latest_figure.c.rn == 1)
-        .group_by(latest_figure.c.metric, latest_figure.c.region)
-        .order_by(latest_figure.c.metric, latest_figure.c.region)
-    )
-    picture.figures = [
-        RegionFigure(metric, region, float(total), int(n), _aware(oldest), unit)
-        for metric, region, total, n, oldest, unit in sums
-    ]
+    picture.figures = await _region_sums(session, latest_figure)
 
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
@@ -310,6 +294,11 @@ async def _figures_from_series(
         )
         .subquery()
     )
+    return await _region_sums(session, ranked)
+
+
+async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFigure]:
+    """Sum the latest value of each source (rn == 1) per metric and region."""
     sums = await session.execute(
         select(
             ranked.c.metric,
