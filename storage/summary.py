@@ -82,10 +82,6 @@ class Picture:
         return {s.entry_id for s in self.states} | {c.entry_id for c in self.changes}
 
 
-def _place() -> ColumnElement[str]:
-    return func.coalesce(SituationEntry.municipality, SituationEntry.location, literal("-"))
-
-
 def _visible(
     access: tlp.RoomAccess, incident: str, since: datetime | None, category: str | None
 ) -> list[ColumnElement[bool]]:
@@ -113,7 +109,6 @@ async def build_picture(
     changes_since: datetime | None = None,
 ) -> Picture:
     visible = _visible(access, incident, since, category)
-    place = _place()
 
     count, labels = (
         await session.execute(
@@ -131,85 +126,89 @@ async def build_picture(
         await series.refresh(session, incident)
         picture.states = await _states_from_series(session, access, incident)
         picture.figures = await _figures_from_series(session, access, incident)
-        if changes_since is not None:
-            picture.changes = await _changes(session, access, incident, category, changes_since)
-            picture.labels += [c.tlp for c in picture.changes]
-        return picture
+    else:
+        picture.states = await _states_by_window(session, visible)
+        picture.figures = await _figures_by_window(session, visible)
+    if changes_since is not None:
+        picture.changes = await _changes(session, access, incident, category, changes_since)
+        picture.labels += [c.tlp for c in picture.changes]
+    return picture
 
-    # Latest state per category, organisation and place.
+
+async def _states_by_window(
+    session: AsyncSession, visible: list[ColumnElement[bool]]
+) -> list[LatestState]:
+    """Latest state per category, organisation and place, over the filtered entries."""
+    e = SituationEntry
     ranked = (
         select(
-            SituationEntry.id,
-            SituationEntry.category,
-            SituationEntry.organisation,
-            place.label("place"),
-            SituationEntry.observed_at,
-            SituationEntry.severity,
-            SituationEntry.status,
-            SituationEntry.tlp,
-            SituationEntry.text,
+            *STATE_COLUMNS,
             func.row_number()
             .over(
-                partition_by=(SituationEntry.category, SituationEntry.organisation, place),
-                order_by=(SituationEntry.observed_at.desc(), SituationEntry.id.desc()),
+                partition_by=(e.category, e.organisation, e.place),
+                order_by=(e.observed_at.desc(), e.id.desc()),
             )
             .label("rn"),
         )
         .where(*visible)
         .subquery()
     )
-    # Severe and extreme first, then what is not resolved, then the rest.
-    attention = case(
-        (ranked.c.severity.in_(("Extreme", "Severe")), 0),
-        (ranked.c.status != "resolved", 1),
-        else_=2,
-    )
     rows = await session.execute(
-        select(ranked)
+        select(*(ranked.c[column.key] for column in STATE_COLUMNS))
         .where(ranked.c.rn == 1)
-        .order_by(ranked.c.category, attention, ranked.c.observed_at.desc(), ranked.c.id.desc())
+        .order_by(
+            ranked.c.category,
+            _attention(ranked.c.severity, ranked.c.status),
+            ranked.c.observed_at.desc(),
+            ranked.c.id.desc(),
+        )
         .limit(MAX_STATES)
     )
-    picture.states = [
-        LatestState(
-            r.id,
-            r.category,
-            r.organisation,
-            r.place,
-            r.observed_at,
-            r.severity,
-            r.status,
-            r.tlp,
-            r.text,
-        )
-        for r in rows
-    ]
+    return [_state(r) for r in rows]
 
-    # Latest figure per source (organisation, place, metric), summed per region.
+
+async def _figures_by_window(
+    session: AsyncSession, visible: list[ColumnElement[bool]]
+) -> list[RegionFigure]:
+    """Latest figure per source (organisation, place, metric), summed per region."""
+    e = SituationEntry
     latest_figure = (
         select(
             EntryFigure.metric,
             EntryFigure.value,
             EntryFigure.unit,
-            func.coalesce(SituationEntry.region, literal("?")).label("region"),
-            SituationEntry.observed_at,
+            func.coalesce(e.region, literal("?")).label("region"),
+            e.observed_at,
             func.row_number()
             .over(
-                partition_by=(SituationEntry.organisation, place, EntryFigure.metric),
-                order_by=(SituationEntry.observed_at.desc(), SituationEntry.id.desc()),
+                partition_by=(e.organisation, e.place, EntryFigure.metric),
+                order_by=(e.observed_at.desc(), e.id.desc()),
             )
             .label("rn"),
         )
-        .join(SituationEntry, SituationEntry.id == EntryFigure.entry_id)
+        .join(e, e.id == EntryFigure.entry_id)
         .where(*visible)
         .subquery()
     )
-    picture.figures = await _region_sums(session, latest_figure)
+    return await _region_sums(session, latest_figure)
 
-    if changes_since is not None:
-        picture.changes = await _changes(session, access, incident, category, changes_since)
-        picture.labels += [c.tlp for c in picture.changes]
-    return picture
+
+# The columns a LatestState is made of, in its field order.
+STATE_COLUMNS = (
+    SituationEntry.id,
+    SituationEntry.category,
+    SituationEntry.organisation,
+    SituationEntry.place,
+    SituationEntry.observed_at,
+    SituationEntry.severity,
+    SituationEntry.status,
+    SituationEntry.tlp,
+    SituationEntry.text,
+)
+
+
+def _state(row: Any) -> LatestState:
+    return LatestState(*row)
 
 
 def _attention(severity: Any, status: Any) -> ColumnElement[int]:
@@ -238,36 +237,13 @@ async def _states_from_series(
         .subquery()
     )
     rows = await session.execute(
-        select(
-            e.id,
-            e.category,
-            e.organisation,
-            e.place,
-            e.observed_at,
-            e.severity,
-            e.status,
-            e.tlp,
-            e.text,
-        )
+        select(*STATE_COLUMNS)
         .join(candidates, candidates.c.entry_id == e.id)
         .where(candidates.c.rn == 1)
         .order_by(e.category, _attention(e.severity, e.status), e.observed_at.desc(), e.id.desc())
         .limit(MAX_STATES)
     )
-    return [
-        LatestState(
-            r.id,
-            r.category,
-            r.organisation,
-            r.place,
-            r.observed_at,
-            r.severity,
-            r.status,
-            r.tlp,
-            r.text,
-        )
-        for r in rows
-    ]
+    return [_state(r) for r in rows]
 
 
 async def _figures_from_series(
@@ -348,7 +324,7 @@ async def _changes(
             SituationEntry.id,
             SituationEntry.category,
             SituationEntry.organisation,
-            _place().label("place"),
+            SituationEntry.place,
             SituationEntry.tlp,
             SituationEntry.recorded_at,
             SituationEntry.retracted_at,

@@ -16,6 +16,7 @@ from storage import entries as entry_repo
 from storage import tlp
 from storage.engine import Database
 from storage.models import Incident
+from storage.summary import build_picture
 
 ROOMS = ["!ggd", "!brw", "!ws", "!net", "!gem", "!coord"]
 ORGS = ["GGD", "Brandweer", "Waterschap", "Netbeheerder", "Gemeente", None]
@@ -107,6 +108,14 @@ async def _scenario(
                 _reply2, picture2 = await picture_for_room(
                     session, access, incident, T0 + timedelta(hours=7), "nl", actor="t"
                 )
+                # The filtered path (window queries over entries) shows, per category,
+                # exactly the latest states the series path shows for it.
+                for category in ("opvang", "zorg", "water"):
+                    filtered = await build_picture(session, access, "storm", category=category)
+                    assert filtered.entry_ids <= allowed
+                    assert {s.entry_id for s in filtered.states} == {
+                        s.entry_id for s in picture.states if s.category == category
+                    }
             assert {e.id for e in listed} <= allowed
             assert {e.id for e in exported} == allowed
             assert picture.entry_ids <= allowed and picture2.entry_ids <= allowed
