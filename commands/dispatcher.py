@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands import render
 from commands.grammar import (
     GrammarError,
-    ParsedCommand,
     is_command,
     parse,
     parse_raw,
@@ -263,10 +262,3 @@ class Dispatcher:
 
 def usage_line(command: Command, lang: Language, prefix: str) -> str:
     return command.usage[lang].format(prefix=prefix)
-
-
-def parsed_or_none(body: str, prefix: str) -> ParsedCommand | None:
-    try:
-        return parse(body, prefix)
-    except GrammarError:
-        return None

@@ -36,10 +36,3 @@ async def for_subject(session: AsyncSession, subject: str) -> Sequence[AuditReco
         select(AuditRecord).where(AuditRecord.subject == subject).order_by(AuditRecord.id)
     )
     return rows.all()
-
-
-async def by_action(session: AsyncSession, action: str) -> Sequence[AuditRecord]:
-    rows = await session.scalars(
-        select(AuditRecord).where(AuditRecord.action == action).order_by(AuditRecord.id)
-    )
-    return rows.all()

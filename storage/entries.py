@@ -258,13 +258,6 @@ async def by_source_event(session: AsyncSession, event_id: str) -> SituationEntr
     )
 
 
-async def by_code(session: AsyncSession, code: str) -> SituationEntry | None:
-    text = code.strip().upper().removeprefix("M-").removeprefix("M")
-    if not text.isdigit():
-        return None
-    return await session.get(SituationEntry, int(text))
-
-
 async def revisions(session: AsyncSession, entry_id: int) -> Sequence[EntryRevision]:
     rows = await session.scalars(
         select(EntryRevision)

@@ -37,9 +37,3 @@ async def record(
             }
         ],
     )
-
-
-async def count(session: AsyncSession) -> int:
-    from sqlalchemy import func, select
-
-    return int(await session.scalar(select(func.count()).select_from(ProcessedEvent)) or 0)

@@ -109,10 +109,6 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
     return MessageContext(bool(already), bool(is_direct), view)
 
 
-async def active_rooms(session: AsyncSession) -> Sequence[Room]:
-    return (await session.scalars(select(Room).where(Room.active.is_(True)))).all()
-
-
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
     return await session.get(RoomBinding, room_id)
 
@@ -180,17 +176,6 @@ async def all_bindings(session: AsyncSession) -> Sequence[RoomBinding]:
     return (
         await session.scalars(select(RoomBinding).order_by(RoomBinding.incident, RoomBinding.role))
     ).all()
-
-
-async def bindings_for_incident(
-    session: AsyncSession, incident: str, role: str
-) -> Sequence[RoomBinding]:
-    rows = await session.scalars(
-        select(RoomBinding).where(
-            RoomBinding.incident == incident, RoomBinding.role == role, RoomBinding.active.is_(True)
-        )
-    )
-    return rows.all()
 
 
 async def coordinator_views(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import KeyValue, utcnow
@@ -59,8 +58,3 @@ async def save_login(session: AsyncSession, login: LoginSession) -> None:
 
 async def forget_login(session: AsyncSession, user_id: str) -> None:
     await delete_value(session, f"login:{user_id}")
-
-
-async def keys(session: AsyncSession, prefix: str) -> list[str]:
-    rows = await session.scalars(select(KeyValue.key).where(KeyValue.key.startswith(prefix)))
-    return list(rows)
