@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from dataclasses import replace
 from datetime import timedelta
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
@@ -36,6 +37,7 @@ def build_dispatcher(settings: Settings, savepoints: bool = True) -> Dispatcher:
             admins=frozenset(settings.admins),
             late_after=timedelta(seconds=settings.late_after_seconds),
             bot_user_id=settings.user_id or "",
+            curator_room=settings.curator_room,
         ),
         savepoints=savepoints,
     )
@@ -108,6 +110,7 @@ class Bot:
                 settings.homeserver,
                 self.client.device_id,
             )
+            await self._apply_config_bindings()
             tasks = [
                 asyncio.create_task(self.sender.run(self.stop), name="outbox"),
                 asyncio.create_task(self._heartbeat(), name="heartbeat"),
@@ -146,6 +149,15 @@ class Bot:
                     log.error("config binding: cannot resolve %s: %s", item.room, response)
         count = await apply_config_bindings(self.db, self.settings.rooms, resolved)
         log.info("applied %s room binding(s) from the config file", count)
+        curator_room = self.settings.curator_room
+        if curator_room and curator_room.startswith("#"):
+            response = await self.client.room_resolve_alias(curator_room)
+            if isinstance(response, RoomResolveAliasResponse):
+                self.dispatcher.settings = replace(
+                    self.dispatcher.settings, curator_room=response.room_id
+                )
+            else:
+                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
 
     async def _log_in(self) -> bool:
         backoff = Backoff(initial=1.0, maximum=30.0)

@@ -35,4 +35,5 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     # nio logs every 429 and every undecryptable event at warning level; ours say it better.
     logging.getLogger("nio").setLevel(logging.ERROR)
     logging.getLogger("peewee").setLevel(logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)

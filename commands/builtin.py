@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
+from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
 from commands.picture import SUMMARY
+from commands.qa import QA_COMMAND
+from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.registry import Registry
 from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
 from commands.rooms_admin import ORG, ROOM
@@ -28,6 +31,11 @@ def build_registry() -> Registry:
             INCIDENT,
             ROOM,
             ORG,
+            ASK,
+            GUIDANCE,
+            QA_COMMAND,
+            QUESTIONS,
+            ANSWER,
         ]
     )
     return registry
@@ -37,4 +45,5 @@ def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Disp
     dispatcher = Dispatcher(build_registry(), settings, savepoints=savepoints)
     dispatcher.edit_hook = on_edit
     dispatcher.redaction_hook = on_redaction
+    dispatcher.plain_message_hook = on_plain_question
     return dispatcher

@@ -29,6 +29,7 @@ from commands.i18n import Language, t
 from commands.message import Message, Outgoing, Reply
 from commands.registry import Command, Registry
 from commands.report_parser import Vocabulary
+from knowledge.service import KnowledgeCache
 from storage.ids import RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
@@ -76,6 +77,10 @@ class CommandSettings:
     late_after: timedelta = timedelta(minutes=5)
     bot_user_id: str = ""
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(RegionTable()))
+    # Room that receives open questions (None: every room bound as curator).
+    curator_room: str | None = None
+    # The curated store in memory, rebuilt when its version in the database changes.
+    knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
 
 
 @dataclass
@@ -168,7 +173,13 @@ class Dispatcher:
         if not is_command(body, ctx.prefix):
             if self._is_plain_question(ctx, body):
                 if self.plain_message_hook is not None:
-                    return await self._guarded(ctx, self.plain_message_hook)
+                    try:
+                        replies = await self._guarded(ctx, self.plain_message_hook)
+                    except HandlerFailed:
+                        self._observe("question", "error", ctx)
+                        raise
+                    self._observe("question", "ok", ctx)
+                    return replies
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
             return []
         name, _, _ = split(body, ctx.prefix)

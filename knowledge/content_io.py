@@ -16,7 +16,7 @@ import frontmatter
 import yaml
 from pydantic import ValidationError
 
-from knowledge.model import QA
+from knowledge.model import QA, Content, Guidance
 
 SUFFIXES = (".yaml", ".yml", ".jsonl", ".md")
 MAX_FILE_BYTES = 5_000_000
@@ -25,7 +25,7 @@ MAX_FILE_BYTES = 5_000_000
 @dataclass
 class FileResult:
     path: Path
-    items: list[QA] = field(default_factory=list)
+    items: list[Content] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -39,12 +39,14 @@ def _describe(error: ValidationError) -> str:
     return f"{where}: {first['msg']}"
 
 
-def _validate(raw: Any, where: str, result: FileResult, seen: set[str]) -> None:
+def _validate(
+    raw: Any, where: str, result: FileResult, seen: set[str], model: type[Content] = QA
+) -> None:
     if not isinstance(raw, dict):
         result.problems.append(f"{where}: not a mapping of fields")
         return
     try:
-        item = QA.model_validate(raw)
+        item: Content = model.model_validate(raw)
     except ValidationError as exc:
         result.problems.append(f"{where} ({raw.get('id', '?')}): {_describe(exc)}")
         return
@@ -83,8 +85,13 @@ def read_file(path: Path) -> FileResult:
             result.problems.append(f"front matter is not valid YAML: {' '.join(str(exc).split())}")
             return result
         raw = dict(post.metadata)
-        raw.setdefault("answer", post.content)
-        _validate(raw, "front matter", result, seen)
+        # A Markdown file with a question is a Q&A; with only a title, a guidance document.
+        if "question" in raw or "title" not in raw:
+            raw.setdefault("answer", post.content)
+            _validate(raw, "front matter", result, seen)
+        else:
+            raw.setdefault("body", post.content)
+            _validate(raw, "front matter", result, seen, Guidance)
     else:
         try:
             loaded = yaml.safe_load(text)
@@ -112,3 +119,10 @@ def content_files(path: Path) -> Iterator[Path]:
 def write_yaml(items: list[QA], target: Path) -> None:
     data = {"qas": [item.model_dump(mode="json", exclude_defaults=False) for item in items]}
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def write_guidance(document: Guidance, target: Path) -> None:
+    """A guidance document back as Markdown with front matter, as a curator wrote it."""
+    meta = document.model_dump(mode="json", exclude={"body"})
+    post = frontmatter.Post(document.body, **meta)
+    target.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")

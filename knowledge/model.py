@@ -1,4 +1,4 @@
-"""The curated content: one Q&A, validated at the edge (pydantic)."""
+"""The curated content: Q&As and guidance documents, validated at the edge (pydantic)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,51 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from storage import tlp
 
 MAX_ANSWER_CHARS = 20_000
+MAX_GUIDANCE_CHARS = 200_000
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError("id: letters, digits, '.', '_' or '-', at most 100")
+    return value
+
+
+def _check_markdown(value: str, limit: int) -> str:
+    if len(value) > limit:
+        raise ValueError(f"longer than {limit} characters")
+    if _SCRIPT.search(value):
+        raise ValueError("contains script or embedded content; use Markdown")
+    return value
+
+
+def _check_tlp(value: str) -> str:
+    label = tlp.parse_label(value)
+    if label is None:
+        raise ValueError("tlp must be clear, green, amber, amber+strict or red")
+    return label
+
+
+def _listify(value: Any) -> Any:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return value
+
+
+def _hash(model: BaseModel) -> str:
+    """Changes when anything a user would see changes; the version bumps with it."""
+    data = model.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def is_current(valid_from: date | None, valid_until: date | None, today: date) -> bool:
+    """Expired (or not yet valid) content is never served as current."""
+    if valid_from is not None and valid_from > today:
+        return False
+    return valid_until is None or valid_until >= today
 
 
 class QA(BaseModel):
@@ -38,42 +81,79 @@ class QA(BaseModel):
     tlp: str = "GREEN"
     lang: str = "nl"
 
-    @field_validator("id")
-    @classmethod
-    def _id(cls, value: str) -> str:
-        if not _ID.match(value):
-            raise ValueError("id: letters, digits, '.', '_' or '-', at most 100")
-        return value
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _tlp = field_validator("tlp")(classmethod(lambda cls, v: _check_tlp(v)))
+    _lists = field_validator("alternatives", "tags", mode="before")(
+        classmethod(lambda cls, v: _listify(v))
+    )
 
     @field_validator("answer")
     @classmethod
     def _answer(cls, value: str) -> str:
-        if len(value) > MAX_ANSWER_CHARS:
-            raise ValueError(f"answer longer than {MAX_ANSWER_CHARS} characters")
-        if _SCRIPT.search(value):
-            raise ValueError("answer contains script or embedded content; use Markdown")
-        return value
-
-    @field_validator("tlp")
-    @classmethod
-    def _tlp(cls, value: str) -> str:
-        label = tlp.parse_label(value)
-        if label is None:
-            raise ValueError("tlp must be clear, green, amber, amber+strict or red")
-        return label
-
-    @field_validator("alternatives", "tags", mode="before")
-    @classmethod
-    def _listify(cls, value: Any) -> Any:
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [value]
-        return value
+        try:
+            return _check_markdown(value, MAX_ANSWER_CHARS)
+        except ValueError as exc:
+            raise ValueError(f"answer {exc}") from None
 
     def content_hash(self) -> str:
-        """Changes when anything a user would see changes; the version bumps with it."""
-        data = self.model_dump(mode="json")
-        return hashlib.sha256(
-            json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
-        ).hexdigest()
+        return _hash(self)
+
+    def current(self, today: date) -> bool:
+        return is_current(self.valid_from, self.valid_until, today)
+
+
+class Section(BaseModel):
+    heading: str
+    body: str
+
+
+class Guidance(BaseModel):
+    """A guidance document (handreiking): Markdown, split into sections by heading."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+    id: str
+    title: str = Field(min_length=3, max_length=300)
+    body: str = Field(min_length=1)
+    topic: str = ""
+    tags: list[str] = Field(default_factory=list)
+    audience: str = "gemeenten"
+    owner: str = ""
+    source_url: str | None = None
+    version: str = "1"
+    valid_from: date | None = None
+    valid_until: date | None = None
+    updated: date | None = None
+    tlp: str = "GREEN"
+    lang: str = "nl"
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _tlp = field_validator("tlp")(classmethod(lambda cls, v: _check_tlp(v)))
+    _lists = field_validator("tags", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+    @field_validator("body")
+    @classmethod
+    def _body(cls, value: str) -> str:
+        try:
+            return _check_markdown(value, MAX_GUIDANCE_CHARS)
+        except ValueError as exc:
+            raise ValueError(f"text {exc}") from None
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int | float) else value
+
+    def sections(self) -> list[Section]:
+        from knowledge.markdown import split_sections
+
+        return [Section(heading=h, body=b) for h, b in split_sections(self.body, self.title)]
+
+    def content_hash(self) -> str:
+        return _hash(self)
+
+    def current(self, today: date) -> bool:
+        return is_current(self.valid_from, self.valid_until, today)
+
+
+Content = QA | Guidance

@@ -1,13 +1,17 @@
-"""Knowledge operations shared by the command line and (later) the chat commands."""
+"""Knowledge operations shared by the command line and the chat commands."""
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
-from knowledge.content_io import FileResult, content_files, read_file, write_yaml
-from knowledge.model import QA
-from knowledge.search import Index, Result
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from knowledge.content_io import FileResult, content_files, read_file, write_guidance, write_yaml
+from knowledge.model import QA, Content, Guidance
+from knowledge.search import Document, Index, Result
 from storage import knowledge_items
 from storage.engine import Database
 
@@ -15,6 +19,16 @@ from storage.engine import Database
 def check(path: Path) -> list[FileResult]:
     """Validate every content file under `path` without importing anything."""
     return [read_file(file) for file in content_files(path)]
+
+
+def as_new_content(item: Content) -> knowledge_items.NewContent:
+    return knowledge_items.NewContent(
+        id=item.id,
+        kind="qa" if isinstance(item, QA) else "guidance",
+        content_hash=item.content_hash(),
+        data=item.model_dump(mode="json"),
+        tlp=item.tlp,
+    )
 
 
 async def import_path(
@@ -29,44 +43,110 @@ async def import_path(
             continue
         async with db.transaction() as session:
             counts = await knowledge_items.upsert(
-                session,
-                [
-                    (item.id, item.content_hash(), item.model_dump(mode="json"), item.tlp)
-                    for item in result.items
-                ],
-                actor,
+                session, [as_new_content(item) for item in result.items], actor
             )
         outcome.append((result, counts))
     return outcome
 
 
 async def export_to(db: Database, directory: Path) -> int:
-    items = await load_items(db)
+    async with db.session() as session:
+        store = await load_store(session)
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-    await asyncio.to_thread(write_yaml, items, directory / "qas.yaml")
-    return len(items)
+    await asyncio.to_thread(write_yaml, store.qas, directory / "qas.yaml")
+    for document in store.guidance:
+        await asyncio.to_thread(write_guidance, document, directory / f"{document.id}.md")
+    return len(store.qas) + len(store.guidance)
+
+
+@dataclass(frozen=True)
+class Store:
+    """The live store at one version, with its two indexes."""
+
+    version: int
+    qas: list[QA]
+    guidance: list[Guidance]
+    qa_index: Index
+    guidance_index: Index
+    by_id: dict[str, Content]
+    # When each item last changed in the store (its "last updated" when it names none).
+    changed: dict[str, date]
+
+    def qa(self, item_id: str) -> QA | None:
+        item = self.by_id.get(item_id)
+        return item if isinstance(item, QA) else None
+
+    def guidance_document(self, section_id: str) -> Guidance | None:
+        item = self.by_id.get(section_id.split("#", 1)[0])
+        return item if isinstance(item, Guidance) else None
+
+    def section(self, section_id: str) -> Document | None:
+        return self.guidance_index.document(section_id)
+
+
+def _build(
+    version: int, qas: list[QA], guidance: list[Guidance], changed: dict[str, date]
+) -> Store:
+    sections = [
+        Document(
+            id=f"{doc.id}#{n}",
+            title=section.heading,
+            body=section.body,
+            topic=doc.id,
+            alternatives=(doc.title,),
+            label=doc.tlp,
+        )
+        for doc in guidance
+        for n, section in enumerate(doc.sections(), 1)
+    ]
+    by_id: dict[str, Content] = {item.id: item for item in qas}
+    by_id.update({document.id: document for document in guidance})
+    return Store(
+        version, qas, guidance, Index(qas, version), Index(sections, version), by_id, changed
+    )
+
+
+async def load_store(session: AsyncSession) -> Store:
+    version = await knowledge_items.store_version(session)
+    rows = await knowledge_items.live_items(session)
+    qas = [QA.model_validate(row.data) for row in rows if row.kind == "qa"]
+    guidance = [Guidance.model_validate(row.data) for row in rows if row.kind == "guidance"]
+    changed = {row.id: row.updated_at.date() for row in rows}
+    return await asyncio.to_thread(_build, version, qas, guidance, changed)
 
 
 async def load_items(db: Database) -> list[QA]:
     async with db.session() as session:
-        rows = await knowledge_items.live_items(session)
-    return [QA.model_validate(row.data) for row in rows]
+        return (await load_store(session)).qas
+
+
+class KnowledgeCache:
+    """Keeps the store of one version in memory: another process may import at any time."""
+
+    def __init__(self) -> None:
+        self._store: Store | None = None
+        self._lock = asyncio.Lock()
+
+    async def store(self, session: AsyncSession) -> Store:
+        version = await knowledge_items.store_version(session)
+        if self._store is not None and self._store.version == version:
+            return self._store
+        async with self._lock:
+            if self._store is None or self._store.version != version:
+                self._store = await load_store(session)
+            return self._store
 
 
 class SearchService:
-    """Keeps one index per store version: another process may import at any time."""
+    """The command line's entry: one database, one cache."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._index: Index | None = None
+        self._cache = KnowledgeCache()
 
     async def index(self) -> Index:
         async with self.db.session() as session:
-            version = await knowledge_items.store_version(session)
-        if self._index is None or self._index.version != version:
-            items = await load_items(self.db)
-            self._index = await asyncio.to_thread(Index, items, version)
-        return self._index
+            return (await self._cache.store(session)).qa_index
 
     async def search(self, query: str, limit: int = 3) -> Result:
         return (await self.index()).search(query, limit)

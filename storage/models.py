@@ -350,6 +350,7 @@ class KnowledgeItem(Base):
     """A curated Q&A (later also guidance sections); `data` holds the validated fields."""
 
     __tablename__ = "knowledge_items"
+    __table_args__ = (Index("ix_knowledge_items_kind", "kind", "retired_at"),)
     id: Mapped[str] = mapped_column(String(100), primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), default="qa")
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -359,3 +360,39 @@ class KnowledgeItem(Base):
     retired_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(255))
+
+
+class KnowledgeItemVersion(Base):
+    """Every version of a curated item as it was: who changed what, and when."""
+
+    __tablename__ = "knowledge_item_versions"
+    item_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    action: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    changed_by: Mapped[str] = mapped_column(String(255))
+
+
+class OpenQuestion(Base):
+    """A question the store could not answer confidently, waiting for a curator."""
+
+    __tablename__ = "open_questions"
+    __table_args__ = (Index("ix_open_questions_status", "status", "id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asker: Mapped[str] = mapped_column(String(255))
+    room_id: Mapped[str] = mapped_column(String(255))
+    # The asking event: one open question per event, whatever is replayed.
+    event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    question: Mapped[str] = mapped_column(Text)
+    # The asking room's default label: the question is shown only where it may go.
+    tlp: Mapped[str] = mapped_column(String(16))
+    organisation: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    incident: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    nearest: Mapped[list[Any]] = mapped_column(JSON)
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    published_as: Mapped[str | None] = mapped_column(String(100), nullable=True)

@@ -182,16 +182,25 @@ async def coordinator_views(
     session: AsyncSession, incident: str
 ) -> list[tuple[str, BindingView, bool]]:
     """Active coordinator rooms of an incident: (room id, binding, public)."""
-    rows = await session.execute(
+    return await role_views(session, "coordinator", incident)
+
+
+async def role_views(
+    session: AsyncSession, role: str, incident: str | None = None
+) -> list[tuple[str, BindingView, bool]]:
+    """Active rooms bound with `role` (of one incident, if given): (room id, binding, public)."""
+    query = (
         select(RoomBinding, Room.public)
         .join(Room, Room.room_id == RoomBinding.room_id)
         .where(
-            RoomBinding.incident == incident,
-            RoomBinding.role == "coordinator",
+            RoomBinding.role == role,
             RoomBinding.active.is_(True),
             Room.active.is_(True),
         )
+        .order_by(RoomBinding.room_id)
     )
+    if incident is not None:
+        query = query.where(RoomBinding.incident == incident)
     return [
         (
             binding.room_id,
@@ -204,5 +213,5 @@ async def coordinator_views(
             ),
             bool(public),
         )
-        for binding, public in rows
+        for binding, public in await session.execute(query)
     ]

@@ -1,0 +1,71 @@
+"""`!handreiking` / `!guidance <topic>`: the best matching sections of guidance documents."""
+
+from __future__ import annotations
+
+from commands import render
+from commands.common import session_of, tr
+from commands.dispatcher import CommandContext
+from commands.grammar import ParsedCommand
+from commands.knowledge_view import guidance_reply
+from commands.message import Outgoing
+from commands.questions import may_read
+from commands.registry import Command
+from knowledge.model import Guidance
+from knowledge.search import Document
+from storage import tlp
+
+MAX_SECTIONS = 3
+
+
+async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    topic = " ".join([parsed.raw_args, *parsed.body_lines]).strip()
+    store = await ctx.settings.knowledge.store(session_of(ctx))
+    if not topic:
+        titles = [f"{doc.title} (versie {doc.version})" for doc in store.guidance]
+        listing = "; ".join(titles) or "-"
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Gebruik: {ctx.prefix}handreiking <onderwerp>. Handreikingen: {listing}",
+                    f"Usage: {ctx.prefix}guidance <topic>. Guidance documents: {listing}",
+                )
+            )
+        ]
+    result = store.guidance_index.search(
+        render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
+    )
+    found: list[tuple[Guidance, Document]] = []
+    for hit in result.hits:
+        document, section = store.guidance_document(hit.id), store.section(hit.id)
+        if document is not None and section is not None:
+            found.append((document, section))
+    if not found:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Geen handreiking gevonden over “{render.shorten(topic, 60)}”. Probeer andere woorden, of stel een vraag met {ctx.prefix}vraag.",
+                    f"No guidance found about “{render.shorten(topic, 60)}”. Try other words, or ask with {ctx.prefix}ask.",
+                )
+            )
+        ]
+    # Only the sections that score close to the best: a weak third match is noise.
+    best = result.hits[0].score
+    kept = [pair for pair, hit in zip(found, result.hits, strict=False) if hit.score >= best / 2]
+    banner = tlp.highest([section.label for _, section in kept])
+    return [guidance_reply(kept, ctx.lang, banner)]
+
+
+GUIDANCE = Command(
+    name_nl="handreiking",
+    name_en="guidance",
+    summary={"nl": "zoekt in de handreikingen", "en": "searches the guidance documents"},
+    usage={"nl": "{prefix}handreiking <onderwerp>", "en": "{prefix}guidance <topic>"},
+    example={
+        "nl": "{prefix}handreiking noodopvang inrichten",
+        "en": "{prefix}guidance setting up emergency shelter",
+    },
+    handler=guidance_command,
+    raw_arguments=True,
+)

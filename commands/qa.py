@@ -1,0 +1,322 @@
+"""`!qa show|list` for everyone; `!qa add|edit|retire` for curators, from chat.
+
+A Q&A written in chat uses one field per line (`vraag:`, `antwoord:`,
+`onderwerp:`, `bron:`, `geldig tot:`, …); a line without a known field name
+continues the field above it, so answers can span several lines. Every change
+is a new version in `knowledge_item_versions` plus an audit row.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from dateutil import parser as dateparser
+from pydantic import ValidationError
+
+from commands import render
+from commands.common import session_of, tr
+from commands.dispatcher import CommandContext
+from commands.grammar import ParsedCommand
+from commands.knowledge_view import link_line, qa_reply
+from commands.message import Outgoing, Reply
+from commands.questions import curators_only, may_read, today
+from commands.registry import Command
+from knowledge.model import QA
+from knowledge.service import as_new_content
+from storage import knowledge_items, tlp
+
+# Field names in chat (Dutch and English) -> QA field.
+FIELDS = {
+    "id": "id",
+    "vraag": "question",
+    "question": "question",
+    "alternatief": "alternatives",
+    "alternative": "alternatives",
+    "ook": "alternatives",
+    "antwoord": "answer",
+    "answer": "answer",
+    "onderwerp": "topic",
+    "topic": "topic",
+    "bron": "source_url",
+    "source": "source_url",
+    "brontitel": "source_title",
+    "eigenaar": "owner",
+    "owner": "owner",
+    "geldig tot": "valid_until",
+    "valid until": "valid_until",
+    "geldig vanaf": "valid_from",
+    "valid from": "valid_from",
+    "tags": "tags",
+    "doelgroep": "audience",
+    "audience": "audience",
+    "tlp": "tlp",
+}
+_FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s?(.*)$")
+LIST_LIMIT = 30
+
+
+class FieldError(ValueError):
+    pass
+
+
+def read_fields(lines: tuple[str, ...] | list[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    current: str | None = None
+    for line in lines:
+        match = _FIELD_LINE.match(line)
+        key = match.group(1).strip().lower() if match else None
+        if match and key in FIELDS:
+            current = FIELDS[key]
+            value = match.group(2).strip()
+            if current == "alternatives":
+                values.setdefault("alternatives", []).append(value)
+            elif current == "tags":
+                values["tags"] = [t.strip() for t in value.split(",") if t.strip()]
+            else:
+                values[current] = value
+        elif current == "answer":
+            # Answers are Markdown: continuation lines (and blank ones) belong to them.
+            values["answer"] = f"{values.get('answer', '')}\n{line}"
+        elif not line.strip():
+            continue
+        elif current == "question":
+            values["question"] = f"{values['question']} {line.strip()}"
+        else:
+            raise FieldError(line.strip())
+    for name in ("valid_until", "valid_from"):
+        if name in values:
+            values[name] = _date(values[name])
+    return values
+
+
+def _date(text: str) -> date | None:
+    if not text.strip() or text.strip() in ("-", "geen", "none"):
+        return None
+    try:
+        return dateparser.parse(text, dayfirst=True).date()
+    except (ValueError, OverflowError) as exc:
+        raise FieldError(text) from exc
+
+
+def _usage(ctx: CommandContext) -> str:
+    p = ctx.prefix
+    return tr(
+        ctx.lang,
+        f"Gebruik: {p}qa show <id> · {p}qa list [onderwerp] · {p}qa add (met regels vraag:/antwoord:/onderwerp:/bron:/geldig tot:) · {p}qa edit <id> (alleen de velden die veranderen) · {p}qa retire <id>",
+        f"Usage: {p}qa show <id> · {p}qa list [topic] · {p}qa add (with lines question:/answer:/topic:/source:/valid until:) · {p}qa edit <id> (only the fields that change) · {p}qa retire <id>",
+    )
+
+
+async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    words = parsed.raw_args.split()
+    sub = words[0].lower() if words else ""
+    rest = words[1:]
+    if sub in ("show", "toon"):
+        return await _show(ctx, rest)
+    if sub in ("list", "lijst"):
+        return await _list(ctx, rest)
+    if sub in ("add", "nieuw", "edit", "wijzig", "retire", "intrekken"):
+        refusal = curators_only(ctx)
+        if refusal is not None:
+            return [
+                render.plain(
+                    tr(ctx.lang, f"Dat mag hier niet: {refusal}", f"Not allowed here: {refusal}")
+                )
+            ]
+        if sub in ("retire", "intrekken"):
+            return await _retire(ctx, rest)
+        return await _save(ctx, parsed, rest, adding=sub in ("add", "nieuw"))
+    return [render.plain(_usage(ctx))]
+
+
+async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+    if len(rest) != 1:
+        return [render.plain(_usage(ctx))]
+    store = await ctx.settings.knowledge.store(session_of(ctx))
+    item = store.qa(rest[0])
+    doc = store.qa_index.document(rest[0])
+    if item is None or doc is None or not may_read(ctx, store, current_only=False)(doc):
+        return [
+            render.plain(
+                tr(ctx.lang, f"Q&A {rest[0]} bestaat niet.", f"Q&A {rest[0]} does not exist.")
+            )
+        ]
+    return [qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)]
+
+
+async def _list(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+    store = await ctx.settings.knowledge.store(session_of(ctx))
+    accept = may_read(ctx, store)
+    wanted = " ".join(rest).lower()
+    items = [
+        item
+        for item in store.qas
+        if (not wanted or item.topic.lower().startswith(wanted))
+        and (doc := store.qa_index.document(item.id)) is not None
+        and accept(doc)
+    ]
+    if not items:
+        topics = sorted({item.topic for item in store.qas if item.topic})
+        hint = tr(ctx.lang, "Onderwerpen: ", "Topics: ") + (", ".join(topics[:30]) or "-")
+        return [render.plain(tr(ctx.lang, "Geen Q&As gevonden. ", "No Q&As found. ") + hint)]
+    banner = f"TLP:{tlp.highest([item.tlp for item in items[:LIST_LIMIT]])}"
+    title = f"{banner} — Q&As" + (f" ({wanted})" if wanted else "") + f": {len(items)}"
+    lines = [link_line(ctx.prefix, item.id, item.question) for item in items[:LIST_LIMIT]]
+    text = [title, *[t for t, _ in lines]]
+    html = f"<p><b>{render.escape(title)}</b></p><ul>{''.join(h for _, h in lines)}</ul>"
+    if len(items) > LIST_LIMIT:
+        more = tr(
+            ctx.lang,
+            f"… en {len(items) - LIST_LIMIT} meer; kies een onderwerp.",
+            f"… and {len(items) - LIST_LIMIT} more; pick a topic.",
+        )
+        text.append(more)
+        html += f"<p>{render.escape(more)}</p>"
+    return [Reply(text="\n".join(text), html=html)]
+
+
+async def _save(
+    ctx: CommandContext, parsed: ParsedCommand, rest: list[str], adding: bool
+) -> list[Outgoing]:
+    session = session_of(ctx)
+    try:
+        fields = read_fields(list(parsed.body_lines))
+    except FieldError as exc:
+        known = ", ".join(sorted(k for k in FIELDS if " " not in k))
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Regel niet begrepen: “{render.shorten(str(exc), 60)}”. Velden: {known}, geldig tot. Niets opgeslagen.",
+                    f"Line not understood: “{render.shorten(str(exc), 60)}”. Fields: {known}, valid until. Nothing saved.",
+                )
+            )
+        ]
+    if adding:
+        if rest:
+            fields.setdefault("id", rest[0])
+        if "id" not in fields:
+            fields["id"] = await knowledge_items.next_id(session, "qa")
+        elif await knowledge_items.get(session, fields["id"]) is not None:
+            return [
+                render.plain(
+                    tr(
+                        ctx.lang,
+                        f"Q&A {fields['id']} bestaat al; gebruik {ctx.prefix}qa edit.",
+                        f"Q&A {fields['id']} already exists; use {ctx.prefix}qa edit.",
+                    )
+                )
+            ]
+        base: dict[str, Any] = {}
+    else:
+        if len(rest) != 1:
+            return [render.plain(_usage(ctx))]
+        row = await knowledge_items.get(session, rest[0])
+        if row is None or row.kind != "qa":
+            return [
+                render.plain(
+                    tr(ctx.lang, f"Q&A {rest[0]} bestaat niet.", f"Q&A {rest[0]} does not exist.")
+                )
+            ]
+        base = dict(row.data)
+        fields.pop("id", None)
+        if not fields:
+            return [
+                render.plain(
+                    tr(
+                        ctx.lang,
+                        "Geen velden om te wijzigen. Niets opgeslagen.",
+                        "No fields to change. Nothing saved.",
+                    )
+                )
+            ]
+    data = {**base, **fields}
+    data.setdefault("updated", today(ctx))
+    if not adding:
+        data["updated"] = today(ctx)
+    if not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
+        data["owner"] = ctx.room.binding.organisation
+    try:
+        item = QA.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "Q&A"
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Niet opgeslagen: {where}: {first['msg']}",
+                    f"Not saved: {where}: {first['msg']}",
+                )
+            )
+        ]
+    counts = await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
+    stored = await knowledge_items.get(session, item.id)
+    version = stored.version if stored else 1
+    if counts.unchanged:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Q&A {item.id} is ongewijzigd (versie {version}).",
+                    f"Q&A {item.id} is unchanged (version {version}).",
+                )
+            )
+        ]
+    verb = tr(ctx.lang, "toegevoegd" if adding else "gewijzigd", "added" if adding else "updated")
+    return [
+        render.plain(
+            tr(
+                ctx.lang,
+                f"Q&A {item.id} {verb} (versie {version}, TLP:{item.tlp}): {render.shorten(item.question, 100)}",
+                f"Q&A {item.id} {verb} (version {version}, TLP:{item.tlp}): {render.shorten(item.question, 100)}",
+            )
+        )
+    ]
+
+
+async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+    if len(rest) != 1:
+        return [render.plain(_usage(ctx))]
+    row = await knowledge_items.retire(session_of(ctx), rest[0], ctx.sender)
+    if row is None:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    f"Q&A {rest[0]} bestaat niet of is al ingetrokken.",
+                    f"Q&A {rest[0]} does not exist or is already retired.",
+                )
+            )
+        ]
+    return [
+        render.plain(
+            tr(
+                ctx.lang,
+                f"Q&A {row.id} ingetrokken (versie {row.version}).",
+                f"Q&A {row.id} retired (version {row.version}).",
+            )
+        )
+    ]
+
+
+QA_COMMAND = Command(
+    name_nl="qa",
+    name_en="qa",
+    summary={
+        "nl": "toont Q&As; de redactie voegt toe, wijzigt en trekt in",
+        "en": "shows Q&As; curators add, edit and retire",
+    },
+    usage={
+        "nl": "{prefix}qa show <id> | list [onderwerp] | add | edit <id> | retire <id>",
+        "en": "{prefix}qa show <id> | list [topic] | add | edit <id> | retire <id>",
+    },
+    example={
+        "nl": "{prefix}qa add\nvraag: Waar meld ik een vrije opvangplek?\nantwoord: Bij het meldpunt van je gemeente.\nonderwerp: opvang\ngeldig tot: 31-12-2026",
+        "en": "{prefix}qa add\nquestion: Where do I report a free shelter place?\nanswer: At your municipality's desk.\ntopic: shelter\nvalid until: 31-12-2026",
+    },
+    handler=qa_command,
+    raw_arguments=True,
+)

@@ -1,0 +1,98 @@
+"""Questions the store could not answer, waiting for a curator's answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import OpenQuestion
+
+
+async def add(
+    session: AsyncSession,
+    *,
+    asker: str,
+    room_id: str,
+    event_id: str,
+    question: str,
+    label: str,
+    organisation: str | None,
+    incident: str | None,
+    nearest: list[dict[str, Any]],
+    asked_at: datetime,
+) -> OpenQuestion:
+    """One open question per asking event (a replayed event finds the first)."""
+    existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
+    if existing is not None:
+        return existing
+    row = OpenQuestion(
+        asker=asker,
+        room_id=room_id,
+        event_id=event_id,
+        question=question,
+        tlp=label,
+        organisation=organisation,
+        incident=incident,
+        nearest=nearest,
+        asked_at=asked_at,
+        status="open",
+    )
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def get(session: AsyncSession, question_id: int) -> OpenQuestion | None:
+    return await session.get(OpenQuestion, question_id)
+
+
+def visible_to(access: tlp.RoomAccess, question: OpenQuestion) -> bool:
+    return tlp.may_see(access, question.tlp, question.room_id, question.organisation)
+
+
+async def open_for(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str | None = None, limit: int = 50
+) -> list[OpenQuestion]:
+    """Open questions this room may see, oldest first (optionally one incident's)."""
+    query = (
+        select(OpenQuestion)
+        .where(OpenQuestion.status == "open")
+        .where(
+            tlp.visible_clause(
+                access,
+                _rank_case(),
+                OpenQuestion.room_id,
+                OpenQuestion.organisation,
+            )
+        )
+        .order_by(OpenQuestion.id)
+        .limit(limit)
+    )
+    if incident is not None:
+        query = query.where(OpenQuestion.incident == incident)
+    return list((await session.scalars(query)).all())
+
+
+async def count_open(session: AsyncSession) -> int:
+    return int(
+        await session.scalar(
+            select(func.count()).select_from(OpenQuestion).where(OpenQuestion.status == "open")
+        )
+        or 0
+    )
+
+
+def answer(
+    row: OpenQuestion, text: str, curator: str, at: datetime, published_as: str | None
+) -> None:
+    row.status = "answered"
+    row.answer, row.answered_by, row.answered_at = text, curator, at
+    row.published_as = published_as
+
+
+def _rank_case() -> Any:
+    return case(*[(OpenQuestion.tlp == label, rank) for label, rank in tlp.RANK.items()], else_=99)
