@@ -109,6 +109,16 @@ def scaled(items: list[QA], size: int) -> list[QA]:
     return out
 
 
+def out_of_scope_questions() -> list[str]:
+    """Written before any tuning (see the file's header)."""
+    path = Path(__file__).parent / "data" / "out_of_scope.txt"
+    return [
+        line.strip()
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
 def main(eval_dir: Path) -> None:
     items = [
         QA.model_validate(json.loads(line))
@@ -127,6 +137,17 @@ def main(eval_dir: Path) -> None:
             f"  {name:<10}: top-1 {r['top1']:.2f}  top-3 {r['top3']:.2f}  MRR {r['mrr']:.2f}  | macro top-1 "
             f"{r['macro_top1']:.2f} top-3 {r['macro_top3']:.2f} MRR {r['macro_mrr']:.2f}  | {r['median_ms']:.2f} ms median, {r['p95_ms']:.2f} ms p95"
         )
+    index = Index(items)
+    in_scope = [
+        index.search(str(q["query"]), exclude=frozenset(q["exclude"])).confident for q in queries
+    ]
+    outside = [index.search(q).confident for q in out_of_scope_questions()]
+    print(
+        f"  no-answer: {outside.count(False)}/{len(outside)} out-of-scope questions not confident "
+        f"({outside.count(False) / len(outside):.0%}, target >= 90%); "
+        f"{in_scope.count(False)}/{len(in_scope)} in-scope queries not confident "
+        f"({in_scope.count(False) / len(in_scope):.0%}, target <= 10%)"
+    )
     big = scaled(items, 10_000)
     r = evaluate(ours(big), queries)
     print(

@@ -14,6 +14,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -22,15 +23,23 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import QA
-from knowledge.text import terms
+from knowledge.text import _WORD, STOP_WORDS, terms
+from storage.vocabulary import fold
 
 # How much the question-field score counts beside the whole-item score.
 QUESTION_FIELD_WEIGHT = 3.0
+# How much character 4-grams of the question field count: they catch inflections,
+# compounds and typos that whole-word terms miss.
+GRAM_WEIGHT = 0.3
+GRAM_SIZE = 4
 # How much an item borrows from the mean score of its topic.
 TOPIC_SMOOTHING = 0.5
-# Below this score the bot does not guess (calibrated with bench/qa_eval.py on
-# the eval set and on out-of-scope questions written beforehand).
-CONFIDENT_SCORE = 6.0
+# The bot answers only when the best item covers at least this share of what the
+# question asks (IDF-weighted, so a rare word counts more than a common one, and a
+# word the store has never seen counts fully against). A share rather than a raw
+# BM25 score, because raw scores grow with the size of the store; calibrated with
+# bench/qa_eval.py on the eval set and on out-of-scope questions written beforehand.
+CONFIDENT_COVERAGE = 0.3
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,21 @@ class Result:
     query: str
     confident: bool
     hits: list[Hit]
+    # Share of the question's weight that the best hit covers (0..1).
+    coverage: float = 0.0
+
+
+def char_grams(text: str, size: int = GRAM_SIZE) -> list[str]:
+    grams: list[str] = []
+    for word in _WORD.findall(fold(text)):
+        if word in STOP_WORDS:
+            continue
+        padded = f"_{word}_"
+        if len(padded) <= size:
+            grams.append(padded)
+        else:
+            grams += [padded[i : i + size] for i in range(len(padded) - size + 1)]
+    return grams
 
 
 def _bm25(corpus: list[list[str]]) -> tuple[bm25s.BM25 | None, dict[str, int]]:
@@ -96,6 +120,15 @@ class Index:
         self._known = {t for doc in whole for t in doc if len(t) >= 3}
         self._whole, self._vocab = _bm25([self._with_parts(doc) for doc in whole])
         self._asked, self._asked_vocab = _bm25([self._with_parts(doc) for doc in asked])
+        self._grams, self._gram_vocab = _bm25(
+            [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
+        )
+        # Per item, the set of its terms; per term, in how many items it occurs.
+        self._term_sets = [set(self._with_parts(doc)) for doc in whole]
+        self._df: dict[str, int] = {}
+        for term_set in self._term_sets:
+            for term in term_set:
+                self._df[term] = self._df.get(term, 0) + 1
         self._vocab_list = list(self._vocab)
         topics: dict[str, int] = {}
         self._topic_of = np.array(
@@ -128,22 +161,47 @@ class Index:
         return []
 
     def _query_terms(self, query: str) -> list[str]:
-        found: list[str] = []
+        return [t for group in self._mapped_terms(query) for t in group]
+
+    def _mapped_terms(self, query: str) -> list[list[str]]:
+        """Per query term, the store terms it stands for (none: unknown to the store)."""
+        mapped: list[list[str]] = []
         for term in terms(query):
             if term in self._vocab:
-                found.append(term)
+                mapped.append([term])
                 continue
             parts = [p for p in self._parts(term) if p in self._vocab]
             if parts:
-                found += parts
+                mapped.append(parts)
             elif len(term) >= 5:
                 # A typo: the closest term of the store, if it is close enough.
                 match = process.extractOne(
                     term, self._vocab_list, scorer=fuzz.ratio, score_cutoff=85
                 )
-                if match is not None:
-                    found.append(match[0])
-        return found
+                mapped.append([match[0]] if match is not None else [])
+            else:
+                mapped.append([])
+        return mapped
+
+    def _idf(self, term: str | None) -> float:
+        n = len(self.documents)
+        df = self._df.get(term, 0) if term else 0
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def coverage(self, mapped: list[list[str]], position: int) -> float:
+        """IDF-weighted share of the query terms that item `position` contains."""
+        have = self._term_sets[position]
+        total = covered = 0.0
+        for group in mapped:
+            if not group:
+                total += self._idf(None)
+                continue
+            for term in group:
+                weight = self._idf(term) / len(group)
+                total += weight
+                if term in have:
+                    covered += weight
+        return covered / total if total else 0.0
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         if self._whole is None:
@@ -154,6 +212,12 @@ class Index:
             scores = scores + QUESTION_FIELD_WEIGHT * self._asked.get_scores(asked)
         return scores
 
+    def gram_scores(self, query: str) -> np.ndarray | None:
+        grams = [g for g in char_grams(query) if g in self._gram_vocab]
+        if not grams or self._grams is None:
+            return None
+        return GRAM_WEIGHT * np.asarray(self._grams.get_scores(grams), dtype=float)
+
     def search(
         self,
         query: str,
@@ -161,10 +225,14 @@ class Index:
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
     ) -> Result:
-        query_terms = self._query_terms(query)
+        mapped = self._mapped_terms(query)
+        query_terms = [t for group in mapped for t in group]
         if not query_terms or not self.documents:
             return Result(query, False, [])
         raw = self.scores(query_terms)
+        grams = self.gram_scores(query)
+        if grams is not None:
+            raw = raw + grams
         for item_id in exclude:
             if (n := self._position.get(item_id)) is not None:
                 raw[n] = 0.0
@@ -183,5 +251,7 @@ class Index:
             hits.append(Hit(doc.id, float(scores[position]), doc.title))
             if len(hits) == limit:
                 break
-        confident = bool(hits) and hits[0].score >= CONFIDENT_SCORE
-        return Result(query, confident, hits)
+        if not hits:
+            return Result(query, False, [])
+        coverage = self.coverage(mapped, self._position[hits[0].id])
+        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
