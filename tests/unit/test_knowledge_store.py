@@ -78,3 +78,97 @@ def test_eval_store_validates() -> None:
         pytest.skip(f"evaluation data not found at {EVAL}")
     code = main(["knowledge", "check", str(EVAL / "qa-store.jsonl")])
     assert code == 0
+
+
+async def test_same_ranking_on_sqlite_and_postgresql(tmp_path: Path, postgres: object) -> None:
+    """Acceptance: the eval store imported into both backends ranks every query the same."""
+    if not EVAL.exists():
+        pytest.skip(f"evaluation data not found at {EVAL}")
+    from knowledge import service
+    from storage.engine import Database
+
+    queries = [
+        json.loads(line)
+        for line in (EVAL / "qa-queries.jsonl").read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    rankings = []
+    for url in (f"sqlite+aiosqlite:///{tmp_path / 'k.db'}", postgres.create_database()):  # type: ignore[attr-defined]
+        db = Database(url)
+        await db.migrate()
+        outcome = await service.import_path(db, EVAL / "qa-store.jsonl", "test")
+        assert outcome[0][1] is not None and outcome[0][1].added == 175
+        index = await service.SearchService(db).index()
+        rankings.append(
+            [
+                [
+                    (hit.id, round(hit.score, 6))
+                    for hit in index.search(
+                        q["query"], limit=10, exclude=frozenset(q["exclude"])
+                    ).hits
+                ]
+                for q in queries
+            ]
+        )
+        await db.close()
+    assert rankings[0] == rankings[1]
+    # Every query but one ("Kan ik al beboet worden?", no word the store knows) finds items.
+    assert sum(1 for ranking in rankings[0] if ranking) >= len(queries) - 1
+
+
+def test_oversized_scripted_and_broken_content_is_refused(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(
+        "qas:\n  - id: groot\n    question: Een grote vraag?\n    answer: "
+        + "x" * 5_100_000
+        + "\n",
+        encoding="utf-8",
+    )
+    long_answer = tmp_path / "long.yaml"
+    long_answer.write_text(
+        "- id: lang\n  question: Een lange vraag?\n  answer: " + "woord " * 5_000 + "\n",
+        encoding="utf-8",
+    )
+    scripted = tmp_path / "script.md"
+    scripted.write_text(
+        "---\nid: g1\ntitle: Handreiking\n---\n# Kop\n<iframe src=x></iframe>\n", encoding="utf-8"
+    )
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nid: [unclosed\n---\ntekst\n", encoding="utf-8")
+    good_guidance = tmp_path / "ok.md"
+    good_guidance.write_text(
+        "---\nid: g2\ntitle: Handreiking opvang\nversion: 2\n---\nIntro\n\n# Eerste\nA\n\n## Tweede\nB\n",
+        encoding="utf-8",
+    )
+    from knowledge.content_io import read_file
+    from knowledge.model import Guidance
+
+    assert read_file(huge).problems == ["file larger than 5 MB"]
+    assert "longer than 20000 characters" in read_file(long_answer).problems[0]
+    assert "script or embedded content" in read_file(scripted).problems[0]
+    assert "front matter is not valid YAML" in read_file(broken).problems[0]
+    result = read_file(good_guidance)
+    assert result.ok and isinstance(result.items[0], Guidance)
+    document = result.items[0]
+    assert document.version == "2"
+    assert [(s.heading, s.body) for s in document.sections()] == [
+        ("Handreiking opvang", "Intro"),
+        ("Eerste", "A"),
+        ("Tweede", "B"),
+    ]
+    assert main(["knowledge", "check", str(tmp_path)]) == 1
+
+
+def test_markdown_is_rendered_to_safe_html() -> None:
+    from knowledge.markdown import to_html
+
+    html = to_html(
+        "**vet** <script>alert(1)</script> <img src=x onerror=alert(1)> "
+        "[klik](javascript:alert(1)) [site](https://example.org)"
+    )
+    assert "<strong>vet</strong>" in html
+    assert (
+        "<script" not in html and "<img" not in html and "javascript:" not in html.split("&lt;")[0]
+    )
+    assert 'href="javascript' not in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">site</a>' in html

@@ -1,0 +1,307 @@
+"""Questions, open questions, curation and guidance through the dispatcher, on both databases.
+
+No homeserver: the handlers take plain messages and return plain replies. The
+database is real (SQLite and a private PostgreSQL cluster).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from commands.builtin import build_dispatcher
+from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.message import Message, Outgoing, Reply
+from knowledge import service
+from storage import knowledge_items, rooms
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+from storage.models import AuditRecord
+from storage.rooms import BindingView
+
+SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+MUNICIPALITY = RoomId("!gemeente:x")
+CURATOR = RoomId("!redactie:x")
+ASKER = UserId("@wethouder:x")
+EDITOR = UserId("@redacteur:x")
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    await database.migrate()
+    await service.import_path(database, SAMPLE, "test")
+    async with database.transaction() as session:
+        for room_id, role, org in (
+            (MUNICIPALITY, "municipality", "Gemeente Dordrecht"),
+            (CURATOR, "curator", "KCIO"),
+        ):
+            await rooms.bind(
+                session,
+                room_id,
+                role=role,
+                incident=None,
+                organisation=org,
+                tlp_default="GREEN",
+                clearance="AMBER",
+                by="test",
+            )
+            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+    yield database
+    await database.close()
+
+
+def view(room_id: RoomId, role: str | None, org: str | None = None, **kw: object) -> RoomView:
+    binding = BindingView(role, None, org, "GREEN", "AMBER") if role else None
+    return RoomView(room_id=room_id, role=role, binding=binding, **kw)  # type: ignore[arg-type]
+
+
+MUNI_VIEW = view(MUNICIPALITY, "municipality", "Gemeente Dordrecht")
+CURATOR_VIEW = view(CURATOR, "curator", "KCIO")
+_counter = 0
+
+
+async def send(
+    db: Database,
+    dispatcher: Dispatcher,
+    room: RoomView,
+    body: str,
+    sender: UserId = ASKER,
+) -> tuple[EventId, list[Outgoing]]:
+    global _counter
+    _counter += 1
+    event_id = EventId(f"$e{_counter}")
+    message = Message(event_id, room.room_id, sender, body, NOW)
+    async with db.transaction() as session:
+        return event_id, await dispatcher.handle(message, room, session, NOW)
+
+
+def only_reply(replies: list[Outgoing]) -> Reply:
+    assert len(replies) == 1, replies
+    assert isinstance(replies[0], Reply)
+    return replies[0]
+
+
+@pytest.fixture
+def dispatcher() -> Dispatcher:
+    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+
+
+async def test_confident_answer_carries_source_owner_date_and_alternatives(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    _, replies = await send(
+        db, dispatcher, MUNI_VIEW, "!vraag Hoe geef ik door hoeveel opvangplekken vrij zijn?"
+    )
+    reply = only_reply(replies)
+    assert "demo-opvang-melden" in reply.text
+    assert "Bron: Handleiding Knooppunt" in reply.text
+    assert "Eigenaar: Knooppunt demo-redactie" in reply.text
+    assert "Bijgewerkt: 01-11-2026" in reply.text
+    assert reply.text.startswith("TLP:CLEAR")
+    # Markdown rendered: a code block and bold text, as HTML.
+    assert "<pre><code>" in reply.html and "<strong>actuele</strong>" in reply.html
+    assert not reply.notify
+
+
+async def test_plain_question_in_municipality_room_and_direct_chat(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "Mogen huisdieren mee naar de noodopvang?")
+    assert "demo-evacuatie-huisdieren" in only_reply(replies).text
+    # Without a question mark or mention, a municipality room's chatter is left alone.
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "goedemorgen allemaal")
+    assert replies == []
+    direct = RoomView(room_id=RoomId("!dm:x"), is_direct=True)
+    _, replies = await send(db, dispatcher, direct, "huisdieren mee naar de noodopvang")
+    assert "demo-evacuatie-huisdieren" in only_reply(replies).text
+
+
+async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    asked, replies = await send(
+        db, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?"
+    )
+    assert len(replies) == 2
+    to_asker, to_curators = replies
+    assert isinstance(to_asker, Reply) and isinstance(to_curators, Reply)
+    assert "geen zeker antwoord" in to_asker.text and "V1" in to_asker.text
+    assert to_curators.room_id == CURATOR and to_curators.notify
+    assert "Open vraag V1" in to_curators.text and ASKER in to_curators.text
+    assert "parkeervergunning" in to_curators.text
+
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
+    assert "V1" in only_reply(replies).text
+
+    # Not for the municipality: curators only.
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!antwoord V1 Zo.")
+    assert "redactiekamer" in only_reply(replies).text
+
+    _, replies = await send(
+        db,
+        dispatcher,
+        CURATOR_VIEW,
+        "!antwoord V1 Via het digitale loket van de gemeente. --publish",
+        EDITOR,
+    )
+    back, confirm = replies
+    assert isinstance(back, Reply) and isinstance(confirm, Reply)
+    assert back.room_id == MUNICIPALITY and back.reply_to == asked
+    assert back.notify and back.mentions == (ASKER,)
+    assert "digitale loket" in back.text and "--publish" not in back.text
+    assert "vraag-1" in confirm.text
+
+    # Published: the same question is now answered from the store.
+    _, replies = await send(
+        db, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?"
+    )
+    assert "vraag-1" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!antwoord V1 nogmaals", EDITOR)
+    assert "al beantwoord" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
+    assert "Geen open vragen" in only_reply(replies).text
+
+
+async def test_replayed_question_opens_one_question(db: Database, dispatcher: Dispatcher) -> None:
+    message = Message(EventId("$same"), MUNICIPALITY, ASKER, "!vraag Waar koop ik vuurwerk?", NOW)
+    for _ in range(2):
+        async with db.transaction() as session:
+            replies = await dispatcher.handle(message, MUNI_VIEW, session, NOW)
+        assert "V1" in replies[0].text  # type: ignore[union-attr]
+
+
+async def test_expired_items_are_not_served_as_current(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    _, replies = await send(
+        db, dispatcher, MUNI_VIEW, "!vraag Tot wanneer gold de tijdelijke demo-vergoeding?"
+    )
+    assert "demo-oude-regeling" not in replies[0].text  # type: ignore[union-attr]
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show demo-oude-regeling")
+    assert "verlopen sinds 31-12-2025" in only_reply(replies).text
+
+
+async def test_tlp_of_qas_decides_where_they_are_served(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    question = (
+        "!vraag Welke inwoners hebben als eerste hulp nodig bij een langdurige stroomstoring?"
+    )
+    # GREEN: fine in a bound, private municipality room ...
+    _, replies = await send(db, dispatcher, MUNI_VIEW, question)
+    assert "demo-stroomstoring-zorg" in only_reply(replies).text
+    # ... but not in a direct chat, which sees CLEAR only; and no open question is made.
+    direct = RoomView(room_id=RoomId("!dm2:x"), is_direct=True)
+    _, replies = await send(db, dispatcher, direct, question)
+    reply = only_reply(replies)
+    assert "demo-stroomstoring-zorg" not in reply.text and "TLP-label" in reply.text
+    _, replies = await send(db, dispatcher, direct, "!qa show demo-stroomstoring-zorg")
+    assert "bestaat niet" in only_reply(replies).text
+
+
+async def test_curators_add_edit_and_retire_with_versions_and_audit(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    add = (
+        "!qa add\n"
+        "id: zandzakken\n"
+        "vraag: Waar halen inwoners zandzakken bij hoogwater?\n"
+        "antwoord: Bij de gemeentewerf.\n"
+        "Neem een legitimatiebewijs mee.\n"
+        "onderwerp: overstroming/zandzakken\n"
+        "bron: https://example.org/zandzakken\n"
+        "geldig tot: 31-12-2027"
+    )
+    _, replies = await send(db, dispatcher, MUNI_VIEW, add)
+    assert "redactiekamer" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, add, EDITOR)
+    assert "zandzakken toegevoegd (versie 1" in only_reply(replies).text
+    _, replies = await send(
+        db, dispatcher, CURATOR_VIEW, "!qa edit zandzakken\nantwoord: Bij de milieustraat.", EDITOR
+    )
+    assert "gewijzigd (versie 2" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
+    shown = only_reply(replies).text
+    assert "milieustraat" in shown and "Eigenaar: KCIO" in shown
+    _, replies = await send(
+        db, dispatcher, CURATOR_VIEW, "!qa edit zandzakken\nkleur: blauw", EDITOR
+    )
+    assert "niet begrepen" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!qa retire zandzakken", EDITOR)
+    assert "ingetrokken (versie 3)" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
+    assert "bestaat niet" in only_reply(replies).text
+
+    async with db.session() as session:
+        history = await knowledge_items.versions(session, "zandzakken")
+        assert [(v.version, v.action, v.changed_by) for v in history] == [
+            (1, "added", EDITOR),
+            (2, "updated", EDITOR),
+            (3, "retired", EDITOR),
+        ]
+        assert "gemeentewerf" in history[0].data["answer"]
+        assert "milieustraat" in history[1].data["answer"]
+        from sqlalchemy import select
+
+        actions = (
+            await session.scalars(
+                select(AuditRecord.action).where(AuditRecord.subject == "zandzakken")
+            )
+        ).all()
+        assert list(actions) == ["knowledge.added", "knowledge.updated", "knowledge.retired"]
+
+
+async def test_bad_curation_input_changes_nothing(db: Database, dispatcher: Dispatcher) -> None:
+    async with db.session() as session:
+        before = await knowledge_items.store_version(session)
+    for body in (
+        "!qa add\nvraag: Zonder antwoord?",
+        "!qa add\nvraag: Script?\nantwoord: <script>alert(1)</script>",
+        "!qa add\nvraag: Datum?\nantwoord: ja\ngeldig tot: nooit-en-te-nimmer",
+        "!qa edit bestaat-niet\nantwoord: x",
+        "!qa retire bestaat-niet",
+        "!qa",
+    ):
+        _, replies = await send(db, dispatcher, CURATOR_VIEW, body, EDITOR)
+        text = only_reply(replies).text
+        assert any(
+            word in text for word in ("Niet opgeslagen", "niet begrepen", "bestaat niet", "Gebruik")
+        ), text
+    async with db.session() as session:
+        assert await knowledge_items.store_version(session) == before
+
+
+async def test_guidance_sections_with_title_and_version(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    _, replies = await send(
+        db, dispatcher, MUNI_VIEW, "!handreiking hoeveel vierkante meter per persoon"
+    )
+    reply = only_reply(replies)
+    assert "Handreiking noodopvang inrichten (versie 1.2) — Inrichting en capaciteit" in reply.text
+    assert "4 vierkante meter" in reply.text
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!guidance")
+    assert "Handreiking noodopvang inrichten" in only_reply(replies).text
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!handreiking xylofoonstemmen")
+    assert "Geen handreiking" in only_reply(replies).text
+
+
+async def test_store_changes_by_another_process_are_seen(
+    db: Database, dispatcher: Dispatcher, tmp_path: Path
+) -> None:
+    question = "!vraag Hoe lang blijft de zwemplas gesloten na blauwalg?"
+    _, replies = await send(db, dispatcher, MUNI_VIEW, question)
+    assert "geen zeker antwoord" in replies[0].text  # type: ignore[union-attr]
+    (tmp_path / "blauwalg.yaml").write_text(
+        "- id: blauwalg\n  question: Hoe lang blijft een zwemplas gesloten na blauwalg?\n"
+        "  answer: Tot twee metingen op rij schoon zijn.\n  tlp: green\n",
+        encoding="utf-8",
+    )
+    await service.import_path(db, tmp_path / "blauwalg.yaml", "other-process")
+    _, replies = await send(db, dispatcher, MUNI_VIEW, question)
+    assert "blauwalg" in only_reply(replies).text
