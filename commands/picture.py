@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -18,9 +19,9 @@ from commands.message import Outgoing, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
 from commands.reports import parse_since
-from storage import audit, tlp
+from storage import audit, open_questions, tlp
 from storage import incidents as incident_repo
-from storage.models import Incident, SummaryLog
+from storage.models import Incident, OpenQuestion, SummaryLog
 from storage.summary import LatestState, Picture, build_picture
 from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
 
@@ -35,11 +36,22 @@ KIND_NL = {
 }
 
 
+# Open questions shown in a picture; the curators' `!vragen` lists them all.
+MAX_QUESTIONS = 20
+
+
 def render_picture(
-    picture: Picture, incident: Incident, now: datetime, lang: Language, prefix: str = "!"
+    picture: Picture,
+    incident: Incident,
+    now: datetime,
+    lang: Language,
+    prefix: str = "!",
+    questions: Sequence[OpenQuestion] = (),
 ) -> Reply:
     """The picture as plain text and as HTML with tables; both say the same."""
-    label = picture.highest_label
+    more = len(questions) > MAX_QUESTIONS
+    questions = questions[:MAX_QUESTIONS]
+    label = tlp.highest([*picture.labels, *(q.tlp for q in questions)])
     phase = incident.phase if lang == "nl" else PHASE_EN.get(incident.phase, incident.phase)
     period_start = (
         local_time(picture.since)
@@ -166,6 +178,23 @@ def render_picture(
                 line = f"{word}: {', '.join(grouped[kind])}"
                 text.append(f"• {line}")
                 html.append(f"<p>{render.escape(line)}</p>")
+    if questions:
+        count = f"{len(questions)}+" if more else str(len(questions))
+        title = tr(
+            lang,
+            f"Open vragen van gemeenten ({count}, oudste eerst)",
+            f"Open questions from municipalities ({count}, oldest first)",
+        )
+        text += ["", title]
+        html.append(f"<h4>{render.escape(title)}</h4><ul>")
+        for question in questions:
+            line = (
+                f"V{question.id} · {local_time(question.asked_at)} · "
+                f"{question.organisation or question.asker} · {render.shorten(question.question, 100)}"
+            )
+            text.append(f"• {line}")
+            html.append(f"<li>{render.escape(line)}</li>")
+        html.append("</ul>")
     if picture.entry_count == 0:
         empty = tr(
             lang,
@@ -203,7 +232,10 @@ async def picture_for_room(
     picture = await build_picture(
         session, access, incident.slug, since=since, category=category, changes_since=previous
     )
-    reply = render_picture(picture, incident, now, lang, prefix)
+    questions = await open_questions.open_for(
+        session, access, incident=incident.slug, limit=MAX_QUESTIONS + 1
+    )
+    reply = render_picture(picture, incident, now, lang, prefix, questions)
     session.add(
         SummaryLog(
             room_id=access.room_id,
@@ -225,6 +257,7 @@ async def picture_for_room(
             "entries": picture.entry_count,
             "shown": sorted(f"M-{i}" for i in picture.entry_ids),
             "tlp": picture.highest_label,
+            "open_questions": [f"V{q.id}" for q in questions],
         },
     )
     return reply, picture

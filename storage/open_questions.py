@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -57,7 +57,11 @@ def visible_to(access: tlp.RoomAccess, question: OpenQuestion) -> bool:
 async def open_for(
     session: AsyncSession, access: tlp.RoomAccess, incident: str | None = None, limit: int = 50
 ) -> list[OpenQuestion]:
-    """Open questions this room may see, oldest first (optionally one incident's)."""
+    """Open questions this room may see, oldest first.
+
+    With `incident`: that incident's questions plus those asked outside any
+    incident (a direct chat, an unbound municipality room).
+    """
     query = (
         select(OpenQuestion)
         .where(OpenQuestion.status == "open")
@@ -73,7 +77,7 @@ async def open_for(
         .limit(limit)
     )
     if incident is not None:
-        query = query.where(OpenQuestion.incident == incident)
+        query = query.where(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
     return list((await session.scalars(query)).all())
 
 

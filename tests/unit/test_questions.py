@@ -305,3 +305,60 @@ async def test_store_changes_by_another_process_are_seen(
     await service.import_path(db, tmp_path / "blauwalg.yaml", "other-process")
     _, replies = await send(db, dispatcher, MUNI_VIEW, question)
     assert "blauwalg" in only_reply(replies).text
+
+
+async def test_open_questions_follow_tlp_and_appear_in_the_picture(db: Database) -> None:
+    import itertools
+
+    from commands.picture import picture_for_room
+    from storage import incidents, open_questions, tlp
+
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm Zuid", "test")
+        for n, (label, room, org, incident) in enumerate(
+            itertools.product(
+                tlp.LABELS, ["!a:x", "!b:x"], ["Gemeente A", None], ["storm", None, "ander"]
+            )
+        ):
+            await open_questions.add(
+                session,
+                asker="@a:x",
+                room_id=room,
+                event_id=f"$q{n}",
+                question=f"vraag {n} {label}",
+                label=label,
+                organisation=org,
+                incident=incident,
+                nearest=[],
+                asked_at=NOW,
+            )
+    async with db.transaction() as session:
+        every = await open_questions.open_for(
+            session, tlp.RoomAccess("!z:x", True, "RED"), limit=1000
+        )
+        assert every  # (RED ones only in their own room: not here)
+        for access in itertools.starmap(
+            tlp.RoomAccess,
+            itertools.product(
+                ["!a:x", "!c:x"], [True, False], tlp.LABELS, ["Gemeente A", None], [True, False]
+            ),
+        ):
+            shown = await open_questions.open_for(session, access, limit=1000)
+            rows = await open_questions.open_for(
+                session, tlp.RoomAccess("!a:x", True, "RED", "Gemeente A"), limit=1000
+            )
+            rows += await open_questions.open_for(
+                session, tlp.RoomAccess("!b:x", True, "RED", "Gemeente A"), limit=1000
+            )
+            expected = sorted({r.id for r in rows if open_questions.visible_to(access, r)})
+            assert sorted(r.id for r in shown) == expected, access
+
+        coordinator = tlp.RoomAccess("!coord:x", True, "AMBER", "VR")
+        incident = await incidents.get(session, "storm")
+        assert incident is not None
+        reply, _ = await picture_for_room(session, coordinator, incident, NOW, "nl", actor="test")
+        # 24 visible (CLEAR, GREEN, AMBER x 2 rooms x 2 organisations x storm/none); 20 shown.
+        assert "Open vragen van gemeenten (20+, oudste eerst)" in reply.text
+        assert "vraag 0 CLEAR" in reply.text and "RED" not in reply.text.split("Open vragen")[1]
+        assert "ander" not in reply.text
+        assert reply.text.startswith("TLP:AMBER")
