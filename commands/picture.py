@@ -49,7 +49,7 @@ def render_picture(
     questions: Sequence[OpenQuestion] = (),
 ) -> Reply:
     """The picture as plain text and as HTML with tables; both say the same."""
-    more = len(questions) > MAX_QUESTIONS
+    more_questions = len(questions) > MAX_QUESTIONS
     questions = questions[:MAX_QUESTIONS]
     label = tlp.highest([*picture.labels, *(q.tlp for q in questions)])
     phase = incident.phase if lang == "nl" else PHASE_EN.get(incident.phase, incident.phase)
@@ -179,7 +179,7 @@ def render_picture(
                 text.append(f"• {line}")
                 html.append(f"<p>{render.escape(line)}</p>")
     if questions:
-        count = f"{len(questions)}+" if more else str(len(questions))
+        count = f"{len(questions)}+" if more_questions else str(len(questions))
         title = tr(
             lang,
             f"Open vragen van gemeenten ({count}, oudste eerst)",
