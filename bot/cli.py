@@ -67,6 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     k_search.add_argument("--limit", type=int, default=3)
     k_search.add_argument("--json", action="store_true", help="machine-readable output")
 
+    demo = sub.add_parser(
+        "demo", help="a local homeserver, the bot, four demo users and a short scenario"
+    )
+    _common(demo)
+    demo.add_argument("--port", type=int, default=None, help="homeserver port (default 8008)")
+    demo.add_argument(
+        "--data-dir", type=Path, default=None, help="where the demo lives (default: data_dir/demo)"
+    )
+
     audit = sub.add_parser("audit", help="who recorded, changed, exported or received what")
     _common(audit)
     audit.add_argument("--incident", required=True, help="the incident's short name")
@@ -116,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             for line in asyncio.run(audit_lines(settings, args.incident.lower())):
                 print(line)
+        elif args.command == "demo":
+            from bot.demo import run_demo
+
+            data_dir = (args.data_dir or settings.data_dir).resolve()
+            return asyncio.run(run_demo(data_dir, args.port))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("database is up to date")

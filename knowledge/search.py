@@ -14,6 +14,7 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from rapidfuzz import fuzz, process
 from knowledge.model import QA
 from knowledge.text import _WORD, STOP_WORDS, terms
 from storage.vocabulary import fold
+
+# bm25s sets its own logger to DEBUG when imported and logs every index build.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # How much the question-field score counts beside the whole-item score.
 QUESTION_FIELD_WEIGHT = 3.0

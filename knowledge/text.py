@@ -150,6 +150,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("vrijwilliger", "vrijwilligerswerk", "helpen", "hulp", "volunteer", "help"),
     ("inzamelen", "inzameling", "doneren", "donatie", "gift", "spullen", "donate", "donation"),
     ("minderjarig", "kind", "kinderen", "jongere", "minor", "child", "children"),
+    ("huisdier", "huisdieren", "hond", "honden", "kat", "katten", "pet", "pets", "dog", "cat"),
     # registration and status
     (
         "inschrijven",

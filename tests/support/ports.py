@@ -1,17 +1,5 @@
 """Free loopback ports for the servers the suite starts."""
 
-from __future__ import annotations
+from bot.local_homeserver import free_port, port_open
 
-import socket
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.2)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
+__all__ = ["free_port", "port_open"]

@@ -1,0 +1,256 @@
+"""`knooppunt demo`: a private Synapse, the bot, four people and a short crisis, locally.
+
+It starts Synapse on 127.0.0.1 (from `.venv-synapse`, made by scripts/setup.sh),
+registers the bot and a liaison, a municipality user, a coordinator and a
+curator, creates and binds their rooms, imports the sample knowledge, plays a
+scripted scenario, prints the coordinator's situation picture, and then keeps
+running so anyone can log in with a Matrix client. Ctrl-C stops everything it
+started. Each run starts from a clean slate under `<data_dir>/demo`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+import signal
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from bot.demo_users import DemoUser
+from bot.local_homeserver import Synapse, free_port, port_open
+
+log = logging.getLogger(__name__)
+SAMPLE = Path(__file__).resolve().parents[1] / "knowledge" / "sample"
+INCIDENT = "hoogwater"
+ROLES = ("liaison", "gemeente", "coordinator", "redactie")
+
+
+@dataclass
+class DemoWorld:
+    synapse: Synapse
+    passwords: dict[str, str]
+    users: dict[str, DemoUser]
+    rooms: dict[str, str]
+    bot_user: str
+
+
+def _say(out: TextIO, text: str) -> None:
+    out.write(text + "\n")
+    out.flush()
+
+
+def _clean_slate(demo_dir: Path) -> None:
+    """Stop a Synapse a hard-killed earlier demo left running, then remove its data."""
+    pid_file = demo_dir / "homeserver" / "synapse.pid"
+    with contextlib.suppress(OSError, ValueError):
+        os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+    if demo_dir.exists():
+        shutil.rmtree(demo_dir)
+
+
+async def _start_homeserver(demo_dir: Path, port: int | None) -> Synapse:
+    await asyncio.to_thread(_clean_slate, demo_dir)
+    homeserver_dir = demo_dir / "homeserver"
+    wanted = port or (8008 if not port_open(8008) else free_port())
+    synapse = Synapse(homeserver_dir, port=wanted)
+    await asyncio.to_thread(synapse.start, 120)
+    return synapse
+
+
+async def _people(world: DemoWorld, demo_dir: Path) -> None:
+    for role in ROLES:
+        user_id = f"@{role}:{world.synapse.server_name}"
+        person = DemoUser(
+            world.synapse.url, user_id, world.passwords[role], demo_dir / "people" / role
+        )
+        await person.start()
+        world.users[role] = person
+
+
+async def _rooms(world: DemoWorld, out: TextIO) -> None:
+    bot = world.bot_user
+    coordinator = world.users["coordinator"]
+    plan = {
+        "coordinatie": ("Coördinatie hoogwater", []),
+        "liaison": ("Liaison GGD Zuid-Holland Zuid", ["liaison"]),
+        "gemeente": ("Gemeente Dordrecht – vragen", ["gemeente"]),
+        "redactie": ("Redactie kennisbank", ["redactie"]),
+    }
+    for key, (name, people) in plan.items():
+        invite = [bot, *(world.users[role].user_id for role in people)]
+        room_id = await coordinator.create_room(name, invite)
+        world.rooms[key] = room_id
+        await coordinator.wait_member(room_id, bot)
+        for role in people:
+            await world.users[role].join(room_id)
+            await coordinator.wait_member(room_id, world.users[role].user_id)
+    say = coordinator.say
+    _say(out, "· kamers gemaakt; de coördinator (ook beheerder in deze demo) koppelt ze")
+    await say(world.rooms["coordinatie"], f"!incident open {INCIDENT} Hoogwater Maas", bot)
+    bindings = {
+        "coordinatie": f'incident={INCIDENT} org="Veiligheidsregio ZHZ" rol=coordinator tlp=amber clearance=amber',
+        "liaison": f'incident={INCIDENT} org="GGD ZHZ" rol=liaison tlp=green clearance=amber',
+        "gemeente": f'incident={INCIDENT} org="Gemeente Dordrecht" rol=municipality tlp=green clearance=green',
+        "redactie": "org=KCIO rol=curator tlp=green clearance=amber",
+    }
+    for key, words in bindings.items():
+        reply = await say(world.rooms[key], f"!kamer koppel {words}", bot)
+        if "gekoppeld" not in reply:
+            raise RuntimeError(f"binding {key} failed: {reply}")
+
+
+REPORTS = [
+    "!melding opvang\ngemeente: Dordrecht\nlocatie: Sporthal De Schans\nopvangplekken beschikbaar: 120\nernst: matig\nSporthal ingericht, 40 bedden bezet.",
+    "!melding opvang\ngemeente: Zwijndrecht\nopvangplekken beschikbaar: 45\nernst: gering\nDorpshuis open als noodopvang.",
+    "!melding zorg\ngemeente: Dordrecht\nernst: ernstig\nbedden beschikbaar: 12\ntlp: amber\nVerpleeghuis aan de Merwede wordt ontruimd; 30 bewoners naar het Albert Schweitzer.",
+]
+ANSWERED = "Mogen geëvacueerde inwoners hun huisdieren meenemen naar de noodopvang?"
+UNANSWERED = "Wie betaalt de extra schoonmaak van de sporthal na de noodopvang?"
+STILL_OPEN = "Is al bekend wanneer de scholen in Dordrecht weer opengaan?"
+
+
+async def _scenario(world: DemoWorld, out: TextIO) -> str:
+    bot = world.bot_user
+    liaison, town = world.users["liaison"], world.users["gemeente"]
+    desk, coordinator = world.users["redactie"], world.users["coordinator"]
+    _say(out, "· de liaison van de GGD meldt drie keer (met cijfers)")
+    for report in REPORTS:
+        reply = await liaison.say(world.rooms["liaison"], report, bot)
+        _say(out, "    " + reply.splitlines()[0])
+    _say(out, f"· de gemeente vraagt: {ANSWERED}")
+    reply = await town.say(world.rooms["gemeente"], ANSWERED, bot)
+    _say(out, "    " + reply.splitlines()[0])
+    _say(out, f"· de gemeente vraagt: {UNANSWERED}")
+    question_event = await town.send(world.rooms["gemeente"], UNANSWERED)
+    await town.wait_for(lambda: bool(town.replies(question_event, bot)))
+    told = town.replies(question_event, bot)[0].body
+    _say(out, "    " + told)
+    code = next(
+        word.strip(";,.")
+        for word in told.split()
+        if word.startswith("V") and word[1:].strip(";,.").isdigit()
+    )
+    await desk.wait_for(
+        lambda: any(code in h.body for h in desk.heard if h.room_id == world.rooms["redactie"])
+    )
+    _say(out, f"· de redactie ziet {code} en antwoordt")
+    await desk.say(
+        world.rooms["redactie"],
+        f"!antwoord {code} De gemeente die de opvang opent, betaalt de schoonmaak en declareert "
+        "die bij de veiligheidsregio. --publish",
+        bot,
+    )
+    await town.wait_for(lambda: len(town.replies(question_event, bot)) >= 2)
+    _say(out, "    antwoord aangekomen in de gemeentekamer, als reactie op de vraag")
+    _say(out, f"· de gemeente vraagt nog: {STILL_OPEN} (blijft open voor de redactie)")
+    await town.say(world.rooms["gemeente"], STILL_OPEN, bot)
+    _say(out, "· de coördinator vraagt het situatiebeeld op\n")
+    return await coordinator.say(world.rooms["coordinatie"], "!beeld", bot)
+
+
+def _banner(world: DemoWorld, health_port: int) -> str:
+    lines = [
+        "",
+        "Knooppunt-demo draait. Log in met een Matrix-client (bijvoorbeeld Element):",
+        f"  homeserver: {world.synapse.url}",
+        f"  bot:        {world.bot_user}",
+    ]
+    for role in ROLES:
+        lines.append(
+            f"  {role:<12}@{role}:{world.synapse.server_name}  wachtwoord: {world.passwords[role]}"
+        )
+    lines += [
+        f"  gezondheid: http://127.0.0.1:{health_port}/healthz  ·  metrics: /metrics",
+        f"  log:        {world.synapse.workdir.parent / 'knooppunt.log'}",
+        "Stoppen: Ctrl-C (dat stopt ook de homeserver).",
+    ]
+    return "\n".join(lines)
+
+
+def _log_to_file(path: Path) -> None:
+    """The bot's log goes to a file; the terminal shows the scenario and warnings only."""
+    from bot.logging_setup import configure
+
+    configure("INFO")
+    root = logging.getLogger()
+    for handler in root.handlers:
+        handler.setLevel(logging.WARNING)
+    to_file = logging.FileHandler(path, encoding="utf-8")
+    to_file.setFormatter(root.handlers[0].formatter)
+    root.addHandler(to_file)
+
+
+async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.stdout) -> int:
+    from bot.app import Bot
+    from bot.config import Settings
+    from knowledge import service
+    from storage.engine import Database
+
+    demo_dir = data_dir / "demo"  # data_dir: absolute, resolved by the caller
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    _say(out, f"Knooppunt-demo in {demo_dir}")
+    synapse = await _start_homeserver(demo_dir, port)
+    _log_to_file(demo_dir / "knooppunt.log")
+    world = DemoWorld(synapse, {r: secrets.token_urlsafe(6) for r in ROLES}, {}, {}, "")
+    bot: Bot | None = None
+    bot_task: asyncio.Task[None] | None = None
+    try:
+        _say(out, f"· homeserver draait op {synapse.url}")
+        bot_password = secrets.token_urlsafe(12)
+        world.bot_user = await asyncio.to_thread(synapse.register, "knooppunt", bot_password)
+        for role in ROLES:
+            await asyncio.to_thread(synapse.register, role, world.passwords[role])
+        health_port = free_port()
+        settings = Settings(
+            homeserver=synapse.url,
+            user_id=world.bot_user,
+            password=bot_password,
+            data_dir=demo_dir / "bot",
+            admins=[f"@coordinator:{synapse.server_name}"],
+            http_listen=f"127.0.0.1:{health_port}",
+            encryption=False,
+            log_level="WARNING",
+        )
+        db = Database(settings.effective_database_url)
+        await db.migrate()
+        imported = await service.import_path(db, SAMPLE, "demo")
+        await db.close()
+        count = sum(c.added for _, c in imported if c is not None)
+        _say(out, f"· voorbeeldkennis geïmporteerd: {count} items (Q&As en een handreiking)")
+        bot = Bot(settings)
+        bot_task = asyncio.create_task(bot.run(), name="bot")
+        await _people(world, demo_dir)
+        _say(out, "· bot en gebruikers aangemeld: liaison, gemeente, coordinator, redactie")
+        await _rooms(world, out)
+        picture = await _scenario(world, out)
+        _say(out, picture)
+        _say(out, _banner(world, health_port))
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait({waiter, bot_task}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        if bot_task.done() and not stop.is_set():
+            _say(out, "De bot is gestopt; de demo stopt ook.")
+            return 1
+        return 0
+    finally:
+        _say(out, "\nDemo stopt…")
+        for person in world.users.values():
+            with contextlib.suppress(Exception):
+                await person.close()
+        if bot is not None and bot_task is not None:
+            bot.stop.set()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(bot_task, timeout=30)
+        await asyncio.to_thread(synapse.stop)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        _say(out, "Alles gestopt.")

@@ -1,0 +1,120 @@
+"""Issue 6 acceptance: `knooppunt demo` comes up with its situation picture within 3 minutes,
+a separate matrix-nio client logs in as the municipality user and gets an answer, and
+Ctrl-C leaves no process or listening port behind; a second run works too."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.local_homeserver import free_port, port_open
+from tests.support.human import Human
+
+pytestmark = pytest.mark.integration
+BANNER = "Knooppunt-demo draait"
+
+
+def start_demo(data_dir: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "demo",
+                "--data-dir",
+                str(data_dir),
+                "--port",
+                str(port),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "KNOOPPUNT_HTTP_LISTEN": ""},
+        )
+
+
+def wait_for_banner(process: subprocess.Popen[bytes], log: Path, limit: float) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if BANNER in log.read_text(errors="replace"):
+            return time.monotonic() - started
+        assert process.poll() is None, log.read_text(errors="replace")[-3000:]
+        time.sleep(0.5)
+    raise AssertionError(f"no banner within {limit} s: {log.read_text(errors='replace')[-3000:]}")
+
+
+def interrupt(process: subprocess.Popen[bytes]) -> int:
+    process.send_signal(signal.SIGINT)
+    return process.wait(timeout=90)
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    data_dir, log = tmp_path / "demo-data", tmp_path / "demo.out"
+    port = free_port()
+    process = start_demo(data_dir, port, log)
+    try:
+        elapsed = wait_for_banner(process, log, limit=180)
+        text = log.read_text()
+        print(f"demo ready after {elapsed:.1f} s")
+        assert "Situatiebeeld hoogwater" in text and "opvangplekken_beschikbaar" in text
+        assert "Open vragen van gemeenten" in text
+        url = re.search(r"homeserver: (http://127\.0\.0\.1:\d+)", text)
+        password = re.search(r"gemeente\s+@gemeente:localhost\s+wachtwoord: (\S+)", text)
+        health = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", text)
+        assert url and password and health and url.group(1).endswith(f":{port}")
+        synapse_pid = int((data_dir / "demo" / "homeserver" / "synapse.pid").read_text())
+
+        human = Human(url.group(1), "@gemeente:localhost", password.group(1), tmp_path / "human")
+        await human.login()
+        try:
+            assert await human.wait_until(
+                lambda: any(
+                    "Gemeente Dordrecht" in (room.display_name or "")
+                    for room in human.client.rooms.values()
+                )
+            )
+            room_id = next(
+                rid
+                for rid, room in human.client.rooms.items()
+                if "Gemeente Dordrecht" in (room.display_name or "")
+            )
+            event_id = await human.send(room_id, "Mag mijn hond mee naar de noodopvang?")
+            assert await human.wait_until(
+                lambda: bool(human.replies_to(event_id, "@knooppunt:localhost")), 60
+            )
+            answer = human.replies_to(event_id, "@knooppunt:localhost")[0].body
+            assert "demo-evacuatie-huisdieren" in answer and "Bron:" in answer
+        finally:
+            await human.close()
+    finally:
+        code = interrupt(process) if process.poll() is None else process.returncode
+    assert code == 0, log.read_text()[-2000:]
+    assert "Alles gestopt." in log.read_text()
+    assert not alive(synapse_pid)
+    assert not port_open(port) and not port_open(int(health.group(1)))
+
+    # Again, in the same data directory: a clean second run.
+    second = start_demo(data_dir, port, tmp_path / "demo2.out")
+    try:
+        wait_for_banner(second, tmp_path / "demo2.out", limit=180)
+        assert "Melding M-1 vastgelegd" in (tmp_path / "demo2.out").read_text()
+    finally:
+        assert interrupt(second) == 0
+    assert not port_open(port)
