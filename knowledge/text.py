@@ -108,6 +108,7 @@ STOP_WORDS = frozenset(
         "we",
         "my",
         "your",
+        "te",
     ]
 )
 
@@ -261,9 +262,17 @@ def _synonyms() -> dict[str, str]:
     return table
 
 
+# Dutch separable verbs come apart in infinitive clauses ("op te vangen",
+# "aan te bieden"); joined again they meet "opvangen" and "aanbieden".
+_SEPARATED = re.compile(
+    r"\b(op|aan|in|uit|af|mee|door|over|terug|toe|weg|na|bij|voor|vast|thuis)\s+te\s+([a-z]+)"
+)
+
+
 def terms(text: str) -> list[str]:
     """The search terms of a text, in order (duplicates kept: BM25 counts them)."""
-    words = [w for w in _WORD.findall(fold(text)) if w not in STOP_WORDS and len(w) > 1]
+    folded = _SEPARATED.sub(r"\1\2", fold(text))
+    words = [w for w in _WORD.findall(folded) if w not in STOP_WORDS and len(w) > 1]
     stems = _stemmer().stemWords(words)
     synonyms = _synonyms()
     return [synonyms.get(s, s) for s in stems]
