@@ -17,6 +17,7 @@ from commands.grammar import ParsedCommand
 from commands.i18n import Language
 from commands.message import Outgoing, Reply
 from commands.permissions import in_roles
+from commands.questions import open_question_line
 from commands.registry import Command
 from commands.reports import parse_since
 from storage import audit, open_questions, tlp
@@ -76,16 +77,15 @@ def render_picture(
     attention = [s for s in picture.states if s.severity in ("Extreme", "Severe")]
     if attention:
         title = tr(lang, "Aandacht: ernstig of extreem", "Attention: severe or extreme")
-        text += ["", title]
-        html.append(f"<h4>{title}</h4><ul>")
-        for s in attention:
-            line = (
+        lines, listed = render.bullets(
+            [
                 f"{s.code} {s.category} · {s.organisation or '-'} · {s.place} · {severity_word(s.severity)} · "
                 f"{age(now, s.observed_at, lang)} — {render.shorten(s.text, 80)}"
-            )
-            text.append(f"• {line}")
-            html.append(f"<li>{render.escape(line)}</li>")
-        html.append("</ul>")
+                for s in attention
+            ]
+        )
+        text += ["", title, *lines]
+        html.append(f"<h4>{title}</h4>{listed}")
 
     by_category: dict[str, list[LatestState]] = defaultdict(list)
     for s in picture.states:
@@ -185,16 +185,9 @@ def render_picture(
             f"Open vragen van gemeenten ({count}, oudste eerst)",
             f"Open questions from municipalities ({count}, oldest first)",
         )
-        text += ["", title]
-        html.append(f"<h4>{render.escape(title)}</h4><ul>")
-        for question in questions:
-            line = (
-                f"V{question.id} · {local_time(question.asked_at)} · "
-                f"{question.organisation or question.asker} · {render.shorten(question.question, 100)}"
-            )
-            text.append(f"• {line}")
-            html.append(f"<li>{render.escape(line)}</li>")
-        html.append("</ul>")
+        lines, listed = render.bullets([open_question_line(q) for q in questions])
+        text += ["", title, *lines]
+        html.append(f"<h4>{render.escape(title)}</h4>{listed}")
     if picture.entry_count == 0:
         empty = tr(
             lang,

@@ -54,6 +54,15 @@ def question_code(question_id: int) -> str:
     return f"V{question_id}"
 
 
+def open_question_line(row: OpenQuestion) -> str:
+    """One open question on one line: id, when, who, what."""
+    who = f"{row.organisation} ({row.asker})" if row.organisation else row.asker
+    return (
+        f"{question_code(row.id)} · {local_time(row.asked_at)} · {who} · "
+        f"{render.shorten(row.question, 120)}"
+    )
+
+
 async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     question = question.strip()
     if not question:
@@ -266,17 +275,10 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         f"{banner} — Open vragen ({len(rows)})",
         f"{banner} — Open questions ({len(rows)})",
     )
-    text = [title]
-    html = [f"<p><b>{render.escape(title)}</b></p><ul>"]
-    for row in rows:
-        line = (
-            f"{question_code(row.id)} · {local_time(row.asked_at)} · {row.asker} · "
-            f"{render.shorten(row.question, 120)}"
-        )
-        text.append(f"• {line}")
-        html.append(f"<li>{render.escape(line)}</li>")
-    html.append("</ul>")
-    return [Reply(text="\n".join(text), html="".join(html))]
+    lines, listed = render.bullets([open_question_line(row) for row in rows])
+    return [
+        Reply(text="\n".join([title, *lines]), html=f"<p><b>{render.escape(title)}</b></p>{listed}")
+    ]
 
 
 async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -28,3 +28,9 @@ def plain(text: str) -> Reply:
 
 def code(text: str) -> str:
     return f"<code>{escape(text)}</code>"
+
+
+def bullets(lines: list[str]) -> tuple[list[str], str]:
+    """Lines as a bulleted list: the plain-text lines and the HTML `<ul>`."""
+    items = "".join(f"<li>{escape(line)}</li>" for line in lines)
+    return [f"• {line}" for line in lines], f"<ul>{items}</ul>"

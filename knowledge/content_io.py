@@ -117,7 +117,13 @@ def content_files(path: Path) -> Iterator[Path]:
 
 
 def write_yaml(items: list[QA], target: Path) -> None:
-    data = {"qas": [item.model_dump(mode="json", exclude_defaults=False) for item in items]}
+    first = ("id", "question", "alternatives", "answer")
+    rows = []
+    for item in items:
+        fields = item.model_dump(mode="json")
+        # A curator reads the question and answer first.
+        rows.append({**{k: fields[k] for k in first}, **fields})
+    data = {"qas": rows}
     target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -60,21 +60,17 @@ def is_current(valid_from: date | None, valid_until: date | None, today: date) -
     return valid_until is None or valid_until >= today
 
 
-class QA(BaseModel):
-    """A curated question and answer (answer in Markdown)."""
+class _Curated(BaseModel):
+    """What every curated item carries: who owns it, where it comes from, when it holds."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str
-    question: str = Field(min_length=3, max_length=500)
-    alternatives: list[str] = Field(default_factory=list)
-    answer: str = Field(min_length=1)
     topic: str = ""
     tags: list[str] = Field(default_factory=list)
     audience: str = "gemeenten"
     owner: str = ""
     source_url: str | None = None
-    source_title: str | None = None
     valid_from: date | None = None
     valid_until: date | None = None
     updated: date | None = None
@@ -83,7 +79,24 @@ class QA(BaseModel):
 
     _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
     _tlp = field_validator("tlp")(classmethod(lambda cls, v: _check_tlp(v)))
-    _lists = field_validator("alternatives", "tags", mode="before")(
+    _tags = field_validator("tags", mode="before")(classmethod(lambda cls, v: _listify(v)))
+
+    def content_hash(self) -> str:
+        return _hash(self)
+
+    def current(self, today: date) -> bool:
+        return is_current(self.valid_from, self.valid_until, today)
+
+
+class QA(_Curated):
+    """A curated question and answer (answer in Markdown)."""
+
+    question: str = Field(min_length=3, max_length=500)
+    alternatives: list[str] = Field(default_factory=list)
+    answer: str = Field(min_length=1)
+    source_title: str | None = None
+
+    _alternatives = field_validator("alternatives", mode="before")(
         classmethod(lambda cls, v: _listify(v))
     )
 
@@ -95,41 +108,18 @@ class QA(BaseModel):
         except ValueError as exc:
             raise ValueError(f"answer {exc}") from None
 
-    def content_hash(self) -> str:
-        return _hash(self)
-
-    def current(self, today: date) -> bool:
-        return is_current(self.valid_from, self.valid_until, today)
-
 
 class Section(BaseModel):
     heading: str
     body: str
 
 
-class Guidance(BaseModel):
+class Guidance(_Curated):
     """A guidance document (handreiking): Markdown, split into sections by heading."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
-
-    id: str
     title: str = Field(min_length=3, max_length=300)
     body: str = Field(min_length=1)
-    topic: str = ""
-    tags: list[str] = Field(default_factory=list)
-    audience: str = "gemeenten"
-    owner: str = ""
-    source_url: str | None = None
     version: str = "1"
-    valid_from: date | None = None
-    valid_until: date | None = None
-    updated: date | None = None
-    tlp: str = "GREEN"
-    lang: str = "nl"
-
-    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
-    _tlp = field_validator("tlp")(classmethod(lambda cls, v: _check_tlp(v)))
-    _lists = field_validator("tags", mode="before")(classmethod(lambda cls, v: _listify(v)))
 
     @field_validator("body")
     @classmethod
@@ -148,12 +138,6 @@ class Guidance(BaseModel):
         from knowledge.markdown import split_sections
 
         return [Section(heading=h, body=b) for h, b in split_sections(self.body, self.title)]
-
-    def content_hash(self) -> str:
-        return _hash(self)
-
-    def current(self, today: date) -> bool:
-        return is_current(self.valid_from, self.valid_until, today)
 
 
 Content = QA | Guidance

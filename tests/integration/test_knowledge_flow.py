@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,9 @@ import pytest
 from bot.config import load_settings
 from bot.console import run_console
 from tests.conftest import World
+from tests.integration.test_situation_entries import DESIGN_EXAMPLE
 from tests.support.human import Human
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -55,7 +58,10 @@ async def test_municipality_question_answered_and_open_question_answered_by_cura
     municipality = await world.human("gemeente")
     curator = await world.human("redacteur")
     bot_user = world.bot_user
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    metrics_port = free_port()
+    bot = world.bot(
+        KNOOPPUNT_ADMINS=admin.client.user_id, KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{metrics_port}"
+    )
     import_sample(bot.workdir)
     bot.start()
 
@@ -135,14 +141,18 @@ async def test_municipality_question_answered_and_open_question_answered_by_cura
     _, open_list = await ask(curator, desk_room, "!vragen", bot_user)
     assert "Geen open vragen" in open_list
 
+    # 5. The metrics counted one answered and one unanswered question.
+    metrics = await asyncio.to_thread(
+        lambda: (
+            urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5)
+            .read()
+            .decode()
+        )
+    )
+    assert 'knooppunt_questions_total{answered="true"} 1.0' in metrics
+    assert 'knooppunt_questions_total{answered="false"} 1.0' in metrics
+    assert 'knooppunt_commands_total{command="question",outcome="ok"} 1.0' in metrics
 
-DESIGN_EXAMPLE = """!melding opvang
-gemeente: Dordrecht
-opvangplekken beschikbaar: 120
-tijd: 14:30
-ernst: matig
-tlp: amber
-Sporthal De Schans ingericht als noodopvang, 40 bedden bezet."""
 
 SCRIPT = [
     "!incident open storm Storm Zuid",
