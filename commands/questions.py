@@ -21,6 +21,7 @@ from commands.registry import Command
 from knowledge.model import QA
 from knowledge.search import Document, Hit
 from knowledge.service import Store, as_new_content
+from knowledge.text import terms
 from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
@@ -82,6 +83,18 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
                     ctx.lang,
                     f"Die vraag is te lang (meer dan {MAX_QUESTION_CHARS} tekens). Stel hem korter.",
                     f"That question is too long (over {MAX_QUESTION_CHARS} characters). Please shorten it.",
+                )
+            )
+        ]
+    if len(terms(question)) < 2 and not question.endswith("?"):
+        # "hoi", "dank je": in a direct chat every message counts as a question, but
+        # a greeting should not land on the curators' desk.
+        return [
+            render.plain(
+                tr(
+                    ctx.lang,
+                    "Stel je vraag in een hele zin, bijvoorbeeld: Wie betaalt het leefgeld van ontheemden?",
+                    "Ask your question in a full sentence, e.g.: Who pays the living allowance?",
                 )
             )
         ]

@@ -119,6 +119,14 @@ async def test_plain_question_in_municipality_room_and_direct_chat(
     direct = RoomView(room_id=RoomId("!dm:x"), is_direct=True)
     _, replies = await send(db, dispatcher, direct, "huisdieren mee naar de noodopvang")
     assert "demo-evacuatie-huisdieren" in only_reply(replies).text
+    # A greeting in a direct chat gets a hint, and no open question is made of it.
+    for greeting in ("hoi", "Dank je!"):
+        _, replies = await send(db, dispatcher, direct, greeting)
+        assert "hele zin" in only_reply(replies).text
+    async with db.session() as session:
+        from storage import open_questions
+
+        assert await open_questions.count_open(session) == 0
 
 
 async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
