@@ -10,8 +10,7 @@ import pytest
 
 from bot.cli import main
 from knowledge.text import terms
-
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+from tests.support.eval_data import EVAL
 
 GOOD = """qas:
   - id: stroom-1

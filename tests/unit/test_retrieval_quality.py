@@ -4,15 +4,13 @@ latency lives in bench/qa_eval.py)."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from bench.qa_eval import evaluate, out_of_scope_questions
 from knowledge.model import QA
 from knowledge.search import Index
-
-EVAL = Path(__file__).resolve().parents[3] / "shared" / "eval"
+from tests.support.eval_data import EVAL
 
 
 @pytest.fixture(scope="module")
