@@ -127,9 +127,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(line)
         elif args.command == "demo":
             from bot.demo import run_demo
+            from bot.demo_users import DemoError
+            from bot.local_homeserver import HomeserverError
 
             data_dir = (args.data_dir or settings.data_dir).resolve()
-            return asyncio.run(run_demo(data_dir, args.port))
+            try:
+                return asyncio.run(run_demo(data_dir, args.port))
+            except (DemoError, HomeserverError) as exc:
+                print(f"knooppunt demo: {exc}", file=sys.stderr)
+                return 1
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("database is up to date")

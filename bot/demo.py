@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.demo_users import DemoUser
+from bot.demo_users import DemoError, DemoUser
 from bot.local_homeserver import Synapse, free_port, port_open
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,7 @@ async def _rooms(world: DemoWorld, out: TextIO) -> None:
     for key, words in bindings.items():
         reply = await say(world.rooms[key], f"!kamer koppel {words}", bot)
         if "gekoppeld" not in reply:
-            raise RuntimeError(f"binding {key} failed: {reply}")
+            raise DemoError(f"binding {key} failed: {reply}")
 
 
 REPORTS = [

@@ -20,6 +20,10 @@ from nio import (
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 
+class DemoError(RuntimeError):
+    """A step of the demo scenario failed; the message says which."""
+
+
 @dataclass(frozen=True)
 class Heard:
     room_id: str
@@ -64,7 +68,7 @@ class DemoUser:
     async def start(self) -> None:
         response = await self.client.login(self.password, device_name="knooppunt-demo")
         if not isinstance(response, LoginResponse):
-            raise RuntimeError(f"demo login failed for {self.client.user_id}: {response}")
+            raise DemoError(f"demo login failed for {self.client.user_id}: {response}")
         self._task = asyncio.create_task(self.client.sync_forever(timeout=3000))
 
     async def close(self) -> None:
@@ -80,7 +84,7 @@ class DemoUser:
     async def create_room(self, name: str, invite: list[str]) -> str:
         response = await self.client.room_create(name=name, invite=invite)
         if not isinstance(response, RoomCreateResponse):
-            raise RuntimeError(f"cannot create room {name}: {response}")
+            raise DemoError(f"cannot create room {name}: {response}")
         return response.room_id
 
     async def wait_member(self, room_id: str, user_id: str, patience: float = 60) -> None:
@@ -91,13 +95,13 @@ class DemoUser:
             if any(m.user_id == user_id for m in members):
                 return
             await asyncio.sleep(0.2)
-        raise RuntimeError(f"{user_id} did not join {room_id}")
+        raise DemoError(f"{user_id} did not join {room_id}")
 
     async def send(self, room_id: str, body: str) -> str:
         content: dict[str, Any] = {"msgtype": "m.text", "body": body}
         response = await self.client.room_send(room_id, "m.room.message", content)
         if not isinstance(response, RoomSendResponse):
-            raise RuntimeError(f"cannot send to {room_id}: {response}")
+            raise DemoError(f"cannot send to {room_id}: {response}")
         return response.event_id
 
     async def say(self, room_id: str, body: str, bot: str, patience: float = 60) -> str:
@@ -114,7 +118,7 @@ class DemoUser:
         while not predicate():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise RuntimeError("the bot did not answer in time")
+                raise DemoError("the bot did not answer in time")
             self._changed.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), timeout=min(0.5, remaining))

@@ -24,7 +24,7 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # the checkout: bot/ lives in it
 SHARED_SECRET = "knooppunt-local-secret"
 
 RATE_LIMIT_KEYS = [
@@ -46,6 +46,10 @@ RATE_LIMIT_KEYS = [
 UNLIMITED = {"per_second": 10000, "burst_count": 10000}
 
 
+class HomeserverError(RuntimeError):
+    """The local homeserver is missing or would not start; the message says why."""
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -61,11 +65,13 @@ def port_open(port: int) -> bool:
 def synapse_python() -> str:
     configured = os.environ.get("KNOOPPUNT_SYNAPSE_PYTHON")
     if configured:
+        if not Path(configured).exists():
+            raise HomeserverError(f"KNOOPPUNT_SYNAPSE_PYTHON={configured} does not exist")
         return configured
     candidate = ROOT / ".venv-synapse" / "bin" / "python"
     if candidate.exists():
         return str(candidate)
-    raise RuntimeError(
+    raise HomeserverError(
         "Synapse is not installed: run scripts/setup.sh (it makes .venv-synapse) "
         "or set KNOOPPUNT_SYNAPSE_PYTHON"
     )
@@ -192,7 +198,11 @@ class Synapse:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"Synapse exited early: {self._log.read_text()[-3000:]}")
+                tail = " ".join(self._log.read_text(errors="replace").split()[-60:])
+                raise HomeserverError(
+                    f"Synapse on port {self.port} exited at start (port in use?); "
+                    f"its log ends: {tail[-600:]}"
+                )
             try:
                 with urllib.request.urlopen(
                     f"{self.url}/_matrix/client/versions", timeout=1
@@ -201,7 +211,7 @@ class Synapse:
                         return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
-        raise RuntimeError("Synapse did not answer in time")
+        raise HomeserverError(f"Synapse did not answer on {self.url} within {timeout:.0f} s")
 
     def stop(self) -> None:
         if self.process is None:
