@@ -7,6 +7,7 @@ curator's `!antwoord` goes back to the asker as a reply that notifies them.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from datetime import date
@@ -14,10 +15,11 @@ from datetime import date
 from commands import render
 from commands.common import AMSTERDAM, local_time, session_of, tr
 from commands.dispatcher import CommandContext
-from commands.grammar import ParsedCommand
+from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.knowledge_view import link_line, qa_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
+from knowledge.markdown import to_html
 from knowledge.model import QA
 from knowledge.search import Document, Hit
 from knowledge.service import Store, as_new_content
@@ -26,6 +28,7 @@ from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
 
+log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1_000
 _QUESTION_ID = re.compile(r"^[#vVqQ]?(\d{1,9})$")
 
@@ -169,19 +172,27 @@ async def open_question(
     )
     ctx.events.append("question.open")
     code = question_code(row.id)
-    replies: list[Outgoing] = [
-        render.plain(
-            tr(
-                ctx.lang,
-                f"Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag staat bij de redactie als {code}; "
-                "het antwoord komt hier als reactie op je bericht.",
-                f"I have no confident answer to that, so I won't guess. Your question went to the curators as {code}; "
-                "the answer will arrive here as a reply to your message.",
-            )
+    notices = await curator_notices(ctx, row)
+    if notices:
+        told = tr(
+            ctx.lang,
+            f"Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag staat bij de redactie als {code}; "
+            "het antwoord komt hier als reactie op je bericht.",
+            f"I have no confident answer to that, so I won't guess. Your question went to the curators as {code}; "
+            "the answer will arrive here as a reply to your message.",
         )
-    ]
-    replies += await curator_notices(ctx, row)
-    return replies
+    else:
+        # Kept for `!vragen` once a curator room exists; the asker must not think
+        # someone is already reading it.
+        log.warning("open question %s: no curator room may see it", code)
+        told = tr(
+            ctx.lang,
+            f"Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag is bewaard als {code}, "
+            "maar er is nog geen redactiekamer die hem kan zien; vraag de beheerder er een te koppelen.",
+            f"I have no confident answer to that, so I won't guess. Your question is kept as {code}, "
+            "but no curator room can see it yet; ask the administrator to bind one.",
+        )
+    return [render.plain(told), *notices]
 
 
 async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
@@ -251,8 +262,6 @@ async def ask_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
 
 
 async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
-    from commands.grammar import strip_reply_fallback
-
     body = strip_reply_fallback(ctx.message.body)
     # A mention of the bot at the start is an address, not part of the question.
     if ctx.settings.bot_user_id:
@@ -357,8 +366,6 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         f"The curators' answer to your question {code}:",
     )
     asker = UserId(row.asker)
-    from knowledge.markdown import to_html
-
     back = Reply(
         text=f"{asker}: {head}\n{rest}",
         html=f'<a href="https://matrix.to/#/{render.escape(asker)}">{render.escape(asker)}</a>: '

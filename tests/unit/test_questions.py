@@ -370,3 +370,17 @@ async def test_open_questions_follow_tlp_and_appear_in_the_picture(db: Database)
         assert "vraag 0 CLEAR" in reply.text and "RED" not in reply.text.split("Open vragen")[1]
         assert "ander" not in reply.text
         assert reply.text.startswith("TLP:AMBER")
+
+
+async def test_without_a_curator_room_the_asker_is_told_so(database_url: str) -> None:
+    database = Database(database_url)
+    await database.migrate()
+    try:
+        dispatcher = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+        _, replies = await send(
+            database, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?"
+        )
+        text = only_reply(replies).text
+        assert "bewaard als V1" in text and "nog geen redactiekamer" in text
+    finally:
+        await database.close()
