@@ -343,7 +343,9 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             id=published,
             question=render.shorten(row.question, 500),
             answer=rest,
-            topic="open-vragen",
+            # No shared topic: ranking groups items by topic, and published answers
+            # have nothing in common but how they arrived (the tag says that).
+            tags=["open-vraag"],
             owner=ctx.room.binding.organisation
             if ctx.room.binding and ctx.room.binding.organisation
             else "",
