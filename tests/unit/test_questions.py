@@ -384,3 +384,16 @@ async def test_without_a_curator_room_the_asker_is_told_so(database_url: str) ->
         assert "bewaard als V1" in text and "nog geen redactiekamer" in text
     finally:
         await database.close()
+
+
+async def test_english_bot_answers_in_english(db: Database) -> None:
+    dispatcher = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", language="en"))
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!ask How do we report free shelter places?")
+    reply = only_reply(replies)
+    assert "demo-opvang-melden" in reply.text
+    assert "Source: Handleiding Knooppunt" in reply.text and "Updated: 01-11-2026" in reply.text
+    _, replies = await send(db, dispatcher, MUNI_VIEW, "!ask Where can I renew my fishing licence?")
+    assert "no confident answer" in replies[0].text  # type: ignore[union-attr]
+    assert "Open question V1" in replies[1].text  # type: ignore[union-attr]
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!answer V1 At the town hall.", EDITOR)
+    assert "Answer to V1 sent" in replies[1].text  # type: ignore[union-attr]
