@@ -148,7 +148,9 @@ class Syncer:
         self._backoff = Backoff(initial=1.0, maximum=30.0)
         self.metrics: Metrics | None = None
         # While encrypted events wait for keys, poll briefly so they are retried soon.
-        self._waiting_for_keys = False
+        # True until a look at the table finds nothing waiting (so a restart looks
+        # once); set again whenever an event cannot be decrypted.
+        self._waiting_for_keys = True
         # Newest event seen per room in this batch; stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
 
@@ -513,6 +515,7 @@ class Syncer:
                 session, event.event_id, room_id, event.sender, event.source
             )
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+        self._waiting_for_keys = True
         if added:
             log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
             try:
@@ -521,6 +524,8 @@ class Syncer:
                 log.debug("room key request failed: %r", exc)
 
     async def _retry_undecrypted(self) -> None:
+        if not self._waiting_for_keys:
+            return  # nothing is waiting: spare the query after every batch
         async with self.db.session() as session:
             pending = list(await pending_encrypted.all_pending(session))
         self._waiting_for_keys = bool(pending)
