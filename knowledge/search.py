@@ -125,13 +125,15 @@ class Index:
         # Parts of compounds ("opvangplekken" -> opvang + plek) count as terms too,
         # split against the store's own vocabulary, so a query for either part finds them.
         self._known = {t for doc in whole for t in doc if len(t) >= 3}
-        self._whole, self._vocab = _bm25([self._with_parts(doc) for doc in whole])
-        self._asked, self._asked_vocab = _bm25([self._with_parts(doc) for doc in asked])
+        whole = [self._with_parts(doc) for doc in whole]
+        asked = [self._with_parts(doc) for doc in asked]
+        self._whole, self._vocab = _bm25(whole)
+        self._asked, self._asked_vocab = _bm25(asked)
         self._grams, self._gram_vocab = _bm25(
             [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
         )
         # Per item, the set of its terms; per term, in how many items it occurs.
-        self._term_sets = [set(self._with_parts(doc)) for doc in whole]
+        self._term_sets = [set(doc) for doc in whole]
         self._df: dict[str, int] = {}
         for term_set in self._term_sets:
             for term in term_set:
@@ -147,7 +149,7 @@ class Index:
         )
         topic_terms: list[list[str]] = [[] for _ in topics]
         for n, doc in enumerate(asked):
-            topic_terms[self._topic_of[n]] += self._with_parts(doc)
+            topic_terms[self._topic_of[n]] += doc
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
 
@@ -167,9 +169,6 @@ class Index:
                 if head and len(head) >= 4 and head in self._known and right in self._known:
                     return [head, right]
         return []
-
-    def _query_terms(self, query: str) -> list[str]:
-        return [t for group in self._mapped_terms(query) for t in group]
 
     def _mapped_terms(self, query: str) -> list[list[str]]:
         """Per query term, the store terms it stands for (none: unknown to the store)."""

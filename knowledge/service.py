@@ -115,11 +115,6 @@ async def load_store(session: AsyncSession) -> Store:
     return await asyncio.to_thread(_build, version, qas, guidance, changed)
 
 
-async def load_items(db: Database) -> list[QA]:
-    async with db.session() as session:
-        return (await load_store(session)).qas
-
-
 class KnowledgeCache:
     """Keeps the store of one version in memory: another process may import at any time."""
 
