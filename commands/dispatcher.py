@@ -173,13 +173,7 @@ class Dispatcher:
         if not is_command(body, ctx.prefix):
             if self._is_plain_question(ctx, body):
                 if self.plain_message_hook is not None:
-                    try:
-                        replies = await self._guarded(ctx, self.plain_message_hook)
-                    except HandlerFailed:
-                        self._observe("question", "error", ctx)
-                        raise
-                    self._observe("question", "ok", ctx)
-                    return replies
+                    return await self._observed(ctx, "question", self.plain_message_hook)
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
             return []
         name, _, _ = split(body, ctx.prefix)
@@ -198,12 +192,20 @@ class Dispatcher:
         if refusal is not None:
             self._observe(command.name_en, "refused", ctx)
             return [render.plain(t(ctx.lang, "not_allowed", reason=refusal))]
+        return await self._observed(
+            ctx, command.name_en, lambda c: command.handler(c, parsed), command
+        )
+
+    async def _observed(
+        self, ctx: CommandContext, name: str, hook: MessageHook, command: Command | None = None
+    ) -> list[Outgoing]:
+        """Run a handler guarded, and tell the observer how it ended."""
         try:
-            replies = await self._guarded(ctx, lambda c: command.handler(c, parsed), command)
+            replies = await self._guarded(ctx, hook, command)
         except HandlerFailed:
-            self._observe(command.name_en, "error", ctx)
+            self._observe(name, "error", ctx)
             raise
-        self._observe(command.name_en, "ok", ctx)
+        self._observe(name, "ok", ctx)
         return replies
 
     def _observe(self, name: str, outcome: str, ctx: CommandContext) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from commands import render
+from commands.common import tr
 from commands.i18n import Language
 from commands.message import Reply
 from knowledge.markdown import to_html
@@ -16,27 +17,23 @@ from knowledge.model import QA, Guidance
 from knowledge.search import Document
 
 
-def _tr(lang: Language, nl: str, en: str) -> str:
-    return nl if lang == "nl" else en
-
-
 def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str]:
     """'Bron: … · Eigenaar: … · Bijgewerkt: …' as text and HTML."""
     when = item.updated or changed
     source_name = item.source_title or item.source_url or "-"
-    parts_text = [f"{_tr(lang, 'Bron', 'Source')}: {source_name}"]
-    parts_html = [f"{_tr(lang, 'Bron', 'Source')}: {render.escape(source_name)}"]
+    parts_text = [f"{tr(lang, 'Bron', 'Source')}: {source_name}"]
+    parts_html = [f"{tr(lang, 'Bron', 'Source')}: {render.escape(source_name)}"]
     if item.source_url:
         if item.source_title:
             parts_text[0] += f" ({item.source_url})"
         parts_html[0] = (
-            f"{_tr(lang, 'Bron', 'Source')}: "
+            f"{tr(lang, 'Bron', 'Source')}: "
             f'<a href="{render.escape(item.source_url)}">{render.escape(source_name)}</a>'
         )
     owner = item.owner or "-"
     updated = when.strftime("%d-%m-%Y") if when else "-"
-    for label, value in ((_tr(lang, "Eigenaar", "Owner"), owner),
-                         (_tr(lang, "Bijgewerkt", "Updated"), updated)):  # fmt: skip
+    for label, value in ((tr(lang, "Eigenaar", "Owner"), owner),
+                         (tr(lang, "Bijgewerkt", "Updated"), updated)):  # fmt: skip
         parts_text.append(f"{label}: {value}")
         parts_html.append(f"{label}: {render.escape(value)}")
     return " · ".join(parts_text), " · ".join(parts_html)
@@ -45,19 +42,23 @@ def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str
 def expired_note(item: QA, today: date, lang: Language) -> str | None:
     if item.valid_until is not None and item.valid_until < today:
         until = item.valid_until.strftime("%d-%m-%Y")
-        return _tr(lang, f"Let op: verlopen sinds {until}.", f"Note: expired since {until}.")
+        return tr(lang, f"Let op: verlopen sinds {until}.", f"Note: expired since {until}.")
     if item.valid_from is not None and item.valid_from > today:
         start = item.valid_from.strftime("%d-%m-%Y")
-        return _tr(lang, f"Let op: pas geldig vanaf {start}.", f"Note: valid only from {start}.")
+        return tr(lang, f"Let op: pas geldig vanaf {start}.", f"Note: valid only from {start}.")
     return None
 
 
-def link_line(prefix: str, item_id: str, question: str) -> tuple[str, str]:
-    command = f"{prefix}qa show {item_id}"
-    return (
-        f"• {command} — {render.shorten(question, 100)}",
-        f"<li>{render.code(command)} — {render.escape(render.shorten(question, 100))}</li>",
-    )
+def link_list(prefix: str, items: list[tuple[str, str]]) -> tuple[list[str], str]:
+    """(id, question) pairs as `!qa show <id> — question` lines, and as an HTML list."""
+    text: list[str] = []
+    html: list[str] = []
+    for item_id, question in items:
+        command = f"{prefix}qa show {item_id}"
+        short = render.shorten(question, 100)
+        text.append(f"• {command} — {short}")
+        html.append(f"<li>{render.code(command)} — {render.escape(short)}</li>")
+    return text, f"<ul>{''.join(html)}</ul>"
 
 
 def qa_reply(
@@ -84,20 +85,19 @@ def qa_reply(
         text_lines.insert(1, note)
         html_parts.insert(1, f"<p><b>{render.escape(note)}</b></p>")
     if others:
-        title = _tr(lang, "Zie ook:", "See also:")
-        lines = [link_line(prefix, item_id, question) for item_id, question in others]
-        text_lines += [title, *[t for t, _ in lines]]
-        html_parts.append(f"<p>{render.escape(title)}</p><ul>{''.join(h for _, h in lines)}</ul>")
+        title = tr(lang, "Zie ook:", "See also:")
+        lines, listed = link_list(prefix, others)
+        text_lines += [title, *lines]
+        html_parts.append(f"<p>{render.escape(title)}</p>{listed}")
     return Reply(text="\n".join(text_lines), html="".join(html_parts))
 
 
 def guidance_reply(sections: list[tuple[Guidance, Document]], lang: Language, banner: str) -> Reply:
-    text_lines = [f"TLP:{banner} — {_tr(lang, 'Handreiking', 'Guidance')}"]
+    text_lines = [f"TLP:{banner} — {tr(lang, 'Handreiking', 'Guidance')}"]
     html_parts = [f"<p><b>{render.escape(f'TLP:{banner}')}</b></p>"]
     for document, section in sections:
-        title = f"{document.title} (versie {document.version}) — {section.title}"
-        if lang == "en":
-            title = f"{document.title} (version {document.version}) — {section.title}"
+        version = tr(lang, "versie", "version")
+        title = f"{document.title} ({version} {document.version}) — {section.title}"
         text_lines += ["", title, section.body.strip()]
         html_parts.append(f"<h4>{render.escape(title)}</h4>{to_html(section.body)}")
     return Reply(text="\n".join(text_lines), html="".join(html_parts))

@@ -19,7 +19,7 @@ from commands import render
 from commands.common import session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
-from commands.knowledge_view import link_line, qa_reply
+from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, may_read, today
 from commands.registry import Command
@@ -163,9 +163,9 @@ async def _list(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
         return [render.plain(tr(ctx.lang, "Geen Q&As gevonden. ", "No Q&As found. ") + hint)]
     banner = f"TLP:{tlp.highest([item.tlp for item in items[:LIST_LIMIT]])}"
     title = f"{banner} — Q&As" + (f" ({wanted})" if wanted else "") + f": {len(items)}"
-    lines = [link_line(ctx.prefix, item.id, item.question) for item in items[:LIST_LIMIT]]
-    text = [title, *[t for t, _ in lines]]
-    html = f"<p><b>{render.escape(title)}</b></p><ul>{''.join(h for _, h in lines)}</ul>"
+    lines, listed = link_list(ctx.prefix, [(item.id, item.question) for item in items[:LIST_LIMIT]])
+    text = [title, *lines]
+    html = f"<p><b>{render.escape(title)}</b></p>{listed}"
     if len(items) > LIST_LIMIT:
         more = tr(
             ctx.lang,

@@ -16,7 +16,7 @@ from commands import render
 from commands.common import AMSTERDAM, local_time, session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
-from commands.knowledge_view import link_line, qa_reply
+from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
 from knowledge.markdown import to_html
@@ -38,7 +38,7 @@ def today(ctx: CommandContext) -> date:
 
 
 def may_read(
-    ctx: CommandContext, store: Store, current_only: bool = True
+    ctx: CommandContext, store: Store, current_only: bool = True, check_label: bool = True
 ) -> Callable[[Document], bool]:
     """The filter for search: content this room may see (and that is current)."""
     access, day = ctx.room.access, today(ctx)
@@ -49,7 +49,7 @@ def may_read(
             return False
         if current_only and not item.current(day):
             return False
-        return tlp.may_see(access, doc.label, "", item.owner or None)
+        return not check_label or tlp.may_see(access, doc.label, "", item.owner or None)
 
     return accept
 
@@ -113,7 +113,9 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
             qa_reply(best, store.changed.get(best.id), today(ctx), ctx.lang, ctx.prefix, others)
         ]
     # Confident somewhere the room may not look? Say where to ask rather than open a question.
-    current = store.qa_index.search(question, limit=1, accept=may_read_any_label(ctx, store))
+    current = store.qa_index.search(
+        question, limit=1, accept=may_read(ctx, store, check_label=False)
+    )
     if current.confident:
         ctx.events.append("question.withheld")
         return [
@@ -128,16 +130,6 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
             )
         ]
     return await open_question(ctx, question, result.hits)
-
-
-def may_read_any_label(ctx: CommandContext, store: Store) -> Callable[[Document], bool]:
-    day = today(ctx)
-
-    def accept(doc: Document) -> bool:
-        item = store.by_id.get(doc.id)
-        return item is not None and item.current(day)
-
-    return accept
 
 
 async def open_question(
@@ -213,18 +205,13 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
     ]
 
 
-def describe_open(
-    ctx: CommandContext, row: OpenQuestion, access: tlp.RoomAccess | None
-) -> tuple[str, str]:
+def describe_open(ctx: CommandContext, row: OpenQuestion) -> tuple[str, str]:
     code = question_code(row.id)
+    where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
     head = tr(
         ctx.lang,
-        f"Open vraag {code} (TLP:{row.tlp}) van {row.asker} in {row.room_id}"
-        + (f" ({row.organisation})" if row.organisation else "")
-        + f", {local_time(row.asked_at)}:",
-        f"Open question {code} (TLP:{row.tlp}) from {row.asker} in {row.room_id}"
-        + (f" ({row.organisation})" if row.organisation else "")
-        + f", {local_time(row.asked_at)}:",
+        f"Open vraag {code} (TLP:{row.tlp}) van {row.asker} in {where}, {local_time(row.asked_at)}:",
+        f"Open question {code} (TLP:{row.tlp}) from {row.asker} in {where}, {local_time(row.asked_at)}:",
     )
     quoted = render.shorten(row.question, 500)
     text = [head, f"“{quoted}”"]
@@ -232,9 +219,11 @@ def describe_open(
     nearest = [n for n in row.nearest if isinstance(n, dict)]
     if nearest:
         title = tr(ctx.lang, "Dichtstbijzijnde Q&As:", "Nearest Q&As:")
-        lines = [link_line(ctx.prefix, str(n["id"]), str(n["question"])) for n in nearest[:3]]
-        text += [title, *[t for t, _ in lines]]
-        html.append(f"<p>{render.escape(title)}</p><ul>{''.join(h for _, h in lines)}</ul>")
+        lines, listed = link_list(
+            ctx.prefix, [(str(n["id"]), str(n["question"])) for n in nearest[:3]]
+        )
+        text += [title, *lines]
+        html.append(f"<p>{render.escape(title)}</p>{listed}")
     how = tr(
         ctx.lang,
         f"Beantwoorden: {ctx.prefix}antwoord {code} <tekst> [--publish]",
@@ -250,7 +239,7 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
     for access in await curator_targets(ctx):
         if access.room_id == row.room_id or not open_questions.visible_to(access, row):
             continue
-        text, html = describe_open(ctx, row, access)
+        text, html = describe_open(ctx, row)
         # m.text: curators are not sitting waiting for it.
         notices.append(Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True))
     return notices
@@ -318,8 +307,9 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if not rest:
         return [render.plain(usage)]
     session = session_of(ctx)
-    row = await open_questions.get(session, int(match.group(1)))
-    code = question_code(int(match.group(1)))
+    number = int(match.group(1))
+    row = await open_questions.get(session, number)
+    code = question_code(number)
     if row is None or (not open_questions.visible_to(ctx.room.access, row) and not ctx.is_admin):
         return [
             render.plain(
