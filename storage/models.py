@@ -387,6 +387,8 @@ class OpenQuestion(Base):
     question: Mapped[str] = mapped_column(Text)
     # The asking room's default label: the question is shown only where it may go.
     tlp: Mapped[str] = mapped_column(String(16))
+    # The label's order, as entries keep it: what `tlp.visible_clause` compares.
+    tlp_rank: Mapped[int] = mapped_column(Integer)
     organisation: Mapped[str | None] = mapped_column(String(255), nullable=True)
     incident: Mapped[str | None] = mapped_column(String(64), nullable=True)
     nearest: Mapped[list[Any]] = mapped_column(JSON)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -35,6 +35,7 @@ async def add(
         event_id=event_id,
         question=question,
         tlp=label,
+        tlp_rank=tlp.RANK[label],
         organisation=organisation,
         incident=incident,
         nearest=nearest,
@@ -68,7 +69,7 @@ async def open_for(
         .where(
             tlp.visible_clause(
                 access,
-                _rank_case(),
+                OpenQuestion.tlp_rank,
                 OpenQuestion.room_id,
                 OpenQuestion.organisation,
             )
@@ -96,7 +97,3 @@ def answer(
     row.status = "answered"
     row.answer, row.answered_by, row.answered_at = text, curator, at
     row.published_as = published_as
-
-
-def _rank_case() -> Any:
-    return case(*[(OpenQuestion.tlp == label, rank) for label, rank in tlp.RANK.items()], else_=99)

@@ -32,6 +32,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(255), nullable=False, unique=True),
         sa.Column("question", sa.Text(), nullable=False),
         sa.Column("tlp", sa.String(16), nullable=False),
+        sa.Column("tlp_rank", sa.Integer(), nullable=False),
         sa.Column("organisation", sa.String(255), nullable=True),
         sa.Column("incident", sa.String(64), nullable=True),
         sa.Column("nearest", sa.JSON(), nullable=False),
