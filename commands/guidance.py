@@ -35,12 +35,14 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     result = store.guidance_index.search(
         render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
     )
-    found: list[tuple[Guidance, Document]] = []
+    # Only the sections that score close to the best: a weak third match is noise.
+    best = result.hits[0].score if result.hits else 0.0
+    kept: list[tuple[Guidance, Document]] = []
     for hit in result.hits:
         document, section = store.guidance_document(hit.id), store.section(hit.id)
-        if document is not None and section is not None:
-            found.append((document, section))
-    if not found:
+        if document is not None and section is not None and hit.score >= best / 2:
+            kept.append((document, section))
+    if not kept:
         return [
             render.plain(
                 tr(
@@ -50,9 +52,6 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
                 )
             )
         ]
-    # Only the sections that score close to the best: a weak third match is noise.
-    best = result.hits[0].score
-    kept = [pair for pair, hit in zip(found, result.hits, strict=False) if hit.score >= best / 2]
     banner = tlp.highest([section.label for _, section in kept])
     return [guidance_reply(kept, ctx.lang, banner)]
 

@@ -232,10 +232,8 @@ async def _save(
                     )
                 )
             ]
-    data = {**base, **fields}
-    data.setdefault("updated", today(ctx))
-    if not adding:
-        data["updated"] = today(ctx)
+    # Chat has no `updated:` field: a change from chat is dated today.
+    data = {**base, **fields, "updated": today(ctx)}
     if not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
         data["owner"] = ctx.room.binding.organisation
     try:
