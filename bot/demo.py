@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.demo_users import DemoError, DemoUser
+from bot.demo_users import DemoError, Person
 from bot.local_homeserver import Synapse, free_port, port_open
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ ROLES = ("liaison", "gemeente", "coordinator", "redactie")
 class DemoWorld:
     synapse: Synapse
     passwords: dict[str, str]
-    users: dict[str, DemoUser]
+    users: dict[str, Person]
     rooms: dict[str, str]
     bot_user: str
 
@@ -66,10 +66,10 @@ async def _start_homeserver(demo_dir: Path, port: int | None) -> Synapse:
 async def _people(world: DemoWorld, demo_dir: Path) -> None:
     for role in ROLES:
         user_id = f"@{role}:{world.synapse.server_name}"
-        person = DemoUser(
+        person = Person(
             world.synapse.url, user_id, world.passwords[role], demo_dir / "people" / role
         )
-        await person.start()
+        await person.login("knooppunt-demo")
         world.users[role] = person
 
 
@@ -84,12 +84,12 @@ async def _rooms(world: DemoWorld, out: TextIO) -> None:
     }
     for key, (name, people) in plan.items():
         invite = [bot, *(world.users[role].user_id for role in people)]
-        room_id = await coordinator.create_room(name, invite)
+        room_id = await coordinator.create_room(invite, name=name)
         world.rooms[key] = room_id
-        await coordinator.wait_member(room_id, bot)
+        await coordinator.wait_joined(room_id, bot)
         for role in people:
             await world.users[role].join(room_id)
-            await coordinator.wait_member(room_id, world.users[role].user_id)
+            await coordinator.wait_joined(room_id, world.users[role].user_id)
     say = coordinator.say
     _say(out, "· kamers gemaakt; de coördinator (ook beheerder in deze demo) koppelt ze")
     await say(world.rooms["coordinatie"], f"!incident open {INCIDENT} Hoogwater Maas", bot)
@@ -128,16 +128,16 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
     _say(out, "    " + reply.splitlines()[0])
     _say(out, f"· de gemeente vraagt: {UNANSWERED}")
     question_event = await town.send(world.rooms["gemeente"], UNANSWERED)
-    await town.wait_for(lambda: bool(town.replies(question_event, bot)))
-    told = town.replies(question_event, bot)[0].body
+    await town.expect(lambda: bool(town.replies_to(question_event, bot)))
+    told = town.replies_to(question_event, bot)[0].body
     _say(out, "    " + told)
     code = next(
         word.strip(";,.")
         for word in told.split()
         if word.startswith("V") and word[1:].strip(";,.").isdigit()
     )
-    await desk.wait_for(
-        lambda: any(code in h.body for h in desk.heard if h.room_id == world.rooms["redactie"])
+    await desk.expect(
+        lambda: any(code in h.body for h in desk.from_sender(bot, world.rooms["redactie"]))
     )
     _say(out, f"· de redactie ziet {code} en antwoordt")
     await desk.say(
@@ -146,7 +146,7 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
         "die bij de veiligheidsregio. --publish",
         bot,
     )
-    await town.wait_for(lambda: len(town.replies(question_event, bot)) >= 2)
+    await town.expect(lambda: len(town.replies_to(question_event, bot)) >= 2)
     _say(out, "    antwoord aangekomen in de gemeentekamer, als reactie op de vraag")
     _say(out, f"· de gemeente vraagt nog: {STILL_OPEN} (blijft open voor de redactie)")
     await town.say(world.rooms["gemeente"], STILL_OPEN, bot)

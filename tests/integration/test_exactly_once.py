@@ -32,9 +32,7 @@ def _reply_counts(alice: Human, bot_user: str, commands: list[str]) -> dict[str,
 async def _all_answered(
     alice: Human, bot_user: str, commands: list[str], timeout: float
 ) -> dict[str, int]:
-    await alice.wait_until(
-        lambda: all(alice.replies_to(e, bot_user) for e in commands), timeout=timeout
-    )
+    await alice.wait_until(lambda: all(alice.replies_to(e, bot_user) for e in commands), timeout)
     await asyncio.sleep(2)  # a late duplicate would show up now
     return _reply_counts(alice, bot_user, commands)
 

@@ -93,7 +93,7 @@ async def test_undecryptable_messages_get_one_notice_after_the_grace_period(worl
         assert getattr(response, "event_id", None)
     assert await alice.wait_until(
         lambda: any("niet ontsleutelen" in s.body for s in alice.from_sender(world.bot_user, room)),
-        timeout=60,
+        60,
     ), bot.log()[-2000:]
     await asyncio.sleep(6)  # a second grace period: still exactly one notice for the lot
     notices = [s for s in alice.from_sender(world.bot_user, room) if "niet ontsleutelen" in s.body]

@@ -132,14 +132,14 @@ async def test_subscription_every_minute_survives_restart_and_stops(world: World
         ]
 
     # The first slot comes one minute after subscribing (scheduler ticks every 5 s).
-    assert await admin.wait_until(lambda: len(pictures()) >= 1, timeout=90)
+    assert await admin.wait_until(lambda: len(pictures()) >= 1, 90)
     first_after = pictures()[0] - subscribed_at
     assert 55 <= first_after <= 75, first_after
 
     # Restart just after a post: the same slot is never posted twice.
     assert bot.terminate() == 0
     bot.start()
-    assert await admin.wait_until(lambda: len(pictures()) >= 2, timeout=90)
+    assert await admin.wait_until(lambda: len(pictures()) >= 2, 90)
     await asyncio.sleep(3)
     times = pictures()
     assert len(times) == 2 and times[1] - times[0] >= 50, [t - subscribed_at for t in times]

@@ -40,9 +40,9 @@ async def test_bot_survives_homeserver_outage_and_backs_off(
     server.start()
     up_after = time.monotonic() - down_at
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(
-        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60
-    ), bot.log()[-3000:]  # type: ignore[attr-defined]
+    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), 60), (
+        bot.log()[-3000:]
+    )  # type: ignore[attr-defined]
     assert bot.running()
     failures = re.findall(r"backing off ([0-9.]+)s", bot.log())
     # Back-off, not a tight loop: a handful of attempts over the outage, growing delays.
@@ -67,7 +67,7 @@ async def test_rate_limited_bot_answers_a_burst_completely_once(
     await alice.wait_joined(room, world.bot_user)
     commands = [await alice.send(room, "!help") for _ in range(30)]
     assert await alice.wait_until(
-        lambda: all(alice.replies_to(e, world.bot_user) for e in commands), timeout=120
+        lambda: all(alice.replies_to(e, world.bot_user) for e in commands), 120
     ), bot.log()[-3000:]
     await asyncio.sleep(2)
     assert all(len(alice.replies_to(e, world.bot_user)) == 1 for e in commands)
@@ -90,7 +90,7 @@ async def test_unknown_command_big_message_and_html_are_handled_safely(world: Wo
     after = await alice.send(room, "!help")  # type: ignore[attr-defined]
     assert await alice.wait_until(  # type: ignore[attr-defined]
         lambda: all(alice.replies_to(e, world.bot_user) for e in (typo, big, hostile, after)),
-        timeout=30,  # type: ignore[attr-defined]
+        30,  # type: ignore[attr-defined]
     ), bot.log()[-3000:]
     (typo_reply,) = alice.replies_to(typo, world.bot_user)  # type: ignore[attr-defined]
     assert "Bedoelde je !hulp?" in typo_reply.body or "Bedoelde je !help?" in typo_reply.body
@@ -121,9 +121,9 @@ async def test_lost_access_token_logs_in_again(world: World) -> None:
     request.add_header("Authorization", f"Bearer {token}")
     await asyncio.to_thread(lambda: urllib.request.urlopen(request, timeout=10).read())
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(
-        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=60
-    ), bot.log()[-3000:]  # type: ignore[attr-defined]
+    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), 60), (
+        bot.log()[-3000:]
+    )  # type: ignore[attr-defined]
     assert "M_UNKNOWN_TOKEN" in bot.log()
 
 
@@ -134,9 +134,7 @@ async def test_restart_reuses_device(world: World) -> None:
     assert bot.terminate() == 0
     bot.start()
     command = await alice.send(room, "!help")  # type: ignore[attr-defined]
-    assert await alice.wait_until(
-        lambda: bool(alice.replies_to(command, world.bot_user)), timeout=30
-    )  # type: ignore[attr-defined]
+    assert await alice.wait_until(lambda: bool(alice.replies_to(command, world.bot_user)), 30)  # type: ignore[attr-defined]
     assert bot.log().count("logged in with password") == 1
     assert "restored session for device" in bot.log()
 

@@ -52,9 +52,7 @@ async def _ask(
     human: Human, room: str, body: str, bot: str, timeout: float = 30, **kw: object
 ) -> str:
     event_id = await human.send(room, body, **kw)  # type: ignore[arg-type]
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout=timeout), (
-        body[:80]
-    )
+    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout), body[:80]
     return "\n".join(s.body for s in human.replies_to(event_id, bot))
 
 
@@ -289,7 +287,7 @@ async def test_export_into_an_encrypted_room_is_an_encrypted_attachment(world: W
     export_id = await admin.send(room, "!export csv")
     assert await admin.wait_until(
         lambda: any(s.content.get("file") for s in admin.replies_to(export_id, world.bot_user)),
-        timeout=30,
+        30,
     ), bot.log()[-2000:]
     event = next(s for s in admin.replies_to(export_id, world.bot_user) if s.content.get("file"))
     file_info = event.content["file"]
