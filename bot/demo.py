@@ -49,7 +49,11 @@ def _clean_slate(demo_dir: Path) -> None:
     """Stop a Synapse a hard-killed earlier demo left running, then remove its data."""
     pid_file = demo_dir / "homeserver" / "synapse.pid"
     with contextlib.suppress(OSError, ValueError):
-        os.kill(int(pid_file.read_text().strip()), signal.SIGTERM)
+        pid = int(pid_file.read_text().strip())
+        # Only if that pid is still our Synapse: pids are reused.
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+        if b"synapse.app.homeserver" in cmdline and str(demo_dir).encode() in cmdline:
+            os.kill(pid, signal.SIGTERM)
     if demo_dir.exists():
         shutil.rmtree(demo_dir)
 

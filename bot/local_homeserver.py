@@ -216,6 +216,7 @@ class Synapse:
     def stop(self) -> None:
         if self.process is None:
             return
+        (self.workdir / "synapse.pid").unlink(missing_ok=True)
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
             try:
