@@ -419,7 +419,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
-_PHONE = re.compile(r"(?<![\w+])\+?\d[\d \t\-./()]{6,}\d(?!\w)")
+_PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
 _PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
 
 

@@ -437,3 +437,37 @@ async def test_publish_does_not_copy_the_askers_words_verbatim(
     assert data["question"] == "Mag een inwoner een bouwhek plaatsen tijdens een evenement?"
     assert data["answer"] == "Ja, met een melding bij de gemeente."
     assert "Piet" not in str(data)
+
+
+@pytest.mark.parametrize(
+    ("asked", "kept", "gone"),
+    [
+        ("Bel +31 6 1234 5678 of (010) 123 45 67 vandaag?", "vandaag", "1234"),
+        ("Geldt dit tot 31-12-2027 om 10:00 uur?", "31-12-2027 om 10:00", "…"),
+        ("Zie https://x.nl/a?b=1 of mail p.de.vries@gemeente.nl", "Zie", "gemeente.nl"),
+        ("Vraag van @piet in #kamer:server.nl en !abc:server.nl", "Vraag van", "server"),
+    ],
+)
+def test_public_phrasing_drops_contact_data_and_keeps_the_rest(
+    asked: str, kept: str, gone: str
+) -> None:
+    from commands.questions import public_phrasing
+
+    cleaned = public_phrasing(asked)
+    assert kept in cleaned and gone not in cleaned, cleaned
+
+
+async def test_a_label_change_by_import_is_audited(db: Database, tmp_path: Path) -> None:
+    path = tmp_path / "relabel.yaml"
+    path.write_text(CONFIDENTIAL.replace("tlp: amber\n", "tlp: green\n", 1), encoding="utf-8")
+    outcome = await service.import_path(db, path, "operator")
+    assert outcome[0][1] is not None and outcome[0][1].updated == 1
+    async with db.session() as session:
+        rows = (
+            await session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "knowledge.relabelled")
+            )
+        ).all()
+    assert [(r.subject, r.detail["from"], r.detail["to"], r.actor) for r in rows] == [
+        ("amber-kcio", "AMBER", "GREEN", "operator")
+    ]
