@@ -8,7 +8,7 @@ from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
 from commands.knowledge_view import guidance_reply
 from commands.message import Outgoing
-from commands.questions import may_read
+from commands.questions import item_visible, may_read, today
 from commands.registry import Command
 from knowledge.model import Guidance
 from knowledge.search import Document
@@ -21,7 +21,14 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     topic = " ".join([parsed.raw_args, *parsed.body_lines]).strip()
     store = await ctx.settings.knowledge.store(session_of(ctx))
     if not topic:
-        titles = [f"{doc.title} (versie {doc.version})" for doc in store.guidance]
+        # Only the documents this room may see (and that are current), as for a search.
+        day = today(ctx)
+        version = tr(ctx.lang, "versie", "version")
+        titles = [
+            f"{doc.title} ({version} {doc.version})"
+            for doc in store.guidance
+            if doc.current(day) and item_visible(ctx.room.access, doc.tlp, doc.owner)
+        ]
         listing = "; ".join(titles) or "-"
         return [
             render.plain(

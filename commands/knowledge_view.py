@@ -13,22 +13,24 @@ from commands.common import tr
 from commands.i18n import Language
 from commands.message import Reply
 from knowledge.markdown import to_html
-from knowledge.model import QA, Guidance
+from knowledge.model import QA, Guidance, safe_url
 from knowledge.search import Document
 
 
 def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str]:
     """'Bron: … · Eigenaar: … · Bijgewerkt: …' as text and HTML."""
     when = item.updated or changed
-    source_name = item.source_title or item.source_url or "-"
+    # Checked again here, whatever the store holds: only an http(s) source becomes a link.
+    url = safe_url(item.source_url)
+    source_name = item.source_title or url or "-"
     parts_text = [f"{tr(lang, 'Bron', 'Source')}: {source_name}"]
     parts_html = [f"{tr(lang, 'Bron', 'Source')}: {render.escape(source_name)}"]
-    if item.source_url:
+    if url:
         if item.source_title:
-            parts_text[0] += f" ({item.source_url})"
+            parts_text[0] += f" ({url})"
         parts_html[0] = (
             f"{tr(lang, 'Bron', 'Source')}: "
-            f'<a href="{render.escape(item.source_url)}">{render.escape(source_name)}</a>'
+            f'<a href="{render.escape(url)}">{render.escape(source_name)}</a>'
         )
     owner = item.owner or "-"
     updated = when.strftime("%d-%m-%Y") if when else "-"

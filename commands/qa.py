@@ -21,7 +21,7 @@ from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
-from commands.questions import curators_only, may_read, today
+from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
 from knowledge.model import QA
 from knowledge.service import as_new_content
@@ -55,6 +55,7 @@ FIELDS = {
 }
 _FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ]{0,20}?)\s*:\s?(.*)$")
 LIST_LIMIT = 30
+_NONE = ("", "-", "geen", "none")
 
 
 class FieldError(ValueError):
@@ -88,16 +89,25 @@ def read_fields(lines: tuple[str, ...] | list[str]) -> dict[str, Any]:
     for name in ("valid_until", "valid_from"):
         if name in values:
             values[name] = _date(values[name])
+    if "source_url" in values and str(values["source_url"]).strip().lower() in _NONE:
+        values["source_url"] = None  # `bron: -` takes the source away
     return values
 
 
 def _date(text: str) -> date | None:
-    if not text.strip() or text.strip() in ("-", "geen", "none"):
+    if text.strip().lower() in _NONE:
         return None
     try:
         return dateparser.parse(text, dayfirst=True).date()
     except (ValueError, OverflowError) as exc:
         raise FieldError(text) from exc
+
+
+def _unknown(ctx: CommandContext, item_id: str) -> Outgoing:
+    """The one reply for an id that does not exist *for this room* (unknown or not visible)."""
+    return render.plain(
+        tr(ctx.lang, f"Q&A {item_id} bestaat niet.", f"Q&A {item_id} does not exist.")
+    )
 
 
 def _usage(ctx: CommandContext) -> str:
@@ -138,11 +148,7 @@ async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     item = store.qa(rest[0])
     doc = store.qa_index.document(rest[0])
     if item is None or doc is None or not may_read(ctx, store, current_only=False)(doc):
-        return [
-            render.plain(
-                tr(ctx.lang, f"Q&A {rest[0]} bestaat niet.", f"Q&A {rest[0]} does not exist.")
-            )
-        ]
+        return [_unknown(ctx, rest[0])]
     return [qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)]
 
 
@@ -158,7 +164,16 @@ async def _list(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
         and accept(doc)
     ]
     if not items:
-        topics = sorted({item.topic for item in store.qas if item.topic})
+        # Only topics of Q&As this room may see: a topic name can say too much by itself.
+        topics = sorted(
+            {
+                item.topic
+                for item in store.qas
+                if item.topic
+                and (doc := store.qa_index.document(item.id)) is not None
+                and accept(doc)
+            }
+        )
         hint = tr(ctx.lang, "Onderwerpen: ", "Topics: ") + (", ".join(topics[:30]) or "-")
         return [render.plain(tr(ctx.lang, "Geen Q&As gevonden. ", "No Q&As found. ") + hint)]
     banner = f"TLP:{tlp.highest([item.tlp for item in items[:LIST_LIMIT]])}"
@@ -199,28 +214,31 @@ async def _save(
             fields.setdefault("id", rest[0])
         if "id" not in fields:
             fields["id"] = await knowledge_items.next_id(session, "qa")
-        elif await knowledge_items.get(session, fields["id"]) is not None:
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        f"Q&A {fields['id']} bestaat al; gebruik {ctx.prefix}qa edit.",
-                        f"Q&A {fields['id']} already exists; use {ctx.prefix}qa edit.",
-                    )
+        elif (taken := await knowledge_items.get(session, str(fields["id"]))) is not None:
+            if may_curate(ctx, taken.tlp, taken.data.get("owner")):
+                taken_text = tr(
+                    ctx.lang,
+                    f"Q&A {taken.id} bestaat al; gebruik {ctx.prefix}qa edit.",
+                    f"Q&A {taken.id} already exists; use {ctx.prefix}qa edit.",
                 )
-            ]
+            else:
+                # Taken by an item this room may not see: say no more than that.
+                taken_text = tr(
+                    ctx.lang,
+                    f"Het id {taken.id} is niet beschikbaar; kies een ander id of laat id weg. Niets opgeslagen.",
+                    f"The id {taken.id} is not available; choose another id or leave id out. Nothing saved.",
+                )
+            return [render.plain(taken_text)]
         base: dict[str, Any] = {}
+        before: tuple[str, str] | None = None
     else:
         if len(rest) != 1:
             return [render.plain(_usage(ctx))]
         row = await knowledge_items.get(session, rest[0])
-        if row is None or row.kind != "qa":
-            return [
-                render.plain(
-                    tr(ctx.lang, f"Q&A {rest[0]} bestaat niet.", f"Q&A {rest[0]} does not exist.")
-                )
-            ]
+        if row is None or row.kind != "qa" or not may_curate(ctx, row.tlp, row.data.get("owner")):
+            return [_unknown(ctx, rest[0])]
         base = dict(row.data)
+        before = (row.tlp, str(base.get("owner") or ""))
         fields.pop("id", None)
         if not fields:
             return [
@@ -234,13 +252,25 @@ async def _save(
             ]
     # Chat has no `updated:` field: a change from chat is dated today.
     data = {**base, **fields, "updated": today(ctx)}
-    if not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
+    # A new Q&A belongs to the organisation of the curator room that writes it; a change
+    # keeps the owner it had (taking it over is an owner change, below).
+    if adding and not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
         data["owner"] = ctx.room.binding.organisation
     try:
         item = QA.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
+        if first["loc"] == ("source_url",):
+            return [
+                render.plain(
+                    tr(
+                        ctx.lang,
+                        "Bron niet toegestaan: alleen een http://- of https://-adres. Niets opgeslagen.",
+                        "Source not allowed: only an http:// or https:// address. Nothing saved.",
+                    )
+                )
+            ]
         return [
             render.plain(
                 tr(
@@ -250,6 +280,21 @@ async def _save(
                 )
             )
         ]
+    if before is not None:
+        label, owner = before
+        lowered = tlp.RANK[item.tlp] < tlp.RANK[label]
+        if (lowered or item.owner != owner) and not owns(ctx, owner):
+            return [
+                render.plain(
+                    tr(
+                        ctx.lang,
+                        f"Alleen de redactiekamer van de eigenaar ({owner or '-'}) of een beheerder "
+                        f"mag het label van Q&A {item.id} verlagen of de eigenaar wijzigen. Niets opgeslagen.",
+                        f"Only the curator room of the owner ({owner or '-'}) or an administrator "
+                        f"may lower the label of Q&A {item.id} or change its owner. Nothing saved.",
+                    )
+                )
+            ]
     counts = await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     stored = await knowledge_items.get(session, item.id)
     version = stored.version if stored else 1
@@ -264,12 +309,18 @@ async def _save(
             )
         ]
     verb = tr(ctx.lang, "toegevoegd" if adding else "gewijzigd", "added" if adding else "updated")
+    # The question is echoed only where it may be read (an admin may curate from anywhere).
+    echo = (
+        f": {render.shorten(item.question, 100)}"
+        if item_visible(ctx.room.access, item.tlp, item.owner)
+        else ""
+    )
     return [
         render.plain(
             tr(
                 ctx.lang,
-                f"Q&A {item.id} {verb} (versie {version}, TLP:{item.tlp}): {render.shorten(item.question, 100)}",
-                f"Q&A {item.id} {verb} (version {version}, TLP:{item.tlp}): {render.shorten(item.question, 100)}",
+                f"Q&A {item.id} {verb} (versie {version}, TLP:{item.tlp}){echo}",
+                f"Q&A {item.id} {verb} (version {version}, TLP:{item.tlp}){echo}",
             )
         )
     ]
@@ -278,7 +329,10 @@ async def _save(
 async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
         return [render.plain(_usage(ctx))]
-    row = await knowledge_items.retire(session_of(ctx), rest[0], ctx.sender)
+    session = session_of(ctx)
+    current = await knowledge_items.get(session, rest[0])
+    visible = current is not None and may_curate(ctx, current.tlp, current.data.get("owner"))
+    row = await knowledge_items.retire(session, rest[0], ctx.sender) if visible else None
     if row is None:
         return [
             render.plain(

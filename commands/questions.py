@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from pydantic import ValidationError
+
 from commands import render
 from commands.common import AMSTERDAM, local_time, session_of, tr
 from commands.dispatcher import CommandContext
@@ -37,6 +39,12 @@ def today(ctx: CommandContext) -> date:
     return ctx.now.astimezone(AMSTERDAM).date()
 
 
+def item_visible(access: tlp.RoomAccess, label: str, owner: str | None) -> bool:
+    """May a room see a curated item? The shared TLP rule, with the item's `owner` as its
+    organisation (what AMBER+STRICT compares) and no room of its own (so RED: nowhere)."""
+    return tlp.may_see(access, label, "", owner or None)
+
+
 def may_read(
     ctx: CommandContext, store: Store, current_only: bool = True, check_label: bool = True
 ) -> Callable[[Document], bool]:
@@ -49,9 +57,22 @@ def may_read(
             return False
         if current_only and not item.current(day):
             return False
-        return not check_label or tlp.may_see(access, doc.label, "", item.owner or None)
+        return not check_label or item_visible(access, doc.label, item.owner)
 
     return accept
+
+
+def may_curate(ctx: CommandContext, label: str, owner: str | None) -> bool:
+    """Curation reads first: what a room may not see does not exist for it (admins excepted)."""
+    return ctx.is_admin or item_visible(ctx.room.access, label, owner)
+
+
+def owns(ctx: CommandContext, owner: str | None) -> bool:
+    """Lowering a label or handing an item over: its owner's curator room, or an admin."""
+    if ctx.is_admin:
+        return True
+    organisation = ctx.room.binding.organisation if ctx.room.binding else None
+    return is_curator_room(ctx) and bool(organisation) and organisation == (owner or None)
 
 
 def question_code(question_id: int) -> str:
@@ -205,7 +226,10 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
     ]
 
 
-def describe_open(ctx: CommandContext, row: OpenQuestion) -> tuple[str, str]:
+def describe_open(
+    ctx: CommandContext, row: OpenQuestion, access: tlp.RoomAccess, store: Store
+) -> tuple[str, str]:
+    """The open question as posted in one curator room, with the nearest Q&As *it* may see."""
     code = question_code(row.id)
     where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
     head = tr(
@@ -216,12 +240,16 @@ def describe_open(ctx: CommandContext, row: OpenQuestion) -> tuple[str, str]:
     quoted = render.shorten(row.question, 500)
     text = [head, f"“{quoted}”"]
     html = [f"<p><b>{render.escape(head)}</b><br>“{render.escape(quoted)}”</p>"]
-    nearest = [n for n in row.nearest if isinstance(n, dict)]
+    # The nearest Q&As were found with the asker's view, which may be wider than this
+    # room's: each is checked again, with its label as the store has it now.
+    nearest: list[tuple[str, str]] = []
+    for near in row.nearest:
+        item = store.qa(str(near.get("id"))) if isinstance(near, dict) else None
+        if item is not None and item_visible(access, item.tlp, item.owner):
+            nearest.append((item.id, item.question))
     if nearest:
         title = tr(ctx.lang, "Dichtstbijzijnde Q&As:", "Nearest Q&As:")
-        lines, listed = link_list(
-            ctx.prefix, [(str(n["id"]), str(n["question"])) for n in nearest[:3]]
-        )
+        lines, listed = link_list(ctx.prefix, nearest[:3])
         text += [title, *lines]
         html.append(f"<p>{render.escape(title)}</p>{listed}")
     how = tr(
@@ -236,10 +264,11 @@ def describe_open(ctx: CommandContext, row: OpenQuestion) -> tuple[str, str]:
 
 async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
     notices: list[Outgoing] = []
+    store = await ctx.settings.knowledge.store(session_of(ctx))
     for access in await curator_targets(ctx):
         if access.room_id == row.room_id or not open_questions.visible_to(access, row):
             continue
-        text, html = describe_open(ctx, row)
+        text, html = describe_open(ctx, row, access, store)
         # m.text: curators are not sitting waiting for it.
         notices.append(Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True))
     return notices
@@ -301,7 +330,16 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     words = parsed.raw_args.split(maxsplit=1)
     if not words or (match := _QUESTION_ID.match(words[0])) is None:
         return [render.plain(usage)]
-    rest = " ".join([words[1] if len(words) > 1 else "", *parsed.body_lines]).strip()
+    # A `vraag:` line is the curator's phrasing of the question for `--publish`,
+    # not part of the answer.
+    body: list[str] = []
+    phrasing: str | None = None
+    for line in parsed.body_lines:
+        if found := _PHRASING_LINE.match(line):
+            phrasing = found.group(1).strip() or None
+        else:
+            body.append(line)
+    rest = " ".join([words[1] if len(words) > 1 else "", *body]).strip()
     publish = bool(re.search(r"(^|\s)--publish(\s|$)", rest))
     rest = re.sub(r"(^|\s)--publish(?=\s|$)", " ", rest).strip()
     if not rest:
@@ -328,20 +366,11 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         ]
     published: str | None = None
     if publish:
-        published = await knowledge_items.next_id(session, "vraag")
-        item = QA(
-            id=published,
-            question=render.shorten(row.question, 500),
-            answer=rest,
-            # No shared topic: ranking groups items by topic, and published answers
-            # have nothing in common but how they arrived (the tag says that).
-            tags=["open-vraag"],
-            owner=ctx.room.binding.organisation
-            if ctx.room.binding and ctx.room.binding.organisation
-            else "",
-            updated=today(ctx),
-            tlp=row.tlp,
-        )
+        item_or_refusal = await _publishable(ctx, row, rest, phrasing)
+        if isinstance(item_or_refusal, str):
+            return [render.plain(item_or_refusal)]
+        item = item_or_refusal
+        published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     open_questions.answer(row, rest, ctx.sender, ctx.now, published)
     await audit.add(
@@ -369,11 +398,87 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     )
     confirm = tr(
         ctx.lang,
-        f"Antwoord op {code} verstuurd naar {asker}."
-        + (f" Toegevoegd als Q&A {published}." if published else ""),
-        f"Answer to {code} sent to {asker}." + (f" Added as Q&A {published}." if published else ""),
+        f"Antwoord op {code} verstuurd naar {asker}.",
+        f"Answer to {code} sent to {asker}.",
     )
+    if published:
+        stored = await knowledge_items.get(session, published)
+        question = str(stored.data.get("question", "")) if stored else ""
+        confirm += tr(
+            ctx.lang,
+            f" Toegevoegd als Q&A {published} met de vraag “{render.shorten(question, 120)}”"
+            f" (anders: {ctx.prefix}qa edit {published} met vraag:).",
+            f" Added as Q&A {published} with the question “{render.shorten(question, 120)}”"
+            f" (to change: {ctx.prefix}qa edit {published} with question:).",
+        )
     return [back, render.plain(confirm)]
+
+
+# Contact data and Matrix ids in a question: none of it belongs in a published Q&A.
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
+_MENTION = re.compile(r"(?<!\w)@[\w.-]+")
+_PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
+_PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
+
+
+def _scrub_phone(match: re.Match[str]) -> str:
+    # Nine digits or more is a telephone number; a date (31-12-2027) has eight.
+    return "…" if sum(ch.isdigit() for ch in match.group(0)) >= 9 else match.group(0)
+
+
+def public_phrasing(question: str) -> str:
+    """The asker's question without Matrix ids, mentions, e-mail, links or phone numbers."""
+    text = _URL.sub("…", question)
+    text = _EMAIL.sub("…", text)
+    text = _MATRIX_ID.sub("…", text)
+    text = _MENTION.sub("…", text)
+    text = _PHONE.sub(_scrub_phone, text)
+    return " ".join(text.split())
+
+
+async def _publishable(
+    ctx: CommandContext, row: OpenQuestion, answer: str, phrasing: str | None
+) -> QA | str:
+    """The Q&A `--publish` adds: the curator's answer under the curator's phrasing of the
+    question, else the asker's question cleaned of contact data; or why it cannot be."""
+    question = phrasing or public_phrasing(row.question)
+    if len(terms(question)) < 2:
+        return tr(
+            ctx.lang,
+            "Niet verstuurd en niet gepubliceerd: geef de vraag voor de Q&A op een eigen regel, "
+            "bijvoorbeeld “vraag: Wie betaalt het leefgeld?”.",
+            "Not sent and not published: give the Q&A's question on a line of its own, "
+            "e.g. “question: Who pays the living allowance?”.",
+        )
+    binding = ctx.room.binding
+    # AMBER+STRICT stays with the asking organisation: the Q&A reaches who the question did.
+    owner = (
+        row.organisation
+        if row.tlp == "AMBER+STRICT"
+        else (binding.organisation if binding and binding.organisation else "")
+    )
+    try:
+        return QA(
+            id=await knowledge_items.next_id(session_of(ctx), "vraag"),
+            question=render.shorten(question, 500),
+            answer=answer,
+            # No shared topic: ranking groups items by topic, and published answers
+            # have nothing in common but how they arrived (the tag says that).
+            tags=["open-vraag"],
+            owner=owner or "",
+            updated=today(ctx),
+            tlp=row.tlp,
+        )
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "Q&A"
+        return tr(
+            ctx.lang,
+            f"Niet verstuurd en niet gepubliceerd: {where}: {first['msg']}",
+            f"Not sent and not published: {where}: {first['msg']}",
+        )
 
 
 ASK = Command(

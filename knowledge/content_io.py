@@ -36,7 +36,8 @@ class FileResult:
 def _describe(error: ValidationError) -> str:
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or "item"
-    return f"{where}: {first['msg']}"
+    # pydantic prefixes our own rules with "Value error, "; the rule reads better alone.
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
 
 
 def _validate(

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.content_io import FileResult, content_files, read_file, write_guidance, write_yaml
-from knowledge.model import QA, Content, Guidance
+from knowledge.model import QA, STORED, Content, Guidance
 from knowledge.search import Document, Index, Result
 from storage import knowledge_items
 from storage.engine import Database
@@ -109,8 +109,10 @@ def _build(
 async def load_store(session: AsyncSession) -> Store:
     version = await knowledge_items.store_version(session)
     rows = await knowledge_items.live_items(session)
-    qas = [QA.model_validate(row.data) for row in rows if row.kind == "qa"]
-    guidance = [Guidance.model_validate(row.data) for row in rows if row.kind == "guidance"]
+    qas = [QA.model_validate(row.data, context=STORED) for row in rows if row.kind == "qa"]
+    guidance = [
+        Guidance.model_validate(row.data, context=STORED) for row in rows if row.kind == "guidance"
+    ]
     changed = {row.id: row.updated_at.date() for row in rows}
     return await asyncio.to_thread(_build, version, qas, guidance, changed)
 

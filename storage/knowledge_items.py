@@ -76,6 +76,7 @@ async def upsert(session: AsyncSession, items: Sequence[NewContent], actor: str)
             counts.added += 1
             await _record(session, row, "added", actor)
         elif row.content_hash != item.content_hash or row.retired_at is not None:
+            previous_label = row.tlp
             row.version += 1
             row.kind, row.content_hash, row.data, row.tlp = (
                 item.kind,
@@ -87,6 +88,15 @@ async def upsert(session: AsyncSession, items: Sequence[NewContent], actor: str)
             row.updated_at, row.updated_by = utcnow(), actor
             counts.updated += 1
             await _record(session, row, "updated", actor)
+            if previous_label != row.tlp:
+                # Who changed a label, from what to what: answerable from the audit alone.
+                await audit.add(
+                    session,
+                    actor,
+                    "knowledge.relabelled",
+                    subject=row.id,
+                    detail={"from": previous_label, "to": row.tlp, "version": row.version},
+                )
         else:
             counts.unchanged += 1
     if counts.added or counts.updated:
