@@ -12,6 +12,7 @@ from commands.dispatcher import CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import AMSTERDAM, TimeError, parse_time
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
+from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
@@ -25,6 +26,7 @@ from storage.models import EntryFigure, SituationEntry
 from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
 
 PAGE_SIZE = 10
+MAX_PAGE_DIGITS = 9
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag|dagen|days?)$")
 
 may_report = in_roles("liaison")
@@ -402,13 +404,24 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     filters = await entries_filter(ctx, parsed)
     if isinstance(filters, str):
         return [render.plain(filters)]
-    page_text = option(parsed, "page") or "1"
-    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    page_text = (option(parsed, "page") or "1").strip()
+    # Digits only, and few of them: a page number past what SQL can hold is an error
+    # for the user, not an apology from the database driver.
+    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
+        return [render.plain(t(ctx.lang, "page_not_a_number", value=render.shorten(page_text, 30)))]
+    page = int(page_text) if len(page_text) <= MAX_PAGE_DIGITS else 0
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
-        session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE
+        session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE if page else 0
     )
     lang = ctx.lang
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    if total and (page == 0 or page > pages):
+        return [
+            render.plain(
+                t(lang, "page_out_of_range", page=render.shorten(page_text, 30), pages=pages)
+            )
+        ]
     if not rows:
         return [
             render.plain(
@@ -420,7 +433,6 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
             )
         ]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
-    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     lines = [
         f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
     ]

@@ -321,3 +321,12 @@ async def all_visible(
 ) -> list[SituationEntry]:
     rows = await session.scalars(_visible_query(access, filters).order_by(SituationEntry.id))
     return list(rows)
+
+
+async def count_by_label(
+    session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
+) -> dict[str, int]:
+    """How many entries `access` may see, per TLP label (for saying what an export left out)."""
+    query = _visible_query(access, filters).subquery()
+    rows = await session.execute(select(query.c.tlp, func.count()).group_by(query.c.tlp))
+    return {str(label): int(count) for label, count in rows.all()}
