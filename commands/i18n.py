@@ -89,6 +89,22 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "Pagina {page} bestaat niet; er zijn {pages} pagina('s).",
         "en": "Page {page} does not exist; there are {pages} page(s).",
     },
+    "edit_unknown_original": {
+        "nl": "Deze bewerking verwerk ik niet: het oorspronkelijke bericht ken ik niet in deze "
+        "kamer. Stuur het als nieuw bericht.",
+        "en": "I do not process this edit: I do not know the original message in this room. "
+        "Send it as a new message.",
+    },
+    "edit_other_sender": {
+        "nl": "Alleen wie een bericht stuurde kan het bewerken; stuur je eigen versie als nieuw "
+        "bericht.",
+        "en": "Only the sender of a message can edit it; send your own version as a new message.",
+    },
+    "redaction_not_allowed": {
+        "nl": "{code} blijft staan: alleen de melder of een moderator van deze kamer kan het "
+        "intrekken.",
+        "en": "{code} stays: only the reporter or a moderator of this room can retract it.",
+    },
 }
 
 
