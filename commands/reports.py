@@ -498,7 +498,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     # for the user, not an apology from the database driver.
     if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
         return [render.plain(t(ctx.lang, "page_not_a_number", value=render.shorten(page_text, 30)))]
-    page = int(page_text) if len(page_text) <= MAX_PAGE_DIGITS else 0
+    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
         session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE if page else 0

@@ -283,3 +283,24 @@ async def test_the_redact_level_comes_from_the_room(db: Database) -> None:
     await process_message(db, chat.dispatcher, message, strict)
     (entry,) = await chat.entries()
     assert entry.retracted_at is None
+
+
+def test_a_redaction_that_came_out_of_decryption_is_dropped() -> None:
+    from nio import Event, RedactionEvent
+
+    from bot.events import to_message
+
+    source = {
+        "type": "m.room.redaction",
+        "event_id": "$forged",
+        "sender": "@mallory:x",
+        "origin_server_ts": 1_700_000_000_000,
+        "content": {"redacts": "$report"},
+        "redacts": "$report",
+    }
+    event = Event.parse_event(source)
+    assert isinstance(event, RedactionEvent)
+    real = to_message(event, "!r:x", "@bot:x")
+    assert real is not None and real.kind == "redaction"  # a real one is followed
+    event.decrypted = True  # what nio sets on an event it decrypted
+    assert to_message(event, "!r:x", "@bot:x") is None
