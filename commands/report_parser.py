@@ -88,7 +88,6 @@ SIGNED_METRIC_WORDS: tuple[str, ...] = (
     "waterstand",
     "waterpeil",
     "peil",
-    "water_level",
     "level",
     "temperatuur",
     "temperature",
@@ -141,10 +140,8 @@ class Vocabulary:
     signed_metric_words: tuple[str, ...] = SIGNED_METRIC_WORDS
 
     def may_be_negative(self, metric: str) -> bool:
-        words = metric.split("_")
-        return any(
-            word in words or (("_" in word) and word in metric) for word in self.signed_metric_words
-        )
+        """`verandering_waterstand`, `change_in_water_level`: a word of the metric says so."""
+        return not set(metric.split("_")).isdisjoint(self.signed_metric_words)
 
 
 def _suggest(word: str, choices: Sequence[str], cutoff: float = 70) -> str | None:
