@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--incident", required=True, help="the incident's short name")
     export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--max-tlp",
+        default="AMBER",
+        metavar="LABEL",
+        help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
+        "AMBER); entries above it are left out and counted on standard error",
+    )
 
     knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
     ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -114,8 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.offline import build_export, write_export
 
             incident = args.incident.lower()
-            data, count = asyncio.run(build_export(settings, incident, args.format))
-            write_export(data, count, incident, args.out)
+            result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
+            write_export(result, incident, args.out)
         elif args.command == "knowledge":
             from bot.knowledge_cli import run_knowledge
 

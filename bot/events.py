@@ -55,6 +55,10 @@ def to_message(
         "timestamp": event_time(event),
     }
     if isinstance(event, RedactionEvent):
+        if getattr(event, "decrypted", False):
+            # A real redaction is never encrypted (the server must read it and checks who
+            # sent it); one that came out of decryption is a forgery the server never saw.
+            return None
         return Message(
             body="",
             kind="redaction",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import ConfigError, RoomBindingConfig, Settings
@@ -17,46 +18,104 @@ from storage.ids import RoomId
 from storage.models import utcnow
 from storage.vocabulary import ROLES, lookup
 
-# The operator holds the database anyway: the command line exports every label,
-# and the audit log records who did.
-OPERATOR = tlp.RoomAccess(room_id="cli", bound=True, clearance="RED")
+# The operator holds the database anyway, but an export is a file that travels: it
+# holds entries up to an explicit ceiling (`--max-tlp`, default AMBER), says what it
+# left out, and the audit log records who exported what.
+DEFAULT_MAX_TLP = "AMBER"
 
 
-async def build_export(settings: Settings, incident: str, fmt: str) -> tuple[bytes, int]:
+@dataclass(frozen=True)
+class ExportResult:
+    data: bytes
+    count: int
+    label: str  # the highest label in the file: its banner
+    ceiling: str
+    left_out: dict[str, int]  # label above the ceiling -> entries not written
+
+
+def parse_ceiling(text: str) -> str:
+    label = tlp.parse_label(text)
+    if label is None:
+        raise ConfigError(f"--max-tlp must be one of {', '.join(tlp.LABELS)} (not {text!r})")
+    return label
+
+
+async def build_export(
+    settings: Settings, incident: str, fmt: str, max_tlp: str = DEFAULT_MAX_TLP
+) -> ExportResult:
     if fmt not in FORMATS:
         raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+    ceiling = parse_ceiling(max_tlp)
     db = Database(settings.effective_database_url)
     try:
         await db.migrate()
         async with db.transaction() as session:
             if await incident_repo.get(session, incident) is None:
                 raise ConfigError(f"unknown incident {incident!r}")
+            wanted = entry_repo.EntryFilter(incident=incident)
             rows = await entry_repo.all_visible(
-                session, OPERATOR, entry_repo.EntryFilter(incident=incident)
+                session, tlp.RoomAccess.for_operator(ceiling), wanted
             )
+            counts = await entry_repo.count_by_label(
+                session, tlp.RoomAccess.for_operator("RED"), wanted
+            )
+            left_out = {
+                label: n for label, n in counts.items() if tlp.RANK[label] > tlp.RANK[ceiling]
+            }
             figures = await entry_repo.figures_of(session, [row.id for row in rows])
-            data = render_export(
-                fmt, rows, figures, {"incident": incident, "exported_at": utcnow().isoformat()}
-            )
+            label = tlp.highest([row.tlp for row in rows])
+            meta: dict[str, object] = {
+                "incident": incident,
+                "exported_at": utcnow().isoformat(),
+                "max_tlp": ceiling,
+                "left_out": left_out,
+            }
+            data = render_export(fmt, rows, figures, meta)
             await audit.add(
                 session,
                 f"cli:{getpass.getuser()}",
                 "entries.exported",
                 None,
                 subject=incident,
-                detail={"format": fmt, "count": len(rows), "entries": [row.code for row in rows]},
+                detail={
+                    "format": fmt,
+                    "count": len(rows),
+                    "entries": [row.code for row in rows],
+                    "max_tlp": ceiling,
+                    "left_out": left_out,
+                },
             )
     finally:
         await db.close()
-    return data, len(rows)
+    return ExportResult(data, len(rows), label, ceiling, left_out)
 
 
-def write_export(data: bytes, count: int, incident: str, out: Path | None) -> None:
+def export_notes(result: ExportResult, incident: str, out: Path | None) -> list[str]:
+    """What the operator is told on stderr: what was written, and what was left out and why."""
+    where = str(out) if out is not None else "standard output"
+    notes = [f"{result.count} entries of {incident} written to {where} (banner TLP:{result.label})"]
+    if result.left_out:
+        total = sum(result.left_out.values())
+        labels = ", ".join(
+            f"{n} {label}"
+            for label, n in sorted(result.left_out.items(), key=lambda i: tlp.RANK[i[0]])
+        )
+        highest = tlp.highest(list(result.left_out))
+        notes.append(
+            f"warning: {total} entries left out because their label is above "
+            f"--max-tlp {result.ceiling}: {labels}; use --max-tlp {highest} to include them"
+        )
+    return notes
+
+
+def write_export(result: ExportResult, incident: str, out: Path | None) -> None:
     if out is None:
-        sys.stdout.buffer.write(data)
-        return
-    out.write_bytes(data)
-    print(f"{count} entries of {incident} written to {out}", file=sys.stderr)
+        sys.stdout.buffer.write(result.data)
+        sys.stdout.buffer.flush()
+    else:
+        out.write_bytes(result.data)
+    for note in export_notes(result, incident, out):
+        print(f"knooppunt export: {note}", file=sys.stderr)
 
 
 async def apply_config_bindings(

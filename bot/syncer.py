@@ -461,6 +461,7 @@ class Syncer:
             public=bool(matrix_room and matrix_room.join_rule == "public"),
             power_levels=levels,
             default_power=default_power,
+            redact_level=matrix_room.power_levels.defaults.redact if matrix_room else 50,
         )
 
     def _display_name(self, room_id: str) -> str | None:

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,9 +52,14 @@ class RoomView:
     power_levels: dict[str, int] = field(default_factory=dict)
     default_power: int = 0
     binding: BindingView | None = None
+    # The room's `redact` power level: who may redact (retract) other people's events.
+    redact_level: int = 50
 
     def power_of(self, user_id: str) -> int:
         return self.power_levels.get(user_id, self.default_power)
+
+    def may_redact_others(self, user_id: str) -> bool:
+        return self.power_of(user_id) >= self.redact_level
 
     @property
     def access(self) -> RoomAccess:
@@ -116,6 +122,11 @@ class CommandContext:
 
 
 MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]
+# An edit hook answers the edit, or returns AS_NEW_MESSAGE: the edited message left
+# nothing behind (no entry), so its new content is handled as a new message.
+AS_NEW_MESSAGE = None
+EditHook = Callable[[CommandContext], Awaitable[list[Outgoing] | None]]
+T = TypeVar("T")
 
 
 class HandlerFailed(Exception):
@@ -140,7 +151,7 @@ class Dispatcher:
         self.observer: Callable[[str, str, list[str]], None] | None = None
         # Later features plug in here: plain questions, report edits, redactions.
         self.plain_message_hook: MessageHook | None = None
-        self.edit_hook: MessageHook | None = None
+        self.edit_hook: EditHook | None = None
         self.redaction_hook: MessageHook | None = None
 
     def context(
@@ -151,7 +162,11 @@ class Dispatcher:
     async def handle(
         self, message: Message, room: RoomView, session: AsyncSession | None, now: datetime
     ) -> list[Outgoing]:
-        if message.sender == self.settings.bot_user_id or message.msgtype == "m.notice":
+        if message.sender == self.settings.bot_user_id:
+            return []
+        if message.msgtype == "m.notice" and message.kind != "edit":
+            # A notice is never a command. An edit is judged by the message it edits:
+            # a report stays editable whatever msgtype the client gives the new content.
             return []
         ctx = self.context(message, room, session, now)
         try:
@@ -166,8 +181,18 @@ class Dispatcher:
     async def _route(self, ctx: CommandContext) -> list[Outgoing]:
         message = ctx.message
         if message.kind == "edit":
-            return await self._guarded(ctx, self.edit_hook) if self.edit_hook else []
-        if message.kind == "redaction":
+            if self.edit_hook is None:
+                return []
+            outcome = await self._guarded(ctx, self.edit_hook)
+            if outcome is not AS_NEW_MESSAGE:
+                return outcome
+            if message.msgtype == "m.notice":
+                return []
+            # Once, as the message it now is; `relation.replaces` still names the edited
+            # message, so a report made here remembers where it came from.
+            ctx = self.context(replace(message, kind="message"), ctx.room, ctx.session, ctx.now)
+            message = ctx.message
+        elif message.kind == "redaction":
             return await self._guarded(ctx, self.redaction_hook) if self.redaction_hook else []
         body = strip_reply_fallback(message.body)
         if not is_command(body, ctx.prefix):
@@ -220,8 +245,11 @@ class Dispatcher:
         return False
 
     async def _guarded(
-        self, ctx: CommandContext, hook: MessageHook, command: Command | None = None
-    ) -> list[Outgoing]:
+        self,
+        ctx: CommandContext,
+        hook: Callable[[CommandContext], Awaitable[T]],
+        command: Command | None = None,
+    ) -> T | list[Outgoing]:
         """Run a handler in a savepoint: its effects land whole or not at all."""
         try:
             if ctx.session is None or not self.savepoints:

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
 
+from commands.i18n import t
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FUTURE_SLACK = timedelta(minutes=10)
 
@@ -31,6 +33,7 @@ class TimeError(ValueError):
         ),
         "future": ("ligt in de toekomst", "lies in the future"),
         "too_old": ("is meer dan een jaar geleden", "is more than a year ago"),
+        "bad_offset": (t("nl", "time_bad_offset"), t("en", "time_bad_offset")),
     }
 
     def __init__(self, text: str, reason: str) -> None:
@@ -88,6 +91,11 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise TimeError(original, "unreadable") from exc
     if parsed is None:
         raise TimeError(original, "unreadable")
+    try:
+        # dateutil reads "+2400" as an offset of a whole day, which datetime refuses.
+        parsed.utcoffset()
+    except ValueError as exc:
+        raise TimeError(original, "bad_offset") from exc
     has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
     if parsed.tzinfo is None:
         local = parsed.replace(tzinfo=AMSTERDAM)

@@ -71,6 +71,40 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",
         "en": "only administrators (admins in the configuration) may do this.",
     },
+    "time_bad_offset": {
+        "nl": "heeft een onmogelijke tijdzone (een afwijking moet kleiner zijn dan 24 uur)",
+        "en": "has an impossible time zone (an offset must be less than 24 hours)",
+    },
+    "figure_negative": {
+        "nl": "'{field}' kan niet negatief zijn ('{value}'). Alleen een verandering of verschil "
+        "mag negatief zijn, zoals 'verandering waterstand: -0,2 m'.",
+        "en": "'{field}' cannot be negative ('{value}'). Only a change or difference may be "
+        "negative, such as 'change in water level: -0.2 m'.",
+    },
+    "page_not_a_number": {
+        "nl": "pagina= moet een getal vanaf 1 zijn, niet '{value}'. Voorbeeld: pagina=2",
+        "en": "page= must be a number from 1, not '{value}'. Example: page=2",
+    },
+    "page_out_of_range": {
+        "nl": "Pagina {page} bestaat niet; er zijn {pages} pagina('s).",
+        "en": "Page {page} does not exist; there are {pages} page(s).",
+    },
+    "edit_unknown_original": {
+        "nl": "Deze bewerking verwerk ik niet: het oorspronkelijke bericht ken ik niet in deze "
+        "kamer. Stuur het als nieuw bericht.",
+        "en": "I do not process this edit: I do not know the original message in this room. "
+        "Send it as a new message.",
+    },
+    "edit_other_sender": {
+        "nl": "Alleen wie een bericht stuurde kan het bewerken; stuur je eigen versie als nieuw "
+        "bericht.",
+        "en": "Only the sender of a message can edit it; send your own version as a new message.",
+    },
+    "redaction_not_allowed": {
+        "nl": "{code} blijft staan: alleen de melder of een moderator van deze kamer kan het "
+        "intrekken.",
+        "en": "{code} stays: only the reporter or a moderator of this room can retract it.",
+    },
 }
 
 

@@ -17,7 +17,7 @@ from rapidfuzz import fuzz, process
 
 from commands.dutch_numbers import parse_figure
 from commands.dutch_time import TimeError, parse_time
-from commands.i18n import Language
+from commands.i18n import Language, t
 from storage import tlp
 from storage.regions import RegionTable
 from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, all_words, fold, lookup
@@ -61,8 +61,42 @@ METRIC_ALIASES: dict[str, str] = {
 }
 
 _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
-_HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>")
+# A tag: "<", optional "/", a name, then anything up to ">" that is not another "<".
+# Possessive quantifiers (no backtracking into them) keep the search linear: the old
+# pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
+_HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z][a-zA-Z0-9-]*+(?:[\s/][^<>]*+)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+# A figure may be negative only when its name says it can go down: a change, a
+# difference, a level measured against a reference (water level against NAP), a
+# temperature. Counts of people, places and households never are.
+SIGNED_METRIC_WORDS: tuple[str, ...] = (
+    "verandering",
+    "wijziging",
+    "verschil",
+    "afname",
+    "toename",
+    "stijging",
+    "daling",
+    "delta",
+    "saldo",
+    "change",
+    "difference",
+    "balance",
+    "trend",
+    "waterstand",
+    "waterpeil",
+    "peil",
+    "level",
+    "temperatuur",
+    "temperature",
+)
+
+
+def contains_html_tag(text: str) -> bool:
+    """Whether `text` holds something a Matrix client could render as an HTML tag."""
+    return _HTML_TAG.search(text) is not None
 
 
 @dataclass(frozen=True)
@@ -103,6 +137,11 @@ class ReportDraft:
 class Vocabulary:
     regions: RegionTable
     metric_aliases: dict[str, str] = field(default_factory=lambda: dict(METRIC_ALIASES))
+    signed_metric_words: tuple[str, ...] = SIGNED_METRIC_WORDS
+
+    def may_be_negative(self, metric: str) -> bool:
+        """`verandering_waterstand`, `change_in_water_level`: a word of the metric says so."""
+        return not set(metric.split("_")).isdisjoint(self.signed_metric_words)
 
 
 def _suggest(word: str, choices: Sequence[str], cutoff: float = 70) -> str | None:
@@ -154,7 +193,7 @@ def parse_report(
                 "Summarise or split it.",
             )
         ]
-    if _HTML_TAG.search(body) or (category_word and _HTML_TAG.search(category_word)):
+    if contains_html_tag(body) or (category_word and contains_html_tag(category_word)):
         return [
             Problem(
                 "HTML-opmaak in een melding wordt niet opgeslagen; stuur platte tekst.",
@@ -359,4 +398,12 @@ def _read_figure(
         )
         return
     number, unit = figure
+    if number < 0 and not vocab.may_be_negative(metric):
+        problems.append(
+            Problem(
+                t("nl", "figure_negative", field=_quote(key), value=_quote(value)),
+                t("en", "figure_negative", field=_quote(key), value=_quote(value)),
+            )
+        )
+        return
     draft.figures.append(Figure(metric=metric, value=number, unit=unit, label=key.strip()))

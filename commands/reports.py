@@ -8,23 +8,28 @@ from datetime import datetime, timedelta
 
 from commands import render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
-from commands.dispatcher import CommandContext
+from commands.dispatcher import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import AMSTERDAM, TimeError, parse_time
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
+from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report
-from storage import audit, tlp
+from storage import audit, event_log, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
-from storage.ids import RoomId
+from storage.ids import EventId, RoomId
 from storage.models import EntryFigure, SituationEntry
 from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
 
+# CAP order: an edit that raises an entry along it may owe the coordinators an alert.
+SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
+
 PAGE_SIZE = 10
+MAX_PAGE_DIGITS = 9
 _DURATION = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag|dagen|days?)$")
 
 may_report = in_roles("liaison")
@@ -161,7 +166,14 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(data, list):
         return [_problems_reply(ctx, data, head_nl, head_en)]
     entry = await entry_repo.record(
-        session, data, ctx.sender, ctx.room.room_id, ctx.message.event_id
+        session,
+        data,
+        ctx.sender,
+        ctx.room.room_id,
+        ctx.message.event_id,
+        # A report that arrived as an edit (the dispatcher handles an edit of a message
+        # without an entry as a new message): later edits and redactions name that message.
+        origin_event_id=ctx.message.relation.replaces,
     )
     ctx.events.append("entry.recorded")
     # No separate audit row: the entry itself records who reported it, when and where
@@ -182,16 +194,38 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     return [reply, *alerts]
 
 
+async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
+    """Coordinator room -> the highest severity rank it was alerted about for this entry."""
+    alerted: dict[str, int] = {}
+    for record in await audit.for_subject(session_of(ctx), entry.code):
+        if record.action == "alert.sent" and record.room_id:
+            # Alerts from before severities were recorded were about a severe entry.
+            rank = SEVERITY_RANK.get(str(record.detail.get("severity", "Severe")), 3)
+            alerted[record.room_id] = max(rank, alerted.get(record.room_id, 0))
+    return alerted
+
+
 async def _alerts(
-    ctx: CommandContext, entry: SituationEntry, figures: Sequence[entry_repo.FigureInput]
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[entry_repo.FigureInput],
+    after_edit: bool = False,
 ) -> list[Outgoing]:
-    """A severe or extreme report goes at once to the incident's coordinator rooms that may see it."""
+    """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
+
+    After an edit, a room hears about the entry once per severity it reaches: an edit
+    that makes it severe alerts like a new severe report, one that keeps it severe
+    does not, and one that raises it to extreme does again.
+    """
     if entry.severity not in ("Severe", "Extreme") or entry.incident is None:
         return []
     session = session_of(ctx)
+    alerted = await _alerted(ctx, entry) if after_edit else {}
     alerts: list[Outgoing] = []
     for room_id, binding, public in await room_repo.coordinator_views(session, entry.incident):
         if room_id == ctx.room.room_id:
+            continue
+        if alerted.get(room_id, -1) >= SEVERITY_RANK[entry.severity]:
             continue
         access = tlp.RoomAccess(room_id, True, binding.clearance, binding.organisation, public)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
@@ -209,21 +243,36 @@ async def _alerts(
             "alert.sent",
             room_id,
             subject=entry.code,
-            detail={"incident": entry.incident, "tlp": entry.tlp, "clearance": binding.clearance},
+            detail={
+                "incident": entry.incident,
+                "tlp": entry.tlp,
+                "clearance": binding.clearance,
+                "severity": entry.severity,
+            },
         )
     return alerts
 
 
-async def on_edit(ctx: CommandContext) -> list[Outgoing]:
-    """An `m.replace` of a report makes a new revision; anything else is ignored."""
+async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
+    """An `m.replace` of a report makes a new revision; an edit of a message that left no
+    entry is handed back (AS_NEW_MESSAGE) to be handled as the new message it now is.
+
+    As the Matrix spec asks, an edit counts only from the original sender and in the
+    original's room. An edit naming a message of another room gets the same answer as
+    one naming a message the bot never saw, so it tells nothing about that room.
+    """
     session = session_of(ctx)
     original = ctx.message.relation.replaces
     if original is None:
         return []
-    entry = await entry_repo.by_source_event(session, original)
+    entry = await entry_repo.by_message(session, original)
     if entry is None:
-        return []  # an edit of a message that was not a (stored) report
+        return await _edit_without_entry(ctx, original)
+    if entry.origin_event_id not in (None, original):
+        return []  # names the edit that made the report: an edit of an edit is no replacement
     lang = ctx.lang
+    if entry.room_id != ctx.room.room_id:
+        return _unknown_original(ctx)
     if ctx.sender != entry.reporter:
         return [
             render.plain(
@@ -289,30 +338,72 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing]:
         f"Melding {entry.code} bijgewerkt (revisie {entry.revision})",
         f"Report {entry.code} updated (revision {entry.revision})",
     )
-    return [describe(ctx, entry, figures, head)]
+    alerts = await _alerts(ctx, entry, figures, after_edit=True)
+    return [describe(ctx, entry, figures, head), *alerts]
+
+
+async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoing] | None:
+    """An edit of a message that left no entry: the new content counts as a new message,
+    if the bot saw that message, in this room, from this sender."""
+    seen = await event_log.seen(session_of(ctx), original)
+    if seen is None or seen.room_id != ctx.room.room_id:
+        return _unknown_original(ctx)
+    if seen.sender != ctx.sender:
+        return _edit_refused(ctx, "edit_other_sender")
+    return AS_NEW_MESSAGE
+
+
+def _unknown_original(ctx: CommandContext) -> list[Outgoing]:
+    return _edit_refused(ctx, "edit_unknown_original")
+
+
+def _edit_refused(ctx: CommandContext, key: str) -> list[Outgoing]:
+    """Say why an edit was not followed, when it was meant as a command; chatter and
+    notices (another bot's edits) are left alone."""
+    body = strip_reply_fallback(ctx.message.body)
+    if ctx.message.msgtype == "m.notice" or not is_command(body, ctx.prefix):
+        return []
+    return [render.plain(t(ctx.lang, key, prefix=ctx.prefix))]
 
 
 async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
-    """Redacting a report retracts its entry; redacting an edit goes back one revision."""
+    """Redacting a report retracts its entry; redacting an edit goes back one revision.
+
+    Only a redaction by the author or by a member whose power reaches the room's
+    `redact` level, in the entry's own room, is followed. (The homeserver checks local
+    redactions, but events from other servers arrive before that check.) A redaction
+    from another room gets no answer, so it tells nothing about that room's entries.
+    """
     session = session_of(ctx)
     target = ctx.message.relation.redacts
     if target is None:
         return []
     lang = ctx.lang
-    entry = await entry_repo.by_source_event(session, target)
+    entry = await entry_repo.by_message(session, target)
     if entry is not None:
-        if entry.retracted_at is not None:
+        if entry.room_id != ctx.room.room_id or entry.retracted_at is not None:
             return []
+        if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
+            return [render.plain(t(lang, "redaction_not_allowed", code=entry.code))]
         await entry_repo.retract(session, entry)
         await audit.add(
             session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
         )
         return [
-            Redaction(source_event_id=target, reason="report retracted"),
+            # The confirmation answered the event that brought the report in.
+            Redaction(source_event_id=EventId(entry.source_event_id), reason="report retracted"),
             render.plain(
                 tr(lang, f"Melding {entry.code} ingetrokken.", f"Report {entry.code} retracted.")
             ),
         ]
+    revision = await entry_repo.revision_by_event(session, target)
+    if revision is None:
+        return []
+    edited = await session.get(SituationEntry, revision.entry_id)
+    if edited is None or edited.room_id != ctx.room.room_id:
+        return []
+    if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
+        return [render.plain(t(lang, "redaction_not_allowed", code=edited.code))]
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -402,13 +493,24 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     filters = await entries_filter(ctx, parsed)
     if isinstance(filters, str):
         return [render.plain(filters)]
-    page_text = option(parsed, "page") or "1"
-    page = int(page_text) if page_text.isdigit() and int(page_text) > 0 else 1
+    page_text = (option(parsed, "page") or "1").strip()
+    # Digits only, and few of them: a page number past what SQL can hold is an error
+    # for the user, not an apology from the database driver.
+    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
+        return [render.plain(t(ctx.lang, "page_not_a_number", value=render.shorten(page_text, 30)))]
+    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
-        session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE
+        session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE if page else 0
     )
     lang = ctx.lang
+    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
+    if total and (page == 0 or page > pages):
+        return [
+            render.plain(
+                t(lang, "page_out_of_range", page=render.shorten(page_text, 30), pages=pages)
+            )
+        ]
     if not rows:
         return [
             render.plain(
@@ -420,7 +522,6 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
             )
         ]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
-    pages = (total + PAGE_SIZE - 1) // PAGE_SIZE
     lines = [
         f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
     ]

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -119,7 +119,12 @@ async def _replace_figures(
 
 
 async def record(
-    session: AsyncSession, data: EntryInput, reporter: str, room_id: str, source_event_id: str
+    session: AsyncSession,
+    data: EntryInput,
+    reporter: str,
+    room_id: str,
+    source_event_id: str,
+    origin_event_id: str | None = None,
 ) -> SituationEntry:
     """Store a new entry and its figures.
 
@@ -133,6 +138,7 @@ async def record(
         "reporter": reporter,
         "room_id": room_id,
         "source_event_id": source_event_id,
+        "origin_event_id": origin_event_id,
         "recorded_at": now,
         "updated_at": now,
         "revision": 1,
@@ -258,6 +264,25 @@ async def by_source_event(session: AsyncSession, event_id: str) -> SituationEntr
     )
 
 
+async def by_message(session: AsyncSession, event_id: str) -> SituationEntry | None:
+    """The entry a chat message stands for: the report itself, or the message whose
+    edit became the report (`origin_event_id`)."""
+    return await session.scalar(
+        select(SituationEntry).where(
+            or_(
+                SituationEntry.source_event_id == event_id,
+                SituationEntry.origin_event_id == event_id,
+            )
+        )
+    )
+
+
+async def revision_by_event(session: AsyncSession, edit_event_id: str) -> EntryRevision | None:
+    return await session.scalar(
+        select(EntryRevision).where(EntryRevision.source_event_id == edit_event_id)
+    )
+
+
 async def revisions(session: AsyncSession, entry_id: int) -> Sequence[EntryRevision]:
     rows = await session.scalars(
         select(EntryRevision)
@@ -321,3 +346,12 @@ async def all_visible(
 ) -> list[SituationEntry]:
     rows = await session.scalars(_visible_query(access, filters).order_by(SituationEntry.id))
     return list(rows)
+
+
+async def count_by_label(
+    session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
+) -> dict[str, int]:
+    """How many entries `access` may see, per TLP label (for saying what an export left out)."""
+    query = _visible_query(access, filters).subquery()
+    rows = await session.execute(select(query.c.tlp, func.count()).group_by(query.c.tlp))
+    return {str(label): int(count) for label, count in rows.all()}

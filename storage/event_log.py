@@ -37,3 +37,8 @@ async def record(
             }
         ],
     )
+
+
+async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:
+    """The handled event with this id (its room and sender), if the bot handled it."""
+    return await session.get(ProcessedEvent, event_id)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -51,6 +52,25 @@ XNL_NS = "urn:oasis:names:tc:emergency:edxl:ciq:1.0:xnl"
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SET_NS = "urn:knooppunt:export:1"
 
+# Characters XML 1.0 forbids (C0 controls other than tab/newline/return, lone
+# surrogates, U+FFFE/U+FFFF), plus DEL and the C1 controls it discourages: one such
+# character in a report would make every later EDXL document unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def csv_safe(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe,
+    the usual advice against CSV injection; numbers and harmless text stay as they are."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[str, Any]:
     record: dict[str, Any] = {}
@@ -84,6 +104,8 @@ def from_json(data: bytes) -> list[dict[str, Any]]:
 def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
+    # The banner first, where a reader of the sheet sees it (TLP 2.0: label at the top).
+    writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
     writer.writerow([*FIELDS, "figures"])
     for entry in entries:
         record = entry_record(entry, figures.get(entry.id, []))
@@ -92,7 +114,8 @@ def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigur
             for f in record["figures"]
         )
         writer.writerow(
-            [("" if record[name] is None else record[name]) for name in FIELDS] + [shown]
+            [csv_safe("" if record[name] is None else record[name]) for name in FIELDS]
+            + [csv_safe(shown)]
         )
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
@@ -171,5 +194,10 @@ def to_edxl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigu
         )
         text = entry.text + (f"\n[{shown}]" if shown else "")
         ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
+    for element in root.iter():
+        if element.text:
+            element.text = xml_safe(element.text)
+        for name, value in element.attrib.items():
+            element.set(name, xml_safe(value))
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document

@@ -210,6 +210,7 @@ class SituationEntry(Base):
             "room_id",
             "organisation",
         ),
+        Index("ux_entries_origin_event", "origin_event_id", unique=True),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -218,6 +219,10 @@ class SituationEntry(Base):
     reporter: Mapped[str] = mapped_column(String(255))
     room_id: Mapped[str] = mapped_column(String(255), index=True)
     source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # Set when the report came in as an edit of a message that had left no entry (a
+    # refused report corrected by editing it): that message, which later edits and
+    # redactions name. `source_event_id` is then the edit, which the confirmation answered.
+    origin_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     observed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

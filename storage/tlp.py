@@ -53,13 +53,22 @@ class RoomAccess:
     clearance: str = "CLEAR"
     organisation: str | None = None
     public: bool = False
+    # The command-line operator (`knooppunt export`): holds the database anyway, so only
+    # the label ceiling they chose applies, not rooms or organisations.
+    operator: bool = False
 
     @classmethod
     def unbound(cls, room_id: str) -> RoomAccess:
         return cls(room_id=room_id)
 
+    @classmethod
+    def for_operator(cls, ceiling: str) -> RoomAccess:
+        return cls(room_id="cli", bound=True, clearance=ceiling, operator=True)
+
 
 def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> bool:
+    if access.operator:
+        return RANK[label] <= RANK[access.clearance]
     if entry_room == access.room_id:
         return True  # a room always sees its own posts
     if label == "CLEAR":
@@ -81,6 +90,8 @@ def visible_clause(
     access: RoomAccess, rank_col: Any, room_col: Any, org_col: Any
 ) -> ColumnElement[bool]:
     """`may_see` as a SQL condition over an entry's tlp rank, room and organisation."""
+    if access.operator:
+        return rank_col <= RANK[access.clearance]  # type: ignore[no-any-return]
     allowed: list[ColumnElement[bool]] = [room_col == access.room_id, rank_col == RANK["CLEAR"]]
     if access.bound and not access.public:
         ceiling = RANK[access.clearance]

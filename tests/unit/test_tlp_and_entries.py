@@ -245,7 +245,9 @@ async def test_json_export_reads_back_into_the_same_entries(db: Database) -> Non
 async def test_csv_export_one_row_per_entry(db: Database) -> None:
     rows, figures = await _three_entries(db)
     text = export_formats.to_csv(rows, figures).decode("utf-8-sig")
-    records = list(csv.DictReader(io.StringIO(text)))
+    banner, _, table = text.partition("\r\n")
+    assert banner == "TLP:AMBER"  # the file's label comes first
+    records = list(csv.DictReader(io.StringIO(table)))
     assert [r["code"] for r in records] == [e.code for e in rows]
     assert records[2]["text"] == 'quote " comma , newline\nline'
     assert records[0]["figures"] == "bedden_beschikbaar=35"
