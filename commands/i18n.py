@@ -71,6 +71,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",
         "en": "only administrators (admins in the configuration) may do this.",
     },
+    "reason_other_incident": {
+        "nl": "alleen beheerders of moderators van een coördinatiekamer van incident {incident} mogen dat incident beheren.",
+        "en": "only administrators or moderators of a coordination room of incident {incident} may manage that incident.",
+    },
 }
 
 
