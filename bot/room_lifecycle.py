@@ -180,6 +180,13 @@ class RoomLifecycle:
             subject=verdict.new,
             detail={"from": verdict.old},
         )
+        await outbox.add(
+            session,
+            verdict.new,
+            "message",
+            reply_content(plain(t(self.language, "upgrade_carried", old=verdict.old))),
+            outbox.txn_id_for(f"upgrade-carried:{verdict.old}:{verdict.new}"),
+        )
         log.info("room %s was upgraded to %s; binding carried", verdict.old, verdict.new)
 
     async def _refuse(
@@ -193,13 +200,17 @@ class RoomLifecycle:
             new=verdict.new,
             reason=t(self.language, f"upgrade_reason_{verdict.refusal}"),
         )
-        await outbox.add(
-            session,
-            verdict.old,
-            "message",
-            reply_content(plain(text)),
-            outbox.txn_id_for(f"upgrade-refused:{event_id}"),
-        )
+        # A real upgrade leaves the old room read-only for ordinary members (the bot
+        # included); then the audit record and the log are where admins find it.
+        room = self.client.rooms.get(verdict.old)
+        if room is None or room.power_levels.can_user_send_message(self.user_id):
+            await outbox.add(
+                session,
+                verdict.old,
+                "message",
+                reply_content(plain(text)),
+                outbox.txn_id_for(f"upgrade-refused:{event_id}"),
+            )
         await audit.add(
             session,
             actor,

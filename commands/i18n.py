@@ -79,6 +79,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "De koppeling van deze kamer is (nog) niet overgezet naar {new}: {reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling over.",
         "en": "This room's binding was not carried over to {new} (yet): {reason} Invite me there; I will then check the upgrade and carry the binding over.",
     },
+    "upgrade_carried": {
+        "nl": "Deze kamer vervangt {old}: ik heb de koppeling (incident, organisatie, rol, TLP) overgezet.",
+        "en": "This room replaces {old}: I carried its binding (incident, organisation, role, TLP) over.",
+    },
     "upgrade_reason_bound": {
         "nl": "die kamer heeft al een eigen koppeling.",
         "en": "that room already has a binding of its own.",

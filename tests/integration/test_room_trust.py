@@ -33,6 +33,16 @@ def _binding(world: World, room: str) -> tuple[Any, ...] | None:
     return tuple(row) if row is not None else None
 
 
+def _upgrade_actions(world: World) -> list[str]:
+    with _db(world) as db:
+        return [
+            r[0]
+            for r in db.execute(
+                "SELECT action FROM audit_log WHERE action LIKE 'room.upgrade%' ORDER BY id"
+            )
+        ]
+
+
 def _public(world: World, room: str) -> bool:
     with _db(world) as db:
         return bool(db.execute("SELECT public FROM rooms WHERE room_id = ?", (room,)).fetchone()[0])
@@ -127,6 +137,19 @@ async def test_tombstone_cannot_rebind_another_partners_room(world: World) -> No
         (owner.client.user_id, rogue, decoy, "room.upgrade_refused"),
     ], actions
 
+    # 3. A new room that claims the partner's room as predecessor (anyone can write that
+    # into a create event): without the partner room's tombstone it gets nothing.
+    response = await owner.client.room_create(
+        name="Kaper", invite=[bot_user], predecessor={"room_id": partner, "event_id": "$x"}
+    )
+    hijack = str(getattr(response, "room_id", ""))
+    assert hijack, response
+    await owner.wait_joined(hijack, bot_user)
+    assert await owner.wait_until(lambda: bool(owner.from_sender(bot_user, hijack)), 30)
+    await asyncio.sleep(1)
+    assert _binding(world, hijack) is None
+    assert _binding(world, partner) == ("GGD", "AMBER+STRICT", 1)
+
 
 async def test_real_upgrade_still_carries_the_binding(world: World) -> None:
     admin = await world.human("admin")
@@ -139,19 +162,26 @@ async def test_real_upgrade_still_carries_the_binding(world: World) -> None:
         admin, room, "!kamer koppel incident=storm org=GGD rol=liaison clearance=amber", bot_user
     )
     new_room = await asyncio.to_thread(_upgrade, world, admin, room)
-    # The new room is invite-only like the old one: the upgrader invites the bot, as
-    # clients offer to do after an upgrade.
+    # The new room is invite-only like the old one, so the bot cannot check it yet: it
+    # keeps the binding and waits for an invite, as clients offer to send after an upgrade.
+    # (The old room is read-only for the bot now: the pending note is in the audit log.)
+    assert await admin.wait_until(lambda: "room.upgrade_pending" in _upgrade_actions(world), 30)
+    assert _binding(world, room) == ("GGD", "AMBER", 1)
     await admin.client.room_invite(new_room, bot_user)
     await admin.wait_joined(new_room, bot_user)
     assert await admin.wait_until(lambda: _binding(world, new_room) is not None, 30)
     assert _binding(world, new_room) == ("GGD", "AMBER", 1)
     assert _binding(world, room) == ("GGD", "AMBER", 0)
+    assert await admin.wait_until(
+        lambda: any("overgezet" in s.body for s in admin.from_sender(bot_user, new_room)), 30
+    )
     assert "GGD" in await _ask(admin, new_room, "!kamer toon", bot_user)
     with _db(world) as db:
         assert (
             db.execute("SELECT replaced_by FROM rooms WHERE room_id = ?", (room,)).fetchone()[0]
             == new_room
         )
+    assert _upgrade_actions(world) == ["room.upgrade_pending", "room.upgraded"]
 
 
 async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> None:
