@@ -227,12 +227,30 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
         ),
         ("m.room.join_rules", {"join_rule": "knock"}, {"join_rule": "invite"}),
     ]
+
+    async def alerts(tag: str) -> list[str]:
+        """Two extreme reports, AMBER then CLEAR; which alerts reach the coordination room."""
+        for label in ("amber", "clear"):
+            body = (
+                f"!melding zorg\ngemeente: Dordrecht\nernst: extreem\ntlp: {label}\n{tag}{label}."
+            )
+            assert "vastgelegd" in await _ask(liaison, source, body, bot_user)
+        # Alerts leave in order: once the CLEAR one is here, an AMBER one would be too.
+        assert await admin.wait_until(
+            lambda: any(f"{tag}clear" in s.body for s in admin.from_sender(bot_user, coord)), 30
+        )
+        return [s.body for s in admin.from_sender(bot_user, coord) if tag in s.body]
+
+    assert len(await alerts("Alarmeen")) == 2  # private: the AMBER alert arrives
     for event_type, opened, closed in changes:
         await _put_state(admin, coord, event_type, opened)
         await asyncio.sleep(1.5)  # let the bot's sync see the state change
         shown = await listing()
         assert "Openbaresporthal" in shown and "Geheimebedden" not in shown, (event_type, shown)
-        # Scheduled posts and alerts read the stored flag.
+        tag = f"Alarm{event_type[7:].replace('_', '')}"
+        received = await alerts(tag)
+        assert len(received) == 1 and f"{tag}clear" in received[0], (event_type, received)
+        # Scheduled posts read the same stored flag as alerts.
         assert _public(world, coord), event_type
         await _put_state(admin, coord, event_type, closed)
         await asyncio.sleep(1.5)
