@@ -482,6 +482,12 @@ class Syncer:
     # --------------------------------------------------- special events
 
     async def _on_own_join(self, room_id: RoomId, event: Event) -> None:
+        # The successor of a bound room whose upgrade could not be checked before. First,
+        # so a network error replays it with the batch; it does nothing a second time.
+        async with self.db.session() as session:
+            processed = await event_log.is_processed(session, EventId(event.event_id))
+        if not processed:
+            await self.lifecycle.after_own_join(room_id)
         async with self.db.transaction() as session:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
@@ -509,8 +515,6 @@ class Syncer:
                 )
         log.info("joined room %s", room_id)
         self.sender.wake()
-        # The successor of a bound room whose upgrade could not be checked before.
-        await self.lifecycle.after_own_join(room_id)
 
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
