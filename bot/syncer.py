@@ -38,6 +38,7 @@ from bot import events as ev
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.metrics import Metrics
+from bot.room_lifecycle import RoomLifecycle, room_is_public
 from bot.sender import OutboxSender, outgoing_row, reply_content
 from bot.session import LoginFailed, password_login
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
@@ -153,6 +154,10 @@ class Syncer:
         self._waiting_for_keys = True
         # Newest event seen per room in this batch; stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
+        # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
+        self.lifecycle = RoomLifecycle(
+            client, db, self.user_id, settings.language, self.sender.wake
+        )
 
     # ------------------------------------------------------------------ loop
 
@@ -246,12 +251,16 @@ class Syncer:
             await self._sync_failed(f"login failed: {exc!r}")
 
     async def _note_join_rules(self, session: AsyncSession, response: SyncResponse) -> None:
-        """Keep each room's public flag current: scheduled posts and alerts read it."""
+        """Keep each room's public flag current: scheduled posts and alerts read it.
+
+        Re-evaluated for every room in the batch, so a change of join rule, history
+        visibility or guest access takes effect by the end of the batch that brings it.
+        """
         for room_id in response.rooms.join:
             matrix_room = self.client.rooms.get(room_id)
             if matrix_room is None:
                 continue
-            public = matrix_room.join_rule == "public"
+            public = room_is_public(matrix_room)
             room = await room_repo.get(session, RoomId(room_id))
             if room is not None and room.public != public:
                 room.public = public
@@ -458,7 +467,7 @@ class Syncer:
             role=binding.role if binding is not None else None,
             binding=binding,
             encrypted=bool(matrix_room and matrix_room.encrypted),
-            public=bool(matrix_room and matrix_room.join_rule == "public"),
+            public=room_is_public(matrix_room),
             power_levels=levels,
             default_power=default_power,
             redact_level=matrix_room.power_levels.defaults.redact if matrix_room else 50,
@@ -474,6 +483,12 @@ class Syncer:
     # --------------------------------------------------- special events
 
     async def _on_own_join(self, room_id: RoomId, event: Event) -> None:
+        # The successor of a bound room whose upgrade could not be checked before. First,
+        # so a network error replays it with the batch; it does nothing a second time.
+        async with self.db.session() as session:
+            processed = await event_log.is_processed(session, EventId(event.event_id))
+        if not processed:
+            await self.lifecycle.after_own_join(room_id)
         async with self.db.transaction() as session:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
@@ -583,38 +598,8 @@ class Syncer:
         self.sender.wake()
 
     async def _on_tombstone(self, room_id: RoomId, event: RoomUpgradeEvent) -> None:
-        new_room = RoomId(event.replacement_room)
-        async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
-                return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                UserId(event.sender),
-                "room.upgraded",
-                ev.event_time(event),
-            )
-            if new_room:
-                await room_repo.carry_binding(session, room_id, new_room)
-                await room_repo.mark_left(session, room_id, "upgraded")
-                await outbox.add(
-                    session,
-                    new_room,
-                    "join",
-                    {"room": new_room},
-                    outbox.txn_id_for(f"follow:{event.event_id}"),
-                )
-                await audit.add(
-                    session,
-                    event.sender,
-                    "room.upgraded",
-                    room_id,
-                    subject=new_room,
-                    detail={"from": room_id},
-                )
-        log.info("room %s was upgraded to %s; following", room_id, new_room)
-        self.sender.wake()
+        # Carried only to a verified successor; see bot/room_lifecycle.py.
+        await self.lifecycle.on_tombstone(room_id, event)
 
     async def _process_left_room(self, room_id: RoomId, info: RoomInfo) -> None:
         for event in info.timeline.events:

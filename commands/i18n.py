@@ -105,6 +105,38 @@ TEXTS: dict[str, dict[Language, str]] = {
         "intrekken.",
         "en": "{code} stays: only the reporter or a moderator of this room can retract it.",
     },
+    "upgrade_refused": {
+        "nl": "De koppeling van deze kamer is niet overgezet naar {new}: {reason} De koppeling blijft hier staan.",
+        "en": "This room's binding was not carried over to {new}: {reason} The binding stays here.",
+    },
+    "upgrade_pending": {
+        "nl": "De koppeling van deze kamer is (nog) niet overgezet naar {new}: {reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling over.",
+        "en": "This room's binding was not carried over to {new} (yet): {reason} Invite me there; I will then check the upgrade and carry the binding over.",
+    },
+    "upgrade_carried": {
+        "nl": "Deze kamer vervangt {old}: ik heb de koppeling (incident, organisatie, rol, TLP) overgezet.",
+        "en": "This room replaces {old}: I carried its binding (incident, organisation, role, TLP) over.",
+    },
+    "upgrade_reason_bound": {
+        "nl": "die kamer heeft al een eigen koppeling.",
+        "en": "that room already has a binding of its own.",
+    },
+    "upgrade_reason_predecessor": {
+        "nl": "die kamer noemt deze kamer niet als voorganger (geen echte kamerupgrade).",
+        "en": "that room does not name this room as its predecessor (not a real room upgrade).",
+    },
+    "upgrade_reason_tombstone": {
+        "nl": "de grafsteen van deze kamer wijst niet (meer) naar die kamer.",
+        "en": "this room's tombstone does not (or no longer) point to that room.",
+    },
+    "upgrade_reason_join": {
+        "nl": "ik kan die kamer niet in.",
+        "en": "I cannot join that room.",
+    },
+    "reason_other_incident": {
+        "nl": "alleen beheerders of moderators van een coördinatiekamer van incident {incident} mogen dat incident beheren.",
+        "en": "only administrators or moderators of a coordination room of incident {incident} may manage that incident.",
+    },
 }
 
 

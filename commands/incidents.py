@@ -9,7 +9,7 @@ from commands.common import local_time, session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
 from commands.message import Outgoing
-from commands.permissions import MODERATOR, in_roles
+from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.registry import Command
 from storage import audit
 from storage import incidents as incident_repo
@@ -44,6 +44,13 @@ async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     if len(parsed.words) < 2:
         return [_usage(ctx)]
     slug = parsed.words[1].lower()
+    if action != "open":
+        # Opening is any coordinator's; phase and close only for this incident's own rooms.
+        refusal = manages_incident(ctx, slug)
+        if refusal is not None:
+            return [
+                render.plain(tr(ctx.lang, "Dat mag hier niet: ", "Not allowed here: ") + refusal)
+            ]
     session = session_of(ctx)
     if action == "open":
         title = " ".join(parsed.words[2:]).strip()

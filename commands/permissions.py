@@ -55,3 +55,18 @@ def in_roles(*roles: str, min_power: int = 0) -> Callable[[CommandContext], str 
         return None
 
     return rule
+
+
+def manages_incident(ctx: CommandContext, incident: str) -> str | None:
+    """Admins, or moderators of a coordinator room bound to `incident` itself.
+
+    A coordinator room of one incident must not close or re-phase another
+    partner's incident: the binding's incident is the boundary.
+    """
+    refusal = in_roles("coordinator", min_power=MODERATOR)(ctx)
+    if refusal is not None or ctx.is_admin:
+        return refusal
+    bound = ctx.room.binding.incident if ctx.room.binding is not None else None
+    if bound is None or bound.lower() != incident.lower():
+        return t(ctx.lang, "reason_other_incident", incident=incident)
+    return None

@@ -114,17 +114,21 @@ async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
 
 
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
-    """Copy a binding to the room that replaced `old` (room upgrade)."""
+    """Copy a binding to the room that replaced `old` (a verified room upgrade).
+
+    Never overwrites: a room that already has a binding keeps it, and then nothing
+    changes at all (None). The caller verifies the upgrade (bot/room_lifecycle.py).
+    """
+    if await session.get(RoomBinding, new) is not None:
+        return None
     source = await session.get(RoomBinding, old)
     old_room = await ensure(session, old)
     old_room.replaced_by = new
     await ensure(session, new)
     if source is None:
         return None
-    target = await session.get(RoomBinding, new)
-    if target is None:
-        target = RoomBinding(room_id=new, bound_by=source.bound_by, bound_at=utcnow())
-        session.add(target)
+    target = RoomBinding(room_id=new, bound_by=source.bound_by, bound_at=utcnow())
+    session.add(target)
     target.incident = source.incident
     target.organisation = source.organisation
     target.role = source.role

@@ -44,6 +44,27 @@ def highest(labels: list[str]) -> str:
     return max(labels, key=RANK.__getitem__) if labels else "CLEAR"
 
 
+# Join rules that let anyone in (or ask in) without an invite.
+PUBLIC_JOIN_RULES = frozenset({"public", "knock", "knock_restricted"})
+
+
+def is_public(
+    join_rule: str | None, history_visibility: str | None, guest_access: str | None
+) -> bool:
+    """Whether people outside the room can read it: then it sees CLEAR only.
+
+    The one rule for the live room view and the stored `rooms.public` flag. A room
+    is public when anyone may join or knock, or when its history is world readable
+    (a non-member reads it through /messages without joining). Guest access counts
+    whenever the join rule admits anyone without an invite: Synapse's own
+    private-chat preset sets `guest_access: can_join` on every invite-only room,
+    where a guest still needs an invite, so there it exposes nothing.
+    """
+    if join_rule in PUBLIC_JOIN_RULES or history_visibility == "world_readable":
+        return True
+    return guest_access == "can_join" and join_rule not in ("invite", "private")
+
+
 @dataclass(frozen=True)
 class RoomAccess:
     """What decides a room's view: its binding (if any) and whether it is public."""

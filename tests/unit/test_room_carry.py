@@ -1,0 +1,44 @@
+"""Carrying a binding on a room upgrade never overwrites another room's binding."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storage import rooms
+from storage.engine import Database
+from storage.ids import RoomId
+
+
+@pytest.fixture
+async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+async def test_carry_never_overwrites_a_bound_room(db: Database) -> None:
+    rogue, partner = RoomId("!rogue:x"), RoomId("!partner:x")
+    async with db.transaction() as session:
+        for room, org, clearance in ((rogue, "Kwaad", "GREEN"), (partner, "GGD", "AMBER+STRICT")):
+            await rooms.bind(
+                session,
+                room,
+                role="liaison",
+                incident=None,
+                organisation=org,
+                tlp_default="AMBER",
+                clearance=clearance,
+                by="@admin:x",
+            )
+    async with db.transaction() as session:
+        assert await rooms.carry_binding(session, rogue, partner) is None
+    async with db.session() as session:
+        kept = await rooms.binding(session, partner)
+        assert kept is not None and (kept.organisation, kept.clearance) == ("GGD", "AMBER+STRICT")
+        source = await rooms.binding(session, rogue)
+        assert source is not None and source.active and source.organisation == "Kwaad"
+        old = await rooms.get(session, rogue)
+        assert old is not None and old.replaced_by is None
