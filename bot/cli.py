@@ -126,9 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in asyncio.run(audit_lines(settings, args.incident.lower())):
                 print(line)
         elif args.command == "demo":
-            from bot.demo import run_demo
-            from bot.demo_users import DemoError
-            from bot.local_homeserver import HomeserverError
+            from bot.devtools.demo import DemoError, HomeserverError, run_demo
 
             data_dir = (args.data_dir or settings.data_dir).resolve()
             try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_homeserver import free_port, port_open
+from bot.devtools.local_homeserver import free_port, port_open
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
