@@ -7,7 +7,6 @@ import contextlib
 import logging
 import signal
 from dataclasses import replace
-from datetime import timedelta
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
@@ -19,28 +18,13 @@ from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
-from commands.builtin import build_dispatcher as make_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher
+from bot.wiring import build_dispatcher
 from storage import instance_lock
 from storage.engine import Database
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
-
-
-def build_dispatcher(settings: Settings, savepoints: bool = True) -> Dispatcher:
-    return make_dispatcher(
-        CommandSettings(
-            prefix=settings.command_prefix,
-            language=settings.language,
-            admins=frozenset(settings.admins),
-            late_after=timedelta(seconds=settings.late_after_seconds),
-            bot_user_id=settings.user_id or "",
-            curator_room=settings.curator_room,
-        ),
-        savepoints=savepoints,
-    )
 
 
 def make_client(settings: Settings) -> AsyncClient:

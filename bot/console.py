@@ -14,8 +14,8 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_dispatcher
 from bot.config import Settings
+from bot.wiring import build_dispatcher
 from commands.dispatcher import RoomView
 from commands.message import Message, Outgoing, Redaction
 from storage import event_log
