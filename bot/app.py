@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from dataclasses import replace
 
@@ -14,7 +15,7 @@ from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.http import HealthServer
 from bot.metrics import Metrics
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, clock_from_environment
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
@@ -51,7 +52,10 @@ class Bot:
         self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
         self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
-        self.scheduler = Scheduler(self.db, self.sender, settings.language, settings.command_prefix)
+        clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
+        self.scheduler = Scheduler(
+            self.db, self.sender, settings.language, settings.command_prefix, clock, tick
+        )
         self.metrics = Metrics()
         self.dispatcher.observer = self.metrics.command
         self.syncer.metrics = self.metrics
