@@ -34,7 +34,9 @@ def module_name(path: Path) -> str:
 def imports_of(path: Path) -> list[Import]:
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
     top = {id(node) for node in tree.body}
-    package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    package = (
+        module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
+    )
     found: list[Import] = []
     for node in ast.walk(tree):
         names: list[str] = []
