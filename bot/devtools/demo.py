@@ -24,13 +24,13 @@ from typing import TextIO
 
 from bot.devtools.demo_users import DemoError, Person
 from bot.devtools.local_homeserver import HomeserverError, Synapse, free_port, port_open
-from bot.samples import sample_knowledge
+from bot.samples import SAMPLE_INCIDENT, sample_knowledge
 
 # The CLI imports these three from here, so that its `demo` branch is one import.
 __all__ = ["DemoError", "HomeserverError", "run_demo"]
 
 log = logging.getLogger(__name__)
-INCIDENT = "hoogwater"
+INCIDENT = SAMPLE_INCIDENT
 ROLES = ("liaison", "gemeente", "coordinator", "redactie")
 
 
