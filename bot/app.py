@@ -5,9 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from dataclasses import replace
-from datetime import timedelta
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
@@ -15,32 +15,17 @@ from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.http import HealthServer
 from bot.metrics import Metrics
-from bot.scheduler import Scheduler
+from bot.scheduler import Scheduler, clock_from_environment
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
-from commands.builtin import build_dispatcher as make_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher
+from bot.wiring import build_dispatcher
 from storage import instance_lock
 from storage.engine import Database
 
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
-
-
-def build_dispatcher(settings: Settings, savepoints: bool = True) -> Dispatcher:
-    return make_dispatcher(
-        CommandSettings(
-            prefix=settings.command_prefix,
-            language=settings.language,
-            admins=frozenset(settings.admins),
-            late_after=timedelta(seconds=settings.late_after_seconds),
-            bot_user_id=settings.user_id or "",
-            curator_room=settings.curator_room,
-        ),
-        savepoints=savepoints,
-    )
 
 
 def make_client(settings: Settings) -> AsyncClient:
@@ -67,7 +52,10 @@ class Bot:
         self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
         self.syncer = Syncer(self.client, self.db, self.dispatcher, self.sender, settings)
-        self.scheduler = Scheduler(self.db, self.sender, settings.language, settings.command_prefix)
+        clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
+        self.scheduler = Scheduler(
+            self.db, self.sender, settings.language, settings.command_prefix, clock, tick
+        )
         self.metrics = Metrics()
         self.dispatcher.observer = self.metrics.command
         self.syncer.metrics = self.metrics

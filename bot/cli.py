@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import ConfigError, Settings, console_role, load_settings
 from bot.logging_setup import configure
 from storage.engine import DatabaseError
 from storage.instance_lock import LockHeld
@@ -37,8 +37,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--as",
         dest="role",
         default="guest",
-        choices=("admin", "liaison", "coordinator", "municipality", "curator", "guest"),
-        help="the role of the room you pretend to type in (default: guest, a direct chat)",
+        type=console_role,
+        help="the role of the room you pretend to type in: admin, liaison, coordinator, "
+        "municipality (gemeente), curator (redactie) or guest (default, a direct chat)",
+    )
+    console.add_argument(
+        "--demo",
+        action="store_true",
+        help="first load the sample crisis: knowledge, incident hoogwater, bound console rooms",
     )
 
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
@@ -116,7 +122,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "console":
             from bot.console import run_console
 
-            return asyncio.run(run_console(settings, args.role))
+            return asyncio.run(run_console(settings, args.role, demo=args.demo))
         elif args.command == "export":
             from bot.offline import build_export, write_export
 
@@ -133,9 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in asyncio.run(audit_lines(settings, args.incident.lower())):
                 print(line)
         elif args.command == "demo":
-            from bot.demo import run_demo
-            from bot.demo_users import DemoError
-            from bot.local_homeserver import HomeserverError
+            from bot.devtools.demo import DemoError, HomeserverError, run_demo
 
             data_dir = (args.data_dir or settings.data_dir).resolve()
             try:

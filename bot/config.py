@@ -7,6 +7,7 @@ parsed as JSON.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -19,6 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from storage import vocabulary
 from storage.engine import default_sqlite_url
 from storage.ids import server_of
 
@@ -28,7 +30,33 @@ class ConfigError(Exception):
 
 
 TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
-ROLES = ("liaison", "coordinator", "municipality", "curator")
+# Room roles are defined once, in storage/vocabulary.py: canonical English names
+# (liaison, coordinator, municipality, curator) and the Dutch ones people use
+# (gemeente, redactie, ...). Everywhere a role is typed, either name works.
+ROLES = tuple(vocabulary.ROLES)
+# The console also plays a config admin and a direct chat.
+CONSOLE_ROLES = ("admin", *ROLES, "guest")
+
+
+def role_of(word: str) -> str | None:
+    """`gemeente`, `Municipality` -> `municipality`; None for no room role."""
+    return vocabulary.lookup(vocabulary.ROLES, word)
+
+
+def console_role(word: str) -> str:
+    """The `--as` value of `knooppunt console`, in its canonical name."""
+    if word.lower() in ("admin", "guest"):
+        return word.lower()
+    role = role_of(word)
+    if role is None:
+        names = ", ".join(
+            f"{name} ({'/'.join(w for w in vocabulary.ROLES.get(name, ()) if w != name)})"
+            if vocabulary.ROLES.get(name)
+            else name
+            for name in CONSOLE_ROLES
+        )
+        raise argparse.ArgumentTypeError(f"unknown role {word!r}; one of: {names}")
+    return role
 
 
 class RoomBindingConfig(BaseModel):
@@ -37,11 +65,19 @@ class RoomBindingConfig(BaseModel):
     model_config = {"extra": "forbid"}
 
     room: str
-    role: Literal["liaison", "coordinator", "municipality", "curator"]
+    role: str
     incident: str | None = None
     org: str | None = None
     tlp: str = "AMBER"
     clearance: str = "GREEN"
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, value: str) -> str:
+        role = role_of(value)
+        if role is None:
+            raise ValueError(f"must be one of {', '.join(ROLES)} (or gemeente, redactie, ...)")
+        return role
 
     @field_validator("tlp", "clearance")
     @classmethod

@@ -2,6 +2,12 @@
 
 A message ends with an empty line, so multi-line reports can be typed; stdin
 may be piped, and the replies are printed in order.
+
+Each role types in a room of its own (`!console-<role>:knooppunt.local`) where
+the console user is the room's creator (power 100, as in Matrix). `--demo`
+first loads the sample crisis (bot/samples.py) into the database: the sample
+knowledge, the incident `hoogwater` and bindings for those rooms, so every role
+has something to work with. Loading it again changes nothing.
 """
 
 from __future__ import annotations
@@ -14,10 +20,17 @@ from typing import TextIO
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import build_dispatcher
-from bot.config import Settings
+from bot.config import ROLES, Settings, console_role
+from bot.samples import (
+    SAMPLE_BINDINGS,
+    SAMPLE_INCIDENT,
+    SAMPLE_INCIDENT_TITLE,
+    sample_knowledge,
+)
+from bot.wiring import build_dispatcher
 from commands.dispatcher import RoomView
 from commands.message import Message, Outgoing, Redaction
+from knowledge import service
 from storage import event_log
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -25,7 +38,41 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
 
-ROLES = ("admin", "liaison", "coordinator", "municipality", "curator", "guest")
+CONSOLE_SERVER = "knooppunt.local"
+CREATOR_POWER = 100  # who creates a Matrix room gets 100; the console user made theirs
+
+
+def console_room(role: str) -> RoomId:
+    return RoomId(f"!console-{role}:{CONSOLE_SERVER}")
+
+
+async def load_demo(db: Database) -> tuple[int, int]:
+    """The sample crisis, idempotently: (knowledge items added, room bindings made)."""
+    with sample_knowledge() as sample:
+        imported = await service.import_path(db, sample, "console-demo")
+    added = sum(counts.added for _, counts in imported if counts is not None)
+    bound = 0
+    async with db.transaction() as session:
+        if await incident_repo.get(session, SAMPLE_INCIDENT) is None:
+            await incident_repo.open_incident(
+                session, SAMPLE_INCIDENT, SAMPLE_INCIDENT_TITLE, "console-demo"
+            )
+        for sample_binding in SAMPLE_BINDINGS:
+            room_id = console_room(sample_binding.role)
+            if await room_repo.binding(session, room_id) is not None:
+                continue  # bound before (or re-bound by hand): leave it
+            await room_repo.bind(
+                session,
+                room_id,
+                role=sample_binding.role,
+                incident=sample_binding.incident,
+                organisation=sample_binding.organisation,
+                tlp_default=sample_binding.tlp_default,
+                clearance=sample_binding.clearance,
+                by="console-demo",
+            )
+            bound += 1
+    return added, bound
 
 
 def read_messages(stream: TextIO) -> Iterator[str]:
@@ -40,11 +87,11 @@ def read_messages(stream: TextIO) -> Iterator[str]:
         yield "\n".join(lines)
 
 
-async def _room_view(session: AsyncSession, room_id: RoomId, role: str) -> RoomView:
+async def _room_view(session: AsyncSession, room_id: RoomId, role: str, user: UserId) -> RoomView:
     """The console room's binding from the database, else one made up from `--as`."""
     context = await room_repo.message_context(session, room_id, "$none")
     binding = context.binding
-    if binding is None and role in ("liaison", "coordinator", "municipality", "curator"):
+    if binding is None and role in ROLES:
         incidents = [i for i in await incident_repo.all_incidents(session) if i.open]
         binding = BindingView(
             role=role,
@@ -59,6 +106,7 @@ async def _room_view(session: AsyncSession, room_id: RoomId, role: str) -> RoomV
         binding=binding,
         is_direct=role == "guest",
         encrypted=True,  # a local console is not a public room: no exposure warning
+        power_levels={user: CREATOR_POWER},
     )
 
 
@@ -71,9 +119,14 @@ def format_reply(reply: Outgoing) -> str:
 
 
 async def run_console(
-    settings: Settings, role: str, stream: TextIO = sys.stdin, out: TextIO = sys.stdout
+    settings: Settings,
+    role: str,
+    stream: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    demo: bool = False,
 ) -> int:
-    user = UserId(f"@console-{role}:knooppunt.local")
+    role = console_role(role)  # `gemeente` and `municipality` are one role
+    user = UserId(f"@console-{role}:{CONSOLE_SERVER}")
     admins = set(settings.admins)
     if role == "admin":
         admins.add(user)
@@ -86,11 +139,17 @@ async def run_console(
     dispatcher = build_dispatcher(settings)
     db = Database(settings.effective_database_url)
     await db.migrate()
-    room_id = RoomId(f"!console-{role}:knooppunt.local")
+    room_id = console_room(role)
     interactive = stream.isatty()
-    if interactive:
-        out.write("Knooppunt console. End a message with an empty line; Ctrl-D quits.\n")
     try:
+        if demo:
+            added, bound = await load_demo(db)
+            out.write(
+                f"Sample crisis loaded: incident {SAMPLE_INCIDENT}, {added} new knowledge "
+                f"item(s), {bound} console room(s) newly bound.\n\n"
+            )
+        if interactive:
+            out.write("Knooppunt console. End a message with an empty line; Ctrl-D quits.\n")
         for body in read_messages(stream):
             message = Message(
                 event_id=EventId(f"$console-{uuid.uuid4().hex}"),
@@ -100,7 +159,7 @@ async def run_console(
                 timestamp=datetime.now(UTC),
             )
             async with db.transaction() as session:
-                view = await _room_view(session, room_id, role)
+                view = await _room_view(session, room_id, role, user)
                 replies = await dispatcher.handle(message, view, session, datetime.now(UTC))
                 await event_log.record(
                     session, message.event_id, message.room_id, user, "console", message.timestamp

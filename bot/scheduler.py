@@ -4,13 +4,20 @@ Each (subscription, slot) becomes one outbox row whose transaction id is
 derived from both, written in the same transaction that moves the subscription
 to its next slot: a restart, a crash or a second look at the same slot cannot
 post twice, and after downtime only the latest missed slot is posted.
+
+The scheduler reads the time from a clock it is given (the wall clock unless a
+test passes another). `KNOOPPUNT_TEST_SCHEDULER_CLOCK` exists for the
+integration tests only: it lets a real bot process run its scheduler faster
+than real time, so a test sees several one-minute slots in a few seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import UTC, datetime, timedelta
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, reply_content
@@ -25,24 +32,74 @@ from storage.ids import RoomId
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
+TEST_CLOCK_VARIABLE = "KNOOPPUNT_TEST_SCHEDULER_CLOCK"
+
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class FastClock:
+    """Time that runs `rate` times faster than `wall` since `epoch` (tests only).
+
+    The epoch is fixed from outside, so a restarted process continues the same
+    fast time instead of jumping back to the wall clock.
+    """
+
+    epoch: datetime
+    rate: float
+    wall: Clock = field(default=wall_clock, compare=False)
+
+    def __call__(self) -> datetime:
+        return self.epoch + (self.wall() - self.epoch) * self.rate
+
+
+def clock_from_environment(environ: Mapping[str, str]) -> tuple[Clock, float]:
+    """The scheduler's clock and tick: the wall clock, or `RATE@UNIX_EPOCH` from a test."""
+    value = environ.get(TEST_CLOCK_VARIABLE)
+    if not value:
+        return wall_clock, TICK_SECONDS
+    try:
+        rate_text, epoch_text = value.split("@")
+        rate = float(rate_text)
+        epoch = datetime.fromtimestamp(float(epoch_text), UTC)
+    except ValueError as exc:
+        raise ValueError(f"{TEST_CLOCK_VARIABLE}={value!r}: expected RATE@UNIX_EPOCH") from exc
+    if rate <= 0:
+        raise ValueError(f"{TEST_CLOCK_VARIABLE}={value!r}: the rate must be positive")
+    log.warning("scheduler: test clock, %s times real time since %s", rate, epoch.isoformat())
+    return FastClock(epoch, rate), TICK_SECONDS / rate
 
 
 class Scheduler:
-    def __init__(self, db: Database, sender: OutboxSender, language: Language, prefix: str) -> None:
+    def __init__(
+        self,
+        db: Database,
+        sender: OutboxSender,
+        language: Language,
+        prefix: str,
+        clock: Clock | None = None,
+        tick_seconds: float = TICK_SECONDS,
+    ) -> None:
         self.db = db
         self.sender = sender
         self.language = language
         self.prefix = prefix
+        self.clock = clock or wall_clock
+        self.tick_seconds = tick_seconds
         self.posted = 0
 
     async def run(self, stop: asyncio.Event) -> None:
         await self.sender.ready.wait()  # rooms are known and the outbox is flowing
         while not stop.is_set():
             try:
-                await self.tick(datetime.now(UTC))
+                await self.tick(self.clock())
             except Exception:
                 log.exception("scheduler: tick failed; trying again")
-            if await sleep_unless(stop, TICK_SECONDS):
+            if await sleep_unless(stop, self.tick_seconds):
                 return
 
     async def tick(self, now: datetime) -> int:
@@ -62,7 +119,7 @@ class Scheduler:
             slot = subscription_repo.due_slot(subscription, now)
             if slot is None:
                 return
-            subscription.next_due_at = slot + timedelta(seconds=subscription.interval_seconds)
+            subscription.next_due_at = subscription_repo.next_slot(subscription, slot)
             room = await room_repo.get(session, RoomId(subscription.room_id))
             binding = await room_repo.binding(session, RoomId(subscription.room_id))
             incident = await incident_repo.get(session, subscription.incident or "")

@@ -2,28 +2,49 @@
 # Installs everything Knooppunt and its tests need, from nothing:
 # .venv (the package + test tools), .venv-synapse (a real homeserver for tests
 # and the demo), and the PostgreSQL server binaries (Debian package) if missing.
+# Each step says what it does and roughly how long it takes; pip itself stays
+# quiet. A second run finds everything in place and takes a few seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PYTHON=${PYTHON:-python3}
 quiet=(-q --disable-pip-version-check)
+started=$SECONDS
+
+step() { echo "setup: $*"; }
+took() { echo "setup:   ... done ($((SECONDS - $1)) s)"; }
 
 if [ ! -x .venv/bin/python ]; then
+  t=$SECONDS
+  step "creating .venv (a few seconds)"
   "$PYTHON" -m venv .venv
+  took "$t"
+fi
+t=$SECONDS
+if .venv/bin/python -c 'import bot, nio, pytest' 2>/dev/null; then
+  step "checking Knooppunt in .venv (installed before: about 10 s)"
+else
+  step "installing Knooppunt, its libraries and the test tools into .venv (roughly 1-2 minutes)"
 fi
 .venv/bin/pip install "${quiet[@]}" -e '.[test]'
+took "$t"
 
 # Synapse pins versions that clash with ours, so it gets a virtualenv of its own.
 if ! .venv-synapse/bin/python -c 'import synapse' 2>/dev/null; then
+  t=$SECONDS
+  step "installing Synapse, the local homeserver, into .venv-synapse (roughly 2 minutes, once)"
   "$PYTHON" -m venv .venv-synapse
   .venv-synapse/bin/pip install "${quiet[@]}" matrix-synapse
+  took "$t"
 fi
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
-  echo "setup: installing PostgreSQL (Debian package)"
+  t=$SECONDS
+  step "installing PostgreSQL for the storage tests (Debian package, about 1 minute, once)"
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  took "$t"
 fi
-echo "setup: done"
+echo "setup: everything in place ($((SECONDS - started)) s)"

@@ -28,13 +28,39 @@ def first_slot(now: datetime, interval: timedelta, at_time: str | None) -> datet
     return anchor.astimezone(now.tzinfo)
 
 
+def _step(at: datetime, interval: timedelta, count: int, anchored: bool) -> datetime:
+    """`count` intervals after `at`.
+
+    A subscription with a time of day (`om 08:00`) steps in Amsterdam wall-clock
+    time, so its slots stay at 08:00 local when summer time starts or ends; one
+    without steps in real time, keeping its spacing.
+    """
+    if not anchored:
+        return at + count * interval
+    return (at.astimezone(AMSTERDAM) + count * interval).astimezone(at.tzinfo)
+
+
+def next_slot(subscription: Subscription, slot: datetime) -> datetime:
+    """The slot after `slot`."""
+    interval = timedelta(seconds=subscription.interval_seconds)
+    return _step(slot, interval, 1, subscription.at_time is not None)
+
+
 def due_slot(subscription: Subscription, now: datetime) -> datetime | None:
     """The latest slot at or before `now` (one post after downtime, not a burst)."""
-    if subscription.next_due_at > now:
+    first = subscription.next_due_at
+    if first > now:
         return None
     interval = timedelta(seconds=subscription.interval_seconds)
-    missed = int((now - subscription.next_due_at) / interval)
-    return subscription.next_due_at + missed * interval
+    anchored = subscription.at_time is not None
+    # In real time this count is exact; in wall-clock steps it is off by at most one
+    # per clock change, which the two loops correct.
+    missed = int((now - first) / interval)
+    while missed > 0 and _step(first, interval, missed, anchored) > now:
+        missed -= 1
+    while _step(first, interval, missed + 1, anchored) <= now:
+        missed += 1
+    return _step(first, interval, missed, anchored)
 
 
 async def add(

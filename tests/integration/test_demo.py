@@ -1,4 +1,4 @@
-"""Issue 6 acceptance: `knooppunt demo` comes up with its situation picture within 3 minutes,
+"""`knooppunt demo` comes up with its situation picture within 3 minutes,
 a separate matrix-nio client logs in as the municipality user and gets an answer, and
 Ctrl-C leaves no process or listening port behind; a second run works too."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.local_homeserver import free_port, port_open
+from bot.devtools.local_homeserver import free_port, port_open
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration

@@ -1,4 +1,4 @@
-"""Acceptance 3 of the bot core: restarts and crashes never lose or double a reply."""
+"""Restarts and crashes never lose or double a reply."""
 
 from __future__ import annotations
 

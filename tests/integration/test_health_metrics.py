@@ -1,4 +1,4 @@
-"""Issue 6 acceptance 3: /healthz follows the homeserver; /metrics counters move."""
+"""/healthz follows the homeserver; /metrics counters move."""
 
 from __future__ import annotations
 

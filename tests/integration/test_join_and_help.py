@@ -1,4 +1,4 @@
-"""Bot core acceptance 1 and 2: invites, joining, !help / !hulp, plain and encrypted rooms."""
+"""Invites, joining, !help / !hulp, plain and encrypted rooms."""
 
 from __future__ import annotations
 

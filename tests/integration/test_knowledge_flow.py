@@ -1,4 +1,4 @@
-"""Issue 4 and 6 acceptance against real Synapse.
+"""Questions and curated answers against real Synapse.
 
 A municipality asks in Dutch and gets the curated answer with source and date;
 an unanswerable question goes to the curator room, the curator answers with

@@ -1,4 +1,4 @@
-"""Issue 5 acceptance 1: five partner rooms, 40 reports with figures across two regions, with
+"""Five partner rooms, 40 reports with figures across two regions, with
 edits, a retraction and mixed TLP labels; the coordinator's !beeld is checked against an
 expectation computed here from the scenario itself (not by the bot's code)."""
 

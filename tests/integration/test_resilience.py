@@ -1,4 +1,4 @@
-"""Bot core acceptance 4, 5 and 7: outages, rate limits, hostile input, lost tokens, kicks."""
+"""Outages, rate limits, hostile input, lost tokens, kicks."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 3 acceptance against real Synapse: reports recorded right, malformed ones refused,
+"""Against real Synapse: reports recorded right, malformed ones refused,
 edits and redactions followed, TLP respected in lists and exports, no duplicates on restart."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A person in the test: the same matrix-nio client `knooppunt demo` uses (bot/demo_users.py)."""
+"""A person in the test: the same matrix-nio client `knooppunt demo` uses (bot/devtools/demo_users.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from nio import InviteMemberEvent
 
-from bot.demo_users import Heard, Person
+from bot.devtools.demo_users import Heard, Person
 
 Seen = Heard
 

@@ -1,5 +1,5 @@
 """Free loopback ports for the servers the suite starts."""
 
-from bot.local_homeserver import free_port, port_open
+from bot.devtools.local_homeserver import free_port, port_open
 
 __all__ = ["free_port", "port_open"]

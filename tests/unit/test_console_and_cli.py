@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot.cli import main
-from bot.config import load_settings
+from bot.cli import build_parser, main
+from bot.config import RoomBindingConfig, load_settings
 from bot.console import read_messages, run_console
 
 SCRIPT = """!incident open storm Storm Zuid
@@ -70,3 +71,99 @@ async def test_audit_lists_who_did_what(
     assert any("recorded M-1" in line and "TLP:AMBER" in line for line in lines)
     assert any("entries.listed storm" in line and "M-1" in line for line in lines)
     assert lines == sorted(lines)  # oldest first
+
+
+# -- `console --demo` and the role names ----------------------------------------------------
+
+PETS = "!vraag Mogen huisdieren mee naar de noodopvang?"  # the README's example
+
+
+async def console(role: str, script: str, demo: bool = False) -> str:
+    out = io.StringIO()
+    assert await run_console(load_settings(), role, io.StringIO(script), out, demo=demo) == 0
+    return out.getvalue()
+
+
+async def test_demo_municipality_gets_the_readme_pets_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path / "empty"))
+    # Without the sample the README's question finds nothing on an empty database ...
+    assert "demo-evacuatie-huisdieren" not in await console("municipality", PETS)
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path / "demo"))
+    # ... with --demo it is answered from the sample knowledge, for either role name.
+    for name in ("municipality", "gemeente"):
+        text = await console(name, PETS, demo=True)
+        assert "(demo-evacuatie-huisdieren)" in text, text
+        assert "Ja, maar niet in de slaapruimte." in text
+
+
+async def test_demo_liaison_reports_into_the_sample_incident(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    report = "!melding opvang\ngemeente: Dordrecht\nopvangplekken beschikbaar: 80\nSporthal open.\n"
+    text = await console("liaison", report, demo=True)
+    assert "Melding M-1 vastgelegd" in text, text
+    assert "Organisatie: GGD ZHZ · incident hoogwater" in text
+
+
+async def test_demo_coordinator_opens_an_incident_and_gets_the_picture(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    text = await console("coordinator", "!incident open storm Storm Zuid\n\n!beeld\n", demo=True)
+    assert "Incident storm geopend: Storm Zuid" in text, text
+    assert "Situatiebeeld hoogwater: Hoogwater Maas" in text
+
+
+async def test_console_coordinator_may_open_an_incident_without_the_demo(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The console user made their room, so they hold its creator's power level."""
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    text = await console("coordinator", "!incident open storm Storm Zuid\n")
+    assert "Incident storm geopend" in text and "moderatorrechten" not in text, text
+
+
+async def test_loading_the_demo_twice_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    first = await console("curator", "", demo=True)
+    assert "4 console room(s) newly bound" in first and " 0 new knowledge" not in first
+    again = await console("curator", "", demo=True)
+    assert "0 new knowledge item(s), 0 console room(s) newly bound" in again
+
+
+@pytest.mark.parametrize(
+    ("typed", "role"),
+    [
+        ("gemeente", "municipality"),
+        ("municipality", "municipality"),
+        ("redactie", "curator"),
+        ("Curator", "curator"),
+        ("coördinator", "coordinator"),
+        ("liaison", "liaison"),
+        ("admin", "admin"),
+        ("guest", "guest"),
+    ],
+)
+def test_role_names_dutch_and_english(typed: str, role: str) -> None:
+    args = build_parser().parse_args(["console", "--as", typed])
+    assert args.role == role and args.demo is False
+    if role not in ("admin", "guest"):
+        assert RoomBindingConfig(room="!r:x", role=typed).role == role
+
+
+def test_unknown_role_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        build_parser().parse_args(["console", "--as", "burgemeester"])
+    assert exit_info.value.code == 2
+    assert "unknown role 'burgemeester'" in capsys.readouterr().err
+    with pytest.raises(ValidationError, match="must be one of liaison, coordinator"):
+        RoomBindingConfig(room="!r:x", role="burgemeester")
+
+
+def test_demo_flag_is_parsed() -> None:
+    assert build_parser().parse_args(["console", "--demo", "--as", "gemeente"]).demo is True

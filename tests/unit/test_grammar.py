@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import contextlib
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -42,8 +40,19 @@ def test_reply_fallback_is_stripped() -> None:
     assert strip_reply_fallback("> quote without fallback") == "> quote without fallback"
 
 
-@given(st.text())
+@given(st.text() | st.text().map(lambda rest: "!" + rest))  # half of them look like commands
 def test_parse_never_raises_anything_but_grammar_error(text: str) -> None:
-    with contextlib.suppress(GrammarError):
-        parse(text, "!")
-    strip_reply_fallback(text)
+    try:
+        parsed = parse(text, "!")
+    except GrammarError:
+        # Refused: not a command, or arguments that cannot be split (an open quote or a
+        # trailing backslash).
+        assert not is_command(text.strip(), "!") or any(c in text for c in "\"'\\")
+    else:
+        # Only a command parses; its name is one lowered word of the message.
+        assert is_command(text.strip(), "!")
+        assert parsed.name and " " not in parsed.name and parsed.name in text.lower()
+    stripped = strip_reply_fallback(text)
+    # Stripping only ever removes a leading quoted block: what is left ends the message.
+    assert text.endswith(stripped)
+    assert stripped == text or text.startswith("> <")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import math
+import re
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.report_parser import ReportDraft, Vocabulary, parse_report
+from commands.report_parser import Problem, ReportDraft, Vocabulary, parse_report
 from storage.regions import RegionTable
+from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, fold
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Amsterdam
 VOCAB = Vocabulary(RegionTable())
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # stripped from stored text
 
 
 def ok(category: str | None, text: str) -> ReportDraft:
@@ -204,15 +208,19 @@ def test_fifty_malformed_reports_are_refused_with_a_reason(
     assert all(p.en for p in result)
 
 
-def test_there_are_fifty_malformed_cases() -> None:
+def test_there_are_fifty_different_malformed_cases() -> None:
     assert len(MALFORMED) == 50
+    # Fifty different reports, not one case repeated: no (category, text) pair twice.
+    assert len({(category, text) for category, text, _ in MALFORMED}) == 50
+    # ... refused for many different reasons, each case naming one.
+    assert all(needle.strip() for _, _, needle in MALFORMED)
+    assert len({needle.lower() for _, _, needle in MALFORMED}) >= 20
 
 
 @settings(max_examples=300)
 @given(st.one_of(st.none(), st.text(max_size=20)), st.lists(st.text(max_size=80), max_size=12))
 def test_parser_never_raises(category: str | None, lines: list[str]) -> None:
-    result = parse_report(category, lines, NOW, VOCAB)
-    assert isinstance(result, (ReportDraft, list))
+    check_outcome(parse_report(category, lines, NOW, VOCAB))
 
 
 @settings(max_examples=200)
@@ -227,4 +235,31 @@ def test_parser_never_raises(category: str | None, lines: list[str]) -> None:
 )
 def test_parser_never_raises_on_field_shaped_lines(keys: list[str], values: list[str]) -> None:
     lines = [f"{k}: {v}" for k, v in zip(keys, values, strict=False)]
-    assert isinstance(parse_report("opvang", lines, NOW, VOCAB), (ReportDraft, list))
+    result = check_outcome(parse_report("opvang", lines, NOW, VOCAB))
+    if isinstance(result, ReportDraft):
+        assert result.category == "opvang"
+        text = CONTROL.sub("", "\n".join(lines))
+        given_places = {
+            fold(line.partition(":")[2].strip())
+            for line in text.split("\n")
+            if line.startswith("gemeente:")
+        }
+        if result.municipality is not None:
+            # The municipality comes from a `gemeente:` line, never from thin air.
+            assert fold(result.municipality) in given_places, (result.municipality, lines)
+
+
+def check_outcome(result: ReportDraft | list[Problem]) -> ReportDraft | list[Problem]:
+    """Whatever the input: a well-formed draft, or at least one reason in both languages."""
+    if isinstance(result, list):
+        assert result, "refused without a reason"
+        assert all(p.nl.strip() and p.en.strip() for p in result), result
+        return result
+    assert isinstance(result, ReportDraft)
+    assert result.category in CATEGORIES or result.category == "overig", result.category
+    assert result.severity in SEVERITIES and result.status in STATUSES
+    assert result.tlp in (None, "CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED"), result.tlp
+    assert all(math.isfinite(f.value) and f.metric for f in result.figures), result.figures
+    assert result.observed_at is None or result.observed_at <= NOW + timedelta(minutes=5)
+    assert not CONTROL.search(result.text), result.text
+    return result

@@ -22,12 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.demo_users import DemoError, Person
-from bot.local_homeserver import Synapse, free_port, port_open
+from bot.devtools.demo_users import DemoError, Person
+from bot.devtools.local_homeserver import HomeserverError, Synapse, free_port, port_open
+from bot.samples import SAMPLE_INCIDENT, sample_knowledge
+
+# The CLI imports these three from here, so that its `demo` branch is one import.
+__all__ = ["DemoError", "HomeserverError", "run_demo"]
 
 log = logging.getLogger(__name__)
-SAMPLE = Path(__file__).resolve().parents[1] / "knowledge" / "sample"
-INCIDENT = "hoogwater"
+INCIDENT = SAMPLE_INCIDENT
 ROLES = ("liaison", "gemeente", "coordinator", "redactie")
 
 
@@ -226,7 +229,8 @@ async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.st
         )
         db = Database(settings.effective_database_url)
         await db.migrate()
-        imported = await service.import_path(db, SAMPLE, "demo")
+        with sample_knowledge() as sample:
+            imported = await service.import_path(db, sample, "demo")
         await db.close()
         count = sum(c.added for _, c in imported if c is not None)
         _say(out, f"· voorbeeldkennis geïmporteerd: {count} items (Q&As en een handreiking)")

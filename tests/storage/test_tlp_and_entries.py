@@ -17,8 +17,6 @@ from storage import export_formats, tlp
 from storage.engine import Database
 from storage.models import SituationEntry
 
-pytestmark = pytest.mark.postgres
-
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 

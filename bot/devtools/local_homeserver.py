@@ -1,7 +1,10 @@
 """A private Synapse homeserver on 127.0.0.1, for `knooppunt demo` and the test suite.
 
-Synapse lives in its own virtualenv (`.venv-synapse`, made by scripts/setup.sh)
-because its pins clash with ours; `KNOOPPUNT_SYNAPSE_PYTHON` points elsewhere.
+Synapse lives in its own virtualenv because its pins clash with ours:
+`KNOOPPUNT_SYNAPSE_PYTHON` names its interpreter (scripts/demo.sh and the test
+suite set it), else `.venv-synapse` in the current directory (where
+scripts/setup.sh makes it) is used. Where this module itself is installed does
+not matter.
 Everything here blocks (subprocess, urllib): call it from a thread when an
 event loop is running.
 """
@@ -24,7 +27,6 @@ from typing import Any
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]  # the checkout: bot/ lives in it
 SHARED_SECRET = "knooppunt-local-secret"
 
 RATE_LIMIT_KEYS = [
@@ -68,12 +70,12 @@ def synapse_python() -> str:
         if not Path(configured).exists():
             raise HomeserverError(f"KNOOPPUNT_SYNAPSE_PYTHON={configured} does not exist")
         return configured
-    candidate = ROOT / ".venv-synapse" / "bin" / "python"
+    candidate = Path.cwd() / ".venv-synapse" / "bin" / "python"
     if candidate.exists():
         return str(candidate)
     raise HomeserverError(
         "Synapse is not installed: run scripts/setup.sh (it makes .venv-synapse) "
-        "or set KNOOPPUNT_SYNAPSE_PYTHON"
+        "and start from that directory, or set KNOOPPUNT_SYNAPSE_PYTHON"
     )
 
 
