@@ -39,6 +39,12 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
                 )
             )
         ]
+    # A section by its id (`<document>#<n>`, as `!vraag` links to it): that section only,
+    # if the room may see it; otherwise it is a search like any other.
+    section = store.section(topic) if "#" in topic else None
+    document = store.guidance_document(topic) if section is not None else None
+    if section is not None and document is not None and may_read(ctx, store)(section):
+        return [guidance_reply([(document, section)], ctx.lang, document.tlp)]
     result = store.guidance_index.search(
         render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
     )

@@ -157,9 +157,11 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "learn_label": {
         "nl": "Formulering niet toegevoegd: vraag {code} (TLP:{label}) mag niet mee met Q&A {id} "
-        "(TLP:{qa_label}); wie de Q&A ziet, mag de vraag niet altijd zien.",
+        "(TLP:{qa_label}); wie de Q&A ziet, mag de vraag niet altijd zien. Geef een eigen "
+        "formulering met een regel “vraag: …” (die krijgt het label van de Q&A).",
         "en": "Phrasing not added: question {code} (TLP:{label}) may not go with Q&A {id} "
-        "(TLP:{qa_label}); not everyone who sees the Q&A may see the question.",
+        "(TLP:{qa_label}); not everyone who sees the Q&A may see the question. Give your own "
+        "phrasing with a line “question: …” (it takes the Q&A's label).",
     },
     "learn_too_short": {
         "nl": "Formulering niet toegevoegd: na opschonen blijft te weinig over. "

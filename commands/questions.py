@@ -663,7 +663,18 @@ async def answer_with_qa(
     else:
         first = served[0]
         phrasing = request.phrasing or public_phrasing(first.question)
-        if phrasing_may_join(first, item) and len(terms(phrasing)) >= 2:
+        if not request.phrasing and not phrasing_may_join(first, item):
+            confirm.append(
+                t(
+                    ctx.lang,
+                    "learn_label",
+                    code=question_code(first.id),
+                    label=first.tlp,
+                    id=item.id,
+                    qa_label=item.tlp,
+                )
+            )
+        elif len(terms(phrasing)) >= 2:
             confirm.append(
                 t(
                     ctx.lang,
@@ -691,7 +702,10 @@ async def learn(
     )
     for question, words in wanted:
         code = question_code(question.id)
-        if not phrasing_may_join(question, item):
+        # The curator's own `vraag:` words are curation like `!qa edit`: they take the
+        # Q&A's label. The asker's words keep the question's label, so they may only join
+        # a Q&A that goes nowhere the question may not.
+        if not phrasing and not phrasing_may_join(question, item):
             lines.append(
                 t(
                     ctx.lang,
