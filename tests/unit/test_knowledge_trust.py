@@ -406,7 +406,10 @@ async def test_publish_does_not_copy_the_askers_words_verbatim(
     )
     assert "V1" in replies[0].text  # type: ignore[union-attr]
     replies = await send(
-        db, dispatcher, view("cur_b"), "!antwoord V1 Via het digitale loket. --publish\nbron: https://example.org/loket"
+        db,
+        dispatcher,
+        view("cur_b"),
+        "!antwoord V1 Via het digitale loket. --publish\nbron: https://example.org/loket",
     )
     confirm = replies[-1]
     assert isinstance(confirm, Reply) and "vraag-1" in confirm.text
