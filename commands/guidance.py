@@ -73,7 +73,10 @@ GUIDANCE = Command(
     name_nl="handreiking",
     name_en="guidance",
     summary={"nl": "zoekt in de handreikingen", "en": "searches the guidance documents"},
-    usage={"nl": "{prefix}handreiking <onderwerp>", "en": "{prefix}guidance <topic>"},
+    usage={
+        "nl": "{prefix}handreiking <onderwerp> | <document>#<nummer>",
+        "en": "{prefix}guidance <topic> | <document>#<number>",
+    },
     example={
         "nl": "{prefix}handreiking noodopvang inrichten",
         "en": "{prefix}guidance setting up emergency shelter",

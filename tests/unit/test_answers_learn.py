@@ -141,6 +141,8 @@ async def test_an_answer_says_which_question_it_answers(
         db, english, view("a"), "!ask How do we report free shelter places?", ANNA
     )
     assert "I read your question as: Hoe geef ik als gemeente door" in reply.text
+    _, replies = await send(db, english, view("a"), f"!ask {WATER_1}", ANNA)
+    assert "Perhaps you mean:" in replies[0].text and "no confident answer" in replies[0].text
 
 
 async def test_guidance_sections_compete_with_qas(db: Database, dispatcher: Dispatcher) -> None:
@@ -283,13 +285,16 @@ async def test_learning_needs_the_curators_confirmation_of_the_cleaned_words(
     db: Database, dispatcher: Dispatcher
 ) -> None:
     await water_qa_green(db, dispatcher)
-    await send(
+    _, opened = await send(
         db,
         dispatcher,
         view("a"),
         f"!vraag @anna:x vraagt: {WATER_1} Bel 06-12345678 of mail anna@gemeente-a.nl",
         ANNA,
     )
+    # The curators see the cleaned words before they decide.
+    preview = next(line for line in opened[1].text.splitlines() if line.startswith("Opgeschoond"))
+    assert "kraan droog blijft" in preview and "06-1234" not in preview and "@anna" not in preview
     version, _ = await item_data(db, "demo-drinkwater-storing")
     _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 qa=demo-drinkwater-storing")
     offer = next(line for line in replies[-1].text.splitlines() if "nieuwe formulering" in line)
