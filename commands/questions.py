@@ -721,7 +721,7 @@ async def learn(
         if len(terms(words)) < 2:
             lines.append(t(ctx.lang, "learn_too_short"))
             continue
-        done = await add_phrasing(session_of(ctx), item.id, words, ctx.sender, today(ctx))
+        done = await add_phrasing(session_of(ctx), item.id, words, ctx.sender)
         if done is None:
             lines.append(t(ctx.lang, "qa_unknown", id=item.id))
         elif done.added:

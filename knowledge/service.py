@@ -205,7 +205,7 @@ class PhrasingAdded:
 
 
 async def add_phrasing(
-    session: AsyncSession, item_id: str, phrasing: str, actor: str, today: date | None = None
+    session: AsyncSession, item_id: str, phrasing: str, actor: str
 ) -> PhrasingAdded | None:
     """Add `phrasing` as an alternative question of Q&A `item_id`: a new version and an
     audit row (through `knowledge_items.upsert`, as every change). None: no such live Q&A.
@@ -221,12 +221,9 @@ async def add_phrasing(
     known = [item.question, *item.alternatives]
     if any(same_phrasing(phrasing, other) for other in known):
         return PhrasingAdded(item.id, False, row.version)
-    changed = item.model_copy(
-        update={
-            "alternatives": [*item.alternatives, phrasing],
-            "updated": today or item.updated,
-        }
-    )
+    # `updated` stays: it tells the reader how current the answer is, and a new way of
+    # asking does not change the answer (the version and the audit record the change).
+    changed = item.model_copy(update={"alternatives": [*item.alternatives, phrasing]})
     # Validated again as a whole (a phrasing is a question: the same length limits).
     checked = QA.model_validate(changed.model_dump(mode="json"))
     await knowledge_items.upsert(session, [as_new_content(checked)], actor)
