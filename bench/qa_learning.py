@@ -144,8 +144,12 @@ async def main(eval_dir: Path) -> None:
         if line.strip()
     ]
     print(f"{len(queries)} queries in {len({q['cluster'] for q in queries})} clusters")
+    total = {"before": Figures(), "after": Figures()}
     for fold in (0, 1):
         run = await fold_run(eval_dir, queries, fold)
+        for key, figures in total.items():
+            for name in ("n", "top1", "top3", "refused", "confident_wrong"):
+                setattr(figures, name, getattr(figures, name) + getattr(run[key], name))
         print(
             f"fold {fold}: {run['fed']} queries fed ({run['added']} phrasings added, "
             f"{run['skipped']} without an allowed target), {run['measured']} measured"
@@ -155,6 +159,9 @@ async def main(eval_dir: Path) -> None:
         print("  the fed queries themselves, asked again in the same words (not the measure):")
         print(f"    before: {run['fed_before'].line()}")
         print(f"    after:  {run['fed_after'].line()}")
+    print("both folds (every query measured once, never fed in its own fold):")
+    print(f"  before: {total['before'].line()}")
+    print(f"  after:  {total['after'].line()}")
 
 
 if __name__ == "__main__":
