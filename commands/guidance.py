@@ -39,6 +39,12 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
                 )
             )
         ]
+    # A section by its id (`<document>#<n>`, as `!vraag` links to it): that section only,
+    # if the room may see it; otherwise it is a search like any other.
+    section = store.section(topic) if "#" in topic else None
+    document = store.guidance_document(topic) if section is not None else None
+    if section is not None and document is not None and may_read(ctx, store)(section):
+        return [guidance_reply([(document, section)], ctx.lang, document.tlp)]
     result = store.guidance_index.search(
         render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
     )
@@ -67,7 +73,10 @@ GUIDANCE = Command(
     name_nl="handreiking",
     name_en="guidance",
     summary={"nl": "zoekt in de handreikingen", "en": "searches the guidance documents"},
-    usage={"nl": "{prefix}handreiking <onderwerp>", "en": "{prefix}guidance <topic>"},
+    usage={
+        "nl": "{prefix}handreiking <onderwerp> | <document>#<nummer>",
+        "en": "{prefix}guidance <topic> | <document>#<number>",
+    },
     example={
         "nl": "{prefix}handreiking noodopvang inrichten",
         "en": "{prefix}guidance setting up emergency shelter",

@@ -137,6 +137,116 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "alleen beheerders of moderators van een coördinatiekamer van incident {incident} mogen dat incident beheren.",
         "en": "only administrators or moderators of a coordination room of incident {incident} may manage that incident.",
     },
+    # Answers that can be trusted (issue "Answers municipalities can trust").
+    "read_as": {
+        "nl": "Ik lees je vraag als: {question}",
+        "en": "I read your question as: {question}",
+    },
+    "maybe_you_mean": {"nl": "Misschien bedoel je:", "en": "Perhaps you mean:"},
+    "linked_told": {
+        "nl": "Een vergelijkbare vraag ligt al bij de redactie: {code} “{question}”. "
+        "Je vraag is daaraan gekoppeld als {own}; je krijgt het antwoord hier ook, "
+        "als reactie op je bericht.",
+        "en": "A similar question is already with the curators: {code} “{question}”. "
+        "Your question is linked to it as {own}; you will get the answer here too, "
+        "as a reply to your message.",
+    },
+    "linked_notice": {
+        "nl": "{own} van {asker} in {where} is gekoppeld aan {code} (zelfde vraag): “{question}”. "
+        "Het antwoord op {code} gaat ook naar deze vrager; apart beantwoorden: {prefix}antwoord {own} <tekst>.",
+        "en": "{own} from {asker} in {where} is linked to {code} (same question): “{question}”. "
+        "The answer to {code} goes to this asker too; to answer it separately: {prefix}answer {own} <text>.",
+    },
+    "linked_count": {"nl": "gekoppeld: {codes}", "en": "linked: {codes}"},
+    "answer_usage": {
+        "nl": "Gebruik: {prefix}antwoord <vraagnummer> <tekst> [--publish met regels bron: en "
+        "geldig tot:] · {prefix}antwoord <vraagnummer> qa=<id> [--leer]",
+        "en": "Usage: {prefix}answer <question-id> <text> [--publish with lines source: and "
+        "valid until:] · {prefix}answer <question-id> qa=<id> [--learn]",
+    },
+    "publish_needs_source": {
+        "nl": "Niet verstuurd en niet gepubliceerd: een gepubliceerde Q&A heeft een bron nodig. "
+        "Zet er een regel bij: “bron: https://…” (en eventueel “geldig tot: 31-12-2026”).",
+        "en": "Not sent and not published: a published Q&A needs a source. "
+        "Add a line: “source: https://…” (and optionally “valid until: 31-12-2026”).",
+    },
+    "publish_bad_source": {
+        "nl": "Niet verstuurd en niet gepubliceerd: de bron moet een http://- of https://-adres zijn.",
+        "en": "Not sent and not published: the source must be an http:// or https:// address.",
+    },
+    "publish_bad_date": {
+        "nl": "Niet verstuurd: “{value}” is geen datum; schrijf bijvoorbeeld “geldig tot: 31-12-2026”.",
+        "en": "Not sent: “{value}” is not a date; write e.g. “valid until: 31-12-2026”.",
+    },
+    "publish_expired": {
+        "nl": "Niet verstuurd en niet gepubliceerd: “geldig tot” ({until}) ligt in het verleden.",
+        "en": "Not sent and not published: “valid until” ({until}) is in the past.",
+    },
+    "qa_unknown": {"nl": "Q&A {id} bestaat niet.", "en": "Q&A {id} does not exist."},
+    "qa_expired": {
+        "nl": "Niet verstuurd: Q&A {id} is niet geldig op dit moment ({note}). "
+        "Werk hem bij met {prefix}qa edit {id}, of antwoord met tekst.",
+        "en": "Not sent: Q&A {id} is not valid at this time ({note}). "
+        "Update it with {prefix}qa edit {id}, or answer with text.",
+    },
+    "qa_answer_head": {
+        "nl": "Antwoord van de redactie op je vraag {code}:",
+        "en": "The curators' answer to your question {code}:",
+    },
+    "qa_sent": {
+        "nl": "Q&A {id} verstuurd naar {askers} ({codes}).",
+        "en": "Q&A {id} sent to {askers} ({codes}).",
+    },
+    "qa_not_served": {
+        "nl": "Niet verstuurd naar {asker} ({code}): die kamer mag TLP:{label} niet zien. "
+        "Die vraag blijft open; beantwoord hem met tekst die daar gedeeld mag worden.",
+        "en": "Not sent to {asker} ({code}): that room may not see TLP:{label}. "
+        "That question stays open; answer it with text that may be shared there.",
+    },
+    "qa_nobody_served": {
+        "nl": "Niets verstuurd: geen van de vragers mag Q&A {id} (TLP:{label}) zien.",
+        "en": "Nothing sent: none of the askers may see Q&A {id} (TLP:{label}).",
+    },
+    "learn_offer": {
+        "nl": "Als nieuwe formulering van {id} (na opschonen): “{phrasing}”. "
+        "Toevoegen: {prefix}antwoord {code} --leer (eigen formulering: met een regel “vraag: …”).",
+        "en": "As a new phrasing of {id} (cleaned): “{phrasing}”. "
+        "To add it: {prefix}answer {code} --learn (own phrasing: with a line “question: …”).",
+    },
+    "learn_added": {
+        "nl": "Formulering toegevoegd aan Q&A {id} (versie {version}): “{phrasing}”.",
+        "en": "Phrasing added to Q&A {id} (version {version}): “{phrasing}”.",
+    },
+    "learn_known": {
+        "nl": "Q&A {id} had de formulering “{phrasing}” al.",
+        "en": "Q&A {id} already had the phrasing “{phrasing}”.",
+    },
+    "learn_label": {
+        "nl": "Formulering niet toegevoegd: vraag {code} (TLP:{label}) mag niet mee met Q&A {id} "
+        "(TLP:{qa_label}); wie de Q&A ziet, mag de vraag niet altijd zien. Geef een eigen "
+        "formulering met een regel “vraag: …” (die krijgt het label van de Q&A).",
+        "en": "Phrasing not added: question {code} (TLP:{label}) may not go with Q&A {id} "
+        "(TLP:{qa_label}); not everyone who sees the Q&A may see the question. Give your own "
+        "phrasing with a line “question: …” (it takes the Q&A's label).",
+    },
+    "learn_too_short": {
+        "nl": "Formulering niet toegevoegd: na opschonen blijft te weinig over. "
+        "Geef een eigen formulering met een regel “vraag: …”.",
+        "en": "Phrasing not added: too little is left after cleaning. "
+        "Give your own phrasing with a line “question: …”.",
+    },
+    "learn_needs_qa": {
+        "nl": "{code} is niet met een Q&A beantwoord; --leer werkt na {prefix}antwoord {code} qa=<id>.",
+        "en": "{code} was not answered with a Q&A; --learn works after {prefix}answer {code} qa=<id>.",
+    },
+    "phrasing_preview": {
+        "nl": "Opgeschoond (voor qa=<id> --leer): “{phrasing}”",
+        "en": "Cleaned (for qa=<id> --learn): “{phrasing}”",
+    },
+    "answer_also_to": {
+        "nl": " Ook verstuurd naar de gekoppelde vragen: {codes}.",
+        "en": " Also sent to the linked questions: {codes}.",
+    },
 }
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from commands import render
 from commands.common import tr
-from commands.i18n import Language
+from commands.i18n import Language, t
 from commands.message import Reply
 from knowledge.markdown import to_html
 from knowledge.model import QA, Guidance, safe_url
@@ -51,12 +51,22 @@ def expired_note(item: QA, today: date, lang: Language) -> str | None:
     return None
 
 
-def link_list(prefix: str, items: list[tuple[str, str]]) -> tuple[list[str], str]:
-    """(id, question) pairs as `!qa show <id> — question` lines, and as an HTML list."""
+def show_command(prefix: str, item_id: str, lang: Language = "nl") -> str:
+    """The command that shows one item: a Q&A, or a guidance section (`<document>#<n>`)."""
+    if "#" in item_id:
+        return f"{prefix}{tr(lang, 'handreiking', 'guidance')} {item_id}"
+    return f"{prefix}qa show {item_id}"
+
+
+def link_list(
+    prefix: str, items: list[tuple[str, str]], lang: Language = "nl"
+) -> tuple[list[str], str]:
+    """(id, question) pairs as `!qa show <id> — question` lines, and as an HTML list
+    (a guidance section's id gives `!handreiking <document>#<n>`)."""
     text: list[str] = []
     html: list[str] = []
     for item_id, question in items:
-        command = f"{prefix}qa show {item_id}"
+        command = show_command(prefix, item_id, lang)
         short = render.shorten(question, 100)
         text.append(f"• {command} — {short}")
         html.append(f"<li>{render.code(command)} — {render.escape(short)}</li>")
@@ -71,13 +81,23 @@ def qa_reply(
     prefix: str,
     others: list[tuple[str, str]] | None = None,
     heading: str | None = None,
+    read_as: bool = False,
 ) -> Reply:
+    """One Q&A in full. `read_as`: it answers a question, so the first line says which
+    question it answers ("Ik lees je vraag als: …") and the asker can judge the match."""
     banner = f"TLP:{item.tlp}"
     head = heading or item.question
+    lead = t(lang, "read_as", question="") if read_as else ""
     source_text, source_html = provenance(item, changed, lang)
-    text_lines = [f"{banner} — {head} ({item.id})", "", item.answer.strip(), "", source_text]
+    text_lines = [
+        f"{banner} — {lead}{head} ({item.id})",
+        "",
+        item.answer.strip(),
+        "",
+        source_text,
+    ]
     html_parts = [
-        f"<p><b>{render.escape(banner)}</b> — <b>{render.escape(head)}</b> "
+        f"<p><b>{render.escape(banner)}</b> — {render.escape(lead)}<b>{render.escape(head)}</b> "
         f"({render.code(item.id)})</p>",
         to_html(item.answer),
         f"<p><i>{source_html}</i></p>",
@@ -88,7 +108,7 @@ def qa_reply(
         html_parts.insert(1, f"<p><b>{render.escape(note)}</b></p>")
     if others:
         title = tr(lang, "Zie ook:", "See also:")
-        lines, listed = link_list(prefix, others)
+        lines, listed = link_list(prefix, others, lang)
         text_lines += [title, *lines]
         html_parts.append(f"<p>{render.escape(title)}</p>{listed}")
     return Reply(text="\n".join(text_lines), html="".join(html_parts))
@@ -102,4 +122,39 @@ def guidance_reply(sections: list[tuple[Guidance, Document]], lang: Language, ba
         title = f"{document.title} ({version} {document.version}) — {section.title}"
         text_lines += ["", title, section.body.strip()]
         html_parts.append(f"<h4>{render.escape(title)}</h4>{to_html(section.body)}")
+    return Reply(text="\n".join(text_lines), html="".join(html_parts))
+
+
+def section_reply(
+    document: Guidance,
+    section: Document,
+    lang: Language,
+    prefix: str,
+    others: list[tuple[str, str]] | None = None,
+    read_as: bool = False,
+) -> Reply:
+    """One guidance section as the answer to a question (it competes with Q&As in `!vraag`)."""
+    banner = f"TLP:{document.tlp}"
+    version = tr(lang, "versie", "version")
+    head = f"{document.title} ({version} {document.version}) — {section.title}"
+    lead = t(lang, "read_as", question="") if read_as else ""
+    url = safe_url(document.source_url)
+    source = f"{tr(lang, 'Bron', 'Source')}: {url or '-'}"
+    text_lines = [f"{banner} — {lead}{head} ({section.id})", "", section.body.strip(), "", source]
+    source_html = (
+        f'{tr(lang, "Bron", "Source")}: <a href="{render.escape(url)}">{render.escape(url)}</a>'
+        if url
+        else render.escape(source)
+    )
+    html_parts = [
+        f"<p><b>{render.escape(banner)}</b> — {render.escape(lead)}<b>{render.escape(head)}</b> "
+        f"({render.code(section.id)})</p>",
+        to_html(section.body),
+        f"<p><i>{source_html}</i></p>",
+    ]
+    if others:
+        title = tr(lang, "Zie ook:", "See also:")
+        lines, listed = link_list(prefix, others, lang)
+        text_lines += [title, *lines]
+        html_parts.append(f"<p>{render.escape(title)}</p>{listed}")
     return Reply(text="\n".join(text_lines), html="".join(html_parts))

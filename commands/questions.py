@@ -10,21 +10,26 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
+from dateutil import parser as dateparser
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
 from commands.common import AMSTERDAM, local_time, session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
-from commands.knowledge_view import link_list, qa_reply
+from commands.i18n import t
+from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
+from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
-from knowledge.model import QA
+from knowledge.model import QA, safe_url
 from knowledge.search import Document, Hit
-from knowledge.service import Store, as_new_content
+from knowledge.service import Store, add_phrasing, as_new_content
 from knowledge.text import terms
 from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
@@ -88,6 +93,38 @@ def open_question_line(row: OpenQuestion) -> str:
     )
 
 
+def audience_of(ctx: CommandContext) -> str:
+    """Who asks, as a group: municipality rooms and direct chats are "gemeenten"
+    (municipality staff ask there), any other bound room its role."""
+    binding = ctx.room.binding
+    if binding is None or binding.role in (None, "municipality"):
+        return "gemeenten"
+    return str(binding.role)
+
+
+def hit_title(store: Store, hit_id: str, fallback: str) -> str:
+    """How a hit is named in a list: a Q&A by its question, a section with its document."""
+    if "#" in hit_id:
+        document, section = store.guidance_document(hit_id), store.section(hit_id)
+        if document is not None and section is not None:
+            return f"{document.title}: {section.title}"
+    return fallback
+
+
+def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
+    """The best hit in full, opening with the question it answers; the next two as links."""
+    best = hits[0]
+    others = [(hit.id, hit_title(store, hit.id, hit.question)) for hit in hits[1:3]]
+    document, section = store.guidance_document(best.id), store.section(best.id)
+    if "#" in best.id and document is not None and section is not None:
+        return section_reply(document, section, ctx.lang, ctx.prefix, others, read_as=True)
+    item = store.qa(best.id)
+    assert item is not None
+    return qa_reply(
+        item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix, others, read_as=True
+    )
+
+
 async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     question = question.strip()
     if not question:
@@ -124,19 +161,14 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
         ]
     session = session_of(ctx)
     store = await ctx.settings.knowledge.store(session)
-    result = store.qa_index.search(question, limit=3, accept=may_read(ctx, store))
+    # Q&As and guidance sections compete in one ranking; only what this room may see
+    # (and what is current) takes part, so suggestions obey the TLP rule too.
+    result = store.ask(question, limit=3, accept=may_read(ctx, store))
     if result.confident:
-        best = store.qa(result.hits[0].id)
-        assert best is not None
         ctx.events.append("question.answered")
-        others = [(hit.id, hit.question) for hit in result.hits[1:3]]
-        return [
-            qa_reply(best, store.changed.get(best.id), today(ctx), ctx.lang, ctx.prefix, others)
-        ]
+        return [answer_reply(ctx, store, result.hits)]
     # Confident somewhere the room may not look? Say where to ask rather than open a question.
-    current = store.qa_index.search(
-        question, limit=1, accept=may_read(ctx, store, check_label=False)
-    )
+    current = store.ask(question, limit=1, accept=may_read(ctx, store, check_label=False))
     if current.confident:
         ctx.events.append("question.withheld")
         return [
@@ -150,17 +182,57 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
                 )
             )
         ]
-    return await open_question(ctx, question, result.hits)
+    return await open_question(ctx, question, result.hits, store)
+
+
+def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hit]) -> Reply:
+    """What the asker is told, plus the nearest two items as "Misschien bedoel je: …".
+
+    `hits` come from a search filtered by what the asking room may see and what is
+    current, so nothing here is beyond the room's view.
+    """
+    suggestions = [(hit.id, hit_title(store, hit.id, hit.question)) for hit in hits[:2]]
+    if not suggestions:
+        return render.plain(told)
+    title = t(ctx.lang, "maybe_you_mean")
+    lines, listed = link_list(ctx.prefix, suggestions, ctx.lang)
+    text = "\n".join([told, title, *lines])
+    html = f"<p>{render.escape(told)}</p><p>{render.escape(title)}</p>{listed}"
+    return Reply(text=text, html=html)
+
+
+async def find_duplicate(
+    ctx: CommandContext, store: Store, question: str, label: str, audience: str
+) -> OpenQuestion | None:
+    """The open question this one repeats, if any: same incident or audience, same label,
+    visible to the asking room, and close enough (knowledge/duplicates.py)."""
+    binding = ctx.room.binding
+    candidates = await open_questions.link_candidates(
+        session_of(ctx),
+        ctx.room.access,
+        label,
+        binding.incident if binding else None,
+        audience,
+    )
+    n = max(len(store.qas), 1)
+    best: tuple[float, OpenQuestion] | None = None
+    for row in candidates:
+        score = similarity(question, row.question, store.question_df, n)
+        if score >= SAME_QUESTION and (best is None or score > best[0]):
+            best = (score, row)
+    return best[1] if best else None
 
 
 async def open_question(
-    ctx: CommandContext, question: str, nearest_hits: list[Hit]
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
 ) -> list[Outgoing]:
     session = session_of(ctx)
     binding = ctx.room.binding
     # An open question carries the asking room's default label; a direct chat's is GREEN
     # (a person's question is not for public rooms).
     label = binding.tlp_default if binding else "GREEN"
+    audience = audience_of(ctx)
+    duplicate = await find_duplicate(ctx, store, question, label, audience)
     row = await open_questions.add(
         session,
         asker=ctx.sender,
@@ -174,17 +246,35 @@ async def open_question(
             {"id": h.id, "question": h.question, "score": round(h.score, 2)} for h in nearest_hits
         ],
         asked_at=ctx.message.timestamp,
+        audience=audience,
+        linked_to=duplicate.id if duplicate else None,
     )
+    # A replayed event finds the row it made the first time, with the link it got then.
+    primary = await open_questions.get(session, row.linked_to) if row.linked_to else None
     await audit.add(
         session,
         ctx.sender,
-        "question.opened",
+        "question.linked" if primary else "question.opened",
         ctx.room.room_id,
         subject=question_code(row.id),
-        detail={"tlp": label},
+        detail={"tlp": label, **({"linked_to": question_code(primary.id)} if primary else {})},
     )
     ctx.events.append("question.open")
     code = question_code(row.id)
+    if primary is not None:
+        ctx.events.append("question.linked")
+        told = t(
+            ctx.lang,
+            "linked_told",
+            code=question_code(primary.id),
+            # Another asker's words: cleaned of ids and contact data before they are shown.
+            question=render.shorten(public_phrasing(primary.question), 200),
+            own=code,
+        )
+        return [
+            with_suggestions(ctx, told, store, nearest_hits),
+            *await linked_notices(ctx, row, primary),
+        ]
     notices = await curator_notices(ctx, row)
     if notices:
         told = tr(
@@ -205,7 +295,56 @@ async def open_question(
             f"I have no confident answer to that, so I won't guess. Your question is kept as {code}, "
             "but no curator room can see it yet; ask the administrator to bind one.",
         )
-    return [render.plain(told), *notices]
+    return [with_suggestions(ctx, told, store, nearest_hits), *notices]
+
+
+async def linked_notices(
+    ctx: CommandContext, row: OpenQuestion, primary: OpenQuestion
+) -> list[Outgoing]:
+    """A short notice (no ping: nothing new to do) in each curator room that sees both."""
+    notices: list[Outgoing] = []
+    where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
+    for access in await curator_targets(ctx):
+        if access.room_id == row.room_id:
+            continue
+        if not (
+            open_questions.visible_to(access, row) and open_questions.visible_to(access, primary)
+        ):
+            continue
+        text = t(
+            ctx.lang,
+            "linked_notice",
+            own=question_code(row.id),
+            asker=row.asker,
+            where=where,
+            code=question_code(primary.id),
+            question=render.shorten(row.question, 300),
+            prefix=ctx.prefix,
+        )
+        notices.append(
+            Reply(text=text, html=render.text_to_html(text), room_id=RoomId(access.room_id))
+        )
+    return notices
+
+
+async def room_access(session: AsyncSession, room_id: str) -> tlp.RoomAccess:
+    """What a room other than the current one may see: its binding as stored now."""
+    bound = await rooms.binding(session, RoomId(room_id))
+    room = await rooms.get(session, RoomId(room_id))
+    public = bool(room.public) if room else False
+    if bound is None or not bound.active:
+        return tlp.RoomAccess(room_id, public=public)
+    return tlp.RoomAccess(room_id, True, bound.clearance, bound.organisation, public)
+
+
+def phrasing_may_join(question: OpenQuestion, item: QA) -> bool:
+    """May a question's words become a phrasing of `item`? Only when every room that may
+    see the Q&A may also see the question: asked of a room cleared exactly to the Q&A's
+    label (with its owner as organisation; public if the Q&A is CLEAR), the shared rule
+    must let the question through. An AMBER question never becomes words of a GREEN Q&A.
+    """
+    probe = tlp.RoomAccess("", True, item.tlp, item.owner or None, public=item.tlp == "CLEAR")
+    return tlp.may_see(probe, question.tlp, question.room_id, question.organisation)
 
 
 async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
@@ -240,25 +379,37 @@ def describe_open(
     quoted = render.shorten(row.question, 500)
     text = [head, f"“{quoted}”"]
     html = [f"<p><b>{render.escape(head)}</b><br>“{render.escape(quoted)}”</p>"]
-    # The nearest Q&As were found with the asker's view, which may be wider than this
+    # The nearest items were found with the asker's view, which may be wider than this
     # room's: each is checked again, with its label as the store has it now.
     nearest: list[tuple[str, str]] = []
     for near in row.nearest:
-        item = store.qa(str(near.get("id"))) if isinstance(near, dict) else None
-        if item is not None and item_visible(access, item.tlp, item.owner):
+        near_id = str(near.get("id")) if isinstance(near, dict) else ""
+        item = store.by_id.get(near_id.split("#", 1)[0])
+        if item is None or not item_visible(access, item.tlp, item.owner):
+            continue
+        if isinstance(item, QA):
             nearest.append((item.id, item.question))
+        elif store.section(near_id) is not None:
+            nearest.append((near_id, hit_title(store, near_id, near_id)))
     if nearest:
         title = tr(ctx.lang, "Dichtstbijzijnde Q&As:", "Nearest Q&As:")
-        lines, listed = link_list(ctx.prefix, nearest[:3])
+        lines, listed = link_list(ctx.prefix, nearest[:3], ctx.lang)
         text += [title, *lines]
         html.append(f"<p>{render.escape(title)}</p>{listed}")
+    # What `qa=<id> --leer` would add, shown before the curator decides: the curator
+    # confirms exactly this text (or gives a `vraag:` line of their own).
+    preview = t(
+        ctx.lang, "phrasing_preview", phrasing=render.shorten(public_phrasing(row.question), 300)
+    )
     how = tr(
         ctx.lang,
-        f"Beantwoorden: {ctx.prefix}antwoord {code} <tekst> [--publish]",
-        f"Answer with: {ctx.prefix}answer {code} <text> [--publish]",
+        f"Beantwoorden: {ctx.prefix}antwoord {code} <tekst> [--publish] · "
+        f"{ctx.prefix}antwoord {code} qa=<id> [--leer]",
+        f"Answer with: {ctx.prefix}answer {code} <text> [--publish] · "
+        f"{ctx.prefix}answer {code} qa=<id> [--learn]",
     )
-    text.append(how)
-    html.append(f"<p>{render.escape(how)}</p>")
+    text += [preview, how]
+    html.append(f"<p>{render.escape(preview)}</p><p>{render.escape(how)}</p>")
     return "\n".join(text), "".join(html)
 
 
@@ -315,45 +466,116 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         f"{banner} — Open vragen ({len(rows)})",
         f"{banner} — Open questions ({len(rows)})",
     )
-    lines, listed = render.bullets([open_question_line(row) for row in rows])
+    lines: list[str] = []
+    for row in rows:
+        line = open_question_line(row)
+        # Linked questions carry the same label; checked anyway, per row.
+        joined = [
+            question_code(other.id)
+            for other in await open_questions.linked(session, row.id)
+            if open_questions.visible_to(ctx.room.access, other)
+        ]
+        if joined:
+            line += f" ({t(ctx.lang, 'linked_count', codes=', '.join(joined))})"
+        lines.append(line)
+    text_lines, listed = render.bullets(lines)
     return [
-        Reply(text="\n".join([title, *lines]), html=f"<p><b>{render.escape(title)}</b></p>{listed}")
+        Reply(
+            text="\n".join([title, *text_lines]),
+            html=f"<p><b>{render.escape(title)}</b></p>{listed}",
+        )
     ]
 
 
-async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    usage = tr(
-        ctx.lang,
-        f"Gebruik: {ctx.prefix}antwoord <vraagnummer> <tekst> [--publish]",
-        f"Usage: {ctx.prefix}answer <question-id> <text> [--publish]",
-    )
+# `!antwoord` body lines: the curator's phrasing, the source and the end date (the
+# latter two for `--publish`, and shown to the asker).
+_ANSWER_FIELD = re.compile(
+    r"^\s*(vraag|question|bron|source|geldig tot|valid until)\s*:(.*)$", re.IGNORECASE
+)
+_QA_OPTION = re.compile(r"(?:^|\s)qa=(\S+)", re.IGNORECASE)
+_FLAG = re.compile(r"(?:^|\s)--(publish|publiceer|leer|learn)(?=\s|$)", re.IGNORECASE)
+
+
+@dataclass
+class AnswerRequest:
+    code: int
+    text: str
+    phrasing: str | None = None
+    source: str | None = None
+    until_text: str | None = None
+    qa_id: str | None = None
+    publish: bool = False
+    learn: bool = False
+
+
+def read_answer(parsed: ParsedCommand) -> AnswerRequest | None:
     words = parsed.raw_args.split(maxsplit=1)
     if not words or (match := _QUESTION_ID.match(words[0])) is None:
-        return [render.plain(usage)]
-    # A `vraag:` line is the curator's phrasing of the question for `--publish`,
-    # not part of the answer.
+        return None
+    request = AnswerRequest(code=int(match.group(1)), text="")
     body: list[str] = []
-    phrasing: str | None = None
     for line in parsed.body_lines:
-        if found := _PHRASING_LINE.match(line):
-            phrasing = found.group(1).strip() or None
-        else:
+        found = _ANSWER_FIELD.match(line)
+        if found is None:
             body.append(line)
-    rest = " ".join([words[1] if len(words) > 1 else "", *body]).strip()
-    publish = bool(re.search(r"(^|\s)--publish(\s|$)", rest))
-    rest = re.sub(r"(^|\s)--publish(?=\s|$)", " ", rest).strip()
-    if not rest:
+            continue
+        key, value = found.group(1).lower(), found.group(2).strip() or None
+        if key in ("vraag", "question"):
+            request.phrasing = value
+        elif key in ("bron", "source"):
+            request.source = value
+        else:
+            request.until_text = value
+    rest = " ".join([words[1] if len(words) > 1 else "", *body])
+    for flag in _FLAG.findall(rest):
+        if flag.lower() in ("publish", "publiceer"):
+            request.publish = True
+        else:
+            request.learn = True
+    rest = _FLAG.sub(" ", rest)
+    if (qa := _QA_OPTION.search(rest)) is not None:
+        request.qa_id = qa.group(1)
+        rest = _QA_OPTION.sub(" ", rest)
+    request.text = rest.strip()
+    return request
+
+
+def to_asker(row: OpenQuestion, text: str, html: str) -> Reply:
+    """A reply to the asker's own message that notifies them (m.text with a mention)."""
+    asker = UserId(row.asker)
+    return Reply(
+        text=f"{asker}: {text}",
+        html=f'<a href="https://matrix.to/#/{render.escape(asker)}">{render.escape(asker)}</a>: '
+        f"{html}",
+        room_id=RoomId(row.room_id),
+        reply_to=EventId(row.event_id),
+        notify=True,
+        mentions=(asker,),
+    )
+
+
+async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    usage = t(ctx.lang, "answer_usage", prefix=ctx.prefix)
+    request = read_answer(parsed)
+    if request is None:
+        return [render.plain(usage)]
+    learn_only = request.learn and not request.text and request.qa_id is None
+    if not request.text and request.qa_id is None and not learn_only:
+        return [render.plain(usage)]
+    if request.qa_id is not None and (request.text or request.publish):
+        # One answer at a time: a Q&A, or the curator's own text.
         return [render.plain(usage)]
     session = session_of(ctx)
-    number = int(match.group(1))
-    row = await open_questions.get(session, number)
-    code = question_code(number)
+    row = await open_questions.get(session, request.code)
+    code = question_code(request.code)
     if row is None or (not open_questions.visible_to(ctx.room.access, row) and not ctx.is_admin):
         return [
             render.plain(
                 tr(ctx.lang, f"Vraag {code} bestaat niet.", f"Question {code} does not exist.")
             )
         ]
+    if learn_only:
+        return await learn_after(ctx, row, request)
     if row.status != "open":
         return [
             render.plain(
@@ -364,54 +586,258 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
                 )
             )
         ]
+    # A linked question answered by its own code: the curator judged it a question of
+    # its own after all, so only it is answered (and it is unlinked when it is).
+    group = (
+        [row] if row.linked_to is not None else [row, *await open_questions.linked(session, row.id)]
+    )
+    if request.qa_id is not None:
+        return await answer_with_qa(ctx, row, group, request)
+    return await answer_with_text(ctx, row, group, request)
+
+
+async def answer_with_qa(
+    ctx: CommandContext, row: OpenQuestion, group: list[OpenQuestion], request: AnswerRequest
+) -> list[Outgoing]:
+    """`!antwoord V12 qa=<id>`: every asker in the group whose room may see the Q&A gets it
+    in full; who may not gets nothing of it, and the curator is told who that was."""
+    assert request.qa_id is not None
+    session = session_of(ctx)
+    store = await ctx.settings.knowledge.store(session)
+    item = store.qa(request.qa_id)
+    if item is None or not may_curate(ctx, item.tlp, item.owner):
+        return [render.plain(t(ctx.lang, "qa_unknown", id=request.qa_id))]
+    note = expired_note(item, today(ctx), ctx.lang)
+    if note is not None:
+        return [render.plain(t(ctx.lang, "qa_expired", id=item.id, note=note, prefix=ctx.prefix))]
+    served: list[OpenQuestion] = []
+    refused: list[OpenQuestion] = []
+    for question in group:
+        access = await room_access(session, question.room_id)
+        (served if item_visible(access, item.tlp, item.owner) else refused).append(question)
+    refusals = [
+        t(ctx.lang, "qa_not_served", asker=q.asker, code=question_code(q.id), label=item.tlp)
+        for q in refused
+    ]
+    if not served:
+        text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
+        return [render.plain(text)]
+    out: list[Outgoing] = []
+    for question in served:
+        head = t(ctx.lang, "qa_answer_head", code=question_code(question.id))
+        full = qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)
+        out.append(
+            to_asker(question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}")
+        )
+        # Marked so that `--leer` can follow later: answered with this Q&A, not with text.
+        open_questions.answer(question, f"qa:{item.id}", ctx.sender, ctx.now, item.id)
+    for question in refused:
+        # Not served: a question of its own again, so it shows in `!vragen` to be answered.
+        question.linked_to = None
+    if row in served:
+        row.linked_to = None
+    await audit.add(
+        session,
+        ctx.sender,
+        "question.answered",
+        ctx.room.room_id,
+        subject=question_code(row.id),
+        detail={
+            "qa": item.id,
+            "served": [question_code(q.id) for q in served],
+            "refused": [question_code(q.id) for q in refused],
+        },
+    )
+    confirm = [
+        t(
+            ctx.lang,
+            "qa_sent",
+            id=item.id,
+            askers=", ".join(sorted({q.asker for q in served})),
+            codes=", ".join(question_code(q.id) for q in served),
+        ),
+        *refusals,
+    ]
+    if request.learn:
+        confirm += await learn(ctx, served, item, request.phrasing)
+    else:
+        first = served[0]
+        phrasing = request.phrasing or public_phrasing(first.question)
+        if not request.phrasing and not phrasing_may_join(first, item):
+            confirm.append(
+                t(
+                    ctx.lang,
+                    "learn_label",
+                    code=question_code(first.id),
+                    label=first.tlp,
+                    id=item.id,
+                    qa_label=item.tlp,
+                )
+            )
+        elif len(terms(phrasing)) >= 2:
+            confirm.append(
+                t(
+                    ctx.lang,
+                    "learn_offer",
+                    id=item.id,
+                    phrasing=render.shorten(phrasing, 300),
+                    prefix=ctx.prefix,
+                    code=question_code(first.id),
+                )
+            )
+    out.append(render.plain("\n".join(confirm)))
+    return out
+
+
+async def learn(
+    ctx: CommandContext, questions: list[OpenQuestion], item: QA, phrasing: str | None
+) -> list[str]:
+    """Add the askers' questions (cleaned), or the curator's `vraag:` line, as phrasings
+    of `item`, each only where the question's label may go with the Q&A."""
+    lines: list[str] = []
+    wanted: list[tuple[OpenQuestion, str]] = (
+        [(questions[0], phrasing)]
+        if phrasing
+        else [(q, public_phrasing(q.question)) for q in questions]
+    )
+    for question, words in wanted:
+        code = question_code(question.id)
+        # The curator's own `vraag:` words are curation like `!qa edit`: they take the
+        # Q&A's label. The asker's words keep the question's label, so they may only join
+        # a Q&A that goes nowhere the question may not.
+        if not phrasing and not phrasing_may_join(question, item):
+            lines.append(
+                t(
+                    ctx.lang,
+                    "learn_label",
+                    code=code,
+                    label=question.tlp,
+                    id=item.id,
+                    qa_label=item.tlp,
+                )
+            )
+            continue
+        words = render.shorten(words, 500)
+        if len(terms(words)) < 2:
+            lines.append(t(ctx.lang, "learn_too_short"))
+            continue
+        done = await add_phrasing(session_of(ctx), item.id, words, ctx.sender)
+        if done is None:
+            lines.append(t(ctx.lang, "qa_unknown", id=item.id))
+        elif done.added:
+            await audit.add(
+                session_of(ctx),
+                ctx.sender,
+                "knowledge.phrasing_added",
+                ctx.room.room_id,
+                subject=item.id,
+                detail={"from": code, "version": done.version},
+            )
+            lines.append(
+                t(ctx.lang, "learn_added", id=item.id, version=done.version, phrasing=words)
+            )
+        else:
+            lines.append(t(ctx.lang, "learn_known", id=item.id, phrasing=words))
+    return lines
+
+
+async def learn_after(
+    ctx: CommandContext, row: OpenQuestion, request: AnswerRequest
+) -> list[Outgoing]:
+    """`!antwoord V12 --leer` after `qa=<id>`: the curator confirms the phrasing shown."""
+    code = question_code(row.id)
+    qa_id = row.published_as
+    if row.status != "answered" or qa_id is None or row.answer != f"qa:{qa_id}":
+        return [render.plain(t(ctx.lang, "learn_needs_qa", code=code, prefix=ctx.prefix))]
+    store = await ctx.settings.knowledge.store(session_of(ctx))
+    item = store.qa(qa_id)
+    if item is None or not may_curate(ctx, item.tlp, item.owner):
+        return [render.plain(t(ctx.lang, "qa_unknown", id=qa_id))]
+    return [render.plain("\n".join(await learn(ctx, [row], item, request.phrasing)))]
+
+
+def publish_fields(
+    ctx: CommandContext, request: AnswerRequest
+) -> tuple[str | None, date | None] | str:
+    """The source and end date of an answer (required: a source with `--publish`), or why not."""
+    source = request.source
+    if source is not None and safe_url(source) is None:
+        return t(ctx.lang, "publish_bad_source")
+    if request.publish and source is None:
+        return t(ctx.lang, "publish_needs_source")
+    until: date | None = None
+    if request.until_text:
+        try:
+            until = dateparser.parse(request.until_text, dayfirst=True).date()
+        except (ValueError, OverflowError):
+            return t(ctx.lang, "publish_bad_date", value=render.shorten(request.until_text, 40))
+        if until < today(ctx):
+            return t(ctx.lang, "publish_expired", until=until.strftime("%d-%m-%Y"))
+    return source, until
+
+
+async def answer_with_text(
+    ctx: CommandContext, row: OpenQuestion, group: list[OpenQuestion], request: AnswerRequest
+) -> list[Outgoing]:
+    session = session_of(ctx)
+    fields = publish_fields(ctx, request)
+    if isinstance(fields, str):
+        return [render.plain(fields)]
+    source, until = fields
+    rest = request.text
     published: str | None = None
-    if publish:
-        item_or_refusal = await _publishable(ctx, row, rest, phrasing)
+    if request.publish:
+        item_or_refusal = await _publishable(ctx, row, rest, request.phrasing, source, until)
         if isinstance(item_or_refusal, str):
             return [render.plain(item_or_refusal)]
         item = item_or_refusal
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
-    open_questions.answer(row, rest, ctx.sender, ctx.now, published)
+    # What the askers read: the answer, and where it comes from when the curator said so.
+    shown = rest
+    if source:
+        shown += f"\n\n{tr(ctx.lang, 'Bron', 'Source')}: {source}"
+    if until:
+        shown += f"\n{tr(ctx.lang, 'Geldig tot', 'Valid until')}: {until.strftime('%d-%m-%Y')}"
+    out: list[Outgoing] = []
+    for question in group:
+        open_questions.answer(question, rest, ctx.sender, ctx.now, published)
+        head = tr(
+            ctx.lang,
+            f"Antwoord van de redactie op je vraag {question_code(question.id)}:",
+            f"The curators' answer to your question {question_code(question.id)}:",
+        )
+        out.append(to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}"))
+    row.linked_to = None
+    code = question_code(row.id)
+    others = [question_code(q.id) for q in group[1:]]
     await audit.add(
         session,
         ctx.sender,
         "question.answered",
         ctx.room.room_id,
         subject=code,
-        detail={"published_as": published},
-    )
-    head = tr(
-        ctx.lang,
-        f"Antwoord van de redactie op je vraag {code}:",
-        f"The curators' answer to your question {code}:",
+        detail={"published_as": published, "linked": others},
     )
     asker = UserId(row.asker)
-    back = Reply(
-        text=f"{asker}: {head}\n{rest}",
-        html=f'<a href="https://matrix.to/#/{render.escape(asker)}">{render.escape(asker)}</a>: '
-        f"{render.escape(head)}{to_html(rest)}",
-        room_id=RoomId(row.room_id),
-        reply_to=EventId(row.event_id),
-        notify=True,
-        mentions=(asker,),
-    )
     confirm = tr(
         ctx.lang,
         f"Antwoord op {code} verstuurd naar {asker}.",
         f"Answer to {code} sent to {asker}.",
     )
+    if others:
+        confirm += t(ctx.lang, "answer_also_to", codes=", ".join(others))
     if published:
         stored = await knowledge_items.get(session, published)
-        question = str(stored.data.get("question", "")) if stored else ""
+        title = str(stored.data.get("question", "")) if stored else ""
         confirm += tr(
             ctx.lang,
-            f" Toegevoegd als Q&A {published} met de vraag “{render.shorten(question, 120)}”"
+            f" Toegevoegd als Q&A {published} met de vraag “{render.shorten(title, 120)}”"
             f" (anders: {ctx.prefix}qa edit {published} met vraag:).",
-            f" Added as Q&A {published} with the question “{render.shorten(question, 120)}”"
+            f" Added as Q&A {published} with the question “{render.shorten(title, 120)}”"
             f" (to change: {ctx.prefix}qa edit {published} with question:).",
         )
-    return [back, render.plain(confirm)]
+    return [*out, render.plain(confirm)]
 
 
 # Contact data and Matrix ids in a question: none of it belongs in a published Q&A.
@@ -439,7 +865,12 @@ def public_phrasing(question: str) -> str:
 
 
 async def _publishable(
-    ctx: CommandContext, row: OpenQuestion, answer: str, phrasing: str | None
+    ctx: CommandContext,
+    row: OpenQuestion,
+    answer: str,
+    phrasing: str | None,
+    source: str | None = None,
+    until: date | None = None,
 ) -> QA | str:
     """The Q&A `--publish` adds: the curator's answer under the curator's phrasing of the
     question, else the asker's question cleaned of contact data; or why it cannot be."""
@@ -470,6 +901,8 @@ async def _publishable(
             owner=owner or "",
             updated=today(ctx),
             tlp=row.tlp,
+            source_url=source,
+            valid_until=until,
         )
     except ValidationError as exc:
         first = exc.errors()[0]
@@ -515,12 +948,16 @@ ANSWER = Command(
         "en": "answers an open question; the asker receives it",
     },
     usage={
-        "nl": "{prefix}antwoord <vraagnummer> <tekst> [--publish]",
-        "en": "{prefix}answer <question-id> <text> [--publish]",
+        "nl": "{prefix}antwoord <vraagnummer> <tekst> [--publish, met regels bron: en geldig tot:] "
+        "| {prefix}antwoord <vraagnummer> qa=<id> [--leer]",
+        "en": "{prefix}answer <question-id> <text> [--publish, with lines source: and valid until:] "
+        "| {prefix}answer <question-id> qa=<id> [--learn]",
     },
     example={
-        "nl": "{prefix}antwoord V3 Ja, de gemeente vergoedt dat tot 1 juli. --publish",
-        "en": "{prefix}answer V3 Yes, the municipality pays until 1 July. --publish",
+        "nl": "{prefix}antwoord V3 Ja, de gemeente vergoedt dat tot 1 juli. --publish\n"
+        "bron: https://www.rijksoverheid.nl/opvang\ngeldig tot: 01-07-2027",
+        "en": "{prefix}answer V3 Yes, the municipality pays until 1 July. --publish\n"
+        "source: https://www.rijksoverheid.nl/opvang\nvalid until: 01-07-2027",
     },
     handler=answer_command,
     permission=curators_only,

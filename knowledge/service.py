@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.content_io import FileResult, content_files, read_file, write_guidance, write_yaml
+from knowledge.duplicates import document_frequencies
 from knowledge.model import QA, STORED, Content, Guidance
 from knowledge.search import Document, Index, Result
 from storage import knowledge_items
@@ -71,6 +73,9 @@ class Store:
     by_id: dict[str, Content]
     # When each item last changed in the store (its "last updated" when it names none).
     changed: dict[str, date]
+    # In how many Q&As (question and phrasings) each term occurs: the weights with
+    # which two open questions are compared (knowledge/duplicates.py).
+    question_df: dict[str, int] = field(default_factory=dict)
 
     def qa(self, item_id: str) -> QA | None:
         item = self.by_id.get(item_id)
@@ -82,6 +87,31 @@ class Store:
 
     def section(self, section_id: str) -> Document | None:
         return self.guidance_index.document(section_id)
+
+    def ask(
+        self, query: str, limit: int = 3, accept: Callable[[Document], bool] | None = None
+    ) -> Result:
+        """Q&As and guidance sections compete for a question.
+
+        Each kind keeps its own index (the confidence threshold is calibrated on the
+        Q&A index; one shared index would shift every term's weight). What decides
+        between them is the coverage, a share (0..1) of the question's weight and so
+        comparable across indexes; a Q&A wins a tie, since it answers a question
+        where a section explains a topic. A section's id is `<document>#<n>`; a Q&A
+        id never holds a `#`.
+        """
+        qa = self.qa_index.search(query, limit, accept=accept)
+        guide = self.guidance_index.search(query, limit, accept=accept)
+        first, second = (
+            (guide, qa)
+            if guide.hits and (not qa.hits or guide.coverage > qa.coverage)
+            else (qa, guide)
+        )
+        if second.confident:
+            hits = first.hits[:1] + second.hits[:1] + first.hits[1:] + second.hits[1:]
+        else:
+            hits = first.hits + second.hits
+        return Result(query, first.confident, hits[:limit], first.coverage)
 
 
 def _build(
@@ -102,7 +132,14 @@ def _build(
     by_id: dict[str, Content] = {item.id: item for item in qas}
     by_id.update({document.id: document for document in guidance})
     return Store(
-        version, qas, guidance, Index(qas, version), Index(sections, version), by_id, changed
+        version,
+        qas,
+        guidance,
+        Index(qas, version),
+        Index(sections, version),
+        by_id,
+        changed,
+        document_frequencies(" ".join([item.question, *item.alternatives]) for item in qas),
     )
 
 
@@ -147,3 +184,48 @@ class SearchService:
 
     async def search(self, query: str, limit: int = 3) -> Result:
         return (await self.index()).search(query, limit)
+
+
+def same_phrasing(a: str, b: str) -> bool:
+    """Two phrasings that differ only in case, spacing or punctuation are one phrasing."""
+
+    def bare(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    return bare(a) == bare(b)
+
+
+@dataclass(frozen=True)
+class PhrasingAdded:
+    """What `add_phrasing` did: `added` False means the Q&A already had that phrasing."""
+
+    item_id: str
+    added: bool
+    version: int
+
+
+async def add_phrasing(
+    session: AsyncSession, item_id: str, phrasing: str, actor: str
+) -> PhrasingAdded | None:
+    """Add `phrasing` as an alternative question of Q&A `item_id`: a new version and an
+    audit row (through `knowledge_items.upsert`, as every change). None: no such live Q&A.
+
+    The one store function behind `!antwoord V12 qa=<id> --leer` and bench/qa_learning.py,
+    so the bench measures what the chat path does. The caller cleans the phrasing and
+    checks who may see what; this only refuses what is not a Q&A.
+    """
+    row = await knowledge_items.get(session, item_id)
+    if row is None or row.kind != "qa" or row.retired_at is not None:
+        return None
+    item = QA.model_validate(row.data, context=STORED)
+    known = [item.question, *item.alternatives]
+    if any(same_phrasing(phrasing, other) for other in known):
+        return PhrasingAdded(item.id, False, row.version)
+    # `updated` stays: it tells the reader how current the answer is, and a new way of
+    # asking does not change the answer (the version and the audit record the change).
+    changed = item.model_copy(update={"alternatives": [*item.alternatives, phrasing]})
+    # Validated again as a whole (a phrasing is a question: the same length limits).
+    checked = QA.model_validate(changed.model_dump(mode="json"))
+    await knowledge_items.upsert(session, [as_new_content(checked)], actor)
+    stored = await knowledge_items.get(session, item_id)
+    return PhrasingAdded(item.id, True, stored.version if stored else row.version + 1)

@@ -403,3 +403,9 @@ class OpenQuestion(Base):
     answered_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
     answered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     published_as: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    # A question close to an open one is linked to it (the first stays the one curators
+    # answer; the answer reaches every linked asker too). None: a question of its own.
+    linked_to: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # Who asked, as a group ("gemeenten" for municipality rooms and direct chats, else the
+    # room's role): questions are linked only within one incident or one audience.
+    audience: Mapped[str | None] = mapped_column(String(64), nullable=True)

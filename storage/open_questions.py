@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -24,6 +24,8 @@ async def add(
     incident: str | None,
     nearest: list[dict[str, Any]],
     asked_at: datetime,
+    audience: str | None = None,
+    linked_to: int | None = None,
 ) -> OpenQuestion:
     """One open question per asking event (a replayed event finds the first)."""
     existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
@@ -41,6 +43,8 @@ async def add(
         nearest=nearest,
         asked_at=asked_at,
         status="open",
+        audience=audience,
+        linked_to=linked_to,
     )
     session.add(row)
     await session.flush()
@@ -58,7 +62,8 @@ def visible_to(access: tlp.RoomAccess, question: OpenQuestion) -> bool:
 async def open_for(
     session: AsyncSession, access: tlp.RoomAccess, incident: str | None = None, limit: int = 50
 ) -> list[OpenQuestion]:
-    """Open questions this room may see, oldest first.
+    """Open questions this room may see, oldest first; a question linked to another is
+    not listed on its own (it is answered with the one it is linked to).
 
     With `incident`: that incident's questions plus those asked outside any
     incident (a direct chat, an unbound municipality room).
@@ -66,6 +71,7 @@ async def open_for(
     query = (
         select(OpenQuestion)
         .where(OpenQuestion.status == "open")
+        .where(OpenQuestion.linked_to.is_(None))
         .where(
             tlp.visible_clause(
                 access,
@@ -97,3 +103,52 @@ def answer(
     row.status = "answered"
     row.answer, row.answered_by, row.answered_at = text, curator, at
     row.published_as = published_as
+
+
+async def link_candidates(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    label: str,
+    incident: str | None,
+    audience: str | None,
+    limit: int = 200,
+) -> list[OpenQuestion]:
+    """Open questions a new question may be linked to: not linked themselves, visible to
+    the asking room, with the same label, and from the same incident or the same audience.
+
+    The same label, not just a visible one: then every curator room that sees the one
+    sees the other, so the curator who answers sees every asker the answer goes to.
+    Questions from two different incidents are never linked (the answer may differ).
+    """
+    query = (
+        select(OpenQuestion)
+        .where(OpenQuestion.status == "open", OpenQuestion.linked_to.is_(None))
+        .where(OpenQuestion.tlp == label)
+        .where(
+            tlp.visible_clause(
+                access, OpenQuestion.tlp_rank, OpenQuestion.room_id, OpenQuestion.organisation
+            )
+        )
+        .order_by(OpenQuestion.id.desc())
+        .limit(limit)
+    )
+    if incident is not None:
+        query = query.where(
+            or_(
+                OpenQuestion.incident == incident,
+                and_(OpenQuestion.incident.is_(None), OpenQuestion.audience == audience),
+            )
+        )
+    else:
+        query = query.where(OpenQuestion.audience == audience)
+    return list((await session.scalars(query)).all())
+
+
+async def linked(session: AsyncSession, question_id: int) -> list[OpenQuestion]:
+    """The open questions linked to `question_id`, oldest first."""
+    rows = await session.scalars(
+        select(OpenQuestion)
+        .where(OpenQuestion.linked_to == question_id, OpenQuestion.status == "open")
+        .order_by(OpenQuestion.id)
+    )
+    return list(rows.all())

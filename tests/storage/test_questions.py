@@ -154,7 +154,8 @@ async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
         db,
         dispatcher,
         CURATOR_VIEW,
-        "!antwoord V1 Via het digitale loket van de gemeente. --publish",
+        "!antwoord V1 Via het digitale loket van de gemeente. --publish\n"
+        "bron: https://example.org/loket",
         EDITOR,
     )
     back, confirm = replies

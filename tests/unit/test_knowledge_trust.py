@@ -406,7 +406,10 @@ async def test_publish_does_not_copy_the_askers_words_verbatim(
     )
     assert "V1" in replies[0].text  # type: ignore[union-attr]
     replies = await send(
-        db, dispatcher, view("cur_b"), "!antwoord V1 Via het digitale loket. --publish"
+        db,
+        dispatcher,
+        view("cur_b"),
+        "!antwoord V1 Via het digitale loket. --publish\nbron: https://example.org/loket",
     )
     confirm = replies[-1]
     assert isinstance(confirm, Reply) and "vraag-1" in confirm.text
@@ -429,6 +432,7 @@ async def test_publish_does_not_copy_the_askers_words_verbatim(
         dispatcher,
         view("cur_b"),
         "!antwoord V2 Ja, met een melding bij de gemeente. --publish\n"
+        "bron: https://example.org/melding\n"
         "vraag: Mag een inwoner een bouwhek plaatsen tijdens een evenement?",
     )
     back = replies[0]
