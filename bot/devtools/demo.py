@@ -150,7 +150,7 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
     await desk.say(
         world.rooms["redactie"],
         f"!antwoord {code} De gemeente die de opvang opent, betaalt de schoonmaak en declareert "
-        "die bij de veiligheidsregio. --publish",
+        "die bij de veiligheidsregio. --publish\nbron: https://example.org/knooppunt/schoonmaak",
         bot,
     )
     await town.expect(lambda: len(town.replies_to(question_event, bot)) >= 2)
