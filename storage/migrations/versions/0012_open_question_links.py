@@ -1,7 +1,7 @@
 """Open questions: a question close to an open one is linked to it, with its audience.
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0011
 Create Date: 2026-12-03
 """
 
