@@ -117,6 +117,7 @@ class Index:
         self.documents = [i if isinstance(i, Document) else Document.from_qa(i) for i in items]
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
+        self._without: dict[frozenset[str], Index] = {}
         asked = [terms(" ".join([d.title, *d.alternatives])) for d in self.documents]
         whole = [
             q + terms(d.topic.replace("/", " ")) + terms(d.body)
@@ -152,6 +153,25 @@ class Index:
             topic_terms[self._topic_of[n]] += doc
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
+
+    def without(self, ids: frozenset[str]) -> Index:
+        """The index of this store minus `ids`, built from scratch.
+
+        An evaluation never sees what it evaluates: left-out items are out of every
+        document, statistic and vocabulary (topic documents, coverage, IDF, compound
+        parts), not merely scored zero. Kept per set of ids (an evaluation asks again).
+        """
+        present = ids & self._position.keys()
+        if not present:
+            return self
+        key = frozenset(present)
+        cached = self._without.get(key)
+        if cached is None:
+            if len(self._without) >= 256:
+                self._without.clear()
+            cached = Index([d for d in self.documents if d.id not in key], self.version)
+            self._without[key] = cached
+        return cached
 
     def document(self, doc_id: str) -> Document | None:
         position = self._position.get(doc_id)
@@ -238,6 +258,10 @@ class Index:
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
     ) -> Result:
+        if exclude:
+            smaller = self.without(exclude)
+            if smaller is not self:
+                return smaller.search(query, limit, accept=accept)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
         if not query_terms or not self.documents:
@@ -246,9 +270,6 @@ class Index:
         grams = self.gram_scores(query)
         if grams is not None:
             raw = raw + grams
-        for item_id in exclude:
-            if (n := self._position.get(item_id)) is not None:
-                raw[n] = 0.0
         if accept is not None:
             for n, doc in enumerate(self.documents):
                 if not accept(doc):
