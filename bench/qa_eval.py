@@ -21,7 +21,9 @@ from pathlib import Path
 
 import bm25s
 import numpy as np
+import yaml
 
+from knowledge.content_io import content_files, read_file
 from knowledge.model import QA
 from knowledge.search import Index
 from storage.vocabulary import fold
@@ -183,6 +185,34 @@ def _refusal_line(inside: list[bool], outside: list[bool]) -> str:
     )
 
 
+OWN_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "own_eval.yaml"
+SAMPLE = Path(__file__).resolve().parents[1] / "knowledge" / "sample"
+
+
+def load_own() -> tuple[list[QA], list[dict[str, object]], list[str]]:
+    """The project's own set: the sample Q&As, the in-scope queries (Dutch and
+    English, each with its `lang`), and the out-of-scope questions."""
+    items = [
+        item
+        for path in content_files(SAMPLE)
+        for item in read_file(path).items
+        if isinstance(item, QA)
+    ]
+    data = yaml.safe_load(OWN_SET.read_text(encoding="utf-8"))
+    queries = [
+        {
+            "query": q["query"],
+            "relevant": q["relevant"],
+            "exclude": [],
+            "cluster": lang,
+            "lang": lang,
+        }
+        for lang in ("nl", "en")
+        for q in data[lang]
+    ]
+    return items, queries, [str(q) for q in data["out_of_scope"]]
+
+
 def main(eval_dir: Path) -> None:
     items, queries = load_shared(eval_dir)
     print(
@@ -191,6 +221,16 @@ def main(eval_dir: Path) -> None:
     for name, build in (("plain BM25", plain_bm25), ("knooppunt", ours)):
         print(_line(name, evaluate(honest(build, items, queries), queries)))
     print(_refusal_line(*refusals(items, queries, out_of_scope_questions())))
+    own_items, own_queries, own_outside = load_own()
+    print(
+        f"own set: {len(own_queries)} queries ({sum(q['lang'] == 'en' for q in own_queries)} English) "
+        f"over {len(own_items)} sample Q&As"
+    )
+    print(_line("knooppunt", evaluate(ours(own_items), own_queries)))
+    for lang in ("nl", "en"):
+        subset = [q for q in own_queries if q["lang"] == lang]
+        print(_line(f"  {lang}", evaluate(ours(own_items), subset)))
+    print(_refusal_line(*refusals(own_items, own_queries, own_outside)))
     big = scaled(items, 10_000)
     r = evaluate(ours(big), queries)
     print(

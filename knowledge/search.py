@@ -26,7 +26,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import QA
-from knowledge.text import _WORD, STOP_WORDS, terms
+from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
 from storage.vocabulary import fold
 
 # bm25s sets its own logger to DEBUG when imported and logs every index build.
@@ -190,24 +190,28 @@ class Index:
                     return [head, right]
         return []
 
-    def _mapped_terms(self, query: str) -> list[list[str]]:
+    def _mapped_terms(self, query: str, content_only: bool = False) -> list[list[str]]:
         """Per query term, the store terms it stands for (none: unknown to the store)."""
-        mapped: list[list[str]] = []
-        for term in terms(query):
+        return [group for _, group in self._mapped_words(query, content_only)]
+
+    def _mapped_words(self, query: str, content_only: bool = False) -> list[tuple[str, list[str]]]:
+        """Per query word, the store terms it stands for (none: unknown to the store)."""
+        mapped: list[tuple[str, list[str]]] = []
+        for word, term in worded_terms(query, content_only):
             if term in self._vocab:
-                mapped.append([term])
+                mapped.append((word, [term]))
                 continue
             parts = [p for p in self._parts(term) if p in self._vocab]
             if parts:
-                mapped.append(parts)
+                mapped.append((word, parts))
             elif len(term) >= 5:
                 # A typo: the closest term of the store, if it is close enough.
                 match = process.extractOne(
                     term, self._vocab_list, scorer=fuzz.ratio, score_cutoff=85
                 )
-                mapped.append([match[0]] if match is not None else [])
+                mapped.append((word, [match[0]] if match is not None else []))
             else:
-                mapped.append([])
+                mapped.append((word, []))
         return mapped
 
     def _idf(self, term: str | None) -> float:
@@ -215,13 +219,16 @@ class Index:
         df = self._df.get(term, 0) if term else 0
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def coverage(self, mapped: list[list[str]], position: int) -> float:
-        """IDF-weighted share of the query terms in item `position` or its topic's questions."""
+    def coverage(self, mapped: list[tuple[str, list[str]]], position: int) -> float:
+        """IDF-weighted share of the query terms in item `position` or its topic's questions.
+
+        A word the store has never seen counts against by its rarity in general
+        language (an everyday word little, a rare one as much as the rarest term)."""
         have = self._term_sets[position] | self._topic_term_sets[self._topic_of[position]]
         total = covered = 0.0
-        for group in mapped:
+        for word, group in mapped:
             if not group:
-                total += self._idf(None)
+                total += self._idf(None) * rarity(word)
                 continue
             for term in group:
                 weight = self._idf(term) / len(group)
@@ -285,5 +292,5 @@ class Index:
                 break
         if not hits:
             return Result(query, False, [])
-        coverage = self.coverage(mapped, self._position[hits[0].id])
+        coverage = self.coverage(self._mapped_words(query, True), self._position[hits[0].id])
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)

@@ -37,7 +37,7 @@ def test_no_answer_behaviour(shared: Shared) -> None:
     items, queries = shared
     inside, outside = refusals(items, queries, out_of_scope_questions())
     assert sum(outside) / len(outside) >= 0.90
-    assert sum(inside) / len(inside) <= 0.26
+    assert sum(inside) / len(inside) <= 0.20
 
 
 def test_excluded_items_are_out_of_every_index(shared: Shared) -> None:
