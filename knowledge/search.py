@@ -16,10 +16,15 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import numpy as np
@@ -134,7 +139,9 @@ class Index:
             [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
         )
         # Per item, the set of its terms; per term, in how many items it occurs.
-        self._term_sets = [set(doc) for doc in whole]
+        # Tuples rather than sets: a saved index loads several times faster, and
+        # coverage needs the set of one item per question only.
+        self._term_sets = [tuple(set(doc)) for doc in whole]
         self._df: dict[str, int] = {}
         for term_set in self._term_sets:
             for term in term_set:
@@ -153,6 +160,50 @@ class Index:
             topic_terms[self._topic_of[n]] += doc
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
+
+    def __getstate__(self) -> dict[str, object]:
+        """Saved without the per-exclusion indexes, and with the documents as a few
+        long strings: ten thousand small objects make a saved index slow to load."""
+        state = dict(vars(self))
+        state["_without"] = {}
+        documents = state.pop("documents")
+        columns: dict[str, tuple[str, list[int]]] = {}
+        for name in ("id", "title", "body", "topic", "label"):
+            values = [getattr(d, name) for d in documents]
+            columns[name] = ("".join(values), [len(v) for v in values])
+        flat = [a for d in documents for a in d.alternatives]
+        columns["alternatives"] = ("".join(flat), [len(a) for a in flat])
+        state["_columns"] = columns
+        state["_alternative_counts"] = [len(d.alternatives) for d in documents]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        columns: dict[str, tuple[str, list[int]]] = state.pop("_columns")  # type: ignore[assignment]
+        counts: list[int] = state.pop("_alternative_counts")  # type: ignore[assignment]
+        values: dict[str, list[str]] = {}
+        for name, (joined, lengths) in columns.items():
+            cut, start = [], 0
+            for length in lengths:
+                cut.append(joined[start : start + length])
+                start += length
+            values[name] = cut
+        alternatives, start = [], 0
+        for count in counts:
+            alternatives.append(tuple(values["alternatives"][start : start + count]))
+            start += count
+        vars(self).update(state)
+        self.documents = [
+            Document(i, t, b, topic, alts, label)
+            for i, t, b, topic, alts, label in zip(
+                values["id"],
+                values["title"],
+                values["body"],
+                values["topic"],
+                alternatives,
+                values["label"],
+                strict=True,
+            )
+        ]
 
     def without(self, ids: frozenset[str]) -> Index:
         """The index of this store minus `ids`, built from scratch.
@@ -224,7 +275,7 @@ class Index:
 
         A word the store has never seen counts against by its rarity in general
         language (an everyday word little, a rare one as much as the rarest term)."""
-        have = self._term_sets[position] | self._topic_term_sets[self._topic_of[position]]
+        have = set(self._term_sets[position]) | self._topic_term_sets[self._topic_of[position]]
         total = covered = 0.0
         for word, group in mapped:
             if not group:
@@ -294,3 +345,46 @@ class Index:
             return Result(query, False, [])
         coverage = self.coverage(self._mapped_words(query, True), self._position[hits[0].id])
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
+
+
+# What an on-disk index depends on besides the store: the ranking code itself.
+_CODE = (Path(__file__), Path(__file__).with_name("text.py"))
+_CACHE_FORMAT = "1"
+
+
+def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:
+    """A key for the index of a store: its version, what tells its content apart
+    (pairs such as item id and content hash), and the ranking code. A recreated
+    database can reach the same version number with other content, and a new
+    release ranks differently: both give another key."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{version}|".encode())
+    for path in _CODE:
+        digest.update(path.read_bytes())
+    for item_id, content_hash in items:
+        digest.update(f"|{item_id}={content_hash}".encode())
+    return digest.hexdigest()[:32]
+
+
+def load_index(path: Path) -> Index | None:
+    """An index saved by `save_index`, or None when there is none (or it is unreadable).
+
+    Pickle: the file lives in the bot's own data directory, beside its database,
+    and is written only by this program."""
+    try:
+        with path.open("rb") as saved:
+            index = pickle.load(saved)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return index if isinstance(index, Index) else None
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write atomically (a reader never sees half a file) and drop older saved indexes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    index._without.clear()
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as out:
+        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(out.name, path)
+    for old in path.parent.glob(f"{path.name.split('-', 1)[0]}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)
