@@ -218,7 +218,7 @@ class Index:
         key = frozenset(present)
         cached = self._without.get(key)
         if cached is None:
-            if len(self._without) >= 256:
+            if len(self._without) >= 64:
                 self._without.clear()
             cached = Index([d for d in self.documents if d.id not in key], self.version)
             self._without[key] = cached
