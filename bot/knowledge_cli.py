@@ -1,4 +1,11 @@
-"""`knooppunt knowledge import|export|check|search`."""
+"""`knooppunt knowledge import|export|check|search`.
+
+`search` is a command a curator runs again and again while writing content, so
+it keeps the built index on disk (in the data directory, keyed by the store's
+version, every item's content hash and the ranking code) and imports only what
+searching needs: a call on an unchanged store loads the index instead of
+rebuilding it, and skips the migrations while the schema is already there.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +13,21 @@ import argparse
 import asyncio
 import getpass
 import json
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
-from knowledge import service
 from storage.engine import Database
+
+if TYPE_CHECKING:
+    from knowledge.search import Index
 
 
 def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
+    if args.action == "search":
+        return asyncio.run(_search(settings, args))
+    from knowledge import service
+
     if args.action == "check":
         results = service.check(args.path)
         for result in results:
@@ -25,6 +40,8 @@ def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
+    from knowledge import service
+
     db = Database(settings.effective_database_url)
     try:
         await db.migrate()
@@ -47,25 +64,78 @@ async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
             count = await service.export_to(db, args.dir)
             print(f"{count} Q&A(s) written to {args.dir / 'qas.yaml'}")
             return 0
-        result = await service.SearchService(db).search(args.query, args.limit)
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "query": result.query,
-                        "confident": result.confident,
-                        "results": [
-                            {"id": h.id, "score": round(h.score, 4), "question": h.question}
-                            for h in result.hits
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
-            )
-        else:
-            print(("confident" if result.confident else "not confident") + f": {args.query}")
-            for hit in result.hits:
-                print(f"  {hit.score:7.2f}  {hit.id}  {hit.question}")
-        return 0
+        raise AssertionError(f"unknown action {args.action}")
     finally:
         await db.close()
+
+
+async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
+    """The store's Q&A index: from `cache_dir` when the store has not changed since
+    it was saved, else built (exactly as the bot builds it) and saved there."""
+    from sqlalchemy import func, select
+
+    from knowledge.model import QA
+    from knowledge.search import Index, index_key, load_index, save_index
+    from storage import knowledge_items
+    from storage.models import KnowledgeItem
+
+    async with db.session() as session:
+        version = await knowledge_items.store_version(session)
+        # One row instead of 10,000: every change bumps the version and stamps
+        # updated_at, so (version, count, first and last change) tells stores apart
+        # even when a recreated database reaches the same version number.
+        count, first, last = (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.min(KnowledgeItem.updated_at),
+                    func.max(KnowledgeItem.updated_at),
+                ).where(KnowledgeItem.kind == "qa", KnowledgeItem.retired_at.is_(None))
+            )
+        ).one()
+        fingerprint = [("count", str(count)), ("first", str(first)), ("last", str(last))]
+        path = cache_dir / f"qa-{index_key(version, fingerprint)}.pickle"
+        index = load_index(path)
+        if index is not None:
+            return index
+        live = await knowledge_items.live_items(session, "qa")
+        qas = [QA.model_validate(row.data) for row in live]
+    index = await asyncio.to_thread(Index, qas, version)
+    await asyncio.to_thread(save_index, index, path)
+    return index
+
+
+async def _search(settings: Settings, args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    db = Database(settings.effective_database_url)
+    cache_dir = settings.data_dir / "cache"
+    try:
+        try:
+            index = await cached_qa_index(db, cache_dir)
+        except SQLAlchemyError:
+            # A new or older database: bring the schema up to date, then search.
+            await db.migrate()
+            index = await cached_qa_index(db, cache_dir)
+        result = index.search(args.query, args.limit)
+    finally:
+        await db.close()
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "query": result.query,
+                    "confident": result.confident,
+                    "results": [
+                        {"id": h.id, "score": round(h.score, 4), "question": h.question}
+                        for h in result.hits
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(("confident" if result.confident else "not confident") + f": {args.query}")
+        for hit in result.hits:
+            print(f"  {hit.score:7.2f}  {hit.id}  {hit.question}")
+    return 0

@@ -16,17 +16,22 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
+import os
+import pickle
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import bm25s
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import QA
-from knowledge.text import _WORD, STOP_WORDS, terms
+from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
 from storage.vocabulary import fold
 
 # bm25s sets its own logger to DEBUG when imported and logs every index build.
@@ -117,6 +122,7 @@ class Index:
         self.documents = [i if isinstance(i, Document) else Document.from_qa(i) for i in items]
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
+        self._without: dict[frozenset[str], Index] = {}
         asked = [terms(" ".join([d.title, *d.alternatives])) for d in self.documents]
         whole = [
             q + terms(d.topic.replace("/", " ")) + terms(d.body)
@@ -133,7 +139,9 @@ class Index:
             [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
         )
         # Per item, the set of its terms; per term, in how many items it occurs.
-        self._term_sets = [set(doc) for doc in whole]
+        # Tuples rather than sets: a saved index loads several times faster, and
+        # coverage needs the set of one item per question only.
+        self._term_sets = [tuple(set(doc)) for doc in whole]
         self._df: dict[str, int] = {}
         for term_set in self._term_sets:
             for term in term_set:
@@ -153,6 +161,69 @@ class Index:
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
 
+    def __getstate__(self) -> dict[str, object]:
+        """Saved without the per-exclusion indexes, and with the documents as a few
+        long strings: ten thousand small objects make a saved index slow to load."""
+        state = dict(vars(self))
+        state["_without"] = {}
+        documents = state.pop("documents")
+        columns: dict[str, tuple[str, list[int]]] = {}
+        for name in ("id", "title", "body", "topic", "label"):
+            values = [getattr(d, name) for d in documents]
+            columns[name] = ("".join(values), [len(v) for v in values])
+        flat = [a for d in documents for a in d.alternatives]
+        columns["alternatives"] = ("".join(flat), [len(a) for a in flat])
+        state["_columns"] = columns
+        state["_alternative_counts"] = [len(d.alternatives) for d in documents]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        columns: dict[str, tuple[str, list[int]]] = state.pop("_columns")  # type: ignore[assignment]
+        counts: list[int] = state.pop("_alternative_counts")  # type: ignore[assignment]
+        values: dict[str, list[str]] = {}
+        for name, (joined, lengths) in columns.items():
+            cut, start = [], 0
+            for length in lengths:
+                cut.append(joined[start : start + length])
+                start += length
+            values[name] = cut
+        alternatives, start = [], 0
+        for count in counts:
+            alternatives.append(tuple(values["alternatives"][start : start + count]))
+            start += count
+        vars(self).update(state)
+        self.documents = [
+            Document(i, t, b, topic, alts, label)
+            for i, t, b, topic, alts, label in zip(
+                values["id"],
+                values["title"],
+                values["body"],
+                values["topic"],
+                alternatives,
+                values["label"],
+                strict=True,
+            )
+        ]
+
+    def without(self, ids: frozenset[str]) -> Index:
+        """The index of this store minus `ids`, built from scratch.
+
+        An evaluation never sees what it evaluates: left-out items are out of every
+        document, statistic and vocabulary (topic documents, coverage, IDF, compound
+        parts), not merely scored zero. Kept per set of ids (an evaluation asks again).
+        """
+        present = ids & self._position.keys()
+        if not present:
+            return self
+        key = frozenset(present)
+        cached = self._without.get(key)
+        if cached is None:
+            if len(self._without) >= 64:
+                self._without.clear()
+            cached = Index([d for d in self.documents if d.id not in key], self.version)
+            self._without[key] = cached
+        return cached
+
     def document(self, doc_id: str) -> Document | None:
         position = self._position.get(doc_id)
         return None if position is None else self.documents[position]
@@ -170,24 +241,28 @@ class Index:
                     return [head, right]
         return []
 
-    def _mapped_terms(self, query: str) -> list[list[str]]:
+    def _mapped_terms(self, query: str, content_only: bool = False) -> list[list[str]]:
         """Per query term, the store terms it stands for (none: unknown to the store)."""
-        mapped: list[list[str]] = []
-        for term in terms(query):
+        return [group for _, group in self._mapped_words(query, content_only)]
+
+    def _mapped_words(self, query: str, content_only: bool = False) -> list[tuple[str, list[str]]]:
+        """Per query word, the store terms it stands for (none: unknown to the store)."""
+        mapped: list[tuple[str, list[str]]] = []
+        for word, term in worded_terms(query, content_only):
             if term in self._vocab:
-                mapped.append([term])
+                mapped.append((word, [term]))
                 continue
             parts = [p for p in self._parts(term) if p in self._vocab]
             if parts:
-                mapped.append(parts)
+                mapped.append((word, parts))
             elif len(term) >= 5:
                 # A typo: the closest term of the store, if it is close enough.
                 match = process.extractOne(
                     term, self._vocab_list, scorer=fuzz.ratio, score_cutoff=85
                 )
-                mapped.append([match[0]] if match is not None else [])
+                mapped.append((word, [match[0]] if match is not None else []))
             else:
-                mapped.append([])
+                mapped.append((word, []))
         return mapped
 
     def _idf(self, term: str | None) -> float:
@@ -195,13 +270,16 @@ class Index:
         df = self._df.get(term, 0) if term else 0
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def coverage(self, mapped: list[list[str]], position: int) -> float:
-        """IDF-weighted share of the query terms in item `position` or its topic's questions."""
-        have = self._term_sets[position] | self._topic_term_sets[self._topic_of[position]]
+    def coverage(self, mapped: list[tuple[str, list[str]]], position: int) -> float:
+        """IDF-weighted share of the query terms in item `position` or its topic's questions.
+
+        A word the store has never seen counts against by its rarity in general
+        language (an everyday word little, a rare one as much as the rarest term)."""
+        have = set(self._term_sets[position]) | self._topic_term_sets[self._topic_of[position]]
         total = covered = 0.0
-        for group in mapped:
+        for word, group in mapped:
             if not group:
-                total += self._idf(None)
+                total += self._idf(None) * rarity(word)
                 continue
             for term in group:
                 weight = self._idf(term) / len(group)
@@ -238,6 +316,10 @@ class Index:
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
     ) -> Result:
+        if exclude:
+            smaller = self.without(exclude)
+            if smaller is not self:
+                return smaller.search(query, limit, accept=accept)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
         if not query_terms or not self.documents:
@@ -246,9 +328,6 @@ class Index:
         grams = self.gram_scores(query)
         if grams is not None:
             raw = raw + grams
-        for item_id in exclude:
-            if (n := self._position.get(item_id)) is not None:
-                raw[n] = 0.0
         if accept is not None:
             for n, doc in enumerate(self.documents):
                 if not accept(doc):
@@ -264,5 +343,48 @@ class Index:
                 break
         if not hits:
             return Result(query, False, [])
-        coverage = self.coverage(mapped, self._position[hits[0].id])
+        coverage = self.coverage(self._mapped_words(query, True), self._position[hits[0].id])
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
+
+
+# What an on-disk index depends on besides the store: the ranking code itself.
+_CODE = (Path(__file__), Path(__file__).with_name("text.py"))
+_CACHE_FORMAT = "1"
+
+
+def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:
+    """A key for the index of a store: its version, what tells its content apart
+    (pairs such as item id and content hash), and the ranking code. A recreated
+    database can reach the same version number with other content, and a new
+    release ranks differently: both give another key."""
+    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{version}|".encode())
+    for path in _CODE:
+        digest.update(path.read_bytes())
+    for item_id, content_hash in items:
+        digest.update(f"|{item_id}={content_hash}".encode())
+    return digest.hexdigest()[:32]
+
+
+def load_index(path: Path) -> Index | None:
+    """An index saved by `save_index`, or None when there is none (or it is unreadable).
+
+    Pickle: the file lives in the bot's own data directory, beside its database,
+    and is written only by this program."""
+    try:
+        with path.open("rb") as saved:
+            index = pickle.load(saved)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return index if isinstance(index, Index) else None
+
+
+def save_index(index: Index, path: Path) -> None:
+    """Write atomically (a reader never sees half a file) and drop older saved indexes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    index._without.clear()
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as out:
+        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(out.name, path)
+    for old in path.parent.glob(f"{path.name.split('-', 1)[0]}-*.pickle"):
+        if old != path:
+            old.unlink(missing_ok=True)

@@ -6,9 +6,13 @@ from an evaluation set): each group maps to its first member, after stemming.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 import re
 from functools import lru_cache
+from pathlib import Path
 
+import msgpack
 import Stemmer
 
 from storage.vocabulary import fold
@@ -112,6 +116,118 @@ STOP_WORDS = frozenset(
     ]
 )
 
+# Function words: auxiliaries, pronouns and particles that say little about the
+# need ("heb", "mij", "zich", "nu"), general Dutch and English. They stay search
+# terms (a store's phrasings share them: "Ik heb ...") but do not count when the
+# bot decides whether it understood the question.
+FUNCTION_WORDS = frozenset(
+    [
+        "heb",
+        "hebt",
+        "heeft",
+        "hebben",
+        "had",
+        "hadden",
+        "mij",
+        "me",
+        "zich",
+        "hem",
+        "haar",
+        "hen",
+        "ons",
+        "jullie",
+        "men",
+        "nu",
+        "zo",
+        "dus",
+        "maar",
+        "want",
+        "omdat",
+        "welk",
+        "welke",
+        "wanneer",
+        "waarom",
+        "zal",
+        "zullen",
+        "zou",
+        "zouden",
+        "kon",
+        "konden",
+        "moest",
+        "mocht",
+        "wilt",
+        "word",
+        "ga",
+        "gaat",
+        "gaan",
+        "doe",
+        "doet",
+        "doen",
+        "iets",
+        "iemand",
+        "graag",
+        "tijdens",
+        "via",
+        "weer",
+        "na",
+        "eraan",
+        "ergens",
+        "iedereen",
+        "alle",
+        "allemaal",
+        "eigen",
+        "zelf",
+        "heel",
+        "erg",
+        "veel",
+        "meer",
+        "echt",
+        "even",
+        "toch",
+        "during",
+        "again",
+        "after",
+        "all",
+        "own",
+        "very",
+        "much",
+        "many",
+        "be",
+        "should",
+        "will",
+        "would",
+        "could",
+        "did",
+        "have",
+        "has",
+        "it",
+        "this",
+        "that",
+        "there",
+        "when",
+        "which",
+        "why",
+        "if",
+        "me",
+        "our",
+        "us",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "at",
+        "from",
+        "as",
+        "not",
+        "no",
+        "any",
+        "be",
+    ]
+)
+
 # General Dutch crisis vocabulary, grouped by domain, with the English words a
 # partner might use. Each group maps to its first member. Written from the
 # domain (reception, registration, money, housing, health, utilities, floods,
@@ -145,7 +261,17 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
         "lodging",
     ),
     ("gastgezin", "gastgezinnen", "gastouder", "gastheer", "gastvrouw", "host"),
-    ("particulier", "inwoner", "burger", "bewoner", "resident", "citizen", "private"),
+    (
+        "particulier",
+        "inwoner",
+        "burger",
+        "bewoner",
+        "resident",
+        "citizen",
+        "private",
+        "bevolking",
+        "population",
+    ),
     ("woning", "huis", "woonruimte", "appartement", "house", "home", "dwelling"),
     ("aanbieden", "beschikbaar", "bieden", "offer", "available"),
     ("vrijwilliger", "vrijwilligerswerk", "helpen", "hulp", "volunteer", "help"),
@@ -241,8 +367,65 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("milieustraat", "afvalbrengpunt", "recyclingcentrum", "recycling"),
     ("afspraak", "appointment"),
     ("informatie", "info", "nieuws", "information"),
-    ("telefoonnummer", "bellen", "contact", "telefoon", "phone", "call"),
+    ("telefoonnummer", "bellen", "contact", "telefoon", "phone", "call", "mobiel", "gsm", "mobile"),
     ("waarschuwing", "alarm", "sirene", "nl-alert", "warning", "alert"),
+    # more general crisis vocabulary, Dutch and English (domain words, not phrases
+    # from any evaluation set)
+    (
+        "medicijn",
+        "medicijnen",
+        "medicatie",
+        "geneesmiddel",
+        "recept",
+        "medicine",
+        "medication",
+        "prescription",
+    ),
+    ("kleding", "kleren", "jas", "deken", "dekens", "clothes", "clothing", "blanket"),
+    ("hitte", "hittegolf", "heet", "warmte", "heat", "heatwave", "hot"),
+    ("koelen", "afkoelen", "verkoeling", "koel", "koele", "cool", "cooling"),
+    (
+        "familie",
+        "familielid",
+        "familieleden",
+        "verwanten",
+        "gezinslid",
+        "family",
+        "relative",
+        "relatives",
+    ),
+    (
+        "pers",
+        "journalist",
+        "journalisten",
+        "media",
+        "woordvoerder",
+        "press",
+        "journalists",
+        "spokesperson",
+    ),
+    ("rook", "rookpluim", "smoke"),
+    ("brand", "vuur", "fire"),
+    ("kelder", "souterrain", "basement", "cellar"),
+    ("vervoer", "transport", "bus", "taxi", "transportation"),
+    ("terugkeren", "terugkeer", "terug", "return"),
+    ("beslissen", "besluit", "beslissing", "besluiten", "decide", "decision"),
+    ("koken", "kookadvies", "boil", "boiling"),
+    ("drinken", "drink", "drinking"),
+    ("schoonmaken", "opruimen", "schoonmaak", "clean", "cleaning"),
+    ("afval", "waste", "rubbish"),
+    ("puin", "debris"),
+    ("aggregaat", "noodaggregaat", "generator"),
+    ("ouderen", "bejaarden", "senioren", "oudere", "elderly"),
+    ("eenzaam", "alleenstaand", "alleenwonend", "alone"),
+    ("verzamelpunt", "verzamelplaats", "assembly"),
+    ("kwetsbaar", "kwetsbare", "vulnerable"),
+    ("ontvangen", "krijgen", "receive"),
+    ("versturen", "sturen", "verzenden", "send"),
+    ("vinden", "zoeken", "terugvinden", "find", "search", "trace"),
+    ("melden", "aangeven", "doorgeven", "report"),
+    ("veilig", "veiligheid", "safe", "safety"),
+    ("gevaar", "gevaarlijk", "risico", "danger", "dangerous", "risk"),
 )
 
 
@@ -269,10 +452,61 @@ _SEPARATED = re.compile(
 )
 
 
-def terms(text: str) -> list[str]:
-    """The search terms of a text, in order (duplicates kept: BM25 counts them)."""
+def worded_terms(text: str, content_only: bool = False) -> list[tuple[str, str]]:
+    """Each search term of a text with the (folded) word it came from, in order.
+
+    `content_only` also drops function words (for deciding confidence)."""
     folded = _SEPARATED.sub(r"\1\2", fold(text))
     words = [w for w in _WORD.findall(folded) if w not in STOP_WORDS and len(w) > 1]
+    if content_only:
+        words = [w for w in words if w not in FUNCTION_WORDS]
     stems = _stemmer().stemWords(words)
     synonyms = _synonyms()
-    return [synonyms.get(s, s) for s in stems]
+    return [(w, synonyms.get(s, s)) for w, s in zip(words, stems, strict=True)]
+
+
+def terms(text: str, content_only: bool = False) -> list[str]:
+    """The search terms of a text, in order (duplicates kept: BM25 counts them)."""
+    return [term for _, term in worded_terms(text, content_only)]
+
+
+# Zipf frequency (log10 of occurrences per billion words) at which a word counts
+# as everyday language, and the span below it over which its weight grows to full.
+_EVERYDAY_ZIPF = 6.0
+_RARITY_SPAN = 3.0
+_MIN_RARITY = 0.1
+
+
+@lru_cache(maxsize=2)
+def _zipf_table(lang: str) -> dict[str, float]:
+    """wordfreq's "small" frequency list of a language: word -> Zipf frequency.
+
+    Read from the data file the package ships (its documented cBpack format: a
+    header, then one list of words per centibel of frequency) instead of through
+    `import wordfreq`, whose language-tag machinery takes ~0.2 s to import: the
+    search command line answers in a fraction of that. Nothing is downloaded."""
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("wordfreq is not installed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / f"small_{lang}.msgpack.gz"
+    with gzip.open(path, "rb") as packed:
+        data = msgpack.load(packed, raw=False)
+    if data[0] != {"format": "cB", "version": 1}:
+        raise RuntimeError(f"unexpected wordfreq data format in {path}")
+    table: dict[str, float] = {}
+    for centibels, words in enumerate(data[1:]):
+        for word in words:
+            table.setdefault(fold(word), (900 - centibels) / 100)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def rarity(word: str) -> float:
+    """How much a word says in general Dutch or English: 0.1 (everyday) .. 1 (rare).
+
+    A question word the store has never seen counts against the bot's confidence
+    by this much, so that "graag" or "straat" do not sink an answer while
+    "parkeervergunning" does. From general-language frequencies (wordfreq), never
+    from the store or an evaluation set."""
+    zipf = max(_zipf_table("nl").get(word, 0.0), _zipf_table("en").get(word, 0.0))
+    return min(1.0, max(_MIN_RARITY, (_EVERYDAY_ZIPF - zipf) / _RARITY_SPAN))

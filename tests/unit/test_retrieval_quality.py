@@ -1,51 +1,54 @@
-"""Retrieval on ../shared/eval stays at its targets (deterministic: no timing here;
-latency lives in bench/qa_eval.py)."""
+"""Retrieval on ../shared/eval holds its honest figures (deterministic: no timing here;
+latency lives in bench/qa_eval.py).
+
+Honest: each query's `exclude` items (the store item whose question is the query)
+are out of the index before it is built (topic documents, coverage, IDF,
+vocabulary), as shared/eval's protocol asks. The own set in tests/data/ runs in
+every clone (tests/unit/test_own_eval.py); this one needs ../shared/eval.
+"""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from bench.qa_eval import evaluate, out_of_scope_questions
+from bench.qa_eval import evaluate, honest, load_shared, ours, out_of_scope_questions, refusals
 from knowledge.model import QA
 from knowledge.search import Index
 from tests.support.eval_data import EVAL
 
+Shared = tuple[list[QA], list[dict[str, object]]]
+
 
 @pytest.fixture(scope="module")
-def eval_set() -> tuple[Index, list[dict[str, object]]]:
+def shared() -> Shared:
     if not EVAL.exists():
-        pytest.skip(f"evaluation data not found at {EVAL}")
-    items = [
-        QA.model_validate(json.loads(line))
-        for line in (EVAL / "qa-store.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    queries = [
-        json.loads(line)
-        for line in (EVAL / "qa-queries.jsonl").read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    ]
-    return Index(items), queries
+        pytest.skip(f"shared evaluation data not found at {EVAL}")
+    return load_shared(EVAL)
 
 
-def test_top1_and_top3_reach_their_targets(eval_set: tuple[Index, list[dict[str, object]]]) -> None:
-    index, queries = eval_set
-    result = evaluate(
-        lambda q, exclude: [h.id for h in index.search(q, limit=10, exclude=exclude).hits],
-        queries,
-    )
-    assert result["top1"] >= 0.60, result
-    assert result["top3"] >= 0.80, result
+def test_top1_and_top3_hold_the_honest_figures(shared: Shared) -> None:
+    items, queries = shared
+    result = evaluate(honest(ours, items, queries), queries)
+    assert result["top1"] >= 0.56, result
+    assert result["top3"] >= 0.75, result
 
 
-def test_no_answer_behaviour(eval_set: tuple[Index, list[dict[str, object]]]) -> None:
-    index, queries = eval_set
-    outside = [index.search(q).confident for q in out_of_scope_questions()]
-    inside = [
-        index.search(str(q["query"]), exclude=frozenset(q["exclude"])).confident  # type: ignore[arg-type]
-        for q in queries
-    ]
-    assert outside.count(False) / len(outside) >= 0.90
-    assert inside.count(False) / len(inside) <= 0.10
+def test_no_answer_behaviour(shared: Shared) -> None:
+    items, queries = shared
+    inside, outside = refusals(items, queries, out_of_scope_questions())
+    assert sum(outside) / len(outside) >= 0.90
+    assert sum(inside) / len(inside) <= 0.20
+
+
+def test_excluded_items_are_out_of_every_index(shared: Shared) -> None:
+    """The verbatim query must not sit in the index: leaving an item out is the same
+    as never having imported it (same scores, same coverage, same confidence)."""
+    items, queries = shared
+    full = Index(items)
+    for query in queries:
+        exclude = frozenset(query["exclude"])  # type: ignore[arg-type]
+        if not exclude:
+            continue
+        never_seen = Index([i for i in items if i.id not in exclude])
+        got = full.search(str(query["query"]), limit=10, exclude=exclude)
+        assert got == never_seen.search(str(query["query"]), limit=10), query["query"]

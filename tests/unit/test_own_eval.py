@@ -1,0 +1,64 @@
+"""Retrieval on the project's own evaluation set (tests/data/own_eval.yaml over
+knowledge/sample/): runs in every clone, no skip.
+
+The queries were written (commit 8733104) before anything was measured or tuned
+on them. Measured blind first (commit 45d1b02: top-1 0.68, top-3 0.85, 46% of the
+in-scope queries refused); the glossary was widened afterwards with general crisis
+vocabulary, after looking at this set's misses, so the figures since are no
+longer blind (the shared set, which that did not change, is the check). The issue's targets are top-1 >= 0.80, top-3 >= 0.93, at most 10% of the
+in-scope queries refused and at least 90% of the out-of-scope ones refused; the
+floors below are what the ranking reaches today, so a change that makes it worse
+fails here (see bench/qa_eval.py for the figures per language).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.qa_eval import evaluate, load_own, ours, refusals
+from knowledge.model import QA
+
+Own = tuple[list[QA], list[dict[str, object]], list[str]]
+
+
+@pytest.fixture(scope="module")
+def own() -> Own:
+    return load_own()
+
+
+def test_the_set_is_what_it_says(own: Own) -> None:
+    items, queries, outside = own
+    ids = {item.id for item in items}
+    assert sum(q["lang"] == "nl" for q in queries) >= 60
+    assert sum(q["lang"] == "en" for q in queries) >= 20
+    assert len(outside) >= 30
+    for query in queries:
+        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+
+
+def test_ranking_holds_its_figures(own: Own) -> None:
+    items, queries, _ = own
+    result = evaluate(ours(items), queries)
+    assert result["top1"] >= 0.79, result
+    assert result["top3"] >= 0.89, result
+    english = evaluate(ours(items), [q for q in queries if q["lang"] == "en"])
+    assert english["top3"] >= 0.92, english
+
+
+def test_no_answer_behaviour(own: Own) -> None:
+    items, queries, outside = own
+    refused_inside, refused_outside = refusals(items, queries, outside)
+    assert sum(refused_outside) / len(refused_outside) >= 0.90
+    assert sum(refused_inside) / len(refused_inside) <= 0.33
+
+
+def test_no_word_belongs_to_two_synonym_groups() -> None:
+    """A word in two groups silently leaves the first (it maps to the later one)."""
+    from knowledge.text import SYNONYM_GROUPS, _stemmer
+    from storage.vocabulary import fold
+
+    seen: dict[str, int] = {}
+    for n, group in enumerate(SYNONYM_GROUPS):
+        for word in group:
+            stem = _stemmer().stemWord(fold(word))
+            assert seen.setdefault(stem, n) == n, (word, SYNONYM_GROUPS[seen[stem]], group)
