@@ -119,9 +119,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
 
 @pytest.fixture
 def dispatcher() -> Dispatcher:
-    return build_dispatcher(
-        CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN}))
-    )
+    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
 
 
 _counter = 0
@@ -406,3 +404,82 @@ async def test_scheduled_picture_hides_direct_questions_and_askers(
     body: Any = sender.rows[-1].content["body"]
     assert "containerwoningen" in body and "parkeervergunning" not in body
     assert CITIZEN not in body and ALDERMAN not in body
+
+
+# ------------------------------------------------------------------ the series tables
+
+
+async def test_series_rows_move_with_the_entry_and_go_with_its_retraction(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The per-series tables themselves hold no row for an entry outside its incident."""
+    from sqlalchemy import select
+
+    from storage import series
+    from storage.models import FigureLatest, SeriesLatest
+
+    async def rows_of(incident: str) -> set[tuple[str, int, int]]:
+        async with db.transaction() as session:
+            await series.refresh(session, incident)
+        async with db.session() as session:
+            found = {
+                ("state", r.entry_id, r.tlp_rank)
+                for r in await session.scalars(
+                    select(SeriesLatest).where(SeriesLatest.incident == incident)
+                )
+            }
+            return found | {
+                ("figure", r.entry_id, r.tlp_rank)
+                for r in await session.scalars(
+                    select(FigureLatest).where(FigureLatest.incident == incident)
+                )
+            }
+
+    d = dispatcher
+    original, code = await two_reports(db, d)
+    moved, other = int(code[2:]), int(code[2:]) + 1
+    assert await rows_of("storm") == {
+        ("state", moved, 1),
+        ("figure", moved, 1),
+        ("state", other, 1),
+        ("figure", other, 1),
+    }
+    assert await rows_of("brand") == set()
+    await edit(db, d, original, report(RED_TEXT, "rood", incident="brand"))
+    assert await rows_of("storm") == {("state", other, 1), ("figure", other, 1)}
+    assert await rows_of("brand") == {("state", moved, 4), ("figure", moved, 4)}
+    await redact(db, d, original)
+    assert await rows_of("brand") == set()
+    assert await rows_of("storm") == {("state", other, 1), ("figure", other, 1)}
+
+
+async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """Even if a change escaped the refresh (written without bumping `updated_at`),
+    the picture reads the entry's current incident, retraction and label."""
+    from sqlalchemy import update
+
+    from storage.models import SituationEntry
+
+    d = dispatcher
+    _, code = await two_reports(db, d)
+    entry_id = int(code[2:])
+    for values in (
+        {"tlp": "RED", "tlp_rank": 4, "text": RED_TEXT},
+        {"incident": "brand", "text": RED_TEXT},
+        {"retracted_at": datetime.now(UTC), "text": RED_TEXT},
+    ):
+        async with db.transaction() as session:
+            await session.execute(
+                update(SituationEntry).where(SituationEntry.id == entry_id).values(**values)
+            )
+        reply = await picture(db, d, COORD_GREEN)
+        assert_not_shown(reply, code, RED_TEXT, BIG, SUM)
+        assert figure_totals(reply) == ["5"] and reply.text.startswith("TLP:GREEN")
+        async with db.transaction() as session:  # back to the original for the next case
+            await session.execute(
+                update(SituationEntry)
+                .where(SituationEntry.id == entry_id)
+                .values(tlp="GREEN", tlp_rank=1, incident="storm", retracted_at=None)
+            )
