@@ -24,8 +24,12 @@ async def add(
     incident: str | None,
     nearest: list[dict[str, Any]],
     asked_at: datetime,
+    unbound: bool = False,
 ) -> OpenQuestion:
-    """One open question per asking event (a replayed event finds the first)."""
+    """One open question per asking event (a replayed event finds the first).
+
+    `unbound`: asked in a direct chat or another room without a binding.
+    """
     existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
     if existing is not None:
         return existing
@@ -40,6 +44,7 @@ async def add(
         incident=incident,
         nearest=nearest,
         asked_at=asked_at,
+        unbound=unbound,
         status="open",
     )
     session.add(row)
@@ -56,12 +61,19 @@ def visible_to(access: tlp.RoomAccess, question: OpenQuestion) -> bool:
 
 
 async def open_for(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str | None = None, limit: int = 50
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None = None,
+    limit: int = 50,
+    *,
+    include_unbound: bool = True,
 ) -> list[OpenQuestion]:
     """Open questions this room may see, oldest first.
 
-    With `incident`: that incident's questions plus those asked outside any
-    incident (a direct chat, an unbound municipality room).
+    With `incident`: that incident's questions plus those of bound rooms without
+    an incident (a municipality room). `include_unbound=False` leaves out the
+    questions asked in direct chats and other unbound rooms: only curators see
+    those outside `!vragen`.
     """
     query = (
         select(OpenQuestion)
@@ -77,6 +89,8 @@ async def open_for(
         .order_by(OpenQuestion.id)
         .limit(limit)
     )
+    if not include_unbound:
+        query = query.where(OpenQuestion.unbound.is_(False))
     if incident is not None:
         query = query.where(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
     return list((await session.scalars(query)).all())

@@ -483,3 +483,53 @@ async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
                 .where(SituationEntry.id == entry_id)
                 .values(tlp="GREEN", tlp_rank=1, incident="storm", retracted_at=None)
             )
+
+
+async def test_migration_marks_existing_questions_from_unbound_rooms(database_url: str) -> None:
+    """0007: questions already asked in a direct chat or an unbound room become curator-only."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config
+
+    database = Database(database_url)
+    try:
+        async with database.engine.begin() as conn:
+            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0006"))
+            at = datetime(2026, 11, 23, 9, 0)
+            for room_id, direct in (("!dm:x", True), ("!mun:x", False), ("!loose:x", False)):
+                await conn.execute(
+                    text(
+                        "INSERT INTO rooms (room_id, active, is_direct, greeted, public)"
+                        " VALUES (:r, :t, :d, :f, :f)"
+                    ),
+                    {"r": room_id, "t": True, "d": direct, "f": False},
+                )
+            await conn.execute(
+                text(
+                    "INSERT INTO room_bindings (room_id, incident, organisation, role,"
+                    " tlp_default, clearance, active, bound_by, bound_at)"
+                    " VALUES ('!mun:x', 'storm', 'Gemeente', 'municipality', 'GREEN', 'GREEN',"
+                    " :t, 'test', :at)"
+                ),
+                {"t": True, "at": at},
+            )
+            for n, room_id in enumerate(("!dm:x", "!mun:x", "!loose:x")):
+                await conn.execute(
+                    text(
+                        "INSERT INTO open_questions (asker, room_id, event_id, question, tlp,"
+                        " tlp_rank, nearest, asked_at, status)"
+                        " VALUES ('@a:x', :r, :e, 'vraag', 'GREEN', 1, '[]', :at, 'open')"
+                    ),
+                    {"r": room_id, "e": f"$q{n}", "at": at},
+                )
+        await database.migrate()
+        async with database.engine.connect() as conn:
+            rows = await conn.execute(text("SELECT room_id, unbound FROM open_questions"))
+            assert {r: bool(u) for r, u in rows} == {
+                "!dm:x": True,
+                "!mun:x": False,
+                "!loose:x": True,
+            }
+    finally:
+        await database.close()
