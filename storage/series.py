@@ -14,10 +14,9 @@ with one window query instead.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import EntryFigure, FigureLatest, PictureWatermark, SeriesLatest, SituationEntry
@@ -72,10 +71,10 @@ async def refresh(session: AsyncSession, incident: str) -> None:
             )
         )
     )
-    # Entries that changed and may have LEFT this incident (an edit naming another
-    # incident) are no longer found by the query above, but this incident's rows
-    # still point at them: find them from the rows' side.
-    changed_ids |= await _departed(session, incident, since)
+    # Entries that LEFT this incident (an edit naming another one) are not found by
+    # the query above, but this incident's rows still point at them: find every
+    # row that no longer matches its entry from the rows' side.
+    changed_ids |= await _stale(session, incident)
     if len(changed_ids) > REBUILD_ABOVE:
         await _rebuild(session, incident)
     elif changed_ids:
@@ -84,20 +83,32 @@ async def refresh(session: AsyncSession, incident: str) -> None:
         watermark.updated_at = newest
 
 
-async def _departed(session: AsyncSession, incident: str, since: datetime) -> set[int]:
-    """Entries behind this incident's series rows that changed since `since` and left it."""
+async def _stale(session: AsyncSession, incident: str) -> set[int]:
+    """Entries behind this incident's rows that no longer are what the row says.
+
+    Left the incident (an edit naming another one), retracted, relabelled, or
+    moved to another series: found by comparing each row with its entry, not by
+    time, so no change can slip past a watermark. This reads the incident's
+    rows (one per series and visibility class) with a primary-key look-up each.
+    """
     e = SituationEntry
     found: set[int] = set()
     for table in (SeriesLatest, FigureLatest):
+        same = [
+            e.incident == incident,
+            e.retracted_at.is_(None),
+            e.tlp_rank == table.tlp_rank,
+            e.room_id == table.room_id,
+            e.place == table.place,
+            e.organisation.is_not_distinct_from(table.organisation),
+        ]
+        if table is SeriesLatest:
+            same.append(e.category == SeriesLatest.category)
         found |= set(
             await session.scalars(
                 select(table.entry_id)
-                .join(e, e.id == table.entry_id)
-                .where(
-                    table.incident == incident,
-                    e.updated_at >= since,
-                    or_(e.incident.is_(None), e.incident != incident),
-                )
+                .join(e, e.id == table.entry_id, isouter=True)
+                .where(table.incident == incident, or_(e.id.is_(None), not_(and_(*same))))
             )
         )
     return found

@@ -458,17 +458,17 @@ async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
 ) -> None:
     """Even if a change escaped the refresh (written without bumping `updated_at`),
     the picture reads the entry's current incident, retraction and label."""
-    from sqlalchemy import update
+    from sqlalchemy import select, update
 
-    from storage.models import SituationEntry
+    from storage.models import FigureLatest, SeriesLatest, SituationEntry
 
     d = dispatcher
     _, code = await two_reports(db, d)
     entry_id = int(code[2:])
-    for values in (
-        {"tlp": "RED", "tlp_rank": 4, "text": RED_TEXT},
-        {"incident": "brand", "text": RED_TEXT},
-        {"retracted_at": datetime.now(UTC), "text": RED_TEXT},
+    for values, ranks_left in (
+        ({"tlp": "RED", "tlp_rank": 4, "text": RED_TEXT}, {4}),
+        ({"incident": "brand", "text": RED_TEXT}, set()),
+        ({"retracted_at": datetime.now(UTC), "text": RED_TEXT}, set()),
     ):
         async with db.transaction() as session:
             await session.execute(
@@ -477,6 +477,15 @@ async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
         reply = await picture(db, d, COORD_GREEN)
         assert_not_shown(reply, code, RED_TEXT, BIG, SUM)
         assert figure_totals(reply) == ["5"] and reply.text.startswith("TLP:GREEN")
+        # The refresh compared each row with its entry: the tables follow too.
+        async with db.session() as session:
+            for table in (SeriesLatest, FigureLatest):
+                ranks = await session.scalars(
+                    select(table.tlp_rank).where(
+                        table.incident == "storm", table.entry_id == entry_id
+                    )
+                )
+                assert set(ranks) == ranks_left, (table, values)
         async with db.transaction() as session:  # back to the original for the next case
             await session.execute(
                 update(SituationEntry)
