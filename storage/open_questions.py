@@ -70,10 +70,10 @@ async def open_for(
 ) -> list[OpenQuestion]:
     """Open questions this room may see, oldest first.
 
-    With `incident`: that incident's questions plus those of bound rooms without
-    an incident (a municipality room). `include_unbound=False` leaves out the
-    questions asked in direct chats and other unbound rooms: only curators see
-    those outside `!vragen`.
+    With `incident`: that incident's questions plus those asked outside any
+    incident (a municipality room bound without one, a direct chat).
+    `include_unbound=False` leaves out the questions asked in direct chats and
+    other rooms without a binding: a picture shows those only in curator rooms.
     """
     query = (
         select(OpenQuestion)
