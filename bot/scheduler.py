@@ -142,7 +142,14 @@ class Scheduler:
                 public=room.public,
             )
             reply, _ = await picture_for_room(
-                session, access, incident, now, self.language, actor="scheduler", prefix=self.prefix
+                session,
+                access,
+                incident,
+                now,
+                self.language,
+                actor="scheduler",
+                prefix=self.prefix,
+                curator=binding.role == "curator",
             )
             row = await outbox.add(
                 session,

@@ -48,8 +48,12 @@ def render_picture(
     lang: Language,
     prefix: str = "!",
     questions: Sequence[OpenQuestion] = (),
+    curator: bool = False,
 ) -> Reply:
-    """The picture as plain text and as HTML with tables; both say the same."""
+    """The picture as plain text and as HTML with tables; both say the same.
+
+    Askers' Matrix ids appear only in a curator room's picture (`curator`).
+    """
     more_questions = len(questions) > MAX_QUESTIONS
     questions = questions[:MAX_QUESTIONS]
     label = tlp.highest([*picture.labels, *(q.tlp for q in questions)])
@@ -185,7 +189,9 @@ def render_picture(
             f"Open vragen van gemeenten ({count}, oudste eerst)",
             f"Open questions from municipalities ({count}, oldest first)",
         )
-        lines, listed = render.bullets([open_question_line(q) for q in questions])
+        lines, listed = render.bullets(
+            [open_question_line(q, with_asker=curator) for q in questions]
+        )
         text += ["", title, *lines]
         html.append(f"<h4>{render.escape(title)}</h4>{listed}")
     if picture.entry_count == 0:
@@ -219,16 +225,25 @@ async def picture_for_room(
     category: str | None = None,
     actor: str,
     prefix: str = "!",
+    curator: bool = False,
 ) -> tuple[Reply, Picture]:
-    """Build, render, log and audit one picture: shared by `!beeld` and scheduled posts."""
+    """Build, render, log and audit one picture: shared by `!beeld` and scheduled posts.
+
+    `curator`: the room is bound as curator room. Only there does the picture list
+    questions from direct chats and show who asked.
+    """
     previous = await last_summary(session, access.room_id, incident.slug)
     picture = await build_picture(
         session, access, incident.slug, since=since, category=category, changes_since=previous
     )
     questions = await open_questions.open_for(
-        session, access, incident=incident.slug, limit=MAX_QUESTIONS + 1
+        session,
+        access,
+        incident=incident.slug,
+        limit=MAX_QUESTIONS + 1,
+        include_unbound=curator,
     )
-    reply = render_picture(picture, incident, now, lang, prefix, questions)
+    reply = render_picture(picture, incident, now, lang, prefix, questions, curator)
     session.add(
         SummaryLog(
             room_id=access.room_id,
@@ -324,6 +339,7 @@ async def summary_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         category=category,
         actor=ctx.sender,
         prefix=ctx.prefix,
+        curator=ctx.room.role == "curator",
     )
     return [reply]
 

@@ -84,9 +84,16 @@ def question_code(question_id: int) -> str:
     return f"V{question_id}"
 
 
-def open_question_line(row: OpenQuestion) -> str:
-    """One open question on one line: id, when, who, what."""
-    who = f"{row.organisation} ({row.asker})" if row.organisation else row.asker
+def open_question_line(row: OpenQuestion, with_asker: bool = True) -> str:
+    """One open question on one line: id, when, who, what.
+
+    `with_asker=False` (pictures outside curator rooms): the organisation only,
+    never the asker's Matrix id.
+    """
+    if with_asker:
+        who = f"{row.organisation} ({row.asker})" if row.organisation else row.asker
+    else:
+        who = row.organisation or "-"
     return (
         f"{question_code(row.id)} · {local_time(row.asked_at)} · {who} · "
         f"{render.shorten(row.question, 120)}"
@@ -242,6 +249,7 @@ async def open_question(
         label=label,
         organisation=binding.organisation if binding else None,
         incident=binding.incident if binding else None,
+        unbound=binding is None,
         nearest=[
             {"id": h.id, "question": h.question, "score": round(h.score, 2)} for h in nearest_hits
         ],

@@ -396,6 +396,9 @@ class OpenQuestion(Base):
     tlp_rank: Mapped[int] = mapped_column(Integer)
     organisation: Mapped[str | None] = mapped_column(String(255), nullable=True)
     incident: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Asked in a direct chat (or another room without a binding): no incident's
+    # audience, so pictures show it only in curator rooms.
+    unbound: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     nearest: Mapped[list[Any]] = mapped_column(JSON)
     asked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(16), default="open")

@@ -26,8 +26,12 @@ async def add(
     asked_at: datetime,
     audience: str | None = None,
     linked_to: int | None = None,
+    unbound: bool = False,
 ) -> OpenQuestion:
-    """One open question per asking event (a replayed event finds the first)."""
+    """One open question per asking event (a replayed event finds the first).
+
+    `unbound`: asked in a direct chat or another room without a binding.
+    """
     existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
     if existing is not None:
         return existing
@@ -42,6 +46,7 @@ async def add(
         incident=incident,
         nearest=nearest,
         asked_at=asked_at,
+        unbound=unbound,
         status="open",
         audience=audience,
         linked_to=linked_to,
@@ -60,13 +65,20 @@ def visible_to(access: tlp.RoomAccess, question: OpenQuestion) -> bool:
 
 
 async def open_for(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str | None = None, limit: int = 50
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None = None,
+    limit: int = 50,
+    *,
+    include_unbound: bool = True,
 ) -> list[OpenQuestion]:
     """Open questions this room may see, oldest first; a question linked to another is
     not listed on its own (it is answered with the one it is linked to).
 
     With `incident`: that incident's questions plus those asked outside any
-    incident (a direct chat, an unbound municipality room).
+    incident (a municipality room bound without one, a direct chat).
+    `include_unbound=False` leaves out the questions asked in direct chats and
+    other rooms without a binding: a picture shows those only in curator rooms.
     """
     query = (
         select(OpenQuestion)
@@ -83,6 +95,8 @@ async def open_for(
         .order_by(OpenQuestion.id)
         .limit(limit)
     )
+    if not include_unbound:
+        query = query.where(OpenQuestion.unbound.is_(False))
     if incident is not None:
         query = query.where(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
     return list((await session.scalars(query)).all())

@@ -3,7 +3,11 @@
 The report path must stay fast (bench/report_path.py), so writes do not touch
 these tables. Before a picture is built, the entries of the incident changed
 since the watermark (indexed `updated_at`) are folded in: each series key they
-had or have now is recomputed from `entries` with an indexed look-up. When
+had or have now is recomputed from `entries` with an indexed look-up. An edit can
+move an entry to another incident: the rows that still point at it from here are
+found from the rows' side and recomputed too, so a row never outlives its entry's
+incident, label or retraction (the picture also checks the entry's current state
+when it reads a row, see `summary._current`). When
 many entries changed (a bulk import, the first picture), the tables are rebuilt
 with one window query instead.
 """
@@ -12,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, delete, func, insert, select
+from sqlalchemy import ColumnElement, and_, delete, func, insert, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import EntryFigure, FigureLatest, PictureWatermark, SeriesLatest, SituationEntry
@@ -54,25 +58,60 @@ async def refresh(session: AsyncSession, incident: str) -> None:
     newest = await session.scalar(
         select(func.max(SituationEntry.updated_at)).where(SituationEntry.incident == incident)
     )
-    if newest is None:
-        return
     if watermark is None:
-        await _rebuild(session, incident)
-        session.add(PictureWatermark(incident=incident, updated_at=newest))
+        if newest is not None:
+            await _rebuild(session, incident)
+            session.add(PictureWatermark(incident=incident, updated_at=newest))
         return
-    changed_ids = list(
+    since = watermark.updated_at
+    changed_ids = set(
         await session.scalars(
             select(SituationEntry.id).where(
-                SituationEntry.incident == incident,
-                SituationEntry.updated_at >= watermark.updated_at,
+                SituationEntry.incident == incident, SituationEntry.updated_at >= since
             )
         )
     )
+    # Entries that LEFT this incident (an edit naming another one) are not found by
+    # the query above, but this incident's rows still point at them: find every
+    # row that no longer matches its entry from the rows' side.
+    changed_ids |= await _stale(session, incident)
     if len(changed_ids) > REBUILD_ABOVE:
         await _rebuild(session, incident)
     elif changed_ids:
-        await _fold_in(session, incident, changed_ids)
-    watermark.updated_at = newest
+        await _fold_in(session, incident, sorted(changed_ids))
+    if newest is not None and newest > since:
+        watermark.updated_at = newest
+
+
+async def _stale(session: AsyncSession, incident: str) -> set[int]:
+    """Entries behind this incident's rows that no longer are what the row says.
+
+    Left the incident (an edit naming another one), retracted, relabelled, or
+    moved to another series: found by comparing each row with its entry, not by
+    time, so no change can slip past a watermark. This reads the incident's
+    rows (one per series and visibility class) with a primary-key look-up each.
+    """
+    e = SituationEntry
+    found: set[int] = set()
+    for table in (SeriesLatest, FigureLatest):
+        same = [
+            e.incident == incident,
+            e.retracted_at.is_(None),
+            e.tlp_rank == table.tlp_rank,
+            e.room_id == table.room_id,
+            e.place == table.place,
+            e.organisation.is_not_distinct_from(table.organisation),
+        ]
+        if table is SeriesLatest:
+            same.append(e.category == SeriesLatest.category)
+        found |= set(
+            await session.scalars(
+                select(table.entry_id)
+                .join(e, e.id == table.entry_id, isouter=True)
+                .where(table.incident == incident, or_(e.id.is_(None), not_(and_(*same))))
+            )
+        )
+    return found
 
 
 async def _rebuild(session: AsyncSession, incident: str) -> None:
@@ -168,7 +207,7 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
             SeriesLatest.place,
             SeriesLatest.tlp_rank,
             SeriesLatest.room_id,
-        ).where(SeriesLatest.entry_id.in_(entry_ids))
+        ).where(SeriesLatest.incident == incident, SeriesLatest.entry_id.in_(entry_ids))
     ):
         state_keys.add(
             (incident, row.category, row.organisation, row.place, row.tlp_rank, row.room_id)
@@ -180,7 +219,7 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
             FigureLatest.metric,
             FigureLatest.tlp_rank,
             FigureLatest.room_id,
-        ).where(FigureLatest.entry_id.in_(entry_ids))
+        ).where(FigureLatest.incident == incident, FigureLatest.entry_id.in_(entry_ids))
     ):
         figure_keys.add(
             (
@@ -192,10 +231,10 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
                 fig_row.room_id,
             )
         )
-    # ... and the keys they hold now.
+    # ... and the keys they hold now, if they (still) belong to this incident.
     for now_row in await session.execute(
         select(e.category, e.organisation, e.place, e.tlp_rank, e.room_id).where(
-            e.id.in_(entry_ids)
+            e.id.in_(entry_ids), e.incident == incident
         )
     ):
         state_keys.add(
@@ -211,7 +250,7 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
     for now_fig in await session.execute(
         select(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id)
         .join(f, f.entry_id == e.id)
-        .where(e.id.in_(entry_ids))
+        .where(e.id.in_(entry_ids), e.incident == incident)
     ):
         figure_keys.add(
             (

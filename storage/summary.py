@@ -216,13 +216,30 @@ def _attention(severity: Any, status: Any) -> ColumnElement[int]:
     return case((severity.in_(("Extreme", "Severe")), 0), (status != "resolved", 1), else_=2)
 
 
+def _current(access: tlp.RoomAccess, incident: str, entry_id: Any) -> list[ColumnElement[bool]]:
+    """A series row counts only while its entry is, NOW, live, in this incident and visible.
+
+    The series tables are brought up to date before each picture (`series.refresh`);
+    this check on the entry's current incident, retraction and label makes sure a
+    row that is stale anyway can neither leak text nor put an entry under a label
+    other than its current one.
+    """
+    e = SituationEntry
+    return [
+        e.id == entry_id,
+        e.incident == incident,
+        e.retracted_at.is_(None),
+        tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
+    ]
+
+
 async def _states_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[LatestState]:
     s, e = SeriesLatest, SituationEntry
     candidates = (
         select(
-            s.entry_id,
+            *STATE_COLUMNS,
             func.row_number()
             .over(
                 partition_by=(s.category, s.organisation, s.place),
@@ -230,17 +247,19 @@ async def _states_from_series(
             )
             .label("rn"),
         )
-        .where(
-            s.incident == incident,
-            tlp.visible_clause(access, s.tlp_rank, s.room_id, s.organisation),
-        )
+        .join(e, and_(*_current(access, incident, s.entry_id)))
+        .where(s.incident == incident)
         .subquery()
     )
     rows = await session.execute(
-        select(*STATE_COLUMNS)
-        .join(candidates, candidates.c.entry_id == e.id)
+        select(*(candidates.c[column.key] for column in STATE_COLUMNS))
         .where(candidates.c.rn == 1)
-        .order_by(e.category, _attention(e.severity, e.status), e.observed_at.desc(), e.id.desc())
+        .order_by(
+            candidates.c.category,
+            _attention(candidates.c.severity, candidates.c.status),
+            candidates.c.observed_at.desc(),
+            candidates.c.id.desc(),
+        )
         .limit(MAX_STATES)
     )
     return [_state(r) for r in rows]
@@ -249,7 +268,7 @@ async def _states_from_series(
 async def _figures_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[RegionFigure]:
-    f = FigureLatest
+    f, e = FigureLatest, SituationEntry
     ranked = (
         select(
             f.metric,
@@ -264,10 +283,8 @@ async def _figures_from_series(
             )
             .label("rn"),
         )
-        .where(
-            f.incident == incident,
-            tlp.visible_clause(access, f.tlp_rank, f.room_id, f.organisation),
-        )
+        .join(e, and_(*_current(access, incident, f.entry_id)))
+        .where(f.incident == incident)
         .subquery()
     )
     return await _region_sums(session, ranked)

@@ -1,7 +1,7 @@
 """entries.origin_event_id: the message an entry's report edited (a refused report fixed by an edit).
 
 Revision ID: 0011
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-03
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
