@@ -108,7 +108,12 @@ class FairQueue:
         if row.id in self._ids:
             return
         self._ids.add(row.id)
-        self._rooms.setdefault(row.room_id, collections.deque()).append(row)
+        rows = self._rooms.setdefault(row.room_id, collections.deque())
+        # Rows come from memory and from the table: keep each room in queue (id) order.
+        place = len(rows)
+        while place and rows[place - 1].id > row.id:
+            place -= 1
+        rows.insert(place, row)
 
     def pop(self, busy: Collection[str] = ()) -> OutboxMessage | None:
         """The next row of the first room in turn that is not `busy`; it goes to the back."""
@@ -142,6 +147,9 @@ class OutboxSender:
         self._done: collections.deque[int] = collections.deque(maxlen=10_000)
         self._queue = FairQueue()
         self._under_way = 0  # sends in progress
+        # Read the table at the next turn even while sends are under way, so rows
+        # queued elsewhere are not held back by a long stream of fresh replies.
+        self._look = True
         self._drained = asyncio.Event()
         self._drained.set()
         self._backoff = Backoff(initial=0.5, maximum=30.0)
@@ -150,6 +158,8 @@ class OutboxSender:
         self.rate_limited_count = 0
 
     def wake(self) -> None:
+        """Rows were queued in the database only (greetings, schedules): read it soon."""
+        self._look = True
         self._wakeup.set()
 
     def submit(self, rows: list[OutboxMessage]) -> None:
@@ -173,11 +183,13 @@ class OutboxSender:
             await asyncio.wait_for(self._drained.wait(), within)
 
     async def _fill_queue(self, idle: bool) -> None:
-        """Take the rows handed over in memory; when `idle` and none wait, read the table."""
+        """Take the rows handed over in memory; read the table when asked to or idle."""
         while self._fresh:
             self._queue.add(self._fresh.popleft())
-        if idle and not len(self._queue):
-            self._drained.set()
+        if self._look or (idle and not len(self._queue)):
+            self._look = False
+            if idle and not len(self._queue):
+                self._drained.set()
             async with self.db.session() as session:
                 for waiting in await outbox.pending_by_room(session):
                     if waiting.id not in self._done:
@@ -198,6 +210,7 @@ class OutboxSender:
         """
         self._queue.clear()
         self._fresh.clear()
+        self._look = True
         self._drained.set()
 
     async def run(self, stop: asyncio.Event) -> None:

@@ -32,6 +32,14 @@ def test_fair_queue_serves_rooms_in_turn_and_keeps_each_rooms_order() -> None:
     assert order == [1, 6, 2, 3, 4, 5]
 
 
+def test_fair_queue_keeps_queue_order_when_older_rows_come_later() -> None:
+    queue = FairQueue()
+    queue.add(_row(5, BUSY))  # handed over in memory
+    queue.add(_row(2, BUSY))  # read from the table afterwards
+    queue.add(_row(7, BUSY))
+    assert [queue.pop().id for _ in range(3)] == [2, 5, 7]  # type: ignore[union-attr]
+
+
 def test_fair_queue_skips_rooms_with_a_send_under_way() -> None:
     queue = FairQueue()
     queue.add(_row(1, BUSY))
