@@ -444,6 +444,13 @@ class Syncer:
             if not response.chunk or not response.end or response.end == token:
                 break
             token = response.end
+        else:
+            # Not a silent loss: say that the oldest part of an enormous gap is skipped.
+            log.warning(
+                "room %s: gap longer than %s events; its oldest part is not handled",
+                room_id,
+                BACKFILL_PAGE * BACKFILL_MAX_PAGES,
+            )
         if until_join:
             # Never found our join: what we have may predate it, so process none of it.
             log.warning("room %s: own join not found while back-filling; skipping the gap", room_id)

@@ -144,15 +144,19 @@ async def test_one_users_flood_does_not_slow_another_room(world: World) -> None:
         for _ in range(150):
             flood.append(await flooder.send(flood_room, "!help"))
 
-    latencies: list[float] = []
+    latencies: list[float] = []  # from the send until the reply
+    after_stored: list[float] = []  # from "stored by the homeserver" until the reply
 
     async def ask() -> None:
         start = time.monotonic()
         event_id = await bystander.send(quiet_room, "!hulp")
+        stored = time.monotonic()
         assert await bystander.wait_until(
             lambda: bool(bystander.replies_to(event_id, world.bot_user)), 60
         )
-        latencies.append(bystander.replies_to(event_id, world.bot_user)[0].at - start)
+        reply_at = bystander.replies_to(event_id, world.bot_user)[0].at
+        latencies.append(reply_at - start)
+        after_stored.append(reply_at - stored)
 
     flooding = asyncio.create_task(send_flood())
     await asyncio.sleep(0.5)
@@ -166,7 +170,11 @@ async def test_one_users_flood_does_not_slow_another_room(world: World) -> None:
     await asyncio.sleep(2)
     missing, doubled = _counts(flooder, world.bot_user, flood)
     assert len(flood) == 150 and not missing and not doubled, (len(missing), len(doubled))
-    assert _p95(latencies) < 1.0, (
-        f"bystander p95 {_p95(latencies):.2f}s median {statistics.median(latencies):.2f}s",
-        [round(x, 2) for x in latencies],
+    # The bound is on the bot's part: from the moment the homeserver had the
+    # question. (On a loaded machine the bystander's own send can take a few
+    # hundred ms; bench/flood.py reports the whole round trip as well.)
+    assert _p95(after_stored) < 1.0, (
+        f"bystander p95 {_p95(after_stored):.2f}s after stored, "
+        f"{_p95(latencies):.2f}s from the send; median {statistics.median(latencies):.2f}s",
+        [round(x, 2) for x in after_stored],
     )
