@@ -25,9 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.overload import settle_counts
 from bench.roundtrip import p95
 from tests.conftest import World
+from tests.support.history import settle_counts
 from tests.support.human import Human
 from tests.support.synapse import Synapse
 

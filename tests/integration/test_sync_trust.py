@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import World
 from tests.support.appservice import AppserviceSynapse
+from tests.support.history import settle_counts
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
@@ -34,12 +35,6 @@ async def _room_with_bot(world: World, human: Human, **kwargs: bool) -> str:
     await human.wait_joined(room, world.bot_user)
     assert await human.wait_until(lambda: bool(human.from_sender(world.bot_user, room)), 30)
     return room
-
-
-def _counts(human: Human, bot_user: str, commands: list[str]) -> tuple[list[str], list[str]]:
-    missing = [e for e in commands if not human.replies_to(e, bot_user)]
-    doubled = [e for e in commands if len(human.replies_to(e, bot_user)) > 1]
-    return missing, doubled
 
 
 # ---------------------------------------------------------------- point 4
@@ -68,11 +63,9 @@ async def test_gap_event_stored_later_but_stamped_earlier_is_answered(
         later = [await alice.send(room, "!hulp") for _ in range(15)]
         bot.start()
         commands = [forged, *later]
-        await alice.wait_until(
-            lambda: all(alice.replies_to(e, world.bot_user) for e in commands), 60
-        )
-        await asyncio.sleep(2)  # a late duplicate would show up now
-        missing, doubled = _counts(alice, world.bot_user, commands)
+        replies = await settle_counts(alice, [room], world.bot_user, commands, 60)
+        missing = [e for e in commands if not replies.get(e)]
+        doubled = [e for e in commands if replies.get(e, 0) > 1]
         assert "back-filled" in bot.log()
         assert not missing and not doubled, (
             f"forged lost: {forged in missing}",
@@ -164,11 +157,9 @@ async def test_one_users_flood_does_not_slow_another_room(world: World) -> None:
         await ask()
         await asyncio.sleep(0.2)
     await flooding
-    assert await flooder.wait_until(
-        lambda: all(flooder.replies_to(e, world.bot_user) for e in flood), 120
-    ), bot.log()[-3000:]
-    await asyncio.sleep(2)
-    missing, doubled = _counts(flooder, world.bot_user, flood)
+    replies = await settle_counts(flooder, [flood_room], world.bot_user, flood, 120)
+    missing = [e for e in flood if not replies.get(e)]
+    doubled = [e for e in flood if replies.get(e, 0) > 1]
     assert len(flood) == 150 and not missing and not doubled, (len(missing), len(doubled))
     # The bound is on the bot's part: from the moment the homeserver had the
     # question. (On a loaded machine the bystander's own send can take a few
