@@ -15,6 +15,7 @@ import contextlib
 import io
 import logging
 import time
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,6 +39,12 @@ log = logging.getLogger(__name__)
 PERMANENT = {"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON", "M_UNKNOWN"}
 MAX_ATTEMPTS = 12
 MAX_EVENT_BYTES = 60_000
+# Rooms sent to at the same time. The homeserver orders event creation per
+# room, so under a flood a send into the flooded room waits behind the flood;
+# one send per room at a time keeps other rooms' replies off that line.
+PARALLEL_ROOMS = 4
+# With more rows than this waiting or under way, the sync loop does not wait for them.
+DRAIN_WAIT_BACKLOG = 3
 
 
 class NotSentYet(Exception):
@@ -80,6 +87,53 @@ def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId,
     return "message", room, reply_content(item)
 
 
+class FairQueue:
+    """Rows waiting to be sent: one queue per room, rooms served in turn.
+
+    Within a room rows keep their order (replies read in sequence; a redaction
+    follows the reply it removes). Between rooms, each turn takes one row, so a
+    reply in a quiet room never waits behind a busy room's backlog.
+    """
+
+    def __init__(self) -> None:
+        self._rooms: collections.OrderedDict[str, collections.deque[OutboxMessage]] = (
+            collections.OrderedDict()
+        )
+        self._ids: set[int] = set()
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def add(self, row: OutboxMessage) -> None:
+        if row.id in self._ids:
+            return
+        self._ids.add(row.id)
+        rows = self._rooms.setdefault(row.room_id, collections.deque())
+        # Rows come from memory and from the table: keep each room in queue (id) order.
+        place = len(rows)
+        while place and rows[place - 1].id > row.id:
+            place -= 1
+        rows.insert(place, row)
+
+    def pop(self, busy: Collection[str] = ()) -> OutboxMessage | None:
+        """The next row of the first room in turn that is not `busy`; it goes to the back."""
+        room_id = next((room for room in self._rooms if room not in busy), None)
+        if room_id is None:
+            return None
+        rows = self._rooms[room_id]
+        row = rows.popleft()
+        if rows:
+            self._rooms.move_to_end(room_id)
+        else:
+            del self._rooms[room_id]
+        self._ids.discard(row.id)
+        return row
+
+    def clear(self) -> None:
+        self._rooms.clear()
+        self._ids.clear()
+
+
 class OutboxSender:
     def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
         self.client = client
@@ -91,6 +145,11 @@ class OutboxSender:
         # wait for a queue query; the database remains the source of truth.
         self._fresh: collections.deque[OutboxMessage] = collections.deque()
         self._done: collections.deque[int] = collections.deque(maxlen=10_000)
+        self._queue = FairQueue()
+        self._under_way = 0  # sends in progress
+        # Read the table at the next turn even while sends are under way, so rows
+        # queued elsewhere are not held back by a long stream of fresh replies.
+        self._look = True
         self._drained = asyncio.Event()
         self._drained.set()
         self._backoff = Backoff(initial=0.5, maximum=30.0)
@@ -99,6 +158,8 @@ class OutboxSender:
         self.rate_limited_count = 0
 
     def wake(self) -> None:
+        """Rows were queued in the database only (greetings, schedules): read it soon."""
+        self._look = True
         self._wakeup.set()
 
     def submit(self, rows: list[OutboxMessage]) -> None:
@@ -111,24 +172,46 @@ class OutboxSender:
         """Wait (briefly) until the rows handed over in memory have been sent.
 
         The sync loop calls this before its next long poll: a /sync racing our
-        own send makes the homeserver answer the send later.
+        own send makes the homeserver answer the send later. Not under a
+        backlog, though: then waiting only delays the next sync, and with it
+        the commands of every other room.
         """
-        if self._drained.is_set():
+        backlog = len(self._fresh) + len(self._queue) + self._under_way
+        if self._drained.is_set() or backlog > DRAIN_WAIT_BACKLOG:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), within)
 
-    async def _next_rows(self) -> list[OutboxMessage]:
-        if self._fresh and self.ready.is_set():
-            rows = [row for row in self._fresh if row.id not in self._done]
-            self._fresh.clear()
-            if rows:
-                return rows
+    async def _fill_queue(self, idle: bool) -> None:
+        """Take the rows handed over in memory; read the table when asked to or idle."""
+        while self._fresh:
+            self._queue.add(self._fresh.popleft())
+        if self._look or (idle and not len(self._queue)):
+            self._look = False
+            if idle and not len(self._queue):
+                self._drained.set()
+            async with self.db.session() as session:
+                for waiting in await outbox.pending_by_room(session):
+                    if waiting.id not in self._done:
+                        self._queue.add(waiting)
+
+    def _next_row(self, busy: Collection[str]) -> OutboxMessage | None:
+        """The next row to send from a room with no send under way; None when none can go."""
+        while (row := self._queue.pop(busy)) is not None:
+            if row.id not in self._done:
+                return row
+        return None
+
+    def _forget_queue(self) -> None:
+        """Drop what is held in memory: the next turn reads the queue from the database.
+
+        After a failed or refused send the row's state (attempts, failure) has
+        changed in the database, which stays the source of truth.
+        """
+        self._queue.clear()
+        self._fresh.clear()
+        self._look = True
         self._drained.set()
-        async with self.db.session() as session:
-            return [
-                row for row in await outbox.pending(session, limit=50) if row.id not in self._done
-            ]
 
     async def run(self, stop: asyncio.Event) -> None:
         # Wait for the first sync: it may show our own echoes of rows sent just
@@ -138,30 +221,57 @@ class OutboxSender:
         await asyncio.wait({stop_waiter, ready_waiter}, return_when=asyncio.FIRST_COMPLETED)
         stop_waiter.cancel()
         ready_waiter.cancel()
-        while not stop.is_set():
-            self._wakeup.clear()
-            try:
-                rows = await self._next_rows()
-            except Exception:
-                log.exception("outbox: cannot read pending rows")
-                await sleep_unless(stop, self._backoff.next_delay())
-                continue
-            if not rows:
+        # One send under way per room (rows of a room go out in order), up to
+        # PARALLEL_ROOMS rooms at once.
+        sending: dict[asyncio.Task[bool], OutboxMessage] = {}
+        try:
+            while not stop.is_set():
+                self._wakeup.clear()
+                try:
+                    await self._fill_queue(idle=not sending)
+                except Exception:
+                    log.exception("outbox: cannot read pending rows")
+                    await sleep_unless(stop, self._backoff.next_delay())
+                    continue
+                busy = {row.room_id for row in sending.values()}
+                while len(sending) < PARALLEL_ROOMS:
+                    row = self._next_row(busy)
+                    if row is None:
+                        break
+                    busy.add(row.room_id)
+                    sending[asyncio.create_task(self._send_one(row, stop))] = row
+                self._under_way = len(sending)
+                if not sending and not len(self._queue):
+                    self._drained.set()
                 waiter = asyncio.create_task(self._wakeup.wait())
                 stopper = asyncio.create_task(stop.wait())
-                await asyncio.wait(
-                    {waiter, stopper}, timeout=5, return_when=asyncio.FIRST_COMPLETED
+                done, _ = await asyncio.wait(
+                    {*sending, waiter, stopper},
+                    timeout=None if sending else 5,
+                    return_when=asyncio.FIRST_COMPLETED,
                 )
                 waiter.cancel()
                 stopper.cancel()
-                continue
-            for row in rows:
-                if stop.is_set():
-                    return
-                if not await self._send_one(row, stop):
-                    break
-            if not self._fresh:
-                self._drained.set()
+                for task in done:
+                    if task not in sending:
+                        continue
+                    row = sending.pop(task)
+                    try:
+                        went_on = task.result()
+                    except Exception:  # e.g. the database, while recording the outcome
+                        log.exception("outbox: row %s: outcome not recorded", row.id)
+                        went_on = False
+                        await sleep_unless(stop, self._backoff.next_delay())
+                    if not went_on:
+                        self._forget_queue()
+                self._under_way = len(sending)
+                if not sending and not self._fresh and not len(self._queue):
+                    self._drained.set()
+        finally:
+            for task in sending:
+                task.cancel()
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
 
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""

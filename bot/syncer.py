@@ -152,7 +152,8 @@ class Syncer:
         # True until a look at the table finds nothing waiting (so a restart looks
         # once); set again whenever an event cannot be decrypted.
         self._waiting_for_keys = True
-        # Newest event seen per room in this batch; stored with the sync token.
+        # Last event per room in this batch, in timeline (storage) order, never by
+        # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
@@ -185,7 +186,7 @@ class Syncer:
                 if token is None:
                     await self._first_start(response)
                 else:
-                    await self._process(response)
+                    await self._process(response, token)
             except BATCH_ERRORS as exc:
                 await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
                 continue
@@ -295,12 +296,33 @@ class Syncer:
             len(response.rooms.join),
         )
 
-    async def _process(self, response: SyncResponse) -> None:
+    async def _process(self, response: SyncResponse, since: str | None = None) -> None:
         await self._handle_invites(response.rooms.invite)
-        for room_id, info in response.rooms.join.items():
-            if self.stop.is_set():
-                return
-            await self._process_joined_room(RoomId(room_id), info)
+        # Rooms with a gap need a /messages round trip first; fetch those while the
+        # rooms without one are handled, so a quiet room's command does not wait
+        # for a busy room's catch-up. Each room's own order is kept either way.
+        joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
+        with_gap = {
+            room_id: asyncio.ensure_future(self._process_joined_room(room_id, info, since))
+            for room_id, info in joined.items()
+            if info.timeline.limited
+        }
+        try:
+            quiet = {
+                room_id: await self._process_joined_room(room_id, info, since)
+                for room_id, info in joined.items()
+                if room_id not in with_gap
+            }
+            await self._process_fairly(quiet)
+            caught_up = dict(zip(with_gap, await asyncio.gather(*with_gap.values()), strict=True))
+        finally:
+            for task in with_gap.values():
+                task.cancel()
+            # Collect what was cancelled or failed, so no error goes unretrieved.
+            await asyncio.gather(*with_gap.values(), return_exceptions=True)
+        if self.stop.is_set():
+            return
+        await self._process_fairly(caught_up)
         for room_id, info in response.rooms.leave.items():
             await self._process_left_room(RoomId(room_id), info)
         await self._retry_undecrypted()
@@ -346,11 +368,34 @@ class Syncer:
 
     # ------------------------------------------------------------ timelines
 
-    async def _process_joined_room(self, room_id: RoomId, info: RoomInfo) -> None:
+    async def _process_fairly(self, timelines: dict[RoomId, list[Event]]) -> None:
+        """Handle the batch one event per room in turn, each room in its timeline order.
+
+        A room flooded with commands must not hold back another room's single
+        one: its reply is queued after one of the flood's, not after all of them
+        (the sender serves rooms in turn as well). Order within a room is kept:
+        a `!bind` must still precede the entry that depends on it.
+        """
+        queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
+        while queues:
+            for room_id in list(queues):
+                event = next(queues[room_id], None)
+                if event is None:
+                    del queues[room_id]
+                    continue
+                if self.stop.is_set():
+                    return
+                # Timeline order, not origin_server_ts: under load the two disagree.
+                self._last_seen[room_id] = (event.event_id, event.server_timestamp)
+                await self._handle_event(room_id, event)
+
+    async def _process_joined_room(
+        self, room_id: RoomId, info: RoomInfo, since: str | None = None
+    ) -> list[Event]:
+        """The room's events of this batch to handle, oldest first, gap included."""
         async with self.db.session() as session:
             room = await room_repo.get(session, room_id)
             last_id = room.last_event_id if room else None
-            last_ts = room.last_event_ts if room else None
             known = room is not None and room.active
         events: list[Event] = list(info.timeline.events)
         join_index = next(
@@ -364,37 +409,42 @@ class Syncer:
                 gap = await self._backfill(room_id, info.timeline.prev_batch, None, None, True)
                 events = gap + events
         elif info.timeline.limited and info.timeline.prev_batch:
-            gap = await self._backfill(room_id, info.timeline.prev_batch, last_id, last_ts, False)
+            gap = await self._backfill(room_id, info.timeline.prev_batch, last_id, since, False)
             log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
             events = gap + events
-        for event in events:
-            if self.stop.is_set():
-                return
-            await self._handle_event(room_id, event)
+        return events
 
     async def _backfill(
         self,
         room_id: RoomId,
         prev_batch: str,
         last_id: str | None,
-        last_ts: int | None,
+        since: str | None,
         until_join: bool,
     ) -> list[Event]:
-        """Fetch the events a limited timeline left out, oldest first."""
+        """Fetch the events a limited timeline left out, oldest first.
+
+        The gap is bounded by storage order only: the homeserver stops at `since`
+        (the token of the previous batch, passed as `to`), and we stop at the last
+        event we handled. Never at a timestamp: an event stored later can carry
+        an older `origin_server_ts` (clock skew, load, appservice `ts`).
+        """
         collected: list[Event] = []
         token = prev_batch
         for _ in range(BACKFILL_MAX_PAGES):
             response = await self.client.room_messages(
-                room_id, start=token, direction=MessageDirection.back, limit=BACKFILL_PAGE
+                room_id,
+                start=token,
+                end=None if until_join else since,
+                direction=MessageDirection.back,
+                limit=BACKFILL_PAGE,
             )
             if not isinstance(response, RoomMessagesResponse):
                 raise BatchAborted(f"cannot back-fill {room_id}: {response}")
             for event in response.chunk:
                 if not isinstance(event, Event):
                     continue  # unparseable events carry nothing to handle
-                if event.event_id == last_id or (
-                    last_ts is not None and event.server_timestamp < last_ts
-                ):
+                if last_id is not None and event.event_id == last_id:
                     return list(reversed(collected))
                 if ev.is_own_join(event, self.user_id):
                     collected.append(event)
@@ -403,6 +453,13 @@ class Syncer:
             if not response.chunk or not response.end or response.end == token:
                 break
             token = response.end
+        else:
+            # Not a silent loss: say that the oldest part of an enormous gap is skipped.
+            log.warning(
+                "room %s: gap longer than %s events; its oldest part is not handled",
+                room_id,
+                BACKFILL_PAGE * BACKFILL_MAX_PAGES,
+            )
         if until_join:
             # Never found our join: what we have may predate it, so process none of it.
             log.warning("room %s: own join not found while back-filling; skipping the gap", room_id)
@@ -411,9 +468,6 @@ class Syncer:
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
-        previous = self._last_seen.get(room_id)
-        if previous is None or event.server_timestamp >= previous[1]:
-            self._last_seen[room_id] = (event.event_id, event.server_timestamp)
         if ev.is_own_join(event, self.user_id):
             await self._on_own_join(room_id, event)
             return
@@ -524,6 +578,13 @@ class Syncer:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
 
     async def _on_undecryptable(self, room_id: RoomId, event: MegolmEvent) -> None:
+        if not self.client.olm:
+            # Without encryption no key will ever come: waiting would swallow the
+            # message in silence. Say so at once instead.
+            await self._cannot_read_encrypted(
+                room_id, UserId(event.sender), event.event_id, ev.event_time(event)
+            )
+            return
         async with self.db.transaction() as session:
             if await event_log.is_processed(session, EventId(event.event_id)):
                 return
@@ -545,7 +606,15 @@ class Syncer:
         async with self.db.session() as session:
             pending = list(await pending_encrypted.all_pending(session))
         self._waiting_for_keys = bool(pending)
-        if not pending or not self.client.olm:
+        if not pending:
+            return
+        if not self.client.olm:
+            # Left over from a run with encryption on: no key can arrive now.
+            for row in pending:
+                await self._cannot_read_encrypted(
+                    RoomId(row.room_id), UserId(row.sender), row.event_id, row.first_seen
+                )
+            self._waiting_for_keys = False
             return
         now = datetime.now(UTC)
         grace = timedelta(seconds=self.settings.undecryptable_grace_seconds)
@@ -569,6 +638,41 @@ class Syncer:
                 await pending_encrypted.remove(session, row.event_id)
         for (room_id, sender), event_ids in expired.items():
             await self._give_up_undecryptable(RoomId(room_id), UserId(sender), event_ids, now)
+
+    async def _cannot_read_encrypted(
+        self, room_id: RoomId, sender: UserId, event_id: str, at: datetime
+    ) -> None:
+        """This bot runs without encryption: tell the sender, once per sender and room.
+
+        The event is recorded as handled (effect "undecryptable"); the notice's
+        transaction id is derived from room and sender, so the outbox keeps it to
+        one notice for every later encrypted message and across restarts.
+        """
+        async with self.db.transaction() as session:
+            await pending_encrypted.remove(session, event_id)
+            if await event_log.is_processed(session, EventId(event_id)):
+                return
+            await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", at)
+            content = reply_content(plain(t(self.settings.language, "encryption_unsupported")))
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_id}}
+            row = await outbox.add(
+                session,
+                room_id,
+                "message",
+                content,
+                outbox.txn_id_for(f"no-encryption:{room_id}:{sender}"),
+                source_event_id=event_id,
+            )
+        log.warning(
+            "room %s: encrypted message %s from %s; this bot cannot read encrypted messages "
+            "(encryption is off): %s",
+            room_id,
+            event_id,
+            sender,
+            "notice queued" if row is not None else "sender was told before",
+        )
+        if row is not None:
+            self.sender.submit([row])
 
     async def _give_up_undecryptable(
         self, room_id: RoomId, sender: UserId, event_ids: Sequence[str], now: datetime

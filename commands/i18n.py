@@ -67,6 +67,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "process them. Send them again, or check that your device shares keys with "
         "unverified devices.",
     },
+    "encryption_unsupported": {
+        "nl": "Ik kan geen versleutelde berichten lezen: deze bot draait zonder "
+        "versleuteling, dus je bericht is niet verwerkt. Stuur het in een kamer "
+        "zonder versleuteling.",
+        "en": "I cannot read encrypted messages: this bot runs without encryption, "
+        "so your message was not processed. Please send it in a room without encryption.",
+    },
     "reason_admin_only": {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",
         "en": "only administrators (admins in the configuration) may do this.",

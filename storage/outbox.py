@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -75,6 +75,34 @@ async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMess
     rows = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+    )
+    return rows.all()
+
+
+async def pending_by_room(
+    session: AsyncSession, per_room: int = 20, limit: int = 500
+) -> Sequence[OutboxMessage]:
+    """The oldest waiting rows of every room (at most `per_room` each), oldest first.
+
+    One busy room's backlog must not hide another room's only reply: the
+    sender serves rooms in turn, so it needs the head of every room's queue.
+    """
+    waiting = (
+        select(
+            OutboxMessage.id,
+            func.row_number()
+            .over(partition_by=OutboxMessage.room_id, order_by=OutboxMessage.id)
+            .label("place"),
+        )
+        .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .join(waiting, waiting.c.id == OutboxMessage.id)
+        .where(waiting.c.place <= per_room)
         .order_by(OutboxMessage.id)
         .limit(limit)
     )

@@ -54,10 +54,16 @@ async def mark_left(session: AsyncSession, room_id: RoomId, reason: str) -> None
 
 
 async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_ms: int) -> None:
+    """Remember the last event handled in the room, in timeline (storage) order.
+
+    Callers pass events in timeline order; the timestamp is kept for display
+    only. Comparing timestamps here would keep an earlier event whenever a later
+    one carries an older `origin_server_ts`, and the catch-up fetch, which stops
+    at this event, would then fetch too much or (stopping by time) too little.
+    """
     room = await ensure(session, room_id)
-    if room.last_event_ts is None or ts_ms >= room.last_event_ts:
-        room.last_event_id = event_id
-        room.last_event_ts = ts_ms
+    room.last_event_id = event_id
+    room.last_event_ts = ts_ms
 
 
 @dataclass(frozen=True)
