@@ -94,19 +94,19 @@ class Store:
         """Q&As and guidance sections compete for a question.
 
         Each kind keeps its own index (the confidence threshold is calibrated on the
-        Q&A index; one shared index would shift every term's weight). What decides
-        between them is the coverage, a share (0..1) of the question's weight and so
-        comparable across indexes; a Q&A wins a tie, since it answers a question
-        where a section explains a topic. A section's id is `<document>#<n>`; a Q&A
-        id never holds a `#`.
+        Q&A index; one shared index would shift every term's weight). A confident
+        Q&A wins: it answers a question, where a section explains a topic, and a
+        long section covers more of any question's words by its length alone, so
+        comparing coverage would let sections crowd out exact answers. Otherwise the
+        larger coverage (a share, 0..1, comparable across indexes) decides. A
+        section's id is `<document>#<n>`; a Q&A id never holds a `#`.
         """
         qa = self.qa_index.search(query, limit, accept=accept)
         guide = self.guidance_index.search(query, limit, accept=accept)
-        first, second = (
-            (guide, qa)
-            if guide.hits and (not qa.hits or guide.coverage > qa.coverage)
-            else (qa, guide)
+        guide_first = bool(guide.hits) and (
+            not qa.hits or (not qa.confident and guide.coverage > qa.coverage)
         )
+        first, second = (guide, qa) if guide_first else (qa, guide)
         if second.confident:
             hits = first.hits[:1] + second.hits[:1] + first.hits[1:] + second.hits[1:]
         else:
