@@ -61,6 +61,22 @@ METRIC_ALIASES: dict[str, str] = {
 }
 
 _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
+# `gemeente:Dordrecht`: no space after the colon, accepted for known keys only (so that
+# "Om 14:30 ging de stroom uit" or a link stays text).
+_TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*$")
+# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
+_ESTIMATE_BEFORE = re.compile(
+    r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated)\s*",
+    re.IGNORECASE,
+)
+_ESTIMATE_AFTER = re.compile(
+    r"\s*(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?)$",
+    re.IGNORECASE,
+)
+# How close a key must be to a field name to be taken for a misspelt field rather
+# than the start of the text ("gemeene" is, "Update" and "Let op" are not).
+CLOSE_TO_FIELD = 75
 # A tag: "<", optional "/", a name, then anything up to ">" that is not another "<".
 # Possessive quantifiers (no backtracking into them) keep the search linear: the old
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
@@ -114,6 +130,8 @@ class Figure:
     value: float
     unit: str | None
     label: str
+    # The liaison marked the figure as an estimate ("ca. 120"): shown as "ca." later.
+    estimate: bool = False
 
 
 @dataclass
@@ -174,6 +192,30 @@ def _field_for(key: str) -> str | None:
     return None
 
 
+def _known_key(key: str, vocab: Vocabulary) -> bool:
+    folded = " ".join(fold(key).split())
+    return _field_for(key) is not None or folded in vocab.metric_aliases
+
+
+def _field_words() -> list[str]:
+    return [w for words in FIELD_KEYS.values() for w in words]
+
+
+def split_estimate(value: str) -> tuple[str, bool]:
+    """`ca. 120` -> (`120`, True); `120` -> (`120`, False)."""
+    stripped = _ESTIMATE_BEFORE.sub("", value.strip(), count=1)
+    stripped = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
+    return stripped, stripped != value.strip()
+
+
+def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
+    """The lines of a report: the rest of the command line (after the category) is text."""
+    lines = list(body_lines)
+    if len(words) > 1:
+        lines = [*lines, "", " ".join(words[1:])] if lines else ["", " ".join(words[1:])]
+    return lines
+
+
 def _quote(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -220,18 +262,33 @@ def parse_report(
     seen: dict[str, str] = {}
     text_lines: list[str] = []
     in_fields = True
+    leading = True
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
             if not line.strip():
-                if seen:
+                if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
             match = _FIELD_LINE.match(line)
             if match is None:
+                tight = _TIGHT_FIELD_LINE.match(line)
+                if tight is not None and _known_key(tight.group(1), vocab):
+                    match = tight
+            if match is None:
                 in_fields = False
             else:
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
+                first = leading
+                leading = False
+                if _is_note(key, value, vocab):
+                    # Not a field, not close to one, and no figure: a sentence such as
+                    # "Update: netwerk hersteld" or a note "opmerking: alleen gezinnen".
+                    # It stays in the text; as the first line it starts the text.
+                    text_lines.append(line)
+                    if first:
+                        in_fields = False
+                    continue
                 _read_field(key, value, draft, seen, problems, now, vocab)
                 continue
         text_lines.append(line)
@@ -249,6 +306,15 @@ def parse_report(
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
+
+
+def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
+    """A `key: value` line that is text: an unknown key, not close to a field, no number."""
+    if _known_key(key, vocab):
+        return False
+    if value and parse_figure(split_estimate(value)[0]) is not None:
+        return False  # an unknown figure: "zandzakken: 500"
+    return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
 
 
 def _read_field(
@@ -311,9 +377,9 @@ def _read_field(
         except TimeError as exc:
             problems.append(
                 Problem(
-                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, 23-11 14:30, "
-                    "gisteren 09:00.",
-                    f"Time: {exc.says('en')}. Examples: 14:30, 23-11 14:30, yesterday 09:00.",
+                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, half 3, "
+                    "kwart over 4, 9 uur 's avonds, gisteren 09:00.",
+                    f"Time: {exc.says('en')}. Examples: 14:30, 3pm, 23-11 14:30, yesterday 09:00.",
                 )
             )
     elif name == "severity":
@@ -365,7 +431,8 @@ def _read_field(
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
-    figure = parse_figure(value)
+    number_text, estimate = split_estimate(value)
+    figure = parse_figure(number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     if figure is None or not math.isfinite(figure[0]):
@@ -406,4 +473,6 @@ def _read_figure(
             )
         )
         return
-    draft.figures.append(Figure(metric=metric, value=number, unit=unit, label=key.strip()))
+    draft.figures.append(
+        Figure(metric=metric, value=number, unit=unit, label=key.strip(), estimate=estimate)
+    )

@@ -50,7 +50,9 @@ def _parse(item: dict[str, Any]) -> ReportDraft | list[str]:
     parsed = parse_raw(item["message"], "!")
     lines = list(parsed.body_lines)
     if len(parsed.words) > 1:  # as report_command: the rest of the first line is text
-        lines = [*lines, "", " ".join(parsed.words[1:])] if lines else ["", " ".join(parsed.words[1:])]
+        lines = (
+            [*lines, "", " ".join(parsed.words[1:])] if lines else ["", " ".join(parsed.words[1:])]
+        )
     result = parse_report(parsed.words[0] if parsed.words else None, lines, _now(item), VOCAB)
     if isinstance(result, list):
         return [p.nl + " " + p.en for p in result]
@@ -61,7 +63,9 @@ def _fields(draft: ReportDraft) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for figure in draft.figures:
         value = int(figure.value) if figure.value == int(figure.value) else figure.value
-        figures[figure.metric] = [value, "estimate"] if getattr(figure, "estimate", False) else value
+        figures[figure.metric] = (
+            [value, "estimate"] if getattr(figure, "estimate", False) else value
+        )
     return {
         "category": draft.category,
         "municipality": draft.municipality,
