@@ -476,3 +476,190 @@ def _read_figure(
     draft.figures.append(
         Figure(metric=metric, value=number, unit=unit, label=key.strip(), estimate=estimate)
     )
+
+
+# Free text in a liaison room: words that say what an update is about -> category.
+CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
+    "stroom": (
+        "stroom",
+        "stroomstoring",
+        "stroomuitval",
+        "elektriciteit",
+        "power",
+        "electricity",
+        "middenspanning",
+        "laagspanning",
+        "noodstroom",
+        "stedin",
+        "liander",
+        "enexis",
+        "tennet",
+        "outage",
+        "blackout",
+    ),
+    "water": (
+        "water",
+        "drinkwater",
+        "kookadvies",
+        "wateroverlast",
+        "hoogwater",
+        "dijk",
+        "dijken",
+        "overstroming",
+        "overstroomd",
+        "waterstand",
+        "evides",
+        "vitens",
+        "dunea",
+        "oasen",
+        "flood",
+        "flooding",
+        "flooded",
+    ),
+    "telecom": (
+        "telecom",
+        "netwerk",
+        "mobiel",
+        "mobiele",
+        "internet",
+        "glasvezel",
+        "zendmast",
+        "bereik",
+        "kpn",
+        "vodafone",
+        "odido",
+        "network",
+        "signal",
+    ),
+    "opvang": (
+        "opvang",
+        "noodopvang",
+        "opvanglocatie",
+        "opvangplekken",
+        "opgevangen",
+        "sporthal",
+        "shelter",
+        "sheltered",
+    ),
+    "zorg": (
+        "zorg",
+        "ziekenhuis",
+        "gewonden",
+        "gewond",
+        "ggd",
+        "huisarts",
+        "huisartsenpost",
+        "ambulance",
+        "patienten",
+        "hospital",
+        "injured",
+        "zorginstelling",
+        "verpleeghuis",
+    ),
+    "mobiliteit": (
+        "verkeer",
+        "afgesloten",
+        "omleiding",
+        "file",
+        "snelweg",
+        "brug",
+        "veerpont",
+        "pont",
+        "spoor",
+        "trein",
+        "treinen",
+        "traffic",
+        "road",
+        "wegafsluiting",
+    ),
+    "evacuatie": (
+        "evacuatie",
+        "evacueren",
+        "geevacueerd",
+        "geevacueerden",
+        "ontruimd",
+        "ontruiming",
+        "evacuation",
+        "evacuated",
+        "evacuees",
+    ),
+    "openbare-orde": ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
+    "communicatie": ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
+}
+_ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
+_WORD = re.compile(r"[\w'’-]+")
+_FREE_NUMBER = r"(?:(ca\.?|circa|ongeveer|zo'n|±|~|about|around|approx\.?)\s*)?(\d[\d.]*(?:,\d+)?)"
+MAX_FREE_TEXT_CHARS = 1000
+_MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
+
+
+def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
+    """Folded municipality name -> table spelling, built once per table."""
+    key = id(vocab.regions)
+    index = _MUNICIPALITY_INDEX.get(key)
+    if index is None:
+        index = {fold(name): name for name in vocab.regions.municipalities}
+        _MUNICIPALITY_INDEX[key] = index
+    return index
+
+
+def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
+    """A draft report for free text that reads as an update, else None (chatter).
+
+    It reads as an update when it names a known municipality, a figure ("800
+    huishoudens zonder stroom") or a category word (stroom, kookadvies, N3). A
+    question is no update. The whole message is the report's text.
+    """
+    text = _CONTROL.sub("", body).strip()
+    if not text or len(text) > MAX_FREE_TEXT_CHARS or contains_html_tag(text):
+        return None
+    if text.endswith("?"):
+        return None
+    folded = " ".join(fold(text).replace("’", "'").split())
+    words = [w.strip("'-") for w in _WORD.findall(folded)]
+    index = _municipality_index(vocab)
+    municipality: str | None = None
+    for size in (4, 3, 2, 1):
+        for start in range(len(words) - size + 1):
+            found = index.get(" ".join(words[start : start + size]))
+            if found is not None:
+                municipality = found
+                break
+        if municipality:
+            break
+    hits: dict[str, int] = {}
+    for word in words:
+        for category, hints in CATEGORY_HINTS.items():
+            if word in hints:
+                hits[category] = hits.get(category, 0) + 1
+        if _ROAD.match(word):
+            hits["mobiliteit"] = hits.get("mobiliteit", 0) + 1
+    figures: list[Figure] = []
+    for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
+        match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
+        if match is None:
+            continue
+        metric = vocab.metric_aliases[alias]
+        parsed = parse_figure(match.group(2))
+        if parsed is None or any(f.metric == metric for f in figures):
+            continue
+        figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
+    if municipality is None and not figures and not hits:
+        return None
+    # The category most of its words point to; on a tie, the one named first.
+    category = "overig"
+    if hits:
+        order = {
+            c: min(
+                i
+                for i, w in enumerate(words)
+                if w in CATEGORY_HINTS.get(c, ()) or (c == "mobiliteit" and _ROAD.match(w))
+            )
+            for c in hits
+        }
+        category = max(hits, key=lambda c: (hits[c], -order[c]))
+    draft = ReportDraft(category=category, figures=figures, text=text)
+    if municipality:
+        draft.municipality = municipality
+        draft.region = vocab.regions.region_of(municipality)
+    return draft

@@ -159,12 +159,14 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     head_nl, head_en = "Melding niet opgeslagen:", "Report not stored:"
     if isinstance(draft, list):
+        ctx.events.append("report.refused")
         return [_problems_reply(ctx, draft, head_nl, head_en)]
     binding = ctx.room.binding
     data = await _entry_input(
         ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
     )
     if isinstance(data, list):
+        ctx.events.append("report.refused")
         return [_problems_reply(ctx, data, head_nl, head_en)]
     entry = await entry_repo.record(
         session,

@@ -161,6 +161,7 @@ async def record(
                     "value": f.value,
                     "unit": f.unit,
                     "label": f.label,
+                    "estimate": f.estimate,
                 }
                 for f in data.figures
             ],

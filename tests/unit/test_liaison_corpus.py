@@ -121,3 +121,20 @@ def test_refused_reply_names_what_to_change(item: dict[str, Any]) -> None:
     said = " ".join(result)
     for word in item["refused"]:
         assert word in said, (word, said)
+
+
+def test_free_text_that_reads_as_an_update_gets_an_offer_and_chatter_nothing() -> None:
+    from commands.report_parser import read_free_text
+
+    wrong = []
+    for item in CORPUS["free_text"]:
+        draft = read_free_text(item["message"], VOCAB)
+        if (draft is not None) != item["offer"]:
+            wrong.append((item["message"], draft))
+        elif draft is not None:
+            expected = {**DEFAULTS, "text": item["message"], **item["expect"]}
+            got = _fields(draft)
+            diff = {k: (expected[k], got[k]) for k in DEFAULTS if expected[k] != got[k]}
+            if diff:
+                wrong.append((item["message"], diff))
+    assert not wrong, wrong
