@@ -77,6 +77,8 @@ _ESTIMATE_AFTER = re.compile(
 # How close a key must be to a field name to be taken for a misspelt field rather
 # than the start of the text ("gemeene" is, "Update" and "Let op" are not).
 CLOSE_TO_FIELD = 75
+# An unknown key's value is a figure when it is a number with a short unit at most.
+MAX_UNIT_WORDS = 2
 # A tag: "<", optional "/", a name, then anything up to ">" that is not another "<".
 # Possessive quantifiers (no backtracking into them) keep the search linear: the old
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
@@ -312,8 +314,10 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
     """A `key: value` line that is text: an unknown key, not close to a field, no number."""
     if _known_key(key, vocab):
         return False
-    if value and parse_figure(split_estimate(value)[0]) is not None:
-        return False  # an unknown figure: "zandzakken: 500"
+    figure = parse_figure(split_estimate(value)[0]) if value else None
+    if figure is not None and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+        return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
+    # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
     return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
 
 

@@ -138,3 +138,19 @@ def test_an_ambiguous_or_unknown_region_is_not_guessed(name: str) -> None:
 )
 def test_estimate_words_around_a_number(text: str, number: str, estimate: bool) -> None:
     assert split_estimate(text) == (number, estimate)
+
+
+def test_a_sentence_after_an_unknown_key_is_text_a_short_figure_is_a_figure() -> None:
+    from commands.report_parser import ReportDraft, Vocabulary, parse_report
+
+    vocab = Vocabulary(RegionTable())
+    lines = ["Update: 3 sporthallen zijn weer open", "zandzakken: 500", "waterstand: 1,5 m NAP"]
+    draft = parse_report("water", lines, NOW, vocab)
+    assert isinstance(draft, ReportDraft)
+    assert draft.text == "\n".join(lines) and draft.figures == []  # it starts the text
+    draft = parse_report("water", lines[1:], NOW, vocab)
+    assert isinstance(draft, ReportDraft)
+    assert [(f.metric, f.value, f.unit) for f in draft.figures] == [
+        ("zandzakken", 500.0, None),
+        ("waterstand", 1.5, "m NAP"),
+    ]
