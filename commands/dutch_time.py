@@ -106,6 +106,32 @@ _LEADING = re.compile(
     r"^(?:om|rond|omstreeks|ongeveer|ca\.?|circa|around|about|at|approx\.?|~|±)\s*"
 )
 _MINUTE_WORDS = {"vijf": 5, "tien": 10, "twintig": 20, "kwart": 15}
+# "half drie", "kwart over vier": hours written as words become digits first.
+_HOUR_WORDS = {
+    "een": "1",
+    "één": "1",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "acht": "8",
+    "negen": "9",
+    "tien": "10",
+    "elf": "11",
+    "twaalf": "12",
+}
+_HOUR_WORD = re.compile(
+    r"(?<=\s)(" + "|".join(_HOUR_WORDS) + r")(?=\s+(?:uur|u)\b|\s*$|\s+'s|\s+in de)"
+)
+# "10 min geleden", "een uur geleden", "5 minutes ago": relative to now.
+_AGO = re.compile(
+    r"^(?P<n>\d{1,3}|een|één|an|a|half|anderhalf)\s*"
+    r"(?P<unit>min|mins|minuut|minuten|minute|minutes|kwartier|u|uur|hour|hours)\s+"
+    r"(?:geleden|ago)$"
+)
+_NOW_WORDS = ("nu", "now", "zojuist", "net", "just now", "nu net", "zonet", "zo net", "direct")
 # "half 3", "kwart over 4", "kwart voor 6", "tien over half 3", "5 voor 9".
 _SPOKEN = re.compile(
     r"^(?:(?P<min>\d{1,2}|vijf|tien|twintig|kwart)\s+(?P<dir>over|voor)\s+)?"
@@ -127,8 +153,16 @@ def parse_time(text: str, now: datetime) -> datetime:
     value = " ".join(text.strip().lower().split())
     if not value:
         raise TimeError(original, "unreadable")
-    if value in ("nu", "now"):
+    if value in _NOW_WORDS:
         return now
+    ago = _AGO.match(value)
+    if ago is not None:
+        return now - _ago(ago.group("n"), ago.group("unit"))
+    for word in ("vandaag", "gisteren", "today", "yesterday"):
+        # "14.30 gisteren": the day word after the time.
+        if value.endswith(" " + word) and value.split()[0] not in _DAY_WORDS:
+            value = word + " " + value[: -len(word)].strip()
+            break
     local_now = now.astimezone(AMSTERDAM)
     day_offset: int | None = None
     first, _, rest = value.partition(" ")
@@ -187,6 +221,16 @@ _Spoken = tuple[int, int, str | None, bool]
 _NONSENSE: _Spoken = (-1, -1, None, False)
 
 
+def _ago(amount: str, unit: str) -> timedelta:
+    count = {"een": 1.0, "één": 1.0, "an": 1.0, "a": 1.0, "half": 0.5, "anderhalf": 1.5}.get(amount)
+    number = count if count is not None else float(amount)
+    if unit == "kwartier":
+        return timedelta(minutes=15 * number)
+    if unit in ("u", "uur", "hour", "hours"):
+        return timedelta(hours=number)
+    return timedelta(minutes=number)
+
+
 def _spoken(value: str, part: str | None) -> _Spoken | None:
     """(hour, minute, part of day, twelve-hour) for a clock time without a date, else None.
 
@@ -195,6 +239,7 @@ def _spoken(value: str, part: str | None) -> _Spoken | None:
     """
     value = value.replace("\u2019", "'").replace("`", "'")
     value = _LEADING.sub("", value).strip()
+    value = _HOUR_WORD.sub(lambda m: _HOUR_WORDS[m.group(1)], " " + value).strip()
     found = _PART_WORDS.search(value)
     if found is not None:
         said = found.group(0).strip()

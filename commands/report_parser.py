@@ -58,6 +58,28 @@ METRIC_ALIASES: dict[str, str] = {
     "households without power": "huishoudens_zonder_stroom",
     "aansluitingen zonder stroom": "aansluitingen_zonder_stroom",
     "connections without power": "aansluitingen_zonder_stroom",
+    # Other ways liaisons name the same figures.
+    "beschikbare opvangplekken": "opvangplekken_beschikbaar",
+    "beschikbare opvangplaatsen": "opvangplekken_beschikbaar",
+    "vrije opvangplaatsen": "opvangplekken_beschikbaar",
+    "available shelter places": "opvangplekken_beschikbaar",
+    "bezette opvangplekken": "opvangplekken_bezet",
+    "opvangplekken in gebruik": "opvangplekken_bezet",
+    "beschikbare bedden": "bedden_beschikbaar",
+    "vrije bedden": "bedden_beschikbaar",
+    "free beds": "bedden_beschikbaar",
+    "available beds": "bedden_beschikbaar",
+    "aantal geevacueerden": "geevacueerden",
+    "geevacueerd": "geevacueerden",
+    "evacuated": "geevacueerden",
+    "aantal gewonden": "gewonden",
+    "gewond": "gewonden",
+    "huishoudens zonder elektriciteit": "huishoudens_zonder_stroom",
+    "woningen zonder stroom": "huishoudens_zonder_stroom",
+    "homes without power": "huishoudens_zonder_stroom",
+    "households without electricity": "huishoudens_zonder_stroom",
+    "klanten zonder stroom": "aansluitingen_zonder_stroom",
+    "customers without power": "aansluitingen_zonder_stroom",
 }
 
 _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
@@ -218,6 +240,13 @@ def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
     return lines
 
 
+def _hinted_category(word: str) -> str | None:
+    """`!melding kookadvies` is about water: a word that only one category uses."""
+    folded = fold(word)
+    found = [category for category, hints in CATEGORY_HINTS.items() if folded in hints]
+    return found[0] if len(found) == 1 else None
+
+
 def _quote(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -248,7 +277,7 @@ def parse_report(
 
     category = "overig"
     if category_word:
-        found = lookup(CATEGORIES, category_word)
+        found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
         if found is None:
             nl, en = _hint(_suggest(category_word, all_words(CATEGORIES)))
             problems.append(

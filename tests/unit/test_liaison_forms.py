@@ -154,3 +154,30 @@ def test_a_sentence_after_an_unknown_key_is_text_a_short_figure_is_a_figure() ->
         ("zandzakken", 500.0, None),
         ("waterstand", 1.5, "m NAP"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("half drie", "23 14:30"),
+        ("kwart voor vier", "23 15:45"),
+        ("om twaalf uur", "23 12:00"),
+        ("drie uur 's middags", "23 15:00"),
+        ("vijf voor twaalf", "23 11:55"),
+        ("10 min geleden", "23 15:50"),
+        ("een uur geleden", "23 15:00"),
+        ("an hour ago", "23 15:00"),
+        ("zojuist", "23 16:00"),
+        ("14.30 gisteren", "22 14:30"),
+        ("2:30 pm", "23 14:30"),
+    ],
+)
+def test_hours_in_words_relative_times_and_a_day_word_after(text: str, expected: str) -> None:
+    assert parse_time(text, NOW).astimezone(AMSTERDAM).strftime("%d %H:%M") == expected
+
+
+def test_a_category_word_only_one_category_uses_is_that_category() -> None:
+    from commands.report_parser import ReportDraft, Vocabulary, parse_report
+
+    draft = parse_report("kookadvies", ["gemeente: Gorinchem"], NOW, Vocabulary(RegionTable()))
+    assert isinstance(draft, ReportDraft) and draft.category == "water"
