@@ -208,3 +208,23 @@ def test_a_reaction_event_becomes_a_reaction_message() -> None:
     assert message is not None
     assert message.kind == "reaction" and message.body == "👍"
     assert message.relation.annotates == "$m"
+
+
+async def test_the_dutch_csv_file_is_named_in_amsterdam_time(db: Database) -> None:
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    chat = Chat(db)
+    await chat.post("!melding opvang\ngemeente: Dordrecht\nopvangplekken beschikbaar: ca. 120")
+    local = datetime.now(ZoneInfo("Europe/Amsterdam"))
+    _, replies = await chat.post("!export csv", room=COORD, sender=ALICE)
+    names = [r.attachment.filename for r in replies or [] if isinstance(r, Reply) and r.attachment]
+    stamps = {
+        f"knooppunt-storm-{(local + timedelta(minutes=d)).strftime('%Y%m%d-%H%M')}.csv"
+        for d in (0, 1)
+    }
+    assert len(names) == 1 and names[0] in stamps, (names, stamps)
+    (reply,) = [r for r in replies or [] if isinstance(r, Reply) and r.attachment]
+    assert reply.attachment is not None
+    assert ";ca. 120" not in reply.attachment.data.decode("utf-8-sig")  # the label comes first
+    assert "opvangplekken beschikbaar: ca. 120" in reply.attachment.data.decode("utf-8-sig")
