@@ -7,6 +7,7 @@ from typing import Any
 
 from nio import (
     Event,
+    ReactionEvent,
     RedactionEvent,
     RoomMemberEvent,
     RoomMessageEmote,
@@ -64,6 +65,15 @@ def to_message(
             kind="redaction",
             msgtype="m.redaction",
             relation=Relation(redacts=EventId(event.redacts)),
+            **base,  # type: ignore[arg-type]
+        )
+    if isinstance(event, ReactionEvent):
+        # The key (👍) is the body; the command layer decides what a reaction means.
+        return Message(
+            body=event.key if isinstance(event.key, str) else "",
+            kind="reaction",
+            msgtype="m.reaction",
+            relation=Relation(annotates=EventId(event.reacts_to)),
             **base,  # type: ignore[arg-type]
         )
     if not isinstance(event, (RoomMessageText, RoomMessageNotice, RoomMessageEmote)):

@@ -48,6 +48,9 @@ class Metrics:
         )
 
     def command(self, name: str, outcome: str, events: list[str]) -> None:
+        if outcome == "ok" and "report.refused" in events:
+            # The handler ran fine but stored nothing: the user's report was refused.
+            outcome = "refused"
         self.commands.labels(command=name, outcome=outcome).inc()
         for event in events:
             if event == "entry.recorded":

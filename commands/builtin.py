@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
+from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction
 from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
@@ -23,6 +24,7 @@ def build_registry() -> Registry:
             HELP,
             REPORT,
             ENTRIES,
+            FREE_TEXT,
             SUMMARY,
             SUBSCRIBE,
             SUBSCRIPTIONS,
@@ -46,4 +48,6 @@ def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Disp
     dispatcher.edit_hook = on_edit
     dispatcher.redaction_hook = on_redaction
     dispatcher.plain_message_hook = on_plain_question
+    dispatcher.free_text_hook = on_liaison_text
+    dispatcher.reaction_hook = on_reaction
     return dispatcher

@@ -153,6 +153,9 @@ class Dispatcher:
         self.plain_message_hook: MessageHook | None = None
         self.edit_hook: EditHook | None = None
         self.redaction_hook: MessageHook | None = None
+        # Free text in a liaison room (an update to offer as a report) and reactions (👍).
+        self.free_text_hook: MessageHook | None = None
+        self.reaction_hook: MessageHook | None = None
 
     def context(
         self, message: Message, room: RoomView, session: AsyncSession | None, now: datetime
@@ -194,12 +197,16 @@ class Dispatcher:
             message = ctx.message
         elif message.kind == "redaction":
             return await self._guarded(ctx, self.redaction_hook) if self.redaction_hook else []
+        elif message.kind == "reaction":
+            return await self._quiet(ctx, self.reaction_hook)
         body = strip_reply_fallback(message.body)
         if not is_command(body, ctx.prefix):
             if self._is_plain_question(ctx, body):
                 if self.plain_message_hook is not None:
                     return await self._observed(ctx, "question", self.plain_message_hook)
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
+            if ctx.room.role == "liaison":
+                return await self._quiet(ctx, self.free_text_hook)
             return []
         name, _, _ = split(body, ctx.prefix)
         command = self.registry.lookup(name)
@@ -231,6 +238,15 @@ class Dispatcher:
             self._observe(name, "error", ctx)
             raise
         self._observe(name, "ok", ctx)
+        return replies
+
+    async def _quiet(self, ctx: CommandContext, hook: MessageHook | None) -> list[Outgoing]:
+        """Chatter and reactions: guarded, and counted only when they made a report."""
+        if hook is None:
+            return []
+        replies = await self._guarded(ctx, hook)
+        if ctx.events:
+            self._observe("report", "ok", ctx)
         return replies
 
     def _observe(self, name: str, outcome: str, ctx: CommandContext) -> None:

@@ -1,4 +1,6 @@
-"""Reading the times liaisons type: "14:30", "14.30 uur", "23-11 14:30", "gisteren 09:00".
+"""Reading the times liaisons type: "14:30", "14.30 uur", "23-11 14:30", "gisteren 09:00",
+and the spoken forms: "half 3", "kwart over 4", "kwart voor 6", "14u30", "16u",
+"2 uur 's middags", "rond 12 uur", "om 13.00u", "vanochtend 7 uur", "3pm".
 
 python-dateutil does the parsing; this module first rewrites the Dutch forms
 it would misread ("14.30" is a date to dateutil) and then applies the crisis
@@ -54,7 +56,91 @@ _DAY_WORDS = {
     "today": 0,
     "vannacht": 0,
     "tonight": 0,
+    "vanochtend": 0,
+    "vanmorgen": 0,
+    "vanmiddag": 0,
+    "vanavond": 0,
+    "gisterochtend": -1,
+    "gistermorgen": -1,
+    "gistermiddag": -1,
+    "gisteravond": -1,
+    "gisternacht": -1,
 }
+# A day word that also says which half of the day: "vanavond 9 uur" is 21:00.
+_DAY_PART = {
+    "vannacht": "night",
+    "tonight": "pm",
+    "vanochtend": "am",
+    "vanmorgen": "am",
+    "vanmiddag": "pm",
+    "vanavond": "pm",
+    "gisterochtend": "am",
+    "gistermorgen": "am",
+    "gistermiddag": "pm",
+    "gisteravond": "pm",
+    "gisternacht": "night",
+}
+# Part-of-day words after the time ("2 uur 's middags", "3 pm"), apostrophes normalised.
+_PART_WORDS = re.compile(
+    r"\s*(?:'s ochtends|'s morgens|'s middags|'s avonds|'s nachts|"
+    r"in de ochtend|in de middag|in de avond|in de nacht|"
+    r"a\.m\.|p\.m\.|am|pm)$"
+)
+_PART_OF = {
+    "'s ochtends": "am",
+    "'s morgens": "am",
+    "in de ochtend": "am",
+    "a.m.": "am",
+    "am": "am",
+    "'s middags": "pm",
+    "in de middag": "pm",
+    "'s avonds": "pm",
+    "in de avond": "pm",
+    "p.m.": "pm",
+    "pm": "pm",
+    "'s nachts": "night",
+    "in de nacht": "night",
+}
+# Words around a time that do not change it: "om 14:00", "rond 12 uur", "ca. 9 uur".
+_LEADING = re.compile(
+    r"^(?:om|rond|omstreeks|ongeveer|ca\.?|circa|around|about|at|approx\.?|~|±)\s*"
+)
+_MINUTE_WORDS = {"vijf": 5, "tien": 10, "twintig": 20, "kwart": 15}
+# "half drie", "kwart over vier": hours written as words become digits first.
+_HOUR_WORDS = {
+    "een": "1",
+    "één": "1",
+    "twee": "2",
+    "drie": "3",
+    "vier": "4",
+    "vijf": "5",
+    "zes": "6",
+    "zeven": "7",
+    "acht": "8",
+    "negen": "9",
+    "tien": "10",
+    "elf": "11",
+    "twaalf": "12",
+}
+_HOUR_WORD = re.compile(
+    r"(?<=\s)(" + "|".join(_HOUR_WORDS) + r")(?=\s+(?:uur|u)\b|\s*$|\s+'s|\s+in de)"
+)
+# "10 min geleden", "een uur geleden", "5 minutes ago": relative to now.
+_AGO = re.compile(
+    r"^(?P<n>\d{1,3}|een|één|an|a|half|anderhalf)\s*"
+    r"(?P<unit>min|mins|minuut|minuten|minute|minutes|kwartier|u|uur|hour|hours)\s+"
+    r"(?:geleden|ago)$"
+)
+_NOW_WORDS = ("nu", "now", "zojuist", "net", "just now", "nu net", "zonet", "zo net", "direct")
+# "half 3", "kwart over 4", "kwart voor 6", "tien over half 3", "5 voor 9".
+_SPOKEN = re.compile(
+    r"^(?:(?P<min>\d{1,2}|vijf|tien|twintig|kwart)\s+(?P<dir>over|voor)\s+)?"
+    r"(?P<half>half\s+)?(?P<hour>\d{1,2})(?:\s*(?:uur|u))?$"
+)
+# "14u30", "16u", "9 uur", "13.00u", "14:30", "3pm" (after the part word is taken off).
+_CLOCK = re.compile(
+    r"^(?P<hour>\d{1,2})(?:\s*(?:u|h|uur)\s*(?P<m1>\d{2})?|[:.](?P<m2>\d{2}))?\s*(?:uur|u|h)?\.?$"
+)
 _TIME_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _SUFFIX = re.compile(r"\s*(uur|u|h|hrs|hours)\.?$")
 _HOUR_ONLY = re.compile(r"^(\d{1,2})$")
@@ -67,16 +153,31 @@ def parse_time(text: str, now: datetime) -> datetime:
     value = " ".join(text.strip().lower().split())
     if not value:
         raise TimeError(original, "unreadable")
-    if value in ("nu", "now"):
+    if value in _NOW_WORDS:
         return now
+    ago = _AGO.match(value)
+    if ago is not None:
+        return now - _ago(ago.group("n"), ago.group("unit"))
+    for word in ("vandaag", "gisteren", "today", "yesterday"):
+        # "14.30 gisteren": the day word after the time.
+        if value.endswith(" " + word) and value.split()[0] not in _DAY_WORDS:
+            value = word + " " + value[: -len(word)].strip()
+            break
     local_now = now.astimezone(AMSTERDAM)
     day_offset: int | None = None
     first, _, rest = value.partition(" ")
+    part: str | None = None
     if first in _DAY_WORDS:
         day_offset = _DAY_WORDS[first]
+        part = _DAY_PART.get(first)
         value = rest.strip()
         if not value:
             raise TimeError(original, "no_time")
+    spoken = _spoken(value, part)
+    if spoken is _NONSENSE:
+        raise TimeError(original, "unreadable")
+    if spoken is not None:
+        return _resolve(original, spoken, day_offset, now)
     value = _SUFFIX.sub("", value).strip()
     value = value.replace(" om ", " ").replace(" at ", " ")
     if _HOUR_ONLY.match(value):
@@ -114,3 +215,95 @@ def parse_time(text: str, now: datetime) -> datetime:
     if local < local_now - timedelta(days=366):
         raise TimeError(original, "too_old")
     return local.astimezone(now.tzinfo)
+
+
+_Spoken = tuple[int, int, str | None, bool]
+_NONSENSE: _Spoken = (-1, -1, None, False)
+
+
+def _ago(amount: str, unit: str) -> timedelta:
+    count = {"een": 1.0, "één": 1.0, "an": 1.0, "a": 1.0, "half": 0.5, "anderhalf": 1.5}.get(amount)
+    number = count if count is not None else float(amount)
+    if unit == "kwartier":
+        return timedelta(minutes=15 * number)
+    if unit in ("u", "uur", "hour", "hours"):
+        return timedelta(hours=number)
+    return timedelta(minutes=number)
+
+
+def _spoken(value: str, part: str | None) -> _Spoken | None:
+    """(hour, minute, part of day, twelve-hour) for a clock time without a date, else None.
+
+    A time said on a twelve-hour clock ("half 3", "9 uur") without a part of the day
+    means the most recent moment it names; "14:30", "09:00" and "16u" are as typed.
+    """
+    value = value.replace("\u2019", "'").replace("`", "'")
+    value = _LEADING.sub("", value).strip()
+    value = _HOUR_WORD.sub(lambda m: _HOUR_WORDS[m.group(1)], " " + value).strip()
+    found = _PART_WORDS.search(value)
+    if found is not None:
+        said = found.group(0).strip()
+        part = _PART_OF[said]
+        value = value[: found.start()].strip()
+    value = _LEADING.sub("", value).strip()
+    spoken = _SPOKEN.match(value)
+    if spoken is not None and (spoken.group("half") or spoken.group("min")):
+        hour = int(spoken.group("hour"))
+        if not 1 <= hour <= 12:
+            return _NONSENSE  # "half 25", "kwart over 16": spoken hours are 1 to 12
+        minute = 0
+        if spoken.group("half"):
+            hour, minute = hour - 1, 30
+        word = spoken.group("min")
+        if word is not None:
+            amount = _MINUTE_WORDS[word] if word in _MINUTE_WORDS else int(word)
+            minute += amount if spoken.group("dir") == "over" else -amount
+        hour, minute = (hour + minute // 60) % 24, minute % 60
+        return hour, minute, part, True
+    clock = _CLOCK.match(value)
+    if clock is None:
+        return None
+    text_hour = clock.group("hour")
+    hour = int(text_hour)
+    minutes = clock.group("m1") or clock.group("m2")
+    minute = int(minutes) if minutes else 0
+    if hour > 23 or minute > 59:
+        return None
+    # "9 uur", "9u", "9": a twelve-hour clock; "09:00", "9:30", "16u" are as typed.
+    twelve = minutes is None and not text_hour.startswith("0") and 1 <= hour <= 12
+    if part is None and not twelve:
+        return hour, minute, None, False
+    if part is not None and hour > 12:
+        return hour, minute, None, False  # "14 uur 's middags": already a 24-hour time
+    return hour, minute, part, part is None
+
+
+def _hours(hour: int, part: str | None) -> list[int]:
+    """The 24-hour readings of a twelve-hour `hour` (12 is noon or midnight)."""
+    base = hour % 12
+    if part == "am":
+        return [base]
+    if part == "pm":
+        return [base + 12]
+    if part == "night":
+        return [base + 12 if base >= 7 else base]
+    return [base, base + 12]
+
+
+def _resolve(original: str, spoken: _Spoken, day_offset: int | None, now: datetime) -> datetime:
+    hour, minute, part, twelve = spoken
+    local_now = now.astimezone(AMSTERDAM)
+    hours = _hours(hour, part) if (twelve or part) else [hour]
+    days = [day_offset] if day_offset is not None else [0, -1]
+    latest = local_now + FUTURE_SLACK
+    candidates = []
+    for days_back in days:
+        day = (local_now + timedelta(days=days_back)).date()
+        for h in hours:
+            moment = datetime(day.year, day.month, day.day, h, minute, tzinfo=AMSTERDAM)
+            candidates.append(moment)
+    # The most recent moment the words can mean that is not in the future.
+    past = [c for c in candidates if c <= latest]
+    if not past:
+        raise TimeError(original, "future")
+    return max(past).astimezone(now.tzinfo)

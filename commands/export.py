@@ -13,7 +13,14 @@ from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
 from storage.models import EntryFigure, SituationEntry, utcnow
 
-FORMATS = {"csv": "text/csv", "json": "application/json", "edxl": "application/xml"}
+# `csv` is for a Dutch spreadsheet; `csv-en` is the international form.
+FORMATS = {
+    "csv": "text/csv",
+    "csv-en": "text/csv",
+    "json": "application/json",
+    "edxl": "application/xml",
+}
+EXTENSIONS = {"csv": "csv", "csv-en": "csv", "json": "json", "edxl": "xml"}
 
 
 def render_export(
@@ -25,6 +32,8 @@ def render_export(
     if fmt == "json":
         return export_formats.to_json(rows, figures, meta)
     if fmt == "csv":
+        return export_formats.to_csv_nl(rows, figures)
+    if fmt == "csv-en":
         return export_formats.to_csv(rows, figures)
     return export_formats.to_edxl(rows, figures)
 
@@ -40,8 +49,8 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             render.plain(
                 tr(
                     ctx.lang,
-                    f"Gebruik: {ctx.prefix}export [incident] csv|json|edxl",
-                    f"Usage: {ctx.prefix}export [incident] csv|json|edxl",
+                    f"Gebruik: {ctx.prefix}export [incident] csv|csv-en|json|edxl",
+                    f"Usage: {ctx.prefix}export [incident] csv|csv-en|json|edxl",
                 )
             )
         ]
@@ -54,9 +63,9 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         fmt, rows, figures, {"incident": incident, "exported_at": stamp.isoformat()}
     )
     label = tlp.highest([row.tlp for row in rows])
-    filename = (
-        f"knooppunt-{incident}-{stamp.strftime('%Y%m%d-%H%M')}.{'xml' if fmt == 'edxl' else fmt}"
-    )
+    # The Dutch CSV is named in Amsterdam time, like the times inside it.
+    named = stamp.astimezone(export_formats.AMSTERDAM) if fmt == "csv" else stamp
+    filename = f"knooppunt-{incident}-{named.strftime('%Y%m%d-%H%M')}.{EXTENSIONS[fmt]}"
     await audit.add(
         session,
         ctx.sender,
@@ -93,8 +102,8 @@ EXPORT = Command(
         "en": "a file with the entries this room may see",
     },
     usage={
-        "nl": "{prefix}export [incident] csv|json|edxl",
-        "en": "{prefix}export [incident] csv|json|edxl",
+        "nl": "{prefix}export [incident] csv|csv-en|json|edxl",
+        "en": "{prefix}export [incident] csv|csv-en|json|edxl",
     },
     example={"nl": "{prefix}export hoogwater-ijssel csv", "en": "{prefix}export flood-ijssel json"},
     handler=export_command,

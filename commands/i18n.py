@@ -254,6 +254,36 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": " Ook verstuurd naar de gekoppelde vragen: {codes}.",
         "en": " Also sent to the linked questions: {codes}.",
     },
+    "free_text_offer": {
+        "nl": "Vastleggen als melding? ({summary}) Antwoord 'ja' of reageer met 👍.",
+        "en": "Record this as a report? ({summary}) Reply 'yes' or react with 👍.",
+    },
+    "free_text_recorded": {
+        "nl": "Melding {code} vastgelegd uit je bericht.",
+        "en": "Report {code} recorded from your message.",
+    },
+    "free_text_recorded_direct": {
+        "nl": "Melding {code} vastgelegd uit je bericht (deze kamer legt updates direct vast). "
+        "Niet bedoeld? Verwijder je bericht.",
+        "en": "Report {code} recorded from your message (this room records updates directly). "
+        "Not meant? Delete your message.",
+    },
+    "free_text_already": {
+        "nl": "Dit bericht is al vastgelegd als melding {code}.",
+        "en": "This message was already recorded as report {code}.",
+    },
+    "free_text_mode_set": {
+        "nl": "Vrije tekst in deze kamer: {mode}.",
+        "en": "Free text in this room: {mode}.",
+    },
+    "free_text_mode_usage": {
+        "nl": "Gebruik: {prefix}vrijetekst aanbieden|direct|uit (nu: {mode}). aanbieden: ik vraag "
+        "of een update vastgelegd moet worden; direct: ik leg hem meteen vast en bevestig; uit: "
+        "ik reageer niet op vrije tekst.",
+        "en": "Usage: {prefix}freetext offer|direct|off (now: {mode}). offer: I ask whether to "
+        "record an update; direct: I record it at once and confirm; off: I ignore free text.",
+    },
+    "report_refused_head": {"nl": "Melding niet opgeslagen:", "en": "Report not stored:"},
 }
 
 

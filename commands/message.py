@@ -8,7 +8,7 @@ from typing import Literal
 
 from storage.ids import EventId, RoomId, UserId
 
-MessageKind = Literal["message", "edit", "redaction"]
+MessageKind = Literal["message", "edit", "redaction", "reaction"]
 
 
 @dataclass(frozen=True)
@@ -16,6 +16,8 @@ class Relation:
     reply_to: EventId | None = None
     replaces: EventId | None = None
     redacts: EventId | None = None
+    # A reaction (`m.annotation`): the event it reacts to; the key (👍) is the body.
+    annotates: EventId | None = None
 
 
 @dataclass(frozen=True)

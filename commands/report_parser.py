@@ -58,9 +58,49 @@ METRIC_ALIASES: dict[str, str] = {
     "households without power": "huishoudens_zonder_stroom",
     "aansluitingen zonder stroom": "aansluitingen_zonder_stroom",
     "connections without power": "aansluitingen_zonder_stroom",
+    # Other ways liaisons name the same figures.
+    "beschikbare opvangplekken": "opvangplekken_beschikbaar",
+    "beschikbare opvangplaatsen": "opvangplekken_beschikbaar",
+    "vrije opvangplaatsen": "opvangplekken_beschikbaar",
+    "available shelter places": "opvangplekken_beschikbaar",
+    "bezette opvangplekken": "opvangplekken_bezet",
+    "opvangplekken in gebruik": "opvangplekken_bezet",
+    "beschikbare bedden": "bedden_beschikbaar",
+    "vrije bedden": "bedden_beschikbaar",
+    "free beds": "bedden_beschikbaar",
+    "available beds": "bedden_beschikbaar",
+    "aantal geevacueerden": "geevacueerden",
+    "geevacueerd": "geevacueerden",
+    "evacuated": "geevacueerden",
+    "aantal gewonden": "gewonden",
+    "gewond": "gewonden",
+    "huishoudens zonder elektriciteit": "huishoudens_zonder_stroom",
+    "woningen zonder stroom": "huishoudens_zonder_stroom",
+    "homes without power": "huishoudens_zonder_stroom",
+    "households without electricity": "huishoudens_zonder_stroom",
+    "klanten zonder stroom": "aansluitingen_zonder_stroom",
+    "customers without power": "aansluitingen_zonder_stroom",
 }
 
 _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
+# `gemeente:Dordrecht`: no space after the colon, accepted for known keys only (so that
+# "Om 14:30 ging de stroom uit" or a link stays text).
+_TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*$")
+# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
+_ESTIMATE_BEFORE = re.compile(
+    r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated)\s*",
+    re.IGNORECASE,
+)
+_ESTIMATE_AFTER = re.compile(
+    r"\s*(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?)$",
+    re.IGNORECASE,
+)
+# How close a key must be to a field name to be taken for a misspelt field rather
+# than the start of the text ("gemeene" is, "Update" and "Let op" are not).
+CLOSE_TO_FIELD = 75
+# An unknown key's value is a figure when it is a number with a short unit at most.
+MAX_UNIT_WORDS = 2
 # A tag: "<", optional "/", a name, then anything up to ">" that is not another "<".
 # Possessive quantifiers (no backtracking into them) keep the search linear: the old
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
@@ -114,6 +154,8 @@ class Figure:
     value: float
     unit: str | None
     label: str
+    # The liaison marked the figure as an estimate ("ca. 120"): shown as "ca." later.
+    estimate: bool = False
 
 
 @dataclass
@@ -174,6 +216,37 @@ def _field_for(key: str) -> str | None:
     return None
 
 
+def _known_key(key: str, vocab: Vocabulary) -> bool:
+    folded = " ".join(fold(key).split())
+    return _field_for(key) is not None or folded in vocab.metric_aliases
+
+
+def _field_words() -> list[str]:
+    return [w for words in FIELD_KEYS.values() for w in words]
+
+
+def split_estimate(value: str) -> tuple[str, bool]:
+    """`ca. 120` -> (`120`, True); `120` -> (`120`, False)."""
+    stripped = _ESTIMATE_BEFORE.sub("", value.strip(), count=1)
+    stripped = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
+    return stripped, stripped != value.strip()
+
+
+def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
+    """The lines of a report: the rest of the command line (after the category) is text."""
+    lines = list(body_lines)
+    if len(words) > 1:
+        lines = [*lines, "", " ".join(words[1:])] if lines else ["", " ".join(words[1:])]
+    return lines
+
+
+def _hinted_category(word: str) -> str | None:
+    """`!melding kookadvies` is about water: a word that only one category uses."""
+    folded = fold(word)
+    found = [category for category, hints in CATEGORY_HINTS.items() if folded in hints]
+    return found[0] if len(found) == 1 else None
+
+
 def _quote(text: str, limit: int = 40) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -204,7 +277,7 @@ def parse_report(
 
     category = "overig"
     if category_word:
-        found = lookup(CATEGORIES, category_word)
+        found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
         if found is None:
             nl, en = _hint(_suggest(category_word, all_words(CATEGORIES)))
             problems.append(
@@ -220,18 +293,33 @@ def parse_report(
     seen: dict[str, str] = {}
     text_lines: list[str] = []
     in_fields = True
+    leading = True
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
             if not line.strip():
-                if seen:
+                if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
             match = _FIELD_LINE.match(line)
             if match is None:
+                tight = _TIGHT_FIELD_LINE.match(line)
+                if tight is not None and _known_key(tight.group(1), vocab):
+                    match = tight
+            if match is None:
                 in_fields = False
             else:
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
+                first = leading
+                leading = False
+                if _is_note(key, value, vocab):
+                    # Not a field, not close to one, and no figure: a sentence such as
+                    # "Update: netwerk hersteld" or a note "opmerking: alleen gezinnen".
+                    # It stays in the text; as the first line it starts the text.
+                    text_lines.append(line)
+                    if first:
+                        in_fields = False
+                    continue
                 _read_field(key, value, draft, seen, problems, now, vocab)
                 continue
         text_lines.append(line)
@@ -249,6 +337,17 @@ def parse_report(
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
+
+
+def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
+    """A `key: value` line that is text: an unknown key, not close to a field, no number."""
+    if _known_key(key, vocab):
+        return False
+    figure = parse_figure(split_estimate(value)[0]) if value else None
+    if figure is not None and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+        return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
+    # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
+    return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
 
 
 def _read_field(
@@ -311,9 +410,9 @@ def _read_field(
         except TimeError as exc:
             problems.append(
                 Problem(
-                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, 23-11 14:30, "
-                    "gisteren 09:00.",
-                    f"Time: {exc.says('en')}. Examples: 14:30, 23-11 14:30, yesterday 09:00.",
+                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, half 3, "
+                    "kwart over 4, 9 uur 's avonds, gisteren 09:00.",
+                    f"Time: {exc.says('en')}. Examples: 14:30, 3pm, 23-11 14:30, yesterday 09:00.",
                 )
             )
     elif name == "severity":
@@ -365,7 +464,8 @@ def _read_field(
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
-    figure = parse_figure(value)
+    number_text, estimate = split_estimate(value)
+    figure = parse_figure(number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     if figure is None or not math.isfinite(figure[0]):
@@ -406,4 +506,193 @@ def _read_figure(
             )
         )
         return
-    draft.figures.append(Figure(metric=metric, value=number, unit=unit, label=key.strip()))
+    draft.figures.append(
+        Figure(metric=metric, value=number, unit=unit, label=key.strip(), estimate=estimate)
+    )
+
+
+# Free text in a liaison room: words that say what an update is about -> category.
+CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
+    "stroom": (
+        "stroom",
+        "stroomstoring",
+        "stroomuitval",
+        "elektriciteit",
+        "power",
+        "electricity",
+        "middenspanning",
+        "laagspanning",
+        "noodstroom",
+        "stedin",
+        "liander",
+        "enexis",
+        "tennet",
+        "outage",
+        "blackout",
+    ),
+    "water": (
+        "water",
+        "drinkwater",
+        "kookadvies",
+        "wateroverlast",
+        "hoogwater",
+        "dijk",
+        "dijken",
+        "overstroming",
+        "overstroomd",
+        "waterstand",
+        "evides",
+        "vitens",
+        "dunea",
+        "oasen",
+        "flood",
+        "flooding",
+        "flooded",
+    ),
+    "telecom": (
+        "telecom",
+        "netwerk",
+        "mobiel",
+        "mobiele",
+        "internet",
+        "glasvezel",
+        "zendmast",
+        "bereik",
+        "kpn",
+        "vodafone",
+        "odido",
+        "network",
+        "signal",
+    ),
+    "opvang": (
+        "opvang",
+        "noodopvang",
+        "opvanglocatie",
+        "opvangplekken",
+        "opgevangen",
+        "sporthal",
+        "shelter",
+        "sheltered",
+    ),
+    "zorg": (
+        "zorg",
+        "ziekenhuis",
+        "gewonden",
+        "gewond",
+        "ggd",
+        "huisarts",
+        "huisartsenpost",
+        "ambulance",
+        "patienten",
+        "hospital",
+        "injured",
+        "zorginstelling",
+        "verpleeghuis",
+    ),
+    "mobiliteit": (
+        "verkeer",
+        "afgesloten",
+        "omleiding",
+        "file",
+        "snelweg",
+        "brug",
+        "veerpont",
+        "pont",
+        "spoor",
+        "trein",
+        "treinen",
+        "traffic",
+        "road",
+        "wegafsluiting",
+    ),
+    "evacuatie": (
+        "evacuatie",
+        "evacueren",
+        "geevacueerd",
+        "geevacueerden",
+        "ontruimd",
+        "ontruiming",
+        "evacuation",
+        "evacuated",
+        "evacuees",
+    ),
+    "openbare-orde": ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
+    "communicatie": ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
+}
+_ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
+_WORD = re.compile(r"[\w'’-]+")
+_FREE_NUMBER = r"(?:(ca\.?|circa|ongeveer|zo'n|±|~|about|around|approx\.?)\s*)?(\d[\d.]*(?:,\d+)?)"
+MAX_FREE_TEXT_CHARS = 1000
+_MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
+
+
+def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
+    """Folded municipality name -> table spelling, built once per table."""
+    key = id(vocab.regions)
+    index = _MUNICIPALITY_INDEX.get(key)
+    if index is None:
+        index = {fold(name): name for name in vocab.regions.municipalities}
+        _MUNICIPALITY_INDEX[key] = index
+    return index
+
+
+def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
+    """A draft report for free text that reads as an update, else None (chatter).
+
+    It reads as an update when it names a known municipality, a figure ("800
+    huishoudens zonder stroom") or a category word (stroom, kookadvies, N3). A
+    question is no update. The whole message is the report's text.
+    """
+    text = _CONTROL.sub("", body).strip()
+    if not text or len(text) > MAX_FREE_TEXT_CHARS or contains_html_tag(text):
+        return None
+    if text.endswith("?"):
+        return None
+    folded = " ".join(fold(text).replace("’", "'").split())
+    words = [w.strip("'-") for w in _WORD.findall(folded)]
+    index = _municipality_index(vocab)
+    municipality: str | None = None
+    for size in (4, 3, 2, 1):
+        for start in range(len(words) - size + 1):
+            found = index.get(" ".join(words[start : start + size]))
+            if found is not None:
+                municipality = found
+                break
+        if municipality:
+            break
+    hits: dict[str, int] = {}
+    for word in words:
+        for category, hints in CATEGORY_HINTS.items():
+            if word in hints:
+                hits[category] = hits.get(category, 0) + 1
+        if _ROAD.match(word):
+            hits["mobiliteit"] = hits.get("mobiliteit", 0) + 1
+    figures: list[Figure] = []
+    for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
+        match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
+        if match is None:
+            continue
+        metric = vocab.metric_aliases[alias]
+        parsed = parse_figure(match.group(2))
+        if parsed is None or any(f.metric == metric for f in figures):
+            continue
+        figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
+    if municipality is None and not figures and not hits:
+        return None
+    # The category most of its words point to; on a tie, the one named first.
+    category = "overig"
+    if hits:
+        order = {
+            c: min(
+                i
+                for i, w in enumerate(words)
+                if w in CATEGORY_HINTS.get(c, ()) or (c == "mobiliteit" and _ROAD.match(w))
+            )
+            for c in hits
+        }
+        category = max(hits, key=lambda c: (hits[c], -order[c]))
+    draft = ReportDraft(category=category, figures=figures, text=text)
+    if municipality:
+        draft.municipality = municipality
+        draft.region = vocab.regions.region_of(municipality)
+    return draft

@@ -16,7 +16,7 @@ from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
-from commands.report_parser import Problem, ReportDraft, parse_report
+from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
 from storage import audit, event_log, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -89,7 +89,10 @@ async def _entry_input(
         sector=draft.sector,
         text=draft.text,
         tlp=label,
-        figures=[entry_repo.FigureInput(f.metric, f.value, f.unit, f.label) for f in draft.figures],
+        figures=[
+            entry_repo.FigureInput(f.metric, f.value, f.unit, f.label, f.estimate)
+            for f in draft.figures
+        ],
     )
 
 
@@ -120,7 +123,9 @@ def describe(
     ]
     if figures:
         shown = ", ".join(
-            f"{f.label} {format_number(f.value)}{' ' + f.unit if f.unit else ''}" for f in figures
+            f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}"
+            f"{' ' + f.unit if f.unit else ''}"
+            for f in figures
         )
         lines.append(f"{tr(lang, 'Cijfers', 'Figures')}: {shown}")
     if entry.text:
@@ -149,21 +154,19 @@ def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
 async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     category_word = parsed.words[0] if parsed.words else None
-    lines = list(parsed.body_lines)
-    if len(parsed.words) > 1:
-        # "!melding opvang Sporthal open" - the rest of the first line is text.
-        lines = (
-            [*lines, "", " ".join(parsed.words[1:])] if lines else ["", " ".join(parsed.words[1:])]
-        )
+    # "!melding opvang Sporthal open" - the rest of the first line is text.
+    lines = report_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     head_nl, head_en = "Melding niet opgeslagen:", "Report not stored:"
     if isinstance(draft, list):
+        ctx.events.append("report.refused")
         return [_problems_reply(ctx, draft, head_nl, head_en)]
     binding = ctx.room.binding
     data = await _entry_input(
         ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
     )
     if isinstance(data, list):
+        ctx.events.append("report.refused")
         return [_problems_reply(ctx, data, head_nl, head_en)]
     entry = await entry_repo.record(
         session,

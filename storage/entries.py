@@ -20,6 +20,7 @@ class FigureInput:
     value: float
     unit: str | None
     label: str
+    estimate: bool = False  # "ca. 120"; older snapshots have no such key
 
 
 @dataclass
@@ -114,6 +115,7 @@ async def _replace_figures(
                 value=figure.value,
                 unit=figure.unit,
                 label=figure.label,
+                estimate=figure.estimate,
             )
         )
 
@@ -159,6 +161,7 @@ async def record(
                     "value": f.value,
                     "unit": f.unit,
                     "label": f.label,
+                    "estimate": f.estimate,
                 }
                 for f in data.figures
             ],

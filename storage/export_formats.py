@@ -1,7 +1,9 @@
 """Entries out as CSV, JSON and OASIS EDXL-SitRep 1.0 XML.
 
 JSON is the lossless format (it reads back into the same entries); CSV is for
-spreadsheets; EDXL-SitRep is for interchange with other emergency systems:
+spreadsheets: the Dutch form (`;` separator, Dutch headers and values, Amsterdam
+times, decimal commas) opens as columns in a Dutch spreadsheet, the international
+form (`csv-en`: `,`, English, UTC ISO times) is for everything else; EDXL-SitRep is for interchange with other emergency systems:
 one `sitRep` (a FieldObservation report) per entry, in one document.
 """
 
@@ -15,9 +17,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
+from zoneinfo import ZoneInfo
 
 from storage import tlp
 from storage.models import EntryFigure, SituationEntry
+from storage.vocabulary import SEVERITY_NL, STATUS_NL
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 FIELDS = [
     "code",
@@ -45,6 +51,33 @@ FIELDS = [
     "retracted_at",
 ]
 _TIMES = {"observed_at", "recorded_at", "updated_at", "retracted_at"}
+# The Dutch CSV's column names, in FIELDS order, then the figures.
+HEADERS_NL = {
+    "code": "code",
+    "id": "id",
+    "incident": "incident",
+    "category": "categorie",
+    "organisation": "organisatie",
+    "reporter": "melder",
+    "room_id": "kamer",
+    "source_event_id": "bronbericht",
+    "observed_at": "waargenomen",
+    "recorded_at": "vastgelegd",
+    "updated_at": "bijgewerkt",
+    "municipality": "gemeente",
+    "region": "veiligheidsregio",
+    "location": "locatie",
+    "severity": "ernst",
+    "status": "status",
+    "source": "bron",
+    "sector": "sector",
+    "text": "tekst",
+    "tlp": "tlp",
+    "revision": "revisie",
+    "supersedes": "vervangt",
+    "retracted_at": "ingetrokken",
+    "figures": "cijfers",
+}
 
 SITREP_NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
 CT_NS = "urn:oasis:names:tc:emergency:edxl:ct:1.0"
@@ -80,7 +113,10 @@ def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[
             value = value.astimezone(UTC).isoformat()
         record[name] = value
     record["figures"] = [
-        {"metric": f.metric, "label": f.label, "value": f.value, "unit": f.unit} for f in figures
+        {"metric": f.metric, "label": f.label, "value": f.value, "unit": f.unit}
+        # An estimate says so; other figures keep the form older exports had.
+        | ({"estimate": True} if f.estimate else {})
+        for f in figures
     ]
     return record
 
@@ -101,7 +137,52 @@ def from_json(data: bytes) -> list[dict[str, Any]]:
     return list(json.loads(data.decode())["entries"])
 
 
+def dutch_number(value: float) -> str:
+    """1200.0 -> `1.200`, 1.5 -> `1,5`: how a Dutch spreadsheet reads numbers."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}".replace(",", ".")
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _local(moment: datetime) -> str:
+    return moment.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+
+
+def _dutch_value(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if name in _TIMES and isinstance(value, datetime):
+        return _local(value)
+    if name == "severity":
+        return SEVERITY_NL.get(value, value)
+    if name == "status":
+        return STATUS_NL.get(value, value)
+    return value
+
+
+def to_csv_nl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
+    """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
+    writer.writerow([HEADERS_NL[name] for name in (*FIELDS, "figures")])
+    for entry in entries:
+        shown = "; ".join(
+            f"{f.label}: {'ca. ' if f.estimate else ''}{dutch_number(f.value)}"
+            f"{' ' + f.unit if f.unit else ''}"
+            for f in figures.get(entry.id, [])
+        )
+        values = [
+            _dutch_value(name, entry.code if name == "code" else getattr(entry, name))
+            for name in FIELDS
+        ]
+        writer.writerow([csv_safe(v) for v in values] + [csv_safe(shown)])
+    return out.getvalue().encode("utf-8-sig")
+
+
 def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
+    """The international CSV (`csv-en`): `,`, English field names and values, UTC times."""
     out = io.StringIO()
     writer = csv.writer(out)
     # The banner first, where a reader of the sheet sees it (TLP 2.0: label at the top).
@@ -110,7 +191,8 @@ def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigur
     for entry in entries:
         record = entry_record(entry, figures.get(entry.id, []))
         shown = "; ".join(
-            f"{f['metric']}={f['value']:g}{' ' + f['unit'] if f['unit'] else ''}"
+            f"{f['metric']}={'~' if f.get('estimate') else ''}{f['value']:g}"
+            f"{' ' + f['unit'] if f['unit'] else ''}"
             for f in record["figures"]
         )
         writer.writerow(

@@ -129,6 +129,9 @@ class RoomBinding(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     bound_by: Mapped[str] = mapped_column(String(255))
     bound_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # Free text that reads as an update in a liaison room: "offer" to record it (a `ja`
+    # or a thumbs-up records it), record it "direct" with a confirmation, or "off".
+    free_text: Mapped[str] = mapped_column(String(16), default="offer", server_default="offer")
 
 
 class PendingEncrypted(Base):
@@ -276,6 +279,27 @@ class EntryFigure(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
     label: Mapped[str] = mapped_column(String(100))
+    # The liaison gave it as an estimate ("ca. 120"): shown with "ca.".
+    estimate: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class PendingOffer(Base):
+    """An offer to record a free-text message as a report; `entry_code` once recorded.
+
+    Kept in the database so that a `ja` or a thumbs-up after a restart still finds the
+    offer, and a second one (or a redelivered event) records nothing twice.
+    """
+
+    __tablename__ = "pending_offers"
+    __table_args__ = (Index("ix_pending_offers_room", "room_id", "created_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    message_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    offer_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    sender: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    entry_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
 class SummaryLog(Base):

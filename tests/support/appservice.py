@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from bot.local_homeserver import Synapse
+from bot.devtools.local_homeserver import Synapse
 
 AS_TOKEN = "knooppunt-test-as-token"
 HS_TOKEN = "knooppunt-test-hs-token"

@@ -1,0 +1,214 @@
+"""Free text in a liaison room that reads as an update: offered as a report, or recorded.
+
+"update stroom zwijndrecht: nog 800 huishoudens zonder stroom" names a municipality,
+a figure and a category word, so the bot offers once to record it; a reply `ja` or a
+👍 on the message or on the offer records it, exactly once (the offer is kept in the
+database, and an entry's source event is unique). A room set to `direct` records such
+messages at once and confirms; `uit`/`off` leaves free text alone. Other chatter gets
+nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from commands import render
+from commands.common import session_of
+from commands.dispatcher import CommandContext
+from commands.dutch_numbers import format_number
+from commands.grammar import ParsedCommand, strip_reply_fallback
+from commands.i18n import t
+from commands.message import Outgoing, Reply
+from commands.permissions import MODERATOR, in_roles
+from commands.registry import Command
+from commands.report_parser import ReportDraft, read_free_text
+from commands.reports import _alerts, _entry_input, _problems_reply, describe
+from storage import entries as entry_repo
+from storage.ids import EventId
+from storage.models import OutboxMessage, PendingOffer, RoomBinding
+from storage.vocabulary import CATEGORY_EN, fold
+
+MODES = ("offer", "direct", "off")
+MODE_WORDS = {
+    "aanbieden": "offer",
+    "aanbod": "offer",
+    "vragen": "offer",
+    "offer": "offer",
+    "ask": "offer",
+    "direct": "direct",
+    "meteen": "direct",
+    "uit": "off",
+    "off": "off",
+}
+MODE_NL = {"offer": "aanbieden", "direct": "direct", "off": "uit"}
+# How long a `ja` may follow the offer it confirms.
+OFFER_TTL = timedelta(hours=1)
+_YES = {"ja", "ja graag", "graag", "ja vastleggen", "yes", "yes please", "y", "j", "👍"}
+THUMBS_UP = "👍"
+
+
+def is_yes(body: str) -> bool:
+    words = " ".join(fold(body).replace(",", " ").replace("!", " ").replace(".", " ").split())
+    return words in _YES or (words.startswith(THUMBS_UP) and len(words) <= 3)
+
+
+def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
+    parts = [
+        draft.category if ctx.lang == "nl" else CATEGORY_EN.get(draft.category, draft.category)
+    ]
+    if draft.municipality:
+        parts.append(draft.municipality + (f" ({draft.region})" if draft.region else ""))
+    parts += [
+        f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}" for f in draft.figures
+    ]
+    return " · ".join(parts)
+
+
+async def _mode(ctx: CommandContext) -> str:
+    binding = await session_of(ctx).get(RoomBinding, ctx.room.room_id)
+    mode = binding.free_text if binding is not None else "offer"
+    return mode if mode in MODES else "offer"
+
+
+async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
+    """Free text (no command) in a liaison room."""
+    body = strip_reply_fallback(ctx.message.body).strip()
+    if is_yes(body):
+        return await _confirm_by_yes(ctx)
+    draft = read_free_text(body, ctx.settings.vocabulary)
+    if draft is None:
+        return []
+    mode = await _mode(ctx)
+    if mode == "off":
+        return []
+    session = session_of(ctx)
+    offer = PendingOffer(
+        room_id=ctx.room.room_id,
+        message_event_id=ctx.message.event_id,
+        sender=ctx.sender,
+        body=body,
+        created_at=ctx.message.timestamp,
+    )
+    session.add(offer)
+    await session.flush()
+    if mode == "direct":
+        return await _record(ctx, offer, "free_text_recorded_direct")
+    return [render.plain(t(ctx.lang, "free_text_offer", summary=_summary(ctx, draft)))]
+
+
+async def _confirm_by_yes(ctx: CommandContext) -> list[Outgoing]:
+    """`ja`: the offer it replies to, else the sender's latest open offer in this room."""
+    session = session_of(ctx)
+    offer: PendingOffer | None = None
+    if ctx.message.relation.reply_to is not None:
+        offer = await _offer_for(ctx, ctx.message.relation.reply_to)
+    if offer is None:
+        offer = await session.scalar(
+            select(PendingOffer)
+            .where(
+                PendingOffer.room_id == ctx.room.room_id,
+                PendingOffer.sender == ctx.sender,
+                PendingOffer.entry_code.is_(None),
+                PendingOffer.created_at >= ctx.message.timestamp - OFFER_TTL,
+            )
+            .order_by(PendingOffer.created_at.desc(), PendingOffer.id.desc())
+            .limit(1)
+        )
+    if offer is None or offer.sender != ctx.sender:
+        return []  # a `ja` in conversation, nothing offered: chatter
+    if offer.entry_code is not None:
+        return [render.plain(t(ctx.lang, "free_text_already", code=offer.entry_code))]
+    return await _record(ctx, offer, "free_text_recorded")
+
+
+async def _offer_for(ctx: CommandContext, target: str) -> PendingOffer | None:
+    """The offer for a message: `target` is the free-text message or the bot's offer."""
+    session = session_of(ctx)
+    offer = await session.scalar(
+        select(PendingOffer).where(PendingOffer.message_event_id == target)
+    )
+    if offer is None:
+        source = await session.scalar(
+            select(OutboxMessage.source_event_id).where(OutboxMessage.result_event_id == target)
+        )
+        if source is not None:
+            offer = await session.scalar(
+                select(PendingOffer).where(PendingOffer.message_event_id == source)
+            )
+    if offer is None or offer.room_id != ctx.room.room_id:
+        return None
+    return offer
+
+
+async def on_reaction(ctx: CommandContext) -> list[Outgoing]:
+    """A 👍 from the author on their update or on the bot's offer records it, once."""
+    target = ctx.message.relation.annotates
+    if target is None or not ctx.message.body.startswith(THUMBS_UP):
+        return []
+    if ctx.room.role != "liaison":
+        return []
+    offer = await _offer_for(ctx, target)
+    if offer is None or offer.sender != ctx.sender or offer.entry_code is not None:
+        return []  # not an offer, not theirs, or recorded already: a second 👍 says nothing
+    return await _record(ctx, offer, "free_text_recorded")
+
+
+async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> list[Outgoing]:
+    session = session_of(ctx)
+    draft = read_free_text(offer.body, ctx.settings.vocabulary)
+    if draft is None:
+        return []
+    draft.observed_at = offer.created_at
+    binding = ctx.room.binding
+    data = await _entry_input(
+        ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
+    )
+    if isinstance(data, list):
+        ctx.events.append("report.refused")
+        return [
+            _problems_reply(
+                ctx, data, t("nl", "report_refused_head"), t("en", "report_refused_head")
+            )
+        ]
+    entry = await entry_repo.record(
+        session, data, offer.sender, ctx.room.room_id, offer.message_event_id
+    )
+    offer.entry_code = entry.code
+    ctx.events.append("entry.recorded")
+    reply = describe(ctx, entry, data.figures, t(ctx.lang, head_key, code=entry.code))
+    # The confirmation answers the message it recorded, also when a 👍 triggered it.
+    confirmation = Reply(text=reply.text, html=reply.html, reply_to=EventId(offer.message_event_id))
+    return [confirmation, *await _alerts(ctx, entry, data.figures)]
+
+
+async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    session = session_of(ctx)
+    binding = await session.get(RoomBinding, ctx.room.room_id)
+    current = binding.free_text if binding is not None else "offer"
+    shown = MODE_NL.get(current, current) if ctx.lang == "nl" else current
+    wanted = MODE_WORDS.get(fold(parsed.words[0])) if parsed.words else None
+    if binding is None or wanted is None:
+        return [render.plain(t(ctx.lang, "free_text_mode_usage", prefix=ctx.prefix, mode=shown))]
+    binding.free_text = wanted
+    await session.flush()
+    shown = MODE_NL[wanted] if ctx.lang == "nl" else wanted
+    return [render.plain(t(ctx.lang, "free_text_mode_set", mode=shown))]
+
+
+FREE_TEXT = Command(
+    name_nl="vrijetekst",
+    name_en="freetext",
+    summary={
+        "nl": "wat ik doe met vrije tekst die een update is: aanbieden, direct of uit",
+        "en": "what I do with free text that is an update: offer, direct or off",
+    },
+    usage={
+        "nl": "{prefix}vrijetekst aanbieden|direct|uit",
+        "en": "{prefix}freetext offer|direct|off",
+    },
+    example={"nl": "{prefix}vrijetekst direct", "en": "{prefix}freetext direct"},
+    handler=free_text_command,
+    permission=in_roles("liaison", min_power=MODERATOR),
+)
