@@ -13,6 +13,8 @@ from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
+from bot.cross_signing import cross_sign_own_device
+from bot.device_trust import DeviceTrust
 from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.scheduler import Scheduler
@@ -63,6 +65,8 @@ class Bot:
         self.settings = settings
         self.db = Database(settings.effective_database_url)
         self.client = make_client(settings)
+        self.trust = DeviceTrust(self.client, settings.encryption_trust)
+        self.trust.install()
         # No savepoint per command: process_message rolls back on HandlerFailed.
         self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
@@ -110,6 +114,8 @@ class Bot:
                 settings.homeserver,
                 self.client.device_id,
             )
+            await cross_sign_own_device(self.client, settings)
+            await self.trust.start()
             await self._apply_config_bindings()
             tasks = [
                 asyncio.create_task(self.sender.run(self.stop), name="outbox"),
