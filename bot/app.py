@@ -14,7 +14,7 @@ from nio.client.async_client import AsyncClient, AsyncClientConfig
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.cross_signing import cross_sign_own_device
-from bot.device_trust import DeviceTrust
+from bot.device_trust import DeviceTrust, TrustAwareClient
 from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.scheduler import Scheduler
@@ -56,7 +56,9 @@ def make_client(settings: Settings) -> AsyncClient:
         max_timeouts=0,  # network errors come back to us: the loops back off visibly
         request_timeout=60,
     )
-    return AsyncClient(settings.homeserver, settings.user_id, store_path=str(store), config=config)
+    return TrustAwareClient(
+        settings.homeserver, settings.user_id, store_path=str(store), config=config
+    )
 
 
 class Bot:

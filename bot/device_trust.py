@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
-from nio import KeysQueryResponse
+from nio import KeysQueryResponse, Response
 from nio.client.async_client import AsyncClient
 from nio.crypto.device import OlmDevice
 
@@ -65,6 +65,22 @@ def device_cross_signed(data: dict[str, Any], user_id: str, device_id: str, ed25
     return verify_signature(device, user_id, ssk)
 
 
+class TrustAwareClient(AsyncClient):
+    """nio's client, with a device check right after every key query it processes.
+
+    nio's response callbacks run only inside `sync_forever`, which the bot does not
+    use; `receive_response` is where every response (also the key query inside
+    `room_send`) updates nio's state, so the check runs before any key share.
+    """
+
+    trust: DeviceTrust | None = None
+
+    async def receive_response(self, response: Response) -> None:
+        await super().receive_response(response)
+        if self.trust is not None and isinstance(response, KeysQueryResponse):
+            await self.trust.on_keys_query(response)
+
+
 class DeviceTrust:
     def __init__(self, client: AsyncClient, mode: TrustMode) -> None:
         self.client = client
@@ -74,8 +90,8 @@ class DeviceTrust:
 
     def install(self) -> None:
         """Check devices every time nio has queried keys (before any share can use them)."""
-        if self.mode == "cross-signed":
-            self.client.add_response_callback(self._on_keys_query, KeysQueryResponse)  # type: ignore[arg-type]
+        if self.mode == "cross-signed" and isinstance(self.client, TrustAwareClient):
+            self.client.trust = self
 
     async def start(self) -> None:
         """After login: judge the devices nio remembers from earlier runs."""
@@ -95,7 +111,7 @@ class DeviceTrust:
         if users:
             await self.check(users)
 
-    async def _on_keys_query(self, response: KeysQueryResponse) -> None:
+    async def on_keys_query(self, response: KeysQueryResponse) -> None:
         try:
             await self.check(list(response.device_keys))
         except Exception:  # a callback must never break nio's key query
