@@ -25,7 +25,7 @@ from nio import MatrixRoom, MegolmEvent
 from bot.local_homeserver import free_port
 from tests.conftest import World
 from tests.integration import test_demo as demo_run
-from tests.support.cross_signing import cross_sign_device, only_key, post, query_keys, signed_by
+from tests.support.cross_signing import cross_sign_login, only_key, post, query_keys, signed_by
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
@@ -57,17 +57,7 @@ async def keys_uploaded(human: Human) -> None:
 
 
 async def cross_signed_human(world: World, name: str) -> Human:
-    human = await world.human(name, encryption=True)
-    await keys_uploaded(human)
-    assert human.client.access_token and human.client.device_id
-    await cross_sign_device(
-        world.server.url,
-        human.user_id,
-        human.password,
-        human.client.access_token,
-        human.client.device_id,
-    )
-    return human
+    return await world.human(name, encryption=True)  # cross-signed by tests/conftest.py
 
 
 async def second_device(world: World, first: Human) -> Human:
@@ -246,16 +236,8 @@ async def test_demo_answers_an_encrypted_direct_chat_from_an_outside_client(
         outside = Human(homeserver, user, password.group(1), tmp_path / "outside", True)
         await outside.login("outside-client")
         try:
-            await keys_uploaded(outside)
-            assert outside.client.access_token and outside.client.device_id
             # An ordinary client sets up its own cross-signing on a new login.
-            await cross_sign_device(
-                homeserver,
-                user,
-                password.group(1),
-                outside.client.access_token,
-                outside.client.device_id,
-            )
+            await cross_sign_login(outside.client, password.group(1))
             bot = "@knooppunt:localhost"
             room_id = await outside.create_room([bot], encrypted=True, direct=True)
             await outside.wait_joined(room_id, bot, patience=60)

@@ -4,7 +4,6 @@ Ctrl-C leaves no process or listening port behind; a second run works too."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import re
 import signal
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.local_homeserver import free_port, port_open
-from tests.support.cross_signing import cross_sign_device
+from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
@@ -50,17 +49,6 @@ def wait_for_banner(process: subprocess.Popen[bytes], log: Path, limit: float) -
         assert process.poll() is None, log.read_text(errors="replace")[-3000:]
         time.sleep(0.5)
     raise AssertionError(f"no banner within {limit} s: {log.read_text(errors='replace')[-3000:]}")
-
-
-async def cross_sign_new_login(human: Human, homeserver: str, password: str) -> None:
-    for _ in range(300):
-        if not human.client.should_upload_keys:
-            break
-        await asyncio.sleep(0.1)
-    assert human.client.access_token and human.client.device_id
-    await cross_sign_device(
-        homeserver, human.user_id, password, human.client.access_token, human.client.device_id
-    )
 
 
 def interrupt(process: subprocess.Popen[bytes]) -> int:
@@ -101,7 +89,7 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
         try:
             # The demo's rooms are encrypted and the bot gives room keys only to
             # cross-signed devices: this new login sets up cross-signing as clients do.
-            await cross_sign_new_login(human, url.group(1), password.group(1))
+            await cross_sign_login(human.client, password.group(1))
             assert await human.wait_until(
                 lambda: any(
                     "Gemeente Dordrecht" in (room.display_name or "")

@@ -7,10 +7,12 @@ check the bot's signatures from the outside.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
 import nacl.signing
+from nio.client.async_client import AsyncClient
 from signedjson.key import decode_verify_key_bytes
 from signedjson.sign import SignatureVerifyException, sign_json, verify_signed_json
 from unpaddedbase64 import decode_base64, encode_base64
@@ -97,3 +99,18 @@ async def cross_sign_device(
     )
     assert status == 200 and not data.get("failures"), data
     return str(master.version)
+
+
+async def cross_sign_login(client: AsyncClient, password: str) -> str:
+    """Cross-sign a logged-in nio client's device once its keys are uploaded, as an
+    ordinary client (Element and others) does on a new login. Returns the master key."""
+    for _ in range(300):
+        if not client.should_upload_keys:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the device keys were never uploaded")
+    assert client.user_id and client.access_token and client.device_id
+    return await cross_sign_device(
+        client.homeserver, client.user_id, password, client.access_token, client.device_id
+    )
