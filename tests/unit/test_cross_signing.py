@@ -11,6 +11,7 @@ from typing import Any
 
 import nacl.signing
 import pytest
+from nio.crypto.device import OlmDevice
 from signedjson.key import decode_verify_key_bytes
 from signedjson.sign import sign_json, verify_signed_json
 from unpaddedbase64 import decode_base64, encode_base64
@@ -18,13 +19,14 @@ from unpaddedbase64 import decode_base64, encode_base64
 from bot.cross_signing import (
     CrossSigningError,
     CrossSigningKeys,
+    KeysApi,
     SigningKey,
     ensure_cross_signed,
     fingerprint,
     identity_from_query,
     verify_signature,
 )
-from bot.device_trust import device_cross_signed
+from bot.device_trust import DeviceTrust, device_cross_signed
 
 USER = "@bot:example.org"
 DEVICE = "BOTDEVICE"
@@ -148,3 +150,100 @@ async def test_lost_key_file_resets_loudly(
     path.unlink()
     with pytest.raises(CrossSigningError, match="password"):
         await ensure_cross_signed(server, USER, DEVICE, path, None)  # type: ignore[arg-type]
+
+
+class FakeOlm:
+    def __init__(self) -> None:
+        self.verified: set[str] = set()
+        self.blacklisted: set[str] = set()
+        self.users_for_key_query: set[str] = set()
+
+    def is_device_verified(self, device: OlmDevice) -> bool:
+        return device.id in self.verified
+
+    def is_device_blacklisted(self, device: OlmDevice) -> bool:
+        return device.id in self.blacklisted
+
+
+class FakeDeviceStore:
+    def __init__(self, devices: list[OlmDevice]) -> None:
+        self.devices = devices
+
+    @property
+    def users(self) -> set[str]:
+        return {d.user_id for d in self.devices}
+
+    def active_user_devices(self, user_id: str) -> list[OlmDevice]:
+        return [d for d in self.devices if d.user_id == user_id]
+
+
+class FakeClient:
+    """The part of nio's client that DeviceTrust uses."""
+
+    def __init__(self, devices: list[OlmDevice]) -> None:
+        self.olm = FakeOlm()
+        self.device_store = FakeDeviceStore(devices)
+        self.client_session = object()
+        self.access_token = "token"
+        self.homeserver = "http://hs"
+
+    def verify_device(self, device: OlmDevice) -> bool:
+        changed = device.id not in self.olm.verified
+        self.olm.verified.add(device.id)
+        return changed
+
+    def unverify_device(self, device: OlmDevice) -> bool:
+        self.olm.verified.discard(device.id)
+        return True
+
+    def blacklist_device(self, device: OlmDevice) -> bool:
+        self.olm.blacklisted.add(device.id)
+        self.olm.verified.discard(device.id)
+        return True
+
+    def unblacklist_device(self, device: OlmDevice) -> bool:
+        self.olm.blacklisted.discard(device.id)
+        return True
+
+
+PARTNER = "@partner:example.org"
+
+
+def olm_device(device_id: str, ed: str) -> OlmDevice:
+    return OlmDevice(PARTNER, device_id, {"ed25519": ed, "curve25519": "Y3Vy"})
+
+
+async def test_device_trust_marks_cross_signed_devices_and_fails_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    keys = CrossSigningKeys.generate(PARTNER)
+    good, bad = olm_device("GOOD", "Z29vZA"), olm_device("BAD", "YmFk")
+    data = chain(keys, device_keys(PARTNER, "GOOD", "Z29vZA"))
+    data["device_keys"][PARTNER]["BAD"] = device_keys(PARTNER, "BAD", "YmFk")
+    client = FakeClient([good, bad])
+    trust = DeviceTrust(client, "cross-signed")  # type: ignore[arg-type]
+
+    async def answer(self: KeysApi, users: list[str]) -> dict[str, Any]:
+        return data
+
+    monkeypatch.setattr(KeysApi, "query", answer)
+    await trust.check([PARTNER])
+    assert client.olm.verified == {"GOOD"} and client.olm.blacklisted == {"BAD"}
+
+    # The homeserver cannot be asked: a device nio just learnt about gets no keys.
+    newcomer = olm_device("NEW", "bmV3")
+    client.device_store.devices.append(newcomer)
+
+    async def fail(self: KeysApi, users: list[str]) -> dict[str, Any]:
+        raise CrossSigningError("/keys/query answered 502")
+
+    monkeypatch.setattr(KeysApi, "query", fail)
+    await trust.check([PARTNER])
+    assert "NEW" in client.olm.blacklisted and "GOOD" in client.olm.verified
+    assert PARTNER in client.olm.users_for_key_query  # asked again after the next sync
+
+    # The owner's signature on GOOD is gone: it stops getting keys.
+    data["device_keys"][PARTNER]["GOOD"] = device_keys(PARTNER, "GOOD", "Z29vZA")
+    monkeypatch.setattr(KeysApi, "query", answer)
+    await trust.check([PARTNER])
+    assert client.olm.verified == set() and {"GOOD", "BAD"} <= client.olm.blacklisted
