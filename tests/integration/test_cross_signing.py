@@ -22,11 +22,11 @@ from typing import Any
 import pytest
 from nio import MatrixRoom, MegolmEvent
 
-from bot.local_homeserver import free_port
 from tests.conftest import World
 from tests.integration import test_demo as demo_run
 from tests.support.cross_signing import cross_sign_login, only_key, post, query_keys, signed_by
 from tests.support.human import Human
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
