@@ -15,6 +15,7 @@ run can look past a leak that is already known. The default runs everything.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import time
 import traceback
@@ -36,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--without", default="", help="comma-separated commands or rules to skip")
     args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)  # the bot's own warnings (no curator room, ...) are noise here
     tlp_machine.DISABLED.update(w.strip() for w in args.without.split(",") if w.strip())
     started = time.monotonic()
     batch_settings = settings(
