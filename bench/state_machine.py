@@ -72,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     elapsed = time.monotonic() - started
+    for name, count in sorted(TLPMachine.stats.items()):
+        print(f"  {name}: {count}")
     print(
         f"done: {TLPMachine.steps_run} steps in {TLPMachine.examples_run} examples, "
         f"{elapsed:.0f} s ({elapsed / max(1, TLPMachine.steps_run) * 1000:.0f} ms a step), "
