@@ -229,6 +229,44 @@ class QuestionModel:
 Holder = Callable[[RoomModel], bool]
 
 
+def room_holder(room_id: str) -> Holder:
+    """The room that typed a marker (or was sent it on purpose) may see it."""
+
+    def sees(room: RoomModel) -> bool:
+        return room.room_id == room_id
+
+    return sees
+
+
+def entry_holder(entry: EntryModel, marker: str) -> Holder:
+    """Not retracted, and visible under the entry's label and the marker's revision label."""
+
+    def sees(room: RoomModel) -> bool:
+        return (
+            not entry.retracted
+            and entry.visible(room)
+            and may_see(room, entry.marker_label[marker], entry.room_id, entry.org)
+        )
+
+    return sees
+
+
+def qa_holder(qa: QAModel, marker: str) -> Holder:
+    """Visible under the Q&A's label and the label of the version that carried the marker."""
+
+    def sees(room: RoomModel) -> bool:
+        return qa.visible(room) and qa.visible(room, qa.marker_label[marker])
+
+    return sees
+
+
+def guidance_holder(label: str) -> Holder:
+    def sees(room: RoomModel) -> bool:
+        return may_see(room, label, None, "OrgA")
+
+    return sees
+
+
 class Violation(AssertionError):
     """A room received something it may not see (or the bot acted on it)."""
 
@@ -446,9 +484,7 @@ class TLPMachine(RuleBasedStateMachine):
             self.qas[item_id] = qa
         for n, (_doc, label) in enumerate(SEED_GUIDANCE):
             for marker in (seed_marker("g", n), seed_marker("b", n), seed_marker("b", n + 50)):
-                self.holders.setdefault(marker, []).append(
-                    lambda room, label=label: may_see(room, label, None, "OrgA")
-                )
+                self.holders.setdefault(marker, []).append(guidance_holder(label))
 
     # ------------------------------------------------------------ plumbing
 
@@ -482,24 +518,16 @@ class TLPMachine(RuleBasedStateMachine):
 
     def _typed_by(self, room_id: str, markers: list[str]) -> None:
         for m in markers:
-            self.holders.setdefault(m, []).append(lambda room, r=room_id: room.room_id == r)
+            self.holders.setdefault(m, []).append(room_holder(room_id))
 
     def _qa_markers(self, qa: QAModel, markers: list[str], label: str) -> None:
         for m in markers:
             qa.marker_label[m] = label
-            self.holders.setdefault(m, []).append(
-                lambda room, qa=qa, m=m: qa.visible(room) and qa.visible(room, qa.marker_label[m])
-            )
+            self.holders.setdefault(m, []).append(qa_holder(qa, m))
 
     def _entry_markers(self, entry: EntryModel, markers: list[str]) -> None:
         for m in markers:
-            self.holders.setdefault(m, []).append(
-                lambda room, e=entry, m=m: (
-                    not e.retracted
-                    and e.visible(room)
-                    and may_see(room, e.marker_label[m], e.room_id, e.org)
-                )
-            )
+            self.holders.setdefault(m, []).append(entry_holder(entry, m))
 
     def send(
         self,
@@ -686,7 +714,9 @@ class TLPMachine(RuleBasedStateMachine):
     ) -> None:
         if "report" in DISABLED:
             return
-        room = self.rooms[slot]
+        # Liaisons report in liaison rooms; an admin may report from any room.
+        liaisons = [r for r in self.rooms if r.binding and r.binding.role == "liaison"]
+        room = self.rooms[slot] if as_admin or not liaisons else liaisons[slot % len(liaisons)]
         text_m, figure_m = self.marker(), self.marker()
         body = self._report_body(
             category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter
@@ -1174,7 +1204,7 @@ class TLPMachine(RuleBasedStateMachine):
             question.answered = True
             TLPMachine.stats["questions answered"] += 1
             # The asker receives the curator's answer: it was written for them.
-            self.holders[a].append(lambda r, q=question: r.room_id == q.room_id)
+            self.holders[a].append(room_holder(question.room_id))
             published = re.search(r"Toegevoegd als Q&A (\S+)\.", text)
             if published:
                 row = self._run(self._qa_row(published.group(1)))

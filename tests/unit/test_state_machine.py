@@ -15,8 +15,8 @@ from tests.support.tlp_machine import TLPMachine
 
 TestTLPStateMachine = TLPMachine.TestCase
 TestTLPStateMachine.settings = settings(
-    max_examples=12,
-    stateful_step_count=30,
+    max_examples=16,
+    stateful_step_count=40,
     deadline=None,
     derandomize=True,
     database=None,
