@@ -220,10 +220,21 @@ class QuestionModel:
     label: str
     org: str | None
     markers: tuple[str, ...] = ()
+    direct: bool = False
     answered: bool = False
 
     def visible(self, room: RoomModel) -> bool:
-        return may_see(room, self.label, self.room_id, self.org)
+        if not may_see(room, self.label, self.room_id, self.org):
+            return False
+        # A person's question in a direct chat is for the curators who answer it, not
+        # for every coordination room's picture (the lead's list of known leaks).
+        if "direct_questions" in DISABLED:  # triage: look past that one
+            return True
+        return (
+            not self.direct
+            or room.room_id == self.room_id
+            or (room.binding is not None and room.binding.role == "curator")
+        )
 
 
 Holder = Callable[[RoomModel], bool]
@@ -276,6 +287,8 @@ ENTRY_ID = re.compile(r"(?<![A-Za-z0-9-])M-(\d+)(?!\d)")
 
 
 def marker_of(n: int, prefix: str = "zx") -> str:
+    """A unique token; consecutive ones differ in most letters (no typo-tolerant match)."""
+    n = (n * 190_633_513 + 12345) % 26**6  # a bijection: the factor is coprime with 26
     letters = []
     for _ in range(6):
         n, rest = divmod(n, 26)
@@ -304,7 +317,7 @@ SEED_GUIDANCE = [(f"hr-{WORD[label].replace('+', '-')}", label) for label in ORD
 
 
 def seed_marker(kind: str, n: int) -> str:
-    return marker_of(n * 10 + ("qtagb".index(kind)), prefix="zg")
+    return marker_of(1_000_000 + n * 10 + ("qtagb".index(kind)), prefix="zg")
 
 
 def _seed_files(directory: Path) -> None:
@@ -1141,7 +1154,11 @@ class TLPMachine(RuleBasedStateMachine):
             words = list(qa.question_markers if kind == "known" else qa.question_markers[:1])
         if kind == "known":
             fresh = fresh[:1]
-        text = f"Hoe zit het met {' en '.join([*words, *fresh])}?"
+        if kind == "known":
+            text = f"Hoe zit het met {' en '.join([*words, *fresh])}?"
+        else:
+            # Only new words (and one of a Q&A's): the store has no confident answer.
+            text = f"{' '.join([*words, *fresh])}?"
         if "nearest" in DISABLED and kind != "known":  # triage: questions near no Q&A
             text = f"{' '.join(fresh)}?"
         body = text if plain else f"!vraag {text}"
@@ -1159,6 +1176,7 @@ class TLPMachine(RuleBasedStateMachine):
                 binding.tlp_default if binding else "GREEN",
                 binding.org if binding else None,
                 tuple(MARKER.findall(text)),
+                direct=room.direct,
             )
 
             async def stored() -> Any:

@@ -134,3 +134,8 @@ def test_picture_after_a_redaction(machine: TLPMachine) -> None:
     machine.read(slot=4, as_admin=False, command="!beeld storm")
     machine.subscribe(slot=4, incident="storm")
     machine.scheduled_pictures()
+
+
+def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
+    machine.ask(slot=8, which=0, kind="fresh", plain=True)
+    machine.read(slot=3, as_admin=False, command="!beeld storm")
