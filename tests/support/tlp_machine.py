@@ -21,7 +21,8 @@ A marker may be seen by a room when one of its holders allows it:
   entry under its *current* label and under the label of the (latest)
   revision that carried the marker;
 - a Q&A version: the same, with the Q&A's current label and owner;
-- an open question (label, asking room and organisation fixed when asked);
+- an open question (label, asking room and organisation fixed when asked; a
+  question from a direct chat only for that chat and curator rooms);
 - the room that typed it (a room always sees its own words), and the
   recipient of a curator's answer;
 - the message being answered: a reply to the room that sent a message may
@@ -35,7 +36,17 @@ can_join), direct chats and unbound rooms see CLEAR only; RED stays in its own
 room; AMBER+STRICT within its organisation; clearance is a ceiling. Q&As have
 no posting room: their organisation is their owner, and RED ones go nowhere.
 Curation commands act only on items the room may see, and lowering a Q&A's
-label needs its owning organisation's room.
+label needs its owning organisation's room. Curator answers reach the asker.
+
+What is real and what stands in: the dispatcher, the handlers, the database,
+`process_message` (claim, dispatch, queue in one transaction; replays are
+re-sent and must produce nothing), the bot's own room-view factory
+(`Syncer._room_view`, so "public" is decided by the bot from live nio room
+state), `Syncer._note_join_rules` (the stored public flag that alerts and
+scheduled posts read), `Syncer._on_tombstone` and `_on_own_join` with a real
+nio tombstone event, and `Scheduler.tick`. Stand-ins: no homeserver (the nio
+client is a namespace holding real `MatrixRoom` objects) and no sender (rows
+are read from the outbox table).
 """
 
 from __future__ import annotations
