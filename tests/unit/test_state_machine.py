@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import HealthCheck, settings
 
-from tests.support.tlp_machine import TLPMachine
+from tests.support.tlp_machine import TLPMachine, Violation
 
 # About 1,200 steps: about 35 s on the 2-core development machine when nothing leaks.
 TestTLPStateMachine = TLPMachine.TestCase
@@ -140,3 +140,35 @@ def test_picture_after_a_redaction(machine: TLPMachine) -> None:
 def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
     machine.ask(slot=8, which=0, kind="fresh", plain=True)
     machine.read(slot=3, as_admin=False, command="!beeld storm")
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["!export storm json", "!export storm csv", "!export storm edxl", "!meldingen", "!beeld storm"],
+)
+def test_the_guard_catches_an_entry_shown_above_its_label(
+    machine: TLPMachine, command: str
+) -> None:
+    """The oracle itself: tell the model a GREEN entry is RED, and every read path trips it."""
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    entry = machine.entries[1]
+    entry.revisions[0].label = "RED"
+    entry.refresh_markers()
+    with pytest.raises(Violation, match="received"):
+        machine.read(slot=4, as_admin=False, command=command)  # coord-c, clearance GREEN
+
+
+def test_the_guard_catches_a_scheduled_picture(machine: TLPMachine) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.subscribe(slot=4, incident="storm")  # coord-c, clearance GREEN
+    entry = machine.entries[1]
+    entry.revisions[0].label = "RED"
+    entry.refresh_markers()
+    with pytest.raises(Violation, match="received"):
+        machine.scheduled_pictures()
