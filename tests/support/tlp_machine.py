@@ -494,6 +494,8 @@ class TLPMachine(RuleBasedStateMachine):
         self.messages: list[Message] = []
         self.log: list[str] = []
         self.sweep_slot = 0
+        self.batch_pending: list[RoomModel] = []
+        self.batch_ending: list[RoomModel] = []
         self.started = False
         TLPMachine.examples_run += 1
         self.last_outbox = self._run(self._max_outbox())
@@ -919,11 +921,15 @@ class TLPMachine(RuleBasedStateMachine):
             room.binding = Binding(role, incident, org, default, clearance)
         self.check_outbox(message)
 
-    def _note_state(self, room: RoomModel) -> None:
+    def _note_state(self, room: RoomModel, store: bool = True) -> None:
+        """The new room state reaches nio at once; the stored flag when the batch ends."""
         nio_room = self.nio_rooms[room.room_id]
         nio_room.join_rule = room.join_rule
         nio_room.history_visibility = room.history
         nio_room.guest_access = room.guest
+        if not store:
+            self.batch_pending.append(room)
+            return
         response = SimpleNamespace(rooms=SimpleNamespace(join={room.room_id: None}))
 
         async def note() -> None:
@@ -937,18 +943,30 @@ class TLPMachine(RuleBasedStateMachine):
         join_rule=st.sampled_from(["invite", "invite", "public", "knock"]),
         history=st.sampled_from(["shared", "shared", "world_readable", "joined"]),
         guest=st.sampled_from(["forbidden", "forbidden", "can_join"]),
+        same_batch=st.booleans(),
     )
-    def room_state(self, slot: int, join_rule: str, history: str, guest: str) -> None:
-        """A member changes the room's join rule, history visibility or guest access."""
+    def room_state(
+        self, slot: int, join_rule: str, history: str, guest: str, same_batch: bool = False
+    ) -> None:
+        """A member changes the room's join rule, history visibility or guest access.
+
+        With `same_batch` the next step's events arrive in the same sync batch: the bot
+        stores the room's public flag only when the batch is done (as `Syncer.run` does).
+        """
         if "room_state" in DISABLED:
             return
         room = self.rooms[slot]
+        if "same_batch" in DISABLED:  # triage: the stored flag follows at once
+            same_batch = False
         if "world_readable" in DISABLED:  # triage: only invite <-> public
             history, guest = "shared", "forbidden"
             join_rule = "public" if join_rule == "knock" else join_rule
         room.join_rule, room.history, room.guest = join_rule, history, guest
-        self.log.append(f"state {room.room_id}: join={join_rule} history={history} guest={guest}")
-        self._note_state(room)
+        self.log.append(
+            f"state {room.room_id}: join={join_rule} history={history} guest={guest}"
+            + (" (same batch as the next step)" if same_batch else "")
+        )
+        self._note_state(room, store=not same_batch)
 
     @rule(slot=slots, now=st.integers(min_value=0, max_value=3))
     def tombstone(self, slot: int, now: int) -> None:
@@ -1350,6 +1368,10 @@ class TLPMachine(RuleBasedStateMachine):
         if self.started:
             TLPMachine.steps_run += 1
         self.started = True
+        # A batch that began with a room state change ends after the step that followed.
+        for room in self.batch_ending:
+            self._note_state(room)
+        self.batch_ending, self.batch_pending = self.batch_pending, []
         for _ in range(SWEEP_PER_STEP):
             command = SWEEP[self.sweep_slot % len(SWEEP)]
             room = self.rooms[(self.sweep_slot // len(SWEEP)) % len(self.rooms)]

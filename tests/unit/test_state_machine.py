@@ -172,3 +172,15 @@ def test_the_guard_catches_a_scheduled_picture(machine: TLPMachine) -> None:
     entry.refresh_markers()
     with pytest.raises(Violation, match="received"):
         machine.scheduled_pictures()
+
+
+def test_an_alert_in_the_batch_that_made_the_room_public(machine: TLPMachine) -> None:
+    # coord-c becomes public; in the same sync batch a severe GREEN report arrives.
+    machine.room_state(
+        slot=4, join_rule="public", history="shared", guest="forbidden", same_batch=True
+    )
+    machine.sweep()
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
