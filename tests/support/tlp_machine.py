@@ -31,8 +31,8 @@ Entry ids (`M-12`) may reach a room that may see the entry under its current
 label (retracted or not: a "retracted" line names it) or the room it was
 posted in.
 
-Public rooms (join rule public or knock, history world_readable, guest access
-can_join), direct chats and unbound rooms see CLEAR only; RED stays in its own
+Public rooms (join rule public or knock, history world_readable, or guest
+access can_join where the join rule needs no invite), direct chats and unbound rooms see CLEAR only; RED stays in its own
 room; AMBER+STRICT within its organisation; clearance is a ceiling. Q&As have
 no posting room: their organisation is their owner, and RED ones go nowhere.
 Curation commands act only on items the room may see, and lowering a Q&A's
@@ -124,10 +124,12 @@ class RoomModel:
 
     @property
     def public(self) -> bool:
+        # Guest access matters only where the join rule admits people without an invite
+        # (Synapse's private-chat preset sets can_join on invite-only rooms too).
         return (
             self.join_rule in ("public", "knock")
             or self.history == "world_readable"
-            or self.guest == "can_join"
+            or (self.guest == "can_join" and self.join_rule not in ("invite", "private"))
         )
 
     def describe(self) -> str:
@@ -940,7 +942,7 @@ class TLPMachine(RuleBasedStateMachine):
 
     @rule(
         slot=slots,
-        join_rule=st.sampled_from(["invite", "invite", "public", "knock"]),
+        join_rule=st.sampled_from(["invite", "invite", "public", "knock", "restricted"]),
         history=st.sampled_from(["shared", "shared", "world_readable", "joined"]),
         guest=st.sampled_from(["forbidden", "forbidden", "can_join"]),
         same_batch=st.booleans(),
@@ -960,7 +962,7 @@ class TLPMachine(RuleBasedStateMachine):
             same_batch = False
         if "world_readable" in DISABLED:  # triage: only invite <-> public
             history, guest = "shared", "forbidden"
-            join_rule = "public" if join_rule == "knock" else join_rule
+            join_rule = "public" if join_rule in ("knock", "restricted") else join_rule
         room.join_rule, room.history, room.guest = join_rule, history, guest
         self.log.append(
             f"state {room.room_id}: join={join_rule} history={history} guest={guest}"

@@ -64,7 +64,7 @@ def test_curators_cannot_retire_a_qa_they_may_not_see(machine: TLPMachine) -> No
         ("public", "shared", "forbidden"),
         ("knock", "shared", "forbidden"),
         ("invite", "world_readable", "forbidden"),
-        ("invite", "shared", "can_join"),
+        ("restricted", "shared", "can_join"),
     ],
 )
 def test_public_rooms_see_clear_only(
