@@ -21,8 +21,8 @@ A marker may be seen by a room when one of its holders allows it:
   entry under its *current* label and under the label of the (latest)
   revision that carried the marker;
 - a Q&A version: the same, with the Q&A's current label and owner;
-- an open question (label, asking room and organisation fixed when asked; a
-  question from a direct chat only for that chat and curator rooms);
+- an open question (label, asking room and organisation fixed when asked); a
+  question from a direct chat never appears in a situation picture;
 - the room that typed it (a room always sees its own words), and the
   recipient of a curator's answer;
 - the message being answered: a reply to the room that sent a message may
@@ -237,17 +237,7 @@ class QuestionModel:
     answered: bool = False
 
     def visible(self, room: RoomModel) -> bool:
-        if not may_see(room, self.label, self.room_id, self.org):
-            return False
-        # A person's question in a direct chat is for the curators who answer it, not
-        # for every coordination room's picture (the lead's list of known leaks).
-        if "direct_questions" in DISABLED:  # triage: look past that one
-            return True
-        return (
-            not self.direct
-            or room.room_id == self.room_id
-            or (room.binding is not None and room.binding.role == "curator")
-        )
+        return may_see(room, self.label, self.room_id, self.org)
 
 
 Holder = Callable[[RoomModel], bool]
@@ -497,6 +487,7 @@ class TLPMachine(RuleBasedStateMachine):
         self.log: list[str] = []
         self.sweep_slot = 0
         self.batch_pending: list[RoomModel] = []
+        self.direct_question_markers: set[str] = set()
         self.batch_ending: list[RoomModel] = []
         self.started = False
         TLPMachine.examples_run += 1
@@ -649,9 +640,19 @@ class TLPMachine(RuleBasedStateMachine):
         return Violation(f"{what}\n--- the last events (newest last):\n{recent}")
 
     def _check_text(self, room: RoomModel, text: str, echo: set[str], row: OutboxMessage) -> None:
+        picture = "Situatiebeeld" in text
         for marker in set(MARKER.findall(text)):
             if marker in echo:
                 continue
+            if (
+                picture
+                and marker in self.direct_question_markers
+                and "direct_questions" not in DISABLED  # triage switch
+            ):
+                raise self.fail(
+                    f"{room.describe()} received {marker}, of a question asked in a direct "
+                    f"chat, in a situation picture (row {row.id}):\n{text[:1500]}"
+                )
             holders = self.holders.get(marker)
             if holders is None:
                 raise self.fail(f"unknown marker {marker} in a reply to {room.room_id}")
@@ -1229,6 +1230,10 @@ class TLPMachine(RuleBasedStateMachine):
             TLPMachine.stats["open questions"] += 1
             for m in question.markers:
                 self.holders.setdefault(m, []).append(question.visible)
+            if room.direct:
+                # A person's question in a direct chat is for the curators, not for the
+                # situation pictures of every incident (the lead's list of known leaks).
+                self.direct_question_markers.update(fresh)
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self.questions))
