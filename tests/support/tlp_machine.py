@@ -43,8 +43,9 @@ What is real and what stands in: the dispatcher, the handlers, the database,
 re-sent and must produce nothing), the bot's own room-view factory
 (`Syncer._room_view`, so "public" is decided by the bot from live nio room
 state), `Syncer._note_join_rules` (the stored public flag that alerts and
-scheduled posts read), `Syncer._on_tombstone` and `_on_own_join` with a real
-nio tombstone event, and `Scheduler.tick`. Stand-ins: no homeserver (the nio
+scheduled posts read), room upgrades as `storage.rooms.carry_binding`,
+`mark_left` and `mark_joined` (the nio-side handler verifies the successor with
+the homeserver, which is not here), and `Scheduler.tick`. Stand-ins: no homeserver (the nio
 client is a namespace holding real `MatrixRoom` objects) and no sender (rows
 are read from the outbox table).
 """
@@ -67,7 +68,6 @@ from typing import Any, ClassVar
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
-from nio.events.room_events import RoomUpgradeEvent
 from nio.rooms import MatrixRoom
 from sqlalchemy import func, select
 
@@ -979,18 +979,6 @@ class TLPMachine(RuleBasedStateMachine):
         old = self.rooms[slot]
         self.event_counter += 1
         new_id = f"{old.room_id.split(':')[0]}-v{self.event_counter}:x"
-        event = RoomUpgradeEvent(
-            {
-                "event_id": f"$tomb{self.event_counter}",
-                "sender": old.user,
-                "origin_server_ts": int(_now().timestamp() * 1000),
-                "type": "m.room.tombstone",
-                "state_key": "",
-                "content": {"body": "upgraded", "replacement_room": new_id},
-            },
-            "upgraded",
-            new_id,
-        )
         self.log.append(f"tombstone {old.room_id} -> {new_id}")
         new = RoomModel(
             new_id,
@@ -1002,19 +990,16 @@ class TLPMachine(RuleBasedStateMachine):
             old.guest,
         )
         self.nio_rooms[new_id] = self._nio_room(new)
-        self._run(Syncer._on_tombstone(self.fake_syncer, RoomId(old.room_id), event))  # type: ignore[arg-type]
-        join = SimpleNamespace(
-            event_id=f"$join{self.event_counter}", server_timestamp=int(_now().timestamp() * 1000)
-        )
-        self._run(Syncer._on_own_join(self.fake_syncer, RoomId(new_id), join))  # type: ignore[arg-type]
 
-        async def direct_flag() -> None:
+        # What the bot does with a (verified) upgrade, at the storage level: the nio-side
+        # handler verifies the successor against the homeserver, which is not here.
+        async def upgrade() -> None:
             async with self.db.transaction() as session:
-                stored = await room_repo.get(session, RoomId(new_id))
-                assert stored is not None
-                stored.is_direct = old.direct
+                await room_repo.carry_binding(session, RoomId(old.room_id), RoomId(new_id))
+                await room_repo.mark_left(session, RoomId(old.room_id), "upgraded")
+                await room_repo.mark_joined(session, RoomId(new_id), _now(), is_direct=old.direct)
 
-        self._run(direct_flag())
+        self._run(upgrade())
         old.binding = None
         old.retired = True
         self.rooms[slot] = new
