@@ -22,7 +22,8 @@ A marker may be seen by a room when one of its holders allows it:
   revision that carried the marker;
 - a Q&A version: the same, with the Q&A's current label and owner;
 - an open question (label, asking room and organisation fixed when asked); a
-  question from a direct chat never appears in a situation picture;
+  question from a direct chat appears in no situation picture outside curator
+  rooms;
 - the room that typed it (a room always sees its own words), and the
   recipient of a curator's answer;
 - the message being answered: a reply to the room that sent a message may
@@ -644,8 +645,10 @@ class TLPMachine(RuleBasedStateMachine):
         for marker in set(MARKER.findall(text)):
             if marker in echo:
                 continue
+            curators = room.binding is not None and room.binding.role == "curator"
             if (
                 picture
+                and not curators  # the curators receive the question anyway
                 and marker in self.direct_question_markers
                 and "direct_questions" not in DISABLED  # triage switch
             ):
