@@ -54,13 +54,15 @@ WATER_1 = "Waar halen bewoners water als de kraan droog blijft?"
 WATER_2 = "Waar kunnen bewoners water halen als de kraan droog is?"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+async def make_db(directory: Path, extra: str | None = EXTRA) -> Database:
+    """The sample store plus `extra` (None: the sample only), with the rooms bound."""
+    directory.mkdir(parents=True, exist_ok=True)
+    database = Database(f"sqlite+aiosqlite:///{directory / 'k.db'}")
     await database.migrate()
     await service.import_path(database, SAMPLE, "test")
-    (tmp_path / "extra.yaml").write_text(EXTRA, encoding="utf-8")
-    await service.import_path(database, tmp_path / "extra.yaml", "test")
+    if extra is not None:
+        (directory / "extra.yaml").write_text(extra, encoding="utf-8")
+        await service.import_path(database, directory / "extra.yaml", "test")
     async with database.transaction() as session:
         for room_id, role, org, default, clearance, incident in ROOMS.values():
             await rooms.bind(
@@ -74,6 +76,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
                 by="test",
             )
             (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+    return database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await make_db(tmp_path)
     yield database
     await database.close()
 
@@ -423,3 +431,57 @@ async def test_publish_needs_a_source_and_takes_an_end_date(
     _, data = await item_data(db, "vraag-1")
     assert data["source_url"] == "https://example.org/parkeren"
     assert data["valid_until"] == "2027-12-31"
+
+
+# --- confidentiality ---------------------------------------------------------------------
+
+# Two AMBER Q&As: one alone in its topic, one in the topic of the CLEAR Q&A on a dry tap.
+HIDDEN = (
+    EXTRA
+    + """\
+  - id: amber-storing-tappunten
+    question: Welke noodtappunten en watertanks zet het waterbedrijf in bij een storing?
+    answer: Watertanks bij de brandweerkazernes; de lijst staat in het crisisplan.
+    topic: drinkwater/storing
+    owner: KCIO
+    tlp: amber
+"""
+)
+
+
+async def test_what_a_room_may_not_see_changes_nothing_it_gets(
+    tmp_path: Path, dispatcher: Dispatcher
+) -> None:
+    """What a room may not see does not exist for it: not in the answer, not in the
+    confidence (a hidden phrasing in a visible item's topic), not in the suggestions, and
+    not as "there is an answer, but not for you". The same replies as from a store where
+    the hidden Q&As were never imported."""
+    with_hidden = await make_db(tmp_path / "with", HIDDEN)
+    never = await make_db(tmp_path / "never", None)
+    try:
+        # The hidden Q&As do matter where they may be seen.
+        _, (seen,) = await send(
+            with_hidden, dispatcher, view("a"), "!vraag Welke noodtappunten zet het waterbedrijf in?", ANNA
+        )
+        assert "(amber-storing-tappunten)" in seen.text.splitlines()[0]
+        for question in (
+            # Only a hidden Q&A's topic makes the CLEAR Q&A look like a sure answer.
+            "Welke noodtappunten zet het waterbedrijf in?",
+            # The hidden Q&A's own question.
+            "Waar staan de noodtappunten voor drinkwater in de regio?",
+            "Zet het waterbedrijf watertanks neer bij een storing?",
+        ):
+            got = []
+            for database in (with_hidden, never):
+                _, replies = await send(database, dispatcher, view("c"), f"!vraag {question}", CARLA)
+                got.append([(r.room_id, r.text, r.notify, r.mentions) for r in replies])
+            assert got[0] == got[1], question
+            assert "TLP-label" not in got[0][0][1] and "brandweerkazernes" not in got[0][0][1]
+        # The search itself: the same hits, scores and confidence.
+        for database in (with_hidden, never):
+            async with database.session() as session:
+                store = await service.load_store(session)
+            assert store.qa("amber-tappunten") is not None or database is never
+    finally:
+        await with_hidden.close()
+        await never.close()
