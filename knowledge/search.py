@@ -316,6 +316,13 @@ class Index:
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
     ) -> Result:
+        """The best `limit` items for `query`, and whether the best is a sure answer.
+
+        `exclude`: items out of the index altogether (every statistic, the confidence).
+        `accept`: items it refuses score zero but still count in the topic documents,
+        IDF and confidence, so it is no confidentiality filter: what a reader may not
+        see goes in `exclude` (knowledge/service.py `Store.indexes_for`).
+        """
         if exclude:
             smaller = self.without(exclude)
             if smaller is not self:
