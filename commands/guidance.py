@@ -48,7 +48,7 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     # Only what the room may see exists in its search (ranking and scores alike).
     _, sections = store.indexes_for(await search_view(ctx, store))
     result = sections.search(
-        render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
+        render.shorten(topic, 300), limit=MAX_SECTIONS, refuse=store.not_current(today(ctx))
     )
     # Only the sections that score close to the best: a weak third match is noise.
     best = result.hits[0].score if result.hits else 0.0

@@ -195,7 +195,7 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     # room gets what a store without it would give, an open question if nothing visible
     # is sure. Items that are not current score zero. Suggestions obey the same rule.
     reader = await search_view(ctx, store)
-    result = store.ask(question, limit=3, accept=may_read(ctx, store), reader=reader)
+    result = store.ask(question, limit=3, reader=reader, current_on=today(ctx))
     if result.confident:
         ctx.events.append("question.answered")
         return [answer_reply(ctx, store, result.hits)]

@@ -98,6 +98,10 @@ class Store:
     _hidden: dict[Hashable, tuple[frozenset[str], frozenset[str]]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # Per day: the ids of Q&As and guidance sections that are not current that day.
+    _stale: dict[date, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def qa(self, item_id: str) -> QA | None:
         item = self.by_id.get(item_id)
@@ -132,12 +136,29 @@ class Store:
             self._hidden[reader.key] = hidden
         return self.qa_index.without(hidden[0]), self.guidance_index.without(hidden[1])
 
+    def not_current(self, day: date) -> frozenset[str]:
+        """Ids of the Q&As and guidance sections not current on `day` (never served as
+        current); worked out once per day and store version."""
+        stale = self._stale.get(day)
+        if stale is None:
+            documents = [*self.qa_index.documents, *self.guidance_index.documents]
+            stale = frozenset(
+                d.id
+                for d in documents
+                if (item := self.by_id.get(d.id.split("#", 1)[0])) is None or not item.current(day)
+            )
+            if len(self._stale) >= 8:
+                self._stale.clear()
+            self._stale[day] = stale
+        return stale
+
     def ask(
         self,
         query: str,
         limit: int = 3,
         accept: Callable[[Document], bool] | None = None,
         reader: Reader | None = None,
+        current_on: date | None = None,
     ) -> Result:
         """Q&As and guidance sections compete for a question.
 
@@ -150,11 +171,13 @@ class Store:
         section's id is `<document>#<n>`; a Q&A id never holds a `#`.
 
         `reader`: only what they may see takes part, in ranking and confidence alike.
-        `accept`: a further filter (current items only) that scores the rest zero.
+        `current_on`: items not current that day score zero (they still count in the
+        statistics: expired is not secret). `accept`: any further filter, scored zero.
         """
         qa_index, guidance_index = self.indexes_for(reader)
-        qa = qa_index.search(query, limit, accept=accept)
-        guide = guidance_index.search(query, limit, accept=accept)
+        refuse = self.not_current(current_on) if current_on is not None else frozenset()
+        qa = qa_index.search(query, limit, accept=accept, refuse=refuse)
+        guide = guidance_index.search(query, limit, accept=accept, refuse=refuse)
         guide_first = bool(guide.hits) and (
             not qa.hits or (not qa.confident and guide.coverage > qa.coverage)
         )
