@@ -8,7 +8,7 @@ from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
 from commands.knowledge_view import guidance_reply
 from commands.message import Outgoing
-from commands.questions import item_visible, may_read, today
+from commands.questions import item_visible, may_read, search_view, today
 from commands.registry import Command
 from knowledge.model import Guidance
 from knowledge.search import Document
@@ -45,8 +45,10 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     document = store.guidance_document(topic) if section is not None else None
     if section is not None and document is not None and may_read(ctx, store)(section):
         return [guidance_reply([(document, section)], ctx.lang, document.tlp)]
-    result = store.guidance_index.search(
-        render.shorten(topic, 300), limit=MAX_SECTIONS, accept=may_read(ctx, store)
+    # Only what the room may see exists in its search (ranking and scores alike).
+    _, sections = store.indexes_for(await search_view(ctx, store))
+    result = sections.search(
+        render.shorten(topic, 300), limit=MAX_SECTIONS, refuse=store.not_current(today(ctx))
     )
     # Only the sections that score close to the best: a weak third match is noise.
     best = result.hits[0].score if result.hits else 0.0

@@ -7,6 +7,7 @@ curator's `!antwoord` goes back to the asker as a reply that notifies them.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable
@@ -29,7 +30,7 @@ from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
 from knowledge.search import Document, Hit
-from knowledge.service import Store, add_phrasing, as_new_content
+from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
 from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
@@ -65,6 +66,26 @@ def may_read(
         return not check_label or item_visible(access, doc.label, item.owner)
 
     return accept
+
+
+def reader_of(ctx: CommandContext, store: Store) -> Reader:
+    """This room as a reader of the store: what it may not see (by TLP) is out of its
+    search altogether. The room's access is the key: it alone decides what it sees."""
+    access = ctx.room.access
+
+    def may_see(doc: Document) -> bool:
+        item = store.by_id.get(doc.id.split("#", 1)[0])
+        return item is not None and item_visible(access, doc.label, item.owner)
+
+    return Reader(access, may_see)
+
+
+async def search_view(ctx: CommandContext, store: Store) -> Reader:
+    """`reader_of`, with its indexes built off the event loop (the first search of a
+    view at a new store version builds them; at 10,000 Q&As that takes a while)."""
+    reader = reader_of(ctx, store)
+    await asyncio.to_thread(store.indexes_for, reader)
+    return reader
 
 
 def may_curate(ctx: CommandContext, label: str, owner: str | None) -> bool:
@@ -168,27 +189,16 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
         ]
     session = session_of(ctx)
     store = await ctx.settings.knowledge.store(session)
-    # Q&As and guidance sections compete in one ranking; only what this room may see
-    # (and what is current) takes part, so suggestions obey the TLP rule too.
-    result = store.ask(question, limit=3, accept=may_read(ctx, store))
+    # Q&As and guidance sections compete in one ranking. What this room may not see does
+    # not exist for it: out of the ranking and the confidence (so a hidden phrasing cannot
+    # make a visible item look sure), and never named (no "there is an answer, but"): the
+    # room gets what a store without it would give, an open question if nothing visible
+    # is sure. Items that are not current score zero. Suggestions obey the same rule.
+    reader = await search_view(ctx, store)
+    result = store.ask(question, limit=3, reader=reader, current_on=today(ctx))
     if result.confident:
         ctx.events.append("question.answered")
         return [answer_reply(ctx, store, result.hits)]
-    # Confident somewhere the room may not look? Say where to ask rather than open a question.
-    current = store.ask(question, limit=1, accept=may_read(ctx, store, check_label=False))
-    if current.confident:
-        ctx.events.append("question.withheld")
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "Er is een antwoord, maar met een TLP-label dat hier niet gedeeld mag worden. "
-                    "Stel je vraag in je gemeentekamer.",
-                    "There is an answer, but its TLP label does not allow sharing it here. "
-                    "Ask in your municipality room.",
-                )
-            )
-        ]
     return await open_question(ctx, question, result.hits, store)
 
 

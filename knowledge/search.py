@@ -315,11 +315,21 @@ class Index:
         limit: int = 3,
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
+        refuse: frozenset[str] = frozenset(),
     ) -> Result:
+        """The best `limit` items for `query`, and whether the best is a sure answer.
+
+        `exclude`: items out of the index altogether (every statistic, the confidence).
+        `accept`: items it refuses score zero but still count in the topic documents,
+        IDF and confidence, so it is no confidentiality filter: what a reader may not
+        see goes in `exclude` (knowledge/service.py `Store.indexes_for`).
+        `refuse`: ids scored zero, as `accept` refuses them, without a call per item
+        (at 10,000 items a Python call per item costs more than the ranking).
+        """
         if exclude:
             smaller = self.without(exclude)
             if smaller is not self:
-                return smaller.search(query, limit, accept=accept)
+                return smaller.search(query, limit, accept=accept, refuse=refuse)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
         if not query_terms or not self.documents:
@@ -332,6 +342,10 @@ class Index:
             for n, doc in enumerate(self.documents):
                 if not accept(doc):
                     raw[n] = 0.0
+        for doc_id in refuse:
+            refused = self._position.get(doc_id)
+            if refused is not None:
+                raw[refused] = 0.0
         scores = raw + TOPIC_WEIGHT * self.topic_scores(query_terms)[self._topic_of]
         hits = []
         for position in np.argsort(-scores, kind="stable"):

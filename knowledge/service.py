@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,6 +62,24 @@ async def export_to(db: Database, directory: Path) -> int:
 
 
 @dataclass(frozen=True)
+class Reader:
+    """Who searches. What a reader may not see does not exist for them: it is out of
+    their search altogether (ranking, topic documents, IDF, confidence), not merely
+    scored zero, or a hidden item's phrasings would make a visible item in its topic
+    look like a sure answer. `key` names the reader's view (a room's access): readers
+    with one key see the same items of a store, so the hidden set is worked out once.
+    """
+
+    key: Hashable
+    may_see: Callable[[Document], bool] = field(compare=False)
+
+
+# Hidden sets kept per store: one per reader key (rooms, direct chats); more means a
+# stream of one-off readers, and the oldest are simply worked out again.
+MAX_READERS = 256
+
+
+@dataclass(frozen=True)
 class Store:
     """The live store at one version, with its two indexes."""
 
@@ -76,6 +94,14 @@ class Store:
     # In how many Q&As (question and phrasings) each term occurs: the weights with
     # which two open questions are compared (knowledge/duplicates.py).
     question_df: dict[str, int] = field(default_factory=dict)
+    # Per reader key: the ids of Q&As and of guidance sections that reader may not see.
+    _hidden: dict[Hashable, tuple[frozenset[str], frozenset[str]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
+    # Per day: the ids of Q&As and guidance sections that are not current that day.
+    _stale: dict[date, frozenset[str]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def qa(self, item_id: str) -> QA | None:
         item = self.by_id.get(item_id)
@@ -88,8 +114,51 @@ class Store:
     def section(self, section_id: str) -> Document | None:
         return self.guidance_index.document(section_id)
 
+    def indexes_for(self, reader: Reader | None) -> tuple[Index, Index]:
+        """The Q&A and guidance indexes of what `reader` may see (None: everything).
+
+        Built without the hidden items (`Index.without`, which keeps each variant):
+        one per distinct visible set of this store version, which are few (clearance
+        levels, organisations with AMBER+STRICT items). The first search of a view
+        builds it; `await asyncio.to_thread(store.indexes_for, reader)` does that off
+        the event loop.
+        """
+        if reader is None:
+            return self.qa_index, self.guidance_index
+        hidden = self._hidden.get(reader.key)
+        if hidden is None:
+            hidden = (
+                frozenset(d.id for d in self.qa_index.documents if not reader.may_see(d)),
+                frozenset(d.id for d in self.guidance_index.documents if not reader.may_see(d)),
+            )
+            if len(self._hidden) >= MAX_READERS:
+                self._hidden.clear()
+            self._hidden[reader.key] = hidden
+        return self.qa_index.without(hidden[0]), self.guidance_index.without(hidden[1])
+
+    def not_current(self, day: date) -> frozenset[str]:
+        """Ids of the Q&As and guidance sections not current on `day` (never served as
+        current); worked out once per day and store version."""
+        stale = self._stale.get(day)
+        if stale is None:
+            documents = [*self.qa_index.documents, *self.guidance_index.documents]
+            stale = frozenset(
+                d.id
+                for d in documents
+                if (item := self.by_id.get(d.id.split("#", 1)[0])) is None or not item.current(day)
+            )
+            if len(self._stale) >= 8:
+                self._stale.clear()
+            self._stale[day] = stale
+        return stale
+
     def ask(
-        self, query: str, limit: int = 3, accept: Callable[[Document], bool] | None = None
+        self,
+        query: str,
+        limit: int = 3,
+        accept: Callable[[Document], bool] | None = None,
+        reader: Reader | None = None,
+        current_on: date | None = None,
     ) -> Result:
         """Q&As and guidance sections compete for a question.
 
@@ -100,9 +169,15 @@ class Store:
         comparing coverage would let sections crowd out exact answers. Otherwise the
         larger coverage (a share, 0..1, comparable across indexes) decides. A
         section's id is `<document>#<n>`; a Q&A id never holds a `#`.
+
+        `reader`: only what they may see takes part, in ranking and confidence alike.
+        `current_on`: items not current that day score zero (they still count in the
+        statistics: expired is not secret). `accept`: any further filter, scored zero.
         """
-        qa = self.qa_index.search(query, limit, accept=accept)
-        guide = self.guidance_index.search(query, limit, accept=accept)
+        qa_index, guidance_index = self.indexes_for(reader)
+        refuse = self.not_current(current_on) if current_on is not None else frozenset()
+        qa = qa_index.search(query, limit, accept=accept, refuse=refuse)
+        guide = guidance_index.search(query, limit, accept=accept, refuse=refuse)
         guide_first = bool(guide.hits) and (
             not qa.hits or (not qa.confident and guide.coverage > qa.coverage)
         )

@@ -19,8 +19,10 @@ from tests.integration.test_knowledge_flow import ask, import_sample
 
 pytestmark = pytest.mark.integration
 
-WATER_1 = "Waar halen bewoners water als de kraan droog blijft?"
-WATER_2 = "Waar kunnen bewoners water halen als de kraan droog is?"
+# As in tests/unit/test_answers_learn.py: two phrasings the sample store has no sure
+# answer to ("water als de kraan droog is" the dry-tap Q&A now rightly answers).
+WATER_1 = "Waar halen bewoners jerrycans met water als de leiding droog staat?"
+WATER_2 = "Waar kunnen bewoners met jerrycans water halen als er niets uit de leiding komt?"
 QA_ID = "demo-drinkwater-storing"
 
 

@@ -204,11 +204,15 @@ async def test_tlp_of_qas_decides_where_they_are_served(
     # GREEN: fine in a bound, private municipality room ...
     _, replies = await send(db, dispatcher, MUNI_VIEW, question)
     assert "demo-stroomstoring-zorg" in only_reply(replies).text
-    # ... but not in a direct chat, which sees CLEAR only; and no open question is made.
+    # ... but not in a direct chat, which sees CLEAR only. There the GREEN Q&A does not
+    # exist: no hint that an answer exists elsewhere, an open question like any other
+    # (the asker's reply and the curators' notice; only the curators' room may name it).
     direct = RoomView(room_id=RoomId("!dm2:x"), is_direct=True)
     _, replies = await send(db, dispatcher, direct, question)
-    reply = only_reply(replies)
-    assert "demo-stroomstoring-zorg" not in reply.text and "TLP-label" in reply.text
+    told, *to_curators = replies
+    assert told.room_id == direct.room_id and "geen zeker antwoord" in told.text
+    assert "demo-stroomstoring-zorg" not in told.text and "TLP-label" not in told.text
+    assert to_curators and all(r.room_id != direct.room_id for r in to_curators)
     _, replies = await send(db, dispatcher, direct, "!qa show demo-stroomstoring-zorg")
     assert "bestaat niet" in only_reply(replies).text
 

@@ -7,6 +7,7 @@ Through the dispatcher with a real SQLite database, as tests/unit/test_questions
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +19,8 @@ from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Reply
 from knowledge import service
-from storage import knowledge_items, open_questions, rooms
+from knowledge.search import Document
+from storage import knowledge_items, open_questions, rooms, tlp
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
@@ -50,17 +52,22 @@ qas:
     tlp: amber
 """
 
-WATER_1 = "Waar halen bewoners water als de kraan droog blijft?"
-WATER_2 = "Waar kunnen bewoners water halen als de kraan droog is?"
+# Two phrasings of one need that the store has no sure answer to (the open-question
+# tests need them open). Not "water als de kraan droog is": since the draaiboek Q&As and
+# the rarity-weighted confidence, the CLEAR Q&A on a dry tap answers that, rightly.
+WATER_1 = "Waar halen bewoners jerrycans met water als de leiding droog staat?"
+WATER_2 = "Waar kunnen bewoners met jerrycans water halen als er niets uit de leiding komt?"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'k.db'}")
+async def make_db(directory: Path, extra: str | None = EXTRA) -> Database:
+    """The sample store plus `extra` (None: the sample only), with the rooms bound."""
+    await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
+    database = Database(f"sqlite+aiosqlite:///{directory / 'k.db'}")
     await database.migrate()
     await service.import_path(database, SAMPLE, "test")
-    (tmp_path / "extra.yaml").write_text(EXTRA, encoding="utf-8")
-    await service.import_path(database, tmp_path / "extra.yaml", "test")
+    if extra is not None:
+        (directory / "extra.yaml").write_text(extra, encoding="utf-8")
+        await service.import_path(database, directory / "extra.yaml", "test")
     async with database.transaction() as session:
         for room_id, role, org, default, clearance, incident in ROOMS.values():
             await rooms.bind(
@@ -74,6 +81,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
                 by="test",
             )
             (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+    return database
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await make_db(tmp_path)
     yield database
     await database.close()
 
@@ -166,7 +179,9 @@ async def test_guidance_sections_compete_with_qas(db: Database, dispatcher: Disp
 async def test_not_confident_shows_two_visible_suggestions_and_opens_the_question(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    asked = "!vraag Staan er noodtappunten in de regio als de kraan droog blijft?"
+    # Not "… als de kraan droog blijft": without the AMBER Q&A, the CLEAR one on a dry tap
+    # (tappunten in its answer) answers that for Gemeente C, rightly.
+    asked = "!vraag Staan er noodtappunten bij de kazernes in de regio?"
     # Gemeente C is cleared to GREEN: the AMBER Q&A on tap points does not exist for it.
     _, replies = await send(db, dispatcher, view("c"), asked, CARLA)
     told = replies[0]
@@ -294,11 +309,11 @@ async def test_learning_needs_the_curators_confirmation_of_the_cleaned_words(
     )
     # The curators see the cleaned words before they decide.
     preview = next(line for line in opened[1].text.splitlines() if line.startswith("Opgeschoond"))
-    assert "kraan droog blijft" in preview and "06-1234" not in preview and "@anna" not in preview
+    assert "leiding droog staat" in preview and "06-1234" not in preview and "@anna" not in preview
     version, _ = await item_data(db, "demo-drinkwater-storing")
     _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 qa=demo-drinkwater-storing")
     offer = next(line for line in replies[-1].text.splitlines() if "nieuwe formulering" in line)
-    assert "Toevoegen: !antwoord V1 --leer" in offer and "kraan droog blijft" in offer
+    assert "Toevoegen: !antwoord V1 --leer" in offer and "leiding droog staat" in offer
     for personal in ("@anna", "06-1234", "anna@", "gemeente-a.nl"):
         assert personal not in offer
     assert (await item_data(db, "demo-drinkwater-storing"))[0] == version  # nothing yet
@@ -307,7 +322,7 @@ async def test_learning_needs_the_curators_confirmation_of_the_cleaned_words(
     new_version, data = await item_data(db, "demo-drinkwater-storing")
     assert new_version == version + 1
     added = str(data["alternatives"][-1])  # type: ignore[index]
-    assert "kraan droog blijft" in added and "06-1234" not in added and "@anna" not in added
+    assert "leiding droog staat" in added and "06-1234" not in added and "@anna" not in added
     # Twice is once.
     _, (again,) = await send(db, dispatcher, view("cur"), "!antwoord V1 --leer")
     assert "al" in again.text and (await item_data(db, "demo-drinkwater-storing"))[0] == new_version
@@ -423,3 +438,85 @@ async def test_publish_needs_a_source_and_takes_an_end_date(
     _, data = await item_data(db, "vraag-1")
     assert data["source_url"] == "https://example.org/parkeren"
     assert data["valid_until"] == "2027-12-31"
+
+
+# --- confidentiality ---------------------------------------------------------------------
+
+# Two AMBER Q&As: one alone in its topic, one in the topic of the CLEAR Q&A on a dry tap.
+HIDDEN = (
+    EXTRA
+    + """\
+  - id: amber-storing-tappunten
+    question: Welke noodtappunten en watertanks zet het waterbedrijf in bij een storing?
+    answer: Watertanks bij de brandweerkazernes; de lijst staat in het crisisplan.
+    topic: drinkwater/storing
+    owner: KCIO
+    tlp: amber
+"""
+)
+
+
+async def test_what_a_room_may_not_see_changes_nothing_it_gets(
+    tmp_path: Path, dispatcher: Dispatcher
+) -> None:
+    """What a room may not see does not exist for it: not in the answer, not in the
+    confidence (a hidden phrasing in a visible item's topic), not in the suggestions, and
+    not as "there is an answer, but not for you". The same replies as from a store where
+    the hidden Q&As were never imported."""
+    with_hidden = await make_db(tmp_path / "with", HIDDEN)
+    never = await make_db(tmp_path / "never", None)
+    try:
+        # The hidden Q&As do matter where they may be seen.
+        _, (seen,) = await send(
+            with_hidden,
+            dispatcher,
+            view("a"),
+            "!vraag Welke noodtappunten zet het waterbedrijf in?",
+            ANNA,
+        )
+        assert "(amber-storing-tappunten)" in seen.text.splitlines()[0]
+        for question in (
+            # Only a hidden Q&A's topic makes the CLEAR Q&A look like a sure answer.
+            "Welke noodtappunten zet het waterbedrijf in?",
+            # The hidden Q&A's own question.
+            "Waar staan de noodtappunten voor drinkwater in de regio?",
+            "Zet het waterbedrijf watertanks neer bij een storing?",
+        ):
+            got = []
+            for database in (with_hidden, never):
+                _, replies = await send(
+                    database, dispatcher, view("c"), f"!vraag {question}", CARLA
+                )
+                got.append([(r.room_id, r.text, r.notify, r.mentions) for r in replies])
+            assert got[0] == got[1], question
+            assert "TLP-label" not in got[0][0][1] and "brandweerkazernes" not in got[0][0][1]
+        # The search itself, for Gemeente C: the same hits, scores and confidence.
+        access = view("c").access
+        searched = []
+        for database in (with_hidden, never):
+            async with database.session() as session:
+                store = await service.load_store(session)
+
+            def may_see(doc: Document, store: service.Store = store) -> bool:
+                item = store.by_id[doc.id.split("#", 1)[0]]
+                return tlp.may_see(access, doc.label, "", item.owner)
+
+            reader = service.Reader(access, may_see)
+            searched.append(
+                [
+                    (r.confident, round(r.coverage, 9), [(h.id, round(h.score, 6)) for h in r.hits])
+                    for r in (
+                        store.ask(q, 3, reader=reader)
+                        for q in (
+                            "Welke noodtappunten zet het waterbedrijf in?",
+                            "Waar staan de noodtappunten voor drinkwater in de regio?",
+                            WATER_1,
+                        )
+                    )
+                ]
+            )
+        assert store.qa("amber-storing-tappunten") is None  # the last store never had it
+        assert searched[0] == searched[1]
+    finally:
+        await with_hidden.close()
+        await never.close()
