@@ -10,7 +10,7 @@ from commands import render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.dispatcher import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
-from commands.dutch_time import AMSTERDAM, TimeError, parse_time
+from commands.dutch_time import TimeError, parse_time
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
@@ -23,6 +23,7 @@ from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.ids import EventId, RoomId
 from storage.models import EntryFigure, SituationEntry
+from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
 
 # CAP order: an edit that raises an entry along it may owe the coordinators an alert.
@@ -230,7 +231,7 @@ async def _alerts(
             continue
         if alerted.get(room_id, -1) >= SEVERITY_RANK[entry.severity]:
             continue
-        access = tlp.RoomAccess(room_id, True, binding.clearance, binding.organisation, public)
+        access = tlp.RoomAccess.for_binding(room_id, binding, public)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
         head = tr(

@@ -17,13 +17,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
-from zoneinfo import ZoneInfo
 
 from storage import tlp
 from storage.models import EntryFigure, SituationEntry
+from storage.timezone import AMSTERDAM
 from storage.vocabulary import SEVERITY_NL, STATUS_NL
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 FIELDS = [
     "code",

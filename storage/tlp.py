@@ -8,7 +8,7 @@ is the same rule as SQL for every read path, so no query can forget it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, literal, or_
 
@@ -65,6 +65,16 @@ def is_public(
     return guest_access == "can_join" and join_rule not in ("invite", "private")
 
 
+class Binding(Protocol):
+    """What a room's view needs from its binding (a `RoomBinding` or a `BindingView`)."""
+
+    @property
+    def clearance(self) -> str: ...
+
+    @property
+    def organisation(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class RoomAccess:
     """What decides a room's view: its binding (if any) and whether it is public."""
@@ -81,6 +91,19 @@ class RoomAccess:
     @classmethod
     def unbound(cls, room_id: str) -> RoomAccess:
         return cls(room_id=room_id)
+
+    @classmethod
+    def for_binding(
+        cls, room_id: str, binding: Binding | None, public: bool = False
+    ) -> RoomAccess:
+        """A room's view from its binding: cleared as bound, or CLEAR only unbound.
+
+        The one way a view is made from a binding. A stored binding that is no longer
+        active counts as none (`active` is read when the binding has it).
+        """
+        if binding is None or not getattr(binding, "active", True):
+            return cls(room_id=room_id, public=public)
+        return cls(room_id, True, binding.clearance, binding.organisation, public)
 
     @classmethod
     def for_operator(cls, ceiling: str) -> RoomAccess:
