@@ -12,32 +12,20 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, literal, or_
 
-LABELS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
-RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
+from storage.vocabulary import TlpLabel
 
-_ALIASES = {
-    "clear": "CLEAR",
-    "white": "CLEAR",
-    "wit": "CLEAR",
-    "green": "GREEN",
-    "groen": "GREEN",
-    "amber": "AMBER",
-    "oranje": "AMBER",
-    "amber+strict": "AMBER+STRICT",
-    "amber-strict": "AMBER+STRICT",
-    "amberstrict": "AMBER+STRICT",
-    "amber strict": "AMBER+STRICT",
-    "red": "RED",
-    "rood": "RED",
-}
+# The labels are defined once, with their Dutch names, in storage/vocabulary.py.
+LABELS: tuple[str, ...] = tuple(label.value for label in TlpLabel)
+RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
 
 
 def parse_label(text: str) -> str | None:
     """`amber`, `TLP:AMBER`, `tlp: groen`, `amber+strict` -> canonical label, else None."""
-    value = " ".join(text.strip().lower().split())
-    if value.startswith("tlp:"):
-        value = value[4:].strip()
-    return _ALIASES.get(value)
+    value = text.strip()
+    if value.lower().startswith("tlp:"):
+        value = value[4:]
+    label = TlpLabel.parse(value)
+    return label.value if label is not None else None
 
 
 def highest(labels: list[str]) -> str:
@@ -93,9 +81,7 @@ class RoomAccess:
         return cls(room_id=room_id)
 
     @classmethod
-    def for_binding(
-        cls, room_id: str, binding: Binding | None, public: bool = False
-    ) -> RoomAccess:
+    def for_binding(cls, room_id: str, binding: Binding | None, public: bool = False) -> RoomAccess:
         """A room's view from its binding: cleared as bound, or CLEAR only unbound.
 
         The one way a view is made from a binding. A stored binding that is no longer

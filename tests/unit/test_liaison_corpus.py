@@ -24,7 +24,7 @@ CORPUS = yaml.safe_load(
 )
 VOCAB = Vocabulary(RegionTable())
 DEFAULTS: dict[str, Any] = {
-    "category": "overig",
+    "category": "other",
     "municipality": None,
     "region": None,
     "location": None,
