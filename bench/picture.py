@@ -57,7 +57,7 @@ async def seed(db: Database, count: int) -> Incident:
                 {
                     "id": i + 1,
                     "incident": "bench",
-                    "category": ("opvang", "zorg", "stroom", "water")[series % 4],
+                    "category": ("shelter", "health", "power", "water")[series % 4],
                     "organisation": f"org{org}",
                     "reporter": "@l:bench",
                     "room_id": f"!r{org}:bench",

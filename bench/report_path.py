@@ -49,7 +49,7 @@ def p95(values: list[float]) -> float:
 def _entry_values(i: int, now: datetime) -> dict[str, object]:
     return {
         "incident": "bench",
-        "category": "opvang",
+        "category": "shelter",
         "organisation": f"org{i % 200}",
         "reporter": "@liaison:bench",
         "room_id": f"!room{i % 50}:bench",

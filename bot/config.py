@@ -20,7 +20,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from storage import vocabulary
+from storage import tlp, vocabulary
 from storage.engine import default_sqlite_url
 from storage.ids import server_of
 
@@ -29,7 +29,6 @@ class ConfigError(Exception):
     """A setting is missing or wrong; the message names it in one line."""
 
 
-TLP_LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
 # Room roles are defined once, in storage/vocabulary.py: canonical English names
 # (liaison, coordinator, municipality, curator) and the Dutch ones people use
 # (gemeente, redactie, ...). Everywhere a role is typed, either name works.
@@ -82,9 +81,10 @@ class RoomBindingConfig(BaseModel):
     @field_validator("tlp", "clearance")
     @classmethod
     def _label(cls, value: str) -> str:
-        label = value.upper()
-        if label not in TLP_LABELS:
-            raise ValueError(f"must be one of {', '.join(TLP_LABELS)}")
+        # The labels and their Dutch names (groen, oranje, rood) as chat takes them.
+        label = tlp.parse_label(value)
+        if label is None:
+            raise ValueError(f"must be one of {', '.join(tlp.LABELS)} (or groen, oranje, rood)")
         return label
 
 

@@ -134,13 +134,7 @@ class Scheduler:
                     "scheduler: subscription %s skipped (room or incident gone)", subscription_id
                 )
                 return
-            access = tlp.RoomAccess(
-                room_id=room.room_id,
-                bound=True,
-                clearance=binding.clearance,
-                organisation=binding.organisation,
-                public=room.public,
-            )
+            access = tlp.RoomAccess.for_binding(room.room_id, binding, room.public)
             reply, _ = await picture_for_room(
                 session,
                 access,

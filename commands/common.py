@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand
 from commands.i18n import Language
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from storage.timezone import AMSTERDAM
 
 # Dutch and English spellings of option keys; the first is canonical.
 OPTION_KEYS: dict[str, tuple[str, ...]] = {

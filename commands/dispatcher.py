@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,10 +33,10 @@ from knowledge.service import KnowledgeCache
 from storage.ids import RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
+from storage.timezone import AMSTERDAM
 from storage.tlp import RoomAccess
 
 log = logging.getLogger(__name__)
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass(frozen=True)
@@ -64,15 +63,7 @@ class RoomView:
     @property
     def access(self) -> RoomAccess:
         """The room's TLP view: its binding's clearance, or CLEAR only when unbound."""
-        if self.binding is None:
-            return RoomAccess(room_id=self.room_id, public=self.public)
-        return RoomAccess(
-            room_id=self.room_id,
-            bound=True,
-            clearance=self.binding.clearance,
-            organisation=self.binding.organisation,
-            public=self.public,
-        )
+        return RoomAccess.for_binding(self.room_id, self.binding, self.public)
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 from typing import ClassVar
-from zoneinfo import ZoneInfo
 
 from dateutil import parser as dateparser
 
 from commands.i18n import t
+from storage.timezone import AMSTERDAM
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FUTURE_SLACK = timedelta(minutes=10)
 
 

@@ -12,6 +12,7 @@ from commands.registry import Command
 from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
 from storage.models import EntryFigure, SituationEntry, utcnow
+from storage.timezone import AMSTERDAM
 
 # `csv` is for a Dutch spreadsheet; `csv-en` is the international form.
 FORMATS = {
@@ -64,7 +65,7 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     )
     label = tlp.highest([row.tlp for row in rows])
     # The Dutch CSV is named in Amsterdam time, like the times inside it.
-    named = stamp.astimezone(export_formats.AMSTERDAM) if fmt == "csv" else stamp
+    named = stamp.astimezone(AMSTERDAM) if fmt == "csv" else stamp
     filename = f"knooppunt-{incident}-{named.strftime('%Y%m%d-%H%M')}.{EXTENSIONS[fmt]}"
     await audit.add(
         session,

@@ -28,7 +28,7 @@ from commands.reports import _alerts, _entry_input, _problems_reply, describe
 from storage import entries as entry_repo
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
-from storage.vocabulary import CATEGORY_EN, fold
+from storage.vocabulary import Category, fold
 
 MODES = ("offer", "direct", "off")
 MODE_WORDS = {
@@ -55,9 +55,7 @@ def is_yes(body: str) -> bool:
 
 
 def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
-    parts = [
-        draft.category if ctx.lang == "nl" else CATEGORY_EN.get(draft.category, draft.category)
-    ]
+    parts = [Category.display(draft.category, ctx.lang)]
     if draft.municipality:
         parts.append(draft.municipality + (f" ({draft.region})" if draft.region else ""))
     parts += [

@@ -13,10 +13,11 @@ from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.registry import Command
 from storage import audit
 from storage import incidents as incident_repo
-from storage.vocabulary import PHASES, lookup
+from storage.vocabulary import PHASES, Phase, lookup
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
-_PHASE_NL = {"koud": "koud", "lauw": "lauw", "warm": "warm", "na": "nafase"}
+# A phase as a reply names it in Dutch (`na` alone reads oddly there: `nafase`).
+_PHASE_NL = {p.value: "nafase" if p is Phase.AFTER else p.nl for p in Phase}
 _manage = in_roles("coordinator", min_power=MODERATOR)
 
 
@@ -143,7 +144,7 @@ async def _list(ctx: CommandContext) -> Outgoing:
     for row in rows:
         state = tr(ctx.lang, "open" if row.open else "gesloten", "open" if row.open else "closed")
         lines.append(
-            f"• {row.slug} — {row.title} ({state}, {tr(ctx.lang, 'fase', 'phase')} {row.phase}, {local_time(row.opened_at)})"
+            f"• {row.slug} — {row.title} ({state}, {tr(ctx.lang, 'fase', 'phase')} {Phase.display(row.phase, ctx.lang)}, {local_time(row.opened_at)})"
         )
     return render.plain("\n".join(lines))
 

@@ -24,11 +24,10 @@ from storage import audit, open_questions, tlp
 from storage import incidents as incident_repo
 from storage.models import Incident, OpenQuestion, SummaryLog
 from storage.summary import LatestState, Picture, build_picture
-from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
+from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lookup
 
 STALE_AFTER = timedelta(hours=6)
 MAX_LINES_PER_CATEGORY = 12
-PHASE_EN = {"koud": "cold", "lauw": "lukewarm", "warm": "warm", "na": "after"}
 KIND_NL = {
     "new": "nieuw",
     "updated": "bijgewerkt",
@@ -57,7 +56,7 @@ def render_picture(
     more_questions = len(questions) > MAX_QUESTIONS
     questions = questions[:MAX_QUESTIONS]
     label = tlp.highest([*picture.labels, *(q.tlp for q in questions)])
-    phase = incident.phase if lang == "nl" else PHASE_EN.get(incident.phase, incident.phase)
+    phase = Phase.display(incident.phase, lang)
     period_start = (
         local_time(picture.since)
         if picture.since
@@ -76,14 +75,14 @@ def render_picture(
     ]
 
     def severity_word(value: str) -> str:
-        return SEVERITY_NL.get(value, value) if lang == "nl" else value.lower()
+        return Severity.display(value, lang)
 
     attention = [s for s in picture.states if s.severity in ("Extreme", "Severe")]
     if attention:
         title = tr(lang, "Aandacht: ernstig of extreem", "Attention: severe or extreme")
         lines, listed = render.bullets(
             [
-                f"{s.code} {s.category} · {s.organisation or '-'} · {s.place} · {severity_word(s.severity)} · "
+                f"{s.code} {Category.display(s.category, lang)} · {s.organisation or '-'} · {s.place} · {severity_word(s.severity)} · "
                 f"{age(now, s.observed_at, lang)} — {render.shorten(s.text, 80)}"
                 for s in attention
             ]
@@ -98,8 +97,11 @@ def render_picture(
         title = tr(lang, "Laatste stand per categorie", "Latest state per category")
         text += ["", title]
         html.append(f"<h4>{title}</h4>")
-    for category, states in by_category.items():
-        name = category if lang == "nl" else CATEGORY_EN.get(category, category)
+    # Categories in the alphabetical order of the words this room reads.
+    for category, states in sorted(
+        by_category.items(), key=lambda item: Category.display(item[0], lang)
+    ):
+        name = Category.display(category, lang)
         text.append(name)
         header = tr(
             lang,
@@ -110,7 +112,7 @@ def render_picture(
         html += [f"<th>{h}</th>" for h in header.split("|")]
         html.append("</tr>")
         for s in states[:MAX_LINES_PER_CATEGORY]:
-            status = STATUS_NL.get(s.status, s.status) if lang == "nl" else s.status
+            status = Status.display(s.status, lang)
             when = f"{local_time(s.observed_at)} ({age(now, s.observed_at, lang)})"
             cells = [
                 s.organisation or "-",
@@ -126,8 +128,8 @@ def render_picture(
         if len(states) > MAX_LINES_PER_CATEGORY:
             more = tr(
                 lang,
-                f"… en {len(states) - MAX_LINES_PER_CATEGORY} meer: {prefix}meldingen categorie={category}",
-                f"… and {len(states) - MAX_LINES_PER_CATEGORY} more: {prefix}entries category={category}",
+                f"… en {len(states) - MAX_LINES_PER_CATEGORY} meer: {prefix}meldingen categorie={name}",
+                f"… and {len(states) - MAX_LINES_PER_CATEGORY} more: {prefix}entries category={name}",
             )
             text.append(more)
             html.append(f"<p>{render.escape(more)}</p>")

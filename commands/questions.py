@@ -19,7 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
-from commands.common import AMSTERDAM, local_time, session_of, tr
+from commands.common import local_time, session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
@@ -35,6 +35,7 @@ from knowledge.text import terms
 from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
+from storage.timezone import AMSTERDAM
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1_000
@@ -350,9 +351,7 @@ async def room_access(session: AsyncSession, room_id: str) -> tlp.RoomAccess:
     bound = await rooms.binding(session, RoomId(room_id))
     room = await rooms.get(session, RoomId(room_id))
     public = bool(room.public) if room else False
-    if bound is None or not bound.active:
-        return tlp.RoomAccess(room_id, public=public)
-    return tlp.RoomAccess(room_id, True, bound.clearance, bound.organisation, public)
+    return tlp.RoomAccess.for_binding(room_id, bound, public)
 
 
 def phrasing_may_join(question: OpenQuestion, item: QA) -> bool:
@@ -374,11 +373,11 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
         room = await rooms.get(session, RoomId(configured))
         public = bool(room.public) if room else False
         if bound is not None and bound.active:
-            return [tlp.RoomAccess(configured, True, bound.clearance, bound.organisation, public)]
+            return [tlp.RoomAccess.for_binding(configured, bound, public)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
         return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
     return [
-        tlp.RoomAccess(room_id, True, view.clearance, view.organisation, public)
+        tlp.RoomAccess.for_binding(room_id, view, public)
         for room_id, view, public in await rooms.role_views(session, "curator")
     ]
 

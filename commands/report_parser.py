@@ -20,7 +20,15 @@ from commands.dutch_time import TimeError, parse_time
 from commands.i18n import Language, t
 from storage import tlp
 from storage.regions import RegionTable
-from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, all_words, fold, lookup
+from storage.vocabulary import (
+    CATEGORIES,
+    SEVERITIES,
+    STATUSES,
+    Category,
+    all_words,
+    fold,
+    lookup,
+)
 
 MAX_REPORT_CHARS = 8000
 MAX_FIELD_CHARS = 300
@@ -275,7 +283,7 @@ def parse_report(
         ]
     body = _CONTROL.sub("", body)
 
-    category = "overig"
+    category: str = Category.OTHER.value
     if category_word:
         found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
         if found is None:
@@ -513,7 +521,7 @@ def _read_figure(
 
 # Free text in a liaison room: words that say what an update is about -> category.
 CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
-    "stroom": (
+    Category.POWER: (
         "stroom",
         "stroomstoring",
         "stroomuitval",
@@ -530,7 +538,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "outage",
         "blackout",
     ),
-    "water": (
+    Category.WATER: (
         "water",
         "drinkwater",
         "kookadvies",
@@ -549,7 +557,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "flooding",
         "flooded",
     ),
-    "telecom": (
+    Category.TELECOM: (
         "telecom",
         "netwerk",
         "mobiel",
@@ -564,7 +572,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "network",
         "signal",
     ),
-    "opvang": (
+    Category.SHELTER: (
         "opvang",
         "noodopvang",
         "opvanglocatie",
@@ -574,7 +582,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "shelter",
         "sheltered",
     ),
-    "zorg": (
+    Category.HEALTH: (
         "zorg",
         "ziekenhuis",
         "gewonden",
@@ -589,7 +597,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "zorginstelling",
         "verpleeghuis",
     ),
-    "mobiliteit": (
+    Category.MOBILITY: (
         "verkeer",
         "afgesloten",
         "omleiding",
@@ -605,7 +613,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "road",
         "wegafsluiting",
     ),
-    "evacuatie": (
+    Category.EVACUATION: (
         "evacuatie",
         "evacueren",
         "geevacueerd",
@@ -616,8 +624,8 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "evacuated",
         "evacuees",
     ),
-    "openbare-orde": ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
-    "communicatie": ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
+    Category.PUBLIC_ORDER: ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
+    Category.COMMUNICATION: ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")
@@ -666,7 +674,7 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
             if word in hints:
                 hits[category] = hits.get(category, 0) + 1
         if _ROAD.match(word):
-            hits["mobiliteit"] = hits.get("mobiliteit", 0) + 1
+            hits[Category.MOBILITY] = hits.get(Category.MOBILITY, 0) + 1
     figures: list[Figure] = []
     for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
         match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
@@ -680,13 +688,13 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
     if municipality is None and not figures and not hits:
         return None
     # The category most of its words point to; on a tie, the one named first.
-    category = "overig"
+    category = Category.OTHER.value
     if hits:
         order = {
             c: min(
                 i
                 for i, w in enumerate(words)
-                if w in CATEGORY_HINTS.get(c, ()) or (c == "mobiliteit" and _ROAD.match(w))
+                if w in CATEGORY_HINTS.get(c, ()) or (c == Category.MOBILITY and _ROAD.match(w))
             )
             for c in hits
         }

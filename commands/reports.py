@@ -10,7 +10,7 @@ from commands import render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.dispatcher import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
-from commands.dutch_time import AMSTERDAM, TimeError, parse_time
+from commands.dutch_time import TimeError, parse_time
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
@@ -23,10 +23,10 @@ from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.ids import EventId, RoomId
 from storage.models import EntryFigure, SituationEntry
-from storage.vocabulary import CATEGORIES, CATEGORY_EN, SEVERITY_NL, STATUS_NL, lookup
+from storage.timezone import AMSTERDAM
+from storage.vocabulary import CATEGORIES, Category, Severity, Status, lookup
 
 # CAP order: an edit that raises an entry along it may owe the coordinators an alert.
-SEVERITY_RANK = {"Unknown": 0, "Minor": 1, "Moderate": 2, "Severe": 3, "Extreme": 4}
 
 PAGE_SIZE = 10
 MAX_PAGE_DIGITS = 9
@@ -104,9 +104,9 @@ def describe(
 ) -> Reply:
     """The confirmation: short, one fact a line, readable on a phone."""
     lang = ctx.lang
-    category = entry.category if lang == "nl" else CATEGORY_EN.get(entry.category, entry.category)
-    severity = SEVERITY_NL[entry.severity] if lang == "nl" else entry.severity.lower()
-    status = STATUS_NL[entry.status] if lang == "nl" else entry.status
+    category = Category.display(entry.category, lang)
+    severity = Severity.display(entry.severity, lang)
+    status = Status.display(entry.status, lang)
     place = entry.municipality or entry.location or tr(lang, "onbekend", "unknown")
     if entry.region:
         place += f" ({entry.region})"
@@ -203,7 +203,8 @@ async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]
     for record in await audit.for_subject(session_of(ctx), entry.code):
         if record.action == "alert.sent" and record.room_id:
             # Alerts from before severities were recorded were about a severe entry.
-            rank = SEVERITY_RANK.get(str(record.detail.get("severity", "Severe")), 3)
+            found = Severity.parse(str(record.detail.get("severity", Severity.SEVERE)))
+            rank = (found or Severity.SEVERE).rank
             alerted[record.room_id] = max(rank, alerted.get(record.room_id, 0))
     return alerted
 
@@ -228,14 +229,14 @@ async def _alerts(
     for room_id, binding, public in await room_repo.coordinator_views(session, entry.incident):
         if room_id == ctx.room.room_id:
             continue
-        if alerted.get(room_id, -1) >= SEVERITY_RANK[entry.severity]:
+        if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
             continue
-        access = tlp.RoomAccess(room_id, True, binding.clearance, binding.organisation, public)
+        access = tlp.RoomAccess.for_binding(room_id, binding, public)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
         head = tr(
             ctx.lang,
-            f"⚠ {SEVERITY_NL[entry.severity].capitalize()}e melding {entry.code}",
+            f"⚠ {Severity.of(entry.severity).nl.capitalize()}e melding {entry.code}",
             f"⚠ {entry.severity} report {entry.code}",
         )
         alert = describe(ctx, entry, figures, head)
@@ -529,10 +530,10 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
     ]
     for row in rows:
-        severity = SEVERITY_NL[row.severity] if lang == "nl" else row.severity.lower()
+        severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
         lines.append(
-            f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {row.category} · "
+            f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {Category.display(row.category, lang)} · "
             f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp} — {render.shorten(row.text, 80)}"
         )
     if page < pages:

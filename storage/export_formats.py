@@ -17,13 +17,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
-from zoneinfo import ZoneInfo
 
 from storage import tlp
 from storage.models import EntryFigure, SituationEntry
-from storage.vocabulary import SEVERITY_NL, STATUS_NL
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from storage.timezone import AMSTERDAM
+from storage.vocabulary import Category, Severity, Status
 
 FIELDS = [
     "code",
@@ -154,10 +152,13 @@ def _dutch_value(name: str, value: Any) -> Any:
         return ""
     if name in _TIMES and isinstance(value, datetime):
         return _local(value)
+    # Stored values are English; the Dutch CSV shows the Dutch words.
+    if name == "category":
+        return Category.display(value, "nl")
     if name == "severity":
-        return SEVERITY_NL.get(value, value)
+        return Severity.display(value, "nl")
     if name == "status":
-        return STATUS_NL.get(value, value)
+        return Status.display(value, "nl")
     return value
 
 

@@ -1,4 +1,4 @@
-"""Incidents and their phase (koud, lauw, warm, na)."""
+"""Incidents and their phase (stored in English: cold, lukewarm, warm, after)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Incident, utcnow
+from storage.vocabulary import Phase
 
 
 async def get(session: AsyncSession, slug: str) -> Incident | None:
@@ -19,7 +20,7 @@ async def open_incident(session: AsyncSession, slug: str, title: str, by: str) -
     if await session.get(Incident, slug) is not None:
         return None
     incident = Incident(
-        slug=slug, title=title, phase="koud", open=True, opened_at=utcnow(), opened_by=by
+        slug=slug, title=title, phase=Phase.COLD.value, open=True, opened_at=utcnow(), opened_by=by
     )
     session.add(incident)
     return incident

@@ -171,7 +171,7 @@ class Incident(Base):
     __tablename__ = "incidents"
     slug: Mapped[str] = mapped_column(String(100), primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
-    phase: Mapped[str] = mapped_column(String(16), default="koud")
+    phase: Mapped[str] = mapped_column(String(16), default="cold")  # vocabulary.Phase
     open: Mapped[bool] = mapped_column(Boolean, default=True)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     opened_by: Mapped[str] = mapped_column(String(255))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Subscription, utcnow
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from storage.timezone import AMSTERDAM
 
 
 def first_slot(now: datetime, interval: timedelta, at_time: str | None) -> datetime:

@@ -8,36 +8,24 @@ is the same rule as SQL for every read path, so no query can forget it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, literal, or_
 
-LABELS: tuple[str, ...] = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
-RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
+from storage.vocabulary import TlpLabel
 
-_ALIASES = {
-    "clear": "CLEAR",
-    "white": "CLEAR",
-    "wit": "CLEAR",
-    "green": "GREEN",
-    "groen": "GREEN",
-    "amber": "AMBER",
-    "oranje": "AMBER",
-    "amber+strict": "AMBER+STRICT",
-    "amber-strict": "AMBER+STRICT",
-    "amberstrict": "AMBER+STRICT",
-    "amber strict": "AMBER+STRICT",
-    "red": "RED",
-    "rood": "RED",
-}
+# The labels are defined once, with their Dutch names, in storage/vocabulary.py.
+LABELS: tuple[str, ...] = tuple(label.value for label in TlpLabel)
+RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
 
 
 def parse_label(text: str) -> str | None:
     """`amber`, `TLP:AMBER`, `tlp: groen`, `amber+strict` -> canonical label, else None."""
-    value = " ".join(text.strip().lower().split())
-    if value.startswith("tlp:"):
-        value = value[4:].strip()
-    return _ALIASES.get(value)
+    value = text.strip()
+    if value.lower().startswith("tlp:"):
+        value = value[4:]
+    label = TlpLabel.parse(value)
+    return label.value if label is not None else None
 
 
 def highest(labels: list[str]) -> str:
@@ -65,6 +53,16 @@ def is_public(
     return guest_access == "can_join" and join_rule not in ("invite", "private")
 
 
+class Binding(Protocol):
+    """What a room's view needs from its binding (a `RoomBinding` or a `BindingView`)."""
+
+    @property
+    def clearance(self) -> str: ...
+
+    @property
+    def organisation(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class RoomAccess:
     """What decides a room's view: its binding (if any) and whether it is public."""
@@ -81,6 +79,17 @@ class RoomAccess:
     @classmethod
     def unbound(cls, room_id: str) -> RoomAccess:
         return cls(room_id=room_id)
+
+    @classmethod
+    def for_binding(cls, room_id: str, binding: Binding | None, public: bool = False) -> RoomAccess:
+        """A room's view from its binding: cleared as bound, or CLEAR only unbound.
+
+        The one way a view is made from a binding. A stored binding that is no longer
+        active counts as none (`active` is read when the binding has it).
+        """
+        if binding is None or not getattr(binding, "active", True):
+            return cls(room_id=room_id, public=public)
+        return cls(room_id, True, binding.clearance, binding.organisation, public)
 
     @classmethod
     def for_operator(cls, ceiling: str) -> RoomAccess:

@@ -31,7 +31,9 @@ __all__ = ["DemoError", "HomeserverError", "run_demo"]
 
 log = logging.getLogger(__name__)
 INCIDENT = SAMPLE_INCIDENT
-ROLES = ("liaison", "gemeente", "coordinator", "redactie")
+# The demo's people: Matrix accounts named after their room (and role, as Dutch
+# colleagues call it). Room roles themselves are storage.vocabulary.Role.
+PEOPLE = ("liaison", "gemeente", "coordinator", "redactie")
 
 
 @dataclass
@@ -71,7 +73,7 @@ async def _start_homeserver(demo_dir: Path, port: int | None) -> Synapse:
 
 
 async def _people(world: DemoWorld, demo_dir: Path) -> None:
-    for role in ROLES:
+    for role in PEOPLE:
         user_id = f"@{role}:{world.synapse.server_name}"
         store = demo_dir / "people" / role
         person = Person(world.synapse.url, user_id, world.passwords[role], store, encryption=True)
@@ -169,7 +171,7 @@ def _banner(world: DemoWorld, health_port: int) -> str:
         f"  homeserver: {world.synapse.url}",
         f"  bot:        {world.bot_user}",
     ]
-    for role in ROLES:
+    for role in PEOPLE:
         lines.append(
             f"  {role:<12}@{role}:{world.synapse.server_name}  wachtwoord: {world.passwords[role]}"
         )
@@ -208,14 +210,14 @@ async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.st
     _say(out, f"Knooppunt-demo in {demo_dir}")
     synapse = await _start_homeserver(demo_dir, port)
     _log_to_file(demo_dir / "knooppunt.log")
-    world = DemoWorld(synapse, {r: secrets.token_urlsafe(6) for r in ROLES}, {}, {}, "")
+    world = DemoWorld(synapse, {r: secrets.token_urlsafe(6) for r in PEOPLE}, {}, {}, "")
     bot: Bot | None = None
     bot_task: asyncio.Task[None] | None = None
     try:
         _say(out, f"· homeserver draait op {synapse.url}")
         bot_password = secrets.token_urlsafe(12)
         world.bot_user = await asyncio.to_thread(synapse.register, "knooppunt", bot_password)
-        for role in ROLES:
+        for role in PEOPLE:
             await asyncio.to_thread(synapse.register, role, world.passwords[role])
         health_port = free_port()
         settings = Settings(

@@ -59,7 +59,7 @@ async def test_free_text_offer_thumbs_up_records_once_across_restarts(world: Wor
     assert _count(world) == 1
     with _db(world) as db:
         row = db.execute("SELECT municipality, category, source_event_id FROM entries").fetchone()
-    assert tuple(row) == ("Zwijndrecht", "stroom", original)
+    assert tuple(row) == ("Zwijndrecht", "power", original)
 
     # A second 👍, on the update itself, records nothing more.
     await _react(liaison, room, original)

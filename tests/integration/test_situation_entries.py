@@ -116,7 +116,7 @@ async def test_reports_recorded_refused_edited_retracted_and_tlp_respected(world
         row = db.execute(
             "SELECT * FROM entries WHERE source_event_id = ?", (example_id,)
         ).fetchone()
-        assert row["category"] == "opvang" and row["organisation"] == "GGD ZHZ"
+        assert row["category"] == "shelter" and row["organisation"] == "GGD ZHZ"
         assert row["incident"] == "storm" and row["reporter"] == liaison.client.user_id
         assert row["municipality"] == "Dordrecht" and row["region"] == "Zuid-Holland Zuid"
         assert row["severity"] == "Moderate" and row["status"] == "new" and row["tlp"] == "AMBER"

@@ -25,7 +25,7 @@ def data(
 ) -> entry_repo.EntryInput:
     values: dict[str, object] = {
         "incident": "storm",
-        "category": "zorg",
+        "category": "health",
         "organisation": org,
         "observed_at": T0,
         "municipality": "Dordrecht",
@@ -178,7 +178,7 @@ async def test_filters_and_paging(db: Database) -> None:
         for i in range(25):
             await entry_repo.record(
                 session,
-                data("CLEAR", category="opvang" if i % 2 else "zorg"),
+                data("CLEAR", category="shelter" if i % 2 else "health"),
                 "@u:x",
                 "!a",
                 f"$p{i}",
@@ -186,11 +186,11 @@ async def test_filters_and_paging(db: Database) -> None:
     access = tlp.RoomAccess.unbound("!z")
     async with db.session() as session:
         rows, total = await entry_repo.list_visible(
-            session, access, entry_repo.EntryFilter(category="opvang"), 10
+            session, access, entry_repo.EntryFilter(category="shelter"), 10
         )
         assert total == 12 and len(rows) == 10
         rows2, _ = await entry_repo.list_visible(
-            session, access, entry_repo.EntryFilter(category="opvang"), 10, 10
+            session, access, entry_repo.EntryFilter(category="shelter"), 10, 10
         )
         assert len(rows2) == 2 and not {r.id for r in rows} & {r.id for r in rows2}
         future = datetime.now(UTC) + timedelta(hours=1)

@@ -93,3 +93,20 @@ def test_cli_reports_config_error_in_one_line(
     assert err.startswith("knooppunt: config error: language") and "\n" not in err
     assert main(["run"]) == 2
     assert "homeserver is not set" in capsys.readouterr().err
+
+
+def test_config_binding_takes_dutch_and_english_role_and_tlp_names(tmp_path: Path) -> None:
+    """Config reads the words chat reads: `gemeente`, `groen`, `oranje` as well as English."""
+    config = tmp_path / "k.yaml"
+    config.write_text(
+        "rooms:\n"
+        "  - {room: '!a:x', role: gemeente, tlp: groen, clearance: oranje}\n"
+        "  - {room: '!b:x', role: Coördinator, tlp: 'tlp:amber+strict', clearance: RED}\n"
+    )
+    settings = load_settings(config)
+    first, second = settings.rooms
+    assert (first.role, first.tlp, first.clearance) == ("municipality", "GREEN", "AMBER")
+    assert (second.role, second.tlp, second.clearance) == ("coordinator", "AMBER+STRICT", "RED")
+    config.write_text("rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n")
+    with pytest.raises(ConfigError, match=r"rooms\.0\.tlp"):
+        load_settings(config)

@@ -19,7 +19,7 @@ def _entry(text: str) -> SituationEntry:
     return SituationEntry(
         id=1,
         incident="storm",
-        category="opvang",
+        category="shelter",  # stored in English since migration 0014
         organisation="GGD",
         reporter="@liaison:x",
         room_id="!ggd:x",
@@ -78,5 +78,5 @@ def test_csv_en_keeps_the_international_form() -> None:
     banner, _, table = data.decode("utf-8-sig").partition("\r\n")
     assert banner == "TLP:AMBER"
     (record,) = list(csv.DictReader(io.StringIO(table)))
-    assert record["severity"] == "Severe"
+    assert record["severity"] == "Severe" and record["category"] == "shelter"
     assert record["observed_at"] == "2026-11-23T13:30:00+00:00"

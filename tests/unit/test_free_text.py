@@ -125,7 +125,7 @@ async def test_an_update_gets_an_offer_and_ja_records_it_once(db: Database) -> N
     assert "vastgelegd uit je bericht" in texts(replies)
     assert "huishoudens zonder stroom ca. 800" in texts(replies)
     (entry,) = await chat.entries()
-    assert entry.municipality == "Zwijndrecht" and entry.category == "stroom"
+    assert entry.municipality == "Zwijndrecht" and entry.category == "power"
     assert entry.source_event_id == original and entry.reporter == ALICE and entry.text == UPDATE
     (figure,) = await chat.figures()
     assert figure.estimate and figure.value == 800

@@ -70,13 +70,13 @@ async def test_moderator_of_another_incident_cannot_phase_or_close(db: Database)
     assert "mag hier niet" in reply and "hoogwater" in reply
     reply = await run(db, "!incident sluit hoogwater", other)
     assert "mag hier niet" in reply
-    assert await state(db, "hoogwater") == ("koud", True)
+    assert await state(db, "hoogwater") == ("cold", True)
 
 
 async def test_coordinator_room_without_incident_cannot_close_any(db: Database) -> None:
     unbound_incident = coordinator_room("!coord:x", None)
     assert "mag hier niet" in await run(db, "!incident sluit storm", unbound_incident)
-    assert await state(db, "storm") == ("koud", True)
+    assert await state(db, "storm") == ("cold", True)
 
 
 async def test_own_incident_and_admins_still_work(db: Database) -> None:

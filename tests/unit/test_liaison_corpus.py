@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -18,14 +17,14 @@ import yaml
 from commands.grammar import parse_raw
 from commands.report_parser import ReportDraft, Vocabulary, parse_report
 from storage.regions import RegionTable
+from storage.timezone import AMSTERDAM
 
 CORPUS = yaml.safe_load(
     (Path(__file__).parent.parent / "data" / "liaison_corpus.yaml").read_text(encoding="utf-8")
 )
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VOCAB = Vocabulary(RegionTable())
 DEFAULTS: dict[str, Any] = {
-    "category": "overig",
+    "category": "other",
     "municipality": None,
     "region": None,
     "location": None,

@@ -4,15 +4,14 @@ and written times, every safety region by its abbreviation, estimates."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from commands.dutch_time import TimeError, parse_time
 from commands.report_parser import split_estimate
 from storage.regions import RegionTable
+from storage.timezone import AMSTERDAM
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 NOW = datetime(2026, 11, 23, 16, 0, tzinfo=AMSTERDAM).astimezone(UTC)
 
 TIMES = [

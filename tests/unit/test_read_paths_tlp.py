@@ -27,7 +27,7 @@ entry_strategy = st.tuples(
     st.sampled_from(ORGS),
     st.sampled_from(tlp.LABELS),
     st.sampled_from(["Minor", "Moderate", "Severe", "Extreme"]),
-    st.sampled_from(["opvang", "zorg", "water"]),
+    st.sampled_from(["shelter", "health", "water"]),
     st.integers(min_value=0, max_value=300),
 )
 room_strategy = st.builds(
@@ -110,7 +110,7 @@ async def _scenario(
                 )
                 # The filtered path (window queries over entries) shows, per category,
                 # exactly the latest states the series path shows for it.
-                for category in ("opvang", "zorg", "water"):
+                for category in ("shelter", "health", "water"):
                     filtered = await build_picture(session, access, "storm", category=category)
                     assert filtered.entry_ids <= allowed
                     assert {s.entry_id for s in filtered.states} == {
@@ -144,9 +144,9 @@ def test_no_read_path_shows_what_a_room_may_not_see(entries, views) -> None:  # 
 
 def test_red_never_leaves_and_strict_stays_in_its_organisation() -> None:
     entries = [
-        ("!ggd", "GGD", "RED", "Severe", "zorg", 10),
-        ("!ggd", "GGD", "AMBER+STRICT", "Severe", "zorg", 20),
-        ("!brw", "Brandweer", "AMBER", "Minor", "opvang", 30),
+        ("!ggd", "GGD", "RED", "Severe", "health", 10),
+        ("!ggd", "GGD", "AMBER+STRICT", "Severe", "health", 20),
+        ("!brw", "Brandweer", "AMBER", "Minor", "shelter", 30),
     ]
     views = [
         tlp.RoomAccess("!coord", True, "RED", "Veiligheidsregio"),

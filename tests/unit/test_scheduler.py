@@ -17,9 +17,9 @@ from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import Subscription
+from storage.timezone import AMSTERDAM
 
 ROOM = RoomId("!coord:localhost")
-AMSTERDAM = subscription_repo.AMSTERDAM
 
 
 def utc(*args: int) -> datetime:
