@@ -134,7 +134,9 @@ class Scheduler:
                     "scheduler: subscription %s skipped (room or incident gone)", subscription_id
                 )
                 return
-            access = tlp.RoomAccess.for_binding(room.room_id, binding, room.public)
+            access = tlp.RoomAccess.for_binding(
+                room.room_id, binding, room.public, bool(room.is_direct)
+            )
             reply, _ = await picture_for_room(
                 session,
                 access,

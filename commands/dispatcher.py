@@ -63,7 +63,7 @@ class RoomView:
     @property
     def access(self) -> RoomAccess:
         """The room's TLP view: its binding's clearance, or CLEAR only when unbound."""
-        return RoomAccess.for_binding(self.room_id, self.binding, self.public)
+        return RoomAccess.for_binding(self.room_id, self.binding, self.public, self.is_direct)
 
 
 @dataclass(frozen=True)

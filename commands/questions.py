@@ -351,7 +351,7 @@ async def room_access(session: AsyncSession, room_id: str) -> tlp.RoomAccess:
     bound = await rooms.binding(session, RoomId(room_id))
     room = await rooms.get(session, RoomId(room_id))
     public = bool(room.public) if room else False
-    return tlp.RoomAccess.for_binding(room_id, bound, public)
+    return tlp.RoomAccess.for_binding(room_id, bound, public, bool(room and room.is_direct))
 
 
 def phrasing_may_join(question: OpenQuestion, item: QA) -> bool:
@@ -373,12 +373,13 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
         room = await rooms.get(session, RoomId(configured))
         public = bool(room.public) if room else False
         if bound is not None and bound.active:
-            return [tlp.RoomAccess.for_binding(configured, bound, public)]
+            direct = bool(room and room.is_direct)
+            return [tlp.RoomAccess.for_binding(configured, bound, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
         return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
     return [
-        tlp.RoomAccess.for_binding(room_id, view, public)
-        for room_id, view, public in await rooms.role_views(session, "curator")
+        tlp.RoomAccess.for_binding(room_id, view, public, direct)
+        for room_id, view, public, direct in await rooms.role_views(session, "curator")
     ]
 
 

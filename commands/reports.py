@@ -226,12 +226,14 @@ async def _alerts(
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     alerts: list[Outgoing] = []
-    for room_id, binding, public in await room_repo.coordinator_views(session, entry.incident):
+    for room_id, binding, public, direct in await room_repo.coordinator_views(
+        session, entry.incident
+    ):
         if room_id == ctx.room.room_id:
             continue
         if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
             continue
-        access = tlp.RoomAccess.for_binding(room_id, binding, public)
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
         head = tr(

@@ -190,17 +190,18 @@ async def all_bindings(session: AsyncSession) -> Sequence[RoomBinding]:
 
 async def coordinator_views(
     session: AsyncSession, incident: str
-) -> list[tuple[str, BindingView, bool]]:
-    """Active coordinator rooms of an incident: (room id, binding, public)."""
+) -> list[tuple[str, BindingView, bool, bool]]:
+    """Active coordinator rooms of an incident: (room id, binding, public, direct chat)."""
     return await role_views(session, "coordinator", incident)
 
 
 async def role_views(
     session: AsyncSession, role: str, incident: str | None = None
-) -> list[tuple[str, BindingView, bool]]:
-    """Active rooms bound with `role` (of one incident, if given): (room id, binding, public)."""
+) -> list[tuple[str, BindingView, bool, bool]]:
+    """Active rooms bound with `role` (of one incident, if given):
+    (room id, binding, public, direct chat)."""
     query = (
-        select(RoomBinding, Room.public)
+        select(RoomBinding, Room.public, Room.is_direct)
         .join(Room, Room.room_id == RoomBinding.room_id)
         .where(
             RoomBinding.role == role,
@@ -222,6 +223,7 @@ async def role_views(
                 binding.clearance,
             ),
             bool(public),
+            bool(is_direct),
         )
-        for binding, public in await session.execute(query)
+        for binding, public, is_direct in await session.execute(query)
     ]

@@ -81,13 +81,17 @@ class RoomAccess:
         return cls(room_id=room_id)
 
     @classmethod
-    def for_binding(cls, room_id: str, binding: Binding | None, public: bool = False) -> RoomAccess:
+    def for_binding(
+        cls, room_id: str, binding: Binding | None, public: bool = False, direct: bool = False
+    ) -> RoomAccess:
         """A room's view from its binding: cleared as bound, or CLEAR only unbound.
 
         The one way a view is made from a binding. A stored binding that is no longer
-        active counts as none (`active` is read when the binding has it).
+        active counts as none (`active` is read when the binding has it). A direct chat
+        sees CLEAR only even when an admin bound it: it is one person's chat, not a
+        partner's room, and its members can change without any binding noticing.
         """
-        if binding is None or not getattr(binding, "active", True):
+        if binding is None or direct or not getattr(binding, "active", True):
             return cls(room_id=room_id, public=public)
         return cls(room_id, True, binding.clearance, binding.organisation, public)
 
