@@ -19,7 +19,6 @@ from nio import Event, MatrixRoom, MegolmEvent, RoomUpgradeEvent, SyncResponse
 from nio.client.async_client import AsyncClient
 from nio.responses import RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
 from bot.backfill import BatchAborted, backfill
@@ -77,6 +76,8 @@ class Syncer:
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
+        # The rooms of this batch as stored at its start (one query, not one per room).
+        self._marks: dict[str, room_repo.RoomMark] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
@@ -121,11 +122,12 @@ class Syncer:
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
             async with self.db.transaction() as session:
-                for room_id, (event_id, ts) in self._last_seen.items():
-                    await room_repo.note_event(session, room_id, event_id, ts)
-                await self._note_join_rules(session, response)
+                await room_repo.note_batch(
+                    session, self._last_seen, self._public_flags(response), self._marks
+                )
                 await sync_state.set_next_batch(session, self.user_id, response.next_batch)
             self._last_seen.clear()
+            self._marks = {}
             token = response.next_batch
             first = False
             self.last_sync_ok = time.monotonic()
@@ -133,8 +135,10 @@ class Syncer:
             if self._backoff.failures:
                 log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
             self._backoff.reset()
-            self.sender.ready.set()
-            self.sender.wake()
+            if not self.sender.ready.is_set():
+                # The first batch is done: rows an earlier run left now go out too.
+                self.sender.ready.set()
+                self.sender.wake()
             await self._maintain_keys()
 
     async def _sync(self, token: str | None, first: bool) -> Any:
@@ -180,20 +184,18 @@ class Syncer:
         except Exception as exc:
             await self._sync_failed(f"login failed: {exc!r}")
 
-    async def _note_join_rules(self, session: AsyncSession, response: SyncResponse) -> None:
-        """Keep each room's public flag current: scheduled posts and alerts read it.
+    def _public_flags(self, response: SyncResponse) -> dict[str, bool]:
+        """Each room's public flag from its current state: scheduled posts and alerts read it.
 
         Re-evaluated for every room in the batch, so a change of join rule, history
         visibility or guest access takes effect by the end of the batch that brings it.
         """
+        flags = {}
         for room_id in response.rooms.join:
             matrix_room = self.client.rooms.get(room_id)
-            if matrix_room is None:
-                continue
-            public = room_is_public(matrix_room)
-            room = await room_repo.get(session, RoomId(room_id))
-            if room is not None and room.public != public:
-                room.public = public
+            if matrix_room is not None:
+                flags[room_id] = room_is_public(matrix_room)
+        return flags
 
     async def _maintain_keys(self) -> None:
         if not self.client.olm:
@@ -221,46 +223,99 @@ class Syncer:
         )
 
     async def _process(self, response: SyncResponse, since: str | None = None) -> None:
+        """Newest first: this sync's timelines, then the gaps that limited ones left.
+
+        After a restart every busy room comes back limited. What arrived last is
+        handled (and answered) first; the back-fill of the gaps runs meanwhile and
+        is handled after it, late replies saying they are late. Exactly-once does
+        not depend on the order: the token moves on only after both, and the
+        event log makes a replay a no-op. A room the bot did not know yet keeps
+        its own order (the join and greeting before anything said after it).
+        """
         await self.membership.handle_invites(response.rooms.invite)
-        # Rooms with a gap need a /messages round trip first; fetch those while the
-        # rooms without one are handled, so a quiet room's command does not wait
-        # for a busy room's catch-up. Each room's own order is kept either way.
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
-        with_gap = {
-            room_id: asyncio.ensure_future(self._process_joined_room(room_id, info, since))
-            for room_id, info in joined.items()
-            if info.timeline.limited
-        }
+        async with self.db.session() as session:
+            self._marks = await room_repo.marks(session, joined)
+        newest: dict[RoomId, list[Event]] = {}
+        gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
+        for room_id, info in joined.items():
+            mark = self._marks.get(room_id)
+            events = list(info.timeline.events)
+            has_gap = info.timeline.limited and bool(info.timeline.prev_batch)
+            if mark is None or not mark.active:
+                join_index = next(
+                    (
+                        i
+                        for i in range(len(events) - 1, -1, -1)
+                        if ev.is_own_join(events[i], self.user_id)
+                    ),
+                    None,
+                )
+                if join_index is not None:
+                    newest[room_id] = events[join_index:]
+                elif has_gap:
+                    gaps[room_id] = asyncio.ensure_future(self._gap(room_id, info, None, None))
+                    newest[room_id] = []  # handled after its gap, in timeline order
+                else:
+                    newest[room_id] = events
+                continue
+            newest[room_id] = events
+            if has_gap:
+                gaps[room_id] = asyncio.ensure_future(
+                    self._gap(room_id, info, mark.last_event_id, since)
+                )
         try:
-            quiet = {
-                room_id: await self._process_joined_room(room_id, info, since)
-                for room_id, info in joined.items()
-                if room_id not in with_gap
-            }
-            await self._process_fairly(quiet)
-            caught_up = dict(zip(with_gap, await asyncio.gather(*with_gap.values()), strict=True))
+            await self._process_fairly({r: e for r, e in newest.items() if r not in gaps or e})
+            if self.stop.is_set():
+                return
+            filled = dict(zip(gaps, await asyncio.gather(*gaps.values()), strict=True))
         finally:
-            for task in with_gap.values():
+            for task in gaps.values():
                 task.cancel()
             # Collect what was cancelled or failed, so no error goes unretrieved.
-            await asyncio.gather(*with_gap.values(), return_exceptions=True)
-        if self.stop.is_set():
-            return
-        await self._process_fairly(caught_up)
-        for room_id, info in response.rooms.leave.items():
-            await self.lifecycle.on_left(RoomId(room_id), info)
+            await asyncio.gather(*gaps.values(), return_exceptions=True)
+        # The gaps: the rooms' own events in their order; for a room not known yet,
+        # its timeline follows its gap (see above).
+        later = {
+            room_id: gap + (list(joined[room_id].timeline.events) if not newest[room_id] else [])
+            for room_id, gap in filled.items()
+        }
+        await self._process_fairly(later, keep_mark=set(r for r in later if newest[r]))
+        for left_id, left in response.rooms.leave.items():
+            await self.lifecycle.on_left(RoomId(left_id), left)
         await self.undecryptable.retry(self._handle_event)
+
+    async def _gap(
+        self, room_id: RoomId, info: RoomInfo, last_id: str | None, since: str | None
+    ) -> list[Event]:
+        """The events a limited timeline left out, oldest first (see bot/backfill.py)."""
+        assert info.timeline.prev_batch is not None
+        gap = await backfill(
+            self.client,
+            self.user_id,
+            room_id,
+            info.timeline.prev_batch,
+            last_id,
+            since,
+            until_join=last_id is None and since is None,
+        )
+        log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
+        return gap
 
     # ------------------------------------------------------------ timelines
 
-    async def _process_fairly(self, timelines: dict[RoomId, list[Event]]) -> None:
+    async def _process_fairly(
+        self, timelines: dict[RoomId, list[Event]], keep_mark: set[RoomId] | None = None
+    ) -> None:
         """Handle the batch one event per room in turn, each room in its timeline order.
 
         A room flooded with commands must not hold back another room's single
         one: its reply is queued after one of the flood's, not after all of them
         (the sender serves rooms in turn as well). Order within a room is kept:
-        a `!bind` must still precede the entry that depends on it.
+        a `!bind` must still precede the entry that depends on it. Rooms in
+        `keep_mark` already saw their newest event: a gap does not move the mark.
         """
+        keep = keep_mark or set()
         queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
         while queues:
             for room_id in list(queues):
@@ -271,37 +326,9 @@ class Syncer:
                 if self.stop.is_set():
                     return
                 # Timeline order, not origin_server_ts: under load the two disagree.
-                self._last_seen[room_id] = (event.event_id, event.server_timestamp)
+                if room_id not in keep:
+                    self._last_seen[room_id] = (event.event_id, event.server_timestamp)
                 await self._handle_event(room_id, event)
-
-    async def _process_joined_room(
-        self, room_id: RoomId, info: RoomInfo, since: str | None = None
-    ) -> list[Event]:
-        """The room's events of this batch to handle, oldest first, gap included."""
-        async with self.db.session() as session:
-            room = await room_repo.get(session, room_id)
-            last_id = room.last_event_id if room else None
-            known = room is not None and room.active
-        events: list[Event] = list(info.timeline.events)
-        join_index = next(
-            (i for i in range(len(events) - 1, -1, -1) if ev.is_own_join(events[i], self.user_id)),
-            None,
-        )
-        if not known:
-            if join_index is not None:
-                events = events[join_index:]
-            elif info.timeline.limited and info.timeline.prev_batch:
-                gap = await backfill(
-                    self.client, self.user_id, room_id, info.timeline.prev_batch, None, None, True
-                )
-                events = gap + events
-        elif info.timeline.limited and info.timeline.prev_batch:
-            gap = await backfill(
-                self.client, self.user_id, room_id, info.timeline.prev_batch, last_id, since, False
-            )
-            log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
-            events = gap + events
-        return events
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
@@ -375,5 +402,7 @@ class Syncer:
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
         if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+            if self.sender.recorded_sent(txn):
+                return  # sent and recorded by this process: no round trip for its echo
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
