@@ -1,4 +1,4 @@
-"""A room's life beyond its messages: upgrades (tombstones) and how public it is.
+"""A room's life beyond its messages: upgrades (tombstones), leaving, and how public it is.
 
 A binding carries an organisation and a clearance, so moving it is a matter of
 trust. A tombstone can be sent by any member with enough power in the *old*
@@ -22,8 +22,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from nio import JoinResponse, MatrixRoom, RoomGetStateEventResponse, RoomUpgradeEvent
+from nio import (
+    JoinResponse,
+    MatrixRoom,
+    RoomGetStateEventResponse,
+    RoomMemberEvent,
+    RoomUpgradeEvent,
+)
 from nio.client.async_client import AsyncClient
+from nio.responses import RoomInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
@@ -166,6 +173,36 @@ class RoomLifecycle:
             if current is None:
                 await self._carry(session, verdict, self.user_id)
         self.wake()
+
+    async def on_left(self, room_id: RoomId, info: RoomInfo) -> None:
+        """The bot left, was kicked or banned: keep the binding, stop serving the room."""
+        for event in info.timeline.events:
+            if not (isinstance(event, RoomMemberEvent) and event.state_key == self.user_id):
+                continue
+            if event.membership not in ("leave", "ban"):
+                continue
+            reason = (
+                "left"
+                if event.sender == self.user_id
+                else ("banned" if event.membership == "ban" else "kicked")
+            )
+            async with self.db.transaction() as session:
+                if await event_log.is_processed(session, EventId(event.event_id)):
+                    continue
+                room = await room_repo.get(session, room_id)
+                if room is not None and room.replaced_by:
+                    reason = "upgraded"
+                await event_log.record(
+                    session,
+                    EventId(event.event_id),
+                    room_id,
+                    UserId(event.sender),
+                    f"room.{reason}",
+                    ev.event_time(event),
+                )
+                await room_repo.mark_left(session, room_id, reason)
+                await audit.add(session, event.sender, f"room.{reason}", room_id)
+            log.info("room %s: bot %s; binding kept but inactive", room_id, reason)
 
     # ------------------------------------------------------------ effects
 

@@ -45,6 +45,8 @@ MAX_EVENT_BYTES = 60_000
 PARALLEL_ROOMS = 4
 # With more rows than this waiting or under way, the sync loop does not wait for them.
 DRAIN_WAIT_BACKLOG = 3
+# Seconds between reads of the outbox table while idle and not woken (see _fill_queue).
+TABLE_READ_EVERY = 5.0
 
 
 class NotSentYet(Exception):
@@ -140,6 +142,9 @@ class OutboxSender:
         self.db = db
         self.encryption = encryption
         self.ready = asyncio.Event()  # set after the first sync: see run()
+        # Transaction ids this process has sent and recorded: their echoes in the
+        # next sync need no database round trip (bounded, oldest forgotten first).
+        self._sent_txns: collections.OrderedDict[str, None] = collections.OrderedDict()
         self._wakeup = asyncio.Event()
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
@@ -150,6 +155,7 @@ class OutboxSender:
         # Read the table at the next turn even while sends are under way, so rows
         # queued elsewhere are not held back by a long stream of fresh replies.
         self._look = True
+        self._last_read = 0.0
         self._drained = asyncio.Event()
         self._drained.set()
         self._backoff = Backoff(initial=0.5, maximum=30.0)
@@ -182,12 +188,30 @@ class OutboxSender:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), within)
 
+    def recorded_sent(self, txn_id: str) -> bool:
+        """Whether this process sent the row with `txn_id` and recorded it as sent."""
+        return txn_id in self._sent_txns
+
     async def _fill_queue(self, idle: bool) -> None:
-        """Take the rows handed over in memory; read the table when asked to or idle."""
+        """Take the rows handed over in memory; read the table when asked to or idle.
+
+        Before the first sync only rows committed by this process go out: those
+        cannot have been sent before (their event was not in the log). Rows
+        left in the table by an earlier run wait for that sync, which may show
+        their echoes and mark them sent instead. So the first replies after a
+        restart do not wait for the whole first batch.
+        """
         while self._fresh:
             self._queue.add(self._fresh.popleft())
-        if self._look or (idle and not len(self._queue)):
+        if not self.ready.is_set():
+            return
+        # Idle, the table is read only when woken for rows queued elsewhere, or now
+        # and then as a safety net: not every time the last send finishes, which
+        # under a steady trickle of commands meant a window query per reply.
+        overdue = time.monotonic() - self._last_read > TABLE_READ_EVERY
+        if self._look or (idle and not len(self._queue) and overdue):
             self._look = False
+            self._last_read = time.monotonic()
             if idle and not len(self._queue):
                 self._drained.set()
             async with self.db.session() as session:
@@ -214,13 +238,7 @@ class OutboxSender:
         self._drained.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        # Wait for the first sync: it may show our own echoes of rows sent just
-        # before a crash, which marks them sent instead of sending them again.
-        stop_waiter = asyncio.create_task(stop.wait())
-        ready_waiter = asyncio.create_task(self.ready.wait())
-        await asyncio.wait({stop_waiter, ready_waiter}, return_when=asyncio.FIRST_COMPLETED)
-        stop_waiter.cancel()
-        ready_waiter.cancel()
+        # Until the first sync only this run's rows go out: see _fill_queue.
         # One send under way per room (rows of a room go out in order), up to
         # PARALLEL_ROOMS rooms at once.
         sending: dict[asyncio.Task[bool], OutboxMessage] = {}
@@ -328,6 +346,9 @@ class OutboxSender:
             self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
         async with self.db.transaction() as session:
             await outbox.mark_sent(session, row.id, event_id)
+        self._sent_txns[row.txn_id] = None
+        if len(self._sent_txns) > 10_000:
+            self._sent_txns.popitem(last=False)
         self._backoff.reset()
         self.sent_count += 1
         return True

@@ -12,117 +12,43 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import defaultdict
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
-from nio import (
-    EncryptionError,
-    Event,
-    InviteMemberEvent,
-    MatrixRoom,
-    MegolmEvent,
-    RoomMemberEvent,
-    RoomMessagesResponse,
-    RoomUpgradeEvent,
-    SyncResponse,
-)
-from nio.api import MessageDirection
+from nio import Event, MatrixRoom, MegolmEvent, RoomUpgradeEvent, SyncResponse
 from nio.client.async_client import AsyncClient
-from nio.responses import InviteInfo, RoomInfo
+from nio.responses import RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
+from bot.backfill import BatchAborted, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.cross_signing import after_relogin
+from bot.handling import RoomViewFactory, process_message
+from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
-from bot.sender import OutboxSender, outgoing_row, reply_content
+from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
-from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
-from commands.i18n import t
-from commands.message import Message, Outgoing
-from commands.render import plain
-from storage import audit, event_log, outbox, pending_encrypted, sync_state
+from bot.undecryptable import Undecryptable
+from commands.dispatcher import Dispatcher, RoomView
+from commands.message import Message
+from storage import outbox, sync_state
 from storage import rooms as room_repo
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId, server_of
-from storage.models import OutboxMessage
+from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
+
+__all__ = ["BATCH_ERRORS", "BatchAborted", "RoomViewFactory", "Syncer", "process_message"]
 
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
-BACKFILL_PAGE = 100
-BACKFILL_MAX_PAGES = 50
-
-
-class BatchAborted(Exception):
-    """The batch could not be completed (database or homeserver trouble): retry it."""
 
 
 # Errors after which the batch is replayed from the stored token.
 BATCH_ERRORS: tuple[type[BaseException], ...] = (BatchAborted, SQLAlchemyError, *NETWORK_ERRORS)
-
-
-RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
-
-
-async def process_message(
-    db: Database, dispatcher: Dispatcher, message: Message, room_view: RoomViewFactory
-) -> tuple[list[Outgoing], list[OutboxMessage]] | None:
-    """The exactly-once core: claim the event, run the command, queue its replies, commit.
-
-    Returns None when the event was handled before (a replayed batch).
-    """
-    now = datetime.now(UTC)
-    try:
-        async with db.transaction() as session:
-            context = await room_repo.message_context(session, message.room_id, message.event_id)
-            if context.already_processed:
-                return None
-            view = room_view(message.room_id, context.is_direct, context.binding)
-            replies = await dispatcher.handle(message, view, session, now)
-            queued = await _log_and_queue(
-                session, message, replies, "replied" if replies else "ignored"
-            )
-    except HandlerFailed as failed:
-        # The handler's half-done work is rolled back; record the event and the apology.
-        async with db.transaction() as session:
-            queued = await _log_and_queue(session, message, failed.replies, "failed")
-        replies = failed.replies
-    return replies, queued
-
-
-async def _log_and_queue(
-    session: AsyncSession, message: Message, replies: list[Outgoing], effect: str
-) -> list[OutboxMessage]:
-    await event_log.record(
-        session,
-        message.event_id,
-        message.room_id,
-        message.sender,
-        effect,
-        message.timestamp,
-    )
-    queued = []
-    for index, reply in enumerate(replies):
-        kind, target, content = outgoing_row(reply, message.room_id)
-        row = await outbox.add(
-            session,
-            target,
-            kind,
-            content,
-            outbox.txn_id_for(message.event_id, index),
-            source_event_id=message.event_id,
-            known_new=True,
-        )
-        if row is not None:
-            queued.append(row)
-    return queued
 
 
 class Syncer:
@@ -141,24 +67,24 @@ class Syncer:
         self.sender = sender
         self.settings = settings
         self.user_id = UserId(settings.user_id)
-        self.allowed_servers = set(settings.effective_allowed_servers)
-        self.admins = set(settings.admins)
         self.stop = asyncio.Event()
         self.last_sync_ok: float | None = None
         self.sync_errors = 0
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
         self.metrics: Metrics | None = None
-        # While encrypted events wait for keys, poll briefly so they are retried soon.
-        # True until a look at the table finds nothing waiting (so a restart looks
-        # once); set again whenever an event cannot be decrypted.
-        self._waiting_for_keys = True
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
+        # The rooms of this batch as stored at its start (one query, not one per room).
+        self._marks: dict[str, room_repo.RoomMark] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
+        )
+        self.membership = Membership(client, db, sender, settings, self.lifecycle)
+        self.undecryptable = Undecryptable(
+            client, db, sender, settings.language, settings.undecryptable_grace_seconds
         )
 
     # ------------------------------------------------------------------ loop
@@ -196,11 +122,12 @@ class Syncer:
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
             async with self.db.transaction() as session:
-                for room_id, (event_id, ts) in self._last_seen.items():
-                    await room_repo.note_event(session, room_id, event_id, ts)
-                await self._note_join_rules(session, response)
+                await room_repo.note_batch(
+                    session, self._last_seen, self._public_flags(response), self._marks
+                )
                 await sync_state.set_next_batch(session, self.user_id, response.next_batch)
             self._last_seen.clear()
+            self._marks = {}
             token = response.next_batch
             first = False
             self.last_sync_ok = time.monotonic()
@@ -208,13 +135,17 @@ class Syncer:
             if self._backoff.failures:
                 log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
             self._backoff.reset()
-            self.sender.ready.set()
-            self.sender.wake()
+            if not self.sender.ready.is_set():
+                # The first batch is done: rows an earlier run left now go out too.
+                self.sender.ready.set()
+                self.sender.wake()
             await self._maintain_keys()
 
     async def _sync(self, token: str | None, first: bool) -> Any:
         # After a start nio knows no room state, so the first sync asks for it in full.
-        poll_ms = min(SYNC_TIMEOUT_MS, 2000) if self._waiting_for_keys else SYNC_TIMEOUT_MS
+        poll_ms = (
+            min(SYNC_TIMEOUT_MS, 2000) if self.undecryptable.waiting_for_keys else SYNC_TIMEOUT_MS
+        )
         call = self.client.sync(
             timeout=0 if first else poll_ms,
             since=token,
@@ -253,20 +184,18 @@ class Syncer:
         except Exception as exc:
             await self._sync_failed(f"login failed: {exc!r}")
 
-    async def _note_join_rules(self, session: AsyncSession, response: SyncResponse) -> None:
-        """Keep each room's public flag current: scheduled posts and alerts read it.
+    def _public_flags(self, response: SyncResponse) -> dict[str, bool]:
+        """Each room's public flag from its current state: scheduled posts and alerts read it.
 
         Re-evaluated for every room in the batch, so a change of join rule, history
         visibility or guest access takes effect by the end of the batch that brings it.
         """
+        flags = {}
         for room_id in response.rooms.join:
             matrix_room = self.client.rooms.get(room_id)
-            if matrix_room is None:
-                continue
-            public = room_is_public(matrix_room)
-            room = await room_repo.get(session, RoomId(room_id))
-            if room is not None and room.public != public:
-                room.public = public
+            if matrix_room is not None:
+                flags[room_id] = room_is_public(matrix_room)
+        return flags
 
     async def _maintain_keys(self) -> None:
         if not self.client.olm:
@@ -286,98 +215,107 @@ class Syncer:
 
     async def _first_start(self, response: SyncResponse) -> None:
         """No stored token: note the rooms we are in, but process nothing from before."""
-        now = datetime.now(UTC)
-        async with self.db.transaction() as session:
-            for room_id in response.rooms.join:
-                room = await room_repo.get(session, RoomId(room_id))
-                if room is None or not room.active:
-                    await room_repo.mark_joined(session, RoomId(room_id), now)
-        await self._handle_invites(response.rooms.invite)
+        await self.membership.note_rooms(list(response.rooms.join), datetime.now(UTC))
+        await self.membership.handle_invites(response.rooms.invite)
         log.info(
             "first start: %s joined room(s) noted, earlier messages skipped",
             len(response.rooms.join),
         )
 
     async def _process(self, response: SyncResponse, since: str | None = None) -> None:
-        await self._handle_invites(response.rooms.invite)
-        # Rooms with a gap need a /messages round trip first; fetch those while the
-        # rooms without one are handled, so a quiet room's command does not wait
-        # for a busy room's catch-up. Each room's own order is kept either way.
+        """Newest first: this sync's timelines, then the gaps that limited ones left.
+
+        After a restart every busy room comes back limited. What arrived last is
+        handled (and answered) first; the back-fill of the gaps runs meanwhile and
+        is handled after it, late replies saying they are late. Exactly-once does
+        not depend on the order: the token moves on only after both, and the
+        event log makes a replay a no-op. A room the bot did not know yet keeps
+        its own order (the join and greeting before anything said after it).
+        """
+        await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
-        with_gap = {
-            room_id: asyncio.ensure_future(self._process_joined_room(room_id, info, since))
-            for room_id, info in joined.items()
-            if info.timeline.limited
-        }
+        async with self.db.session() as session:
+            self._marks = await room_repo.marks(session, joined)
+        newest: dict[RoomId, list[Event]] = {}
+        gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
+        for room_id, info in joined.items():
+            mark = self._marks.get(room_id)
+            events = list(info.timeline.events)
+            has_gap = info.timeline.limited and bool(info.timeline.prev_batch)
+            if mark is None or not mark.active:
+                join_index = next(
+                    (
+                        i
+                        for i in range(len(events) - 1, -1, -1)
+                        if ev.is_own_join(events[i], self.user_id)
+                    ),
+                    None,
+                )
+                if join_index is not None:
+                    newest[room_id] = events[join_index:]
+                elif has_gap:
+                    gaps[room_id] = asyncio.ensure_future(self._gap(room_id, info, None, None))
+                    newest[room_id] = []  # handled after its gap, in timeline order
+                else:
+                    newest[room_id] = events
+                continue
+            newest[room_id] = events
+            if has_gap:
+                gaps[room_id] = asyncio.ensure_future(
+                    self._gap(room_id, info, mark.last_event_id, since)
+                )
         try:
-            quiet = {
-                room_id: await self._process_joined_room(room_id, info, since)
-                for room_id, info in joined.items()
-                if room_id not in with_gap
-            }
-            await self._process_fairly(quiet)
-            caught_up = dict(zip(with_gap, await asyncio.gather(*with_gap.values()), strict=True))
+            await self._process_fairly({r: e for r, e in newest.items() if r not in gaps or e})
+            if self.stop.is_set():
+                return
+            filled = dict(zip(gaps, await asyncio.gather(*gaps.values()), strict=True))
         finally:
-            for task in with_gap.values():
+            for task in gaps.values():
                 task.cancel()
             # Collect what was cancelled or failed, so no error goes unretrieved.
-            await asyncio.gather(*with_gap.values(), return_exceptions=True)
-        if self.stop.is_set():
-            return
-        await self._process_fairly(caught_up)
-        for room_id, info in response.rooms.leave.items():
-            await self._process_left_room(RoomId(room_id), info)
-        await self._retry_undecrypted()
+            await asyncio.gather(*gaps.values(), return_exceptions=True)
+        # The gaps: the rooms' own events in their order; for a room not known yet,
+        # its timeline follows its gap (see above).
+        later = {
+            room_id: gap + (list(joined[room_id].timeline.events) if not newest[room_id] else [])
+            for room_id, gap in filled.items()
+        }
+        await self._process_fairly(later, keep_mark=set(r for r in later if newest[r]))
+        for left_id, left in response.rooms.leave.items():
+            await self.lifecycle.on_left(RoomId(left_id), left)
+        await self.undecryptable.retry(self._handle_event)
 
-    # --------------------------------------------------------------- invites
-
-    def _invite_allowed(self, inviter: str | None) -> bool:
-        if inviter is None:
-            return False
-        return inviter in self.admins or server_of(inviter) in self.allowed_servers
-
-    async def _handle_invites(self, invites: dict[str, InviteInfo]) -> None:
-        for room_id, info in invites.items():
-            inviter, is_direct = None, False
-            for event in info.invite_state:
-                if (
-                    isinstance(event, InviteMemberEvent)
-                    and event.state_key == self.user_id
-                    and event.membership == "invite"
-                ):
-                    inviter = event.sender
-                    is_direct = bool(event.content.get("is_direct"))
-            if self._invite_allowed(inviter):
-                response = await self.client.join(room_id)
-                accepted = getattr(response, "room_id", None) == room_id
-                log.info(
-                    "invite to %s from %s: %s",
-                    room_id,
-                    inviter,
-                    "joined" if accepted else f"join failed {response}",
-                )
-                if accepted:
-                    async with self.db.transaction() as session:
-                        room = await room_repo.ensure(session, RoomId(room_id))
-                        room.is_direct = is_direct
-                        await audit.add(session, inviter or "?", "invite.accepted", room_id)
-            else:
-                # Leaving rejects the invite, so it does not come back in every sync.
-                await self.client.room_leave(room_id)
-                log.info("invite to %s from %s rejected (server not allowed)", room_id, inviter)
-                async with self.db.transaction() as session:
-                    await audit.add(session, inviter or "?", "invite.rejected", room_id)
+    async def _gap(
+        self, room_id: RoomId, info: RoomInfo, last_id: str | None, since: str | None
+    ) -> list[Event]:
+        """The events a limited timeline left out, oldest first (see bot/backfill.py)."""
+        assert info.timeline.prev_batch is not None
+        gap = await backfill(
+            self.client,
+            self.user_id,
+            room_id,
+            info.timeline.prev_batch,
+            last_id,
+            since,
+            until_join=last_id is None and since is None,
+        )
+        log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
+        return gap
 
     # ------------------------------------------------------------ timelines
 
-    async def _process_fairly(self, timelines: dict[RoomId, list[Event]]) -> None:
+    async def _process_fairly(
+        self, timelines: dict[RoomId, list[Event]], keep_mark: set[RoomId] | None = None
+    ) -> None:
         """Handle the batch one event per room in turn, each room in its timeline order.
 
         A room flooded with commands must not hold back another room's single
         one: its reply is queued after one of the flood's, not after all of them
         (the sender serves rooms in turn as well). Order within a room is kept:
-        a `!bind` must still precede the entry that depends on it.
+        a `!bind` must still precede the entry that depends on it. Rooms in
+        `keep_mark` already saw their newest event: a gap does not move the mark.
         """
+        keep = keep_mark or set()
         queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
         while queues:
             for room_id in list(queues):
@@ -388,99 +326,24 @@ class Syncer:
                 if self.stop.is_set():
                     return
                 # Timeline order, not origin_server_ts: under load the two disagree.
-                self._last_seen[room_id] = (event.event_id, event.server_timestamp)
+                if room_id not in keep:
+                    self._last_seen[room_id] = (event.event_id, event.server_timestamp)
                 await self._handle_event(room_id, event)
-
-    async def _process_joined_room(
-        self, room_id: RoomId, info: RoomInfo, since: str | None = None
-    ) -> list[Event]:
-        """The room's events of this batch to handle, oldest first, gap included."""
-        async with self.db.session() as session:
-            room = await room_repo.get(session, room_id)
-            last_id = room.last_event_id if room else None
-            known = room is not None and room.active
-        events: list[Event] = list(info.timeline.events)
-        join_index = next(
-            (i for i in range(len(events) - 1, -1, -1) if ev.is_own_join(events[i], self.user_id)),
-            None,
-        )
-        if not known:
-            if join_index is not None:
-                events = events[join_index:]
-            elif info.timeline.limited and info.timeline.prev_batch:
-                gap = await self._backfill(room_id, info.timeline.prev_batch, None, None, True)
-                events = gap + events
-        elif info.timeline.limited and info.timeline.prev_batch:
-            gap = await self._backfill(room_id, info.timeline.prev_batch, last_id, since, False)
-            log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
-            events = gap + events
-        return events
-
-    async def _backfill(
-        self,
-        room_id: RoomId,
-        prev_batch: str,
-        last_id: str | None,
-        since: str | None,
-        until_join: bool,
-    ) -> list[Event]:
-        """Fetch the events a limited timeline left out, oldest first.
-
-        The gap is bounded by storage order only: the homeserver stops at `since`
-        (the token of the previous batch, passed as `to`), and we stop at the last
-        event we handled. Never at a timestamp: an event stored later can carry
-        an older `origin_server_ts` (clock skew, load, appservice `ts`).
-        """
-        collected: list[Event] = []
-        token = prev_batch
-        for _ in range(BACKFILL_MAX_PAGES):
-            response = await self.client.room_messages(
-                room_id,
-                start=token,
-                end=None if until_join else since,
-                direction=MessageDirection.back,
-                limit=BACKFILL_PAGE,
-            )
-            if not isinstance(response, RoomMessagesResponse):
-                raise BatchAborted(f"cannot back-fill {room_id}: {response}")
-            for event in response.chunk:
-                if not isinstance(event, Event):
-                    continue  # unparseable events carry nothing to handle
-                if last_id is not None and event.event_id == last_id:
-                    return list(reversed(collected))
-                if ev.is_own_join(event, self.user_id):
-                    collected.append(event)
-                    return list(reversed(collected))
-                collected.append(event)
-            if not response.chunk or not response.end or response.end == token:
-                break
-            token = response.end
-        else:
-            # Not a silent loss: say that the oldest part of an enormous gap is skipped.
-            log.warning(
-                "room %s: gap longer than %s events; its oldest part is not handled",
-                room_id,
-                BACKFILL_PAGE * BACKFILL_MAX_PAGES,
-            )
-        if until_join:
-            # Never found our join: what we have may predate it, so process none of it.
-            log.warning("room %s: own join not found while back-filling; skipping the gap", room_id)
-            return []
-        return list(reversed(collected))
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
         if ev.is_own_join(event, self.user_id):
-            await self._on_own_join(room_id, event)
+            await self.membership.on_own_join(room_id, event)
             return
         if event.sender == self.user_id:
             await self._on_own_event(room_id, event)
             return
         if isinstance(event, MegolmEvent):
-            await self._on_undecryptable(room_id, event)
+            await self.undecryptable.on_event(room_id, event)
             return
         if isinstance(event, RoomUpgradeEvent):
-            await self._on_tombstone(room_id, event)
+            # Carried only to a verified successor; see bot/room_lifecycle.py.
+            await self.lifecycle.on_tombstone(room_id, event)
             return
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
@@ -536,202 +399,10 @@ class Syncer:
         user = room.users.get(self.user_id)
         return user.display_name if user is not None else None
 
-    # --------------------------------------------------- special events
-
-    async def _on_own_join(self, room_id: RoomId, event: Event) -> None:
-        # The successor of a bound room whose upgrade could not be checked before. First,
-        # so a network error replays it with the batch; it does nothing a second time.
-        async with self.db.session() as session:
-            processed = await event_log.is_processed(session, EventId(event.event_id))
-        if not processed:
-            await self.lifecycle.after_own_join(room_id)
-        async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
-                return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                self.user_id,
-                "joined",
-                ev.event_time(event),
-            )
-            room = await room_repo.mark_joined(session, room_id, ev.event_time(event))
-            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
-            if not room.greeted:
-                room.greeted = True
-                greeting = plain(
-                    t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
-                )
-                await outbox.add(
-                    session,
-                    room_id,
-                    "message",
-                    reply_content(greeting),
-                    outbox.txn_id_for(f"greet:{room_id}"),
-                )
-        log.info("joined room %s", room_id)
-        self.sender.wake()
-
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
         if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+            if self.sender.recorded_sent(txn):
+                return  # sent and recorded by this process: no round trip for its echo
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
-
-    async def _on_undecryptable(self, room_id: RoomId, event: MegolmEvent) -> None:
-        if not self.client.olm:
-            # Without encryption no key will ever come: waiting would swallow the
-            # message in silence. Say so at once instead.
-            await self._cannot_read_encrypted(
-                room_id, UserId(event.sender), event.event_id, ev.event_time(event)
-            )
-            return
-        async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
-                return
-            added = await pending_encrypted.add(
-                session, event.event_id, room_id, event.sender, event.source
-            )
-            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
-        self._waiting_for_keys = True
-        if added:
-            log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
-            try:
-                await self.client.request_room_key(event)
-            except Exception as exc:  # a key request is best effort
-                log.debug("room key request failed: %r", exc)
-
-    async def _retry_undecrypted(self) -> None:
-        if not self._waiting_for_keys:
-            return  # nothing is waiting: spare the query after every batch
-        async with self.db.session() as session:
-            pending = list(await pending_encrypted.all_pending(session))
-        self._waiting_for_keys = bool(pending)
-        if not pending:
-            return
-        if not self.client.olm:
-            # Left over from a run with encryption on: no key can arrive now.
-            for row in pending:
-                await self._cannot_read_encrypted(
-                    RoomId(row.room_id), UserId(row.sender), row.event_id, row.first_seen
-                )
-            self._waiting_for_keys = False
-            return
-        now = datetime.now(UTC)
-        grace = timedelta(seconds=self.settings.undecryptable_grace_seconds)
-        expired: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in pending:
-            source = dict(row.source)
-            encrypted = MegolmEvent.from_dict(source)
-            if not isinstance(encrypted, MegolmEvent):
-                expired[(row.room_id, row.sender)].append(row.event_id)
-                continue
-            encrypted.room_id = row.room_id
-            try:
-                decrypted = self.client.decrypt_event(encrypted)
-            except EncryptionError:
-                if now - row.first_seen > grace:
-                    expired[(row.room_id, row.sender)].append(row.event_id)
-                continue
-            log.info("room %s: decrypted %s after its key arrived", row.room_id, row.event_id)
-            await self._handle_event(RoomId(row.room_id), decrypted)
-            async with self.db.transaction() as session:
-                await pending_encrypted.remove(session, row.event_id)
-        for (room_id, sender), event_ids in expired.items():
-            await self._give_up_undecryptable(RoomId(room_id), UserId(sender), event_ids, now)
-
-    async def _cannot_read_encrypted(
-        self, room_id: RoomId, sender: UserId, event_id: str, at: datetime
-    ) -> None:
-        """This bot runs without encryption: tell the sender, once per sender and room.
-
-        The event is recorded as handled (effect "undecryptable"); the notice's
-        transaction id is derived from room and sender, so the outbox keeps it to
-        one notice for every later encrypted message and across restarts.
-        """
-        async with self.db.transaction() as session:
-            await pending_encrypted.remove(session, event_id)
-            if await event_log.is_processed(session, EventId(event_id)):
-                return
-            await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", at)
-            content = reply_content(plain(t(self.settings.language, "encryption_unsupported")))
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_id}}
-            row = await outbox.add(
-                session,
-                room_id,
-                "message",
-                content,
-                outbox.txn_id_for(f"no-encryption:{room_id}:{sender}"),
-                source_event_id=event_id,
-            )
-        log.warning(
-            "room %s: encrypted message %s from %s; this bot cannot read encrypted messages "
-            "(encryption is off): %s",
-            room_id,
-            event_id,
-            sender,
-            "notice queued" if row is not None else "sender was told before",
-        )
-        if row is not None:
-            self.sender.submit([row])
-
-    async def _give_up_undecryptable(
-        self, room_id: RoomId, sender: UserId, event_ids: Sequence[str], now: datetime
-    ) -> None:
-        """One notice per sender and room for the lot, not one per message."""
-        text = t(self.settings.language, "undecryptable", count=len(event_ids))
-        async with self.db.transaction() as session:
-            for event_id in event_ids:
-                await pending_encrypted.remove(session, event_id)
-                if not await event_log.is_processed(session, EventId(event_id)):
-                    await event_log.record(
-                        session, EventId(event_id), room_id, sender, "undecryptable", now
-                    )
-            notice = plain(text)
-            content = reply_content(notice)
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
-            await outbox.add(
-                session,
-                room_id,
-                "message",
-                content,
-                outbox.txn_id_for(f"undecryptable:{event_ids[0]}"),
-            )
-        log.warning(
-            "room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender
-        )
-        self.sender.wake()
-
-    async def _on_tombstone(self, room_id: RoomId, event: RoomUpgradeEvent) -> None:
-        # Carried only to a verified successor; see bot/room_lifecycle.py.
-        await self.lifecycle.on_tombstone(room_id, event)
-
-    async def _process_left_room(self, room_id: RoomId, info: RoomInfo) -> None:
-        for event in info.timeline.events:
-            if not (isinstance(event, RoomMemberEvent) and event.state_key == self.user_id):
-                continue
-            if event.membership not in ("leave", "ban"):
-                continue
-            reason = (
-                "left"
-                if event.sender == self.user_id
-                else ("banned" if event.membership == "ban" else "kicked")
-            )
-            async with self.db.transaction() as session:
-                if await event_log.is_processed(session, EventId(event.event_id)):
-                    continue
-                room = await room_repo.get(session, room_id)
-                if room is not None and room.replaced_by:
-                    reason = "upgraded"
-                await event_log.record(
-                    session,
-                    EventId(event.event_id),
-                    room_id,
-                    UserId(event.sender),
-                    f"room.{reason}",
-                    ev.event_time(event),
-                )
-                await room_repo.mark_left(session, room_id, reason)
-                await audit.add(session, event.sender, f"room.{reason}", room_id)
-            log.info("room %s: bot %s; binding kept but inactive", room_id, reason)

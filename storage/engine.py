@@ -88,9 +88,14 @@ class Database:
             yield session
 
     async def migrate(self) -> None:
-        from storage.migrate import upgrade_to_head
+        from storage.migrate import database_heads, script_heads, upgrade_to_head
 
         try:
+            heads = script_heads()
+            async with self.engine.connect() as conn:
+                current = await conn.run_sync(database_heads)
+            if heads and current == heads:
+                return  # up to date: alembic need not even be loaded
             async with self.engine.begin() as conn:
                 await conn.run_sync(upgrade_to_head)
         except (SQLAlchemyError, OSError) as exc:

@@ -1,0 +1,455 @@
+"""Load benchmark: the bot beside a bare matrix-nio baseline, in the same run.
+
+Three cases against a private Synapse on 127.0.0.1 (encryption off):
+
+* backlog: --backlog messages over --backlog-rooms rooms, sent while stopped;
+  then started. Drain time, first reply after the start, CPU seconds, lost and
+  doubled replies (counted from the rooms' full history), peak RSS.
+* sustained: --rate commands per second over --sustained-rooms rooms for
+  --seconds. Reply latency p50/p95 (homeserver timestamps: command to reply),
+  CPU per event.
+* warm start: both are in --rooms rooms; restarted, a command is sent at once.
+  First reply after the start, RSS after it.
+
+The bot and the baseline (bench/load_baseline.py) each get their own rooms for
+the backlog and sustained cases (one bot's replies would be the other's
+backlog), and share the silent rooms that make up --rooms. The two are measured
+one after the other, never at the same time. Prints each figure beside the
+baseline's and their ratio.
+
+    .venv/bin/python -m bench.load [--backlog 5000] [--rooms 1000] [--seconds 30]
+
+Bounded: fixed message counts, every wait has a deadline. Exit status 1 when a
+reply is lost or doubled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from nio import AsyncClient, AsyncClientConfig, LoginResponse, RoomCreateResponse
+from nio.responses import JoinedMembersResponse, RoomMessagesResponse, RoomSendResponse
+
+from bench.roundtrip import p95
+from tests.conftest import World
+from tests.support.botproc import BotProcess
+from tests.support.synapse import Synapse
+
+KEEP = os.environ.get("KNOOPPUNT_BENCH_KEEP")
+# A py-spy executable: the bot is profiled in each case (collapsed stacks, wall clock,
+# idle included) into the directory named by KNOOPPUNT_BENCH_PROFILE_DIR; see
+# bench/profile_top.py for the top functions.
+PYSPY = os.environ.get("KNOOPPUNT_BENCH_PYSPY")
+PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def memory_mb(pid: int, key: str) -> float:
+    for row in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if row.startswith(key + ":"):
+            return int(row.split()[1]) / 1024
+    return 0.0
+
+
+class Runner:
+    """Either side: the bot (`knooppunt run`) or the baseline script, as a subprocess."""
+
+    def __init__(self, name: str, user_id: str, start: subprocess.Popen[bytes] | None = None):
+        self.name = name
+        self.user_id = user_id
+        self.process: subprocess.Popen[bytes] | None = start
+        self.started_at = 0.0  # wall clock, to compare with homeserver timestamps
+
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
+
+    def launch(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+
+class BotRunner(Runner):
+    def __init__(self, bot: BotProcess, user_id: str) -> None:
+        super().__init__("bot", user_id)
+        self.bot = bot
+        self.case = "setup"
+        self.spy: subprocess.Popen[bytes] | None = None
+
+    def launch(self) -> None:
+        self.started_at = time.time()
+        self.bot.start()
+        self.process = self.bot.process
+        self.profile()
+
+    def profile(self) -> None:
+        if PYSPY is None or self.process is None:
+            return
+        if self.spy is not None:
+            self.spy.send_signal(2)  # SIGINT: py-spy writes what it has
+            self.spy.wait(30)
+        self.spy = subprocess.Popen(
+            [
+                PYSPY,
+                "record",
+                "--pid",
+                str(self.process.pid),
+                "--idle",
+                "-r",
+                "100",
+                "-f",
+                "raw",
+                "-o",
+                str(PROFILE_DIR / f"profile-{self.case}.txt"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def stop(self) -> None:
+        if self.spy is not None:
+            self.spy.send_signal(2)
+            self.spy.wait(30)
+            self.spy = None
+        if self.bot.running():
+            self.bot.terminate(60)
+        self.process = None
+
+
+class BaselineRunner(Runner):
+    def __init__(self, homeserver: str, user_id: str, password: str, workdir: Path) -> None:
+        super().__init__("baseline", user_id)
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.args = [homeserver, user_id, password, str(workdir / "state.json")]
+        self.log = workdir / "baseline.log"
+
+    def launch(self) -> None:
+        self.started_at = time.time()
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bench.load_baseline", *self.args],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                cwd=Path(__file__).resolve().parents[1],
+            )
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(60)
+        self.process = None
+
+
+@dataclass
+class Replies:
+    """Per command event: the homeserver timestamps of the replies to it."""
+
+    commands: dict[str, int]  # event id -> origin_server_ts
+    replies: dict[str, list[int]]
+
+    def counts(self) -> tuple[int, int, int]:
+        counts = [len(self.replies.get(e, [])) for e in self.commands]
+        return (
+            sum(1 for n in counts if n == 1),
+            sum(1 for n in counts if n == 0),
+            sum(1 for n in counts if n > 1),
+        )
+
+
+async def history(client: AsyncClient, rooms: list[str], replier: str) -> Replies:
+    commands: dict[str, int] = {}
+    replies: dict[str, list[int]] = {}
+    for room in rooms:
+        token: str | None = None
+        for _ in range(1000):
+            page = await client.room_messages(room, start=token, limit=1000)
+            if not isinstance(page, RoomMessagesResponse):
+                raise RuntimeError(f"cannot read {room}: {page}")
+            for event in page.chunk:
+                content = event.source.get("content", {})
+                if event.sender == client.user_id and str(content.get("body", "")).startswith("!"):
+                    commands[event.event_id] = event.server_timestamp
+                elif event.sender == replier:
+                    relates = content.get("m.relates_to") or {}
+                    source = (relates.get("m.in_reply_to") or {}).get("event_id")
+                    if isinstance(source, str):
+                        replies.setdefault(source, []).append(event.server_timestamp)
+            if not page.chunk or not page.end or page.end == token:
+                break
+            token = page.end
+    return Replies(commands, replies)
+
+
+async def settle(
+    client: AsyncClient, rooms: list[str], replier: str, expected: set[str], patience: float
+) -> tuple[Replies, float]:
+    """Poll history until every expected command has a reply; CPU is sampled then."""
+    deadline = time.monotonic() + patience
+    while True:
+        seen = await history(client, rooms, replier)
+        if all(seen.replies.get(e) for e in expected) or time.monotonic() > deadline:
+            return seen, time.monotonic()
+        await asyncio.sleep(2)
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:5.2f}x" if base > 0 else "   n/a"
+
+
+def row(name: str, bot: float, base: float, unit: str) -> None:
+    print(
+        f"  {name:<28} bot {bot:9.2f} {unit:<4} baseline {base:9.2f} {unit:<4} {ratio(bot, base)}"
+    )
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
+        self.args = args
+        self.workdir = workdir
+        self.server = Synapse(workdir / "synapse")
+
+    async def setup(self) -> None:
+        self.server.start()
+        world = World(self.server, self.workdir)
+        self.world = world
+        bot_env = {"KNOOPPUNT_ENCRYPTION": "false", "KNOOPPUNT_LOG_LEVEL": self.args.log_level}
+        if self.args.database_url:
+            bot_env["KNOOPPUNT_DATABASE_URL"] = self.args.database_url
+        self.bot = BotRunner(world.bot(**bot_env), world.bot_user)
+        base_user = self.server.register(f"baseline{os.getpid()}", "baseline-password")
+        self.base = BaselineRunner(
+            self.server.url, base_user, "baseline-password", self.workdir / "baseline"
+        )
+        sender = self.server.register(f"sender{os.getpid()}", "sender-password")
+        for user in (sender, world.bot_user, base_user):
+            self.server.lift_rate_limit(user)
+        config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
+        self.client = AsyncClient(self.server.url, sender, config=config)
+        login = await self.client.login("sender-password")
+        assert isinstance(login, LoginResponse), login
+        self.bot.launch()
+        self.base.launch()
+        own = max(self.args.backlog_rooms, self.args.sustained_rooms)
+        started = time.monotonic()
+        self.bot_rooms = await self.create_rooms(own, [self.bot.user_id])
+        self.base_rooms = await self.create_rooms(own, [self.base.user_id])
+        shared = max(0, self.args.rooms - own)
+        self.shared_rooms = await self.create_rooms(shared, [self.bot.user_id, self.base.user_id])
+        await self.wait_joined()
+        print(
+            f"setup: {own} + {own} own rooms and {shared} shared rooms "
+            f"in {time.monotonic() - started:.0f} s"
+        )
+
+    async def create_rooms(self, count: int, invite: list[str]) -> list[str]:
+        rooms: list[str] = []
+        gate = asyncio.Semaphore(4)
+
+        async def one(index: int) -> None:
+            async with gate:
+                response = await self.client.room_create(name=f"load {index}", invite=invite)
+                assert isinstance(response, RoomCreateResponse), response
+                rooms.append(response.room_id)
+
+        await asyncio.gather(*(one(i) for i in range(count)))
+        return rooms
+
+    async def wait_joined(self) -> None:
+        wanted = [
+            *((r, self.bot.user_id) for r in self.bot_rooms + self.shared_rooms),
+            *((r, self.base.user_id) for r in self.base_rooms + self.shared_rooms),
+        ]
+        deadline = time.monotonic() + 600
+        for room, user in wanted:
+            while time.monotonic() < deadline:
+                members = await self.client.joined_members(room)
+                if isinstance(members, JoinedMembersResponse) and any(
+                    m.user_id == user for m in members.members
+                ):
+                    break
+                await asyncio.sleep(0.5)
+
+    async def send(self, room: str, body: str) -> str:
+        response = await self.client.room_send(
+            room, "m.room.message", {"msgtype": "m.text", "body": body}
+        )
+        assert isinstance(response, RoomSendResponse), response
+        return response.event_id
+
+    # ------------------------------------------------------------ cases
+
+    async def sustained(self, runner: Runner, rooms: list[str]) -> dict[str, float]:
+        rooms = rooms[: self.args.sustained_rooms]
+        total = int(self.args.rate * self.args.seconds)
+        cpu_before = cpu_seconds(runner.pid())
+        began = time.monotonic()
+        sent: set[str] = set()
+        for index in range(total):
+            await asyncio.sleep(max(0.0, began + index / self.args.rate - time.monotonic()))
+            sent.add(await self.send(rooms[index % len(rooms)], "!help"))
+        seen, _ = await settle(self.client, rooms, runner.user_id, sent, 120)
+        cpu = cpu_seconds(runner.pid()) - cpu_before
+        wall = time.monotonic() - began
+        latencies = [
+            (seen.replies[e][0] - seen.commands[e]) / 1000 for e in sent if seen.replies.get(e)
+        ]
+        _once, lost, doubled = Replies({e: 0 for e in sent}, seen.replies).counts()
+        return {
+            "p50": statistics.median(latencies) * 1000 if latencies else float("inf"),
+            "p95": p95(latencies) * 1000 if latencies else float("inf"),
+            "cpu_ms_per_event": cpu * 1000 / total,
+            "cores": cpu / wall,
+            "lost": lost,
+            "doubled": doubled,
+        }
+
+    async def send_backlog(self, rooms: list[str]) -> set[str]:
+        rooms = rooms[: self.args.backlog_rooms]
+        sent: set[str] = set()
+        gate = asyncio.Semaphore(8)
+
+        async def room_share(room: str, count: int) -> None:
+            for _ in range(count):
+                async with gate:
+                    sent.add(await self.send(room, "!help"))
+
+        share, extra = divmod(self.args.backlog, len(rooms))
+        await asyncio.gather(
+            *(room_share(room, share + (1 if i < extra else 0)) for i, room in enumerate(rooms))
+        )
+        return sent
+
+    async def backlog(self, runner: Runner, rooms: list[str], sent: set[str]) -> dict[str, float]:
+        rooms = rooms[: self.args.backlog_rooms]
+        runner.launch()
+        began = time.monotonic()
+        seen, done = await settle(self.client, rooms, runner.user_id, sent, self.args.patience)
+        cpu = cpu_seconds(runner.pid())
+        peak = memory_mb(runner.pid(), "VmHWM")
+        stamps = [ts for e in sent for ts in seen.replies.get(e, [])]
+        _once, lost, doubled = Replies({e: 0 for e in sent}, seen.replies).counts()
+        return {
+            "drain_s": (max(stamps) / 1000 - runner.started_at) if stamps else done - began,
+            "first_reply_s": (min(stamps) / 1000 - runner.started_at) if stamps else float("inf"),
+            "cpu_s": cpu,
+            "peak_rss_mb": peak,
+            "lost": lost,
+            "doubled": doubled,
+        }
+
+    async def warm_start(self, runner: Runner, room: str) -> dict[str, float]:
+        runner.stop()
+        await asyncio.sleep(1)
+        runner.launch()
+        event_id = await self.send(room, "!help")
+        seen, _ = await settle(self.client, [room], runner.user_id, {event_id}, 120)
+        stamps = seen.replies.get(event_id, [])
+        await asyncio.sleep(5)  # settled: what it holds when idle
+        return {
+            "first_reply_s": (min(stamps) / 1000 - runner.started_at) if stamps else float("inf"),
+            "idle_rss_mb": memory_mb(runner.pid(), "VmRSS"),
+            "cpu_s": cpu_seconds(runner.pid()),
+        }
+
+    async def run(self) -> int:
+        await self.setup()
+        failed = False
+        args = self.args
+        print(f"\nsustained: {args.rate}/s over {args.sustained_rooms} rooms for {args.seconds} s")
+        # Let the joins' greetings and first syncs settle before measuring.
+        await asyncio.sleep(5)
+        sb = await self.sustained(self.base, self.base_rooms)
+        self.bot.case = "sustained"
+        self.bot.profile()
+        st = await self.sustained(self.bot, self.bot_rooms)
+        row("latency p50", st["p50"], sb["p50"], "ms")
+        row("latency p95", st["p95"], sb["p95"], "ms")
+        row("CPU per event", st["cpu_ms_per_event"], sb["cpu_ms_per_event"], "ms")
+        row("cores", st["cores"], sb["cores"], "")
+        print(f"  bot lost {st['lost']:.0f} doubled {st['doubled']:.0f}")
+        failed |= bool(st["lost"] or st["doubled"])
+
+        print(f"\nwarm start with {args.rooms} joined rooms")
+        wb = await self.warm_start(self.base, self.base_rooms[0])
+        self.bot.case = "warm"
+        wt = await self.warm_start(self.bot, self.bot_rooms[0])
+        row("first reply after start", wt["first_reply_s"], wb["first_reply_s"], "s")
+        row("idle RSS", wt["idle_rss_mb"], wb["idle_rss_mb"], "MB")
+        row("CPU during start", wt["cpu_s"], wb["cpu_s"], "s")
+
+        print(
+            f"\nbacklog: {args.backlog} messages over {args.backlog_rooms} rooms, sent while stopped"
+        )
+        self.bot.stop()
+        self.base.stop()
+        began = time.monotonic()
+        bot_sent = await self.send_backlog(self.bot_rooms)
+        base_sent = await self.send_backlog(self.base_rooms)
+        print(f"  sent {len(bot_sent)} + {len(base_sent)} in {time.monotonic() - began:.0f} s")
+        bb = await self.backlog(self.base, self.base_rooms, base_sent)
+        self.bot.case = "backlog"
+        self.base.stop()
+        bt = await self.backlog(self.bot, self.bot_rooms, bot_sent)
+        row("drained after start", bt["drain_s"], bb["drain_s"], "s")
+        row("first reply after start", bt["first_reply_s"], bb["first_reply_s"], "s")
+        row("CPU", bt["cpu_s"], bb["cpu_s"], "s")
+        row("peak RSS", bt["peak_rss_mb"], bb["peak_rss_mb"], "MB")
+        print(f"  bot lost {bt['lost']:.0f} doubled {bt['doubled']:.0f}")
+        failed |= bool(bt["lost"] or bt["doubled"])
+        return 1 if failed else 0
+
+    async def close(self) -> None:
+        for runner in (getattr(self, "bot", None), getattr(self, "base", None)):
+            if runner is not None:
+                runner.stop()
+        if hasattr(self, "client"):
+            await self.client.close()  # type: ignore[no-untyped-call]
+        self.server.stop()
+
+
+async def main(args: argparse.Namespace) -> int:
+    # A deployed bot starts from compiled bytecode; without it every start of the
+    # bot compiles all of the project's modules again (the baseline's nio is
+    # already compiled in site-packages), which is not what is measured here.
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+    workdir = Path(tempfile.mkdtemp(prefix="knooppunt-load-"))
+    if KEEP is not None:
+        print(f"keeping {workdir}")
+    bench = Bench(args, workdir)
+    try:
+        return await bench.run()
+    finally:
+        await bench.close()
+        if KEEP is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--backlog", type=int, default=5000)
+    parser.add_argument("--backlog-rooms", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=10.0)
+    parser.add_argument("--sustained-rooms", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--rooms", type=int, default=1000, help="joined rooms, warm start")
+    parser.add_argument("--patience", type=float, default=600.0, help="max backlog drain wait")
+    parser.add_argument("--database-url", default="", help="e.g. a PostgreSQL URL")
+    parser.add_argument("--log-level", default="WARNING")
+    sys.exit(asyncio.run(main(parser.parse_args())))

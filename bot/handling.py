@@ -1,0 +1,74 @@
+"""The exactly-once core: claim an event, run its command, queue its replies, commit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.sender import outgoing_row
+from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
+from commands.message import Message, Outgoing
+from storage import event_log, outbox
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.models import OutboxMessage
+from storage.rooms import BindingView
+
+RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
+
+
+async def process_message(
+    db: Database, dispatcher: Dispatcher, message: Message, room_view: RoomViewFactory
+) -> tuple[list[Outgoing], list[OutboxMessage]] | None:
+    """Claim the event, run the command, queue its replies, commit: one transaction.
+
+    Returns None when the event was handled before (a replayed batch).
+    """
+    now = datetime.now(UTC)
+    try:
+        async with db.transaction() as session:
+            context = await room_repo.message_context(session, message.room_id, message.event_id)
+            if context.already_processed:
+                return None
+            view = room_view(message.room_id, context.is_direct, context.binding)
+            replies = await dispatcher.handle(message, view, session, now)
+            queued = await log_and_queue(
+                session, message, replies, "replied" if replies else "ignored"
+            )
+    except HandlerFailed as failed:
+        # The handler's half-done work is rolled back; record the event and the apology.
+        async with db.transaction() as session:
+            queued = await log_and_queue(session, message, failed.replies, "failed")
+        replies = failed.replies
+    return replies, queued
+
+
+async def log_and_queue(
+    session: AsyncSession, message: Message, replies: list[Outgoing], effect: str
+) -> list[OutboxMessage]:
+    await event_log.record(
+        session,
+        message.event_id,
+        message.room_id,
+        message.sender,
+        effect,
+        message.timestamp,
+    )
+    queued = []
+    for index, reply in enumerate(replies):
+        kind, target, content = outgoing_row(reply, message.room_id)
+        row = await outbox.add(
+            session,
+            target,
+            kind,
+            content,
+            outbox.txn_id_for(message.event_id, index),
+            source_event_id=message.event_id,
+            known_new=True,
+        )
+        if row is not None:
+            queued.append(row)
+    return queued

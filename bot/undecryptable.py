@@ -1,0 +1,168 @@
+"""Encrypted events the bot cannot read (yet): wait for their keys, retry, or say so."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from nio import EncryptionError, Event, MegolmEvent
+from nio.client.async_client import AsyncClient
+
+from bot import events as ev
+from bot.sender import OutboxSender, reply_content
+from commands.i18n import Language, t
+from commands.render import plain
+from storage import event_log, outbox, pending_encrypted
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+
+log = logging.getLogger(__name__)
+
+EventHandler = Callable[[RoomId, Event], Awaitable[None]]
+
+
+class Undecryptable:
+    def __init__(
+        self,
+        client: AsyncClient,
+        db: Database,
+        sender: OutboxSender,
+        language: Language,
+        grace_seconds: float,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.sender = sender
+        self.language = language
+        self.grace = timedelta(seconds=grace_seconds)
+        # While encrypted events wait for keys, poll briefly so they are retried soon.
+        # True until a look at the table finds nothing waiting (so a restart looks
+        # once); set again whenever an event cannot be decrypted.
+        self.waiting_for_keys = True
+
+    async def on_event(self, room_id: RoomId, event: MegolmEvent) -> None:
+        if not self.client.olm:
+            # Without encryption no key will ever come: waiting would swallow the
+            # message in silence. Say so at once instead.
+            await self._cannot_read(
+                room_id, UserId(event.sender), event.event_id, ev.event_time(event)
+            )
+            return
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, EventId(event.event_id)):
+                return
+            added = await pending_encrypted.add(
+                session, event.event_id, room_id, event.sender, event.source
+            )
+            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+        self.waiting_for_keys = True
+        if added:
+            log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
+            try:
+                await self.client.request_room_key(event)
+            except Exception as exc:  # a key request is best effort
+                log.debug("room key request failed: %r", exc)
+
+    async def retry(self, handle_event: EventHandler) -> None:
+        """Decrypt what waits for keys now; give up on what waited past the grace time."""
+        if not self.waiting_for_keys:
+            return  # nothing is waiting: spare the query after every batch
+        async with self.db.session() as session:
+            pending = list(await pending_encrypted.all_pending(session))
+        self.waiting_for_keys = bool(pending)
+        if not pending:
+            return
+        if not self.client.olm:
+            # Left over from a run with encryption on: no key can arrive now.
+            for row in pending:
+                await self._cannot_read(
+                    RoomId(row.room_id), UserId(row.sender), row.event_id, row.first_seen
+                )
+            self.waiting_for_keys = False
+            return
+        now = datetime.now(UTC)
+        expired: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for row in pending:
+            source = dict(row.source)
+            encrypted = MegolmEvent.from_dict(source)
+            if not isinstance(encrypted, MegolmEvent):
+                expired[(row.room_id, row.sender)].append(row.event_id)
+                continue
+            encrypted.room_id = row.room_id
+            try:
+                decrypted = self.client.decrypt_event(encrypted)
+            except EncryptionError:
+                if now - row.first_seen > self.grace:
+                    expired[(row.room_id, row.sender)].append(row.event_id)
+                continue
+            log.info("room %s: decrypted %s after its key arrived", row.room_id, row.event_id)
+            await handle_event(RoomId(row.room_id), decrypted)
+            async with self.db.transaction() as session:
+                await pending_encrypted.remove(session, row.event_id)
+        for (room_id, sender), event_ids in expired.items():
+            await self._give_up(RoomId(room_id), UserId(sender), event_ids, now)
+
+    async def _cannot_read(
+        self, room_id: RoomId, sender: UserId, event_id: str, at: datetime
+    ) -> None:
+        """This bot runs without encryption: tell the sender, once per sender and room.
+
+        The event is recorded as handled (effect "undecryptable"); the notice's
+        transaction id is derived from room and sender, so the outbox keeps it to
+        one notice for every later encrypted message and across restarts.
+        """
+        async with self.db.transaction() as session:
+            await pending_encrypted.remove(session, event_id)
+            if await event_log.is_processed(session, EventId(event_id)):
+                return
+            await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", at)
+            content = reply_content(plain(t(self.language, "encryption_unsupported")))
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_id}}
+            row = await outbox.add(
+                session,
+                room_id,
+                "message",
+                content,
+                outbox.txn_id_for(f"no-encryption:{room_id}:{sender}"),
+                source_event_id=event_id,
+            )
+        log.warning(
+            "room %s: encrypted message %s from %s; this bot cannot read encrypted messages "
+            "(encryption is off): %s",
+            room_id,
+            event_id,
+            sender,
+            "notice queued" if row is not None else "sender was told before",
+        )
+        if row is not None:
+            self.sender.submit([row])
+
+    async def _give_up(
+        self, room_id: RoomId, sender: UserId, event_ids: Sequence[str], now: datetime
+    ) -> None:
+        """One notice per sender and room for the lot, not one per message."""
+        text = t(self.language, "undecryptable", count=len(event_ids))
+        async with self.db.transaction() as session:
+            for event_id in event_ids:
+                await pending_encrypted.remove(session, event_id)
+                if not await event_log.is_processed(session, EventId(event_id)):
+                    await event_log.record(
+                        session, EventId(event_id), room_id, sender, "undecryptable", now
+                    )
+            notice = plain(text)
+            content = reply_content(notice)
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
+            await outbox.add(
+                session,
+                room_id,
+                "message",
+                content,
+                outbox.txn_id_for(f"undecryptable:{event_ids[0]}"),
+            )
+        log.warning(
+            "room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender
+        )
+        self.sender.wake()

@@ -1,0 +1,105 @@
+"""The batch paths of the sync loop and the start (issue "Fast under load and after a restart")."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.sender import OutboxSender
+from storage import rooms
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.migrate import alembic_config, script_heads
+from storage.models import OutboxMessage
+
+A = RoomId("!a:localhost")
+B = RoomId("!b:localhost")
+NEW = RoomId("!new:localhost")
+
+
+@pytest.fixture
+async def db(database_url: str):  # type: ignore[no-untyped-def]
+    database = Database(database_url)
+    await database.migrate()
+    yield database
+    await database.close()
+
+
+def test_script_heads_agree_with_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert script_heads() == set(ScriptDirectory.from_config(alembic_config()).get_heads())
+
+
+async def test_a_second_start_finds_the_schema_up_to_date(database_url: str) -> None:
+    first = Database(database_url)
+    await first.migrate()
+    await first.close()
+    again = Database(database_url)
+    await again.migrate()  # skips alembic, and the schema is all there
+    async with again.transaction() as session:
+        await rooms.ensure(session, A)
+    await again.close()
+
+
+@pytest.mark.postgres
+async def test_marks_and_note_batch_read_and_write_many_rooms_at_once(db: Database) -> None:
+    async with db.transaction() as session:
+        await rooms.note_event(session, A, "$a0", 1)
+        await rooms.note_event(session, B, "$b0", 1)
+    async with db.session() as session:
+        known = await rooms.marks(session, [A, B, NEW])
+    assert set(known) == {A, B} and known[A].last_event_id == "$a0"
+    async with db.transaction() as session:
+        await rooms.note_batch(
+            session,
+            {A: ("$a1", 2), NEW: ("$n1", 3)},
+            {A: True, B: False, NEW: True},
+            known,
+        )
+    async with db.session() as session:
+        after = await rooms.marks(session, [A, B, NEW])
+    assert after[A].last_event_id == "$a1" and after[A].public
+    assert after[B].last_event_id == "$b0" and not after[B].public  # untouched
+    assert after[NEW].last_event_id == "$n1" and after[NEW].public  # first seen now
+
+
+class _Client:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
+        self.sent.append(room_id)
+        return type("Sent", (), {"event_id": "$x"})()
+
+
+async def test_this_runs_replies_go_out_before_the_first_sync_ends(db: Database) -> None:
+    """Fresh rows cannot have been sent before; rows an earlier run left wait for `ready`."""
+    client = _Client()
+    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
+    from storage import outbox
+
+    async with db.transaction() as session:
+        left = await outbox.add(session, B, "message", {}, outbox.txn_id_for("old"))
+        fresh = await outbox.add(session, A, "message", {}, outbox.txn_id_for("new"))
+    assert isinstance(left, OutboxMessage) and isinstance(fresh, OutboxMessage)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    sender.submit([fresh])
+    for _ in range(100):
+        if client.sent:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.3)
+    assert client.sent == [A]  # not the earlier run's row yet
+    assert sender.recorded_sent(fresh.txn_id)
+    sender.ready.set()
+    sender.wake()
+    for _ in range(100):
+        if len(client.sent) == 2:
+            break
+        await asyncio.sleep(0.05)
+    stop.set()
+    await task
+    assert client.sent == [A, B]
