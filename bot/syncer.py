@@ -10,6 +10,7 @@ the event log turns the replay into a no-op.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from datetime import UTC, datetime
@@ -184,6 +185,26 @@ class Syncer:
         except Exception as exc:
             await self._sync_failed(f"login failed: {exc!r}")
 
+    async def _apply_public_flags(self, response: SyncResponse) -> None:
+        """Store public-flag changes before this batch's events are handled.
+
+        nio has applied the whole batch's state already, and everything this batch
+        causes (alerts, curator notices) is sent after it: a room that turned public
+        anywhere in the batch must get CLEAR only from the first event on. Only a
+        changed flag costs a write.
+        """
+        changed = {
+            room_id: flag
+            for room_id, flag in self._public_flags(response).items()
+            if room_id in self._marks and self._marks[room_id].public != flag
+        }
+        if not changed:
+            return
+        async with self.db.transaction() as session:
+            await room_repo.note_batch(session, {}, changed, self._marks)
+        for room_id, flag in changed.items():
+            self._marks[room_id] = dataclasses.replace(self._marks[room_id], public=flag)
+
     def _public_flags(self, response: SyncResponse) -> dict[str, bool]:
         """Each room's public flag from its current state: scheduled posts and alerts read it.
 
@@ -236,6 +257,7 @@ class Syncer:
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         async with self.db.session() as session:
             self._marks = await room_repo.marks(session, joined)
+        await self._apply_public_flags(response)
         newest: dict[RoomId, list[Event]] = {}
         gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
         for room_id, info in joined.items():

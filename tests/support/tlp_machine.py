@@ -43,7 +43,7 @@ What is real and what stands in: the dispatcher, the handlers, the database,
 `process_message` (claim, dispatch, queue in one transaction; replays are
 re-sent and must produce nothing), the bot's own room-view factory
 (`Syncer._room_view`, so "public" is decided by the bot from live nio room
-state), `Syncer._note_join_rules` (the stored public flag that alerts and
+state), `Syncer._apply_public_flags` (the stored public flag that alerts and
 scheduled posts read), room upgrades as `storage.rooms.carry_binding`,
 `mark_left` and `mark_joined` (the nio-side handler verifies the successor with
 the homeserver, which is not here), and `Scheduler.tick`. Stand-ins: no homeserver (the nio
@@ -469,6 +469,7 @@ class TLPMachine(RuleBasedStateMachine):
             self.all_rooms[room_id] = model
             self.nio_rooms[room_id] = self._nio_room(model)
         self.fake_syncer = SimpleNamespace(
+            _public_flags=lambda response: Syncer._public_flags(self.fake_syncer, response),  # type: ignore[arg-type]
             client=SimpleNamespace(rooms=self.nio_rooms),
             db=self.db,
             sender=_Sender(),
@@ -928,19 +929,22 @@ class TLPMachine(RuleBasedStateMachine):
         self.check_outbox(message)
 
     def _note_state(self, room: RoomModel, store: bool = True) -> None:
-        """The new room state reaches nio at once; the stored flag when the batch ends."""
+        """The new room state reaches nio at once, and the bot stores the public flag
+        before it handles any event of the batch that brought the change
+        (`Syncer._apply_public_flags`), so `store` makes no difference any more: a
+        state change in the same batch as the next step counts for that step too.
+        """
         nio_room = self.nio_rooms[room.room_id]
         nio_room.join_rule = room.join_rule
         nio_room.history_visibility = room.history
         nio_room.guest_access = room.guest
-        if not store:
-            self.batch_pending.append(room)
-            return
         response = SimpleNamespace(rooms=SimpleNamespace(join={room.room_id: None}))
+        syncer = self.fake_syncer
 
         async def note() -> None:
-            async with self.db.transaction() as session:
-                await Syncer._note_join_rules(self.fake_syncer, session, response)  # type: ignore[arg-type]
+            async with self.db.session() as session:
+                syncer._marks = await room_repo.marks(session, [room.room_id])
+            await Syncer._apply_public_flags(syncer, response)  # type: ignore[arg-type]
 
         self._run(note())
 
