@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands import render
 from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.message import Attachment, Outgoing, Reply
 from commands.permissions import in_roles

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from commands import render
 from commands.common import session_of
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands import render
 from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.knowledge_view import guidance_reply
 from commands.message import Outgoing

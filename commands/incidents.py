@@ -6,7 +6,7 @@ import re
 
 from commands import render
 from commands.common import local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.message import Outgoing
 from commands.permissions import MODERATOR, in_roles, manages_incident

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.i18n import t
 
 MODERATOR = 50

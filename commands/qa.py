@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from commands import render
 from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
 from commands.common import AMSTERDAM, local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from commands import render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
-from commands.dispatcher import AS_NEW_MESSAGE, CommandContext
+from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import AMSTERDAM, TimeError, parse_time
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback

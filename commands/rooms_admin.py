@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from commands import render
 from commands.common import option, session_of, tr, unknown_options
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.message import Outgoing
 from commands.permissions import admin_only

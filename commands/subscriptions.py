@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from commands import render
 from commands.common import local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.message import Outgoing
 from commands.permissions import in_roles
