@@ -26,6 +26,7 @@ from commands.context import (
     MessageHook,
     RoomView,
 )
+from commands.errors import UserError
 from commands.grammar import (
     GrammarError,
     is_command,
@@ -198,6 +199,9 @@ class Dispatcher:
                 return await hook(ctx)
             async with ctx.session.begin_nested():
                 return await hook(ctx)
+        except UserError as exc:
+            # Bad input: the savepoint (if any) is rolled back; the user gets one sentence.
+            return [render.plain(exc.text(ctx.lang))]
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception(

@@ -18,12 +18,13 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as dateparser
 
 from commands.i18n import t
+from storage.errors import KnooppuntError
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 FUTURE_SLACK = timedelta(minutes=10)
 
 
-class TimeError(ValueError):
+class TimeError(KnooppuntError, ValueError):
     """The text is not a time we can read; `reason` says why, in both languages."""
 
     MESSAGES: ClassVar[dict[str, tuple[str, str]]] = {

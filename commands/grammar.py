@@ -11,8 +11,10 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from storage.errors import KnooppuntError
 
-class GrammarError(ValueError):
+
+class GrammarError(KnooppuntError, ValueError):
     """The command line cannot be read (for example an unclosed quote)."""
 
 

@@ -7,6 +7,7 @@ import re
 from commands import render
 from commands.common import local_time, session_of, tr
 from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.message import Outgoing
 from commands.permissions import MODERATOR, in_roles, manages_incident
@@ -40,7 +41,7 @@ async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         return [_usage(ctx)]
     refusal = _manage(ctx)
     if refusal is not None:
-        return [render.plain(tr(ctx.lang, "Dat mag hier niet: ", "Not allowed here: ") + refusal)]
+        raise UserError("not_allowed", reason=refusal)
     if len(parsed.words) < 2:
         return [_usage(ctx)]
     slug = parsed.words[1].lower()

@@ -26,6 +26,7 @@ from commands.registry import Command
 from knowledge.model import QA
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
+from storage.errors import KnooppuntError
 
 # Field names in chat (Dutch and English) -> QA field.
 FIELDS = {
@@ -58,7 +59,7 @@ LIST_LIMIT = 30
 _NONE = ("", "-", "geen", "none")
 
 
-class FieldError(ValueError):
+class FieldError(KnooppuntError, ValueError):
     pass
 
 

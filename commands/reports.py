@@ -11,6 +11,7 @@ from commands.common import age, local_time, option, session_of, tr, unknown_opt
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import AMSTERDAM, TimeError, parse_time
+from commands.errors import UserError
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
@@ -387,7 +388,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         if entry.room_id != ctx.room.room_id or entry.retracted_at is not None:
             return []
         if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
-            return [render.plain(t(lang, "redaction_not_allowed", code=entry.code))]
+            raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
         await audit.add(
             session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
@@ -406,7 +407,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
     if edited is None or edited.room_id != ctx.room.room_id:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
-        return [render.plain(t(lang, "redaction_not_allowed", code=edited.code))]
+        raise UserError("redaction_not_allowed", code=edited.code)
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -500,7 +501,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     # Digits only, and few of them: a page number past what SQL can hold is an error
     # for the user, not an apology from the database driver.
     if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
-        return [render.plain(t(ctx.lang, "page_not_a_number", value=render.shorten(page_text, 30)))]
+        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
     page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
