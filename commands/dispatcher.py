@@ -146,7 +146,7 @@ class Dispatcher:
             )
         except GrammarError as exc:
             self._observe(command.name_en, "grammar", ctx)
-            return [render.plain(t(ctx.lang, "grammar_error", error=str(exc)))]
+            return [render.plain(t(ctx.lang, "grammar_error", error=exc))]
         refusal = command.permission(ctx)
         if refusal is not None:
             self._observe(command.name_en, "refused", ctx)

@@ -167,11 +167,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     )
     if isinstance(data, list):
         ctx.events.append("report.refused")
-        return [
-            _problems_reply(
-                ctx, data, t("nl", "report_refused_head"), t("en", "report_refused_head")
-            )
-        ]
+        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
     entry = await entry_repo.record(
         session, data, offer.sender, ctx.room.room_id, offer.message_event_id
     )
