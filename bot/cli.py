@@ -10,6 +10,7 @@ from pathlib import Path
 
 from bot.config import Settings, console_role, load_settings
 from bot.logging_setup import configure
+from commands.i18n import t
 from storage.errors import KnooppuntError
 
 
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(run_demo(data_dir, args.port))
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
-            print("database is up to date")
+            print(t(settings.language, "cli.migrated"))
     except KnooppuntError as exc:
         # The one place: configuration, login, storage and demo errors are one line.
         print(f"knooppunt: {exc}", file=sys.stderr)

@@ -36,6 +36,7 @@ def families() -> Entries:
     # Imported here: the family modules import `Entries` from this package.
     from commands.texts import (
         common,
+        console,
         export,
         grammar,
         guidance,
@@ -43,6 +44,7 @@ def families() -> Entries:
         knowledge_view,
         permissions,
         qa,
+        questions,
         report_parser,
         reports,
         rooms_admin,
@@ -53,6 +55,7 @@ def families() -> Entries:
     merged: Entries = {}
     for module in (
         common,
+        console,
         export,
         grammar,
         guidance,
@@ -60,6 +63,7 @@ def families() -> Entries:
         knowledge_view,
         permissions,
         qa,
+        questions,
         report_parser,
         reports,
         rooms_admin,
