@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from commands import render
 from commands.common import session_of
 from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import t
 from commands.knowledge_view import link_list, qa_reply
@@ -110,9 +111,8 @@ def _unknown(ctx: CommandContext, item_id: str) -> Outgoing:
     return render.plain(t(ctx.lang, "qa.q_does_not_exist", item_id=item_id))
 
 
-def _usage(ctx: CommandContext) -> str:
-    p = ctx.prefix
-    return t(ctx.lang, "qa.usage_qa_show_id", p=p)
+def _usage(ctx: CommandContext) -> UserError:
+    return UserError("qa.usage_qa_show_id", prefix=ctx.prefix)
 
 
 async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -130,12 +130,12 @@ async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoin
         if sub in ("retire", "intrekken"):
             return await _retire(ctx, rest)
         return await _save(ctx, parsed, rest, adding=sub in ("add", "nieuw"))
-    return [render.plain(_usage(ctx))]
+    raise _usage(ctx)
 
 
 async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
-        return [render.plain(_usage(ctx))]
+        raise _usage(ctx)
     store = await ctx.settings.knowledge.store(session_of(ctx))
     item = store.qa(rest[0])
     doc = store.qa_index.document(rest[0])
@@ -214,7 +214,7 @@ async def _save(
         before: tuple[str, str] | None = None
     else:
         if len(rest) != 1:
-            return [render.plain(_usage(ctx))]
+            raise _usage(ctx)
         row = await knowledge_items.get(session, rest[0])
         if row is None or row.kind != "qa" or not may_curate(ctx, row.tlp, row.data.get("owner")):
             return [_unknown(ctx, rest[0])]
@@ -275,7 +275,7 @@ async def _save(
 
 async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
-        return [render.plain(_usage(ctx))]
+        raise _usage(ctx)
     session = session_of(ctx)
     current = await knowledge_items.get(session, rest[0])
     visible = current is not None and may_curate(ctx, current.tlp, current.data.get("owner"))

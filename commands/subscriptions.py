@@ -8,6 +8,7 @@ from datetime import timedelta
 from commands import render
 from commands.common import local_time, session_of
 from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import t
 from commands.message import Outgoing
@@ -51,7 +52,7 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     binding = ctx.room.binding
     incident = binding.incident if binding else None
     if incident is None:
-        return [render.plain(t(ctx.lang, "subscriptions.this_room_not_bound"))]
+        raise UserError("subscriptions.this_room_not_bound")
     session = session_of(ctx)
     subscription = await subscription_repo.add(
         session, ctx.room.room_id, incident, interval, at_time, ctx.sender

@@ -6,8 +6,8 @@ from commands.texts import Entries
 
 TEXTS: Entries = {
     "qa.usage_qa_show_id": {
-        "nl": "Gebruik: {p}qa show <id> · {p}qa list [onderwerp] · {p}qa add (met regels vraag:/antwoord:/onderwerp:/bron:/geldig tot:) · {p}qa edit <id> (alleen de velden die veranderen) · {p}qa retire <id>",
-        "en": "Usage: {p}qa show <id> · {p}qa list [topic] · {p}qa add (with lines question:/answer:/topic:/source:/valid until:) · {p}qa edit <id> (only the fields that change) · {p}qa retire <id>",
+        "nl": "Gebruik: {prefix}qa show <id> · {prefix}qa list [onderwerp] · {prefix}qa add (met regels vraag:/antwoord:/onderwerp:/bron:/geldig tot:) · {prefix}qa edit <id> (alleen de velden die veranderen) · {prefix}qa retire <id>",
+        "en": "Usage: {prefix}qa show <id> · {prefix}qa list [topic] · {prefix}qa add (with lines question:/answer:/topic:/source:/valid until:) · {prefix}qa edit <id> (only the fields that change) · {prefix}qa retire <id>",
     },
     "qa.q_does_not_exist": {
         "nl": "Q&A {item_id} bestaat niet.",
