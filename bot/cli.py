@@ -8,10 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, console_role, load_settings
+from bot.config import Settings, console_role, load_settings
 from bot.logging_setup import configure
-from storage.engine import DatabaseError
-from storage.instance_lock import LockHeld
+from commands.i18n import t
+from storage.errors import KnooppuntError
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -146,33 +146,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             for line in asyncio.run(audit_lines(settings, args.incident.lower())):
                 print(line)
         elif args.command == "demo":
-            from bot.devtools.demo import DemoError, HomeserverError, run_demo
+            from bot.devtools.demo import run_demo
 
             data_dir = (args.data_dir or settings.data_dir).resolve()
-            try:
-                return asyncio.run(run_demo(data_dir, args.port))
-            except (DemoError, HomeserverError) as exc:
-                print(f"knooppunt demo: {exc}", file=sys.stderr)
-                return 1
+            return asyncio.run(run_demo(data_dir, args.port))
         elif args.command == "crypto":
             from bot.crypto_cli import run_crypto
 
             return run_crypto(settings)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
-            print("database is up to date")
-    except (ConfigError, DatabaseError, LockHeld) as exc:
+            print(t(settings.language, "cli.migrated"))
+    except KnooppuntError as exc:
+        # The one place: configuration, login, storage and demo errors are one line.
         print(f"knooppunt: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:
-        from bot.session import LoginFailed
-
-        if isinstance(exc, LoginFailed):
-            print(f"knooppunt: {exc}", file=sys.stderr)
-            return 2
-        raise
     return 0
 
 

@@ -22,10 +22,11 @@ from pydantic_settings import (
 
 from storage import tlp, vocabulary
 from storage.engine import default_sqlite_url
+from storage.errors import KnooppuntError
 from storage.ids import server_of
 
 
-class ConfigError(Exception):
+class ConfigError(KnooppuntError):
     """A setting is missing or wrong; the message names it in one line."""
 
 

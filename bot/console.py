@@ -29,6 +29,7 @@ from bot.samples import (
 )
 from bot.wiring import build_dispatcher
 from commands.dispatcher import RoomView
+from commands.i18n import Language, t
 from commands.message import Message, Outgoing, Redaction
 from knowledge import service
 from storage import event_log
@@ -110,11 +111,17 @@ async def _room_view(session: AsyncSession, room_id: RoomId, role: str, user: Us
     )
 
 
-def format_reply(reply: Outgoing) -> str:
+def format_reply(reply: Outgoing, lang: Language = "nl") -> str:
     if isinstance(reply, Redaction):
-        return f"(de bevestiging van {reply.source_event_id} wordt ingetrokken)"
+        return t(lang, "console.retracting", event=reply.source_event_id)
     if reply.attachment is not None:
-        return f"{reply.text}\n[bestand: {reply.attachment.filename}, {len(reply.attachment.data)} bytes]"
+        attachment = t(
+            lang,
+            "console.attachment",
+            filename=reply.attachment.filename,
+            size=len(reply.attachment.data),
+        )
+        return f"{reply.text}\n{attachment}"
     return reply.text
 
 
@@ -137,6 +144,7 @@ async def run_console(
         }
     )
     dispatcher = build_dispatcher(settings)
+    lang = settings.language
     db = Database(settings.effective_database_url)
     await db.migrate()
     room_id = console_room(role)
@@ -145,11 +153,11 @@ async def run_console(
         if demo:
             added, bound = await load_demo(db)
             out.write(
-                f"Sample crisis loaded: incident {SAMPLE_INCIDENT}, {added} new knowledge "
-                f"item(s), {bound} console room(s) newly bound.\n\n"
+                t(lang, "console.demo_loaded", incident=SAMPLE_INCIDENT, added=added, bound=bound)
+                + "\n\n"
             )
         if interactive:
-            out.write("Knooppunt console. End a message with an empty line; Ctrl-D quits.\n")
+            out.write(t(lang, "console.banner") + "\n")
         for body in read_messages(stream):
             message = Message(
                 event_id=EventId(f"$console-{uuid.uuid4().hex}"),
@@ -165,7 +173,7 @@ async def run_console(
                     session, message.event_id, message.room_id, user, "console", message.timestamp
                 )
             for reply in replies:
-                out.write(format_reply(reply) + "\n\n")
+                out.write(format_reply(reply, lang) + "\n\n")
             out.flush()
     finally:
         await db.close()

@@ -16,12 +16,13 @@ from nio.client.async_client import AsyncClient
 from bot.backoff import NETWORK_ERRORS
 from bot.config import Settings
 from storage.engine import Database
+from storage.errors import KnooppuntError
 from storage.sync_state import LoginSession, forget_login, get_login, save_login
 
 log = logging.getLogger(__name__)
 
 
-class LoginFailed(Exception):
+class LoginFailed(KnooppuntError):
     """The homeserver refused the credentials (not a network problem)."""
 
 

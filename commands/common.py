@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
-from commands.i18n import Language
+from commands.i18n import Language, t
 from storage.timezone import AMSTERDAM
 
 # Dutch and English spellings of option keys; the first is canonical.
@@ -57,5 +57,5 @@ def age(now: datetime, moment: datetime, lang: Language) -> str:
         return f"{minutes} min"
     hours = minutes // 60
     if hours < 48:
-        return tr(lang, f"{hours} uur", f"{hours} h")
-    return tr(lang, f"{hours // 24} dagen", f"{hours // 24} days")
+        return t(lang, "common.h", hours=hours)
+    return t(lang, "common.days", value=hours // 24)

@@ -10,13 +10,22 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
+from commands.context import (
+    AS_NEW_MESSAGE,
+    CommandContext,
+    CommandSettings,
+    EditHook,
+    MessageHook,
+    RoomView,
+)
+from commands.errors import UserError
 from commands.grammar import (
     GrammarError,
     is_command,
@@ -25,98 +34,24 @@ from commands.grammar import (
     split,
     strip_reply_fallback,
 )
-from commands.i18n import Language, t
+from commands.i18n import t
 from commands.message import Message, Outgoing, Reply
 from commands.registry import Command, Registry
-from commands.report_parser import Vocabulary
-from knowledge.service import KnowledgeCache
-from storage.ids import RoomId, UserId
-from storage.regions import RegionTable
-from storage.rooms import BindingView
 from storage.timezone import AMSTERDAM
-from storage.tlp import RoomAccess
+
+# Re-exported: the bot, the console and the tests build rooms and settings from here.
+__all__ = [
+    "AS_NEW_MESSAGE",
+    "CommandContext",
+    "CommandSettings",
+    "Dispatcher",
+    "HandlerFailed",
+    "RoomView",
+]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class RoomView:
-    """What a command needs to know about the room it runs in."""
-
-    room_id: RoomId
-    is_direct: bool = False
-    role: str | None = None
-    encrypted: bool = False
-    public: bool = False
-    power_levels: dict[str, int] = field(default_factory=dict)
-    default_power: int = 0
-    binding: BindingView | None = None
-    # The room's `redact` power level: who may redact (retract) other people's events.
-    redact_level: int = 50
-
-    def power_of(self, user_id: str) -> int:
-        return self.power_levels.get(user_id, self.default_power)
-
-    def may_redact_others(self, user_id: str) -> bool:
-        return self.power_of(user_id) >= self.redact_level
-
-    @property
-    def access(self) -> RoomAccess:
-        """The room's TLP view: its binding's clearance, or CLEAR only when unbound."""
-        return RoomAccess.for_binding(self.room_id, self.binding, self.public, self.is_direct)
-
-
-@dataclass(frozen=True)
-class CommandSettings:
-    prefix: str = "!"
-    language: Language = "nl"
-    admins: frozenset[str] = frozenset()
-    late_after: timedelta = timedelta(minutes=5)
-    bot_user_id: str = ""
-    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(RegionTable()))
-    # Room that receives open questions (None: every room bound as curator).
-    curator_room: str | None = None
-    # The curated store in memory, rebuilt when its version in the database changes.
-    knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
-
-
-@dataclass
-class CommandContext:
-    message: Message
-    room: RoomView
-    settings: CommandSettings
-    session: AsyncSession | None
-    now: datetime
-    registry: Registry
-    # Domain events a handler reports ("entry.recorded"), for metrics and logs.
-    events: list[str] = field(default_factory=list)
-
-    @property
-    def lang(self) -> Language:
-        return self.settings.language
-
-    @property
-    def prefix(self) -> str:
-        return self.settings.prefix
-
-    @property
-    def sender(self) -> UserId:
-        return self.message.sender
-
-    @property
-    def is_admin(self) -> bool:
-        return self.message.sender in self.settings.admins
-
-    @property
-    def power(self) -> int:
-        return self.room.power_of(self.message.sender)
-
-
-MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]
-# An edit hook answers the edit, or returns AS_NEW_MESSAGE: the edited message left
-# nothing behind (no entry), so its new content is handled as a new message.
-AS_NEW_MESSAGE = None
-EditHook = Callable[[CommandContext], Awaitable[list[Outgoing] | None]]
 T = TypeVar("T")
 
 
@@ -210,7 +145,7 @@ class Dispatcher:
             )
         except GrammarError as exc:
             self._observe(command.name_en, "grammar", ctx)
-            return [render.plain(t(ctx.lang, "grammar_error", error=str(exc)))]
+            return [render.plain(t(ctx.lang, "grammar_error", error=exc))]
         refusal = command.permission(ctx)
         if refusal is not None:
             self._observe(command.name_en, "refused", ctx)
@@ -263,6 +198,9 @@ class Dispatcher:
                 return await hook(ctx)
             async with ctx.session.begin_nested():
                 return await hook(ctx)
+        except UserError as exc:
+            # Bad input: the savepoint (if any) is rolled back; the user gets one sentence.
+            return [render.plain(exc.text(ctx.lang))]
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception(
@@ -306,7 +244,3 @@ class Dispatcher:
                 html=f"<i>{render.escape(note)}</i><br>{reply.html}",
             )
         return replace(reply, room_id=room_id, reply_to=reply_to)
-
-
-def usage_line(command: Command, lang: Language, prefix: str) -> str:
-    return command.usage[lang].format(prefix=prefix)

@@ -9,10 +9,6 @@ _NUMBER = re.compile(
 )
 
 
-class NumberError(ValueError):
-    pass
-
-
 def parse_figure(text: str) -> tuple[float, str | None] | None:
     """`120`, `1.200 bedden`, `1,5 km`, `35 %` -> (value, unit); None when it is no number."""
     value = text.strip()

@@ -16,35 +16,36 @@ from typing import ClassVar
 
 from dateutil import parser as dateparser
 
-from commands.i18n import t
+from commands.i18n import Language, t
+from storage.errors import KnooppuntError
 from storage.timezone import AMSTERDAM
 
 FUTURE_SLACK = timedelta(minutes=10)
 
 
-class TimeError(ValueError):
+class TimeError(KnooppuntError, ValueError):
     """The text is not a time we can read; `reason` says why, in both languages."""
 
-    MESSAGES: ClassVar[dict[str, tuple[str, str]]] = {
-        "unreadable": ("is geen tijd die ik kan lezen", "is not a time I can read"),
-        "no_time": ("mist een tijdstip (bijv. 'gisteren 09:00')", "lacks a time of day"),
-        "both": (
-            "noem een dagwoord of een datum, niet beide",
-            "give a day word or a date, not both",
-        ),
-        "future": ("ligt in de toekomst", "lies in the future"),
-        "too_old": ("is meer dan een jaar geleden", "is more than a year ago"),
-        "bad_offset": (t("nl", "time_bad_offset"), t("en", "time_bad_offset")),
-    }
+    # The reasons, each a catalogue key "time.<reason>".
+    REASONS: ClassVar[tuple[str, ...]] = (
+        "unreadable",
+        "no_time",
+        "both",
+        "future",
+        "too_old",
+        "bad_offset",
+    )
 
     def __init__(self, text: str, reason: str) -> None:
-        super().__init__(f"{text!r} {self.MESSAGES[reason][1]}")
+        super().__init__(f"{text!r} {t('en', 'time.' + reason)}")
         self.text = text
         self.reason = reason
 
-    def says(self, lang: str) -> str:
-        nl, en = self.MESSAGES[self.reason]
-        return f"'{self.text}' {nl if lang == 'nl' else en}"
+    def says(self, lang: Language) -> str:
+        return t(lang, "time.said", text=self.text, reason=t(lang, "time." + self.reason))
+
+    def localized(self, lang: Language) -> str:
+        return self.says(lang)
 
 
 _DAY_WORDS = {

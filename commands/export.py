@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from commands import render
-from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import session_of
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.message import Attachment, Outgoing, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
@@ -46,15 +47,7 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     binding = ctx.room.binding
     incident = incident_word or (binding.incident if binding else None)
     if fmt is None or incident is None:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    f"Gebruik: {ctx.prefix}export [incident] csv|csv-en|json|edxl",
-                    f"Usage: {ctx.prefix}export [incident] csv|csv-en|json|edxl",
-                )
-            )
-        ]
+        return [render.plain(t(ctx.lang, "export.usage_export_incident_csv", prefix=ctx.prefix))]
     session = session_of(ctx)
     access = ctx.room.access
     rows = await entry_repo.all_visible(session, access, entry_repo.EntryFilter(incident=incident))
@@ -80,10 +73,13 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             "entries": [row.code for row in rows],
         },
     )
-    text = tr(
+    text = t(
         ctx.lang,
-        f"TLP:{label} — export van {len(rows)} melding(en) van {incident} ({fmt}).",
-        f"TLP:{label} — export of {len(rows)} entr{'y' if len(rows) == 1 else 'ies'} of {incident} ({fmt}).",
+        "export.done_one" if len(rows) == 1 else "export.done",
+        label=label,
+        rows=len(rows),
+        incident=incident,
+        fmt=fmt,
     )
     return [
         render.plain(text),

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from commands import render
 from commands.common import session_of
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
@@ -165,11 +165,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     )
     if isinstance(data, list):
         ctx.events.append("report.refused")
-        return [
-            _problems_reply(
-                ctx, data, t("nl", "report_refused_head"), t("en", "report_refused_head")
-            )
-        ]
+        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
     entry = await entry_repo.record(
         session, data, offer.sender, ctx.room.room_id, offer.message_event_id
     )

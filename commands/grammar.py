@@ -11,9 +11,23 @@ import re
 import shlex
 from dataclasses import dataclass, field
 
+from commands.i18n import Language, t
+from storage.errors import KnooppuntError
 
-class GrammarError(ValueError):
-    """The command line cannot be read (for example an unclosed quote)."""
+
+class GrammarError(KnooppuntError, ValueError):
+    """The command line cannot be read (for example an unclosed quote).
+
+    `reason` is a catalogue key under "grammar."; the dispatcher shows it in the
+    room's language, the exception's own text stays English for the logs.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(t("en", "grammar." + reason))
+        self.reason = reason
+
+    def localized(self, lang: Language) -> str:
+        return t(lang, "grammar." + self.reason)
 
 
 @dataclass(frozen=True)
@@ -62,7 +76,7 @@ def split(body: str, prefix: str) -> tuple[str, str, tuple[str, ...]]:
     """`!name rest of line` + following lines -> (name, rest of line, following lines)."""
     stripped = body.strip()
     if not is_command(stripped, prefix):
-        raise GrammarError("not a command")
+        raise GrammarError("not_a_command")
     first, _, rest = stripped[len(prefix) :].partition("\n")
     head, _, raw_args = first.strip().partition(" ")
     return head.strip().lower(), raw_args.strip(), tuple(rest.split("\n")) if rest else ()
@@ -82,7 +96,9 @@ def parse(body: str, prefix: str) -> ParsedCommand:
     try:
         tokens = shlex.split(raw_args, posix=True) if raw_args.strip() else []
     except ValueError as exc:
-        raise GrammarError(str(exc).replace("No closing quotation", "quote not closed")) from exc
+        # shlex has two complaints: an unclosed quote and a trailing backslash.
+        reason = "quote_not_closed" if "quotation" in str(exc) else "no_escaped_character"
+        raise GrammarError(reason) from exc
     words: list[str] = []
     options: dict[str, str] = {}
     flags: set[str] = set()

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from commands import render
-from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import session_of
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.knowledge_view import guidance_reply
 from commands.message import Outgoing
 from commands.questions import item_visible, may_read, search_view, today
@@ -23,7 +24,7 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     if not topic:
         # Only the documents this room may see (and that are current), as for a search.
         day = today(ctx)
-        version = tr(ctx.lang, "versie", "version")
+        version = t(ctx.lang, "guidance.version")
         titles = [
             f"{doc.title} ({version} {doc.version})"
             for doc in store.guidance
@@ -32,10 +33,11 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         listing = "; ".join(titles) or "-"
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Gebruik: {ctx.prefix}handreiking <onderwerp>. Handreikingen: {listing}",
-                    f"Usage: {ctx.prefix}guidance <topic>. Guidance documents: {listing}",
+                    "guidance.usage_guidance_topic_guidance",
+                    prefix=ctx.prefix,
+                    listing=listing,
                 )
             )
         ]
@@ -60,10 +62,11 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     if not kept:
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Geen handreiking gevonden over “{render.shorten(topic, 60)}”. Probeer andere woorden, of stel een vraag met {ctx.prefix}vraag.",
-                    f"No guidance found about “{render.shorten(topic, 60)}”. Try other words, or ask with {ctx.prefix}ask.",
+                    "guidance.no_guidance_found_about",
+                    shorten=render.shorten(topic, 60),
+                    prefix=ctx.prefix,
                 )
             )
         ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from commands import render
-from commands.dispatcher import CommandContext, usage_line
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.i18n import t
 from commands.message import Outgoing, Reply
-from commands.registry import Command
+from commands.registry import Command, usage_line
 
 
 async def show_help(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -6,9 +6,11 @@ translation gap shows up as a KeyError in the unit tests, not in a crisis room.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import cast
 
-Language = Literal["nl", "en"]
+from commands.texts import Language, Localized, families
+
+__all__ = ["TEXTS", "Language", "t"]
 
 TEXTS: dict[str, dict[Language, str]] = {
     "greeting": {
@@ -77,10 +79,6 @@ TEXTS: dict[str, dict[Language, str]] = {
     "reason_admin_only": {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",
         "en": "only administrators (admins in the configuration) may do this.",
-    },
-    "time_bad_offset": {
-        "nl": "heeft een onmogelijke tijdzone (een afwijking moet kleiner zijn dan 24 uur)",
-        "en": "has an impossible time zone (an offset must be less than 24 hours)",
     },
     "figure_negative": {
         "nl": "'{field}' kan niet negatief zijn ('{value}'). Alleen een verandering of verschil "
@@ -287,6 +285,22 @@ TEXTS: dict[str, dict[Language, str]] = {
 }
 
 
+for _key, _entry in families().items():
+    if _key in TEXTS:
+        raise ValueError(f"text key {_key!r} defined twice")
+    TEXTS[_key] = _entry
+
+
 def t(lang: Language, key: str, **values: object) -> str:
+    """The sentence `key` in `lang`; a value that is itself localized follows the language."""
     template = TEXTS[key][lang]
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    return template.format(**{name: _in(lang, value) for name, value in values.items()})
+
+
+def _in(lang: Language, value: object) -> object:
+    localized = getattr(value, "localized", None)
+    if callable(localized):
+        return cast("Localized", value).localized(lang)
+    return value

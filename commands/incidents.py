@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from commands import render
-from commands.common import local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import local_time, session_of
+from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.registry import Command
+from commands.texts import Word
 from storage import audit
 from storage import incidents as incident_repo
 from storage.vocabulary import PHASES, Phase, lookup
@@ -21,59 +24,37 @@ _PHASE_NL = {p.value: "nafase" if p is Phase.AFTER else p.nl for p in Phase}
 _manage = in_roles("coordinator", min_power=MODERATOR)
 
 
-def _usage(ctx: CommandContext) -> Outgoing:
-    return render.plain(
-        tr(
-            ctx.lang,
-            "Gebruik: !incident open <naam> <titel> | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
-            "Usage: !incident open <slug> <title> | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
-        ).replace("!", ctx.prefix, 1)
-    )
+def _usage(ctx: CommandContext) -> UserError:
+    return UserError("incidents.usage_incident_open_slug", prefix=ctx.prefix)
 
 
 async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     if not parsed.words:
-        return [_usage(ctx)]
+        raise _usage(ctx)
     action = parsed.words[0].lower()
     if action in ("list", "lijst"):
         return [await _list(ctx)]
     if action not in ("open", "phase", "fase", "close", "sluit"):
-        return [_usage(ctx)]
+        raise _usage(ctx)
     refusal = _manage(ctx)
     if refusal is not None:
-        return [render.plain(tr(ctx.lang, "Dat mag hier niet: ", "Not allowed here: ") + refusal)]
+        raise UserError("not_allowed", reason=refusal)
     if len(parsed.words) < 2:
-        return [_usage(ctx)]
+        raise _usage(ctx)
     slug = parsed.words[1].lower()
     if action != "open":
         # Opening is any coordinator's; phase and close only for this incident's own rooms.
         refusal = manages_incident(ctx, slug)
         if refusal is not None:
-            return [
-                render.plain(tr(ctx.lang, "Dat mag hier niet: ", "Not allowed here: ") + refusal)
-            ]
+            return [render.plain(t(ctx.lang, "incidents.not_allowed_here") + refusal)]
     session = session_of(ctx)
     if action == "open":
         title = " ".join(parsed.words[2:]).strip()
         if not SLUG.match(slug) or not title:
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        "Geef een korte naam (kleine letters, cijfers, streepjes) en een titel: "
-                        "!incident open hoogwater-ijssel Hoogwater IJssel",
-                        "Give a short slug (lower case, digits, dashes) and a title: "
-                        "!incident open flood-ijssel Flooding IJssel",
-                    )
-                )
-            ]
+            raise UserError("incidents.give_short_slug_lower", prefix=ctx.prefix)
         incident = await incident_repo.open_incident(session, slug, title[:300], ctx.sender)
         if incident is None:
-            return [
-                render.plain(
-                    tr(ctx.lang, f"Incident {slug} bestaat al.", f"Incident {slug} already exists.")
-                )
-            ]
+            return [render.plain(t(ctx.lang, "incidents.incident_already_exists", slug=slug))]
         await audit.add(
             session,
             ctx.sender,
@@ -84,30 +65,16 @@ async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         )
         return [
             render.plain(
-                tr(
-                    ctx.lang,
-                    f"Incident {slug} geopend: {title} (fase koud).",
-                    f"Incident {slug} opened: {title} (phase cold).",
-                )
+                t(ctx.lang, "incidents.incident_opened_phase_cold", slug=slug, title=title)
             )
         ]
     incident = await incident_repo.get(session, slug)
     if incident is None:
-        return [
-            render.plain(tr(ctx.lang, f"Onbekend incident: {slug}.", f"Unknown incident: {slug}."))
-        ]
+        return [render.plain(t(ctx.lang, "incidents.unknown_incident", slug=slug))]
     if action in ("phase", "fase"):
         phase = lookup(PHASES, parsed.words[2]) if len(parsed.words) > 2 else None
         if phase is None:
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        "Kies een fase: koud, lauw, warm of na.",
-                        "Choose a phase: cold, lukewarm, warm or after.",
-                    )
-                )
-            ]
+            return [render.plain(t(ctx.lang, "incidents.choose_phase_cold_lukewarm"))]
         incident.phase = phase
         await audit.add(
             session,
@@ -119,10 +86,11 @@ async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         )
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Incident {slug}: fase {_PHASE_NL[phase]}.",
-                    f"Incident {slug}: phase {phase}.",
+                    "incidents.incident_phase",
+                    slug=slug,
+                    phase=Word(_PHASE_NL[phase], phase),
                 )
             )
         ]
@@ -131,20 +99,18 @@ async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     incident.open = False
     incident.closed_at = utcnow()
     await audit.add(session, ctx.sender, "incident.closed", ctx.room.room_id, subject=slug)
-    return [render.plain(tr(ctx.lang, f"Incident {slug} gesloten.", f"Incident {slug} closed."))]
+    return [render.plain(t(ctx.lang, "incidents.incident_closed", slug=slug))]
 
 
 async def _list(ctx: CommandContext) -> Outgoing:
     rows = await incident_repo.all_incidents(session_of(ctx))
     if not rows:
-        return render.plain(
-            tr(ctx.lang, "Er zijn nog geen incidenten.", "There are no incidents yet.")
-        )
-    lines = [tr(ctx.lang, "Incidenten:", "Incidents:")]
+        return render.plain(t(ctx.lang, "incidents.there_are_no_incidents"))
+    lines = [t(ctx.lang, "incidents.incidents")]
     for row in rows:
-        state = tr(ctx.lang, "open" if row.open else "gesloten", "open" if row.open else "closed")
+        state = t(ctx.lang, "incidents.state_open" if row.open else "incidents.state_closed")
         lines.append(
-            f"• {row.slug} — {row.title} ({state}, {tr(ctx.lang, 'fase', 'phase')} {Phase.display(row.phase, ctx.lang)}, {local_time(row.opened_at)})"
+            f"• {row.slug} — {row.title} ({state}, {t(ctx.lang, 'incidents.phase')} {Phase.display(row.phase, ctx.lang)}, {local_time(row.opened_at)})"
         )
     return render.plain("\n".join(lines))
 

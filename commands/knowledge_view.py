@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 
 from commands import render
-from commands.common import tr
 from commands.i18n import Language, t
 from commands.message import Reply
 from knowledge.markdown import to_html
@@ -23,19 +22,19 @@ def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str
     # Checked again here, whatever the store holds: only an http(s) source becomes a link.
     url = safe_url(item.source_url)
     source_name = item.source_title or url or "-"
-    parts_text = [f"{tr(lang, 'Bron', 'Source')}: {source_name}"]
-    parts_html = [f"{tr(lang, 'Bron', 'Source')}: {render.escape(source_name)}"]
+    parts_text = [f"{t(lang, 'knowledge_view.source')}: {source_name}"]
+    parts_html = [f"{t(lang, 'knowledge_view.source')}: {render.escape(source_name)}"]
     if url:
         if item.source_title:
             parts_text[0] += f" ({url})"
         parts_html[0] = (
-            f"{tr(lang, 'Bron', 'Source')}: "
+            f"{t(lang, 'knowledge_view.source')}: "
             f'<a href="{render.escape(url)}">{render.escape(source_name)}</a>'
         )
     owner = item.owner or "-"
     updated = when.strftime("%d-%m-%Y") if when else "-"
-    for label, value in ((tr(lang, "Eigenaar", "Owner"), owner),
-                         (tr(lang, "Bijgewerkt", "Updated"), updated)):  # fmt: skip
+    for label, value in ((t(lang, "knowledge_view.owner"), owner),
+                         (t(lang, "knowledge_view.updated"), updated)):  # fmt: skip
         parts_text.append(f"{label}: {value}")
         parts_html.append(f"{label}: {render.escape(value)}")
     return " · ".join(parts_text), " · ".join(parts_html)
@@ -44,17 +43,17 @@ def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str
 def expired_note(item: QA, today: date, lang: Language) -> str | None:
     if item.valid_until is not None and item.valid_until < today:
         until = item.valid_until.strftime("%d-%m-%Y")
-        return tr(lang, f"Let op: verlopen sinds {until}.", f"Note: expired since {until}.")
+        return t(lang, "knowledge_view.note_expired_since", until=until)
     if item.valid_from is not None and item.valid_from > today:
         start = item.valid_from.strftime("%d-%m-%Y")
-        return tr(lang, f"Let op: pas geldig vanaf {start}.", f"Note: valid only from {start}.")
+        return t(lang, "knowledge_view.note_valid_only_from", start=start)
     return None
 
 
 def show_command(prefix: str, item_id: str, lang: Language = "nl") -> str:
     """The command that shows one item: a Q&A, or a guidance section (`<document>#<n>`)."""
     if "#" in item_id:
-        return f"{prefix}{tr(lang, 'handreiking', 'guidance')} {item_id}"
+        return f"{prefix}{t(lang, 'knowledge_view.guidance')} {item_id}"
     return f"{prefix}qa show {item_id}"
 
 
@@ -107,7 +106,7 @@ def qa_reply(
         text_lines.insert(1, note)
         html_parts.insert(1, f"<p><b>{render.escape(note)}</b></p>")
     if others:
-        title = tr(lang, "Zie ook:", "See also:")
+        title = t(lang, "knowledge_view.see_also")
         lines, listed = link_list(prefix, others, lang)
         text_lines += [title, *lines]
         html_parts.append(f"<p>{render.escape(title)}</p>{listed}")
@@ -115,10 +114,10 @@ def qa_reply(
 
 
 def guidance_reply(sections: list[tuple[Guidance, Document]], lang: Language, banner: str) -> Reply:
-    text_lines = [f"TLP:{banner} — {tr(lang, 'Handreiking', 'Guidance')}"]
+    text_lines = [f"TLP:{banner} — {t(lang, 'knowledge_view.guidance_2')}"]
     html_parts = [f"<p><b>{render.escape(f'TLP:{banner}')}</b></p>"]
     for document, section in sections:
-        version = tr(lang, "versie", "version")
+        version = t(lang, "knowledge_view.version")
         title = f"{document.title} ({version} {document.version}) — {section.title}"
         text_lines += ["", title, section.body.strip()]
         html_parts.append(f"<h4>{render.escape(title)}</h4>{to_html(section.body)}")
@@ -135,14 +134,14 @@ def section_reply(
 ) -> Reply:
     """One guidance section as the answer to a question (it competes with Q&As in `!vraag`)."""
     banner = f"TLP:{document.tlp}"
-    version = tr(lang, "versie", "version")
+    version = t(lang, "knowledge_view.version")
     head = f"{document.title} ({version} {document.version}) — {section.title}"
     lead = t(lang, "read_as", question="") if read_as else ""
     url = safe_url(document.source_url)
-    source = f"{tr(lang, 'Bron', 'Source')}: {url or '-'}"
+    source = f"{t(lang, 'knowledge_view.source')}: {url or '-'}"
     text_lines = [f"{banner} — {lead}{head} ({section.id})", "", section.body.strip(), "", source]
     source_html = (
-        f'{tr(lang, "Bron", "Source")}: <a href="{render.escape(url)}">{render.escape(url)}</a>'
+        f'{t(lang, "knowledge_view.source")}: <a href="{render.escape(url)}">{render.escape(url)}</a>'
         if url
         else render.escape(source)
     )
@@ -153,7 +152,7 @@ def section_reply(
         f"<p><i>{source_html}</i></p>",
     ]
     if others:
-        title = tr(lang, "Zie ook:", "See also:")
+        title = t(lang, "knowledge_view.see_also")
         lines, listed = link_list(prefix, others, lang)
         text_lines += [title, *lines]
         html_parts.append(f"<p>{render.escape(title)}</p>{listed}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.i18n import t
 
 MODERATOR = 50
@@ -39,19 +39,11 @@ def in_roles(*roles: str, min_power: int = 0) -> Callable[[CommandContext], str 
         if ctx.is_admin:
             return None
         names = _ROLE_NL if ctx.lang == "nl" else _ROLE_EN
-        wanted = (
-            " of ".join(names[r] for r in roles)
-            if ctx.lang == "nl"
-            else " or ".join(names[r] for r in roles)
-        )
+        wanted = t(ctx.lang, "permissions.or").join(names[r] for r in roles)
         if ctx.room.role not in roles:
-            if ctx.lang == "nl":
-                return f"dit commando werkt alleen in een {wanted}."
-            return f"this command only works in a {wanted}."
+            return t(ctx.lang, "permissions.only_in_room", wanted=wanted)
         if ctx.power < min_power:
-            if ctx.lang == "nl":
-                return f"hiervoor heb je moderatorrechten (machtsniveau {min_power}) in deze kamer nodig."
-            return f"this needs moderator rights (power level {min_power}) in this room."
+            return t(ctx.lang, "permissions.needs_moderator", min_power=min_power)
         return None
 
     return rule

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand
 from commands.i18n import Language

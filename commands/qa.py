@@ -16,9 +16,11 @@ from dateutil import parser as dateparser
 from pydantic import ValidationError
 
 from commands import render
-from commands.common import session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
@@ -26,6 +28,7 @@ from commands.registry import Command
 from knowledge.model import QA
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
+from storage.errors import KnooppuntError
 
 # Field names in chat (Dutch and English) -> QA field.
 FIELDS = {
@@ -58,7 +61,7 @@ LIST_LIMIT = 30
 _NONE = ("", "-", "geen", "none")
 
 
-class FieldError(ValueError):
+class FieldError(KnooppuntError, ValueError):
     pass
 
 
@@ -105,18 +108,11 @@ def _date(text: str) -> date | None:
 
 def _unknown(ctx: CommandContext, item_id: str) -> Outgoing:
     """The one reply for an id that does not exist *for this room* (unknown or not visible)."""
-    return render.plain(
-        tr(ctx.lang, f"Q&A {item_id} bestaat niet.", f"Q&A {item_id} does not exist.")
-    )
+    return render.plain(t(ctx.lang, "qa.q_does_not_exist", item_id=item_id))
 
 
-def _usage(ctx: CommandContext) -> str:
-    p = ctx.prefix
-    return tr(
-        ctx.lang,
-        f"Gebruik: {p}qa show <id> · {p}qa list [onderwerp] · {p}qa add (met regels vraag:/antwoord:/onderwerp:/bron:/geldig tot:) · {p}qa edit <id> (alleen de velden die veranderen) · {p}qa retire <id>",
-        f"Usage: {p}qa show <id> · {p}qa list [topic] · {p}qa add (with lines question:/answer:/topic:/source:/valid until:) · {p}qa edit <id> (only the fields that change) · {p}qa retire <id>",
-    )
+def _usage(ctx: CommandContext) -> UserError:
+    return UserError("qa.usage_qa_show_id", prefix=ctx.prefix)
 
 
 async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -130,20 +126,16 @@ async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoin
     if sub in ("add", "nieuw", "edit", "wijzig", "retire", "intrekken"):
         refusal = curators_only(ctx)
         if refusal is not None:
-            return [
-                render.plain(
-                    tr(ctx.lang, f"Dat mag hier niet: {refusal}", f"Not allowed here: {refusal}")
-                )
-            ]
+            return [render.plain(t(ctx.lang, "qa.not_allowed_here", refusal=refusal))]
         if sub in ("retire", "intrekken"):
             return await _retire(ctx, rest)
         return await _save(ctx, parsed, rest, adding=sub in ("add", "nieuw"))
-    return [render.plain(_usage(ctx))]
+    raise _usage(ctx)
 
 
 async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
-        return [render.plain(_usage(ctx))]
+        raise _usage(ctx)
     store = await ctx.settings.knowledge.store(session_of(ctx))
     item = store.qa(rest[0])
     doc = store.qa_index.document(rest[0])
@@ -174,19 +166,15 @@ async def _list(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
                 and accept(doc)
             }
         )
-        hint = tr(ctx.lang, "Onderwerpen: ", "Topics: ") + (", ".join(topics[:30]) or "-")
-        return [render.plain(tr(ctx.lang, "Geen Q&As gevonden. ", "No Q&As found. ") + hint)]
+        hint = t(ctx.lang, "qa.topics") + (", ".join(topics[:30]) or "-")
+        return [render.plain(t(ctx.lang, "qa.no_q_as_found") + hint)]
     banner = f"TLP:{tlp.highest([item.tlp for item in items[:LIST_LIMIT]])}"
     title = f"{banner} — Q&As" + (f" ({wanted})" if wanted else "") + f": {len(items)}"
     lines, listed = link_list(ctx.prefix, [(item.id, item.question) for item in items[:LIST_LIMIT]])
     text = [title, *lines]
     html = f"<p><b>{render.escape(title)}</b></p>{listed}"
     if len(items) > LIST_LIMIT:
-        more = tr(
-            ctx.lang,
-            f"… en {len(items) - LIST_LIMIT} meer; kies een onderwerp.",
-            f"… and {len(items) - LIST_LIMIT} more; pick a topic.",
-        )
+        more = t(ctx.lang, "qa.more_pick_topic", value=len(items) - LIST_LIMIT)
         text.append(more)
         html += f"<p>{render.escape(more)}</p>"
     return [Reply(text="\n".join(text), html=html)]
@@ -202,10 +190,11 @@ async def _save(
         known = ", ".join(sorted(k for k in FIELDS if " " not in k))
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Regel niet begrepen: “{render.shorten(str(exc), 60)}”. Velden: {known}, geldig tot. Niets opgeslagen.",
-                    f"Line not understood: “{render.shorten(str(exc), 60)}”. Fields: {known}, valid until. Nothing saved.",
+                    "qa.line_not_understood_fields",
+                    shorten=render.shorten(str(exc), 60),
+                    known=known,
                 )
             )
         ]
@@ -216,24 +205,16 @@ async def _save(
             fields["id"] = await knowledge_items.next_id(session, "qa")
         elif (taken := await knowledge_items.get(session, str(fields["id"]))) is not None:
             if may_curate(ctx, taken.tlp, taken.data.get("owner")):
-                taken_text = tr(
-                    ctx.lang,
-                    f"Q&A {taken.id} bestaat al; gebruik {ctx.prefix}qa edit.",
-                    f"Q&A {taken.id} already exists; use {ctx.prefix}qa edit.",
-                )
+                taken_text = t(ctx.lang, "qa.q_already_exists_use", id=taken.id, prefix=ctx.prefix)
             else:
                 # Taken by an item this room may not see: say no more than that.
-                taken_text = tr(
-                    ctx.lang,
-                    f"Het id {taken.id} is niet beschikbaar; kies een ander id of laat id weg. Niets opgeslagen.",
-                    f"The id {taken.id} is not available; choose another id or leave id out. Nothing saved.",
-                )
+                taken_text = t(ctx.lang, "qa.id_not_available_choose", id=taken.id)
             return [render.plain(taken_text)]
         base: dict[str, Any] = {}
         before: tuple[str, str] | None = None
     else:
         if len(rest) != 1:
-            return [render.plain(_usage(ctx))]
+            raise _usage(ctx)
         row = await knowledge_items.get(session, rest[0])
         if row is None or row.kind != "qa" or not may_curate(ctx, row.tlp, row.data.get("owner")):
             return [_unknown(ctx, rest[0])]
@@ -241,15 +222,7 @@ async def _save(
         before = (row.tlp, str(base.get("owner") or ""))
         fields.pop("id", None)
         if not fields:
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        "Geen velden om te wijzigen. Niets opgeslagen.",
-                        "No fields to change. Nothing saved.",
-                    )
-                )
-            ]
+            return [render.plain(t(ctx.lang, "qa.no_fields_change_nothing"))]
     # Chat has no `updated:` field: a change from chat is dated today.
     data = {**base, **fields, "updated": today(ctx)}
     # A new Q&A belongs to the organisation of the curator room that writes it; a change
@@ -262,53 +235,23 @@ async def _save(
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
         if first["loc"] == ("source_url",):
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        "Bron niet toegestaan: alleen een http://- of https://-adres. Niets opgeslagen.",
-                        "Source not allowed: only an http:// or https:// address. Nothing saved.",
-                    )
-                )
-            ]
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    f"Niet opgeslagen: {where}: {first['msg']}",
-                    f"Not saved: {where}: {first['msg']}",
-                )
-            )
-        ]
+            return [render.plain(t(ctx.lang, "qa.source_not_allowed_only"))]
+        return [render.plain(t(ctx.lang, "qa.not_saved", where=where, value=first["msg"]))]
     if before is not None:
         label, owner = before
         lowered = tlp.RANK[item.tlp] < tlp.RANK[label]
         if (lowered or item.owner != owner) and not owns(ctx, owner):
             return [
                 render.plain(
-                    tr(
-                        ctx.lang,
-                        f"Alleen de redactiekamer van de eigenaar ({owner or '-'}) of een beheerder "
-                        f"mag het label van Q&A {item.id} verlagen of de eigenaar wijzigen. Niets opgeslagen.",
-                        f"Only the curator room of the owner ({owner or '-'}) or an administrator "
-                        f"may lower the label of Q&A {item.id} or change its owner. Nothing saved.",
-                    )
+                    t(ctx.lang, "qa.only_curator_room_owner", value=owner or "-", id=item.id)
                 )
             ]
     counts = await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     stored = await knowledge_items.get(session, item.id)
     version = stored.version if stored else 1
     if counts.unchanged:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    f"Q&A {item.id} is ongewijzigd (versie {version}).",
-                    f"Q&A {item.id} is unchanged (version {version}).",
-                )
-            )
-        ]
-    verb = tr(ctx.lang, "toegevoegd" if adding else "gewijzigd", "added" if adding else "updated")
+        return [render.plain(t(ctx.lang, "qa.q_unchanged_version", id=item.id, version=version))]
+    verb = t(ctx.lang, "qa.verb_added" if adding else "qa.verb_updated")
     # The question is echoed only where it may be read (an admin may curate from anywhere).
     echo = (
         f": {render.shorten(item.question, 100)}"
@@ -317,10 +260,14 @@ async def _save(
     )
     return [
         render.plain(
-            tr(
+            t(
                 ctx.lang,
-                f"Q&A {item.id} {verb} (versie {version}, TLP:{item.tlp}){echo}",
-                f"Q&A {item.id} {verb} (version {version}, TLP:{item.tlp}){echo}",
+                "qa.q_version_tlp",
+                id=item.id,
+                verb=verb,
+                version=version,
+                tlp=item.tlp,
+                echo=echo,
             )
         )
     ]
@@ -328,30 +275,14 @@ async def _save(
 
 async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
-        return [render.plain(_usage(ctx))]
+        raise _usage(ctx)
     session = session_of(ctx)
     current = await knowledge_items.get(session, rest[0])
     visible = current is not None and may_curate(ctx, current.tlp, current.data.get("owner"))
     row = await knowledge_items.retire(session, rest[0], ctx.sender) if visible else None
     if row is None:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    f"Q&A {rest[0]} bestaat niet of is al ingetrokken.",
-                    f"Q&A {rest[0]} does not exist or is already retired.",
-                )
-            )
-        ]
-    return [
-        render.plain(
-            tr(
-                ctx.lang,
-                f"Q&A {row.id} ingetrokken (versie {row.version}).",
-                f"Q&A {row.id} retired (version {row.version}).",
-            )
-        )
-    ]
+        return [render.plain(t(ctx.lang, "qa.q_does_not_exist_2", value=rest[0]))]
+    return [render.plain(t(ctx.lang, "qa.q_retired_version", id=row.id, version=row.version))]
 
 
 QA_COMMAND = Command(

@@ -19,8 +19,8 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
-from commands.common import local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import local_time, session_of
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
@@ -157,37 +157,21 @@ def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
 async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     question = question.strip()
     if not question:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    f"Stel je vraag achter het commando, bijvoorbeeld: {ctx.prefix}vraag Wie betaalt het leefgeld?",
-                    f"Put your question after the command, e.g. {ctx.prefix}ask Who pays the living allowance?",
-                )
-            )
-        ]
+        return [render.plain(t(ctx.lang, "questions.put_your_question_after", prefix=ctx.prefix))]
     if len(question) > MAX_QUESTION_CHARS:
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Die vraag is te lang (meer dan {MAX_QUESTION_CHARS} tekens). Stel hem korter.",
-                    f"That question is too long (over {MAX_QUESTION_CHARS} characters). Please shorten it.",
+                    "questions.that_question_too_long",
+                    MAX_QUESTION_CHARS=MAX_QUESTION_CHARS,
                 )
             )
         ]
     if len(terms(question)) < 2 and not question.endswith("?"):
         # "hoi", "dank je": in a direct chat every message counts as a question, but
         # a greeting should not land on the curators' desk.
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "Stel je vraag in een hele zin, bijvoorbeeld: Wie betaalt het leefgeld van ontheemden?",
-                    "Ask your question in a full sentence, e.g.: Who pays the living allowance?",
-                )
-            )
-        ]
+        return [render.plain(t(ctx.lang, "questions.ask_your_question_full"))]
     session = session_of(ctx)
     store = await ctx.settings.knowledge.store(session)
     # Q&As and guidance sections compete in one ranking. What this room may not see does
@@ -296,24 +280,12 @@ async def open_question(
         ]
     notices = await curator_notices(ctx, row)
     if notices:
-        told = tr(
-            ctx.lang,
-            f"Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag staat bij de redactie als {code}; "
-            "het antwoord komt hier als reactie op je bericht.",
-            f"I have no confident answer to that, so I won't guess. Your question went to the curators as {code}; "
-            "the answer will arrive here as a reply to your message.",
-        )
+        told = t(ctx.lang, "questions.i_have_no_confident", code=code)
     else:
         # Kept for `!vragen` once a curator room exists; the asker must not think
         # someone is already reading it.
         log.warning("open question %s: no curator room may see it", code)
-        told = tr(
-            ctx.lang,
-            f"Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag is bewaard als {code}, "
-            "maar er is nog geen redactiekamer die hem kan zien; vraag de beheerder er een te koppelen.",
-            f"I have no confident answer to that, so I won't guess. Your question is kept as {code}, "
-            "but no curator room can see it yet; ask the administrator to bind one.",
-        )
+        told = t(ctx.lang, "questions.i_have_no_confident_2", code=code)
     return [with_suggestions(ctx, told, store, nearest_hits), *notices]
 
 
@@ -389,10 +361,14 @@ def describe_open(
     """The open question as posted in one curator room, with the nearest Q&As *it* may see."""
     code = question_code(row.id)
     where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
-    head = tr(
+    head = t(
         ctx.lang,
-        f"Open vraag {code} (TLP:{row.tlp}) van {row.asker} in {where}, {local_time(row.asked_at)}:",
-        f"Open question {code} (TLP:{row.tlp}) from {row.asker} in {where}, {local_time(row.asked_at)}:",
+        "questions.open_question_tlp_from",
+        code=code,
+        tlp=row.tlp,
+        asker=row.asker,
+        where=where,
+        asked_at=local_time(row.asked_at),
     )
     quoted = render.shorten(row.question, 500)
     text = [head, f"“{quoted}”"]
@@ -410,7 +386,7 @@ def describe_open(
         elif store.section(near_id) is not None:
             nearest.append((near_id, hit_title(store, near_id, near_id)))
     if nearest:
-        title = tr(ctx.lang, "Dichtstbijzijnde Q&As:", "Nearest Q&As:")
+        title = t(ctx.lang, "questions.nearest_q_as")
         lines, listed = link_list(ctx.prefix, nearest[:3], ctx.lang)
         text += [title, *lines]
         html.append(f"<p>{render.escape(title)}</p>{listed}")
@@ -419,13 +395,7 @@ def describe_open(
     preview = t(
         ctx.lang, "phrasing_preview", phrasing=render.shorten(public_phrasing(row.question), 300)
     )
-    how = tr(
-        ctx.lang,
-        f"Beantwoorden: {ctx.prefix}antwoord {code} <tekst> [--publish] · "
-        f"{ctx.prefix}antwoord {code} qa=<id> [--leer]",
-        f"Answer with: {ctx.prefix}answer {code} <text> [--publish] · "
-        f"{ctx.prefix}answer {code} qa=<id> [--learn]",
-    )
+    how = t(ctx.lang, "questions.answer_with_answer_text", prefix=ctx.prefix, code=code)
     text += [preview, how]
     html.append(f"<p>{render.escape(preview)}</p><p>{render.escape(how)}</p>")
     return "\n".join(text), "".join(html)
@@ -466,24 +436,16 @@ def is_curator_room(ctx: CommandContext) -> bool:
 def curators_only(ctx: CommandContext) -> str | None:
     if ctx.is_admin or is_curator_room(ctx):
         return None
-    return tr(
-        ctx.lang,
-        "dit commando werkt alleen in een redactiekamer.",
-        "this command only works in a curator room.",
-    )
+    return t(ctx.lang, "questions.this_command_only_works")
 
 
 async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     rows = await open_questions.open_for(session, ctx.room.access)
     if not rows:
-        return [render.plain(tr(ctx.lang, "Geen open vragen.", "No open questions."))]
+        return [render.plain(t(ctx.lang, "questions.no_open_questions"))]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
-    title = tr(
-        ctx.lang,
-        f"{banner} — Open vragen ({len(rows)})",
-        f"{banner} — Open questions ({len(rows)})",
-    )
+    title = t(ctx.lang, "questions.open_questions", banner=banner, rows=len(rows))
     lines: list[str] = []
     for row in rows:
         line = open_question_line(row)
@@ -587,20 +549,17 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     row = await open_questions.get(session, request.code)
     code = question_code(request.code)
     if row is None or (not open_questions.visible_to(ctx.room.access, row) and not ctx.is_admin):
-        return [
-            render.plain(
-                tr(ctx.lang, f"Vraag {code} bestaat niet.", f"Question {code} does not exist.")
-            )
-        ]
+        return [render.plain(t(ctx.lang, "questions.question_does_not_exist", code=code))]
     if learn_only:
         return await learn_after(ctx, row, request)
     if row.status != "open":
         return [
             render.plain(
-                tr(
+                t(
                     ctx.lang,
-                    f"Vraag {code} is al beantwoord door {row.answered_by}.",
-                    f"Question {code} was already answered by {row.answered_by}.",
+                    "questions.question_was_already_answered",
+                    code=code,
+                    answered_by=row.answered_by,
                 )
             )
         ]
@@ -814,17 +773,13 @@ async def answer_with_text(
     # What the askers read: the answer, and where it comes from when the curator said so.
     shown = rest
     if source:
-        shown += f"\n\n{tr(ctx.lang, 'Bron', 'Source')}: {source}"
+        shown += f"\n\n{t(ctx.lang, 'questions.source')}: {source}"
     if until:
-        shown += f"\n{tr(ctx.lang, 'Geldig tot', 'Valid until')}: {until.strftime('%d-%m-%Y')}"
+        shown += f"\n{t(ctx.lang, 'questions.valid_until')}: {until.strftime('%d-%m-%Y')}"
     out: list[Outgoing] = []
     for question in group:
         open_questions.answer(question, rest, ctx.sender, ctx.now, published)
-        head = tr(
-            ctx.lang,
-            f"Antwoord van de redactie op je vraag {question_code(question.id)}:",
-            f"The curators' answer to your question {question_code(question.id)}:",
-        )
+        head = t(ctx.lang, "questions.curators_answer_your_question", id=question_code(question.id))
         out.append(to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}"))
     row.linked_to = None
     code = question_code(row.id)
@@ -838,22 +793,18 @@ async def answer_with_text(
         detail={"published_as": published, "linked": others},
     )
     asker = UserId(row.asker)
-    confirm = tr(
-        ctx.lang,
-        f"Antwoord op {code} verstuurd naar {asker}.",
-        f"Answer to {code} sent to {asker}.",
-    )
+    confirm = t(ctx.lang, "questions.answer_sent", code=code, asker=asker)
     if others:
         confirm += t(ctx.lang, "answer_also_to", codes=", ".join(others))
     if published:
         stored = await knowledge_items.get(session, published)
         title = str(stored.data.get("question", "")) if stored else ""
-        confirm += tr(
+        confirm += t(
             ctx.lang,
-            f" Toegevoegd als Q&A {published} met de vraag “{render.shorten(title, 120)}”"
-            f" (anders: {ctx.prefix}qa edit {published} met vraag:).",
-            f" Added as Q&A {published} with the question “{render.shorten(title, 120)}”"
-            f" (to change: {ctx.prefix}qa edit {published} with question:).",
+            "questions.added_as_q_with",
+            published=published,
+            shorten=render.shorten(title, 120),
+            prefix=ctx.prefix,
         )
     return [*out, render.plain(confirm)]
 
@@ -894,13 +845,7 @@ async def _publishable(
     question, else the asker's question cleaned of contact data; or why it cannot be."""
     question = phrasing or public_phrasing(row.question)
     if len(terms(question)) < 2:
-        return tr(
-            ctx.lang,
-            "Niet verstuurd en niet gepubliceerd: geef de vraag voor de Q&A op een eigen regel, "
-            "bijvoorbeeld “vraag: Wie betaalt het leefgeld?”.",
-            "Not sent and not published: give the Q&A's question on a line of its own, "
-            "e.g. “question: Who pays the living allowance?”.",
-        )
+        return t(ctx.lang, "questions.not_sent_not_published")
     binding = ctx.room.binding
     # AMBER+STRICT stays with the asking organisation: the Q&A reaches who the question did.
     owner = (
@@ -925,11 +870,7 @@ async def _publishable(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
-        return tr(
-            ctx.lang,
-            f"Niet verstuurd en niet gepubliceerd: {where}: {first['msg']}",
-            f"Not sent and not published: {where}: {first['msg']}",
-        )
+        return t(ctx.lang, "questions.not_sent_not_published_2", where=where, value=first["msg"])
 
 
 ASK = Command(

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from commands.context import CommandContext
 from commands.i18n import Language
 
 if TYPE_CHECKING:
-    from commands.dispatcher import CommandContext
     from commands.grammar import ParsedCommand
     from commands.message import Outgoing
 
@@ -81,3 +81,7 @@ class Registry:
     @property
     def commands(self) -> tuple[Command, ...]:
         return tuple(self._commands)
+
+
+def usage_line(command: Command, lang: Language, prefix: str) -> str:
+    return command.usage[lang].format(prefix=prefix)

@@ -149,11 +149,31 @@ def contains_html_tag(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Problem:
-    nl: str
-    en: str
+    """One thing wrong with a report: a catalogue key and its values, rendered on demand.
+
+    A value, not an exception: the parser returns every problem of a report at once.
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    @classmethod
+    def of(cls, key: str, **values: object) -> Problem:
+        return cls(key, tuple(values.items()))
 
     def text(self, lang: Language) -> str:
-        return self.nl if lang == "nl" else self.en
+        return t(lang, self.key, **dict(self.values))
+
+    def localized(self, lang: Language) -> str:
+        return self.text(lang)
+
+    @property
+    def nl(self) -> str:
+        return self.text("nl")
+
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
 
 @dataclass(frozen=True)
@@ -203,10 +223,11 @@ def _suggest(word: str, choices: Sequence[str], cutoff: float = 70) -> str | Non
     return choices[match[2]]
 
 
-def _hint(suggestion: str | None) -> tuple[str, str]:
+def _hint(suggestion: str | None) -> Problem:
+    """ " Did you mean …?" after an unknown word, or nothing."""
     if suggestion is None:
-        return "", ""
-    return f" Bedoelde je '{suggestion}'?", f" Did you mean '{suggestion}'?"
+        return Problem.of("report_parser.no_hint")
+    return Problem.of("report_parser.did_you_mean", suggestion=suggestion)
 
 
 def metric_key(label: str, aliases: dict[str, str]) -> str:
@@ -267,31 +288,24 @@ def parse_report(
     body = "\n".join(lines)
     if len(body) > MAX_REPORT_CHARS:
         return [
-            Problem(
-                f"De melding is te lang ({len(body)} tekens; maximaal {MAX_REPORT_CHARS}). "
-                "Vat samen of splits hem op.",
-                f"The report is too long ({len(body)} characters; at most {MAX_REPORT_CHARS}). "
-                "Summarise or split it.",
+            Problem.of(
+                "report_parser.report_too_long_characters",
+                body=len(body),
+                MAX_REPORT_CHARS=MAX_REPORT_CHARS,
             )
         ]
     if contains_html_tag(body) or (category_word and contains_html_tag(category_word)):
-        return [
-            Problem(
-                "HTML-opmaak in een melding wordt niet opgeslagen; stuur platte tekst.",
-                "HTML markup in a report is not stored; send plain text.",
-            )
-        ]
+        return [Problem.of("report_parser.html_markup_report_not")]
     body = _CONTROL.sub("", body)
 
     category: str = Category.OTHER.value
     if category_word:
         found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
         if found is None:
-            nl, en = _hint(_suggest(category_word, all_words(CATEGORIES)))
+            hint = _hint(_suggest(category_word, all_words(CATEGORIES)))
             problems.append(
-                Problem(
-                    f"Onbekende categorie '{_quote(category_word)}'.{nl}",
-                    f"Unknown category '{_quote(category_word)}'.{en}",
+                Problem.of(
+                    "report_parser.unknown_category", category_word=_quote(category_word), hint=hint
                 )
             )
         else:
@@ -334,14 +348,7 @@ def parse_report(
 
     draft.text = "\n".join(text_lines).strip()
     if not seen and not draft.text:
-        problems.append(
-            Problem(
-                "De melding is leeg. Zet velden als 'gemeente: Dordrecht' onder het commando, "
-                "en daarna je tekst.",
-                "The report is empty. Put fields such as 'municipality: Dordrecht' below the "
-                "command, then your text.",
-            )
-        )
+        problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
@@ -370,27 +377,16 @@ def _read_field(
     name = _field_for(key)
     identity = name or "figure:" + metric_key(key, vocab.metric_aliases)
     if identity in seen:
-        problems.append(
-            Problem(
-                f"Het veld '{_quote(key)}' staat er twee keer in; laat er één staan.",
-                f"The field '{_quote(key)}' appears twice; keep one.",
-            )
-        )
+        problems.append(Problem.of("report_parser.field_appears_twice_keep", key_=_quote(key)))
         return
     seen[identity] = key
     if not value:
-        problems.append(
-            Problem(
-                f"Het veld '{_quote(key)}' heeft geen waarde.",
-                f"The field '{_quote(key)}' has no value.",
-            )
-        )
+        problems.append(Problem.of("report_parser.field_has_no_value", key_=_quote(key)))
         return
     if len(value) > MAX_FIELD_CHARS:
         problems.append(
-            Problem(
-                f"De waarde van '{_quote(key)}' is te lang (maximaal {MAX_FIELD_CHARS} tekens).",
-                f"The value of '{_quote(key)}' is too long (at most {MAX_FIELD_CHARS} characters).",
+            Problem.of(
+                "report_parser.value_too_long_at", key_=_quote(key), MAX_FIELD_CHARS=MAX_FIELD_CHARS
             )
         )
         return
@@ -402,12 +398,9 @@ def _read_field(
     elif name == "region":
         region = vocab.regions.canonical_region(value)
         if region is None:
-            nl, en = _hint(_suggest(value, vocab.regions.regions))
+            hint = _hint(_suggest(value, vocab.regions.regions))
             problems.append(
-                Problem(
-                    f"Onbekende veiligheidsregio '{_quote(value)}'.{nl}",
-                    f"Unknown safety region '{_quote(value)}'.{en}",
-                )
+                Problem.of("report_parser.unknown_safety_region", value=_quote(value), hint=hint)
             )
         draft.region = region
     elif name == "location":
@@ -416,23 +409,14 @@ def _read_field(
         try:
             draft.observed_at = parse_time(value, now)
         except TimeError as exc:
-            problems.append(
-                Problem(
-                    f"Tijd: {exc.says('nl')}. Voorbeelden: 14:30, 14.30 uur, half 3, "
-                    "kwart over 4, 9 uur 's avonds, gisteren 09:00.",
-                    f"Time: {exc.says('en')}. Examples: 14:30, 3pm, 23-11 14:30, yesterday 09:00.",
-                )
-            )
+            problems.append(Problem.of("report_parser.time_examples_14_30", says=exc))
     elif name == "severity":
         severity = lookup(SEVERITIES, value)
         if severity is None:
-            nl, en = _hint(_suggest(value, all_words(SEVERITIES)))
+            hint = _hint(_suggest(value, all_words(SEVERITIES)))
             problems.append(
-                Problem(
-                    f"Onbekende ernst '{_quote(value)}'.{nl} Kies uit: gering, matig, ernstig, "
-                    "extreem, onbekend.",
-                    f"Unknown severity '{_quote(value)}'.{en} Choose from: minor, moderate, severe, "
-                    "extreme, unknown.",
+                Problem.of(
+                    "report_parser.unknown_severity_choose_from", value=_quote(value), hint=hint
                 )
             )
         else:
@@ -440,11 +424,10 @@ def _read_field(
     elif name == "status":
         status = lookup(STATUSES, value)
         if status is None:
-            nl, en = _hint(_suggest(value, all_words(STATUSES)))
+            hint = _hint(_suggest(value, all_words(STATUSES)))
             problems.append(
-                Problem(
-                    f"Onbekende status '{_quote(value)}'.{nl} Kies uit: nieuw, update, opgelost.",
-                    f"Unknown status '{_quote(value)}'.{en} Choose from: new, update, resolved.",
+                Problem.of(
+                    "report_parser.unknown_status_choose_from", value=_quote(value), hint=hint
                 )
             )
         else:
@@ -453,12 +436,7 @@ def _read_field(
         label = tlp.parse_label(value)
         if label is None:
             problems.append(
-                Problem(
-                    f"Onbekend TLP-label '{_quote(value)}'. Kies uit: clear, green, amber, "
-                    "amber+strict, red.",
-                    f"Unknown TLP label '{_quote(value)}'. Choose from: clear, green, amber, "
-                    "amber+strict, red.",
-                )
+                Problem.of("report_parser.unknown_tlp_label_choose", value=_quote(value))
             )
         draft.tlp = label
     elif name == "source":
@@ -479,40 +457,23 @@ def _read_figure(
     if figure is None or not math.isfinite(figure[0]):
         if known_metric:
             problems.append(
-                Problem(
-                    f"'{_quote(key)}' is een cijfer, maar '{_quote(value)}' is geen getal "
-                    "(schrijf bijvoorbeeld 120 of 1.200).",
-                    f"'{_quote(key)}' is a figure, but '{_quote(value)}' is not a number "
-                    "(write e.g. 120 or 1.200).",
+                Problem.of(
+                    "report_parser.figure_but_not_number", key_=_quote(key), value=_quote(value)
                 )
             )
             return
         known = [w for words in FIELD_KEYS.values() for w in words] + list(vocab.metric_aliases)
-        nl, en = _hint(_suggest(key, known))
+        hint = _hint(_suggest(key, known))
         problems.append(
-            Problem(
-                f"Onbekend veld '{_quote(key)}'.{nl} Een onbekend veld mag alleen een getal "
-                "hebben (een cijfer, zoals 'opvangplekken beschikbaar: 120'). Hoort het bij de "
-                "tekst, zet er dan een lege regel voor.",
-                f"Unknown field '{_quote(key)}'.{en} An unknown field may only hold a number (a "
-                "figure, such as 'free shelter places: 120'). If it belongs to the text, put an "
-                "empty line before it.",
-            )
+            Problem.of("report_parser.unknown_field_unknown_field", key_=_quote(key), hint=hint)
         )
         return
     if not metric:
-        problems.append(
-            Problem(f"Ongeldige naam '{_quote(key)}'.", f"Invalid name '{_quote(key)}'.")
-        )
+        problems.append(Problem.of("report_parser.invalid_name", key_=_quote(key)))
         return
     number, unit = figure
     if number < 0 and not vocab.may_be_negative(metric):
-        problems.append(
-            Problem(
-                t("nl", "figure_negative", field=_quote(key), value=_quote(value)),
-                t("en", "figure_negative", field=_quote(key), value=_quote(value)),
-            )
-        )
+        problems.append(Problem.of("figure_negative", field=_quote(key), value=_quote(value)))
         return
     draft.figures.append(
         Figure(metric=metric, value=number, unit=unit, label=key.strip(), estimate=estimate)

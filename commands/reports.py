@@ -7,16 +7,18 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from commands import render
-from commands.common import age, local_time, option, session_of, tr, unknown_options
-from commands.dispatcher import AS_NEW_MESSAGE, CommandContext
+from commands.common import age, local_time, option, session_of, unknown_options
+from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import TimeError, parse_time
+from commands.errors import UserError
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
+from commands.texts import Word
 from storage import audit, event_log, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -36,18 +38,11 @@ may_report = in_roles("liaison")
 may_list = in_roles("liaison", "coordinator")
 
 
-def _problems_reply(
-    ctx: CommandContext, problems: list[Problem], head_nl: str, head_en: str
-) -> Reply:
-    lines = [tr(ctx.lang, head_nl, head_en)]
+def _problems_reply(ctx: CommandContext, problems: list[Problem], head: str) -> Reply:
+    """A report's problems at once (a value, not an error), under `head` (already in ctx.lang)."""
+    lines = [head]
     lines += [f"• {p.text(ctx.lang)}" for p in problems]
-    lines.append(
-        tr(
-            ctx.lang,
-            f"Er is niets opgeslagen. Voorbeeld: {ctx.prefix}hulp melding",
-            f"Nothing was stored. Example: {ctx.prefix}help report",
-        )
-    )
+    lines.append(t(ctx.lang, "reports.nothing_was_stored_example", prefix=ctx.prefix))
     return render.plain("\n".join(lines))
 
 
@@ -58,22 +53,12 @@ async def _entry_input(
     binding = ctx.room.binding
     incident = draft.incident or fallback_incident
     if incident is None:
-        return [
-            Problem(
-                "Deze kamer is niet aan een incident gekoppeld; noem het met 'incident: <naam>'.",
-                "This room is not bound to an incident; name it with 'incident: <slug>'.",
-            )
-        ]
+        return [Problem.of("reports.this_room_not_bound")]
     if draft.incident:
         # Only a named incident needs a look-up: a binding always names an existing one.
         found = await incident_repo.get(session, incident)
         if found is None or not found.open:
-            return [
-                Problem(
-                    f"Onbekend of gesloten incident '{incident}'.",
-                    f"Unknown or closed incident '{incident}'.",
-                )
-            ]
+            return [Problem.of("reports.unknown_closed_incident", incident=incident)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
     return entry_repo.EntryInput(
         incident=incident,
@@ -107,19 +92,19 @@ def describe(
     category = Category.display(entry.category, lang)
     severity = Severity.display(entry.severity, lang)
     status = Status.display(entry.status, lang)
-    place = entry.municipality or entry.location or tr(lang, "onbekend", "unknown")
+    place = entry.municipality or entry.location or t(lang, "reports.unknown")
     if entry.region:
         place += f" ({entry.region})"
     elif entry.municipality:
-        place += tr(lang, " (regio onbekend)", " (region unknown)")
+        place += t(lang, "reports.region_unknown")
     if entry.location and entry.municipality:
         place += f", {entry.location}"
     lines = [
         f"{head} · {category} · TLP:{entry.tlp}",
-        f"{tr(lang, 'Organisatie', 'Organisation')}: {entry.organisation or '-'} · incident {entry.incident}",
-        f"{tr(lang, 'Plaats', 'Place')}: {place}",
-        f"{tr(lang, 'Tijd', 'Time')}: {local_time(entry.observed_at)} · "
-        f"{tr(lang, 'Ernst', 'Severity')}: {severity} · Status: {status}",
+        f"{t(lang, 'reports.organisation')}: {entry.organisation or '-'} · incident {entry.incident}",
+        f"{t(lang, 'reports.place')}: {place}",
+        f"{t(lang, 'reports.time')}: {local_time(entry.observed_at)} · "
+        f"{t(lang, 'reports.severity')}: {severity} · Status: {status}",
     ]
     if figures:
         shown = ", ".join(
@@ -127,9 +112,9 @@ def describe(
             f"{' ' + f.unit if f.unit else ''}"
             for f in figures
         )
-        lines.append(f"{tr(lang, 'Cijfers', 'Figures')}: {shown}")
+        lines.append(f"{t(lang, 'reports.figures')}: {shown}")
     if entry.text:
-        lines.append(f"{tr(lang, 'Tekst', 'Text')}: {render.shorten(entry.text, 120)}")
+        lines.append(f"{t(lang, 'reports.text')}: {render.shorten(entry.text, 120)}")
     return render.plain("\n".join(lines))
 
 
@@ -137,17 +122,9 @@ def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
     if tlp.RANK[label] < tlp.RANK["AMBER"]:
         return None
     if ctx.room.public:
-        return tr(
-            ctx.lang,
-            f"⚠ Let op: deze kamer is openbaar, maar de melding is TLP:{label}.",
-            f"⚠ Warning: this room is public, but the report is TLP:{label}.",
-        )
+        return t(ctx.lang, "reports.warning_this_room_public", label=label)
     if not ctx.room.encrypted:
-        return tr(
-            ctx.lang,
-            f"⚠ Let op: deze kamer is niet versleuteld, maar de melding is TLP:{label}.",
-            f"⚠ Warning: this room is not encrypted, but the report is TLP:{label}.",
-        )
+        return t(ctx.lang, "reports.warning_this_room_not", label=label)
     return None
 
 
@@ -157,17 +134,16 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     # "!melding opvang Sporthal open" - the rest of the first line is text.
     lines = report_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
-    head_nl, head_en = "Melding niet opgeslagen:", "Report not stored:"
     if isinstance(draft, list):
         ctx.events.append("report.refused")
-        return [_problems_reply(ctx, draft, head_nl, head_en)]
+        return [_problems_reply(ctx, draft, t(ctx.lang, "report_refused_head"))]
     binding = ctx.room.binding
     data = await _entry_input(
         ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
     )
     if isinstance(data, list):
         ctx.events.append("report.refused")
-        return [_problems_reply(ctx, data, head_nl, head_en)]
+        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
     entry = await entry_repo.record(
         session,
         data,
@@ -186,7 +162,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         ctx,
         entry,
         figures,
-        tr(ctx.lang, f"Melding {entry.code} vastgelegd", f"Report {entry.code} recorded"),
+        t(ctx.lang, "reports.report_recorded", code=entry.code),
     )
     alerts = await _alerts(ctx, entry, data.figures)
     warning = _exposure_warning(ctx, entry.tlp)
@@ -236,10 +212,11 @@ async def _alerts(
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        head = tr(
+        head = t(
             ctx.lang,
-            f"⚠ {Severity.of(entry.severity).nl.capitalize()}e melding {entry.code}",
-            f"⚠ {entry.severity} report {entry.code}",
+            "reports.alert_head",
+            severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
+            code=entry.code,
         )
         alert = describe(ctx, entry, figures, head)
         alerts.append(Reply(text=alert.text, html=alert.html, room_id=RoomId(room_id), notify=True))
@@ -280,41 +257,17 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     if entry.room_id != ctx.room.room_id:
         return _unknown_original(ctx)
     if ctx.sender != entry.reporter:
-        return [
-            render.plain(
-                tr(
-                    lang,
-                    f"Alleen de melder kan {entry.code} wijzigen.",
-                    f"Only the reporter can change {entry.code}.",
-                )
-            )
-        ]
+        return [render.plain(t(lang, "reports.only_reporter_can_change", code=entry.code))]
     if entry.retracted_at is not None:
-        return [
-            render.plain(
-                tr(
-                    lang,
-                    f"{entry.code} is ingetrokken en wordt niet meer gewijzigd.",
-                    f"{entry.code} was retracted and is not changed any more.",
-                )
-            )
-        ]
+        return [render.plain(t(lang, "reports.was_retracted_not_changed", code=entry.code))]
     body = strip_reply_fallback(ctx.message.body)
-    keep_nl = (
-        f"De bewerking is niet opgeslagen; revisie {entry.revision} van {entry.code} blijft staan:"
-    )
-    keep_en = f"The edit was not stored; revision {entry.revision} of {entry.code} stays:"
+    keep = t(ctx.lang, "reports.edit_not_stored", revision=entry.revision, code=entry.code)
     if not is_command(body, ctx.prefix):
         return [
             _problems_reply(
                 ctx,
-                [
-                    Problem(
-                        "Het bericht is geen melding meer.", "The message is no longer a report."
-                    )
-                ],
-                keep_nl,
-                keep_en,
+                [Problem.of("reports.message_no_longer_report")],
+                keep,
             )
         ]
     parsed = parse_raw(body, ctx.prefix)
@@ -325,10 +278,10 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         parsed.words[0] if parsed.words else None, lines, ctx.now, ctx.settings.vocabulary
     )
     if isinstance(draft, list):
-        return [_problems_reply(ctx, draft, keep_nl, keep_en)]
+        return [_problems_reply(ctx, draft, keep)]
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
     if isinstance(data, list):
-        return [_problems_reply(ctx, data, keep_nl, keep_en)]
+        return [_problems_reply(ctx, data, keep)]
     await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
     await audit.add(
         session,
@@ -339,11 +292,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         detail={"revision": entry.revision, "tlp": entry.tlp},
     )
     figures = data.figures
-    head = tr(
-        lang,
-        f"Melding {entry.code} bijgewerkt (revisie {entry.revision})",
-        f"Report {entry.code} updated (revision {entry.revision})",
-    )
+    head = t(lang, "reports.report_updated_revision", code=entry.code, revision=entry.revision)
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
     return [describe(ctx, entry, figures, head), *alerts]
 
@@ -390,7 +339,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         if entry.room_id != ctx.room.room_id or entry.retracted_at is not None:
             return []
         if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
-            return [render.plain(t(lang, "redaction_not_allowed", code=entry.code))]
+            raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
         await audit.add(
             session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
@@ -398,9 +347,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         return [
             # The confirmation answered the event that brought the report in.
             Redaction(source_event_id=EventId(entry.source_event_id), reason="report retracted"),
-            render.plain(
-                tr(lang, f"Melding {entry.code} ingetrokken.", f"Report {entry.code} retracted.")
-            ),
+            render.plain(t(lang, "reports.report_retracted", code=entry.code)),
         ]
     revision = await entry_repo.revision_by_event(session, target)
     if revision is None:
@@ -409,7 +356,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
     if edited is None or edited.room_id != ctx.room.room_id:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
-        return [render.plain(t(lang, "redaction_not_allowed", code=edited.code))]
+        raise UserError("redaction_not_allowed", code=edited.code)
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -423,10 +370,11 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
     )
     return [
         render.plain(
-            tr(
+            t(
                 lang,
-                f"Bewerking van {reverted.code} verwijderd; terug naar revisie {reverted.revision}.",
-                f"Edit of {reverted.code} removed; back to revision {reverted.revision}.",
+                "reports.edit_removed_back_revision",
+                code=reverted.code,
+                revision=reverted.revision,
             )
         )
     ]
@@ -461,30 +409,18 @@ async def entries_filter(
         parsed, ("incident", "category", "org", "municipality", "since", "page")
     )
     if extra:
-        return tr(
-            ctx.lang,
-            f"Onbekende optie {extra[0]}=. Filters: incident= categorie= org= gemeente= sinds=",
-            f"Unknown option {extra[0]}=. Filters: incident= category= org= municipality= since=",
-        )
+        return t(ctx.lang, "reports.unknown_option_filters_incident", value=extra[0])
     binding = ctx.room.binding
     incident = option(parsed, "incident") or (parsed.words[0] if parsed.words else None)
     incident = incident.lower() if incident else (binding.incident if binding else None)
     category_word = option(parsed, "category")
     category = lookup(CATEGORIES, category_word) if category_word else None
     if category_word and category is None:
-        return tr(
-            ctx.lang,
-            f"Onbekende categorie '{render.shorten(category_word, 30)}'.",
-            f"Unknown category '{render.shorten(category_word, 30)}'.",
-        )
+        return t(ctx.lang, "reports.unknown_category", shorten=render.shorten(category_word, 30))
     since_text = option(parsed, "since")
     since = parse_since(since_text, ctx.now) if since_text else None
     if since_text and since is None:
-        return tr(
-            ctx.lang,
-            "sinds= begrijp ik niet; voorbeelden: sinds=4h, sinds=30m, sinds=gisteren, sinds=08:00.",
-            "I do not understand since=; examples: since=4h, since=30m, since=yesterday, since=08:00.",
-        )
+        return t(ctx.lang, "reports.i_do_not_understand")
     return entry_repo.EntryFilter(
         incident=incident,
         category=category,
@@ -503,7 +439,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     # Digits only, and few of them: a page number past what SQL can hold is an error
     # for the user, not an apology from the database driver.
     if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
-        return [render.plain(t(ctx.lang, "page_not_a_number", value=render.shorten(page_text, 30)))]
+        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
     page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
@@ -518,18 +454,10 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
             )
         ]
     if not rows:
-        return [
-            render.plain(
-                tr(
-                    lang,
-                    "Geen meldingen gevonden (die deze kamer mag zien).",
-                    "No entries found (that this room may see).",
-                )
-            )
-        ]
+        return [render.plain(t(lang, "reports.no_entries_found_that"))]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
     lines = [
-        f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
+        f"{banner} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
     ]
     for row in rows:
         severity = Severity.display(row.severity, lang)
@@ -539,13 +467,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
             f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp} — {render.shorten(row.text, 80)}"
         )
     if page < pages:
-        lines.append(
-            tr(
-                lang,
-                f"Meer: {ctx.prefix}meldingen pagina={page + 1}",
-                f"More: {ctx.prefix}entries page={page + 1}",
-            )
-        )
+        lines.append(t(lang, "reports.more_entries_page", prefix=ctx.prefix, value=page + 1))
     await audit.add(
         session,
         ctx.sender,

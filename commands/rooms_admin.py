@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from commands import render
-from commands.common import option, session_of, tr, unknown_options
-from commands.dispatcher import CommandContext
+from commands.common import option, session_of, unknown_options
+from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import admin_only
 from commands.registry import Command
@@ -18,9 +20,9 @@ from storage.vocabulary import ORG_KINDS, ROLES, lookup
 
 
 def _binding_line(ctx: CommandContext, room_id: str, binding: RoomBinding) -> str:
-    state = "" if binding.active else tr(ctx.lang, " (inactief)", " (inactive)")
+    state = "" if binding.active else t(ctx.lang, "rooms_admin.inactive")
     return (
-        f"{room_id}: {tr(ctx.lang, 'rol', 'role')} {binding.role}, incident {binding.incident or '-'}, "
+        f"{room_id}: {t(ctx.lang, 'rooms_admin.role')} {binding.role}, incident {binding.incident or '-'}, "
         f"org {binding.organisation or '-'}, tlp {binding.tlp_default}, clearance {binding.clearance}{state}"
     )
 
@@ -32,71 +34,42 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
     if action in ("show", "toon"):
         binding = await room_repo.binding(session, room_id)
         if binding is None:
-            return [
-                render.plain(
-                    tr(ctx.lang, "Deze kamer is niet gekoppeld.", "This room is not bound.")
-                )
-            ]
+            return [render.plain(t(ctx.lang, "rooms_admin.this_room_not_bound"))]
         return [render.plain(_binding_line(ctx, room_id, binding))]
     if action in ("list", "lijst"):
         rows = await room_repo.all_bindings(session)
         if not rows:
-            return [
-                render.plain(tr(ctx.lang, "Nog geen gekoppelde kamers.", "No rooms bound yet."))
-            ]
+            return [render.plain(t(ctx.lang, "rooms_admin.no_rooms_bound_yet"))]
         return [render.plain("\n".join(_binding_line(ctx, row.room_id, row) for row in rows))]
     if action in ("unbind", "ontkoppel"):
         removed = await room_repo.unbind(session, room_id)
         await audit.add(session, ctx.sender, "room.unbound", room_id, subject=room_id)
         return [
             render.plain(
-                tr(
-                    ctx.lang,
-                    "Kamer ontkoppeld." if removed else "Deze kamer was niet gekoppeld.",
-                    "Room unbound." if removed else "This room was not bound.",
-                )
+                t(ctx.lang, "rooms_admin.unbound" if removed else "rooms_admin.was_not_bound")
             )
         ]
     if action not in ("bind", "koppel"):
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "Gebruik: !kamer koppel|ontkoppel|toon|lijst",
-                    "Usage: !room bind|unbind|show|list",
-                )
-            )
-        ]
+        raise UserError("rooms_admin.usage_room_bind_unbind", prefix=ctx.prefix)
 
     extra = unknown_options(parsed, ("incident", "org", "role", "tlp", "clearance"))
     if extra:
-        return [
-            render.plain(
-                tr(ctx.lang, f"Onbekende optie: {extra[0]}=", f"Unknown option: {extra[0]}=")
-            )
-        ]
+        return [render.plain(t(ctx.lang, "rooms_admin.unknown_option", value=extra[0]))]
     role_word = option(parsed, "role")
     role = lookup(ROLES, role_word) if role_word else None
     if role is None:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "Geef een rol: rol=liaison|coordinator|municipality|curator",
-                    "Give a role: role=liaison|coordinator|municipality|curator",
-                )
-            )
-        ]
+        return [render.plain(t(ctx.lang, "rooms_admin.give_role_role_liaison"))]
     incident = option(parsed, "incident")
     if incident is not None:
         incident = incident.lower()
         if await incident_repo.get(session, incident) is None:
             return [
                 render.plain(
-                    tr(
+                    t(
                         ctx.lang,
-                        f"Onbekend incident: {incident}. Open het eerst met !incident open.",
-                        f"Unknown incident: {incident}. Open it first with !incident open.",
+                        "rooms_admin.unknown_incident_open_it",
+                        incident=incident,
+                        prefix=ctx.prefix,
                     )
                 )
             ]
@@ -105,15 +78,7 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
         option(parsed, "clearance") or ("amber" if role == "coordinator" else "green")
     )
     if default_label is None or clearance is None:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "TLP-labels: clear, green, amber, amber+strict, red.",
-                    "TLP labels: clear, green, amber, amber+strict, red.",
-                )
-            )
-        ]
+        return [render.plain(t(ctx.lang, "rooms_admin.tlp_labels_clear_green"))]
     org_name = option(parsed, "org")
     organisation = (await organisations.ensure(session, org_name)).name if org_name else None
     binding = await room_repo.bind(
@@ -141,9 +106,7 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
         },
     )
     return [
-        render.plain(
-            tr(ctx.lang, "Kamer gekoppeld: ", "Room bound: ") + _binding_line(ctx, room_id, binding)
-        )
+        render.plain(t(ctx.lang, "rooms_admin.room_bound") + _binding_line(ctx, room_id, binding))
     ]
 
 
@@ -152,36 +115,24 @@ async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
     if not parsed.words or parsed.words[0].lower() not in ("set", "zet") or len(parsed.words) < 2:
         rows = await organisations.all_organisations(session)
         lines = [f"• {o.name} ({o.kind or '-'}, {o.sector or '-'})" for o in rows]
-        head = tr(ctx.lang, "Organisaties:", "Organisations:")
+        head = t(ctx.lang, "rooms_admin.organisations")
         return [
             render.plain(
                 "\n".join([head, *lines])
                 if lines
-                else tr(ctx.lang, "Nog geen organisaties.", "No organisations yet.")
+                else t(ctx.lang, "rooms_admin.no_organisations_yet")
             )
         ]
     name = " ".join(parsed.words[1:])
     extra = unknown_options(parsed, ("kind", "sector"))
     if extra:
-        return [
-            render.plain(
-                tr(ctx.lang, f"Onbekende optie: {extra[0]}=", f"Unknown option: {extra[0]}=")
-            )
-        ]
+        return [render.plain(t(ctx.lang, "rooms_admin.unknown_option", value=extra[0]))]
     organisation = await organisations.ensure(session, name)
     kind_word = option(parsed, "kind")
     if kind_word is not None:
         kind = lookup(ORG_KINDS, kind_word)
         if kind is None:
-            return [
-                render.plain(
-                    tr(
-                        ctx.lang,
-                        "Soorten: hulpdienst, infrabeheerder, dienstverlener, incidentele-partner, overheid.",
-                        "Kinds: emergency-service, infrastructure-operator, service-provider, incidental-partner, government.",
-                    )
-                )
-            ]
+            return [render.plain(t(ctx.lang, "rooms_admin.kinds_emergency_service_infrastructure"))]
         organisation.kind = kind
     sector = option(parsed, "sector")
     if sector is not None:

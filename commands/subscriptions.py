@@ -6,9 +6,11 @@ import re
 from datetime import timedelta
 
 from commands import render
-from commands.common import local_time, session_of, tr
-from commands.dispatcher import CommandContext
+from commands.common import local_time, session_of
+from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
+from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import in_roles
 from commands.registry import Command
@@ -44,25 +46,13 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
             at_time = f"{int(clock.group(1)):02d}:{clock.group(2)}"
         elif (found := parse_interval(lowered)) is not None:
             interval = found
-    usage = tr(
-        ctx.lang,
-        f"Gebruik: {ctx.prefix}abonneer beeld elke 4h [om 08:00]",
-        f"Usage: {ctx.prefix}subscribe summary every 4h [at 08:00]",
-    )
+    usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
-        return [render.plain(usage + tr(ctx.lang, " (tussen 1m en 7d)", " (between 1m and 7d)"))]
+        return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
     binding = ctx.room.binding
     incident = binding.incident if binding else None
     if incident is None:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang,
-                    "Deze kamer is niet aan een incident gekoppeld.",
-                    "This room is not bound to an incident.",
-                )
-            )
-        ]
+        raise UserError("subscriptions.this_room_not_bound")
     session = session_of(ctx)
     subscription = await subscription_repo.add(
         session, ctx.room.room_id, incident, interval, at_time, ctx.sender
@@ -77,12 +67,13 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     )
     return [
         render.plain(
-            tr(
+            t(
                 ctx.lang,
-                f"Abonnement {subscription.id}: situatiebeeld {incident} elke {parsed_interval_text(interval)}, "
-                f"eerste om {local_time(subscription.next_due_at)}.",
-                f"Subscription {subscription.id}: situation picture of {incident} every {parsed_interval_text(interval)}, "
-                f"first at {local_time(subscription.next_due_at)}.",
+                "subscriptions.subscription_situation_picture_every",
+                id=subscription.id,
+                incident=incident,
+                interval=parsed_interval_text(interval),
+                next_due_at=local_time(subscription.next_due_at),
             )
         )
     ]
@@ -100,17 +91,13 @@ def parsed_interval_text(interval: timedelta) -> str:
 async def list_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     rows = await subscription_repo.for_room(session_of(ctx), ctx.room.room_id)
     if not rows:
-        return [
-            render.plain(
-                tr(ctx.lang, "Geen abonnementen in deze kamer.", "No subscriptions in this room.")
-            )
-        ]
-    lines = [tr(ctx.lang, "Abonnementen:", "Subscriptions:")]
+        return [render.plain(t(ctx.lang, "subscriptions.no_subscriptions_this_room"))]
+    lines = [t(ctx.lang, "subscriptions.subscriptions")]
     for row in rows:
         every = parsed_interval_text(timedelta(seconds=row.interval_seconds))
         lines.append(
-            f"• {row.id}: {row.incident} {tr(ctx.lang, 'elke', 'every')} {every}, "
-            f"{tr(ctx.lang, 'volgende', 'next')} {local_time(row.next_due_at)}"
+            f"• {row.id}: {row.incident} {t(ctx.lang, 'subscriptions.every')} {every}, "
+            f"{t(ctx.lang, 'subscriptions.next')} {local_time(row.next_due_at)}"
         )
     return [render.plain("\n".join(lines))]
 
@@ -130,13 +117,9 @@ async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> lis
         detail={"ids": [r.id for r in stopped]},
     )
     if not stopped:
-        return [
-            render.plain(
-                tr(ctx.lang, "Geen abonnement om op te zeggen.", "No subscription to stop.")
-            )
-        ]
+        return [render.plain(t(ctx.lang, "subscriptions.no_subscription_stop"))]
     ids = ", ".join(str(r.id) for r in stopped)
-    return [render.plain(tr(ctx.lang, f"Opgezegd: {ids}.", f"Stopped: {ids}."))]
+    return [render.plain(t(ctx.lang, "subscriptions.stopped", ids=ids))]
 
 
 SUBSCRIBE = Command(

@@ -23,8 +23,10 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage.errors import StorageError
 
-class DatabaseError(Exception):
+
+class DatabaseError(StorageError):
     """The database could not be opened, migrated or reached."""
 
 

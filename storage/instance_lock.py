@@ -16,12 +16,13 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.errors import StorageError
 from storage.models import InstanceLock, utcnow
 
 STALE_AFTER = timedelta(seconds=30)
 
 
-class LockHeld(Exception):
+class LockHeld(StorageError):
     """Another live instance holds the lock."""
 
 

@@ -26,8 +26,10 @@ from nio import (
 )
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
+from storage.errors import KnooppuntError
 
-class DemoError(RuntimeError):
+
+class DemoError(KnooppuntError, RuntimeError):
     """A step with the homeserver failed; the message says which."""
 
 

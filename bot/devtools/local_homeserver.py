@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from storage.errors import KnooppuntError
+
 SHARED_SECRET = "knooppunt-local-secret"
 
 RATE_LIMIT_KEYS = [
@@ -48,7 +50,7 @@ RATE_LIMIT_KEYS = [
 UNLIMITED = {"per_second": 10000, "burst_count": 10000}
 
 
-class HomeserverError(RuntimeError):
+class HomeserverError(KnooppuntError, RuntimeError):
     """The local homeserver is missing or would not start; the message says why."""
 
 

@@ -131,9 +131,10 @@ async def test_loading_the_demo_twice_changes_nothing(
 ) -> None:
     monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
     first = await console("curator", "", demo=True)
-    assert "4 console room(s) newly bound" in first and " 0 new knowledge" not in first
+    # The console speaks the configured language (Dutch by default).
+    assert "4 consolekamer(s) nieuw gekoppeld" in first and " 0 nieuw(e) kennis" not in first
     again = await console("curator", "", demo=True)
-    assert "0 new knowledge item(s), 0 console room(s) newly bound" in again
+    assert "0 nieuw(e) kennisitem(s), 0 consolekamer(s) nieuw gekoppeld" in again
 
 
 @pytest.mark.parametrize(

@@ -146,3 +146,23 @@ def test_runtime_loads_no_devtools(module: str) -> None:
     loaded = loaded_after_import(module)
     assert module in loaded
     assert sorted(m for m in loaded if within(m, "bot.devtools")) == []
+
+
+def test_registry_and_dispatcher_do_not_import_each_other() -> None:
+    """The context lives in commands/context.py; command modules need no dispatcher."""
+    registry = {item.module for item in imports_of(ROOT / "commands" / "registry.py")}
+    dispatcher = {item.module for item in imports_of(ROOT / "commands" / "dispatcher.py")}
+    assert "commands.registry" in dispatcher
+    assert not any(within(m, "commands.dispatcher") for m in registry)
+    context = {item.module for item in imports_of(ROOT / "commands" / "context.py")}
+    assert not any(within(m, "commands.dispatcher") for m in context)
+    # Only the package front and the assembly of the bot's registry reach the dispatcher.
+    allowed = {ROOT / "commands" / "__init__.py", ROOT / "commands" / "builtin.py"}
+    wrong = [
+        where(item)
+        for path in sources("commands")
+        if path not in allowed and path != ROOT / "commands" / "dispatcher.py"
+        for item in imports_of(path)
+        if within(item.module, "commands.dispatcher")
+    ]
+    assert wrong == []

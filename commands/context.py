@@ -1,0 +1,108 @@
+"""What every handler receives: the message, the room, the settings, the session.
+
+Its own module so that the registry, the dispatcher and the command modules all
+depend on it, and none of them on each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands.i18n import Language
+from commands.message import Message, Outgoing
+from commands.report_parser import Vocabulary
+from knowledge.service import KnowledgeCache
+from storage.ids import RoomId, UserId
+from storage.regions import RegionTable
+from storage.rooms import BindingView
+from storage.tlp import RoomAccess
+
+if TYPE_CHECKING:
+    # Type only: the registry imports this module to type its handlers.
+    from commands.registry import Registry
+
+
+@dataclass(frozen=True)
+class RoomView:
+    """What a command needs to know about the room it runs in."""
+
+    room_id: RoomId
+    is_direct: bool = False
+    role: str | None = None
+    encrypted: bool = False
+    public: bool = False
+    power_levels: dict[str, int] = field(default_factory=dict)
+    default_power: int = 0
+    binding: BindingView | None = None
+    # The room's `redact` power level: who may redact (retract) other people's events.
+    redact_level: int = 50
+
+    def power_of(self, user_id: str) -> int:
+        return self.power_levels.get(user_id, self.default_power)
+
+    def may_redact_others(self, user_id: str) -> bool:
+        return self.power_of(user_id) >= self.redact_level
+
+    @property
+    def access(self) -> RoomAccess:
+        """The room's TLP view: its binding's clearance, or CLEAR only when unbound
+        (and in a direct chat, bound or not)."""
+        return RoomAccess.for_binding(self.room_id, self.binding, self.public, self.is_direct)
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    prefix: str = "!"
+    language: Language = "nl"
+    admins: frozenset[str] = frozenset()
+    late_after: timedelta = timedelta(minutes=5)
+    bot_user_id: str = ""
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary(RegionTable()))
+    # Room that receives open questions (None: every room bound as curator).
+    curator_room: str | None = None
+    # The curated store in memory, rebuilt when its version in the database changes.
+    knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
+
+
+@dataclass
+class CommandContext:
+    message: Message
+    room: RoomView
+    settings: CommandSettings
+    session: AsyncSession | None
+    now: datetime
+    registry: Registry
+    # Domain events a handler reports ("entry.recorded"), for metrics and logs.
+    events: list[str] = field(default_factory=list)
+
+    @property
+    def lang(self) -> Language:
+        return self.settings.language
+
+    @property
+    def prefix(self) -> str:
+        return self.settings.prefix
+
+    @property
+    def sender(self) -> UserId:
+        return self.message.sender
+
+    @property
+    def is_admin(self) -> bool:
+        return self.message.sender in self.settings.admins
+
+    @property
+    def power(self) -> int:
+        return self.room.power_of(self.message.sender)
+
+
+MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]
+# An edit hook answers the edit, or returns AS_NEW_MESSAGE: the edited message left
+# nothing behind (no entry), so its new content is handled as a new message.
+AS_NEW_MESSAGE = None
+EditHook = Callable[[CommandContext], Awaitable[list[Outgoing] | None]]

@@ -1,0 +1,64 @@
+"""Texts of `commands/incidents.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "incidents.incidents": {
+        "nl": "Incidenten:",
+        "en": "Incidents:",
+    },
+    "incidents.incident_closed": {
+        "nl": "Incident {slug} gesloten.",
+        "en": "Incident {slug} closed.",
+    },
+    "incidents.there_are_no_incidents": {
+        "nl": "Er zijn nog geen incidenten.",
+        "en": "There are no incidents yet.",
+    },
+    "incidents.usage_incident_open_slug": {
+        "nl": "Gebruik: {prefix}incident open <naam> <titel> | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
+        "en": "Usage: {prefix}incident open <slug> <title> | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
+    },
+    "incidents.incident_opened_phase_cold": {
+        "nl": "Incident {slug} geopend: {title} (fase koud).",
+        "en": "Incident {slug} opened: {title} (phase cold).",
+    },
+    "incidents.unknown_incident": {
+        "nl": "Onbekend incident: {slug}.",
+        "en": "Unknown incident: {slug}.",
+    },
+    "incidents.incident_phase": {
+        "nl": "Incident {slug}: fase {phase}.",
+        "en": "Incident {slug}: phase {phase}.",
+    },
+    "incidents.give_short_slug_lower": {
+        "nl": "Geef een korte naam (kleine letters, cijfers, streepjes) en een titel: {prefix}incident open hoogwater-ijssel Hoogwater IJssel",
+        "en": "Give a short slug (lower case, digits, dashes) and a title: {prefix}incident open flood-ijssel Flooding IJssel",
+    },
+    "incidents.incident_already_exists": {
+        "nl": "Incident {slug} bestaat al.",
+        "en": "Incident {slug} already exists.",
+    },
+    "incidents.choose_phase_cold_lukewarm": {
+        "nl": "Kies een fase: koud, lauw, warm of na.",
+        "en": "Choose a phase: cold, lukewarm, warm or after.",
+    },
+    "incidents.phase": {
+        "nl": "fase",
+        "en": "phase",
+    },
+    "incidents.not_allowed_here": {
+        "nl": "Dat mag hier niet: ",
+        "en": "Not allowed here: ",
+    },
+    "incidents.state_open": {
+        "nl": "open",
+        "en": "open",
+    },
+    "incidents.state_closed": {
+        "nl": "gesloten",
+        "en": "closed",
+    },
+}

@@ -1,0 +1,92 @@
+"""Texts of `commands/questions.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "questions.open_question_tlp_from": {
+        "nl": "Open vraag {code} (TLP:{tlp}) van {asker} in {where}, {asked_at}:",
+        "en": "Open question {code} (TLP:{tlp}) from {asker} in {where}, {asked_at}:",
+    },
+    "questions.answer_with_answer_text": {
+        "nl": "Beantwoorden: {prefix}antwoord {code} <tekst> [--publish] · {prefix}antwoord {code} qa=<id> [--leer]",
+        "en": "Answer with: {prefix}answer {code} <text> [--publish] · {prefix}answer {code} qa=<id> [--learn]",
+    },
+    "questions.this_command_only_works": {
+        "nl": "dit commando werkt alleen in een redactiekamer.",
+        "en": "this command only works in a curator room.",
+    },
+    "questions.open_questions": {
+        "nl": "{banner} — Open vragen ({rows})",
+        "en": "{banner} — Open questions ({rows})",
+    },
+    "questions.answer_sent": {
+        "nl": "Antwoord op {code} verstuurd naar {asker}.",
+        "en": "Answer to {code} sent to {asker}.",
+    },
+    "questions.i_have_no_confident": {
+        "nl": "Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag staat bij de redactie als {code}; het antwoord komt hier als reactie op je bericht.",
+        "en": "I have no confident answer to that, so I won't guess. Your question went to the curators as {code}; the answer will arrive here as a reply to your message.",
+    },
+    "questions.i_have_no_confident_2": {
+        "nl": "Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag is bewaard als {code}, maar er is nog geen redactiekamer die hem kan zien; vraag de beheerder er een te koppelen.",
+        "en": "I have no confident answer to that, so I won't guess. Your question is kept as {code}, but no curator room can see it yet; ask the administrator to bind one.",
+    },
+    "questions.nearest_q_as": {
+        "nl": "Dichtstbijzijnde Q&As:",
+        "en": "Nearest Q&As:",
+    },
+    "questions.curators_answer_your_question": {
+        "nl": "Antwoord van de redactie op je vraag {id}:",
+        "en": "The curators' answer to your question {id}:",
+    },
+    "questions.added_as_q_with": {
+        "nl": " Toegevoegd als Q&A {published} met de vraag “{shorten}” (anders: {prefix}qa edit {published} met vraag:).",
+        "en": " Added as Q&A {published} with the question “{shorten}” (to change: {prefix}qa edit {published} with question:).",
+    },
+    "questions.not_sent_not_published": {
+        "nl": "Niet verstuurd en niet gepubliceerd: geef de vraag voor de Q&A op een eigen regel, bijvoorbeeld “vraag: Wie betaalt het leefgeld?”.",
+        "en": "Not sent and not published: give the Q&A's question on a line of its own, e.g. “question: Who pays the living allowance?”.",
+    },
+    "questions.not_sent_not_published_2": {
+        "nl": "Niet verstuurd en niet gepubliceerd: {where}: {value}",
+        "en": "Not sent and not published: {where}: {value}",
+    },
+    "questions.put_your_question_after": {
+        "nl": "Stel je vraag achter het commando, bijvoorbeeld: {prefix}vraag Wie betaalt het leefgeld?",
+        "en": "Put your question after the command, e.g. {prefix}ask Who pays the living allowance?",
+    },
+    "questions.that_question_too_long": {
+        "nl": "Die vraag is te lang (meer dan {MAX_QUESTION_CHARS} tekens). Stel hem korter.",
+        "en": "That question is too long (over {MAX_QUESTION_CHARS} characters). Please shorten it.",
+    },
+    "questions.ask_your_question_full": {
+        "nl": "Stel je vraag in een hele zin, bijvoorbeeld: Wie betaalt het leefgeld van ontheemden?",
+        "en": "Ask your question in a full sentence, e.g.: Who pays the living allowance?",
+    },
+    "questions.there_answer_but_its": {
+        "nl": "Er is een antwoord, maar met een TLP-label dat hier niet gedeeld mag worden. Stel je vraag in je gemeentekamer.",
+        "en": "There is an answer, but its TLP label does not allow sharing it here. Ask in your municipality room.",
+    },
+    "questions.no_open_questions": {
+        "nl": "Geen open vragen.",
+        "en": "No open questions.",
+    },
+    "questions.question_does_not_exist": {
+        "nl": "Vraag {code} bestaat niet.",
+        "en": "Question {code} does not exist.",
+    },
+    "questions.question_was_already_answered": {
+        "nl": "Vraag {code} is al beantwoord door {answered_by}.",
+        "en": "Question {code} was already answered by {answered_by}.",
+    },
+    "questions.source": {
+        "nl": "Bron",
+        "en": "Source",
+    },
+    "questions.valid_until": {
+        "nl": "Geldig tot",
+        "en": "Valid until",
+    },
+}

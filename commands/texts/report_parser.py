@@ -1,0 +1,76 @@
+"""Texts of `commands/report_parser.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "report_parser.report_too_long_characters": {
+        "nl": "De melding is te lang ({body} tekens; maximaal {MAX_REPORT_CHARS}). Vat samen of splits hem op.",
+        "en": "The report is too long ({body} characters; at most {MAX_REPORT_CHARS}). Summarise or split it.",
+    },
+    "report_parser.html_markup_report_not": {
+        "nl": "HTML-opmaak in een melding wordt niet opgeslagen; stuur platte tekst.",
+        "en": "HTML markup in a report is not stored; send plain text.",
+    },
+    "report_parser.report_empty_put_fields": {
+        "nl": "De melding is leeg. Zet velden als 'gemeente: Dordrecht' onder het commando, en daarna je tekst.",
+        "en": "The report is empty. Put fields such as 'municipality: Dordrecht' below the command, then your text.",
+    },
+    "report_parser.field_appears_twice_keep": {
+        "nl": "Het veld '{key_}' staat er twee keer in; laat er één staan.",
+        "en": "The field '{key_}' appears twice; keep one.",
+    },
+    "report_parser.field_has_no_value": {
+        "nl": "Het veld '{key_}' heeft geen waarde.",
+        "en": "The field '{key_}' has no value.",
+    },
+    "report_parser.value_too_long_at": {
+        "nl": "De waarde van '{key_}' is te lang (maximaal {MAX_FIELD_CHARS} tekens).",
+        "en": "The value of '{key_}' is too long (at most {MAX_FIELD_CHARS} characters).",
+    },
+    "report_parser.unknown_field_unknown_field": {
+        "nl": "Onbekend veld '{key_}'.{hint} Een onbekend veld mag alleen een getal hebben (een cijfer, zoals 'opvangplekken beschikbaar: 120'). Hoort het bij de tekst, zet er dan een lege regel voor.",
+        "en": "Unknown field '{key_}'.{hint} An unknown field may only hold a number (a figure, such as 'free shelter places: 120'). If it belongs to the text, put an empty line before it.",
+    },
+    "report_parser.invalid_name": {
+        "nl": "Ongeldige naam '{key_}'.",
+        "en": "Invalid name '{key_}'.",
+    },
+    "report_parser.unknown_category": {
+        "nl": "Onbekende categorie '{category_word}'.{hint}",
+        "en": "Unknown category '{category_word}'.{hint}",
+    },
+    "report_parser.figure_but_not_number": {
+        "nl": "'{key_}' is een cijfer, maar '{value}' is geen getal (schrijf bijvoorbeeld 120 of 1.200).",
+        "en": "'{key_}' is a figure, but '{value}' is not a number (write e.g. 120 or 1.200).",
+    },
+    "report_parser.unknown_safety_region": {
+        "nl": "Onbekende veiligheidsregio '{value}'.{hint}",
+        "en": "Unknown safety region '{value}'.{hint}",
+    },
+    "report_parser.time_examples_14_30": {
+        "nl": "Tijd: {says}. Voorbeelden: 14:30, 14.30 uur, half 3, kwart over 4, 9 uur 's avonds, gisteren 09:00.",
+        "en": "Time: {says}. Examples: 14:30, 3pm, 23-11 14:30, yesterday 09:00.",
+    },
+    "report_parser.unknown_severity_choose_from": {
+        "nl": "Onbekende ernst '{value}'.{hint} Kies uit: gering, matig, ernstig, extreem, onbekend.",
+        "en": "Unknown severity '{value}'.{hint} Choose from: minor, moderate, severe, extreme, unknown.",
+    },
+    "report_parser.unknown_status_choose_from": {
+        "nl": "Onbekende status '{value}'.{hint} Kies uit: nieuw, update, opgelost.",
+        "en": "Unknown status '{value}'.{hint} Choose from: new, update, resolved.",
+    },
+    "report_parser.unknown_tlp_label_choose": {
+        "nl": "Onbekend TLP-label '{value}'. Kies uit: clear, green, amber, amber+strict, red.",
+        "en": "Unknown TLP label '{value}'. Choose from: clear, green, amber, amber+strict, red.",
+    },
+    "report_parser.no_hint": {
+        "nl": "",
+        "en": "",
+    },
+    "report_parser.did_you_mean": {
+        "nl": " Bedoelde je '{suggestion}'?",
+        "en": " Did you mean '{suggestion}'?",
+    },
+}

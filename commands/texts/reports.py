@@ -1,0 +1,124 @@
+"""Texts of `commands/reports.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "reports.report_updated_revision": {
+        "nl": "Melding {code} bijgewerkt (revisie {revision})",
+        "en": "Report {code} updated (revision {revision})",
+    },
+    "reports.nothing_was_stored_example": {
+        "nl": "Er is niets opgeslagen. Voorbeeld: {prefix}hulp melding",
+        "en": "Nothing was stored. Example: {prefix}help report",
+    },
+    "reports.unknown": {
+        "nl": "onbekend",
+        "en": "unknown",
+    },
+    "reports.warning_this_room_public": {
+        "nl": "⚠ Let op: deze kamer is openbaar, maar de melding is TLP:{label}.",
+        "en": "⚠ Warning: this room is public, but the report is TLP:{label}.",
+    },
+    "reports.warning_this_room_not": {
+        "nl": "⚠ Let op: deze kamer is niet versleuteld, maar de melding is TLP:{label}.",
+        "en": "⚠ Warning: this room is not encrypted, but the report is TLP:{label}.",
+    },
+    "reports.report_recorded": {
+        "nl": "Melding {code} vastgelegd",
+        "en": "Report {code} recorded",
+    },
+    "reports.unknown_option_filters_incident": {
+        "nl": "Onbekende optie {value}=. Filters: incident= categorie= org= gemeente= sinds=",
+        "en": "Unknown option {value}=. Filters: incident= category= org= municipality= since=",
+    },
+    "reports.unknown_category": {
+        "nl": "Onbekende categorie '{shorten}'.",
+        "en": "Unknown category '{shorten}'.",
+    },
+    "reports.i_do_not_understand": {
+        "nl": "sinds= begrijp ik niet; voorbeelden: sinds=4h, sinds=30m, sinds=gisteren, sinds=08:00.",
+        "en": "I do not understand since=; examples: since=4h, since=30m, since=yesterday, since=08:00.",
+    },
+    "reports.this_room_not_bound": {
+        "nl": "Deze kamer is niet aan een incident gekoppeld; noem het met 'incident: <naam>'.",
+        "en": "This room is not bound to an incident; name it with 'incident: <slug>'.",
+    },
+    "reports.region_unknown": {
+        "nl": " (regio onbekend)",
+        "en": " (region unknown)",
+    },
+    "reports.edit_removed_back_revision": {
+        "nl": "Bewerking van {code} verwijderd; terug naar revisie {revision}.",
+        "en": "Edit of {code} removed; back to revision {revision}.",
+    },
+    "reports.more_entries_page": {
+        "nl": "Meer: {prefix}meldingen pagina={value}",
+        "en": "More: {prefix}entries page={value}",
+    },
+    "reports.unknown_closed_incident": {
+        "nl": "Onbekend of gesloten incident '{incident}'.",
+        "en": "Unknown or closed incident '{incident}'.",
+    },
+    "reports.organisation": {
+        "nl": "Organisatie",
+        "en": "Organisation",
+    },
+    "reports.place": {
+        "nl": "Plaats",
+        "en": "Place",
+    },
+    "reports.time": {
+        "nl": "Tijd",
+        "en": "Time",
+    },
+    "reports.severity": {
+        "nl": "Ernst",
+        "en": "Severity",
+    },
+    "reports.only_reporter_can_change": {
+        "nl": "Alleen de melder kan {code} wijzigen.",
+        "en": "Only the reporter can change {code}.",
+    },
+    "reports.was_retracted_not_changed": {
+        "nl": "{code} is ingetrokken en wordt niet meer gewijzigd.",
+        "en": "{code} was retracted and is not changed any more.",
+    },
+    "reports.report_retracted": {
+        "nl": "Melding {code} ingetrokken.",
+        "en": "Report {code} retracted.",
+    },
+    "reports.no_entries_found_that": {
+        "nl": "Geen meldingen gevonden (die deze kamer mag zien).",
+        "en": "No entries found (that this room may see).",
+    },
+    "reports.entries": {
+        "nl": "Meldingen",
+        "en": "Entries",
+    },
+    "reports.page": {
+        "nl": "pagina",
+        "en": "page",
+    },
+    "reports.figures": {
+        "nl": "Cijfers",
+        "en": "Figures",
+    },
+    "reports.text": {
+        "nl": "Tekst",
+        "en": "Text",
+    },
+    "reports.message_no_longer_report": {
+        "nl": "Het bericht is geen melding meer.",
+        "en": "The message is no longer a report.",
+    },
+    "reports.alert_head": {
+        "nl": "⚠ {severity}e melding {code}",
+        "en": "⚠ {severity} report {code}",
+    },
+    "reports.edit_not_stored": {
+        "nl": "De bewerking is niet opgeslagen; revisie {revision} van {code} blijft staan:",
+        "en": "The edit was not stored; revision {revision} of {code} stays:",
+    },
+}

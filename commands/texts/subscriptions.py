@@ -1,0 +1,48 @@
+"""Texts of `commands/subscriptions.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "subscriptions.usage_subscribe_summary_every": {
+        "nl": "Gebruik: {prefix}abonneer beeld elke 4h [om 08:00]",
+        "en": "Usage: {prefix}subscribe summary every 4h [at 08:00]",
+    },
+    "subscriptions.subscriptions": {
+        "nl": "Abonnementen:",
+        "en": "Subscriptions:",
+    },
+    "subscriptions.subscription_situation_picture_every": {
+        "nl": "Abonnement {id}: situatiebeeld {incident} elke {interval}, eerste om {next_due_at}.",
+        "en": "Subscription {id}: situation picture of {incident} every {interval}, first at {next_due_at}.",
+    },
+    "subscriptions.stopped": {
+        "nl": "Opgezegd: {ids}.",
+        "en": "Stopped: {ids}.",
+    },
+    "subscriptions.this_room_not_bound": {
+        "nl": "Deze kamer is niet aan een incident gekoppeld.",
+        "en": "This room is not bound to an incident.",
+    },
+    "subscriptions.no_subscriptions_this_room": {
+        "nl": "Geen abonnementen in deze kamer.",
+        "en": "No subscriptions in this room.",
+    },
+    "subscriptions.no_subscription_stop": {
+        "nl": "Geen abonnement om op te zeggen.",
+        "en": "No subscription to stop.",
+    },
+    "subscriptions.between_1m_7d": {
+        "nl": " (tussen 1m en 7d)",
+        "en": " (between 1m and 7d)",
+    },
+    "subscriptions.every": {
+        "nl": "elke",
+        "en": "every",
+    },
+    "subscriptions.next": {
+        "nl": "volgende",
+        "en": "next",
+    },
+}
