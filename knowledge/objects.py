@@ -454,6 +454,7 @@ def _deletes(word: str) -> set[str]:
 class _Name:
     object_id: str
     words: tuple[str, ...]  # significant words, in order
+    length: int  # every word, stop words included: how long a mention of it is
 
 
 @dataclass(frozen=True)
@@ -479,12 +480,13 @@ class ObjectMatcher:
         self._deletes: dict[str, set[str]] = defaultdict(set)
         for object_id, names in objects:
             for written in names:
-                words = tuple(w for w in tokens(written) if w not in _STOP)
+                every = tokens(written)
+                words = tuple(w for w in every if w not in _STOP)
                 # A one-word name of under four letters ('AZ') would match everywhere.
                 if not words or (len(words) == 1 and len(words[0]) < 4):
                     continue
                 index = len(self._names)
-                self._names.append(_Name(object_id, words))
+                self._names.append(_Name(object_id, words, len(every)))
                 self._written.append(written)
                 for word in set(words):
                     self._by_word[word].append(index)
@@ -506,9 +508,11 @@ class ObjectMatcher:
         return found
 
     def find(self, text: str, limit: int = 5) -> list[Match]:
-        words = [w for w in tokens(text) if w not in _STOP]
         positions: dict[str, list[int]] = defaultdict(list)
-        for position, word in enumerate(words):
+        # Positions count every word, so a window is measured as the text reads.
+        for position, word in enumerate(tokens(text)):
+            if word in _STOP:
+                continue
             for known in self._close_words(word):
                 positions[known].append(position)
         candidates = {i for known in positions for i in self._by_word[known]}
@@ -517,7 +521,7 @@ class ObjectMatcher:
             name = self._names[index]
             if any(word not in positions for word in name.words):
                 continue
-            span = self._span(name.words, positions)
+            span = self._span(name, positions)
             if span is not None:
                 found.append(Match(name.object_id, self._written[index], *span))
         # Longest names first; a match inside a longer one's words is the same mention.
@@ -535,15 +539,16 @@ class ObjectMatcher:
         return kept[:limit]
 
     @staticmethod
-    def _span(words: tuple[str, ...], positions: dict[str, list[int]]) -> tuple[int, int] | None:
-        """The tightest window holding every word of a name; None when the words are
-        further apart than the name is long plus one (they belong to other phrases)."""
+    def _span(name: _Name, positions: dict[str, list[int]]) -> tuple[int, int] | None:
+        """The tightest window holding every word of a name; None when it is more than
+        one word longer than the name (the words belong to other phrases)."""
+        words = name.words
         best: tuple[int, int] | None = None
         for start in positions[words[0]]:
             low, high = start, start
             for word in words[1:]:
                 nearest = min(positions[word], key=lambda p: abs(p - start))
                 low, high = min(low, nearest), max(high, nearest)
-            if high - low <= len(words) and (best is None or high - low < best[1] - best[0]):
+            if high - low < name.length + 1 and (best is None or high - low < best[1] - best[0]):
                 best = (low, high + 1)
         return best
