@@ -15,7 +15,8 @@ outsiders what partners hold.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -404,28 +405,46 @@ async def confirmation_lines(ctx: CommandContext, entry: SituationEntry) -> list
     return lines
 
 
-async def picture_lines(
+async def picture_section(
     session: AsyncSession,
     access: tlp.RoomAccess,
-    entry_ids: Sequence[int],
+    entry_ids: Iterable[int],
     today: date,
     lang: Language,
-) -> list[str]:
-    """'Betrokken objecten': objects linked to the shown reports, as the room may see them."""
-    linked = await store.linked_objects(session, entry_ids)
-    seen: dict[str, list[int]] = {}
+    reply: Reply,
+) -> Reply:
+    """`reply` (a picture) with 'Betrokken objecten': the objects linked to the reports it
+    shows, with their key facts, as the room may see them. The banner is raised when an
+    object's label is above the picture's."""
+    linked = await store.linked_objects(session, sorted(entry_ids))
+    codes: dict[str, list[int]] = {}
     rows: dict[str, SiteObjectRow] = {}
     for entry_id, found in linked.items():
         for row in found:
             if store.may_see(access, row):
-                seen.setdefault(row.id, []).append(entry_id)
+                codes.setdefault(row.id, []).append(entry_id)
                 rows[row.id] = row
+    if not rows:
+        return reply
     lines = []
-    for object_id, ids in sorted(seen.items(), key=lambda kv: rows[kv[0]].name):
+    for object_id in sorted(rows, key=lambda oid: rows[oid].name):
         item = SiteObject.model_validate(rows[object_id].data)
-        codes = ", ".join(f"M-{i}" for i in sorted(ids))
-        lines.append(f"{short_line(item, today, lang)} — {codes}")
-    return lines
+        shown = ", ".join(f"M-{i}" for i in sorted(codes[object_id]))
+        lines.append(f"{short_line(item, today, lang)} — {shown}")
+    title = tr(lang, "Betrokken objecten", "Objects involved")
+    text, html = reply.text, reply.html
+    first = text.split(" — ", 1)[0]
+    if first.startswith("TLP:"):
+        label = tlp.highest([first[4:], *(r.tlp for r in rows.values())])
+        if label != first[4:]:
+            text = f"TLP:{label}" + text[len(first) :]
+            html = html.replace(render.escape(first), f"TLP:{label}", 1)
+    bullets, listed = render.bullets(lines)
+    return replace(
+        reply,
+        text="\n".join([text, "", title, *bullets]),
+        html=f"{html}<h4>{render.escape(title)}</h4>{listed}",
+    )
 
 
 async def answer_question(ctx: CommandContext, question: str) -> Reply | None:
@@ -435,6 +454,17 @@ async def answer_question(ctx: CommandContext, question: str) -> Reply | None:
     words = tokens(question)
     kind = next((k for w in words if (k := kind_of(w))), None)
     if kind is None:
+        return None
+    fact: tuple[str, bool] | None = None
+    negated = any(w in ("geen", "zonder", "no", "without") for w in words)
+    known_facts = _known_fact_names()
+    for word in words:
+        if fact_key(word) in known_facts:
+            fact = (fact_key(word), not negated)
+            break
+    # Asks for objects ('welke …', 'which …', a fact), not about them ('zijn scholen dicht?'):
+    # a Q&A on school closures must not be answered with a list of schools.
+    if fact is None and not _LIST_WORDS.intersection(words):
         return None
     regions = ctx.settings.vocabulary.regions
     municipality = None
@@ -448,17 +478,13 @@ async def answer_question(ctx: CommandContext, question: str) -> Reply | None:
             break
     if municipality is None:
         return None
-    fact: tuple[str, bool] | None = None
-    negated = any(w in ("geen", "zonder", "no", "without") for w in words)
-    for word in words:
-        key = fact_key(word)
-        if key in _known_fact_names():
-            fact = (key, not negated)
-            break
     replies = await _list(ctx, municipality, kind, fact)
     reply = replies[0]
     assert isinstance(reply, Reply)
     return reply
+
+
+_LIST_WORDS = frozenset({"welke", "welk", "which", "hoeveel", "lijst", "list", "overzicht"})
 
 
 def _known_fact_names() -> frozenset[str]:

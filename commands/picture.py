@@ -9,8 +9,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import render
-from commands.common import age, local_time, option, session_of, tr, unknown_options
+from commands import objects, render
+from commands.common import AMSTERDAM, age, local_time, option, session_of, tr, unknown_options
 from commands.dispatcher import CommandContext
 from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand
@@ -244,6 +244,10 @@ async def picture_for_room(
         include_unbound=curator,
     )
     reply = render_picture(picture, incident, now, lang, prefix, questions, curator)
+    # 'Betrokken objecten': known objects the shown reports name, as this room may see them.
+    reply = await objects.picture_section(
+        session, access, picture.entry_ids, now.astimezone(AMSTERDAM).date(), lang, reply
+    )
     session.add(
         SummaryLog(
             room_id=access.room_id,

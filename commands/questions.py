@@ -17,7 +17,7 @@ from dateutil import parser as dateparser
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import render
+from commands import objects, render
 from commands.common import AMSTERDAM, local_time, session_of, tr
 from commands.dispatcher import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
@@ -167,6 +167,12 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
             )
         ]
     session = session_of(ctx)
+    # A question that names a kind of object and a municipality ('welke verpleeghuizen in
+    # Gorinchem hebben geen noodstroom?') is answered from the object store.
+    listed = await objects.answer_question(ctx, question)
+    if listed is not None:
+        ctx.events.append("question.answered")
+        return [listed]
     store = await ctx.settings.knowledge.store(session)
     # Q&As and guidance sections compete in one ranking; only what this room may see
     # (and what is current) takes part, so suggestions obey the TLP rule too.

@@ -375,3 +375,30 @@ async def test_a_question_naming_a_kind_and_a_place_is_answered_from_the_store(
         assert reply is not None and "gor-1" in reply.text and "gor-2" not in reply.text
         assert await answer_question(ctx, "Welke verpleeghuizen hebben noodstroom?") is None
         assert await answer_question(ctx, "Is het water in Gorinchem veilig?") is None
+
+
+async def test_vraag_about_objects_answers_from_the_store(db: Database) -> None:
+    chat = Chat(db)
+    reply = await chat.post(
+        "!vraag Welke verpleeghuizen in Gorinchem hebben geen noodstroom?", room=TOWN
+    )
+    assert "gor-1 — Verpleeghuis De Lingehof" in reply and "gor-2" not in reply
+    # No place, or no kind: the Q&As answer (here: nothing confident, so an open question).
+    assert "gor-" not in await chat.post(
+        "!vraag Welke verpleeghuizen hebben noodstroom?", room=TOWN
+    )
+
+
+async def test_the_picture_lists_the_objects_involved_as_the_room_may_see_them(
+    db: Database,
+) -> None:
+    chat = Chat(db)
+    await chat.post(
+        "!melding zorg\ngemeente: Haarlem\ntlp: green\nlocatie: Spaarne Gasthuis\nNoodstroom aan."
+    )
+    picture = await chat.post("!beeld storm", room=COORD)
+    assert picture.startswith("TLP:AMBER")  # the object's label raises the banner
+    assert "Betrokken objecten" in picture
+    assert "• Spaarne Gasthuis (noodstroom 48 uur · bedden 600" in picture and "— M-1" in picture
+    await chat.post("!object los M-1")
+    assert "Betrokken objecten" not in await chat.post("!beeld storm", room=COORD)
