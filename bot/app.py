@@ -13,6 +13,8 @@ from nio.client.async_client import AsyncClient, AsyncClientConfig
 
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
+from bot.cross_signing import cross_sign_own_device
+from bot.device_trust import DeviceTrust, TrustAwareClient
 from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.scheduler import Scheduler, clock_from_environment
@@ -39,7 +41,9 @@ def make_client(settings: Settings) -> AsyncClient:
         max_timeouts=0,  # network errors come back to us: the loops back off visibly
         request_timeout=60,
     )
-    return AsyncClient(settings.homeserver, settings.user_id, store_path=str(store), config=config)
+    return TrustAwareClient(
+        settings.homeserver, settings.user_id, store_path=str(store), config=config
+    )
 
 
 class Bot:
@@ -48,6 +52,8 @@ class Bot:
         self.settings = settings
         self.db = Database(settings.effective_database_url)
         self.client = make_client(settings)
+        self.trust = DeviceTrust(self.client, settings.encryption_trust)
+        self.trust.install()
         # No savepoint per command: process_message rolls back on HandlerFailed.
         self.dispatcher = build_dispatcher(settings, savepoints=False)
         self.sender = OutboxSender(self.client, self.db, settings.encryption)
@@ -98,6 +104,8 @@ class Bot:
                 settings.homeserver,
                 self.client.device_id,
             )
+            await cross_sign_own_device(self.client, settings)
+            await self.trust.start()
             await self._apply_config_bindings()
             tasks = [
                 asyncio.create_task(self.sender.run(self.stop), name="outbox"),

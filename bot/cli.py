@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=None, help="where the demo lives (default: data_dir/demo)"
     )
 
+    crypto = sub.add_parser("crypto", help="end-to-end encryption: the bot's identity")
+    crypto_sub = crypto.add_subparsers(dest="action", required=True, metavar="ACTION")
+    crypto_status = crypto_sub.add_parser(
+        "status", help="device id, whether it is cross-signed, the master key's fingerprint"
+    )
+    _common(crypto_status)
+
     audit = sub.add_parser("audit", help="who recorded, changed, exported or received what")
     _common(audit)
     audit.add_argument("--incident", required=True, help="the incident's short name")
@@ -155,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             except (DemoError, HomeserverError) as exc:
                 print(f"knooppunt demo: {exc}", file=sys.stderr)
                 return 1
+        elif args.command == "crypto":
+            from bot.crypto_cli import run_crypto
+
+            return run_crypto(settings)
         elif args.command == "migrate":
             asyncio.run(_migrate(settings))
             print("database is up to date")

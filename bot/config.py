@@ -114,6 +114,9 @@ class Settings(BaseSettings):
     late_after_seconds: int = Field(default=300, ge=0)
     undecryptable_grace_seconds: int = Field(default=60, ge=0)
     encryption: bool = True
+    # Who gets the bot's room keys: devices cross-signed by their owner (bot/device_trust.py),
+    # or every device of every member (trust on first use).
+    encryption_trust: Literal["cross-signed", "tofu"] = "cross-signed"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
 

@@ -45,6 +45,14 @@ async def _whoami(client: AsyncClient) -> WhoamiResponse | None:
 async def password_login(client: AsyncClient, db: Database, settings: Settings) -> None:
     if settings.password is None:
         raise LoginFailed("the access token was refused and no password is configured")
+    # Always a new device: nio would otherwise log in under the old device id, and when
+    # the token was revoked that device was deleted with its keys; nio would not upload
+    # them again, leaving the bot unable to read or be read in encrypted rooms.
+    # nio also keeps an already loaded key store, which belongs to the old device:
+    # dropped, so the login loads (creates) the store of the new device.
+    client.device_id = None
+    client.store = None
+    client.olm = None
     try:
         response = await client.login(
             password=settings.password.get_secret_value(), device_name=settings.device_name

@@ -37,6 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot import events as ev
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
+from bot.cross_signing import after_relogin
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
 from bot.sender import OutboxSender, outgoing_row, reply_content
@@ -245,6 +246,7 @@ class Syncer:
         log.warning("access token no longer valid (M_UNKNOWN_TOKEN); logging in again")
         try:
             await password_login(self.client, self.db, self.settings)
+            await after_relogin(self.client, self.settings)  # a new device: cross-sign it
         except LoginFailed as exc:
             log.error("cannot log in again: %s", exc)
             raise

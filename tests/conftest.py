@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.botproc import BotProcess
+from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
 from tests.support.postgres import Postgres
 from tests.support.synapse import Synapse
@@ -109,7 +110,9 @@ class World:
         self.bots.append(process)
         return process
 
-    async def human(self, name: str = "user", encryption: bool = False) -> Human:
+    async def human(
+        self, name: str = "user", encryption: bool = False, cross_signed: bool = True
+    ) -> Human:
         password = "secret-" + name
         user_id = self.server.register(unique(name), password)
         human = Human(
@@ -117,6 +120,9 @@ class World:
         )
         await human.login()
         self.humans.append(human)
+        if encryption and cross_signed:
+            # As ordinary clients do; the bot gives room keys only to cross-signed devices.
+            await cross_sign_login(human.client, password)
         return human
 
     async def close(self) -> None:

@@ -73,10 +73,11 @@ async def _start_homeserver(demo_dir: Path, port: int | None) -> Synapse:
 async def _people(world: DemoWorld, demo_dir: Path) -> None:
     for role in ROLES:
         user_id = f"@{role}:{world.synapse.server_name}"
-        person = Person(
-            world.synapse.url, user_id, world.passwords[role], demo_dir / "people" / role
-        )
+        store = demo_dir / "people" / role
+        person = Person(world.synapse.url, user_id, world.passwords[role], store, encryption=True)
         await person.login("knooppunt-demo")
+        # The bot gives room keys only to devices their owner cross-signed (the default).
+        await person.cross_sign(store / "cross-signing.json")
         world.users[role] = person
 
 
@@ -91,7 +92,7 @@ async def _rooms(world: DemoWorld, out: TextIO) -> None:
     }
     for key, (name, people) in plan.items():
         invite = [bot, *(world.users[role].user_id for role in people)]
-        room_id = await coordinator.create_room(invite, name=name)
+        room_id = await coordinator.create_room(invite, name=name, encrypted=True)
         world.rooms[key] = room_id
         await coordinator.wait_joined(room_id, bot)
         for role in people:
@@ -226,7 +227,6 @@ async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.st
             data_dir=demo_dir / "bot",
             admins=[f"@coordinator:{synapse.server_name}"],
             http_listen=f"127.0.0.1:{health_port}",
-            encryption=False,
             log_level="WARNING",
         )
         db = Database(settings.effective_database_url)

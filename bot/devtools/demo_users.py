@@ -96,6 +96,19 @@ class Person:
         await self.client.sync(timeout=0, full_state=True)
         self._task = asyncio.create_task(self._sync_forever())
 
+    async def cross_sign(self, key_file: Path) -> None:
+        """Give this person cross-signing keys and sign the device (as ordinary clients do)."""
+        from bot.cross_signing import KeysApi, ensure_cross_signed
+
+        client = self.client
+        assert client.client_session and client.access_token and client.device_id
+        for _ in range(300):  # the sync task uploads the device keys; signing needs them
+            if not client.should_upload_keys:
+                break
+            await asyncio.sleep(0.1)
+        api = KeysApi(client.client_session, client.homeserver, client.access_token)
+        await ensure_cross_signed(api, self.user_id, client.device_id, key_file, self.password)
+
     async def _sync_forever(self) -> None:
         while True:
             try:

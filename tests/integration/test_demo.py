@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.devtools.local_homeserver import free_port, port_open
+from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
@@ -81,9 +82,14 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
         assert url and password and health and url.group(1).endswith(f":{port}")
         synapse_pid = int((data_dir / "demo" / "homeserver" / "synapse.pid").read_text())
 
-        human = Human(url.group(1), "@gemeente:localhost", password.group(1), tmp_path / "human")
+        human = Human(
+            url.group(1), "@gemeente:localhost", password.group(1), tmp_path / "human", True
+        )
         await human.login()
         try:
+            # The demo's rooms are encrypted and the bot gives room keys only to
+            # cross-signed devices: this new login sets up cross-signing as clients do.
+            await cross_sign_login(human.client, password.group(1))
             assert await human.wait_until(
                 lambda: any(
                     "Gemeente Dordrecht" in (room.display_name or "")

@@ -1,0 +1,181 @@
+"""Which devices get the bot's room keys (`encryption_trust`).
+
+matrix-nio shares a room's Megolm session with every device of every member
+that is not blacklisted (the sender passes `ignore_unverified_devices=True`,
+which is trust on first use). With `encryption_trust: cross-signed` (the
+default) the bot marks each device itself, from its own `/keys/query`:
+
+- verified (nio's word for "trusted") when the chain holds: the owner's master
+  key signed their self-signing key, and that key signed this device's keys
+  (the same ed25519 key nio holds for the device);
+- blacklisted otherwise: nio then leaves the device out of every key share, so
+  it cannot read what the bot says (its client shows the message as one it
+  cannot decrypt).
+
+Fail closed: whenever nio has just learnt about devices, every device of those
+users that is not already trusted is blacklisted *before* the bot's own query
+runs, so a send that races the check never includes an unchecked device.
+Marking a device trusted makes nio start a new session in rooms it shares with
+the bot, so the device gets keys from the next message on.
+
+`encryption_trust: tofu` keeps nio's trust on first use (and lifts blacklists
+this module set earlier).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Literal
+
+from nio import KeysQueryResponse, Response
+from nio.client.async_client import AsyncClient
+from nio.crypto.device import OlmDevice
+
+from bot.backoff import NETWORK_ERRORS
+from bot.cross_signing import CrossSigningError, KeysApi, single_ed25519, verify_signature
+
+log = logging.getLogger(__name__)
+
+QUERY_ERRORS: tuple[type[BaseException], ...] = (CrossSigningError, *NETWORK_ERRORS)
+TrustMode = Literal["cross-signed", "tofu"]
+
+
+def self_signing_key(data: dict[str, Any], user_id: str) -> str | None:
+    """The user's self-signing key, only if their master key signed it."""
+    master_obj = (data.get("master_keys") or {}).get(user_id)
+    ssk_obj = (data.get("self_signing_keys") or {}).get(user_id)
+    master, ssk = single_ed25519(master_obj), single_ed25519(ssk_obj)
+    if master is None or ssk is None or not verify_signature(ssk_obj, user_id, master):
+        return None
+    if not isinstance(ssk_obj, dict) or "self_signing" not in (ssk_obj.get("usage") or []):
+        return None
+    return ssk
+
+
+def device_cross_signed(data: dict[str, Any], user_id: str, device_id: str, ed25519: str) -> bool:
+    """Master key -> self-signing key -> this device, for the device key nio holds."""
+    ssk = self_signing_key(data, user_id)
+    device = (data.get("device_keys") or {}).get(user_id, {}).get(device_id)
+    if ssk is None or not isinstance(device, dict):
+        return False
+    if device.get("user_id") != user_id or device.get("device_id") != device_id:
+        return False
+    if (device.get("keys") or {}).get(f"ed25519:{device_id}") != ed25519:
+        return False  # the server shows other keys than the ones we encrypt to
+    return verify_signature(device, user_id, ssk)
+
+
+class TrustAwareClient(AsyncClient):
+    """nio's client, with a device check right after every key query it processes.
+
+    nio's response callbacks run only inside `sync_forever`, which the bot does not
+    use; `receive_response` is where every response (also the key query inside
+    `room_send`) updates nio's state, so the check runs before any key share.
+    """
+
+    trust: DeviceTrust | None = None
+
+    async def receive_response(self, response: Response) -> None:
+        await super().receive_response(response)
+        if self.trust is not None and isinstance(response, KeysQueryResponse):
+            await self.trust.on_keys_query(response)
+
+
+class DeviceTrust:
+    def __init__(self, client: AsyncClient, mode: TrustMode) -> None:
+        self.client = client
+        self.mode = mode
+        self.checks = 0
+        self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
+
+    def install(self) -> None:
+        """Check devices every time nio has queried keys (before any share can use them)."""
+        if self.mode == "cross-signed" and isinstance(self.client, TrustAwareClient):
+            self.client.trust = self
+
+    async def start(self) -> None:
+        """After login: judge the devices nio remembers from earlier runs."""
+        if not self.client.olm:
+            return
+        users = list(self.client.device_store.users)
+        if self.mode == "tofu":
+            lifted = 0
+            for user_id in users:
+                for device in self.client.device_store.active_user_devices(user_id):
+                    if self.client.olm.is_device_blacklisted(device):
+                        self.client.unblacklist_device(device)
+                        lifted += 1
+            if lifted:
+                log.info("encryption_trust tofu: lifted %s device blacklist(s)", lifted)
+            return
+        if users:
+            await self.check(users)
+
+    async def on_keys_query(self, response: KeysQueryResponse) -> None:
+        try:
+            await self.check(list(response.device_keys))
+        except Exception:  # a callback must never break nio's key query
+            log.exception("device trust check failed")
+
+    def _api(self) -> KeysApi | None:
+        session = self.client.client_session
+        if session is None or not self.client.access_token:
+            return None
+        return KeysApi(session, self.client.homeserver, self.client.access_token)
+
+    async def check(self, users: list[str]) -> None:
+        olm = self.client.olm
+        if olm is None or not users:
+            return
+        devices: list[OlmDevice] = [
+            d for u in users for d in self.client.device_store.active_user_devices(u)
+        ]
+        # Fail closed first, synchronously: nothing unchecked is shared with meanwhile.
+        for device in devices:
+            if not olm.is_device_verified(device) and not olm.is_device_blacklisted(device):
+                self.client.blacklist_device(device)
+        api = self._api()
+        if api is None:
+            return
+        try:
+            data = await api.query(users)
+        except QUERY_ERRORS as exc:
+            log.warning(
+                "device trust: key query failed (%r); asking again after the next sync", exc
+            )
+            olm.users_for_key_query.update(users)
+            return
+        self.checks += 1
+        for device in devices:
+            if device.deleted:
+                continue
+            trusted = device_cross_signed(data, device.user_id, device.id, device.ed25519)
+            if trusted:
+                if olm.is_device_blacklisted(device):
+                    self.client.unblacklist_device(device)
+                self._told_untrusted.discard((device.user_id, device.id))
+                if self.client.verify_device(device):
+                    log.info(
+                        "device %s of %s is cross-signed by its owner: it gets room keys",
+                        device.id,
+                        device.user_id,
+                    )
+            else:
+                if olm.is_device_verified(device):
+                    self.client.unverify_device(device)  # also starts new room sessions
+                    log.warning(
+                        "device %s of %s is no longer cross-signed by its owner: no more "
+                        "room keys for it",
+                        device.id,
+                        device.user_id,
+                    )
+                if not olm.is_device_blacklisted(device):
+                    self.client.blacklist_device(device)
+                if (device.user_id, device.id) in self._told_untrusted:
+                    continue
+                self._told_untrusted.add((device.user_id, device.id))
+                log.info(
+                    "device %s of %s is not cross-signed by its owner: it gets no room keys",
+                    device.id,
+                    device.user_id,
+                )

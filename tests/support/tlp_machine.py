@@ -1,0 +1,1377 @@
+"""The systematic confidentiality guard: a stateful model of who may see what.
+
+A hypothesis `RuleBasedStateMachine` drives the real dispatcher through the
+exactly-once core (`bot.syncer.process_message`) on a real SQLite database,
+with several organisations and rooms of every role and clearance, public and
+private: reports, edits (text, label, incident), redactions, bindings, room
+state changes, room upgrades (tombstones), incident phases, Q&A curation,
+questions and answers, and every read path (lists, pictures, scheduled
+pictures, exports, alerts, open questions, Q&A show/list, guidance).
+
+Every piece of text the machine writes carries unique marker tokens
+(`zx` + six letters). After each step every new outbox row - replies to any
+room, alerts, curator notices, answers, scheduled posts, the bytes of exported
+files - is searched for markers and entry ids, and each one is checked against
+a small reference model of what the receiving room may see. The model restates
+the rule of README "Confidentiality (TLP 2.0)" and DESIGN.md on its own; it does
+not call `storage.tlp`, so it is an independent check.
+
+A marker may be seen by a room when one of its holders allows it:
+- an entry revision: the entry is not retracted and the room may see the
+  entry under its *current* label and under the label of the (latest)
+  revision that carried the marker;
+- a Q&A version: the same, with the Q&A's current label and owner;
+- an open question (label, asking room and organisation fixed when asked); a
+  question from a direct chat appears in no situation picture outside curator
+  rooms;
+- the room that typed it (a room always sees its own words), and the
+  recipient of a curator's answer;
+- the message being answered: a reply to the room that sent a message may
+  echo what that message said.
+Entry ids (`M-12`) may reach a room that may see the entry under its current
+label (retracted or not: a "retracted" line names it) or the room it was
+posted in.
+
+Public rooms (join rule public or knock, history world_readable, or guest
+access can_join where the join rule needs no invite), direct chats and unbound rooms see CLEAR only; RED stays in its own
+room; AMBER+STRICT within its organisation; clearance is a ceiling. Q&As have
+no posting room: their organisation is their owner, and RED ones go nowhere.
+Curation commands act only on items the room may see, and lowering a Q&A's
+label needs its owning organisation's room. Curator answers reach the asker.
+
+What is real and what stands in: the dispatcher, the handlers, the database,
+`process_message` (claim, dispatch, queue in one transaction; replays are
+re-sent and must produce nothing), the bot's own room-view factory
+(`Syncer._room_view`, so "public" is decided by the bot from live nio room
+state), `Syncer._note_join_rules` (the stored public flag that alerts and
+scheduled posts read), room upgrades as `storage.rooms.carry_binding`,
+`mark_left` and `mark_joined` (the nio-side handler verifies the successor with
+the homeserver, which is not here), and `Scheduler.tick`. Stand-ins: no homeserver (the nio
+client is a namespace holding real `MatrixRoom` objects) and no sender (rows
+are read from the outbox table).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import re
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, ClassVar
+
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from nio.rooms import MatrixRoom
+from sqlalchemy import func, select
+
+from bot.scheduler import Scheduler
+from bot.syncer import Syncer, process_message
+from commands.builtin import build_dispatcher
+from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.message import Message, Relation, Reply
+from knowledge import service
+from storage import knowledge_items, open_questions
+from storage import rooms as room_repo
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+from storage.models import OutboxMessage, SituationEntry
+from storage.rooms import BindingView
+
+# ------------------------------------------------------------------ the rule
+
+ORDER = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+LEVEL = {label: n for n, label in enumerate(ORDER)}
+WORD = {
+    "CLEAR": "clear",
+    "GREEN": "green",
+    "AMBER": "amber",
+    "AMBER+STRICT": "amber+strict",
+    "RED": "red",
+}
+ORGS = ("OrgA", "OrgB", "OrgC")
+ROLES = ("liaison", "coordinator", "municipality", "curator")
+INCIDENTS = ("storm", "vloed")
+ADMIN = UserId("@beheer:x")
+BOT = UserId("@knooppunt:x")
+
+
+@dataclass
+class Binding:
+    role: str
+    incident: str | None
+    org: str | None
+    tlp_default: str
+    clearance: str
+
+
+@dataclass
+class RoomModel:
+    room_id: str
+    user: str
+    direct: bool = False
+    binding: Binding | None = None
+    join_rule: str = "invite"
+    history: str = "shared"
+    guest: str = "forbidden"
+    retired: bool = False  # upgraded away: the bot left, the binding is inactive
+
+    @property
+    def public(self) -> bool:
+        # Guest access matters only where the join rule admits people without an invite
+        # (Synapse's private-chat preset sets can_join on invite-only rooms too).
+        return (
+            self.join_rule in ("public", "knock")
+            or self.history == "world_readable"
+            or (self.guest == "can_join" and self.join_rule not in ("invite", "private"))
+        )
+
+    def describe(self) -> str:
+        b = self.binding
+        bound = (
+            f"{b.role} org={b.org} clearance={b.clearance} default={b.tlp_default} incident={b.incident}"
+            if b
+            else "unbound"
+        )
+        return (
+            f"{self.room_id} ({bound}; join={self.join_rule} history={self.history} "
+            f"guest={self.guest}{' direct' if self.direct else ''}{' retired' if self.retired else ''})"
+        )
+
+
+def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | None) -> bool:
+    """The reference rule, restated from the README, independent of storage/tlp.py."""
+    if origin_room is not None and origin_room == room.room_id:
+        return True  # a room always sees its own posts
+    if label == "CLEAR":
+        return True
+    binding = room.binding
+    if binding is None or room.direct or room.public or room.retired:
+        return False  # unbound, direct and public rooms: CLEAR only
+    if LEVEL[label] > LEVEL[binding.clearance]:
+        return False
+    if label == "RED":
+        return False  # RED never leaves the room it was posted in
+    if label == "AMBER+STRICT":
+        return binding.org is not None and binding.org == org
+    return True
+
+
+# ------------------------------------------------------------- the model
+
+
+@dataclass
+class Revision:
+    event_id: str
+    label: str
+    markers: tuple[str, ...]
+    withdrawn: bool = False
+
+
+@dataclass
+class EntryModel:
+    id: int
+    room_id: str
+    org: str | None
+    reporter: str
+    source_event: str
+    revisions: list[Revision]
+    retracted: bool = False
+    # The label of the latest revision that carried each marker.
+    marker_label: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return [r for r in self.revisions if not r.withdrawn][-1].label
+
+    def refresh_markers(self) -> None:
+        # The latest revision that carries the marker wins; a withdrawn edit's label
+        # counts only for markers no standing revision carries.
+        self.marker_label = {}
+        for standing in (True, False):
+            for revision in self.revisions if standing else reversed(self.revisions):
+                if revision.withdrawn == standing:
+                    continue
+                for marker in revision.markers:
+                    if standing or marker not in self.marker_label:
+                        self.marker_label[marker] = revision.label
+
+    def visible(self, room: RoomModel) -> bool:
+        return may_see(room, self.label, self.room_id, self.org)
+
+
+@dataclass
+class QAModel:
+    id: str
+    label: str
+    owner: str | None
+    marker_label: dict[str, str] = field(default_factory=dict)
+    # The markers each field holds now: "id", "question", "answer", "topic".
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    retired: bool = False
+
+    @property
+    def question_markers(self) -> tuple[str, ...]:
+        return self.fields.get("question", ())
+
+    def visible(self, room: RoomModel, label: str | None = None) -> bool:
+        return may_see(room, label or self.label, None, self.owner)
+
+
+@dataclass
+class QuestionModel:
+    id: int
+    room_id: str
+    asker: str
+    event_id: str
+    label: str
+    org: str | None
+    markers: tuple[str, ...] = ()
+    direct: bool = False
+    answered: bool = False
+
+    def visible(self, room: RoomModel) -> bool:
+        return may_see(room, self.label, self.room_id, self.org)
+
+
+Holder = Callable[[RoomModel], bool]
+
+
+def room_holder(room_id: str) -> Holder:
+    """The room that typed a marker (or was sent it on purpose) may see it."""
+
+    def sees(room: RoomModel) -> bool:
+        return room.room_id == room_id
+
+    return sees
+
+
+def entry_holder(entry: EntryModel, marker: str) -> Holder:
+    """Not retracted, and visible under the entry's label and the marker's revision label."""
+
+    def sees(room: RoomModel) -> bool:
+        return (
+            not entry.retracted
+            and entry.visible(room)
+            and may_see(room, entry.marker_label[marker], entry.room_id, entry.org)
+        )
+
+    return sees
+
+
+def qa_holder(qa: QAModel, marker: str) -> Holder:
+    """Visible under the Q&A's label and the label of the version that carried the marker."""
+
+    def sees(room: RoomModel) -> bool:
+        return qa.visible(room) and qa.visible(room, qa.marker_label[marker])
+
+    return sees
+
+
+def guidance_holder(label: str) -> Holder:
+    def sees(room: RoomModel) -> bool:
+        return may_see(room, label, None, "OrgA")
+
+    return sees
+
+
+class Violation(AssertionError):
+    """A room received something it may not see (or the bot acted on it)."""
+
+
+MARKER = re.compile(r"(?<![a-z])z[xg][a-z]{6}(?![a-z])")
+ENTRY_ID = re.compile(r"(?<![A-Za-z0-9-])M-(\d+)(?!\d)")
+
+
+def marker_of(n: int, prefix: str = "zx") -> str:
+    """A unique token; consecutive ones differ in most letters (no typo-tolerant match)."""
+    n = (n * 190_633_513 + 12345) % 26**6  # a bijection: the factor is coprime with 26
+    letters = []
+    for _ in range(6):
+        n, rest = divmod(n, 26)
+        letters.append(chr(ord("a") + rest))
+    return prefix + "".join(reversed(letters))
+
+
+# ------------------------------------------------- the fixed starting world
+
+ROOMS: tuple[tuple[str, bool, Binding | None], ...] = (
+    ("!liaison-a:x", False, Binding("liaison", "storm", "OrgA", "AMBER", "AMBER")),
+    ("!liaison-b:x", False, Binding("liaison", "storm", "OrgB", "GREEN", "AMBER+STRICT")),
+    ("!liaison-c:x", False, Binding("liaison", "vloed", "OrgA", "RED", "RED")),
+    ("!coord-a:x", False, Binding("coordinator", "storm", "OrgA", "AMBER", "AMBER+STRICT")),
+    ("!coord-c:x", False, Binding("coordinator", "storm", "OrgC", "GREEN", "GREEN")),
+    ("!gemeente-b:x", False, Binding("municipality", "storm", "OrgB", "AMBER", "AMBER")),
+    ("!redactie-a:x", False, Binding("curator", None, "OrgA", "GREEN", "AMBER+STRICT")),
+    ("!redactie-c:x", False, Binding("curator", None, "OrgC", "GREEN", "AMBER")),
+    ("!dm:x", True, None),
+    ("!los:x", False, None),
+)
+
+# Curated content loaded once: Q&As and guidance of every label (owner OrgA).
+SEED_QAS = [(f"seed-{WORD[label].replace('+', '-')}", label) for label in ORDER]
+SEED_GUIDANCE = [(f"hr-{WORD[label].replace('+', '-')}", label) for label in ORDER]
+
+
+def seed_marker(kind: str, n: int) -> str:
+    return marker_of(1_000_000 + n * 10 + ("qtagb".index(kind)), prefix="zg")
+
+
+def _seed_files(directory: Path) -> None:
+    lines = ["qas:"]
+    for n, (item_id, label) in enumerate(SEED_QAS):
+        lines += [
+            f"  - id: {item_id}",
+            f"    question: Hoe zit het met {seed_marker('q', n)} en {seed_marker('q', n + 50)}?",
+            f"    answer: Antwoord {seed_marker('a', n)}.",
+            f"    topic: {seed_marker('t', n)}",
+            "    owner: OrgA",
+            f"    tlp: {WORD[label]}",
+        ]
+    (directory / "qas.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for n, (doc_id, label) in enumerate(SEED_GUIDANCE):
+        (directory / f"{doc_id}.md").write_text(
+            "---\n"
+            f"id: {doc_id}\n"
+            f"title: Handreiking {seed_marker('g', n)}\n"
+            'version: "1"\n'
+            "owner: OrgA\n"
+            f"tlp: {WORD[label]}\n"
+            "---\n"
+            f"# Deel {seed_marker('b', n)}\n"
+            f"Tekst over {seed_marker('b', n)} en {seed_marker('b', n + 50)}.\n",
+            encoding="utf-8",
+        )
+
+
+# For triage only (bench/state_machine.py --without): commands ("!handreiking") or rule
+# names ("tombstone") to leave out, so a long run can look past a leak already known.
+# Empty in CI: the committed test runs everything.
+DISABLED: set[str] = set()
+
+
+# Databases in memory-backed storage when there is some: each example copies one.
+TMP_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Template:
+    """A migrated database with the seed content and starting bindings, copied per example."""
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="kp-guard-", dir=TMP_ROOT))
+        self.path = self.directory / "template.db"
+        asyncio.run(self._build())
+
+    async def _build(self) -> None:
+        db = Database(f"sqlite+aiosqlite:///{self.path}")
+        await db.migrate()
+        content = self.directory / "content"
+        content.mkdir()
+        _seed_files(content)
+        results = await service.import_path(db, content, "guard")
+        assert all(counts is not None for _, counts in results), results
+        async with db.transaction() as session:
+            for slug in INCIDENTS:
+                from storage import incidents
+
+                await incidents.open_incident(session, slug, slug.capitalize(), "guard")
+            for room_id, direct, binding in ROOMS:
+                await room_repo.mark_joined(session, RoomId(room_id), _now(), is_direct=direct)
+                if binding is not None:
+                    await room_repo.bind(
+                        session,
+                        RoomId(room_id),
+                        role=binding.role,
+                        incident=binding.incident,
+                        organisation=binding.org,
+                        tlp_default=binding.tlp_default,
+                        clearance=binding.clearance,
+                        by="guard",
+                    )
+        async with db.engine.connect() as conn:
+            from sqlalchemy import text
+
+            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        await db.close()
+
+    def copy(self, target: Path) -> None:
+        shutil.copyfile(self.path, target)
+
+
+_template: _Template | None = None
+
+
+def template() -> _Template:
+    global _template
+    if _template is None:
+        _template = _Template()
+    return _template
+
+
+class _Sender:
+    """Stands in for the outbox sender: rows stay in the outbox, where the machine reads them."""
+
+    def submit(self, rows: list[OutboxMessage]) -> None:
+        pass
+
+    def wake(self) -> None:
+        pass
+
+
+# ----------------------------------------------------------- the machine
+
+# The list read paths that rooms run in rotation after every step.
+SWEEP = ("!meldingen", "!beeld storm", "!export storm json", "!vragen", "!qa list", "!handreiking")
+SWEEP_PER_STEP = 2
+
+pick = st.integers(min_value=0, max_value=10_000)
+labels = st.sampled_from(ORDER)
+maybe_label = st.none() | labels
+slots = st.integers(min_value=0, max_value=len(ROOMS) - 1)
+
+
+class TLPMachine(RuleBasedStateMachine):
+    """Random sessions of a crisis; after each step, nothing above what a room may see."""
+
+    steps_run = 0  # rule steps across examples, for the long run's report
+    examples_run = 0
+    # What the runs exercised (how often each effect happened), for the long run's report.
+    stats: ClassVar[Counter[str]] = Counter()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.tmp = tempfile.TemporaryDirectory(prefix="kp-guard-ex-", dir=TMP_ROOT)
+        path = Path(self.tmp.name) / "k.db"
+        template().copy(path)
+        self.db = Database(f"sqlite+aiosqlite:///{path}")
+        self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
+        self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
+        self.rooms: list[RoomModel] = []
+        self.all_rooms: dict[str, RoomModel] = {}
+        self.nio_rooms: dict[str, MatrixRoom] = {}
+        for n, (room_id, direct, binding) in enumerate(ROOMS):
+            model = RoomModel(
+                room_id, f"@u{n}:x", direct, Binding(**vars(binding)) if binding else None
+            )
+            self.rooms.append(model)
+            self.all_rooms[room_id] = model
+            self.nio_rooms[room_id] = self._nio_room(model)
+        self.fake_syncer = SimpleNamespace(
+            client=SimpleNamespace(rooms=self.nio_rooms),
+            db=self.db,
+            sender=_Sender(),
+            settings=SimpleNamespace(language="nl", command_prefix="!"),
+            user_id=BOT,
+        )
+        self.scheduler = Scheduler(self.db, _Sender(), "nl", "!")  # type: ignore[arg-type]
+        self.clock = _now() + timedelta(days=1)
+        self.counter = 0
+        self.event_counter = 0
+        self.entries: dict[int, EntryModel] = {}
+        self.qas: dict[str, QAModel] = {}
+        self.questions: dict[int, QuestionModel] = {}
+        self.holders: dict[str, list[Holder]] = {}
+        self.incident_open = dict.fromkeys(INCIDENTS, True)
+        self.messages: list[Message] = []
+        self.log: list[str] = []
+        self.sweep_slot = 0
+        self.batch_pending: list[RoomModel] = []
+        self.direct_question_markers: set[str] = set()
+        self.batch_ending: list[RoomModel] = []
+        self.started = False
+        TLPMachine.examples_run += 1
+        self.last_outbox = self._run(self._max_outbox())
+        for n, (item_id, label) in enumerate(SEED_QAS):
+            qa = QAModel(item_id, label, "OrgA")
+            qa.fields = {
+                "question": (seed_marker("q", n), seed_marker("q", n + 50)),
+                "answer": (seed_marker("a", n),),
+                "topic": (seed_marker("t", n),),
+            }
+            self._qa_markers(qa, [m for ms in qa.fields.values() for m in ms], label)
+            self.qas[item_id] = qa
+        for n, (_doc, label) in enumerate(SEED_GUIDANCE):
+            for marker in (seed_marker("g", n), seed_marker("b", n), seed_marker("b", n + 50)):
+                self.holders.setdefault(marker, []).append(guidance_holder(label))
+
+    # ------------------------------------------------------------ plumbing
+
+    def teardown(self) -> None:
+        self._run(self.db.close())
+        self.loop.close()
+        self.tmp.cleanup()
+
+    def _run(self, coroutine: Any) -> Any:
+        return self.loop.run_until_complete(coroutine)
+
+    async def _max_outbox(self) -> int:
+        async with self.db.session() as session:
+            return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
+
+    def _nio_room(self, model: RoomModel) -> MatrixRoom:
+        room = MatrixRoom(model.room_id, BOT)
+        room.join_rule = model.join_rule
+        room.history_visibility = model.history
+        room.guest_access = model.guest
+        room.encrypted = True
+        return room
+
+    def _room_view(self, room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+        # The bot's own factory: it decides from the live room state whether a room is public.
+        return Syncer._room_view(self.fake_syncer, room_id, is_direct, binding)  # type: ignore[arg-type]
+
+    def marker(self) -> str:
+        self.counter += 1
+        return marker_of(self.counter)
+
+    def _typed_by(self, room_id: str, markers: list[str]) -> None:
+        for m in markers:
+            self.holders.setdefault(m, []).append(room_holder(room_id))
+
+    def _qa_markers(self, qa: QAModel, markers: list[str], label: str) -> None:
+        for m in markers:
+            qa.marker_label[m] = label
+            self.holders.setdefault(m, []).append(qa_holder(qa, m))
+
+    def _entry_markers(self, entry: EntryModel, markers: list[str]) -> None:
+        for m in markers:
+            self.holders.setdefault(m, []).append(entry_holder(entry, m))
+
+    def send(
+        self,
+        room: RoomModel,
+        body: str,
+        sender: str | None = None,
+        kind: str = "message",
+        relation: Relation | None = None,
+    ) -> tuple[Message, list[Reply]]:
+        """One event through the exactly-once core; returns the replies it queued."""
+        self.event_counter += 1
+        message = Message(
+            EventId(f"$ev{self.event_counter}"),
+            RoomId(room.room_id),
+            UserId(sender or room.user),
+            body,
+            _now(),
+            kind=kind,  # type: ignore[arg-type]
+            msgtype="m.redaction" if kind == "redaction" else "m.text",
+            relation=relation or Relation(),
+        )
+        self.messages.append(message)
+        self.log.append(f"{room.room_id} <{message.sender}> {kind}: {body!r}")
+        result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        assert result is not None, "a new event was treated as a replay"
+        replies, _queued = result
+        return message, [r for r in replies if isinstance(r, Reply)]
+
+    @staticmethod
+    def reply_text(replies: list[Reply], room_id: str) -> str:
+        return "\n".join(r.text for r in replies if r.room_id == room_id)
+
+    # ------------------------------------------------------------- checks
+
+    def _texts(self, row: OutboxMessage) -> list[str]:
+        content = row.content
+        if row.kind == "message":
+            return [str(content.get("body", "")), str(content.get("formatted_body", ""))]
+        if row.kind == "file":
+            caption = content.get("caption") or {}
+            data = base64.b64decode(content.get("data_b64", "")).decode("utf-8", errors="replace")
+            return [
+                str(content.get("filename", "")),
+                str(caption.get("body", "")),
+                str(caption.get("formatted_body", "")),
+                data,
+            ]
+        return [repr(content)]
+
+    def check_outbox(self, source: Message | None = None) -> None:
+        async def new_rows() -> list[OutboxMessage]:
+            async with self.db.session() as session:
+                return list(
+                    (
+                        await session.scalars(
+                            select(OutboxMessage)
+                            .where(OutboxMessage.id > self.last_outbox)
+                            .order_by(OutboxMessage.id)
+                        )
+                    ).all()
+                )
+
+        rows = self._run(new_rows())
+        for row in rows:
+            self.last_outbox = max(self.last_outbox, row.id)
+            if source is None:
+                TLPMachine.stats[
+                    f"{row.kind} rows without a source event (scheduler, upgrade)"
+                ] += 1
+            elif row.room_id != source.room_id:
+                TLPMachine.stats["rows to another room (alerts, notices, answers)"] += 1
+            elif row.kind == "file":
+                TLPMachine.stats["export files"] += 1
+            room = self.all_rooms.get(row.room_id)
+            if room is None:
+                raise self.fail(f"outbox row for a room the model does not know: {row.room_id}")
+            echo: set[str] = set()
+            if (
+                source is not None
+                and row.source_event_id == source.event_id
+                and row.room_id == source.room_id
+            ):
+                echo = set(MARKER.findall(source.body))
+            for text in self._texts(row):
+                if "nearest" in DISABLED:  # triage: look past the curators' "nearest Q&As"
+                    text = re.sub(r"Dichtstbijzijnde Q&As:.*?Beantwoorden:", "", text, flags=re.S)
+                self._check_text(room, text, echo, row)
+
+    def fail(self, what: str) -> Violation:
+        recent = "\n".join(self.log[-15:])
+        return Violation(f"{what}\n--- the last events (newest last):\n{recent}")
+
+    def _check_text(self, room: RoomModel, text: str, echo: set[str], row: OutboxMessage) -> None:
+        picture = "Situatiebeeld" in text
+        for marker in set(MARKER.findall(text)):
+            if marker in echo:
+                continue
+            curators = room.binding is not None and room.binding.role == "curator"
+            if (
+                picture
+                and not curators  # the curators receive the question anyway
+                and marker in self.direct_question_markers
+                and "direct_questions" not in DISABLED  # triage switch
+            ):
+                raise self.fail(
+                    f"{room.describe()} received {marker}, of a question asked in a direct "
+                    f"chat, in a situation picture (row {row.id}):\n{text[:1500]}"
+                )
+            holders = self.holders.get(marker)
+            if holders is None:
+                raise self.fail(f"unknown marker {marker} in a reply to {room.room_id}")
+            if not any(holder(room) for holder in holders):
+                raise self.fail(
+                    f"{room.describe()} received {marker} ({self._owner_of(marker)}) in "
+                    f"{row.kind} row {row.id}:\n{text[:1500]}"
+                )
+        for match in ENTRY_ID.finditer(text):
+            entry = self.entries.get(int(match.group(1)))
+            if entry is None:
+                raise self.fail(
+                    f"{room.room_id} received M-{match.group(1)}, which the model lacks"
+                )
+            if not entry.visible(room):
+                raise self.fail(
+                    f"{room.describe()} received the id M-{entry.id} (TLP:{entry.label}, "
+                    f"org {entry.org}, posted in {entry.room_id}) in {row.kind} row {row.id}:\n"
+                    f"{text[:1500]}"
+                )
+
+    def _owner_of(self, marker: str) -> str:
+        for entry in self.entries.values():
+            if marker in entry.marker_label:
+                return (
+                    f"entry M-{entry.id} TLP:{entry.label} (marker's revision TLP:"
+                    f"{entry.marker_label[marker]}) org {entry.org} room {entry.room_id}"
+                    f"{' retracted' if entry.retracted else ''}"
+                )
+        for qa in self.qas.values():
+            if marker in qa.marker_label:
+                return (
+                    f"Q&A {qa.id} TLP:{qa.label} (marker's version TLP:{qa.marker_label[marker]}) "
+                    f"owner {qa.owner}"
+                )
+        for n, (doc_id, label) in enumerate(SEED_GUIDANCE):
+            if marker in (seed_marker("g", n), seed_marker("b", n), seed_marker("b", n + 50)):
+                return f"guidance {doc_id} TLP:{label} owner OrgA"
+        return "an open question or a curator's answer"
+
+    # ------------------------------------------------------ entries (reports)
+
+    def _report_body(
+        self,
+        category: str,
+        label: str | None,
+        incident: str | None,
+        severity: str,
+        figure: bool,
+        text_marker: str,
+        figure_marker: str | None,
+        value: int,
+    ) -> str:
+        lines = [f"!melding {category}", "gemeente: Dordrecht", f"ernst: {severity}"]
+        if label is not None:
+            lines.append(f"tlp: {WORD[label]}")
+        if incident is not None:
+            lines.append(f"incident: {incident}")
+        if figure and figure_marker:
+            lines.append(f"telling {figure_marker}: {value}")
+        lines.append(f"Situatie {text_marker} ter plaatse.")
+        return "\n".join(lines)
+
+    async def _entry_row(self, code_id: int) -> SituationEntry:
+        async with self.db.session() as session:
+            entry = await session.get(SituationEntry, code_id)
+            assert entry is not None
+            return entry
+
+    @rule(
+        slot=slots,
+        category=st.sampled_from(["opvang", "zorg", "water"]),
+        label=maybe_label,
+        incident=st.sampled_from([None, None, "storm", "vloed"]),
+        severity=st.sampled_from(["matig", "ernstig", "extreem", "gering"]),
+        figure=st.booleans(),
+        as_admin=st.booleans(),
+    )
+    def report(
+        self,
+        slot: int,
+        category: str,
+        label: str | None,
+        incident: str | None,
+        severity: str,
+        figure: bool,
+        as_admin: bool,
+    ) -> None:
+        if "report" in DISABLED:
+            return
+        # Liaisons report in liaison rooms; an admin may report from any room.
+        liaisons = [r for r in self.rooms if r.binding and r.binding.role == "liaison"]
+        room = self.rooms[slot] if as_admin or not liaisons else liaisons[slot % len(liaisons)]
+        text_m, figure_m = self.marker(), self.marker()
+        body = self._report_body(
+            category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter
+        )
+        sender = ADMIN if as_admin else room.user
+        message, rows = self.send(room, body, sender)
+        self._typed_by(room.room_id, [text_m, figure_m])
+        match = re.search(r"Melding M-(\d+) vastgelegd", self.reply_text(rows, room.room_id))
+        if match:
+            entry_id = int(match.group(1))
+            binding = room.binding
+            stored = self._run(self._entry_row(entry_id))
+            org = binding.org if binding else None
+            assert stored.organisation == org, (stored.organisation, org)
+            # README: a report without `tlp:` gets the room's default (an unbound room has
+            # none: whatever the bot chose is what the model follows).
+            expected = label or (binding.tlp_default if binding else stored.tlp)
+            assert stored.tlp == expected, (stored.tlp, expected)
+            entry = EntryModel(
+                entry_id,
+                room.room_id,
+                org,
+                sender,
+                message.event_id,
+                [Revision(message.event_id, expected, (text_m, figure_m))],
+            )
+            entry.refresh_markers()
+            self.entries[entry_id] = entry
+            TLPMachine.stats["entries stored"] += 1
+            self._entry_markers(entry, [text_m, figure_m])
+        self.check_outbox(message)
+
+    def _editable(self) -> list[EntryModel]:
+        current = {room.room_id for room in self.rooms}
+        return [e for e in self.entries.values() if e.room_id in current]
+
+    @precondition(lambda self: bool(self._editable()))
+    @rule(
+        which=pick,
+        label=maybe_label,
+        incident=st.sampled_from([None, "storm", "vloed"]),
+        new_text=st.booleans(),
+        severity=st.sampled_from(["matig", "ernstig"]),
+    )
+    def edit(
+        self, which: int, label: str | None, incident: str | None, new_text: bool, severity: str
+    ) -> None:
+        if "edit" in DISABLED:
+            return
+        if "edit_incident" in DISABLED:  # triage: edits keep the incident
+            incident = None
+        candidates = self._editable()
+        entry = candidates[which % len(candidates)]
+        room = self.all_rooms[entry.room_id]
+        current = [r for r in entry.revisions if not r.withdrawn][-1]
+        text_m = self.marker() if new_text else current.markers[0]
+        figure_m = self.marker() if new_text else current.markers[1]
+        body = self._report_body(
+            "opvang", label, incident, severity, True, text_m, figure_m, 2000 + self.counter
+        )
+        message, rows = self.send(
+            room,
+            body,
+            entry.reporter,
+            kind="edit",
+            relation=Relation(replaces=EventId(entry.source_event)),
+        )
+        self._typed_by(room.room_id, [text_m, figure_m])
+        if re.search(rf"Melding M-{entry.id} bijgewerkt", self.reply_text(rows, room.room_id)):
+            if entry.retracted:
+                raise self.fail(f"M-{entry.id} was retracted, yet an edit was stored")
+            stored = self._run(self._entry_row(entry.id))
+            if label is not None:
+                assert stored.tlp == label, (stored.tlp, label)
+            # An edit without `tlp:` may take the room's default or keep the entry's label:
+            # either is fine; the model goes on with the label the entry now has.
+            entry.revisions.append(Revision(message.event_id, stored.tlp, (text_m, figure_m)))
+            TLPMachine.stats["edits stored"] += 1
+            entry.refresh_markers()
+            self._entry_markers(entry, [text_m, figure_m])
+        self.check_outbox(message)
+
+    @precondition(lambda self: bool(self._editable()))
+    @rule(which=pick, label=labels)
+    def relabel(self, which: int, label: str) -> None:
+        """The reporter edits only the label (the commonest edit that matters here)."""
+        self.edit(which, label, None, False, "matig")
+
+    @precondition(lambda self: bool(self._editable()))
+    @rule(which=pick)
+    def redact_report(self, which: int) -> None:
+        if "redact_report" in DISABLED:
+            return
+        candidates = self._editable()
+        entry = candidates[which % len(candidates)]
+        room = self.all_rooms[entry.room_id]
+        message, rows = self.send(
+            room,
+            "",
+            entry.reporter,
+            kind="redaction",
+            relation=Relation(redacts=EventId(entry.source_event)),
+        )
+        if re.search(rf"Melding M-{entry.id} ingetrokken", self.reply_text(rows, room.room_id)):
+            entry.retracted = True
+            TLPMachine.stats["entries retracted"] += 1
+        stored = self._run(self._entry_row(entry.id))
+        assert (stored.retracted_at is not None) == entry.retracted
+        self.check_outbox(message)
+
+    @precondition(lambda self: any(len(e.revisions) > 1 for e in self._editable()))
+    @rule(which=pick)
+    def redact_edit(self, which: int) -> None:
+        if "redact_edit" in DISABLED:
+            return
+        candidates = [e for e in self._editable() if len(e.revisions) > 1]
+        entry = candidates[which % len(candidates)]
+        revision = entry.revisions[1 + which % (len(entry.revisions) - 1)]
+        room = self.all_rooms[entry.room_id]
+        message, rows = self.send(
+            room,
+            "",
+            entry.reporter,
+            kind="redaction",
+            relation=Relation(redacts=EventId(revision.event_id)),
+        )
+        if re.search(
+            rf"Bewerking van M-{entry.id} verwijderd", self.reply_text(rows, room.room_id)
+        ):
+            revision.withdrawn = True
+            TLPMachine.stats["edits withdrawn"] += 1
+            entry.refresh_markers()
+            stored = self._run(self._entry_row(entry.id))
+            assert stored.tlp == entry.label, (stored.tlp, entry.label)
+        self.check_outbox(message)
+
+    # ------------------------------------------------------ rooms and incidents
+
+    @rule(
+        slot=slots,
+        role=st.sampled_from(ROLES),
+        org=st.sampled_from([None, *ORGS]),
+        default=labels,
+        clearance=labels,
+        incident=st.sampled_from([None, "storm", "vloed"]),
+        unbind=st.booleans(),
+    )
+    def bind(
+        self,
+        slot: int,
+        role: str,
+        org: str | None,
+        default: str,
+        clearance: str,
+        incident: str | None,
+        unbind: bool,
+    ) -> None:
+        if "bind" in DISABLED:
+            return
+        room = self.rooms[slot]
+        if "bind_direct" in DISABLED and room.direct:  # triage: leave the direct chat unbound
+            return
+        if unbind and room.binding is not None and slot % 3 == 0:
+            message, rows = self.send(room, "!kamer ontkoppel", ADMIN)
+            if "Kamer ontkoppeld" in self.reply_text(rows, room.room_id):
+                room.binding = None
+            self.check_outbox(message)
+            return
+        parts = [f"!kamer koppel rol={role} tlp={WORD[default]} clearance={WORD[clearance]}"]
+        if org:
+            parts.append(f"org={org}")
+        if incident:
+            parts.append(f"incident={incident}")
+        message, rows = self.send(room, " ".join(parts), ADMIN)
+        if "Kamer gekoppeld" in self.reply_text(rows, room.room_id):
+            room.binding = Binding(role, incident, org, default, clearance)
+        self.check_outbox(message)
+
+    def _note_state(self, room: RoomModel, store: bool = True) -> None:
+        """The new room state reaches nio at once; the stored flag when the batch ends."""
+        nio_room = self.nio_rooms[room.room_id]
+        nio_room.join_rule = room.join_rule
+        nio_room.history_visibility = room.history
+        nio_room.guest_access = room.guest
+        if not store:
+            self.batch_pending.append(room)
+            return
+        response = SimpleNamespace(rooms=SimpleNamespace(join={room.room_id: None}))
+
+        async def note() -> None:
+            async with self.db.transaction() as session:
+                await Syncer._note_join_rules(self.fake_syncer, session, response)  # type: ignore[arg-type]
+
+        self._run(note())
+
+    @rule(
+        slot=slots,
+        join_rule=st.sampled_from(["invite", "invite", "public", "knock", "restricted"]),
+        history=st.sampled_from(["shared", "shared", "world_readable", "joined"]),
+        guest=st.sampled_from(["forbidden", "forbidden", "can_join"]),
+        same_batch=st.booleans(),
+    )
+    def room_state(
+        self, slot: int, join_rule: str, history: str, guest: str, same_batch: bool = False
+    ) -> None:
+        """A member changes the room's join rule, history visibility or guest access.
+
+        With `same_batch` the next step's events arrive in the same sync batch: the bot
+        stores the room's public flag only when the batch is done (as `Syncer.run` does).
+        """
+        if "room_state" in DISABLED:
+            return
+        room = self.rooms[slot]
+        if "same_batch" in DISABLED:  # triage: the stored flag follows at once
+            same_batch = False
+        if "world_readable" in DISABLED:  # triage: only invite <-> public
+            history, guest = "shared", "forbidden"
+            join_rule = "public" if join_rule in ("knock", "restricted") else join_rule
+        room.join_rule, room.history, room.guest = join_rule, history, guest
+        self.log.append(
+            f"state {room.room_id}: join={join_rule} history={history} guest={guest}"
+            + (" (same batch as the next step)" if same_batch else "")
+        )
+        self._note_state(room, store=not same_batch)
+
+    @rule(slot=slots, now=st.integers(min_value=0, max_value=3))
+    def tombstone(self, slot: int, now: int) -> None:
+        """The room is upgraded: the binding moves to the new room, the old one is left."""
+        if "tombstone" in DISABLED or now:
+            return  # rarer than the other rules: an upgrade ends the edits of a room's reports
+        old = self.rooms[slot]
+        self.event_counter += 1
+        new_id = f"{old.room_id.split(':')[0]}-v{self.event_counter}:x"
+        self.log.append(f"tombstone {old.room_id} -> {new_id}")
+        new = RoomModel(
+            new_id,
+            old.user,
+            old.direct,
+            Binding(**vars(old.binding)) if old.binding else None,
+            old.join_rule,
+            old.history,
+            old.guest,
+        )
+        self.nio_rooms[new_id] = self._nio_room(new)
+
+        # What the bot does with a (verified) upgrade, at the storage level: the nio-side
+        # handler verifies the successor against the homeserver, which is not here.
+        async def upgrade() -> None:
+            async with self.db.transaction() as session:
+                await room_repo.carry_binding(session, RoomId(old.room_id), RoomId(new_id))
+                await room_repo.mark_left(session, RoomId(old.room_id), "upgraded")
+                await room_repo.mark_joined(session, RoomId(new_id), _now(), is_direct=old.direct)
+
+        self._run(upgrade())
+        old.binding = None
+        old.retired = True
+        self.rooms[slot] = new
+        TLPMachine.stats["rooms upgraded"] += 1
+        self.all_rooms[new_id] = new
+        self._note_state(new)
+        self.check_outbox()
+
+    @rule(
+        slug=st.sampled_from(INCIDENTS),
+        action=st.sampled_from(["fase koud", "fase lauw", "fase warm", "fase na", "sluit"]),
+        slot=slots,
+    )
+    def incident(self, slug: str, action: str, slot: int) -> None:
+        if "incident" in DISABLED:
+            return
+        if action == "sluit" and slot % 4:
+            action = "fase warm"  # closing is rare: it ends reports naming the incident
+        words = action.split()
+        body = f"!incident {words[0]} {slug}" + (f" {words[1]}" if len(words) > 1 else "")
+        message, _rows = self.send(self.rooms[slot], body, ADMIN)
+        if action == "sluit":
+            self.incident_open[slug] = False
+        self.check_outbox(message)
+
+    # ------------------------------------------------------ knowledge
+
+    def _qa_fields(
+        self, label: str | None, question: bool, answer: bool, topic: bool
+    ) -> tuple[list[str], dict[str, tuple[str, ...]]]:
+        """Field lines for `!qa add/edit`, and the fresh markers of each field."""
+        lines: list[str] = []
+        fields: dict[str, tuple[str, ...]] = {}
+        if question:
+            q1, q2 = self.marker(), self.marker()
+            lines.append(f"vraag: Hoe zit het met {q1} en {q2}?")
+            fields["question"] = (q1, q2)
+        if answer:
+            a = self.marker()
+            lines.append(f"antwoord: Antwoord {a}.")
+            fields["answer"] = (a,)
+        if topic:
+            t = self.marker()
+            lines.append(f"onderwerp: {t}")
+            fields["topic"] = (t,)
+        if label is not None:
+            lines.append(f"tlp: {WORD[label]}")
+        return lines, fields
+
+    def _curator_rooms(self) -> list[RoomModel]:
+        return [r for r in self.rooms if r.binding and r.binding.role == "curator"] or self.rooms
+
+    @rule(slot=slots, label=maybe_label, topic=st.booleans())
+    def qa_add(self, slot: int, label: str | None, topic: bool) -> None:
+        if "qa_add" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        id_m = self.marker()
+        lines, fields = self._qa_fields(label, True, True, topic)
+        fields["id"] = (id_m,)
+        markers = [m for ms in fields.values() for m in ms]
+        message, replies = self.send(room, "\n".join(["!qa add", f"id: qa-{id_m}", *lines]))
+        self._typed_by(room.room_id, markers)
+        if re.search(rf"Q&A qa-{id_m} toegevoegd", self.reply_text(replies, room.room_id)):
+            if not (room.binding and room.binding.role == "curator"):
+                raise self.fail(f"{room.describe()} added a Q&A without being a curator room")
+            qa = QAModel(f"qa-{id_m}", label or "GREEN", room.binding.org, fields=fields)
+            self._qa_markers(qa, markers, qa.label)
+            self.qas[qa.id] = qa
+            self._check_stored_qa(qa)
+            TLPMachine.stats["Q&As added"] += 1
+        self.check_outbox(message)
+
+    async def _qa_row(self, item_id: str) -> Any:
+        async with self.db.session() as session:
+            return await knowledge_items.get(session, item_id)
+
+    def _check_stored_qa(self, qa: QAModel) -> None:
+        row = self._run(self._qa_row(qa.id))
+        assert row is not None
+        assert row.data.get("tlp") == qa.label, (row.data.get("tlp"), qa.label)
+        assert (row.data.get("owner") or None) == qa.owner, (row.data.get("owner"), qa.owner)
+
+    @precondition(lambda self: bool(self.qas))
+    @rule(
+        slot=slots,
+        which=pick,
+        label=maybe_label,
+        question=st.booleans(),
+        answer=st.booleans(),
+        topic=st.booleans(),
+    )
+    def qa_edit(
+        self, slot: int, which: int, label: str | None, question: bool, answer: bool, topic: bool
+    ) -> None:
+        if "qa_edit" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        qa = list(self.qas.values())[which % len(self.qas)]
+        if not (question or answer or topic or label):
+            answer = True
+        lines, fields = self._qa_fields(label, question, answer, topic)
+        markers = [m for ms in fields.values() for m in ms]
+        message, replies = self.send(room, "\n".join([f"!qa edit {qa.id}", *lines]))
+        self._typed_by(room.room_id, markers)
+        text = self.reply_text(replies, room.room_id)
+        if re.search(rf"Q&A {re.escape(qa.id)} (gewijzigd|is ongewijzigd)", text):
+            binding = room.binding
+            new_label = label or qa.label
+            if binding is None or binding.role != "curator" or not qa.visible(room):
+                raise self.fail(
+                    f"{room.describe()} edited Q&A {qa.id} (TLP:{qa.label}, owner {qa.owner}), "
+                    "which it may not see"
+                )
+            # (An item without an owner has no owning organisation to ask: not judged.)
+            if LEVEL[new_label] < LEVEL[qa.label] and qa.owner and binding.org != qa.owner:
+                raise self.fail(
+                    f"{room.describe()} lowered Q&A {qa.id} from TLP:{qa.label} to "
+                    f"TLP:{new_label}; only its owner {qa.owner} may"
+                )
+            qa.label = new_label
+            TLPMachine.stats["Q&As edited"] += 1
+            if not qa.owner and binding.org:
+                qa.owner = binding.org
+            # Fields the edit kept now stand under the new label; replaced ones keep theirs.
+            qa.fields.update(fields)
+            for kept in qa.fields.values():
+                for m in kept:
+                    qa.marker_label[m] = new_label
+            self._qa_markers(qa, markers, new_label)
+            self._check_stored_qa(qa)
+        self.check_outbox(message)
+
+    @precondition(lambda self: bool(self.qas))
+    @rule(slot=slots, which=pick)
+    def qa_retire(self, slot: int, which: int) -> None:
+        if "qa_retire" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        qa = list(self.qas.values())[which % len(self.qas)]
+        message, rows = self.send(room, f"!qa retire {qa.id}")
+        if re.search(rf"Q&A {re.escape(qa.id)} ingetrokken", self.reply_text(rows, room.room_id)):
+            if room.binding is None or room.binding.role != "curator" or not qa.visible(room):
+                raise self.fail(
+                    f"{room.describe()} retired Q&A {qa.id} (TLP:{qa.label}, owner {qa.owner}), "
+                    "which it may not see"
+                )
+            qa.retired = True
+            TLPMachine.stats["Q&As retired"] += 1
+        self.check_outbox(message)
+
+    @rule(
+        slot=slots,
+        which=pick,
+        kind=st.sampled_from(["known", "fresh", "partial"]),
+        plain=st.booleans(),
+    )
+    def ask(self, slot: int, which: int, kind: str, plain: bool) -> None:
+        if "ask" in DISABLED:
+            return
+        room = self.rooms[slot]
+        fresh = [self.marker() for _ in range(3)]
+        words: list[str] = []
+        if kind != "fresh" and self.qas:
+            qa = list(self.qas.values())[which % len(self.qas)]
+            words = list(qa.question_markers if kind == "known" else qa.question_markers[:1])
+        if kind == "known":
+            fresh = fresh[:1]
+        if kind == "known":
+            text = f"Hoe zit het met {' en '.join([*words, *fresh])}?"
+        else:
+            # Only new words (and one of a Q&A's): the store has no confident answer.
+            text = f"{' '.join([*words, *fresh])}?"
+        if "nearest" in DISABLED and kind != "known":  # triage: questions near no Q&A
+            text = f"{' '.join(fresh)}?"
+        body = text if plain else f"!vraag {text}"
+        message, rows = self.send(room, body)
+        self._typed_by(room.room_id, fresh)
+        match = re.search(r"(?:als|as) V(\d+)", self.reply_text(rows, room.room_id))
+        if match:
+            number = int(match.group(1))
+            binding = room.binding
+            question = QuestionModel(
+                number,
+                room.room_id,
+                room.user,
+                message.event_id,
+                binding.tlp_default if binding else "GREEN",
+                binding.org if binding else None,
+                tuple(MARKER.findall(text)),
+                direct=room.direct,
+            )
+
+            async def stored() -> Any:
+                async with self.db.session() as session:
+                    return await open_questions.get(session, number)
+
+            row = self._run(stored())
+            assert row is not None
+            assert row.organisation == question.org, (row.organisation, question.org)
+            if binding is not None:
+                # README: an open question carries the asking room's default label.
+                assert row.tlp == question.label, (row.tlp, question.label)
+            else:
+                # A direct chat or unbound room has no default; a person's question is at
+                # least GREEN (never for public rooms). Stricter is fine: take what is stored.
+                assert LEVEL[row.tlp] >= LEVEL["GREEN"], row.tlp
+                question.label = row.tlp
+            self.questions[number] = question
+            TLPMachine.stats["open questions"] += 1
+            for m in question.markers:
+                self.holders.setdefault(m, []).append(question.visible)
+            if room.direct:
+                # A person's question in a direct chat is for the curators, not for the
+                # situation pictures of every incident (the lead's list of known leaks).
+                self.direct_question_markers.update(fresh)
+        self.check_outbox(message)
+
+    @precondition(lambda self: bool(self.questions))
+    @rule(slot=slots, which=pick, publish=st.booleans())
+    def answer(self, slot: int, which: int, publish: bool) -> None:
+        if "answer" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        question = list(self.questions.values())[which % len(self.questions)]
+        a = self.marker()
+        body = f"!antwoord V{question.id} Antwoord {a}." + (" --publish" if publish else "")
+        self._typed_by(room.room_id, [a])
+        message, replies = self.send(room, body)
+        text = self.reply_text(replies, room.room_id)
+        if re.search(rf"Antwoord op V{question.id} verstuurd", text):
+            if not question.visible(room):
+                raise self.fail(
+                    f"{room.describe()} answered V{question.id} (TLP:{question.label}, "
+                    f"org {question.org}, asked in {question.room_id}), which it may not see"
+                )
+            question.answered = True
+            TLPMachine.stats["questions answered"] += 1
+            # The asker receives the curator's answer: it was written for them.
+            self.holders[a].append(room_holder(question.room_id))
+            published = re.search(r"Toegevoegd als Q&A (\S+)\.", text)
+            if published:
+                row = self._run(self._qa_row(published.group(1)))
+                assert row is not None
+                label, owner = row.data.get("tlp"), row.data.get("owner") or None
+                # Published under the question's label or higher, never lower; the owner
+                # is the asking or the answering organisation.
+                assert LEVEL[label] >= LEVEL[question.label], (label, question.label)
+                curator_org = room.binding.org if room.binding else None
+                assert owner in (question.org, curator_org), (owner, question.org, curator_org)
+                qa = QAModel(
+                    published.group(1),
+                    label,
+                    owner,
+                    fields={"question": question.markers, "answer": (a,)},
+                )
+                self._qa_markers(qa, [*question.markers, a], qa.label)
+                self.qas[qa.id] = qa
+                TLPMachine.stats["answers published"] += 1
+        self.check_outbox(message)
+
+    # ------------------------------------------------------ reads
+
+    def _reader(self, room: RoomModel, as_admin: bool) -> str:
+        return ADMIN if as_admin else room.user
+
+    @rule(
+        slot=slots,
+        as_admin=st.booleans(),
+        command=st.sampled_from(
+            [
+                "!meldingen",
+                "!meldingen incident=vloed",
+                "!beeld storm",
+                "!beeld vloed",
+                "!export storm csv",
+                "!export storm json",
+                "!export vloed edxl",
+                "!vragen",
+                "!qa list",
+                "!handreiking",
+            ]
+        ),
+    )
+    def read(self, slot: int, as_admin: bool, command: str) -> None:
+        room = self.rooms[slot]
+        if command in DISABLED:
+            return
+        message, _ = self.send(room, command, self._reader(room, as_admin))
+        self.check_outbox(message)
+
+    @precondition(lambda self: bool(self.qas))
+    @rule(slot=slots, which=pick, kind=st.sampled_from(["show", "list-topic", "guidance"]))
+    def read_knowledge(self, slot: int, which: int, kind: str) -> None:
+        if "read_knowledge" in DISABLED:
+            return
+        room = self.rooms[slot]
+        qa = list(self.qas.values())[which % len(self.qas)]
+        if kind == "show":
+            body = f"!qa show {qa.id}"
+        elif kind == "list-topic":
+            topics = qa.fields.get("topic", ())
+            body = f"!qa list {topics[0] if topics else 'zzz'}"
+        else:
+            n = which % len(SEED_GUIDANCE)
+            body = f"!handreiking {seed_marker('b', n)} {seed_marker('b', n + 50)}"
+        if {"show": "!qa show <id>", "list-topic": "!qa list <topic>"}.get(
+            kind, "!handreiking <topic>"
+        ) in DISABLED:
+            return
+        message, _ = self.send(room, body)
+        self.check_outbox(message)
+
+    @rule(slot=slots, incident=st.sampled_from(INCIDENTS))
+    def subscribe(self, slot: int, incident: str) -> None:
+        if "subscribe" in DISABLED:
+            return
+        room = self.rooms[slot]
+        message, _ = self.send(room, f"!abonneer beeld {incident} elke 1h", ADMIN)
+        self.check_outbox(message)
+
+    @rule()
+    def scheduled_pictures(self) -> None:
+        if "scheduled_pictures" in DISABLED:
+            return
+        self.clock += timedelta(hours=2)
+        self.log.append(f"scheduler tick at {self.clock.isoformat()}")
+        self._run(self.scheduler.tick(self.clock))
+        self.check_outbox()
+
+    @precondition(lambda self: bool(self.messages))
+    @rule(which=pick)
+    def replay(self, which: int) -> None:
+        """A replayed event (a batch seen twice) is recognised and produces nothing."""
+        if "replay" in DISABLED:
+            return
+        message = self.messages[which % len(self.messages)]
+        self.log.append(f"replay {message.event_id}")
+        before = self.last_outbox
+        result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        assert result is None, f"replayed {message.event_id} was handled again"
+        assert self._run(self._max_outbox()) == before, "a replay queued something"
+        TLPMachine.stats["replays"] += 1
+
+    # ------------------------------------------------------ every step
+
+    @invariant()
+    def sweep(self) -> None:
+        """After each step, two more (room, read path) pairs of the full rotation, as an admin.
+
+        Every room runs every list read path once in five steps, whatever rules
+        hypothesis drew; the `read` rules add more at random.
+        """
+        if self.started:
+            TLPMachine.steps_run += 1
+        self.started = True
+        # A batch that began with a room state change ends after the step that followed.
+        for room in self.batch_ending:
+            self._note_state(room)
+        self.batch_ending, self.batch_pending = self.batch_pending, []
+        for _ in range(SWEEP_PER_STEP):
+            command = SWEEP[self.sweep_slot % len(SWEEP)]
+            room = self.rooms[(self.sweep_slot // len(SWEEP)) % len(self.rooms)]
+            self.sweep_slot += 1
+            if command in DISABLED:
+                continue
+            message, _ = self.send(room, command, ADMIN)
+            self.check_outbox(message)

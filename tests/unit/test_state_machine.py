@@ -1,0 +1,186 @@
+"""The confidentiality guard in CI: a fixed, fast budget of the stateful TLP model.
+
+See tests/support/tlp_machine.py for the machine and its reference model;
+`python -m bench.state_machine --steps 20000` is the long run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.support.tlp_machine import TLPMachine, Violation
+
+# About 1,200 steps: about 35 s on the 2-core development machine when nothing leaks.
+TestTLPStateMachine = TLPMachine.TestCase
+TestTLPStateMachine.settings = settings(
+    max_examples=24,
+    stateful_step_count=50,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+# Minimal sequences for the leaks the machine found on the code of 2026-12-03, replayed
+# as plain tests so each one names its leak. Slots: 0 liaison-a (OrgA), 1 liaison-b
+# (OrgB), 2 liaison-c, 3 coord-a (OrgA, AMBER+STRICT), 4 coord-c (OrgC, GREEN),
+# 5 gemeente-b (OrgB, AMBER), 6 redactie-a (OrgA), 7 redactie-c (OrgC, AMBER),
+# 8 a direct chat, 9 an unbound room. Seed Q&As (owner OrgA), in order: seed-clear,
+# seed-green, seed-amber, seed-amber-strict, seed-red; guidance of every label too.
+
+
+@pytest.fixture
+def machine() -> Iterator[TLPMachine]:
+    state = TLPMachine()
+    yield state
+    state.teardown()
+
+
+def test_guidance_titles_only_where_their_label_may_go(machine: TLPMachine) -> None:
+    machine.read(slot=9, as_admin=False, command="!handreiking")
+
+
+def test_qa_topics_only_where_their_label_may_go(machine: TLPMachine) -> None:
+    machine.send(machine.rooms[9], "!qa list zzz")
+    machine.check_outbox(machine.messages[-1])
+
+
+def test_curators_cannot_edit_a_qa_they_may_not_see(machine: TLPMachine) -> None:
+    # redactie-c (OrgC) relabels seed-amber-strict (OrgA's) to CLEAR.
+    machine.qa_edit(slot=1, which=3, label="CLEAR", question=False, answer=True, topic=False)
+
+
+def test_curators_cannot_retire_a_qa_they_may_not_see(machine: TLPMachine) -> None:
+    machine.qa_retire(slot=1, which=4)  # redactie-c retires seed-red
+
+
+@pytest.mark.parametrize(
+    ("join_rule", "history", "guest"),
+    [
+        ("public", "shared", "forbidden"),
+        ("knock", "shared", "forbidden"),
+        ("invite", "world_readable", "forbidden"),
+        ("restricted", "shared", "can_join"),
+    ],
+)
+def test_public_rooms_see_clear_only(
+    machine: TLPMachine, join_rule: str, history: str, guest: str
+) -> None:
+    machine.room_state(slot=5, join_rule=join_rule, history=history, guest=guest)
+    machine.read_knowledge(slot=5, which=1, kind="show")  # seed-green
+
+
+def test_a_bound_direct_chat_sees_clear_only(machine: TLPMachine) -> None:
+    machine.bind(
+        slot=8,
+        role="coordinator",
+        org="OrgA",
+        default="GREEN",
+        clearance="AMBER",
+        incident="storm",
+        unbind=False,
+    )
+    machine.read_knowledge(slot=8, which=1, kind="show")  # seed-green
+
+
+def test_curator_notice_lists_only_nearest_qas_the_curators_may_see(machine: TLPMachine) -> None:
+    # coord-a (OrgA) asks near seed-amber-strict; redactie-c (OrgC) gets the notice.
+    machine.ask(slot=3, which=3, kind="partial", plain=False)
+
+
+def test_picture_after_an_edit_raises_the_label(machine: TLPMachine) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+    machine.edit(which=0, label="RED", incident=None, new_text=False, severity="matig")
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+
+
+def test_picture_after_an_edit_moves_the_incident_and_raises_the_label(
+    machine: TLPMachine,
+) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+    machine.edit(which=0, label="AMBER", incident="vloed", new_text=False, severity="matig")
+    machine.read(slot=4, as_admin=False, command="!beeld storm")  # coord-c: GREEN only
+
+
+def test_picture_after_an_edit_moves_the_incident_and_a_redaction(machine: TLPMachine) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+    machine.edit(which=0, label="GREEN", incident="vloed", new_text=False, severity="matig")
+    machine.redact_report(which=0)
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+
+
+def test_picture_after_a_redaction(machine: TLPMachine) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+    machine.redact_report(which=0)
+    machine.read(slot=4, as_admin=False, command="!beeld storm")
+    machine.subscribe(slot=4, incident="storm")
+    machine.scheduled_pictures()
+
+
+def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
+    machine.ask(slot=8, which=0, kind="fresh", plain=True)
+    machine.read(slot=3, as_admin=False, command="!beeld storm")
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["!export storm json", "!export storm csv", "!export storm edxl", "!meldingen", "!beeld storm"],
+)
+def test_the_guard_catches_an_entry_shown_above_its_label(
+    machine: TLPMachine, command: str
+) -> None:
+    """The oracle itself: tell the model a GREEN entry is RED, and every read path trips it."""
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    entry = machine.entries[1]
+    entry.revisions[0].label = "RED"
+    entry.refresh_markers()
+    with pytest.raises(Violation, match="received"):
+        machine.read(slot=4, as_admin=False, command=command)  # coord-c, clearance GREEN
+
+
+def test_the_guard_catches_a_scheduled_picture(machine: TLPMachine) -> None:
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.subscribe(slot=4, incident="storm")  # coord-c, clearance GREEN
+    entry = machine.entries[1]
+    entry.revisions[0].label = "RED"
+    entry.refresh_markers()
+    with pytest.raises(Violation, match="received"):
+        machine.scheduled_pictures()
+
+
+def test_an_alert_in_the_batch_that_made_the_room_public(machine: TLPMachine) -> None:
+    # coord-c becomes public; in the same sync batch a severe GREEN report arrives.
+    machine.room_state(
+        slot=4, join_rule="public", history="shared", guest="forbidden", same_batch=True
+    )
+    machine.sweep()
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
