@@ -740,6 +740,9 @@ class TLPMachine(RuleBasedStateMachine):
         for n, (doc_id, label) in enumerate(SEED_GUIDANCE):
             if marker in (seed_marker("g", n), seed_marker("b", n), seed_marker("b", n + 50)):
                 return f"guidance {doc_id} TLP:{label} owner OrgA"
+        for n, (object_id, label, owner) in enumerate(SEED_OBJECTS):
+            if marker in (object_marker(n, 0), object_marker(n, 1), object_marker(n, 2)):
+                return f"object {object_id} TLP:{label} owner {owner}"
         return "an open question or a curator's answer"
 
     # ------------------------------------------------------ entries (reports)
