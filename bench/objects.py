@@ -374,7 +374,7 @@ async def bench_roundtrip(workdir: Path, folder: Path, rounds: int = 40) -> None
 async def timed(human: Any, room: str, bot: str, body: str) -> float:
     start = time.monotonic()
     event_id = await human.send(room, body)
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout=30), body
+    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), 30), body
     reply = human.replies_to(event_id, bot)[0]
     await asyncio.sleep(0.05)
     return float((reply.at - start) * 1000)
