@@ -80,6 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
     k_search.add_argument("--limit", type=int, default=3)
     k_search.add_argument("--json", action="store_true", help="machine-readable output")
 
+    from bot.objects_cli import add_parser as add_objects_parser
+
+    add_objects_parser(sub, _common)
+
     demo = sub.add_parser(
         "demo", help="a local homeserver, the bot, four demo users and a short scenario"
     )
@@ -140,6 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.knowledge_cli import run_knowledge
 
             return run_knowledge(settings, args)
+        elif args.command == "objects":
+            from bot.objects_cli import run_objects
+
+            return run_objects(settings, args)
         elif args.command == "audit":
             from bot.offline import audit_lines
 

@@ -31,7 +31,7 @@ from bot.wiring import build_dispatcher
 from commands.dispatcher import RoomView
 from commands.i18n import Language, t
 from commands.message import Message, Outgoing, Redaction
-from knowledge import service
+from knowledge import object_service, service
 from storage import event_log
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -51,6 +51,8 @@ async def load_demo(db: Database) -> tuple[int, int]:
     """The sample crisis, idempotently: (knowledge items added, room bindings made)."""
     with sample_knowledge() as sample:
         imported = await service.import_path(db, sample, "console-demo")
+        # The sample objects too (each owner's set replaced: idempotent as well).
+        await object_service.import_path(db, sample / "objects", "console-demo")
     added = sum(counts.added for _, counts in imported if counts is not None)
     bound = 0
     async with db.transaction() as session:

@@ -8,6 +8,7 @@ from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction
 from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
+from commands.objects import OBJECT, OBJECTS
 from commands.picture import SUMMARY
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
@@ -38,6 +39,8 @@ def build_registry() -> Registry:
             QA_COMMAND,
             QUESTIONS,
             ANSWER,
+            OBJECT,
+            OBJECTS,
         ]
     )
     return registry

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import render
+from commands import objects, render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -24,6 +24,7 @@ from storage import audit, open_questions, tlp
 from storage import incidents as incident_repo
 from storage.models import Incident, OpenQuestion, SummaryLog
 from storage.summary import LatestState, Picture, build_picture
+from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lookup
 
 STALE_AFTER = timedelta(hours=6)
@@ -246,6 +247,10 @@ async def picture_for_room(
         include_unbound=curator,
     )
     reply = render_picture(picture, incident, now, lang, prefix, questions, curator)
+    # 'Betrokken objecten': known objects the shown reports name, as this room may see them.
+    reply = await objects.picture_section(
+        session, access, picture.entry_ids, now.astimezone(AMSTERDAM).date(), lang, reply
+    )
     session.add(
         SummaryLog(
             room_id=access.room_id,

@@ -18,7 +18,7 @@ from dateutil import parser as dateparser
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import render
+from commands import objects, render
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
@@ -173,6 +173,12 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
         # a greeting should not land on the curators' desk.
         return [render.plain(t(ctx.lang, "questions.ask_your_question_full"))]
     session = session_of(ctx)
+    # A question that names a kind of object and a municipality ('welke verpleeghuizen in
+    # Gorinchem hebben geen noodstroom?') is answered from the object store.
+    listed = await objects.answer_question(ctx, question)
+    if listed is not None:
+        ctx.events.append("question.answered")
+        return [listed]
     store = await ctx.settings.knowledge.store(session)
     # Q&As and guidance sections compete in one ranking. What this room may not see does
     # not exist for it: out of the ranking and the confidence (so a hidden phrasing cannot

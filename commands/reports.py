@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from commands import render
+from commands import objects, render
 from commands.common import age, local_time, option, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -164,6 +164,13 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         figures,
         t(ctx.lang, "reports.report_recorded", code=entry.code),
     )
+    # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
+    known = await objects.confirmation_lines(ctx, entry)
+    if known:
+        reply = Reply(
+            text="\n".join([reply.text, *known]),
+            html="<br>".join([reply.html, *(render.escape(line) for line in known)]),
+        )
     alerts = await _alerts(ctx, entry, data.figures)
     warning = _exposure_warning(ctx, entry.tlp)
     if warning:

@@ -436,3 +436,43 @@ class OpenQuestion(Base):
     # Who asked, as a group ("gemeenten" for municipality rooms and direct chats, else the
     # room's role): questions are linked only within one incident or one audience.
     audience: Mapped[str | None] = mapped_column(String(64), nullable=True)
+
+
+class SiteObjectRow(Base):
+    """An object a partner holds information about (a hospital, a care home, a gemaal).
+
+    `data` is the validated object as the partner's file gave it; the columns beside it
+    are what queries filter on. Objects are not posted in a room, so `tlp.visible_clause`
+    sees them with no room of their own: RED objects are seen by no room.
+    """
+
+    __tablename__ = "site_objects"
+    __table_args__ = (
+        Index("ix_site_objects_place", "municipality_key", "kind"),
+        Index("ix_site_objects_owner", "owner"),
+    )
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(40))
+    municipality: Mapped[str] = mapped_column(String(100))
+    # The municipality folded (no accents, lower case): what `!objecten <gemeente>` finds.
+    municipality_key: Mapped[str] = mapped_column(String(100))
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    tlp: Mapped[str] = mapped_column(String(16))
+    tlp_rank: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(255))
+
+
+class EntryObjectLink(Base):
+    """A report linked to a known object it names; `removed_at` set when a person said
+    the link is wrong (kept, so the same report is not linked again on an edit)."""
+
+    __tablename__ = "entry_objects"
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    object_id: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    removed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)

@@ -133,6 +133,8 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
     for report in REPORTS:
         reply = await liaison.say(world.rooms["liaison"], report, bot)
         _say(out, "    " + reply.splitlines()[0])
+        for line in (line for line in reply.splitlines() if line.startswith("Bekend object")):
+            _say(out, "      " + line)
     _say(out, f"· de gemeente vraagt: {ANSWERED}")
     reply = await town.say(world.rooms["gemeente"], ANSWERED, bot)
     _say(out, "    " + reply.splitlines()[0])
@@ -199,7 +201,7 @@ def _log_to_file(path: Path) -> None:
 async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.stdout) -> int:
     from bot.app import Bot
     from bot.config import Settings
-    from knowledge import service
+    from knowledge import object_service, service
     from storage.engine import Database
 
     demo_dir = data_dir / "demo"  # data_dir: absolute, resolved by the caller
@@ -233,9 +235,11 @@ async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.st
         await db.migrate()
         with sample_knowledge() as sample:
             imported = await service.import_path(db, sample, "demo")
+            objects = await object_service.import_path(db, sample / "objects", "demo")
         await db.close()
         count = sum(c.added for _, c in imported if c is not None)
         _say(out, f"· voorbeeldkennis geïmporteerd: {count} items (Q&As en een handreiking)")
+        _say(out, f"· voorbeeldobjecten geïmporteerd: {sum(c.after for c in objects.owners)}")
         bot = Bot(settings)
         bot_task = asyncio.create_task(bot.run(), name="bot")
         await _people(world, demo_dir)

@@ -76,6 +76,11 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
         print(f"demo ready after {elapsed:.1f} s")
         assert "Situatiebeeld hoogwater" in text and "opvangplekken_beschikbaar" in text
         assert "Open vragen van gemeenten" in text
+        # The sample objects: the report at Sporthal De Schans is linked, and the picture
+        # lists it among the objects involved.
+        assert "voorbeeldobjecten geïmporteerd: 12" in text
+        assert "Bekend object: Sporthal De Schans (noodstroom aggregaat 8 uur" in text
+        assert "Betrokken objecten" in text
         url = re.search(r"homeserver: (http://127\.0\.0\.1:\d+)", text)
         password = re.search(r"gemeente\s+@gemeente:localhost\s+wachtwoord: (\S+)", text)
         health = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", text)

@@ -184,3 +184,13 @@ def test_an_alert_in_the_batch_that_made_the_room_public(machine: TLPMachine) ->
         slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
         figure=True, as_admin=False,
     )  # fmt: skip
+
+
+def test_object_cards_and_lists_only_where_their_label_may_go(machine: TLPMachine) -> None:
+    # Every room asks for every seed object by name, and lists them: each reply is checked
+    # against the reference model (objects: no room of their own, owner = organisation).
+    for slot in range(len(machine.rooms)):
+        for which in range(6):
+            machine.read_objects(slot=slot, which=which, kind="card")
+        for kind in ("list", "list-fact", "question"):
+            machine.read_objects(slot=slot, which=0, kind=kind)

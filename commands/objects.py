@@ -1,0 +1,520 @@
+"""`!object` and `!objecten`: object information partners hold, as the room may see it.
+
+Also the small calls other command families make: the 'Bekend object' line of a
+report's confirmation (`confirmation_lines`), the picture's 'Betrokken objecten'
+(`picture_lines`) and answers to questions about objects (`answer_question`).
+
+What a room may not see: for an object whose label the room may not see, a bound,
+non-public room hears only that information exists, its label and whom to ask (the
+incident's coordination room that may see it, else the owning organisation). Never the
+object's stored name, kind, address or facts: the reply echoes only the words the asker
+typed. RED objects, and every object for unbound or public rooms, stay unknown (the
+design's "what a room may not see does not exist for it"): a hint there would tell
+outsiders what partners hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands import render
+from commands.common import option, session_of, tr, unknown_options
+from commands.dispatcher import CommandContext
+from commands.grammar import ParsedCommand
+from commands.i18n import Language
+from commands.message import Outgoing, Reply
+from commands.registry import Command
+from knowledge.object_service import MatcherCache
+from knowledge.objects import Fact, SiteObject, fact_key, kind_name, kind_of, tokens
+from storage import entries as entry_repo
+from storage import objects as store
+from storage import rooms, tlp
+from storage.models import OutboxMessage, SiteObjectRow, SituationEntry
+from storage.vocabulary import fold
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MATCHERS = MatcherCache()
+MAX_LIST = 30
+# The facts a confirmation or picture line shows first, when an object has them.
+KEY_FACTS = ("noodstroom", "bewoners-niet-mobiel", "capaciteit", "opvangcapaciteit", "bedden")
+
+
+def _today(ctx: CommandContext) -> date:
+    return ctx.now.astimezone(AMSTERDAM).date()
+
+
+def _fact_text(name: str, fact: Fact) -> str:
+    return f"{name.replace('-', ' ')} {fact.text}"
+
+
+def key_facts(item: SiteObject, count: int = 2) -> list[str]:
+    ordered = [k for k in KEY_FACTS if k in item.facts] + [
+        k for k in item.facts if k not in KEY_FACTS
+    ]
+    return [_fact_text(k, item.facts[k]) for k in ordered[:count]]
+
+
+def _stale_note(item: SiteObject, today: date, lang: Language) -> str | None:
+    why = item.stale(today)
+    if why == "expired" and item.valid_until is not None:
+        until = item.valid_until.strftime("%d-%m-%Y")
+        return tr(lang, f"⚠ verouderd: geldig tot {until}", f"⚠ stale: valid until {until}")
+    if why == "old":
+        updated = item.updated.strftime("%d-%m-%Y")
+        return tr(
+            lang,
+            f"⚠ verouderd: bijgewerkt {updated}, verversing beloofd elke {item.refresh_days} dagen",
+            f"⚠ stale: updated {updated}, refresh promised every {item.refresh_days} days",
+        )
+    return None
+
+
+def short_line(item: SiteObject, today: date, lang: Language) -> str:
+    """'Spaarne Gasthuis (noodstroom 48 uur · bron · 01-11-2026)' for confirmations and lists."""
+    parts = [*key_facts(item), item.source or item.owner, item.updated.strftime("%d-%m-%Y")]
+    line = f"{item.name} ({' · '.join(parts)})"
+    note = _stale_note(item, today, lang)
+    return f"{line} {note}" if note else line
+
+
+def card(item: SiteObject, today: date, ctx: CommandContext) -> Reply:
+    lang = ctx.lang
+    place = item.municipality + (f" ({item.region})" if item.region else "")
+    lines = [
+        f"TLP:{item.tlp} — {item.name} · {kind_name(item.kind, lang)} · {item.id}",
+        f"{tr(lang, 'Plaats', 'Place')}: {', '.join(p for p in (item.address, place) if p)}",
+    ]
+    if item.aliases:
+        lines.append(f"{tr(lang, 'Ook bekend als', 'Also known as')}: {', '.join(item.aliases)}")
+    if item.lat is not None and item.lon is not None:
+        lines.append(f"{tr(lang, 'Coördinaten', 'Coordinates')}: {item.lat:.5f}, {item.lon:.5f}")
+    note = _stale_note(item, today, lang)
+    if note:
+        lines.append(note)
+    if item.facts:
+        lines.append(tr(lang, "Feiten:", "Facts:"))
+        lines += [f"• {k.replace('-', ' ')}: {f.text}" for k, f in item.facts.items()]
+    meta = [
+        f"{tr(lang, 'Bron', 'Source')}: {item.source or '-'}",
+        f"{tr(lang, 'Eigenaar', 'Owner')}: {item.owner}",
+        f"{tr(lang, 'Bijgewerkt', 'Updated')}: {item.updated.strftime('%d-%m-%Y')}",
+    ]
+    if item.valid_until:
+        meta.append(
+            f"{tr(lang, 'Geldig tot', 'Valid until')}: {item.valid_until.strftime('%d-%m-%Y')}"
+        )
+    lines.append(" · ".join(meta))
+    return render.plain("\n".join(lines))
+
+
+async def _ask_where(ctx: CommandContext, row: SiteObjectRow) -> str:
+    """Whom to ask about an object this room may not see: a coordination room of this
+    room's incident that may see it, else the owning organisation."""
+    incident = ctx.room.binding.incident if ctx.room.binding else None
+    if incident is not None:
+        for room_id, binding, public, direct in await rooms.role_views(
+            session_of(ctx), "coordinator", incident
+        ):
+            access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+            if store.may_see(access, row):
+                org = binding.organisation or "-"
+                return tr(
+                    ctx.lang,
+                    f"de coördinatiekamer ({org}, {room_id})",
+                    f"the coordination room ({org}, {room_id})",
+                )
+    return row.owner
+
+
+def _may_hint(ctx: CommandContext, row: SiteObjectRow) -> bool:
+    access = ctx.room.access
+    return access.bound and not access.public and row.tlp != "RED"
+
+
+async def _hidden_reply(ctx: CommandContext, asked: str, row: SiteObjectRow) -> Reply:
+    where = await _ask_where(ctx, row)
+    said = render.shorten(asked, 60)
+    return render.plain(
+        tr(
+            ctx.lang,
+            f"Over “{said}” is objectinformatie aanwezig (TLP:{row.tlp}) die deze kamer niet "
+            f"mag zien. Vraag ernaar bij {where}.",
+            f"Object information about “{said}” exists (TLP:{row.tlp}) that this room may "
+            f"not see. Ask {where}.",
+        )
+    )
+
+
+def _not_found(ctx: CommandContext, asked: str) -> Reply:
+    said = render.shorten(asked, 60)
+    return render.plain(
+        tr(
+            ctx.lang,
+            f"Geen object gevonden voor “{said}”. Zoek per gemeente met {ctx.prefix}objecten <gemeente>.",
+            f"No object found for “{said}”. List by municipality with {ctx.prefix}objects <municipality>.",
+        )
+    )
+
+
+async def find_rows(session: AsyncSession, query: str, limit: int = 5) -> list[SiteObjectRow]:
+    """Objects a query names: an exact id, else names and aliases (typo-tolerant)."""
+    exact = await session.get(SiteObjectRow, query.strip())
+    if exact is not None:
+        return [exact]
+    matcher = await MATCHERS.matcher(session)
+    matches = matcher.find(query, limit=limit)
+    # `!object` names one object: a match must cover most of what was typed.
+    typed = len([w for w in tokens(query) if len(w) > 2]) or 1
+    ids = [m.object_id for m in matches if (m.end - m.start) * 2 >= typed]
+    return await store.by_ids(session, ids)
+
+
+async def object_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    if parsed.words and fold(parsed.words[0]) in ("los", "ontkoppel", "unlink"):
+        return await _unlink(ctx, list(parsed.words[1:]))
+    query = " ".join(parsed.words).strip()
+    if not query:
+        return [
+            render.plain(
+                tr(
+                    ctx.lang, f"Gebruik: {OBJECT.usage['nl']}", f"Usage: {OBJECT.usage['en']}"
+                ).format(prefix=ctx.prefix)
+            )
+        ]
+    session = session_of(ctx)
+    access = ctx.room.access
+    rows = await find_rows(session, query)
+    if not rows and ctx.settings.vocabulary.regions.find_municipality(query):
+        return await _list(ctx, query, None, None)
+    shown = [r for r in rows if store.may_see(access, r)]
+    today = _today(ctx)
+    if len(shown) == 1:
+        return [card(SiteObject.model_validate(shown[0].data), today, ctx)]
+    if shown:
+        items = [SiteObject.model_validate(r.data) for r in shown]
+        head = tr(ctx.lang, f"Meerdere objecten voor “{render.shorten(query, 60)}”:",
+                  f"Several objects for “{render.shorten(query, 60)}”:")  # fmt: skip
+        lines = [f"• {i.id} — {i.name}, {i.municipality}" for i in items]
+        banner = tlp.highest([i.tlp for i in items])
+        return [render.plain("\n".join([f"TLP:{banner} — {head}", *lines]))]
+    hidden = [r for r in rows if _may_hint(ctx, r)]
+    if hidden:
+        return [await _hidden_reply(ctx, query, hidden[0])]
+    return [_not_found(ctx, query)]
+
+
+def _fact_filter(name: str | None) -> tuple[str, bool] | None:
+    """`feit=noodstroom` -> ('noodstroom', True); `feit=geen-noodstroom` / `!noodstroom`
+    -> ('noodstroom', False)."""
+    if not name:
+        return None
+    wanted = fact_key(name)
+    for prefix in ("geen-", "no-", "zonder-", "without-"):
+        if wanted.startswith(prefix):
+            return wanted[len(prefix) :], False
+    if name.startswith("!"):
+        return wanted, False
+    return wanted, True
+
+
+def _has(item: SiteObject, fact: tuple[str, bool]) -> bool:
+    name, wanted = fact
+    present = name in item.facts and item.facts[name].present
+    return present == wanted
+
+
+async def _list(
+    ctx: CommandContext, municipality: str, kind: str | None, fact: tuple[str, bool] | None
+) -> list[Outgoing]:
+    session = session_of(ctx)
+    regions = ctx.settings.vocabulary.regions
+    name = regions.find_municipality(municipality) or municipality.strip()
+    rows, hidden = await store.in_municipality(session, ctx.room.access, name, kind)
+    items = [SiteObject.model_validate(r.data) for r in rows]
+    if fact is not None:
+        items = [i for i in items if _has(i, fact)]
+    today = _today(ctx)
+    lang = ctx.lang
+    what = kind_name(kind, lang) if kind else tr(lang, "objecten", "objects")
+    if fact is not None:
+        label = fact[0].replace("-", " ")
+        what += (
+            tr(lang, f" met {label}", f" with {label}")
+            if fact[1]
+            else tr(lang, f" zonder {label}", f" without {label}")
+        )
+    banner = tlp.highest([i.tlp for i in items])
+    lines = [f"TLP:{banner} — {what.capitalize()} in {name}: {len(items)}"]
+    for item in items[:MAX_LIST]:
+        extra = "" if kind else f"{kind_name(item.kind, lang)}, "
+        lines.append(f"• {item.id} — {extra}{short_line(item, today, lang)}")
+    if len(items) > MAX_LIST:
+        lines.append(
+            tr(lang, f"… en nog {len(items) - MAX_LIST}.", f"… and {len(items) - MAX_LIST} more.")
+        )
+    access = ctx.room.access
+    if hidden and access.bound and not access.public:
+        # Counts per owner only: no names, kinds or facts of what the room may not see.
+        owners = ", ".join(f"{o} ({n})" for o, n in sorted(hidden.items()))
+        lines.append(
+            tr(
+                lang,
+                f"Er is meer objectinformatie die deze kamer niet mag zien; vraag ernaar bij de coördinatiekamer of de eigenaar: {owners}.",
+                f"More object information exists that this room may not see; ask the coordination room or the owner: {owners}.",
+            )
+        )
+    if not items and not hidden:
+        lines.append(tr(lang, "Geen objecten bekend.", "No objects known."))
+    return [render.plain("\n".join(lines))]
+
+
+async def objects_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    bad = unknown_options(parsed, ("kind",))
+    bad = [k for k in bad if k not in ("feit", "fact")]
+    usage = (OBJECTS.usage["nl"] if ctx.lang == "nl" else OBJECTS.usage["en"]).format(
+        prefix=ctx.prefix
+    )
+    if bad or not parsed.words:
+        return [render.plain(tr(ctx.lang, f"Gebruik: {usage}", f"Usage: {usage}"))]
+    kind_word = option(parsed, "kind")
+    kind = kind_of(kind_word) if kind_word else None
+    if kind_word and kind is None:
+        kind = "-".join(tokens(kind_word)) or None
+    fact = _fact_filter(parsed.option("feit", "fact"))
+    return await _list(ctx, " ".join(parsed.words), kind, fact)
+
+
+# ---------------------------------------------------------------- unlinking a wrong link
+
+
+async def _entry_for(
+    ctx: CommandContext, words: list[str]
+) -> tuple[SituationEntry | None, list[str]]:
+    session = session_of(ctx)
+    if words and words[0].upper().startswith("M-") and words[0][2:].isdigit():
+        return await session.get(SituationEntry, int(words[0][2:])), words[1:]
+    target = ctx.message.relation.reply_to
+    if target is None:
+        return None, words
+    entry = await entry_repo.by_message(session, target)
+    if entry is None:
+        # A reply to the bot's confirmation: the outbox knows which report it answered.
+        source = await session.scalar(
+            select(OutboxMessage.source_event_id).where(OutboxMessage.result_event_id == target)
+        )
+        entry = await entry_repo.by_message(session, source) if source else None
+    return entry, words
+
+
+async def _unlink(ctx: CommandContext, words: list[str]) -> list[Outgoing]:
+    entry, rest = await _entry_for(ctx, words)
+    lang = ctx.lang
+    if entry is None or (entry.room_id != ctx.room.room_id and not ctx.is_admin):
+        return [
+            render.plain(
+                tr(
+                    lang,
+                    f"Geef de melding: antwoord op de bevestiging met {ctx.prefix}object los, of {ctx.prefix}object los M-<nummer> [object-id]. Dat kan in de kamer van de melding.",
+                    f"Name the report: reply to the confirmation with {ctx.prefix}object unlink, or {ctx.prefix}object unlink M-<number> [object-id]. This works in the report's room.",
+                )
+            )
+        ]
+    removed = await store.unlink(session_of(ctx), entry.id, rest[0] if rest else None, ctx.sender)
+    if not removed:
+        return [
+            render.plain(
+                tr(
+                    lang,
+                    f"{entry.code} heeft zo'n objectkoppeling niet.",
+                    f"{entry.code} has no such object link.",
+                )
+            )
+        ]
+    ctx.events.append("object.unlinked")
+    return [
+        render.plain(
+            tr(
+                lang,
+                f"Koppeling verwijderd: {entry.code} ({removed}).",
+                f"Link removed: {entry.code} ({removed}).",
+            )
+        )
+    ]
+
+
+# ---------------------------------------------------------------- hooks for other families
+
+
+async def confirmation_lines(ctx: CommandContext, entry: SituationEntry) -> list[str]:
+    """Links a just-recorded report to the objects its `locatie:` or text names, and
+    returns the confirmation's 'Bekend object' lines (as the reporting room may see them)."""
+    session = session_of(ctx)
+    matcher = await MATCHERS.matcher(session)
+    if not len(matcher):
+        return []
+    text = " \n ".join(p for p in (entry.location, entry.text) if p)
+    matches = matcher.find(text, limit=3)
+    if not matches:
+        return []
+    rows = await store.by_ids(session, [m.object_id for m in matches])
+    if entry.municipality:
+        # Same name in several places: the report's municipality decides.
+        here = [r for r in rows if fold(r.municipality) == fold(entry.municipality)]
+        rows = here or rows
+    linked = set(await store.link(session, entry.id, [r.id for r in rows]))
+    today = _today(ctx)
+    lines: list[str] = []
+    for row in rows:
+        if row.id not in linked:
+            continue
+        if store.may_see(ctx.room.access, row):
+            item = SiteObject.model_validate(row.data)
+            lines.append(
+                f"{tr(ctx.lang, 'Bekend object', 'Known object')}: {short_line(item, today, ctx.lang)}"
+            )
+        elif _may_hint(ctx, row):
+            where = await _ask_where(ctx, row)
+            lines.append(
+                tr(
+                    ctx.lang,
+                    f"Bekend object: er is informatie (TLP:{row.tlp}); vraag ernaar bij {where}.",
+                    f"Known object: information exists (TLP:{row.tlp}); ask {where}.",
+                )
+            )
+    if lines:
+        ctx.events.append("object.linked")
+        lines.append(
+            tr(
+                ctx.lang,
+                f"Verkeerde koppeling? Antwoord met {ctx.prefix}object los.",
+                f"Wrong link? Reply with {ctx.prefix}object unlink.",
+            )
+        )
+    return lines
+
+
+async def picture_section(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    entry_ids: Iterable[int],
+    today: date,
+    lang: Language,
+    reply: Reply,
+) -> Reply:
+    """`reply` (a picture) with 'Betrokken objecten': the objects linked to the reports it
+    shows, with their key facts, as the room may see them. The banner is raised when an
+    object's label is above the picture's."""
+    linked = await store.linked_objects(session, sorted(entry_ids))
+    codes: dict[str, list[int]] = {}
+    rows: dict[str, SiteObjectRow] = {}
+    for entry_id, found in linked.items():
+        for row in found:
+            if store.may_see(access, row):
+                codes.setdefault(row.id, []).append(entry_id)
+                rows[row.id] = row
+    if not rows:
+        return reply
+    lines = []
+    for object_id in sorted(rows, key=lambda oid: rows[oid].name):
+        item = SiteObject.model_validate(rows[object_id].data)
+        shown = ", ".join(f"M-{i}" for i in sorted(codes[object_id]))
+        lines.append(f"{short_line(item, today, lang)} — {shown}")
+    title = tr(lang, "Betrokken objecten", "Objects involved")
+    text, html = reply.text, reply.html
+    first = text.split(" — ", 1)[0]
+    if first.startswith("TLP:"):
+        label = tlp.highest([first[4:], *(r.tlp for r in rows.values())])
+        if label != first[4:]:
+            text = f"TLP:{label}" + text[len(first) :]
+            html = html.replace(render.escape(first), f"TLP:{label}", 1)
+    bullets, listed = render.bullets(lines)
+    return replace(
+        reply,
+        text="\n".join([text, "", title, *bullets]),
+        html=f"{html}<h4>{render.escape(title)}</h4>{listed}",
+    )
+
+
+async def answer_question(ctx: CommandContext, question: str) -> Reply | None:
+    """A question that names a kind of object and a municipality, answered from the
+    object store ('welke verpleeghuizen in Gorinchem hebben geen noodstroom?'); None when
+    it names no kind or no known municipality (then the Q&As answer as before)."""
+    words = tokens(question)
+    kind = next((k for w in words if (k := kind_of(w))), None)
+    if kind is None:
+        return None
+    fact: tuple[str, bool] | None = None
+    negated = any(w in ("geen", "zonder", "no", "without") for w in words)
+    known_facts = _known_fact_names()
+    for word in words:
+        if fact_key(word) in known_facts:
+            fact = (fact_key(word), not negated)
+            break
+    # Asks for objects ('welke …', 'which …', a fact), not about them ('zijn scholen dicht?'):
+    # a Q&A on school closures must not be answered with a list of schools.
+    if fact is None and not _LIST_WORDS.intersection(words):
+        return None
+    regions = ctx.settings.vocabulary.regions
+    municipality = None
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            found = regions.find_municipality(" ".join(words[i : i + size]))
+            if found:
+                municipality = found
+                break
+        if municipality:
+            break
+    if municipality is None:
+        return None
+    replies = await _list(ctx, municipality, kind, fact)
+    reply = replies[0]
+    assert isinstance(reply, Reply)
+    return reply
+
+
+_LIST_WORDS = frozenset({"welke", "welk", "which", "hoeveel", "lijst", "list", "overzicht"})
+
+
+def _known_fact_names() -> frozenset[str]:
+    return frozenset({*KEY_FACTS, "stroom", "aggregaat", "opslag", "schuilplaats"})
+
+
+OBJECT = Command(
+    name_nl="object",
+    name_en="object",
+    summary={
+        "nl": "toont wat partners weten over een object (ziekenhuis, verpleeghuis, gemaal …)",
+        "en": "shows what partners know about a site (hospital, care home, pumping station …)",
+    },
+    usage={
+        "nl": "{prefix}object <naam of plaats> | {prefix}object los [M-<nummer>] [object-id]",
+        "en": "{prefix}object <name or place> | {prefix}object unlink [M-<number>] [object-id]",
+    },
+    example={"nl": "{prefix}object Spaarne Gasthuis", "en": "{prefix}object Spaarne Gasthuis"},
+    handler=object_command,
+    raw_arguments=True,
+)
+
+OBJECTS = Command(
+    name_nl="objecten",
+    name_en="objects",
+    summary={
+        "nl": "objecten per gemeente, soort of feit",
+        "en": "objects by municipality, kind or fact",
+    },
+    usage={
+        "nl": "{prefix}objecten <gemeente> [soort=<soort>] [feit=<feit>|feit=geen-<feit>]",
+        "en": "{prefix}objects <municipality> [kind=<kind>] [fact=<fact>|fact=no-<fact>]",
+    },
+    example={
+        "nl": "{prefix}objecten Dordrecht soort=verpleeghuis feit=noodstroom",
+        "en": "{prefix}objects Dordrecht kind=care-home fact=noodstroom",
+    },
+    handler=objects_command,
+)

@@ -1,0 +1,143 @@
+"""Objects in and out: check, import (replacing per owner), export, and the matcher cache."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from knowledge.objects import (
+    FileResult,
+    ObjectMatcher,
+    SiteObject,
+    object_files,
+    read_file,
+    write_yaml,
+)
+from storage import objects as store
+from storage.engine import Database
+from storage.regions import RegionTable
+
+
+def check(path: Path) -> list[FileResult]:
+    return [read_file(p) for p in object_files(path)]
+
+
+@dataclass
+class ImportReport:
+    files: list[FileResult] = field(default_factory=list)
+    owners: list[store.ReplaceCounts] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(f.ok for f in self.files)
+
+
+def placed(item: SiteObject, regions: RegionTable) -> SiteObject:
+    """The table's spelling of the municipality and, unless the file gives one, its region."""
+    municipality = regions.canonical_municipality(item.municipality)
+    region = item.region or regions.region_of(municipality)
+    return item.model_copy(update={"municipality": municipality, "region": region})
+
+
+def to_row(item: SiteObject) -> store.NewObject:
+    return store.NewObject(
+        id=item.id,
+        owner=item.owner,
+        name=item.name,
+        kind=item.kind,
+        municipality=item.municipality,
+        region=item.region,
+        tlp=item.tlp,
+        data=item.model_dump(mode="json"),
+    )
+
+
+async def import_files(
+    session: AsyncSession, results: list[FileResult], actor: str, regions: RegionTable
+) -> ImportReport:
+    """All or nothing: one invalid file and nothing is imported (a partner's objects are
+    replaced wholesale, so half a partner would delete the other half)."""
+    report = ImportReport(files=results)
+    if not results:
+        report.problems.append("no object files found (.csv, .yaml, .yml, .geojson, .json)")
+    if not report.ok:
+        return report
+    by_owner: dict[str, list[SiteObject]] = defaultdict(list)
+    seen: dict[str, str] = {}
+    for result in results:
+        for item in result.items:
+            if item.id in seen:
+                report.problems.append(f"{result.path}: id {item.id} also in {seen[item.id]}")
+            seen[item.id] = str(result.path)
+            by_owner[item.owner].append(placed(item, regions))
+    if report.problems:
+        return report
+    for owner in sorted(by_owner):
+        counts = await store.replace_owner(
+            session, owner, [to_row(i) for i in by_owner[owner]], actor
+        )
+        if counts.conflicts:
+            shown = ", ".join(counts.conflicts[:5])
+            report.problems.append(f"{owner}: id(s) held by another owner: {shown}")
+        report.owners.append(counts)
+    return report
+
+
+async def import_path(
+    db: Database, path: Path, actor: str, regions: RegionTable | None = None
+) -> ImportReport:
+    results = await asyncio.to_thread(check, path)
+    async with db.session() as session:
+        report = await import_files(session, results, actor, regions or RegionTable())
+        if report.ok:
+            await session.commit()
+        else:
+            await session.rollback()
+    return report
+
+
+def _slug(owner: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", owner.lower()).strip("-") or "objecten"
+
+
+async def export_to(db: Database, target: Path) -> dict[str, int]:
+    """One YAML file per owner, readable by `import` again."""
+    async with db.session() as session:
+        rows = await store.all_objects(session)
+    per_owner: dict[str, list[SiteObject]] = defaultdict(list)
+    for row in rows:
+        per_owner[row.owner].append(SiteObject.model_validate(row.data))
+
+    def write() -> None:
+        target.mkdir(parents=True, exist_ok=True)
+        for owner, items in per_owner.items():
+            write_yaml(items, target / f"{_slug(owner)}.yaml")
+
+    await asyncio.to_thread(write)
+    return {owner: len(items) for owner, items in per_owner.items()}
+
+
+class MatcherCache:
+    """The matcher for the current store version; rebuilt after an import."""
+
+    def __init__(self) -> None:
+        self._version: str | None = None
+        self._matcher = ObjectMatcher([])
+        self._lock = asyncio.Lock()
+
+    async def matcher(self, session: AsyncSession) -> ObjectMatcher:
+        version = await store.store_version(session)
+        if version == self._version:
+            return self._matcher
+        async with self._lock:
+            if version != self._version:
+                names = await store.names(session)
+                self._matcher = await asyncio.to_thread(ObjectMatcher, names)
+                self._version = version
+        return self._matcher

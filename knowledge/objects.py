@@ -1,0 +1,565 @@
+"""Object information partners hold about sites: the model, partner files, and matching.
+
+An object (a hospital, a care home, a pumping station) is curated content like a Q&A:
+a partner keeps it in its own files (CSV, YAML or GeoJSON points), `knooppunt objects
+import` loads them, `export` writes them back and `check` validates without loading.
+A file is all or nothing, and every problem is reported with its place.
+
+Matching (`ObjectMatcher`) finds known objects named in a report's `locatie:` or text:
+accent-folded, typo-tolerant per word (rapidfuzz's Levenshtein with a small bound that
+grows with the word's length), and every significant word of a name or alias must be
+present, close together. So 'Spaarndam' never links 'Spaarne Gasthuis': one word of
+two is missing, and 'spaarndam' is three edits from 'spaarne' anyway.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from rapidfuzz.distance import Levenshtein
+
+from knowledge.model import _check_id, _check_tlp, safe_url
+from storage.vocabulary import fold
+
+SUFFIXES = (".csv", ".yaml", ".yml", ".geojson", ".json")
+MAX_FILE_BYTES = 20_000_000
+
+# Kinds of object; a partner may use another slug, these have names in both languages
+# and the words a question or `soort=` may use for them.
+KINDS: dict[str, tuple[str, ...]] = {
+    "ziekenhuis": ("ziekenhuis", "ziekenhuizen", "hospital", "hospitals"),
+    "verpleeghuis": (
+        "verpleeghuis", "verpleeghuizen", "zorginstelling", "care-home", "care home",
+        "care homes", "nursing home", "nursing homes",
+    ),
+    "school": ("school", "scholen", "schools"),
+    "sporthal": ("sporthal", "sporthallen", "sports hall", "sports halls", "sports-hall"),
+    "bedrijf-brzo": ("bedrijf-brzo", "brzo", "brzo-bedrijf", "brzo-bedrijven", "chemical plant"),
+    "gemaal": ("gemaal", "gemalen", "pumping station", "pumping stations"),
+    "opvanglocatie": ("opvanglocatie", "opvanglocaties", "shelter", "shelters"),
+    "kinderopvang": ("kinderopvang", "daycare", "childcare"),
+    "gevangenis": ("gevangenis", "penitentiaire inrichting", "prison"),
+}  # fmt: skip
+KIND_EN = {
+    "ziekenhuis": "hospital",
+    "verpleeghuis": "care home",
+    "school": "school",
+    "sporthal": "sports hall",
+    "bedrijf-brzo": "BRZO plant",
+    "gemaal": "pumping station",
+    "opvanglocatie": "shelter",
+    "kinderopvang": "childcare",
+    "gevangenis": "prison",
+}
+_KIND_WORDS = {fold(word): kind for kind, words in KINDS.items() for word in words}
+
+# Words too common in names to identify an object by themselves; a name still needs
+# them to be present, but they never make a candidate alone.
+_STOP = frozenset(
+    {"de", "het", "een", "van", "der", "den", "en", "t", "aan", "op", "in", "bij", "voor"}
+    | {"of", "the", "and"}
+)
+_TOKEN = re.compile(r"[a-z0-9]+")
+_NUMBER = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[+-]?\d+(?:[.,]\d+)?)\s*(.*)$")
+# A fact value that says the object does not have it: `noodstroom: nee`.
+_NEGATIVE = frozenset({"nee", "no", "geen", "none", "false", "onwaar", "0", "-", "n"})
+
+
+def kind_of(word: str) -> str | None:
+    """`verpleeghuizen`, `Care home`, `sporthal` -> the canonical kind, else None."""
+    return _KIND_WORDS.get(" ".join(fold(word).split()))
+
+
+def kind_name(kind: str, lang: str) -> str:
+    return kind if lang == "nl" else KIND_EN.get(kind, kind)
+
+
+def fact_key(key: str) -> str:
+    """Fact names compare folded, with spaces as dashes: `Nood stroom` ~ `nood-stroom`."""
+    return "-".join(_TOKEN.findall(fold(key)))
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(fold(text))
+
+
+class Fact(BaseModel):
+    """One fact about an object: the value as written, with a number and unit if it has one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(max_length=300)
+    value: float | None = None
+    unit: str | None = None
+
+    @classmethod
+    def read(cls, raw: Any) -> Fact:
+        if isinstance(raw, Fact):
+            return raw
+        if isinstance(raw, dict):
+            if "text" in raw:
+                return cls.model_validate(raw)
+            value, unit = raw.get("value"), raw.get("unit")
+            text = f"{value}{' ' + str(unit) if unit else ''}"
+            return cls.read(text)
+        if isinstance(raw, bool):
+            return cls(text="ja" if raw else "nee")
+        if isinstance(raw, int | float):
+            return cls(text=str(raw), value=float(raw))
+        text = " ".join(str(raw).split())
+        match = _NUMBER.match(text)
+        if not match:
+            return cls(text=text)
+        number, unit = match.groups()
+        if "," in number:
+            canonical = number.replace(".", "").replace(",", ".")
+        elif re.fullmatch(r"[+-]?\d{1,3}(?:\.\d{3})+", number):
+            canonical = number.replace(".", "")  # Dutch thousands: 1.200
+        else:
+            canonical = number
+        return cls(text=text, value=float(canonical), unit=unit or None)
+
+    @property
+    def present(self) -> bool:
+        """Whether the fact says the object has the thing (not `nee`, `0`, `geen`)."""
+        if self.value is not None:
+            return self.value > 0
+        return fold(self.text) not in _NEGATIVE
+
+
+class SiteObject(BaseModel):
+    """One object as a partner describes it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: str
+    name: str = Field(min_length=2, max_length=200)
+    aliases: list[str] = Field(default_factory=list)
+    kind: str = Field(min_length=2, max_length=40)
+    address: str | None = Field(default=None, max_length=300)
+    municipality: str = Field(min_length=2, max_length=100)
+    region: str | None = None
+    lat: float | None = Field(default=None, ge=-90, le=90)
+    lon: float | None = Field(default=None, ge=-180, le=180)
+    facts: dict[str, Fact] = Field(default_factory=dict)
+    owner: str = Field(min_length=2, max_length=200)
+    updated: date
+    valid_until: date | None = None
+    # How often the owner promised to refresh these facts, in days: older is stale.
+    refresh_days: int | None = Field(default=None, ge=1, le=3650)
+    tlp: str = "GREEN"
+    source: str | None = Field(default=None, max_length=300)
+
+    _id = field_validator("id")(classmethod(lambda cls, v: _check_id(v)))
+    _tlp = field_validator("tlp", mode="before")(
+        classmethod(lambda cls, v: _check_tlp(str(v or "GREEN")))
+    )
+
+    @field_validator("aliases", mode="before")
+    @classmethod
+    def _aliases(cls, value: Any) -> Any:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return [part.strip() for part in value.split("|") if part.strip()]
+        return value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        known = kind_of(value)
+        if known:
+            return known
+        slug = "-".join(tokens(value))
+        if not slug:
+            raise ValueError("kind: a word such as ziekenhuis, verpleeghuis, sporthal")
+        return slug
+
+    @field_validator("facts", mode="before")
+    @classmethod
+    def _facts(cls, value: Any) -> Any:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise ValueError("facts: a mapping of name: value (e.g. noodstroom: 48 uur)")
+        facts: dict[str, Fact] = {}
+        for key, raw in value.items():
+            name = fact_key(str(key))
+            if not name:
+                raise ValueError(f"facts: name {key!r} has no letters")
+            if raw is None or raw == "":
+                continue
+            facts[name] = Fact.read(raw)
+        return facts
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source(cls, value: Any) -> Any:
+        # A source is shown as text; an address that is not http(s) is not kept as one.
+        if isinstance(value, str) and "://" in value and safe_url(value) is None:
+            raise ValueError("source: an http(s) address or a plain name")
+        return value or None
+
+    @field_validator("address", "region", "valid_until", "refresh_days", "lat", "lon",
+                     "source", mode="before")  # fmt: skip
+    @classmethod
+    def _empty(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    def content_hash(self) -> str:
+        data = self.model_dump(mode="json")
+        return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+    def stale(self, today: date) -> str | None:
+        """Why the facts may no longer hold: 'expired' (past valid-until), 'old' (older
+        than the owner's promised refresh), or None while current."""
+        if self.valid_until is not None and self.valid_until < today:
+            return "expired"
+        if self.refresh_days is not None and self.updated + timedelta(self.refresh_days) < today:
+            return "old"
+        return None
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+# ---------------------------------------------------------------- partner files
+
+
+@dataclass
+class FileResult:
+    path: Path
+    items: list[SiteObject] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# Columns a CSV file may have (Dutch or English); `feit:<name>` / `fact:<name>` columns
+# (or any column listed nowhere here) are facts.
+_COLUMNS: dict[str, str] = {
+    "id": "id",
+    "naam": "name", "name": "name",
+    "aliassen": "aliases", "aliases": "aliases", "alias": "aliases",
+    "soort": "kind", "kind": "kind",
+    "adres": "address", "address": "address",
+    "gemeente": "municipality", "municipality": "municipality",
+    "regio": "region", "region": "region",
+    "lat": "lat", "latitude": "lat", "breedtegraad": "lat",
+    "lon": "lon", "lng": "lon", "longitude": "lon", "lengtegraad": "lon",
+    "eigenaar": "owner", "owner": "owner", "organisatie": "owner",
+    "bijgewerkt": "updated", "updated": "updated",
+    "geldig_tot": "valid_until", "geldig tot": "valid_until", "valid_until": "valid_until",
+    "verversing_dagen": "refresh_days", "refresh_days": "refresh_days",
+    "tlp": "tlp",
+    "bron": "source", "source": "source",
+}  # fmt: skip
+_FACT_PREFIXES = ("feit:", "fact:", "feit.", "fact.")
+# File-level defaults a YAML or GeoJSON file may give once for all its objects.
+_DEFAULTS = ("owner", "updated", "valid_until", "refresh_days", "tlp", "source")
+
+
+def _describe(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first["loc"]) or "item"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
+    """Dutch or English field names -> the model's; a `feiten:` mapping is `facts`."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = str(key).strip()
+        if name.lower() in ("feiten", "facts"):
+            out["facts"] = value
+            continue
+        out[_COLUMNS.get(name.lower(), name)] = value
+    return out
+
+
+def _validate(raw: Any, where: str, result: FileResult, seen: set[str]) -> None:
+    if not isinstance(raw, dict):
+        result.problems.append(f"{where}: not a mapping of fields")
+        return
+    try:
+        item = SiteObject.model_validate(_normalise(raw))
+    except ValidationError as exc:
+        result.problems.append(f"{where} ({raw.get('id', '?')}): {_describe(exc)}")
+        return
+    if item.id in seen:
+        result.problems.append(f"{where}: id {item.id} appears twice")
+        return
+    seen.add(item.id)
+    result.items.append(item)
+
+
+def _read_csv(text: str, result: FileResult, seen: set[str]) -> None:
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    if not reader.fieldnames or "id" not in [f.strip().lower() for f in reader.fieldnames]:
+        result.problems.append("a CSV file needs a header row with at least an 'id' column")
+        return
+    for number, row in enumerate(reader, 2):
+        raw: dict[str, Any] = {}
+        facts: dict[str, Any] = {}
+        for column, value in row.items():
+            if column is None:
+                result.problems.append(f"line {number}: more values than columns")
+                break
+            name = column.strip()
+            lowered = name.lower()
+            if lowered.startswith(_FACT_PREFIXES):
+                facts[name[5:]] = value
+            elif lowered in _COLUMNS:
+                raw[name] = value
+            else:
+                facts[name] = value
+        raw["facts"] = facts
+        _validate(raw, f"line {number}", result, seen)
+
+
+def _with_defaults(items: Iterable[Any], defaults: dict[str, Any]) -> Iterator[Any]:
+    for item in items:
+        yield {**defaults, **item} if isinstance(item, dict) else item
+
+
+def _read_geojson(loaded: Any, result: FileResult, seen: set[str]) -> None:
+    features = loaded.get("features")
+    if not isinstance(features, list):
+        result.problems.append("a GeoJSON file needs a FeatureCollection with features")
+        return
+    defaults = {k: loaded[k] for k in _DEFAULTS if k in loaded}
+    for number, feature in enumerate(features, 1):
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
+            result.problems.append(f"feature {number}: no properties")
+            continue
+        raw = {**defaults, **feature["properties"]}
+        geometry = feature.get("geometry")
+        if geometry is not None:
+            coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+            if (
+                not isinstance(geometry, dict)
+                or geometry.get("type") != "Point"
+                or not isinstance(coords, list)
+                or len(coords) < 2
+            ):
+                result.problems.append(f"feature {number}: only Point geometries are objects")
+                continue
+            raw["lon"], raw["lat"] = coords[0], coords[1]
+        _validate(raw, f"feature {number}", result, seen)
+
+
+def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
+    seen: set[str] = set()
+    if suffix == ".csv":
+        _read_csv(text, result, seen)
+        return result
+    try:
+        loaded = (
+            json.loads(text)
+            if suffix in (".json", ".geojson")
+            # libyaml's loader where PyYAML has it: ten times faster on a partner's 3,000 objects.
+            else yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        )
+    except (yaml.YAMLError, json.JSONDecodeError) as exc:
+        result.problems.append(
+            f"not valid {suffix.lstrip('.').upper()}: {' '.join(str(exc).split())}"
+        )
+        return result
+    if isinstance(loaded, dict) and loaded.get("type") == "FeatureCollection":
+        _read_geojson(loaded, result, seen)
+        return result
+    defaults: dict[str, Any] = {}
+    items: Any = loaded
+    if isinstance(loaded, dict):
+        normalised = _normalise(
+            {k: v for k, v in loaded.items() if k not in ("objects", "objecten")}
+        )
+        defaults = {k: normalised[k] for k in _DEFAULTS if k in normalised}
+        items = loaded.get("objects", loaded.get("objecten"))
+    if not isinstance(items, list):
+        result.problems.append("expected a list of objects (or a mapping with 'objects:')")
+        return result
+    for number, raw in enumerate(_with_defaults(items, defaults), 1):
+        _validate(raw, f"object {number}", result, seen)
+    return result
+
+
+def read_file(path: Path) -> FileResult:
+    result = FileResult(path)
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            result.problems.append(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB")
+            return result
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        result.problems.append(f"cannot read: {exc}")
+        return result
+    return read_text(text, path.suffix.lower(), result)
+
+
+def object_files(path: Path) -> Iterator[Path]:
+    if path.is_file():
+        yield path
+        return
+    for candidate in sorted(path.rglob("*")):
+        if candidate.is_file() and candidate.suffix.lower() in SUFFIXES:
+            yield candidate
+
+
+def write_yaml(items: list[SiteObject], target: Path) -> None:
+    """One partner's objects back as YAML, in the form `read_file` reads."""
+    rows = []
+    for item in items:
+        data = item.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
+        data["facts"] = {k: f["text"] for k, f in data.get("facts", {}).items()}
+        rows.append(data)
+    target.write_text(
+        yaml.safe_dump({"objects": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+
+
+# ---------------------------------------------------------------- matching
+
+
+def _allowed_edits(word: str) -> int:
+    """Typos tolerated in one word: none in short words, one from 5 letters, two from 9."""
+    if len(word) >= 9:
+        return 2
+    return 1 if len(word) >= 5 else 0
+
+
+def _deletes(word: str) -> set[str]:
+    """The word and every form with one letter left out (SymSpell's candidate trick)."""
+    if len(word) < 5:
+        return {word}
+    return {word} | {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@dataclass(frozen=True)
+class _Name:
+    object_id: str
+    words: tuple[str, ...]  # significant words, in order
+    length: int  # every word, stop words included: how long a mention of it is
+
+
+@dataclass(frozen=True)
+class Match:
+    object_id: str
+    name: str  # the name or alias that matched, as written
+    start: int
+    end: int
+
+
+class ObjectMatcher:
+    """Finds known objects named in free text.
+
+    Built once per store version. Candidate words come from a dictionary of
+    one-deletion forms, so a report costs a few hundred dictionary look-ups and a
+    Levenshtein check per candidate word, whatever the number of objects.
+    """
+
+    def __init__(self, objects: Iterable[tuple[str, Iterable[str]]]) -> None:
+        self._names: list[_Name] = []
+        self._written: list[str] = []
+        # Each name is filed under its rarest word only: every word must be present anyway,
+        # and 'ziekenhuis' (in a thousand names) then never makes a thousand candidates.
+        self._by_word: dict[str, list[int]] = defaultdict(list)
+        self._deletes: dict[str, set[str]] = defaultdict(set)
+        frequency: dict[str, int] = defaultdict(int)
+        for object_id, names in objects:
+            for written in names:
+                every = tokens(written)
+                words = tuple(w for w in every if w not in _STOP)
+                # A one-word name of under four letters ('AZ') would match everywhere.
+                if not words or (len(words) == 1 and len(words[0]) < 4):
+                    continue
+                self._names.append(_Name(object_id, words, len(every)))
+                self._written.append(written)
+                for word in set(words):
+                    frequency[word] += 1
+        for index, name in enumerate(self._names):
+            rarest = min(name.words, key=lambda w: (frequency[w], -len(w)))
+            self._by_word[rarest].append(index)
+        for word in frequency:
+            for form in _deletes(word):
+                self._deletes[form].add(word)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def _close_words(self, word: str) -> set[str]:
+        found: set[str] = set()
+        for form in _deletes(word):
+            for known in self._deletes.get(form, ()):
+                limit = min(_allowed_edits(known), _allowed_edits(word))
+                if known == word or (
+                    limit and Levenshtein.distance(known, word, score_cutoff=limit) <= limit
+                ):
+                    found.add(known)
+        return found
+
+    def find(self, text: str, limit: int = 5) -> list[Match]:
+        positions: dict[str, list[int]] = defaultdict(list)
+        # Positions count every word, so a window is measured as the text reads.
+        for position, word in enumerate(tokens(text)):
+            if word in _STOP:
+                continue
+            for known in self._close_words(word):
+                positions[known].append(position)
+        candidates = {i for known in positions for i in self._by_word.get(known, ())}
+        found: list[Match] = []
+        for index in candidates:
+            name = self._names[index]
+            if any(word not in positions for word in name.words):
+                continue
+            span = self._span(name, positions)
+            if span is not None:
+                found.append(Match(name.object_id, self._written[index], *span))
+        # Longest names first; a match inside a longer one's words is the same mention.
+        found.sort(key=lambda m: (-(m.end - m.start), m.start, m.object_id))
+        kept: list[Match] = []
+        seen: set[str] = set()
+        for match in found:
+            if match.object_id in seen:
+                continue
+            if any(k.start <= match.start and match.end <= k.end and
+                   (k.end - k.start) > (match.end - match.start) for k in kept):  # fmt: skip
+                continue
+            seen.add(match.object_id)
+            kept.append(match)
+        return kept[:limit]
+
+    @staticmethod
+    def _span(name: _Name, positions: dict[str, list[int]]) -> tuple[int, int] | None:
+        """The tightest window holding every word of a name; None when it is more than
+        one word longer than the name (the words belong to other phrases)."""
+        words = name.words
+        best: tuple[int, int] | None = None
+        for start in positions[words[0]]:
+            low, high = start, start
+            for word in words[1:]:
+                nearest = min(positions[word], key=lambda p: abs(p - start))
+                low, high = min(low, nearest), max(high, nearest)
+            if high - low < name.length + 1 and (best is None or high - low < best[1] - best[0]):
+                best = (low, high + 1)
+        return best
