@@ -29,7 +29,8 @@ from commands.picture import render_picture
 from storage import tlp
 from storage.engine import Database
 from storage.models import EntryFigure, Incident, SituationEntry
-from storage.summary import build_picture
+from storage.picture import build_picture
+from storage.picture_service import RoomPicture
 
 ACCESS = tlp.RoomAccess("!coord:bench", bound=True, clearance="AMBER", organisation="VR")
 SERIES = 2000
@@ -100,7 +101,7 @@ async def sql_picture(db: Database, incident: Incident) -> int:
         picture = await build_picture(
             session, ACCESS, "bench", changes_since=datetime.now(UTC) - timedelta(minutes=5)
         )
-    render_picture(picture, incident, datetime.now(UTC), "nl")
+    render_picture(RoomPicture(incident, picture, [], False), datetime.now(UTC), "nl")
     return picture.entry_count
 
 

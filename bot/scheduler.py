@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, reply_content
 from commands.i18n import Language
-from commands.picture import picture_for_room
+from commands.picture import render_picture
 from storage import incidents as incident_repo
-from storage import outbox, tlp
+from storage import outbox, picture_service, tlp
 from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
@@ -141,16 +141,17 @@ class Scheduler:
                 organisation=binding.organisation,
                 public=room.public,
             )
-            reply, _ = await picture_for_room(
+            curator = binding.role == "curator"
+            room_picture = await picture_service.picture_for_room(
                 session,
                 access,
                 incident,
                 now,
-                self.language,
                 actor="scheduler",
-                prefix=self.prefix,
-                curator=binding.role == "curator",
+                curator=curator,
+                brief_when_unchanged=True,
             )
+            reply = render_picture(room_picture, now, self.language, self.prefix, curator)
             row = await outbox.add(
                 session,
                 RoomId(room.room_id),

@@ -17,7 +17,7 @@ from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
-from storage import audit, event_log, tlp
+from storage import audit, event_log, items, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -168,6 +168,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(data, list):
         ctx.events.append("report.refused")
         return [_problems_reply(ctx, data, head_nl, head_en)]
+    item_id = await _follow_up(ctx, draft, data)
+    if isinstance(item_id, list):
+        ctx.events.append("report.refused")
+        return [_problems_reply(ctx, item_id, head_nl, head_en)]
     entry = await entry_repo.record(
         session,
         data,
@@ -177,17 +181,16 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         # A report that arrived as an edit (the dispatcher handles an edit of a message
         # without an entry as a new message): later edits and redactions name that message.
         origin_event_id=ctx.message.relation.replaces,
+        item_id=item_id,
     )
     ctx.events.append("entry.recorded")
     # No separate audit row: the entry itself records who reported it, when and where
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
     figures = data.figures  # just stored: no need to read them back
-    reply = describe(
-        ctx,
-        entry,
-        figures,
-        tr(ctx.lang, f"Melding {entry.code} vastgelegd", f"Report {entry.code} recorded"),
-    )
+    head = tr(ctx.lang, f"Melding {entry.code} vastgelegd", f"Report {entry.code} recorded")
+    if item_id is not None:
+        head += " · " + t(ctx.lang, "report_follows", code=f"M-{item_id}")
+    reply = describe(ctx, entry, figures, head)
     alerts = await _alerts(ctx, entry, data.figures)
     warning = _exposure_warning(ctx, entry.tlp)
     if warning:
@@ -195,6 +198,36 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             text=f"{reply.text}\n{warning}", html=f"{reply.html}<br><b>{render.escape(warning)}</b>"
         )
     return [reply, *alerts]
+
+
+async def _follow_up(
+    ctx: CommandContext, draft: ReportDraft, data: entry_repo.EntryInput
+) -> int | list[Problem] | None:
+    """The situation item this report updates (a reply to a report or to its
+    confirmation, or `betreft: M-7`), or None for a new item. A follow-up that does
+    not name its severity keeps the item's: "status: opgelost" alone closes it."""
+    reply_to = ctx.message.relation.reply_to
+    if draft.follows is None and reply_to is None:
+        return None  # the common case costs no query
+    session = session_of(ctx)
+    target, unknown = await items.follow_target(
+        session, ctx.room.access, data.incident or "", code=draft.follows, reply_to=reply_to
+    )
+    if unknown:
+        code = f"M-{draft.follows}"
+        return [
+            Problem(
+                t("nl", "report_follows_unknown", code=code),
+                t("en", "report_follows_unknown", code=code),
+            )
+        ]
+    if target is None:
+        return None
+    item_id = items.item_of(target)
+    if "severity" not in draft.given:
+        latest = await items.latest_in_item(session, ctx.room.access, item_id)
+        data.severity = (latest or target).severity
+    return item_id
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -127,8 +127,12 @@ async def record(
     room_id: str,
     source_event_id: str,
     origin_event_id: str | None = None,
+    item_id: int | None = None,
 ) -> SituationEntry:
     """Store a new entry and its figures.
+
+    `item_id`: the situation item a follow-up joins (storage/items.py); None opens a
+    new item, named after this entry.
 
     This is the bot's hottest write path (bench/report_path.py): Core inserts, not
     the ORM unit of work, and no revision row yet - until the first edit the entry
@@ -146,11 +150,18 @@ async def record(
         "revision": 1,
         "supersedes": None,
         "retracted_at": None,
+        "item_id": item_id,
         **_fields(data),
     }
     entry_id = (
         await session.execute(insert(SituationEntry).returning(SituationEntry.id), [values])
     ).scalar_one()
+    if item_id is None:
+        # A new item is named after its first entry, whose id is known only now.
+        await session.execute(
+            update(SituationEntry).where(SituationEntry.id == entry_id).values(item_id=entry_id)
+        )
+        values["item_id"] = entry_id
     if data.figures:
         await session.execute(
             insert(EntryFigure),

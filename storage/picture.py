@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import series, tlp
+from storage import items, series, tlp
 from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
 MAX_STATES = 200
@@ -69,9 +69,13 @@ class Picture:
     entry_count: int
     labels: list[str] = field(default_factory=list)
     states: list[LatestState] = field(default_factory=list)
+    # Every open severe or extreme situation item (storage/items.py).
+    attention: list[items.ItemState] = field(default_factory=list)
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
+    # Entries per category (what the period holds; the lists show the latest states).
+    category_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def highest_label(self) -> str:
@@ -79,7 +83,11 @@ class Picture:
 
     @property
     def entry_ids(self) -> set[int]:
-        return {s.entry_id for s in self.states} | {c.entry_id for c in self.changes}
+        return (
+            {s.entry_id for s in self.states}
+            | {c.entry_id for c in self.changes}
+            | {a.entry_id for a in self.attention}
+        )
 
 
 def _visible(
@@ -110,16 +118,22 @@ async def build_picture(
 ) -> Picture:
     visible = _visible(access, incident, since, category)
 
-    count, labels = (
+    per_category = (
         await session.execute(
-            select(func.count(), func.max(SituationEntry.tlp_rank)).where(*visible)
+            select(SituationEntry.category, func.count(), func.max(SituationEntry.tlp_rank))
+            .where(*visible)
+            .group_by(SituationEntry.category)
         )
-    ).one()
+    ).all()
     picture = Picture(
-        incident=incident, since=since, entry_count=int(count or 0), changes_since=changes_since
+        incident=incident,
+        since=since,
+        entry_count=sum(int(n) for _, n, _ in per_category),
+        changes_since=changes_since,
+        category_counts={str(c): int(n) for c, n, _ in per_category},
     )
-    if labels is not None:
-        picture.labels.append(tlp.LABELS[int(labels)])
+    if per_category:
+        picture.labels.append(tlp.LABELS[max(int(rank) for _, _, rank in per_category)])
 
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
@@ -129,6 +143,7 @@ async def build_picture(
     else:
         picture.states = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
+    picture.attention = await items.open_attention(session, visible)
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]
