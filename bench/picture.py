@@ -1,7 +1,8 @@
 """`!beeld` generation time with 1,000, 10,000 and 100,000 entries stored.
 
 200 organisations, 50 municipalities, 20 metrics and 2,000 distinct series
-(organisation, place, metric) that later entries update. For each size: the
+(organisation, place, metric) that later entries update; each series is one
+situation item whose latest entry is severe, so 2,000 items are open at once. For each size: the
 bot's SQL-aggregated picture (build + render), and the naive way - load every
 visible row and summarise in Python - in the same run, with median, p95 and
 peak Python memory (tracemalloc). Target: under 200 ms at 100,000 on SQLite,
@@ -70,7 +71,12 @@ async def seed(db: Database, count: int) -> Incident:
                     "place": f"Gemeente {municipality}",
                     "region": f"Regio {municipality % 10}",
                     "location": None,
-                    "severity": ("Minor", "Moderate", "Severe")[i % 3],
+                    # The last entry of each series is severe: 2,000 open severe items.
+                    "severity": "Severe"
+                    if i >= count - SERIES
+                    else ("Minor", "Moderate", "Severe")[i % 3],
+                    # Each series is one situation item, named after its first entry.
+                    "item_id": series + 1,
                     "status": "new",
                     "source": None,
                     "sector": None,

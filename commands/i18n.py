@@ -287,8 +287,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     # Situation items and the picture (commands/reports.py, commands/picture.py).
     "report_follows": {"nl": "vervolg op {code}", "en": "follow-up of {code}"},
     "picture_category_title": {
-        "nl": "{name}: {shown} actueel (laatste per organisatie en plaats) uit {entries} meldingen",
-        "en": "{name}: {shown} current (latest per organisation and place) of {entries} entries",
+        "nl": "{name}: {shown} actueel (laatste per organisatie en plaats)",
+        "en": "{name}: {shown} current (latest per organisation and place)",
     },
     "picture_unchanged": {
         "nl": "Situatiebeeld {incident}: geen wijzigingen sinds het volledige beeld van {at}. "

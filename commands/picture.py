@@ -175,10 +175,10 @@ def _category_sections(page: _Page, picture: Picture) -> None:
     if by_category:
         page.section(tr(page.lang, "Laatste stand per categorie", "Latest state per category"))
     for category, states in by_category.items():
-        _category_table(page, category, states, picture.category_counts.get(category, 0))
+        _category_table(page, category, states)
 
 
-def _category_table(page: _Page, category: str, states: list[LatestState], entries: int) -> None:
+def _category_table(page: _Page, category: str, states: list[LatestState]) -> None:
     lang, now = page.lang, page.now
     # The count says what the list shows: one line per organisation and place.
     title = t(
@@ -186,7 +186,6 @@ def _category_table(page: _Page, category: str, states: list[LatestState], entri
         "picture_category_title",
         name=_category_name(category, lang),
         shown=len(states),
-        entries=entries,
     )
     page.text.append(title)
     page.html.append(f"<p><b>{render.escape(title)}</b></p>")

@@ -15,9 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage import tlp
 from storage.models import OutboxMessage, SituationEntry
@@ -118,22 +120,64 @@ async def latest_in_item(
     )
 
 
+def _live_visible(
+    entry: Any,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    category: str | None,
+) -> list[ColumnElement[bool]]:
+    """The picture's conditions on entries (see picture._visible), for any alias."""
+    conditions: list[ColumnElement[bool]] = [
+        entry.incident == incident,
+        entry.retracted_at.is_(None),
+        tlp.visible_clause(access, entry.tlp_rank, entry.room_id, entry.organisation),
+    ]
+    if since is not None:
+        conditions.append(entry.recorded_at >= since)
+    if category is not None:
+        conditions.append(entry.category == category)
+    return conditions
+
+
 async def open_attention(
     session: AsyncSession,
-    visible: list[ColumnElement[bool]],
+    access: tlp.RoomAccess,
+    incident: str,
+    *,
+    since: datetime | None = None,
+    category: str | None = None,
 ) -> list[ItemState]:
     """Every item whose latest visible entry is severe or extreme and not resolved.
 
-    `visible`: the picture's conditions on entries (incident, live, TLP, since,
-    category). Only items that ever had a severe or extreme entry are candidates
-    (an indexed, small set), so the window runs over those items' entries only.
+    Candidates are the items that ever had a visible severe or extreme entry; for
+    each, its latest visible entry is one look-up on `ix_entries_item` (incident,
+    item_id, observed_at). The cost grows with the number of such items, not with
+    the number of entries.
     """
     e = SituationEntry
-    item = func.coalesce(e.item_id, e.id)
-    candidates = select(item).where(*visible, e.severity.in_(ATTENTION_SEVERITIES))
-    ranked = (
+    candidates = (
+        select(e.item_id)
+        .where(*_live_visible(e, access, incident, since, category))
+        .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    x = aliased(SituationEntry)
+    latest_of_item = (
+        select(x.id)
+        .where(
+            x.item_id == candidates.c.item_id, *_live_visible(x, access, incident, since, category)
+        )
+        .order_by(x.observed_at.desc(), x.id.desc())
+        .limit(1)
+        .correlate(candidates)
+        .scalar_subquery()
+    )
+    latest_ids = select(latest_of_item).select_from(candidates)
+    rows = await session.execute(
         select(
-            item.label("item_id"),
+            e.item_id,
             e.id,
             e.category,
             e.organisation,
@@ -143,23 +187,27 @@ async def open_attention(
             e.status,
             e.tlp,
             e.text,
-            func.row_number()
-            .over(partition_by=item, order_by=(e.observed_at.desc(), e.id.desc()))
-            .label("rn"),
         )
-        .where(*visible, item.in_(candidates))
-        .subquery()
-    )
-    rows = await session.execute(
-        select(*(c for c in ranked.c if c.key != "rn"))
         .where(
-            and_(
-                ranked.c.rn == 1,
-                ranked.c.severity.in_(ATTENTION_SEVERITIES),
-                ranked.c.status != "resolved",
-            )
+            e.id.in_(latest_ids),
+            e.severity.in_(ATTENTION_SEVERITIES),
+            e.status != "resolved",
         )
-        .order_by(ranked.c.observed_at.desc(), ranked.c.id.desc())
+        .order_by(e.observed_at.desc(), e.id.desc())
         .limit(MAX_ATTENTION)
     )
-    return [ItemState(*row) for row in rows]
+    return [
+        ItemState(
+            item_id=r.item_id if r.item_id is not None else r.id,
+            entry_id=r.id,
+            category=r.category,
+            organisation=r.organisation,
+            place=r.place,
+            observed_at=r.observed_at,
+            severity=r.severity,
+            status=r.status,
+            tlp=r.tlp,
+            text=r.text,
+        )
+        for r in rows
+    ]

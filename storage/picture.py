@@ -74,8 +74,6 @@ class Picture:
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
-    # Entries per category (what the period holds; the lists show the latest states).
-    category_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def highest_label(self) -> str:
@@ -118,22 +116,16 @@ async def build_picture(
 ) -> Picture:
     visible = _visible(access, incident, since, category)
 
-    per_category = (
+    count, labels = (
         await session.execute(
-            select(SituationEntry.category, func.count(), func.max(SituationEntry.tlp_rank))
-            .where(*visible)
-            .group_by(SituationEntry.category)
+            select(func.count(), func.max(SituationEntry.tlp_rank)).where(*visible)
         )
-    ).all()
+    ).one()
     picture = Picture(
-        incident=incident,
-        since=since,
-        entry_count=sum(int(n) for _, n, _ in per_category),
-        changes_since=changes_since,
-        category_counts={str(c): int(n) for c, n, _ in per_category},
+        incident=incident, since=since, entry_count=int(count or 0), changes_since=changes_since
     )
-    if per_category:
-        picture.labels.append(tlp.LABELS[max(int(rank) for _, _, rank in per_category)])
+    if labels is not None:
+        picture.labels.append(tlp.LABELS[int(labels)])
 
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
@@ -143,7 +135,9 @@ async def build_picture(
     else:
         picture.states = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
-    picture.attention = await items.open_attention(session, visible)
+    picture.attention = await items.open_attention(
+        session, access, incident, since=since, category=category
+    )
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]
