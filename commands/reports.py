@@ -15,6 +15,7 @@ from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_f
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
+from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
 from storage import audit, event_log, items, tlp
@@ -561,12 +562,19 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     lines = [
         f"{banner} — {tr(lang, 'Meldingen', 'Entries')} {filters.incident or ''} ({total}, {tr(lang, 'pagina', 'page')} {page}/{pages})"
     ]
+    figures = await entry_repo.figures_of(session, [row.id for row in rows])
     for row in rows:
         severity = SEVERITY_NL[row.severity] if lang == "nl" else row.severity.lower()
         place = row.municipality or row.location or "-"
+        # Figures with their vocabulary label, so the list answers "how many" too.
+        shown = "".join(
+            f" · {METRICS.label(f.metric, lang)} {'ca. ' if f.estimate else ''}"
+            f"{format_number(f.value)}{' ' + f.unit if f.unit else ''}"
+            for f in figures.get(row.id, [])
+        )
         lines.append(
             f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {row.category} · "
-            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp} — {render.shorten(row.text, 80)}"
+            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp}{shown} — {shorten_words(row.text)}"
         )
     if page < pages:
         lines.append(

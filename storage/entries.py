@@ -344,11 +344,12 @@ def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
 async def list_visible(
     session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter, limit: int, offset: int = 0
 ) -> tuple[list[SituationEntry], int]:
-    """Newest first, only what `access` may see, with the total count for paging."""
+    """Newest first by the time the report gives (observed), only what `access` may
+    see, with the total count for paging."""
     query = _visible_query(access, filters)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(
-        query.order_by(SituationEntry.recorded_at.desc(), SituationEntry.id.desc())
+        query.order_by(SituationEntry.observed_at.desc(), SituationEntry.id.desc())
         .limit(limit)
         .offset(offset)
     )

@@ -143,3 +143,18 @@ async def test_picture_fits_a_phone(db: Database, dispatcher: Dispatcher) -> Non
             assert before in words, f"cut mid-word: {line!r}"
     shown = next(line for line in text.splitlines() if "Sporthal De Schans" in line)
     assert len(shown.split(" — ", 1)[1]) >= 100, shown  # long enough to read
+
+
+async def test_entries_list_by_reported_time_with_figures(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """`!meldingen`: newest by the time the report gives, figures with their labels."""
+    await recorded(
+        db, dispatcher, report("opvang", ["tijd: 08:00", "opvangplekken beschikbaar: 40", "Vroeg."])
+    )
+    await recorded(db, dispatcher, report("opvang", ["tijd: 07:00", "Nog vroeger, later gemeld."]))
+    _, replies = await send(db, dispatcher, COORD_RED, "!meldingen", REPORTER)
+    text = texts(replies)
+    lines = [line for line in text.splitlines() if line.startswith("• ")]
+    assert "Vroeg." in lines[0] and "Nog vroeger" in lines[1], text
+    assert "opvangplekken beschikbaar 40" in lines[0], text
