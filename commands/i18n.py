@@ -291,10 +291,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "{name}: {shown} current (latest per organisation and place)",
     },
     "picture_unchanged": {
-        "nl": "Situatiebeeld {incident}: geen wijzigingen sinds het volledige beeld van {at}. "
-        "Het hele beeld: {command}",
-        "en": "Situation picture {incident}: nothing changed since the full picture of {at}. "
-        "The whole picture: {command}",
+        "nl": "TLP:{label} — Situatiebeeld {incident}: geen wijzigingen sinds het volledige "
+        "beeld van {at}. Het hele beeld: {command}",
+        "en": "TLP:{label} — Situation picture {incident}: nothing changed since the full "
+        "picture of {at}. The whole picture: {command}",
     },
     "report_follows_unknown": {
         "nl": "betreft: {code} ken ik niet in dit incident (of deze kamer mag hem niet zien).",

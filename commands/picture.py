@@ -92,6 +92,7 @@ def render_picture(
             t(
                 lang,
                 "picture_unchanged",
+                label=tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)]),
                 incident=room_picture.incident.slug,
                 at=local_time(room_picture.previous_full),
                 command=f"{prefix}{'beeld' if lang == 'nl' else 'summary'}",
