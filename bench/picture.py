@@ -1,7 +1,8 @@
 """`!beeld` generation time with 1,000, 10,000 and 100,000 entries stored.
 
 200 organisations, 50 municipalities, 20 metrics and 2,000 distinct series
-(organisation, place, metric) that later entries update. For each size: the
+(organisation, place, metric) that later entries update; each series is one
+situation item whose latest entry is severe, so 2,000 items are open at once. For each size: the
 bot's SQL-aggregated picture (build + render), and the naive way - load every
 visible row and summarise in Python - in the same run, with median, p95 and
 peak Python memory (tracemalloc). Target: under 200 ms at 100,000 on SQLite,
@@ -29,7 +30,8 @@ from commands.picture import render_picture
 from storage import tlp
 from storage.engine import Database
 from storage.models import EntryFigure, Incident, SituationEntry
-from storage.summary import build_picture
+from storage.picture import build_picture
+from storage.picture_service import RoomPicture
 
 ACCESS = tlp.RoomAccess("!coord:bench", bound=True, clearance="AMBER", organisation="VR")
 SERIES = 2000
@@ -69,7 +71,12 @@ async def seed(db: Database, count: int) -> Incident:
                     "place": f"Gemeente {municipality}",
                     "region": f"Regio {municipality % 10}",
                     "location": None,
-                    "severity": ("Minor", "Moderate", "Severe")[i % 3],
+                    # The last entry of each series is severe: 2,000 open severe items.
+                    "severity": "Severe"
+                    if i >= count - SERIES
+                    else ("Minor", "Moderate", "Severe")[i % 3],
+                    # Each series is one situation item, named after its first entry.
+                    "item_id": series + 1,
                     "status": "new",
                     "source": None,
                     "sector": None,
@@ -100,7 +107,7 @@ async def sql_picture(db: Database, incident: Incident) -> int:
         picture = await build_picture(
             session, ACCESS, "bench", changes_since=datetime.now(UTC) - timedelta(minutes=5)
         )
-    render_picture(picture, incident, datetime.now(UTC), "nl")
+    render_picture(RoomPicture(incident, picture, [], False), datetime.now(UTC), "nl")
     return picture.entry_count
 
 

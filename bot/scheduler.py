@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, reply_content
 from commands.i18n import Language
-from commands.picture import picture_for_room
+from commands.picture import render_room_picture
 from storage import incidents as incident_repo
-from storage import outbox, tlp
+from storage import outbox, picture_service, tlp
 from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
@@ -137,15 +137,18 @@ class Scheduler:
             access = tlp.RoomAccess.for_binding(
                 room.room_id, binding, room.public, bool(room.is_direct)
             )
-            reply, _ = await picture_for_room(
+            curator = binding.role == "curator"
+            room_picture = await picture_service.picture_for_room(
                 session,
                 access,
                 incident,
                 now,
-                self.language,
                 actor="scheduler",
-                prefix=self.prefix,
-                curator=binding.role == "curator",
+                curator=curator,
+                brief_when_unchanged=True,
+            )
+            reply = await render_room_picture(
+                session, access, room_picture, now, self.language, self.prefix, curator
             )
             row = await outbox.add(
                 session,

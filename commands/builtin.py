@@ -9,7 +9,7 @@ from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
 from commands.objects import OBJECT, OBJECTS
-from commands.picture import SUMMARY
+from commands.picture import PICTURE
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.registry import Registry
@@ -26,7 +26,7 @@ def build_registry() -> Registry:
             REPORT,
             ENTRIES,
             FREE_TEXT,
-            SUMMARY,
+            PICTURE,
             SUBSCRIBE,
             SUBSCRIPTIONS,
             UNSUBSCRIBE,

@@ -282,6 +282,22 @@ TEXTS: dict[str, dict[Language, str]] = {
         "record an update; direct: I record it at once and confirm; off: I ignore free text.",
     },
     "report_refused_head": {"nl": "Melding niet opgeslagen:", "en": "Report not stored:"},
+    # Situation items and the picture (commands/reports.py, commands/picture.py).
+    "report_follows": {"nl": "vervolg op {code}", "en": "follow-up of {code}"},
+    "picture_category_title": {
+        "nl": "{name}: {shown} actueel (laatste per organisatie en plaats)",
+        "en": "{name}: {shown} current (latest per organisation and place)",
+    },
+    "picture_unchanged": {
+        "nl": "TLP:{label} — Situatiebeeld {incident}: geen wijzigingen sinds het volledige "
+        "beeld van {at}. Het hele beeld: {command}",
+        "en": "TLP:{label} — Situation picture {incident}: nothing changed since the full "
+        "picture of {at}. The whole picture: {command}",
+    },
+    "report_follows_unknown": {
+        "nl": "betreft: {code} ken ik niet in dit incident (of deze kamer mag hem niet zien).",
+        "en": "regarding: I do not know {code} in this incident (or this room may not see it).",
+    },
 }
 
 

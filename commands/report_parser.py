@@ -32,6 +32,7 @@ from storage.vocabulary import (
 
 MAX_REPORT_CHARS = 8000
 MAX_FIELD_CHARS = 300
+_ENTRY_CODE = re.compile(r"^\s*(?:m\s*-?\s*)?(\d{1,9})\s*$", re.IGNORECASE)
 
 # Field name -> the words a liaison may use for it (Dutch first).
 FIELD_KEYS: dict[str, tuple[str, ...]] = {
@@ -45,6 +46,8 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "source": ("bron", "source"),
     "sector": ("sector",),
     "incident": ("incident",),
+    # The situation item this report follows up (`betreft: M-7`): see storage/items.py.
+    "follows": ("betreft", "regarding"),
 }
 
 # Figures a liaison may name in several ways -> one metric.
@@ -201,6 +204,10 @@ class ReportDraft:
     incident: str | None = None
     figures: list[Figure] = field(default_factory=list)
     text: str = ""
+    # `betreft: M-7`: the entry whose situation item this report updates.
+    follows: int | None = None
+    # The fields the liaison wrote (a follow-up keeps the item's severity if not given).
+    given: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -393,6 +400,7 @@ def _read_field(
     if name is None:
         _read_figure(key, value, draft, problems, vocab)
         return
+    draft.given.add(name)
     if name == "municipality":
         draft.municipality = vocab.regions.canonical_municipality(value)
     elif name == "region":
@@ -445,6 +453,12 @@ def _read_field(
         draft.sector = value
     elif name == "incident":
         draft.incident = value.strip().lower()
+    elif name == "follows":
+        found = _ENTRY_CODE.match(value)
+        if found is None:
+            problems.append(Problem.of("report_parser.follows_not_a_code", value=_quote(value)))
+        else:
+            draft.follows = int(found.group(1))
 
 
 def _read_figure(

@@ -16,10 +16,11 @@ from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_f
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
+from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
 from commands.texts import Word
-from storage import audit, event_log, tlp
+from storage import audit, event_log, items, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -144,6 +145,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(data, list):
         ctx.events.append("report.refused")
         return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
+    item_id = await _follow_up(ctx, draft, data)
+    if isinstance(item_id, list):
+        ctx.events.append("report.refused")
+        return [_problems_reply(ctx, item_id, t(ctx.lang, "report_refused_head"))]
     entry = await entry_repo.record(
         session,
         data,
@@ -153,17 +158,16 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         # A report that arrived as an edit (the dispatcher handles an edit of a message
         # without an entry as a new message): later edits and redactions name that message.
         origin_event_id=ctx.message.relation.replaces,
+        item_id=item_id,
     )
     ctx.events.append("entry.recorded")
     # No separate audit row: the entry itself records who reported it, when and where
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
     figures = data.figures  # just stored: no need to read them back
-    reply = describe(
-        ctx,
-        entry,
-        figures,
-        t(ctx.lang, "reports.report_recorded", code=entry.code),
-    )
+    head = t(ctx.lang, "reports.report_recorded", code=entry.code)
+    if item_id is not None:
+        head += " · " + t(ctx.lang, "report_follows", code=f"M-{item_id}")
+    reply = describe(ctx, entry, figures, head)
     # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
     known = await objects.confirmation_lines(ctx, entry)
     if known:
@@ -178,6 +182,31 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             text=f"{reply.text}\n{warning}", html=f"{reply.html}<br><b>{render.escape(warning)}</b>"
         )
     return [reply, *alerts]
+
+
+async def _follow_up(
+    ctx: CommandContext, draft: ReportDraft, data: entry_repo.EntryInput
+) -> int | list[Problem] | None:
+    """The situation item this report updates (a reply to a report or to its
+    confirmation, or `betreft: M-7`), or None for a new item. A follow-up that does
+    not name its severity keeps the item's: "status: opgelost" alone closes it."""
+    reply_to = ctx.message.relation.reply_to
+    if draft.follows is None and reply_to is None:
+        return None  # the common case costs no query
+    session = session_of(ctx)
+    target, unknown = await items.follow_target(
+        session, ctx.room.access, data.incident or "", code=draft.follows, reply_to=reply_to
+    )
+    if unknown:
+        code = f"M-{draft.follows}"
+        return [Problem.of("report_follows_unknown", code=code)]
+    if target is None:
+        return None
+    item_id = items.item_of(target)
+    if "severity" not in draft.given:
+        latest = await items.latest_in_item(session, ctx.room.access, item_id)
+        data.severity = (latest or target).severity
+    return item_id
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
@@ -466,12 +495,19 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     lines = [
         f"{banner} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
     ]
+    figures = await entry_repo.figures_of(session, [row.id for row in rows])
     for row in rows:
         severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
+        # Figures with their vocabulary label, so the list answers "how many" too.
+        shown = "".join(
+            f" · {METRICS.label(f.metric, lang)} {'ca. ' if f.estimate else ''}"
+            f"{format_number(f.value)}{' ' + f.unit if f.unit else ''}"
+            for f in figures.get(row.id, [])
+        )
         lines.append(
             f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {Category.display(row.category, lang)} · "
-            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp} — {render.shorten(row.text, 80)}"
+            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp}{shown} — {shorten_words(row.text)}"
         )
     if page < pages:
         lines.append(t(lang, "reports.more_entries_page", prefix=ctx.prefix, value=page + 1))

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -127,8 +127,12 @@ async def record(
     room_id: str,
     source_event_id: str,
     origin_event_id: str | None = None,
+    item_id: int | None = None,
 ) -> SituationEntry:
     """Store a new entry and its figures.
+
+    `item_id`: the situation item a follow-up joins (storage/items.py); None opens a
+    new item, named after this entry.
 
     This is the bot's hottest write path (bench/report_path.py): Core inserts, not
     the ORM unit of work, and no revision row yet - until the first edit the entry
@@ -146,11 +150,18 @@ async def record(
         "revision": 1,
         "supersedes": None,
         "retracted_at": None,
+        "item_id": item_id,
         **_fields(data),
     }
     entry_id = (
         await session.execute(insert(SituationEntry).returning(SituationEntry.id), [values])
     ).scalar_one()
+    if item_id is None:
+        # A new item is named after its first entry, whose id is known only now.
+        await session.execute(
+            update(SituationEntry).where(SituationEntry.id == entry_id).values(item_id=entry_id)
+        )
+        values["item_id"] = entry_id
     if data.figures:
         await session.execute(
             insert(EntryFigure),
@@ -333,11 +344,12 @@ def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
 async def list_visible(
     session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter, limit: int, offset: int = 0
 ) -> tuple[list[SituationEntry], int]:
-    """Newest first, only what `access` may see, with the total count for paging."""
+    """Newest first by the time the report gives (observed), only what `access` may
+    see, with the total count for paging."""
     query = _visible_query(access, filters)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(
-        query.order_by(SituationEntry.recorded_at.desc(), SituationEntry.id.desc())
+        query.order_by(SituationEntry.observed_at.desc(), SituationEntry.id.desc())
         .limit(limit)
         .offset(offset)
     )

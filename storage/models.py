@@ -214,6 +214,7 @@ class SituationEntry(Base):
             "organisation",
         ),
         Index("ux_entries_origin_event", "origin_event_id", unique=True),
+        Index("ix_entries_item", "incident", "item_id", "observed_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -243,6 +244,10 @@ class SituationEntry(Base):
     tlp_rank: Mapped[int] = mapped_column(Integer)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     supersedes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The situation item this entry belongs to: the id of the entry that opened it
+    # (its own id for a new report; see storage/items.py). None only until the
+    # entry's id is known: readers use coalesce(item_id, id).
+    item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     retracted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     @property
@@ -302,16 +307,21 @@ class PendingOffer(Base):
     entry_code: Mapped[str | None] = mapped_column(String(32), nullable=True)
 
 
-class SummaryLog(Base):
+class PictureLog(Base):
     """When a room last received a situation picture: the base of "changed since"."""
 
-    __tablename__ = "summary_log"
-    __table_args__ = (Index("ix_summary_log_room_incident", "room_id", "incident", "generated_at"),)
+    __tablename__ = "picture_log"
+    __table_args__ = (Index("ix_picture_log_room_incident", "room_id", "incident", "generated_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     room_id: Mapped[str] = mapped_column(String(255))
     incident: Mapped[str] = mapped_column(String(100))
     generated_at: Mapped[datetime] = mapped_column(UtcDateTime)
     entries: Mapped[int] = mapped_column(Integer)
+    # False: a one-line "nothing changed" post; such a post points at the last full one.
+    full: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+    # What the picture showed (storage/picture_service.digest): a scheduled post is
+    # one line only when nothing changed and the picture still shows the same.
+    digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Subscription(Base):

@@ -7,7 +7,7 @@ had or have now is recomputed from `entries` with an indexed look-up. An edit ca
 move an entry to another incident: the rows that still point at it from here are
 found from the rows' side and recomputed too, so a row never outlives its entry's
 incident, label or retraction (the picture also checks the entry's current state
-when it reads a row, see `summary._current`). When
+when it reads a row, see `picture._current`). When
 many entries changed (a bulk import, the first picture), the tables are rebuilt
 with one window query instead.
 """
@@ -196,126 +196,106 @@ def _figure_row(incident: str, r: object) -> dict[str, object]:
 
 
 async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -> None:
-    e, f = SituationEntry, EntryFigure
+    """Recompute every series key these entries held before or hold now."""
+    state_keys, figure_keys = await _keys_held(session, incident, entry_ids)
+    for state_key in state_keys:
+        await _recompute_state(session, state_key)
+    for figure_key in figure_keys:
+        await _recompute_figure(session, figure_key)
+    await session.flush()
+
+
+async def _keys_held(
+    session: AsyncSession, incident: str, entry_ids: list[int]
+) -> tuple[set[StateKey], set[FigureKey]]:
+    """The keys these entries held before (an edit may have moved them), and the
+    keys they hold now if they (still) belong to this incident."""
+    e, f, s, fl = SituationEntry, EntryFigure, SeriesLatest, FigureLatest
     state_keys: set[StateKey] = set()
     figure_keys: set[FigureKey] = set()
-    # The keys these entries held before (an edit may have moved them) ...
-    for row in await session.execute(
-        select(
-            SeriesLatest.category,
-            SeriesLatest.organisation,
-            SeriesLatest.place,
-            SeriesLatest.tlp_rank,
-            SeriesLatest.room_id,
-        ).where(SeriesLatest.incident == incident, SeriesLatest.entry_id.in_(entry_ids))
-    ):
-        state_keys.add(
-            (incident, row.category, row.organisation, row.place, row.tlp_rank, row.room_id)
-        )
-    for fig_row in await session.execute(
-        select(
-            FigureLatest.organisation,
-            FigureLatest.place,
-            FigureLatest.metric,
-            FigureLatest.tlp_rank,
-            FigureLatest.room_id,
-        ).where(FigureLatest.incident == incident, FigureLatest.entry_id.in_(entry_ids))
-    ):
-        figure_keys.add(
-            (
-                incident,
-                fig_row.organisation,
-                fig_row.place,
-                fig_row.metric,
-                fig_row.tlp_rank,
-                fig_row.room_id,
-            )
-        )
-    # ... and the keys they hold now, if they (still) belong to this incident.
-    for now_row in await session.execute(
-        select(e.category, e.organisation, e.place, e.tlp_rank, e.room_id).where(
-            e.id.in_(entry_ids), e.incident == incident
-        )
-    ):
-        state_keys.add(
-            (
-                incident,
-                now_row.category,
-                now_row.organisation,
-                now_row.place,
-                now_row.tlp_rank,
-                now_row.room_id,
-            )
-        )
-    for now_fig in await session.execute(
+    before_states = select(s.category, s.organisation, s.place, s.tlp_rank, s.room_id).where(
+        s.incident == incident, s.entry_id.in_(entry_ids)
+    )
+    now_states = select(e.category, e.organisation, e.place, e.tlp_rank, e.room_id).where(
+        e.id.in_(entry_ids), e.incident == incident
+    )
+    for query in (before_states, now_states):
+        for row in await session.execute(query):
+            state_keys.add((incident, *row.tuple()))
+    before_figures = select(fl.organisation, fl.place, fl.metric, fl.tlp_rank, fl.room_id).where(
+        fl.incident == incident, fl.entry_id.in_(entry_ids)
+    )
+    now_figures = (
         select(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id)
         .join(f, f.entry_id == e.id)
         .where(e.id.in_(entry_ids), e.incident == incident)
-    ):
-        figure_keys.add(
-            (
-                incident,
-                now_fig.organisation,
-                now_fig.place,
-                now_fig.metric,
-                now_fig.tlp_rank,
-                now_fig.room_id,
+    )
+    for before in await session.execute(before_figures):
+        figure_keys.add((incident, *before.tuple()))
+    for now in await session.execute(now_figures):
+        figure_keys.add((incident, *now.tuple()))
+    return state_keys, figure_keys
+
+
+async def _recompute_state(session: AsyncSession, state_key: StateKey) -> None:
+    """Replace one series_latest row by the latest live entry of its series, if any."""
+    e = SituationEntry
+    incident, category, org, place, rank, room = state_key
+    key = _key(state_key)
+    await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
+    latest = (
+        await session.execute(
+            select(e.id, e.observed_at)
+            .where(
+                e.incident == incident,
+                e.category == category,
+                _is(e.organisation, org),
+                e.place == place,
+                e.tlp_rank == rank,
+                e.room_id == room,
+                e.retracted_at.is_(None),
+            )
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if latest is not None:
+        session.add(
+            SeriesLatest(
+                key=key,
+                incident=incident,
+                category=category,
+                organisation=org,
+                place=place,
+                tlp_rank=rank,
+                room_id=room,
+                entry_id=latest.id,
+                observed_at=latest.observed_at,
             )
         )
 
-    for _, category, org, place, rank, room in state_keys:
-        key = _key((incident, category, org, place, rank, room))
-        await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
-        latest = (
-            await session.execute(
-                select(e.id, e.observed_at)
-                .where(
-                    e.incident == incident,
-                    e.category == category,
-                    _is(e.organisation, org),
-                    e.place == place,
-                    e.tlp_rank == rank,
-                    e.room_id == room,
-                    e.retracted_at.is_(None),
-                )
-                .order_by(e.observed_at.desc(), e.id.desc())
-                .limit(1)
+
+async def _recompute_figure(session: AsyncSession, figure_key: FigureKey) -> None:
+    """Replace one figure_latest row by the latest live value of its source, if any."""
+    e, f = SituationEntry, EntryFigure
+    incident, org, place, metric, rank, room = figure_key
+    await session.execute(delete(FigureLatest).where(FigureLatest.key == _key(figure_key)))
+    latest = (
+        await session.execute(
+            select(*FIGURE_COLUMNS)
+            .join(f, f.entry_id == e.id)
+            .where(
+                e.incident == incident,
+                _is(e.organisation, org),
+                e.place == place,
+                f.metric == metric,
+                e.tlp_rank == rank,
+                e.room_id == room,
+                e.retracted_at.is_(None),
             )
-        ).first()
-        if latest is not None:
-            session.add(
-                SeriesLatest(
-                    key=key,
-                    incident=incident,
-                    category=category,
-                    organisation=org,
-                    place=place,
-                    tlp_rank=rank,
-                    room_id=room,
-                    entry_id=latest.id,
-                    observed_at=latest.observed_at,
-                )
-            )
-    for _, org, place, metric, rank, room in figure_keys:
-        key = _key((incident, org, place, metric, rank, room))
-        await session.execute(delete(FigureLatest).where(FigureLatest.key == key))
-        figure_latest_row = (
-            await session.execute(
-                select(*FIGURE_COLUMNS)
-                .join(f, f.entry_id == e.id)
-                .where(
-                    e.incident == incident,
-                    _is(e.organisation, org),
-                    e.place == place,
-                    f.metric == metric,
-                    e.tlp_rank == rank,
-                    e.room_id == room,
-                    e.retracted_at.is_(None),
-                )
-                .order_by(e.observed_at.desc(), e.id.desc())
-                .limit(1)
-            )
-        ).first()
-        if figure_latest_row is not None:
-            await session.execute(insert(FigureLatest), [_figure_row(incident, figure_latest_row)])
-    await session.flush()
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if latest is not None:
+        await session.execute(insert(FigureLatest), [_figure_row(incident, latest)])

@@ -73,4 +73,8 @@ TEXTS: Entries = {
         "nl": " Bedoelde je '{suggestion}'?",
         "en": " Did you mean '{suggestion}'?",
     },
+    "report_parser.follows_not_a_code": {
+        "nl": "betreft: '{value}' is geen meldingsnummer; schrijf bijvoorbeeld 'betreft: M-7'.",
+        "en": "regarding: '{value}' is not a report number; write for example 'regarding: M-7'.",
+    },
 }

@@ -14,7 +14,7 @@ import pytest
 
 from commands.dutch_numbers import format_number
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
+from tests.integration.test_situation_entries import _ask, _setup
 from tests.support.human import Human, edit_content
 
 pytestmark = pytest.mark.integration
@@ -34,12 +34,13 @@ PARTNERS = [  # room name, organisation, category, metric label
     ("Netbeheerder", "Stedin", "stroom", "huishoudens zonder stroom"),
     ("Gemeente", "Gemeente Dordrecht", "opvang", "opvangplekken beschikbaar"),
 ]
+# The label the picture shows for each figure: the metric vocabulary's, never the key.
 METRIC = {
     "inzetten": "inzetten",
-    "bedden beschikbaar": "bedden_beschikbaar",
-    "pompen actief": "pompen_actief",
-    "huishoudens zonder stroom": "huishoudens_zonder_stroom",
-    "opvangplekken beschikbaar": "opvangplekken_beschikbaar",
+    "bedden beschikbaar": "bedden beschikbaar",
+    "pompen actief": "pompen actief",
+    "huishoudens zonder stroom": "huishoudens zonder stroom",
+    "opvangplekken beschikbaar": "opvangplekken beschikbaar",
 }
 PLACES = list(REGION)
 
@@ -125,7 +126,7 @@ def check_picture(text: str, reports: list[Report]) -> None:
     assert shown == states
     figure_lines = {}
     for line in text.splitlines():
-        match = re.match(r"• (\w+) · ([\w -]+): ([\d.]+) \(", line)
+        match = re.match(r"• ([a-z ]+) · ([\w -]+): ([\d.]+) \(", line)
         if match:
             figure_lines[(match.group(1), match.group(2))] = match.group(3)
     assert figure_lines == {key: format_number(value) for key, value in sums.items()}
@@ -249,3 +250,51 @@ async def test_coordinator_picture_matches_the_hand_computed_expectation(world: 
     )
     assert f"bijgewerkt: {edited.code}" in changes
     assert f"ingetrokken: {gone.code}" in changes
+
+
+def _attention(picture: str) -> str:
+    if "Aandacht: ernstig of extreem" not in picture:
+        return ""
+    return picture.split("Aandacht: ernstig of extreem", 1)[1].split("\n\n", 1)[0]
+
+
+async def test_severe_item_stays_in_attention_until_resolved_by_reply(world: World) -> None:
+    """A severe report, then a minor one from the same organisation and place: the
+    severe one stays in the attention section until `status: opgelost` replies to it."""
+    _admin, liaison, coordinator, room, coord_room = await _setup(world)
+    bot = world.bot_user
+    severe_event = await liaison.send(
+        room,
+        "!melding zorg\ngemeente: Dordrecht\nernst: ernstig\ntlp: green\n"
+        "8 dialysepatiënten zonder stroom",
+    )
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(severe_event, bot)))
+    severe = re.search(r"(M-\d+)", liaison.replies_to(severe_event, bot)[0].body).group(1)  # type: ignore[union-attr]
+    minor = await _ask(
+        liaison,
+        room,
+        "!melding zorg\ngemeente: Dordrecht\nernst: gering\ntlp: green\nTwee rolstoelen tekort",
+        bot,
+    )
+    assert "vastgelegd" in minor
+
+    picture = await _ask(coordinator, coord_room, "!beeld", bot)
+    assert severe in _attention(picture) and "dialysepatiënten" in _attention(picture), picture
+
+    closed = await _ask(
+        liaison,
+        room,
+        "!melding zorg\ngemeente: Dordrecht\nstatus: opgelost\ntlp: green\nStroom is terug",
+        bot,
+        extra={"m.relates_to": {"m.in_reply_to": {"event_id": severe_event}}},
+    )
+    assert f"vervolg op {severe}" in closed, closed
+    picture = await _ask(coordinator, coord_room, "!beeld", bot)
+    assert _attention(picture) == "", picture
+
+    filtered = await _ask(coordinator, coord_room, "!beeld categorie=zorg", bot)
+    section = filtered.split("Laatste stand per categorie", 1)[1]
+    listed = [line for line in section.splitlines() if re.search(r"\(M-\d+\)$", line)]
+    title = next(line for line in section.splitlines() if line.startswith("zorg"))
+    count = re.search(r"(\d+) actueel", title)
+    assert count is not None and int(count.group(1)) == len(listed), filtered

@@ -323,8 +323,9 @@ async def test_store_changes_by_another_process_are_seen(
 async def test_open_questions_follow_tlp_and_appear_in_the_picture(db: Database) -> None:
     import itertools
 
-    from commands.picture import picture_for_room
+    from commands.picture import render_picture
     from storage import incidents, open_questions, tlp
+    from storage.picture_service import picture_for_room
 
     async with db.transaction() as session:
         await incidents.open_incident(session, "storm", "Storm Zuid", "test")
@@ -369,7 +370,8 @@ async def test_open_questions_follow_tlp_and_appear_in_the_picture(db: Database)
         coordinator = tlp.RoomAccess("!coord:x", True, "AMBER", "VR")
         incident = await incidents.get(session, "storm")
         assert incident is not None
-        reply, _ = await picture_for_room(session, coordinator, incident, NOW, "nl", actor="test")
+        room_picture = await picture_for_room(session, coordinator, incident, NOW, actor="test")
+        reply = render_picture(room_picture, NOW, "nl")
         # 24 visible (CLEAR, GREEN, AMBER x 2 rooms x 2 organisations x storm/none); 20 shown.
         assert "Open vragen van gemeenten (20+, oudste eerst)" in reply.text
         assert "vraag 0 CLEAR" in reply.text and "RED" not in reply.text.split("Open vragen")[1]

@@ -340,7 +340,9 @@ async def test_scheduled_post_follows_the_edit(db: Database, dispatcher: Dispatc
     scheduler = Scheduler(db, sender, "nl", "!")  # type: ignore[arg-type]
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=2)) == 1
     body: Any = sender.rows[-1].content["body"]
-    assert GREEN_TEXT in body and SUM in body
+    # Nothing changed since the room's `!beeld` in two_reports: one line pointing at it.
+    assert "geen wijzigingen sinds het volledige beeld van" in body and "\n" not in body
+    assert GREEN_TEXT not in body
 
     await edit(db, d, original, report(RED_TEXT, "rood", incident="brand"))
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=4)) == 1

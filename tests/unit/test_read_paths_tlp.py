@@ -11,12 +11,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from commands.picture import picture_for_room
+from commands.picture import render_picture
 from storage import entries as entry_repo
 from storage import tlp
 from storage.engine import Database
 from storage.models import Incident
-from storage.summary import build_picture
+from storage.picture import build_picture
+from storage.picture_service import picture_for_room
 
 ROOMS = ["!ggd", "!brw", "!ws", "!net", "!gem", "!coord"]
 ORGS = ["GGD", "Brandweer", "Waterschap", "Netbeheerder", "Gemeente", None]
@@ -101,13 +102,17 @@ async def _scenario(
                 )
                 incident = await session.get(Incident, "storm")
                 assert incident is not None
-                # `picture_for_room` is what both !beeld and scheduled posts run.
-                reply, picture = await picture_for_room(
-                    session, access, incident, T0 + timedelta(hours=6), "nl", actor="t"
+                # `picture_for_room` (the picture service) is what both !beeld and scheduled posts run.
+                first = await picture_for_room(
+                    session, access, incident, T0 + timedelta(hours=6), actor="t"
                 )
-                _reply2, picture2 = await picture_for_room(
-                    session, access, incident, T0 + timedelta(hours=7), "nl", actor="t"
-                )
+                reply = render_picture(first, T0 + timedelta(hours=6), "nl")
+                picture = first.picture
+                picture2 = (
+                    await picture_for_room(
+                        session, access, incident, T0 + timedelta(hours=7), actor="t"
+                    )
+                ).picture
                 # The filtered path (window queries over entries) shows, per category,
                 # exactly the latest states the series path shows for it.
                 for category in ("shelter", "health", "water"):

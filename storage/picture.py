@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import series, tlp
+from storage import items, series, tlp
 from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
 MAX_STATES = 200
@@ -69,6 +69,8 @@ class Picture:
     entry_count: int
     labels: list[str] = field(default_factory=list)
     states: list[LatestState] = field(default_factory=list)
+    # Every open severe or extreme situation item (storage/items.py).
+    attention: list[items.ItemState] = field(default_factory=list)
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
@@ -79,7 +81,11 @@ class Picture:
 
     @property
     def entry_ids(self) -> set[int]:
-        return {s.entry_id for s in self.states} | {c.entry_id for c in self.changes}
+        return (
+            {s.entry_id for s in self.states}
+            | {c.entry_id for c in self.changes}
+            | {a.entry_id for a in self.attention}
+        )
 
 
 def _visible(
@@ -129,6 +135,9 @@ async def build_picture(
     else:
         picture.states = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
+    picture.attention = await items.open_attention(
+        session, access, incident, since=since, category=category
+    )
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]

@@ -1,0 +1,213 @@
+"""Situation items: a report opens one, follow-ups update it, `status: opgelost` closes it.
+
+An item is the set of live entries with the same `item_id` (the id of the entry that
+opened it). Its current state is its latest live entry (by observed time, then id)
+among those the room may see - the same order the series use. A follow-up is a
+report that replies to a report (or to the bot's confirmation of one), or names it
+with `betreft: M-7`.
+
+Unlike the series (latest state per organisation and place), an item is never hidden
+by another report about the same place: the picture's attention section lists every
+open severe or extreme item until a follow-up resolves or downgrades it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage import tlp
+from storage.models import OutboxMessage, SituationEntry
+
+ATTENTION_SEVERITIES = ("Extreme", "Severe")
+MAX_ATTENTION = 200
+
+
+@dataclass(frozen=True)
+class ItemState:
+    """An item as a room sees it: the item's id and its latest visible entry."""
+
+    item_id: int
+    entry_id: int
+    category: str
+    organisation: str | None
+    place: str
+    observed_at: datetime
+    severity: str
+    status: str
+    tlp: str
+    text: str
+
+    @property
+    def code(self) -> str:
+        """The latest visible entry's code: a reply to it updates the item, and it names
+        nothing this room may not see (the opening report may carry another label)."""
+        return f"M-{self.entry_id}"
+
+
+def item_of(entry: SituationEntry) -> int:
+    return entry.item_id if entry.item_id is not None else entry.id
+
+
+async def entry_behind(session: AsyncSession, event_id: str) -> SituationEntry | None:
+    """The entry a replied-to event stands for: the report itself, the message whose
+    edit became the report, or the bot's confirmation of a report."""
+    e = SituationEntry
+    found = await session.scalar(
+        select(e).where((e.source_event_id == event_id) | (e.origin_event_id == event_id))
+    )
+    if found is not None:
+        return found
+    # The bot's confirmation: the outbox row that was sent as `event_id` answered a report.
+    source = await session.scalar(
+        select(OutboxMessage.source_event_id).where(OutboxMessage.result_event_id == event_id)
+    )
+    if source is None:
+        return None
+    return await session.scalar(
+        select(e).where((e.source_event_id == source) | (e.origin_event_id == source))
+    )
+
+
+async def follow_target(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    *,
+    code: int | None,
+    reply_to: str | None,
+) -> tuple[SituationEntry | None, bool]:
+    """The entry a new report follows up, and whether a named `betreft:` was not found.
+
+    Only a live entry of the same incident that the reporting room may see can be
+    followed: a room cannot attach to (and so learn about) what it may not see.
+    """
+    candidate: SituationEntry | None = None
+    if code is not None:
+        candidate = await session.get(SituationEntry, code)
+    elif reply_to is not None:
+        candidate = await entry_behind(session, reply_to)
+    usable = (
+        candidate is not None
+        and candidate.incident == incident
+        and candidate.retracted_at is None
+        and tlp.may_see(access, candidate.tlp, candidate.room_id, candidate.organisation)
+    )
+    if usable:
+        return candidate, False
+    return None, code is not None
+
+
+async def latest_in_item(
+    session: AsyncSession, access: tlp.RoomAccess, item_id: int
+) -> SituationEntry | None:
+    """The item's current state as this room sees it."""
+    e = SituationEntry
+    return await session.scalar(
+        select(e)
+        .where(
+            func.coalesce(e.item_id, e.id) == item_id,
+            e.retracted_at.is_(None),
+            tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
+        )
+        .order_by(e.observed_at.desc(), e.id.desc())
+        .limit(1)
+    )
+
+
+def _live_visible(
+    entry: Any,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    category: str | None,
+) -> list[ColumnElement[bool]]:
+    """The picture's conditions on entries (see picture._visible), for any alias."""
+    conditions: list[ColumnElement[bool]] = [
+        entry.incident == incident,
+        entry.retracted_at.is_(None),
+        tlp.visible_clause(access, entry.tlp_rank, entry.room_id, entry.organisation),
+    ]
+    if since is not None:
+        conditions.append(entry.recorded_at >= since)
+    if category is not None:
+        conditions.append(entry.category == category)
+    return conditions
+
+
+async def open_attention(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    *,
+    since: datetime | None = None,
+    category: str | None = None,
+) -> list[ItemState]:
+    """Every item whose latest visible entry is severe or extreme and not resolved.
+
+    Candidates are the items that ever had a visible severe or extreme entry; for
+    each, its latest visible entry is one look-up on `ix_entries_item` (incident,
+    item_id, observed_at). The cost grows with the number of such items, not with
+    the number of entries.
+    """
+    e = SituationEntry
+    candidates = (
+        select(e.item_id)
+        .where(*_live_visible(e, access, incident, since, category))
+        .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    x = aliased(SituationEntry)
+    latest_of_item = (
+        select(x.id)
+        .where(
+            x.item_id == candidates.c.item_id, *_live_visible(x, access, incident, since, category)
+        )
+        .order_by(x.observed_at.desc(), x.id.desc())
+        .limit(1)
+        .correlate(candidates)
+        .scalar_subquery()
+    )
+    latest_ids = select(latest_of_item).select_from(candidates)
+    rows = await session.execute(
+        select(
+            e.item_id,
+            e.id,
+            e.category,
+            e.organisation,
+            e.place,
+            e.observed_at,
+            e.severity,
+            e.status,
+            e.tlp,
+            e.text,
+        )
+        .where(
+            e.id.in_(latest_ids),
+            e.severity.in_(ATTENTION_SEVERITIES),
+            e.status != "resolved",
+        )
+        .order_by(e.observed_at.desc(), e.id.desc())
+        .limit(MAX_ATTENTION)
+    )
+    return [
+        ItemState(
+            item_id=r.item_id if r.item_id is not None else r.id,
+            entry_id=r.id,
+            category=r.category,
+            organisation=r.organisation,
+            place=r.place,
+            observed_at=r.observed_at,
+            severity=r.severity,
+            status=r.status,
+            tlp=r.tlp,
+            text=r.text,
+        )
+        for r in rows
+    ]

@@ -1,0 +1,182 @@
+"""The picture service: what `!beeld` and the scheduler share.
+
+Build the situation picture of one incident as one room may see it, with the open
+questions it lists, and record that the room received it (`PictureLog`, the base of
+"changed since the previous picture") and who asked for what (audit). Handlers and
+the scheduler parse, authorise and render; the work is done here, once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import audit, open_questions, tlp
+from storage.models import Incident, OpenQuestion, PictureLog
+from storage.picture import Picture, build_picture
+
+# Open questions shown in a picture; the curators' `!vragen` lists them all.
+MAX_QUESTIONS = 20
+
+
+@dataclass(frozen=True)
+class RoomPicture:
+    """One picture for one room, ready to render."""
+
+    incident: Incident
+    picture: Picture
+    questions: list[OpenQuestion]
+    more_questions: bool  # more than MAX_QUESTIONS are open
+    # The room's previous full picture: a brief post without changes points at it.
+    previous_full: datetime | None = None
+    # False: nothing changed since `previous_full`, and the caller asked for brevity
+    # (scheduled posts): the renderer writes one line instead of the whole picture.
+    full: bool = True
+    digest: str | None = None
+
+
+async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
+    """When this room last received a picture of this incident."""
+    return await session.scalar(
+        select(PictureLog.generated_at)
+        .where(PictureLog.room_id == room_id, PictureLog.incident == incident)
+        .order_by(PictureLog.generated_at.desc())
+        .limit(1)
+    )
+
+
+async def last_full_picture(
+    session: AsyncSession, room_id: str, incident: str
+) -> tuple[datetime, str | None] | None:
+    """When this room last received a whole picture of this incident, and its digest."""
+    row = (
+        await session.execute(
+            select(PictureLog.generated_at, PictureLog.digest)
+            .where(
+                PictureLog.room_id == room_id,
+                PictureLog.incident == incident,
+                PictureLog.full.is_(True),
+            )
+            .order_by(PictureLog.generated_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+def digest(picture: Picture, questions: list[OpenQuestion]) -> str:
+    """What the picture shows, apart from the clock: equal digests, nothing to repeat.
+
+    Changes are counted separately (an edit keeps the entry id); this catches what
+    leaves a picture without changing inside it (an entry moved to another incident).
+    """
+    shown = {
+        "entries": picture.entry_count,
+        "states": sorted(s.entry_id for s in picture.states),
+        "attention": sorted(a.entry_id for a in picture.attention),
+        "figures": sorted((f.metric, f.region, f.total, f.sources) for f in picture.figures),
+        "questions": sorted(q.id for q in questions),
+    }
+    return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
+
+
+async def picture_for_room(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: Incident,
+    now: datetime,
+    *,
+    actor: str,
+    since: datetime | None = None,
+    category: str | None = None,
+    curator: bool = False,
+    brief_when_unchanged: bool = False,
+) -> RoomPicture:
+    """Build, log and audit one picture.
+
+    `curator`: the room is bound as curator room. Only there does the picture list
+    questions from direct chats (and the renderer shows who asked).
+    `brief_when_unchanged`: when nothing changed since the room's previous picture
+    (no entry, no open question), mark the result as not `full`.
+    """
+    previous = await last_picture_at(session, access.room_id, incident.slug)
+    last_full = await last_full_picture(session, access.room_id, incident.slug)
+    picture = await build_picture(
+        session, access, incident.slug, since=since, category=category, changes_since=previous
+    )
+    questions = await open_questions.open_for(
+        session,
+        access,
+        incident=incident.slug,
+        limit=MAX_QUESTIONS + 1,
+        include_unbound=curator,
+    )
+    shown = questions[:MAX_QUESTIONS]
+    fingerprint = digest(picture, shown)
+    unchanged = (
+        last_full is not None
+        and last_full[1] == fingerprint
+        and not picture.changes
+        and all(_aware(q.asked_at) <= last_full[0] for q in shown)
+    )
+    result = RoomPicture(
+        incident=incident,
+        picture=picture,
+        questions=shown,
+        more_questions=len(questions) > MAX_QUESTIONS,
+        previous_full=last_full[0] if last_full else None,
+        full=not (brief_when_unchanged and unchanged),
+        digest=fingerprint,
+    )
+    await record(session, access, result, now, actor=actor, since=since, category=category)
+    return result
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def record(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    room_picture: RoomPicture,
+    now: datetime,
+    *,
+    actor: str,
+    since: datetime | None = None,
+    category: str | None = None,
+) -> None:
+    """Log that the room received this picture and audit what it was shown."""
+    picture = room_picture.picture
+    session.add(
+        PictureLog(
+            room_id=access.room_id,
+            incident=room_picture.incident.slug,
+            generated_at=now,
+            entries=picture.entry_count,
+            full=room_picture.full,
+            digest=room_picture.digest,
+        )
+    )
+    await audit.add(
+        session,
+        actor,
+        "picture.sent",
+        access.room_id,
+        subject=room_picture.incident.slug,
+        detail={
+            "since": since.isoformat() if since else None,
+            "category": category,
+            "clearance": access.clearance,
+            "entries": picture.entry_count,
+            "shown": sorted(f"M-{i}" for i in picture.entry_ids),
+            "tlp": picture.highest_label,
+            "open_questions": [f"V{q.id}" for q in room_picture.questions],
+            "full": room_picture.full,
+        },
+    )
