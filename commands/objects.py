@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
 from commands.common import option, session_of, unknown_options
-from commands.dispatcher import CommandContext
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
