@@ -24,10 +24,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
-from commands.common import option, session_of, tr, unknown_options
-from commands.dispatcher import CommandContext
+from commands.common import option, session_of, unknown_options
+from commands.context import CommandContext
 from commands.grammar import ParsedCommand
-from commands.i18n import Language
+from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
 from commands.registry import Command
 from knowledge.object_service import MatcherCache
@@ -64,14 +64,10 @@ def _stale_note(item: SiteObject, today: date, lang: Language) -> str | None:
     why = item.stale(today)
     if why == "expired" and item.valid_until is not None:
         until = item.valid_until.strftime("%d-%m-%Y")
-        return tr(lang, f"⚠ verouderd: geldig tot {until}", f"⚠ stale: valid until {until}")
+        return t(lang, "objects.stale_expired", until=until)
     if why == "old":
         updated = item.updated.strftime("%d-%m-%Y")
-        return tr(
-            lang,
-            f"⚠ verouderd: bijgewerkt {updated}, verversing beloofd elke {item.refresh_days} dagen",
-            f"⚠ stale: updated {updated}, refresh promised every {item.refresh_days} days",
-        )
+        return t(lang, "objects.stale_old", updated=updated, days=item.refresh_days)
     return None
 
 
@@ -88,27 +84,25 @@ def card(item: SiteObject, today: date, ctx: CommandContext) -> Reply:
     place = item.municipality + (f" ({item.region})" if item.region else "")
     lines = [
         f"TLP:{item.tlp} — {item.name} · {kind_name(item.kind, lang)} · {item.id}",
-        f"{tr(lang, 'Plaats', 'Place')}: {', '.join(p for p in (item.address, place) if p)}",
+        f"{t(lang, 'objects.place')}: {', '.join(p for p in (item.address, place) if p)}",
     ]
     if item.aliases:
-        lines.append(f"{tr(lang, 'Ook bekend als', 'Also known as')}: {', '.join(item.aliases)}")
+        lines.append(f"{t(lang, 'objects.also_known_as')}: {', '.join(item.aliases)}")
     if item.lat is not None and item.lon is not None:
-        lines.append(f"{tr(lang, 'Coördinaten', 'Coordinates')}: {item.lat:.5f}, {item.lon:.5f}")
+        lines.append(f"{t(lang, 'objects.coordinates')}: {item.lat:.5f}, {item.lon:.5f}")
     note = _stale_note(item, today, lang)
     if note:
         lines.append(note)
     if item.facts:
-        lines.append(tr(lang, "Feiten:", "Facts:"))
+        lines.append(t(lang, "objects.facts"))
         lines += [f"• {k.replace('-', ' ')}: {f.text}" for k, f in item.facts.items()]
     meta = [
-        f"{tr(lang, 'Bron', 'Source')}: {item.source or '-'}",
-        f"{tr(lang, 'Eigenaar', 'Owner')}: {item.owner}",
-        f"{tr(lang, 'Bijgewerkt', 'Updated')}: {item.updated.strftime('%d-%m-%Y')}",
+        f"{t(lang, 'objects.source')}: {item.source or '-'}",
+        f"{t(lang, 'objects.owner')}: {item.owner}",
+        f"{t(lang, 'objects.updated')}: {item.updated.strftime('%d-%m-%Y')}",
     ]
     if item.valid_until:
-        meta.append(
-            f"{tr(lang, 'Geldig tot', 'Valid until')}: {item.valid_until.strftime('%d-%m-%Y')}"
-        )
+        meta.append(f"{t(lang, 'objects.valid_until')}: {item.valid_until.strftime('%d-%m-%Y')}")
     lines.append(" · ".join(meta))
     return render.plain("\n".join(lines))
 
@@ -124,11 +118,7 @@ async def _ask_where(ctx: CommandContext, row: SiteObjectRow) -> str:
             access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
             if store.may_see(access, row):
                 org = binding.organisation or "-"
-                return tr(
-                    ctx.lang,
-                    f"de coördinatiekamer ({org}, {room_id})",
-                    f"the coordination room ({org}, {room_id})",
-                )
+                return t(ctx.lang, "objects.coordination_room", org=org, room_id=room_id)
     return row.owner
 
 
@@ -140,26 +130,12 @@ def _may_hint(ctx: CommandContext, row: SiteObjectRow) -> bool:
 async def _hidden_reply(ctx: CommandContext, asked: str, row: SiteObjectRow) -> Reply:
     where = await _ask_where(ctx, row)
     said = render.shorten(asked, 60)
-    return render.plain(
-        tr(
-            ctx.lang,
-            f"Over “{said}” is objectinformatie aanwezig (TLP:{row.tlp}) die deze kamer niet "
-            f"mag zien. Vraag ernaar bij {where}.",
-            f"Object information about “{said}” exists (TLP:{row.tlp}) that this room may "
-            f"not see. Ask {where}.",
-        )
-    )
+    return render.plain(t(ctx.lang, "objects.hidden", said=said, tlp=row.tlp, where=where))
 
 
 def _not_found(ctx: CommandContext, asked: str) -> Reply:
     said = render.shorten(asked, 60)
-    return render.plain(
-        tr(
-            ctx.lang,
-            f"Geen object gevonden voor “{said}”. Zoek per gemeente met {ctx.prefix}objecten <gemeente>.",
-            f"No object found for “{said}”. List by municipality with {ctx.prefix}objects <municipality>.",
-        )
-    )
+    return render.plain(t(ctx.lang, "objects.not_found", said=said, prefix=ctx.prefix))
 
 
 async def find_rows(session: AsyncSession, query: str, limit: int = 5) -> list[SiteObjectRow]:
@@ -180,13 +156,8 @@ async def object_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         return await _unlink(ctx, list(parsed.words[1:]))
     query = " ".join(parsed.words).strip()
     if not query:
-        return [
-            render.plain(
-                tr(
-                    ctx.lang, f"Gebruik: {OBJECT.usage['nl']}", f"Usage: {OBJECT.usage['en']}"
-                ).format(prefix=ctx.prefix)
-            )
-        ]
+        usage = OBJECT.usage[ctx.lang].format(prefix=ctx.prefix)
+        return [render.plain(t(ctx.lang, "objects.usage", usage=usage))]
     session = session_of(ctx)
     access = ctx.room.access
     rows = await find_rows(session, query)
@@ -198,8 +169,7 @@ async def object_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         return [card(SiteObject.model_validate(shown[0].data), today, ctx)]
     if shown:
         items = [SiteObject.model_validate(r.data) for r in shown]
-        head = tr(ctx.lang, f"Meerdere objecten voor “{render.shorten(query, 60)}”:",
-                  f"Several objects for “{render.shorten(query, 60)}”:")  # fmt: skip
+        head = t(ctx.lang, "objects.several", said=render.shorten(query, 60))
         lines = [f"• {i.id} — {i.name}, {i.municipality}" for i in items]
         banner = tlp.highest([i.tlp for i in items])
         return [render.plain("\n".join([f"TLP:{banner} — {head}", *lines]))]
@@ -241,47 +211,44 @@ async def _list(
         items = [i for i in items if _has(i, fact)]
     today = _today(ctx)
     lang = ctx.lang
-    what = kind_name(kind, lang) if kind else tr(lang, "objecten", "objects")
+    what = kind_name(kind, lang) if kind else t(lang, "objects.objects")
     if fact is not None:
         label = fact[0].replace("-", " ")
-        what += (
-            tr(lang, f" met {label}", f" with {label}")
-            if fact[1]
-            else tr(lang, f" zonder {label}", f" without {label}")
+        what = t(
+            lang, "objects.with_fact" if fact[1] else "objects.without_fact", what=what, label=label
         )
     banner = tlp.highest([i.tlp for i in items])
-    lines = [f"TLP:{banner} — {what.capitalize()} in {name}: {len(items)}"]
+    lines = [
+        t(
+            lang,
+            "objects.list_head",
+            banner=banner,
+            what=what.capitalize(),
+            name=name,
+            count=len(items),
+        )
+    ]
     for item in items[:MAX_LIST]:
         extra = "" if kind else f"{kind_name(item.kind, lang)}, "
         lines.append(f"• {item.id} — {extra}{short_line(item, today, lang)}")
     if len(items) > MAX_LIST:
-        lines.append(
-            tr(lang, f"… en nog {len(items) - MAX_LIST}.", f"… and {len(items) - MAX_LIST} more.")
-        )
+        lines.append(t(lang, "objects.more", count=len(items) - MAX_LIST))
     access = ctx.room.access
     if hidden and access.bound and not access.public:
         # Counts per owner only: no names, kinds or facts of what the room may not see.
         owners = ", ".join(f"{o} ({n})" for o, n in sorted(hidden.items()))
-        lines.append(
-            tr(
-                lang,
-                f"Er is meer objectinformatie die deze kamer niet mag zien; vraag ernaar bij de coördinatiekamer of de eigenaar: {owners}.",
-                f"More object information exists that this room may not see; ask the coordination room or the owner: {owners}.",
-            )
-        )
+        lines.append(t(lang, "objects.more_hidden", owners=owners))
     if not items and not hidden:
-        lines.append(tr(lang, "Geen objecten bekend.", "No objects known."))
+        lines.append(t(lang, "objects.none_known"))
     return [render.plain("\n".join(lines))]
 
 
 async def objects_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     bad = unknown_options(parsed, ("kind",))
     bad = [k for k in bad if k not in ("feit", "fact")]
-    usage = (OBJECTS.usage["nl"] if ctx.lang == "nl" else OBJECTS.usage["en"]).format(
-        prefix=ctx.prefix
-    )
+    usage = OBJECTS.usage[ctx.lang].format(prefix=ctx.prefix)
     if bad or not parsed.words:
-        return [render.plain(tr(ctx.lang, f"Gebruik: {usage}", f"Usage: {usage}"))]
+        return [render.plain(t(ctx.lang, "objects.usage", usage=usage))]
     kind_word = option(parsed, "kind")
     kind = kind_of(kind_word) if kind_word else None
     if kind_word and kind is None:
@@ -316,36 +283,12 @@ async def _unlink(ctx: CommandContext, words: list[str]) -> list[Outgoing]:
     entry, rest = await _entry_for(ctx, words)
     lang = ctx.lang
     if entry is None or (entry.room_id != ctx.room.room_id and not ctx.is_admin):
-        return [
-            render.plain(
-                tr(
-                    lang,
-                    f"Geef de melding: antwoord op de bevestiging met {ctx.prefix}object los, of {ctx.prefix}object los M-<nummer> [object-id]. Dat kan in de kamer van de melding.",
-                    f"Name the report: reply to the confirmation with {ctx.prefix}object unlink, or {ctx.prefix}object unlink M-<number> [object-id]. This works in the report's room.",
-                )
-            )
-        ]
+        return [render.plain(t(lang, "objects.name_the_report", prefix=ctx.prefix))]
     removed = await store.unlink(session_of(ctx), entry.id, rest[0] if rest else None, ctx.sender)
     if not removed:
-        return [
-            render.plain(
-                tr(
-                    lang,
-                    f"{entry.code} heeft zo'n objectkoppeling niet.",
-                    f"{entry.code} has no such object link.",
-                )
-            )
-        ]
+        return [render.plain(t(lang, "objects.no_such_link", code=entry.code))]
     ctx.events.append("object.unlinked")
-    return [
-        render.plain(
-            tr(
-                lang,
-                f"Koppeling verwijderd: {entry.code} ({removed}).",
-                f"Link removed: {entry.code} ({removed}).",
-            )
-        )
-    ]
+    return [render.plain(t(lang, "objects.link_removed", code=entry.code, removed=removed))]
 
 
 # ---------------------------------------------------------------- hooks for other families
@@ -376,26 +319,14 @@ async def confirmation_lines(ctx: CommandContext, entry: SituationEntry) -> list
         if store.may_see(ctx.room.access, row):
             item = SiteObject.model_validate(row.data)
             lines.append(
-                f"{tr(ctx.lang, 'Bekend object', 'Known object')}: {short_line(item, today, ctx.lang)}"
+                f"{t(ctx.lang, 'objects.known_object')}: {short_line(item, today, ctx.lang)}"
             )
         elif _may_hint(ctx, row):
             where = await _ask_where(ctx, row)
-            lines.append(
-                tr(
-                    ctx.lang,
-                    f"Bekend object: er is informatie (TLP:{row.tlp}); vraag ernaar bij {where}.",
-                    f"Known object: information exists (TLP:{row.tlp}); ask {where}.",
-                )
-            )
+            lines.append(t(ctx.lang, "objects.known_object_hidden", tlp=row.tlp, where=where))
     if lines:
         ctx.events.append("object.linked")
-        lines.append(
-            tr(
-                ctx.lang,
-                f"Verkeerde koppeling? Antwoord met {ctx.prefix}object los.",
-                f"Wrong link? Reply with {ctx.prefix}object unlink.",
-            )
-        )
+        lines.append(t(ctx.lang, "objects.wrong_link", prefix=ctx.prefix))
     return lines
 
 
@@ -425,7 +356,7 @@ async def picture_section(
         item = SiteObject.model_validate(rows[object_id].data)
         shown = ", ".join(f"M-{i}" for i in sorted(codes[object_id]))
         lines.append(f"{short_line(item, today, lang)} — {shown}")
-    title = tr(lang, "Betrokken objecten", "Objects involved")
+    title = t(lang, "objects.involved")
     text, html = reply.text, reply.html
     first = text.split(" — ", 1)[0]
     if first.startswith("TLP:"):
