@@ -42,19 +42,26 @@ async def _column(db: Database, sql: str) -> list[object]:
 
 
 async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_url: str) -> None:
+    """Data is written through today's repositories (at the newest schema, since later
+    migrations add columns the models need), then taken down to 0013, where it must read
+    as 0013 stored it (Dutch), and up through 0014 again (English)."""
     db = Database(database_url)
-    try:
+
+    async def migrate_to(revision: str, up: bool) -> None:
+        step = command.upgrade if up else command.downgrade
         async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: command.upgrade(alembic_config(c), "0013"))
-        # The data as 0013 stored it: Dutch categories and phases (the schema is the same).
+            await conn.run_sync(lambda c: step(alembic_config(c), revision))
+
+    try:
+        await db.migrate()
         async with db.transaction() as session:
             incident = await incident_repo.open_incident(session, "storm", "Storm", "@a:x")
             assert incident is not None
-            incident.phase = "lauw"
+            incident.phase = "lukewarm"
             await rooms.bind(
                 session,
                 RoomId("!mun:x"),
-                role="gemeente",
+                role="municipality",
                 incident="storm",
                 organisation="Dordrecht",
                 tlp_default="GREEN",
@@ -62,40 +69,45 @@ async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_u
                 by="@a:x",
             )
             entry = await entry_repo.record(
-                session, _report("opvang", "Sporthal"), "@l:x", "!l:x", "$1"
+                session, _report("shelter", "Sporthal"), "@l:x", "!l:x", "$1"
             )
-            await entry_repo.record(session, _report("overig", "Rest"), "@l:x", "!l:x", "$2")
+            await entry_repo.record(session, _report("other", "Rest"), "@l:x", "!l:x", "$2")
             await entry_repo.revise(
-                session, entry, _report("opvang", "Sporthal vol"), "$1e", "@l:x"
+                session, entry, _report("shelter", "Sporthal vol"), "$1e", "@l:x"
             )
             await series.refresh(session, "storm")
-        assert sorted(await _column(db, "SELECT category FROM series_latest")) == [
-            "opvang",
-            "overig",
-        ]
+        entry_id = entry.id
 
-        await db.migrate()
+        # Down to 0013: the words as that version stored them.
+        await migrate_to("0013", up=False)
+        assert sorted(await _column(db, "SELECT category FROM entries")) == ["opvang", "overig"]
+        assert await _column(db, "SELECT phase FROM incidents") == ["lauw"]
+        snapshots = await _column(
+            db, f"SELECT snapshot FROM entry_revisions WHERE entry_id = {entry_id}"
+        )
+        assert all("opvang" in str(s) and "shelter" not in str(s) for s in snapshots), snapshots
+        # A Dutch role name that chat used to accept, left in a binding.
+        async with db.engine.begin() as conn:
+            await conn.execute(text("UPDATE room_bindings SET role = 'gemeente'"))
+
+        # Up through 0014: everything stored in English, the caches emptied.
+        await migrate_to("0014", up=True)
         assert sorted(await _column(db, "SELECT category FROM entries")) == ["other", "shelter"]
         assert await _column(db, "SELECT phase FROM incidents") == ["lukewarm"]
         assert await _column(db, "SELECT role FROM room_bindings") == ["municipality"]
-        async with db.session() as session:
-            history = await entry_repo.revisions(session, entry.id)
-        assert [r.snapshot["category"] for r in history] == ["shelter", "shelter"]
-        # The caches are rebuilt from the entries, with the new words.
+        snapshots = await _column(
+            db, f"SELECT snapshot FROM entry_revisions WHERE entry_id = {entry_id}"
+        )
+        assert all("shelter" in str(s) and "opvang" not in str(s) for s in snapshots), snapshots
         assert await _column(db, "SELECT category FROM series_latest") == []
+
+        # And on to the newest schema: the caches rebuild from the entries.
+        await db.migrate()
         async with db.transaction() as session:
             await series.refresh(session, "storm")
         assert sorted(await _column(db, "SELECT category FROM series_latest")) == [
             "other",
             "shelter",
         ]
-
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: command.downgrade(alembic_config(c), "0013"))
-        assert sorted(await _column(db, "SELECT category FROM entries")) == ["opvang", "overig"]
-        assert await _column(db, "SELECT phase FROM incidents") == ["lauw"]
-        async with db.session() as session:
-            history = await entry_repo.revisions(session, entry.id)
-        assert [r.snapshot["category"] for r in history] == ["opvang", "opvang"]
     finally:
         await db.close()
