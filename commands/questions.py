@@ -235,7 +235,9 @@ async def open_question(
     ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
 ) -> list[Outgoing]:
     session = session_of(ctx)
-    binding = ctx.room.binding
+    # A direct chat counts as unbound even when an admin bound it (it sees CLEAR only,
+    # see RoomAccess.for_binding): its questions go to the curators and nowhere else.
+    binding = None if ctx.room.is_direct else ctx.room.binding
     # An open question carries the asking room's default label; a direct chat's is GREEN
     # (a person's question is not for public rooms).
     label = binding.tlp_default if binding else "GREEN"

@@ -1240,7 +1240,9 @@ class TLPMachine(RuleBasedStateMachine):
         match = re.search(r"(?:als|as) V(\d+)", self.reply_text(rows, room.room_id))
         if match:
             number = int(match.group(1))
-            binding = room.binding
+            # A direct chat's question is stored as unbound even when an admin bound the
+            # chat: GREEN, no organisation, for the curators only.
+            binding = None if room.direct else room.binding
             question = QuestionModel(
                 number,
                 room.room_id,

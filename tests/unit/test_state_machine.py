@@ -142,6 +142,22 @@ def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine
     machine.read(slot=3, as_admin=False, command="!beeld storm")
 
 
+def test_a_question_from_a_bound_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
+    # Found by the long run: an admin binds the direct chat (as a municipality of the
+    # incident), its person asks, and the question showed in the incident's pictures.
+    machine.bind(
+        slot=8,
+        role="municipality",
+        org="OrgA",
+        default="GREEN",
+        clearance="GREEN",
+        incident="storm",
+        unbind=False,
+    )
+    machine.ask(slot=8, which=0, kind="fresh", plain=True)
+    machine.read(slot=3, as_admin=False, command="!beeld storm")
+
+
 @pytest.mark.parametrize(
     "command",
     ["!export storm json", "!export storm csv", "!export storm edxl", "!meldingen", "!beeld storm"],
