@@ -74,7 +74,7 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
         elapsed = wait_for_banner(process, log, limit=180)
         text = log.read_text()
         print(f"demo ready after {elapsed:.1f} s")
-        assert "Situatiebeeld hoogwater" in text and "opvangplekken_beschikbaar" in text
+        assert "Situatiebeeld hoogwater" in text and "opvangplekken beschikbaar" in text
         assert "Open vragen van gemeenten" in text
         # The sample objects: the report at Sporthal De Schans is linked, and the picture
         # lists it among the objects involved.
