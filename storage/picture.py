@@ -162,18 +162,7 @@ async def _states_by_window(
         .where(*visible)
         .subquery()
     )
-    rows = await session.execute(
-        select(*(ranked.c[column.key] for column in STATE_COLUMNS))
-        .where(ranked.c.rn == 1)
-        .order_by(
-            ranked.c.category,
-            _attention(ranked.c.severity, ranked.c.status),
-            ranked.c.observed_at.desc(),
-            ranked.c.id.desc(),
-        )
-        .limit(MAX_STATES)
-    )
-    return [_state(r) for r in rows]
+    return await _first_of_each(session, ranked)
 
 
 async def _figures_by_window(
@@ -260,14 +249,20 @@ async def _states_from_series(
         .where(s.incident == incident)
         .subquery()
     )
+    return await _first_of_each(session, candidates)
+
+
+async def _first_of_each(session: AsyncSession, ranked: Any) -> list[LatestState]:
+    """The rows ranked first (`rn == 1`) of a ranked subquery, attention first per
+    category: what both the window path and the series path end with."""
     rows = await session.execute(
-        select(*(candidates.c[column.key] for column in STATE_COLUMNS))
-        .where(candidates.c.rn == 1)
+        select(*(ranked.c[column.key] for column in STATE_COLUMNS))
+        .where(ranked.c.rn == 1)
         .order_by(
-            candidates.c.category,
-            _attention(candidates.c.severity, candidates.c.status),
-            candidates.c.observed_at.desc(),
-            candidates.c.id.desc(),
+            ranked.c.category,
+            _attention(ranked.c.severity, ranked.c.status),
+            ranked.c.observed_at.desc(),
+            ranked.c.id.desc(),
         )
         .limit(MAX_STATES)
     )
