@@ -7,6 +7,7 @@ sentences of one command module each, keyed `<family>.<name>`.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -31,47 +32,33 @@ class Word:
         return self.nl if lang == "nl" else self.en
 
 
+# One module per family of keys (`<family>.<name>`), in the order they are merged.
+FAMILIES = (
+    "common",
+    "console",
+    "export",
+    "grammar",
+    "guidance",
+    "incidents",
+    "knowledge_view",
+    "objects",
+    "permissions",
+    "qa",
+    "questions",
+    "report_parser",
+    "reports",
+    "rooms_admin",
+    "subscriptions",
+    "time",
+)
+
+
 def families() -> Entries:
     """Every family's entries, merged; a key defined twice is a bug caught at import."""
     # Imported here: the family modules import `Entries` from this package.
-    from commands.texts import (
-        common,
-        console,
-        export,
-        grammar,
-        guidance,
-        incidents,
-        knowledge_view,
-        objects,
-        permissions,
-        qa,
-        questions,
-        report_parser,
-        reports,
-        rooms_admin,
-        subscriptions,
-        time,
-    )
-
     merged: Entries = {}
-    for module in (
-        common,
-        console,
-        export,
-        grammar,
-        guidance,
-        incidents,
-        knowledge_view,
-        objects,
-        permissions,
-        qa,
-        questions,
-        report_parser,
-        reports,
-        rooms_admin,
-        subscriptions,
-        time,
-    ):
+    for name in FAMILIES:
+        module = importlib.import_module(f"commands.texts.{name}")
         for key, entry in module.TEXTS.items():
             if key in merged:
                 raise ValueError(f"text key {key!r} defined twice")
