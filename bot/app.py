@@ -133,7 +133,7 @@ class Bot:
     async def _apply_config_bindings(self) -> None:
         from nio import RoomResolveAliasResponse
 
-        from bot.offline import apply_config_bindings
+        from bot.config_bindings import apply_config_bindings
 
         resolved: dict[str, str] = {}
         for item in self.settings.rooms:

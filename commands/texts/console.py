@@ -1,4 +1,4 @@
-"""Texts of the local console (`bot/console.py`) and the command line (`bot/cli.py`)."""
+"""Texts of the local console (`bot/console.py`) and the command line (`bot/cli/`)."""
 
 from __future__ import annotations
 

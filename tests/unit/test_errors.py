@@ -73,7 +73,7 @@ def test_every_expected_failure_shares_one_base() -> None:
 
 
 def test_the_cli_catches_in_one_place() -> None:
-    tree = ast.parse((ROOT / "bot" / "cli.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "bot" / "cli" / "main.py").read_text(encoding="utf-8"))
     handlers = [node for node in ast.walk(tree) if isinstance(node, ast.ExceptHandler)]
     caught = sorted(ast.unparse(h.type) for h in handlers if h.type is not None)
     assert caught == ["KeyboardInterrupt", "KnooppuntError"]

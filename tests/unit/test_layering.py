@@ -80,7 +80,7 @@ def test_core_packages_import_neither_nio_nor_bot() -> None:
 def lazy_demo_import(item: Import) -> bool:
     """The one allowed way in: `knooppunt demo` loads the demo when that subcommand runs."""
     return (
-        item.path == ROOT / "bot" / "cli.py"
+        item.path == ROOT / "bot" / "cli" / "main.py"
         and not item.top_level
         and item.module.startswith("bot.devtools.demo")
     )
@@ -88,7 +88,7 @@ def lazy_demo_import(item: Import) -> bool:
 
 def test_runtime_does_not_import_devtools() -> None:
     runtime = [p for p in sources("bot") if "devtools" not in p.relative_to(ROOT).parts]
-    assert ROOT / "bot" / "app.py" in runtime and ROOT / "bot" / "cli.py" in runtime
+    assert ROOT / "bot" / "app.py" in runtime and ROOT / "bot" / "cli" / "main.py" in runtime
     wrong = [
         where(item)
         for path in runtime
@@ -97,7 +97,7 @@ def test_runtime_does_not_import_devtools() -> None:
     ]
     assert wrong == []
     # The CLI's demo branch does reach the devtools: the exception above is in use.
-    assert any(lazy_demo_import(item) for item in imports_of(ROOT / "bot" / "cli.py"))
+    assert any(lazy_demo_import(item) for item in imports_of(ROOT / "bot" / "cli" / "main.py"))
 
 
 def project_modules() -> dict[str, Path]:

@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     k_search.add_argument("--limit", type=int, default=3)
     k_search.add_argument("--json", action="store_true", help="machine-readable output")
 
-    from bot.objects_cli import add_parser as add_objects_parser
+    from bot.cli.objects import add_parser as add_objects_parser
 
     add_objects_parser(sub, _common)
 
@@ -135,21 +135,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return asyncio.run(run_console(settings, args.role, demo=args.demo))
         elif args.command == "export":
-            from bot.offline import build_export, write_export
+            from bot.cli.export import build_export, write_export
 
             incident = args.incident.lower()
             result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
             write_export(result, incident, args.out)
         elif args.command == "knowledge":
-            from bot.knowledge_cli import run_knowledge
+            from bot.cli.knowledge import run_knowledge
 
             return run_knowledge(settings, args)
         elif args.command == "objects":
-            from bot.objects_cli import run_objects
+            from bot.cli.objects import run_objects
 
             return run_objects(settings, args)
         elif args.command == "audit":
-            from bot.offline import audit_lines
+            from bot.cli.export import audit_lines
 
             for line in asyncio.run(audit_lines(settings, args.incident.lower())):
                 print(line)
@@ -159,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             data_dir = (args.data_dir or settings.data_dir).resolve()
             return asyncio.run(run_demo(data_dir, args.port))
         elif args.command == "crypto":
-            from bot.crypto_cli import run_crypto
+            from bot.cli.crypto import run_crypto
 
             return run_crypto(settings)
         elif args.command == "migrate":

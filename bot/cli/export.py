@@ -1,4 +1,4 @@
-"""Command-line work on the database that needs no homeserver: export, config bindings."""
+"""Command-line work on the database that needs no homeserver: export, audit trail."""
 
 from __future__ import annotations
 
@@ -7,16 +7,13 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.config import ConfigError, RoomBindingConfig, Settings
+from bot.config import ConfigError, Settings
 from commands.export import FORMATS, render_export
-from storage import audit, organisations, tlp
+from storage import audit, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
-from storage import rooms as room_repo
 from storage.engine import Database
-from storage.ids import RoomId
 from storage.models import utcnow
-from storage.vocabulary import ROLES, lookup
 
 # The operator holds the database anyway, but an export is a file that travels: it
 # holds entries up to an explicit ceiling (`--max-tlp`, default AMBER), says what it
@@ -118,98 +115,14 @@ def write_export(result: ExportResult, incident: str, out: Path | None) -> None:
         print(f"knooppunt export: {note}", file=sys.stderr)
 
 
-async def apply_config_bindings(
-    db: Database, bindings: list[RoomBindingConfig], resolved: dict[str, str]
-) -> int:
-    """Bind the rooms listed under `rooms:` in the config file (aliases already resolved)."""
-    applied = 0
-    async with db.transaction() as session:
-        for item in bindings:
-            room_id = resolved.get(item.room, item.room)
-            if not room_id.startswith("!"):
-                continue
-            role = lookup(ROLES, item.role) or item.role
-            if item.incident and await incident_repo.get(session, item.incident) is None:
-                await incident_repo.open_incident(
-                    session, item.incident.lower(), item.incident, "config"
-                )
-            organisation = (
-                (await organisations.ensure(session, item.org)).name if item.org else None
-            )
-            await room_repo.bind(
-                session,
-                RoomId(room_id),
-                role=role,
-                incident=item.incident.lower() if item.incident else None,
-                organisation=organisation,
-                tlp_default=item.tlp,
-                clearance=item.clearance,
-                by="config",
-            )
-            applied += 1
-    return applied
-
-
 async def audit_lines(settings: Settings, incident: str) -> list[str]:
     """Who recorded, changed, retracted, exported or received what, oldest first."""
-    from sqlalchemy import or_, select
-
-    from storage.models import AuditRecord, EntryRevision, SituationEntry
-
     db = Database(settings.effective_database_url)
     try:
         await db.migrate()
         async with db.session() as session:
             if await incident_repo.get(session, incident) is None:
                 raise ConfigError(f"unknown incident {incident!r}")
-            entries = (
-                await session.scalars(
-                    select(SituationEntry).where(SituationEntry.incident == incident)
-                )
-            ).all()
-            codes = {e.code for e in entries}
-            events: list[tuple[str, str]] = []
-            for entry in entries:
-                # A report's recording is the entry row itself (no separate audit row).
-                events.append(
-                    (
-                        entry.recorded_at.isoformat(),
-                        f"{entry.reporter} recorded {entry.code} in {entry.room_id} (TLP:{entry.tlp})",
-                    )
-                )
-            revisions = (
-                await session.scalars(
-                    select(EntryRevision).where(
-                        EntryRevision.entry_id.in_([e.id for e in entries]),
-                        EntryRevision.revision > 1,
-                    )
-                )
-            ).all()
-            for revision in revisions:
-                events.append(
-                    (
-                        revision.created_at.isoformat(),
-                        f"{revision.created_by} made revision {revision.revision} of M-{revision.entry_id}",
-                    )
-                )
-            records = (
-                await session.scalars(
-                    select(AuditRecord).where(
-                        or_(AuditRecord.subject == incident, AuditRecord.subject.in_(codes))
-                    )
-                )
-            ).all()
-            for record in records:
-                if record.action == "entry.edited":
-                    continue  # already listed from the revision history
-                detail = " ".join(f"{k}={v}" for k, v in sorted(record.detail.items()))
-                where = f" in {record.room_id}" if record.room_id else ""
-                events.append(
-                    (
-                        record.at.isoformat(),
-                        f"{record.actor} {record.action} {record.subject or ''}{where} {detail}".rstrip(),
-                    )
-                )
+            return await audit.incident_history(session, incident)
     finally:
         await db.close()
-    return [f"{at}  {text}" for at, text in sorted(events)]
