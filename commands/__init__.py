@@ -2,10 +2,35 @@
 
 Takes plain `Message` objects and returns plain `Reply` objects; never imports
 matrix-nio, so the same handlers serve Matrix, the console and the tests.
+
+The names below are loaded on first use: importing one small module of the
+package (the text catalogue, say, from the command line) does not load every
+handler.
 """
 
-from commands.context import CommandContext, RoomView
-from commands.dispatcher import Dispatcher
-from commands.message import Message, Relation, Reply
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from commands.context import CommandContext, RoomView
+    from commands.dispatcher import Dispatcher
+    from commands.message import Message, Relation, Reply
+
+_HOME = {
+    "CommandContext": "commands.context",
+    "RoomView": "commands.context",
+    "Dispatcher": "commands.dispatcher",
+    "Message": "commands.message",
+    "Relation": "commands.message",
+    "Reply": "commands.message",
+}
 
 __all__ = ["CommandContext", "Dispatcher", "Message", "Relation", "Reply", "RoomView"]
+
+
+def __getattr__(name: str) -> object:
+    if name in _HOME:
+        return getattr(importlib.import_module(_HOME[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,9 +13,11 @@ from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.registry import Command
+from commands.subcommands import Subcommand, Subcommands
 from commands.texts import Word
 from storage import audit
 from storage import incidents as incident_repo
+from storage.models import Incident, utcnow
 from storage.vocabulary import PHASES, Phase, lookup
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -28,78 +30,95 @@ def _usage(ctx: CommandContext) -> UserError:
     return UserError("incidents.usage_incident_open_slug", prefix=ctx.prefix)
 
 
-async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    if not parsed.words:
-        raise _usage(ctx)
-    action = parsed.words[0].lower()
-    if action in ("list", "lijst"):
-        return [await _list(ctx)]
-    if action not in ("open", "phase", "fase", "close", "sluit"):
-        raise _usage(ctx)
+async def _managed_slug(ctx: CommandContext, args: list[str], own_rooms: bool) -> str:
+    """The incident an `open`, `phase` or `close` is about, once the sender may manage it.
+    Opening is any coordinator's; phase and close only for this incident's own rooms."""
     refusal = _manage(ctx)
     if refusal is not None:
         raise UserError("not_allowed", reason=refusal)
-    if len(parsed.words) < 2:
+    if not args:
         raise _usage(ctx)
-    slug = parsed.words[1].lower()
-    if action != "open":
-        # Opening is any coordinator's; phase and close only for this incident's own rooms.
+    slug = args[0].lower()
+    if own_rooms:
         refusal = manages_incident(ctx, slug)
         if refusal is not None:
-            return [render.plain(t(ctx.lang, "incidents.not_allowed_here") + refusal)]
-    session = session_of(ctx)
-    if action == "open":
-        title = " ".join(parsed.words[2:]).strip()
-        if not SLUG.match(slug) or not title:
-            raise UserError("incidents.give_short_slug_lower", prefix=ctx.prefix)
-        incident = await incident_repo.open_incident(session, slug, title[:300], ctx.sender)
-        if incident is None:
-            return [render.plain(t(ctx.lang, "incidents.incident_already_exists", slug=slug))]
-        await audit.add(
-            session,
-            ctx.sender,
-            "incident.opened",
-            ctx.room.room_id,
-            subject=slug,
-            detail={"title": title},
-        )
-        return [
-            render.plain(
-                t(ctx.lang, "incidents.incident_opened_phase_cold", slug=slug, title=title)
-            )
-        ]
-    incident = await incident_repo.get(session, slug)
-    if incident is None:
-        return [render.plain(t(ctx.lang, "incidents.unknown_incident", slug=slug))]
-    if action in ("phase", "fase"):
-        phase = lookup(PHASES, parsed.words[2]) if len(parsed.words) > 2 else None
-        if phase is None:
-            return [render.plain(t(ctx.lang, "incidents.choose_phase_cold_lukewarm"))]
-        incident.phase = phase
-        await audit.add(
-            session,
-            ctx.sender,
-            "incident.phase",
-            ctx.room.room_id,
-            subject=slug,
-            detail={"phase": phase},
-        )
-        return [
-            render.plain(
-                t(
-                    ctx.lang,
-                    "incidents.incident_phase",
-                    slug=slug,
-                    phase=Word(_PHASE_NL[phase], phase),
-                )
-            )
-        ]
-    from storage.models import utcnow
+            raise UserError("incidents.not_allowed_here", reason=refusal)
+    return slug
 
+
+async def _existing(ctx: CommandContext, slug: str) -> Incident:
+    incident = await incident_repo.get(session_of(ctx), slug)
+    if incident is None:
+        raise UserError("incidents.unknown_incident", slug=slug)
+    return incident
+
+
+async def _open(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    slug = await _managed_slug(ctx, args, own_rooms=False)
+    session = session_of(ctx)
+    title = " ".join(args[1:]).strip()
+    if not SLUG.match(slug) or not title:
+        raise UserError("incidents.give_short_slug_lower", prefix=ctx.prefix)
+    incident = await incident_repo.open_incident(session, slug, title[:300], ctx.sender)
+    if incident is None:
+        return [render.plain(t(ctx.lang, "incidents.incident_already_exists", slug=slug))]
+    await audit.add(
+        session,
+        ctx.sender,
+        "incident.opened",
+        ctx.room.room_id,
+        subject=slug,
+        detail={"title": title},
+    )
+    return [
+        render.plain(t(ctx.lang, "incidents.incident_opened_phase_cold", slug=slug, title=title))
+    ]
+
+
+async def _phase(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    slug = await _managed_slug(ctx, args, own_rooms=True)
+    incident = await _existing(ctx, slug)
+    phase = lookup(PHASES, args[1]) if len(args) > 1 else None
+    if phase is None:
+        raise UserError("incidents.choose_phase_cold_lukewarm")
+    incident.phase = phase
+    await audit.add(
+        session_of(ctx),
+        ctx.sender,
+        "incident.phase",
+        ctx.room.room_id,
+        subject=slug,
+        detail={"phase": phase},
+    )
+    word = Word(_PHASE_NL[phase], phase)
+    return [render.plain(t(ctx.lang, "incidents.incident_phase", slug=slug, phase=word))]
+
+
+async def _close(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    slug = await _managed_slug(ctx, args, own_rooms=True)
+    incident = await _existing(ctx, slug)
     incident.open = False
     incident.closed_at = utcnow()
-    await audit.add(session, ctx.sender, "incident.closed", ctx.room.room_id, subject=slug)
+    await audit.add(session_of(ctx), ctx.sender, "incident.closed", ctx.room.room_id, subject=slug)
     return [render.plain(t(ctx.lang, "incidents.incident_closed", slug=slug))]
+
+
+async def _list_action(
+    ctx: CommandContext, parsed: ParsedCommand, args: list[str]
+) -> list[Outgoing]:
+    return [await _list(ctx)]
+
+
+INCIDENT_ACTIONS = Subcommands(
+    Subcommand(("list", "lijst"), _list_action),
+    Subcommand(("open",), _open),
+    Subcommand(("phase", "fase"), _phase),
+    Subcommand(("close", "sluit"), _close),
+)
+
+
+async def incident_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    return await INCIDENT_ACTIONS.run(ctx, parsed, parsed.words, _usage(ctx))
 
 
 async def _list(ctx: CommandContext) -> Outgoing:

@@ -25,6 +25,7 @@ from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
+from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
@@ -115,25 +116,7 @@ def _usage(ctx: CommandContext) -> UserError:
     return UserError("qa.usage_qa_show_id", prefix=ctx.prefix)
 
 
-async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    words = parsed.raw_args.split()
-    sub = words[0].lower() if words else ""
-    rest = words[1:]
-    if sub in ("show", "toon"):
-        return await _show(ctx, rest)
-    if sub in ("list", "lijst"):
-        return await _list(ctx, rest)
-    if sub in ("add", "nieuw", "edit", "wijzig", "retire", "intrekken"):
-        refusal = curators_only(ctx)
-        if refusal is not None:
-            return [render.plain(t(ctx.lang, "qa.not_allowed_here", refusal=refusal))]
-        if sub in ("retire", "intrekken"):
-            return await _retire(ctx, rest)
-        return await _save(ctx, parsed, rest, adding=sub in ("add", "nieuw"))
-    raise _usage(ctx)
-
-
-async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+async def _show(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
         raise _usage(ctx)
     store = await ctx.settings.knowledge.store(session_of(ctx))
@@ -144,7 +127,7 @@ async def _show(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     return [qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)]
 
 
-async def _list(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:
     store = await ctx.settings.knowledge.store(session_of(ctx))
     accept = may_read(ctx, store)
     wanted = " ".join(rest).lower()
@@ -273,7 +256,7 @@ async def _save(
     ]
 
 
-async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
+async def _retire(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:
     if len(rest) != 1:
         raise _usage(ctx)
     session = session_of(ctx)
@@ -283,6 +266,41 @@ async def _retire(ctx: CommandContext, rest: list[str]) -> list[Outgoing]:
     if row is None:
         return [render.plain(t(ctx.lang, "qa.q_does_not_exist_2", value=rest[0]))]
     return [render.plain(t(ctx.lang, "qa.q_retired_version", id=row.id, version=row.version))]
+
+
+async def _add(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:
+    return await _save(ctx, parsed, rest, adding=True)
+
+
+async def _edit(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:
+    return await _save(ctx, parsed, rest, adding=False)
+
+
+def _curators(action: Action) -> Action:
+    """Adding, editing and retiring are the curators'."""
+
+    async def checked(
+        ctx: CommandContext, parsed: ParsedCommand, rest: list[str]
+    ) -> list[Outgoing]:
+        refusal = curators_only(ctx)
+        if refusal is not None:
+            return [render.plain(t(ctx.lang, "qa.not_allowed_here", refusal=refusal))]
+        return await action(ctx, parsed, rest)
+
+    return checked
+
+
+QA_ACTIONS = Subcommands(
+    Subcommand(("show", "toon"), _show),
+    Subcommand(("list", "lijst"), _list),
+    Subcommand(("add", "nieuw"), _curators(_add)),
+    Subcommand(("edit", "wijzig"), _curators(_edit)),
+    Subcommand(("retire", "intrekken"), _curators(_retire)),
+)
+
+
+async def qa_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    return await QA_ACTIONS.run(ctx, parsed, parsed.raw_args.split(), _usage(ctx))
 
 
 QA_COMMAND = Command(

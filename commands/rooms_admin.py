@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from commands import render
 from commands.common import option, session_of, unknown_options
 from commands.context import CommandContext
@@ -11,6 +13,7 @@ from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import admin_only
 from commands.registry import Command
+from commands.subcommands import Subcommand, Subcommands
 from storage import audit, organisations, tlp
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -27,68 +30,78 @@ def _binding_line(ctx: CommandContext, room_id: str, binding: RoomBinding) -> st
     )
 
 
-async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    session = session_of(ctx)
-    action = parsed.words[0].lower() if parsed.words else "show"
+async def _show(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
     room_id = RoomId(ctx.room.room_id)
-    if action in ("show", "toon"):
-        binding = await room_repo.binding(session, room_id)
-        if binding is None:
-            return [render.plain(t(ctx.lang, "rooms_admin.this_room_not_bound"))]
-        return [render.plain(_binding_line(ctx, room_id, binding))]
-    if action in ("list", "lijst"):
-        rows = await room_repo.all_bindings(session)
-        if not rows:
-            return [render.plain(t(ctx.lang, "rooms_admin.no_rooms_bound_yet"))]
-        return [render.plain("\n".join(_binding_line(ctx, row.room_id, row) for row in rows))]
-    if action in ("unbind", "ontkoppel"):
-        removed = await room_repo.unbind(session, room_id)
-        await audit.add(session, ctx.sender, "room.unbound", room_id, subject=room_id)
-        return [
-            render.plain(
-                t(ctx.lang, "rooms_admin.unbound" if removed else "rooms_admin.was_not_bound")
-            )
-        ]
-    if action not in ("bind", "koppel"):
-        raise UserError("rooms_admin.usage_room_bind_unbind", prefix=ctx.prefix)
+    binding = await room_repo.binding(session_of(ctx), room_id)
+    if binding is None:
+        return [render.plain(t(ctx.lang, "rooms_admin.this_room_not_bound"))]
+    return [render.plain(_binding_line(ctx, room_id, binding))]
 
+
+async def _list(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    rows = await room_repo.all_bindings(session_of(ctx))
+    if not rows:
+        return [render.plain(t(ctx.lang, "rooms_admin.no_rooms_bound_yet"))]
+    return [render.plain("\n".join(_binding_line(ctx, row.room_id, row) for row in rows))]
+
+
+async def _unbind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    session = session_of(ctx)
+    room_id = RoomId(ctx.room.room_id)
+    removed = await room_repo.unbind(session, room_id)
+    await audit.add(session, ctx.sender, "room.unbound", room_id, subject=room_id)
+    return [
+        render.plain(t(ctx.lang, "rooms_admin.unbound" if removed else "rooms_admin.was_not_bound"))
+    ]
+
+
+@dataclass(frozen=True)
+class _Binding:
+    role: str
+    incident: str | None
+    tlp_default: str
+    clearance: str
+
+
+async def _binding_of(ctx: CommandContext, parsed: ParsedCommand) -> _Binding:
+    """The options of `bind`, checked; a bad one is the user's error (nothing written yet)."""
     extra = unknown_options(parsed, ("incident", "org", "role", "tlp", "clearance"))
     if extra:
-        return [render.plain(t(ctx.lang, "rooms_admin.unknown_option", value=extra[0]))]
+        raise UserError("rooms_admin.unknown_option", value=extra[0])
     role_word = option(parsed, "role")
     role = lookup(ROLES, role_word) if role_word else None
     if role is None:
-        return [render.plain(t(ctx.lang, "rooms_admin.give_role_role_liaison"))]
+        raise UserError("rooms_admin.give_role_role_liaison")
     incident = option(parsed, "incident")
     if incident is not None:
         incident = incident.lower()
-        if await incident_repo.get(session, incident) is None:
-            return [
-                render.plain(
-                    t(
-                        ctx.lang,
-                        "rooms_admin.unknown_incident_open_it",
-                        incident=incident,
-                        prefix=ctx.prefix,
-                    )
-                )
-            ]
+        if await incident_repo.get(session_of(ctx), incident) is None:
+            raise UserError(
+                "rooms_admin.unknown_incident_open_it", incident=incident, prefix=ctx.prefix
+            )
     default_label = tlp.parse_label(option(parsed, "tlp") or "amber")
     clearance = tlp.parse_label(
         option(parsed, "clearance") or ("amber" if role == "coordinator" else "green")
     )
     if default_label is None or clearance is None:
-        return [render.plain(t(ctx.lang, "rooms_admin.tlp_labels_clear_green"))]
+        raise UserError("rooms_admin.tlp_labels_clear_green")
+    return _Binding(role, incident, default_label, clearance)
+
+
+async def _bind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    wanted = await _binding_of(ctx, parsed)
+    session = session_of(ctx)
+    room_id = RoomId(ctx.room.room_id)
     org_name = option(parsed, "org")
     organisation = (await organisations.ensure(session, org_name)).name if org_name else None
     binding = await room_repo.bind(
         session,
         room_id,
-        role=role,
-        incident=incident,
+        role=wanted.role,
+        incident=wanted.incident,
         organisation=organisation,
-        tlp_default=default_label,
-        clearance=clearance,
+        tlp_default=wanted.tlp_default,
+        clearance=wanted.clearance,
         by=ctx.sender,
     )
     await audit.add(
@@ -98,16 +111,30 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
         room_id,
         subject=room_id,
         detail={
-            "role": role,
-            "incident": incident,
+            "role": wanted.role,
+            "incident": wanted.incident,
             "org": organisation,
-            "tlp": default_label,
-            "clearance": clearance,
+            "tlp": wanted.tlp_default,
+            "clearance": wanted.clearance,
         },
     )
     return [
         render.plain(t(ctx.lang, "rooms_admin.room_bound") + _binding_line(ctx, room_id, binding))
     ]
+
+
+ROOM_ACTIONS = Subcommands(
+    Subcommand(("show", "toon"), _show),
+    Subcommand(("list", "lijst"), _list),
+    Subcommand(("unbind", "ontkoppel"), _unbind),
+    Subcommand(("bind", "koppel"), _bind),
+    default="show",
+)
+
+
+async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    usage = UserError("rooms_admin.usage_room_bind_unbind", prefix=ctx.prefix)
+    return await ROOM_ACTIONS.run(ctx, parsed, parsed.words, usage)
 
 
 async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -2,30 +2,46 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import stat
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-import aiohttp
-
-from bot.config import ConfigError, Settings
-from bot.cross_signing import (
-    KEY_FILE_NAME,
-    CrossSigningError,
-    CrossSigningKeys,
-    KeysApi,
-    fingerprint,
-    identity_from_query,
-)
-from storage.engine import Database
-from storage.sync_state import get_login
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
-def run_crypto(settings: Settings) -> int:
+def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    crypto = sub.add_parser("crypto", help="end-to-end encryption: the bot's identity")
+    crypto_sub = crypto.add_subparsers(dest="action", required=True, metavar="ACTION")
+    crypto_status = crypto_sub.add_parser(
+        "status", help="device id, whether it is cross-signed, the master key's fingerprint"
+    )
+    common(crypto_status)
+    crypto.set_defaults(handler=run_crypto)
+
+
+def run_crypto(settings: Settings, args: argparse.Namespace) -> int:
     """Print the identity; exit 0 when the bot's device is cross-signed, 1 when not."""
     return asyncio.run(_status(settings))
 
 
 async def _status(settings: Settings) -> int:
+    import aiohttp
+
+    from bot.config import ConfigError
+    from bot.cross_signing import (
+        KEY_FILE_NAME,
+        CrossSigningError,
+        CrossSigningKeys,
+        KeysApi,
+        fingerprint,
+        identity_from_query,
+    )
+    from storage.engine import Database
+    from storage.sync_state import get_login
+
     if not settings.user_id:
         raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
     user_id = settings.user_id

@@ -13,14 +13,34 @@ import argparse
 import asyncio
 import getpass
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-from bot.config import Settings
-from storage.engine import Database
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from bot.config import Settings
     from knowledge.search import Index
+    from storage.engine import Database
+
+
+def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
+    knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
+    ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
+    k_import = ksub.add_parser("import", help="load a file or folder (YAML, JSON Lines, Markdown)")
+    common(k_import)
+    k_import.add_argument("path", type=Path)
+    k_export = ksub.add_parser("export", help="write the store to DIR/qas.yaml")
+    common(k_export)
+    k_export.add_argument("dir", type=Path)
+    k_check = ksub.add_parser("check", help="validate files without importing")
+    common(k_check)
+    k_check.add_argument("path", type=Path)
+    k_search = ksub.add_parser("search", help="the bot's own ranking for a question")
+    common(k_search)
+    k_search.add_argument("query")
+    k_search.add_argument("--limit", type=int, default=3)
+    k_search.add_argument("--json", action="store_true", help="machine-readable output")
+    knowledge.set_defaults(handler=run_knowledge)
 
 
 def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
@@ -41,6 +61,7 @@ def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge import service
+    from storage.engine import Database
 
     db = Database(settings.effective_database_url)
     try:
@@ -107,6 +128,8 @@ async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
 
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
+
+    from storage.engine import Database
 
     db = Database(settings.effective_database_url)
     cache_dir = settings.data_dir / "cache"

@@ -1,22 +1,40 @@
-"""The `knooppunt` command line."""
+"""The `knooppunt` command line.
+
+It starts fast: this module and the subcommand modules import only argparse at the
+top, so `knooppunt --help` loads neither the configuration (pydantic) nor the
+database layer; a subcommand imports what it needs when it runs. A subcommand is
+one module with `add_parser(sub, common)`, which sets `handler` on its parser, and
+one line in SUBCOMMANDS below.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import Settings, console_role, load_settings
-from bot.logging_setup import configure
-from commands.i18n import t
-from storage.errors import KnooppuntError
+if TYPE_CHECKING:
+    from bot.config import Settings
+
+Handler = Callable[["Settings", argparse.Namespace], int]
+
+# The modules that add their own subcommand (each reads like bot/cli/objects.py).
+SUBCOMMANDS: tuple[str, ...] = ("bot.cli.knowledge", "bot.cli.objects", "bot.cli.crypto")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, help="YAML configuration file (env variables win)")
     parser.add_argument("--database-url", help="database URL (overrides config and environment)")
+
+
+def _console_role(word: str) -> str:
+    from bot.config import console_role  # only when --as is given
+
+    return console_role(word)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,17 +45,18 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run the bot until SIGTERM/SIGINT")
-    _common(run)
+    common(run)
+    run.set_defaults(handler=_run)
 
     console = sub.add_parser(
         "console", help="chat with the command handlers locally, without a homeserver"
     )
-    _common(console)
+    common(console)
     console.add_argument(
         "--as",
         dest="role",
         default="guest",
-        type=console_role,
+        type=_console_role,
         help="the role of the room you pretend to type in: admin, liaison, coordinator, "
         "municipality (gemeente), curator (redactie) or guest (default, a direct chat)",
     )
@@ -46,12 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="first load the sample crisis: knowledge, incident hoogwater, bound console rooms",
     )
+    console.set_defaults(handler=_console)
 
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
-    _common(migrate)
+    common(migrate)
+    migrate.set_defaults(handler=_migrate)
 
     export = sub.add_parser("export", help="write the entries of an incident as csv, json or edxl")
-    _common(export)
+    common(export)
     export.add_argument("--incident", required=True, help="the incident's short name")
     export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
@@ -62,116 +83,99 @@ def build_parser() -> argparse.ArgumentParser:
         help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
         "AMBER); entries above it are left out and counted on standard error",
     )
+    export.set_defaults(handler=_export)
 
-    knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
-    ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
-    k_import = ksub.add_parser("import", help="load a file or folder (YAML, JSON Lines, Markdown)")
-    _common(k_import)
-    k_import.add_argument("path", type=Path)
-    k_export = ksub.add_parser("export", help="write the store to DIR/qas.yaml")
-    _common(k_export)
-    k_export.add_argument("dir", type=Path)
-    k_check = ksub.add_parser("check", help="validate files without importing")
-    _common(k_check)
-    k_check.add_argument("path", type=Path)
-    k_search = ksub.add_parser("search", help="the bot's own ranking for a question")
-    _common(k_search)
-    k_search.add_argument("query")
-    k_search.add_argument("--limit", type=int, default=3)
-    k_search.add_argument("--json", action="store_true", help="machine-readable output")
-
-    from bot.cli.objects import add_parser as add_objects_parser
-
-    add_objects_parser(sub, _common)
+    for name in SUBCOMMANDS:
+        importlib.import_module(name).add_parser(sub, common)
 
     demo = sub.add_parser(
         "demo", help="a local homeserver, the bot, four demo users and a short scenario"
     )
-    _common(demo)
+    common(demo)
     demo.add_argument("--port", type=int, default=None, help="homeserver port (default 8008)")
     demo.add_argument(
         "--data-dir", type=Path, default=None, help="where the demo lives (default: data_dir/demo)"
     )
-
-    crypto = sub.add_parser("crypto", help="end-to-end encryption: the bot's identity")
-    crypto_sub = crypto.add_subparsers(dest="action", required=True, metavar="ACTION")
-    crypto_status = crypto_sub.add_parser(
-        "status", help="device id, whether it is cross-signed, the master key's fingerprint"
-    )
-    _common(crypto_status)
+    demo.set_defaults(handler=_demo)
 
     audit = sub.add_parser("audit", help="who recorded, changed, exported or received what")
-    _common(audit)
+    common(audit)
     audit.add_argument("--incident", required=True, help="the incident's short name")
+    audit.set_defaults(handler=_audit)
     return parser
 
 
-def _settings(args: argparse.Namespace) -> Settings:
-    return load_settings(args.config, database_url=args.database_url)
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import run_bot
+
+    settings.require_matrix()
+    asyncio.run(run_bot(settings))
+    return 0
 
 
-async def _migrate(settings: Settings) -> None:
+def _console(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return asyncio.run(run_console(settings, args.role, demo=args.demo))
+
+
+def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
     from storage.engine import Database
 
-    db = Database(settings.effective_database_url)
-    try:
-        await db.migrate()
-    finally:
-        await db.close()
+    async def migrate() -> None:
+        db = Database(settings.effective_database_url)
+        try:
+            await db.migrate()
+        finally:
+            await db.close()
+
+    asyncio.run(migrate())
+    print(t(settings.language, "cli.migrated"))
+    return 0
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.export import build_export, write_export
+
+    incident = args.incident.lower()
+    result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
+    write_export(result, incident, args.out)
+    return 0
+
+
+def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.export import audit_lines
+
+    for line in asyncio.run(audit_lines(settings, args.incident.lower())):
+        print(line)
+    return 0
+
+
+def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.devtools.demo import run_demo
+
+    data_dir = (args.data_dir or settings.data_dir).resolve()
+    return asyncio.run(run_demo(data_dir, args.port))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from bot.config import load_settings
+    from bot.logging_setup import configure
+    from storage.errors import KnooppuntError
+
+    handler: Handler = args.handler
     try:
-        settings = _settings(args)
+        settings = load_settings(args.config, database_url=args.database_url)
         configure(settings.log_level, settings.log_format)
-        if args.command == "run":
-            from bot.app import run_bot
-
-            settings.require_matrix()
-            asyncio.run(run_bot(settings))
-        elif args.command == "console":
-            from bot.console import run_console
-
-            return asyncio.run(run_console(settings, args.role, demo=args.demo))
-        elif args.command == "export":
-            from bot.cli.export import build_export, write_export
-
-            incident = args.incident.lower()
-            result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
-            write_export(result, incident, args.out)
-        elif args.command == "knowledge":
-            from bot.cli.knowledge import run_knowledge
-
-            return run_knowledge(settings, args)
-        elif args.command == "objects":
-            from bot.cli.objects import run_objects
-
-            return run_objects(settings, args)
-        elif args.command == "audit":
-            from bot.cli.export import audit_lines
-
-            for line in asyncio.run(audit_lines(settings, args.incident.lower())):
-                print(line)
-        elif args.command == "demo":
-            from bot.devtools.demo import run_demo
-
-            data_dir = (args.data_dir or settings.data_dir).resolve()
-            return asyncio.run(run_demo(data_dir, args.port))
-        elif args.command == "crypto":
-            from bot.cli.crypto import run_crypto
-
-            return run_crypto(settings)
-        elif args.command == "migrate":
-            asyncio.run(_migrate(settings))
-            print(t(settings.language, "cli.migrated"))
+        return int(handler(settings, args))
     except KnooppuntError as exc:
         # The one place: configuration, login, storage and demo errors are one line.
         print(f"knooppunt: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,10 +13,10 @@ import asyncio
 import getpass
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bot.config import Settings
-from storage.engine import Database
+if TYPE_CHECKING:
+    from bot.config import Settings
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -35,6 +35,7 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     o_check = osub.add_parser("check", help="validate files without importing")
     common(o_check)
     o_check.add_argument("path", type=Path)
+    objects.set_defaults(handler=run_objects)
 
 
 def run_objects(settings: Settings, args: argparse.Namespace) -> int:
@@ -55,6 +56,7 @@ def run_objects(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
     from knowledge import object_service
+    from storage.engine import Database
     from storage.regions import RegionTable
 
     db = Database(settings.effective_database_url)

@@ -50,8 +50,8 @@ TEXTS: Entries = {
         "en": "phase",
     },
     "incidents.not_allowed_here": {
-        "nl": "Dat mag hier niet: ",
-        "en": "Not allowed here: ",
+        "nl": "Dat mag hier niet: {reason}",
+        "en": "Not allowed here: {reason}",
     },
     "incidents.state_open": {
         "nl": "open",

@@ -166,3 +166,36 @@ def test_registry_and_dispatcher_do_not_import_each_other() -> None:
         if within(item.module, "commands.dispatcher")
     ]
     assert wrong == []
+
+
+def loaded_after_running(argv: list[str], tmp: Path) -> set[str]:
+    code = (
+        "import sys\nfrom bot.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "KNOOPPUNT_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'k.db'}",
+        "KNOOPPUNT_DATA_DIR": str(tmp),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=ROOT, check=True
+    )
+    return set(result.stderr.split())
+
+
+def test_cli_help_loads_neither_configuration_nor_database(tmp_path: Path) -> None:
+    """`knooppunt --help` is argparse and the subcommand modules' parsers, nothing more."""
+    loaded = loaded_after_running(["--help"], tmp_path)
+    assert "bot.cli.main" in loaded and "bot.cli.knowledge" in loaded
+    heavy = ("nio", "aiohttp", "sqlalchemy", "pydantic", "yaml", "commands", "knowledge")
+    assert sorted(m for m in loaded if any(within(m, h) for h in heavy)) == []
+
+
+def test_cli_knowledge_search_loads_no_matrix_server_or_handlers(tmp_path: Path) -> None:
+    loaded = loaded_after_running(["knowledge", "search", "kat"], tmp_path)
+    assert "knowledge.search" in loaded  # it did search
+    unneeded = ("nio", "aiohttp", "commands.dispatcher", "knowledge.service", "bot.app")
+    assert sorted(m for m in loaded if any(within(m, u) for u in unneeded)) == []
