@@ -8,6 +8,7 @@ parsed as JSON.
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -89,6 +90,31 @@ class RoomBindingConfig(BaseModel):
         return label
 
 
+class MetricConfig(BaseModel):
+    """One figure the deployment adds to (or relabels in) the metric vocabulary
+    (commands/phone.py): how the picture and lists name it, and its unit."""
+
+    model_config = {"extra": "forbid"}
+
+    nl: str
+    en: str | None = None
+    unit: str | None = None
+
+    @field_validator("nl", "en", "unit")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if not value:
+            raise ValueError("must not be empty")
+        return value
+
+
+# A metric key as reports produce it: `huishoudens zonder stroom` -> huishoudens_zonder_stroom.
+_METRIC_KEY = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
+
+
 def _split_list(value: Any) -> Any:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
@@ -120,6 +146,8 @@ class Settings(BaseSettings):
     encryption_trust: Literal["cross-signed", "tofu"] = "cross-signed"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
+    # Figures beyond the built-in vocabulary: key -> {nl, en, unit} (see MetricConfig).
+    metrics: dict[str, MetricConfig] = Field(default_factory=dict)
 
     @field_validator("admins", "allowed_servers", mode="before")
     @classmethod
@@ -132,6 +160,17 @@ class Settings(BaseSettings):
         for user in value:
             if not user.startswith("@") or ":" not in user:
                 raise ValueError(f"{user!r} is not a Matrix user id (@name:server)")
+        return value
+
+    @field_validator("metrics")
+    @classmethod
+    def _metric_keys(cls, value: dict[str, MetricConfig]) -> dict[str, MetricConfig]:
+        for key in value:
+            if not _METRIC_KEY.match(key):
+                raise ValueError(
+                    f"{key!r} is not a metric key (lower case, digits and _, "
+                    "like zandzakken_geplaatst)"
+                )
         return value
 
     @field_validator("allowed_servers")

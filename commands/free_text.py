@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from commands import render
+from commands import objects, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -172,8 +172,12 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     offer.entry_code = entry.code
     ctx.events.append("entry.recorded")
     reply = describe(ctx, entry, data.figures, t(ctx.lang, head_key, code=entry.code))
+    # Known objects the update names, linked and shown as for a `!melding`.
+    known = await objects.confirmation_lines(ctx, entry)
+    text = "\n".join([reply.text, *known])
+    html = "<br>".join([reply.html, *(render.escape(line) for line in known)])
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
-    confirmation = Reply(text=reply.text, html=reply.html, reply_to=EventId(offer.message_event_id))
+    confirmation = Reply(text=text, html=html, reply_to=EventId(offer.message_event_id))
     return [confirmation, *await _alerts(ctx, entry, data.figures)]
 
 

@@ -294,22 +294,27 @@ async def _unlink(ctx: CommandContext, words: list[str]) -> list[Outgoing]:
 # ---------------------------------------------------------------- hooks for other families
 
 
-async def confirmation_lines(ctx: CommandContext, entry: SituationEntry) -> list[str]:
+async def confirmation_lines(
+    ctx: CommandContext, entry: SituationEntry, *, relink: bool = False
+) -> list[str]:
     """Links a just-recorded report to the objects its `locatie:` or text names, and
-    returns the confirmation's 'Bekend object' lines (as the reporting room may see them)."""
+    returns the confirmation's 'Bekend object' lines (as the reporting room may see them).
+
+    `relink` (an edit): the links the old text made and the new one no longer names
+    are dropped first; a link a person removed stays removed."""
     session = session_of(ctx)
     matcher = await MATCHERS.matcher(session)
-    if not len(matcher):
-        return []
     text = " \n ".join(p for p in (entry.location, entry.text) if p)
-    matches = matcher.find(text, limit=3)
-    if not matches:
-        return []
-    rows = await store.by_ids(session, [m.object_id for m in matches])
+    matches = matcher.find(text, limit=3) if len(matcher) else []
+    rows = await store.by_ids(session, [m.object_id for m in matches]) if matches else []
     if entry.municipality:
         # Same name in several places: the report's municipality decides.
         here = [r for r in rows if fold(r.municipality) == fold(entry.municipality)]
         rows = here or rows
+    if relink:
+        await store.keep_links(session, entry.id, [r.id for r in rows])
+    if not rows:
+        return []
     linked = set(await store.link(session, entry.id, [r.id for r in rows]))
     today = _today(ctx)
     lines: list[str] = []

@@ -2,8 +2,9 @@
 
 The metric vocabulary gives each figure key (`huishoudens_zonder_stroom`) a Dutch
 and an English label and, where it has one, a unit. Deployments extend it with
-`MetricVocabulary.extended` (a mapping as it would come from configuration); a key
-nobody described is shown with spaces instead of underscores, never as a key.
+the `metrics:` section of the configuration (bot/config.py MetricConfig), applied once
+at start (`METRICS.configure`, bot/wiring.py); a key nobody described is shown with
+spaces instead of underscores, never as a key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from commands.i18n import Language
+from storage.vocabulary import fold
 
 # Long enough to read a liaison's sentence; short enough for a phone's line or two.
 READABLE_CHARS = 140
@@ -70,11 +72,28 @@ UNIT_EN = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class MetricVocabulary:
     metrics: Mapping[str, MetricLabel] = field(default_factory=lambda: dict(DEFAULT_METRICS))
 
-    def extended(self, extra: Mapping[str, Mapping[str, str]]) -> MetricVocabulary:
+    def configure(self, extra: Mapping[str, Mapping[str, str | None]]) -> None:
+        """The deployment's vocabulary: the built-in one plus `extra` (from configuration).
+
+        One vocabulary per process, like the language: set at start, before any
+        picture is rendered; `configure({})` goes back to the built-in one.
+        """
+        self.metrics = MetricVocabulary().extended(extra).metrics
+
+    def aliases(self) -> dict[str, str]:
+        """Label -> key, for the report parser: a configured figure is recognised by its
+        Dutch and English label."""
+        found: dict[str, str] = {}
+        for key, known in self.metrics.items():
+            for label in (known.nl, known.en, key.replace("_", " ")):
+                found[" ".join(fold(label).split())] = key
+        return found
+
+    def extended(self, extra: Mapping[str, Mapping[str, str | None]]) -> MetricVocabulary:
         """This vocabulary plus `{key: {"nl": ..., "en": ..., "unit": ...}}` entries."""
         merged = dict(self.metrics)
         for key, spec in extra.items():

@@ -13,7 +13,7 @@ from commands.dutch_numbers import format_number
 from commands.dutch_time import TimeError, parse_time
 from commands.errors import UserError
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
-from commands.i18n import t
+from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
@@ -114,9 +114,62 @@ def describe(
             for f in figures
         )
         lines.append(f"{t(lang, 'reports.figures')}: {shown}")
+    if entry.source:
+        lines.append(f"{t(lang, 'reports.source')}: {entry.source}")
     if entry.text:
         lines.append(f"{t(lang, 'reports.text')}: {render.shorten(entry.text, 120)}")
     return render.plain("\n".join(lines))
+
+
+def _place_of(data: entry_repo.EntryInput) -> str:
+    place = data.municipality or data.location or "-"
+    if data.region:
+        place += f" ({data.region})"
+    if data.location and data.municipality:
+        place += f", {data.location}"
+    return place
+
+
+def _figures_of(data: entry_repo.EntryInput) -> str:
+    return ", ".join(
+        f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}"
+        f"{' ' + f.unit if f.unit else ''}"
+        for f in sorted(data.figures, key=lambda f: f.metric)
+    )
+
+
+def changes(lang: Language, old: entry_repo.EntryInput, new: entry_repo.EntryInput) -> list[str]:
+    """An edit's confirmation lines: each field that changed, as `old → new`."""
+    nothing = t(lang, "reports.nothing")
+    fields: list[tuple[str, str, str]] = [
+        ("incident", old.incident or nothing, new.incident or nothing),
+        (
+            t(lang, "reports.category"),
+            Category.display(old.category, lang),
+            Category.display(new.category, lang),
+        ),
+        (t(lang, "reports.place"), _place_of(old), _place_of(new)),
+        (t(lang, "reports.time"), local_time(old.observed_at), local_time(new.observed_at)),
+        (
+            t(lang, "reports.severity"),
+            Severity.display(old.severity, lang),
+            Severity.display(new.severity, lang),
+        ),
+        ("Status", Status.display(old.status, lang), Status.display(new.status, lang)),
+        (t(lang, "reports.source"), old.source or nothing, new.source or nothing),
+        (t(lang, "reports.sector"), old.sector or nothing, new.sector or nothing),
+        ("TLP", old.tlp, new.tlp),
+        (t(lang, "reports.figures"), _figures_of(old) or nothing, _figures_of(new) or nothing),
+        (
+            t(lang, "reports.text"),
+            render.shorten(old.text, 60) if old.text else nothing,
+            render.shorten(new.text, 60) if new.text else nothing,
+        ),
+    ]
+    changed = [f"• {name}: {before} → {after}" for name, before, after in fields if before != after]
+    if not changed:
+        return [t(lang, "reports.unchanged")]
+    return [t(lang, "reports.changed"), *changed]
 
 
 def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
@@ -318,7 +371,13 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
+    moved_to = await _edit_follows(ctx, draft, data, entry)
+    if isinstance(moved_to, list):
+        return [_problems_reply(ctx, moved_to, keep)]
+    old = await entry_repo.current_input(session, entry)
     await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
+    if moved_to is not None:
+        entry.item_id = moved_to
     await audit.add(
         session,
         ctx.sender,
@@ -329,8 +388,43 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     )
     figures = data.figures
     head = t(lang, "reports.report_updated_revision", code=entry.code, revision=entry.revision)
+    if moved_to is not None:
+        head += " · " + t(lang, "report_follows", code=f"M-{moved_to}")
+    reply = describe(ctx, entry, figures, head)
+    lines = changes(lang, old, data)
+    # The edited text may name other known objects: the links are made again.
+    lines += await objects.confirmation_lines(ctx, entry, relink=True)
+    reply = Reply(
+        text="\n".join([reply.text, *lines]),
+        html="<br>".join([reply.html, *(render.escape(line) for line in lines)]),
+    )
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
-    return [describe(ctx, entry, figures, head), *alerts]
+    return [reply, *alerts]
+
+
+async def _edit_follows(
+    ctx: CommandContext,
+    draft: ReportDraft,
+    data: entry_repo.EntryInput,
+    entry: SituationEntry,
+) -> int | list[Problem] | None:
+    """The item an edit moves the entry to: the one its `betreft:` names, if that is not
+    the entry's own item. Without `betreft:` the entry stays where it is. The item the
+    entry leaves keeps its other entries; without any it no longer exists."""
+    if draft.follows is None:
+        return None
+    target, unknown = await items.follow_target(
+        session_of(ctx), ctx.room.access, data.incident or "", code=draft.follows, reply_to=None
+    )
+    if unknown or target is None:
+        return [Problem.of("report_follows_unknown", code=f"M-{draft.follows}")]
+    item_id = items.item_of(target)
+    if item_id == items.item_of(entry) or target.id == entry.id:
+        return None
+    if "severity" not in draft.given:
+        latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
+        data.severity = (latest or target).severity
+    return item_id
 
 
 async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoing] | None:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import tlp
-from storage.models import OutboxMessage, SituationEntry
+from storage.models import ItemLatest, OutboxMessage, SituationEntry
 
 ATTENTION_SEVERITIES = ("Extreme", "Severe")
 MAX_ATTENTION = 200
@@ -48,6 +48,11 @@ class ItemState:
         """The latest visible entry's code: a reply to it updates the item, and it names
         nothing this room may not see (the opening report may carry another label)."""
         return f"M-{self.entry_id}"
+
+
+def needs_attention(entry: Any) -> ColumnElement[bool]:
+    """Severe or extreme and not resolved, as SQL over any entry alias."""
+    return and_(entry.severity.in_(ATTENTION_SEVERITIES), entry.status != "resolved")
 
 
 def item_of(entry: SituationEntry) -> int:
@@ -150,11 +155,16 @@ async def open_attention(
 ) -> list[ItemState]:
     """Every item whose latest visible entry is severe or extreme and not resolved.
 
-    Candidates are the items that ever had a visible severe or extreme entry; for
-    each, its latest visible entry is one look-up on `ix_entries_item` (incident,
+    The whole incident (no `since`, no `category`) is read from `item_latest`, which
+    the caller brings up to date first (`series.refresh`, as `build_picture` does).
+    A filtered picture ranks the filtered entries themselves: candidates are the
+    items that ever had a visible severe or extreme entry; for each, its latest
+    visible entry is one look-up on `ix_entries_item` (incident,
     item_id, observed_at). The cost grows with the number of such items, not with
     the number of entries.
     """
+    if since is None and category is None:
+        return await _attention_from_table(session, access, incident)
     e = SituationEntry
     candidates = (
         select(e.item_id)
@@ -196,18 +206,90 @@ async def open_attention(
         .order_by(e.observed_at.desc(), e.id.desc())
         .limit(MAX_ATTENTION)
     )
+    return [_item_state(r) for r in rows]
+
+
+def _item_state(r: Any) -> ItemState:
+    return ItemState(
+        item_id=r.item_id if r.item_id is not None else r.id,
+        entry_id=r.id,
+        category=r.category,
+        organisation=r.organisation,
+        place=r.place,
+        observed_at=r.observed_at,
+        severity=r.severity,
+        status=r.status,
+        tlp=r.tlp,
+        text=r.text,
+    )
+
+
+STATE_COLUMNS = (
+    SituationEntry.item_id,
+    SituationEntry.id,
+    SituationEntry.category,
+    SituationEntry.organisation,
+    SituationEntry.place,
+    SituationEntry.observed_at,
+    SituationEntry.severity,
+    SituationEntry.status,
+    SituationEntry.tlp,
+    SituationEntry.text,
+)
+
+
+def _current(access: tlp.RoomAccess, incident: str, row: Any) -> list[ColumnElement[bool]]:
+    """An item_latest row counts only while its entry is, NOW, live, in this incident and
+    item, and visible to the room: a row that escaped the refresh can neither leak
+    text nor show an entry under a label other than its current one."""
+    e = SituationEntry
     return [
-        ItemState(
-            item_id=r.item_id if r.item_id is not None else r.id,
-            entry_id=r.id,
-            category=r.category,
-            organisation=r.organisation,
-            place=r.place,
-            observed_at=r.observed_at,
-            severity=r.severity,
-            status=r.status,
-            tlp=r.tlp,
-            text=r.text,
-        )
-        for r in rows
+        e.id == row.entry_id,
+        e.incident == incident,
+        e.item_id == row.item_id,
+        e.retracted_at.is_(None),
+        tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
     ]
+
+
+async def _attention_from_table(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[ItemState]:
+    """Open attention items from `item_latest`: the cost grows with the number of items
+    that need attention (and their visibility classes), not with the entries.
+
+    Candidates: items with a row marked for attention. Per candidate, its current
+    state is the latest of its rows the room may see, read from the entries as they
+    are now (a newer minor or resolved entry in a class the room sees takes the item
+    out of the section; a row of a class the room may not see counts for nothing).
+    """
+    e, il = SituationEntry, ItemLatest
+    # Items with a row that needs attention, by the rows' own flag (indexed): a superset,
+    # the ranking below reads each row's entry as it is now.
+    candidates = select(il.item_id).where(il.incident == incident, il.attention.is_(True))
+    row = aliased(ItemLatest)
+    ranked = (
+        select(
+            e.id,
+            e.observed_at,
+            e.severity,
+            e.status,
+            func.row_number()
+            .over(partition_by=row.item_id, order_by=(e.observed_at.desc(), e.id.desc()))
+            .label("rn"),
+        )
+        .join(e, and_(*_current(access, incident, row)))
+        .where(row.incident == incident, row.item_id.in_(candidates))
+        .subquery()
+    )
+    shown = (
+        select(ranked.c.id)
+        .where(ranked.c.rn == 1, needs_attention(ranked.c))
+        .order_by(ranked.c.observed_at.desc(), ranked.c.id.desc())
+        .limit(MAX_ATTENTION)
+    )
+    # Only the shown rows' texts leave the database.
+    rows = await session.execute(
+        select(*STATE_COLUMNS).where(e.id.in_(shown)).order_by(e.observed_at.desc(), e.id.desc())
+    )
+    return [_item_state(r) for r in rows]

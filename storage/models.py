@@ -377,6 +377,30 @@ class FigureLatest(Base):
     region: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
+class ItemLatest(Base):
+    """Latest live entry per situation item and per visibility class (see SeriesLatest).
+
+    `attention`: the entry is severe or extreme and not resolved, so the picture's
+    attention section starts from these rows instead of every entry. Refreshed with
+    the series tables (storage/series.py).
+    """
+
+    __tablename__ = "item_latest"
+    __table_args__ = (
+        Index("ix_item_latest_attention", "incident", "attention"),
+        Index("ix_item_latest_item", "incident", "item_id"),
+    )
+    key: Mapped[str] = mapped_column(String(900), primary_key=True)
+    incident: Mapped[str] = mapped_column(String(100))
+    item_id: Mapped[int] = mapped_column(Integer)
+    organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    tlp_rank: Mapped[int] = mapped_column(Integer)
+    room_id: Mapped[str] = mapped_column(String(255))
+    entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    observed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attention: Mapped[bool] = mapped_column(Boolean)
+
+
 class PictureWatermark(Base):
     """Up to which `updated_at` the series tables of an incident are current."""
 

@@ -197,6 +197,18 @@ async def link(session: AsyncSession, entry_id: int, object_ids: Sequence[str]) 
     return linked
 
 
+async def keep_links(session: AsyncSession, entry_id: int, object_ids: Sequence[str]) -> None:
+    """An edited report: drops the links its earlier text made that the new text no longer
+    names. Links a person removed are kept as they are (so they are not made again)."""
+    await session.execute(
+        delete(EntryObjectLink).where(
+            EntryObjectLink.entry_id == entry_id,
+            EntryObjectLink.removed_at.is_(None),
+            EntryObjectLink.object_id.not_in(list(object_ids)),
+        )
+    )
+
+
 async def unlink(session: AsyncSession, entry_id: int, object_id: str | None, actor: str) -> int:
     """Marks the report's links (one, or all) as wrong; returns how many were removed."""
     where = [EntryObjectLink.entry_id == entry_id, EntryObjectLink.removed_at.is_(None)]

@@ -74,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="write the entries of an incident as csv, json or edxl")
     common(export)
     export.add_argument("--incident", required=True, help="the incident's short name")
-    export.add_argument("--format", required=True, choices=("csv", "json", "edxl"))
+    export.add_argument("--format", required=True, choices=("csv", "csv-en", "json", "edxl"))
     export.add_argument("--out", type=Path, help="file to write (default: standard output)")
     export.add_argument(
         "--max-tlp",

@@ -109,6 +109,30 @@ TEXTS: Entries = {
         "nl": "Tekst",
         "en": "Text",
     },
+    "reports.source": {
+        "nl": "Bron",
+        "en": "Source",
+    },
+    "reports.category": {
+        "nl": "Categorie",
+        "en": "Category",
+    },
+    "reports.sector": {
+        "nl": "Sector",
+        "en": "Sector",
+    },
+    "reports.changed": {
+        "nl": "Gewijzigd:",
+        "en": "Changed:",
+    },
+    "reports.unchanged": {
+        "nl": "Niets gewijzigd.",
+        "en": "Nothing changed.",
+    },
+    "reports.nothing": {
+        "nl": "(leeg)",
+        "en": "(empty)",
+    },
     "reports.message_no_longer_report": {
         "nl": "Het bericht is geen melding meer.",
         "en": "The message is no longer a report.",

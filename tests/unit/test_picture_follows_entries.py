@@ -462,7 +462,7 @@ async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
     the picture reads the entry's current incident, retraction and label."""
     from sqlalchemy import select, update
 
-    from storage.models import FigureLatest, SeriesLatest, SituationEntry
+    from storage.models import FigureLatest, ItemLatest, SeriesLatest, SituationEntry
 
     d = dispatcher
     _, code = await two_reports(db, d)
@@ -481,7 +481,7 @@ async def test_a_stale_series_row_still_shows_only_the_entrys_current_state(
         assert figure_totals(reply) == ["5"] and reply.text.startswith("TLP:GREEN")
         # The refresh compared each row with its entry: the tables follow too.
         async with db.session() as session:
-            for table in (SeriesLatest, FigureLatest):
+            for table in (SeriesLatest, FigureLatest, ItemLatest):
                 ranks = await session.scalars(
                     select(table.tlp_rank).where(
                         table.incident == "storm", table.entry_id == entry_id
