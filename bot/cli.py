@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.objects_cli import add_parser as add_objects_parser
 
     add_objects_parser(sub, _common)
+    __import__("bot.network_cli").network_cli.add_parser(sub, _common)
 
     demo = sub.add_parser(
         "demo", help="a local homeserver, the bot, four demo users and a short scenario"
@@ -148,6 +149,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.objects_cli import run_objects
 
             return run_objects(settings, args)
+        elif getattr(args, "run", None) is not None:
+            # A subcommand module that names its own runner (bot/network_cli.py).
+            return int(args.run(settings, args))
         elif args.command == "audit":
             from bot.offline import audit_lines
 
