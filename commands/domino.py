@@ -61,29 +61,36 @@ async def resolve_sector(
 
 
 async def check_cause(ctx: CommandContext, cause_id: int, incident: str) -> Problem | None:
-    """`oorzaak: M-7` must name a live report of the same incident that this room may see,
-    or one this room was alerted about. Anything else gets the same answer as an unknown
-    number, so the field tells nothing about reports the room may not see."""
+    """`oorzaak: M-7` must name a live report of the same incident that this room may see.
+    Anything else gets the same answer as an unknown number, so the field tells nothing
+    about reports the room may not see. (A room alerted without the content is not told
+    the cause's id; its report in the dependent sector answers the domino item anyway.)"""
     session = session_of(ctx)
     cause = await session.get(SituationEntry, cause_id)
     unknown = Problem.of("domino.cause_unknown", code=f"M-{cause_id}")
     if cause is None or cause.retracted_at is not None or cause.incident != incident:
         return unknown
-    access = ctx.room.access
-    if tlp.may_see(access, cause.tlp, cause.room_id, cause.organisation):
-        return None
-    if await store.was_alerted(session, cause_id, ctx.room.room_id):
+    if tlp.may_see(ctx.room.access, cause.tlp, cause.room_id, cause.organisation):
         return None
     return unknown
 
 
-def _answer_example(prefix: str, lang: Language, sector: str, code: str) -> list[str]:
+async def cause_visible(session: AsyncSession, access: tlp.RoomAccess, cause_id: int) -> bool:
+    """Whether a room may be told the id of a report's cause."""
+    cause = await session.get(SituationEntry, cause_id)
+    return cause is not None and tlp.may_see(access, cause.tlp, cause.room_id, cause.organisation)
+
+
+def _answer_example(prefix: str, lang: Language, sector: str, code: str | None) -> list[str]:
+    """How to answer: `!melding telecom` + `oorzaak: M-7` (only where the room may see the
+    cause: an id the room may not see is not named to it) + a text line."""
     category = SECTOR_CATEGORY.get(sector, Category.OTHER)
     command = "melding" if lang == "nl" else "report"
     lines = [f"{prefix}{command} {Category.display(category, lang)}"]
     if CATEGORY_SECTOR.get(category) != sector:
         lines.append(f"sector: {sector_word(sector, lang)}")
-    lines.append(f"{'oorzaak' if lang == 'nl' else 'cause'}: {code}")
+    if code is not None:
+        lines.append(f"{'oorzaak' if lang == 'nl' else 'cause'}: {code}")
     lines.append(t(lang, "domino.answer_text"))
     return lines
 
@@ -127,7 +134,8 @@ def alert_for(
             body.append(render.shorten(entry.text, 400))
     else:
         # Above the room's clearance: that there is a severe outage, where, and nothing
-        # of its text, figures or reporter.
+        # of its text, figures, reporter or id (what a room may not see does not exist
+        # for it). Its answer in that sector still answers the open domino item.
         label = "GREEN" if access.bound and not access.public else "CLEAR"
         body = [
             t(
@@ -136,7 +144,6 @@ def alert_for(
                 sector=sector_word(sector, lang),
                 region=region,
                 incident=entry.incident,
-                code=entry.code,
             )
         ]
     head = t(lang, "domino.alert_head", sectors=dependents, label=label)
@@ -144,7 +151,7 @@ def alert_for(
     answer_head = t(lang, "domino.alert_answer")
     example: list[str] = []
     for line in lines[:1]:
-        example = _answer_example(prefix, lang, line.dependent, entry.code)
+        example = _answer_example(prefix, lang, line.dependent, entry.code if full else None)
     text = "\n".join([head, *body, *follows, answer_head, *example])
     html = "".join(
         [

@@ -95,8 +95,12 @@ def describe(
     entry: SituationEntry,
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     head: str,
+    cause_visible: bool = True,
 ) -> Reply:
-    """The confirmation: short, one fact a line, readable on a phone."""
+    """The confirmation: short, one fact a line, readable on a phone.
+
+    `cause_visible`: whether the receiving room may be told the id of the report's cause
+    (the reporting room always may: its `oorzaak:` was checked against its view)."""
     lang = ctx.lang
     category = Category.display(entry.category, lang)
     severity = Severity.display(entry.severity, lang)
@@ -124,7 +128,7 @@ def describe(
         lines.append(f"{t(lang, 'reports.figures')}: {shown}")
     if entry.text:
         lines.append(f"{t(lang, 'reports.text')}: {render.shorten(entry.text, 120)}")
-    if entry.cause_id is not None:
+    if entry.cause_id is not None and cause_visible:
         lines.append(t(lang, "domino.cause_line", code=f"M-{entry.cause_id}"))
     return render.plain("\n".join(lines))
 
@@ -273,7 +277,10 @@ async def _alerts(
             severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
             code=entry.code,
         )
-        alert = describe(ctx, entry, figures, head)
+        shows_cause = entry.cause_id is None or await domino.cause_visible(
+            session, access, entry.cause_id
+        )
+        alert = describe(ctx, entry, figures, head, shows_cause)
         alerts.append(Reply(text=alert.text, html=alert.html, room_id=RoomId(room_id), notify=True))
         await audit.add(
             session,
@@ -521,6 +528,9 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     # Cause links both ways: the cause a report names, and the reports naming it
     # (only those this room may see).
     effects = await network.consequences(session, access, [row.id for row in rows])
+    causes = await network.visible_ids(
+        session, access, [row.cause_id for row in rows if row.cause_id is not None]
+    )
     for row in rows:
         severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
@@ -533,7 +543,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         lines.append(
             f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {Category.display(row.category, lang)} · "
             f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp}{shown}"
-            f"{_links(lang, row, effects)} — {shorten_words(row.text)}"
+            f"{_links(lang, row, effects, causes)} — {shorten_words(row.text)}"
         )
     if page < pages:
         lines.append(t(lang, "reports.more_entries_page", prefix=ctx.prefix, value=page + 1))
@@ -548,10 +558,12 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     return [render.plain("\n".join(lines))]
 
 
-def _links(lang: Language, row: SituationEntry, effects: dict[int, list[str]]) -> str:
-    """' · oorzaak M-1 · gevolgen: M-4, M-6' for a list line, or ''."""
+def _links(
+    lang: Language, row: SituationEntry, effects: dict[int, list[str]], causes: set[int]
+) -> str:
+    """' · oorzaak M-1 · gevolgen: M-4, M-6' for a list line (ids this room may see), or ''."""
     out = ""
-    if row.cause_id is not None:
+    if row.cause_id is not None and row.cause_id in causes:
         out += " · " + t(lang, "domino.cause_short", code=f"M-{row.cause_id}")
     if effects.get(row.id):
         out += " · " + t(lang, "domino.consequences", codes=", ".join(effects[row.id]))

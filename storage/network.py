@@ -343,8 +343,24 @@ async def claim_alert(session: AsyncSession, cause_id: int, room_id: str, full: 
     return True
 
 
-async def was_alerted(session: AsyncSession, cause_id: int, room_id: str) -> bool:
-    return await session.get(DominoAlert, (cause_id, room_id)) is not None
+async def visible_ids(
+    session: AsyncSession, access: tlp.RoomAccess, entry_ids: Collection[int]
+) -> set[int]:
+    """The ids among `entry_ids` of entries this room may see (for cause links)."""
+    if not entry_ids:
+        return set()
+    rows = await session.scalars(
+        select(SituationEntry.id).where(
+            SituationEntry.id.in_(list(entry_ids)),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+    )
+    return set(rows.all())
 
 
 async def consequences(

@@ -41,10 +41,10 @@ TEXTS: Entries = {
         "en": "{severity} report {code} in sector {sector}, {place}, incident {incident}:",
     },
     "domino.alert_redacted": {
-        "nl": "Een ernstige storing in sector {sector} in regio {region} (incident {incident}, "
-        "{code}). Meer mag deze kamer er niet van zien.",
-        "en": "A severe outage in sector {sector} in region {region} (incident {incident}, "
-        "{code}). This room may not see more of it.",
+        "nl": "Een ernstige storing in sector {sector} in regio {region} (incident {incident}). "
+        "Meer mag deze kamer er niet van zien.",
+        "en": "A severe outage in sector {sector} in region {region} (incident {incident}). "
+        "This room may not see more of it.",
     },
     "domino.alert_follows": {
         "nl": "Wat kan volgen voor {sector}: {onset} — {reason}",

@@ -96,6 +96,7 @@ async def test_domino_alerts_links_picture_and_partners(world: World) -> None:
     assert "Middenspanningsstation" in telecom[0] and "accu's masten 4–8 uur" in telecom[0]
     assert "!melding telecom\noorzaak: M-1" in telecom[0]
     assert "Middenspanningsstation" not in water[0] and "40.000" not in water[0]
+    assert "M-1" not in water[0]
     assert "ernstige storing in sector energie in regio Noord-Holland-Noord" in water[0]
     assert not _alerts(admin, rooms["gemeente"], me)
     picture = await _ask(admin, rooms["coord"], "!beeld", me)

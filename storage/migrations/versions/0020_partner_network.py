@@ -49,9 +49,7 @@ def upgrade() -> None:
             continue
         found = Sector.parse(sector)
         value = found.value if found is not None else sector
-        conn.execute(
-            orgs.update().where(orgs.c.name == name).values(sectors=[value], sector=value)
-        )
+        conn.execute(orgs.update().where(orgs.c.name == name).values(sectors=[value], sector=value))
     op.create_table(
         "sector_dependencies",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
