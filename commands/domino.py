@@ -181,17 +181,18 @@ async def after_record(ctx: CommandContext, entry: SituationEntry) -> tuple[list
         return [], ""
     await store.open_items(session, entry, entry.sector, lines)
     by_dependent = {line.dependent: line for line in lines}
+    already = await store.alerted_rooms(session, entry.id)
     alerts: list[Outgoing] = []
+    claimed: dict[str, bool] = {}
     for room in await store.bound_rooms(session, entry.incident, "liaison"):
-        if room.room_id == entry.room_id:
-            continue
+        if room.room_id == entry.room_id or room.room_id in already:
+            continue  # the reporter's own room; a room that heard of this cause before
         mine = [by_dependent[s] for s in room.sectors if s in by_dependent]
         if not mine:
             continue
         access = room.access
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
-        if not await store.claim_alert(session, entry.id, room.room_id, full):
-            continue  # this room heard about this cause before (an edit, a replay)
+        claimed[room.room_id] = full
         alerts.append(reply)
         ctx.events.append("domino.alert.full" if full else "domino.alert.redacted")
         await audit.add(
@@ -209,6 +210,7 @@ async def after_record(ctx: CommandContext, entry: SituationEntry) -> tuple[list
                 "full": full,
             },
         )
+    await store.record_alerts(session, entry.id, claimed)
     note = t(
         ctx.lang,
         "domino.items_opened",

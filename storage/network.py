@@ -333,14 +333,26 @@ async def open_visible(
 # ------------------------------------------------------------------ alerts and causes
 
 
-async def claim_alert(session: AsyncSession, cause_id: int, room_id: str, full: bool) -> bool:
-    """Record that `room_id` gets the alert about `cause_id`; False when it already had one."""
-    found = await session.get(DominoAlert, (cause_id, room_id))
-    if found is not None:
-        return False
-    session.add(DominoAlert(cause_entry_id=cause_id, room_id=room_id, full=full, sent_at=utcnow()))
-    await session.flush()
-    return True
+async def alerted_rooms(session: AsyncSession, cause_id: int) -> set[str]:
+    """The rooms that already had the alert about `cause_id` (an edit, a replay)."""
+    rows = await session.scalars(
+        select(DominoAlert.room_id).where(DominoAlert.cause_entry_id == cause_id)
+    )
+    return set(rows.all())
+
+
+async def record_alerts(session: AsyncSession, cause_id: int, rooms: dict[str, bool]) -> None:
+    """Room -> whether it saw the content: one row each, in one statement. The primary
+    key (cause, room) refuses a second alert even if two writers raced."""
+    if rooms:
+        now = utcnow()
+        await session.execute(
+            insert(DominoAlert),
+            [
+                {"cause_entry_id": cause_id, "room_id": room, "full": full, "sent_at": now}
+                for room, full in rooms.items()
+            ],
+        )
 
 
 async def visible_ids(
