@@ -38,6 +38,13 @@ class Metrics:
             ["answered"],
             registry=self.registry,
         )
+        self.domino_alerts = Counter(
+            "knooppunt_domino_alerts",
+            "Domino alerts queued for dependent partners' rooms, by whether the room saw "
+            "the report's content (full) or only that there is a severe outage (redacted)",
+            ["kind"],
+            registry=self.registry,
+        )
         self.outbox_pending = Gauge(
             "knooppunt_outbox_pending", "Replies waiting to be sent", registry=self.registry
         )
@@ -55,5 +62,7 @@ class Metrics:
         for event in events:
             if event == "entry.recorded":
                 self.entries.inc()
+            elif event.startswith("domino.alert."):
+                self.domino_alerts.labels(kind=event.removeprefix("domino.alert.")).inc()
             elif event in ("question.answered", "question.open"):
                 self.questions.labels(answered=str(event == "question.answered").lower()).inc()

@@ -9,6 +9,7 @@ from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
 from commands.objects import OBJECT, OBJECTS
+from commands.partners import PARTNERS, WHO
 from commands.picture import PICTURE
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
@@ -41,6 +42,8 @@ def build_registry() -> Registry:
             ANSWER,
             OBJECT,
             OBJECTS,
+            PARTNERS,
+            WHO,
         ]
     )
     return registry

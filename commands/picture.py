@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import objects, render
+from commands import objects, picture_domino, render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -103,6 +103,7 @@ def render_picture(
         return page.reply()
     _header(page, room_picture)
     _attention_section(page, picture)
+    picture_domino.section(page, room_picture.domino)
     _category_sections(page, picture)
     _figures_section(page, picture)
     _changes_section(page, picture)
@@ -120,7 +121,13 @@ def render_picture(
 
 def _header(page: _Page, room_picture: RoomPicture) -> None:
     picture, incident, lang = room_picture.picture, room_picture.incident, page.lang
-    label = tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)])
+    label = tlp.highest(
+        [
+            *picture.labels,
+            *(q.tlp for q in room_picture.questions),
+            *picture_domino.labels(room_picture.domino),
+        ]
+    )
     phase = Phase.display(incident.phase, lang)
     period_start = (
         local_time(picture.since)

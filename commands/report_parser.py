@@ -48,6 +48,8 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "incident": ("incident",),
     # The situation item this report follows up (`betreft: M-7`): see storage/items.py.
     "follows": ("betreft", "regarding"),
+    # The report this one is a consequence of (`oorzaak: M-7`): a domino effect.
+    "cause": ("oorzaak", "cause", "gevolg van"),
 }
 
 # Figures a liaison may name in several ways -> one metric.
@@ -206,6 +208,8 @@ class ReportDraft:
     text: str = ""
     # `betreft: M-7`: the entry whose situation item this report updates.
     follows: int | None = None
+    # `oorzaak: M-7`: the entry this report is a consequence of.
+    cause: int | None = None
     # The fields the liaison wrote (a follow-up keeps the item's severity if not given).
     given: set[str] = field(default_factory=set)
 
@@ -450,6 +454,7 @@ def _read_field(
     elif name == "source":
         draft.source = value
     elif name == "sector":
+        # Kept as written: the stored value is the vocabulary's (commands/reports.py).
         draft.sector = value
     elif name == "incident":
         draft.incident = value.strip().lower()
@@ -459,6 +464,12 @@ def _read_field(
             problems.append(Problem.of("report_parser.follows_not_a_code", value=_quote(value)))
         else:
             draft.follows = int(found.group(1))
+    elif name == "cause":
+        found = _ENTRY_CODE.match(value)
+        if found is None:
+            problems.append(Problem.of("report_parser.cause_not_a_code", value=_quote(value)))
+        else:
+            draft.cause = int(found.group(1))
 
 
 def _read_figure(

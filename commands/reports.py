@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from commands import objects, render
+from commands import domino, objects, render
 from commands.common import age, local_time, option, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -20,7 +20,7 @@ from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
 from commands.texts import Word
-from storage import audit, event_log, items, tlp
+from storage import audit, event_log, items, network, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -61,6 +61,13 @@ async def _entry_input(
         if found is None or not found.open:
             return [Problem.of("reports.unknown_closed_incident", incident=incident)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
+    sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation)
+    if isinstance(sector, Problem):
+        return [sector]
+    if draft.cause is not None:
+        problem = await domino.check_cause(ctx, draft.cause, incident)
+        if problem is not None:
+            return [problem]
     return entry_repo.EntryInput(
         incident=incident,
         category=draft.category,
@@ -72,13 +79,14 @@ async def _entry_input(
         severity=draft.severity,
         status=draft.status,
         source=draft.source,
-        sector=draft.sector,
+        sector=sector,
         text=draft.text,
         tlp=label,
         figures=[
             entry_repo.FigureInput(f.metric, f.value, f.unit, f.label, f.estimate)
             for f in draft.figures
         ],
+        cause_id=draft.cause,
     )
 
 
@@ -87,8 +95,12 @@ def describe(
     entry: SituationEntry,
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     head: str,
+    cause_visible: bool = True,
 ) -> Reply:
-    """The confirmation: short, one fact a line, readable on a phone."""
+    """The confirmation: short, one fact a line, readable on a phone.
+
+    `cause_visible`: whether the receiving room may be told the id of the report's cause
+    (the reporting room always may: its `oorzaak:` was checked against its view)."""
     lang = ctx.lang
     category = Category.display(entry.category, lang)
     severity = Severity.display(entry.severity, lang)
@@ -118,6 +130,8 @@ def describe(
         lines.append(f"{t(lang, 'reports.source')}: {entry.source}")
     if entry.text:
         lines.append(f"{t(lang, 'reports.text')}: {render.shorten(entry.text, 120)}")
+    if entry.cause_id is not None and cause_visible:
+        lines.append(t(lang, "domino.cause_line", code=f"M-{entry.cause_id}"))
     return render.plain("\n".join(lines))
 
 
@@ -229,6 +243,15 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             html="<br>".join([reply.html, *(render.escape(line) for line in known)]),
         )
     alerts = await _alerts(ctx, entry, data.figures)
+    # Domino effects: answered items of this sector, and for a severe report the
+    # dependent partners' alerts (outbox rows of this same transaction).
+    domino_alerts, domino_note = await domino.after_record(ctx, entry)
+    if domino_note:
+        reply = Reply(
+            text=f"{reply.text}\n{domino_note}",
+            html=f"{reply.html}<br>{render.escape(domino_note)}",
+        )
+    alerts = [*alerts, *domino_alerts]
     warning = _exposure_warning(ctx, entry.tlp)
     if warning:
         reply = Reply(
@@ -307,7 +330,10 @@ async def _alerts(
             severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
             code=entry.code,
         )
-        alert = describe(ctx, entry, figures, head)
+        shows_cause = entry.cause_id is None or await domino.cause_visible(
+            session, access, entry.cause_id
+        )
+        alert = describe(ctx, entry, figures, head, shows_cause)
         alerts.append(Reply(text=alert.text, html=alert.html, room_id=RoomId(room_id), notify=True))
         await audit.add(
             session,
@@ -399,7 +425,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         html="<br>".join([reply.html, *(render.escape(line) for line in lines)]),
     )
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
-    return [reply, *alerts]
+    # An edit that makes the report severe alerts its dependent partners (once per room).
+    domino_alerts, _ = await domino.after_record(ctx, entry)
+    return [reply, *alerts, *domino_alerts]
 
 
 async def _edit_follows(
@@ -471,6 +499,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
             raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
+        await domino.after_retraction(session, entry)
         await audit.add(
             session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
         )
@@ -590,6 +619,12 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         f"{banner} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
     ]
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
+    # Cause links both ways: the cause a report names, and the reports naming it
+    # (only those this room may see).
+    effects = await network.consequences(session, access, [row.id for row in rows])
+    causes = await network.visible_ids(
+        session, access, [row.cause_id for row in rows if row.cause_id is not None]
+    )
     for row in rows:
         severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
@@ -601,7 +636,8 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         )
         lines.append(
             f"• {row.code} · {local_time(row.observed_at)} ({age(ctx.now, row.observed_at, lang)}) · {Category.display(row.category, lang)} · "
-            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp}{shown} — {shorten_words(row.text)}"
+            f"{row.organisation or '-'} · {place} · {severity} · TLP:{row.tlp}{shown}"
+            f"{_links(lang, row, effects, causes)} — {shorten_words(row.text)}"
         )
     if page < pages:
         lines.append(t(lang, "reports.more_entries_page", prefix=ctx.prefix, value=page + 1))
@@ -614,6 +650,18 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         detail={"entries": [row.code for row in rows], "clearance": access.clearance},
     )
     return [render.plain("\n".join(lines))]
+
+
+def _links(
+    lang: Language, row: SituationEntry, effects: dict[int, list[str]], causes: set[int]
+) -> str:
+    """' · oorzaak M-1 · gevolgen: M-4, M-6' for a list line (ids this room may see), or ''."""
+    out = ""
+    if row.cause_id is not None and row.cause_id in causes:
+        out += " · " + t(lang, "domino.cause_short", code=f"M-{row.cause_id}")
+    if effects.get(row.id):
+        out += " · " + t(lang, "domino.consequences", codes=", ".join(effects[row.id]))
+    return out
 
 
 REPORT = Command(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from commands import render
+from commands import partners, render
 from commands.common import option, session_of, unknown_options
 from commands.context import CommandContext
 from commands.errors import UserError
@@ -139,9 +139,12 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
 
 async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
-    if not parsed.words or parsed.words[0].lower() not in ("set", "zet") or len(parsed.words) < 2:
+    action = parsed.words[0].lower() if parsed.words else ""
+    if action == "contact" and len(parsed.words) >= 2:
+        return await partners.org_contact(ctx, parsed)
+    if action not in ("set", "zet") or len(parsed.words) < 2:
         rows = await organisations.all_organisations(session)
-        lines = [f"• {o.name} ({o.kind or '-'}, {o.sector or '-'})" for o in rows]
+        lines = [f"• {partners.org_line(ctx.lang, o)}" for o in rows]
         head = t(ctx.lang, "rooms_admin.organisations")
         return [
             render.plain(
@@ -151,32 +154,44 @@ async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
             )
         ]
     name = " ".join(parsed.words[1:])
-    extra = unknown_options(parsed, ("kind", "sector"))
+    # kind=, sector= (one or more, comma-separated) and a role per phase (warm="…").
+    phases = {key: value for key, value in parsed.options.items() if key in partners.PHASE_KEYS}
+    extra = [key for key in unknown_options(parsed, ("kind", "sector")) if key not in phases]
     if extra:
         return [render.plain(t(ctx.lang, "rooms_admin.unknown_option", value=extra[0]))]
-    organisation = await organisations.ensure(session, name)
     kind_word = option(parsed, "kind")
-    if kind_word is not None:
-        kind = lookup(ORG_KINDS, kind_word)
-        if kind is None:
-            return [render.plain(t(ctx.lang, "rooms_admin.kinds_emergency_service_infrastructure"))]
+    kind = lookup(ORG_KINDS, kind_word) if kind_word is not None else None
+    if kind_word is not None and kind is None:
+        return [render.plain(t(ctx.lang, "rooms_admin.kinds_emergency_service_infrastructure"))]
+    sector_words = option(parsed, "sector")
+    sectors = partners.parse_sectors(ctx.lang, sector_words) if sector_words is not None else None
+    if isinstance(sectors, str):
+        return [render.plain(sectors)]
+    organisation = await organisations.ensure(session, name)
+    if kind is not None:
         organisation.kind = kind
-    sector = option(parsed, "sector")
-    if sector is not None:
-        organisation.sector = sector
+    if sectors is not None:
+        organisation.sectors = sectors
+        organisation.sector = sectors[0] if sectors else None
+    if phases:
+        roles = dict(organisation.roles or {})
+        for key, value in phases.items():
+            roles[partners.PHASE_KEYS[key]] = " ".join(value.split())[:300]
+        organisation.roles = {k: v for k, v in roles.items() if v}
     await audit.add(
         session,
         ctx.sender,
         "org.set",
         ctx.room.room_id,
         subject=organisation.name,
-        detail={"kind": organisation.kind, "sector": organisation.sector},
+        detail={
+            "kind": organisation.kind,
+            "sector": organisation.sector,
+            "sectors": list(organisation.sectors or []),
+            "roles": sorted(organisation.roles or {}),
+        },
     )
-    return [
-        render.plain(
-            f"{organisation.name}: {organisation.kind or '-'}, sector {organisation.sector or '-'}"
-        )
-    ]
+    return [render.plain(partners.org_line(ctx.lang, organisation))]
 
 
 ROOM = Command(
@@ -202,12 +217,12 @@ ORG = Command(
     name_nl="org",
     name_en="organisation",
     summary={
-        "nl": "soort en sector van een organisatie (beheerders)",
-        "en": "an organisation's kind and sector (admins)",
+        "nl": "soort, sectoren, rol per fase en contactlijnen van een organisatie (beheerders)",
+        "en": "an organisation's kind, sectors, role per phase and contact lines (admins)",
     },
     usage={
-        "nl": "{prefix}org set <naam> soort=<soort> sector=<sector>",
-        "en": "{prefix}org set <name> kind=<kind> sector=<sector>",
+        "nl": "{prefix}org set <naam> soort=<soort> sector=<sector>[,<sector>] [koud|lauw|warm|na=<rol>] | contact <naam> wat= lijn= [tlp=] [gemeente=] | contact <naam> wis=<nr>",
+        "en": "{prefix}org set <name> kind=<kind> sector=<sector>[,<sector>] [cold|lukewarm|warm|after=<role>] | contact <name> label= line= [tlp=] [municipality=] | contact <name> remove=<nr>",
     },
     example={
         "nl": '{prefix}org set "Rode Kruis" soort=incidentele-partner sector=zorg',

@@ -41,6 +41,8 @@ class EntryInput:
     text: str
     tlp: str
     figures: list[FigureInput] = field(default_factory=list)
+    # `oorzaak: M-7`: the id of the entry this report names as its cause.
+    cause_id: int | None = None
 
     def snapshot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -82,6 +84,7 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "text": data.text,
         "tlp": data.tlp,
         "tlp_rank": tlp.RANK[data.tlp],
+        "cause_id": data.cause_id,
     }
 
 
@@ -101,6 +104,7 @@ def _apply(entry: SituationEntry, data: EntryInput) -> None:
     entry.text = data.text
     entry.tlp = data.tlp
     entry.tlp_rank = tlp.RANK[data.tlp]
+    entry.cause_id = data.cause_id
 
 
 async def _replace_figures(
@@ -237,6 +241,7 @@ async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryIn
         text=entry.text,
         tlp=entry.tlp,
         figures=[FigureInput(f.metric, f.value, f.unit, f.label) for f in figures],
+        cause_id=entry.cause_id,
     )
 
 

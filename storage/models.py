@@ -184,6 +184,15 @@ class Organisation(Base):
     kind: Mapped[str | None] = mapped_column(String(64), nullable=True)
     sector: Mapped[str | None] = mapped_column(String(100), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The partner network (migration 0020): every vital sector the organisation serves
+    # (`sector` above stays its first), where it works (safety regions, municipalities;
+    # empty: everywhere), its role per incident phase, and its contact lines, each with a
+    # TLP label (`[{label, line, tlp, municipalities}]`). Kept by the partners file and `!org`.
+    sectors: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    regions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    municipalities: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    roles: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    contacts: Mapped[list[Any]] = mapped_column(JSON, default=list)
 
 
 class SituationEntry(Base):
@@ -249,6 +258,8 @@ class SituationEntry(Base):
     # entry's id is known: readers use coalesce(item_id, id).
     item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     retracted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # `oorzaak: M-7`: the entry this report names as its cause (a domino effect).
+    cause_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
     @property
     def code(self) -> str:
@@ -510,3 +521,57 @@ class EntryObjectLink(Base):
     linked_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     removed_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class SectorDependency(Base):
+    """One line of a dependency map: `dependent` depends on `sector` (energy -> telecom).
+
+    Curated content (knowledge/network.py): a map file is imported whole, replacing the
+    lines of the same map (`map_id`). `region`: the safety region the line holds for
+    (None: everywhere).
+    """
+
+    __tablename__ = "sector_dependencies"
+    __table_args__ = (Index("ix_sector_dependencies_sector", "sector", "dependent"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    map_id: Mapped[str] = mapped_column(String(100), index=True)
+    sector: Mapped[str] = mapped_column(String(40))
+    dependent: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    onset: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    region: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    imported_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    imported_by: Mapped[str] = mapped_column(String(255))
+
+
+class DominoItem(Base):
+    """A possible domino effect: a severe report in `cause_entry_id`'s sector, and a
+    sector that depends on it and has not reported since. Closed by that sector's first
+    report after the cause; deleted when the cause is retracted."""
+
+    __tablename__ = "domino_items"
+    __table_args__ = (
+        UniqueConstraint("cause_entry_id", "sector", name="uq_domino_item"),
+        Index("ix_domino_items_open", "incident", "closed_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    incident: Mapped[str] = mapped_column(String(100))
+    cause_entry_id: Mapped[int] = mapped_column(Integer, index=True)
+    cause_sector: Mapped[str] = mapped_column(String(40))
+    sector: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    onset: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    closed_by_entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DominoAlert(Base):
+    """A domino alert sent to a room about a cause: at most one per (cause, room), so an
+    edit or a replay never alerts twice. `full`: the room saw the report's text."""
+
+    __tablename__ = "domino_alerts"
+    cause_entry_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    full: Mapped[bool] = mapped_column(Boolean, default=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, open_questions, tlp
+from storage import audit, network, open_questions, tlp
 from storage.models import Incident, OpenQuestion, PictureLog
 from storage.picture import Picture, build_picture
 
@@ -38,6 +38,8 @@ class RoomPicture:
     # (scheduled posts): the renderer writes one line instead of the whole picture.
     full: bool = True
     digest: str | None = None
+    # Open domino items whose cause this room may see: "Mogelijke domino-effecten".
+    domino: list[network.OpenDomino] = field(default_factory=list)
 
 
 async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
@@ -69,7 +71,11 @@ async def last_full_picture(
     return None if row is None else (row[0], row[1])
 
 
-def digest(picture: Picture, questions: list[OpenQuestion]) -> str:
+def digest(
+    picture: Picture,
+    questions: list[OpenQuestion],
+    domino: list[network.OpenDomino] | None = None,
+) -> str:
     """What the picture shows, apart from the clock: equal digests, nothing to repeat.
 
     Changes are counted separately (an edit keeps the entry id); this catches what
@@ -82,6 +88,9 @@ def digest(picture: Picture, questions: list[OpenQuestion]) -> str:
         "figures": sorted((f.metric, f.region, f.total, f.sources) for f in picture.figures),
         "questions": sorted(q.id for q in questions),
     }
+    if domino:
+        # Only when there are any: digests of pictures without them stay as they were.
+        shown["domino"] = sorted(f"{d.cause_code}:{d.sector}" for d in domino)
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
@@ -117,7 +126,8 @@ async def picture_for_room(
         include_unbound=curator,
     )
     shown = questions[:MAX_QUESTIONS]
-    fingerprint = digest(picture, shown)
+    domino = await network.open_visible(session, access, incident.slug)
+    fingerprint = digest(picture, shown, domino)
     unchanged = (
         last_full is not None
         and last_full[1] == fingerprint
@@ -132,6 +142,7 @@ async def picture_for_room(
         previous_full=last_full[0] if last_full else None,
         full=not (brief_when_unchanged and unchanged),
         digest=fingerprint,
+        domino=domino,
     )
     await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
@@ -178,5 +189,6 @@ async def record(
             "tlp": picture.highest_label,
             "open_questions": [f"V{q.id}" for q in room_picture.questions],
             "full": room_picture.full,
+            "domino": [f"{d.cause_code}:{d.sector}" for d in room_picture.domino],
         },
     )

@@ -236,6 +236,77 @@ class OrgKind(Term):
     GOVERNMENT = ("government", "overheid", "government", "overheid", "government")
 
 
+class Sector(Term):
+    """A vital sector (vitale sector): what organisations and reports belong to, and what
+    the dependency map links ("energy -> telecom"). Stored English, typed either way."""
+
+    ENERGY = (
+        "energy",
+        "energie",
+        "energy",
+        "energie",
+        "energy",
+        "stroom",
+        "elektriciteit",
+        "electricity",
+        "power",
+    )
+    TELECOM = ("telecom", "telecom", "telecom", "telecom", "telecommunicatie", "ict")
+    DRINKING_WATER = (
+        "drinking-water",
+        "drinkwater",
+        "drinking water",
+        "drinkwater",
+        "drinking-water",
+        "drinking water",
+    )
+    HEALTH = ("health", "zorg", "health", "zorg", "health", "gezondheidszorg", "healthcare")
+    WATER_MANAGEMENT = (
+        "water-management",
+        "waterbeheer",
+        "water management",
+        "waterbeheer",
+        "water-management",
+        "water management",
+        "waterkering",
+    )
+    TRANSPORT = ("transport", "vervoer", "transport", "vervoer", "transport", "mobiliteit")
+    FUEL = ("fuel", "brandstof", "fuel", "brandstof", "fuel", "brandstoffen")
+    FOOD = ("food", "voedsel", "food", "voedsel", "food", "voedselvoorziening")
+    FINANCE = (
+        "finance",
+        "betalingsverkeer",
+        "payments",
+        "betalingsverkeer",
+        "finance",
+        "payments",
+        "financieel",
+    )
+    PUBLIC_SAFETY = (
+        "public-safety", "openbare veiligheid", "public safety", "openbare-veiligheid",
+        "public-safety", "public safety", "hulpdiensten",
+    )  # fmt: skip
+
+
+# The sector a report's category speaks for, when the report names no `sector:` (a
+# `!melding stroom` is about energy). Water is not here: it may be drinking water or
+# high water, so a water report's sector comes from `sector:` or its organisation.
+CATEGORY_SECTOR: dict[str, str] = {
+    Category.POWER: Sector.ENERGY,
+    Category.TELECOM: Sector.TELECOM,
+    Category.HEALTH: Sector.HEALTH,
+}
+# The category a dependent sector's liaison uses to answer an alert (`!melding telecom`).
+SECTOR_CATEGORY: dict[str, str] = {
+    Sector.ENERGY: Category.POWER,
+    Sector.TELECOM: Category.TELECOM,
+    Sector.HEALTH: Category.HEALTH,
+    Sector.DRINKING_WATER: Category.WATER,
+    Sector.WATER_MANAGEMENT: Category.WATER,
+    Sector.TRANSPORT: Category.MOBILITY,
+}
+
+
 # The tables the parsers and suggestions read: stored value -> accepted words.
 CATEGORIES = Category.table()
 SEVERITIES = Severity.table()
@@ -243,6 +314,7 @@ STATUSES = Status.table()
 PHASES = Phase.table()
 ROLES = Role.table()
 ORG_KINDS = OrgKind.table()
+SECTORS = Sector.table()
 
 
 def lookup(table: dict[str, tuple[str, ...]], word: str) -> str | None:

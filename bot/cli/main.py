@@ -23,7 +23,12 @@ if TYPE_CHECKING:
 Handler = Callable[["Settings", argparse.Namespace], int]
 
 # The modules that add their own subcommand (each reads like bot/cli/objects.py).
-SUBCOMMANDS: tuple[str, ...] = ("bot.cli.knowledge", "bot.cli.objects", "bot.cli.crypto")
+SUBCOMMANDS: tuple[str, ...] = (
+    "bot.cli.knowledge",
+    "bot.cli.objects",
+    "bot.cli.crypto",
+    "bot.cli.network",
+)
 
 
 def common(parser: argparse.ArgumentParser) -> None:

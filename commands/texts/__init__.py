@@ -36,6 +36,7 @@ class Word:
 FAMILIES = (
     "common",
     "console",
+    "domino",
     "export",
     "grammar",
     "guidance",

@@ -77,4 +77,8 @@ TEXTS: Entries = {
         "nl": "betreft: '{value}' is geen meldingsnummer; schrijf bijvoorbeeld 'betreft: M-7'.",
         "en": "regarding: '{value}' is not a report number; write for example 'regarding: M-7'.",
     },
+    "report_parser.cause_not_a_code": {
+        "nl": "oorzaak: '{value}' is geen meldingsnummer; schrijf bijvoorbeeld 'oorzaak: M-7'.",
+        "en": "cause: '{value}' is not a report number; write for example 'cause: M-7'.",
+    },
 }

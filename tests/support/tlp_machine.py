@@ -77,7 +77,7 @@ from bot.syncer import Syncer, process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Relation, Reply
-from knowledge import object_service, service
+from knowledge import network_service, object_service, service
 from storage import knowledge_items, open_questions
 from storage import rooms as room_repo
 from storage.engine import Database
@@ -356,6 +356,47 @@ def _seed_objects(directory: Path) -> None:
     (directory / "objects.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+# The partner network (knowledge/network.py): OrgA serves health and energy, OrgB energy,
+# OrgC drinking water, and the map says energy and drinking water depend on health, so a
+# severe `zorg` report alerts those partners' liaison rooms of its incident (domino
+# alerts, a read path: the report's text and id only where its label may go, else only
+# sector and region).
+# Contact lines of every label (OrgA) and an AMBER+STRICT one of OrgB carry markers;
+# like objects they belong to no room, so their organisation is their owner.
+SEED_CONTACTS = [(label, "OrgA") for label in ORDER] + [("AMBER+STRICT", "OrgB")]
+
+
+def contact_marker(n: int) -> str:
+    return marker_of(3_000_000 + n, prefix="zg")
+
+
+def _seed_network(directory: Path) -> None:
+    (directory / "map.yaml").write_text(
+        "id: guard\nafhankelijkheden:\n"
+        "  - {sector: zorg, afhankelijk: energie, reden: personeel en patiëntenvervoer, "
+        "verwacht: 2 uur}\n"
+        "  - {sector: zorg, afhankelijk: drinkwater, reden: spoelwater, verwacht: 6 uur}\n",
+        encoding="utf-8",
+    )
+    lines = ["organisaties:"]
+    for org, sectors in (
+        ("OrgA", "[zorg, energie]"),
+        ("OrgB", "[energie]"),
+        ("OrgC", "[drinkwater]"),
+    ):
+        lines += [f"  - naam: {org}", f"    sectoren: {sectors}", "    contacten:"]
+        for n, (label, owner) in enumerate(SEED_CONTACTS):
+            if owner == org:
+                lines += [
+                    f"      - wat: Lijn {contact_marker(n)}",
+                    f"        lijn: 0800 {n}",
+                    f"        tlp: {WORD[label]}",
+                ]
+        if lines[-1].endswith("contacten:"):
+            lines[-1] = "    contacten: []"
+    (directory / "partners.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def seed_marker(kind: str, n: int) -> str:
     return marker_of(1_000_000 + n * 10 + ("qtagb".index(kind)), prefix="zg")
 
@@ -422,6 +463,11 @@ class _Template:
         _seed_objects(objects_dir)
         imported = await object_service.import_path(db, objects_dir, "guard")
         assert imported.ok, imported.problems
+        network_dir = self.directory / "network"
+        network_dir.mkdir()
+        _seed_network(network_dir)
+        loaded = await network_service.import_path(db, network_dir, "guard")
+        assert loaded.ok, loaded.problems
         async with db.transaction() as session:
             for slug in INCIDENTS:
                 from storage import incidents
@@ -552,6 +598,8 @@ class TLPMachine(RuleBasedStateMachine):
                 self.holders.setdefault(object_marker(n, part), []).append(
                     object_holder(label, owner)
                 )
+        for n, (label, owner) in enumerate(SEED_CONTACTS):
+            self.holders.setdefault(contact_marker(n), []).append(object_holder(label, owner))
 
     # ------------------------------------------------------------ plumbing
 
@@ -678,6 +726,9 @@ class TLPMachine(RuleBasedStateMachine):
                 and row.room_id == source.room_id
             ):
                 echo = set(MARKER.findall(source.body))
+                # An id the room typed itself ("oorzaak: M-7 is geen melding die deze
+                # kamer kent") may be echoed back to it, like its words.
+                echo |= {f"M-{n}" for n in ENTRY_ID.findall(source.body)}
             for text in self._texts(row):
                 if "nearest" in DISABLED:  # triage: look past the curators' "nearest Q&As"
                     text = re.sub(r"Dichtstbijzijnde Q&As:.*?Beantwoorden:", "", text, flags=re.S)
@@ -712,6 +763,8 @@ class TLPMachine(RuleBasedStateMachine):
                     f"{row.kind} row {row.id}:\n{text[:1500]}"
                 )
         for match in ENTRY_ID.finditer(text):
+            if f"M-{match.group(1)}" in echo:
+                continue
             entry = self.entries.get(int(match.group(1)))
             if entry is None:
                 raise self.fail(
@@ -744,6 +797,9 @@ class TLPMachine(RuleBasedStateMachine):
         for n, (object_id, label, owner) in enumerate(SEED_OBJECTS):
             if marker in (object_marker(n, 0), object_marker(n, 1), object_marker(n, 2)):
                 return f"object {object_id} TLP:{label} owner {owner}"
+        for n, (label, owner) in enumerate(SEED_CONTACTS):
+            if marker == contact_marker(n):
+                return f"contact line {n} TLP:{label} owner {owner}"
         return "an open question or a curator's answer"
 
     # ------------------------------------------------------ entries (reports)
@@ -758,8 +814,11 @@ class TLPMachine(RuleBasedStateMachine):
         text_marker: str,
         figure_marker: str | None,
         value: int,
+        cause: int | None = None,
     ) -> str:
         lines = [f"!melding {category}", "gemeente: Dordrecht", f"ernst: {severity}"]
+        if cause is not None:
+            lines.append(f"oorzaak: M-{cause}")
         if label is not None:
             lines.append(f"tlp: {WORD[label]}")
         if incident is not None:
@@ -783,6 +842,7 @@ class TLPMachine(RuleBasedStateMachine):
         severity=st.sampled_from(["matig", "ernstig", "extreem", "gering"]),
         figure=st.booleans(),
         as_admin=st.booleans(),
+        cause=st.none() | pick,
     )
     def report(
         self,
@@ -793,6 +853,7 @@ class TLPMachine(RuleBasedStateMachine):
         severity: str,
         figure: bool,
         as_admin: bool,
+        cause: int | None = None,
     ) -> None:
         if "report" in DISABLED:
             return
@@ -800,9 +861,14 @@ class TLPMachine(RuleBasedStateMachine):
         liaisons = [r for r in self.rooms if r.binding and r.binding.role == "liaison"]
         room = self.rooms[slot] if as_admin or not liaisons else liaisons[slot % len(liaisons)]
         text_m, figure_m = self.marker(), self.marker()
+        # `oorzaak: M-n` naming any entry the model knows (the room may or may not see it).
+        cause_id = None
+        if cause is not None and self.entries and "cause" not in DISABLED:
+            cause_id = sorted(self.entries)[cause % len(self.entries)]
         body = self._report_body(
-            category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter
-        )
+            category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter,
+            cause_id,
+        )  # fmt: skip
         sender = ADMIN if as_admin else room.user
         message, rows = self.send(room, body, sender)
         self._typed_by(room.room_id, [text_m, figure_m])
@@ -829,6 +895,15 @@ class TLPMachine(RuleBasedStateMachine):
             self.entries[entry_id] = entry
             TLPMachine.stats["entries stored"] += 1
             self._entry_markers(entry, [text_m, figure_m])
+            if cause_id is not None:
+                TLPMachine.stats["reports linked to a cause"] += 1
+                # The report's room accepted the cause: it must be one that room may see.
+                cause_model = self.entries[cause_id]
+                if not cause_model.visible(room) or cause_model.retracted:
+                    raise self.fail(f"{room.describe()} linked M-{cause_id}, which it may not see")
+        TLPMachine.stats["domino alerts"] += sum(
+            1 for r in rows if r.room_id not in (None, room.room_id) and "domino" in r.text
+        )
         self.check_outbox(message)
 
     def _editable(self) -> list[EntryModel]:
@@ -1343,6 +1418,10 @@ class TLPMachine(RuleBasedStateMachine):
                 "!vragen",
                 "!qa list",
                 "!handreiking",
+                "!partners",
+                "!wie energie",
+                "!wie zorg Dordrecht",
+                "!wie drinkwater",
             ]
         ),
     )

@@ -210,3 +210,26 @@ def test_object_cards_and_lists_only_where_their_label_may_go(machine: TLPMachin
             machine.read_objects(slot=slot, which=which, kind="card")
         for kind in ("list", "list-fact", "question"):
             machine.read_objects(slot=slot, which=0, kind=kind)
+
+
+def test_domino_alerts_and_contact_lines_are_read_paths_of_the_guard(
+    machine: TLPMachine,
+) -> None:
+    """A severe AMBER+STRICT health report of OrgA in liaison-a: the energy partner's room
+    liaison-b (OrgB) hears of it only as 'a severe outage' (no marker, no id); a second,
+    AMBER one reaches it in full; `!wie` shows each room only its contact lines."""
+    before = TLPMachine.stats["domino alerts"]
+    machine.report(
+        slot=0, category="zorg", label="AMBER+STRICT", incident=None, severity="ernstig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.report(
+        slot=0, category="zorg", label="AMBER", incident=None, severity="extreem",
+        figure=True, as_admin=False, cause=0,
+    )  # fmt: skip
+    assert TLPMachine.stats["domino alerts"] - before == 2
+    for slot in range(len(machine.rooms)):
+        machine.read(slot=slot, as_admin=True, command="!wie energie")
+        machine.read(slot=slot, as_admin=True, command="!partners")
+        machine.read(slot=slot, as_admin=True, command="!beeld storm")
+        machine.read(slot=slot, as_admin=True, command="!meldingen")

@@ -1,0 +1,226 @@
+"""Domino effects on the report path: a report's sector, its cause, and the alerts.
+
+A report belongs to a vital sector: the `sector:` it names, else the one its category
+speaks for (`!melding stroom` is energy), else its organisation's first sector. When a
+report is severe or extreme and the dependency map says other sectors depend on its
+sector, the incident gets one open domino item per dependent sector, and the liaison
+rooms of the partners in those sectors (bound to the incident) get one alert each: the
+report as far as that room may see it (`tlp.may_see`), what may follow per the map, and
+how to answer (`oorzaak: M-7`). All of it is written in the report's own transaction,
+alerts as outbox rows, so a crash sends each alert once or not at all, never twice.
+
+A later report in a dependent sector answers that sector's open items; a retracted
+cause takes its open items away.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands import render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.i18n import Language, t
+from commands.message import Outgoing, Reply
+from commands.report_parser import Problem
+from commands.texts import Word
+from storage import audit, tlp
+from storage import network as store
+from storage.ids import RoomId
+from storage.models import SectorDependency, SituationEntry
+from storage.vocabulary import CATEGORY_SECTOR, SECTOR_CATEGORY, Category, Sector
+
+SEVERE = store.SEVERE
+_ADJECTIVE = {"Severe": Word("Ernstige", "Severe"), "Extreme": Word("Extreme", "Extreme")}
+
+
+def sector_word(value: str, lang: Language) -> str:
+    return Sector.display(value, lang)
+
+
+async def resolve_sector(
+    session: AsyncSession, written: str | None, category: str, organisation: str | None
+) -> str | Problem | None:
+    """The stored sector of a report (see the module text), or a problem for a `sector:`
+    the vocabulary does not know."""
+    if written:
+        found = Sector.parse(written)
+        if found is None:
+            known = ", ".join(s.nl for s in Sector)
+            return Problem.of(
+                "domino.unknown_sector", value=render.shorten(written, 40), known=known
+            )
+        return found.value
+    if category in CATEGORY_SECTOR:
+        return CATEGORY_SECTOR[category]
+    if organisation:
+        sectors = await store.organisation_sectors(session, organisation)
+        if sectors:
+            return str(sectors[0])
+    return None
+
+
+async def check_cause(ctx: CommandContext, cause_id: int, incident: str) -> Problem | None:
+    """`oorzaak: M-7` must name a live report of the same incident that this room may see.
+    Anything else gets the same answer as an unknown number, so the field tells nothing
+    about reports the room may not see. (A room alerted without the content is not told
+    the cause's id; its report in the dependent sector answers the domino item anyway.)"""
+    session = session_of(ctx)
+    cause = await session.get(SituationEntry, cause_id)
+    unknown = Problem.of("domino.cause_unknown", code=f"M-{cause_id}")
+    if cause is None or cause.retracted_at is not None or cause.incident != incident:
+        return unknown
+    if tlp.may_see(ctx.room.access, cause.tlp, cause.room_id, cause.organisation):
+        return None
+    return unknown
+
+
+async def cause_visible(session: AsyncSession, access: tlp.RoomAccess, cause_id: int) -> bool:
+    """Whether a room may be told the id of a report's cause."""
+    cause = await session.get(SituationEntry, cause_id)
+    return cause is not None and tlp.may_see(access, cause.tlp, cause.room_id, cause.organisation)
+
+
+def _answer_example(prefix: str, lang: Language, sector: str, code: str | None) -> list[str]:
+    """How to answer: `!melding telecom` + `oorzaak: M-7` (only where the room may see the
+    cause: an id the room may not see is not named to it) + a text line."""
+    category = SECTOR_CATEGORY.get(sector, Category.OTHER)
+    command = "melding" if lang == "nl" else "report"
+    lines = [f"{prefix}{command} {Category.display(category, lang)}"]
+    if CATEGORY_SECTOR.get(category) != sector:
+        lines.append(f"sector: {sector_word(sector, lang)}")
+    if code is not None:
+        lines.append(f"{'oorzaak' if lang == 'nl' else 'cause'}: {code}")
+    lines.append(t(lang, "domino.answer_text"))
+    return lines
+
+
+def _follows(lang: Language, line: SectorDependency) -> str:
+    sector = sector_word(line.dependent, lang)
+    if line.onset:
+        return t(lang, "domino.alert_follows", sector=sector, onset=line.onset, reason=line.reason)
+    return t(lang, "domino.alert_follows_no_onset", sector=sector, reason=line.reason)
+
+
+def alert_for(
+    lang: Language,
+    prefix: str,
+    entry: SituationEntry,
+    sector: str,
+    lines: list[SectorDependency],
+    access: tlp.RoomAccess,
+) -> tuple[Reply, bool]:
+    """One room's alert (plain and HTML) and whether it shows the report's content."""
+    full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+    dependents = ", ".join(sector_word(line.dependent, lang) for line in lines)
+    region = entry.region or t(lang, "domino.region_unknown")
+    if full:
+        label = entry.tlp
+        place = entry.municipality or entry.location or t(lang, "domino.place_unknown")
+        if entry.region:
+            place += f" ({entry.region})"
+        body = [
+            t(
+                lang,
+                "domino.alert_cause",
+                severity=_ADJECTIVE.get(entry.severity, Word(entry.severity, entry.severity)),
+                code=entry.code,
+                sector=sector_word(sector, lang),
+                place=place,
+                incident=entry.incident,
+            )
+        ]
+        if entry.text:
+            body.append(render.shorten(entry.text, 400))
+    else:
+        # Above the room's clearance: that there is a severe outage, where, and nothing
+        # of its text, figures, reporter or id (what a room may not see does not exist
+        # for it). Its answer in that sector still answers the open domino item.
+        label = "GREEN" if access.bound and not access.public else "CLEAR"
+        body = [
+            t(
+                lang,
+                "domino.alert_redacted",
+                sector=sector_word(sector, lang),
+                region=region,
+                incident=entry.incident,
+            )
+        ]
+    head = t(lang, "domino.alert_head", sectors=dependents, label=label)
+    follows = [_follows(lang, line) for line in lines]
+    answer_head = t(lang, "domino.alert_answer")
+    example: list[str] = []
+    for line in lines[:1]:
+        example = _answer_example(prefix, lang, line.dependent, entry.code if full else None)
+    text = "\n".join([head, *body, *follows, answer_head, *example])
+    html = "".join(
+        [
+            f"<p><b>{render.escape(head)}</b></p>",
+            *(f"<p>{render.escape(b)}</p>" for b in body),
+            "<ul>" + "".join(f"<li>{render.escape(f)}</li>" for f in follows) + "</ul>",
+            f"<p>{render.escape(answer_head)}</p>",
+            "<pre><code>" + render.escape("\n".join(example)) + "</code></pre>",
+        ]
+    )
+    return Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True), full
+
+
+async def after_record(ctx: CommandContext, entry: SituationEntry) -> tuple[list[Outgoing], str]:
+    """Answer open domino items of the report's sector; for a severe report, open the
+    items its sector causes and alert the dependent partners' liaison rooms (once per
+    room and cause). Returns the alerts and a line for the reporter ('' for none)."""
+    if entry.incident is None or entry.sector is None:
+        return [], ""
+    session = session_of(ctx)
+    await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
+    if entry.severity not in SEVERE or entry.retracted_at is not None:
+        return [], ""
+    lines = await store.dependents_of(session, [entry.sector], entry.region)
+    lines = [line for line in lines if line.dependent != entry.sector]
+    if not lines:
+        return [], ""
+    await store.open_items(session, entry, entry.sector, lines)
+    by_dependent = {line.dependent: line for line in lines}
+    already = await store.alerted_rooms(session, entry.id)
+    alerts: list[Outgoing] = []
+    claimed: dict[str, bool] = {}
+    for room in await store.bound_rooms(session, entry.incident, "liaison"):
+        if room.room_id == entry.room_id or room.room_id in already:
+            continue  # the reporter's own room; a room that heard of this cause before
+        mine = [by_dependent[s] for s in room.sectors if s in by_dependent]
+        if not mine:
+            continue
+        access = room.access
+        reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
+        claimed[room.room_id] = full
+        alerts.append(reply)
+        ctx.events.append("domino.alert.full" if full else "domino.alert.redacted")
+        await audit.add(
+            session,
+            "bot",
+            "domino.alert",
+            room.room_id,
+            subject=entry.code,
+            detail={
+                "incident": entry.incident,
+                "sector": entry.sector,
+                "dependents": [line.dependent for line in mine],
+                "tlp": entry.tlp,
+                "clearance": access.clearance,
+                "full": full,
+            },
+        )
+    await store.record_alerts(session, entry.id, claimed)
+    note = t(
+        ctx.lang,
+        "domino.items_opened",
+        sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
+        rooms=len(alerts),
+    )
+    return alerts, note
+
+
+async def after_retraction(session: AsyncSession, entry: SituationEntry) -> None:
+    """A retracted report: a cause's open items go, and items it answered are open again."""
+    await store.remove_for_cause(session, entry.id)
+    await store.reopen_answered_by(session, entry.id)

@@ -1,0 +1,471 @@
+"""The partner network in the database: dependency lines, partners, domino items, alerts.
+
+Dependency lines and partner details come from curated files (knowledge/network.py) and
+`!org`; domino items and alerts are written on the report path, in the report's own
+transaction, so an alert and the items it speaks of exist exactly when the report does.
+Every read that shows a report's content goes through `tlp.visible_clause` (or
+`tlp.may_see` for one object); contact lines are not posted in any room, so they are
+judged like objects: with no room of their own and their organisation as owner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import (
+    DominoAlert,
+    DominoItem,
+    Organisation,
+    Room,
+    RoomBinding,
+    SectorDependency,
+    SituationEntry,
+    utcnow,
+)
+from storage.rooms import BindingView
+
+SEVERE = ("Severe", "Extreme")
+
+
+# ------------------------------------------------------------------ dependency map
+
+
+@dataclass(frozen=True)
+class NewDependency:
+    sector: str
+    dependent: str
+    reason: str
+    onset: str | None
+    region: str | None
+
+
+async def replace_map(
+    session: AsyncSession, map_id: str, lines: Sequence[NewDependency], actor: str
+) -> tuple[int, int]:
+    """Replace the lines of one map; (lines before, lines after)."""
+    before = await session.scalar(
+        select(func.count()).select_from(SectorDependency).where(SectorDependency.map_id == map_id)
+    )
+    await session.execute(delete(SectorDependency).where(SectorDependency.map_id == map_id))
+    now = utcnow()
+    if lines:
+        await session.execute(
+            insert(SectorDependency),
+            [
+                {
+                    "map_id": map_id,
+                    "sector": line.sector,
+                    "dependent": line.dependent,
+                    "reason": line.reason,
+                    "onset": line.onset,
+                    "region": line.region,
+                    "imported_at": now,
+                    "imported_by": actor,
+                }
+                for line in lines
+            ],
+        )
+    return int(before or 0), len(lines)
+
+
+async def all_dependencies(session: AsyncSession) -> Sequence[SectorDependency]:
+    return (
+        await session.scalars(
+            select(SectorDependency).order_by(SectorDependency.map_id, SectorDependency.id)
+        )
+    ).all()
+
+
+async def dependents_of(
+    session: AsyncSession, sectors: Collection[str], region: str | None
+) -> list[SectorDependency]:
+    """The lines that say some sector depends on one of `sectors`, for `region` (lines
+    without a region hold everywhere). One line per (sector, dependent): a regional line
+    wins over a general one."""
+    if not sectors:
+        return []
+    rows = (
+        await session.scalars(
+            select(SectorDependency)
+            .where(
+                SectorDependency.sector.in_(list(sectors)),
+                or_(SectorDependency.region.is_(None), SectorDependency.region == region)
+                if region
+                else SectorDependency.region.is_(None),
+            )
+            .order_by(SectorDependency.id)
+        )
+    ).all()
+    chosen: dict[tuple[str, str], SectorDependency] = {}
+    for row in rows:
+        key = (row.sector, row.dependent)
+        if key not in chosen or (row.region and not chosen[key].region):
+            chosen[key] = row
+    return list(chosen.values())
+
+
+# ------------------------------------------------------------------ partners
+
+
+async def organisation_sectors(session: AsyncSession, name: str) -> list[str]:
+    sectors = await session.scalar(
+        select(Organisation.sectors).where(func.lower(Organisation.name) == name.lower())
+    )
+    return list(sectors or [])
+
+
+async def upsert_partner(session: AsyncSession, data: dict[str, Any]) -> Organisation:
+    """Create or replace an organisation's network details (name kept as first written)."""
+    name = str(data["name"])
+    found = await session.scalar(
+        select(Organisation).where(func.lower(Organisation.name) == name.lower())
+    )
+    if found is None:
+        found = Organisation(name=name, created_at=utcnow())
+        session.add(found)
+    sectors = list(data.get("sectors") or [])
+    if data.get("kind"):
+        found.kind = str(data["kind"])
+    found.sectors = sectors
+    found.sector = sectors[0] if sectors else None
+    found.regions = list(data.get("regions") or [])
+    found.municipalities = list(data.get("municipalities") or [])
+    found.roles = dict(data.get("roles") or {})
+    found.contacts = list(data.get("contacts") or [])
+    await session.flush()
+    return found
+
+
+@dataclass(frozen=True)
+class BoundRoom:
+    """A room bound to an incident, with its organisation's sectors."""
+
+    room_id: str
+    binding: BindingView
+    public: bool
+    direct: bool
+    sectors: tuple[str, ...]
+
+    @property
+    def access(self) -> tlp.RoomAccess:
+        return tlp.RoomAccess.for_binding(self.room_id, self.binding, self.public, self.direct)
+
+
+async def bound_rooms(
+    session: AsyncSession, incident: str, role: str | None = None
+) -> list[BoundRoom]:
+    """Active rooms bound to the incident (with `role`, if given) and their sectors."""
+    query = (
+        select(RoomBinding, Room.public, Room.is_direct, Organisation.sectors)
+        .join(Room, Room.room_id == RoomBinding.room_id)
+        .outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
+        .where(
+            RoomBinding.incident == incident,
+            RoomBinding.active.is_(True),
+            Room.active.is_(True),
+        )
+        .order_by(RoomBinding.room_id)
+    )
+    if role is not None:
+        query = query.where(RoomBinding.role == role)
+    return [
+        BoundRoom(
+            binding.room_id,
+            BindingView(
+                binding.role,
+                binding.incident,
+                binding.organisation,
+                binding.tlp_default,
+                binding.clearance,
+            ),
+            bool(public),
+            bool(direct),
+            tuple(sectors or ()),
+        )
+        for binding, public, direct, sectors in await session.execute(query)
+    ]
+
+
+async def partners_with_sector(session: AsyncSession, sector: str) -> list[Organisation]:
+    """Organisations serving `sector` (the JSON list is filtered here: a few hundred rows)."""
+    rows = (await session.scalars(select(Organisation).order_by(Organisation.name))).all()
+    return [o for o in rows if sector in (o.sectors or [])]
+
+
+# ------------------------------------------------------------------ domino items
+
+
+async def open_items(
+    session: AsyncSession,
+    cause: SituationEntry,
+    cause_sector: str,
+    lines: Sequence[SectorDependency],
+    already_reported: Collection[str] = (),
+) -> list[str]:
+    """Open one item per dependent sector of a severe cause (once per cause and sector:
+    an edit or a replay opens nothing twice). Returns the sectors newly opened."""
+    if cause.incident is None:
+        return []
+    existing = set(
+        (
+            await session.scalars(
+                select(DominoItem.sector).where(DominoItem.cause_entry_id == cause.id)
+            )
+        ).all()
+    )
+    now = utcnow()
+    rows = [
+        {
+            "incident": cause.incident,
+            "cause_entry_id": cause.id,
+            "cause_sector": cause_sector,
+            "sector": line.dependent,
+            "reason": line.reason,
+            "onset": line.onset,
+            "opened_at": now,
+            "closed_at": None,
+            "closed_by_entry_id": None,
+        }
+        for line in lines
+        if line.dependent not in existing and line.dependent != cause_sector
+    ]
+    for row in rows:
+        if row["sector"] in already_reported:
+            row["closed_at"] = now  # the cause names a sector that reported in this message
+    if rows:
+        await session.execute(insert(DominoItem), rows)
+    return [str(row["sector"]) for row in rows]
+
+
+async def close_for_sector(session: AsyncSession, incident: str, sector: str, entry_id: int) -> int:
+    """A report in `sector`: its open domino items in the incident are answered."""
+    result = await session.execute(
+        update(DominoItem)
+        .where(
+            DominoItem.incident == incident,
+            DominoItem.sector == sector,
+            DominoItem.closed_at.is_(None),
+            DominoItem.cause_entry_id != entry_id,
+        )
+        .values(closed_at=utcnow(), closed_by_entry_id=entry_id)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def remove_for_cause(session: AsyncSession, cause_id: int) -> int:
+    """A retracted cause: its open domino items go (answered ones stay as history)."""
+    result = await session.execute(
+        delete(DominoItem).where(
+            DominoItem.cause_entry_id == cause_id, DominoItem.closed_at.is_(None)
+        )
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def reopen_answered_by(session: AsyncSession, entry_id: int) -> int:
+    """A retracted report no longer answers the items it closed."""
+    result = await session.execute(
+        update(DominoItem)
+        .where(DominoItem.closed_by_entry_id == entry_id)
+        .values(closed_at=None, closed_by_entry_id=None)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass(frozen=True)
+class OpenDomino:
+    """An open domino item as a room may see it: the cause's code, label and time."""
+
+    sector: str
+    cause_sector: str
+    cause_code: str
+    cause_tlp: str
+    cause_region: str | None
+    cause_observed_at: datetime
+    reason: str
+    onset: str | None
+
+
+async def open_visible(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[OpenDomino]:
+    """Open domino items of an incident whose cause this room may see (current label,
+    not retracted)."""
+    rows = await session.execute(
+        select(DominoItem, SituationEntry)
+        .join(SituationEntry, SituationEntry.id == DominoItem.cause_entry_id)
+        .where(
+            DominoItem.incident == incident,
+            DominoItem.closed_at.is_(None),
+            SituationEntry.incident == incident,
+            SituationEntry.retracted_at.is_(None),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+        .order_by(DominoItem.id)
+    )
+    return [
+        OpenDomino(
+            sector=item.sector,
+            cause_sector=item.cause_sector,
+            cause_code=entry.code,
+            cause_tlp=entry.tlp,
+            cause_region=entry.region,
+            cause_observed_at=entry.observed_at,
+            reason=item.reason,
+            onset=item.onset,
+        )
+        for item, entry in rows.all()
+    ]
+
+
+# ------------------------------------------------------------------ alerts and causes
+
+
+async def alerted_rooms(session: AsyncSession, cause_id: int) -> set[str]:
+    """The rooms that already had the alert about `cause_id` (an edit, a replay)."""
+    rows = await session.scalars(
+        select(DominoAlert.room_id).where(DominoAlert.cause_entry_id == cause_id)
+    )
+    return set(rows.all())
+
+
+async def record_alerts(session: AsyncSession, cause_id: int, rooms: dict[str, bool]) -> None:
+    """Room -> whether it saw the content: one row each, in one statement. The primary
+    key (cause, room) refuses a second alert even if two writers raced."""
+    if rooms:
+        now = utcnow()
+        await session.execute(
+            insert(DominoAlert),
+            [
+                {"cause_entry_id": cause_id, "room_id": room, "full": full, "sent_at": now}
+                for room, full in rooms.items()
+            ],
+        )
+
+
+async def visible_ids(
+    session: AsyncSession, access: tlp.RoomAccess, entry_ids: Collection[int]
+) -> set[int]:
+    """The ids among `entry_ids` of entries this room may see (for cause links)."""
+    if not entry_ids:
+        return set()
+    rows = await session.scalars(
+        select(SituationEntry.id).where(
+            SituationEntry.id.in_(list(entry_ids)),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+    )
+    return set(rows.all())
+
+
+async def consequences(
+    session: AsyncSession, access: tlp.RoomAccess, cause_ids: Collection[int]
+) -> dict[int, list[str]]:
+    """Cause id -> the codes of live entries naming it as cause that this room may see."""
+    if not cause_ids:
+        return {}
+    rows = await session.execute(
+        select(SituationEntry.cause_id, SituationEntry.id)
+        .where(
+            SituationEntry.cause_id.in_(list(cause_ids)),
+            SituationEntry.retracted_at.is_(None),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+        .order_by(SituationEntry.id)
+    )
+    out: dict[int, list[str]] = {}
+    for cause_id, entry_id in rows.all():
+        if cause_id is not None:
+            out.setdefault(int(cause_id), []).append(f"M-{entry_id}")
+    return out
+
+
+@dataclass(frozen=True)
+class SevereSector:
+    sector: str
+    region: str | None
+
+
+async def severe_sectors(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[SevereSector]:
+    """Sectors with a live severe or extreme report (not resolved) this room may see."""
+    rows = await session.execute(
+        select(SituationEntry.sector, SituationEntry.region)
+        .where(
+            SituationEntry.incident == incident,
+            SituationEntry.retracted_at.is_(None),
+            SituationEntry.severity.in_(SEVERE),
+            SituationEntry.status != "resolved",
+            SituationEntry.sector.is_not(None),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+        .distinct()
+    )
+    return [SevereSector(str(sector), region) for sector, region in rows.all()]
+
+
+async def last_reports(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, organisations: Collection[str]
+) -> dict[str, datetime]:
+    """Organisation -> when it last reported in the incident (reports this room may see)."""
+    if not organisations:
+        return {}
+    rows = await session.execute(
+        select(SituationEntry.organisation, func.max(SituationEntry.recorded_at))
+        .where(
+            SituationEntry.incident == incident,
+            SituationEntry.organisation.in_(list(organisations)),
+            SituationEntry.retracted_at.is_(None),
+            tlp.visible_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
+        )
+        .group_by(SituationEntry.organisation)
+    )
+    out: dict[str, datetime] = {}
+    for organisation, at in rows.all():
+        if organisation is not None and at is not None:
+            # max() over a UtcDateTime column comes back untyped (naive text) on SQLite.
+            moment = at if isinstance(at, datetime) else datetime.fromisoformat(str(at))
+            out[str(organisation)] = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return out
+
+
+def visible_contacts(access: tlp.RoomAccess, organisation: Organisation) -> list[dict[str, Any]]:
+    """The organisation's contact lines this room may see (the one TLP rule)."""
+    return [
+        contact
+        for contact in organisation.contacts or []
+        if tlp.may_see(access, str(contact.get("tlp", "AMBER")), "", organisation.name)
+    ]

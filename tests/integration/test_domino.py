@@ -1,0 +1,157 @@
+"""Against real Synapse: incident `stroom-nh` with bound rooms for energy (AMBER), telecom
+(AMBER), drinking water (GREEN clearance), a municipality and a coordinator room, and
+the sample dependency map and partners imported.
+
+1. A severe AMBER power report: the telecom room gets one notifying alert with the
+   text, the water room one without it; the coordinator's picture lists the possible
+   domino effects and `!partners` flags the missing health-care partner.
+2. A telecom report with `oorzaak: M-1` is linked both ways and leaves the open items.
+3. SIGKILL right after the power report, start again: exactly one alert per room.
+4. A minor report alerts nobody; redacting the cause clears the domino section.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from knowledge import network_service
+from storage.engine import Database
+from tests.conftest import World
+from tests.support.botproc import BotProcess
+from tests.support.human import Human
+
+pytestmark = pytest.mark.integration
+
+SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
+POWER = (
+    "!melding stroom\ngemeente: Alkmaar\nernst: ernstig\ntlp: amber\n"
+    "Middenspanningsstation Alkmaar-Noord uitgevallen, 40.000 aansluitingen zonder stroom."
+)
+BINDINGS = {
+    "energie": 'org="Netbeheer Noord" rol=liaison tlp=amber clearance=amber',
+    "telecom": 'org="Telecom Noord" rol=liaison tlp=amber clearance=amber',
+    "water": 'org="Waterbedrijf Noord" rol=liaison tlp=green clearance=green',
+    "gemeente": 'org="Gemeente Alkmaar" rol=gemeente tlp=green clearance=green',
+    "coord": 'org="Veiligheidsregio NHN" rol=coordinator tlp=amber clearance=amber',
+}
+
+
+async def _ask(human: Human, room: str, body: str, bot: str, timeout: float = 30) -> str:
+    event_id = await human.send(room, body)
+    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout), body
+    return "\n".join(s.body for s in human.replies_to(event_id, bot))
+
+
+def _alerts(human: Human, room: str, bot: str) -> list[str]:
+    return [
+        s.body
+        for s in human.from_sender(bot, room)
+        if "Mogelijk domino-effect" in s.body and s.msgtype == "m.text"
+    ]
+
+
+async def _setup(world: World) -> tuple[Human, BotProcess, dict[str, str]]:
+    admin = await world.human("admin")
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.user_id)
+    db = Database(f"sqlite+aiosqlite:///{bot.workdir / 'knooppunt.db'}")
+    try:
+        await db.migrate()
+        report = await network_service.import_path(db, SAMPLE, "test")
+        assert report.ok, report.problems
+    finally:
+        await db.close()
+    bot.start()
+    rooms: dict[str, str] = {}
+    for name in BINDINGS:
+        rooms[name] = await admin.create_room(invite=[world.bot_user], name=name)
+        await admin.wait_joined(rooms[name], world.bot_user)
+    opened = await _ask(
+        admin, rooms["coord"], "!incident open stroom-nh Stroomuitval Noord-Holland", world.bot_user
+    )
+    assert "stroom-nh" in opened
+    for name, binding in BINDINGS.items():
+        bound = await _ask(
+            admin, rooms[name], f"!kamer koppel incident=stroom-nh {binding}", world.bot_user
+        )
+        assert "gekoppeld" in bound, bound
+    return admin, bot, rooms
+
+
+async def test_domino_alerts_links_picture_and_partners(world: World) -> None:
+    admin, _bot, rooms = await _setup(world)
+    me = world.bot_user
+
+    # 1. The severe power report.
+    confirmed = await _ask(admin, rooms["energie"], POWER, me)
+    assert "M-1" in confirmed and "Mogelijke domino-effecten" in confirmed
+    assert await admin.wait_until(
+        lambda: bool(_alerts(admin, rooms["telecom"], me) and _alerts(admin, rooms["water"], me))
+    )
+    telecom = _alerts(admin, rooms["telecom"], me)
+    water = _alerts(admin, rooms["water"], me)
+    assert len(telecom) == 1 and len(water) == 1
+    assert "Middenspanningsstation" in telecom[0] and "accu's masten 4–8 uur" in telecom[0]
+    assert "!melding telecom\noorzaak: M-1" in telecom[0]
+    assert "Middenspanningsstation" not in water[0] and "40.000" not in water[0]
+    assert "M-1" not in water[0]
+    assert "ernstige storing in sector energie in regio Noord-Holland-Noord" in water[0]
+    assert not _alerts(admin, rooms["gemeente"], me)
+    picture = await _ask(admin, rooms["coord"], "!beeld", me)
+    assert "Mogelijke domino-effecten" in picture
+    assert "telecom, drinkwater, zorg — nog geen melding" in picture
+    partners = await _ask(admin, rooms["coord"], "!partners", me)
+    assert "Ontbreekt: zorg — afhankelijk van energie" in partners
+    assert "Telecom Noord" in partners and "Waterbedrijf Noord" in partners
+
+    # 2. The telecom report naming its cause.
+    effect = await _ask(
+        admin, rooms["telecom"], "!melding telecom\noorzaak: M-1\nMasten Alkmaar op accu.", me
+    )
+    assert "M-2" in effect and "Oorzaak: M-1" in effect
+    listed = await _ask(admin, rooms["coord"], "!meldingen", me)
+    assert "gevolgen: M-2" in next(x for x in listed.splitlines() if x.startswith("• M-1"))
+    assert "oorzaak M-1" in next(x for x in listed.splitlines() if x.startswith("• M-2"))
+    picture = await _ask(admin, rooms["coord"], "!beeld", me)
+    assert "drinkwater, zorg — nog geen melding" in picture
+    assert "telecom, drinkwater" not in picture
+
+    # 4. A minor report alerts nobody; redacting the cause clears the section.
+    minor = await _ask(admin, rooms["energie"], POWER.replace("ernstig", "gering"), me)
+    assert "M-3" in minor and "Mogelijke domino-effecten" not in minor
+    await asyncio.sleep(3)
+    assert len(_alerts(admin, rooms["telecom"], me)) == 1
+    assert len(_alerts(admin, rooms["water"], me)) == 1
+    power_event = next(
+        s.reply_to for s in admin.from_sender(me, rooms["energie"]) if "M-1 " in s.body
+    )
+    assert power_event is not None
+    await admin.client.room_redact(rooms["energie"], power_event)
+    assert await admin.wait_until(
+        lambda: any("ingetrokken" in s.body for s in admin.from_sender(me, rooms["energie"]))
+    )
+    picture = await _ask(admin, rooms["coord"], "!beeld", me)
+    assert "Mogelijke domino-effecten" not in picture
+
+
+async def test_sigkill_after_the_power_report_sends_each_alert_once(world: World) -> None:
+    admin, bot, rooms = await _setup(world)
+    me = world.bot_user
+    event_id = await admin.send(rooms["energie"], POWER)
+    # Kill the bot the moment its confirmation arrives: the alerts are queued in the
+    # same transaction and may or may not be out yet.
+    assert await admin.wait_until(lambda: bool(admin.replies_to(event_id, me)), 30)
+    bot.kill()
+    bot.start()
+    assert await admin.wait_until(
+        lambda: bool(_alerts(admin, rooms["telecom"], me) and _alerts(admin, rooms["water"], me)),
+        60,
+    )
+    # Let the restarted bot settle (its outbox drained, its sync caught up).
+    await _ask(admin, rooms["coord"], "!hulp", me)
+    await asyncio.sleep(3)
+    assert len(_alerts(admin, rooms["telecom"], me)) == 1
+    assert len(_alerts(admin, rooms["water"], me)) == 1
+    assert len(admin.replies_to(event_id, me)) == 1

@@ -1,0 +1,389 @@
+"""The partner network and domino effects: map and partner files, cause links, alerts
+once per room under the TLP rule, the picture section, !partners, !wie and !org."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from bot.cli import main
+from bot.handling import process_message
+from bot.metrics import Metrics
+from commands.builtin import build_dispatcher
+from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.message import Message, MessageKind, Outgoing, Relation, Reply
+from knowledge import network, network_service
+from storage import incidents as incident_repo
+from storage import rooms
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+from storage.models import AuditRecord, DominoAlert, Organisation, OutboxMessage
+from storage.rooms import BindingView
+
+SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
+ENERGY = RoomId("!energie:x")  # Netbeheer Noord, AMBER
+TELECOM = RoomId("!telecom:x")  # Telecom Noord, AMBER
+WATER = RoomId("!water:x")  # Waterbedrijf Noord, clearance GREEN
+TOWN = RoomId("!gemeente:x")  # municipality
+COORD = RoomId("!coord:x")  # Veiligheidsregio, AMBER
+GHOR = RoomId("!ghor:x")  # GHOR, bound to another incident
+ALICE = UserId("@alice:x")
+
+POWER = (
+    "!melding stroom\ngemeente: Alkmaar\nernst: ernstig\ntlp: amber\n"
+    "Middenspanningsstation Alkmaar-Noord uitgevallen, 40.000 aansluitingen zonder stroom."
+)
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'domino.db'}")
+    await database.migrate()
+    async with database.transaction() as session:
+        await incident_repo.open_incident(session, "stroom-nh", "Stroomuitval NH", "test")
+        await incident_repo.open_incident(session, "ander", "Ander incident", "test")
+        for room_id, role, org, clearance, incident in (
+            (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
+            (TELECOM, "liaison", "Telecom Noord", "AMBER", "stroom-nh"),
+            (WATER, "liaison", "Waterbedrijf Noord", "GREEN", "stroom-nh"),
+            (TOWN, "municipality", "Gemeente Alkmaar", "GREEN", "stroom-nh"),
+            (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
+            (GHOR, "liaison", "GHOR Noord-Holland-Noord", "AMBER+STRICT", "ander"),
+        ):
+            await rooms.bind(
+                session, room_id, role=role, incident=incident, organisation=org,
+                tlp_default="AMBER", clearance=clearance, by="test",
+            )  # fmt: skip
+            await rooms.mark_joined(session, room_id, datetime.now(UTC))
+    report = await network_service.import_path(database, SAMPLE, "test")
+    assert report.ok, report.problems
+    yield database
+    await database.close()
+
+
+class Chat:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.dispatcher: Dispatcher = build_dispatcher(
+            CommandSettings(bot_user_id="@bot:x", admins=frozenset({"@admin:x"})),
+            savepoints=False,
+        )
+        self.count = 0
+        self.events: dict[str, EventId] = {}
+
+    async def send(
+        self,
+        body: str,
+        room: RoomId,
+        kind: MessageKind = "message",
+        relation: Relation | None = None,
+        sender: str = ALICE,
+    ) -> list[Outgoing]:
+        self.count += 1
+        message = Message(
+            EventId(f"$ev{self.count}"), room, UserId(sender), body, datetime.now(UTC),
+            kind=kind, relation=relation or Relation(),
+        )  # fmt: skip
+
+        def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+            return RoomView(
+                room_id=room_id, role=binding.role if binding else None, binding=binding,
+                encrypted=True,
+            )  # fmt: skip
+
+        result = await process_message(self.db, self.dispatcher, message, view)
+        assert result is not None
+        return result[0]
+
+    async def post(self, body: str, room: RoomId, sender: str = ALICE) -> str:
+        return own(await self.send(body, room, sender=sender), room)
+
+
+def own(replies: list[Outgoing], room: RoomId) -> str:
+    """The replies in the room itself."""
+    return "\n".join(r.text for r in replies if isinstance(r, Reply) and r.room_id in (None, room))
+
+
+def sent_to(replies: list[Outgoing], room: RoomId) -> list[Reply]:
+    return [r for r in replies if isinstance(r, Reply) and r.room_id == room]
+
+
+# ------------------------------------------------------------------ files
+
+
+def test_the_sample_map_and_partners_are_valid_and_in_the_vocabulary() -> None:
+    results = network.check(SAMPLE)
+    assert [r.ok for r in results] == [True, True], [r.problems for r in results]
+    the_map = next(r.map for r in results if r.map is not None)
+    energy = {d.dependent: d for d in the_map.dependencies if d.sector == "energy"}
+    assert set(energy) == {"telecom", "drinking-water", "health"}
+    assert energy["telecom"].onset == "accu's masten 4–8 uur"
+    partners = next(r.partners for r in results if r.partners)
+    water = next(p for p in partners if p.name == "Waterbedrijf Noord")
+    assert water.sectors == ["drinking-water"] and water.roles["warm"].startswith("regelt")
+    telecom = next(p for p in partners if p.name == "Telecom Noord")
+    assert telecom.contacts[0].tlp == "AMBER"  # no label in the file: AMBER
+
+
+def test_a_bad_line_makes_the_file_invalid_with_its_place(tmp_path: Path) -> None:
+    bad = tmp_path / "kaart.yaml"
+    bad.write_text(
+        "id: test\nafhankelijkheden:\n  - sector: energie\n    afhankelijk: telecom\n"
+        "    reden: masten\n  - sector: kernfusie\n    afhankelijk: zorg\n    reden: x\n",
+        encoding="utf-8",
+    )
+    result = network.read_file(bad)
+    assert not result.ok
+    assert result.problems[0].startswith("dependencies.1.sector: unknown sector 'kernfusie'")
+    partners = tmp_path / "p.yaml"
+    partners.write_text("organisaties:\n  - naam: A\n    rollen: {heet: x}\n", encoding="utf-8")
+    assert "unknown phase 'heet'" in network.read_file(partners).problems[0]
+
+
+async def test_one_invalid_file_and_nothing_is_imported(db: Database, tmp_path: Path) -> None:
+    folder = tmp_path / "net"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(
+        "id: nieuw\nafhankelijkheden:\n  - {sector: telecom, afhankelijk: energie, reden: x}\n",
+        encoding="utf-8",
+    )
+    (folder / "b.yaml").write_text(
+        "id: regionaal\nregio: Atlantis\nafhankelijkheden:\n"
+        "  - {sector: energie, afhankelijk: voedsel, reden: koeling}\n",
+        encoding="utf-8",
+    )
+    report = await network_service.import_path(db, folder, "test")
+    assert not report.ok
+    assert any("unknown safety region 'Atlantis'" in p for f in report.files for p in f.problems)
+    async with db.session() as session:
+        from storage import network as store
+
+        maps = {d.map_id for d in await store.all_dependencies(session)}
+    assert maps == {"algemeen"}  # the valid file was not imported either
+
+
+def test_cli_check_import_export_round_trip(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["network", "check", str(SAMPLE)]) == 0
+    assert main(["network", "import", str(SAMPLE), "--database-url", url]) == 0
+    assert main(["network", "export", str(tmp_path / "out"), "--database-url", url]) == 0
+    exported = network.check(tmp_path / "out")
+    assert all(r.ok for r in exported) and len(exported) == 2
+    original = {p.name: p for r in network.check(SAMPLE) for p in r.partners}
+    again = {p.name: p for r in exported for p in r.partners}
+    assert (
+        again["GHOR Noord-Holland-Noord"].contacts == original["GHOR Noord-Holland-Noord"].contacts
+    )
+    (tmp_path / "bad.yaml").write_text("organisaties: []\n", encoding="utf-8")
+    assert main(["network", "check", str(tmp_path / "bad.yaml")]) == 1
+    assert "INVALID" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ alerts
+
+
+async def test_a_severe_power_report_alerts_each_dependent_room_once_under_its_clearance(
+    db: Database,
+) -> None:
+    chat = Chat(db)
+    replies = await chat.send(POWER, ENERGY)
+    confirmation = own(replies, ENERGY)
+    assert "M-1" in confirmation and "Mogelijke domino-effecten" in confirmation
+    telecom = sent_to(replies, TELECOM)
+    water = sent_to(replies, WATER)
+    assert len(telecom) == 1 and len(water) == 1
+    assert telecom[0].notify and water[0].notify  # m.text: it must reach someone
+    assert "Middenspanningsstation" in telecom[0].text and "TLP:AMBER" in telecom[0].text
+    assert "accu's masten 4–8 uur" in telecom[0].text
+    assert "!melding telecom\noorzaak: M-1" in telecom[0].text
+    # GREEN clearance: that there is a severe outage, where, and nothing of the text.
+    assert "Middenspanningsstation" not in water[0].text and "Alkmaar" not in water[0].text
+    assert "Middenspanningsstation" not in water[0].html
+    assert "ernstige storing in sector energie in regio Noord-Holland-Noord" in water[0].text
+    assert "sector: drinkwater\nwat er bij jullie speelt" in water[0].text
+    assert "M-1" not in water[0].text  # an id the room may not see is not named
+    assert not sent_to(replies, TOWN) and not sent_to(replies, GHOR)  # no sector / other incident
+    async with db.session() as session:
+        alerts = (await session.scalars(select(DominoAlert))).all()
+        assert {(a.room_id, a.full) for a in alerts} == {(TELECOM, True), (WATER, False)}
+        audited = (
+            await session.scalars(select(AuditRecord).where(AuditRecord.action == "domino.alert"))
+        ).all()
+        assert {a.room_id for a in audited} == {TELECOM, WATER}
+        queued = (
+            await session.scalars(
+                select(OutboxMessage.room_id).where(OutboxMessage.source_event_id == "$ev1")
+            )
+        ).all()
+        assert sorted(queued).count(TELECOM) == 1 and queued.count(WATER) == 1
+    # An edit keeps the report severe: nobody is alerted again.
+    edit = await chat.send(
+        POWER.replace("40.000", "45.000"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    assert not sent_to(edit, TELECOM) and not sent_to(edit, WATER)
+
+
+async def test_metrics_count_domino_alerts_by_kind(db: Database) -> None:
+    """The handler reports one event per alert; the bot's metrics count them by kind."""
+    chat = Chat(db)
+    metrics = Metrics()
+    chat.dispatcher.observer = metrics.command  # as bot/app.py wires it
+    await chat.send(POWER, ENERGY)
+    await chat.send(POWER.replace("Alkmaar-Noord", "Hoorn"), ENERGY)
+    count = metrics.registry.get_sample_value
+    assert count("knooppunt_domino_alerts_total", {"kind": "full"}) == 2
+    assert count("knooppunt_domino_alerts_total", {"kind": "redacted"}) == 2
+
+
+async def test_a_minor_report_alerts_nobody_and_opens_nothing(db: Database) -> None:
+    chat = Chat(db)
+    replies = await chat.send(POWER.replace("ernstig", "gering"), ENERGY)
+    assert not sent_to(replies, TELECOM) and not sent_to(replies, WATER)
+    assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
+
+
+# ------------------------------------------------------------------ cause links and the picture
+
+
+async def test_cause_links_both_ways_and_the_picture_follows(db: Database) -> None:
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    picture = await chat.post("!beeld", COORD)
+    assert "Mogelijke domino-effecten" in picture
+    assert "telecom, drinkwater, zorg — nog geen melding" in picture
+    assert "accu's masten 4–8 uur" in picture
+    partners = await chat.post("!partners", COORD)
+    assert "Ontbreekt: zorg — afhankelijk van energie" in partners
+    assert "Telecom Noord" in partners and "nog geen" in partners
+    effect = await chat.post(
+        "!melding telecom\noorzaak: M-1\nernst: matig\nMasten Alkmaar op accu.", TELECOM
+    )
+    assert "M-2" in effect and "Oorzaak: M-1" in effect
+    listed = await chat.post("!meldingen", COORD)
+    line1 = next(line for line in listed.splitlines() if line.startswith("• M-1"))
+    line2 = next(line for line in listed.splitlines() if line.startswith("• M-2"))
+    assert "gevolgen: M-2" in line1 and "oorzaak M-1" in line2
+    picture = await chat.post("!beeld", COORD)
+    assert "drinkwater, zorg — nog geen melding" in picture
+    assert "telecom:" not in picture.split("Mogelijke domino-effecten")[1].split("\n\n")[0]
+    # The telecom room's !partners view is refused: coordinator rooms only.
+    assert "coördin" in (await chat.post("!partners", TELECOM)).lower()
+    # Retracting the cause clears the open domino items.
+    retract = await chat.send(
+        "", ENERGY, kind="redaction", relation=Relation(redacts=EventId("$ev1"))
+    )
+    assert "ingetrokken" in own(retract, ENERGY)
+    assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
+
+
+async def test_a_cause_the_room_may_not_see_is_unknown_and_never_named(db: Database) -> None:
+    chat = Chat(db)
+    strict = await chat.send(POWER.replace("tlp: amber", "tlp: amber+strict"), ENERGY)
+    # The telecom room (another organisation) may not see AMBER+STRICT: its alert names
+    # neither the text nor the id, and `oorzaak: M-1` is answered as an unknown number.
+    alert = sent_to(strict, TELECOM)[0].text
+    assert "M-1" not in alert and "Middenspanningsstation" not in alert
+    assert "!melding telecom\nwat er bij jullie speelt" in alert
+    refused = await chat.post("!melding telecom\noorzaak: M-1\nMasten op accu.", TELECOM)
+    assert "M-1 is geen melding die deze kamer kent" in refused
+    unknown = await chat.post("!melding telecom\noorzaak: M-99\nx", TELECOM)
+    assert "M-99 is geen melding die deze kamer kent" in unknown
+    assert "geen meldingsnummer" in await chat.post(
+        "!melding overig\noorzaak: gisteren\nx", TELECOM
+    )
+    # Its report without a cause still answers the open telecom item.
+    await chat.post("!melding telecom\nMasten op accu.", TELECOM)
+    picture = await chat.post("!beeld", COORD)  # AMBER+STRICT of another org: not shown
+    assert "Mogelijke domino-effecten" not in picture
+    async with db.session() as session:
+        from storage import network as store
+        from storage.tlp import RoomAccess
+
+        operator = RoomAccess.for_operator("RED")
+        assert {d.sector for d in await store.open_visible(session, operator, "stroom-nh")} == {
+            "drinking-water",
+            "health",
+        }
+    # A GREEN effect naming an AMBER cause: the GREEN room that sees the effect is not
+    # told the cause's id in lists.
+    assert "M-3" in own(await chat.send(POWER, ENERGY), ENERGY)  # AMBER
+    effect = await chat.post("!melding telecom\noorzaak: M-3\ntlp: green\nStoring.", TELECOM)
+    assert "M-4" in effect and "Oorzaak: M-3" in effect
+    listed = await chat.post("!meldingen", WATER)
+    line = next(x for x in listed.splitlines() if x.startswith("• M-4"))
+    assert "oorzaak" not in line and "M-3" not in listed
+    assert "oorzaak M-3" in await chat.post("!meldingen", COORD)
+
+
+async def test_an_unknown_sector_is_refused_and_a_known_one_stored_in_english(db: Database) -> None:
+    chat = Chat(db)
+    refused = await chat.post("!melding overig\nsector: kernfusie\nx", TELECOM)
+    assert "sector: 'kernfusie' ken ik niet" in refused
+    await chat.post("!melding water\nsector: drinkwater\nernst: ernstig\nDrukval.", WATER)
+    async with db.session() as session:
+        from storage.models import SituationEntry
+
+        entry = await session.get(SituationEntry, 1)
+        assert entry is not None and entry.sector == "drinking-water"
+
+
+# ------------------------------------------------------------------ !wie and !org
+
+
+async def test_who_shows_only_the_contact_lines_the_room_may_see(db: Database) -> None:
+    chat = Chat(db)
+    coord = await chat.post("!wie energie", COORD)
+    assert "Storingscoördinator 24/7" in coord and "TLP:AMBER" in coord
+    assert "0800 0101" in coord
+    water = await chat.post("!wie energie", WATER)  # GREEN clearance
+    assert "Storingscoördinator" not in water and "0800 0101" in water
+    # AMBER+STRICT stays within its organisation, whatever the clearance.
+    assert "Officier van dienst" not in await chat.post("!wie zorg", COORD)
+    assert "Officier van dienst" in await chat.post("!wie zorg", GHOR)
+    # Municipality scope: the water company serves Alkmaar, Den Helder and Hoorn.
+    assert "Calamiteitenlijn" in await chat.post("!wie drinkwater Alkmaar", COORD)
+    assert "Geen contactlijnen" in await chat.post("!wie drinkwater Dordrecht", COORD)
+    assert "Onbekende sector 'kernfusie'" in await chat.post("!wie kernfusie", COORD)
+    assert "Dat mag hier niet" in await chat.post("!wie energie", TOWN)
+
+
+async def test_org_sets_sectors_roles_and_contact_lines(db: Database) -> None:
+    chat = Chat(db)
+    admin = "@admin:x"
+    out = await chat.post(
+        '!org set "Zorg Thuis" sector=zorg,energie warm="belt cliënten met thuisbeademing"',
+        COORD,
+        sender=admin,
+    )
+    assert "Zorg Thuis" in out and "zorg, energie" in out
+    assert "Onbekende sector 'kernfusie'" in await chat.post(
+        "!org set X sector=kernfusie", COORD, sender=admin
+    )
+    added = await chat.post(
+        '!org contact "Zorg Thuis" wat="Coördinator thuiszorg" lijn="+31 6 5555 0000" tlp=green',
+        COORD, sender=admin,
+    )  # fmt: skip
+    assert "Contactlijn 1 van Zorg Thuis vastgelegd" in added
+    assert "Coördinator thuiszorg" in await chat.post("!wie zorg", WATER)
+    async with db.session() as session:
+        org = await session.scalar(select(Organisation).where(Organisation.name == "Zorg Thuis"))
+        assert org is not None and org.sectors == ["health", "energy"]
+        assert org.roles == {"warm": "belt cliënten met thuisbeademing"}
+    removed = await chat.post('!org contact "Zorg Thuis" wis=1', COORD, sender=admin)
+    assert "verwijderd" in removed
+    assert "Geen contactlijnen" in await chat.post("!wie zorg", WATER)
+    assert "Dat mag hier niet" in await chat.post("!org set Y sector=zorg", COORD)
+    async with db.session() as session:
+        assert (
+            await session.scalar(
+                select(func.count()).select_from(Organisation).where(Organisation.name == "X")
+            )
+            == 0
+        )
