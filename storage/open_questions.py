@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import exercise, tlp
 from storage.models import OpenQuestion
 
 
@@ -98,7 +98,14 @@ async def open_for(
     if not include_unbound:
         query = query.where(OpenQuestion.unbound.is_(False))
     if incident is not None:
-        query = query.where(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
+        if await exercise.is_exercise(session, incident):
+            # An exercise's picture shows its own questions only: those asked outside
+            # any incident are real.
+            query = query.where(OpenQuestion.incident == incident)
+        else:
+            query = query.where(
+                or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None))
+            )
     return list((await session.scalars(query)).all())
 
 
@@ -155,6 +162,12 @@ async def link_candidates(
         )
     else:
         query = query.where(OpenQuestion.audience == audience)
+    # Never across an exercise and reality: one answer would reach both.
+    query = query.where(
+        exercise.incident_clause(
+            OpenQuestion.incident, await exercise.is_exercise(session, incident)
+        )
+    )
     return list((await session.scalars(query)).all())
 
 

@@ -36,6 +36,7 @@ class Word:
 FAMILIES = (
     "common",
     "console",
+    "exercise",
     "export",
     "grammar",
     "guidance",
