@@ -52,10 +52,6 @@ def marked(text: str) -> bool:
     return text.startswith(MARKER)
 
 
-def mark_text(text: str, lang: Language) -> str:
-    return text if marked(text) else f"{t(lang, 'exercise.marker')} — {text}"
-
-
 def file_name(name: str) -> str:
     return name if marked(name) else f"{MARKER}-{name}"
 
@@ -79,7 +75,7 @@ async def mark_outgoing(ctx: CommandContext, replies: list[Outgoing]) -> list[Ou
     """Every reply of a command in an exercise room, and every reply sent into one."""
     if not replies:
         return replies
-    here = room_in_exercise(ctx)
+    here = room_in_exercise(ctx) or ctx.concerns_exercise
     elsewhere = {
         r.room_id
         for r in replies
@@ -96,7 +92,7 @@ async def mark_outgoing(ctx: CommandContext, replies: list[Outgoing]) -> list[Ou
 
 def mark_here(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:
     """Without the database (an apology after a failed handler): the room's own mode."""
-    if not room_in_exercise(ctx):
+    if not (room_in_exercise(ctx) or ctx.concerns_exercise):
         return replies
     return [mark(r, ctx.lang) if isinstance(r, Reply) else r for r in replies]
 

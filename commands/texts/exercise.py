@@ -23,8 +23,8 @@ TEXTS: Entries = {
         "en": "exercise= is yes or no (not '{value}').",
     },
     "exercise.no_publish": {
-        "nl": "Dit is een vraag uit een oefening: het antwoord gaat naar de vrager, maar wordt niet gepubliceerd of geleerd in de echte kennisbank.",
-        "en": "This question comes from an exercise: the answer goes to the asker, but is not published or learned into the real knowledge store.",
+        "nl": "Niets gedaan: dit is een vraag uit een oefening, en oefenantwoorden komen niet in de echte kennisbank. Antwoord zonder --publish en --leer.",
+        "en": "Nothing done: this question comes from an exercise, and exercise answers do not go into the real knowledge store. Answer without --publish and --learn.",
     },
     "exercise.tag": {
         "nl": "oefening",
