@@ -244,9 +244,8 @@ class ExerciseMachine(RuleBasedStateMachine):
                 raise self.fail(f"{where} holds exercise {exercise_tokens} unmarked:\n{text}")
             if exercise_tokens and not spec.exercise and spec.role != "curator":
                 raise self.fail(f"{where} (a real room) holds exercise {exercise_tokens}:\n{text}")
-            if row.kind == "file" and (spec.exercise or exercise_tokens):
-                if not data.lstrip("\ufeff").startswith(MARK) and MARK not in data[:200]:
-                    raise self.fail(f"{where}: the exercise file does not start with {MARK}")
+            if row.kind == "file" and (spec.exercise or exercise_tokens) and not _opens(data):
+                raise self.fail(f"{where}: the exercise file does not open with {MARK}")
 
     # --------------------------------------------------------------- rules
 
@@ -319,6 +318,16 @@ class ExerciseMachine(RuleBasedStateMachine):
         self.log.append(f"scheduler tick at {self.clock.isoformat()}")
         self._run(self.scheduler.tick(self.clock))
         self.check_outbox()
+
+
+def _opens(data: str) -> bool:
+    """The file's first thing is the marker: the first CSV row, JSON's first member, the
+    first node after the XML declaration."""
+    head = data.lstrip("\ufeff").split("\n", 2)
+    return head[0].startswith(MARK) or head[1].strip() in (
+        f'"banner": "{MARK}",',
+        f"<!-- {MARK} -->",
+    )
 
 
 class _NoSender:
