@@ -354,13 +354,25 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
         room = await rooms.get(session, RoomId(configured))
         public = bool(room.public) if room else False
         if bound is not None and bound.active:
+            if not exercise.room_in_exercise(ctx) and await exercise_store.is_exercise(
+                session, bound.incident
+            ):
+                return []  # a real question never goes into a room bound to an exercise
             direct = bool(room and room.is_direct)
             return [tlp.RoomAccess.for_binding(configured, bound, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
         return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
+    views = await rooms.role_views(session, "curator")
+    # A real question never goes into a curator room bound to an exercise; an exercise
+    # question goes to the exercise's own curator rooms, or else (marked OEFENING by the
+    # dispatcher) to the real ones, who may play along.
+    in_exercise = exercise.room_in_exercise(ctx)
+    same = [v for v in views if v[1].exercise == in_exercise]
+    if in_exercise and not same:
+        same = [v for v in views if not v[1].exercise]
     return [
         tlp.RoomAccess.for_binding(room_id, view, public, direct)
-        for room_id, view, public, direct in await rooms.role_views(session, "curator")
+        for room_id, view, public, direct in same
     ]
 
 

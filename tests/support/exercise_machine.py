@@ -74,6 +74,8 @@ ROOMS: tuple[RoomSpec, ...] = (
     RoomSpec("!gemeente-oef:x", "municipality", "oef", True),
     RoomSpec("!coord-none:x", "coordinator", None, False),
     RoomSpec("!redactie:x", "curator", None, False),
+    RoomSpec("!redactie-oef:x", "curator", "oef", True),
+    RoomSpec("!dm:x", "direct", None, False),  # a direct chat: unbound, real
 )
 BY_ID = {spec.room_id: spec for spec in ROOMS}
 INCIDENTS = ("storm", "oef")
@@ -118,6 +120,7 @@ class ExerciseMachine(RuleBasedStateMachine):
         self.log: list[str] = []
         # Real markers that became published Q&As: knowledge, which every room may be served.
         self.knowledge: set[str] = set()
+        self.specs: dict[str, RoomSpec] = dict(BY_ID)  # a test may add rooms of its own
         self._run(self._setup())
         self.last_outbox = self._run(self._max_outbox())
 
@@ -127,7 +130,10 @@ class ExerciseMachine(RuleBasedStateMachine):
             await incident_repo.open_incident(session, "storm", "Storm", "guard")
             await incident_repo.open_incident(session, "oef", "Oefening", "guard", exercise=True)
             for spec in ROOMS:
-                await room_repo.mark_joined(session, RoomId(spec.room_id), _now())
+                direct = spec.role == "direct"
+                await room_repo.mark_joined(session, RoomId(spec.room_id), _now(), is_direct=direct)
+                if direct:
+                    continue
                 await room_repo.bind(
                     session,
                     RoomId(spec.room_id),
@@ -211,7 +217,7 @@ class ExerciseMachine(RuleBasedStateMachine):
     def check_outbox(self, source: Message | None = None) -> None:
         for row in self._rows():
             self.last_outbox = max(self.last_outbox, row.id)
-            spec = BY_ID[row.room_id]
+            spec = self.specs[row.room_id]
             content = row.content
             heads: list[str] = []
             texts: list[str] = []
@@ -267,10 +273,12 @@ class ExerciseMachine(RuleBasedStateMachine):
         lines.append(f"Sporthal {self.token(spec)} ingericht {self.token(spec)}.")
         self.send(spec, "\n".join(lines), sender=f"@liaison{slot}:x")
 
-    @rule(exercise=st.booleans())
-    def ask(self, exercise: bool) -> None:
-        spec = ROOMS[5] if exercise else ROOMS[2]
-        self.send(spec, f"!vraag Waar blijft de {self.token(spec)} voor de {self.token(spec)}?")
+    @rule(exercise=st.booleans(), direct=st.booleans())
+    def ask(self, exercise: bool, direct: bool = False) -> None:
+        spec = ROOMS[5] if exercise else (BY_ID["!dm:x"] if direct else ROOMS[2])
+        sender = "@burger:x" if direct else ADMIN
+        words = f"Waar blijft de {self.token(spec)} voor de {self.token(spec)}?"
+        self.send(spec, f"!vraag {words}", sender=sender)
 
     @rule(which=st.integers(0, 50), publish=st.booleans())
     def answer(self, which: int, publish: bool) -> None:
@@ -289,7 +297,7 @@ class ExerciseMachine(RuleBasedStateMachine):
         if not ids:
             return
         code, incident, question = ids[which % len(ids)]
-        curator = BY_ID["!redactie:x"]
+        curator = BY_ID["!redactie-oef:x" if incident == "oef" and which % 2 else "!redactie:x"]
         flag = " --publish" if publish else ""
         extra = "\nbron: https://example.org/x" if publish else ""
         # The curator's words answer that question: they belong to its incident's mode.
