@@ -9,6 +9,14 @@ peak Python memory (tracemalloc). Target: under 200 ms at 100,000 on SQLite,
 growing clearly slower than the entry count.
 
     .venv/bin/python -m bench.picture [--sizes 1000,10000,100000] [--backend sqlite]
+
+Exercise isolation (`--exercise 1000`): the real incident's picture (with its open
+questions, the path `!beeld` and the scheduler take) at the first size, measured without,
+with and again without 1,000 entries of an exercise incident in the same database.
+The picture must show the same entries, and the median with the exercise must stay
+within 10% of the medians without it.
+
+    .venv/bin/python -m bench.picture --sizes 10000 --backend sqlite --exercise 1000
 """
 
 from __future__ import annotations
@@ -24,10 +32,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select
 
 from commands.picture import render_picture
-from storage import tlp
+from storage import open_questions, tlp
 from storage.engine import Database
 from storage.models import EntryFigure, Incident, SituationEntry
 from storage.picture import build_picture
@@ -99,6 +107,102 @@ async def seed(db: Database, count: int) -> Incident:
             await session.execute(insert(SituationEntry), entries)
             await session.execute(insert(EntryFigure), figures)
     return incident
+
+
+async def seed_exercise(db: Database, count: int, first_id: int) -> None:
+    """`count` entries of the exercise incident `oefening`, extreme ones among them."""
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        if await session.get(Incident, "oefening") is None:
+            session.add(
+                Incident(
+                    slug="oefening",
+                    title="Oefening",
+                    phase="warm",
+                    open=True,
+                    opened_at=now,
+                    opened_by="bench",
+                    exercise=True,
+                )
+            )
+    rows = [
+        {
+            "id": first_id + i,
+            "incident": "oefening",
+            "category": "shelter",
+            "organisation": f"org{i % 200}",
+            "reporter": "@l:bench",
+            "room_id": f"!oef{i % 20}:bench",
+            "source_event_id": f"$oef{first_id + i}",
+            "observed_at": now - timedelta(seconds=i),
+            "recorded_at": now - timedelta(seconds=i),
+            "updated_at": now - timedelta(seconds=i),
+            "municipality": f"Gemeente {i % 50}",
+            "place": f"Gemeente {i % 50}",
+            "region": f"Regio {i % 10}",
+            "location": None,
+            "severity": "Extreme" if i % 10 == 0 else "Severe",
+            "item_id": first_id + i,
+            "status": "new",
+            "source": None,
+            "sector": None,
+            "text": "OEFENING bench entry.",
+            "tlp": "GREEN",
+            "tlp_rank": 1,
+            "revision": 1,
+        }
+        for i in range(count)
+    ]
+    async with db.transaction() as session:
+        await session.execute(insert(SituationEntry), rows)
+
+
+async def real_picture(db: Database, incident: Incident) -> int:
+    """The real incident's picture as `!beeld` builds it: entries, series, open questions."""
+    async with db.transaction() as session:
+        picture = await build_picture(
+            session, ACCESS, "bench", changes_since=datetime.now(UTC) - timedelta(minutes=5)
+        )
+        questions = await open_questions.open_for(session, ACCESS, incident="bench")
+    render_picture(RoomPicture(incident, picture, questions, False), datetime.now(UTC), "nl")
+    return picture.entry_count
+
+
+async def run_exercise(url: str, size: int, extra: int, rounds: int) -> None:
+    print(
+        f"exercise isolation: the real picture at {size:,} entries, beside {extra:,} exercise ones"
+    )
+    db = Database(url)
+    await db.migrate()
+    incident = await seed(db, size)
+    await real_picture(db, incident)  # warm caches and the series tables
+
+    async def real() -> int:
+        return await real_picture(db, incident)
+
+    without, _ = await measure(real, rounds)
+    count_without = await real()
+    await seed_exercise(db, extra, size + 1)
+    await real()  # the first picture after the change folds the (unchanged) series in
+    with_exercise, _ = await measure(real, rounds)
+    count_with = await real()
+    async with db.transaction() as session:
+        await session.execute(delete(SituationEntry).where(SituationEntry.incident == "oefening"))
+    await real()
+    again, _ = await measure(real, rounds)
+    await db.close()
+    base = statistics.median(without + again)
+    median = statistics.median(with_exercise)
+    ratio = median / base
+    print(
+        f"  without: median {statistics.median(without):6.1f} ms, again {statistics.median(again):6.1f} ms"
+        f" | with {extra:,} exercise entries: median {median:6.1f} ms p95 {p95(with_exercise):6.1f} ms"
+    )
+    print(
+        f"  ratio {ratio:.3f} (target <= 1.10: {'met' if ratio <= 1.10 else 'NOT met'}); "
+        f"entries shown {count_without} without, {count_with} with the exercise"
+        f" ({'same' if count_with == count_without else 'DIFFERENT: exercise leaked'})"
+    )
 
 
 async def sql_picture(db: Database, incident: Incident) -> int:
@@ -205,9 +309,13 @@ async def run(
         )
 
 
-async def main(sizes: list[int], backends: list[str], rounds: int) -> None:
+async def main(sizes: list[int], backends: list[str], rounds: int, exercise: int = 0) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-"))
     try:
+        if exercise:
+            url = f"sqlite+aiosqlite:///{workdir / 'exercise.db'}"
+            await run_exercise(url, sizes[0], exercise, rounds)
+            return
         if "sqlite" in backends:
 
             async def sqlite_url(size: int) -> str:
@@ -236,11 +344,15 @@ if __name__ == "__main__":
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--exercise", type=int, default=0, help="exercise isolation case with this many entries"
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
             [int(s) for s in args.sizes.split(",")],
             args.backend or ["sqlite", "postgresql"],
             args.rounds,
+            args.exercise,
         )
     )
