@@ -62,7 +62,10 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
     incident = option(parsed, "incident")
     if incident is not None:
         incident = incident.lower()
-        if await incident_repo.get(session, incident) is None:
+        found = await incident_repo.get(session, incident)
+        # From this binding on the room works in the exercise: its confirmation says so.
+        ctx.concerns_exercise = ctx.concerns_exercise or bool(found and found.exercise)
+        if found is None:
             return [
                 render.plain(
                     t(
