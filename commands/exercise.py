@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from commands import render
 from commands.common import session_of
 from commands.context import CommandContext
@@ -88,6 +90,12 @@ async def mark_outgoing(ctx: CommandContext, replies: list[Outgoing]) -> list[Ou
         mark(r, ctx.lang) if isinstance(r, Reply) and (here or r.room_id in targets) else r
         for r in replies
     ]
+
+
+async def mark_for_room(session: AsyncSession, room_id: str, reply: Reply, lang: Language) -> Reply:
+    """For the bot's own notices outside any command (a message it could not decrypt):
+    marked when the room is bound to an exercise."""
+    return mark(reply, lang) if await store.exercise_rooms(session, [room_id]) else reply
 
 
 def mark_here(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:

@@ -224,3 +224,23 @@ def machine_room(room_id: str):  # type: ignore[no-untyped-def]
     from tests.support.exercise_machine import BY_ID
 
     return BY_ID[room_id]
+
+
+def test_the_bots_own_notices_in_an_exercise_room_are_marked(machine: ExerciseMachine) -> None:
+    """A notice outside any command (a message the bot could not decrypt) is marked in a
+    room bound to the exercise, and only there."""
+    from commands.exercise import mark_for_room
+    from commands.render import plain
+
+    async def notices() -> tuple[str, str]:
+        async with machine.db.session() as session:
+            exercise_room = await mark_for_room(
+                session, "!coord-oef:x", plain("Niet te lezen."), "nl"
+            )
+            real_room = await mark_for_room(session, "!coord-real:x", plain("Niet te lezen."), "nl")
+        return exercise_room.text, real_room.text
+
+    try:
+        assert machine._run(notices()) == ("OEFENING — Niet te lezen.", "Niet te lezen.")
+    finally:
+        machine.teardown()
