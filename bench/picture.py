@@ -9,6 +9,14 @@ peak Python memory (tracemalloc). Target: under 200 ms at 100,000 on SQLite,
 growing clearly slower than the entry count.
 
     .venv/bin/python -m bench.picture [--sizes 1000,10000,100000] [--backend sqlite]
+
+Exercise isolation (`--exercise 1000`): the real incident's picture (with its open
+questions, the path `!beeld` and the scheduler take) at the first size, in two databases
+with the same real incident, one with 1,000 exercise entries beside it, timed in
+alternation. The picture must show the same entries, and the median with the exercise
+must stay within 10% of the median without it.
+
+    .venv/bin/python -m bench.picture --sizes 10000 --backend sqlite --exercise 1000
 """
 
 from __future__ import annotations
@@ -27,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 from commands.picture import render_picture
-from storage import tlp
+from storage import open_questions, tlp
 from storage.engine import Database
 from storage.models import EntryFigure, Incident, SituationEntry
 from storage.picture import build_picture
@@ -99,6 +107,105 @@ async def seed(db: Database, count: int) -> Incident:
             await session.execute(insert(SituationEntry), entries)
             await session.execute(insert(EntryFigure), figures)
     return incident
+
+
+async def seed_exercise(db: Database, count: int, first_id: int) -> None:
+    """`count` entries of the exercise incident `oefening`, extreme ones among them."""
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        if await session.get(Incident, "oefening") is None:
+            session.add(
+                Incident(
+                    slug="oefening",
+                    title="Oefening",
+                    phase="warm",
+                    open=True,
+                    opened_at=now,
+                    opened_by="bench",
+                    exercise=True,
+                )
+            )
+    rows = [
+        {
+            "id": first_id + i,
+            "incident": "oefening",
+            "category": "shelter",
+            "organisation": f"org{i % 200}",
+            "reporter": "@l:bench",
+            "room_id": f"!oef{i % 20}:bench",
+            "source_event_id": f"$oef{first_id + i}",
+            "observed_at": now - timedelta(seconds=i),
+            "recorded_at": now - timedelta(seconds=i),
+            "updated_at": now - timedelta(seconds=i),
+            "municipality": f"Gemeente {i % 50}",
+            "place": f"Gemeente {i % 50}",
+            "region": f"Regio {i % 10}",
+            "location": None,
+            "severity": "Extreme" if i % 10 == 0 else "Severe",
+            "item_id": first_id + i,
+            "status": "new",
+            "source": None,
+            "sector": None,
+            "text": "OEFENING bench entry.",
+            "tlp": "GREEN",
+            "tlp_rank": 1,
+            "revision": 1,
+        }
+        for i in range(count)
+    ]
+    async with db.transaction() as session:
+        await session.execute(insert(SituationEntry), rows)
+
+
+async def real_picture(db: Database, incident: Incident) -> int:
+    """The real incident's picture as `!beeld` builds it: entries, series, open questions."""
+    async with db.transaction() as session:
+        picture = await build_picture(
+            session, ACCESS, "bench", changes_since=datetime.now(UTC) - timedelta(minutes=5)
+        )
+        questions = await open_questions.open_for(session, ACCESS, incident="bench")
+    render_picture(RoomPicture(incident, picture, questions, False), datetime.now(UTC), "nl")
+    return picture.entry_count
+
+
+async def run_exercise(workdir: Path, size: int, extra: int, rounds: int) -> None:
+    """Two databases with the same real incident, one with `extra` exercise entries beside
+    it; their real pictures are timed in alternation, so load on a shared machine falls
+    on both alike."""
+    print(
+        f"exercise isolation: the real picture at {size:,} entries, beside {extra:,} exercise ones"
+    )
+    dbs: list[Database] = []
+    incidents: list[Incident] = []
+    for name in ("plain", "exercise"):
+        db = Database(f"sqlite+aiosqlite:///{workdir / f'exercise-{name}.db'}")
+        await db.migrate()
+        incidents.append(await seed(db, size))
+        if name == "exercise":
+            await seed_exercise(db, extra, size + 1)
+        await real_picture(db, incidents[-1])  # warm caches and the series tables
+        dbs.append(db)
+    times: list[list[float]] = [[], []]
+    counts = [await real_picture(db, incident) for db, incident in zip(dbs, incidents, strict=True)]
+    for n in range(rounds * 2):
+        which = n % 2 if n % 4 < 2 else 1 - n % 2  # ABBA: neither side always goes first
+        started = time.perf_counter()
+        await real_picture(dbs[which], incidents[which])
+        times[which].append((time.perf_counter() - started) * 1000)
+    for db in dbs:
+        await db.close()
+    base, with_exercise = (statistics.median(t) for t in times)
+    ratio = with_exercise / base
+    print(
+        f"  without: median {base:6.1f} ms p95 {p95(times[0]):6.1f} ms"
+        f" | with {extra:,} exercise entries: median {with_exercise:6.1f} ms"
+        f" p95 {p95(times[1]):6.1f} ms ({rounds} rounds each, alternating)"
+    )
+    print(
+        f"  ratio {ratio:.3f} (target <= 1.10: {'met' if ratio <= 1.10 else 'NOT met'}); "
+        f"entries shown {counts[0]} without, {counts[1]} with the exercise"
+        f" ({'same' if counts[0] == counts[1] else 'DIFFERENT: exercise leaked'})"
+    )
 
 
 async def sql_picture(db: Database, incident: Incident) -> int:
@@ -205,9 +312,12 @@ async def run(
         )
 
 
-async def main(sizes: list[int], backends: list[str], rounds: int) -> None:
+async def main(sizes: list[int], backends: list[str], rounds: int, exercise: int = 0) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-"))
     try:
+        if exercise:
+            await run_exercise(workdir, sizes[0], exercise, rounds)
+            return
         if "sqlite" in backends:
 
             async def sqlite_url(size: int) -> str:
@@ -236,11 +346,15 @@ if __name__ == "__main__":
     parser.add_argument("--sizes", default="1000,10000,100000")
     parser.add_argument("--backend", action="append", choices=("sqlite", "postgresql"))
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument(
+        "--exercise", type=int, default=0, help="exercise isolation case with this many entries"
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
             [int(s) for s in args.sizes.split(",")],
             args.backend or ["sqlite", "postgresql"],
             args.rounds,
+            args.exercise,
         )
     )

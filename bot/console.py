@@ -102,6 +102,7 @@ async def _room_view(session: AsyncSession, room_id: RoomId, role: str, user: Us
             organisation="console",
             tlp_default="AMBER",
             clearance="AMBER",
+            exercise=bool(incidents and incidents[0].exercise),
         )
     return RoomView(
         room_id=room_id,

@@ -12,6 +12,7 @@ from nio.client.async_client import AsyncClient
 
 from bot import events as ev
 from bot.sender import OutboxSender, reply_content
+from commands import exercise
 from commands.i18n import Language, t
 from commands.render import plain
 from storage import event_log, outbox, pending_encrypted
@@ -119,7 +120,10 @@ class Undecryptable:
             if await event_log.is_processed(session, EventId(event_id)):
                 return
             await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", at)
-            content = reply_content(plain(t(self.language, "encryption_unsupported")))
+            notice = await exercise.mark_for_room(
+                session, room_id, plain(t(self.language, "encryption_unsupported")), self.language
+            )
+            content = reply_content(notice)
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_id}}
             row = await outbox.add(
                 session,
@@ -152,7 +156,7 @@ class Undecryptable:
                     await event_log.record(
                         session, EventId(event_id), room_id, sender, "undecryptable", now
                     )
-            notice = plain(text)
+            notice = await exercise.mark_for_room(session, room_id, plain(text), self.language)
             content = reply_content(notice)
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
             await outbox.add(

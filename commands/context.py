@@ -79,6 +79,9 @@ class CommandContext:
     registry: Registry
     # Domain events a handler reports ("entry.recorded"), for metrics and logs.
     events: list[str] = field(default_factory=list)
+    # The command touched an exercise's data (an exercise question answered from a real
+    # curator room): all its replies are marked OEFENING (commands/exercise.py).
+    concerns_exercise: bool = False
 
     @property
     def lang(self) -> Language:

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import render
+from commands import exercise, render
 from commands.context import (
     AS_NEW_MESSAGE,
     CommandContext,
@@ -101,11 +101,13 @@ class Dispatcher:
         try:
             replies = await self._route(ctx)
         except HandlerFailed as failed:
-            failed.replies = [
-                self._address(ctx, r) if isinstance(r, Reply) else r for r in failed.replies
-            ]
+            failed.replies = exercise.mark_here(
+                ctx, [self._address(ctx, r) if isinstance(r, Reply) else r for r in failed.replies]
+            )
             raise
-        return [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
+        addressed = [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
+        # The one place where exercise replies get their OEFENING marker.
+        return await exercise.mark_outgoing(ctx, addressed)
 
     async def _route(self, ctx: CommandContext) -> list[Outgoing]:
         message = ctx.message

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from commands import render
+from datetime import datetime
+
+from commands import exercise, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.grammar import ParsedCommand
@@ -12,6 +14,8 @@ from commands.permissions import in_roles
 from commands.registry import Command
 from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
+from storage import exercise as exercise_store
+from storage.exercise import MARKER
 from storage.models import EntryFigure, SituationEntry, utcnow
 from storage.timezone import AMSTERDAM
 
@@ -31,13 +35,23 @@ def render_export(
     figures: dict[int, list[EntryFigure]],
     meta: dict[str, object],
 ) -> bytes:
+    """The file; an exercise's (`meta["exercise"]`) starts with OEFENING in every format."""
+    marker = MARKER if meta.get("exercise") else None
     if fmt == "json":
-        return export_formats.to_json(rows, figures, meta)
+        return export_formats.to_json(rows, figures, meta, marker=marker)
     if fmt == "csv":
-        return export_formats.to_csv_nl(rows, figures)
+        return export_formats.to_csv_nl(rows, figures, marker=marker)
     if fmt == "csv-en":
-        return export_formats.to_csv(rows, figures)
-    return export_formats.to_edxl(rows, figures)
+        return export_formats.to_csv(rows, figures, marker=marker)
+    return export_formats.to_edxl(rows, figures, marker=marker)
+
+
+def file_name(incident: str, fmt: str, stamp: datetime, exercise: bool) -> str:
+    """`knooppunt-<incident>-<time>.<ext>`, with OEFENING- in front for an exercise."""
+    # The Dutch CSV is named in Amsterdam time, like the times inside it.
+    named = stamp.astimezone(AMSTERDAM) if fmt == "csv" else stamp
+    name = f"knooppunt-{incident}-{named.strftime('%Y%m%d-%H%M')}.{EXTENSIONS[fmt]}"
+    return f"{MARKER}-{name}" if exercise else name
 
 
 async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -49,17 +63,18 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if fmt is None or incident is None:
         return [render.plain(t(ctx.lang, "export.usage_export_incident_csv", prefix=ctx.prefix))]
     session = session_of(ctx)
+    await exercise.check_incident(ctx, incident)
+    is_exercise = await exercise_store.is_exercise(session, incident)
     access = ctx.room.access
     rows = await entry_repo.all_visible(session, access, entry_repo.EntryFilter(incident=incident))
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
     stamp = utcnow()
-    data = render_export(
-        fmt, rows, figures, {"incident": incident, "exported_at": stamp.isoformat()}
-    )
+    meta: dict[str, object] = {"incident": incident, "exported_at": stamp.isoformat()}
+    if is_exercise:
+        meta["exercise"] = True
+    data = render_export(fmt, rows, figures, meta)
     label = tlp.highest([row.tlp for row in rows])
-    # The Dutch CSV is named in Amsterdam time, like the times inside it.
-    named = stamp.astimezone(AMSTERDAM) if fmt == "csv" else stamp
-    filename = f"knooppunt-{incident}-{named.strftime('%Y%m%d-%H%M')}.{EXTENSIONS[fmt]}"
+    filename = file_name(incident, fmt, stamp, is_exercise)
     await audit.add(
         session,
         ctx.sender,

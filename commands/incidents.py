@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from commands import render
+from commands import exercise, render
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.errors import UserError
@@ -17,6 +17,7 @@ from commands.subcommands import Subcommand, Subcommands
 from commands.texts import Word
 from storage import audit
 from storage import incidents as incident_repo
+from storage.exercise import MARKER
 from storage.models import Incident, utcnow
 from storage.vocabulary import PHASES, Phase, lookup
 
@@ -24,6 +25,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 # A phase as a reply names it in Dutch (`na` alone reads oddly there: `nafase`).
 _PHASE_NL = {p.value: "nafase" if p is Phase.AFTER else p.nl for p in Phase}
 _manage = in_roles("coordinator", min_power=MODERATOR)
+EXERCISE_KEYS = ("oefening", "exercise")
 
 
 def _usage(ctx: CommandContext) -> UserError:
@@ -59,7 +61,13 @@ async def _open(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
     title = " ".join(args[1:]).strip()
     if not SLUG.match(slug) or not title:
         raise UserError("incidents.give_short_slug_lower", prefix=ctx.prefix)
-    incident = await incident_repo.open_incident(session, slug, title[:300], ctx.sender)
+    extra = [k for k in parsed.options if k not in EXERCISE_KEYS]
+    if extra:
+        raise UserError("incidents.unknown_option_open", option=render.shorten(extra[0], 30))
+    is_exercise = exercise.parse_flag(parsed.option(*EXERCISE_KEYS))
+    incident = await incident_repo.open_incident(
+        session, slug, title[:300], ctx.sender, exercise=is_exercise
+    )
     if incident is None:
         return [render.plain(t(ctx.lang, "incidents.incident_already_exists", slug=slug))]
     await audit.add(
@@ -68,11 +76,12 @@ async def _open(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
         "incident.opened",
         ctx.room.room_id,
         subject=slug,
-        detail={"title": title},
+        detail={"title": title, "exercise": is_exercise},
     )
-    return [
-        render.plain(t(ctx.lang, "incidents.incident_opened_phase_cold", slug=slug, title=title))
-    ]
+    key = "incidents.exercise_opened" if is_exercise else "incidents.incident_opened_phase_cold"
+    opened = render.plain(t(ctx.lang, key, slug=slug, title=title, prefix=ctx.prefix))
+    # The incident is an exercise, whatever room opened it: its confirmation says so.
+    return [exercise.mark(opened, ctx.lang) if is_exercise else opened]
 
 
 async def _phase(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
@@ -128,8 +137,10 @@ async def _list(ctx: CommandContext) -> Outgoing:
     lines = [t(ctx.lang, "incidents.incidents")]
     for row in rows:
         state = t(ctx.lang, "incidents.state_open" if row.open else "incidents.state_closed")
+        # An exercise says so first, in the marker's own word, wherever it is listed.
+        tag = f"{MARKER} " if row.exercise else ""
         lines.append(
-            f"• {row.slug} — {row.title} ({state}, {t(ctx.lang, 'incidents.phase')} {Phase.display(row.phase, ctx.lang)}, {local_time(row.opened_at)})"
+            f"• {tag}{row.slug} — {row.title} ({state}, {t(ctx.lang, 'incidents.phase')} {Phase.display(row.phase, ctx.lang)}, {local_time(row.opened_at)})"
         )
     return render.plain("\n".join(lines))
 
@@ -142,8 +153,8 @@ INCIDENT = Command(
         "en": "open, phase, close and list incidents",
     },
     usage={
-        "nl": "{prefix}incident open <naam> <titel> | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
-        "en": "{prefix}incident open <slug> <title> | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
+        "nl": "{prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
+        "en": "{prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
     },
     example={
         "nl": "{prefix}incident open hoogwater-ijssel Hoogwater IJssel",

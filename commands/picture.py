@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import objects, picture_domino, render
+from commands import exercise, objects, picture_domino, render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -331,6 +331,7 @@ async def picture_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     incident: Incident | None = await incident_repo.get(session, slug.lower())
     if incident is None:
         return _usage_error(ctx, f"Onbekend incident: {slug}.", f"Unknown incident: {slug}.")
+    await exercise.check_incident(ctx, incident.slug)
     since_text = option(parsed, "since")
     since = parse_since(since_text, ctx.now) if since_text else None
     if since_text and since is None:
@@ -377,16 +378,17 @@ async def render_room_picture(
     """The picture as `render_picture` writes it, plus 'Betrokken objecten': the known
     objects its reports name, as this room may see them. The scheduler posts the same."""
     reply = render_picture(room_picture, now, lang, prefix, curator)
-    if not room_picture.full and room_picture.previous_full is not None:
-        return reply  # the one-line 'nothing changed' post stays one line
-    return await objects.picture_section(
-        session,
-        access,
-        room_picture.picture.entry_ids,
-        now.astimezone(AMSTERDAM).date(),
-        lang,
-        reply,
-    )
+    if room_picture.full or room_picture.previous_full is None:
+        reply = await objects.picture_section(
+            session,
+            access,
+            room_picture.picture.entry_ids,
+            now.astimezone(AMSTERDAM).date(),
+            lang,
+            reply,
+        )
+    # An exercise's picture says so first, also where no dispatcher passes (the scheduler).
+    return exercise.mark(reply, lang) if room_picture.incident.exercise else reply
 
 
 PICTURE = Command(

@@ -18,7 +18,7 @@ from dateutil import parser as dateparser
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import objects, render
+from commands import exercise, objects, render
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.grammar import ParsedCommand, strip_reply_fallback
@@ -33,6 +33,7 @@ from knowledge.search import Document, Hit
 from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
 from storage import audit, knowledge_items, open_questions, rooms, tlp
+from storage import exercise as exercise_store
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
 from storage.timezone import AMSTERDAM
@@ -353,13 +354,25 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
         room = await rooms.get(session, RoomId(configured))
         public = bool(room.public) if room else False
         if bound is not None and bound.active:
+            if not exercise.room_in_exercise(ctx) and await exercise_store.is_exercise(
+                session, bound.incident
+            ):
+                return []  # a real question never goes into a room bound to an exercise
             direct = bool(room and room.is_direct)
             return [tlp.RoomAccess.for_binding(configured, bound, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
         return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
+    views = await rooms.role_views(session, "curator")
+    # A real question never goes into a curator room bound to an exercise; an exercise
+    # question goes to the exercise's own curator rooms, or else (marked OEFENING by the
+    # dispatcher) to the real ones, who may play along.
+    in_exercise = exercise.room_in_exercise(ctx)
+    same = [v for v in views if v[1].exercise == in_exercise]
+    if in_exercise and not same:
+        same = [v for v in views if not v[1].exercise]
     return [
         tlp.RoomAccess.for_binding(room_id, view, public, direct)
-        for room_id, view, public, direct in await rooms.role_views(session, "curator")
+        for room_id, view, public, direct in same
     ]
 
 
@@ -449,7 +462,12 @@ def curators_only(ctx: CommandContext) -> str | None:
 
 async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
-    rows = await open_questions.open_for(session, ctx.room.access)
+    # The curators' queue holds the questions of the room's own mode only (an exercise's
+    # curators see the exercise's; the others answer an exercise question by its code
+    # from the curator post, which says OEFENING).
+    rows = await open_questions.open_for(
+        session, ctx.room.access, exercise_mode=exercise.room_in_exercise(ctx)
+    )
     if not rows:
         return [render.plain(t(ctx.lang, "questions.no_open_questions"))]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
@@ -558,6 +576,11 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     code = question_code(request.code)
     if row is None or (not open_questions.visible_to(ctx.room.access, row) and not ctx.is_admin):
         return [render.plain(t(ctx.lang, "questions.question_does_not_exist", code=code))]
+    if await exercise_store.is_exercise(session, row.incident):
+        # An exercise's answer goes to its askers, marked, but never into the real store.
+        ctx.concerns_exercise = True
+        if request.publish or request.learn:
+            return [render.plain(t(ctx.lang, "exercise.no_publish"))]
     if learn_only:
         return await learn_after(ctx, row, request)
     if row.status != "open":

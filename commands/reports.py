@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from commands import domino, objects, render
+from commands import domino, exercise, objects, render
 from commands.common import age, local_time, option, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -60,6 +60,11 @@ async def _entry_input(
         found = await incident_repo.get(session, incident)
         if found is None or not found.open:
             return [Problem.of("reports.unknown_closed_incident", incident=incident)]
+        # A report never crosses between an exercise and reality (storage/exercise.py).
+        if found.exercise and not exercise.room_in_exercise(ctx):
+            return [Problem.of("exercise.real_room_exercise_incident", slug=incident)]
+        if exercise.room_in_exercise(ctx) and not found.exercise:
+            return [Problem.of("exercise.exercise_room_real_incident", slug=incident)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
     sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation)
     if isinstance(sector, Problem):
@@ -572,6 +577,7 @@ async def entries_filter(
     binding = ctx.room.binding
     incident = option(parsed, "incident") or (parsed.words[0] if parsed.words else None)
     incident = incident.lower() if incident else (binding.incident if binding else None)
+    await exercise.check_incident(ctx, incident)
     category_word = option(parsed, "category")
     category = lookup(CATEGORIES, category_word) if category_word else None
     if category_word and category is None:
@@ -586,6 +592,8 @@ async def entries_filter(
         organisation=option(parsed, "org"),
         municipality=option(parsed, "municipality"),
         since=since,
+        # Without an incident the list spans incidents: only those of the room's mode.
+        exercise=exercise.room_in_exercise(ctx),
     )
 
 

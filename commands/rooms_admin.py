@@ -75,7 +75,10 @@ async def _binding_of(ctx: CommandContext, parsed: ParsedCommand) -> _Binding:
     incident = option(parsed, "incident")
     if incident is not None:
         incident = incident.lower()
-        if await incident_repo.get(session_of(ctx), incident) is None:
+        found = await incident_repo.get(session_of(ctx), incident)
+        # From this binding on the room works in the exercise: its confirmation says so.
+        ctx.concerns_exercise = ctx.concerns_exercise or bool(found and found.exercise)
+        if found is None:
             raise UserError(
                 "rooms_admin.unknown_incident_open_it", incident=incident, prefix=ctx.prefix
             )

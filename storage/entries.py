@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import exercise, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 
 
@@ -65,6 +65,9 @@ class EntryFilter:
     municipality: str | None = None
     since: datetime | None = None
     include_retracted: bool = False
+    # Exercise or real incidents only (storage/exercise.py); None: no such limit
+    # (the operator's export names its incident).
+    exercise: bool | None = None
 
 
 def _fields(data: EntryInput) -> dict[str, Any]:
@@ -333,6 +336,8 @@ def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
     )
     if filters.incident is not None:
         query = query.where(SituationEntry.incident == filters.incident)
+    if filters.exercise is not None:
+        query = query.where(exercise.incident_clause(SituationEntry.incident, filters.exercise))
     if filters.category is not None:
         query = query.where(SituationEntry.category == filters.category)
     if filters.organisation is not None:

@@ -120,9 +120,15 @@ def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[
 
 
 def to_json(
-    entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]], meta: dict[str, Any]
+    entries: Sequence[SituationEntry],
+    figures: dict[int, list[EntryFigure]],
+    meta: dict[str, Any],
+    *,
+    marker: str | None = None,
 ) -> bytes:
+    """`marker` (an exercise's OEFENING) is the document's first member, `banner`."""
     document = {
+        **({"banner": marker} if marker else {}),
         **meta,
         "tlp": tlp.highest([e.tlp for e in entries]),
         "count": len(entries),
@@ -162,10 +168,18 @@ def _dutch_value(name: str, value: Any) -> Any:
     return value
 
 
-def to_csv_nl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
-    """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times."""
+def to_csv_nl(
+    entries: Sequence[SituationEntry],
+    figures: dict[int, list[EntryFigure]],
+    *,
+    marker: str | None = None,
+) -> bytes:
+    """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times.
+    `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
+    if marker:
+        writer.writerow([marker])
     writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
     writer.writerow([HEADERS_NL[name] for name in (*FIELDS, "figures")])
     for entry in entries:
@@ -182,10 +196,18 @@ def to_csv_nl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFi
     return out.getvalue().encode("utf-8-sig")
 
 
-def to_csv(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
-    """The international CSV (`csv-en`): `,`, English field names and values, UTC times."""
+def to_csv(
+    entries: Sequence[SituationEntry],
+    figures: dict[int, list[EntryFigure]],
+    *,
+    marker: str | None = None,
+) -> bytes:
+    """The international CSV (`csv-en`): `,`, English field names and values, UTC times.
+    `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
     out = io.StringIO()
     writer = csv.writer(out)
+    if marker:
+        writer.writerow([marker])
     # The banner first, where a reader of the sheet sees it (TLP 2.0: label at the top).
     writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
     writer.writerow([*FIELDS, "figures"])
@@ -220,13 +242,24 @@ def _person_time(parent: ET.Element, tag: str, name: str, when: datetime) -> Non
     ET.SubElement(pair, _q(CT_NS, "timeValue")).text = _edxl_time(when)
 
 
-def to_edxl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigure]]) -> bytes:
+def to_edxl(
+    entries: Sequence[SituationEntry],
+    figures: dict[int, list[EntryFigure]],
+    *,
+    marker: str | None = None,
+) -> bytes:
+    """EDXL-SitRep. `marker` (an exercise's OEFENING) comes first as a comment, as an
+    `exercise` attribute on the root and in front of every report's purpose, the
+    field a receiving system shows."""
     ET.register_namespace("sitrep", SITREP_NS)
     ET.register_namespace("ct", CT_NS)
     ET.register_namespace("xnl", XNL_NS)
     ET.register_namespace("xsi", XSI_NS)
     ET.register_namespace("kp", SET_NS)
-    root = ET.Element(_q(SET_NS, "sitRepSet"), {"tlp": tlp.highest([e.tlp for e in entries])})
+    attributes = {"tlp": tlp.highest([e.tlp for e in entries])}
+    if marker:
+        attributes["exercise"] = marker
+    root = ET.Element(_q(SET_NS, "sitRepSet"), attributes)
     for entry in entries:
         report = ET.SubElement(root, _q(SITREP_NS, "sitRep"))
         ET.SubElement(
@@ -243,7 +276,7 @@ def to_edxl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigu
         )
         ET.SubElement(
             report, _q(SITREP_NS, "reportPurpose")
-        ).text = f"{entry.category}: situation entry {entry.code}"
+        ).text = f"{marker + ': ' if marker else ''}{entry.category}: situation entry {entry.code}"
         ET.SubElement(report, _q(SITREP_NS, "reportNumber")).text = str(entry.id)
         version = "Initial" if entry.revision == 1 else "Update"
         if entry.retracted_at is not None:
@@ -283,4 +316,7 @@ def to_edxl(entries: Sequence[SituationEntry], figures: dict[int, list[EntryFigu
         for name, value in element.attrib.items():
             element.set(name, xml_safe(value))
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=False)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document
+    head = b'<?xml version="1.0" encoding="UTF-8"?>\n'
+    if marker:
+        head += f"<!-- {xml_safe(marker)} -->\n".encode()
+    return head + document

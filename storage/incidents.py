@@ -15,12 +15,20 @@ async def get(session: AsyncSession, slug: str) -> Incident | None:
     return await session.get(Incident, slug.lower())
 
 
-async def open_incident(session: AsyncSession, slug: str, title: str, by: str) -> Incident | None:
-    """Open a new incident; None when the slug is taken."""
+async def open_incident(
+    session: AsyncSession, slug: str, title: str, by: str, *, exercise: bool = False
+) -> Incident | None:
+    """Open a new incident (an exercise with `exercise`); None when the slug is taken."""
     if await session.get(Incident, slug) is not None:
         return None
     incident = Incident(
-        slug=slug, title=title, phase=Phase.COLD.value, open=True, opened_at=utcnow(), opened_by=by
+        slug=slug,
+        title=title,
+        phase=Phase.COLD.value,
+        open=True,
+        opened_at=utcnow(),
+        opened_by=by,
+        exercise=exercise,
     )
     session.add(incident)
     return incident

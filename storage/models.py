@@ -176,6 +176,8 @@ class Incident(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     opened_by: Mapped[str] = mapped_column(String(255))
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # An exercise (oefening): its outputs say OEFENING and never mix with real incidents.
+    exercise: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Organisation(Base):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import exercise, tlp
 from storage.models import OpenQuestion
 
 
@@ -71,6 +71,7 @@ async def open_for(
     limit: int = 50,
     *,
     include_unbound: bool = True,
+    exercise_mode: bool | None = None,
 ) -> list[OpenQuestion]:
     """Open questions this room may see, oldest first; a question linked to another is
     not listed on its own (it is answered with the one it is linked to).
@@ -79,6 +80,7 @@ async def open_for(
     incident (a municipality room bound without one, a direct chat).
     `include_unbound=False` leaves out the questions asked in direct chats and
     other rooms without a binding: a picture shows those only in curator rooms.
+    `exercise_mode` (the curators' list): only questions of exercises, or only real ones.
     """
     query = (
         select(OpenQuestion)
@@ -97,8 +99,17 @@ async def open_for(
     )
     if not include_unbound:
         query = query.where(OpenQuestion.unbound.is_(False))
+    if exercise_mode is not None:
+        query = query.where(exercise.incident_clause(OpenQuestion.incident, exercise_mode))
     if incident is not None:
-        query = query.where(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
+        if await exercise.is_exercise(session, incident):
+            # An exercise's picture shows its own questions only: those asked outside
+            # any incident are real.
+            query = query.where(OpenQuestion.incident == incident)
+        else:
+            query = query.where(
+                or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None))
+            )
     return list((await session.scalars(query)).all())
 
 
@@ -155,6 +166,12 @@ async def link_candidates(
         )
     else:
         query = query.where(OpenQuestion.audience == audience)
+    # Never across an exercise and reality: one answer would reach both.
+    query = query.where(
+        exercise.incident_clause(
+            OpenQuestion.incident, await exercise.is_exercise(session, incident)
+        )
+    )
     return list((await session.scalars(query)).all())
 
 

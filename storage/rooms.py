@@ -10,7 +10,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
-from storage.models import ProcessedEvent, Room, RoomBinding, utcnow
+from storage.models import Incident, ProcessedEvent, Room, RoomBinding, utcnow
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -139,6 +139,8 @@ class BindingView:
     organisation: str | None
     tlp_default: str
     clearance: str
+    # The bound incident is an exercise: the room works in the exercise (storage/exercise.py).
+    exercise: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,10 +163,12 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
                 RoomBinding.organisation,
                 RoomBinding.tlp_default,
                 RoomBinding.clearance,
+                Incident.exercise,
                 processed,
             )
             .select_from(Room)
             .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
+            .outerjoin(Incident, Incident.slug == RoomBinding.incident)
             .where(Room.room_id == room_id)
         )
     ).first()
@@ -172,10 +176,12 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None
         return MessageContext(already, False, None)
-    is_direct, role, active, incident, organisation, tlp_default, clearance, already = row
+    is_direct, role, active, incident, organisation, tlp_default, clearance, exercise, already = row
     view = None
     if role is not None and active:
-        view = BindingView(role, incident, organisation, tlp_default, clearance)
+        view = BindingView(
+            role, incident, organisation, tlp_default, clearance, exercise=bool(exercise)
+        )
     return MessageContext(bool(already), bool(is_direct), view)
 
 
@@ -265,8 +271,9 @@ async def role_views(
     """Active rooms bound with `role` (of one incident, if given):
     (room id, binding, public, direct chat)."""
     query = (
-        select(RoomBinding, Room.public, Room.is_direct)
+        select(RoomBinding, Room.public, Room.is_direct, Incident.exercise)
         .join(Room, Room.room_id == RoomBinding.room_id)
+        .outerjoin(Incident, Incident.slug == RoomBinding.incident)
         .where(
             RoomBinding.role == role,
             RoomBinding.active.is_(True),
@@ -285,9 +292,10 @@ async def role_views(
                 binding.organisation,
                 binding.tlp_default,
                 binding.clearance,
+                exercise=bool(exercise),
             ),
             bool(public),
             bool(is_direct),
         )
-        for binding, public, is_direct in await session.execute(query)
+        for binding, public, is_direct, exercise in await session.execute(query)
     ]

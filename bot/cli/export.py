@@ -13,6 +13,8 @@ from storage import audit, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage.engine import Database
+from storage.exercise import MARKER
+from storage.ids import RoomId
 from storage.models import utcnow
 
 # The operator holds the database anyway, but an export is a file that travels: it
@@ -28,6 +30,7 @@ class ExportResult:
     label: str  # the highest label in the file: its banner
     ceiling: str
     left_out: dict[str, int]  # label above the ceiling -> entries not written
+    exercise: bool = False  # an exercise's file: OEFENING inside and in its name
 
 
 def parse_ceiling(text: str) -> str:
@@ -47,8 +50,10 @@ async def build_export(
     try:
         await db.migrate()
         async with db.transaction() as session:
-            if await incident_repo.get(session, incident) is None:
+            found = await incident_repo.get(session, incident)
+            if found is None:
                 raise ConfigError(f"unknown incident {incident!r}")
+            is_exercise = found.exercise
             wanted = entry_repo.EntryFilter(incident=incident)
             rows = await entry_repo.all_visible(
                 session, tlp.RoomAccess.for_operator(ceiling), wanted
@@ -67,6 +72,8 @@ async def build_export(
                 "max_tlp": ceiling,
                 "left_out": left_out,
             }
+            if is_exercise:
+                meta["exercise"] = True
             data = render_export(fmt, rows, figures, meta)
             await audit.add(
                 session,
@@ -84,13 +91,16 @@ async def build_export(
             )
     finally:
         await db.close()
-    return ExportResult(data, len(rows), label, ceiling, left_out)
+    return ExportResult(data, len(rows), label, ceiling, left_out, is_exercise)
 
 
 def export_notes(result: ExportResult, incident: str, out: Path | None) -> list[str]:
     """What the operator is told on stderr: what was written, and what was left out and why."""
     where = str(out) if out is not None else "standard output"
-    notes = [f"{result.count} entries of {incident} written to {where} (banner TLP:{result.label})"]
+    kind = f"{MARKER} (exercise) " if result.exercise else ""
+    notes = [
+        f"{kind}{result.count} entries of {incident} written to {where} (banner TLP:{result.label})"
+    ]
     if result.left_out:
         total = sum(result.left_out.values())
         labels = ", ".join(
@@ -105,7 +115,15 @@ def export_notes(result: ExportResult, incident: str, out: Path | None) -> list[
     return notes
 
 
+def export_path(result: ExportResult, out: Path | None) -> Path | None:
+    """Where the file goes: an exercise's file name starts with OEFENING-, like `!export`'s."""
+    if out is None or not result.exercise or out.name.startswith(MARKER):
+        return out
+    return out.with_name(f"{MARKER}-{out.name}")
+
+
 def write_export(result: ExportResult, incident: str, out: Path | None) -> None:
+    out = export_path(result, out)
     if out is None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.buffer.flush()

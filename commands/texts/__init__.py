@@ -37,6 +37,7 @@ FAMILIES = (
     "common",
     "console",
     "domino",
+    "exercise",
     "export",
     "grammar",
     "guidance",

@@ -18,12 +18,20 @@ TEXTS: Entries = {
         "en": "There are no incidents yet.",
     },
     "incidents.usage_incident_open_slug": {
-        "nl": "Gebruik: {prefix}incident open <naam> <titel> | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
-        "en": "Usage: {prefix}incident open <slug> <title> | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
+        "nl": "Gebruik: {prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
+        "en": "Usage: {prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
     },
     "incidents.incident_opened_phase_cold": {
         "nl": "Incident {slug} geopend: {title} (fase koud).",
         "en": "Incident {slug} opened: {title} (phase cold).",
+    },
+    "incidents.exercise_opened": {
+        "nl": "Oefenincident {slug} geopend: {title} (fase koud). Alles wat erbij hoort begint met OEFENING en blijft gescheiden van echte incidenten.",
+        "en": "Exercise incident {slug} opened: {title} (phase cold). Everything that belongs to it starts with OEFENING and stays apart from real incidents.",
+    },
+    "incidents.unknown_option_open": {
+        "nl": "Onbekende optie {option}=. Bij openen kan alleen oefening=ja.",
+        "en": "Unknown option {option}=. Opening takes only exercise=yes.",
     },
     "incidents.unknown_incident": {
         "nl": "Onbekend incident: {slug}.",

@@ -1,0 +1,117 @@
+"""Exercise mode in the command layer: the OEFENING marker and the mode check.
+
+`storage/exercise.py` decides which incidents are exercises and filters the read paths;
+this module does the two things every command shares:
+
+- `mark` puts the marker in front of a reply (text, HTML and an attachment's file
+  name), once. The dispatcher calls `mark_outgoing` on every reply of every command,
+  so no handler can forget it: everything the bot says in a room bound to an exercise
+  starts with OEFENING, and so does everything it sends into such a room from
+  elsewhere (an answer from a real curator room reaching an exercise asker).
+  That includes replies that are not about the exercise (`!hulp`): in an exercise
+  room nobody should have to judge whether a message is part of the exercise.
+- `check_incident` refuses a command that names an incident of the other mode: a
+  room in an exercise never reads or writes a real incident, and the reverse.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from commands import render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.errors import UserError
+from commands.i18n import Language, t
+from commands.message import Outgoing, Reply
+from storage import exercise as store
+from storage.exercise import MARKER
+
+YES = frozenset({"ja", "yes", "j", "y", "true", "1", "aan", "on"})
+NO = frozenset({"nee", "no", "n", "false", "0", "uit", "off"})
+
+
+def room_in_exercise(ctx: CommandContext) -> bool:
+    binding = ctx.room.binding
+    return binding is not None and binding.exercise
+
+
+def parse_flag(value: str | None) -> bool:
+    """`oefening=ja|nee` (`exercise=yes|no`); absent is no. Bad input is a UserError."""
+    if value is None:
+        return False
+    word = value.strip().lower()
+    if word in YES:
+        return True
+    if word in NO:
+        return False
+    raise UserError("exercise.bad_value", value=render.shorten(value, 20))
+
+
+def marked(text: str) -> bool:
+    return text.startswith(MARKER)
+
+
+def file_name(name: str) -> str:
+    return name if marked(name) else f"{MARKER}-{name}"
+
+
+def mark(reply: Reply, lang: Language) -> Reply:
+    """The reply with the marker in front (idempotent); a file's name is marked too."""
+    text, html, attachment = reply.text, reply.html, reply.attachment
+    if attachment is not None and not marked(attachment.filename):
+        renamed = replace(attachment, filename=file_name(attachment.filename))
+        if text == attachment.filename:
+            # A file's message is its name: show the marked name, once.
+            text, html = renamed.filename, render.escape(renamed.filename)
+        attachment = renamed
+    if not marked(text):
+        label = t(lang, "exercise.marker")
+        text, html = f"{label} — {text}", f"<b>{render.escape(label)}</b> — {html}"
+    return replace(reply, text=text, html=html, attachment=attachment)
+
+
+async def mark_outgoing(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:
+    """Every reply of a command in an exercise room, and every reply sent into one."""
+    if not replies:
+        return replies
+    here = room_in_exercise(ctx) or ctx.concerns_exercise
+    elsewhere = {
+        r.room_id
+        for r in replies
+        if isinstance(r, Reply) and r.room_id and r.room_id != ctx.message.room_id
+    }
+    targets: set[str] = set()
+    if elsewhere and ctx.session is not None:
+        targets = await store.exercise_rooms(ctx.session, elsewhere)
+    return [
+        mark(r, ctx.lang) if isinstance(r, Reply) and (here or r.room_id in targets) else r
+        for r in replies
+    ]
+
+
+async def mark_for_room(session: AsyncSession, room_id: str, reply: Reply, lang: Language) -> Reply:
+    """For the bot's own notices outside any command (a message it could not decrypt):
+    marked when the room is bound to an exercise."""
+    return mark(reply, lang) if await store.exercise_rooms(session, [room_id]) else reply
+
+
+def mark_here(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:
+    """Without the database (an apology after a failed handler): the room's own mode."""
+    if not (room_in_exercise(ctx) or ctx.concerns_exercise):
+        return replies
+    return [mark(r, ctx.lang) if isinstance(r, Reply) else r for r in replies]
+
+
+async def check_incident(ctx: CommandContext, slug: str | None) -> None:
+    """Refuse an incident of the other mode than the room's (a UserError, nothing changed)."""
+    if not slug:
+        return
+    exercise = await store.is_exercise(session_of(ctx), slug)
+    here = room_in_exercise(ctx)
+    if exercise and not here:
+        raise UserError("exercise.real_room_exercise_incident", slug=slug)
+    if here and not exercise:
+        raise UserError("exercise.exercise_room_real_incident", slug=slug)

@@ -1,0 +1,33 @@
+"""Texts of `commands/exercise.py` (exercise mode), in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    # Always starts with the Dutch word: the marker partners and their filters look for.
+    "exercise.marker": {
+        "nl": "OEFENING",
+        "en": "OEFENING (exercise)",
+    },
+    "exercise.real_room_exercise_incident": {
+        "nl": "{slug} is een oefening en deze kamer werkt aan een echt incident: oefengegevens komen hier niet. Gebruik een kamer die aan de oefening gekoppeld is.",
+        "en": "{slug} is an exercise and this room works on a real incident: exercise data does not come here. Use a room bound to the exercise.",
+    },
+    "exercise.exercise_room_real_incident": {
+        "nl": "Deze kamer is gekoppeld aan een oefening; het echte incident {slug} is hier niet te zien of te gebruiken.",
+        "en": "This room is bound to an exercise; the real incident {slug} cannot be seen or used here.",
+    },
+    "exercise.bad_value": {
+        "nl": "oefening= is ja of nee (niet '{value}').",
+        "en": "exercise= is yes or no (not '{value}').",
+    },
+    "exercise.no_publish": {
+        "nl": "Niets gedaan: dit is een vraag uit een oefening, en oefenantwoorden komen niet in de echte kennisbank. Antwoord zonder --publish en --leer.",
+        "en": "Nothing done: this question comes from an exercise, and exercise answers do not go into the real knowledge store. Answer without --publish and --learn.",
+    },
+    "exercise.tag": {
+        "nl": "oefening",
+        "en": "exercise",
+    },
+}

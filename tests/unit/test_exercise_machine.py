@@ -1,0 +1,78 @@
+"""Exercise isolation as a property, in CI: a fixed budget of `ExerciseMachine`.
+
+See tests/support/exercise_machine.py for the rule it checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.support.exercise_machine import ExerciseMachine
+
+TestExerciseStateMachine = ExerciseMachine.TestCase
+TestExerciseStateMachine.settings = settings(
+    max_examples=10,
+    stateful_step_count=30,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@pytest.fixture
+def machine() -> Iterator[ExerciseMachine]:
+    state = ExerciseMachine()
+    yield state
+    state.teardown()
+
+
+def test_the_machine_notices_an_unmarked_exercise_reply(machine: ExerciseMachine) -> None:
+    """The checker itself can fail: a forged unmarked row into the exercise room."""
+    from storage import outbox
+    from storage.ids import RoomId
+
+    async def forge() -> None:
+        async with machine.db.transaction() as session:
+            await outbox.add(
+                session,
+                RoomId("!coord-oef:x"),
+                "message",
+                {"msgtype": "m.notice", "body": "Situatiebeeld oef"},
+                "forged-1",
+            )
+
+    machine._run(forge())
+    with pytest.raises(AssertionError, match="lacks OEFENING"):
+        machine.check_outbox()
+
+
+def test_an_extreme_exercise_report_alerts_only_exercise_rooms(machine: ExerciseMachine) -> None:
+    machine.report(exercise=True, incident=None, severity="extreem", figure=True)
+    machine.read(slot=1, read="!beeld", incident="storm")
+    machine.read(slot=6, read="!meldingen", incident="storm")
+    machine.subscribe(exercise=False)
+    machine.subscribe(exercise=True)
+    machine.scheduled_pictures()
+
+
+def test_a_real_room_cannot_report_into_the_exercise(machine: ExerciseMachine) -> None:
+    machine.report(exercise=False, incident="oef", severity="extreem", figure=False)
+    machine.report(exercise=True, incident="storm", severity="extreem", figure=False)
+    machine.read(slot=1, read="!export {incident} json", incident="storm")
+    machine.read(slot=4, read="!export {incident} csv", incident="oef")
+
+
+def test_an_exercise_question_answered_from_the_real_curator_room(
+    machine: ExerciseMachine,
+) -> None:
+    machine.ask(exercise=True)
+    machine.ask(exercise=False)
+    machine.read(slot=7, read="!vragen", incident="storm")
+    machine.answer(which=0, publish=True)
+    machine.answer(which=0, publish=False)
+    machine.read(slot=4, read="!beeld", incident="oef")
+    machine.read(slot=1, read="!beeld", incident="storm")
