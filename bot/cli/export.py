@@ -14,7 +14,6 @@ from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage.engine import Database
 from storage.exercise import MARKER
-from storage.ids import RoomId
 from storage.models import utcnow
 
 # The operator holds the database anyway, but an export is a file that travels: it
