@@ -43,6 +43,7 @@ FAMILIES = (
     "knowledge_view",
     "objects",
     "permissions",
+    "picture",
     "qa",
     "questions",
     "report_parser",
