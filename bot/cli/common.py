@@ -3,9 +3,11 @@ check in the configured language, and a migrated database for the length of a ta
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -13,6 +15,27 @@ if TYPE_CHECKING:
     from storage.engine import Database
 
 T = TypeVar("T")
+
+
+def add_file_actions(
+    sub: Any,
+    common: Callable[[argparse.ArgumentParser], None],
+    name: str,
+    helps: tuple[str, str, str],
+) -> tuple[argparse.ArgumentParser, Any]:
+    """`<name> import PATH | export DIR | check PATH` (helps: the command's, import's,
+    export's); returns the command's parser and its actions, for more actions."""
+    parser = sub.add_parser(name, help=helps[0])
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, argument, text in (
+        ("import", "path", helps[1]),
+        ("export", "dir", helps[2]),
+        ("check", "path", "validate files without importing"),
+    ):
+        action_parser = actions.add_parser(action, help=text)
+        common(action_parser)
+        action_parser.add_argument(argument, type=Path)
+    return parser, actions
 
 
 class Checked(Protocol):
@@ -55,3 +78,12 @@ async def with_database(settings: Settings, task: Callable[[Database], Awaitable
         return await task(db)
     finally:
         await db.close()
+
+
+Task = Callable[["Database", "Settings", argparse.Namespace], Awaitable[int]]
+
+
+def run_task(settings: Settings, args: argparse.Namespace, tasks: Mapping[str, Task]) -> int:
+    """Run the task of `args.action` on the migrated database; its exit code."""
+    task = tasks[args.action]
+    return asyncio.run(with_database(settings, lambda db: task(db, settings, args)))

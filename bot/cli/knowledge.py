@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import print_checked, print_problems, with_database
+from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -26,22 +26,21 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
-    ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
-    k_import = ksub.add_parser("import", help="load a file or folder (YAML, JSON Lines, Markdown)")
-    common(k_import)
-    k_import.add_argument("path", type=Path)
-    k_export = ksub.add_parser("export", help="write the store to DIR/qas.yaml")
-    common(k_export)
-    k_export.add_argument("dir", type=Path)
-    k_check = ksub.add_parser("check", help="validate files without importing")
-    common(k_check)
-    k_check.add_argument("path", type=Path)
-    k_search = ksub.add_parser("search", help="the bot's own ranking for a question")
-    common(k_search)
-    k_search.add_argument("query")
-    k_search.add_argument("--limit", type=int, default=3)
-    k_search.add_argument("--json", action="store_true", help="machine-readable output")
+    knowledge, actions = add_file_actions(
+        sub,
+        common,
+        "knowledge",
+        (
+            "curated Q&As: import, export, check, search",
+            "load a file or folder (YAML, JSON Lines, Markdown)",
+            "write the store to DIR/qas.yaml",
+        ),
+    )
+    search = actions.add_parser("search", help="the bot's own ranking for a question")
+    common(search)
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=3)
+    search.add_argument("--json", action="store_true", help="machine-readable output")
     knowledge.set_defaults(handler=run_knowledge)
 
 
@@ -54,11 +53,7 @@ def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "check":
         unit = Word("item(s)", "item(s)")
         return print_checked(service.check(args.path), settings.language, unit)
-    if args.action == "import":
-        return asyncio.run(with_database(settings, lambda db: _import(db, settings, args)))
-    if args.action == "export":
-        return asyncio.run(with_database(settings, lambda db: _export(db, settings, args)))
-    raise AssertionError(f"unknown action {args.action}")
+    return run_task(settings, args, {"import": _import, "export": _export})
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:

@@ -9,13 +9,11 @@ owner; `check PATH` validates without touching the database.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import print_checked, print_problems, with_database
+from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -23,21 +21,16 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    objects = sub.add_parser(
-        "objects", help="object information partners hold: import, export, check"
+    objects, _ = add_file_actions(
+        sub,
+        common,
+        "objects",
+        (
+            "object information partners hold: import, export, check",
+            "load a file or folder (CSV, YAML, GeoJSON); replaces each owner's objects",
+            "write one YAML file per owner to DIR",
+        ),
     )
-    osub = objects.add_subparsers(dest="action", required=True, metavar="ACTION")
-    o_import = osub.add_parser(
-        "import", help="load a file or folder (CSV, YAML, GeoJSON); replaces each owner's objects"
-    )
-    common(o_import)
-    o_import.add_argument("path", type=Path)
-    o_export = osub.add_parser("export", help="write one YAML file per owner to DIR")
-    common(o_export)
-    o_export.add_argument("dir", type=Path)
-    o_check = osub.add_parser("check", help="validate files without importing")
-    common(o_check)
-    o_check.add_argument("path", type=Path)
     objects.set_defaults(handler=run_objects)
 
 
@@ -52,11 +45,7 @@ def run_objects(settings: Settings, args: argparse.Namespace) -> int:
         if not results:
             print(t(settings.language, "cli.no_object_files", path=args.path))
         return code
-    if args.action == "import":
-        return asyncio.run(with_database(settings, lambda db: _import(db, settings, args)))
-    if args.action == "export":
-        return asyncio.run(with_database(settings, lambda db: _export(db, settings, args)))
-    raise AssertionError(f"unknown action {args.action}")
+    return run_task(settings, args, {"import": _import, "export": _export})
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
