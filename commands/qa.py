@@ -9,6 +9,7 @@ is a new version in `knowledge_item_versions` plus an audit row.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,13 +21,13 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
-from commands.i18n import t
+from commands.i18n import Language, t
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
 from commands.subcommands import Action, Subcommand, Subcommands
-from knowledge.model import QA
+from knowledge.model import QA, ContentRule
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
 from storage.errors import KnooppuntError
@@ -210,7 +211,18 @@ def _validated(data: dict[str, Any]) -> QA:
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
         if first["loc"] == ("source_url",):
             raise UserError("qa.source_not_allowed_only") from None
-        raise UserError("qa.not_saved", where=where, value=first["msg"]) from None
+        # A content rule is said in the room's language; pydantic's own checks in English.
+        rule = first.get("ctx", {}).get("error")
+        value = _Rule(rule) if isinstance(rule, ContentRule) else first["msg"]
+        raise UserError("qa.not_saved", where=where, value=value) from None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    rule: ContentRule
+
+    def localized(self, lang: Language) -> str:
+        return t(lang, self.rule.key, **self.rule.values)
 
 
 async def _save(

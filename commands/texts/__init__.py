@@ -40,6 +40,7 @@ FAMILIES = (
     "grammar",
     "guidance",
     "incidents",
+    "knowledge",
     "knowledge_view",
     "objects",
     "permissions",
