@@ -18,19 +18,17 @@ if TYPE_CHECKING:
     from commands.dispatcher import Dispatcher
     from commands.message import Message, Relation, Reply
 
-_HOME = {
-    "CommandContext": "commands.context",
-    "RoomView": "commands.context",
-    "Dispatcher": "commands.dispatcher",
-    "Message": "commands.message",
-    "Relation": "commands.message",
-    "Reply": "commands.message",
+_HOMES = {
+    "commands.context": ("CommandContext", "RoomView"),
+    "commands.dispatcher": ("Dispatcher",),
+    "commands.message": ("Message", "Relation", "Reply"),
 }
 
 __all__ = ["CommandContext", "Dispatcher", "Message", "Relation", "Reply", "RoomView"]
 
 
 def __getattr__(name: str) -> object:
-    if name in _HOME:
-        return getattr(importlib.import_module(_HOME[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = next((m for m, names in _HOMES.items() if name in names), None)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -14,9 +14,10 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, objects, picture_domino, render
-from commands.common import age, local_time, option, session_of, tr, unknown_options
+from commands.common import age, local_time, option, session_of, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
@@ -35,12 +36,6 @@ from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lo
 
 STALE_AFTER = timedelta(hours=6)
 MAX_LINES_PER_CATEGORY = 12
-KIND_NL = {
-    "new": "nieuw",
-    "updated": "bijgewerkt",
-    "resolved": "opgelost",
-    "retracted": "ingetrokken",
-}
 
 
 @dataclass
@@ -109,13 +104,7 @@ def render_picture(
     _changes_section(page, picture)
     _questions_section(page, room_picture, curator)
     if picture.entry_count == 0:
-        page.paragraph(
-            tr(
-                lang,
-                "Geen meldingen (die deze kamer mag zien) in deze periode.",
-                "No entries (that this room may see) in this period.",
-            )
-        )
+        page.paragraph(t(lang, "picture.no_entries"))
     return page.reply()
 
 
@@ -129,25 +118,21 @@ def _header(page: _Page, room_picture: RoomPicture) -> None:
         ]
     )
     phase = Phase.display(incident.phase, lang)
-    period_start = (
-        local_time(picture.since)
-        if picture.since
-        else tr(lang, "begin incident", "start of incident")
-    )
-    head = tr(lang, "Situatiebeeld", "Situation picture")
+    period_start = local_time(picture.since) if picture.since else t(lang, "picture.incident_start")
+    head = t(lang, "picture.head")
     count = picture.entry_count
     title = (
         f"TLP:{label} — {head} {incident.slug}: {incident.title} "
-        f"({tr(lang, 'fase', 'phase')} {phase})"
+        f"({t(lang, 'picture.phase')} {phase})"
     )
     period = (
-        f"{tr(lang, 'Periode', 'Period')}: {period_start} – {local_time(page.now)} · "
-        f"{count} {tr(lang, 'melding' if count == 1 else 'meldingen', 'entry' if count == 1 else 'entries')}"
+        f"{t(lang, 'picture.period')}: {period_start} – {local_time(page.now)} · "
+        f"{t(lang, 'picture.entries_one' if count == 1 else 'picture.entries', count=count)}"
     )
     page.text += [title, period]
     page.html.append(
         f"<p><b>TLP:{render.escape(label)}</b> — <b>{head} {render.escape(incident.slug)}</b>: "
-        f"{render.escape(incident.title)} ({tr(lang, 'fase', 'phase')} {render.escape(phase)})<br>"
+        f"{render.escape(incident.title)} ({t(lang, 'picture.phase')} {render.escape(phase)})<br>"
         f"{render.escape(period)}</p>"
     )
 
@@ -161,7 +146,7 @@ def _attention_section(page: _Page, picture: Picture) -> None:
     if not picture.attention:
         return
     lang, now = page.lang, page.now
-    title = tr(lang, "Aandacht: ernstig of extreem", "Attention: severe or extreme")
+    title = t(lang, "picture.attention")
     lines: list[str] = []
     for item in picture.attention:
         lines.append(
@@ -183,7 +168,7 @@ def _category_sections(page: _Page, picture: Picture) -> None:
     for s in picture.states:
         by_category[s.category].append(s)
     if by_category:
-        page.section(tr(page.lang, "Laatste stand per categorie", "Latest state per category"))
+        page.section(t(page.lang, "picture.latest_state"))
     # Categories in the alphabetical order of the words this room reads.
     for category, states in sorted(
         by_category.items(), key=lambda item: _category_name(item[0], page.lang)
@@ -216,21 +201,16 @@ def _category_table(page: _Page, category: str, states: list[LatestState]) -> No
         ]
         page.text.append(f"• {' · '.join(cells[:5])} — {cells[5]} ({s.code})")
         rows.append(cells)
-    page.table(
-        tr(
-            lang,
-            "Organisatie|Plaats|Ernst|Status|Tijd|Tekst",
-            "Organisation|Place|Severity|Status|Time|Text",
-        ),
-        rows,
-    )
+    page.table(t(lang, "picture.category_columns"), rows)
     if len(states) > MAX_LINES_PER_CATEGORY:
         hidden = len(states) - MAX_LINES_PER_CATEGORY
         page.paragraph(
-            tr(
+            t(
                 lang,
-                f"… en {hidden} meer: {page.prefix}meldingen categorie={category}",
-                f"… and {hidden} more: {page.prefix}entries category={category}",
+                "picture.more_in_category",
+                hidden=hidden,
+                prefix=page.prefix,
+                category=category,
             )
         )
 
@@ -239,28 +219,22 @@ def _figures_section(page: _Page, picture: Picture) -> None:
     if not picture.figures:
         return
     lang, now = page.lang, page.now
-    page.section(
-        tr(
-            lang,
-            "Cijfers per regio (laatste waarde per bron, opgeteld)",
-            "Figures per region (latest value per source, summed)",
-        )
-    )
+    page.section(t(lang, "picture.figures"))
     rows: list[list[str]] = []
     for f in picture.figures:
         unit = f.unit or METRICS.unit(f.metric, lang)
         total = format_number(f.total) + (f" {unit}" if unit else "")
         label = METRICS.label(f.metric, lang)
         stale = now - f.oldest > STALE_AFTER
-        oldest = age(now, f.oldest, lang) + (tr(lang, " (verouderd)", " (stale)") if stale else "")
-        sources = f"{f.sources} {tr(lang, 'bron' if f.sources == 1 else 'bronnen', 'source' if f.sources == 1 else 'sources')}"
+        oldest = age(now, f.oldest, lang) + (f" {t(lang, 'picture.stale')}" if stale else "")
+        sources = t(
+            lang, "picture.sources_one" if f.sources == 1 else "picture.sources", count=f.sources
+        )
         page.text.append(
-            f"• {label} · {f.region}: {total} ({sources}, {tr(lang, 'oudste', 'oldest')} {oldest})"
+            f"• {label} · {f.region}: {total} ({sources}, {t(lang, 'picture.oldest')} {oldest})"
         )
         rows.append([label, f.region, total, str(f.sources), oldest])
-    page.table(
-        tr(lang, "Cijfer|Regio|Totaal|Bronnen|Oudste", "Figure|Region|Total|Sources|Oldest"), rows
-    )
+    page.table(t(lang, "picture.figure_columns"), rows)
 
 
 def _changes_section(page: _Page, picture: Picture) -> None:
@@ -268,15 +242,9 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         return
     lang = page.lang
     since = local_time(picture.changes_since)
-    page.section(
-        tr(
-            lang,
-            f"Gewijzigd sinds vorig beeld ({since})",
-            f"Changed since the previous picture ({since})",
-        )
-    )
+    page.section(t(lang, "picture.changed_since", since=since))
     if not picture.changes:
-        none = tr(lang, "niets", "nothing")
+        none = t(lang, "picture.nothing")
         page.text.append(none)
         page.html.append(f"<p>{none}</p>")
     grouped: dict[str, list[str]] = defaultdict(list)
@@ -284,7 +252,7 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         grouped[c.kind].append(c.code)
     for kind in ("new", "updated", "resolved", "retracted"):
         if grouped[kind]:
-            word = KIND_NL[kind] if lang == "nl" else kind
+            word = t(lang, f"picture.change_{kind}")
             page.paragraph(f"{word}: {', '.join(grouped[kind])}", bullet=True)
 
 
@@ -293,29 +261,17 @@ def _questions_section(page: _Page, room_picture: RoomPicture, curator: bool) ->
     if not questions:
         return
     count = f"{len(questions)}+" if room_picture.more_questions else str(len(questions))
-    title = tr(
-        page.lang,
-        f"Open vragen van gemeenten ({count}, oudste eerst)",
-        f"Open questions from municipalities ({count}, oldest first)",
-    )
+    title = t(page.lang, "picture.open_questions", count=count)
     lines, listed = render.bullets([open_question_line(q, with_asker=curator) for q in questions])
     page.text += ["", title, *lines]
     page.html.append(f"<h4>{render.escape(title)}</h4>{listed}")
-
-
-def _usage_error(ctx: CommandContext, nl: str, en: str) -> list[Outgoing]:
-    return [render.plain(tr(ctx.lang, nl, en))]
 
 
 async def picture_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     extra = unknown_options(parsed, ("incident", "since", "category"))
     if extra:
-        return _usage_error(
-            ctx,
-            f"Onbekende optie {extra[0]}=. Opties: sinds= categorie= incident=",
-            f"Unknown option {extra[0]}=. Options: since= category= incident=",
-        )
+        raise UserError("picture.unknown_option", option=extra[0])
     binding = ctx.room.binding
     slug = (
         option(parsed, "incident")
@@ -323,31 +279,19 @@ async def picture_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         or (binding.incident if binding else None)
     )
     if slug is None:
-        return _usage_error(
-            ctx,
-            f"Welk incident? {ctx.prefix}beeld <incident>",
-            f"Which incident? {ctx.prefix}summary <incident>",
-        )
+        raise UserError("picture.which_incident", prefix=ctx.prefix)
     incident: Incident | None = await incident_repo.get(session, slug.lower())
     if incident is None:
-        return _usage_error(ctx, f"Onbekend incident: {slug}.", f"Unknown incident: {slug}.")
+        raise UserError("picture.unknown_incident", slug=slug)
     await exercise.check_incident(ctx, incident.slug)
     since_text = option(parsed, "since")
     since = parse_since(since_text, ctx.now) if since_text else None
     if since_text and since is None:
-        return _usage_error(
-            ctx,
-            "sinds= begrijp ik niet; voorbeelden: sinds=4h, sinds=gisteren.",
-            "I do not understand since=; examples: since=4h, since=yesterday.",
-        )
+        raise UserError("picture.since_not_understood")
     category_word = option(parsed, "category")
     category = lookup(CATEGORIES, category_word) if category_word else None
     if category_word and category is None:
-        return _usage_error(
-            ctx,
-            f"Onbekende categorie '{render.shorten(category_word, 30)}'.",
-            f"Unknown category '{render.shorten(category_word, 30)}'.",
-        )
+        raise UserError("picture.unknown_category", category=render.shorten(category_word, 30))
     curator = ctx.room.role == "curator"
     room_picture = await picture_service.picture_for_room(
         session,

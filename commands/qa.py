@@ -9,6 +9,7 @@ is a new version in `knowledge_item_versions` plus an audit row.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,13 +21,13 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
-from commands.i18n import t
+from commands.i18n import Language, t
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
 from commands.subcommands import Action, Subcommand, Subcommands
-from knowledge.model import QA
+from knowledge.model import QA, ContentRule
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
 from storage.errors import KnooppuntError
@@ -163,72 +164,90 @@ async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> 
     return [Reply(text="\n".join(text), html=html)]
 
 
+def _fields(ctx: CommandContext, parsed: ParsedCommand) -> dict[str, Any]:
+    try:
+        return read_fields(list(parsed.body_lines))
+    except FieldError as exc:
+        known = ", ".join(sorted(k for k in FIELDS if " " not in k))
+        raise UserError(
+            "qa.line_not_understood_fields", shorten=render.shorten(str(exc), 60), known=known
+        ) from None
+
+
+async def _fresh_id(ctx: CommandContext, fields: dict[str, Any], rest: list[str]) -> None:
+    """The id of a new Q&A, in `fields`: given, or the next free one; a taken id is refused."""
+    session = session_of(ctx)
+    if rest:
+        fields.setdefault("id", rest[0])
+    if "id" not in fields:
+        fields["id"] = await knowledge_items.next_id(session, "qa")
+    elif (taken := await knowledge_items.get(session, str(fields["id"]))) is not None:
+        if may_curate(ctx, taken.tlp, taken.data.get("owner")):
+            raise UserError("qa.q_already_exists_use", id=taken.id, prefix=ctx.prefix)
+        # Taken by an item this room may not see: say no more than that.
+        raise UserError("qa.id_not_available_choose", id=taken.id)
+
+
+async def _editable(
+    ctx: CommandContext, fields: dict[str, Any], rest: list[str]
+) -> tuple[dict[str, Any], tuple[str, str]]:
+    """The Q&A being edited (its data, and its label and owner before the change)."""
+    if len(rest) != 1:
+        raise _usage(ctx)
+    row = await knowledge_items.get(session_of(ctx), rest[0])
+    if row is None or row.kind != "qa" or not may_curate(ctx, row.tlp, row.data.get("owner")):
+        raise UserError("qa.q_does_not_exist", item_id=rest[0])
+    fields.pop("id", None)
+    if not fields:
+        raise UserError("qa.no_fields_change_nothing")
+    return dict(row.data), (row.tlp, str(row.data.get("owner") or ""))
+
+
+def _validated(data: dict[str, Any]) -> QA:
+    try:
+        return QA.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "Q&A"
+        if first["loc"] == ("source_url",):
+            raise UserError("qa.source_not_allowed_only") from None
+        # A content rule is said in the room's language; pydantic's own checks in English.
+        rule = first.get("ctx", {}).get("error")
+        value = _Rule(rule) if isinstance(rule, ContentRule) else first["msg"]
+        raise UserError("qa.not_saved", where=where, value=value) from None
+
+
+@dataclass(frozen=True)
+class _Rule:
+    rule: ContentRule
+
+    def localized(self, lang: Language) -> str:
+        return t(lang, self.rule.key, **self.rule.values)
+
+
 async def _save(
     ctx: CommandContext, parsed: ParsedCommand, rest: list[str], adding: bool
 ) -> list[Outgoing]:
     session = session_of(ctx)
-    try:
-        fields = read_fields(list(parsed.body_lines))
-    except FieldError as exc:
-        known = ", ".join(sorted(k for k in FIELDS if " " not in k))
-        return [
-            render.plain(
-                t(
-                    ctx.lang,
-                    "qa.line_not_understood_fields",
-                    shorten=render.shorten(str(exc), 60),
-                    known=known,
-                )
-            )
-        ]
+    fields = _fields(ctx, parsed)
+    base: dict[str, Any] = {}
+    before: tuple[str, str] | None = None
     if adding:
-        if rest:
-            fields.setdefault("id", rest[0])
-        if "id" not in fields:
-            fields["id"] = await knowledge_items.next_id(session, "qa")
-        elif (taken := await knowledge_items.get(session, str(fields["id"]))) is not None:
-            if may_curate(ctx, taken.tlp, taken.data.get("owner")):
-                taken_text = t(ctx.lang, "qa.q_already_exists_use", id=taken.id, prefix=ctx.prefix)
-            else:
-                # Taken by an item this room may not see: say no more than that.
-                taken_text = t(ctx.lang, "qa.id_not_available_choose", id=taken.id)
-            return [render.plain(taken_text)]
-        base: dict[str, Any] = {}
-        before: tuple[str, str] | None = None
+        await _fresh_id(ctx, fields, rest)
     else:
-        if len(rest) != 1:
-            raise _usage(ctx)
-        row = await knowledge_items.get(session, rest[0])
-        if row is None or row.kind != "qa" or not may_curate(ctx, row.tlp, row.data.get("owner")):
-            return [_unknown(ctx, rest[0])]
-        base = dict(row.data)
-        before = (row.tlp, str(base.get("owner") or ""))
-        fields.pop("id", None)
-        if not fields:
-            return [render.plain(t(ctx.lang, "qa.no_fields_change_nothing"))]
+        base, before = await _editable(ctx, fields, rest)
     # Chat has no `updated:` field: a change from chat is dated today.
     data = {**base, **fields, "updated": today(ctx)}
     # A new Q&A belongs to the organisation of the curator room that writes it; a change
     # keeps the owner it had (taking it over is an owner change, below).
     if adding and not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
         data["owner"] = ctx.room.binding.organisation
-    try:
-        item = QA.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "Q&A"
-        if first["loc"] == ("source_url",):
-            return [render.plain(t(ctx.lang, "qa.source_not_allowed_only"))]
-        return [render.plain(t(ctx.lang, "qa.not_saved", where=where, value=first["msg"]))]
+    item = _validated(data)
     if before is not None:
         label, owner = before
         lowered = tlp.RANK[item.tlp] < tlp.RANK[label]
         if (lowered or item.owner != owner) and not owns(ctx, owner):
-            return [
-                render.plain(
-                    t(ctx.lang, "qa.only_curator_room_owner", value=owner or "-", id=item.id)
-                )
-            ]
+            raise UserError("qa.only_curator_room_owner", value=owner or "-", id=item.id)
     counts = await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     stored = await knowledge_items.get(session, item.id)
     version = stored.version if stored else 1
@@ -236,24 +255,18 @@ async def _save(
         return [render.plain(t(ctx.lang, "qa.q_unchanged_version", id=item.id, version=version))]
     verb = t(ctx.lang, "qa.verb_added" if adding else "qa.verb_updated")
     # The question is echoed only where it may be read (an admin may curate from anywhere).
-    echo = (
-        f": {render.shorten(item.question, 100)}"
-        if item_visible(ctx.room.access, item.tlp, item.owner)
-        else ""
+    visible = item_visible(ctx.room.access, item.tlp, item.owner)
+    echo = f": {render.shorten(item.question, 100)}" if visible else ""
+    reply = t(
+        ctx.lang,
+        "qa.q_version_tlp",
+        id=item.id,
+        verb=verb,
+        version=version,
+        tlp=item.tlp,
+        echo=echo,
     )
-    return [
-        render.plain(
-            t(
-                ctx.lang,
-                "qa.q_version_tlp",
-                id=item.id,
-                verb=verb,
-                version=version,
-                tlp=item.tlp,
-                echo=echo,
-            )
-        )
-    ]
+    return [render.plain(reply)]
 
 
 async def _retire(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> list[Outgoing]:

@@ -140,23 +140,26 @@ async def room_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
     return await ROOM_ACTIONS.run(ctx, parsed, parsed.words, usage)
 
 
-async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+async def _org_list(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    rows = await organisations.all_organisations(session_of(ctx))
+    lines = [f"• {partners.org_line(ctx.lang, o)}" for o in rows]
+    head = t(ctx.lang, "rooms_admin.organisations")
+    return [
+        render.plain(
+            "\n".join([head, *lines]) if lines else t(ctx.lang, "rooms_admin.no_organisations_yet")
+        )
+    ]
+
+
+async def _org_contact(
+    ctx: CommandContext, parsed: ParsedCommand, args: list[str]
+) -> list[Outgoing]:
+    return await partners.org_contact(ctx, parsed)
+
+
+async def _org_set(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
     session = session_of(ctx)
-    action = parsed.words[0].lower() if parsed.words else ""
-    if action == "contact" and len(parsed.words) >= 2:
-        return await partners.org_contact(ctx, parsed)
-    if action not in ("set", "zet") or len(parsed.words) < 2:
-        rows = await organisations.all_organisations(session)
-        lines = [f"• {partners.org_line(ctx.lang, o)}" for o in rows]
-        head = t(ctx.lang, "rooms_admin.organisations")
-        return [
-            render.plain(
-                "\n".join([head, *lines])
-                if lines
-                else t(ctx.lang, "rooms_admin.no_organisations_yet")
-            )
-        ]
-    name = " ".join(parsed.words[1:])
+    name = " ".join(args)
     # kind=, sector= (one or more, comma-separated) and a role per phase (warm="…").
     phases = {key: value for key, value in parsed.options.items() if key in partners.PHASE_KEYS}
     extra = [key for key in unknown_options(parsed, ("kind", "sector")) if key not in phases]
@@ -195,6 +198,21 @@ async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
         },
     )
     return [render.plain(partners.org_line(ctx.lang, organisation))]
+
+
+ORG_ACTIONS = Subcommands(
+    Subcommand(("set", "zet"), _org_set),
+    Subcommand(("contact",), _org_contact),
+    Subcommand(("list", "lijst"), _org_list),
+    default="list",
+)
+
+
+async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    # `set` and `contact` need a name after them; anything else lists, as it always did.
+    sub = ORG_ACTIONS.find(parsed.words[0]) if len(parsed.words) >= 2 else None
+    action = sub.action if sub is not None else _org_list
+    return await action(ctx, parsed, list(parsed.words[1:]))
 
 
 ROOM = Command(

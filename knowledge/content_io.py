@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import frontmatter
 import yaml
@@ -22,15 +22,47 @@ SUFFIXES = (".yaml", ".yml", ".jsonl", ".md")
 MAX_FILE_BYTES = 5_000_000
 
 
+T = TypeVar("T")
+
+
 @dataclass
-class FileResult:
+class Loaded(Generic[T]):
+    """What one file held: its valid items, and what was wrong (ok when nothing)."""
+
     path: Path
-    items: list[Content] = field(default_factory=list)
+    items: list[T] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+FileResult = Loaded[Content]
+
+
+def read_bounded(result: Loaded[Any], limit: int, encoding: str = "utf-8") -> str | None:
+    """The file's text; None, with the reason among the problems, when it is larger
+    than `limit` bytes or cannot be read."""
+    try:
+        if result.path.stat().st_size > limit:
+            result.problems.append(f"file larger than {limit // 1_000_000} MB")
+            return None
+        return result.path.read_text(encoding=encoding)
+    except (OSError, UnicodeDecodeError) as exc:
+        result.problems.append(f"cannot read: {exc}")
+        return None
+
+
+def files_under(path: Path, suffixes: tuple[str, ...], any_case: bool = False) -> Iterator[Path]:
+    """`path` itself when it is a file, else the files below it with one of `suffixes`."""
+    if path.is_file():
+        yield path
+        return
+    for candidate in sorted(path.rglob("*")):
+        suffix = candidate.suffix.lower() if any_case else candidate.suffix
+        if candidate.is_file() and suffix in suffixes:
+            yield candidate
 
 
 def _describe(error: ValidationError) -> str:
@@ -60,13 +92,8 @@ def _validate(
 
 def read_file(path: Path) -> FileResult:
     result = FileResult(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            result.problems.append(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB")
-            return result
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(f"cannot read: {exc}")
+    text = read_bounded(result, MAX_FILE_BYTES)
+    if text is None:
         return result
     seen: set[str] = set()
     if path.suffix == ".jsonl":
@@ -109,12 +136,7 @@ def read_file(path: Path) -> FileResult:
 
 
 def content_files(path: Path) -> Iterator[Path]:
-    if path.is_file():
-        yield path
-        return
-    for candidate in sorted(path.rglob("*")):
-        if candidate.is_file() and candidate.suffix in SUFFIXES:
-            yield candidate
+    return files_under(path, SUFFIXES)
 
 
 def write_yaml(items: list[QA], target: Path) -> None:

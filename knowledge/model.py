@@ -19,17 +19,34 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
 
 
+class ContentRule(ValueError):
+    """A content rule the item breaks. The message is the English sentence (files and
+    logs); `key` and `values` name the same sentence in the text catalogue, so a chat
+    reply can say it in the room's language (commands/texts/knowledge.py)."""
+
+    def __init__(self, key: str, english: str, **values: object) -> None:
+        super().__init__(english)
+        self.key = key
+        self.values = values
+
+
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ValueError("id: letters, digits, '.', '_' or '-', at most 100")
+        raise ContentRule("knowledge.rule_id", "id: letters, digits, '.', '_' or '-', at most 100")
     return value
 
 
-def _check_markdown(value: str, limit: int) -> str:
+def _check_markdown(value: str, limit: int, what: str) -> str:
+    """`what`: the field as the sentence names it (answer, text)."""
     if len(value) > limit:
-        raise ValueError(f"longer than {limit} characters")
+        raise ContentRule(
+            f"knowledge.rule_{what}_too_long", f"{what} longer than {limit} characters", limit=limit
+        )
     if _SCRIPT.search(value):
-        raise ValueError("contains script or embedded content; use Markdown")
+        raise ContentRule(
+            f"knowledge.rule_{what}_script",
+            f"{what} contains script or embedded content; use Markdown",
+        )
     return value
 
 
@@ -68,14 +85,16 @@ def _check_source_url(value: Any, info: ValidationInfo) -> Any:
     if safe_url(value) is None:
         if isinstance(info.context, dict) and info.context.get("stored"):
             return None
-        raise ValueError(SOURCE_URL_RULE)
+        raise ContentRule("knowledge.rule_source_url", SOURCE_URL_RULE)
     return value.strip()
 
 
 def _check_tlp(value: str) -> str:
     label = tlp.parse_label(value)
     if label is None:
-        raise ValueError("tlp must be clear, green, amber, amber+strict or red")
+        raise ContentRule(
+            "knowledge.rule_tlp", "tlp must be clear, green, amber, amber+strict or red"
+        )
     return label
 
 
@@ -146,10 +165,7 @@ class QA(_Curated):
     @field_validator("answer")
     @classmethod
     def _answer(cls, value: str) -> str:
-        try:
-            return _check_markdown(value, MAX_ANSWER_CHARS)
-        except ValueError as exc:
-            raise ValueError(f"answer {exc}") from None
+        return _check_markdown(value, MAX_ANSWER_CHARS, "answer")
 
 
 class Section(BaseModel):
@@ -167,10 +183,7 @@ class Guidance(_Curated):
     @field_validator("body")
     @classmethod
     def _body(cls, value: str) -> str:
-        try:
-            return _check_markdown(value, MAX_GUIDANCE_CHARS)
-        except ValueError as exc:
-            raise ValueError(f"text {exc}") from None
+        return _check_markdown(value, MAX_GUIDANCE_CHARS, "text")
 
     @field_validator("version", mode="before")
     @classmethod

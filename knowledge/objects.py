@@ -21,7 +21,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from rapidfuzz.distance import Levenshtein
 
+from knowledge.content_io import Loaded, files_under, read_bounded
 from knowledge.model import _check_id, _check_tlp, safe_url
 from storage.vocabulary import fold
 
@@ -240,15 +241,7 @@ class SiteObject(BaseModel):
 # ---------------------------------------------------------------- partner files
 
 
-@dataclass
-class FileResult:
-    path: Path
-    items: list[SiteObject] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+FileResult = Loaded[SiteObject]
 
 
 # Columns a CSV file may have (Dutch or English); `feit:<name>` / `fact:<name>` columns
@@ -406,24 +399,15 @@ def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
 
 def read_file(path: Path) -> FileResult:
     result = FileResult(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            result.problems.append(f"file larger than {MAX_FILE_BYTES // 1_000_000} MB")
-            return result
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(f"cannot read: {exc}")
+    # utf-8-sig: spreadsheet programs start a CSV export with a byte-order mark.
+    text = read_bounded(result, MAX_FILE_BYTES, encoding="utf-8-sig")
+    if text is None:
         return result
     return read_text(text, path.suffix.lower(), result)
 
 
 def object_files(path: Path) -> Iterator[Path]:
-    if path.is_file():
-        yield path
-        return
-    for candidate in sorted(path.rglob("*")):
-        if candidate.is_file() and candidate.suffix.lower() in SUFFIXES:
-            yield candidate
+    return files_under(path, SUFFIXES, any_case=True)
 
 
 def write_yaml(items: list[SiteObject], target: Path) -> None:

@@ -15,19 +15,16 @@ if TYPE_CHECKING:
     from storage.engine import Database, DatabaseError, default_sqlite_url
     from storage.ids import EventId, RoomId, UserId
 
-_HOME = {
-    "Database": "storage.engine",
-    "DatabaseError": "storage.engine",
-    "default_sqlite_url": "storage.engine",
-    "EventId": "storage.ids",
-    "RoomId": "storage.ids",
-    "UserId": "storage.ids",
+_HOMES = {
+    "storage.engine": ("Database", "DatabaseError", "default_sqlite_url"),
+    "storage.ids": ("EventId", "RoomId", "UserId"),
 }
 
 __all__ = ["Database", "DatabaseError", "EventId", "RoomId", "UserId", "default_sqlite_url"]
 
 
 def __getattr__(name: str) -> object:
-    if name in _HOME:
-        return getattr(importlib.import_module(_HOME[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = next((m for m, names in _HOMES.items() if name in names), None)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -45,15 +45,11 @@ async def incident_history(session: AsyncSession, incident: str) -> list[str]:
         await session.scalars(select(SituationEntry).where(SituationEntry.incident == incident))
     ).all()
     codes = {e.code for e in entries}
-    events: list[tuple[str, str]] = []
-    for entry in entries:
-        # A report's recording is the entry row itself (no separate audit row).
-        events.append(
-            (
-                entry.recorded_at.isoformat(),
-                f"{entry.reporter} recorded {entry.code} in {entry.room_id} (TLP:{entry.tlp})",
-            )
-        )
+    # A report's recording is the entry row itself (no separate audit row).
+    events = [
+        (e.recorded_at.isoformat(), f"{e.reporter} recorded {e.code} in {e.room_id} (TLP:{e.tlp})")
+        for e in entries
+    ]
     revisions = (
         await session.scalars(
             select(EntryRevision).where(
@@ -62,13 +58,10 @@ async def incident_history(session: AsyncSession, incident: str) -> list[str]:
             )
         )
     ).all()
-    for revision in revisions:
-        events.append(
-            (
-                revision.created_at.isoformat(),
-                f"{revision.created_by} made revision {revision.revision} of M-{revision.entry_id}",
-            )
-        )
+    events += [
+        (r.created_at.isoformat(), f"{r.created_by} made revision {r.revision} of M-{r.entry_id}")
+        for r in revisions
+    ]
     records = (
         await session.scalars(
             select(AuditRecord).where(
@@ -81,10 +74,6 @@ async def incident_history(session: AsyncSession, incident: str) -> list[str]:
             continue  # already listed from the revision history
         detail = " ".join(f"{k}={v}" for k, v in sorted(record.detail.items()))
         where = f" in {record.room_id}" if record.room_id else ""
-        events.append(
-            (
-                record.at.isoformat(),
-                f"{record.actor} {record.action} {record.subject or ''}{where} {detail}".rstrip(),
-            )
-        )
+        text = f"{record.actor} {record.action} {record.subject or ''}{where} {detail}"
+        events.append((record.at.isoformat(), text.rstrip()))
     return [f"{at}  {text}" for at, text in sorted(events)]

@@ -125,14 +125,15 @@ async def latest_in_item(
     )
 
 
-def _live_visible(
+def live_visible(
     entry: Any,
     access: tlp.RoomAccess,
     incident: str,
     since: datetime | None,
     category: str | None,
 ) -> list[ColumnElement[bool]]:
-    """The picture's conditions on entries (see picture._visible), for any alias."""
+    """The picture's conditions on entries, for any alias of SituationEntry: this
+    incident, not retracted, visible to `access`, and within `since` and `category`."""
     conditions: list[ColumnElement[bool]] = [
         entry.incident == incident,
         entry.retracted_at.is_(None),
@@ -168,7 +169,7 @@ async def open_attention(
     e = SituationEntry
     candidates = (
         select(e.item_id)
-        .where(*_live_visible(e, access, incident, since, category))
+        .where(*live_visible(e, access, incident, since, category))
         .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
         .distinct()
         .subquery()
@@ -177,7 +178,7 @@ async def open_attention(
     latest_of_item = (
         select(x.id)
         .where(
-            x.item_id == candidates.c.item_id, *_live_visible(x, access, incident, since, category)
+            x.item_id == candidates.c.item_id, *live_visible(x, access, incident, since, category)
         )
         .order_by(x.observed_at.desc(), x.id.desc())
         .limit(1)

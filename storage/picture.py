@@ -91,18 +91,7 @@ class Picture:
 def _visible(
     access: tlp.RoomAccess, incident: str, since: datetime | None, category: str | None
 ) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [
-        SituationEntry.incident == incident,
-        SituationEntry.retracted_at.is_(None),
-        tlp.visible_clause(
-            access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
-        ),
-    ]
-    if since is not None:
-        conditions.append(SituationEntry.recorded_at >= since)
-    if category is not None:
-        conditions.append(SituationEntry.category == category)
-    return conditions
+    return items.live_visible(SituationEntry, access, incident, since, category)
 
 
 async def build_picture(

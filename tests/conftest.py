@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.engine import Database
 from tests.support.botproc import BotProcess
 from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
@@ -78,6 +79,15 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
     server: Postgres = request.getfixturevalue("postgres")
     return server.create_database()
+
+
+@pytest.fixture
+async def db(database_url: str) -> AsyncIterator[Database]:
+    """A migrated database on each backend; a test module may define its own `db`."""
+    database = Database(database_url)
+    await database.migrate()
+    yield database
+    await database.close()
 
 
 def unique(prefix: str) -> str:

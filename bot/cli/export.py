@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.cli.common import with_database
 from bot.config import ConfigError, Settings
 from commands.export import FORMATS, render_export
 from storage import audit, tlp
@@ -134,12 +135,11 @@ def write_export(result: ExportResult, incident: str, out: Path | None) -> None:
 
 async def audit_lines(settings: Settings, incident: str) -> list[str]:
     """Who recorded, changed, retracted, exported or received what, oldest first."""
-    db = Database(settings.effective_database_url)
-    try:
-        await db.migrate()
+
+    async def history(db: Database) -> list[str]:
         async with db.session() as session:
             if await incident_repo.get(session, incident) is None:
                 raise ConfigError(f"unknown incident {incident!r}")
             return await audit.incident_history(session, incident)
-    finally:
-        await db.close()
+
+    return await with_database(settings, history)

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
+
 if TYPE_CHECKING:
     from bot.config import Settings
     from knowledge.search import Index
@@ -24,70 +26,67 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    knowledge = sub.add_parser("knowledge", help="curated Q&As: import, export, check, search")
-    ksub = knowledge.add_subparsers(dest="action", required=True, metavar="ACTION")
-    k_import = ksub.add_parser("import", help="load a file or folder (YAML, JSON Lines, Markdown)")
-    common(k_import)
-    k_import.add_argument("path", type=Path)
-    k_export = ksub.add_parser("export", help="write the store to DIR/qas.yaml")
-    common(k_export)
-    k_export.add_argument("dir", type=Path)
-    k_check = ksub.add_parser("check", help="validate files without importing")
-    common(k_check)
-    k_check.add_argument("path", type=Path)
-    k_search = ksub.add_parser("search", help="the bot's own ranking for a question")
-    common(k_search)
-    k_search.add_argument("query")
-    k_search.add_argument("--limit", type=int, default=3)
-    k_search.add_argument("--json", action="store_true", help="machine-readable output")
+    knowledge, actions = add_file_actions(
+        sub,
+        common,
+        "knowledge",
+        (
+            "curated Q&As: import, export, check, search",
+            "load a file or folder (YAML, JSON Lines, Markdown)",
+            "write the store to DIR/qas.yaml",
+        ),
+    )
+    search = actions.add_parser("search", help="the bot's own ranking for a question")
+    common(search)
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=3)
+    search.add_argument("--json", action="store_true", help="machine-readable output")
     knowledge.set_defaults(handler=run_knowledge)
 
 
 def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "search":
         return asyncio.run(_search(settings, args))
+    from commands.texts import Word
     from knowledge import service
 
     if args.action == "check":
-        results = service.check(args.path)
-        for result in results:
-            state = "ok" if result.ok else "INVALID"
-            print(f"{result.path}: {state}, {len(result.items)} item(s)")
-            for problem in result.problems:
-                print(f"  - {problem}")
-        return 0 if results and all(r.ok for r in results) else 1
-    return asyncio.run(_with_db(settings, args))
+        unit = Word("item(s)", "item(s)")
+        return print_checked(service.check(args.path), settings.language, unit)
+    return run_task(settings, args, {"import": _import, "export": _export})
 
 
-async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
+async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
     from knowledge import service
-    from storage.engine import Database
 
-    db = Database(settings.effective_database_url)
-    try:
-        await db.migrate()
-        if args.action == "import":
-            failed = False
-            for imported, counts in await service.import_path(
-                db, args.path, f"cli:{getpass.getuser()}"
-            ):
-                if counts is None:
-                    failed = True
-                    print(f"{imported.path}: NOT imported ({len(imported.problems)} problem(s))")
-                    for problem in imported.problems:
-                        print(f"  - {problem}")
-                else:
-                    print(
-                        f"{imported.path}: {counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged"
-                    )
-            return 1 if failed else 0
-        if args.action == "export":
-            count = await service.export_to(db, args.dir)
-            print(f"{count} Q&A(s) written to {args.dir / 'qas.yaml'}")
-            return 0
-        raise AssertionError(f"unknown action {args.action}")
-    finally:
-        await db.close()
+    lang, failed = settings.language, False
+    for imported, counts in await service.import_path(db, args.path, f"cli:{getpass.getuser()}"):
+        if counts is None:
+            failed = True
+            print(t(lang, "cli.not_imported", path=imported.path, count=len(imported.problems)))
+            print_problems(imported.problems)
+        else:
+            print(
+                t(
+                    lang,
+                    "cli.imported",
+                    path=imported.path,
+                    added=counts.added,
+                    updated=counts.updated,
+                    unchanged=counts.unchanged,
+                )
+            )
+    return 1 if failed else 0
+
+
+async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
+    from knowledge import service
+
+    count = await service.export_to(db, args.dir)
+    print(t(settings.language, "cli.qas_written", count=count, target=args.dir / "qas.yaml"))
+    return 0
 
 
 async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
@@ -158,7 +157,10 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
             )
         )
     else:
-        print(("confident" if result.confident else "not confident") + f": {args.query}")
+        from commands.i18n import t
+
+        key = "cli.search_confident" if result.confident else "cli.search_not_confident"
+        print(t(settings.language, key, query=args.query))
         for hit in result.hits:
             print(f"  {hit.score:7.2f}  {hit.id}  {hit.question}")
     return 0

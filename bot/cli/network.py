@@ -10,90 +10,88 @@ map and `partners.yaml`; `check PATH` validates without touching the database.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
+
 if TYPE_CHECKING:
     from bot.config import Settings
+    from storage.engine import Database
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    network = sub.add_parser(
-        "network", help="the partner network: dependency maps and partner files"
+    network, _ = add_file_actions(
+        sub,
+        common,
+        "network",
+        (
+            "the partner network: dependency maps and partner files",
+            "load a file or folder (YAML): maps replace their id, partners their details",
+            "write the maps and partners.yaml to DIR",
+        ),
     )
-    nsub = network.add_subparsers(dest="action", required=True, metavar="ACTION")
-    n_import = nsub.add_parser(
-        "import", help="load a file or folder (YAML): maps replace their id, partners their details"
-    )
-    common(n_import)
-    n_import.add_argument("path", type=Path)
-    n_export = nsub.add_parser("export", help="write the maps and partners.yaml to DIR")
-    common(n_export)
-    n_export.add_argument("dir", type=Path)
-    n_check = nsub.add_parser("check", help="validate files without importing")
-    common(n_check)
-    n_check.add_argument("path", type=Path)
     network.set_defaults(handler=run_network)
 
 
-def _describe(result: Any) -> str:
-    if result.map is not None:
-        return f"map {result.map.id}, {len(result.map.dependencies)} line(s)"
-    return f"partners, {len(result.partners)} organisation(s)"
-
-
 def run_network(settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
+    from commands.texts import Word
     from knowledge import network
 
     if args.action == "check":
-        results = network.check(args.path)
-        for result in results:
-            state = f"ok, {_describe(result)}" if result.ok else "INVALID"
-            print(f"{result.path}: {state}")
-            for problem in result.problems[:20]:
-                print(f"  - {problem}")
+        results = [_Counted(r) for r in network.check(args.path)]
+        code = print_checked(results, settings.language, Word("regel(s)", "line(s)"), 20)
         if not results:
-            print(f"{args.path}: no network files (.yaml, .yml)")
-        return 0 if results and all(r.ok for r in results) else 1
-    return asyncio.run(_with_db(settings, args))
+            print(t(settings.language, "cli.no_network_files", path=args.path))
+        return code
+    return run_task(settings, args, {"import": _import, "export": _export})
 
 
-async def _with_db(settings: Settings, args: argparse.Namespace) -> int:
+class _Counted:
+    """A checked network file, counted in map lines or organisations for `print_checked`."""
+
+    def __init__(self, result: Any) -> None:
+        self.path: Path = result.path
+        self.problems: list[str] = list(result.problems)
+        self.ok: bool = bool(result.ok)
+        self.items: list[object] = list(
+            result.map.dependencies if result.map is not None else result.partners
+        )
+
+
+async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
     from knowledge import network_service
-    from storage.engine import Database
     from storage.regions import RegionTable
 
-    db = Database(settings.effective_database_url)
-    try:
-        await db.migrate()
-        if args.action == "import":
-            report = await network_service.import_path(
-                db, args.path, f"cli:{getpass.getuser()}", RegionTable()
-            )
-            for result in report.files:
-                if not result.ok:
-                    print(f"{result.path}: INVALID ({len(result.problems)} problem(s))")
-                    for problem in result.problems[:20]:
-                        print(f"  - {problem}")
-            for problem in report.problems:
-                print(f"  - {problem}")
-            if not report.ok:
-                print("nothing imported")
-                return 1
-            for map_id, before, after in report.maps:
-                print(f"map {map_id}: {after} line(s) (was {before})")
-            if report.partners:
-                print(f"{report.partners} organisation(s) updated")
-            return 0
-        if args.action == "export":
-            maps, partners = await network_service.export_to(db, args.dir)
-            for map_id, count in sorted(maps.items()):
-                print(f"map {map_id}: {count} line(s)")
-            print(f"{partners} organisation(s) written to {args.dir}")
-            return 0
-        raise AssertionError(f"unknown action {args.action}")
-    finally:
-        await db.close()
+    lang = settings.language
+    report = await network_service.import_path(
+        db, args.path, f"cli:{getpass.getuser()}", RegionTable()
+    )
+    for result in report.files:
+        if not result.ok:
+            print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
+            print_problems(result.problems, 20)
+    print_problems(report.problems)
+    if not report.ok:
+        print(t(lang, "cli.nothing_imported"))
+        return 1
+    for map_id, before, after in report.maps:
+        print(t(lang, "cli.map_lines", map=map_id, count=after, before=before))
+    if report.partners:
+        print(t(lang, "cli.partners_updated", count=report.partners))
+    return 0
+
+
+async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from commands.i18n import t
+    from knowledge import network_service
+
+    maps, partners = await network_service.export_to(db, args.dir)
+    for map_id, count in sorted(maps.items()):
+        print(t(settings.language, "cli.map_written", map=map_id, count=count))
+    print(t(settings.language, "cli.partners_written", count=partners, target=args.dir))
+    return 0

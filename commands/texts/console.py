@@ -24,4 +24,76 @@ TEXTS: Entries = {
         "en": "[file: {filename}, {size} bytes]",
     },
     "cli.migrated": {"nl": "de database is bijgewerkt", "en": "database is up to date"},
+    "cli.check_ok": {
+        "nl": "{path}: in orde, {count} {unit}",
+        "en": "{path}: ok, {count} {unit}",
+    },
+    "cli.check_invalid": {
+        "nl": "{path}: ONGELDIG, {count} {unit}",
+        "en": "{path}: INVALID, {count} {unit}",
+    },
+    "cli.not_imported": {
+        "nl": "{path}: NIET geïmporteerd ({count} probleem/problemen)",
+        "en": "{path}: NOT imported ({count} problem(s))",
+    },
+    "cli.imported": {
+        "nl": "{path}: {added} toegevoegd, {updated} bijgewerkt, {unchanged} ongewijzigd",
+        "en": "{path}: {added} added, {updated} updated, {unchanged} unchanged",
+    },
+    "cli.qas_written": {
+        "nl": "{count} Q&A('s) geschreven naar {target}",
+        "en": "{count} Q&A(s) written to {target}",
+    },
+    "cli.search_confident": {
+        "nl": "zeker: {query}",
+        "en": "confident: {query}",
+    },
+    "cli.search_not_confident": {
+        "nl": "niet zeker: {query}",
+        "en": "not confident: {query}",
+    },
+    "cli.no_object_files": {
+        "nl": "{path}: geen objectbestanden (.csv, .yaml, .yml, .geojson, .json)",
+        "en": "{path}: no object files (.csv, .yaml, .yml, .geojson, .json)",
+    },
+    "cli.invalid_file": {
+        "nl": "{path}: ONGELDIG ({count} probleem/problemen)",
+        "en": "{path}: INVALID ({count} problem(s))",
+    },
+    "cli.nothing_imported": {
+        "nl": "niets geïmporteerd",
+        "en": "nothing imported",
+    },
+    "cli.no_network_files": {
+        "nl": "{path}: geen netwerkbestanden (.yaml, .yml)",
+        "en": "{path}: no network files (.yaml, .yml)",
+    },
+    "cli.map_lines": {
+        "nl": "kaart {map}: {count} regel(s) (was {before})",
+        "en": "map {map}: {count} line(s) (was {before})",
+    },
+    "cli.partners_updated": {
+        "nl": "{count} organisatie(s) bijgewerkt",
+        "en": "{count} organisation(s) updated",
+    },
+    "cli.map_written": {
+        "nl": "kaart {map}: {count} regel(s)",
+        "en": "map {map}: {count} line(s)",
+    },
+    "cli.partners_written": {
+        "nl": "{count} organisatie(s) geschreven naar {target}",
+        "en": "{count} organisation(s) written to {target}",
+    },
+    "cli.owner_objects": {
+        "nl": "{owner}: {after} object(en) (was {before})",
+        "en": "{owner}: {after} object(s) (was {before})",
+    },
+    "cli.owner_written": {
+        "nl": "{owner}: {count} object(en)",
+        "en": "{owner}: {count} object(s)",
+    },
+    "cli.objects_written": {
+        "nl": "{count} object(en) geschreven naar {target}",
+        "en": "{count} object(s) written to {target}",
+    },
 }

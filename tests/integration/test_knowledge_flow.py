@@ -42,7 +42,7 @@ def import_sample(data_dir: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "6 added" in result.stdout
+    assert "6 toegevoegd" in result.stdout  # the configured language: Dutch by default
 
 
 async def ask(human: Human, room: str, body: str, bot: str, **kw: object) -> tuple[str, str]:

@@ -289,6 +289,16 @@ async def test_bad_curation_input_changes_nothing(db: Database, dispatcher: Disp
         assert await knowledge_items.store_version(session) == before
 
 
+async def test_a_broken_content_rule_is_said_in_the_rooms_language(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    body = "!qa add\nvraag: Script?\nantwoord: <script>alert(1)</script>"
+    _, replies = await send(db, dispatcher, CURATOR_VIEW, body, EDITOR)
+    assert only_reply(replies).text == (
+        "Niet opgeslagen: answer: antwoord bevat script of ingebedde inhoud; gebruik Markdown"
+    )
+
+
 async def test_guidance_sections_with_title_and_version(
     db: Database, dispatcher: Dispatcher
 ) -> None:

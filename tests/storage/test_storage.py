@@ -19,14 +19,6 @@ ROOM = RoomId("!room:localhost")
 USER = UserId("@alice:localhost")
 
 
-@pytest.fixture
-async def db(database_url: str):  # type: ignore[no-untyped-def]
-    database = Database(database_url)
-    await database.migrate()
-    yield database
-    await database.close()
-
-
 async def test_migration_matches_models(db: Database) -> None:
     def diff(connection):  # type: ignore[no-untyped-def]
         context = MigrationContext.configure(connection, opts={"compare_type": False})

@@ -43,14 +43,6 @@ def data(
     return entry_repo.EntryInput(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-async def db(database_url: str):  # type: ignore[no-untyped-def]
-    database = Database(database_url)
-    await database.migrate()
-    yield database
-    await database.close()
-
-
 # ---------------------------------------------------------------- TLP rules
 
 

@@ -15,8 +15,9 @@ from commands.i18n import TEXTS, t
 ROOT = Path(__file__).resolve().parents[2]
 # Keys that are empty on purpose: "no hint" after an unknown word.
 MAY_BE_EMPTY = {"report_parser.no_hint"}
-# Modules other restructurings own for now; their sentences move in their own branches.
-PENDING = {"commands/picture.py"}
+# Not yet in the catalogue: the operator's diagnostics of `knooppunt crypto status` and
+# the notes of `knooppunt export` (English only for now).
+PENDING = {"bot/cli/crypto.py", "bot/cli/export.py"}
 
 
 def placeholders(template: str) -> set[str]:
@@ -59,7 +60,7 @@ def test_nested_values_follow_the_language() -> None:
 
 def scanned() -> list[Path]:
     files = [*sorted((ROOT / "commands").glob("*.py")), *sorted((ROOT / "knowledge").glob("*.py"))]
-    files += [ROOT / "bot" / "cli" / "main.py", ROOT / "bot" / "console.py"]
+    files += [*sorted((ROOT / "bot" / "cli").glob("*.py")), ROOT / "bot" / "console.py"]
     return [p for p in files if str(p.relative_to(ROOT)) not in PENDING and p.name != "i18n.py"]
 
 

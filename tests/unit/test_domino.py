@@ -182,7 +182,7 @@ def test_cli_check_import_export_round_trip(
     )
     (tmp_path / "bad.yaml").write_text("organisaties: []\n", encoding="utf-8")
     assert main(["network", "check", str(tmp_path / "bad.yaml")]) == 1
-    assert "INVALID" in capsys.readouterr().out
+    assert "ONGELDIG" in capsys.readouterr().out  # the configured language, Dutch by default
 
 
 # ------------------------------------------------------------------ alerts

@@ -15,12 +15,11 @@ from bot.syncer import process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Redaction, Relation, Reply
-from storage import incidents as incident_repo
-from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import SituationEntry
 from storage.rooms import BindingView
+from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 GGD = RoomId("!ggd:x")
@@ -35,26 +34,11 @@ FIXED = "!melding water\ngemeente: Zwolle\nernst: matig\nDijk lekt."
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'edits.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", "test")
-        for room_id, role, org in (
-            (GGD, "liaison", "GGD"),
-            (RK, "liaison", "Rode Kruis"),
-            (COORD, "coordinator", "VR"),
-        ):
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident="storm",
-                organisation=org,
-                tlp_default="AMBER",
-                clearance="AMBER",
-                by="test",
-            )
-            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+    database = await storm_database(
+        tmp_path / "edits.db",
+        [(GGD, "liaison", "GGD"), (RK, "liaison", "Rode Kruis"), (COORD, "coordinator", "VR")],
+        active=True,
+    )
     yield database
     await database.close()
 

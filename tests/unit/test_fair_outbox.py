@@ -52,14 +52,6 @@ def test_fair_queue_skips_rooms_with_a_send_under_way() -> None:
     assert row is not None and row.id == 1
 
 
-@pytest.fixture
-async def db(database_url: str):  # type: ignore[no-untyped-def]
-    database = Database(database_url)
-    await database.migrate()
-    yield database
-    await database.close()
-
-
 @pytest.mark.postgres
 async def test_pending_by_room_returns_the_head_of_every_rooms_queue(db: Database) -> None:
     async with db.transaction() as session:

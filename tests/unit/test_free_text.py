@@ -16,12 +16,11 @@ from bot.syncer import process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Relation, Reply
-from storage import incidents as incident_repo
-from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import EntryFigure, SituationEntry
 from storage.rooms import BindingView
+from tests.support.rooms import storm_database
 
 LIAISON = RoomId("!liaison:x")
 COORD = RoomId("!coord:x")
@@ -33,21 +32,9 @@ UPDATE = "update stroom zwijndrecht: nog ca. 800 huishoudens zonder stroom"
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'free.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", "test")
-        for room_id, role in ((LIAISON, "liaison"), (COORD, "coordinator")):
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident="storm",
-                organisation="Stedin",
-                tlp_default="AMBER",
-                clearance="AMBER",
-                by="test",
-            )
+    database = await storm_database(
+        tmp_path / "free.db", [(LIAISON, "liaison", "Stedin"), (COORD, "coordinator", "Stedin")]
+    )
     yield database
     await database.close()
 

@@ -23,12 +23,13 @@ from commands.dutch_time import TimeError, parse_time
 from commands.message import Message, Reply
 from commands.report_parser import ReportDraft, Vocabulary, parse_report
 from storage import entries as entry_repo
-from storage import export_formats, rooms
+from storage import export_formats
 from storage import incidents as incident_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
+from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 VOCAB = Vocabulary(RegionTable())
@@ -270,20 +271,7 @@ def _input(label: str) -> entry_repo.EntryInput:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'trust.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", "test")
-        await rooms.bind(
-            session,
-            LIAISON_ROOM,
-            role="liaison",
-            incident="storm",
-            organisation="GGD",
-            tlp_default="AMBER",
-            clearance="AMBER",
-            by="test",
-        )
+    database = await storm_database(tmp_path / "trust.db", [(LIAISON_ROOM, "liaison", "GGD")])
     yield database
     await database.close()
 

@@ -47,14 +47,16 @@ async def test_import_is_idempotent_and_bad_files_import_nothing(
     code = await asyncio.to_thread(main, ["knowledge", "import", str(content)])
     out = capsys.readouterr().out
     assert code == 1
-    assert "good.yaml: 2 added, 0 updated, 0 unchanged" in out
-    assert "bad.yaml: NOT imported" in out and "script" in out
-    assert "broken.yaml: NOT imported" in out and "not valid YAML" in out
+    assert "good.yaml: 2 toegevoegd, 0 bijgewerkt, 0 ongewijzigd" in out
+    assert "bad.yaml: NIET geïmporteerd" in out and "script" in out
+    assert "broken.yaml: NIET geïmporteerd" in out and "not valid YAML" in out
     assert await asyncio.to_thread(main, ["knowledge", "import", str(content / "good.yaml")]) == 0
-    assert "0 added, 0 updated, 2 unchanged" in capsys.readouterr().out
+    assert "0 toegevoegd, 0 bijgewerkt, 2 ongewijzigd" in capsys.readouterr().out
     (content / "good.yaml").write_text(
         GOOD.replace("radio op batterijen", "noodradio"), encoding="utf-8"
     )
+    # The command line speaks the configured language (Dutch unless set otherwise).
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
     assert await asyncio.to_thread(main, ["knowledge", "import", str(content / "good.yaml")]) == 0
     assert "0 added, 1 updated, 1 unchanged" in capsys.readouterr().out
 

@@ -18,14 +18,6 @@ B = RoomId("!b:localhost")
 NEW = RoomId("!new:localhost")
 
 
-@pytest.fixture
-async def db(database_url: str):  # type: ignore[no-untyped-def]
-    database = Database(database_url)
-    await database.migrate()
-    yield database
-    await database.close()
-
-
 def test_script_heads_agree_with_alembic() -> None:
     from alembic.script import ScriptDirectory
 

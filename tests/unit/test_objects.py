@@ -248,16 +248,16 @@ def test_cli_check_import_export_round_trip(
     folder = write_partners(tmp_path / "files")
     assert main(["objects", "check", str(folder)]) == 0
     assert main(["objects", "import", str(folder)]) == 0
-    assert "Zorgpartners ZHZ: 3 object(s) (was 0)" in capsys.readouterr().out
+    assert "Zorgpartners ZHZ: 3 object(en) (was 0)" in capsys.readouterr().out
     assert main(["objects", "export", str(tmp_path / "out")]) == 0
-    assert "6 object(s) written" in capsys.readouterr().out
+    assert "6 object(en) geschreven" in capsys.readouterr().out
     # What export writes, import reads back unchanged.
     assert main(["objects", "import", str(tmp_path / "out")]) == 0
-    assert "Zorgpartners ZHZ: 3 object(s) (was 3)" in capsys.readouterr().out
+    assert "Zorgpartners ZHZ: 3 object(en) (was 3)" in capsys.readouterr().out
     (folder / "bad.yaml").write_text("objects: [{id: x}]\n", encoding="utf-8")
     assert main(["objects", "check", str(folder)]) == 1
     assert main(["objects", "import", str(folder)]) == 1
-    assert "nothing imported" in capsys.readouterr().out
+    assert "niets geïmporteerd" in capsys.readouterr().out
 
 
 def test_the_sample_objects_are_valid() -> None:

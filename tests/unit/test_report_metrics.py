@@ -14,11 +14,10 @@ from bot.syncer import process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, RoomView
 from commands.message import Message
-from storage import incidents as incident_repo
-from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
+from tests.support.rooms import storm_database
 
 ROOM = RoomId("!ggd:x")
 ALICE = UserId("@alice:x")
@@ -26,20 +25,7 @@ ALICE = UserId("@alice:x")
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'metrics.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", "test")
-        await rooms.bind(
-            session,
-            ROOM,
-            role="liaison",
-            incident="storm",
-            organisation="GGD",
-            tlp_default="AMBER",
-            clearance="AMBER",
-            by="test",
-        )
+    database = await storm_database(tmp_path / "metrics.db", [(ROOM, "liaison", "GGD")])
     yield database
     await database.close()
 

@@ -1,0 +1,89 @@
+"""What the subcommands that read files and write the database share: the report of a
+check in the configured language, and a migrated database for the length of a task."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from commands.texts import Language, Word
+    from storage.engine import Database
+
+T = TypeVar("T")
+
+
+def add_file_actions(
+    sub: Any,
+    common: Callable[[argparse.ArgumentParser], None],
+    name: str,
+    helps: tuple[str, str, str],
+) -> tuple[argparse.ArgumentParser, Any]:
+    """`<name> import PATH | export DIR | check PATH` (helps: the command's, import's,
+    export's); returns the command's parser and its actions, for more actions."""
+    parser = sub.add_parser(name, help=helps[0])
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, argument, text in (
+        ("import", "path", helps[1]),
+        ("export", "dir", helps[2]),
+        ("check", "path", "validate files without importing"),
+    ):
+        action_parser = actions.add_parser(action, help=text)
+        common(action_parser)
+        action_parser.add_argument(argument, type=Path)
+    return parser, actions
+
+
+class Checked(Protocol):
+    @property
+    def path(self) -> Path: ...
+    @property
+    def items(self) -> Sequence[object]: ...
+    @property
+    def problems(self) -> Sequence[str]: ...
+    @property
+    def ok(self) -> bool: ...
+
+
+def print_problems(problems: Sequence[str], limit: int | None = None) -> None:
+    for problem in problems[:limit]:
+        print(f"  - {problem}")
+
+
+def print_checked(
+    results: Sequence[Checked], lang: Language, unit: Word, limit: int | None = None
+) -> int:
+    """One line a file (valid or not, how many items), its problems below it; the exit
+    code: 0 when there were files and all were valid."""
+    from commands.i18n import t
+
+    for result in results:
+        key = "cli.check_ok" if result.ok else "cli.check_invalid"
+        print(t(lang, key, path=result.path, count=len(result.items), unit=unit))
+        print_problems(result.problems, limit)
+    return 0 if results and all(r.ok for r in results) else 1
+
+
+async def with_database(settings: Settings, task: Callable[[Database], Awaitable[T]]) -> T:
+    """Run `task` on the configured database, migrated first, and close it after."""
+    from storage.engine import Database
+
+    db = Database(settings.effective_database_url)
+    try:
+        await db.migrate()
+        return await task(db)
+    finally:
+        await db.close()
+
+
+Task = Callable[["Database", "Settings", argparse.Namespace], Awaitable[int]]
+
+
+def run_task(settings: Settings, args: argparse.Namespace, tasks: Mapping[str, Task]) -> int:
+    """Run the task of `args.action` on the migrated database; its exit code."""
+    task = tasks[args.action]
+    return asyncio.run(with_database(settings, lambda db: task(db, settings, args)))

@@ -1,0 +1,124 @@
+"""Texts of `commands/picture.py` (`!beeld` / `!summary`), in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "picture.no_entries": {
+        "nl": "Geen meldingen (die deze kamer mag zien) in deze periode.",
+        "en": "No entries (that this room may see) in this period.",
+    },
+    "picture.incident_start": {
+        "nl": "begin incident",
+        "en": "start of incident",
+    },
+    "picture.head": {
+        "nl": "Situatiebeeld",
+        "en": "Situation picture",
+    },
+    "picture.phase": {
+        "nl": "fase",
+        "en": "phase",
+    },
+    "picture.period": {
+        "nl": "Periode",
+        "en": "Period",
+    },
+    "picture.entries_one": {
+        "nl": "{count} melding",
+        "en": "{count} entry",
+    },
+    "picture.entries": {
+        "nl": "{count} meldingen",
+        "en": "{count} entries",
+    },
+    "picture.attention": {
+        "nl": "Aandacht: ernstig of extreem",
+        "en": "Attention: severe or extreme",
+    },
+    "picture.latest_state": {
+        "nl": "Laatste stand per categorie",
+        "en": "Latest state per category",
+    },
+    "picture.category_columns": {
+        "nl": "Organisatie|Plaats|Ernst|Status|Tijd|Tekst",
+        "en": "Organisation|Place|Severity|Status|Time|Text",
+    },
+    "picture.more_in_category": {
+        "nl": "… en {hidden} meer: {prefix}meldingen categorie={category}",
+        "en": "… and {hidden} more: {prefix}entries category={category}",
+    },
+    "picture.figures": {
+        "nl": "Cijfers per regio (laatste waarde per bron, opgeteld)",
+        "en": "Figures per region (latest value per source, summed)",
+    },
+    "picture.stale": {
+        "nl": "(verouderd)",
+        "en": "(stale)",
+    },
+    "picture.sources_one": {
+        "nl": "{count} bron",
+        "en": "{count} source",
+    },
+    "picture.sources": {
+        "nl": "{count} bronnen",
+        "en": "{count} sources",
+    },
+    "picture.oldest": {
+        "nl": "oudste",
+        "en": "oldest",
+    },
+    "picture.figure_columns": {
+        "nl": "Cijfer|Regio|Totaal|Bronnen|Oudste",
+        "en": "Figure|Region|Total|Sources|Oldest",
+    },
+    "picture.changed_since": {
+        "nl": "Gewijzigd sinds vorig beeld ({since})",
+        "en": "Changed since the previous picture ({since})",
+    },
+    "picture.nothing": {
+        "nl": "niets",
+        "en": "nothing",
+    },
+    "picture.change_new": {
+        "nl": "nieuw",
+        "en": "new",
+    },
+    "picture.change_updated": {
+        "nl": "bijgewerkt",
+        "en": "updated",
+    },
+    "picture.change_resolved": {
+        "nl": "opgelost",
+        "en": "resolved",
+    },
+    "picture.change_retracted": {
+        "nl": "ingetrokken",
+        "en": "retracted",
+    },
+    "picture.open_questions": {
+        "nl": "Open vragen van gemeenten ({count}, oudste eerst)",
+        "en": "Open questions from municipalities ({count}, oldest first)",
+    },
+    "picture.unknown_option": {
+        "nl": "Onbekende optie {option}=. Opties: sinds= categorie= incident=",
+        "en": "Unknown option {option}=. Options: since= category= incident=",
+    },
+    "picture.which_incident": {
+        "nl": "Welk incident? {prefix}beeld <incident>",
+        "en": "Which incident? {prefix}summary <incident>",
+    },
+    "picture.unknown_incident": {
+        "nl": "Onbekend incident: {slug}.",
+        "en": "Unknown incident: {slug}.",
+    },
+    "picture.since_not_understood": {
+        "nl": "sinds= begrijp ik niet; voorbeelden: sinds=4h, sinds=gisteren.",
+        "en": "I do not understand since=; examples: since=4h, since=yesterday.",
+    },
+    "picture.unknown_category": {
+        "nl": "Onbekende categorie '{category}'.",
+        "en": "Unknown category '{category}'.",
+    },
+}
