@@ -361,8 +361,13 @@ class Index:
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
 
 
-# What an on-disk index depends on besides the store: the ranking code itself.
-_CODE = (Path(__file__), Path(__file__).with_name("text.py"))
+# What an on-disk index depends on besides the store: the ranking code itself and
+# the glossary it reads.
+_CODE = (
+    Path(__file__),
+    Path(__file__).with_name("text.py"),
+    Path(__file__).with_name("glossary_en_nl.yaml"),
+)
 _CACHE_FORMAT = "1"
 
 
