@@ -117,27 +117,63 @@ def _bm25(corpus: list[list[str]]) -> tuple[bm25s.BM25 | None, dict[str, int]]:
     return model, vocab
 
 
+# Per document: the terms of what it asks (question and phrasings), of the whole item
+# (those, its topic and its body), and the character grams of what it asks.
+Terms = tuple[list[str], list[str], list[str]]
+
+
+def _document_terms(doc: Document) -> Terms:
+    """A document's terms, before compound parts (those depend on the whole store)."""
+    asked_text = " ".join([doc.title, *doc.alternatives])
+    asked = terms(asked_text)
+    whole = asked + terms(doc.topic.replace("/", " ")) + terms(doc.body)
+    return asked, whole, char_grams(asked_text)
+
+
 class Index:
-    def __init__(self, items: Sequence[QA | Document], version: int = 0) -> None:
+    def __init__(
+        self, items: Sequence[QA | Document], version: int = 0, reuse: Index | None = None
+    ) -> None:
+        """`reuse`: an index of an earlier version (or of a larger view) of the store;
+        documents it holds unchanged are not tokenised again, which is most of the
+        cost of a build (a store change is mostly one item). BM25 and the compound
+        parts are still worked out over the whole store: the result is the index a
+        build from nothing gives."""
         self.documents = [i if isinstance(i, Document) else Document.from_qa(i) for i in items]
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
         self._without: dict[frozenset[str], Index] = {}
-        asked = [terms(" ".join([d.title, *d.alternatives])) for d in self.documents]
-        whole = [
-            q + terms(d.topic.replace("/", " ")) + terms(d.body)
-            for q, d in zip(asked, self.documents, strict=True)
-        ]
+        known_terms = reuse._terms if reuse is not None else {}
+        self._terms: dict[str, tuple[Document, Terms]] = {}
+        for document in self.documents:
+            cached = known_terms.get(document.id)
+            self._terms[document.id] = (
+                cached
+                if cached is not None and cached[0] == document
+                else (document, _document_terms(document))
+            )
+        asked = [self._terms[d.id][1][0] for d in self.documents]
+        whole = [self._terms[d.id][1][1] for d in self.documents]
         # Parts of compounds ("opvangplekken" -> opvang + plek) count as terms too,
         # split against the store's own vocabulary, so a query for either part finds them.
         self._known = {t for doc in whole for t in doc if len(t) >= 3}
-        whole = [self._with_parts(doc) for doc in whole]
-        asked = [self._with_parts(doc) for doc in asked]
+        # A term's parts, worked out once per build (a term recurs in many documents).
+        split: dict[str, list[str]] = {}
+
+        def with_parts(doc: list[str]) -> list[str]:
+            out = list(doc)
+            for term in doc:
+                parts = split.get(term)
+                if parts is None:
+                    parts = split[term] = self._parts(term)
+                out += parts
+            return out
+
+        whole = [with_parts(doc) for doc in whole]
+        asked = [with_parts(doc) for doc in asked]
         self._whole, self._vocab = _bm25(whole)
         self._asked, self._asked_vocab = _bm25(asked)
-        self._grams, self._gram_vocab = _bm25(
-            [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
-        )
+        self._grams, self._gram_vocab = _bm25([self._terms[d.id][1][2] for d in self.documents])
         # Per item, the set of its terms; per term, in how many items it occurs.
         # Tuples rather than sets: a saved index loads several times faster, and
         # coverage needs the set of one item per question only.
@@ -166,6 +202,8 @@ class Index:
         long strings: ten thousand small objects make a saved index slow to load."""
         state = dict(vars(self))
         state["_without"] = {}
+        # The per-document terms serve the next build of a live store only.
+        state["_terms"] = {}
         documents = state.pop("documents")
         columns: dict[str, tuple[str, list[int]]] = {}
         for name in ("id", "title", "body", "topic", "label"):
@@ -220,16 +258,19 @@ class Index:
         if cached is None:
             if len(self._without) >= 64:
                 self._without.clear()
-            cached = Index([d for d in self.documents if d.id not in key], self.version)
+            cached = Index([d for d in self.documents if d.id not in key], self.version, self)
             self._without[key] = cached
         return cached
+
+    def asked_terms(self, doc_id: str) -> list[str]:
+        """The terms of a document's question and phrasings (before compound parts);
+        empty for an index loaded from disk, which keeps no per-document terms."""
+        known = self._terms.get(doc_id)
+        return known[1][0] if known is not None else []
 
     def document(self, doc_id: str) -> Document | None:
         position = self._position.get(doc_id)
         return None if position is None else self.documents[position]
-
-    def _with_parts(self, doc: list[str]) -> list[str]:
-        return doc + [part for t in doc for part in self._parts(t)]
 
     def _parts(self, term: str) -> list[str]:
         if len(term) < 8:
