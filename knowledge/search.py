@@ -17,6 +17,7 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import os
@@ -74,6 +75,45 @@ class Document:
             topic=item.topic,
             alternatives=tuple(item.alternatives),
             label=item.tlp,
+        )
+
+
+class _Packed:
+    """The documents of a saved index as a few long strings with their lengths."""
+
+    def __init__(self, columns: dict[str, tuple[str, list[int]]], counts: list[int]) -> None:
+        self.columns = columns
+        self.counts = counts
+        self._starts: dict[str, list[int]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"columns": self.columns, "counts": self.counts}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.columns = state["columns"]  # type: ignore[assignment]
+        self.counts = state["counts"]  # type: ignore[assignment]
+        self._starts = {}
+
+    def _start(self, name: str) -> list[int]:
+        starts = self._starts.get(name)
+        if starts is None:
+            lengths = self.counts if name == "#" else self.columns[name][1]
+            starts = self._starts[name] = [0, *itertools.accumulate(lengths)]
+        return starts
+
+    def _value(self, name: str, n: int) -> str:
+        starts = self._start(name)
+        return self.columns[name][0][starts[n] : starts[n + 1]]
+
+    def document(self, n: int) -> Document:
+        first, last = self._start("#")[n], self._start("#")[n + 1]
+        return Document(
+            self._value("id", n),
+            self._value("title", n),
+            self._value("body", n),
+            self._value("topic", n),
+            tuple(self._value("alternatives", a) for a in range(first, last)),
+            self._value("label", n),
         )
 
 
@@ -139,7 +179,12 @@ class Index:
         cost of a build (a store change is mostly one item). BM25 and the compound
         parts are still worked out over the whole store: the result is the index a
         build from nothing gives."""
-        self.documents = [i if isinstance(i, Document) else Document.from_qa(i) for i in items]
+        self._documents: list[Document] | None = [
+            i if isinstance(i, Document) else Document.from_qa(i) for i in items
+        ]
+        # A saved index keeps its documents packed (see __setstate__) until asked.
+        self._packed: _Packed | None = None
+        self._size = len(self._documents)
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
         self._without: dict[frozenset[str], Index] = {}
@@ -197,6 +242,21 @@ class Index:
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
 
+    @property
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            assert self._packed is not None
+            self._documents = [self._packed.document(n) for n in range(self._size)]
+            self._packed = None
+        return self._documents
+
+    def _document_at(self, position: int) -> Document:
+        """One document, without unpacking all of a saved index (a search names three)."""
+        if self._documents is not None:
+            return self._documents[position]
+        assert self._packed is not None
+        return self._packed.document(position)
+
     def __getstate__(self) -> dict[str, object]:
         """Saved without the per-exclusion indexes, and with the documents as a few
         long strings: ten thousand small objects make a saved index slow to load."""
@@ -204,44 +264,21 @@ class Index:
         state["_without"] = {}
         # The per-document terms serve the next build of a live store only.
         state["_terms"] = {}
-        documents = state.pop("documents")
+        documents = self.documents
+        state["_documents"] = None
         columns: dict[str, tuple[str, list[int]]] = {}
         for name in ("id", "title", "body", "topic", "label"):
             values = [getattr(d, name) for d in documents]
             columns[name] = ("".join(values), [len(v) for v in values])
         flat = [a for d in documents for a in d.alternatives]
         columns["alternatives"] = ("".join(flat), [len(a) for a in flat])
-        state["_columns"] = columns
-        state["_alternative_counts"] = [len(d.alternatives) for d in documents]
+        state["_packed"] = _Packed(columns, [len(d.alternatives) for d in documents])
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        columns: dict[str, tuple[str, list[int]]] = state.pop("_columns")  # type: ignore[assignment]
-        counts: list[int] = state.pop("_alternative_counts")  # type: ignore[assignment]
-        values: dict[str, list[str]] = {}
-        for name, (joined, lengths) in columns.items():
-            cut, start = [], 0
-            for length in lengths:
-                cut.append(joined[start : start + length])
-                start += length
-            values[name] = cut
-        alternatives, start = [], 0
-        for count in counts:
-            alternatives.append(tuple(values["alternatives"][start : start + count]))
-            start += count
+        """Documents stay packed: a command-line search loads the index, names three
+        hits and exits, and unpacking ten thousand documents cost most of its load."""
         vars(self).update(state)
-        self.documents = [
-            Document(i, t, b, topic, alts, label)
-            for i, t, b, topic, alts, label in zip(
-                values["id"],
-                values["title"],
-                values["body"],
-                values["topic"],
-                alternatives,
-                values["label"],
-                strict=True,
-            )
-        ]
 
     def without(self, ids: frozenset[str]) -> Index:
         """The index of this store minus `ids`, built from scratch.
@@ -270,7 +307,7 @@ class Index:
 
     def document(self, doc_id: str) -> Document | None:
         position = self._position.get(doc_id)
-        return None if position is None else self.documents[position]
+        return None if position is None else self._document_at(position)
 
     def _parts(self, term: str) -> list[str]:
         if len(term) < 8:
@@ -307,7 +344,7 @@ class Index:
         return mapped
 
     def _idf(self, term: str | None) -> float:
-        n = len(self.documents)
+        n = self._size
         df = self._df.get(term, 0) if term else 0
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -331,7 +368,7 @@ class Index:
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         if self._whole is None:
-            return np.zeros(len(self.documents))
+            return np.zeros(self._size)
         scores = np.asarray(self._whole.get_scores(query_terms), dtype=float)
         asked = [t for t in query_terms if t in self._asked_vocab]
         if asked and self._asked is not None:
@@ -373,7 +410,7 @@ class Index:
                 return smaller.search(query, limit, accept=accept, refuse=refuse)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
-        if not query_terms or not self.documents:
+        if not query_terms or not self._size:
             return Result(query, False, [])
         raw = self.scores(query_terms)
         grams = self.gram_scores(query)
@@ -392,7 +429,7 @@ class Index:
         for position in np.argsort(-scores, kind="stable"):
             if raw[position] <= 0:
                 continue
-            doc = self.documents[int(position)]
+            doc = self._document_at(int(position))
             hits.append(Hit(doc.id, float(scores[position]), doc.title))
             if len(hits) == limit:
                 break
@@ -409,7 +446,7 @@ _CODE = (
     Path(__file__).with_name("text.py"),
     Path(__file__).with_name("glossary_en_nl.yaml"),
 )
-_CACHE_FORMAT = "1"
+_CACHE_FORMAT = "2"
 
 
 def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:
