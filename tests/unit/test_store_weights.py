@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.qa_eval import load_own, scaled
 from knowledge import search
@@ -89,3 +91,43 @@ def test_a_store_rebuilt_from_its_predecessor_is_the_same_store() -> None:
     assert again.question_df == fresh.question_df
     for query in ("Mag mijn kat mee naar de noodopvang?", "How much drinking water per day?"):
         assert again.qa_index.search(query, limit=10) == fresh.qa_index.search(query, limit=10)
+
+
+LABELS = ("CLEAR", "GREEN", "AMBER", "AMBER+STRICT", "RED")
+WORDS = ("zandzakken", "dijk", "opvang", "kraanwater", "evacuatie", "stroom", "kat", "school")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(LABELS),
+            st.lists(st.sampled_from(WORDS), min_size=1, max_size=4),
+            st.booleans(),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sets(st.sampled_from(LABELS)),
+)
+def test_a_views_weights_are_those_of_a_store_without_what_it_may_not_see(
+    specs: list[tuple[str, list[str], bool]], seen: set[str]
+) -> None:
+    """For any store and any view: the view's weights are the weights of the store that
+    holds only the current items the view may see (nothing else weighs in)."""
+    items = [
+        _qa(
+            f"q-{n}",
+            "Waar vind ik " + " ".join(words) + "?",
+            tlp=label,
+            valid_until=TODAY - timedelta(days=1) if expired else None,
+        )
+        for n, (label, words, expired) in enumerate(specs)
+    ]
+    store = _build(1, items, [], {})
+    reader = Reader(frozenset(seen), lambda doc: doc.label in seen)
+    kept = [i for i in items if i.tlp in seen and i.current(TODAY)]
+    assert store.question_weights(reader, TODAY) == (
+        _build(1, kept, [], {}).question_df,
+        len(kept),
+    )
