@@ -207,8 +207,8 @@ def load_own() -> tuple[list[QA], list[dict[str, object]], list[str]]:
             "cluster": lang,
             "lang": lang,
         }
-        for lang in ("nl", "en")
-        for q in data[lang]
+        for key, lang in (("nl", "nl"), ("en", "en"), ("en_more", "en"))
+        for q in data.get(key, [])
     ]
     return items, queries, [str(q) for q in data["out_of_scope"]]
 

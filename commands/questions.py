@@ -223,10 +223,11 @@ async def find_duplicate(
         binding.incident if binding else None,
         audience,
     )
-    n = max(len(store.qas), 1)
+    # Weighed by what this room may see and what is current, as its search is.
+    df, n = store.question_weights(reader_of(ctx, store), today(ctx))
     best: tuple[float, OpenQuestion] | None = None
     for row in candidates:
-        score = similarity(question, row.question, store.question_df, n)
+        score = similarity(question, row.question, df, max(n, 1))
         if score >= SAME_QUESTION and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None

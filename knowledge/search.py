@@ -17,10 +17,12 @@ SQLite and PostgreSQL.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import math
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,6 +79,45 @@ class Document:
         )
 
 
+class _Packed:
+    """The documents of a saved index as a few long strings with their lengths."""
+
+    def __init__(self, columns: dict[str, tuple[str, list[int]]], counts: list[int]) -> None:
+        self.columns = columns
+        self.counts = counts
+        self._starts: dict[str, list[int]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"columns": self.columns, "counts": self.counts}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.columns = state["columns"]  # type: ignore[assignment]
+        self.counts = state["counts"]  # type: ignore[assignment]
+        self._starts = {}
+
+    def _start(self, name: str) -> list[int]:
+        starts = self._starts.get(name)
+        if starts is None:
+            lengths = self.counts if name == "#" else self.columns[name][1]
+            starts = self._starts[name] = [0, *itertools.accumulate(lengths)]
+        return starts
+
+    def _value(self, name: str, n: int) -> str:
+        starts = self._start(name)
+        return self.columns[name][0][starts[n] : starts[n + 1]]
+
+    def document(self, n: int) -> Document:
+        first, last = self._start("#")[n], self._start("#")[n + 1]
+        return Document(
+            self._value("id", n),
+            self._value("title", n),
+            self._value("body", n),
+            self._value("topic", n),
+            tuple(self._value("alternatives", a) for a in range(first, last)),
+            self._value("label", n),
+        )
+
+
 @dataclass(frozen=True)
 class Hit:
     id: str
@@ -117,31 +158,79 @@ def _bm25(corpus: list[list[str]]) -> tuple[bm25s.BM25 | None, dict[str, int]]:
     return model, vocab
 
 
+# Per document: the terms of what it asks (question and phrasings), of the whole item
+# (those, its topic and its body), and the character grams of what it asks.
+Terms = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _document_terms(doc: Document) -> Terms:
+    """A document's terms, before compound parts (those depend on the whole store).
+
+    Interned tuples: a live store keeps them for its next build, and ten thousand
+    items hold a million terms, mostly repeats (30 MB as separate strings, 10 as
+    shared ones)."""
+    asked_text = " ".join([doc.title, *doc.alternatives])
+    asked = [sys.intern(t) for t in terms(asked_text)]
+    rest = terms(doc.topic.replace("/", " ")) + terms(doc.body)
+    whole = tuple(asked + [sys.intern(t) for t in rest])
+    return tuple(asked), whole, tuple(sys.intern(g) for g in char_grams(asked_text))
+
+
 class Index:
-    def __init__(self, items: Sequence[QA | Document], version: int = 0) -> None:
-        self.documents = [i if isinstance(i, Document) else Document.from_qa(i) for i in items]
+    def __init__(
+        self, items: Sequence[QA | Document], version: int = 0, reuse: Index | None = None
+    ) -> None:
+        """`reuse`: an index of an earlier version (or of a larger view) of the store;
+        documents it holds unchanged are not tokenised again, which is most of the
+        cost of a build (a store change is mostly one item). BM25 and the compound
+        parts are still worked out over the whole store: the result is the index a
+        build from nothing gives."""
+        self._documents: list[Document] | None = [
+            i if isinstance(i, Document) else Document.from_qa(i) for i in items
+        ]
+        # A saved index keeps its documents packed (see __setstate__) until asked.
+        self._packed: _Packed | None = None
+        self._size = len(self._documents)
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
         self._without: dict[frozenset[str], Index] = {}
-        asked = [terms(" ".join([d.title, *d.alternatives])) for d in self.documents]
-        whole = [
-            q + terms(d.topic.replace("/", " ")) + terms(d.body)
-            for q, d in zip(asked, self.documents, strict=True)
-        ]
+        known_terms = reuse._terms if reuse is not None else {}
+        self._terms: dict[str, tuple[Document, Terms]] = {}
+        for document in self.documents:
+            cached = known_terms.get(document.id)
+            self._terms[document.id] = (
+                cached
+                if cached is not None and cached[0] == document
+                else (document, _document_terms(document))
+            )
+        asked = [self._terms[d.id][1][0] for d in self.documents]
+        whole = [self._terms[d.id][1][1] for d in self.documents]
         # Parts of compounds ("opvangplekken" -> opvang + plek) count as terms too,
         # split against the store's own vocabulary, so a query for either part finds them.
         self._known = {t for doc in whole for t in doc if len(t) >= 3}
-        whole = [self._with_parts(doc) for doc in whole]
-        asked = [self._with_parts(doc) for doc in asked]
-        self._whole, self._vocab = _bm25(whole)
-        self._asked, self._asked_vocab = _bm25(asked)
+        # A term's parts, worked out once per build (a term recurs in many documents).
+        split: dict[str, list[str]] = {}
+
+        def with_parts(doc: tuple[str, ...]) -> list[str]:
+            out = list(doc)
+            for term in doc:
+                parts = split.get(term)
+                if parts is None:
+                    parts = split[term] = self._parts(term)
+                out += parts
+            return out
+
+        whole_parts = [with_parts(doc) for doc in whole]
+        asked_parts = [with_parts(doc) for doc in asked]
+        self._whole, self._vocab = _bm25(whole_parts)
+        self._asked, self._asked_vocab = _bm25(asked_parts)
         self._grams, self._gram_vocab = _bm25(
-            [char_grams(" ".join([d.title, *d.alternatives])) for d in self.documents]
+            [list(self._terms[d.id][1][2]) for d in self.documents]
         )
         # Per item, the set of its terms; per term, in how many items it occurs.
         # Tuples rather than sets: a saved index loads several times faster, and
         # coverage needs the set of one item per question only.
-        self._term_sets = [tuple(set(doc)) for doc in whole]
+        self._term_sets = [tuple(set(doc)) for doc in whole_parts]
         self._df: dict[str, int] = {}
         for term_set in self._term_sets:
             for term in term_set:
@@ -156,54 +245,48 @@ class Index:
             dtype=np.int64,
         )
         topic_terms: list[list[str]] = [[] for _ in topics]
-        for n, doc in enumerate(asked):
+        for n, doc in enumerate(asked_parts):
             topic_terms[self._topic_of[n]] += doc
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
+
+    @property
+    def documents(self) -> list[Document]:
+        if self._documents is None:
+            assert self._packed is not None
+            self._documents = [self._packed.document(n) for n in range(self._size)]
+            self._packed = None
+        return self._documents
+
+    def _document_at(self, position: int) -> Document:
+        """One document, without unpacking all of a saved index (a search names three)."""
+        if self._documents is not None:
+            return self._documents[position]
+        assert self._packed is not None
+        return self._packed.document(position)
 
     def __getstate__(self) -> dict[str, object]:
         """Saved without the per-exclusion indexes, and with the documents as a few
         long strings: ten thousand small objects make a saved index slow to load."""
         state = dict(vars(self))
         state["_without"] = {}
-        documents = state.pop("documents")
+        # The per-document terms serve the next build of a live store only.
+        state["_terms"] = {}
+        documents = self.documents
+        state["_documents"] = None
         columns: dict[str, tuple[str, list[int]]] = {}
         for name in ("id", "title", "body", "topic", "label"):
             values = [getattr(d, name) for d in documents]
             columns[name] = ("".join(values), [len(v) for v in values])
         flat = [a for d in documents for a in d.alternatives]
         columns["alternatives"] = ("".join(flat), [len(a) for a in flat])
-        state["_columns"] = columns
-        state["_alternative_counts"] = [len(d.alternatives) for d in documents]
+        state["_packed"] = _Packed(columns, [len(d.alternatives) for d in documents])
         return state
 
     def __setstate__(self, state: dict[str, object]) -> None:
-        columns: dict[str, tuple[str, list[int]]] = state.pop("_columns")  # type: ignore[assignment]
-        counts: list[int] = state.pop("_alternative_counts")  # type: ignore[assignment]
-        values: dict[str, list[str]] = {}
-        for name, (joined, lengths) in columns.items():
-            cut, start = [], 0
-            for length in lengths:
-                cut.append(joined[start : start + length])
-                start += length
-            values[name] = cut
-        alternatives, start = [], 0
-        for count in counts:
-            alternatives.append(tuple(values["alternatives"][start : start + count]))
-            start += count
+        """Documents stay packed: a command-line search loads the index, names three
+        hits and exits, and unpacking ten thousand documents cost most of its load."""
         vars(self).update(state)
-        self.documents = [
-            Document(i, t, b, topic, alts, label)
-            for i, t, b, topic, alts, label in zip(
-                values["id"],
-                values["title"],
-                values["body"],
-                values["topic"],
-                alternatives,
-                values["label"],
-                strict=True,
-            )
-        ]
 
     def without(self, ids: frozenset[str]) -> Index:
         """The index of this store minus `ids`, built from scratch.
@@ -220,16 +303,19 @@ class Index:
         if cached is None:
             if len(self._without) >= 64:
                 self._without.clear()
-            cached = Index([d for d in self.documents if d.id not in key], self.version)
+            cached = Index([d for d in self.documents if d.id not in key], self.version, self)
             self._without[key] = cached
         return cached
 
+    def asked_terms(self, doc_id: str) -> tuple[str, ...]:
+        """The terms of a document's question and phrasings (before compound parts);
+        empty for an index loaded from disk, which keeps no per-document terms."""
+        known = self._terms.get(doc_id)
+        return known[1][0] if known is not None else ()
+
     def document(self, doc_id: str) -> Document | None:
         position = self._position.get(doc_id)
-        return None if position is None else self.documents[position]
-
-    def _with_parts(self, doc: list[str]) -> list[str]:
-        return doc + [part for t in doc for part in self._parts(t)]
+        return None if position is None else self._document_at(position)
 
     def _parts(self, term: str) -> list[str]:
         if len(term) < 8:
@@ -266,7 +352,7 @@ class Index:
         return mapped
 
     def _idf(self, term: str | None) -> float:
-        n = len(self.documents)
+        n = self._size
         df = self._df.get(term, 0) if term else 0
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
@@ -290,7 +376,7 @@ class Index:
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         if self._whole is None:
-            return np.zeros(len(self.documents))
+            return np.zeros(self._size)
         scores = np.asarray(self._whole.get_scores(query_terms), dtype=float)
         asked = [t for t in query_terms if t in self._asked_vocab]
         if asked and self._asked is not None:
@@ -332,7 +418,7 @@ class Index:
                 return smaller.search(query, limit, accept=accept, refuse=refuse)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
-        if not query_terms or not self.documents:
+        if not query_terms or not self._size:
             return Result(query, False, [])
         raw = self.scores(query_terms)
         grams = self.gram_scores(query)
@@ -351,7 +437,7 @@ class Index:
         for position in np.argsort(-scores, kind="stable"):
             if raw[position] <= 0:
                 continue
-            doc = self.documents[int(position)]
+            doc = self._document_at(int(position))
             hits.append(Hit(doc.id, float(scores[position]), doc.title))
             if len(hits) == limit:
                 break
@@ -361,9 +447,14 @@ class Index:
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
 
 
-# What an on-disk index depends on besides the store: the ranking code itself.
-_CODE = (Path(__file__), Path(__file__).with_name("text.py"))
-_CACHE_FORMAT = "1"
+# What an on-disk index depends on besides the store: the ranking code itself and
+# the glossary it reads.
+_CODE = (
+    Path(__file__),
+    Path(__file__).with_name("text.py"),
+    Path(__file__).with_name("glossary_en_nl.yaml"),
+)
+_CACHE_FORMAT = "2"
 
 
 def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:

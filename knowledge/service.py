@@ -11,7 +11,6 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.content_io import FileResult, content_files, read_file, write_guidance, write_yaml
-from knowledge.duplicates import document_frequencies
 from knowledge.model import QA, STORED, Content, Guidance
 from knowledge.search import Document, Index, Result
 from storage import knowledge_items
@@ -102,6 +101,10 @@ class Store:
     _stale: dict[date, frozenset[str]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # Per reader key and day: the duplicate weights of that view (`question_weights`).
+    _weights: dict[tuple[Hashable, date | None], tuple[dict[str, int], int]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def qa(self, item_id: str) -> QA | None:
         item = self.by_id.get(item_id)
@@ -125,6 +128,11 @@ class Store:
         """
         if reader is None:
             return self.qa_index, self.guidance_index
+        hidden = self.hidden_from(reader)
+        return self.qa_index.without(hidden[0]), self.guidance_index.without(hidden[1])
+
+    def hidden_from(self, reader: Reader) -> tuple[frozenset[str], frozenset[str]]:
+        """The ids of the Q&As and of the guidance sections `reader` may not see."""
         hidden = self._hidden.get(reader.key)
         if hidden is None:
             hidden = (
@@ -134,7 +142,37 @@ class Store:
             if len(self._hidden) >= MAX_READERS:
                 self._hidden.clear()
             self._hidden[reader.key] = hidden
-        return self.qa_index.without(hidden[0]), self.guidance_index.without(hidden[1])
+        return hidden
+
+    def question_weights(
+        self, reader: Reader | None, day: date | None
+    ) -> tuple[dict[str, int], int]:
+        """The duplicate check's weights as `reader` sees the store on `day`: in how many
+        of the Q&As they may see, and that are current, each term occurs, and how many
+        Q&As that is. What a reader may not see does not exist for them, here too: a
+        hidden Q&A's words would otherwise change (and so betray) how their questions
+        are linked. Worked out from `question_df` minus the few left out, once per view
+        and day."""
+        key = (reader.key if reader is not None else None, day)
+        cached = self._weights.get(key)
+        if cached is not None:
+            return cached
+        left_out: set[str] = set()
+        if reader is not None:
+            left_out |= self.hidden_from(reader)[0]
+        if day is not None:
+            left_out |= {i for i in self.not_current(day) if "#" not in i}
+        df = dict(self.question_df)
+        for item_id in left_out:
+            for term in set(self.qa_index.asked_terms(item_id)):
+                df[term] -= 1
+                if not df[term]:
+                    del df[term]
+        weights = (df, len(self.qas) - len(left_out & self.by_id.keys()))
+        if len(self._weights) >= MAX_READERS:
+            self._weights.clear()
+        self._weights[key] = weights
+        return weights
 
     def not_current(self, day: date) -> frozenset[str]:
         """Ids of the Q&As and guidance sections not current on `day` (never served as
@@ -190,8 +228,15 @@ class Store:
 
 
 def _build(
-    version: int, qas: list[QA], guidance: list[Guidance], changed: dict[str, date]
+    version: int,
+    qas: list[QA],
+    guidance: list[Guidance],
+    changed: dict[str, date],
+    previous: Store | None = None,
 ) -> Store:
+    """The store at `version`; `previous` (the store of an earlier version) lends the
+    terms of every item it holds unchanged, so a change of one item does not tokenise
+    ten thousand again (`Index(reuse=...)`)."""
     sections = [
         Document(
             id=f"{doc.id}#{n}",
@@ -206,19 +251,25 @@ def _build(
     ]
     by_id: dict[str, Content] = {item.id: item for item in qas}
     by_id.update({document.id: document for document in guidance})
+    qa_index = Index(qas, version, previous.qa_index if previous else None)
+    # The question terms are the index's own (question and phrasings): not tokenised twice.
+    question_df: dict[str, int] = {}
+    for item in qas:
+        for term in set(qa_index.asked_terms(item.id)):
+            question_df[term] = question_df.get(term, 0) + 1
     return Store(
         version,
         qas,
         guidance,
-        Index(qas, version),
-        Index(sections, version),
+        qa_index,
+        Index(sections, version, previous.guidance_index if previous else None),
         by_id,
         changed,
-        document_frequencies(" ".join([item.question, *item.alternatives]) for item in qas),
+        question_df,
     )
 
 
-async def load_store(session: AsyncSession) -> Store:
+async def load_store(session: AsyncSession, previous: Store | None = None) -> Store:
     version = await knowledge_items.store_version(session)
     rows = await knowledge_items.live_items(session)
     qas = [QA.model_validate(row.data, context=STORED) for row in rows if row.kind == "qa"]
@@ -226,7 +277,7 @@ async def load_store(session: AsyncSession) -> Store:
         Guidance.model_validate(row.data, context=STORED) for row in rows if row.kind == "guidance"
     ]
     changed = {row.id: row.updated_at.date() for row in rows}
-    return await asyncio.to_thread(_build, version, qas, guidance, changed)
+    return await asyncio.to_thread(_build, version, qas, guidance, changed, previous)
 
 
 class KnowledgeCache:
@@ -242,7 +293,7 @@ class KnowledgeCache:
             return self._store
         async with self._lock:
             if self._store is None or self._store.version != version:
-                self._store = await load_store(session)
+                self._store = await load_store(session, self._store)
             return self._store
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgpack
 import Stemmer
+import yaml
 
 from storage.vocabulary import fold
 
@@ -434,6 +435,30 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
 
 
+# English -> Dutch words, a curated content file beside this module (see its header).
+GLOSSARY = Path(__file__).with_name("glossary_en_nl.yaml")
+
+
+def english_forms(word: str) -> list[str]:
+    """A glossary word and its regular English plural (the Dutch stemmer keeps an
+    English "-s": "residents" would otherwise stay unknown)."""
+    if word.endswith("y") and len(word) > 3 and word[-2] not in "aeiou":
+        return [word, word[:-1] + "ies"]
+    if word.endswith(("s", "x", "ch", "sh")):
+        return [word, word + "es"]
+    return [word, word + "s"]
+
+
+def read_glossary(path: Path = GLOSSARY) -> dict[str, str]:
+    """The glossary's English word -> Dutch word pairs (folded)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+    ):
+        raise ValueError(f"{path}: expected lines 'english: nederlands'")
+    return {fold(k): fold(v) for k, v in data.items()}
+
+
 @lru_cache(maxsize=1)
 def _synonyms() -> dict[str, str]:
     stem = _stemmer().stemWord
@@ -442,6 +467,11 @@ def _synonyms() -> dict[str, str]:
         canonical = stem(fold(group[0]))
         for word in group:
             table[stem(fold(word))] = canonical
+    # The glossary after the groups: a word a group names keeps the group's meaning.
+    for english, dutch in read_glossary().items():
+        target = table.get(stem(dutch), stem(dutch))
+        for form in english_forms(english):
+            table.setdefault(stem(form), target)
     return table
 
 

@@ -14,14 +14,12 @@ import asyncio
 import getpass
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from knowledge.search import Index
     from storage.engine import Database
 
 
@@ -89,45 +87,10 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     return 0
 
 
-async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
-    """The store's Q&A index: from `cache_dir` when the store has not changed since
-    it was saved, else built (exactly as the bot builds it) and saved there."""
-    from sqlalchemy import func, select
-
-    from knowledge.model import QA
-    from knowledge.search import Index, index_key, load_index, save_index
-    from storage import knowledge_items
-    from storage.models import KnowledgeItem
-
-    async with db.session() as session:
-        version = await knowledge_items.store_version(session)
-        # One row instead of 10,000: every change bumps the version and stamps
-        # updated_at, so (version, count, first and last change) tells stores apart
-        # even when a recreated database reaches the same version number.
-        count, first, last = (
-            await session.execute(
-                select(
-                    func.count(),
-                    func.min(KnowledgeItem.updated_at),
-                    func.max(KnowledgeItem.updated_at),
-                ).where(KnowledgeItem.kind == "qa", KnowledgeItem.retired_at.is_(None))
-            )
-        ).one()
-        fingerprint = [("count", str(count)), ("first", str(first)), ("last", str(last))]
-        path = cache_dir / f"qa-{index_key(version, fingerprint)}.pickle"
-        index = load_index(path)
-        if index is not None:
-            return index
-        live = await knowledge_items.live_items(session, "qa")
-        qas = [QA.model_validate(row.data) for row in live]
-    index = await asyncio.to_thread(Index, qas, version)
-    await asyncio.to_thread(save_index, index, path)
-    return index
-
-
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
+    from knowledge.index_cache import cached_qa_index
     from storage.engine import Database
 
     db = Database(settings.effective_database_url)

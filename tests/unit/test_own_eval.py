@@ -30,7 +30,7 @@ def test_the_set_is_what_it_says(own: Own) -> None:
     items, queries, outside = own
     ids = {item.id for item in items}
     assert sum(q["lang"] == "nl" for q in queries) >= 60
-    assert sum(q["lang"] == "en" for q in queries) >= 20
+    assert sum(q["lang"] == "en" for q in queries) >= 44
     assert len(outside) >= 30
     for query in queries:
         assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
@@ -39,17 +39,22 @@ def test_the_set_is_what_it_says(own: Own) -> None:
 def test_ranking_holds_its_figures(own: Own) -> None:
     items, queries, _ = own
     result = evaluate(ours(items), queries)
-    assert result["top1"] >= 0.79, result
-    assert result["top3"] >= 0.89, result
+    assert result["top1"] >= 0.82, result
+    assert result["top3"] >= 0.91, result
+    # 50 English questions over the Dutch content (26 older, 24 added in session 4
+    # and measured blind at top-1 0.71, top-3 0.92 before the EN->NL glossary).
     english = evaluate(ours(items), [q for q in queries if q["lang"] == "en"])
-    assert english["top3"] >= 0.92, english
+    assert english["top1"] >= 0.88, english
+    assert english["top3"] >= 0.95, english
 
 
 def test_no_answer_behaviour(own: Own) -> None:
     items, queries, outside = own
     refused_inside, refused_outside = refusals(items, queries, outside)
     assert sum(refused_outside) / len(refused_outside) >= 0.90
-    assert sum(refused_inside) / len(refused_inside) <= 0.33
+    # 33 of 116 (28%): far from the issue's 10%; bench/confidence.py shows that no
+    # threshold or feature of the lexical ranking gets there (cross-validated).
+    assert sum(refused_inside) / len(refused_inside) <= 0.29
 
 
 def test_no_word_belongs_to_two_synonym_groups() -> None:
@@ -62,3 +67,32 @@ def test_no_word_belongs_to_two_synonym_groups() -> None:
         for word in group:
             stem = _stemmer().stemWord(fold(word))
             assert seen.setdefault(stem, n) == n, (word, SYNONYM_GROUPS[seen[stem]], group)
+
+
+def test_the_glossary_adds_words_and_overrides_no_group() -> None:
+    """Every glossary line names a Dutch word, and a word a synonym group names keeps
+    the group's meaning (the glossary only adds)."""
+    from knowledge.text import SYNONYM_GROUPS, _stemmer, _synonyms, english_forms, read_glossary
+    from storage.vocabulary import fold
+
+    stem = _stemmer().stemWord
+    grouped = {stem(fold(w)): stem(fold(g[0])) for g in SYNONYM_GROUPS for w in g}
+    glossary = read_glossary()
+    assert len(glossary) >= 50
+    table = _synonyms()
+    for english, dutch in glossary.items():
+        assert dutch, english
+        for form in english_forms(english):
+            if stem(form) in grouped:
+                assert table[stem(form)] == grouped[stem(form)], form
+            else:
+                assert table[stem(form)] == table.get(stem(dutch), stem(dutch)), form
+
+
+def test_an_english_question_finds_the_dutch_answer(own: Own) -> None:
+    from knowledge.search import Index
+
+    items, _, _ = own
+    result = Index(items).search("How do I get rid of furniture ruined by the flood?")
+    assert result.confident
+    assert result.hits[0].id == "demo-overstroming-huisraad"

@@ -84,6 +84,9 @@ def test_a_saved_index_ranks_exactly_as_a_built_one() -> None:
     path_free.__setstate__(built.__getstate__())
     for query in [str(q["query"]) for q in queries] + outside:
         assert path_free.search(query, limit=10) == built.search(query, limit=10)
+    # Searching names its hits without unpacking every document of a saved index.
+    assert path_free._documents is None
+    assert path_free.document(built.documents[5].id) == built.documents[5]
     assert path_free.documents == built.documents
 
 
