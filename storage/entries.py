@@ -41,6 +41,9 @@ class EntryInput:
     text: str
     tlp: str
     figures: list[FigureInput] = field(default_factory=list)
+    # The situation item the revision put the entry in (an edit's `betreft:` moves it):
+    # withdrawing that edit moves it back. None (older snapshots): the item stays.
+    item_id: int | None = None
 
     def snapshot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -101,6 +104,8 @@ def _apply(entry: SituationEntry, data: EntryInput) -> None:
     entry.text = data.text
     entry.tlp = data.tlp
     entry.tlp_rank = tlp.RANK[data.tlp]
+    if data.item_id is not None:
+        entry.item_id = data.item_id
 
 
 async def _replace_figures(
@@ -236,7 +241,8 @@ async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryIn
         sector=entry.sector,
         text=entry.text,
         tlp=entry.tlp,
-        figures=[FigureInput(f.metric, f.value, f.unit, f.label) for f in figures],
+        figures=[FigureInput(f.metric, f.value, f.unit, f.label, f.estimate) for f in figures],
+        item_id=entry.item_id,
     )
 
 
