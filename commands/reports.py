@@ -406,9 +406,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     if isinstance(moved_to, list):
         return [_problems_reply(ctx, moved_to, keep)]
     old = await entry_repo.current_input(session, entry)
+    # The revision records the item, so withdrawing this edit moves the entry back.
+    data.item_id = moved_to if moved_to is not None else items.item_of(entry)
     await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
-    if moved_to is not None:
-        entry.item_id = moved_to
     await audit.add(
         session,
         ctx.sender,

@@ -43,6 +43,9 @@ class EntryInput:
     figures: list[FigureInput] = field(default_factory=list)
     # `oorzaak: M-7`: the id of the entry this report names as its cause.
     cause_id: int | None = None
+    # The situation item the revision put the entry in (an edit's `betreft:` moves it):
+    # withdrawing that edit moves it back. None (older snapshots): the item stays.
+    item_id: int | None = None
 
     def snapshot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -108,6 +111,8 @@ def _apply(entry: SituationEntry, data: EntryInput) -> None:
     entry.tlp = data.tlp
     entry.tlp_rank = tlp.RANK[data.tlp]
     entry.cause_id = data.cause_id
+    if data.item_id is not None:
+        entry.item_id = data.item_id
 
 
 async def _replace_figures(
@@ -243,8 +248,9 @@ async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryIn
         sector=entry.sector,
         text=entry.text,
         tlp=entry.tlp,
-        figures=[FigureInput(f.metric, f.value, f.unit, f.label) for f in figures],
+        figures=[FigureInput(f.metric, f.value, f.unit, f.label, f.estimate) for f in figures],
         cause_id=entry.cause_id,
+        item_id=entry.item_id,
     )
 
 

@@ -146,3 +146,34 @@ async def test_a_free_text_report_names_the_known_object(objects_db: Database) -
     recorded = await _post(chat, "ja")
     assert "vastgelegd" in recorded, recorded
     assert "Bekend object: Spaarne Gasthuis" in recorded, recorded
+
+
+async def test_redacting_the_edit_that_moved_an_entry_moves_it_back(db: Database) -> None:
+    chat = Chat(db)
+    _, first = await code_of(chat, BASE.replace("matig", "ernstig"))
+    second_event, second = await code_of(
+        chat, "!melding water\ngemeente: Kampen\nernst: extreem\nKade Kampen overstroomd."
+    )
+    edit_event, replies = await chat.post(
+        f"!melding water\ngemeente: Kampen\nernst: extreem\nbetreft: {first}\nKade weg.",
+        kind="edit",
+        replaces=second_event,
+    )
+    assert f"vervolg op {first}" in text_of(replies)
+    replies = await chat.redact(edit_event)
+    assert "revisie 1" in text_of(replies), text_of(replies)
+    async with db.session() as session:
+        entry = await session.get(SituationEntry, int(second[2:]))
+        assert entry is not None and entry.item_id == int(second[2:])
+    after = text_of((await chat.post("!beeld", room=COORD))[1])
+    attention = after.split("Aandacht: ernstig of extreem", 1)[1].split("\n\n", 1)[0]
+    assert first in attention and second in attention, after
+
+
+async def test_an_estimate_that_did_not_change_is_not_listed_as_changed(db: Database) -> None:
+    chat = Chat(db)
+    body = "!melding opvang\ngemeente: Zwolle\nopvangplekken beschikbaar: ca. 120\nSporthal open."
+    original, _ = await code_of(chat, body)
+    text = text_of(await chat.edit(original, body.replace("Sporthal open.", "Sporthal vol.")))
+    assert "Sporthal open. → Sporthal vol." in text, text
+    assert "Cijfers:" in text and "• Cijfers" not in text, text
