@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import objects, render
+from commands import objects, picture_record, render
 from commands.common import age, local_time, option, session_of, tr, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -71,6 +71,10 @@ class _Page:
             )
         self.html.append("</table>")
 
+    def extend(self, text: list[str], html: list[str]) -> None:
+        self.text += text
+        self.html += html
+
     def reply(self) -> Reply:
         return Reply(text="\n".join(self.text), html="".join(self.html))
 
@@ -94,7 +98,13 @@ def render_picture(
             t(
                 lang,
                 "picture_unchanged",
-                label=tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)]),
+                label=tlp.highest(
+                    [
+                        *picture.labels,
+                        *(q.tlp for q in room_picture.questions),
+                        *room_picture.record.labels,
+                    ]
+                ),
                 incident=room_picture.incident.slug,
                 at=local_time(room_picture.previous_full),
                 command=f"{prefix}{'beeld' if lang == 'nl' else 'summary'}",
@@ -107,6 +117,7 @@ def render_picture(
     _figures_section(page, picture)
     _changes_section(page, picture)
     _questions_section(page, room_picture, curator)
+    page.extend(*picture_record.sections(room_picture.record, lang, now))
     if picture.entry_count == 0:
         page.paragraph(
             tr(
@@ -120,7 +131,9 @@ def render_picture(
 
 def _header(page: _Page, room_picture: RoomPicture) -> None:
     picture, incident, lang = room_picture.picture, room_picture.incident, page.lang
-    label = tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)])
+    label = tlp.highest(
+        [*picture.labels, *(q.tlp for q in room_picture.questions), *room_picture.record.labels]
+    )
     phase = Phase.display(incident.phase, lang)
     period_start = (
         local_time(picture.since)

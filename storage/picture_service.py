@@ -10,18 +10,52 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, open_questions, tlp
-from storage.models import Incident, OpenQuestion, PictureLog
+from storage import audit, open_questions, records, tlp
+from storage.models import Incident, OpenQuestion, PictureLog, RecordItem
 from storage.picture import Picture, build_picture
 
 # Open questions shown in a picture; the curators' `!vragen` lists them all.
 MAX_QUESTIONS = 20
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """Assessments, decisions and actions of the incident, as the room may see them."""
+
+    assessments: list[RecordItem] = field(default_factory=list)
+    decisions: list[RecordItem] = field(default_factory=list)
+    open_actions: list[RecordItem] = field(default_factory=list)
+    # Actions closed since this room's previous picture.
+    done: list[RecordItem] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[RecordItem]:
+        return [*self.assessments, *self.decisions, *self.open_actions, *self.done]
+
+    @property
+    def labels(self) -> list[str]:
+        return [item.tlp for item in self.items]
+
+
+async def record_view(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    now: datetime,
+    previous: datetime | None,
+) -> RecordView:
+    return RecordView(
+        assessments=await records.latest_assessments(session, access, incident),
+        decisions=await records.decisions(session, access, incident),
+        open_actions=list(await records.open_actions(session, access, incident, now)),
+        done=await records.done_since(session, access, incident, previous),
+    )
 
 
 @dataclass(frozen=True)
@@ -38,6 +72,7 @@ class RoomPicture:
     # (scheduled posts): the renderer writes one line instead of the whole picture.
     full: bool = True
     digest: str | None = None
+    record: RecordView = field(default_factory=RecordView)
 
 
 async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
@@ -69,7 +104,9 @@ async def last_full_picture(
     return None if row is None else (row[0], row[1])
 
 
-def digest(picture: Picture, questions: list[OpenQuestion]) -> str:
+def digest(
+    picture: Picture, questions: list[OpenQuestion], record: RecordView | None = None
+) -> str:
     """What the picture shows, apart from the clock: equal digests, nothing to repeat.
 
     Changes are counted separately (an edit keeps the entry id); this catches what
@@ -81,6 +118,9 @@ def digest(picture: Picture, questions: list[OpenQuestion]) -> str:
         "attention": sorted(a.entry_id for a in picture.attention),
         "figures": sorted((f.metric, f.region, f.total, f.sources) for f in picture.figures),
         "questions": sorted(q.id for q in questions),
+        "record": sorted(
+            (i.code, i.revision, i.done_at is not None) for i in (record.items if record else [])
+        ),
     }
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
@@ -117,11 +157,13 @@ async def picture_for_room(
         include_unbound=curator,
     )
     shown = questions[:MAX_QUESTIONS]
-    fingerprint = digest(picture, shown)
+    shown_record = await record_view(session, access, incident.slug, now, previous)
+    fingerprint = digest(picture, shown, shown_record)
     unchanged = (
         last_full is not None
         and last_full[1] == fingerprint
         and not picture.changes
+        and not shown_record.done
         and all(_aware(q.asked_at) <= last_full[0] for q in shown)
     )
     result = RoomPicture(
@@ -132,6 +174,7 @@ async def picture_for_room(
         previous_full=last_full[0] if last_full else None,
         full=not (brief_when_unchanged and unchanged),
         digest=fingerprint,
+        record=shown_record,
     )
     await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
@@ -178,5 +221,6 @@ async def record(
             "tlp": picture.highest_label,
             "open_questions": [f"V{q.id}" for q in room_picture.questions],
             "full": room_picture.full,
+            "record": sorted(i.code for i in room_picture.record.items),
         },
     )

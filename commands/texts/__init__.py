@@ -45,6 +45,7 @@ FAMILIES = (
     "permissions",
     "qa",
     "questions",
+    "record",
     "report_parser",
     "reports",
     "rooms_admin",
