@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from commands import render
 from commands.common import session_of
 from commands.context import CommandContext
@@ -12,7 +14,8 @@ from commands.permissions import in_roles
 from commands.registry import Command
 from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
-from storage.models import EntryFigure, SituationEntry, utcnow
+from storage import records as record_repo
+from storage.models import EntryFigure, RecordItem, SituationEntry, utcnow
 from storage.timezone import AMSTERDAM
 
 # `csv` is for a Dutch spreadsheet; `csv-en` is the international form.
@@ -30,14 +33,16 @@ def render_export(
     rows: list[SituationEntry],
     figures: dict[int, list[EntryFigure]],
     meta: dict[str, object],
+    record: Sequence[RecordItem] = (),
 ) -> bytes:
+    """`record`: the assessments, decisions and actions the reader may see (after the entries)."""
     if fmt == "json":
-        return export_formats.to_json(rows, figures, meta)
+        return export_formats.to_json(rows, figures, meta, record)
     if fmt == "csv":
-        return export_formats.to_csv_nl(rows, figures)
+        return export_formats.to_csv_nl(rows, figures, record)
     if fmt == "csv-en":
-        return export_formats.to_csv(rows, figures)
-    return export_formats.to_edxl(rows, figures)
+        return export_formats.to_csv(rows, figures, record)
+    return export_formats.to_edxl(rows, figures, record)
 
 
 async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -52,11 +57,12 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     access = ctx.room.access
     rows = await entry_repo.all_visible(session, access, entry_repo.EntryFilter(incident=incident))
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
+    record = await record_repo.for_export(session, access, incident)
     stamp = utcnow()
     data = render_export(
-        fmt, rows, figures, {"incident": incident, "exported_at": stamp.isoformat()}
+        fmt, rows, figures, {"incident": incident, "exported_at": stamp.isoformat()}, record
     )
-    label = tlp.highest([row.tlp for row in rows])
+    label = tlp.highest([*(row.tlp for row in rows), *(item.tlp for item in record)])
     # The Dutch CSV is named in Amsterdam time, like the times inside it.
     named = stamp.astimezone(AMSTERDAM) if fmt == "csv" else stamp
     filename = f"knooppunt-{incident}-{named.strftime('%Y%m%d-%H%M')}.{EXTENSIONS[fmt]}"
@@ -71,6 +77,7 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             "count": len(rows),
             "clearance": access.clearance,
             "entries": [row.code for row in rows],
+            "record": [item.code for item in record],
         },
     )
     text = t(

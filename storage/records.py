@@ -335,11 +335,10 @@ async def for_export(
 ) -> list[RecordItem]:
     """Every item of the incident this room may see, withdrawn ones included (marked)."""
     rows = await session.scalars(
-        select(RecordItem)
-        .where(RecordItem.incident == incident, _visible(access))
-        .order_by(RecordItem.kind, RecordItem.number)
+        select(RecordItem).where(RecordItem.incident == incident, _visible(access))
     )
-    return list(rows.all())
+    # Oordeel, besluit, actie: the order the crisis teams work in.
+    return sorted(rows.all(), key=lambda r: (KINDS.index(r.kind), r.number))
 
 
 async def due_reminders(session: AsyncSession, now: datetime) -> Sequence[RecordItem]:

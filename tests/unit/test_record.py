@@ -330,3 +330,41 @@ async def test_a_done_action_gets_no_reminder(world: World) -> None:
     assert item.due_at is not None
     scheduler = Scheduler(world.db, RecordingSender(), "nl", "!")  # type: ignore[arg-type]
     assert await scheduler.remind(item.due_at) == 0
+
+
+# -- exports --------------------------------------------------------------------------------
+
+
+async def _export(world: World, room: RoomId, fmt: str, sender: UserId = MOD) -> str:
+    import base64
+
+    _reply, rows = await world.send(room, f"!export storm {fmt}", sender)
+    files = [r for r in rows if r.kind == "file"]
+    assert len(files) == 1
+    return base64.b64decode(files[0].content["data_b64"]).decode("utf-8-sig")
+
+
+async def test_exports_carry_what_the_room_may_see(world: World) -> None:
+    import json
+    from xml.etree import ElementTree as ET
+
+    await world.send(COORD, ASSESS)
+    await world.send(COORD, DECIDE)
+    await world.send(COORD, ACT)
+    document = json.loads(await _export(world, COORD, "json"))
+    assert [r["code"] for r in document["record"]] == ["O-1", "B-1", "A-1"]
+    assert document["tlp"] == "AMBER"
+    assessment = next(r for r in document["record"] if r["code"] == "O-1")
+    assert "zxwater" in assessment["development"] and assessment["due_at"]
+    green = json.loads(await _export(world, GEMEENTE, "json", UserId("@g:x")))
+    assert [r["code"] for r in green["record"]] == ["B-1"] and green["tlp"] == "GREEN"
+    dutch = await _export(world, COORD, "csv")
+    assert dutch.startswith("TLP:AMBER") and "soort;incident" in dutch and "besluit" in dutch
+    english = await _export(world, GEMEENTE, "csv-en", UserId("@g:x"))
+    assert "zxschans" in english and "zxbedden" not in english and "zxwater" not in english
+    root = ET.fromstring(await _export(world, COORD, "edxl"))
+    numbers = [
+        e.text for e in root.iter("{urn:oasis:names:tc:emergency:EDXL:SitRep:1.0}reportNumber")
+    ]
+    assert {"O-1", "B-1", "A-1"} <= set(numbers)
+    assert root.get("tlp") == "AMBER"
