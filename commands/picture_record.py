@@ -41,7 +41,8 @@ def _assessment_line(item: RecordItem, lang: Language, now: datetime) -> str:
 
 
 def _decision_line(item: RecordItem, lang: Language) -> str:
-    parts = [f"{item.code} · {item.organisation or '-'}: {render.shorten(item.text, 160)}"]
+    decided_by = (item.fields or {}).get("decided_by") or item.organisation or "-"
+    parts = [f"{item.code} · {decided_by}: {render.shorten(item.text, 160)}"]
     if item.owner:
         parts.append(f"{t(lang, 'record.f_executor').lower()}: {item.owner}")
     if item.due_at is not None:

@@ -64,15 +64,12 @@ _FIELDS: dict[str, dict[str, str]] = {
         "scenario": "scenarios",
         "geldig tot": "due",
         "valid until": "due",
-        "org": "organisation",
-        "organisatie": "organisation",
-        "organisation": "organisation",
     },
     "decision": {
-        "besloten door": "organisation",
-        "decided by": "organisation",
-        "door": "organisation",
-        "by": "organisation",
+        "besloten door": "decided_by",
+        "decided by": "decided_by",
+        "door": "decided_by",
+        "by": "decided_by",
         "besluit": "text",
         "wat": "text",
         "what": "text",
@@ -189,14 +186,16 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
             if draft.kind != "decision" and is_past(due, ctx.now):
                 problems.append(t(lang, "record.time_past", value=values["due"]))
     fields: dict[str, str] = {
-        k: v for k, v in values.items() if k in ("development", "risks", "scenarios")
+        k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
     }
     text = draft.text
     if draft.kind == "assessment" and not (text or fields.get("development")):
         problems.append(t(lang, "record.assessment_needs_development"))
     if draft.kind in ("decision", "action") and not text:
         problems.append(t(lang, f"record.{draft.kind}_needs_text", prefix=ctx.prefix))
-    organisation = values.get("organisation") or (binding.organisation if binding else None)
+    # The posting room's organisation: what AMBER+STRICT keeps the item within. Who
+    # decided (a team such as the ROT) is a field of its own, shown, not a TLP boundary.
+    organisation = binding.organisation if binding else None
     owner = values.get("owner")
     owner_room: record_repo.OwnerRoom | None = None
     if draft.kind == "action":
@@ -275,7 +274,8 @@ def describe(item: RecordItem, lang: Language, head: str | None = None) -> list[
         if item.due_at:
             lines.append(f"{t(lang, 'record.f_valid_until')}: {local_time(item.due_at)}")
     elif item.kind == "decision":
-        lines.append(f"{t(lang, 'record.f_decided_by')}: {item.organisation or '-'}")
+        decided_by = fields.get("decided_by") or item.organisation or "-"
+        lines.append(f"{t(lang, 'record.f_decided_by')}: {decided_by}")
         lines.append(f"{t(lang, 'record.f_decision')}: {item.text}")
         if item.owner:
             lines.append(f"{t(lang, 'record.f_executor')}: {item.owner}")

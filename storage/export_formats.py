@@ -93,6 +93,7 @@ RECORD_FIELDS = [
     "development",
     "risks",
     "scenarios",
+    "decided_by",
     "owner",
     "due_at",
     "done_at",
@@ -114,6 +115,7 @@ RECORD_HEADERS_NL = {
     "development": "verwachting",
     "risks": "risico's",
     "scenarios": "scenario's",
+    "decided_by": "besloten door",
     "owner": "eigenaar",
     "due_at": "geldig tot / ingang / deadline",
     "done_at": "afgerond",
@@ -129,7 +131,7 @@ def record_row(item: RecordItem) -> dict[str, Any]:
     for name in RECORD_FIELDS:
         if name == "code":
             value: Any = item.code
-        elif name in ("development", "risks", "scenarios"):
+        elif name in ("development", "risks", "scenarios", "decided_by"):
             value = fields.get(name)
         else:
             value = getattr(item, name)

@@ -368,3 +368,48 @@ async def test_exports_carry_what_the_room_may_see(world: World) -> None:
     ]
     assert {"O-1", "B-1", "A-1"} <= set(numbers)
     assert root.get("tlp") == "AMBER"
+
+
+async def test_english_names_fields_and_replies(world: World) -> None:
+    world.dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x", language="en"))
+    reply, _ = await world.send(
+        COORD, "!assessment\nexpected: river keeps rising\nrisks: dike\nvalid until: in 6 hours"
+    )
+    assert "Assessment O-1 recorded" in reply and "Expected development: river" in reply
+    reply, _ = await world.send(
+        COORD, "!decision Close the N3\ndecided by: ROT\ntakes effect: now\ntlp: green"
+    )
+    assert "Decision B-1 recorded" in reply and "Decided by: ROT" in reply
+    reply, rows = await world.send(
+        COORD, f"!action Sandbags to the dike\nowner: {LIAISON_USER}\ndeadline: in 2 hours"
+    )
+    assert "Action A-1 recorded" in reply and "owner is told" in reply
+    told = next(r for r in rows if r.room_id == LIAISON)
+    assert "new action A-1 for you" in told.content["body"]
+    listed, _ = await world.send(COORD, "!actions")
+    assert "Open actions (1, overdue first)" in listed and "A-1" in listed
+    reply, _ = await world.send(LIAISON, "!action done A-1", LIAISON_USER)
+    assert "Action A-1 done." in reply
+    refused, _ = await world.send(COORD, "!decision Nothing", MEMBER)
+    assert refused.startswith("Not allowed here:") and "moderator rights" in refused
+
+
+async def test_redacting_an_edit_goes_back_and_a_new_owner_is_told(world: World) -> None:
+    await world.send(COORD, ACT)  # $e2
+    await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
+    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
+    reply, rows = await world.send(
+        COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2"))
+    )
+    assert "A-1 bijgewerkt (revisie 2)" in reply
+    told = [r for r in rows if r.room_id == GEMEENTE]
+    assert len(told) == 1 and "gewijzigd" in told[0].content["body"]
+    edit_event = EventId(f"$e{world.n}")
+    reply, _ = await world.send(COORD, "", kind="redaction", relation=Relation(redacts=edit_event))
+    assert "A-1 is terug op revisie 1" in reply
+    item = await world.item("A-1")
+    assert item.owner == LIAISON_USER and item.tlp == "AMBER" and item.owner_room == LIAISON
+    # An edit that would raise the label past the owner's room is refused; revision 1 stays.
+    bad = moved.replace("tlp: green", "tlp: amber")
+    reply, _ = await world.send(COORD, bad, kind="edit", relation=Relation(replaces=EventId("$e2")))
+    assert "blijft revisie 1" in reply and "TLP:GREEN" in reply
