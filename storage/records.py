@@ -333,9 +333,14 @@ async def done_since(
 async def for_export(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[RecordItem]:
-    """Every item of the incident this room may see, withdrawn ones included (marked)."""
+    """Every item of the incident this room may see. Withdrawn ones stay out, as retracted
+    reports do: their text appears nowhere (the history keeps them, `knooppunt audit`)."""
     rows = await session.scalars(
-        select(RecordItem).where(RecordItem.incident == incident, _visible(access))
+        select(RecordItem).where(
+            RecordItem.incident == incident,
+            RecordItem.withdrawn_at.is_(None),
+            _visible(access),
+        )
     )
     # Oordeel, besluit, actie: the order the crisis teams work in.
     return sorted(rows.all(), key=lambda r: (KINDS.index(r.kind), r.number))

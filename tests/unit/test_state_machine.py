@@ -210,3 +210,10 @@ def test_object_cards_and_lists_only_where_their_label_may_go(machine: TLPMachin
             machine.read_objects(slot=slot, which=which, kind="card")
         for kind in ("list", "list-fact", "question"):
             machine.read_objects(slot=slot, which=0, kind=kind)
+
+
+def test_a_withdrawn_assessment_stays_out_of_exports(machine: TLPMachine) -> None:
+    # coord-c records O-1 (AMBER) and withdraws it; gemeente-b's export must not carry it.
+    machine.record_item(slot=4, kind="assessment", label="AMBER", owner="OrgA", incident=None)
+    machine.record_withdraw(which=0)
+    machine.read(slot=5, as_admin=True, command="!export storm json")
