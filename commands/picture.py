@@ -117,7 +117,7 @@ def render_picture(
     _figures_section(page, picture)
     _changes_section(page, picture)
     _questions_section(page, room_picture, curator)
-    page.extend(*picture_record.sections(room_picture.record, lang, now))
+    page.extend(*picture_record.sections(room_picture.record, lang, now, prefix))
     if picture.entry_count == 0:
         page.paragraph(
             tr(

@@ -56,7 +56,9 @@ def _done_line(item: RecordItem) -> str:
     return f"{item.code} · {render.shorten(item.text, 100)} · {item.owner or '-'} · {when} · TLP:{item.tlp}"
 
 
-def sections(record: RecordView, lang: Language, now: datetime) -> tuple[list[str], list[str]]:
+def sections(
+    record: RecordView, lang: Language, now: datetime, prefix: str = "!"
+) -> tuple[list[str], list[str]]:
     """Plain-text lines and HTML fragments for the sections that have something to show."""
     text: list[str] = []
     html: list[str] = []
@@ -73,9 +75,10 @@ def sections(record: RecordView, lang: Language, now: datetime) -> tuple[list[st
         "record.section_assessment", [_assessment_line(i, lang, now) for i in record.assessments]
     )
     section("record.section_decisions", [_decision_line(i, lang) for i in record.decisions])
-    section(
-        "record.section_open_actions",
-        [action_line(i, lang, now).removeprefix("• ") for i in record.open_actions],
-    )
+    open_lines = [action_line(i, lang, now).removeprefix("• ") for i in record.open_actions]
+    hidden = record.open_count - len(record.open_actions)
+    if hidden > 0:
+        open_lines.append(t(lang, "record.more_actions", count=hidden, prefix=prefix))
+    section("record.section_open_actions", open_lines)
     section("record.section_done", [_done_line(i) for i in record.done])
     return text, html

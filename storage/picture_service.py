@@ -22,6 +22,9 @@ from storage.picture import Picture, build_picture
 
 # Open questions shown in a picture; the curators' `!vragen` lists them all.
 MAX_QUESTIONS = 20
+# Decisions and open (or just done) actions shown in a picture; `!acties` lists them all.
+MAX_DECISIONS = 20
+MAX_ACTIONS = 25
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,8 @@ class RecordView:
     open_actions: list[RecordItem] = field(default_factory=list)
     # Actions closed since this room's previous picture.
     done: list[RecordItem] = field(default_factory=list)
+    # All open actions the room may see (the picture shows the first MAX_ACTIONS).
+    open_count: int = 0
 
     @property
     def items(self) -> list[RecordItem]:
@@ -50,11 +55,19 @@ async def record_view(
     now: datetime,
     previous: datetime | None,
 ) -> RecordView:
+    open_actions = list(
+        await records.open_actions(session, access, incident, now, limit=MAX_ACTIONS)
+    )
     return RecordView(
         assessments=await records.latest_assessments(session, access, incident),
-        decisions=await records.decisions(session, access, incident),
-        open_actions=list(await records.open_actions(session, access, incident, now)),
-        done=await records.done_since(session, access, incident, previous),
+        decisions=await records.decisions(session, access, incident, limit=MAX_DECISIONS),
+        open_actions=open_actions,
+        done=await records.done_since(session, access, incident, previous, limit=MAX_ACTIONS),
+        open_count=(
+            len(open_actions)
+            if len(open_actions) < MAX_ACTIONS
+            else await records.count_open_actions(session, access, incident)
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -238,26 +238,48 @@ async def visible_by_code(
 
 
 async def open_actions(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str | None, now: datetime
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None,
+    now: datetime,
+    limit: int | None = None,
 ) -> Sequence[RecordItem]:
-    """Open actions this room may see: overdue first (oldest deadline first), then by deadline."""
-    query = select(RecordItem).where(
-        RecordItem.kind == "action",
-        RecordItem.withdrawn_at.is_(None),
-        RecordItem.done_at.is_(None),
-        _visible(access),
+    """Open actions this room may see: overdue first, then by deadline (in SQL, so a
+    picture reads only the `limit` it shows)."""
+    query = (
+        select(RecordItem)
+        .where(
+            RecordItem.kind == "action",
+            RecordItem.withdrawn_at.is_(None),
+            RecordItem.done_at.is_(None),
+            _visible(access),
+        )
+        .order_by(
+            case((RecordItem.due_at <= now, 0), else_=1),
+            RecordItem.due_at.is_(None),
+            RecordItem.due_at,
+            RecordItem.number,
+        )
     )
     if incident is not None:
         query = query.where(RecordItem.incident == incident)
-    rows = (await session.scalars(query)).all()
-    far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(
-        rows,
-        key=lambda r: (
-            0 if r.due_at is not None and r.due_at <= now else 1,
-            r.due_at or far,
-            r.number,
-        ),
+    if limit is not None:
+        query = query.limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def count_open_actions(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count(RecordItem.id)).where(
+                RecordItem.kind == "action",
+                RecordItem.incident == incident,
+                RecordItem.withdrawn_at.is_(None),
+                RecordItem.done_at.is_(None),
+                _visible(access),
+            )
+        )
+        or 0
     )
 
 
@@ -310,7 +332,11 @@ async def decisions(
 
 
 async def done_since(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str, since: datetime | None
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    limit: int = 50,
 ) -> list[RecordItem]:
     """Actions closed after `since` (the room's previous picture); none without one."""
     if since is None:
@@ -325,7 +351,8 @@ async def done_since(
             RecordItem.done_at > since,
             _visible(access),
         )
-        .order_by(RecordItem.done_at)
+        .order_by(RecordItem.done_at.desc())
+        .limit(limit)
     )
     return list(rows.all())
 

@@ -191,4 +191,8 @@ TEXTS: Entries = {
         "en": "Done since the previous picture",
     },
     "record.expired": {"nl": "verlopen", "en": "expired"},
+    "record.more_actions": {
+        "nl": "… en nog {count} open acties: {prefix}acties",
+        "en": "… and {count} more open actions: {prefix}actions",
+    },
 }
