@@ -23,8 +23,10 @@ from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, reply_content
 from commands.i18n import Language
 from commands.picture import render_room_picture
+from commands.record import LATE_AFTER, reminder
+from storage import audit, outbox, picture_service, tlp
 from storage import incidents as incident_repo
-from storage import outbox, picture_service, tlp
+from storage import records as record_repo
 from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
@@ -107,7 +109,77 @@ class Scheduler:
             due_ids = [s.id for s in await subscription_repo.due(session, now)]
         for subscription_id in due_ids:
             await self._post(subscription_id, now)
+        await self.remind(now)
         return len(due_ids)
+
+    async def remind(self, now: datetime) -> int:
+        """Send each due action reminder once: the row and the mark that it was sent are
+        written in one transaction, with a transaction id from the action and its
+        reminder time, so a restart (even after SIGKILL) neither repeats nor loses it.
+        After downtime every action still gets its one reminder (marked late), not one
+        per missed tick."""
+        async with self.db.session() as session:
+            due_ids = [item.id for item in await record_repo.due_reminders(session, now)]
+        sent = 0
+        for item_id in due_ids:
+            sent += await self._remind_one(item_id, now)
+        return sent
+
+    async def _remind_one(self, item_id: int, now: datetime) -> int:
+        from storage.models import RecordItem
+
+        async with self.db.transaction() as session:
+            item = await session.get(RecordItem, item_id)
+            if (
+                item is None
+                or item.reminded_at is not None
+                or item.remind_at is None
+                or item.done_at is not None
+                or item.withdrawn_at is not None
+            ):
+                return 0
+            remind_at = item.remind_at
+            item.reminded_at = now
+            item.reminder_late = now - remind_at > LATE_AFTER
+            owner_room = (
+                await record_repo.owner_room_by_id(session, item.owner_room)
+                if item.owner_room
+                else None
+            )
+            # The owner's room is checked again: its clearance may have changed since.
+            if owner_room is None or not tlp.may_see(
+                owner_room.access, item.tlp, item.room_id, item.organisation
+            ):
+                await audit.add(
+                    session,
+                    "scheduler",
+                    "action.reminder_skipped",
+                    item.owner_room,
+                    subject=item.code,
+                    detail={"tlp": item.tlp},
+                )
+                return 0
+            reply = reminder(item, self.language, self.prefix, now, item.reminder_late)
+            row = await outbox.add(
+                session,
+                RoomId(owner_room.room_id),
+                "message",
+                reply_content(reply),
+                outbox.txn_id_for(f"action-reminder:{item.id}:{remind_at.isoformat()}"),
+            )
+            await audit.add(
+                session,
+                "scheduler",
+                "action.reminded",
+                owner_room.room_id,
+                subject=item.code,
+                detail={"tlp": item.tlp, "late": item.reminder_late},
+            )
+        if row is None:
+            return 0
+        log.info("scheduler: reminder for %s sent (late: %s)", item.code, item.reminder_late)
+        self.sender.submit([row])
+        return 1
 
     async def _post(self, subscription_id: int, now: datetime) -> None:
         from storage.models import Subscription

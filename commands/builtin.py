@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from commands.context import CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
 from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction
 from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
+from commands.message import Outgoing
 from commands.objects import OBJECT, OBJECTS
 from commands.partners import PARTNERS, WHO
 from commands.picture import PICTURE
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
+from commands.record import ACTION, ACTIONS, ASSESSMENT, DECISION
+from commands.record import on_edit as on_record_edit
+from commands.record import on_redaction as on_record_redaction
 from commands.registry import Registry
 from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
 from commands.rooms_admin import ORG, ROOM
@@ -44,6 +49,10 @@ def build_registry() -> Registry:
             OBJECTS,
             PARTNERS,
             WHO,
+            ASSESSMENT,
+            DECISION,
+            ACTION,
+            ACTIONS,
         ]
     )
     return registry
@@ -51,9 +60,21 @@ def build_registry() -> Registry:
 
 def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Dispatcher:
     dispatcher = Dispatcher(build_registry(), settings, savepoints=savepoints)
-    dispatcher.edit_hook = on_edit
-    dispatcher.redaction_hook = on_redaction
+    dispatcher.edit_hook = _edit_hook
+    dispatcher.redaction_hook = _redaction_hook
     dispatcher.plain_message_hook = on_plain_question
     dispatcher.free_text_hook = on_liaison_text
     dispatcher.reaction_hook = on_reaction
     return dispatcher
+
+
+async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
+    """An edit of a command that made an assessment, decision or action revises it;
+    every other edit is the reports' (which also handle edits of messages that made nothing)."""
+    answered = await on_record_edit(ctx)
+    return answered if answered is not None else await on_edit(ctx)
+
+
+async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
+    answered = await on_record_redaction(ctx)
+    return answered if answered is not None else await on_redaction(ctx)

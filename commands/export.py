@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from commands import exercise, render
@@ -15,8 +16,9 @@ from commands.registry import Command
 from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
 from storage import exercise as exercise_store
+from storage import records as record_repo
 from storage.exercise import MARKER
-from storage.models import EntryFigure, SituationEntry, utcnow
+from storage.models import EntryFigure, RecordItem, SituationEntry, utcnow
 from storage.timezone import AMSTERDAM
 
 # `csv` is for a Dutch spreadsheet; `csv-en` is the international form.
@@ -34,16 +36,18 @@ def render_export(
     rows: list[SituationEntry],
     figures: dict[int, list[EntryFigure]],
     meta: dict[str, object],
+    record: Sequence[RecordItem] = (),
 ) -> bytes:
-    """The file; an exercise's (`meta["exercise"]`) starts with OEFENING in every format."""
+    """The file; an exercise's (`meta["exercise"]`) starts with OEFENING in every format.
+    `record`: the assessments, decisions and actions the reader may see (after the entries)."""
     marker = MARKER if meta.get("exercise") else None
     if fmt == "json":
-        return export_formats.to_json(rows, figures, meta, marker=marker)
+        return export_formats.to_json(rows, figures, meta, record, marker=marker)
     if fmt == "csv":
-        return export_formats.to_csv_nl(rows, figures, marker=marker)
+        return export_formats.to_csv_nl(rows, figures, record, marker=marker)
     if fmt == "csv-en":
-        return export_formats.to_csv(rows, figures, marker=marker)
-    return export_formats.to_edxl(rows, figures, marker=marker)
+        return export_formats.to_csv(rows, figures, record, marker=marker)
+    return export_formats.to_edxl(rows, figures, record, marker=marker)
 
 
 def file_name(incident: str, fmt: str, stamp: datetime, exercise: bool) -> str:
@@ -68,12 +72,13 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     access = ctx.room.access
     rows = await entry_repo.all_visible(session, access, entry_repo.EntryFilter(incident=incident))
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
+    record = await record_repo.for_export(session, access, incident)
     stamp = utcnow()
     meta: dict[str, object] = {"incident": incident, "exported_at": stamp.isoformat()}
     if is_exercise:
         meta["exercise"] = True
-    data = render_export(fmt, rows, figures, meta)
-    label = tlp.highest([row.tlp for row in rows])
+    data = render_export(fmt, rows, figures, meta, record)
+    label = tlp.highest([*(row.tlp for row in rows), *(item.tlp for item in record)])
     filename = file_name(incident, fmt, stamp, is_exercise)
     await audit.add(
         session,
@@ -86,6 +91,7 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             "count": len(rows),
             "clearance": access.clearance,
             "entries": [row.code for row in rows],
+            "record": [item.code for item in record],
         },
     )
     text = t(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import exercise, objects, picture_domino, render
+from commands import exercise, objects, picture_domino, picture_record, render
 from commands.common import age, local_time, option, session_of, unknown_options
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -66,6 +66,10 @@ class _Page:
             )
         self.html.append("</table>")
 
+    def extend(self, text: list[str], html: list[str]) -> None:
+        self.text += text
+        self.html += html
+
     def reply(self) -> Reply:
         return Reply(text="\n".join(self.text), html="".join(self.html))
 
@@ -89,7 +93,13 @@ def render_picture(
             t(
                 lang,
                 "picture_unchanged",
-                label=tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)]),
+                label=tlp.highest(
+                    [
+                        *picture.labels,
+                        *(q.tlp for q in room_picture.questions),
+                        *room_picture.record.labels,
+                    ]
+                ),
                 incident=room_picture.incident.slug,
                 at=local_time(room_picture.previous_full),
                 command=f"{prefix}{'beeld' if lang == 'nl' else 'summary'}",
@@ -103,6 +113,7 @@ def render_picture(
     _figures_section(page, picture)
     _changes_section(page, picture)
     _questions_section(page, room_picture, curator)
+    page.extend(*picture_record.sections(room_picture.record, lang, now, prefix))
     if picture.entry_count == 0:
         page.paragraph(t(lang, "picture.no_entries"))
     return page.reply()
@@ -115,6 +126,7 @@ def _header(page: _Page, room_picture: RoomPicture) -> None:
             *picture.labels,
             *(q.tlp for q in room_picture.questions),
             *picture_domino.labels(room_picture.domino),
+            *room_picture.record.labels,
         ]
     )
     phase = Phase.display(incident.phase, lang)

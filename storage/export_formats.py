@@ -19,7 +19,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from storage import tlp
-from storage.models import EntryFigure, SituationEntry
+from storage.models import EntryFigure, RecordItem, SituationEntry
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import Category, Severity, Status
 
@@ -77,6 +77,74 @@ HEADERS_NL = {
     "figures": "cijfers",
 }
 
+# Assessments, decisions and actions (issue 16): their own rows after the entries.
+RECORD_FIELDS = [
+    "code",
+    "kind",
+    "incident",
+    "organisation",
+    "author",
+    "room_id",
+    "created_at",
+    "updated_at",
+    "revision",
+    "tlp",
+    "text",
+    "development",
+    "risks",
+    "scenarios",
+    "decided_by",
+    "owner",
+    "due_at",
+    "done_at",
+    "withdrawn_at",
+]
+_RECORD_TIMES = {"created_at", "updated_at", "due_at", "done_at", "withdrawn_at"}
+RECORD_HEADERS_NL = {
+    "code": "code",
+    "kind": "soort",
+    "incident": "incident",
+    "organisation": "organisatie",
+    "author": "auteur",
+    "room_id": "kamer",
+    "created_at": "vastgelegd",
+    "updated_at": "bijgewerkt",
+    "revision": "revisie",
+    "tlp": "tlp",
+    "text": "tekst",
+    "development": "verwachting",
+    "risks": "risico's",
+    "scenarios": "scenario's",
+    "decided_by": "besloten door",
+    "owner": "eigenaar",
+    "due_at": "geldig tot / ingang / deadline",
+    "done_at": "afgerond",
+    "withdrawn_at": "ingetrokken",
+}
+RECORD_KIND_NL = {"assessment": "oordeel", "decision": "besluit", "action": "actie"}
+
+
+def record_row(item: RecordItem) -> dict[str, Any]:
+    """One assessment, decision or action as plain values (times in UTC ISO)."""
+    fields = item.fields or {}
+    row: dict[str, Any] = {}
+    for name in RECORD_FIELDS:
+        if name == "code":
+            value: Any = item.code
+        elif name in ("development", "risks", "scenarios", "decided_by"):
+            value = fields.get(name)
+        else:
+            value = getattr(item, name)
+        if name in _RECORD_TIMES and isinstance(value, datetime):
+            value = value.astimezone(UTC).isoformat()
+        row[name] = value
+    return row
+
+
+def _labels(entries: Sequence[SituationEntry], record: Sequence[RecordItem]) -> str:
+    return tlp.highest([*(e.tlp for e in entries), *(r.tlp for r in record)])
+
+
 SITREP_NS = "urn:oasis:names:tc:emergency:EDXL:SitRep:1.0"
 CT_NS = "urn:oasis:names:tc:emergency:edxl:ct:1.0"
 XNL_NS = "urn:oasis:names:tc:emergency:edxl:ciq:1.0:xnl"
@@ -123,6 +191,7 @@ def to_json(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
     meta: dict[str, Any],
+    items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
 ) -> bytes:
@@ -130,9 +199,10 @@ def to_json(
     document = {
         **({"banner": marker} if marker else {}),
         **meta,
-        "tlp": tlp.highest([e.tlp for e in entries]),
+        "tlp": _labels(entries, items),
         "count": len(entries),
         "entries": [entry_record(e, figures.get(e.id, [])) for e in entries],
+        "record": [record_row(r) for r in items],
     }
     return json.dumps(document, ensure_ascii=False, indent=2).encode()
 
@@ -171,16 +241,18 @@ def _dutch_value(name: str, value: Any) -> Any:
 def to_csv_nl(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
+    items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
 ) -> bytes:
-    """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times.
+    """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times; assessments,
+    decisions and actions follow the entries after an empty row, under their own header.
     `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
     if marker:
         writer.writerow([marker])
-    writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
+    writer.writerow([f"TLP:{_labels(entries, items)}"])
     writer.writerow([HEADERS_NL[name] for name in (*FIELDS, "figures")])
     for entry in entries:
         shown = "; ".join(
@@ -193,12 +265,27 @@ def to_csv_nl(
             for name in FIELDS
         ]
         writer.writerow([csv_safe(v) for v in values] + [csv_safe(shown)])
+    if items:
+        writer.writerow([])
+        writer.writerow([RECORD_HEADERS_NL[name] for name in RECORD_FIELDS])
+        for item in items:
+            row = record_row(item)
+            cells = []
+            for name in RECORD_FIELDS:
+                value = row[name]
+                if name in _RECORD_TIMES and value:
+                    value = _local(datetime.fromisoformat(value))
+                elif name == "kind":
+                    value = RECORD_KIND_NL.get(value, value)
+                cells.append(csv_safe("" if value is None else value))
+            writer.writerow(cells)
     return out.getvalue().encode("utf-8-sig")
 
 
 def to_csv(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
+    items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
 ) -> bytes:
@@ -209,7 +296,7 @@ def to_csv(
     if marker:
         writer.writerow([marker])
     # The banner first, where a reader of the sheet sees it (TLP 2.0: label at the top).
-    writer.writerow([f"TLP:{tlp.highest([e.tlp for e in entries])}"])
+    writer.writerow([f"TLP:{_labels(entries, items)}"])
     writer.writerow([*FIELDS, "figures"])
     for entry in entries:
         record = entry_record(entry, figures.get(entry.id, []))
@@ -222,6 +309,12 @@ def to_csv(
             [csv_safe("" if record[name] is None else record[name]) for name in FIELDS]
             + [csv_safe(shown)]
         )
+    if items:
+        writer.writerow([])
+        writer.writerow(RECORD_FIELDS)
+        for item in items:
+            row = record_row(item)
+            writer.writerow([csv_safe("" if row[n] is None else row[n]) for n in RECORD_FIELDS])
     return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
 
 
@@ -242,9 +335,41 @@ def _person_time(parent: ET.Element, tag: str, name: str, when: datetime) -> Non
     ET.SubElement(pair, _q(CT_NS, "timeValue")).text = _edxl_time(when)
 
 
+def _edxl_record(root: ET.Element, item: RecordItem) -> None:
+    """An assessment, decision or action as a sitRep: the header fields SitRep defines
+    fit (who, when, purpose, number, version, incident, confidentiality); the content has
+    no SitRep element of its own, so it goes in Knooppunt's namespace."""
+    report = ET.SubElement(root, _q(SITREP_NS, "sitRep"))
+    ET.SubElement(
+        report, _q(SITREP_NS, "messageID")
+    ).text = f"knooppunt-{item.code}-r{item.revision}"
+    _person_time(
+        report, "preparedBy", f"{item.author} ({item.organisation or '-'})", item.created_at
+    )
+    _person_time(report, "authorizedBy", item.organisation or item.author, item.created_at)
+    ET.SubElement(report, _q(SITREP_NS, "reportPurpose")).text = f"{item.kind} {item.code}"
+    ET.SubElement(report, _q(SITREP_NS, "reportNumber")).text = item.code
+    version = "Initial" if item.revision == 1 else "Update"
+    if item.withdrawn_at is not None:
+        version = "Cancel"
+    elif item.done_at is not None:
+        version = "Final"
+    ET.SubElement(report, _q(SITREP_NS, "reportVersion")).text = version
+    period = ET.SubElement(report, _q(SITREP_NS, "forTimePeriod"))
+    ET.SubElement(period, _q(CT_NS, "fromDateTime")).text = _edxl_time(item.created_at)
+    ET.SubElement(period, _q(CT_NS, "toDateTime")).text = _edxl_time(item.due_at or item.updated_at)
+    ET.SubElement(report, _q(SITREP_NS, "incidentID")).text = item.incident
+    ET.SubElement(report, _q(SITREP_NS, "reportConfidentiality")).text = f"TLP:{item.tlp}"
+    content = ET.SubElement(report, _q(SET_NS, item.kind))
+    for name, value in record_row(item).items():
+        if value is not None and name not in ("code", "kind", "incident", "tlp", "room_id"):
+            ET.SubElement(content, _q(SET_NS, name)).text = str(value)
+
+
 def to_edxl(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
+    items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
 ) -> bytes:
@@ -256,7 +381,7 @@ def to_edxl(
     ET.register_namespace("xnl", XNL_NS)
     ET.register_namespace("xsi", XSI_NS)
     ET.register_namespace("kp", SET_NS)
-    attributes = {"tlp": tlp.highest([e.tlp for e in entries])}
+    attributes = {"tlp": _labels(entries, items)}
     if marker:
         attributes["exercise"] = marker
     root = ET.Element(_q(SET_NS, "sitRepSet"), attributes)
@@ -310,6 +435,8 @@ def to_edxl(
         )
         text = entry.text + (f"\n[{shown}]" if shown else "")
         ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
+    for item in items:
+        _edxl_record(root, item)
     for element in root.iter():
         if element.text:
             element.text = xml_safe(element.text)

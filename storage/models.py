@@ -577,3 +577,72 @@ class DominoAlert(Base):
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     full: Mapped[bool] = mapped_column(Boolean, default=True)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class RecordItem(Base):
+    """An assessment (O-n), a decision (B-n) or an action (A-n): the current revision.
+
+    Every revision is kept in `RecordRevision`; a redacted command message marks the
+    item withdrawn (`withdrawn_at`), it is never deleted. `number` counts per kind.
+    """
+
+    __tablename__ = "record_items"
+    __table_args__ = (
+        UniqueConstraint("kind", "number", name="uq_record_kind_number"),
+        Index("ix_record_items_incident_kind", "incident", "kind", "withdrawn_at"),
+        Index("ix_record_items_reminder", "remind_at", "reminded_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # assessment | decision | action
+    number: Mapped[int] = mapped_column(Integer)
+    incident: Mapped[str] = mapped_column(String(100))
+    # The organisation that assessed or decided (a field; the room's by default).
+    organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    author: Mapped[str] = mapped_column(String(255))
+    source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    # As for entries: the message later edits and redactions name, when the command
+    # came in as an edit of a message that had left nothing behind.
+    origin_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    tlp: Mapped[str] = mapped_column(String(16))
+    tlp_rank: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    # The kind's own fields (development, risks, scenarios; what, owner; ...).
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON)
+    owner: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    owner_room: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Assessment: valid until; decision: takes effect; action: deadline.
+    due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    remind_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    reminder_late: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    done_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+    @property
+    def code(self) -> str:
+        return f"{RECORD_PREFIX[self.kind]}-{self.number}"
+
+
+RECORD_PREFIX = {"assessment": "O", "decision": "B", "action": "A"}
+
+
+class RecordRevision(Base):
+    """Every version of a record item, with the event (command or edit) that made it."""
+
+    __tablename__ = "record_revisions"
+    __table_args__ = (UniqueConstraint("item_id", "revision", name="uq_record_revision"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("record_items.id", ondelete="CASCADE"), index=True
+    )
+    revision: Mapped[int] = mapped_column(Integer)
+    source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -16,12 +16,59 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, network, open_questions, tlp
-from storage.models import Incident, OpenQuestion, PictureLog
+from storage import audit, network, open_questions, records, tlp
+from storage.models import Incident, OpenQuestion, PictureLog, RecordItem
 from storage.picture import Picture, build_picture
 
 # Open questions shown in a picture; the curators' `!vragen` lists them all.
 MAX_QUESTIONS = 20
+# Decisions and open (or just done) actions shown in a picture; `!acties` lists them all.
+MAX_DECISIONS = 20
+MAX_ACTIONS = 25
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """Assessments, decisions and actions of the incident, as the room may see them."""
+
+    assessments: list[RecordItem] = field(default_factory=list)
+    decisions: list[RecordItem] = field(default_factory=list)
+    open_actions: list[RecordItem] = field(default_factory=list)
+    # Actions closed since this room's previous picture.
+    done: list[RecordItem] = field(default_factory=list)
+    # All open actions the room may see (the picture shows the first MAX_ACTIONS).
+    open_count: int = 0
+
+    @property
+    def items(self) -> list[RecordItem]:
+        return [*self.assessments, *self.decisions, *self.open_actions, *self.done]
+
+    @property
+    def labels(self) -> list[str]:
+        return [item.tlp for item in self.items]
+
+
+async def record_view(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    now: datetime,
+    previous: datetime | None,
+) -> RecordView:
+    open_actions = list(
+        await records.open_actions(session, access, incident, now, limit=MAX_ACTIONS)
+    )
+    return RecordView(
+        assessments=await records.latest_assessments(session, access, incident),
+        decisions=await records.decisions(session, access, incident, limit=MAX_DECISIONS),
+        open_actions=open_actions,
+        done=await records.done_since(session, access, incident, previous, limit=MAX_ACTIONS),
+        open_count=(
+            len(open_actions)
+            if len(open_actions) < MAX_ACTIONS
+            else await records.count_open_actions(session, access, incident)
+        ),
+    )
 
 
 @dataclass(frozen=True)
@@ -40,6 +87,7 @@ class RoomPicture:
     digest: str | None = None
     # Open domino items whose cause this room may see: "Mogelijke domino-effecten".
     domino: list[network.OpenDomino] = field(default_factory=list)
+    record: RecordView = field(default_factory=RecordView)
 
 
 async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
@@ -75,6 +123,7 @@ def digest(
     picture: Picture,
     questions: list[OpenQuestion],
     domino: list[network.OpenDomino] | None = None,
+    record: RecordView | None = None,
 ) -> str:
     """What the picture shows, apart from the clock: equal digests, nothing to repeat.
 
@@ -87,6 +136,9 @@ def digest(
         "attention": sorted(a.entry_id for a in picture.attention),
         "figures": sorted((f.metric, f.region, f.total, f.sources) for f in picture.figures),
         "questions": sorted(q.id for q in questions),
+        "record": sorted(
+            (i.code, i.revision, i.done_at is not None) for i in (record.items if record else [])
+        ),
     }
     if domino:
         # Only when there are any: digests of pictures without them stay as they were.
@@ -127,11 +179,13 @@ async def picture_for_room(
     )
     shown = questions[:MAX_QUESTIONS]
     domino = await network.open_visible(session, access, incident.slug)
-    fingerprint = digest(picture, shown, domino)
+    shown_record = await record_view(session, access, incident.slug, now, previous)
+    fingerprint = digest(picture, shown, domino, shown_record)
     unchanged = (
         last_full is not None
         and last_full[1] == fingerprint
         and not picture.changes
+        and not shown_record.done
         and all(_aware(q.asked_at) <= last_full[0] for q in shown)
     )
     result = RoomPicture(
@@ -143,6 +197,7 @@ async def picture_for_room(
         full=not (brief_when_unchanged and unchanged),
         digest=fingerprint,
         domino=domino,
+        record=shown_record,
     )
     await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
@@ -190,5 +245,6 @@ async def record(
             "open_questions": [f"V{q.id}" for q in room_picture.questions],
             "full": room_picture.full,
             "domino": [f"{d.cause_code}:{d.sector}" for d in room_picture.domino],
+            "record": sorted(i.code for i in room_picture.record.items),
         },
     )

@@ -13,6 +13,7 @@ from commands.export import FORMATS, render_export
 from storage import audit, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
+from storage import records as record_repo
 from storage.engine import Database
 from storage.exercise import MARKER
 from storage.models import utcnow
@@ -65,7 +66,11 @@ async def build_export(
                 label: n for label, n in counts.items() if tlp.RANK[label] > tlp.RANK[ceiling]
             }
             figures = await entry_repo.figures_of(session, [row.id for row in rows])
-            label = tlp.highest([row.tlp for row in rows])
+            # Assessments, decisions and actions under the same ceiling.
+            record = await record_repo.for_export(
+                session, tlp.RoomAccess.for_operator(ceiling), incident
+            )
+            label = tlp.highest([*(row.tlp for row in rows), *(item.tlp for item in record)])
             meta: dict[str, object] = {
                 "incident": incident,
                 "exported_at": utcnow().isoformat(),
@@ -74,7 +79,7 @@ async def build_export(
             }
             if is_exercise:
                 meta["exercise"] = True
-            data = render_export(fmt, rows, figures, meta)
+            data = render_export(fmt, rows, figures, meta, record)
             await audit.add(
                 session,
                 f"cli:{getpass.getuser()}",

@@ -49,6 +49,7 @@ FAMILIES = (
     "picture",
     "qa",
     "questions",
+    "record",
     "report_parser",
     "reports",
     "rooms_admin",

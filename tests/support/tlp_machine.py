@@ -5,8 +5,10 @@ exactly-once core (`bot.syncer.process_message`) on a real SQLite database,
 with several organisations and rooms of every role and clearance, public and
 private: reports, edits (text, label, incident), redactions, bindings, room
 state changes, room upgrades (tombstones), incident phases, Q&A curation,
-questions and answers, and every read path (lists, pictures, scheduled
-pictures, exports, alerts, open questions, Q&A show/list, guidance).
+questions and answers, assessments, decisions and actions (recorded, relabelled
+by edits, withdrawn, closed; owners notified and reminded), and every read path
+(lists, pictures, scheduled pictures, exports, alerts, open questions, Q&A
+show/list, guidance, `!acties`).
 
 Every piece of text the machine writes carries unique marker tokens
 (`zx` + six letters). After each step every new outbox row - replies to any
@@ -208,6 +210,29 @@ class EntryModel:
 
 
 @dataclass
+class RecordModel:
+    """An assessment (O-n), decision (B-n) or action (A-n): a room's post like an entry."""
+
+    code: str
+    kind: str
+    room_id: str
+    org: str | None
+    author: str
+    source_event: str
+    body: str  # the command without its `tlp:` line, for relabelling edits
+    revisions: list[Revision]
+    withdrawn: bool = False
+    marker_label: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return [r for r in self.revisions if not r.withdrawn][-1].label
+
+    def visible(self, room: RoomModel) -> bool:
+        return may_see(room, self.label, self.room_id, self.org)
+
+
+@dataclass
 class QAModel:
     id: str
     label: str
@@ -266,6 +291,19 @@ def entry_holder(entry: EntryModel, marker: str) -> Holder:
     return sees
 
 
+def record_holder(item: RecordModel, marker: str) -> Holder:
+    """Not withdrawn, and visible under the item's label and the marker's revision label."""
+
+    def sees(room: RoomModel) -> bool:
+        return (
+            not item.withdrawn
+            and item.visible(room)
+            and may_see(room, item.marker_label[marker], item.room_id, item.org)
+        )
+
+    return sees
+
+
 def qa_holder(qa: QAModel, marker: str) -> Holder:
     """Visible under the Q&A's label and the label of the version that carried the marker."""
 
@@ -288,6 +326,7 @@ class Violation(AssertionError):
 
 MARKER = re.compile(r"(?<![a-z])z[xg][a-z]{6}(?![a-z])")
 ENTRY_ID = re.compile(r"(?<![A-Za-z0-9-])M-(\d+)(?!\d)")
+RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])[OBA]-\d+(?!\d)")
 
 
 def marker_of(n: int, prefix: str = "zx") -> str:
@@ -519,7 +558,15 @@ class _Sender:
 # ----------------------------------------------------------- the machine
 
 # The list read paths that rooms run in rotation after every step.
-SWEEP = ("!meldingen", "!beeld storm", "!export storm json", "!vragen", "!qa list", "!handreiking")
+SWEEP = (
+    "!meldingen",
+    "!beeld storm",
+    "!export storm json",
+    "!vragen",
+    "!qa list",
+    "!handreiking",
+    "!acties storm",
+)
 SWEEP_PER_STEP = 2
 
 pick = st.integers(min_value=0, max_value=10_000)
@@ -568,6 +615,9 @@ class TLPMachine(RuleBasedStateMachine):
         self.counter = 0
         self.event_counter = 0
         self.entries: dict[int, EntryModel] = {}
+        self.records: dict[str, RecordModel] = {}
+        self.echo_codes: set[str] = set()
+        self.echo_room = ""
         self.qas: dict[str, QAModel] = {}
         self.questions: dict[int, QuestionModel] = {}
         self.holders: dict[str, list[Holder]] = {}
@@ -706,6 +756,8 @@ class TLPMachine(RuleBasedStateMachine):
                 )
 
         rows = self._run(new_rows())
+        self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
+        self.echo_room = source.room_id if source is not None else ""
         for row in rows:
             self.last_outbox = max(self.last_outbox, row.id)
             if source is None:
@@ -762,6 +814,18 @@ class TLPMachine(RuleBasedStateMachine):
                     f"{room.describe()} received {marker} ({self._owner_of(marker)}) in "
                     f"{row.kind} row {row.id}:\n{text[:1500]}"
                 )
+        for code in set(RECORD_ID.findall(text)):
+            if code in self.echo_codes and row.room_id == self.echo_room:
+                continue  # the room typed this id itself ("Onbekende actie: A-3")
+            item = self.records.get(code)
+            if item is None:
+                raise self.fail(f"{room.room_id} received {code}, which the model lacks")
+            if not item.visible(room):
+                raise self.fail(
+                    f"{room.describe()} received the id {code} (TLP:{item.label}, org "
+                    f"{item.org}, posted in {item.room_id}) in {row.kind} row {row.id}:\n"
+                    f"{text[:1500]}"
+                )
         for match in ENTRY_ID.finditer(text):
             if f"M-{match.group(1)}" in echo:
                 continue
@@ -784,6 +848,13 @@ class TLPMachine(RuleBasedStateMachine):
                     f"entry M-{entry.id} TLP:{entry.label} (marker's revision TLP:"
                     f"{entry.marker_label[marker]}) org {entry.org} room {entry.room_id}"
                     f"{' retracted' if entry.retracted else ''}"
+                )
+        for item in self.records.values():
+            if marker in item.marker_label:
+                return (
+                    f"{item.code} TLP:{item.label} (marker's revision TLP:"
+                    f"{item.marker_label[marker]}) org {item.org} room {item.room_id}"
+                    f"{' withdrawn' if item.withdrawn else ''}"
                 )
         for qa in self.qas.values():
             if marker in qa.marker_label:
@@ -1008,6 +1079,144 @@ class TLPMachine(RuleBasedStateMachine):
             entry.refresh_markers()
             stored = self._run(self._entry_row(entry.id))
             assert stored.tlp == entry.label, (stored.tlp, entry.label)
+        self.check_outbox(message)
+
+    # ------------------------------------- assessments, decisions and actions
+
+    @rule(
+        slot=slots,
+        kind=st.sampled_from(["assessment", "decision", "action"]),
+        label=maybe_label,
+        owner=st.sampled_from(ORGS),
+        incident=st.sampled_from([None, None, "storm", "vloed"]),
+    )
+    def record_item(
+        self, slot: int, kind: str, label: str | None, owner: str, incident: str | None
+    ) -> None:
+        """An admin records an item in any room; an action goes to an organisation's room."""
+        if "record_item" in DISABLED:
+            return
+        room = self.rooms[slot]
+        first, second = self.marker(), self.marker()
+        lines = {
+            "assessment": [f"!oordeel Verwachting {first}", f"risico's: dijk {second}"],
+            "decision": [f"!besluit Besluit {first}", f"uitvoerder: team {second}"],
+            "action": [
+                f"!actie Actie {first} {second}",
+                f"eigenaar: {owner}",
+                "deadline: over 30 min",
+            ],
+        }[kind]
+        if incident is not None:
+            lines.append(f"incident: {incident}")
+        body = "\n".join(lines)
+        sent = body + (f"\ntlp: {WORD[label]}" if label is not None else "")
+        message, rows = self.send(room, sent, ADMIN)
+        self._typed_by(room.room_id, [first, second])
+        match = re.search(r"([OBA]-\d+) vastgelegd", self.reply_text(rows, room.room_id))
+        if match:
+            code = match.group(1)
+            stored = self._run(self._record_row(code))
+            binding = room.binding
+            org = binding.org if binding else None
+            assert stored.organisation == org, (stored.organisation, org)
+            expected = label or (binding.tlp_default if binding else stored.tlp)
+            assert stored.tlp == expected, (stored.tlp, expected)
+            item = RecordModel(
+                code,
+                kind,
+                room.room_id,
+                org,
+                ADMIN,
+                message.event_id,
+                body,
+                [Revision(message.event_id, expected, (first, second))],
+            )
+            item.marker_label = {first: expected, second: expected}
+            self.records[code] = item
+            for m in (first, second):
+                self.holders.setdefault(m, []).append(record_holder(item, m))
+            TLPMachine.stats[f"{kind}s recorded"] += 1
+        self.check_outbox(message)
+
+    async def _record_row(self, code: str) -> Any:
+        from storage import records as record_repo
+        from storage.models import RecordItem
+
+        parsed = record_repo.parse_code(code)
+        assert parsed is not None
+        async with self.db.session() as session:
+            return await session.scalar(
+                select(RecordItem).where(
+                    RecordItem.kind == parsed[0], RecordItem.number == parsed[1]
+                )
+            )
+
+    def _live_records(self) -> list[RecordModel]:
+        return [r for r in self.records.values() if not r.withdrawn]
+
+    @precondition(lambda self: bool(self._live_records()))
+    @rule(which=pick, label=labels)
+    def record_relabel(self, which: int, label: str) -> None:
+        """An edit of the command message with another label: a new revision, or refused
+        (an action whose owner's room may not see the new label)."""
+        if "record_relabel" in DISABLED:
+            return
+        candidates = self._live_records()
+        item = candidates[which % len(candidates)]
+        room = self.all_rooms[item.room_id]
+        message, rows = self.send(
+            room,
+            f"{item.body}\ntlp: {WORD[label]}",
+            item.author,
+            kind="edit",
+            relation=Relation(replaces=EventId(item.source_event)),
+        )
+        if re.search(rf"{item.code} bijgewerkt", self.reply_text(rows, room.room_id)):
+            stored = self._run(self._record_row(item.code))
+            assert stored.tlp == label, (stored.tlp, label)
+            markers = item.revisions[0].markers
+            item.revisions.append(Revision(message.event_id, label, markers))
+            item.marker_label = dict.fromkeys(markers, label)
+            TLPMachine.stats["record items relabelled"] += 1
+        self.check_outbox(message)
+
+    @precondition(lambda self: bool(self._live_records()))
+    @rule(which=pick)
+    def record_withdraw(self, which: int) -> None:
+        if "record_withdraw" in DISABLED:
+            return
+        candidates = self._live_records()
+        item = candidates[which % len(candidates)]
+        room = self.all_rooms[item.room_id]
+        message, rows = self.send(
+            room,
+            "",
+            item.author,
+            kind="redaction",
+            relation=Relation(redacts=EventId(item.source_event)),
+        )
+        if re.search(rf"{item.code} ingetrokken", self.reply_text(rows, room.room_id)):
+            item.withdrawn = True
+            TLPMachine.stats["record items withdrawn"] += 1
+        stored = self._run(self._record_row(item.code))
+        assert (stored.withdrawn_at is not None) == item.withdrawn
+        self.check_outbox(message)
+
+    @precondition(lambda self: any(r.kind == "action" for r in self.records.values()))
+    @rule(slot=slots, which=pick)
+    def action_done(self, slot: int, which: int) -> None:
+        """Anyone tries to close an action: only where it may be seen can it be closed."""
+        if "action_done" in DISABLED:
+            return
+        actions = [r for r in self.records.values() if r.kind == "action"]
+        item = actions[which % len(actions)]
+        room = self.rooms[slot]
+        message, rows = self.send(room, f"!actie klaar {item.code}")
+        if "afgerond" in self.reply_text(rows, room.room_id) and not (
+            item.visible(room) and not item.withdrawn
+        ):
+            raise self.fail(f"{room.describe()} closed {item.code}, which it may not see")
         self.check_outbox(message)
 
     # ------------------------------------------------------ rooms and incidents
@@ -1422,6 +1631,8 @@ class TLPMachine(RuleBasedStateMachine):
                 "!wie energie",
                 "!wie zorg Dordrecht",
                 "!wie drinkwater",
+                "!acties",
+                "!acties vloed",
             ]
         ),
     )

@@ -233,3 +233,10 @@ def test_domino_alerts_and_contact_lines_are_read_paths_of_the_guard(
         machine.read(slot=slot, as_admin=True, command="!partners")
         machine.read(slot=slot, as_admin=True, command="!beeld storm")
         machine.read(slot=slot, as_admin=True, command="!meldingen")
+
+
+def test_a_withdrawn_assessment_stays_out_of_exports(machine: TLPMachine) -> None:
+    # coord-c records O-1 (AMBER) and withdraws it; gemeente-b's export must not carry it.
+    machine.record_item(slot=4, kind="assessment", label="AMBER", owner="OrgA", incident=None)
+    machine.record_withdraw(which=0)
+    machine.read(slot=5, as_admin=True, command="!export storm json")

@@ -1,0 +1,673 @@
+"""`!oordeel`, `!besluit`, `!actie`, `!acties`: what the partners concluded, decided and must do.
+
+Beeld – oordeel – besluit: a coordinator room records an assessment (O-n), a
+decision (B-n) or an action (A-n) in the report grammar (leading `key: value`
+lines, then text). Each item carries a TLP label (default: the room's, like
+entries), follows edits of its command message (a new revision) and redactions
+(withdrawn, kept in the history). An action's owner is told in their own room,
+only if that room may see the action's label; the scheduler reminds them once
+before the deadline (bot/scheduler.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from commands import render
+from commands.common import local_time, session_of
+from commands.context import CommandContext
+from commands.dutch_time import TimeError
+from commands.errors import UserError
+from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
+from commands.i18n import Language, t
+from commands.message import Outgoing, Reply
+from commands.permissions import MODERATOR, in_roles
+from commands.record_time import is_past, parse_ahead
+from commands.registry import Command
+from commands.report_parser import contains_html_tag
+from storage import audit, tlp
+from storage import incidents as incident_repo
+from storage import records as record_repo
+from storage.ids import RoomId, UserId
+from storage.models import RecordItem
+
+MAX_FIELD_CHARS = 1000
+MAX_TEXT_CHARS = 4000
+# A reminder goes out this long before the deadline, or halfway for a closer one.
+REMIND_LEAD = timedelta(minutes=15)
+# A reminder sent later than this after its moment says it is late.
+LATE_AFTER = timedelta(seconds=60)
+
+may_record = in_roles("coordinator", min_power=MODERATOR)
+may_list = in_roles("coordinator", "liaison", "municipality")
+
+# Field words, Dutch and English, per kind -> the field's name.
+_COMMON = {"tlp": "tlp", "incident": "incident"}
+_FIELDS: dict[str, dict[str, str]] = {
+    "assessment": {
+        "verwachting": "development",
+        "verwachte ontwikkeling": "development",
+        "ontwikkeling": "development",
+        "expected": "development",
+        "expected development": "development",
+        "development": "development",
+        "risico's": "risks",
+        "risicos": "risks",
+        "risico": "risks",
+        "risks": "risks",
+        "risk": "risks",
+        "scenario's": "scenarios",
+        "scenarios": "scenarios",
+        "scenario": "scenarios",
+        "geldig tot": "due",
+        "valid until": "due",
+    },
+    "decision": {
+        "besloten door": "decided_by",
+        "decided by": "decided_by",
+        "door": "decided_by",
+        "by": "decided_by",
+        "besluit": "text",
+        "wat": "text",
+        "what": "text",
+        "decision": "text",
+        "uitvoerder": "owner",
+        "eigenaar": "owner",
+        "owner": "owner",
+        "ingang": "due",
+        "gaat in": "due",
+        "takes effect": "due",
+        "effective": "due",
+    },
+    "action": {
+        "eigenaar": "owner",
+        "owner": "owner",
+        "deadline": "due",
+        "uiterlijk": "due",
+        "due": "due",
+        "wat": "text",
+        "what": "text",
+        "actie": "text",
+        "action": "text",
+        "kamer": "room",
+        "room": "room",
+    },
+}
+_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w '’-]{0,30}?)\s*:\s*(.*?)\s*$")
+_USER_ID = re.compile(r"^@[^:\s]+:\S+$")
+
+
+@dataclass
+class Draft:
+    """What a command said, before it is checked against rooms and labels."""
+
+    kind: str
+    values: dict[str, str] = field(default_factory=dict)
+    text: str = ""
+    problems: list[str] = field(default_factory=list)
+
+
+def _read(kind: str, words: Sequence[str], body_lines: Sequence[str], lang: Language) -> Draft:
+    """Leading `key: value` lines of known fields, then the text (as reports are read)."""
+    draft = Draft(kind)
+    keys = {**_COMMON, **_FIELDS[kind]}
+    lines = list(body_lines)
+    text_lines: list[str] = [" ".join(words)] if words else []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        match = _FIELD_LINE.match(line)
+        key = match.group(1).strip().lower().replace("’", "'") if match else None
+        if match is None or key not in keys:
+            if line.strip() or text_lines:
+                break
+            index += 1
+            continue
+        name = keys[key]
+        value = match.group(2).strip()
+        if name in draft.values:
+            draft.problems.append(t(lang, "record.field_twice", field=key))
+        elif len(value) > MAX_FIELD_CHARS:
+            draft.problems.append(
+                t(lang, "record.field_too_long", field=key, limit=MAX_FIELD_CHARS)
+            )
+        else:
+            draft.values[name] = value
+        index += 1
+    text_lines += lines[index:]
+    text = "\n".join(text_lines).strip()
+    if "text" in draft.values:
+        text = (draft.values.pop("text") + ("\n" + text if text else "")).strip()
+    draft.text = text
+    if len(text) > MAX_TEXT_CHARS:
+        draft.problems.append(t(lang, "record.text_too_long", limit=MAX_TEXT_CHARS))
+    if any(contains_html_tag(v) for v in [text, *draft.values.values()]):
+        draft.problems.append(t(lang, "record.no_html"))
+    return draft
+
+
+@dataclass
+class Checked:
+    data: record_repo.RecordInput
+    owner_room: record_repo.OwnerRoom | None = None
+
+
+async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | None) -> Checked:
+    """The draft as an item to store, or UserError listing every problem (nothing stored)."""
+    lang = ctx.lang
+    problems = list(draft.problems)
+    session = session_of(ctx)
+    values = draft.values
+    binding = ctx.room.binding
+    incident = (values.get("incident") or fallback_incident or "").strip().lower() or None
+    if incident is None:
+        problems.append(t(lang, "record.no_incident"))
+    elif values.get("incident"):
+        found = await incident_repo.get(session, incident)
+        if found is None or not found.open:
+            problems.append(t(lang, "record.unknown_incident", incident=incident))
+    label = binding.tlp_default if binding else "AMBER"
+    if values.get("tlp"):
+        parsed_label = tlp.parse_label(values["tlp"])
+        if parsed_label is None:
+            problems.append(t(lang, "record.bad_label", value=render.shorten(values["tlp"], 30)))
+        else:
+            label = parsed_label
+    due: datetime | None = None
+    if values.get("due"):
+        try:
+            due = parse_ahead(values["due"], ctx.now)
+        except TimeError as exc:
+            problems.append(exc.says(lang))
+        else:
+            if draft.kind != "decision" and is_past(due, ctx.now):
+                problems.append(t(lang, "record.time_past", value=values["due"]))
+    fields: dict[str, str] = {
+        k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
+    }
+    text = draft.text
+    if draft.kind == "assessment" and not (text or fields.get("development")):
+        problems.append(t(lang, "record.assessment_needs_development"))
+    if draft.kind in ("decision", "action") and not text:
+        problems.append(t(lang, f"record.{draft.kind}_needs_text", prefix=ctx.prefix))
+    # The posting room's organisation: what AMBER+STRICT keeps the item within. Who
+    # decided (a team such as the ROT) is a field of its own, shown, not a TLP boundary.
+    organisation = binding.organisation if binding else None
+    owner = values.get("owner")
+    owner_room: record_repo.OwnerRoom | None = None
+    if draft.kind == "action":
+        if not owner:
+            problems.append(t(lang, "record.action_needs_owner"))
+        if due is None and not values.get("due"):
+            problems.append(t(lang, "record.action_needs_deadline"))
+    if draft.kind == "action" and owner and incident is not None and not problems:
+        owner_room = await _owner_room(ctx, owner, values.get("room"), incident)
+        if owner_room is None:
+            problems.append(t(lang, "record.owner_room_unknown", owner=owner))
+        elif not tlp.may_see(owner_room.access, label, ctx.room.room_id, organisation):
+            problems.append(
+                t(
+                    lang,
+                    "record.owner_may_not_see",
+                    owner=owner,
+                    label=label,
+                    clearance=owner_room.access.clearance if not owner_room.public else "CLEAR",
+                )
+            )
+    if problems:
+        raise UserError(
+            "record.refused", problems="\n".join(f"• {p}" for p in problems), prefix=ctx.prefix
+        )
+    assert incident is not None
+    remind_at = None
+    if draft.kind == "action" and due is not None:
+        lead = min(REMIND_LEAD, max(due - ctx.now, timedelta(0)) / 2)
+        remind_at = due - lead
+    return Checked(
+        record_repo.RecordInput(
+            kind=draft.kind,
+            incident=incident,
+            organisation=organisation,
+            tlp=label,
+            text=text,
+            fields=fields,
+            owner=owner,
+            owner_room=owner_room.room_id if owner_room else None,
+            due_at=due,
+            remind_at=remind_at,
+        ),
+        owner_room,
+    )
+
+
+async def _owner_room(
+    ctx: CommandContext, owner: str, room: str | None, incident: str
+) -> record_repo.OwnerRoom | None:
+    """The owner's own room: named with `kamer:`, a user's room, or an organisation's."""
+    session = session_of(ctx)
+    if room:
+        return await record_repo.owner_room_by_id(session, room.strip())
+    if _USER_ID.match(owner):
+        return await record_repo.owner_room_of_user(session, owner, incident)
+    return await record_repo.owner_room_of_org(session, owner, incident)
+
+
+def _kind_word(kind: str, lang: Language) -> str:
+    return t(lang, f"record.kind_{kind}")
+
+
+def describe(item: RecordItem, lang: Language, head: str | None = None) -> list[str]:
+    """An item, one fact a line (the confirmation, `!acties`, the picture's details)."""
+    lines = [head or f"{_kind_word(item.kind, lang)} {item.code} · TLP:{item.tlp}"]
+    fields = item.fields or {}
+    if item.kind == "assessment":
+        if item.organisation:
+            lines.append(f"{t(lang, 'record.f_organisation')}: {item.organisation}")
+        for name in ("development", "risks", "scenarios"):
+            if fields.get(name):
+                lines.append(f"{t(lang, 'record.f_' + name)}: {fields[name]}")
+        if item.text and item.text != fields.get("development"):
+            lines.append(item.text)
+        if item.due_at:
+            lines.append(f"{t(lang, 'record.f_valid_until')}: {local_time(item.due_at)}")
+    elif item.kind == "decision":
+        decided_by = fields.get("decided_by") or item.organisation or "-"
+        lines.append(f"{t(lang, 'record.f_decided_by')}: {decided_by}")
+        lines.append(f"{t(lang, 'record.f_decision')}: {item.text}")
+        if item.owner:
+            lines.append(f"{t(lang, 'record.f_executor')}: {item.owner}")
+        if item.due_at:
+            lines.append(f"{t(lang, 'record.f_effective')}: {local_time(item.due_at)}")
+    else:
+        lines.append(f"{t(lang, 'record.f_action')}: {item.text}")
+        lines.append(f"{t(lang, 'record.f_owner')}: {item.owner or '-'}")
+        if item.due_at:
+            lines.append(f"{t(lang, 'record.f_deadline')}: {local_time(item.due_at)}")
+    return lines
+
+
+def _notification(item: RecordItem, lang: Language, prefix: str, updated: bool) -> Reply:
+    """The owner's notice, in their own room: only the action itself (its label was checked)."""
+    owner = item.owner or ""
+    mentions = (UserId(owner),) if _USER_ID.match(owner) else ()
+    key = "record.notify_updated" if updated else "record.notify_new"
+    head = t(
+        lang,
+        key,
+        owner=owner,
+        code=item.code,
+        label=item.tlp,
+        incident=item.incident,
+        by=item.organisation or "-",
+    )
+    lines = [
+        head,
+        f"{t(lang, 'record.f_action')}: {item.text}",
+        f"{t(lang, 'record.f_deadline')}: {local_time(item.due_at) if item.due_at else '-'}",
+        t(lang, "record.notify_done_hint", prefix=prefix, code=item.code),
+    ]
+    text = "\n".join(lines)
+    return Reply(
+        text=text,
+        html=render.text_to_html(text),
+        room_id=RoomId(item.owner_room or ""),
+        notify=True,
+        mentions=mentions,
+    )
+
+
+def reminder(item: RecordItem, lang: Language, prefix: str, now: datetime, late: bool) -> Reply:
+    """The reminder before the deadline (the scheduler sends it once)."""
+    owner = item.owner or ""
+    mentions = (UserId(owner),) if _USER_ID.match(owner) else ()
+    due = item.due_at or now
+    lines = [
+        t(
+            lang,
+            "record.reminder",
+            owner=owner,
+            code=item.code,
+            label=item.tlp,
+            deadline=local_time(due),
+        ),
+        f"{t(lang, 'record.f_action')}: {item.text}",
+    ]
+    if late:
+        key = "record.reminder_late_overdue" if due <= now else "record.reminder_late"
+        lines.append(t(lang, key, planned=local_time(item.remind_at or due)))
+    lines.append(t(lang, "record.notify_done_hint", prefix=prefix, code=item.code))
+    text = "\n".join(lines)
+    return Reply(
+        text=text,
+        html=render.text_to_html(text),
+        room_id=RoomId(item.owner_room or ""),
+        notify=True,
+        mentions=mentions,
+    )
+
+
+async def _create(ctx: CommandContext, parsed: ParsedCommand, kind: str) -> list[Outgoing]:
+    draft = _read(kind, parsed.words, parsed.body_lines, ctx.lang)
+    binding = ctx.room.binding
+    checked = await _check(ctx, draft, binding.incident if binding else None)
+    session = session_of(ctx)
+    item = await record_repo.record(
+        session,
+        checked.data,
+        ctx.sender,
+        ctx.room.room_id,
+        ctx.message.event_id,
+        origin_event_id=ctx.message.relation.replaces,
+    )
+    await audit.add(
+        session,
+        ctx.sender,
+        f"{kind}.recorded",
+        ctx.room.room_id,
+        subject=item.code,
+        detail={"incident": item.incident, "tlp": item.tlp, "revision": 1},
+    )
+    ctx.events.append(f"{kind}.recorded")
+    head = t(
+        ctx.lang,
+        "record.recorded",
+        kind=_kind_word(kind, ctx.lang),
+        code=item.code,
+        label=item.tlp,
+        incident=item.incident,
+    )
+    out: list[Outgoing] = []
+    lines = describe(item, ctx.lang, head)
+    if kind == "action" and item.owner_room:
+        lines.append(t(ctx.lang, "record.owner_told"))
+        out.append(await _notify(ctx, item, updated=False))
+    out.insert(0, render.plain("\n".join(lines)))
+    return out
+
+
+async def _notify(ctx: CommandContext, item: RecordItem, updated: bool) -> Reply:
+    await audit.add(
+        session_of(ctx),
+        "bot",
+        "action.notified",
+        item.owner_room,
+        subject=item.code,
+        detail={"owner": item.owner, "tlp": item.tlp, "updated": updated},
+    )
+    return _notification(item, ctx.lang, ctx.prefix, updated)
+
+
+async def assessment_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    return await _create(ctx, parsed, "assessment")
+
+
+async def decision_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    return await _create(ctx, parsed, "decision")
+
+
+_DONE_WORDS = ("klaar", "done", "afgerond", "gereed")
+
+
+def _action_permission(ctx: CommandContext) -> str | None:
+    """Recording needs a coordinator moderator; closing is checked per item by the handler."""
+    body = strip_reply_fallback(ctx.message.body).strip()
+    words = body.split(maxsplit=2)
+    if len(words) > 1 and words[1].lower() in _DONE_WORDS:
+        return None
+    return may_record(ctx)
+
+
+async def action_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    if parsed.words and parsed.words[0].lower() in _DONE_WORDS:
+        return await _done(ctx, parsed.words[1:])
+    return await _create(ctx, parsed, "action")
+
+
+async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
+    if not words:
+        raise UserError("record.usage_done", prefix=ctx.prefix)
+    session = session_of(ctx)
+    code = record_repo.parse_code(words[0])
+    item = None
+    if code is not None and code[0] == "action":
+        item = await record_repo.visible_by_code(session, ctx.room.access, "action", code[1])
+    if item is None or item.withdrawn_at is not None:
+        # What this room may not see does not exist for it: the same reply as an unknown id.
+        raise UserError("record.unknown_action", code=render.shorten(words[0], 20))
+    if not (
+        may_record(ctx) is None or ctx.sender == item.owner or ctx.room.room_id == item.owner_room
+    ):
+        return [render.plain(t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who")))]
+    if item.done_at is not None:
+        return [render.plain(t(ctx.lang, "record.already_done", code=item.code))]
+    item.done_at = ctx.now
+    item.done_by = ctx.sender
+    item.updated_at = ctx.now
+    await audit.add(
+        session,
+        ctx.sender,
+        "action.done",
+        ctx.room.room_id,
+        subject=item.code,
+        detail={"tlp": item.tlp, "incident": item.incident},
+    )
+    ctx.events.append("action.done")
+    return [render.plain(t(ctx.lang, "record.done", code=item.code))]
+
+
+async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    session = session_of(ctx)
+    binding = ctx.room.binding
+    incident = parsed.words[0].lower() if parsed.words else (binding.incident if binding else None)
+    rows = await record_repo.open_actions(session, ctx.room.access, incident, ctx.now)
+    await audit.add(
+        session,
+        ctx.sender,
+        "actions.listed",
+        ctx.room.room_id,
+        subject=incident,
+        detail={"actions": [r.code for r in rows], "clearance": ctx.room.access.clearance},
+    )
+    lang = ctx.lang
+    if not rows:
+        return [render.plain(t(lang, "record.no_open_actions"))]
+    banner = f"TLP:{tlp.highest([r.tlp for r in rows])}"
+    lines = [t(lang, "record.open_actions_head", banner=banner, count=len(rows))]
+    for row in rows:
+        lines.append(action_line(row, lang, ctx.now))
+    return [render.plain("\n".join(lines))]
+
+
+def action_line(row: RecordItem, lang: Language, now: datetime) -> str:
+    overdue = row.due_at is not None and row.due_at <= now
+    deadline = local_time(row.due_at) if row.due_at else "-"
+    mark = f" · {t(lang, 'record.overdue')}" if overdue else ""
+    return (
+        f"• {row.code} · {render.shorten(row.text, 100)} · {row.owner or '-'} · "
+        f"{t(lang, 'record.f_deadline').lower()} {deadline}{mark} · TLP:{row.tlp}"
+    )
+
+
+# ------------------------------------------------------------ edits and redactions
+
+_COMMAND_KIND = {
+    "oordeel": "assessment",
+    "assessment": "assessment",
+    "besluit": "decision",
+    "decision": "decision",
+    "actie": "action",
+    "action": "action",
+}
+
+
+async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
+    """An edit of a command message that made an item: a new revision (or a refusal that
+    keeps the previous one). Returns None when the message made no item: the caller
+    hands the edit to the next hook (reports)."""
+    original = ctx.message.relation.replaces
+    if original is None:
+        return None
+    session = session_of(ctx)
+    item = await record_repo.by_message(session, original)
+    if item is None:
+        return None
+    if item.origin_event_id not in (None, original):
+        return []  # an edit of the edit that made the item is no replacement
+    lang = ctx.lang
+    if item.room_id != ctx.room.room_id:
+        return [render.plain(t(lang, "edit_unknown_original", prefix=ctx.prefix))]
+    if ctx.sender != item.author:
+        return [render.plain(t(lang, "record.only_author", code=item.code))]
+    if item.withdrawn_at is not None:
+        return [render.plain(t(lang, "record.withdrawn_not_changed", code=item.code))]
+    body = strip_reply_fallback(ctx.message.body)
+    keep = t(lang, "record.edit_kept", code=item.code, revision=item.revision)
+    if not is_command(body, ctx.prefix):
+        return [render.plain(keep)]
+    parsed = parse_raw(body, ctx.prefix)
+    if _COMMAND_KIND.get(parsed.name) != item.kind:
+        return [render.plain(keep)]
+    draft = _read(item.kind, parsed.words, parsed.body_lines, lang)
+    try:
+        checked = await _check(ctx, draft, item.incident)
+    except UserError as error:
+        return [render.plain(f"{keep}\n{error.text(lang)}")]
+    before_owner = (item.owner, item.owner_room, item.due_at)
+    await record_repo.revise(session, item, checked.data, ctx.message.event_id, ctx.sender)
+    await audit.add(
+        session,
+        ctx.sender,
+        f"{item.kind}.edited",
+        ctx.room.room_id,
+        subject=item.code,
+        detail={"revision": item.revision, "tlp": item.tlp},
+    )
+    head = t(lang, "record.updated", code=item.code, revision=item.revision, label=item.tlp)
+    out: list[Outgoing] = [render.plain("\n".join(describe(item, lang, head)))]
+    if (
+        item.kind == "action"
+        and item.owner_room
+        and (before_owner != (item.owner, item.owner_room, item.due_at))
+    ):
+        out.append(await _notify(ctx, item, updated=True))
+    return out
+
+
+async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
+    """Redacting the command withdraws the item (kept in the history); redacting an edit
+    goes back one revision. None: the redaction is about something else."""
+    target = ctx.message.relation.redacts
+    if target is None:
+        return None
+    session = session_of(ctx)
+    lang = ctx.lang
+    item = await record_repo.by_message(session, target)
+    if item is not None:
+        if item.room_id != ctx.room.room_id or item.withdrawn_at is not None:
+            return []
+        if ctx.sender != item.author and not ctx.room.may_redact_others(ctx.sender):
+            raise UserError("redaction_not_allowed", code=item.code)
+        await record_repo.withdraw(session, item)
+        await audit.add(
+            session, ctx.sender, f"{item.kind}.withdrawn", ctx.room.room_id, subject=item.code
+        )
+        return [render.plain(t(lang, "record.withdrawn", code=item.code))]
+    revision = await record_repo.revision_by_event(session, target)
+    if revision is None:
+        return None
+    edited = await session.get(RecordItem, revision.item_id)
+    if edited is None or edited.room_id != ctx.room.room_id:
+        return []
+    if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
+        raise UserError("redaction_not_allowed", code=edited.code)
+    reverted = await record_repo.withdraw_revision(session, target)
+    if reverted is None:
+        return []
+    await audit.add(
+        session,
+        ctx.sender,
+        f"{reverted.kind}.edit_withdrawn",
+        ctx.room.room_id,
+        subject=reverted.code,
+        detail={"revision": reverted.revision},
+    )
+    return [
+        render.plain(
+            t(lang, "record.edit_withdrawn", code=reverted.code, revision=reverted.revision)
+        )
+    ]
+
+
+ASSESSMENT = Command(
+    name_nl="oordeel",
+    name_en="assessment",
+    summary={
+        "nl": "legt een oordeel vast: verwachting, risico's, scenario's",
+        "en": "records an assessment: expected development, risks, scenarios",
+    },
+    usage={
+        "nl": "{prefix}oordeel + regels 'verwachting:', 'risico's:', 'scenario's:', 'geldig tot:', 'tlp:'",
+        "en": "{prefix}assessment + lines 'expected:', 'risks:', 'scenarios:', 'valid until:', 'tlp:'",
+    },
+    example={
+        "nl": "{prefix}oordeel\nverwachting: waterstand stijgt tot 18:00\nrisico's: dijk Alblasserwaard\n"
+        "scenario's: evacuatie 2.000 inwoners\ngeldig tot: 18u\ntlp: amber",
+        "en": "{prefix}assessment\nexpected: water keeps rising until 18:00\nrisks: dike Alblasserwaard\n"
+        "scenarios: evacuating 2,000 residents\nvalid until: 18:00\ntlp: amber",
+    },
+    handler=assessment_command,
+    permission=may_record,
+    raw_arguments=True,
+)
+
+DECISION = Command(
+    name_nl="besluit",
+    name_en="decision",
+    summary={"nl": "legt een besluit vast", "en": "records a decision"},
+    usage={
+        "nl": "{prefix}besluit <wat> + regels 'besloten door:', 'uitvoerder:', 'ingang:', 'tlp:'",
+        "en": "{prefix}decision <what> + lines 'decided by:', 'owner:', 'takes effect:', 'tlp:'",
+    },
+    example={
+        "nl": "{prefix}besluit Sporthal De Schans blijft open als noodopvang\n"
+        "besloten door: ROT\nuitvoerder: gemeente Dordrecht\ningang: 16u\ntlp: green",
+        "en": "{prefix}decision Sports hall De Schans stays open as shelter\n"
+        "decided by: ROT\nowner: municipality Dordrecht\ntakes effect: 16:00\ntlp: green",
+    },
+    handler=decision_command,
+    permission=may_record,
+    raw_arguments=True,
+)
+
+ACTION = Command(
+    name_nl="actie",
+    name_en="action",
+    summary={
+        "nl": "legt een actie vast met eigenaar en deadline; 'klaar A-4' sluit haar",
+        "en": "records an action with owner and deadline; 'done A-4' closes it",
+    },
+    usage={
+        "nl": "{prefix}actie <wat> + regels 'eigenaar: @gebruiker of organisatie', 'deadline:', 'tlp:' | {prefix}actie klaar A-4",
+        "en": "{prefix}action <what> + lines 'owner: @user or organisation', 'deadline:', 'tlp:' | {prefix}action done A-4",
+    },
+    example={
+        "nl": "{prefix}actie Extra veldbedden naar De Schans\neigenaar: @liaison:example.org\ndeadline: 16u\ntlp: amber",
+        "en": "{prefix}action Extra camp beds to De Schans\nowner: @liaison:example.org\ndeadline: 16:00\ntlp: amber",
+    },
+    handler=action_command,
+    permission=_action_permission,
+    raw_arguments=True,
+)
+
+ACTIONS = Command(
+    name_nl="acties",
+    name_en="actions",
+    summary={"nl": "open acties, te laat eerst", "en": "open actions, overdue first"},
+    usage={"nl": "{prefix}acties [incident]", "en": "{prefix}actions [incident]"},
+    example={"nl": "{prefix}acties", "en": "{prefix}actions"},
+    handler=actions_command,
+    permission=may_list,
+)

@@ -1,0 +1,479 @@
+"""Assessments, decisions and actions: recording, revising, withdrawing, and reading
+them as a room may see them (every read goes through `storage.tlp.visible_clause`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import (
+    RECORD_PREFIX,
+    ProcessedEvent,
+    RecordItem,
+    RecordRevision,
+    RoomBinding,
+    utcnow,
+)
+from storage.models import Room as RoomRow
+
+Kind = Literal["assessment", "decision", "action"]
+KINDS: tuple[Kind, ...] = ("assessment", "decision", "action")
+KIND_OF_PREFIX = {prefix: kind for kind, prefix in RECORD_PREFIX.items()}
+
+
+@dataclass
+class RecordInput:
+    """One revision of an item: what the command said, in context."""
+
+    kind: str
+    incident: str
+    organisation: str | None
+    tlp: str
+    text: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    owner: str | None = None
+    owner_room: str | None = None
+    due_at: datetime | None = None
+    remind_at: datetime | None = None
+
+    def snapshot(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("due_at", "remind_at"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value is not None else None
+        return data
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any]) -> RecordInput:
+        values = dict(data)
+        for key in ("due_at", "remind_at"):
+            if values.get(key):
+                values[key] = datetime.fromisoformat(values[key])
+        return cls(**values)
+
+
+def _apply(item: RecordItem, data: RecordInput) -> None:
+    item.incident = data.incident
+    item.organisation = data.organisation
+    item.tlp = data.tlp
+    item.tlp_rank = tlp.RANK[data.tlp]
+    item.text = data.text
+    item.fields = dict(data.fields)
+    item.owner = data.owner
+    item.owner_room = data.owner_room
+    if item.due_at != data.due_at or item.remind_at != data.remind_at:
+        # A new deadline earns its own reminder; an unchanged one keeps its state.
+        item.reminded_at = None
+        item.reminder_late = False
+    item.due_at = data.due_at
+    item.remind_at = data.remind_at
+
+
+async def record(
+    session: AsyncSession,
+    data: RecordInput,
+    author: str,
+    room_id: str,
+    source_event_id: str,
+    origin_event_id: str | None = None,
+) -> RecordItem:
+    """Store a new item (revision 1, also in the history) with the next number of its kind."""
+    number = (
+        await session.scalar(
+            select(func.max(RecordItem.number)).where(RecordItem.kind == data.kind)
+        )
+        or 0
+    ) + 1
+    now = utcnow()
+    item = RecordItem(
+        kind=data.kind,
+        number=number,
+        room_id=room_id,
+        author=author,
+        source_event_id=source_event_id,
+        origin_event_id=origin_event_id,
+        created_at=now,
+        updated_at=now,
+        revision=1,
+        reminded_at=None,
+        reminder_late=False,
+    )
+    _apply(item, data)
+    session.add(item)
+    await session.flush()
+    session.add(
+        RecordRevision(
+            item_id=item.id,
+            revision=1,
+            source_event_id=source_event_id,
+            snapshot=data.snapshot(),
+            created_at=now,
+            created_by=author,
+        )
+    )
+    return item
+
+
+async def revise(
+    session: AsyncSession, item: RecordItem, data: RecordInput, edit_event_id: str, editor: str
+) -> RecordItem:
+    last = await session.scalar(
+        select(func.max(RecordRevision.revision)).where(RecordRevision.item_id == item.id)
+    )
+    now = utcnow()
+    revision = (last or item.revision) + 1
+    session.add(
+        RecordRevision(
+            item_id=item.id,
+            revision=revision,
+            source_event_id=edit_event_id,
+            snapshot=data.snapshot(),
+            created_at=now,
+            created_by=editor,
+        )
+    )
+    _apply(item, data)
+    item.revision = revision
+    item.updated_at = now
+    await session.flush()
+    return item
+
+
+async def current_input(session: AsyncSession, item: RecordItem) -> RecordInput:
+    return RecordInput(
+        kind=item.kind,
+        incident=item.incident,
+        organisation=item.organisation,
+        tlp=item.tlp,
+        text=item.text,
+        fields=dict(item.fields),
+        owner=item.owner,
+        owner_room=item.owner_room,
+        due_at=item.due_at,
+        remind_at=item.remind_at,
+    )
+
+
+async def withdraw(session: AsyncSession, item: RecordItem) -> None:
+    """The command message was redacted: withdrawn, kept with its whole history."""
+    item.withdrawn_at = utcnow()
+    item.updated_at = item.withdrawn_at
+    await session.flush()
+
+
+async def by_message(session: AsyncSession, event_id: str) -> RecordItem | None:
+    """The item a command message made (the message itself, or the one it came in as an edit of)."""
+    return await session.scalar(
+        select(RecordItem).where(
+            or_(RecordItem.source_event_id == event_id, RecordItem.origin_event_id == event_id)
+        )
+    )
+
+
+async def revision_by_event(session: AsyncSession, event_id: str) -> RecordRevision | None:
+    return await session.scalar(
+        select(RecordRevision).where(
+            RecordRevision.source_event_id == event_id, RecordRevision.revision > 1
+        )
+    )
+
+
+async def withdraw_revision(session: AsyncSession, event_id: str) -> RecordItem | None:
+    """An edit was redacted: back to the latest revision that still stands."""
+    revision = await revision_by_event(session, event_id)
+    if revision is None or revision.withdrawn_at is not None:
+        return None
+    item = await session.get(RecordItem, revision.item_id)
+    if item is None:
+        return None
+    revision.withdrawn_at = utcnow()
+    await session.flush()
+    standing = await session.scalar(
+        select(RecordRevision)
+        .where(RecordRevision.item_id == item.id, RecordRevision.withdrawn_at.is_(None))
+        .order_by(RecordRevision.revision.desc())
+        .limit(1)
+    )
+    if standing is None:
+        return None
+    _apply(item, RecordInput.from_snapshot(standing.snapshot))
+    item.revision = standing.revision
+    item.updated_at = utcnow()
+    await session.flush()
+    return item
+
+
+def _visible(access: tlp.RoomAccess) -> Any:
+    return tlp.visible_clause(
+        access, RecordItem.tlp_rank, RecordItem.room_id, RecordItem.organisation
+    )
+
+
+def parse_code(text: str) -> tuple[Kind, int] | None:
+    """`A-4`, `a4`, `B-12` -> (kind, number)."""
+    value = text.strip().upper().replace(" ", "")
+    if len(value) < 2 or value[0] not in KIND_OF_PREFIX:
+        return None
+    digits = value[1:].lstrip("-")
+    if not digits.isdigit() or len(digits) > 9:
+        return None
+    return KIND_OF_PREFIX[value[0]], int(digits)  # type: ignore[return-value]
+
+
+async def visible_by_code(
+    session: AsyncSession, access: tlp.RoomAccess, kind: str, number: int
+) -> RecordItem | None:
+    """The item, if this room may see it; otherwise it does not exist for the room."""
+    return await session.scalar(
+        select(RecordItem).where(
+            RecordItem.kind == kind, RecordItem.number == number, _visible(access)
+        )
+    )
+
+
+async def open_actions(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None,
+    now: datetime,
+    limit: int | None = None,
+) -> Sequence[RecordItem]:
+    """Open actions this room may see: overdue first, then by deadline (in SQL, so a
+    picture reads only the `limit` it shows)."""
+    query = (
+        select(RecordItem)
+        .where(
+            RecordItem.kind == "action",
+            RecordItem.withdrawn_at.is_(None),
+            RecordItem.done_at.is_(None),
+            _visible(access),
+        )
+        .order_by(
+            case((RecordItem.due_at <= now, 0), else_=1),
+            RecordItem.due_at.is_(None),
+            RecordItem.due_at,
+            RecordItem.number,
+        )
+    )
+    if incident is not None:
+        query = query.where(RecordItem.incident == incident)
+    if limit is not None:
+        query = query.limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def count_open_actions(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> int:
+    return int(
+        await session.scalar(
+            select(func.count(RecordItem.id)).where(
+                RecordItem.kind == "action",
+                RecordItem.incident == incident,
+                RecordItem.withdrawn_at.is_(None),
+                RecordItem.done_at.is_(None),
+                _visible(access),
+            )
+        )
+        or 0
+    )
+
+
+async def latest_assessments(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[RecordItem]:
+    """The latest assessment per organisation among those this room may see."""
+    ranked = (
+        select(
+            RecordItem.id,
+            func.row_number()
+            .over(
+                partition_by=func.coalesce(RecordItem.organisation, RecordItem.room_id),
+                order_by=(RecordItem.created_at.desc(), RecordItem.id.desc()),
+            )
+            .label("place"),
+        )
+        .where(
+            RecordItem.kind == "assessment",
+            RecordItem.incident == incident,
+            RecordItem.withdrawn_at.is_(None),
+            _visible(access),
+        )
+        .subquery()
+    )
+    rows = await session.scalars(
+        select(RecordItem)
+        .join(ranked, ranked.c.id == RecordItem.id)
+        .where(ranked.c.place == 1)
+        .order_by(RecordItem.organisation, RecordItem.number)
+    )
+    return list(rows.all())
+
+
+async def decisions(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, limit: int = 50
+) -> list[RecordItem]:
+    rows = await session.scalars(
+        select(RecordItem)
+        .where(
+            RecordItem.kind == "decision",
+            RecordItem.incident == incident,
+            RecordItem.withdrawn_at.is_(None),
+            _visible(access),
+        )
+        .order_by(RecordItem.number.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def done_since(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    limit: int = 50,
+) -> list[RecordItem]:
+    """Actions closed after `since` (the room's previous picture); none without one."""
+    if since is None:
+        return []
+    rows = await session.scalars(
+        select(RecordItem)
+        .where(
+            RecordItem.kind == "action",
+            RecordItem.incident == incident,
+            RecordItem.withdrawn_at.is_(None),
+            RecordItem.done_at.is_not(None),
+            RecordItem.done_at > since,
+            _visible(access),
+        )
+        .order_by(RecordItem.done_at.desc())
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def for_export(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
+) -> list[RecordItem]:
+    """Every item of the incident this room may see. Withdrawn ones stay out, as retracted
+    reports do: their text appears nowhere (the history keeps them, `knooppunt audit`)."""
+    rows = await session.scalars(
+        select(RecordItem).where(
+            RecordItem.incident == incident,
+            RecordItem.withdrawn_at.is_(None),
+            _visible(access),
+        )
+    )
+    # Oordeel, besluit, actie: the order the crisis teams work in.
+    return sorted(rows.all(), key=lambda r: (KINDS.index(r.kind), r.number))
+
+
+async def due_reminders(session: AsyncSession, now: datetime) -> Sequence[RecordItem]:
+    """Open actions whose reminder is due and not yet sent (each is sent once, ever)."""
+    rows = await session.scalars(
+        select(RecordItem)
+        .where(
+            RecordItem.kind == "action",
+            RecordItem.remind_at.is_not(None),
+            RecordItem.remind_at <= now,
+            RecordItem.reminded_at.is_(None),
+            RecordItem.done_at.is_(None),
+            RecordItem.withdrawn_at.is_(None),
+        )
+        .order_by(RecordItem.remind_at, RecordItem.id)
+    )
+    return rows.all()
+
+
+@dataclass(frozen=True)
+class OwnerRoom:
+    room_id: str
+    binding: RoomBinding
+    public: bool
+
+    @property
+    def access(self) -> tlp.RoomAccess:
+        return tlp.RoomAccess.for_binding(self.room_id, self.binding, self.public)
+
+
+async def _bound_rooms(session: AsyncSession, incident: str) -> list[OwnerRoom]:
+    rows = (
+        await session.execute(
+            select(RoomBinding, RoomRow.public)
+            .join(RoomRow, RoomRow.room_id == RoomBinding.room_id)
+            .where(
+                RoomBinding.active.is_(True),
+                RoomRow.active.is_(True),
+                RoomRow.is_direct.is_(False),
+                or_(RoomBinding.incident == incident, RoomBinding.incident.is_(None)),
+            )
+        )
+    ).all()
+    return [OwnerRoom(b.room_id, b, bool(public)) for b, public in rows]
+
+
+_ROLE_ORDER = {"liaison": 0, "municipality": 1, "coordinator": 2, "curator": 3}
+
+
+async def owner_room_of_user(
+    session: AsyncSession, user_id: str, incident: str
+) -> OwnerRoom | None:
+    """A user's own room: the bound room of this incident where the bot last saw them
+    write (a partner's liaison room before a coordination room)."""
+    rooms = {r.room_id: r for r in await _bound_rooms(session, incident)}
+    if not rooms:
+        return None
+    seen = await session.execute(
+        select(ProcessedEvent.room_id, func.max(ProcessedEvent.origin_ts))
+        .where(ProcessedEvent.sender == user_id, ProcessedEvent.room_id.in_(list(rooms)))
+        .group_by(ProcessedEvent.room_id)
+    )
+    candidates = [(rooms[room_id], last) for room_id, last in seen.all()]
+    if not candidates:
+        return None
+    candidates.sort(
+        key=lambda pair: (
+            _ROLE_ORDER.get(pair[0].binding.role, 9),
+            -pair[1].timestamp() if pair[1] is not None else 0,
+        )
+    )
+    return candidates[0][0]
+
+
+async def owner_room_of_org(
+    session: AsyncSession, organisation: str, incident: str
+) -> OwnerRoom | None:
+    """An organisation's room for this incident: its liaison room first."""
+    wanted = organisation.strip().lower()
+    rooms = [
+        r
+        for r in await _bound_rooms(session, incident)
+        if (r.binding.organisation or "").strip().lower() == wanted
+    ]
+    rooms.sort(key=lambda r: (_ROLE_ORDER.get(r.binding.role, 9), r.room_id))
+    return rooms[0] if rooms else None
+
+
+async def owner_room_by_id(session: AsyncSession, room_id: str) -> OwnerRoom | None:
+    row = (
+        await session.execute(
+            select(RoomBinding, RoomRow.public)
+            .join(RoomRow, RoomRow.room_id == RoomBinding.room_id)
+            .where(
+                RoomBinding.room_id == room_id,
+                RoomBinding.active.is_(True),
+                RoomRow.active.is_(True),
+                RoomRow.is_direct.is_(False),
+            )
+        )
+    ).first()
+    return None if row is None else OwnerRoom(row[0].room_id, row[0], bool(row[1]))
+
+
+def changed_since(items: Sequence[RecordItem], since: datetime | None) -> bool:
+    return since is not None and any(i.updated_at > since for i in items)
