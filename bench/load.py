@@ -51,6 +51,9 @@ KEEP = os.environ.get("KNOOPPUNT_BENCH_KEEP")
 # bench/profile_top.py for the top functions.
 PYSPY = os.environ.get("KNOOPPUNT_BENCH_PYSPY")
 PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
+# "cpu" samples only the moments the bot runs (where its CPU goes); by default the
+# idle samples are kept too (where its wall-clock time goes).
+PYSPY_IDLE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall") != "cpu"
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -111,7 +114,7 @@ class BotRunner(Runner):
                 "record",
                 "--pid",
                 str(self.process.pid),
-                "--idle",
+                *(["--idle"] if PYSPY_IDLE else []),
                 "-r",
                 "100",
                 "-f",

@@ -122,11 +122,16 @@ class Syncer:
             if self.stop.is_set():
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
+            # Replies sent meanwhile are marked sent in the same transaction as the
+            # token: the batch that shows their echoes is replayed until both commit.
+            sent = self.sender.unrecorded()
             async with self.db.transaction() as session:
                 await room_repo.note_batch(
                     session, self._last_seen, self._public_flags(response), self._marks
                 )
+                await outbox.mark_sent_many(session, sent)
                 await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+            self.sender.recorded(sent)
             self._last_seen.clear()
             self._marks = {}
             token = response.next_batch
@@ -253,6 +258,9 @@ class Syncer:
         event log makes a replay a no-op. A room the bot did not know yet keeps
         its own order (the join and greeting before anything said after it).
         """
+        # Replies sent since the last token commit are marked before this batch's
+        # events are handled: a reaction to one of them looks up what it answered.
+        await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         async with self.db.session() as session:
