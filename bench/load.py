@@ -51,9 +51,10 @@ KEEP = os.environ.get("KNOOPPUNT_BENCH_KEEP")
 # bench/profile_top.py for the top functions.
 PYSPY = os.environ.get("KNOOPPUNT_BENCH_PYSPY")
 PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
-# "cpu" samples only the moments the bot runs (where its CPU goes); by default the
-# idle samples are kept too (where its wall-clock time goes).
-PYSPY_IDLE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall") != "cpu"
+# "gil" samples only the thread holding the GIL (where the bot's Python CPU goes; py-spy's
+# idle detection counts threads blocked in epoll or a queue as busy); by default every
+# sample is kept, idle included (where its wall-clock time goes).
+PYSPY_MODE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -114,7 +115,7 @@ class BotRunner(Runner):
                 "record",
                 "--pid",
                 str(self.process.pid),
-                *(["--idle"] if PYSPY_IDLE else []),
+                *(["--gil"] if PYSPY_MODE == "gil" else ["--idle"]),
                 "-r",
                 "100",
                 "-f",

@@ -15,7 +15,7 @@ import contextlib
 import io
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -169,6 +169,9 @@ class OutboxSender:
         self.sent_count = 0
         self.metrics: Metrics | None = None
         self.rate_limited_count = 0
+        # Loads a room's state into nio before the first send there after a start
+        # (bot/room_state.py): encryption shares the room key with its members.
+        self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -385,6 +388,8 @@ class OutboxSender:
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
+        if self.room_ready is not None and row.kind in ("message", "file", "redact"):
+            await self.room_ready([row.room_id])
         if row.kind == "message":
             return await self.client.room_send(
                 row.room_id,

@@ -30,6 +30,7 @@ from bot.handling import RoomViewFactory, process_message
 from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
+from bot.room_state import RoomStates
 from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
 from bot.undecryptable import Undecryptable
@@ -87,6 +88,10 @@ class Syncer:
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
         )
+        # Rooms' state on demand after a restart (see bot/room_state.py); the sender
+        # loads a room's state before its first send there too (members, for keys).
+        self.room_states = RoomStates(client)
+        self.sender.room_ready = self.room_states.ensure
 
     # ------------------------------------------------------------------ loop
 
@@ -111,6 +116,8 @@ class Syncer:
                 await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
                 continue
             try:
+                if first and token is None:
+                    self.room_states.mark_loaded(response.rooms.join)
                 if token is None:
                     await self._first_start(response)
                 else:
@@ -148,14 +155,16 @@ class Syncer:
             await self._maintain_keys()
 
     async def _sync(self, token: str | None, first: bool) -> Any:
-        # After a start nio knows no room state, so the first sync asks for it in full.
+        # The very first start (no token) asks for all rooms' state, to note them all;
+        # after a restart the state of a room is loaded when it is needed (see
+        # bot/room_state.py), so the first reply does not wait for a thousand rooms.
         poll_ms = (
             min(SYNC_TIMEOUT_MS, 2000) if self.undecryptable.waiting_for_keys else SYNC_TIMEOUT_MS
         )
         call = self.client.sync(
             timeout=0 if first else poll_ms,
             since=token,
-            full_state=True if first else None,
+            full_state=True if first and token is None else None,
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
@@ -263,6 +272,15 @@ class Syncer:
         await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
+        # A room joined in this batch came with its full state; the others that nio
+        # has not seen whole since the start are loaded now, before any event of
+        # theirs is judged (power levels, publicness).
+        self.room_states.mark_loaded(
+            room_id
+            for room_id, info in joined.items()
+            if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
+        )
+        await self.room_states.ensure(joined)
         async with self.db.session() as session:
             self._marks = await room_repo.marks(session, joined)
         await self._apply_public_flags(response)
