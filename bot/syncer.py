@@ -47,6 +47,10 @@ __all__ = ["BATCH_ERRORS", "BatchAborted", "RoomViewFactory", "Syncer", "process
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
+# A batch that brings only the echoes of our own recorded replies changes nothing:
+# its token is kept in memory, and stored with the next batch that does (or after
+# this many seconds). Replaying such a batch after a crash is a no-op.
+QUIET_TOKEN_EVERY = 30.0
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -99,6 +103,7 @@ class Syncer:
         async with self.db.session() as session:
             token = await sync_state.get_next_batch(session, self.user_id)
         first = True
+        stored_at = time.monotonic()  # when the token was last written
         while not self.stop.is_set():
             try:
                 response = await self._sync(token, first)
@@ -115,11 +120,14 @@ class Syncer:
                     continue
                 await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
                 continue
+            quiet = token is not None and not first and self._only_own_echoes(response)
             try:
                 if first and token is None:
                     self.room_states.mark_loaded(response.rooms.join)
                 if token is None:
                     await self._first_start(response)
+                elif quiet:
+                    await self.undecryptable.retry(self._handle_event)
                 else:
                     await self._process(response, token)
             except BATCH_ERRORS as exc:
@@ -132,13 +140,16 @@ class Syncer:
             # Replies sent meanwhile are marked sent in the same transaction as the
             # token: the batch that shows their echoes is replayed until both commit.
             sent = self.sender.unrecorded()
-            async with self.db.transaction() as session:
-                await room_repo.note_batch(
-                    session, self._last_seen, self._public_flags(response), self._marks
-                )
-                await outbox.mark_sent_many(session, sent)
-                await sync_state.set_next_batch(session, self.user_id, response.next_batch)
-            self.sender.recorded(sent)
+            if not quiet or sent or time.monotonic() - stored_at > QUIET_TOKEN_EVERY:
+                async with self.db.transaction() as session:
+                    if not quiet:
+                        await room_repo.note_batch(
+                            session, self._last_seen, self._public_flags(response), self._marks
+                        )
+                    await outbox.mark_sent_many(session, sent)
+                    await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+                stored_at = time.monotonic()
+                self.sender.recorded(sent)
             self._last_seen.clear()
             self._marks = {}
             token = response.next_batch
@@ -153,6 +164,27 @@ class Syncer:
                 self.sender.ready.set()
                 self.sender.wake()
             await self._maintain_keys()
+
+    def _only_own_echoes(self, response: SyncResponse) -> bool:
+        """Whether the batch holds nothing but echoes of replies this process sent.
+
+        Such a batch (every reply brings one) needs no handling and no write: no
+        invites or leaves, no state, no gap, only our own events whose transaction
+        ids the sender has recorded (or will record with the next token).
+        """
+        if response.rooms.invite or response.rooms.leave:
+            return False
+        for room_id, info in response.rooms.join.items():
+            timeline = info.timeline
+            if timeline.limited or info.state:
+                return False
+            for event in timeline.events:
+                if event.sender != self.user_id:
+                    return False
+                txn = ev.own_transaction_id(event)
+                if txn is None or not self.sender.recorded_sent(txn):
+                    return False
+        return True
 
     async def _sync(self, token: str | None, first: bool) -> Any:
         # The very first start (no token) asks for all rooms' state, to note them all;
@@ -227,6 +259,8 @@ class Syncer:
         """
         flags = {}
         for room_id in response.rooms.join:
+            if room_id not in self.room_states.loaded:
+                continue  # its state was not needed yet: nio does not know its rules
             matrix_room = self.client.rooms.get(room_id)
             if matrix_room is not None:
                 flags[room_id] = room_is_public(matrix_room)
@@ -274,13 +308,20 @@ class Syncer:
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         # A room joined in this batch came with its full state; the others that nio
         # has not seen whole since the start are loaded now, before any event of
-        # theirs is judged (power levels, publicness).
+        # theirs is judged (power levels, publicness). Rooms that bring only receipts,
+        # typing or our own echoes need no state.
         self.room_states.mark_loaded(
             room_id
             for room_id, info in joined.items()
             if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
         )
-        await self.room_states.ensure(joined)
+        await self.room_states.ensure(
+            room_id
+            for room_id, info in joined.items()
+            if info.state
+            or info.timeline.limited
+            or any(event.sender != self.user_id for event in info.timeline.events)
+        )
         async with self.db.session() as session:
             self._marks = await room_repo.marks(session, joined)
         await self._apply_public_flags(response)
@@ -448,8 +489,8 @@ class Syncer:
         return user.display_name if user is not None else None
 
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
-        txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
-        if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+        txn = ev.own_transaction_id(event)
+        if txn is not None:
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
             async with self.db.transaction() as session:

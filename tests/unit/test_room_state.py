@@ -75,3 +75,54 @@ async def test_a_room_we_may_not_read_is_left_but_a_failure_replays_the_batch() 
         await states.ensure(["!busy:localhost"])
     assert "!busy:localhost" not in states.loaded
     await client.close()
+
+
+def _message(sender: str, n: int, txn: str | None = None) -> Any:
+    from nio import Event
+
+    source: dict[str, Any] = {
+        "type": "m.room.message",
+        "sender": sender,
+        "event_id": f"$m{n}",
+        "origin_server_ts": 1,
+        "content": {"msgtype": "m.notice", "body": "hi"},
+    }
+    if txn is not None:
+        source["unsigned"] = {"transaction_id": txn}
+    return Event.parse_event(source)
+
+
+def _batch(events: list[Any], state: list[Any] | None = None, limited: bool = False) -> Any:
+    from types import SimpleNamespace
+
+    timeline = SimpleNamespace(events=events, limited=limited, prev_batch=None)
+    info = SimpleNamespace(timeline=timeline, state=state or [])
+    rooms = SimpleNamespace(join={"!a:localhost": info}, invite={}, leave={})
+    return SimpleNamespace(rooms=rooms, next_batch="s2")
+
+
+async def test_a_batch_of_only_our_recorded_echoes_is_quiet(tmp_path: Any) -> None:
+    """Every reply's echo comes back in a sync: that batch needs no handling and no write."""
+    from bot.config import Settings
+    from bot.sender import OutboxSender
+    from bot.syncer import Syncer
+    from bot.wiring import build_dispatcher
+    from storage.engine import Database
+    from storage.outbox import txn_id_for
+
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    client = Client()
+    db = Database(f"sqlite:///{tmp_path}/k.db")
+    sender = OutboxSender(client, db, encryption=False)
+    syncer = Syncer(client, db, build_dispatcher(settings), sender, settings)
+    sent, unknown = txn_id_for("$cmd"), txn_id_for("$other")
+    sender._sent_txns[sent] = None  # what a successful send records
+    assert syncer._only_own_echoes(_batch([_message(BOT, 1, sent)]))
+    assert syncer._only_own_echoes(_batch([]))  # receipts or typing only
+    assert not syncer._only_own_echoes(_batch([_message(BOT, 1, unknown)]))
+    assert not syncer._only_own_echoes(_batch([_message(BOT, 1)]))
+    assert not syncer._only_own_echoes(_batch([_message("@u:localhost", 2)]))
+    assert not syncer._only_own_echoes(_batch([_message(BOT, 1, sent)], limited=True))
+    assert not syncer._only_own_echoes(_batch([], state=[object()]))
+    await db.close()
+    await client.close()
