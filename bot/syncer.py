@@ -174,7 +174,7 @@ class Syncer:
         """
         if response.rooms.invite or response.rooms.leave:
             return False
-        for room_id, info in response.rooms.join.items():
+        for info in response.rooms.join.values():
             timeline = info.timeline
             if timeline.limited or info.state:
                 return False
