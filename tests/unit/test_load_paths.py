@@ -141,3 +141,26 @@ async def test_sent_rows_are_marked_together_not_in_a_transaction_each(db: Datab
     stop.set()
     await task
     assert len(client.sent) == 3
+
+
+def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
+    """Start cost: numpy/bm25s (question search), markdown-it (answers), aiohttp.web
+    (health server, only with http_listen) are imported on first use, not at start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, bot.cli, bot.app; print('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=root,
+        check=True,
+    )
+    loaded = set(result.stdout.split())
+    assert "bot.app" in loaded
+    assert sorted(loaded & {"numpy", "bm25s", "markdown_it", "aiohttp.web", "bot.http"}) == []
