@@ -10,6 +10,7 @@ the event log turns the replay into a no-op.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -50,7 +51,7 @@ SYNC_TIMEOUT_MS = 30_000
 # A batch that brings only the echoes of our own recorded replies changes nothing:
 # its token is kept in memory, and stored with the next batch that does (or after
 # this many seconds). Replaying such a batch after a crash is a no-op.
-QUIET_TOKEN_EVERY = 30.0
+QUIET_TOKEN_EVERY = 5.0
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -79,6 +80,9 @@ class Syncer:
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
         self.metrics: Metrics | None = None
+        # The token last written, and that of the latest quiet batch (see run()).
+        self._stored_token: str | None = None
+        self._quiet_token: str | None = None
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
@@ -102,6 +106,21 @@ class Syncer:
     async def run(self) -> None:
         async with self.db.session() as session:
             token = await sync_state.get_next_batch(session, self.user_id)
+        self._stored_token = token
+        try:
+            await self._loop(token)
+        finally:
+            await self._store_quiet_token()
+
+    async def _store_quiet_token(self) -> None:
+        """At a stop: the token of quiet batches not written yet (they changed nothing)."""
+        if self._quiet_token is None or self._quiet_token == self._stored_token:
+            return
+        with contextlib.suppress(Exception):  # a replay of echoes is harmless
+            async with self.db.transaction() as session:
+                await sync_state.set_next_batch(session, self.user_id, self._quiet_token)
+
+    async def _loop(self, token: str | None) -> None:
         first = True
         stored_at = time.monotonic()  # when the token was last written
         while not self.stop.is_set():
@@ -149,7 +168,11 @@ class Syncer:
                     await outbox.mark_sent_many(session, sent)
                     await sync_state.set_next_batch(session, self.user_id, response.next_batch)
                 stored_at = time.monotonic()
+                self._stored_token = response.next_batch
+                self._quiet_token = None  # an older quiet token must never be written now
                 self.sender.recorded(sent)
+            else:
+                self._quiet_token = response.next_batch
             self._last_seen.clear()
             self._marks = {}
             token = response.next_batch
