@@ -5,6 +5,13 @@ once"): each handled event, its effect and its replies (outbox rows) are
 committed in one transaction keyed by the event id; the token moves on only
 after the whole batch is committed. A crash anywhere replays the batch, and
 the event log turns the replay into a no-op.
+
+Replies the sender has sent are marked sent in the token's transaction (not in
+one of their own each): the batch that shows their echoes is replayed until
+both are committed. A batch of nothing but those echoes is not handled at all;
+its token is written with the next batch that does something, at a stop, or
+after QUIET_TOKEN_EVERY seconds. After a restart nio knows no room's state;
+it is loaded per room when needed (bot/room_state.py), not for all rooms first.
 """
 
 from __future__ import annotations
