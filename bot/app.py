@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
@@ -15,7 +16,6 @@ from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.cross_signing import cross_sign_own_device
 from bot.device_trust import DeviceTrust, TrustAwareClient
-from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.scheduler import Scheduler, clock_from_environment
 from bot.sender import OutboxSender
@@ -24,6 +24,9 @@ from bot.syncer import Syncer
 from bot.wiring import build_dispatcher
 from storage import instance_lock
 from storage.engine import Database
+
+if TYPE_CHECKING:
+    from bot.http import HealthServer
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +71,10 @@ class Bot:
         self.sender.metrics = self.metrics
         self.http: HealthServer | None = None
         if settings.http_listen:
+            # Imported only when asked for: aiohttp's server half is not needed to
+            # answer, and a restart answers sooner without loading it.
+            from bot.http import HealthServer
+
             self.http = HealthServer(settings.http_listen, self.syncer, self.db, self.metrics)
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()

@@ -17,10 +17,19 @@ from nio import (
 
 from commands.message import Message, Relation
 from storage.ids import EventId, RoomId, UserId
+from storage.outbox import TXN_PREFIX
 
 
 def event_time(event: Event) -> datetime:
     return datetime.fromtimestamp(event.server_timestamp / 1000, tz=UTC)
+
+
+def own_transaction_id(event: Event) -> str | None:
+    """The outbox transaction id of one of the bot's own events (its echo), if any."""
+    txn = getattr(event, "transaction_id", None) or (event.source.get("unsigned") or {}).get(
+        "transaction_id"
+    )
+    return txn if isinstance(txn, str) and txn.startswith(TXN_PREFIX) else None
 
 
 def is_own_join(event: Event, bot_user_id: str) -> bool:

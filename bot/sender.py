@@ -15,7 +15,7 @@ import contextlib
 import io
 import logging
 import time
-from collections.abc import Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -149,7 +149,14 @@ class OutboxSender:
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
         self._fresh: collections.deque[OutboxMessage] = collections.deque()
-        self._done: collections.deque[int] = collections.deque(maxlen=10_000)
+        # Rows this process sent (bounded, oldest forgotten first): never sent twice.
+        self._done: collections.OrderedDict[int, None] = collections.OrderedDict()
+        # Rows sent but not yet marked sent in the database: row id -> (txn id, event id).
+        # They are written in one statement with the next sync token (see the module
+        # docstring of bot/syncer.py), or at the start of the next batch: not in a
+        # transaction of their own per reply. Until then their echo is recognised
+        # here, and a restart replays the sync that shows the echo, which marks them.
+        self._unrecorded: dict[int, tuple[str, str | None]] = {}
         self._queue = FairQueue()
         self._under_way = 0  # sends in progress
         # Read the table at the next turn even while sends are under way, so rows
@@ -162,6 +169,9 @@ class OutboxSender:
         self.sent_count = 0
         self.metrics: Metrics | None = None
         self.rate_limited_count = 0
+        # Loads a room's state into nio before the first send there after a start
+        # (bot/room_state.py): encryption shares the room key with its members.
+        self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -189,8 +199,27 @@ class OutboxSender:
             await asyncio.wait_for(self._drained.wait(), within)
 
     def recorded_sent(self, txn_id: str) -> bool:
-        """Whether this process sent the row with `txn_id` and recorded it as sent."""
+        """Whether this process sent the row with `txn_id` and recorded it (or will, see
+        `unrecorded`, before the sync token moves past the batch that holds its echo)."""
         return txn_id in self._sent_txns
+
+    def unrecorded(self) -> dict[int, str | None]:
+        """Rows sent but not yet marked sent: row id -> the event id it became."""
+        return {row_id: event_id for row_id, (_txn, event_id) in self._unrecorded.items()}
+
+    def recorded(self, marks: Collection[int]) -> None:
+        """The rows in `marks` were marked sent in a committed transaction."""
+        for row_id in marks:
+            self._unrecorded.pop(row_id, None)
+
+    async def record_sent(self) -> None:
+        """Mark the rows sent so far as sent, in one transaction (nothing to do: no query)."""
+        marks = self.unrecorded()
+        if not marks:
+            return
+        async with self.db.transaction() as session:
+            await outbox.mark_sent_many(session, marks)
+        self.recorded(marks)
 
     async def _fill_queue(self, idle: bool) -> None:
         """Take the rows handed over in memory; read the table when asked to or idle.
@@ -216,7 +245,7 @@ class OutboxSender:
                 self._drained.set()
             async with self.db.session() as session:
                 for waiting in await outbox.pending_by_room(session):
-                    if waiting.id not in self._done:
+                    if waiting.id not in self._done and waiting.id not in self._unrecorded:
                         self._queue.add(waiting)
 
     def _next_row(self, busy: Collection[str]) -> OutboxMessage | None:
@@ -290,6 +319,9 @@ class OutboxSender:
                 task.cancel()
             if sending:
                 await asyncio.gather(*sending, return_exceptions=True)
+            # A clean stop leaves nothing for the next start's replay to mark.
+            with contextlib.suppress(Exception):
+                await self.record_sent()
 
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""
@@ -341,11 +373,12 @@ class OutboxSender:
             log.debug(
                 "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
             )
-        self._done.append(row.id)
+        self._done[row.id] = None
+        if len(self._done) > 10_000:
+            self._done.popitem(last=False)
         if self.metrics is not None:
             self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
-        async with self.db.transaction() as session:
-            await outbox.mark_sent(session, row.id, event_id)
+        self._unrecorded[row.id] = (row.txn_id, event_id)
         self._sent_txns[row.txn_id] = None
         if len(self._sent_txns) > 10_000:
             self._sent_txns.popitem(last=False)
@@ -355,6 +388,8 @@ class OutboxSender:
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
+        if self.room_ready is not None and row.kind in ("message", "file", "redact"):
+            await self.room_ready([row.room_id])
         if row.kind == "message":
             return await self.client.room_send(
                 row.room_id,
@@ -387,6 +422,8 @@ class OutboxSender:
         for row in rows:
             if row.kind not in ("message", "file"):
                 continue
+            if row.id in self._unrecorded:
+                return self._unrecorded[row.id][1]
             if row.result_event_id:
                 return row.result_event_id
             if row.failed_at is not None:

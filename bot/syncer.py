@@ -5,11 +5,19 @@ once"): each handled event, its effect and its replies (outbox rows) are
 committed in one transaction keyed by the event id; the token moves on only
 after the whole batch is committed. A crash anywhere replays the batch, and
 the event log turns the replay into a no-op.
+
+Replies the sender has sent are marked sent in the token's transaction (not in
+one of their own each): the batch that shows their echoes is replayed until
+both are committed. A batch of nothing but those echoes is not handled at all;
+its token is written with the next batch that does something, at a stop, or
+after QUIET_TOKEN_EVERY seconds. After a restart nio knows no room's state;
+it is loaded per room when needed (bot/room_state.py), not for all rooms first.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import logging
 import time
@@ -30,6 +38,7 @@ from bot.handling import RoomViewFactory, process_message
 from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
+from bot.room_state import RoomStates
 from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
 from bot.undecryptable import Undecryptable
@@ -46,6 +55,10 @@ __all__ = ["BATCH_ERRORS", "BatchAborted", "RoomViewFactory", "Syncer", "process
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
+# A batch that brings only the echoes of our own recorded replies changes nothing:
+# its token is kept in memory, and stored with the next batch that does (or after
+# this many seconds). Replaying such a batch after a crash is a no-op.
+QUIET_TOKEN_EVERY = 5.0
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -74,6 +87,9 @@ class Syncer:
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
         self.metrics: Metrics | None = None
+        # The token last written, and that of the latest quiet batch (see run()).
+        self._stored_token: str | None = None
+        self._quiet_token: str | None = None
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
@@ -87,13 +103,33 @@ class Syncer:
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
         )
+        # Rooms' state on demand after a restart (see bot/room_state.py); the sender
+        # loads a room's state before its first send there too (members, for keys).
+        self.room_states = RoomStates(client)
+        self.sender.room_ready = self.room_states.ensure
 
     # ------------------------------------------------------------------ loop
 
     async def run(self) -> None:
         async with self.db.session() as session:
             token = await sync_state.get_next_batch(session, self.user_id)
+        self._stored_token = token
+        try:
+            await self._loop(token)
+        finally:
+            await self._store_quiet_token()
+
+    async def _store_quiet_token(self) -> None:
+        """At a stop: the token of quiet batches not written yet (they changed nothing)."""
+        if self._quiet_token is None or self._quiet_token == self._stored_token:
+            return
+        with contextlib.suppress(Exception):  # a replay of echoes is harmless
+            async with self.db.transaction() as session:
+                await sync_state.set_next_batch(session, self.user_id, self._quiet_token)
+
+    async def _loop(self, token: str | None) -> None:
         first = True
+        stored_at = time.monotonic()  # when the token was last written
         while not self.stop.is_set():
             try:
                 response = await self._sync(token, first)
@@ -110,9 +146,14 @@ class Syncer:
                     continue
                 await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
                 continue
+            quiet = token is not None and not first and self._only_own_echoes(response)
             try:
+                if first and token is None:
+                    self.room_states.mark_loaded(response.rooms.join)
                 if token is None:
                     await self._first_start(response)
+                elif quiet:
+                    await self.undecryptable.retry(self._handle_event)
                 else:
                     await self._process(response, token)
             except BATCH_ERRORS as exc:
@@ -122,11 +163,23 @@ class Syncer:
             if self.stop.is_set():
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
-            async with self.db.transaction() as session:
-                await room_repo.note_batch(
-                    session, self._last_seen, self._public_flags(response), self._marks
-                )
-                await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+            # Replies sent meanwhile are marked sent in the same transaction as the
+            # token: the batch that shows their echoes is replayed until both commit.
+            sent = self.sender.unrecorded()
+            if not quiet or sent or time.monotonic() - stored_at > QUIET_TOKEN_EVERY:
+                async with self.db.transaction() as session:
+                    if not quiet:
+                        await room_repo.note_batch(
+                            session, self._last_seen, self._public_flags(response), self._marks
+                        )
+                    await outbox.mark_sent_many(session, sent)
+                    await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+                stored_at = time.monotonic()
+                self._stored_token = response.next_batch
+                self._quiet_token = None  # an older quiet token must never be written now
+                self.sender.recorded(sent)
+            else:
+                self._quiet_token = response.next_batch
             self._last_seen.clear()
             self._marks = {}
             token = response.next_batch
@@ -142,15 +195,38 @@ class Syncer:
                 self.sender.wake()
             await self._maintain_keys()
 
+    def _only_own_echoes(self, response: SyncResponse) -> bool:
+        """Whether the batch holds nothing but echoes of replies this process sent.
+
+        Such a batch (every reply brings one) needs no handling and no write: no
+        invites or leaves, no state, no gap, only our own events whose transaction
+        ids the sender has recorded (or will record with the next token).
+        """
+        if response.rooms.invite or response.rooms.leave:
+            return False
+        for info in response.rooms.join.values():
+            timeline = info.timeline
+            if timeline.limited or info.state:
+                return False
+            for event in timeline.events:
+                if event.sender != self.user_id:
+                    return False
+                txn = ev.own_transaction_id(event)
+                if txn is None or not self.sender.recorded_sent(txn):
+                    return False
+        return True
+
     async def _sync(self, token: str | None, first: bool) -> Any:
-        # After a start nio knows no room state, so the first sync asks for it in full.
+        # The very first start (no token) asks for all rooms' state, to note them all;
+        # after a restart the state of a room is loaded when it is needed (see
+        # bot/room_state.py), so the first reply does not wait for a thousand rooms.
         poll_ms = (
             min(SYNC_TIMEOUT_MS, 2000) if self.undecryptable.waiting_for_keys else SYNC_TIMEOUT_MS
         )
         call = self.client.sync(
             timeout=0 if first else poll_ms,
             since=token,
-            full_state=True if first else None,
+            full_state=True if first and token is None else None,
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
@@ -213,6 +289,8 @@ class Syncer:
         """
         flags = {}
         for room_id in response.rooms.join:
+            if room_id not in self.room_states.loaded:
+                continue  # its state was not needed yet: nio does not know its rules
             matrix_room = self.client.rooms.get(room_id)
             if matrix_room is not None:
                 flags[room_id] = room_is_public(matrix_room)
@@ -253,8 +331,27 @@ class Syncer:
         event log makes a replay a no-op. A room the bot did not know yet keeps
         its own order (the join and greeting before anything said after it).
         """
+        # Replies sent since the last token commit are marked before this batch's
+        # events are handled: a reaction to one of them looks up what it answered.
+        await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
+        # A room joined in this batch came with its full state; the others that nio
+        # has not seen whole since the start are loaded now, before any event of
+        # theirs is judged (power levels, publicness). Rooms that bring only receipts,
+        # typing or our own echoes need no state.
+        self.room_states.mark_loaded(
+            room_id
+            for room_id, info in joined.items()
+            if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
+        )
+        await self.room_states.ensure(
+            room_id
+            for room_id, info in joined.items()
+            if info.state
+            or info.timeline.limited
+            or any(event.sender != self.user_id for event in info.timeline.events)
+        )
         async with self.db.session() as session:
             self._marks = await room_repo.marks(session, joined)
         await self._apply_public_flags(response)
@@ -422,8 +519,8 @@ class Syncer:
         return user.display_name if user is not None else None
 
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
-        txn = event.transaction_id or (event.source.get("unsigned") or {}).get("transaction_id")
-        if isinstance(txn, str) and txn.startswith(outbox.TXN_PREFIX):
+        txn = ev.own_transaction_id(event)
+        if txn is not None:
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
             async with self.db.transaction() as session:

@@ -8,9 +8,12 @@ allow-list sanitiser) after rendering, with raw HTML in the source disabled.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Roughly the subset the Matrix spec recommends clients render.
 _TAGS = {
@@ -23,6 +26,9 @@ _ATTRIBUTES = {"a": {"href"}}
 
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
+    # Imported on first use: the bot's start need not pay for it.
+    from markdown_it import MarkdownIt
+
     # "js-default" is CommonMark with raw HTML switched off, plus tables.
     return MarkdownIt("js-default")
 

@@ -27,17 +27,27 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import bm25s
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge.model import QA
 from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
 from storage.vocabulary import fold
 
-# bm25s sets its own logger to DEBUG when imported and logs every index build.
-logging.getLogger("bm25s").setLevel(logging.WARNING)
+if TYPE_CHECKING:
+    # numpy and bm25s cost a noticeable part of the bot's start (several hundred ms on
+    # a busy machine) and are needed only once a question is searched: imported there.
+    import bm25s
+    import numpy as np
+
+
+def _import_bm25s() -> None:
+    """Import bm25s; it sets its own logger to DEBUG then and would log every index build."""
+    import bm25s  # noqa: F401
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
 
 # How much the question-field score counts beside the whole-item score.
 QUESTION_FIELD_WEIGHT = 3.0
@@ -148,6 +158,9 @@ def char_grams(text: str, size: int = GRAM_SIZE) -> list[str]:
 
 
 def _bm25(corpus: list[list[str]]) -> tuple[bm25s.BM25 | None, dict[str, int]]:
+    import bm25s
+
+    _import_bm25s()
     if not any(corpus):
         return None, {}  # bm25s cannot index nothing; an empty store matches nothing
     vocab: dict[str, int] = {}
@@ -185,6 +198,8 @@ class Index:
         cost of a build (a store change is mostly one item). BM25 and the compound
         parts are still worked out over the whole store: the result is the index a
         build from nothing gives."""
+        import numpy as np
+
         self._documents: list[Document] | None = [
             i if isinstance(i, Document) else Document.from_qa(i) for i in items
         ]
@@ -375,6 +390,8 @@ class Index:
         return covered / total if total else 0.0
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
+        import numpy as np
+
         if self._whole is None:
             return np.zeros(self._size)
         scores = np.asarray(self._whole.get_scores(query_terms), dtype=float)
@@ -384,12 +401,16 @@ class Index:
         return scores
 
     def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        import numpy as np
+
         known = [t for t in query_terms if t in self._topic_vocab]
         if not known or self._topics is None:
             return np.zeros(len(self._topic_term_sets))
         return np.asarray(self._topics.get_scores(known), dtype=float)
 
     def gram_scores(self, query: str) -> np.ndarray | None:
+        import numpy as np
+
         grams = [g for g in char_grams(query) if g in self._gram_vocab]
         if not grams or self._grams is None:
             return None
@@ -412,6 +433,8 @@ class Index:
         `refuse`: ids scored zero, as `accept` refuses them, without a call per item
         (at 10,000 items a Python call per item costs more than the ranking).
         """
+        import numpy as np
+
         if exclude:
             smaller = self.without(exclude)
             if smaller is not self:
@@ -477,6 +500,7 @@ def load_index(path: Path) -> Index | None:
     and is written only by this program."""
     try:
         with path.open("rb") as saved:
+            _import_bm25s()  # unpickling imports it too: quiet its logger first
             index = pickle.load(saved)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return None

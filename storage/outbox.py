@@ -8,11 +8,11 @@ and "sent" leads to one resend with the same id, never to a second reply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -114,6 +114,23 @@ async def mark_sent(session: AsyncSession, row_id: int, result_event_id: str | N
         update(OutboxMessage)
         .where(OutboxMessage.id == row_id, OutboxMessage.sent_at.is_(None))
         .values(sent_at=utcnow(), result_event_id=result_event_id)
+    )
+
+
+async def mark_sent_many(session: AsyncSession, marks: Mapping[int, str | None]) -> None:
+    """Mark many rows sent in one statement (executemany): row id -> result event id."""
+    if not marks:
+        return
+    # The Core table: an ORM update by primary key would want the key under its column name.
+    table = cast(Table, OutboxMessage.__table__)
+    now = utcnow()
+    rows = [{"row_id": row_id, "event_id": event_id} for row_id, event_id in marks.items()]
+    await session.execute(
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.sent_at.is_(None))
+        .values(sent_at=now, result_event_id=bindparam("event_id")),
+        # One row (the usual case at a steady pace) as a plain execute: less overhead.
+        rows[0] if len(rows) == 1 else rows,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from pydantic import BaseModel
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import KeyValue, utcnow
@@ -44,7 +45,13 @@ async def get_next_batch(session: AsyncSession, user_id: str) -> str | None:
 
 
 async def set_next_batch(session: AsyncSession, user_id: str, token: str) -> None:
-    await set_value(session, f"{NEXT_BATCH}:{user_id}", token)
+    """Written after every batch: one UPDATE, not a load and a flush (an insert the first time)."""
+    key = f"{NEXT_BATCH}:{user_id}"
+    result = await session.execute(
+        update(KeyValue).where(KeyValue.key == key).values(value=token, updated_at=utcnow())
+    )
+    if not getattr(result, "rowcount", 0):
+        await set_value(session, key, token)
 
 
 async def get_login(session: AsyncSession, user_id: str) -> LoginSession | None:

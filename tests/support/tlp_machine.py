@@ -605,6 +605,8 @@ class TLPMachine(RuleBasedStateMachine):
         self.fake_syncer = SimpleNamespace(
             _public_flags=lambda response: Syncer._public_flags(self.fake_syncer, response),  # type: ignore[arg-type]
             client=SimpleNamespace(rooms=self.nio_rooms),
+            # nio knows these rooms' whole state (bot/room_state.py: loaded).
+            room_states=SimpleNamespace(loaded=self.nio_rooms),
             db=self.db,
             sender=_Sender(),
             settings=SimpleNamespace(language="nl", command_prefix="!"),

@@ -95,3 +95,64 @@ async def test_this_runs_replies_go_out_before_the_first_sync_ends(db: Database)
     stop.set()
     await task
     assert client.sent == [A, B]
+
+
+async def test_sent_rows_are_marked_together_not_in_a_transaction_each(db: Database) -> None:
+    """Sends are recorded in one statement (with the sync token), never sent twice meanwhile."""
+    from storage import outbox
+
+    client = _Client()
+    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
+    sender.ready.set()
+    async with db.transaction() as session:
+        rows = [
+            await outbox.add(session, room, "message", {}, outbox.txn_id_for(f"m{n}"))
+            for n, room in enumerate([A, B, A])
+        ]
+    assert all(isinstance(row, OutboxMessage) for row in rows)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    sender.submit([row for row in rows if row is not None])
+    for _ in range(100):
+        if len(client.sent) == 3:
+            break
+        await asyncio.sleep(0.05)
+    async with db.session() as session:
+        assert len(await outbox.pending(session)) == 3  # sent, not yet written down
+    assert set(sender.unrecorded()) == {row.id for row in rows if row is not None}
+    assert all(sender.recorded_sent(row.txn_id) for row in rows if row is not None)
+    sender.wake()  # a read of the table must not send them again
+    await asyncio.sleep(0.5)
+    assert len(client.sent) == 3
+    await sender.record_sent()
+    async with db.session() as session:
+        assert list(await outbox.pending(session)) == []
+        marked = [await session.get(OutboxMessage, row.id) for row in rows if row is not None]
+    assert all(m is not None and m.result_event_id == "$x" and m.sent_at for m in marked)
+    assert sender.unrecorded() == {}
+    stop.set()
+    await task
+    assert len(client.sent) == 3
+
+
+def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
+    """Start cost: numpy/bm25s (question search), markdown-it (answers), aiohttp.web
+    (health server, only with http_listen) are imported on first use, not at start."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "import sys, bot.cli, bot.app; print('\\n'.join(sorted(sys.modules)))"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        cwd=root,
+        check=True,
+    )
+    loaded = set(result.stdout.split())
+    assert "bot.app" in loaded
+    assert sorted(loaded & {"numpy", "bm25s", "markdown_it", "aiohttp.web", "bot.http"}) == []

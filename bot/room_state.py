@@ -1,0 +1,87 @@
+"""Room state on demand: a restart does not ask for every room's state before answering.
+
+nio keeps each joined room's state (power levels, join rules, members, encryption)
+in memory, and that is empty after a start. Asking for the full state of every
+room in the first sync (`full_state`) makes the homeserver build, and nio parse,
+the state of all rooms before the first reply: seconds with a thousand rooms.
+Instead a room's state is fetched (GET /rooms/{id}/state) the first time a sync
+batch brings the room or a reply is about to be sent to it, several rooms at a
+time, and fed to nio as if a sync had carried it. Rooms nobody writes in cost
+nothing. Only the very first start (no sync token yet) still syncs full state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from nio import Event, RoomGetStateResponse
+from nio.client.async_client import AsyncClient
+from nio.responses import RoomInfo, Timeline
+
+from bot.backfill import BatchAborted
+
+log = logging.getLogger(__name__)
+
+# State requests under way at once: enough to load a backlog's rooms quickly,
+# few enough not to crowd out the sends and the sync itself.
+PARALLEL = 8
+# Refusals that will not change by asking again: the room's state is left as it is.
+GONE = {"M_FORBIDDEN", "M_NOT_FOUND"}
+
+
+class RoomStates:
+    def __init__(self, client: AsyncClient, parallel: int = PARALLEL) -> None:
+        self.client = client
+        self.loaded: set[str] = set()
+        self._gate = asyncio.Semaphore(parallel)
+        self._under_way: dict[str, asyncio.Future[None]] = {}
+
+    def mark_loaded(self, room_ids: Iterable[str]) -> None:
+        """nio got these rooms' full state from a sync (full_state, or a fresh join)."""
+        self.loaded.update(room_ids)
+
+    async def ensure(self, room_ids: Iterable[str]) -> None:
+        """Load the state of the rooms nio does not fully know yet (concurrently)."""
+        missing = [room_id for room_id in dict.fromkeys(room_ids) if room_id not in self.loaded]
+        if missing:
+            await asyncio.gather(*(self._load(room_id) for room_id in missing))
+
+    async def _load(self, room_id: str) -> None:
+        # One request per room, even when the sync loop and the sender ask at once.
+        task = self._under_way.get(room_id)
+        if task is None:
+            task = asyncio.ensure_future(self._fetch(room_id))
+            self._under_way[room_id] = task
+            task.add_done_callback(lambda _done: self._under_way.pop(room_id, None))
+        await asyncio.shield(task)
+
+    async def _fetch(self, room_id: str) -> None:
+        async with self._gate:
+            if room_id in self.loaded:
+                return
+            response = await self.client.room_get_state(room_id)
+        if not isinstance(response, RoomGetStateResponse):
+            status = str(getattr(response, "status_code", "") or "")
+            if status in GONE:
+                log.info("room %s: state not available (%s); left as it is", room_id, status)
+                self.loaded.add(room_id)
+                return
+            raise BatchAborted(f"room {room_id}: cannot load its state: {status}")
+        events = [Event.parse_event(raw) for raw in response.events]
+        info = RoomInfo(
+            Timeline([], False, None), [e for e in events if isinstance(e, Event)], [], []
+        )
+        encrypted: set[str] = set()
+        # What nio does with a sync's state section (members, power levels, rules);
+        # nio has no public call for state fetched outside a sync.
+        self.client._handle_joined_state(room_id, info, encrypted)
+        if encrypted:
+            self.client.encrypted_rooms.update(encrypted)
+            if self.client.store:
+                self.client.store.save_encrypted_rooms(encrypted)
+        room = self.client.rooms[room_id]
+        if room.encrypted and self.client.olm is not None:
+            self.client.olm.update_tracked_users(room)  # type: ignore[no-untyped-call]
+        self.loaded.add(room_id)
