@@ -21,6 +21,7 @@ from bot.scheduler import Scheduler, clock_from_environment
 from bot.sender import OutboxSender
 from bot.session import HomeserverUnreachable, establish
 from bot.syncer import Syncer
+from bot.web.portal import Portal
 from bot.wiring import build_dispatcher
 from storage import instance_lock
 from storage.engine import Database
@@ -68,7 +69,13 @@ class Bot:
         self.sender.metrics = self.metrics
         self.http: HealthServer | None = None
         if settings.http_listen:
-            self.http = HealthServer(settings.http_listen, self.syncer, self.db, self.metrics)
+            self.http = HealthServer(
+                settings.http_listen,
+                self.syncer,
+                self.db,
+                self.metrics,
+                Portal(self.db, settings.language),
+            )
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()
 

@@ -10,6 +10,7 @@ from commands.help import HELP
 from commands.incidents import INCIDENT
 from commands.objects import OBJECT, OBJECTS
 from commands.picture import PICTURE
+from commands.portal import PORTAL
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.registry import Registry
@@ -41,6 +42,7 @@ def build_registry() -> Registry:
             ANSWER,
             OBJECT,
             OBJECTS,
+            PORTAL,
         ]
     )
     return registry

@@ -43,6 +43,7 @@ FAMILIES = (
     "knowledge_view",
     "objects",
     "permissions",
+    "portal",
     "qa",
     "questions",
     "report_parser",
