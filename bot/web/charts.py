@@ -13,6 +13,7 @@ import re
 import pygal
 from pygal.style import Style
 
+from commands.dutch_numbers import format_number
 from storage.portal_view import Line
 from storage.timezone import AMSTERDAM
 
@@ -36,10 +37,11 @@ STYLE = Style(
     foreground_subtle="#595959",
     colors=PALETTE,
     font_family="system-ui, sans-serif",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
-    title_font_size=15,
+    # Large: the 720 px wide chart is drawn at half size on a phone.
+    label_font_size=16,
+    major_label_font_size=16,
+    legend_font_size=18,
+    title_font_size=20,
 )
 
 # pygal's inline `<script>` holding its tooltip config: of no use without its JS.
@@ -54,9 +56,11 @@ def line_chart(title: str, lines: list[Line], empty_text: str) -> str:
         width=720,
         height=340,
         title=title,
-        show_dots=False,
+        show_dots=True,  # a series of one report is one dot
+        dots_size=3,
         stroke_style={"width": 2.5},
         x_label_rotation=20,
+        value_formatter=format_number,
         x_value_formatter=lambda moment: moment.astimezone(AMSTERDAM).strftime("%d-%m %H:%M"),
         legend_at_bottom=True,
         truncate_legend=40,
