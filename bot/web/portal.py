@@ -11,7 +11,11 @@ server has no access log, and errors are logged without the request's path.
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import secrets
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from importlib import resources
@@ -29,6 +33,38 @@ from storage.engine import Database
 from storage.timezone import AMSTERDAM
 
 log = logging.getLogger("knooppunt.portal")
+
+# Viewers of one room's page share one render while what the room may see is unchanged
+# (same change marker, same view, same options): 50 open pages cost one picture per
+# change, not 50. Short-lived, so ages ("3 min") and open questions stay current.
+CACHE_SECONDS = 10.0
+CACHE_SIZE = 128
+
+
+class _Cache:
+    """A small time-bounded LRU of rendered pages and charts (with what they showed)."""
+
+    def __init__(self) -> None:
+        self._items: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+
+    def get(self, key: tuple[Any, ...]) -> Any:
+        found = self._items.get(key)
+        if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
+            return None
+        self._items.move_to_end(key)
+        return found[1]
+
+    def put(self, key: tuple[Any, ...], value: Any) -> None:
+        self._items[key] = (time.monotonic(), value)
+        self._items.move_to_end(key)
+        while len(self._items) > CACHE_SIZE:
+            self._items.popitem(last=False)
+
+
+# Where a page's own links start, in a render shared by every link of the room: a
+# random stand-in per process (no report can contain it), replaced by the viewer's
+# own /p/<token> when the page is sent.
+_BASE = f"/p/{secrets.token_hex(16)}"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 STATIC = {
@@ -53,6 +89,7 @@ class Portal:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.limiter = limiter or FailureLimiter()
         self._static = {name: _static(name) for name in STATIC}
+        self._cache = _Cache()
 
     def install(self, app: web.Application) -> None:
         app.middlewares.append(self.middleware)
@@ -132,47 +169,58 @@ class Portal:
         now = self.clock()
         since = self._since(request, now)
         print_view = request.query.get("print") == "1"
+        token = request.match_info["token"]
         async with self.db.transaction() as session:
-            incident = await incidents.get(session, view.incident)
-            if incident is None:
-                return self._error(404, "portal.not_found")
-            room_picture = await picture_service.picture_for_room(
-                session,
-                view.access,
-                incident,
-                now,
-                actor=link.created_by,
-                curator=view.role == "curator",
-                view_only=True,
-                changes_since=since,
-            )
             marker = await portal_view.change_marker(session, view)
-            picture = room_picture.picture
+            key = ("page", view, since, print_view, marker)
+            cached = self._cache.get(key)
+            if cached is None:
+                incident = await incidents.get(session, view.incident)
+                if incident is None:
+                    return self._error(404, "portal.not_found")
+                room_picture = await picture_service.picture_for_room(
+                    session,
+                    view.access,
+                    incident,
+                    now,
+                    actor=link.created_by,
+                    curator=view.role == "curator",
+                    view_only=True,
+                    changes_since=since,
+                )
+                picture = room_picture.picture
+                shown = {
+                    "shown": sorted(f"M-{i}" for i in picture.entry_ids),
+                    "entries": picture.entry_count,
+                    "tlp": picture.highest_label,
+                    "open_questions": [f"V{q.id}" for q in room_picture.questions],
+                }
+                # The page holds no token: links are written with a placeholder, filled
+                # in per viewer, so one render serves every link of the room.
+                html = await asyncio.to_thread(
+                    render.incident_page,
+                    room_picture,
+                    view,
+                    now,
+                    self.lang,
+                    _BASE,
+                    print_view=print_view,
+                    marker=marker,
+                    curator=view.role == "curator",
+                )
+                cached = (html, shown)
+                self._cache.put(key, cached)
+            html, shown = cached
             await self._audit(
                 session,
                 link,
                 view,
                 "incident",
-                {
-                    "shown": sorted(f"M-{i}" for i in picture.entry_ids),
-                    "entries": picture.entry_count,
-                    "tlp": picture.highest_label,
-                    "open_questions": [f"V{q.id}" for q in room_picture.questions],
-                    "since": since.isoformat() if since else None,
-                    "print": print_view,
-                },
+                {**shown, "since": since.isoformat() if since else None, "print": print_view},
             )
-        html = render.incident_page(
-            room_picture,
-            view,
-            now,
-            self.lang,
-            f"/p/{request.match_info['token']}",
-            print_view=print_view,
-            marker=marker,
-            curator=view.role == "curator",
+        return web.Response(
+            text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
         )
-        return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     async def entry_page(self, request: web.Request) -> web.Response:
         found = await self._link(request)
@@ -211,13 +259,21 @@ class Portal:
         link, view = found
         metric = request.query.get("m", "")[:100]
         async with self.db.transaction() as session:
-            lines, used = await portal_view.figure_history(session, view, metric)
-            await self._audit(
-                session, link, view, "chart", {"metric": metric, "shown": sorted(used)}
-            )
-        svg = charts.line_chart(
-            METRICS.label(metric, self.lang), lines, t(self.lang, "portal.nothing")
-        )
+            marker = await portal_view.change_marker(session, view)
+            key = ("chart", view, metric, marker)
+            cached = self._cache.get(key)
+            if cached is None:
+                lines, used = await portal_view.figure_history(session, view, metric)
+                svg = await asyncio.to_thread(
+                    charts.line_chart,
+                    METRICS.label(metric, self.lang),
+                    lines,
+                    t(self.lang, "portal.nothing"),
+                )
+                cached = (svg, sorted(used))
+                self._cache.put(key, cached)
+            svg, used_ids = cached
+            await self._audit(session, link, view, "chart", {"metric": metric, "shown": used_ids})
         return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
 
     async def marker(self, request: web.Request) -> web.Response:

@@ -387,3 +387,28 @@ async def test_the_room_losing_its_binding_closes_its_links(
     async with db.transaction() as session:
         await rooms.unbind(session, COORD)
     assert (await http.get(f"/p/{token}")).status == 403
+
+
+async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    first = await (await http.get(f"/p/{alice}")).text()
+    second = await (await http.get(f"/p/{bob}")).text()
+    assert f"/p/{alice}/chart" in first and bob not in first
+    assert f"/p/{bob}/chart" in second and alice not in second
+    assert first.replace(alice, "T") == second.replace(bob, "T")  # one render, two links
+    async with db.session() as session:
+        actors = list(
+            await session.scalars(
+                select(AuditRecord.actor).where(AuditRecord.action == "portal.viewed")
+            )
+        )
+    assert actors == [ALICE, BOB]
+    # A new report the room may see moves the marker: the next view is a new render.
+    amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nDerde melding voor de cache."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+    assert "Derde melding voor de cache." in await (await http.get(f"/p/{alice}")).text()
