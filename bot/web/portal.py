@@ -91,6 +91,9 @@ class Portal:
         self._static = {name: _static(name) for name in STATIC}
         self._cache = _Cache()
 
+    def clear_cache(self) -> None:
+        self._cache = _Cache()
+
     def install(self, app: web.Application) -> None:
         app.middlewares.append(self.middleware)
         app.router.add_get("/p/{token}", self.incident_page)

@@ -29,6 +29,9 @@ from storage.timezone import AMSTERDAM
 from storage.vocabulary import Category, Phase, Severity, Status
 
 STALE_AFTER = timedelta(hours=6)
+# Charts on one page: the first metrics (the tables list them all). Each is one request
+# and one pygal render; more is a long scroll on a phone.
+MAX_CHARTS = 8
 # The incident page's sections, in order: one template each in templates/sections/.
 SECTIONS = ("attention", "latest", "figures", "changes", "questions")
 KIND = {
@@ -191,7 +194,7 @@ def incident_page(
         )
         if f.metric not in metrics:
             metrics.append(f.metric)
-    for metric in metrics:
+    for metric in metrics[:MAX_CHARTS]:
         name = METRICS.label(metric, lang)
         view.charts.append(
             Chart(

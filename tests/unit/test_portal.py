@@ -222,7 +222,15 @@ async def test_amber_room_sees_amber_green_room_sees_none_of_it(
     # The AMBER entry's own page does not exist for the GREEN room.
     ids = re.findall(r"/e/(\d+)", (await (await http.get(f"/p/{coord}")).text()))
     amber_entry = min(int(i) for i in ids)
-    assert (await http.get(f"/p/{coord}/e/{amber_entry}")).status == 200
+    entry = await http.get(f"/p/{coord}/e/{amber_entry}")
+    entry_html = await entry.text()
+    assert entry.status == 200 and "Versies" in entry_html and "Vlinderweg" in entry_html
+    printable = await (await http.get(f"/p/{coord}", params={"print": "1"})).text()
+    assert (
+        "print-view" in printable
+        and "portal.js" not in printable
+        and 'loading="lazy"' not in printable
+    )
     denied = await http.get(f"/p/{muni}/e/{amber_entry}")
     assert denied.status == 404 and "Vlinderweg" not in await denied.text()
 
