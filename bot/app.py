@@ -74,7 +74,7 @@ class Bot:
                 self.syncer,
                 self.db,
                 self.metrics,
-                Portal(self.db, settings.language),
+                Portal(self.db, settings.language, prefix=settings.command_prefix),
             )
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()

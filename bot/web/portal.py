@@ -84,8 +84,9 @@ class Portal:
         lang: Language,
         clock: Callable[[], datetime] | None = None,
         limiter: FailureLimiter | None = None,
+        prefix: str = "!",
     ) -> None:
-        self.db, self.lang = db, lang
+        self.db, self.lang, self.prefix = db, lang, prefix
         self.clock = clock or (lambda: datetime.now(UTC))
         self.limiter = limiter or FailureLimiter()
         self._static = {name: _static(name) for name in STATIC}
@@ -126,7 +127,7 @@ class Portal:
     def _error(self, status: int, key: str) -> web.Response:
         return web.Response(
             status=status,
-            text=render.error_page(self.lang, key),
+            text=render.error_page(self.lang, key, self.prefix),
             content_type="text/html",
             charset="utf-8",
         )
@@ -173,11 +174,14 @@ class Portal:
         since = self._since(request, now)
         print_view = request.query.get("print") == "1"
         token = request.match_info["token"]
-        async with self.db.transaction() as session:
+        async with self.db.session() as session:
             marker = await portal_view.change_marker(session, view)
-            key = ("page", view, since, print_view, marker)
-            cached = self._cache.get(key)
-            if cached is None:
+        key = ("page", view, since, print_view, marker)
+        cached = self._cache.get(key)
+        if cached is None:
+            # Build (the series refresh writes) in one short transaction; render after
+            # it is committed, so no database lock is held while the page is written.
+            async with self.db.transaction() as session:
                 incident = await incidents.get(session, view.incident)
                 if incident is None:
                     return self._error(404, "portal.not_found")
@@ -191,29 +195,30 @@ class Portal:
                     view_only=True,
                     changes_since=since,
                 )
-                picture = room_picture.picture
-                shown = {
-                    "shown": sorted(f"M-{i}" for i in picture.entry_ids),
-                    "entries": picture.entry_count,
-                    "tlp": picture.highest_label,
-                    "open_questions": [f"V{q.id}" for q in room_picture.questions],
-                }
-                # The page holds no token: links are written with a placeholder, filled
-                # in per viewer, so one render serves every link of the room.
-                html = await asyncio.to_thread(
-                    render.incident_page,
-                    room_picture,
-                    view,
-                    now,
-                    self.lang,
-                    _BASE,
-                    print_view=print_view,
-                    marker=marker,
-                    curator=view.role == "curator",
-                )
-                cached = (html, shown)
-                self._cache.put(key, cached)
-            html, shown = cached
+            picture = room_picture.picture
+            shown = {
+                "shown": sorted(f"M-{i}" for i in picture.entry_ids),
+                "entries": picture.entry_count,
+                "tlp": picture.highest_label,
+                "open_questions": [f"V{q.id}" for q in room_picture.questions],
+            }
+            # The page holds no token: links are written with a stand-in, filled in per
+            # viewer, so one render serves every link of the room.
+            html = await asyncio.to_thread(
+                render.incident_page,
+                room_picture,
+                view,
+                now,
+                self.lang,
+                _BASE,
+                print_view=print_view,
+                marker=marker,
+                curator=view.role == "curator",
+            )
+            cached = (html, shown)
+            self._cache.put(key, cached)
+        html, shown = cached
+        async with self.db.transaction() as session:
             await self._audit(
                 session,
                 link,
@@ -246,13 +251,13 @@ class Portal:
                     "revisions": [r.revision for r in entry_view.revisions],
                 },
             )
-            html = render.entry_page(
-                entry_view,
-                self.clock(),
-                self.lang,
-                f"/p/{request.match_info['token']}",
-                print_view=request.query.get("print") == "1",
-            )
+        html = render.entry_page(
+            entry_view,
+            self.clock(),
+            self.lang,
+            f"/p/{request.match_info['token']}",
+            print_view=request.query.get("print") == "1",
+        )
         return web.Response(text=html, content_type="text/html", charset="utf-8")
 
     async def chart(self, request: web.Request) -> web.Response:
@@ -261,21 +266,23 @@ class Portal:
             return found
         link, view = found
         metric = request.query.get("m", "")[:100]
-        async with self.db.transaction() as session:
+        async with self.db.session() as session:
             marker = await portal_view.change_marker(session, view)
             key = ("chart", view, metric, marker)
             cached = self._cache.get(key)
             if cached is None:
                 lines, used = await portal_view.figure_history(session, view, metric)
-                svg = await asyncio.to_thread(
-                    charts.line_chart,
-                    METRICS.label(metric, self.lang),
-                    lines,
-                    t(self.lang, "portal.nothing"),
-                )
-                cached = (svg, sorted(used))
-                self._cache.put(key, cached)
-            svg, used_ids = cached
+        if cached is None:
+            svg = await asyncio.to_thread(
+                charts.line_chart,
+                METRICS.label(metric, self.lang),
+                lines,
+                t(self.lang, "portal.nothing"),
+            )
+            cached = (svg, sorted(used))
+            self._cache.put(key, cached)
+        svg, used_ids = cached
+        async with self.db.transaction() as session:
             await self._audit(session, link, view, "chart", {"metric": metric, "shown": used_ids})
         return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
 

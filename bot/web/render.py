@@ -252,6 +252,6 @@ def entry_page(
     )
 
 
-def error_page(lang: Language, key: str) -> str:
+def error_page(lang: Language, key: str, prefix: str = "!") -> str:
     page = Page(lang, "CLEAR", t(lang, "portal.page_title"), "")
-    return ENV.get_template("error.html").render(page=page, message=t(lang, key))
+    return ENV.get_template("error.html").render(page=page, message=t(lang, key, prefix=prefix))

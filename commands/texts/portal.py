@@ -30,6 +30,7 @@ TEXTS: Entries = {
     "portal.phase": {"nl": "fase", "en": "phase"},
     "portal.period": {"nl": "Periode", "en": "Period"},
     "portal.start": {"nl": "begin incident", "en": "start of incident"},
+    "portal.entry": {"nl": "melding", "en": "entry"},
     "portal.entries": {"nl": "meldingen", "en": "entries"},
     "portal.generated": {"nl": "Bijgewerkt", "en": "Updated"},
     "portal.view_of": {
@@ -84,8 +85,8 @@ TEXTS: Entries = {
     "portal.col.revision": {"nl": "Versie", "en": "Revision"},
     "portal.stale": {"nl": "verouderd", "en": "stale"},
     "portal.forbidden": {
-        "nl": "Deze link is onbekend, verlopen of ingetrokken. Vraag een nieuwe met !portaal.",
-        "en": "This link is unknown, expired or revoked. Ask for a new one with !portal.",
+        "nl": "Deze link is onbekend, verlopen of ingetrokken. Vraag een nieuwe met {prefix}portaal.",
+        "en": "This link is unknown, expired or revoked. Ask for a new one with {prefix}portal.",
     },
     "portal.too_many": {
         "nl": "Te veel ongeldige pogingen; probeer het later opnieuw.",
