@@ -13,13 +13,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp import ClientSession
+from pydantic import ValidationError
 from sqlalchemy import select
 
+from bot.config import Settings
 from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.web import render
 from bot.web.portal import Portal
 from bot.web.security import FailureLimiter
+from bot.wiring import build_dispatcher as build_dispatcher_from
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Reply
@@ -420,3 +423,19 @@ async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
     amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nDerde melding voor de cache."
     assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
     assert "Derde melding voor de cache." in await (await http.get(f"/p/{alice}")).text()
+
+
+def test_public_url_and_link_hours_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KNOOPPUNT_PUBLIC_URL", "KNOOPPUNT_HTTP_LISTEN", "KNOOPPUNT_PORTAL_LINK_HOURS"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings(http_listen="127.0.0.1:9999").effective_public_url == "http://127.0.0.1:9999"
+    proxied = Settings(public_url="https://crisis.example.org/knooppunt/")
+    assert proxied.effective_public_url == "https://crisis.example.org/knooppunt"
+    assert Settings().portal_link_hours == 12
+    with pytest.raises(ValidationError):
+        Settings(public_url="crisis.example.org")
+    with pytest.raises(ValidationError):
+        Settings(portal_link_hours=0)
+    monkeypatch.setenv("KNOOPPUNT_PORTAL_LINK_HOURS", "2")
+    dispatcher = build_dispatcher_from(Settings())
+    assert dispatcher.settings.portal_link_hours == 2
