@@ -46,6 +46,7 @@ class _Cache:
 
     def __init__(self) -> None:
         self._items: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
+        self._locks: dict[tuple[Any, ...], asyncio.Lock] = {}
 
     def get(self, key: tuple[Any, ...]) -> Any:
         found = self._items.get(key)
@@ -53,6 +54,19 @@ class _Cache:
             return None
         self._items.move_to_end(key)
         return found[1]
+
+    def lock(self, key: tuple[Any, ...]) -> asyncio.Lock:
+        """One builder per key at a time: viewers who arrive while a page is being built
+        wait for it instead of each building it again (and each writing the series
+        tables at once)."""
+        if key not in self._locks:
+            self._locks[key] = asyncio.Lock()
+            while len(self._locks) > CACHE_SIZE:
+                oldest = next(iter(self._locks))
+                if self._locks[oldest].locked():
+                    break
+                del self._locks[oldest]
+        return self._locks[key]
 
     def put(self, key: tuple[Any, ...], value: Any) -> None:
         self._items[key] = (time.monotonic(), value)
@@ -91,6 +105,7 @@ class Portal:
         self.limiter = limiter or FailureLimiter()
         self._static = {name: _static(name) for name in STATIC}
         self._cache = _Cache()
+        self._build_lock = asyncio.Lock()
 
     def clear_cache(self) -> None:
         self._cache = _Cache()
@@ -177,46 +192,12 @@ class Portal:
         async with self.db.session() as session:
             marker = await portal_view.change_marker(session, view)
         key = ("page", view, since, print_view, marker)
-        cached = self._cache.get(key)
-        if cached is None:
-            # Build (the series refresh writes) in one short transaction; render after
-            # it is committed, so no database lock is held while the page is written.
-            async with self.db.transaction() as session:
-                incident = await incidents.get(session, view.incident)
-                if incident is None:
-                    return self._error(404, "portal.not_found")
-                room_picture = await picture_service.picture_for_room(
-                    session,
-                    view.access,
-                    incident,
-                    now,
-                    actor=link.created_by,
-                    curator=view.role == "curator",
-                    view_only=True,
-                    changes_since=since,
-                )
-            picture = room_picture.picture
-            shown = {
-                "shown": sorted(f"M-{i}" for i in picture.entry_ids),
-                "entries": picture.entry_count,
-                "tlp": picture.highest_label,
-                "open_questions": [f"V{q.id}" for q in room_picture.questions],
-            }
-            # The page holds no token: links are written with a stand-in, filled in per
-            # viewer, so one render serves every link of the room.
-            html = await asyncio.to_thread(
-                render.incident_page,
-                room_picture,
-                view,
-                now,
-                self.lang,
-                _BASE,
-                print_view=print_view,
-                marker=marker,
-                curator=view.role == "curator",
+        async with self._cache.lock(key):
+            cached = self._cache.get(key) or await self._build_page(
+                key, link, view, now, since, print_view, marker
             )
-            cached = (html, shown)
-            self._cache.put(key, cached)
+        if cached is None:
+            return self._error(404, "portal.not_found")
         html, shown = cached
         async with self.db.transaction() as session:
             await self._audit(
@@ -229,6 +210,57 @@ class Portal:
         return web.Response(
             text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
         )
+
+    async def _build_page(
+        self,
+        key: tuple[Any, ...],
+        link: portal_links.ValidLink,
+        view: portal_view.PortalRoom,
+        now: datetime,
+        since: datetime | None,
+        print_view: bool,
+        marker: str,
+    ) -> tuple[str, dict[str, Any]] | None:
+        # Build (the series refresh writes) in one short transaction; render after
+        # it is committed, so no database lock is held while the page is written. One
+        # build at a time: two first refreshes of an incident's series tables at once
+        # collide on its watermark row (storage/series.py inserts it when missing).
+        async with self._build_lock, self.db.transaction() as session:
+            incident = await incidents.get(session, view.incident)
+            if incident is None:
+                return None
+            room_picture = await picture_service.picture_for_room(
+                session,
+                view.access,
+                incident,
+                now,
+                actor=link.created_by,
+                curator=view.role == "curator",
+                view_only=True,
+                changes_since=since,
+            )
+        picture = room_picture.picture
+        shown = {
+            "shown": sorted(f"M-{i}" for i in picture.entry_ids),
+            "entries": picture.entry_count,
+            "tlp": picture.highest_label,
+            "open_questions": [f"V{q.id}" for q in room_picture.questions],
+        }
+        # The page holds no token: links are written with a stand-in, filled in per
+        # viewer, so one render serves every link of the room.
+        html = await asyncio.to_thread(
+            render.incident_page,
+            room_picture,
+            view,
+            now,
+            self.lang,
+            _BASE,
+            print_view=print_view,
+            marker=marker,
+            curator=view.role == "curator",
+        )
+        self._cache.put(key, (html, shown))
+        return html, shown
 
     async def entry_page(self, request: web.Request) -> web.Response:
         found = await self._link(request)
@@ -268,19 +300,20 @@ class Portal:
         metric = request.query.get("m", "")[:100]
         async with self.db.session() as session:
             marker = await portal_view.change_marker(session, view)
-            key = ("chart", view, metric, marker)
+        key = ("chart", view, metric, marker)
+        async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
-                lines, used = await portal_view.figure_history(session, view, metric)
-        if cached is None:
-            svg = await asyncio.to_thread(
-                charts.line_chart,
-                METRICS.label(metric, self.lang),
-                lines,
-                t(self.lang, "portal.nothing"),
-            )
-            cached = (svg, sorted(used))
-            self._cache.put(key, cached)
+                async with self.db.session() as session:
+                    lines, used = await portal_view.figure_history(session, view, metric)
+                svg = await asyncio.to_thread(
+                    charts.line_chart,
+                    METRICS.label(metric, self.lang),
+                    lines,
+                    t(self.lang, "portal.nothing"),
+                )
+                cached = (svg, sorted(used))
+                self._cache.put(key, cached)
         svg, used_ids = cached
         async with self.db.transaction() as session:
             await self._audit(session, link, view, "chart", {"metric": metric, "shown": used_ids})

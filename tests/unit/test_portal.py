@@ -6,10 +6,12 @@ SQLite database; the browser and Synapse tests are in tests/integration/test_por
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from aiohttp import ClientSession
@@ -26,7 +28,7 @@ from bot.wiring import build_dispatcher as build_dispatcher_from
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Reply
-from storage import portal_links, rooms
+from storage import picture_service, portal_links, rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, Incident, PortalLink, Room
@@ -439,3 +441,28 @@ def test_public_url_and_link_hours_settings(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("KNOOPPUNT_PORTAL_LINK_HOURS", "2")
     dispatcher = build_dispatcher_from(Settings())
     assert dispatcher.settings.portal_link_hours == 2
+
+
+async def test_viewers_arriving_together_wait_for_one_build(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """50 pages opened at once after a change: one picture build (and one write of the
+    series tables), not 50 racing for SQLite's write lock."""
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    builds = 0
+    real = picture_service.picture_for_room
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal builds
+        builds += 1
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(picture_service, "picture_for_room", counted)
+    responses = await asyncio.gather(*(http.get(f"/p/{token}") for _ in range(20)))
+    assert [r.status for r in responses] == [200] * 20
+    assert builds == 1
