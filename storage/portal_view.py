@@ -191,3 +191,21 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
     )
     stamp = "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}"
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
+
+
+async def incident_stamp(session: AsyncSession, incident: str) -> str:
+    """When any entry of the incident last changed (a new report, an edit, a retraction
+    or a relabel all set `updated_at`), whoever may see it: one index lookup. Only a
+    server-side cache key, never shown: it tells the portal to rebuild, and the page
+    it rebuilds is filtered as always."""
+    e = SituationEntry
+    newest = (
+        await session.execute(
+            select(e.updated_at, e.id)
+            .where(e.incident == incident)
+            .order_by(e.updated_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    last_id = await session.scalar(select(func.max(e.id)).where(e.incident == incident))
+    return "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}|{last_id}"

@@ -189,16 +189,10 @@ class Portal:
         since = self._since(request, now)
         print_view = request.query.get("print") == "1"
         token = request.match_info["token"]
-        async with self.db.session() as session:
-            marker = await portal_view.change_marker(session, view)
-        key = ("page", view, since, print_view, marker)
-        async with self._cache.lock(key):
-            cached = self._cache.get(key) or await self._build_page(
-                key, link, view, now, since, print_view, marker
-            )
+        cached = await self._page(link, view, now, since, print_view)
         if cached is None:
             return self._error(404, "portal.not_found")
-        html, shown = cached
+        html, shown, _marker = cached
         async with self.db.transaction() as session:
             await self._audit(
                 session,
@@ -211,6 +205,25 @@ class Portal:
             text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
         )
 
+    async def _page(
+        self,
+        link: portal_links.ValidLink,
+        view: portal_view.PortalRoom,
+        now: datetime,
+        since: datetime | None,
+        print_view: bool,
+    ) -> tuple[str, dict[str, Any], str] | None:
+        """The room's rendered page, what it showed, and its change marker: from the
+        cache while no entry of the incident changed, else built once for all viewers."""
+        async with self.db.session() as session:
+            stamp = await portal_view.incident_stamp(session, view.incident)
+        key = ("page", view, since, print_view, stamp)
+        async with self._cache.lock(key):
+            cached = self._cache.get(key)
+            if cached is None:
+                cached = await self._build_page(key, link, view, now, since, print_view)
+        return cached  # type: ignore[no-any-return]
+
     async def _build_page(
         self,
         key: tuple[Any, ...],
@@ -219,8 +232,7 @@ class Portal:
         now: datetime,
         since: datetime | None,
         print_view: bool,
-        marker: str,
-    ) -> tuple[str, dict[str, Any]] | None:
+    ) -> tuple[str, dict[str, Any], str] | None:
         # Build (the series refresh writes) in one short transaction; render after
         # it is committed, so no database lock is held while the page is written. One
         # build at a time: two first refreshes of an incident's series tables at once
@@ -239,6 +251,7 @@ class Portal:
                 view_only=True,
                 changes_since=since,
             )
+            marker = await portal_view.change_marker(session, view)
         picture = room_picture.picture
         shown = {
             "shown": sorted(f"M-{i}" for i in picture.entry_ids),
@@ -259,8 +272,8 @@ class Portal:
             marker=marker,
             curator=view.role == "curator",
         )
-        self._cache.put(key, (html, shown))
-        return html, shown
+        self._cache.put(key, (html, shown, marker))
+        return html, shown, marker
 
     async def entry_page(self, request: web.Request) -> web.Response:
         found = await self._link(request)
@@ -299,8 +312,8 @@ class Portal:
         link, view = found
         metric = request.query.get("m", "")[:100]
         async with self.db.session() as session:
-            marker = await portal_view.change_marker(session, view)
-        key = ("chart", view, metric, marker)
+            stamp = await portal_view.incident_stamp(session, view.incident)
+        key = ("chart", view, metric, stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
@@ -320,14 +333,18 @@ class Portal:
         return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
 
     async def marker(self, request: web.Request) -> web.Response:
-        """The live-update poll: the room view's change marker (not audited: a hash)."""
+        """The live-update poll: the room view's change marker (not audited: a hash of
+        what the room may see, moving only when that moves)."""
         found = await self._link(request)
         if isinstance(found, web.Response):
             return found
-        _link, view = found
-        async with self.db.session() as session:
-            marker = await portal_view.change_marker(session, view)
-        return web.json_response({"marker": marker})
+        link, view = found
+        # The marker of the page the viewer would get now: free while nothing changed
+        # (the cached page's), else the page is built once for every viewer of the room.
+        cached = await self._page(link, view, self.clock(), None, False)
+        if cached is None:
+            return self._error(404, "portal.not_found")
+        return web.json_response({"marker": cached[2]})
 
     async def _audit(
         self,
