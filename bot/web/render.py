@@ -23,6 +23,7 @@ from commands.i18n import Language, t
 from commands.phone import METRICS
 from commands.questions import open_question_line
 from storage import tlp
+from storage.picture import Picture
 from storage.picture_service import RoomPicture
 from storage.portal_view import EntryView, PortalRoom
 from storage.timezone import AMSTERDAM
@@ -175,7 +176,6 @@ def incident_page(
             )
         )
     view.categories = sorted(by_category.items())
-    metrics: list[str] = []
     for f in picture.figures:
         unit = f.unit or METRICS.unit(f.metric, lang)
         oldest = age(now, f.oldest, lang)
@@ -192,9 +192,7 @@ def incident_page(
                 ]
             )
         )
-        if f.metric not in metrics:
-            metrics.append(f.metric)
-    for metric in metrics[:MAX_CHARTS]:
+    for metric in charted_metrics(picture):
         name = METRICS.label(metric, lang)
         view.charts.append(
             Chart(
@@ -217,6 +215,15 @@ def incident_page(
                 view.changes.append((nl if lang == "nl" else en, grouped[kind]))
     view.questions = [open_question_line(q, with_asker=curator) for q in room_picture.questions]
     return ENV.get_template("incident.html").render(view=view, page=page)
+
+
+def charted_metrics(picture: Picture) -> list[str]:
+    """The metrics the page draws a chart of: the first `MAX_CHARTS`, in table order."""
+    metrics: list[str] = []
+    for f in picture.figures:
+        if f.metric not in metrics:
+            metrics.append(f.metric)
+    return metrics[:MAX_CHARTS]
 
 
 def entry_page(
