@@ -209,3 +209,19 @@ async def incident_stamp(session: AsyncSession, incident: str) -> str:
     ).first()
     last_id = await session.scalar(select(func.max(e.id)).where(e.incident == incident))
     return "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}|{last_id}"
+
+
+async def metric_stamp(session: AsyncSession, incident: str, metric: str) -> str:
+    """When the figures of one metric last changed (newest change of an entry carrying
+    it, and how many figure rows it has: an edit that drops or moves a figure lowers
+    the count). A server-side cache key for that metric's chart, never shown."""
+    e, f = SituationEntry, EntryFigure
+    newest, count = (
+        await session.execute(
+            select(func.max(e.updated_at), func.count())
+            .select_from(f)
+            .join(e, e.id == f.entry_id)
+            .where(f.metric == metric, e.incident == incident)
+        )
+    ).one()
+    return f"{newest}|{count}"

@@ -313,7 +313,8 @@ class Portal:
         _link, view = found
         metric = request.query.get("m", "")[:100]
         async with self.db.session() as session:
-            stamp = await portal_view.incident_stamp(session, view.incident)
+            # Only this metric's figures: a report of another metric redraws nothing.
+            stamp = await portal_view.metric_stamp(session, view.incident, metric)
         key = ("chart", view, metric, stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
