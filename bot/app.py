@@ -74,8 +74,15 @@ class Bot:
             # Imported only when asked for: aiohttp's server half is not needed to
             # answer, and a restart answers sooner without loading it.
             from bot.http import HealthServer
+            from bot.web.portal import Portal
 
-            self.http = HealthServer(settings.http_listen, self.syncer, self.db, self.metrics)
+            self.http = HealthServer(
+                settings.http_listen,
+                self.syncer,
+                self.db,
+                self.metrics,
+                Portal(self.db, settings.language, prefix=settings.command_prefix),
+            )
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()
 

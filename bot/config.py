@@ -137,6 +137,10 @@ class Settings(BaseSettings):
     language: Literal["nl", "en"] = "nl"
     command_prefix: str = "!"
     http_listen: str = "127.0.0.1:9180"
+    # Where people reach the web portal (bot/web/): the start of every `!portaal` link.
+    # Behind a reverse proxy with TLS this is the proxy's https address.
+    public_url: str | None = None
+    portal_link_hours: float = Field(default=12.0, gt=0, le=24 * 31)
     rooms: list[RoomBindingConfig] = Field(default_factory=list)
     late_after_seconds: int = Field(default=300, ge=0)
     undecryptable_grace_seconds: int = Field(default=60, ge=0)
@@ -192,6 +196,13 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else None
+
     @field_validator("command_prefix")
     @classmethod
     def _prefix(cls, value: str) -> str:
@@ -214,6 +225,14 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or default_sqlite_url(self.data_dir)
+
+    @property
+    def effective_public_url(self) -> str:
+        """`public_url`, else the local HTTP server (`http_listen`'s port on 127.0.0.1)."""
+        if self.public_url:
+            return self.public_url
+        port = self.http_listen.rpartition(":")[2] or "9180"
+        return f"http://127.0.0.1:{port}"
 
     @property
     def effective_allowed_servers(self) -> list[str]:

@@ -1,9 +1,10 @@
-"""Health and metrics over HTTP (aiohttp), on `http_listen` (default 127.0.0.1:9180)."""
+"""Health, metrics and the web portal over HTTP (aiohttp), on `http_listen`
+(default 127.0.0.1:9180). The portal's routes live in bot/web/."""
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -12,17 +13,30 @@ from bot.metrics import Metrics
 
 if TYPE_CHECKING:
     from bot.syncer import Syncer
+    from bot.web.portal import Portal
     from storage.engine import Database
+
+# How the server runs its app. No access log: portal paths carry the link's token,
+# which must never be logged (tests/unit/test_portal.py runs the portal with these).
+RUNNER_OPTIONS: dict[str, Any] = {"access_log": None}
 
 # The sync long-poll returns at least every 30 s while the homeserver is up.
 SYNC_STALE_AFTER = 45.0
 
 
 class HealthServer:
-    def __init__(self, listen: str, syncer: Syncer, db: Database, metrics: Metrics) -> None:
+    def __init__(
+        self,
+        listen: str,
+        syncer: Syncer,
+        db: Database,
+        metrics: Metrics,
+        portal: Portal | None = None,
+    ) -> None:
         host, _, port = listen.rpartition(":")
         self.host, self.port = host or "127.0.0.1", int(port)
         self.syncer, self.db, self.metrics = syncer, db, metrics
+        self.portal = portal
         self._runner: web.AppRunner | None = None
 
     def _sync_age(self) -> float | None:
@@ -55,7 +69,9 @@ class HealthServer:
         app = web.Application()
         app.router.add_get("/healthz", self.healthz)
         app.router.add_get("/metrics", self.metrics_page)
-        self._runner = web.AppRunner(app, access_log=None)
+        if self.portal is not None:
+            self.portal.install(app)
+        self._runner = web.AppRunner(app, **RUNNER_OPTIONS)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
 

@@ -29,6 +29,8 @@ def build_dispatcher(settings: Settings, savepoints: bool = True) -> Dispatcher:
         late_after=timedelta(seconds=settings.late_after_seconds),
         bot_user_id=settings.user_id or "",
         curator_room=settings.curator_room,
+        public_url=settings.effective_public_url,
+        portal_link_hours=settings.portal_link_hours,
     )
     if settings.metrics:
         vocabulary = Vocabulary(

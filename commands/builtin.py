@@ -13,6 +13,7 @@ from commands.message import Outgoing
 from commands.objects import OBJECT, OBJECTS
 from commands.partners import PARTNERS, WHO
 from commands.picture import PICTURE
+from commands.portal import PORTAL
 from commands.qa import QA_COMMAND
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.record import ACTION, ACTIONS, ASSESSMENT, DECISION
@@ -53,6 +54,7 @@ def build_registry() -> Registry:
             DECISION,
             ACTION,
             ACTIONS,
+            PORTAL,
         ]
     )
     return registry

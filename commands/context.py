@@ -67,6 +67,9 @@ class CommandSettings:
     curator_room: str | None = None
     # The curated store in memory, rebuilt when its version in the database changes.
     knowledge: KnowledgeCache = field(default_factory=KnowledgeCache)
+    # The web portal (`!portaal`): where its links start, and how long they live.
+    public_url: str = "http://127.0.0.1:9180"
+    portal_link_hours: float = 12.0
 
 
 @dataclass

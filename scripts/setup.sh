@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Knooppunt and its tests need, from nothing:
 # .venv (the package + test tools), .venv-synapse (a real homeserver for tests
-# and the demo), and the PostgreSQL server binaries (Debian package) if missing.
+# and the demo), and the PostgreSQL server binaries and Chromium (Debian packages)
+# if missing.
 # Each step says what it does and roughly how long it takes; pip itself stays
 # quiet. A second run finds everything in place and takes a few seconds.
 set -euo pipefail
@@ -45,6 +46,17 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  took "$t"
+fi
+# The portal's browser tests drive Debian's Chromium (Playwright is told where it is;
+# it never downloads a browser of its own).
+if ! command -v chromium >/dev/null; then
+  t=$SECONDS
+  step "installing Chromium for the portal's browser tests (Debian package, about 1-2 minutes, once)"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
   took "$t"
 fi
 echo "setup: everything in place ($((SECONDS - started)) s)"

@@ -646,3 +646,26 @@ class RecordRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(255))
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class PortalLink(Base):
+    """A personal link to one room's read-only web view of the picture (bot/web/).
+
+    Only the SHA-256 of the token is kept, so the database alone opens no page. The
+    link shows what its room may see, decided again on every view from the room's
+    current binding; it ends at `expires_at` or when revoked (`!portaal intrekken`).
+    """
+
+    __tablename__ = "portal_links"
+    __table_args__ = (
+        Index("ux_portal_links_token_hash", "token_hash", unique=True),
+        Index("ix_portal_links_room_user", "room_id", "created_by"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    room_id: Mapped[str] = mapped_column(String(255))
+    created_by: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

@@ -157,6 +157,8 @@ async def picture_for_room(
     category: str | None = None,
     curator: bool = False,
     brief_when_unchanged: bool = False,
+    view_only: bool = False,
+    changes_since: datetime | None = None,
 ) -> RoomPicture:
     """Build, log and audit one picture.
 
@@ -164,8 +166,16 @@ async def picture_for_room(
     questions from direct chats (and the renderer shows who asked).
     `brief_when_unchanged`: when nothing changed since the room's previous picture
     (no entry, no open question), mark the result as not `full`.
+    `view_only` (the web portal): a look at the picture, not a post to the room. The
+    changes are those since `changes_since` (the viewer's choice), and nothing is
+    logged, so the room's next `!beeld` still shows what changed since its last post;
+    the caller audits the view.
     """
-    previous = await last_picture_at(session, access.room_id, incident.slug)
+    previous = (
+        changes_since
+        if view_only
+        else await last_picture_at(session, access.room_id, incident.slug)
+    )
     last_full = await last_full_picture(session, access.room_id, incident.slug)
     picture = await build_picture(
         session, access, incident.slug, since=since, category=category, changes_since=previous
@@ -199,7 +209,8 @@ async def picture_for_room(
         domino=domino,
         record=shown_record,
     )
-    await record(session, access, result, now, actor=actor, since=since, category=category)
+    if not view_only:
+        await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
 
 

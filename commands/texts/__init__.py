@@ -47,6 +47,7 @@ FAMILIES = (
     "objects",
     "permissions",
     "picture",
+    "portal",
     "qa",
     "questions",
     "record",

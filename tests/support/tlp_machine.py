@@ -8,7 +8,8 @@ state changes, room upgrades (tombstones), incident phases, Q&A curation,
 questions and answers, assessments, decisions and actions (recorded, relabelled
 by edits, withdrawn, closed; owners notified and reminded), and every read path
 (lists, pictures, scheduled pictures, exports, alerts, open questions, Q&A
-show/list, guidance, `!acties`).
+show/list, guidance, `!acties`, and the web portal's pages and charts behind
+a `!portaal` link).
 
 Every piece of text the machine writes carries unique marker tokens
 (`zx` + six letters). After each step every new outbox row - replies to any
@@ -69,6 +70,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
 
+from aiohttp.test_utils import make_mocked_request
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from nio.rooms import MatrixRoom
@@ -76,6 +78,7 @@ from sqlalchemy import func, select
 
 from bot.scheduler import Scheduler
 from bot.syncer import Syncer, process_message
+from bot.web.portal import Portal
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Relation, Reply
@@ -613,6 +616,7 @@ class TLPMachine(RuleBasedStateMachine):
             user_id=BOT,
         )
         self.scheduler = Scheduler(self.db, _Sender(), "nl", "!")  # type: ignore[arg-type]
+        self.web_portal = Portal(self.db, "nl")
         self.clock = _now() + timedelta(days=1)
         self.counter = 0
         self.event_counter = 0
@@ -1696,6 +1700,52 @@ class TLPMachine(RuleBasedStateMachine):
         label, owner = SEED_OBJECTS[n][1], SEED_OBJECTS[n][2]
         if kind.startswith("card") and not may_see(room, label, None, owner):
             assert object_marker(n, 2) not in text, self.fail(f"{room.describe()} got facts")
+
+    async def _portal_get(self, path: str, token: str) -> tuple[int, str]:
+        """One request to the portal's real handler (bot/web/portal.py), no server."""
+        request = make_mocked_request("GET", path, match_info={"token": token})
+        route = path.split("?")[0].removeprefix(f"/p/{token}")
+        if route.startswith("/e/"):
+            request = make_mocked_request(
+                "GET", path, match_info={"token": token, "entry_id": route[3:]}
+            )
+            response = await self.web_portal.entry_page(request)
+        elif route == "/chart":
+            response = await self.web_portal.chart(request)
+        else:
+            response = await self.web_portal.incident_page(request)
+        return response.status, response.text or ""
+
+    @rule(slot=slots, since=st.booleans())
+    def portal(self, slot: int, since: bool) -> None:
+        """The web portal: a link made with `!portaal`, then the incident page (with and
+        without `?since=`), every entry page and every chart it links: all of it only
+        what the link's room may see (the same holders as the room's own replies)."""
+        if "portal" in DISABLED:
+            return
+        room = self.rooms[slot]
+        message, replies = self.send(room, "!portaal")
+        self.check_outbox(message)
+        match = re.search(r"/p/([A-Za-z0-9_-]{20,})", self.reply_text(replies, room.room_id))
+        if match is None:
+            return
+        token = match.group(1)
+        TLPMachine.stats["portal links"] += 1
+        query = "?since=" + (_now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M") if since else ""
+        status, html = self._run(self._portal_get(f"/p/{token}{query}", token))
+        pages = [(f"/p/{token}{query}", status, html)]
+        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
+        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
+        for path in paths:
+            path = path.replace("&amp;", "&")
+            status, body = self._run(self._portal_get(path, token))
+            pages.append((path, status, body))
+        row = SimpleNamespace(id=0, kind="portal page")
+        for path, status, body in pages:
+            if status == 200:
+                TLPMachine.stats["portal pages shown"] += 1
+            self.log.append(f"portal {room.room_id} GET {path.replace(token, '<token>')} {status}")
+            self._check_text(room, body.replace(token, ""), set(), row)  # type: ignore[arg-type]
 
     @rule(slot=slots, incident=st.sampled_from(INCIDENTS))
     def subscribe(self, slot: int, incident: str) -> None:

@@ -240,3 +240,31 @@ def test_a_withdrawn_assessment_stays_out_of_exports(machine: TLPMachine) -> Non
     machine.record_item(slot=4, kind="assessment", label="AMBER", owner="OrgA", incident=None)
     machine.record_withdraw(which=0)
     machine.read(slot=5, as_admin=True, command="!export storm json")
+
+
+def test_portal_pages_only_what_the_links_room_may_see(machine: TLPMachine) -> None:
+    """The portal as a read path: an AMBER report, then a link from every kind of room
+    (AMBER+STRICT coordinator of another org, GREEN coordinator, the municipality room
+    of the reporting org, a direct chat, an unbound room), each page checked."""
+    machine.report(
+        slot=0,
+        category="opvang",
+        label="AMBER",
+        incident=None,
+        severity="ernstig",
+        figure=True,
+        as_admin=False,
+    )
+    machine.report(
+        slot=1,
+        category="zorg",
+        label="AMBER+STRICT",
+        incident=None,
+        severity="matig",
+        figure=True,
+        as_admin=False,
+    )
+    for slot in (3, 4, 5, 8, 9):
+        machine.portal(slot=slot, since=True)
+    assert TLPMachine.stats["portal links"] >= 3
+    assert TLPMachine.stats["portal pages shown"] >= 3

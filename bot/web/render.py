@@ -1,0 +1,264 @@
+"""The portal's HTML, from the picture model (`storage.picture_service.RoomPicture`).
+
+jinja2 with autoescaping on for every template: whatever a report says is text, never
+markup. The incident page is a list of sections, each a template in
+`templates/sections/`; a new part of the picture (decisions, actions, ...) is one more
+template and one more name in `SECTIONS`, filled from its field on `RoomPicture`.
+Imports no matrix-nio (tests/unit/test_layering.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from commands.common import age, local_time
+from commands.dutch_numbers import format_number
+from commands.i18n import Language, t
+from commands.phone import METRICS
+from commands.questions import open_question_line
+from storage import tlp
+from storage.picture import Picture
+from storage.picture_service import RoomPicture
+from storage.portal_view import EntryView, PortalRoom
+from storage.timezone import AMSTERDAM
+from storage.vocabulary import Category, Phase, Severity, Status
+
+STALE_AFTER = timedelta(hours=6)
+# Charts on one page: the first metrics (the tables list them all). Each is one request
+# and one pygal render; more is a long scroll on a phone.
+MAX_CHARTS = 8
+# The incident page's sections, in order: one template each in templates/sections/.
+SECTIONS = ("attention", "latest", "figures", "changes", "questions")
+KIND = {
+    "new": ("nieuw", "new"),
+    "updated": ("bijgewerkt", "updated"),
+    "resolved": ("opgelost", "resolved"),
+    "retracted": ("ingetrokken", "retracted"),
+}
+
+ENV = Environment(
+    loader=PackageLoader("bot.web", "templates"),
+    autoescape=select_autoescape(default=True, default_for_string=True),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def _tlp_class(label: str) -> str:
+    return label.lower().replace("+", "-")
+
+
+@dataclass
+class Page:
+    """What every page template gets."""
+
+    lang: Language
+    label: str
+    title: str
+    base: str  # /p/<token>: the link's own pages start here
+    print_view: bool = False
+    live: bool = False
+    marker: str = ""
+
+    @property
+    def tlp_class(self) -> str:
+        return _tlp_class(self.label)
+
+    def t(self, key: str, **args: Any) -> str:
+        return t(self.lang, key, **args)
+
+
+@dataclass
+class Row:
+    cells: list[str]
+    entry_id: int | None = None
+    severe: bool = False
+
+
+@dataclass
+class Chart:
+    title: str
+    url: str
+    alt: str
+
+
+@dataclass
+class IncidentView:
+    page: Page
+    heading: str
+    phase: str
+    period: str
+    count: int
+    generated: str
+    view_of: str
+    attention: list[Row] = field(default_factory=list)
+    categories: list[tuple[str, list[Row]]] = field(default_factory=list)
+    figures: list[Row] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    changes_title: str = ""
+    changes: list[tuple[str, list[int]]] = field(default_factory=list)
+    since_value: str = ""
+    questions: list[str] = field(default_factory=list)
+    sections: tuple[str, ...] = SECTIONS
+
+
+def incident_page(
+    room_picture: RoomPicture,
+    room: PortalRoom,
+    now: datetime,
+    lang: Language,
+    base: str,
+    *,
+    print_view: bool = False,
+    marker: str = "",
+    curator: bool = False,
+) -> str:
+    picture, incident = room_picture.picture, room_picture.incident
+    label = tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)])
+    page = Page(
+        lang,
+        label,
+        f"{t(lang, 'portal.page_title')} {incident.slug}",
+        base,
+        print_view=print_view,
+        live=not print_view,
+        marker=marker,
+    )
+    start = local_time(picture.since) if picture.since else t(lang, "portal.start")
+    view = IncidentView(
+        page=page,
+        heading=f"{incident.slug}: {incident.title}",
+        phase=Phase.display(incident.phase, lang),
+        period=f"{start} – {local_time(now)}",
+        count=picture.entry_count,
+        generated=local_time(now),
+        view_of=t(
+            lang, "portal.view_of", room=room.access.room_id, clearance=room.access.clearance
+        ),
+    )
+    for item in picture.attention:
+        view.attention.append(
+            Row(
+                [
+                    item.code,
+                    Category.display(item.category, lang),
+                    item.organisation or "-",
+                    item.place,
+                    Severity.display(item.severity, lang),
+                    age(now, item.observed_at, lang),
+                    item.text,
+                ],
+                item.entry_id,
+                severe=True,
+            )
+        )
+    by_category: dict[str, list[Row]] = defaultdict(list)
+    for s in picture.states:
+        by_category[Category.display(s.category, lang)].append(
+            Row(
+                [
+                    s.code,
+                    s.organisation or "-",
+                    s.place,
+                    Severity.display(s.severity, lang),
+                    Status.display(s.status, lang),
+                    f"{local_time(s.observed_at)} ({age(now, s.observed_at, lang)})",
+                    s.text,
+                ],
+                s.entry_id,
+                severe=s.severity in ("Severe", "Extreme"),
+            )
+        )
+    view.categories = sorted(by_category.items())
+    for f in picture.figures:
+        unit = f.unit or METRICS.unit(f.metric, lang)
+        oldest = age(now, f.oldest, lang)
+        if now - f.oldest > STALE_AFTER:
+            oldest += f" ({t(lang, 'portal.stale')})"
+        view.figures.append(
+            Row(
+                [
+                    METRICS.label(f.metric, lang),
+                    f.region,
+                    format_number(f.total) + (f" {unit}" if unit else ""),
+                    str(f.sources),
+                    oldest,
+                ]
+            )
+        )
+    for metric in charted_metrics(picture):
+        name = METRICS.label(metric, lang)
+        view.charts.append(
+            Chart(
+                name,
+                f"{base}/chart?m={quote(metric, safe='')}",
+                t(lang, "portal.chart_alt", metric=name),
+            )
+        )
+    if picture.changes_since is not None:
+        view.changes_title = t(
+            lang, "portal.changes_since", since=local_time(picture.changes_since)
+        )
+        view.since_value = picture.changes_since.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for c in picture.changes:
+            grouped[c.kind].append(c.entry_id)
+        for kind in ("new", "updated", "resolved", "retracted"):
+            if grouped[kind]:
+                nl, en = KIND[kind]
+                view.changes.append((nl if lang == "nl" else en, grouped[kind]))
+    view.questions = [open_question_line(q, with_asker=curator) for q in room_picture.questions]
+    return ENV.get_template("incident.html").render(view=view, page=page)
+
+
+def charted_metrics(picture: Picture) -> list[str]:
+    """The metrics the page draws a chart of: the first `MAX_CHARTS`, in table order."""
+    metrics: list[str] = []
+    for f in picture.figures:
+        if f.metric not in metrics:
+            metrics.append(f.metric)
+    return metrics[:MAX_CHARTS]
+
+
+def entry_page(
+    entry_view: EntryView, now: datetime, lang: Language, base: str, print_view: bool = False
+) -> str:
+    entry = entry_view.entry
+    labels = [entry.tlp, *(r.tlp for r in entry_view.revisions)]
+    page = Page(lang, tlp.highest(labels), entry.code, base, print_view=print_view)
+    facts = [
+        (t(lang, "portal.col.category"), Category.display(entry.category, lang)),
+        (t(lang, "portal.col.organisation"), entry.organisation or "-"),
+        (t(lang, "portal.col.place"), entry.place),
+        (t(lang, "portal.col.severity"), Severity.display(entry.severity, lang)),
+        (t(lang, "portal.col.status"), Status.display(entry.status, lang)),
+        (t(lang, "portal.col.time"), local_time(entry.observed_at)),
+        ("TLP", entry.tlp),
+    ]
+    revisions = [
+        Row(
+            [
+                str(r.revision),
+                local_time(r.created_at),
+                Severity.display(r.severity, lang),
+                Status.display(r.status, lang),
+                r.tlp,
+                r.text + (f" ({t(lang, 'portal.withdrawn')})" if r.withdrawn else ""),
+            ]
+        )
+        for r in entry_view.revisions
+    ]
+    return ENV.get_template("entry.html").render(
+        page=page, entry=entry, facts=facts, revisions=revisions
+    )
+
+
+def error_page(lang: Language, key: str, prefix: str = "!") -> str:
+    page = Page(lang, "CLEAR", t(lang, "portal.page_title"), "")
+    return ENV.get_template("error.html").render(page=page, message=t(lang, key, prefix=prefix))

@@ -1,0 +1,227 @@
+"""What the web portal (bot/web/) reads besides the picture: the room's view, one entry
+with its history, and a figure's history for the charts.
+
+The picture itself comes from `storage.picture_service` like `!beeld`; this module adds
+only the reads the portal needs beyond it, each under the one TLP rule
+(`tlp.visible_clause` in SQL, `tlp.may_see` for stored revisions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage import tlp
+from storage.models import (
+    EntryFigure,
+    EntryRevision,
+    Room,
+    RoomBinding,
+    SituationEntry,
+)
+
+# Figure points read for one chart: the newest ones, so a chart costs the same at
+# 1,000 or 100,000 entries (older points fall off the left edge).
+MAX_POINTS_READ = 4000
+# Lines per chart and points per line: more is unreadable on a phone.
+MAX_LINES = 8
+MAX_POINTS_PER_LINE = 60
+
+
+@dataclass(frozen=True)
+class PortalRoom:
+    """A link's room as the portal shows it: its TLP view and its binding's incident."""
+
+    access: tlp.RoomAccess
+    incident: str
+    role: str
+
+
+async def room_view(session: AsyncSession, room_id: str) -> PortalRoom | None:
+    """The room's current view, or None when it has no active binding with an incident
+    (unbound since the link was made, left, or a direct chat): then no page opens."""
+    room = await session.get(Room, room_id)
+    binding = await session.get(RoomBinding, room_id)
+    if room is None or binding is None or not room.active or not binding.active:
+        return None
+    if room.is_direct or binding.incident is None:
+        return None
+    access = tlp.RoomAccess.for_binding(room_id, binding, room.public, room.is_direct)
+    return PortalRoom(access, binding.incident, binding.role)
+
+
+@dataclass(frozen=True)
+class Revision:
+    revision: int
+    created_at: datetime
+    withdrawn: bool
+    severity: str
+    status: str
+    tlp: str
+    text: str
+    observed_at: str
+
+
+@dataclass
+class EntryView:
+    entry: SituationEntry
+    revisions: list[Revision] = field(default_factory=list)
+
+
+async def entry_with_history(
+    session: AsyncSession, view: PortalRoom, entry_id: int
+) -> EntryView | None:
+    """One live entry of the room's incident that the room may see, with the revisions
+    the room may see (a revision keeps the label it had: an earlier AMBER version of a
+    now GREEN entry stays out of a GREEN room's view). None when it may not be seen."""
+    e = SituationEntry
+    entry = await session.scalar(
+        select(e).where(
+            e.id == entry_id,
+            e.incident == view.incident,
+            e.retracted_at.is_(None),
+            tlp.visible_clause(view.access, e.tlp_rank, e.room_id, e.organisation),
+        )
+    )
+    if entry is None:
+        return None
+    result = EntryView(entry)
+    rows = await session.scalars(
+        select(EntryRevision)
+        .where(EntryRevision.entry_id == entry_id)
+        .order_by(EntryRevision.revision)
+    )
+    for row in rows:
+        snap = row.snapshot
+        label = str(snap.get("tlp", entry.tlp))
+        if snap.get("incident") != view.incident:
+            continue
+        if label not in tlp.RANK or not tlp.may_see(
+            view.access, label, entry.room_id, snap.get("organisation")
+        ):
+            continue
+        result.revisions.append(
+            Revision(
+                revision=row.revision,
+                created_at=row.created_at,
+                withdrawn=row.withdrawn_at is not None,
+                severity=str(snap.get("severity", "")),
+                status=str(snap.get("status", "")),
+                tlp=label,
+                text=str(snap.get("text", "")),
+                observed_at=str(snap.get("observed_at", "")),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Line:
+    region: str
+    points: list[tuple[datetime, float]]
+
+
+async def figure_history(
+    session: AsyncSession, view: PortalRoom, metric: str
+) -> tuple[list[Line], set[int]]:
+    """The region totals of one metric over time, as the room may see them: after each
+    visible figure, the sum per region of the latest value of each source (organisation,
+    place), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
+    """
+    e, f = SituationEntry, EntryFigure
+    rows = (
+        await session.execute(
+            select(e.id, e.organisation, e.place, e.region, e.observed_at, f.value)
+            .join(f, f.entry_id == e.id)
+            .where(
+                f.metric == metric,
+                e.incident == view.incident,
+                e.retracted_at.is_(None),
+                tlp.visible_clause(view.access, e.tlp_rank, e.room_id, e.organisation),
+            )
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(MAX_POINTS_READ)
+        )
+    ).all()
+    latest: dict[str, dict[tuple[str | None, str], float]] = defaultdict(dict)
+    points: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
+    used: set[int] = set()
+    for entry_id, organisation, place, region, observed_at, value in reversed(rows):
+        used.add(entry_id)
+        key = region or "?"
+        latest[key][(organisation, place)] = float(value)
+        points[key].append((observed_at, sum(latest[key].values())))
+    # The regions with the largest current totals, each thinned to a readable number
+    # of points (always keeping the newest).
+    regions = sorted(points, key=lambda r: (-points[r][-1][1], r))[:MAX_LINES]
+    return [Line(r, _thin(points[r])) for r in sorted(regions)], used
+
+
+def _thin(points: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+    if len(points) <= MAX_POINTS_PER_LINE:
+        return points
+    step = len(points) / MAX_POINTS_PER_LINE
+    picked = [points[int(i * step)] for i in range(MAX_POINTS_PER_LINE - 1)]
+    return [*picked, points[-1]]
+
+
+async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
+    """A cheap fingerprint of the room's view for live updates: the newest change the
+    room may see (an edit, retraction or relabel sets `updated_at`) and the count of its
+    live entries. Computed under the same TLP clause, so it moves only when something
+    this room may see moved: a GREEN page learns nothing from an AMBER report arriving.
+    """
+    e = SituationEntry
+    visible = tlp.visible_clause(view.access, e.tlp_rank, e.room_id, e.organisation)
+    newest = (
+        await session.execute(
+            select(e.updated_at, e.id)
+            .where(e.incident == view.incident, visible)
+            .order_by(e.updated_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    count = await session.scalar(
+        select(func.count()).where(e.incident == view.incident, e.retracted_at.is_(None), visible)
+    )
+    stamp = "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}"
+    return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
+
+
+async def incident_stamp(session: AsyncSession, incident: str) -> str:
+    """When any entry of the incident last changed (a new report, an edit, a retraction
+    or a relabel all set `updated_at`), whoever may see it: one index lookup. Only a
+    server-side cache key, never shown: it tells the portal to rebuild, and the page
+    it rebuilds is filtered as always."""
+    e = SituationEntry
+    newest = (
+        await session.execute(
+            select(e.updated_at, e.id)
+            .where(e.incident == incident)
+            .order_by(e.updated_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    last_id = await session.scalar(select(func.max(e.id)).where(e.incident == incident))
+    return "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}|{last_id}"
+
+
+async def metric_stamp(session: AsyncSession, incident: str, metric: str) -> str:
+    """When the figures of one metric last changed (newest change of an entry carrying
+    it, and how many figure rows it has: an edit that drops or moves a figure lowers
+    the count). A server-side cache key for that metric's chart, never shown."""
+    e, f = SituationEntry, EntryFigure
+    newest, count = (
+        await session.execute(
+            select(func.max(e.updated_at), func.count())
+            .select_from(f)
+            .join(e, e.id == f.entry_id)
+            .where(f.metric == metric, e.incident == incident)
+        )
+    ).one()
+    return f"{newest}|{count}"

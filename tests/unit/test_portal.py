@@ -1,0 +1,468 @@
+"""The web portal (bot/web/): links, access, headers, rate limit, rendering, audit.
+
+Through the real dispatcher (`!melding`, `!portaal`) and the real aiohttp app on a
+SQLite database; the browser and Synapse tests are in tests/integration/test_portal.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from bot.config import Settings
+from bot.http import HealthServer
+from bot.metrics import Metrics
+from bot.web import render
+from bot.web.portal import Portal
+from bot.web.security import FailureLimiter
+from bot.wiring import build_dispatcher as build_dispatcher_from
+from commands.builtin import build_dispatcher
+from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.message import Message, Reply
+from storage import picture_service, portal_links, rooms
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+from storage.models import AuditRecord, Incident, PortalLink, Room
+from storage.rooms import BindingView
+from tests.support.ports import free_port
+from tests.unit.test_layering import imports_of, project_modules, within
+
+LIAISON = RoomId("!ggd:x")
+COORD = RoomId("!coord:x")  # AMBER coordinator room
+MUNI = RoomId("!gemeente:x")  # GREEN municipality room
+OTHER = RoomId("!coord-brand:x")  # coordinator room of another incident
+BINDINGS = {
+    LIAISON: BindingView("liaison", "storm", "GGD", "GREEN", "AMBER"),
+    COORD: BindingView("coordinator", "storm", "Veiligheidsregio", "AMBER", "AMBER"),
+    MUNI: BindingView("municipality", "storm", "Gemeente Dordrecht", "GREEN", "GREEN"),
+    OTHER: BindingView("coordinator", "brand", "Veiligheidsregio", "AMBER", "AMBER"),
+}
+REPORTER = UserId("@ggd:x")
+ALICE = UserId("@alice:x")
+BOB = UserId("@bob:x")
+AMBER_TEXT = "Oranjegeheim: noodopvang Sporthal Vlinderweg bijna vol."
+GREEN_TEXT = "Groene melding: wegen rond Dordrecht weer open."
+AMBER_METRIC = "geheimeplekken"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
+    database = Database(f"sqlite:///{tmp_path / 'portal.db'}")
+    await database.migrate()
+    async with database.transaction() as session:
+        for slug in ("storm", "brand"):
+            session.add(
+                Incident(
+                    slug=slug,
+                    title=slug.capitalize(),
+                    phase="warm",
+                    open=True,
+                    opened_at=datetime.now(UTC) - timedelta(days=1),
+                    opened_by="test",
+                )
+            )
+        for room_id, b in BINDINGS.items():
+            await rooms.bind(
+                session,
+                room_id,
+                role=b.role,
+                incident=b.incident,
+                organisation=b.organisation,
+                tlp_default=b.tlp_default,
+                clearance=b.clearance,
+                by="test",
+            )
+            room = await rooms.get(session, room_id)
+            assert room is not None
+            room.active = True
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def dispatcher() -> Dispatcher:
+    return build_dispatcher(
+        CommandSettings(bot_user_id="@knooppunt:x", public_url="https://portal.example")
+    )
+
+
+_n = 0
+
+
+async def say(db: Database, d: Dispatcher, room: RoomId, body: str, sender: UserId) -> str:
+    global _n
+    _n += 1
+    now = datetime.now(UTC)
+    b = BINDINGS[room]
+    view = RoomView(room_id=room, role=b.role, encrypted=True, binding=b)
+    async with db.transaction() as session:
+        replies = await d.handle(
+            Message(EventId(f"$e{_n}"), room, sender, body, now), view, session, now
+        )
+    return "\n".join(r.text for r in replies if isinstance(r, Reply))
+
+
+async def seed(db: Database, d: Dispatcher) -> None:
+    amber = (
+        "!melding opvang\ngemeente: Dordrecht\n"
+        f"{AMBER_METRIC}: 7654\nernst: ernstig\ntlp: amber\n{AMBER_TEXT}"
+    )
+    green = (
+        "!melding mobiliteit\ngemeente: Dordrecht\nopvangplekken beschikbaar: 12\ntlp: green\n"
+        + GREEN_TEXT
+    )
+    assert "vastgelegd" in await say(db, d, LIAISON, amber, REPORTER)
+    assert "vastgelegd" in await say(db, d, LIAISON, green, REPORTER)
+
+
+async def link_for(db: Database, d: Dispatcher, room: RoomId, user: UserId) -> str:
+    text = await say(db, d, room, "!portaal", user)
+    match = re.search(r"https://portal\.example/p/([A-Za-z0-9_-]+)", text)
+    assert match, text
+    return match.group(1)
+
+
+@pytest.fixture
+async def client(db: Database) -> AsyncIterator[tuple[ClientSession, Clock, Portal]]:
+    """The bot's own HTTP server (bot/http.py) with the portal, as `knooppunt run` starts it."""
+    clock = Clock()
+    portal = Portal(db, "nl", clock=clock, limiter=FailureLimiter(rate=5, period=60))
+    port = free_port()
+    server = HealthServer(f"127.0.0.1:{port}", _NoSync(), db, Metrics(), portal)  # type: ignore[arg-type]
+    await server.start()
+    try:
+        async with ClientSession(base_url=f"http://127.0.0.1:{port}") as session:
+            yield session, clock, portal
+    finally:
+        await server.stop()
+
+
+class _NoSync:
+    last_sync_ok = None
+
+
+async def test_link_is_random_stored_as_hash_and_audited(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    first = await link_for(db, dispatcher, COORD, ALICE)
+    second = await link_for(db, dispatcher, COORD, ALICE)
+    assert first != second and len(first) >= 40
+    async with db.session() as session:
+        stored = list(await session.scalars(select(PortalLink)))
+        audits = list(await session.scalars(select(AuditRecord)))
+    assert {row.token_hash for row in stored} == {
+        portal_links.hash_token(first),
+        portal_links.hash_token(second),
+    }
+    dumped = repr([vars(row) for row in stored]) + repr([vars(a) for a in audits])
+    assert first not in dumped and second not in dumped
+    assert all(row.expires_at - row.created_at == timedelta(hours=12) for row in stored)
+    assert [a.action for a in audits if a.action.startswith("portal.")] == [
+        "portal.link_created",
+        "portal.link_created",
+    ]
+
+
+async def test_portal_needs_a_bound_room_and_reads_its_words(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    now = datetime.now(UTC)
+    async with db.transaction() as session:
+        replies = await dispatcher.handle(
+            Message(EventId("$dm"), RoomId("!dm:x"), ALICE, "!portaal", now),
+            RoomView(room_id=RoomId("!dm:x"), is_direct=True),
+            session,
+            now,
+        )
+    text = "\n".join(r.text for r in replies if isinstance(r, Reply))
+    assert "gekoppeld" in text and "/p/" not in text
+    assert "Onbekend: 'onzin'" in await say(db, dispatcher, COORD, "!portaal onzin", ALICE)
+    async with db.session() as session:
+        assert list(await session.scalars(select(PortalLink))) == []
+
+
+async def test_amber_room_sees_amber_green_room_sees_none_of_it(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    coord = await link_for(db, dispatcher, COORD, ALICE)
+    muni = await link_for(db, dispatcher, MUNI, BOB)
+
+    page = await http.get(f"/p/{coord}")
+    html = await page.text()
+    assert page.status == 200
+    assert AMBER_TEXT.split(":")[1].strip() in html and GREEN_TEXT in html
+    assert "TLP:AMBER" in html and f"/p/{coord}/chart?m={AMBER_METRIC}" in html
+    chart = await http.get(f"/p/{coord}/chart", params={"m": AMBER_METRIC})
+    svg = await chart.text()
+    assert chart.status == 200 and chart.content_type == "image/svg+xml"
+    assert "<svg" in svg and "<script" not in svg and "7.654" in svg and "niets" not in svg
+
+    page = await http.get(f"/p/{muni}")
+    html = await page.text()
+    assert page.status == 200 and GREEN_TEXT in html
+    for secret in ("Oranjegeheim", "Vlinderweg", AMBER_METRIC, "TLP:AMBER", "7654", "7.654"):
+        assert secret not in html, secret
+    chart = await http.get(f"/p/{muni}/chart", params={"m": AMBER_METRIC})
+    svg = await chart.text()
+    assert "niets" in svg and "7654" not in svg and "7.654" not in svg  # no data at all
+    # The AMBER entry's own page does not exist for the GREEN room.
+    ids = re.findall(r"/e/(\d+)", (await (await http.get(f"/p/{coord}")).text()))
+    amber_entry = min(int(i) for i in ids)
+    entry = await http.get(f"/p/{coord}/e/{amber_entry}")
+    entry_html = await entry.text()
+    assert entry.status == 200 and "Versies" in entry_html and "Vlinderweg" in entry_html
+    printable = await (await http.get(f"/p/{coord}", params={"print": "1"})).text()
+    assert (
+        "print-view" in printable
+        and "portal.js" not in printable
+        and 'loading="lazy"' not in printable
+    )
+    denied = await http.get(f"/p/{muni}/e/{amber_entry}")
+    assert denied.status == 404 and "Vlinderweg" not in await denied.text()
+
+
+async def test_headers_on_pages_charts_errors_and_static(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    for path in (f"/p/{token}", f"/p/{token}/marker", "/p/nope", "/static/portal.css"):
+        response = await http.get(path)
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp, path
+        assert "style-src 'self'" in csp and "img-src 'self' data:" in csp
+        assert "unsafe-inline" not in csp
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+    chart = await http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
+    assert "script-src" not in chart.headers["Content-Security-Policy"]
+    assert chart.headers["Cache-Control"] == "no-store"
+
+
+async def test_revoked_expired_unknown_and_other_room(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, clock, _ = client
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    other = await link_for(db, dispatcher, OTHER, ALICE)
+    assert (await http.get(f"/p/{alice}")).status == 200
+    # A link of the other incident's room shows that room's view, never COORD's.
+    other_html = await (await http.get(f"/p/{other}")).text()
+    assert "brand" in other_html and GREEN_TEXT not in other_html and COORD not in other_html
+
+    assert "1 link(s)" in await say(db, dispatcher, COORD, "!portaal intrekken", ALICE)
+    revoked = await http.get(f"/p/{alice}")
+    body = await revoked.text()
+    assert revoked.status == 403 and GREEN_TEXT not in body and "storm" not in body
+    assert (await http.get(f"/p/{alice}/marker")).status == 403
+    assert (await http.get(f"/p/{bob}")).status == 200  # Bob's link is his own
+
+    clock.now += timedelta(hours=12, seconds=1)
+    expired = await http.get(f"/p/{bob}")
+    assert expired.status == 403 and GREEN_TEXT not in await expired.text()
+
+
+async def test_guessing_is_rate_limited_per_client(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    statuses = [(await http.get(f"/p/guess{i}")).status for i in range(8)]
+    assert statuses[:5] == [403] * 5 and statuses[5:] == [429] * 3
+    # Once throttled, not even a valid token is checked for this client.
+    assert (await http.get(f"/p/{token}")).status == 429
+
+
+async def test_views_are_audited_with_who_which_room_and_entries(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, MUNI, BOB)
+    assert (await http.get(f"/p/{token}")).status == 200
+    async with db.session() as session:
+        views = list(
+            await session.scalars(select(AuditRecord).where(AuditRecord.action == "portal.viewed"))
+        )
+        pictures = list(
+            await session.scalars(select(AuditRecord).where(AuditRecord.action == "picture.sent"))
+        )
+    assert len(views) == 1 and pictures == []  # a look, not a post: !beeld's log is untouched
+    detail = views[0].detail
+    assert views[0].actor == BOB and views[0].room_id == MUNI and views[0].subject == "storm"
+    assert detail["page"] == "incident" and detail["clearance"] == "GREEN"
+    assert len(detail["shown"]) == 1 and detail["tlp"] == "GREEN"
+
+
+async def test_marker_moves_with_what_the_room_may_see_only(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    coord = await link_for(db, dispatcher, COORD, ALICE)
+    muni = await link_for(db, dispatcher, MUNI, BOB)
+
+    async def markers() -> tuple[str, str]:
+        a = await (await http.get(f"/p/{coord}/marker")).json()
+        b = await (await http.get(f"/p/{muni}/marker")).json()
+        return a["marker"], b["marker"]
+
+    before = await markers()
+    amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nNog een oranje melding."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+    after = await markers()
+    assert after[0] != before[0] and after[1] == before[1]
+
+
+async def test_tokens_never_reach_the_logs(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    http, _clock, portal = client
+    caplog.set_level(logging.DEBUG)
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    await http.get(f"/p/{token}")
+    await http.get(f"/p/{token}/e/999999")
+    await http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
+    # A failing handler is logged, without its path.
+    original = portal.db
+    portal.db = None  # type: ignore[assignment]
+    failed = await http.get(f"/p/{token}")
+    portal.db = original
+    assert failed.status == 500
+    assert any("portal request failed" in r.getMessage() for r in caplog.records)
+    logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.args!r}" for r in caplog.records)
+    assert token not in logged
+
+
+def test_rendering_escapes_report_text_and_needs_no_nio() -> None:
+    page = render.error_page("en", "portal.forbidden")
+    assert "unknown, expired or revoked" in page and "<script>" not in page
+    template = render.ENV.from_string("{{ x }}")
+    assert template.render(x="<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    modules = project_modules()
+    seen: set[str] = set()
+    todo = ["bot.web.render", "bot.web.portal", "bot.web.charts", "bot.web.security"]
+    wrong: list[str] = []
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in modules:
+            continue
+        seen.add(current)
+        for item in imports_of(modules[current]):
+            if within(item.module, "nio") or within(item.module, "bot.app"):
+                wrong.append(f"{current} imports {item.module}")
+            parts = item.module.split(".")
+            todo.extend(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    assert "storage.picture_service" in seen and wrong == []
+
+
+async def test_the_room_losing_its_binding_closes_its_links(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    assert (await http.get(f"/p/{token}")).status == 200
+    async with db.transaction() as session:
+        room = await session.get(Room, COORD)
+        assert room is not None
+        room.public = True  # a public room sees CLEAR only: the page follows at once
+    html = await (await http.get(f"/p/{token}")).text()
+    assert "TLP-toegang AMBER" in html  # clearance is the binding's; visibility is CLEAR
+    async with db.transaction() as session:
+        await rooms.unbind(session, COORD)
+    assert (await http.get(f"/p/{token}")).status == 403
+
+
+async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    first = await (await http.get(f"/p/{alice}")).text()
+    second = await (await http.get(f"/p/{bob}")).text()
+    assert f"/p/{alice}/chart" in first and bob not in first
+    assert f"/p/{bob}/chart" in second and alice not in second
+    assert first.replace(alice, "T") == second.replace(bob, "T")  # one render, two links
+    async with db.session() as session:
+        actors = list(
+            await session.scalars(
+                select(AuditRecord.actor).where(AuditRecord.action == "portal.viewed")
+            )
+        )
+    assert actors == [ALICE, BOB]
+    # A new report the room may see moves the marker: the next view is a new render.
+    amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nDerde melding voor de cache."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+    assert "Derde melding voor de cache." in await (await http.get(f"/p/{alice}")).text()
+
+
+def test_public_url_and_link_hours_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("KNOOPPUNT_PUBLIC_URL", "KNOOPPUNT_HTTP_LISTEN", "KNOOPPUNT_PORTAL_LINK_HOURS"):
+        monkeypatch.delenv(name, raising=False)
+    assert Settings(http_listen="127.0.0.1:9999").effective_public_url == "http://127.0.0.1:9999"
+    proxied = Settings(public_url="https://crisis.example.org/knooppunt/")
+    assert proxied.effective_public_url == "https://crisis.example.org/knooppunt"
+    assert Settings().portal_link_hours == 12
+    with pytest.raises(ValidationError):
+        Settings(public_url="crisis.example.org")
+    with pytest.raises(ValidationError):
+        Settings(portal_link_hours=0)
+    monkeypatch.setenv("KNOOPPUNT_PORTAL_LINK_HOURS", "2")
+    dispatcher = build_dispatcher_from(Settings())
+    assert dispatcher.settings.portal_link_hours == 2
+
+
+async def test_viewers_arriving_together_wait_for_one_build(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """50 pages opened at once after a change: one picture build (and one write of the
+    series tables), not 50 racing for SQLite's write lock."""
+    http, _clock, _ = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    builds = 0
+    real = picture_service.picture_for_room
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        nonlocal builds
+        builds += 1
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(picture_service, "picture_for_room", counted)
+    responses = await asyncio.gather(*(http.get(f"/p/{token}") for _ in range(20)))
+    assert [r.status for r in responses] == [200] * 20
+    assert builds == 1
