@@ -13,6 +13,7 @@ from bot import events as ev
 from bot.config import Settings
 from bot.room_lifecycle import RoomLifecycle
 from bot.sender import OutboxSender, reply_content
+from commands import exercise
 from commands.i18n import t
 from commands.render import plain
 from storage import audit, event_log, outbox
@@ -109,8 +110,14 @@ class Membership:
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
             if not room.greeted:
                 room.greeted = True
-                greeting = plain(
-                    t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
+                # A room that was bound to an exercise before (a rejoin) says so.
+                greeting = await exercise.mark_for_room(
+                    session,
+                    room_id,
+                    plain(
+                        t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
+                    ),
+                    self.settings.language,
                 )
                 await outbox.add(
                     session,

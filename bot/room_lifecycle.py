@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
 from bot.sender import reply_content
+from commands import exercise
 from commands.i18n import Language, t
 from commands.render import plain
 from storage import audit, event_log, outbox
@@ -217,11 +218,18 @@ class RoomLifecycle:
             subject=verdict.new,
             detail={"from": verdict.old},
         )
+        # The binding is carried already: a room of an exercise gets the marker.
+        notice = await exercise.mark_for_room(
+            session,
+            verdict.new,
+            plain(t(self.language, "upgrade_carried", old=verdict.old)),
+            self.language,
+        )
         await outbox.add(
             session,
             verdict.new,
             "message",
-            reply_content(plain(t(self.language, "upgrade_carried", old=verdict.old))),
+            reply_content(notice),
             outbox.txn_id_for(f"upgrade-carried:{verdict.old}:{verdict.new}"),
         )
         log.info("room %s was upgraded to %s; binding carried", verdict.old, verdict.new)
@@ -241,11 +249,12 @@ class RoomLifecycle:
         # included); then the audit record and the log are where admins find it.
         room = self.client.rooms.get(verdict.old)
         if room is None or room.power_levels.can_user_send_message(self.user_id):
+            notice = await exercise.mark_for_room(session, verdict.old, plain(text), self.language)
             await outbox.add(
                 session,
                 verdict.old,
                 "message",
-                reply_content(plain(text)),
+                reply_content(notice),
                 outbox.txn_id_for(f"upgrade-refused:{event_id}"),
             )
         await audit.add(

@@ -10,7 +10,7 @@ how to answer (`oorzaak: M-7`). All of it is written in the report's own transac
 alerts as outbox rows, so a crash sends each alert once or not at all, never twice.
 
 A later report in a dependent sector answers that sector's open items; a retracted
-cause takes its open items away.
+cause takes its open items away, and so does an edit that makes it no longer severe.
 """
 
 from __future__ import annotations
@@ -165,18 +165,28 @@ def alert_for(
     return Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True), full
 
 
-async def after_record(ctx: CommandContext, entry: SituationEntry) -> tuple[list[Outgoing], str]:
+async def after_record(
+    ctx: CommandContext, entry: SituationEntry, *, edited: bool = False
+) -> tuple[list[Outgoing], str]:
     """Answer open domino items of the report's sector; for a severe report, open the
     items its sector causes and alert the dependent partners' liaison rooms (once per
-    room and cause). Returns the alerts and a line for the reporter ('' for none)."""
-    if entry.incident is None or entry.sector is None:
-        return [], ""
+    room and cause). Returns the alerts and a line for the reporter ('' for none).
+
+    `edited`: the report was edited. Its open items that it no longer causes go, as
+    on a retraction: below severe, another sector or region, no incident."""
     session = session_of(ctx)
-    await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
-    if entry.severity not in SEVERE or entry.retracted_at is not None:
+    if entry.incident is None or entry.sector is None:
+        if edited:
+            await store.remove_for_cause(session, entry.id)
         return [], ""
-    lines = await store.dependents_of(session, [entry.sector], entry.region)
-    lines = [line for line in lines if line.dependent != entry.sector]
+    await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
+    lines = []
+    if entry.severity in SEVERE and entry.retracted_at is None:
+        lines = await store.dependents_of(session, [entry.sector], entry.region)
+        lines = [line for line in lines if line.dependent != entry.sector]
+    if edited:
+        kept = {line.dependent for line in lines}
+        await store.remove_for_cause(session, entry.id, keep=kept)
     if not lines:
         return [], ""
     await store.open_items(session, entry, entry.sector, lines)

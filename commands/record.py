@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from commands import render
-from commands.common import local_time, session_of
+from commands.common import local_time, option, session_of
 from commands.context import CommandContext
 from commands.dutch_time import TimeError
 from commands.errors import UserError
@@ -458,11 +458,27 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
     return [render.plain(t(ctx.lang, "record.done", code=item.code))]
 
 
+ACTIONS_PAGE = 25  # as many as the picture's section shows at most
+MAX_PAGE_DIGITS = 6
+
+
 async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     binding = ctx.room.binding
     incident = parsed.words[0].lower() if parsed.words else (binding.incident if binding else None)
-    rows = await record_repo.open_actions(session, ctx.room.access, incident, ctx.now)
+    page_text = (option(parsed, "page") or "1").strip()
+    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
+        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
+    # A page number past what SQL can hold is simply beyond the last page.
+    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
+    access = ctx.room.access
+    total = await record_repo.count_open_actions(session, access, incident)
+    pages = (total + ACTIONS_PAGE - 1) // ACTIONS_PAGE
+    if total and (page == 0 or page > pages):
+        raise UserError("page_out_of_range", page=render.shorten(page_text, 30), pages=pages)
+    rows = await record_repo.open_actions(
+        session, access, incident, ctx.now, limit=ACTIONS_PAGE, offset=(page - 1) * ACTIONS_PAGE
+    )
     await audit.add(
         session,
         ctx.sender,
@@ -475,9 +491,14 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     if not rows:
         return [render.plain(t(lang, "record.no_open_actions"))]
     banner = f"TLP:{tlp.highest([r.tlp for r in rows])}"
-    lines = [t(lang, "record.open_actions_head", banner=banner, count=len(rows))]
+    lines = [t(lang, "record.open_actions_head", banner=banner, count=total)]
     for row in rows:
         lines.append(action_line(row, lang, ctx.now))
+    hidden = total - page * ACTIONS_PAGE
+    if hidden > 0:
+        lines.append(
+            t(lang, "record.more_actions_page", count=hidden, prefix=ctx.prefix, page=page + 1)
+        )
     return [render.plain("\n".join(lines))]
 
 
@@ -583,6 +604,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
+    before_owner = (edited.owner, edited.owner_room, edited.due_at)
     reverted = await record_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -594,11 +616,25 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         subject=reverted.code,
         detail={"revision": reverted.revision},
     )
-    return [
+    out: list[Outgoing] = [
         render.plain(
             t(lang, "record.edit_withdrawn", code=reverted.code, revision=reverted.revision)
         )
     ]
+    # Back on its earlier owner (or deadline): that owner is told again, as after an
+    # edit, as a reply of this redaction (so through the outbox, exactly once). Only
+    # when the owner's room may still see the restored label.
+    if (
+        reverted.kind == "action"
+        and reverted.owner_room
+        and before_owner != (reverted.owner, reverted.owner_room, reverted.due_at)
+    ):
+        owner_room = await record_repo.owner_room_by_id(session, reverted.owner_room)
+        if owner_room is not None and tlp.may_see(
+            owner_room.access, reverted.tlp, reverted.room_id, reverted.organisation
+        ):
+            out.append(await _notify(ctx, reverted, updated=True))
+    return out
 
 
 ASSESSMENT = Command(
@@ -666,7 +702,10 @@ ACTIONS = Command(
     name_nl="acties",
     name_en="actions",
     summary={"nl": "open acties, te laat eerst", "en": "open actions, overdue first"},
-    usage={"nl": "{prefix}acties [incident]", "en": "{prefix}actions [incident]"},
+    usage={
+        "nl": "{prefix}acties [incident] [pagina=]",
+        "en": "{prefix}actions [incident] [page=]",
+    },
     example={"nl": "{prefix}acties", "en": "{prefix}actions"},
     handler=actions_command,
     permission=may_list,

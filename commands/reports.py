@@ -431,7 +431,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     )
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
     # An edit that makes the report severe alerts its dependent partners (once per room).
-    domino_alerts, _ = await domino.after_record(ctx, entry)
+    domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
     return [reply, *alerts, *domino_alerts]
 
 

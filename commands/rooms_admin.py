@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from commands import partners, render
@@ -17,15 +18,20 @@ from commands.subcommands import Subcommand, Subcommands
 from storage import audit, organisations, tlp
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
+from storage.exercise import MARKER
 from storage.ids import RoomId
 from storage.models import RoomBinding
 from storage.vocabulary import ORG_KINDS, ROLES, lookup
 
 
-def _binding_line(ctx: CommandContext, room_id: str, binding: RoomBinding) -> str:
+def _binding_line(
+    ctx: CommandContext, room_id: str, binding: RoomBinding, exercises: Collection[str] = ()
+) -> str:
     state = "" if binding.active else t(ctx.lang, "rooms_admin.inactive")
+    # A binding to an exercise says so, in the marker's own word (as `!incident lijst`).
+    tag = f"{MARKER} " if binding.incident in exercises else ""
     return (
-        f"{room_id}: {t(ctx.lang, 'rooms_admin.role')} {binding.role}, incident {binding.incident or '-'}, "
+        f"{room_id}: {t(ctx.lang, 'rooms_admin.role')} {binding.role}, incident {tag}{binding.incident or '-'}, "
         f"org {binding.organisation or '-'}, tlp {binding.tlp_default}, clearance {binding.clearance}{state}"
     )
 
@@ -39,10 +45,14 @@ async def _show(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
 
 
 async def _list(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
-    rows = await room_repo.all_bindings(session_of(ctx))
+    session = session_of(ctx)
+    rows = await room_repo.all_bindings(session)
     if not rows:
         return [render.plain(t(ctx.lang, "rooms_admin.no_rooms_bound_yet"))]
-    return [render.plain("\n".join(_binding_line(ctx, row.room_id, row) for row in rows))]
+    exercises = {row.slug for row in await incident_repo.all_incidents(session) if row.exercise}
+    return [
+        render.plain("\n".join(_binding_line(ctx, row.room_id, row, exercises) for row in rows))
+    ]
 
 
 async def _unbind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:

@@ -70,6 +70,8 @@ class ProcessedEvent(Base):
     """One row per handled Matrix event: the primary key makes a replay harmless."""
 
     __tablename__ = "processed_events"
+    # The owner look-up of an action by user (records.owner_room_of_user), migration 0023.
+    __table_args__ = (Index("ix_processed_events_sender", "sender", "room_id", "origin_ts"),)
     event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255), index=True)
     sender: Mapped[str] = mapped_column(String(255))

@@ -259,13 +259,15 @@ async def close_for_sector(session: AsyncSession, incident: str, sector: str, en
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def remove_for_cause(session: AsyncSession, cause_id: int) -> int:
-    """A retracted cause: its open domino items go (answered ones stay as history)."""
-    result = await session.execute(
-        delete(DominoItem).where(
-            DominoItem.cause_entry_id == cause_id, DominoItem.closed_at.is_(None)
-        )
-    )
+async def remove_for_cause(session: AsyncSession, cause_id: int, keep: Collection[str] = ()) -> int:
+    """A retracted cause: its open domino items go (answered ones stay as history).
+
+    `keep`: the dependent sectors the cause still causes after an edit; the open
+    items of every other sector go (an edit below severe keeps none)."""
+    clauses = [DominoItem.cause_entry_id == cause_id, DominoItem.closed_at.is_(None)]
+    if keep:
+        clauses.append(DominoItem.sector.not_in(list(keep)))
+    result = await session.execute(delete(DominoItem).where(*clauses))
     return int(getattr(result, "rowcount", 0) or 0)
 
 

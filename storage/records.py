@@ -243,6 +243,7 @@ async def open_actions(
     incident: str | None,
     now: datetime,
     limit: int | None = None,
+    offset: int = 0,
 ) -> Sequence[RecordItem]:
     """Open actions this room may see: overdue first, then by deadline (in SQL, so a
     picture reads only the `limit` it shows)."""
@@ -265,22 +266,24 @@ async def open_actions(
         query = query.where(RecordItem.incident == incident)
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return (await session.scalars(query)).all()
 
 
-async def count_open_actions(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> int:
-    return int(
-        await session.scalar(
-            select(func.count(RecordItem.id)).where(
-                RecordItem.kind == "action",
-                RecordItem.incident == incident,
-                RecordItem.withdrawn_at.is_(None),
-                RecordItem.done_at.is_(None),
-                _visible(access),
-            )
-        )
-        or 0
+async def count_open_actions(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str | None
+) -> int:
+    """How many `open_actions` there are (every incident's when `incident` is None)."""
+    query = select(func.count(RecordItem.id)).where(
+        RecordItem.kind == "action",
+        RecordItem.withdrawn_at.is_(None),
+        RecordItem.done_at.is_(None),
+        _visible(access),
     )
+    if incident is not None:
+        query = query.where(RecordItem.incident == incident)
+    return int(await session.scalar(query) or 0)
 
 
 async def latest_assessments(

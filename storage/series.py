@@ -16,9 +16,12 @@ with one window query instead.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import items
@@ -65,15 +68,29 @@ def _is(column: Any, value: object) -> ColumnElement[bool]:
 
 
 async def refresh(session: AsyncSession, incident: str) -> None:
-    watermark = await session.get(PictureWatermark, incident)
+    # FOR UPDATE (PostgreSQL; SQLite serialises writers anyway): two refreshes of
+    # one incident at once would both recompute a key and the second insert of
+    # its row would collide, so the second waits here for the first to commit.
+    watermark = await session.get(PictureWatermark, incident, with_for_update=True)
     newest = await session.scalar(
         select(func.max(SituationEntry.updated_at)).where(SituationEntry.incident == incident)
     )
     if watermark is None:
-        if newest is not None:
+        if newest is None:
+            return
+        # Claim the incident's watermark BEFORE rebuilding: two first refreshes at
+        # once (a `!beeld`, the scheduler, a portal view) would otherwise both
+        # rebuild and collide on the rows' keys. The claim waits for a concurrent
+        # claimer to commit and then does nothing; the loser reads the winner's
+        # watermark and folds in like any later refresh.
+        if await _claim_watermark(session, incident, newest):
             await _rebuild(session, incident)
-            session.add(PictureWatermark(incident=incident, updated_at=newest))
-        return
+            return
+        watermark = await session.get(
+            PictureWatermark, incident, with_for_update=True, populate_existing=True
+        )
+        if watermark is None:  # pragma: no cover - the claim saw a committed row
+            return
     since = watermark.updated_at
     changed_ids = set(
         await session.scalars(
@@ -92,6 +109,18 @@ async def refresh(session: AsyncSession, incident: str) -> None:
         await _fold_in(session, incident, sorted(changed_ids))
     if newest is not None and newest > since:
         watermark.updated_at = newest
+
+
+async def _claim_watermark(session: AsyncSession, incident: str, newest: datetime) -> bool:
+    """Insert the incident's watermark unless it exists; True when this call inserted it."""
+    values = {"incident": incident, "updated_at": newest}
+    if session.get_bind().dialect.name == "postgresql":
+        statement: Any = postgresql_insert(PictureWatermark).values(values)
+    else:
+        statement = sqlite_insert(PictureWatermark).values(values)
+    statement = statement.on_conflict_do_nothing(index_elements=[PictureWatermark.incident])
+    claimed = await session.scalar(statement.returning(PictureWatermark.incident))
+    return claimed is not None
 
 
 async def _stale(session: AsyncSession, incident: str) -> set[int]:

@@ -191,6 +191,10 @@ TEXTS: Entries = {
         "en": "Done since the previous picture",
     },
     "record.expired": {"nl": "verlopen", "en": "expired"},
+    "record.more_actions_page": {
+        "nl": "… en nog {count} open acties: {prefix}acties pagina={page}",
+        "en": "… and {count} more open actions: {prefix}actions page={page}",
+    },
     "record.more_actions": {
         "nl": "… en nog {count} open acties: {prefix}acties",
         "en": "… and {count} more open actions: {prefix}actions",

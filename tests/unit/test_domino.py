@@ -21,7 +21,7 @@ from storage import incidents as incident_repo
 from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import AuditRecord, DominoAlert, Organisation, OutboxMessage
+from storage.models import AuditRecord, DominoAlert, DominoItem, Organisation, OutboxMessage
 from storage.rooms import BindingView
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
@@ -387,3 +387,22 @@ async def test_org_sets_sectors_roles_and_contact_lines(db: Database) -> None:
             )
             == 0
         )
+
+
+async def test_an_edit_below_severe_takes_the_causes_open_items_away(db: Database) -> None:
+    """Like a retraction: an edit that lowers the cause below severe closes its open
+    domino items, and the picture no longer lists them; answered ones stay history."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    await chat.post("!melding telecom\noorzaak: M-1\nernst: matig\nMasten op accu.", TELECOM)
+    assert "Mogelijke domino-effecten" in await chat.post("!beeld", COORD)
+    edit = await chat.send(
+        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    assert "M-1" in own(edit, ENERGY)
+    assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
+    async with db.session() as session:
+        left = (await session.execute(select(DominoItem.sector, DominoItem.closed_at))).all()
+    # The telecom item was answered by M-2 (history); drinking water and care are gone.
+    assert [sector for sector, _ in left] == ["telecom"] and left[0][1] is not None

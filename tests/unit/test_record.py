@@ -413,3 +413,46 @@ async def test_redacting_an_edit_goes_back_and_a_new_owner_is_told(world: World)
     bad = moved.replace("tlp: green", "tlp: amber")
     reply, _ = await world.send(COORD, bad, kind="edit", relation=Relation(replaces=EventId("$e2")))
     assert "blijft revisie 1" in reply and "TLP:GREEN" in reply
+
+
+async def test_redacting_an_edit_tells_the_earlier_owner_again_once(world: World) -> None:
+    """The action goes back to its earlier owner: that owner is told again, through
+    the outbox of the redaction (a replay of the same redaction tells nobody twice)."""
+    await world.send(COORD, ACT)  # $e2
+    await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
+    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
+    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
+    edit_event = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        COORD, "", kind="redaction", relation=Relation(redacts=edit_event)
+    )
+    assert "A-1 is terug op revisie 1" in reply
+    told = [r for r in rows if r.room_id == LIAISON]
+    assert len(told) == 1, rows
+    assert "gewijzigd" in told[0].content["body"] and "zxbedden" in told[0].content["body"]
+    # The same redaction again (a replay after a crash): nothing new is queued.
+    redaction = Message(
+        EventId(f"$e{world.n}"), COORD, MOD, "", datetime.now(UTC),
+        kind="redaction", relation=Relation(redacts=edit_event),
+    )  # fmt: skip
+    await process_message(world.db, world.dispatcher, redaction, world.view)
+    async with world.db.session() as session:
+        queued = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.room_id == LIAISON))
+        ).all()
+    assert sum("gewijzigd" in str(r.content.get("body")) for r in queued) == 1
+
+
+async def test_the_actions_list_is_paged(world: World) -> None:
+    for n in range(27):
+        await world.send(COORD, ACT.replace("zxbedden", f"zxpage{n:02d}"))
+    listed, _ = await world.send(COORD, "!acties")
+    assert "(27," in listed
+    assert listed.count("\n• A-") == 25
+    assert "… en nog 2 open acties: !acties pagina=2" in listed
+    second, _ = await world.send(COORD, "!acties pagina=2")
+    assert second.count("\n• A-") == 2 and "en nog" not in second
+    bad, _ = await world.send(COORD, "!acties pagina=nul")
+    assert "pagina= moet een getal vanaf 1 zijn" in bad
+    beyond, _ = await world.send(COORD, "!acties pagina=9")
+    assert "Pagina 9 bestaat niet" in beyond
