@@ -39,22 +39,29 @@ def sector_word(value: str, lang: Language) -> str:
 
 
 async def resolve_sector(
-    session: AsyncSession, written: str | None, category: str, organisation: str | None
+    session: AsyncSession,
+    written: str | None,
+    category: str,
+    organisation: str | None,
+    known: tuple[str, ...] | None = None,
 ) -> str | Problem | None:
     """The stored sector of a report (see the module text), or a problem for a `sector:`
-    the vocabulary does not know."""
+    the vocabulary does not know. `known`: the organisation's sectors when the caller has
+    them already (the room's binding read them), so the hot path needs no query."""
     if written:
         found = Sector.parse(written)
         if found is None:
-            known = ", ".join(s.nl for s in Sector)
+            names = ", ".join(s.nl for s in Sector)
             return Problem.of(
-                "domino.unknown_sector", value=render.shorten(written, 40), known=known
+                "domino.unknown_sector", value=render.shorten(written, 40), known=names
             )
         return found.value
     if category in CATEGORY_SECTOR:
         return CATEGORY_SECTOR[category]
     if organisation:
-        sectors = await store.organisation_sectors(session, organisation)
+        sectors = list(known) if known is not None else None
+        if sectors is None:
+            sectors = await store.organisation_sectors(session, organisation)
         if sectors:
             return str(sectors[0])
     return None

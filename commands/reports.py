@@ -66,7 +66,12 @@ async def _entry_input(
         if exercise.room_in_exercise(ctx) and not found.exercise:
             return [Problem.of("exercise.exercise_room_real_incident", slug=incident)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
-    sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation)
+    # The binding read its organisation's sectors already; another organisation is looked up.
+    same_org = (
+        binding is not None and (binding.organisation or "").lower() == (organisation or "").lower()
+    )
+    known = binding.sectors if binding is not None and same_org else None
+    sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation, known)
     if isinstance(sector, Problem):
         return [sector]
     if draft.cause is not None:

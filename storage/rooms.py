@@ -6,11 +6,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
-from storage.models import Incident, ProcessedEvent, Room, RoomBinding, utcnow
+from storage.models import Incident, Organisation, ProcessedEvent, Room, RoomBinding, utcnow
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -141,6 +141,10 @@ class BindingView:
     clearance: str
     # The bound incident is an exercise: the room works in the exercise (storage/exercise.py).
     exercise: bool = False
+    # The bound organisation's sectors, read with the binding: a report's sector falls
+    # back on them (commands/domino.py) without a query of its own on the hot path.
+    # None: not read (a view built elsewhere); the sectors are then looked up.
+    sectors: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -164,11 +168,15 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
                 RoomBinding.tlp_default,
                 RoomBinding.clearance,
                 Incident.exercise,
+                Organisation.sectors,
                 processed,
             )
             .select_from(Room)
             .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
             .outerjoin(Incident, Incident.slug == RoomBinding.incident)
+            .outerjoin(
+                Organisation, func.lower(Organisation.name) == func.lower(RoomBinding.organisation)
+            )
             .where(Room.room_id == room_id)
         )
     ).first()
@@ -176,11 +184,20 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None
         return MessageContext(already, False, None)
-    is_direct, role, active, incident, organisation, tlp_default, clearance, exercise, already = row
+    (
+        is_direct, role, active, incident, organisation, tlp_default, clearance, exercise,
+        sectors, already,
+    ) = row  # fmt: skip
     view = None
     if role is not None and active:
         view = BindingView(
-            role, incident, organisation, tlp_default, clearance, exercise=bool(exercise)
+            role,
+            incident,
+            organisation,
+            tlp_default,
+            clearance,
+            exercise=bool(exercise),
+            sectors=tuple(str(s) for s in sectors or ()),
         )
     return MessageContext(bool(already), bool(is_direct), view)
 
