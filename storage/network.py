@@ -178,13 +178,7 @@ async def bound_rooms(
     return [
         BoundRoom(
             binding.room_id,
-            BindingView(
-                binding.role,
-                binding.incident,
-                binding.organisation,
-                binding.tlp_default,
-                binding.clearance,
-            ),
+            BindingView.of(binding),
             bool(public),
             bool(direct),
             tuple(sectors or ()),

@@ -142,6 +142,13 @@ class BindingView:
     # The bound incident is an exercise: the room works in the exercise (storage/exercise.py).
     exercise: bool = False
 
+    @classmethod
+    def of(cls, row: RoomBinding, exercise: bool = False) -> BindingView:
+        """The plain values of a stored binding."""
+        return cls(
+            row.role, row.incident, row.organisation, row.tlp_default, row.clearance, exercise
+        )
+
 
 @dataclass(frozen=True)
 class MessageContext:
@@ -286,14 +293,7 @@ async def role_views(
     return [
         (
             binding.room_id,
-            BindingView(
-                binding.role,
-                binding.incident,
-                binding.organisation,
-                binding.tlp_default,
-                binding.clearance,
-                exercise=bool(exercise),
-            ),
+            BindingView.of(binding, exercise=bool(exercise)),
             bool(public),
             bool(is_direct),
         )
