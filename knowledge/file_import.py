@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.engine import Database
+from storage.regions import RegionTable
 
 
 class Outcome(Protocol):
@@ -26,12 +27,15 @@ R = TypeVar("R", bound=Outcome)
 async def import_all_or_nothing(
     db: Database,
     path: Path,
+    actor: str,
+    regions: RegionTable | None,
     check: Callable[[Path], list[F]],
-    import_files: Callable[[AsyncSession, list[F]], Awaitable[R]],
+    import_files: Callable[[AsyncSession, list[F], str, RegionTable], Awaitable[R]],
 ) -> R:
+    """`check` reads the files under `path`; `import_files` stores them for `actor`."""
     results = await asyncio.to_thread(check, path)
     async with db.session() as session:
-        report = await import_files(session, results)
+        report = await import_files(session, results, actor, regions or RegionTable())
         if report.ok:
             await session.commit()
         else:

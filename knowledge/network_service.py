@@ -130,12 +130,7 @@ async def import_files(
 async def import_path(
     db: Database, path: Path, actor: str, regions: RegionTable | None = None
 ) -> ImportReport:
-    table = regions or RegionTable()
-
-    async def run(session: AsyncSession, results: list[FileResult]) -> ImportReport:
-        return await import_files(session, results, actor, table)
-
-    return await import_all_or_nothing(db, path, check, run)
+    return await import_all_or_nothing(db, path, actor, regions, check, import_files)
 
 
 async def export_to(db: Database, target: Path) -> tuple[dict[str, int], int]:
