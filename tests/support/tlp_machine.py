@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import re
 import shutil
 import tempfile
@@ -72,9 +71,9 @@ from typing import Any, ClassVar
 
 from aiohttp.test_utils import make_mocked_request
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 from nio.rooms import MatrixRoom
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.scheduler import Scheduler
 from bot.syncer import Syncer, process_message
@@ -89,6 +88,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, SituationEntry
 from storage.rooms import BindingView
+from tests.support.machine import TMP_ROOT, DatabaseMachine
 
 # ------------------------------------------------------------------ the rule
 
@@ -476,10 +476,6 @@ def _seed_files(directory: Path) -> None:
 DISABLED: set[str] = set()
 
 
-# Databases in memory-backed storage when there is some: each example copies one.
-TMP_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -578,7 +574,7 @@ maybe_label = st.none() | labels
 slots = st.integers(min_value=0, max_value=len(ROOMS) - 1)
 
 
-class TLPMachine(RuleBasedStateMachine):
+class TLPMachine(DatabaseMachine):
     """Random sessions of a crisis; after each step, nothing above what a room may see."""
 
     steps_run = 0  # rule steps across examples, for the long run's report
@@ -587,12 +583,9 @@ class TLPMachine(RuleBasedStateMachine):
     stats: ClassVar[Counter[str]] = Counter()
 
     def __init__(self) -> None:
-        super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory(prefix="kp-guard-ex-", dir=TMP_ROOT)
-        path = Path(self.tmp.name) / "k.db"
-        template().copy(path)
-        self.db = Database(f"sqlite+aiosqlite:///{path}")
+        super().__init__("kp-guard-ex-")
+        template().copy(self.db_path)
+        self.db = Database(f"sqlite+aiosqlite:///{self.db_path}")
         self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
         self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
         self.rooms: list[RoomModel] = []
@@ -658,18 +651,6 @@ class TLPMachine(RuleBasedStateMachine):
             self.holders.setdefault(contact_marker(n), []).append(object_holder(label, owner))
 
     # ------------------------------------------------------------ plumbing
-
-    def teardown(self) -> None:
-        self._run(self.db.close())
-        self.loop.close()
-        self.tmp.cleanup()
-
-    def _run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
-
-    async def _max_outbox(self) -> int:
-        async with self.db.session() as session:
-            return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
 
     def _nio_room(self, model: RoomModel) -> MatrixRoom:
         room = MatrixRoom(model.room_id, BOT)
