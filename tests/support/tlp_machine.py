@@ -708,6 +708,20 @@ class TLPMachine(DatabaseMachine):
         replies, _queued = result
         return message, [r for r in replies if isinstance(r, Reply)]
 
+    def send_edit(self, room_id: str, sender: str, original: str, body: str) -> tuple[Message, str]:
+        """`sender` edits event `original` to `body`; the event and the replies in its room."""
+        room = self.all_rooms[room_id]
+        relation = Relation(replaces=EventId(original))
+        message, rows = self.send(room, body, sender, kind="edit", relation=relation)
+        return message, self.reply_text(rows, room_id)
+
+    def send_redaction(self, room_id: str, sender: str, target: str) -> tuple[Message, str]:
+        """`sender` redacts event `target`; the redaction and the replies in its room."""
+        room = self.all_rooms[room_id]
+        relation = Relation(redacts=EventId(target))
+        message, rows = self.send(room, "", sender, kind="redaction", relation=relation)
+        return message, self.reply_text(rows, room_id)
+
     @staticmethod
     def reply_text(replies: list[Reply], room_id: str) -> str:
         return "\n".join(r.text for r in replies if r.room_id == room_id)
@@ -985,22 +999,15 @@ class TLPMachine(DatabaseMachine):
             incident = None
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        room = self.all_rooms[entry.room_id]
         current = [r for r in entry.revisions if not r.withdrawn][-1]
         text_m = self.marker() if new_text else current.markers[0]
         figure_m = self.marker() if new_text else current.markers[1]
         body = self._report_body(
             "opvang", label, incident, severity, True, text_m, figure_m, 2000 + self.counter
         )
-        message, rows = self.send(
-            room,
-            body,
-            entry.reporter,
-            kind="edit",
-            relation=Relation(replaces=EventId(entry.source_event)),
-        )
-        self._typed_by(room.room_id, [text_m, figure_m])
-        if re.search(rf"Melding M-{entry.id} bijgewerkt", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_edit(entry.room_id, entry.reporter, entry.source_event, body)
+        self._typed_by(entry.room_id, [text_m, figure_m])
+        if re.search(rf"Melding M-{entry.id} bijgewerkt", replied):
             if entry.retracted:
                 raise self.fail(f"M-{entry.id} was retracted, yet an edit was stored")
             stored = self._run(self._entry_row(entry.id))
@@ -1027,15 +1034,8 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        room = self.all_rooms[entry.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            entry.reporter,
-            kind="redaction",
-            relation=Relation(redacts=EventId(entry.source_event)),
-        )
-        if re.search(rf"Melding M-{entry.id} ingetrokken", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_redaction(entry.room_id, entry.reporter, entry.source_event)
+        if re.search(rf"Melding M-{entry.id} ingetrokken", replied):
             entry.retracted = True
             TLPMachine.stats["entries retracted"] += 1
         stored = self._run(self._entry_row(entry.id))
@@ -1050,17 +1050,8 @@ class TLPMachine(DatabaseMachine):
         candidates = [e for e in self._editable() if len(e.revisions) > 1]
         entry = candidates[which % len(candidates)]
         revision = entry.revisions[1 + which % (len(entry.revisions) - 1)]
-        room = self.all_rooms[entry.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            entry.reporter,
-            kind="redaction",
-            relation=Relation(redacts=EventId(revision.event_id)),
-        )
-        if re.search(
-            rf"Bewerking van M-{entry.id} verwijderd", self.reply_text(rows, room.room_id)
-        ):
+        message, replied = self.send_redaction(entry.room_id, entry.reporter, revision.event_id)
+        if re.search(rf"Bewerking van M-{entry.id} verwijderd", replied):
             revision.withdrawn = True
             TLPMachine.stats["edits withdrawn"] += 1
             entry.refresh_markers()
@@ -1151,15 +1142,9 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        room = self.all_rooms[item.room_id]
-        message, rows = self.send(
-            room,
-            f"{item.body}\ntlp: {WORD[label]}",
-            item.author,
-            kind="edit",
-            relation=Relation(replaces=EventId(item.source_event)),
-        )
-        if re.search(rf"{item.code} bijgewerkt", self.reply_text(rows, room.room_id)):
+        body = f"{item.body}\ntlp: {WORD[label]}"
+        message, replied = self.send_edit(item.room_id, item.author, item.source_event, body)
+        if re.search(rf"{item.code} bijgewerkt", replied):
             stored = self._run(self._record_row(item.code))
             assert stored.tlp == label, (stored.tlp, label)
             markers = item.revisions[0].markers
@@ -1175,15 +1160,8 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        room = self.all_rooms[item.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            item.author,
-            kind="redaction",
-            relation=Relation(redacts=EventId(item.source_event)),
-        )
-        if re.search(rf"{item.code} ingetrokken", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_redaction(item.room_id, item.author, item.source_event)
+        if re.search(rf"{item.code} ingetrokken", replied):
             item.withdrawn = True
             TLPMachine.stats["record items withdrawn"] += 1
         stored = self._run(self._record_row(item.code))
