@@ -16,10 +16,12 @@ with one window query instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, or_, select
+from sqlalchemy import ColumnElement, Row, and_, delete, exists, func, insert, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storage import items
 from storage.models import (
@@ -136,26 +138,12 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
     await session.execute(delete(FigureLatest).where(FigureLatest.incident == incident))
     await session.execute(delete(ItemLatest).where(ItemLatest.incident == incident))
     e = SituationEntry
-    ranked = (
-        select(
-            e.id,
-            e.category,
-            e.organisation,
-            e.place,
-            e.tlp_rank,
-            e.room_id,
-            e.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    rows = await _newest(
+        session,
+        incident,
+        (e.id, e.category, e.organisation, e.place, e.tlp_rank, e.room_id, e.observed_at),
+        (e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
     )
-    rows = (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
     if rows:
         await session.execute(
             insert(SeriesLatest),
@@ -177,39 +165,46 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
             ],
         )
     f = EntryFigure
-    ranked_figures = (
-        select(
-            *FIGURE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(e, e.id == f.entry_id)
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    figures = await _newest(
+        session,
+        incident,
+        FIGURE_COLUMNS,
+        (e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
+        with_figures=True,
     )
-    figures = (await session.execute(select(ranked_figures).where(ranked_figures.c.rn == 1))).all()
     if figures:
         await session.execute(insert(FigureLatest), [_figure_row(incident, r) for r in figures])
-    ranked_items = (
-        select(
-            *ITEM_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.item_id, e.organisation, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    item_rows = await _newest(
+        session, incident, ITEM_COLUMNS, (e.item_id, e.organisation, e.tlp_rank, e.room_id)
     )
-    item_rows = (await session.execute(select(ranked_items).where(ranked_items.c.rn == 1))).all()
     if item_rows:
         await session.execute(insert(ItemLatest), [_item_row(incident, r) for r in item_rows])
+
+
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+
+async def _newest(
+    session: AsyncSession,
+    incident: str,
+    columns: Sequence[Column],
+    partition_by: Sequence[Column],
+    *,
+    with_figures: bool = False,
+) -> Sequence[Row[Any]]:
+    """`columns` of the newest entry (or figure) of each `partition_by` group among the
+    incident's entries that are not retracted."""
+    e = SituationEntry
+    query = select(
+        *columns,
+        func.row_number()
+        .over(partition_by=partition_by, order_by=(e.observed_at.desc(), e.id.desc()))
+        .label("rn"),
+    )
+    if with_figures:
+        query = query.join(e, e.id == EntryFigure.entry_id)
+    ranked = query.where(e.incident == incident, e.retracted_at.is_(None)).subquery()
+    return (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
 
 
 # What an item_latest row is made of (see _item_row).
