@@ -282,35 +282,51 @@ async def org_contact(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
     organisation = await organisations.find(session, name)
     if organisation is None:
         return [render.plain(t(lang, "domino.org_unknown", org=render.shorten(name, 60)))]
-    contacts = list(organisation.contacts or [])
     remove = parsed.option(*_CONTACT_KEYS["remove"])
     if remove is not None:
-        if not remove.isdigit() or not 1 <= int(remove) <= len(contacts):
-            return [
-                render.plain(
-                    t(
-                        lang,
-                        "domino.org_contact_no_such",
-                        org=organisation.name,
-                        number=render.shorten(remove, 10),
-                    )
-                )
-            ]
-        contacts.pop(int(remove) - 1)
-        organisation.contacts = contacts
-        await audit.add(
-            session, ctx.sender, "org.contact_removed", ctx.room.room_id,
-            subject=organisation.name, detail={"number": int(remove)},
-        )  # fmt: skip
-        return [
-            render.plain(
-                t(lang, "domino.org_contact_removed", org=organisation.name, number=int(remove))
-            )
-        ]
+        return await _remove_contact(ctx, organisation, remove)
     label = parsed.option(*_CONTACT_KEYS["label"])
     line = parsed.option(*_CONTACT_KEYS["line"])
     if not label or not line:
         return usage
+    return await _add_contact(ctx, organisation, parsed, label, line)
+
+
+async def _remove_contact(
+    ctx: CommandContext, organisation: Organisation, remove: str
+) -> list[Outgoing]:
+    """`wis=<nr>`: the contact line with that number (as listed, from 1) goes."""
+    lang = ctx.lang
+    contacts = list(organisation.contacts or [])
+    if not remove.isdigit() or not 1 <= int(remove) <= len(contacts):
+        return [
+            render.plain(
+                t(
+                    lang,
+                    "domino.org_contact_no_such",
+                    org=organisation.name,
+                    number=render.shorten(remove, 10),
+                )
+            )
+        ]
+    contacts.pop(int(remove) - 1)
+    organisation.contacts = contacts
+    await audit.add(
+        session_of(ctx), ctx.sender, "org.contact_removed", ctx.room.room_id,
+        subject=organisation.name, detail={"number": int(remove)},
+    )  # fmt: skip
+    return [
+        render.plain(
+            t(lang, "domino.org_contact_removed", org=organisation.name, number=int(remove))
+        )
+    ]
+
+
+async def _add_contact(
+    ctx: CommandContext, organisation: Organisation, parsed: ParsedCommand, label: str, line: str
+) -> list[Outgoing]:
+    """A contact line `wat=` / `lijn=` with its label (AMBER unless `tlp=`) and place."""
+    lang = ctx.lang
     label_tlp = tlp.parse_label(parsed.option("tlp") or "AMBER")
     if label_tlp is None:
         return [render.plain(t(lang, "domino.org_bad_tlp"))]
@@ -323,9 +339,9 @@ async def org_contact(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
         if place
         else [],
     }
-    organisation.contacts = [*contacts, contact]
+    organisation.contacts = [*(organisation.contacts or []), contact]
     await audit.add(
-        session, ctx.sender, "org.contact_added", ctx.room.room_id,
+        session_of(ctx), ctx.sender, "org.contact_added", ctx.room.room_id,
         subject=organisation.name, detail={"tlp": label_tlp},
     )  # fmt: skip
     return [
