@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -300,12 +300,7 @@ async def open_visible(
             DominoItem.closed_at.is_(None),
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .order_by(DominoItem.id)
     )
@@ -358,15 +353,17 @@ async def visible_ids(
     rows = await session.scalars(
         select(SituationEntry.id).where(
             SituationEntry.id.in_(list(entry_ids)),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
     )
     return set(rows.all())
+
+
+def _entry_visible(access: tlp.RoomAccess) -> ColumnElement[bool]:
+    """The one TLP rule (`tlp.visible_clause`) over situation entries."""
+    return tlp.visible_clause(
+        access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
+    )
 
 
 async def consequences(
@@ -380,12 +377,7 @@ async def consequences(
         .where(
             SituationEntry.cause_id.in_(list(cause_ids)),
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .order_by(SituationEntry.id)
     )
@@ -414,12 +406,7 @@ async def severe_sectors(
             SituationEntry.severity.in_(SEVERE),
             SituationEntry.status != "resolved",
             SituationEntry.sector.is_not(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .distinct()
     )
@@ -438,12 +425,7 @@ async def last_reports(
             SituationEntry.incident == incident,
             SituationEntry.organisation.in_(list(organisations)),
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .group_by(SituationEntry.organisation)
     )
