@@ -29,10 +29,9 @@ MAX_ATTENTION = 200
 
 
 @dataclass(frozen=True)
-class ItemState:
-    """An item as a room sees it: the item's id and its latest visible entry."""
+class LatestState:
+    """The latest entry a room may see of one series (a picture's row)."""
 
-    item_id: int
     entry_id: int
     category: str
     organisation: str | None
@@ -48,6 +47,13 @@ class ItemState:
         """The latest visible entry's code: a reply to it updates the item, and it names
         nothing this room may not see (the opening report may carry another label)."""
         return f"M-{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class ItemState(LatestState):
+    """An item as a room sees it: the item's id and its latest visible entry."""
+
+    item_id: int
 
 
 def needs_attention(entry: Any) -> ColumnElement[bool]:
