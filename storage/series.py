@@ -282,26 +282,35 @@ async def _item_keys_held(
     return found
 
 
+async def _latest_live(
+    session: AsyncSession, columns: Sequence[Column], *where: ColumnElement[bool]
+) -> Row[*tuple[Any, ...]] | None:
+    """`columns` of the newest entry (observed last, then the highest id) that meets
+    `where` and is not retracted."""
+    e = SituationEntry
+    query = (
+        select(*columns)
+        .where(*where, e.retracted_at.is_(None))
+        .order_by(e.observed_at.desc(), e.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).first()
+
+
 async def _recompute_item(session: AsyncSession, item_key: ItemKey) -> None:
     """Replace one item_latest row by the latest live entry of its item and class, if any."""
     e = SituationEntry
     incident, item_id, org, rank, room = item_key
     await session.execute(delete(ItemLatest).where(ItemLatest.key == _key(item_key)))
-    latest = (
-        await session.execute(
-            select(*ITEM_COLUMNS)
-            .where(
-                e.incident == incident,
-                e.item_id == item_id,
-                _is(e.organisation, org),
-                e.tlp_rank == rank,
-                e.room_id == room,
-                e.retracted_at.is_(None),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(1)
-        )
-    ).first()
+    latest = await _latest_live(
+        session,
+        ITEM_COLUMNS,
+        e.incident == incident,
+        e.item_id == item_id,
+        _is(e.organisation, org),
+        e.tlp_rank == rank,
+        e.room_id == room,
+    )
     if latest is not None:
         await session.execute(insert(ItemLatest), [_item_row(incident, latest)])
 
@@ -344,22 +353,16 @@ async def _recompute_state(session: AsyncSession, state_key: StateKey) -> None:
     incident, category, org, place, rank, room = state_key
     key = _key(state_key)
     await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
-    latest = (
-        await session.execute(
-            select(e.id, e.observed_at)
-            .where(
-                e.incident == incident,
-                e.category == category,
-                _is(e.organisation, org),
-                e.place == place,
-                e.tlp_rank == rank,
-                e.room_id == room,
-                e.retracted_at.is_(None),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(1)
-        )
-    ).first()
+    latest = await _latest_live(
+        session,
+        (e.id, e.observed_at),
+        e.incident == incident,
+        e.category == category,
+        _is(e.organisation, org),
+        e.place == place,
+        e.tlp_rank == rank,
+        e.room_id == room,
+    )
     if latest is not None:
         session.add(
             SeriesLatest(
