@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,6 +28,16 @@ async def storm_database(
         for room_id, role, organisation in bound:
             binding = BindingView(role, "storm", organisation, "AMBER", "AMBER")
             await bind_room(session, room_id, binding, active=active)
+    return database
+
+
+async def incident_database(path: Path, incidents: Mapping[str, str], by: str) -> Database:
+    """Migrated SQLite with each incident (slug: title) opened by `by`, no rooms bound."""
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    await database.migrate()
+    async with database.transaction() as session:
+        for slug, title in incidents.items():
+            await incident_repo.open_incident(session, slug, title, by)
     return database
 
 
