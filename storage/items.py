@@ -231,8 +231,8 @@ def _item_state(r: Any) -> ItemState:
     )
 
 
-STATE_COLUMNS = (
-    SituationEntry.item_id,
+# The columns a LatestState is made of, in its field order.
+LATEST_COLUMNS = (
     SituationEntry.id,
     SituationEntry.category,
     SituationEntry.organisation,
@@ -243,6 +243,7 @@ STATE_COLUMNS = (
     SituationEntry.tlp,
     SituationEntry.text,
 )
+STATE_COLUMNS = (SituationEntry.item_id, *LATEST_COLUMNS)
 
 
 def _current(access: tlp.RoomAccess, incident: str, row: Any) -> list[ColumnElement[bool]]:

@@ -165,17 +165,7 @@ async def _figures_by_window(
 
 
 # The columns a LatestState is made of, in its field order.
-STATE_COLUMNS = (
-    SituationEntry.id,
-    SituationEntry.category,
-    SituationEntry.organisation,
-    SituationEntry.place,
-    SituationEntry.observed_at,
-    SituationEntry.severity,
-    SituationEntry.status,
-    SituationEntry.tlp,
-    SituationEntry.text,
-)
+STATE_COLUMNS = items.LATEST_COLUMNS
 
 
 def _state(row: Any) -> LatestState:
