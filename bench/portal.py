@@ -25,25 +25,22 @@ import shutil
 import statistics
 import tempfile
 import time
-import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
 from aiohttp.test_utils import make_mocked_request
 
 from bench.picture import seed
-from bench.report_path import BINDING, REPORT
+from bench.report_path import BINDING, timed_report
 from bench.report_path import ROOM as LIAISON_ROOM
-from bot.syncer import process_message
 from bot.web.portal import Portal
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, RoomView
-from commands.message import Message
 from commands.picture import render_room_picture
 from storage import picture_service, portal_links, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId
 from storage.models import Incident
 from storage.rooms import BindingView
 
@@ -170,17 +167,8 @@ async def report_path(
     times: list[float] = []
     try:
         for n in range(reports):
-            message = Message(
-                event_id=EventId(f"$bench-{uuid.uuid4().hex}"),
-                room_id=LIAISON_ROOM,
-                sender=UserId("@liaison:bench"),
-                body=REPORT.format(n=n + 1),
-                timestamp=datetime.now(UTC),
-            )
-            started = time.perf_counter()
-            result = await process_message(db, dispatcher, message, view)
-            times.append((time.perf_counter() - started) * 1000)
-            assert result is not None
+            elapsed, _replies = await timed_report(db, dispatcher, view, n + 1)
+            times.append(elapsed)
             await asyncio.sleep(interval)
     finally:
         stop.set()

@@ -27,10 +27,6 @@ OPTION_KEYS: dict[str, tuple[str, ...]] = {
 }
 
 
-def tr(lang: Language, nl: str, en: str) -> str:
-    return nl if lang == "nl" else en
-
-
 def option(parsed: ParsedCommand, name: str) -> str | None:
     return parsed.option(*OPTION_KEYS[name])
 

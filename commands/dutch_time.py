@@ -158,11 +158,7 @@ def parse_time(text: str, now: datetime) -> datetime:
     ago = _AGO.match(value)
     if ago is not None:
         return now - _ago(ago.group("n"), ago.group("unit"))
-    for word in ("vandaag", "gisteren", "today", "yesterday"):
-        # "14.30 gisteren": the day word after the time.
-        if value.endswith(" " + word) and value.split()[0] not in _DAY_WORDS:
-            value = word + " " + value[: -len(word)].strip()
-            break
+    value = _day_word_first(value)
     local_now = now.astimezone(AMSTERDAM)
     day_offset: int | None = None
     first, _, rest = value.partition(" ")
@@ -178,13 +174,33 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise TimeError(original, "unreadable")
     if spoken is not None:
         return _resolve(original, spoken, day_offset, now)
+    value = _clock_notation(value)
+    if _DATE_ONLY_DM.match(value):
+        raise TimeError(original, "no_time")
+    local = _read_date_and_clock(original, value, local_now)
+    has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
+    return _placed(original, local, local_now, day_offset, has_date).astimezone(now.tzinfo)
+
+
+def _day_word_first(value: str) -> str:
+    """ "14.30 gisteren" becomes "gisteren 14.30": the day word after the time."""
+    for word in ("vandaag", "gisteren", "today", "yesterday"):
+        if value.endswith(" " + word) and value.split()[0] not in _DAY_WORDS:
+            return word + " " + value[: -len(word)].strip()
+    return value
+
+
+def _clock_notation(value: str) -> str:
+    """Dutch clock notations ("16u", "om 9", "14.30") in the form dateutil reads."""
     value = _SUFFIX.sub("", value).strip()
     value = value.replace(" om ", " ").replace(" at ", " ")
     if _HOUR_ONLY.match(value):
         value = f"{value}:00"
-    value = _TIME_DOT.sub(r"\1:\2", value)
-    if _DATE_ONLY_DM.match(value):
-        raise TimeError(original, "no_time")
+    return _TIME_DOT.sub(r"\1:\2", value)
+
+
+def _read_date_and_clock(original: str, value: str, local_now: datetime) -> datetime:
+    """`value` read by dateutil, as Amsterdam time (a date left out is today's)."""
     default = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
         parsed = dateparser.parse(value, dayfirst=True, default=default)
@@ -197,11 +213,20 @@ def parse_time(text: str, now: datetime) -> datetime:
         parsed.utcoffset()
     except ValueError as exc:
         raise TimeError(original, "bad_offset") from exc
-    has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
     if parsed.tzinfo is None:
-        local = parsed.replace(tzinfo=AMSTERDAM)
-    else:
-        local = parsed.astimezone(AMSTERDAM)
+        return parsed.replace(tzinfo=AMSTERDAM)
+    return parsed.astimezone(AMSTERDAM)
+
+
+def _placed(
+    original: str,
+    local: datetime,
+    local_now: datetime,
+    day_offset: int | None,
+    has_date: bool,
+) -> datetime:
+    """The moment on the day a day word names, or the last one before now; refused
+    when it lies in the future or more than a year ago."""
     if day_offset is not None:
         if has_date:
             raise TimeError(original, "both")
@@ -214,7 +239,7 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise TimeError(original, "future")
     if local < local_now - timedelta(days=366):
         raise TimeError(original, "too_old")
-    return local.astimezone(now.tzinfo)
+    return local
 
 
 _Spoken = tuple[int, int, str | None, bool]

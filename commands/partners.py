@@ -15,6 +15,9 @@ RED reaches no room).
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
 from commands.common import age, session_of
@@ -57,21 +60,8 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     incident = await incident_repo.get(session, incident_slug)
     phase = incident.phase if incident else Phase.COLD.value
     access = ctx.room.access
-    rooms = await store.bound_rooms(session, incident_slug)
-    # Sector -> organisation -> the roles of its rooms.
-    per_sector: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for room in rooms:
-        if room.binding.organisation is None:
-            continue
-        for sector in room.sectors:
-            per_sector[sector][room.binding.organisation].add(room.binding.role)
-    # Sectors the map says are affected by a current severe report (that this room sees).
-    severe = await store.severe_sectors(session, access, incident_slug)
-    causes: dict[str, set[str]] = defaultdict(set)
-    for found in severe:
-        for line in await store.dependents_of(session, [found.sector], found.region):
-            if line.dependent != found.sector:
-                causes[line.dependent].add(found.sector)
+    per_sector = _roles_per_sector(await store.bound_rooms(session, incident_slug))
+    causes = await _affected_sectors(session, access, incident_slug)
     orgs = {name for members in per_sector.values() for name in members}
     last = await store.last_reports(session, access, incident_slug, orgs)
     details = {o.name: o for o in await organisations.all_organisations(session) if o.name in orgs}
@@ -94,20 +84,7 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
             continue
         lines.append(f"{Sector.display(sector, lang)}:")
         for org in sorted(members):
-            roles = ", ".join(sorted(Role.display(r, lang) for r in members[org]))
-            when = last.get(org)
-            shown = (
-                t(lang, "domino.last_ago", age=age(ctx.now, when, lang))
-                if when
-                else t(lang, "domino.last_never")
-            )
-            lines.append("• " + t(lang, "domino.partner_line", org=org, rooms=roles, last=shown))
-            role = (details[org].roles or {}).get(phase) if org in details else None
-            if role:
-                lines.append(
-                    "  "
-                    + t(lang, "domino.partner_role", phase=Phase.display(phase, lang), role=role)
-                )
+            lines += _partner_lines(ctx, org, members[org], last.get(org), details.get(org), phase)
     if not lines:
         return [
             render.plain(t(lang, "domino.no_partners", incident=incident_slug, prefix=ctx.prefix))
@@ -131,6 +108,56 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         detail={"sector": only, "missing": sorted(s for s in sectors if s not in per_sector)},
     )
     return [render.plain("\n".join([head, *lines]))]
+
+
+def _roles_per_sector(rooms: list[store.BoundRoom]) -> dict[str, dict[str, set[str]]]:
+    """Sector -> organisation -> the roles of its rooms."""
+    per_sector: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for room in rooms:
+        if room.binding.organisation is None:
+            continue
+        for sector in room.sectors:
+            per_sector[sector][room.binding.organisation].add(room.binding.role)
+    return per_sector
+
+
+async def _affected_sectors(
+    session: AsyncSession, access: tlp.RoomAccess, incident_slug: str
+) -> dict[str, set[str]]:
+    """Sectors the map says are affected by a current severe report (that this room
+    sees), each with the sectors whose reports affect it."""
+    causes: dict[str, set[str]] = defaultdict(set)
+    for found in await store.severe_sectors(session, access, incident_slug):
+        for line in await store.dependents_of(session, [found.sector], found.region):
+            if line.dependent != found.sector:
+                causes[line.dependent].add(found.sector)
+    return causes
+
+
+def _partner_lines(
+    ctx: CommandContext,
+    org: str,
+    roles: set[str],
+    when: datetime | None,
+    details: Organisation | None,
+    phase: str,
+) -> list[str]:
+    """One partner under its sector: its rooms' roles, its last report, its role in
+    this phase when the network file gives one."""
+    lang = ctx.lang
+    room_roles = ", ".join(sorted(Role.display(r, lang) for r in roles))
+    shown = (
+        t(lang, "domino.last_ago", age=age(ctx.now, when, lang))
+        if when
+        else t(lang, "domino.last_never")
+    )
+    lines = ["• " + t(lang, "domino.partner_line", org=org, rooms=room_roles, last=shown)]
+    role = (details.roles or {}).get(phase) if details is not None else None
+    if role:
+        lines.append(
+            "  " + t(lang, "domino.partner_role", phase=Phase.display(phase, lang), role=role)
+        )
+    return lines
 
 
 def _serves(organisation: Organisation, municipality: str | None, region: str | None) -> bool:
@@ -255,35 +282,51 @@ async def org_contact(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
     organisation = await organisations.find(session, name)
     if organisation is None:
         return [render.plain(t(lang, "domino.org_unknown", org=render.shorten(name, 60)))]
-    contacts = list(organisation.contacts or [])
     remove = parsed.option(*_CONTACT_KEYS["remove"])
     if remove is not None:
-        if not remove.isdigit() or not 1 <= int(remove) <= len(contacts):
-            return [
-                render.plain(
-                    t(
-                        lang,
-                        "domino.org_contact_no_such",
-                        org=organisation.name,
-                        number=render.shorten(remove, 10),
-                    )
-                )
-            ]
-        contacts.pop(int(remove) - 1)
-        organisation.contacts = contacts
-        await audit.add(
-            session, ctx.sender, "org.contact_removed", ctx.room.room_id,
-            subject=organisation.name, detail={"number": int(remove)},
-        )  # fmt: skip
-        return [
-            render.plain(
-                t(lang, "domino.org_contact_removed", org=organisation.name, number=int(remove))
-            )
-        ]
+        return await _remove_contact(ctx, organisation, remove)
     label = parsed.option(*_CONTACT_KEYS["label"])
     line = parsed.option(*_CONTACT_KEYS["line"])
     if not label or not line:
         return usage
+    return await _add_contact(ctx, organisation, parsed, label, line)
+
+
+async def _remove_contact(
+    ctx: CommandContext, organisation: Organisation, remove: str
+) -> list[Outgoing]:
+    """`wis=<nr>`: the contact line with that number (as listed, from 1) goes."""
+    lang = ctx.lang
+    contacts = list(organisation.contacts or [])
+    if not remove.isdigit() or not 1 <= int(remove) <= len(contacts):
+        return [
+            render.plain(
+                t(
+                    lang,
+                    "domino.org_contact_no_such",
+                    org=organisation.name,
+                    number=render.shorten(remove, 10),
+                )
+            )
+        ]
+    contacts.pop(int(remove) - 1)
+    organisation.contacts = contacts
+    await audit.add(
+        session_of(ctx), ctx.sender, "org.contact_removed", ctx.room.room_id,
+        subject=organisation.name, detail={"number": int(remove)},
+    )  # fmt: skip
+    return [
+        render.plain(
+            t(lang, "domino.org_contact_removed", org=organisation.name, number=int(remove))
+        )
+    ]
+
+
+async def _add_contact(
+    ctx: CommandContext, organisation: Organisation, parsed: ParsedCommand, label: str, line: str
+) -> list[Outgoing]:
+    """A contact line `wat=` / `lijn=` with its label (AMBER unless `tlp=`) and place."""
+    lang = ctx.lang
     label_tlp = tlp.parse_label(parsed.option("tlp") or "AMBER")
     if label_tlp is None:
         return [render.plain(t(lang, "domino.org_bad_tlp"))]
@@ -296,9 +339,9 @@ async def org_contact(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
         if place
         else [],
     }
-    organisation.contacts = [*contacts, contact]
+    organisation.contacts = [*(organisation.contacts or []), contact]
     await audit.add(
-        session, ctx.sender, "org.contact_added", ctx.room.room_id,
+        session_of(ctx), ctx.sender, "org.contact_added", ctx.room.room_id,
         subject=organisation.name, detail={"tlp": label_tlp},
     )  # fmt: skip
     return [

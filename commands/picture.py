@@ -28,8 +28,9 @@ from commands.registry import Command
 from commands.reports import parse_since
 from storage import incidents as incident_repo
 from storage import picture_service, tlp
+from storage.items import LatestState
 from storage.models import Incident
-from storage.picture import LatestState, Picture
+from storage.picture import Picture
 from storage.picture_service import RoomPicture
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lookup

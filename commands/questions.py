@@ -236,6 +236,39 @@ async def find_duplicate(
 async def open_question(
     ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
 ) -> list[Outgoing]:
+    row, primary = await _record_question(ctx, question, nearest_hits, store)
+    ctx.events.append("question.open")
+    code = question_code(row.id)
+    if primary is not None:
+        ctx.events.append("question.linked")
+        told = t(
+            ctx.lang,
+            "linked_told",
+            code=question_code(primary.id),
+            # Another asker's words: cleaned of ids and contact data before they are shown.
+            question=render.shorten(public_phrasing(primary.question), 200),
+            own=code,
+        )
+        return [
+            with_suggestions(ctx, told, store, nearest_hits),
+            *await linked_notices(ctx, row, primary),
+        ]
+    notices = await curator_notices(ctx, row)
+    if notices:
+        told = t(ctx.lang, "questions.i_have_no_confident", code=code)
+    else:
+        # Kept for `!vragen` once a curator room exists; the asker must not think
+        # someone is already reading it.
+        log.warning("open question %s: no curator room may see it", code)
+        told = t(ctx.lang, "questions.i_have_no_confident_2", code=code)
+    return [with_suggestions(ctx, told, store, nearest_hits), *notices]
+
+
+async def _record_question(
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
+) -> tuple[OpenQuestion, OpenQuestion | None]:
+    """Store (and audit) the open question; returns it and the earlier question it was
+    linked to as a duplicate, if any."""
     session = session_of(ctx)
     # A direct chat counts as unbound even when an admin bound it (it sees CLEAR only,
     # see RoomAccess.for_binding): its questions go to the curators and nowhere else.
@@ -272,31 +305,7 @@ async def open_question(
         subject=question_code(row.id),
         detail={"tlp": label, **({"linked_to": question_code(primary.id)} if primary else {})},
     )
-    ctx.events.append("question.open")
-    code = question_code(row.id)
-    if primary is not None:
-        ctx.events.append("question.linked")
-        told = t(
-            ctx.lang,
-            "linked_told",
-            code=question_code(primary.id),
-            # Another asker's words: cleaned of ids and contact data before they are shown.
-            question=render.shorten(public_phrasing(primary.question), 200),
-            own=code,
-        )
-        return [
-            with_suggestions(ctx, told, store, nearest_hits),
-            *await linked_notices(ctx, row, primary),
-        ]
-    notices = await curator_notices(ctx, row)
-    if notices:
-        told = t(ctx.lang, "questions.i_have_no_confident", code=code)
-    else:
-        # Kept for `!vragen` once a curator room exists; the asker must not think
-        # someone is already reading it.
-        log.warning("open question %s: no curator room may see it", code)
-        told = t(ctx.lang, "questions.i_have_no_confident_2", code=code)
-    return [with_suggestions(ctx, told, store, nearest_hits), *notices]
+    return row, primary
 
 
 async def linked_notices(
@@ -631,15 +640,7 @@ async def answer_with_qa(
     if not served:
         text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
         return [render.plain(text)]
-    out: list[Outgoing] = []
-    for question in served:
-        head = t(ctx.lang, "qa_answer_head", code=question_code(question.id))
-        full = qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)
-        out.append(
-            to_asker(question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}")
-        )
-        # Marked so that `--leer` can follow later: answered with this Q&A, not with text.
-        open_questions.answer(question, f"qa:{item.id}", ctx.sender, ctx.now, item.id)
+    out = _serve_askers(ctx, store, item, served)
     for question in refused:
         # Not served: a question of its own again, so it shows in `!vragen` to be answered.
         question.linked_to = None
@@ -670,32 +671,54 @@ async def answer_with_qa(
     if request.learn:
         confirm += await learn(ctx, served, item, request.phrasing)
     else:
-        first = served[0]
-        phrasing = request.phrasing or public_phrasing(first.question)
-        if not request.phrasing and not phrasing_may_join(first, item):
-            confirm.append(
-                t(
-                    ctx.lang,
-                    "learn_label",
-                    code=question_code(first.id),
-                    label=first.tlp,
-                    id=item.id,
-                    qa_label=item.tlp,
-                )
-            )
-        elif len(terms(phrasing)) >= 2:
-            confirm.append(
-                t(
-                    ctx.lang,
-                    "learn_offer",
-                    id=item.id,
-                    phrasing=render.shorten(phrasing, 300),
-                    prefix=ctx.prefix,
-                    code=question_code(first.id),
-                )
-            )
+        confirm += _learn_hint(ctx, served[0], item, request.phrasing)
     out.append(render.plain("\n".join(confirm)))
     return out
+
+
+def _serve_askers(
+    ctx: CommandContext, store: Store, item: QA, served: list[OpenQuestion]
+) -> list[Outgoing]:
+    """The Q&A in full to each asker's room, and each question marked answered with it."""
+    out: list[Outgoing] = []
+    for question in served:
+        head = t(ctx.lang, "qa_answer_head", code=question_code(question.id))
+        full = qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)
+        out.append(
+            to_asker(question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}")
+        )
+        # Marked so that `--leer` can follow later: answered with this Q&A, not with text.
+        open_questions.answer(question, f"qa:{item.id}", ctx.sender, ctx.now, item.id)
+    return out
+
+
+def _learn_hint(ctx: CommandContext, first: OpenQuestion, item: QA, given: str | None) -> list[str]:
+    """Without `--leer`: offer to add the asker's phrasing to the Q&A, or say why its
+    label keeps it out; nothing when the phrasing is too short to help."""
+    phrasing = given or public_phrasing(first.question)
+    if not given and not phrasing_may_join(first, item):
+        return [
+            t(
+                ctx.lang,
+                "learn_label",
+                code=question_code(first.id),
+                label=first.tlp,
+                id=item.id,
+                qa_label=item.tlp,
+            )
+        ]
+    if len(terms(phrasing)) >= 2:
+        return [
+            t(
+                ctx.lang,
+                "learn_offer",
+                id=item.id,
+                phrasing=render.shorten(phrasing, 300),
+                prefix=ctx.prefix,
+                code=question_code(first.id),
+            )
+        ]
+    return []
 
 
 async def learn(

@@ -159,32 +159,11 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     """The draft as an item to store, or UserError listing every problem (nothing stored)."""
     lang = ctx.lang
     problems = list(draft.problems)
-    session = session_of(ctx)
     values = draft.values
     binding = ctx.room.binding
-    incident = (values.get("incident") or fallback_incident or "").strip().lower() or None
-    if incident is None:
-        problems.append(t(lang, "record.no_incident"))
-    elif values.get("incident"):
-        found = await incident_repo.get(session, incident)
-        if found is None or not found.open:
-            problems.append(t(lang, "record.unknown_incident", incident=incident))
-    label = binding.tlp_default if binding else "AMBER"
-    if values.get("tlp"):
-        parsed_label = tlp.parse_label(values["tlp"])
-        if parsed_label is None:
-            problems.append(t(lang, "record.bad_label", value=render.shorten(values["tlp"], 30)))
-        else:
-            label = parsed_label
-    due: datetime | None = None
-    if values.get("due"):
-        try:
-            due = parse_ahead(values["due"], ctx.now)
-        except TimeError as exc:
-            problems.append(exc.says(lang))
-        else:
-            if draft.kind != "decision" and is_past(due, ctx.now):
-                problems.append(t(lang, "record.time_past", value=values["due"]))
+    incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
+    label = _checked_label(ctx, values.get("tlp"), problems)
+    due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {
         k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
     }
@@ -204,19 +183,9 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
         if due is None and not values.get("due"):
             problems.append(t(lang, "record.action_needs_deadline"))
     if draft.kind == "action" and owner and incident is not None and not problems:
-        owner_room = await _owner_room(ctx, owner, values.get("room"), incident)
-        if owner_room is None:
-            problems.append(t(lang, "record.owner_room_unknown", owner=owner))
-        elif not tlp.may_see(owner_room.access, label, ctx.room.room_id, organisation):
-            problems.append(
-                t(
-                    lang,
-                    "record.owner_may_not_see",
-                    owner=owner,
-                    label=label,
-                    clearance=owner_room.access.clearance if not owner_room.public else "CLEAR",
-                )
-            )
+        owner_room = await _checked_owner_room(
+            ctx, owner, values.get("room"), incident, label, organisation, problems
+        )
     if problems:
         raise UserError(
             "record.refused", problems="\n".join(f"• {p}" for p in problems), prefix=ctx.prefix
@@ -241,6 +210,74 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
         ),
         owner_room,
     )
+
+
+async def _checked_incident(
+    ctx: CommandContext, given: str | None, fallback: str | None, problems: list[str]
+) -> str | None:
+    """The incident named with `incident:` (which must be open), or the room's."""
+    incident = (given or fallback or "").strip().lower() or None
+    if incident is None:
+        problems.append(t(ctx.lang, "record.no_incident"))
+    elif given:
+        found = await incident_repo.get(session_of(ctx), incident)
+        if found is None or not found.open:
+            problems.append(t(ctx.lang, "record.unknown_incident", incident=incident))
+    return incident
+
+
+def _checked_label(ctx: CommandContext, given: str | None, problems: list[str]) -> str:
+    """The label named with `tlp:`, or the room's default (AMBER in an unbound room)."""
+    binding = ctx.room.binding
+    label = binding.tlp_default if binding else "AMBER"
+    if given:
+        parsed_label = tlp.parse_label(given)
+        if parsed_label is None:
+            problems.append(t(ctx.lang, "record.bad_label", value=render.shorten(given, 30)))
+        else:
+            label = parsed_label
+    return label
+
+
+def _checked_due(ctx: CommandContext, draft: Draft, problems: list[str]) -> datetime | None:
+    """The deadline or moment of taking effect; only a decision may lie in the past."""
+    given = draft.values.get("due")
+    if not given:
+        return None
+    try:
+        due = parse_ahead(given, ctx.now)
+    except TimeError as exc:
+        problems.append(exc.says(ctx.lang))
+        return None
+    if draft.kind != "decision" and is_past(due, ctx.now):
+        problems.append(t(ctx.lang, "record.time_past", value=given))
+    return due
+
+
+async def _checked_owner_room(
+    ctx: CommandContext,
+    owner: str,
+    room: str | None,
+    incident: str,
+    label: str,
+    organisation: str | None,
+    problems: list[str],
+) -> record_repo.OwnerRoom | None:
+    """The action owner's room, which must exist and may see the action's label."""
+    owner_room = await _owner_room(ctx, owner, room, incident)
+    if owner_room is None:
+        problems.append(t(ctx.lang, "record.owner_room_unknown", owner=owner))
+    elif not tlp.may_see(owner_room.access, label, ctx.room.room_id, organisation):
+        problems.append(
+            t(
+                ctx.lang,
+                "record.owner_may_not_see",
+                owner=owner,
+                label=label,
+                clearance=owner_room.access.clearance if not owner_room.public else "CLEAR",
+            )
+        )
+    return owner_room
 
 
 async def _owner_room(

@@ -309,21 +309,41 @@ def parse_report(
         return [Problem.of("report_parser.html_markup_report_not")]
     body = _CONTROL.sub("", body)
 
-    category: str = Category.OTHER.value
-    if category_word:
-        found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
-        if found is None:
-            hint = _hint(_suggest(category_word, all_words(CATEGORIES)))
-            problems.append(
-                Problem.of(
-                    "report_parser.unknown_category", category_word=_quote(category_word), hint=hint
-                )
-            )
-        else:
-            category = found
-    draft = ReportDraft(category=category)
-
+    draft = ReportDraft(category=_read_category(category_word, problems))
     seen: dict[str, str] = {}
+    text_lines = _read_fields(body, draft, seen, problems, now, vocab)
+    draft.text = "\n".join(text_lines).strip()
+    if not seen and not draft.text:
+        problems.append(Problem.of("report_parser.report_empty_put_fields"))
+    if draft.municipality and not draft.region:
+        draft.region = vocab.regions.region_of(draft.municipality)
+    return problems if problems else draft
+
+
+def _read_category(category_word: str | None, problems: list[Problem]) -> str:
+    if not category_word:
+        return Category.OTHER.value
+    found = lookup(CATEGORIES, category_word) or _hinted_category(category_word)
+    if found is None:
+        hint = _hint(_suggest(category_word, all_words(CATEGORIES)))
+        problems.append(
+            Problem.of(
+                "report_parser.unknown_category", category_word=_quote(category_word), hint=hint
+            )
+        )
+        return Category.OTHER.value
+    return found
+
+
+def _read_fields(
+    body: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> list[str]:
+    """Read the leading `key: value` block into the draft; returns the lines of text."""
     text_lines: list[str] = []
     in_fields = True
     leading = True
@@ -356,13 +376,7 @@ def parse_report(
                 _read_field(key, value, draft, seen, problems, now, vocab)
                 continue
         text_lines.append(line)
-
-    draft.text = "\n".join(text_lines).strip()
-    if not seen and not draft.text:
-        problems.append(Problem.of("report_parser.report_empty_put_fields"))
-    if draft.municipality and not draft.region:
-        draft.region = vocab.regions.region_of(draft.municipality)
-    return problems if problems else draft
+    return text_lines
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
@@ -405,6 +419,17 @@ def _read_field(
         _read_figure(key, value, draft, problems, vocab)
         return
     draft.given.add(name)
+    _set_named_field(name, value, draft, problems, now, vocab)
+
+
+def _set_named_field(
+    name: str,
+    value: str,
+    draft: ReportDraft,
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> None:
     if name == "municipality":
         draft.municipality = vocab.regions.canonical_municipality(value)
     elif name == "region":
@@ -423,27 +448,13 @@ def _read_field(
         except TimeError as exc:
             problems.append(Problem.of("report_parser.time_examples_14_30", says=exc))
     elif name == "severity":
-        severity = lookup(SEVERITIES, value)
-        if severity is None:
-            hint = _hint(_suggest(value, all_words(SEVERITIES)))
-            problems.append(
-                Problem.of(
-                    "report_parser.unknown_severity_choose_from", value=_quote(value), hint=hint
-                )
-            )
-        else:
-            draft.severity = severity
+        severity = _word_of(
+            SEVERITIES, value, "report_parser.unknown_severity_choose_from", problems
+        )
+        draft.severity = severity or draft.severity
     elif name == "status":
-        status = lookup(STATUSES, value)
-        if status is None:
-            hint = _hint(_suggest(value, all_words(STATUSES)))
-            problems.append(
-                Problem.of(
-                    "report_parser.unknown_status_choose_from", value=_quote(value), hint=hint
-                )
-            )
-        else:
-            draft.status = status
+        status = _word_of(STATUSES, value, "report_parser.unknown_status_choose_from", problems)
+        draft.status = status or draft.status
     elif name == "tlp":
         label = tlp.parse_label(value)
         if label is None:
@@ -459,17 +470,29 @@ def _read_field(
     elif name == "incident":
         draft.incident = value.strip().lower()
     elif name == "follows":
-        found = _ENTRY_CODE.match(value)
-        if found is None:
-            problems.append(Problem.of("report_parser.follows_not_a_code", value=_quote(value)))
-        else:
-            draft.follows = int(found.group(1))
+        draft.follows = _entry_code(value, "report_parser.follows_not_a_code", problems)
     elif name == "cause":
-        found = _ENTRY_CODE.match(value)
-        if found is None:
-            problems.append(Problem.of("report_parser.cause_not_a_code", value=_quote(value)))
-        else:
-            draft.cause = int(found.group(1))
+        draft.cause = _entry_code(value, "report_parser.cause_not_a_code", problems)
+
+
+def _word_of(
+    table: dict[str, tuple[str, ...]], value: str, problem: str, problems: list[Problem]
+) -> str | None:
+    """The canonical word `value` names in `table`, or a problem with a suggestion."""
+    found = lookup(table, value)
+    if found is None:
+        hint = _hint(_suggest(value, all_words(table)))
+        problems.append(Problem.of(problem, value=_quote(value), hint=hint))
+    return found
+
+
+def _entry_code(value: str, problem: str, problems: list[Problem]) -> int | None:
+    """The number of an entry code `M-12`, or a problem saying `value` is none."""
+    found = _ENTRY_CODE.match(value)
+    if found is None:
+        problems.append(Problem.of(problem, value=_quote(value)))
+        return None
+    return int(found.group(1))
 
 
 def _read_figure(

@@ -385,23 +385,8 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(t(lang, "reports.only_reporter_can_change", code=entry.code))]
     if entry.retracted_at is not None:
         return [render.plain(t(lang, "reports.was_retracted_not_changed", code=entry.code))]
-    body = strip_reply_fallback(ctx.message.body)
     keep = t(ctx.lang, "reports.edit_not_stored", revision=entry.revision, code=entry.code)
-    if not is_command(body, ctx.prefix):
-        return [
-            _problems_reply(
-                ctx,
-                [Problem.of("reports.message_no_longer_report")],
-                keep,
-            )
-        ]
-    parsed = parse_raw(body, ctx.prefix)
-    lines = list(parsed.body_lines)
-    if len(parsed.words) > 1:
-        lines = [*lines, "", " ".join(parsed.words[1:])]
-    draft = parse_report(
-        parsed.words[0] if parsed.words else None, lines, ctx.now, ctx.settings.vocabulary
-    )
+    draft = _read_edited_report(ctx, strip_reply_fallback(ctx.message.body))
     if isinstance(draft, list):
         return [_problems_reply(ctx, draft, keep)]
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
@@ -410,6 +395,25 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     moved_to = await _edit_follows(ctx, draft, data, entry)
     if isinstance(moved_to, list):
         return [_problems_reply(ctx, moved_to, keep)]
+    return await _revise_entry(ctx, entry, data, moved_to)
+
+
+def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Problem]:
+    """The edited message read as a report again, as `!melding` reads a new one."""
+    if not is_command(body, ctx.prefix):
+        return [Problem.of("reports.message_no_longer_report")]
+    parsed = parse_raw(body, ctx.prefix)
+    lines = report_lines(parsed.words, parsed.body_lines)
+    category_word = parsed.words[0] if parsed.words else None
+    return parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+
+
+async def _revise_entry(
+    ctx: CommandContext, entry: SituationEntry, data: entry_repo.EntryInput, moved_to: int | None
+) -> list[Outgoing]:
+    """Store the edit as the entry's next revision; the reply lists what changed."""
+    session = session_of(ctx)
+    lang = ctx.lang
     old = await entry_repo.current_input(session, entry)
     # The revision records the item, so withdrawing this edit moves the entry back.
     data.item_id = moved_to if moved_to is not None else items.item_of(entry)

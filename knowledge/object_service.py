@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from knowledge.file_import import import_all_or_nothing
 from knowledge.objects import (
     FileResult,
     ObjectMatcher,
@@ -92,14 +93,7 @@ async def import_files(
 async def import_path(
     db: Database, path: Path, actor: str, regions: RegionTable | None = None
 ) -> ImportReport:
-    results = await asyncio.to_thread(check, path)
-    async with db.session() as session:
-        report = await import_files(session, results, actor, regions or RegionTable())
-        if report.ok:
-            await session.commit()
-        else:
-            await session.rollback()
-    return report
+    return await import_all_or_nothing(db, path, actor, regions, check, import_files)
 
 
 def _slug(owner: str) -> str:

@@ -335,6 +335,56 @@ def _person_time(parent: ET.Element, tag: str, name: str, when: datetime) -> Non
     ET.SubElement(pair, _q(CT_NS, "timeValue")).text = _edxl_time(when)
 
 
+def _edxl_entry(
+    root: ET.Element, entry: SituationEntry, figures: Sequence[EntryFigure], marker: str | None
+) -> None:
+    """One situation entry as a sitRep: a field observation with its place and figures."""
+    report = ET.SubElement(root, _q(SITREP_NS, "sitRep"))
+    ET.SubElement(
+        report, _q(SITREP_NS, "messageID")
+    ).text = f"knooppunt-{entry.code}-r{entry.revision}"
+    _person_time(
+        report,
+        "preparedBy",
+        f"{entry.reporter} ({entry.organisation or '-'})",
+        entry.recorded_at,
+    )
+    _person_time(report, "authorizedBy", entry.organisation or entry.reporter, entry.recorded_at)
+    ET.SubElement(
+        report, _q(SITREP_NS, "reportPurpose")
+    ).text = f"{marker + ': ' if marker else ''}{entry.category}: situation entry {entry.code}"
+    ET.SubElement(report, _q(SITREP_NS, "reportNumber")).text = str(entry.id)
+    version = "Initial" if entry.revision == 1 else "Update"
+    if entry.retracted_at is not None:
+        version = "Cancel"
+    elif entry.status == "resolved":
+        version = "Final"
+    ET.SubElement(report, _q(SITREP_NS, "reportVersion")).text = version
+    period = ET.SubElement(report, _q(SITREP_NS, "forTimePeriod"))
+    ET.SubElement(period, _q(CT_NS, "fromDateTime")).text = _edxl_time(entry.observed_at)
+    ET.SubElement(period, _q(CT_NS, "toDateTime")).text = _edxl_time(entry.updated_at)
+    ET.SubElement(report, _q(SITREP_NS, "incidentID")).text = entry.incident or ""
+    ET.SubElement(report, _q(SITREP_NS, "reportConfidentiality")).text = f"TLP:{entry.tlp}"
+    ET.SubElement(report, _q(SITREP_NS, "severity")).text = entry.severity
+    body = ET.SubElement(
+        report, _q(SITREP_NS, "report"), {_q(XSI_NS, "type"): "sitrep:FieldObservationType"}
+    )
+    location = ET.SubElement(body, _q(SITREP_NS, "observationLocation"))
+    geo = ET.SubElement(location, _q(CT_NS, "EDXLGeoPoliticalLocation"))
+    for list_uri, value in (
+        ("urn:knooppunt:municipality", entry.municipality),
+        ("urn:knooppunt:safety-region", entry.region),
+        ("urn:knooppunt:location", entry.location),
+    ):
+        if value:
+            code = ET.SubElement(geo, _q(CT_NS, "geoCode"))
+            ET.SubElement(code, _q(CT_NS, "valueListURI")).text = list_uri
+            ET.SubElement(code, _q(CT_NS, "value")).text = value
+    shown = "; ".join(f"{f.label}: {f.value:g}{' ' + f.unit if f.unit else ''}" for f in figures)
+    text = entry.text + (f"\n[{shown}]" if shown else "")
+    ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
+
+
 def _edxl_record(root: ET.Element, item: RecordItem) -> None:
     """An assessment, decision or action as a sitRep: the header fields SitRep defines
     fit (who, when, purpose, number, version, incident, confidentiality); the content has
@@ -386,55 +436,7 @@ def to_edxl(
         attributes["exercise"] = marker
     root = ET.Element(_q(SET_NS, "sitRepSet"), attributes)
     for entry in entries:
-        report = ET.SubElement(root, _q(SITREP_NS, "sitRep"))
-        ET.SubElement(
-            report, _q(SITREP_NS, "messageID")
-        ).text = f"knooppunt-{entry.code}-r{entry.revision}"
-        _person_time(
-            report,
-            "preparedBy",
-            f"{entry.reporter} ({entry.organisation or '-'})",
-            entry.recorded_at,
-        )
-        _person_time(
-            report, "authorizedBy", entry.organisation or entry.reporter, entry.recorded_at
-        )
-        ET.SubElement(
-            report, _q(SITREP_NS, "reportPurpose")
-        ).text = f"{marker + ': ' if marker else ''}{entry.category}: situation entry {entry.code}"
-        ET.SubElement(report, _q(SITREP_NS, "reportNumber")).text = str(entry.id)
-        version = "Initial" if entry.revision == 1 else "Update"
-        if entry.retracted_at is not None:
-            version = "Cancel"
-        elif entry.status == "resolved":
-            version = "Final"
-        ET.SubElement(report, _q(SITREP_NS, "reportVersion")).text = version
-        period = ET.SubElement(report, _q(SITREP_NS, "forTimePeriod"))
-        ET.SubElement(period, _q(CT_NS, "fromDateTime")).text = _edxl_time(entry.observed_at)
-        ET.SubElement(period, _q(CT_NS, "toDateTime")).text = _edxl_time(entry.updated_at)
-        ET.SubElement(report, _q(SITREP_NS, "incidentID")).text = entry.incident or ""
-        ET.SubElement(report, _q(SITREP_NS, "reportConfidentiality")).text = f"TLP:{entry.tlp}"
-        ET.SubElement(report, _q(SITREP_NS, "severity")).text = entry.severity
-        body = ET.SubElement(
-            report, _q(SITREP_NS, "report"), {_q(XSI_NS, "type"): "sitrep:FieldObservationType"}
-        )
-        location = ET.SubElement(body, _q(SITREP_NS, "observationLocation"))
-        geo = ET.SubElement(location, _q(CT_NS, "EDXLGeoPoliticalLocation"))
-        for list_uri, value in (
-            ("urn:knooppunt:municipality", entry.municipality),
-            ("urn:knooppunt:safety-region", entry.region),
-            ("urn:knooppunt:location", entry.location),
-        ):
-            if value:
-                code = ET.SubElement(geo, _q(CT_NS, "geoCode"))
-                ET.SubElement(code, _q(CT_NS, "valueListURI")).text = list_uri
-                ET.SubElement(code, _q(CT_NS, "value")).text = value
-        shown = "; ".join(
-            f"{f.label}: {f.value:g}{' ' + f.unit if f.unit else ''}"
-            for f in figures.get(entry.id, [])
-        )
-        text = entry.text + (f"\n[{shown}]" if shown else "")
-        ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
+        _edxl_entry(root, entry, figures.get(entry.id, []), marker)
     for item in items:
         _edxl_record(root, item)
     for element in root.iter():

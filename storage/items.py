@@ -29,10 +29,9 @@ MAX_ATTENTION = 200
 
 
 @dataclass(frozen=True)
-class ItemState:
-    """An item as a room sees it: the item's id and its latest visible entry."""
+class LatestState:
+    """The latest entry a room may see of one series (a picture's row)."""
 
-    item_id: int
     entry_id: int
     category: str
     organisation: str | None
@@ -48,6 +47,13 @@ class ItemState:
         """The latest visible entry's code: a reply to it updates the item, and it names
         nothing this room may not see (the opening report may carry another label)."""
         return f"M-{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class ItemState(LatestState):
+    """An item as a room sees it: the item's id and its latest visible entry."""
+
+    item_id: int
 
 
 def needs_attention(entry: Any) -> ColumnElement[bool]:
@@ -225,8 +231,8 @@ def _item_state(r: Any) -> ItemState:
     )
 
 
-STATE_COLUMNS = (
-    SituationEntry.item_id,
+# The columns a LatestState is made of, in its field order.
+LATEST_COLUMNS = (
     SituationEntry.id,
     SituationEntry.category,
     SituationEntry.organisation,
@@ -237,6 +243,7 @@ STATE_COLUMNS = (
     SituationEntry.tlp,
     SituationEntry.text,
 )
+STATE_COLUMNS = (SituationEntry.item_id, *LATEST_COLUMNS)
 
 
 def _current(access: tlp.RoomAccess, incident: str, row: Any) -> list[ColumnElement[bool]]:

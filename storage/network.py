@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -178,13 +178,7 @@ async def bound_rooms(
     return [
         BoundRoom(
             binding.room_id,
-            BindingView(
-                binding.role,
-                binding.incident,
-                binding.organisation,
-                binding.tlp_default,
-                binding.clearance,
-            ),
+            BindingView.of(binding),
             bool(public),
             bool(direct),
             tuple(sectors or ()),
@@ -308,12 +302,7 @@ async def open_visible(
             DominoItem.closed_at.is_(None),
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .order_by(DominoItem.id)
     )
@@ -366,15 +355,17 @@ async def visible_ids(
     rows = await session.scalars(
         select(SituationEntry.id).where(
             SituationEntry.id.in_(list(entry_ids)),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
     )
     return set(rows.all())
+
+
+def _entry_visible(access: tlp.RoomAccess) -> ColumnElement[bool]:
+    """The one TLP rule (`tlp.visible_clause`) over situation entries."""
+    return tlp.visible_clause(
+        access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
+    )
 
 
 async def consequences(
@@ -388,12 +379,7 @@ async def consequences(
         .where(
             SituationEntry.cause_id.in_(list(cause_ids)),
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .order_by(SituationEntry.id)
     )
@@ -422,12 +408,7 @@ async def severe_sectors(
             SituationEntry.severity.in_(SEVERE),
             SituationEntry.status != "resolved",
             SituationEntry.sector.is_not(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .distinct()
     )
@@ -446,12 +427,7 @@ async def last_reports(
             SituationEntry.incident == incident,
             SituationEntry.organisation.in_(list(organisations)),
             SituationEntry.retracted_at.is_(None),
-            tlp.visible_clause(
-                access,
-                SituationEntry.tlp_rank,
-                SituationEntry.room_id,
-                SituationEntry.organisation,
-            ),
+            _entry_visible(access),
         )
         .group_by(SituationEntry.organisation)
     )

@@ -16,26 +16,10 @@ from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import items, series, tlp
+from storage.items import LatestState
 from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
 MAX_STATES = 200
-
-
-@dataclass(frozen=True)
-class LatestState:
-    entry_id: int
-    category: str
-    organisation: str | None
-    place: str
-    observed_at: datetime
-    severity: str
-    status: str
-    tlp: str
-    text: str
-
-    @property
-    def code(self) -> str:
-        return f"M-{self.entry_id}"
 
 
 @dataclass(frozen=True)
@@ -181,17 +165,7 @@ async def _figures_by_window(
 
 
 # The columns a LatestState is made of, in its field order.
-STATE_COLUMNS = (
-    SituationEntry.id,
-    SituationEntry.category,
-    SituationEntry.organisation,
-    SituationEntry.place,
-    SituationEntry.observed_at,
-    SituationEntry.severity,
-    SituationEntry.status,
-    SituationEntry.tlp,
-    SituationEntry.text,
-)
+STATE_COLUMNS = items.LATEST_COLUMNS
 
 
 def _state(row: Any) -> LatestState:

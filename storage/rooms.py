@@ -146,6 +146,13 @@ class BindingView:
     # None: not read (a view built elsewhere); the sectors are then looked up.
     sectors: tuple[str, ...] | None = None
 
+    @classmethod
+    def of(cls, row: RoomBinding, exercise: bool = False) -> BindingView:
+        """The plain values of a stored binding."""
+        return cls(
+            row.role, row.incident, row.organisation, row.tlp_default, row.clearance, exercise
+        )
+
 
 @dataclass(frozen=True)
 class MessageContext:
@@ -303,14 +310,7 @@ async def role_views(
     return [
         (
             binding.room_id,
-            BindingView(
-                binding.role,
-                binding.incident,
-                binding.organisation,
-                binding.tlp_default,
-                binding.clearance,
-                exercise=bool(exercise),
-            ),
+            BindingView.of(binding, exercise=bool(exercise)),
             bool(public),
             bool(is_direct),
         )

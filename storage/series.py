@@ -16,13 +16,15 @@ with one window query instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, or_, select
+from sqlalchemy import ColumnElement, Row, and_, delete, exists, func, insert, not_, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from storage import items
 from storage.models import (
@@ -165,26 +167,12 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
     await session.execute(delete(FigureLatest).where(FigureLatest.incident == incident))
     await session.execute(delete(ItemLatest).where(ItemLatest.incident == incident))
     e = SituationEntry
-    ranked = (
-        select(
-            e.id,
-            e.category,
-            e.organisation,
-            e.place,
-            e.tlp_rank,
-            e.room_id,
-            e.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    rows = await _newest(
+        session,
+        incident,
+        (e.id, e.category, e.organisation, e.place, e.tlp_rank, e.room_id, e.observed_at),
+        (e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
     )
-    rows = (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
     if rows:
         await session.execute(
             insert(SeriesLatest),
@@ -206,39 +194,46 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
             ],
         )
     f = EntryFigure
-    ranked_figures = (
-        select(
-            *FIGURE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(e, e.id == f.entry_id)
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    figures = await _newest(
+        session,
+        incident,
+        FIGURE_COLUMNS,
+        (e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
+        with_figures=True,
     )
-    figures = (await session.execute(select(ranked_figures).where(ranked_figures.c.rn == 1))).all()
     if figures:
         await session.execute(insert(FigureLatest), [_figure_row(incident, r) for r in figures])
-    ranked_items = (
-        select(
-            *ITEM_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.item_id, e.organisation, e.tlp_rank, e.room_id),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
-        )
-        .where(e.incident == incident, e.retracted_at.is_(None))
-        .subquery()
+    item_rows = await _newest(
+        session, incident, ITEM_COLUMNS, (e.item_id, e.organisation, e.tlp_rank, e.room_id)
     )
-    item_rows = (await session.execute(select(ranked_items).where(ranked_items.c.rn == 1))).all()
     if item_rows:
         await session.execute(insert(ItemLatest), [_item_row(incident, r) for r in item_rows])
+
+
+Column = ColumnElement[Any] | InstrumentedAttribute[Any]
+
+
+async def _newest(
+    session: AsyncSession,
+    incident: str,
+    columns: Sequence[Column],
+    partition_by: Sequence[Column],
+    *,
+    with_figures: bool = False,
+) -> Sequence[Row[Any]]:
+    """`columns` of the newest entry (or figure) of each `partition_by` group among the
+    incident's entries that are not retracted."""
+    e = SituationEntry
+    query = select(
+        *columns,
+        func.row_number()
+        .over(partition_by=partition_by, order_by=(e.observed_at.desc(), e.id.desc()))
+        .label("rn"),
+    )
+    if with_figures:
+        query = query.join(e, e.id == EntryFigure.entry_id)
+    ranked = query.where(e.incident == incident, e.retracted_at.is_(None)).subquery()
+    return (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
 
 
 # What an item_latest row is made of (see _item_row).
@@ -316,26 +311,35 @@ async def _item_keys_held(
     return found
 
 
+async def _latest_live(
+    session: AsyncSession, columns: Sequence[Column], *where: ColumnElement[bool]
+) -> Row[*tuple[Any, ...]] | None:
+    """`columns` of the newest entry (observed last, then the highest id) that meets
+    `where` and is not retracted."""
+    e = SituationEntry
+    query = (
+        select(*columns)
+        .where(*where, e.retracted_at.is_(None))
+        .order_by(e.observed_at.desc(), e.id.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).first()
+
+
 async def _recompute_item(session: AsyncSession, item_key: ItemKey) -> None:
     """Replace one item_latest row by the latest live entry of its item and class, if any."""
     e = SituationEntry
     incident, item_id, org, rank, room = item_key
     await session.execute(delete(ItemLatest).where(ItemLatest.key == _key(item_key)))
-    latest = (
-        await session.execute(
-            select(*ITEM_COLUMNS)
-            .where(
-                e.incident == incident,
-                e.item_id == item_id,
-                _is(e.organisation, org),
-                e.tlp_rank == rank,
-                e.room_id == room,
-                e.retracted_at.is_(None),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(1)
-        )
-    ).first()
+    latest = await _latest_live(
+        session,
+        ITEM_COLUMNS,
+        e.incident == incident,
+        e.item_id == item_id,
+        _is(e.organisation, org),
+        e.tlp_rank == rank,
+        e.room_id == room,
+    )
     if latest is not None:
         await session.execute(insert(ItemLatest), [_item_row(incident, latest)])
 
@@ -378,22 +382,16 @@ async def _recompute_state(session: AsyncSession, state_key: StateKey) -> None:
     incident, category, org, place, rank, room = state_key
     key = _key(state_key)
     await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
-    latest = (
-        await session.execute(
-            select(e.id, e.observed_at)
-            .where(
-                e.incident == incident,
-                e.category == category,
-                _is(e.organisation, org),
-                e.place == place,
-                e.tlp_rank == rank,
-                e.room_id == room,
-                e.retracted_at.is_(None),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(1)
-        )
-    ).first()
+    latest = await _latest_live(
+        session,
+        (e.id, e.observed_at),
+        e.incident == incident,
+        e.category == category,
+        _is(e.organisation, org),
+        e.place == place,
+        e.tlp_rank == rank,
+        e.room_id == room,
+    )
     if latest is not None:
         session.add(
             SeriesLatest(

@@ -38,20 +38,48 @@ def add_file_actions(
     return parser, actions
 
 
-class Checked(Protocol):
+class FileProblems(Protocol):
     @property
     def path(self) -> Path: ...
-    @property
-    def items(self) -> Sequence[object]: ...
     @property
     def problems(self) -> Sequence[str]: ...
     @property
     def ok(self) -> bool: ...
 
 
+class Checked(FileProblems, Protocol):
+    @property
+    def items(self) -> Sequence[object]: ...
+
+
 def print_problems(problems: Sequence[str], limit: int | None = None) -> None:
     for problem in problems[:limit]:
         print(f"  - {problem}")
+
+
+class FileReport(Protocol):
+    @property
+    def files(self) -> Sequence[FileProblems]: ...
+    @property
+    def problems(self) -> Sequence[str]: ...
+    @property
+    def ok(self) -> bool: ...
+
+
+def print_import_refusal(report: FileReport, lang: Language) -> bool:
+    """Print each invalid file with its first problems, then the import's own problems;
+    True (and a line saying so) when the import was refused as a whole."""
+    from commands.i18n import t
+
+    for result in report.files:
+        if not result.ok:
+            print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
+            print_problems(result.problems, 20)
+    print_problems(report.problems)
+    if report.ok:
+        return False
+    print(t(lang, "cli.nothing_imported"))
+    return True
 
 
 def print_checked(

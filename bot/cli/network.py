@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
+from bot.cli.common import add_file_actions, print_checked, print_import_refusal, run_task
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -71,13 +71,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     report = await network_service.import_path(
         db, args.path, f"cli:{getpass.getuser()}", RegionTable()
     )
-    for result in report.files:
-        if not result.ok:
-            print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
-            print_problems(result.problems, 20)
-    print_problems(report.problems)
-    if not report.ok:
-        print(t(lang, "cli.nothing_imported"))
+    if print_import_refusal(report, lang):
         return 1
     for map_id, before, after in report.maps:
         print(t(lang, "cli.map_lines", map=map_id, count=after, before=before))

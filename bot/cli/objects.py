@@ -13,7 +13,7 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
+from bot.cli.common import add_file_actions, print_checked, print_import_refusal, run_task
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -57,13 +57,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     report = await object_service.import_path(
         db, args.path, f"cli:{getpass.getuser()}", RegionTable()
     )
-    for result in report.files:
-        if not result.ok:
-            print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
-            print_problems(result.problems, 20)
-    print_problems(report.problems)
-    if not report.ok:
-        print(t(lang, "cli.nothing_imported"))
+    if print_import_refusal(report, lang):
         return 1
     for counts in report.owners:
         print(

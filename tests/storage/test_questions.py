@@ -16,11 +16,12 @@ from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Reply
 from knowledge import service
-from storage import knowledge_items, rooms
+from storage import knowledge_items
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -40,17 +41,7 @@ async def db(database_url: str) -> AsyncIterator[Database]:
             (MUNICIPALITY, "municipality", "Gemeente Dordrecht"),
             (CURATOR, "curator", "KCIO"),
         ):
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident=None,
-                organisation=org,
-                tlp_default="GREEN",
-                clearance="AMBER",
-                by="test",
-            )
-            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+            await bind_room(session, room_id, BindingView(role, None, org, "GREEN", "AMBER"))
     yield database
     await database.close()
 

@@ -25,18 +25,14 @@ each new outbox row is checked against this statement of the rule, which does no
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
-from sqlalchemy import func, select
+from hypothesis.stateful import rule
+from sqlalchemy import select
 
 from bot.scheduler import Scheduler
 from bot.syncer import process_message
@@ -49,7 +45,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage
 from storage.rooms import BindingView
-from tests.support.tlp_machine import TMP_ROOT
+from tests.support.machine import DatabaseMachine
 
 ADMIN = UserId("@beheer:x")
 BOT = UserId("@knooppunt:x")
@@ -103,14 +99,12 @@ class Violation(AssertionError):
     pass
 
 
-class ExerciseMachine(RuleBasedStateMachine):
+class ExerciseMachine(DatabaseMachine):
     """Random exercise and real traffic side by side; after each step, nothing crosses."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory(prefix="kp-exercise-", dir=TMP_ROOT)
-        self.db = Database(f"sqlite+aiosqlite:///{Path(self.tmp.name) / 'k.db'}")
+        super().__init__("kp-exercise-")
+        self.db = Database(f"sqlite+aiosqlite:///{self.db_path}")
         self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
         self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
         self.scheduler = Scheduler(self.db, _NoSender(), "nl", "!")  # type: ignore[arg-type]
@@ -144,18 +138,6 @@ class ExerciseMachine(RuleBasedStateMachine):
                     clearance="AMBER",
                     by="guard",
                 )
-
-    def teardown(self) -> None:
-        self._run(self.db.close())
-        self.loop.close()
-        self.tmp.cleanup()
-
-    def _run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
-
-    async def _max_outbox(self) -> int:
-        async with self.db.session() as session:
-            return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
 
     @staticmethod
     def _room_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import incidents as incident_repo
 from storage import rooms
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.models import Incident
+from storage.rooms import BindingView
 
 
 async def storm_database(
@@ -21,16 +26,51 @@ async def storm_database(
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "storm", "Storm", "test")
         for room_id, role, organisation in bound:
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident="storm",
-                organisation=organisation,
-                tlp_default="AMBER",
-                clearance="AMBER",
-                by="test",
-            )
-            if active:
-                (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+            binding = BindingView(role, "storm", organisation, "AMBER", "AMBER")
+            await bind_room(session, room_id, binding, active=active)
     return database
+
+
+async def incident_database(path: Path, incidents: Mapping[str, str], by: str) -> Database:
+    """Migrated SQLite with each incident (slug: title) opened by `by`, no rooms bound."""
+    database = Database(f"sqlite+aiosqlite:///{path}")
+    await database.migrate()
+    async with database.transaction() as session:
+        for slug, title in incidents.items():
+            await incident_repo.open_incident(session, slug, title, by)
+    return database
+
+
+async def bind_room(
+    session: AsyncSession, room_id: RoomId, binding: BindingView, *, active: bool = True
+) -> None:
+    """Bind the room as `binding` says; `active` also marks it active (the bot is in it)."""
+    await rooms.bind(
+        session,
+        room_id,
+        role=binding.role,
+        incident=binding.incident,
+        organisation=binding.organisation,
+        tlp_default=binding.tlp_default,
+        clearance=binding.clearance,
+        by="test",
+    )
+    if active:
+        room = await rooms.get(session, room_id)
+        assert room is not None
+        room.active = True
+
+
+def add_warm_incidents(session: AsyncSession, slugs: Iterable[str]) -> None:
+    """Open incidents in phase `warm`, opened a day ago, titled after their slug."""
+    for slug in slugs:
+        session.add(
+            Incident(
+                slug=slug,
+                title=slug.capitalize(),
+                phase="warm",
+                open=True,
+                opened_at=datetime.now(UTC) - timedelta(days=1),
+                opened_by="test",
+            )
+        )

@@ -58,7 +58,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import os
 import re
 import shutil
 import tempfile
@@ -72,9 +71,9 @@ from typing import Any, ClassVar
 
 from aiohttp.test_utils import make_mocked_request
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
+from hypothesis.stateful import invariant, precondition, rule
 from nio.rooms import MatrixRoom
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.scheduler import Scheduler
 from bot.syncer import Syncer, process_message
@@ -89,6 +88,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, SituationEntry
 from storage.rooms import BindingView
+from tests.support.machine import TMP_ROOT, DatabaseMachine
 
 # ------------------------------------------------------------------ the rule
 
@@ -476,10 +476,6 @@ def _seed_files(directory: Path) -> None:
 DISABLED: set[str] = set()
 
 
-# Databases in memory-backed storage when there is some: each example copies one.
-TMP_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -578,7 +574,7 @@ maybe_label = st.none() | labels
 slots = st.integers(min_value=0, max_value=len(ROOMS) - 1)
 
 
-class TLPMachine(RuleBasedStateMachine):
+class TLPMachine(DatabaseMachine):
     """Random sessions of a crisis; after each step, nothing above what a room may see."""
 
     steps_run = 0  # rule steps across examples, for the long run's report
@@ -587,12 +583,9 @@ class TLPMachine(RuleBasedStateMachine):
     stats: ClassVar[Counter[str]] = Counter()
 
     def __init__(self) -> None:
-        super().__init__()
-        self.loop = asyncio.new_event_loop()
-        self.tmp = tempfile.TemporaryDirectory(prefix="kp-guard-ex-", dir=TMP_ROOT)
-        path = Path(self.tmp.name) / "k.db"
-        template().copy(path)
-        self.db = Database(f"sqlite+aiosqlite:///{path}")
+        super().__init__("kp-guard-ex-")
+        template().copy(self.db_path)
+        self.db = Database(f"sqlite+aiosqlite:///{self.db_path}")
         self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
         self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
         self.rooms: list[RoomModel] = []
@@ -659,18 +652,6 @@ class TLPMachine(RuleBasedStateMachine):
 
     # ------------------------------------------------------------ plumbing
 
-    def teardown(self) -> None:
-        self._run(self.db.close())
-        self.loop.close()
-        self.tmp.cleanup()
-
-    def _run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(coroutine)
-
-    async def _max_outbox(self) -> int:
-        async with self.db.session() as session:
-            return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
-
     def _nio_room(self, model: RoomModel) -> MatrixRoom:
         room = MatrixRoom(model.room_id, BOT)
         room.join_rule = model.join_rule
@@ -726,6 +707,20 @@ class TLPMachine(RuleBasedStateMachine):
         assert result is not None, "a new event was treated as a replay"
         replies, _queued = result
         return message, [r for r in replies if isinstance(r, Reply)]
+
+    def send_edit(self, room_id: str, sender: str, original: str, body: str) -> tuple[Message, str]:
+        """`sender` edits event `original` to `body`; the event and the replies in its room."""
+        room = self.all_rooms[room_id]
+        relation = Relation(replaces=EventId(original))
+        message, rows = self.send(room, body, sender, kind="edit", relation=relation)
+        return message, self.reply_text(rows, room_id)
+
+    def send_redaction(self, room_id: str, sender: str, target: str) -> tuple[Message, str]:
+        """`sender` redacts event `target`; the redaction and the replies in its room."""
+        room = self.all_rooms[room_id]
+        relation = Relation(redacts=EventId(target))
+        message, rows = self.send(room, "", sender, kind="redaction", relation=relation)
+        return message, self.reply_text(rows, room_id)
 
     @staticmethod
     def reply_text(replies: list[Reply], room_id: str) -> str:
@@ -1004,22 +999,15 @@ class TLPMachine(RuleBasedStateMachine):
             incident = None
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        room = self.all_rooms[entry.room_id]
         current = [r for r in entry.revisions if not r.withdrawn][-1]
         text_m = self.marker() if new_text else current.markers[0]
         figure_m = self.marker() if new_text else current.markers[1]
         body = self._report_body(
             "opvang", label, incident, severity, True, text_m, figure_m, 2000 + self.counter
         )
-        message, rows = self.send(
-            room,
-            body,
-            entry.reporter,
-            kind="edit",
-            relation=Relation(replaces=EventId(entry.source_event)),
-        )
-        self._typed_by(room.room_id, [text_m, figure_m])
-        if re.search(rf"Melding M-{entry.id} bijgewerkt", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_edit(entry.room_id, entry.reporter, entry.source_event, body)
+        self._typed_by(entry.room_id, [text_m, figure_m])
+        if re.search(rf"Melding M-{entry.id} bijgewerkt", replied):
             if entry.retracted:
                 raise self.fail(f"M-{entry.id} was retracted, yet an edit was stored")
             stored = self._run(self._entry_row(entry.id))
@@ -1046,15 +1034,8 @@ class TLPMachine(RuleBasedStateMachine):
             return
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        room = self.all_rooms[entry.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            entry.reporter,
-            kind="redaction",
-            relation=Relation(redacts=EventId(entry.source_event)),
-        )
-        if re.search(rf"Melding M-{entry.id} ingetrokken", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_redaction(entry.room_id, entry.reporter, entry.source_event)
+        if re.search(rf"Melding M-{entry.id} ingetrokken", replied):
             entry.retracted = True
             TLPMachine.stats["entries retracted"] += 1
         stored = self._run(self._entry_row(entry.id))
@@ -1069,17 +1050,8 @@ class TLPMachine(RuleBasedStateMachine):
         candidates = [e for e in self._editable() if len(e.revisions) > 1]
         entry = candidates[which % len(candidates)]
         revision = entry.revisions[1 + which % (len(entry.revisions) - 1)]
-        room = self.all_rooms[entry.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            entry.reporter,
-            kind="redaction",
-            relation=Relation(redacts=EventId(revision.event_id)),
-        )
-        if re.search(
-            rf"Bewerking van M-{entry.id} verwijderd", self.reply_text(rows, room.room_id)
-        ):
+        message, replied = self.send_redaction(entry.room_id, entry.reporter, revision.event_id)
+        if re.search(rf"Bewerking van M-{entry.id} verwijderd", replied):
             revision.withdrawn = True
             TLPMachine.stats["edits withdrawn"] += 1
             entry.refresh_markers()
@@ -1170,15 +1142,9 @@ class TLPMachine(RuleBasedStateMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        room = self.all_rooms[item.room_id]
-        message, rows = self.send(
-            room,
-            f"{item.body}\ntlp: {WORD[label]}",
-            item.author,
-            kind="edit",
-            relation=Relation(replaces=EventId(item.source_event)),
-        )
-        if re.search(rf"{item.code} bijgewerkt", self.reply_text(rows, room.room_id)):
+        body = f"{item.body}\ntlp: {WORD[label]}"
+        message, replied = self.send_edit(item.room_id, item.author, item.source_event, body)
+        if re.search(rf"{item.code} bijgewerkt", replied):
             stored = self._run(self._record_row(item.code))
             assert stored.tlp == label, (stored.tlp, label)
             markers = item.revisions[0].markers
@@ -1194,15 +1160,8 @@ class TLPMachine(RuleBasedStateMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        room = self.all_rooms[item.room_id]
-        message, rows = self.send(
-            room,
-            "",
-            item.author,
-            kind="redaction",
-            relation=Relation(redacts=EventId(item.source_event)),
-        )
-        if re.search(rf"{item.code} ingetrokken", self.reply_text(rows, room.room_id)):
+        message, replied = self.send_redaction(item.room_id, item.author, item.source_event)
+        if re.search(rf"{item.code} ingetrokken", replied):
             item.withdrawn = True
             TLPMachine.stats["record items withdrawn"] += 1
         stored = self._run(self._record_row(item.code))

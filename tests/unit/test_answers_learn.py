@@ -20,11 +20,12 @@ from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Reply
 from knowledge import service
 from knowledge.search import Document
-from storage import knowledge_items, open_questions, rooms, tlp
+from storage import knowledge_items, open_questions, tlp
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -70,17 +71,8 @@ async def make_db(directory: Path, extra: str | None = EXTRA) -> Database:
         await service.import_path(database, directory / "extra.yaml", "test")
     async with database.transaction() as session:
         for room_id, role, org, default, clearance, incident in ROOMS.values():
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident=incident,
-                organisation=org,
-                tlp_default=default,
-                clearance=clearance,
-                by="test",
-            )
-            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+            binding = BindingView(role, incident, org, default, clearance)
+            await bind_room(session, room_id, binding)
     return database
 
 

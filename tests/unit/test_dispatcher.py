@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 
@@ -8,7 +9,7 @@ from commands.builtin import build_registry
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.i18n import TEXTS
 from commands.message import Message, Reply
-from commands.registry import Command
+from commands.registry import Command, Handler
 from storage.ids import EventId, RoomId, UserId
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -93,22 +94,20 @@ async def test_late_reply_says_when_the_message_was_sent() -> None:
     assert not prompt.text.startswith("(Late")
 
 
+def with_command(name_nl: str, name_en: str, handler: Handler, **options: Any) -> Dispatcher:
+    """A dispatcher with the built-in commands and one more, `!name_nl` / `!name_en`."""
+    registry = build_registry()
+    spelled = {"nl": f"!{name_nl}", "en": f"!{name_en}"}
+    summary = {"nl": "x", "en": "x"}
+    registry.add(Command(name_nl, name_en, summary, spelled, spelled, handler, **options))
+    return Dispatcher(registry, CommandSettings(bot_user_id="@bot:x"))
+
+
 async def test_handler_crash_becomes_a_short_apology() -> None:
     async def boom(ctx, parsed):  # type: ignore[no-untyped-def]
         raise ZeroDivisionError
 
-    registry = build_registry()
-    registry.add(
-        Command(
-            "boem",
-            "boom",
-            {"nl": "x", "en": "x"},
-            {"nl": "!boem", "en": "!boom"},
-            {"nl": "!boem", "en": "!boom"},
-            boom,
-        )
-    )
-    d = Dispatcher(registry, CommandSettings(bot_user_id="@bot:x"))
+    d = with_command("boem", "boom", boom)
     (reply,) = await handle("!boom", d)
     assert "er is niets opgeslagen" in reply.text
 
@@ -117,19 +116,7 @@ async def test_refusal_says_why() -> None:
     async def secret(ctx, parsed):  # type: ignore[no-untyped-def]
         return []
 
-    registry = build_registry()
-    registry.add(
-        Command(
-            "geheim",
-            "secret",
-            {"nl": "x", "en": "x"},
-            {"nl": "!geheim", "en": "!secret"},
-            {"nl": "!geheim", "en": "!secret"},
-            secret,
-            permission=lambda ctx: "alleen beheerders.",
-        )
-    )
-    d = Dispatcher(registry, CommandSettings(bot_user_id="@bot:x"))
+    d = with_command("geheim", "secret", secret, permission=lambda ctx: "alleen beheerders.")
     (reply,) = await handle("!secret", d)
     assert reply.text == "Dat mag hier niet: alleen beheerders."
     (help_reply,) = await handle("!help", d)

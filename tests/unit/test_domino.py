@@ -11,11 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main
-from bot.handling import process_message
 from bot.metrics import Metrics
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, MessageKind, Outgoing, Relation, Reply
+from commands.dispatcher import CommandSettings
+from commands.message import MessageKind, Outgoing, Relation, Reply
 from knowledge import network, network_service
 from storage import incidents as incident_repo
 from storage import rooms
@@ -23,6 +21,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, DominoAlert, DominoItem, Organisation, OutboxMessage
 from storage.rooms import BindingView
+from tests.support.chat import CoreChat
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
 ENERGY = RoomId("!energie:x")  # Netbeheer Noord, AMBER
@@ -65,14 +64,10 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-class Chat:
+class Chat(CoreChat):
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.dispatcher: Dispatcher = build_dispatcher(
-            CommandSettings(bot_user_id="@bot:x", admins=frozenset({"@admin:x"})),
-            savepoints=False,
-        )
-        self.count = 0
+        admins = frozenset({"@admin:x"})
+        super().__init__(db, settings=CommandSettings(bot_user_id="@bot:x", admins=admins))
         self.events: dict[str, EventId] = {}
 
     async def send(
@@ -83,19 +78,7 @@ class Chat:
         relation: Relation | None = None,
         sender: str = ALICE,
     ) -> list[Outgoing]:
-        self.count += 1
-        message = Message(
-            EventId(f"$ev{self.count}"), room, UserId(sender), body, datetime.now(UTC),
-            kind=kind, relation=relation or Relation(),
-        )  # fmt: skip
-
-        def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-            return RoomView(
-                room_id=room_id, role=binding.role if binding else None, binding=binding,
-                encrypted=True,
-            )  # fmt: skip
-
-        result = await process_message(self.db, self.dispatcher, message, view)
+        _, result = await self.handle(room, UserId(sender), body, kind=kind, relation=relation)
         assert result is not None
         return result[0]
 

@@ -12,13 +12,12 @@ from pathlib import Path
 import pytest
 
 from bot.syncer import process_message
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Redaction, Relation, Reply
+from commands.dispatcher import RoomView
+from commands.message import Message, MessageKind, Outgoing, Redaction, Relation, Reply
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import SituationEntry
 from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -54,13 +53,9 @@ def room_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> 
     )
 
 
-class Chat:
+class Chat(CoreChat):
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.dispatcher: Dispatcher = build_dispatcher(
-            CommandSettings(bot_user_id="@bot:x"), savepoints=False
-        )
-        self.count = 0
+        super().__init__(db, room_view, clock=lambda: NOW)
 
     async def post(
         self,
@@ -68,28 +63,19 @@ class Chat:
         sender: UserId = ALICE,
         room: RoomId = GGD,
         *,
-        kind: str = "message",
+        kind: MessageKind = "message",
         replaces: str | None = None,
         redacts: str | None = None,
         msgtype: str = "m.text",
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        self.count += 1
-        eid = EventId(event_id or f"$ev{self.count}")
-        message = Message(
-            eid,
-            room,
-            sender,
-            body,
-            NOW,
-            kind=kind,  # type: ignore[arg-type]
-            msgtype=msgtype,
-            relation=Relation(
-                replaces=EventId(replaces) if replaces else None,
-                redacts=EventId(redacts) if redacts else None,
-            ),
+        relation = Relation(
+            replaces=EventId(replaces) if replaces else None,
+            redacts=EventId(redacts) if redacts else None,
         )
-        result = await process_message(self.db, self.dispatcher, message, room_view)
+        eid, result = await self.handle(
+            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
+        )
         return eid, None if result is None else result[0]
 
     async def edit(self, original: str, body: str, **kw: object) -> list[Outgoing]:
@@ -103,16 +89,6 @@ class Chat:
         )  # type: ignore[arg-type]
         assert replies is not None
         return replies
-
-    async def entries(self) -> list[SituationEntry]:
-        from sqlalchemy import select
-
-        async with self.db.session() as session:
-            return list(await session.scalars(select(SituationEntry).order_by(SituationEntry.id)))
-
-
-def texts(replies: list[Outgoing] | None) -> str:
-    return "\n".join(r.text for r in replies or [] if isinstance(r, Reply))
 
 
 async def test_a_refused_report_corrected_by_an_edit_is_recorded_once(db: Database) -> None:

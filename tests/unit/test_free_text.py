@@ -6,20 +6,19 @@ at once. Estimates are stored and shown as "ca."."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from bot.syncer import process_message
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Relation, Reply
+from commands.dispatcher import RoomView
+from commands.message import MessageKind, Outgoing, Relation, Reply
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import EntryFigure, SituationEntry
+from storage.models import EntryFigure
 from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
 LIAISON = RoomId("!liaison:x")
@@ -49,16 +48,9 @@ def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomV
     )
 
 
-class Chat:
+class Chat(CoreChat):
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.restart()
-        self.count = 0
-
-    def restart(self) -> None:
-        self.dispatcher: Dispatcher = build_dispatcher(
-            CommandSettings(bot_user_id="@bot:x"), savepoints=False
-        )
+        super().__init__(db, view)
 
     async def post(
         self,
@@ -66,40 +58,24 @@ class Chat:
         sender: UserId = ALICE,
         room: RoomId = LIAISON,
         *,
-        kind: str = "message",
+        kind: MessageKind = "message",
         annotates: str | None = None,
         reply_to: str | None = None,
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        self.count += 1
-        eid = EventId(event_id or f"$ev{self.count}")
-        message = Message(
-            eid,
-            room,
-            sender,
-            body,
-            datetime.now(UTC),
-            kind=kind,  # type: ignore[arg-type]
-            msgtype="m.reaction" if kind == "reaction" else "m.text",
-            relation=Relation(
-                annotates=EventId(annotates) if annotates else None,
-                reply_to=EventId(reply_to) if reply_to else None,
-            ),
+        relation = Relation(
+            annotates=EventId(annotates) if annotates else None,
+            reply_to=EventId(reply_to) if reply_to else None,
         )
-        result = await process_message(self.db, self.dispatcher, message, view)
+        msgtype = "m.reaction" if kind == "reaction" else "m.text"
+        eid, result = await self.handle(
+            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
+        )
         return eid, None if result is None else result[0]
-
-    async def entries(self) -> list[SituationEntry]:
-        async with self.db.session() as session:
-            return list(await session.scalars(select(SituationEntry).order_by(SituationEntry.id)))
 
     async def figures(self) -> list[EntryFigure]:
         async with self.db.session() as session:
             return list(await session.scalars(select(EntryFigure)))
-
-
-def texts(replies: list[Outgoing] | None) -> str:
-    return "\n".join(r.text for r in replies or [] if isinstance(r, Reply))
 
 
 async def test_an_update_gets_an_offer_and_ja_records_it_once(db: Database) -> None:

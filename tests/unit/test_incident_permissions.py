@@ -14,6 +14,7 @@ from storage import incidents as incident_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
+from tests.support.rooms import incident_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ADMIN = "@admin:x"
@@ -31,11 +32,8 @@ def coordinator_room(room_id: str, incident: str | None) -> RoomView:
 
 @pytest.fixture
 async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", ADMIN)
-        await incident_repo.open_incident(session, "hoogwater", "Hoogwater", ADMIN)
+    incidents = {"storm": "Storm", "hoogwater": "Hoogwater"}
+    database = await incident_database(tmp_path / "t.db", incidents, ADMIN)
     yield database
     await database.close()
 

@@ -19,11 +19,12 @@ from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Reply
 from knowledge import service
 from knowledge.content_io import read_file
-from storage import knowledge_items, rooms
+from storage import knowledge_items
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -103,17 +104,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     assert all(counts is not None for _, counts in outcome), outcome
     async with database.transaction() as session:
         for room_id, role, org, clearance in ROOMS.values():
-            await rooms.bind(
-                session,
-                room_id,
-                role=role,
-                incident=None,
-                organisation=org,
-                tlp_default="GREEN",
-                clearance=clearance,
-                by="test",
-            )
-            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+            await bind_room(session, room_id, BindingView(role, None, org, "GREEN", clearance))
     yield database
     await database.close()
 

@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.syncer import process_message
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Relation, Reply
+from commands.dispatcher import RoomView
+from commands.message import Message, Relation
 from knowledge import object_service
 from knowledge.objects import Fact, FileResult, ObjectMatcher, SiteObject, read_text
 from storage import incidents as incident_repo
@@ -22,6 +20,7 @@ from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
 
 LIAISON = RoomId("!liaison:x")  # GGD, clearance AMBER
 COORD = RoomId("!coord:x")  # Veiligheidsregio, clearance AMBER
@@ -95,34 +94,22 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-class Chat:
+def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+    return RoomView(
+        room_id=room_id, is_direct=room_id == DM, role=binding.role if binding else None,
+        binding=binding, encrypted=True, public=room_id == PUBLIC,
+    )  # fmt: skip
+
+
+class Chat(CoreChat):
     def __init__(self, db: Database) -> None:
-        self.db = db
-        self.dispatcher: Dispatcher = build_dispatcher(
-            CommandSettings(bot_user_id="@bot:x"), savepoints=False
-        )
-        self.count = 0
+        super().__init__(db, view)
 
     async def post(self, body: str, room: RoomId = LIAISON, reply_to: str | None = None) -> str:
-        self.count += 1
-        message = Message(
-            EventId(f"$ev{self.count}"), room, ALICE, body, datetime.now(UTC),
-            relation=Relation(reply_to=EventId(reply_to) if reply_to else None),
-        )  # fmt: skip
-
-        def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-            return RoomView(
-                room_id=room_id, is_direct=room_id == DM, role=binding.role if binding else None,
-                binding=binding, encrypted=True, public=room_id == PUBLIC,
-            )  # fmt: skip
-
-        result = await process_message(self.db, self.dispatcher, message, view)
+        relation = Relation(reply_to=EventId(reply_to) if reply_to else None)
+        _, result = await self.handle(room, ALICE, body, relation=relation)
         assert result is not None
         return texts(result[0])
-
-
-def texts(replies: list[Outgoing]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Reply))
 
 
 # ------------------------------------------------------------------ files

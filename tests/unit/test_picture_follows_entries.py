@@ -26,11 +26,12 @@ from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Outgoing, Relation, Reply
 from knowledge import service
-from storage import rooms, subscriptions
+from storage import subscriptions
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import Incident, OutboxMessage
+from storage.models import OutboxMessage
 from storage.rooms import BindingView
+from tests.support.rooms import add_warm_incidents, bind_room
 
 pytestmark = pytest.mark.postgres
 
@@ -90,29 +91,9 @@ async def db(database_url: str) -> AsyncIterator[Database]:
     await database.migrate()
     await service.import_path(database, SAMPLE, "test")
     async with database.transaction() as session:
-        for slug in ("storm", "brand"):
-            session.add(
-                Incident(
-                    slug=slug,
-                    title=slug.capitalize(),
-                    phase="warm",
-                    open=True,
-                    opened_at=datetime.now(UTC) - timedelta(days=1),
-                    opened_by="test",
-                )
-            )
+        add_warm_incidents(session, ("storm", "brand"))
         for room_id, b in BINDINGS.items():
-            await rooms.bind(
-                session,
-                room_id,
-                role=b.role,
-                incident=b.incident,
-                organisation=b.organisation,
-                tlp_default=b.tlp_default,
-                clearance=b.clearance,
-                by="test",
-            )
-            (await rooms.get(session, room_id)).active = True  # type: ignore[union-attr]
+            await bind_room(session, room_id, b)
     yield database
     await database.close()
 

@@ -31,9 +31,10 @@ from commands.message import Message, Reply
 from storage import picture_service, portal_links, rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import AuditRecord, Incident, PortalLink, Room
+from storage.models import AuditRecord, PortalLink, Room
 from storage.rooms import BindingView
 from tests.support.ports import free_port
+from tests.support.rooms import add_warm_incidents, bind_room
 from tests.unit.test_layering import imports_of, project_modules, within
 
 LIAISON = RoomId("!ggd:x")
@@ -67,31 +68,9 @@ async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-de
     database = Database(f"sqlite:///{tmp_path / 'portal.db'}")
     await database.migrate()
     async with database.transaction() as session:
-        for slug in ("storm", "brand"):
-            session.add(
-                Incident(
-                    slug=slug,
-                    title=slug.capitalize(),
-                    phase="warm",
-                    open=True,
-                    opened_at=datetime.now(UTC) - timedelta(days=1),
-                    opened_by="test",
-                )
-            )
+        add_warm_incidents(session, ("storm", "brand"))
         for room_id, b in BINDINGS.items():
-            await rooms.bind(
-                session,
-                room_id,
-                role=b.role,
-                incident=b.incident,
-                organisation=b.organisation,
-                tlp_default=b.tlp_default,
-                clearance=b.clearance,
-                by="test",
-            )
-            room = await rooms.get(session, room_id)
-            assert room is not None
-            room.active = True
+            await bind_room(session, room_id, b)
     yield database
     await database.close()
 

@@ -58,6 +58,22 @@ def test_curators_cannot_retire_a_qa_they_may_not_see(machine: TLPMachine) -> No
     machine.qa_retire(slot=1, which=4)  # redactie-c retires seed-red
 
 
+def shelter_report(machine: TLPMachine, severity: str = "matig") -> None:
+    """Room 0 reports a GREEN shelter figure without naming an incident."""
+    machine.report(
+        slot=0, category="opvang", label="GREEN", incident=None, severity=severity,
+        figure=True, as_admin=False,
+    )  # fmt: skip
+
+
+def bind_direct_chat(machine: TLPMachine, role: str, clearance: str) -> None:
+    """An admin binds the direct chat (slot 8) to `storm` for OrgA, default GREEN."""
+    machine.bind(
+        slot=8, role=role, org="OrgA", default="GREEN", clearance=clearance,
+        incident="storm", unbind=False,
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("join_rule", "history", "guest"),
     [
@@ -75,15 +91,7 @@ def test_public_rooms_see_clear_only(
 
 
 def test_a_bound_direct_chat_sees_clear_only(machine: TLPMachine) -> None:
-    machine.bind(
-        slot=8,
-        role="coordinator",
-        org="OrgA",
-        default="GREEN",
-        clearance="AMBER",
-        incident="storm",
-        unbind=False,
-    )
+    bind_direct_chat(machine, "coordinator", "AMBER")
     machine.read_knowledge(slot=8, which=1, kind="show")  # seed-green
 
 
@@ -93,10 +101,7 @@ def test_curator_notice_lists_only_nearest_qas_the_curators_may_see(machine: TLP
 
 
 def test_picture_after_an_edit_raises_the_label(machine: TLPMachine) -> None:
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine)
     machine.read(slot=4, as_admin=False, command="!beeld storm")
     machine.edit(which=0, label="RED", incident=None, new_text=False, severity="matig")
     machine.read(slot=4, as_admin=False, command="!beeld storm")
@@ -105,20 +110,14 @@ def test_picture_after_an_edit_raises_the_label(machine: TLPMachine) -> None:
 def test_picture_after_an_edit_moves_the_incident_and_raises_the_label(
     machine: TLPMachine,
 ) -> None:
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine)
     machine.read(slot=4, as_admin=False, command="!beeld storm")
     machine.edit(which=0, label="AMBER", incident="vloed", new_text=False, severity="matig")
     machine.read(slot=4, as_admin=False, command="!beeld storm")  # coord-c: GREEN only
 
 
 def test_picture_after_an_edit_moves_the_incident_and_a_redaction(machine: TLPMachine) -> None:
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine)
     machine.read(slot=4, as_admin=False, command="!beeld storm")
     machine.edit(which=0, label="GREEN", incident="vloed", new_text=False, severity="matig")
     machine.redact_report(which=0)
@@ -126,10 +125,7 @@ def test_picture_after_an_edit_moves_the_incident_and_a_redaction(machine: TLPMa
 
 
 def test_picture_after_a_redaction(machine: TLPMachine) -> None:
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine, "ernstig")
     machine.read(slot=4, as_admin=False, command="!beeld storm")
     machine.redact_report(which=0)
     machine.read(slot=4, as_admin=False, command="!beeld storm")
@@ -145,15 +141,7 @@ def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine
 def test_a_question_from_a_bound_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
     # Found by the long run: an admin binds the direct chat (as a municipality of the
     # incident), its person asks, and the question showed in the incident's pictures.
-    machine.bind(
-        slot=8,
-        role="municipality",
-        org="OrgA",
-        default="GREEN",
-        clearance="GREEN",
-        incident="storm",
-        unbind=False,
-    )
+    bind_direct_chat(machine, "municipality", "GREEN")
     machine.ask(slot=8, which=0, kind="fresh", plain=True)
     machine.read(slot=3, as_admin=False, command="!beeld storm")
 
@@ -166,10 +154,7 @@ def test_the_guard_catches_an_entry_shown_above_its_label(
     machine: TLPMachine, command: str
 ) -> None:
     """The oracle itself: tell the model a GREEN entry is RED, and every read path trips it."""
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine)
     entry = machine.entries[1]
     entry.revisions[0].label = "RED"
     entry.refresh_markers()
@@ -178,10 +163,7 @@ def test_the_guard_catches_an_entry_shown_above_its_label(
 
 
 def test_the_guard_catches_a_scheduled_picture(machine: TLPMachine) -> None:
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="matig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine)
     machine.subscribe(slot=4, incident="storm")  # coord-c, clearance GREEN
     entry = machine.entries[1]
     entry.revisions[0].label = "RED"
@@ -196,10 +178,7 @@ def test_an_alert_in_the_batch_that_made_the_room_public(machine: TLPMachine) ->
         slot=4, join_rule="public", history="shared", guest="forbidden", same_batch=True
     )
     machine.sweep()
-    machine.report(
-        slot=0, category="opvang", label="GREEN", incident=None, severity="ernstig",
-        figure=True, as_admin=False,
-    )  # fmt: skip
+    shelter_report(machine, "ernstig")
 
 
 def test_object_cards_and_lists_only_where_their_label_may_go(machine: TLPMachine) -> None:

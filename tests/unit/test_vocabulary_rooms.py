@@ -13,11 +13,11 @@ from commands.builtin import build_registry
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.i18n import Language
 from commands.message import Message, Reply
-from storage import incidents as incident_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import Incident, SituationEntry
 from storage.rooms import BindingView
+from tests.support.rooms import incident_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 MOD = "@mod:x"
@@ -36,10 +36,7 @@ COORDINATOR = RoomView(
 
 @pytest.fixture
 async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 't.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "storm", "Storm", MOD)
+    database = await incident_database(tmp_path / "t.db", {"storm": "Storm"}, MOD)
     yield database
     await database.close()
 

@@ -1,0 +1,43 @@
+"""What the hypothesis state machines share: each example gets its own event loop and
+a database file in a temporary folder (in memory where /dev/shm is writable), all
+closed and removed when the example ends."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from hypothesis.stateful import RuleBasedStateMachine
+from sqlalchemy import func, select
+
+from storage.engine import Database
+from storage.models import OutboxMessage
+
+TMP_ROOT = "/dev/shm" if os.path.isdir("/dev/shm") and os.access("/dev/shm", os.W_OK) else None
+
+
+class DatabaseMachine(RuleBasedStateMachine):
+    """`db_path` is where the subclass puts its database before it sets `self.db`."""
+
+    db: Database
+
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.tmp = tempfile.TemporaryDirectory(prefix=prefix, dir=TMP_ROOT)
+        self.db_path = Path(self.tmp.name) / "k.db"
+
+    def teardown(self) -> None:
+        self._run(self.db.close())
+        self.loop.close()
+        self.tmp.cleanup()
+
+    def _run(self, coroutine: Any) -> Any:
+        return self.loop.run_until_complete(coroutine)
+
+    async def _max_outbox(self) -> int:
+        async with self.db.session() as session:
+            return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
