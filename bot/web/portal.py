@@ -188,14 +188,17 @@ class Portal:
         self._stamps: dict[str, tuple[float, portal_view.IncidentStamp]] = {}
         self._refreshed: dict[str, portal_view.IncidentStamp] = {}
         self._refresh_lock = asyncio.Lock()
+        self._changed: dict[tuple[Any, ...], bool] = {}
         self._charts: dict[tuple[Any, ...], tuple[str, tuple[str, list[int]]]] = {}
         self._audits = _AuditQueue(db)
+        self.builds = 0  # pages built (bench/portal.py reports it)
 
     def clear_cache(self) -> None:
         self._cache = _Cache(self.ticks)
         self._marks.clear()
         self._stamps.clear()
         self._charts.clear()
+        self._changed.clear()
 
     async def flush_audit(self) -> int:
         """Write the queued page-view audit rows now; how many."""
@@ -282,18 +285,16 @@ class Portal:
         self._stamps[incident] = (self.ticks(), stamp)
         return stamp
 
-    async def _mark(
-        self, view: portal_view.PortalRoom, stamp: portal_view.IncidentStamp, strict: bool
-    ) -> _Mark:
+    async def _mark(self, view: portal_view.PortalRoom, stamp: portal_view.IncidentStamp) -> _Mark:
         """The room view's current mark: looked at again when the incident changed, at
-        most once per REBUILD_SECONDS for new reports only; at once (when `strict`) when
-        an entry already there was edited, retracted or relabelled."""
+        most once per REBUILD_SECONDS for new reports only; at once when an entry
+        already there was edited, retracted or relabelled."""
         mark = self._marks.get(view)
-        if mark is not None and not await self._must_look(view, mark, stamp, strict):
+        if mark is not None and not await self._must_look(view, mark, stamp):
             return mark
         async with self._cache.lock(("mark", view)):
             mark = self._marks.get(view)
-            if mark is not None and not await self._must_look(view, mark, stamp, strict):
+            if mark is not None and not await self._must_look(view, mark, stamp):
                 return mark
             async with self.db.session() as session:
                 marker = await portal_view.change_marker(session, view)
@@ -309,16 +310,21 @@ class Portal:
         view: portal_view.PortalRoom,
         mark: _Mark,
         stamp: portal_view.IncidentStamp,
-        strict: bool,
     ) -> bool:
         if stamp == mark.stamp:
             return False
         if self.ticks() - mark.at >= REBUILD_SECONDS:
             return True
-        if not strict:
-            return False  # the marker poll: at worst a reload REBUILD_SECONDS later
-        async with self.db.session() as session:
-            return await portal_view.existing_changed(session, view.incident, mark.stamp)
+        # Within the window: only new reports may wait. Whether an entry already there
+        # changed is asked once per pair of stamps, for all polls and room views.
+        key = (view.incident, mark.stamp, stamp)
+        if key not in self._changed:
+            async with self.db.session() as session:
+                changed = await portal_view.existing_changed(session, view.incident, mark.stamp)
+            self._changed[key] = changed
+            while len(self._changed) > CACHE_SIZE:
+                del self._changed[next(iter(self._changed))]
+        return self._changed[key]
 
     def _since(self, request: web.Request, now: datetime) -> datetime | None:
         text = request.query.get("since", "").strip()[:40]
@@ -366,7 +372,7 @@ class Portal:
     ) -> tuple[str, dict[str, Any], str] | None:
         """The room's rendered page, what it showed, and its change marker: from the
         cache while the room view's mark stands, else built once for all its viewers."""
-        mark = await self._mark(view, stamp, strict=True)
+        mark = await self._mark(view, stamp)
         key = ("page", view, since, print_view, mark.stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
@@ -399,6 +405,7 @@ class Portal:
         # No write transaction is open while the picture is built or the page rendered:
         # the series write is committed first, the build only reads (a WAL reader does
         # not block the report path's writes), the render runs after the read.
+        self.builds += 1
         await self._refresh_series(view.incident, mark.stamp)
         async with self.db.session() as session:
             incident = await incidents.get(session, view.incident)
@@ -471,7 +478,7 @@ class Portal:
             return found
         _link, view, stamp = found
         metric = request.query.get("m", "")[:100]
-        mark = await self._mark(view, stamp, strict=True)
+        mark = await self._mark(view, stamp)
         key = ("chart", view, metric, mark.stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
@@ -507,14 +514,15 @@ class Portal:
     async def marker(self, request: web.Request) -> web.Response:
         """The live-update poll: the room view's change marker (a hash of what the room
         may see). Reads only, and little: the token check, the incident's change stamp
-        (shared by all polls for a second) and, when that moved, at most once per
-        REBUILD_SECONDS per room view, the marker query. Builds nothing, writes nothing
-        (not audited: the page it leads to is)."""
+        (shared by all polls for MARKER_STAMP_SECONDS) and, when that moved, the marker
+        query: at once after an edit, retraction or relabel, else at most once per
+        REBUILD_SECONDS per room view. Builds nothing, writes nothing (not audited: the
+        page it leads to is)."""
         found = await self._link(request, stamp="memo")
         if isinstance(found, web.Response):
             return found
         _link, view, stamp = found
-        mark = await self._mark(view, stamp, strict=False)
+        mark = await self._mark(view, stamp)
         return web.json_response({"marker": mark.marker})
 
     def _audit(

@@ -660,6 +660,7 @@ class TLPMachine(RuleBasedStateMachine):
     # ------------------------------------------------------------ plumbing
 
     def teardown(self) -> None:
+        self._run(self.web_portal.close())  # its queued page-view audits, and their task
         self._run(self.db.close())
         self.loop.close()
         self.tmp.cleanup()

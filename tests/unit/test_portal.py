@@ -24,13 +24,13 @@ from bot.http import HealthServer
 from bot.metrics import Metrics
 from bot.web import portal as portal_module
 from bot.web import render
-from bot.web.portal import REBUILD_SECONDS, Portal
+from bot.web.portal import MARKER_STAMP_SECONDS, REBUILD_SECONDS, Portal
 from bot.web.security import FailureLimiter
 from bot.wiring import build_dispatcher as build_dispatcher_from
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Reply
-from storage import entries, picture_service, portal_links, rooms, tlp
+from storage import entries, items, picture_service, portal_links, rooms, tlp
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, Incident, PortalLink, Room, SituationEntry, utcnow
@@ -536,13 +536,17 @@ async def test_new_reports_wait_for_the_rebuild_window_relabels_and_retractions_
     assert "Nieuwe melding" in await (await http.get(f"/p/{muni}")).text()
     assert builds[0] == 4
 
-    # A relabel to AMBER, and a retraction, within the window: gone from the next page.
+    # A relabel to AMBER, and a retraction, within the window: gone from the next page,
+    # and an open page's poll sees its marker move once its stamp is looked at again.
+    muni_marker = (await (await http.get(f"/p/{muni}/marker")).json())["marker"]
     async with db.transaction() as session:
         entry = await session.scalar(
             select(SituationEntry).where(SituationEntry.text.contains("Nieuwe melding"))
         )
         assert entry is not None
         entry.tlp, entry.tlp_rank, entry.updated_at = "AMBER", tlp.RANK["AMBER"], utcnow()
+    ticks.now += MARKER_STAMP_SECONDS  # still inside the rebuild window
+    assert (await (await http.get(f"/p/{muni}/marker")).json())["marker"] != muni_marker
     html = await (await http.get(f"/p/{muni}")).text()
     assert "Nieuwe melding" not in html and GREEN_TEXT in html
     async with db.transaction() as session:
@@ -680,17 +684,18 @@ async def test_no_write_lock_is_held_while_the_page_is_built_or_rendered(
         finally:
             conn.close()
 
-    real_build, real_render = picture_service.picture_for_room, render.incident_page
+    real_attention, real_render = items.open_attention, render.incident_page
 
-    async def build(*args: Any, **kwargs: Any) -> Any:
+    async def attention(*args: Any, **kwargs: Any) -> Any:
+        # Inside the picture build, after the series tables were brought up to date.
         free.append(await asyncio.to_thread(writer_gets_the_lock))
-        return await real_build(*args, **kwargs)
+        return await real_attention(*args, **kwargs)
 
     def rendered(*args: Any, **kwargs: Any) -> str:
         free.append(writer_gets_the_lock())
         return real_render(*args, **kwargs)
 
-    monkeypatch.setattr(picture_service, "picture_for_room", build)
+    monkeypatch.setattr(items, "open_attention", attention)
     monkeypatch.setattr(render, "incident_page", rendered)
     assert (await http.get(f"/p/{token}")).status == 200
     assert free == [True, True]
