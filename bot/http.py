@@ -78,3 +78,7 @@ class HealthServer:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+        if self.portal is not None:
+            # After the server stopped taking requests: the queued page views are
+            # written before the database closes.
+            await self.portal.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -18,10 +19,12 @@ async def add(
     room_id: str | None = None,
     subject: str | None = None,
     detail: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
+    """`at`: when it happened, for rows written later in a batch (portal page views)."""
     session.add(
         AuditRecord(
-            at=utcnow(),
+            at=at or utcnow(),
             actor=actor,
             room_id=room_id,
             action=action,

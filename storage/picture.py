@@ -86,7 +86,11 @@ async def build_picture(
     since: datetime | None = None,
     category: str | None = None,
     changes_since: datetime | None = None,
+    refresh_series: bool = True,
 ) -> Picture:
+    """`refresh_series=False`: the caller brought the series tables up to date in its
+    own short write transaction (the web portal), so this build only reads; rows gone
+    stale since are still checked against their entry's current state (`_current`)."""
     visible = _visible(access, incident, since, category)
 
     count, labels = (
@@ -102,7 +106,8 @@ async def build_picture(
 
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
-        await series.refresh(session, incident)
+        if refresh_series:
+            await series.refresh(session, incident)
         picture.states = await _states_from_series(session, access, incident)
         picture.figures = await _figures_from_series(session, access, incident)
     else:

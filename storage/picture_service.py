@@ -159,6 +159,7 @@ async def picture_for_room(
     brief_when_unchanged: bool = False,
     view_only: bool = False,
     changes_since: datetime | None = None,
+    refresh_series: bool = True,
 ) -> RoomPicture:
     """Build, log and audit one picture.
 
@@ -169,7 +170,7 @@ async def picture_for_room(
     `view_only` (the web portal): a look at the picture, not a post to the room. The
     changes are those since `changes_since` (the viewer's choice), and nothing is
     logged, so the room's next `!beeld` still shows what changed since its last post;
-    the caller audits the view.
+    the caller audits the view. `refresh_series=False`: see `picture.build_picture`.
     """
     previous = (
         changes_since
@@ -178,7 +179,13 @@ async def picture_for_room(
     )
     last_full = await last_full_picture(session, access.room_id, incident.slug)
     picture = await build_picture(
-        session, access, incident.slug, since=since, category=category, changes_since=previous
+        session,
+        access,
+        incident.slug,
+        since=since,
+        category=category,
+        changes_since=previous,
+        refresh_series=refresh_series,
     )
     questions = await open_questions.open_for(
         session,

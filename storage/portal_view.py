@@ -193,11 +193,20 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
 
 
-async def incident_stamp(session: AsyncSession, incident: str) -> str:
-    """When any entry of the incident last changed (a new report, an edit, a retraction
-    or a relabel all set `updated_at`), whoever may see it: one index lookup. Only a
-    server-side cache key, never shown: it tells the portal to rebuild, and the page
-    it rebuilds is filtered as always."""
+@dataclass(frozen=True)
+class IncidentStamp:
+    """When any entry of the incident last changed and its newest entry, whoever may see
+    them. Only a server-side cache key, never shown: it tells the portal whether to
+    look again, and what it then builds is filtered as always."""
+
+    newest: datetime | None
+    newest_id: int | None
+    last_id: int | None
+
+
+async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
+    """Two index look-ups (a new report, an edit, a retraction or a relabel all set
+    `updated_at`; ix_entries_incident_updated)."""
     e = SituationEntry
     newest = (
         await session.execute(
@@ -208,13 +217,31 @@ async def incident_stamp(session: AsyncSession, incident: str) -> str:
         )
     ).first()
     last_id = await session.scalar(select(func.max(e.id)).where(e.incident == incident))
-    return "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}|{last_id}"
+    if newest is None:
+        return IncidentStamp(None, None, last_id)
+    return IncidentStamp(newest[0], newest[1], last_id)
+
+
+async def existing_changed(session: AsyncSession, incident: str, since: IncidentStamp) -> bool:
+    """Whether an entry that existed at `since` changed after it (an edit, retraction or
+    relabel), as opposed to only new reports arriving: the portal may wait a few seconds
+    before showing new reports, never before taking back what a room may no longer see.
+    An index range on (incident, updated_at) over the few newest changes."""
+    if since.newest is None or since.last_id is None:
+        return False
+    e = SituationEntry
+    found = await session.scalar(
+        select(e.id)
+        .where(e.incident == incident, e.updated_at > since.newest, e.id <= since.last_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 async def metric_stamp(session: AsyncSession, incident: str, metric: str) -> str:
     """When the figures of one metric last changed (newest change of an entry carrying
     it, and how many figure rows it has: an edit that drops or moves a figure lowers
-    the count). A server-side cache key for that metric's chart, never shown."""
+    the count). Lets the portal keep a chart whose figures did not move; never shown."""
     e, f = SituationEntry, EntryFigure
     newest, count = (
         await session.execute(

@@ -12,11 +12,13 @@ server has no access log, and errors are logged without the request's path.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -28,37 +30,64 @@ from bot.web.security import FailureLimiter, headers_for
 from commands.i18n import Language, t
 from commands.phone import METRICS
 from commands.reports import parse_since
-from storage import audit, incidents, picture_service, portal_links, portal_view
+from storage import audit, incidents, picture_service, portal_links, portal_view, series
 from storage.engine import Database
 from storage.timezone import AMSTERDAM
 
 log = logging.getLogger("knooppunt.portal")
 
 # Viewers of one room's page share one render while what the room may see is unchanged
-# (same change marker, same view, same options): 50 open pages cost one picture per
-# change, not 50. Short-lived, so ages ("3 min") and open questions stay current.
+# (same room view, same options): 50 open pages cost one picture per change, not 50.
+# A page older than CACHE_SECONDS is built again anyway, so ages ("3 min") and open
+# questions stay current (and an entry moved to another incident leaves the page).
 CACHE_SECONDS = 10.0
 CACHE_SIZE = 128
+# New reports are taken in at most once per REBUILD_SECONDS per room view: with reports
+# arriving every second, live viewers would otherwise rebuild the page (a picture as
+# costly as `!beeld`) for every one of them. Worst case for "a new report appears
+# within 5 s": the report lands just after a look, is taken in REBUILD_SECONDS later,
+# and the next 2-second poll of portal.js sees it: 2 + 2 s plus one build. An edit,
+# retraction or relabel of an entry already there is never throttled: the next page
+# or chart request looks again at once (`portal_view.existing_changed`).
+REBUILD_SECONDS = 2.0
+# How long the marker endpoint trusts its last look at the incident's change stamp:
+# the marker shows nothing (a hash of what the room may see), so a second's delay
+# only delays a reload; page, entry and chart requests always look afresh.
+MARKER_STAMP_SECONDS = 1.0
+# Page views are audited in batches: one transaction every AUDIT_FLUSH_SECONDS instead
+# of one write per view competing with the report path for SQLite's write lock. Every
+# view is still audited (with the time it happened); `Portal.close` flushes the rest.
+AUDIT_FLUSH_SECONDS = 2.0
+
+
+@dataclass
+class _Mark:
+    """What one room view may see, as last looked at: the incident's change stamp then,
+    the room's change marker (`portal_view.change_marker`), and when it was computed."""
+
+    stamp: portal_view.IncidentStamp
+    marker: str
+    at: float
 
 
 class _Cache:
     """A small time-bounded LRU of rendered pages and charts (with what they showed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ticks: Callable[[], float]) -> None:
+        self._ticks = ticks
         self._items: OrderedDict[tuple[Any, ...], tuple[float, Any]] = OrderedDict()
         self._locks: dict[tuple[Any, ...], asyncio.Lock] = {}
 
     def get(self, key: tuple[Any, ...]) -> Any:
         found = self._items.get(key)
-        if found is None or time.monotonic() - found[0] > CACHE_SECONDS:
+        if found is None or self._ticks() - found[0] > CACHE_SECONDS:
             return None
         self._items.move_to_end(key)
         return found[1]
 
     def lock(self, key: tuple[Any, ...]) -> asyncio.Lock:
         """One builder per key at a time: viewers who arrive while a page is being built
-        wait for it instead of each building it again (and each writing the series
-        tables at once)."""
+        wait for it instead of each building it again."""
         if key not in self._locks:
             self._locks[key] = asyncio.Lock()
             while len(self._locks) > CACHE_SIZE:
@@ -69,10 +98,64 @@ class _Cache:
         return self._locks[key]
 
     def put(self, key: tuple[Any, ...], value: Any) -> None:
-        self._items[key] = (time.monotonic(), value)
+        self._items[key] = (self._ticks(), value)
         self._items.move_to_end(key)
         while len(self._items) > CACHE_SIZE:
             self._items.popitem(last=False)
+
+
+class _AuditQueue:
+    """Page-view audit rows, written in one transaction per AUDIT_FLUSH_SECONDS by a
+    background task (started with the first row), and on `close`."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._rows: list[dict[str, Any]] = []
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    def add(self, **row: Any) -> None:
+        self._rows.append(row)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        while self._rows:
+            await asyncio.sleep(AUDIT_FLUSH_SECONDS)
+            try:
+                # Shielded: `close` cancelling this task mid-write neither loses nor
+                # doubles rows; its own flush waits for this one (the lock).
+                await asyncio.shield(self.flush())
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # kept for the next round; never the request's problem
+                log.exception("portal audit flush failed")
+
+    async def flush(self) -> int:
+        """Write what is queued, in one transaction; how many rows."""
+        async with self._lock:
+            rows, self._rows = self._rows, []
+            if not rows:
+                return 0
+            try:
+                async with self.db.transaction() as session:
+                    for row in rows:
+                        await audit.add(session, **row)
+            except BaseException:
+                self._rows[:0] = rows  # not lost: the next flush writes them
+                raise
+            return len(rows)
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        try:
+            await self.flush()
+        except Exception:  # shutdown goes on; the rows are named in the log's count
+            log.exception("portal audit: %d page views not written", len(self._rows))
 
 
 # Where a page's own links start, in a render shared by every link of the room: a
@@ -99,16 +182,38 @@ class Portal:
         clock: Callable[[], datetime] | None = None,
         limiter: FailureLimiter | None = None,
         prefix: str = "!",
+        ticks: Callable[[], float] = time.monotonic,
     ) -> None:
+        """`ticks`: the monotonic clock of the caches and the rebuild window (tests)."""
         self.db, self.lang, self.prefix = db, lang, prefix
+        self.ticks = ticks
         self.clock = clock or (lambda: datetime.now(UTC))
         self.limiter = limiter or FailureLimiter()
         self._static = {name: _static(name) for name in STATIC}
-        self._cache = _Cache()
-        self._build_lock = asyncio.Lock()
+        self._cache = _Cache(self.ticks)
+        self._marks: OrderedDict[portal_view.PortalRoom, _Mark] = OrderedDict()
+        self._stamps: dict[str, tuple[float, portal_view.IncidentStamp]] = {}
+        self._refreshed: dict[str, portal_view.IncidentStamp] = {}
+        self._refresh_lock = asyncio.Lock()
+        self._changed: dict[tuple[Any, ...], bool] = {}
+        self._charts: dict[tuple[Any, ...], tuple[str, tuple[str, list[int]]]] = {}
+        self._audits = _AuditQueue(db)
+        self.builds = 0  # pages built (bench/portal.py reports it)
 
     def clear_cache(self) -> None:
-        self._cache = _Cache()
+        self._cache = _Cache(self.ticks)
+        self._marks.clear()
+        self._stamps.clear()
+        self._charts.clear()
+        self._changed.clear()
+
+    async def flush_audit(self) -> int:
+        """Write the queued page-view audit rows now; how many."""
+        return await self._audits.flush()
+
+    async def close(self) -> None:
+        """On shutdown: every page view queued so far reaches the audit log."""
+        await self._audits.close()
 
     def install(self, app: web.Application) -> None:
         app.middlewares.append(self.middleware)
@@ -154,19 +259,79 @@ class Portal:
         return web.Response(body=self._static[name], content_type=STATIC[name], charset="utf-8")
 
     async def _link(
-        self, request: web.Request
-    ) -> tuple[portal_links.ValidLink, portal_view.PortalRoom] | web.Response:
-        """The request's link and room view, or the refusal to send instead."""
+        self, request: web.Request, stamp: str = "fresh"
+    ) -> (
+        tuple[portal_links.ValidLink, portal_view.PortalRoom, portal_view.IncidentStamp]
+        | web.Response
+    ):
+        """The request's link, room view and the incident's change stamp, or the refusal
+        to send instead. Reads only. `stamp`: "fresh" reads it now; "memo" (the marker
+        poll) may reuse one read up to MARKER_STAMP_SECONDS ago; "none" skips it."""
         client = request.remote or "-"
         if self.limiter.blocked(client):
             return self._error(429, "portal.too_many")
         async with self.db.session() as session:
             link = await portal_links.check(session, request.match_info["token"], self.clock())
             view = None if link is None else await portal_view.room_view(session, link.room_id)
-        if link is None or view is None:
+            if link is None or view is None:
+                found = None
+            else:
+                found = await self._stamp(session, view.incident, stamp)
+        if link is None or view is None or found is None:
             await self.limiter.failed(client)
             return self._error(403, "portal.forbidden")
-        return link, view
+        return link, view, found
+
+    async def _stamp(self, session: Any, incident: str, how: str) -> portal_view.IncidentStamp:
+        if how == "none":
+            return portal_view.IncidentStamp(None, None, None)
+        memo = self._stamps.get(incident)
+        if how == "memo" and memo is not None and self.ticks() - memo[0] < MARKER_STAMP_SECONDS:
+            return memo[1]
+        stamp = await portal_view.incident_stamp(session, incident)
+        self._stamps[incident] = (self.ticks(), stamp)
+        return stamp
+
+    async def _mark(self, view: portal_view.PortalRoom, stamp: portal_view.IncidentStamp) -> _Mark:
+        """The room view's current mark: looked at again when the incident changed, at
+        most once per REBUILD_SECONDS for new reports only; at once when an entry
+        already there was edited, retracted or relabelled."""
+        mark = self._marks.get(view)
+        if mark is not None and not await self._must_look(view, mark, stamp):
+            return mark
+        async with self._cache.lock(("mark", view)):
+            mark = self._marks.get(view)
+            if mark is not None and not await self._must_look(view, mark, stamp):
+                return mark
+            async with self.db.session() as session:
+                marker = await portal_view.change_marker(session, view)
+            mark = _Mark(stamp, marker, self.ticks())
+            self._marks[view] = mark
+            self._marks.move_to_end(view)
+            while len(self._marks) > CACHE_SIZE:
+                self._marks.popitem(last=False)
+            return mark
+
+    async def _must_look(
+        self,
+        view: portal_view.PortalRoom,
+        mark: _Mark,
+        stamp: portal_view.IncidentStamp,
+    ) -> bool:
+        if stamp == mark.stamp:
+            return False
+        if self.ticks() - mark.at >= REBUILD_SECONDS:
+            return True
+        # Within the window: only new reports may wait. Whether an entry already there
+        # changed is asked once per pair of stamps, for all polls and room views.
+        key = (view.incident, mark.stamp, stamp)
+        if key not in self._changed:
+            async with self.db.session() as session:
+                changed = await portal_view.existing_changed(session, view.incident, mark.stamp)
+            self._changed[key] = changed
+            while len(self._changed) > CACHE_SIZE:
+                del self._changed[next(iter(self._changed))]
+        return self._changed[key]
 
     def _since(self, request: web.Request, now: datetime) -> datetime | None:
         text = request.query.get("since", "").strip()[:40]
@@ -184,23 +349,21 @@ class Portal:
         found = await self._link(request)
         if isinstance(found, web.Response):
             return found
-        link, view = found
+        link, view, stamp = found
         now = self.clock()
         since = self._since(request, now)
         print_view = request.query.get("print") == "1"
         token = request.match_info["token"]
-        cached = await self._page(link, view, now, since, print_view)
+        cached = await self._page(link, view, stamp, now, since, print_view)
         if cached is None:
             return self._error(404, "portal.not_found")
         html, shown, _marker = cached
-        async with self.db.transaction() as session:
-            await self._audit(
-                session,
-                link,
-                view,
-                "incident",
-                {**shown, "since": since.isoformat() if since else None, "print": print_view},
-            )
+        self._audit(
+            link,
+            view,
+            "incident",
+            {**shown, "since": since.isoformat() if since else None, "print": print_view},
+        )
         return web.Response(
             text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
         )
@@ -209,35 +372,49 @@ class Portal:
         self,
         link: portal_links.ValidLink,
         view: portal_view.PortalRoom,
+        stamp: portal_view.IncidentStamp,
         now: datetime,
         since: datetime | None,
         print_view: bool,
     ) -> tuple[str, dict[str, Any], str] | None:
         """The room's rendered page, what it showed, and its change marker: from the
-        cache while no entry of the incident changed, else built once for all viewers."""
-        async with self.db.session() as session:
-            stamp = await portal_view.incident_stamp(session, view.incident)
-        key = ("page", view, since, print_view, stamp)
+        cache while the room view's mark stands, else built once for all its viewers."""
+        mark = await self._mark(view, stamp)
+        key = ("page", view, since, print_view, mark.stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
-                cached = await self._build_page(key, link, view, now, since, print_view)
+                cached = await self._build_page(key, link, view, mark, now, since, print_view)
         return cached  # type: ignore[no-any-return]
+
+    async def _refresh_series(self, incident: str, stamp: portal_view.IncidentStamp) -> None:
+        """Bring the incident's series tables up to date in one short write transaction
+        of their own, once per change for every room view of the incident; the page is
+        then built with reads only. One at a time: two first refreshes of an incident
+        at once collide on its watermark row (storage/series.py inserts it)."""
+        async with self._refresh_lock:
+            if self._refreshed.get(incident) == stamp:
+                return
+            async with self.db.transaction() as session:
+                await series.refresh(session, incident)
+            self._refreshed[incident] = stamp
 
     async def _build_page(
         self,
         key: tuple[Any, ...],
         link: portal_links.ValidLink,
         view: portal_view.PortalRoom,
+        mark: _Mark,
         now: datetime,
         since: datetime | None,
         print_view: bool,
     ) -> tuple[str, dict[str, Any], str] | None:
-        # Build (the series refresh writes) in one short transaction; render after
-        # it is committed, so no database lock is held while the page is written. One
-        # build at a time: two first refreshes of an incident's series tables at once
-        # collide on its watermark row (storage/series.py inserts it when missing).
-        async with self._build_lock, self.db.transaction() as session:
+        # No write transaction is open while the picture is built or the page rendered:
+        # the series write is committed first, the build only reads (a WAL reader does
+        # not block the report path's writes), the render runs after the read.
+        self.builds += 1
+        await self._refresh_series(view.incident, mark.stamp)
+        async with self.db.session() as session:
             incident = await incidents.get(session, view.incident)
             if incident is None:
                 return None
@@ -250,8 +427,8 @@ class Portal:
                 curator=view.role == "curator",
                 view_only=True,
                 changes_since=since,
+                refresh_series=False,
             )
-            marker = await portal_view.change_marker(session, view)
         picture = room_picture.picture
         shown = {
             "shown": sorted(f"M-{i}" for i in picture.entry_ids),
@@ -270,33 +447,29 @@ class Portal:
             self.lang,
             _BASE,
             print_view=print_view,
-            marker=marker,
+            marker=mark.marker,
             curator=view.role == "curator",
         )
-        self._cache.put(key, (html, shown, marker))
-        return html, shown, marker
+        self._cache.put(key, (html, shown, mark.marker))
+        return html, shown, mark.marker
 
     async def entry_page(self, request: web.Request) -> web.Response:
-        found = await self._link(request)
+        found = await self._link(request, stamp="none")
         if isinstance(found, web.Response):
             return found
-        link, view = found
+        link, view, _stamp = found
         entry_id = int(request.match_info["entry_id"])
-        async with self.db.transaction() as session:
+        async with self.db.session() as session:
             entry_view = await portal_view.entry_with_history(session, view, entry_id)
-            # What the room may not see does not exist for it: the same 404 as no entry.
-            if entry_view is None:
-                return self._error(404, "portal.not_found")
-            await self._audit(
-                session,
-                link,
-                view,
-                "entry",
-                {
-                    "shown": [f"M-{entry_id}"],
-                    "revisions": [r.revision for r in entry_view.revisions],
-                },
-            )
+        # What the room may not see does not exist for it: the same 404 as no entry.
+        if entry_view is None:
+            return self._error(404, "portal.not_found")
+        self._audit(
+            link,
+            view,
+            "entry",
+            {"shown": [f"M-{entry_id}"], "revisions": [r.revision for r in entry_view.revisions]},
+        )
         html = render.entry_page(
             entry_view,
             self.clock(),
@@ -310,58 +483,67 @@ class Portal:
         found = await self._link(request)
         if isinstance(found, web.Response):
             return found
-        _link, view = found
+        _link, view, stamp = found
         metric = request.query.get("m", "")[:100]
-        async with self.db.session() as session:
-            # Only this metric's figures: a report of another metric redraws nothing.
-            stamp = await portal_view.metric_stamp(session, view.incident, metric)
-        key = ("chart", view, metric, stamp)
+        mark = await self._mark(view, stamp)
+        key = ("chart", view, metric, mark.stamp)
         async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
-                async with self.db.session() as session:
-                    lines, used = await portal_view.figure_history(session, view, metric)
-                svg = await asyncio.to_thread(
-                    charts.line_chart,
-                    METRICS.label(metric, self.lang),
-                    lines,
-                    t(self.lang, "portal.nothing"),
-                )
-                cached = (svg, sorted(used))
+                cached = await self._draw(view, metric)
                 self._cache.put(key, cached)
         # Not audited per request: a chart is part of the page whose view is audited
-        # (with the metrics it charts); one row per image would put nine audit writes
-        # per viewer per change on the database the report path writes to.
+        # (with the metrics it charts).
         svg, _used_ids = cached
         return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
 
+    async def _draw(self, view: portal_view.PortalRoom, metric: str) -> tuple[str, list[int]]:
+        """One chart, drawn again only when that metric's figures moved: a report of
+        another metric redraws nothing (the last drawing is kept per view and metric)."""
+        async with self.db.session() as session:
+            metric_stamp = await portal_view.metric_stamp(session, view.incident, metric)
+            kept = self._charts.get((view, metric))
+            if kept is not None and kept[0] == metric_stamp:
+                return kept[1]
+            lines, used = await portal_view.figure_history(session, view, metric)
+        svg = await asyncio.to_thread(
+            charts.line_chart,
+            METRICS.label(metric, self.lang),
+            lines,
+            t(self.lang, "portal.nothing"),
+        )
+        drawn = (svg, sorted(used))
+        self._charts[(view, metric)] = (metric_stamp, drawn)
+        while len(self._charts) > CACHE_SIZE:
+            del self._charts[next(iter(self._charts))]
+        return drawn
+
     async def marker(self, request: web.Request) -> web.Response:
-        """The live-update poll: the room view's change marker (not audited: a hash of
-        what the room may see, moving only when that moves)."""
-        found = await self._link(request)
+        """The live-update poll: the room view's change marker (a hash of what the room
+        may see). Reads only, and little: the token check, the incident's change stamp
+        (shared by all polls for MARKER_STAMP_SECONDS) and, when that moved, the marker
+        query: at once after an edit, retraction or relabel, else at most once per
+        REBUILD_SECONDS per room view. Builds nothing, writes nothing (not audited: the
+        page it leads to is)."""
+        found = await self._link(request, stamp="memo")
         if isinstance(found, web.Response):
             return found
-        link, view = found
-        # The marker of the page the viewer would get now: free while nothing changed
-        # (the cached page's), else the page is built once for every viewer of the room.
-        cached = await self._page(link, view, self.clock(), None, False)
-        if cached is None:
-            return self._error(404, "portal.not_found")
-        return web.json_response({"marker": cached[2]})
+        _link, view, stamp = found
+        mark = await self._mark(view, stamp)
+        return web.json_response({"marker": mark.marker})
 
-    async def _audit(
+    def _audit(
         self,
-        session: Any,
         link: portal_links.ValidLink,
         view: portal_view.PortalRoom,
         page: str,
         detail: dict[str, Any],
     ) -> None:
-        await audit.add(
-            session,
-            link.created_by,
-            "portal.viewed",
-            link.room_id,
+        self._audits.add(
+            actor=link.created_by,
+            action="portal.viewed",
+            room_id=link.room_id,
             subject=view.incident,
             detail={"link": link.id, "page": page, "clearance": view.access.clearance, **detail},
+            at=datetime.now(UTC),
         )

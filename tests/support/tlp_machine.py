@@ -652,6 +652,10 @@ class TLPMachine(DatabaseMachine):
 
     # ------------------------------------------------------------ plumbing
 
+    def teardown(self) -> None:
+        self._run(self.web_portal.close())  # its queued page-view audits, and their task
+        super().teardown()
+
     def _nio_room(self, model: RoomModel) -> MatrixRoom:
         room = MatrixRoom(model.room_id, BOT)
         room.join_rule = model.join_rule

@@ -20,7 +20,6 @@ from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, DominoAlert, DominoItem, Organisation, OutboxMessage
-from storage.rooms import BindingView
 from tests.support.chat import CoreChat
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"

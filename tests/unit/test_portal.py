@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,22 +17,23 @@ from typing import Any
 import pytest
 from aiohttp import ClientSession
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.config import Settings
 from bot.http import HealthServer
 from bot.metrics import Metrics
+from bot.web import portal as portal_module
 from bot.web import render
-from bot.web.portal import Portal
+from bot.web.portal import MARKER_STAMP_SECONDS, REBUILD_SECONDS, Portal
 from bot.web.security import FailureLimiter
 from bot.wiring import build_dispatcher as build_dispatcher_from
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Reply
-from storage import picture_service, portal_links, rooms
+from storage import entries, items, picture_service, portal_links, rooms, tlp
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import AuditRecord, PortalLink, Room
+from storage.models import AuditRecord, PortalLink, Room, SituationEntry, utcnow
 from storage.rooms import BindingView
 from tests.support.ports import free_port
 from tests.support.rooms import add_warm_incidents, bind_room
@@ -61,6 +63,21 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class Ticks:
+    """The portal's monotonic clock (caches, rebuild window), moved by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def ticks_of(portal: Portal) -> Ticks:
+    assert isinstance(portal.ticks, Ticks)
+    return portal.ticks
 
 
 @pytest.fixture
@@ -122,7 +139,7 @@ async def link_for(db: Database, d: Dispatcher, room: RoomId, user: UserId) -> s
 async def client(db: Database) -> AsyncIterator[tuple[ClientSession, Clock, Portal]]:
     """The bot's own HTTP server (bot/http.py) with the portal, as `knooppunt run` starts it."""
     clock = Clock()
-    portal = Portal(db, "nl", clock=clock, limiter=FailureLimiter(rate=5, period=60))
+    portal = Portal(db, "nl", clock=clock, limiter=FailureLimiter(rate=5, period=60), ticks=Ticks())
     port = free_port()
     server = HealthServer(f"127.0.0.1:{port}", _NoSync(), db, Metrics(), portal)  # type: ignore[arg-type]
     await server.start()
@@ -280,10 +297,11 @@ async def test_guessing_is_rate_limited_per_client(
 async def test_views_are_audited_with_who_which_room_and_entries(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
-    http, _clock, _ = client
+    http, _clock, portal = client
     await seed(db, dispatcher)
     token = await link_for(db, dispatcher, MUNI, BOB)
     assert (await http.get(f"/p/{token}")).status == 200
+    assert await portal.flush_audit() == 1
     async with db.session() as session:
         views = list(
             await session.scalars(select(AuditRecord).where(AuditRecord.action == "portal.viewed"))
@@ -301,7 +319,7 @@ async def test_views_are_audited_with_who_which_room_and_entries(
 async def test_marker_moves_with_what_the_room_may_see_only(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
-    http, _clock, _ = client
+    http, _clock, portal = client
     await seed(db, dispatcher)
     coord = await link_for(db, dispatcher, COORD, ALICE)
     muni = await link_for(db, dispatcher, MUNI, BOB)
@@ -314,6 +332,7 @@ async def test_marker_moves_with_what_the_room_may_see_only(
     before = await markers()
     amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nNog een oranje melding."
     assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+    ticks_of(portal).now += REBUILD_SECONDS  # new reports are taken in once per window
     after = await markers()
     assert after[0] != before[0] and after[1] == before[1]
 
@@ -384,7 +403,7 @@ async def test_the_room_losing_its_binding_closes_its_links(
 async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
-    http, _clock, _ = client
+    http, _clock, portal = client
     await seed(db, dispatcher)
     alice = await link_for(db, dispatcher, COORD, ALICE)
     bob = await link_for(db, dispatcher, COORD, BOB)
@@ -393,6 +412,7 @@ async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
     assert f"/p/{alice}/chart" in first and bob not in first
     assert f"/p/{bob}/chart" in second and alice not in second
     assert first.replace(alice, "T") == second.replace(bob, "T")  # one render, two links
+    await portal.flush_audit()
     async with db.session() as session:
         actors = list(
             await session.scalars(
@@ -400,9 +420,11 @@ async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
             )
         )
     assert actors == [ALICE, BOB]
-    # A new report the room may see moves the marker: the next view is a new render.
+    # A new report the room may see moves the marker: the next view after the rebuild
+    # window is a new render.
     amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nDerde melding voor de cache."
     assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+    ticks_of(portal).now += REBUILD_SECONDS
     assert "Derde melding voor de cache." in await (await http.get(f"/p/{alice}")).text()
 
 
@@ -445,3 +467,214 @@ async def test_viewers_arriving_together_wait_for_one_build(
     responses = await asyncio.gather(*(http.get(f"/p/{token}") for _ in range(20)))
     assert [r.status for r in responses] == [200] * 20
     assert builds == 1
+
+
+def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    builds = [0]
+    real = picture_service.picture_for_room
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        builds[0] += 1
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(picture_service, "picture_for_room", counted)
+    return builds
+
+
+async def test_new_reports_wait_for_the_rebuild_window_relabels_and_retractions_do_not(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Live viewers rebuild a room's page at most once per REBUILD_SECONDS for new
+    reports; what a room may no longer see leaves its page at the next request."""
+    http, _clock, portal = client
+    ticks = ticks_of(portal)
+    await seed(db, dispatcher)
+    coord = await link_for(db, dispatcher, COORD, ALICE)
+    muni = await link_for(db, dispatcher, MUNI, BOB)
+    builds = count_builds(monkeypatch)
+    assert GREEN_TEXT in await (await http.get(f"/p/{coord}")).text()
+    assert GREEN_TEXT in await (await http.get(f"/p/{muni}")).text()
+    assert builds[0] == 2
+    marker = (await (await http.get(f"/p/{coord}/marker")).json())["marker"]
+
+    report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nNieuwe melding in het venster."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    ticks.now += REBUILD_SECONDS - 0.5  # within the window: the page built before serves
+    for _ in range(5):
+        assert "Nieuwe melding" not in await (await http.get(f"/p/{coord}")).text()
+        assert (await (await http.get(f"/p/{coord}/marker")).json())["marker"] == marker
+    assert builds[0] == 2
+    ticks.now += 0.5  # the window is over: one build, for every viewer of the room
+    for _ in range(5):
+        assert "Nieuwe melding" in await (await http.get(f"/p/{coord}")).text()
+    assert (await (await http.get(f"/p/{coord}/marker")).json())["marker"] != marker
+    assert builds[0] == 3
+    assert "Nieuwe melding" in await (await http.get(f"/p/{muni}")).text()
+    assert builds[0] == 4
+
+    # A relabel to AMBER, and a retraction, within the window: gone from the next page,
+    # and an open page's poll sees its marker move once its stamp is looked at again.
+    muni_marker = (await (await http.get(f"/p/{muni}/marker")).json())["marker"]
+    async with db.transaction() as session:
+        entry = await session.scalar(
+            select(SituationEntry).where(SituationEntry.text.contains("Nieuwe melding"))
+        )
+        assert entry is not None
+        entry.tlp, entry.tlp_rank, entry.updated_at = "AMBER", tlp.RANK["AMBER"], utcnow()
+    ticks.now += MARKER_STAMP_SECONDS  # still inside the rebuild window
+    assert (await (await http.get(f"/p/{muni}/marker")).json())["marker"] != muni_marker
+    html = await (await http.get(f"/p/{muni}")).text()
+    assert "Nieuwe melding" not in html and GREEN_TEXT in html
+    async with db.transaction() as session:
+        green = await session.scalar(
+            select(SituationEntry).where(SituationEntry.text == GREEN_TEXT)
+        )
+        assert green is not None
+        await entries.retract(session, green)
+    assert GREEN_TEXT not in await (await http.get(f"/p/{muni}")).text()
+    assert GREEN_TEXT not in await (await http.get(f"/p/{coord}")).text()
+
+
+async def test_the_marker_poll_writes_nothing_and_builds_nothing(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    http, _clock, portal = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nMelding voor de poll."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    builds = count_builds(monkeypatch)
+    writes: list[str] = []
+
+    def spy(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            writes.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", spy)
+    try:
+        first = (await (await http.get(f"/p/{token}/marker")).json())["marker"]
+        for _ in range(3):
+            assert (await (await http.get(f"/p/{token}/marker")).json())["marker"] == first
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, report + "!", REPORTER)
+        writes.clear()  # the report's own writes
+        ticks_of(portal).now += REBUILD_SECONDS
+        moved = (await (await http.get(f"/p/{token}/marker")).json())["marker"]
+        for _ in range(3):
+            assert (await (await http.get(f"/p/{token}/marker")).json())["marker"] == moved
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", spy)
+    assert moved != first
+    assert writes == [] and builds[0] == 0
+    await portal.flush_audit()
+    async with db.session() as session:
+        assert (
+            list(
+                await session.scalars(
+                    select(AuditRecord.id).where(AuditRecord.action == "portal.viewed")
+                )
+            )
+            == []
+        )
+
+
+async def test_page_views_are_audited_in_batches_and_flushed_on_shutdown(
+    db: Database,
+    dispatcher: Dispatcher,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every view is audited, with its own time, in one transaction per few seconds
+    instead of a write per view; stopping the server writes what is still queued."""
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    portal = Portal(db, "nl")
+    port = free_port()
+    server = HealthServer(f"127.0.0.1:{port}", _NoSync(), db, Metrics(), portal)  # type: ignore[arg-type]
+
+    async def viewed() -> list[AuditRecord]:
+        async with db.session() as session:
+            return list(
+                await session.scalars(
+                    select(AuditRecord).where(AuditRecord.action == "portal.viewed")
+                )
+            )
+
+    await server.start()
+    try:
+        async with ClientSession(base_url=f"http://127.0.0.1:{port}") as http:
+            started = datetime.now(UTC)
+            for _ in range(3):
+                assert (await http.get(f"/p/{token}")).status == 200
+            assert (await http.get(f"/p/{token}/e/1")).status == 200
+            assert await viewed() == []  # queued, not yet written
+    finally:
+        await server.stop()
+    rows = await viewed()
+    assert [r.detail["page"] for r in rows] == ["incident"] * 3 + ["entry"]
+    assert all(r.actor == ALICE and r.room_id == COORD for r in rows)
+    assert all(started - timedelta(seconds=1) <= r.at <= datetime.now(UTC) for r in rows)
+
+    # The background flush: a view reaches the log within AUDIT_FLUSH_SECONDS.
+    monkeypatch.setattr(portal_module, "AUDIT_FLUSH_SECONDS", 0.05)
+    portal = Portal(db, "nl")
+    server = HealthServer(f"127.0.0.1:{port}", _NoSync(), db, Metrics(), portal)  # type: ignore[arg-type]
+    await server.start()
+    try:
+        async with ClientSession(base_url=f"http://127.0.0.1:{port}") as http:
+            assert (await http.get(f"/p/{token}")).status == 200
+            for _ in range(100):
+                if len(await viewed()) == 5:
+                    break
+                await asyncio.sleep(0.05)
+            assert len(await viewed()) == 5
+    finally:
+        await server.stop()
+
+
+async def test_no_write_lock_is_held_while_the_page_is_built_or_rendered(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Any,
+) -> None:
+    """While the portal builds and renders a page, another writer (the report path)
+    gets SQLite's write lock at once."""
+    http, _clock, _portal = client
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nVoor de schrijfproef."
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    free: list[bool] = []
+
+    def writer_gets_the_lock() -> bool:
+        conn = sqlite3.connect(tmp_path / "portal.db", timeout=0)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            conn.rollback()
+            return True
+        except sqlite3.OperationalError:
+            return False
+        finally:
+            conn.close()
+
+    real_attention, real_render = items.open_attention, render.incident_page
+
+    async def attention(*args: Any, **kwargs: Any) -> Any:
+        # Inside the picture build, after the series tables were brought up to date.
+        free.append(await asyncio.to_thread(writer_gets_the_lock))
+        return await real_attention(*args, **kwargs)
+
+    def rendered(*args: Any, **kwargs: Any) -> str:
+        free.append(writer_gets_the_lock())
+        return real_render(*args, **kwargs)
+
+    monkeypatch.setattr(items, "open_attention", attention)
+    monkeypatch.setattr(render, "incident_page", rendered)
+    assert (await http.get(f"/p/{token}")).status == 200
+    assert free == [True, True]
