@@ -270,7 +270,21 @@ class SituationEntry(Base):
         return f"M-{self.id}"
 
 
-class EntryRevision(Base):
+class RevisionColumns:
+    """What every revision table keeps of one version: its number, the event (report,
+    command or edit) that made it, the whole input as it was, who and when, and whether
+    a redaction withdrew it. Shared by entries and record items (the tables differ only
+    in what they are revisions of)."""
+
+    revision: Mapped[int] = mapped_column(Integer)
+    source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(255))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class EntryRevision(RevisionColumns, Base):
     """Every version of an entry, with the event that made it (report or edit)."""
 
     __tablename__ = "entry_revisions"
@@ -279,12 +293,6 @@ class EntryRevision(Base):
     entry_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("entries.id", ondelete="CASCADE"), index=True
     )
-    revision: Mapped[int] = mapped_column(Integer)
-    source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(255))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class EntryFigure(Base):
@@ -633,7 +641,7 @@ class RecordItem(Base):
 RECORD_PREFIX = {"assessment": "O", "decision": "B", "action": "A"}
 
 
-class RecordRevision(Base):
+class RecordRevision(RevisionColumns, Base):
     """Every version of a record item, with the event (command or edit) that made it."""
 
     __tablename__ = "record_revisions"
@@ -642,12 +650,6 @@ class RecordRevision(Base):
     item_id: Mapped[int] = mapped_column(
         Integer, ForeignKey("record_items.id", ondelete="CASCADE"), index=True
     )
-    revision: Mapped[int] = mapped_column(Integer)
-    source_event_id: Mapped[str] = mapped_column(String(255), unique=True)
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
-    created_by: Mapped[str] = mapped_column(String(255))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class PortalLink(Base):
