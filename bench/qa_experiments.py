@@ -31,6 +31,8 @@ questions answered confidently with a wrong first item ("cWrg"). Measured
     7 function words out of ranking                0.54 0.73  20%  90%  35% | 0.84 0.95  26%  90%   4%
     8 participles without ge-                      0.57 0.75  20%  90%  31% | 0.83 0.92  28%  90%   3%
     9 answer-only words credit 0.75                0.57 0.75  21%  93%  31% | 0.83 0.92  30%  93%   3%
+    10 kept + other items' answers of the topic
+       cover 0.5 in the confidence (/tmp script) 0.57 0.75  19%  87%  32% | 0.89 0.94  23%  93%   3%
     C1 coverage by general-language rarity         0.57 0.75  20%  90%  32% | 0.83 0.92  16%  90%   9%
     C1+9+6 rarity, credit 0.75, answers x0.5       0.57 0.75  20%  93%  32% | 0.89 0.94  16%  93%   4%
 
