@@ -31,8 +31,7 @@ questions answered confidently with a wrong first item ("cWrg"). Measured
     7 function words out of ranking                0.54 0.73  20%  90%  35% | 0.84 0.95  26%  90%   4%
     8 participles without ge-                      0.57 0.75  20%  90%  31% | 0.83 0.92  28%  90%   3%
     9 answer-only words credit 0.75                0.57 0.75  21%  93%  31% | 0.83 0.92  30%  93%   3%
-    10 kept + other items' answers of the topic
-       cover 0.5 in the confidence (/tmp script) 0.57 0.75  19%  87%  32% | 0.89 0.94  23%  93%   3%
+    10 kept + the topic's other answers 0.5       0.57 0.75  19%  87%  32% | 0.89 0.94  23%  93%   3%
     C1 coverage by general-language rarity         0.57 0.75  20%  90%  32% | 0.83 0.92  16%  90%   9%
     C1+9+6 rarity, credit 0.75, answers x0.5       0.57 0.75  20%  93%  32% | 0.89 0.94  16%  93%   4%
 
@@ -722,6 +721,50 @@ for _c in (0.5, 0.75):
     VARIANTS[f"C1+9+6 rarity, credit {_c}, answers x0.5"] = _rarity_credit(_c, 0.5)
 
 
+# -- 10. on the kept change: the topic's other answers count in the confidence --------
+
+
+class _TopicAnswersCover(Index):
+    """A question word in another item's answer of the same topic covers `credit`."""
+
+    credit = 0.5
+
+    def coverage(self, mapped: list[tuple[str, list[str]]], position: int) -> float:
+        from knowledge.search import ANSWER_ONLY_CREDIT
+        from knowledge.text import rarity
+
+        topic = self._topic_of[position]
+        asked = self._topic_term_sets[topic]
+        whole = set(self._term_sets[position])
+        others = {
+            t for n in np.nonzero(self._topic_of == topic)[0] for t in self._term_sets[int(n)]
+        }
+        total = covered = 0.0
+        for word, group in mapped:
+            if not group:
+                total += self._idf(None) * rarity(word)
+                continue
+            for term in group:
+                weight = self._idf(term) / len(group)
+                total += weight
+                if term in asked:
+                    covered += weight
+                elif term in whole:
+                    covered += ANSWER_ONLY_CREDIT * weight
+                elif term in others:
+                    covered += self.credit * weight
+        return covered / total if total else 0.0
+
+
+TOPIC_ANSWERS_COVER = "10 kept + the topic's other answers 0.5"
+
+
+@variant(TOPIC_ANSWERS_COVER)
+@contextlib.contextmanager
+def _topic_answers_cover() -> Iterator[Build]:
+    yield _TopicAnswersCover
+
+
 def main(eval_dir: Path, only: list[str]) -> None:
     shared_items, shared_queries = load_shared(eval_dir)
     shared_out = out_of_scope_questions()
@@ -730,10 +773,11 @@ def main(eval_dir: Path, only: list[str]) -> None:
     for name, make in VARIANTS.items():
         if only and name not in only:
             continue
-        if name.startswith("1") and importlib.util.find_spec("simplemma") is None:
+        if name.startswith(("1a", "1b")) and importlib.util.find_spec("simplemma") is None:
             print(f"{name:<42} skipped: pip install simplemma==2.0.0")
             continue
-        with contextlib.nullcontext() if name == KEPT else baseline(), make() as build:
+        on_kept = name in (KEPT, TOPIC_ANSWERS_COVER)
+        with contextlib.nullcontext() if on_kept else baseline(), make() as build:
             shared = measure(build, shared_items, shared_queries, shared_out)
             own = measure(build, own_items, own_queries, own_out)
         print(f"{name:<42} {shared}  |  {own}", flush=True)
