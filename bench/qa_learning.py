@@ -36,6 +36,7 @@ from commands.questions import public_phrasing
 from knowledge import service
 from knowledge.search import Document
 from storage.engine import Database
+from tests.support.eval_data import EVAL
 
 Query = dict[str, Any]
 
@@ -166,7 +167,5 @@ async def main(eval_dir: Path) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--eval", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "eval"
-    )
+    parser.add_argument("--eval", type=Path, default=EVAL)
     asyncio.run(main(parser.parse_args().eval))
