@@ -22,19 +22,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from bench.picture import seed
 from bench.report_path import BINDING, timed_report
 from bench.report_path import ROOM as LIAISON_ROOM
+from bot.http import RUNNER_OPTIONS
 from bot.web.portal import Portal
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, RoomView
@@ -59,7 +64,9 @@ def line(name: str, times: list[float]) -> str:
     return f"{name:<34} median {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms"
 
 
-async def prepare(db: Database, stored: int) -> tuple[Incident, str]:
+async def prepare(db: Database, stored: int, viewers: int) -> tuple[Incident, list[str]]:
+    """The seeded incident, and links to the coordinator room's view: the first for the
+    render timings, one per viewer (each viewer is another person with their own link)."""
     incident = await seed(db, stored)
     now = datetime.now(UTC)
     async with db.transaction() as session:
@@ -75,8 +82,11 @@ async def prepare(db: Database, stored: int) -> tuple[Incident, str]:
                 clearance="AMBER",
                 by="bench",
             )
-        token, _ = await portal_links.create(session, COORD, "@viewer:bench", now, 12)
-    return incident, token
+        tokens = [
+            (await portal_links.create(session, COORD, f"@viewer{n}:bench", now, 12))[0]
+            for n in range(max(1, viewers))
+        ]
+    return incident, tokens
 
 
 async def beeld(db: Database, incident: Incident) -> None:
@@ -137,73 +147,107 @@ async def render_times(
     print(f"  target incident page p95 < 300 ms: {verdict}")
 
 
-async def report_path(
-    db: Database, reports: int, interval: float, portal: Portal | None, viewers: int, token: str
-) -> tuple[list[float], int]:
+async def reports(db: Database, count: int, interval: float, failed: list[str]) -> list[float]:
+    """`count` timed reports through the core, one every `interval` seconds; a failing
+    report is counted in `failed` (and shown), not in the times."""
     dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:bench"))
 
     def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
         return RoomView(room_id=room_id, role="liaison", binding=binding or BINDING, encrypted=True)
 
-    stop = asyncio.Event()
-    loads = 0
-
-    async def viewer(n: int) -> None:
-        nonlocal loads
-        assert portal is not None
-        request = make_mocked_request("GET", f"/p/{token}/marker", match_info={"token": token})
-        seen = ""
-        await asyncio.sleep(2 * n / max(1, viewers))  # viewers opened the page at different times
-        while not stop.is_set():
-            marker = (await portal.marker(request)).text or ""
-            if marker != seen:
-                seen = marker
-                html = await page(portal, token)
-                for metric in re.findall(r"chart\?m=([^\"&]+)", html):
-                    await chart(portal, token, metric)
-                loads += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 2)
-
-    tasks = [asyncio.create_task(viewer(n)) for n in range(viewers if portal else 0)]
     times: list[float] = []
+    for n in range(count):
+        try:
+            elapsed, _replies = await timed_report(db, dispatcher, view, n + 1)
+        except Exception as exc:  # counted and shown, not hidden in the figures
+            failed.append(f"{type(exc).__name__}: {str(exc)[:80]}")
+            print(f"  report {n + 1} failed: {failed[-1]}")
+            continue
+        times.append(elapsed)
+        await asyncio.sleep(interval)
+    return times
+
+
+async def watched_reports(
+    db: Database, portal: Portal, tokens: list[str], count: int, interval: float, failed: list[str]
+) -> tuple[list[float], dict[str, Any]]:
+    """The same reports while the viewers watch: the portal served over real HTTP on
+    127.0.0.1 by this process's event loop (the bot's), the viewers in a process of
+    their own (bench/portal_viewers.py), as browsers are. Bounded: the viewers stop
+    when the reports are done, and after a time limit in any case."""
+    app = web.Application()
+    portal.install(app)
+    runner = web.AppRunner(app, **RUNNER_OPTIONS)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    limit = 60 + count * (interval + 1)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.portal_viewers",
+        f"http://127.0.0.1:{port}",
+        str(limit),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None
     try:
-        for n in range(reports):
-            try:
-                elapsed, _replies = await timed_report(db, dispatcher, view, n + 1)
-            except Exception as exc:  # counted and shown, not hidden in the figures
-                print(f"  report {n + 1} failed: {type(exc).__name__}: {str(exc)[:80]}")
-                continue
-            times.append(elapsed)
-            await asyncio.sleep(interval)
+        child.stdin.write("".join(f"{token}\n" for token in tokens).encode() + b"\n")
+        await child.stdin.drain()
+        ready = await asyncio.wait_for(child.stdout.readline(), limit)
+        assert ready.strip() == b"ready", ready
+        times = await reports(db, count, interval, failed)
+        child.stdin.write(b"stop\n")
+        await child.stdin.drain()
+        counts = json.loads(await asyncio.wait_for(child.stdout.readline(), limit))
     finally:
-        stop.set()
-        await asyncio.gather(*tasks)
-    return times, loads
+        if child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                child.stdin.close()
+            await asyncio.wait_for(child.wait(), 30)
+        await runner.cleanup()
+    return times, counts
 
 
-async def main(stored: int, rounds: int, viewers: int, reports: int, interval: float) -> None:
+async def main(
+    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int
+) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-portal-"))
     try:
         db = Database(f"sqlite+aiosqlite:///{workdir / 'portal.db'}")
         await db.migrate()
         started = time.perf_counter()
-        incident, token = await prepare(db, stored)
+        incident, tokens = await prepare(db, stored, viewers)
+        token = tokens[0]
         print(f"sqlite: {stored:,} entries seeded in {time.perf_counter() - started:.1f}s")
-        portal = Portal(db, "nl")
+        portal = Portal(db, "nl", build_workers=workers)
         await render_times(db, portal, incident, token, rounds)
         await portal.flush_audit()  # the render phase's views, not during the baseline
         if viewers:
-            alone, _ = await report_path(db, reports, interval, None, 0, token)
+            failed: list[str] = []
+            alone = await reports(db, count, interval, failed)
+            failed_alone = len(failed)
             builds = portal.builds
-            watched, loads = await report_path(db, reports, interval, portal, viewers, token)
+            watched, counts = await watched_reports(db, portal, tokens, count, interval, failed)
             builds = portal.builds - builds
-            print(line(f"report path, no viewers ({reports})", alone))
-            print(line(f"report path, {viewers} live viewers", watched))
+            print(line(f"report path, no viewers ({len(alone)})", alone))
+            print(line(f"report path, {viewers} live viewers ({len(watched)})", watched))
             added = (p95(watched) / p95(alone) - 1) * 100
             print(
-                f"  {loads} page loads (with charts) by the viewers, {builds} page builds;"
-                f" p95 added: {added:+.0f}%"
+                f"  viewers over HTTP: {counts['polls']} marker polls, {counts['loads']} page"
+                f" loads with charts, {counts['requests']} requests, {counts['errors']} errors"
+                f" in {counts['seconds']} s; {builds} page builds"
+            )
+            if failed:
+                print(
+                    f"  failed reports (not in the times): {failed_alone} alone,"
+                    f" {len(failed) - failed_alone} with viewers"
+                )
+            print(
+                f"  report path p95 {p95(alone):.1f} ms alone, {p95(watched):.1f} ms watched:"
+                f" ratio {p95(watched) / p95(alone):.2f}, added {added:+.0f}%"
             )
             print(f"  target under +20%: {'met' if added < 20 else 'NOT met'}")
         await portal.close()  # the queued page-view audits
@@ -219,5 +263,12 @@ if __name__ == "__main__":
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--reports", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.25)
+    parser.add_argument(
+        "--build-workers", type=int, default=1, help="0: build pages in the bot's process"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.stored, args.rounds, args.viewers, args.reports, args.interval))
+    asyncio.run(
+        main(
+            args.stored, args.rounds, args.viewers, args.reports, args.interval, args.build_workers
+        )
+    )
