@@ -24,13 +24,15 @@ from importlib import resources
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import insert
 
 from bot.web import builds, render
 from bot.web.security import FailureLimiter, headers_for
 from commands.i18n import Language
 from commands.reports import parse_since
-from storage import audit, portal_links, portal_view
+from storage import portal_links, portal_view
 from storage.engine import Database
+from storage.models import AuditRecord
 from storage.timezone import AMSTERDAM
 from storage.write_watch import ACCESS, ENTRIES, WriteWatch
 
@@ -155,9 +157,10 @@ class _AuditQueue:
             if not rows:
                 return 0
             try:
+                # One executemany of Core inserts (the columns audit.add fills), not an
+                # ORM object per view: the flush holds the loop and the write lock less.
                 async with self.db.transaction() as session:
-                    for row in rows:
-                        await audit.add(session, **row)
+                    await session.execute(insert(AuditRecord), rows)
             except BaseException:
                 self._rows[:0] = rows  # not lost: the next flush writes them
                 raise
@@ -220,7 +223,6 @@ class Portal:
         self._refreshed: dict[str, portal_view.IncidentStamp] = {}
         self._refresh_lock = asyncio.Lock()
         self._changed: dict[tuple[Any, ...], bool] = {}
-        self._charts: dict[tuple[Any, ...], tuple[str, tuple[str, list[int]]]] = {}
         self._audits = _AuditQueue(db)
         self.builder = builds.Builder(db, build_workers)
         self.builds = 0  # pages built (bench/portal.py reports it)
@@ -230,7 +232,6 @@ class Portal:
         self._marks.clear()
         self._stamps.clear()
         self._links.clear()
-        self._charts.clear()
         self._changed.clear()
 
     async def flush_audit(self) -> int:
@@ -427,15 +428,16 @@ class Portal:
         cached = await self._page(link, view, stamp, now, since, print_view)
         if cached is None:
             return self._error(404, "portal.not_found")
-        html, shown, _marker = cached
+        parts, shown, _marker = cached
         self._audit(
             link,
             view,
             "incident",
             {**shown, "since": since.isoformat() if since else None, "print": print_view},
         )
+        # The viewer's own links put into the shared render: a join of its bytes.
         return web.Response(
-            text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
+            body=f"/p/{token}".encode().join(parts), content_type="text/html", charset="utf-8"
         )
 
     async def _page(
@@ -446,8 +448,9 @@ class Portal:
         now: datetime,
         since: datetime | None,
         print_view: bool,
-    ) -> tuple[str, dict[str, Any], str] | None:
-        """The room's rendered page, what it showed, and its change marker: from the
+    ) -> tuple[list[bytes], dict[str, Any], str] | None:
+        """The room's rendered page (encoded, split where the viewer's link goes), what
+        it showed, and its change marker: from the
         cache while the room view's mark stands, else built once for all its viewers."""
         mark = await self._mark(view, stamp)
         key = ("page", view, since, print_view, mark.stamp)
@@ -466,7 +469,7 @@ class Portal:
         now: datetime,
         since: datetime | None,
         print_view: bool,
-    ) -> tuple[str, dict[str, Any], str] | None:
+    ) -> tuple[list[bytes], dict[str, Any], str] | None:
         # No write transaction is open while the picture is built or the page rendered:
         # the series write is committed first, the build only reads (a WAL reader does
         # not block the report path's writes), the render runs after the read.
@@ -494,8 +497,9 @@ class Portal:
         if built is None:
             return None
         html, shown = built
-        self._cache.put(key, (html, shown, mark.marker))
-        return html, shown, mark.marker
+        page = (html.encode().split(_BASE.encode()), shown, mark.marker)
+        self._cache.put(key, page)
+        return page
 
     async def entry_page(self, request: web.Request) -> web.Response:
         found = await self._link(request, stamp="none")
@@ -534,34 +538,23 @@ class Portal:
         async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
-                cached = await self._draw(view, metric)
+                # Drawn (in the worker) once per change of what the room may see, for
+                # all its viewers; a live page asks only for the charts whose version
+                # (render.chart_version) moved. Any `v` gets the current chart.
+                svg, _used_ids = await self.builder.chart(view, metric, self.lang)
+                cached = svg.encode()
                 self._cache.put(key, cached)
         # Not audited per request: a chart is part of the page whose view is audited
         # (with the metrics it charts).
-        svg, _used_ids = cached
-        return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
-
-    async def _draw(self, view: portal_view.PortalRoom, metric: str) -> tuple[str, list[int]]:
-        """One chart, drawn again only when that metric's figures moved: a report of
-        another metric redraws nothing (the last drawing is kept per view and metric)."""
-        async with self.db.session() as session:
-            metric_stamp = await portal_view.metric_stamp(session, view.incident, metric)
-            kept = self._charts.get((view, metric))
-            if kept is not None and kept[0] == metric_stamp:
-                return kept[1]
-        drawn = await self.builder.chart(view, metric, self.lang)
-        self._charts[(view, metric)] = (metric_stamp, drawn)
-        while len(self._charts) > CACHE_SIZE:
-            del self._charts[next(iter(self._charts))]
-        return drawn
+        return web.Response(body=cached, content_type="image/svg+xml", charset="utf-8")
 
     async def marker(self, request: web.Request) -> web.Response:
         """The live-update poll: the room view's change marker (a hash of what the room
         may see). Reads only, and little: nothing while nothing changed (the token check
         and the incident's change stamp are kept in process, see `_access`, `_stamp`);
         when the stamp moved, the marker query: at once after an edit, retraction or
-        relabel, else at most once per REBUILD_SECONDS per room view. Builds nothing, writes nothing (not audited: the
-        page it leads to is)."""
+        relabel, else at most once per REBUILD_SECONDS per room view. Builds nothing,
+        writes nothing (not audited: the page it leads to is)."""
         found = await self._link(request)
         if isinstance(found, web.Response):
             return found
