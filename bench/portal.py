@@ -147,34 +147,46 @@ async def render_times(
     print(f"  target incident page p95 < 300 ms: {verdict}")
 
 
-async def reports(db: Database, count: int, interval: float, failed: list[str]) -> list[float]:
-    """`count` timed reports through the core, one every `interval` seconds; a failing
-    report is counted in `failed` (and shown), not in the times."""
+async def reports(
+    db: Database, count: int, interval: float, failed: list[str], first: int = 1
+) -> list[float]:
+    """`count` timed reports through the core (numbered from `first`), one every
+    `interval` seconds; a failing report is counted in `failed` (and shown), not in
+    the times."""
     dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:bench"))
 
     def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
         return RoomView(room_id=room_id, role="liaison", binding=binding or BINDING, encrypted=True)
 
     times: list[float] = []
-    for n in range(count):
+    for n in range(first, first + count):
         try:
-            elapsed, _replies = await timed_report(db, dispatcher, view, n + 1)
+            elapsed, _replies = await timed_report(db, dispatcher, view, n)
         except Exception as exc:  # counted and shown, not hidden in the figures
             failed.append(f"{type(exc).__name__}: {str(exc)[:80]}")
-            print(f"  report {n + 1} failed: {failed[-1]}")
+            print(f"  report {n} failed: {failed[-1]}")
             continue
         times.append(elapsed)
         await asyncio.sleep(interval)
     return times
 
 
-async def watched_reports(
-    db: Database, portal: Portal, tokens: list[str], count: int, interval: float, failed: list[str]
-) -> tuple[list[float], dict[str, Any]]:
-    """The same reports while the viewers watch: the portal served over real HTTP on
-    127.0.0.1 by this process's event loop (the bot's), the viewers in a process of
-    their own (bench/portal_viewers.py), as browsers are. Bounded: the viewers stop
-    when the reports are done, and after a time limit in any case."""
+async def alone_and_watched(
+    db: Database,
+    portal: Portal,
+    tokens: list[str],
+    count: int,
+    interval: float,
+    blocks: int,
+    failed: dict[str, list[str]],
+) -> tuple[list[float], list[float], dict[str, Any]]:
+    """The report path alone and while the viewers watch, in alternating blocks of
+    count/blocks reports each (alone, watched, alone, ...), so that a load that comes
+    and goes on a shared machine falls on both about equally. The portal is served over
+    real HTTP on 127.0.0.1 by this process's event loop (the bot's); the viewers run in
+    a process of their own (bench/portal_viewers.py), as browsers do, and are paused
+    (their pages stay open, their polls skip) during the blocks alone. Bounded: the
+    viewers stop when the reports are done, and after a time limit in any case."""
     app = web.Application()
     portal.install(app)
     runner = web.AppRunner(app, **RUNNER_OPTIONS)
@@ -182,7 +194,7 @@ async def watched_reports(
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    limit = 60 + count * (interval + 1)
+    limit = 60 + 2 * count * (interval + 1)
     child = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -193,26 +205,42 @@ async def watched_reports(
         stdout=asyncio.subprocess.PIPE,
     )
     assert child.stdin is not None and child.stdout is not None
+    stdin, stdout = child.stdin, child.stdout
+
+    async def tell(command: str, answer: str) -> None:
+        stdin.write(f"{command}\n".encode())
+        await stdin.drain()
+        said = await asyncio.wait_for(stdout.readline(), limit)
+        assert said.strip() == answer.encode(), said
+
+    alone: list[float] = []
+    watched: list[float] = []
     try:
-        child.stdin.write("".join(f"{token}\n" for token in tokens).encode() + b"\n")
-        await child.stdin.drain()
-        ready = await asyncio.wait_for(child.stdout.readline(), limit)
+        stdin.write("".join(f"{token}\n" for token in tokens).encode() + b"\n")
+        await stdin.drain()
+        ready = await asyncio.wait_for(stdout.readline(), limit)
         assert ready.strip() == b"ready", ready
-        times = await reports(db, count, interval, failed)
-        child.stdin.write(b"stop\n")
-        await child.stdin.drain()
-        counts = json.loads(await asyncio.wait_for(child.stdout.readline(), limit))
+        size = max(1, count // blocks)
+        for block in range(blocks):
+            first = 1 + 2 * block * size
+            await tell("pause", "paused")
+            alone += await reports(db, size, interval, failed["alone"], first)
+            await tell("resume", "resumed")
+            watched += await reports(db, size, interval, failed["watched"], first + size)
+        stdin.write(b"stop\n")
+        await stdin.drain()
+        counts = json.loads(await asyncio.wait_for(stdout.readline(), limit))
     finally:
         if child.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                child.stdin.close()
+                stdin.close()
             await asyncio.wait_for(child.wait(), 30)
         await runner.cleanup()
-    return times, counts
+    return alone, watched, counts
 
 
 async def main(
-    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int
+    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int, blocks: int
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-portal-"))
     try:
@@ -226,11 +254,11 @@ async def main(
         await render_times(db, portal, incident, token, rounds)
         await portal.flush_audit()  # the render phase's views, not during the baseline
         if viewers:
-            failed: list[str] = []
-            alone = await reports(db, count, interval, failed)
-            failed_alone = len(failed)
+            failed: dict[str, list[str]] = {"alone": [], "watched": []}
             builds = portal.builds
-            watched, counts = await watched_reports(db, portal, tokens, count, interval, failed)
+            alone, watched, counts = await alone_and_watched(
+                db, portal, tokens, count, interval, blocks, failed
+            )
             builds = portal.builds - builds
             print(line(f"report path, no viewers ({len(alone)})", alone))
             print(line(f"report path, {viewers} live viewers ({len(watched)})", watched))
@@ -240,14 +268,15 @@ async def main(
                 f" loads with charts, {counts['requests']} requests, {counts['errors']} errors"
                 f" in {counts['seconds']} s; {builds} page builds"
             )
-            if failed:
+            if failed["alone"] or failed["watched"]:
                 print(
-                    f"  failed reports (not in the times): {failed_alone} alone,"
-                    f" {len(failed) - failed_alone} with viewers"
+                    f"  failed reports (not in the times): {len(failed['alone'])} alone,"
+                    f" {len(failed['watched'])} with viewers"
                 )
             print(
                 f"  report path p95 {p95(alone):.1f} ms alone, {p95(watched):.1f} ms watched:"
                 f" ratio {p95(watched) / p95(alone):.2f}, added {added:+.0f}%"
+                f" (medians: ratio {statistics.median(watched) / statistics.median(alone):.2f})"
             )
             print(f"  target under +20%: {'met' if added < 20 else 'NOT met'}")
         await portal.close()  # the queued page-view audits
@@ -266,9 +295,18 @@ if __name__ == "__main__":
     parser.add_argument(
         "--build-workers", type=int, default=1, help="0: build pages in the bot's process"
     )
+    parser.add_argument(
+        "--blocks", type=int, default=4, help="alternating blocks alone/watched of the reports"
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
-            args.stored, args.rounds, args.viewers, args.reports, args.interval, args.build_workers
+            args.stored,
+            args.rounds,
+            args.viewers,
+            args.reports,
+            args.interval,
+            args.build_workers,
+            args.blocks,
         )
     )

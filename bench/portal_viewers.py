@@ -6,8 +6,9 @@ when it moved, fetches the page again and the charts of the new page.
     python -m bench.portal_viewers BASE_URL MAX_SECONDS < tokens
 
 Reads one token per line from stdin up to an empty line, prints "ready" once every
-viewer has loaded its page, and stops at "stop" on stdin (or EOF, or MAX_SECONDS),
-then prints one JSON line of counts. Tokens come over stdin, not the command line.
+viewer has loaded its page, then takes lines: "pause" (the viewers skip their polls;
+answered "paused" once no request is under way), "resume" (answered "resumed"), and
+"stop" (or EOF, or MAX_SECONDS), after which it prints one JSON line of counts. Tokens come over stdin, not the command line.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Counts:
         self.loads = 0
         self.requests = 0
         self.errors = 0
+        self.busy = 0  # viewers with a poll or load under way
+        self.idle = asyncio.Event()  # set while busy is 0
+        self.idle.set()
 
 
 async def fetch(http: aiohttp.ClientSession, url: str, counts: Counts) -> str | None:
@@ -66,7 +70,13 @@ async def load(
 
 
 async def viewer(
-    base: str, token: str, delay: float, counts: Counts, ready: asyncio.Event, stop: asyncio.Event
+    base: str,
+    token: str,
+    delay: float,
+    counts: Counts,
+    ready: asyncio.Event,
+    stop: asyncio.Event,
+    watching: asyncio.Event,
 ) -> None:
     async with aiohttp.ClientSession() as http:
         await asyncio.sleep(delay)  # viewers opened the page at different times
@@ -80,10 +90,19 @@ async def viewer(
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
             if stop.is_set():
                 break
+            if not watching.is_set():
+                continue  # paused: the page stays open, its poll skips a beat
             counts.polls += 1
-            text = await fetch(http, f"{base}/p/{token}/marker", counts)
-            if text is not None and json.loads(text).get("marker") != marker:
-                marker = await load(http, base, token, counts, images)
+            counts.busy += 1
+            counts.idle.clear()
+            try:
+                text = await fetch(http, f"{base}/p/{token}/marker", counts)
+                if text is not None and json.loads(text).get("marker") != marker:
+                    marker = await load(http, base, token, counts, images)
+            finally:
+                counts.busy -= 1
+                if not counts.busy:
+                    counts.idle.set()
 
 
 async def main(base: str, max_seconds: float) -> None:
@@ -94,19 +113,32 @@ async def main(base: str, max_seconds: float) -> None:
     while line := (await reader.readline()).decode().strip():
         tokens.append(line)
     counts = Counts()
-    stop = asyncio.Event()
+    stop, watching = asyncio.Event(), asyncio.Event()
+    watching.set()
     readies = [asyncio.Event() for _ in tokens]
     tasks = [
         asyncio.create_task(
-            viewer(base, token, POLL_SECONDS * n / len(tokens), counts, readies[n], stop)
+            viewer(base, token, POLL_SECONDS * n / len(tokens), counts, readies[n], stop, watching)
         )
         for n, token in enumerate(tokens)
     ]
     await asyncio.gather(*(r.wait() for r in readies))
     print("ready", flush=True)
     started = time.monotonic()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(reader.readline(), max_seconds)  # "stop" or EOF
+    while (left := max_seconds - (time.monotonic() - started)) > 0:
+        try:
+            command = (await asyncio.wait_for(reader.readline(), left)).decode().strip()
+        except TimeoutError:
+            break
+        if command == "pause":
+            watching.clear()
+            await counts.idle.wait()
+            print("paused", flush=True)
+        elif command == "resume":
+            watching.set()
+            print("resumed", flush=True)
+        else:  # "stop", or EOF
+            break
     stop.set()
     await asyncio.gather(*tasks)
     print(

@@ -59,7 +59,7 @@ REBUILD_SECONDS = 2.0
 # while nothing changes. The limit only bounds how late a write by ANOTHER process
 # on the same database is seen.
 STAMP_SECONDS = 1.0
-LINK_SECONDS = 30.0
+LINK_SECONDS = 120.0
 LINK_CACHE_SIZE = 4096
 MARKER_STAMP_SECONDS = STAMP_SECONDS  # the name tests know it by
 # Page views are audited in batches: one transaction every AUDIT_FLUSH_SECONDS instead
