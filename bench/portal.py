@@ -215,6 +215,18 @@ async def alone_and_watched(
 
     alone: list[float] = []
     watched: list[float] = []
+    # CPU time of this thread (the bot's event loop) per phase, and the wall time: what
+    # the viewers add to the loop's work, whatever else the machine is doing.
+    cpu = {"alone": 0.0, "watched": 0.0}
+    wall = {"alone": 0.0, "watched": 0.0}
+
+    async def phase(name: str, first: int, size: int) -> list[float]:
+        started_cpu, started = time.thread_time(), time.perf_counter()
+        times = await reports(db, size, interval, failed[name], first)
+        cpu[name] += time.thread_time() - started_cpu
+        wall[name] += time.perf_counter() - started
+        return times
+
     try:
         stdin.write("".join(f"{token}\n" for token in tokens).encode() + b"\n")
         await stdin.drain()
@@ -224,12 +236,13 @@ async def alone_and_watched(
         for block in range(blocks):
             first = 1 + 2 * block * size
             await tell("pause", "paused")
-            alone += await reports(db, size, interval, failed["alone"], first)
+            alone += await phase("alone", first, size)
             await tell("resume", "resumed")
-            watched += await reports(db, size, interval, failed["watched"], first + size)
+            watched += await phase("watched", first + size, size)
         stdin.write(b"stop\n")
         await stdin.drain()
         counts = json.loads(await asyncio.wait_for(stdout.readline(), limit))
+        counts["loop_ms_per_s"] = {k: 1000 * cpu[k] / max(wall[k], 1e-9) for k in cpu}
     finally:
         if child.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -267,6 +280,12 @@ async def main(
                 f"  viewers over HTTP: {counts['polls']} marker polls, {counts['loads']} page"
                 f" loads with charts, {counts['requests']} requests, {counts['errors']} errors"
                 f" in {counts['seconds']} s; {builds} page builds"
+            )
+            busy = counts["loop_ms_per_s"]
+            print(
+                f"  event loop CPU: {busy['alone']:.0f} ms/s alone, {busy['watched']:.0f} ms/s"
+                f" watched: the viewers add {busy['watched'] - busy['alone']:.0f} ms of loop"
+                " work per second"
             )
             if failed["alone"] or failed["watched"]:
                 print(
