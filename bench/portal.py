@@ -7,14 +7,20 @@ and what 50 viewers with live updates do to the report path.
    (`picture_for_room` + `render_room_picture`), interleaved, median and p95.
    Target: incident page p95 < 300 ms at 100,000 entries on SQLite.
 2. Viewers: the report path (`process_message` with a `!melding`, as bench.report_path)
-   with reports arriving every `--interval` seconds, alone and with `--viewers` viewers
-   in the same process and event loop as the bot, each polling the change marker every
-   2 s and, when it moved, loading the page and its charts again (what portal.js does).
-   Target: under 20% added to the report path's p95. Bounded: stops after `--reports`.
-   The page is built at most once per `REBUILD_SECONDS` per room view while reports
-   arrive (bot/web/portal.py); page views are audited in batches.
+   with reports arriving every `--interval` seconds, alone and with `--viewers` viewers,
+   in alternating blocks (`--blocks`). The portal is served over real HTTP on 127.0.0.1
+   by the bot's event loop; the viewers are a process of their own, as browsers are
+   (bench/portal_viewers.py): each has its own link, polls the change marker every 2 s
+   and, when it moved, loads the page again and the charts whose URL (version) changed
+   (what portal.js and a browser do). Pages and charts are built in the worker process
+   (`--build-workers 0`: in the bot's process). Reported: the report path's median and
+   p95 in both phases, their ratio, and the event loop's CPU per second in both (what
+   the viewers add to the loop's work, however busy the machine is).
+   Target: under 20% added to the report path's p95. Bounded: stops after `--reports`
+   reports in each phase.
 
     .venv/bin/python -m bench.portal [--stored 100000] [--rounds 30] [--viewers 50]
+        [--reports 100] [--interval 0.25] [--blocks 4] [--build-workers 1]
 """
 
 from __future__ import annotations
