@@ -7,14 +7,20 @@ and what 50 viewers with live updates do to the report path.
    (`picture_for_room` + `render_room_picture`), interleaved, median and p95.
    Target: incident page p95 < 300 ms at 100,000 entries on SQLite.
 2. Viewers: the report path (`process_message` with a `!melding`, as bench.report_path)
-   with reports arriving every `--interval` seconds, alone and with `--viewers` viewers
-   in the same process and event loop as the bot, each polling the change marker every
-   2 s and, when it moved, loading the page and its charts again (what portal.js does).
-   Target: under 20% added to the report path's p95. Bounded: stops after `--reports`.
-   The page is built at most once per `REBUILD_SECONDS` per room view while reports
-   arrive (bot/web/portal.py); page views are audited in batches.
+   with reports arriving every `--interval` seconds, alone and with `--viewers` viewers,
+   in alternating blocks (`--blocks`). The portal is served over real HTTP on 127.0.0.1
+   by the bot's event loop; the viewers are a process of their own, as browsers are
+   (bench/portal_viewers.py): each has its own link, polls the change marker every 2 s
+   and, when it moved, loads the page again and the charts whose URL (version) changed
+   (what portal.js and a browser do). Pages and charts are built in the worker process
+   (`--build-workers 0`: in the bot's process). Reported: the report path's median and
+   p95 in both phases, their ratio, and the event loop's CPU per second in both (what
+   the viewers add to the loop's work, however busy the machine is).
+   Target: under 20% added to the report path's p95. Bounded: stops after `--reports`
+   reports in each phase.
 
     .venv/bin/python -m bench.portal [--stored 100000] [--rounds 30] [--viewers 50]
+        [--reports 100] [--interval 0.25] [--blocks 4] [--build-workers 1]
 """
 
 from __future__ import annotations
@@ -22,19 +28,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import re
 import shutil
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 
 from bench.picture import seed
 from bench.report_path import BINDING, timed_report
 from bench.report_path import ROOM as LIAISON_ROOM
+from bot.http import RUNNER_OPTIONS
 from bot.web.portal import Portal
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, RoomView
@@ -59,7 +70,9 @@ def line(name: str, times: list[float]) -> str:
     return f"{name:<34} median {statistics.median(times):7.1f} ms  p95 {p95(times):7.1f} ms"
 
 
-async def prepare(db: Database, stored: int) -> tuple[Incident, str]:
+async def prepare(db: Database, stored: int, viewers: int) -> tuple[Incident, list[str]]:
+    """The seeded incident, and links to the coordinator room's view: the first for the
+    render timings, one per viewer (each viewer is another person with their own link)."""
     incident = await seed(db, stored)
     now = datetime.now(UTC)
     async with db.transaction() as session:
@@ -75,8 +88,11 @@ async def prepare(db: Database, stored: int) -> tuple[Incident, str]:
                 clearance="AMBER",
                 by="bench",
             )
-        token, _ = await portal_links.create(session, COORD, "@viewer:bench", now, 12)
-    return incident, token
+        tokens = [
+            (await portal_links.create(session, COORD, f"@viewer{n}:bench", now, 12))[0]
+            for n in range(max(1, viewers))
+        ]
+    return incident, tokens
 
 
 async def beeld(db: Database, incident: Incident) -> None:
@@ -137,73 +153,155 @@ async def render_times(
     print(f"  target incident page p95 < 300 ms: {verdict}")
 
 
-async def report_path(
-    db: Database, reports: int, interval: float, portal: Portal | None, viewers: int, token: str
-) -> tuple[list[float], int]:
+async def reports(
+    db: Database, count: int, interval: float, failed: list[str], first: int = 1
+) -> list[float]:
+    """`count` timed reports through the core (numbered from `first`), one every
+    `interval` seconds; a failing report is counted in `failed` (and shown), not in
+    the times."""
     dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:bench"))
 
     def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
         return RoomView(room_id=room_id, role="liaison", binding=binding or BINDING, encrypted=True)
 
-    stop = asyncio.Event()
-    loads = 0
-
-    async def viewer(n: int) -> None:
-        nonlocal loads
-        assert portal is not None
-        request = make_mocked_request("GET", f"/p/{token}/marker", match_info={"token": token})
-        seen = ""
-        await asyncio.sleep(2 * n / max(1, viewers))  # viewers opened the page at different times
-        while not stop.is_set():
-            marker = (await portal.marker(request)).text or ""
-            if marker != seen:
-                seen = marker
-                html = await page(portal, token)
-                for metric in re.findall(r"chart\?m=([^\"&]+)", html):
-                    await chart(portal, token, metric)
-                loads += 1
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), 2)
-
-    tasks = [asyncio.create_task(viewer(n)) for n in range(viewers if portal else 0)]
     times: list[float] = []
+    for n in range(first, first + count):
+        try:
+            elapsed, _replies = await timed_report(db, dispatcher, view, n)
+        except Exception as exc:  # counted and shown, not hidden in the figures
+            failed.append(f"{type(exc).__name__}: {str(exc)[:80]}")
+            print(f"  report {n} failed: {failed[-1]}")
+            continue
+        times.append(elapsed)
+        await asyncio.sleep(interval)
+    return times
+
+
+async def alone_and_watched(
+    db: Database,
+    portal: Portal,
+    tokens: list[str],
+    count: int,
+    interval: float,
+    blocks: int,
+    failed: dict[str, list[str]],
+) -> tuple[list[float], list[float], dict[str, Any]]:
+    """The report path alone and while the viewers watch, in alternating blocks of
+    count/blocks reports each (alone, watched, alone, ...), so that a load that comes
+    and goes on a shared machine falls on both about equally. The portal is served over
+    real HTTP on 127.0.0.1 by this process's event loop (the bot's); the viewers run in
+    a process of their own (bench/portal_viewers.py), as browsers do, and are paused
+    (their pages stay open, their polls skip) during the blocks alone. Bounded: the
+    viewers stop when the reports are done, and after a time limit in any case."""
+    app = web.Application()
+    portal.install(app)
+    runner = web.AppRunner(app, **RUNNER_OPTIONS)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    limit = 60 + 2 * count * (interval + 1)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bench.portal_viewers",
+        f"http://127.0.0.1:{port}",
+        str(limit),
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert child.stdin is not None and child.stdout is not None
+    stdin, stdout = child.stdin, child.stdout
+
+    async def tell(command: str, answer: str) -> None:
+        stdin.write(f"{command}\n".encode())
+        await stdin.drain()
+        said = await asyncio.wait_for(stdout.readline(), limit)
+        assert said.strip() == answer.encode(), said
+
+    alone: list[float] = []
+    watched: list[float] = []
+    # CPU time of this thread (the bot's event loop) per phase, and the wall time: what
+    # the viewers add to the loop's work, whatever else the machine is doing.
+    cpu = {"alone": 0.0, "watched": 0.0}
+    wall = {"alone": 0.0, "watched": 0.0}
+
+    async def phase(name: str, first: int, size: int) -> list[float]:
+        started_cpu, started = time.thread_time(), time.perf_counter()
+        times = await reports(db, size, interval, failed[name], first)
+        cpu[name] += time.thread_time() - started_cpu
+        wall[name] += time.perf_counter() - started
+        return times
+
     try:
-        for n in range(reports):
-            try:
-                elapsed, _replies = await timed_report(db, dispatcher, view, n + 1)
-            except Exception as exc:  # counted and shown, not hidden in the figures
-                print(f"  report {n + 1} failed: {type(exc).__name__}: {str(exc)[:80]}")
-                continue
-            times.append(elapsed)
-            await asyncio.sleep(interval)
+        stdin.write("".join(f"{token}\n" for token in tokens).encode() + b"\n")
+        await stdin.drain()
+        ready = await asyncio.wait_for(stdout.readline(), limit)
+        assert ready.strip() == b"ready", ready
+        size = max(1, count // blocks)
+        for block in range(blocks):
+            first = 1 + 2 * block * size
+            await tell("pause", "paused")
+            alone += await phase("alone", first, size)
+            await tell("resume", "resumed")
+            watched += await phase("watched", first + size, size)
+        stdin.write(b"stop\n")
+        await stdin.drain()
+        counts = json.loads(await asyncio.wait_for(stdout.readline(), limit))
+        counts["loop_ms_per_s"] = {k: 1000 * cpu[k] / max(wall[k], 1e-9) for k in cpu}
     finally:
-        stop.set()
-        await asyncio.gather(*tasks)
-    return times, loads
+        if child.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                stdin.close()
+            await asyncio.wait_for(child.wait(), 30)
+        await runner.cleanup()
+    return alone, watched, counts
 
 
-async def main(stored: int, rounds: int, viewers: int, reports: int, interval: float) -> None:
+async def main(
+    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int, blocks: int
+) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-portal-"))
     try:
         db = Database(f"sqlite+aiosqlite:///{workdir / 'portal.db'}")
         await db.migrate()
         started = time.perf_counter()
-        incident, token = await prepare(db, stored)
+        incident, tokens = await prepare(db, stored, viewers)
+        token = tokens[0]
         print(f"sqlite: {stored:,} entries seeded in {time.perf_counter() - started:.1f}s")
-        portal = Portal(db, "nl")
+        portal = Portal(db, "nl", build_workers=workers)
         await render_times(db, portal, incident, token, rounds)
         await portal.flush_audit()  # the render phase's views, not during the baseline
         if viewers:
-            alone, _ = await report_path(db, reports, interval, None, 0, token)
+            failed: dict[str, list[str]] = {"alone": [], "watched": []}
             builds = portal.builds
-            watched, loads = await report_path(db, reports, interval, portal, viewers, token)
+            alone, watched, counts = await alone_and_watched(
+                db, portal, tokens, count, interval, blocks, failed
+            )
             builds = portal.builds - builds
-            print(line(f"report path, no viewers ({reports})", alone))
-            print(line(f"report path, {viewers} live viewers", watched))
+            print(line(f"report path, no viewers ({len(alone)})", alone))
+            print(line(f"report path, {viewers} live viewers ({len(watched)})", watched))
             added = (p95(watched) / p95(alone) - 1) * 100
             print(
-                f"  {loads} page loads (with charts) by the viewers, {builds} page builds;"
-                f" p95 added: {added:+.0f}%"
+                f"  viewers over HTTP: {counts['polls']} marker polls, {counts['loads']} page"
+                f" loads with charts, {counts['requests']} requests, {counts['errors']} errors"
+                f" in {counts['seconds']} s; {builds} page builds"
+            )
+            busy = counts["loop_ms_per_s"]
+            print(
+                f"  event loop CPU: {busy['alone']:.0f} ms/s alone, {busy['watched']:.0f} ms/s"
+                f" watched: the viewers add {busy['watched'] - busy['alone']:.0f} ms of loop"
+                " work per second"
+            )
+            if failed["alone"] or failed["watched"]:
+                print(
+                    f"  failed reports (not in the times): {len(failed['alone'])} alone,"
+                    f" {len(failed['watched'])} with viewers"
+                )
+            print(
+                f"  report path p95 {p95(alone):.1f} ms alone, {p95(watched):.1f} ms watched:"
+                f" ratio {p95(watched) / p95(alone):.2f}, added {added:+.0f}%"
+                f" (medians: ratio {statistics.median(watched) / statistics.median(alone):.2f})"
             )
             print(f"  target under +20%: {'met' if added < 20 else 'NOT met'}")
         await portal.close()  # the queued page-view audits
@@ -219,5 +317,21 @@ if __name__ == "__main__":
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--reports", type=int, default=100)
     parser.add_argument("--interval", type=float, default=0.25)
+    parser.add_argument(
+        "--build-workers", type=int, default=1, help="0: build pages in the bot's process"
+    )
+    parser.add_argument(
+        "--blocks", type=int, default=4, help="alternating blocks alone/watched of the reports"
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.stored, args.rounds, args.viewers, args.reports, args.interval))
+    asyncio.run(
+        main(
+            args.stored,
+            args.rounds,
+            args.viewers,
+            args.reports,
+            args.interval,
+            args.build_workers,
+            args.blocks,
+        )
+    )

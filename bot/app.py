@@ -81,7 +81,9 @@ class Bot:
                 self.syncer,
                 self.db,
                 self.metrics,
-                Portal(self.db, settings.language, prefix=settings.command_prefix),
+                # Pages and charts are built in a worker process: not on the loop
+                # that handles the reports (bot/web/builds.py).
+                Portal(self.db, settings.language, prefix=settings.command_prefix, build_workers=1),
             )
         self.lock_name = f"bot:{settings.user_id}"
         self.lock_owner = instance_lock.new_owner()

@@ -236,19 +236,3 @@ async def existing_changed(session: AsyncSession, incident: str, since: Incident
         .limit(1)
     )
     return found is not None
-
-
-async def metric_stamp(session: AsyncSession, incident: str, metric: str) -> str:
-    """When the figures of one metric last changed (newest change of an entry carrying
-    it, and how many figure rows it has: an edit that drops or moves a figure lowers
-    the count). Lets the portal keep a chart whose figures did not move; never shown."""
-    e, f = SituationEntry, EntryFigure
-    newest, count = (
-        await session.execute(
-            select(func.max(e.updated_at), func.count())
-            .select_from(f)
-            .join(e, e.id == f.entry_id)
-            .where(f.metric == metric, e.incident == incident)
-        )
-    ).one()
-    return f"{newest}|{count}"

@@ -24,15 +24,17 @@ from importlib import resources
 from typing import Any
 
 from aiohttp import web
+from sqlalchemy import insert
 
-from bot.web import charts, render
+from bot.web import builds, render
 from bot.web.security import FailureLimiter, headers_for
-from commands.i18n import Language, t
-from commands.phone import METRICS
+from commands.i18n import Language
 from commands.reports import parse_since
-from storage import audit, incidents, picture_service, portal_links, portal_view, series
+from storage import portal_links, portal_view
 from storage.engine import Database
+from storage.models import AuditRecord
 from storage.timezone import AMSTERDAM
+from storage.write_watch import ACCESS, ENTRIES, WriteWatch
 
 log = logging.getLogger("knooppunt.portal")
 
@@ -50,10 +52,16 @@ CACHE_SIZE = 128
 # retraction or relabel of an entry already there is never throttled: the next page
 # or chart request looks again at once (`portal_view.existing_changed`).
 REBUILD_SECONDS = 2.0
-# How long the marker endpoint trusts its last look at the incident's change stamp:
-# the marker shows nothing (a hash of what the room may see), so a second's delay
-# only delays a reload; page, entry and chart requests always look afresh.
-MARKER_STAMP_SECONDS = 1.0
+# How long an in-process copy of the incident's change stamp and of a link's check is
+# trusted at most. Within it they are dropped at once when this process commits a
+# change they depend on (`storage.write_watch`: a report, edit, retraction or relabel;
+# a revoked link, a changed binding), so 50 polling viewers cost no database read
+# while nothing changes. The limit only bounds how late a write by ANOTHER process
+# on the same database is seen.
+STAMP_SECONDS = 1.0
+LINK_SECONDS = 120.0
+LINK_CACHE_SIZE = 4096
+MARKER_STAMP_SECONDS = STAMP_SECONDS  # the name tests know it by
 # Page views are audited in batches: one transaction every AUDIT_FLUSH_SECONDS instead
 # of one write per view competing with the report path for SQLite's write lock. Every
 # view is still audited (with the time it happened); `Portal.close` flushes the rest.
@@ -68,6 +76,17 @@ class _Mark:
     stamp: portal_view.IncidentStamp
     marker: str
     at: float
+
+
+@dataclass(frozen=True)
+class _Access:
+    """A token's checked link and its room view, as read when the ACCESS count was
+    `count` (storage.write_watch), at `at` (monotonic)."""
+
+    count: int
+    at: float
+    link: portal_links.ValidLink
+    view: portal_view.PortalRoom
 
 
 class _Cache:
@@ -138,9 +157,10 @@ class _AuditQueue:
             if not rows:
                 return 0
             try:
+                # One executemany of Core inserts (the columns audit.add fills), not an
+                # ORM object per view: the flush holds the loop and the write lock less.
                 async with self.db.transaction() as session:
-                    for row in rows:
-                        await audit.add(session, **row)
+                    await session.execute(insert(AuditRecord), rows)
             except BaseException:
                 self._rows[:0] = rows  # not lost: the next flush writes them
                 raise
@@ -183,8 +203,11 @@ class Portal:
         limiter: FailureLimiter | None = None,
         prefix: str = "!",
         ticks: Callable[[], float] = time.monotonic,
+        build_workers: int = 0,
     ) -> None:
-        """`ticks`: the monotonic clock of the caches and the rebuild window (tests)."""
+        """`ticks`: the monotonic clock of the caches and the rebuild window (tests).
+        `build_workers`: 1 builds pages and charts in a worker process (bot/web/builds.py),
+        0 in this one."""
         self.db, self.lang, self.prefix = db, lang, prefix
         self.ticks = ticks
         self.clock = clock or (lambda: datetime.now(UTC))
@@ -192,19 +215,23 @@ class Portal:
         self._static = {name: _static(name) for name in STATIC}
         self._cache = _Cache(self.ticks)
         self._marks: OrderedDict[portal_view.PortalRoom, _Mark] = OrderedDict()
-        self._stamps: dict[str, tuple[float, portal_view.IncidentStamp]] = {}
+        # incident -> (ENTRIES count before the read, when read, the stamp read)
+        self._stamps: dict[str, tuple[int, float, portal_view.IncidentStamp]] = {}
+        # token hash -> its checked link and room view (never the token itself)
+        self._links: OrderedDict[str, _Access] = OrderedDict()
+        self.watch = WriteWatch(db.engine)
         self._refreshed: dict[str, portal_view.IncidentStamp] = {}
         self._refresh_lock = asyncio.Lock()
         self._changed: dict[tuple[Any, ...], bool] = {}
-        self._charts: dict[tuple[Any, ...], tuple[str, tuple[str, list[int]]]] = {}
         self._audits = _AuditQueue(db)
+        self.builder = builds.Builder(db, build_workers)
         self.builds = 0  # pages built (bench/portal.py reports it)
 
     def clear_cache(self) -> None:
         self._cache = _Cache(self.ticks)
         self._marks.clear()
         self._stamps.clear()
-        self._charts.clear()
+        self._links.clear()
         self._changed.clear()
 
     async def flush_audit(self) -> int:
@@ -214,8 +241,11 @@ class Portal:
     async def close(self) -> None:
         """On shutdown: every page view queued so far reaches the audit log."""
         await self._audits.close()
+        await self.builder.close()
+        self.watch.close()
 
     def install(self, app: web.Application) -> None:
+        self.builder.start()
         app.middlewares.append(self.middleware)
         app.router.add_get("/p/{token}", self.incident_page)
         app.router.add_get("/p/{token}/e/{entry_id:[0-9]{1,12}}", self.entry_page)
@@ -265,32 +295,68 @@ class Portal:
         | web.Response
     ):
         """The request's link, room view and the incident's change stamp, or the refusal
-        to send instead. Reads only. `stamp`: "fresh" reads it now; "memo" (the marker
-        poll) may reuse one read up to MARKER_STAMP_SECONDS ago; "none" skips it."""
+        to send instead. Reads only, and while nothing they depend on changed, not even
+        that: see STAMP_SECONDS and LINK_SECONDS. `stamp`: "none" skips the stamp."""
         client = request.remote or "-"
         if self.limiter.blocked(client):
             return self._error(429, "portal.too_many")
-        async with self.db.session() as session:
-            link = await portal_links.check(session, request.match_info["token"], self.clock())
-            view = None if link is None else await portal_view.room_view(session, link.room_id)
-            if link is None or view is None:
-                found = None
-            else:
-                found = await self._stamp(session, view.incident, stamp)
-        if link is None or view is None or found is None:
+        found = await self._access(request.match_info["token"])
+        if found is None:
             await self.limiter.failed(client)
             return self._error(403, "portal.forbidden")
-        return link, view, found
+        link, view = found
+        return link, view, await self._stamp(view.incident, stamp)
 
-    async def _stamp(self, session: Any, incident: str, how: str) -> portal_view.IncidentStamp:
+    async def _access(
+        self, token: str
+    ) -> tuple[portal_links.ValidLink, portal_view.PortalRoom] | None:
+        """The link the token opens now and its room's current view, or None. Kept per
+        token hash until this process commits a change to links, rooms or bindings (a
+        revocation, unbinding, clearance change: the next request reads them again) and
+        for LINK_SECONDS at most; the expiry is checked on every request."""
+        if not token or len(token) > 100:
+            return None
+        key = portal_links.hash_token(token)
+        now = self.clock()
+        count = self.watch.count(ACCESS)  # before the read: a commit during it drops it
+        kept = self._links.get(key)
+        if kept is not None and kept.count == count and self.ticks() - kept.at < LINK_SECONDS:
+            self._links.move_to_end(key)
+            return (kept.link, kept.view) if kept.link.expires_at > now else None
+        async with self.db.session() as session:
+            link = await portal_links.check(session, token, now)
+            view = None if link is None else await portal_view.room_view(session, link.room_id)
+        if link is None or view is None:
+            self._links.pop(key, None)
+            return None
+        self._links[key] = _Access(count, self.ticks(), link, view)
+        self._links.move_to_end(key)
+        while len(self._links) > LINK_CACHE_SIZE:
+            self._links.popitem(last=False)
+        return link, view
+
+    async def _stamp(self, incident: str, how: str) -> portal_view.IncidentStamp:
+        """The incident's change stamp: read once after each commit of this process that
+        wrote entries (for every request and room view), and at least every
+        STAMP_SECONDS (writes by another process)."""
         if how == "none":
             return portal_view.IncidentStamp(None, None, None)
         memo = self._stamps.get(incident)
-        if how == "memo" and memo is not None and self.ticks() - memo[0] < MARKER_STAMP_SECONDS:
-            return memo[1]
-        stamp = await portal_view.incident_stamp(session, incident)
-        self._stamps[incident] = (self.ticks(), stamp)
-        return stamp
+        if memo is not None and self._stamp_holds(memo):
+            return memo[2]
+        async with self._cache.lock(("stamp", incident)):
+            memo = self._stamps.get(incident)
+            if memo is not None and self._stamp_holds(memo):
+                return memo[2]
+            count = self.watch.count(ENTRIES)
+            async with self.db.session() as session:
+                stamp = await portal_view.incident_stamp(session, incident)
+            self._stamps[incident] = (count, self.ticks(), stamp)
+            return stamp
+
+    def _stamp_holds(self, memo: tuple[int, float, portal_view.IncidentStamp]) -> bool:
+        count, at, _stamp = memo
+        return count == self.watch.count(ENTRIES) and self.ticks() - at < STAMP_SECONDS
 
     async def _mark(self, view: portal_view.PortalRoom, stamp: portal_view.IncidentStamp) -> _Mark:
         """The room view's current mark: looked at again when the incident changed, at
@@ -323,14 +389,19 @@ class Portal:
         if self.ticks() - mark.at >= REBUILD_SECONDS:
             return True
         # Within the window: only new reports may wait. Whether an entry already there
-        # changed is asked once per pair of stamps, for all polls and room views.
+        # changed is asked once per pair of stamps, for all polls and room views (the
+        # polls that arrive meanwhile wait for that one answer).
         key = (view.incident, mark.stamp, stamp)
         if key not in self._changed:
-            async with self.db.session() as session:
-                changed = await portal_view.existing_changed(session, view.incident, mark.stamp)
-            self._changed[key] = changed
-            while len(self._changed) > CACHE_SIZE:
-                del self._changed[next(iter(self._changed))]
+            async with self._cache.lock(("changed", *key)):
+                if key not in self._changed:
+                    async with self.db.session() as session:
+                        changed = await portal_view.existing_changed(
+                            session, view.incident, mark.stamp
+                        )
+                    self._changed[key] = changed
+                    while len(self._changed) > CACHE_SIZE:
+                        del self._changed[next(iter(self._changed))]
         return self._changed[key]
 
     def _since(self, request: web.Request, now: datetime) -> datetime | None:
@@ -357,15 +428,16 @@ class Portal:
         cached = await self._page(link, view, stamp, now, since, print_view)
         if cached is None:
             return self._error(404, "portal.not_found")
-        html, shown, _marker = cached
+        parts, shown, _marker = cached
         self._audit(
             link,
             view,
             "incident",
             {**shown, "since": since.isoformat() if since else None, "print": print_view},
         )
+        # The viewer's own links put into the shared render: a join of its bytes.
         return web.Response(
-            text=html.replace(_BASE, f"/p/{token}"), content_type="text/html", charset="utf-8"
+            body=f"/p/{token}".encode().join(parts), content_type="text/html", charset="utf-8"
         )
 
     async def _page(
@@ -376,8 +448,9 @@ class Portal:
         now: datetime,
         since: datetime | None,
         print_view: bool,
-    ) -> tuple[str, dict[str, Any], str] | None:
-        """The room's rendered page, what it showed, and its change marker: from the
+    ) -> tuple[list[bytes], dict[str, Any], str] | None:
+        """The room's rendered page (encoded, split where the viewer's link goes), what
+        it showed, and its change marker: from the
         cache while the room view's mark stands, else built once for all its viewers."""
         mark = await self._mark(view, stamp)
         key = ("page", view, since, print_view, mark.stamp)
@@ -386,18 +459,6 @@ class Portal:
             if cached is None:
                 cached = await self._build_page(key, link, view, mark, now, since, print_view)
         return cached  # type: ignore[no-any-return]
-
-    async def _refresh_series(self, incident: str, stamp: portal_view.IncidentStamp) -> None:
-        """Bring the incident's series tables up to date in one short write transaction
-        of their own, once per change for every room view of the incident; the page is
-        then built with reads only. One at a time: two first refreshes of an incident
-        at once collide on its watermark row (storage/series.py inserts it)."""
-        async with self._refresh_lock:
-            if self._refreshed.get(incident) == stamp:
-                return
-            async with self.db.transaction() as session:
-                await series.refresh(session, incident)
-            self._refreshed[incident] = stamp
 
     async def _build_page(
         self,
@@ -408,50 +469,37 @@ class Portal:
         now: datetime,
         since: datetime | None,
         print_view: bool,
-    ) -> tuple[str, dict[str, Any], str] | None:
+    ) -> tuple[list[bytes], dict[str, Any], str] | None:
         # No write transaction is open while the picture is built or the page rendered:
         # the series write is committed first, the build only reads (a WAL reader does
         # not block the report path's writes), the render runs after the read.
         self.builds += 1
-        await self._refresh_series(view.incident, mark.stamp)
-        async with self.db.session() as session:
-            incident = await incidents.get(session, view.incident)
-            if incident is None:
-                return None
-            room_picture = await picture_service.picture_for_room(
-                session,
-                view.access,
-                incident,
-                now,
-                actor=link.created_by,
-                curator=view.role == "curator",
-                view_only=True,
-                changes_since=since,
-                refresh_series=False,
-            )
-        picture = room_picture.picture
-        shown = {
-            "shown": sorted(f"M-{i}" for i in picture.entry_ids),
-            "entries": picture.entry_count,
-            "tlp": picture.highest_label,
-            "open_questions": [f"V{q.id}" for q in room_picture.questions],
-            "charts": render.charted_metrics(picture),
-        }
         # The page holds no token: links are written with a stand-in, filled in per
-        # viewer, so one render serves every link of the room.
-        html = await asyncio.to_thread(
-            render.incident_page,
-            room_picture,
-            view,
-            now,
-            self.lang,
-            _BASE,
-            print_view=print_view,
-            marker=mark.marker,
-            curator=view.role == "curator",
-        )
-        self._cache.put(key, (html, shown, mark.marker))
-        return html, shown, mark.marker
+        # viewer, so one render serves every link of the room. The series tables are
+        # brought up to date once per change for every room view of the incident. One
+        # build at a time: two first refreshes of an incident at once collide on its
+        # watermark row (storage/series.py inserts it).
+        async with self._refresh_lock:
+            job = builds.PageJob(
+                view,
+                link.created_by,
+                now,
+                since,
+                self.lang,
+                _BASE,
+                print_view,
+                mark.marker,
+                refresh=self._refreshed.get(view.incident) != mark.stamp,
+            )
+            built = await self.builder.page(job)
+            if job.refresh:
+                self._refreshed[view.incident] = mark.stamp
+        if built is None:
+            return None
+        html, shown = built
+        page = (html.encode().split(_BASE.encode()), shown, mark.marker)
+        self._cache.put(key, page)
+        return page
 
     async def entry_page(self, request: web.Request) -> web.Response:
         found = await self._link(request, stamp="none")
@@ -490,42 +538,24 @@ class Portal:
         async with self._cache.lock(key):
             cached = self._cache.get(key)
             if cached is None:
-                cached = await self._draw(view, metric)
+                # Drawn (in the worker) once per change of what the room may see, for
+                # all its viewers; a live page asks only for the charts whose version
+                # (render.chart_version) moved. Any `v` gets the current chart.
+                svg, _used_ids = await self.builder.chart(view, metric, self.lang)
+                cached = svg.encode()
                 self._cache.put(key, cached)
         # Not audited per request: a chart is part of the page whose view is audited
         # (with the metrics it charts).
-        svg, _used_ids = cached
-        return web.Response(text=svg, content_type="image/svg+xml", charset="utf-8")
-
-    async def _draw(self, view: portal_view.PortalRoom, metric: str) -> tuple[str, list[int]]:
-        """One chart, drawn again only when that metric's figures moved: a report of
-        another metric redraws nothing (the last drawing is kept per view and metric)."""
-        async with self.db.session() as session:
-            metric_stamp = await portal_view.metric_stamp(session, view.incident, metric)
-            kept = self._charts.get((view, metric))
-            if kept is not None and kept[0] == metric_stamp:
-                return kept[1]
-            lines, used = await portal_view.figure_history(session, view, metric)
-        svg = await asyncio.to_thread(
-            charts.line_chart,
-            METRICS.label(metric, self.lang),
-            lines,
-            t(self.lang, "portal.nothing"),
-        )
-        drawn = (svg, sorted(used))
-        self._charts[(view, metric)] = (metric_stamp, drawn)
-        while len(self._charts) > CACHE_SIZE:
-            del self._charts[next(iter(self._charts))]
-        return drawn
+        return web.Response(body=cached, content_type="image/svg+xml", charset="utf-8")
 
     async def marker(self, request: web.Request) -> web.Response:
         """The live-update poll: the room view's change marker (a hash of what the room
-        may see). Reads only, and little: the token check, the incident's change stamp
-        (shared by all polls for MARKER_STAMP_SECONDS) and, when that moved, the marker
-        query: at once after an edit, retraction or relabel, else at most once per
-        REBUILD_SECONDS per room view. Builds nothing, writes nothing (not audited: the
-        page it leads to is)."""
-        found = await self._link(request, stamp="memo")
+        may see). Reads only, and little: nothing while nothing changed (the token check
+        and the incident's change stamp are kept in process, see `_access`, `_stamp`);
+        when the stamp moved, the marker query: at once after an edit, retraction or
+        relabel, else at most once per REBUILD_SECONDS per room view. Builds nothing,
+        writes nothing (not audited: the page it leads to is)."""
+        found = await self._link(request)
         if isinstance(found, web.Response):
             return found
         _link, view, stamp = found

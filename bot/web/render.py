@@ -9,6 +9,7 @@ Imports no matrix-nio (tests/unit/test_layering.py).
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -194,10 +195,11 @@ def incident_page(
         )
     for metric in charted_metrics(picture):
         name = METRICS.label(metric, lang)
+        version = chart_version(picture, metric)
         view.charts.append(
             Chart(
                 name,
-                f"{base}/chart?m={quote(metric, safe='')}",
+                f"{base}/chart?m={quote(metric, safe='')}&v={version}",
                 t(lang, "portal.chart_alt", metric=name),
             )
         )
@@ -215,6 +217,20 @@ def incident_page(
                 view.changes.append((nl if lang == "nl" else en, grouped[kind]))
     view.questions = [open_question_line(q, with_asker=curator) for q in room_picture.questions]
     return ENV.get_template("incident.html").render(view=view, page=page)
+
+
+def chart_version(picture: Picture, metric: str) -> str:
+    """A version of a metric's chart for its URL: a live page fetches a chart again
+    when its figures moved, and only then (a browser does not load an image URL it
+    already has on the page again). Made of the region figures the page itself shows
+    (total, sources, oldest report), so it tells a room nothing beyond its own page.
+    The server always answers with the current chart, whatever version is asked."""
+    rows = sorted(
+        f"{f.region}|{f.total!r}|{f.sources}|{f.oldest.isoformat()}|{f.unit}"
+        for f in picture.figures
+        if f.metric == metric
+    )
+    return hashlib.sha256("\n".join(rows).encode()).hexdigest()[:12]
 
 
 def charted_metrics(picture: Picture) -> list[str]:
