@@ -161,8 +161,9 @@ class Builder:
         self._pool: Executor | None = None
 
     def start(self) -> None:
-        """Start the worker now (it takes a second to import what it needs), so the
-        first viewer does not wait for it."""
+        """Start the worker if it is not running (it takes a second to import what it
+        needs). Called by the first build, so a bot whose portal nobody opens never
+        spends a process on it."""
         if self.workers and self._pool is None:
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,

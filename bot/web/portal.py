@@ -245,7 +245,9 @@ class Portal:
         self.watch.close()
 
     def install(self, app: web.Application) -> None:
-        self.builder.start()
+        # The build worker starts with the first page asked for, not here: spawning it
+        # imports the picture code in a second process, and at the bot's start that
+        # would compete with the first replies for the machine's cores.
         app.middlewares.append(self.middleware)
         app.router.add_get("/p/{token}", self.incident_page)
         app.router.add_get("/p/{token}/e/{entry_id:[0-9]{1,12}}", self.entry_page)
