@@ -31,17 +31,14 @@ def labels(items: list[OpenDomino]) -> list[str]:
     return [item.cause_tlp for item in items]
 
 
-def section(page: Page, items: list[OpenDomino]) -> None:
-    if not items:
-        return
-    lang = page.lang
-    page.section(t(lang, "domino.section"))
+def lines(items: list[OpenDomino], lang: Language) -> tuple[str, list[str]]:
+    """The section's summary line and one line per dependent sector (chat and portal)."""
     sectors: list[str] = []
     for item in items:
         word = Sector.display(item.sector, lang)
         if word not in sectors:
             sectors.append(word)
-    page.paragraph(t(lang, "domino.summary", sectors=", ".join(sectors)))
+    found: list[str] = []
     for item in items:
         values = {
             "sector": Sector.display(item.sector, lang),
@@ -51,6 +48,17 @@ def section(page: Page, items: list[OpenDomino]) -> None:
             "reason": item.reason,
         }
         if item.onset:
-            page.paragraph(t(lang, "domino.picture_line", onset=item.onset, **values), bullet=True)
+            found.append(t(lang, "domino.picture_line", onset=item.onset, **values))
         else:
-            page.paragraph(t(lang, "domino.picture_line_no_onset", **values), bullet=True)
+            found.append(t(lang, "domino.picture_line_no_onset", **values))
+    return t(lang, "domino.summary", sectors=", ".join(sectors)), found
+
+
+def section(page: Page, items: list[OpenDomino]) -> None:
+    if not items:
+        return
+    page.section(t(page.lang, "domino.section"))
+    summary, found = lines(items, page.lang)
+    page.paragraph(summary)
+    for line in found:
+        page.paragraph(line, bullet=True)

@@ -56,29 +56,32 @@ def _done_line(item: RecordItem) -> str:
     return f"{item.code} · {render.shorten(item.text, 100)} · {item.owner or '-'} · {when} · TLP:{item.tlp}"
 
 
+def titled(
+    record: RecordView, lang: Language, now: datetime, prefix: str = "!"
+) -> list[tuple[str, list[str]]]:
+    """The sections that have something to show: (title, lines), for the chat picture
+    and the portal page alike."""
+    open_lines = [action_line(i, lang, now).removeprefix("• ") for i in record.open_actions]
+    hidden = record.open_count - len(record.open_actions)
+    if hidden > 0:
+        open_lines.append(t(lang, "record.more_actions", count=hidden, prefix=prefix))
+    found = [
+        ("record.section_assessment", [_assessment_line(i, lang, now) for i in record.assessments]),
+        ("record.section_decisions", [_decision_line(i, lang) for i in record.decisions]),
+        ("record.section_open_actions", open_lines),
+        ("record.section_done", [_done_line(i) for i in record.done]),
+    ]
+    return [(t(lang, key), lines) for key, lines in found if lines]
+
+
 def sections(
     record: RecordView, lang: Language, now: datetime, prefix: str = "!"
 ) -> tuple[list[str], list[str]]:
     """Plain-text lines and HTML fragments for the sections that have something to show."""
     text: list[str] = []
     html: list[str] = []
-
-    def section(title_key: str, lines: list[str]) -> None:
-        if not lines:
-            return
-        title = t(lang, title_key)
+    for title, lines in titled(record, lang, now, prefix):
         bullets, listed = render.bullets(lines)
         text.extend(["", title, *bullets])
         html.append(f"<h4>{render.escape(title)}</h4>{listed}")
-
-    section(
-        "record.section_assessment", [_assessment_line(i, lang, now) for i in record.assessments]
-    )
-    section("record.section_decisions", [_decision_line(i, lang) for i in record.decisions])
-    open_lines = [action_line(i, lang, now).removeprefix("• ") for i in record.open_actions]
-    hidden = record.open_count - len(record.open_actions)
-    if hidden > 0:
-        open_lines.append(t(lang, "record.more_actions", count=hidden, prefix=prefix))
-    section("record.section_open_actions", open_lines)
-    section("record.section_done", [_done_line(i) for i in record.done])
     return text, html

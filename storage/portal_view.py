@@ -16,10 +16,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import records, tlp
 from storage.models import (
     EntryFigure,
     EntryRevision,
+    RecordItem,
     Room,
     RoomBinding,
     SituationEntry,
@@ -190,6 +191,18 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
         select(func.count()).where(e.incident == view.incident, e.retracted_at.is_(None), visible)
     )
     stamp = "-" if newest is None else f"{newest[0].isoformat()}|{newest[1]}"
+    # Assessments, decisions and actions are on the page too: the newest change and the
+    # count of those this room may see (withdrawn ones set updated_at as well).
+    r = RecordItem
+    seen = records.visible_clause(view.access)
+    record = (
+        await session.execute(
+            select(func.max(r.updated_at), func.count()).where(r.incident == view.incident, seen)
+        )
+    ).first()
+    stamp += (
+        f"|{record[0].isoformat() if record and record[0] else '-'}|{record[1] if record else 0}"
+    )
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
 
 
@@ -202,6 +215,9 @@ class IncidentStamp:
     newest: datetime | None
     newest_id: int | None
     last_id: int | None
+    # The newest change of the incident's assessments, decisions and actions, and their
+    # highest id: a page shows those too, and a change of them is looked at at once.
+    record: tuple[datetime | None, int | None] = (None, None)
 
 
 async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
@@ -217,9 +233,16 @@ async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
         )
     ).first()
     last_id = await session.scalar(select(func.max(e.id)).where(e.incident == incident))
+    r = RecordItem
+    found = (
+        await session.execute(
+            select(func.max(r.updated_at), func.max(r.id)).where(r.incident == incident)
+        )
+    ).first()
+    record = (found[0], found[1]) if found else (None, None)
     if newest is None:
-        return IncidentStamp(None, None, last_id)
-    return IncidentStamp(newest[0], newest[1], last_id)
+        return IncidentStamp(None, None, last_id, record)
+    return IncidentStamp(newest[0], newest[1], last_id, record)
 
 
 async def existing_changed(session: AsyncSession, incident: str, since: IncidentStamp) -> bool:

@@ -209,7 +209,8 @@ async def withdraw_revision(session: AsyncSession, event_id: str) -> RecordItem 
     return item
 
 
-def _visible(access: tlp.RoomAccess) -> Any:
+def visible_clause(access: tlp.RoomAccess) -> Any:
+    """The record items this room may see (the one TLP rule, on this table's columns)."""
     return tlp.visible_clause(
         access, RecordItem.tlp_rank, RecordItem.room_id, RecordItem.organisation
     )
@@ -232,7 +233,7 @@ async def visible_by_code(
     """The item, if this room may see it; otherwise it does not exist for the room."""
     return await session.scalar(
         select(RecordItem).where(
-            RecordItem.kind == kind, RecordItem.number == number, _visible(access)
+            RecordItem.kind == kind, RecordItem.number == number, visible_clause(access)
         )
     )
 
@@ -253,7 +254,7 @@ async def open_actions(
             RecordItem.kind == "action",
             RecordItem.withdrawn_at.is_(None),
             RecordItem.done_at.is_(None),
-            _visible(access),
+            visible_clause(access),
         )
         .order_by(
             case((RecordItem.due_at <= now, 0), else_=1),
@@ -279,7 +280,7 @@ async def count_open_actions(
         RecordItem.kind == "action",
         RecordItem.withdrawn_at.is_(None),
         RecordItem.done_at.is_(None),
-        _visible(access),
+        visible_clause(access),
     )
     if incident is not None:
         query = query.where(RecordItem.incident == incident)
@@ -304,7 +305,7 @@ async def latest_assessments(
             RecordItem.kind == "assessment",
             RecordItem.incident == incident,
             RecordItem.withdrawn_at.is_(None),
-            _visible(access),
+            visible_clause(access),
         )
         .subquery()
     )
@@ -326,7 +327,7 @@ async def decisions(
             RecordItem.kind == "decision",
             RecordItem.incident == incident,
             RecordItem.withdrawn_at.is_(None),
-            _visible(access),
+            visible_clause(access),
         )
         .order_by(RecordItem.number.desc())
         .limit(limit)
@@ -352,7 +353,7 @@ async def done_since(
             RecordItem.withdrawn_at.is_(None),
             RecordItem.done_at.is_not(None),
             RecordItem.done_at > since,
-            _visible(access),
+            visible_clause(access),
         )
         .order_by(RecordItem.done_at.desc())
         .limit(limit)
@@ -369,7 +370,7 @@ async def for_export(
         select(RecordItem).where(
             RecordItem.incident == incident,
             RecordItem.withdrawn_at.is_(None),
-            _visible(access),
+            visible_clause(access),
         )
     )
     # Oordeel, besluit, actie: the order the crisis teams work in.

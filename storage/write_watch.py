@@ -23,12 +23,13 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # Kinds of tables a cache may depend on.
-ENTRIES = "entries"  # what a picture shows of the situation entries and their figures
+ENTRIES = "entries"  # what a picture shows: situation entries, their figures, record items
 ACCESS = "access"  # what a portal link opens: the link, its room and the room's binding
 
 _TABLES: Mapping[str, str] = {
     "entries": ENTRIES,
     "entry_figures": ENTRIES,
+    "record_items": ENTRIES,
     "portal_links": ACCESS,
     "room_bindings": ACCESS,
     "rooms": ACCESS,

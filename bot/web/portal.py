@@ -388,6 +388,8 @@ class Portal:
     ) -> bool:
         if stamp == mark.stamp:
             return False
+        if stamp.record != mark.stamp.record:
+            return True  # an assessment, decision or action moved: look at once
         if self.ticks() - mark.at >= REBUILD_SECONDS:
             return True
         # Within the window: only new reports may wait. Whether an entry already there

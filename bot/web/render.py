@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from commands import picture_domino, picture_record
 from commands.common import age, local_time
 from commands.dutch_numbers import format_number
 from commands.i18n import Language, t
@@ -35,7 +36,7 @@ STALE_AFTER = timedelta(hours=6)
 # and one pygal render; more is a long scroll on a phone.
 MAX_CHARTS = 8
 # The incident page's sections, in order: one template each in templates/sections/.
-SECTIONS = ("attention", "latest", "figures", "changes", "questions")
+SECTIONS = ("attention", "domino", "record", "latest", "figures", "changes", "questions")
 KIND = {
     "new": ("nieuw", "new"),
     "updated": ("bijgewerkt", "updated"),
@@ -106,6 +107,12 @@ class IncidentView:
     changes: list[tuple[str, list[int]]] = field(default_factory=list)
     since_value: str = ""
     questions: list[str] = field(default_factory=list)
+    # "Mogelijke domino-effecten": the summary line and one line per dependent sector.
+    domino: tuple[str, list[str]] | None = None
+    # Assessments, decisions, open and done actions, as `!beeld` shows them: (title, lines).
+    record: list[tuple[str, list[str]]] = field(default_factory=list)
+    # An exercise's page says OEFENING first, as every output of an exercise does.
+    exercise: str = ""
     sections: tuple[str, ...] = SECTIONS
 
 
@@ -121,7 +128,14 @@ def incident_page(
     curator: bool = False,
 ) -> str:
     picture, incident = room_picture.picture, room_picture.incident
-    label = tlp.highest([*picture.labels, *(q.tlp for q in room_picture.questions)])
+    label = tlp.highest(
+        [
+            *picture.labels,
+            *(q.tlp for q in room_picture.questions),
+            *picture_domino.labels(room_picture.domino),
+            *room_picture.record.labels,
+        ]
+    )
     page = Page(
         lang,
         label,
@@ -216,6 +230,11 @@ def incident_page(
                 nl, en = KIND[kind]
                 view.changes.append((nl if lang == "nl" else en, grouped[kind]))
     view.questions = [open_question_line(q, with_asker=curator) for q in room_picture.questions]
+    if room_picture.domino:
+        view.domino = picture_domino.lines(room_picture.domino, lang)
+    view.record = picture_record.titled(room_picture.record, lang, now)
+    if incident.exercise:
+        view.exercise = t(lang, "exercise.marker")
     return ENV.get_template("incident.html").render(view=view, page=page)
 
 
