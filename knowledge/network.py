@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from knowledge.model import _check_id, _check_tlp
+from knowledge.problems import FileProblem, field_error
 from storage.vocabulary import OrgKind, Phase, Sector
 
 SUFFIXES = (".yaml", ".yml")
@@ -246,7 +247,7 @@ class FileResult:
     path: Path
     map: DependencyMap | None = None
     partners: list[Partner] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -257,22 +258,18 @@ class FileResult:
         return "map" if self.map is not None else "partners"
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "file"
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
-
-
 def read_text(text: str, path: Path) -> FileResult:
     result = FileResult(path=path)
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        result.problems.append(f"not valid YAML: {str(exc).splitlines()[0]}")
+        result.problems.append(
+            FileProblem.of("content.not_valid", format="YAML", error=str(exc).splitlines()[0])
+        )
         return result
     data = _keys(raw)
     if not isinstance(data, dict):
-        result.problems.append("expected a mapping with 'dependencies:' or 'organisations:'")
+        result.problems.append(FileProblem.of("content.expected_network_mapping"))
         return result
     try:
         if "dependencies" in data:
@@ -282,26 +279,26 @@ def read_text(text: str, path: Path) -> FileResult:
             names = [p.name.lower() for p in partners]
             doubles = sorted({n for n in names if names.count(n) > 1})
             if doubles:
-                result.problems.append(f"organisation(s) listed twice: {', '.join(doubles)}")
+                result.problems.append(
+                    FileProblem.of("content.organisations_twice", names=", ".join(doubles))
+                )
             else:
                 result.partners = partners
         else:
-            result.problems.append(
-                "expected 'afhankelijkheden:'/'dependencies:' (a map) or "
-                "'organisaties:'/'organisations:' (partners)"
-            )
+            result.problems.append(FileProblem.of("content.expected_network_kind"))
     except ValidationError as exc:
-        result.problems.append(_describe(exc))
+        result.problems.append(field_error(exc, "file"))
     return result
 
 
 def read_file(path: Path) -> FileResult:
     if path.stat().st_size > MAX_FILE_BYTES:
-        return FileResult(path=path, problems=[f"larger than {MAX_FILE_BYTES} bytes"])
+        too_large = FileProblem.of("content.too_large_bytes", limit=MAX_FILE_BYTES)
+        return FileResult(path=path, problems=[too_large])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return FileResult(path=path, problems=["not UTF-8 text"])
+        return FileResult(path=path, problems=[FileProblem.of("content.not_utf8")])
     return read_text(text, path)
 
 

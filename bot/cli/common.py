@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from bot.config import Settings
     from commands.texts import Language, Word
+    from knowledge.problems import FileProblem
     from storage.engine import Database
 
 T = TypeVar("T")
@@ -42,7 +43,7 @@ class FileProblems(Protocol):
     @property
     def path(self) -> Path: ...
     @property
-    def problems(self) -> Sequence[str]: ...
+    def problems(self) -> Sequence[FileProblem]: ...
     @property
     def ok(self) -> bool: ...
 
@@ -52,16 +53,21 @@ class Checked(FileProblems, Protocol):
     def items(self) -> Sequence[object]: ...
 
 
-def print_problems(problems: Sequence[str], limit: int | None = None) -> None:
+def print_problems(
+    problems: Sequence[FileProblem], lang: Language, limit: int | None = None
+) -> None:
+    """Each problem on its own indented line, in the configured language."""
+    from commands.i18n import t
+
     for problem in problems[:limit]:
-        print(f"  - {problem}")
+        print(f"  - {t(lang, problem.key, **problem.args)}")
 
 
 class FileReport(Protocol):
     @property
     def files(self) -> Sequence[FileProblems]: ...
     @property
-    def problems(self) -> Sequence[str]: ...
+    def problems(self) -> Sequence[FileProblem]: ...
     @property
     def ok(self) -> bool: ...
 
@@ -74,8 +80,8 @@ def print_import_refusal(report: FileReport, lang: Language) -> bool:
     for result in report.files:
         if not result.ok:
             print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
-            print_problems(result.problems, 20)
-    print_problems(report.problems)
+            print_problems(result.problems, lang, 20)
+    print_problems(report.problems, lang)
     if report.ok:
         return False
     print(t(lang, "cli.nothing_imported"))
@@ -92,7 +98,7 @@ def print_checked(
     for result in results:
         key = "cli.check_ok" if result.ok else "cli.check_invalid"
         print(t(lang, key, path=result.path, count=len(result.items), unit=unit))
-        print_problems(result.problems, limit)
+        print_problems(result.problems, lang, limit)
     return 0 if results and all(r.ok for r in results) else 1
 
 

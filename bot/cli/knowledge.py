@@ -63,7 +63,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
         if counts is None:
             failed = True
             print(t(lang, "cli.not_imported", path=imported.path, count=len(imported.problems)))
-            print_problems(imported.problems)
+            print_problems(imported.problems, lang)
         else:
             print(
                 t(

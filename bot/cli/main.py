@@ -145,7 +145,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
     incident = args.incident.lower()
     result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
-    write_export(result, incident, args.out)
+    write_export(result, incident, args.out, settings.language)
     return 0
 
 

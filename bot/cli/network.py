@@ -19,6 +19,7 @@ from bot.cli.common import add_file_actions, print_checked, print_import_refusal
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from knowledge.problems import FileProblem
     from storage.engine import Database
 
 
@@ -55,7 +56,7 @@ class _Counted:
 
     def __init__(self, result: Any) -> None:
         self.path: Path = result.path
-        self.problems: list[str] = list(result.problems)
+        self.problems: list[FileProblem] = list(result.problems)
         self.ok: bool = bool(result.ok)
         self.items: list[object] = list(
             result.map.dependencies if result.map is not None else result.partners

@@ -221,7 +221,10 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     assert text.startswith("TLP:RED")
     assert text.count("$cli") == 5
     err = capsys.readouterr().err
-    assert "left out" not in err and "5 entries" in err
+    # The notes follow the configured language (Dutch unless configured otherwise).
+    assert "weggelaten" not in err and "5 melding(en) van storm" in err
+
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
 
     target = tmp_path / "clear.xml"
     code = await asyncio.to_thread(
@@ -241,7 +244,7 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     assert code == 0
     assert ET.fromstring(target.read_bytes()).get("tlp") == "CLEAR"
     err = capsys.readouterr().err
-    assert "5" in err and "left out" in err
+    assert "5 entries left out" in err and "use --max-tlp RED" in err
     code = await asyncio.to_thread(
         main, ["export", "--incident", "storm", "--format", "csv", "--max-tlp", "purple"]
     )
