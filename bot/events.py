@@ -14,14 +14,30 @@ from nio import (
     RoomMessageNotice,
     RoomMessageText,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.message import Message, Relation
+from storage import event_log
 from storage.ids import EventId, RoomId, UserId
 from storage.outbox import TXN_PREFIX
 
 
 def event_time(event: Event) -> datetime:
     return datetime.fromtimestamp(event.server_timestamp / 1000, tz=UTC)
+
+
+async def claim(
+    session: AsyncSession, event: Event, room_id: RoomId, effect: str, sender: str | None = None
+) -> bool:
+    """Record `event` as handled with `effect`, unless it was handled before: True when
+    this call claimed it (do the work in the same transaction), False when not (do
+    nothing). `sender`: who the log names, the event's sender unless given."""
+    event_id = EventId(event.event_id)
+    if await event_log.is_processed(session, event_id):
+        return False
+    who = UserId(sender or event.sender)
+    await event_log.record(session, event_id, room_id, who, effect, event_time(event))
+    return True
 
 
 def own_transaction_id(event: Event) -> str | None:

@@ -96,16 +96,8 @@ class Membership:
         if not processed:
             await self.lifecycle.after_own_join(room_id)
         async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
+            if not await ev.claim(session, event, room_id, "joined", sender=self.user_id):
                 return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                self.user_id,
-                "joined",
-                ev.event_time(event),
-            )
             room = await room_repo.mark_joined(session, room_id, ev.event_time(event))
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
             if not room.greeted:

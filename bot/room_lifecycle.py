@@ -125,17 +125,10 @@ class RoomLifecycle:
             else Verdict(room_id, new_room, "tombstone")
         )
         bound = source is not None and source.active
+        effect = "room.upgraded" if verdict.refusal is None else "room.upgrade_refused"
         async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
+            if not await ev.claim(session, event, room_id, effect):
                 return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                UserId(event.sender),
-                "room.upgraded" if verdict.refusal is None else "room.upgrade_refused",
-                ev.event_time(event),
-            )
             if verdict.refusal is None:
                 await self._carry(session, verdict, event.sender)
             elif bound:
@@ -188,19 +181,11 @@ class RoomLifecycle:
                 else ("banned" if event.membership == "ban" else "kicked")
             )
             async with self.db.transaction() as session:
-                if await event_log.is_processed(session, EventId(event.event_id)):
-                    continue
                 room = await room_repo.get(session, room_id)
                 if room is not None and room.replaced_by:
                     reason = "upgraded"
-                await event_log.record(
-                    session,
-                    EventId(event.event_id),
-                    room_id,
-                    UserId(event.sender),
-                    f"room.{reason}",
-                    ev.event_time(event),
-                )
+                if not await ev.claim(session, event, room_id, f"room.{reason}"):
+                    continue
                 await room_repo.mark_left(session, room_id, reason)
                 await audit.add(session, event.sender, f"room.{reason}", room_id)
             log.info("room %s: bot %s; binding kept but inactive", room_id, reason)

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -83,6 +84,19 @@ def _text(value: Any, limit: int) -> str:
     return text
 
 
+def _bounded(limit: int) -> BeforeValidator:
+    """A field of one line of text, spaces collapsed, at most `limit` characters."""
+    return BeforeValidator(lambda value: _text(value, limit))
+
+
+def _as_list(value: Any) -> Any:
+    """`Alkmaar` for a list of one; nothing for none."""
+    return [value] if isinstance(value, str) else (value or [])
+
+
+Places = Annotated[list[str], BeforeValidator(_as_list)]
+
+
 class Dependency(BaseModel):
     """`dependent` depends on `sector`, for `reason`; effects expected after `onset`."""
 
@@ -140,30 +154,15 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label: str
-    line: str
+    label: Annotated[str, _bounded(120)]
+    line: Annotated[str, _bounded(200)]
     tlp: str = "AMBER"
-    municipalities: list[str] = Field(default_factory=list)
-
-    @field_validator("label", mode="before")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        return _text(value, 120)
-
-    @field_validator("line", mode="before")
-    @classmethod
-    def _line(cls, value: Any) -> str:
-        return _text(value, 200)
+    municipalities: Places = Field(default_factory=list)
 
     @field_validator("tlp", mode="before")
     @classmethod
     def _tlp(cls, value: Any) -> str:
         return _check_tlp(str(value))
-
-    @field_validator("municipalities", mode="before")
-    @classmethod
-    def _places(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else (value or [])
 
 
 class Partner(BaseModel):
@@ -171,11 +170,11 @@ class Partner(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: Annotated[str, _bounded(200)]
     kind: str | None = None
     sectors: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)
-    municipalities: list[str] = Field(default_factory=list)
+    regions: Places = Field(default_factory=list)
+    municipalities: Places = Field(default_factory=list)
     roles: dict[str, str] = Field(default_factory=dict)
     contacts: list[Contact] = Field(default_factory=list)
 
@@ -186,11 +185,6 @@ class Partner(BaseModel):
         if isinstance(value, dict) and "sector" in value and "sectors" not in value:
             value = {("sectors" if k == "sector" else k): v for k, v in value.items()}
         return value
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, value: Any) -> str:
-        return _text(value, 200)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -205,18 +199,12 @@ class Partner(BaseModel):
     @field_validator("sectors", mode="before")
     @classmethod
     def _sectors(cls, value: Any) -> list[str]:
-        values = [value] if isinstance(value, str) else (value or [])
         out: list[str] = []
-        for item in values:
+        for item in _as_list(value):
             sector = _sector(item)
             if sector not in out:
                 out.append(sector)
         return out
-
-    @field_validator("regions", "municipalities", mode="before")
-    @classmethod
-    def _places(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else (value or [])
 
     @field_validator("roles", mode="before")
     @classmethod
