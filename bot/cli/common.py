@@ -23,10 +23,12 @@ def add_file_actions(
     common: Callable[[argparse.ArgumentParser], None],
     name: str,
     helps: tuple[str, str, str],
-) -> tuple[argparse.ArgumentParser, Any]:
+    handler: Callable[[Settings, argparse.Namespace], int],
+) -> Any:
     """`<name> import PATH | export DIR | check PATH` (helps: the command's, import's,
-    export's); returns the command's parser and its actions, for more actions."""
+    export's), run by `handler`; returns the command's actions, for more actions."""
     parser = sub.add_parser(name, help=helps[0])
+    parser.set_defaults(handler=handler)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action, argument, text in (
         ("import", "path", helps[1]),
@@ -36,7 +38,7 @@ def add_file_actions(
         action_parser = actions.add_parser(action, help=text)
         common(action_parser)
         action_parser.add_argument(argument, type=Path)
-    return parser, actions
+    return actions
 
 
 class FileProblems(Protocol):
@@ -89,9 +91,14 @@ def print_import_refusal(report: FileReport, lang: Language) -> bool:
 
 
 def print_checked(
-    results: Sequence[Checked], lang: Language, unit: Word, limit: int | None = None
+    results: Sequence[Checked],
+    lang: Language,
+    unit: Word,
+    limit: int | None = None,
+    none_found: tuple[str, Path] | None = None,
 ) -> int:
-    """One line a file (valid or not, how many items), its problems below it; the exit
+    """One line a file (valid or not, how many items), its problems below it, and the
+    sentence `none_found` (a key, the path checked) when there were no files; the exit
     code: 0 when there were files and all were valid."""
     from commands.i18n import t
 
@@ -99,6 +106,8 @@ def print_checked(
         key = "cli.check_ok" if result.ok else "cli.check_invalid"
         print(t(lang, key, path=result.path, count=len(result.items), unit=unit))
         print_problems(result.problems, lang, limit)
+    if not results and none_found is not None:
+        print(t(lang, none_found[0], path=none_found[1]))
     return 0 if results and all(r.ok for r in results) else 1
 
 
