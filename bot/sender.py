@@ -21,11 +21,14 @@ from typing import Any
 
 from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.metrics import Metrics
+from commands import exercise
+from commands.i18n import Language
 from commands.message import Outgoing, Redaction, Reply
-from commands.render import text_to_html
+from commands.render import plain, text_to_html
 from storage import outbox
 from storage import rooms as room_repo
 from storage.engine import Database
@@ -70,6 +73,26 @@ def reply_content(reply: Reply) -> dict[str, Any]:
     if reply.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
     return content
+
+
+async def queue_notice(
+    session: AsyncSession,
+    room_id: RoomId,
+    text: str,
+    lang: Language,
+    txn_key: str,
+    in_reply_to: str | None = None,
+    source_event_id: str | None = None,
+) -> OutboxMessage | None:
+    """A notice of the bot's own (a greeting, an upgrade, an unreadable message), not a
+    command's reply: marked when the room is bound to an exercise, queued once under the
+    transaction id of `txn_key` (None when it was queued before)."""
+    notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
+    content = reply_content(notice)
+    if in_reply_to is not None:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+    txn_id = outbox.txn_id_for(txn_key)
+    return await outbox.add(session, room_id, "message", content, txn_id, source_event_id)
 
 
 def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
