@@ -47,6 +47,22 @@ def _problems_reply(ctx: CommandContext, problems: list[Problem], head: str) -> 
     return render.plain("\n".join(lines))
 
 
+def _refused(ctx: CommandContext, problems: list[Problem]) -> list[Outgoing]:
+    """A report that is not stored: every problem at once, counted as refused."""
+    ctx.events.append("report.refused")
+    return [_problems_reply(ctx, problems, t(ctx.lang, "report_refused_head"))]
+
+
+async def _room_entry_input(
+    ctx: CommandContext, draft: ReportDraft
+) -> entry_repo.EntryInput | list[Problem]:
+    """The entry a report in this room makes: of the room's incident and organisation
+    unless the report names another incident."""
+    binding = ctx.room.binding
+    incident, organisation = (binding.incident, binding.organisation) if binding else (None, None)
+    return await _entry_input(ctx, draft, incident, organisation)
+
+
 async def _entry_input(
     ctx: CommandContext, draft: ReportDraft, fallback_incident: str | None, organisation: str | None
 ) -> entry_repo.EntryInput | list[Problem]:
@@ -213,19 +229,13 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     lines = report_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     if isinstance(draft, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, draft, t(ctx.lang, "report_refused_head"))]
-    binding = ctx.room.binding
-    data = await _entry_input(
-        ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
-    )
+        return _refused(ctx, draft)
+    data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
+        return _refused(ctx, data)
     item_id = await _follow_up(ctx, draft, data)
     if isinstance(item_id, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, item_id, t(ctx.lang, "report_refused_head"))]
+        return _refused(ctx, item_id)
     entry = await entry_repo.record(
         session,
         data,
