@@ -88,7 +88,20 @@ async def queue_notice(
     command's reply: marked when the room is bound to an exercise, queued once under the
     transaction id of `txn_key` (None when it was queued before)."""
     notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
-    content = reply_content(notice)
+    return await queue_reply(session, room_id, notice, txn_key, in_reply_to, source_event_id)
+
+
+async def queue_reply(
+    session: AsyncSession,
+    room_id: RoomId,
+    reply: Reply,
+    txn_key: str,
+    in_reply_to: str | None = None,
+    source_event_id: str | None = None,
+) -> OutboxMessage | None:
+    """`reply` queued once under the transaction id of `txn_key` (None when it was
+    queued before), as an answer to `in_reply_to` when given."""
+    content = reply_content(reply)
     if in_reply_to is not None:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
     txn_id = outbox.txn_id_for(txn_key)
