@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -239,6 +239,37 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     source.active = False
     await session.flush()
     return target
+
+
+class BindingFields(Protocol):
+    """What a binding says, whatever holds it (a binding view, a sample binding)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def incident(self) -> str | None: ...
+    @property
+    def organisation(self) -> str | None: ...
+    @property
+    def tlp_default(self) -> str: ...
+    @property
+    def clearance(self) -> str: ...
+
+
+async def bind_as(
+    session: AsyncSession, room_id: RoomId, wanted: BindingFields, by: str
+) -> RoomBinding:
+    """Bind the room as `wanted` says, by `by`."""
+    return await bind(
+        session,
+        room_id,
+        role=wanted.role,
+        incident=wanted.incident,
+        organisation=wanted.organisation,
+        tlp_default=wanted.tlp_default,
+        clearance=wanted.clearance,
+        by=by,
+    )
 
 
 async def bind(
