@@ -15,6 +15,7 @@ RED reaches no room).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +43,12 @@ def _sector_or_error(lang: Language, word: str) -> str | Outgoing:
             t(lang, "domino.sector_usage", value=render.shorten(word, 40), known=known)
         )
     return found.value
+
+
+def _missing_line(lang: Language, sector: str, causes: Iterable[str]) -> str:
+    """A sector affected by reports (`causes`) that has no partner in the incident."""
+    named = ", ".join(sorted(Sector.display(c, lang) for c in causes))
+    return t(lang, "domino.missing", sector=Sector.display(sector, lang), causes=named)
 
 
 async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -73,14 +80,7 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     for sector in sectors:
         members = per_sector.get(sector, {})
         if not members:
-            lines.append(
-                t(
-                    lang,
-                    "domino.missing",
-                    sector=Sector.display(sector, lang),
-                    causes=", ".join(sorted(Sector.display(c, lang) for c in causes[sector])),
-                )
-            )
+            lines.append(_missing_line(lang, sector, causes[sector]))
             continue
         lines.append(f"{Sector.display(sector, lang)}:")
         for org in sorted(members):
