@@ -70,6 +70,24 @@ def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: st
     return bool(bot_name) and bot_name is not None and bot_name.lower() in lowered
 
 
+def _edit(
+    content: dict[str, Any], replaces: EventId, msgtype: str, base: dict[str, Any]
+) -> Message:
+    """An edit (`m.replace`): its new content is the message, the original its relation."""
+    new_content = content.get("m.new_content") or {}
+    new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
+    return Message(
+        body=new_body if isinstance(new_body, str) else "",
+        kind="edit",
+        msgtype=str(new_content.get("msgtype", msgtype))
+        if isinstance(new_content, dict)
+        else msgtype,
+        relation=Relation(replaces=replaces),
+        mentions_bot=False,
+        **base,
+    )
+
+
 def to_message(
     event: Event, room_id: str, bot_user_id: str, bot_name: str | None = None
 ) -> Message | None:
@@ -113,18 +131,7 @@ def to_message(
     body = content.get("body", "")
     body = body if isinstance(body, str) else ""
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
-        new_content = content.get("m.new_content") or {}
-        new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
-        return Message(
-            body=new_body if isinstance(new_body, str) else "",
-            kind="edit",
-            msgtype=str(new_content.get("msgtype", msgtype))
-            if isinstance(new_content, dict)
-            else msgtype,
-            relation=Relation(replaces=EventId(relates["event_id"])),
-            mentions_bot=False,
-            **base,  # type: ignore[arg-type]
-        )
+        return _edit(content, EventId(relates["event_id"]), msgtype, base)
     in_reply = relates.get("m.in_reply_to") or {}
     reply_to = in_reply.get("event_id") if isinstance(in_reply, dict) else None
     return Message(
