@@ -76,19 +76,13 @@ def reply_content(reply: Reply) -> dict[str, Any]:
 
 
 async def queue_notice(
-    session: AsyncSession,
-    room_id: RoomId,
-    text: str,
-    lang: Language,
-    txn_key: str,
-    in_reply_to: str | None = None,
-    source_event_id: str | None = None,
+    session: AsyncSession, room_id: RoomId, text: str, lang: Language, txn_key: str, **relation: str
 ) -> OutboxMessage | None:
     """A notice of the bot's own (a greeting, an upgrade, an unreadable message), not a
-    command's reply: marked when the room is bound to an exercise, queued once under the
-    transaction id of `txn_key` (None when it was queued before)."""
+    command's reply: marked when the room is bound to an exercise, then queued as
+    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`)."""
     notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
-    return await queue_reply(session, room_id, notice, txn_key, in_reply_to, source_event_id)
+    return await queue_reply(session, room_id, notice, txn_key, **relation)
 
 
 async def queue_reply(
