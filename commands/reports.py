@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, objects, render
-from commands.common import age, local_time, option, session_of, unknown_options
+from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import TimeError, parse_time
@@ -621,12 +621,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     filters = await entries_filter(ctx, parsed)
     if isinstance(filters, str):
         return [render.plain(filters)]
-    page_text = (option(parsed, "page") or "1").strip()
-    # Digits only, and few of them: a page number past what SQL can hold is an error
-    # for the user, not an apology from the database driver.
-    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
-        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
-    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
+    page, page_text = page_number(parsed, MAX_PAGE_DIGITS)
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
         session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE if page else 0
