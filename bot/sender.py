@@ -376,25 +376,7 @@ class OutboxSender:
             return False
 
         if isinstance(response, ErrorResponse):
-            status = str(response.status_code or "")
-            if status == "M_LIMIT_EXCEEDED" or response.retry_after_ms:
-                self.rate_limited_count += 1
-                delay = (response.retry_after_ms or 1000) / 1000
-                log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
-                await sleep_unless(stop, delay)
-                return False
-            if status in PERMANENT:
-                log.error(
-                    "outbox: row %s refused for good: %s %s", row.id, status, response.message
-                )
-                async with self.db.transaction() as session:
-                    await outbox.record_attempt(
-                        session, row.id, f"{status} {response.message}", True
-                    )
-                return True
-            await self._failed_attempt(row, f"{status} {response.message}")
-            await sleep_unless(stop, self._backoff.next_delay())
-            return False
+            return await self._refused(row, response, stop)
 
         event_id = getattr(response, "event_id", None) if response is not None else None
         if log.isEnabledFor(logging.DEBUG):
@@ -415,6 +397,27 @@ class OutboxSender:
         self._backoff.reset()
         self.sent_count += 1
         return True
+
+    async def _refused(
+        self, row: OutboxMessage, response: ErrorResponse, stop: asyncio.Event
+    ) -> bool:
+        """The homeserver said no: wait as asked when rate limited, give a row up for good
+        on a permanent refusal, else count a failed attempt and back off. True to go on."""
+        status = str(response.status_code or "")
+        if status == "M_LIMIT_EXCEEDED" or response.retry_after_ms:
+            self.rate_limited_count += 1
+            delay = (response.retry_after_ms or 1000) / 1000
+            log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
+            await sleep_unless(stop, delay)
+            return False
+        if status in PERMANENT:
+            log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
+            async with self.db.transaction() as session:
+                await outbox.record_attempt(session, row.id, f"{status} {response.message}", True)
+            return True
+        await self._failed_attempt(row, f"{status} {response.message}")
+        await sleep_unless(stop, self._backoff.next_delay())
+        return False
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
