@@ -29,6 +29,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
+from tests.support.entries import entry_input
 from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -252,20 +253,8 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
 
 
 def _input(label: str) -> entry_repo.EntryInput:
-    return entry_repo.EntryInput(
-        incident="storm",
-        category="water",
-        organisation="GGD",
-        observed_at=NOW,
-        municipality="Zwolle",
-        region=None,
-        location=None,
-        severity="Moderate",
-        status="new",
-        source=None,
-        sector=None,
-        text=f"tekst {label}",
-        tlp=label,
+    return entry_input(
+        category="water", observed_at=NOW, municipality="Zwolle", text=f"tekst {label}", tlp=label
     )
 
 
