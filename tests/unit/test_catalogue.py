@@ -105,9 +105,12 @@ def literal_sentences(path: Path) -> list[str]:
             continue
         if _name(node) == "tr":
             found.append(f"{path.name}:{node.lineno} tr(nl, en)")
-        if _name(node) not in SINKS and not _adds_a_problem(node):
+        # `FileResult(problems=[...])`: a file check's problems, given at once.
+        given = [k.value for k in node.keywords if k.arg == "problems"]
+        if _name(node) not in SINKS and not _adds_a_problem(node) and not given:
             continue
-        for arg in [*node.args, *(k.value for k in node.keywords)]:
+        args = given or [*node.args, *(k.value for k in node.keywords)]
+        for arg in args:
             for line, text in _strings(arg):
                 if SENTENCE.search(text):
                     found.append(f"{path.name}:{line} {text[:60]!r}")
@@ -129,7 +132,8 @@ def test_the_scan_finds_a_literal_sentence(tmp_path: Path) -> None:
     sample.write_text(
         'def f(lang):\n    return [render.plain(f"Melding {code} opgeslagen.")]\n'
         'def g(lang):\n    return tr(lang, "ja", "yes")\n'
-        'def h(result):\n    result.problems.append(f"line {n}: not a mapping of fields")\n',
+        'def h(result):\n    result.problems.append(f"line {n}: not a mapping of fields")\n'
+        'def i(path):\n    return FileResult(path=path, problems=["not UTF-8 text"])\n',
         encoding="utf-8",
     )
-    assert len(literal_sentences(sample)) == 3
+    assert len(literal_sentences(sample)) == 4
