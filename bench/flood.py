@@ -18,21 +18,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 from bench.roundtrip import p95
-from tests.conftest import World
+from bench.synapse_world import synapse_world
 from tests.support.history import settle_counts
 from tests.support.human import Human
-from tests.support.synapse import Synapse
-
-KEEP = __import__("os").environ.get("KNOOPPUNT_BENCH_KEEP")
-
 
 STORED: list[float] = []  # per question: from "stored by the homeserver" to the reply
 
@@ -57,13 +50,7 @@ def line(name: str, values: list[float]) -> str:
 
 
 async def run(flood_size: int, asks: int, settle: float) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="knooppunt-flood-"))
-    if KEEP is not None:
-        print(f"keeping {workdir}")
-    server = Synapse(workdir / "synapse")
-    server.start()
-    world = World(server, workdir)
-    try:
+    async with synapse_world("flood") as (server, world, _):
         bot = world.bot(
             KNOOPPUNT_ENCRYPTION="false",
             KNOOPPUNT_LOG_LEVEL=__import__("os").environ.get("KNOOPPUNT_BENCH_LOG", "INFO"),
@@ -132,11 +119,6 @@ async def run(flood_size: int, asks: int, settle: float) -> int:
         ok = p95(during) < 1.0 and lost == 0 and doubled == 0
         print(f"  target (p95 < 1 s, nothing lost or doubled): {'met' if ok else 'MISSED'}")
         return 0 if ok else 1
-    finally:
-        await world.close()
-        server.stop()
-        if KEEP is None:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

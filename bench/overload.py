@@ -18,18 +18,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import shutil
 import sys
-import tempfile
 import time
-from pathlib import Path
 
+from bench.synapse_world import synapse_world
 from tests.conftest import World
 from tests.support.history import settle_counts
 from tests.support.human import Human
-from tests.support.synapse import Synapse
-
-KEEP = __import__("os").environ.get("KNOOPPUNT_BENCH_KEEP")
 
 
 async def setup(world: World, rooms: int, people: int) -> tuple[list[Human], list[str]]:
@@ -53,11 +48,7 @@ async def setup(world: World, rooms: int, people: int) -> tuple[list[Human], lis
 
 
 async def run(rate: float, seconds: float, rooms: int, people: int, settle: float) -> int:
-    workdir = Path(tempfile.mkdtemp(prefix="knooppunt-overload-"))
-    server = Synapse(workdir / "synapse")
-    server.start()
-    world = World(server, workdir)
-    try:
+    async with synapse_world("overload") as (_, world, _):
         bot = world.bot(KNOOPPUNT_ENCRYPTION="false")
         bot.start()
         humans, room_ids = await setup(world, rooms, people)
@@ -106,11 +97,6 @@ async def run(rate: float, seconds: float, rooms: int, people: int, settle: floa
         print(f"  all answered after   : {answered_for:.1f} s from the first send")
         print(f"  limited syncs back-filled: {log.count('back-filled')}")
         return 0 if lost == 0 and doubled == 0 and failed_sends == 0 else 1
-    finally:
-        await world.close()
-        server.stop()
-        if KEEP is None:
-            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,19 +12,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 from nio import MatrixRoom, RoomMessageText
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
+from bench.synapse_world import synapse_world
 from tests.conftest import World
 from tests.support.synapse import Synapse
-
-KEEP = __import__("os").environ.get("KNOOPPUNT_BENCH_KEEP")
 
 
 def p95(values: list[float]) -> float:
@@ -74,7 +71,7 @@ async def measure(world: World, responder: str, room: str, rounds: int) -> list[
         start = time.monotonic()
         event_id = await human.send(room, "!help")
         ok = await human.wait_until(
-            lambda e=event_id: bool(human.replies_to(e, responder)), timeout=20
+            lambda e=event_id: bool(human.replies_to(e, responder)), patience=20
         )
         assert ok, "no reply"
         reply = human.replies_to(event_id, responder)[0]
@@ -84,53 +81,42 @@ async def measure(world: World, responder: str, room: str, rounds: int) -> list[
 
 
 async def main(rounds: int) -> None:
-    workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-"))
-    if True:
-        server = Synapse(workdir / "synapse")
-        server.start()
-        world = World(server, workdir)
-        try:
-            bot = world.bot(KNOOPPUNT_ENCRYPTION="false")
-            bot.start()
-            human = await world.human("bench")
-            echo_password = "echo-password"
-            echo_user = server.register("echo", echo_password)
-            echo, echo_task = await echo_client(server, echo_user, echo_password, workdir / "echo")
+    async with synapse_world("bench") as (server, world, workdir):
+        bot = world.bot(KNOOPPUNT_ENCRYPTION="false")
+        bot.start()
+        human = await world.human("bench")
+        echo_password = "echo-password"
+        echo_user = server.register("echo", echo_password)
+        echo, echo_task = await echo_client(server, echo_user, echo_password, workdir / "echo")
 
-            bot_room = await human.create_room(invite=[world.bot_user])
-            await human.wait_joined(bot_room, world.bot_user)
-            echo_room = await human.create_room(invite=[echo_user])
-            await human.wait_joined(echo_room, echo_user)
-            await asyncio.sleep(1)
+        bot_room = await human.create_room(invite=[world.bot_user])
+        await human.wait_joined(bot_room, world.bot_user)
+        echo_room = await human.create_room(invite=[echo_user])
+        await human.wait_joined(echo_room, echo_user)
+        await asyncio.sleep(1)
 
-            # Warm both paths, then interleave the runs so drift hits both alike.
-            await measure(world, world.bot_user, bot_room, 3)
-            await measure(world, echo_user, echo_room, 3)
-            bot_times: list[float] = []
-            echo_times: list[float] = []
-            for _ in range(4):
-                bot_times += await measure(world, world.bot_user, bot_room, rounds // 4)
-                echo_times += await measure(world, echo_user, echo_room, rounds // 4)
+        # Warm both paths, then interleave the runs so drift hits both alike.
+        await measure(world, world.bot_user, bot_room, 3)
+        await measure(world, echo_user, echo_room, 3)
+        bot_times: list[float] = []
+        echo_times: list[float] = []
+        for _ in range(4):
+            bot_times += await measure(world, world.bot_user, bot_room, rounds // 4)
+            echo_times += await measure(world, echo_user, echo_room, rounds // 4)
 
-            bot_median, echo_median = statistics.median(bot_times), statistics.median(echo_times)
-            bot_p95, echo_p95 = p95(bot_times), p95(echo_times)
-            print(f"round trip, {len(bot_times)} messages each, through Synapse on 127.0.0.1")
-            print(f"  echo floor : median {echo_median:6.1f} ms   p95 {echo_p95:6.1f} ms")
-            print(f"  knooppunt  : median {bot_median:6.1f} ms   p95 {bot_p95:6.1f} ms")
-            ratio_median, ratio_p95 = bot_median / echo_median, bot_p95 / echo_p95
-            print(
-                f"  ratio      : median {ratio_median:.2f}x   p95 {ratio_p95:.2f}x"
-                "   (target <= 1.2x)"
-            )
-            echo_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await echo_task
-            await echo.close()  # type: ignore[no-untyped-call]
-        finally:
-            await world.close()
-            server.stop()
-            if KEEP is None:
-                shutil.rmtree(workdir, ignore_errors=True)
+        bot_median, echo_median = statistics.median(bot_times), statistics.median(echo_times)
+        bot_p95, echo_p95 = p95(bot_times), p95(echo_times)
+        print(f"round trip, {len(bot_times)} messages each, through Synapse on 127.0.0.1")
+        print(f"  echo floor : median {echo_median:6.1f} ms   p95 {echo_p95:6.1f} ms")
+        print(f"  knooppunt  : median {bot_median:6.1f} ms   p95 {bot_p95:6.1f} ms")
+        ratio_median, ratio_p95 = bot_median / echo_median, bot_p95 / echo_p95
+        print(
+            f"  ratio      : median {ratio_median:.2f}x   p95 {ratio_p95:.2f}x   (target <= 1.2x)"
+        )
+        echo_task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await echo_task
+        await echo.close()  # type: ignore[no-untyped-call]
 
 
 if __name__ == "__main__":

@@ -121,6 +121,13 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+def _http_address(value: str | None) -> str | None:
+    """An http(s) address without its trailing slash."""
+    if value is not None and not value.startswith(("http://", "https://")):
+        raise ValueError("must start with http:// or https://")
+    return value.rstrip("/") if value else value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="KNOOPPUNT_", extra="forbid")
 
@@ -192,16 +199,12 @@ class Settings(BaseSettings):
     @field_validator("homeserver")
     @classmethod
     def _homeserver(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else value
+        return _http_address(value)
 
     @field_validator("public_url")
     @classmethod
     def _public_url(cls, value: str | None) -> str | None:
-        if value is not None and not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https://")
-        return value.rstrip("/") if value else None
+        return _http_address(value) or None
 
     @field_validator("command_prefix")
     @classmethod

@@ -64,16 +64,7 @@ async def load_demo(db: Database) -> tuple[int, int]:
             room_id = console_room(sample_binding.role)
             if await room_repo.binding(session, room_id) is not None:
                 continue  # bound before (or re-bound by hand): leave it
-            await room_repo.bind(
-                session,
-                room_id,
-                role=sample_binding.role,
-                incident=sample_binding.incident,
-                organisation=sample_binding.organisation,
-                tlp_default=sample_binding.tlp_default,
-                clearance=sample_binding.clearance,
-                by="console-demo",
-            )
+            await room_repo.bind_as(session, room_id, sample_binding, "console-demo")
             bound += 1
     return added, bound
 

@@ -14,14 +14,30 @@ from nio import (
     RoomMessageNotice,
     RoomMessageText,
 )
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands.message import Message, Relation
+from storage import event_log
 from storage.ids import EventId, RoomId, UserId
 from storage.outbox import TXN_PREFIX
 
 
 def event_time(event: Event) -> datetime:
     return datetime.fromtimestamp(event.server_timestamp / 1000, tz=UTC)
+
+
+async def claim(
+    session: AsyncSession, event: Event, room_id: RoomId, effect: str, sender: str | None = None
+) -> bool:
+    """Record `event` as handled with `effect`, unless it was handled before: True when
+    this call claimed it (do the work in the same transaction), False when not (do
+    nothing). `sender`: who the log names, the event's sender unless given."""
+    event_id = EventId(event.event_id)
+    if await event_log.is_processed(session, event_id):
+        return False
+    who = UserId(sender or event.sender)
+    await event_log.record(session, event_id, room_id, who, effect, event_time(event))
+    return True
 
 
 def own_transaction_id(event: Event) -> str | None:
@@ -52,6 +68,24 @@ def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: st
     if bot_user_id.lower() in lowered:
         return True
     return bool(bot_name) and bot_name is not None and bot_name.lower() in lowered
+
+
+def _edit(
+    content: dict[str, Any], replaces: EventId, msgtype: str, base: dict[str, Any]
+) -> Message:
+    """An edit (`m.replace`): its new content is the message, the original its relation."""
+    new_content = content.get("m.new_content") or {}
+    new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
+    return Message(
+        body=new_body if isinstance(new_body, str) else "",
+        kind="edit",
+        msgtype=str(new_content.get("msgtype", msgtype))
+        if isinstance(new_content, dict)
+        else msgtype,
+        relation=Relation(replaces=replaces),
+        mentions_bot=False,
+        **base,
+    )
 
 
 def to_message(
@@ -97,18 +131,7 @@ def to_message(
     body = content.get("body", "")
     body = body if isinstance(body, str) else ""
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
-        new_content = content.get("m.new_content") or {}
-        new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
-        return Message(
-            body=new_body if isinstance(new_body, str) else "",
-            kind="edit",
-            msgtype=str(new_content.get("msgtype", msgtype))
-            if isinstance(new_content, dict)
-            else msgtype,
-            relation=Relation(replaces=EventId(relates["event_id"])),
-            mentions_bot=False,
-            **base,  # type: ignore[arg-type]
-        )
+        return _edit(content, EventId(relates["event_id"]), msgtype, base)
     in_reply = relates.get("m.in_reply_to") or {}
     reply_to = in_reply.get("event_id") if isinstance(in_reply, dict) else None
     return Message(

@@ -12,11 +12,9 @@ from nio.responses import InviteInfo
 from bot import events as ev
 from bot.config import Settings
 from bot.room_lifecycle import RoomLifecycle
-from bot.sender import OutboxSender, reply_content
-from commands import exercise
+from bot.sender import OutboxSender, queue_notice
 from commands.i18n import t
-from commands.render import plain
-from storage import audit, event_log, outbox
+from storage import audit, event_log
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId, server_of
@@ -96,35 +94,15 @@ class Membership:
         if not processed:
             await self.lifecycle.after_own_join(room_id)
         async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
+            if not await ev.claim(session, event, room_id, "joined", sender=self.user_id):
                 return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                self.user_id,
-                "joined",
-                ev.event_time(event),
-            )
             room = await room_repo.mark_joined(session, room_id, ev.event_time(event))
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
             if not room.greeted:
                 room.greeted = True
                 # A room that was bound to an exercise before (a rejoin) says so.
-                greeting = await exercise.mark_for_room(
-                    session,
-                    room_id,
-                    plain(
-                        t(self.settings.language, "greeting", prefix=self.settings.command_prefix)
-                    ),
-                    self.settings.language,
-                )
-                await outbox.add(
-                    session,
-                    room_id,
-                    "message",
-                    reply_content(greeting),
-                    outbox.txn_id_for(f"greet:{room_id}"),
-                )
+                lang = self.settings.language
+                greeting = t(lang, "greeting", prefix=self.settings.command_prefix)
+                await queue_notice(session, room_id, greeting, lang, f"greet:{room_id}")
         log.info("joined room %s", room_id)
         self.sender.wake()

@@ -34,11 +34,9 @@ from nio.responses import RoomInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
-from bot.sender import reply_content
-from commands import exercise
+from bot.sender import queue_notice
 from commands.i18n import Language, t
-from commands.render import plain
-from storage import audit, event_log, outbox
+from storage import audit, event_log
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
@@ -125,17 +123,10 @@ class RoomLifecycle:
             else Verdict(room_id, new_room, "tombstone")
         )
         bound = source is not None and source.active
+        effect = "room.upgraded" if verdict.refusal is None else "room.upgrade_refused"
         async with self.db.transaction() as session:
-            if await event_log.is_processed(session, EventId(event.event_id)):
+            if not await ev.claim(session, event, room_id, effect):
                 return
-            await event_log.record(
-                session,
-                EventId(event.event_id),
-                room_id,
-                UserId(event.sender),
-                "room.upgraded" if verdict.refusal is None else "room.upgrade_refused",
-                ev.event_time(event),
-            )
             if verdict.refusal is None:
                 await self._carry(session, verdict, event.sender)
             elif bound:
@@ -188,19 +179,11 @@ class RoomLifecycle:
                 else ("banned" if event.membership == "ban" else "kicked")
             )
             async with self.db.transaction() as session:
-                if await event_log.is_processed(session, EventId(event.event_id)):
-                    continue
                 room = await room_repo.get(session, room_id)
                 if room is not None and room.replaced_by:
                     reason = "upgraded"
-                await event_log.record(
-                    session,
-                    EventId(event.event_id),
-                    room_id,
-                    UserId(event.sender),
-                    f"room.{reason}",
-                    ev.event_time(event),
-                )
+                if not await ev.claim(session, event, room_id, f"room.{reason}"):
+                    continue
                 await room_repo.mark_left(session, room_id, reason)
                 await audit.add(session, event.sender, f"room.{reason}", room_id)
             log.info("room %s: bot %s; binding kept but inactive", room_id, reason)
@@ -219,19 +202,9 @@ class RoomLifecycle:
             detail={"from": verdict.old},
         )
         # The binding is carried already: a room of an exercise gets the marker.
-        notice = await exercise.mark_for_room(
-            session,
-            verdict.new,
-            plain(t(self.language, "upgrade_carried", old=verdict.old)),
-            self.language,
-        )
-        await outbox.add(
-            session,
-            verdict.new,
-            "message",
-            reply_content(notice),
-            outbox.txn_id_for(f"upgrade-carried:{verdict.old}:{verdict.new}"),
-        )
+        text = t(self.language, "upgrade_carried", old=verdict.old)
+        key = f"upgrade-carried:{verdict.old}:{verdict.new}"
+        await queue_notice(session, verdict.new, text, self.language, key)
         log.info("room %s was upgraded to %s; binding carried", verdict.old, verdict.new)
 
     async def _refuse(
@@ -249,14 +222,8 @@ class RoomLifecycle:
         # included); then the audit record and the log are where admins find it.
         room = self.client.rooms.get(verdict.old)
         if room is None or room.power_levels.can_user_send_message(self.user_id):
-            notice = await exercise.mark_for_room(session, verdict.old, plain(text), self.language)
-            await outbox.add(
-                session,
-                verdict.old,
-                "message",
-                reply_content(notice),
-                outbox.txn_id_for(f"upgrade-refused:{event_id}"),
-            )
+            key = f"upgrade-refused:{event_id}"
+            await queue_notice(session, verdict.old, text, self.language, key)
         await audit.add(
             session,
             actor,

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.backoff import sleep_unless
-from bot.sender import OutboxSender, reply_content
+from bot.sender import OutboxSender, queue_reply
 from commands.i18n import Language
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
-from storage import audit, outbox, picture_service, tlp
+from storage import audit, picture_service, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage import rooms as room_repo
@@ -160,13 +160,8 @@ class Scheduler:
                 )
                 return 0
             reply = reminder(item, self.language, self.prefix, now, item.reminder_late)
-            row = await outbox.add(
-                session,
-                RoomId(owner_room.room_id),
-                "message",
-                reply_content(reply),
-                outbox.txn_id_for(f"action-reminder:{item.id}:{remind_at.isoformat()}"),
-            )
+            key = f"action-reminder:{item.id}:{remind_at.isoformat()}"
+            row = await queue_reply(session, RoomId(owner_room.room_id), reply, key)
             await audit.add(
                 session,
                 "scheduler",
@@ -222,13 +217,8 @@ class Scheduler:
             reply = await render_room_picture(
                 session, access, room_picture, now, self.language, self.prefix, curator
             )
-            row = await outbox.add(
-                session,
-                RoomId(room.room_id),
-                "message",
-                reply_content(reply),
-                outbox.txn_id_for(f"subscription:{subscription_id}:{slot.isoformat()}"),
-            )
+            key = f"subscription:{subscription_id}:{slot.isoformat()}"
+            row = await queue_reply(session, RoomId(room.room_id), reply, key)
         if row is not None:
             self.posted += 1
             log.info(

@@ -21,11 +21,14 @@ from typing import Any
 
 from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.metrics import Metrics
+from commands import exercise
+from commands.i18n import Language
 from commands.message import Outgoing, Redaction, Reply
-from commands.render import text_to_html
+from commands.render import plain, text_to_html
 from storage import outbox
 from storage import rooms as room_repo
 from storage.engine import Database
@@ -70,6 +73,33 @@ def reply_content(reply: Reply) -> dict[str, Any]:
     if reply.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
     return content
+
+
+async def queue_notice(
+    session: AsyncSession, room_id: RoomId, text: str, lang: Language, txn_key: str, **relation: str
+) -> OutboxMessage | None:
+    """A notice of the bot's own (a greeting, an upgrade, an unreadable message), not a
+    command's reply: marked when the room is bound to an exercise, then queued as
+    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`)."""
+    notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
+    return await queue_reply(session, room_id, notice, txn_key, **relation)
+
+
+async def queue_reply(
+    session: AsyncSession,
+    room_id: RoomId,
+    reply: Reply,
+    txn_key: str,
+    in_reply_to: str | None = None,
+    source_event_id: str | None = None,
+) -> OutboxMessage | None:
+    """`reply` queued once under the transaction id of `txn_key` (None when it was
+    queued before), as an answer to `in_reply_to` when given."""
+    content = reply_content(reply)
+    if in_reply_to is not None:
+        content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+    txn_id = outbox.txn_id_for(txn_key)
+    return await outbox.add(session, room_id, "message", content, txn_id, source_event_id)
 
 
 def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
@@ -346,25 +376,7 @@ class OutboxSender:
             return False
 
         if isinstance(response, ErrorResponse):
-            status = str(response.status_code or "")
-            if status == "M_LIMIT_EXCEEDED" or response.retry_after_ms:
-                self.rate_limited_count += 1
-                delay = (response.retry_after_ms or 1000) / 1000
-                log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
-                await sleep_unless(stop, delay)
-                return False
-            if status in PERMANENT:
-                log.error(
-                    "outbox: row %s refused for good: %s %s", row.id, status, response.message
-                )
-                async with self.db.transaction() as session:
-                    await outbox.record_attempt(
-                        session, row.id, f"{status} {response.message}", True
-                    )
-                return True
-            await self._failed_attempt(row, f"{status} {response.message}")
-            await sleep_unless(stop, self._backoff.next_delay())
-            return False
+            return await self._refused(row, response, stop)
 
         event_id = getattr(response, "event_id", None) if response is not None else None
         if log.isEnabledFor(logging.DEBUG):
@@ -385,6 +397,27 @@ class OutboxSender:
         self._backoff.reset()
         self.sent_count += 1
         return True
+
+    async def _refused(
+        self, row: OutboxMessage, response: ErrorResponse, stop: asyncio.Event
+    ) -> bool:
+        """The homeserver said no: wait as asked when rate limited, give a row up for good
+        on a permanent refusal, else count a failed attempt and back off. True to go on."""
+        status = str(response.status_code or "")
+        if status == "M_LIMIT_EXCEEDED" or response.retry_after_ms:
+            self.rate_limited_count += 1
+            delay = (response.retry_after_ms or 1000) / 1000
+            log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
+            await sleep_unless(stop, delay)
+            return False
+        if status in PERMANENT:
+            log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
+            async with self.db.transaction() as session:
+                await outbox.record_attempt(session, row.id, f"{status} {response.message}", True)
+            return True
+        await self._failed_attempt(row, f"{status} {response.message}")
+        await sleep_unless(stop, self._backoff.next_delay())
+        return False
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content

@@ -11,11 +11,9 @@ from nio import EncryptionError, Event, MegolmEvent
 from nio.client.async_client import AsyncClient
 
 from bot import events as ev
-from bot.sender import OutboxSender, reply_content
-from commands import exercise
+from bot.sender import OutboxSender, queue_notice
 from commands.i18n import Language, t
-from commands.render import plain
-from storage import event_log, outbox, pending_encrypted
+from storage import event_log, pending_encrypted
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
@@ -120,17 +118,13 @@ class Undecryptable:
             if await event_log.is_processed(session, EventId(event_id)):
                 return
             await event_log.record(session, EventId(event_id), room_id, sender, "undecryptable", at)
-            notice = await exercise.mark_for_room(
-                session, room_id, plain(t(self.language, "encryption_unsupported")), self.language
-            )
-            content = reply_content(notice)
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_id}}
-            row = await outbox.add(
+            row = await queue_notice(
                 session,
                 room_id,
-                "message",
-                content,
-                outbox.txn_id_for(f"no-encryption:{room_id}:{sender}"),
+                t(self.language, "encryption_unsupported"),
+                self.language,
+                f"no-encryption:{room_id}:{sender}",
+                in_reply_to=event_id,
                 source_event_id=event_id,
             )
         log.warning(
@@ -156,15 +150,9 @@ class Undecryptable:
                     await event_log.record(
                         session, EventId(event_id), room_id, sender, "undecryptable", now
                     )
-            notice = await exercise.mark_for_room(session, room_id, plain(text), self.language)
-            content = reply_content(notice)
-            content["m.relates_to"] = {"m.in_reply_to": {"event_id": event_ids[-1]}}
-            await outbox.add(
-                session,
-                room_id,
-                "message",
-                content,
-                outbox.txn_id_for(f"undecryptable:{event_ids[0]}"),
+            key = f"undecryptable:{event_ids[0]}"
+            await queue_notice(
+                session, room_id, text, self.language, key, in_reply_to=event_ids[-1]
             )
         log.warning(
             "room %s: gave up decrypting %s event(s) from %s", room_id, len(event_ids), sender

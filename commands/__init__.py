@@ -10,8 +10,9 @@ handler.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from storage.lazy import lazy_names
 
 if TYPE_CHECKING:
     from commands.context import CommandContext, RoomView
@@ -27,8 +28,4 @@ _HOMES = {
 __all__ = ["CommandContext", "Dispatcher", "Message", "Relation", "Reply", "RoomView"]
 
 
-def __getattr__(name: str) -> object:
-    module = next((m for m, names in _HOMES.items() if name in names), None)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_names(__name__, _HOMES)

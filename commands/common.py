@@ -6,7 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from commands import render
 from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import Language, t
 from storage.timezone import AMSTERDAM
@@ -55,3 +57,15 @@ def age(now: datetime, moment: datetime, lang: Language) -> str:
     if hours < 48:
         return t(lang, "common.h", hours=hours)
     return t(lang, "common.days", value=hours // 24)
+
+
+def page_number(parsed: ParsedCommand, max_digits: int) -> tuple[int, str]:
+    """The `page=` option (1 unless given): its number and the text typed. A UserError
+    when it is not a number from 1; 0 for a number of more than `max_digits` digits,
+    past what SQL can hold (the caller says it is beyond the last page)."""
+    text = (option(parsed, "page") or "1").strip()
+    # Digits only: a page number that is not one is an error for the user, not an
+    # apology from the database driver.
+    if not text.isascii() or not text.isdigit() or int(text) < 1:
+        raise UserError("page_not_a_number", value=render.shorten(text, 30))
+    return (int(text) if len(text.lstrip("0")) <= max_digits else 0), text

@@ -109,17 +109,11 @@ def _follows(lang: Language, line: SectorDependency) -> str:
     return t(lang, "domino.alert_follows_no_onset", sector=sector, reason=line.reason)
 
 
-def alert_for(
-    lang: Language,
-    prefix: str,
-    entry: SituationEntry,
-    sector: str,
-    lines: list[SectorDependency],
-    access: tlp.RoomAccess,
-) -> tuple[Reply, bool]:
-    """One room's alert (plain and HTML) and whether it shows the report's content."""
-    full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
-    dependents = ", ".join(sector_word(line.dependent, lang) for line in lines)
+def _cause(
+    lang: Language, entry: SituationEntry, sector: str, full: bool, access: tlp.RoomAccess
+) -> tuple[str, list[str]]:
+    """What the alert says about the report that caused it, and the label that makes:
+    the report itself when the room may see it (`full`), else only where and what."""
     region = entry.region or t(lang, "domino.region_unknown")
     if full:
         label = entry.tlp
@@ -153,6 +147,21 @@ def alert_for(
                 incident=entry.incident,
             )
         ]
+    return label, body
+
+
+def alert_for(
+    lang: Language,
+    prefix: str,
+    entry: SituationEntry,
+    sector: str,
+    lines: list[SectorDependency],
+    access: tlp.RoomAccess,
+) -> tuple[Reply, bool]:
+    """One room's alert (plain and HTML) and whether it shows the report's content."""
+    full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+    dependents = ", ".join(sector_word(line.dependent, lang) for line in lines)
+    label, body = _cause(lang, entry, sector, full, access)
     head = t(lang, "domino.alert_head", sectors=dependents, label=label)
     follows = [_follows(lang, line) for line in lines]
     answer_head = t(lang, "domino.alert_answer")
@@ -197,6 +206,23 @@ async def after_record(
     if not lines:
         return [], ""
     await store.open_items(session, entry, entry.sector, lines)
+    alerts = await _alert_dependents(ctx, entry, lines)
+    note = t(
+        ctx.lang,
+        "domino.items_opened",
+        sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
+        rooms=len(alerts),
+    )
+    return alerts, note
+
+
+async def _alert_dependents(
+    ctx: CommandContext, entry: SituationEntry, lines: list[SectorDependency]
+) -> list[Outgoing]:
+    """Alert the liaison rooms of the partners in the dependent sectors of `lines`, once
+    per room and cause (never the reporter's own room); each alert is audited."""
+    assert entry.incident is not None and entry.sector is not None
+    session = session_of(ctx)
     by_dependent = {line.dependent: line for line in lines}
     already = await store.alerted_rooms(session, entry.id)
     alerts: list[Outgoing] = []
@@ -228,13 +254,7 @@ async def after_record(
             },
         )
     await store.record_alerts(session, entry.id, claimed)
-    note = t(
-        ctx.lang,
-        "domino.items_opened",
-        sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
-        rooms=len(alerts),
-    )
-    return alerts, note
+    return alerts
 
 
 async def after_retraction(session: AsyncSession, entry: SituationEntry) -> None:

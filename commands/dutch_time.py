@@ -147,12 +147,18 @@ _HOUR_ONLY = re.compile(r"^(\d{1,2})$")
 _DATE_ONLY_DM = re.compile(r"^\d{1,2}[-/]\d{1,2}$")
 
 
+def normalised(text: str) -> str:
+    """`text` lower case with single spaces; a TimeError when nothing is left."""
+    value = " ".join(text.strip().lower().split())
+    if not value:
+        raise TimeError(text, "unreadable")
+    return value
+
+
 def parse_time(text: str, now: datetime) -> datetime:
     """An aware UTC datetime for `text`, relative to `now` (aware)."""
     original = text
-    value = " ".join(text.strip().lower().split())
-    if not value:
-        raise TimeError(original, "unreadable")
+    value = normalised(text)
     if value in _NOW_WORDS:
         return now
     ago = _AGO.match(value)

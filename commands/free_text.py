@@ -24,7 +24,7 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.registry import Command
 from commands.report_parser import ReportDraft, read_free_text
-from commands.reports import _alerts, _entry_input, _problems_reply, describe
+from commands.reports import _alerts, _refused, _room_entry_input, describe
 from storage import entries as entry_repo
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
@@ -159,13 +159,9 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     if draft is None:
         return []
     draft.observed_at = offer.created_at
-    binding = ctx.room.binding
-    data = await _entry_input(
-        ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
-    )
+    data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
+        return _refused(ctx, data)
     entry = await entry_repo.record(
         session, data, offer.sender, ctx.room.room_id, offer.message_event_id
     )

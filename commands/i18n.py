@@ -319,4 +319,9 @@ def _in(lang: Language, value: object) -> object:
     localized = getattr(value, "localized", None)
     if callable(localized):
         return cast("Localized", value).localized(lang)
+    # A key with its values, from a layer below that does not import the catalogue
+    # (`knowledge.problems.FileProblem`, `knowledge.model.ContentRule`).
+    key, values = getattr(value, "key", None), getattr(value, "values", None)
+    if isinstance(key, str) and key in TEXTS and isinstance(values, (tuple, dict)):
+        return t(lang, key, **dict(values))
     return value

@@ -87,21 +87,34 @@ def qa_reply(
     banner = f"TLP:{item.tlp}"
     head = heading or item.question
     lead = t(lang, "read_as", question="") if read_as else ""
-    source_text, source_html = provenance(item, changed, lang)
-    text_lines = [
-        f"{banner} — {lead}{head} ({item.id})",
-        "",
-        item.answer.strip(),
-        "",
-        source_text,
-    ]
+    source = provenance(item, changed, lang)
+    note = expired_note(item, today, lang)
+    return _answer(banner, (lead, head), (item.id, item.answer), source, lang, prefix, others, note)
+
+
+def _answer(
+    banner: str,
+    heading: tuple[str, str],
+    body: tuple[str, str],
+    source: tuple[str, str],
+    lang: Language,
+    prefix: str,
+    others: list[tuple[str, str]] | None,
+    note: str | None = None,
+) -> Reply:
+    """A Q&A or guidance section in full: the banner, the heading (the "read as" lead,
+    the title) with the item's id, the body (id, Markdown), its source (text, HTML), a
+    note under the heading (an expired item), and links to related items below."""
+    lead, head = heading
+    item_id, markdown = body
+    source_text, source_html = source
+    text_lines = [f"{banner} — {lead}{head} ({item_id})", "", markdown.strip(), "", source_text]
     html_parts = [
         f"<p><b>{render.escape(banner)}</b> — {render.escape(lead)}<b>{render.escape(head)}</b> "
-        f"({render.code(item.id)})</p>",
-        to_html(item.answer),
+        f"({render.code(item_id)})</p>",
+        to_html(markdown),
         f"<p><i>{source_html}</i></p>",
     ]
-    note = expired_note(item, today, lang)
     if note:
         text_lines.insert(1, note)
         html_parts.insert(1, f"<p><b>{render.escape(note)}</b></p>")
@@ -139,21 +152,10 @@ def section_reply(
     lead = t(lang, "read_as", question="") if read_as else ""
     url = safe_url(document.source_url)
     source = f"{t(lang, 'knowledge_view.source')}: {url or '-'}"
-    text_lines = [f"{banner} — {lead}{head} ({section.id})", "", section.body.strip(), "", source]
     source_html = (
         f'{t(lang, "knowledge_view.source")}: <a href="{render.escape(url)}">{render.escape(url)}</a>'
         if url
         else render.escape(source)
     )
-    html_parts = [
-        f"<p><b>{render.escape(banner)}</b> — {render.escape(lead)}<b>{render.escape(head)}</b> "
-        f"({render.code(section.id)})</p>",
-        to_html(section.body),
-        f"<p><i>{source_html}</i></p>",
-    ]
-    if others:
-        title = t(lang, "knowledge_view.see_also")
-        lines, listed = link_list(prefix, others, lang)
-        text_lines += [title, *lines]
-        html_parts.append(f"<p>{render.escape(title)}</p>{listed}")
-    return Reply(text="\n".join(text_lines), html="".join(html_parts))
+    body = (section.id, section.body)
+    return _answer(banner, (lead, head), body, (source, source_html), lang, prefix, others)

@@ -15,7 +15,9 @@ RED reaches no room).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +44,12 @@ def _sector_or_error(lang: Language, word: str) -> str | Outgoing:
             t(lang, "domino.sector_usage", value=render.shorten(word, 40), known=known)
         )
     return found.value
+
+
+def _missing_line(lang: Language, sector: str, causes: Iterable[str]) -> str:
+    """A sector affected by reports (`causes`) that has no partner in the incident."""
+    named = ", ".join(sorted(Sector.display(c, lang) for c in causes))
+    return t(lang, "domino.missing", sector=Sector.display(sector, lang), causes=named)
 
 
 async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
@@ -73,14 +81,7 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     for sector in sectors:
         members = per_sector.get(sector, {})
         if not members:
-            lines.append(
-                t(
-                    lang,
-                    "domino.missing",
-                    sector=Sector.display(sector, lang),
-                    causes=", ".join(sorted(Sector.display(c, lang) for c in causes[sector])),
-                )
-            )
+            lines.append(_missing_line(lang, sector, causes[sector]))
             continue
         lines.append(f"{Sector.display(sector, lang)}:")
         for org in sorted(members):
@@ -171,19 +172,28 @@ def _serves(organisation: Organisation, municipality: str | None, region: str | 
     return fold(municipality) in places or (region is not None and region in regions)
 
 
+def _sector_and_rest(words: Sequence[str]) -> tuple[str | None, list[str]]:
+    """The sector the words start with (it may be two words, "drinking water") and the
+    words after it (the municipality); no sector when none of the first three is one."""
+    for cut in range(min(len(words), 3), 0, -1):
+        found = Sector.parse(" ".join(words[:cut]))
+        if found is not None:
+            return found.value, list(words[cut:])
+    return None, []
+
+
+def _serves_in(contact: dict[str, Any], municipality: str | None) -> bool:
+    """A contact line serves the municipality when it names none or names this one."""
+    places = contact.get("municipalities")
+    return municipality is None or not places or fold(municipality) in [fold(m) for m in places]
+
+
 async def who_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     lang = ctx.lang
     if not parsed.words:
         return [render.plain(t(lang, "domino.who_usage", prefix=ctx.prefix))]
-    # The sector may be two words ("drinking water"); what follows is the municipality.
-    sector: str | None = None
-    rest: list[str] = []
-    for cut in range(min(len(parsed.words), 3), 0, -1):
-        found = Sector.parse(" ".join(parsed.words[:cut]))
-        if found is not None:
-            sector, rest = found.value, list(parsed.words[cut:])
-            break
+    sector, rest = _sector_and_rest(parsed.words)
     if sector is None:
         chosen = _sector_or_error(lang, parsed.words[0])
         return [chosen] if not isinstance(chosen, str) else []
@@ -198,11 +208,7 @@ async def who_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
         if not _serves(organisation, municipality, region):
             continue
         contacts = [
-            c
-            for c in store.visible_contacts(access, organisation)
-            if municipality is None
-            or not c.get("municipalities")
-            or fold(municipality) in [fold(m) for m in c["municipalities"]]
+            c for c in store.visible_contacts(access, organisation) if _serves_in(c, municipality)
         ]
         if not contacts:
             continue

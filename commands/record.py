@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from commands import render
-from commands.common import local_time, option, session_of
+from commands.common import local_time, page_number, session_of
 from commands.context import CommandContext
 from commands.dutch_time import TimeError
 from commands.errors import UserError
@@ -503,11 +503,7 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     session = session_of(ctx)
     binding = ctx.room.binding
     incident = parsed.words[0].lower() if parsed.words else (binding.incident if binding else None)
-    page_text = (option(parsed, "page") or "1").strip()
-    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
-        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
-    # A page number past what SQL can hold is simply beyond the last page.
-    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
+    page, page_text = page_number(parsed, MAX_PAGE_DIGITS)
     access = ctx.room.access
     total = await record_repo.count_open_actions(session, access, incident)
     pages = (total + ACTIONS_PAGE - 1) // ACTIONS_PAGE

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from commands.dutch_time import FUTURE_SLACK, TimeError, parse_time
+from commands.dutch_time import FUTURE_SLACK, TimeError, normalised, parse_time
 from storage.timezone import AMSTERDAM
 
 # A deadline typed a minute ago still counts as "now".
@@ -74,9 +74,7 @@ def parse_ahead(text: str, now: datetime) -> datetime:
     that can only lie in the past is the caller's to refuse (`is_past`).
     """
     original = text
-    value = " ".join(text.strip().lower().split())
-    if not value:
-        raise TimeError(original, "unreadable")
+    value = normalised(text)
     if value in _NOW:
         return now
     relative = _RELATIVE.match(value)

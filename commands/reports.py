@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, objects, render
-from commands.common import age, local_time, option, session_of, unknown_options
+from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
 from commands.dutch_time import TimeError, parse_time
@@ -45,6 +45,22 @@ def _problems_reply(ctx: CommandContext, problems: list[Problem], head: str) -> 
     lines += [f"• {p.text(ctx.lang)}" for p in problems]
     lines.append(t(ctx.lang, "reports.nothing_was_stored_example", prefix=ctx.prefix))
     return render.plain("\n".join(lines))
+
+
+def _refused(ctx: CommandContext, problems: list[Problem]) -> list[Outgoing]:
+    """A report that is not stored: every problem at once, counted as refused."""
+    ctx.events.append("report.refused")
+    return [_problems_reply(ctx, problems, t(ctx.lang, "report_refused_head"))]
+
+
+async def _room_entry_input(
+    ctx: CommandContext, draft: ReportDraft
+) -> entry_repo.EntryInput | list[Problem]:
+    """The entry a report in this room makes: of the room's incident and organisation
+    unless the report names another incident."""
+    binding = ctx.room.binding
+    incident, organisation = (binding.incident, binding.organisation) if binding else (None, None)
+    return await _entry_input(ctx, draft, incident, organisation)
 
 
 async def _entry_input(
@@ -213,19 +229,13 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     lines = report_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     if isinstance(draft, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, draft, t(ctx.lang, "report_refused_head"))]
-    binding = ctx.room.binding
-    data = await _entry_input(
-        ctx, draft, binding.incident if binding else None, binding.organisation if binding else None
-    )
+        return _refused(ctx, draft)
+    data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, data, t(ctx.lang, "report_refused_head"))]
+        return _refused(ctx, data)
     item_id = await _follow_up(ctx, draft, data)
     if isinstance(item_id, list):
-        ctx.events.append("report.refused")
-        return [_problems_reply(ctx, item_id, t(ctx.lang, "report_refused_head"))]
+        return _refused(ctx, item_id)
     entry = await entry_repo.record(
         session,
         data,
@@ -611,12 +621,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     filters = await entries_filter(ctx, parsed)
     if isinstance(filters, str):
         return [render.plain(filters)]
-    page_text = (option(parsed, "page") or "1").strip()
-    # Digits only, and few of them: a page number past what SQL can hold is an error
-    # for the user, not an apology from the database driver.
-    if not page_text.isascii() or not page_text.isdigit() or int(page_text) < 1:
-        raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
-    page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
+    page, page_text = page_number(parsed, MAX_PAGE_DIGITS)
     access = ctx.room.access
     rows, total = await entry_repo.list_visible(
         session, access, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE if page else 0

@@ -7,16 +7,17 @@ and every problem is reported with its place.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 import frontmatter
 import yaml
 from pydantic import ValidationError
 
 from knowledge.model import QA, Content, Guidance
+from knowledge.problems import FRONT_MATTER, FileProblem, at, invalid_item
 
 SUFFIXES = (".yaml", ".yml", ".jsonl", ".md")
 MAX_FILE_BYTES = 5_000_000
@@ -25,13 +26,21 @@ MAX_FILE_BYTES = 5_000_000
 T = TypeVar("T")
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Item = TypeVar("Item", bound=_Identified)
+
+
 @dataclass
 class Loaded(Generic[T]):
     """What one file held: its valid items, and what was wrong (ok when nothing)."""
 
     path: Path
     items: list[T] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,11 +55,13 @@ def read_bounded(result: Loaded[Any], limit: int, encoding: str = "utf-8") -> st
     than `limit` bytes or cannot be read."""
     try:
         if result.path.stat().st_size > limit:
-            result.problems.append(f"file larger than {limit // 1_000_000} MB")
+            result.problems.append(
+                FileProblem.of("content.too_large", megabytes=limit // 1_000_000)
+            )
             return None
         return result.path.read_text(encoding=encoding)
     except (OSError, UnicodeDecodeError) as exc:
-        result.problems.append(f"cannot read: {exc}")
+        result.problems.append(FileProblem.of("content.unreadable", error=str(exc)))
         return None
 
 
@@ -65,29 +76,34 @@ def files_under(path: Path, suffixes: tuple[str, ...], any_case: bool = False) -
             yield candidate
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "item"
-    # pydantic prefixes our own rules with "Value error, "; the rule reads better alone.
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
-
-
-def _validate(
-    raw: Any, where: str, result: FileResult, seen: set[str], model: type[Content] = QA
+def validate_into(
+    result: Loaded[Item],
+    raw: Any,
+    where: FileProblem,
+    seen: set[str],
+    validate: Callable[[dict[str, Any]], Item],
 ) -> None:
+    """One item of a file: valid and new, it joins `result.items`; else its problem
+    (not a mapping, invalid, or an id seen before in the file) joins `result.problems`."""
     if not isinstance(raw, dict):
-        result.problems.append(f"{where}: not a mapping of fields")
+        result.problems.append(FileProblem.of("content.not_mapping", where=where))
         return
     try:
-        item: Content = model.model_validate(raw)
+        item = validate(raw)
     except ValidationError as exc:
-        result.problems.append(f"{where} ({raw.get('id', '?')}): {_describe(exc)}")
+        result.problems.append(invalid_item(where, raw, exc))
         return
     if item.id in seen:
-        result.problems.append(f"{where}: id {item.id} appears twice")
+        result.problems.append(FileProblem.of("content.id_twice", where=where, id=item.id))
         return
     seen.add(item.id)
     result.items.append(item)
+
+
+def _validate(
+    raw: Any, where: FileProblem, result: FileResult, seen: set[str], model: type[Content] = QA
+) -> None:
+    validate_into(result, raw, where, seen, model.model_validate)
 
 
 def read_file(path: Path) -> FileResult:
@@ -103,35 +119,41 @@ def read_file(path: Path) -> FileResult:
             try:
                 raw = json.loads(line)
             except json.JSONDecodeError as exc:
-                result.problems.append(f"line {number}: not JSON ({exc.msg})")
+                result.problems.append(
+                    FileProblem.of("content.not_json", where=at("line", number), error=exc.msg)
+                )
                 continue
-            _validate(raw, f"line {number}", result, seen)
+            _validate(raw, at("line", number), result, seen)
     elif path.suffix == ".md":
         try:
             post = frontmatter.loads(text)
         except yaml.YAMLError as exc:
-            result.problems.append(f"front matter is not valid YAML: {' '.join(str(exc).split())}")
+            result.problems.append(
+                FileProblem.of("content.front_matter_yaml", error=" ".join(str(exc).split()))
+            )
             return result
         raw = dict(post.metadata)
         # A Markdown file with a question is a Q&A; with only a title, a guidance document.
         if "question" in raw or "title" not in raw:
             raw.setdefault("answer", post.content)
-            _validate(raw, "front matter", result, seen)
+            _validate(raw, FRONT_MATTER, result, seen)
         else:
             raw.setdefault("body", post.content)
-            _validate(raw, "front matter", result, seen, Guidance)
+            _validate(raw, FRONT_MATTER, result, seen, Guidance)
     else:
         try:
             loaded = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            result.problems.append(f"not valid YAML: {' '.join(str(exc).split())}")
+            result.problems.append(
+                FileProblem.of("content.not_valid", format="YAML", error=" ".join(str(exc).split()))
+            )
             return result
         items = loaded.get("qas", loaded.get("items")) if isinstance(loaded, dict) else loaded
         if not isinstance(items, list):
-            result.problems.append("expected a list of Q&As (or a mapping with 'qas:')")
+            result.problems.append(FileProblem.of("content.expected_qas"))
             return result
         for number, raw in enumerate(items, 1):
-            _validate(raw, f"item {number}", result, seen)
+            _validate(raw, at("item", number), result, seen)
     return result
 
 

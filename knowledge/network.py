@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -31,6 +32,7 @@ from pydantic import (
 )
 
 from knowledge.model import _check_id, _check_tlp
+from knowledge.problems import FileProblem, field_error
 from storage.vocabulary import OrgKind, Phase, Sector
 
 SUFFIXES = (".yaml", ".yml")
@@ -80,6 +82,19 @@ def _text(value: Any, limit: int) -> str:
     if len(text) > limit:
         raise ValueError(f"longer than {limit} characters")
     return text
+
+
+def _bounded(limit: int) -> BeforeValidator:
+    """A field of one line of text, spaces collapsed, at most `limit` characters."""
+    return BeforeValidator(lambda value: _text(value, limit))
+
+
+def _as_list(value: Any) -> Any:
+    """`Alkmaar` for a list of one; nothing for none."""
+    return [value] if isinstance(value, str) else (value or [])
+
+
+Places = Annotated[list[str], BeforeValidator(_as_list)]
 
 
 class Dependency(BaseModel):
@@ -139,30 +154,15 @@ class Contact(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    label: str
-    line: str
+    label: Annotated[str, _bounded(120)]
+    line: Annotated[str, _bounded(200)]
     tlp: str = "AMBER"
-    municipalities: list[str] = Field(default_factory=list)
-
-    @field_validator("label", mode="before")
-    @classmethod
-    def _label(cls, value: Any) -> str:
-        return _text(value, 120)
-
-    @field_validator("line", mode="before")
-    @classmethod
-    def _line(cls, value: Any) -> str:
-        return _text(value, 200)
+    municipalities: Places = Field(default_factory=list)
 
     @field_validator("tlp", mode="before")
     @classmethod
     def _tlp(cls, value: Any) -> str:
         return _check_tlp(str(value))
-
-    @field_validator("municipalities", mode="before")
-    @classmethod
-    def _places(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else (value or [])
 
 
 class Partner(BaseModel):
@@ -170,11 +170,11 @@ class Partner(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str
+    name: Annotated[str, _bounded(200)]
     kind: str | None = None
     sectors: list[str] = Field(default_factory=list)
-    regions: list[str] = Field(default_factory=list)
-    municipalities: list[str] = Field(default_factory=list)
+    regions: Places = Field(default_factory=list)
+    municipalities: Places = Field(default_factory=list)
     roles: dict[str, str] = Field(default_factory=dict)
     contacts: list[Contact] = Field(default_factory=list)
 
@@ -185,11 +185,6 @@ class Partner(BaseModel):
         if isinstance(value, dict) and "sector" in value and "sectors" not in value:
             value = {("sectors" if k == "sector" else k): v for k, v in value.items()}
         return value
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _name(cls, value: Any) -> str:
-        return _text(value, 200)
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -204,18 +199,12 @@ class Partner(BaseModel):
     @field_validator("sectors", mode="before")
     @classmethod
     def _sectors(cls, value: Any) -> list[str]:
-        values = [value] if isinstance(value, str) else (value or [])
         out: list[str] = []
-        for item in values:
+        for item in _as_list(value):
             sector = _sector(item)
             if sector not in out:
                 out.append(sector)
         return out
-
-    @field_validator("regions", "municipalities", mode="before")
-    @classmethod
-    def _places(cls, value: Any) -> Any:
-        return [value] if isinstance(value, str) else (value or [])
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -246,7 +235,7 @@ class FileResult:
     path: Path
     map: DependencyMap | None = None
     partners: list[Partner] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -257,22 +246,18 @@ class FileResult:
         return "map" if self.map is not None else "partners"
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "file"
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
-
-
 def read_text(text: str, path: Path) -> FileResult:
     result = FileResult(path=path)
     try:
         raw = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        result.problems.append(f"not valid YAML: {str(exc).splitlines()[0]}")
+        result.problems.append(
+            FileProblem.of("content.not_valid", format="YAML", error=str(exc).splitlines()[0])
+        )
         return result
     data = _keys(raw)
     if not isinstance(data, dict):
-        result.problems.append("expected a mapping with 'dependencies:' or 'organisations:'")
+        result.problems.append(FileProblem.of("content.expected_network_mapping"))
         return result
     try:
         if "dependencies" in data:
@@ -282,26 +267,26 @@ def read_text(text: str, path: Path) -> FileResult:
             names = [p.name.lower() for p in partners]
             doubles = sorted({n for n in names if names.count(n) > 1})
             if doubles:
-                result.problems.append(f"organisation(s) listed twice: {', '.join(doubles)}")
+                result.problems.append(
+                    FileProblem.of("content.organisations_twice", names=", ".join(doubles))
+                )
             else:
                 result.partners = partners
         else:
-            result.problems.append(
-                "expected 'afhankelijkheden:'/'dependencies:' (a map) or "
-                "'organisaties:'/'organisations:' (partners)"
-            )
+            result.problems.append(FileProblem.of("content.expected_network_kind"))
     except ValidationError as exc:
-        result.problems.append(_describe(exc))
+        result.problems.append(field_error(exc, "file"))
     return result
 
 
 def read_file(path: Path) -> FileResult:
     if path.stat().st_size > MAX_FILE_BYTES:
-        return FileResult(path=path, problems=[f"larger than {MAX_FILE_BYTES} bytes"])
+        too_large = FileProblem.of("content.too_large_bytes", limit=MAX_FILE_BYTES)
+        return FileResult(path=path, problems=[too_large])
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        return FileResult(path=path, problems=["not UTF-8 text"])
+        return FileResult(path=path, problems=[FileProblem.of("content.not_utf8")])
     return read_text(text, path)
 
 

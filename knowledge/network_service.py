@@ -25,6 +25,7 @@ from knowledge.network import (
     map_yaml,
     partners_yaml,
 )
+from knowledge.problems import FileProblem
 from storage import network as store
 from storage import organisations
 from storage.engine import Database
@@ -36,7 +37,7 @@ class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     maps: list[tuple[str, int, int]] = field(default_factory=list)  # id, before, after
     partners: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -50,7 +51,9 @@ def _place(result: FileResult, regions: RegionTable) -> None:
     def region(name: str, where: str) -> str:
         found = regions.canonical_region(name)
         if found is None:
-            result.problems.append(f"{where}: unknown safety region {name!r}")
+            result.problems.append(
+                FileProblem.of("content.unknown_region", where=where, name=repr(name))
+            )
             return name
         return found
 
@@ -97,7 +100,7 @@ async def import_files(
 ) -> ImportReport:
     report = ImportReport(files=results)
     if not results:
-        report.problems.append("no network files found (.yaml, .yml)")
+        report.problems.append(FileProblem.of("content.no_network_files"))
     for result in results:
         if result.ok:
             _place(result, regions)
@@ -108,7 +111,12 @@ async def import_files(
         if result.map is not None:
             if result.map.id in seen_maps:
                 report.problems.append(
-                    f"{result.path}: map id {result.map.id} also in {seen_maps[result.map.id]}"
+                    FileProblem.of(
+                        "content.map_id_also_in",
+                        path=result.path,
+                        id=result.map.id,
+                        other=seen_maps[result.map.id],
+                    )
                 )
             seen_maps[result.map.id] = result.path
     if report.problems:

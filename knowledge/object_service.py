@@ -19,6 +19,7 @@ from knowledge.objects import (
     read_file,
     write_yaml,
 )
+from knowledge.problems import FileProblem
 from storage import objects as store
 from storage.engine import Database
 from storage.regions import RegionTable
@@ -32,7 +33,7 @@ def check(path: Path) -> list[FileResult]:
 class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     owners: list[store.ReplaceCounts] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -66,7 +67,7 @@ async def import_files(
     replaced wholesale, so half a partner would delete the other half)."""
     report = ImportReport(files=results)
     if not results:
-        report.problems.append("no object files found (.csv, .yaml, .yml, .geojson, .json)")
+        report.problems.append(FileProblem.of("content.no_object_files"))
     if not report.ok:
         return report
     by_owner: dict[str, list[SiteObject]] = defaultdict(list)
@@ -74,7 +75,11 @@ async def import_files(
     for result in results:
         for item in result.items:
             if item.id in seen:
-                report.problems.append(f"{result.path}: id {item.id} also in {seen[item.id]}")
+                report.problems.append(
+                    FileProblem.of(
+                        "content.id_also_in", path=result.path, id=item.id, other=seen[item.id]
+                    )
+                )
             seen[item.id] = str(result.path)
             by_owner[item.owner].append(placed(item, regions))
     if report.problems:
@@ -85,7 +90,9 @@ async def import_files(
         )
         if counts.conflicts:
             shown = ", ".join(counts.conflicts[:5])
-            report.problems.append(f"{owner}: id(s) held by another owner: {shown}")
+            report.problems.append(
+                FileProblem.of("content.ids_of_other_owner", owner=owner, ids=shown)
+            )
         report.owners.append(counts)
     return report
 

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz.distance import Levenshtein
 
-from knowledge.content_io import Loaded, files_under, read_bounded
+from knowledge.content_io import Loaded, files_under, read_bounded, validate_into
 from knowledge.model import _check_id, _check_tlp, safe_url
+from knowledge.problems import FileProblem, at
 from storage.vocabulary import fold
 
 SUFFIXES = (".csv", ".yaml", ".yml", ".geojson", ".json")
@@ -268,12 +269,6 @@ _FACT_PREFIXES = ("feit:", "fact:", "feit.", "fact.")
 _DEFAULTS = ("owner", "updated", "valid_until", "refresh_days", "tlp", "source")
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first["loc"]) or "item"
-    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
-
-
 def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
     """Dutch or English field names -> the model's; a `feiten:` mapping is `facts`."""
     out: dict[str, Any] = {}
@@ -286,20 +281,10 @@ def _normalise(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _validate(raw: Any, where: str, result: FileResult, seen: set[str]) -> None:
-    if not isinstance(raw, dict):
-        result.problems.append(f"{where}: not a mapping of fields")
-        return
-    try:
-        item = SiteObject.model_validate(_normalise(raw))
-    except ValidationError as exc:
-        result.problems.append(f"{where} ({raw.get('id', '?')}): {_describe(exc)}")
-        return
-    if item.id in seen:
-        result.problems.append(f"{where}: id {item.id} appears twice")
-        return
-    seen.add(item.id)
-    result.items.append(item)
+def _validate(raw: Any, where: FileProblem, result: FileResult, seen: set[str]) -> None:
+    validate_into(
+        result, raw, where, seen, lambda fields: SiteObject.model_validate(_normalise(fields))
+    )
 
 
 def _read_csv(text: str, result: FileResult, seen: set[str]) -> None:
@@ -309,14 +294,16 @@ def _read_csv(text: str, result: FileResult, seen: set[str]) -> None:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     if not reader.fieldnames or "id" not in [f.strip().lower() for f in reader.fieldnames]:
-        result.problems.append("a CSV file needs a header row with at least an 'id' column")
+        result.problems.append(FileProblem.of("content.csv_header"))
         return
     for number, row in enumerate(reader, 2):
         raw: dict[str, Any] = {}
         facts: dict[str, Any] = {}
         for column, value in row.items():
             if column is None:
-                result.problems.append(f"line {number}: more values than columns")
+                result.problems.append(
+                    FileProblem.of("content.csv_extra_values", where=at("line", number))
+                )
                 break
             name = column.strip()
             lowered = name.lower()
@@ -327,7 +314,7 @@ def _read_csv(text: str, result: FileResult, seen: set[str]) -> None:
             else:
                 facts[name] = value
         raw["facts"] = facts
-        _validate(raw, f"line {number}", result, seen)
+        _validate(raw, at("line", number), result, seen)
 
 
 def _with_defaults(items: Iterable[Any], defaults: dict[str, Any]) -> Iterator[Any]:
@@ -338,12 +325,14 @@ def _with_defaults(items: Iterable[Any], defaults: dict[str, Any]) -> Iterator[A
 def _read_geojson(loaded: Any, result: FileResult, seen: set[str]) -> None:
     features = loaded.get("features")
     if not isinstance(features, list):
-        result.problems.append("a GeoJSON file needs a FeatureCollection with features")
+        result.problems.append(FileProblem.of("content.geojson_features"))
         return
     defaults = {k: loaded[k] for k in _DEFAULTS if k in loaded}
     for number, feature in enumerate(features, 1):
         if not isinstance(feature, dict) or not isinstance(feature.get("properties"), dict):
-            result.problems.append(f"feature {number}: no properties")
+            result.problems.append(
+                FileProblem.of("content.feature_no_properties", where=at("feature", number))
+            )
             continue
         raw = {**defaults, **feature["properties"]}
         geometry = feature.get("geometry")
@@ -355,10 +344,12 @@ def _read_geojson(loaded: Any, result: FileResult, seen: set[str]) -> None:
                 or not isinstance(coords, list)
                 or len(coords) < 2
             ):
-                result.problems.append(f"feature {number}: only Point geometries are objects")
+                result.problems.append(
+                    FileProblem.of("content.feature_not_point", where=at("feature", number))
+                )
                 continue
             raw["lon"], raw["lat"] = coords[0], coords[1]
-        _validate(raw, f"feature {number}", result, seen)
+        _validate(raw, at("feature", number), result, seen)
 
 
 def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
@@ -375,7 +366,11 @@ def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
         )
     except (yaml.YAMLError, json.JSONDecodeError) as exc:
         result.problems.append(
-            f"not valid {suffix.lstrip('.').upper()}: {' '.join(str(exc).split())}"
+            FileProblem.of(
+                "content.not_valid",
+                format=suffix.lstrip(".").upper(),
+                error=" ".join(str(exc).split()),
+            )
         )
         return result
     if isinstance(loaded, dict) and loaded.get("type") == "FeatureCollection":
@@ -390,10 +385,10 @@ def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
         defaults = {k: normalised[k] for k in _DEFAULTS if k in normalised}
         items = loaded.get("objects", loaded.get("objecten"))
     if not isinstance(items, list):
-        result.problems.append("expected a list of objects (or a mapping with 'objects:')")
+        result.problems.append(FileProblem.of("content.expected_objects"))
         return result
     for number, raw in enumerate(_with_defaults(items, defaults), 1):
-        _validate(raw, f"object {number}", result, seen)
+        _validate(raw, at("object", number), result, seen)
     return result
 
 

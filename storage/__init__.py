@@ -8,8 +8,9 @@ package (its errors, ids or vocabulary) does not load the database engine.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING
+
+from storage.lazy import lazy_names
 
 if TYPE_CHECKING:
     from storage.engine import Database, DatabaseError, default_sqlite_url
@@ -23,8 +24,4 @@ _HOMES = {
 __all__ = ["Database", "DatabaseError", "EventId", "RoomId", "UserId", "default_sqlite_url"]
 
 
-def __getattr__(name: str) -> object:
-    module = next((m for m, names in _HOMES.items() if name in names), None)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(module), name)
+__getattr__ = lazy_names(__name__, _HOMES)

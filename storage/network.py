@@ -29,7 +29,7 @@ from storage.models import (
     SituationEntry,
     utcnow,
 )
-from storage.rooms import BindingView
+from storage.rooms import BindingView, active_bindings
 
 SEVERE = ("Severe", "Extreme")
 
@@ -163,15 +163,9 @@ async def bound_rooms(
 ) -> list[BoundRoom]:
     """Active rooms bound to the incident (with `role`, if given) and their sectors."""
     query = (
-        select(RoomBinding, Room.public, Room.is_direct, Organisation.sectors)
-        .join(Room, Room.room_id == RoomBinding.room_id)
+        active_bindings(Room.public, Room.is_direct, Organisation.sectors)
         .outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
-        .where(
-            RoomBinding.incident == incident,
-            RoomBinding.active.is_(True),
-            Room.active.is_(True),
-        )
-        .order_by(RoomBinding.room_id)
+        .where(RoomBinding.incident == incident)
     )
     if role is not None:
         query = query.where(RoomBinding.role == role)

@@ -187,29 +187,18 @@ async def picture_for_room(
         changes_since=previous,
         refresh_series=refresh_series,
     )
-    questions = await open_questions.open_for(
-        session,
-        access,
-        incident=incident.slug,
-        limit=MAX_QUESTIONS + 1,
-        include_unbound=curator,
-    )
-    shown = questions[:MAX_QUESTIONS]
+    shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
     fingerprint = digest(picture, shown, domino, shown_record)
-    unchanged = (
-        last_full is not None
-        and last_full[1] == fingerprint
-        and not picture.changes
-        and not shown_record.done
-        and all(_aware(q.asked_at) <= last_full[0] for q in shown)
+    unchanged = last_full is not None and _unchanged_since(
+        last_full, fingerprint, picture, shown_record, shown
     )
     result = RoomPicture(
         incident=incident,
         picture=picture,
         questions=shown,
-        more_questions=len(questions) > MAX_QUESTIONS,
+        more_questions=more,
         previous_full=last_full[0] if last_full else None,
         full=not (brief_when_unchanged and unchanged),
         digest=fingerprint,
@@ -219,6 +208,35 @@ async def picture_for_room(
     if not view_only:
         await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
+
+
+async def _questions(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, curator: bool
+) -> tuple[list[OpenQuestion], bool]:
+    """The open questions the picture shows (at most MAX_QUESTIONS), and whether there
+    are more; a curator room also sees those asked in direct chats."""
+    questions = await open_questions.open_for(
+        session, access, incident=incident, limit=MAX_QUESTIONS + 1, include_unbound=curator
+    )
+    return questions[:MAX_QUESTIONS], len(questions) > MAX_QUESTIONS
+
+
+def _unchanged_since(
+    last_full: tuple[datetime, str | None],
+    fingerprint: str,
+    picture: Picture,
+    shown_record: RecordView,
+    questions: list[OpenQuestion],
+) -> bool:
+    """Nothing changed since the room's last full picture (its time and digest): the same
+    digest, no changed entries, no action done since, no question asked since."""
+    at, last_digest = last_full
+    return (
+        last_digest == fingerprint
+        and not picture.changes
+        and not shown_record.done
+        and all(_aware(q.asked_at) <= at for q in questions)
+    )
 
 
 def _aware(moment: datetime) -> datetime:

@@ -21,6 +21,7 @@ from storage.models import (
     utcnow,
 )
 from storage.models import Room as RoomRow
+from storage.rooms import active_bindings
 
 Kind = Literal["assessment", "decision", "action"]
 KINDS: tuple[Kind, ...] = ("assessment", "decision", "action")
@@ -408,11 +409,7 @@ class OwnerRoom:
 async def _bound_rooms(session: AsyncSession, incident: str) -> list[OwnerRoom]:
     rows = (
         await session.execute(
-            select(RoomBinding, RoomRow.public)
-            .join(RoomRow, RoomRow.room_id == RoomBinding.room_id)
-            .where(
-                RoomBinding.active.is_(True),
-                RoomRow.active.is_(True),
+            active_bindings(RoomRow.public).where(
                 RoomRow.is_direct.is_(False),
                 or_(RoomBinding.incident == incident, RoomBinding.incident.is_(None)),
             )
@@ -466,13 +463,8 @@ async def owner_room_of_org(
 async def owner_room_by_id(session: AsyncSession, room_id: str) -> OwnerRoom | None:
     row = (
         await session.execute(
-            select(RoomBinding, RoomRow.public)
-            .join(RoomRow, RoomRow.room_id == RoomBinding.room_id)
-            .where(
-                RoomBinding.room_id == room_id,
-                RoomBinding.active.is_(True),
-                RoomRow.active.is_(True),
-                RoomRow.is_direct.is_(False),
+            active_bindings(RoomRow.public).where(
+                RoomBinding.room_id == room_id, RoomRow.is_direct.is_(False)
             )
         )
     ).first()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -240,6 +241,37 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     return target
 
 
+class BindingFields(Protocol):
+    """What a binding says, whatever holds it (a binding view, a sample binding)."""
+
+    @property
+    def role(self) -> str: ...
+    @property
+    def incident(self) -> str | None: ...
+    @property
+    def organisation(self) -> str | None: ...
+    @property
+    def tlp_default(self) -> str: ...
+    @property
+    def clearance(self) -> str: ...
+
+
+async def bind_as(
+    session: AsyncSession, room_id: RoomId, wanted: BindingFields, by: str
+) -> RoomBinding:
+    """Bind the room as `wanted` says, by `by`."""
+    return await bind(
+        session,
+        room_id,
+        role=wanted.role,
+        incident=wanted.incident,
+        organisation=wanted.organisation,
+        tlp_default=wanted.tlp_default,
+        clearance=wanted.clearance,
+        by=by,
+    )
+
+
 async def bind(
     session: AsyncSession,
     room_id: RoomId,
@@ -289,21 +321,26 @@ async def coordinator_views(
     return await role_views(session, "coordinator", incident)
 
 
+def active_bindings(*columns: Any) -> Select[Any]:
+    """Active bindings of active rooms, `columns` beside each binding, by room id: the
+    start of every "which rooms take part" query (add joins and conditions to it)."""
+    return (
+        select(RoomBinding, *columns)
+        .join(Room, Room.room_id == RoomBinding.room_id)
+        .where(RoomBinding.active.is_(True), Room.active.is_(True))
+        .order_by(RoomBinding.room_id)
+    )
+
+
 async def role_views(
     session: AsyncSession, role: str, incident: str | None = None
 ) -> list[tuple[str, BindingView, bool, bool]]:
     """Active rooms bound with `role` (of one incident, if given):
     (room id, binding, public, direct chat)."""
     query = (
-        select(RoomBinding, Room.public, Room.is_direct, Incident.exercise)
-        .join(Room, Room.room_id == RoomBinding.room_id)
+        active_bindings(Room.public, Room.is_direct, Incident.exercise)
         .outerjoin(Incident, Incident.slug == RoomBinding.incident)
-        .where(
-            RoomBinding.role == role,
-            RoomBinding.active.is_(True),
-            Room.active.is_(True),
-        )
-        .order_by(RoomBinding.room_id)
+        .where(RoomBinding.role == role)
     )
     if incident is not None:
         query = query.where(RoomBinding.incident == incident)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 if TYPE_CHECKING:
     from bot.config import Settings
     from commands.texts import Language, Word
+    from knowledge.problems import FileProblem
     from storage.engine import Database
 
 T = TypeVar("T")
@@ -22,10 +23,12 @@ def add_file_actions(
     common: Callable[[argparse.ArgumentParser], None],
     name: str,
     helps: tuple[str, str, str],
-) -> tuple[argparse.ArgumentParser, Any]:
+    handler: Callable[[Settings, argparse.Namespace], int],
+) -> Any:
     """`<name> import PATH | export DIR | check PATH` (helps: the command's, import's,
-    export's); returns the command's parser and its actions, for more actions."""
+    export's), run by `handler`; returns the command's actions, for more actions."""
     parser = sub.add_parser(name, help=helps[0])
+    parser.set_defaults(handler=handler)
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action, argument, text in (
         ("import", "path", helps[1]),
@@ -35,14 +38,14 @@ def add_file_actions(
         action_parser = actions.add_parser(action, help=text)
         common(action_parser)
         action_parser.add_argument(argument, type=Path)
-    return parser, actions
+    return actions
 
 
 class FileProblems(Protocol):
     @property
     def path(self) -> Path: ...
     @property
-    def problems(self) -> Sequence[str]: ...
+    def problems(self) -> Sequence[FileProblem]: ...
     @property
     def ok(self) -> bool: ...
 
@@ -52,16 +55,21 @@ class Checked(FileProblems, Protocol):
     def items(self) -> Sequence[object]: ...
 
 
-def print_problems(problems: Sequence[str], limit: int | None = None) -> None:
+def print_problems(
+    problems: Sequence[FileProblem], lang: Language, limit: int | None = None
+) -> None:
+    """Each problem on its own indented line, in the configured language."""
+    from commands.i18n import t
+
     for problem in problems[:limit]:
-        print(f"  - {problem}")
+        print(f"  - {t(lang, problem.key, **problem.args)}")
 
 
 class FileReport(Protocol):
     @property
     def files(self) -> Sequence[FileProblems]: ...
     @property
-    def problems(self) -> Sequence[str]: ...
+    def problems(self) -> Sequence[FileProblem]: ...
     @property
     def ok(self) -> bool: ...
 
@@ -74,8 +82,8 @@ def print_import_refusal(report: FileReport, lang: Language) -> bool:
     for result in report.files:
         if not result.ok:
             print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
-            print_problems(result.problems, 20)
-    print_problems(report.problems)
+            print_problems(result.problems, lang, 20)
+    print_problems(report.problems, lang)
     if report.ok:
         return False
     print(t(lang, "cli.nothing_imported"))
@@ -83,16 +91,23 @@ def print_import_refusal(report: FileReport, lang: Language) -> bool:
 
 
 def print_checked(
-    results: Sequence[Checked], lang: Language, unit: Word, limit: int | None = None
+    results: Sequence[Checked],
+    lang: Language,
+    unit: Word,
+    limit: int | None = None,
+    none_found: tuple[str, Path] | None = None,
 ) -> int:
-    """One line a file (valid or not, how many items), its problems below it; the exit
+    """One line a file (valid or not, how many items), its problems below it, and the
+    sentence `none_found` (a key, the path checked) when there were no files; the exit
     code: 0 when there were files and all were valid."""
     from commands.i18n import t
 
     for result in results:
         key = "cli.check_ok" if result.ok else "cli.check_invalid"
         print(t(lang, key, path=result.path, count=len(result.items), unit=unit))
-        print_problems(result.problems, limit)
+        print_problems(result.problems, lang, limit)
+    if not results and none_found is not None:
+        print(t(lang, none_found[0], path=none_found[1]))
     return 0 if results and all(r.ok for r in results) else 1
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from commands.texts import Language
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -25,6 +26,30 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
 def run_crypto(settings: Settings, args: argparse.Namespace) -> int:
     """Print the identity; exit 0 when the bot's device is cross-signed, 1 when not."""
     return asyncio.run(_status(settings))
+
+
+LABELS = ("user", "encryption", "room_keys", "key_file", "device", "cross_signed", "master_key")
+
+
+class _Lines:
+    """`label:  value` lines whose values line up, the labels in the configured language."""
+
+    def __init__(self, lang: Language) -> None:
+        from commands.i18n import t
+
+        self.lang = lang
+        self.width = max(len(t(lang, f"crypto.label_{label}")) for label in LABELS) + 3
+
+    def say(self, label: str, key: str, **values: object) -> None:
+        from commands.i18n import t
+
+        head = t(self.lang, f"crypto.label_{label}") + ":"
+        print(f"{head:<{self.width}}{t(self.lang, key, **values)}")
+
+    def note(self, key: str) -> None:
+        from commands.i18n import t
+
+        print(" " * self.width + t(self.lang, key))
 
 
 async def _status(settings: Settings) -> int:
@@ -46,15 +71,16 @@ async def _status(settings: Settings) -> int:
         raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
     user_id = settings.user_id
     key_file = settings.data_dir / KEY_FILE_NAME
-    print(f"user:           {user_id}")
-    print(f"encryption:     {'on' if settings.encryption else 'off'}")
-    print(f"room keys for:  {settings.encryption_trust} devices")
+    out = _Lines(settings.language)
+    out.say("user", "crypto.value", value=user_id)
+    out.say("encryption", "crypto.on" if settings.encryption else "crypto.off")
+    out.say("room_keys", "crypto.devices", trust=settings.encryption_trust)
     keys = CrossSigningKeys.load(key_file, user_id)
     if keys is None:
-        print(f"key file:       {key_file} (missing)")
+        out.say("key_file", "crypto.key_file_missing", path=key_file)
     else:
         mode = stat.S_IMODE(key_file.stat().st_mode)
-        print(f"key file:       {key_file} (mode {mode:04o})")
+        out.say("key_file", "crypto.key_file_mode", path=key_file, mode=f"{mode:04o}")
     db = Database(settings.effective_database_url)
     try:
         async with db.session() as session:
@@ -62,21 +88,21 @@ async def _status(settings: Settings) -> int:
     finally:
         await db.close()
     if login is None:
-        print("device:         none yet (the bot has not logged in)")
+        out.say("device", "crypto.no_device")
         return 1
-    print(f"device:         {login.device_id}")
+    out.say("device", "crypto.value", value=login.device_id)
     try:
         async with aiohttp.ClientSession() as http:
             data = await KeysApi(http, login.homeserver, login.access_token).query([user_id])
     except (CrossSigningError, aiohttp.ClientError, OSError, TimeoutError) as exc:
-        print(f"cross-signed:   unknown (cannot ask {login.homeserver}: {exc})")
+        out.say("cross_signed", "crypto.unknown", server=login.homeserver, error=exc)
         return 1
     identity = identity_from_query(data, user_id, login.device_id)
-    print(f"cross-signed:   {'yes' if identity.device_signed else 'NO'}")
+    out.say("cross_signed", "crypto.yes" if identity.device_signed else "crypto.no")
     if identity.master is None:
-        print("master key:     none on the homeserver")
+        out.say("master_key", "crypto.no_master_key")
     else:
-        print(f"master key:     {fingerprint(identity.master)}")
+        out.say("master_key", "crypto.value", value=fingerprint(identity.master))
         if keys is not None and keys.master.public != identity.master:
-            print("                (differs from the key file: the next start resets it)")
+            out.note("crypto.master_differs")
     return 0 if identity.device_signed else 1

@@ -6,6 +6,7 @@ import getpass
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli.common import with_database
 from bot.config import ConfigError, Settings
@@ -18,10 +19,15 @@ from storage.engine import Database
 from storage.exercise import MARKER
 from storage.models import utcnow
 
+if TYPE_CHECKING:
+    from commands.texts import Language
+
 # The operator holds the database anyway, but an export is a file that travels: it
 # holds entries up to an explicit ceiling (`--max-tlp`, default AMBER), says what it
 # left out, and the audit log records who exported what.
 DEFAULT_MAX_TLP = "AMBER"
+# The subcommand's name before each note on stderr, as Unix tools do (not a sentence).
+NOTE_PREFIX = "knooppunt export:"
 
 
 @dataclass(frozen=True)
@@ -99,23 +105,39 @@ async def build_export(
     return ExportResult(data, len(rows), label, ceiling, left_out, is_exercise)
 
 
-def export_notes(result: ExportResult, incident: str, out: Path | None) -> list[str]:
+def export_notes(
+    result: ExportResult, incident: str, out: Path | None, lang: Language
+) -> list[str]:
     """What the operator is told on stderr: what was written, and what was left out and why."""
-    where = str(out) if out is not None else "standard output"
-    kind = f"{MARKER} (exercise) " if result.exercise else ""
+    from commands.i18n import t
+
+    where = str(out) if out is not None else t(lang, "export.note_stdout")
+    kind = t(lang, "export.note_exercise", marker=MARKER) if result.exercise else ""
     notes = [
-        f"{kind}{result.count} entries of {incident} written to {where} (banner TLP:{result.label})"
+        t(
+            lang,
+            "export.note_written",
+            kind=kind,
+            count=result.count,
+            incident=incident,
+            where=where,
+            label=result.label,
+        )
     ]
     if result.left_out:
-        total = sum(result.left_out.values())
         labels = ", ".join(
             f"{n} {label}"
             for label, n in sorted(result.left_out.items(), key=lambda i: tlp.RANK[i[0]])
         )
-        highest = tlp.highest(list(result.left_out))
         notes.append(
-            f"warning: {total} entries left out because their label is above "
-            f"--max-tlp {result.ceiling}: {labels}; use --max-tlp {highest} to include them"
+            t(
+                lang,
+                "export.note_left_out",
+                total=sum(result.left_out.values()),
+                ceiling=result.ceiling,
+                labels=labels,
+                highest=tlp.highest(list(result.left_out)),
+            )
         )
     return notes
 
@@ -127,15 +149,15 @@ def export_path(result: ExportResult, out: Path | None) -> Path | None:
     return out.with_name(f"{MARKER}-{out.name}")
 
 
-def write_export(result: ExportResult, incident: str, out: Path | None) -> None:
+def write_export(result: ExportResult, incident: str, out: Path | None, lang: Language) -> None:
     out = export_path(result, out)
     if out is None:
         sys.stdout.buffer.write(result.data)
         sys.stdout.buffer.flush()
     else:
         out.write_bytes(result.data)
-    for note in export_notes(result, incident, out):
-        print(f"knooppunt export: {note}", file=sys.stderr)
+    for note in export_notes(result, incident, out, lang):
+        print(f"{NOTE_PREFIX} {note}", file=sys.stderr)
 
 
 async def audit_lines(settings: Settings, incident: str) -> list[str]:

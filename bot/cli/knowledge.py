@@ -24,22 +24,17 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    knowledge, actions = add_file_actions(
-        sub,
-        common,
-        "knowledge",
-        (
-            "curated Q&As: import, export, check, search",
-            "load a file or folder (YAML, JSON Lines, Markdown)",
-            "write the store to DIR/qas.yaml",
-        ),
+    helps = (
+        "curated Q&As: import, export, check, search",
+        "load a file or folder (YAML, JSON Lines, Markdown)",
+        "write the store to DIR/qas.yaml",
     )
+    actions = add_file_actions(sub, common, "knowledge", helps, run_knowledge)
     search = actions.add_parser("search", help="the bot's own ranking for a question")
     common(search)
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=3)
     search.add_argument("--json", action="store_true", help="machine-readable output")
-    knowledge.set_defaults(handler=run_knowledge)
 
 
 def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
@@ -63,7 +58,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
         if counts is None:
             failed = True
             print(t(lang, "cli.not_imported", path=imported.path, count=len(imported.problems)))
-            print_problems(imported.problems)
+            print_problems(imported.problems, lang)
         else:
             print(
                 t(

@@ -15,7 +15,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -53,42 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
     common(run)
     run.set_defaults(handler=_run)
 
-    console = sub.add_parser(
-        "console", help="chat with the command handlers locally, without a homeserver"
-    )
-    common(console)
-    console.add_argument(
-        "--as",
-        dest="role",
-        default="guest",
-        type=_console_role,
-        help="the role of the room you pretend to type in: admin, liaison, coordinator, "
-        "municipality (gemeente), curator (redactie) or guest (default, a direct chat)",
-    )
-    console.add_argument(
-        "--demo",
-        action="store_true",
-        help="first load the sample crisis: knowledge, incident hoogwater, bound console rooms",
-    )
-    console.set_defaults(handler=_console)
+    _add_console(sub)
 
     migrate = sub.add_parser("migrate", help="apply database migrations and exit")
     common(migrate)
     migrate.set_defaults(handler=_migrate)
 
-    export = sub.add_parser("export", help="write the entries of an incident as csv, json or edxl")
-    common(export)
-    export.add_argument("--incident", required=True, help="the incident's short name")
-    export.add_argument("--format", required=True, choices=("csv", "csv-en", "json", "edxl"))
-    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    export.add_argument(
-        "--max-tlp",
-        default="AMBER",
-        metavar="LABEL",
-        help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
-        "AMBER); entries above it are left out and counted on standard error",
-    )
-    export.set_defaults(handler=_export)
+    _add_export(sub)
 
     for name in SUBCOMMANDS:
         importlib.import_module(name).add_parser(sub, common)
@@ -108,6 +79,45 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--incident", required=True, help="the incident's short name")
     audit.set_defaults(handler=_audit)
     return parser
+
+
+def _add_console(sub: Any) -> None:
+    """`knooppunt console [--as ROLE] [--demo]`: the handlers without a homeserver."""
+    console = sub.add_parser(
+        "console", help="chat with the command handlers locally, without a homeserver"
+    )
+    common(console)
+    console.add_argument(
+        "--as",
+        dest="role",
+        default="guest",
+        type=_console_role,
+        help="the role of the room you pretend to type in: admin, liaison, coordinator, "
+        "municipality (gemeente), curator (redactie) or guest (default, a direct chat)",
+    )
+    console.add_argument(
+        "--demo",
+        action="store_true",
+        help="first load the sample crisis: knowledge, incident hoogwater, bound console rooms",
+    )
+    console.set_defaults(handler=_console)
+
+
+def _add_export(sub: Any) -> None:
+    """`knooppunt export --incident --format [--out] [--max-tlp]`: an incident's entries."""
+    export = sub.add_parser("export", help="write the entries of an incident as csv, json or edxl")
+    common(export)
+    export.add_argument("--incident", required=True, help="the incident's short name")
+    export.add_argument("--format", required=True, choices=("csv", "csv-en", "json", "edxl"))
+    export.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    export.add_argument(
+        "--max-tlp",
+        default="AMBER",
+        metavar="LABEL",
+        help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
+        "AMBER); entries above it are left out and counted on standard error",
+    )
+    export.set_defaults(handler=_export)
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
@@ -145,7 +155,7 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
     incident = args.incident.lower()
     result = asyncio.run(build_export(settings, incident, args.format, args.max_tlp))
-    write_export(result, incident, args.out)
+    write_export(result, incident, args.out, settings.language)
     return 0
 
 

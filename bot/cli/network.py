@@ -19,34 +19,28 @@ from bot.cli.common import add_file_actions, print_checked, print_import_refusal
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from knowledge.problems import FileProblem
     from storage.engine import Database
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    network, _ = add_file_actions(
-        sub,
-        common,
-        "network",
-        (
-            "the partner network: dependency maps and partner files",
-            "load a file or folder (YAML): maps replace their id, partners their details",
-            "write the maps and partners.yaml to DIR",
-        ),
+    helps = (
+        "the partner network: dependency maps and partner files",
+        "load a file or folder (YAML): maps replace their id, partners their details",
+        "write the maps and partners.yaml to DIR",
     )
-    network.set_defaults(handler=run_network)
+    add_file_actions(sub, common, "network", helps, run_network)
 
 
 def run_network(settings: Settings, args: argparse.Namespace) -> int:
-    from commands.i18n import t
     from commands.texts import Word
     from knowledge import network
 
     if args.action == "check":
         results = [_Counted(r) for r in network.check(args.path)]
-        code = print_checked(results, settings.language, Word("regel(s)", "line(s)"), 20)
-        if not results:
-            print(t(settings.language, "cli.no_network_files", path=args.path))
-        return code
+        unit = Word("regel(s)", "line(s)")
+        none_found = ("cli.no_network_files", args.path)
+        return print_checked(results, settings.language, unit, 20, none_found)
     return run_task(settings, args, {"import": _import, "export": _export})
 
 
@@ -55,7 +49,7 @@ class _Counted:
 
     def __init__(self, result: Any) -> None:
         self.path: Path = result.path
-        self.problems: list[str] = list(result.problems)
+        self.problems: list[FileProblem] = list(result.problems)
         self.ok: bool = bool(result.ok)
         self.items: list[object] = list(
             result.map.dependencies if result.map is not None else result.partners

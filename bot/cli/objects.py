@@ -21,30 +21,23 @@ if TYPE_CHECKING:
 
 
 def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> None:
-    objects, _ = add_file_actions(
-        sub,
-        common,
-        "objects",
-        (
-            "object information partners hold: import, export, check",
-            "load a file or folder (CSV, YAML, GeoJSON); replaces each owner's objects",
-            "write one YAML file per owner to DIR",
-        ),
+    helps = (
+        "object information partners hold: import, export, check",
+        "load a file or folder (CSV, YAML, GeoJSON); replaces each owner's objects",
+        "write one YAML file per owner to DIR",
     )
-    objects.set_defaults(handler=run_objects)
+    add_file_actions(sub, common, "objects", helps, run_objects)
 
 
 def run_objects(settings: Settings, args: argparse.Namespace) -> int:
-    from commands.i18n import t
     from commands.texts import Word
     from knowledge import object_service
 
     if args.action == "check":
         results = object_service.check(args.path)
-        code = print_checked(results, settings.language, Word("object(en)", "object(s)"), 20)
-        if not results:
-            print(t(settings.language, "cli.no_object_files", path=args.path))
-        return code
+        unit = Word("object(en)", "object(s)")
+        none_found = ("cli.no_object_files", args.path)
+        return print_checked(results, settings.language, unit, 20, none_found)
     return run_task(settings, args, {"import": _import, "export": _export})
 
 

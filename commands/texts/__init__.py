@@ -34,8 +34,10 @@ class Word:
 
 # One module per family of keys (`<family>.<name>`), in the order they are merged.
 FAMILIES = (
+    "cli",
     "common",
     "console",
+    "content",
     "domino",
     "exercise",
     "export",

@@ -13,27 +13,13 @@ from storage import rooms, series
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.migrate import alembic_config
+from tests.support.entries import entry_input
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
 def _report(category: str, text_: str) -> entry_repo.EntryInput:
-    return entry_repo.EntryInput(
-        incident="storm",
-        category=category,
-        organisation="GGD",
-        observed_at=T0,
-        municipality="Dordrecht",
-        region=None,
-        location=None,
-        severity="Moderate",
-        status="new",
-        source=None,
-        sector=None,
-        text=text_,
-        tlp="GREEN",
-        figures=[],
-    )
+    return entry_input(category=category, observed_at=T0, text=text_)
 
 
 async def _column(db: Database, sql: str) -> list[object]:

@@ -45,16 +45,7 @@ async def bind_room(
     session: AsyncSession, room_id: RoomId, binding: BindingView, *, active: bool = True
 ) -> None:
     """Bind the room as `binding` says; `active` also marks it active (the bot is in it)."""
-    await rooms.bind(
-        session,
-        room_id,
-        role=binding.role,
-        incident=binding.incident,
-        organisation=binding.organisation,
-        tlp_default=binding.tlp_default,
-        clearance=binding.clearance,
-        by="test",
-    )
+    await rooms.bind_as(session, room_id, binding, "test")
     if active:
         room = await rooms.get(session, room_id)
         assert room is not None

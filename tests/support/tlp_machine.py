@@ -180,8 +180,30 @@ class Revision:
     withdrawn: bool = False
 
 
+class Posted:
+    """What an entry and a record item share: a room posted it, with revisions whose
+    latest standing one gives its label, and markers that each carry a revision's label."""
+
+    room_id: str
+    org: str | None
+    revisions: list[Revision]
+    marker_label: dict[str, str]
+
+    @property
+    def gone(self) -> bool:
+        """Retracted (an entry) or withdrawn (a record item): nobody sees it any more."""
+        raise NotImplementedError
+
+    @property
+    def label(self) -> str:
+        return [r for r in self.revisions if not r.withdrawn][-1].label
+
+    def visible(self, room: RoomModel) -> bool:
+        return may_see(room, self.label, self.room_id, self.org)
+
+
 @dataclass
-class EntryModel:
+class EntryModel(Posted):
     id: int
     room_id: str
     org: str | None
@@ -193,8 +215,8 @@ class EntryModel:
     marker_label: dict[str, str] = field(default_factory=dict)
 
     @property
-    def label(self) -> str:
-        return [r for r in self.revisions if not r.withdrawn][-1].label
+    def gone(self) -> bool:
+        return self.retracted
 
     def refresh_markers(self) -> None:
         # The latest revision that carries the marker wins; a withdrawn edit's label
@@ -208,12 +230,9 @@ class EntryModel:
                     if standing or marker not in self.marker_label:
                         self.marker_label[marker] = revision.label
 
-    def visible(self, room: RoomModel) -> bool:
-        return may_see(room, self.label, self.room_id, self.org)
-
 
 @dataclass
-class RecordModel:
+class RecordModel(Posted):
     """An assessment (O-n), decision (B-n) or action (A-n): a room's post like an entry."""
 
     code: str
@@ -228,11 +247,8 @@ class RecordModel:
     marker_label: dict[str, str] = field(default_factory=dict)
 
     @property
-    def label(self) -> str:
-        return [r for r in self.revisions if not r.withdrawn][-1].label
-
-    def visible(self, room: RoomModel) -> bool:
-        return may_see(room, self.label, self.room_id, self.org)
+    def gone(self) -> bool:
+        return self.withdrawn
 
 
 @dataclass
@@ -281,27 +297,15 @@ def room_holder(room_id: str) -> Holder:
     return sees
 
 
-def entry_holder(entry: EntryModel, marker: str) -> Holder:
-    """Not retracted, and visible under the entry's label and the marker's revision label."""
+def posted_holder(post: Posted, marker: str) -> Holder:
+    """Not retracted or withdrawn, and visible under the post's label and the label of
+    the revision that carried the marker (an entry or a record item alike)."""
 
     def sees(room: RoomModel) -> bool:
         return (
-            not entry.retracted
-            and entry.visible(room)
-            and may_see(room, entry.marker_label[marker], entry.room_id, entry.org)
-        )
-
-    return sees
-
-
-def record_holder(item: RecordModel, marker: str) -> Holder:
-    """Not withdrawn, and visible under the item's label and the marker's revision label."""
-
-    def sees(room: RoomModel) -> bool:
-        return (
-            not item.withdrawn
-            and item.visible(room)
-            and may_see(room, item.marker_label[marker], item.room_id, item.org)
+            not post.gone
+            and post.visible(room)
+            and may_see(room, post.marker_label[marker], post.room_id, post.org)
         )
 
     return sees
@@ -683,7 +687,7 @@ class TLPMachine(DatabaseMachine):
 
     def _entry_markers(self, entry: EntryModel, markers: list[str]) -> None:
         for m in markers:
-            self.holders.setdefault(m, []).append(entry_holder(entry, m))
+            self.holders.setdefault(m, []).append(posted_holder(entry, m))
 
     def send(
         self,
@@ -1117,7 +1121,7 @@ class TLPMachine(DatabaseMachine):
             item.marker_label = {first: expected, second: expected}
             self.records[code] = item
             for m in (first, second):
-                self.holders.setdefault(m, []).append(record_holder(item, m))
+                self.holders.setdefault(m, []).append(posted_holder(item, m))
             TLPMachine.stats[f"{kind}s recorded"] += 1
         self.check_outbox(message)
 

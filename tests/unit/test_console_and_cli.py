@@ -78,6 +78,13 @@ async def test_audit_lists_who_did_what(
 PETS = "!vraag Mogen huisdieren mee naar de noodopvang?"  # the README's example
 
 
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh data folder (and with it a fresh SQLite database) for the console."""
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    return tmp_path
+
+
 async def console(role: str, script: str, demo: bool = False) -> str:
     out = io.StringIO()
     assert await run_console(load_settings(), role, io.StringIO(script), out, demo=demo) == 0
@@ -98,38 +105,26 @@ async def test_demo_municipality_gets_the_readme_pets_answer(
         assert "Ja, maar niet in de slaapruimte." in text
 
 
-async def test_demo_liaison_reports_into_the_sample_incident(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+async def test_demo_liaison_reports_into_the_sample_incident(data_dir: Path) -> None:
     report = "!melding opvang\ngemeente: Dordrecht\nopvangplekken beschikbaar: 80\nSporthal open.\n"
     text = await console("liaison", report, demo=True)
     assert "Melding M-1 vastgelegd" in text, text
     assert "Organisatie: GGD ZHZ · incident hoogwater" in text
 
 
-async def test_demo_coordinator_opens_an_incident_and_gets_the_picture(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+async def test_demo_coordinator_opens_an_incident_and_gets_the_picture(data_dir: Path) -> None:
     text = await console("coordinator", "!incident open storm Storm Zuid\n\n!beeld\n", demo=True)
     assert "Incident storm geopend: Storm Zuid" in text, text
     assert "Situatiebeeld hoogwater: Hoogwater Maas" in text
 
 
-async def test_console_coordinator_may_open_an_incident_without_the_demo(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_console_coordinator_may_open_an_incident_without_the_demo(data_dir: Path) -> None:
     """The console user made their room, so they hold its creator's power level."""
-    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
     text = await console("coordinator", "!incident open storm Storm Zuid\n")
     assert "Incident storm geopend" in text and "moderatorrechten" not in text, text
 
 
-async def test_loading_the_demo_twice_changes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+async def test_loading_the_demo_twice_changes_nothing(data_dir: Path) -> None:
     first = await console("curator", "", demo=True)
     # The console speaks the configured language (Dutch by default).
     assert "4 consolekamer(s) nieuw gekoppeld" in first and " 0 nieuw(e) kennis" not in first

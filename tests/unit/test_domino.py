@@ -21,6 +21,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, DominoAlert, DominoItem, Organisation, OutboxMessage
 from tests.support.chat import CoreChat
+from tests.support.problems import said
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
 ENERGY = RoomId("!energie:x")  # Netbeheer Noord, AMBER
@@ -120,10 +121,10 @@ def test_a_bad_line_makes_the_file_invalid_with_its_place(tmp_path: Path) -> Non
     )
     result = network.read_file(bad)
     assert not result.ok
-    assert result.problems[0].startswith("dependencies.1.sector: unknown sector 'kernfusie'")
+    assert said(result.problems)[0].startswith("dependencies.1.sector: unknown sector 'kernfusie'")
     partners = tmp_path / "p.yaml"
     partners.write_text("organisaties:\n  - naam: A\n    rollen: {heet: x}\n", encoding="utf-8")
-    assert "unknown phase 'heet'" in network.read_file(partners).problems[0]
+    assert "unknown phase 'heet'" in said(network.read_file(partners).problems)[0]
 
 
 async def test_one_invalid_file_and_nothing_is_imported(db: Database, tmp_path: Path) -> None:
@@ -140,7 +141,9 @@ async def test_one_invalid_file_and_nothing_is_imported(db: Database, tmp_path: 
     )
     report = await network_service.import_path(db, folder, "test")
     assert not report.ok
-    assert any("unknown safety region 'Atlantis'" in p for f in report.files for p in f.problems)
+    assert any(
+        "unknown safety region 'Atlantis'" in p for f in report.files for p in said(f.problems)
+    )
     async with db.session() as session:
         from storage import network as store
 

@@ -29,6 +29,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
+from tests.support.entries import entry_input
 from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -221,7 +222,10 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     assert text.startswith("TLP:RED")
     assert text.count("$cli") == 5
     err = capsys.readouterr().err
-    assert "left out" not in err and "5 entries" in err
+    # The notes follow the configured language (Dutch unless configured otherwise).
+    assert "weggelaten" not in err and "5 melding(en) van storm" in err
+
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
 
     target = tmp_path / "clear.xml"
     code = await asyncio.to_thread(
@@ -241,7 +245,7 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     assert code == 0
     assert ET.fromstring(target.read_bytes()).get("tlp") == "CLEAR"
     err = capsys.readouterr().err
-    assert "5" in err and "left out" in err
+    assert "5 entries left out" in err and "use --max-tlp RED" in err
     code = await asyncio.to_thread(
         main, ["export", "--incident", "storm", "--format", "csv", "--max-tlp", "purple"]
     )
@@ -249,20 +253,8 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
 
 
 def _input(label: str) -> entry_repo.EntryInput:
-    return entry_repo.EntryInput(
-        incident="storm",
-        category="water",
-        organisation="GGD",
-        observed_at=NOW,
-        municipality="Zwolle",
-        region=None,
-        location=None,
-        severity="Moderate",
-        status="new",
-        source=None,
-        sector=None,
-        text=f"tekst {label}",
-        tlp=label,
+    return entry_input(
+        category="water", observed_at=NOW, municipality="Zwolle", text=f"tekst {label}", tlp=label
     )
 
 

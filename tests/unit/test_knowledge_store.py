@@ -11,6 +11,7 @@ import pytest
 from bot.cli import main
 from knowledge.text import terms
 from tests.support.eval_data import EVAL
+from tests.support.problems import said
 
 GOOD = """qas:
   - id: stroom-1
@@ -49,7 +50,7 @@ async def test_import_is_idempotent_and_bad_files_import_nothing(
     assert code == 1
     assert "good.yaml: 2 toegevoegd, 0 bijgewerkt, 0 ongewijzigd" in out
     assert "bad.yaml: NIET geïmporteerd" in out and "script" in out
-    assert "broken.yaml: NIET geïmporteerd" in out and "not valid YAML" in out
+    assert "broken.yaml: NIET geïmporteerd" in out and "geen geldige YAML" in out
     assert await asyncio.to_thread(main, ["knowledge", "import", str(content / "good.yaml")]) == 0
     assert "0 toegevoegd, 0 bijgewerkt, 2 ongewijzigd" in capsys.readouterr().out
     (content / "good.yaml").write_text(
@@ -108,10 +109,10 @@ def test_oversized_scripted_and_broken_content_is_refused(tmp_path: Path) -> Non
     from knowledge.content_io import read_file
     from knowledge.model import Guidance
 
-    assert read_file(huge).problems == ["file larger than 5 MB"]
-    assert "longer than 20000 characters" in read_file(long_answer).problems[0]
-    assert "script or embedded content" in read_file(scripted).problems[0]
-    assert "front matter is not valid YAML" in read_file(broken).problems[0]
+    assert said(read_file(huge).problems) == ["file larger than 5 MB"]
+    assert "longer than 20000 characters" in said(read_file(long_answer).problems)[0]
+    assert "script or embedded content" in said(read_file(scripted).problems)[0]
+    assert "front matter is not valid YAML" in said(read_file(broken).problems)[0]
     result = read_file(good_guidance)
     assert result.ok and isinstance(result.items[0], Guidance)
     document = result.items[0]

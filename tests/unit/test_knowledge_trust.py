@@ -24,6 +24,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.problems import said
 from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -312,8 +313,8 @@ async def test_import_refuses_a_source_that_is_not_http(tmp_path: Path, url: str
     )
     result = read_file(path)
     assert not result.ok
-    assert len(result.problems) == 1 and "source_url" in result.problems[0]
-    assert "http" in result.problems[0]
+    assert len(result.problems) == 1 and "source_url" in said(result.problems)[0]
+    assert "http" in said(result.problems)[0]
     database = Database(f"sqlite+aiosqlite:///{tmp_path / 'i.db'}")
     await database.migrate()
     try:

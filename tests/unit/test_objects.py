@@ -21,6 +21,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
+from tests.support.problems import said
 
 LIAISON = RoomId("!liaison:x")  # GGD, clearance AMBER
 COORD = RoomId("!coord:x")  # Veiligheidsregio, clearance AMBER
@@ -135,10 +136,10 @@ def test_a_bad_object_makes_the_file_invalid_with_its_place() -> None:
     bad = CARE.replace("kind: verpleeghuizen", "kind: ''").replace("id: gor-2", "id: 'gor 2!'")
     result = read_text(bad, ".yaml", FileResult(Path("x.yaml")))
     assert not result.ok
-    assert any(p.startswith("object 1 (gor-1): kind") for p in result.problems)
-    assert any(p.startswith("object 2") and "id" in p for p in result.problems)
+    assert any(p.startswith("object 1 (gor-1): kind") for p in said(result.problems))
+    assert any(p.startswith("object 2") and "id" in p for p in said(result.problems))
     line = read_text(HOSPITALS + "x;Naam;;;;;;;;geen datum;;;;;\n", ".csv", FileResult(Path("y")))
-    assert any(p.startswith("line 4 (x)") for p in line.problems)
+    assert any(p.startswith("line 4 (x)") for p in said(line.problems))
 
 
 def test_staleness_past_valid_until_or_older_than_the_promised_refresh() -> None:
@@ -217,7 +218,7 @@ async def test_an_id_held_by_another_owner_or_an_invalid_file_imports_nothing(
     thief.mkdir()
     (thief / "x.yaml").write_text(CARE.replace("Zorgpartners ZHZ", "Ander"), encoding="utf-8")
     report = await object_service.import_path(db, thief, "t")
-    assert not report.ok and "held by another owner" in report.problems[0]
+    assert not report.ok and "held by another owner" in said(report.problems)[0]
     (thief / "x.yaml").write_text(CARE.replace("gor-1", "nieuw-1"), encoding="utf-8")
     (thief / "broken.csv").write_text("naam\nzonder id\n", encoding="utf-8")
     assert not (await object_service.import_path(db, thief, "t")).ok

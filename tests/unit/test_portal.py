@@ -11,6 +11,7 @@ import logging
 import re
 import sqlite3
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -154,6 +155,38 @@ class _NoSync:
     last_sync_ok = None
 
 
+@dataclass
+class Rig:
+    """The database, the dispatcher and the portal behind the bot's HTTP server."""
+
+    db: Database
+    dispatcher: Dispatcher
+    http: ClientSession
+    clock: Clock
+    portal: Portal
+
+    async def say(self, room: RoomId, body: str, sender: UserId) -> str:
+        return await say(self.db, self.dispatcher, room, body, sender)
+
+    async def link(self, room: RoomId, user: UserId) -> str:
+        return await link_for(self.db, self.dispatcher, room, user)
+
+    async def page(self, token: str) -> str:
+        return await (await self.http.get(f"/p/{token}")).text()
+
+
+@pytest.fixture
+def rig(db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]) -> Rig:
+    return Rig(db, dispatcher, *client)
+
+
+@pytest.fixture
+async def seeded(rig: Rig) -> Rig:
+    """The rig after an AMBER and a GREEN report in the liaison room."""
+    await seed(rig.db, rig.dispatcher)
+    return rig
+
+
 async def test_link_is_random_stored_as_hash_and_audited(
     db: Database, dispatcher: Dispatcher
 ) -> None:
@@ -194,56 +227,48 @@ async def test_portal_needs_a_bound_room_and_reads_its_words(
         assert list(await session.scalars(select(PortalLink))) == []
 
 
-async def test_amber_room_sees_amber_green_room_sees_none_of_it(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, _ = client
-    await seed(db, dispatcher)
-    coord = await link_for(db, dispatcher, COORD, ALICE)
-    muni = await link_for(db, dispatcher, MUNI, BOB)
+async def test_amber_room_sees_amber_green_room_sees_none_of_it(seeded: Rig) -> None:
+    coord = await seeded.link(COORD, ALICE)
+    muni = await seeded.link(MUNI, BOB)
 
-    page = await http.get(f"/p/{coord}")
+    page = await seeded.http.get(f"/p/{coord}")
     html = await page.text()
     assert page.status == 200
     assert AMBER_TEXT.split(":")[1].strip() in html and GREEN_TEXT in html
     assert "TLP:AMBER" in html and f"/p/{coord}/chart?m={AMBER_METRIC}" in html
-    chart = await http.get(f"/p/{coord}/chart", params={"m": AMBER_METRIC})
+    chart = await seeded.http.get(f"/p/{coord}/chart", params={"m": AMBER_METRIC})
     svg = await chart.text()
     assert chart.status == 200 and chart.content_type == "image/svg+xml"
     assert "<svg" in svg and "<script" not in svg and "7.654" in svg and "niets" not in svg
 
-    page = await http.get(f"/p/{muni}")
+    page = await seeded.http.get(f"/p/{muni}")
     html = await page.text()
     assert page.status == 200 and GREEN_TEXT in html
     for secret in ("Oranjegeheim", "Vlinderweg", AMBER_METRIC, "TLP:AMBER", "7654", "7.654"):
         assert secret not in html, secret
-    chart = await http.get(f"/p/{muni}/chart", params={"m": AMBER_METRIC})
+    chart = await seeded.http.get(f"/p/{muni}/chart", params={"m": AMBER_METRIC})
     svg = await chart.text()
     assert "niets" in svg and "7654" not in svg and "7.654" not in svg  # no data at all
     # The AMBER entry's own page does not exist for the GREEN room.
-    ids = re.findall(r"/e/(\d+)", (await (await http.get(f"/p/{coord}")).text()))
+    ids = re.findall(r"/e/(\d+)", (await seeded.page(coord)))
     amber_entry = min(int(i) for i in ids)
-    entry = await http.get(f"/p/{coord}/e/{amber_entry}")
+    entry = await seeded.http.get(f"/p/{coord}/e/{amber_entry}")
     entry_html = await entry.text()
     assert entry.status == 200 and "Versies" in entry_html and "Vlinderweg" in entry_html
-    printable = await (await http.get(f"/p/{coord}", params={"print": "1"})).text()
+    printable = await (await seeded.http.get(f"/p/{coord}", params={"print": "1"})).text()
     assert (
         "print-view" in printable
         and "portal.js" not in printable
         and 'loading="lazy"' not in printable
     )
-    denied = await http.get(f"/p/{muni}/e/{amber_entry}")
+    denied = await seeded.http.get(f"/p/{muni}/e/{amber_entry}")
     assert denied.status == 404 and "Vlinderweg" not in await denied.text()
 
 
-async def test_headers_on_pages_charts_errors_and_static(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, _ = client
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, COORD, ALICE)
+async def test_headers_on_pages_charts_errors_and_static(seeded: Rig) -> None:
+    token = await seeded.link(COORD, ALICE)
     for path in (f"/p/{token}", f"/p/{token}/marker", "/p/nope", "/static/portal.css"):
-        response = await http.get(path)
+        response = await seeded.http.get(path)
         headers = response.headers
         csp = headers["Content-Security-Policy"]
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp, path
@@ -253,56 +278,45 @@ async def test_headers_on_pages_charts_errors_and_static(
         assert headers["Cache-Control"] == "no-store"
         assert headers["Referrer-Policy"] == "no-referrer"
         assert headers["X-Content-Type-Options"] == "nosniff"
-    chart = await http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
+    chart = await seeded.http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
     assert "script-src" not in chart.headers["Content-Security-Policy"]
     assert chart.headers["Cache-Control"] == "no-store"
 
 
-async def test_revoked_expired_unknown_and_other_room(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, clock, _ = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    other = await link_for(db, dispatcher, OTHER, ALICE)
-    assert (await http.get(f"/p/{alice}")).status == 200
+async def test_revoked_expired_unknown_and_other_room(seeded: Rig) -> None:
+    alice = await seeded.link(COORD, ALICE)
+    bob = await seeded.link(COORD, BOB)
+    other = await seeded.link(OTHER, ALICE)
+    assert (await seeded.http.get(f"/p/{alice}")).status == 200
     # A link of the other incident's room shows that room's view, never COORD's.
-    other_html = await (await http.get(f"/p/{other}")).text()
+    other_html = await seeded.page(other)
     assert "brand" in other_html and GREEN_TEXT not in other_html and COORD not in other_html
 
-    assert "1 link(s)" in await say(db, dispatcher, COORD, "!portaal intrekken", ALICE)
-    revoked = await http.get(f"/p/{alice}")
+    assert "1 link(s)" in await seeded.say(COORD, "!portaal intrekken", ALICE)
+    revoked = await seeded.http.get(f"/p/{alice}")
     body = await revoked.text()
     assert revoked.status == 403 and GREEN_TEXT not in body and "storm" not in body
-    assert (await http.get(f"/p/{alice}/marker")).status == 403
-    assert (await http.get(f"/p/{bob}")).status == 200  # Bob's link is his own
+    assert (await seeded.http.get(f"/p/{alice}/marker")).status == 403
+    assert (await seeded.http.get(f"/p/{bob}")).status == 200  # Bob's link is his own
 
-    clock.now += timedelta(hours=12, seconds=1)
-    expired = await http.get(f"/p/{bob}")
+    seeded.clock.now += timedelta(hours=12, seconds=1)
+    expired = await seeded.http.get(f"/p/{bob}")
     assert expired.status == 403 and GREEN_TEXT not in await expired.text()
 
 
-async def test_guessing_is_rate_limited_per_client(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, _ = client
-    token = await link_for(db, dispatcher, COORD, ALICE)
-    statuses = [(await http.get(f"/p/guess{i}")).status for i in range(8)]
+async def test_guessing_is_rate_limited_per_client(rig: Rig) -> None:
+    token = await rig.link(COORD, ALICE)
+    statuses = [(await rig.http.get(f"/p/guess{i}")).status for i in range(8)]
     assert statuses[:5] == [403] * 5 and statuses[5:] == [429] * 3
     # Once throttled, not even a valid token is checked for this client.
-    assert (await http.get(f"/p/{token}")).status == 429
+    assert (await rig.http.get(f"/p/{token}")).status == 429
 
 
-async def test_views_are_audited_with_who_which_room_and_entries(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, portal = client
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, MUNI, BOB)
-    assert (await http.get(f"/p/{token}")).status == 200
-    assert await portal.flush_audit() == 1
-    async with db.session() as session:
+async def test_views_are_audited_with_who_which_room_and_entries(seeded: Rig) -> None:
+    token = await seeded.link(MUNI, BOB)
+    assert (await seeded.http.get(f"/p/{token}")).status == 200
+    assert await seeded.portal.flush_audit() == 1
+    async with seeded.db.session() as session:
         views = list(
             await session.scalars(select(AuditRecord).where(AuditRecord.action == "portal.viewed"))
         )
@@ -316,46 +330,36 @@ async def test_views_are_audited_with_who_which_room_and_entries(
     assert len(detail["shown"]) == 1 and detail["tlp"] == "GREEN"
 
 
-async def test_marker_moves_with_what_the_room_may_see_only(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, portal = client
-    await seed(db, dispatcher)
-    coord = await link_for(db, dispatcher, COORD, ALICE)
-    muni = await link_for(db, dispatcher, MUNI, BOB)
+async def test_marker_moves_with_what_the_room_may_see_only(seeded: Rig) -> None:
+    coord = await seeded.link(COORD, ALICE)
+    muni = await seeded.link(MUNI, BOB)
 
     async def markers() -> tuple[str, str]:
-        a = await (await http.get(f"/p/{coord}/marker")).json()
-        b = await (await http.get(f"/p/{muni}/marker")).json()
+        a = await (await seeded.http.get(f"/p/{coord}/marker")).json()
+        b = await (await seeded.http.get(f"/p/{muni}/marker")).json()
         return a["marker"], b["marker"]
 
     before = await markers()
     amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nNog een oranje melding."
-    assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
-    ticks_of(portal).now += REBUILD_SECONDS  # new reports are taken in once per window
+    assert "vastgelegd" in await seeded.say(LIAISON, amber, REPORTER)
+    ticks_of(seeded.portal).now += REBUILD_SECONDS  # new reports are taken in once per window
     after = await markers()
     assert after[0] != before[0] and after[1] == before[1]
 
 
-async def test_tokens_never_reach_the_logs(
-    db: Database,
-    dispatcher: Dispatcher,
-    client: tuple[ClientSession, Clock, Portal],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    http, _clock, portal = client
+async def test_tokens_never_reach_the_logs(rig: Rig, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, COORD, ALICE)
-    await http.get(f"/p/{token}")
-    await http.get(f"/p/{token}/e/999999")
-    await http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
+    await seed(rig.db, rig.dispatcher)
+    token = await rig.link(COORD, ALICE)
+    await rig.http.get(f"/p/{token}")
+    await rig.http.get(f"/p/{token}/e/999999")
+    await rig.http.get(f"/p/{token}/chart", params={"m": AMBER_METRIC})
     # A failing handler is logged, without its path.
-    original = portal.db
-    portal.clear_cache()  # the kept link check would answer without the database
-    portal.db = None  # type: ignore[assignment]
-    failed = await http.get(f"/p/{token}")
-    portal.db = original
+    original = rig.portal.db
+    rig.portal.clear_cache()  # the kept link check would answer without the database
+    rig.portal.db = None  # type: ignore[assignment]
+    failed = await rig.http.get(f"/p/{token}")
+    rig.portal.db = original
     assert failed.status == 500
     assert any("portal request failed" in r.getMessage() for r in caplog.records)
     logged = "\n".join(f"{r.getMessage()} {r.exc_text or ''} {r.args!r}" for r in caplog.records)
@@ -384,37 +388,32 @@ def test_rendering_escapes_report_text_and_needs_no_nio() -> None:
     assert "storage.picture_service" in seen and wrong == []
 
 
-async def test_the_room_losing_its_binding_closes_its_links(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
-) -> None:
-    http, _clock, _ = client
-    token = await link_for(db, dispatcher, COORD, ALICE)
-    assert (await http.get(f"/p/{token}")).status == 200
-    async with db.transaction() as session:
+async def test_the_room_losing_its_binding_closes_its_links(rig: Rig) -> None:
+    token = await rig.link(COORD, ALICE)
+    assert (await rig.http.get(f"/p/{token}")).status == 200
+    async with rig.db.transaction() as session:
         room = await session.get(Room, COORD)
         assert room is not None
         room.public = True  # a public room sees CLEAR only: the page follows at once
-    html = await (await http.get(f"/p/{token}")).text()
+    html = await rig.page(token)
     assert "TLP-toegang AMBER" in html  # clearance is the binding's; visibility is CLEAR
-    async with db.transaction() as session:
+    async with rig.db.transaction() as session:
         await rooms.unbind(session, COORD)
-    assert (await http.get(f"/p/{token}")).status == 403
+    assert (await rig.http.get(f"/p/{token}")).status == 403
 
 
 async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
-    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+    seeded: Rig,
 ) -> None:
-    http, _clock, portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    first = await (await http.get(f"/p/{alice}")).text()
-    second = await (await http.get(f"/p/{bob}")).text()
+    alice = await seeded.link(COORD, ALICE)
+    bob = await seeded.link(COORD, BOB)
+    first = await seeded.page(alice)
+    second = await seeded.page(bob)
     assert f"/p/{alice}/chart" in first and bob not in first
     assert f"/p/{bob}/chart" in second and alice not in second
     assert first.replace(alice, "T") == second.replace(bob, "T")  # one render, two links
-    await portal.flush_audit()
-    async with db.session() as session:
+    await seeded.portal.flush_audit()
+    async with seeded.db.session() as session:
         actors = list(
             await session.scalars(
                 select(AuditRecord.actor).where(AuditRecord.action == "portal.viewed")
@@ -424,9 +423,9 @@ async def test_viewers_of_one_room_share_a_render_each_with_own_links_and_audit(
     # A new report the room may see moves the marker: the next view after the rebuild
     # window is a new render.
     amber = "!melding zorg\ngemeente: Dordrecht\ntlp: amber\nDerde melding voor de cache."
-    assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
-    ticks_of(portal).now += REBUILD_SECONDS
-    assert "Derde melding voor de cache." in await (await http.get(f"/p/{alice}")).text()
+    assert "vastgelegd" in await seeded.say(LIAISON, amber, REPORTER)
+    ticks_of(seeded.portal).now += REBUILD_SECONDS
+    assert "Derde melding voor de cache." in await seeded.page(alice)
 
 
 def test_public_url_and_link_hours_settings(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -446,28 +445,15 @@ def test_public_url_and_link_hours_settings(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 async def test_viewers_arriving_together_wait_for_one_build(
-    db: Database,
-    dispatcher: Dispatcher,
-    client: tuple[ClientSession, Clock, Portal],
-    monkeypatch: pytest.MonkeyPatch,
+    seeded: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """50 pages opened at once after a change: one picture build (and one write of the
     series tables), not 50 racing for SQLite's write lock."""
-    http, _clock, _ = client
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, COORD, ALICE)
-    builds = 0
-    real = picture_service.picture_for_room
-
-    async def counted(*args: Any, **kwargs: Any) -> Any:
-        nonlocal builds
-        builds += 1
-        return await real(*args, **kwargs)
-
-    monkeypatch.setattr(picture_service, "picture_for_room", counted)
-    responses = await asyncio.gather(*(http.get(f"/p/{token}") for _ in range(20)))
+    token = await seeded.link(COORD, ALICE)
+    builds = count_builds(monkeypatch)
+    responses = await asyncio.gather(*(seeded.http.get(f"/p/{token}") for _ in range(20)))
     assert [r.status for r in responses] == [200] * 20
-    assert builds == 1
+    assert builds == [1]
 
 
 def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
@@ -483,73 +469,64 @@ def count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 async def test_new_reports_wait_for_the_rebuild_window_relabels_and_retractions_do_not(
-    db: Database,
-    dispatcher: Dispatcher,
-    client: tuple[ClientSession, Clock, Portal],
-    monkeypatch: pytest.MonkeyPatch,
+    rig: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Live viewers rebuild a room's page at most once per REBUILD_SECONDS for new
     reports; what a room may no longer see leaves its page at the next request."""
-    http, _clock, portal = client
-    ticks = ticks_of(portal)
-    await seed(db, dispatcher)
-    coord = await link_for(db, dispatcher, COORD, ALICE)
-    muni = await link_for(db, dispatcher, MUNI, BOB)
+    ticks = ticks_of(rig.portal)
+    await seed(rig.db, rig.dispatcher)
+    coord = await rig.link(COORD, ALICE)
+    muni = await rig.link(MUNI, BOB)
     builds = count_builds(monkeypatch)
-    assert GREEN_TEXT in await (await http.get(f"/p/{coord}")).text()
-    assert GREEN_TEXT in await (await http.get(f"/p/{muni}")).text()
+    assert GREEN_TEXT in await rig.page(coord)
+    assert GREEN_TEXT in await rig.page(muni)
     assert builds[0] == 2
-    marker = (await (await http.get(f"/p/{coord}/marker")).json())["marker"]
+    marker = (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"]
 
     report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nNieuwe melding in het venster."
-    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    assert "vastgelegd" in await rig.say(LIAISON, report, REPORTER)
     ticks.now += REBUILD_SECONDS - 0.5  # within the window: the page built before serves
     for _ in range(5):
-        assert "Nieuwe melding" not in await (await http.get(f"/p/{coord}")).text()
-        assert (await (await http.get(f"/p/{coord}/marker")).json())["marker"] == marker
+        assert "Nieuwe melding" not in await rig.page(coord)
+        assert (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"] == marker
     assert builds[0] == 2
     ticks.now += 0.5  # the window is over: one build, for every viewer of the room
     for _ in range(5):
-        assert "Nieuwe melding" in await (await http.get(f"/p/{coord}")).text()
-    assert (await (await http.get(f"/p/{coord}/marker")).json())["marker"] != marker
+        assert "Nieuwe melding" in await rig.page(coord)
+    assert (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"] != marker
     assert builds[0] == 3
-    assert "Nieuwe melding" in await (await http.get(f"/p/{muni}")).text()
+    assert "Nieuwe melding" in await rig.page(muni)
     assert builds[0] == 4
 
     # A relabel to AMBER, and a retraction, within the window: gone from the next page,
     # and an open page's poll sees its marker move once its stamp is looked at again.
-    muni_marker = (await (await http.get(f"/p/{muni}/marker")).json())["marker"]
-    async with db.transaction() as session:
+    muni_marker = (await (await rig.http.get(f"/p/{muni}/marker")).json())["marker"]
+    async with rig.db.transaction() as session:
         entry = await session.scalar(
             select(SituationEntry).where(SituationEntry.text.contains("Nieuwe melding"))
         )
         assert entry is not None
         entry.tlp, entry.tlp_rank, entry.updated_at = "AMBER", tlp.RANK["AMBER"], utcnow()
     ticks.now += MARKER_STAMP_SECONDS  # still inside the rebuild window
-    assert (await (await http.get(f"/p/{muni}/marker")).json())["marker"] != muni_marker
-    html = await (await http.get(f"/p/{muni}")).text()
+    assert (await (await rig.http.get(f"/p/{muni}/marker")).json())["marker"] != muni_marker
+    html = await rig.page(muni)
     assert "Nieuwe melding" not in html and GREEN_TEXT in html
-    async with db.transaction() as session:
+    async with rig.db.transaction() as session:
         green = await session.scalar(
             select(SituationEntry).where(SituationEntry.text == GREEN_TEXT)
         )
         assert green is not None
         await entries.retract(session, green)
-    assert GREEN_TEXT not in await (await http.get(f"/p/{muni}")).text()
-    assert GREEN_TEXT not in await (await http.get(f"/p/{coord}")).text()
+    assert GREEN_TEXT not in await rig.page(muni)
+    assert GREEN_TEXT not in await rig.page(coord)
 
 
 async def test_the_marker_poll_writes_nothing_and_builds_nothing(
-    db: Database,
-    dispatcher: Dispatcher,
-    client: tuple[ClientSession, Clock, Portal],
-    monkeypatch: pytest.MonkeyPatch,
+    seeded: Rig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    http, _clock, portal = client
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, COORD, ALICE)
+    token = await seeded.link(COORD, ALICE)
     report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nMelding voor de poll."
-    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    assert "vastgelegd" in await seeded.say(LIAISON, report, REPORTER)
     builds = count_builds(monkeypatch)
     writes: list[str] = []
 
@@ -557,23 +534,23 @@ async def test_the_marker_poll_writes_nothing_and_builds_nothing(
         if not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
             writes.append(statement)
 
-    event.listen(db.engine.sync_engine, "before_cursor_execute", spy)
+    event.listen(seeded.db.engine.sync_engine, "before_cursor_execute", spy)
     try:
-        first = (await (await http.get(f"/p/{token}/marker")).json())["marker"]
+        first = (await (await seeded.http.get(f"/p/{token}/marker")).json())["marker"]
         for _ in range(3):
-            assert (await (await http.get(f"/p/{token}/marker")).json())["marker"] == first
-        assert "vastgelegd" in await say(db, dispatcher, LIAISON, report + "!", REPORTER)
+            assert (await (await seeded.http.get(f"/p/{token}/marker")).json())["marker"] == first
+        assert "vastgelegd" in await seeded.say(LIAISON, report + "!", REPORTER)
         writes.clear()  # the report's own writes
-        ticks_of(portal).now += REBUILD_SECONDS
-        moved = (await (await http.get(f"/p/{token}/marker")).json())["marker"]
+        ticks_of(seeded.portal).now += REBUILD_SECONDS
+        moved = (await (await seeded.http.get(f"/p/{token}/marker")).json())["marker"]
         for _ in range(3):
-            assert (await (await http.get(f"/p/{token}/marker")).json())["marker"] == moved
+            assert (await (await seeded.http.get(f"/p/{token}/marker")).json())["marker"] == moved
     finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", spy)
+        event.remove(seeded.db.engine.sync_engine, "before_cursor_execute", spy)
     assert moved != first
     assert writes == [] and builds[0] == 0
-    await portal.flush_audit()
-    async with db.session() as session:
+    await seeded.portal.flush_audit()
+    async with seeded.db.session() as session:
         assert (
             list(
                 await session.scalars(
@@ -638,19 +615,13 @@ async def test_page_views_are_audited_in_batches_and_flushed_on_shutdown(
 
 
 async def test_no_write_lock_is_held_while_the_page_is_built_or_rendered(
-    db: Database,
-    dispatcher: Dispatcher,
-    client: tuple[ClientSession, Clock, Portal],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Any,
+    seeded: Rig, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """While the portal builds and renders a page, another writer (the report path)
     gets SQLite's write lock at once."""
-    http, _clock, _portal = client
-    await seed(db, dispatcher)
-    token = await link_for(db, dispatcher, COORD, ALICE)
+    token = await seeded.link(COORD, ALICE)
     report = "!melding zorg\ngemeente: Dordrecht\ntlp: green\nVoor de schrijfproef."
-    assert "vastgelegd" in await say(db, dispatcher, LIAISON, report, REPORTER)
+    assert "vastgelegd" in await seeded.say(LIAISON, report, REPORTER)
     free: list[bool] = []
 
     def writer_gets_the_lock() -> bool:
@@ -677,5 +648,5 @@ async def test_no_write_lock_is_held_while_the_page_is_built_or_rendered(
 
     monkeypatch.setattr(items, "open_attention", attention)
     monkeypatch.setattr(render, "incident_page", rendered)
-    assert (await http.get(f"/p/{token}")).status == 200
+    assert (await seeded.http.get(f"/p/{token}")).status == 200
     assert free == [True, True]

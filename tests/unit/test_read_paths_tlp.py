@@ -18,6 +18,7 @@ from storage.engine import Database
 from storage.models import Incident
 from storage.picture import build_picture
 from storage.picture_service import picture_for_room
+from tests.support.entries import entry_input
 
 ROOMS = ["!ggd", "!brw", "!ws", "!net", "!gem", "!coord"]
 ORGS = ["GGD", "Brandweer", "Waterschap", "Netbeheerder", "Gemeente", None]
@@ -61,18 +62,13 @@ async def _scenario(
             for n, (room, org, label, severity, category, minutes) in enumerate(entries):
                 await entry_repo.record(
                     session,
-                    entry_repo.EntryInput(
-                        incident="storm",
+                    entry_input(
                         category=category,
                         organisation=org,
                         observed_at=T0 + timedelta(minutes=minutes),
                         municipality=f"Gemeente {n % 3}",
                         region="Regio",
-                        location=None,
                         severity=severity,
-                        status="new",
-                        source=None,
-                        sector=None,
                         text=f"entry {n}",
                         tlp=label,
                         figures=[entry_repo.FigureInput("plekken", float(n), None, "plekken")],

@@ -134,16 +134,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         await incidents.open_incident(session, "storm", "Storm", MOD)
         for room_id, b in w.bindings.items():
             await rooms.mark_joined(session, RoomId(room_id), datetime.now(UTC))
-            await rooms.bind(
-                session,
-                RoomId(room_id),
-                role=b.role,
-                incident=b.incident,
-                organisation=b.organisation,
-                tlp_default=b.tlp_default,
-                clearance=b.clearance,
-                by=MOD,
-            )
+            await rooms.bind_as(session, RoomId(room_id), b, MOD)
     # The liaison has spoken in their own room: that is how the bot knows it.
     await w.send(LIAISON, "!hulp", LIAISON_USER)
     yield w

@@ -1,0 +1,50 @@
+"""Texts of the operator's subcommands: `knooppunt crypto status` (bot/cli/crypto.py)
+and the notes of `knooppunt export` (bot/cli/export.py)."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "crypto.label_user": {"nl": "gebruiker", "en": "user"},
+    "crypto.label_encryption": {"nl": "versleuteling", "en": "encryption"},
+    "crypto.label_room_keys": {"nl": "kamersleutels voor", "en": "room keys for"},
+    "crypto.label_key_file": {"nl": "sleutelbestand", "en": "key file"},
+    "crypto.label_device": {"nl": "apparaat", "en": "device"},
+    "crypto.label_cross_signed": {"nl": "kruisgetekend", "en": "cross-signed"},
+    "crypto.label_master_key": {"nl": "hoofdsleutel", "en": "master key"},
+    "crypto.value": {"nl": "{value}", "en": "{value}"},
+    "crypto.on": {"nl": "aan", "en": "on"},
+    "crypto.off": {"nl": "uit", "en": "off"},
+    "crypto.devices": {"nl": "{trust} apparaten", "en": "{trust} devices"},
+    "crypto.key_file_missing": {"nl": "{path} (ontbreekt)", "en": "{path} (missing)"},
+    "crypto.key_file_mode": {"nl": "{path} (modus {mode})", "en": "{path} (mode {mode})"},
+    "crypto.no_device": {
+        "nl": "nog geen (de bot heeft nog niet ingelogd)",
+        "en": "none yet (the bot has not logged in)",
+    },
+    "crypto.unknown": {
+        "nl": "onbekend (kan {server} niet vragen: {error})",
+        "en": "unknown (cannot ask {server}: {error})",
+    },
+    "crypto.yes": {"nl": "ja", "en": "yes"},
+    "crypto.no": {"nl": "NEE", "en": "NO"},
+    "crypto.no_master_key": {"nl": "geen op de homeserver", "en": "none on the homeserver"},
+    "crypto.master_differs": {
+        "nl": "(anders dan in het sleutelbestand: de volgende start zet hem opnieuw)",
+        "en": "(differs from the key file: the next start resets it)",
+    },
+    "export.note_written": {
+        "nl": "{kind}{count} melding(en) van {incident} geschreven naar {where} "
+        "(banner TLP:{label})",
+        "en": "{kind}{count} entries of {incident} written to {where} (banner TLP:{label})",
+    },
+    "export.note_exercise": {"nl": "{marker} (oefening) ", "en": "{marker} (exercise) "},
+    "export.note_stdout": {"nl": "standaarduitvoer", "en": "standard output"},
+    "export.note_left_out": {
+        "nl": "let op: {total} melding(en) weggelaten omdat hun label boven --max-tlp "
+        "{ceiling} ligt: {labels}; gebruik --max-tlp {highest} om ze mee te nemen",
+        "en": "warning: {total} entries left out because their label is above "
+        "--max-tlp {ceiling}: {labels}; use --max-tlp {highest} to include them",
+    },
+}
