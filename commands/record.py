@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commands import render
+from commands import exercise, render
 from commands.common import local_time, option, session_of
 from commands.context import CommandContext
 from commands.dutch_time import TimeError
@@ -508,13 +508,24 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         raise UserError("page_not_a_number", value=render.shorten(page_text, 30))
     # A page number past what SQL can hold is simply beyond the last page.
     page = int(page_text) if len(page_text.lstrip("0")) <= MAX_PAGE_DIGITS else 0
+    # Never across an exercise and reality: a named incident of the other mode is
+    # refused, and a list across incidents holds only those of the room's mode (an
+    # exercise's actions in a real room would read as real ones).
+    await exercise.check_incident(ctx, incident)
+    mode = exercise.room_in_exercise(ctx) if incident is None else None
     access = ctx.room.access
-    total = await record_repo.count_open_actions(session, access, incident)
+    total = await record_repo.count_open_actions(session, access, incident, mode)
     pages = (total + ACTIONS_PAGE - 1) // ACTIONS_PAGE
     if total and (page == 0 or page > pages):
         raise UserError("page_out_of_range", page=render.shorten(page_text, 30), pages=pages)
     rows = await record_repo.open_actions(
-        session, access, incident, ctx.now, limit=ACTIONS_PAGE, offset=(page - 1) * ACTIONS_PAGE
+        session,
+        access,
+        incident,
+        ctx.now,
+        limit=ACTIONS_PAGE,
+        offset=(page - 1) * ACTIONS_PAGE,
+        exercise_mode=mode,
     )
     await audit.add(
         session,
