@@ -223,6 +223,14 @@ async def _checked_incident(
         found = await incident_repo.get(session_of(ctx), incident)
         if found is None or not found.open:
             problems.append(t(ctx.lang, "record.unknown_incident", incident=incident))
+        elif found.exercise != exercise.room_in_exercise(ctx):
+            # Never across an exercise and reality, as a report naming the incident.
+            key = (
+                "exercise.real_room_exercise_incident"
+                if found.exercise
+                else "exercise.exercise_room_real_incident"
+            )
+            problems.append(t(ctx.lang, key, slug=incident))
     return incident
 
 

@@ -73,3 +73,19 @@ async def test_a_room_without_an_incident_lists_only_its_own_mode(db: Database) 
     listed = await chat.say(TOWN, "!acties")  # type: ignore[attr-defined]
     assert "Oefenactie" not in listed, listed
     assert "Echte actie" in listed  # the baseline: it is a real room
+
+
+async def test_an_exercise_room_cannot_record_an_action_in_the_real_incident(
+    db: Database,
+) -> None:
+    """`incident: storm` in an exercise room: refused (as a report naming it is), never a
+    real action that the real coordination room then lists as real, and vice versa."""
+    chat = await setup(db)
+    say = chat.say  # type: ignore[attr-defined]
+    refused = await say(
+        DRILL, "!actie Oefenactie twee: sluit brug\nincident: storm\neigenaar: VR\ndeadline: 23:59"
+    )
+    assert "oefening" in refused.lower() and "A-3" not in refused, refused
+    assert "sluit brug" not in await say(REAL, "!acties")
+    refused = await say(REAL, "!besluit Echte sluiting sluis\nincident: oef\nbesloten door: ROT")
+    assert "oefening" in refused.lower() and "B-1" not in refused, refused
