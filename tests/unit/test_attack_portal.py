@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from aiohttp import ClientSession
 
 from bot.web.portal import Portal
@@ -15,6 +16,7 @@ from commands.message import Message, Relation, Reply
 from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId
+from storage.rooms import BindingView
 from tests.unit import test_portal
 from tests.unit.test_portal import (
     ALICE,
@@ -127,3 +129,43 @@ async def test_a_link_shows_only_its_own_incident_and_follows_a_lowered_clearanc
     assert gone.status == 404 and "Schapendijk" not in await gone.text()
     marker = await http.get(f"/p/{coord}/marker")
     assert marker.status == 200
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the portal page of an exercise incident carries no OEFENING marker "
+    "(bot/web/render.py, templates/base.html)",
+)
+async def test_an_exercise_room_s_portal_page_says_oefening(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """README: "Everything of an exercise says OEFENING" (replies, pictures, alerts,
+    files). The web page of an exercise room's picture is read on a phone next to the
+    real crisis's: without the marker an exercise report reads as a real one."""
+    from datetime import UTC, datetime
+
+    from storage import incidents as incident_repo
+    from tests.support.rooms import bind_room
+
+    http, _clock, _ = client
+    drill_room = RoomId("!oefen-coord:x")
+    drill = BindingView("coordinator", "oef", "Veiligheidsregio", "AMBER", "AMBER", True)
+    async with db.transaction() as session:
+        await incident_repo.open_incident(session, "oef", "Oefening dijk", "test", exercise=True)
+        await bind_room(session, drill_room, drill)
+    now = datetime.now(UTC)
+    view = RoomView(room_id=drill_room, role="coordinator", encrypted=True, binding=drill)
+    async with db.transaction() as session:
+        replies = await dispatcher.handle(
+            Message(EventId("$drill-portal"), drill_room, ALICE, "!portaal", now),
+            view,
+            session,
+            now,
+        )
+    text = "\n".join(r.text for r in replies if isinstance(r, Reply))
+    assert "OEFENING" in text  # the chat reply is marked
+    match = re.search(r"https://portal\.example/p/([A-Za-z0-9_-]+)", text)
+    assert match, text
+    html = await (await http.get(f"/p/{match.group(1)}")).text()
+    assert "oef" in html  # the baseline: the exercise's page
+    assert "OEFENING" in html
