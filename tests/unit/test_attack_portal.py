@@ -169,3 +169,37 @@ async def test_an_exercise_room_s_portal_page_says_oefening(
     html = await (await http.get(f"/p/{match.group(1)}")).text()
     assert "oef" in html  # the baseline: the exercise's page
     assert "OEFENING" in html
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the portal page leaves out the judgement, decisions, actions and domino "
+    "items that README promises and !beeld shows (bot/web/render.py SECTIONS)",
+)
+async def test_the_portal_page_shows_the_room_s_decisions_as_beeld_does(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    from datetime import UTC, datetime
+
+    http, _clock, _ = client
+    now = datetime.now(UTC)
+    b = BINDINGS[COORD]
+    view = RoomView(room_id=COORD, role=b.role, encrypted=True, binding=b, power_levels={ALICE: 50})
+    async with db.transaction() as session:
+        replies = await dispatcher.handle(
+            Message(
+                EventId("$decision"),
+                COORD,
+                ALICE,
+                "!besluit Sporthal De Schans blijft open\nbesloten door: ROT\ntlp: green",
+                now,
+            ),
+            view,
+            session,
+            now,
+        )
+    assert "B-1" in "\n".join(r.text for r in replies if isinstance(r, Reply))
+    assert "De Schans" in await say(db, dispatcher, COORD, "!beeld", ALICE)  # chat shows it
+    token = await link_for(db, dispatcher, COORD, ALICE)
+    html = await (await http.get(f"/p/{token}")).text()
+    assert "De Schans" in html
