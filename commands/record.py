@@ -27,7 +27,7 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import contains_html_tag
+from commands.report_parser import INVISIBLE, contains_html_tag
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -118,7 +118,9 @@ def _read(kind: str, words: Sequence[str], body_lines: Sequence[str], lang: Lang
     text_lines: list[str] = [" ".join(words)] if words else []
     index = 0
     while index < len(lines):
-        line = lines[index]
+        # Read without invisible format characters, as report fields are: one in front
+        # of `tlp:` must not make the label text (and the item the room's default).
+        line = INVISIBLE.sub("", lines[index])
         match = _FIELD_LINE.match(line)
         key = match.group(1).strip().lower().replace("’", "'") if match else None
         if match is None or key not in keys:

@@ -119,6 +119,14 @@ MAX_UNIT_WORDS = 2
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
 _HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z][a-zA-Z0-9-]*+(?:[\s/][^<>]*+)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible format characters (Unicode category Cf) that a copy from a phone, a PDF or a
+# web form puts in lines: a byte order mark, zero width (non-)joiners and spaces, bidi
+# marks and overrides, the word joiner, the soft hyphen. A field line is read without
+# them: one before `gemeente:` would otherwise turn the whole field block, `tlp: rood`
+# included, into text, and the report would be stored under the room's lower default.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 # A figure may be negative only when its name says it can go down: a change, a
@@ -350,13 +358,15 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            if not line.strip():
+            # Fields are read without invisible characters; text keeps them as typed.
+            probe = INVISIBLE.sub("", line)
+            if not probe.strip():
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
-            match = _FIELD_LINE.match(line)
+            match = _FIELD_LINE.match(probe)
             if match is None:
-                tight = _TIGHT_FIELD_LINE.match(line)
+                tight = _TIGHT_FIELD_LINE.match(probe)
                 if tight is not None and _known_key(tight.group(1), vocab):
                     match = tight
             if match is None:
