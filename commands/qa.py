@@ -26,6 +26,7 @@ from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
+from commands.report_parser import INVISIBLE
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA, ContentRule
 from knowledge.service import as_new_content
@@ -71,7 +72,9 @@ def read_fields(lines: tuple[str, ...] | list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     current: str | None = None
     for line in lines:
-        match = _FIELD_LINE.match(line)
+        # Field names are read without invisible format characters (as report fields):
+        # one pasted before `tlp:` must not fold the label into the answer's Markdown.
+        match = _FIELD_LINE.match(INVISIBLE.sub("", line))
         key = match.group(1).strip().lower() if match else None
         if match and key in FIELDS:
             current = FIELDS[key]

@@ -87,3 +87,14 @@ async def test_a_decision_pasted_with_a_zero_width_space_keeps_its_label(tmp_pat
         assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
     finally:
         await database.close()
+
+
+@pytest.mark.parametrize("mark", INVISIBLE)
+def test_a_qa_label_line_after_the_answer_is_not_folded_into_it(mark: str) -> None:
+    from commands.qa import read_fields
+
+    fields = read_fields(
+        ["vraag: Waar is de noodopvang?", "antwoord: Sporthal Oost.", f"{mark}tlp: rood"]
+    )
+    assert fields.get("tlp") is not None and "rood" in fields["tlp"], fields
+    assert "tlp" not in fields["answer"], fields
