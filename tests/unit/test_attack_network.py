@@ -142,3 +142,25 @@ async def test_domino_items_follow_their_cause_to_another_incident(db: Database)
         left = await store.open_visible(session, coord, "stroom-nh")
     assert left == []
     assert sorted(item.sector for item in after) == sectors
+
+
+@pytest.mark.parametrize("field", ["betreft", "oorzaak"])
+async def test_an_id_the_room_may_not_see_answers_as_an_unknown_one(
+    db: Database, field: str
+) -> None:
+    """`betreft: M-1` / `oorzaak: M-1` naming a RED report of another room, or a report of
+    another incident, gets word for word the reply an id that never existed gets."""
+    c = chat(db)
+    red = POWER.replace("tlp: amber", "tlp: red").replace("ernst: ernstig", "ernst: matig")
+    assert "M-1" in await say(c, ENERGY, red)
+    assert "M-2" in await say(c, OTHER_TELECOM, "!melding telecom\ngemeente: Alkmaar\nMast uit.")
+
+    async def attempt(code: str) -> str:
+        body = f"!melding telecom\ngemeente: Alkmaar\n{field}: {code}\nMasten op accu."
+        return (await say(c, TELECOM, body)).replace(code, "<id>")
+
+    unknown = await attempt("M-999")
+    assert "<id>" in unknown and "vastgelegd" not in unknown, unknown
+    assert await attempt("M-1") == unknown  # RED, another room
+    assert await attempt("M-2") == unknown  # another incident
+    assert [e.id for e in await c.entries()] == [1, 2]  # nothing recorded
