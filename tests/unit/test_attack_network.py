@@ -164,3 +164,25 @@ async def test_an_id_the_room_may_not_see_answers_as_an_unknown_one(
     assert await attempt("M-1") == unknown  # RED, another room
     assert await attempt("M-2") == unknown  # another incident
     assert [e.id for e in await c.entries()] == [1, 2]  # nothing recorded
+
+
+async def test_a_public_partner_room_gets_no_redacted_alert_labelled_clear(
+    db: Database,
+) -> None:
+    """A severe AMBER power report: the telecom partner's liaison room is public (anyone
+    may read it). It may see CLEAR only; the redacted alert ("a severe outage in sector
+    energy in region …") is derived from the AMBER report and labelled GREEN for private
+    rooms. In a public room it must not appear as TLP:CLEAR (or at all)."""
+    PUBLIC.add(TELECOM)
+    async with db.transaction() as session:
+        room = await rooms.get(session, TELECOM)
+        assert room is not None
+        room.public = True
+    try:
+        c = chat(db)
+        _, result = await c.handle(ENERGY, ALICE, POWER)
+        assert result is not None
+        to_telecom = [r for r in result[0] if getattr(r, "room_id", None) == TELECOM]
+        assert to_telecom == [], texts(to_telecom)
+    finally:
+        PUBLIC.discard(TELECOM)
