@@ -296,7 +296,12 @@ async def _owner_room(
     """The owner's own room: named with `kamer:`, a user's room, or an organisation's."""
     session = session_of(ctx)
     if room:
-        return await record_repo.owner_room_by_id(session, room.strip())
+        found = await record_repo.owner_room_by_id(session, room.strip())
+        # A room bound to another incident (an exercise, another crisis) is no room of
+        # this incident: its notices and reminders would cross incidents or modes.
+        if found is not None and found.binding.incident not in (None, incident):
+            return None
+        return found
     if _USER_ID.match(owner):
         return await record_repo.owner_room_of_user(session, owner, incident)
     return await record_repo.owner_room_of_org(session, owner, incident)

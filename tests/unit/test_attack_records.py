@@ -89,3 +89,21 @@ async def test_an_exercise_room_cannot_record_an_action_in_the_real_incident(
     assert "sluit brug" not in await say(REAL, "!acties")
     refused = await say(REAL, "!besluit Echte sluiting sluis\nincident: oef\nbesloten door: ROT")
     assert "oefening" in refused.lower() and "B-1" not in refused, refused
+
+
+async def test_kamer_cannot_name_an_exercise_room_as_a_real_action_s_owner(
+    db: Database,
+) -> None:
+    """`kamer: <exercise room>` on a real action: the owner's notice would arrive in the
+    exercise marked OEFENING, a real task read as a drill. Refused, like a room the bot
+    does not know for this incident."""
+    chat = await setup(db)
+    _, result = await chat.handle(
+        REAL,
+        ADMIN,
+        f"!actie Echte actie twee: pompen naar Sliedrecht\neigenaar: VR\nkamer: {DRILL}\n"
+        "deadline: 23:59",
+    )
+    assert result is not None
+    assert not [r for r in result[0] if getattr(r, "room_id", None) == DRILL], texts(result[0])
+    assert "A-3" not in texts(result[0]), texts(result[0])
