@@ -1765,3 +1765,40 @@ class TLPMachine(DatabaseMachine):
                 continue
             message, _ = self.send(room, command, ADMIN)
             self.check_outbox(message)
+
+    # ------------------------------------------------------ kept portal links (session 5)
+
+    @rule(slot=slots, reuse=st.booleans())
+    def portal_kept_link(self, slot: int, reuse: bool) -> None:
+        """A `!portaal` link kept and opened again later, after whatever happened in
+        between (rebinds, a lowered clearance, a room turned public, relabels, moves,
+        retractions, the room's binding gone): every page it opens shows only what the
+        room may see now, through the portal's shared caches. The `portal` rule only
+        ever opens a link made the step before."""
+        if "portal" in DISABLED:
+            return
+        room = self.rooms[slot]
+        kept: dict[str, str] = self.__dict__.setdefault("kept_links", {})
+        token = kept.get(room.room_id)
+        if token is None or not reuse:
+            message, replies = self.send(room, "!portaal")
+            self.check_outbox(message)
+            match = re.search(r"/p/([A-Za-z0-9_-]{20,})", self.reply_text(replies, room.room_id))
+            if match is not None:
+                kept[room.room_id] = match.group(1)
+            return
+        TLPMachine.stats["kept portal links opened"] += 1
+        status, html = self._run(self._portal_get(f"/p/{token}", token))
+        pages = [(f"/p/{token}", status, html)]
+        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
+        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
+        for path in paths:
+            path = path.replace("&amp;", "&")
+            status, body = self._run(self._portal_get(path, token))
+            pages.append((path, status, body))
+        row = SimpleNamespace(id=0, kind="kept portal link")
+        for path, status, body in pages:
+            self.log.append(
+                f"kept link {room.room_id} GET {path.replace(token, '<token>')} {status}"
+            )
+            self._check_text(room, body.replace(token, ""), set(), row)  # type: ignore[arg-type]
