@@ -220,6 +220,9 @@ class ReportDraft:
     cause: int | None = None
     # The fields the liaison wrote (a follow-up keeps the item's severity if not given).
     given: set[str] = field(default_factory=set)
+    # The highest TLP marking written in the text ("… TLP:RED"), if any: without a `tlp:`
+    # field it raises the room's default label (commands/reports.py), never lowers it.
+    text_tlp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -321,11 +324,41 @@ def parse_report(
     seen: dict[str, str] = {}
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
     draft.text = "\n".join(text_lines).strip()
+    draft.text_tlp = text_marking(draft.text)
+    if (
+        draft.tlp is not None
+        and draft.text_tlp is not None
+        and tlp.RANK[draft.text_tlp] > tlp.RANK[draft.tlp]
+    ):
+        # Which one is meant is the liaison's call: nothing is stored until the field says.
+        problems.append(
+            Problem.of(
+                "report_parser.text_label_above_field", marked=draft.text_tlp, label=draft.tlp
+            )
+        )
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
+
+
+# A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
+# "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
+# colours of everyday words ("het stoplicht staat op rood") are no label.
+_TEXT_MARKING = re.compile(
+    r"(?<![^\W_])tlp[ \t]*[:：]?[ \t]*([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)", re.IGNORECASE
+)
+
+
+def text_marking(text: str) -> str | None:
+    """The highest TLP label the text names with a TLP marking, or None."""
+    labels = [
+        label
+        for match in _TEXT_MARKING.finditer(text)
+        if (label := tlp.parse_label(match.group(1))) is not None
+    ]
+    return tlp.highest(labels) if labels else None
 
 
 def _read_category(category_word: str | None, problems: list[Problem]) -> str:

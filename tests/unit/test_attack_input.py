@@ -98,3 +98,61 @@ def test_a_qa_label_line_after_the_answer_is_not_folded_into_it(mark: str) -> No
     )
     assert fields.get("tlp") is not None and "rood" in fields["tlp"], fields
     assert "tlp" not in fields["answer"], fields
+
+
+# TLP 2.0 writes a label as "TLP:RED", often as a document's first or last line; a
+# liaison pasting a partner's message keeps it there, outside the field block.
+MARKED = [
+    ("gemeente: Dordrecht\nRoute via Schapendijk geheim.\nTLP:RED", "RED"),
+    ("gemeente: Dordrecht\nRoute via Schapendijk geheim. TLP: AMBER+STRICT", "AMBER+STRICT"),
+    ("gemeente: Dordrecht\ntlp rood\nRoute via Schapendijk geheim.", "RED"),
+    ("gemeente: Dordrecht\nRoute via Schapendijk geheim. (TLP:RED)", "RED"),
+]
+
+
+@pytest.mark.parametrize(("body", "label"), MARKED)
+def test_a_tlp_marking_in_the_text_is_read(body: str, label: str) -> None:
+    """Read as the text's marking (the report then takes it unless the room's default is
+    higher: see the chat tests below)."""
+    draft = parse_report("evacuatie", body.split("\n"), datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft) and draft.text_tlp == label, draft
+
+
+def test_a_text_marking_above_the_field_is_refused_not_guessed() -> None:
+    """`tlp: green` and "TLP:RED" in the text: which one is meant is the liaison's call;
+    nothing is stored until the field says it (a short reply names both)."""
+    lines = ["gemeente: Dordrecht", "tlp: green", "Route via Schapendijk geheim. TLP:RED"]
+    result = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(result, list), result
+    assert "RED" in result[0].nl and "GREEN" in result[0].nl.upper(), result[0].nl
+
+
+def test_a_lower_or_equal_marking_and_plain_words_change_nothing() -> None:
+    lines = ["gemeente: Dordrecht", "tlp: red", "Eerder als TLP:GREEN gedeeld; nu rood."]
+    draft = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft) and draft.tlp == "RED"
+    plain = ["gemeente: Dordrecht", "Het stoplicht staat op rood bij de sluis; atlp: rood."]
+    draft = parse_report("mobiliteit", plain, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft) and draft.tlp is None and draft.text_tlp is None
+
+
+async def test_a_report_ending_in_tlp_red_is_stored_red(db: Database) -> None:
+    chat = CoreChat(db)
+    body = "!melding evacuatie\ngemeente: Dordrecht\nRoute via Schapendijk geheim.\nTLP:RED"
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert entry.tlp == "RED", texts(result[0])
+    _, result = await chat.handle(LIAISON, ALICE, "!melding evacuatie TLP:RED\nRoute twee.")
+    assert result is not None
+    assert [e.tlp for e in await chat.entries()] == ["RED", "RED"], texts(result[0])
+
+
+async def test_a_lower_marking_in_the_text_never_lowers_the_room_default(db: Database) -> None:
+    chat = CoreChat(db)  # the liaison room's default label is AMBER
+    body = (
+        "!melding evacuatie\ngemeente: Dordrecht\nEerder gedeeld als TLP:GREEN; nu vertrouwelijk."
+    )
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    assert [e.tlp for e in await chat.entries()] == ["AMBER"], texts(result[0])
