@@ -27,7 +27,7 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, contains_html_tag
+from commands.report_parser import INVISIBLE, contains_html_tag, text_marking
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -164,7 +164,8 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     values = draft.values
     binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
-    label = _checked_label(ctx, values.get("tlp"), problems)
+    written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
+    label = _checked_label(ctx, values.get("tlp"), problems, text_marking(written))
     due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {
         k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
@@ -236,16 +237,27 @@ async def _checked_incident(
     return incident
 
 
-def _checked_label(ctx: CommandContext, given: str | None, problems: list[str]) -> str:
-    """The label named with `tlp:`, or the room's default (AMBER in an unbound room)."""
+def _checked_label(
+    ctx: CommandContext, given: str | None, problems: list[str], marked: str | None = None
+) -> str:
+    """The label named with `tlp:`, or the room's default (AMBER in an unbound room).
+
+    `marked`: the highest TLP marking written in the text ("… TLP:RED"), as for reports:
+    without `tlp:` it raises the default (never lowers it); above `tlp:` it is refused."""
     binding = ctx.room.binding
     label = binding.tlp_default if binding else "AMBER"
     if given:
         parsed_label = tlp.parse_label(given)
         if parsed_label is None:
             problems.append(t(ctx.lang, "record.bad_label", value=render.shorten(given, 30)))
-        else:
-            label = parsed_label
+            return label
+        label = parsed_label
+        if marked is not None and tlp.RANK[marked] > tlp.RANK[label]:
+            problems.append(
+                t(ctx.lang, "report_parser.text_label_above_field", marked=marked, label=label)
+            )
+    elif marked is not None:
+        label = tlp.highest([label, marked])
     return label
 
 

@@ -156,3 +156,28 @@ async def test_a_lower_marking_in_the_text_never_lowers_the_room_default(db: Dat
     _, result = await chat.handle(LIAISON, ALICE, body)
     assert result is not None
     assert [e.tlp for e in await chat.entries()] == ["AMBER"], texts(result[0])
+
+
+async def test_a_decision_whose_text_says_tlp_red_is_stored_red(tmp_path: Path) -> None:
+    from storage.rooms import BindingView
+    from tests.support.rooms import bind_room
+
+    coord = RoomId("!coord:x")
+    database = await storm_database(tmp_path / "rec2.db", [])
+    try:
+        async with database.transaction() as session:
+            binding = BindingView("coordinator", "storm", "VR", "GREEN", "RED")
+            await bind_room(session, coord, binding)
+        chat = CoreChat(
+            database, settings=CommandSettings(bot_user_id="@b:x", admins=frozenset({ALICE}))
+        )
+        body = "!besluit Ontruiming wijk Sterrenburg TLP:RED\nbesloten door: ROT"
+        _, result = await chat.handle(coord, ALICE, body)
+        assert result is not None
+        reply = texts(result[0])
+        assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
+        body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT\nVertrouwelijk: TLP:RED"
+        _, result = await chat.handle(coord, ALICE, body)
+        assert result is not None and "B-2" not in texts(result[0]), texts(result[0])
+    finally:
+        await database.close()
