@@ -752,6 +752,7 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         }
         category = max(hits, key=lambda c: (hits[c], -order[c]))
     draft = ReportDraft(category=category, figures=figures, text=text)
+    draft.text_tlp = text_marking(text)  # "… TLP:RED" raises the room's default label
     if municipality:
         draft.municipality = municipality
         draft.region = vocab.regions.region_of(municipality)

@@ -114,3 +114,11 @@ async def test_redacting_an_edited_update_after_ja_retracts_its_report(db: Datab
     await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
     (entry,) = await chat.entries()
     assert entry.retracted_at is not None
+
+
+async def test_a_free_text_update_marked_tlp_red_is_recorded_red(db: Database) -> None:
+    chat = CoreChat(db, view)
+    await chat.handle(LIAISON, ALICE, UPDATE + " TLP:RED")
+    await chat.handle(LIAISON, ALICE, "ja")
+    (entry,) = await chat.entries()
+    assert entry.tlp == "RED"
