@@ -181,3 +181,27 @@ async def test_a_decision_whose_text_says_tlp_red_is_stored_red(tmp_path: Path) 
         assert result is not None and "B-2" not in texts(result[0]), texts(result[0])
     finally:
         await database.close()
+
+
+@pytest.mark.parametrize(
+    ("written", "value", "unit"),
+    [
+        ("1 200", 1200, None),
+        ("1\u00a0200 bedden", 1200, "bedden"),
+        ("12\u202f500", 12500, None),
+        ("1 200,5", 1200.5, None),
+        ("1.200", 1200, None),  # unchanged: Dutch thousands
+        ("1,5 m", 1.5, "m"),  # unchanged: Dutch decimals
+        ("3 20", 3, "20"),  # no group of three: not a thousands separator
+    ],
+)
+def test_a_figure_with_spaced_thousands_is_not_read_as_one(
+    written: str, value: float, unit: str | None
+) -> None:
+    """`opvangplekken beschikbaar: 1 200` is twelve hundred places, not one place with the
+    unit "200" (which the picture then sums per region as 1)."""
+    lines = ["gemeente: Dordrecht", f"opvangplekken beschikbaar: {written}", "Sporthal."]
+    draft = parse_report("opvang", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    (figure,) = draft.figures
+    assert (figure.value, figure.unit) == (value, unit)
