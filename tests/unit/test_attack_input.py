@@ -205,3 +205,27 @@ def test_a_figure_with_spaced_thousands_is_not_read_as_one(
     assert isinstance(draft, ReportDraft), draft
     (figure,) = draft.figures
     assert (figure.value, figure.unit) == (value, unit)
+
+
+async def test_a_qa_whose_answer_says_tlp_red_is_not_stored_green(tmp_path: Path) -> None:
+    """A curator pastes a partner's answer ending in "TLP:RED" without a `tlp:` line: the
+    Q&A is RED (served nowhere beyond its label), not the default GREEN served to every
+    municipality; with `tlp: green` it is refused and nothing is stored."""
+    from storage import knowledge_items
+
+    curators = RoomId("!redactie:x")
+    database = await storm_database(tmp_path / "qa.db", [(curators, "curator", "VR")])
+    try:
+        chat = CoreChat(database)
+        body = "!qa add mdw-1\nvraag: Welke route?\nantwoord: Via de Schapendijk. (TLP:RED)"
+        _, result = await chat.handle(curators, ALICE, body)
+        assert result is not None
+        async with database.session() as session:
+            stored = await knowledge_items.get(session, "mdw-1")
+        assert stored is not None and stored.tlp == "RED", texts(result[0])
+        body = "!qa add mdw-2\nvraag: Welke route?\nantwoord: Via de dijk. TLP:RED\ntlp: green"
+        _, result = await chat.handle(curators, ALICE, body)
+        async with database.session() as session:
+            assert await knowledge_items.get(session, "mdw-2") is None
+    finally:
+        await database.close()
