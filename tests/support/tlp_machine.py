@@ -1781,8 +1781,8 @@ class TLPMachine(DatabaseMachine):
         kept: dict[str, str] = self.__dict__.setdefault("kept_links", {})
         token = kept.get(room.room_id)
         if token is None or not reuse:
-            message, replies = self.send(room, "!portaal")
-            self.check_outbox(message)
+            _, replies = self.send(room, "!portaal")
+            self._check_link_reply()
             match = re.search(r"/p/([A-Za-z0-9_-]{20,})", self.reply_text(replies, room.room_id))
             if match is not None:
                 kept[room.room_id] = match.group(1)
@@ -1802,3 +1802,22 @@ class TLPMachine(DatabaseMachine):
                 f"kept link {room.room_id} GET {path.replace(token, '<token>')} {status}"
             )
             self._check_text(room, body.replace(token, ""), set(), row)  # type: ignore[arg-type]
+
+    def _check_link_reply(self) -> None:
+        """`check_outbox` for a `!portaal` reply, with the link's token taken out first: a
+        random token can hold `_M-9` or `_A-3`, which reads as an entry or record id."""
+
+        async def new_rows() -> list[OutboxMessage]:
+            async with self.db.session() as session:
+                query = select(OutboxMessage).where(OutboxMessage.id > self.last_outbox)
+                return list((await session.scalars(query.order_by(OutboxMessage.id))).all())
+
+        self.echo_codes, self.echo_room = set(), ""
+        for row in self._run(new_rows()):
+            self.last_outbox = max(self.last_outbox, row.id)
+            room = self.all_rooms.get(row.room_id)
+            if room is None:
+                raise self.fail(f"outbox row for a room the model does not know: {row.room_id}")
+            for text in self._texts(row):
+                text = re.sub(r"/p/[A-Za-z0-9_-]{20,}", "/p/<token>", text)
+                self._check_text(room, text, set(), row)
