@@ -146,9 +146,12 @@ class Scheduler:
                 if item.owner_room
                 else None
             )
-            # The owner's room is checked again: its clearance may have changed since.
-            if owner_room is None or not tlp.may_see(
-                owner_room.access, item.tlp, item.room_id, item.organisation
+            # The owner's room is checked again: its clearance may have changed since, or
+            # an admin rebound it to another incident (an exercise: never across modes).
+            if (
+                owner_room is None
+                or not tlp.may_see(owner_room.access, item.tlp, item.room_id, item.organisation)
+                or owner_room.binding.incident not in (None, item.incident)
             ):
                 await audit.add(
                     session,
@@ -196,9 +199,14 @@ class Scheduler:
                 or binding is None
                 or not binding.active
                 or incident is None
+                # Rebound to another incident (an exercise, or another crisis): the room
+                # works on that one now; its old incident's picture would cross modes or
+                # answer a question nobody there asks. Rebound back, the posts resume.
+                or binding.incident != subscription.incident
             ):
                 log.info(
-                    "scheduler: subscription %s skipped (room or incident gone)", subscription_id
+                    "scheduler: subscription %s skipped (room, binding or incident gone)",
+                    subscription_id,
                 )
                 return
             access = tlp.RoomAccess.for_binding(

@@ -6,6 +6,7 @@ from commands.context import CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
 from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction
+from commands.free_text import on_redaction as on_free_text_redaction
 from commands.guidance import GUIDANCE
 from commands.help import HELP
 from commands.incidents import INCIDENT
@@ -79,4 +80,7 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
 
 async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
     answered = await on_record_redaction(ctx)
-    return answered if answered is not None else await on_redaction(ctx)
+    if answered is not None:
+        return answered
+    await on_free_text_redaction(ctx)
+    return await on_redaction(ctx)

@@ -234,6 +234,12 @@ async def _alert_dependents(
         if not mine:
             continue
         access = room.access
+        if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation) and (
+            not tlp.may_see(access, "GREEN", "", None)
+        ):
+            # Even the redacted alert (sector, region, severity of a report above the
+            # room's view) is GREEN: a public room, which sees CLEAR only, gets none.
+            continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
         claimed[room.room_id] = full
         alerts.append(reply)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import re
 
+# Thousands grouped with dots (`1.200`) or with spaces (`1 200`, also the no-break and
+# narrow no-break spaces of a copied figure): `1 200` read as 1 with unit "200" would
+# count one place where there are twelve hundred.
+_SPACE = "[ \u00a0\u202f]"
 _NUMBER = re.compile(
-    r"^([+-]?)(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+)(?=\s|%|$)(.*)$"
+    r"^([+-]?)(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:" + _SPACE + r"\d{3})+(?:,\d+)?"
+    r"|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+)(?=\s|%|$)(.*)$"
 )
 
 
@@ -16,6 +21,7 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     if not match:
         return None
     sign, number, rest = match.groups()
+    number = re.sub(_SPACE, "", number)
     unit = rest.strip() or None
     if "," in number:
         whole, _, fraction = number.partition(",")

@@ -71,9 +71,19 @@ async def _mode(ctx: CommandContext) -> str:
 
 
 async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
-    """Free text (no command) in a liaison room."""
+    """Free text (no command) in a liaison room; also an edit of a message that left no
+    entry (the dispatcher hands it over as the message it now is)."""
     body = strip_reply_fallback(ctx.message.body).strip()
-    if is_yes(body):
+    original = ctx.message.relation.replaces
+    if original is not None:
+        # The sender changed the message: what was offered for its old words is void (a
+        # later `ja` or 👍 records the words as they are now, or nothing).
+        if await _offer_recorded(ctx, original):
+            return []
+        await withdraw_offer(ctx, original)
+        if is_yes(body):
+            return []  # a message edited into "ja" confirms nothing
+    elif is_yes(body):
         return await _confirm_by_yes(ctx)
     draft = read_free_text(body, ctx.settings.vocabulary)
     if draft is None:
@@ -84,7 +94,9 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
     session = session_of(ctx)
     offer = PendingOffer(
         room_id=ctx.room.room_id,
-        message_event_id=ctx.message.event_id,
+        # Kept under the message's own id, also for an edit: a 👍 on the message, its
+        # redaction and the entry's source event all name that id.
+        message_event_id=original or ctx.message.event_id,
         sender=ctx.sender,
         body=body,
         created_at=ctx.message.timestamp,
@@ -94,6 +106,41 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
     if mode == "direct":
         return await _record(ctx, offer, "free_text_recorded_direct")
     return [render.plain(t(ctx.lang, "free_text_offer", summary=_summary(ctx, draft)))]
+
+
+async def _offer_recorded(ctx: CommandContext, event_id: str) -> bool:
+    offer = await session_of(ctx).scalar(
+        select(PendingOffer).where(PendingOffer.message_event_id == event_id)
+    )
+    return offer is not None and offer.entry_code is not None
+
+
+async def withdraw_offer(ctx: CommandContext, event_id: str) -> bool:
+    """The open offer for the message `event_id` goes: its sender edited or redacted it
+    (or a moderator redacted it). Whether there was one."""
+    session = session_of(ctx)
+    offer = await session.scalar(
+        select(PendingOffer).where(
+            PendingOffer.message_event_id == event_id,
+            PendingOffer.room_id == ctx.room.room_id,
+            PendingOffer.entry_code.is_(None),
+        )
+    )
+    if offer is None:
+        return False
+    if offer.sender != ctx.sender and not ctx.room.may_redact_others(ctx.sender):
+        return False
+    await session.delete(offer)
+    await session.flush()  # before a new offer under the same message id is added
+    return True
+
+
+async def on_redaction(ctx: CommandContext) -> None:
+    """A redacted message takes its open offer with it: a later `ja` or 👍 must not
+    record words their author withdrew. (A recorded one is the reports' to retract.)"""
+    target = ctx.message.relation.redacts
+    if target is not None:
+        await withdraw_offer(ctx, target)
 
 
 async def _confirm_by_yes(ctx: CommandContext) -> list[Outgoing]:

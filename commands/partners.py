@@ -68,6 +68,10 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
     incident = await incident_repo.get(session, incident_slug)
     phase = incident.phase if incident else Phase.COLD.value
     access = ctx.room.access
+    # Partner names, their rooms' roles and their phase roles are GREEN network facts:
+    # a room that may not see GREEN (public) gets none of them, by the one TLP rule.
+    if not tlp.may_see(access, "GREEN", "", None):
+        return [render.plain(t(lang, "domino.partners_public"))]
     per_sector = _roles_per_sector(await store.bound_rooms(session, incident_slug))
     causes = await _affected_sectors(session, access, incident_slug)
     orgs = {name for members in per_sector.values() for name in members}

@@ -26,6 +26,7 @@ from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
+from commands.report_parser import INVISIBLE, text_marking
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA, ContentRule
 from knowledge.service import as_new_content
@@ -71,7 +72,9 @@ def read_fields(lines: tuple[str, ...] | list[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     current: str | None = None
     for line in lines:
-        match = _FIELD_LINE.match(line)
+        # Field names are read without invisible format characters (as report fields):
+        # one pasted before `tlp:` must not fold the label into the answer's Markdown.
+        match = _FIELD_LINE.match(INVISIBLE.sub("", line))
         key = match.group(1).strip().lower() if match else None
         if match and key in FIELDS:
             current = FIELDS[key]
@@ -217,6 +220,20 @@ def _validated(data: dict[str, Any]) -> QA:
         raise UserError("qa.not_saved", where=where, value=value) from None
 
 
+def _marked_label(data: dict[str, Any], fields: dict[str, Any]) -> None:
+    """A TLP marking in the question or answer ("… TLP:RED"), as for reports: without a
+    `tlp:` line it raises the label (never lowers it); above the `tlp:` line it is refused."""
+    written = "\n".join(str(data.get(k) or "") for k in ("question", "answer"))
+    marked = text_marking(written)
+    if marked is None:
+        return
+    label = tlp.parse_label(str(data.get("tlp") or "GREEN")) or "GREEN"
+    if "tlp" in fields and tlp.RANK[marked] > tlp.RANK[label]:
+        raise UserError("report_parser.text_label_above_field", marked=marked, label=label)
+    if "tlp" not in fields:
+        data["tlp"] = tlp.highest([label, marked])
+
+
 @dataclass(frozen=True)
 class _Rule:
     rule: ContentRule
@@ -242,6 +259,7 @@ async def _save(
     # keeps the owner it had (taking it over is an owner change, below).
     if adding and not data.get("owner") and ctx.room.binding and ctx.room.binding.organisation:
         data["owner"] = ctx.room.binding.organisation
+    _marked_label(data, fields)
     item = _validated(data)
     if before is not None:
         label, owner = before

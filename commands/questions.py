@@ -227,6 +227,10 @@ async def find_duplicate(
     df, n = store.question_weights(reader_of(ctx, store), today(ctx))
     best: tuple[float, OpenQuestion] | None = None
     for row in candidates:
+        if row.unbound and row.room_id != ctx.room.room_id:
+            # Asked in a direct chat (or an unbound room): one person's private words,
+            # shown only to the curators. Linking would quote them to this asker.
+            continue
         score = similarity(question, row.question, df, max(n, 1))
         if score >= SAME_QUESTION and (best is None or score > best[0]):
             best = (score, row)

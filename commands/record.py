@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from commands import render
+from commands import exercise, render
 from commands.common import local_time, page_number, session_of
 from commands.context import CommandContext
 from commands.dutch_time import TimeError
@@ -27,7 +27,7 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import contains_html_tag
+from commands.report_parser import INVISIBLE, contains_html_tag, text_marking
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -118,7 +118,9 @@ def _read(kind: str, words: Sequence[str], body_lines: Sequence[str], lang: Lang
     text_lines: list[str] = [" ".join(words)] if words else []
     index = 0
     while index < len(lines):
-        line = lines[index]
+        # Read without invisible format characters, as report fields are: one in front
+        # of `tlp:` must not make the label text (and the item the room's default).
+        line = INVISIBLE.sub("", lines[index])
         match = _FIELD_LINE.match(line)
         key = match.group(1).strip().lower().replace("’", "'") if match else None
         if match is None or key not in keys:
@@ -162,7 +164,8 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     values = draft.values
     binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
-    label = _checked_label(ctx, values.get("tlp"), problems)
+    written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
+    label = _checked_label(ctx, values.get("tlp"), problems, text_marking(written))
     due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {
         k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
@@ -223,19 +226,38 @@ async def _checked_incident(
         found = await incident_repo.get(session_of(ctx), incident)
         if found is None or not found.open:
             problems.append(t(ctx.lang, "record.unknown_incident", incident=incident))
+        elif found.exercise != exercise.room_in_exercise(ctx):
+            # Never across an exercise and reality, as a report naming the incident.
+            key = (
+                "exercise.real_room_exercise_incident"
+                if found.exercise
+                else "exercise.exercise_room_real_incident"
+            )
+            problems.append(t(ctx.lang, key, slug=incident))
     return incident
 
 
-def _checked_label(ctx: CommandContext, given: str | None, problems: list[str]) -> str:
-    """The label named with `tlp:`, or the room's default (AMBER in an unbound room)."""
+def _checked_label(
+    ctx: CommandContext, given: str | None, problems: list[str], marked: str | None = None
+) -> str:
+    """The label named with `tlp:`, or the room's default (AMBER in an unbound room).
+
+    `marked`: the highest TLP marking written in the text ("… TLP:RED"), as for reports:
+    without `tlp:` it raises the default (never lowers it); above `tlp:` it is refused."""
     binding = ctx.room.binding
     label = binding.tlp_default if binding else "AMBER"
     if given:
         parsed_label = tlp.parse_label(given)
         if parsed_label is None:
             problems.append(t(ctx.lang, "record.bad_label", value=render.shorten(given, 30)))
-        else:
-            label = parsed_label
+            return label
+        label = parsed_label
+        if marked is not None and tlp.RANK[marked] > tlp.RANK[label]:
+            problems.append(
+                t(ctx.lang, "report_parser.text_label_above_field", marked=marked, label=label)
+            )
+    elif marked is not None:
+        label = tlp.highest([label, marked])
     return label
 
 
@@ -286,7 +308,12 @@ async def _owner_room(
     """The owner's own room: named with `kamer:`, a user's room, or an organisation's."""
     session = session_of(ctx)
     if room:
-        return await record_repo.owner_room_by_id(session, room.strip())
+        found = await record_repo.owner_room_by_id(session, room.strip())
+        # A room bound to another incident (an exercise, another crisis) is no room of
+        # this incident: its notices and reminders would cross incidents or modes.
+        if found is not None and found.binding.incident not in (None, incident):
+            return None
+        return found
     if _USER_ID.match(owner):
         return await record_repo.owner_room_of_user(session, owner, incident)
     return await record_repo.owner_room_of_org(session, owner, incident)
@@ -504,13 +531,24 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     binding = ctx.room.binding
     incident = parsed.words[0].lower() if parsed.words else (binding.incident if binding else None)
     page, page_text = page_number(parsed, MAX_PAGE_DIGITS)
+    # Never across an exercise and reality: a named incident of the other mode is
+    # refused, and a list across incidents holds only those of the room's mode (an
+    # exercise's actions in a real room would read as real ones).
+    await exercise.check_incident(ctx, incident)
+    mode = exercise.room_in_exercise(ctx) if incident is None else None
     access = ctx.room.access
-    total = await record_repo.count_open_actions(session, access, incident)
+    total = await record_repo.count_open_actions(session, access, incident, mode)
     pages = (total + ACTIONS_PAGE - 1) // ACTIONS_PAGE
     if total and (page == 0 or page > pages):
         raise UserError("page_out_of_range", page=render.shorten(page_text, 30), pages=pages)
     rows = await record_repo.open_actions(
-        session, access, incident, ctx.now, limit=ACTIONS_PAGE, offset=(page - 1) * ACTIONS_PAGE
+        session,
+        access,
+        incident,
+        ctx.now,
+        limit=ACTIONS_PAGE,
+        offset=(page - 1) * ACTIONS_PAGE,
+        exercise_mode=mode,
     )
     await audit.add(
         session,

@@ -119,6 +119,14 @@ MAX_UNIT_WORDS = 2
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
 _HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z][a-zA-Z0-9-]*+(?:[\s/][^<>]*+)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible format characters (Unicode category Cf) that a copy from a phone, a PDF or a
+# web form puts in lines: a byte order mark, zero width (non-)joiners and spaces, bidi
+# marks and overrides, the word joiner, the soft hyphen. A field line is read without
+# them: one before `gemeente:` would otherwise turn the whole field block, `tlp: rood`
+# included, into text, and the report would be stored under the room's lower default.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 # A figure may be negative only when its name says it can go down: a change, a
@@ -212,6 +220,9 @@ class ReportDraft:
     cause: int | None = None
     # The fields the liaison wrote (a follow-up keeps the item's severity if not given).
     given: set[str] = field(default_factory=set)
+    # The highest TLP marking written in the text ("… TLP:RED"), if any: without a `tlp:`
+    # field it raises the room's default label (commands/reports.py), never lowers it.
+    text_tlp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -313,11 +324,41 @@ def parse_report(
     seen: dict[str, str] = {}
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
     draft.text = "\n".join(text_lines).strip()
+    draft.text_tlp = text_marking(draft.text)
+    if (
+        draft.tlp is not None
+        and draft.text_tlp is not None
+        and tlp.RANK[draft.text_tlp] > tlp.RANK[draft.tlp]
+    ):
+        # Which one is meant is the liaison's call: nothing is stored until the field says.
+        problems.append(
+            Problem.of(
+                "report_parser.text_label_above_field", marked=draft.text_tlp, label=draft.tlp
+            )
+        )
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
+
+
+# A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
+# "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
+# colours of everyday words ("het stoplicht staat op rood") are no label.
+_TEXT_MARKING = re.compile(
+    r"(?<![^\W_])tlp[ \t]*[:：]?[ \t]*([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)", re.IGNORECASE
+)
+
+
+def text_marking(text: str) -> str | None:
+    """The highest TLP label the text names with a TLP marking, or None."""
+    labels = [
+        label
+        for match in _TEXT_MARKING.finditer(text)
+        if (label := tlp.parse_label(match.group(1))) is not None
+    ]
+    return tlp.highest(labels) if labels else None
 
 
 def _read_category(category_word: str | None, problems: list[Problem]) -> str:
@@ -350,13 +391,15 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            if not line.strip():
+            # Fields are read without invisible characters; text keeps them as typed.
+            probe = INVISIBLE.sub("", line)
+            if not probe.strip():
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
-            match = _FIELD_LINE.match(line)
+            match = _FIELD_LINE.match(probe)
             if match is None:
-                tight = _TIGHT_FIELD_LINE.match(line)
+                tight = _TIGHT_FIELD_LINE.match(probe)
                 if tight is not None and _known_key(tight.group(1), vocab):
                     match = tight
             if match is None:
@@ -709,6 +752,7 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         }
         category = max(hits, key=lambda c: (hits[c], -order[c]))
     draft = ReportDraft(category=category, figures=figures, text=text)
+    draft.text_tlp = text_marking(text)  # "… TLP:RED" raises the room's default label
     if municipality:
         draft.municipality = municipality
         draft.region = vocab.regions.region_of(municipality)

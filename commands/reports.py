@@ -82,6 +82,10 @@ async def _entry_input(
         if exercise.room_in_exercise(ctx) and not found.exercise:
             return [Problem.of("exercise.exercise_room_real_incident", slug=incident)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
+    if draft.tlp is None and draft.text_tlp is not None:
+        # "… TLP:RED" in the text and no `tlp:` field: the marking the liaison copied
+        # raises the room's default; a lower one never lowers it.
+        label = tlp.highest([label, draft.text_tlp])
     # The binding read its organisation's sectors already; another organisation is looked up.
     same_org = (
         binding is not None and (binding.organisation or "").lower() == (organisation or "").lower()

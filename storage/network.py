@@ -201,6 +201,18 @@ async def open_items(
     an edit or a replay opens nothing twice). Returns the sectors newly opened."""
     if cause.incident is None:
         return []
+    # An edit that moved the cause to another incident takes its open items along: left
+    # behind, no picture would show them (the old incident no longer holds their cause)
+    # and the new one would have none. Answered items stay where they were answered.
+    await session.execute(
+        update(DominoItem)
+        .where(
+            DominoItem.cause_entry_id == cause.id,
+            DominoItem.closed_at.is_(None),
+            DominoItem.incident != cause.incident,
+        )
+        .values(incident=cause.incident)
+    )
     existing = set(
         (
             await session.scalars(

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import exercise, tlp
 from storage.models import (
     RECORD_PREFIX,
     ProcessedEvent,
@@ -246,9 +246,11 @@ async def open_actions(
     now: datetime,
     limit: int | None = None,
     offset: int = 0,
+    exercise_mode: bool | None = None,
 ) -> Sequence[RecordItem]:
     """Open actions this room may see: overdue first, then by deadline (in SQL, so a
-    picture reads only the `limit` it shows)."""
+    picture reads only the `limit` it shows). `exercise_mode`: only exercises' or only
+    real incidents' actions (a list across incidents shows those of the room's mode)."""
     query = (
         select(RecordItem)
         .where(
@@ -266,6 +268,8 @@ async def open_actions(
     )
     if incident is not None:
         query = query.where(RecordItem.incident == incident)
+    if exercise_mode is not None:
+        query = query.where(_mode_clause(exercise_mode))
     if limit is not None:
         query = query.limit(limit)
     if offset:
@@ -273,10 +277,19 @@ async def open_actions(
     return (await session.scalars(query)).all()
 
 
+def _mode_clause(exercise_mode: bool) -> Any:
+    """The action's incident is an exercise (True) or real (False): storage/exercise."""
+    return exercise.incident_clause(RecordItem.incident, exercise_mode)
+
+
 async def count_open_actions(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str | None
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None,
+    exercise_mode: bool | None = None,
 ) -> int:
-    """How many `open_actions` there are (every incident's when `incident` is None)."""
+    """How many `open_actions` there are (every incident's of the mode when `incident`
+    is None)."""
     query = select(func.count(RecordItem.id)).where(
         RecordItem.kind == "action",
         RecordItem.withdrawn_at.is_(None),
@@ -285,6 +298,8 @@ async def count_open_actions(
     )
     if incident is not None:
         query = query.where(RecordItem.incident == incident)
+    if exercise_mode is not None:
+        query = query.where(_mode_clause(exercise_mode))
     return int(await session.scalar(query) or 0)
 
 

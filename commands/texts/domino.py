@@ -112,6 +112,12 @@ TEXTS: Entries = {
         "nl": "Ontbreekt: {sector} — afhankelijk van {causes}",
         "en": "Missing: {sector} — depends on {causes}",
     },
+    "domino.partners_public": {
+        "nl": "Deze kamer is openbaar en ziet alleen wat voor iedereen is (CLEAR); de "
+        "partnerlijst staat hier dus niet. Vraag hem in een besloten kamer.",
+        "en": "This room is public and sees only what is for everyone (CLEAR), so the "
+        "partner list is not shown here. Ask for it in a private room.",
+    },
     "domino.no_partners": {
         "nl": "Nog geen partners met een sector gekoppeld aan {incident}. Leg sectoren vast met "
         "{prefix}org set of een partnerbestand.",

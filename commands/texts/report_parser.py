@@ -61,6 +61,12 @@ TEXTS: Entries = {
         "nl": "Onbekende status '{value}'.{hint} Kies uit: nieuw, update, opgelost.",
         "en": "Unknown status '{value}'.{hint} Choose from: new, update, resolved.",
     },
+    "report_parser.text_label_above_field": {
+        "nl": "De tekst noemt TLP:{marked}, maar het veld zegt tlp: {label}. Zet het label "
+        "dat geldt in het veld 'tlp:'.",
+        "en": "The text says TLP:{marked}, but the field says tlp: {label}. Put the label "
+        "that applies in the 'tlp:' field.",
+    },
     "report_parser.unknown_tlp_label_choose": {
         "nl": "Onbekend TLP-label '{value}'. Kies uit: clear, green, amber, amber+strict, red.",
         "en": "Unknown TLP label '{value}'. Choose from: clear, green, amber, amber+strict, red.",

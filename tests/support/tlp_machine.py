@@ -109,6 +109,9 @@ BOT = UserId("@knooppunt:x")
 
 
 @dataclass
+# A portal link in a reply (its token is random letters, digits, "-" and "_").
+PORTAL_LINK = re.compile(r"/p/[A-Za-z0-9_-]{20,}")
+
 class Binding:
     role: str
     incident: str | None
@@ -791,6 +794,8 @@ class TLPMachine(DatabaseMachine):
                 # kamer kent") may be echoed back to it, like its words.
                 echo |= {f"M-{n}" for n in ENTRY_ID.findall(source.body)}
             for text in self._texts(row):
+                # A portal link's random token may spell an id ("…_M-9…"): not a report.
+                text = PORTAL_LINK.sub("/p/<token>", text)
                 if "nearest" in DISABLED:  # triage: look past the curators' "nearest Q&As"
                     text = re.sub(r"Dichtstbijzijnde Q&As:.*?Beantwoorden:", "", text, flags=re.S)
                 self._check_text(room, text, echo, row)
@@ -1769,3 +1774,59 @@ class TLPMachine(DatabaseMachine):
                 continue
             message, _ = self.send(room, command, ADMIN)
             self.check_outbox(message)
+
+    # ------------------------------------------------------ kept portal links (session 5)
+
+    @rule(slot=slots, reuse=st.booleans())
+    def portal_kept_link(self, slot: int, reuse: bool) -> None:
+        """A `!portaal` link kept and opened again later, after whatever happened in
+        between (rebinds, a lowered clearance, a room turned public, relabels, moves,
+        retractions, the room's binding gone): every page it opens shows only what the
+        room may see now, through the portal's shared caches. The `portal` rule only
+        ever opens a link made the step before."""
+        if "portal" in DISABLED:
+            return
+        room = self.rooms[slot]
+        kept: dict[str, str] = self.__dict__.setdefault("kept_links", {})
+        token = kept.get(room.room_id)
+        if token is None or not reuse:
+            _, replies = self.send(room, "!portaal")
+            self._check_link_reply()
+            match = re.search(r"/p/([A-Za-z0-9_-]{20,})", self.reply_text(replies, room.room_id))
+            if match is not None:
+                kept[room.room_id] = match.group(1)
+            return
+        TLPMachine.stats["kept portal links opened"] += 1
+        status, html = self._run(self._portal_get(f"/p/{token}", token))
+        pages = [(f"/p/{token}", status, html)]
+        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
+        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
+        for path in paths:
+            path = path.replace("&amp;", "&")
+            status, body = self._run(self._portal_get(path, token))
+            pages.append((path, status, body))
+        row = SimpleNamespace(id=0, kind="kept portal link")
+        for path, status, body in pages:
+            self.log.append(
+                f"kept link {room.room_id} GET {path.replace(token, '<token>')} {status}"
+            )
+            self._check_text(room, body.replace(token, ""), set(), row)  # type: ignore[arg-type]
+
+    def _check_link_reply(self) -> None:
+        """`check_outbox` for a `!portaal` reply, with the link's token taken out first: a
+        random token can hold `_M-9` or `_A-3`, which reads as an entry or record id."""
+
+        async def new_rows() -> list[OutboxMessage]:
+            async with self.db.session() as session:
+                query = select(OutboxMessage).where(OutboxMessage.id > self.last_outbox)
+                return list((await session.scalars(query.order_by(OutboxMessage.id))).all())
+
+        self.echo_codes, self.echo_room = set(), ""
+        for row in self._run(new_rows()):
+            self.last_outbox = max(self.last_outbox, row.id)
+            room = self.all_rooms.get(row.room_id)
+            if room is None:
+                raise self.fail(f"outbox row for a room the model does not know: {row.room_id}")
+            for text in self._texts(row):
+                text = re.sub(r"/p/[A-Za-z0-9_-]{20,}", "/p/<token>", text)
+                self._check_text(room, text, set(), row)
