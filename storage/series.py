@@ -360,7 +360,7 @@ async def _keys_held(
     )
     for query in (before_states, now_states):
         for row in await session.execute(query):
-            state_keys.add((incident, *row.tuple()))
+            state_keys.add((incident, *row))
     before_figures = select(fl.organisation, fl.place, fl.metric, fl.tlp_rank, fl.room_id).where(
         fl.incident == incident, fl.entry_id.in_(entry_ids)
     )
@@ -370,9 +370,9 @@ async def _keys_held(
         .where(e.id.in_(entry_ids), e.incident == incident)
     )
     for before in await session.execute(before_figures):
-        figure_keys.add((incident, *before.tuple()))
+        figure_keys.add((incident, *before))
     for now in await session.execute(now_figures):
-        figure_keys.add((incident, *now.tuple()))
+        figure_keys.add((incident, *now))
     return state_keys, figure_keys
 
 

@@ -108,10 +108,11 @@ ADMIN = UserId("@beheer:x")
 BOT = UserId("@knooppunt:x")
 
 
-@dataclass
 # A portal link in a reply (its token is random letters, digits, "-" and "_").
 PORTAL_LINK = re.compile(r"/p/[A-Za-z0-9_-]{20,}")
 
+
+@dataclass
 class Binding:
     role: str
     incident: str | None

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from aiohttp import ClientSession
 
 from bot.web.portal import Portal
