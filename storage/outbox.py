@@ -22,6 +22,10 @@ OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
 TXN_PREFIX = "kp1."
 
+_TABLE = cast(Table, OutboxMessage.__table__)
+# Built once, on the table (Core): every reply is queued with it.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+
 
 def txn_id_for(source: str, index: int = 0) -> str:
     """A stable transaction id for the `index`-th action caused by `source`."""
@@ -64,9 +68,7 @@ async def add(
         "failed_at": None,
         "result_event_id": None,
     }
-    row_id = (
-        await session.execute(insert(OutboxMessage).returning(OutboxMessage.id), [values])
-    ).scalar_one()
+    row_id = (await session.execute(_INSERT, values)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
     return OutboxMessage(id=row_id, **values)
 

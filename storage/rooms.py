@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -161,32 +162,45 @@ class MessageContext:
     binding: BindingView | None
 
 
+def _context_query() -> Any:
+    """Everything the hot path needs before dispatching, as one Core statement."""
+    rooms = Room.__table__.c
+    bindings = RoomBinding.__table__.c
+    incidents = Incident.__table__.c
+    organisations = Organisation.__table__.c
+    processed = ProcessedEvent.__table__.c
+    return (
+        select(
+            rooms.is_direct,
+            bindings.role,
+            bindings.active,
+            bindings.incident,
+            bindings.organisation,
+            bindings.tlp_default,
+            bindings.clearance,
+            incidents.exercise,
+            organisations.sectors,
+            exists().where(processed.event_id == bindparam("event_id")),
+        )
+        .select_from(
+            Room.__table__.outerjoin(RoomBinding.__table__, bindings.room_id == rooms.room_id)
+            .outerjoin(Incident.__table__, incidents.slug == bindings.incident)
+            .outerjoin(
+                Organisation.__table__,
+                func.lower(organisations.name) == func.lower(bindings.organisation),
+            )
+        )
+        .where(rooms.room_id == bindparam("room_id"))
+    )
+
+
+# Built once: its cache key is computed once, not for every event.
+_CONTEXT = _context_query()
+
+
 async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:
     """Everything the hot path needs before dispatching, in one round trip."""
-    processed = exists().where(ProcessedEvent.event_id == event_id)
-    row = (
-        await session.execute(
-            select(
-                Room.is_direct,
-                RoomBinding.role,
-                RoomBinding.active,
-                RoomBinding.incident,
-                RoomBinding.organisation,
-                RoomBinding.tlp_default,
-                RoomBinding.clearance,
-                Incident.exercise,
-                Organisation.sectors,
-                processed,
-            )
-            .select_from(Room)
-            .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
-            .outerjoin(Incident, Incident.slug == RoomBinding.incident)
-            .outerjoin(
-                Organisation, func.lower(Organisation.name) == func.lower(RoomBinding.organisation)
-            )
-            .where(Room.room_id == room_id)
-        )
-    ).first()
+    row = (await session.execute(_CONTEXT, {"room_id": room_id, "event_id": event_id})).first()
     if row is None:
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None
