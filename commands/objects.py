@@ -40,6 +40,9 @@ from storage.vocabulary import fold
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MATCHERS = MatcherCache()
+# The report path trusts the objects' store version this long (one read fewer per
+# report); an import by another process (the CLI) is linked from then on.
+MATCHER_MAX_AGE = 2.0
 MAX_LIST = 30
 # The facts a confirmation or picture line shows first, when an object has them.
 KEY_FACTS = ("noodstroom", "bewoners-niet-mobiel", "capaciteit", "opvangcapaciteit", "bedden")
@@ -303,7 +306,7 @@ async def confirmation_lines(
     `relink` (an edit): the links the old text made and the new one no longer names
     are dropped first; a link a person removed stays removed."""
     session = session_of(ctx)
-    matcher = await MATCHERS.matcher(session)
+    matcher = await MATCHERS.matcher(session, max_age=MATCHER_MAX_AGE)
     text = " \n ".join(p for p in (entry.location, entry.text) if p)
     matches = matcher.find(text, limit=3) if len(matcher) else []
     rows = await store.by_ids(session, [m.object_id for m in matches]) if matches else []

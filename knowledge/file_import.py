@@ -34,7 +34,8 @@ async def import_all_or_nothing(
 ) -> R:
     """`check` reads the files under `path`; `import_files` stores them for `actor`."""
     results = await asyncio.to_thread(check, path)
-    async with db.session() as session:
+    # A write session (on SQLite: BEGIN IMMEDIATE): the import reads what it replaces.
+    async with db.session(write=True) as session:
         report = await import_files(session, results, actor, regions or RegionTable())
         if report.ok:
             await session.commit()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.file_import import import_all_or_nothing
@@ -125,20 +127,41 @@ async def export_to(db: Database, target: Path) -> dict[str, int]:
 
 
 class MatcherCache:
-    """The matcher for the current store version; rebuilt after an import."""
+    """The matcher for the current store version; rebuilt after an import.
+
+    `max_age`: how long the version last read may be trusted without reading it again
+    (the report path passes a few seconds: one kv read fewer per report). An import by
+    this process is seen at once; one by another process (the CLI) within `max_age`.
+    The matcher only names candidates: their rows are always read from the database."""
 
     def __init__(self) -> None:
         self._version: str | None = None
         self._matcher = ObjectMatcher([])
         self._lock = asyncio.Lock()
+        # When the version was last read, for which database, after how many local imports.
+        self._checked: tuple[float, URL, int] | None = None
 
-    async def matcher(self, session: AsyncSession) -> ObjectMatcher:
-        version = await store.store_version(session)
-        if version == self._version:
+    def _fresh(self, database: URL, max_age: float) -> bool:
+        if self._checked is None or max_age <= 0:
+            return False
+        at, checked_for, bumps = self._checked
+        return (
+            checked_for == database
+            and bumps == store.local_bumps()
+            and time.monotonic() - at < max_age
+        )
+
+    async def matcher(self, session: AsyncSession, max_age: float = 0.0) -> ObjectMatcher:
+        database = session.get_bind().engine.url
+        if self._fresh(database, max_age):
             return self._matcher
-        async with self._lock:
-            if version != self._version:
-                names = await store.names(session)
-                self._matcher = await asyncio.to_thread(ObjectMatcher, names)
-                self._version = version
+        bumps = store.local_bumps()
+        version = await store.store_version(session)
+        if version != self._version:
+            async with self._lock:
+                if version != self._version:
+                    names = await store.names(session)
+                    self._matcher = await asyncio.to_thread(ObjectMatcher, names)
+                    self._version = version
+        self._checked = (time.monotonic(), database, bumps)
         return self._matcher

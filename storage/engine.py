@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_driver
 from storage.errors import StorageError
 
 
@@ -71,22 +72,36 @@ class Database:
         if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs: dict[str, Any] = {}
-        if not self.is_sqlite:
+        if self.is_sqlite:
+            # One thread hop per statement; write transactions begin IMMEDIATE
+            # (storage/sqlite_driver.py).
+            kwargs.update(module=sqlite_driver.dbapi())
+        else:
             kwargs.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine.sync_engine, "begin", sqlite_driver.on_begin)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        # The same pool; its transactions are marked as writes (SQLite: BEGIN IMMEDIATE).
+        self._write_sessions = async_sessionmaker(
+            self.engine.execution_options(**{sqlite_driver.WRITE_OPTION: True}),
+            expire_on_commit=False,
+        )
 
     @asynccontextmanager
-    async def session(self) -> AsyncIterator[AsyncSession]:
-        async with self._sessions() as session:
+    async def session(self, write: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session for reading; `write=True` for one that commits writes itself
+        (on SQLite its transaction then begins IMMEDIATE, as `transaction()`'s)."""
+        async with (self._write_sessions if write else self._sessions)() as session:
             yield session
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
-        """A session inside one transaction: committed on success, rolled back on error."""
-        async with self._sessions() as session, session.begin():
+        """A session inside one write transaction: committed on success, rolled back on
+        error. On SQLite it holds the write lock from its first statement on, so a read
+        and the writes that follow it can never be split by another writer's commit."""
+        async with self._write_sessions() as session, session.begin():
             yield session
 
     async def migrate(self) -> None:

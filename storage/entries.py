@@ -5,13 +5,23 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import exercise, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
+
+# The report path's statements, built once (their cache keys are computed once too),
+# on the tables themselves: Core, without the ORM's per-row bookkeeping.
+_ENTRIES = cast(Table, SituationEntry.__table__)
+_NEXT_ENTRY_ID = select(func.coalesce(func.max(_ENTRIES.c.id), 0) + 1).scalar_subquery()
+_INSERT_ENTRY = insert(_ENTRIES).returning(_ENTRIES.c.id)
+_INSERT_NEW_ITEM = (
+    insert(_ENTRIES).values(id=_NEXT_ENTRY_ID, item_id=_NEXT_ENTRY_ID).returning(_ENTRIES.c.id)
+)
+_INSERT_FIGURES = insert(cast(Table, EntryFigure.__table__))
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,8 @@ async def record(
     `item_id`: the situation item a follow-up joins (storage/items.py); None opens a
     new item, named after this entry.
 
-    This is the bot's hottest write path (bench/report_path.py): Core inserts, not
-    the ORM unit of work, and no revision row yet - until the first edit the entry
+    This is the bot's hottest write path (bench/report_path.py): prebuilt Core inserts
+    (not the ORM's unit of work or bulk path), and no revision row yet - until the first edit the entry
     row itself is revision 1 (`revise` writes it into the history then). The
     returned entry is a detached snapshot.
     """
@@ -165,18 +175,24 @@ async def record(
         "item_id": item_id,
         **_fields(data),
     }
-    entry_id = (
-        await session.execute(insert(SituationEntry).returning(SituationEntry.id), [values])
-    ).scalar_one()
-    if item_id is None:
-        # A new item is named after its first entry, whose id is known only now.
-        await session.execute(
-            update(SituationEntry).where(SituationEntry.id == entry_id).values(item_id=entry_id)
-        )
-        values["item_id"] = entry_id
+    if item_id is None and session.get_bind().dialect.name == "sqlite":
+        # A new item is named after its first entry. SQLite gives a new row the id
+        # max(id) + 1 (no AUTOINCREMENT on `entries`), and this transaction holds the
+        # write lock (storage/sqlite_driver.py): the INSERT names that id itself, for
+        # the row and its item, instead of an UPDATE after it.
+        del values["item_id"]
+        entry_id = (await session.execute(_INSERT_NEW_ITEM, values)).scalar_one()
+    else:
+        entry_id = (await session.execute(_INSERT_ENTRY, values)).scalar_one()
+        if item_id is None:
+            # PostgreSQL: the id comes from a sequence, known only now.
+            await session.execute(
+                update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(item_id=entry_id)
+            )
+    values["item_id"] = item_id if item_id is not None else entry_id
     if data.figures:
         await session.execute(
-            insert(EntryFigure),
+            _INSERT_FIGURES,
             [
                 {
                     "entry_id": entry_id,

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
 from storage.models import ProcessedEvent, utcnow
+
+# Built once, on the table (Core): every handled event runs it.
+_INSERT = insert(cast(Table, ProcessedEvent.__table__))
 
 
 async def is_processed(session: AsyncSession, event_id: EventId) -> bool:
@@ -25,17 +29,15 @@ async def record(
 ) -> None:
     """Add the event to the log; the primary key refuses a second copy."""
     await session.execute(
-        insert(ProcessedEvent),
-        [
-            {
-                "event_id": event_id,
-                "room_id": room_id,
-                "sender": sender,
-                "effect": effect,
-                "origin_ts": origin_ts,
-                "processed_at": utcnow(),
-            }
-        ],
+        _INSERT,
+        {
+            "event_id": event_id,
+            "room_id": room_id,
+            "sender": sender,
+            "effect": effect,
+            "origin_ts": origin_ts,
+            "processed_at": utcnow(),
+        },
     )
 
 

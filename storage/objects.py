@@ -64,7 +64,18 @@ async def store_version(session: AsyncSession) -> str:
     return await sync_state.get_value(session, STORE_VERSION) or ""
 
 
+# Imports this process has made (into any database): a matcher cache that trusts its
+# version for a while (knowledge/object_service.py) reads it again after one at once.
+_local_bumps = 0
+
+
+def local_bumps() -> int:
+    return _local_bumps
+
+
 async def _bump(session: AsyncSession) -> None:
+    global _local_bumps
+    _local_bumps += 1
     await sync_state.set_value(session, STORE_VERSION, uuid.uuid4().hex)
 
 

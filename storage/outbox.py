@@ -22,6 +22,17 @@ OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
 TXN_PREFIX = "kp1."
 
+_TABLE = cast(Table, OutboxMessage.__table__)
+# Built once, on the table (Core): every reply is queued with it.
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
+# Marking rows sent after every batch (the Core table: an ORM update by primary key
+# would want the key under its column name).
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.sent_at.is_(None))
+    .values(sent_at=bindparam("now"), result_event_id=bindparam("event_id"))
+)
+
 
 def txn_id_for(source: str, index: int = 0) -> str:
     """A stable transaction id for the `index`-th action caused by `source`."""
@@ -64,9 +75,7 @@ async def add(
         "failed_at": None,
         "result_event_id": None,
     }
-    row_id = (
-        await session.execute(insert(OutboxMessage).returning(OutboxMessage.id), [values])
-    ).scalar_one()
+    row_id = (await session.execute(_INSERT, values)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
     return OutboxMessage(id=row_id, **values)
 
@@ -121,17 +130,12 @@ async def mark_sent_many(session: AsyncSession, marks: Mapping[int, str | None])
     """Mark many rows sent in one statement (executemany): row id -> result event id."""
     if not marks:
         return
-    # The Core table: an ORM update by primary key would want the key under its column name.
-    table = cast(Table, OutboxMessage.__table__)
     now = utcnow()
-    rows = [{"row_id": row_id, "event_id": event_id} for row_id, event_id in marks.items()]
-    await session.execute(
-        update(table)
-        .where(table.c.id == bindparam("row_id"), table.c.sent_at.is_(None))
-        .values(sent_at=now, result_event_id=bindparam("event_id")),
-        # One row (the usual case at a steady pace) as a plain execute: less overhead.
-        rows[0] if len(rows) == 1 else rows,
-    )
+    rows = [
+        {"row_id": row_id, "event_id": event_id, "now": now} for row_id, event_id in marks.items()
+    ]
+    # One row (the usual case at a steady pace) as a plain execute: less overhead.
+    await session.execute(_MARK_SENT, rows[0] if len(rows) == 1 else rows)
 
 
 async def mark_sent_by_txn(session: AsyncSession, txn_id: str, result_event_id: str) -> bool:

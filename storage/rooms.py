@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, Table, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
@@ -67,6 +67,21 @@ async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_m
     room.last_event_ts = ts_ms
 
 
+# The sync loop's statements, built once on the table (Core): run for every batch.
+_ROOMS = cast(Table, Room.__table__)
+_MARKS = select(_ROOMS.c.room_id, _ROOMS.c.last_event_id, _ROOMS.c.active, _ROOMS.c.public).where(
+    _ROOMS.c.room_id.in_(bindparam("ids", expanding=True))
+)
+_NOTE_LAST = (
+    update(_ROOMS)
+    .where(_ROOMS.c.room_id == bindparam("key"))
+    .values(last_event_id=bindparam("last_event_id"), last_event_ts=bindparam("last_event_ts"))
+)
+_NOTE_PUBLIC = (
+    update(_ROOMS).where(_ROOMS.c.room_id == bindparam("key")).values(public=bindparam("public"))
+)
+
+
 @dataclass(frozen=True)
 class RoomMark:
     """Where the catch-up of a room stops, and whether the bot serves it."""
@@ -85,11 +100,7 @@ async def marks(session: AsyncSession, room_ids: Collection[str]) -> dict[str, R
     found: dict[str, RoomMark] = {}
     ids = list(room_ids)
     for start in range(0, len(ids), 500):  # stay well below SQLite's variable limit
-        rows = await session.execute(
-            select(Room.room_id, Room.last_event_id, Room.active, Room.public).where(
-                Room.room_id.in_(ids[start : start + 500])
-            )
-        )
+        rows = await session.execute(_MARKS, {"ids": ids[start : start + 500]})
         for room_id, last_event_id, active, public in rows:
             found[room_id] = RoomMark(last_event_id, bool(active), bool(public))
     return found
@@ -110,20 +121,19 @@ async def note_batch(
         if room_id not in known:
             await ensure(session, room_id)  # rare: a room first seen in this batch
     if last_seen:
-        await session.execute(
-            update(Room),
-            [
-                {"room_id": room_id, "last_event_id": event_id, "last_event_ts": ts}
-                for room_id, (event_id, ts) in last_seen.items()
-            ],
-        )
+        rows = [
+            {"key": room_id, "last_event_id": event_id, "last_event_ts": ts}
+            for room_id, (event_id, ts) in last_seen.items()
+        ]
+        # One room (the usual batch at a steady pace) as a plain execute: less overhead.
+        await session.execute(_NOTE_LAST, rows[0] if len(rows) == 1 else rows)
     changed = [
-        {"room_id": room_id, "public": flag}
+        {"key": room_id, "public": flag}
         for room_id, flag in public.items()
         if room_id in known and known[room_id].public != flag
     ]
     if changed:
-        await session.execute(update(Room), changed)
+        await session.execute(_NOTE_PUBLIC, changed)
     for new_id, flag in public.items():
         if new_id not in known:  # joined in this batch: its flag counts from now on
             room = await session.get(Room, new_id)
@@ -162,32 +172,45 @@ class MessageContext:
     binding: BindingView | None
 
 
+def _context_query() -> Any:
+    """Everything the hot path needs before dispatching, as one Core statement."""
+    rooms = Room.__table__.c
+    bindings = RoomBinding.__table__.c
+    incidents = Incident.__table__.c
+    organisations = Organisation.__table__.c
+    processed = ProcessedEvent.__table__.c
+    return (
+        select(
+            rooms.is_direct,
+            bindings.role,
+            bindings.active,
+            bindings.incident,
+            bindings.organisation,
+            bindings.tlp_default,
+            bindings.clearance,
+            incidents.exercise,
+            organisations.sectors,
+            exists().where(processed.event_id == bindparam("event_id")),
+        )
+        .select_from(
+            Room.__table__.outerjoin(RoomBinding.__table__, bindings.room_id == rooms.room_id)
+            .outerjoin(Incident.__table__, incidents.slug == bindings.incident)
+            .outerjoin(
+                Organisation.__table__,
+                func.lower(organisations.name) == func.lower(bindings.organisation),
+            )
+        )
+        .where(rooms.room_id == bindparam("room_id"))
+    )
+
+
+# Built once: its cache key is computed once, not for every event.
+_CONTEXT = _context_query()
+
+
 async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:
     """Everything the hot path needs before dispatching, in one round trip."""
-    processed = exists().where(ProcessedEvent.event_id == event_id)
-    row = (
-        await session.execute(
-            select(
-                Room.is_direct,
-                RoomBinding.role,
-                RoomBinding.active,
-                RoomBinding.incident,
-                RoomBinding.organisation,
-                RoomBinding.tlp_default,
-                RoomBinding.clearance,
-                Incident.exercise,
-                Organisation.sectors,
-                processed,
-            )
-            .select_from(Room)
-            .outerjoin(RoomBinding, RoomBinding.room_id == Room.room_id)
-            .outerjoin(Incident, Incident.slug == RoomBinding.incident)
-            .outerjoin(
-                Organisation, func.lower(Organisation.name) == func.lower(RoomBinding.organisation)
-            )
-            .where(Room.room_id == room_id)
-        )
-    ).first()
+    row = (await session.execute(_CONTEXT, {"room_id": room_id, "event_id": event_id})).first()
     if row is None:
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None

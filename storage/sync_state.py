@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import KeyValue, utcnow
 
 NEXT_BATCH = "sync.next_batch"
+
+_KV = cast(Table, KeyValue.__table__)
+# Built once on the table (Core): the sync loop runs it after every batch.
+_SET_VALUE = (
+    update(_KV)
+    .where(_KV.c.key == bindparam("the_key"))
+    .values(value=bindparam("value"), updated_at=bindparam("updated_at"))
+)
 
 
 class LoginSession(BaseModel):
@@ -48,7 +57,7 @@ async def set_next_batch(session: AsyncSession, user_id: str, token: str) -> Non
     """Written after every batch: one UPDATE, not a load and a flush (an insert the first time)."""
     key = f"{NEXT_BATCH}:{user_id}"
     result = await session.execute(
-        update(KeyValue).where(KeyValue.key == key).values(value=token, updated_at=utcnow())
+        _SET_VALUE, {"the_key": key, "value": token, "updated_at": utcnow()}
     )
     if not getattr(result, "rowcount", 0):
         await set_value(session, key, token)

@@ -1,0 +1,187 @@
+"""SQLite through aiosqlite with one thread hop per statement, and write
+transactions that take the write lock when they begin.
+
+aiosqlite runs every call on the connection's own thread and hands the result
+back to the event loop: one "hop" (a queue put, a thread wake-up, a self-pipe
+write, an event-loop turn). SQLAlchemy's stock adapter makes four of them for a
+SELECT (create the cursor, execute, fetch all rows, close) and three for an
+INSERT. On the report path that was some 27 hops for 7 statements, most of the
+per-statement cost on a busy machine. The cursor here does all four steps in one
+function on aiosqlite's thread: one hop per statement. Server-side (streaming)
+cursors keep the stock adapter.
+
+Write transactions (`Database.transaction()`) begin with `BEGIN IMMEDIATE`.
+pysqlite's legacy mode begins a deferred transaction, and only before the first
+INSERT/UPDATE/DELETE; a SAVEPOINT also begins a deferred one. A deferred
+transaction that has read (it holds a snapshot) and then writes, after another
+connection committed, fails at once with "database is locked": SQLite cannot
+upgrade a stale snapshot, and busy_timeout does not apply to that upgrade.
+`BEGIN IMMEDIATE` takes the write lock first (waiting up to busy_timeout), so
+everything the transaction reads is what it writes against. The BEGIN is sent in
+the same hop as the transaction's first statement. Read-only sessions
+(`Database.session()`) and migrations keep pysqlite's default behaviour.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.util import await_only
+
+# The execution option that marks a write transaction (see storage/engine.py).
+WRITE_OPTION = "knooppunt_write"
+BEGIN_WRITE = "BEGIN IMMEDIATE"
+
+_Result = tuple[Any, int, int | None, list[Any]]
+
+
+def _run(
+    conn: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Result:
+    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close."""
+    if begin is not None and not conn.in_transaction:
+        conn.execute(begin)
+    cursor = conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, cursor.rowcount, cursor.lastrowid, rows
+    finally:
+        cursor.close()
+
+
+class OneHopCursor:
+    """A DB-API cursor whose statement runs, and is read whole, in one hop.
+
+    The rows are fetched on aiosqlite's thread and kept here, as SQLAlchemy's own
+    adapter keeps them for a client-side cursor."""
+
+    server_side = False
+
+    def __init__(self, adapt_connection: OneHopConnection) -> None:
+        self._adapt_connection = adapt_connection
+        self._rows: collections.deque[Any] = collections.deque()
+        self.description: Any = None
+        self.rowcount = -1
+        self.lastrowid: int | None = None
+        self.arraysize = 1
+
+    def _execute(self, operation: str, parameters: Any, many: bool) -> None:
+        adapt = self._adapt_connection
+        connection: Any = adapt._connection  # aiosqlite.Connection
+        try:
+            result: _Result = await_only(
+                # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
+                # own adapter reaches into the same internals (`_tx`, `_conn`).
+                connection._execute(
+                    _run, connection._conn, adapt.begin_with, operation, parameters, many
+                )
+            )
+        except Exception as error:
+            adapt._handle_exception(error)
+        self.description, self.rowcount, self.lastrowid, rows = result
+        self._rows = collections.deque(rows)
+
+    def execute(self, operation: str, parameters: Any = None) -> None:
+        self._execute(operation, parameters, False)
+
+    def executemany(self, operation: str, seq_of_parameters: Sequence[Any]) -> None:
+        self._execute(operation, seq_of_parameters, True)
+
+    async def _async_soft_close(self) -> None:
+        """Nothing to close: the statement was finished on the thread."""
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        pass
+
+    def __iter__(self) -> Any:
+        while self._rows:
+            yield self._rows.popleft()
+
+    def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        count = min(self.arraysize if size is None else size, len(self._rows))
+        return [self._rows.popleft() for _ in range(count)]
+
+    def fetchall(self) -> list[Any]:
+        rows = list(self._rows)
+        self._rows.clear()
+        return rows
+
+
+class OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    """aiosqlite's adapted connection with one-hop cursors and an optional
+    `BEGIN IMMEDIATE` sent with the first statement of a write transaction."""
+
+    __slots__ = ("begin_with",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        # Set when a write transaction begins, cleared when it ends (commit/rollback).
+        self.begin_with: str | None = None
+
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side:
+            return super().cursor(server_side=True)
+        return OneHopCursor(self)
+
+    def _in_transaction(self) -> bool:
+        conn = self._connection._connection  # None once closed
+        return conn is not None and conn.in_transaction
+
+    def commit(self) -> None:
+        self.begin_with = None
+        # No hop when SQLite has no transaction open (a read in pysqlite's legacy mode,
+        # or a write transaction that never ran a statement).
+        if self._in_transaction():
+            super().commit()
+
+    def rollback(self) -> None:
+        self.begin_with = None
+        # The pool rolls back every connection it gets back: most have nothing open.
+        if self._in_transaction():
+            super().rollback()
+
+
+class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DB-API module SQLAlchemy's aiosqlite dialect uses, making `OneHopConnection`s."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneHopConnection:
+        connection = self.aiosqlite.connect(*arg, **kw)
+        # aiosqlite runs a thread per connection; it must not keep the process alive.
+        connection._thread.daemon = True
+        return OneHopConnection(self, await_only(connection))
+
+
+def dbapi() -> OneHopDBAPI:
+    """The `module=` for `create_async_engine` on a SQLite URL."""
+    return OneHopDBAPI(aiosqlite, sqlite3)
+
+
+def on_begin(conn: Connection) -> None:
+    """SQLAlchemy's "begin" event: a write transaction begins IMMEDIATE (with its
+    first statement); any other keeps pysqlite's deferred, first-write BEGIN."""
+    if conn.get_execution_options().get(WRITE_OPTION):
+        adapted = conn.connection.dbapi_connection
+        if isinstance(adapted, OneHopConnection):
+            adapted.begin_with = BEGIN_WRITE
