@@ -58,6 +58,16 @@ def is_own_join(event: Event, bot_user_id: str) -> bool:
     )
 
 
+def is_member_leaving(event: Event, bot_user_id: str) -> bool:
+    """Another member leaves the room, is kicked or banned: what they held through their
+    membership (their portal links) ends with it."""
+    return (
+        isinstance(event, RoomMemberEvent)
+        and event.state_key != bot_user_id
+        and event.membership in ("leave", "ban")
+    )
+
+
 def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: str | None) -> bool:
     mentions = content.get("m.mentions")
     if isinstance(mentions, dict):

@@ -14,7 +14,7 @@ from bot.config import Settings
 from bot.room_lifecycle import RoomLifecycle
 from bot.sender import OutboxSender, queue_notice
 from commands.i18n import t
-from storage import audit, event_log
+from storage import audit, event_log, portal_links
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId, server_of
@@ -85,6 +85,20 @@ class Membership:
                 log.info("invite to %s from %s rejected (server not allowed)", room_id, inviter)
                 async with self.db.transaction() as session:
                     await audit.add(session, inviter or "?", "invite.rejected", room_id)
+
+    async def on_member_left(self, room_id: RoomId, event: Event) -> None:
+        """A member left, was kicked or banned: their portal links of this room stop
+        working at once (a link shows what the room may see, and they no longer may).
+        Exactly once per event, like every handled event."""
+        member = getattr(event, "state_key", None)
+        if not isinstance(member, str):
+            return
+        async with self.db.transaction() as session:
+            if not await ev.claim(session, event, room_id, "member.left"):
+                return
+            revoked = await portal_links.revoke(session, room_id, member, ev.event_time(event))
+        if revoked:
+            log.info("member %s left %s: %d portal link(s) revoked", member, room_id, revoked)
 
     async def on_own_join(self, room_id: RoomId, event: Event) -> None:
         # The successor of a bound room whose upgrade could not be checked before. First,

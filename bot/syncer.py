@@ -460,6 +460,9 @@ class Syncer:
         if isinstance(event, MegolmEvent):
             await self.undecryptable.on_event(room_id, event)
             return
+        if ev.is_member_leaving(event, self.user_id):
+            await self.membership.on_member_left(room_id, event)
+            return
         if isinstance(event, RoomUpgradeEvent):
             # Carried only to a verified successor; see bot/room_lifecycle.py.
             await self.lifecycle.on_tombstone(room_id, event)

@@ -1,8 +1,8 @@
 """Attack on the portal against the real bot and a real Synapse (outside attacker,
 session 5): a member who leaves the room (or is kicked from it) keeps their personal
 `!portaal` link, and with it the room's AMBER picture - also what is reported after
-they left - until it expires (`portal_link_hours`, up to 744 h). Nothing revokes it:
-the bot follows only its own membership (bot/room_lifecycle.on_left), not its members'.
+they left - until it expires (`portal_link_hours`, up to 744 h). Failed before the bot
+revoked a member's links on their leave, kick or ban (bot/membership.on_member_left).
 """
 
 from __future__ import annotations
@@ -22,11 +22,6 @@ pytestmark = pytest.mark.integration
 AFTER_LEAVING = "Na vertrek: noodopvang Vlinderweg verplaatst naar Sporthal Oost."
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="portal link of a member who left the room keeps working (no membership "
-    "tracking; bot/syncer.py ignores other members' leave/kick/ban events)",
-)
 async def test_a_member_who_left_the_room_loses_their_portal_link(world: World) -> None:
     port = free_port()
     admin = await world.human("admin")
