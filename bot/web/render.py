@@ -37,12 +37,6 @@ STALE_AFTER = timedelta(hours=6)
 MAX_CHARTS = 8
 # The incident page's sections, in order: one template each in templates/sections/.
 SECTIONS = ("attention", "domino", "record", "latest", "figures", "changes", "questions")
-KIND = {
-    "new": ("nieuw", "new"),
-    "updated": ("bijgewerkt", "updated"),
-    "resolved": ("opgelost", "resolved"),
-    "retracted": ("ingetrokken", "retracted"),
-}
 
 ENV = Environment(
     loader=PackageLoader("bot.web", "templates"),
@@ -156,23 +150,42 @@ def incident_page(
         view_of=t(
             lang, "portal.view_of", room=room.access.room_id, clearance=room.access.clearance
         ),
+        attention=_attention_rows(picture, now, lang),
+        categories=_category_rows(picture, now, lang),
+        figures=_figure_rows(picture, now, lang),
+        charts=_charts(picture, base, lang),
+        questions=[open_question_line(q, with_asker=curator) for q in room_picture.questions],
+        record=picture_record.titled(room_picture.record, lang, now),
     )
-    for item in picture.attention:
-        view.attention.append(
-            Row(
-                [
-                    item.code,
-                    Category.display(item.category, lang),
-                    item.organisation or "-",
-                    item.place,
-                    Severity.display(item.severity, lang),
-                    age(now, item.observed_at, lang),
-                    item.text,
-                ],
-                item.entry_id,
-                severe=True,
-            )
+    _changes(view, picture, lang)
+    if room_picture.domino:
+        view.domino = picture_domino.lines(room_picture.domino, lang)
+    if incident.exercise:
+        view.exercise = t(lang, "exercise.marker")
+    return ENV.get_template("incident.html").render(view=view, page=page)
+
+
+def _attention_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
+    return [
+        Row(
+            [
+                item.code,
+                Category.display(item.category, lang),
+                item.organisation or "-",
+                item.place,
+                Severity.display(item.severity, lang),
+                age(now, item.observed_at, lang),
+                item.text,
+            ],
+            item.entry_id,
+            severe=True,
         )
+        for item in picture.attention
+    ]
+
+
+def _category_rows(picture: Picture, now: datetime, lang: Language) -> list[tuple[str, list[Row]]]:
+    """The latest state per category, categories in alphabetical order."""
     by_category: dict[str, list[Row]] = defaultdict(list)
     for s in picture.states:
         by_category[Category.display(s.category, lang)].append(
@@ -190,52 +203,48 @@ def incident_page(
                 severe=s.severity in ("Severe", "Extreme"),
             )
         )
-    view.categories = sorted(by_category.items())
+    return sorted(by_category.items())
+
+
+def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
+    rows: list[Row] = []
     for f in picture.figures:
         unit = f.unit or METRICS.unit(f.metric, lang)
         oldest = age(now, f.oldest, lang)
         if now - f.oldest > STALE_AFTER:
             oldest += f" ({t(lang, 'portal.stale')})"
-        view.figures.append(
-            Row(
-                [
-                    METRICS.label(f.metric, lang),
-                    f.region,
-                    format_number(f.total) + (f" {unit}" if unit else ""),
-                    str(f.sources),
-                    oldest,
-                ]
-            )
-        )
+        total = format_number(f.total) + (f" {unit}" if unit else "")
+        rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
+    return rows
+
+
+def _charts(picture: Picture, base: str, lang: Language) -> list[Chart]:
+    charts: list[Chart] = []
     for metric in charted_metrics(picture):
         name = METRICS.label(metric, lang)
         version = chart_version(picture, metric)
-        view.charts.append(
+        charts.append(
             Chart(
                 name,
                 f"{base}/chart?m={quote(metric, safe='')}&v={version}",
                 t(lang, "portal.chart_alt", metric=name),
             )
         )
-    if picture.changes_since is not None:
-        view.changes_title = t(
-            lang, "portal.changes_since", since=local_time(picture.changes_since)
-        )
-        view.since_value = picture.changes_since.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")
-        grouped: dict[str, list[int]] = defaultdict(list)
-        for c in picture.changes:
-            grouped[c.kind].append(c.entry_id)
-        for kind in ("new", "updated", "resolved", "retracted"):
-            if grouped[kind]:
-                nl, en = KIND[kind]
-                view.changes.append((nl if lang == "nl" else en, grouped[kind]))
-    view.questions = [open_question_line(q, with_asker=curator) for q in room_picture.questions]
-    if room_picture.domino:
-        view.domino = picture_domino.lines(room_picture.domino, lang)
-    view.record = picture_record.titled(room_picture.record, lang, now)
-    if incident.exercise:
-        view.exercise = t(lang, "exercise.marker")
-    return ENV.get_template("incident.html").render(view=view, page=page)
+    return charts
+
+
+def _changes(view: IncidentView, picture: Picture, lang: Language) -> None:
+    """What changed since the chosen time, grouped by kind of change."""
+    if picture.changes_since is None:
+        return
+    view.changes_title = t(lang, "portal.changes_since", since=local_time(picture.changes_since))
+    view.since_value = picture.changes_since.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for c in picture.changes:
+        grouped[c.kind].append(c.entry_id)
+    for kind in ("new", "updated", "resolved", "retracted"):
+        if grouped[kind]:
+            view.changes.append((t(lang, f"portal.change.{kind}"), grouped[kind]))
 
 
 def chart_version(picture: Picture, metric: str) -> str:

@@ -26,6 +26,10 @@ TEXTS: Entries = {
         "en": "the portal works only in a room bound to an incident.",
     },
     # The web pages.
+    "portal.change.new": {"nl": "nieuw", "en": "new"},
+    "portal.change.updated": {"nl": "bijgewerkt", "en": "updated"},
+    "portal.change.resolved": {"nl": "opgelost", "en": "resolved"},
+    "portal.change.retracted": {"nl": "ingetrokken", "en": "retracted"},
     "portal.page_title": {"nl": "Situatiebeeld", "en": "Situation picture"},
     "portal.phase": {"nl": "fase", "en": "phase"},
     "portal.period": {"nl": "Periode", "en": "Period"},
