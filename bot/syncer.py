@@ -59,6 +59,14 @@ SYNC_TIMEOUT_MS = 30_000
 # its token is kept in memory, and stored with the next batch that does (or after
 # this many seconds). Replaying such a batch after a crash is a no-op.
 QUIET_TOKEN_EVERY = 5.0
+# What the bot never reads: typing notices, read receipts and presence. Without this
+# filter each of them (every reader of a reply sends a receipt) wakes the long poll
+# with a response to parse and validate that changes nothing. Inline, not uploaded:
+# no request before the first sync; the timeline and state are as without a filter.
+SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "room": {"ephemeral": {"not_types": ["*"]}},
+}
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -243,6 +251,7 @@ class Syncer:
             timeout=0 if first else poll_ms,
             since=token,
             full_state=True if first and token is None else None,
+            sync_filter=SYNC_FILTER,
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
