@@ -18,9 +18,13 @@ one after the other, never at the same time. Prints each figure beside the
 baseline's and their ratio.
 
     .venv/bin/python -m bench.load [--backlog 5000] [--rooms 1000] [--seconds 60] [--postgres]
+        [--cases sustained,warm,backlog] [--warm-repeat 3]
 
 `--postgres` starts a private PostgreSQL for the bot (tests/support/postgres.py)
-instead of its SQLite file. At the end the figures are held against the targets
+instead of its SQLite file. `--cases warm,backlog` runs only those cases.
+Creating a thousand rooms takes minutes: with KNOOPPUNT_BENCH_KEEP=1 the run's
+directory is kept (homeserver, users, rooms, the bot's data), and `--reuse DIR`
+runs the cases again on it, setup in seconds (SQLite or --database-url only). At the end the figures are held against the targets
 of the issue "Fast under load and after a restart".
 
 Bounded: fixed message counts, every wait has a deadline. Exit status 1 when a
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import shutil
 import statistics
@@ -61,6 +66,7 @@ PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
 # sample is kept, idle included (where its wall-clock time goes).
 PYSPY_MODE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall")
 TICK = os.sysconf("SC_CLK_TCK")
+MANIFEST = "load-setup.json"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -222,6 +228,10 @@ def ratio(value: float, base: float) -> str:
     return f"{value / base:5.2f}x" if base > 0 else "   n/a"
 
 
+def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
 def row(name: str, bot: float, base: float, unit: str) -> None:
     print(
         f"  {name:<28} bot {bot:9.2f} {unit:<4} baseline {base:9.2f} {unit:<4} {ratio(bot, base)}"
@@ -232,7 +242,11 @@ class Bench:
     def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
         self.args = args
         self.workdir = workdir
-        self.server = Synapse(workdir / "synapse")
+        port = None
+        if args.reuse:
+            # The same port: the bot's stored session names the homeserver's URL.
+            port = json.loads((workdir / MANIFEST).read_text())["port"]
+        self.server = Synapse(workdir / "synapse", port=port)
         self.postgres: Postgres | None = None
         self.verdicts: list[tuple[str, bool]] = []
 
@@ -240,17 +254,13 @@ class Bench:
         self.verdicts.append((what, ok))
 
     async def setup(self) -> None:
+        if self.args.reuse:
+            await self.setup_again()
+            return
         self.server.start()
         world = World(self.server, self.workdir)
         self.world = world
-        bot_env = {"KNOOPPUNT_ENCRYPTION": "false", "KNOOPPUNT_LOG_LEVEL": self.args.log_level}
-        if self.args.database_url:
-            bot_env["KNOOPPUNT_DATABASE_URL"] = self.args.database_url
-        elif self.args.postgres:
-            self.postgres = Postgres()  # its own /tmp directory: see tests/support/postgres.py
-            self.postgres.start()
-            bot_env["KNOOPPUNT_DATABASE_URL"] = self.postgres.create_database()
-        self.bot = BotRunner(world.bot(**bot_env), world.bot_user)
+        self.bot = BotRunner(world.bot(**self.bot_env()), world.bot_user)
         base_user = self.server.register(f"baseline{os.getpid()}", "baseline-password")
         self.base = BaselineRunner(
             self.server.url, base_user, "baseline-password", self.workdir / "baseline"
@@ -258,10 +268,7 @@ class Bench:
         sender = self.server.register(f"sender{os.getpid()}", "sender-password")
         for user in (sender, world.bot_user, base_user):
             self.server.lift_rate_limit(user)
-        config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
-        self.client = AsyncClient(self.server.url, sender, config=config)
-        login = await self.client.login("sender-password")
-        assert isinstance(login, LoginResponse), login
+        await self.log_in(sender)
         self.bot.launch()
         self.base.launch()
         own = max(self.args.backlog_rooms, self.args.sustained_rooms)
@@ -275,6 +282,66 @@ class Bench:
             f"setup: {own} + {own} own rooms and {shared} shared rooms "
             f"in {time.monotonic() - started:.0f} s"
         )
+        if self.postgres is None:
+            # What --reuse needs to run the cases again without creating the rooms again.
+            (self.workdir / MANIFEST).write_text(
+                json.dumps(
+                    {
+                        "port": self.server.port,
+                        "bot_user": world.bot_user,
+                        "bot_password": world.bot_password,
+                        "base_user": base_user,
+                        "sender": sender,
+                        "bot_rooms": self.bot_rooms,
+                        "base_rooms": self.base_rooms,
+                        "shared_rooms": self.shared_rooms,
+                    }
+                )
+            )
+
+    async def setup_again(self) -> None:
+        """A kept run's homeserver and rooms (KNOOPPUNT_BENCH_KEEP): setup takes seconds."""
+        manifest = json.loads((self.workdir / MANIFEST).read_text())
+        self.server.start()
+        env = {
+            "KNOOPPUNT_HOMESERVER": self.server.url,
+            "KNOOPPUNT_USER_ID": manifest["bot_user"],
+            "KNOOPPUNT_PASSWORD": manifest["bot_password"],
+            "KNOOPPUNT_DATA_DIR": str(self.workdir / "bot-data0"),
+            "KNOOPPUNT_HTTP_LISTEN": "",
+            **self.bot_env(),
+        }
+        self.bot = BotRunner(BotProcess(self.workdir / "bot-data0", env), manifest["bot_user"])
+        self.base = BaselineRunner(
+            self.server.url, manifest["base_user"], "baseline-password", self.workdir / "baseline"
+        )
+        await self.log_in(manifest["sender"])
+        self.bot_rooms = manifest["bot_rooms"]
+        self.base_rooms = manifest["base_rooms"]
+        self.shared_rooms = manifest["shared_rooms"]
+        self.bot.launch()
+        self.base.launch()
+        print(
+            f"setup: reused {len(self.bot_rooms)} + {len(self.base_rooms)} own rooms and "
+            f"{len(self.shared_rooms)} shared rooms from {self.workdir}"
+        )
+
+    def bot_env(self) -> dict[str, str]:
+        env = {"KNOOPPUNT_ENCRYPTION": "false", "KNOOPPUNT_LOG_LEVEL": self.args.log_level}
+        if self.args.database_url:
+            env["KNOOPPUNT_DATABASE_URL"] = self.args.database_url
+        elif self.args.postgres:
+            if self.postgres is None:
+                self.postgres = Postgres()  # its own /tmp directory: tests/support/postgres.py
+                self.postgres.start()
+            env["KNOOPPUNT_DATABASE_URL"] = self.postgres.create_database()
+        return env
+
+    async def log_in(self, sender: str) -> None:
+        config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
+        self.client = AsyncClient(self.server.url, sender, config=config)
+        login = await self.client.login("sender-password")
+        assert isinstance(login, LoginResponse), login
 
     async def create_rooms(self, count: int, invite: list[str]) -> list[str]:
         rooms: list[str] = []
@@ -389,10 +456,25 @@ class Bench:
     async def run(self) -> int:
         await self.setup()
         failed = False
-        args = self.args
-        print(f"\nsustained: {args.rate}/s over {args.sustained_rooms} rooms for {args.seconds} s")
+        cases = self.args.cases
         # Let the joins' greetings and first syncs settle before measuring.
         await asyncio.sleep(5)
+        if "sustained" in cases:
+            failed |= await self.run_sustained()
+        if "warm" in cases:
+            await self.run_warm()
+        if "backlog" in cases:
+            failed |= await self.run_backlog()
+        print(
+            f"\ntargets ({'PostgreSQL' if self.postgres or self.args.database_url else 'SQLite'}):"
+        )
+        for what, ok in self.verdicts:
+            print(f"  {'met ' if ok else 'MISS'}  {what}")
+        return 1 if failed else 0
+
+    async def run_sustained(self) -> bool:
+        args = self.args
+        print(f"\nsustained: {args.rate}/s over {args.sustained_rooms} rooms for {args.seconds} s")
         sb = await self.sustained(self.base, self.base_rooms)
         self.bot.case = "sustained"
         self.bot.profile()
@@ -402,21 +484,39 @@ class Bench:
         row("CPU per event", st["cpu_ms_per_event"], sb["cpu_ms_per_event"], "ms")
         row("cores", st["cores"], sb["cores"], "")
         print(f"  bot lost {st['lost']:.0f} doubled {st['doubled']:.0f}")
-        failed |= bool(st["lost"] or st["doubled"])
         self.check("sustained p50 <= 1.3x baseline", st["p50"] <= 1.3 * sb["p50"])
         self.check("sustained p95 <= 1.3x baseline", st["p95"] <= 1.3 * sb["p95"])
         self.check("sustained CPU <= 3 ms per event", st["cpu_ms_per_event"] <= 3.0)
+        return bool(st["lost"] or st["doubled"])
 
-        print(f"\nwarm start with {args.rooms} joined rooms")
-        wb = await self.warm_start(self.base, self.base_rooms[0])
-        self.bot.case = "warm"
-        wt = await self.warm_start(self.bot, self.bot_rooms[0])
+    async def run_warm(self) -> None:
+        args = self.args
+        print(f"\nwarm start with {args.rooms} joined rooms ({args.warm_repeat} restart(s) each)")
+        base_runs: list[dict[str, float]] = []
+        bot_runs: list[dict[str, float]] = []
+        for _ in range(args.warm_repeat):
+            # Alternated, so a burst of load on the shared machine hits both sides.
+            base_runs.append(await self.warm_start(self.base, self.base_rooms[0]))
+            self.bot.case = "warm"
+            bot_runs.append(await self.warm_start(self.bot, self.bot_rooms[0]))
+        wb = median_of(base_runs)
+        wt = median_of(bot_runs)
+        if args.warm_repeat > 1:
+            print(
+                "  (medians; each run: bot "
+                + ", ".join(f"{r['first_reply_s']:.2f}" for r in bot_runs)
+                + " s; baseline "
+                + ", ".join(f"{r['first_reply_s']:.2f}" for r in base_runs)
+                + " s)"
+            )
         row("first reply after start", wt["first_reply_s"], wb["first_reply_s"], "s")
         row("idle RSS", wt["idle_rss_mb"], wb["idle_rss_mb"], "MB")
         row("CPU during start", wt["cpu_s"], wb["cpu_s"], "s")
         self.check("warm start: first reply <= 1.5 s", wt["first_reply_s"] <= 1.5)
         self.check("warm start: idle RSS < 150 MB", wt["idle_rss_mb"] < 150)
 
+    async def run_backlog(self) -> bool:
+        args = self.args
         print(
             f"\nbacklog: {args.backlog} messages over {args.backlog_rooms} rooms, sent while stopped"
         )
@@ -435,15 +535,11 @@ class Bench:
         row("CPU", bt["cpu_s"], bb["cpu_s"], "s")
         row("peak RSS", bt["peak_rss_mb"], bb["peak_rss_mb"], "MB")
         print(f"  bot lost {bt['lost']:.0f} doubled {bt['doubled']:.0f}")
-        failed |= bool(bt["lost"] or bt["doubled"])
         self.check("backlog: drain <= 1.2x baseline", bt["drain_s"] <= 1.2 * bb["drain_s"])
         self.check("backlog: first reply <= 2 s", bt["first_reply_s"] <= 2.0)
         self.check("backlog: 0 lost, 0 doubled", not (bt["lost"] or bt["doubled"]))
         self.check("backlog: peak RSS < 200 MB", bt["peak_rss_mb"] < 200)
-        print(f"\ntargets ({'PostgreSQL' if self.postgres or args.database_url else 'SQLite'}):")
-        for what, ok in self.verdicts:
-            print(f"  {'met ' if ok else 'MISS'}  {what}")
-        return 1 if failed else 0
+        return bool(bt["lost"] or bt["doubled"])
 
     async def close(self) -> None:
         for runner in (getattr(self, "bot", None), getattr(self, "base", None)):
@@ -461,15 +557,21 @@ async def main(args: argparse.Namespace) -> int:
     # bot compiles all of the project's modules again (the baseline's nio is
     # already compiled in site-packages), which is not what is measured here.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    workdir = Path(tempfile.mkdtemp(prefix="knooppunt-load-"))
-    if KEEP is not None:
+    if args.reuse:
+        if args.postgres:
+            raise SystemExit("--reuse keeps SQLite or --database-url data only, not --postgres")
+        workdir = Path(args.reuse)
+    else:
+        workdir = Path(tempfile.mkdtemp(prefix="knooppunt-load-"))
+    keep = KEEP is not None or args.reuse
+    if keep:
         print(f"keeping {workdir}")
     bench = Bench(args, workdir)
     try:
         return await bench.run()
     finally:
         await bench.close()
-        if KEEP is None:
+        if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -485,4 +587,20 @@ if __name__ == "__main__":
     parser.add_argument("--database-url", default="", help="e.g. a PostgreSQL URL")
     parser.add_argument("--postgres", action="store_true", help="start a private PostgreSQL")
     parser.add_argument("--log-level", default="WARNING")
+    parser.add_argument(
+        "--cases",
+        default="sustained,warm,backlog",
+        type=lambda text: set(text.split(",")),
+        help="comma-separated subset of sustained,warm,backlog (in that order)",
+    )
+    parser.add_argument(
+        "--reuse",
+        metavar="DIR",
+        help="the directory of a run kept with KNOOPPUNT_BENCH_KEEP=1: its homeserver, users "
+        "and rooms, so setup does not create them again (--rooms and the room counts are those "
+        "of that run)",
+    )
+    parser.add_argument(
+        "--warm-repeat", type=int, default=1, help="warm restarts per side (medians printed)"
+    )
     sys.exit(asyncio.run(main(parser.parse_args())))

@@ -21,8 +21,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from storage import tlp, vocabulary
-from storage.engine import default_sqlite_url
+from storage import vocabulary
 from storage.errors import KnooppuntError
 from storage.ids import server_of
 
@@ -84,6 +83,10 @@ class RoomBindingConfig(BaseModel):
     @classmethod
     def _label(cls, value: str) -> str:
         # The labels and their Dutch names (groen, oranje, rood) as chat takes them.
+        # Imported here: storage.tlp loads SQLAlchemy, which reading the settings
+        # does not need otherwise (bot/startup.py: loaded later, faster).
+        from storage import tlp
+
         label = tlp.parse_label(value)
         if label is None:
             raise ValueError(f"must be one of {', '.join(tlp.LABELS)} (or groen, oranje, rood)")
@@ -227,6 +230,8 @@ class Settings(BaseSettings):
 
     @property
     def effective_database_url(self) -> str:
+        from storage.engine import default_sqlite_url  # SQLAlchemy: see _label
+
         return self.database_url or default_sqlite_url(self.data_dir)
 
     @property

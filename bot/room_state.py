@@ -15,11 +15,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from typing import Any
 
-from nio import Event, RoomGetStateResponse
+from nio import Event, RoomGetStateResponse, SyncResponse
 from nio.client.async_client import AsyncClient
 from nio.responses import RoomInfo, Timeline
 
+from bot import events as ev
 from bot.backfill import BatchAborted
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,7 @@ class RoomStates:
         self.loaded: set[str] = set()
         self._gate = asyncio.Semaphore(parallel)
         self._under_way: dict[str, asyncio.Future[None]] = {}
+        self._prefetching: set[asyncio.Future[list[Any]]] = set()  # kept until done
 
     def mark_loaded(self, room_ids: Iterable[str]) -> None:
         """nio got these rooms' full state from a sync (full_state, or a fresh join)."""
@@ -47,6 +50,35 @@ class RoomStates:
         missing = [room_id for room_id in dict.fromkeys(room_ids) if room_id not in self.loaded]
         if missing:
             await asyncio.gather(*(self._load(room_id) for room_id in missing))
+
+    def prefetch(self, response: SyncResponse, user_id: str) -> None:
+        """Start loading the state of the rooms this sync batch will need, in the background.
+
+        For the first sync after a start, which arrives while the handlers are still
+        being loaded (bot/startup.py). The sync loop asks `ensure` for the rooms it
+        needs when it handles the batch and waits for loads under way instead of
+        asking again; a load that failed is asked for again then. The guess is the
+        sync loop's rule (a room with state, a gap or someone else's event, not one
+        the bot joined in this batch: that one came with its full state); a wrong
+        guess costs a request or saves none, never a verdict.
+        """
+        wanted = [
+            room_id
+            for room_id, info in response.rooms.join.items()
+            if room_id not in self.loaded
+            and not any(ev.is_own_join(event, user_id) for event in info.timeline.events)
+            and (
+                info.state
+                or info.timeline.limited
+                or any(event.sender != user_id for event in info.timeline.events)
+            )
+        ]
+        if wanted:
+            task = asyncio.ensure_future(
+                asyncio.gather(*(self._load(room_id) for room_id in wanted), return_exceptions=True)
+            )
+            self._prefetching.add(task)
+            task.add_done_callback(self._prefetching.discard)
 
     async def _load(self, room_id: str) -> None:
         # One request per room, even when the sync loop and the sender ask at once.

@@ -33,7 +33,6 @@ from bot import events as ev
 from bot.backfill import BatchAborted, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
-from bot.cross_signing import after_relogin
 from bot.handling import RoomViewFactory, process_message
 from bot.membership import Membership
 from bot.metrics import Metrics
@@ -279,6 +278,8 @@ class Syncer:
         log.warning("access token no longer valid (M_UNKNOWN_TOKEN); logging in again")
         try:
             await password_login(self.client, self.db, self.settings)
+            from bot.cross_signing import after_relogin  # cryptography: not loaded at start
+
             await after_relogin(self.client, self.settings)  # a new device: cross-sign it
         except LoginFailed as exc:
             log.error("cannot log in again: %s", exc)

@@ -199,8 +199,8 @@ def _log_to_file(path: Path) -> None:
 
 
 async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.stdout) -> int:
-    from bot.app import Bot
     from bot.config import Settings
+    from bot.runner import Bot
     from knowledge import object_service, service
     from storage.engine import Database
 

@@ -15,8 +15,10 @@ does. An in-memory SQLite database cannot be shared, so it always builds in proc
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
+import os
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -123,6 +125,10 @@ _worker: dict[str, Any] = {}
 
 
 def _start_worker(url: str) -> None:
+    # A page can wait; a report should not: builds run below the bot's CPU priority, so
+    # on a busy machine the scheduler gives the cores to the report path first.
+    with contextlib.suppress(OSError):
+        os.nice(10)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     _worker["loop"], _worker["db"] = loop, Database(url)

@@ -1,0 +1,274 @@
+"""Wiring: database, single-instance lock, Matrix client, sync loop, sender.
+
+The order of the start is that of bot/startup.py: this module imports what
+logging in and the first /sync need (nio, the database layer); the handlers are
+loaded in a thread meanwhile and wired once they are there (`_assemble`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from nio.client.async_client import AsyncClient, AsyncClientConfig
+
+from bot.backoff import Backoff, sleep_unless
+from bot.config import ConfigError, Settings
+from bot.room_state import RoomStates
+from bot.session import HomeserverUnreachable, establish
+from bot.startup import FirstSync, load_handlers, process_age, resume_gc
+from storage import instance_lock, sync_state
+from storage.engine import Database
+
+if TYPE_CHECKING:
+    from bot.device_trust import DeviceTrust
+    from bot.http import HealthServer
+    from bot.metrics import Metrics
+    from bot.scheduler import Scheduler
+    from bot.sender import OutboxSender
+    from bot.syncer import Syncer
+    from commands.dispatcher import Dispatcher
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 10
+
+
+def make_client(settings: Settings) -> AsyncClient:
+    assert settings.homeserver and settings.user_id
+    store = settings.data_dir / "crypto"
+    store.mkdir(parents=True, exist_ok=True)  # nio does not create it itself
+    config = AsyncClientConfig(
+        encryption_enabled=settings.encryption,
+        store_sync_tokens=False,  # we keep our own token, stored after effects commit
+        max_limit_exceeded=0,  # 429s come back to us: the sender honours retry_after_ms
+        max_timeouts=0,  # network errors come back to us: the loops back off visibly
+        request_timeout=60,
+    )
+    client_class = AsyncClient
+    if settings.encryption:
+        # Device checks after key queries; without encryption there are none, and
+        # neither the check nor cross-signing (`cryptography`) need to be loaded.
+        from bot.device_trust import TrustAwareClient
+
+        client_class = TrustAwareClient
+    return client_class(settings.homeserver, settings.user_id, store_path=str(store), config=config)
+
+
+@dataclass
+class Handlers:
+    """What answers: wired once the handlers are loaded (see bot/startup.py)."""
+
+    dispatcher: Dispatcher
+    sender: OutboxSender
+    syncer: Syncer
+    scheduler: Scheduler
+    metrics: Metrics
+    http: HealthServer | None
+
+
+class Bot:
+    def __init__(self, settings: Settings) -> None:
+        settings.require_matrix()
+        assert settings.user_id is not None
+        self.settings = settings
+        self.db = Database(settings.effective_database_url)
+        self.client = make_client(settings)
+        self.trust: DeviceTrust | None = None
+        if settings.encryption:
+            from bot.device_trust import DeviceTrust
+
+            self.trust = DeviceTrust(self.client, settings.encryption_trust)
+            self.trust.install()
+        self.stop = asyncio.Event()
+        # One per process: the first sync's rooms are loaded here before the sync
+        # loop exists, and the loop and the sender use the same (see _assemble).
+        self.room_states = RoomStates(self.client)
+        self.first_sync = FirstSync(self.client, self.room_states)
+        self.lock_name = f"bot:{settings.user_id}"
+        self.lock_owner = instance_lock.new_owner()
+
+    async def run(self) -> None:
+        """Start (see bot/startup.py), answer until stopped, stop."""
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        tasks: list[asyncio.Task[Any]] = []
+        handlers: Handlers | None = None
+        early: asyncio.Task[bool] | None = None
+        # The handlers load in a thread while the database opens, the bot logs in
+        # and asks for the first sync.
+        loading = asyncio.ensure_future(
+            asyncio.to_thread(load_handlers, bool(settings.http_listen))
+        )
+        try:
+            await self.db.migrate()
+            async with self.db.transaction() as session:
+                await instance_lock.acquire(session, self.lock_name, self.lock_owner)
+            early = asyncio.ensure_future(self._log_in_and_sync())
+            await loading
+            handlers = self._assemble()
+            resume_gc()  # paused by bot/app.py before anything was loaded
+            log.info("handlers loaded %s", _age())
+            if handlers.http is not None:
+                await self._serve(handlers.http)
+            if not await early:
+                return
+            if self.trust is not None:
+                from bot.cross_signing import cross_sign_own_device
+
+                await cross_sign_own_device(self.client, settings)
+                await self.trust.start()
+            else:
+                log.info("encryption is off: the bot's device is not cross-signed")
+            await self._apply_config_bindings(handlers.dispatcher)
+            tasks = [
+                asyncio.create_task(handlers.sender.run(self.stop), name="outbox"),
+                asyncio.create_task(self._heartbeat(), name="heartbeat"),
+                asyncio.create_task(handlers.scheduler.run(self.stop), name="scheduler"),
+            ]
+            sync_task = asyncio.create_task(handlers.syncer.run(), name="sync")
+            await sync_task
+        finally:
+            self.stop.set()
+            self.first_sync.cancel()
+            if early is not None:
+                tasks.append(early)
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+            # A thread cannot be cancelled: a start that failed early waits for it.
+            with contextlib.suppress(Exception):
+                await loading
+            resume_gc()
+            if handlers is not None and handlers.http is not None:
+                await handlers.http.stop()
+            with contextlib.suppress(Exception):
+                async with self.db.transaction() as session:
+                    await instance_lock.release(session, self.lock_name, self.lock_owner)
+            await self.client.close()  # type: ignore[no-untyped-call]
+            await self.db.close()
+            log.info("stopped")
+
+    async def _log_in_and_sync(self) -> bool:
+        """Log in, then ask for the first sync (the handlers are still loading)."""
+        if not await self._log_in():
+            return False
+        assert self.settings.user_id is not None
+        log.info(
+            "running as %s on %s (device %s)",
+            self.settings.user_id,
+            self.settings.homeserver,
+            self.client.device_id,
+        )
+        async with self.db.session() as session:
+            token = await sync_state.get_next_batch(session, self.settings.user_id)
+        self.first_sync.start(token)
+        return True
+
+    def _assemble(self) -> Handlers:
+        """Wire the handlers (loaded by now: these imports only look them up)."""
+        from bot.metrics import Metrics
+        from bot.scheduler import Scheduler, clock_from_environment
+        from bot.sender import OutboxSender
+        from bot.syncer import Syncer
+        from bot.wiring import build_dispatcher
+
+        settings = self.settings
+        # No savepoint per command: process_message rolls back on HandlerFailed.
+        dispatcher = build_dispatcher(settings, savepoints=False)
+        sender = OutboxSender(self.client, self.db, settings.encryption)
+        syncer = Syncer(self.client, self.db, dispatcher, sender, settings)
+        # The bot's stop and room states are the sync loop's too.
+        syncer.stop = self.stop
+        syncer.room_states = self.room_states
+        sender.room_ready = self.room_states.ensure
+        clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
+        scheduler = Scheduler(
+            self.db, sender, settings.language, settings.command_prefix, clock, tick
+        )
+        metrics = Metrics()
+        dispatcher.observer = metrics.command
+        syncer.metrics = metrics
+        sender.metrics = metrics
+        http = None
+        if settings.http_listen:
+            from bot.http import HealthServer
+            from bot.web.portal import Portal
+
+            http = HealthServer(
+                settings.http_listen,
+                syncer,
+                self.db,
+                metrics,
+                # Pages and charts are built in a worker process: not on the loop
+                # that handles the reports (bot/web/builds.py).
+                Portal(self.db, settings.language, prefix=settings.command_prefix, build_workers=1),
+            )
+        return Handlers(dispatcher, sender, syncer, scheduler, metrics, http)
+
+    async def _serve(self, http: HealthServer) -> None:
+        try:
+            await http.start()
+        except OSError as exc:
+            raise ConfigError(f"http_listen {self.settings.http_listen}: {exc.strerror}") from exc
+        log.info("health and metrics on http://%s:%s/healthz and /metrics", http.host, http.port)
+
+    async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:
+        from nio import RoomResolveAliasResponse
+
+        from bot.config_bindings import apply_config_bindings
+
+        resolved: dict[str, str] = {}
+        for item in self.settings.rooms:
+            if item.room.startswith("#"):
+                response = await self.client.room_resolve_alias(item.room)
+                if isinstance(response, RoomResolveAliasResponse):
+                    resolved[item.room] = response.room_id
+                else:
+                    log.error("config binding: cannot resolve %s: %s", item.room, response)
+        count = await apply_config_bindings(self.db, self.settings.rooms, resolved)
+        log.info("applied %s room binding(s) from the config file", count)
+        curator_room = self.settings.curator_room
+        if curator_room and curator_room.startswith("#"):
+            response = await self.client.room_resolve_alias(curator_room)
+            if isinstance(response, RoomResolveAliasResponse):
+                dispatcher.settings = replace(dispatcher.settings, curator_room=response.room_id)
+            else:
+                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
+
+    async def _log_in(self) -> bool:
+        backoff = Backoff(initial=1.0, maximum=30.0)
+        while not self.stop.is_set():
+            try:
+                await establish(self.client, self.db, self.settings)
+                return True
+            except HomeserverUnreachable as exc:
+                delay = backoff.next_delay()
+                log.warning("homeserver not reachable at start (%s); retrying in %.1fs", exc, delay)
+                await sleep_unless(self.stop, delay)
+        return False
+
+    async def _heartbeat(self) -> None:
+        while not await sleep_unless(self.stop, HEARTBEAT_SECONDS):
+            try:
+                async with self.db.transaction() as session:
+                    still_ours = await instance_lock.heartbeat(
+                        session, self.lock_name, self.lock_owner
+                    )
+            except Exception as exc:
+                log.warning("lock heartbeat failed: %r", exc)
+                continue
+            if not still_ours:
+                log.error("another instance took over the lock; stopping")
+                self.stop.set()
+
+
+def _age() -> str:
+    age = process_age()
+    return "" if age is None else f"{age:.2f} s after the process started"
