@@ -250,7 +250,8 @@ class Syncer:
             timeout=0 if first else poll_ms,
             since=token,
             full_state=True if first and token is None else None,
-            sync_filter=SYNC_FILTER,
+            # The first one without: bot/startup.py may have asked for it already, as is.
+            sync_filter=None if first else SYNC_FILTER,
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
