@@ -58,6 +58,14 @@ SYNC_TIMEOUT_MS = 30_000
 # its token is kept in memory, and stored with the next batch that does (or after
 # this many seconds). Replaying such a batch after a crash is a no-op.
 QUIET_TOKEN_EVERY = 5.0
+# What the bot never reads: typing notices, read receipts and presence. Without this
+# filter each of them (every reader of a reply sends a receipt) wakes the long poll
+# with a response to parse and validate that changes nothing. Inline, not uploaded:
+# no request before the first sync; the timeline and state are as without a filter.
+SYNC_FILTER: dict[str, Any] = {
+    "presence": {"not_types": ["*"]},
+    "room": {"ephemeral": {"not_types": ["*"]}},
+}
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -94,6 +102,11 @@ class Syncer:
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
+        # The marks as last read or written by this loop: a steady stream of plain
+        # messages needs no SELECT of them per batch. Only this loop writes a mark
+        # while batches are plain (see _plain_batch); anything else clears it.
+        self._mark_cache: dict[str, room_repo.RoomMark] = {}
+        self._plain = False  # whether the batch under way is plain (see _plain_batch)
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
@@ -146,16 +159,20 @@ class Syncer:
                 await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
                 continue
             quiet = token is not None and not first and self._only_own_echoes(response)
+            self._plain = False
             try:
                 if first and token is None:
                     self.room_states.mark_loaded(response.rooms.join)
                 if token is None:
                     await self._first_start(response)
                 elif quiet:
+                    if self.undecryptable.waiting_for_keys:
+                        self._mark_cache.clear()  # a retry may note events in rooms
                     await self.undecryptable.retry(self._handle_event)
                 else:
                     await self._process(response, token)
             except BATCH_ERRORS as exc:
+                self._mark_cache.clear()
                 await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
                 continue
             await self.sender.wait_drained(within=0.25)
@@ -166,13 +183,20 @@ class Syncer:
             # token: the batch that shows their echoes is replayed until both commit.
             sent = self.sender.unrecorded()
             if not quiet or sent or time.monotonic() - stored_at > QUIET_TOKEN_EVERY:
-                async with self.db.transaction() as session:
-                    if not quiet:
-                        await room_repo.note_batch(
-                            session, self._last_seen, self._public_flags(response), self._marks
-                        )
-                    await outbox.mark_sent_many(session, sent)
-                    await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+                public = self._public_flags(response) if not quiet else {}
+                try:
+                    async with self.db.transaction() as session:
+                        if not quiet:
+                            await room_repo.note_batch(
+                                session, self._last_seen, public, self._marks
+                            )
+                        await outbox.mark_sent_many(session, sent)
+                        await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+                except BaseException:
+                    self._mark_cache.clear()
+                    raise
+                if not quiet:
+                    self._remember_marks(public)
                 stored_at = time.monotonic()
                 self._stored_token = response.next_batch
                 self._quiet_token = None  # an older quiet token must never be written now
@@ -226,6 +250,8 @@ class Syncer:
             timeout=0 if first else poll_ms,
             since=token,
             full_state=True if first and token is None else None,
+            # The first one without: bot/startup.py may have asked for it already, as is.
+            sync_filter=None if first else SYNC_FILTER,
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
@@ -334,7 +360,9 @@ class Syncer:
         """
         # Replies sent since the last token commit are marked before this batch's
         # events are handled: a reaction to one of them looks up what it answered.
-        await self.sender.record_sent()
+        # A batch that refers to no earlier event leaves them to the token's commit.
+        if self._refers_back(response) or self.undecryptable.waiting_for_keys:
+            await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         # A room joined in this batch came with its full state; the others that nio
@@ -353,8 +381,8 @@ class Syncer:
             or info.timeline.limited
             or any(event.sender != self.user_id for event in info.timeline.events)
         )
-        async with self.db.session() as session:
-            self._marks = await room_repo.marks(session, joined)
+        self._plain = self._plain_batch(response)
+        self._marks = await self._read_marks(joined)
         await self._apply_public_flags(response)
         newest: dict[RoomId, list[Event]] = {}
         gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
@@ -404,6 +432,67 @@ class Syncer:
         for left_id, left in response.rooms.leave.items():
             await self.lifecycle.on_left(RoomId(left_id), left)
         await self.undecryptable.retry(self._handle_event)
+
+    @staticmethod
+    def _refers_back(response: SyncResponse) -> bool:
+        """Whether an event of the batch may refer to a reply: a relation or a redaction
+        (or a gap, whose events are not known yet)."""
+        for info in response.rooms.join.values():
+            if info.timeline.limited:
+                return True
+            for event in info.timeline.events:
+                source = event.source
+                if source.get("type") == "m.room.redaction" or "redacts" in source:
+                    return True
+                content = source.get("content")
+                if isinstance(content, dict) and "m.relates_to" in content:
+                    return True
+                if source.get("type") == "m.room.encrypted":
+                    return True  # what it refers to is known only after decryption
+        return False
+
+    def _plain_batch(self, response: SyncResponse) -> bool:
+        """Whether handling this batch writes no room's mark but through this loop.
+
+        Joins, leaves, state, upgrades, gaps and undecryptable events have other
+        modules (bot/membership.py, bot/room_lifecycle.py, bot/undecryptable.py)
+        write a room's row: their marks are read from the database again.
+        """
+        if response.rooms.invite or response.rooms.leave or self.undecryptable.waiting_for_keys:
+            return False
+        for info in response.rooms.join.values():
+            if info.state or info.timeline.limited:
+                return False
+            for event in info.timeline.events:
+                if isinstance(event, MegolmEvent | RoomUpgradeEvent) or "state_key" in event.source:
+                    return False
+        return True
+
+    async def _read_marks(self, joined: dict[RoomId, RoomInfo]) -> dict[str, room_repo.RoomMark]:
+        """The batch's rooms' marks: from memory in a plain batch, else from the database."""
+        if not self._plain:
+            self._mark_cache.clear()
+        found: dict[str, room_repo.RoomMark] = {
+            r: self._mark_cache[r] for r in joined if r in self._mark_cache
+        }
+        missing = [r for r in joined if r not in found]
+        if missing:
+            async with self.db.session() as session:
+                found.update(await room_repo.marks(session, missing))
+        return found
+
+    def _remember_marks(self, public: dict[str, bool]) -> None:
+        """After the token's commit: the marks as now stored, for the next plain batch."""
+        if not self._plain:
+            self._mark_cache.clear()
+            return
+        for room_id, mark in self._marks.items():
+            seen = self._last_seen.get(RoomId(room_id))
+            self._mark_cache[room_id] = dataclasses.replace(
+                mark,
+                last_event_id=seen[0] if seen is not None else mark.last_event_id,
+                public=public.get(room_id, mark.public),
+            )
 
     async def _gap(
         self, room_id: RoomId, info: RoomInfo, last_id: str | None, since: str | None
