@@ -236,7 +236,10 @@ class Settings(BaseSettings):
 
     @property
     def effective_public_url(self) -> str:
-        """`public_url`, else the local HTTP server (`http_listen`'s port on 127.0.0.1)."""
+        """`public_url`, else the local HTTP server (`http_listen`'s port on 127.0.0.1);
+        empty when `http_listen` is off: then nothing serves the portal's pages."""
+        if not self.http_listen:
+            return ""
         if self.public_url:
             return self.public_url
         port = self.http_listen.rpartition(":")[2] or "9180"

@@ -42,6 +42,9 @@ async def portal_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if words:
         count = await portal_links.revoke(session, ctx.room.room_id, ctx.sender, ctx.now)
         return [render.plain(t(ctx.lang, "portal.revoked", count=count))]
+    if not ctx.settings.public_url:
+        # `http_listen` is off: no page would answer a link.
+        return [render.plain(t(ctx.lang, "portal.not_served"))]
     token, expires = await portal_links.create(
         session, ctx.room.room_id, ctx.sender, ctx.now, ctx.settings.portal_link_hours
     )

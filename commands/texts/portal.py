@@ -21,6 +21,12 @@ TEXTS: Entries = {
         "nl": "Onbekend: '{word}'. Gebruik {prefix}portaal of {prefix}portaal intrekken.",
         "en": "Unknown: '{word}'. Use {prefix}portal or {prefix}portal revoke.",
     },
+    "portal.not_served": {
+        "nl": "Het portaal is niet beschikbaar: deze bot heeft geen webserver aan "
+        "(http_listen staat uit). Vraag de beheerder om het aan te zetten.",
+        "en": "The portal is not available: this bot runs no web server (http_listen is "
+        "off). Ask the operator to switch it on.",
+    },
     "portal.needs_binding": {
         "nl": "het portaal werkt alleen in een kamer die aan een incident gekoppeld is.",
         "en": "the portal works only in a room bound to an incident.",

@@ -650,3 +650,19 @@ async def test_no_write_lock_is_held_while_the_page_is_built_or_rendered(
     monkeypatch.setattr(render, "incident_page", rendered)
     assert (await seeded.http.get(f"/p/{token}")).status == 200
     assert free == [True, True]
+
+
+async def test_no_link_when_the_bot_serves_no_portal(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `http_listen` empty nothing serves the pages: `!portaal` says so instead of
+    handing out a link to 127.0.0.1:9180 that nobody answers (a user check found it)."""
+    for name in ("KNOOPPUNT_PUBLIC_URL", "KNOOPPUNT_HTTP_LISTEN"):
+        monkeypatch.delenv(name, raising=False)
+    off = Settings(http_listen="", public_url="https://crisis.example.org")
+    assert off.effective_public_url == ""
+    dispatcher = build_dispatcher_from(off)
+    text = await say(db, dispatcher, COORD, "!portaal", ALICE)
+    assert "niet beschikbaar" in text and "/p/" not in text, text
+    async with db.session() as session:
+        assert list(await session.scalars(select(PortalLink))) == []
