@@ -1674,6 +1674,19 @@ class TLPMachine(DatabaseMachine):
         if kind.startswith("card") and not may_see(room, label, None, owner):
             assert object_marker(n, 2) not in text, self.fail(f"{room.describe()} got facts")
 
+    def _portal_pages(self, token: str, query: str = "") -> list[tuple[str, int, str]]:
+        """A link's incident page, every entry's page and the page's charts: (path,
+        status, body) each, as a viewer could ask for them."""
+        status, html = self._run(self._portal_get(f"/p/{token}{query}", token))
+        pages = [(f"/p/{token}{query}", status, html)]
+        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
+        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
+        for path in paths:
+            path = path.replace("&amp;", "&")
+            status, body = self._run(self._portal_get(path, token))
+            pages.append((path, status, body))
+        return pages
+
     async def _portal_get(self, path: str, token: str) -> tuple[int, str]:
         """One request to the portal's real handler (bot/web/portal.py), no server."""
         request = make_mocked_request("GET", path, match_info={"token": token})
@@ -1705,16 +1718,8 @@ class TLPMachine(DatabaseMachine):
         token = match.group(1)
         TLPMachine.stats["portal links"] += 1
         query = "?since=" + (_now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M") if since else ""
-        status, html = self._run(self._portal_get(f"/p/{token}{query}", token))
-        pages = [(f"/p/{token}{query}", status, html)]
-        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
-        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
-        for path in paths:
-            path = path.replace("&amp;", "&")
-            status, body = self._run(self._portal_get(path, token))
-            pages.append((path, status, body))
         row = SimpleNamespace(id=0, kind="portal page")
-        for path, status, body in pages:
+        for path, status, body in self._portal_pages(token, query):
             if status == 200:
                 TLPMachine.stats["portal pages shown"] += 1
             self.log.append(f"portal {room.room_id} GET {path.replace(token, '<token>')} {status}")
@@ -1798,16 +1803,8 @@ class TLPMachine(DatabaseMachine):
                 kept[room.room_id] = match.group(1)
             return
         TLPMachine.stats["kept portal links opened"] += 1
-        status, html = self._run(self._portal_get(f"/p/{token}", token))
-        pages = [(f"/p/{token}", status, html)]
-        paths = [f"/p/{token}/e/{entry_id}" for entry_id in self.entries]
-        paths += sorted(set(re.findall(r'src="(/p/[^"]+/chart\?m=[^"]+)"', html)))
-        for path in paths:
-            path = path.replace("&amp;", "&")
-            status, body = self._run(self._portal_get(path, token))
-            pages.append((path, status, body))
         row = SimpleNamespace(id=0, kind="kept portal link")
-        for path, status, body in pages:
+        for path, status, body in self._portal_pages(token):
             self.log.append(
                 f"kept link {room.room_id} GET {path.replace(token, '<token>')} {status}"
             )

@@ -7,23 +7,20 @@ a domino item that silently disappears when its cause moves to another incident.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from commands.dispatcher import CommandSettings, RoomView
 from commands.message import Relation
-from knowledge import network_service
-from storage import incidents as incident_repo
 from storage import network as store
 from storage import rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
+from tests.support.network import RoomSpec, network_database
 
-SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
 ENERGY = RoomId("!energie:x")
 TELECOM = RoomId("!telecom:x")
 COORD = RoomId("!coord:x")
@@ -51,30 +48,15 @@ def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomV
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'attack.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "stroom-nh", "Stroomuitval NH", "test")
-        await incident_repo.open_incident(session, "ander", "Ander incident", "test")
-        for room_id, role, org, clearance, incident in (
-            (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
-            (TELECOM, "liaison", "Telecom Noord", "AMBER", "stroom-nh"),
-            (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
-            (PUBLIC_COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
-            (OTHER_COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "ander"),
-            (OTHER_TELECOM, "liaison", "Telecom Noord", "AMBER", "ander"),
-        ):
-            await rooms.bind(
-                session, room_id, role=role, incident=incident, organisation=org,
-                tlp_default="AMBER", clearance=clearance, by="test",
-            )  # fmt: skip
-            await rooms.mark_joined(session, room_id, datetime.now(UTC))
-            if room_id in PUBLIC:
-                room = await rooms.get(session, room_id)
-                assert room is not None
-                room.public = True
-    report = await network_service.import_path(database, SAMPLE, "test")
-    assert report.ok, report.problems
+    bound: list[RoomSpec] = [
+        (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
+        (TELECOM, "liaison", "Telecom Noord", "AMBER", "stroom-nh"),
+        (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
+        (PUBLIC_COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
+        (OTHER_COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "ander"),
+        (OTHER_TELECOM, "liaison", "Telecom Noord", "AMBER", "ander"),
+    ]
+    database = await network_database(tmp_path / "attack.db", bound, public=PUBLIC)
     yield database
     await database.close()
 

@@ -4,7 +4,6 @@ once per room under the TLP rule, the picture section, !partners, !wie and !org.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,13 @@ from bot.metrics import Metrics
 from commands.dispatcher import CommandSettings
 from commands.message import MessageKind, Outgoing, Relation, Reply
 from knowledge import network, network_service
-from storage import incidents as incident_repo
-from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, DominoAlert, DominoItem, Organisation, OutboxMessage
 from tests.support.chat import CoreChat
+from tests.support.network import SAMPLE, RoomSpec, network_database
 from tests.support.problems import said
 
-SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
 ENERGY = RoomId("!energie:x")  # Netbeheer Noord, AMBER
 TELECOM = RoomId("!telecom:x")  # Telecom Noord, AMBER
 WATER = RoomId("!water:x")  # Waterbedrijf Noord, clearance GREEN
@@ -40,26 +37,15 @@ POWER = (
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'domino.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        await incident_repo.open_incident(session, "stroom-nh", "Stroomuitval NH", "test")
-        await incident_repo.open_incident(session, "ander", "Ander incident", "test")
-        for room_id, role, org, clearance, incident in (
-            (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
-            (TELECOM, "liaison", "Telecom Noord", "AMBER", "stroom-nh"),
-            (WATER, "liaison", "Waterbedrijf Noord", "GREEN", "stroom-nh"),
-            (TOWN, "municipality", "Gemeente Alkmaar", "GREEN", "stroom-nh"),
-            (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
-            (GHOR, "liaison", "GHOR Noord-Holland-Noord", "AMBER+STRICT", "ander"),
-        ):
-            await rooms.bind(
-                session, room_id, role=role, incident=incident, organisation=org,
-                tlp_default="AMBER", clearance=clearance, by="test",
-            )  # fmt: skip
-            await rooms.mark_joined(session, room_id, datetime.now(UTC))
-    report = await network_service.import_path(database, SAMPLE, "test")
-    assert report.ok, report.problems
+    bound: list[RoomSpec] = [
+        (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
+        (TELECOM, "liaison", "Telecom Noord", "AMBER", "stroom-nh"),
+        (WATER, "liaison", "Waterbedrijf Noord", "GREEN", "stroom-nh"),
+        (TOWN, "municipality", "Gemeente Alkmaar", "GREEN", "stroom-nh"),
+        (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
+        (GHOR, "liaison", "GHOR Noord-Holland-Noord", "AMBER+STRICT", "ander"),
+    ]
+    database = await network_database(tmp_path / "domino.db", bound)
     yield database
     await database.close()
 
