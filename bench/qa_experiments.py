@@ -650,24 +650,9 @@ class _AnswerCredit(Index):
     credit = 0.5
     share = 0.0  # as _TopicWithAnswers when > 0
 
-    def coverage(self, mapped: list[tuple[str, list[str]]], position: int) -> float:
-        asked = self._topic_term_sets[self._topic_of[position]]
-        whole = set(self._term_sets[position])
-        total = covered = 0.0
-        for word, group in mapped:
-            if not group:
-                from knowledge.text import rarity
-
-                total += self._idf(None) * rarity(word)
-                continue
-            for term in group:
-                weight = self._idf(term) / len(group)
-                total += weight
-                if term in asked:
-                    covered += weight
-                elif term in whole:
-                    covered += self.credit * weight
-        return covered / total if total else 0.0
+    def _covering(self, position: int) -> list[tuple[set[str], float]]:
+        (asked, full), (whole, _credit) = super()._covering(position)
+        return [(asked, full), (whole, self.credit)]
 
 
 class _AnswersBoth(_AnswerCredit, _TopicWithAnswers):
@@ -729,31 +714,12 @@ class _TopicAnswersCover(Index):
 
     credit = 0.5
 
-    def coverage(self, mapped: list[tuple[str, list[str]]], position: int) -> float:
-        from knowledge.search import ANSWER_ONLY_CREDIT
-        from knowledge.text import rarity
-
+    def _covering(self, position: int) -> list[tuple[set[str], float]]:
         topic = self._topic_of[position]
-        asked = self._topic_term_sets[topic]
-        whole = set(self._term_sets[position])
         others = {
             t for n in np.nonzero(self._topic_of == topic)[0] for t in self._term_sets[int(n)]
         }
-        total = covered = 0.0
-        for word, group in mapped:
-            if not group:
-                total += self._idf(None) * rarity(word)
-                continue
-            for term in group:
-                weight = self._idf(term) / len(group)
-                total += weight
-                if term in asked:
-                    covered += weight
-                elif term in whole:
-                    covered += ANSWER_ONLY_CREDIT * weight
-                elif term in others:
-                    covered += self.credit * weight
-        return covered / total if total else 0.0
+        return [*super()._covering(position), (others, self.credit)]
 
 
 TOPIC_ANSWERS_COVER = "10 kept + the topic's other answers 0.5"

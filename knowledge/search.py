@@ -393,8 +393,7 @@ class Index:
 
         A word the store has never seen counts against by its rarity in general
         language (an everyday word little, a rare one as much as the rarest term)."""
-        asked = self._topic_term_sets[self._topic_of[position]]
-        whole = set(self._term_sets[position])
+        tiers = self._covering(position)
         total = covered = 0.0
         for word, group in mapped:
             if not group:
@@ -403,11 +402,18 @@ class Index:
             for term in group:
                 weight = self._idf(term) / len(group)
                 total += weight
-                if term in asked:
-                    covered += weight
-                elif term in whole:
-                    covered += ANSWER_ONLY_CREDIT * weight
+                for covers, credit in tiers:
+                    if term in covers:
+                        covered += credit * weight
+                        break
         return covered / total if total else 0.0
+
+    def _covering(self, position: int) -> list[tuple[set[str], float]]:
+        """What covers a question word for item `position`, and how much, first match
+        counting: the questions of its topic fully, its own answer ANSWER_ONLY_CREDIT.
+        (bench/qa_experiments.py varies these tiers, not the sum above.)"""
+        asked = self._topic_term_sets[self._topic_of[position]]
+        return [(asked, 1.0), (set(self._term_sets[position]), ANSWER_ONLY_CREDIT)]
 
     def scores(self, query_terms: list[str]) -> np.ndarray:
         import numpy as np
