@@ -130,12 +130,7 @@ async def _states_by_window(
     ranked = (
         select(
             *STATE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.category, e.organisation, e.place),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((e.category, e.organisation, e.place), e.observed_at, e.id),
         )
         .where(*visible)
         .subquery()
@@ -155,12 +150,7 @@ async def _figures_by_window(
             EntryFigure.unit,
             func.coalesce(e.region, literal("?")).label("region"),
             e.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(e.organisation, e.place, EntryFigure.metric),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((e.organisation, e.place, EntryFigure.metric), e.observed_at, e.id),
         )
         .join(e, e.id == EntryFigure.entry_id)
         .where(*visible)
@@ -206,12 +196,7 @@ async def _states_from_series(
     candidates = (
         select(
             *STATE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(s.category, s.organisation, s.place),
-                order_by=(s.observed_at.desc(), s.entry_id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((s.category, s.organisation, s.place), s.observed_at, s.entry_id),
         )
         .join(e, and_(*_current(access, incident, s.entry_id)))
         .where(s.incident == incident)
@@ -248,12 +233,7 @@ async def _figures_from_series(
             f.unit,
             func.coalesce(f.region, literal("?")).label("region"),
             f.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(f.organisation, f.place, f.metric),
-                order_by=(f.observed_at.desc(), f.entry_id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((f.organisation, f.place, f.metric), f.observed_at, f.entry_id),
         )
         .join(e, and_(*_current(access, incident, f.entry_id)))
         .where(f.incident == incident)
