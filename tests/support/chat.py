@@ -4,7 +4,7 @@ that need the whole path of a message share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 from bot.syncer import process_message
@@ -20,11 +20,32 @@ RoomViewFn = Callable[[RoomId, bool, BindingView | None], RoomView]
 Handled = tuple[list[Outgoing], list[OutboxMessage]]
 
 
-def plain_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    """An encrypted room as its binding makes it, nobody with power."""
-    return RoomView(
-        room_id=room_id, role=binding.role if binding else None, binding=binding, encrypted=True
-    )
+def bound_views(
+    *,
+    direct: Collection[RoomId] = (),
+    public: Collection[RoomId] = (),
+    power_levels: Mapping[str, int] | None = None,
+) -> RoomViewFn:
+    """Encrypted rooms as their bindings make them (role from the binding): a room is a
+    direct chat when the core says so or it is in `direct`, public when in `public`;
+    `power_levels` hold in every room (nobody has power without them)."""
+
+    def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+        return RoomView(
+            room_id=room_id,
+            is_direct=is_direct or room_id in direct,
+            role=binding.role if binding else None,
+            binding=binding,
+            encrypted=True,
+            public=room_id in public,
+            power_levels=dict(power_levels or {}),
+        )
+
+    return view
+
+
+# An encrypted room as its binding makes it, nobody with power.
+plain_view = bound_views()
 
 
 def texts(replies: list[Outgoing] | None) -> str:

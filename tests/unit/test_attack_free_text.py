@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import RoomView
 from commands.message import Relation
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
@@ -30,17 +28,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id, role=binding.role if binding else None, binding=binding, encrypted=True
-    )
-
-
 async def test_a_redacted_update_is_not_recorded_by_a_later_ja(db: Database) -> None:
     """Alice posts an update in the wrong room, gets the offer, redacts her message; a
     later `ja` (to a colleague) or a 👍 on the offer must not bring the withdrawn words
     back as a report that the incident's coordinators then read."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, result = await chat.handle(LIAISON, ALICE, WRONG_ROOM)
     assert result is not None and "Vastleggen als melding?" in texts(result[0])
     await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
@@ -64,7 +56,7 @@ async def test_an_update_edited_into_chatter_is_not_recorded_from_its_old_words(
 ) -> None:
     """Alice corrects her update by editing it into plain chatter (the figure was wrong);
     a `ja` must not record the figure she took back."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, result = await chat.handle(LIAISON, ALICE, UPDATE)
     assert result is not None and "ca. 800" in texts(result[0])
     await chat.handle(
@@ -81,7 +73,7 @@ async def test_an_update_edited_into_chatter_is_not_recorded_from_its_old_words(
 async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
     """Regression guard: the edit corrects the figure; `ja` records the corrected words,
     once, never the first ones."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
     corrected = UPDATE.replace("ca. 800", "ca. 300")
     await chat.handle(
@@ -104,7 +96,7 @@ async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
 async def test_redacting_an_edited_update_after_ja_retracts_its_report(db: Database) -> None:
     """The report recorded from an edited update answers to the message: redacting the
     message (which in a client removes it with its edits) retracts the report."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
     corrected = UPDATE.replace("ca. 800", "ca. 300")
     await chat.handle(
@@ -117,7 +109,7 @@ async def test_redacting_an_edited_update_after_ja_retracts_its_report(db: Datab
 
 
 async def test_a_free_text_update_marked_tlp_red_is_recorded_red(db: Database) -> None:
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     await chat.handle(LIAISON, ALICE, UPDATE + " TLP:RED")
     await chat.handle(LIAISON, ALICE, "ja")
     (entry,) = await chat.entries()
