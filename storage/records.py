@@ -21,6 +21,7 @@ from storage.models import (
     utcnow,
 )
 from storage.models import Room as RoomRow
+from storage.revision_history import last_number, revision_columns, standing_revision
 from storage.rooms import active_bindings
 
 Kind = Literal["assessment", "decision", "action"]
@@ -108,37 +109,19 @@ async def record(
     _apply(item, data)
     session.add(item)
     await session.flush()
-    session.add(
-        RecordRevision(
-            item_id=item.id,
-            revision=1,
-            source_event_id=source_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=author,
-        )
-    )
+    first = revision_columns(1, source_event_id, data.snapshot(), now, author)
+    session.add(RecordRevision(item_id=item.id, **first))
     return item
 
 
 async def revise(
     session: AsyncSession, item: RecordItem, data: RecordInput, edit_event_id: str, editor: str
 ) -> RecordItem:
-    last = await session.scalar(
-        select(func.max(RecordRevision.revision)).where(RecordRevision.item_id == item.id)
-    )
+    last = await last_number(session, RecordRevision, RecordRevision.item_id, item.id)
     now = utcnow()
     revision = (last or item.revision) + 1
-    session.add(
-        RecordRevision(
-            item_id=item.id,
-            revision=revision,
-            source_event_id=edit_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=editor,
-        )
-    )
+    edited = revision_columns(revision, edit_event_id, data.snapshot(), now, editor)
+    session.add(RecordRevision(item_id=item.id, **edited))
     _apply(item, data)
     item.revision = revision
     item.updated_at = now
@@ -195,12 +178,7 @@ async def withdraw_revision(session: AsyncSession, event_id: str) -> RecordItem 
         return None
     revision.withdrawn_at = utcnow()
     await session.flush()
-    standing = await session.scalar(
-        select(RecordRevision)
-        .where(RecordRevision.item_id == item.id, RecordRevision.withdrawn_at.is_(None))
-        .order_by(RecordRevision.revision.desc())
-        .limit(1)
-    )
+    standing = await standing_revision(session, RecordRevision, RecordRevision.item_id, item.id)
     if standing is None:
         return None
     _apply(item, RecordInput.from_snapshot(standing.snapshot))
