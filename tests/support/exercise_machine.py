@@ -169,26 +169,11 @@ class ExerciseMachine(DatabaseMachine):
 
     # ------------------------------------------------------------- checks
 
-    def _rows(self) -> list[OutboxMessage]:
-        async def rows() -> list[OutboxMessage]:
-            async with self.db.session() as session:
-                return list(
-                    (
-                        await session.scalars(
-                            select(OutboxMessage)
-                            .where(OutboxMessage.id > self.last_outbox)
-                            .order_by(OutboxMessage.id)
-                        )
-                    ).all()
-                )
-
-        return self._run(rows())
-
     def fail(self, what: str) -> Violation:
         return Violation(what + "\n--- last events:\n" + "\n".join(self.log[-12:]))
 
     def check_outbox(self, source: Message | None = None) -> None:
-        for row in self._rows():
+        for row in self._outbox_after(self.last_outbox):
             self.last_outbox = max(self.last_outbox, row.id)
             spec = self.specs[row.room_id]
             content = row.content
