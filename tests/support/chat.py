@@ -4,6 +4,7 @@ that need the whole path of a message share."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
@@ -46,6 +47,33 @@ def bound_views(
 
 # An encrypted room as its binding makes it, nobody with power.
 plain_view = bound_views()
+
+
+_dispatched = itertools.count(1)
+
+
+async def dispatch(
+    db: Database,
+    dispatcher: Dispatcher,
+    room: RoomView,
+    sender: str,
+    body: str,
+    now: datetime | None = None,
+    *,
+    event_id: str | None = None,
+    kind: MessageKind = "message",
+    relation: Relation | None = None,
+) -> tuple[EventId, list[Outgoing]]:
+    """One message straight to the dispatcher, in one transaction, without the event log
+    and the outbox: the event's id (`$d1`, `$d2`, … unless `event_id` says otherwise) and
+    what the handler returned. `now` is the message's time and the handler's clock."""
+    at = now or datetime.now(UTC)
+    eid = EventId(event_id or f"$d{next(_dispatched)}")
+    message = Message(
+        eid, room.room_id, UserId(sender), body, at, kind=kind, relation=relation or Relation()
+    )
+    async with db.transaction() as session:
+        return eid, await dispatcher.handle(message, room, session, at)
 
 
 def texts(replies: list[Outgoing] | None) -> str:
@@ -103,6 +131,44 @@ class CoreChat:
             relation=relation or Relation(),
         )
         return eid, await process_message(self.db, self.dispatcher, message, self.view)
+
+    async def say(
+        self,
+        room: RoomId,
+        sender: UserId,
+        body: str,
+        *,
+        kind: MessageKind = "message",
+        msgtype: str | None = None,
+        event_id: str | None = None,
+        replaces: str | None = None,
+        redacts: str | None = None,
+        annotates: str | None = None,
+        reply_to: str | None = None,
+    ) -> tuple[EventId, list[Outgoing] | None]:
+        """`handle` with the relations given as event ids: the event's id and the replies
+        (None: handled before). A reaction is an `m.reaction` unless `msgtype` says so."""
+        relation = Relation(
+            reply_to=EventId(reply_to) if reply_to else None,
+            replaces=EventId(replaces) if replaces else None,
+            redacts=EventId(redacts) if redacts else None,
+            annotates=EventId(annotates) if annotates else None,
+        )
+        if msgtype is None:
+            msgtype = "m.reaction" if kind == "reaction" else "m.text"
+        eid, result = await self.handle(
+            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
+        )
+        return eid, None if result is None else result[0]
+
+    async def react(
+        self, room: RoomId, sender: UserId, to: str, key: str = "👍"
+    ) -> tuple[EventId, Handled | None]:
+        """A reaction (`m.annotation`, `key`) to the event `to`."""
+        relation = Relation(annotates=EventId(to))
+        return await self.handle(
+            room, sender, key, kind="reaction", msgtype="m.reaction", relation=relation
+        )
 
     async def entries(self) -> list[SituationEntry]:
         from sqlalchemy import select
