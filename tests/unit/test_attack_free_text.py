@@ -40,14 +40,7 @@ async def test_a_redacted_update_is_not_recorded_by_a_later_ja(db: Database) -> 
     _, result = await chat.handle(LIAISON, ALICE, "ja")
     assert result is not None
     assert await chat.entries() == [], texts(result[0])
-    await chat.handle(
-        LIAISON,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        relation=Relation(annotates=EventId(original)),
-    )
+    await chat.react(LIAISON, ALICE, original)
     assert await chat.entries() == []
 
 
@@ -70,26 +63,26 @@ async def test_an_update_edited_into_chatter_is_not_recorded_from_its_old_words(
     assert await chat.entries() == []
 
 
-async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
-    """Regression guard: the edit corrects the figure; `ja` records the corrected words,
-    once, never the first ones."""
-    chat = CoreChat(db)
+async def corrected_then_confirmed(chat: CoreChat) -> EventId:
+    """Alice's update, edited from ca. 800 to ca. 300 households, then her `ja` to the
+    offer: the update's event id."""
     original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
     corrected = UPDATE.replace("ca. 800", "ca. 300")
     await chat.handle(
         LIAISON, ALICE, corrected, kind="edit", relation=Relation(replaces=EventId(original))
     )
     await chat.handle(LIAISON, ALICE, "ja")
+    return original
+
+
+async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
+    """Regression guard: the edit corrects the figure; `ja` records the corrected words,
+    once, never the first ones."""
+    chat = CoreChat(db)
+    original = await corrected_then_confirmed(chat)
     (entry,) = await chat.entries()
     assert "300" in entry.text and "800" not in entry.text
-    await chat.handle(
-        LIAISON,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        relation=Relation(annotates=EventId(original)),
-    )
+    await chat.react(LIAISON, ALICE, original)
     assert len(await chat.entries()) == 1, "the old words were recorded too"
 
 
@@ -97,12 +90,7 @@ async def test_redacting_an_edited_update_after_ja_retracts_its_report(db: Datab
     """The report recorded from an edited update answers to the message: redacting the
     message (which in a client removes it with its edits) retracts the report."""
     chat = CoreChat(db)
-    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
-    corrected = UPDATE.replace("ca. 800", "ca. 300")
-    await chat.handle(
-        LIAISON, ALICE, corrected, kind="edit", relation=Relation(replaces=EventId(original))
-    )
-    await chat.handle(LIAISON, ALICE, "ja")
+    original = await corrected_then_confirmed(chat)
     await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
     (entry,) = await chat.entries()
     assert entry.retracted_at is not None

@@ -61,14 +61,16 @@ class Chat(CoreChat):
         msgtype: str = "m.text",
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        relation = Relation(
-            replaces=EventId(replaces) if replaces else None,
-            redacts=EventId(redacts) if redacts else None,
+        return await self.say(
+            room,
+            sender,
+            body,
+            kind=kind,
+            msgtype=msgtype,
+            event_id=event_id,
+            replaces=replaces,
+            redacts=redacts,
         )
-        eid, result = await self.handle(
-            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
-        )
-        return eid, None if result is None else result[0]
 
     async def edit(self, original: str, body: str, **kw: object) -> list[Outgoing]:
         _, replies = await self.post(body, kind="edit", replaces=original, **kw)  # type: ignore[arg-type]

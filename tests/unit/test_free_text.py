@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from commands.message import MessageKind, Outgoing, Relation, Reply
+from commands.message import MessageKind, Outgoing, Reply
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import EntryFigure
@@ -54,15 +54,15 @@ class Chat(CoreChat):
         reply_to: str | None = None,
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        relation = Relation(
-            annotates=EventId(annotates) if annotates else None,
-            reply_to=EventId(reply_to) if reply_to else None,
+        return await self.say(
+            room,
+            sender,
+            body,
+            kind=kind,
+            event_id=event_id,
+            annotates=annotates,
+            reply_to=reply_to,
         )
-        msgtype = "m.reaction" if kind == "reaction" else "m.text"
-        eid, result = await self.handle(
-            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
-        )
-        return eid, None if result is None else result[0]
 
     async def figures(self) -> list[EntryFigure]:
         async with self.db.session() as session:
