@@ -132,7 +132,7 @@ class CoreChat:
         )
         return eid, await process_message(self.db, self.dispatcher, message, self.view)
 
-    async def say(
+    async def send_event(
         self,
         room: RoomId,
         sender: UserId,

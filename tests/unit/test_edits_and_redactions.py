@@ -61,7 +61,7 @@ class Chat(CoreChat):
         msgtype: str = "m.text",
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        return await self.say(
+        return await self.send_event(
             room,
             sender,
             body,

@@ -54,7 +54,7 @@ class Chat(CoreChat):
         reply_to: str | None = None,
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        return await self.say(
+        return await self.send_event(
             room,
             sender,
             body,
