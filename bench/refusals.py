@@ -188,8 +188,37 @@ def cross_validated(sample: list[Asked], rule: Rule, folds: int = 5, shuffles: i
     return Outcome(float(got[0]), float(got[1]), float(got[2]))
 
 
+def uncovered_capped(floor: float) -> Rule:
+    """A known word the best item does not cover costs at most what it would cost if
+    the store had never seen it (IDF of an unknown word x its rarity, at least
+    `floor`): today a word counts more against an answer because some other item
+    happens to hold it."""
+
+    def rule(asked: Asked) -> float:
+        if not asked.best:
+            return -math.inf
+        total = covered = 0.0
+        for word in asked.words:
+            if not word.terms:
+                total += asked.unknown_idf * word.rarity
+                continue
+            cap = asked.unknown_idf * max(word.rarity, floor) / len(word.terms)
+            for _term, weight, credit in word.terms:
+                total += weight * credit + min(weight, cap) * (1 - credit)
+                covered += weight * credit
+        return covered / total if total else 0.0
+
+    return rule
+
+
 RULES: dict[str, Rule] = {
     "today": coverage(),
+    "R1 known words x rarity": coverage(lambda w: w.rarity),
+    "R2 known words x sqrt(rarity)": coverage(lambda w: w.rarity**0.5),
+    "R3 known words x max(rarity, 0.5)": coverage(lambda w: max(w.rarity, 0.5)),
+    "R4 uncovered capped, floor 0": uncovered_capped(0.0),
+    "R5 uncovered capped, floor 0.3": uncovered_capped(0.3),
+    "R6 uncovered capped, floor 0.5": uncovered_capped(0.5),
 }
 
 
