@@ -26,6 +26,7 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
+from commands.report_parser import INVISIBLE, text_marking
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
@@ -155,7 +156,53 @@ def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
     )
 
 
-async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
+# A line `tlp: rood` in a question: the asker's label for it, as a report's field is.
+_LABEL_LINE = re.compile(r"^\s*tlp\s*:(.*)$", re.IGNORECASE)
+
+
+def split_label_line(lines: list[str]) -> tuple[list[str], str | None]:
+    """The question's lines without its `tlp:` line, and what that line says (the last
+    one counts, as a repeated field does), or None without one."""
+    rest: list[str] = []
+    given: str | None = None
+    for line in lines:
+        found = _LABEL_LINE.match(INVISIBLE.sub("", line))
+        if found is None:
+            rest.append(line)
+        else:
+            given = found.group(1).strip()
+    return rest, given
+
+
+def question_label(ctx: CommandContext, question: str, given: str | None) -> str | list[Outgoing]:
+    """The label an open question is kept under, or the refusal.
+
+    As for reports and records: the room's default (GREEN in a direct chat or an unbound
+    room: a person's question is not for public rooms), raised by a `tlp:` line or a
+    marking in the text ("… TLP:RED") and never lowered by either; a marking above the
+    `tlp:` line is the asker's call, so nothing is kept until the line says.
+    """
+    binding = None if ctx.room.is_direct else ctx.room.binding
+    labels = [binding.tlp_default if binding else "GREEN"]
+    field: str | None = None
+    if given is not None:
+        field = tlp.parse_label(INVISIBLE.sub("", given))
+        if field is None:
+            text = t(ctx.lang, "record.bad_label", value=render.shorten(given, 30))
+            return [render.plain(text)]
+        labels.append(field)
+    marked = text_marking(INVISIBLE.sub("", question))
+    if marked is not None:
+        if field is not None and tlp.RANK[marked] > tlp.RANK[field]:
+            text = t(ctx.lang, "report_parser.text_label_above_field", marked=marked, label=field)
+            return [render.plain(text)]
+        labels.append(marked)
+    return tlp.highest(labels)
+
+
+async def answer_question(
+    ctx: CommandContext, question: str, given_label: str | None = None
+) -> list[Outgoing]:
     question = question.strip()
     if not question:
         return [render.plain(t(ctx.lang, "questions.put_your_question_after", prefix=ctx.prefix))]
@@ -173,6 +220,9 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
         # "hoi", "dank je": in a direct chat every message counts as a question, but
         # a greeting should not land on the curators' desk.
         return [render.plain(t(ctx.lang, "questions.ask_your_question_full"))]
+    label = question_label(ctx, question, given_label)
+    if not isinstance(label, str):
+        return label
     session = session_of(ctx)
     # A question that names a kind of object and a municipality ('welke verpleeghuizen in
     # Gorinchem hebben geen noodstroom?') is answered from the object store.
@@ -191,7 +241,7 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     if result.confident:
         ctx.events.append("question.answered")
         return [answer_reply(ctx, store, result.hits)]
-    return await open_question(ctx, question, result.hits, store)
+    return await open_question(ctx, question, result.hits, store, label)
 
 
 def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hit]) -> Reply:
@@ -238,9 +288,9 @@ async def find_duplicate(
 
 
 async def open_question(
-    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store, label: str
 ) -> list[Outgoing]:
-    row, primary = await _record_question(ctx, question, nearest_hits, store)
+    row, primary = await _record_question(ctx, question, nearest_hits, store, label)
     ctx.events.append("question.open")
     code = question_code(row.id)
     if primary is not None:
@@ -260,6 +310,11 @@ async def open_question(
     notices = await curator_notices(ctx, row)
     if notices:
         told = t(ctx.lang, "questions.i_have_no_confident", code=code)
+    elif await curator_targets(ctx):
+        # There are curators, but the question's label keeps it from all of them (a
+        # TLP:RED question never leaves its room): the asker must not wait for them.
+        log.warning("open question %s: its label %s reaches no curator room", code, row.tlp)
+        told = t(ctx.lang, "questions.label_keeps_it_here", code=code, label=row.tlp)
     else:
         # Kept for `!vragen` once a curator room exists; the asker must not think
         # someone is already reading it.
@@ -269,17 +324,14 @@ async def open_question(
 
 
 async def _record_question(
-    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store, label: str
 ) -> tuple[OpenQuestion, OpenQuestion | None]:
-    """Store (and audit) the open question; returns it and the earlier question it was
-    linked to as a duplicate, if any."""
+    """Store (and audit) the open question under `label` (`question_label`); returns it
+    and the earlier question it was linked to as a duplicate, if any."""
     session = session_of(ctx)
     # A direct chat counts as unbound even when an admin bound it (it sees CLEAR only,
     # see RoomAccess.for_binding): its questions go to the curators and nowhere else.
     binding = None if ctx.room.is_direct else ctx.room.binding
-    # An open question carries the asking room's default label; a direct chat's is GREEN
-    # (a person's question is not for public rooms).
-    label = binding.tlp_default if binding else "GREEN"
     audience = audience_of(ctx)
     duplicate = await find_duplicate(ctx, store, question, label, audience)
     row = await open_questions.add(
@@ -449,8 +501,9 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
 
 
 async def ask_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    question = " ".join([parsed.raw_args, *parsed.body_lines]).strip()
-    return await answer_question(ctx, question)
+    lines, given = split_label_line([parsed.raw_args, *parsed.body_lines])
+    question = " ".join(lines).strip()
+    return await answer_question(ctx, question, given)
 
 
 async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
@@ -459,7 +512,8 @@ async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
     if ctx.settings.bot_user_id:
         localpart = ctx.settings.bot_user_id.split(":", 1)[0].lstrip("@")
         body = re.sub(rf"^\s*@?{re.escape(localpart)}(:\S+)?[:,]?\s*", "", body, flags=re.I)
-    return await answer_question(ctx, body)
+    lines, given = split_label_line(body.split("\n"))
+    return await answer_question(ctx, "\n".join(lines), given)
 
 
 def is_curator_room(ctx: CommandContext) -> bool:

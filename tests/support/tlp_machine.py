@@ -1478,8 +1478,9 @@ class TLPMachine(DatabaseMachine):
         which=pick,
         kind=st.sampled_from(["known", "fresh", "partial"]),
         plain=st.booleans(),
+        mark=st.sampled_from([None, None, "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
     )
-    def ask(self, slot: int, which: int, kind: str, plain: bool) -> None:
+    def ask(self, slot: int, which: int, kind: str, plain: bool, mark: str | None) -> None:
         if "ask" in DISABLED:
             return
         room = self.rooms[slot]
@@ -1497,6 +1498,9 @@ class TLPMachine(DatabaseMachine):
             text = f"{' '.join([*words, *fresh])}?"
         if "nearest" in DISABLED and kind != "known":  # triage: questions near no Q&A
             text = f"{' '.join(fresh)}?"
+        if mark is not None:
+            # A TLP marking in the question's text: it raises the question's label.
+            text = f"{text} TLP:{mark}"
         body = text if plain else f"!vraag {text}"
         message, rows = self.send(room, body)
         self._typed_by(room.room_id, fresh)
@@ -1511,7 +1515,10 @@ class TLPMachine(DatabaseMachine):
                 room.room_id,
                 room.user,
                 message.event_id,
-                binding.tlp_default if binding else "GREEN",
+                max(
+                    [binding.tlp_default if binding else "GREEN", *([mark] if mark else [])],
+                    key=LEVEL.__getitem__,
+                ),
                 binding.org if binding else None,
                 tuple(MARKER.findall(text)),
                 direct=room.direct,
@@ -1525,12 +1532,14 @@ class TLPMachine(DatabaseMachine):
             assert row is not None
             assert row.organisation == question.org, (row.organisation, question.org)
             if binding is not None:
-                # README: an open question carries the asking room's default label.
+                # README: an open question carries the asking room's default label,
+                # raised (never lowered) by a TLP marking in its text.
                 assert row.tlp == question.label, (row.tlp, question.label)
             else:
                 # A direct chat or unbound room has no default; a person's question is at
-                # least GREEN (never for public rooms). Stricter is fine: take what is stored.
-                assert LEVEL[row.tlp] >= LEVEL["GREEN"], row.tlp
+                # least GREEN (never for public rooms), and at least its marking. Stricter
+                # is fine: take what is stored.
+                assert LEVEL[row.tlp] >= LEVEL[question.label], (row.tlp, question.label)
                 question.label = row.tlp
             self.questions[number] = question
             TLPMachine.stats["open questions"] += 1
