@@ -395,10 +395,7 @@ async def linked_notices(
 
 async def room_access(session: AsyncSession, room_id: str) -> tlp.RoomAccess:
     """What a room other than the current one may see: its binding as stored now."""
-    bound = await rooms.binding(session, RoomId(room_id))
-    room = await rooms.get(session, RoomId(room_id))
-    public = bool(room.public) if room else False
-    return tlp.RoomAccess.for_binding(room_id, bound, public, bool(room and room.is_direct))
+    return await rooms.access_of(session, RoomId(room_id))
 
 
 def phrasing_may_join(question: OpenQuestion, item: QA) -> bool:

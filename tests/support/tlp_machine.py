@@ -779,6 +779,9 @@ class TLPMachine(DatabaseMachine):
                 ] += 1
             elif row.room_id != source.room_id:
                 TLPMachine.stats["rows to another room (alerts, notices, answers)"] += 1
+                if "Domino-waarschuwing vervalt" in str(row.content.get("body", "")):
+                    # A withdrawn cause's notice: checked below like the alert it answers.
+                    TLPMachine.stats["domino alerts withdrawn"] += 1
             elif row.kind == "file":
                 TLPMachine.stats["export files"] += 1
             room = self.all_rooms.get(row.room_id)
