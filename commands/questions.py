@@ -104,6 +104,12 @@ def owns(ctx: CommandContext, owner: str | None) -> bool:
     return is_curator_room(ctx) and bool(organisation) and organisation == (owner or None)
 
 
+def marked_above(words: str, label: str) -> str | None:
+    """The TLP marking written in `words` ("… TLP:AMBER") when it is above `label`."""
+    marked = text_marking(INVISIBLE.sub("", words))
+    return marked if marked is not None and tlp.RANK[marked] > tlp.RANK[label] else None
+
+
 def question_code(question_id: int) -> str:
     return f"V{question_id}"
 
@@ -751,6 +757,8 @@ def _learn_hint(ctx: CommandContext, first: OpenQuestion, item: QA, given: str |
     """Without `--leer`: offer to add the asker's phrasing to the Q&A, or say why its
     label keeps it out; nothing when the phrasing is too short to help."""
     phrasing = given or public_phrasing(first.question)
+    if (marked := marked_above(phrasing, item.tlp)) is not None:
+        return [t(ctx.lang, "learn_marked", label=marked, id=item.id, qa_label=item.tlp)]
     if not given and not phrasing_may_join(first, item):
         return [
             t(
@@ -803,6 +811,11 @@ async def learn(
                     qa_label=item.tlp,
                 )
             )
+            continue
+        if (marked := marked_above(words, item.tlp)) is not None:
+            # Words marked above the Q&A ("… TLP:AMBER") would reach every room that sees
+            # the Q&A: a marking is a label, whoever wrote it (as in `!qa add`).
+            lines.append(t(ctx.lang, "learn_marked", label=marked, id=item.id, qa_label=item.tlp))
             continue
         words = render.shorten(words, 500)
         if len(terms(words)) < 2:
@@ -872,9 +885,30 @@ async def answer_with_text(
         return [render.plain(fields)]
     source, until = fields
     rest = request.text
+    # A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
+    # answer's label: it goes to no asker whose room may not see it (as the curators'
+    # writing: their room and organisation), and a published Q&A takes it.
+    marked = text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
+    if marked is not None:
+        organisation = ctx.room.binding.organisation if ctx.room.binding else None
+        barred = [
+            question_code(question.id)
+            for question in group
+            if not tlp.may_see(
+                await room_access(session, question.room_id),
+                marked,
+                ctx.room.room_id,
+                organisation,
+            )
+        ]
+        if barred:
+            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=", ".join(barred))
+            return [render.plain(text)]
     published: str | None = None
     if request.publish:
-        item_or_refusal = await _publishable(ctx, row, rest, request.phrasing, source, until)
+        item_or_refusal = await _publishable(
+            ctx, row, rest, request.phrasing, source, until, marked
+        )
         if isinstance(item_or_refusal, str):
             return [render.plain(item_or_refusal)]
         item = item_or_refusal
@@ -950,6 +984,7 @@ async def _publishable(
     phrasing: str | None,
     source: str | None = None,
     until: date | None = None,
+    marked: str | None = None,
 ) -> QA | str:
     """The Q&A `--publish` adds: the curator's answer under the curator's phrasing of the
     question, else the asker's question cleaned of contact data; or why it cannot be."""
@@ -973,7 +1008,8 @@ async def _publishable(
             tags=["open-vraag"],
             owner=owner or "",
             updated=today(ctx),
-            tlp=row.tlp,
+            # The question's label, raised (never lowered) by a marking in the answer.
+            tlp=tlp.highest([row.tlp, *([marked] if marked else [])]),
             source_url=source,
             valid_until=until,
         )

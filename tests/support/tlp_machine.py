@@ -1555,15 +1555,24 @@ class TLPMachine(DatabaseMachine):
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self.questions))
-    @rule(slot=slots, which=pick, publish=st.booleans())
-    def answer(self, slot: int, which: int, publish: bool) -> None:
+    @rule(
+        slot=slots,
+        which=pick,
+        publish=st.booleans(),
+        mark=st.sampled_from([None, None, "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
+    )
+    def answer(self, slot: int, which: int, publish: bool, mark: str | None = None) -> None:
         if "answer" in DISABLED:
             return
         rooms = self._curator_rooms()
         room = rooms[slot % len(rooms)]
         question = list(self.questions.values())[which % len(self.questions)]
         a = self.marker()
-        body = f"!antwoord V{question.id} Antwoord {a}." + (" --publish" if publish else "")
+        # A TLP marking in the curator's answer (a partner's answer pasted) is its label.
+        marking = f" TLP:{mark}" if mark else ""
+        body = f"!antwoord V{question.id} Antwoord {a}.{marking}" + (
+            " --publish" if publish else ""
+        )
         self._typed_by(room.room_id, [a])
         message, replies = self.send(room, body)
         text = self.reply_text(replies, room.room_id)
@@ -1572,6 +1581,13 @@ class TLPMachine(DatabaseMachine):
                 raise self.fail(
                     f"{room.describe()} answered V{question.id} (TLP:{question.label}, "
                     f"org {question.org}, asked in {question.room_id}), which it may not see"
+                )
+            asker = self.all_rooms[question.room_id]
+            curator_org = room.binding.org if room.binding else None
+            if mark and not may_see(asker, mark, room.room_id, curator_org):
+                raise self.fail(
+                    f"an answer marked TLP:{mark} by {room.describe()} went to "
+                    f"{asker.describe()}, which may not see that label"
                 )
             question.answered = True
             TLPMachine.stats["questions answered"] += 1
@@ -1585,7 +1601,8 @@ class TLPMachine(DatabaseMachine):
                 # Published under the question's label or higher, never lower; the owner
                 # is the asking or the answering organisation.
                 assert LEVEL[label] >= LEVEL[question.label], (label, question.label)
-                curator_org = room.binding.org if room.binding else None
+                # ... and never below the answer's own marking.
+                assert not mark or LEVEL[label] >= LEVEL[mark], (label, mark)
                 assert owner in (question.org, curator_org), (owner, question.org, curator_org)
                 qa = QAModel(
                     published.group(1),

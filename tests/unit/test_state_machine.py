@@ -255,3 +255,9 @@ def test_a_question_marked_above_its_rooms_default_goes_only_where_its_marking_m
     # gemeente-b (OrgB, default AMBER) asks a fresh question marked TLP:AMBER+STRICT: the
     # curators of OrgA and OrgC must not be shown it (on 2026-12-03 it went out AMBER).
     machine.ask(slot=5, which=0, kind="fresh", plain=False, mark="AMBER+STRICT")
+
+
+def test_an_answer_marked_above_the_askers_room_is_not_sent_there(machine: TLPMachine) -> None:
+    # coord-c (OrgC, cleared GREEN) asks; a curator pastes an answer marked TLP:AMBER.
+    machine.ask(slot=4, which=0, kind="fresh", plain=False, mark=None)
+    machine.answer(slot=0, which=0, publish=False, mark="AMBER")
