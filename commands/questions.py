@@ -173,7 +173,9 @@ def split_label_line(lines: list[str]) -> tuple[list[str], str | None]:
     given: str | None = None
     for line in lines:
         found = _LABEL_LINE.match(INVISIBLE.sub("", line))
-        if found is None:
+        if found is None or tlp.parse_label(found.group(1)) is None:
+            # "TLP:AMBER Waar ligt de route?" is a question with a marking in it (read
+            # by `question_label` from the text), not a label line to drop.
             rest.append(line)
         else:
             given = found.group(1).strip()
@@ -190,12 +192,8 @@ def question_label(ctx: CommandContext, question: str, given: str | None) -> str
     """
     binding = None if ctx.room.is_direct else ctx.room.binding
     labels = [binding.tlp_default if binding else "GREEN"]
-    field: str | None = None
-    if given is not None:
-        field = tlp.parse_label(INVISIBLE.sub("", given))
-        if field is None:
-            text = t(ctx.lang, "record.bad_label", value=render.shorten(given, 30))
-            return [render.plain(text)]
+    field = tlp.parse_label(given) if given is not None else None
+    if field is not None:
         labels.append(field)
     marked = text_marking(INVISIBLE.sub("", question))
     if marked is not None:

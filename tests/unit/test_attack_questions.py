@@ -153,3 +153,12 @@ async def test_a_marked_question_in_a_direct_chat_is_raised_too(db: Database) ->
     assert result is not None
     # A line of its own that says TLP:AMBER is the question's label line.
     assert await stored_questions(db) == [(ROUTE, "AMBER")]
+
+
+async def test_a_question_opening_with_its_marking_is_kept_whole(db: Database) -> None:
+    """"TLP:AMBER Welke route …?" on one line is a question with a marking, not a label
+    line with a bad label: nothing of it is dropped, and it is AMBER."""
+    chat = CoreChat(db, view)
+    _, result = await chat.handle(TOWN2, ALICE, f"!vraag TLP:AMBER {ROUTE}")
+    assert result is not None and "V1" in texts(result[0]), texts(result[0])
+    assert await stored_questions(db) == [(f"TLP:AMBER {ROUTE}", "AMBER")]
