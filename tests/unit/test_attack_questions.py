@@ -156,7 +156,7 @@ async def test_a_marked_question_in_a_direct_chat_is_raised_too(db: Database) ->
 
 
 async def test_a_question_opening_with_its_marking_is_kept_whole(db: Database) -> None:
-    """"TLP:AMBER Welke route …?" on one line is a question with a marking, not a label
+    """ "TLP:AMBER Welke route …?" on one line is a question with a marking, not a label
     line with a bad label: nothing of it is dropped, and it is AMBER."""
     chat = CoreChat(db, view)
     _, result = await chat.handle(TOWN2, ALICE, f"!vraag TLP:AMBER {ROUTE}")
