@@ -650,6 +650,11 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         ctx.concerns_exercise = True
         if request.publish or request.learn:
             return [render.plain(t(ctx.lang, "exercise.no_publish"))]
+    elif exercise.room_in_exercise(ctx):
+        # A real question is the real curators' to answer: from an exercise room its asker
+        # would get an OEFENING answer, the question would be closed for the real curators,
+        # and `--publish` would put exercise words into the real store.
+        return [render.plain(t(ctx.lang, "exercise.real_question", code=code))]
     if learn_only:
         return await learn_after(ctx, row, request)
     if row.status != "open":

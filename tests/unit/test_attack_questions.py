@@ -162,3 +162,46 @@ async def test_a_question_opening_with_its_marking_is_kept_whole(db: Database) -
     _, result = await chat.handle(TOWN2, ALICE, f"!vraag TLP:AMBER {ROUTE}")
     assert result is not None and "V1" in texts(result[0]), texts(result[0])
     assert await stored_questions(db) == [(f"TLP:AMBER {ROUTE}", "AMBER")]
+
+
+# ------------------------------------------------------------------ exercise and reality
+
+
+@pytest.fixture
+async def exercise_db(tmp_path: Path) -> AsyncIterator[Database]:
+    from storage import incidents as incident_repo
+
+    database = await storm_database(tmp_path / "x.db", [(CURATORS, "curator", "VR")], active=True)
+    async with database.transaction() as session:
+        await incident_repo.open_incident(session, "oef", "Oefening", "test", exercise=True)
+        town = BindingView("municipality", "storm", "Gemeente Dordrecht", "GREEN", "GREEN")
+        await bind_room(session, TOWN, town)
+        drill = BindingView("curator", "oef", "VR", "AMBER", "AMBER")
+        await bind_room(session, DRILL_CURATORS, drill)
+    yield database
+    await database.close()
+
+
+DRILL_CURATORS = RoomId("!redactie-oefening:x")
+
+
+@pytest.mark.parametrize("publish", ["", " --publish\nbron: https://example.org/oefening"])
+async def test_an_exercise_curator_room_cannot_answer_a_real_question(
+    exercise_db: Database, publish: str
+) -> None:
+    """A real question answered from a curator room bound to an exercise would reach the
+    real asker as an OEFENING answer, close the question for the real curators (lost),
+    and with --publish put exercise words into the real knowledge store."""
+    from storage import knowledge_items, open_questions
+
+    chat = CoreChat(exercise_db, view)
+    _, result = await chat.handle(TOWN, ALICE, f"!vraag {ROUTE}")
+    assert result is not None and "V1" in texts(result[0])
+    body = f"!antwoord V1 Oefenantwoord: de bussen rijden via sporthal Oefenoord.{publish}"
+    _, result = await chat.handle(DRILL_CURATORS, BOB, body)
+    assert result is not None
+    assert elsewhere(result, TOWN) == "", texts(result[0])
+    async with exercise_db.session() as session:
+        row = await open_questions.get(session, 1)
+        assert row is not None and row.status == "open" and row.answer is None
+        assert await knowledge_items.get(session, "vraag-1") is None
