@@ -491,3 +491,17 @@ async def test_an_alert_not_sent_yet_is_followed_by_its_notice_without_a_reply(
     )
     telecom = notices(retracted, TELECOM)
     assert len(telecom) == 1 and telecom[0].reply_to is None and "M-1" in telecom[0].text
+
+
+async def test_a_notice_never_names_a_cause_relabelled_above_the_room(db: Database) -> None:
+    """Edited to RED and below severe in one go: the telecom room saw M-1 under AMBER, but
+    may not see it now, so its notice is the redacted one (GREEN, no code)."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    await mark_alerts_sent(db)
+    edit = await chat.send(
+        POWER.replace("ernstig", "matig").replace("tlp: amber", "tlp: rood"), ENERGY,
+        kind="edit", relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    (telecom,) = notices(edit, TELECOM)
+    assert "TLP:GREEN" in telecom.text and "M-1" not in telecom.text, telecom.text
