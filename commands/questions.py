@@ -26,7 +26,7 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, text_marking
+from commands.report_parser import INVISIBLE
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
@@ -106,7 +106,7 @@ def owns(ctx: CommandContext, owner: str | None) -> bool:
 
 def marked_above(words: str, label: str) -> str | None:
     """The TLP marking written in `words` ("… TLP:AMBER") when it is above `label`."""
-    marked = text_marking(INVISIBLE.sub("", words))
+    marked = tlp.text_marking(INVISIBLE.sub("", words))
     return marked if marked is not None and tlp.RANK[marked] > tlp.RANK[label] else None
 
 
@@ -195,7 +195,7 @@ def question_label(ctx: CommandContext, question: str, given: str | None) -> str
     field = tlp.parse_label(given) if given is not None else None
     if field is not None:
         labels.append(field)
-    marked = text_marking(INVISIBLE.sub("", question))
+    marked = tlp.text_marking(INVISIBLE.sub("", question))
     if marked is not None:
         if field is not None and tlp.RANK[marked] > tlp.RANK[field]:
             text = t(ctx.lang, "report_parser.text_label_above_field", marked=marked, label=field)
@@ -891,7 +891,7 @@ async def answer_with_text(
     # A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
     # answer's label: it goes to no asker whose room may not see it (as the curators'
     # writing: their room and organisation), and a published Q&A takes it.
-    marked = text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
+    marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
     if marked is not None:
         organisation = ctx.room.binding.organisation if ctx.room.binding else None
         barred = [
