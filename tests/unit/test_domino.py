@@ -505,3 +505,28 @@ async def test_a_notice_never_names_a_cause_relabelled_above_the_room(db: Databa
     )  # fmt: skip
     (telecom,) = notices(edit, TELECOM)
     assert "TLP:GREEN" in telecom.text and "M-1" not in telecom.text, telecom.text
+
+
+async def test_a_report_in_reply_to_a_domino_alert_is_not_a_follow_up_of_its_cause(
+    db: Database,
+) -> None:
+    """A liaison answers the alert in its thread, as chat invites: the telecom report is
+    its own item, not an update of the energy company's M-1 (the reply's target is the
+    alert in the telecom room, not the confirmation in the energy room), and it does not
+    take M-1's severity (it would alert telecom's dependents, falsely)."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    alerts = await mark_alerts_sent(db)
+    replies = await chat.send(
+        "!melding telecom\nMasten Alkmaar op accu.",
+        TELECOM,
+        relation=Relation(reply_to=EventId(alerts[TELECOM])),
+    )
+    confirmation = own(replies, TELECOM)
+    assert "M-2" in confirmation and "M-1" not in confirmation, confirmation
+    (_, effect) = await chat.entries()
+    assert effect.item_id in (None, effect.id) and effect.severity != "Severe", (
+        effect.item_id,
+        effect.severity,
+    )
+    assert not [r for r in replies if isinstance(r, Reply) and r.room_id not in (None, TELECOM)]
