@@ -11,6 +11,9 @@ alerts as outbox rows, so a crash sends each alert once or not at all, never twi
 
 A later report in a dependent sector answers that sector's open items; a retracted
 cause takes its open items away, and so does an edit that makes it no longer severe.
+The rooms alerted about such a cause are told, once, as a reply to their alert and under
+its label, that it no longer holds (`withdraw_alerts`); a cause that holds again (an
+edit back to severe) alerts them anew.
 """
 
 from __future__ import annotations
@@ -24,10 +27,10 @@ from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
 from commands.report_parser import Problem
 from commands.texts import Word
-from storage import audit, tlp
+from storage import audit, rooms, tlp
 from storage import network as store
-from storage.ids import RoomId
-from storage.models import SectorDependency, SituationEntry
+from storage.ids import EventId, RoomId
+from storage.models import DominoAlert, SectorDependency, SituationEntry
 from storage.vocabulary import CATEGORY_SECTOR, SECTOR_CATEGORY, Category, Sector
 
 SEVERE = store.SEVERE
@@ -115,8 +118,8 @@ def _cause(
     """What the alert says about the report that caused it, and the label that makes:
     the report itself when the room may see it (`full`), else only where and what."""
     region = entry.region or t(lang, "domino.region_unknown")
+    label = alert_label(entry, full, access)
     if full:
-        label = entry.tlp
         place = entry.municipality or entry.location or t(lang, "domino.place_unknown")
         if entry.region:
             place += f" ({entry.region})"
@@ -137,7 +140,6 @@ def _cause(
         # Above the room's clearance: that there is a severe outage, where, and nothing
         # of its text, figures, reporter or id (what a room may not see does not exist
         # for it). Its answer in that sector still answers the open domino item.
-        label = "GREEN" if access.bound and not access.public else "CLEAR"
         body = [
             t(
                 lang,
@@ -148,6 +150,15 @@ def _cause(
             )
         ]
     return label, body
+
+
+def alert_label(entry: SituationEntry, full: bool, access: tlp.RoomAccess) -> str:
+    """The label of a room's alert: the report's when it shows the report, else that of
+    the redacted alert (sector, region, severity): GREEN, or CLEAR for a room that sees
+    CLEAR only."""
+    if full:
+        return entry.tlp
+    return "GREEN" if access.bound and not access.public else "CLEAR"
 
 
 def alert_for(
@@ -194,19 +205,29 @@ async def after_record(
     if entry.incident is None or entry.sector is None:
         if edited:
             await store.remove_for_cause(session, entry.id)
+            return await withdraw_alerts(ctx, entry, "moved"), ""
         return [], ""
     await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
     lines = []
     if entry.severity in SEVERE and entry.retracted_at is None:
         lines = await store.dependents_of(session, [entry.sector], entry.region)
         lines = [line for line in lines if line.dependent != entry.sector]
+    withdrawn: list[Outgoing] = []
     if edited:
         kept = {line.dependent for line in lines}
         await store.remove_for_cause(session, entry.id, keep=kept)
+        # The rooms whose sectors the cause no longer reaches: their alert is withdrawn.
+        still = {
+            room.room_id
+            for room in await store.bound_rooms(session, entry.incident, "liaison")
+            if kept.intersection(room.sectors)
+        }
+        why = "moved" if lines or entry.severity in SEVERE else "below"
+        withdrawn = await withdraw_alerts(ctx, entry, why, keep_rooms=still)
     if not lines:
-        return [], ""
+        return withdrawn, ""
     await store.open_items(session, entry, entry.sector, lines)
-    alerts = await _alert_dependents(ctx, entry, lines)
+    alerts = [*withdrawn, *await _alert_dependents(ctx, entry, lines)]
     note = t(
         ctx.lang,
         "domino.items_opened",
@@ -226,7 +247,7 @@ async def _alert_dependents(
     by_dependent = {line.dependent: line for line in lines}
     already = await store.alerted_rooms(session, entry.id)
     alerts: list[Outgoing] = []
-    claimed: dict[str, bool] = {}
+    claimed: dict[str, store.AlertClaim] = {}
     for room in await store.bound_rooms(session, entry.incident, "liaison"):
         if room.room_id == entry.room_id or room.room_id in already:
             continue  # the reporter's own room; a room that heard of this cause before
@@ -241,7 +262,7 @@ async def _alert_dependents(
             # room's view) is GREEN: a public room, which sees CLEAR only, gets none.
             continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
-        claimed[room.room_id] = full
+        claimed[room.room_id] = store.AlertClaim(full, alert_label(entry, full, access))
         alerts.append(reply)
         ctx.events.append("domino.alert.full" if full else "domino.alert.redacted")
         await audit.add(
@@ -259,11 +280,75 @@ async def _alert_dependents(
                 "full": full,
             },
         )
-    await store.record_alerts(session, entry.id, claimed)
+    await store.record_alerts(session, entry.id, claimed, ctx.message.event_id)
     return alerts
 
 
-async def after_retraction(session: AsyncSession, entry: SituationEntry) -> None:
-    """A retracted report: a cause's open items go, and items it answered are open again."""
+async def after_retraction(ctx: CommandContext, entry: SituationEntry) -> list[Outgoing]:
+    """A retracted report: a cause's open items go, items it answered are open again, and
+    the rooms alerted about it are told (`withdraw_alerts`)."""
+    session = session_of(ctx)
     await store.remove_for_cause(session, entry.id)
     await store.reopen_answered_by(session, entry.id)
+    return await withdraw_alerts(ctx, entry, "retracted")
+
+
+async def withdraw_alerts(
+    ctx: CommandContext, entry: SituationEntry, why: str, keep_rooms: set[str] | None = None
+) -> list[Outgoing]:
+    """Tell each room whose alert about `entry` still stands (except `keep_rooms`) that
+    its cause no longer holds: `why` is "retracted", "below" (no longer severe) or
+    "moved" (another sector, region or incident). A coordinator reading the alert needs
+    the correction where the alert is: a reply to it, under its label. Marked withdrawn
+    in this transaction, with the notices as its outbox rows: told once, across restarts
+    and replays."""
+    session = session_of(ctx)
+    notices: list[Outgoing] = []
+    for alert in await store.standing_alerts(session, entry.id):
+        if keep_rooms is not None and alert.room_id in keep_rooms:
+            continue
+        alert.withdrawn_at = ctx.now
+        notice = await _withdrawal_notice(ctx, entry, alert, why)
+        if notice is not None:
+            notices.append(notice)
+        await audit.add(
+            session,
+            "bot",
+            "domino.alert_withdrawn",
+            alert.room_id,
+            subject=entry.code,
+            detail={"why": why, "told": notice is not None},
+        )
+    return notices
+
+
+async def _withdrawal_notice(
+    ctx: CommandContext, entry: SituationEntry, alert: DominoAlert, why: str
+) -> Reply | None:
+    """The notice for one alerted room, as far as the room may see now: the report's code
+    under its label where the room saw the report and still may, else the redacted form
+    (GREEN: no code, no text); nothing for a room that now sees CLEAR only."""
+    session = session_of(ctx)
+    access = await rooms.access_of(session, RoomId(alert.room_id))
+    full = alert.full and tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+    label = alert_label(entry, full, access)
+    if not full and label != "GREEN":
+        return None  # the room sees CLEAR only now: it was told nothing it may still read
+    lang = ctx.lang
+    code = f" ({entry.code})" if full else ""
+    lines = [
+        t(lang, "domino.withdrawn_head", label=label, code=code),
+        t(lang, f"domino.withdrawn_{why}", incident=entry.incident or "-"),
+        t(lang, "domino.withdrawn_tail"),
+    ]
+    text = "\n".join(lines)
+    html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
+        f"<p>{render.escape(line)}</p>" for line in lines[1:]
+    )
+    event_id = await store.alert_event_id(session, alert)
+    return Reply(
+        text=text,
+        html=html,
+        room_id=RoomId(alert.room_id),
+        reply_to=EventId(event_id) if event_id else None,
+    )

@@ -234,6 +234,18 @@ TEXTS: dict[str, dict[Language, str]] = {
         "(TLP:{qa_label}); not everyone who sees the Q&A may see the question. Give your own "
         "phrasing with a line “question: …” (it takes the Q&A's label).",
     },
+    "learn_marked": {
+        "nl": "Formulering niet toegevoegd: zij noemt TLP:{label}, boven Q&A {id} (TLP:{qa_label}); "
+        "wie de Q&A ziet, mag haar niet altijd zien.",
+        "en": "Phrasing not added: it says TLP:{label}, above Q&A {id} (TLP:{qa_label}); "
+        "not everyone who sees the Q&A may see it.",
+    },
+    "answer_marked_refused": {
+        "nl": "Niet verstuurd: het antwoord noemt TLP:{label}, en de kamer van {codes} mag dat "
+        "niet zien. Haal de markering weg als het antwoord daar mag komen.",
+        "en": "Not sent: the answer says TLP:{label}, and the room of {codes} may not see that. "
+        "Remove the marking if the answer may go there.",
+    },
     "learn_too_short": {
         "nl": "Formulering niet toegevoegd: na opschonen blijft te weinig over. "
         "Geef een eigen formulering met een regel “vraag: …”.",

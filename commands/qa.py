@@ -26,7 +26,7 @@ from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, text_marking
+from commands.report_parser import INVISIBLE
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA, ContentRule
 from knowledge.service import as_new_content
@@ -224,7 +224,7 @@ def _marked_label(data: dict[str, Any], fields: dict[str, Any]) -> None:
     """A TLP marking in the question or answer ("… TLP:RED"), as for reports: without a
     `tlp:` line it raises the label (never lowers it); above the `tlp:` line it is refused."""
     written = "\n".join(str(data.get(k) or "") for k in ("question", "answer"))
-    marked = text_marking(written)
+    marked = tlp.text_marking(written)
     if marked is None:
         return
     label = tlp.parse_label(str(data.get("tlp") or "GREEN")) or "GREEN"

@@ -26,6 +26,7 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
+from commands.report_parser import INVISIBLE
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
@@ -103,6 +104,12 @@ def owns(ctx: CommandContext, owner: str | None) -> bool:
     return is_curator_room(ctx) and bool(organisation) and organisation == (owner or None)
 
 
+def marked_above(words: str, label: str) -> str | None:
+    """The TLP marking written in `words` ("… TLP:AMBER") when it is above `label`."""
+    marked = tlp.text_marking(INVISIBLE.sub("", words))
+    return marked if marked is not None and tlp.RANK[marked] > tlp.RANK[label] else None
+
+
 def question_code(question_id: int) -> str:
     return f"V{question_id}"
 
@@ -155,7 +162,51 @@ def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
     )
 
 
-async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
+# A line `tlp: rood` in a question: the asker's label for it, as a report's field is.
+_LABEL_LINE = re.compile(r"^\s*tlp\s*:(.*)$", re.IGNORECASE)
+
+
+def split_label_line(lines: list[str]) -> tuple[list[str], str | None]:
+    """The question's lines without its `tlp:` line, and what that line says (the last
+    one counts, as a repeated field does), or None without one."""
+    rest: list[str] = []
+    given: str | None = None
+    for line in lines:
+        found = _LABEL_LINE.match(INVISIBLE.sub("", line))
+        if found is None or tlp.parse_label(found.group(1)) is None:
+            # "TLP:AMBER Waar ligt de route?" is a question with a marking in it (read
+            # by `question_label` from the text), not a label line to drop.
+            rest.append(line)
+        else:
+            given = found.group(1).strip()
+    return rest, given
+
+
+def question_label(ctx: CommandContext, question: str, given: str | None) -> str | list[Outgoing]:
+    """The label an open question is kept under, or the refusal.
+
+    As for reports and records: the room's default (GREEN in a direct chat or an unbound
+    room: a person's question is not for public rooms), raised by a `tlp:` line or a
+    marking in the text ("… TLP:RED") and never lowered by either; a marking above the
+    `tlp:` line is the asker's call, so nothing is kept until the line says.
+    """
+    binding = None if ctx.room.is_direct else ctx.room.binding
+    labels = [binding.tlp_default if binding else "GREEN"]
+    field = tlp.parse_label(given) if given is not None else None
+    if field is not None:
+        labels.append(field)
+    marked = tlp.text_marking(INVISIBLE.sub("", question))
+    if marked is not None:
+        if field is not None and tlp.RANK[marked] > tlp.RANK[field]:
+            text = t(ctx.lang, "report_parser.text_label_above_field", marked=marked, label=field)
+            return [render.plain(text)]
+        labels.append(marked)
+    return tlp.highest(labels)
+
+
+async def answer_question(
+    ctx: CommandContext, question: str, given_label: str | None = None
+) -> list[Outgoing]:
     question = question.strip()
     if not question:
         return [render.plain(t(ctx.lang, "questions.put_your_question_after", prefix=ctx.prefix))]
@@ -173,6 +224,9 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
         # "hoi", "dank je": in a direct chat every message counts as a question, but
         # a greeting should not land on the curators' desk.
         return [render.plain(t(ctx.lang, "questions.ask_your_question_full"))]
+    label = question_label(ctx, question, given_label)
+    if not isinstance(label, str):
+        return label
     session = session_of(ctx)
     # A question that names a kind of object and a municipality ('welke verpleeghuizen in
     # Gorinchem hebben geen noodstroom?') is answered from the object store.
@@ -191,7 +245,7 @@ async def answer_question(ctx: CommandContext, question: str) -> list[Outgoing]:
     if result.confident:
         ctx.events.append("question.answered")
         return [answer_reply(ctx, store, result.hits)]
-    return await open_question(ctx, question, result.hits, store)
+    return await open_question(ctx, question, result.hits, store, label)
 
 
 def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hit]) -> Reply:
@@ -238,9 +292,9 @@ async def find_duplicate(
 
 
 async def open_question(
-    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store, label: str
 ) -> list[Outgoing]:
-    row, primary = await _record_question(ctx, question, nearest_hits, store)
+    row, primary = await _record_question(ctx, question, nearest_hits, store, label)
     ctx.events.append("question.open")
     code = question_code(row.id)
     if primary is not None:
@@ -260,6 +314,11 @@ async def open_question(
     notices = await curator_notices(ctx, row)
     if notices:
         told = t(ctx.lang, "questions.i_have_no_confident", code=code)
+    elif await curator_targets(ctx):
+        # There are curators, but the question's label keeps it from all of them (a
+        # TLP:RED question never leaves its room): the asker must not wait for them.
+        log.warning("open question %s: its label %s reaches no curator room", code, row.tlp)
+        told = t(ctx.lang, "questions.label_keeps_it_here", code=code, label=row.tlp)
     else:
         # Kept for `!vragen` once a curator room exists; the asker must not think
         # someone is already reading it.
@@ -269,17 +328,14 @@ async def open_question(
 
 
 async def _record_question(
-    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store
+    ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store, label: str
 ) -> tuple[OpenQuestion, OpenQuestion | None]:
-    """Store (and audit) the open question; returns it and the earlier question it was
-    linked to as a duplicate, if any."""
+    """Store (and audit) the open question under `label` (`question_label`); returns it
+    and the earlier question it was linked to as a duplicate, if any."""
     session = session_of(ctx)
     # A direct chat counts as unbound even when an admin bound it (it sees CLEAR only,
     # see RoomAccess.for_binding): its questions go to the curators and nowhere else.
     binding = None if ctx.room.is_direct else ctx.room.binding
-    # An open question carries the asking room's default label; a direct chat's is GREEN
-    # (a person's question is not for public rooms).
-    label = binding.tlp_default if binding else "GREEN"
     audience = audience_of(ctx)
     duplicate = await find_duplicate(ctx, store, question, label, audience)
     row = await open_questions.add(
@@ -343,10 +399,7 @@ async def linked_notices(
 
 async def room_access(session: AsyncSession, room_id: str) -> tlp.RoomAccess:
     """What a room other than the current one may see: its binding as stored now."""
-    bound = await rooms.binding(session, RoomId(room_id))
-    room = await rooms.get(session, RoomId(room_id))
-    public = bool(room.public) if room else False
-    return tlp.RoomAccess.for_binding(room_id, bound, public, bool(room and room.is_direct))
+    return await rooms.access_of(session, RoomId(room_id))
 
 
 def phrasing_may_join(question: OpenQuestion, item: QA) -> bool:
@@ -449,8 +502,9 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
 
 
 async def ask_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    question = " ".join([parsed.raw_args, *parsed.body_lines]).strip()
-    return await answer_question(ctx, question)
+    lines, given = split_label_line([parsed.raw_args, *parsed.body_lines])
+    question = " ".join(lines).strip()
+    return await answer_question(ctx, question, given)
 
 
 async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
@@ -459,7 +513,8 @@ async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
     if ctx.settings.bot_user_id:
         localpart = ctx.settings.bot_user_id.split(":", 1)[0].lstrip("@")
         body = re.sub(rf"^\s*@?{re.escape(localpart)}(:\S+)?[:,]?\s*", "", body, flags=re.I)
-    return await answer_question(ctx, body)
+    lines, given = split_label_line(body.split("\n"))
+    return await answer_question(ctx, "\n".join(lines), given)
 
 
 def is_curator_room(ctx: CommandContext) -> bool:
@@ -595,6 +650,11 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         ctx.concerns_exercise = True
         if request.publish or request.learn:
             return [render.plain(t(ctx.lang, "exercise.no_publish"))]
+    elif exercise.room_in_exercise(ctx):
+        # A real question is the real curators' to answer: from an exercise room its asker
+        # would get an OEFENING answer, the question would be closed for the real curators,
+        # and `--publish` would put exercise words into the real store.
+        return [render.plain(t(ctx.lang, "exercise.real_question", code=code))]
     if learn_only:
         return await learn_after(ctx, row, request)
     if row.status != "open":
@@ -700,6 +760,8 @@ def _learn_hint(ctx: CommandContext, first: OpenQuestion, item: QA, given: str |
     """Without `--leer`: offer to add the asker's phrasing to the Q&A, or say why its
     label keeps it out; nothing when the phrasing is too short to help."""
     phrasing = given or public_phrasing(first.question)
+    if (marked := marked_above(phrasing, item.tlp)) is not None:
+        return [t(ctx.lang, "learn_marked", label=marked, id=item.id, qa_label=item.tlp)]
     if not given and not phrasing_may_join(first, item):
         return [
             t(
@@ -752,6 +814,11 @@ async def learn(
                     qa_label=item.tlp,
                 )
             )
+            continue
+        if (marked := marked_above(words, item.tlp)) is not None:
+            # Words marked above the Q&A ("… TLP:AMBER") would reach every room that sees
+            # the Q&A: a marking is a label, whoever wrote it (as in `!qa add`).
+            lines.append(t(ctx.lang, "learn_marked", label=marked, id=item.id, qa_label=item.tlp))
             continue
         words = render.shorten(words, 500)
         if len(terms(words)) < 2:
@@ -821,9 +888,30 @@ async def answer_with_text(
         return [render.plain(fields)]
     source, until = fields
     rest = request.text
+    # A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
+    # answer's label: it goes to no asker whose room may not see it (as the curators'
+    # writing: their room and organisation), and a published Q&A takes it.
+    marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
+    if marked is not None:
+        organisation = ctx.room.binding.organisation if ctx.room.binding else None
+        barred = [
+            question_code(question.id)
+            for question in group
+            if not tlp.may_see(
+                await room_access(session, question.room_id),
+                marked,
+                ctx.room.room_id,
+                organisation,
+            )
+        ]
+        if barred:
+            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=", ".join(barred))
+            return [render.plain(text)]
     published: str | None = None
     if request.publish:
-        item_or_refusal = await _publishable(ctx, row, rest, request.phrasing, source, until)
+        item_or_refusal = await _publishable(
+            ctx, row, rest, request.phrasing, source, until, marked
+        )
         if isinstance(item_or_refusal, str):
             return [render.plain(item_or_refusal)]
         item = item_or_refusal
@@ -899,6 +987,7 @@ async def _publishable(
     phrasing: str | None,
     source: str | None = None,
     until: date | None = None,
+    marked: str | None = None,
 ) -> QA | str:
     """The Q&A `--publish` adds: the curator's answer under the curator's phrasing of the
     question, else the asker's question cleaned of contact data; or why it cannot be."""
@@ -922,7 +1011,8 @@ async def _publishable(
             tags=["open-vraag"],
             owner=owner or "",
             updated=today(ctx),
-            tlp=row.tlp,
+            # The question's label, raised (never lowered) by a marking in the answer.
+            tlp=tlp.highest([row.tlp, *([marked] if marked else [])]),
             source_url=source,
             valid_until=until,
         )

@@ -27,7 +27,7 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, contains_html_tag, text_marking
+from commands.report_parser import INVISIBLE, contains_html_tag
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -165,7 +165,7 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
     written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
-    label = _checked_label(ctx, values.get("tlp"), problems, text_marking(written))
+    label = _checked_label(ctx, values.get("tlp"), problems, tlp.text_marking(written))
     due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {
         k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")

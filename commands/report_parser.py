@@ -324,7 +324,7 @@ def parse_report(
     seen: dict[str, str] = {}
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
     draft.text = "\n".join(text_lines).strip()
-    draft.text_tlp = text_marking(draft.text)
+    draft.text_tlp = tlp.text_marking(draft.text)
     if (
         draft.tlp is not None
         and draft.text_tlp is not None
@@ -341,24 +341,6 @@ def parse_report(
     if draft.municipality and not draft.region:
         draft.region = vocab.regions.region_of(draft.municipality)
     return problems if problems else draft
-
-
-# A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
-# "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
-# colours of everyday words ("het stoplicht staat op rood") are no label.
-_TEXT_MARKING = re.compile(
-    r"(?<![^\W_])tlp[ \t]*[:：]?[ \t]*([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)", re.IGNORECASE
-)
-
-
-def text_marking(text: str) -> str | None:
-    """The highest TLP label the text names with a TLP marking, or None."""
-    labels = [
-        label
-        for match in _TEXT_MARKING.finditer(text)
-        if (label := tlp.parse_label(match.group(1))) is not None
-    ]
-    return tlp.highest(labels) if labels else None
 
 
 def _read_category(category_word: str | None, problems: list[Problem]) -> str:
@@ -752,7 +734,7 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         }
         category = max(hits, key=lambda c: (hits[c], -order[c]))
     draft = ReportDraft(category=category, figures=figures, text=text)
-    draft.text_tlp = text_marking(text)  # "… TLP:RED" raises the room's default label
+    draft.text_tlp = tlp.text_marking(text)  # "… TLP:RED" raises the room's default label
     if municipality:
         draft.municipality = municipality
         draft.region = vocab.regions.region_of(municipality)

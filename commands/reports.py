@@ -527,7 +527,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
             raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
-        await domino.after_retraction(session, entry)
+        withdrawn = await domino.after_retraction(ctx, entry)
         await audit.add(
             session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
         )
@@ -535,6 +535,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
             # The confirmation answered the event that brought the report in.
             Redaction(source_event_id=EventId(entry.source_event_id), reason="report retracted"),
             render.plain(t(lang, "reports.report_retracted", code=entry.code)),
+            *withdrawn,
         ]
     revision = await entry_repo.revision_by_event(session, target)
     if revision is None:
@@ -547,6 +548,9 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
+    # The revision left may be severe where the withdrawn one was not, or the other way
+    # round: the domino items and alerts follow it as they follow an edit.
+    domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
     await audit.add(
         session,
         ctx.sender,
@@ -563,7 +567,8 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
                 code=reverted.code,
                 revision=reverted.revision,
             )
-        )
+        ),
+        *domino_out,
     ]
 
 

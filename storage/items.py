@@ -65,23 +65,32 @@ def item_of(entry: SituationEntry) -> int:
     return entry.item_id if entry.item_id is not None else entry.id
 
 
-async def entry_behind(session: AsyncSession, event_id: str) -> SituationEntry | None:
-    """The entry a replied-to event stands for: the report itself, the message whose
-    edit became the report, or the bot's confirmation of a report."""
+async def entry_behind(session: AsyncSession, event_id: str, room_id: str) -> SituationEntry | None:
+    """The entry a replied-to event in `room_id` stands for: the report itself, the
+    message whose edit became the report, or the bot's confirmation of a report; each
+    only in the report's own room. A reply can only name an event of its own room, and
+    the bot's other messages about a report elsewhere (a domino alert in a partner's
+    room, a coordinator's alert) are not its confirmation: a report in reply to those is
+    that room's own, not an update of another organisation's item."""
     e = SituationEntry
     found = await session.scalar(
         select(e).where((e.source_event_id == event_id) | (e.origin_event_id == event_id))
     )
     if found is not None:
-        return found
-    # The bot's confirmation: the outbox row that was sent as `event_id` answered a report.
+        return found if found.room_id == room_id else None
+    # The bot's confirmation: the outbox row that was sent as `event_id` in this room
+    # answered a report of this room.
     source = await session.scalar(
-        select(OutboxMessage.source_event_id).where(OutboxMessage.result_event_id == event_id)
+        select(OutboxMessage.source_event_id).where(
+            OutboxMessage.result_event_id == event_id, OutboxMessage.room_id == room_id
+        )
     )
     if source is None:
         return None
     return await session.scalar(
-        select(e).where((e.source_event_id == source) | (e.origin_event_id == source))
+        select(e).where(
+            (e.source_event_id == source) | (e.origin_event_id == source), e.room_id == room_id
+        )
     )
 
 
@@ -102,7 +111,7 @@ async def follow_target(
     if code is not None:
         candidate = await session.get(SituationEntry, code)
     elif reply_to is not None:
-        candidate = await entry_behind(session, reply_to)
+        candidate = await entry_behind(session, reply_to, access.room_id)
     usable = (
         candidate is not None
         and candidate.incident == incident

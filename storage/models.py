@@ -587,6 +587,12 @@ class DominoAlert(Base):
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     full: Mapped[bool] = mapped_column(Boolean, default=True)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    # The event whose handling queued the alert (its outbox row holds the alert's event
+    # id), the label it went out under, and when the room was told its cause no longer
+    # holds (once; None again when the cause holds again and the room is alerted anew).
+    source_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    label: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class RecordItem(Base):

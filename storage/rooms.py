@@ -10,6 +10,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Select, Table, bindparam, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import tlp
 from storage.ids import RoomId
 from storage.models import Incident, Organisation, ProcessedEvent, Room, RoomBinding, utcnow
 
@@ -231,6 +232,15 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
             sectors=tuple(str(s) for s in sectors or ()),
         )
     return MessageContext(bool(already), bool(is_direct), view)
+
+
+async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
+    """What a room other than the current one may see: its binding as stored now (an
+    inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says)."""
+    bound = await binding(session, room_id)
+    room = await get(session, room_id)
+    public = bool(room.public) if room else False
+    return tlp.RoomAccess.for_binding(room_id, bound, public, bool(room and room.is_direct))
 
 
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:

@@ -7,6 +7,7 @@ is the same rule as SQL for every read path, so no query can forget it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +31,26 @@ def parse_label(text: str) -> str | None:
 
 def highest(labels: list[str]) -> str:
     return max(labels, key=RANK.__getitem__) if labels else "CLEAR"
+
+
+# A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
+# "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
+# colours of everyday words ("het stoplicht staat op rood") are no label.
+_TEXT_MARKING = re.compile(
+    r"(?<![^\W_])tlp[ \t]*[:：]?[ \t]*([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)", re.IGNORECASE
+)
+
+
+def text_marking(text: str) -> str | None:
+    """The highest TLP label the text names with a TLP marking, or None. A marking is
+    the writer's label: it raises a default, never lowers it (reports, records,
+    questions, answers)."""
+    labels = [
+        label
+        for match in _TEXT_MARKING.finditer(text)
+        if (label := parse_label(match.group(1))) is not None
+    ]
+    return highest(labels) if labels else None
 
 
 # Join rules that let anyone in (or ask in) without an invite.

@@ -188,4 +188,31 @@ TEXTS: Entries = {
         "nl": "(+{count} contactlijn(en) die deze kamer niet mag zien)",
         "en": "(+{count} contact line(s) this room may not see)",
     },
+    "domino.withdrawn_head": {
+        "nl": "TLP:{label} — Domino-waarschuwing vervalt{code}",
+        "en": "TLP:{label} — Domino alert withdrawn{code}",
+    },
+    "domino.withdrawn_retracted": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is ingetrokken.",
+        "en": "The report behind this alert (incident {incident}) was retracted.",
+    },
+    "domino.withdrawn_below": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is aangepast: "
+        "zij is niet meer ernstig.",
+        "en": "The report behind this alert (incident {incident}) was edited: it is no "
+        "longer severe.",
+    },
+    "domino.withdrawn_moved": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is aangepast: "
+        "zij gaat nu over een andere sector, regio of incident, waar jullie sector niet "
+        "van afhangt.",
+        "en": "The report behind this alert (incident {incident}) was edited: it now "
+        "concerns another sector, region or incident, which your sector does not depend on.",
+    },
+    "domino.withdrawn_tail": {
+        "nl": "De mogelijke gevolgen uit de waarschuwing gelden niet meer; om deze oorzaak "
+        "hoeven jullie niets te melden.",
+        "en": "The possible effects in the alert no longer apply; there is nothing to report "
+        "for this cause.",
+    },
 }

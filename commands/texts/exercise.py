@@ -26,6 +26,12 @@ TEXTS: Entries = {
         "nl": "Niets gedaan: dit is een vraag uit een oefening, en oefenantwoorden komen niet in de echte kennisbank. Antwoord zonder --publish en --leer.",
         "en": "Nothing done: this question comes from an exercise, and exercise answers do not go into the real knowledge store. Answer without --publish and --learn.",
     },
+    "exercise.real_question": {
+        "nl": "Niets gedaan: {code} is een echte vraag, geen vraag uit de oefening. Deze kamer "
+        "is aan een oefening gekoppeld; de echte redactie beantwoordt hem.",
+        "en": "Nothing done: {code} is a real question, not one from the exercise. This room is "
+        "bound to an exercise; the real curators answer it.",
+    },
     "exercise.tag": {
         "nl": "oefening",
         "en": "exercise",

@@ -33,6 +33,10 @@ TEXTS: Entries = {
         "nl": "Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag is bewaard als {code}, maar er is nog geen redactiekamer die hem kan zien; vraag de beheerder er een te koppelen.",
         "en": "I have no confident answer to that, so I won't guess. Your question is kept as {code}, but no curator room can see it yet; ask the administrator to bind one.",
     },
+    "questions.label_keeps_it_here": {
+        "nl": "Daar heb ik geen zeker antwoord op, dus ik gok niet. Je vraag is bewaard als {code} onder TLP:{label}, en met dat label ziet geen redactiekamer hem: niemand van de redactie leest hem. Stel hem zonder dat label als de redactie hem mag zien.",
+        "en": "I have no confident answer to that, so I won't guess. Your question is kept as {code} under TLP:{label}, and with that label no curator room sees it: none of the curators will read it. Ask it without that label if the curators may see it.",
+    },
     "questions.nearest_q_as": {
         "nl": "Dichtstbijzijnde Q&As:",
         "en": "Nearest Q&As:",

@@ -8,6 +8,8 @@ the sample dependency map and partners imported.
 2. A telecom report with `oorzaak: M-1` is linked both ways and leaves the open items.
 3. SIGKILL right after the power report, start again: exactly one alert per room.
 4. A minor report alerts nobody; redacting the cause clears the domino section.
+5. The alerted rooms are told the cause was retracted: one notice each, as a reply to
+   their alert, under the alert's label; a restart sends none again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.devtools.demo_users import Heard
 from knowledge import network_service
 from storage.engine import Database
 from tests.conftest import World
@@ -134,6 +137,34 @@ async def test_domino_alerts_links_picture_and_partners(world: World) -> None:
     )
     picture = await _ask(admin, rooms["coord"], "!beeld", me)
     assert "Mogelijke domino-effecten" not in picture
+
+    # 5. The rooms alerted about M-1 are told, as a reply to their alert and under its
+    # label, that it no longer holds; once, also after a restart.
+    alert_ids = {
+        name: next(
+            s.event_id for s in admin.from_sender(me, rooms[name]) if "Mogelijk domino" in s.body
+        )
+        for name in ("telecom", "water")
+    }
+    assert await admin.wait_until(
+        lambda: all(_withdrawals(admin, rooms[name], me) for name in alert_ids)
+    )
+    telecom_notice = _withdrawals(admin, rooms["telecom"], me)
+    water_notice = _withdrawals(admin, rooms["water"], me)
+    assert [s.reply_to for s in telecom_notice] == [alert_ids["telecom"]]
+    assert [s.reply_to for s in water_notice] == [alert_ids["water"]]
+    assert "TLP:AMBER" in telecom_notice[0].body and "M-1" in telecom_notice[0].body
+    assert "TLP:GREEN" in water_notice[0].body and "M-1" not in water_notice[0].body
+    _bot.kill()
+    _bot.start()
+    await _ask(admin, rooms["coord"], "!hulp", me)
+    await asyncio.sleep(3)
+    assert len(_withdrawals(admin, rooms["telecom"], me)) == 1
+    assert len(_withdrawals(admin, rooms["water"], me)) == 1
+
+
+def _withdrawals(human: Human, room: str, bot: str) -> list[Heard]:
+    return [s for s in human.from_sender(bot, room) if "Domino-waarschuwing vervalt" in s.body]
 
 
 async def test_sigkill_after_the_power_report_sends_each_alert_once(world: World) -> None:

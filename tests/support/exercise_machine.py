@@ -255,12 +255,16 @@ class ExerciseMachine(DatabaseMachine):
         if not ids:
             return
         code, incident, question = ids[which % len(ids)]
-        curator = BY_ID["!redactie-oef:x" if incident == "oef" and which % 2 else "!redactie:x"]
+        # The exercise's curators answer an exercise question (every other one), and now
+        # and then try a real one by its code: that must be refused, not answered.
+        drill = bool(incident == "oef" and which % 2) or which % 5 == 4
+        curator = BY_ID["!redactie-oef:x" if drill else "!redactie:x"]
         flag = " --publish" if publish else ""
         extra = "\nbron: https://example.org/x" if publish else ""
-        # The curator's words answer that question: they belong to its incident's mode.
-        words = self.token(curator, exercise=incident == "oef")
-        if publish and incident != "oef":
+        # The curator's words answer that question: they belong to its incident's mode
+        # (an exercise room's words are the exercise's, whatever it answers).
+        words = self.token(curator, exercise=incident == "oef" or drill)
+        if publish and incident != "oef" and not drill:
             # A published answer is shared knowledge, served in every room (exercise ones
             # too); an exercise's answer is never published (the bot refuses).
             self.knowledge |= {*TOKEN.findall(question), words}

@@ -767,6 +767,9 @@ class TLPMachine(DatabaseMachine):
                 ] += 1
             elif row.room_id != source.room_id:
                 TLPMachine.stats["rows to another room (alerts, notices, answers)"] += 1
+                if "Domino-waarschuwing vervalt" in str(row.content.get("body", "")):
+                    # A withdrawn cause's notice: checked below like the alert it answers.
+                    TLPMachine.stats["domino alerts withdrawn"] += 1
             elif row.kind == "file":
                 TLPMachine.stats["export files"] += 1
             room = self.all_rooms.get(row.room_id)
@@ -1466,8 +1469,9 @@ class TLPMachine(DatabaseMachine):
         which=pick,
         kind=st.sampled_from(["known", "fresh", "partial"]),
         plain=st.booleans(),
+        mark=st.sampled_from([None, None, "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
     )
-    def ask(self, slot: int, which: int, kind: str, plain: bool) -> None:
+    def ask(self, slot: int, which: int, kind: str, plain: bool, mark: str | None) -> None:
         if "ask" in DISABLED:
             return
         room = self.rooms[slot]
@@ -1485,6 +1489,9 @@ class TLPMachine(DatabaseMachine):
             text = f"{' '.join([*words, *fresh])}?"
         if "nearest" in DISABLED and kind != "known":  # triage: questions near no Q&A
             text = f"{' '.join(fresh)}?"
+        if mark is not None:
+            # A TLP marking in the question's text: it raises the question's label.
+            text = f"{text} TLP:{mark}"
         body = text if plain else f"!vraag {text}"
         message, rows = self.send(room, body)
         self._typed_by(room.room_id, fresh)
@@ -1499,7 +1506,10 @@ class TLPMachine(DatabaseMachine):
                 room.room_id,
                 room.user,
                 message.event_id,
-                binding.tlp_default if binding else "GREEN",
+                max(
+                    [binding.tlp_default if binding else "GREEN", *([mark] if mark else [])],
+                    key=LEVEL.__getitem__,
+                ),
                 binding.org if binding else None,
                 tuple(MARKER.findall(text)),
                 direct=room.direct,
@@ -1513,12 +1523,14 @@ class TLPMachine(DatabaseMachine):
             assert row is not None
             assert row.organisation == question.org, (row.organisation, question.org)
             if binding is not None:
-                # README: an open question carries the asking room's default label.
+                # README: an open question carries the asking room's default label,
+                # raised (never lowered) by a TLP marking in its text.
                 assert row.tlp == question.label, (row.tlp, question.label)
             else:
                 # A direct chat or unbound room has no default; a person's question is at
-                # least GREEN (never for public rooms). Stricter is fine: take what is stored.
-                assert LEVEL[row.tlp] >= LEVEL["GREEN"], row.tlp
+                # least GREEN (never for public rooms), and at least its marking. Stricter
+                # is fine: take what is stored.
+                assert LEVEL[row.tlp] >= LEVEL[question.label], (row.tlp, question.label)
                 question.label = row.tlp
             self.questions[number] = question
             TLPMachine.stats["open questions"] += 1
@@ -1531,15 +1543,24 @@ class TLPMachine(DatabaseMachine):
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self.questions))
-    @rule(slot=slots, which=pick, publish=st.booleans())
-    def answer(self, slot: int, which: int, publish: bool) -> None:
+    @rule(
+        slot=slots,
+        which=pick,
+        publish=st.booleans(),
+        mark=st.sampled_from([None, None, "GREEN", "AMBER", "AMBER+STRICT", "RED"]),
+    )
+    def answer(self, slot: int, which: int, publish: bool, mark: str | None = None) -> None:
         if "answer" in DISABLED:
             return
         rooms = self._curator_rooms()
         room = rooms[slot % len(rooms)]
         question = list(self.questions.values())[which % len(self.questions)]
         a = self.marker()
-        body = f"!antwoord V{question.id} Antwoord {a}." + (" --publish" if publish else "")
+        # A TLP marking in the curator's answer (a partner's answer pasted) is its label.
+        marking = f" TLP:{mark}" if mark else ""
+        body = f"!antwoord V{question.id} Antwoord {a}.{marking}" + (
+            " --publish" if publish else ""
+        )
         self._typed_by(room.room_id, [a])
         message, replies = self.send(room, body)
         text = self.reply_text(replies, room.room_id)
@@ -1548,6 +1569,13 @@ class TLPMachine(DatabaseMachine):
                 raise self.fail(
                     f"{room.describe()} answered V{question.id} (TLP:{question.label}, "
                     f"org {question.org}, asked in {question.room_id}), which it may not see"
+                )
+            asker = self.all_rooms[question.room_id]
+            curator_org = room.binding.org if room.binding else None
+            if mark and not may_see(asker, mark, room.room_id, curator_org):
+                raise self.fail(
+                    f"an answer marked TLP:{mark} by {room.describe()} went to "
+                    f"{asker.describe()}, which may not see that label"
                 )
             question.answered = True
             TLPMachine.stats["questions answered"] += 1
@@ -1561,7 +1589,8 @@ class TLPMachine(DatabaseMachine):
                 # Published under the question's label or higher, never lower; the owner
                 # is the asking or the answering organisation.
                 assert LEVEL[label] >= LEVEL[question.label], (label, question.label)
-                curator_org = room.binding.org if room.binding else None
+                # ... and never below the answer's own marking.
+                assert not mark or LEVEL[label] >= LEVEL[mark], (label, mark)
                 assert owner in (question.org, curator_org), (owner, question.org, curator_org)
                 qa = QAModel(
                     published.group(1),

@@ -377,3 +377,156 @@ async def test_an_edit_below_severe_takes_the_causes_open_items_away(db: Databas
         left = (await session.execute(select(DominoItem.sector, DominoItem.closed_at))).all()
     # The telecom item was answered by M-2 (history); drinking water and care are gone.
     assert [sector for sector, _ in left] == ["telecom"] and left[0][1] is not None
+
+
+# ------------------------------------------------------------------ a cause withdrawn
+# The rooms that had an alert are told, once, when its cause no longer holds: a short
+# notice as a reply to the alert, under the alert's own label.
+
+
+async def mark_alerts_sent(db: Database) -> dict[str, str]:
+    """As the sender does: every queued message gets its event id. Room -> the event id
+    of the last domino alert there."""
+    sent: dict[str, str] = {}
+    async with db.transaction() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+        ).all()
+        for row in rows:
+            row.result_event_id = f"$sent-{row.id}"
+            row.sent_at = row.created_at
+            if row.room_id != ENERGY and "domino" in str(row.content.get("body", "")).lower():
+                sent[row.room_id] = row.result_event_id
+    return sent
+
+
+def notices(replies: list[Outgoing], room: RoomId) -> list[Reply]:
+    return [r for r in sent_to(replies, room) if "vervalt" in r.text.lower()]
+
+
+async def test_a_retracted_cause_tells_each_alerted_room_once_under_the_alerts_label(
+    db: Database,
+) -> None:
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    alerts = await mark_alerts_sent(db)
+    assert set(alerts) == {TELECOM, WATER}
+    chat.restart()  # nothing in memory: what was alerted is in the database
+    retracted = await chat.send(
+        "", ENERGY, kind="redaction", relation=Relation(redacts=EventId("$ev1"))
+    )
+    telecom, water = notices(retracted, TELECOM), notices(retracted, WATER)
+    assert len(telecom) == 1 and len(water) == 1, [r.text for r in retracted]
+    assert telecom[0].reply_to == alerts[TELECOM] and water[0].reply_to == alerts[WATER]
+    # Telecom saw the report (AMBER): its code. Water saw only the redacted GREEN alert.
+    assert "TLP:AMBER" in telecom[0].text and "M-1" in telecom[0].text, telecom[0].text
+    assert "ingetrokken" in telecom[0].text
+    assert "TLP:GREEN" in water[0].text and "M-1" not in water[0].text, water[0].text
+    assert "Middenspanningsstation" not in water[0].text + water[0].html
+    assert not sent_to(retracted, TOWN) and not sent_to(retracted, GHOR)
+    # Once: an edit of the retracted report tells nobody again.
+    again = await chat.send(
+        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    assert not sent_to(again, TELECOM) and not sent_to(again, WATER)
+
+
+async def test_an_edit_below_severe_tells_the_alerted_rooms_once(db: Database) -> None:
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    alerts = await mark_alerts_sent(db)
+    edit = await chat.send(
+        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    telecom, water = notices(edit, TELECOM), notices(edit, WATER)
+    assert len(telecom) == 1 and len(water) == 1, [r.text for r in edit]
+    assert telecom[0].reply_to == alerts[TELECOM] and "niet meer ernstig" in telecom[0].text
+    await mark_alerts_sent(db)
+    chat.restart()
+    # A second edit that keeps it minor: nobody is told again.
+    again = await chat.send(
+        POWER.replace("ernstig", "gering"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    assert not sent_to(again, TELECOM) and not sent_to(again, WATER)
+    # Severe again: the rooms whose alert was withdrawn are alerted anew (the cause
+    # holds again), and a later withdrawal answers that new alert.
+    severe = await chat.send(
+        POWER, ENERGY, kind="edit", relation=Relation(replaces=EventId("$ev1"))
+    )
+    assert len(sent_to(severe, TELECOM)) == 1 and len(sent_to(severe, WATER)) == 1
+    realerts = await mark_alerts_sent(db)
+    retracted = await chat.send(
+        "", ENERGY, kind="redaction", relation=Relation(redacts=EventId("$ev1"))
+    )
+    assert [r.reply_to for r in notices(retracted, TELECOM)] == [realerts[TELECOM]]
+
+
+async def test_withdrawing_the_edit_that_made_a_report_severe_withdraws_its_alert(
+    db: Database,
+) -> None:
+    chat = Chat(db)
+    await chat.send(POWER.replace("ernstig", "matig"), ENERGY)
+    edit = await chat.send(POWER, ENERGY, kind="edit", relation=Relation(replaces=EventId("$ev1")))
+    assert len(sent_to(edit, TELECOM)) == 1
+    alerts = await mark_alerts_sent(db)
+    withdrawn = await chat.send(
+        "", ENERGY, kind="redaction", relation=Relation(redacts=EventId("$ev2"))
+    )
+    assert [r.reply_to for r in notices(withdrawn, TELECOM)] == [alerts[TELECOM]]
+    assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
+
+
+async def test_an_alert_not_sent_yet_is_followed_by_its_notice_without_a_reply(
+    db: Database,
+) -> None:
+    """The sender has not sent the alert yet (the room's queue waits): the notice is
+    queued after it in that room's order, standing on its own with the cause's words."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    retracted = await chat.send(
+        "", ENERGY, kind="redaction", relation=Relation(redacts=EventId("$ev1"))
+    )
+    telecom = notices(retracted, TELECOM)
+    assert len(telecom) == 1 and telecom[0].reply_to is None and "M-1" in telecom[0].text
+
+
+async def test_a_notice_never_names_a_cause_relabelled_above_the_room(db: Database) -> None:
+    """Edited to RED and below severe in one go: the telecom room saw M-1 under AMBER, but
+    may not see it now, so its notice is the redacted one (GREEN, no code)."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    await mark_alerts_sent(db)
+    edit = await chat.send(
+        POWER.replace("ernstig", "matig").replace("tlp: amber", "tlp: rood"), ENERGY,
+        kind="edit", relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    (telecom,) = notices(edit, TELECOM)
+    assert "TLP:GREEN" in telecom.text and "M-1" not in telecom.text, telecom.text
+
+
+async def test_a_report_in_reply_to_a_domino_alert_is_not_a_follow_up_of_its_cause(
+    db: Database,
+) -> None:
+    """A liaison answers the alert in its thread, as chat invites: the telecom report is
+    its own item, not an update of the energy company's M-1 (the reply's target is the
+    alert in the telecom room, not the confirmation in the energy room), and it does not
+    take M-1's severity (it would alert telecom's dependents, falsely)."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    alerts = await mark_alerts_sent(db)
+    replies = await chat.send(
+        "!melding telecom\nMasten Alkmaar op accu.",
+        TELECOM,
+        relation=Relation(reply_to=EventId(alerts[TELECOM])),
+    )
+    confirmation = own(replies, TELECOM)
+    assert "M-2" in confirmation and "M-1" not in confirmation, confirmation
+    (_, effect) = await chat.entries()
+    assert effect.item_id in (None, effect.id) and effect.severity != "Severe", (
+        effect.item_id,
+        effect.severity,
+    )
+    assert not [r for r in replies if isinstance(r, Reply) and r.room_id not in (None, TELECOM)]

@@ -76,3 +76,11 @@ def test_an_exercise_question_answered_from_the_real_curator_room(
     machine.answer(which=0, publish=False)
     machine.read(slot=4, read="!beeld", incident="oef")
     machine.read(slot=1, read="!beeld", incident="storm")
+
+
+def test_an_exercise_curator_room_cannot_answer_a_real_question(
+    machine: ExerciseMachine,
+) -> None:
+    machine.ask(exercise=False)  # V1, real
+    machine.answer(which=4, publish=False)  # from the exercise's curator room
+    machine.answer(which=4, publish=True)

@@ -97,7 +97,7 @@ def test_a_bound_direct_chat_sees_clear_only(machine: TLPMachine) -> None:
 
 def test_curator_notice_lists_only_nearest_qas_the_curators_may_see(machine: TLPMachine) -> None:
     # coord-a (OrgA) asks near seed-amber-strict; redactie-c (OrgC) gets the notice.
-    machine.ask(slot=3, which=3, kind="partial", plain=False)
+    machine.ask(slot=3, which=3, kind="partial", plain=False, mark=None)
 
 
 def test_picture_after_an_edit_raises_the_label(machine: TLPMachine) -> None:
@@ -134,7 +134,7 @@ def test_picture_after_a_redaction(machine: TLPMachine) -> None:
 
 
 def test_a_question_from_a_direct_chat_stays_out_of_pictures(machine: TLPMachine) -> None:
-    machine.ask(slot=8, which=0, kind="fresh", plain=True)
+    machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
     machine.read(slot=3, as_admin=False, command="!beeld storm")
 
 
@@ -142,7 +142,7 @@ def test_a_question_from_a_bound_direct_chat_stays_out_of_pictures(machine: TLPM
     # Found by the long run: an admin binds the direct chat (as a municipality of the
     # incident), its person asks, and the question showed in the incident's pictures.
     bind_direct_chat(machine, "municipality", "GREEN")
-    machine.ask(slot=8, which=0, kind="fresh", plain=True)
+    machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
     machine.read(slot=3, as_admin=False, command="!beeld storm")
 
 
@@ -247,3 +247,17 @@ def test_portal_pages_only_what_the_links_room_may_see(machine: TLPMachine) -> N
         machine.portal(slot=slot, since=True)
     assert TLPMachine.stats["portal links"] >= 3
     assert TLPMachine.stats["portal pages shown"] >= 3
+
+
+def test_a_question_marked_above_its_rooms_default_goes_only_where_its_marking_may(
+    machine: TLPMachine,
+) -> None:
+    # gemeente-b (OrgB, default AMBER) asks a fresh question marked TLP:AMBER+STRICT: the
+    # curators of OrgA and OrgC must not be shown it (on 2026-12-03 it went out AMBER).
+    machine.ask(slot=5, which=0, kind="fresh", plain=False, mark="AMBER+STRICT")
+
+
+def test_an_answer_marked_above_the_askers_room_is_not_sent_there(machine: TLPMachine) -> None:
+    # coord-c (OrgC, cleared GREEN) asks; a curator pastes an answer marked TLP:AMBER.
+    machine.ask(slot=4, which=0, kind="fresh", plain=False, mark=None)
+    machine.answer(slot=0, which=0, publish=False, mark="AMBER")
