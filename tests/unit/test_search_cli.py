@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from knowledge import search
+from knowledge import index_cache, search
 
 CONTENT = """qas:
   - id: stroom-1
@@ -44,7 +44,7 @@ async def test_search_loads_the_saved_index_until_the_store_changes(
 
     first = await asyncio.to_thread(_search, "de stroom is uitgevallen", capsys)
     assert first["results"][0]["id"] == "stroom-1"  # type: ignore[index]
-    saved = list((tmp_path / "cache").glob("qa-*.pickle"))
+    saved = list((tmp_path / "cache").glob("qa-*.index"))
     assert len(saved) == 1
 
     # Unchanged store: the saved index answers, nothing is built.
@@ -71,8 +71,8 @@ async def test_search_loads_the_saved_index_until_the_store_changes(
     assert changed["results"][0]["id"] == "stroom-1"  # type: ignore[index]
     assert changed["results"][0]["question"] == "Waar haal ik zandzakken?"  # type: ignore[index]
     assert built == [1]
-    assert [p.name for p in (tmp_path / "cache").glob("qa-*.pickle")] != [saved[0].name]
-    assert len(list((tmp_path / "cache").glob("qa-*.pickle"))) == 1
+    assert [p.name for p in (tmp_path / "cache").glob("qa-*.index")] != [saved[0].name]
+    assert len(list((tmp_path / "cache").glob("qa-*.index"))) == 1
 
 
 def test_a_saved_index_ranks_exactly_as_a_built_one() -> None:
@@ -91,7 +91,7 @@ def test_a_saved_index_ranks_exactly_as_a_built_one() -> None:
 
 
 def test_an_unreadable_saved_index_is_rebuilt(tmp_path: Path) -> None:
-    broken = tmp_path / "qa-x.pickle"
-    broken.write_bytes(b"not a pickle")
-    assert search.load_index(broken) is None
-    assert search.load_index(tmp_path / "missing.pickle") is None
+    broken = tmp_path / "qa-x.index"
+    broken.write_bytes(b"not an index")
+    assert index_cache.load_index(broken, "x") is None
+    assert index_cache.load_index(tmp_path / "missing.index", "x") is None
