@@ -74,8 +74,12 @@ _GROUPS = (
 
 
 def _timed(args: list[str], env: dict[str, str]) -> float:
+    # Run outside any checkout: `python -m` and `-c` put the working directory first
+    # on the module path, before PYTHONPATH, and would import the code found there.
     started = time.perf_counter()
-    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        args, env=env, check=True, stdout=subprocess.DEVNULL, cwd=env["KNOOPPUNT_DATA_DIR"]
+    )
     return (time.perf_counter() - started) * 1000
 
 
@@ -119,6 +123,7 @@ class Variant:
             check=True,
             capture_output=True,
             text=True,
+            cwd=self.data_dir,
         )
         self.in_process = [float(v) for v in inner.stdout.split()[-calls:]]
 
@@ -131,6 +136,7 @@ class Variant:
             check=True,
             capture_output=True,
             text=True,
+            cwd=self.data_dir,
         )
         table: dict[str, float] = {}
         for line in done.stderr.splitlines():
@@ -170,14 +176,17 @@ def _write_store(size: int, content: Path) -> int:
 def main(size: int, calls: int, before: Path | None, importtime: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        after = Variant("this checkout", Path.cwd(), root / "after", root / "compiled-after")
+        here = Path(__file__).resolve().parents[1]
+        after = Variant("this checkout", here, root / "after", root / "compiled-after")
         variants = [after]
         count = _write_store(size, root / "content")
+        (root / "after").mkdir()
         subprocess.run(
             [*after.cli, "import", str(root / "content")],
             env=after.env,
             check=True,
             stdout=subprocess.DEVNULL,
+            cwd=root,
         )
         if before is not None:
             earlier = Variant(

@@ -39,6 +39,8 @@ from knowledge import search
 from knowledge.search import Index, _Packed
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
     from storage.engine import Database
 
 log = logging.getLogger(__name__)
@@ -118,19 +120,23 @@ def sqlite_store_key(path: Path) -> str | None:
 
 async def store_key(db: Database) -> str:
     """The same key as `sqlite_store_key`, through the database layer (any database)."""
+    async with db.session() as session:
+        return await _session_key(session)
+
+
+async def _session_key(session: AsyncSession) -> str:
     from sqlalchemy import select
 
     from storage import knowledge_items
     from storage.models import KnowledgeItem
 
-    async with db.session() as session:
-        version = await knowledge_items.store_version(session)
-        rows = await session.execute(
-            select(KnowledgeItem.id, KnowledgeItem.content_hash)
-            .where(KnowledgeItem.kind == "qa", KnowledgeItem.retired_at.is_(None))
-            .order_by(KnowledgeItem.id)
-        )
-        return index_key(version, [(item_id, content_hash) for item_id, content_hash in rows])
+    version = await knowledge_items.store_version(session)
+    rows = await session.execute(
+        select(KnowledgeItem.id, KnowledgeItem.content_hash)
+        .where(KnowledgeItem.kind == "qa", KnowledgeItem.retired_at.is_(None))
+        .order_by(KnowledgeItem.id)
+    )
+    return index_key(version, [(item_id, content_hash) for item_id, content_hash in rows])
 
 
 async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
@@ -141,19 +147,22 @@ async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
     from knowledge.model import QA, STORED
     from storage import knowledge_items
 
-    key = await store_key(db)
-    path = index_path(cache_dir, key)
-    index = await asyncio.to_thread(load_index, path, key)
-    if index is not None:
-        return index
     async with db.session() as session:
+        key = await _session_key(session)
+        path = index_path(cache_dir, key)
+        index = await asyncio.to_thread(load_index, path, key)
+        if index is not None:
+            return index
         version = await knowledge_items.store_version(session)
         live = await knowledge_items.live_items(session, "qa")
         qas = [QA.model_validate(row.data, context=STORED) for row in live]
     index = await asyncio.to_thread(Index, qas, version)
-    # Saved under the key read before the items: a change in between gives the next
-    # search another key (a rebuild), never this index for the changed store.
-    await asyncio.to_thread(save_index, index, path, key)
+    # Should a change land between reading the key and the items, this index is saved
+    # under a key no search asks for again: every change bumps the store's version.
+    try:
+        await asyncio.to_thread(save_index, index, path, key)
+    except OSError as error:  # a full disk or a read-only data directory: search anyway
+        log.warning("index not saved in %s: %s", cache_dir, error)
     return index
 
 
