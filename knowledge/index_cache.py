@@ -21,7 +21,9 @@ imports neither SQLAlchemy nor the bot's settings (bot/cli/knowledge.py).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
+import mmap
 import os
 import re
 import sqlite3
@@ -55,7 +57,7 @@ _CODE = (
 )
 # The key of the store's version in the key-value table (storage/knowledge_items.py).
 STORE_VERSION = "knowledge.store_version"
-_MAGIC = b"KNPIDX01"
+_MAGIC = b"KNPIDX02"
 # Magic, CRC-32 of everything after the header, length of the metadata.
 _HEADER = struct.Struct("<8sIQ")
 _ALIGN = 16
@@ -172,6 +174,27 @@ async def cached_qa_index(db: Database, cache_dir: Path) -> Index:
 _ARRAY, _TUPLE, _SET, _FROZENSET, _BM25, _PACKED, _ROWS, _SHARED, _REF, _NUMBERED = range(1, 11)
 
 
+class _SavedDocuments(_Packed):
+    """The documents of a loaded index, read from the file's bytes one value at a time."""
+
+    def __init__(self, columns: dict[str, list[np.ndarray]], alternatives: np.ndarray) -> None:
+        super().__init__({}, [])
+        self._columns = columns
+        self._alternatives = alternatives
+        self._alternative_starts: list[int] | None = None
+
+    def _start(self, name: str) -> list[int]:
+        if name != "#":
+            return super()._start(name)
+        if self._alternative_starts is None:
+            self._alternative_starts = self._alternatives.tolist()
+        return self._alternative_starts
+
+    def _value(self, name: str, n: int) -> str:
+        data, offsets = self._columns[name]
+        return data[int(offsets[n]) : int(offsets[n + 1])].tobytes().decode()
+
+
 class _Rows(Sequence[Any]):
     """Rows of terms (each item's term set, each topic's) as two id arrays into one
     term list: a million strings as Python objects took most of a load, and a search
@@ -274,8 +297,21 @@ class _Writer:
             state.pop("unique_token_ids_set", None)  # its vocabulary's ids: rebuilt on load
             return msgpack.ExtType(_BM25, self.pack(state))
         if type(value) is _Packed:
-            return msgpack.ExtType(_PACKED, self.pack(value.__getstate__()))
+            return msgpack.ExtType(_PACKED, self.pack(self._packed(value)))
         raise TypeError(f"cannot save {type(value).__name__} in an index")
+
+    def _packed(self, packed: _Packed) -> list[Any]:
+        """The documents' columns as UTF-8 bytes with the offset of each value: a search
+        decodes the three documents it names, not ten thousand."""
+        columns: dict[str, list[msgpack.ExtType]] = {}
+        for name, (text, lengths) in packed.columns.items():
+            starts = [0, *itertools.accumulate(lengths)]
+            values = [text[a:b].encode() for a, b in itertools.pairwise(starts)]
+            offsets = np.cumsum([0, *map(len, values)], dtype=np.int64)
+            data = np.frombuffer(b"".join(values), dtype=np.uint8)
+            columns[name] = [self._array(data), self._array(offsets)]
+        counts = np.cumsum([0, *packed.counts], dtype=np.int64)
+        return [columns, self._array(counts)]
 
     def _shared_dict(self, value: dict[Any, Any]) -> msgpack.ExtType:
         known = self._shared.get(id(value))
@@ -319,9 +355,7 @@ class _Reader:
         if code == _ROWS:
             return _Rows(*value)
         if code == _PACKED:
-            packed = _Packed.__new__(_Packed)
-            packed.__setstate__(value)
-            return packed
+            return _SavedDocuments(*value)
         if code == _BM25:
             search._import_bm25s()
             from bm25s import BM25
@@ -368,12 +402,15 @@ def load_index(path: Path, key: str) -> Index | None:
     """The index saved at `path` for `key`; None when there is none, or when it is for
     another key, cut short or damaged (the caller builds it again)."""
     try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+        with path.open("rb") as file:
+            # Mapped, not read: the arrays are views of the file's pages, and a new
+            # process does not first copy ten megabytes into fresh memory.
+            data = memoryview(mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ))
+    except (OSError, ValueError):
+        return None  # none, or empty
     try:
         magic, checksum, meta_size = _HEADER.unpack_from(data)
-        if magic != _MAGIC or zlib.crc32(memoryview(data)[_HEADER.size :]) != checksum:
+        if magic != _MAGIC or zlib.crc32(data[_HEADER.size :]) != checksum:
             raise ValueError("not an index file, or damaged")
         meta = msgpack.unpackb(data[_HEADER.size : _HEADER.size + meta_size], raw=False)
         if meta["key"] != key:
