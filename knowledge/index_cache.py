@@ -71,8 +71,7 @@ def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:
     digest = hashlib.sha256(f"{version}|".encode())
     for path in _CODE:
         digest.update(path.read_bytes())
-    for item_id, content_hash in items:
-        digest.update(f"|{item_id}={content_hash}".encode())
+    digest.update("".join(f"|{item_id}={content_hash}" for item_id, content_hash in items).encode())
     return digest.hexdigest()[:32]
 
 
