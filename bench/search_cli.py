@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -73,14 +74,24 @@ _GROUPS = (
 )
 
 
-def _timed(args: list[str], env: dict[str, str]) -> float:
+# CPU time (user + system) of each process timed, beside its wall time: on a
+# machine shared with other work the wall time mostly measures the waiting.
+CPU: dict[str, list[float]] = {}
+
+
+def _timed(args: list[str], env: dict[str, str], what: str = "") -> float:
     # Run outside any checkout: `python -m` and `-c` put the working directory first
     # on the module path, before PYTHONPATH, and would import the code found there.
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         args, env=env, check=True, stdout=subprocess.DEVNULL, cwd=env["KNOOPPUNT_DATA_DIR"]
     )
-    return (time.perf_counter() - started) * 1000
+    wall = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    CPU.setdefault(what, []).append(cpu)
+    return wall
 
 
 def _summary(name: str, ms: list[float]) -> str:
@@ -111,7 +122,7 @@ class Variant:
         self.in_process: list[float] = []
 
     def search(self, query: str) -> float:
-        return _timed([*self.cli, "search", query], self.env)
+        return _timed([*self.cli, "search", query], self.env, f"{self.name}: search")
 
     def measure_in_process(self, calls: int) -> None:
         # The same command, called again and again inside one process: everything a
@@ -151,8 +162,10 @@ class Variant:
     def report(self) -> None:
         print(f"{self.name}:")
         print(_summary("import bot.cli only (the floor)", self.floor))
+        print(_summary("  its CPU time", CPU[self.name]))
         print(_summary("first search after a change", [self.cold]))
         print(_summary("search (index from disk)", self.warm))
+        print(_summary("  its CPU time", CPU[f"{self.name}: search"][1:]))
         print(_summary("per call inside one process", self.in_process))
         above = statistics.median(self.warm) - statistics.median(self.floor)
         print(f"  search above the floor: {above:.0f} ms (median)")
@@ -196,21 +209,28 @@ def main(size: int, calls: int, before: Path | None, importtime: bool) -> None:
             (root / "before").mkdir()
             shutil.copy(root / "after" / "knooppunt.db", root / "before" / "knooppunt.db")
         print(f"knooppunt knowledge search, {count:,} Q&As, SQLite, one process per call")
-        start = [_timed([sys.executable, "-c", "pass"], after.env) for _ in range(calls)]
+        start = [_timed([sys.executable, "-c", "pass"], after.env, "start") for _ in range(calls)]
         for variant in variants:
             variant.cold = variant.search(QUERIES[0])
         for n in range(calls):  # interleaved: a busy moment slows every variant alike
             for variant in variants:
-                variant.floor.append(_timed([sys.executable, "-c", "import bot.cli"], variant.env))
+                floor = _timed([sys.executable, "-c", "import bot.cli"], variant.env, variant.name)
+                variant.floor.append(floor)
                 variant.warm.append(variant.search(QUERIES[n % len(QUERIES)]))
         for variant in variants:
             variant.measure_in_process(calls)
         print(_summary("python start (-c pass)", start))
+        print(_summary("  its CPU time", CPU["start"]))
         for variant in variants:
             variant.report()
         if before is not None:
             ratio = statistics.median(variants[0].warm) / statistics.median(after.warm)
             print(f"  per call, before / after: {ratio:.1f}x (median)")
+            key = f"{variants[0].name}: search"
+            cpu = statistics.median(CPU[key][1:]) / statistics.median(
+                CPU[f"{after.name}: search"][1:]
+            )
+            print(f"  per call, before / after: {cpu:.1f}x (median CPU time)")
         if importtime:
             tables = [(v.name, v.import_table()) for v in variants]
             groups = {g for _, t in tables for g in t}
