@@ -27,6 +27,21 @@ CASES: list[tuple[dict[str, str], str | None, str | None]] = [
 ]
 
 
+def _configure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], yaml_text: str | None
+) -> Path | None:
+    """Only `env` of the three variables set; the YAML file, if any."""
+    for name in ("KNOOPPUNT_DATA_DIR", "KNOOPPUNT_DATABASE_URL", "KNOOPPUNT_LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    if yaml_text is None:
+        return None
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml_text, encoding="utf-8")
+    return config
+
+
 @pytest.mark.parametrize(("env", "yaml_text", "flag"), CASES)
 def test_the_plain_reading_matches_the_settings(
     tmp_path: Path,
@@ -35,14 +50,7 @@ def test_the_plain_reading_matches_the_settings(
     yaml_text: str | None,
     flag: str | None,
 ) -> None:
-    for name in ("KNOOPPUNT_DATA_DIR", "KNOOPPUNT_DATABASE_URL", "KNOOPPUNT_LANGUAGE"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    config = None
-    if yaml_text is not None:
-        config = tmp_path / "config.yaml"
-        config.write_text(yaml_text, encoding="utf-8")
+    config = _configure(tmp_path, monkeypatch, env, yaml_text)
     full = load_settings(config, database_url=flag)
     plain = plain_settings(config, flag)
     assert plain is not None
@@ -75,12 +83,7 @@ def test_what_is_not_plain_is_left_to_the_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], yaml_text: str | None
 ) -> None:
     """The full settings then report it, as for every command."""
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    config = None
-    if yaml_text is not None:
-        config = tmp_path / "config.yaml"
-        config.write_text(yaml_text, encoding="utf-8")
+    config = _configure(tmp_path, monkeypatch, env, yaml_text)
     assert plain_settings(config, None) is None
     with pytest.raises(ConfigError):
         load_settings(config)

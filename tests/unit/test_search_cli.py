@@ -33,6 +33,19 @@ def _search(query: str, capsys: pytest.CaptureFixture[str]) -> dict[str, object]
     return json.loads(capsys.readouterr().out)  # type: ignore[no-any-return]
 
 
+def _count_builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one for every index built from here on."""
+    built: list[int] = []
+    original = search.Index.__init__
+
+    def counting_init(self: search.Index, *args: object, **kwargs: object) -> None:
+        built.append(1)
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(search.Index, "__init__", counting_init)
+    return built
+
+
 async def test_search_loads_the_saved_index_until_the_store_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -48,14 +61,7 @@ async def test_search_loads_the_saved_index_until_the_store_changes(
     assert len(saved) == 1
 
     # Unchanged store: the saved index answers, nothing is built.
-    built: list[int] = []
-    original = search.Index.__init__
-
-    def counting_init(self: search.Index, *args: object, **kwargs: object) -> None:
-        built.append(1)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(search.Index, "__init__", counting_init)
+    built = _count_builds(monkeypatch)
     again = await asyncio.to_thread(_search, "de stroom is uitgevallen", capsys)
     assert again == first
     assert built == []
@@ -189,14 +195,8 @@ async def test_the_command_ranks_as_the_bot_does(
     asked = [str(q["query"]) for q in queries][:OWN_QUERIES] + outside[:5]
     capsys.readouterr()
     await asyncio.to_thread(_search, asked[0], capsys)  # builds and saves the index
-    built: list[int] = []
     original = search.Index.__init__
-
-    def counting_init(self: search.Index, *args: object, **kwargs: object) -> None:
-        built.append(1)
-        original(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(search.Index, "__init__", counting_init)
+    built = _count_builds(monkeypatch)
     answers = []
     for query in asked:
         args = ["knowledge", "search", query, "--json", "--limit", "5"]
