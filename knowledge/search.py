@@ -16,22 +16,16 @@ SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import logging
 import math
-import os
-import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from knowledge.model import QA
 from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
 from knowledge.word_forms import store_terms
 from storage.vocabulary import fold
@@ -41,6 +35,8 @@ if TYPE_CHECKING:
     # a busy machine) and are needed only once a question is searched: imported there.
     import bm25s
     import numpy as np
+
+    from knowledge.model import QA
 
 
 def _import_bm25s() -> None:
@@ -209,8 +205,6 @@ class Index:
         cost of a build (a store change is mostly one item). BM25 and the compound
         parts are still worked out over the whole store: the result is the index a
         build from nothing gives."""
-        import numpy as np
-
         self._documents: list[Document] | None = [
             i if isinstance(i, Document) else Document.from_qa(i) for i in items
         ]
@@ -220,15 +214,7 @@ class Index:
         self.version = version
         self._position = {doc.id: n for n, doc in enumerate(self.documents)}
         self._without: dict[frozenset[str], Index] = {}
-        known_terms = reuse._terms if reuse is not None else {}
-        self._terms: dict[str, tuple[Document, Terms]] = {}
-        for document in self.documents:
-            cached = known_terms.get(document.id)
-            self._terms[document.id] = (
-                cached
-                if cached is not None and cached[0] == document
-                else (document, _document_terms(document))
-            )
+        self._terms = self._tokenised(reuse)
         asked = [self._terms[d.id][1][0] for d in self.documents]
         whole = [self._terms[d.id][1][1] for d in self.documents]
         # Parts of compounds ("opvangplekken" -> opvang + plek) count as terms too,
@@ -236,18 +222,37 @@ class Index:
         self._known = {t for doc in whole for t in doc if len(t) >= 3}
         # A term's parts, worked out once per build (a term recurs in many documents).
         split: dict[str, list[str]] = {}
+        whole_parts = [self._with_parts(doc, split) for doc in whole]
+        asked_parts = [self._with_parts(doc, split) for doc in asked]
+        self._index_items(whole_parts, asked_parts)
+        self._index_topics(whole, asked_parts)
 
-        def with_parts(doc: tuple[str, ...]) -> list[str]:
-            out = list(doc)
-            for term in doc:
-                parts = split.get(term)
-                if parts is None:
-                    parts = split[term] = self._parts(term)
-                out += parts
-            return out
+    def _tokenised(self, reuse: Index | None) -> dict[str, tuple[Document, Terms]]:
+        """Every document's terms, taken from `reuse` where it holds the same document."""
+        known_terms = reuse._terms if reuse is not None else {}
+        tokenised: dict[str, tuple[Document, Terms]] = {}
+        for document in self.documents:
+            cached = known_terms.get(document.id)
+            tokenised[document.id] = (
+                cached
+                if cached is not None and cached[0] == document
+                else (document, _document_terms(document))
+            )
+        return tokenised
 
-        whole_parts = [with_parts(doc) for doc in whole]
-        asked_parts = [with_parts(doc) for doc in asked]
+    def _with_parts(self, doc: tuple[str, ...], split: dict[str, list[str]]) -> list[str]:
+        """`doc`'s terms, then the compound parts of each (`split` keeps them per term)."""
+        out = list(doc)
+        for term in doc:
+            parts = split.get(term)
+            if parts is None:
+                parts = split[term] = self._parts(term)
+            out += parts
+        return out
+
+    def _index_items(self, whole_parts: list[list[str]], asked_parts: list[list[str]]) -> None:
+        """BM25 over each whole item, its question field and its character grams, and
+        the term statistics of coverage."""
         self._whole, self._vocab = _bm25(whole_parts)
         self._asked, self._asked_vocab = _bm25(asked_parts)
         self._grams, self._gram_vocab = _bm25(
@@ -262,6 +267,12 @@ class Index:
             for term in term_set:
                 self._df[term] = self._df.get(term, 0) + 1
         self._vocab_list = list(self._vocab)
+
+    def _index_topics(self, whole: list[tuple[str, ...]], asked_parts: list[list[str]]) -> None:
+        """BM25 over the topics: all questions of a topic as one document, and all of
+        its items (questions, phrasings, topic and answers) as another."""
+        import numpy as np
+
         topics: dict[str, int] = {}
         self._topic_of = np.array(
             [
@@ -275,8 +286,7 @@ class Index:
             topic_terms[self._topic_of[n]] += doc
         self._topics, self._topic_vocab = _bm25(topic_terms)
         self._topic_term_sets = [set(doc) for doc in topic_terms]
-        # Per topic, all of its items (questions, phrasings, topic and answers; without
-        # compound parts: measured so).
+        # Without compound parts: measured so.
         topic_whole: list[list[str]] = [[] for _ in topics]
         for n, item_terms in enumerate(whole):
             topic_whole[self._topic_of[n]] += item_terms
@@ -504,52 +514,3 @@ class Index:
             return Result(query, False, [])
         coverage = self.coverage(self._mapped_words(query, True), self._position[hits[0].id])
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
-
-
-# What an on-disk index depends on besides the store: the ranking code itself and
-# the glossary it reads.
-_CODE = (
-    Path(__file__),
-    Path(__file__).with_name("text.py"),
-    Path(__file__).with_name("glossary_en_nl.yaml"),
-)
-_CACHE_FORMAT = "3"
-
-
-def index_key(version: int, items: Sequence[tuple[str, str]]) -> str:
-    """A key for the index of a store: its version, what tells its content apart
-    (pairs such as item id and content hash), and the ranking code. A recreated
-    database can reach the same version number with other content, and a new
-    release ranks differently: both give another key."""
-    digest = hashlib.sha256(f"{_CACHE_FORMAT}|{version}|".encode())
-    for path in _CODE:
-        digest.update(path.read_bytes())
-    for item_id, content_hash in items:
-        digest.update(f"|{item_id}={content_hash}".encode())
-    return digest.hexdigest()[:32]
-
-
-def load_index(path: Path) -> Index | None:
-    """An index saved by `save_index`, or None when there is none (or it is unreadable).
-
-    Pickle: the file lives in the bot's own data directory, beside its database,
-    and is written only by this program."""
-    try:
-        with path.open("rb") as saved:
-            _import_bm25s()  # unpickling imports it too: quiet its logger first
-            index = pickle.load(saved)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-        return None
-    return index if isinstance(index, Index) else None
-
-
-def save_index(index: Index, path: Path) -> None:
-    """Write atomically (a reader never sees half a file) and drop older saved indexes."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    index._without.clear()
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as out:
-        pickle.dump(index, out, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(out.name, path)
-    for old in path.parent.glob(f"{path.name.split('-', 1)[0]}-*.pickle"):
-        if old != path:
-            old.unlink(missing_ok=True)

@@ -4,7 +4,6 @@ check in the configured language, and a migrated database for the length of a ta
 from __future__ import annotations
 
 import argparse
-import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -128,5 +127,7 @@ Task = Callable[["Database", "Settings", argparse.Namespace], Awaitable[int]]
 
 def run_task(settings: Settings, args: argparse.Namespace, tasks: Mapping[str, Task]) -> int:
     """Run the task of `args.action` on the migrated database; its exit code."""
+    import asyncio
+
     task = tasks[args.action]
     return asyncio.run(with_database(settings, lambda db: task(db, settings, args)))

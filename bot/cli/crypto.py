@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import stat
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -25,6 +24,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
 
 def run_crypto(settings: Settings, args: argparse.Namespace) -> int:
     """Print the identity; exit 0 when the bot's device is cross-signed, 1 when not."""
+    import asyncio  # not at the top: every command line parse imports this module
+
     return asyncio.run(_status(settings))
 
 

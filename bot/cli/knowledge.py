@@ -2,15 +2,17 @@
 
 `search` is a command a curator runs again and again while writing content, so
 it keeps the built index on disk (in the data directory, keyed by the store's
-version, every item's content hash and the ranking code) and imports only what
-searching needs: a call on an unchanged store loads the index instead of
-rebuilding it, and skips the migrations while the schema is already there.
+version, every item's content hash and the ranking code; knowledge/index_cache.py)
+and imports only what searching needs. On an unchanged SQLite store it answers
+from the saved index without the settings model or the database layer
+(`quick_search`: neither pydantic nor SQLAlchemy is imported); otherwise it
+reads the store through the database layer, builds and saves the index, and
+migrates first only when the schema is not there yet.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 from collections.abc import Callable
@@ -20,6 +22,8 @@ from bot.cli.common import add_file_actions, print_checked, print_problems, run_
 
 if TYPE_CHECKING:
     from bot.config import Settings
+    from commands.texts import Language
+    from knowledge.search import Result
     from storage.engine import Database
 
 
@@ -35,10 +39,13 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=3)
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.set_defaults(quick=quick_search)
 
 
 def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     if args.action == "search":
+        import asyncio
+
         return asyncio.run(_search(settings, args))
     from commands.texts import Word
     from knowledge import service
@@ -82,6 +89,30 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     return 0
 
 
+def quick_search(args: argparse.Namespace) -> int | None:
+    """The search from the saved index of an unchanged SQLite store, with the settings
+    read plainly (bot/cli/plain_settings.py) and the store's key read with the
+    standard library; None when that is not possible here (PostgreSQL, no saved
+    index for this store, settings that are not plain): then `_search` runs."""
+    from bot.cli.plain_settings import plain_settings
+    from knowledge import index_cache
+
+    if args.action != "search":
+        return None
+    settings = plain_settings(args.config, args.database_url)
+    if settings is None:
+        return None
+    database = index_cache.sqlite_path(settings.database_url, settings.data_dir)
+    key = index_cache.sqlite_store_key(database) if database is not None else None
+    if key is None:
+        return None
+    index = index_cache.load_index(index_cache.index_path(settings.data_dir / "cache", key), key)
+    if index is None:
+        return None
+    _print_result(index.search(args.query, args.limit), args, settings.language)
+    return 0
+
+
 async def _search(settings: Settings, args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -100,6 +131,11 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
         result = index.search(args.query, args.limit)
     finally:
         await db.close()
+    _print_result(result, args, settings.language)
+    return 0
+
+
+def _print_result(result: Result, args: argparse.Namespace, lang: Language) -> None:
     if args.json:
         print(
             json.dumps(
@@ -118,7 +154,6 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
         from commands.i18n import t
 
         key = "cli.search_confident" if result.confident else "cli.search_not_confident"
-        print(t(settings.language, key, query=args.query))
+        print(t(lang, key, query=args.query))
         for hit in result.hits:
             print(f"  {hit.score:7.2f}  {hit.id}  {hit.question}")
-    return 0

@@ -1,16 +1,16 @@
 """The `knooppunt` command line.
 
 It starts fast: this module and the subcommand modules import only argparse at the
-top, so `knooppunt --help` loads neither the configuration (pydantic) nor the
-database layer; a subcommand imports what it needs when it runs. A subcommand is
-one module with `add_parser(sub, common)`, which sets `handler` on its parser, and
-one line in SUBCOMMANDS below.
+top (not even asyncio), so `knooppunt --help` loads neither the configuration
+(pydantic) nor the database layer; a subcommand imports what it needs when it
+runs. A subcommand is one module with `add_parser(sub, common)`, which sets
+`handler` on its parser (and may set `quick`, see `main`), and one line in
+SUBCOMMANDS below.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import sys
 from collections.abc import Callable, Sequence
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 Handler = Callable[["Settings", argparse.Namespace], int]
+QuickHandler = Callable[[argparse.Namespace], int | None]
 
 # The modules that add their own subcommand (each reads like bot/cli/objects.py).
 SUBCOMMANDS: tuple[str, ...] = (
@@ -121,6 +122,8 @@ def _add_export(sub: Any) -> None:
 
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.app import run_bot
 
     settings.require_matrix()
@@ -129,12 +132,16 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _console(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.console import run_console
 
     return asyncio.run(run_console(settings, args.role, demo=args.demo))
 
 
 def _migrate(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from commands.i18n import t
     from storage.engine import Database
 
@@ -151,6 +158,8 @@ def _migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.cli.export import build_export, write_export
 
     incident = args.incident.lower()
@@ -160,6 +169,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _audit(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.cli.export import audit_lines
 
     for line in asyncio.run(audit_lines(settings, args.incident.lower())):
@@ -168,6 +179,8 @@ def _audit(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _demo(settings: Settings, args: argparse.Namespace) -> int:
+    import asyncio
+
     from bot.devtools.demo import run_demo
 
     data_dir = (args.data_dir or settings.data_dir).resolve()
@@ -176,6 +189,13 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A subcommand may answer without the settings model (pydantic) and the database
+    # layer when it can (`knowledge search` on an unchanged store); None: it cannot.
+    quick: QuickHandler | None = getattr(args, "quick", None)
+    if quick is not None:
+        code = quick(args)
+        if code is not None:
+            return code
     from bot.config import load_settings
     from bot.logging_setup import configure
     from storage.errors import KnooppuntError
