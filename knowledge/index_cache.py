@@ -53,6 +53,7 @@ _CODE = (
     Path(search.__file__),
     Path(search.__file__).with_name("text.py"),
     Path(search.__file__).with_name("glossary_en_nl.yaml"),
+    Path(search.__file__).with_name("word_forms.py"),
     Path(__file__),
 )
 # The key of the store's version in the key-value table (storage/knowledge_items.py).
