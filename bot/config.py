@@ -8,6 +8,7 @@ parsed as JSON.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -21,13 +22,24 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from commands.i18n import t
 from storage import vocabulary
 from storage.errors import KnooppuntError
 from storage.ids import server_of
 
 
 class ConfigError(KnooppuntError):
-    """A setting is missing or wrong; the message names it in one line."""
+    """A setting is missing or wrong, named in one line: a catalogue key
+    (commands/texts/cli.py) and its values. The CLI says it in the configured language;
+    `str()` is the English sentence, for logs."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(t("en", key, **values))
+        self.key = key
+        self.values = values
+
+    def localized(self, lang: Literal["nl", "en"]) -> str:
+        return t(lang, self.key, **self.values)
 
 
 # Room roles are defined once, in storage/vocabulary.py: canonical English names
@@ -36,6 +48,13 @@ class ConfigError(KnooppuntError):
 ROLES = tuple(vocabulary.ROLES)
 # The console also plays a config admin and a direct chat.
 CONSOLE_ROLES = ("admin", *ROLES, "guest")
+
+
+def fallback_language() -> Literal["nl", "en"]:
+    """The language before (or without) the settings: KNOOPPUNT_LANGUAGE if it is one,
+    else the default (Dutch). The CLI speaks it when the settings cannot be read."""
+    wanted = os.environ.get("KNOOPPUNT_LANGUAGE", "").strip().lower()
+    return "en" if wanted == "en" else "nl"
 
 
 def role_of(word: str) -> str | None:
@@ -55,7 +74,8 @@ def console_role(word: str) -> str:
             else name
             for name in CONSOLE_ROLES
         )
-        raise argparse.ArgumentTypeError(f"unknown role {word!r}; one of: {names}")
+        message = t(fallback_language(), "cli.unknown_role", word=word, names=names)
+        raise argparse.ArgumentTypeError(message)
     return role
 
 
@@ -254,25 +274,25 @@ class Settings(BaseSettings):
     def require_matrix(self) -> None:
         """Settings that `run` needs; each missing one is named."""
         if not self.homeserver:
-            raise ConfigError("homeserver is not set (KNOOPPUNT_HOMESERVER or `homeserver:`)")
-        if not self.user_id:
-            raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
-        if self.password is None and self.access_token is None:
             raise ConfigError(
-                "no credentials: set password (KNOOPPUNT_PASSWORD) or access_token "
-                "(KNOOPPUNT_ACCESS_TOKEN)"
+                "cli.config_not_set", setting="homeserver", env="KNOOPPUNT_HOMESERVER"
             )
+        if not self.user_id:
+            raise ConfigError("cli.config_not_set", setting="user_id", env="KNOOPPUNT_USER_ID")
+        if self.password is None and self.access_token is None:
+            raise ConfigError("cli.config_no_credentials")
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError) -> ConfigError:
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "config"
-    env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}" if first["loc"] else ""
-    message = first["msg"]
     if first["type"] == "extra_forbidden":
-        message = "unknown setting"
-    suffix = f" (or {env})" if env and first["type"] != "extra_forbidden" else ""
-    return f"config error: {where}{suffix}: {message}"
+        return ConfigError("cli.config_unknown_setting", setting=where)
+    if not first["loc"]:
+        return ConfigError("cli.config_invalid", setting=where, error=first["msg"])
+    env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}"
+    # pydantic's own message (and our validators'): English, as pydantic words it.
+    return ConfigError("cli.config_invalid_env", setting=where, env=env, error=first["msg"])
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -282,22 +302,24 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         try:
             loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"config error: cannot read {config_file}: {exc.strerror}") from exc
+            raise ConfigError(
+                "cli.config_unreadable", path=config_file, error=exc.strerror
+            ) from exc
         except yaml.YAMLError as exc:
             detail = " ".join(str(exc).split())
-            raise ConfigError(f"config error: {config_file} is not valid YAML: {detail}") from exc
+            raise ConfigError("cli.config_not_yaml", path=config_file, error=detail) from exc
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
-            raise ConfigError(f"config error: {config_file} must hold a mapping of settings")
+            raise ConfigError("cli.config_not_a_mapping", path=config_file)
         data.update(loaded)
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc)) from exc
+        raise _describe(exc) from exc
     # Command-line flags beat both the file and the environment.
     update = {k: v for k, v in overrides.items() if v is not None}
     unknown = set(update) - set(Settings.model_fields)
     if unknown:
-        raise ConfigError(f"config error: unknown override {sorted(unknown)[0]}")
+        raise ConfigError("cli.config_unknown_override", setting=sorted(unknown)[0])
     return settings.model_copy(update=update) if update else settings

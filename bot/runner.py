@@ -216,7 +216,9 @@ class Bot:
         try:
             await http.start()
         except OSError as exc:
-            raise ConfigError(f"http_listen {self.settings.http_listen}: {exc.strerror}") from exc
+            raise ConfigError(
+                "cli.config_cannot_listen", address=self.settings.http_listen, error=exc.strerror
+            ) from exc
         log.info("health and metrics on http://%s:%s/healthz and /metrics", http.host, http.port)
 
     async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:

@@ -24,3 +24,6 @@ class UserError(KnooppuntError):
 
     def text(self, lang: Language) -> str:
         return t(lang, self.key, **self.args_)
+
+    def localized(self, lang: Language) -> str:
+        return self.text(lang)

@@ -29,6 +29,7 @@ from commands.registry import Command
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
+from knowledge.problems import complaint
 from knowledge.search import Document, Hit
 from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
@@ -929,7 +930,8 @@ async def _publishable(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
-        return t(ctx.lang, "questions.not_sent_not_published_2", where=where, value=first["msg"])
+        value = complaint(first)  # a content rule in the room's language
+        return t(ctx.lang, "questions.not_sent_not_published_2", where=where, value=value)
 
 
 ASK = Command(

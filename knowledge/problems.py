@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from knowledge.model import ContentRule
 
@@ -41,18 +42,20 @@ def at(kind: str, number: int) -> FileProblem:
 FRONT_MATTER = FileProblem.of("content.where_front_matter")
 
 
+def complaint(first: ErrorDetails) -> object:
+    """What one pydantic error says: a content rule of ours, which the reader's language
+    renders (`commands.i18n.t` takes its key and values), or pydantic's own English."""
+    rule: Any = first.get("ctx", {}).get("error")
+    # pydantic prefixes a ValueError with "Value error, "; the rule reads better alone.
+    return rule if isinstance(rule, ContentRule) else first["msg"].removeprefix("Value error, ")
+
+
 def field_error(error: ValidationError, whole: str) -> FileProblem:
     """pydantic's first complaint as "<field>: <rule>"; `whole` names the place when the
-    complaint is about the item (or file) itself. A content rule of ours is said in the
-    reader's language; pydantic's own checks stay in its English."""
+    complaint is about the item (or file) itself."""
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or whole
-    rule: Any = first.get("ctx", {}).get("error")
-    # pydantic prefixes our own rules with "Value error, "; the rule reads better alone.
-    said: object = (
-        rule if isinstance(rule, ContentRule) else first["msg"].removeprefix("Value error, ")
-    )
-    return FileProblem.of("content.field_error", field=where, error=said)
+    return FileProblem.of("content.field_error", field=where, error=complaint(first))
 
 
 def invalid_item(where: object, raw: dict[str, Any], error: ValidationError) -> FileProblem:

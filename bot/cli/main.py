@@ -176,18 +176,21 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from bot.config import load_settings
+    from bot.config import fallback_language, load_settings
     from bot.logging_setup import configure
     from storage.errors import KnooppuntError
 
     handler: Handler = args.handler
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config, database_url=args.database_url)
         configure(settings.log_level, settings.log_format)
         return int(handler(settings, args))
     except KnooppuntError as exc:
-        # The one place: configuration, login, storage and demo errors are one line.
-        print(f"knooppunt: {exc}", file=sys.stderr)
+        # The one place: configuration, login, storage and demo errors are one line,
+        # in the configured language (the environment's, when the settings failed).
+        lang = settings.language if settings is not None else fallback_language()
+        print(f"knooppunt: {exc.localized(lang)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

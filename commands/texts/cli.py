@@ -6,6 +6,61 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    # Configuration errors (bot/config.py `ConfigError`), one line after "knooppunt: ".
+    "cli.config_not_set": {
+        "nl": "{setting} is niet ingesteld ({env} of `{setting}:`)",
+        "en": "{setting} is not set ({env} or `{setting}:`)",
+    },
+    "cli.config_no_credentials": {
+        "nl": "geen inloggegevens: stel password (KNOOPPUNT_PASSWORD) of access_token "
+        "(KNOOPPUNT_ACCESS_TOKEN) in",
+        "en": "no credentials: set password (KNOOPPUNT_PASSWORD) or access_token "
+        "(KNOOPPUNT_ACCESS_TOKEN)",
+    },
+    "cli.config_unknown_setting": {
+        "nl": "configuratiefout: {setting}: onbekende instelling",
+        "en": "config error: {setting}: unknown setting",
+    },
+    "cli.config_invalid": {
+        "nl": "configuratiefout: {setting}: {error}",
+        "en": "config error: {setting}: {error}",
+    },
+    "cli.config_invalid_env": {
+        "nl": "configuratiefout: {setting} (of {env}): {error}",
+        "en": "config error: {setting} (or {env}): {error}",
+    },
+    "cli.config_unreadable": {
+        "nl": "configuratiefout: kan {path} niet lezen: {error}",
+        "en": "config error: cannot read {path}: {error}",
+    },
+    "cli.config_not_yaml": {
+        "nl": "configuratiefout: {path} is geen geldige YAML: {error}",
+        "en": "config error: {path} is not valid YAML: {error}",
+    },
+    "cli.config_not_a_mapping": {
+        "nl": "configuratiefout: {path} moet een lijst van instellingen (een mapping) bevatten",
+        "en": "config error: {path} must hold a mapping of settings",
+    },
+    "cli.config_unknown_override": {
+        "nl": "configuratiefout: onbekende optie {setting}",
+        "en": "config error: unknown override {setting}",
+    },
+    "cli.config_cannot_listen": {
+        "nl": "http_listen {address}: {error}",
+        "en": "http_listen {address}: {error}",
+    },
+    "cli.unknown_role": {
+        "nl": "onbekende rol {word!r}; een van: {names}",
+        "en": "unknown role {word!r}; one of: {names}",
+    },
+    "cli.bad_choice": {
+        "nl": "{option} moet een van {known} zijn (niet {given!r})",
+        "en": "{option} must be one of {known} (not {given!r})",
+    },
+    "cli.unknown_incident": {
+        "nl": "onbekend incident {incident!r}",
+        "en": "unknown incident {incident!r}",
+    },
     "crypto.label_user": {"nl": "gebruiker", "en": "user"},
     "crypto.label_encryption": {"nl": "versleuteling", "en": "encryption"},
     "crypto.label_room_keys": {"nl": "kamersleutels voor", "en": "room keys for"},

@@ -81,8 +81,8 @@ def test_missing_credentials_named(monkeypatch: pytest.MonkeyPatch) -> None:
         load_settings().require_matrix()
 
 
-def test_cli_reports_config_error_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_cli_reports_config_error_in_one_line_in_the_configured_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.cli import main
 
@@ -90,9 +90,19 @@ def test_cli_reports_config_error_in_one_line(
     config.write_text("language: fr\n")
     assert main(["run", "--config", str(config)]) == 2
     err = capsys.readouterr().err.strip()
-    assert err.startswith("knooppunt: config error: language") and "\n" not in err
+    # The settings could not be read: the default language (Dutch).
+    assert err.startswith("knooppunt: configuratiefout: language") and "\n" not in err
     assert main(["run"]) == 2
-    assert "homeserver is not set" in capsys.readouterr().err
+    assert "homeserver is niet ingesteld" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    assert main(["run"]) == 2
+    assert "homeserver is not set (KNOOPPUNT_HOMESERVER" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    assert main(["export", "--incident", "nope", "--format", "json"]) == 2
+    assert "unknown incident 'nope'" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")
+    assert main(["export", "--incident", "nope", "--format", "json", "--max-tlp", "paars"]) == 2
+    assert "--max-tlp moet een van CLEAR" in capsys.readouterr().err
 
 
 def test_config_binding_takes_dutch_and_english_role_and_tlp_names(tmp_path: Path) -> None:

@@ -152,10 +152,17 @@ def test_role_names_dutch_and_english(typed: str, role: str) -> None:
         assert RoomBindingConfig(room="!r:x", role=typed).role == role
 
 
-def test_unknown_role_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_role_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         build_parser().parse_args(["console", "--as", "burgemeester"])
     assert exit_info.value.code == 2
+    # Before the settings are read: the default language, or KNOOPPUNT_LANGUAGE's.
+    assert "onbekende rol 'burgemeester'" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["console", "--as", "burgemeester"])
     assert "unknown role 'burgemeester'" in capsys.readouterr().err
     with pytest.raises(ValidationError, match="must be one of liaison, coordinator"):
         RoomBindingConfig(room="!r:x", role="burgemeester")
