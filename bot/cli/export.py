@@ -163,12 +163,16 @@ def write_export(result: ExportResult, incident: str, out: Path | None, lang: La
 
 
 async def audit_lines(settings: Settings, incident: str) -> list[str]:
-    """Who recorded, changed, retracted, exported or received what, oldest first."""
+    """Who recorded, changed, retracted, exported or received what, oldest first:
+    `<ISO time>  <who> <what>`, in the configured language."""
+    from commands.i18n import t
 
-    async def history(db: Database) -> list[str]:
+    async def history(db: Database) -> list[audit.Event]:
         async with db.session() as session:
             if await incident_repo.get(session, incident) is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
             return await audit.incident_history(session, incident)
 
-    return await with_database(settings, history)
+    events = await with_database(settings, history)
+    said = (t(settings.language, e.key, **e.values).rstrip() for e in events)
+    return sorted(f"{event.at}  {text}" for event, text in zip(events, said, strict=True))

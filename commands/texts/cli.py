@@ -6,6 +6,23 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    # `knooppunt audit` (storage/audit.py's events); an action is a code, not a sentence.
+    "audit.recorded": {
+        "nl": "{who} legde {code} vast in {room} (TLP:{tlp})",
+        "en": "{who} recorded {code} in {room} (TLP:{tlp})",
+    },
+    "audit.revision": {
+        "nl": "{who} maakte versie {revision} van {code}",
+        "en": "{who} made revision {revision} of {code}",
+    },
+    "audit.action": {
+        "nl": "{who} {action} {subject} {detail}",
+        "en": "{who} {action} {subject} {detail}",
+    },
+    "audit.action_in_room": {
+        "nl": "{who} {action} {subject} in {room} {detail}",
+        "en": "{who} {action} {subject} in {room} {detail}",
+    },
     # Configuration errors (bot/config.py `ConfigError`), one line after "knooppunt: ".
     "cli.config_not_set": {
         "nl": "{setting} is niet ingesteld ({env} of `{setting}:`)",

@@ -68,9 +68,15 @@ async def test_audit_lists_who_did_what(
     assert await asyncio.to_thread(main, ["audit", "--incident", "storm"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any("incident.opened storm" in line for line in lines)
-    assert any("recorded M-1" in line and "TLP:AMBER" in line for line in lines)
+    # Said in the configured language (Dutch by default); the actions are codes.
+    assert any("legde M-1 vast in" in line and "TLP:AMBER" in line for line in lines)
     assert any("entries.listed storm" in line and "M-1" in line for line in lines)
     assert lines == sorted(lines)  # oldest first
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    assert await asyncio.to_thread(main, ["audit", "--incident", "storm"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert any("recorded M-1 in" in line and "TLP:AMBER" in line for line in english)
+    assert len(english) == len(lines) and english == sorted(english)
 
 
 # -- `console --demo` and the role names ----------------------------------------------------
