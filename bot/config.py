@@ -22,24 +22,17 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from commands.errors import SaidError
 from commands.i18n import t
+from knowledge.model import ContentRule
+from knowledge.problems import complaint
 from storage import vocabulary
-from storage.errors import KnooppuntError
 from storage.ids import server_of
 
 
-class ConfigError(KnooppuntError):
+class ConfigError(SaidError):
     """A setting is missing or wrong, named in one line: a catalogue key
-    (commands/texts/cli.py) and its values. The CLI says it in the configured language;
-    `str()` is the English sentence, for logs."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        super().__init__(t("en", key, **values))
-        self.key = key
-        self.values = values
-
-    def localized(self, lang: Literal["nl", "en"]) -> str:
-        return t(lang, self.key, **self.values)
+    (commands/texts/cli.py) and its values, said in the configured language."""
 
 
 # Room roles are defined once, in storage/vocabulary.py: canonical English names
@@ -96,7 +89,7 @@ class RoomBindingConfig(BaseModel):
     def _role(cls, value: str) -> str:
         role = role_of(value)
         if role is None:
-            raise ValueError(f"must be one of {', '.join(ROLES)} (or gemeente, redactie, ...)")
+            raise ContentRule("cli.setting_role", known=", ".join(ROLES))
         return role
 
     @field_validator("tlp", "clearance")
@@ -109,7 +102,7 @@ class RoomBindingConfig(BaseModel):
 
         label = tlp.parse_label(value)
         if label is None:
-            raise ValueError(f"must be one of {', '.join(tlp.LABELS)} (or groen, oranje, rood)")
+            raise ContentRule("cli.setting_tlp", known=", ".join(tlp.LABELS))
         return label
 
 
@@ -130,7 +123,7 @@ class MetricConfig(BaseModel):
             return None
         value = " ".join(value.split())
         if not value:
-            raise ValueError("must not be empty")
+            raise ContentRule("cli.setting_empty")
         return value
 
 
@@ -147,7 +140,7 @@ def _split_list(value: Any) -> Any:
 def _http_address(value: str | None) -> str | None:
     """An http(s) address without its trailing slash."""
     if value is not None and not value.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
+        raise ContentRule("cli.setting_http")
     return value.rstrip("/") if value else value
 
 
@@ -193,7 +186,7 @@ class Settings(BaseSettings):
     def _admin_ids(cls, value: list[str]) -> list[str]:
         for user in value:
             if not user.startswith("@") or ":" not in user:
-                raise ValueError(f"{user!r} is not a Matrix user id (@name:server)")
+                raise ContentRule("cli.setting_user_id", value=user)
         return value
 
     @field_validator("metrics")
@@ -201,10 +194,7 @@ class Settings(BaseSettings):
     def _metric_keys(cls, value: dict[str, MetricConfig]) -> dict[str, MetricConfig]:
         for key in value:
             if not _METRIC_KEY.match(key):
-                raise ValueError(
-                    f"{key!r} is not a metric key (lower case, digits and _, "
-                    "like zandzakken_geplaatst)"
-                )
+                raise ContentRule("cli.setting_metric_key", value=key)
         return value
 
     @field_validator("allowed_servers")
@@ -216,7 +206,7 @@ class Settings(BaseSettings):
     @classmethod
     def _user_id(cls, value: str | None) -> str | None:
         if value is not None and (not value.startswith("@") or ":" not in value):
-            raise ValueError(f"{value!r} is not a Matrix user id (@name:server)")
+            raise ContentRule("cli.setting_user_id", value=value)
         return value
 
     @field_validator("homeserver")
@@ -233,7 +223,7 @@ class Settings(BaseSettings):
     @classmethod
     def _prefix(cls, value: str) -> str:
         if not value or any(ch.isspace() for ch in value):
-            raise ValueError("must be a non-empty string without spaces")
+            raise ContentRule("cli.setting_prefix")
         return value
 
     @classmethod
@@ -288,11 +278,12 @@ def _describe(error: ValidationError) -> ConfigError:
     where = ".".join(str(part) for part in first["loc"]) or "config"
     if first["type"] == "extra_forbidden":
         return ConfigError("cli.config_unknown_setting", setting=where)
+    # Our rules and pydantic's common checks, said in the configured language.
+    said = complaint(first)
     if not first["loc"]:
-        return ConfigError("cli.config_invalid", setting=where, error=first["msg"])
+        return ConfigError("cli.config_invalid", setting=where, error=said)
     env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}"
-    # pydantic's own message (and our validators'): English, as pydantic words it.
-    return ConfigError("cli.config_invalid_env", setting=where, env=env, error=first["msg"])
+    return ConfigError("cli.config_invalid_env", setting=where, env=env, error=said)
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -20,8 +20,9 @@ _SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORE
 
 
 class ContentRule(ValueError):
-    """A content rule an item (or a partner, network or object file) breaks: `key` and
-    `values` name its sentence in the text catalogue (commands/texts/knowledge.py), which
+    """A rule a value breaks, raised in a pydantic validator: of an item, a partner,
+    network or object file, or a setting (bot/config.py). `key` and `values` name its
+    sentence in the text catalogue (commands/texts/knowledge.py, cli.py), which
     `knowledge/` does not import; the CLI or the chat reply says it in the reader's
     language. The message (logs) is the key and its values."""
 

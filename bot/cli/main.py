@@ -171,7 +171,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.devtools.demo import run_demo
 
     data_dir = (args.data_dir or settings.data_dir).resolve()
-    return asyncio.run(run_demo(data_dir, args.port))
+    return asyncio.run(run_demo(data_dir, args.port, lang=settings.language))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,6 +66,33 @@ TEXTS: Entries = {
         "nl": "http_listen {address}: {error}",
         "en": "http_listen {address}: {error}",
     },
+    # The rules of single settings (bot/config.py validators).
+    "cli.setting_role": {
+        "nl": "moet een van {known} zijn (of gemeente, redactie, ...)",
+        "en": "must be one of {known} (or gemeente, redactie, ...)",
+    },
+    "cli.setting_tlp": {
+        "nl": "moet een van {known} zijn (of groen, oranje, rood)",
+        "en": "must be one of {known} (or groen, oranje, rood)",
+    },
+    "cli.setting_empty": {"nl": "mag niet leeg zijn", "en": "must not be empty"},
+    "cli.setting_http": {
+        "nl": "moet beginnen met http:// of https://",
+        "en": "must start with http:// or https://",
+    },
+    "cli.setting_user_id": {
+        "nl": "{value!r} is geen Matrix-gebruikers-id (@naam:server)",
+        "en": "{value!r} is not a Matrix user id (@name:server)",
+    },
+    "cli.setting_metric_key": {
+        "nl": "{value!r} is geen cijfersleutel (kleine letters, cijfers en _, "
+        "zoals zandzakken_geplaatst)",
+        "en": "{value!r} is not a metric key (lower case, digits and _, like zandzakken_geplaatst)",
+    },
+    "cli.setting_prefix": {
+        "nl": "moet een niet-lege tekst zonder spaties zijn",
+        "en": "must be a non-empty string without spaces",
+    },
     "cli.unknown_role": {
         "nl": "onbekende rol {word!r}; een van: {names}",
         "en": "unknown role {word!r}; one of: {names}",

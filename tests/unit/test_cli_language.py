@@ -108,3 +108,24 @@ def test_validator_messages_of_content_files_are_said_in_either_language(tmp_pat
     )
     assert said(facts.problems, "nl")[0].startswith("object 1 (a): facts: feiten: een lijst")
     assert said(facts.problems, "en")[0].startswith("object 1 (a): facts: facts: a mapping")
+
+
+def test_pydantic_checks_are_said_in_either_language(tmp_path: Path) -> None:
+    """A missing field or a value of the wrong type: pydantic's own checks are in the
+    catalogue too (the English as pydantic says it), not English in a Dutch reply."""
+    missing = objects.read_text(
+        "- id: a\n  naam: Gemaal\n  eigenaar: Waterschap\n  gemeente: Dordrecht\n",
+        ".yaml",
+        FileResult(Path("y.yaml")),
+    )
+    assert said(missing.problems, "nl")[0] == "object 1 (a): kind: verplicht veld ontbreekt"
+    assert said(missing.problems, "en")[0] == "object 1 (a): kind: Field required"
+    short = objects.read_text(
+        "- id: a\n  naam: G\n  soort: gemaal\n  eigenaar: Waterschap\n  gemeente: Dordrecht\n",
+        ".yaml",
+        FileResult(Path("y.yaml")),
+    )
+    assert said(short.problems, "nl")[0] == "object 1 (a): name: moet minstens 2 teken(s) hebben"
+    assert said(short.problems, "en")[0] == (
+        "object 1 (a): name: String should have at least 2 characters"
+    )

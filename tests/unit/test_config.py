@@ -120,3 +120,31 @@ def test_config_binding_takes_dutch_and_english_role_and_tlp_names(tmp_path: Pat
     config.write_text("rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n")
     with pytest.raises(ConfigError, match=r"rooms\.0\.tlp"):
         load_settings(config)
+
+
+def test_a_rule_of_a_setting_is_said_in_the_configured_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our own rules (a validator's) and pydantic's checks are catalogue sentences too."""
+    from bot.cli import main
+
+    config = tmp_path / "k.yaml"
+    config.write_text("command_prefix: 'a b'\nadmins: ['@a:x']\n")
+    assert main(["run", "--config", str(config)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "knooppunt: configuratiefout: command_prefix (of KNOOPPUNT_COMMAND_PREFIX): "
+        "moet een niet-lege tekst zonder spaties zijn"
+    )
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    config.write_text("rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n")
+    assert main(["run", "--config", str(config)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "knooppunt: config error: rooms.0.tlp (or KNOOPPUNT_ROOMS): "
+        "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED (or groen, oranje, rood)"
+    )
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")  # the file's own language is unread
+    config.write_text("log_level: LOUD\n")
+    assert main(["run", "--config", str(config)]) == 2
+    assert "log_level (of KNOOPPUNT_LOG_LEVEL): moet een van deze zijn: 'DEBUG'" in (
+        capsys.readouterr().err
+    )
