@@ -22,11 +22,8 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from commands.errors import SaidError
-from commands.i18n import t
-from knowledge.model import ContentRule
-from knowledge.problems import complaint
 from storage import vocabulary
+from storage.errors import ContentRule, SaidError
 from storage.ids import server_of
 
 
@@ -67,6 +64,9 @@ def console_role(word: str) -> str:
             else name
             for name in CONSOLE_ROLES
         )
+        # The catalogue only now: `knooppunt run` starts without it (bot/app.py).
+        from commands.i18n import t
+
         message = t(fallback_language(), "cli.unknown_role", word=word, names=names)
         raise argparse.ArgumentTypeError(message)
     return role
@@ -274,6 +274,8 @@ class Settings(BaseSettings):
 
 
 def _describe(error: ValidationError) -> ConfigError:
+    from knowledge.problems import complaint  # only for a bad setting: a fast start
+
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "config"
     if first["type"] == "extra_forbidden":

@@ -12,25 +12,14 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from storage import tlp
+from storage.errors import ContentRule
+
+__all__ = ["ContentRule"]  # the content rules' error, raised here; defined in one place
 
 MAX_ANSWER_CHARS = 20_000
 MAX_GUIDANCE_CHARS = 200_000
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
-
-
-class ContentRule(ValueError):
-    """A rule a value breaks, raised in a pydantic validator: of an item, a partner,
-    network or object file, or a setting (bot/config.py). `key` and `values` name its
-    sentence in the text catalogue (commands/texts/knowledge.py, cli.py), which
-    `knowledge/` does not import; the CLI or the chat reply says it in the reader's
-    language. The message (logs) is the key and its values."""
-
-    def __init__(self, key: str, **values: object) -> None:
-        shown = ", ".join(f"{name}={value!r}" for name, value in values.items())
-        super().__init__(f"{key} ({shown})" if shown else key)
-        self.key = key
-        self.values = values
 
 
 def _check_id(value: str) -> str:

@@ -189,8 +189,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KnooppuntError as exc:
         # The one place: configuration, login, storage and demo errors are one line,
         # in the configured language (the environment's, when the settings failed).
+        from commands.i18n import said
+
         lang = settings.language if settings is not None else fallback_language()
-        print(f"knooppunt: {exc.localized(lang)}", file=sys.stderr)
+        print(f"knooppunt: {said(lang, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -26,7 +26,7 @@ from nio import (
 )
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
-from commands.errors import SaidError
+from storage.errors import SaidError
 
 
 class DemoError(SaidError, RuntimeError):

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from commands.errors import SaidError
+from storage.errors import SaidError
 
 SHARED_SECRET = "knooppunt-local-secret"
 
