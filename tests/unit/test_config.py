@@ -83,15 +83,21 @@ def test_missing_credentials_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "KNOOPPUNT_PASSWORD" in said("en", info.value)
 
 
+def cli_error(config: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `knooppunt run` with `text` as its config file says on stderr (exit code 2)."""
+    from bot.cli import main
+
+    config.write_text(text)
+    assert main(["run", "--config", str(config)]) == 2
+    return capsys.readouterr().err.strip()
+
+
 def test_cli_reports_config_error_in_one_line_in_the_configured_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.cli import main
 
-    config = tmp_path / "k.yaml"
-    config.write_text("language: fr\n")
-    assert main(["run", "--config", str(config)]) == 2
-    err = capsys.readouterr().err.strip()
+    err = cli_error(tmp_path / "k.yaml", "language: fr\n", capsys)
     # The settings could not be read: the default language (Dutch).
     assert err.startswith("knooppunt: configuratiefout: language") and "\n" not in err
     assert main(["run"]) == 2
@@ -129,25 +135,17 @@ def test_a_rule_of_a_setting_is_said_in_the_configured_language(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Our own rules (a validator's) and pydantic's checks are catalogue sentences too."""
-    from bot.cli import main
-
     config = tmp_path / "k.yaml"
-    config.write_text("command_prefix: 'a b'\nadmins: ['@a:x']\n")
-    assert main(["run", "--config", str(config)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(config, "command_prefix: 'a b'\nadmins: ['@a:x']\n", capsys) == (
         "knooppunt: configuratiefout: command_prefix (of KNOOPPUNT_COMMAND_PREFIX): "
         "moet een niet-lege tekst zonder spaties zijn"
     )
     monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
-    config.write_text("rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n")
-    assert main(["run", "--config", str(config)]) == 2
-    assert capsys.readouterr().err.strip() == (
+    assert cli_error(config, "rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n", capsys) == (
         "knooppunt: config error: rooms.0.tlp (or KNOOPPUNT_ROOMS): "
         "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED (or groen, oranje, rood)"
     )
     monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")  # the file's own language is unread
-    config.write_text("log_level: LOUD\n")
-    assert main(["run", "--config", str(config)]) == 2
     assert "log_level (of KNOOPPUNT_LOG_LEVEL): moet een van deze zijn: 'DEBUG'" in (
-        capsys.readouterr().err
+        cli_error(config, "log_level: LOUD\n", capsys)
     )
