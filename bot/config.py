@@ -8,6 +8,7 @@ parsed as JSON.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,12 +23,13 @@ from pydantic_settings import (
 )
 
 from storage import vocabulary
-from storage.errors import KnooppuntError
+from storage.errors import ContentRule, SaidError
 from storage.ids import server_of
 
 
-class ConfigError(KnooppuntError):
-    """A setting is missing or wrong; the message names it in one line."""
+class ConfigError(SaidError):
+    """A setting is missing or wrong, named in one line: a catalogue key
+    (commands/texts/cli.py) and its values, said in the configured language."""
 
 
 # Room roles are defined once, in storage/vocabulary.py: canonical English names
@@ -36,6 +38,13 @@ class ConfigError(KnooppuntError):
 ROLES = tuple(vocabulary.ROLES)
 # The console also plays a config admin and a direct chat.
 CONSOLE_ROLES = ("admin", *ROLES, "guest")
+
+
+def fallback_language() -> Literal["nl", "en"]:
+    """The language before (or without) the settings: KNOOPPUNT_LANGUAGE if it is one,
+    else the default (Dutch). The CLI speaks it when the settings cannot be read."""
+    wanted = os.environ.get("KNOOPPUNT_LANGUAGE", "").strip().lower()
+    return "en" if wanted == "en" else "nl"
 
 
 def role_of(word: str) -> str | None:
@@ -55,7 +64,11 @@ def console_role(word: str) -> str:
             else name
             for name in CONSOLE_ROLES
         )
-        raise argparse.ArgumentTypeError(f"unknown role {word!r}; one of: {names}")
+        # The catalogue only now: `knooppunt run` starts without it (bot/app.py).
+        from commands.i18n import t
+
+        message = t(fallback_language(), "cli.unknown_role", word=word, names=names)
+        raise argparse.ArgumentTypeError(message)
     return role
 
 
@@ -76,7 +89,7 @@ class RoomBindingConfig(BaseModel):
     def _role(cls, value: str) -> str:
         role = role_of(value)
         if role is None:
-            raise ValueError(f"must be one of {', '.join(ROLES)} (or gemeente, redactie, ...)")
+            raise ContentRule("cli.setting_role", known=", ".join(ROLES))
         return role
 
     @field_validator("tlp", "clearance")
@@ -89,7 +102,7 @@ class RoomBindingConfig(BaseModel):
 
         label = tlp.parse_label(value)
         if label is None:
-            raise ValueError(f"must be one of {', '.join(tlp.LABELS)} (or groen, oranje, rood)")
+            raise ContentRule("cli.setting_tlp", known=", ".join(tlp.LABELS))
         return label
 
 
@@ -110,7 +123,7 @@ class MetricConfig(BaseModel):
             return None
         value = " ".join(value.split())
         if not value:
-            raise ValueError("must not be empty")
+            raise ContentRule("cli.setting_empty")
         return value
 
 
@@ -127,7 +140,7 @@ def _split_list(value: Any) -> Any:
 def _http_address(value: str | None) -> str | None:
     """An http(s) address without its trailing slash."""
     if value is not None and not value.startswith(("http://", "https://")):
-        raise ValueError("must start with http:// or https://")
+        raise ContentRule("cli.setting_http")
     return value.rstrip("/") if value else value
 
 
@@ -173,7 +186,7 @@ class Settings(BaseSettings):
     def _admin_ids(cls, value: list[str]) -> list[str]:
         for user in value:
             if not user.startswith("@") or ":" not in user:
-                raise ValueError(f"{user!r} is not a Matrix user id (@name:server)")
+                raise ContentRule("cli.setting_user_id", value=user)
         return value
 
     @field_validator("metrics")
@@ -181,10 +194,7 @@ class Settings(BaseSettings):
     def _metric_keys(cls, value: dict[str, MetricConfig]) -> dict[str, MetricConfig]:
         for key in value:
             if not _METRIC_KEY.match(key):
-                raise ValueError(
-                    f"{key!r} is not a metric key (lower case, digits and _, "
-                    "like zandzakken_geplaatst)"
-                )
+                raise ContentRule("cli.setting_metric_key", value=key)
         return value
 
     @field_validator("allowed_servers")
@@ -196,7 +206,7 @@ class Settings(BaseSettings):
     @classmethod
     def _user_id(cls, value: str | None) -> str | None:
         if value is not None and (not value.startswith("@") or ":" not in value):
-            raise ValueError(f"{value!r} is not a Matrix user id (@name:server)")
+            raise ContentRule("cli.setting_user_id", value=value)
         return value
 
     @field_validator("homeserver")
@@ -213,7 +223,7 @@ class Settings(BaseSettings):
     @classmethod
     def _prefix(cls, value: str) -> str:
         if not value or any(ch.isspace() for ch in value):
-            raise ValueError("must be a non-empty string without spaces")
+            raise ContentRule("cli.setting_prefix")
         return value
 
     @classmethod
@@ -254,25 +264,28 @@ class Settings(BaseSettings):
     def require_matrix(self) -> None:
         """Settings that `run` needs; each missing one is named."""
         if not self.homeserver:
-            raise ConfigError("homeserver is not set (KNOOPPUNT_HOMESERVER or `homeserver:`)")
-        if not self.user_id:
-            raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
-        if self.password is None and self.access_token is None:
             raise ConfigError(
-                "no credentials: set password (KNOOPPUNT_PASSWORD) or access_token "
-                "(KNOOPPUNT_ACCESS_TOKEN)"
+                "cli.config_not_set", setting="homeserver", env="KNOOPPUNT_HOMESERVER"
             )
+        if not self.user_id:
+            raise ConfigError("cli.config_not_set", setting="user_id", env="KNOOPPUNT_USER_ID")
+        if self.password is None and self.access_token is None:
+            raise ConfigError("cli.config_no_credentials")
 
 
-def _describe(error: ValidationError) -> str:
+def _describe(error: ValidationError) -> ConfigError:
+    from knowledge.problems import complaint  # only for a bad setting: a fast start
+
     first = error.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "config"
-    env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}" if first["loc"] else ""
-    message = first["msg"]
     if first["type"] == "extra_forbidden":
-        message = "unknown setting"
-    suffix = f" (or {env})" if env and first["type"] != "extra_forbidden" else ""
-    return f"config error: {where}{suffix}: {message}"
+        return ConfigError("cli.config_unknown_setting", setting=where)
+    # Our rules and pydantic's common checks, said in the configured language.
+    said = complaint(first)
+    if not first["loc"]:
+        return ConfigError("cli.config_invalid", setting=where, error=said)
+    env = f"KNOOPPUNT_{str(first['loc'][0]).upper()}"
+    return ConfigError("cli.config_invalid_env", setting=where, env=env, error=said)
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
@@ -282,22 +295,24 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         try:
             loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise ConfigError(f"config error: cannot read {config_file}: {exc.strerror}") from exc
+            raise ConfigError(
+                "cli.config_unreadable", path=config_file, error=exc.strerror
+            ) from exc
         except yaml.YAMLError as exc:
             detail = " ".join(str(exc).split())
-            raise ConfigError(f"config error: {config_file} is not valid YAML: {detail}") from exc
+            raise ConfigError("cli.config_not_yaml", path=config_file, error=detail) from exc
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
-            raise ConfigError(f"config error: {config_file} must hold a mapping of settings")
+            raise ConfigError("cli.config_not_a_mapping", path=config_file)
         data.update(loaded)
     try:
         settings = Settings(**data)
     except ValidationError as exc:
-        raise ConfigError(_describe(exc)) from exc
+        raise _describe(exc) from exc
     # Command-line flags beat both the file and the environment.
     update = {k: v for k, v in overrides.items() if v is not None}
     unknown = set(update) - set(Settings.model_fields)
     if unknown:
-        raise ConfigError(f"config error: unknown override {sorted(unknown)[0]}")
+        raise ConfigError("cli.config_unknown_override", setting=sorted(unknown)[0])
     return settings.model_copy(update=update) if update else settings

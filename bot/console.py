@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
@@ -26,17 +27,19 @@ from bot.samples import (
     SAMPLE_INCIDENT,
     SAMPLE_INCIDENT_TITLE,
     sample_knowledge,
+    sample_network,
 )
 from bot.wiring import build_dispatcher
 from commands.dispatcher import RoomView
 from commands.i18n import Language, t
 from commands.message import Message, Outgoing, Redaction
-from knowledge import object_service, service
+from knowledge import network_service, object_service, service
 from storage import event_log
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
+from storage.regions import RegionTable
 from storage.rooms import BindingView
 
 CONSOLE_SERVER = "knooppunt.local"
@@ -47,12 +50,26 @@ def console_room(role: str) -> RoomId:
     return RoomId(f"!console-{role}:{CONSOLE_SERVER}")
 
 
-async def load_demo(db: Database) -> tuple[int, int]:
-    """The sample crisis, idempotently: (knowledge items added, room bindings made)."""
+@dataclass(frozen=True)
+class DemoLoad:
+    added: int  # knowledge items new in the store
+    bound: int  # console rooms newly bound
+    dependencies: int  # lines of the sample dependency maps
+    partners: int  # sample partner organisations
+
+
+async def load_demo(db: Database) -> DemoLoad:
+    """The sample crisis, idempotently: knowledge, objects, the partner network and its
+    dependency map, the incident and the console rooms' bindings."""
     with sample_knowledge() as sample:
         imported = await service.import_path(db, sample, "console-demo")
         # The sample objects too (each owner's set replaced: idempotent as well).
         await object_service.import_path(db, sample / "objects", "console-demo")
+    with sample_network() as folder:
+        # Maps are replaced and partners updated by name: idempotent too.
+        network = await network_service.import_path(db, folder, "console-demo", RegionTable())
+    if not network.ok:  # the sample is checked by the tests: a packaging fault
+        raise RuntimeError(f"the sample network does not load: {network.problems}")
     added = sum(counts.added for _, counts in imported if counts is not None)
     bound = 0
     async with db.transaction() as session:
@@ -66,7 +83,8 @@ async def load_demo(db: Database) -> tuple[int, int]:
                 continue  # bound before (or re-bound by hand): leave it
             await room_repo.bind_as(session, room_id, sample_binding, "console-demo")
             bound += 1
-    return added, bound
+    lines = sum(after for _, _, after in network.maps)
+    return DemoLoad(added, bound, lines, network.partners)
 
 
 def read_messages(stream: TextIO) -> Iterator[str]:
@@ -145,11 +163,17 @@ async def run_console(
     interactive = stream.isatty()
     try:
         if demo:
-            added, bound = await load_demo(db)
-            out.write(
-                t(lang, "console.demo_loaded", incident=SAMPLE_INCIDENT, added=added, bound=bound)
-                + "\n\n"
+            loaded = await load_demo(db)
+            said = t(
+                lang,
+                "console.demo_loaded",
+                incident=SAMPLE_INCIDENT,
+                added=loaded.added,
+                bound=loaded.bound,
+                dependencies=loaded.dependencies,
+                partners=loaded.partners,
             )
+            out.write(said + "\n\n")
         if interactive:
             out.write(t(lang, "console.banner") + "\n")
         for body in read_messages(stream):

@@ -133,27 +133,37 @@ class Bot:
             sync_task = asyncio.create_task(handlers.syncer.run(), name="sync")
             await sync_task
         finally:
-            self.stop.set()
-            self.first_sync.cancel()
             if early is not None:
                 tasks.append(early)
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await task
-            # A thread cannot be cancelled: a start that failed early waits for it.
-            with contextlib.suppress(Exception):
-                await loading
-            resume_gc()
-            if handlers is not None and handlers.http is not None:
-                await handlers.http.stop()
-            with contextlib.suppress(Exception):
-                async with self.db.transaction() as session:
-                    await instance_lock.release(session, self.lock_name, self.lock_owner)
-            await self.client.close()  # type: ignore[no-untyped-call]
-            await self.db.close()
-            log.info("stopped")
+            await self._shut_down(tasks, loading, handlers)
+
+    async def _shut_down(
+        self,
+        tasks: list[asyncio.Task[Any]],
+        loading: asyncio.Future[Any],
+        handlers: Handlers | None,
+    ) -> None:
+        """Stop the tasks, the web server, the lock, the client and the database, each
+        whether or not the start got that far."""
+        self.stop.set()
+        self.first_sync.cancel()
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        # A thread cannot be cancelled: a start that failed early waits for it.
+        with contextlib.suppress(Exception):
+            await loading
+        resume_gc()
+        if handlers is not None and handlers.http is not None:
+            await handlers.http.stop()
+        with contextlib.suppress(Exception):
+            async with self.db.transaction() as session:
+                await instance_lock.release(session, self.lock_name, self.lock_owner)
+        await self.client.close()  # type: ignore[no-untyped-call]
+        await self.db.close()
+        log.info("stopped")
 
     async def _log_in_and_sync(self) -> bool:
         """Log in, then ask for the first sync (the handlers are still loading)."""
@@ -216,7 +226,9 @@ class Bot:
         try:
             await http.start()
         except OSError as exc:
-            raise ConfigError(f"http_listen {self.settings.http_listen}: {exc.strerror}") from exc
+            raise ConfigError(
+                "cli.config_cannot_listen", address=self.settings.http_listen, error=exc.strerror
+            ) from exc
         log.info("health and metrics on http://%s:%s/healthz and /metrics", http.host, http.port)
 
     async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:

@@ -21,6 +21,14 @@ def sample_knowledge() -> Iterator[Path]:
         yield path
 
 
+@contextlib.contextmanager
+def sample_network() -> Iterator[Path]:
+    """A real directory holding knowledge/sample_network (partners and a dependency
+    map), for as long as the block runs."""
+    with resources.as_file(resources.files("knowledge") / "sample_network") as path:
+        yield path
+
+
 @dataclass(frozen=True)
 class SampleBinding:
     role: str

@@ -152,71 +152,93 @@ class Syncer:
                 return
             received = time.monotonic()
             if not isinstance(response, SyncResponse):
-                status = getattr(response, "status_code", None)
-                if status == "M_UNKNOWN_TOKEN":
-                    await self._relogin()
-                    continue
-                await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
+                await self._sync_refused(response)
                 continue
             quiet = token is not None and not first and self._only_own_echoes(response)
-            self._plain = False
-            try:
-                if first and token is None:
-                    self.room_states.mark_loaded(response.rooms.join)
-                if token is None:
-                    await self._first_start(response)
-                elif quiet:
-                    if self.undecryptable.waiting_for_keys:
-                        self._mark_cache.clear()  # a retry may note events in rooms
-                    await self.undecryptable.retry(self._handle_event)
-                else:
-                    await self._process(response, token)
-            except BATCH_ERRORS as exc:
-                self._mark_cache.clear()
-                await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
+            if not await self._handle_batch(response, token, first, quiet):
                 continue
             await self.sender.wait_drained(within=0.25)
             if self.stop.is_set():
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
-            # Replies sent meanwhile are marked sent in the same transaction as the
-            # token: the batch that shows their echoes is replayed until both commit.
-            sent = self.sender.unrecorded()
-            if not quiet or sent or time.monotonic() - stored_at > QUIET_TOKEN_EVERY:
-                public = self._public_flags(response) if not quiet else {}
-                try:
-                    async with self.db.transaction() as session:
-                        if not quiet:
-                            await room_repo.note_batch(
-                                session, self._last_seen, public, self._marks
-                            )
-                        await outbox.mark_sent_many(session, sent)
-                        await sync_state.set_next_batch(session, self.user_id, response.next_batch)
-                except BaseException:
-                    self._mark_cache.clear()
-                    raise
-                if not quiet:
-                    self._remember_marks(public)
-                stored_at = time.monotonic()
-                self._stored_token = response.next_batch
-                self._quiet_token = None  # an older quiet token must never be written now
-                self.sender.recorded(sent)
-            else:
-                self._quiet_token = response.next_batch
+            stored_at = await self._store_token(response, quiet, stored_at)
             self._last_seen.clear()
             self._marks = {}
             token = response.next_batch
             first = False
-            self.last_sync_ok = time.monotonic()
-            log.debug("batch done in %.1f ms", (self.last_sync_ok - received) * 1000)
-            if self._backoff.failures:
-                log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
-            self._backoff.reset()
-            if not self.sender.ready.is_set():
-                # The first batch is done: rows an earlier run left now go out too.
-                self.sender.ready.set()
-                self.sender.wake()
-            await self._maintain_keys()
+            await self._batch_done(received)
+
+    async def _sync_refused(self, response: object) -> None:
+        """The homeserver answered the sync with an error: log in again, or back off."""
+        status = getattr(response, "status_code", None)
+        if status == "M_UNKNOWN_TOKEN":
+            await self._relogin()
+            return
+        await self._sync_failed(f"sync error {status}: {getattr(response, 'message', '')}")
+
+    async def _handle_batch(
+        self, response: SyncResponse, token: str | None, first: bool, quiet: bool
+    ) -> bool:
+        """Handle one batch; False when it failed and will be replayed (after a back-off)."""
+        self._plain = False
+        try:
+            if first and token is None:
+                self.room_states.mark_loaded(response.rooms.join)
+            if token is None:
+                await self._first_start(response)
+            elif quiet:
+                if self.undecryptable.waiting_for_keys:
+                    self._mark_cache.clear()  # a retry may note events in rooms
+                await self.undecryptable.retry(self._handle_event)
+            else:
+                await self._process(response, token)
+        except BATCH_ERRORS as exc:
+            self._mark_cache.clear()
+            await self._sync_failed(f"batch not completed, will replay it: {exc!r}")
+            return False
+        return True
+
+    async def _store_token(self, response: SyncResponse, quiet: bool, stored_at: float) -> float:
+        """Write the batch's token (and the rooms' marks) once the batch is handled; a
+        quiet batch's token waits up to QUIET_TOKEN_EVERY. Returns when it was written.
+
+        Replies sent meanwhile are marked sent in the same transaction as the token:
+        the batch that shows their echoes is replayed until both commit."""
+        sent = self.sender.unrecorded()
+        if quiet and not sent and time.monotonic() - stored_at <= QUIET_TOKEN_EVERY:
+            self._quiet_token = response.next_batch
+            return stored_at
+        public = self._public_flags(response) if not quiet else {}
+        try:
+            async with self.db.transaction() as session:
+                if not quiet:
+                    await room_repo.note_batch(session, self._last_seen, public, self._marks)
+                await outbox.mark_sent_many(session, sent)
+                await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+        except BaseException:
+            self._mark_cache.clear()
+            raise
+        if not quiet:
+            self._remember_marks(public)
+        stored_at = time.monotonic()
+        self._stored_token = response.next_batch
+        self._quiet_token = None  # an older quiet token must never be written now
+        self.sender.recorded(sent)
+        return stored_at
+
+    async def _batch_done(self, received: float) -> None:
+        """A batch handled and its token kept: the health mark, the back-off reset, the
+        outbox's start after the first batch, the encryption keys' upkeep."""
+        self.last_sync_ok = time.monotonic()
+        log.debug("batch done in %.1f ms", (self.last_sync_ok - received) * 1000)
+        if self._backoff.failures:
+            log.info("sync recovered after %s failed attempt(s)", self._backoff.failures)
+        self._backoff.reset()
+        if not self.sender.ready.is_set():
+            # The first batch is done: rows an earlier run left now go out too.
+            self.sender.ready.set()
+            self.sender.wake()
+        await self._maintain_keys()
 
     def _only_own_echoes(self, response: SyncResponse) -> bool:
         """Whether the batch holds nothing but echoes of replies this process sent.
@@ -365,53 +387,11 @@ class Syncer:
             await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
-        # A room joined in this batch came with its full state; the others that nio
-        # has not seen whole since the start are loaded now, before any event of
-        # theirs is judged (power levels, publicness). Rooms that bring only receipts,
-        # typing or our own echoes need no state.
-        self.room_states.mark_loaded(
-            room_id
-            for room_id, info in joined.items()
-            if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
-        )
-        await self.room_states.ensure(
-            room_id
-            for room_id, info in joined.items()
-            if info.state
-            or info.timeline.limited
-            or any(event.sender != self.user_id for event in info.timeline.events)
-        )
+        await self._load_states(joined)
         self._plain = self._plain_batch(response)
         self._marks = await self._read_marks(joined)
         await self._apply_public_flags(response)
-        newest: dict[RoomId, list[Event]] = {}
-        gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
-        for room_id, info in joined.items():
-            mark = self._marks.get(room_id)
-            events = list(info.timeline.events)
-            has_gap = info.timeline.limited and bool(info.timeline.prev_batch)
-            if mark is None or not mark.active:
-                join_index = next(
-                    (
-                        i
-                        for i in range(len(events) - 1, -1, -1)
-                        if ev.is_own_join(events[i], self.user_id)
-                    ),
-                    None,
-                )
-                if join_index is not None:
-                    newest[room_id] = events[join_index:]
-                elif has_gap:
-                    gaps[room_id] = asyncio.ensure_future(self._gap(room_id, info, None, None))
-                    newest[room_id] = []  # handled after its gap, in timeline order
-                else:
-                    newest[room_id] = events
-                continue
-            newest[room_id] = events
-            if has_gap:
-                gaps[room_id] = asyncio.ensure_future(
-                    self._gap(room_id, info, mark.last_event_id, since)
-                )
+        newest, gaps = self._newest_and_gaps(joined, since)
         try:
             await self._process_fairly({r: e for r, e in newest.items() if r not in gaps or e})
             if self.stop.is_set():
@@ -432,6 +412,60 @@ class Syncer:
         for left_id, left in response.rooms.leave.items():
             await self.lifecycle.on_left(RoomId(left_id), left)
         await self.undecryptable.retry(self._handle_event)
+
+    async def _load_states(self, joined: dict[RoomId, RoomInfo]) -> None:
+        """A room joined in this batch came with its full state; the others that nio
+        has not seen whole since the start are loaded now, before any event of theirs
+        is judged (power levels, publicness). Rooms that bring only receipts, typing or
+        our own echoes need no state."""
+        self.room_states.mark_loaded(
+            room_id
+            for room_id, info in joined.items()
+            if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
+        )
+        await self.room_states.ensure(
+            room_id
+            for room_id, info in joined.items()
+            if info.state
+            or info.timeline.limited
+            or any(event.sender != self.user_id for event in info.timeline.events)
+        )
+
+    def _newest_and_gaps(
+        self, joined: dict[RoomId, RoomInfo], since: str | None
+    ) -> tuple[dict[RoomId, list[Event]], dict[RoomId, asyncio.Future[list[Event]]]]:
+        """Per room, the events to handle now, and the back-fill of its gap (started
+        here, running meanwhile). A room not known yet starts at the bot's own join;
+        without that join in view, its gap is handled first and its timeline after."""
+        newest: dict[RoomId, list[Event]] = {}
+        gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
+        for room_id, info in joined.items():
+            mark = self._marks.get(room_id)
+            events = list(info.timeline.events)
+            has_gap = info.timeline.limited and bool(info.timeline.prev_batch)
+            if mark is None or not mark.active:
+                join_index = self._own_join_index(events)
+                if join_index is not None:
+                    newest[room_id] = events[join_index:]
+                elif has_gap:
+                    gaps[room_id] = asyncio.ensure_future(self._gap(room_id, info, None, None))
+                    newest[room_id] = []  # handled after its gap, in timeline order
+                else:
+                    newest[room_id] = events
+                continue
+            newest[room_id] = events
+            if has_gap:
+                gaps[room_id] = asyncio.ensure_future(
+                    self._gap(room_id, info, mark.last_event_id, since)
+                )
+        return newest, gaps
+
+    def _own_join_index(self, events: list[Event]) -> int | None:
+        """Where the bot's latest own join is in `events`, if it is there."""
+        return next(
+            (i for i in range(len(events) - 1, -1, -1) if ev.is_own_join(events[i], self.user_id)),
+            None,
+        )
 
     @staticmethod
     def _refers_back(response: SyncResponse) -> bool:

@@ -9,18 +9,13 @@ Raise it before writing anything: on the bot's hot path there is no savepoint.
 from __future__ import annotations
 
 from commands.i18n import Language, t
-from storage.errors import KnooppuntError, StorageError
+from storage.errors import KnooppuntError, SaidError, StorageError
 
-__all__ = ["KnooppuntError", "StorageError", "UserError"]
+__all__ = ["KnooppuntError", "SaidError", "StorageError", "UserError"]
 
 
-class UserError(KnooppuntError):
-    """Bad input from a user: a catalogue key and the values for its placeholders."""
-
-    def __init__(self, key: str, **args: object) -> None:
-        super().__init__(key)
-        self.key = key
-        self.args_ = args
+class UserError(SaidError):
+    """Bad input from a user: the dispatcher says it in the room's language."""
 
     def text(self, lang: Language) -> str:
-        return t(lang, self.key, **self.args_)
+        return t(lang, self.key, **self.values)

@@ -10,7 +10,7 @@ from typing import cast
 
 from commands.texts import Language, Localized, families
 
-__all__ = ["TEXTS", "Language", "t"]
+__all__ = ["TEXTS", "Language", "said", "t"]
 
 TEXTS: dict[str, dict[Language, str]] = {
     "greeting": {
@@ -327,12 +327,18 @@ def t(lang: Language, key: str, **values: object) -> str:
     return template.format(**{name: _in(lang, value) for name, value in values.items()})
 
 
+def said(lang: Language, value: object) -> str:
+    """A value as text in `lang`: a catalogue error (`storage.errors.SaidError`), a file
+    problem or a localized word in that language; anything else as `str()` says it."""
+    return str(_in(lang, value))
+
+
 def _in(lang: Language, value: object) -> object:
     localized = getattr(value, "localized", None)
     if callable(localized):
         return cast("Localized", value).localized(lang)
     # A key with its values, from a layer below that does not import the catalogue
-    # (`knowledge.problems.FileProblem`, `knowledge.model.ContentRule`).
+    # (`knowledge.problems.FileProblem`, `storage.errors.SaidError` and its kinds).
     key, values = getattr(value, "key", None), getattr(value, "values", None)
     if isinstance(key, str) and key in TEXTS and isinstance(values, (tuple, dict)):
         return t(lang, key, **dict(values))

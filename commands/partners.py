@@ -74,33 +74,20 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         return [render.plain(t(lang, "domino.partners_public"))]
     per_sector = _roles_per_sector(await store.bound_rooms(session, incident_slug))
     causes = await _affected_sectors(session, access, incident_slug)
-    orgs = {name for members in per_sector.values() for name in members}
-    last = await store.last_reports(session, access, incident_slug, orgs)
-    details = {o.name: o for o in await organisations.all_organisations(session) if o.name in orgs}
     sectors = sorted(set(per_sector) | set(causes), key=lambda s: Sector.display(s, lang))
     if only is not None:
         sectors = [s for s in sectors if s == only]
-    lines: list[str] = []
-    shown_labels: list[str] = []
-    for sector in sectors:
-        members = per_sector.get(sector, {})
-        if not members:
-            lines.append(_missing_line(lang, sector, causes[sector]))
-            continue
-        lines.append(f"{Sector.display(sector, lang)}:")
-        for org in sorted(members):
-            lines += _partner_lines(ctx, org, members[org], last.get(org), details.get(org), phase)
+    lines = await _sector_lines(ctx, incident_slug, sectors, per_sector, causes, phase)
     if not lines:
         return [
             render.plain(t(lang, "domino.no_partners", incident=incident_slug, prefix=ctx.prefix))
         ]
     # The banner: partner names and roles are GREEN network facts; the missing-sector
     # flags derive from reports this room may see.
-    shown_labels.append("GREEN")
     head = t(
         lang,
         "domino.partners_head",
-        label=tlp.highest(shown_labels),
+        label="GREEN",
         incident=incident_slug,
         phase=Phase.display(phase, lang),
     )
@@ -113,6 +100,32 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         detail={"sector": only, "missing": sorted(s for s in sectors if s not in per_sector)},
     )
     return [render.plain("\n".join([head, *lines]))]
+
+
+async def _sector_lines(
+    ctx: CommandContext,
+    incident_slug: str,
+    sectors: list[str],
+    per_sector: dict[str, dict[str, set[str]]],
+    causes: dict[str, set[str]],
+    phase: str,
+) -> list[str]:
+    """Per sector its partners (roles, last report, contact), or the flag that an
+    affected sector has none."""
+    session, lang, access = session_of(ctx), ctx.lang, ctx.room.access
+    orgs = {name for members in per_sector.values() for name in members}
+    last = await store.last_reports(session, access, incident_slug, orgs)
+    details = {o.name: o for o in await organisations.all_organisations(session) if o.name in orgs}
+    lines: list[str] = []
+    for sector in sectors:
+        members = per_sector.get(sector, {})
+        if not members:
+            lines.append(_missing_line(lang, sector, causes[sector]))
+            continue
+        lines.append(f"{Sector.display(sector, lang)}:")
+        for org in sorted(members):
+            lines += _partner_lines(ctx, org, members[org], last.get(org), details.get(org), phase)
+    return lines
 
 
 def _roles_per_sector(rooms: list[store.BoundRoom]) -> dict[str, dict[str, set[str]]]:

@@ -9,7 +9,6 @@ is a new version in `knowledge_item_versions` plus an audit row.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -21,14 +20,15 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
-from commands.i18n import Language, t
+from commands.i18n import t
 from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
 from commands.report_parser import INVISIBLE
 from commands.subcommands import Action, Subcommand, Subcommands
-from knowledge.model import QA, ContentRule
+from knowledge.model import QA
+from knowledge.problems import complaint
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
 from storage.errors import KnooppuntError
@@ -215,9 +215,7 @@ def _validated(data: dict[str, Any]) -> QA:
         if first["loc"] == ("source_url",):
             raise UserError("qa.source_not_allowed_only") from None
         # A content rule is said in the room's language; pydantic's own checks in English.
-        rule = first.get("ctx", {}).get("error")
-        value = _Rule(rule) if isinstance(rule, ContentRule) else first["msg"]
-        raise UserError("qa.not_saved", where=where, value=value) from None
+        raise UserError("qa.not_saved", where=where, value=complaint(first)) from None
 
 
 def _marked_label(data: dict[str, Any], fields: dict[str, Any]) -> None:
@@ -232,14 +230,6 @@ def _marked_label(data: dict[str, Any], fields: dict[str, Any]) -> None:
         raise UserError("report_parser.text_label_above_field", marked=marked, label=label)
     if "tlp" not in fields:
         data["tlp"] = tlp.highest([label, marked])
-
-
-@dataclass(frozen=True)
-class _Rule:
-    rule: ContentRule
-
-    def localized(self, lang: Language) -> str:
-        return t(lang, self.rule.key, **self.rule.values)
 
 
 async def _save(

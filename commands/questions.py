@@ -30,6 +30,7 @@ from commands.report_parser import INVISIBLE
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
+from knowledge.problems import complaint
 from knowledge.search import Document, Hit
 from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
@@ -879,6 +880,26 @@ def publish_fields(
     return source, until
 
 
+async def _askers_barred_from(
+    ctx: CommandContext, group: list[OpenQuestion], marked: str
+) -> list[str]:
+    """The questions whose asker's room may not read an answer marked `marked`.
+
+    A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
+    answer's label: it goes to no asker whose room may not see it (as the curators'
+    writing: their room and organisation), and a published Q&A takes it.
+    """
+    session = session_of(ctx)
+    organisation = ctx.room.binding.organisation if ctx.room.binding else None
+    return [
+        question_code(question.id)
+        for question in group
+        if not tlp.may_see(
+            await room_access(session, question.room_id), marked, ctx.room.room_id, organisation
+        )
+    ]
+
+
 async def answer_with_text(
     ctx: CommandContext, row: OpenQuestion, group: list[OpenQuestion], request: AnswerRequest
 ) -> list[Outgoing]:
@@ -888,22 +909,9 @@ async def answer_with_text(
         return [render.plain(fields)]
     source, until = fields
     rest = request.text
-    # A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
-    # answer's label: it goes to no asker whose room may not see it (as the curators'
-    # writing: their room and organisation), and a published Q&A takes it.
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
     if marked is not None:
-        organisation = ctx.room.binding.organisation if ctx.room.binding else None
-        barred = [
-            question_code(question.id)
-            for question in group
-            if not tlp.may_see(
-                await room_access(session, question.room_id),
-                marked,
-                ctx.room.room_id,
-                organisation,
-            )
-        ]
+        barred = await _askers_barred_from(ctx, group, marked)
         if barred:
             text = t(ctx.lang, "answer_marked_refused", label=marked, codes=", ".join(barred))
             return [render.plain(text)]
@@ -939,12 +947,20 @@ async def answer_with_text(
         subject=code,
         detail={"published_as": published, "linked": others},
     )
-    asker = UserId(row.asker)
-    confirm = t(ctx.lang, "questions.answer_sent", code=code, asker=asker)
+    return [*out, render.plain(await _answer_sent(ctx, row, others, published))]
+
+
+async def _answer_sent(
+    ctx: CommandContext, row: OpenQuestion, others: list[str], published: str | None
+) -> str:
+    """The curator's confirmation: who got the answer, and the Q&A it became."""
+    confirm = t(
+        ctx.lang, "questions.answer_sent", code=question_code(row.id), asker=UserId(row.asker)
+    )
     if others:
         confirm += t(ctx.lang, "answer_also_to", codes=", ".join(others))
     if published:
-        stored = await knowledge_items.get(session, published)
+        stored = await knowledge_items.get(session_of(ctx), published)
         title = str(stored.data.get("question", "")) if stored else ""
         confirm += t(
             ctx.lang,
@@ -953,7 +969,7 @@ async def answer_with_text(
             shorten=render.shorten(title, 120),
             prefix=ctx.prefix,
         )
-    return [*out, render.plain(confirm)]
+    return confirm
 
 
 # Contact data and Matrix ids in a question: none of it belongs in a published Q&A.
@@ -1019,7 +1035,8 @@ async def _publishable(
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "Q&A"
-        return t(ctx.lang, "questions.not_sent_not_published_2", where=where, value=first["msg"])
+        value = complaint(first)  # a content rule in the room's language
+        return t(ctx.lang, "questions.not_sent_not_published_2", where=where, value=value)
 
 
 ASK = Command(

@@ -692,16 +692,7 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         return None
     folded = " ".join(fold(text).replace("’", "'").split())
     words = [w.strip("'-") for w in _WORD.findall(folded)]
-    index = _municipality_index(vocab)
-    municipality: str | None = None
-    for size in (4, 3, 2, 1):
-        for start in range(len(words) - size + 1):
-            found = index.get(" ".join(words[start : start + size]))
-            if found is not None:
-                municipality = found
-                break
-        if municipality:
-            break
+    municipality = _free_municipality(words, vocab)
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -709,6 +700,33 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
                 hits[category] = hits.get(category, 0) + 1
         if _ROAD.match(word):
             hits[Category.MOBILITY] = hits.get(Category.MOBILITY, 0) + 1
+    figures = _free_figures(folded, vocab)
+    if municipality is None and not figures and not hits:
+        return None
+    category = _free_category(words, hits)
+    draft = ReportDraft(category=category, figures=figures, text=text)
+    draft.text_tlp = tlp.text_marking(text)  # "… TLP:RED" raises the room's default label
+    if municipality:
+        draft.municipality = municipality
+        draft.region = vocab.regions.region_of(municipality)
+    return draft
+
+
+def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
+    """The first known municipality named in `words`; a name of four words is tried
+    before one of three, and so on down to one."""
+    index = _municipality_index(vocab)
+    for size in (4, 3, 2, 1):
+        for start in range(len(words) - size + 1):
+            found = index.get(" ".join(words[start : start + size]))
+            if found is not None:
+                return found
+    return None
+
+
+def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
+    """The figures "<number> <metric word>" in the text, one per metric, the longest
+    metric word first."""
     figures: list[Figure] = []
     for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
         match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
@@ -719,23 +737,19 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         if parsed is None or any(f.metric == metric for f in figures):
             continue
         figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
-    if municipality is None and not figures and not hits:
-        return None
-    # The category most of its words point to; on a tie, the one named first.
-    category = Category.OTHER.value
-    if hits:
-        order = {
-            c: min(
-                i
-                for i, w in enumerate(words)
-                if w in CATEGORY_HINTS.get(c, ()) or (c == Category.MOBILITY and _ROAD.match(w))
-            )
-            for c in hits
-        }
-        category = max(hits, key=lambda c: (hits[c], -order[c]))
-    draft = ReportDraft(category=category, figures=figures, text=text)
-    draft.text_tlp = tlp.text_marking(text)  # "… TLP:RED" raises the room's default label
-    if municipality:
-        draft.municipality = municipality
-        draft.region = vocab.regions.region_of(municipality)
-    return draft
+    return figures
+
+
+def _free_category(words: list[str], hits: dict[str, int]) -> str:
+    """The category most of its words point to; on a tie, the one named first."""
+    if not hits:
+        return Category.OTHER.value
+    order = {
+        c: min(
+            i
+            for i, w in enumerate(words)
+            if w in CATEGORY_HINTS.get(c, ()) or (c == Category.MOBILITY and _ROAD.match(w))
+        )
+        for c in hits
+    }
+    return max(hits, key=lambda c: (hits[c], -order[c]))

@@ -537,6 +537,13 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
             render.plain(t(lang, "reports.report_retracted", code=entry.code)),
             *withdrawn,
         ]
+    return await _withdraw_edit(ctx, target)
+
+
+async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
+    """Redacting an edit of a report goes back one revision (same permission rule)."""
+    session = session_of(ctx)
+    lang = ctx.lang
     revision = await entry_repo.revision_by_event(session, target)
     if revision is None:
         return []

@@ -47,6 +47,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+class DamagedIndex(Exception):
+    """A saved index that must not be used; only logged (for the operator), then the
+    index is built again, so no user ever reads this."""
+
+
 # What an on-disk index depends on besides the store: the ranking code itself, the
 # glossary it reads and this file's format.
 _CODE = (
@@ -364,7 +370,7 @@ class _Reader:
             vars(model).update(value)
             model.unique_token_ids_set = set(model.vocab_dict.values())
             return model
-        raise ValueError(f"unknown extension {code}")
+        raise DamagedIndex(f"unknown extension {code}")
 
 
 def save_index(index: Index, path: Path, key: str) -> None:
@@ -411,10 +417,10 @@ def load_index(path: Path, key: str) -> Index | None:
     try:
         magic, checksum, meta_size = _HEADER.unpack_from(data)
         if magic != _MAGIC or zlib.crc32(data[_HEADER.size :]) != checksum:
-            raise ValueError("not an index file, or damaged")
+            raise DamagedIndex("not an index file, or damaged")
         meta = msgpack.unpackb(data[_HEADER.size : _HEADER.size + meta_size], raw=False)
         if meta["key"] != key:
-            raise ValueError("the index of another store")
+            raise DamagedIndex("the index of another store")
         start = _HEADER.size + meta_size
         start += -start % _ALIGN
         arrays = []

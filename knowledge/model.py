@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
 from storage import tlp
+from storage.errors import ContentRule
+
+__all__ = ["ContentRule"]  # the content rules' error, raised here; defined in one place
 
 MAX_ANSWER_CHARS = 20_000
 MAX_GUIDANCE_CHARS = 200_000
@@ -19,38 +22,21 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 _SCRIPT = re.compile(r"<\s*/?\s*(script|iframe|object|embed|style)\b", re.IGNORECASE)
 
 
-class ContentRule(ValueError):
-    """A content rule the item breaks. The message is the English sentence (files and
-    logs); `key` and `values` name the same sentence in the text catalogue, so a chat
-    reply can say it in the room's language (commands/texts/knowledge.py)."""
-
-    def __init__(self, key: str, english: str, **values: object) -> None:
-        super().__init__(english)
-        self.key = key
-        self.values = values
-
-
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ContentRule("knowledge.rule_id", "id: letters, digits, '.', '_' or '-', at most 100")
+        raise ContentRule("knowledge.rule_id")
     return value
 
 
 def _check_markdown(value: str, limit: int, what: str) -> str:
     """`what`: the field as the sentence names it (answer, text)."""
     if len(value) > limit:
-        raise ContentRule(
-            f"knowledge.rule_{what}_too_long", f"{what} longer than {limit} characters", limit=limit
-        )
+        raise ContentRule(f"knowledge.rule_{what}_too_long", limit=limit)
     if _SCRIPT.search(value):
-        raise ContentRule(
-            f"knowledge.rule_{what}_script",
-            f"{what} contains script or embedded content; use Markdown",
-        )
+        raise ContentRule(f"knowledge.rule_{what}_script")
     return value
 
 
-SOURCE_URL_RULE = "must be an http:// or https:// address"
 # Read from the database: an unsafe source stored before the rule existed is dropped,
 # not fatal (one old item must not take the whole store down).
 STORED = {"stored": True}
@@ -85,16 +71,14 @@ def _check_source_url(value: Any, info: ValidationInfo) -> Any:
     if safe_url(value) is None:
         if isinstance(info.context, dict) and info.context.get("stored"):
             return None
-        raise ContentRule("knowledge.rule_source_url", SOURCE_URL_RULE)
+        raise ContentRule("knowledge.rule_source_url")
     return value.strip()
 
 
 def _check_tlp(value: str) -> str:
     label = tlp.parse_label(value)
     if label is None:
-        raise ContentRule(
-            "knowledge.rule_tlp", "tlp must be clear, green, amber, amber+strict or red"
-        )
+        raise ContentRule("knowledge.rule_tlp")
     return label
 
 

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge.model import _check_id, _check_tlp
+from knowledge.model import ContentRule, _check_id, _check_tlp
 from knowledge.problems import FileProblem, field_error
 from storage.vocabulary import OrgKind, Phase, Sector
 
@@ -71,16 +71,16 @@ def _sector(value: Any) -> str:
     found = Sector.parse(str(value))
     if found is None:
         known = ", ".join(s.nl for s in Sector)
-        raise ValueError(f"unknown sector {str(value)!r}; known: {known}")
+        raise ContentRule("knowledge.rule_unknown_sector", value=str(value), known=known)
     return found.value
 
 
 def _text(value: Any, limit: int) -> str:
     text = " ".join(str(value).split())
     if not text:
-        raise ValueError("empty")
+        raise ContentRule("knowledge.rule_empty")
     if len(text) > limit:
-        raise ValueError(f"longer than {limit} characters")
+        raise ContentRule("knowledge.rule_too_long", limit=limit)
     return text
 
 
@@ -193,7 +193,8 @@ class Partner(BaseModel):
             return None
         found = OrgKind.parse(str(value))
         if found is None:
-            raise ValueError(f"unknown kind {value!r}; known: {', '.join(k.nl for k in OrgKind)}")
+            known = ", ".join(k.nl for k in OrgKind)
+            raise ContentRule("knowledge.rule_unknown_kind", value=value, known=known)
         return found.value
 
     @field_validator("sectors", mode="before")
@@ -212,12 +213,12 @@ class Partner(BaseModel):
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise ValueError("roles: a mapping of phase (koud, lauw, warm, na) to a role")
+            raise ContentRule("knowledge.rule_roles_mapping")
         out: dict[str, str] = {}
         for key, role in value.items():
             phase = Phase.parse(str(key))
             if phase is None:
-                raise ValueError(f"unknown phase {key!r}; use koud, lauw, warm or na")
+                raise ContentRule("knowledge.rule_unknown_phase", value=key)
             out[phase.value] = _text(role, 300)
         return out
 

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.content_io import Loaded, files_under, read_bounded, validate_into
-from knowledge.model import _check_id, _check_tlp, safe_url
+from knowledge.model import ContentRule, _check_id, _check_tlp, safe_url
 from knowledge.problems import FileProblem, at
 from storage.vocabulary import fold
 
@@ -188,7 +188,7 @@ class SiteObject(BaseModel):
             return known
         slug = "-".join(tokens(value))
         if not slug:
-            raise ValueError("kind: a word such as ziekenhuis, verpleeghuis, sporthal")
+            raise ContentRule("knowledge.rule_object_kind")
         return slug
 
     @field_validator("facts", mode="before")
@@ -197,12 +197,12 @@ class SiteObject(BaseModel):
         if value is None:
             return {}
         if not isinstance(value, dict):
-            raise ValueError("facts: a mapping of name: value (e.g. noodstroom: 48 uur)")
+            raise ContentRule("knowledge.rule_facts_mapping")
         facts: dict[str, Fact] = {}
         for key, raw in value.items():
             name = fact_key(str(key))
             if not name:
-                raise ValueError(f"facts: name {key!r} has no letters")
+                raise ContentRule("knowledge.rule_fact_name", name=key)
             if raw is None or raw == "":
                 continue
             facts[name] = Fact.read(raw)
@@ -213,7 +213,7 @@ class SiteObject(BaseModel):
     def _source(cls, value: Any) -> Any:
         # A source is shown as text; an address that is not http(s) is not kept as one.
         if isinstance(value, str) and "://" in value and safe_url(value) is None:
-            raise ValueError("source: an http(s) address or a plain name")
+            raise ContentRule("knowledge.rule_object_source")
         return value or None
 
     @field_validator("address", "region", "valid_until", "refresh_days", "lat", "lon",

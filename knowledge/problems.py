@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from knowledge.model import ContentRule
 
@@ -41,18 +42,59 @@ def at(kind: str, number: int) -> FileProblem:
 FRONT_MATTER = FileProblem.of("content.where_front_matter")
 
 
+# pydantic's own checks that files and chat edits meet, each a catalogue key
+# `content.check_<type>` (its English is pydantic's); a rarer one keeps pydantic's English.
+PYDANTIC_CHECKS = frozenset(
+    {
+        "missing",
+        "extra_forbidden",
+        "string_type",
+        "string_too_short",
+        "string_too_long",
+        "too_short",
+        "too_long",
+        "int_type",
+        "int_parsing",
+        "float_type",
+        "float_parsing",
+        "bool_type",
+        "bool_parsing",
+        "date_type",
+        "date_parsing",
+        "date_from_datetime_parsing",
+        "date_from_datetime_inexact",
+        "list_type",
+        "dict_type",
+        "literal_error",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }
+)
+
+
+def complaint(first: ErrorDetails) -> object:
+    """What one pydantic error says, in the reader's language when `commands.i18n.t`
+    renders it: a content rule of ours, or one of pydantic's common checks, as a key and
+    values; any other check in pydantic's English."""
+    context: dict[str, Any] = dict(first.get("ctx", {}))
+    rule = context.get("error")
+    if isinstance(rule, ContentRule):
+        return rule
+    if first["type"] in PYDANTIC_CHECKS:
+        values = {name: value for name, value in context.items() if name != "error"}
+        return FileProblem.of(f"content.check_{first['type']}", **values)
+    # pydantic prefixes a ValueError with "Value error, "; the rule reads better alone.
+    return first["msg"].removeprefix("Value error, ")
+
+
 def field_error(error: ValidationError, whole: str) -> FileProblem:
     """pydantic's first complaint as "<field>: <rule>"; `whole` names the place when the
-    complaint is about the item (or file) itself. A content rule of ours is said in the
-    reader's language; pydantic's own checks stay in its English."""
+    complaint is about the item (or file) itself."""
     first = error.errors()[0]
     where = ".".join(str(p) for p in first["loc"]) or whole
-    rule: Any = first.get("ctx", {}).get("error")
-    # pydantic prefixes our own rules with "Value error, "; the rule reads better alone.
-    said: object = (
-        rule if isinstance(rule, ContentRule) else first["msg"].removeprefix("Value error, ")
-    )
-    return FileProblem.of("content.field_error", field=where, error=said)
+    return FileProblem.of("content.field_error", field=where, error=complaint(first))
 
 
 def invalid_item(where: object, raw: dict[str, Any], error: ValidationError) -> FileProblem:

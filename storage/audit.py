@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -41,16 +42,31 @@ async def for_subject(session: AsyncSession, subject: str) -> Sequence[AuditReco
     return rows.all()
 
 
-async def incident_history(session: AsyncSession, incident: str) -> list[str]:
+@dataclass(frozen=True)
+class Event:
+    """One line of an incident's history: when (ISO time), and what as a catalogue key
+    ("audit.<name>", commands/texts/cli.py) with its values; the CLI says it in the
+    configured language (storage does not import the catalogue)."""
+
+    at: str
+    key: str
+    values: dict[str, object]
+
+
+async def incident_history(session: AsyncSession, incident: str) -> list[Event]:
     """Who recorded, changed, retracted, exported or received what in an incident,
-    oldest first: one line each, `<ISO time>  <who> <what>`."""
+    oldest first."""
     entries = (
         await session.scalars(select(SituationEntry).where(SituationEntry.incident == incident))
     ).all()
     codes = {e.code for e in entries}
     # A report's recording is the entry row itself (no separate audit row).
     events = [
-        (e.recorded_at.isoformat(), f"{e.reporter} recorded {e.code} in {e.room_id} (TLP:{e.tlp})")
+        Event(
+            e.recorded_at.isoformat(),
+            "audit.recorded",
+            {"who": e.reporter, "code": e.code, "room": e.room_id, "tlp": e.tlp},
+        )
         for e in entries
     ]
     revisions = (
@@ -62,7 +78,11 @@ async def incident_history(session: AsyncSession, incident: str) -> list[str]:
         )
     ).all()
     events += [
-        (r.created_at.isoformat(), f"{r.created_by} made revision {r.revision} of M-{r.entry_id}")
+        Event(
+            r.created_at.isoformat(),
+            "audit.revision",
+            {"who": r.created_by, "revision": r.revision, "code": f"M-{r.entry_id}"},
+        )
         for r in revisions
     ]
     records = (
@@ -75,8 +95,10 @@ async def incident_history(session: AsyncSession, incident: str) -> list[str]:
     for record in records:
         if record.action == "entry.edited":
             continue  # already listed from the revision history
+        # The action is a code (incident.opened), its detail key=value pairs: not sentences.
         detail = " ".join(f"{k}={v}" for k, v in sorted(record.detail.items()))
-        where = f" in {record.room_id}" if record.room_id else ""
-        text = f"{record.actor} {record.action} {record.subject or ''}{where} {detail}"
-        events.append((record.at.isoformat(), text.rstrip()))
-    return [f"{at}  {text}" for at, text in sorted(events)]
+        values = {"who": record.actor, "action": record.action, "subject": record.subject or ""}
+        key = "audit.action_in_room" if record.room_id else "audit.action"
+        values |= {"room": record.room_id} if record.room_id else {}
+        events.append(Event(record.at.isoformat(), key, {**values, "detail": detail}))
+    return sorted(events, key=lambda event: event.at)

@@ -176,20 +176,7 @@ async def record(
         "item_id": item_id,
         **_fields(data),
     }
-    if item_id is None and session.get_bind().dialect.name == "sqlite":
-        # A new item is named after its first entry. SQLite gives a new row the id
-        # max(id) + 1 (no AUTOINCREMENT on `entries`), and this transaction holds the
-        # write lock (storage/sqlite_driver.py): the INSERT names that id itself, for
-        # the row and its item, instead of an UPDATE after it.
-        del values["item_id"]
-        entry_id = (await session.execute(_INSERT_NEW_ITEM, values)).scalar_one()
-    else:
-        entry_id = (await session.execute(_INSERT_ENTRY, values)).scalar_one()
-        if item_id is None:
-            # PostgreSQL: the id comes from a sequence, known only now.
-            await session.execute(
-                update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(item_id=entry_id)
-            )
+    entry_id = await _insert_entry(session, values)
     values["item_id"] = item_id if item_id is not None else entry_id
     if data.figures:
         await session.execute(
@@ -207,6 +194,24 @@ async def record(
             ],
         )
     return SituationEntry(id=entry_id, **values)
+
+
+async def _insert_entry(session: AsyncSession, values: dict[str, Any]) -> int:
+    """Insert the entry row; its id. `item_id` None opens a new item named after it."""
+    if values["item_id"] is None and session.get_bind().dialect.name == "sqlite":
+        # A new item is named after its first entry. SQLite gives a new row the id
+        # max(id) + 1 (no AUTOINCREMENT on `entries`), and this transaction holds the
+        # write lock (storage/sqlite_driver.py): the INSERT names that id itself, for
+        # the row and its item, instead of an UPDATE after it.
+        del values["item_id"]
+        return int((await session.execute(_INSERT_NEW_ITEM, values)).scalar_one())
+    entry_id = int((await session.execute(_INSERT_ENTRY, values)).scalar_one())
+    if values["item_id"] is None:
+        # PostgreSQL: the id comes from a sequence, known only now.
+        await session.execute(
+            update(_ENTRIES).where(_ENTRIES.c.id == entry_id).values(item_id=entry_id)
+        )
+    return entry_id
 
 
 async def revise(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -182,25 +182,7 @@ async def open_attention(
     if since is None and category is None:
         return await _attention_from_table(session, access, incident)
     e = SituationEntry
-    candidates = (
-        select(e.item_id)
-        .where(*live_visible(e, access, incident, since, category))
-        .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
-        .distinct()
-        .subquery()
-    )
-    x = aliased(SituationEntry)
-    latest_of_item = (
-        select(x.id)
-        .where(
-            x.item_id == candidates.c.item_id, *live_visible(x, access, incident, since, category)
-        )
-        .order_by(x.observed_at.desc(), x.id.desc())
-        .limit(1)
-        .correlate(candidates)
-        .scalar_subquery()
-    )
-    latest_ids = select(latest_of_item).select_from(candidates)
+    latest_ids = _latest_of_candidates(access, incident, since, category)
     rows = await session.execute(
         select(
             e.item_id,
@@ -223,6 +205,33 @@ async def open_attention(
         .limit(MAX_ATTENTION)
     )
     return [_item_state(r) for r in rows]
+
+
+def _latest_of_candidates(
+    access: tlp.RoomAccess, incident: str, since: datetime | None, category: str | None
+) -> Select[Any]:
+    """The id of the latest visible entry of each candidate: an item that ever had a
+    visible severe or extreme entry (one look-up per item on `ix_entries_item`)."""
+    e = SituationEntry
+    candidates = (
+        select(e.item_id)
+        .where(*live_visible(e, access, incident, since, category))
+        .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
+        .distinct()
+        .subquery()
+    )
+    x = aliased(SituationEntry)
+    latest_of_item = (
+        select(x.id)
+        .where(
+            x.item_id == candidates.c.item_id, *live_visible(x, access, incident, since, category)
+        )
+        .order_by(x.observed_at.desc(), x.id.desc())
+        .limit(1)
+        .correlate(candidates)
+        .scalar_subquery()
+    )
+    return select(latest_of_item).select_from(candidates)
 
 
 def _item_state(r: Any) -> ItemState:

@@ -172,11 +172,7 @@ async def picture_for_room(
     logged, so the room's next `!beeld` still shows what changed since its last post;
     the caller audits the view. `refresh_series=False`: see `picture.build_picture`.
     """
-    previous = (
-        changes_since
-        if view_only
-        else await last_picture_at(session, access.room_id, incident.slug)
-    )
+    previous = await _changes_from(session, access, incident, view_only, changes_since)
     last_full = await last_full_picture(session, access.room_id, incident.slug)
     picture = await build_picture(
         session,
@@ -208,6 +204,20 @@ async def picture_for_room(
     if not view_only:
         await record(session, access, result, now, actor=actor, since=since, category=category)
     return result
+
+
+async def _changes_from(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: Incident,
+    view_only: bool,
+    changes_since: datetime | None,
+) -> datetime | None:
+    """Since when the picture marks changes: the room's previous picture, or for a look
+    in the portal the viewer's own choice."""
+    if view_only:
+        return changes_since
+    return await last_picture_at(session, access.room_id, incident.slug)
 
 
 async def _questions(

@@ -69,7 +69,7 @@ async def _status(settings: Settings) -> int:
     from storage.sync_state import get_login
 
     if not settings.user_id:
-        raise ConfigError("user_id is not set (KNOOPPUNT_USER_ID or `user_id:`)")
+        raise ConfigError("cli.config_not_set", setting="user_id", env="KNOOPPUNT_USER_ID")
     user_id = settings.user_id
     key_file = settings.data_dir / KEY_FILE_NAME
     out = _Lines(settings.language)

@@ -43,7 +43,9 @@ class ExportResult:
 def parse_ceiling(text: str) -> str:
     label = tlp.parse_label(text)
     if label is None:
-        raise ConfigError(f"--max-tlp must be one of {', '.join(tlp.LABELS)} (not {text!r})")
+        raise ConfigError(
+            "cli.bad_choice", option="--max-tlp", given=text, known=", ".join(tlp.LABELS)
+        )
     return label
 
 
@@ -51,7 +53,7 @@ async def build_export(
     settings: Settings, incident: str, fmt: str, max_tlp: str = DEFAULT_MAX_TLP
 ) -> ExportResult:
     if fmt not in FORMATS:
-        raise ConfigError(f"--format must be one of {', '.join(FORMATS)}")
+        raise ConfigError("cli.bad_choice", option="--format", given=fmt, known=", ".join(FORMATS))
     ceiling = parse_ceiling(max_tlp)
     db = Database(settings.effective_database_url)
     try:
@@ -59,7 +61,7 @@ async def build_export(
         async with db.transaction() as session:
             found = await incident_repo.get(session, incident)
             if found is None:
-                raise ConfigError(f"unknown incident {incident!r}")
+                raise ConfigError("cli.unknown_incident", incident=incident)
             is_exercise = found.exercise
             wanted = entry_repo.EntryFilter(incident=incident)
             rows = await entry_repo.all_visible(
@@ -161,12 +163,16 @@ def write_export(result: ExportResult, incident: str, out: Path | None, lang: La
 
 
 async def audit_lines(settings: Settings, incident: str) -> list[str]:
-    """Who recorded, changed, retracted, exported or received what, oldest first."""
+    """Who recorded, changed, retracted, exported or received what, oldest first:
+    `<ISO time>  <who> <what>`, in the configured language."""
+    from commands.i18n import t
 
-    async def history(db: Database) -> list[str]:
+    async def history(db: Database) -> list[audit.Event]:
         async with db.session() as session:
             if await incident_repo.get(session, incident) is None:
-                raise ConfigError(f"unknown incident {incident!r}")
+                raise ConfigError("cli.unknown_incident", incident=incident)
             return await audit.incident_history(session, incident)
 
-    return await with_database(settings, history)
+    events = await with_database(settings, history)
+    said = (t(settings.language, e.key, **e.values).rstrip() for e in events)
+    return sorted(f"{event.at}  {text}" for event, text in zip(events, said, strict=True))

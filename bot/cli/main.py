@@ -184,7 +184,7 @@ def _demo(settings: Settings, args: argparse.Namespace) -> int:
     from bot.devtools.demo import run_demo
 
     data_dir = (args.data_dir or settings.data_dir).resolve()
-    return asyncio.run(run_demo(data_dir, args.port))
+    return asyncio.run(run_demo(data_dir, args.port, lang=settings.language))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -196,18 +196,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = quick(args)
         if code is not None:
             return code
-    from bot.config import load_settings
+    from bot.config import fallback_language, load_settings
     from bot.logging_setup import configure
     from storage.errors import KnooppuntError
 
     handler: Handler = args.handler
+    settings: Settings | None = None
     try:
         settings = load_settings(args.config, database_url=args.database_url)
         configure(settings.log_level, settings.log_format)
         return int(handler(settings, args))
     except KnooppuntError as exc:
-        # The one place: configuration, login, storage and demo errors are one line.
-        print(f"knooppunt: {exc}", file=sys.stderr)
+        # The one place: configuration, login, storage and demo errors are one line,
+        # in the configured language (the environment's, when the settings failed).
+        from commands.i18n import said
+
+        lang = settings.language if settings is not None else fallback_language()
+        print(f"knooppunt: {said(lang, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

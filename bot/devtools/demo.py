@@ -20,11 +20,16 @@ import signal
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.devtools.demo_users import DemoError, Person
 from bot.devtools.local_homeserver import HomeserverError, Synapse, free_port, port_open
 from bot.samples import SAMPLE_INCIDENT, sample_knowledge
+from commands.i18n import Language, t
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.runner import Bot
 
 # The CLI imports these three from here, so that its `demo` branch is one import.
 __all__ = ["DemoError", "HomeserverError", "run_demo"]
@@ -43,11 +48,18 @@ class DemoWorld:
     users: dict[str, Person]
     rooms: dict[str, str]
     bot_user: str
+    out: TextIO
+    lang: Language  # of the narration (the configured language); the scenario is Dutch
 
 
 def _say(out: TextIO, text: str) -> None:
     out.write(text + "\n")
     out.flush()
+
+
+def _tell(world: DemoWorld, key: str, **values: object) -> None:
+    """One line of narration, in the configured language."""
+    _say(world.out, t(world.lang, key, **values))
 
 
 def _clean_slate(demo_dir: Path) -> None:
@@ -83,7 +95,7 @@ async def _people(world: DemoWorld, demo_dir: Path) -> None:
         world.users[role] = person
 
 
-async def _rooms(world: DemoWorld, out: TextIO) -> None:
+async def _rooms(world: DemoWorld) -> None:
     bot = world.bot_user
     coordinator = world.users["coordinator"]
     plan = {
@@ -101,7 +113,7 @@ async def _rooms(world: DemoWorld, out: TextIO) -> None:
             await world.users[role].join(room_id)
             await coordinator.wait_joined(room_id, world.users[role].user_id)
     say = coordinator.say
-    _say(out, "· kamers gemaakt; de coördinator (ook beheerder in deze demo) koppelt ze")
+    _tell(world, "demo.rooms_made")
     await say(world.rooms["coordinatie"], f"!incident open {INCIDENT} Hoogwater Maas", bot)
     bindings = {
         "coordinatie": f'incident={INCIDENT} org="Veiligheidsregio ZHZ" rol=coordinator tlp=amber clearance=amber',
@@ -112,7 +124,7 @@ async def _rooms(world: DemoWorld, out: TextIO) -> None:
     for key, words in bindings.items():
         reply = await say(world.rooms[key], f"!kamer koppel {words}", bot)
         if "gekoppeld" not in reply:
-            raise DemoError(f"binding {key} failed: {reply}")
+            raise DemoError("demo.binding_failed", room=key, reply=reply)
 
 
 REPORTS = [
@@ -125,20 +137,21 @@ UNANSWERED = "Wie betaalt de extra schoonmaak van de sporthal na de noodopvang?"
 STILL_OPEN = "Is al bekend wanneer de scholen in Dordrecht weer opengaan?"
 
 
-async def _scenario(world: DemoWorld, out: TextIO) -> str:
+async def _scenario(world: DemoWorld) -> str:
     bot = world.bot_user
     liaison, town = world.users["liaison"], world.users["gemeente"]
     desk, coordinator = world.users["redactie"], world.users["coordinator"]
-    _say(out, "· de liaison van de GGD meldt drie keer (met cijfers)")
+    out = world.out
+    _tell(world, "demo.liaison_reports")
     for report in REPORTS:
         reply = await liaison.say(world.rooms["liaison"], report, bot)
         _say(out, "    " + reply.splitlines()[0])
         for line in (line for line in reply.splitlines() if line.startswith("Bekend object")):
             _say(out, "      " + line)
-    _say(out, f"· de gemeente vraagt: {ANSWERED}")
+    _tell(world, "demo.town_asks", question=ANSWERED)
     reply = await town.say(world.rooms["gemeente"], ANSWERED, bot)
     _say(out, "    " + reply.splitlines()[0])
-    _say(out, f"· de gemeente vraagt: {UNANSWERED}")
+    _tell(world, "demo.town_asks", question=UNANSWERED)
     question_event = await town.send(world.rooms["gemeente"], UNANSWERED)
     await town.expect(lambda: bool(town.replies_to(question_event, bot)))
     told = town.replies_to(question_event, bot)[0].body
@@ -151,7 +164,7 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
     await desk.expect(
         lambda: any(code in h.body for h in desk.from_sender(bot, world.rooms["redactie"]))
     )
-    _say(out, f"· de redactie ziet {code} en antwoordt")
+    _tell(world, "demo.desk_answers", code=code)
     await desk.say(
         world.rooms["redactie"],
         f"!antwoord {code} De gemeente die de opvang opent, betaalt de schoonmaak en declareert "
@@ -159,28 +172,29 @@ async def _scenario(world: DemoWorld, out: TextIO) -> str:
         bot,
     )
     await town.expect(lambda: len(town.replies_to(question_event, bot)) >= 2)
-    _say(out, "    antwoord aangekomen in de gemeentekamer, als reactie op de vraag")
-    _say(out, f"· de gemeente vraagt nog: {STILL_OPEN} (blijft open voor de redactie)")
+    _tell(world, "demo.answer_arrived")
+    _tell(world, "demo.town_asks_more", question=STILL_OPEN)
     await town.say(world.rooms["gemeente"], STILL_OPEN, bot)
-    _say(out, "· de coördinator vraagt het situatiebeeld op\n")
+    _tell(world, "demo.picture_asked")
     return await coordinator.say(world.rooms["coordinatie"], "!beeld", bot)
 
 
 def _banner(world: DemoWorld, health_port: int) -> str:
+    lang = world.lang
     lines = [
         "",
-        "Knooppunt-demo draait. Log in met een Matrix-client (bijvoorbeeld Element):",
+        t(lang, "demo.banner_running"),
         f"  homeserver: {world.synapse.url}",
         f"  bot:        {world.bot_user}",
     ]
     for role in PEOPLE:
-        lines.append(
-            f"  {role:<12}@{role}:{world.synapse.server_name}  wachtwoord: {world.passwords[role]}"
-        )
+        user = f"@{role}:{world.synapse.server_name}"
+        password = world.passwords[role]
+        lines.append(t(lang, "demo.banner_person", role=role, user=user, password=password))
     lines += [
-        f"  gezondheid: http://127.0.0.1:{health_port}/healthz  ·  metrics: /metrics",
-        f"  log:        {world.synapse.workdir.parent / 'knooppunt.log'}",
-        "Stoppen: Ctrl-C (dat stopt ook de homeserver).",
+        t(lang, "demo.banner_health", url=f"http://127.0.0.1:{health_port}"),
+        t(lang, "demo.banner_log", path=world.synapse.workdir.parent / "knooppunt.log"),
+        t(lang, "demo.banner_stop"),
     ]
     return "\n".join(lines)
 
@@ -198,73 +212,102 @@ def _log_to_file(path: Path) -> None:
     root.addHandler(to_file)
 
 
-async def run_demo(data_dir: Path, port: int | None = None, out: TextIO = sys.stdout) -> int:
-    from bot.config import Settings
+async def run_demo(
+    data_dir: Path, port: int | None = None, out: TextIO = sys.stdout, lang: Language = "nl"
+) -> int:
     from bot.runner import Bot
-    from knowledge import object_service, service
-    from storage.engine import Database
 
     demo_dir = data_dir / "demo"  # data_dir: absolute, resolved by the caller
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    _say(out, f"Knooppunt-demo in {demo_dir}")
+    _say(out, t(lang, "demo.starting", path=demo_dir))
     synapse = await _start_homeserver(demo_dir, port)
     _log_to_file(demo_dir / "knooppunt.log")
-    world = DemoWorld(synapse, {r: secrets.token_urlsafe(6) for r in PEOPLE}, {}, {}, "")
+    passwords = {r: secrets.token_urlsafe(6) for r in PEOPLE}
+    world = DemoWorld(synapse, passwords, {}, {}, "", out, lang)
     bot: Bot | None = None
     bot_task: asyncio.Task[None] | None = None
     try:
-        _say(out, f"· homeserver draait op {synapse.url}")
-        bot_password = secrets.token_urlsafe(12)
-        world.bot_user = await asyncio.to_thread(synapse.register, "knooppunt", bot_password)
-        for role in PEOPLE:
-            await asyncio.to_thread(synapse.register, role, world.passwords[role])
+        _tell(world, "demo.homeserver_up", url=synapse.url)
         health_port = free_port()
-        settings = Settings(
-            homeserver=synapse.url,
-            user_id=world.bot_user,
-            password=bot_password,
-            data_dir=demo_dir / "bot",
-            admins=[f"@coordinator:{synapse.server_name}"],
-            http_listen=f"127.0.0.1:{health_port}",
-            log_level="WARNING",
-        )
-        db = Database(settings.effective_database_url)
-        await db.migrate()
-        with sample_knowledge() as sample:
-            imported = await service.import_path(db, sample, "demo")
-            objects = await object_service.import_path(db, sample / "objects", "demo")
-        await db.close()
-        count = sum(c.added for _, c in imported if c is not None)
-        _say(out, f"· voorbeeldkennis geïmporteerd: {count} items (Q&As en een handreiking)")
-        _say(out, f"· voorbeeldobjecten geïmporteerd: {sum(c.after for c in objects.owners)}")
+        settings = await _register(world, demo_dir, health_port)
+        await _import_samples(world, settings)
         bot = Bot(settings)
         bot_task = asyncio.create_task(bot.run(), name="bot")
         await _people(world, demo_dir)
-        _say(out, "· bot en gebruikers aangemeld: liaison, gemeente, coordinator, redactie")
-        await _rooms(world, out)
-        picture = await _scenario(world, out)
-        _say(out, picture)
+        _tell(world, "demo.signed_in", people=", ".join(PEOPLE))
+        await _rooms(world)
+        _say(out, await _scenario(world))
         _say(out, _banner(world, health_port))
-        waiter = asyncio.create_task(stop.wait())
-        await asyncio.wait({waiter, bot_task}, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-        if bot_task.done() and not stop.is_set():
-            _say(out, "De bot is gestopt; de demo stopt ook.")
-            return 1
-        return 0
+        return await _until_stopped(world, stop, bot_task)
     finally:
-        _say(out, "\nDemo stopt…")
-        for person in world.users.values():
-            with contextlib.suppress(Exception):
-                await person.close()
-        if bot is not None and bot_task is not None:
-            bot.stop.set()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(bot_task, timeout=30)
-        await asyncio.to_thread(synapse.stop)
+        _tell(world, "demo.stopping")
+        await _shut_down(world, bot, bot_task)
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
-        _say(out, "Alles gestopt.")
+        _tell(world, "demo.stopped")
+
+
+async def _register(world: DemoWorld, demo_dir: Path, health_port: int) -> Settings:
+    """The bot's and the people's accounts; the bot's settings (the coordinator is admin)."""
+    from bot.config import Settings
+
+    synapse = world.synapse
+    bot_password = secrets.token_urlsafe(12)
+    world.bot_user = await asyncio.to_thread(synapse.register, "knooppunt", bot_password)
+    for role in PEOPLE:
+        await asyncio.to_thread(synapse.register, role, world.passwords[role])
+    return Settings(
+        homeserver=synapse.url,
+        user_id=world.bot_user,
+        password=bot_password,
+        data_dir=demo_dir / "bot",
+        admins=[f"@coordinator:{synapse.server_name}"],
+        http_listen=f"127.0.0.1:{health_port}",
+        log_level="WARNING",
+    )
+
+
+async def _import_samples(world: DemoWorld, settings: Settings) -> None:
+    """The sample knowledge and objects, into the bot's database before it starts."""
+    from knowledge import object_service, service
+    from storage.engine import Database
+
+    db = Database(settings.effective_database_url)
+    await db.migrate()
+    with sample_knowledge() as sample:
+        imported = await service.import_path(db, sample, "demo")
+        objects = await object_service.import_path(db, sample / "objects", "demo")
+    await db.close()
+    count = sum(c.added for _, c in imported if c is not None)
+    _tell(world, "demo.knowledge_imported", count=count)
+    _tell(world, "demo.objects_imported", count=sum(c.after for c in objects.owners))
+
+
+async def _until_stopped(
+    world: DemoWorld, stop: asyncio.Event, bot_task: asyncio.Task[None]
+) -> int:
+    """Ctrl-C (0), or the bot stopping by itself (1)."""
+    waiter = asyncio.create_task(stop.wait())
+    await asyncio.wait({waiter, bot_task}, return_when=asyncio.FIRST_COMPLETED)
+    waiter.cancel()
+    if bot_task.done() and not stop.is_set():
+        _tell(world, "demo.bot_stopped")
+        return 1
+    return 0
+
+
+async def _shut_down(
+    world: DemoWorld, bot: Bot | None, bot_task: asyncio.Task[None] | None
+) -> None:
+    """The people, then the bot (30 s to finish), then the homeserver."""
+    for person in world.users.values():
+        with contextlib.suppress(Exception):
+            await person.close()
+    if bot is not None and bot_task is not None:
+        bot.stop.set()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(bot_task, timeout=30)
+    await asyncio.to_thread(world.synapse.stop)

@@ -26,10 +26,10 @@ from nio import (
 )
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
-from storage.errors import KnooppuntError
+from storage.errors import SaidError
 
 
-class DemoError(KnooppuntError, RuntimeError):
+class DemoError(SaidError, RuntimeError):
     """A step with the homeserver failed; the message says which."""
 
 
@@ -94,7 +94,7 @@ class Person:
     async def login(self, device_name: str = "knooppunt-person") -> None:
         response = await self.client.login(self.password, device_name=device_name)
         if not isinstance(response, LoginResponse):
-            raise DemoError(f"login failed for {self.client.user_id}: {response}")
+            raise DemoError("demo.login_failed", user=self.client.user_id, response=response)
         await self.client.sync(timeout=0, full_state=True)
         self._task = asyncio.create_task(self._sync_forever())
 
@@ -151,7 +151,7 @@ class Person:
             name=name, invite=invite, initial_state=initial_state, is_direct=direct
         )
         if not isinstance(response, RoomCreateResponse):
-            raise DemoError(f"cannot create room {name}: {response}")
+            raise DemoError("demo.cannot_create_room", name=name, response=response)
         return response.room_id
 
     async def join(self, room_id: str) -> None:
@@ -166,7 +166,7 @@ class Person:
                 await asyncio.sleep(0.3)
                 return
             await asyncio.sleep(0.2)
-        raise DemoError(f"{user_id} did not join {room_id}")
+        raise DemoError("demo.not_joined", user=user_id, room=room_id)
 
     async def send(
         self, room_id: str, body: str, msgtype: str = "m.text", extra: dict[str, Any] | None = None
@@ -182,7 +182,7 @@ class Person:
             room_id, "m.room.message", content, ignore_unverified_devices=True
         )
         if not isinstance(response, RoomSendResponse):
-            raise DemoError(f"cannot send to {room_id}: {response}")
+            raise DemoError("demo.cannot_send", room=room_id, response=response)
         return response.event_id
 
     async def say(self, room_id: str, body: str, bot: str, patience: float = 60) -> str:
@@ -214,4 +214,4 @@ class Person:
 
     async def expect(self, predicate: Callable[[], bool], patience: float = 60) -> None:
         if not await self.wait_until(predicate, patience):
-            raise DemoError("the bot did not answer in time")
+            raise DemoError("demo.no_answer")

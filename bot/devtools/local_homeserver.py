@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from storage.errors import KnooppuntError
+from storage.errors import SaidError
 
 SHARED_SECRET = "knooppunt-local-secret"
 
@@ -50,7 +50,7 @@ RATE_LIMIT_KEYS = [
 UNLIMITED = {"per_second": 10000, "burst_count": 10000}
 
 
-class HomeserverError(KnooppuntError, RuntimeError):
+class HomeserverError(SaidError, RuntimeError):
     """The local homeserver is missing or would not start; the message says why."""
 
 
@@ -70,15 +70,12 @@ def synapse_python() -> str:
     configured = os.environ.get("KNOOPPUNT_SYNAPSE_PYTHON")
     if configured:
         if not Path(configured).exists():
-            raise HomeserverError(f"KNOOPPUNT_SYNAPSE_PYTHON={configured} does not exist")
+            raise HomeserverError("demo.synapse_python_missing", path=configured)
         return configured
     candidate = Path.cwd() / ".venv-synapse" / "bin" / "python"
     if candidate.exists():
         return str(candidate)
-    raise HomeserverError(
-        "Synapse is not installed: run scripts/setup.sh (it makes .venv-synapse) "
-        "and start from that directory, or set KNOOPPUNT_SYNAPSE_PYTHON"
-    )
+    raise HomeserverError("demo.synapse_not_installed")
 
 
 class Synapse:
@@ -203,10 +200,7 @@ class Synapse:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 tail = " ".join(self._log.read_text(errors="replace").split()[-60:])
-                raise HomeserverError(
-                    f"Synapse on port {self.port} exited at start (port in use?); "
-                    f"its log ends: {tail[-600:]}"
-                )
+                raise HomeserverError("demo.synapse_exited", port=self.port, tail=tail[-600:])
             try:
                 with urllib.request.urlopen(
                     f"{self.url}/_matrix/client/versions", timeout=1
@@ -215,7 +209,7 @@ class Synapse:
                         return
             except (urllib.error.URLError, OSError):
                 time.sleep(0.2)
-        raise HomeserverError(f"Synapse did not answer on {self.url} within {timeout:.0f} s")
+        raise HomeserverError("demo.synapse_silent", url=self.url, seconds=f"{timeout:.0f}")
 
     def stop(self) -> None:
         if self.process is None:

@@ -38,6 +38,7 @@ FAMILIES = (
     "common",
     "console",
     "content",
+    "demo",
     "domino",
     "exercise",
     "export",

@@ -6,6 +6,105 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    # `knooppunt audit` (storage/audit.py's events); an action is a code, not a sentence.
+    "audit.recorded": {
+        "nl": "{who} legde {code} vast in {room} (TLP:{tlp})",
+        "en": "{who} recorded {code} in {room} (TLP:{tlp})",
+    },
+    "audit.revision": {
+        "nl": "{who} maakte versie {revision} van {code}",
+        "en": "{who} made revision {revision} of {code}",
+    },
+    "audit.action": {
+        "nl": "{who} {action} {subject} {detail}",
+        "en": "{who} {action} {subject} {detail}",
+    },
+    "audit.action_in_room": {
+        "nl": "{who} {action} {subject} in {room} {detail}",
+        "en": "{who} {action} {subject} in {room} {detail}",
+    },
+    # Configuration errors (bot/config.py `ConfigError`), one line after "knooppunt: ".
+    "cli.config_not_set": {
+        "nl": "{setting} is niet ingesteld ({env} of `{setting}:`)",
+        "en": "{setting} is not set ({env} or `{setting}:`)",
+    },
+    "cli.config_no_credentials": {
+        "nl": "geen inloggegevens: stel password (KNOOPPUNT_PASSWORD) of access_token "
+        "(KNOOPPUNT_ACCESS_TOKEN) in",
+        "en": "no credentials: set password (KNOOPPUNT_PASSWORD) or access_token "
+        "(KNOOPPUNT_ACCESS_TOKEN)",
+    },
+    "cli.config_unknown_setting": {
+        "nl": "configuratiefout: {setting}: onbekende instelling",
+        "en": "config error: {setting}: unknown setting",
+    },
+    "cli.config_invalid": {
+        "nl": "configuratiefout: {setting}: {error}",
+        "en": "config error: {setting}: {error}",
+    },
+    "cli.config_invalid_env": {
+        "nl": "configuratiefout: {setting} (of {env}): {error}",
+        "en": "config error: {setting} (or {env}): {error}",
+    },
+    "cli.config_unreadable": {
+        "nl": "configuratiefout: kan {path} niet lezen: {error}",
+        "en": "config error: cannot read {path}: {error}",
+    },
+    "cli.config_not_yaml": {
+        "nl": "configuratiefout: {path} is geen geldige YAML: {error}",
+        "en": "config error: {path} is not valid YAML: {error}",
+    },
+    "cli.config_not_a_mapping": {
+        "nl": "configuratiefout: {path} moet een lijst van instellingen (een mapping) bevatten",
+        "en": "config error: {path} must hold a mapping of settings",
+    },
+    "cli.config_unknown_override": {
+        "nl": "configuratiefout: onbekende optie {setting}",
+        "en": "config error: unknown override {setting}",
+    },
+    "cli.config_cannot_listen": {
+        "nl": "http_listen {address}: {error}",
+        "en": "http_listen {address}: {error}",
+    },
+    # The rules of single settings (bot/config.py validators).
+    "cli.setting_role": {
+        "nl": "moet een van {known} zijn (of gemeente, redactie, ...)",
+        "en": "must be one of {known} (or gemeente, redactie, ...)",
+    },
+    "cli.setting_tlp": {
+        "nl": "moet een van {known} zijn (of groen, oranje, rood)",
+        "en": "must be one of {known} (or groen, oranje, rood)",
+    },
+    "cli.setting_empty": {"nl": "mag niet leeg zijn", "en": "must not be empty"},
+    "cli.setting_http": {
+        "nl": "moet beginnen met http:// of https://",
+        "en": "must start with http:// or https://",
+    },
+    "cli.setting_user_id": {
+        "nl": "{value!r} is geen Matrix-gebruikers-id (@naam:server)",
+        "en": "{value!r} is not a Matrix user id (@name:server)",
+    },
+    "cli.setting_metric_key": {
+        "nl": "{value!r} is geen cijfersleutel (kleine letters, cijfers en _, "
+        "zoals zandzakken_geplaatst)",
+        "en": "{value!r} is not a metric key (lower case, digits and _, like zandzakken_geplaatst)",
+    },
+    "cli.setting_prefix": {
+        "nl": "moet een niet-lege tekst zonder spaties zijn",
+        "en": "must be a non-empty string without spaces",
+    },
+    "cli.unknown_role": {
+        "nl": "onbekende rol {word!r}; een van: {names}",
+        "en": "unknown role {word!r}; one of: {names}",
+    },
+    "cli.bad_choice": {
+        "nl": "{option} moet een van {known} zijn (niet {given!r})",
+        "en": "{option} must be one of {known} (not {given!r})",
+    },
+    "cli.unknown_incident": {
+        "nl": "onbekend incident {incident!r}",
+        "en": "unknown incident {incident!r}",
+    },
     "crypto.label_user": {"nl": "gebruiker", "en": "user"},
     "crypto.label_encryption": {"nl": "versleuteling", "en": "encryption"},
     "crypto.label_room_keys": {"nl": "kamersleutels voor", "en": "room keys for"},

@@ -11,9 +11,11 @@ TEXTS: Entries = {
     },
     "console.demo_loaded": {
         "nl": "Voorbeeldcrisis geladen: incident {incident}, {added} nieuw(e) "
-        "kennisitem(s), {bound} consolekamer(s) nieuw gekoppeld.",
+        "kennisitem(s), {bound} consolekamer(s) nieuw gekoppeld, {partners} partner(s) "
+        "en {dependencies} afhankelijkheden uit het voorbeeldnetwerk.",
         "en": "Sample crisis loaded: incident {incident}, {added} new knowledge "
-        "item(s), {bound} console room(s) newly bound.",
+        "item(s), {bound} console room(s) newly bound, {partners} partner(s) "
+        "and {dependencies} dependencies from the sample network.",
     },
     "console.retracting": {
         "nl": "(de bevestiging van {event} wordt ingetrokken)",

@@ -13,6 +13,95 @@ TEXTS: Entries = {
     "content.where_feature": {"nl": "feature {number}", "en": "feature {number}"},
     "content.where_front_matter": {"nl": "front matter", "en": "front matter"},
     "content.field_error": {"nl": "{field}: {error}", "en": "{field}: {error}"},
+    # pydantic's common checks (knowledge/problems.py PYDANTIC_CHECKS); English as
+    # pydantic words it.
+    "content.check_missing": {"nl": "verplicht veld ontbreekt", "en": "Field required"},
+    "content.check_extra_forbidden": {
+        "nl": "onbekend veld",
+        "en": "Extra inputs are not permitted",
+    },
+    "content.check_string_type": {"nl": "moet tekst zijn", "en": "Input should be a valid string"},
+    "content.check_string_too_short": {
+        "nl": "moet minstens {min_length} teken(s) hebben",
+        "en": "String should have at least {min_length} characters",
+    },
+    "content.check_string_too_long": {
+        "nl": "mag hoogstens {max_length} tekens hebben",
+        "en": "String should have at most {max_length} characters",
+    },
+    "content.check_too_short": {
+        "nl": "moet minstens {min_length} element(en) hebben",
+        "en": "should have at least {min_length} item(s)",
+    },
+    "content.check_too_long": {
+        "nl": "mag hoogstens {max_length} elementen hebben",
+        "en": "should have at most {max_length} items",
+    },
+    "content.check_int_type": {
+        "nl": "moet een geheel getal zijn",
+        "en": "Input should be a valid integer",
+    },
+    "content.check_int_parsing": {
+        "nl": "moet een geheel getal zijn",
+        "en": "Input should be a valid integer",
+    },
+    "content.check_float_type": {
+        "nl": "moet een getal zijn",
+        "en": "Input should be a valid number",
+    },
+    "content.check_float_parsing": {
+        "nl": "moet een getal zijn",
+        "en": "Input should be a valid number",
+    },
+    "content.check_bool_type": {
+        "nl": "moet ja of nee zijn (true of false)",
+        "en": "Input should be a valid boolean",
+    },
+    "content.check_bool_parsing": {
+        "nl": "moet ja of nee zijn (true of false)",
+        "en": "Input should be a valid boolean",
+    },
+    "content.check_date_type": {
+        "nl": "moet een datum zijn (JJJJ-MM-DD)",
+        "en": "Input should be a valid date (YYYY-MM-DD)",
+    },
+    "content.check_date_parsing": {
+        "nl": "moet een datum zijn (JJJJ-MM-DD)",
+        "en": "Input should be a valid date (YYYY-MM-DD)",
+    },
+    "content.check_date_from_datetime_parsing": {
+        "nl": "moet een datum zijn (JJJJ-MM-DD)",
+        "en": "Input should be a valid date (YYYY-MM-DD)",
+    },
+    "content.check_date_from_datetime_inexact": {
+        "nl": "moet een datum zonder tijd zijn (JJJJ-MM-DD)",
+        "en": "should be a date without a time (YYYY-MM-DD)",
+    },
+    "content.check_list_type": {"nl": "moet een lijst zijn", "en": "Input should be a valid list"},
+    "content.check_dict_type": {
+        "nl": "moet een lijst van naam: waarde zijn",
+        "en": "Input should be a valid dictionary",
+    },
+    "content.check_literal_error": {
+        "nl": "moet een van deze zijn: {expected}",
+        "en": "Input should be {expected}",
+    },
+    "content.check_greater_than": {
+        "nl": "moet groter zijn dan {gt}",
+        "en": "Input should be greater than {gt}",
+    },
+    "content.check_greater_than_equal": {
+        "nl": "moet minstens {ge} zijn",
+        "en": "Input should be greater than or equal to {ge}",
+    },
+    "content.check_less_than": {
+        "nl": "moet kleiner zijn dan {lt}",
+        "en": "Input should be less than {lt}",
+    },
+    "content.check_less_than_equal": {
+        "nl": "mag hoogstens {le} zijn",
+        "en": "Input should be less than or equal to {le}",
+    },
     "content.invalid_item": {"nl": "{where} ({id}): {error}", "en": "{where} ({id}): {error}"},
     "content.too_large": {
         "nl": "bestand groter dan {megabytes} MB",

@@ -1,5 +1,6 @@
-"""Texts of the content rules in `knowledge/model.py` (a Q&A or guidance that breaks
-one), in Dutch and English; the English is also the rule's own message."""
+"""Texts of the content rules (`knowledge.model.ContentRule`) that a Q&A, guidance,
+partner, network or object file breaks (knowledge/model.py, network.py, objects.py),
+in Dutch and English."""
 
 from __future__ import annotations
 
@@ -29,6 +30,43 @@ TEXTS: Entries = {
     "knowledge.rule_source_url": {
         "nl": "moet een http://- of https://-adres zijn",
         "en": "must be an http:// or https:// address",
+    },
+    "knowledge.rule_unknown_sector": {
+        "nl": "onbekende sector {value!r}; bekend: {known}",
+        "en": "unknown sector {value!r}; known: {known}",
+    },
+    "knowledge.rule_empty": {"nl": "leeg", "en": "empty"},
+    "knowledge.rule_too_long": {
+        "nl": "langer dan {limit} tekens",
+        "en": "longer than {limit} characters",
+    },
+    "knowledge.rule_unknown_kind": {
+        "nl": "onbekende soort {value!r}; bekend: {known}",
+        "en": "unknown kind {value!r}; known: {known}",
+    },
+    "knowledge.rule_roles_mapping": {
+        "nl": "rollen: een lijst van fase (koud, lauw, warm, na) met een rol",
+        "en": "roles: a mapping of phase (koud, lauw, warm, na) to a role",
+    },
+    "knowledge.rule_unknown_phase": {
+        "nl": "onbekende fase {value!r}; gebruik koud, lauw, warm of na",
+        "en": "unknown phase {value!r}; use koud, lauw, warm or na",
+    },
+    "knowledge.rule_object_kind": {
+        "nl": "soort: een woord zoals ziekenhuis, verpleeghuis, sporthal",
+        "en": "kind: a word such as ziekenhuis, verpleeghuis, sporthal",
+    },
+    "knowledge.rule_facts_mapping": {
+        "nl": "feiten: een lijst van naam: waarde (bijv. noodstroom: 48 uur)",
+        "en": "facts: a mapping of name: value (e.g. noodstroom: 48 uur)",
+    },
+    "knowledge.rule_fact_name": {
+        "nl": "feiten: naam {name!r} heeft geen letters",
+        "en": "facts: name {name!r} has no letters",
+    },
+    "knowledge.rule_object_source": {
+        "nl": "bron: een http(s)-adres of een naam",
+        "en": "source: an http(s) address or a plain name",
     },
     "knowledge.rule_tlp": {
         "nl": "tlp moet clear, green, amber, amber+strict of red zijn",

@@ -83,3 +83,49 @@ def test_file_problems_are_said_in_either_language() -> None:
     assert said(bad_id.problems, "en")[0] == (
         "object 1 (gor 1!): id: id: letters, digits, '.', '_' or '-', at most 100"
     )
+
+
+def test_validator_messages_of_content_files_are_said_in_either_language(tmp_path: Path) -> None:
+    """A partner file's or object file's own rules (knowledge/network.py, objects.py) are
+    catalogue keys too, not English sentences raised inside a validator."""
+    from knowledge import network
+
+    bad = tmp_path / "kaart.yaml"
+    bad.write_text(
+        "id: test\nafhankelijkheden:\n  - sector: kernfusie\n    afhankelijk: zorg\n    reden: x\n",
+        encoding="utf-8",
+    )
+    problems = network.read_file(bad).problems
+    assert said(problems, "nl")[0].startswith("dependencies.0.sector: onbekende sector 'kernfusie'")
+    assert said(problems, "en")[0].startswith("dependencies.0.sector: unknown sector 'kernfusie'")
+    partners = tmp_path / "p.yaml"
+    partners.write_text("organisaties:\n  - naam: A\n    rollen: [x]\n", encoding="utf-8")
+    assert "rollen: een lijst van fase" in said(network.read_file(partners).problems, "nl")[0]
+    facts = objects.read_text(
+        "- id: a\n  naam: Gemaal\n  soort: gemaal\n  eigenaar: Waterschap\n  gemeente: Dordrecht\n  feiten: [x]\n",
+        ".yaml",
+        FileResult(Path("y.yaml")),
+    )
+    assert said(facts.problems, "nl")[0].startswith("object 1 (a): facts: feiten: een lijst")
+    assert said(facts.problems, "en")[0].startswith("object 1 (a): facts: facts: a mapping")
+
+
+def test_pydantic_checks_are_said_in_either_language(tmp_path: Path) -> None:
+    """A missing field or a value of the wrong type: pydantic's own checks are in the
+    catalogue too (the English as pydantic says it), not English in a Dutch reply."""
+    missing = objects.read_text(
+        "- id: a\n  naam: Gemaal\n  eigenaar: Waterschap\n  gemeente: Dordrecht\n",
+        ".yaml",
+        FileResult(Path("y.yaml")),
+    )
+    assert said(missing.problems, "nl")[0] == "object 1 (a): kind: verplicht veld ontbreekt"
+    assert said(missing.problems, "en")[0] == "object 1 (a): kind: Field required"
+    short = objects.read_text(
+        "- id: a\n  naam: G\n  soort: gemaal\n  eigenaar: Waterschap\n  gemeente: Dordrecht\n",
+        ".yaml",
+        FileResult(Path("y.yaml")),
+    )
+    assert said(short.problems, "nl")[0] == "object 1 (a): name: moet minstens 2 teken(s) hebben"
+    assert said(short.problems, "en")[0] == (
+        "object 1 (a): name: String should have at least 2 characters"
+    )

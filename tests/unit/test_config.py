@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from commands.i18n import said
 
 
 @pytest.fixture(autouse=True)
@@ -70,29 +71,46 @@ def test_bad_setting_gives_one_clear_line(tmp_path: Path, yaml_text: str, needle
     config.write_text(yaml_text)
     with pytest.raises(ConfigError) as info:
         load_settings(config)
-    message = str(info.value)
+    message = said("en", info.value)  # as the CLI says it
     assert needle in message and "\n" not in message.strip()
 
 
 def test_missing_credentials_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KNOOPPUNT_HOMESERVER", "http://h")
     monkeypatch.setenv("KNOOPPUNT_USER_ID", "@bot:h")
-    with pytest.raises(ConfigError, match="KNOOPPUNT_PASSWORD"):
+    with pytest.raises(ConfigError) as info:
         load_settings().require_matrix()
+    assert "KNOOPPUNT_PASSWORD" in said("en", info.value)
 
 
-def test_cli_reports_config_error_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def cli_error(config: Path, text: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What `knooppunt run` with `text` as its config file says on stderr (exit code 2)."""
+    from bot.cli import main
+
+    config.write_text(text)
+    assert main(["run", "--config", str(config)]) == 2
+    return capsys.readouterr().err.strip()
+
+
+def test_cli_reports_config_error_in_one_line_in_the_configured_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from bot.cli import main
 
-    config = tmp_path / "k.yaml"
-    config.write_text("language: fr\n")
-    assert main(["run", "--config", str(config)]) == 2
-    err = capsys.readouterr().err.strip()
-    assert err.startswith("knooppunt: config error: language") and "\n" not in err
+    err = cli_error(tmp_path / "k.yaml", "language: fr\n", capsys)
+    # The settings could not be read: the default language (Dutch).
+    assert err.startswith("knooppunt: configuratiefout: language") and "\n" not in err
     assert main(["run"]) == 2
-    assert "homeserver is not set" in capsys.readouterr().err
+    assert "homeserver is niet ingesteld" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    assert main(["run"]) == 2
+    assert "homeserver is not set (KNOOPPUNT_HOMESERVER" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_DATA_DIR", str(tmp_path))
+    assert main(["export", "--incident", "nope", "--format", "json"]) == 2
+    assert "unknown incident 'nope'" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")
+    assert main(["export", "--incident", "nope", "--format", "json", "--max-tlp", "paars"]) == 2
+    assert "--max-tlp moet een van CLEAR" in capsys.readouterr().err
 
 
 def test_config_binding_takes_dutch_and_english_role_and_tlp_names(tmp_path: Path) -> None:
@@ -108,5 +126,26 @@ def test_config_binding_takes_dutch_and_english_role_and_tlp_names(tmp_path: Pat
     assert (first.role, first.tlp, first.clearance) == ("municipality", "GREEN", "AMBER")
     assert (second.role, second.tlp, second.clearance) == ("coordinator", "AMBER+STRICT", "RED")
     config.write_text("rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n")
-    with pytest.raises(ConfigError, match=r"rooms\.0\.tlp"):
+    with pytest.raises(ConfigError) as info:
         load_settings(config)
+    assert said("en", info.value).startswith("config error: rooms.0.tlp")
+
+
+def test_a_rule_of_a_setting_is_said_in_the_configured_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Our own rules (a validator's) and pydantic's checks are catalogue sentences too."""
+    config = tmp_path / "k.yaml"
+    assert cli_error(config, "command_prefix: 'a b'\nadmins: ['@a:x']\n", capsys) == (
+        "knooppunt: configuratiefout: command_prefix (of KNOOPPUNT_COMMAND_PREFIX): "
+        "moet een niet-lege tekst zonder spaties zijn"
+    )
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    assert cli_error(config, "rooms: [{room: '!a:x', role: liaison, tlp: paars}]\n", capsys) == (
+        "knooppunt: config error: rooms.0.tlp (or KNOOPPUNT_ROOMS): "
+        "must be one of CLEAR, GREEN, AMBER, AMBER+STRICT, RED (or groen, oranje, rood)"
+    )
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")  # the file's own language is unread
+    assert "log_level (of KNOOPPUNT_LOG_LEVEL): moet een van deze zijn: 'DEBUG'" in (
+        cli_error(config, "log_level: LOUD\n", capsys)
+    )

@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from bot.cli import build_parser, main
 from bot.config import RoomBindingConfig, load_settings
 from bot.console import read_messages, run_console
+from commands.i18n import t
+from knowledge.problems import complaint
 
 SCRIPT = """!incident open storm Storm Zuid
 
@@ -68,9 +70,15 @@ async def test_audit_lists_who_did_what(
     assert await asyncio.to_thread(main, ["audit", "--incident", "storm"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert any("incident.opened storm" in line for line in lines)
-    assert any("recorded M-1" in line and "TLP:AMBER" in line for line in lines)
+    # Said in the configured language (Dutch by default); the actions are codes.
+    assert any("legde M-1 vast in" in line and "TLP:AMBER" in line for line in lines)
     assert any("entries.listed storm" in line and "M-1" in line for line in lines)
     assert lines == sorted(lines)  # oldest first
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    assert await asyncio.to_thread(main, ["audit", "--incident", "storm"]) == 0
+    english = capsys.readouterr().out.splitlines()
+    assert any("recorded M-1 in" in line and "TLP:AMBER" in line for line in english)
+    assert len(english) == len(lines) and english == sorted(english)
 
 
 # -- `console --demo` and the role names ----------------------------------------------------
@@ -118,6 +126,14 @@ async def test_demo_coordinator_opens_an_incident_and_gets_the_picture(data_dir:
     assert "Situatiebeeld hoogwater: Hoogwater Maas" in text
 
 
+async def test_demo_loads_the_sample_network_too(data_dir: Path) -> None:
+    """`console --demo` is the whole sample: the partners and dependency map of
+    knowledge/sample_network as well, so `!wie` and the domino have something to show."""
+    text = await console("coordinator", "!wie energie\n", demo=True)
+    assert "Netbeheer Noord:" in text and "Storingscoördinator 24/7" in text, text
+    assert "afhankelijkheden" in text.split("Netbeheer Noord")[0]  # the load says so
+
+
 async def test_console_coordinator_may_open_an_incident_without_the_demo(data_dir: Path) -> None:
     """The console user made their room, so they hold its creator's power level."""
     text = await console("coordinator", "!incident open storm Storm Zuid\n")
@@ -152,13 +168,27 @@ def test_role_names_dutch_and_english(typed: str, role: str) -> None:
         assert RoomBindingConfig(room="!r:x", role=typed).role == role
 
 
-def test_unknown_role_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_role_is_refused(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     with pytest.raises(SystemExit) as exit_info:
         build_parser().parse_args(["console", "--as", "burgemeester"])
     assert exit_info.value.code == 2
+    # Before the settings are read: the default language, or KNOOPPUNT_LANGUAGE's.
+    assert "onbekende rol 'burgemeester'" in capsys.readouterr().err
+    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["console", "--as", "burgemeester"])
     assert "unknown role 'burgemeester'" in capsys.readouterr().err
-    with pytest.raises(ValidationError, match="must be one of liaison, coordinator"):
+    with pytest.raises(ValidationError) as invalid:
         RoomBindingConfig(room="!r:x", role="burgemeester")
+    said = complaint(invalid.value.errors()[0])  # a rule, said in either language
+    assert t("en", "cli.config_invalid", setting="role", error=said).startswith(
+        "config error: role: must be one of liaison, coordinator"
+    )
+    assert "moet een van liaison, coordinator" in t(
+        "nl", "content.field_error", field="", error=said
+    )
 
 
 def test_demo_flag_is_parsed() -> None:

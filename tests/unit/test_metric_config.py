@@ -15,6 +15,7 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 from bot.wiring import build_dispatcher
+from commands.i18n import said
 from commands.phone import METRICS
 from commands.report_parser import parse_report
 
@@ -71,6 +72,6 @@ def test_a_wrong_metric_entry_is_one_clear_line(
     path.write_text(yaml_text, encoding="utf-8")
     with pytest.raises(ConfigError) as error:
         load_settings(path)
-    message = str(error.value)
+    message = said("en", error.value)  # as the CLI says it
     assert message.startswith("config error:") and "\n" not in message
     assert needle in message, message
