@@ -8,6 +8,7 @@ Three cases against a private Synapse on 127.0.0.1 (encryption off):
 * sustained: --rate commands per second over --sustained-rooms rooms for
   --seconds. Reply latency p50/p95 (homeserver timestamps: command to reply),
   CPU per event.
+* idle: --idle-seconds with no messages at all: the CPU the timers cost.
 * warm start: both are in --rooms rooms; restarted, a command is sent at once.
   First reply after the start, RSS after it.
 
@@ -18,7 +19,7 @@ one after the other, never at the same time. Prints each figure beside the
 baseline's and their ratio.
 
     .venv/bin/python -m bench.load [--backlog 5000] [--rooms 1000] [--seconds 60] [--postgres]
-        [--cases sustained,warm,backlog] [--warm-repeat 3]
+        [--cases idle,sustained,warm,backlog] [--warm-repeat 3]
 
 `--postgres` starts a private PostgreSQL for the bot (tests/support/postgres.py)
 instead of its SQLite file. `--cases warm,backlog` runs only those cases.
@@ -459,6 +460,8 @@ class Bench:
         cases = self.args.cases
         # Let the joins' greetings and first syncs settle before measuring.
         await asyncio.sleep(5)
+        if "idle" in cases:
+            await self.run_idle()
         if "sustained" in cases:
             failed |= await self.run_sustained()
         if "warm" in cases:
@@ -488,6 +491,24 @@ class Bench:
         self.check("sustained p95 <= 1.3x baseline", st["p95"] <= 1.3 * sb["p95"])
         self.check("sustained CPU <= 3 ms per event", st["cpu_ms_per_event"] <= 3.0)
         return bool(st["lost"] or st["doubled"])
+
+    async def run_idle(self) -> None:
+        """CPU while nothing happens: what the timers cost (both sides at once: idle)."""
+        seconds = self.args.idle_seconds
+        print(f"\nidle: {seconds:.0f} s with no messages")
+        # Both started and answering first (a start's imports are not idle time).
+        for runner, rooms in ((self.bot, self.bot_rooms), (self.base, self.base_rooms)):
+            event_id = await self.send(rooms[0], "!help")
+            await settle(self.client, [rooms[0]], runner.user_id, {event_id}, 120)
+        await asyncio.sleep(10)  # the reply's echo, the token's commit
+        self.bot.case = "idle"
+        self.bot.profile()
+        before = {r.name: cpu_seconds(r.pid()) for r in (self.bot, self.base)}
+        await asyncio.sleep(seconds)
+        used = {r.name: cpu_seconds(r.pid()) - before[r.name] for r in (self.bot, self.base)}
+        bot, base = (used[side] * 1000 / seconds for side in ("bot", "baseline"))
+        row("idle CPU per second", bot, base, "ms")
+        self.check("idle: at most 5 ms CPU per second", bot <= 5)
 
     async def run_warm(self) -> None:
         args = self.args
@@ -582,6 +603,7 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--sustained-rooms", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--idle-seconds", type=float, default=30.0, help="idle case length")
     parser.add_argument("--rooms", type=int, default=1000, help="joined rooms, warm start")
     parser.add_argument("--patience", type=float, default=600.0, help="max backlog drain wait")
     parser.add_argument("--database-url", default="", help="e.g. a PostgreSQL URL")
@@ -589,9 +611,9 @@ if __name__ == "__main__":
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
         "--cases",
-        default="sustained,warm,backlog",
+        default="idle,sustained,warm,backlog",
         type=lambda text: set(text.split(",")),
-        help="comma-separated subset of sustained,warm,backlog (in that order)",
+        help="comma-separated subset of idle,sustained,warm,backlog (in that order)",
     )
     parser.add_argument(
         "--reuse",
