@@ -473,14 +473,17 @@ class Syncer:
             None,
         )
 
-    @staticmethod
-    def _refers_back(response: SyncResponse) -> bool:
+    def _refers_back(self, response: SyncResponse) -> bool:
         """Whether an event of the batch may refer to a reply: a relation or a redaction
-        (or a gap, whose events are not known yet)."""
+        (or a gap, whose events are not known yet). Not the echoes of our replies, which
+        are replies themselves: a batch with a command and an echo needs no write first."""
+        self_id = self.user_id
         for info in response.rooms.join.values():
             if info.timeline.limited:
                 return True
             for event in info.timeline.events:
+                if event.sender == self_id:
+                    continue  # our own echoes look nothing up (see _on_own_event)
                 source = event.source
                 if source.get("type") == "m.room.redaction" or "redacts" in source:
                     return True

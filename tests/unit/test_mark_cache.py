@@ -12,7 +12,7 @@ from nio import SyncResponse
 from bot.syncer import Syncer
 from storage import rooms
 from storage.engine import Database
-from storage.ids import RoomId
+from storage.ids import RoomId, UserId
 
 ROOM = "!a:localhost"
 BOT = "@bot:localhost"
@@ -58,6 +58,7 @@ def _syncer(db: Database | None = None, waiting: bool = False) -> Syncer:
     syncer._marks = {}
     syncer._last_seen = {}
     syncer._plain = False
+    syncer.user_id = UserId(BOT)
     return syncer
 
 
@@ -79,9 +80,10 @@ def test_only_plain_messages_make_a_plain_batch() -> None:
 
 
 def test_only_a_batch_that_refers_back_records_sent_replies_first() -> None:
-    assert not Syncer._refers_back(_sync(_event(1), _event(2)))
+    syncer = _syncer()
+    assert not syncer._refers_back(_sync(_event(1), _event(2)))
     reply = _event(3, content={"m.relates_to": {"m.in_reply_to": {"event_id": "$r"}}})
-    assert Syncer._refers_back(_sync(_event(1), reply))
+    assert syncer._refers_back(_sync(_event(1), reply))
     redaction = {
         "type": "m.room.redaction",
         "event_id": "$x",
@@ -90,8 +92,13 @@ def test_only_a_batch_that_refers_back_records_sent_replies_first() -> None:
         "redacts": "$r",
         "content": {},
     }
-    assert Syncer._refers_back(_sync(redaction))
-    assert Syncer._refers_back(_sync(_event(1), limited=True))
+    assert syncer._refers_back(_sync(redaction))
+    assert syncer._refers_back(_sync(_event(1), limited=True))
+    # The echo of one of our replies (a reply itself) beside a new command: it looks
+    # nothing up, so the command's batch needs no write before it is handled.
+    echo = _event(4, sender=BOT, content={"m.relates_to": {"m.in_reply_to": {"event_id": "$e1"}}})
+    assert not syncer._refers_back(_sync(_event(5), echo))
+    assert syncer._refers_back(_sync(_event(5), reply, echo))
 
 
 async def test_plain_batches_use_the_marks_they_wrote_others_read_the_database(
