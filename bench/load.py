@@ -59,7 +59,9 @@ from tests.support.synapse import Synapse
 KEEP = os.environ.get("KNOOPPUNT_BENCH_KEEP")
 # A py-spy executable: the bot is profiled in each case (collapsed stacks, wall clock,
 # idle included) into the directory named by KNOOPPUNT_BENCH_PROFILE_DIR; see
-# bench/profile_top.py for the top functions.
+# bench/profile_top.py for the top functions. Sampling costs the bot CPU of its own
+# (some 10 ms per second measured with py-spy pausing it at 100 Hz, about 1 ms per event
+# at 10/s; less with --nonblocking, used here): take CPU figures from a run without it.
 PYSPY = os.environ.get("KNOOPPUNT_BENCH_PYSPY")
 PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
 # "gil" samples only the thread holding the GIL (where the bot's Python CPU goes; py-spy's
@@ -128,6 +130,7 @@ class BotRunner(Runner):
                 "--pid",
                 str(self.process.pid),
                 *(["--gil"] if PYSPY_MODE == "gil" else ["--idle"]),
+                "--nonblocking",
                 "-r",
                 "100",
                 "-f",
@@ -458,7 +461,11 @@ class Bench:
         await self.setup()
         failed = False
         cases = self.args.cases
-        # Let the joins' greetings and first syncs settle before measuring.
+        # Both started and answering (a start's imports and first sync are not what the
+        # cases measure), the joins' greetings and first syncs settled.
+        for runner, rooms in ((self.bot, self.bot_rooms), (self.base, self.base_rooms)):
+            event_id = await self.send(rooms[0], "!help")
+            await settle(self.client, [rooms[0]], runner.user_id, {event_id}, 300)
         await asyncio.sleep(5)
         if "idle" in cases:
             await self.run_idle()
@@ -496,11 +503,7 @@ class Bench:
         """CPU while nothing happens: what the timers cost (both sides at once: idle)."""
         seconds = self.args.idle_seconds
         print(f"\nidle: {seconds:.0f} s with no messages")
-        # Both started and answering first (a start's imports are not idle time).
-        for runner, rooms in ((self.bot, self.bot_rooms), (self.base, self.base_rooms)):
-            event_id = await self.send(rooms[0], "!help")
-            await settle(self.client, [rooms[0]], runner.user_id, {event_id}, 120)
-        await asyncio.sleep(10)  # the reply's echo, the token's commit
+        await asyncio.sleep(5)  # the last replies' echoes, the token's commit
         self.bot.case = "idle"
         self.bot.profile()
         before = {r.name: cpu_seconds(r.pid()) for r in (self.bot, self.base)}
