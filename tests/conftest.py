@@ -13,6 +13,7 @@ from storage.engine import Database
 from tests.support.botproc import BotProcess
 from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
+from tests.support.migrated import migrated_postgres_url, migrated_sqlite_url
 from tests.support.postgres import Postgres
 from tests.support.synapse import Synapse
 
@@ -74,17 +75,35 @@ def postgres() -> Iterator[Postgres]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of a test that uses `database_url` or `db`."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (tests of the migrations start here)."""
+    if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
     server: Postgres = request.getfixturevalue("postgres")
     return server.create_database()
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def migrated_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> str:
+    """A database on each backend, already migrated: a copy of one the migrations ran on
+    once per process (tests/support/migrated.py); `migrate()` finds it up to date."""
+    if backend == "sqlite":
+        return await migrated_sqlite_url(tmp_path / "test.db")
+    return await migrated_postgres_url(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     """A migrated database on each backend; a test module may define its own `db`."""
-    database = Database(database_url)
+    database = Database(migrated_database_url)
     await database.migrate()
     yield database
     await database.close()

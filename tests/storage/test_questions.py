@@ -32,8 +32,8 @@ EDITOR = UserId("@redacteur:x")
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
+    database = Database(migrated_database_url)
     await database.migrate()
     await service.import_path(database, SAMPLE, "test")
     async with database.transaction() as session:

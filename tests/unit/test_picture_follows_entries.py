@@ -86,8 +86,8 @@ def view(room_id: RoomId) -> RoomView:
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
+    database = Database(migrated_database_url)
     await database.migrate()
     await service.import_path(database, SAMPLE, "test")
     async with database.transaction() as session:
