@@ -15,7 +15,7 @@ from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
 from tests.support.migrated import migrated_postgres_url, migrated_sqlite_url
 from tests.support.postgres import Postgres
-from tests.support.synapse import Synapse
+from tests.support.synapse import HomeserverError, Synapse
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TESTS = Path(__file__).resolve().parent
@@ -35,11 +35,29 @@ def signing_key_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("synapse-key") / "signing.key"
 
 
+def start_synapse(workdir: Path, signing_key_cache: Path, **kwargs: object) -> Synapse:
+    """A started homeserver in `workdir`. `free_port` hands out a port that another
+    pytest-xdist worker could bind before Synapse does: then it is tried once more on
+    another port."""
+
+    def configured() -> Synapse:
+        server = Synapse(workdir, **kwargs)  # type: ignore[arg-type]
+        server.generate_key(signing_key_cache)
+        return server
+
+    server = configured()
+    try:
+        server.start()
+    except HomeserverError:
+        server.stop()
+        server = configured()  # a new free port; the same files
+        server.start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory, signing_key_cache: Path) -> Iterator[Synapse]:
-    server = Synapse(tmp_path_factory.mktemp("synapse"))
-    server.generate_key(signing_key_cache)
-    server.start()
+    server = start_synapse(tmp_path_factory.mktemp("synapse"), signing_key_cache)
     yield server
     server.stop()
 
@@ -50,9 +68,7 @@ def private_synapse(tmp_path: Path, signing_key_cache: Path) -> Iterator[Callabl
     started: list[Synapse] = []
 
     def make(**kwargs: object) -> Synapse:
-        server = Synapse(tmp_path / f"synapse{len(started)}", **kwargs)  # type: ignore[arg-type]
-        server.generate_key(signing_key_cache)
-        server.start()
+        server = start_synapse(tmp_path / f"synapse{len(started)}", signing_key_cache, **kwargs)
         started.append(server)
         return server
 
