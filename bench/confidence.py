@@ -95,18 +95,24 @@ def features(index: Index, query: str) -> np.ndarray | None:
     )
 
 
-Sample = tuple[list[np.ndarray | None], np.ndarray, list[str]]
+# Features (None: no hit), in scope, cluster, and whether the first hit answers it.
+Sample = tuple[list[np.ndarray | None], np.ndarray, list[str], np.ndarray]
+# In-scope refused, out-of-scope refused, in-scope answered confidently but wrongly.
+Rates = tuple[float, float, float]
 
 
 def collect(items: list[QA], queries: list[dict[str, object]], outside: list[str]) -> Sample:
-    """Features, in-scope flag and cluster of every question of one set."""
+    """Features, in-scope flag, cluster and right first hit of every question of one set."""
     index = Index(items)
     rows: list[np.ndarray | None] = []
     inside: list[bool] = []
     clusters: list[str] = []
+    right: list[bool] = []
     for query in queries:
         honest = index.without(frozenset(query.get("exclude", ())))  # type: ignore[call-overload]
         rows.append(features(honest, str(query["query"])))
+        hits = honest.search(str(query["query"]), limit=1).hits
+        right.append(bool(hits) and hits[0].id in query["relevant"])  # type: ignore[operator]
         inside.append(True)
         # The items that answer it: one need, whatever the set calls its clusters.
         clusters.append(str(sorted(query["relevant"])))  # type: ignore[call-overload]
@@ -114,7 +120,8 @@ def collect(items: list[QA], queries: list[dict[str, object]], outside: list[str
         rows.append(features(index, question))
         inside.append(False)
         clusters.append(f"out-{n}")
-    return rows, np.array(inside), clusters
+        right.append(False)
+    return rows, np.array(inside), clusters, np.array(right)
 
 
 def fit(x: np.ndarray, y: np.ndarray, columns: list[int]) -> np.ndarray:
@@ -148,7 +155,7 @@ def threshold(score: np.ndarray, inside: np.ndarray) -> float:
 
 
 def rule(sample: Sample, columns: list[int], learned: bool) -> tuple[np.ndarray | None, float]:
-    rows, inside, _ = sample
+    rows, inside, _, _ = sample
     usable = [n for n, r in enumerate(rows) if r is not None]
     w = (
         fit(np.array([rows[n] for n in usable]), inside[usable].astype(float), columns)
@@ -159,16 +166,16 @@ def rule(sample: Sample, columns: list[int], learned: bool) -> tuple[np.ndarray 
 
 
 def subset(sample: Sample, keep: list[int]) -> Sample:
-    rows, inside, clusters = sample
-    return [rows[n] for n in keep], inside[keep], [clusters[n] for n in keep]
+    rows, inside, clusters, right = sample
+    return [rows[n] for n in keep], inside[keep], [clusters[n] for n in keep], right[keep]
 
 
 def cross_validated(
     sample: Sample, columns: list[int], learned: bool, folds: int = 5, shuffles: int = 5
-) -> tuple[float, float]:
-    """In-scope and out-of-scope refusal rates, each question decided by a rule fitted
-    without its cluster."""
-    rows, inside, clusters = sample
+) -> Rates:
+    """In-scope and out-of-scope refusal rates and confident wrong answers, each
+    question decided by a rule fitted without its cluster."""
+    rows, inside, clusters, right = sample
     rates = []
     for seed in range(shuffles):
         groups = sorted(set(clusters))
@@ -180,22 +187,26 @@ def cross_validated(
             test = [n for n in range(len(rows)) if fold_of[clusters[n]] == k]
             w, t = rule(subset(sample, train), columns, learned)
             refused[test] = scores([rows[n] for n in test], columns, w) < t
-        rates.append((refused[inside].mean(), refused[~inside].mean()))
+        rates.append(_rates(refused, inside, right))
     got = np.mean(rates, axis=0)
-    return float(got[0]), float(got[1])
+    return float(got[0]), float(got[1]), float(got[2])
 
 
-def transferred(
-    train: Sample, test: Sample, columns: list[int], learned: bool
-) -> tuple[float, float]:
+def _rates(refused: np.ndarray, inside: np.ndarray, right: np.ndarray) -> Rates:
+    return (
+        float(refused[inside].mean()),
+        float(refused[~inside].mean()),
+        float((~refused & inside & ~right).sum() / inside.sum()),
+    )
+
+
+def transferred(train: Sample, test: Sample, columns: list[int], learned: bool) -> Rates:
     w, t = rule(train, columns, learned)
-    refused = scores(test[0], columns, w) < t
-    return float(refused[test[1]].mean()), float(refused[~test[1]].mean())
+    return _rates(scores(test[0], columns, w) < t, test[1], test[3])
 
 
-def fixed(sample: Sample, value: float) -> tuple[float, float]:
-    refused = scores(sample[0], [0], None) < value
-    return float(refused[sample[1]].mean()), float(refused[~sample[1]].mean())
+def fixed(sample: Sample, value: float) -> Rates:
+    return _rates(scores(sample[0], [0], None) < value, sample[1], sample[3])
 
 
 def main(eval_dir: Path) -> None:
@@ -204,12 +215,17 @@ def main(eval_dir: Path) -> None:
     own_items, own_queries, own_outside = load_own()
     own = collect(own_items, own_queries, own_outside)
     column = {name: n for n, name in enumerate(NAMES)}
-    print("refused in-scope / out-of-scope (target: <= 0.10 / >= 0.90)")
     print(
-        f"  coverage >= {CONFIDENT_COVERAGE} (today):  shared {fixed(shared, CONFIDENT_COVERAGE)[0]:.2f} / "
-        f"{fixed(shared, CONFIDENT_COVERAGE)[1]:.2f}   own {fixed(own, CONFIDENT_COVERAGE)[0]:.2f} / {fixed(own, CONFIDENT_COVERAGE)[1]:.2f}"
+        "refused in-scope / out-of-scope / confidently wrong in-scope "
+        "(target: <= 0.10 / >= 0.90 / no more than today)"
     )
-    print(f"  {'rule':<28}{'shared CV':>14}{'own CV':>14}{'shared->own':>14}{'own->shared':>14}")
+    print(
+        f"  coverage >= {CONFIDENT_COVERAGE} (today):  shared "
+        + " /".join(f"{v:.2f}" for v in fixed(shared, CONFIDENT_COVERAGE))
+        + "   own "
+        + " /".join(f"{v:.2f}" for v in fixed(own, CONFIDENT_COVERAGE))
+    )
+    print(f"  {'rule':<28}{'shared CV':>19}{'own CV':>19}{'shared->own':>19}{'own->shared':>19}")
     rules: list[tuple[str, list[str], bool]] = [
         ("coverage threshold", ["cov"], False),
         ("LR coverage + margin", ["cov", "margin"], True),
@@ -228,7 +244,7 @@ def main(eval_dir: Path) -> None:
             transferred(shared, own, columns, learned),
             transferred(own, shared, columns, learned),
         ]
-        print(f"  {name:<28}" + "".join(f"{a:>8.2f} /{b:>4.2f}" for a, b in figures))
+        print(f"  {name:<28}" + "".join(f"{a:>8.2f} /{b:>4.2f} /{c:>4.2f}" for a, b, c in figures))
 
 
 if __name__ == "__main__":

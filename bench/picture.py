@@ -40,6 +40,7 @@ from storage.engine import Database
 from storage.models import EntryFigure, Incident, SituationEntry
 from storage.picture import build_picture
 from storage.picture_service import RoomPicture
+from tests.support.rooms import warm_incident
 
 ACCESS = tlp.RoomAccess("!coord:bench", bound=True, clearance="AMBER", organisation="VR")
 SERIES = 2000
@@ -52,9 +53,7 @@ def p95(values: list[float]) -> float:
 
 async def seed(db: Database, count: int) -> Incident:
     now = datetime.now(UTC)
-    incident = Incident(
-        slug="bench", title="Bench", phase="warm", open=True, opened_at=now, opened_by="bench"
-    )
+    incident = warm_incident("bench", now, "bench")
     async with db.transaction() as session:
         session.add(incident)
     chunk = 5000
@@ -114,17 +113,7 @@ async def seed_exercise(db: Database, count: int, first_id: int) -> None:
     now = datetime.now(UTC)
     async with db.transaction() as session:
         if await session.get(Incident, "oefening") is None:
-            session.add(
-                Incident(
-                    slug="oefening",
-                    title="Oefening",
-                    phase="warm",
-                    open=True,
-                    opened_at=now,
-                    opened_by="bench",
-                    exercise=True,
-                )
-            )
+            session.add(warm_incident("oefening", now, "bench", exercise=True))
     rows = [
         {
             "id": first_id + i,
@@ -327,16 +316,12 @@ async def main(sizes: list[int], backends: list[str], rounds: int, exercise: int
         if "postgresql" in backends:
             from tests.support.postgres import Postgres
 
-            server = Postgres()
-            server.start()
+            with Postgres() as server:
 
-            async def pg_url(size: int) -> str:
-                return server.create_database()
+                async def pg_url(size: int) -> str:
+                    return server.create_database()
 
-            try:
                 await run(pg_url, "postgresql", sizes, rounds)
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

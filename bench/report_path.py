@@ -31,8 +31,9 @@ from commands.message import Message, Outgoing
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import EntryFigure, EntryRevision, Incident, SituationEntry
+from storage.models import EntryFigure, EntryRevision, SituationEntry
 from storage.rooms import BindingView
+from tests.support.rooms import warm_incident
 
 ROOM = RoomId("!liaison:bench")
 BINDING = BindingView("liaison", "bench", "GGD", "AMBER", "AMBER")
@@ -76,16 +77,7 @@ def _entry_values(i: int, now: datetime) -> dict[str, object]:
 async def seed(db: Database, count: int) -> None:
     now = datetime.now(UTC)
     async with db.transaction() as session:
-        session.add(
-            Incident(
-                slug="bench",
-                title="Bench",
-                phase="warm",
-                open=True,
-                opened_at=now,
-                opened_by="bench",
-            )
-        )
+        session.add(warm_incident("bench", now, "bench"))
         await room_repo.mark_joined(session, ROOM, now)
         await room_repo.bind(
             session,
@@ -233,12 +225,8 @@ async def main(stored: int, reports: int, backends: list[str]) -> None:
         if "postgresql" in backends:
             from tests.support.postgres import Postgres
 
-            server = Postgres()
-            server.start()
-            try:
+            with Postgres() as server:
                 await run_backend("postgresql", server.create_database(), stored, reports)
-            finally:
-                server.stop()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

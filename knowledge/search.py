@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from knowledge.model import QA
 from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
+from knowledge.word_forms import store_terms
 from storage.vocabulary import fold
 
 if TYPE_CHECKING:
@@ -372,6 +373,9 @@ class Index:
             parts = [p for p in self._parts(term) if p in self._vocab]
             if parts:
                 mapped.append((word, parts))
+            elif forms := store_terms(word, self._vocab.__contains__):
+                # A verb form or a compound of known words (knowledge/word_forms.py).
+                mapped.append((word, forms))
             elif len(term) >= 5:
                 # A typo: the closest term of the store, if it is close enough.
                 match = process.extractOne(

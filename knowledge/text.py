@@ -87,6 +87,9 @@ STOP_WORDS = frozenset(
         "dan",
         "naar",
         "over",
+        # "per dag per persoon": its stem is also the stem of "pers" (the press), so
+        # a question about the press met every answer that counts per person.
+        "per",
         "the",
         "a",
         "an",

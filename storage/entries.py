@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import exercise, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
+from storage.revision_history import last_number, revision_columns, standing_revision
 
 # The report path's statements, built once (their cache keys are computed once too),
 # on the tables themselves: Core, without the ORM's per-row bookkeeping.
@@ -212,34 +213,19 @@ async def revise(
     session: AsyncSession, entry: SituationEntry, data: EntryInput, edit_event_id: str, editor: str
 ) -> SituationEntry:
     """A new revision of the same entry; the history keeps every earlier one."""
-    last = await session.scalar(
-        select(func.max(EntryRevision.revision)).where(EntryRevision.entry_id == entry.id)
-    )
+    last = await last_number(session, EntryRevision, EntryRevision.entry_id, entry.id)
     now = utcnow()
     if last is None:
         # First edit: put the original report into the history as revision 1.
-        session.add(
-            EntryRevision(
-                entry_id=entry.id,
-                revision=1,
-                source_event_id=entry.source_event_id,
-                snapshot=(await current_input(session, entry)).snapshot(),
-                created_at=entry.recorded_at,
-                created_by=entry.reporter,
-            )
+        original = (await current_input(session, entry)).snapshot()
+        first = revision_columns(
+            1, entry.source_event_id, original, entry.recorded_at, entry.reporter
         )
+        session.add(EntryRevision(entry_id=entry.id, **first))
         last = 1
     number = int(last) + 1
-    session.add(
-        EntryRevision(
-            entry_id=entry.id,
-            revision=number,
-            source_event_id=edit_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=editor,
-        )
-    )
+    edited = revision_columns(number, edit_event_id, data.snapshot(), now, editor)
+    session.add(EntryRevision(entry_id=entry.id, **edited))
     _apply(entry, data)
     entry.revision = number
     entry.updated_at = now
@@ -286,12 +272,7 @@ async def withdraw_revision(session: AsyncSession, edit_event_id: str) -> Situat
     entry = await session.get(SituationEntry, revision.entry_id)
     if entry is None:
         return None
-    latest = await session.scalar(
-        select(EntryRevision)
-        .where(EntryRevision.entry_id == entry.id, EntryRevision.withdrawn_at.is_(None))
-        .order_by(EntryRevision.revision.desc())
-        .limit(1)
-    )
+    latest = await standing_revision(session, EntryRevision, EntryRevision.entry_id, entry.id)
     if latest is None:
         return None
     data = EntryInput.from_snapshot(latest.snapshot)

@@ -13,7 +13,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -238,6 +238,45 @@ def _dutch_value(name: str, value: Any) -> Any:
     return value
 
 
+def _sheet(
+    entries: Sequence[SituationEntry],
+    items: Sequence[RecordItem],
+    marker: str | None,
+    *,
+    delimiter: str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    record_header: Sequence[str],
+    record_rows: Iterable[Sequence[Any]],
+) -> bytes:
+    """What both CSVs are: `marker` (an exercise's OEFENING) as the first row, the TLP
+    banner (TLP 2.0: the label at the top, where a reader of the sheet sees it), the
+    entries under `header`, and the record items after an empty row under their own
+    header. Every cell goes through `csv_safe`; None is an empty cell."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    if marker:
+        writer.writerow([marker])
+    writer.writerow([f"TLP:{_labels(entries, items)}"])
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([csv_safe("" if v is None else v) for v in row])
+    if items:
+        writer.writerow([])
+        writer.writerow(record_header)
+        for row in record_rows:
+            writer.writerow([csv_safe("" if v is None else v) for v in row])
+    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
+
+
+def _dutch_record_value(name: str, value: Any) -> Any:
+    if name in _RECORD_TIMES and value:
+        return _local(datetime.fromisoformat(value))
+    if name == "kind":
+        return RECORD_KIND_NL.get(value, value)
+    return value
+
+
 def to_csv_nl(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
@@ -248,13 +287,8 @@ def to_csv_nl(
     """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times; assessments,
     decisions and actions follow the entries after an empty row, under their own header.
     `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    if marker:
-        writer.writerow([marker])
-    writer.writerow([f"TLP:{_labels(entries, items)}"])
-    writer.writerow([HEADERS_NL[name] for name in (*FIELDS, "figures")])
-    for entry in entries:
+
+    def row(entry: SituationEntry) -> list[Any]:
         shown = "; ".join(
             f"{f.label}: {'ca. ' if f.estimate else ''}{dutch_number(f.value)}"
             f"{' ' + f.unit if f.unit else ''}"
@@ -264,22 +298,22 @@ def to_csv_nl(
             _dutch_value(name, entry.code if name == "code" else getattr(entry, name))
             for name in FIELDS
         ]
-        writer.writerow([csv_safe(v) for v in values] + [csv_safe(shown)])
-    if items:
-        writer.writerow([])
-        writer.writerow([RECORD_HEADERS_NL[name] for name in RECORD_FIELDS])
-        for item in items:
-            row = record_row(item)
-            cells = []
-            for name in RECORD_FIELDS:
-                value = row[name]
-                if name in _RECORD_TIMES and value:
-                    value = _local(datetime.fromisoformat(value))
-                elif name == "kind":
-                    value = RECORD_KIND_NL.get(value, value)
-                cells.append(csv_safe("" if value is None else value))
-            writer.writerow(cells)
-    return out.getvalue().encode("utf-8-sig")
+        return [*values, shown]
+
+    def record_cells(item: RecordItem) -> list[Any]:
+        record = record_row(item)
+        return [_dutch_record_value(name, record[name]) for name in RECORD_FIELDS]
+
+    return _sheet(
+        entries,
+        items,
+        marker,
+        delimiter=";",
+        header=[HEADERS_NL[name] for name in (*FIELDS, "figures")],
+        rows=(row(e) for e in entries),
+        record_header=[RECORD_HEADERS_NL[name] for name in RECORD_FIELDS],
+        record_rows=(record_cells(i) for i in items),
+    )
 
 
 def to_csv(
@@ -291,31 +325,26 @@ def to_csv(
 ) -> bytes:
     """The international CSV (`csv-en`): `,`, English field names and values, UTC times.
     `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if marker:
-        writer.writerow([marker])
-    # The banner first, where a reader of the sheet sees it (TLP 2.0: label at the top).
-    writer.writerow([f"TLP:{_labels(entries, items)}"])
-    writer.writerow([*FIELDS, "figures"])
-    for entry in entries:
+
+    def row(entry: SituationEntry) -> list[Any]:
         record = entry_record(entry, figures.get(entry.id, []))
         shown = "; ".join(
             f"{f['metric']}={'~' if f.get('estimate') else ''}{f['value']:g}"
             f"{' ' + f['unit'] if f['unit'] else ''}"
             for f in record["figures"]
         )
-        writer.writerow(
-            [csv_safe("" if record[name] is None else record[name]) for name in FIELDS]
-            + [csv_safe(shown)]
-        )
-    if items:
-        writer.writerow([])
-        writer.writerow(RECORD_FIELDS)
-        for item in items:
-            row = record_row(item)
-            writer.writerow([csv_safe("" if row[n] is None else row[n]) for n in RECORD_FIELDS])
-    return out.getvalue().encode("utf-8-sig")  # the BOM lets spreadsheet programs see UTF-8
+        return [*(record[name] for name in FIELDS), shown]
+
+    return _sheet(
+        entries,
+        items,
+        marker,
+        delimiter=",",
+        header=[*FIELDS, "figures"],
+        rows=(row(e) for e in entries),
+        record_header=RECORD_FIELDS,
+        record_rows=([record_row(i)[name] for name in RECORD_FIELDS] for i in items),
+    )
 
 
 def _edxl_time(moment: datetime) -> str:

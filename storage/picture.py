@@ -8,6 +8,7 @@ with the number of series, not with the number of entries.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -130,12 +131,7 @@ async def _states_by_window(
     ranked = (
         select(
             *STATE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(e.category, e.organisation, e.place),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((e.category, e.organisation, e.place), e.observed_at, e.id),
         )
         .where(*visible)
         .subquery()
@@ -155,12 +151,7 @@ async def _figures_by_window(
             EntryFigure.unit,
             func.coalesce(e.region, literal("?")).label("region"),
             e.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(e.organisation, e.place, EntryFigure.metric),
-                order_by=(e.observed_at.desc(), e.id.desc()),
-            )
-            .label("rn"),
+            series.newest_first((e.organisation, e.place, EntryFigure.metric), e.observed_at, e.id),
         )
         .join(e, e.id == EntryFigure.entry_id)
         .where(*visible)
@@ -202,22 +193,28 @@ def _current(access: tlp.RoomAccess, incident: str, entry_id: Any) -> list[Colum
 async def _states_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[LatestState]:
-    s, e = SeriesLatest, SituationEntry
-    candidates = (
-        select(
-            *STATE_COLUMNS,
-            func.row_number()
-            .over(
-                partition_by=(s.category, s.organisation, s.place),
-                order_by=(s.observed_at.desc(), s.entry_id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(e, and_(*_current(access, incident, s.entry_id)))
-        .where(s.incident == incident)
+    s = SeriesLatest
+    ranked = _ranked_series(
+        s, STATE_COLUMNS, (s.category, s.organisation, s.place), access, incident
+    )
+    return await _first_of_each(session, ranked)
+
+
+def _ranked_series(
+    table: type[SeriesLatest] | type[FigureLatest],
+    columns: Sequence[Any],
+    partition_by: Sequence[Any],
+    access: tlp.RoomAccess,
+    incident: str,
+) -> Subquery:
+    """`columns` of the incident's series rows whose entry is current and visible to the
+    room (`_current`), ranked newest first (`rn`) per `partition_by`."""
+    return (
+        select(*columns, series.newest_first(partition_by, table.observed_at, table.entry_id))
+        .join(SituationEntry, and_(*_current(access, incident, table.entry_id)))
+        .where(table.incident == incident)
         .subquery()
     )
-    return await _first_of_each(session, candidates)
 
 
 async def _first_of_each(session: AsyncSession, ranked: Any) -> list[LatestState]:
@@ -240,24 +237,10 @@ async def _first_of_each(session: AsyncSession, ranked: Any) -> list[LatestState
 async def _figures_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[RegionFigure]:
-    f, e = FigureLatest, SituationEntry
-    ranked = (
-        select(
-            f.metric,
-            f.value,
-            f.unit,
-            func.coalesce(f.region, literal("?")).label("region"),
-            f.observed_at,
-            func.row_number()
-            .over(
-                partition_by=(f.organisation, f.place, f.metric),
-                order_by=(f.observed_at.desc(), f.entry_id.desc()),
-            )
-            .label("rn"),
-        )
-        .join(e, and_(*_current(access, incident, f.entry_id)))
-        .where(f.incident == incident)
-        .subquery()
+    f = FigureLatest
+    columns = (f.metric, f.value, f.unit, func.coalesce(f.region, literal("?")).label("region"))
+    ranked = _ranked_series(
+        f, (*columns, f.observed_at), (f.organisation, f.place, f.metric), access, incident
     )
     return await _region_sums(session, ranked)
 

@@ -21,6 +21,7 @@ from storage.models import (
     utcnow,
 )
 from storage.models import Room as RoomRow
+from storage.revision_history import last_number, revision_columns, standing_revision
 from storage.rooms import active_bindings
 
 Kind = Literal["assessment", "decision", "action"]
@@ -108,37 +109,19 @@ async def record(
     _apply(item, data)
     session.add(item)
     await session.flush()
-    session.add(
-        RecordRevision(
-            item_id=item.id,
-            revision=1,
-            source_event_id=source_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=author,
-        )
-    )
+    first = revision_columns(1, source_event_id, data.snapshot(), now, author)
+    session.add(RecordRevision(item_id=item.id, **first))
     return item
 
 
 async def revise(
     session: AsyncSession, item: RecordItem, data: RecordInput, edit_event_id: str, editor: str
 ) -> RecordItem:
-    last = await session.scalar(
-        select(func.max(RecordRevision.revision)).where(RecordRevision.item_id == item.id)
-    )
+    last = await last_number(session, RecordRevision, RecordRevision.item_id, item.id)
     now = utcnow()
     revision = (last or item.revision) + 1
-    session.add(
-        RecordRevision(
-            item_id=item.id,
-            revision=revision,
-            source_event_id=edit_event_id,
-            snapshot=data.snapshot(),
-            created_at=now,
-            created_by=editor,
-        )
-    )
+    edited = revision_columns(revision, edit_event_id, data.snapshot(), now, editor)
+    session.add(RecordRevision(item_id=item.id, **edited))
     _apply(item, data)
     item.revision = revision
     item.updated_at = now
@@ -195,12 +178,7 @@ async def withdraw_revision(session: AsyncSession, event_id: str) -> RecordItem 
         return None
     revision.withdrawn_at = utcnow()
     await session.flush()
-    standing = await session.scalar(
-        select(RecordRevision)
-        .where(RecordRevision.item_id == item.id, RecordRevision.withdrawn_at.is_(None))
-        .order_by(RecordRevision.revision.desc())
-        .limit(1)
-    )
+    standing = await standing_revision(session, RecordRevision, RecordRevision.item_id, item.id)
     if standing is None:
         return None
     _apply(item, RecordInput.from_snapshot(standing.snapshot))
@@ -215,6 +193,30 @@ def visible_clause(access: tlp.RoomAccess) -> Any:
     return tlp.visible_clause(
         access, RecordItem.tlp_rank, RecordItem.room_id, RecordItem.organisation
     )
+
+
+def _standing(
+    access: tlp.RoomAccess, kind: str | None = None, incident: str | None = None
+) -> list[Any]:
+    """The items of `kind` (any kind when None) of `incident` (every incident's when None)
+    that stand (not withdrawn) and this room may see."""
+    clauses = [RecordItem.withdrawn_at.is_(None), visible_clause(access)]
+    if kind is not None:
+        clauses.append(RecordItem.kind == kind)
+    if incident is not None:
+        clauses.append(RecordItem.incident == incident)
+    return clauses
+
+
+def _open_actions(
+    access: tlp.RoomAccess, incident: str | None, exercise_mode: bool | None
+) -> list[Any]:
+    """Standing actions not done yet, of `incident` or (None) of every incident of the
+    mode: what `open_actions` lists and `count_open_actions` counts."""
+    clauses = [*_standing(access, "action", incident), RecordItem.done_at.is_(None)]
+    if exercise_mode is not None:
+        clauses.append(_mode_clause(exercise_mode))
+    return clauses
 
 
 def parse_code(text: str) -> tuple[Kind, int] | None:
@@ -253,12 +255,7 @@ async def open_actions(
     real incidents' actions (a list across incidents shows those of the room's mode)."""
     query = (
         select(RecordItem)
-        .where(
-            RecordItem.kind == "action",
-            RecordItem.withdrawn_at.is_(None),
-            RecordItem.done_at.is_(None),
-            visible_clause(access),
-        )
+        .where(*_open_actions(access, incident, exercise_mode))
         .order_by(
             case((RecordItem.due_at <= now, 0), else_=1),
             RecordItem.due_at.is_(None),
@@ -266,10 +263,6 @@ async def open_actions(
             RecordItem.number,
         )
     )
-    if incident is not None:
-        query = query.where(RecordItem.incident == incident)
-    if exercise_mode is not None:
-        query = query.where(_mode_clause(exercise_mode))
     if limit is not None:
         query = query.limit(limit)
     if offset:
@@ -290,16 +283,7 @@ async def count_open_actions(
 ) -> int:
     """How many `open_actions` there are (every incident's of the mode when `incident`
     is None)."""
-    query = select(func.count(RecordItem.id)).where(
-        RecordItem.kind == "action",
-        RecordItem.withdrawn_at.is_(None),
-        RecordItem.done_at.is_(None),
-        visible_clause(access),
-    )
-    if incident is not None:
-        query = query.where(RecordItem.incident == incident)
-    if exercise_mode is not None:
-        query = query.where(_mode_clause(exercise_mode))
+    query = select(func.count(RecordItem.id)).where(*_open_actions(access, incident, exercise_mode))
     return int(await session.scalar(query) or 0)
 
 
@@ -317,12 +301,7 @@ async def latest_assessments(
             )
             .label("place"),
         )
-        .where(
-            RecordItem.kind == "assessment",
-            RecordItem.incident == incident,
-            RecordItem.withdrawn_at.is_(None),
-            visible_clause(access),
-        )
+        .where(*_standing(access, "assessment", incident))
         .subquery()
     )
     rows = await session.scalars(
@@ -339,12 +318,7 @@ async def decisions(
 ) -> list[RecordItem]:
     rows = await session.scalars(
         select(RecordItem)
-        .where(
-            RecordItem.kind == "decision",
-            RecordItem.incident == incident,
-            RecordItem.withdrawn_at.is_(None),
-            visible_clause(access),
-        )
+        .where(*_standing(access, "decision", incident))
         .order_by(RecordItem.number.desc())
         .limit(limit)
     )
@@ -364,12 +338,9 @@ async def done_since(
     rows = await session.scalars(
         select(RecordItem)
         .where(
-            RecordItem.kind == "action",
-            RecordItem.incident == incident,
-            RecordItem.withdrawn_at.is_(None),
+            *_standing(access, "action", incident),
             RecordItem.done_at.is_not(None),
             RecordItem.done_at > since,
-            visible_clause(access),
         )
         .order_by(RecordItem.done_at.desc())
         .limit(limit)
@@ -382,13 +353,7 @@ async def for_export(
 ) -> list[RecordItem]:
     """Every item of the incident this room may see. Withdrawn ones stay out, as retracted
     reports do: their text appears nowhere (the history keeps them, `knooppunt audit`)."""
-    rows = await session.scalars(
-        select(RecordItem).where(
-            RecordItem.incident == incident,
-            RecordItem.withdrawn_at.is_(None),
-            visible_clause(access),
-        )
-    )
+    rows = await session.scalars(select(RecordItem).where(*_standing(access, incident=incident)))
     # Oordeel, besluit, actie: the order the crisis teams work in.
     return sorted(rows.all(), key=lambda r: (KINDS.index(r.kind), r.number))
 

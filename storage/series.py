@@ -20,7 +20,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Row, and_, delete, exists, func, insert, not_, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Label,
+    Row,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +49,18 @@ from storage.models import (
 )
 
 REBUILD_ABOVE = 500
+
+
+def newest_first(partition_by: Sequence[Any], observed_at: Any, entry_id: Any) -> Label[int]:
+    """A window column `rn`: 1 for the newest report of each `partition_by` group (the
+    later entry wins a tie on `observed_at`). The picture and the rebuild keep that row."""
+    return (
+        func.row_number()
+        .over(partition_by=partition_by, order_by=(observed_at.desc(), entry_id.desc()))
+        .label("rn")
+    )
+
+
 # What a figure_latest row is made of (see _figure_row), for the rebuild and the fold-in.
 FIGURE_COLUMNS = (
     SituationEntry.id,
@@ -224,12 +248,7 @@ async def _newest(
     """`columns` of the newest entry (or figure) of each `partition_by` group among the
     incident's entries that are not retracted."""
     e = SituationEntry
-    query = select(
-        *columns,
-        func.row_number()
-        .over(partition_by=partition_by, order_by=(e.observed_at.desc(), e.id.desc()))
-        .label("rn"),
-    )
+    query = select(*columns, newest_first(partition_by, e.observed_at, e.id))
     if with_figures:
         query = query.join(e, e.id == EntryFigure.entry_id)
     ranked = query.where(e.incident == incident, e.retracted_at.is_(None)).subquery()

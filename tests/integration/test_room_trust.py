@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
+from tests.integration.test_permissions_and_schedule import _room_with
 from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
 
@@ -48,17 +49,6 @@ def _public(world: World, room: str) -> bool:
         return bool(db.execute("SELECT public FROM rooms WHERE room_id = ?", (room,)).fetchone()[0])
 
 
-async def _room(world: World, owner: Human, members: list[Human], name: str) -> str:
-    room = await owner.create_room(
-        invite=[world.bot_user, *(m.client.user_id for m in members)], name=name
-    )
-    await owner.wait_joined(room, world.bot_user)
-    for member in members:
-        await member.client.join(room)
-    await asyncio.sleep(0.3)
-    return room
-
-
 async def _put_state(human: Human, room: str, event_type: str, content: dict[str, Any]) -> None:
     response = await human.client.room_put_state(room, event_type, content)
     assert getattr(response, "event_id", None), response
@@ -84,7 +74,7 @@ async def test_tombstone_cannot_rebind_another_partners_room(world: World) -> No
     bot.start()
     bot_user = world.bot_user
 
-    partner = await _room(world, admin, [], "GGD")
+    partner = await _room_with(world, admin, [], "GGD")
     await _ask(admin, partner, "!incident open storm Storm", bot_user)
     assert "gekoppeld" in await _ask(
         admin,
@@ -92,12 +82,12 @@ async def test_tombstone_cannot_rebind_another_partners_room(world: World) -> No
         "!kamer koppel incident=storm org=GGD rol=liaison tlp=amber+strict clearance=amber+strict",
         bot_user,
     )
-    rogue = await _room(world, owner, [admin], "Eigen kamer")
+    rogue = await _room_with(world, owner, [admin], "Eigen kamer")
     assert "gekoppeld" in await _ask(
         admin, rogue, "!kamer koppel incident=storm org=Kwaad rol=liaison clearance=green", bot_user
     )
     # An unbound room the owner made (the bot is in it), without the rogue room as predecessor.
-    decoy = await _room(world, owner, [], "Lokkertje")
+    decoy = await _room_with(world, owner, [], "Lokkertje")
 
     # 1. Tombstone pointing at another partner's bound room.
     await _put_state(
@@ -156,7 +146,7 @@ async def test_real_upgrade_still_carries_the_binding(world: World) -> None:
     bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
     bot.start()
     bot_user = world.bot_user
-    room = await _room(world, admin, [], "GGD")
+    room = await _room_with(world, admin, [], "GGD")
     await _ask(admin, room, "!incident open storm Storm", bot_user)
     assert "gekoppeld" in await _ask(
         admin, room, "!kamer koppel incident=storm org=GGD rol=liaison clearance=amber", bot_user
@@ -190,8 +180,8 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
     bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
     bot.start()
     bot_user = world.bot_user
-    source = await _room(world, admin, [liaison], "GGD")
-    coord = await _room(world, admin, [], "Coördinatie")
+    source = await _room_with(world, admin, [liaison], "GGD")
+    coord = await _room_with(world, admin, [], "Coördinatie")
     await _ask(admin, source, "!incident open storm Storm", bot_user)
     await _ask(
         admin, source, "!kamer koppel incident=storm org=GGD rol=liaison clearance=amber", bot_user

@@ -21,7 +21,8 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.rooms import bind_room
+from tests.support.chat import dispatch
+from tests.support.rooms import bound_database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -33,15 +34,11 @@ EDITOR = UserId("@redacteur:x")
 
 @pytest.fixture
 async def db(migrated_database_url: str) -> AsyncIterator[Database]:
-    database = Database(migrated_database_url)
-    await database.migrate()
-    await service.import_path(database, SAMPLE, "test")
-    async with database.transaction() as session:
-        for room_id, role, org in (
-            (MUNICIPALITY, "municipality", "Gemeente Dordrecht"),
-            (CURATOR, "curator", "KCIO"),
-        ):
-            await bind_room(session, room_id, BindingView(role, None, org, "GREEN", "AMBER"))
+    bindings = {
+        MUNICIPALITY: BindingView("municipality", None, "Gemeente Dordrecht", "GREEN", "AMBER"),
+        CURATOR: BindingView("curator", None, "KCIO", "GREEN", "AMBER"),
+    }
+    database = await bound_database(migrated_database_url, bindings, knowledge=SAMPLE)
     yield database
     await database.close()
 
@@ -53,7 +50,6 @@ def view(room_id: RoomId, role: str | None, org: str | None = None, **kw: object
 
 MUNI_VIEW = view(MUNICIPALITY, "municipality", "Gemeente Dordrecht")
 CURATOR_VIEW = view(CURATOR, "curator", "KCIO")
-_counter = 0
 
 
 async def send(
@@ -63,12 +59,7 @@ async def send(
     body: str,
     sender: UserId = ASKER,
 ) -> tuple[EventId, list[Outgoing]]:
-    global _counter
-    _counter += 1
-    event_id = EventId(f"$e{_counter}")
-    message = Message(event_id, room.room_id, sender, body, NOW)
-    async with db.transaction() as session:
-        return event_id, await dispatcher.handle(message, room, session, NOW)
+    return await dispatch(db, dispatcher, room, sender, body, NOW)
 
 
 def only_reply(replies: list[Outgoing]) -> Reply:

@@ -40,35 +40,37 @@ def _entry(incident: str, n: int, at: datetime) -> SituationEntry:
     )
 
 
-async def _refresh(db: Database, incident: str) -> None:
+async def _three_refreshes_at_once(
+    db: Database, incident: str, entries: list[SituationEntry]
+) -> tuple[datetime | None, int | None]:
+    """Store `entries`, refresh the incident three times at once: (the watermark, how
+    many series rows the incident has)."""
     async with db.transaction() as session:
-        await series.refresh(session, incident)
+        session.add_all(entries)
+
+    async def refresh() -> None:
+        async with db.transaction() as session:
+            await series.refresh(session, incident)
+
+    await asyncio.gather(*(refresh() for _ in range(3)))
+    async with db.session() as session:
+        watermark = await session.get(PictureWatermark, incident)
+        rows = await session.scalar(select(func.count()).where(SeriesLatest.incident == incident))
+    return (watermark.updated_at if watermark else None), rows
 
 
 async def test_two_first_refreshes_at_once_do_not_collide(db: Database) -> None:
     at = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
     for round_ in range(5):
         incident = f"storm{round_}"
-        async with db.transaction() as session:
-            session.add_all(_entry(incident, n, at + timedelta(minutes=n)) for n in range(3))
-        await asyncio.gather(*(_refresh(db, incident) for _ in range(3)))
-        async with db.session() as session:
-            watermark = await session.get(PictureWatermark, incident)
-            assert watermark is not None
-            assert watermark.updated_at == at + timedelta(minutes=2)
-            rows = await session.scalar(
-                select(func.count()).where(SeriesLatest.incident == incident)
-            )
-            assert rows == 3
+        first = [_entry(incident, n, at + timedelta(minutes=n)) for n in range(3)]
+        assert await _three_refreshes_at_once(db, incident, first) == (
+            at + timedelta(minutes=2),
+            3,
+        )
         # Later refreshes at once fold in the same new entry: no collision either.
-        async with db.transaction() as session:
-            session.add(_entry(incident, 3, at + timedelta(minutes=3)))
-        await asyncio.gather(*(_refresh(db, incident) for _ in range(3)))
-        async with db.session() as session:
-            watermark = await session.get(PictureWatermark, incident)
-            assert watermark is not None
-            assert watermark.updated_at == at + timedelta(minutes=3)
-            rows = await session.scalar(
-                select(func.count()).where(SeriesLatest.incident == incident)
-            )
-            assert rows == 4
+        later = [_entry(incident, 3, at + timedelta(minutes=3))]
+        assert await _three_refreshes_at_once(db, incident, later) == (
+            at + timedelta(minutes=3),
+            4,
+        )

@@ -4,7 +4,8 @@ that need the whole path of a message share."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
 
 from bot.syncer import process_message
@@ -20,11 +21,59 @@ RoomViewFn = Callable[[RoomId, bool, BindingView | None], RoomView]
 Handled = tuple[list[Outgoing], list[OutboxMessage]]
 
 
-def plain_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    """An encrypted room as its binding makes it, nobody with power."""
-    return RoomView(
-        room_id=room_id, role=binding.role if binding else None, binding=binding, encrypted=True
+def bound_views(
+    *,
+    direct: Collection[RoomId] = (),
+    public: Collection[RoomId] = (),
+    power_levels: Mapping[str, int] | None = None,
+) -> RoomViewFn:
+    """Encrypted rooms as their bindings make them (role from the binding): a room is a
+    direct chat when the core says so or it is in `direct`, public when in `public`;
+    `power_levels` hold in every room (nobody has power without them)."""
+
+    def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+        return RoomView(
+            room_id=room_id,
+            is_direct=is_direct or room_id in direct,
+            role=binding.role if binding else None,
+            binding=binding,
+            encrypted=True,
+            public=room_id in public,
+            power_levels=dict(power_levels or {}),
+        )
+
+    return view
+
+
+# An encrypted room as its binding makes it, nobody with power.
+plain_view = bound_views()
+
+
+_dispatched = itertools.count(1)
+
+
+async def dispatch(
+    db: Database,
+    dispatcher: Dispatcher,
+    room: RoomView,
+    sender: str,
+    body: str,
+    now: datetime | None = None,
+    *,
+    event_id: str | None = None,
+    kind: MessageKind = "message",
+    relation: Relation | None = None,
+) -> tuple[EventId, list[Outgoing]]:
+    """One message straight to the dispatcher, in one transaction, without the event log
+    and the outbox: the event's id (`$d1`, `$d2`, … unless `event_id` says otherwise) and
+    what the handler returned. `now` is the message's time and the handler's clock."""
+    at = now or datetime.now(UTC)
+    eid = EventId(event_id or f"$d{next(_dispatched)}")
+    message = Message(
+        eid, room.room_id, UserId(sender), body, at, kind=kind, relation=relation or Relation()
     )
+    async with db.transaction() as session:
+        return eid, await dispatcher.handle(message, room, session, at)
 
 
 def texts(replies: list[Outgoing] | None) -> str:
@@ -82,6 +131,44 @@ class CoreChat:
             relation=relation or Relation(),
         )
         return eid, await process_message(self.db, self.dispatcher, message, self.view)
+
+    async def send_event(
+        self,
+        room: RoomId,
+        sender: UserId,
+        body: str,
+        *,
+        kind: MessageKind = "message",
+        msgtype: str | None = None,
+        event_id: str | None = None,
+        replaces: str | None = None,
+        redacts: str | None = None,
+        annotates: str | None = None,
+        reply_to: str | None = None,
+    ) -> tuple[EventId, list[Outgoing] | None]:
+        """`handle` with the relations given as event ids: the event's id and the replies
+        (None: handled before). A reaction is an `m.reaction` unless `msgtype` says so."""
+        relation = Relation(
+            reply_to=EventId(reply_to) if reply_to else None,
+            replaces=EventId(replaces) if replaces else None,
+            redacts=EventId(redacts) if redacts else None,
+            annotates=EventId(annotates) if annotates else None,
+        )
+        if msgtype is None:
+            msgtype = "m.reaction" if kind == "reaction" else "m.text"
+        eid, result = await self.handle(
+            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
+        )
+        return eid, None if result is None else result[0]
+
+    async def react(
+        self, room: RoomId, sender: UserId, to: str, key: str = "👍"
+    ) -> tuple[EventId, Handled | None]:
+        """A reaction (`m.annotation`, `key`) to the event `to`."""
+        relation = Relation(annotates=EventId(to))
+        return await self.handle(
+            room, sender, key, kind="reaction", msgtype="m.reaction", relation=relation
+        )
 
     async def entries(self) -> list[SituationEntry]:
         from sqlalchemy import select

@@ -37,14 +37,14 @@ from sqlalchemy import select
 from bot.scheduler import Scheduler
 from bot.syncer import process_message
 from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.dispatcher import CommandSettings, Dispatcher
 from commands.message import Message, Relation
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage
-from storage.rooms import BindingView
+from tests.support.chat import bound_views
 from tests.support.machine import DatabaseMachine
 from tests.support.migrated import migrated_sqlite_url
 
@@ -141,16 +141,7 @@ class ExerciseMachine(DatabaseMachine):
                     by="guard",
                 )
 
-    @staticmethod
-    def _room_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-        return RoomView(
-            room_id=room_id,
-            is_direct=is_direct,
-            role=binding.role if binding else None,
-            encrypted=True,
-            binding=binding,
-            power_levels={ADMIN: 100},
-        )
+    _room_view = staticmethod(bound_views(power_levels={ADMIN: 100}))
 
     def token(self, spec: RoomSpec, exercise: bool | None = None) -> str:
         """A fresh marker: an exercise's when typed in its room (or for it, `exercise`)."""
@@ -180,26 +171,11 @@ class ExerciseMachine(DatabaseMachine):
 
     # ------------------------------------------------------------- checks
 
-    def _rows(self) -> list[OutboxMessage]:
-        async def rows() -> list[OutboxMessage]:
-            async with self.db.session() as session:
-                return list(
-                    (
-                        await session.scalars(
-                            select(OutboxMessage)
-                            .where(OutboxMessage.id > self.last_outbox)
-                            .order_by(OutboxMessage.id)
-                        )
-                    ).all()
-                )
-
-        return self._run(rows())
-
     def fail(self, what: str) -> Violation:
         return Violation(what + "\n--- last events:\n" + "\n".join(self.log[-12:]))
 
     def check_outbox(self, source: Message | None = None) -> None:
-        for row in self._rows():
+        for row in self._outbox_after(self.last_outbox):
             self.last_outbox = max(self.last_outbox, row.id)
             spec = self.specs[row.room_id]
             content = row.content

@@ -38,6 +38,16 @@ class DatabaseMachine(RuleBasedStateMachine):
     def _run(self, coroutine: Any) -> Any:
         return self.loop.run_until_complete(coroutine)
 
+    def _outbox_after(self, after: int) -> list[OutboxMessage]:
+        """The outbox rows after id `after`, in order: what the steps since then queued."""
+
+        async def rows() -> list[OutboxMessage]:
+            async with self.db.session() as session:
+                query = select(OutboxMessage).where(OutboxMessage.id > after)
+                return list((await session.scalars(query.order_by(OutboxMessage.id))).all())
+
+        return self._run(rows())
+
     async def _max_outbox(self) -> int:
         async with self.db.session() as session:
             return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)

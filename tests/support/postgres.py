@@ -71,30 +71,23 @@ class Postgres:
             f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.workdir} "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         )
-        self._run(
-            str(self.bindir / "pg_ctl"),
-            "-D",
-            str(self.workdir / "data"),
-            "-l",
-            str(self.workdir / "log"),
-            "-w",
-            "-o",
-            options,
-            "start",
-        )
+        self._pg_ctl("-l", str(self.workdir / "log"), "-w", "-o", options, "start")
 
     def stop(self) -> None:
         with contextlib.suppress(RuntimeError):
-            self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.workdir / "data"),
-                "-m",
-                "fast",
-                "-w",
-                "stop",
-            )
+            self._pg_ctl("-m", "fast", "-w", "stop")
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def _pg_ctl(self, *args: str) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.workdir / "data"), *args)
+
+    def __enter__(self) -> Postgres:
+        """`with Postgres() as server:` a started cluster, stopped and removed after."""
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
     def create_database(self, template: str | None = None) -> str:
         """A new database (a copy of `template`, a database name, if given); its URL."""

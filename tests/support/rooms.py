@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from knowledge import service
 from storage import incidents as incident_repo
 from storage import rooms
 from storage.engine import Database
@@ -31,6 +32,26 @@ async def storm_database(
     return database
 
 
+async def bound_database(
+    url: str,
+    bindings: Mapping[RoomId, BindingView],
+    *,
+    warm: Iterable[str] = (),
+    knowledge: Path | None = None,
+) -> Database:
+    """Migrated database at `url`: the Q&As under `knowledge` imported, the incidents
+    `warm` open in phase warm, each room bound (and active) as `bindings` says."""
+    database = Database(url)
+    await database.migrate()
+    if knowledge is not None:
+        await service.import_path(database, knowledge, "test")
+    async with database.transaction() as session:
+        add_warm_incidents(session, warm)
+        for room_id, binding in bindings.items():
+            await bind_room(session, room_id, binding)
+    return database
+
+
 async def incident_database(path: Path, incidents: Mapping[str, str], by: str) -> Database:
     """Migrated SQLite with each incident (slug: title) opened by `by`, no rooms bound."""
     database = await migrated_sqlite(path)
@@ -51,16 +72,22 @@ async def bind_room(
         room.active = True
 
 
+def warm_incident(
+    slug: str, opened_at: datetime, by: str = "test", *, exercise: bool = False
+) -> Incident:
+    """An open incident in phase `warm`, titled after its slug (`storm`: Storm)."""
+    return Incident(
+        slug=slug,
+        title=slug.capitalize(),
+        phase="warm",
+        open=True,
+        opened_at=opened_at,
+        opened_by=by,
+        exercise=exercise,
+    )
+
+
 def add_warm_incidents(session: AsyncSession, slugs: Iterable[str]) -> None:
     """Open incidents in phase `warm`, opened a day ago, titled after their slug."""
     for slug in slugs:
-        session.add(
-            Incident(
-                slug=slug,
-                title=slug.capitalize(),
-                phase="warm",
-                open=True,
-                opened_at=datetime.now(UTC) - timedelta(days=1),
-                opened_by="test",
-            )
-        )
+        session.add(warm_incident(slug, datetime.now(UTC) - timedelta(days=1)))

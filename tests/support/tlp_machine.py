@@ -756,19 +756,7 @@ class TLPMachine(DatabaseMachine):
         return [repr(content)]
 
     def check_outbox(self, source: Message | None = None) -> None:
-        async def new_rows() -> list[OutboxMessage]:
-            async with self.db.session() as session:
-                return list(
-                    (
-                        await session.scalars(
-                            select(OutboxMessage)
-                            .where(OutboxMessage.id > self.last_outbox)
-                            .order_by(OutboxMessage.id)
-                        )
-                    ).all()
-                )
-
-        rows = self._run(new_rows())
+        rows = self._outbox_after(self.last_outbox)
         self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
         self.echo_room = source.room_id if source is not None else ""
         for row in rows:
@@ -1814,13 +1802,8 @@ class TLPMachine(DatabaseMachine):
         """`check_outbox` for a `!portaal` reply, with the link's token taken out first: a
         random token can hold `_M-9` or `_A-3`, which reads as an entry or record id."""
 
-        async def new_rows() -> list[OutboxMessage]:
-            async with self.db.session() as session:
-                query = select(OutboxMessage).where(OutboxMessage.id > self.last_outbox)
-                return list((await session.scalars(query.order_by(OutboxMessage.id))).all())
-
         self.echo_codes, self.echo_room = set(), ""
-        for row in self._run(new_rows()):
+        for row in self._outbox_after(self.last_outbox):
             self.last_outbox = max(self.last_outbox, row.id)
             room = self.all_rooms.get(row.room_id)
             if room is None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Reply
+from commands.message import Reply
 from knowledge import service
 from knowledge.search import Document
 from storage import knowledge_items, open_questions, tlp
@@ -25,6 +25,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.chat import dispatch
 from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -91,19 +92,12 @@ def view(name: str) -> RoomView:
 
 
 DIRECT = RoomView(room_id=RoomId("!dm:x"), is_direct=True)
-_counter = 0
 
 
 async def send(
     db: Database, dispatcher: Dispatcher, room: RoomView, body: str, sender: UserId = EDITOR
 ) -> tuple[EventId, list[Reply]]:
-    global _counter
-    _counter += 1
-    event_id = EventId(f"$t{_counter}")
-    async with db.transaction() as session:
-        out: list[Outgoing] = await dispatcher.handle(
-            Message(event_id, room.room_id, sender, body, NOW), room, session, NOW
-        )
+    event_id, out = await dispatch(db, dispatcher, room, sender, body, NOW)
     assert all(isinstance(o, Reply) for o in out)
     return event_id, [o for o in out if isinstance(o, Reply)]
 

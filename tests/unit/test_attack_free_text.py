@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import RoomView
 from commands.message import Relation
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
@@ -30,17 +28,11 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id, role=binding.role if binding else None, binding=binding, encrypted=True
-    )
-
-
 async def test_a_redacted_update_is_not_recorded_by_a_later_ja(db: Database) -> None:
     """Alice posts an update in the wrong room, gets the offer, redacts her message; a
     later `ja` (to a colleague) or a 👍 on the offer must not bring the withdrawn words
     back as a report that the incident's coordinators then read."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, result = await chat.handle(LIAISON, ALICE, WRONG_ROOM)
     assert result is not None and "Vastleggen als melding?" in texts(result[0])
     await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
@@ -48,14 +40,7 @@ async def test_a_redacted_update_is_not_recorded_by_a_later_ja(db: Database) -> 
     _, result = await chat.handle(LIAISON, ALICE, "ja")
     assert result is not None
     assert await chat.entries() == [], texts(result[0])
-    await chat.handle(
-        LIAISON,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        relation=Relation(annotates=EventId(original)),
-    )
+    await chat.react(LIAISON, ALICE, original)
     assert await chat.entries() == []
 
 
@@ -64,7 +49,7 @@ async def test_an_update_edited_into_chatter_is_not_recorded_from_its_old_words(
 ) -> None:
     """Alice corrects her update by editing it into plain chatter (the figure was wrong);
     a `ja` must not record the figure she took back."""
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     original, result = await chat.handle(LIAISON, ALICE, UPDATE)
     assert result is not None and "ca. 800" in texts(result[0])
     await chat.handle(
@@ -78,46 +63,41 @@ async def test_an_update_edited_into_chatter_is_not_recorded_from_its_old_words(
     assert await chat.entries() == []
 
 
-async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
-    """Regression guard: the edit corrects the figure; `ja` records the corrected words,
-    once, never the first ones."""
-    chat = CoreChat(db, view)
+async def corrected_then_confirmed(chat: CoreChat) -> EventId:
+    """Alice's update, edited from ca. 800 to ca. 300 households, then her `ja` to the
+    offer: the update's event id."""
     original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
     corrected = UPDATE.replace("ca. 800", "ca. 300")
     await chat.handle(
         LIAISON, ALICE, corrected, kind="edit", relation=Relation(replaces=EventId(original))
     )
     await chat.handle(LIAISON, ALICE, "ja")
+    return original
+
+
+async def test_an_edited_update_is_recorded_as_edited(db: Database) -> None:
+    """Regression guard: the edit corrects the figure; `ja` records the corrected words,
+    once, never the first ones."""
+    chat = CoreChat(db)
+    original = await corrected_then_confirmed(chat)
     (entry,) = await chat.entries()
     assert "300" in entry.text and "800" not in entry.text
-    await chat.handle(
-        LIAISON,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        relation=Relation(annotates=EventId(original)),
-    )
+    await chat.react(LIAISON, ALICE, original)
     assert len(await chat.entries()) == 1, "the old words were recorded too"
 
 
 async def test_redacting_an_edited_update_after_ja_retracts_its_report(db: Database) -> None:
     """The report recorded from an edited update answers to the message: redacting the
     message (which in a client removes it with its edits) retracts the report."""
-    chat = CoreChat(db, view)
-    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
-    corrected = UPDATE.replace("ca. 800", "ca. 300")
-    await chat.handle(
-        LIAISON, ALICE, corrected, kind="edit", relation=Relation(replaces=EventId(original))
-    )
-    await chat.handle(LIAISON, ALICE, "ja")
+    chat = CoreChat(db)
+    original = await corrected_then_confirmed(chat)
     await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
     (entry,) = await chat.entries()
     assert entry.retracted_at is not None
 
 
 async def test_a_free_text_update_marked_tlp_red_is_recorded_red(db: Database) -> None:
-    chat = CoreChat(db, view)
+    chat = CoreChat(db)
     await chat.handle(LIAISON, ALICE, UPDATE + " TLP:RED")
     await chat.handle(LIAISON, ALICE, "ja")
     (entry,) = await chat.entries()

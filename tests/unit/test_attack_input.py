@@ -14,14 +14,16 @@ from commands.dispatcher import CommandSettings
 from commands.report_parser import ReportDraft, parse_report
 from storage.engine import Database
 from storage.ids import RoomId, UserId
+from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
-from tests.support.rooms import storm_database
+from tests.support.rooms import bind_room, storm_database
 
 # Zero width space, byte order mark, left-to-right mark, right-to-left mark, word
 # joiner, soft hyphen, left-to-right embedding, right-to-left override.
 INVISIBLE = ["\u200b", "\ufeff", "\u200e", "\u200f", "\u2060", "\u00ad", "\u202a", "\u202e"]
 VOCAB = CommandSettings(bot_user_id="@b:x").vocabulary
 LIAISON = RoomId("!ggd:x")
+COORD = RoomId("!coord:x")  # default GREEN, clearance RED: see `coord_chat`
 ALICE = UserId("@alice:x")
 
 
@@ -66,27 +68,27 @@ async def test_a_red_report_pasted_with_a_bom_is_stored_red(db: Database) -> Non
     assert "tlp: rood" not in entry.text
 
 
-async def test_a_decision_pasted_with_a_zero_width_space_keeps_its_label(tmp_path: Path) -> None:
-    from storage.rooms import BindingView
-    from tests.support.rooms import bind_room
-
-    coord = RoomId("!coord:x")
+@pytest.fixture
+async def coord_chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    """The coordination room, bound with default GREEN and clearance RED; Alice is an
+    admin (she may record decisions there)."""
     database = await storm_database(tmp_path / "rec.db", [])
-    try:
-        async with database.transaction() as session:
-            await bind_room(
-                session, coord, BindingView("coordinator", "storm", "VR", "GREEN", "RED")
-            )
-        chat = CoreChat(
-            database, settings=CommandSettings(bot_user_id="@b:x", admins=frozenset({ALICE}))
-        )
-        body = "!besluit Ontruiming wijk Sterrenburg\n\u200btlp: rood\nbesloten door: ROT"
-        _, result = await chat.handle(coord, ALICE, body)
-        assert result is not None
-        reply = texts(result[0])
-        assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
-    finally:
-        await database.close()
+    async with database.transaction() as session:
+        binding = BindingView("coordinator", "storm", "VR", "GREEN", "RED")
+        await bind_room(session, COORD, binding)
+    settings = CommandSettings(bot_user_id="@b:x", admins=frozenset({ALICE}))
+    yield CoreChat(database, settings=settings)
+    await database.close()
+
+
+async def test_a_decision_pasted_with_a_zero_width_space_keeps_its_label(
+    coord_chat: CoreChat,
+) -> None:
+    body = "!besluit Ontruiming wijk Sterrenburg\n\u200btlp: rood\nbesloten door: ROT"
+    _, result = await coord_chat.handle(COORD, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
 
 
 @pytest.mark.parametrize("mark", INVISIBLE)
@@ -158,29 +160,15 @@ async def test_a_lower_marking_in_the_text_never_lowers_the_room_default(db: Dat
     assert [e.tlp for e in await chat.entries()] == ["AMBER"], texts(result[0])
 
 
-async def test_a_decision_whose_text_says_tlp_red_is_stored_red(tmp_path: Path) -> None:
-    from storage.rooms import BindingView
-    from tests.support.rooms import bind_room
-
-    coord = RoomId("!coord:x")
-    database = await storm_database(tmp_path / "rec2.db", [])
-    try:
-        async with database.transaction() as session:
-            binding = BindingView("coordinator", "storm", "VR", "GREEN", "RED")
-            await bind_room(session, coord, binding)
-        chat = CoreChat(
-            database, settings=CommandSettings(bot_user_id="@b:x", admins=frozenset({ALICE}))
-        )
-        body = "!besluit Ontruiming wijk Sterrenburg TLP:RED\nbesloten door: ROT"
-        _, result = await chat.handle(coord, ALICE, body)
-        assert result is not None
-        reply = texts(result[0])
-        assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
-        body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT\nVertrouwelijk: TLP:RED"
-        _, result = await chat.handle(coord, ALICE, body)
-        assert result is not None and "B-2" not in texts(result[0]), texts(result[0])
-    finally:
-        await database.close()
+async def test_a_decision_whose_text_says_tlp_red_is_stored_red(coord_chat: CoreChat) -> None:
+    body = "!besluit Ontruiming wijk Sterrenburg TLP:RED\nbesloten door: ROT"
+    _, result = await coord_chat.handle(COORD, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "B-1" in reply and "TLP:RED" in reply and "TLP:GREEN" not in reply, reply
+    body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT\nVertrouwelijk: TLP:RED"
+    _, result = await coord_chat.handle(COORD, ALICE, body)
+    assert result is not None and "B-2" not in texts(result[0]), texts(result[0])
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import CommandSettings, RoomView
+from commands.dispatcher import CommandSettings
 from commands.message import Relation
 from storage import network as store
 from storage import rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId, UserId
-from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
+from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.network import RoomSpec, network_database
 
 ENERGY = RoomId("!energie:x")
@@ -36,14 +35,7 @@ POWER = (
 )
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id,
-        role=binding.role if binding else None,
-        binding=binding,
-        encrypted=True,
-        public=room_id in PUBLIC,
-    )
+view = bound_views(public=PUBLIC)  # the set, so that a test can make a room public
 
 
 @pytest.fixture

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import RoomView
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
+from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.rooms import bind_room, storm_database
 
 DM = RoomId("!dm-alice:x")
@@ -41,14 +40,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id,
-        role=binding.role if binding else None,
-        binding=binding,
-        encrypted=True,
-        is_direct=room_id == DM,
-    )
+view = bound_views(direct={DM})
 
 
 async def test_a_direct_chat_question_is_not_quoted_to_another_room(db: Database) -> None:

@@ -17,7 +17,7 @@ from commands.message import Message, MessageKind, Outgoing, Redaction, Relation
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
+from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -42,15 +42,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def room_view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id,
-        is_direct=is_direct,
-        role=binding.role if binding else None,
-        binding=binding,
-        encrypted=True,
-        power_levels={MOD: 50, ALICE: 0, BOB: 0},
-    )
+room_view = bound_views(power_levels={MOD: 50, ALICE: 0, BOB: 0})
 
 
 class Chat(CoreChat):
@@ -69,14 +61,16 @@ class Chat(CoreChat):
         msgtype: str = "m.text",
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        relation = Relation(
-            replaces=EventId(replaces) if replaces else None,
-            redacts=EventId(redacts) if redacts else None,
+        return await self.send_event(
+            room,
+            sender,
+            body,
+            kind=kind,
+            msgtype=msgtype,
+            event_id=event_id,
+            replaces=replaces,
+            redacts=redacts,
         )
-        eid, result = await self.handle(
-            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
-        )
-        return eid, None if result is None else result[0]
 
     async def edit(self, original: str, body: str, **kw: object) -> list[Outgoing]:
         _, replies = await self.post(body, kind="edit", replaces=original, **kw)  # type: ignore[arg-type]

@@ -12,13 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from commands.dispatcher import RoomView
-from commands.message import MessageKind, Outgoing, Relation, Reply
+from commands.message import MessageKind, Outgoing, Reply
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import EntryFigure
-from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
+from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.rooms import storm_database
 
 LIAISON = RoomId("!liaison:x")
@@ -38,14 +36,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id,
-        role=binding.role if binding else None,
-        binding=binding,
-        encrypted=True,
-        power_levels={MOD: 50},
-    )
+view = bound_views(power_levels={MOD: 50})
 
 
 class Chat(CoreChat):
@@ -63,15 +54,15 @@ class Chat(CoreChat):
         reply_to: str | None = None,
         event_id: str | None = None,
     ) -> tuple[EventId, list[Outgoing] | None]:
-        relation = Relation(
-            annotates=EventId(annotates) if annotates else None,
-            reply_to=EventId(reply_to) if reply_to else None,
+        return await self.send_event(
+            room,
+            sender,
+            body,
+            kind=kind,
+            event_id=event_id,
+            annotates=annotates,
+            reply_to=reply_to,
         )
-        msgtype = "m.reaction" if kind == "reaction" else "m.text"
-        eid, result = await self.handle(
-            room, sender, body, kind=kind, msgtype=msgtype, relation=relation, event_id=event_id
-        )
-        return eid, None if result is None else result[0]
 
     async def figures(self) -> list[EntryFigure]:
         async with self.db.session() as session:

@@ -9,11 +9,11 @@ import pytest
 
 from commands.builtin import build_registry
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Reply
 from storage import incidents as incident_repo
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId
 from storage.rooms import BindingView
+from tests.support.chat import dispatch, texts
 from tests.support.rooms import incident_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -43,16 +43,9 @@ async def run(db: Database, body: str, room: RoomView, sender: str = MOD) -> str
         build_registry(),
         CommandSettings(bot_user_id="@bot:x", admins=frozenset({ADMIN})),
     )
-    message = Message(
-        event_id=EventId(f"$e{body}{room.room_id}{sender}"),
-        room_id=room.room_id,
-        sender=UserId(sender),
-        body=body,
-        timestamp=NOW,
-    )
-    async with db.transaction() as session:
-        replies = await d.handle(message, room, session, NOW)
-    return "\n".join(r.text for r in replies if isinstance(r, Reply))
+    event_id = f"$e{body}{room.room_id}{sender}"
+    _, replies = await dispatch(db, d, room, sender, body, NOW, event_id=event_id)
+    return texts(replies)
 
 
 async def state(db: Database, slug: str) -> tuple[str, bool]:

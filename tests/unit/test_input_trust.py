@@ -191,10 +191,14 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
             await entry_repo.record(session, _input(label), "@l:x", "!ggd:x", f"$cli{index}")
     await database.close()
 
+    async def export(form: str, *options: str, out: Path | None = None) -> int:
+        """`knooppunt export` of incident storm, as from a shell (in a thread)."""
+        where = ["--out", str(out)] if out else []
+        command = ["export", "--incident", "storm", "--format", form, *options, *where]
+        return await asyncio.to_thread(main, command)
+
     target = tmp_path / "storm.json"
-    code = await asyncio.to_thread(
-        main, ["export", "--incident", "storm", "--format", "json", "--out", str(target)]
-    )
+    code = await export("json", out=target)
     assert code == 0
     document = json.loads(target.read_text())
     assert sorted(e["tlp"] for e in document["entries"]) == ["AMBER", "GREEN"]
@@ -203,20 +207,7 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     assert "3" in err and "AMBER+STRICT" in err and "RED" in err and "--max-tlp" in err
 
     target = tmp_path / "all.csv"
-    code = await asyncio.to_thread(
-        main,
-        [
-            "export",
-            "--incident",
-            "storm",
-            "--format",
-            "csv",
-            "--max-tlp",
-            "red",
-            "--out",
-            str(target),
-        ],
-    )
+    code = await export("csv", "--max-tlp", "red", out=target)
     assert code == 0
     text = target.read_text(encoding="utf-8-sig")
     assert text.startswith("TLP:RED")
@@ -228,28 +219,12 @@ async def test_cli_export_has_an_explicit_ceiling_and_says_what_it_left_out(
     monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "en")
 
     target = tmp_path / "clear.xml"
-    code = await asyncio.to_thread(
-        main,
-        [
-            "export",
-            "--incident",
-            "storm",
-            "--format",
-            "edxl",
-            "--max-tlp",
-            "clear",
-            "--out",
-            str(target),
-        ],
-    )
+    code = await export("edxl", "--max-tlp", "clear", out=target)
     assert code == 0
     assert ET.fromstring(target.read_bytes()).get("tlp") == "CLEAR"
     err = capsys.readouterr().err
     assert "5 entries left out" in err and "use --max-tlp RED" in err
-    code = await asyncio.to_thread(
-        main, ["export", "--incident", "storm", "--format", "csv", "--max-tlp", "purple"]
-    )
-    assert code != 0
+    assert await export("csv", "--max-tlp", "purple") != 0
 
 
 def _input(label: str) -> entry_repo.EntryInput:

@@ -24,6 +24,7 @@ from tests.unit.test_objects import ALICE as OBJ_ALICE
 from tests.unit.test_objects import LIAISON as OBJ_LIAISON
 from tests.unit.test_objects import Chat as ObjectChat
 from tests.unit.test_objects import db as objects_db
+from tests.unit.test_objects import view as objects_view
 
 __all__ = ["db", "objects_db"]  # fixtures, imported for pytest
 
@@ -104,20 +105,7 @@ async def _post(chat: ObjectChat, body: str, **relation: str) -> str:
         kind="edit" if "replaces" in relation else "message",
         relation=Relation(**{k: EventId(v) for k, v in relation.items()}),  # type: ignore[arg-type]
     )
-    from commands.dispatcher import RoomView
-    from tests.unit.test_objects import DM, PUBLIC
-
-    def view(room_id, is_direct, binding):  # type: ignore[no-untyped-def]
-        return RoomView(
-            room_id=room_id,
-            is_direct=room_id == DM,
-            role=binding.role if binding else None,
-            binding=binding,
-            encrypted=True,
-            public=room_id == PUBLIC,
-        )
-
-    result = await process_message(chat.db, chat.dispatcher, message, view)
+    result = await process_message(chat.db, chat.dispatcher, message, objects_view)
     assert result is not None
     return text_of(result[0])
 

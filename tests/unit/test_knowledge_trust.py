@@ -16,14 +16,15 @@ from sqlalchemy import select
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Reply
+from commands.message import Outgoing, Reply
 from knowledge import service
 from knowledge.content_io import read_file
 from storage import knowledge_items
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
+from tests.support.chat import dispatch
 from tests.support.problems import said
 from tests.support.rooms import bind_room
 
@@ -115,17 +116,10 @@ def dispatcher() -> Dispatcher:
     return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
 
 
-_counter = 0
-
-
 async def send(
     db: Database, dispatcher: Dispatcher, room: RoomView, body: str, sender: UserId = EDITOR
 ) -> list[Outgoing]:
-    global _counter
-    _counter += 1
-    message = Message(EventId(f"$t{_counter}"), room.room_id, sender, body, NOW)
-    async with db.transaction() as session:
-        return await dispatcher.handle(message, room, session, NOW)
+    return (await dispatch(db, dispatcher, room, sender, body, NOW))[1]
 
 
 def only(replies: list[Outgoing]) -> Reply:

@@ -20,7 +20,7 @@ from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
+from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.problems import said
 
 LIAISON = RoomId("!liaison:x")  # GGD, clearance AMBER
@@ -95,11 +95,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-    return RoomView(
-        room_id=room_id, is_direct=room_id == DM, role=binding.role if binding else None,
-        binding=binding, encrypted=True, public=room_id == PUBLIC,
-    )  # fmt: skip
+view = bound_views(direct={DM}, public={PUBLIC})
 
 
 class Chat(CoreChat):

@@ -24,14 +24,14 @@ import pytest
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
-from commands.message import Message, Outgoing, Relation, Reply
-from knowledge import service
+from commands.message import MessageKind, Outgoing, Relation, Reply
 from storage import subscriptions
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import OutboxMessage
 from storage.rooms import BindingView
-from tests.support.rooms import add_warm_incidents, bind_room
+from tests.support.chat import dispatch, texts
+from tests.support.rooms import bound_database
+from tests.support.senders import RecordingSender
 
 pytestmark = pytest.mark.postgres
 
@@ -87,13 +87,9 @@ def view(room_id: RoomId) -> RoomView:
 
 @pytest.fixture
 async def db(migrated_database_url: str) -> AsyncIterator[Database]:
-    database = Database(migrated_database_url)
-    await database.migrate()
-    await service.import_path(database, SAMPLE, "test")
-    async with database.transaction() as session:
-        add_warm_incidents(session, ("storm", "brand"))
-        for room_id, b in BINDINGS.items():
-            await bind_room(session, room_id, b)
+    database = await bound_database(
+        migrated_database_url, BINDINGS, warm=("storm", "brand"), knowledge=SAMPLE
+    )
     yield database
     await database.close()
 
@@ -103,9 +99,6 @@ def dispatcher() -> Dispatcher:
     return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
 
 
-_counter = 0
-
-
 async def send(
     db: Database,
     dispatcher: Dispatcher,
@@ -113,28 +106,10 @@ async def send(
     body: str,
     sender: UserId,
     *,
-    kind: str = "message",
+    kind: MessageKind = "message",
     relation: Relation | None = None,
 ) -> tuple[EventId, list[Outgoing]]:
-    global _counter
-    _counter += 1
-    event_id = EventId(f"$ev{_counter}")
-    now = datetime.now(UTC)
-    message = Message(
-        event_id,
-        room,
-        sender,
-        body,
-        now,
-        kind=kind,  # type: ignore[arg-type]
-        relation=relation or Relation(),
-    )
-    async with db.transaction() as session:
-        return event_id, await dispatcher.handle(message, view(room), session, now)
-
-
-def texts(replies: list[Outgoing]) -> str:
-    return "\n".join(r.text for r in replies if isinstance(r, Reply))
+    return await dispatch(db, dispatcher, view(room), sender, body, kind=kind, relation=relation)
 
 
 async def post(db: Database, d: Dispatcher, room: RoomId, body: str, sender: UserId) -> EventId:
@@ -300,16 +275,6 @@ async def test_moved_to_red_then_redacted_is_gone_everywhere(
 # ------------------------------------------------------------------ scheduled posts
 
 
-class _Sender:
-    """Collects what the scheduler hands over (the outbox row is what would be sent)."""
-
-    def __init__(self) -> None:
-        self.rows: list[OutboxMessage] = []
-
-    def submit(self, rows: list[OutboxMessage]) -> None:
-        self.rows.extend(rows)
-
-
 async def test_scheduled_post_follows_the_edit(db: Database, dispatcher: Dispatcher) -> None:
     from bot.scheduler import Scheduler
 
@@ -317,24 +282,24 @@ async def test_scheduled_post_follows_the_edit(db: Database, dispatcher: Dispatc
     original, code = await two_reports(db, d)
     async with db.transaction() as session:
         await subscriptions.add(session, COORD_GREEN, "storm", timedelta(hours=1), None, "test")
-    sender = _Sender()
+    sender = RecordingSender()
     scheduler = Scheduler(db, sender, "nl", "!")  # type: ignore[arg-type]
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=2)) == 1
-    body: Any = sender.rows[-1].content["body"]
+    body: Any = sender.submitted[-1].content["body"]
     # Nothing changed since the room's `!beeld` in two_reports: one line pointing at it.
     assert "geen wijzigingen sinds het volledige beeld van" in body and "\n" not in body
     assert GREEN_TEXT not in body
 
     await edit(db, d, original, report(RED_TEXT, "rood", incident="brand"))
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=4)) == 1
-    body = sender.rows[-1].content["body"]
-    posted = Reply(text=body, html=sender.rows[-1].content["formatted_body"])
+    body = sender.submitted[-1].content["body"]
+    posted = Reply(text=body, html=sender.submitted[-1].content["formatted_body"])
     assert_not_shown(posted, code, RED_TEXT, GREEN_TEXT, BIG, SUM)
     assert figure_totals(posted) == ["5"]
 
     await redact(db, d, original)
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=6)) == 1
-    body = sender.rows[-1].content["body"]
+    body = sender.submitted[-1].content["body"]
     assert RED_TEXT not in body and GREEN_TEXT not in body
 
 
@@ -381,10 +346,10 @@ async def test_scheduled_picture_hides_direct_questions_and_askers(
     )
     async with db.transaction() as session:
         await subscriptions.add(session, COORD_RED, "storm", timedelta(hours=1), None, "test")
-    sender = _Sender()
+    sender = RecordingSender()
     scheduler = Scheduler(db, sender, "nl", "!")  # type: ignore[arg-type]
     assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=2)) == 1
-    body: Any = sender.rows[-1].content["body"]
+    body: Any = sender.submitted[-1].content["body"]
     assert "containerwoningen" in body and "parkeervergunning" not in body
     assert CITIZEN not in body and ALDERMAN not in body
 

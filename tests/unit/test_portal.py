@@ -36,9 +36,10 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, PortalLink, Room, SituationEntry, utcnow
 from storage.rooms import BindingView
+from tests.support.migrated import migrated_sqlite_url
 from tests.support.ports import free_port
-from tests.support.rooms import add_warm_incidents, bind_room
-from tests.unit.test_layering import imports_of, project_modules, within
+from tests.support.rooms import bound_database
+from tests.unit.test_layering import reachable, where, within
 
 LIAISON = RoomId("!ggd:x")
 COORD = RoomId("!coord:x")  # AMBER coordinator room
@@ -83,12 +84,8 @@ def ticks_of(portal: Portal) -> Ticks:
 
 @pytest.fixture
 async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
-    database = Database(f"sqlite:///{tmp_path / 'portal.db'}")
-    await database.migrate()
-    async with database.transaction() as session:
-        add_warm_incidents(session, ("storm", "brand"))
-        for room_id, b in BINDINGS.items():
-            await bind_room(session, room_id, b)
+    url = await migrated_sqlite_url(tmp_path / "portal.db")  # a copy, not a migration
+    database = await bound_database(url, BINDINGS, warm=("storm", "brand"))
     yield database
     await database.close()
 
@@ -371,20 +368,14 @@ def test_rendering_escapes_report_text_and_needs_no_nio() -> None:
     assert "unknown, expired or revoked" in page and "<script>" not in page
     template = render.ENV.from_string("{{ x }}")
     assert template.render(x="<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    modules = project_modules()
-    seen: set[str] = set()
-    todo = ["bot.web.render", "bot.web.portal", "bot.web.charts", "bot.web.security"]
-    wrong: list[str] = []
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in modules:
-            continue
-        seen.add(current)
-        for item in imports_of(modules[current]):
-            if within(item.module, "nio") or within(item.module, "bot.app"):
-                wrong.append(f"{current} imports {item.module}")
-            parts = item.module.split(".")
-            todo.extend(".".join(parts[:n]) for n in range(1, len(parts) + 1))
+    seen, found = reachable(
+        "bot.web.render", "bot.web.portal", "bot.web.charts", "bot.web.security"
+    )
+    wrong = [
+        where(item)
+        for item in found
+        if within(item.module, "nio") or within(item.module, "bot.app")
+    ]
     assert "storage.picture_service" in seen and wrong == []
 
 

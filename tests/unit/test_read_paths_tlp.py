@@ -19,6 +19,7 @@ from storage.models import Incident
 from storage.picture import build_picture
 from storage.picture_service import picture_for_room
 from tests.support.entries import entry_input
+from tests.support.rooms import warm_incident
 
 ROOMS = ["!ggd", "!brw", "!ws", "!net", "!gem", "!coord"]
 ORGS = ["GGD", "Brandweer", "Waterschap", "Netbeheerder", "Gemeente", None]
@@ -49,16 +50,7 @@ async def _scenario(
         db = Database(f"sqlite+aiosqlite:///{Path(tmp) / 't.db'}")
         await db.migrate()
         async with db.transaction() as session:
-            session.add(
-                Incident(
-                    slug="storm",
-                    title="Storm",
-                    phase="warm",
-                    open=True,
-                    opened_at=T0,
-                    opened_by="x",
-                )
-            )
+            session.add(warm_incident("storm", T0, "x"))
             for n, (room, org, label, severity, category, minutes) in enumerate(entries):
                 await entry_repo.record(
                     session,

@@ -4,11 +4,9 @@ deadlines read as times ahead, and the reminder with an injected clock."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +14,7 @@ from sqlalchemy import select
 from bot.handling import process_message
 from bot.scheduler import Scheduler
 from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, RoomView
+from commands.dispatcher import CommandSettings
 from commands.message import Message, Relation
 from commands.record_time import is_past, parse_ahead
 from storage import incidents, rooms
@@ -25,6 +23,8 @@ from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, OutboxMessage, RecordItem, RecordRevision
 from storage.rooms import BindingView
 from storage.timezone import AMSTERDAM
+from tests.support.chat import bound_views
+from tests.support.senders import RecordingSender
 
 COORD = RoomId("!coord:x")  # AMBER coordination room of the safety region
 LIAISON = RoomId("!liaison:x")  # AMBER liaison room of the Red Cross
@@ -80,14 +80,7 @@ class World:
             GEMEENTE: BindingView("coordinator", "storm", "Dordrecht", "GREEN", "GREEN"),
         }
 
-    def view(self, room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
-        return RoomView(
-            room_id=room_id,
-            role=binding.role if binding else None,
-            encrypted=True,
-            power_levels=POWER,
-            binding=binding,
-        )
+    view = staticmethod(bound_views(power_levels=POWER))
 
     async def send(
         self,
@@ -265,16 +258,6 @@ async def test_gemeente_cannot_close_an_action_it_may_not_see(world: World) -> N
 
 
 # -- the reminder, with an injected clock ---------------------------------------------------
-
-
-class RecordingSender:
-    def __init__(self) -> None:
-        self.ready = asyncio.Event()
-        self.ready.set()
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
 
 
 async def reminders(db: Database) -> list[str]:

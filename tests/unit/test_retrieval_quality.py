@@ -36,10 +36,10 @@ def test_top1_and_top3_hold_the_honest_figures(shared: Shared) -> None:
 def test_no_answer_behaviour(shared: Shared) -> None:
     items, queries = shared
     inside, outside = refusals(items, queries, out_of_scope_questions())
-    # 28 of 30 and 17 of 81 since topics carry their answers and a word found only in
-    # an answer covers less (27 and 16 before: one more refused on each side).
-    assert sum(outside) / len(outside) >= 0.93
-    assert sum(inside) / len(inside) <= 0.21
+    # 28 of 30 and 13 of 81 since unknown words are read as verb forms and compounds
+    # of known ones (17 of 81 before; 27 and 16 before topics carried their answers).
+    assert sum(outside) >= 28, sum(outside)
+    assert sum(inside) <= 13, sum(inside)
 
 
 def test_excluded_items_are_out_of_every_index(shared: Shared) -> None:

@@ -18,6 +18,7 @@ from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import Subscription
 from storage.timezone import AMSTERDAM
+from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!coord:localhost")
 
@@ -110,18 +111,6 @@ def test_without_a_time_slots_keep_their_spacing_in_real_time() -> None:
 
 
 # -- the scheduler on a real (SQLite) database ---------------------------------------------
-
-
-class RecordingSender:
-    """Stands in for the outbox sender: the outbox rows are the truth, this only counts."""
-
-    def __init__(self) -> None:
-        self.ready = asyncio.Event()
-        self.ready.set()
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
 
 
 @pytest.fixture

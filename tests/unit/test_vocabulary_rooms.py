@@ -12,11 +12,11 @@ from sqlalchemy import select
 from commands.builtin import build_registry
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.i18n import Language
-from commands.message import Message, Reply
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId
 from storage.models import Incident, SituationEntry
 from storage.rooms import BindingView
+from tests.support.chat import dispatch, texts
 from tests.support.rooms import incident_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -43,16 +43,9 @@ async def db(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 async def run(db: Database, body: str, room: RoomView, lang: Language = "nl") -> str:
     d = Dispatcher(build_registry(), CommandSettings(bot_user_id="@bot:x", language=lang))
-    message = Message(
-        event_id=EventId(f"$e{body}{room.room_id}{lang}"),
-        room_id=room.room_id,
-        sender=UserId(MOD),
-        body=body,
-        timestamp=NOW,
-    )
-    async with db.transaction() as session:
-        replies = await d.handle(message, room, session, NOW)
-    return "\n".join(r.text for r in replies if isinstance(r, Reply))
+    event_id = f"$e{body}{room.room_id}{lang}"
+    _, replies = await dispatch(db, d, room, MOD, body, NOW, event_id=event_id)
+    return texts(replies)
 
 
 async def test_english_storage_dutch_and_english_words_in_rooms(db: Database) -> None:

@@ -1,0 +1,63 @@
+"""Question words the store does not know, read as forms of words it does
+(knowledge/word_forms.py), and "per" no longer standing for the press.
+
+The questions here are written for this test over the sample knowledge; none is
+in an evaluation set."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.qa_eval import load_own
+from knowledge.search import Index
+from knowledge.word_forms import as_term, compound_parts, store_terms, verb_form
+
+
+@pytest.fixture(scope="module")
+def sample() -> Index:
+    items, _, _ = load_own()
+    return Index(items)
+
+
+def test_a_third_person_verb_meets_its_stem() -> None:
+    known = {as_term("uitval")}.__contains__
+    assert verb_form("uitvalt", known) == as_term("uitval")
+    assert verb_form("uitvalt", lambda term: False) is None
+    assert verb_form("valt", known) is None  # too short to be sure
+
+
+def test_a_compound_is_read_through_its_parts_stems_and_synonyms() -> None:
+    # The store says "koele plek"; "verkoeling" is in the same synonym group as "koel".
+    known = {as_term("koele"), as_term("plek")}.__contains__
+    assert compound_parts("verkoelingsplek", known) == [as_term("koel"), as_term("plek")]
+    # Both parts must be known: half a compound is no evidence.
+    assert compound_parts("verkoelingsbus", known) == []
+    assert store_terms("lantaarnpaal", known) == []
+
+
+def test_an_unknown_verb_form_finds_the_answer(sample: Index) -> None:
+    """Failed before: "uitvalt" was unknown, the kelder item came first, refused."""
+    result = sample.search("Wat doen we als het kraanwater uitvalt?")
+    assert result.hits[0].id == "demo-drinkwater-storing"
+    assert result.confident
+
+
+def test_an_unknown_compound_finds_the_answer(sample: Index) -> None:
+    """Failed before: "verkoelingsruimte" was unknown, an NL-Alert item came first."""
+    result = sample.search("Is er een verkoelingsruimte in de gemeente?")
+    assert result.hits[0].id == "demo-hitte-koele-plek"
+    assert result.confident
+
+
+def test_the_press_is_not_per_person(sample: Index) -> None:
+    """Failed before: "pers" and "per" shared a stem, so the drinking-water amounts
+    ("liter per persoon per dag") came first."""
+    assert sample.search("Wat zeggen we tegen de pers?").hits[0].id == "demo-communicatie-pers"
+    assert sample.search("Wat zeggen we tegen de media?").hits[0].id == "demo-communicatie-pers"
+
+
+def test_a_known_word_is_not_reread(sample: Index) -> None:
+    """A word the store knows keeps its own term (word forms are for unknown words)."""
+    mapped = dict(sample._mapped_words("hittegolf verkoelingsruimte"))
+    assert mapped["hittegolf"] == [as_term("hittegolf")]
+    assert mapped["verkoelingsruimte"] == [as_term("koel"), as_term("ruimte")]
