@@ -13,8 +13,9 @@ from storage.engine import Database
 from tests.support.botproc import BotProcess
 from tests.support.cross_signing import cross_sign_login
 from tests.support.human import Human
+from tests.support.migrated import migrated_postgres_url, migrated_sqlite_url
 from tests.support.postgres import Postgres
-from tests.support.synapse import Synapse
+from tests.support.synapse import HomeserverError, Synapse
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 TESTS = Path(__file__).resolve().parent
@@ -34,11 +35,29 @@ def signing_key_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("synapse-key") / "signing.key"
 
 
+def start_synapse(workdir: Path, signing_key_cache: Path, **kwargs: object) -> Synapse:
+    """A started homeserver in `workdir`. `free_port` hands out a port that another
+    pytest-xdist worker could bind before Synapse does: then it is tried once more on
+    another port."""
+
+    def configured() -> Synapse:
+        server = Synapse(workdir, **kwargs)  # type: ignore[arg-type]
+        server.generate_key(signing_key_cache)
+        return server
+
+    server = configured()
+    try:
+        server.start()
+    except HomeserverError:
+        server.stop()
+        server = configured()  # a new free port; the same files
+        server.start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def synapse(tmp_path_factory: pytest.TempPathFactory, signing_key_cache: Path) -> Iterator[Synapse]:
-    server = Synapse(tmp_path_factory.mktemp("synapse"))
-    server.generate_key(signing_key_cache)
-    server.start()
+    server = start_synapse(tmp_path_factory.mktemp("synapse"), signing_key_cache)
     yield server
     server.stop()
 
@@ -49,9 +68,7 @@ def private_synapse(tmp_path: Path, signing_key_cache: Path) -> Iterator[Callabl
     started: list[Synapse] = []
 
     def make(**kwargs: object) -> Synapse:
-        server = Synapse(tmp_path / f"synapse{len(started)}", **kwargs)  # type: ignore[arg-type]
-        server.generate_key(signing_key_cache)
-        server.start()
+        server = start_synapse(tmp_path / f"synapse{len(started)}", signing_key_cache, **kwargs)
         started.append(server)
         return server
 
@@ -74,17 +91,35 @@ def postgres() -> Iterator[Postgres]:
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
+def backend(request: pytest.FixtureRequest) -> str:
+    """The database backend of a test that uses `database_url` or `db`."""
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (tests of the migrations start here)."""
+    if backend == "sqlite":
         return f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"
     server: Postgres = request.getfixturevalue("postgres")
     return server.create_database()
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def migrated_database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> str:
+    """A database on each backend, already migrated: a copy of one the migrations ran on
+    once per process (tests/support/migrated.py); `migrate()` finds it up to date."""
+    if backend == "sqlite":
+        return await migrated_sqlite_url(tmp_path / "test.db")
+    return await migrated_postgres_url(request.getfixturevalue("postgres"))
+
+
+@pytest.fixture
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     """A migrated database on each backend; a test module may define its own `db`."""
-    database = Database(database_url)
+    database = Database(migrated_database_url)
     await database.migrate()
     yield database
     await database.close()

@@ -33,12 +33,12 @@ EDITOR = UserId("@redacteur:x")
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     bindings = {
         MUNICIPALITY: BindingView("municipality", None, "Gemeente Dordrecht", "GREEN", "AMBER"),
         CURATOR: BindingView("curator", None, "KCIO", "GREEN", "AMBER"),
     }
-    database = await bound_database(database_url, bindings, knowledge=SAMPLE)
+    database = await bound_database(migrated_database_url, bindings, knowledge=SAMPLE)
     yield database
     await database.close()
 

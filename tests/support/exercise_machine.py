@@ -46,6 +46,7 @@ from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage
 from tests.support.chat import bound_views
 from tests.support.machine import DatabaseMachine
+from tests.support.migrated import migrated_sqlite_url
 
 ADMIN = UserId("@beheer:x")
 BOT = UserId("@knooppunt:x")
@@ -119,6 +120,7 @@ class ExerciseMachine(DatabaseMachine):
         self.last_outbox = self._run(self._max_outbox())
 
     async def _setup(self) -> None:
+        await migrated_sqlite_url(self.db_path)  # a copy of the migrated template
         await self.db.migrate()
         async with self.db.transaction() as session:
             await incident_repo.open_incident(session, "storm", "Storm", "guard")

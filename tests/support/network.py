@@ -12,6 +12,7 @@ from storage import incidents as incident_repo
 from storage import rooms
 from storage.engine import Database
 from storage.ids import RoomId
+from tests.support.migrated import migrated_sqlite
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample_network"
 # (room, role, organisation, clearance, incident)
@@ -23,8 +24,7 @@ async def network_database(
 ) -> Database:
     """Migrated, with the incidents `stroom-nh` and `ander`, the rooms bound (default
     label AMBER) and joined, `public` rooms marked public, and the sample network."""
-    database = Database(f"sqlite+aiosqlite:///{path}")
-    await database.migrate()
+    database = await migrated_sqlite(path)
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "stroom-nh", "Stroomuitval NH", "test")
         await incident_repo.open_incident(session, "ander", "Ander incident", "test")

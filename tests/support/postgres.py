@@ -42,6 +42,7 @@ class Postgres:
         self.workdir = workdir or Path(tempfile.mkdtemp(prefix="knooppunt-pg-"))
         self.port = free_port()
         self.as_root = os.geteuid() == 0
+        self.migrated_template: str | None = None  # see tests/support/migrated.py
 
     def _run(self, *args: str) -> None:
         command = list(args)
@@ -88,8 +89,10 @@ class Postgres:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def create_database(self) -> str:
+    def create_database(self, template: str | None = None) -> str:
+        """A new database (a copy of `template`, a database name, if given); its URL."""
         name = f"kp_{uuid.uuid4().hex[:12]}"
+        copy = f" TEMPLATE {template}" if template else ""
         subprocess.run(
             [
                 str(self.bindir / "psql"),
@@ -100,7 +103,7 @@ class Postgres:
                 "-U",
                 "postgres",
                 "-c",
-                f"CREATE DATABASE {name}",
+                f"CREATE DATABASE {name}{copy}",
             ],
             check=True,
             capture_output=True,

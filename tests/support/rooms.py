@@ -15,6 +15,7 @@ from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import Incident
 from storage.rooms import BindingView
+from tests.support.migrated import migrated_sqlite
 
 
 async def storm_database(
@@ -22,8 +23,7 @@ async def storm_database(
 ) -> Database:
     """`bound`: (room, role, organisation), each bound to `storm` with TLP default and
     clearance AMBER; `active` also marks them active (the bot is in the room)."""
-    database = Database(f"sqlite+aiosqlite:///{path}")
-    await database.migrate()
+    database = await migrated_sqlite(path)
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "storm", "Storm", "test")
         for room_id, role, organisation in bound:
@@ -54,8 +54,7 @@ async def bound_database(
 
 async def incident_database(path: Path, incidents: Mapping[str, str], by: str) -> Database:
     """Migrated SQLite with each incident (slug: title) opened by `by`, no rooms bound."""
-    database = Database(f"sqlite+aiosqlite:///{path}")
-    await database.migrate()
+    database = await migrated_sqlite(path)
     async with database.transaction() as session:
         for slug, title in incidents.items():
             await incident_repo.open_incident(session, slug, title, by)

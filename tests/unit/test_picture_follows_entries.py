@@ -86,9 +86,9 @@ def view(room_id: RoomId) -> RoomView:
 
 
 @pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     database = await bound_database(
-        database_url, BINDINGS, warm=("storm", "brand"), knowledge=SAMPLE
+        migrated_database_url, BINDINGS, warm=("storm", "brand"), knowledge=SAMPLE
     )
     yield database
     await database.close()

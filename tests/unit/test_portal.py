@@ -36,6 +36,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, PortalLink, Room, SituationEntry, utcnow
 from storage.rooms import BindingView
+from tests.support.migrated import migrated_sqlite_url
 from tests.support.ports import free_port
 from tests.support.rooms import bound_database
 from tests.unit.test_layering import reachable, where, within
@@ -83,7 +84,7 @@ def ticks_of(portal: Portal) -> Ticks:
 
 @pytest.fixture
 async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'portal.db'}"
+    url = await migrated_sqlite_url(tmp_path / "portal.db")  # a copy, not a migration
     database = await bound_database(url, BINDINGS, warm=("storm", "brand"))
     yield database
     await database.close()
