@@ -34,6 +34,7 @@ from bot.backfill import BatchAborted, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.handling import RoomViewFactory, process_message
+from bot.key_upkeep import keep_keys
 from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
@@ -352,16 +353,8 @@ class Syncer:
         return flags
 
     async def _maintain_keys(self) -> None:
-        if not self.client.olm:
-            return
         try:
-            if self.client.should_upload_keys:
-                await self.client.keys_upload()
-            if self.client.should_query_keys:
-                await self.client.keys_query()
-            if self.client.should_claim_keys:
-                await self.client.keys_claim(self.client.get_users_for_key_claiming())
-            await self.client.send_to_device_messages()
+            await keep_keys(self.client)
         except Exception as exc:  # key upkeep is retried after the next sync
             log.warning("end-to-end key upkeep failed: %r", exc)
 

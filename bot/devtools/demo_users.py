@@ -26,6 +26,7 @@ from nio import (
 )
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
+from bot.key_upkeep import keep_keys
 from storage.errors import SaidError
 
 
@@ -115,14 +116,7 @@ class Person:
         while True:
             try:
                 await self.client.sync(timeout=1000)
-                if self.client.olm:
-                    if self.client.should_upload_keys:
-                        await self.client.keys_upload()
-                    if self.client.should_query_keys:
-                        await self.client.keys_query()
-                    if self.client.should_claim_keys:
-                        await self.client.keys_claim(self.client.get_users_for_key_claiming())
-                    await self.client.send_to_device_messages()
+                await keep_keys(self.client)
             except asyncio.CancelledError:
                 raise
             except Exception:
