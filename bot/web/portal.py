@@ -70,9 +70,10 @@ AUDIT_FLUSH_SECONDS = 2.0
 # holds one idle connection, and a change costs the loop one write per open page
 # instead of a poll plus a page request each. The pusher looks at the open room views
 # every PUSH_TICK_SECONDS (in memory while nothing changed, see `_stamp`) and at once
-# when this process commits a change to links, rooms or bindings. A room view is sent
+# when this process commits a change to links, rooms or bindings. An open page is sent
 # a new page at most once per PUSH_MIN_SECONDS (and new reports are taken in at most
-# once per REBUILD_SECONDS, as for the poll), and its open pages are sent it spread
+# once per REBUILD_SECONDS per room view, as for the poll), one build per room view for
+# all its pages, and the open pages of a room view are sent it spread
 # over PUSH_SPREAD_SECONDS, so the writes, and the charts the pages then load, do not
 # all fall into the same milliseconds as a report. Worst case for "a new report
 # appears within 5 s": REBUILD_SECONDS + PUSH_TICK_SECONDS + a build + the spread.
@@ -110,6 +111,7 @@ class _Stream:
     parts: list[bytes] | None = None  # the next page's event, split where the link goes
     shown: dict[str, Any] | None = None  # what that page shows (for the audit)
     due: float = 0.0  # loop time at which to send it
+    pushed: float = float("-inf")  # loop time the last page was (to be) sent
     end: bytes | None = None  # the last event before the stream is closed
 
 
@@ -284,7 +286,6 @@ class Portal:
         self._streams: dict[_Stream, None] = {}  # open pages, oldest first
         self._pusher: asyncio.Task[None] | None = None
         self._push_wake = asyncio.Event()
-        self._pushed_at: dict[tuple[Any, ...], float] = {}  # page key -> loop time
         self._push_access = -1
         self._callbacks_on = False
         self.pushes = 0  # pages sent to open pages (bench/portal.py reports it)
@@ -777,9 +778,13 @@ class Portal:
         for (view, since), streams in groups.items():
             stamp = await self._stamp(view.incident, "fresh")
             mark = await self._mark(view, stamp)
-            behind = [s for s in streams if s.marker != mark.marker]
-            key = (view, since)
-            if not behind or loop.time() - self._pushed_at.get(key, -1e9) < PUSH_MIN_SECONDS:
+            # A page behind is sent the current one, but an open page at most one per
+            # PUSH_MIN_SECONDS; a page that just connected (or came back) at once.
+            at = loop.time()
+            behind = [
+                s for s in streams if s.marker != mark.marker and at - s.pushed >= PUSH_MIN_SECONDS
+            ]
+            if not behind:
                 continue
             page = await self._page(streams[0].link, view, stamp, now, since, False)
             if page is None:
@@ -788,15 +793,14 @@ class Portal:
                 continue
             parts, shown, marker = page
             event = _event_parts(parts, marker)
-            self._pushed_at[key] = started = loop.time()
+            started = loop.time()
             for n, stream in enumerate(behind):
                 if stream.end is not None:
                     continue
                 stream.parts, stream.shown, stream.marker = event, shown, marker
                 stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
+                stream.pushed = stream.due
                 stream.wake.set()
-        for key in [k for k in self._pushed_at if k not in groups]:
-            del self._pushed_at[key]
 
     def _audit(
         self,
