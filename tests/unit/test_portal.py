@@ -666,3 +666,21 @@ async def test_no_link_when_the_bot_serves_no_portal(
     assert "niet beschikbaar" in text and "/p/" not in text, text
     async with db.session() as session:
         assert list(await session.scalars(select(PortalLink))) == []
+
+
+async def test_revoking_audits_only_links_that_were_revoked(rig: Rig) -> None:
+    """A member who leaves without ever having made a link leaves no audit row behind
+    (bot/membership.py revokes on every leave); one with a link leaves one."""
+    now = datetime.now(UTC)
+    async with rig.db.transaction() as session:
+        assert await portal_links.revoke(session, COORD, BOB, now) == 0
+    await rig.link(COORD, ALICE)
+    async with rig.db.transaction() as session:
+        assert await portal_links.revoke(session, COORD, ALICE, now) == 1
+    async with rig.db.session() as session:
+        rows = list(
+            await session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "portal.link_revoked")
+            )
+        )
+    assert [r.actor for r in rows] == [ALICE]
