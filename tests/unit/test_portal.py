@@ -684,3 +684,21 @@ async def test_revoking_audits_only_links_that_were_revoked(rig: Rig) -> None:
             )
         )
     assert [r.actor for r in rows] == [ALICE]
+
+
+async def test_the_page_view_audit_names_the_decisions_and_actions_shown(seeded: Rig) -> None:
+    admin = build_dispatcher(
+        CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ALICE}))
+    )
+    body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT"
+    reply = await say(seeded.db, admin, COORD, body, ALICE)
+    code = re.search(r"\bB-\d+\b", reply)
+    assert code, reply
+    token = await seeded.link(COORD, ALICE)
+    assert code.group(0) in await seeded.page(token)
+    await seeded.portal.flush_audit()
+    async with seeded.db.session() as session:
+        view = await session.scalar(
+            select(AuditRecord).where(AuditRecord.action == "portal.viewed")
+        )
+    assert view is not None and view.detail["record"] == [code.group(0)]
