@@ -687,9 +687,7 @@ async def test_revoking_audits_only_links_that_were_revoked(rig: Rig) -> None:
 
 
 async def test_the_page_view_audit_names_the_decisions_and_actions_shown(seeded: Rig) -> None:
-    admin = build_dispatcher(
-        CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ALICE}))
-    )
+    admin = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ALICE})))
     body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT"
     reply = await say(seeded.db, admin, COORD, body, ALICE)
     code = re.search(r"\bB-\d+\b", reply)
