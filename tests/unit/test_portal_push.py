@@ -20,6 +20,7 @@ from bot.web.portal import REBUILD_SECONDS, Portal
 from commands.dispatcher import Dispatcher
 from storage import portal_links
 from storage.engine import Database
+from storage.ids import RoomId
 from storage.models import AuditRecord, RoomBinding
 from tests.unit import test_portal as base
 from tests.unit.test_portal import (
@@ -50,6 +51,16 @@ async def open_page(http: ClientSession, token: str) -> tuple[str, str]:
     found = re.search(r'data-marker="([0-9a-f]+)"', html)
     assert found, html[:300]
     return html, found.group(1)
+
+
+async def watched(
+    db: Database, dispatcher: Dispatcher, http: ClientSession, room: RoomId = COORD
+) -> tuple[str, str]:
+    """The seeded rooms, Alice's link of `room` and the marker of its open page."""
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, room, ALICE)
+    _html, marker = await open_page(http, token)
+    return token, marker
 
 
 async def next_event(stream: ClientResponse, within: float = 3.0) -> tuple[str, str]:
@@ -114,9 +125,7 @@ async def test_a_stream_sends_only_what_its_room_may_see(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, portal = client
-    await seed(db, dispatcher)
-    muni = await link_for(db, dispatcher, MUNI, BOB)
-    _html, marker = await open_page(http, muni)
+    muni, marker = await watched(db, dispatcher, http, MUNI)
     async with http.get(f"/p/{muni}/events", params={"m": marker}) as stream:
         amber = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
         green = "!melding mobiliteit\ngemeente: Dordrecht\ntlp: green\n" + NEW_GREEN
@@ -133,9 +142,7 @@ async def test_a_stale_page_is_sent_the_current_one_when_it_connects(
 ) -> None:
     """A page that was hidden (its stream closed) and shown again catches up at once."""
     http, _clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    _html, marker = await open_page(http, alice)
+    alice, marker = await watched(db, dispatcher, http)
     async with http.get(f"/p/{alice}/events", params={"m": "0" * 12}) as stream:
         name, page = await next_event(stream)
         assert name == "page" and f'data-marker="{marker}"' in page
@@ -173,9 +180,7 @@ async def test_a_member_who_left_stops_receiving_at_once(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    _html, marker = await open_page(http, alice)
+    alice, marker = await watched(db, dispatcher, http)
     async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
         # What bot/membership.py does when a member leaves, is kicked or banned.
         async with db.transaction() as session:
@@ -187,9 +192,7 @@ async def test_an_expired_link_ends_its_stream(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    _html, marker = await open_page(http, alice)
+    alice, marker = await watched(db, dispatcher, http)
     async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
         clock.now += timedelta(hours=12, seconds=1)
         assert await next_event(stream, within=1.5) == ("gone", "")
@@ -201,9 +204,7 @@ async def test_a_lowered_clearance_makes_the_page_load_again(
     """The open page shows AMBER text the room may no longer see: it is told to load
     itself again (and that load shows the room's new view)."""
     http, _clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    _html, marker = await open_page(http, alice)
+    alice, marker = await watched(db, dispatcher, http)
     async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
         async with db.transaction() as session:
             await session.execute(
