@@ -287,6 +287,7 @@ class Portal:
         self._pusher: asyncio.Task[None] | None = None
         self._push_wake = asyncio.Event()
         self._push_access = -1
+        self._rechecked = float("-inf")  # ticks of the last recheck of the streams' links
         self._callbacks_on = False
         self.pushes = 0  # pages sent to open pages (bench/portal.py reports it)
 
@@ -759,7 +760,12 @@ class Portal:
         view with a page behind is sent its current page (built once for all)."""
         now = self.clock()
         access = self.watch.count(ACCESS)
-        recheck, self._push_access = access != self._push_access, access
+        # Every stream's link and view again after this process committed a change to
+        # links, rooms or bindings, and at least every LINK_SECONDS (a change written
+        # by another process), as a page request would (`_access`).
+        recheck = access != self._push_access or self.ticks() - self._rechecked >= LINK_SECONDS
+        if recheck:
+            self._push_access, self._rechecked = access, self.ticks()
         groups: dict[tuple[Any, ...], list[_Stream]] = {}
         for stream in list(self._streams):
             if stream.link.expires_at <= now:

@@ -16,12 +16,12 @@ from datetime import UTC, datetime, timedelta
 from aiohttp import ClientResponse, ClientSession
 from sqlalchemy import select, update
 
-from bot.web.portal import REBUILD_SECONDS, Portal
+from bot.web.portal import LINK_SECONDS, REBUILD_SECONDS, Portal
 from commands.dispatcher import Dispatcher
 from storage import portal_links
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import AuditRecord, RoomBinding
+from storage.models import AuditRecord, PortalLink, RoomBinding
 from tests.unit import test_portal as base
 from tests.unit.test_portal import (
     ALICE,
@@ -222,3 +222,21 @@ async def test_a_bad_token_gets_no_stream(
     response = await http.get("/p/not-a-token/events")
     assert response.status == 403
     assert response.headers["Content-Type"].startswith("text/html")
+
+
+async def test_a_link_revoked_by_another_process_ends_its_stream_within_link_seconds(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """A write this process's write watch cannot see (another process on the same
+    database) ends the stream within LINK_SECONDS, as it closes the page itself."""
+    http, _clock, portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    other = Database(db.url)  # another engine: as another process would write
+    try:
+        async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+            async with other.transaction() as session:
+                await session.execute(update(PortalLink).values(revoked=True))
+            ticks_of(portal).now += LINK_SECONDS
+            assert await next_event(stream, within=1.5) == ("gone", "")
+    finally:
+        await other.close()
