@@ -396,7 +396,8 @@ async def test_the_room_losing_its_binding_closes_its_links(rig: Rig) -> None:
         assert room is not None
         room.public = True  # a public room sees CLEAR only: the page follows at once
     html = await rig.page(token)
-    assert "TLP-toegang AMBER" in html  # clearance is the binding's; visibility is CLEAR
+    # The page says what the room reads at now: CLEAR, not the binding's AMBER.
+    assert "TLP-toegang CLEAR" in html and "TLP-toegang AMBER" not in html
     async with rig.db.transaction() as session:
         await rooms.unbind(session, COORD)
     assert (await rig.http.get(f"/p/{token}")).status == 403
