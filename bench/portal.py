@@ -10,8 +10,8 @@ and what 50 viewers with live updates do to the report path.
    with reports arriving every `--interval` seconds, alone and with `--viewers` viewers,
    in alternating blocks (`--blocks`). The portal is served over real HTTP on 127.0.0.1
    by the bot's event loop; the viewers are a process of their own, as browsers are
-   (bench/portal_viewers.py): each has its own link, polls the change marker every 2 s
-   and, when it moved, loads the page again and the charts whose URL (version) changed
+   (bench/portal_viewers.py): each has its own link, keeps its page's event stream
+   open and, when a new page is pushed, loads the charts whose URL (version) changed
    (what portal.js and a browser do). Pages and charts are built in the worker process
    (`--build-workers 0`: in the bot's process). Reported: the report path's median and
    p95 in both phases, their ratio, and the event loop's CPU per second in both (what
@@ -191,7 +191,7 @@ async def alone_and_watched(
     and goes on a shared machine falls on both about equally. The portal is served over
     real HTTP on 127.0.0.1 by this process's event loop (the bot's); the viewers run in
     a process of their own (bench/portal_viewers.py), as browsers do, and are paused
-    (their pages stay open, their polls skip) during the blocks alone. Bounded: the
+    (their pages hidden: streams closed, no polls) during the blocks alone. Bounded: the
     viewers stop when the reports are done, and after a time limit in any case."""
     app = web.Application()
     portal.install(app)
@@ -276,7 +276,10 @@ async def main(
         token = tokens[0]
         print(f"sqlite: {stored:,} entries seeded in {time.perf_counter() - started:.1f}s")
         portal = Portal(db, "nl", build_workers=workers)
-        await render_times(db, portal, incident, token, rounds)
+        if rounds > 0:
+            await render_times(db, portal, incident, token, rounds)
+        else:  # --rounds 0: the viewers only (the series tables brought up to date once)
+            await page(portal, token)
         await portal.flush_audit()  # the render phase's views, not during the baseline
         if viewers:
             failed: dict[str, list[str]] = {"alone": [], "watched": []}
@@ -289,9 +292,10 @@ async def main(
             print(line(f"report path, {viewers} live viewers ({len(watched)})", watched))
             added = (p95(watched) / p95(alone) - 1) * 100
             print(
-                f"  viewers over HTTP: {counts['polls']} marker polls, {counts['loads']} page"
-                f" loads with charts, {counts['requests']} requests, {counts['errors']} errors"
-                f" in {counts['seconds']} s; {builds} page builds"
+                f"  viewers over HTTP: {counts['pushes']} pages pushed, {counts['polls']} marker"
+                f" polls, {counts['loads']} page loads, {counts['requests']} requests (streams,"
+                f" pages, charts), {counts['errors']} errors in {counts['seconds']} s;"
+                f" {builds} page builds"
             )
             busy = counts["loop_ms_per_s"]
             print(

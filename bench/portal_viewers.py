@@ -1,14 +1,20 @@
 """Live portal viewers for bench/portal.py, in a process of their own (as browsers are):
 each one opens its own link's page over HTTP with its stylesheet, script and charts,
-then does what bot/web/static/portal.js does: polls the change marker every 2 s and,
-when it moved, fetches the page again and the charts of the new page.
+then does what bot/web/static/portal.js does: opens the page's event stream
+(`/p/<token>/events?m=<marker>`); on a pushed page, loads the charts of the new page
+it has not loaded before (as the browser does for the swapped-in <main>); on "gone" or
+"reload" loads the page again; on "poll", or when the stream is refused, polls the
+change marker every 2 s instead (and loads the page when it moved).
 
     python -m bench.portal_viewers BASE_URL MAX_SECONDS < tokens
 
 Reads one token per line from stdin up to an empty line, prints "ready" once every
-viewer has loaded its page, then takes lines: "pause" (the viewers skip their polls;
-answered "paused" once no request is under way), "resume" (answered "resumed"), and
-"stop" (or EOF, or MAX_SECONDS), after which it prints one JSON line of counts. Tokens come over stdin, not the command line.
+viewer has loaded its page and opened its stream, then takes lines: "pause" (the pages
+are hidden: portal.js closes their streams, and skips polls; answered "paused" once no
+stream is open and no request is under way), "resume" (the pages are shown again: the
+streams are opened again with the page's marker; answered "resumed" once all are open),
+and "stop" (or EOF, or MAX_SECONDS), after which it prints one JSON line of counts.
+Tokens come over stdin, not the command line.
 """
 
 from __future__ import annotations
@@ -31,11 +37,24 @@ class Counts:
     def __init__(self) -> None:
         self.polls = 0
         self.loads = 0
+        self.pushes = 0
         self.requests = 0
         self.errors = 0
-        self.busy = 0  # viewers with a poll or load under way
+        self.busy = 0  # viewers with a request under way (a stream open counts as one)
         self.idle = asyncio.Event()  # set while busy is 0
         self.idle.set()
+        self.streams: set[aiohttp.ClientResponse] = set()  # open event streams
+        self.opened = asyncio.Event()  # set when a stream opens (resume waits for all)
+        self.closed = asyncio.Event()  # set when a stream ends (pause waits for all)
+
+    def start(self) -> None:
+        self.busy += 1
+        self.idle.clear()
+
+    def done(self) -> None:
+        self.busy -= 1
+        if not self.busy:
+            self.idle.set()
 
 
 async def fetch(http: aiohttp.ClientSession, url: str, counts: Counts) -> str | None:
@@ -52,21 +71,78 @@ async def fetch(http: aiohttp.ClientSession, url: str, counts: Counts) -> str | 
         return None
 
 
-async def load(
-    http: aiohttp.ClientSession, base: str, token: str, counts: Counts, images: set[str]
+async def charts(
+    http: aiohttp.ClientSession, base: str, html: str, counts: Counts, images: set[str]
 ) -> str:
-    """The page and the charts it shows that this page has not loaded before, as a
-    browser loads them (its list of available images: an image URL already loaded in
-    the document is not fetched again, whatever its caching headers; a chart's URL
-    carries its version). The page's marker."""
-    html = await fetch(http, f"{base}/p/{token}", counts) or ""
+    """The charts a page shows that it has not loaded before, as a browser loads them
+    (its list of available images: an image URL already loaded in the document is not
+    fetched again, whatever its caching headers; a chart's URL carries its version).
+    The page's marker."""
     for src in _IMG.findall(html):
         if src not in images:
             images.add(src)
             await fetch(http, base + src.replace("&amp;", "&"), counts)
-    counts.loads += 1
     found = _MARKER.search(html)
     return found.group(1) if found else ""
+
+
+async def load(
+    http: aiohttp.ClientSession, base: str, token: str, counts: Counts, images: set[str]
+) -> str:
+    """The page and its charts; the page's marker."""
+    html = await fetch(http, f"{base}/p/{token}", counts) or ""
+    counts.loads += 1
+    return await charts(http, base, html, counts, images)
+
+
+async def listen(
+    http: aiohttp.ClientSession,
+    base: str,
+    token: str,
+    marker: str,
+    counts: Counts,
+    images: set[str],
+) -> tuple[str, str]:
+    """The page's event stream, as portal.js uses it, until it ends (or is closed by a
+    pause): (the marker of the page shown, how it ended: "gone", "reload", "poll",
+    "refused" or "closed")."""
+    counts.requests += 1
+    try:
+        async with http.get(
+            f"{base}/p/{token}/events",
+            params={"m": marker},
+            timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
+        ) as stream:
+            if stream.status != 200:
+                counts.errors += 1
+                return marker, "refused"
+            counts.streams.add(stream)
+            counts.opened.set()
+            try:
+                while True:
+                    block = await stream.content.readuntil(b"\n\n")
+                    if not block.endswith(b"\n\n"):
+                        return marker, "closed"
+                    name, data = "message", []
+                    for line in block.decode().split("\n"):
+                        if line.startswith("event: "):
+                            name = line[7:]
+                        elif line.startswith("data:"):
+                            data.append(line[6:])
+                    if name == "page":
+                        counts.pushes += 1
+                        counts.start()
+                        try:
+                            marker = await charts(http, base, "\n".join(data), counts, images)
+                        finally:
+                            counts.done()
+                    elif name in ("gone", "reload", "poll"):
+                        return marker, name
+            finally:
+                counts.streams.discard(stream)
+                counts.closed.set()
+    except (aiohttp.ClientError, ValueError):
+        return marker, "closed"
 
 
 async def viewer(
@@ -84,25 +160,61 @@ async def viewer(
         marker = await load(http, base, token, counts, images)
         for name in ("portal.css", "portal.js"):
             await fetch(http, f"{base}/static/{name}", counts)
-        ready.set()
+        polling = False
+        first = True
         while not stop.is_set():
+            if not watching.is_set():  # hidden: no stream, no poll
+                waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(watching.wait())]
+                await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+                for wait in waits:
+                    wait.cancel()
+                continue
+            if not polling:
+                if first:
+                    asyncio.get_running_loop().call_soon(ready.set)
+                    first = False
+                marker, ended = await listen(http, base, token, marker, counts, images)
+                if ended in ("gone", "reload"):
+                    counts.start()
+                    try:
+                        marker = await load(http, base, token, counts, images)
+                    finally:
+                        counts.done()
+                polling = ended in ("poll", "refused")
+                continue
+            ready.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), POLL_SECONDS)
-            if stop.is_set():
-                break
-            if not watching.is_set():
-                continue  # paused: the page stays open, its poll skips a beat
+            if stop.is_set() or not watching.is_set():
+                continue
             counts.polls += 1
-            counts.busy += 1
-            counts.idle.clear()
+            counts.start()
             try:
                 text = await fetch(http, f"{base}/p/{token}/marker", counts)
                 if text is not None and json.loads(text).get("marker") != marker:
                     marker = await load(http, base, token, counts, images)
             finally:
-                counts.busy -= 1
-                if not counts.busy:
-                    counts.idle.set()
+                counts.done()
+
+
+async def hide(counts: Counts) -> None:
+    """Every page hidden: their streams closed, no request under way."""
+    while counts.streams:
+        counts.closed.clear()
+        for stream in list(counts.streams):
+            stream.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(counts.closed.wait(), 0.5)
+    await counts.idle.wait()
+
+
+async def shown(counts: Counts, viewers: int, limit: float = 60.0) -> None:
+    """Every page's stream open again (a page that polls instead has none: bounded)."""
+    deadline = time.monotonic() + limit
+    while len(counts.streams) < viewers and time.monotonic() < deadline:
+        counts.opened.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(counts.opened.wait(), 0.5)
 
 
 async def main(base: str, max_seconds: float) -> None:
@@ -123,6 +235,7 @@ async def main(base: str, max_seconds: float) -> None:
         for n, token in enumerate(tokens)
     ]
     await asyncio.gather(*(r.wait() for r in readies))
+    await shown(counts, len(tokens))
     print("ready", flush=True)
     started = time.monotonic()
     while (left := max_seconds - (time.monotonic() - started)) > 0:
@@ -132,14 +245,16 @@ async def main(base: str, max_seconds: float) -> None:
             break
         if command == "pause":
             watching.clear()
-            await counts.idle.wait()
+            await hide(counts)
             print("paused", flush=True)
         elif command == "resume":
             watching.set()
+            await shown(counts, len(tokens))
             print("resumed", flush=True)
         else:  # "stop", or EOF
             break
     stop.set()
+    await hide(counts)
     await asyncio.gather(*tasks)
     print(
         json.dumps(
@@ -147,6 +262,7 @@ async def main(base: str, max_seconds: float) -> None:
                 "viewers": len(tokens),
                 "seconds": round(time.monotonic() - started, 1),
                 "polls": counts.polls,
+                "pushes": counts.pushes,
                 "loads": counts.loads,
                 "requests": counts.requests,
                 "errors": counts.errors,

@@ -73,7 +73,8 @@ async def check(session: AsyncSession, token: str, now: datetime) -> ValidLink |
 
 
 async def revoke(session: AsyncSession, room_id: str, user_id: str, now: datetime) -> int:
-    """Revoke every live link `user_id` made in `room_id`; how many were revoked."""
+    """Revoke every live link `user_id` made in `room_id`; how many were revoked.
+    Audited when there was one to revoke."""
     ids = list(
         await session.scalars(
             select(PortalLink.id).where(
@@ -84,10 +85,13 @@ async def revoke(session: AsyncSession, room_id: str, user_id: str, now: datetim
             )
         )
     )
-    if ids:
-        await session.execute(
-            update(PortalLink).where(PortalLink.id.in_(ids)).values(revoked=True, revoked_at=now)
-        )
+    if not ids:
+        # Nothing changed, nothing to audit: every member who leaves a room is asked
+        # (bot/membership.py), and most never made a link.
+        return 0
+    await session.execute(
+        update(PortalLink).where(PortalLink.id.in_(ids)).values(revoked=True, revoked_at=now)
+    )
     await audit.add(
         session,
         user_id,

@@ -16,7 +16,7 @@ as well, for writes by another process on the same database.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import event
@@ -69,6 +69,7 @@ class WriteWatch:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.counts: dict[str, int] = {ENTRIES: 0, ACCESS: 0}
+        self._callbacks: list[Callable[[frozenset[str]], None]] = []
         sync = engine.sync_engine
         self._listening: list[tuple[Any, str, Any]] = [
             (sync, "before_cursor_execute", self._statement),
@@ -85,6 +86,11 @@ class WriteWatch:
             if event.contains(target, name, listener):
                 event.remove(target, name, listener)
         self._listening = []
+
+    def on_change(self, callback: Callable[[frozenset[str]], None]) -> None:
+        """Call `callback` with the kinds counted, each time counters move (in the
+        thread that returned the connection: the event loop's, for an async engine)."""
+        self._callbacks.append(callback)
 
     def count(self, kind: str) -> int:
         return self.counts[kind]
@@ -114,5 +120,9 @@ class WriteWatch:
         if record is None:
             return
         record.info.pop(_WROTE, None)  # written, never committed: nothing changed
-        for kind in record.info.pop(_COMMITTED, ()):
+        kinds = frozenset(record.info.pop(_COMMITTED, ()))
+        for kind in kinds:
             self.counts[kind] += 1
+        if kinds:
+            for callback in self._callbacks:
+                callback(kinds)

@@ -93,6 +93,8 @@ async def read_page(db: Database, job: PageJob) -> tuple[RoomPicture, dict[str, 
         "entries": picture.entry_count,
         "tlp": picture.highest_label,
         "open_questions": [f"V{q.id}" for q in room_picture.questions],
+        # The assessments, decisions and actions the page shows (O-n, B-n, A-n).
+        "record": [item.code for item in room_picture.record.items],
         "charts": render.charted_metrics(picture),
     }
     return room_picture, shown

@@ -66,6 +66,23 @@ MARKER_STAMP_SECONDS = STAMP_SECONDS  # the name tests know it by
 # of one write per view competing with the report path for SQLite's write lock. Every
 # view is still audited (with the time it happened); `Portal.close` flushes the rest.
 AUDIT_FLUSH_SECONDS = 2.0
+# Live updates are pushed (server-sent events on /p/<token>/events): an open page
+# holds one idle connection, and a change costs the loop one write per open page
+# instead of a poll plus a page request each. The pusher looks at the open room views
+# every PUSH_TICK_SECONDS (in memory while nothing changed, see `_stamp`) and at once
+# when this process commits a change to links, rooms or bindings. An open page is sent
+# a new page at most once per PUSH_MIN_SECONDS (and new reports are taken in at most
+# once per REBUILD_SECONDS per room view, as for the poll), one build per room view for
+# all its pages, and the open pages of a room view are sent it spread
+# over PUSH_SPREAD_SECONDS, so the writes, and the charts the pages then load, do not
+# all fall into the same milliseconds as a report. Worst case for "a new report
+# appears within 5 s": REBUILD_SECONDS + PUSH_TICK_SECONDS + a build + the spread.
+PUSH_TICK_SECONDS = 0.5
+PUSH_MIN_SECONDS = 1.0
+PUSH_SPREAD_SECONDS = 1.0
+KEEPALIVE_SECONDS = 25.0  # a comment line, so proxies keep an idle stream open
+STREAMS_PER_LINK = 4  # more tabs of one link than this: the oldest stream is closed
+MAX_STREAMS = 1000
 
 
 @dataclass
@@ -76,6 +93,46 @@ class _Mark:
     stamp: portal_view.IncidentStamp
     marker: str
     at: float
+
+
+@dataclass(eq=False)
+class _Stream:
+    """One open page's event stream: its link, the room view and page it shows, and
+    what it is to be sent next (the newest page only: pages not yet sent are
+    replaced, never queued)."""
+
+    token: str
+    key: str  # the token's hash
+    link: portal_links.ValidLink
+    view: portal_view.PortalRoom
+    since: datetime | None
+    marker: str  # the marker of the page the viewer has
+    wake: asyncio.Event
+    parts: list[bytes] | None = None  # the next page's event, split where the link goes
+    shown: dict[str, Any] | None = None  # what that page shows (for the audit)
+    due: float = 0.0  # loop time at which to send it
+    pushed: float = float("-inf")  # loop time the last page was (to be) sent
+    end: bytes | None = None  # the last event before the stream is closed
+
+
+def _event_parts(parts: list[bytes], marker: str) -> list[bytes]:
+    """A page (split where each viewer's link goes) as one server-sent event "page",
+    framed once for all its viewers: every line of it a `data:` line (a lone CR is a
+    line end too in an event stream, so line ends are made LF first: a report's text
+    cannot start a field of its own). The marker is the event's id: a reconnecting
+    browser sends it back (Last-Event-ID) and is sent a page only if it is behind."""
+    framed = [
+        p.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\ndata: ") for p in parts
+    ]
+    framed[0] = f"id: {marker}\nevent: page\ndata: ".encode() + framed[0]
+    framed[-1] += b"\n\n"
+    return framed
+
+
+GONE = b"event: gone\ndata: \n\n"  # the link no longer opens the page: load it (403)
+RELOAD = b"event: reload\ndata: \n\n"  # the room's view changed: load the page again
+POLL = b"event: poll\ndata: \n\n"  # too many streams of the link: poll the marker instead
+CLOSING = b": closing\n\n"  # shutdown: the browser reconnects when the bot is back
 
 
 @dataclass(frozen=True)
@@ -226,6 +283,13 @@ class Portal:
         self._audits = _AuditQueue(db)
         self.builder = builds.Builder(db, build_workers)
         self.builds = 0  # pages built (bench/portal.py reports it)
+        self._streams: dict[_Stream, None] = {}  # open pages, oldest first
+        self._pusher: asyncio.Task[None] | None = None
+        self._push_wake = asyncio.Event()
+        self._push_access = -1
+        self._rechecked = float("-inf")  # ticks of the last recheck of the streams' links
+        self._callbacks_on = False
+        self.pushes = 0  # pages sent to open pages (bench/portal.py reports it)
 
     def clear_cache(self) -> None:
         self._cache = _Cache(self.ticks)
@@ -240,6 +304,7 @@ class Portal:
 
     async def close(self) -> None:
         """On shutdown: every page view queued so far reaches the audit log."""
+        await self.close_streams()
         await self._audits.close()
         await self.builder.close()
         self.watch.close()
@@ -253,7 +318,10 @@ class Portal:
         app.router.add_get("/p/{token}/e/{entry_id:[0-9]{1,12}}", self.entry_page)
         app.router.add_get("/p/{token}/chart", self.chart)
         app.router.add_get("/p/{token}/marker", self.marker)
+        app.router.add_get("/p/{token}/events", self.events)
         app.router.add_get("/static/{name}", self.static)
+        # Open streams end before the server waits for its handlers to finish.
+        app.on_shutdown.append(lambda _app: self.close_streams())
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -565,6 +633,180 @@ class Portal:
         _link, view, stamp = found
         mark = await self._mark(view, stamp)
         return web.json_response({"marker": mark.marker})
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        """The live page's event stream: while the link opens the page, the room view's
+        new page is pushed (event "page", with the viewer's own links) whenever what the
+        room may see changed; "gone" when the link stops opening it (revoked, expired,
+        the member left, the room unbound), "reload" when the room's view changed (a
+        lowered clearance, a room turned public): the page then loads itself again.
+        `m` (or Last-Event-ID): the marker of the page the viewer has; a page behind is
+        sent the current one at once. Each page sent is audited as a page view."""
+        found = await self._link(request, stamp="none")
+        if isinstance(found, web.Response):
+            return found
+        link, view, _stamp = found
+        if len(self._streams) >= MAX_STREAMS:
+            return self._error(429, "portal.too_many")
+        token = request.match_info["token"]
+        known = request.headers.get("Last-Event-ID") or request.query.get("m", "")
+        stream = _Stream(
+            token,
+            portal_links.hash_token(token),
+            link,
+            view,
+            self._since(request, self.clock()),
+            known.strip()[:64],
+            asyncio.Event(),
+        )
+        response = web.StreamResponse(
+            headers={
+                **headers_for("text/event-stream"),
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "X-Accel-Buffering": "no",  # a reverse proxy passes events on at once
+            }
+        )
+        await response.prepare(request)
+        self._open(stream)
+        try:
+            await response.write(b"retry: 3000\n\n")
+            await self._send_events(stream, response)
+        except (ConnectionError, RuntimeError):
+            pass  # the viewer went away (closed tab, lost network)
+        finally:
+            self._streams.pop(stream, None)
+        return response
+
+    async def _send_events(self, stream: _Stream, response: web.StreamResponse) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            left = (stream.link.expires_at - self.clock()).total_seconds()
+            if left <= 0:
+                stream.end = GONE
+            if stream.end is None:
+                try:
+                    async with asyncio.timeout(min(left, KEEPALIVE_SECONDS)):
+                        await stream.wake.wait()
+                except TimeoutError:
+                    if stream.link.expires_at > self.clock():
+                        await response.write(b": \n\n")
+                    continue
+            stream.wake.clear()
+            if stream.end is not None:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await response.write(stream.end)
+                return
+            if stream.due > loop.time():
+                await asyncio.sleep(stream.due - loop.time())
+                if stream.end is not None:
+                    continue  # ended while waiting its turn: that, not the page
+            parts, shown, stream.parts = stream.parts, stream.shown, None
+            if parts is None or shown is None:
+                continue
+            self._audit(stream.link, stream.view, "incident", {**shown, "live": True})
+            self.pushes += 1
+            # The viewer's own links put into the shared event: a join of its bytes.
+            await response.write(f"/p/{stream.token}".encode().join(parts))
+
+    def _open(self, stream: _Stream) -> None:
+        mine = [s for s in self._streams if s.key == stream.key]
+        for old in mine[: max(0, len(mine) + 1 - STREAMS_PER_LINK)]:
+            self._end(old, POLL)
+        self._streams[stream] = None
+        if not self._callbacks_on:
+            self.watch.on_change(self._on_write)
+            self._callbacks_on = True
+        if self._pusher is None or self._pusher.done():
+            self._pusher = asyncio.create_task(self._push_loop())
+        self._push_wake.set()  # a page behind is sent the current one now
+
+    def _end(self, stream: _Stream, event: bytes) -> None:
+        if stream.end is None:
+            stream.end = event
+        self._streams.pop(stream, None)
+        stream.wake.set()
+
+    async def close_streams(self) -> None:
+        """End every open stream (shutdown): the browsers retry them by themselves."""
+        for stream in list(self._streams):
+            self._end(stream, CLOSING)
+        pusher, self._pusher = self._pusher, None
+        if pusher is not None:
+            pusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pusher
+        await asyncio.sleep(0)  # the handlers write their last event
+
+    def _on_write(self, kinds: frozenset[str]) -> None:
+        # A committed change to links, rooms or bindings: the open streams' access is
+        # checked again now, not at the next tick.
+        if ACCESS in kinds and self._streams:
+            self._push_wake.set()
+
+    async def _push_loop(self) -> None:
+        while self._streams:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(PUSH_TICK_SECONDS):
+                    await self._push_wake.wait()
+            self._push_wake.clear()
+            try:
+                await self._push_round()
+            except Exception:  # the next round tries again; never a stream's problem
+                log.exception("portal push failed")
+
+    async def _push_round(self) -> None:
+        """Who still may see what: streams whose link no longer opens the page are
+        ended, streams whose room view changed are told to load again; then every room
+        view with a page behind is sent its current page (built once for all)."""
+        now = self.clock()
+        access = self.watch.count(ACCESS)
+        # Every stream's link and view again after this process committed a change to
+        # links, rooms or bindings, and at least every LINK_SECONDS (a change written
+        # by another process), as a page request would (`_access`).
+        recheck = access != self._push_access or self.ticks() - self._rechecked >= LINK_SECONDS
+        if recheck:
+            self._push_access, self._rechecked = access, self.ticks()
+        groups: dict[tuple[Any, ...], list[_Stream]] = {}
+        for stream in list(self._streams):
+            if stream.link.expires_at <= now:
+                self._end(stream, GONE)
+                continue
+            if recheck:
+                found = await self._access(stream.token)
+                if found is None:
+                    self._end(stream, GONE)
+                    continue
+                if found[1] != stream.view:
+                    self._end(stream, RELOAD)
+                    continue
+            groups.setdefault((stream.view, stream.since), []).append(stream)
+        loop = asyncio.get_running_loop()
+        for (view, since), streams in groups.items():
+            stamp = await self._stamp(view.incident, "fresh")
+            mark = await self._mark(view, stamp)
+            # A page behind is sent the current one, but an open page at most one per
+            # PUSH_MIN_SECONDS; a page that just connected (or came back) at once.
+            at = loop.time()
+            behind = [
+                s for s in streams if s.marker != mark.marker and at - s.pushed >= PUSH_MIN_SECONDS
+            ]
+            if not behind:
+                continue
+            page = await self._page(streams[0].link, view, stamp, now, since, False)
+            if page is None:
+                for stream in streams:
+                    self._end(stream, GONE)
+                continue
+            parts, shown, marker = page
+            event = _event_parts(parts, marker)
+            started = loop.time()
+            for n, stream in enumerate(behind):
+                if stream.end is not None:
+                    continue
+                stream.parts, stream.shown, stream.marker = event, shown, marker
+                stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
+                stream.pushed = stream.due
+                stream.wake.set()
 
     def _audit(
         self,

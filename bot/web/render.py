@@ -148,7 +148,7 @@ def incident_page(
         count=picture.entry_count,
         generated=local_time(now),
         view_of=t(
-            lang, "portal.view_of", room=room.access.room_id, clearance=room.access.clearance
+            lang, "portal.view_of", room=room.access.room_id, clearance=_read_at(room.access)
         ),
         attention=_attention_rows(picture, now, lang),
         categories=_category_rows(picture, now, lang),
@@ -216,6 +216,16 @@ def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
         total = format_number(f.total) + (f" {unit}" if unit else "")
         rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
     return rows
+
+
+def _read_at(access: tlp.RoomAccess) -> str:
+    """The clearance the room's view is read at now: its binding's, unless the rule
+    (`tlp.may_see`, asked here, not restated) lets it see nothing above CLEAR from
+    other rooms, as for a public room: the page must not claim access it does not give."""
+    if tlp.RANK[access.clearance] <= tlp.RANK["CLEAR"]:
+        return access.clearance
+    cleared = tlp.may_see(access, "GREEN", "", access.organisation)
+    return access.clearance if cleared else "CLEAR"
 
 
 def _charts(picture: Picture, base: str, lang: Language) -> list[Chart]:

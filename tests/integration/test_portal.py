@@ -164,6 +164,8 @@ async def test_portal_in_a_real_browser(world: World) -> None:
 
             # Live: a new report shows on the open AMBER page within 5 s, without a reload.
             page = await context.new_page()
+            asked: list[str] = []
+            page.on("request", lambda request: asked.append(request.url))
             await page.goto(coord_url)
             await page.evaluate("window.__stillTheSamePage = true")
             live = f"!melding water\ngemeente: Dordrecht\ntlp: amber\n{LIVE_TEXT}"
@@ -175,6 +177,9 @@ async def test_portal_in_a_real_browser(world: World) -> None:
             await page.get_by_text("gemaal Kinderdijk", exact=False).first.wait_for(timeout=5000)
             assert time.monotonic() - recorded < 5
             assert await page.evaluate("window.__stillTheSamePage === true")
+            # Pushed over the page's event stream (portal.js), not found by polling.
+            assert any("/events?" in url for url in asked), asked
+            assert not any("/marker" in url for url in asked), asked
             await context.close()
         finally:
             await browser.close()

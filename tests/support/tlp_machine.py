@@ -68,7 +68,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, ClassVar
+from unittest import mock
 
+from aiohttp import web
 from aiohttp.test_utils import make_mocked_request
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
@@ -1702,7 +1704,43 @@ class TLPMachine(DatabaseMachine):
             path = path.replace("&amp;", "&")
             status, body = self._run(self._portal_get(path, token))
             pages.append((path, status, body))
+        # What an open page's live stream is sent (the push path), opened as a page
+        # that is behind: it is sent the room view's current page at once.
+        status, body = self._run(self._portal_push(token, query))
+        pages.append((f"/p/{token}/events", status, body))
         return pages
+
+    async def _portal_push(self, token: str, query: str) -> tuple[int, str]:
+        """One event stream from the portal's real handler (`Portal.events`), no server:
+        what it writes until it has sent a page (or ended), then closed."""
+        written: list[bytes] = []
+
+        async def write(data: bytes) -> None:
+            written.append(bytes(data))
+
+        writer = mock.Mock()
+        writer.write = write
+        writer.write_headers = mock.AsyncMock()
+        writer.write_eof = mock.AsyncMock()
+        writer.drain = mock.AsyncMock()
+        query = f"{query}&m=behind" if query else "?m=behind"
+        request = make_mocked_request(
+            "GET", f"/p/{token}/events{query}", match_info={"token": token}, writer=writer
+        )
+        task = asyncio.create_task(self.web_portal.events(request))
+        for _ in range(300):
+            sent = b"".join(written)
+            if task.done() or (b"event: page" in sent and sent.endswith(b"\n\n")):
+                break
+            await asyncio.sleep(0.01)
+        await self.web_portal.close_streams()
+        response = await task
+        if not response.prepared:
+            assert isinstance(response, web.Response)
+            return response.status, response.text or ""
+        sent = b"".join(written)
+        assert b"event: page" in sent or b"event: gone" in sent, sent[:200]
+        return response.status, sent.decode()
 
     async def _portal_get(self, path: str, token: str) -> tuple[int, str]:
         """One request to the portal's real handler (bot/web/portal.py), no server."""

@@ -387,7 +387,8 @@ async def test_the_room_losing_its_binding_closes_its_links(rig: Rig) -> None:
         assert room is not None
         room.public = True  # a public room sees CLEAR only: the page follows at once
     html = await rig.page(token)
-    assert "TLP-toegang AMBER" in html  # clearance is the binding's; visibility is CLEAR
+    # The page says what the room reads at now: CLEAR, not the binding's AMBER.
+    assert "TLP-toegang CLEAR" in html and "TLP-toegang AMBER" not in html
     async with rig.db.transaction() as session:
         await rooms.unbind(session, COORD)
     assert (await rig.http.get(f"/p/{token}")).status == 403
@@ -657,3 +658,37 @@ async def test_no_link_when_the_bot_serves_no_portal(
     assert "niet beschikbaar" in text and "/p/" not in text, text
     async with db.session() as session:
         assert list(await session.scalars(select(PortalLink))) == []
+
+
+async def test_revoking_audits_only_links_that_were_revoked(rig: Rig) -> None:
+    """A member who leaves without ever having made a link leaves no audit row behind
+    (bot/membership.py revokes on every leave); one with a link leaves one."""
+    now = datetime.now(UTC)
+    async with rig.db.transaction() as session:
+        assert await portal_links.revoke(session, COORD, BOB, now) == 0
+    await rig.link(COORD, ALICE)
+    async with rig.db.transaction() as session:
+        assert await portal_links.revoke(session, COORD, ALICE, now) == 1
+    async with rig.db.session() as session:
+        rows = list(
+            await session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "portal.link_revoked")
+            )
+        )
+    assert [r.actor for r in rows] == [ALICE]
+
+
+async def test_the_page_view_audit_names_the_decisions_and_actions_shown(seeded: Rig) -> None:
+    admin = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ALICE})))
+    body = "!besluit Sluis dicht\ntlp: green\nbesloten door: ROT"
+    reply = await say(seeded.db, admin, COORD, body, ALICE)
+    code = re.search(r"\bB-\d+\b", reply)
+    assert code, reply
+    token = await seeded.link(COORD, ALICE)
+    assert code.group(0) in await seeded.page(token)
+    await seeded.portal.flush_audit()
+    async with seeded.db.session() as session:
+        view = await session.scalar(
+            select(AuditRecord).where(AuditRecord.action == "portal.viewed")
+        )
+    assert view is not None and view.detail["record"] == [code.group(0)]

@@ -1,28 +1,38 @@
-// Knooppunt portal: live updates without a reload. Polls the room's change marker
-// every 2 s; when it moves, fetches the page again and swaps in its <main>. Without
-// JavaScript the page refreshes itself (<noscript> meta refresh).
+// Knooppunt portal: live updates without a reload. The page opens the room view's
+// event stream (server-sent events): when what the room may see changes, the server
+// sends the new page and its <main> and banner are swapped in; "gone" (the link no
+// longer opens the page) and "reload" (the room's view changed) load the page again;
+// "poll" (too many open streams of one link) falls back to the poll below.
+// The stream is closed while the page is hidden and opened again when it is shown
+// (it sends the page's marker: a page behind is sent the current one at once).
+// Without EventSource, or when the stream cannot be opened, it polls the room's
+// change marker every 2 s instead. Without JavaScript the page refreshes itself
+// (<noscript> meta refresh).
 (function () {
   "use strict";
   var main = document.querySelector("main[data-poll]");
   if (!main || !window.fetch) { return; }
   var poll = main.getAttribute("data-poll");
+  var events = main.getAttribute("data-events");
   var marker = main.getAttribute("data-marker");
   var busy = false;
+  var source = null;
+  var polling = null;
+  function swap(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector("main[data-poll]");
+    var banner = doc.querySelector("header.banner");
+    if (!fresh) { return; }
+    main.replaceWith(fresh);
+    main = fresh;
+    marker = fresh.getAttribute("data-marker");
+    var old = document.querySelector("header.banner");
+    if (banner && old) { old.replaceWith(banner); }
+  }
   function refresh() {
     return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) { return r.ok ? r.text() : null; })
-      .then(function (html) {
-        if (!html) { return; }
-        var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("main[data-poll]");
-        var banner = doc.querySelector("header.banner");
-        if (!fresh) { return; }
-        main.replaceWith(fresh);
-        main = fresh;
-        marker = fresh.getAttribute("data-marker");
-        var old = document.querySelector("header.banner");
-        if (banner && old) { old.replaceWith(banner); }
-      });
+      .then(function (html) { if (html) { swap(html); } });
   }
   function tick() {
     if (busy || document.hidden) { return; }
@@ -35,5 +45,34 @@
       .catch(function () { /* the next tick tries again */ })
       .then(function () { busy = false; });
   }
-  window.setInterval(tick, 2000);
+  function startPolling() {
+    if (!polling) { polling = window.setInterval(tick, 2000); }
+  }
+  function open() {
+    if (source || document.hidden) { return; }
+    var url = new URL(events, window.location.href);
+    new URLSearchParams(window.location.search).forEach(function (value, key) {
+      if (key === "since") { url.searchParams.set(key, value); }
+    });
+    url.searchParams.set("m", marker || "");
+    source = new EventSource(url.toString());
+    source.addEventListener("page", function (e) { swap(e.data); });
+    function again() { close(); window.location.reload(); }
+    source.addEventListener("gone", again);
+    source.addEventListener("reload", again);
+    source.addEventListener("poll", function () { close(); startPolling(); });
+    source.onerror = function () {
+      // A dropped connection is retried by the browser itself; a refused one
+      // (403, server gone) closes the stream: poll instead.
+      if (source && source.readyState === EventSource.CLOSED) { close(); startPolling(); }
+    };
+  }
+  function close() {
+    if (source) { source.close(); source = null; }
+  }
+  if (!window.EventSource || !events) { startPolling(); return; }
+  document.addEventListener("visibilitychange", function () {
+    if (document.hidden) { close(); } else if (!polling) { open(); }
+  });
+  open();
 })();

@@ -1,0 +1,242 @@
+"""Live updates pushed to open pages (server-sent events, `/p/<token>/events`).
+
+Over the bot's real HTTP server: an open page is sent the room view's new page once
+what the room may see changed (each viewer with its own links, audited as a page
+view, never more than the room may see); a revoked, expired or member-left link stops
+receiving at once; a lowered clearance makes the page load itself again; the headers
+are the portal's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+
+from aiohttp import ClientResponse, ClientSession
+from sqlalchemy import select, update
+
+from bot.web.portal import LINK_SECONDS, REBUILD_SECONDS, Portal
+from commands.dispatcher import Dispatcher
+from storage import portal_links
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.models import AuditRecord, PortalLink, RoomBinding
+from tests.unit import test_portal as base
+from tests.unit.test_portal import (
+    ALICE,
+    AMBER_TEXT,
+    BOB,
+    COORD,
+    GREEN_TEXT,
+    LIAISON,
+    MUNI,
+    REPORTER,
+    Clock,
+    link_for,
+    say,
+    seed,
+    ticks_of,
+)
+
+db, dispatcher, client = base.db, base.dispatcher, base.client
+
+NEW_AMBER = "Nieuw oranje: tweede opvanglocatie geopend in Zwijndrecht."
+NEW_GREEN = "Nieuw groen: pont Dordrecht vaart weer."
+
+
+async def open_page(http: ClientSession, token: str) -> tuple[str, str]:
+    """The page (as a browser loads it first) and its change marker."""
+    html = await (await http.get(f"/p/{token}")).text()
+    found = re.search(r'data-marker="([0-9a-f]+)"', html)
+    assert found, html[:300]
+    return html, found.group(1)
+
+
+async def watched(
+    db: Database, dispatcher: Dispatcher, http: ClientSession, room: RoomId = COORD
+) -> tuple[str, str]:
+    """The seeded rooms, Alice's link of `room` and the marker of its open page."""
+    await seed(db, dispatcher)
+    token = await link_for(db, dispatcher, room, ALICE)
+    _html, marker = await open_page(http, token)
+    return token, marker
+
+
+async def next_event(stream: ClientResponse, within: float = 3.0) -> tuple[str, str]:
+    """The next event of a stream (keep-alive comments skipped): (name, data); ("", "")
+    when the stream ended."""
+    async with asyncio.timeout(within):
+        while True:
+            block = await stream.content.readuntil(b"\n\n")
+            if not block.endswith(b"\n\n"):
+                return "", ""  # the end of the stream (aiohttp returns what is left)
+            name, data = "message", []
+            for line in block.decode().split("\n"):
+                if line.startswith("event: "):
+                    name = line[7:]
+                elif line.startswith("data: ") or line == "data:":
+                    data.append(line[6:])
+            if data or name != "message":
+                return name, "\n".join(data)
+
+
+async def test_an_open_page_is_sent_the_new_report_with_the_portal_headers(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, portal = client
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    _html, marker = await open_page(http, alice)
+    await open_page(http, bob)
+    await portal.flush_audit()
+    async with (
+        http.get(f"/p/{alice}/events", params={"m": marker}) as a_stream,
+        http.get(f"/p/{bob}/events", params={"m": marker}) as b_stream,
+    ):
+        assert a_stream.status == 200
+        headers = a_stream.headers
+        assert headers["Content-Type"].startswith("text/event-stream")
+        assert headers["Cache-Control"] == "no-store"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
+        assert headers["Referrer-Policy"] == "no-referrer"
+        text = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+        ticks_of(portal).now += REBUILD_SECONDS
+        name, page = await next_event(a_stream)
+        assert name == "page" and NEW_AMBER in page and AMBER_TEXT in page
+        assert f"/p/{alice}/chart" in page and bob not in page  # the viewer's own links
+        name, other = await next_event(b_stream)
+        assert name == "page" and f"/p/{bob}/chart" in other and alice not in other
+    # Each push is a page view, audited like one.
+    await portal.flush_audit()
+    async with db.session() as session:
+        views = list(
+            await session.scalars(select(AuditRecord).where(AuditRecord.action == "portal.viewed"))
+        )
+    pushed = [v for v in views if v.detail.get("live")]
+    assert sorted(v.actor for v in pushed) == [ALICE, BOB]
+    assert all(v.detail["page"] == "incident" and v.detail["shown"] for v in pushed)
+
+
+async def test_a_stream_sends_only_what_its_room_may_see(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, portal = client
+    muni, marker = await watched(db, dispatcher, http, MUNI)
+    async with http.get(f"/p/{muni}/events", params={"m": marker}) as stream:
+        amber = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
+        green = "!melding mobiliteit\ngemeente: Dordrecht\ntlp: green\n" + NEW_GREEN
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, green, REPORTER)
+        ticks_of(portal).now += REBUILD_SECONDS
+        name, page = await next_event(stream)
+        assert name == "page" and NEW_GREEN in page
+        assert NEW_AMBER not in page and AMBER_TEXT not in page
+
+
+async def test_a_stale_page_is_sent_the_current_one_when_it_connects(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """A page that was hidden (its stream closed) and shown again catches up at once."""
+    http, _clock, _portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    async with http.get(f"/p/{alice}/events", params={"m": "0" * 12}) as stream:
+        name, page = await next_event(stream)
+        assert name == "page" and f'data-marker="{marker}"' in page
+    # An up-to-date page is sent nothing until something changes.
+    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+        try:
+            await next_event(stream, within=1.5)
+            raise AssertionError("an up-to-date page was sent a page")
+        except TimeoutError:
+            pass
+
+
+async def test_revoking_the_link_ends_its_stream_at_once(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _portal = client
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    _html, marker = await open_page(http, alice)
+    async with (
+        http.get(f"/p/{alice}/events", params={"m": marker}) as a_stream,
+        http.get(f"/p/{bob}/events", params={"m": marker}) as b_stream,
+    ):
+        assert "1 link(s)" in await say(db, dispatcher, COORD, "!portaal intrekken", ALICE)
+        assert await next_event(a_stream, within=1.5) == ("gone", "")
+        assert await next_event(a_stream, within=1.5) == ("", "")  # and closed
+        # Bob's link is his own: his stream stays open.
+        assert not b_stream.content.at_eof()
+    again = await http.get(f"/p/{alice}/events", params={"m": marker})
+    assert again.status == 403 and AMBER_TEXT not in await again.text()
+
+
+async def test_a_member_who_left_stops_receiving_at_once(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, _portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+        # What bot/membership.py does when a member leaves, is kicked or banned.
+        async with db.transaction() as session:
+            assert await portal_links.revoke(session, COORD, ALICE, datetime.now(UTC)) == 1
+        assert await next_event(stream, within=1.5) == ("gone", "")
+
+
+async def test_an_expired_link_ends_its_stream(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, clock, _portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+        clock.now += timedelta(hours=12, seconds=1)
+        assert await next_event(stream, within=1.5) == ("gone", "")
+
+
+async def test_a_lowered_clearance_makes_the_page_load_again(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """The open page shows AMBER text the room may no longer see: it is told to load
+    itself again (and that load shows the room's new view)."""
+    http, _clock, _portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+        async with db.transaction() as session:
+            await session.execute(
+                update(RoomBinding).where(RoomBinding.room_id == COORD).values(clearance="GREEN")
+            )
+        assert await next_event(stream, within=1.5) == ("reload", "")
+    html, _marker = await open_page(http, alice)
+    assert AMBER_TEXT not in html and GREEN_TEXT in html
+
+
+async def test_a_bad_token_gets_no_stream(
+    client: tuple[ClientSession, Clock, Portal],
+) -> None:
+    http, _clock, _portal = client
+    response = await http.get("/p/not-a-token/events")
+    assert response.status == 403
+    assert response.headers["Content-Type"].startswith("text/html")
+
+
+async def test_a_link_revoked_by_another_process_ends_its_stream_within_link_seconds(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """A write this process's write watch cannot see (another process on the same
+    database) ends the stream within LINK_SECONDS, as it closes the page itself."""
+    http, _clock, portal = client
+    alice, marker = await watched(db, dispatcher, http)
+    other = Database(db.url)  # another engine: as another process would write
+    try:
+        async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+            async with other.transaction() as session:
+                await session.execute(update(PortalLink).values(revoked=True))
+            ticks_of(portal).now += LINK_SECONDS
+            assert await next_event(stream, within=1.5) == ("gone", "")
+    finally:
+        await other.close()
