@@ -17,6 +17,7 @@ with one window query instead.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -39,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from storage import items
+from storage.engine import Database
 from storage.models import (
     EntryFigure,
     FigureLatest,
@@ -98,9 +100,7 @@ async def refresh(session: AsyncSession, incident: str) -> None:
     # one incident at once would both recompute a key and the second insert of
     # its row would collide, so the second waits here for the first to commit.
     watermark = await session.get(PictureWatermark, incident, with_for_update=True)
-    newest = await session.scalar(
-        select(func.max(SituationEntry.updated_at)).where(SituationEntry.incident == incident)
-    )
+    newest = await _newest_update(session, incident)
     if watermark is None:
         if newest is None:
             return
@@ -118,6 +118,59 @@ async def refresh(session: AsyncSession, incident: str) -> None:
         if watermark is None:  # pragma: no cover - the claim saw a committed row
             return
     since = watermark.updated_at
+    changed_ids = await _changed(session, incident, since)
+    if len(changed_ids) > REBUILD_ABOVE:
+        await _rebuild(session, incident)
+    elif changed_ids:
+        await _fold_in(session, incident, sorted(changed_ids))
+    if newest is not None and newest > since:
+        watermark.updated_at = newest
+
+
+async def refresh_with_short_lock(db: Database, incident: str) -> None:
+    """`refresh` for a process beside the bot (the portal's build worker): the reads run
+    in a read session, and the write lock is held only to write the rows they found.
+
+    Under one write transaction the fold-in's look-ups held SQLite's write lock for
+    80-500 ms at 100,000 entries, and every report waited behind it. Writes made after
+    the read (reports) have an `updated_at` at or after the newest one read, so the
+    next refresh folds them in (`>=` the watermark); if another refresh moved the
+    watermark meanwhile, this one writes nothing: its rows could be older than those.
+    A first or large refresh (a rebuild) still runs in one write transaction.
+    """
+    since: datetime | None = None
+    async with db.session() as session:
+        watermark = await session.get(PictureWatermark, incident)
+        newest = await _newest_update(session, incident)
+        if watermark is None:
+            plan = None
+        else:
+            since = watermark.updated_at
+            changed_ids = await _changed(session, incident, since)
+            if not changed_ids and (newest is None or newest <= since):
+                return  # nothing to write: no write lock taken at all
+            large = len(changed_ids) > REBUILD_ABOVE
+            plan = None if large else await _fold_in_plan(session, incident, sorted(changed_ids))
+    async with db.transaction() as session:
+        if plan is None:
+            await refresh(session, incident)
+            return
+        current = await session.get(PictureWatermark, incident, with_for_update=True)
+        if current is None or current.updated_at != since:
+            return
+        await _apply(session, plan)
+        if newest is not None and newest > since:
+            current.updated_at = newest
+
+
+async def _newest_update(session: AsyncSession, incident: str) -> datetime | None:
+    return await session.scalar(
+        select(func.max(SituationEntry.updated_at)).where(SituationEntry.incident == incident)
+    )
+
+
+async def _changed(session: AsyncSession, incident: str, since: datetime) -> set[int]:
+    """Entries changed since the watermark, and those behind rows that no longer match."""
     changed_ids = set(
         await session.scalars(
             select(SituationEntry.id).where(
@@ -128,13 +181,7 @@ async def refresh(session: AsyncSession, incident: str) -> None:
     # Entries that LEFT this incident (an edit naming another one) are not found by
     # the query above, but this incident's rows still point at them: find every
     # row that no longer matches its entry from the rows' side.
-    changed_ids |= await _stale(session, incident)
-    if len(changed_ids) > REBUILD_ABOVE:
-        await _rebuild(session, incident)
-    elif changed_ids:
-        await _fold_in(session, incident, sorted(changed_ids))
-    if newest is not None and newest > since:
-        watermark.updated_at = newest
+    return changed_ids | await _stale(session, incident)
 
 
 async def _claim_watermark(session: AsyncSession, incident: str, newest: datetime) -> bool:
@@ -300,14 +347,41 @@ def _figure_row(incident: str, r: object) -> dict[str, object]:
 
 async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -> None:
     """Recompute every series key these entries held before or hold now."""
+    await _apply(session, await _fold_in_plan(session, incident, entry_ids))
+
+
+@dataclass
+class _Rows:
+    """What a fold-in writes: per table, the keys whose rows go and the rows that take
+    their place (a key whose series has no live entry left just goes)."""
+
+    keys: dict[type[Any], list[str]] = field(default_factory=dict)
+    rows: dict[type[Any], list[dict[str, object]]] = field(default_factory=dict)
+
+    def put(self, table: type[Any], key: str, row: dict[str, object] | None) -> None:
+        self.keys.setdefault(table, []).append(key)
+        if row is not None:
+            self.rows.setdefault(table, []).append(row)
+
+
+async def _fold_in_plan(session: AsyncSession, incident: str, entry_ids: list[int]) -> _Rows:
+    """Only reads: the rows every key these entries held before or hold now must have."""
+    plan = _Rows()
     state_keys, figure_keys = await _keys_held(session, incident, entry_ids)
     for state_key in state_keys:
-        await _recompute_state(session, state_key)
+        plan.put(SeriesLatest, _key(state_key), await _state_row(session, state_key))
     for figure_key in figure_keys:
-        await _recompute_figure(session, figure_key)
+        plan.put(FigureLatest, _key(figure_key), await _latest_figure(session, figure_key))
     for item_key in await _item_keys_held(session, incident, entry_ids):
-        await _recompute_item(session, item_key)
-    await session.flush()
+        plan.put(ItemLatest, _key(item_key), await _latest_item(session, item_key))
+    return plan
+
+
+async def _apply(session: AsyncSession, plan: _Rows) -> None:
+    for table, keys in plan.keys.items():
+        await session.execute(delete(table).where(table.key.in_(keys)))
+        if plan.rows.get(table):
+            await session.execute(insert(table), plan.rows[table])
 
 
 async def _item_keys_held(
@@ -345,11 +419,10 @@ async def _latest_live(
     return (await session.execute(query)).first()
 
 
-async def _recompute_item(session: AsyncSession, item_key: ItemKey) -> None:
-    """Replace one item_latest row by the latest live entry of its item and class, if any."""
+async def _latest_item(session: AsyncSession, item_key: ItemKey) -> dict[str, object] | None:
+    """The item_latest row of one item and class: its latest live entry, if any."""
     e = SituationEntry
     incident, item_id, org, rank, room = item_key
-    await session.execute(delete(ItemLatest).where(ItemLatest.key == _key(item_key)))
     latest = await _latest_live(
         session,
         ITEM_COLUMNS,
@@ -359,8 +432,7 @@ async def _recompute_item(session: AsyncSession, item_key: ItemKey) -> None:
         e.tlp_rank == rank,
         e.room_id == room,
     )
-    if latest is not None:
-        await session.execute(insert(ItemLatest), [_item_row(incident, latest)])
+    return None if latest is None else _item_row(incident, latest)
 
 
 async def _keys_held(
@@ -395,12 +467,10 @@ async def _keys_held(
     return state_keys, figure_keys
 
 
-async def _recompute_state(session: AsyncSession, state_key: StateKey) -> None:
-    """Replace one series_latest row by the latest live entry of its series, if any."""
+async def _state_row(session: AsyncSession, state_key: StateKey) -> dict[str, object] | None:
+    """The series_latest row of one series: its latest live entry, if any."""
     e = SituationEntry
     incident, category, org, place, rank, room = state_key
-    key = _key(state_key)
-    await session.execute(delete(SeriesLatest).where(SeriesLatest.key == key))
     latest = await _latest_live(
         session,
         (e.id, e.observed_at),
@@ -411,27 +481,25 @@ async def _recompute_state(session: AsyncSession, state_key: StateKey) -> None:
         e.tlp_rank == rank,
         e.room_id == room,
     )
-    if latest is not None:
-        session.add(
-            SeriesLatest(
-                key=key,
-                incident=incident,
-                category=category,
-                organisation=org,
-                place=place,
-                tlp_rank=rank,
-                room_id=room,
-                entry_id=latest.id,
-                observed_at=latest.observed_at,
-            )
-        )
+    if latest is None:
+        return None
+    return {
+        "key": _key(state_key),
+        "incident": incident,
+        "category": category,
+        "organisation": org,
+        "place": place,
+        "tlp_rank": rank,
+        "room_id": room,
+        "entry_id": latest.id,
+        "observed_at": latest.observed_at,
+    }
 
 
-async def _recompute_figure(session: AsyncSession, figure_key: FigureKey) -> None:
-    """Replace one figure_latest row by the latest live value of its source, if any."""
+async def _latest_figure(session: AsyncSession, figure_key: FigureKey) -> dict[str, object] | None:
+    """The figure_latest row of one source and metric: its latest live value, if any."""
     e, f = SituationEntry, EntryFigure
     incident, org, place, metric, rank, room = figure_key
-    await session.execute(delete(FigureLatest).where(FigureLatest.key == _key(figure_key)))
     # The source's latest entry with this metric, walked from the entries' series index
     # (a few hundred entries of one source) with a figure check per entry. Joining on
     # the metric instead let SQLite start from every figure of that metric (thousands
@@ -459,5 +527,4 @@ async def _recompute_figure(session: AsyncSession, figure_key: FigureKey) -> Non
             .limit(1)
         )
     ).first()
-    if latest is not None:
-        await session.execute(insert(FigureLatest), [_figure_row(incident, latest)])
+    return None if latest is None else _figure_row(incident, latest)

@@ -62,8 +62,7 @@ async def refresh_series(db: Database, incident: str) -> bool:
     writer held on too long): the page is then built from the tables as they are, and
     the next build tries again."""
     try:
-        async with db.transaction() as session:
-            await series.refresh(session, incident)
+        await series.refresh_with_short_lock(db, incident)
     except Exception:
         log.exception("portal: series refresh failed; page built from the tables as they are")
         return False
