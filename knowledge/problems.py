@@ -84,6 +84,9 @@ def complaint(first: ErrorDetails) -> object:
         return rule
     if first["type"] in PYDANTIC_CHECKS:
         values = {name: value for name, value in context.items() if name != "error"}
+        if first["type"] == "literal_error" and isinstance(values.get("expected"), str):
+            # pydantic joins the choices with an English "or": a list reads in both.
+            values["expected"] = values["expected"].replace("' or '", "', '")
         return FileProblem.of(f"content.check_{first['type']}", **values)
     # pydantic prefixes a ValueError with "Value error, "; the rule reads better alone.
     return first["msg"].removeprefix("Value error, ")

@@ -84,7 +84,7 @@ TEXTS: Entries = {
     },
     "content.check_literal_error": {
         "nl": "moet een van deze zijn: {expected}",
-        "en": "Input should be {expected}",
+        "en": "Input should be one of: {expected}",
     },
     "content.check_greater_than": {
         "nl": "moet groter zijn dan {gt}",
