@@ -701,9 +701,13 @@ class Portal:
                 if stream.end is not None:
                     continue  # ended while waiting its turn: that, not the page
             parts, shown, stream.parts = stream.parts, stream.shown, None
+            marker = stream.marker
             if parts is None or shown is None:
                 continue
-            self._audit(stream.link, stream.view, "incident", {**shown, "live": True})
+            # What the page showed is audited once per pushed page (`portal.pushed`,
+            # below); each viewer's row names that page by its marker. Fifty copies of
+            # the entry list per change were most of what the viewers cost the reports.
+            self._audit(stream.link, stream.view, "incident", {"live": True, "marker": marker})
             self.pushes += 1
             # The viewer's own links put into the shared event: a join of its bytes.
             await response.write(f"/p/{stream.token}".encode().join(parts))
@@ -799,6 +803,14 @@ class Portal:
                 continue
             parts, shown, marker = page
             event = _event_parts(parts, marker)
+            self._audits.add(
+                actor="portal",  # the page, not a person: its viewers have rows of their own
+                action="portal.pushed",
+                room_id=view.access.room_id,
+                subject=view.incident,
+                detail={"page": "incident", "marker": marker, "viewers": len(behind), **shown},
+                at=datetime.now(UTC),
+            )
             started = loop.time()
             for n, stream in enumerate(behind):
                 if stream.end is not None:

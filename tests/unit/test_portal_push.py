@@ -118,7 +118,18 @@ async def test_an_open_page_is_sent_the_new_report_with_the_portal_headers(
         )
     pushed = [v for v in views if v.detail.get("live")]
     assert sorted(v.actor for v in pushed) == [ALICE, BOB]
-    assert all(v.detail["page"] == "incident" and v.detail["shown"] for v in pushed)
+    assert all(v.detail["page"] == "incident" for v in pushed)
+    # What the pushed page showed is audited once, under the marker each viewer's row names.
+    async with db.session() as session:
+        pages = {
+            p.detail["marker"]: p
+            for p in await session.scalars(
+                select(AuditRecord).where(AuditRecord.action == "portal.pushed")
+            )
+        }
+    for view in pushed:
+        page = pages[view.detail["marker"]]
+        assert page.room_id == view.room_id and page.detail["shown"]
 
 
 async def test_a_stream_sends_only_what_its_room_may_see(
