@@ -803,14 +803,7 @@ class Portal:
                 continue
             parts, shown, marker = page
             event = _event_parts(parts, marker)
-            self._audits.add(
-                actor="portal",  # the page, not a person: its viewers have rows of their own
-                action="portal.pushed",
-                room_id=view.access.room_id,
-                subject=view.incident,
-                detail={"page": "incident", "marker": marker, "viewers": len(behind), **shown},
-                at=datetime.now(UTC),
-            )
+            self._audit_pushed(view, marker, shown, len(behind))
             started = loop.time()
             for n, stream in enumerate(behind):
                 if stream.end is not None:
@@ -819,6 +812,20 @@ class Portal:
                 stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
                 stream.pushed = stream.due
                 stream.wake.set()
+
+    def _audit_pushed(
+        self, view: portal_view.PortalRoom, marker: str, shown: dict[str, Any], viewers: int
+    ) -> None:
+        """What a pushed page showed, once for all its viewers (whose page-view rows
+        name it by `marker`)."""
+        self._audits.add(
+            actor="portal",  # the page, not a person: its viewers have rows of their own
+            action="portal.pushed",
+            room_id=view.access.room_id,
+            subject=view.incident,
+            detail={"page": "incident", "marker": marker, "viewers": viewers, **shown},
+            at=datetime.now(UTC),
+        )
 
     def _audit(
         self,
