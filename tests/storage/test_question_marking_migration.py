@@ -5,21 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alembic import command
 from sqlalchemy import text
 
 from storage import open_questions
 from storage.engine import Database
-from storage.migrate import alembic_config
+from tests.support.migrated import migrate_to
 
 
 async def test_0024_raises_marked_open_questions_and_lowers_none(database_url: str) -> None:
     db = Database(database_url)
-
-    async def migrate_to(revision: str, up: bool) -> None:
-        step = command.upgrade if up else command.downgrade
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: step(alembic_config(c), revision))
 
     try:
         await db.migrate()
@@ -43,8 +37,8 @@ async def test_0024_raises_marked_open_questions_and_lowers_none(database_url: s
                     nearest=[],
                     asked_at=datetime(2026, 12, 1, tzinfo=UTC),
                 )
-        await migrate_to("0023", up=False)
-        await migrate_to("0024", up=True)
+        await migrate_to(db, "0023", up=False)
+        await migrate_to(db, "0024", up=True)
         async with db.engine.connect() as conn:
             rows = (
                 await conn.execute(text("SELECT tlp, tlp_rank FROM open_questions ORDER BY id"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from alembic import command
 from sqlalchemy import text
 
 from storage import entries as entry_repo
@@ -12,8 +11,8 @@ from storage import incidents as incident_repo
 from storage import rooms, series
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.migrate import alembic_config
 from tests.support.entries import entry_input
+from tests.support.migrated import migrate_to
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -32,11 +31,6 @@ async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_u
     migrations add columns the models need), then taken down to 0013, where it must read
     as 0013 stored it (Dutch), and up through 0014 again (English)."""
     db = Database(database_url)
-
-    async def migrate_to(revision: str, up: bool) -> None:
-        step = command.upgrade if up else command.downgrade
-        async with db.engine.begin() as conn:
-            await conn.run_sync(lambda c: step(alembic_config(c), revision))
 
     try:
         await db.migrate()
@@ -65,7 +59,7 @@ async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_u
         entry_id = entry.id
 
         # Down to 0013: the words as that version stored them.
-        await migrate_to("0013", up=False)
+        await migrate_to(db, "0013", up=False)
         assert sorted(await _column(db, "SELECT category FROM entries")) == ["opvang", "overig"]
         assert await _column(db, "SELECT phase FROM incidents") == ["lauw"]
         snapshots = await _column(
@@ -77,7 +71,7 @@ async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_u
             await conn.execute(text("UPDATE room_bindings SET role = 'gemeente'"))
 
         # Up through 0014: everything stored in English, the caches emptied.
-        await migrate_to("0014", up=True)
+        await migrate_to(db, "0014", up=True)
         assert sorted(await _column(db, "SELECT category FROM entries")) == ["other", "shelter"]
         assert await _column(db, "SELECT phase FROM incidents") == ["lukewarm"]
         assert await _column(db, "SELECT role FROM room_bindings") == ["municipality"]

@@ -73,3 +73,15 @@ async def migrated_sqlite(path: Path) -> Database:
     database = Database(await migrated_sqlite_url(path))
     await database.migrate()  # finds the copy up to date: a cheap check, kept as in the app
     return database
+
+
+async def migrate_to(db: Database, revision: str, up: bool) -> None:
+    """Take `db`'s schema up (or down) to one alembic revision, as `knooppunt migrate`
+    would: for tests of a single migration's data changes."""
+    from alembic import command
+
+    from storage.migrate import alembic_config
+
+    step = command.upgrade if up else command.downgrade
+    async with db.engine.begin() as conn:
+        await conn.run_sync(lambda c: step(alembic_config(c), revision))
