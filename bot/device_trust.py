@@ -24,6 +24,7 @@ this module set earlier).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any, Literal
 
@@ -87,6 +88,11 @@ class DeviceTrust:
         self.mode = mode
         self.checks = 0
         self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
+        # Checks under way: between "fail closed" and the verdict a device is
+        # blacklisted, and a key shared then would leave it out for good.
+        self._under_way = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def install(self) -> None:
         """Check devices every time nio has queried keys (before any share can use them)."""
@@ -123,10 +129,25 @@ class DeviceTrust:
             return None
         return KeysApi(session, self.client.homeserver, self.client.access_token)
 
+    async def settled(self) -> None:
+        """Return when no device check is under way (the sender waits here before it
+        encrypts, so a room key never goes out in the middle of a check)."""
+        await self._idle.wait()
+
     async def check(self, users: list[str]) -> None:
         olm = self.client.olm
         if olm is None or not users:
             return
+        self._under_way += 1
+        self._idle.clear()
+        try:
+            await self._check(olm, users)
+        finally:
+            self._under_way -= 1
+            if not self._under_way:
+                self._idle.set()
+
+    async def _check(self, olm: Any, users: list[str]) -> None:
         devices: list[OlmDevice] = [
             d for u in users for d in self.client.device_store.active_user_devices(u)
         ]

@@ -24,6 +24,7 @@ from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
+from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
 from commands import exercise
 from commands.i18n import Language
@@ -423,6 +424,8 @@ class OutboxSender:
         content = row.content
         if self.room_ready is not None and row.kind in ("message", "file", "redact"):
             await self.room_ready([row.room_id])
+        if row.kind in ("message", "file") and self._encrypted(row.room_id):
+            await ready_to_encrypt(self.client, getattr(self.client, "trust", None))
         if row.kind == "message":
             return await self.client.room_send(
                 row.room_id,
@@ -445,6 +448,10 @@ class OutboxSender:
         if row.kind == "leave":
             return await self.client.room_leave(row.room_id)
         raise ValueError(f"unknown outbox kind {row.kind!r}")
+
+    def _encrypted(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        return bool(room is not None and room.encrypted)
 
     async def _redaction_target(self, content: dict[str, Any]) -> str | None:
         """The event id of our first reply to the source event; waits until it was sent."""

@@ -271,7 +271,8 @@ async def test_export_into_an_encrypted_room_is_an_encrypted_attachment(world: W
     bot.start()
     room = await admin.create_room(invite=[world.bot_user], encrypted=True, name="Coördinatie")
     await admin.wait_joined(room, world.bot_user)
-    assert await admin.wait_until(lambda: bool(admin.from_sender(world.bot_user, room)))
+    welcomed = await admin.wait_until(lambda: bool(admin.from_sender(world.bot_user, room)))
+    assert welcomed, bot.log()[-6000:]
     await _ask(admin, room, "!incident open dijk Dijkdoorbraak", world.bot_user)
     await _ask(
         admin,

@@ -4,6 +4,7 @@ start-up decisions (create, reuse, reset, no password) are the documented ones."
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import stat
 from pathlib import Path
@@ -247,3 +248,38 @@ async def test_device_trust_marks_cross_signed_devices_and_fails_closed(
     monkeypatch.setattr(KeysApi, "query", answer)
     await trust.check([PARTNER])
     assert client.olm.verified == set() and {"GOOD", "BAD"} <= client.olm.blacklisted
+
+
+async def test_an_encrypted_send_waits_for_a_device_check_under_way(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The sync loop's key query found the inviter's device and its check is still asking
+    the homeserver: the device is blacklisted until then, so a room key shared now would
+    leave it out and the bot's welcome would be unreadable to the person who invited it."""
+    from bot.key_upkeep import ready_to_encrypt
+
+    keys = CrossSigningKeys.generate(PARTNER)
+    device = olm_device("GOOD", "Z29vZA")
+    data = chain(keys, device_keys(PARTNER, "GOOD", "Z29vZA"))
+    client = FakeClient([device])
+    client.should_query_keys = False  # type: ignore[attr-defined]
+    trust = DeviceTrust(client, "cross-signed")  # type: ignore[arg-type]
+    answer_now = asyncio.Event()
+
+    async def slow_answer(self: KeysApi, users: list[str]) -> dict[str, Any]:
+        await answer_now.wait()
+        return data
+
+    monkeypatch.setattr(KeysApi, "query", slow_answer)
+    checking = asyncio.create_task(trust.check([PARTNER]))
+    await asyncio.sleep(0)
+    assert client.olm.blacklisted == {"GOOD"}  # failed closed while asking
+
+    sending = asyncio.create_task(ready_to_encrypt(client, trust))  # type: ignore[arg-type]
+    await asyncio.sleep(0.05)
+    assert not sending.done()  # the send waits for the verdict
+    answer_now.set()
+    await asyncio.wait_for(sending, 5)
+    await checking
+    assert client.olm.verified == {"GOOD"} and client.olm.blacklisted == set()
+    await asyncio.wait_for(trust.settled(), 1)  # and nothing is left to wait for
