@@ -194,11 +194,9 @@ async def _org_set(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) 
         for key, value in phases.items():
             roles[partners.PHASE_KEYS[key]] = " ".join(value.split())[:300]
         organisation.roles = {k: v for k, v in roles.items() if v}
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "org.set",
-        ctx.room.room_id,
         subject=organisation.name,
         detail={
             "kind": organisation.kind,
