@@ -12,31 +12,33 @@ from pathlib import Path
 import pytest
 
 
-def _run_error(config: Path, capsys: pytest.CaptureFixture[str]) -> str:
+@pytest.mark.parametrize(
+    ("env", "text", "said"),
+    [
+        # The file's own language, when another setting fails.
+        (None, "language: en\nlog_level: LOUD\n", "config error: log_level"),
+        # The environment still wins over the file, as it does for the settings.
+        ("nl", "language: en\nlog_level: LOUD\n", "configuratiefout: log_level"),
+        # No language to be read: the default, Dutch.
+        (None, "language: fr\n", "configuratiefout: language"),
+        (None, "- not\n- a mapping\n", "configuratiefout: "),
+    ],
+)
+def test_a_bad_setting_is_said_in_the_configured_language(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    env: str | None,
+    text: str,
+    said: str,
+) -> None:
     from bot.cli import main
 
+    if env is None:
+        monkeypatch.delenv("KNOOPPUNT_LANGUAGE", raising=False)
+    else:
+        monkeypatch.setenv("KNOOPPUNT_LANGUAGE", env)
+    config = tmp_path / "k.yaml"
+    config.write_text(text, encoding="utf-8")
     assert main(["run", "--config", str(config)]) == 2
-    return capsys.readouterr().err.strip()
-
-
-def test_a_bad_setting_is_said_in_the_files_language(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("KNOOPPUNT_LANGUAGE", raising=False)
-    config = tmp_path / "k.yaml"
-    config.write_text("language: en\nlog_level: LOUD\n", encoding="utf-8")
-    assert _run_error(config, capsys).startswith("knooppunt: config error: log_level")
-    # The environment still wins over the file, as it does for the settings.
-    monkeypatch.setenv("KNOOPPUNT_LANGUAGE", "nl")
-    assert _run_error(config, capsys).startswith("knooppunt: configuratiefout: log_level")
-
-
-def test_without_a_readable_language_the_default_is_dutch(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.delenv("KNOOPPUNT_LANGUAGE", raising=False)
-    config = tmp_path / "k.yaml"
-    config.write_text("language: fr\n", encoding="utf-8")
-    assert _run_error(config, capsys).startswith("knooppunt: configuratiefout: language")
-    config.write_text("- not\n- a mapping\n", encoding="utf-8")
-    assert "knooppunt: configuratiefout" in _run_error(config, capsys)
+    assert capsys.readouterr().err.strip().startswith(f"knooppunt: {said}")
