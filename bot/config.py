@@ -20,12 +20,10 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from bot.config_file import (
-    DEFAULT_DATA_DIR,
-    DEFAULT_LANGUAGE,
-    read_config_file,
-)
-from bot.config_file import ConfigError as ConfigError  # where the CLI and tests look
+# The file itself, ConfigError and the shared defaults live in the light module the
+# search's plain settings also use; the last two are re-exported where callers look.
+from bot.config_file import DEFAULT_DATA_DIR, DEFAULT_LANGUAGE, read_config_file
+from bot.config_file import ConfigError as ConfigError
 from bot.config_file import fallback_language as fallback_language
 from storage import vocabulary
 from storage.errors import ContentRule

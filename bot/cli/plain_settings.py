@@ -7,7 +7,9 @@ from the same places as `bot.config.load_settings`, in the same order (the YAML
 file, then KNOOPPUNT_* environment variables, any case, then the command-line
 flag), and gives up (None) on anything that is not a plain value: then the
 command loads the full settings, which report the problem as every command does.
-tests/unit/test_search_cli.py holds the two to the same answers.
+The file is read, and the defaults are taken, from bot/config_file.py, which
+`load_settings` uses too; tests/unit/test_plain_settings.py holds the two to the
+same answers.
 """
 
 from __future__ import annotations
