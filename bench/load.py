@@ -242,6 +242,38 @@ def row(name: str, bot: float, base: float, unit: str) -> None:
     )
 
 
+# What each case shows, bot beside baseline: (label, measure, unit).
+SUSTAINED_ROWS = [
+    ("latency p50", "p50", "ms"),
+    ("latency p95", "p95", "ms"),
+    ("CPU per event", "cpu_ms_per_event", "ms"),
+    ("cores", "cores", ""),
+]
+WARM_ROWS = [
+    ("first reply after start", "first_reply_s", "s"),
+    ("idle RSS", "idle_rss_mb", "MB"),
+    ("CPU during start", "cpu_s", "s"),
+]
+BACKLOG_ROWS = [
+    ("drained after start", "drain_s", "s"),
+    ("first reply after start", "first_reply_s", "s"),
+    ("CPU", "cpu_s", "s"),
+    ("peak RSS", "peak_rss_mb", "MB"),
+]
+
+
+def rows(bot: dict[str, float], base: dict[str, float], shown: list[tuple[str, str, str]]) -> None:
+    """A `row` for each (label, measure, unit) of a case's results."""
+    for name, key, unit in shown:
+        row(name, bot[key], base[key], unit)
+
+
+def lost_or_doubled(bot: dict[str, float]) -> bool:
+    """Say how many replies the bot lost or sent twice; True if any."""
+    print(f"  bot lost {bot['lost']:.0f} doubled {bot['doubled']:.0f}")
+    return bool(bot["lost"] or bot["doubled"])
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace, workdir: Path) -> None:
         self.args = args
@@ -489,15 +521,12 @@ class Bench:
         self.bot.case = "sustained"
         self.bot.profile()
         st = await self.sustained(self.bot, self.bot_rooms)
-        row("latency p50", st["p50"], sb["p50"], "ms")
-        row("latency p95", st["p95"], sb["p95"], "ms")
-        row("CPU per event", st["cpu_ms_per_event"], sb["cpu_ms_per_event"], "ms")
-        row("cores", st["cores"], sb["cores"], "")
-        print(f"  bot lost {st['lost']:.0f} doubled {st['doubled']:.0f}")
+        rows(st, sb, SUSTAINED_ROWS)
+        failed = lost_or_doubled(st)
         self.check("sustained p50 <= 1.3x baseline", st["p50"] <= 1.3 * sb["p50"])
         self.check("sustained p95 <= 1.3x baseline", st["p95"] <= 1.3 * sb["p95"])
         self.check("sustained CPU <= 3 ms per event", st["cpu_ms_per_event"] <= 3.0)
-        return bool(st["lost"] or st["doubled"])
+        return failed
 
     async def run_idle(self) -> None:
         """CPU while nothing happens: what the timers cost (both sides at once: idle)."""
@@ -533,9 +562,7 @@ class Bench:
                 + ", ".join(f"{r['first_reply_s']:.2f}" for r in base_runs)
                 + " s)"
             )
-        row("first reply after start", wt["first_reply_s"], wb["first_reply_s"], "s")
-        row("idle RSS", wt["idle_rss_mb"], wb["idle_rss_mb"], "MB")
-        row("CPU during start", wt["cpu_s"], wb["cpu_s"], "s")
+        rows(wt, wb, WARM_ROWS)
         self.check("warm start: first reply <= 1.5 s", wt["first_reply_s"] <= 1.5)
         self.check("warm start: idle RSS < 150 MB", wt["idle_rss_mb"] < 150)
 
@@ -554,16 +581,13 @@ class Bench:
         self.bot.case = "backlog"
         self.base.stop()
         bt = await self.backlog(self.bot, self.bot_rooms, bot_sent)
-        row("drained after start", bt["drain_s"], bb["drain_s"], "s")
-        row("first reply after start", bt["first_reply_s"], bb["first_reply_s"], "s")
-        row("CPU", bt["cpu_s"], bb["cpu_s"], "s")
-        row("peak RSS", bt["peak_rss_mb"], bb["peak_rss_mb"], "MB")
-        print(f"  bot lost {bt['lost']:.0f} doubled {bt['doubled']:.0f}")
+        rows(bt, bb, BACKLOG_ROWS)
+        failed = lost_or_doubled(bt)
         self.check("backlog: drain <= 1.2x baseline", bt["drain_s"] <= 1.2 * bb["drain_s"])
         self.check("backlog: first reply <= 2 s", bt["first_reply_s"] <= 2.0)
-        self.check("backlog: 0 lost, 0 doubled", not (bt["lost"] or bt["doubled"]))
+        self.check("backlog: 0 lost, 0 doubled", not failed)
         self.check("backlog: peak RSS < 200 MB", bt["peak_rss_mb"] < 200)
-        return bool(bt["lost"] or bt["doubled"])
+        return failed
 
     async def close(self) -> None:
         for runner in (getattr(self, "bot", None), getattr(self, "base", None)):

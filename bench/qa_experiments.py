@@ -139,6 +139,11 @@ def variant(name: str) -> Callable[[Callable[[], contextlib.AbstractContextManag
     return register
 
 
+def fixed_variant(name: str, build: Build) -> None:
+    """A variant that only builds the index another way: nothing to set up or undo."""
+    VARIANTS[name] = lambda: contextlib.nullcontext(build)
+
+
 @contextlib.contextmanager
 def before_word_forms() -> Iterator[None]:
     """The ranking of session 5 (9+6 kept): without reading unknown words as verb
@@ -293,16 +298,10 @@ class _ShortParts(_QueryParts):
     min_head = 3
 
 
-@variant("2a decompound query side too")
-@contextlib.contextmanager
-def _decompound() -> Iterator[Build]:
-    yield _QueryParts
+fixed_variant("2a decompound query side too", _QueryParts)
 
 
-@variant("2b decompound, parts >= 3 letters")
-@contextlib.contextmanager
-def _decompound_short() -> Iterator[Build]:
-    yield _ShortParts
+fixed_variant("2b decompound, parts >= 3 letters", _ShortParts)
 
 
 # -- 3. a semantic signal trained on the store itself at index time -------------------
@@ -631,10 +630,7 @@ class _NoFunctionWords(Index):
         return super()._mapped_terms(query, True)
 
 
-@variant("7 function words out of ranking")
-@contextlib.contextmanager
-def _no_function_words() -> Iterator[Build]:
-    yield _NoFunctionWords
+fixed_variant("7 function words out of ranking", _NoFunctionWords)
 
 
 _PREFIXES = (
@@ -687,10 +683,7 @@ class _Participles(Index):
         return out
 
 
-@variant("8 participles without ge-")
-@contextlib.contextmanager
-def _participles() -> Iterator[Build]:
-    yield _Participles
+fixed_variant("8 participles without ge-", _Participles)
 
 
 class _AnswerCredit(Index):
@@ -775,10 +768,7 @@ class _TopicAnswersCover(Index):
 TOPIC_ANSWERS_COVER = "10 kept + the topic's other answers 0.5"
 
 
-@variant(TOPIC_ANSWERS_COVER)
-@contextlib.contextmanager
-def _topic_answers_cover() -> Iterator[Build]:
-    yield _TopicAnswersCover
+fixed_variant(TOPIC_ANSWERS_COVER, _TopicAnswersCover)
 
 
 # -- 11. unknown words as forms of known ones (knowledge/word_forms.py) ---------------
@@ -894,16 +884,10 @@ class _Separable(Index):
         return super()._mapped_words(text, content_only)
 
 
-@variant("8b now + participles without ge-")
-@contextlib.contextmanager
-def _participles_now() -> Iterator[Build]:
-    yield _Participles
+fixed_variant("8b now + participles without ge-", _Participles)
 
 
-@variant("13 now + separable verbs")
-@contextlib.contextmanager
-def _separable() -> Iterator[Build]:
-    yield _Separable
+fixed_variant("13 now + separable verbs", _Separable)
 
 
 def main(eval_dir: Path, only: list[str]) -> None:

@@ -8,12 +8,10 @@ parsed as JSON.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
@@ -22,15 +20,14 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+# The file itself, ConfigError and the shared defaults live in the light module the
+# search's plain settings also use; the last two are re-exported where callers look.
+from bot.config_file import DEFAULT_DATA_DIR, DEFAULT_LANGUAGE, read_config_file
+from bot.config_file import ConfigError as ConfigError
+from bot.config_file import fallback_language as fallback_language
 from storage import vocabulary
-from storage.errors import ContentRule, SaidError
+from storage.errors import ContentRule
 from storage.ids import server_of
-
-
-class ConfigError(SaidError):
-    """A setting is missing or wrong, named in one line: a catalogue key
-    (commands/texts/cli.py) and its values, said in the configured language."""
-
 
 # Room roles are defined once, in storage/vocabulary.py: canonical English names
 # (liaison, coordinator, municipality, curator) and the Dutch ones people use
@@ -38,13 +35,6 @@ class ConfigError(SaidError):
 ROLES = tuple(vocabulary.ROLES)
 # The console also plays a config admin and a direct chat.
 CONSOLE_ROLES = ("admin", *ROLES, "guest")
-
-
-def fallback_language() -> Literal["nl", "en"]:
-    """The language before (or without) the settings: KNOOPPUNT_LANGUAGE if it is one,
-    else the default (Dutch). The CLI speaks it when the settings cannot be read."""
-    wanted = os.environ.get("KNOOPPUNT_LANGUAGE", "").strip().lower()
-    return "en" if wanted == "en" else "nl"
 
 
 def role_of(word: str) -> str | None:
@@ -152,12 +142,12 @@ class Settings(BaseSettings):
     password: SecretStr | None = None
     access_token: SecretStr | None = None
     device_name: str = "Knooppunt"
-    data_dir: Path = Path("./knooppunt-data")
+    data_dir: Path = Path(DEFAULT_DATA_DIR)
     database_url: str | None = None
     admins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     allowed_servers: Annotated[list[str], NoDecode] = Field(default_factory=list)
     curator_room: str | None = None
-    language: Literal["nl", "en"] = "nl"
+    language: Literal["nl", "en"] = DEFAULT_LANGUAGE
     command_prefix: str = "!"
     http_listen: str = "127.0.0.1:9180"
     # Where people reach the web portal (bot/web/): the start of every `!portaal` link.
@@ -292,20 +282,7 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     """Read the YAML file (if any), apply the environment, then explicit overrides."""
     data: dict[str, Any] = {}
     if config_file is not None:
-        try:
-            loaded = yaml.safe_load(config_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            raise ConfigError(
-                "cli.config_unreadable", path=config_file, error=exc.strerror
-            ) from exc
-        except yaml.YAMLError as exc:
-            detail = " ".join(str(exc).split())
-            raise ConfigError("cli.config_not_yaml", path=config_file, error=detail) from exc
-        if loaded is None:
-            loaded = {}
-        if not isinstance(loaded, dict):
-            raise ConfigError("cli.config_not_a_mapping", path=config_file)
-        data.update(loaded)
+        data.update(read_config_file(config_file))
     try:
         settings = Settings(**data)
     except ValidationError as exc:

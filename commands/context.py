@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from commands.i18n import Language
 from commands.message import Message, Outgoing
 from commands.report_parser import Vocabulary
 from knowledge.service import KnowledgeCache
+from storage import audit
 from storage.ids import RoomId, UserId
 from storage.regions import RegionTable
 from storage.rooms import BindingView
@@ -105,6 +106,18 @@ class CommandContext:
     @property
     def power(self) -> int:
         return self.room.power_of(self.message.sender)
+
+    async def audit(
+        self,
+        session: AsyncSession,
+        action: str,
+        *,
+        subject: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """An audit row for what the sender did here (storage/audit.py): every command
+        that changes something says so with its action, subject and detail."""
+        await audit.add(session, self.sender, action, self.room.room_id, subject, detail)
 
 
 MessageHook = Callable[[CommandContext], Awaitable[list[Outgoing]]]

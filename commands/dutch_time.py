@@ -159,11 +159,9 @@ def parse_time(text: str, now: datetime) -> datetime:
     """An aware UTC datetime for `text`, relative to `now` (aware)."""
     original = text
     value = normalised(text)
-    if value in _NOW_WORDS:
-        return now
-    ago = _AGO.match(value)
-    if ago is not None:
-        return now - _ago(ago.group("n"), ago.group("unit"))
+    said = relative_moment(value, now, _NOW_WORDS, _AGO, -1)
+    if said is not None:
+        return said
     value = _day_word_first(value)
     local_now = now.astimezone(AMSTERDAM)
     day_offset: int | None = None
@@ -252,14 +250,33 @@ _Spoken = tuple[int, int, str | None, bool]
 _NONSENSE: _Spoken = (-1, -1, None, False)
 
 
-def _ago(amount: str, unit: str) -> timedelta:
-    count = {"een": 1.0, "één": 1.0, "an": 1.0, "a": 1.0, "half": 0.5, "anderhalf": 1.5}.get(amount)
-    number = count if count is not None else float(amount)
+_AMOUNT_WORDS = {"een": 1.0, "één": 1.0, "an": 1.0, "a": 1.0, "half": 0.5, "anderhalf": 1.5}
+
+
+def duration(amount: str, unit: str) -> timedelta:
+    """ "anderhalf uur", "10 min", "2 dagen": a number or amount word and a unit (past
+    times, `_AGO`, and times ahead, commands/record_time.py, read the same words)."""
+    number = _AMOUNT_WORDS[amount] if amount in _AMOUNT_WORDS else float(amount)
     if unit == "kwartier":
         return timedelta(minutes=15 * number)
-    if unit in ("u", "uur", "hour", "hours"):
+    if unit in ("u", "h", "uur", "hour", "hours"):
         return timedelta(hours=number)
+    if unit in ("d", "dag", "dagen", "day", "days"):
+        return timedelta(days=number)
     return timedelta(minutes=number)
+
+
+def relative_moment(
+    value: str, now: datetime, now_words: tuple[str, ...], offset: re.Pattern[str], sign: int
+) -> datetime | None:
+    """`now` for a word meaning now; `now` plus `sign` times the duration that
+    `offset` (groups `n` and `unit`) reads; None when `value` is neither."""
+    if value in now_words:
+        return now
+    found = offset.match(value)
+    if found is None:
+        return None
+    return now + sign * duration(found.group("n"), found.group("unit"))
 
 
 def _spoken(value: str, part: str | None) -> _Spoken | None:

@@ -13,9 +13,9 @@ from commands.i18n import t
 from commands.message import Attachment, Outgoing, Reply
 from commands.permissions import in_roles
 from commands.registry import Command
-from storage import audit, export_formats, tlp
 from storage import entries as entry_repo
 from storage import exercise as exercise_store
+from storage import export_formats, tlp
 from storage import records as record_repo
 from storage.exercise import MARKER
 from storage.models import EntryFigure, RecordItem, SituationEntry, utcnow
@@ -80,11 +80,9 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     data = render_export(fmt, rows, figures, meta, record)
     label = tlp.highest([*(row.tlp for row in rows), *(item.tlp for item in record)])
     filename = file_name(incident, fmt, stamp, is_exercise)
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "entries.exported",
-        ctx.room.room_id,
         subject=incident,
         detail={
             "format": fmt,

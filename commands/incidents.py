@@ -15,7 +15,6 @@ from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.registry import Command
 from commands.subcommands import Subcommand, Subcommands
 from commands.texts import Word
-from storage import audit
 from storage import incidents as incident_repo
 from storage.exercise import MARKER
 from storage.models import Incident, utcnow
@@ -70,11 +69,9 @@ async def _open(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
     )
     if incident is None:
         return [render.plain(t(ctx.lang, "incidents.incident_already_exists", slug=slug))]
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "incident.opened",
-        ctx.room.room_id,
         subject=slug,
         detail={"title": title, "exercise": is_exercise},
     )
@@ -91,11 +88,9 @@ async def _phase(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) ->
     if phase is None:
         raise UserError("incidents.choose_phase_cold_lukewarm")
     incident.phase = phase
-    await audit.add(
+    await ctx.audit(
         session_of(ctx),
-        ctx.sender,
         "incident.phase",
-        ctx.room.room_id,
         subject=slug,
         detail={"phase": phase},
     )
@@ -108,7 +103,7 @@ async def _close(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) ->
     incident = await _existing(ctx, slug)
     incident.open = False
     incident.closed_at = utcnow()
-    await audit.add(session_of(ctx), ctx.sender, "incident.closed", ctx.room.room_id, subject=slug)
+    await ctx.audit(session_of(ctx), "incident.closed", subject=slug)
     return [render.plain(t(ctx.lang, "incidents.incident_closed", slug=slug))]
 
 

@@ -29,9 +29,9 @@ from commands.i18n import Language, t
 from commands.message import Outgoing
 from commands.permissions import in_roles
 from commands.registry import Command
-from storage import audit, organisations, tlp
 from storage import incidents as incident_repo
 from storage import network as store
+from storage import organisations, tlp
 from storage.models import Organisation
 from storage.vocabulary import OrgKind, Phase, Role, Sector, fold
 
@@ -91,11 +91,9 @@ async def partners_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         incident=incident_slug,
         phase=Phase.display(phase, lang),
     )
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "partners.listed",
-        ctx.room.room_id,
         subject=incident_slug,
         detail={"sector": only, "missing": sorted(s for s in sectors if s not in per_sector)},
     )
@@ -243,11 +241,9 @@ async def who_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
                 )
             )
     shown_sector = Sector.display(sector, lang)
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "contacts.listed",
-        ctx.room.room_id,
         subject=sector,
         detail={"municipality": municipality, "clearance": access.clearance, "tlp": labels},
     )
@@ -334,10 +330,12 @@ async def _remove_contact(
         ]
     contacts.pop(int(remove) - 1)
     organisation.contacts = contacts
-    await audit.add(
-        session_of(ctx), ctx.sender, "org.contact_removed", ctx.room.room_id,
-        subject=organisation.name, detail={"number": int(remove)},
-    )  # fmt: skip
+    await ctx.audit(
+        session_of(ctx),
+        "org.contact_removed",
+        subject=organisation.name,
+        detail={"number": int(remove)},
+    )
     return [
         render.plain(
             t(lang, "domino.org_contact_removed", org=organisation.name, number=int(remove))
@@ -363,10 +361,12 @@ async def _add_contact(
         else [],
     }
     organisation.contacts = [*(organisation.contacts or []), contact]
-    await audit.add(
-        session_of(ctx), ctx.sender, "org.contact_added", ctx.room.room_id,
-        subject=organisation.name, detail={"tlp": label_tlp},
-    )  # fmt: skip
+    await ctx.audit(
+        session_of(ctx),
+        "org.contact_added",
+        subject=organisation.name,
+        detail={"tlp": label_tlp},
+    )
     return [
         render.plain(
             t(

@@ -34,8 +34,8 @@ from knowledge.problems import complaint
 from knowledge.search import Document, Hit
 from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
-from storage import audit, knowledge_items, open_questions, rooms, tlp
 from storage import exercise as exercise_store
+from storage import knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
 from storage.timezone import AMSTERDAM
@@ -358,11 +358,9 @@ async def _record_question(
     )
     # A replayed event finds the row it made the first time, with the link it got then.
     primary = await open_questions.get(session, row.linked_to) if row.linked_to else None
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "question.linked" if primary else "question.opened",
-        ctx.room.room_id,
         subject=question_code(row.id),
         detail={"tlp": label, **({"linked_to": question_code(primary.id)} if primary else {})},
     )
@@ -711,11 +709,9 @@ async def answer_with_qa(
         question.linked_to = None
     if row in served:
         row.linked_to = None
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "question.answered",
-        ctx.room.room_id,
         subject=question_code(row.id),
         detail={
             "qa": item.id,
@@ -829,11 +825,9 @@ async def learn(
         if done is None:
             lines.append(t(ctx.lang, "qa_unknown", id=item.id))
         elif done.added:
-            await audit.add(
+            await ctx.audit(
                 session_of(ctx),
-                ctx.sender,
                 "knowledge.phrasing_added",
-                ctx.room.room_id,
                 subject=item.id,
                 detail={"from": code, "version": done.version},
             )
@@ -939,11 +933,9 @@ async def answer_with_text(
     row.linked_to = None
     code = question_code(row.id)
     others = [question_code(q.id) for q in group[1:]]
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "question.answered",
-        ctx.room.room_id,
         subject=code,
         detail={"published_as": published, "linked": others},
     )

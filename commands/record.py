@@ -426,11 +426,9 @@ async def _create(ctx: CommandContext, parsed: ParsedCommand, kind: str) -> list
         ctx.message.event_id,
         origin_event_id=ctx.message.relation.replaces,
     )
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         f"{kind}.recorded",
-        ctx.room.room_id,
         subject=item.code,
         detail={"incident": item.incident, "tlp": item.tlp, "revision": 1},
     )
@@ -510,11 +508,9 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
     item.done_at = ctx.now
     item.done_by = ctx.sender
     item.updated_at = ctx.now
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "action.done",
-        ctx.room.room_id,
         subject=item.code,
         detail={"tlp": item.tlp, "incident": item.incident},
     )
@@ -550,11 +546,9 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         offset=(page - 1) * ACTIONS_PAGE,
         exercise_mode=mode,
     )
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "actions.listed",
-        ctx.room.room_id,
         subject=incident,
         detail={"actions": [r.code for r in rows], "clearance": ctx.room.access.clearance},
     )
@@ -629,11 +623,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(f"{keep}\n{error.text(lang)}")]
     before_owner = (item.owner, item.owner_room, item.due_at)
     await record_repo.revise(session, item, checked.data, ctx.message.event_id, ctx.sender)
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         f"{item.kind}.edited",
-        ctx.room.room_id,
         subject=item.code,
         detail={"revision": item.revision, "tlp": item.tlp},
     )
@@ -663,9 +655,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         if ctx.sender != item.author and not ctx.room.may_redact_others(ctx.sender):
             raise UserError("redaction_not_allowed", code=item.code)
         await record_repo.withdraw(session, item)
-        await audit.add(
-            session, ctx.sender, f"{item.kind}.withdrawn", ctx.room.room_id, subject=item.code
-        )
+        await ctx.audit(session, f"{item.kind}.withdrawn", subject=item.code)
         return [render.plain(t(lang, "record.withdrawn", code=item.code))]
     revision = await record_repo.revision_by_event(session, target)
     if revision is None:
@@ -679,11 +669,9 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     reverted = await record_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         f"{reverted.kind}.edit_withdrawn",
-        ctx.room.room_id,
         subject=reverted.code,
         detail={"revision": reverted.revision},
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from commands.dutch_time import FUTURE_SLACK, TimeError, normalised, parse_time
+from commands.dutch_time import FUTURE_SLACK, TimeError, normalised, parse_time, relative_moment
 from storage.timezone import AMSTERDAM
 
 # A deadline typed a minute ago still counts as "now".
@@ -24,21 +24,6 @@ _RELATIVE = re.compile(
 )
 _AHEAD_DAYS = {"morgen": 1, "tomorrow": 1, "overmorgen": 2, "vandaag": 0, "today": 0}
 _NOW = ("nu", "now", "direct", "meteen", "onmiddellijk", "immediately")
-
-
-def _amount(text: str) -> float:
-    words = {"een": 1.0, "één": 1.0, "an": 1.0, "a": 1.0, "half": 0.5, "anderhalf": 1.5}
-    return words[text] if text in words else float(text)
-
-
-def _unit(amount: float, unit: str) -> timedelta:
-    if unit == "kwartier":
-        return timedelta(minutes=15 * amount)
-    if unit in ("u", "h", "uur", "hour", "hours"):
-        return timedelta(hours=amount)
-    if unit in ("d", "dag", "dagen", "day", "days"):
-        return timedelta(days=amount)
-    return timedelta(minutes=amount)
 
 
 def _earlier(value: str, moment: datetime) -> datetime | None:
@@ -75,11 +60,9 @@ def parse_ahead(text: str, now: datetime) -> datetime:
     """
     original = text
     value = normalised(text)
-    if value in _NOW:
-        return now
-    relative = _RELATIVE.match(value)
-    if relative is not None:
-        return now + _unit(_amount(relative.group("n")), relative.group("unit"))
+    said = relative_moment(value, now, _NOW, _RELATIVE, +1)
+    if said is not None:
+        return said
     first, _, rest = value.partition(" ")
     if first in _AHEAD_DAYS:
         if not rest.strip():

@@ -432,11 +432,9 @@ async def _revise_entry(
     # The revision records the item, so withdrawing this edit moves the entry back.
     data.item_id = moved_to if moved_to is not None else items.item_of(entry)
     await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "entry.edited",
-        ctx.room.room_id,
         subject=entry.code,
         detail={"revision": entry.revision, "tlp": entry.tlp},
     )
@@ -528,9 +526,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
             raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
         withdrawn = await domino.after_retraction(ctx, entry)
-        await audit.add(
-            session, ctx.sender, "entry.retracted", ctx.room.room_id, subject=entry.code
-        )
+        await ctx.audit(session, "entry.retracted", subject=entry.code)
         return [
             # The confirmation answered the event that brought the report in.
             Redaction(source_event_id=EventId(entry.source_event_id), reason="report retracted"),
@@ -558,11 +554,9 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     # The revision left may be severe where the withdrawn one was not, or the other way
     # round: the domino items and alerts follow it as they follow an edit.
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "entry.edit_withdrawn",
-        ctx.room.room_id,
         subject=reverted.code,
         detail={"revision": reverted.revision},
     )
@@ -679,11 +673,9 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         )
     if page < pages:
         lines.append(t(lang, "reports.more_entries_page", prefix=ctx.prefix, value=page + 1))
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "entries.listed",
-        ctx.room.room_id,
         subject=filters.incident,
         detail={"entries": [row.code for row in rows], "clearance": access.clearance},
     )

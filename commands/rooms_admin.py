@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from commands import partners, render
 from commands.common import option, session_of, unknown_options
@@ -15,8 +15,8 @@ from commands.message import Outgoing
 from commands.permissions import admin_only
 from commands.registry import Command
 from commands.subcommands import Subcommand, Subcommands
-from storage import audit, organisations, tlp
 from storage import incidents as incident_repo
+from storage import organisations, tlp
 from storage import rooms as room_repo
 from storage.exercise import MARKER
 from storage.ids import RoomId
@@ -59,7 +59,7 @@ async def _unbind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -
     session = session_of(ctx)
     room_id = RoomId(ctx.room.room_id)
     removed = await room_repo.unbind(session, room_id)
-    await audit.add(session, ctx.sender, "room.unbound", room_id, subject=room_id)
+    await ctx.audit(session, "room.unbound", subject=room_id)
     return [
         render.plain(t(ctx.lang, "rooms_admin.unbound" if removed else "rooms_admin.was_not_bound"))
     ]
@@ -71,6 +71,7 @@ class _Binding:
     incident: str | None
     tlp_default: str
     clearance: str
+    organisation: str | None = None  # ensured (created if new) just before binding
 
 
 async def _binding_of(ctx: CommandContext, parsed: ParsedCommand) -> _Binding:
@@ -106,27 +107,18 @@ async def _bind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
     session = session_of(ctx)
     room_id = RoomId(ctx.room.room_id)
     org_name = option(parsed, "org")
-    organisation = (await organisations.ensure(session, org_name)).name if org_name else None
-    binding = await room_repo.bind(
+    if org_name:
+        organisation = (await organisations.ensure(session, org_name)).name
+        wanted = replace(wanted, organisation=organisation)
+    binding = await room_repo.bind_as(session, room_id, wanted, ctx.sender)
+    await ctx.audit(
         session,
-        room_id,
-        role=wanted.role,
-        incident=wanted.incident,
-        organisation=organisation,
-        tlp_default=wanted.tlp_default,
-        clearance=wanted.clearance,
-        by=ctx.sender,
-    )
-    await audit.add(
-        session,
-        ctx.sender,
         "room.bound",
-        room_id,
         subject=room_id,
         detail={
             "role": wanted.role,
             "incident": wanted.incident,
-            "org": organisation,
+            "org": wanted.organisation,
             "tlp": wanted.tlp_default,
             "clearance": wanted.clearance,
         },
@@ -194,11 +186,9 @@ async def _org_set(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) 
         for key, value in phases.items():
             roles[partners.PHASE_KEYS[key]] = " ".join(value.split())[:300]
         organisation.roles = {k: v for k, v in roles.items() if v}
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "org.set",
-        ctx.room.room_id,
         subject=organisation.name,
         detail={
             "kind": organisation.kind,

@@ -14,7 +14,6 @@ from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import in_roles
 from commands.registry import Command
-from storage import audit
 from storage import subscriptions as subscription_repo
 
 _INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
@@ -57,11 +56,9 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     subscription = await subscription_repo.add(
         session, ctx.room.room_id, incident, interval, at_time, ctx.sender
     )
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "subscription.added",
-        ctx.room.room_id,
         subject=incident,
         detail={"id": subscription.id, "interval_s": subscription.interval_seconds, "at": at_time},
     )
@@ -109,11 +106,9 @@ async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> lis
     stopped = [row for row in rows if not wanted or str(row.id) in wanted]
     for row in stopped:
         row.active = False
-    await audit.add(
+    await ctx.audit(
         session,
-        ctx.sender,
         "subscription.stopped",
-        ctx.room.room_id,
         detail={"ids": [r.id for r in stopped]},
     )
     if not stopped:

@@ -82,6 +82,16 @@ def _check_tlp(value: str) -> str:
     return label
 
 
+def mapping(value: Any, rule: str) -> dict[Any, Any]:
+    """A content file's mapping field: empty when left out, the rule `rule` (a
+    catalogue key) when it is anything but a mapping."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ContentRule(rule)
+    return value
+
+
 def _listify(value: Any) -> Any:
     if value is None:
         return []

@@ -31,7 +31,7 @@ from pydantic import (
     model_validator,
 )
 
-from knowledge.model import ContentRule, _check_id, _check_tlp
+from knowledge.model import ContentRule, _check_id, _check_tlp, mapping
 from knowledge.problems import FileProblem, field_error
 from storage.vocabulary import OrgKind, Phase, Sector
 
@@ -210,12 +210,8 @@ class Partner(BaseModel):
     @field_validator("roles", mode="before")
     @classmethod
     def _roles(cls, value: Any) -> dict[str, str]:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise ContentRule("knowledge.rule_roles_mapping")
         out: dict[str, str] = {}
-        for key, role in value.items():
+        for key, role in mapping(value, "knowledge.rule_roles_mapping").items():
             phase = Phase.parse(str(key))
             if phase is None:
                 raise ContentRule("knowledge.rule_unknown_phase", value=key)

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz.distance import Levenshtein
 
 from knowledge.content_io import Loaded, files_under, read_bounded, validate_into
-from knowledge.model import ContentRule, _check_id, _check_tlp, safe_url
+from knowledge.model import ContentRule, _check_id, _check_tlp, mapping, safe_url
 from knowledge.problems import FileProblem, at
 from storage.vocabulary import fold
 
@@ -194,12 +194,8 @@ class SiteObject(BaseModel):
     @field_validator("facts", mode="before")
     @classmethod
     def _facts(cls, value: Any) -> Any:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            raise ContentRule("knowledge.rule_facts_mapping")
         facts: dict[str, Fact] = {}
-        for key, raw in value.items():
+        for key, raw in mapping(value, "knowledge.rule_facts_mapping").items():
             name = fact_key(str(key))
             if not name:
                 raise ContentRule("knowledge.rule_fact_name", name=key)

@@ -39,24 +39,21 @@ if ! .venv-synapse/bin/python -c 'import synapse' 2>/dev/null; then
   took "$t"
 fi
 
+# Debian packages: PostgreSQL for the storage tests; Chromium for the portal's browser
+# tests (Playwright is told where it is; it never downloads a browser of its own).
+apt_install() {  # package; what is installed, for what and how long it takes
+  t=$SECONDS
+  step "installing $2"
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$1" >/dev/null
+  took "$t"
+}
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
-  t=$SECONDS
-  step "installing PostgreSQL for the storage tests (Debian package, about 1 minute, once)"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-  took "$t"
+  apt_install postgresql "PostgreSQL for the storage tests (Debian package, about 1 minute, once)"
 fi
-# The portal's browser tests drive Debian's Chromium (Playwright is told where it is;
-# it never downloads a browser of its own).
 if ! command -v chromium >/dev/null; then
-  t=$SECONDS
-  step "installing Chromium for the portal's browser tests (Debian package, about 1-2 minutes, once)"
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  took "$t"
+  apt_install chromium "Chromium for the portal's browser tests (Debian package, about 1-2 minutes, once)"
 fi
 echo "setup: everything in place ($((SECONDS - started)) s)"

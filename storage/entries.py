@@ -106,22 +106,9 @@ def _fields(data: EntryInput) -> dict[str, Any]:
 
 
 def _apply(entry: SituationEntry, data: EntryInput) -> None:
-    entry.incident = data.incident
-    entry.category = data.category
-    entry.organisation = data.organisation
-    entry.observed_at = data.observed_at
-    entry.municipality = data.municipality
-    entry.region = data.region
-    entry.location = data.location
-    entry.place = data.municipality or data.location or "-"
-    entry.severity = data.severity
-    entry.status = data.status
-    entry.source = data.source
-    entry.sector = data.sector
-    entry.text = data.text
-    entry.tlp = data.tlp
-    entry.tlp_rank = tlp.RANK[data.tlp]
-    entry.cause_id = data.cause_id
+    # The same columns an insert writes (`_fields`), set on a loaded entry.
+    for column, value in _fields(data).items():
+        setattr(entry, column, value)
     if data.item_id is not None:
         entry.item_id = data.item_id
 

@@ -163,13 +163,9 @@ async def bound_rooms(
     session: AsyncSession, incident: str, role: str | None = None
 ) -> list[BoundRoom]:
     """Active rooms bound to the incident (with `role`, if given) and their sectors."""
-    query = (
-        active_bindings(Room.public, Room.is_direct, Organisation.sectors)
-        .outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
-        .where(RoomBinding.incident == incident)
-    )
-    if role is not None:
-        query = query.where(RoomBinding.role == role)
+    query = active_bindings(
+        Room.public, Room.is_direct, Organisation.sectors, incident=incident, role=role
+    ).outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
     return [
         BoundRoom(
             binding.room_id,

@@ -354,15 +354,23 @@ async def coordinator_views(
     return await role_views(session, "coordinator", incident)
 
 
-def active_bindings(*columns: Any) -> Select[Any]:
-    """Active bindings of active rooms, `columns` beside each binding, by room id: the
-    start of every "which rooms take part" query (add joins and conditions to it)."""
-    return (
+def active_bindings(
+    *columns: Any, incident: str | None = None, role: str | None = None
+) -> Select[Any]:
+    """Active bindings of active rooms (of `incident` and with `role`, where given),
+    `columns` beside each binding, by room id: the start of every "which rooms take
+    part" query (add joins and conditions to it)."""
+    query = (
         select(RoomBinding, *columns)
         .join(Room, Room.room_id == RoomBinding.room_id)
         .where(RoomBinding.active.is_(True), Room.active.is_(True))
         .order_by(RoomBinding.room_id)
     )
+    if incident is not None:
+        query = query.where(RoomBinding.incident == incident)
+    if role is not None:
+        query = query.where(RoomBinding.role == role)
+    return query
 
 
 async def role_views(
@@ -370,13 +378,9 @@ async def role_views(
 ) -> list[tuple[str, BindingView, bool, bool]]:
     """Active rooms bound with `role` (of one incident, if given):
     (room id, binding, public, direct chat)."""
-    query = (
-        active_bindings(Room.public, Room.is_direct, Incident.exercise)
-        .outerjoin(Incident, Incident.slug == RoomBinding.incident)
-        .where(RoomBinding.role == role)
-    )
-    if incident is not None:
-        query = query.where(RoomBinding.incident == incident)
+    query = active_bindings(
+        Room.public, Room.is_direct, Incident.exercise, incident=incident, role=role
+    ).outerjoin(Incident, Incident.slug == RoomBinding.incident)
     return [
         (
             binding.room_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
@@ -131,3 +132,26 @@ def run_task(settings: Settings, args: argparse.Namespace, tasks: Mapping[str, T
 
     task = tasks[args.action]
     return asyncio.run(with_database(settings, lambda db: task(db, settings, args)))
+
+
+@dataclass(frozen=True)
+class FileChecks:
+    """How `<command> check PATH` reports: `check` reads the path without the
+    database; `unit` counts each file's items; `none_found`, the key said when
+    there were no files; `limit`, the problems shown a file (None: all)."""
+
+    check: Callable[[Path], Sequence[Checked]]
+    unit: Word
+    none_found: str | None = None
+    limit: int | None = None
+
+
+def run_file_action(
+    settings: Settings, args: argparse.Namespace, checks: FileChecks, tasks: Mapping[str, Task]
+) -> int:
+    """`check` without the database (`checks`), any other action as its task."""
+    if args.action != "check":
+        return run_task(settings, args, tasks)
+    none_found = (checks.none_found, args.path) if checks.none_found is not None else None
+    results = checks.check(args.path)
+    return print_checked(results, settings.language, checks.unit, checks.limit, none_found)

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import add_file_actions, print_checked, print_problems, run_task
+from bot.cli.common import FileChecks, add_file_actions, print_problems, run_file_action
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -50,10 +50,8 @@ def run_knowledge(settings: Settings, args: argparse.Namespace) -> int:
     from commands.texts import Word
     from knowledge import service
 
-    if args.action == "check":
-        unit = Word("item(s)", "item(s)")
-        return print_checked(service.check(args.path), settings.language, unit)
-    return run_task(settings, args, {"import": _import, "export": _export})
+    checks = FileChecks(service.check, Word("item(s)", "item(s)"))
+    return run_file_action(settings, args, checks, {"import": _import, "export": _export})
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:

@@ -196,7 +196,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = quick(args)
         if code is not None:
             return code
-    from bot.config import fallback_language, load_settings
+    from bot.config import load_settings
+    from bot.config_file import fallback_language
     from bot.logging_setup import configure
     from storage.errors import KnooppuntError
 
@@ -208,10 +209,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(handler(settings, args))
     except KnooppuntError as exc:
         # The one place: configuration, login, storage and demo errors are one line,
-        # in the configured language (the environment's, when the settings failed).
+        # in the configured language (the environment's or the file's, when the
+        # settings failed).
         from commands.i18n import said
 
-        lang = settings.language if settings is not None else fallback_language()
+        lang = settings.language if settings is not None else fallback_language(args.config)
         print(f"knooppunt: {said(lang, exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import add_file_actions, print_checked, print_import_refusal, run_task
+from bot.cli.common import FileChecks, add_file_actions, print_import_refusal, run_file_action
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -36,12 +36,13 @@ def run_network(settings: Settings, args: argparse.Namespace) -> int:
     from commands.texts import Word
     from knowledge import network
 
-    if args.action == "check":
-        results = [_Counted(r) for r in network.check(args.path)]
-        unit = Word("regel(s)", "line(s)")
-        none_found = ("cli.no_network_files", args.path)
-        return print_checked(results, settings.language, unit, 20, none_found)
-    return run_task(settings, args, {"import": _import, "export": _export})
+    checks = FileChecks(
+        lambda path: [_Counted(r) for r in network.check(path)],
+        Word("regel(s)", "line(s)"),
+        "cli.no_network_files",
+        limit=20,
+    )
+    return run_file_action(settings, args, checks, {"import": _import, "export": _export})
 
 
 class _Counted:

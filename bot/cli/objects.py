@@ -13,7 +13,7 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import add_file_actions, print_checked, print_import_refusal, run_task
+from bot.cli.common import FileChecks, add_file_actions, print_import_refusal, run_file_action
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -33,12 +33,10 @@ def run_objects(settings: Settings, args: argparse.Namespace) -> int:
     from commands.texts import Word
     from knowledge import object_service
 
-    if args.action == "check":
-        results = object_service.check(args.path)
-        unit = Word("object(en)", "object(s)")
-        none_found = ("cli.no_object_files", args.path)
-        return print_checked(results, settings.language, unit, 20, none_found)
-    return run_task(settings, args, {"import": _import, "export": _export})
+    checks = FileChecks(
+        object_service.check, Word("object(en)", "object(s)"), "cli.no_object_files", limit=20
+    )
+    return run_file_action(settings, args, checks, {"import": _import, "export": _export})
 
 
 async def _import(db: Database, settings: Settings, args: argparse.Namespace) -> int:
