@@ -880,10 +880,12 @@ def publish_fields(
     return source, until
 
 
-async def _askers_barred_from(
+async def _split_by_marking(
     ctx: CommandContext, group: list[OpenQuestion], marked: str
-) -> list[str]:
-    """The questions whose asker's room may not read an answer marked `marked`.
+) -> tuple[list[OpenQuestion], list[str]]:
+    """The questions whose asker's room may read an answer marked `marked`, and a line
+    for the curator per question whose room may not: which asker, which room (by its
+    organisation, never by content) and why (`tlp.why_not`).
 
     A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
     answer's label: it goes to no asker whose room may not see it (as the curators'
@@ -891,13 +893,31 @@ async def _askers_barred_from(
     """
     session = session_of(ctx)
     organisation = ctx.room.binding.organisation if ctx.room.binding else None
-    return [
-        question_code(question.id)
-        for question in group
-        if not tlp.may_see(
-            await room_access(session, question.room_id), marked, ctx.room.room_id, organisation
+    served: list[OpenQuestion] = []
+    lines: list[str] = []
+    for question in group:
+        access = await room_access(session, question.room_id)
+        why = tlp.why_not(access, marked, ctx.room.room_id, organisation)
+        if why is None:
+            served.append(question)
+            continue
+        room = (
+            t(ctx.lang, "questions.room_of", org=access.organisation)
+            if access.organisation
+            else t(ctx.lang, "questions.room_id", room=question.room_id)
         )
-    ]
+        reason = t(ctx.lang, f"questions.why_{why}", label=marked, clearance=access.clearance)
+        lines.append(
+            t(
+                ctx.lang,
+                "questions.marked_not_served",
+                asker=question.asker,
+                code=question_code(question.id),
+                room=room,
+                why=reason,
+            )
+        )
+    return served, lines
 
 
 async def answer_with_text(
@@ -910,11 +930,13 @@ async def answer_with_text(
     source, until = fields
     rest = request.text
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
-    if marked is not None:
-        barred = await _askers_barred_from(ctx, group, marked)
-        if barred:
-            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=", ".join(barred))
-            return [render.plain(text)]
+    served, not_served = (
+        await _split_by_marking(ctx, group, marked) if marked is not None else (group, [])
+    )
+    if not served:
+        codes = ", ".join(question_code(q.id) for q in group)
+        text = t(ctx.lang, "answer_marked_refused", label=marked, codes=codes)
+        return [render.plain("\n".join([text, *not_served]))]
     published: str | None = None
     if request.publish:
         item_or_refusal = await _publishable(
@@ -925,6 +947,38 @@ async def answer_with_text(
         item = item_or_refusal
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
+    out = _send_answer(ctx, served, rest, source, until, published)
+    for question in group:
+        if question is row or question not in served:
+            # Not served: a question of its own again, so it shows in `!vragen` to be
+            # answered with text that may go there (as for `qa=`).
+            question.linked_to = None
+    codes = [question_code(q.id) for q in served]
+    await audit.add(
+        session,
+        ctx.sender,
+        "question.answered",
+        ctx.room.room_id,
+        subject=question_code(row.id),
+        detail={
+            "published_as": published,
+            "served": codes,
+            "refused": [question_code(q.id) for q in group if q not in served],
+        },
+    )
+    confirm = await _answer_sent(ctx, served[0], codes[1:], published)
+    return [*out, render.plain("\n".join([confirm, *not_served]))]
+
+
+def _send_answer(
+    ctx: CommandContext,
+    served: list[OpenQuestion],
+    rest: str,
+    source: str | None,
+    until: date | None,
+    published: str | None,
+) -> list[Outgoing]:
+    """The curator's answer to each served asker's room, each question marked answered."""
     # What the askers read: the answer, and where it comes from when the curator said so.
     shown = rest
     if source:
@@ -932,22 +986,11 @@ async def answer_with_text(
     if until:
         shown += f"\n{t(ctx.lang, 'questions.valid_until')}: {until.strftime('%d-%m-%Y')}"
     out: list[Outgoing] = []
-    for question in group:
+    for question in served:
         open_questions.answer(question, rest, ctx.sender, ctx.now, published)
         head = t(ctx.lang, "questions.curators_answer_your_question", id=question_code(question.id))
         out.append(to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}"))
-    row.linked_to = None
-    code = question_code(row.id)
-    others = [question_code(q.id) for q in group[1:]]
-    await audit.add(
-        session,
-        ctx.sender,
-        "question.answered",
-        ctx.room.room_id,
-        subject=code,
-        detail={"published_as": published, "linked": others},
-    )
-    return [*out, render.plain(await _answer_sent(ctx, row, others, published))]
+    return out
 
 
 async def _answer_sent(

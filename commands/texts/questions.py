@@ -93,4 +93,40 @@ TEXTS: Entries = {
         "nl": "Geldig tot",
         "en": "Valid until",
     },
+    "questions.marked_not_served": {
+        "nl": "Niet verstuurd naar {asker} ({code}) in {room}: {why} Die vraag blijft open; "
+        "beantwoord hem met tekst die daar gedeeld mag worden.",
+        "en": "Not sent to {asker} ({code}) in {room}: {why} That question stays open; "
+        "answer it with text that may be shared there.",
+    },
+    "questions.room_of": {
+        "nl": "de kamer van {org}",
+        "en": "the room of {org}",
+    },
+    "questions.room_id": {
+        "nl": "kamer {room}",
+        "en": "room {room}",
+    },
+    "questions.why_public": {
+        "nl": "een openbare kamer ziet alleen TLP:CLEAR, en het antwoord noemt TLP:{label}.",
+        "en": "a public room sees TLP:CLEAR only, and the answer says TLP:{label}.",
+    },
+    "questions.why_unbound": {
+        "nl": "een kamer zonder koppeling of een privégesprek ziet alleen TLP:CLEAR, en het "
+        "antwoord noemt TLP:{label}.",
+        "en": "an unbound room or a direct chat sees TLP:CLEAR only, and the answer says "
+        "TLP:{label}.",
+    },
+    "questions.why_clearance": {
+        "nl": "die kamer mag tot TLP:{clearance} zien, en het antwoord noemt TLP:{label}.",
+        "en": "that room may see up to TLP:{clearance}, and the answer says TLP:{label}.",
+    },
+    "questions.why_red": {
+        "nl": "het antwoord noemt TLP:RED, en dat blijft in deze kamer.",
+        "en": "the answer says TLP:RED, which stays in this room.",
+    },
+    "questions.why_strict": {
+        "nl": "het antwoord noemt TLP:AMBER+STRICT, en dat blijft binnen de eigen organisatie.",
+        "en": "the answer says TLP:AMBER+STRICT, which stays within the own organisation.",
+    },
 }

@@ -93,9 +93,9 @@ async def test_0025_takes_coordinator_alerts_from_the_audit_and_raises_marked_qa
             assert stored.content_hash == QA.model_validate(stored.data).content_hash()
             assert await knowledge_items.store_version(session) == version + 1
             relabelled = await session.scalar(
-                select(text("detail")).select_from(text("audit_log")).where(
-                    text("action = 'knowledge.relabelled'")
-                )
+                select(text("detail"))
+                .select_from(text("audit_log"))
+                .where(text("action = 'knowledge.relabelled'"))
             )
             assert relabelled is not None
     finally:

@@ -17,8 +17,10 @@ from storage import open_questions
 from storage.engine import Database
 from tests.unit.test_answers_learn import (
     ANNA,
+    ROOMS,
     CARLA,
     WATER_1,
+    WATER_2,
     item_data,
     make_db,
     send,
@@ -99,3 +101,38 @@ async def test_a_phrasing_marked_above_its_qa_is_not_learned(
     )
     assert "TLP:AMBER" in refused.text and "niet toegevoegd" in refused.text, refused.text
     assert (await item_data(db, "demo-drinkwater-storing"))[0] == version
+
+
+async def test_a_marked_answer_reaches_the_askers_who_may_see_it_and_names_who_not(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """One linked asker whose room may not see the marking blocks nobody else: Anna
+    (Gemeente A, cleared AMBER) gets the answer; Carla (Gemeente C, cleared GREEN) does
+    not, the curator is told which room and why, and her question stays open alone."""
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)
+    await send(db, dispatcher, view("c"), f"!vraag {WATER_2}", CARLA)  # linked to V1
+    answer = "!antwoord V1 Watertanks bij de kazernes Noord en Zuid. TLP:AMBER"
+    _, replies = await send(db, dispatcher, view("cur"), answer)
+    assert [r.mentions for r in replies if r.notify] == [(ANNA,)], [r.text for r in replies]
+    assert not [r for r in replies if r.room_id == ROOMS["c"][0]]
+    confirm = replies[-1].text
+    assert "Antwoord op V1 verstuurd naar @anna:x" in confirm, confirm
+    assert "Niet verstuurd naar @carla:x (V2)" in confirm and "Gemeente C" in confirm, confirm
+    assert "TLP:GREEN" in confirm and "TLP:AMBER" in confirm, confirm  # why: its clearance
+    assert await status_of(db, 1) == "answered" and await status_of(db, 2) == "open"
+    _, (listing,) = await send(db, dispatcher, view("cur"), "!vragen")
+    assert "V2" in listing.text and "V1 " not in listing.text, listing.text
+
+
+async def test_a_barred_first_asker_does_not_block_the_linked_ones(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    await send(db, dispatcher, view("c"), f"!vraag {WATER_1}", CARLA)  # V1, cleared GREEN
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_2}", ANNA)  # V2, linked to V1
+    answer = "!antwoord V1 Watertanks bij de kazernes Noord en Zuid. TLP:AMBER"
+    _, replies = await send(db, dispatcher, view("cur"), answer)
+    assert [r.mentions for r in replies if r.notify] == [(ANNA,)], [r.text for r in replies]
+    confirm = replies[-1].text
+    assert "Antwoord op V2 verstuurd naar @anna:x" in confirm, confirm
+    assert "V1 verstuurd" not in confirm and "Niet verstuurd naar @carla:x (V1)" in confirm
+    assert await status_of(db, 1) == "open" and await status_of(db, 2) == "answered"
