@@ -934,8 +934,8 @@ async def answer_with_text(
         await _split_by_marking(ctx, group, marked) if marked is not None else (group, [])
     )
     if not served:
-        codes = ", ".join(question_code(q.id) for q in group)
-        text = t(ctx.lang, "answer_marked_refused", label=marked, codes=codes)
+        barred = ", ".join(question_code(q.id) for q in group)
+        text = t(ctx.lang, "answer_marked_refused", label=marked, codes=barred)
         return [render.plain("\n".join([text, *not_served]))]
     published: str | None = None
     if request.publish:

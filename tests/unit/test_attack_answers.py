@@ -17,8 +17,8 @@ from storage import open_questions
 from storage.engine import Database
 from tests.unit.test_answers_learn import (
     ANNA,
-    ROOMS,
     CARLA,
+    ROOMS,
     WATER_1,
     WATER_2,
     item_data,
