@@ -880,44 +880,69 @@ def publish_fields(
     return source, until
 
 
-async def _split_by_marking(
-    ctx: CommandContext, group: list[OpenQuestion], marked: str
+def _answer_labels(
+    question: OpenQuestion, marked: str | None, curator_org: str | None
+) -> list[tuple[str, str | None]]:
+    """The labels an answer to `question` carries, each with the organisation that owns
+    it: the question's own (published, the answer takes it; AMBER+STRICT stays with the
+    asking organisation) and a TLP marking the curator wrote (their organisation's). A
+    direct chat's question has no audience but its asker: only the marking counts."""
+    labels: list[tuple[str, str | None]] = []
+    if not question.unbound:
+        labels.append((question.tlp, question.organisation))
+    if marked is not None:
+        labels.append((marked, curator_org))
+    return labels
+
+
+async def _split_by_label(
+    ctx: CommandContext, group: list[OpenQuestion], marked: str | None
 ) -> tuple[list[OpenQuestion], list[str]]:
-    """The questions whose asker's room may read an answer marked `marked`, and a line
-    for the curator per question whose room may not: which asker, which room (by its
+    """The questions whose asker's room may read the answer now, and a line for the
+    curator per question whose room may not: which asker, which room (by its
     organisation, never by content) and why (`tlp.why_not`).
 
-    A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
-    answer's label: it goes to no asker whose room may not see it (as the curators'
-    writing: their room and organisation), and a published Q&A takes it.
+    The answer is written in the curators' room: it goes to no asker whose room may not
+    see its labels (`_answer_labels`) as things stand now. A room's view may have
+    narrowed since the question was asked (a lowered clearance, a room made public).
     """
     session = session_of(ctx)
-    organisation = ctx.room.binding.organisation if ctx.room.binding else None
+    curator_org = ctx.room.binding.organisation if ctx.room.binding else None
     served: list[OpenQuestion] = []
     lines: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
-        why = tlp.why_not(access, marked, ctx.room.room_id, organisation)
-        if why is None:
+        refusal = next(
+            (
+                (label, why)
+                for label, org in _answer_labels(question, marked, curator_org)
+                if (why := tlp.why_not(access, label, ctx.room.room_id, org)) is not None
+            ),
+            None,
+        )
+        if refusal is None:
             served.append(question)
-            continue
-        room = (
-            t(ctx.lang, "questions.room_of", org=access.organisation)
-            if access.organisation
-            else t(ctx.lang, "questions.room_id", room=question.room_id)
-        )
-        reason = t(ctx.lang, f"questions.why_{why}", label=marked, clearance=access.clearance)
-        lines.append(
-            t(
-                ctx.lang,
-                "questions.marked_not_served",
-                asker=question.asker,
-                code=question_code(question.id),
-                room=room,
-                why=reason,
-            )
-        )
+        else:
+            lines.append(_not_served_line(ctx, question, access, *refusal))
     return served, lines
+
+
+def _not_served_line(
+    ctx: CommandContext, question: OpenQuestion, access: tlp.RoomAccess, label: str, why: str
+) -> str:
+    room = (
+        t(ctx.lang, "questions.room_of", org=access.organisation)
+        if access.organisation
+        else t(ctx.lang, "questions.room_id", room=question.room_id)
+    )
+    return t(
+        ctx.lang,
+        "questions.marked_not_served",
+        asker=question.asker,
+        code=question_code(question.id),
+        room=room,
+        why=t(ctx.lang, f"questions.why_{why}", label=label, clearance=access.clearance),
+    )
 
 
 async def answer_with_text(
@@ -930,12 +955,12 @@ async def answer_with_text(
     source, until = fields
     rest = request.text
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
-    served, not_served = (
-        await _split_by_marking(ctx, group, marked) if marked is not None else (group, [])
-    )
+    served, not_served = await _split_by_label(ctx, group, marked)
     if not served:
-        barred = ", ".join(question_code(q.id) for q in group)
-        text = t(ctx.lang, "answer_marked_refused", label=marked, codes=barred)
+        text = t(ctx.lang, "questions.answer_not_sent") if marked is None else ""
+        if marked is not None:
+            barred = ", ".join(question_code(q.id) for q in group)
+            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=barred)
         return [render.plain("\n".join([text, *not_served]))]
     published: str | None = None
     if request.publish:

@@ -99,6 +99,10 @@ TEXTS: Entries = {
         "en": "Not sent to {asker} ({code}) in {room}: {why} That question stays open; "
         "answer it with text that may be shared there.",
     },
+    "questions.answer_not_sent": {
+        "nl": "Niet verstuurd:",
+        "en": "Not sent:",
+    },
     "questions.room_of": {
         "nl": "de kamer van {org}",
         "en": "the room of {org}",
@@ -108,25 +112,25 @@ TEXTS: Entries = {
         "en": "room {room}",
     },
     "questions.why_public": {
-        "nl": "een openbare kamer ziet alleen TLP:CLEAR, en het antwoord noemt TLP:{label}.",
-        "en": "a public room sees TLP:CLEAR only, and the answer says TLP:{label}.",
+        "nl": "een openbare kamer ziet alleen TLP:CLEAR, en het antwoord valt onder TLP:{label}.",
+        "en": "a public room sees TLP:CLEAR only, and the answer is TLP:{label}.",
     },
     "questions.why_unbound": {
         "nl": "een kamer zonder koppeling of een privégesprek ziet alleen TLP:CLEAR, en het "
-        "antwoord noemt TLP:{label}.",
-        "en": "an unbound room or a direct chat sees TLP:CLEAR only, and the answer says "
+        "antwoord valt onder TLP:{label}.",
+        "en": "an unbound room or a direct chat sees TLP:CLEAR only, and the answer is "
         "TLP:{label}.",
     },
     "questions.why_clearance": {
-        "nl": "die kamer mag tot TLP:{clearance} zien, en het antwoord noemt TLP:{label}.",
-        "en": "that room may see up to TLP:{clearance}, and the answer says TLP:{label}.",
+        "nl": "die kamer mag tot TLP:{clearance} zien, en het antwoord valt onder TLP:{label}.",
+        "en": "that room may see up to TLP:{clearance}, and the answer is TLP:{label}.",
     },
     "questions.why_red": {
-        "nl": "het antwoord noemt TLP:RED, en dat blijft in deze kamer.",
-        "en": "the answer says TLP:RED, which stays in this room.",
+        "nl": "het antwoord valt onder TLP:RED, en dat blijft in deze kamer.",
+        "en": "the answer is TLP:RED, which stays in this room.",
     },
     "questions.why_strict": {
-        "nl": "het antwoord noemt TLP:AMBER+STRICT, en dat blijft binnen de eigen organisatie.",
-        "en": "the answer says TLP:AMBER+STRICT, which stays within the own organisation.",
+        "nl": "het antwoord valt onder TLP:AMBER+STRICT, en dat blijft binnen de eigen organisatie.",
+        "en": "the answer is TLP:AMBER+STRICT, which stays within its own organisation.",
     },
 }

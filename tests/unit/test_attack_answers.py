@@ -13,8 +13,10 @@ import pytest
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher
-from storage import open_questions
+from storage import open_questions, rooms
 from storage.engine import Database
+from storage.rooms import BindingView
+from tests.support.rooms import bind_room
 from tests.unit.test_answers_learn import (
     ANNA,
     CARLA,
@@ -136,3 +138,45 @@ async def test_a_barred_first_asker_does_not_block_the_linked_ones(
     assert "Antwoord op V2 verstuurd naar @anna:x" in confirm, confirm
     assert "V1 verstuurd" not in confirm and "Niet verstuurd naar @carla:x (V1)" in confirm
     assert await status_of(db, 1) == "open" and await status_of(db, 2) == "answered"
+
+
+async def test_an_answer_does_not_follow_a_question_into_a_room_that_may_no_longer_see_it(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """Anna asked at AMBER (a marking in her question); since then her room's clearance
+    was lowered to GREEN. The curator's answer is about an AMBER question (published, it
+    would be AMBER): it goes nowhere the room may no longer see, and the curator is told."""
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1} TLP:AMBER", ANNA)
+    room_id, role, org, _default, _clearance, incident = ROOMS["a"]
+    async with db.transaction() as session:
+        lowered = BindingView(role, incident, org, "GREEN", "GREEN")
+        await bind_room(session, room_id, lowered)
+    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
+    assert not [r for r in replies if r.notify], [r.text for r in replies]
+    confirm = replies[-1].text
+    assert "Niet verstuurd naar @anna:x (V1)" in confirm and "TLP:GREEN" in confirm, confirm
+    assert await status_of(db, 1) == "open"
+
+
+async def test_an_answer_does_not_go_into_a_room_made_public_since(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)  # GREEN
+    async with db.transaction() as session:
+        room = await rooms.get(session, ROOMS["a"][0])
+        assert room is not None
+        room.public = True
+    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
+    assert not [r for r in replies if r.notify], [r.text for r in replies]
+    assert "openbare kamer" in replies[-1].text, replies[-1].text
+    assert await status_of(db, 1) == "open"
+
+
+async def test_an_answer_in_the_askers_own_room_is_not_refused(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """A question asked in the curators' own room under a label nobody else may see
+    (RED) is answered there: the room always sees its own."""
+    await send(db, dispatcher, view("cur"), f"!vraag {WATER_1} TLP:RED", ANNA)
+    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
+    assert [r.mentions for r in replies if r.notify] == [(ANNA,)], [r.text for r in replies]
