@@ -706,23 +706,7 @@ async def answer_with_qa(
         text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
         return [render.plain(text)]
     out = _serve_askers(ctx, store, item, served)
-    for question in refused:
-        # Not served: a question of its own again, so it shows in `!vragen` to be answered.
-        question.linked_to = None
-    if row in served:
-        row.linked_to = None
-    await audit.add(
-        session,
-        ctx.sender,
-        "question.answered",
-        ctx.room.room_id,
-        subject=question_code(row.id),
-        detail={
-            "qa": item.id,
-            "served": [question_code(q.id) for q in served],
-            "refused": [question_code(q.id) for q in refused],
-        },
-    )
+    await _answered(ctx, row, group, served, {"qa": item.id})
     confirm = [
         t(
             ctx.lang,
@@ -739,6 +723,33 @@ async def answer_with_qa(
         confirm += _learn_hint(ctx, served[0], item, request.phrasing)
     out.append(render.plain("\n".join(confirm)))
     return out
+
+
+async def _answered(
+    ctx: CommandContext,
+    row: OpenQuestion,
+    group: list[OpenQuestion],
+    served: list[OpenQuestion],
+    detail: dict[str, object],
+) -> None:
+    """After an answer: each question not served is a question of its own again (so it
+    shows in `!vragen`, to be answered with what may go there), as is the one answered
+    by its code; who got the answer and who did not is audited."""
+    for question in group:
+        if question is row or question not in served:
+            question.linked_to = None
+    await audit.add(
+        session_of(ctx),
+        ctx.sender,
+        "question.answered",
+        ctx.room.room_id,
+        subject=question_code(row.id),
+        detail={
+            **detail,
+            "served": [question_code(q.id) for q in served],
+            "refused": [question_code(q.id) for q in group if q not in served],
+        },
+    )
 
 
 def _serve_askers(
@@ -973,24 +984,8 @@ async def answer_with_text(
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     out = _send_answer(ctx, served, rest, source, until, published)
-    for question in group:
-        if question is row or question not in served:
-            # Not served: a question of its own again, so it shows in `!vragen` to be
-            # answered with text that may go there (as for `qa=`).
-            question.linked_to = None
+    await _answered(ctx, row, group, served, {"published_as": published})
     codes = [question_code(q.id) for q in served]
-    await audit.add(
-        session,
-        ctx.sender,
-        "question.answered",
-        ctx.room.room_id,
-        subject=question_code(row.id),
-        detail={
-            "published_as": published,
-            "served": codes,
-            "refused": [question_code(q.id) for q in group if q not in served],
-        },
-    )
     confirm = await _answer_sent(ctx, served[0], codes[1:], published)
     return [*out, render.plain("\n".join([confirm, *not_served]))]
 
