@@ -30,6 +30,7 @@ from commands.message import Outgoing, Reply
 from commands.report_parser import Problem
 from commands.texts import Word
 from storage import alerts, audit, rooms, tlp
+from storage import exercise as exercise_store
 from storage import network as store
 from storage.ids import EventId, RoomId
 from storage.models import CoordinatorAlert, DominoAlert, SectorDependency, SituationEntry
@@ -348,8 +349,14 @@ async def _withdrawal_notice(
 ) -> Reply | None:
     """The notice for one alerted room, as far as the room may see now: the report's code
     under its label where the room saw the report and still may, else the redacted form
-    (GREEN: no code, no text); nothing for a room that now sees CLEAR only."""
+    (GREEN: no code, no text); nothing for a room that now sees CLEAR only, or that was
+    rebound across real and exercise."""
     session = session_of(ctx)
+    room_exercise = bool(await exercise_store.exercise_rooms(session, [alert.room_id]))
+    if room_exercise != await exercise_store.is_exercise(session, entry.incident):
+        # Rebound across real and exercise since the alert: everything into the room is
+        # marked as its mode says, so the correction would arrive in the wrong one.
+        return None
     access = await rooms.access_of(session, RoomId(alert.room_id))
     full = alert.full and tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
     label = alert_label(entry, full, access)

@@ -13,10 +13,11 @@ from sqlalchemy import select
 
 from commands.dispatcher import CommandSettings
 from commands.message import MessageKind, Outgoing, Relation, Reply
+from storage import incidents as incident_repo
 from storage import rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
-from storage.models import OutboxMessage
+from storage.models import AuditRecord, OutboxMessage
 from tests.support.chat import CoreChat
 from tests.support.network import RoomSpec, network_database
 
@@ -179,3 +180,25 @@ async def test_a_room_whose_clearance_was_lowered_is_not_told_the_code(db: Datab
         )  # fmt: skip
     (notice,) = notices(await chat.redact("$ev1"), COORD)
     assert "TLP:GREEN" in notice.text and "M-1" not in notice.text, notice.text
+
+
+async def test_a_room_rebound_to_an_exercise_is_not_told_of_a_real_report(db: Database) -> None:
+    """The coordinators now work on an exercise: whatever goes into their room is marked
+    OEFENING, so a correction of a real alert would arrive as an exercise message. Real
+    and exercise never mix: no notice there (the alert counts as withdrawn, audited)."""
+    chat = Chat(db)
+    await chat.send(SEVERE)
+    await mark_sent(db)
+    async with db.transaction() as session:
+        await incident_repo.open_incident(session, "oefening-1", "Oefening", "t", exercise=True)
+        await rooms.bind(
+            session, COORD, role="coordinator", incident="oefening-1",
+            organisation="Veiligheidsregio NHN", tlp_default="AMBER", clearance="AMBER", by="t",
+        )  # fmt: skip
+    retracted = await chat.redact("$ev1")
+    assert not to(retracted, COORD), [r.text for r in to(retracted, COORD)]
+    async with db.session() as session:
+        told = await session.scalar(
+            select(AuditRecord.detail).where(AuditRecord.action == "alert.withdrawn")
+        )
+    assert told == {"why": "retracted", "told": False}
