@@ -695,13 +695,20 @@ async def answer_with_qa(
         return [render.plain(t(ctx.lang, "qa_expired", id=item.id, note=note, prefix=ctx.prefix))]
     served: list[OpenQuestion] = []
     refused: list[OpenQuestion] = []
+    refusals: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
-        (served if item_visible(access, item.tlp, item.owner) else refused).append(question)
-    refusals = [
-        t(ctx.lang, "qa_not_served", asker=q.asker, code=question_code(q.id), label=item.tlp)
-        for q in refused
-    ]
+        if (moved := await _mode_moved(session, question)) is not None:
+            refusals.append(_not_served_line(ctx, question, access, *moved))
+        elif not item_visible(access, item.tlp, item.owner):
+            code = question_code(question.id)
+            refusals.append(
+                t(ctx.lang, "qa_not_served", asker=question.asker, code=code, label=item.tlp)
+            )
+        else:
+            served.append(question)
+            continue
+        refused.append(question)
     if not served:
         text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
         return [render.plain(text)]
@@ -891,6 +898,17 @@ def publish_fields(
     return source, until
 
 
+async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[str, str] | None:
+    """("", why) when the asker's room was rebound across real and exercise since the
+    question: everything into the room is marked as its mode says now, so an answer
+    would arrive in the wrong one (real and exercise never mix); else None."""
+    asked_in_exercise = await exercise_store.is_exercise(session, question.incident)
+    now_in_exercise = bool(await exercise_store.exercise_rooms(session, [question.room_id]))
+    if asked_in_exercise == now_in_exercise:
+        return None
+    return "", "now_exercise" if now_in_exercise else "now_real"
+
+
 def _answer_labels(
     question: OpenQuestion, marked: str | None, curator_org: str | None
 ) -> list[tuple[str, str | None]]:
@@ -923,7 +941,7 @@ async def _split_by_label(
     lines: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
-        refusal = next(
+        refusal = await _mode_moved(session, question) or next(
             (
                 (label, why)
                 for label, org in _answer_labels(question, marked, curator_org)

@@ -111,6 +111,18 @@ TEXTS: Entries = {
         "nl": "kamer {room}",
         "en": "room {room}",
     },
+    "questions.why_now_exercise": {
+        "nl": "die kamer werkt sinds de vraag aan een oefening, en de vraag hoort bij de "
+        "werkelijkheid (echt en oefening lopen nooit door elkaar).",
+        "en": "that room has worked on an exercise since the question, and the question is "
+        "a real one (real and exercise never mix).",
+    },
+    "questions.why_now_real": {
+        "nl": "die kamer werkt sinds de vraag aan een echt incident, en de vraag hoort bij "
+        "een oefening (echt en oefening lopen nooit door elkaar).",
+        "en": "that room has worked on a real incident since the question, and the "
+        "question belongs to an exercise (real and exercise never mix).",
+    },
     "questions.why_public": {
         "nl": "een openbare kamer ziet alleen TLP:CLEAR, en het antwoord valt onder TLP:{label}.",
         "en": "a public room sees TLP:CLEAR only, and the answer is TLP:{label}.",

@@ -13,6 +13,7 @@ import pytest
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher
+from storage import incidents as incident_repo
 from storage import open_questions, rooms
 from storage.engine import Database
 from storage.rooms import BindingView
@@ -180,3 +181,19 @@ async def test_an_answer_in_the_askers_own_room_is_not_refused(
     await send(db, dispatcher, view("cur"), f"!vraag {WATER_1} TLP:RED", ANNA)
     _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
     assert [r.mentions for r in replies if r.notify] == [(ANNA,)], [r.text for r in replies]
+
+
+async def test_an_answer_to_a_real_question_does_not_go_into_a_room_now_in_an_exercise(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """Everything into an exercise room is marked OEFENING: a real answer would arrive
+    as an exercise message. Real and exercise never mix; the curator is told."""
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)
+    room_id, role, org, default, clearance, _incident = ROOMS["a"]
+    async with db.transaction() as session:
+        await incident_repo.open_incident(session, "oefening-1", "Oefening", "t", exercise=True)
+        await bind_room(session, room_id, BindingView(role, "oefening-1", org, default, clearance))
+    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
+    assert not [r for r in replies if r.notify], [r.text for r in replies]
+    assert "oefening" in replies[-1].text.lower(), replies[-1].text
+    assert await status_of(db, 1) == "open"
