@@ -18,6 +18,8 @@ edit back to severe) alerts them anew.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import render
@@ -27,10 +29,11 @@ from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
 from commands.report_parser import Problem
 from commands.texts import Word
-from storage import audit, rooms, tlp
+from storage import alerts, audit, rooms, tlp
+from storage import exercise as exercise_store
 from storage import network as store
 from storage.ids import EventId, RoomId
-from storage.models import DominoAlert, SectorDependency, SituationEntry
+from storage.models import CoordinatorAlert, DominoAlert, SectorDependency, SituationEntry
 from storage.vocabulary import CATEGORY_SECTOR, SECTOR_CATEGORY, Category, Sector
 
 SEVERE = store.SEVERE
@@ -227,14 +230,14 @@ async def after_record(
     if not lines:
         return withdrawn, ""
     await store.open_items(session, entry, entry.sector, lines)
-    alerts = [*withdrawn, *await _alert_dependents(ctx, entry, lines)]
+    out = [*withdrawn, *await _alert_dependents(ctx, entry, lines)]
     note = t(
         ctx.lang,
         "domino.items_opened",
         sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
-        rooms=len(alerts),
+        rooms=len(out),
     )
-    return alerts, note
+    return out, note
 
 
 async def _alert_dependents(
@@ -245,9 +248,9 @@ async def _alert_dependents(
     assert entry.incident is not None and entry.sector is not None
     session = session_of(ctx)
     by_dependent = {line.dependent: line for line in lines}
-    already = await store.alerted_rooms(session, entry.id)
-    alerts: list[Outgoing] = []
-    claimed: dict[str, store.AlertClaim] = {}
+    already = await alerts.alerted_rooms(session, DominoAlert, entry.id)
+    sent: list[Outgoing] = []
+    claimed: dict[str, alerts.AlertClaim] = {}
     for room in await store.bound_rooms(session, entry.incident, "liaison"):
         if room.room_id == entry.room_id or room.room_id in already:
             continue  # the reporter's own room; a room that heard of this cause before
@@ -262,8 +265,8 @@ async def _alert_dependents(
             # room's view) is GREEN: a public room, which sees CLEAR only, gets none.
             continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
-        claimed[room.room_id] = store.AlertClaim(full, alert_label(entry, full, access))
-        alerts.append(reply)
+        claimed[room.room_id] = alerts.AlertClaim(full, alert_label(entry, full, access))
+        sent.append(reply)
         ctx.events.append("domino.alert.full" if full else "domino.alert.redacted")
         await audit.add(
             session,
@@ -280,8 +283,8 @@ async def _alert_dependents(
                 "full": full,
             },
         )
-    await store.record_alerts(session, entry.id, claimed, ctx.message.event_id)
-    return alerts
+    await alerts.record(session, DominoAlert, entry.id, claimed, ctx.message.event_id)
+    return sent
 
 
 async def after_retraction(ctx: CommandContext, entry: SituationEntry) -> list[Outgoing]:
@@ -293,28 +296,47 @@ async def after_retraction(ctx: CommandContext, entry: SituationEntry) -> list[O
     return await withdraw_alerts(ctx, entry, "retracted")
 
 
+@dataclass(frozen=True)
+class AlertKind:
+    """What differs between the alerts a withdrawal follows up: where they are stored,
+    the catalogue keys of the notice (`<texts>.withdrawn_head`, `_<why>`, `_tail`) and
+    the audit action."""
+
+    model: alerts.AlertModel
+    texts: str
+    audited: str
+
+
+DOMINO = AlertKind(DominoAlert, "domino", "domino.alert_withdrawn")
+COORDINATOR = AlertKind(CoordinatorAlert, "reports", "alert.withdrawn")
+
+
 async def withdraw_alerts(
-    ctx: CommandContext, entry: SituationEntry, why: str, keep_rooms: set[str] | None = None
+    ctx: CommandContext,
+    entry: SituationEntry,
+    why: str,
+    keep_rooms: set[str] | None = None,
+    kind: AlertKind = DOMINO,
 ) -> list[Outgoing]:
     """Tell each room whose alert about `entry` still stands (except `keep_rooms`) that
-    its cause no longer holds: `why` is "retracted", "below" (no longer severe) or
-    "moved" (another sector, region or incident). A coordinator reading the alert needs
-    the correction where the alert is: a reply to it, under its label. Marked withdrawn
-    in this transaction, with the notices as its outbox rows: told once, across restarts
+    it no longer holds: `why` is "retracted", "below" (no longer severe) or "moved"
+    (another sector, region or incident). A coordinator reading the alert needs the
+    correction where the alert is: a reply to it, under its label. Marked withdrawn in
+    this transaction, with the notices as its outbox rows: told once, across restarts
     and replays."""
     session = session_of(ctx)
     notices: list[Outgoing] = []
-    for alert in await store.standing_alerts(session, entry.id):
+    for alert in (await alerts.standing(session, kind.model, entry.id)).values():
         if keep_rooms is not None and alert.room_id in keep_rooms:
             continue
         alert.withdrawn_at = ctx.now
-        notice = await _withdrawal_notice(ctx, entry, alert, why)
+        notice = await _withdrawal_notice(ctx, entry, alert, why, kind.texts)
         if notice is not None:
             notices.append(notice)
         await audit.add(
             session,
             "bot",
-            "domino.alert_withdrawn",
+            kind.audited,
             alert.room_id,
             subject=entry.code,
             detail={"why": why, "told": notice is not None},
@@ -323,12 +345,18 @@ async def withdraw_alerts(
 
 
 async def _withdrawal_notice(
-    ctx: CommandContext, entry: SituationEntry, alert: DominoAlert, why: str
+    ctx: CommandContext, entry: SituationEntry, alert: alerts.AlertRow, why: str, texts: str
 ) -> Reply | None:
     """The notice for one alerted room, as far as the room may see now: the report's code
     under its label where the room saw the report and still may, else the redacted form
-    (GREEN: no code, no text); nothing for a room that now sees CLEAR only."""
+    (GREEN: no code, no text); nothing for a room that now sees CLEAR only, or that was
+    rebound across real and exercise."""
     session = session_of(ctx)
+    room_exercise = bool(await exercise_store.exercise_rooms(session, [alert.room_id]))
+    if room_exercise != await exercise_store.is_exercise(session, entry.incident):
+        # Rebound across real and exercise since the alert: everything into the room is
+        # marked as its mode says, so the correction would arrive in the wrong one.
+        return None
     access = await rooms.access_of(session, RoomId(alert.room_id))
     full = alert.full and tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
     label = alert_label(entry, full, access)
@@ -337,15 +365,15 @@ async def _withdrawal_notice(
     lang = ctx.lang
     code = f" ({entry.code})" if full else ""
     lines = [
-        t(lang, "domino.withdrawn_head", label=label, code=code),
-        t(lang, f"domino.withdrawn_{why}", incident=entry.incident or "-"),
-        t(lang, "domino.withdrawn_tail"),
+        t(lang, f"{texts}.withdrawn_head", label=label, code=code),
+        t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-"),
+        t(lang, f"{texts}.withdrawn_tail"),
     ]
     text = "\n".join(lines)
     html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
         f"<p>{render.escape(line)}</p>" for line in lines[1:]
     )
-    event_id = await store.alert_event_id(session, alert)
+    event_id = await alerts.event_id_of(session, alert)
     return Reply(
         text=text,
         html=html,

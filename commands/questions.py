@@ -693,32 +693,25 @@ async def answer_with_qa(
         return [render.plain(t(ctx.lang, "qa_expired", id=item.id, note=note, prefix=ctx.prefix))]
     served: list[OpenQuestion] = []
     refused: list[OpenQuestion] = []
+    refusals: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
-        (served if item_visible(access, item.tlp, item.owner) else refused).append(question)
-    refusals = [
-        t(ctx.lang, "qa_not_served", asker=q.asker, code=question_code(q.id), label=item.tlp)
-        for q in refused
-    ]
+        if (moved := await _mode_moved(session, question)) is not None:
+            refusals.append(_not_served_line(ctx, question, access, *moved))
+        elif not item_visible(access, item.tlp, item.owner):
+            code = question_code(question.id)
+            refusals.append(
+                t(ctx.lang, "qa_not_served", asker=question.asker, code=code, label=item.tlp)
+            )
+        else:
+            served.append(question)
+            continue
+        refused.append(question)
     if not served:
         text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
         return [render.plain(text)]
     out = _serve_askers(ctx, store, item, served)
-    for question in refused:
-        # Not served: a question of its own again, so it shows in `!vragen` to be answered.
-        question.linked_to = None
-    if row in served:
-        row.linked_to = None
-    await ctx.audit(
-        session,
-        "question.answered",
-        subject=question_code(row.id),
-        detail={
-            "qa": item.id,
-            "served": [question_code(q.id) for q in served],
-            "refused": [question_code(q.id) for q in refused],
-        },
-    )
+    await _answered(ctx, row, group, served, {"qa": item.id})
     confirm = [
         t(
             ctx.lang,
@@ -735,6 +728,31 @@ async def answer_with_qa(
         confirm += _learn_hint(ctx, served[0], item, request.phrasing)
     out.append(render.plain("\n".join(confirm)))
     return out
+
+
+async def _answered(
+    ctx: CommandContext,
+    row: OpenQuestion,
+    group: list[OpenQuestion],
+    served: list[OpenQuestion],
+    detail: dict[str, object],
+) -> None:
+    """After an answer: each question not served is a question of its own again (so it
+    shows in `!vragen`, to be answered with what may go there), as is the one answered
+    by its code; who got the answer and who did not is audited."""
+    for question in group:
+        if question is row or question not in served:
+            question.linked_to = None
+    await ctx.audit(
+        session_of(ctx),
+        "question.answered",
+        subject=question_code(row.id),
+        detail={
+            **detail,
+            "served": [question_code(q.id) for q in served],
+            "refused": [question_code(q.id) for q in group if q not in served],
+        },
+    )
 
 
 def _serve_askers(
@@ -874,24 +892,80 @@ def publish_fields(
     return source, until
 
 
-async def _askers_barred_from(
-    ctx: CommandContext, group: list[OpenQuestion], marked: str
-) -> list[str]:
-    """The questions whose asker's room may not read an answer marked `marked`.
+async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[str, str] | None:
+    """("", why) when the asker's room was rebound across real and exercise since the
+    question: everything into the room is marked as its mode says now, so an answer
+    would arrive in the wrong one (real and exercise never mix); else None."""
+    asked_in_exercise = await exercise_store.is_exercise(session, question.incident)
+    now_in_exercise = bool(await exercise_store.exercise_rooms(session, [question.room_id]))
+    if asked_in_exercise == now_in_exercise:
+        return None
+    return "", "now_exercise" if now_in_exercise else "now_real"
 
-    A TLP marking the curator wrote ("… TLP:AMBER", a partner's answer pasted) is the
-    answer's label: it goes to no asker whose room may not see it (as the curators'
-    writing: their room and organisation), and a published Q&A takes it.
+
+def _answer_labels(
+    question: OpenQuestion, marked: str | None, curator_org: str | None
+) -> list[tuple[str, str | None]]:
+    """The labels an answer to `question` carries, each with the organisation that owns
+    it: the question's own (published, the answer takes it; AMBER+STRICT stays with the
+    asking organisation) and a TLP marking the curator wrote (their organisation's). A
+    direct chat's question has no audience but its asker: only the marking counts."""
+    labels: list[tuple[str, str | None]] = []
+    if not question.unbound:
+        labels.append((question.tlp, question.organisation))
+    if marked is not None:
+        labels.append((marked, curator_org))
+    return labels
+
+
+async def _split_by_label(
+    ctx: CommandContext, group: list[OpenQuestion], marked: str | None
+) -> tuple[list[OpenQuestion], list[str]]:
+    """The questions whose asker's room may read the answer now, and a line for the
+    curator per question whose room may not: which asker, which room (by its
+    organisation, never by content) and why (`tlp.why_not`).
+
+    The answer is written in the curators' room: it goes to no asker whose room may not
+    see its labels (`_answer_labels`) as things stand now. A room's view may have
+    narrowed since the question was asked (a lowered clearance, a room made public).
     """
     session = session_of(ctx)
-    organisation = ctx.room.binding.organisation if ctx.room.binding else None
-    return [
-        question_code(question.id)
-        for question in group
-        if not tlp.may_see(
-            await room_access(session, question.room_id), marked, ctx.room.room_id, organisation
+    curator_org = ctx.room.binding.organisation if ctx.room.binding else None
+    served: list[OpenQuestion] = []
+    lines: list[str] = []
+    for question in group:
+        access = await room_access(session, question.room_id)
+        refusal = await _mode_moved(session, question) or next(
+            (
+                (label, why)
+                for label, org in _answer_labels(question, marked, curator_org)
+                if (why := tlp.why_not(access, label, ctx.room.room_id, org)) is not None
+            ),
+            None,
         )
-    ]
+        if refusal is None:
+            served.append(question)
+        else:
+            lines.append(_not_served_line(ctx, question, access, *refusal))
+    return served, lines
+
+
+def _not_served_line(
+    ctx: CommandContext, question: OpenQuestion, access: tlp.RoomAccess, label: str, why: str
+) -> str:
+    room = (
+        t(ctx.lang, "questions.room_of", org=access.organisation)
+        if access.organisation
+        else t(ctx.lang, "questions.room_id", room=question.room_id)
+    )
+    return t(
+        ctx.lang,
+        "questions.marked_not_served",
+        asker=question.asker,
+        code=question_code(question.id),
+        room=room,
+        why=t(ctx.lang, f"questions.why_{why}", label=label, clearance=access.clearance),
+    )
 
 
 async def answer_with_text(
@@ -904,11 +978,13 @@ async def answer_with_text(
     source, until = fields
     rest = request.text
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
-    if marked is not None:
-        barred = await _askers_barred_from(ctx, group, marked)
-        if barred:
-            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=", ".join(barred))
-            return [render.plain(text)]
+    served, not_served = await _split_by_label(ctx, group, marked)
+    if not served:
+        text = t(ctx.lang, "questions.answer_not_sent") if marked is None else ""
+        if marked is not None:
+            barred = ", ".join(question_code(q.id) for q in group)
+            text = t(ctx.lang, "answer_marked_refused", label=marked, codes=barred)
+        return [render.plain("\n".join([text, *not_served]))]
     published: str | None = None
     if request.publish:
         item_or_refusal = await _publishable(
@@ -919,6 +995,22 @@ async def answer_with_text(
         item = item_or_refusal
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
+    out = _send_answer(ctx, served, rest, source, until, published)
+    await _answered(ctx, row, group, served, {"published_as": published})
+    codes = [question_code(q.id) for q in served]
+    confirm = await _answer_sent(ctx, served[0], codes[1:], published)
+    return [*out, render.plain("\n".join([confirm, *not_served]))]
+
+
+def _send_answer(
+    ctx: CommandContext,
+    served: list[OpenQuestion],
+    rest: str,
+    source: str | None,
+    until: date | None,
+    published: str | None,
+) -> list[Outgoing]:
+    """The curator's answer to each served asker's room, each question marked answered."""
     # What the askers read: the answer, and where it comes from when the curator said so.
     shown = rest
     if source:
@@ -926,20 +1018,11 @@ async def answer_with_text(
     if until:
         shown += f"\n{t(ctx.lang, 'questions.valid_until')}: {until.strftime('%d-%m-%Y')}"
     out: list[Outgoing] = []
-    for question in group:
+    for question in served:
         open_questions.answer(question, rest, ctx.sender, ctx.now, published)
         head = t(ctx.lang, "questions.curators_answer_your_question", id=question_code(question.id))
         out.append(to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}"))
-    row.linked_to = None
-    code = question_code(row.id)
-    others = [question_code(q.id) for q in group[1:]]
-    await ctx.audit(
-        session,
-        "question.answered",
-        subject=code,
-        detail={"published_as": published, "linked": others},
-    )
-    return [*out, render.plain(await _answer_sent(ctx, row, others, published))]
+    return out
 
 
 async def _answer_sent(

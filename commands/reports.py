@@ -20,12 +20,12 @@ from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
 from commands.texts import Word
-from storage import audit, event_log, items, network, tlp
+from storage import alerts, audit, event_log, items, network, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.ids import EventId, RoomId
-from storage.models import EntryFigure, SituationEntry
+from storage.models import CoordinatorAlert, EntryFigure, SituationEntry
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, Category, Severity, Status, lookup
 
@@ -310,37 +310,42 @@ async def _follow_up(
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
-    """Coordinator room -> the highest severity rank it was alerted about for this entry."""
-    alerted: dict[str, int] = {}
-    for record in await audit.for_subject(session_of(ctx), entry.code):
-        if record.action == "alert.sent" and record.room_id:
-            # Alerts from before severities were recorded were about a severe entry.
-            found = Severity.parse(str(record.detail.get("severity", Severity.SEVERE)))
-            rank = (found or Severity.SEVERE).rank
-            alerted[record.room_id] = max(rank, alerted.get(record.room_id, 0))
-    return alerted
+    """Coordinator room -> the highest severity rank its standing alert about this entry
+    was about (a room told that the entry no longer holds is alerted anew)."""
+    standing = await alerts.standing(session_of(ctx), CoordinatorAlert, entry.id)
+    return {
+        room: row.severity_rank
+        for room, row in standing.items()
+        if isinstance(row, CoordinatorAlert)
+    }
 
 
 async def _alerts(
     ctx: CommandContext,
     entry: SituationEntry,
-    figures: Sequence[entry_repo.FigureInput],
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
     after_edit: bool = False,
 ) -> list[Outgoing]:
     """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
 
-    After an edit, a room hears about the entry once per severity it reaches: an edit
-    that makes it severe alerts like a new severe report, one that keeps it severe
-    does not, and one that raises it to extreme does again.
+    After an edit (or a withdrawn edit), a room hears about the entry once per severity
+    it reaches: an edit that makes it severe alerts like a new severe report, one that
+    keeps it severe does not, and one that raises it to extreme does again. One that
+    takes it below severe or into another incident tells the rooms whose alert stands
+    that it no longer holds (`domino.withdraw_alerts`, as for the domino alerts).
     """
-    if entry.severity not in ("Severe", "Extreme") or entry.incident is None:
-        return []
+    severe = entry.severity in ("Severe", "Extreme")
+    if not severe or entry.incident is None:
+        if not after_edit:
+            return []
+        why = "below" if entry.incident is not None else "moved"
+        return await domino.withdraw_alerts(ctx, entry, why, kind=domino.COORDINATOR)
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
-    alerts: list[Outgoing] = []
-    for room_id, binding, public, direct in await room_repo.coordinator_views(
-        session, entry.incident
-    ):
+    out: list[Outgoing] = []
+    claimed: dict[str, alerts.AlertClaim] = {}
+    views = await room_repo.coordinator_views(session, entry.incident)
+    for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
             continue
         if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
@@ -348,17 +353,8 @@ async def _alerts(
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        head = t(
-            ctx.lang,
-            "reports.alert_head",
-            severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
-            code=entry.code,
-        )
-        shows_cause = entry.cause_id is None or await domino.cause_visible(
-            session, access, entry.cause_id
-        )
-        alert = describe(ctx, entry, figures, head, shows_cause)
-        alerts.append(Reply(text=alert.text, html=alert.html, room_id=RoomId(room_id), notify=True))
+        out.append(await _coordinator_alert(ctx, entry, figures, access))
+        claimed[room_id] = alerts.AlertClaim(True, entry.tlp, Severity.of(entry.severity).rank)
         await audit.add(
             session,
             "bot",
@@ -368,11 +364,40 @@ async def _alerts(
             detail={
                 "incident": entry.incident,
                 "tlp": entry.tlp,
-                "clearance": binding.clearance,
+                "clearance": access.clearance,
                 "severity": entry.severity,
             },
         )
-    return alerts
+    await alerts.record(
+        session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
+    )
+    if not after_edit:
+        return out
+    # Moved into this incident: the other incidents' coordinators had it as theirs.
+    here = {room_id for room_id, *_ in views}
+    moved = await domino.withdraw_alerts(
+        ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
+    )
+    return [*moved, *out]
+
+
+async def _coordinator_alert(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
+    access: tlp.RoomAccess,
+) -> Reply:
+    head = t(
+        ctx.lang,
+        "reports.alert_head",
+        severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
+        code=entry.code,
+    )
+    shows_cause = entry.cause_id is None or await domino.cause_visible(
+        session_of(ctx), access, entry.cause_id
+    )
+    alert = describe(ctx, entry, figures, head, shows_cause)
+    return Reply(text=alert.text, html=alert.html, room_id=RoomId(access.room_id), notify=True)
 
 
 async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
@@ -526,6 +551,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
             raise UserError("redaction_not_allowed", code=entry.code)
         await entry_repo.retract(session, entry)
         withdrawn = await domino.after_retraction(ctx, entry)
+        withdrawn += await domino.withdraw_alerts(ctx, entry, "retracted", kind=domino.COORDINATOR)
         await ctx.audit(session, "entry.retracted", subject=entry.code)
         return [
             # The confirmation answered the event that brought the report in.
@@ -554,6 +580,8 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     # The revision left may be severe where the withdrawn one was not, or the other way
     # round: the domino items and alerts follow it as they follow an edit.
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
+    figures = (await entry_repo.figures_of(session, [reverted.id])).get(reverted.id, [])
+    domino_out += await _alerts(ctx, reverted, figures, after_edit=True)
     await ctx.audit(
         session,
         "entry.edit_withdrawn",

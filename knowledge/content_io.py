@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from knowledge.model import QA, Content, Guidance
 from knowledge.problems import FRONT_MATTER, FileProblem, at, invalid_item
+from storage import tlp
 
 SUFFIXES = (".yaml", ".yml", ".jsonl", ".md")
 MAX_FILE_BYTES = 5_000_000
@@ -103,7 +104,32 @@ def validate_into(
 def _validate(
     raw: Any, where: FileProblem, result: FileResult, seen: set[str], model: type[Content] = QA
 ) -> None:
+    if model is QA and isinstance(raw, dict):
+        marked = _marked(raw)
+        if isinstance(marked, FileProblem):
+            result.problems.append(FileProblem.of(marked.key, where=where, **marked.args))
+            return
+        raw = marked
     validate_into(result, raw, where, seen, model.model_validate)
+
+
+def _marked(raw: dict[str, Any]) -> dict[str, Any] | FileProblem:
+    """A TLP marking in a Q&A's words ("… TLP:AMBER"), as `!qa add` and reports read it:
+    without a `tlp:` field it is the label; above the `tlp:` field the file is refused
+    (which is meant is the curator's call). An unreadable `tlp:` is left to validation."""
+    words = [str(raw.get("question") or ""), str(raw.get("answer") or "")]
+    alternatives = raw.get("alternatives")
+    if isinstance(alternatives, list):
+        words += [str(a) for a in alternatives]
+    marked = tlp.text_marking("\n".join(words))
+    if marked is None:
+        return raw
+    if "tlp" not in raw or raw["tlp"] is None:
+        return {**raw, "tlp": marked}
+    given = tlp.parse_label(str(raw["tlp"]))
+    if given is not None and tlp.RANK[marked] > tlp.RANK[given]:
+        return FileProblem.of("content.marking_above_label", marked=marked, label=given)
+    return raw
 
 
 def read_file(path: Path) -> FileResult:

@@ -578,21 +578,37 @@ class DominoItem(Base):
     closed_by_entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-class DominoAlert(Base):
-    """A domino alert sent to a room about a cause: at most one per (cause, room), so an
-    edit or a replay never alerts twice. `full`: the room saw the report's text."""
+class RoomAlert:
+    """An alert sent to a room about a report, the columns every kind keeps: at most one
+    standing alert per (report, room), so an edit or a replay never alerts twice, and
+    what its withdrawal notice needs. `full`: the room saw the report's text."""
 
-    __tablename__ = "domino_alerts"
+    # The report the alert is about (for a domino alert: the cause).
     cause_entry_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     room_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     full: Mapped[bool] = mapped_column(Boolean, default=True)
     sent_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # The event whose handling queued the alert (its outbox row holds the alert's event
-    # id), the label it went out under, and when the room was told its cause no longer
-    # holds (once; None again when the cause holds again and the room is alerted anew).
+    # id), the label it went out under, and when the room was told its report no longer
+    # holds (once; None again when the report holds again and the room is alerted anew).
     source_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     label: Mapped[str | None] = mapped_column(String(16), nullable=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class DominoAlert(RoomAlert, Base):
+    """A domino alert sent to a liaison room about a cause."""
+
+    __tablename__ = "domino_alerts"
+
+
+class CoordinatorAlert(RoomAlert, Base):
+    """The alert a coordinator room got about a severe or extreme report: one per
+    (report, room); `severity_rank` is the highest severity it was alerted about (an edit
+    up to extreme alerts again, and the row then names that later alert)."""
+
+    __tablename__ = "coordinator_alerts"
+    severity_rank: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class RecordItem(Base):

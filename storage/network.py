@@ -20,10 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
 from storage.models import (
-    DominoAlert,
     DominoItem,
     Organisation,
-    OutboxMessage,
     Room,
     RoomBinding,
     SectorDependency,
@@ -325,87 +323,6 @@ async def open_visible(
 
 
 # ------------------------------------------------------------------ alerts and causes
-
-
-async def alerted_rooms(session: AsyncSession, cause_id: int) -> set[str]:
-    """The rooms whose alert about `cause_id` still stands (an edit, a replay): a room
-    told that the cause no longer holds may be alerted anew when it holds again."""
-    rows = await session.scalars(
-        select(DominoAlert.room_id).where(
-            DominoAlert.cause_entry_id == cause_id, DominoAlert.withdrawn_at.is_(None)
-        )
-    )
-    return set(rows.all())
-
-
-@dataclass(frozen=True)
-class AlertClaim:
-    """One room's alert: whether it showed the report's content, and under which label."""
-
-    full: bool
-    label: str
-
-
-async def record_alerts(
-    session: AsyncSession, cause_id: int, rooms: dict[str, AlertClaim], source_event_id: str
-) -> None:
-    """Room -> its alert, one row each, in one statement (a withdrawn row of that room
-    makes way: the cause holds again). The primary key (cause, room) refuses a second
-    alert even if two writers raced. `source_event_id`: the event being handled, whose
-    outbox rows hold the alerts' event ids once sent."""
-    if rooms:
-        await session.execute(
-            delete(DominoAlert).where(
-                DominoAlert.cause_entry_id == cause_id,
-                DominoAlert.room_id.in_(list(rooms)),
-                DominoAlert.withdrawn_at.is_not(None),
-            )
-        )
-        now = utcnow()
-        await session.execute(
-            insert(DominoAlert),
-            [
-                {
-                    "cause_entry_id": cause_id,
-                    "room_id": room,
-                    "full": claim.full,
-                    "label": claim.label,
-                    "source_event_id": source_event_id,
-                    "sent_at": now,
-                }
-                for room, claim in rooms.items()
-            ],
-        )
-
-
-async def standing_alerts(session: AsyncSession, cause_id: int) -> list[DominoAlert]:
-    """The alerts about `cause_id` not yet withdrawn, by room."""
-    rows = await session.scalars(
-        select(DominoAlert)
-        .where(DominoAlert.cause_entry_id == cause_id, DominoAlert.withdrawn_at.is_(None))
-        .order_by(DominoAlert.room_id)
-    )
-    return list(rows.all())
-
-
-async def alert_event_id(session: AsyncSession, alert: DominoAlert) -> str | None:
-    """The event id of the alert as sent, or None (not sent yet, or from before the
-    source was kept): the first message queued in its room by the event that alerted it
-    (a liaison room gets nothing else from a report's event; coordinator alerts go to
-    coordinator rooms)."""
-    if alert.source_event_id is None:
-        return None
-    found = await session.scalar(
-        select(OutboxMessage.result_event_id)
-        .where(
-            OutboxMessage.source_event_id == alert.source_event_id,
-            OutboxMessage.room_id == alert.room_id,
-            OutboxMessage.kind == "message",
-        )
-        .order_by(OutboxMessage.id)
-        .limit(1)
-    )
-    return str(found) if found else None
 
 
 async def visible_ids(

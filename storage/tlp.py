@@ -141,6 +141,23 @@ def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | No
     return True
 
 
+def why_not(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> str | None:
+    """Why `may_see` says no, for telling a writer where their words did not go (never
+    the content): "public" (a public room sees CLEAR only), "unbound" (an unbound room
+    or a direct chat: CLEAR only), "clearance" (above the room's clearance), "red" (RED
+    stays in its own room), "strict" (AMBER+STRICT stays in its organisation); None when
+    the room may see it."""
+    if may_see(access, label, entry_room, entry_org):
+        return None
+    if access.public:
+        return "public"
+    if not access.bound:
+        return "unbound"
+    if RANK[label] > RANK[access.clearance]:
+        return "clearance"
+    return "red" if label == "RED" else "strict"
+
+
 def visible_clause(
     access: RoomAccess, rank_col: Any, room_col: Any, org_col: Any
 ) -> ColumnElement[bool]:

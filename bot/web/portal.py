@@ -489,28 +489,42 @@ class Portal:
         return min(moment.astimezone(UTC), now)
 
     async def incident_page(self, request: web.Request) -> web.Response:
-        found = await self._link(request)
-        if isinstance(found, web.Response):
-            return found
-        link, view, stamp = found
+        for _attempt in range(3):
+            access = self.watch.count(ACCESS)
+            found = await self._link(request)
+            if isinstance(found, web.Response):
+                return found
+            link, view, _stamp = found
+            page, shown = await self._incident_page(request, *found)
+            # Links, rooms or bindings changed while the page was built (a lowered
+            # clearance): it may show more than the room may see now. Built again for
+            # the view as it is now (or refused, when the link no longer opens it).
+            if self.watch.count(ACCESS) == access:
+                if shown is not None:
+                    self._audit(link, view, "incident", shown)
+                return page
+        return self._error(503, "portal.busy")
+
+    async def _incident_page(
+        self,
+        request: web.Request,
+        link: portal_links.ValidLink,
+        view: portal_view.PortalRoom,
+        stamp: portal_view.IncidentStamp,
+    ) -> tuple[web.Response, dict[str, Any] | None]:
+        """The page for the viewer, and what it showed (to audit once it is sent)."""
         now = self.clock()
         since = self._since(request, now)
         print_view = request.query.get("print") == "1"
         token = request.match_info["token"]
         cached = await self._page(link, view, stamp, now, since, print_view)
         if cached is None:
-            return self._error(404, "portal.not_found")
+            return self._error(404, "portal.not_found"), None
         parts, shown, _marker = cached
-        self._audit(
-            link,
-            view,
-            "incident",
-            {**shown, "since": since.isoformat() if since else None, "print": print_view},
-        )
+        detail = {**shown, "since": since.isoformat() if since else None, "print": print_view}
         # The viewer's own links put into the shared render: a join of its bytes.
-        return web.Response(
-            body=f"/p/{token}".encode().join(parts), content_type="text/html", charset="utf-8"
-        )
+        body = f"/p/{token}".encode().join(parts)
+        return web.Response(body=body, content_type="text/html", charset="utf-8"), detail
 
     async def _page(
         self,
@@ -797,6 +811,12 @@ class Portal:
             if not behind:
                 continue
             page = await self._page(streams[0].link, view, stamp, now, since, False)
+            if self.watch.count(ACCESS) != access:
+                # Links, rooms or bindings changed while the page was prepared (a lowered
+                # clearance): it may show more than the room may see now. Not sent; the
+                # next round checks every stream again first.
+                self._push_wake.set()
+                return
             if page is None:
                 for stream in streams:
                     self._end(stream, GONE)

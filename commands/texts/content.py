@@ -117,6 +117,12 @@ TEXTS: Entries = {
         "nl": "{where}: geen verzameling velden",
         "en": "{where}: not a mapping of fields",
     },
+    "content.marking_above_label": {
+        "nl": "{where}: de tekst noemt TLP:{marked}, boven tlp: {label}; zet tlp: op het "
+        "label dat bedoeld is",
+        "en": "{where}: the text says TLP:{marked}, above tlp: {label}; set tlp: to the "
+        "label that is meant",
+    },
     "content.id_twice": {
         "nl": "{where}: id {id} komt twee keer voor",
         "en": "{where}: id {id} appears twice",

@@ -203,11 +203,12 @@ TEXTS: Entries = {
         "longer severe.",
     },
     "domino.withdrawn_moved": {
-        "nl": "De melding achter deze waarschuwing (incident {incident}) is aangepast: "
-        "zij gaat nu over een andere sector, regio of incident, waar jullie sector niet "
-        "van afhangt.",
-        "en": "The report behind this alert (incident {incident}) was edited: it now "
-        "concerns another sector, region or incident, which your sector does not depend on.",
+        # No incident named: after an edit into another incident that would be the new
+        # one, which the alerted room has no business knowing.
+        "nl": "De melding achter deze waarschuwing is aangepast: zij gaat nu over een "
+        "andere sector, regio of incident, waar jullie sector niet van afhangt.",
+        "en": "The report behind this alert was edited: it now concerns another sector, "
+        "region or incident, which your sector does not depend on.",
     },
     "domino.withdrawn_tail": {
         "nl": "De mogelijke gevolgen uit de waarschuwing gelden niet meer; om deze oorzaak "

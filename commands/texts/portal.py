@@ -103,4 +103,8 @@ TEXTS: Entries = {
         "en": "Too many invalid attempts; try again later.",
     },
     "portal.not_found": {"nl": "Niet gevonden.", "en": "Not found."},
+    "portal.busy": {
+        "nl": "De toegang van deze kamer verandert net; laad de pagina zo opnieuw.",
+        "en": "This room's access is changing right now; load the page again shortly.",
+    },
 }

@@ -93,4 +93,56 @@ TEXTS: Entries = {
         "nl": "Geldig tot",
         "en": "Valid until",
     },
+    "questions.marked_not_served": {
+        "nl": "Niet verstuurd naar {asker} ({code}) in {room}: {why} Die vraag blijft open; "
+        "beantwoord hem met tekst die daar gedeeld mag worden.",
+        "en": "Not sent to {asker} ({code}) in {room}: {why} That question stays open; "
+        "answer it with text that may be shared there.",
+    },
+    "questions.answer_not_sent": {
+        "nl": "Niet verstuurd:",
+        "en": "Not sent:",
+    },
+    "questions.room_of": {
+        "nl": "de kamer van {org}",
+        "en": "the room of {org}",
+    },
+    "questions.room_id": {
+        "nl": "kamer {room}",
+        "en": "room {room}",
+    },
+    "questions.why_now_exercise": {
+        "nl": "die kamer werkt sinds de vraag aan een oefening, en de vraag hoort bij de "
+        "werkelijkheid (echt en oefening lopen nooit door elkaar).",
+        "en": "that room has worked on an exercise since the question, and the question is "
+        "a real one (real and exercise never mix).",
+    },
+    "questions.why_now_real": {
+        "nl": "die kamer werkt sinds de vraag aan een echt incident, en de vraag hoort bij "
+        "een oefening (echt en oefening lopen nooit door elkaar).",
+        "en": "that room has worked on a real incident since the question, and the "
+        "question belongs to an exercise (real and exercise never mix).",
+    },
+    "questions.why_public": {
+        "nl": "een openbare kamer ziet alleen TLP:CLEAR, en het antwoord valt onder TLP:{label}.",
+        "en": "a public room sees TLP:CLEAR only, and the answer is TLP:{label}.",
+    },
+    "questions.why_unbound": {
+        "nl": "een kamer zonder koppeling of een privégesprek ziet alleen TLP:CLEAR, en het "
+        "antwoord valt onder TLP:{label}.",
+        "en": "an unbound room or a direct chat sees TLP:CLEAR only, and the answer is "
+        "TLP:{label}.",
+    },
+    "questions.why_clearance": {
+        "nl": "die kamer mag tot TLP:{clearance} zien, en het antwoord valt onder TLP:{label}.",
+        "en": "that room may see up to TLP:{clearance}, and the answer is TLP:{label}.",
+    },
+    "questions.why_red": {
+        "nl": "het antwoord valt onder TLP:RED, en dat blijft in deze kamer.",
+        "en": "the answer is TLP:RED, which stays in this room.",
+    },
+    "questions.why_strict": {
+        "nl": "het antwoord valt onder TLP:AMBER+STRICT, en dat blijft binnen de eigen organisatie.",
+        "en": "the answer is TLP:AMBER+STRICT, which stays within its own organisation.",
+    },
 }

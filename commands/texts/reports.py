@@ -141,6 +141,30 @@ TEXTS: Entries = {
         "nl": "⚠ {severity}e melding {code}",
         "en": "⚠ {severity} report {code}",
     },
+    "reports.withdrawn_head": {
+        "nl": "TLP:{label} — Waarschuwing vervalt{code}",
+        "en": "TLP:{label} — Alert withdrawn{code}",
+    },
+    "reports.withdrawn_retracted": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is ingetrokken.",
+        "en": "The report behind this alert (incident {incident}) was retracted.",
+    },
+    "reports.withdrawn_below": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is aangepast: "
+        "zij is niet meer ernstig.",
+        "en": "The report behind this alert (incident {incident}) was edited: it is no "
+        "longer severe.",
+    },
+    "reports.withdrawn_moved": {
+        "nl": "De melding achter deze waarschuwing is aangepast: zij hoort nu bij een ander "
+        "incident dan dat van deze kamer.",
+        "en": "The report behind this alert was edited: it now belongs to another incident "
+        "than this room's.",
+    },
+    "reports.withdrawn_tail": {
+        "nl": "Wat de waarschuwing meldde, geldt niet meer als ernstige melding voor dit incident.",
+        "en": "What the alert said no longer stands as a severe report for this incident.",
+    },
     "reports.edit_not_stored": {
         "nl": "De bewerking is niet opgeslagen; revisie {revision} van {code} blijft staan:",
         "en": "The edit was not stored; revision {revision} of {code} stays:",

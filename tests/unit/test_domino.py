@@ -530,3 +530,22 @@ async def test_a_report_in_reply_to_a_domino_alert_is_not_a_follow_up_of_its_cau
         effect.severity,
     )
     assert not [r for r in replies if isinstance(r, Reply) and r.room_id not in (None, TELECOM)]
+
+
+async def test_a_notice_of_a_cause_moved_to_another_incident_does_not_name_that_incident(
+    db: Database,
+) -> None:
+    """The alerted rooms work on stroom-nh: where the report went is not theirs to know
+    (nothing of a report beyond what the alert said), so the notice names no incident."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    await mark_alerts_sent(db)
+    moved = await chat.send(
+        POWER.replace("ernst:", "incident: ander\nernst:"), ENERGY, kind="edit",
+        relation=Relation(replaces=EventId("$ev1")),
+    )  # fmt: skip
+    telecom, water = notices(moved, TELECOM), notices(moved, WATER)
+    assert len(telecom) == 1 and len(water) == 1, [r.text for r in moved]
+    assert all("ander" not in n.text.replace("andere", "") for n in [*telecom, *water]), [
+        n.text for n in [*telecom, *water]
+    ]

@@ -461,3 +461,28 @@ async def test_a_label_change_by_import_is_audited(db: Database, tmp_path: Path)
     assert [(r.subject, r.detail["from"], r.detail["to"], r.actor) for r in rows] == [
         ("amber-kcio", "AMBER", "GREEN", "operator")
     ]
+
+
+def test_a_qa_file_with_a_tlp_marking_above_its_label_is_raised_or_refused(
+    tmp_path: Path,
+) -> None:
+    """As `!qa add` and reports: a marking in the text ("… TLP:AMBER") raises a Q&A
+    without a `tlp:` field, and one above its `tlp:` field makes the file invalid (the
+    curator's call), so curated files cannot serve marked words below their marking."""
+    path = tmp_path / "gemarkeerd.yaml"
+    path.write_text(
+        "qas:\n"
+        "  - id: tappunten\n"
+        "    question: Waar staan de noodtappunten?\n"
+        "    answer: Bij de kazernes Noord en Zuid (TLP:AMBER).\n",
+        encoding="utf-8",
+    )
+    raised = read_file(path)
+    assert raised.ok and [qa.tlp for qa in raised.items] == ["AMBER"], raised.problems
+    path.write_text(
+        path.read_text(encoding="utf-8") + "    tlp: green\n",
+        encoding="utf-8",
+    )
+    refused = read_file(path)
+    assert not refused.ok and not refused.items
+    assert any(p.key == "content.marking_above_label" for p in refused.problems)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from aiohttp import ClientResponse, ClientSession
 from sqlalchemy import select, update
@@ -251,3 +252,45 @@ async def test_a_link_revoked_by_another_process_ends_its_stream_within_link_sec
             assert await next_event(stream, within=1.5) == ("gone", "")
     finally:
         await other.close()
+
+
+def lower_clearance_during_next_page(db: Database, portal: Portal) -> None:
+    """The coordinators' clearance is lowered to GREEN while the next page is prepared
+    (after its link and room view were checked), as a commit racing it would."""
+    original = portal._page
+
+    async def lowered_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        portal._page = original  # type: ignore[method-assign]
+        async with db.transaction() as session:
+            await session.execute(
+                update(RoomBinding).where(RoomBinding.room_id == COORD).values(clearance="GREEN")
+            )
+        return await original(*args, **kwargs)
+
+    portal._page = lowered_meanwhile  # type: ignore[method-assign]
+
+
+async def test_a_clearance_lowered_while_a_page_is_prepared_is_not_sent_that_page(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """The clearance is lowered after the push round checked the streams' access but
+    before it sent the page it prepared under the old view: that page must not go out
+    (the stream is told to load again instead)."""
+    http, _clock, portal = client
+    alice, _marker = await watched(db, dispatcher, http)
+    lower_clearance_during_next_page(db, portal)
+    # A stale page: the push round prepares the current page for it at once.
+    async with http.get(f"/p/{alice}/events", params={"m": "0" * 12}) as stream:
+        name, page = await next_event(stream)
+        assert AMBER_TEXT not in page, name
+        assert name == "reload", (name, page[:200])
+
+
+async def test_a_page_request_racing_a_lowered_clearance_shows_the_new_view(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    http, _clock, portal = client
+    alice, _marker = await watched(db, dispatcher, http)
+    lower_clearance_during_next_page(db, portal)
+    html = await (await http.get(f"/p/{alice}")).text()
+    assert AMBER_TEXT not in html and GREEN_TEXT in html

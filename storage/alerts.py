@@ -1,0 +1,103 @@
+"""Alerts sent to rooms about a report, and their withdrawal: the domino alerts to
+liaison rooms (`DominoAlert`) and the alerts to coordinator rooms (`CoordinatorAlert`)
+share one store. A row per (report, room) is the alert that stands; `withdrawn_at`
+says the room was told, once, that the report no longer holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, utcnow
+
+AlertModel = type[DominoAlert] | type[CoordinatorAlert]
+AlertRow = DominoAlert | CoordinatorAlert
+
+
+async def alerted_rooms(session: AsyncSession, model: AlertModel, entry_id: int) -> set[str]:
+    """The rooms whose alert about `entry_id` still stands (an edit, a replay): a room
+    told that the report no longer holds may be alerted anew when it holds again."""
+    return set(await standing(session, model, entry_id))
+
+
+@dataclass(frozen=True)
+class AlertClaim:
+    """One room's alert: whether it showed the report's content, under which label, and
+    (coordinator alerts) the severity it was about."""
+
+    full: bool
+    label: str
+    severity_rank: int = 0
+
+
+async def record(
+    session: AsyncSession,
+    model: AlertModel,
+    entry_id: int,
+    rooms: dict[str, AlertClaim],
+    source_event_id: str,
+    *,
+    replace: bool = False,
+) -> None:
+    """Room -> its alert, one row each, in one statement. A withdrawn row of that room
+    makes way (the report holds again); with `replace` a standing one does too (a
+    coordinator alerted again at a higher severity: the row names the later alert).
+    Otherwise the primary key (report, room) refuses a second alert even if two writers
+    raced. `source_event_id`: the event being handled, whose outbox rows hold the
+    alerts' event ids once sent."""
+    if not rooms:
+        return
+    condition = [model.cause_entry_id == entry_id, model.room_id.in_(list(rooms))]
+    if not replace:
+        condition.append(model.withdrawn_at.is_not(None))
+    await session.execute(delete(model).where(*condition))
+    now = utcnow()
+    rows = []
+    for room, claim in rooms.items():
+        row = {
+            "cause_entry_id": entry_id,
+            "room_id": room,
+            "full": claim.full,
+            "label": claim.label,
+            "source_event_id": source_event_id,
+            "sent_at": now,
+        }
+        if model is CoordinatorAlert:
+            row["severity_rank"] = claim.severity_rank
+        rows.append(row)
+    await session.execute(insert(model), rows)
+
+
+async def standing(session: AsyncSession, model: AlertModel, entry_id: int) -> dict[str, AlertRow]:
+    """The alerts about `entry_id` not yet withdrawn, by room."""
+    rows = (
+        await session.scalars(
+            select(model)
+            .where(model.cause_entry_id == entry_id, model.withdrawn_at.is_(None))
+            .order_by(model.room_id)
+        )
+    ).all()
+    # (The union of the two models reads back as their base class: narrowed here.)
+    return {row.room_id: row for row in rows if isinstance(row, DominoAlert | CoordinatorAlert)}
+
+
+async def event_id_of(session: AsyncSession, alert: AlertRow) -> str | None:
+    """The event id of the alert as sent, or None (not sent yet, or from before the
+    source was kept): the first message queued in its room by the event that alerted it
+    (a liaison room gets nothing else from a report's event but its domino alert, a
+    coordinator room nothing else but its alert)."""
+    if alert.source_event_id is None:
+        return None
+    found = await session.scalar(
+        select(OutboxMessage.result_event_id)
+        .where(
+            OutboxMessage.source_event_id == alert.source_event_id,
+            OutboxMessage.room_id == alert.room_id,
+            OutboxMessage.kind == "message",
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    return str(found) if found else None
