@@ -21,7 +21,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.chat import dispatch
+from tests.support.chat import dispatch, dispatcher_fixture
 from tests.support.rooms import bound_database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -68,9 +68,7 @@ def only_reply(replies: list[Outgoing]) -> Reply:
     return replies[0]
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def test_confident_answer_carries_source_owner_date_and_alternatives(

@@ -7,6 +7,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from bot.syncer import process_message
 from commands.builtin import build_dispatcher
@@ -47,6 +50,16 @@ def bound_views(
 
 # An encrypted room as its binding makes it, nobody with power.
 plain_view = bound_views()
+
+
+def dispatcher_fixture(**settings: Any) -> Any:
+    """A module's `dispatcher` fixture: the built-in commands as bot user `@knooppunt:x`
+    with these settings (`dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))`)."""
+
+    def dispatcher() -> Dispatcher:
+        return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", **settings))
+
+    return pytest.fixture(name="dispatcher")(dispatcher)
 
 
 _dispatched = itertools.count(1)

@@ -25,7 +25,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.chat import dispatch
+from tests.support.chat import dispatch, dispatcher_fixture
 from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -102,9 +102,7 @@ async def send(
     return event_id, [o for o in out if isinstance(o, Reply)]
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def water_qa_green(db: Database, dispatcher: Dispatcher) -> None:

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher
+from commands.dispatcher import Dispatcher
 from storage import open_questions
 from storage.engine import Database
+from tests.support.chat import dispatcher_fixture
 from tests.unit.test_answers_learn import (
     ANNA,
     CARLA,
@@ -34,9 +34,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def status_of(db: Database, number: int) -> str:

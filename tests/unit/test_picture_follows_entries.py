@@ -22,14 +22,13 @@ from typing import Any
 
 import pytest
 
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.dispatcher import Dispatcher, RoomView
 from commands.message import MessageKind, Outgoing, Relation, Reply
 from storage import subscriptions
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import dispatch, texts
+from tests.support.chat import dispatch, dispatcher_fixture, texts
 from tests.support.rooms import bound_database
 from tests.support.senders import RecordingSender
 
@@ -94,9 +93,7 @@ async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
+dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))
 
 
 async def send(
