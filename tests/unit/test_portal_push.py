@@ -63,6 +63,18 @@ async def watched(
     return token, marker
 
 
+async def alice_and_bob_watch(
+    db: Database, dispatcher: Dispatcher, http: ClientSession
+) -> tuple[str, str, str]:
+    """The seeded rooms, Alice's and Bob's links of the coordination room, and the marker
+    of Alice's open page (Bob's is not opened)."""
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    _html, marker = await open_page(http, alice)
+    return alice, bob, marker
+
+
 async def next_event(stream: ClientResponse, within: float = 3.0) -> tuple[str, str]:
     """The next event of a stream (keep-alive comments skipped): (name, data); ("", "")
     when the stream ended."""
@@ -85,10 +97,7 @@ async def test_an_open_page_is_sent_the_new_report_with_the_portal_headers(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    _html, marker = await open_page(http, alice)
+    alice, bob, marker = await alice_and_bob_watch(db, dispatcher, http)
     await open_page(http, bob)
     await portal.flush_audit()
     async with (
@@ -170,10 +179,7 @@ async def test_revoking_the_link_ends_its_stream_at_once(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    _html, marker = await open_page(http, alice)
+    alice, bob, marker = await alice_and_bob_watch(db, dispatcher, http)
     async with (
         http.get(f"/p/{alice}/events", params={"m": marker}) as a_stream,
         http.get(f"/p/{bob}/events", params={"m": marker}) as b_stream,
