@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import World
 from tests.integration.test_portal import _get, _room
-from tests.integration.test_situation_entries import _ask
+from tests.support.live import ask as _ask
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration

@@ -19,8 +19,8 @@ import pytest
 from storage import entries as entry_repo
 from storage.engine import Database
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
 
 pytestmark = pytest.mark.integration
 

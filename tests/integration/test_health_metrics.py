@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
+from tests.support.live import ask as _ask
 from tests.support.ports import free_port
 from tests.support.synapse import Synapse
 

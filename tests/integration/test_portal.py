@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
