@@ -188,3 +188,20 @@ class CoreChat:
 
         async with self.db.session() as session:
             return list(await session.scalars(select(SituationEntry).order_by(SituationEntry.id)))
+
+
+class OneRoomChat(CoreChat):
+    """A chat where one person mostly speaks in one room: `post` sends as `sender` in
+    `room` unless told otherwise."""
+
+    def __init__(
+        self, db: Database, view: RoomViewFn, *, room: RoomId, sender: UserId, **core: Any
+    ) -> None:
+        super().__init__(db, view, **core)
+        self.room, self.sender = room, sender
+
+    async def post(
+        self, body: str, sender: UserId | None = None, room: RoomId | None = None, **event: Any
+    ) -> tuple[EventId, list[Outgoing] | None]:
+        """`send_event` (the relations as event ids): the event's id and the replies."""
+        return await self.send_event(room or self.room, sender or self.sender, body, **event)
