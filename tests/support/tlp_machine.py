@@ -757,6 +757,26 @@ class TLPMachine(DatabaseMachine):
             ]
         return [repr(content)]
 
+    def _redaction_checked(
+        self,
+        model: EntryModel | RecordModel,
+        flag: str,
+        sender: str,
+        *,
+        said: str,
+        stat: str,
+        stored_at: Callable[[], datetime | None],
+    ) -> None:
+        """`sender` redacts the event that made a report or record item: when the bot says
+        `said`, the model's `flag` (retracted, withdrawn) is set before the outbox is
+        checked; the stored row's withdrawal time (`stored_at`) must agree with it."""
+        message, replied = self.send_redaction(model.room_id, sender, model.source_event)
+        if re.search(said, replied):
+            setattr(model, flag, True)
+            TLPMachine.stats[stat] += 1
+        assert (stored_at() is not None) == getattr(model, flag)
+        self.check_outbox(message)
+
     def check_outbox(self, source: Message | None = None) -> None:
         rows = self._outbox_after(self.last_outbox)
         self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
@@ -1041,13 +1061,14 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        message, replied = self.send_redaction(entry.room_id, entry.reporter, entry.source_event)
-        if re.search(rf"Melding M-{entry.id} ingetrokken", replied):
-            entry.retracted = True
-            TLPMachine.stats["entries retracted"] += 1
-        stored = self._run(self._entry_row(entry.id))
-        assert (stored.retracted_at is not None) == entry.retracted
-        self.check_outbox(message)
+        self._redaction_checked(
+            entry,
+            "retracted",
+            entry.reporter,
+            said=rf"Melding M-{entry.id} ingetrokken",
+            stat="entries retracted",
+            stored_at=lambda: self._run(self._entry_row(entry.id)).retracted_at,
+        )
 
     @precondition(lambda self: any(len(e.revisions) > 1 for e in self._editable()))
     @rule(which=pick)
@@ -1167,13 +1188,14 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        message, replied = self.send_redaction(item.room_id, item.author, item.source_event)
-        if re.search(rf"{item.code} ingetrokken", replied):
-            item.withdrawn = True
-            TLPMachine.stats["record items withdrawn"] += 1
-        stored = self._run(self._record_row(item.code))
-        assert (stored.withdrawn_at is not None) == item.withdrawn
-        self.check_outbox(message)
+        self._redaction_checked(
+            item,
+            "withdrawn",
+            item.author,
+            said=rf"{item.code} ingetrokken",
+            stat="record items withdrawn",
+            stored_at=lambda: self._run(self._record_row(item.code)).withdrawn_at,
+        )
 
     @precondition(lambda self: any(r.kind == "action" for r in self.records.values()))
     @rule(slot=slots, which=pick)
