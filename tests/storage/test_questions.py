@@ -22,6 +22,7 @@ from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
 from tests.support.chat import dispatch, dispatcher_fixture
+from tests.support.questions import open_count
 from tests.support.rooms import bound_database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -112,10 +113,7 @@ async def test_plain_question_in_municipality_room_and_direct_chat(
     # A greeting in a direct chat gets a hint, and no open question is made of it.
     for greeting in ("hoi", "Dank je!"):
         assert "hele zin" in await said(db, dispatcher, direct, greeting)
-    async with db.session() as session:
-        from storage import open_questions
-
-        assert await open_questions.count_open(session) == 0
+    assert await open_count(db) == 0
 
 
 async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
