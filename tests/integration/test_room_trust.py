@@ -228,7 +228,8 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
     assert len(await alerts("Alarmeen")) == 2  # private: the AMBER alert arrives
     for event_type, opened, closed in changes:
         await _put_state(admin, coord, event_type, opened)
-        await asyncio.sleep(1.5)  # let the bot's sync see the state change
+        # The bot's sync sees the state change: the room is stored as public.
+        assert await admin.wait_until(lambda: _public(world, coord)), event_type
         shown = await listing()
         assert "Openbaresporthal" in shown and "Geheimebedden" not in shown, (event_type, shown)
         tag = f"Alarm{event_type[7:].replace('_', '')}"
@@ -237,7 +238,7 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
         # Scheduled posts read the same stored flag as alerts.
         assert _public(world, coord), event_type
         await _put_state(admin, coord, event_type, closed)
-        await asyncio.sleep(1.5)
+        assert await admin.wait_until(lambda: not _public(world, coord)), event_type
         shown = await listing()
         assert "Geheimebedden" in shown, (event_type, shown)
         assert not _public(world, coord), event_type
