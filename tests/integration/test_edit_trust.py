@@ -22,6 +22,7 @@ from nio.api import Api
 
 from tests.conftest import World
 from tests.support.human import Human, edit_content
+from tests.support.live import ask as _ask
 
 pytestmark = pytest.mark.integration
 
@@ -59,12 +60,6 @@ def _outbox_texts(world: World, room_id: str) -> list[str]:
             "SELECT content FROM outbox WHERE room_id = ? AND kind = 'message'", (room_id,)
         )
         return [str(json.loads(row[0]).get("body", "")) for row in rows]
-
-
-async def _ask(human: Human, room: str, body: str, bot: str, **kw: Any) -> str:
-    event_id = await human.send(room, body, **kw)
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), 30), body[:80]
-    return "\n".join(s.body for s in human.replies_to(event_id, bot))
 
 
 async def _edit(human: Human, room: str, original: str, body: str, bot: str, **kw: Any) -> str:
