@@ -757,24 +757,34 @@ class TLPMachine(DatabaseMachine):
             ]
         return [repr(content)]
 
-    def _redaction_checked(
-        self,
-        model: EntryModel | RecordModel,
-        flag: str,
-        sender: str,
-        *,
-        said: str,
-        stat: str,
-        stored_at: Callable[[], datetime | None],
-    ) -> None:
-        """`sender` redacts the event that made a report or record item: when the bot says
-        `said`, the model's `flag` (retracted, withdrawn) is set before the outbox is
-        checked; the stored row's withdrawal time (`stored_at`) must agree with it."""
+    def _redaction_checked(self, model: EntryModel | RecordModel) -> None:
+        """Its author redacts the event that made a report or a record item: when the bot
+        says it is retracted (withdrawn), the model says so before the outbox is checked,
+        and the stored row must agree."""
+        if isinstance(model, EntryModel):
+            sender, said, stat = (
+                model.reporter,
+                rf"Melding M-{model.id} ingetrokken",
+                "entries retracted",
+            )
+        else:
+            sender, said, stat = (
+                model.author,
+                rf"{model.code} ingetrokken",
+                "record items withdrawn",
+            )
         message, replied = self.send_redaction(model.room_id, sender, model.source_event)
-        if re.search(said, replied):
-            setattr(model, flag, True)
+        gone = re.search(said, replied) is not None
+        if gone:
             TLPMachine.stats[stat] += 1
-        assert (stored_at() is not None) == getattr(model, flag)
+        if isinstance(model, EntryModel):
+            model.retracted = model.retracted or gone
+            stored = self._run(self._entry_row(model.id)).retracted_at
+            assert (stored is not None) == model.retracted
+        else:
+            model.withdrawn = model.withdrawn or gone
+            stored = self._run(self._record_row(model.code)).withdrawn_at
+            assert (stored is not None) == model.withdrawn
         self.check_outbox(message)
 
     def check_outbox(self, source: Message | None = None) -> None:
@@ -1061,14 +1071,7 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        self._redaction_checked(
-            entry,
-            "retracted",
-            entry.reporter,
-            said=rf"Melding M-{entry.id} ingetrokken",
-            stat="entries retracted",
-            stored_at=lambda: self._run(self._entry_row(entry.id)).retracted_at,
-        )
+        self._redaction_checked(entry)
 
     @precondition(lambda self: any(len(e.revisions) > 1 for e in self._editable()))
     @rule(which=pick)
@@ -1188,14 +1191,7 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        self._redaction_checked(
-            item,
-            "withdrawn",
-            item.author,
-            said=rf"{item.code} ingetrokken",
-            stat="record items withdrawn",
-            stored_at=lambda: self._run(self._record_row(item.code)).withdrawn_at,
-        )
+        self._redaction_checked(item)
 
     @precondition(lambda self: any(r.kind == "action" for r in self.records.values()))
     @rule(slot=slots, which=pick)
