@@ -200,6 +200,10 @@ class Posted:
         """Retracted (an entry) or withdrawn (a record item): nobody sees it any more."""
         raise NotImplementedError
 
+    def describe(self) -> str:
+        """How a leak report names it: which one, and what the word for its `gone` is."""
+        raise NotImplementedError
+
     @property
     def label(self) -> str:
         return [r for r in self.revisions if not r.withdrawn][-1].label
@@ -223,6 +227,9 @@ class EntryModel(Posted):
     @property
     def gone(self) -> bool:
         return self.retracted
+
+    def describe(self) -> str:
+        return f"entry M-{self.id}" + (" (retracted)" if self.retracted else "")
 
     def refresh_markers(self) -> None:
         # The latest revision that carries the marker wins; a withdrawn edit's label
@@ -255,6 +262,9 @@ class RecordModel(Posted):
     @property
     def gone(self) -> bool:
         return self.withdrawn
+
+    def describe(self) -> str:
+        return self.code + (" (withdrawn)" if self.withdrawn else "")
 
 
 @dataclass
@@ -880,19 +890,12 @@ class TLPMachine(DatabaseMachine):
                 )
 
     def _owner_of(self, marker: str) -> str:
-        for entry in self.entries.values():
-            if marker in entry.marker_label:
-                return (
-                    f"entry M-{entry.id} TLP:{entry.label} (marker's revision TLP:"
-                    f"{entry.marker_label[marker]}) org {entry.org} room {entry.room_id}"
-                    f"{' retracted' if entry.retracted else ''}"
-                )
-        for item in self.records.values():
+        posted: list[Posted] = [*self.entries.values(), *self.records.values()]
+        for item in posted:
             if marker in item.marker_label:
                 return (
-                    f"{item.code} TLP:{item.label} (marker's revision TLP:"
+                    f"{item.describe()} TLP:{item.label} (marker's revision TLP:"
                     f"{item.marker_label[marker]}) org {item.org} room {item.room_id}"
-                    f"{' withdrawn' if item.withdrawn else ''}"
                 )
         for qa in self.qas.values():
             if marker in qa.marker_label:
