@@ -170,6 +170,17 @@ class World:
             await cross_sign_login(human.client, password)
         return human
 
+    async def people(self, *names: str) -> list[Human]:
+        """One logged-in human a name, in that order."""
+        return [await self.human(name) for name in names]
+
+    async def admin_and_bot(self, **env: str) -> tuple[Human, BotProcess]:
+        """The configured admin and the bot, started with that admin (and `env`)."""
+        admin = await self.human("admin")
+        bot = self.bot(KNOOPPUNT_ADMINS=admin.client.user_id, **env)
+        bot.start()
+        return admin, bot
+
     async def close(self) -> None:
         for human in self.humans:
             await human.close()

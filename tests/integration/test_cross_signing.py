@@ -24,7 +24,7 @@ from nio import MatrixRoom, MegolmEvent
 
 from tests.conftest import World
 from tests.integration import test_demo as demo_run
-from tests.support.cross_signing import cross_sign_login, only_key, post, query_keys, signed_by
+from tests.support.cross_signing import only_key, post, query_keys, signed_by
 from tests.support.human import Human
 from tests.support.ports import free_port
 
@@ -224,21 +224,11 @@ async def test_room_keys_only_for_cross_signed_devices(world: World, trust: str)
 async def test_demo_answers_an_encrypted_direct_chat_from_an_outside_client(
     tmp_path: Path,
 ) -> None:
-    data_dir, log = tmp_path / "demo-data", tmp_path / "demo.out"
-    port = free_port()
-    process = demo_run.start_demo(data_dir, port, log)
-    try:
-        demo_run.wait_for_banner(process, log, limit=240)
-        text = log.read_text()
-        url = re.search(r"homeserver: (http://127\.0\.0\.1:\d+)", text)
-        password = re.search(r"liaison\s+@liaison:localhost\s+wachtwoord: (\S+)", text)
-        assert url and password
-        homeserver, user = url.group(1), "@liaison:localhost"
-        outside = Human(homeserver, user, password.group(1), tmp_path / "outside", True)
-        await outside.login("outside-client")
-        try:
-            # An ordinary client sets up its own cross-signing on a new login.
-            await cross_sign_login(outside.client, password.group(1))
+    with demo_run.running_demo(tmp_path, limit=240) as demo:
+        outside_client = demo_run.outside_login(
+            demo, "liaison", tmp_path / "outside", "outside-client"
+        )
+        async with outside_client as outside:
             bot = "@knooppunt:localhost"
             room_id = await outside.create_room([bot], encrypted=True, direct=True)
             await outside.wait_joined(room_id, bot, patience=60)
@@ -248,8 +238,3 @@ async def test_demo_answers_an_encrypted_direct_chat_from_an_outside_client(
             assert await outside.wait_until(lambda: bool(outside.replies_to(event_id, bot)), 90)
             answer = outside.replies_to(event_id, bot)[0].body
             assert "demo-evacuatie-huisdieren" in answer
-        finally:
-            await outside.close()
-    finally:
-        code = demo_run.interrupt(process) if process.poll() is None else process.returncode
-    assert code == 0, log.read_text()[-2000:]

@@ -10,6 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -64,16 +67,66 @@ def alive(pid: int) -> bool:
     return True
 
 
-async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
-    tmp_path: Path,
-) -> None:
+@dataclass
+class DemoRun:
+    """A demo that is up: its folder, log and port, and what it printed by its banner."""
+
+    data_dir: Path
+    log: Path
+    port: int
+    elapsed: float
+    text: str
+
+    @property
+    def homeserver(self) -> str:
+        url = re.search(r"homeserver: (http://127\.0\.0\.1:\d+)", self.text)
+        assert url, self.text[-2000:]
+        return url.group(1)
+
+    def password(self, user: str) -> str:
+        found = re.search(rf"{user}\s+@{user}:localhost\s+wachtwoord: (\S+)", self.text)
+        assert found, self.text[-2000:]
+        return found.group(1)
+
+
+@contextmanager
+def running_demo(tmp_path: Path, limit: float) -> Iterator[DemoRun]:
+    """`knooppunt demo` in `tmp_path`, up within `limit` s; Ctrl-C after, which must end it
+    with exit code 0."""
     data_dir, log = tmp_path / "demo-data", tmp_path / "demo.out"
     port = free_port()
     process = start_demo(data_dir, port, log)
     try:
-        elapsed = wait_for_banner(process, log, limit=180)
-        text = log.read_text()
-        print(f"demo ready after {elapsed:.1f} s")
+        elapsed = wait_for_banner(process, log, limit)
+        yield DemoRun(data_dir, log, port, elapsed, log.read_text())
+    finally:
+        code = interrupt(process) if process.poll() is None else process.returncode
+    assert code == 0, log.read_text()[-2000:]
+
+
+@asynccontextmanager
+async def outside_login(
+    demo: DemoRun, user: str, folder: Path, device: str = "test"
+) -> AsyncIterator[Human]:
+    """A new login of a demo user from another client. The demo's rooms are encrypted and
+    the bot gives room keys only to cross-signed devices: it sets up cross-signing, as
+    ordinary clients do on a new login."""
+    password = demo.password(user)
+    human = Human(demo.homeserver, f"@{user}:localhost", password, folder, True)
+    await human.login(device)
+    try:
+        await cross_sign_login(human.client, password)
+        yield human
+    finally:
+        await human.close()
+
+
+async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
+    tmp_path: Path,
+) -> None:
+    with running_demo(tmp_path, limit=180) as demo:
+        text = demo.text
+        print(f"demo ready after {demo.elapsed:.1f} s")
         assert "Situatiebeeld hoogwater" in text and "opvangplekken beschikbaar" in text
         assert "Open vragen van gemeenten" in text
         # The sample objects: the report at Sporthal De Schans is linked, and the picture
@@ -81,20 +134,11 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
         assert "voorbeeldobjecten geïmporteerd: 12" in text
         assert "Bekend object: Sporthal De Schans (noodstroom aggregaat 8 uur" in text
         assert "Betrokken objecten" in text
-        url = re.search(r"homeserver: (http://127\.0\.0\.1:\d+)", text)
-        password = re.search(r"gemeente\s+@gemeente:localhost\s+wachtwoord: (\S+)", text)
         health = re.search(r"http://127\.0\.0\.1:(\d+)/healthz", text)
-        assert url and password and health and url.group(1).endswith(f":{port}")
-        synapse_pid = int((data_dir / "demo" / "homeserver" / "synapse.pid").read_text())
+        assert health and demo.homeserver.endswith(f":{demo.port}")
+        synapse_pid = int((demo.data_dir / "demo" / "homeserver" / "synapse.pid").read_text())
 
-        human = Human(
-            url.group(1), "@gemeente:localhost", password.group(1), tmp_path / "human", True
-        )
-        await human.login()
-        try:
-            # The demo's rooms are encrypted and the bot gives room keys only to
-            # cross-signed devices: this new login sets up cross-signing as clients do.
-            await cross_sign_login(human.client, password.group(1))
+        async with outside_login(demo, "gemeente", tmp_path / "human") as human:
             assert await human.wait_until(
                 lambda: any(
                     "Gemeente Dordrecht" in (room.display_name or "")
@@ -112,12 +156,8 @@ async def test_demo_comes_up_answers_a_municipality_and_leaves_nothing_behind(
             )
             answer = human.replies_to(event_id, "@knooppunt:localhost")[0].body
             assert "demo-evacuatie-huisdieren" in answer and "Bron:" in answer
-        finally:
-            await human.close()
-    finally:
-        code = interrupt(process) if process.poll() is None else process.returncode
-    assert code == 0, log.read_text()[-2000:]
-    assert "Alles gestopt." in log.read_text()
+    data_dir, port = demo.data_dir, demo.port
+    assert "Alles gestopt." in demo.log.read_text()
     assert not alive(synapse_pid)
     assert not port_open(port) and not port_open(int(health.group(1)))
 

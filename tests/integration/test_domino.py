@@ -25,6 +25,7 @@ from storage.engine import Database
 from tests.conftest import World
 from tests.support.botproc import BotProcess
 from tests.support.human import Human
+from tests.support.live import ask as _ask
 
 pytestmark = pytest.mark.integration
 
@@ -40,12 +41,6 @@ BINDINGS = {
     "gemeente": 'org="Gemeente Alkmaar" rol=gemeente tlp=green clearance=green',
     "coord": 'org="Veiligheidsregio NHN" rol=coordinator tlp=amber clearance=amber',
 }
-
-
-async def _ask(human: Human, room: str, body: str, bot: str, timeout: float = 30) -> str:
-    event_id = await human.send(room, body)
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout), body
-    return "\n".join(s.body for s in human.replies_to(event_id, bot))
 
 
 def _alerts(human: Human, room: str, bot: str) -> list[str]:

@@ -22,6 +22,7 @@ from nio.api import Api
 
 from tests.conftest import World
 from tests.support.human import Human, edit_content
+from tests.support.live import ask as _ask
 
 pytestmark = pytest.mark.integration
 
@@ -59,12 +60,6 @@ def _outbox_texts(world: World, room_id: str) -> list[str]:
             "SELECT content FROM outbox WHERE room_id = ? AND kind = 'message'", (room_id,)
         )
         return [str(json.loads(row[0]).get("body", "")) for row in rows]
-
-
-async def _ask(human: Human, room: str, body: str, bot: str, **kw: Any) -> str:
-    event_id = await human.send(room, body, **kw)
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), 30), body[:80]
-    return "\n".join(s.body for s in human.replies_to(event_id, bot))
 
 
 async def _edit(human: Human, room: str, original: str, body: str, bot: str, **kw: Any) -> str:
@@ -166,6 +161,15 @@ async def _send_encrypted(human: Human, room_id: str, plaintext: dict[str, Any])
     return response.event_id
 
 
+async def _forged_edit(world: World, human: Human, room_id: str, original: str, body: str) -> str:
+    """An edit of `original` hidden in an encrypted event (see `_send_encrypted`), once the
+    bot has handled it."""
+    content = {"msgtype": "m.text", "body": "* " + body, **edit_content(original, body)}
+    event_id = await _send_encrypted(human, room_id, {"type": "m.room.message", "content": content})
+    await _processed(world, event_id)
+    return event_id
+
+
 async def test_edits_and_redactions_only_from_the_right_person_in_the_right_room(
     world: World,
 ) -> None:
@@ -192,19 +196,7 @@ async def test_edits_and_redactions_only_from_the_right_person_in_the_right_room
         {"type": "m.room.redaction", "content": {"redacts": report}, "redacts": report},
     )
     # A forged edit in the same room: Mallory is not the reporter.
-    forged_edit = await _send_encrypted(
-        mallory,
-        room,
-        {
-            "type": "m.room.message",
-            "content": {
-                "msgtype": "m.text",
-                "body": "* " + FIXED.replace("matig", "gering"),
-                **edit_content(report, FIXED.replace("matig", "gering")),
-            },
-        },
-    )
-    await _processed(world, forged_edit)
+    await _forged_edit(world, mallory, room, report, FIXED.replace("matig", "gering"))
     await asyncio.sleep(1)  # the forged redaction came first; give the bot its batch
     (after,) = _entries(world)
     assert after["retracted_at"] is None, "a forged redaction retracted the report"
@@ -215,32 +207,8 @@ async def test_edits_and_redactions_only_from_the_right_person_in_the_right_room
     other = await mallory.create_room(invite=[bot], encrypted=True, name="Elders")
     await mallory.wait_joined(other, bot)
     await mallory.send(other, "hallo")  # shares her megolm session with the bot
-    cross = await _send_encrypted(
-        mallory,
-        other,
-        {
-            "type": "m.room.message",
-            "content": {
-                "msgtype": "m.text",
-                "body": "* " + FIXED.replace("matig", "extreem"),
-                **edit_content(report, FIXED.replace("matig", "extreem")),
-            },
-        },
-    )
-    await _processed(world, cross)
-    unknown = await _send_encrypted(
-        mallory,
-        other,
-        {
-            "type": "m.room.message",
-            "content": {
-                "msgtype": "m.text",
-                "body": "* " + FIXED,
-                **edit_content("$unknown-event:localhost", FIXED),
-            },
-        },
-    )
-    await _processed(world, unknown)
+    cross = await _forged_edit(world, mallory, other, report, FIXED.replace("matig", "extreem"))
+    unknown = await _forged_edit(world, mallory, other, "$unknown-event:localhost", FIXED)
     other_texts = _outbox_texts(world, other)
     assert not any(code in text for text in other_texts), other_texts
 

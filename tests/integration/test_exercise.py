@@ -8,7 +8,6 @@ and scheduled post hold nothing of the exercise.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -19,8 +18,9 @@ import pytest
 from storage import entries as entry_repo
 from storage.engine import Database
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
+from tests.support.live import room_with
 
 pytestmark = pytest.mark.integration
 
@@ -31,13 +31,6 @@ SLOT = 4 * 3600 / RATE
 DIRECT = 990  # exercise entries stored directly; ten more come through Matrix
 EXERCISE_WORD = "Oefendijkbres"  # in every exercise entry's text
 REAL_WORD = "Echtwaterpeil"
-
-
-async def _room(world: World, admin: Human, name: str) -> str:
-    room = await admin.create_room(invite=[world.bot_user], name=name)
-    await admin.wait_joined(room, world.bot_user)
-    await asyncio.sleep(0.2)
-    return room
 
 
 async def _file(admin: Human, room: str, command: str, bot: str) -> tuple[str, str, bytes]:
@@ -90,17 +83,12 @@ async def _store_exercise_entries(url: str, count: int) -> None:
 
 
 async def test_an_exercise_beside_a_real_incident(world: World) -> None:
-    admin = await world.human("admin")
+    admin, bot = await world.admin_and_bot(KNOOPPUNT_TEST_SCHEDULER_CLOCK=f"{RATE}@{time.time()}")
     bot_user = world.bot_user
-    bot = world.bot(
-        KNOOPPUNT_ADMINS=admin.client.user_id,
-        KNOOPPUNT_TEST_SCHEDULER_CLOCK=f"{RATE}@{time.time()}",
-    )
-    bot.start()
-    real_coord = await _room(world, admin, "Coördinatie hoogwater")
-    real_liaison = await _room(world, admin, "GGD hoogwater")
-    oef_coord = await _room(world, admin, "Coördinatie oefening")
-    oef_liaison = await _room(world, admin, "GGD oefening")
+    real_coord = await room_with(world, admin, [], "Coördinatie hoogwater")
+    real_liaison = await room_with(world, admin, [], "GGD hoogwater")
+    oef_coord = await room_with(world, admin, [], "Coördinatie oefening")
+    oef_liaison = await room_with(world, admin, [], "GGD oefening")
 
     opened = await _ask(admin, real_coord, '!incident open hoogwater "Hoogwater Lek"', bot_user)
     assert opened.startswith("Incident hoogwater geopend")

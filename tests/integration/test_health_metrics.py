@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
+from tests.support.live import ask as _ask
 from tests.support.ports import free_port
 from tests.support.synapse import Synapse
 
@@ -45,6 +45,16 @@ def _counter(text: str, name: str, labels: str = "") -> float:
     return float(match.group(1)) if match else 0.0
 
 
+async def _metrics_once(base: str, ready: Callable[[str], bool], patience: float = 30) -> str:
+    """/metrics once `ready` holds for it (or as it is when patience runs out)."""
+    deadline = time.monotonic() + patience
+    while True:
+        _, text = await asyncio.to_thread(_get, f"{base}/metrics")
+        if ready(text) or time.monotonic() > deadline:
+            return text
+        await asyncio.sleep(0.5)
+
+
 async def test_healthz_follows_the_homeserver_and_metrics_move(
     private_synapse: Callable[..., Synapse], make_world: Callable[[Synapse], World]
 ) -> None:
@@ -65,18 +75,18 @@ async def test_healthz_follows_the_homeserver_and_metrics_move(
     room = await admin.create_room(invite=[world.bot_user])
     await admin.wait_joined(room, world.bot_user)
     _, before = await asyncio.to_thread(_get, f"{base}/metrics")
-    await _ask(admin, room, "!help", world.bot_user)
-    await _ask(admin, room, "!hlep", world.bot_user)
-    await _ask(admin, room, "!incident open storm Storm", world.bot_user)
-    await _ask(admin, room, "!kamer koppel incident=storm org=GGD rol=liaison", world.bot_user)
-    await _ask(
-        admin,
-        room,
+    for command in (
+        "!help",
+        "!hlep",
+        "!incident open storm Storm",
+        "!kamer koppel incident=storm org=GGD rol=liaison",
         "!melding zorg\ngemeente: Dordrecht\nbedden beschikbaar: 3\nTekst.",
-        world.bot_user,
+    ):
+        await _ask(admin, room, command, world.bot_user)
+    # A reply is seen before its event's metrics are written: wait for the last of them.
+    after = await _metrics_once(
+        base, lambda text: _counter(text, "knooppunt_reply_latency_seconds_count") >= 5
     )
-    await asyncio.sleep(1)
-    _, after = await asyncio.to_thread(_get, f"{base}/metrics")
     help_ok = 'knooppunt_commands_total{command="help",outcome="ok"}'
     assert (
         _counter(after, help_ok.split("{")[0], "{" + help_ok.split("{")[1])

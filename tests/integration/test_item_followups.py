@@ -5,13 +5,13 @@ fallback older clients still send)."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from tests.conftest import World
 from tests.integration.test_picture_scenario import _attention
-from tests.integration.test_situation_entries import _ask, _setup
+from tests.integration.test_situation_entries import _setup
+from tests.support.live import ask as _ask
+from tests.support.live import send_report
 
 pytestmark = pytest.mark.integration
 
@@ -19,16 +19,13 @@ pytestmark = pytest.mark.integration
 async def test_a_reply_to_the_confirmation_updates_the_item(world: World) -> None:
     _admin, liaison, coordinator, room, coord_room = await _setup(world)
     bot = world.bot_user
-    severe_event = await liaison.send(
+    _, confirmation, severe = await send_report(
+        liaison,
         room,
         "!melding stroom\ngemeente: Zwijndrecht\nernst: ernstig\ntlp: green\n"
         "Verpleeghuis zonder stroom, 40 bewoners",
+        bot,
     )
-    assert await liaison.wait_until(lambda: bool(liaison.replies_to(severe_event, bot)))
-    confirmation = liaison.replies_to(severe_event, bot)[0]
-    found = re.search(r"(M-\d+)", confirmation.body)
-    assert found, confirmation.body
-    severe = found.group(1)
 
     # A reply to the confirmation, without a quote: updates the item, keeps it severe.
     update = await _ask(

@@ -16,15 +16,9 @@ from knowledge import object_service
 from storage.engine import Database
 from storage.regions import RegionTable
 from tests.conftest import World
-from tests.support.human import Human
+from tests.support.live import ask as _ask
 
 pytestmark = pytest.mark.integration
-
-
-async def _ask(human: Human, room: str, body: str, bot: str, timeout: float = 30) -> str:
-    event_id = await human.send(room, body)
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout), body
-    return "\n".join(s.body for s in human.replies_to(event_id, bot))
 
 
 async def _import(url: str, folder: Path) -> object_service.ImportReport:

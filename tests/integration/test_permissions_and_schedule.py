@@ -10,43 +10,23 @@ import time
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
-from tests.support.human import Human
+from tests.support.live import ask as _ask
+from tests.support.live import room_with as _room_with
 
 pytestmark = pytest.mark.integration
 
 
-async def _room_with(world: World, owner: Human, members: list[Human], name: str) -> str:
-    room = await owner.create_room(
-        invite=[world.bot_user, *(m.client.user_id for m in members)], name=name
-    )
-    await owner.wait_joined(room, world.bot_user)
-    for member in members:
-        await member.client.join(room)
-    await asyncio.sleep(0.3)
-    return room
-
-
 async def test_permission_table(world: World) -> None:
-    admin = await world.human("admin")
-    municipal = await world.human("gemeente")
-    liaison = await world.human("liaison")
-    moderator = await world.human("moderator")
-    member = await world.human("member")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
+    admin, _ = await world.admin_and_bot()
+    municipal, liaison, moderator, member = await world.people(
+        "gemeente", "liaison", "moderator", "member"
+    )
     bot_user = world.bot_user
 
     municipality_room = await _room_with(world, admin, [municipal], "Gemeente")
     liaison_room = await _room_with(world, admin, [liaison], "GGD")
     # The moderator owns the coordination room (power 100 as creator); the admin is invited.
-    coord_room = await moderator.create_room(
-        invite=[bot_user, admin.client.user_id, member.client.user_id], name="Coord"
-    )
-    await moderator.wait_joined(coord_room, bot_user)
-    await admin.client.join(coord_room)
-    await member.client.join(coord_room)
-    await asyncio.sleep(0.3)
+    coord_room = await _room_with(world, moderator, [admin, member], "Coord")
 
     await _ask(admin, liaison_room, "!incident open storm Storm", bot_user)
     await _ask(

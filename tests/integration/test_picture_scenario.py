@@ -4,7 +4,6 @@ expectation computed here from the scenario itself (not by the bot's code)."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -14,8 +13,10 @@ import pytest
 
 from commands.dutch_numbers import format_number
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask, _setup
+from tests.integration.test_situation_entries import _setup
 from tests.support.human import Human, edit_content
+from tests.support.live import ask as _ask
+from tests.support.live import room_with, send_report
 
 pytestmark = pytest.mark.integration
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -133,22 +134,14 @@ def check_picture(text: str, reports: list[Report]) -> None:
 
 
 async def test_coordinator_picture_matches_the_hand_computed_expectation(world: World) -> None:
-    admin = await world.human("admin")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
+    admin, _ = await world.admin_and_bot()
     bot_user = world.bot_user
-    liaisons: list[Human] = []
-    rooms: list[str] = []
-    for name, _org, _category, _metric in PARTNERS:
-        liaison = await world.human(name.lower())
-        room = await admin.create_room(invite=[bot_user, liaison.client.user_id], name=name)
-        await admin.wait_joined(room, bot_user)
-        await liaison.client.join(room)
-        liaisons.append(liaison)
-        rooms.append(room)
-    coord_room = await admin.create_room(invite=[bot_user], name="Coördinatie")
-    await admin.wait_joined(coord_room, bot_user)
-    await asyncio.sleep(0.5)
+    liaisons = await world.people(*(name.lower() for name, *_ in PARTNERS))
+    rooms = [
+        await room_with(world, admin, [liaison], name)
+        for liaison, (name, *_) in zip(liaisons, PARTNERS, strict=True)
+    ]
+    coord_room = await room_with(world, admin, [], "Coördinatie")
     await _ask(admin, coord_room, "!incident open storm Storm Zuid", bot_user)
     await _ask(
         admin,
@@ -164,39 +157,16 @@ async def test_coordinator_picture_matches_the_hand_computed_expectation(world: 
             bot_user,
         )
 
+    partners = Partners(liaisons, rooms, bot_user)
     reports = scenario()
     for report in reports:
-        liaison, room = liaisons[report.partner], rooms[report.partner]
-        report.event_id = await liaison.send(room, body(report))
-        assert await liaison.wait_until(
-            lambda r=report, h=liaison: bool(h.replies_to(r.event_id, bot_user))
-        )
-        confirmation = liaison.replies_to(report.event_id, bot_user)[0].body
-        report.code = re.search(r"Melding (M-\d+) vastgelegd", confirmation).group(1)  # type: ignore[union-attr]
+        await partners.send(report, r"Melding (M-\d+) vastgelegd")
 
     # Two edits (new figure values) and one retraction before the first picture.
     for index, new_value in ((35, 999), (38, 777)):
-        report = reports[index]
-        report.value = new_value
-        text = body(report)
-        await _ask(
-            liaisons[report.partner],
-            rooms[report.partner],
-            "* " + text,
-            bot_user,
-            extra=edit_content(report.event_id, text),
-        )
+        await partners.edit(reports[index], new_value)
     retracted = reports[34]
-    await liaisons[retracted.partner].client.room_redact(
-        rooms[retracted.partner], retracted.event_id
-    )
-    retracted.retracted = True
-    assert await liaisons[retracted.partner].wait_until(
-        lambda: any(
-            f"{retracted.code} ingetrokken" in s.body
-            for s in liaisons[retracted.partner].from_sender(bot_user)
-        )
-    )
+    await partners.retract(retracted)
 
     first = await _ask(admin, coord_room, "!beeld", bot_user)
     assert first.startswith("TLP:AMBER — Situatiebeeld storm")
@@ -213,33 +183,12 @@ async def test_coordinator_picture_matches_the_hand_computed_expectation(world: 
         Report(partner=4, municipality="Dordrecht", minutes_ago=0, value=55, tlp="green"),
     ]
     for report in extra:
-        report.event_id = await liaisons[report.partner].send(rooms[report.partner], body(report))
-        assert await liaisons[report.partner].wait_until(
-            lambda r=report: bool(liaisons[r.partner].replies_to(r.event_id, bot_user))
-        )
-        report.code = re.search(
-            r"(M-\d+)", liaisons[report.partner].replies_to(report.event_id, bot_user)[0].body
-        ).group(1)  # type: ignore[union-attr]
+        await partners.send(report)
     reports += extra
     edited = reports[30]
-    edited.value = 4242
-    text = body(edited)
-    await _ask(
-        liaisons[edited.partner],
-        rooms[edited.partner],
-        "* " + text,
-        bot_user,
-        extra=edit_content(edited.event_id, text),
-    )
+    await partners.edit(edited, 4242)
     gone = reports[31]
-    await liaisons[gone.partner].client.room_redact(rooms[gone.partner], gone.event_id)
-    gone.retracted = True
-    assert await liaisons[gone.partner].wait_until(
-        lambda: any(
-            f"{gone.code} ingetrokken" in s.body
-            for s in liaisons[gone.partner].from_sender(bot_user)
-        )
-    )
+    await partners.retract(gone)
 
     second = await _ask(admin, coord_room, "!beeld", bot_user)
     check_picture(second, reports)
@@ -250,6 +199,37 @@ async def test_coordinator_picture_matches_the_hand_computed_expectation(world: 
     )
     assert f"bijgewerkt: {edited.code}" in changes
     assert f"ingetrokken: {gone.code}" in changes
+
+
+@dataclass
+class Partners:
+    """The partners' liaisons and rooms (in PARTNERS order) and what they do to a report."""
+
+    liaisons: list[Human]
+    rooms: list[str]
+    bot_user: str
+
+    async def send(self, report: Report, pattern: str = r"(M-\d+)") -> None:
+        where = self.liaisons[report.partner], self.rooms[report.partner]
+        report.event_id, _, report.code = await send_report(
+            *where, body(report), self.bot_user, pattern
+        )
+
+    async def edit(self, report: Report, value: int) -> None:
+        report.value = value
+        text = body(report)
+        extra = edit_content(report.event_id, text)
+        where = self.liaisons[report.partner], self.rooms[report.partner]
+        await _ask(*where, "* " + text, self.bot_user, extra=extra)
+
+    async def retract(self, report: Report) -> None:
+        liaison = self.liaisons[report.partner]
+        await liaison.client.room_redact(self.rooms[report.partner], report.event_id)
+        report.retracted = True
+        gone = f"{report.code} ingetrokken"
+        assert await liaison.wait_until(
+            lambda: any(gone in s.body for s in liaison.from_sender(self.bot_user))
+        )
 
 
 def _attention(picture: str) -> str:
@@ -263,13 +243,13 @@ async def test_severe_item_stays_in_attention_until_resolved_by_reply(world: Wor
     severe one stays in the attention section until `status: opgelost` replies to it."""
     _admin, liaison, coordinator, room, coord_room = await _setup(world)
     bot = world.bot_user
-    severe_event = await liaison.send(
+    severe_event, _, severe = await send_report(
+        liaison,
         room,
         "!melding zorg\ngemeente: Dordrecht\nernst: ernstig\ntlp: green\n"
         "8 dialysepatiënten zonder stroom",
+        bot,
     )
-    assert await liaison.wait_until(lambda: bool(liaison.replies_to(severe_event, bot)))
-    severe = re.search(r"(M-\d+)", liaison.replies_to(severe_event, bot)[0].body).group(1)  # type: ignore[union-attr]
     minor = await _ask(
         liaison,
         room,

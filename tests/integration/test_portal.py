@@ -24,8 +24,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
+from tests.support.live import room_with
 from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
@@ -58,11 +59,28 @@ def _get(url: str) -> tuple[int, str, dict[str, str]]:
         return error.code, error.read().decode(), dict(error.headers)
 
 
-async def _room(world: World, admin: Human, member: Human, name: str) -> str:
-    room = await admin.create_room(invite=[world.bot_user, member.client.user_id], name=name)
-    await admin.wait_joined(room, world.bot_user)
-    await member.client.join(room)
-    return room
+async def _bound_rooms(
+    world: World, port: int, members: list[tuple[str, str, str]]
+) -> tuple[Human, list[Human], list[str]]:
+    """The admin and the bot with its portal on `port`; a room a (member, room name,
+    binding), the incident storm opened in the first: the admin, members and rooms."""
+    admin, _ = await world.admin_and_bot(KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{port}")
+    humans = await world.people(*(member for member, _, _ in members))
+    rooms = [
+        await room_with(world, admin, [human], name)
+        for human, (_, name, _) in zip(humans, members, strict=True)
+    ]
+    bot_user = world.bot_user
+    assert "geopend" in await _ask(admin, rooms[0], "!incident open storm Storm", bot_user)
+    for room, (_, _, binding) in zip(rooms, members, strict=True):
+        assert "gekoppeld" in await _ask(
+            admin, room, f"!kamer koppel incident=storm {binding}", bot_user
+        )
+    return admin, humans, rooms
+
+
+LIAISON_BINDING = 'org="GGD ZHZ" rol=liaison tlp=amber clearance=amber'
+COORDINATOR_BINDING = "org=VRZHZ rol=coordinator clearance=amber"
 
 
 def _link(reply: str) -> str:
@@ -75,27 +93,17 @@ async def test_portal_in_a_real_browser(world: World) -> None:
     assert CHROMIUM_PRESENT, "scripts/setup.sh installs Debian's chromium"
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    admin = await world.human("admin")
-    liaison = await world.human("liaison")
-    coordinator = await world.human("coordinator")
-    alderman = await world.human("wethouder")
-    bot = world.bot(
-        KNOOPPUNT_ADMINS=admin.client.user_id, KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{port}"
+    _admin, humans, rooms = await _bound_rooms(
+        world,
+        port,
+        [
+            ("liaison", "GGD", LIAISON_BINDING),
+            ("coordinator", "Coördinatie", COORDINATOR_BINDING),
+            ("wethouder", "Gemeente", "org=Dordrecht rol=gemeente tlp=green clearance=green"),
+        ],
     )
-    bot.start()
-    liaison_room = await _room(world, admin, liaison, "GGD")
-    coord_room = await _room(world, admin, coordinator, "Coördinatie")
-    muni_room = await _room(world, admin, alderman, "Gemeente")
+    (liaison, coordinator, alderman), (liaison_room, coord_room, muni_room) = humans, rooms
     bot_user = world.bot_user
-    assert "geopend" in await _ask(admin, liaison_room, "!incident open storm Storm", bot_user)
-    for room, binding in (
-        (liaison_room, 'org="GGD ZHZ" rol=liaison tlp=amber clearance=amber'),
-        (coord_room, "org=VRZHZ rol=coordinator clearance=amber"),
-        (muni_room, "org=Dordrecht rol=gemeente tlp=green clearance=green"),
-    ):
-        assert "gekoppeld" in await _ask(
-            admin, room, f"!kamer koppel incident=storm {binding}", bot_user
-        )
     amber = (
         f"!melding opvang\ngemeente: Dordrecht\n{AMBER_METRIC}: 4321\nernst: ernstig\n"
         f"tlp: amber\n{AMBER_TEXT}"
@@ -207,6 +215,6 @@ async def test_portal_in_a_real_browser(world: World) -> None:
     # Views are audited under the link's owner and room; tokens never reach the log.
     assert any(a == coordinator.client.user_id and r == coord_room for a, r, _ in views)
     assert any(a == alderman.client.user_id and r == muni_room for a, r, _ in views)
-    log = bot.log()
+    log = world.bots[0].log()
     for url in (coord_url, muni_url):
         assert url.rsplit("/", 1)[1] not in log

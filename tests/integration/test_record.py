@@ -18,9 +18,9 @@ import pytest
 
 from bot.scheduler import TEST_CLOCK_VARIABLE
 from tests.conftest import World
-from tests.integration.test_permissions_and_schedule import _room_with
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
+from tests.support.live import room_with as _room_with
 
 pytestmark = pytest.mark.integration
 
@@ -30,21 +30,13 @@ DOWNTIME_RATE = 20
 
 async def _setup(world: World) -> tuple[Human, Human, Human, Human, Human, str, str, str]:
     """moderator, member, liaison, gemeente, admin; coordination, liaison, municipal rooms."""
-    admin = await world.human("admin")
-    moderator = await world.human("moderator")
-    member = await world.human("member")
-    liaison = await world.human("liaison")
-    gemeente = await world.human("gemeente")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
+    admin, _ = await world.admin_and_bot()
+    moderator, member, liaison, gemeente = await world.people(
+        "moderator", "member", "liaison", "gemeente"
+    )
     bot_user = world.bot_user
     # The moderator creates the coordination room (power 100); the member has power 0.
-    coord = await moderator.create_room(
-        invite=[bot_user, admin.client.user_id, member.client.user_id], name="ROT"
-    )
-    await moderator.wait_joined(coord, bot_user)
-    await admin.client.join(coord)
-    await member.client.join(coord)
+    coord = await _room_with(world, moderator, [admin, member], "ROT")
     liaison_room = await _room_with(world, admin, [liaison], "Rode Kruis")
     municipal = await _room_with(world, admin, [gemeente], "Gemeente Dordrecht")
     assert "geopend" in await _ask(admin, coord, "!incident open dijk Dijkdoorbraak", bot_user)
@@ -130,11 +122,8 @@ async def test_record_notify_picture_and_done(world: World) -> None:
 
 
 async def test_one_late_reminder_after_sigkill(world: World) -> None:
-    admin = await world.human("admin")
-    moderator = await world.human("moderator")
-    liaison = await world.human("liaison")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
+    admin, bot = await world.admin_and_bot()
+    moderator, liaison = await world.people("moderator", "liaison")
     bot_user = world.bot_user
     coord = await _room_with(world, moderator, [admin], "ROT")
     liaison_room = await _room_with(world, admin, [liaison], "Rode Kruis")

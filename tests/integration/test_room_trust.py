@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_permissions_and_schedule import _room_with
-from tests.integration.test_situation_entries import _ask
 from tests.support.human import Human
+from tests.support.live import ask as _ask
+from tests.support.live import room_with as _room_with
 
 pytestmark = pytest.mark.integration
 
@@ -68,10 +68,8 @@ def _upgrade(world: World, human: Human, room: str) -> str:
 
 
 async def test_tombstone_cannot_rebind_another_partners_room(world: World) -> None:
-    admin = await world.human("admin")
+    admin, _ = await world.admin_and_bot()
     owner = await world.human("owner")  # power 100 in their own room, not a config admin
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
     bot_user = world.bot_user
 
     partner = await _room_with(world, admin, [], "GGD")
@@ -142,9 +140,7 @@ async def test_tombstone_cannot_rebind_another_partners_room(world: World) -> No
 
 
 async def test_real_upgrade_still_carries_the_binding(world: World) -> None:
-    admin = await world.human("admin")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
+    admin, _ = await world.admin_and_bot()
     bot_user = world.bot_user
     room = await _room_with(world, admin, [], "GGD")
     await _ask(admin, room, "!incident open storm Storm", bot_user)
@@ -175,10 +171,8 @@ async def test_real_upgrade_still_carries_the_binding(world: World) -> None:
 
 
 async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> None:
-    admin = await world.human("admin")
+    admin, _ = await world.admin_and_bot()
     liaison = await world.human("liaison")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
     bot_user = world.bot_user
     source = await _room_with(world, admin, [liaison], "GGD")
     coord = await _room_with(world, admin, [], "Coördinatie")
@@ -234,7 +228,8 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
     assert len(await alerts("Alarmeen")) == 2  # private: the AMBER alert arrives
     for event_type, opened, closed in changes:
         await _put_state(admin, coord, event_type, opened)
-        await asyncio.sleep(1.5)  # let the bot's sync see the state change
+        # The bot's sync sees the state change: the room is stored as public.
+        assert await admin.wait_until(lambda: _public(world, coord)), event_type
         shown = await listing()
         assert "Openbaresporthal" in shown and "Geheimebedden" not in shown, (event_type, shown)
         tag = f"Alarm{event_type[7:].replace('_', '')}"
@@ -243,7 +238,7 @@ async def test_world_readable_or_guest_room_sees_clear_only(world: World) -> Non
         # Scheduled posts read the same stored flag as alerts.
         assert _public(world, coord), event_type
         await _put_state(admin, coord, event_type, closed)
-        await asyncio.sleep(1.5)
+        assert await admin.wait_until(lambda: not _public(world, coord)), event_type
         shown = await listing()
         assert "Geheimebedden" in shown, (event_type, shown)
         assert not _public(world, coord), event_type

@@ -11,6 +11,8 @@ import pytest
 
 from tests.conftest import World
 from tests.support.human import Human, edit_content
+from tests.support.live import ask as _ask
+from tests.support.live import room_with
 from tests.unit.test_report_parser import MALFORMED
 
 pytestmark = pytest.mark.integration
@@ -48,30 +50,11 @@ def _count(world: World) -> int:
         return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
 
-async def _ask(
-    human: Human, room: str, body: str, bot: str, timeout: float = 30, **kw: object
-) -> str:
-    event_id = await human.send(room, body, **kw)  # type: ignore[arg-type]
-    assert await human.wait_until(lambda: bool(human.replies_to(event_id, bot)), timeout), body[:80]
-    return "\n".join(s.body for s in human.replies_to(event_id, bot))
-
-
 async def _setup(world: World) -> tuple[Human, Human, Human, str, str]:
-    admin = await world.human("admin")
-    liaison = await world.human("liaison")
-    coordinator = await world.human("coordinator")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
-    liaison_room = await admin.create_room(
-        invite=[world.bot_user, liaison.client.user_id], name="GGD"
-    )
-    await admin.wait_joined(liaison_room, world.bot_user)
-    await liaison.client.join(liaison_room)
-    coord_room = await admin.create_room(
-        invite=[world.bot_user, coordinator.client.user_id], name="Coördinatie"
-    )
-    await admin.wait_joined(coord_room, world.bot_user)
-    await coordinator.client.join(coord_room)
+    admin, _ = await world.admin_and_bot()
+    liaison, coordinator = await world.people("liaison", "coordinator")
+    liaison_room = await room_with(world, admin, [liaison], "GGD")
+    coord_room = await room_with(world, admin, [coordinator], "Coördinatie")
     assert "geopend" in await _ask(
         admin, liaison_room, "!incident open storm Storm Zuid", world.bot_user
     )

@@ -21,7 +21,8 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.chat import dispatch
+from tests.support.chat import dispatch, dispatcher_fixture
+from tests.support.questions import open_count
 from tests.support.rooms import bound_database
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -62,15 +63,21 @@ async def send(
     return await dispatch(db, dispatcher, room, sender, body, NOW)
 
 
+async def said(
+    db: Database, dispatcher: Dispatcher, room: RoomView, body: str, sender: UserId = ASKER
+) -> str:
+    """The text of the one reply to `body`."""
+    _, replies = await send(db, dispatcher, room, body, sender)
+    return only_reply(replies).text
+
+
 def only_reply(replies: list[Outgoing]) -> Reply:
     assert len(replies) == 1, replies
     assert isinstance(replies[0], Reply)
     return replies[0]
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def test_confident_answer_carries_source_owner_date_and_alternatives(
@@ -93,22 +100,20 @@ async def test_confident_answer_carries_source_owner_date_and_alternatives(
 async def test_plain_question_in_municipality_room_and_direct_chat(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "Mogen huisdieren mee naar de noodopvang?")
-    assert "demo-evacuatie-huisdieren" in only_reply(replies).text
+    assert "demo-evacuatie-huisdieren" in (
+        await said(db, dispatcher, MUNI_VIEW, "Mogen huisdieren mee naar de noodopvang?")
+    )
     # Without a question mark or mention, a municipality room's chatter is left alone.
     _, replies = await send(db, dispatcher, MUNI_VIEW, "goedemorgen allemaal")
     assert replies == []
     direct = RoomView(room_id=RoomId("!dm:x"), is_direct=True)
-    _, replies = await send(db, dispatcher, direct, "huisdieren mee naar de noodopvang")
-    assert "demo-evacuatie-huisdieren" in only_reply(replies).text
+    assert "demo-evacuatie-huisdieren" in (
+        await said(db, dispatcher, direct, "huisdieren mee naar de noodopvang")
+    )
     # A greeting in a direct chat gets a hint, and no open question is made of it.
     for greeting in ("hoi", "Dank je!"):
-        _, replies = await send(db, dispatcher, direct, greeting)
-        assert "hele zin" in only_reply(replies).text
-    async with db.session() as session:
-        from storage import open_questions
-
-        assert await open_questions.count_open(session) == 0
+        assert "hele zin" in await said(db, dispatcher, direct, greeting)
+    assert await open_count(db) == 0
 
 
 async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
@@ -125,12 +130,10 @@ async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
     assert "Open vraag V1" in to_curators.text and ASKER in to_curators.text
     assert "parkeervergunning" in to_curators.text
 
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
-    assert "V1" in only_reply(replies).text
+    assert "V1" in await said(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
 
     # Not for the municipality: curators only.
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!antwoord V1 Zo.")
-    assert "redactiekamer" in only_reply(replies).text
+    assert "redactiekamer" in await said(db, dispatcher, MUNI_VIEW, "!antwoord V1 Zo.")
 
     _, replies = await send(
         db,
@@ -148,14 +151,13 @@ async def test_unanswerable_question_goes_to_curators_and_the_answer_comes_back(
     assert "vraag-1" in confirm.text
 
     # Published: the same question is now answered from the store.
-    _, replies = await send(
-        db, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?"
+    assert "vraag-1" in (
+        await said(db, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?")
     )
-    assert "vraag-1" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!antwoord V1 nogmaals", EDITOR)
-    assert "al beantwoord" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
-    assert "Geen open vragen" in only_reply(replies).text
+    assert "al beantwoord" in (
+        await said(db, dispatcher, CURATOR_VIEW, "!antwoord V1 nogmaals", EDITOR)
+    )
+    assert "Geen open vragen" in await said(db, dispatcher, CURATOR_VIEW, "!vragen", EDITOR)
 
 
 async def test_replayed_question_opens_one_question(db: Database, dispatcher: Dispatcher) -> None:
@@ -173,8 +175,9 @@ async def test_expired_items_are_not_served_as_current(
         db, dispatcher, MUNI_VIEW, "!vraag Tot wanneer gold de tijdelijke demo-vergoeding?"
     )
     assert "demo-oude-regeling" not in replies[0].text  # type: ignore[union-attr]
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show demo-oude-regeling")
-    assert "verlopen sinds 31-12-2025" in only_reply(replies).text
+    assert "verlopen sinds 31-12-2025" in (
+        await said(db, dispatcher, MUNI_VIEW, "!qa show demo-oude-regeling")
+    )
 
 
 async def test_tlp_of_qas_decides_where_they_are_served(
@@ -184,8 +187,7 @@ async def test_tlp_of_qas_decides_where_they_are_served(
         "!vraag Welke inwoners hebben als eerste hulp nodig bij een langdurige stroomstoring?"
     )
     # GREEN: fine in a bound, private municipality room ...
-    _, replies = await send(db, dispatcher, MUNI_VIEW, question)
-    assert "demo-stroomstoring-zorg" in only_reply(replies).text
+    assert "demo-stroomstoring-zorg" in await said(db, dispatcher, MUNI_VIEW, question)
     # ... but not in a direct chat, which sees CLEAR only. There the GREEN Q&A does not
     # exist: no hint that an answer exists elsewhere, an open question like any other
     # (the asker's reply and the curators' notice; only the curators' room may name it).
@@ -195,8 +197,9 @@ async def test_tlp_of_qas_decides_where_they_are_served(
     assert told.room_id == direct.room_id and "geen zeker antwoord" in told.text
     assert "demo-stroomstoring-zorg" not in told.text and "TLP-label" not in told.text
     assert to_curators and all(r.room_id != direct.room_id for r in to_curators)
-    _, replies = await send(db, dispatcher, direct, "!qa show demo-stroomstoring-zorg")
-    assert "bestaat niet" in only_reply(replies).text
+    assert "bestaat niet" in (
+        await said(db, dispatcher, direct, "!qa show demo-stroomstoring-zorg")
+    )
 
 
 async def test_curators_add_edit_and_retire_with_versions_and_audit(
@@ -212,25 +215,28 @@ async def test_curators_add_edit_and_retire_with_versions_and_audit(
         "bron: https://example.org/zandzakken\n"
         "geldig tot: 31-12-2027"
     )
-    _, replies = await send(db, dispatcher, MUNI_VIEW, add)
-    assert "redactiekamer" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, add, EDITOR)
-    assert "zandzakken toegevoegd (versie 1" in only_reply(replies).text
-    _, replies = await send(
-        db, dispatcher, CURATOR_VIEW, "!qa edit zandzakken\nantwoord: Bij de milieustraat.", EDITOR
+    assert "redactiekamer" in await said(db, dispatcher, MUNI_VIEW, add)
+    assert "zandzakken toegevoegd (versie 1" in (
+        await said(db, dispatcher, CURATOR_VIEW, add, EDITOR)
     )
-    assert "gewijzigd (versie 2" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
-    shown = only_reply(replies).text
+    assert "gewijzigd (versie 2" in (
+        await said(
+            db,
+            dispatcher,
+            CURATOR_VIEW,
+            "!qa edit zandzakken\nantwoord: Bij de milieustraat.",
+            EDITOR,
+        )
+    )
+    shown = await said(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
     assert "milieustraat" in shown and "Eigenaar: KCIO" in shown
-    _, replies = await send(
-        db, dispatcher, CURATOR_VIEW, "!qa edit zandzakken\nkleur: blauw", EDITOR
+    assert "niet begrepen" in (
+        await said(db, dispatcher, CURATOR_VIEW, "!qa edit zandzakken\nkleur: blauw", EDITOR)
     )
-    assert "niet begrepen" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, "!qa retire zandzakken", EDITOR)
-    assert "ingetrokken (versie 3)" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
-    assert "bestaat niet" in only_reply(replies).text
+    assert "ingetrokken (versie 3)" in (
+        await said(db, dispatcher, CURATOR_VIEW, "!qa retire zandzakken", EDITOR)
+    )
+    assert "bestaat niet" in await said(db, dispatcher, MUNI_VIEW, "!qa show zandzakken")
 
     async with db.session() as session:
         history = await knowledge_items.versions(session, "zandzakken")
@@ -262,8 +268,7 @@ async def test_bad_curation_input_changes_nothing(db: Database, dispatcher: Disp
         "!qa retire bestaat-niet",
         "!qa",
     ):
-        _, replies = await send(db, dispatcher, CURATOR_VIEW, body, EDITOR)
-        text = only_reply(replies).text
+        text = await said(db, dispatcher, CURATOR_VIEW, body, EDITOR)
         assert any(
             word in text for word in ("Niet opgeslagen", "niet begrepen", "bestaat niet", "Gebruik")
         ), text
@@ -275,8 +280,7 @@ async def test_a_broken_content_rule_is_said_in_the_rooms_language(
     db: Database, dispatcher: Dispatcher
 ) -> None:
     body = "!qa add\nvraag: Script?\nantwoord: <script>alert(1)</script>"
-    _, replies = await send(db, dispatcher, CURATOR_VIEW, body, EDITOR)
-    assert only_reply(replies).text == (
+    assert await said(db, dispatcher, CURATOR_VIEW, body, EDITOR) == (
         "Niet opgeslagen: answer: antwoord bevat script of ingebedde inhoud; gebruik Markdown"
     )
 
@@ -290,10 +294,12 @@ async def test_guidance_sections_with_title_and_version(
     reply = only_reply(replies)
     assert "Handreiking noodopvang inrichten (versie 1.2) — Inrichting en capaciteit" in reply.text
     assert "4 vierkante meter" in reply.text
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!guidance")
-    assert "Handreiking noodopvang inrichten" in only_reply(replies).text
-    _, replies = await send(db, dispatcher, MUNI_VIEW, "!handreiking xylofoonstemmen")
-    assert "Geen handreiking" in only_reply(replies).text
+    assert "Handreiking noodopvang inrichten" in (
+        await said(db, dispatcher, MUNI_VIEW, "!guidance")
+    )
+    assert "Geen handreiking" in (
+        await said(db, dispatcher, MUNI_VIEW, "!handreiking xylofoonstemmen")
+    )
 
 
 async def test_store_changes_by_another_process_are_seen(
@@ -308,8 +314,7 @@ async def test_store_changes_by_another_process_are_seen(
         encoding="utf-8",
     )
     await service.import_path(db, tmp_path / "blauwalg.yaml", "other-process")
-    _, replies = await send(db, dispatcher, MUNI_VIEW, question)
-    assert "blauwalg" in only_reply(replies).text
+    assert "blauwalg" in await said(db, dispatcher, MUNI_VIEW, question)
 
 
 async def test_open_questions_follow_tlp_and_appear_in_the_picture(db: Database) -> None:
@@ -376,10 +381,9 @@ async def test_without_a_curator_room_the_asker_is_told_so(database_url: str) ->
     await database.migrate()
     try:
         dispatcher = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
-        _, replies = await send(
+        text = await said(
             database, dispatcher, MUNI_VIEW, "!vraag Hoe vraag ik een parkeervergunning aan?"
         )
-        text = only_reply(replies).text
         assert "bewaard als V1" in text and "nog geen redactiekamer" in text
     finally:
         await database.close()

@@ -11,6 +11,7 @@ from storage import incidents as incident_repo
 from storage import rooms, series
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.rooms import BindingView
 from tests.support.entries import entry_input
 from tests.support.migrated import migrate_to
 
@@ -38,16 +39,8 @@ async def test_0014_rewrites_dutch_values_and_downgrade_restores_them(database_u
             incident = await incident_repo.open_incident(session, "storm", "Storm", "@a:x")
             assert incident is not None
             incident.phase = "lukewarm"
-            await rooms.bind(
-                session,
-                RoomId("!mun:x"),
-                role="municipality",
-                incident="storm",
-                organisation="Dordrecht",
-                tlp_default="GREEN",
-                clearance="GREEN",
-                by="@a:x",
-            )
+            municipality = BindingView("municipality", "storm", "Dordrecht", "GREEN", "GREEN")
+            await rooms.bind_as(session, RoomId("!mun:x"), municipality, "@a:x")
             entry = await entry_repo.record(
                 session, _report("shelter", "Sporthal"), "@l:x", "!l:x", "$1"
             )

@@ -7,6 +7,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Collection, Mapping
 from datetime import UTC, datetime
+from typing import Any
+
+import pytest
 
 from bot.syncer import process_message
 from commands.builtin import build_dispatcher
@@ -47,6 +50,16 @@ def bound_views(
 
 # An encrypted room as its binding makes it, nobody with power.
 plain_view = bound_views()
+
+
+def dispatcher_fixture(**settings: Any) -> Any:
+    """A module's `dispatcher` fixture: the built-in commands as bot user `@knooppunt:x`
+    with these settings (`dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))`)."""
+
+    def dispatcher() -> Dispatcher:
+        return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", **settings))
+
+    return pytest.fixture(name="dispatcher")(dispatcher)
 
 
 _dispatched = itertools.count(1)
@@ -175,3 +188,20 @@ class CoreChat:
 
         async with self.db.session() as session:
             return list(await session.scalars(select(SituationEntry).order_by(SituationEntry.id)))
+
+
+class OneRoomChat(CoreChat):
+    """A chat where one person mostly speaks in one room: `post` sends as `sender` in
+    `room` unless told otherwise."""
+
+    def __init__(
+        self, db: Database, view: RoomViewFn, *, room: RoomId, sender: UserId, **core: Any
+    ) -> None:
+        super().__init__(db, view, **core)
+        self.room, self.sender = room, sender
+
+    async def post(
+        self, body: str, sender: UserId | None = None, room: RoomId | None = None, **event: Any
+    ) -> tuple[EventId, list[Outgoing] | None]:
+        """`send_event` (the relations as event ids): the event's id and the replies."""
+        return await self.send_event(room or self.room, sender or self.sender, body, **event)

@@ -7,9 +7,12 @@ from __future__ import annotations
 import asyncio
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
+from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine
 from sqlalchemy import func, select
 
@@ -51,3 +54,30 @@ class DatabaseMachine(RuleBasedStateMachine):
     async def _max_outbox(self) -> int:
         async with self.db.session() as session:
             return int(await session.scalar(select(func.max(OutboxMessage.id))) or 0)
+
+
+def ci_settings(examples: int, steps: int) -> settings:
+    """A fixed budget for a machine in CI: the same `examples` runs of up to `steps` steps
+    every time (derandomized, no example database), no deadline for the slow steps."""
+    return settings(
+        max_examples=examples,
+        stateful_step_count=steps,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+    )
+
+
+M = TypeVar("M", bound=DatabaseMachine)
+
+
+def machine_fixture(machine: Callable[[], M]) -> Any:
+    """A module's `machine` fixture: one fresh machine for a replayed sequence, torn down after."""
+
+    def fixture() -> Iterator[M]:
+        state = machine()
+        yield state
+        state.teardown()
+
+    return pytest.fixture(name="machine")(fixture)

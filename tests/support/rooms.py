@@ -19,16 +19,23 @@ from tests.support.migrated import migrated_sqlite
 
 
 async def storm_database(
-    path: Path, bound: Sequence[tuple[RoomId, str, str]], *, active: bool = False
+    path: Path,
+    bound: Sequence[tuple[RoomId, str, str]],
+    *,
+    active: bool = False,
+    more: Mapping[RoomId, BindingView] | None = None,
 ) -> Database:
     """`bound`: (room, role, organisation), each bound to `storm` with TLP default and
-    clearance AMBER; `active` also marks them active (the bot is in the room)."""
+    clearance AMBER; `active` also marks them active (the bot is in the room). `more`:
+    rooms bound (and active) as their own binding says."""
     database = await migrated_sqlite(path)
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "storm", "Storm", "test")
         for room_id, role, organisation in bound:
             binding = BindingView(role, "storm", organisation, "AMBER", "AMBER")
             await bind_room(session, room_id, binding, active=active)
+        for room_id, binding in (more or {}).items():
+            await bind_room(session, room_id, binding)
     return database
 
 

@@ -200,6 +200,10 @@ class Posted:
         """Retracted (an entry) or withdrawn (a record item): nobody sees it any more."""
         raise NotImplementedError
 
+    def describe(self) -> str:
+        """How a leak report names it: which one, and what the word for its `gone` is."""
+        raise NotImplementedError
+
     @property
     def label(self) -> str:
         return [r for r in self.revisions if not r.withdrawn][-1].label
@@ -223,6 +227,9 @@ class EntryModel(Posted):
     @property
     def gone(self) -> bool:
         return self.retracted
+
+    def describe(self) -> str:
+        return f"entry M-{self.id}" + (" (retracted)" if self.retracted else "")
 
     def refresh_markers(self) -> None:
         # The latest revision that carries the marker wins; a withdrawn edit's label
@@ -255,6 +262,9 @@ class RecordModel(Posted):
     @property
     def gone(self) -> bool:
         return self.withdrawn
+
+    def describe(self) -> str:
+        return self.code + (" (withdrawn)" if self.withdrawn else "")
 
 
 @dataclass
@@ -757,6 +767,36 @@ class TLPMachine(DatabaseMachine):
             ]
         return [repr(content)]
 
+    def _redaction_checked(self, model: EntryModel | RecordModel) -> None:
+        """Its author redacts the event that made a report or a record item: when the bot
+        says it is retracted (withdrawn), the model says so before the outbox is checked,
+        and the stored row must agree."""
+        if isinstance(model, EntryModel):
+            sender, said, stat = (
+                model.reporter,
+                rf"Melding M-{model.id} ingetrokken",
+                "entries retracted",
+            )
+        else:
+            sender, said, stat = (
+                model.author,
+                rf"{model.code} ingetrokken",
+                "record items withdrawn",
+            )
+        message, replied = self.send_redaction(model.room_id, sender, model.source_event)
+        gone = re.search(said, replied) is not None
+        if gone:
+            TLPMachine.stats[stat] += 1
+        if isinstance(model, EntryModel):
+            model.retracted = model.retracted or gone
+            stored = self._run(self._entry_row(model.id)).retracted_at
+            assert (stored is not None) == model.retracted
+        else:
+            model.withdrawn = model.withdrawn or gone
+            stored = self._run(self._record_row(model.code)).withdrawn_at
+            assert (stored is not None) == model.withdrawn
+        self.check_outbox(message)
+
     def check_outbox(self, source: Message | None = None) -> None:
         rows = self._outbox_after(self.last_outbox)
         self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
@@ -850,19 +890,12 @@ class TLPMachine(DatabaseMachine):
                 )
 
     def _owner_of(self, marker: str) -> str:
-        for entry in self.entries.values():
-            if marker in entry.marker_label:
-                return (
-                    f"entry M-{entry.id} TLP:{entry.label} (marker's revision TLP:"
-                    f"{entry.marker_label[marker]}) org {entry.org} room {entry.room_id}"
-                    f"{' retracted' if entry.retracted else ''}"
-                )
-        for item in self.records.values():
+        posted: list[Posted] = [*self.entries.values(), *self.records.values()]
+        for item in posted:
             if marker in item.marker_label:
                 return (
-                    f"{item.code} TLP:{item.label} (marker's revision TLP:"
+                    f"{item.describe()} TLP:{item.label} (marker's revision TLP:"
                     f"{item.marker_label[marker]}) org {item.org} room {item.room_id}"
-                    f"{' withdrawn' if item.withdrawn else ''}"
                 )
         for qa in self.qas.values():
             if marker in qa.marker_label:
@@ -1041,13 +1074,7 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
-        message, replied = self.send_redaction(entry.room_id, entry.reporter, entry.source_event)
-        if re.search(rf"Melding M-{entry.id} ingetrokken", replied):
-            entry.retracted = True
-            TLPMachine.stats["entries retracted"] += 1
-        stored = self._run(self._entry_row(entry.id))
-        assert (stored.retracted_at is not None) == entry.retracted
-        self.check_outbox(message)
+        self._redaction_checked(entry)
 
     @precondition(lambda self: any(len(e.revisions) > 1 for e in self._editable()))
     @rule(which=pick)
@@ -1167,13 +1194,7 @@ class TLPMachine(DatabaseMachine):
             return
         candidates = self._live_records()
         item = candidates[which % len(candidates)]
-        message, replied = self.send_redaction(item.room_id, item.author, item.source_event)
-        if re.search(rf"{item.code} ingetrokken", replied):
-            item.withdrawn = True
-            TLPMachine.stats["record items withdrawn"] += 1
-        stored = self._run(self._record_row(item.code))
-        assert (stored.withdrawn_at is not None) == item.withdrawn
-        self.check_outbox(message)
+        self._redaction_checked(item)
 
     @precondition(lambda self: any(r.kind == "action" for r in self.records.values()))
     @rule(slot=slots, which=pick)

@@ -25,7 +25,8 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.chat import dispatch
+from tests.support.chat import dispatch, dispatcher_fixture
+from tests.support.questions import open_count
 from tests.support.rooms import bind_room
 
 SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
@@ -102,9 +103,7 @@ async def send(
     return event_id, [o for o in out if isinstance(o, Reply)]
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def water_qa_green(db: Database, dispatcher: Dispatcher) -> None:
@@ -210,8 +209,7 @@ async def test_a_close_question_is_linked_and_both_askers_get_the_answer(
     assert (to_bob.reply_to, to_bob.mentions) == (second, (BOB,))
     assert to_anna.notify and to_bob.notify and "tappunten van Evides" in to_bob.text
     assert "V2" in confirm.text
-    async with db.session() as session:
-        assert await open_questions.count_open(session) == 0
+    assert await open_count(db) == 0
 
 
 async def test_no_link_across_labels_incidents_or_unrelated_questions(
@@ -387,8 +385,7 @@ async def test_qa_answers_refuse_what_cannot_be_served(
         db, dispatcher, view("cur"), "!antwoord V2 qa=demo-stroomstoring-zorg"
     )
     assert "Niets verstuurd" in refused.text and "V2" in refused.text
-    async with db.session() as session:
-        assert await open_questions.count_open(session) == 2
+    assert await open_count(db) == 2
 
 
 async def test_publish_needs_a_source_and_takes_an_end_date(

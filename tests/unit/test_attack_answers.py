@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher
+from commands.dispatcher import Dispatcher
 from storage import incidents as incident_repo
 from storage import open_questions, rooms
 from storage.engine import Database
 from storage.rooms import BindingView
+from tests.support.chat import dispatcher_fixture
 from tests.support.rooms import bind_room
 from tests.unit.test_answers_learn import (
     ANNA,
@@ -39,9 +39,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+dispatcher = dispatcher_fixture()
 
 
 async def status_of(db: Database, number: int) -> str:

@@ -58,13 +58,19 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
+async def labels_after(chat: CoreChat, body: str) -> tuple[list[str], str]:
+    """Alice reports `body` in the liaison room: the labels of every stored entry, and the reply."""
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    return [e.tlp for e in await chat.entries()], texts(result[0])
+
+
 async def test_a_red_report_pasted_with_a_bom_is_stored_red(db: Database) -> None:
     chat = CoreChat(db)
     body = "!melding evacuatie\n\ufeffgemeente: Dordrecht\ntlp: rood\nEvacuatieroute geheim."
-    _, result = await chat.handle(LIAISON, ALICE, body)
-    assert result is not None
+    labels, reply = await labels_after(chat, body)
+    assert labels == ["RED"], reply
     (entry,) = await chat.entries()
-    assert entry.tlp == "RED", texts(result[0])
     assert "tlp: rood" not in entry.text
 
 
@@ -141,13 +147,10 @@ def test_a_lower_or_equal_marking_and_plain_words_change_nothing() -> None:
 async def test_a_report_ending_in_tlp_red_is_stored_red(db: Database) -> None:
     chat = CoreChat(db)
     body = "!melding evacuatie\ngemeente: Dordrecht\nRoute via Schapendijk geheim.\nTLP:RED"
-    _, result = await chat.handle(LIAISON, ALICE, body)
-    assert result is not None
-    (entry,) = await chat.entries()
-    assert entry.tlp == "RED", texts(result[0])
-    _, result = await chat.handle(LIAISON, ALICE, "!melding evacuatie TLP:RED\nRoute twee.")
-    assert result is not None
-    assert [e.tlp for e in await chat.entries()] == ["RED", "RED"], texts(result[0])
+    labels, reply = await labels_after(chat, body)
+    assert labels == ["RED"], reply
+    labels, reply = await labels_after(chat, "!melding evacuatie TLP:RED\nRoute twee.")
+    assert labels == ["RED", "RED"], reply
 
 
 async def test_a_lower_marking_in_the_text_never_lowers_the_room_default(db: Database) -> None:
@@ -155,9 +158,8 @@ async def test_a_lower_marking_in_the_text_never_lowers_the_room_default(db: Dat
     body = (
         "!melding evacuatie\ngemeente: Dordrecht\nEerder gedeeld als TLP:GREEN; nu vertrouwelijk."
     )
-    _, result = await chat.handle(LIAISON, ALICE, body)
-    assert result is not None
-    assert [e.tlp for e in await chat.entries()] == ["AMBER"], texts(result[0])
+    labels, reply = await labels_after(chat, body)
+    assert labels == ["AMBER"], reply
 
 
 async def test_a_decision_whose_text_says_tlp_red_is_stored_red(coord_chat: CoreChat) -> None:

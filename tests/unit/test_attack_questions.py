@@ -27,15 +27,17 @@ PRIVATE = "Mag mijn dementerende moeder Truus Jansen mee naar de noodopvang in d
 SIMILAR = "Mag mijn dementerende moeder mee naar de noodopvang in de Vlinderhal?"
 
 
+CURATORS_BOUND = [(CURATORS, "curator", "VR")]
+# A municipality room as they are bound: GREEN by default, cleared for GREEN.
+TOWN_BINDING = BindingView("municipality", "storm", "Gemeente Dordrecht", "GREEN", "GREEN")
+
+
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await storm_database(tmp_path / "q.db", [(CURATORS, "curator", "VR")], active=True)
-    async with database.transaction() as session:
-        # A municipality room as they are bound: GREEN by default, cleared for GREEN.
-        town = BindingView("municipality", "storm", "Gemeente Dordrecht", "GREEN", "GREEN")
-        await bind_room(session, TOWN, town)
-        other = BindingView("municipality", "storm", "Gemeente Zwijndrecht", "GREEN", "GREEN")
-        await bind_room(session, TOWN2, other)
+    other = BindingView("municipality", "storm", "Gemeente Zwijndrecht", "GREEN", "GREEN")
+    database = await storm_database(
+        tmp_path / "q.db", CURATORS_BOUND, active=True, more={TOWN: TOWN_BINDING, TOWN2: other}
+    )
     yield database
     await database.close()
 
@@ -163,11 +165,11 @@ async def test_a_question_opening_with_its_marking_is_kept_whole(db: Database) -
 async def exercise_db(tmp_path: Path) -> AsyncIterator[Database]:
     from storage import incidents as incident_repo
 
-    database = await storm_database(tmp_path / "x.db", [(CURATORS, "curator", "VR")], active=True)
+    database = await storm_database(
+        tmp_path / "x.db", CURATORS_BOUND, active=True, more={TOWN: TOWN_BINDING}
+    )
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "oef", "Oefening", "test", exercise=True)
-        town = BindingView("municipality", "storm", "Gemeente Dordrecht", "GREEN", "GREEN")
-        await bind_room(session, TOWN, town)
         drill = BindingView("curator", "oef", "VR", "AMBER", "AMBER")
         await bind_room(session, DRILL_CURATORS, drill)
     yield database

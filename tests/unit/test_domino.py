@@ -71,6 +71,11 @@ class Chat(CoreChat):
     async def post(self, body: str, room: RoomId, sender: str = ALICE) -> str:
         return own(await self.send(body, room, sender=sender), room)
 
+    async def edit_power(self, body: str) -> list[Outgoing]:
+        """The energy liaison edits their power report (the first event, $ev1) to `body`."""
+        relation = Relation(replaces=EventId("$ev1"))
+        return await self.send(body, ENERGY, kind="edit", relation=relation)
+
 
 def own(replies: list[Outgoing], room: RoomId) -> str:
     """The replies in the room itself."""
@@ -194,10 +199,7 @@ async def test_a_severe_power_report_alerts_each_dependent_room_once_under_its_c
         ).all()
         assert sorted(queued).count(TELECOM) == 1 and queued.count(WATER) == 1
     # An edit keeps the report severe: nobody is alerted again.
-    edit = await chat.send(
-        POWER.replace("40.000", "45.000"), ENERGY, kind="edit",
-        relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    edit = await chat.edit_power(POWER.replace("40.000", "45.000"))
     assert not sent_to(edit, TELECOM) and not sent_to(edit, WATER)
 
 
@@ -367,10 +369,7 @@ async def test_an_edit_below_severe_takes_the_causes_open_items_away(db: Databas
     await chat.send(POWER, ENERGY)
     await chat.post("!melding telecom\noorzaak: M-1\nernst: matig\nMasten op accu.", TELECOM)
     assert "Mogelijke domino-effecten" in await chat.post("!beeld", COORD)
-    edit = await chat.send(
-        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
-        relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    edit = await chat.edit_power(POWER.replace("ernstig", "matig"))
     assert "M-1" in own(edit, ENERGY)
     assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
     async with db.session() as session:
@@ -425,10 +424,7 @@ async def test_a_retracted_cause_tells_each_alerted_room_once_under_the_alerts_l
     assert "Middenspanningsstation" not in water[0].text + water[0].html
     assert not sent_to(retracted, TOWN) and not sent_to(retracted, GHOR)
     # Once: an edit of the retracted report tells nobody again.
-    again = await chat.send(
-        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
-        relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    again = await chat.edit_power(POWER.replace("ernstig", "matig"))
     assert not sent_to(again, TELECOM) and not sent_to(again, WATER)
 
 
@@ -436,26 +432,18 @@ async def test_an_edit_below_severe_tells_the_alerted_rooms_once(db: Database) -
     chat = Chat(db)
     await chat.send(POWER, ENERGY)
     alerts = await mark_alerts_sent(db)
-    edit = await chat.send(
-        POWER.replace("ernstig", "matig"), ENERGY, kind="edit",
-        relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    edit = await chat.edit_power(POWER.replace("ernstig", "matig"))
     telecom, water = notices(edit, TELECOM), notices(edit, WATER)
     assert len(telecom) == 1 and len(water) == 1, [r.text for r in edit]
     assert telecom[0].reply_to == alerts[TELECOM] and "niet meer ernstig" in telecom[0].text
     await mark_alerts_sent(db)
     chat.restart()
     # A second edit that keeps it minor: nobody is told again.
-    again = await chat.send(
-        POWER.replace("ernstig", "gering"), ENERGY, kind="edit",
-        relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    again = await chat.edit_power(POWER.replace("ernstig", "gering"))
     assert not sent_to(again, TELECOM) and not sent_to(again, WATER)
     # Severe again: the rooms whose alert was withdrawn are alerted anew (the cause
     # holds again), and a later withdrawal answers that new alert.
-    severe = await chat.send(
-        POWER, ENERGY, kind="edit", relation=Relation(replaces=EventId("$ev1"))
-    )
+    severe = await chat.edit_power(POWER)
     assert len(sent_to(severe, TELECOM)) == 1 and len(sent_to(severe, WATER)) == 1
     realerts = await mark_alerts_sent(db)
     retracted = await chat.send(
@@ -469,7 +457,7 @@ async def test_withdrawing_the_edit_that_made_a_report_severe_withdraws_its_aler
 ) -> None:
     chat = Chat(db)
     await chat.send(POWER.replace("ernstig", "matig"), ENERGY)
-    edit = await chat.send(POWER, ENERGY, kind="edit", relation=Relation(replaces=EventId("$ev1")))
+    edit = await chat.edit_power(POWER)
     assert len(sent_to(edit, TELECOM)) == 1
     alerts = await mark_alerts_sent(db)
     withdrawn = await chat.send(
@@ -499,10 +487,9 @@ async def test_a_notice_never_names_a_cause_relabelled_above_the_room(db: Databa
     chat = Chat(db)
     await chat.send(POWER, ENERGY)
     await mark_alerts_sent(db)
-    edit = await chat.send(
-        POWER.replace("ernstig", "matig").replace("tlp: amber", "tlp: rood"), ENERGY,
-        kind="edit", relation=Relation(replaces=EventId("$ev1")),
-    )  # fmt: skip
+    edit = await chat.edit_power(
+        POWER.replace("ernstig", "matig").replace("tlp: amber", "tlp: rood")
+    )
     (telecom,) = notices(edit, TELECOM)
     assert "TLP:GREEN" in telecom.text and "M-1" not in telecom.text, telecom.text
 

@@ -13,11 +13,11 @@ import pytest
 
 from bot.syncer import process_message
 from commands.dispatcher import RoomView
-from commands.message import Message, MessageKind, Outgoing, Redaction, Relation, Reply
+from commands.message import Message, Outgoing, Redaction, Relation, Reply
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat, bound_views, texts
+from tests.support.chat import OneRoomChat, bound_views, texts
 from tests.support.rooms import storm_database
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -45,32 +45,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 room_view = bound_views(power_levels={MOD: 50, ALICE: 0, BOB: 0})
 
 
-class Chat(CoreChat):
+class Chat(OneRoomChat):
     def __init__(self, db: Database) -> None:
-        super().__init__(db, room_view, clock=lambda: NOW)
-
-    async def post(
-        self,
-        body: str,
-        sender: UserId = ALICE,
-        room: RoomId = GGD,
-        *,
-        kind: MessageKind = "message",
-        replaces: str | None = None,
-        redacts: str | None = None,
-        msgtype: str = "m.text",
-        event_id: str | None = None,
-    ) -> tuple[EventId, list[Outgoing] | None]:
-        return await self.send_event(
-            room,
-            sender,
-            body,
-            kind=kind,
-            msgtype=msgtype,
-            event_id=event_id,
-            replaces=replaces,
-            redacts=redacts,
-        )
+        super().__init__(db, room_view, room=GGD, sender=ALICE, clock=lambda: NOW)
 
     async def edit(self, original: str, body: str, **kw: object) -> list[Outgoing]:
         _, replies = await self.post(body, kind="edit", replaces=original, **kw)  # type: ignore[arg-type]

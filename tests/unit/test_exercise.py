@@ -176,6 +176,7 @@ def test_an_exercise_picture_leaves_out_real_questions_from_direct_chats(
     an exercise's does not (and an exercise question is in neither real list)."""
     from storage import rooms as room_repo
     from storage.ids import RoomId
+    from storage.rooms import BindingView
     from tests.support.exercise_machine import RoomSpec, _now
 
     async def rooms() -> None:
@@ -183,16 +184,8 @@ def test_an_exercise_picture_leaves_out_real_questions_from_direct_chats(
             await room_repo.mark_joined(session, RoomId("!dm:x"), _now(), is_direct=True)
             for room_id, incident in (("!red-oef:x", "oef"), ("!red-storm:x", "storm")):
                 await room_repo.mark_joined(session, RoomId(room_id), _now())
-                await room_repo.bind(
-                    session,
-                    RoomId(room_id),
-                    role="curator",
-                    incident=incident,
-                    organisation="OrgA",
-                    tlp_default="GREEN",
-                    clearance="AMBER",
-                    by="t",
-                )
+                curators = BindingView("curator", incident, "OrgA", "GREEN", "AMBER")
+                await room_repo.bind_as(session, RoomId(room_id), curators, "t")
 
     try:
         machine._run(rooms())

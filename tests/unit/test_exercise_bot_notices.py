@@ -25,6 +25,7 @@ from storage import incidents, rooms
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.models import OutboxMessage
+from storage.rooms import BindingView
 
 ADMIN = "@admin:x"
 
@@ -44,16 +45,8 @@ async def db(tmp_path: Path) -> Any:
             ("!oef-join:x", "oef"),
             ("!echt-join:x", "echt"),
         ):
-            await rooms.bind(
-                session,
-                RoomId(room),
-                role="liaison",
-                incident=incident,
-                organisation="GGD",
-                tlp_default="GREEN",
-                clearance="AMBER",
-                by=ADMIN,
-            )
+            liaison = BindingView("liaison", incident, "GGD", "GREEN", "AMBER")
+            await rooms.bind_as(session, RoomId(room), liaison, ADMIN)
     yield database
     await database.close()
 

@@ -5,29 +5,14 @@ See tests/support/exercise_machine.py for the rule it checks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from hypothesis import HealthCheck, settings
 
 from tests.support.exercise_machine import ExerciseMachine
+from tests.support.machine import ci_settings, machine_fixture
 
 TestExerciseStateMachine = ExerciseMachine.TestCase
-TestExerciseStateMachine.settings = settings(
-    max_examples=10,
-    stateful_step_count=30,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-
-
-@pytest.fixture
-def machine() -> Iterator[ExerciseMachine]:
-    state = ExerciseMachine()
-    yield state
-    state.teardown()
+TestExerciseStateMachine.settings = ci_settings(examples=10, steps=30)
+machine = machine_fixture(ExerciseMachine)
 
 
 def test_the_machine_notices_an_unmarked_exercise_reply(machine: ExerciseMachine) -> None:

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from commands.message import MessageKind, Outgoing, Reply
+from commands.message import Reply
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId, UserId
 from storage.models import EntryFigure
-from tests.support.chat import CoreChat, bound_views, texts
+from tests.support.chat import OneRoomChat, bound_views, texts
 from tests.support.rooms import storm_database
 
 LIAISON = RoomId("!liaison:x")
@@ -39,30 +39,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 view = bound_views(power_levels={MOD: 50})
 
 
-class Chat(CoreChat):
+class Chat(OneRoomChat):
     def __init__(self, db: Database) -> None:
-        super().__init__(db, view)
-
-    async def post(
-        self,
-        body: str,
-        sender: UserId = ALICE,
-        room: RoomId = LIAISON,
-        *,
-        kind: MessageKind = "message",
-        annotates: str | None = None,
-        reply_to: str | None = None,
-        event_id: str | None = None,
-    ) -> tuple[EventId, list[Outgoing] | None]:
-        return await self.send_event(
-            room,
-            sender,
-            body,
-            kind=kind,
-            event_id=event_id,
-            annotates=annotates,
-            reply_to=reply_to,
-        )
+        super().__init__(db, view, room=LIAISON, sender=ALICE)
 
     async def figures(self) -> list[EntryFigure]:
         async with self.db.session() as session:

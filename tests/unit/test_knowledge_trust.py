@@ -24,7 +24,7 @@ from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.models import AuditRecord
 from storage.rooms import BindingView
-from tests.support.chat import dispatch
+from tests.support.chat import dispatch, dispatcher_fixture
 from tests.support.problems import said
 from tests.support.rooms import bind_room
 
@@ -111,9 +111,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
+dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))
 
 
 async def send(

@@ -15,21 +15,20 @@ real database: SQLite and a private PostgreSQL cluster.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from commands.builtin import build_dispatcher
-from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.dispatcher import Dispatcher, RoomView
 from commands.message import MessageKind, Outgoing, Relation, Reply
 from storage import subscriptions
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import dispatch, texts
+from tests.support.chat import dispatch, dispatcher_fixture, texts
 from tests.support.rooms import bound_database
 from tests.support.senders import RecordingSender
 
@@ -94,9 +93,7 @@ async def db(migrated_database_url: str) -> AsyncIterator[Database]:
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", admins=frozenset({ADMIN})))
+dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))
 
 
 async def send(
@@ -154,6 +151,12 @@ def figure_totals(reply: Reply) -> list[str]:
     return re.findall(r"^• opvangplekken[^:]*: ([\d.,]+)", reply.text, re.M)
 
 
+def assert_shown(reply: Reply, code: str, text: str, totals: list[str], label: str) -> None:
+    """The entry `code` is shown with `text`; the picture sums to `totals`, marked `label`."""
+    assert code in shown_ids(reply) and text in reply.text, reply.text
+    assert figure_totals(reply) == totals and reply.text.startswith(f"TLP:{label}"), reply.text
+
+
 def assert_not_shown(reply: Reply, code: str, *words: str) -> None:
     assert code not in shown_ids(reply), reply.text
     for word in words:
@@ -203,8 +206,7 @@ async def test_edit_to_another_incident_and_red_leaves_the_old_picture(
     brand_elsewhere = await picture(db, d, COORD_BRAND, "brand")
     assert_not_shown(brand_elsewhere, code, RED_TEXT, GREEN_TEXT, BIG)
     brand_own = await picture(db, d, LIAISON, "brand")
-    assert code in shown_ids(brand_own) and RED_TEXT in brand_own.text
-    assert figure_totals(brand_own) == [BIG] and brand_own.text.startswith("TLP:RED")
+    assert_shown(brand_own, code, RED_TEXT, [BIG], "RED")
 
 
 # ------------------------------------------------------------------ (b) + (d) label
@@ -222,14 +224,13 @@ async def test_label_raised_then_lowered_follows_in_green_rooms(
     assert_not_shown(green, code, AMBER_TEXT, GREEN_TEXT, BIG, SUM)
     assert figure_totals(green) == ["5"] and green.text.startswith("TLP:GREEN")
     red = await picture(db, d, COORD_RED)
-    assert code in shown_ids(red) and AMBER_TEXT in red.text and GREEN_TEXT not in red.text
-    assert figure_totals(red) == [SUM] and red.text.startswith("TLP:AMBER")
+    assert_shown(red, code, AMBER_TEXT, [SUM], "AMBER")
+    assert GREEN_TEXT not in red.text
 
     await edit(db, d, original, report(GREEN_TEXT + " Weer groen.", "groen"))
     green = await picture(db, d, COORD_GREEN)
-    assert code in shown_ids(green) and "Weer groen." in green.text
+    assert_shown(green, code, "Weer groen.", [SUM], "GREEN")
     assert AMBER_TEXT not in green.text
-    assert figure_totals(green) == [SUM] and green.text.startswith("TLP:GREEN")
 
 
 # ------------------------------------------------------------------ (c) retraction
@@ -275,31 +276,40 @@ async def test_moved_to_red_then_redacted_is_gone_everywhere(
 # ------------------------------------------------------------------ scheduled posts
 
 
-async def test_scheduled_post_follows_the_edit(db: Database, dispatcher: Dispatcher) -> None:
+async def hourly(db: Database, room: RoomId) -> Callable[[int], Awaitable[dict[str, Any]]]:
+    """`room` subscribed to the storm picture every hour: a function that runs the bot's
+    scheduler `hours` ahead and gives the content of the one post it made then."""
     from bot.scheduler import Scheduler
 
-    d = dispatcher
-    original, code = await two_reports(db, d)
     async with db.transaction() as session:
-        await subscriptions.add(session, COORD_GREEN, "storm", timedelta(hours=1), None, "test")
+        await subscriptions.add(session, room, "storm", timedelta(hours=1), None, "test")
     sender = RecordingSender()
     scheduler = Scheduler(db, sender, "nl", "!")  # type: ignore[arg-type]
-    assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=2)) == 1
-    body: Any = sender.submitted[-1].content["body"]
+
+    async def posted(hours: int) -> dict[str, Any]:
+        assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=hours)) == 1
+        return sender.submitted[-1].content
+
+    return posted
+
+
+async def test_scheduled_post_follows_the_edit(db: Database, dispatcher: Dispatcher) -> None:
+    d = dispatcher
+    original, code = await two_reports(db, d)
+    post_after = await hourly(db, COORD_GREEN)
+    body = (await post_after(2))["body"]
     # Nothing changed since the room's `!beeld` in two_reports: one line pointing at it.
     assert "geen wijzigingen sinds het volledige beeld van" in body and "\n" not in body
     assert GREEN_TEXT not in body
 
     await edit(db, d, original, report(RED_TEXT, "rood", incident="brand"))
-    assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=4)) == 1
-    body = sender.submitted[-1].content["body"]
-    posted = Reply(text=body, html=sender.submitted[-1].content["formatted_body"])
+    content = await post_after(4)
+    posted = Reply(text=content["body"], html=content["formatted_body"])
     assert_not_shown(posted, code, RED_TEXT, GREEN_TEXT, BIG, SUM)
     assert figure_totals(posted) == ["5"]
 
     await redact(db, d, original)
-    assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=6)) == 1
-    body = sender.submitted[-1].content["body"]
+    body = (await post_after(6))["body"]
     assert RED_TEXT not in body and GREEN_TEXT not in body
 
 
@@ -337,19 +347,13 @@ async def test_direct_chat_questions_only_in_curator_pictures_and_askers_only_th
 async def test_scheduled_picture_hides_direct_questions_and_askers(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    from bot.scheduler import Scheduler
-
     d = dispatcher
     await send(db, d, DIRECT, "!vraag Hoe vraag ik een parkeervergunning aan?", CITIZEN)
     await send(
         db, d, MUNICIPALITY, "!vraag Wie regelt de containerwoningen voor daklozen?", ALDERMAN
     )
-    async with db.transaction() as session:
-        await subscriptions.add(session, COORD_RED, "storm", timedelta(hours=1), None, "test")
-    sender = RecordingSender()
-    scheduler = Scheduler(db, sender, "nl", "!")  # type: ignore[arg-type]
-    assert await scheduler.tick(datetime.now(UTC) + timedelta(hours=2)) == 1
-    body: Any = sender.submitted[-1].content["body"]
+    post_after = await hourly(db, COORD_RED)
+    body = (await post_after(2))["body"]
     assert "containerwoningen" in body and "parkeervergunning" not in body
     assert CITIZEN not in body and ALDERMAN not in body
 

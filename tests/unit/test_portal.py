@@ -36,6 +36,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import AuditRecord, PortalLink, Room, SituationEntry, utcnow
 from storage.rooms import BindingView
+from tests.support.chat import dispatcher_fixture
 from tests.support.migrated import migrated_sqlite_url
 from tests.support.ports import free_port
 from tests.support.rooms import bound_database
@@ -90,11 +91,7 @@ async def db(tmp_path) -> AsyncIterator[Database]:  # type: ignore[no-untyped-de
     await database.close()
 
 
-@pytest.fixture
-def dispatcher() -> Dispatcher:
-    return build_dispatcher(
-        CommandSettings(bot_user_id="@knooppunt:x", public_url="https://portal.example")
-    )
+dispatcher = dispatcher_fixture(public_url="https://portal.example")
 
 
 _n = 0

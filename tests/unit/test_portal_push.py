@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -64,6 +66,28 @@ async def watched(
     return token, marker
 
 
+@asynccontextmanager
+async def watching(
+    db: Database, dispatcher: Dispatcher, http: ClientSession, room: RoomId = COORD
+) -> AsyncIterator[tuple[str, ClientResponse]]:
+    """As `watched`: Alice's link of `room`, and the event stream of her open page."""
+    token, marker = await watched(db, dispatcher, http, room)
+    async with http.get(f"/p/{token}/events", params={"m": marker}) as stream:
+        yield token, stream
+
+
+async def alice_and_bob_watch(
+    db: Database, dispatcher: Dispatcher, http: ClientSession
+) -> tuple[str, str, str]:
+    """The seeded rooms, Alice's and Bob's links of the coordination room, and the marker
+    of Alice's open page (Bob's is not opened)."""
+    await seed(db, dispatcher)
+    alice = await link_for(db, dispatcher, COORD, ALICE)
+    bob = await link_for(db, dispatcher, COORD, BOB)
+    _html, marker = await open_page(http, alice)
+    return alice, bob, marker
+
+
 async def next_event(stream: ClientResponse, within: float = 3.0) -> tuple[str, str]:
     """The next event of a stream (keep-alive comments skipped): (name, data); ("", "")
     when the stream ended."""
@@ -86,10 +110,7 @@ async def test_an_open_page_is_sent_the_new_report_with_the_portal_headers(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    _html, marker = await open_page(http, alice)
+    alice, bob, marker = await alice_and_bob_watch(db, dispatcher, http)
     await open_page(http, bob)
     await portal.flush_audit()
     async with (
@@ -137,8 +158,7 @@ async def test_a_stream_sends_only_what_its_room_may_see(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, portal = client
-    muni, marker = await watched(db, dispatcher, http, MUNI)
-    async with http.get(f"/p/{muni}/events", params={"m": marker}) as stream:
+    async with watching(db, dispatcher, http, MUNI) as (_muni, stream):
         amber = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
         green = "!melding mobiliteit\ngemeente: Dordrecht\ntlp: green\n" + NEW_GREEN
         assert "vastgelegd" in await say(db, dispatcher, LIAISON, amber, REPORTER)
@@ -171,10 +191,7 @@ async def test_revoking_the_link_ends_its_stream_at_once(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, _portal = client
-    await seed(db, dispatcher)
-    alice = await link_for(db, dispatcher, COORD, ALICE)
-    bob = await link_for(db, dispatcher, COORD, BOB)
-    _html, marker = await open_page(http, alice)
+    alice, bob, marker = await alice_and_bob_watch(db, dispatcher, http)
     async with (
         http.get(f"/p/{alice}/events", params={"m": marker}) as a_stream,
         http.get(f"/p/{bob}/events", params={"m": marker}) as b_stream,
@@ -192,8 +209,7 @@ async def test_a_member_who_left_stops_receiving_at_once(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, _clock, _portal = client
-    alice, marker = await watched(db, dispatcher, http)
-    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+    async with watching(db, dispatcher, http) as (_alice, stream):
         # What bot/membership.py does when a member leaves, is kicked or banned.
         async with db.transaction() as session:
             assert await portal_links.revoke(session, COORD, ALICE, datetime.now(UTC)) == 1
@@ -204,8 +220,7 @@ async def test_an_expired_link_ends_its_stream(
     db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
 ) -> None:
     http, clock, _portal = client
-    alice, marker = await watched(db, dispatcher, http)
-    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+    async with watching(db, dispatcher, http) as (_alice, stream):
         clock.now += timedelta(hours=12, seconds=1)
         assert await next_event(stream, within=1.5) == ("gone", "")
 
@@ -216,8 +231,7 @@ async def test_a_lowered_clearance_makes_the_page_load_again(
     """The open page shows AMBER text the room may no longer see: it is told to load
     itself again (and that load shows the room's new view)."""
     http, _clock, _portal = client
-    alice, marker = await watched(db, dispatcher, http)
-    async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+    async with watching(db, dispatcher, http) as (alice, stream):
         async with db.transaction() as session:
             await session.execute(
                 update(RoomBinding).where(RoomBinding.room_id == COORD).values(clearance="GREEN")

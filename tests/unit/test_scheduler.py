@@ -17,6 +17,7 @@ from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import Subscription
+from storage.rooms import BindingView
 from storage.timezone import AMSTERDAM
 from tests.support.senders import RecordingSender
 
@@ -125,16 +126,8 @@ async def subscribed(db: Database, first: datetime, interval: timedelta) -> int:
     async with db.transaction() as session:
         await incidents.open_incident(session, "storm", "Storm", "@a:localhost")
         await rooms.mark_joined(session, ROOM, first - timedelta(days=1))
-        await rooms.bind(
-            session,
-            ROOM,
-            role="coordinator",
-            incident="storm",
-            organisation="VR",
-            tlp_default="AMBER",
-            clearance="AMBER",
-            by="@a:localhost",
-        )
+        coordinator = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+        await rooms.bind_as(session, ROOM, coordinator, "@a:localhost")
         sub = await subscription_repo.add(session, ROOM, "storm", interval, None, "@a:localhost")
         sub.next_due_at = first
         return sub.id

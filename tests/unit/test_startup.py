@@ -9,6 +9,7 @@ import gc
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -101,12 +102,31 @@ BUSY = {
 }
 
 
+def started(token: str | None, delay: float = 0.01) -> tuple[Client, FirstSync]:
+    """A client whose /sync answers BUSY after `delay` s, its first sync asked for early."""
+    client = Client(_sync(BUSY))
+    client.delay = delay
+    first = FirstSync(client, RoomStates(client))
+    first.start(token)
+    return client, first
+
+
+async def eventually(predicate: Callable[[], bool], within: float = 10.0) -> None:
+    """Wait for `predicate` (not a fixed time: a loaded machine may be slow to get there)."""
+    async with asyncio.timeout(within):
+        while True:
+            if predicate():
+                return
+            await asyncio.sleep(0.01)
+
+
 async def test_the_loops_first_sync_is_the_one_asked_for_early_with_its_rooms_state() -> None:
     client = Client(_sync(BUSY))
     states = RoomStates(client)
     first = FirstSync(client, states)
     first.start("s1")
-    await asyncio.sleep(0.1)  # the handlers are still loading: the answer is there already
+    # While the handlers are still loading, the answer and the rooms' states come in.
+    await eventually(lambda: len(client.states) == 2)
     assert len(client.syncs) == 1
     assert client.syncs[0]["since"] == "s1" and client.syncs[0]["timeout"] == 0
     # Only the rooms the sync loop will judge, not those with our echo or our new join.
@@ -125,19 +145,14 @@ async def test_the_loops_first_sync_is_the_one_asked_for_early_with_its_rooms_st
 
 
 async def test_the_loop_waits_for_a_first_sync_still_under_way() -> None:
-    client = Client(_sync(BUSY))
-    client.delay = 0.2
-    first = FirstSync(client, RoomStates(client))
-    first.start("s1")
+    client, _first = started("s1", delay=0.2)
     response = await client.sync(timeout=0, since="s1", full_state=None)
     assert response is client.batch and len(client.syncs) == 1
     await client.close()
 
 
 async def test_a_different_first_call_asks_the_homeserver_itself() -> None:
-    client = Client(_sync(BUSY))
-    first = FirstSync(client, RoomStates(client))
-    first.start("s1")
+    client, first = started("s1")
     await asyncio.sleep(0)  # the early request is out
     await client.sync(timeout=0, since="s0", full_state=None)  # another token
     assert [call["since"] for call in client.syncs] == ["s1", "s0"]
@@ -147,9 +162,7 @@ async def test_a_different_first_call_asks_the_homeserver_itself() -> None:
 
 
 async def test_without_a_token_the_full_state_sync_is_taken_and_no_state_fetched() -> None:
-    client = Client(_sync(BUSY))
-    first = FirstSync(client, RoomStates(client))
-    first.start(None)
+    client, first = started(None)
     await asyncio.sleep(0.05)
     assert client.syncs[0]["full_state"] is True
     assert client.states == []  # the full-state sync brought every room's state
@@ -159,10 +172,7 @@ async def test_without_a_token_the_full_state_sync_is_taken_and_no_state_fetched
 
 
 async def test_a_stop_before_the_loop_asks_cancels_the_early_sync() -> None:
-    client = Client(_sync(BUSY))
-    client.delay = 5
-    first = FirstSync(client, RoomStates(client))
-    first.start("s1")
+    client, first = started("s1", delay=5)
     await asyncio.sleep(0.01)
     first.cancel()
     assert "sync" not in client.__dict__

@@ -6,23 +6,14 @@ See tests/support/tlp_machine.py for the machine and its reference model;
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from hypothesis import HealthCheck, settings
 
+from tests.support.machine import ci_settings, machine_fixture
 from tests.support.tlp_machine import TLPMachine, Violation
 
 # About 1,200 steps: about 35 s on the 2-core development machine when nothing leaks.
 TestTLPStateMachine = TLPMachine.TestCase
-TestTLPStateMachine.settings = settings(
-    max_examples=24,
-    stateful_step_count=50,
-    deadline=None,
-    derandomize=True,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+TestTLPStateMachine.settings = ci_settings(examples=24, steps=50)
 
 
 # Minimal sequences for the leaks the machine found on the code of 2026-12-03, replayed
@@ -33,11 +24,7 @@ TestTLPStateMachine.settings = settings(
 # seed-green, seed-amber, seed-amber-strict, seed-red; guidance of every label too.
 
 
-@pytest.fixture
-def machine() -> Iterator[TLPMachine]:
-    state = TLPMachine()
-    yield state
-    state.teardown()
+machine = machine_fixture(TLPMachine)
 
 
 def test_guidance_titles_only_where_their_label_may_go(machine: TLPMachine) -> None:
