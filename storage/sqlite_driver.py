@@ -20,6 +20,13 @@ upgrade a stale snapshot, and busy_timeout does not apply to that upgrade.
 everything the transaction reads is what it writes against. The BEGIN is sent in
 the same hop as the transaction's first statement. Read-only sessions
 (`Database.session()`) and migrations keep pysqlite's default behaviour.
+
+A statement run with the execution option COMMIT_OPTION commits the transaction in
+its own hop, right after it ran: for the last statement of a transaction that is
+committed next (each handled event's log entry or reply, bot/handling.py), the
+commit then costs no hop of its own (`commit()` finds nothing open). Still on
+aiosqlite's thread, never the event loop's. A commit that fails raises from that
+statement, and the transaction is rolled back as after any failed statement.
 """
 
 from __future__ import annotations
@@ -40,14 +47,21 @@ from sqlalchemy.util import await_only
 # The execution option that marks a write transaction (see storage/engine.py).
 WRITE_OPTION = "knooppunt_write"
 BEGIN_WRITE = "BEGIN IMMEDIATE"
+# The execution option of a statement after which its transaction commits (see above).
+COMMIT_OPTION = "knooppunt_commit_after"
 
 _Result = tuple[Any, int, int | None, list[Any]]
 
 
 def _run(
-    conn: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+    conn: sqlite3.Connection,
+    begin: str | None,
+    operation: str,
+    parameters: Any,
+    many: bool,
+    commit: bool,
 ) -> _Result:
-    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close."""
+    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close (, COMMIT)."""
     if begin is not None and not conn.in_transaction:
         conn.execute(begin)
     cursor = conn.cursor()
@@ -60,9 +74,12 @@ def _run(
             cursor.execute(operation, parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return description, cursor.rowcount, cursor.lastrowid, rows
+        result = description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+    if commit:
+        conn.commit()
+    return result
 
 
 class OneHopCursor:
@@ -80,16 +97,19 @@ class OneHopCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self.arraysize = 1
+        # Set by `on_statement` for a statement run with COMMIT_OPTION.
+        self.commit_after = False
 
     def _execute(self, operation: str, parameters: Any, many: bool) -> None:
         adapt = self._adapt_connection
         connection: Any = adapt._connection  # aiosqlite.Connection
+        commit, self.commit_after = self.commit_after, False
         try:
             result: _Result = await_only(
                 # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
                 # own adapter reaches into the same internals (`_tx`, `_conn`).
                 connection._execute(
-                    _run, connection._conn, adapt.begin_with, operation, parameters, many
+                    _run, connection._conn, adapt.begin_with, operation, parameters, many, commit
                 )
             )
         except Exception as error:
@@ -176,6 +196,24 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
 def dbapi() -> OneHopDBAPI:
     """The `module=` for `create_async_engine` on a SQLite URL."""
     return OneHopDBAPI(aiosqlite, sqlite3)
+
+
+def on_statement(
+    _conn: Connection,
+    cursor: Any,
+    _statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    """SQLAlchemy's "before_cursor_execute": a statement run with COMMIT_OPTION commits
+    its transaction in the same hop (see the module's docstring)."""
+    if (
+        context is not None
+        and isinstance(cursor, OneHopCursor)
+        and context.execution_options.get(COMMIT_OPTION)
+    ):
+        cursor.commit_after = True
 
 
 def on_begin(conn: Connection) -> None:
