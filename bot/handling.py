@@ -52,7 +52,10 @@ async def log_and_queue(
     """The event's log entry and its replies' outbox rows: the last statements of the
     event's transaction, committed next (the last of them commits it on SQLite, in
     the same round trip to the database's thread)."""
-    await session.flush()  # the handler's own changes go before the last statement
+    if session.new or session.dirty or session.deleted:
+        # The handler's own changes go before the last statement (a Core statement
+        # does not flush them itself; the commit after it would, too late).
+        await session.flush()
     await event_log.record(
         session,
         message.event_id,

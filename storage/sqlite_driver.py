@@ -104,6 +104,9 @@ class OneHopCursor:
         adapt = self._adapt_connection
         connection: Any = adapt._connection  # aiosqlite.Connection
         commit, self.commit_after = self.commit_after, False
+        if adapt.committed_early:
+            # Not silently in a transaction of its own: the last statement was not last.
+            raise RuntimeError("a statement after the one that committed its transaction")
         try:
             result: _Result = await_only(
                 # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
@@ -114,6 +117,7 @@ class OneHopCursor:
             )
         except Exception as error:
             adapt._handle_exception(error)
+        adapt.committed_early = commit
         self.description, self.rowcount, self.lastrowid, rows = result
         self._rows = collections.deque(rows)
 
@@ -153,12 +157,15 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's adapted connection with one-hop cursors and an optional
     `BEGIN IMMEDIATE` sent with the first statement of a write transaction."""
 
-    __slots__ = ("begin_with",)
+    __slots__ = ("begin_with", "committed_early")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         # Set when a write transaction begins, cleared when it ends (commit/rollback).
         self.begin_with: str | None = None
+        # Set when a statement committed its transaction (COMMIT_OPTION), until the
+        # transaction's own commit or rollback: no statement may run in between.
+        self.committed_early = False
 
     def cursor(self, server_side: bool = False) -> Any:
         if server_side:
@@ -171,6 +178,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         self.begin_with = None
+        self.committed_early = False
         # No hop when SQLite has no transaction open (a read in pysqlite's legacy mode,
         # or a write transaction that never ran a statement).
         if self._in_transaction():
@@ -178,6 +186,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def rollback(self) -> None:
         self.begin_with = None
+        self.committed_early = False
         # The pool rolls back every connection it gets back: most have nothing open.
         if self._in_transaction():
             super().rollback()

@@ -113,3 +113,24 @@ async def test_a_failing_last_statement_rolls_everything_back(db: Database) -> N
             )
     async with db.session() as session:
         assert await event_log.seen(session, "$y") is None
+
+
+async def test_a_statement_after_the_last_one_is_refused_not_run_on_its_own(
+    db: Database,
+) -> None:
+    """Were it run, it would be in a transaction of its own, apart from the rest."""
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await event_log.record(
+                session, EventId("$a"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+            )
+            await event_log.record(
+                session, EventId("$b"), ROOM, ALICE, "ignored", datetime.now(UTC)
+            )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$b") is None
+    # The connection is fine afterwards: the next transaction commits as usual.
+    async with db.transaction() as session:
+        await event_log.record(session, EventId("$c"), ROOM, ALICE, "ignored", datetime.now(UTC))
+    async with db.session() as session:
+        assert await event_log.seen(session, "$c") is not None
