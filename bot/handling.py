@@ -49,6 +49,13 @@ async def process_message(
 async def log_and_queue(
     session: AsyncSession, message: Message, replies: list[Outgoing], effect: str
 ) -> list[OutboxMessage]:
+    """The event's log entry and its replies' outbox rows: the last statements of the
+    event's transaction, committed next (the last of them commits it on SQLite, in
+    the same round trip to the database's thread)."""
+    if session.new or session.dirty or session.deleted:
+        # The handler's own changes go before the last statement (a Core statement
+        # does not flush them itself; the commit after it would, too late).
+        await session.flush()
     await event_log.record(
         session,
         message.event_id,
@@ -56,6 +63,7 @@ async def log_and_queue(
         message.sender,
         effect,
         message.timestamp,
+        last=not replies,
     )
     queued = []
     for index, reply in enumerate(replies):
@@ -68,6 +76,7 @@ async def log_and_queue(
             outbox.txn_id_for(message.event_id, index),
             source_event_id=message.event_id,
             known_new=True,
+            last=index == len(replies) - 1,
         )
         if row is not None:
             queued.append(row)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
+from bot import nio_schemas
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.room_state import RoomStates
@@ -40,6 +41,7 @@ HEARTBEAT_SECONDS = 10
 
 def make_client(settings: Settings) -> AsyncClient:
     assert settings.homeserver and settings.user_id
+    nio_schemas.install()  # one validator per schema, not one per event (bot/nio_schemas.py)
     store = settings.data_dir / "crypto"
     store.mkdir(parents=True, exist_ok=True)  # nio does not create it itself
     config = AsyncClientConfig(

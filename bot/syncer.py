@@ -8,9 +8,12 @@ the event log turns the replay into a no-op.
 
 Replies the sender has sent are marked sent in the token's transaction (not in
 one of their own each): the batch that shows their echoes is replayed until
-both are committed. A batch of nothing but those echoes is not handled at all;
-its token is written with the next batch that does something, at a stop, or
-after QUIET_TOKEN_EVERY seconds. After a restart nio knows no room's state;
+both are committed. A batch of nothing but those echoes is not handled at all.
+Neither it nor a plain batch (messages only: see _plain_batch) writes its token,
+marks and sent rows at once: they are written together, with the next batch that
+is neither, at a stop, or after TOKEN_EVERY seconds. Each event is committed with
+its log entry already, so a crash replays a few seconds of events as no-ops; at a
+steady pace this saves a write transaction per event. After a restart nio knows no room's state;
 it is loaded per room when needed (bot/room_state.py), not for all rooms first.
 """
 
@@ -56,10 +59,12 @@ __all__ = ["BATCH_ERRORS", "BatchAborted", "RoomViewFactory", "Syncer", "process
 log = logging.getLogger(__name__)
 
 SYNC_TIMEOUT_MS = 30_000
-# A batch that brings only the echoes of our own recorded replies changes nothing:
-# its token is kept in memory, and stored with the next batch that does (or after
-# this many seconds). Replaying such a batch after a crash is a no-op.
-QUIET_TOKEN_EVERY = 5.0
+# A batch that brings only the echoes of our own recorded replies, or only messages
+# (each committed with its event-log entry), needs no write of its own: its token (and
+# the rooms' marks, and the replies sent) is kept in memory, and stored with the next
+# batch that is neither (or after this many seconds, or at a stop). Replaying such
+# batches after a crash is a no-op.
+TOKEN_EVERY = 5.0
 # What the bot never reads: typing notices, read receipts and presence. Without this
 # filter each of them (every reader of a reply sends a receipt) wakes the long poll
 # with a response to parse and validate that changes nothing. Inline, not uploaded:
@@ -96,9 +101,13 @@ class Syncer:
         self.events_handled = 0
         self._backoff = Backoff(initial=1.0, maximum=30.0)
         self.metrics: Metrics | None = None
-        # The token last written, and that of the latest quiet batch (see run()).
-        self._stored_token: str | None = None
-        self._quiet_token: str | None = None
+        # The token of the latest batch handled but not written yet (a quiet or plain
+        # one: see TOKEN_EVERY), with the rooms' marks of those batches (written with it).
+        self._unstored_token: str | None = None
+        self._deferred_seen: dict[RoomId, tuple[str, int]] = {}
+        self._deferred_marks: dict[str, room_repo.RoomMark] = {}
+        # Whether the batch under way may leave its token to a later write (see _calm).
+        self._calm = False
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
@@ -127,19 +136,12 @@ class Syncer:
     async def run(self) -> None:
         async with self.db.session() as session:
             token = await sync_state.get_next_batch(session, self.user_id)
-        self._stored_token = token
         try:
             await self._loop(token)
         finally:
-            await self._store_quiet_token()
-
-    async def _store_quiet_token(self) -> None:
-        """At a stop: the token of quiet batches not written yet (they changed nothing)."""
-        if self._quiet_token is None or self._quiet_token == self._stored_token:
-            return
-        with contextlib.suppress(Exception):  # a replay of echoes is harmless
-            async with self.db.transaction() as session:
-                await sync_state.set_next_batch(session, self.user_id, self._quiet_token)
+            # At a stop: what calm batches left unwritten (a replay of them is harmless).
+            with contextlib.suppress(Exception):
+                await self._store_deferred({})
 
     async def _loop(self, token: str | None) -> None:
         first = True
@@ -183,7 +185,12 @@ class Syncer:
     ) -> bool:
         """Handle one batch; False when it failed and will be replayed (after a back-off)."""
         self._plain = False
+        self._calm = self._is_calm(response, token, first, quiet)
         try:
+            if not self._calm:
+                # Others may write rooms' rows in this batch, or read their marks: what
+                # calm batches left unwritten goes first, as if written at their end.
+                await self._store_deferred({})
             if first and token is None:
                 self.room_states.mark_loaded(response.rooms.join)
             if token is None:
@@ -200,33 +207,58 @@ class Syncer:
             return False
         return True
 
+    def _is_calm(self, response: SyncResponse, token: str | None, first: bool, quiet: bool) -> bool:
+        """Whether the batch may leave its token, marks and sent rows to a later write:
+        only our echoes (quiet), or only messages that this loop alone records (plain)."""
+        if token is None or first or self.undecryptable.waiting_for_keys:
+            return False
+        return quiet or self._plain_batch(response)
+
     async def _store_token(self, response: SyncResponse, quiet: bool, stored_at: float) -> float:
         """Write the batch's token (and the rooms' marks) once the batch is handled; a
-        quiet batch's token waits up to QUIET_TOKEN_EVERY. Returns when it was written.
-
-        Replies sent meanwhile are marked sent in the same transaction as the token:
-        the batch that shows their echoes is replayed until both commit."""
-        sent = self.sender.unrecorded()
-        if quiet and not sent and time.monotonic() - stored_at <= QUIET_TOKEN_EVERY:
-            self._quiet_token = response.next_batch
-            return stored_at
+        calm batch's waits up to TOKEN_EVERY (see there). Returns when it was written."""
         public = self._public_flags(response) if not quiet else {}
+        if not quiet:
+            self._deferred_seen.update(self._last_seen)
+            self._deferred_marks.update(self._marks)
+        self._unstored_token = response.next_batch
+        changed = any(
+            room_id not in self._marks or self._marks[room_id].public != flag
+            for room_id, flag in public.items()
+        )
+        if self._calm and not changed and time.monotonic() - stored_at <= TOKEN_EVERY:
+            if not quiet:
+                self._remember_marks(public)  # the marks as they will be written
+            return stored_at
+        await self._store_deferred(public)
+        if not quiet:
+            self._remember_marks(public)
+        return time.monotonic()
+
+    async def _store_deferred(self, public: dict[str, bool]) -> None:
+        """Write the latest handled batch's token, the marks of the batches since the last
+        write, and the replies sent meanwhile, in one transaction (nothing when all is
+        written). The sent replies are marked with the token: the batch that shows their
+        echoes is replayed until both commit."""
+        token = self._unstored_token
+        if token is None:
+            return
+        sent = self.sender.unrecorded()
         try:
             async with self.db.transaction() as session:
-                if not quiet:
-                    await room_repo.note_batch(session, self._last_seen, public, self._marks)
+                if self._deferred_seen or public:
+                    await room_repo.note_batch(
+                        session, self._deferred_seen, public, self._deferred_marks
+                    )
                 await outbox.mark_sent_many(session, sent)
-                await sync_state.set_next_batch(session, self.user_id, response.next_batch)
+                await sync_state.set_next_batch(session, self.user_id, token)
         except BaseException:
             self._mark_cache.clear()
             raise
-        if not quiet:
-            self._remember_marks(public)
-        stored_at = time.monotonic()
-        self._stored_token = response.next_batch
-        self._quiet_token = None  # an older quiet token must never be written now
+        self._unstored_token = None  # an older token must never be written now
+        self._deferred_seen = {}
+        self._deferred_marks = {}
         self.sender.recorded(sent)
-        return stored_at
 
     async def _batch_done(self, received: float) -> None:
         """A batch handled and its token kept: the health mark, the back-off reset, the

@@ -82,6 +82,9 @@ class Database:
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
             event.listen(self.engine.sync_engine, "begin", sqlite_driver.on_begin)
+            event.listen(
+                self.engine.sync_engine, "before_cursor_execute", sqlite_driver.on_statement
+            )
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool; its transactions are marked as writes (SQLite: BEGIN IMMEDIATE).
         self._write_sessions = async_sessionmaker(

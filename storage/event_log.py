@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
 from storage.models import ProcessedEvent, utcnow
+from storage.sqlite_driver import COMMIT_OPTION
 
 # Built once, on the table (Core): every handled event runs it.
 _INSERT = insert(cast(Table, ProcessedEvent.__table__))
@@ -26,8 +27,13 @@ async def record(
     sender: UserId,
     effect: str,
     origin_ts: datetime,
+    *,
+    last: bool = False,
 ) -> None:
-    """Add the event to the log; the primary key refuses a second copy."""
+    """Add the event to the log; the primary key refuses a second copy.
+
+    `last`: the transaction's last statement, committed next (on SQLite in the same
+    round trip to its thread: storage/sqlite_driver.py)."""
     await session.execute(
         _INSERT,
         {
@@ -38,6 +44,7 @@ async def record(
             "origin_ts": origin_ts,
             "processed_at": utcnow(),
         },
+        execution_options={COMMIT_OPTION: True} if last else {},
     )
 
 

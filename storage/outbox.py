@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
+from storage.sqlite_driver import COMMIT_OPTION
 
 OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
@@ -49,12 +50,14 @@ async def add(
     source_event_id: str | None = None,
     *,
     known_new: bool = False,
+    last: bool = False,
 ) -> OutboxMessage | None:
     """Queue an action; returns None when that transaction id is already queued.
 
     `known_new` skips the look-up on the hot path, where the caller has just
     claimed the source event in the same transaction (the unique constraint
-    still guards it).
+    still guards it). `last`: the transaction's last statement, committed next (on
+    SQLite in the same round trip to its thread: storage/sqlite_driver.py).
     """
     if not known_new:
         existing = await session.scalar(
@@ -75,7 +78,8 @@ async def add(
         "failed_at": None,
         "result_event_id": None,
     }
-    row_id = (await session.execute(_INSERT, values)).scalar_one()
+    options = {COMMIT_OPTION: True} if last else {}
+    row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
     return OutboxMessage(id=row_id, **values)
 

@@ -20,6 +20,13 @@ upgrade a stale snapshot, and busy_timeout does not apply to that upgrade.
 everything the transaction reads is what it writes against. The BEGIN is sent in
 the same hop as the transaction's first statement. Read-only sessions
 (`Database.session()`) and migrations keep pysqlite's default behaviour.
+
+A statement run with the execution option COMMIT_OPTION commits the transaction in
+its own hop, right after it ran: for the last statement of a transaction that is
+committed next (each handled event's log entry or reply, bot/handling.py), the
+commit then costs no hop of its own (`commit()` finds nothing open). Still on
+aiosqlite's thread, never the event loop's. A commit that fails raises from that
+statement, and the transaction is rolled back as after any failed statement.
 """
 
 from __future__ import annotations
@@ -40,14 +47,21 @@ from sqlalchemy.util import await_only
 # The execution option that marks a write transaction (see storage/engine.py).
 WRITE_OPTION = "knooppunt_write"
 BEGIN_WRITE = "BEGIN IMMEDIATE"
+# The execution option of a statement after which its transaction commits (see above).
+COMMIT_OPTION = "knooppunt_commit_after"
 
 _Result = tuple[Any, int, int | None, list[Any]]
 
 
 def _run(
-    conn: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+    conn: sqlite3.Connection,
+    begin: str | None,
+    operation: str,
+    parameters: Any,
+    many: bool,
+    commit: bool,
 ) -> _Result:
-    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close."""
+    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close (, COMMIT)."""
     if begin is not None and not conn.in_transaction:
         conn.execute(begin)
     cursor = conn.cursor()
@@ -60,9 +74,12 @@ def _run(
             cursor.execute(operation, parameters)
         description = cursor.description
         rows = cursor.fetchall() if description else []
-        return description, cursor.rowcount, cursor.lastrowid, rows
+        result = description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
+    if commit:
+        conn.commit()
+    return result
 
 
 class OneHopCursor:
@@ -80,20 +97,27 @@ class OneHopCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self.arraysize = 1
+        # Set by `on_statement` for a statement run with COMMIT_OPTION.
+        self.commit_after = False
 
     def _execute(self, operation: str, parameters: Any, many: bool) -> None:
         adapt = self._adapt_connection
         connection: Any = adapt._connection  # aiosqlite.Connection
+        commit, self.commit_after = self.commit_after, False
+        if adapt.committed_early:
+            # Not silently in a transaction of its own: the last statement was not last.
+            raise RuntimeError("a statement after the one that committed its transaction")
         try:
             result: _Result = await_only(
                 # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
                 # own adapter reaches into the same internals (`_tx`, `_conn`).
                 connection._execute(
-                    _run, connection._conn, adapt.begin_with, operation, parameters, many
+                    _run, connection._conn, adapt.begin_with, operation, parameters, many, commit
                 )
             )
         except Exception as error:
             adapt._handle_exception(error)
+        adapt.committed_early = commit
         self.description, self.rowcount, self.lastrowid, rows = result
         self._rows = collections.deque(rows)
 
@@ -133,12 +157,15 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's adapted connection with one-hop cursors and an optional
     `BEGIN IMMEDIATE` sent with the first statement of a write transaction."""
 
-    __slots__ = ("begin_with",)
+    __slots__ = ("begin_with", "committed_early")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         # Set when a write transaction begins, cleared when it ends (commit/rollback).
         self.begin_with: str | None = None
+        # Set when a statement committed its transaction (COMMIT_OPTION), until the
+        # transaction's own commit or rollback: no statement may run in between.
+        self.committed_early = False
 
     def cursor(self, server_side: bool = False) -> Any:
         if server_side:
@@ -151,6 +178,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def commit(self) -> None:
         self.begin_with = None
+        self.committed_early = False
         # No hop when SQLite has no transaction open (a read in pysqlite's legacy mode,
         # or a write transaction that never ran a statement).
         if self._in_transaction():
@@ -158,6 +186,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
 
     def rollback(self) -> None:
         self.begin_with = None
+        self.committed_early = False
         # The pool rolls back every connection it gets back: most have nothing open.
         if self._in_transaction():
             super().rollback()
@@ -176,6 +205,24 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
 def dbapi() -> OneHopDBAPI:
     """The `module=` for `create_async_engine` on a SQLite URL."""
     return OneHopDBAPI(aiosqlite, sqlite3)
+
+
+def on_statement(
+    _conn: Connection,
+    cursor: Any,
+    _statement: str,
+    _parameters: Any,
+    context: Any,
+    _executemany: bool,
+) -> None:
+    """SQLAlchemy's "before_cursor_execute": a statement run with COMMIT_OPTION commits
+    its transaction in the same hop (see the module's docstring)."""
+    if (
+        context is not None
+        and isinstance(cursor, OneHopCursor)
+        and context.execution_options.get(COMMIT_OPTION)
+    ):
+        cursor.commit_after = True
 
 
 def on_begin(conn: Connection) -> None:

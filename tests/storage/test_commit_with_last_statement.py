@@ -1,0 +1,136 @@
+"""A handled event's transaction commits with its last statement (storage/sqlite_driver.py,
+COMMIT_OPTION): on SQLite the commit costs no round trip to aiosqlite's thread of its
+own. The rows are committed all the same, a report's entry with them, and a failure
+of the last statement still rolls the whole transaction back."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from bot.handling import process_message
+from commands.builtin import build_dispatcher
+from commands.dispatcher import CommandSettings, RoomView
+from commands.message import Message
+from storage import event_log
+from storage.engine import Database
+from storage.ids import EventId, RoomId, UserId
+from storage.models import OutboxMessage, ProcessedEvent, SituationEntry
+from storage.rooms import BindingView
+from tests.support.rooms import storm_database
+
+ROOM = RoomId("!ggd:x")
+ALICE = UserId("@alice:x")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await storm_database(tmp_path / "last.db", [(ROOM, "liaison", "GGD")])
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """What each round trip to aiosqlite's thread ran (the function's name)."""
+    seen: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counting(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counting)
+    yield seen
+
+
+def _view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
+    return RoomView(room_id=room_id, role="liaison", binding=binding, encrypted=True)
+
+
+def _message(event_id: str, body: str) -> Message:
+    return Message(EventId(event_id), ROOM, ALICE, body, datetime.now(UTC))
+
+
+async def _count(db: Database, model: Any) -> int:
+    async with db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_a_command_commits_with_its_reply_and_no_commit_round_trip(
+    db: Database, hops: list[str]
+) -> None:
+    dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x"), savepoints=False)
+    result = await process_message(db, dispatcher, _message("$help", "!help"), _view)
+    assert result is not None and len(result[0]) == 1
+    # The context (with BEGIN), the log entry, the reply with the commit: no fourth trip.
+    assert hops == ["_run", "_run", "_run"], hops
+    assert await _count(db, ProcessedEvent) == 1
+    assert await _count(db, OutboxMessage) == 1
+
+
+async def test_a_report_and_its_entry_are_committed_whole(db: Database, hops: list[str]) -> None:
+    dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x"), savepoints=False)
+    result = await process_message(
+        db,
+        dispatcher,
+        _message("$r1", "!melding stroom\ngemeente: Dordrecht\nStroom uit."),
+        _view,
+    )
+    assert result is not None
+    assert "commit" not in hops  # committed with the last statement
+    assert await _count(db, SituationEntry) == 1
+    assert await _count(db, ProcessedEvent) == 1
+    # Replayed: nothing new (the log entry was committed with the rest).
+    again = await process_message(
+        db,
+        dispatcher,
+        _message("$r1", "!melding stroom\ngemeente: Dordrecht\nStroom uit."),
+        _view,
+    )
+    assert again is None
+    assert await _count(db, SituationEntry) == 1
+
+
+async def test_a_failing_last_statement_rolls_everything_back(db: Database) -> None:
+    async with db.transaction() as session:
+        await event_log.record(session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC))
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            await event_log.record(
+                session, EventId("$y"), ROOM, ALICE, "ignored", datetime.now(UTC)
+            )
+            # The same event again, as the last statement: refused, and nothing committed.
+            await event_log.record(
+                session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+            )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$y") is None
+
+
+async def test_a_statement_after_the_last_one_is_refused_not_run_on_its_own(
+    db: Database,
+) -> None:
+    """Were it run, it would be in a transaction of its own, apart from the rest."""
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as session:
+            await event_log.record(
+                session, EventId("$a"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+            )
+            await event_log.record(
+                session, EventId("$b"), ROOM, ALICE, "ignored", datetime.now(UTC)
+            )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$b") is None
+    # The connection is fine afterwards: the next transaction commits as usual.
+    async with db.transaction() as session:
+        await event_log.record(session, EventId("$c"), ROOM, ALICE, "ignored", datetime.now(UTC))
+    async with db.session() as session:
+        assert await event_log.seen(session, "$c") is not None
