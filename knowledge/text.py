@@ -350,11 +350,12 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("corona", "covid", "coronavirus", "covid-19"),
     ("besmetting", "besmet", "infectie", "infection", "infected"),
     # utilities and disasters
+    # A power cut. Not the bare "storing": a failure of the drinking water is a
+    # "storing" too, and the power-cut questions went to it with confidence.
     (
         "stroomstoring",
         "stroomuitval",
         "elektriciteitsstoring",
-        "storing",
         "uitval",
         "power",
         "outage",
