@@ -350,11 +350,12 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("corona", "covid", "coronavirus", "covid-19"),
     ("besmetting", "besmet", "infectie", "infection", "infected"),
     # utilities and disasters
+    # A power cut. Not the bare "storing": a failure of the drinking water is a
+    # "storing" too, and the power-cut questions went to it with confidence.
     (
         "stroomstoring",
         "stroomuitval",
         "elektriciteitsstoring",
-        "storing",
         "uitval",
         "power",
         "outage",
@@ -469,7 +470,8 @@ def _synonyms() -> dict[str, str]:
     for group in SYNONYM_GROUPS:
         canonical = stem(fold(group[0]))
         for word in group:
-            table[stem(fold(word))] = canonical
+            # A phrase ("emergency kit") is one term: worded_terms joins its words.
+            table[stem(fold(word).replace(" ", ""))] = canonical
     # The glossary after the groups: a word a group names keeps the group's meaning.
     for english, dutch in read_glossary().items():
         target = table.get(stem(dutch), stem(dutch))
@@ -485,11 +487,33 @@ _SEPARATED = re.compile(
 )
 
 
+@lru_cache(maxsize=1)
+def _phrases() -> re.Pattern[str] | None:
+    """The synonym groups' multi-word members, longest first, as one pattern."""
+    phrases = sorted(
+        {fold(w) for group in SYNONYM_GROUPS for w in group if " " in w}, key=len, reverse=True
+    )
+    if not phrases:
+        return None
+    return re.compile(
+        r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\b"
+    )
+
+
+def _join_phrases(folded: str) -> str:
+    """A synonym phrase ("emergency kit") as one word ("emergencykit"), which the
+    synonym table knows; split, neither word would ever meet it."""
+    pattern = _phrases()
+    if pattern is None:
+        return folded
+    return pattern.sub(lambda m: "".join(m.group(0).split()), folded)
+
+
 def worded_terms(text: str, content_only: bool = False) -> list[tuple[str, str]]:
     """Each search term of a text with the (folded) word it came from, in order.
 
     `content_only` also drops function words (for deciding confidence)."""
-    folded = _SEPARATED.sub(r"\1\2", fold(text))
+    folded = _join_phrases(_SEPARATED.sub(r"\1\2", fold(text)))
     words = [w for w in _WORD.findall(folded) if w not in STOP_WORDS and len(w) > 1]
     if content_only:
         words = [w for w in words if w not in FUNCTION_WORDS]

@@ -42,15 +42,17 @@ def test_ranking_holds_its_figures(own: Own) -> None:
     # 105 and 108 of 116 since unknown words are read as verb forms and compounds of
     # known ones and "per" is a stop word (103 and 109 before; 0.83 / 0.92 before
     # topics carried their answers' words).
+    # 105 and 109 since a two-word synonym ("emergency kit") is one term (108 before).
     assert result["top1"] >= 0.905, result
-    assert result["top3"] >= 0.93, result
+    assert result["top3"] >= 0.939, result
     # 50 English questions over the Dutch content (26 older, 24 added in session 4
     # and measured blind at top-1 0.71, top-3 0.92 before the EN->NL glossary).
     english = evaluate(ours(items), [q for q in queries if q["lang"] == "en"])
     # 47 and 47 of 50 (47 and 48 before "per" became a stop word: "There is no water
     # coming out of my tap" lost its answer from the top three).
-    assert english["top1"] >= 0.94, english
-    assert english["top3"] >= 0.94, english
+    # 48 and 48 of 50 since "emergency kit" is one term.
+    assert english["top1"] >= 0.96, english
+    assert english["top3"] >= 0.96, english
 
 
 def test_no_answer_behaviour(own: Own) -> None:
