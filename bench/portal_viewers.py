@@ -40,6 +40,7 @@ class Counts:
         self.pushes = 0
         self.requests = 0
         self.errors = 0
+        self.bytes = 0  # of the event streams
         self.busy = 0  # viewers with a request under way (a stream open counts as one)
         self.idle = asyncio.Event()  # set while busy is 0
         self.idle.set()
@@ -121,6 +122,7 @@ async def listen(
             try:
                 while True:
                     block = await stream.content.readuntil(b"\n\n")
+                    counts.bytes += len(block)
                     if not block.endswith(b"\n\n"):
                         return marker, "closed"
                     name, data = "message", []
@@ -266,6 +268,7 @@ async def main(base: str, max_seconds: float) -> None:
                 "loads": counts.loads,
                 "requests": counts.requests,
                 "errors": counts.errors,
+                "bytes": counts.bytes,
             }
         ),
         flush=True,
