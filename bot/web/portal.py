@@ -697,8 +697,9 @@ class Portal:
         """The live page's event stream: while the link opens the page, the room view's
         new page is pushed whenever what the room may see changed (event "full": the
         whole page; "patch": only its new lines, against the pushed page the viewer
-        holds; both with a stand-in for the links, the same bytes for every viewer); "gone" when the link stops opening it (revoked, expired,
-        the member left, the room unbound), "reload" when the room's view changed (a
+        holds; both with a stand-in for the links, the same bytes for every viewer);
+        "gone" when the link stops opening it (revoked, expired, the member left, the
+        room unbound), "reload" when the room's view changed (a
         lowered clearance, a room turned public): the page then loads itself again.
         `m` and `v` (or Last-Event-ID "<m>.<v>"): the marker of the page the viewer
         shows and the version of the pushed page text it holds; a page behind is sent
