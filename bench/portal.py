@@ -322,7 +322,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f"  viewers over HTTP: {counts['pushes']} pages/updates received, {counts['polls']}"
         f" marker polls, {counts['loads']} page loads, {counts['requests']} requests (streams,"
         f" pages, charts), {counts['errors']} errors in {counts['seconds']} s;"
-        f" {builds} page builds; {counts.get('bytes', 0) / 1e6:.1f} MB of events received"
+        f" {builds} page builds; {counts['bytes'] / 1e6:.1f} MB of events received"
+        f" ({counts['whole']} pages whole, the rest patches)"
     )
     busy = counts["loop_ms_per_s"]
     print(

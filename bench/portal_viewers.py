@@ -43,6 +43,7 @@ class Counts:
         self.requests = 0
         self.errors = 0
         self.bytes = 0  # of the event streams
+        self.whole = 0  # pages received whole (the rest of the pushes: patches)
         self.busy = 0  # viewers with a request under way (a stream open counts as one)
         self.idle = asyncio.Event()  # set while busy is 0
         self.idle.set()
@@ -170,6 +171,7 @@ async def listen(
                         elif line.startswith("data:"):
                             data.append(line[6:])
                     page = held.take(name, "\n".join(data), ident, f"/p/{token}")
+                    counts.whole += name in ("full", "page")
                     if page == "again":  # a patch against a page not held: open again
                         return marker, "closed"
                     if page is not None:
@@ -311,6 +313,7 @@ async def main(base: str, max_seconds: float) -> None:
                 "requests": counts.requests,
                 "errors": counts.errors,
                 "bytes": counts.bytes,
+                "whole": counts.whole,
             }
         ),
         flush=True,
