@@ -1,8 +1,10 @@
 """Live portal viewers for bench/portal.py, in a process of their own (as browsers are):
 each one opens its own link's page over HTTP with its stylesheet, script and charts,
 then does what bot/web/static/portal.js does: opens the page's event stream
-(`/p/<token>/events?m=<marker>`); on a pushed page, loads the charts of the new page
-it has not loaded before (as the browser does for the swapped-in <main>); on "gone" or
+(`/p/<token>/events?m=<marker>&v=<version held>`); on a pushed page (whole, or a
+patch put together with the pushed page it holds, links filled in with its own), loads
+the charts of the new page it has not loaded before (as the browser does for the
+swapped-in <main>); on "gone" or
 "reload" loads the page again; on "poll", or when the stream is refused, polls the
 change marker every 2 s instead (and loads the page when it moved).
 
@@ -40,6 +42,8 @@ class Counts:
         self.pushes = 0
         self.requests = 0
         self.errors = 0
+        self.bytes = 0  # of the event streams
+        self.whole = 0  # pages received whole (the rest of the pushes: patches)
         self.busy = 0  # viewers with a request under way (a stream open counts as one)
         self.idle = asyncio.Event()  # set while busy is 0
         self.idle.set()
@@ -55,6 +59,38 @@ class Counts:
         self.busy -= 1
         if not self.busy:
             self.idle.set()
+
+
+class Held:
+    """The pushed page a viewer holds, as portal.js keeps it: its text (links with the
+    stand-in) and version; a "full" event replaces it, a "patch" is put together from
+    its lines."""
+
+    def __init__(self) -> None:
+        self.text: str | None = None
+        self.version = ""
+
+    def take(self, name: str, data: str, ident: str, own: str) -> str | None:
+        """The page an event shows (with the viewer's own links), "again" for a patch
+        against another page, None for an event that is no page."""
+        if name == "page":  # the portal before patches: the whole page, own links in it
+            return data
+        if name == "full":
+            base, _, text = data.partition("\n")
+        elif name == "patch":
+            patch = json.loads(data)
+            if self.text is None or patch["from"] != self.version:
+                self.text, self.version = None, ""
+                return "again"
+            old = self.text.split("\n")
+            lines: list[str] = []
+            for op in patch["ops"]:
+                lines.extend([op] if isinstance(op, str) else old[op[0] : op[0] + op[1]])
+            base, text = patch["base"], "\n".join(lines)
+        else:
+            return None
+        self.text, self.version = text, ident.partition(".")[2]
+        return text.replace(base, own)
 
 
 async def fetch(http: aiohttp.ClientSession, url: str, counts: Counts) -> str | None:
@@ -102,15 +138,17 @@ async def listen(
     marker: str,
     counts: Counts,
     images: set[str],
+    held: Held,
 ) -> tuple[str, str]:
     """The page's event stream, as portal.js uses it, until it ends (or is closed by a
     pause): (the marker of the page shown, how it ended: "gone", "reload", "poll",
     "refused" or "closed")."""
     counts.requests += 1
+    params = {"m": marker, "v": held.version} if held.version else {"m": marker}
     try:
         async with http.get(
             f"{base}/p/{token}/events",
-            params={"m": marker},
+            params=params,
             timeout=aiohttp.ClientTimeout(total=None, sock_read=None),
         ) as stream:
             if stream.status != 200:
@@ -121,19 +159,26 @@ async def listen(
             try:
                 while True:
                     block = await stream.content.readuntil(b"\n\n")
+                    counts.bytes += len(block)
                     if not block.endswith(b"\n\n"):
                         return marker, "closed"
-                    name, data = "message", []
+                    name, data, ident = "message", [], ""
                     for line in block.decode().split("\n"):
                         if line.startswith("event: "):
                             name = line[7:]
+                        elif line.startswith("id: "):
+                            ident = line[4:]
                         elif line.startswith("data:"):
                             data.append(line[6:])
-                    if name == "page":
+                    page = held.take(name, "\n".join(data), ident, f"/p/{token}")
+                    counts.whole += name in ("full", "page")
+                    if page == "again":  # a patch against a page not held: open again
+                        return marker, "closed"
+                    if page is not None:
                         counts.pushes += 1
                         counts.start()
                         try:
-                            marker = await charts(http, base, "\n".join(data), counts, images)
+                            marker = await charts(http, base, page, counts, images)
                         finally:
                             counts.done()
                     elif name in ("gone", "reload", "poll"):
@@ -157,6 +202,7 @@ async def viewer(
     async with aiohttp.ClientSession() as http:
         await asyncio.sleep(delay)  # viewers opened the page at different times
         images: set[str] = set()
+        held = Held()
         marker = await load(http, base, token, counts, images)
         for name in ("portal.css", "portal.js"):
             await fetch(http, f"{base}/static/{name}", counts)
@@ -173,7 +219,7 @@ async def viewer(
                 if first:
                     asyncio.get_running_loop().call_soon(ready.set)
                     first = False
-                marker, ended = await listen(http, base, token, marker, counts, images)
+                marker, ended = await listen(http, base, token, marker, counts, images, held)
                 if ended in ("gone", "reload"):
                     counts.start()
                     try:
@@ -266,6 +312,8 @@ async def main(base: str, max_seconds: float) -> None:
                 "loads": counts.loads,
                 "requests": counts.requests,
                 "errors": counts.errors,
+                "bytes": counts.bytes,
+                "whole": counts.whole,
             }
         ),
         flush=True,

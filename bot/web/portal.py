@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import json
 import logging
 import secrets
 import time
@@ -65,12 +67,16 @@ MARKER_STAMP_SECONDS = STAMP_SECONDS  # the name tests know it by
 # Page views are audited in batches: one transaction every AUDIT_FLUSH_SECONDS instead
 # of one write per view competing with the report path for SQLite's write lock. Every
 # view is still audited (with the time it happened); `Portal.close` flushes the rest.
-AUDIT_FLUSH_SECONDS = 2.0
+# 5 s: with live pages every push is a row per viewer, and each flush is a write
+# transaction a report may have to wait behind; fewer, larger flushes collide less
+# often (a flush of 250 small rows is a few ms).
+AUDIT_FLUSH_SECONDS = 5.0
 # Live updates are pushed (server-sent events on /p/<token>/events): an open page
-# holds one idle connection, and a change costs the loop one write per open page
-# instead of a poll plus a page request each. The pusher looks at the open room views
-# every PUSH_TICK_SECONDS (in memory while nothing changed, see `_stamp`) and at once
-# when this process commits a change to links, rooms or bindings. An open page is sent
+# holds one idle connection, and a change costs the loop one write per open page (of
+# the same bytes, mostly a small patch: SENT_KEPT) instead of a poll plus a page
+# request each. The pusher looks at the open room views every PUSH_TICK_SECONDS (in
+# memory while nothing changed, see `_stamp`) and at once when this process commits a
+# change to links, rooms or bindings. An open page is sent
 # a new page at most once per PUSH_MIN_SECONDS (and new reports are taken in at most
 # once per REBUILD_SECONDS per room view, as for the poll), one build per room view for
 # all its pages, and the open pages of a room view are sent it spread
@@ -80,6 +86,13 @@ AUDIT_FLUSH_SECONDS = 2.0
 PUSH_TICK_SECONDS = 0.5
 PUSH_MIN_SECONDS = 1.0
 PUSH_SPREAD_SECONDS = 1.0
+# The pages a stream was sent are kept (their text, as lines) so that the next page is
+# sent as a patch against the one the viewer holds: the lines it has are named by
+# number, only new lines are sent (a new report is a few of the page's ~800 lines;
+# the whole page is 160 KB at 100,000 entries). A viewer whose page is no longer kept
+# (or who has none: a page loaded over HTTP holds the viewer's own links, not the
+# shared text) is sent the whole page.
+SENT_KEPT = 16
 KEEPALIVE_SECONDS = 25.0  # a comment line, so proxies keep an idle stream open
 STREAMS_PER_LINK = 4  # more tabs of one link than this: the oldest stream is closed
 MAX_STREAMS = 1000
@@ -108,25 +121,68 @@ class _Stream:
     since: datetime | None
     marker: str  # the marker of the page the viewer has
     wake: asyncio.Event
-    parts: list[bytes] | None = None  # the next page's event, split where the link goes
-    shown: dict[str, Any] | None = None  # what that page shows (for the audit)
+    holds: str = ""  # the version of the pushed page text the viewer has ("": none)
+    event: bytes | None = None  # the next event (a page or patch), shared by its viewers
+    version: str = ""  # the version of the page that event makes
     due: float = 0.0  # loop time at which to send it
     pushed: float = float("-inf")  # loop time the last page was (to be) sent
     end: bytes | None = None  # the last event before the stream is closed
 
 
-def _event_parts(parts: list[bytes], marker: str) -> list[bytes]:
-    """A page (split where each viewer's link goes) as one server-sent event "page",
-    framed once for all its viewers: every line of it a `data:` line (a lone CR is a
-    line end too in an event stream, so line ends are made LF first: a report's text
-    cannot start a field of its own). The marker is the event's id: a reconnecting
-    browser sends it back (Last-Event-ID) and is sent a page only if it is behind."""
-    framed = [
-        p.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\ndata: ") for p in parts
-    ]
-    framed[0] = f"id: {marker}\nevent: page\ndata: ".encode() + framed[0]
-    framed[-1] += b"\n\n"
-    return framed
+@dataclass(frozen=True)
+class _Sent:
+    """A page as it is pushed: the room view's render with the per-process stand-in
+    for the links (`_BASE`: portal.js puts in the viewer's own /p/<token>, so one text
+    and one event serve every viewer, and no token is in it), line ends made LF, its
+    lines, and its version (a hash of the text)."""
+
+    version: str
+    marker: str
+    group: tuple[Any, ...]  # (room view, since): a patch is only ever against its own
+    text: str
+    lines: list[str]
+    index: dict[str, int]
+
+    @classmethod
+    def of(cls, parts: list[bytes], marker: str, group: tuple[Any, ...]) -> _Sent:
+        # A lone CR ends a line in an event stream too: every line end is made LF, so
+        # a report's text cannot start a field of its own, and the lines the browser
+        # puts together are the lines a patch names.
+        text = _BASE.encode().join(parts).decode().replace("\r\n", "\n").replace("\r", "\n")
+        lines = text.split("\n")
+        index: dict[str, int] = {}
+        for n, found in enumerate(lines):
+            index.setdefault(found, n)
+        version = hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+        return cls(version, marker, group, text, lines, index)
+
+    def event_id(self) -> str:
+        # A reconnecting browser sends it back (Last-Event-ID): the marker says whether
+        # its page is behind, the version which page text it holds.
+        return f"{self.marker}.{self.version}"
+
+    def full(self) -> bytes:
+        """The whole page as one event "full": the stand-in on the first data line,
+        then every line of the page a `data:` line."""
+        return (
+            f"id: {self.event_id()}\nevent: full\ndata: {_BASE}\ndata: "
+            + self.text.replace("\n", "\ndata: ")
+            + "\n\n"
+        ).encode()
+
+    def patch(self, old: _Sent) -> bytes:
+        """This page as an event "patch" against `old`: a run of old lines is sent as
+        [first, count], a line the old page lacks as its text (JSON: one data line)."""
+        ops: list[Any] = []
+        for found in self.lines:
+            last = ops[-1] if ops and isinstance(ops[-1], list) else None
+            if last is not None and sum(last) < len(old.lines) and old.lines[sum(last)] == found:
+                last[1] += 1  # the next old line: the run goes on
+                continue
+            at = old.index.get(found)
+            ops.append(found if at is None else [at, 1])
+        body = json.dumps({"from": old.version, "base": _BASE, "ops": ops}, ensure_ascii=False)
+        return f"id: {self.event_id()}\nevent: patch\ndata: {body}\n\n".encode()
 
 
 GONE = b"event: gone\ndata: \n\n"  # the link no longer opens the page: load it (403)
@@ -284,6 +340,9 @@ class Portal:
         self.builder = builds.Builder(db, build_workers)
         self.builds = 0  # pages built (bench/portal.py reports it)
         self._streams: dict[_Stream, None] = {}  # open pages, oldest first
+        # Pushed pages by version (for the patches), and by the render they came from.
+        self._sent: OrderedDict[str, _Sent] = OrderedDict()
+        self._sent_of: dict[int, tuple[list[bytes], _Sent]] = {}
         self._pusher: asyncio.Task[None] | None = None
         self._push_wake = asyncio.Event()
         self._push_access = -1
@@ -650,12 +709,15 @@ class Portal:
 
     async def events(self, request: web.Request) -> web.StreamResponse:
         """The live page's event stream: while the link opens the page, the room view's
-        new page is pushed (event "page", with the viewer's own links) whenever what the
-        room may see changed; "gone" when the link stops opening it (revoked, expired,
-        the member left, the room unbound), "reload" when the room's view changed (a
+        new page is pushed whenever what the room may see changed (event "full": the
+        whole page; "patch": only its new lines, against the pushed page the viewer
+        holds; both with a stand-in for the links, the same bytes for every viewer);
+        "gone" when the link stops opening it (revoked, expired, the member left, the
+        room unbound), "reload" when the room's view changed (a
         lowered clearance, a room turned public): the page then loads itself again.
-        `m` (or Last-Event-ID): the marker of the page the viewer has; a page behind is
-        sent the current one at once. Each page sent is audited as a page view."""
+        `m` and `v` (or Last-Event-ID "<m>.<v>"): the marker of the page the viewer
+        shows and the version of the pushed page text it holds; a page behind is sent
+        the current one at once. Each page sent is audited as a page view."""
         found = await self._link(request, stamp="none")
         if isinstance(found, web.Response):
             return found
@@ -663,15 +725,22 @@ class Portal:
         if len(self._streams) >= MAX_STREAMS:
             return self._error(429, "portal.too_many")
         token = request.match_info["token"]
-        known = request.headers.get("Last-Event-ID") or request.query.get("m", "")
+        # "<marker>.<version>" (Last-Event-ID, the browser reconnecting by itself), or
+        # m=<marker> and v=<version> (portal.js opening the stream again): the page the
+        # viewer shows, and which pushed page text it holds (none after a page load).
+        known = request.headers.get("Last-Event-ID", "")
+        marker, _dot, holds = known.partition(".")
+        if not known:
+            marker, holds = request.query.get("m", ""), request.query.get("v", "")
         stream = _Stream(
             token,
             portal_links.hash_token(token),
             link,
             view,
             self._since(request, self.clock()),
-            known.strip()[:64],
+            marker.strip()[:64],
             asyncio.Event(),
+            holds=holds.strip()[:64],
         )
         response = web.StreamResponse(
             headers={
@@ -714,17 +783,21 @@ class Portal:
                 await asyncio.sleep(stream.due - loop.time())
                 if stream.end is not None:
                     continue  # ended while waiting its turn: that, not the page
-            parts, shown, stream.parts = stream.parts, stream.shown, None
-            marker = stream.marker
-            if parts is None or shown is None:
+            event, stream.event = stream.event, None
+            if event is None:
                 continue
+            # From here the viewer holds that page (the write below either reaches it
+            # or ends the stream): a round that runs meanwhile patches against it.
+            stream.holds = stream.version
             # What the page showed is audited once per pushed page (`portal.pushed`,
             # below); each viewer's row names that page by its marker. Fifty copies of
             # the entry list per change were most of what the viewers cost the reports.
-            self._audit(stream.link, stream.view, "incident", {"live": True, "marker": marker})
+            self._audit(
+                stream.link, stream.view, "incident", {"live": True, "marker": stream.marker}
+            )
             self.pushes += 1
-            # The viewer's own links put into the shared event: a join of its bytes.
-            await response.write(f"/p/{stream.token}".encode().join(parts))
+            # The same bytes for every viewer of the room view (no token in them).
+            await response.write(event)
 
     def _open(self, stream: _Stream) -> None:
         mine = [s for s in self._streams if s.key == stream.key]
@@ -822,16 +895,47 @@ class Portal:
                     self._end(stream, GONE)
                 continue
             parts, shown, marker = page
-            event = _event_parts(parts, marker)
+            sent = self._sent_page(parts, marker, (view, since))
             self._audit_pushed(view, marker, shown, len(behind))
+            # One event per page text the viewers hold (most hold the same): built
+            # once, its bytes written to each of them.
+            events: dict[str, bytes] = {}
             started = loop.time()
             for n, stream in enumerate(behind):
                 if stream.end is not None:
                     continue
-                stream.parts, stream.shown, stream.marker = event, shown, marker
+                if stream.holds not in events:
+                    events[stream.holds] = self._event_for(sent, stream.holds)
+                stream.event, stream.version = events[stream.holds], sent.version
+                stream.marker = marker
                 stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
                 stream.pushed = stream.due
                 stream.wake.set()
+
+    def _sent_page(self, parts: list[bytes], marker: str, group: tuple[Any, ...]) -> _Sent:
+        """The pushed form of a page, kept (SENT_KEPT pages) for the patches after it."""
+        text_of = self._sent_of.get(id(parts))
+        if text_of is not None and text_of[0] is parts:
+            return text_of[1]
+        sent = _Sent.of(parts, marker, group)
+        self._sent_of[id(parts)] = (parts, sent)
+        self._sent[sent.version] = sent
+        self._sent.move_to_end(sent.version)
+        while len(self._sent) > SENT_KEPT:
+            self._sent.popitem(last=False)
+        while len(self._sent_of) > SENT_KEPT:
+            del self._sent_of[next(iter(self._sent_of))]
+        return sent
+
+    def _event_for(self, sent: _Sent, holds: str) -> bytes:
+        """`sent` as a patch against the page text the viewer holds when it is kept,
+        else whole. Only against a page of the same room view: a patch says which of
+        its lines the old page has where, and a version named from another room's page
+        must not tell that about a page the viewer may not see."""
+        old = self._sent.get(holds) if holds else None
+        if old is None or old.group != sent.group:
+            return sent.full()
+        return sent.patch(old)
 
     def _audit_pushed(
         self, view: portal_view.PortalRoom, marker: str, shown: dict[str, Any], viewers: int

@@ -49,6 +49,7 @@ AMBER_TEXT = "Zandzakkenlocatie Vlinderweg geheim wegens plunderingen."
 AMBER_METRIC = "zandzakken"
 GREEN_TEXT = "Provinciale weg N3 weer open voor alle verkeer."
 LIVE_TEXT = "Nieuwe melding: gemaal Kinderdijk draait weer op volle kracht."
+PATCHED_TEXT = "Nieuwe melding: gemaal Elshout ook weer in bedrijf."
 
 
 def _get(url: str) -> tuple[int, str, dict[str, str]]:
@@ -188,6 +189,26 @@ async def test_portal_in_a_real_browser(world: World) -> None:
             # Pushed over the page's event stream (portal.js), not found by polling.
             assert any("/events?" in url for url in asked), asked
             assert not any("/marker" in url for url in asked), asked
+            # The pushed page holds no token: portal.js put this page's own link in.
+            token = coord_url.rsplit("/", 1)[1]
+            hrefs = await page.evaluate(
+                "Array.from(document.querySelectorAll('main a[href], main img[src]'))"
+                ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
+            )
+            assert hrefs and all(h.startswith(f"/p/{token}") for h in hrefs), hrefs[:5]
+            # The next report comes as a patch against the pushed page the browser now
+            # holds: put together there, on the same stream (a patch it could not put
+            # together would open the stream again, for the whole page).
+            streams = sum("/events?" in url for url in asked)
+            live = f"!melding water\ngemeente: Dordrecht\ntlp: amber\n{PATCHED_TEXT}"
+            event_id = await liaison.send(liaison_room, live)
+            assert await liaison.wait_until(
+                lambda: bool(liaison.replies_to(event_id, bot_user)), 30
+            )
+            await page.get_by_text("gemaal Elshout", exact=False).first.wait_for(timeout=10000)
+            assert "Vlinderweg" in await page.content()  # the lines kept from the held page
+            assert await page.evaluate("window.__stillTheSamePage === true")
+            assert sum("/events?" in url for url in asked) == streams, asked
             await context.close()
         finally:
             await browser.close()

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import json
 import re
 import shutil
 import tempfile
@@ -630,6 +631,8 @@ class TLPMachine(DatabaseMachine):
         )
         self.scheduler = Scheduler(self.db, _Sender(), "nl", "!")  # type: ignore[arg-type]
         self.web_portal = Portal(self.db, "nl")
+        # (room, query) -> (version, text) of the page last pushed to its view
+        self.portal_held: dict[tuple[str, str], tuple[str, str]] = {}
         self.clock = _now() + timedelta(days=1)
         self.counter = 0
         self.event_counter = 0
@@ -1714,7 +1717,7 @@ class TLPMachine(DatabaseMachine):
         if kind.startswith("card") and not may_see(room, label, None, owner):
             assert object_marker(n, 2) not in text, self.fail(f"{room.describe()} got facts")
 
-    def _portal_pages(self, token: str, query: str = "") -> list[tuple[str, int, str]]:
+    def _portal_pages(self, token: str, room: str, query: str = "") -> list[tuple[str, int, str]]:
         """A link's incident page, every entry's page and the page's charts: (path,
         status, body) each, as a viewer could ask for them."""
         status, html = self._run(self._portal_get(f"/p/{token}{query}", token))
@@ -1727,13 +1730,17 @@ class TLPMachine(DatabaseMachine):
             pages.append((path, status, body))
         # What an open page's live stream is sent (the push path), opened as a page
         # that is behind: it is sent the room view's current page at once.
-        status, body = self._run(self._portal_push(token, query))
+        status, body = self._run(self._portal_push(token, room, query))
         pages.append((f"/p/{token}/events", status, body))
         return pages
 
-    async def _portal_push(self, token: str, query: str) -> tuple[int, str]:
+    async def _portal_push(self, token: str, room: str, query: str) -> tuple[int, str]:
         """One event stream from the portal's real handler (`Portal.events`), no server:
-        what it writes until it has sent a page (or ended), then closed."""
+        what it writes until it has sent a page (or ended), then closed. Opened as a
+        page that is behind, holding the last page pushed to this room's view (any
+        link's: a pushed page holds no token) when there is one: the room view's
+        current page is sent at once, as a patch against that page when the portal
+        still keeps it. The body: the page put together, and what was sent."""
         written: list[bytes] = []
 
         async def write(data: bytes) -> None:
@@ -1744,14 +1751,19 @@ class TLPMachine(DatabaseMachine):
         writer.write_headers = mock.AsyncMock()
         writer.write_eof = mock.AsyncMock()
         writer.drain = mock.AsyncMock()
-        query = f"{query}&m=behind" if query else "?m=behind"
+        held = self.portal_held.get((room, query))
+        headers = {"Last-Event-ID": f"behind.{held[0]}"} if held else {}
         request = make_mocked_request(
-            "GET", f"/p/{token}/events{query}", match_info={"token": token}, writer=writer
+            "GET",
+            f"/p/{token}/events{query}&m=behind" if query else f"/p/{token}/events?m=behind",
+            headers=headers,
+            match_info={"token": token},
+            writer=writer,
         )
         task = asyncio.create_task(self.web_portal.events(request))
         for _ in range(300):
             sent = b"".join(written)
-            if task.done() or (b"event: page" in sent and sent.endswith(b"\n\n")):
+            if task.done() or (b"\nevent: " in sent and sent.endswith(b"\n\n")):
                 break
             await asyncio.sleep(0.01)
         await self.web_portal.close_streams()
@@ -1759,9 +1771,38 @@ class TLPMachine(DatabaseMachine):
         if not response.prepared:
             assert isinstance(response, web.Response)
             return response.status, response.text or ""
-        sent = b"".join(written)
-        assert b"event: page" in sent or b"event: gone" in sent, sent[:200]
-        return response.status, sent.decode()
+        body = b"".join(written).decode()
+        page = self._pushed_page(body, held)
+        if page is not None:
+            self.portal_held[(room, query)] = page
+            TLPMachine.stats[
+                "portal pushes as patch" if "event: patch" in body else "portal pushes whole"
+            ] += 1
+            return response.status, page[1] + "\n" + body
+        assert "event: gone" in body, body[:200]
+        return response.status, body
+
+    @staticmethod
+    def _pushed_page(body: str, held: tuple[str, str] | None) -> tuple[str, str] | None:
+        """(version, page text) of the page an event stream sent, a patch put together
+        with the page `held` as portal.js does; None when it sent no page."""
+        fields: dict[str, list[str]] = {}
+        events = [b for b in body.split("\n\n") if "\nevent: " in f"\n{b}"]
+        for line in (events[-1] if events else "").split("\n"):
+            name, _, value = line.partition(": ")
+            fields.setdefault(name, []).append(value)
+        version = fields.get("id", [""])[0].partition(".")[2]
+        if fields.get("event") == ["full"]:
+            return version, "\n".join(fields["data"][1:])
+        if fields.get("event") != ["patch"]:
+            return None
+        patch = json.loads(fields["data"][0])
+        assert held is not None and patch["from"] == held[0], "a patch against no page held"
+        old = held[1].split("\n")
+        lines: list[str] = []
+        for op in patch["ops"]:
+            lines.extend([op] if isinstance(op, str) else old[op[0] : op[0] + op[1]])
+        return version, "\n".join(lines)
 
     async def _portal_get(self, path: str, token: str) -> tuple[int, str]:
         """One request to the portal's real handler (bot/web/portal.py), no server."""
@@ -1795,7 +1836,7 @@ class TLPMachine(DatabaseMachine):
         TLPMachine.stats["portal links"] += 1
         query = "?since=" + (_now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M") if since else ""
         row = SimpleNamespace(id=0, kind="portal page")
-        for path, status, body in self._portal_pages(token, query):
+        for path, status, body in self._portal_pages(token, room.room_id, query):
             if status == 200:
                 TLPMachine.stats["portal pages shown"] += 1
             self.log.append(f"portal {room.room_id} GET {path.replace(token, '<token>')} {status}")
@@ -1880,7 +1921,7 @@ class TLPMachine(DatabaseMachine):
             return
         TLPMachine.stats["kept portal links opened"] += 1
         row = SimpleNamespace(id=0, kind="kept portal link")
-        for path, status, body in self._portal_pages(token):
+        for path, status, body in self._portal_pages(token, room.room_id):
             self.log.append(
                 f"kept link {room.room_id} GET {path.replace(token, '<token>')} {status}"
             )

@@ -236,6 +236,27 @@ def test_portal_pages_only_what_the_links_room_may_see(machine: TLPMachine) -> N
     assert TLPMachine.stats["portal pages shown"] >= 3
 
 
+def test_a_pushed_patch_is_a_read_path_of_the_guard(machine: TLPMachine) -> None:
+    """A live page holding a pushed page is sent a patch against it: the machine puts it
+    together (as portal.js does) and checks the page and what was sent, room by room,
+    across an AMBER report the GREEN rooms may not see."""
+    before = TLPMachine.stats["portal pushes as patch"]
+    for slot in (3, 5):
+        machine.portal(slot=slot, since=False)
+    machine.report(
+        slot=0,
+        category="opvang",
+        label="AMBER",
+        incident=None,
+        severity="ernstig",
+        figure=True,
+        as_admin=False,
+    )
+    for slot in (3, 5):
+        machine.portal(slot=slot, since=False)
+    assert TLPMachine.stats["portal pushes as patch"] - before >= 2
+
+
 def test_a_question_marked_above_its_rooms_default_goes_only_where_its_marking_may(
     machine: TLPMachine,
 ) -> None:

@@ -1,6 +1,11 @@
 // Knooppunt portal: live updates without a reload. The page opens the room view's
 // event stream (server-sent events): when what the room may see changes, the server
-// sends the new page and its <main> and banner are swapped in; "gone" (the link no
+// sends the new page ("full") or, once the page holds a pushed page, only what
+// changed ("patch": runs of the held page's lines by number, and the new lines), and
+// its <main> and banner are swapped in. A pushed page is the same for every viewer of
+// the room: its links start with a stand-in (named in the event), replaced here by
+// this page's own link. A patch against a page this one does not hold (the stream
+// was behind) opens the stream again without it: the whole page comes. "gone" (the link no
 // longer opens the page) and "reload" (the room's view changed) load the page again;
 // "poll" (too many open streams of one link) falls back to the poll below.
 // The stream is closed while the page is hidden and opened again when it is shown
@@ -15,6 +20,9 @@
   var poll = main.getAttribute("data-poll");
   var events = main.getAttribute("data-events");
   var marker = main.getAttribute("data-marker");
+  var own = events ? events.replace(/\/events$/, "") : "";
+  var text = null;     // the pushed page held (with the stand-in for the links)
+  var version = "";    // its version
   var busy = false;
   var source = null;
   var polling = null;
@@ -55,8 +63,31 @@
       if (key === "since") { url.searchParams.set(key, value); }
     });
     url.searchParams.set("m", marker || "");
+    if (version) { url.searchParams.set("v", version); }
     source = new EventSource(url.toString());
-    source.addEventListener("page", function (e) { swap(e.data); });
+    function show(page, base, id) {
+      text = page;
+      version = id.split(".")[1] || "";
+      swap(page.split(base).join(own));
+    }
+    source.addEventListener("full", function (e) {
+      var cut = e.data.indexOf("\n");
+      show(e.data.slice(cut + 1), e.data.slice(0, cut), e.lastEventId);
+    });
+    source.addEventListener("patch", function (e) {
+      var patch = JSON.parse(e.data);
+      if (text === null || patch.from !== version) {
+        text = null; version = ""; close(); open();  // not the page held: get it whole
+        return;
+      }
+      var old = text.split("\n");
+      var lines = [];
+      patch.ops.forEach(function (op) {
+        if (typeof op === "string") { lines.push(op); return; }
+        for (var n = op[0]; n < op[0] + op[1]; n++) { lines.push(old[n]); }
+      });
+      show(lines.join("\n"), patch.base, e.lastEventId);
+    });
     function again() { close(); window.location.reload(); }
     source.addEventListener("gone", again);
     source.addEventListener("reload", again);
