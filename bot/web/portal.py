@@ -857,20 +857,7 @@ class Portal:
         recheck = access != self._push_access or self.ticks() - self._rechecked >= LINK_SECONDS
         if recheck:
             self._push_access, self._rechecked = access, self.ticks()
-        groups: dict[tuple[Any, ...], list[_Stream]] = {}
-        for stream in list(self._streams):
-            if stream.link.expires_at <= now:
-                self._end(stream, GONE)
-                continue
-            if recheck:
-                found = await self._access(stream.token)
-                if found is None:
-                    self._end(stream, GONE)
-                    continue
-                if found[1] != stream.view:
-                    self._end(stream, RELOAD)
-                    continue
-            groups.setdefault((stream.view, stream.since), []).append(stream)
+        groups = await self._stream_groups(now, recheck)
         loop = asyncio.get_running_loop()
         for (view, since), streams in groups.items():
             stamp = await self._stamp(view.incident, "fresh")
@@ -897,20 +884,43 @@ class Portal:
             parts, shown, marker = page
             sent = self._sent_page(parts, marker, (view, since))
             self._audit_pushed(view, marker, shown, len(behind))
-            # One event per page text the viewers hold (most hold the same): built
-            # once, its bytes written to each of them.
-            events: dict[str, bytes] = {}
-            started = loop.time()
-            for n, stream in enumerate(behind):
-                if stream.end is not None:
+            self._hand_out(sent, marker, behind, loop.time())
+
+    async def _stream_groups(
+        self, now: datetime, recheck: bool
+    ) -> dict[tuple[Any, ...], list[_Stream]]:
+        """The open streams by room view and period; a stream whose link expired or no
+        longer opens the page is ended, one whose view changed is told to load again."""
+        groups: dict[tuple[Any, ...], list[_Stream]] = {}
+        for stream in list(self._streams):
+            if stream.link.expires_at <= now:
+                self._end(stream, GONE)
+                continue
+            if recheck:
+                found = await self._access(stream.token)
+                if found is None:
+                    self._end(stream, GONE)
                     continue
-                if stream.holds not in events:
-                    events[stream.holds] = self._event_for(sent, stream.holds)
-                stream.event, stream.version = events[stream.holds], sent.version
-                stream.marker = marker
-                stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
-                stream.pushed = stream.due
-                stream.wake.set()
+                if found[1] != stream.view:
+                    self._end(stream, RELOAD)
+                    continue
+            groups.setdefault((stream.view, stream.since), []).append(stream)
+        return groups
+
+    def _hand_out(self, sent: _Sent, marker: str, behind: list[_Stream], started: float) -> None:
+        """One event per page text the viewers hold (most hold the same): built once,
+        its bytes written to each of them, spread over PUSH_SPREAD_SECONDS."""
+        events: dict[str, bytes] = {}
+        for n, stream in enumerate(behind):
+            if stream.end is not None:
+                continue
+            if stream.holds not in events:
+                events[stream.holds] = self._event_for(sent, stream.holds)
+            stream.event, stream.version = events[stream.holds], sent.version
+            stream.marker = marker
+            stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
+            stream.pushed = stream.due
+            stream.wake.set()
 
     def _sent_page(self, parts: list[bytes], marker: str, group: tuple[Any, ...]) -> _Sent:
         """The pushed form of a page, kept (SENT_KEPT pages) for the patches after it."""

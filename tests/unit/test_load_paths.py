@@ -60,6 +60,7 @@ async def test_marks_and_note_batch_read_and_write_many_rooms_at_once(db: Databa
 class _Client:
     def __init__(self) -> None:
         self.sent: list[str] = []
+        self.rooms: dict[str, object] = {}  # none known encrypted: nothing to wait for
 
     async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
         self.sent.append(room_id)
