@@ -5,9 +5,8 @@ of the last statement still rolls the whole transaction back."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import aiosqlite
@@ -24,17 +23,13 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, ProcessedEvent, SituationEntry
 from storage.rooms import BindingView
-from tests.support.rooms import storm_database
+from tests.support.rooms import storm_database_fixture
 
 ROOM = RoomId("!ggd:x")
 ALICE = UserId("@alice:x")
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await storm_database(tmp_path / "last.db", [(ROOM, "liaison", "GGD")])
-    yield database
-    await database.close()
+db = storm_database_fixture([(ROOM, "liaison", "GGD")])
 
 
 @pytest.fixture

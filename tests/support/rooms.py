@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge import service
@@ -37,6 +39,18 @@ async def storm_database(
         for room_id, binding in (more or {}).items():
             await bind_room(session, room_id, binding)
     return database
+
+
+def storm_database_fixture(bound: Sequence[tuple[RoomId, str, str]]) -> Any:
+    """A module's `db` fixture: `storm_database(tmp_path / "storm.db", bound)`, closed
+    after the test (`db = storm_database_fixture([(ROOM, "liaison", "GGD")])`)."""
+
+    async def db(tmp_path: Path) -> AsyncIterator[Database]:
+        database = await storm_database(tmp_path / "storm.db", bound)
+        yield database
+        await database.close()
+
+    return pytest.fixture(name="db")(db)
 
 
 async def bound_database(

@@ -13,6 +13,7 @@ from bot.syncer import Syncer
 from storage import rooms
 from storage.engine import Database
 from storage.ids import RoomId, UserId
+from tests.support.sync_bodies import one_room_sync
 
 ROOM = "!a:localhost"
 BOT = "@bot:localhost"
@@ -32,22 +33,7 @@ def _event(i: int, **extra: Any) -> dict[str, Any]:
 
 
 def _sync(*events: dict[str, Any], limited: bool = False, leave: bool = False) -> SyncResponse:
-    raw: dict[str, Any] = {
-        "next_batch": "s1",
-        "rooms": {
-            "join": {
-                ROOM: {
-                    "timeline": {"events": list(events), "limited": limited, "prev_batch": "p0"},
-                    "state": {"events": []},
-                }
-            },
-            "invite": {},
-            "leave": {"!gone:localhost": {"timeline": {"events": []}}} if leave else {},
-        },
-    }
-    response = SyncResponse.from_dict(raw)
-    assert isinstance(response, SyncResponse), response
-    return response
+    return one_room_sync(ROOM, *events, limited=limited, leave=leave)
 
 
 def _syncer(db: Database | None = None, waiting: bool = False) -> Syncer:

@@ -3,11 +3,7 @@ liaisons actually type them", point 6)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
-
-import pytest
 
 from bot.metrics import Metrics
 from bot.syncer import process_message
@@ -17,17 +13,13 @@ from commands.message import Message
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.rooms import storm_database
+from tests.support.rooms import storm_database_fixture
 
 ROOM = RoomId("!ggd:x")
 ALICE = UserId("@alice:x")
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await storm_database(tmp_path / "metrics.db", [(ROOM, "liaison", "GGD")])
-    yield database
-    await database.close()
+db = storm_database_fixture([(ROOM, "liaison", "GGD")])
 
 
 def view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:

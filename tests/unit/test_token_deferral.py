@@ -19,6 +19,7 @@ from storage import event_log, outbox, sync_state
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
+from tests.support.sync_bodies import one_room_sync
 
 ROOM = "!a:localhost"
 BOT = "@bot:localhost"
@@ -36,22 +37,7 @@ def _event(i: int, **extra: Any) -> dict[str, Any]:
 
 
 def _sync(token: str, *events: dict[str, Any]) -> SyncResponse:
-    raw: dict[str, Any] = {
-        "next_batch": token,
-        "rooms": {
-            "join": {
-                ROOM: {
-                    "timeline": {"events": list(events), "limited": False, "prev_batch": "p0"},
-                    "state": {"events": []},
-                }
-            },
-            "invite": {},
-            "leave": {},
-        },
-    }
-    response = SyncResponse.from_dict(raw)
-    assert isinstance(response, SyncResponse), response
-    return response
+    return one_room_sync(ROOM, *events, next_batch=token)
 
 
 async def _setup(db: Database) -> tuple[Syncer, AsyncClient]:
