@@ -223,11 +223,14 @@ class OutboxSender:
         backlog, though: then waiting only delays the next sync, and with it
         the commands of every other room.
         """
-        backlog = len(self._fresh) + len(self._queue) + self._under_way
-        if self._drained.is_set() or backlog > DRAIN_WAIT_BACKLOG:
+        if self._drained.is_set() or self.backlog() > DRAIN_WAIT_BACKLOG:
             return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), within)
+
+    def backlog(self) -> int:
+        """Rows waiting to be sent or under way (held in memory)."""
+        return len(self._fresh) + len(self._queue) + self._under_way
 
     def recorded_sent(self, txn_id: str) -> bool:
         """Whether this process sent the row with `txn_id` and recorded it (or will, see

@@ -69,10 +69,22 @@ TOKEN_EVERY = 5.0
 # filter each of them (every reader of a reply sends a receipt) wakes the long poll
 # with a response to parse and validate that changes nothing. Inline, not uploaded:
 # no request before the first sync; the timeline and state are as without a filter.
+# The timeline limit is raised from Synapse's 10: a room that got more events than
+# that since the last poll (our own replies while draining a backlog, see ECHO_PAUSE)
+# comes back limited, and its gap costs /messages requests to fill.
 SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
-    "room": {"ephemeral": {"not_types": ["*"]}},
+    "room": {"ephemeral": {"not_types": ["*"]}, "timeline": {"limit": 50}},
 }
+# While the sender has more than ECHO_PAUSE_BACKLOG replies to send, a batch of nothing
+# but our own events is followed by a pause of up to ECHO_PAUSE seconds before the next
+# poll. Otherwise every echo of a reply wakes the long poll, and each /sync costs the
+# homeserver (one core of CPU for all of it) about as much as a send: while draining a
+# backlog the bot then sent at half the rate of a client that does not sync meanwhile.
+# A command that arrives during such a drain is read up to ECHO_PAUSE later; its reply
+# would wait behind the queue anyway.
+ECHO_PAUSE = 1.0
+ECHO_PAUSE_BACKLOG = 8
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -162,6 +174,8 @@ class Syncer:
             if not await self._handle_batch(response, token, first, quiet):
                 continue
             await self.sender.wait_drained(within=0.25)
+            if self._only_own_events(response):
+                await self._pause_while_sending()
             if self.stop.is_set():
                 # Stopped mid-batch: the token stays put, the next start replays the rest.
                 return
@@ -294,6 +308,22 @@ class Syncer:
                 if txn is None or not self.sender.recorded_sent(txn):
                     return False
         return True
+
+    def _only_own_events(self, response: SyncResponse) -> bool:
+        """Whether the batch brought nothing from anyone else (see ECHO_PAUSE)."""
+        if response.rooms.invite or response.rooms.leave:
+            return False
+        return all(
+            not info.state and all(event.sender == self.user_id for event in info.timeline.events)
+            for info in response.rooms.join.values()
+        )
+
+    async def _pause_while_sending(self) -> None:
+        """Before the next poll: wait while the sender has a backlog (see ECHO_PAUSE)."""
+        deadline = time.monotonic() + ECHO_PAUSE
+        while self.sender.backlog() > ECHO_PAUSE_BACKLOG and time.monotonic() < deadline:
+            if await sleep_unless(self.stop, 0.05):
+                return
 
     async def _sync(self, token: str | None, first: bool) -> Any:
         # The very first start (no token) asks for all rooms' state, to note them all;
