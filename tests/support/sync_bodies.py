@@ -13,15 +13,17 @@ def one_room_sync(
     next_batch: str = "s1",
     limited: bool = False,
     leave: bool = False,
+    state: list[dict[str, Any]] | None = None,
 ) -> SyncResponse:
-    """`events` as the timeline of `room`; `leave` adds a room the bot has left."""
+    """`events` as the timeline of `room` (after `state`); `leave` adds a room the bot
+    has left."""
     raw: dict[str, Any] = {
         "next_batch": next_batch,
         "rooms": {
             "join": {
                 room: {
                     "timeline": {"events": list(events), "limited": limited, "prev_batch": "p0"},
-                    "state": {"events": []},
+                    "state": {"events": state or []},
                 }
             },
             "invite": {},

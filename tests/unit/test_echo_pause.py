@@ -17,6 +17,7 @@ from bot.sender import OutboxSender
 from bot.syncer import Syncer
 from bot.wiring import build_dispatcher
 from storage.engine import Database
+from tests.support.sync_bodies import one_room_sync
 
 ROOM = "!a:localhost"
 BOT = "@bot:localhost"
@@ -33,22 +34,7 @@ def _event(i: int, sender: str) -> dict[str, Any]:
 
 
 def _sync(*events: dict[str, Any], state: list[dict[str, Any]] | None = None) -> SyncResponse:
-    raw: dict[str, Any] = {
-        "next_batch": "s1",
-        "rooms": {
-            "join": {
-                ROOM: {
-                    "timeline": {"events": list(events), "limited": False, "prev_batch": "p0"},
-                    "state": {"events": state or []},
-                }
-            },
-            "invite": {},
-            "leave": {},
-        },
-    }
-    response = SyncResponse.from_dict(raw)
-    assert isinstance(response, SyncResponse), response
-    return response
+    return one_room_sync(ROOM, *events, state=state)
 
 
 def _syncer(db: Database) -> Syncer:
