@@ -291,26 +291,24 @@ class Syncer:
     def _only_own_echoes(self, response: SyncResponse) -> bool:
         """Whether the batch holds nothing but echoes of replies this process sent.
 
-        Such a batch (every reply brings one) needs no handling and no write: no
-        invites or leaves, no state, no gap, only our own events whose transaction
-        ids the sender has recorded (or will record with the next token).
+        Such a batch (every reply brings one) needs no handling and no write: only our
+        own events (`_only_own_events`), no gap, each with a transaction id the sender
+        has recorded (or will record with the next token).
         """
-        if response.rooms.invite or response.rooms.leave:
+        if not self._only_own_events(response):
             return False
         for info in response.rooms.join.values():
-            timeline = info.timeline
-            if timeline.limited or info.state:
+            if info.timeline.limited:
                 return False
-            for event in timeline.events:
-                if event.sender != self.user_id:
-                    return False
+            for event in info.timeline.events:
                 txn = ev.own_transaction_id(event)
                 if txn is None or not self.sender.recorded_sent(txn):
                     return False
         return True
 
     def _only_own_events(self, response: SyncResponse) -> bool:
-        """Whether the batch brought nothing from anyone else (see ECHO_PAUSE)."""
+        """Whether the batch brought nothing from anyone else: no invites or leaves, no
+        state, only our own timeline events (see ECHO_PAUSE and `_only_own_echoes`)."""
         if response.rooms.invite or response.rooms.leave:
             return False
         return all(
