@@ -352,11 +352,8 @@ async def _withdrawal_notice(
     (GREEN: no code, no text); nothing for a room that now sees CLEAR only, or that was
     rebound across real and exercise."""
     session = session_of(ctx)
-    room_exercise = bool(await exercise_store.exercise_rooms(session, [alert.room_id]))
-    if room_exercise != await exercise_store.is_exercise(session, entry.incident):
-        # Rebound across real and exercise since the alert: everything into the room is
-        # marked as its mode says, so the correction would arrive in the wrong one.
-        return None
+    if await exercise_store.room_moved_mode(session, alert.room_id, entry.incident) is not None:
+        return None  # rebound across real and exercise since the alert
     access = await rooms.access_of(session, RoomId(alert.room_id))
     full = alert.full and tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
     label = alert_label(entry, full, access)

@@ -896,11 +896,12 @@ async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[st
     """("", why) when the asker's room was rebound across real and exercise since the
     question: everything into the room is marked as its mode says now, so an answer
     would arrive in the wrong one (real and exercise never mix); else None."""
-    asked_in_exercise = await exercise_store.is_exercise(session, question.incident)
-    now_in_exercise = bool(await exercise_store.exercise_rooms(session, [question.room_id]))
-    if asked_in_exercise == now_in_exercise:
+    now_exercise = await exercise_store.room_moved_mode(
+        session, question.room_id, question.incident
+    )
+    if now_exercise is None:
         return None
-    return "", "now_exercise" if now_in_exercise else "now_real"
+    return "", "now_exercise" if now_exercise else "now_real"
 
 
 def _answer_labels(
@@ -980,8 +981,9 @@ async def answer_with_text(
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
     served, not_served = await _split_by_label(ctx, group, marked)
     if not served:
-        text = t(ctx.lang, "questions.answer_not_sent") if marked is None else ""
-        if marked is not None:
+        if marked is None:
+            text = t(ctx.lang, "questions.answer_not_sent")
+        else:
             barred = ", ".join(question_code(q.id) for q in group)
             text = t(ctx.lang, "answer_marked_refused", label=marked, codes=barred)
         return [render.plain("\n".join([text, *not_served]))]

@@ -70,3 +70,14 @@ async def exercise_rooms(session: AsyncSession, room_ids: Iterable[str]) -> set[
         )
     )
     return set(rows.all())
+
+
+async def room_moved_mode(session: AsyncSession, room_id: str, incident: str | None) -> bool | None:
+    """None when the room is (still) in the mode of `incident`, real or exercise; else
+    whether it is in an exercise now. Something about `incident` (an answer, a
+    withdrawal notice) must not follow a room rebound across the two: everything into
+    the room is marked as its mode says now, so it would arrive in the wrong one."""
+    now_exercise = bool(await exercise_rooms(session, [room_id]))
+    if now_exercise == await is_exercise(session, incident):
+        return None
+    return now_exercise
