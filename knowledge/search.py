@@ -406,20 +406,27 @@ class Index:
         (a term only in the item's answer counts `ANSWER_ONLY_CREDIT`).
 
         A word the store has never seen counts against by its rarity in general
-        language (an everyday word little, a rare one as much as the rarest term)."""
+        language (an everyday word little, a rare one as much as the rarest term); an
+        uncovered word the store knows counts by its IDF, but never more than that."""
         tiers = self._covering(position)
         total = covered = 0.0
         for word, group in mapped:
+            unseen = self._idf(None) * rarity(word)
             if not group:
-                total += self._idf(None) * rarity(word)
+                total += unseen
                 continue
             for term in group:
                 weight = self._idf(term) / len(group)
-                total += weight
-                for covers, credit in tiers:
-                    if term in covers:
-                        covered += credit * weight
-                        break
+                credit = next((c for covers, c in tiers if term in covers), 0.0)
+                if credit:
+                    total += weight
+                    covered += credit * weight
+                else:
+                    # Uncovered, a word the store knows elsewhere counts no more than
+                    # one it has never seen: in a store of a few hundred items every
+                    # word of one other answer has a high IDF, and "mee" or "straat"
+                    # would sink an answer only because some other item says them.
+                    total += min(weight, unseen / len(group))
         return covered / total if total else 0.0
 
     def _covering(self, position: int) -> list[tuple[set[str], float]]:

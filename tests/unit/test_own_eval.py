@@ -62,7 +62,9 @@ def test_no_answer_behaviour(own: Own) -> None:
     # 24 of 116 (21%; 27 before word forms and "per", 33 before topics carried their
     # answers): far from the 10%; bench/refusals.py, bench/confidence.py,
     # bench/semantic_refusal.py and bench/qa_experiments.py show what was tried.
-    assert sum(refused_inside) <= 24, sum(refused_inside)
+    # 17 of 116 (15%) since a known word the best answer does not cover counts no
+    # more than an unseen one (tests/unit/test_confidence_rule.py).
+    assert sum(refused_inside) <= 17, sum(refused_inside)
 
 
 def test_no_word_belongs_to_two_synonym_groups() -> None:

@@ -44,7 +44,9 @@ def test_no_answer_behaviour(shared: Shared) -> None:
     # flipped, and "Hoe lang duurt het om een nieuw paspoort te krijgen?" now gets
     # the living-allowance item (it names a passport) with confidence.
     assert sum(outside) >= 27, sum(outside)
-    assert sum(inside) <= 13, sum(inside)
+    # 11 of 81 since a known word the best answer does not cover counts no more
+    # than an unseen one (tests/unit/test_confidence_rule.py); 27 of 30 unchanged.
+    assert sum(inside) <= 11, sum(inside)
 
 
 def test_excluded_items_are_out_of_every_index(shared: Shared) -> None:
