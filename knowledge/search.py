@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from knowledge.text import _WORD, STOP_WORDS, rarity, terms, worded_terms
+from knowledge.text import _WORD, STOP_WORDS, is_word, rarity, terms, worded_terms
 from knowledge.word_forms import store_terms
 from storage.vocabulary import fold
 
@@ -386,8 +386,9 @@ class Index:
             elif forms := store_terms(word, self._vocab.__contains__):
                 # A verb form or a compound of known words (knowledge/word_forms.py).
                 mapped.append((word, forms))
-            elif len(term) >= 5:
-                # A typo: the closest term of the store, if it is close enough.
+            elif len(term) >= 5 and not is_word(word):
+                # A typo: the closest term of the store, if it is close enough. A
+                # correctly spelled word is no typo, however close a store term is.
                 match = process.extractOne(
                     term, self._vocab_list, scorer=fuzz.ratio, score_cutoff=85
                 )

@@ -58,7 +58,9 @@ def test_ranking_holds_its_figures(own: Own) -> None:
 def test_no_answer_behaviour(own: Own) -> None:
     items, queries, outside = own
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_outside) / len(refused_outside) >= 0.93  # 28 of 30
+    # 29 of 30 since a correctly spelled word is not read as a typo of a store term
+    # (28 before: "Hoe schrijf ik een zienswijze ..." read "schrijf" as "inschrijf").
+    assert sum(refused_outside) / len(refused_outside) >= 0.96
     # 24 of 116 (21%; 27 before word forms and "per", 33 before topics carried their
     # answers): far from the 10%; bench/refusals.py, bench/confidence.py,
     # bench/semantic_refusal.py and bench/qa_experiments.py show what was tried.

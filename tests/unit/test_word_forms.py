@@ -73,3 +73,21 @@ def test_a_known_word_is_not_reread(sample: Index) -> None:
     mapped = dict(sample._mapped_words("hittegolf verkoelingsruimte"))
     assert mapped["hittegolf"] == [as_term("hittegolf")]
     assert mapped["verkoelingsruimte"] == [as_term("koel"), as_term("ruimte")]
+
+
+def test_a_real_word_is_not_read_as_a_typo(sample: Index) -> None:
+    """Failed before: a correctly spelled word the store does not know was read as
+    the closest store term when close enough ("verlengen" as "overleg", "regels" as
+    a store term of "regeling"; on the shared set "storm" as "storing" and "lucht"
+    as "vlucht"). A real word, in general Dutch or English (wordfreq's word lists),
+    stays unknown: it counts against confidence instead of riding on a lookalike."""
+    mapped = dict(sample._mapped_words("Waar kan ik mijn paspoort verlengen volgens de regels?"))
+    assert mapped["verlengen"] == []
+    assert mapped["regels"] == []
+
+
+def test_a_typo_is_still_read_as_the_store_term(sample: Index) -> None:
+    mapped = dict(sample._mapped_words("Mijn keldr staat vol, wie gaat over de evakuatie?"))
+    assert mapped["keldr"] == [as_term("kelder")]
+    assert mapped["evakuatie"] == [as_term("evacuatie")]
+    assert sample.search("Hoe werkt de aggregraat?").hits[0].id == "demo-stroomstoring-aggregaat"
