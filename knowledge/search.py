@@ -149,6 +149,10 @@ class Result:
     hits: list[Hit]
     # Share of the question's weight that the best hit covers (0..1).
     coverage: float = 0.0
+    # The best item of another topic, as a share of the best item's score (0..1; 0
+    # when no other topic matched): near 1, two different needs fit the question
+    # about equally well.
+    rival: float = 0.0
 
 
 def char_grams(text: str, size: int = GRAM_SIZE) -> list[str]:
@@ -520,5 +524,14 @@ class Index:
                 break
         if not hits:
             return Result(query, False, [])
-        coverage = self.coverage(self._mapped_words(query, True), self._position[hits[0].id])
-        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
+        best = self._position[hits[0].id]
+        coverage = self.coverage(self._mapped_words(query, True), best)
+        rival = self._rival(scores, raw, best)
+        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage, rival)
+
+    def _rival(self, scores: np.ndarray, raw: np.ndarray, best: int) -> float:
+        """The best score of another topic than item `best`'s, as a share of its score."""
+        others = (self._topic_of != self._topic_of[best]) & (raw > 0)
+        if not others.any() or scores[best] <= 0:
+            return 0.0
+        return float(scores[others].max() / scores[best])
