@@ -75,6 +75,12 @@ ANSWER_ONLY_CREDIT = 0.75
 # sees, refuses 10 of 116 in-scope questions at 0.36 (17 at 0.40), 28 of 30 out of
 # scope (29 at 0.40), with 6.0% wrong-confident (4.3% at 0.40).
 CONFIDENT_COVERAGE = 0.36
+# Tried and not adopted (bench/qa_threshold.py --rival): calling an answer not
+# confident when an item of another topic scores at least 0.95 x the best
+# (`Result.rival`). Refitted on the shared set (0.33) it turned two wrong-confident
+# answers there into refusals and lost no right one, but on the own set, which the
+# fit never sees, it answered one more out-of-scope question (27/30) and one more
+# in-scope question wrongly with confidence (6.9%) for one refusal fewer.
 
 
 @dataclass(frozen=True)
