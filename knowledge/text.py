@@ -567,3 +567,12 @@ def rarity(word: str) -> float:
     from the store or an evaluation set."""
     zipf = max(_zipf_table("nl").get(word, 0.0), _zipf_table("en").get(word, 0.0))
     return min(1.0, max(_MIN_RARITY, (_EVERYDAY_ZIPF - zipf) / _RARITY_SPAN))
+
+
+def is_word(word: str) -> bool:
+    """Whether a (folded) word is a correctly spelled word of general Dutch or
+    English: in wordfreq's word lists (the ~29,000 most frequent words of each,
+    down to about one in a million words). A question word the store does not know
+    is read as a typo of a store term only when it is no such word: "storm" is no
+    misspelt "storing", nor "lucht" a misspelt "vlucht"."""
+    return word in _zipf_table("nl") or word in _zipf_table("en")

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import pytest
 
-from bench.qa_eval import evaluate, load_own, ours, refusals
+from bench.qa_eval import BLIND_SET, evaluate, load_own, ours, refusals
+from bench.qa_threshold import asked_items, figures
 from knowledge.model import QA
+from knowledge.search import CONFIDENT_COVERAGE
 
 Own = tuple[list[QA], list[dict[str, object]], list[str]]
 
@@ -58,11 +60,26 @@ def test_ranking_holds_its_figures(own: Own) -> None:
 def test_no_answer_behaviour(own: Own) -> None:
     items, queries, outside = own
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_outside) / len(refused_outside) >= 0.93  # 28 of 30
+    # 29 of 30 since a correctly spelled word is not read as a typo of a store term
+    # (28 before: "Hoe schrijf ik een zienswijze ..." read "schrijf" as "inschrijf");
+    # 28 of 30 since the threshold was fitted on the shared set (0.40 -> 0.36).
+    assert sum(refused_outside) / len(refused_outside) >= 0.93
     # 24 of 116 (21%; 27 before word forms and "per", 33 before topics carried their
-    # answers): far from the issue's 10%; bench/refusals.py, bench/confidence.py,
-    # bench/semantic_refusal.py and bench/qa_experiments.py show what was tried.
-    assert sum(refused_inside) <= 24, sum(refused_inside)
+    # answers); bench/refusals.py, bench/confidence.py, bench/semantic_refusal.py and
+    # bench/qa_experiments.py show what was tried then.
+    # 17 of 116 (15%) since a known word the best answer does not cover counts no
+    # more than an unseen one (tests/unit/test_confidence_rule.py).
+    # 10 of 116 (8.6%) since the threshold was fitted on the shared set, 0.40 ->
+    # 0.36 (bench/qa_threshold.py; this set took no part in the fit).
+    assert sum(refused_inside) <= 10, sum(refused_inside)
+
+
+def test_few_confident_wrong_answers(own: Own) -> None:
+    """In-scope questions answered with confidence by a Q&A that does not answer
+    them (bench/qa_threshold.py): 7 of 116 (6.0%) at the threshold 0.36 (5 at 0.40)."""
+    items, queries, outside = own
+    wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
+    assert wrong * len(queries) <= 7 + 1e-9, wrong
 
 
 def test_no_word_belongs_to_two_synonym_groups() -> None:
@@ -104,3 +121,41 @@ def test_an_english_question_finds_the_dutch_answer(own: Own) -> None:
     result = Index(items).search("How do I get rid of furniture ruined by the flood?")
     assert result.confident
     assert result.hits[0].id == "demo-overstroming-huisraad"
+
+
+@pytest.fixture(scope="module")
+def blind() -> Own:
+    return load_own(BLIND_SET)
+
+
+def test_the_blind_set_is_what_it_says(blind: Own) -> None:
+    items, queries, outside = blind
+    ids = {item.id for item in items}
+    assert sum(q["lang"] == "nl" for q in queries) == 30
+    assert sum(q["lang"] == "en" for q in queries) == 10
+    assert len(outside) == 15
+    for query in queries:
+        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+    # Held out from the tuned set: no question of one is in the other.
+    _, tuned_queries, tuned_outside = load_own()
+    tuned = {str(q["query"]).lower() for q in tuned_queries} | {q.lower() for q in tuned_outside}
+    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
+    assert not tuned & held_out
+
+
+def test_the_blind_set_holds_its_figures(blind: Own) -> None:
+    """tests/data/own_eval_blind.yaml: written and committed (c97504a) before it was
+    first measured; nothing is tuned on it. First measured after the session-9
+    confidence changes (known-word cap, no typo reading of real words, threshold
+    0.36 fitted on the shared set); on the main of that morning it scored the same
+    ranking (36 and 36 of 40), refused 11 of 40 in-scope questions and 14 of 15 out
+    of scope. Floors are today's figures: a change that makes it worse fails here."""
+    items, queries, outside = blind
+    result = evaluate(ours(items), queries)
+    assert result["top1"] >= 0.90, result  # 36 of 40
+    assert result["top3"] >= 0.90, result  # 36 of 40
+    refused_inside, refused_outside = refusals(items, queries, outside)
+    assert sum(refused_inside) <= 8, sum(refused_inside)  # 20%, the issue asks <= 10%
+    assert sum(refused_outside) >= 13, sum(refused_outside)  # 87%, the issue asks >= 90%
+    wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
+    assert wrong * len(queries) <= 1 + 1e-9, wrong  # 1 of 40

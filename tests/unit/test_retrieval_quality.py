@@ -12,8 +12,9 @@ from __future__ import annotations
 import pytest
 
 from bench.qa_eval import evaluate, honest, load_shared, ours, out_of_scope_questions, refusals
+from bench.qa_threshold import asked_shared, figures
 from knowledge.model import QA
-from knowledge.search import Index
+from knowledge.search import CONFIDENT_COVERAGE, Index
 from tests.support.eval_data import EVAL
 
 Shared = tuple[list[QA], list[dict[str, object]]]
@@ -44,7 +45,20 @@ def test_no_answer_behaviour(shared: Shared) -> None:
     # flipped, and "Hoe lang duurt het om een nieuw paspoort te krijgen?" now gets
     # the living-allowance item (it names a passport) with confidence.
     assert sum(outside) >= 27, sum(outside)
-    assert sum(inside) <= 13, sum(inside)
+    # 11 of 81 since a known word the best answer does not cover counts no more
+    # than an unseen one (tests/unit/test_confidence_rule.py); 27 of 30 unchanged.
+    assert sum(inside) <= 11, sum(inside)
+
+
+def test_confident_wrong_answers_do_not_grow() -> None:
+    """In-scope queries answered with confidence by a Q&A that does not answer them
+    (bench/qa_threshold.py): 29 of 81 (35.8%) at the threshold 0.36, the same as at
+    0.40. Far too many; this only keeps it from growing unseen."""
+    if not EVAL.exists():
+        pytest.skip(f"shared evaluation data not found at {EVAL}")
+    asked = asked_shared(EVAL)
+    result = figures(asked, CONFIDENT_COVERAGE)
+    assert result["wrong"] * sum(a.inside for a in asked) <= 29 + 1e-9, result
 
 
 def test_excluded_items_are_out_of_every_index(shared: Shared) -> None:
