@@ -73,7 +73,7 @@ def resume_gc() -> None:
         gc.enable()
 
 
-def load_handlers(http: bool) -> None:
+def load_handlers() -> None:
     """Import what handling and answering messages needs; run in a thread at start.
 
     Every module here is imported again where it is used (then a dictionary
@@ -86,11 +86,18 @@ def load_handlers(http: bool) -> None:
     import bot.scheduler
     import bot.sender
     import bot.syncer
-    import bot.wiring
+    import bot.wiring  # noqa: F401
 
-    if http:  # the health, metrics and portal server (http_listen)
-        import bot.http
-        import bot.web.portal  # noqa: F401
+
+def load_http_server() -> None:
+    """Import the health, metrics and portal server (aiohttp.web, the portal's pages);
+    run in a thread once the first batch is handled (bot/runner.py, `HTTP_WAIT`).
+
+    Nothing before the first reply needs it, and loading it is CPU work the first
+    reply after a restart would otherwise wait for.
+    """
+    import bot.http
+    import bot.web.portal  # noqa: F401
 
 
 class FirstSync:

@@ -148,7 +148,7 @@ def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
     # bot.app is only the entry: what a start loads is bot.runner and the handlers.
     code = (
         "import sys, bot.cli, bot.app, bot.runner, bot.startup\n"
-        "bot.startup.load_handlers(http=False)\n"
+        "bot.startup.load_handlers()\n"
         "print('\\n'.join(sorted(sys.modules)))"
     )
     result = subprocess.run(
