@@ -262,6 +262,19 @@ class Bot:
     async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:
         from nio import RoomResolveAliasResponse
 
+        if self.settings.rooms:  # none: no write transaction before the first sync
+            await self._bind_config_rooms()
+        curator_room = self.settings.curator_room
+        if curator_room and curator_room.startswith("#"):
+            response = await self.client.room_resolve_alias(curator_room)
+            if isinstance(response, RoomResolveAliasResponse):
+                dispatcher.settings = replace(dispatcher.settings, curator_room=response.room_id)
+            else:
+                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
+
+    async def _bind_config_rooms(self) -> None:
+        from nio import RoomResolveAliasResponse
+
         from bot.config_bindings import apply_config_bindings
 
         resolved: dict[str, str] = {}
@@ -274,13 +287,6 @@ class Bot:
                     log.error("config binding: cannot resolve %s: %s", item.room, response)
         count = await apply_config_bindings(self.db, self.settings.rooms, resolved)
         log.info("applied %s room binding(s) from the config file", count)
-        curator_room = self.settings.curator_room
-        if curator_room and curator_room.startswith("#"):
-            response = await self.client.room_resolve_alias(curator_room)
-            if isinstance(response, RoomResolveAliasResponse):
-                dispatcher.settings = replace(dispatcher.settings, curator_room=response.room_id)
-            else:
-                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
 
     async def _log_in(self) -> bool:
         backoff = Backoff(initial=1.0, maximum=30.0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +172,36 @@ def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
     later = {"numpy", "bm25s", "markdown_it", "aiohttp.web", "bot.http", "bot.web.portal"}
     later |= {"yaml", "frontmatter", "sqlalchemy.dialects.postgresql"}
     assert sorted(loaded & later) == []
+
+
+async def test_a_config_without_room_bindings_opens_no_transaction_at_start(
+    tmp_path: Path,
+) -> None:
+    """The start binds the config file's rooms (`rooms:`); with none, it writes nothing."""
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    from bot.config import Settings
+    from bot.runner import Bot
+
+    settings = Settings(
+        homeserver="http://127.0.0.1:9",
+        user_id="@b:x",
+        password="p",
+        encryption=False,
+        data_dir=tmp_path,
+    )
+    assert settings.rooms == [] and settings.curator_room is None
+    bot = Bot(settings)
+    opened: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def counted() -> AsyncIterator[None]:
+        opened.append("transaction")
+        yield
+
+    bot.db.transaction = counted  # type: ignore[assignment,method-assign]
+    await bot._apply_config_bindings(None)  # type: ignore[arg-type]
+    assert opened == []
+    await bot.client.close()  # type: ignore[no-untyped-call]
+    await bot.db.close()
