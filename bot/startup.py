@@ -16,7 +16,10 @@ the other, the waits come on top of the imports. So:
   bot/app.py, before nio and the database layer are imported, until the
   handlers are wired): they create hundreds of thousands of objects and next to
   no garbage, and the collector would walk them again and again. What they
-  built is then frozen (`gc.freeze`), so later collections do not walk it either.
+  built is then frozen (`gc.freeze`), so later collections do not walk it either;
+- what no reply needs waits until the first batch is answered: the HTTP server
+  (health, metrics, the portal: `load_http_server`, bot/runner.py `HTTP_WAIT`),
+  PyYAML (read when a file is), the regions table (read when first looked up).
 
 This module imports only the standard library at the top: bot/app.py uses it
 before anything else is loaded.
