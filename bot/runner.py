@@ -2,7 +2,9 @@
 
 The order of the start is that of bot/startup.py: this module imports what
 logging in and the first /sync need (nio, the database layer); the handlers are
-loaded in a thread meanwhile and wired once they are there (`_assemble`).
+loaded in a thread meanwhile and wired once they are there (`_assemble`). The
+health, metrics and portal server comes last: after the first batch, or
+`HTTP_WAIT` seconds after the start if that batch takes longer.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +24,7 @@ from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.room_state import RoomStates
 from bot.session import HomeserverUnreachable, establish
-from bot.startup import FirstSync, load_handlers, process_age, resume_gc
+from bot.startup import FirstSync, load_handlers, load_http_server, process_age, resume_gc
 from storage import instance_lock, sync_state
 from storage.engine import Database
 
@@ -37,6 +40,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 10
+
+# The HTTP server (health, metrics, the portal) starts once the first sync batch is
+# handled: loading aiohttp.web and the portal is CPU work the first reply after a
+# restart would wait for. At the latest this many seconds after the start, so that
+# /healthz answers (503) even while the homeserver does not.
+HTTP_WAIT = 5.0
 
 
 def make_client(settings: Settings) -> AsyncClient:
@@ -70,7 +79,7 @@ class Handlers:
     syncer: Syncer
     scheduler: Scheduler
     metrics: Metrics
-    http: HealthServer | None
+    http: HealthServer | None = None  # set once it is started (`_serve_http`)
 
 
 class Bot:
@@ -96,48 +105,49 @@ class Bot:
 
     async def run(self) -> None:
         """Start (see bot/startup.py), answer until stopped, stop."""
-        settings = self.settings
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        began = time.monotonic()
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         tasks: list[asyncio.Task[Any]] = []
         handlers: Handlers | None = None
-        early: asyncio.Task[bool] | None = None
         # The handlers load in a thread while the database opens, the bot logs in
         # and asks for the first sync.
-        loading = asyncio.ensure_future(
-            asyncio.to_thread(load_handlers, bool(settings.http_listen))
-        )
+        loading = asyncio.ensure_future(asyncio.to_thread(load_handlers))
         try:
             await self.db.migrate()
             async with self.db.transaction() as session:
                 await instance_lock.acquire(session, self.lock_name, self.lock_owner)
-            early = asyncio.ensure_future(self._log_in_and_sync())
+            tasks.append(asyncio.ensure_future(self._log_in_and_sync()))
             await loading
             handlers = self._assemble()
             resume_gc()  # paused by bot/app.py before anything was loaded
             log.info("handlers loaded %s", _age())
-            if handlers.http is not None:
-                await self._serve(handlers.http)
-            if not await early:
-                return
-            if self.trust is not None:
-                from bot.cross_signing import cross_sign_own_device
-
-                await cross_sign_own_device(self.client, settings)
-                await self.trust.start()
-            else:
-                log.info("encryption is off: the bot's device is not cross-signed")
-            await self._apply_config_bindings(handlers.dispatcher)
-            tasks = [
-                asyncio.create_task(handlers.sender.run(self.stop), name="outbox"),
-                asyncio.create_task(self._heartbeat(), name="heartbeat"),
-                asyncio.create_task(handlers.scheduler.run(self.stop), name="scheduler"),
-            ]
-            sync_task = asyncio.create_task(handlers.syncer.run(), name="sync")
-            await sync_task
+            http = None
+            if self.settings.http_listen:
+                http = asyncio.create_task(self._serve_http(handlers, began), name="http")
+                tasks.append(http)
+            if await tasks[0]:
+                await self._answer(handlers, tasks)
+            if http is not None and http.done() and not http.cancelled():
+                http.result()  # its error (a port in use) is why the bot stopped
         finally:
-            if early is not None:
-                tasks.append(early)
             await self._shut_down(tasks, loading, handlers)
+
+    async def _answer(self, handlers: Handlers, tasks: list[asyncio.Task[Any]]) -> None:
+        """Logged in: cross-sign, bind the configured rooms, run the loops until stopped."""
+        if self.trust is not None:
+            from bot.cross_signing import cross_sign_own_device
+
+            await cross_sign_own_device(self.client, self.settings)
+            await self.trust.start()
+        else:
+            log.info("encryption is off: the bot's device is not cross-signed")
+        await self._apply_config_bindings(handlers.dispatcher)
+        tasks += [
+            asyncio.create_task(handlers.sender.run(self.stop), name="outbox"),
+            asyncio.create_task(self._heartbeat(), name="heartbeat"),
+            asyncio.create_task(handlers.scheduler.run(self.stop), name="scheduler"),
+        ]
+        await asyncio.create_task(handlers.syncer.run(), name="sync")
 
     async def _shut_down(
         self,
@@ -208,21 +218,32 @@ class Bot:
         dispatcher.observer = metrics.command
         syncer.metrics = metrics
         sender.metrics = metrics
-        http = None
-        if settings.http_listen:
+        return Handlers(dispatcher, sender, syncer, scheduler, metrics)
+
+    async def _serve_http(self, handlers: Handlers, began: float) -> None:
+        """Start the HTTP server once the first batch is handled (the sender's `ready`),
+        or `HTTP_WAIT` seconds after `began`; a failure stops the bot (`run` raises it)."""
+        try:
+            wait = HTTP_WAIT - (time.monotonic() - began)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(handlers.sender.ready.wait(), max(0.0, wait))
+            await asyncio.to_thread(load_http_server)
             from bot.http import HealthServer
             from bot.web.portal import Portal
 
-            http = HealthServer(
-                settings.http_listen,
-                syncer,
-                self.db,
-                metrics,
-                # Pages and charts are built in a worker process: not on the loop
-                # that handles the reports (bot/web/builds.py).
-                Portal(self.db, settings.language, prefix=settings.command_prefix, build_workers=1),
+            settings = self.settings
+            # Pages and charts are built in a worker process: not on the loop that
+            # handles the reports (bot/web/builds.py).
+            portal = Portal(
+                self.db, settings.language, prefix=settings.command_prefix, build_workers=1
             )
-        return Handlers(dispatcher, sender, syncer, scheduler, metrics, http)
+            handlers.http = HealthServer(
+                settings.http_listen, handlers.syncer, self.db, handlers.metrics, portal
+            )
+            await self._serve(handlers.http)
+        except BaseException:
+            self.stop.set()
+            raise
 
     async def _serve(self, http: HealthServer) -> None:
         try:
@@ -231,9 +252,27 @@ class Bot:
             raise ConfigError(
                 "cli.config_cannot_listen", address=self.settings.http_listen, error=exc.strerror
             ) from exc
-        log.info("health and metrics on http://%s:%s/healthz and /metrics", http.host, http.port)
+        log.info(
+            "health and metrics on http://%s:%s/healthz and /metrics %s",
+            http.host,
+            http.port,
+            _age(),
+        )
 
     async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:
+        from nio import RoomResolveAliasResponse
+
+        if self.settings.rooms:  # none: no write transaction before the first sync
+            await self._bind_config_rooms()
+        curator_room = self.settings.curator_room
+        if curator_room and curator_room.startswith("#"):
+            response = await self.client.room_resolve_alias(curator_room)
+            if isinstance(response, RoomResolveAliasResponse):
+                dispatcher.settings = replace(dispatcher.settings, curator_room=response.room_id)
+            else:
+                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
+
+    async def _bind_config_rooms(self) -> None:
         from nio import RoomResolveAliasResponse
 
         from bot.config_bindings import apply_config_bindings
@@ -248,13 +287,6 @@ class Bot:
                     log.error("config binding: cannot resolve %s: %s", item.room, response)
         count = await apply_config_bindings(self.db, self.settings.rooms, resolved)
         log.info("applied %s room binding(s) from the config file", count)
-        curator_room = self.settings.curator_room
-        if curator_room and curator_room.startswith("#"):
-            response = await self.client.room_resolve_alias(curator_room)
-            if isinstance(response, RoomResolveAliasResponse):
-                dispatcher.settings = replace(dispatcher.settings, curator_room=response.room_id)
-            else:
-                log.error("curator_room: cannot resolve %s: %s", curator_room, response)
 
     async def _log_in(self) -> bool:
         backoff = Backoff(initial=1.0, maximum=30.0)

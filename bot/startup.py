@@ -16,7 +16,10 @@ the other, the waits come on top of the imports. So:
   bot/app.py, before nio and the database layer are imported, until the
   handlers are wired): they create hundreds of thousands of objects and next to
   no garbage, and the collector would walk them again and again. What they
-  built is then frozen (`gc.freeze`), so later collections do not walk it either.
+  built is then frozen (`gc.freeze`), so later collections do not walk it either;
+- what no reply needs waits until the first batch is answered: the HTTP server
+  (health, metrics, the portal: `load_http_server`, bot/runner.py `HTTP_WAIT`),
+  PyYAML (read when a file is), the regions table (read when first looked up).
 
 This module imports only the standard library at the top: bot/app.py uses it
 before anything else is loaded.
@@ -73,7 +76,7 @@ def resume_gc() -> None:
         gc.enable()
 
 
-def load_handlers(http: bool) -> None:
+def load_handlers() -> None:
     """Import what handling and answering messages needs; run in a thread at start.
 
     Every module here is imported again where it is used (then a dictionary
@@ -86,11 +89,18 @@ def load_handlers(http: bool) -> None:
     import bot.scheduler
     import bot.sender
     import bot.syncer
-    import bot.wiring
+    import bot.wiring  # noqa: F401
 
-    if http:  # the health, metrics and portal server (http_listen)
-        import bot.http
-        import bot.web.portal  # noqa: F401
+
+def load_http_server() -> None:
+    """Import the health, metrics and portal server (aiohttp.web, the portal's pages);
+    run in a thread once the first batch is handled (bot/runner.py, `HTTP_WAIT`).
+
+    Nothing before the first reply needs it, and loading it is CPU work the first
+    reply after a restart would otherwise wait for.
+    """
+    import bot.http
+    import bot.web.portal  # noqa: F401
 
 
 class FirstSync:

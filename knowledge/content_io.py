@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-import frontmatter
-import yaml
 from pydantic import ValidationError
 
 from knowledge.model import QA, Content, Guidance
@@ -133,6 +131,10 @@ def _marked(raw: dict[str, Any]) -> dict[str, Any] | FileProblem:
 
 
 def read_file(path: Path) -> FileResult:
+    # Imported here: the bot's start loads this module but reads no file.
+    import frontmatter
+    import yaml
+
     result = FileResult(path)
     text = read_bounded(result, MAX_FILE_BYTES)
     if text is None:
@@ -188,6 +190,8 @@ def content_files(path: Path) -> Iterator[Path]:
 
 
 def write_yaml(items: list[QA], target: Path) -> None:
+    import yaml
+
     first = ("id", "question", "alternatives", "answer")
     rows = []
     for item in items:
@@ -200,6 +204,8 @@ def write_yaml(items: list[QA], target: Path) -> None:
 
 def write_guidance(document: Guidance, target: Path) -> None:
     """A guidance document back as Markdown with front matter, as a curator wrote it."""
+    import frontmatter
+
     meta = document.model_dump(mode="json", exclude={"body"})
     post = frontmatter.Post(document.body, **meta)
     target.write_text(frontmatter.dumps(post) + "\n", encoding="utf-8")

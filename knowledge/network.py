@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import (
     BaseModel,
     BeforeValidator,
@@ -244,6 +243,8 @@ class FileResult:
 
 
 def read_text(text: str, path: Path) -> FileResult:
+    import yaml  # here: the bot's start loads this module but reads no file
+
     result = FileResult(path=path)
     try:
         raw = yaml.safe_load(text)
@@ -298,11 +299,15 @@ def check(path: Path) -> list[FileResult]:
 
 
 def map_yaml(dependency_map: DependencyMap) -> str:
+    import yaml
+
     data = dependency_map.model_dump(mode="json", exclude_none=True)
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def partners_yaml(partners: list[Partner]) -> str:
+    import yaml
+
     data = {
         "organisations": [
             p.model_dump(mode="json", exclude_defaults=True, exclude_none=True) | {"name": p.name}

@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from rapidfuzz.distance import Levenshtein
 
@@ -349,6 +348,8 @@ def _read_geojson(loaded: Any, result: FileResult, seen: set[str]) -> None:
 
 
 def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
+    import yaml  # here: the bot's start loads this module but reads no file
+
     seen: set[str] = set()
     if suffix == ".csv":
         _read_csv(text, result, seen)
@@ -403,6 +404,8 @@ def object_files(path: Path) -> Iterator[Path]:
 
 def write_yaml(items: list[SiteObject], target: Path) -> None:
     """One partner's objects back as YAML, in the form `read_file` reads."""
+    import yaml
+
     rows = []
     for item in items:
         data = item.model_dump(mode="json", exclude_none=True, exclude_defaults=False)

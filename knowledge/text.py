@@ -14,7 +14,6 @@ from pathlib import Path
 
 import msgpack
 import Stemmer
-import yaml
 
 from storage.vocabulary import fold
 
@@ -455,6 +454,8 @@ def english_forms(word: str) -> list[str]:
 
 def read_glossary(path: Path = GLOSSARY) -> dict[str, str]:
     """The glossary's English word -> Dutch word pairs (folded)."""
+    import yaml  # here: the bot's start loads this module but not the glossary
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(data, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in data.items()

@@ -34,7 +34,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
@@ -188,6 +187,10 @@ async def _claim_watermark(session: AsyncSession, incident: str, newest: datetim
     """Insert the incident's watermark unless it exists; True when this call inserted it."""
     values = {"incident": incident, "updated_at": newest}
     if session.get_bind().dialect.name == "postgresql":
+        # Imported only here: loading SQLAlchemy's PostgreSQL dialect costs a SQLite
+        # bot's start some 20 ms.
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
         statement: Any = postgresql_insert(PictureWatermark).values(values)
     else:
         statement = sqlite_insert(PictureWatermark).values(values)

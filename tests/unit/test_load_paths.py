@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -137,18 +138,25 @@ async def test_sent_rows_are_marked_together_not_in_a_transaction_each(db: Datab
 
 
 def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
-    """Start cost: numpy/bm25s (question search), markdown-it (answers), aiohttp.web
-    (health server, only with http_listen) are imported on first use, not at start."""
+    """Start cost: numpy/bm25s (question search), markdown-it (answers), aiohttp.web and
+    the portal (the HTTP server, started after the first batch: bot/runner.py), PyYAML
+    and python-frontmatter (reading files), SQLAlchemy's PostgreSQL dialect (a SQLite
+    bot) are imported on first use, not at start."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    # bot.app is only the entry: what a start loads is bot.runner and the handlers.
+    # bot.app is only the entry: what a start loads is bot.runner and the handlers,
+    # then the wiring of the dispatcher (bot/runner.py `_assemble`).
     code = (
-        "import sys, bot.cli, bot.app, bot.runner, bot.startup\n"
-        "bot.startup.load_handlers(http=False)\n"
+        "import sys, tempfile, bot.cli, bot.app, bot.runner, bot.startup\n"
+        "bot.startup.load_handlers()\n"
+        "from bot.config import Settings\n"
+        "from bot.wiring import build_dispatcher\n"
+        "build_dispatcher(Settings(homeserver='http://127.0.0.1:9', user_id='@b:x', "
+        "password='p', encryption=False, data_dir=tempfile.mkdtemp()), savepoints=False)\n"
         "print('\\n'.join(sorted(sys.modules)))"
     )
     result = subprocess.run(
@@ -160,5 +168,40 @@ def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
         check=True,
     )
     loaded = set(result.stdout.split())
-    assert "bot.app" in loaded and "bot.syncer" in loaded
-    assert sorted(loaded & {"numpy", "bm25s", "markdown_it", "aiohttp.web", "bot.http"}) == []
+    assert "bot.app" in loaded and "bot.syncer" in loaded and "commands.dispatcher" in loaded
+    later = {"numpy", "bm25s", "markdown_it", "aiohttp.web", "bot.http", "bot.web.portal"}
+    later |= {"yaml", "frontmatter", "sqlalchemy.dialects.postgresql"}
+    assert sorted(loaded & later) == []
+
+
+async def test_a_config_without_room_bindings_opens_no_transaction_at_start(
+    tmp_path: Path,
+) -> None:
+    """The start binds the config file's rooms (`rooms:`); with none, it writes nothing."""
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    from bot.config import Settings
+    from bot.runner import Bot
+
+    settings = Settings(
+        homeserver="http://127.0.0.1:9",
+        user_id="@b:x",
+        password="p",
+        encryption=False,
+        data_dir=tmp_path,
+    )
+    assert settings.rooms == [] and settings.curator_room is None
+    bot = Bot(settings)
+    opened: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def counted() -> AsyncIterator[None]:
+        opened.append("transaction")
+        yield
+
+    bot.db.transaction = counted  # type: ignore[assignment,method-assign]
+    await bot._apply_config_bindings(None)  # type: ignore[arg-type]
+    assert opened == []
+    await bot.client.close()  # type: ignore[no-untyped-call]
+    await bot.db.close()

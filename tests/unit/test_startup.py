@@ -240,7 +240,7 @@ def test_before_run_bot_pauses_gc_nothing_heavy_is_loaded() -> None:
 
 def test_without_encryption_the_bot_loads_no_cross_signing() -> None:
     loaded = _loaded_after(
-        "import bot.runner, bot.startup\nbot.startup.load_handlers(http=False)\n"
+        "import bot.runner, bot.startup\nbot.startup.load_handlers()\n"
         "from bot.config import Settings\n"
         "s = Settings(homeserver='http://127.0.0.1:9', user_id='@b:x', password='p', "
         "encryption=False, data_dir=__import__('tempfile').mkdtemp())\n"
