@@ -21,12 +21,14 @@ baseline's and their ratio.
     .venv/bin/python -m bench.load [--backlog 5000] [--rooms 1000] [--seconds 60] [--postgres]
         [--cases idle,sustained,warm,backlog] [--warm-repeat 3]
 
-`--postgres` starts a private PostgreSQL for the bot (tests/support/postgres.py)
-instead of its SQLite file. `--cases warm,backlog` runs only those cases.
-Creating a thousand rooms takes minutes: with KNOOPPUNT_BENCH_KEEP=1 the run's
-directory is kept (homeserver, users, rooms, the bot's data), and `--reuse DIR`
-runs the cases again on it, setup in seconds (SQLite or --database-url only). At the end the figures are held against the targets
-of the issue "Fast under load and after a restart".
+`--postgres` starts a private PostgreSQL for the bot instead of its SQLite file,
+durable as the SQLite is (bench/load_postgres.py). `--cases warm,backlog` runs only
+those cases. Creating a thousand rooms takes minutes: with KNOOPPUNT_BENCH_KEEP=1 the
+run's directory is kept (homeserver, users, rooms, the bot's data and its PostgreSQL),
+and `--reuse DIR` runs the cases again on it, setup in seconds; `--reuse` of a folder
+without a kept run sets one up there and keeps it. `--json FILE` writes the figures
+(bench/load_compare.py runs SQLite and PostgreSQL this way). At the end the figures are
+held against the targets of the issue "Fast under load and after a restart".
 
 Bounded: fixed message counts, every wait has a deadline. Exit status 1 when a
 reply is lost or doubled.
@@ -50,11 +52,12 @@ from pathlib import Path
 from nio import AsyncClient, AsyncClientConfig, Event, LoginResponse, RoomCreateResponse
 from nio.api import MessageDirection
 from nio.responses import JoinedMembersResponse, RoomMessagesResponse, RoomSendResponse
+from sqlalchemy.engine import make_url
 
+from bench.load_postgres import BenchPostgres
 from bench.roundtrip import p95
 from tests.conftest import World
 from tests.support.botproc import BotProcess
-from tests.support.postgres import Postgres
 from tests.support.synapse import Synapse
 
 KEEP = os.environ.get("KNOOPPUNT_BENCH_KEEP")
@@ -327,18 +330,22 @@ class Bench:
         self.args = args
         self.workdir = workdir
         port = None
-        if args.reuse:
+        self.reusing = (workdir / MANIFEST).exists()
+        if self.reusing:
             # The same port: the bot's stored session names the homeserver's URL.
             port = json.loads((workdir / MANIFEST).read_text())["port"]
         self.server = Synapse(workdir / "synapse", port=port)
-        self.postgres: Postgres | None = None
+        self.postgres: BenchPostgres | None = None
+        self.pg_database = ""  # the bot's database on self.postgres
+        self.keep = False  # the run's folder (and PostgreSQL) kept for --reuse
         self.verdicts: list[tuple[str, bool]] = []
+        self.results: dict[str, dict[str, dict[str, float]]] = {}  # case -> side -> figures
 
     def check(self, what: str, ok: bool) -> None:
         self.verdicts.append((what, ok))
 
     async def setup(self) -> None:
-        if self.args.reuse:
+        if self.reusing:
             await self.setup_again()
             return
         self.server.start()
@@ -366,26 +373,34 @@ class Bench:
             f"setup: {own} + {own} own rooms and {shared} shared rooms "
             f"in {time.monotonic() - started:.0f} s"
         )
-        if self.postgres is None:
-            # What --reuse needs to run the cases again without creating the rooms again.
-            (self.workdir / MANIFEST).write_text(
-                json.dumps(
-                    {
-                        "port": self.server.port,
-                        "bot_user": world.bot_user,
-                        "bot_password": world.bot_password,
-                        "base_user": base_user,
-                        "sender": sender,
-                        "bot_rooms": self.bot_rooms,
-                        "base_rooms": self.base_rooms,
-                        "shared_rooms": self.shared_rooms,
-                    }
-                )
+        # What --reuse needs to run the cases again without creating the rooms again.
+        postgres = self.postgres and {"folder": str(self.postgres.workdir), "db": self.pg_database}
+        (self.workdir / MANIFEST).write_text(
+            json.dumps(
+                {
+                    "port": self.server.port,
+                    "bot_user": world.bot_user,
+                    "bot_password": world.bot_password,
+                    "base_user": base_user,
+                    "sender": sender,
+                    "bot_rooms": self.bot_rooms,
+                    "base_rooms": self.base_rooms,
+                    "shared_rooms": self.shared_rooms,
+                    "postgres": postgres or None,
+                }
             )
+        )
 
     async def setup_again(self) -> None:
         """A kept run's homeserver and rooms (KNOOPPUNT_BENCH_KEEP): setup takes seconds."""
         manifest = json.loads((self.workdir / MANIFEST).read_text())
+        if bool(manifest.get("postgres")) != self.args.postgres:
+            raise SystemExit(f"--postgres must be given if and only if {self.workdir} used it")
+        if manifest.get("postgres"):
+            # The kept cluster, started again; the bot's database is the one it used.
+            self.postgres = BenchPostgres(Path(manifest["postgres"]["folder"]))
+            self.postgres.start()
+            self.pg_database = manifest["postgres"]["db"]
         self.server.start()
         env = {
             "KNOOPPUNT_HOMESERVER": self.server.url,
@@ -416,9 +431,11 @@ class Bench:
             env["KNOOPPUNT_DATABASE_URL"] = self.args.database_url
         elif self.args.postgres:
             if self.postgres is None:
-                self.postgres = Postgres()  # its own /tmp directory: tests/support/postgres.py
+                self.postgres = BenchPostgres(strict=self.args.pg_strict)  # its own /tmp folder
                 self.postgres.start()
-            env["KNOOPPUNT_DATABASE_URL"] = self.postgres.create_database()
+            if not self.pg_database:
+                self.pg_database = str(make_url(self.postgres.create_database()).database)
+            env["KNOOPPUNT_DATABASE_URL"] = self.postgres.url(self.pg_database)
         return env
 
     async def log_in(self, sender: str) -> None:
@@ -572,6 +589,7 @@ class Bench:
         self.bot.profile()
         st = await self.sustained(self.bot, self.bot_rooms)
         rows(st, sb, SUSTAINED_ROWS)
+        self.results["sustained"] = {"bot": st, "baseline": sb}
         failed = lost_or_doubled(st)
         self.check("sustained p50 <= 1.3x baseline", st["p50"] <= 1.3 * sb["p50"])
         self.check("sustained p95 <= 1.3x baseline", st["p95"] <= 1.3 * sb["p95"])
@@ -636,6 +654,7 @@ class Bench:
         self.base.stop()
         bt = await self.backlog(self.bot, watches[0], bot_sent)
         rows(bt, bb, BACKLOG_ROWS)
+        self.results["backlog"] = {"bot": bt, "baseline": bb}
         failed = lost_or_doubled(bt)
         self.check("backlog: drain <= 1.2x baseline", bt["drain_s"] <= 1.2 * bb["drain_s"])
         self.check("backlog: first reply <= 2 s", bt["first_reply_s"] <= 2.0)
@@ -651,7 +670,20 @@ class Bench:
             await self.client.close()  # type: ignore[no-untyped-call]
         self.server.stop()
         if self.postgres is not None:
-            self.postgres.stop()
+            self.postgres.stop(keep=self.keep)
+
+
+def run_folder(args: argparse.Namespace) -> Path:
+    """--reuse's folder (a kept run, or a new one set up there and kept), else a new one."""
+    if args.reuse:
+        workdir = Path(args.reuse)
+        workdir.mkdir(parents=True, exist_ok=True)
+        return workdir
+    return Path(tempfile.mkdtemp(prefix="knooppunt-load-"))
+
+
+def write_figures(path: Path, results: dict[str, dict[str, dict[str, float]]]) -> None:
+    path.write_text(json.dumps(results, indent=1))
 
 
 async def main(args: argparse.Namespace) -> int:
@@ -659,20 +691,18 @@ async def main(args: argparse.Namespace) -> int:
     # bot compiles all of the project's modules again (the baseline's nio is
     # already compiled in site-packages), which is not what is measured here.
     os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
-    if args.reuse:
-        if args.postgres:
-            raise SystemExit("--reuse keeps SQLite or --database-url data only, not --postgres")
-        workdir = Path(args.reuse)
-    else:
-        workdir = Path(tempfile.mkdtemp(prefix="knooppunt-load-"))
-    keep = KEEP is not None or args.reuse
+    workdir = run_folder(args)
+    keep = KEEP is not None or bool(args.reuse)
     if keep:
         print(f"keeping {workdir}")
     bench = Bench(args, workdir)
+    bench.keep = keep
     try:
         return await bench.run()
     finally:
         await bench.close()
+        if args.json:
+            write_figures(Path(args.json), bench.results)
         if not keep:
             shutil.rmtree(workdir, ignore_errors=True)
 
@@ -689,6 +719,12 @@ if __name__ == "__main__":
     parser.add_argument("--patience", type=float, default=600.0, help="max backlog drain wait")
     parser.add_argument("--database-url", default="", help="e.g. a PostgreSQL URL")
     parser.add_argument("--postgres", action="store_true", help="start a private PostgreSQL")
+    parser.add_argument(
+        "--pg-strict",
+        action="store_true",
+        help="PostgreSQL waits for the WAL flush at each commit (stricter than SQLite's NORMAL)",
+    )
+    parser.add_argument("--json", metavar="FILE", help="write the figures of each case here")
     parser.add_argument("--log-level", default="WARNING")
     parser.add_argument(
         "--cases",
@@ -701,7 +737,7 @@ if __name__ == "__main__":
         metavar="DIR",
         help="the directory of a run kept with KNOOPPUNT_BENCH_KEEP=1: its homeserver, users "
         "and rooms, so setup does not create them again (--rooms and the room counts are those "
-        "of that run)",
+        "of that run); a directory without one: a new run set up there and kept",
     )
     parser.add_argument(
         "--warm-repeat", type=int, default=1, help="warm restarts per side (medians printed)"

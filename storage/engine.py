@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -62,6 +62,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _replace_if_closed(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """At checkout, a PostgreSQL connection whose socket is gone (a server restart, an
+    idle connection dropped) is replaced: the pool reconnects on DisconnectionError.
+
+    Instead of `pool_pre_ping`, which sends BEGIN, `;` and ROLLBACK to the server on
+    every checkout (a round trip more for every transaction). Asking the driver costs
+    nothing: asyncpg notices a closed socket as soon as the event loop reads its end.
+    A connection that breaks between this check and its first statement still fails
+    that one statement, as it would between a ping and the statement.
+    """
+    driver = getattr(dbapi_connection, "_connection", None)
+    if driver is not None and driver.is_closed():
+        raise DisconnectionError("the server closed this connection")
+
+
 class Database:
     """Owns the engine; hands out sessions and transactions."""
 
@@ -77,7 +92,8 @@ class Database:
             # (storage/sqlite_driver.py).
             kwargs.update(module=sqlite_driver.dbapi())
         else:
-            kwargs.update(pool_size=5, max_overflow=5, pool_pre_ping=True)
+            # No pool_pre_ping: _replace_if_closed replaces closed connections instead.
+            kwargs.update(pool_size=5, max_overflow=5)
         self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
         if self.is_sqlite:
             event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
@@ -85,6 +101,8 @@ class Database:
             event.listen(
                 self.engine.sync_engine, "before_cursor_execute", sqlite_driver.on_statement
             )
+        else:
+            event.listen(self.engine.sync_engine.pool, "checkout", _replace_if_closed)
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         # The same pool; its transactions are marked as writes (SQLite: BEGIN IMMEDIATE).
         self._write_sessions = async_sessionmaker(
