@@ -131,6 +131,9 @@ class Syncer:
         # while batches are plain (see _plain_batch); anything else clears it.
         self._mark_cache: dict[str, room_repo.RoomMark] = {}
         self._plain = False  # whether the batch under way is plain (see _plain_batch)
+        # Echoes of replies whose send had not returned when the echo came (transaction
+        # id -> the echo's event id): settled when the token is written (_store_deferred).
+        self._unsettled_echoes: dict[str, str] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
@@ -211,6 +214,7 @@ class Syncer:
             if token is None:
                 await self._first_start(response)
             elif quiet:
+                self._note_unsettled(response)
                 if self.undecryptable.waiting_for_keys:
                     self._mark_cache.clear()  # a retry may note events in rooms
                 await self.undecryptable.retry(self._handle_event)
@@ -259,6 +263,13 @@ class Syncer:
         if token is None:
             return
         sent = self.sender.unrecorded()
+        # Echoes whose send has still not returned (or failed after the homeserver took
+        # it): their rows are marked here, so the token never passes an unmarked echo.
+        echoes = {
+            txn: event_id
+            for txn, event_id in self._unsettled_echoes.items()
+            if not self.sender.recorded_sent(txn)
+        }
         try:
             async with self.db.transaction() as session:
                 if self._deferred_seen or public:
@@ -266,6 +277,8 @@ class Syncer:
                         session, self._deferred_seen, public, self._deferred_marks
                     )
                 await outbox.mark_sent_many(session, sent)
+                for txn, event_id in echoes.items():
+                    await outbox.mark_sent_by_txn(session, txn, event_id)
                 await sync_state.set_next_batch(session, self.user_id, token)
         except BaseException:
             self._mark_cache.clear()
@@ -273,6 +286,7 @@ class Syncer:
         self._unstored_token = None  # an older token must never be written now
         self._deferred_seen = {}
         self._deferred_marks = {}
+        self._unsettled_echoes = {}
         self.sender.recorded(sent)
 
     async def _batch_done(self, received: float) -> None:
@@ -294,18 +308,28 @@ class Syncer:
 
         Such a batch (every reply brings one) needs no handling and no write: only our
         own events (`_only_own_events`), no gap, each with a transaction id the sender
-        has recorded (or will record with the next token).
+        has recorded (or will record with the next token), or is sending right now (its
+        echo came before the send returned: settled with the token, _note_unsettled).
         """
         if not self._only_own_events(response):
             return False
+        sender = self.sender
         for info in response.rooms.join.values():
             if info.timeline.limited:
                 return False
             for event in info.timeline.events:
                 txn = ev.own_transaction_id(event)
-                if txn is None or not self.sender.recorded_sent(txn):
+                if txn is None or not (sender.recorded_sent(txn) or sender.sending(txn)):
                     return False
         return True
+
+    def _note_unsettled(self, response: SyncResponse) -> None:
+        """A quiet batch's echoes of sends that have not returned: for the token's write."""
+        for info in response.rooms.join.values():
+            for event in info.timeline.events:
+                txn = ev.own_transaction_id(event)
+                if txn is not None and not self.sender.recorded_sent(txn):
+                    self._unsettled_echoes[txn] = event.event_id
 
     def _only_own_events(self, response: SyncResponse) -> bool:
         """Whether the batch brought nothing from anyone else: no invites or leaves, no
@@ -758,6 +782,10 @@ class Syncer:
         if txn is not None:
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
+            if self.sender.sending(txn):
+                # The echo beat the send's answer: settled when the token is written.
+                self._unsettled_echoes[txn] = event.event_id
+                return
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
 
