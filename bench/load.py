@@ -76,9 +76,15 @@ TICK = os.sysconf("SC_CLK_TCK")
 MANIFEST = "load-setup.json"
 
 
-def cpu_seconds(pid: int) -> float:
+def cpu_split(pid: int) -> tuple[float, float]:
+    """Seconds of CPU in user mode and in the kernel (fields 14 utime and 15 stime of
+    /proc/<pid>/stat): the kernel's share is the sockets, pipes and thread wake-ups."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
+    return int(fields[11]) / TICK, int(fields[12]) / TICK
+
+
+def cpu_seconds(pid: int) -> float:
+    return sum(cpu_split(pid))
 
 
 def memory_mb(pid: int, key: str) -> float:
@@ -298,6 +304,8 @@ SUSTAINED_ROWS = [
     ("latency p50", "p50", "ms"),
     ("latency p95", "p95", "ms"),
     ("CPU per event", "cpu_ms_per_event", "ms"),
+    ("  of it user", "user_ms_per_event", "ms"),
+    ("  of it system", "system_ms_per_event", "ms"),
     ("cores", "cores", ""),
 ]
 WARM_ROWS = [
@@ -309,6 +317,8 @@ BACKLOG_ROWS = [
     ("drained after start", "drain_s", "s"),
     ("first reply after start", "first_reply_s", "s"),
     ("CPU", "cpu_s", "s"),
+    ("  of it user", "user_s", "s"),
+    ("  of it system", "system_s", "s"),
     ("peak RSS", "peak_rss_mb", "MB"),
 ]
 
@@ -485,14 +495,16 @@ class Bench:
         rooms = rooms[: self.args.sustained_rooms]
         total = int(self.args.rate * self.args.seconds)
         watch = await Watch(self.client, rooms, runner.user_id).start()
-        cpu_before = cpu_seconds(runner.pid())
+        user_before, system_before = cpu_split(runner.pid())
         began = time.monotonic()
         sent: set[str] = set()
         for index in range(total):
             await asyncio.sleep(max(0.0, began + index / self.args.rate - time.monotonic()))
             sent.add(await self.send(rooms[index % len(rooms)], "!help"))
         seen, _ = await watch.settle(sent, 120)
-        cpu = cpu_seconds(runner.pid()) - cpu_before
+        user_after, system_after = cpu_split(runner.pid())
+        user, system = user_after - user_before, system_after - system_before
+        cpu = user + system
         wall = time.monotonic() - began
         latencies = [
             (seen.replies[e][0] - seen.commands[e]) / 1000 for e in sent if seen.replies.get(e)
@@ -502,6 +514,8 @@ class Bench:
             "p50": statistics.median(latencies) * 1000 if latencies else float("inf"),
             "p95": p95(latencies) * 1000 if latencies else float("inf"),
             "cpu_ms_per_event": cpu * 1000 / total,
+            "user_ms_per_event": user * 1000 / total,
+            "system_ms_per_event": system * 1000 / total,
             "cores": cpu / wall,
             "lost": lost,
             "doubled": doubled,
@@ -527,14 +541,16 @@ class Bench:
         runner.launch()
         began = time.monotonic()
         seen, done = await watch.settle(sent, self.args.patience)
-        cpu = cpu_seconds(runner.pid())
+        user, system = cpu_split(runner.pid())
         peak = memory_mb(runner.pid(), "VmHWM")
         stamps = [ts for e in sent for ts in seen.replies.get(e, [])]
         _once, lost, doubled = Replies({e: 0 for e in sent}, seen.replies).counts()
         return {
             "drain_s": (max(stamps) / 1000 - runner.started_at) if stamps else done - began,
             "first_reply_s": (min(stamps) / 1000 - runner.started_at) if stamps else float("inf"),
-            "cpu_s": cpu,
+            "cpu_s": user + system,
+            "user_s": user,
+            "system_s": system,
             "peak_rss_mb": peak,
             "lost": lost,
             "doubled": doubled,

@@ -64,6 +64,8 @@ async def log_and_queue(
         effect,
         message.timestamp,
         last=not replies,
+        # Sent with the first reply's row (SQLite): nothing after it catches an error.
+        defer=bool(replies),
     )
     queued = []
     for index, reply in enumerate(replies):

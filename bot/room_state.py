@@ -51,6 +51,16 @@ class RoomStates:
         if missing:
             await asyncio.gather(*(self._load(room_id) for room_id in missing))
 
+    def start(self, room_ids: Iterable[str]) -> dict[str, asyncio.Future[None]]:
+        """Start loading the state of the rooms nio does not fully know yet: per room,
+        its load (to await before judging that room's events; cancelling it leaves
+        the request under way for whoever asks next)."""
+        return {
+            room_id: asyncio.ensure_future(self._load(room_id))
+            for room_id in dict.fromkeys(room_ids)
+            if room_id not in self.loaded
+        }
+
     def prefetch(self, response: SyncResponse, user_id: str) -> None:
         """Start loading the state of the rooms this sync batch will need, in the background.
 

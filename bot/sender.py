@@ -176,6 +176,9 @@ class OutboxSender:
         # Transaction ids this process has sent and recorded: their echoes in the
         # next sync need no database round trip (bounded, oldest forgotten first).
         self._sent_txns: collections.OrderedDict[str, None] = collections.OrderedDict()
+        # Transaction ids of the sends under way: their echo can come back in a sync
+        # before the send returns (see `sending`).
+        self._sending_txns: set[str] = set()
         self._wakeup = asyncio.Event()
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
@@ -236,6 +239,12 @@ class OutboxSender:
         """Whether this process sent the row with `txn_id` and recorded it (or will, see
         `unrecorded`, before the sync token moves past the batch that holds its echo)."""
         return txn_id in self._sent_txns
+
+    def sending(self, txn_id: str) -> bool:
+        """Whether the row with `txn_id` is being sent by this process right now: its
+        echo needs no write until the sync token is (bot/syncer.py), by which time the
+        send has usually returned and recorded it."""
+        return txn_id in self._sending_txns
 
     def unrecorded(self) -> dict[int, str | None]:
         """Rows sent but not yet marked sent: row id -> the event id it became."""
@@ -359,6 +368,13 @@ class OutboxSender:
 
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""
+        self._sending_txns.add(row.txn_id)
+        try:
+            return await self._send_row(row, stop)
+        finally:
+            self._sending_txns.discard(row.txn_id)
+
+    async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
             response = await self._perform(row)

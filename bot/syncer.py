@@ -24,6 +24,7 @@ import contextlib
 import dataclasses
 import logging
 import time
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,6 +131,9 @@ class Syncer:
         # while batches are plain (see _plain_batch); anything else clears it.
         self._mark_cache: dict[str, room_repo.RoomMark] = {}
         self._plain = False  # whether the batch under way is plain (see _plain_batch)
+        # Echoes of replies whose send had not returned when the echo came (transaction
+        # id -> the echo's event id): settled when the token is written (_store_deferred).
+        self._unsettled_echoes: dict[str, str] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
@@ -210,6 +214,7 @@ class Syncer:
             if token is None:
                 await self._first_start(response)
             elif quiet:
+                self._note_unsettled(response)
                 if self.undecryptable.waiting_for_keys:
                     self._mark_cache.clear()  # a retry may note events in rooms
                 await self.undecryptable.retry(self._handle_event)
@@ -231,7 +236,7 @@ class Syncer:
     async def _store_token(self, response: SyncResponse, quiet: bool, stored_at: float) -> float:
         """Write the batch's token (and the rooms' marks) once the batch is handled; a
         calm batch's waits up to TOKEN_EVERY (see there). Returns when it was written."""
-        public = self._public_flags(response) if not quiet else {}
+        public = self._public_flags(response.rooms.join) if not quiet else {}
         if not quiet:
             self._deferred_seen.update(self._last_seen)
             self._deferred_marks.update(self._marks)
@@ -258,6 +263,13 @@ class Syncer:
         if token is None:
             return
         sent = self.sender.unrecorded()
+        # Echoes whose send has still not returned (or failed after the homeserver took
+        # it): their rows are marked here, so the token never passes an unmarked echo.
+        echoes = {
+            txn: event_id
+            for txn, event_id in self._unsettled_echoes.items()
+            if not self.sender.recorded_sent(txn)
+        }
         try:
             async with self.db.transaction() as session:
                 if self._deferred_seen or public:
@@ -265,6 +277,8 @@ class Syncer:
                         session, self._deferred_seen, public, self._deferred_marks
                     )
                 await outbox.mark_sent_many(session, sent)
+                for txn, event_id in echoes.items():
+                    await outbox.mark_sent_by_txn(session, txn, event_id)
                 await sync_state.set_next_batch(session, self.user_id, token)
         except BaseException:
             self._mark_cache.clear()
@@ -272,6 +286,7 @@ class Syncer:
         self._unstored_token = None  # an older token must never be written now
         self._deferred_seen = {}
         self._deferred_marks = {}
+        self._unsettled_echoes = {}
         self.sender.recorded(sent)
 
     async def _batch_done(self, received: float) -> None:
@@ -293,18 +308,28 @@ class Syncer:
 
         Such a batch (every reply brings one) needs no handling and no write: only our
         own events (`_only_own_events`), no gap, each with a transaction id the sender
-        has recorded (or will record with the next token).
+        has recorded (or will record with the next token), or is sending right now (its
+        echo came before the send returned: settled with the token, _note_unsettled).
         """
         if not self._only_own_events(response):
             return False
+        sender = self.sender
         for info in response.rooms.join.values():
             if info.timeline.limited:
                 return False
             for event in info.timeline.events:
                 txn = ev.own_transaction_id(event)
-                if txn is None or not self.sender.recorded_sent(txn):
+                if txn is None or not (sender.recorded_sent(txn) or sender.sending(txn)):
                     return False
         return True
+
+    def _note_unsettled(self, response: SyncResponse) -> None:
+        """A quiet batch's echoes of sends that have not returned: for the token's write."""
+        for info in response.rooms.join.values():
+            for event in info.timeline.events:
+                txn = ev.own_transaction_id(event)
+                if txn is not None and not self.sender.recorded_sent(txn):
+                    self._unsettled_echoes[txn] = event.event_id
 
     def _only_own_events(self, response: SyncResponse) -> bool:
         """Whether the batch brought nothing from anyone else: no invites or leaves, no
@@ -377,8 +402,8 @@ class Syncer:
         except Exception as exc:
             await self._sync_failed(f"login failed: {exc!r}")
 
-    async def _apply_public_flags(self, response: SyncResponse) -> None:
-        """Store public-flag changes before this batch's events are handled.
+    async def _apply_public_flags(self, room_ids: Iterable[str]) -> None:
+        """Store public-flag changes before these rooms' events in this batch are handled.
 
         nio has applied the whole batch's state already, and everything this batch
         causes (alerts, curator notices) is sent after it: a room that turned public
@@ -387,7 +412,7 @@ class Syncer:
         """
         changed = {
             room_id: flag
-            for room_id, flag in self._public_flags(response).items()
+            for room_id, flag in self._public_flags(room_ids).items()
             if room_id in self._marks and self._marks[room_id].public != flag
         }
         if not changed:
@@ -397,14 +422,14 @@ class Syncer:
         for room_id, flag in changed.items():
             self._marks[room_id] = dataclasses.replace(self._marks[room_id], public=flag)
 
-    def _public_flags(self, response: SyncResponse) -> dict[str, bool]:
+    def _public_flags(self, room_ids: Iterable[str]) -> dict[str, bool]:
         """Each room's public flag from its current state: scheduled posts and alerts read it.
 
         Re-evaluated for every room in the batch, so a change of join rule, history
         visibility or guest access takes effect by the end of the batch that brings it.
         """
         flags = {}
-        for room_id in response.rooms.join:
+        for room_id in room_ids:
             if room_id not in self.room_states.loaded:
                 continue  # its state was not needed yet: nio does not know its rules
             matrix_room = self.client.rooms.get(room_id)
@@ -446,49 +471,83 @@ class Syncer:
             await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
-        await self._load_states(joined)
-        self._plain = self._plain_batch(response)
-        self._marks = await self._read_marks(joined)
-        await self._apply_public_flags(response)
+        # Each room is handled as soon as its own state is there (see _settle_states).
+        loading = self._load_states(joined)
+        try:
+            self._plain = self._plain_batch(response)
+            self._marks = await self._read_marks(joined)
+            await self._apply_public_flags(r for r in joined if r not in loading)
+            await self._newest_then_gaps(joined, since, loading)
+            if self.stop.is_set():
+                return
+            await self._settle_states(loading, asyncio.ALL_COMPLETED)
+        finally:
+            await _cancelled(loading.values())
+        for left_id, left in response.rooms.leave.items():
+            await self.lifecycle.on_left(RoomId(left_id), left)
+        await self.undecryptable.retry(self._handle_event)
+
+    async def _newest_then_gaps(
+        self,
+        joined: dict[RoomId, RoomInfo],
+        since: str | None,
+        loading: dict[RoomId, asyncio.Future[None]],
+    ) -> None:
+        """This sync's timelines, then the gaps that limited ones left (see _process)."""
         newest, gaps = self._newest_and_gaps(joined, since)
         try:
-            await self._process_fairly({r: e for r, e in newest.items() if r not in gaps or e})
+            await self._process_fairly(
+                {r: e for r, e in newest.items() if r not in gaps or e}, loading=loading
+            )
             if self.stop.is_set():
                 return
             filled = dict(zip(gaps, await asyncio.gather(*gaps.values()), strict=True))
         finally:
-            for task in gaps.values():
-                task.cancel()
-            # Collect what was cancelled or failed, so no error goes unretrieved.
-            await asyncio.gather(*gaps.values(), return_exceptions=True)
+            await _cancelled(gaps.values())
         # The gaps: the rooms' own events in their order; for a room not known yet,
         # its timeline follows its gap (see above).
         later = {
             room_id: gap + (list(joined[room_id].timeline.events) if not newest[room_id] else [])
             for room_id, gap in filled.items()
         }
-        await self._process_fairly(later, keep_mark=set(r for r in later if newest[r]))
-        for left_id, left in response.rooms.leave.items():
-            await self.lifecycle.on_left(RoomId(left_id), left)
-        await self.undecryptable.retry(self._handle_event)
+        await self._process_fairly(
+            later, keep_mark=set(r for r in later if newest[r]), loading=loading
+        )
 
-    async def _load_states(self, joined: dict[RoomId, RoomInfo]) -> None:
+    def _load_states(self, joined: dict[RoomId, RoomInfo]) -> dict[RoomId, asyncio.Future[None]]:
         """A room joined in this batch came with its full state; the others that nio
-        has not seen whole since the start are loaded now, before any event of theirs
-        is judged (power levels, publicness). Rooms that bring only receipts, typing or
-        our own echoes need no state."""
+        has not seen whole since the start are loaded now, several at a time, each
+        before any event of its own is judged (power levels, publicness). Rooms that
+        bring only receipts, typing or our own echoes need no state. Returns the
+        loads under way, per room."""
         self.room_states.mark_loaded(
             room_id
             for room_id, info in joined.items()
             if any(ev.is_own_join(event, self.user_id) for event in info.timeline.events)
         )
-        await self.room_states.ensure(
+        loads = self.room_states.start(
             room_id
             for room_id, info in joined.items()
             if info.state
             or info.timeline.limited
             or any(event.sender != self.user_id for event in info.timeline.events)
         )
+        return {RoomId(room_id): load for room_id, load in loads.items()}
+
+    async def _settle_states(
+        self, loading: dict[RoomId, asyncio.Future[None]], until: str | None
+    ) -> None:
+        """Take the rooms whose state has arrived out of `loading`: a failed load
+        raises (the batch is replayed), a loaded room's public flag is stored before
+        any of its events is handled. `until`: first wait for one load
+        (FIRST_COMPLETED) or all of them (ALL_COMPLETED)."""
+        if until is not None and loading:
+            await asyncio.wait(loading.values(), return_when=until)
+        arrived = [room_id for room_id, load in loading.items() if load.done()]
+        for load in [loading.pop(room_id) for room_id in arrived]:
+            load.result()
+        if arrived:
+            await self._apply_public_flags(arrived)
 
     def _newest_and_gaps(
         self, joined: dict[RoomId, RoomInfo], since: str | None
@@ -610,7 +669,10 @@ class Syncer:
     # ------------------------------------------------------------ timelines
 
     async def _process_fairly(
-        self, timelines: dict[RoomId, list[Event]], keep_mark: set[RoomId] | None = None
+        self,
+        timelines: dict[RoomId, list[Event]],
+        keep_mark: set[RoomId] | None = None,
+        loading: dict[RoomId, asyncio.Future[None]] | None = None,
     ) -> None:
         """Handle the batch one event per room in turn, each room in its timeline order.
 
@@ -619,11 +681,19 @@ class Syncer:
         (the sender serves rooms in turn as well). Order within a room is kept:
         a `!bind` must still precede the entry that depends on it. Rooms in
         `keep_mark` already saw their newest event: a gap does not move the mark.
+        A room in `loading` joins the turns once its state is there: after a
+        restart the first reply does not wait for fifty rooms' state.
         """
         keep = keep_mark or set()
+        loading = loading if loading is not None else {}
         queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
         while queues:
+            if any(room_id in loading for room_id in queues):
+                ready = any(room_id not in loading for room_id in queues)
+                await self._settle_states(loading, None if ready else asyncio.FIRST_COMPLETED)
             for room_id in list(queues):
+                if room_id in loading:
+                    continue  # its state is still on its way
                 event = next(queues[room_id], None)
                 if event is None:
                     del queues[room_id]
@@ -712,5 +782,18 @@ class Syncer:
         if txn is not None:
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
+            if self.sender.sending(txn):
+                # The echo beat the send's answer: settled when the token is written.
+                self._unsettled_echoes[txn] = event.event_id
+                return
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
+
+
+async def _cancelled(tasks: Iterable[asyncio.Future[Any]]) -> None:
+    """Cancel what is still running, and collect what was cancelled or failed, so no
+    error goes unretrieved."""
+    tasks = list(tasks)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)

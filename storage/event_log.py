@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
 from storage.models import ProcessedEvent, utcnow
-from storage.sqlite_driver import COMMIT_OPTION
+from storage.sqlite_driver import COMMIT_OPTION, DEFER_OPTION
 
 # Built once, on the table (Core): every handled event runs it.
 _INSERT = insert(cast(Table, ProcessedEvent.__table__))
@@ -29,11 +29,14 @@ async def record(
     origin_ts: datetime,
     *,
     last: bool = False,
+    defer: bool = False,
 ) -> None:
     """Add the event to the log; the primary key refuses a second copy.
 
     `last`: the transaction's last statement, committed next (on SQLite in the same
-    round trip to its thread: storage/sqlite_driver.py)."""
+    round trip to its thread: storage/sqlite_driver.py). `defer`: on SQLite, sent with
+    the transaction's next statement (or its commit), whose error a second copy then
+    raises; only where no later statement's error is caught."""
     await session.execute(
         _INSERT,
         {
@@ -44,7 +47,7 @@ async def record(
             "origin_ts": origin_ts,
             "processed_at": utcnow(),
         },
-        execution_options={COMMIT_OPTION: True} if last else {},
+        execution_options={COMMIT_OPTION: True} if last else {DEFER_OPTION: True} if defer else {},
     )
 
 

@@ -27,6 +27,17 @@ committed next (each handled event's log entry or reply, bot/handling.py), the
 commit then costs no hop of its own (`commit()` finds nothing open). Still on
 aiosqlite's thread, never the event loop's. A commit that fails raises from that
 statement, and the transaction is rolled back as after any failed statement.
+
+A statement run with the execution option DEFER_OPTION is not sent at once: it is
+kept, and run on aiosqlite's thread at the start of the transaction's next hop (the
+next statement's, or the commit's), in order. For a write whose result nobody reads
+and after which nothing in the transaction catches an error (each handled event's log
+entry when replies follow it, bot/handling.py): a command then costs two hops, its
+context read (with the BEGIN) and its log entry with its replies and the commit, not
+three. A deferred statement that fails raises from the statement it went with, and
+the whole transaction is rolled back; a rollback drops what was kept. Not for a
+statement before a SAVEPOINT whose block catches errors: its failure would be caught
+there, as if the block's own.
 """
 
 from __future__ import annotations
@@ -49,32 +60,46 @@ WRITE_OPTION = "knooppunt_write"
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 # The execution option of a statement after which its transaction commits (see above).
 COMMIT_OPTION = "knooppunt_commit_after"
+# The execution option of a statement that waits for the next hop (see above).
+DEFER_OPTION = "knooppunt_defer"
 
 _Result = tuple[Any, int, int | None, list[Any]]
+# A statement as the cursor gets it: (operation, parameters, executemany or not).
+_Statement = tuple[str, Any, bool]
+_NOTHING: _Result = (None, -1, None, [])
+
+
+def _execute(cursor: sqlite3.Cursor, statement: _Statement) -> None:
+    operation, parameters, many = statement
+    if many:
+        cursor.executemany(operation, parameters)
+    elif parameters is None:
+        cursor.execute(operation)
+    else:
+        cursor.execute(operation, parameters)
 
 
 def _run(
     conn: sqlite3.Connection,
     begin: str | None,
-    operation: str,
-    parameters: Any,
-    many: bool,
+    deferred: list[_Statement],
+    statement: _Statement | None,
     commit: bool,
 ) -> _Result:
-    """On aiosqlite's thread: (BEGIN,) execute, fetch everything, close (, COMMIT)."""
+    """On aiosqlite's thread: (BEGIN,) the deferred statements, the statement itself
+    (fetch everything, close) if any, (COMMIT)."""
     if begin is not None and not conn.in_transaction:
         conn.execute(begin)
+    result = _NOTHING
     cursor = conn.cursor()
     try:
-        if many:
-            cursor.executemany(operation, parameters)
-        elif parameters is None:
-            cursor.execute(operation)
-        else:
-            cursor.execute(operation, parameters)
-        description = cursor.description
-        rows = cursor.fetchall() if description else []
-        result = description, cursor.rowcount, cursor.lastrowid, rows
+        for kept in deferred:
+            _execute(cursor, kept)
+        if statement is not None:
+            _execute(cursor, statement)
+            description = cursor.description
+            rows = cursor.fetchall() if description else []
+            result = description, cursor.rowcount, cursor.lastrowid, rows
     finally:
         cursor.close()
     if commit:
@@ -97,27 +122,23 @@ class OneHopCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self.arraysize = 1
-        # Set by `on_statement` for a statement run with COMMIT_OPTION.
+        # Set by `on_statement` for a statement run with COMMIT_OPTION or DEFER_OPTION.
         self.commit_after = False
+        self.defer = False
 
     def _execute(self, operation: str, parameters: Any, many: bool) -> None:
         adapt = self._adapt_connection
-        connection: Any = adapt._connection  # aiosqlite.Connection
         commit, self.commit_after = self.commit_after, False
+        defer, self.defer = self.defer and not commit, False
         if adapt.committed_early:
             # Not silently in a transaction of its own: the last statement was not last.
             raise RuntimeError("a statement after the one that committed its transaction")
-        try:
-            result: _Result = await_only(
-                # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
-                # own adapter reaches into the same internals (`_tx`, `_conn`).
-                connection._execute(
-                    _run, connection._conn, adapt.begin_with, operation, parameters, many, commit
-                )
-            )
-        except Exception as error:
-            adapt._handle_exception(error)
-        adapt.committed_early = commit
+        if defer:
+            adapt.deferred.append((operation, parameters, many))
+            result = _NOTHING
+        else:
+            result = adapt.hop((operation, parameters, many), commit)
+            adapt.committed_early = commit
         self.description, self.rowcount, self.lastrowid, rows = result
         self._rows = collections.deque(rows)
 
@@ -157,7 +178,7 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's adapted connection with one-hop cursors and an optional
     `BEGIN IMMEDIATE` sent with the first statement of a write transaction."""
 
-    __slots__ = ("begin_with", "committed_early")
+    __slots__ = ("begin_with", "committed_early", "deferred")
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
@@ -166,9 +187,29 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         # Set when a statement committed its transaction (COMMIT_OPTION), until the
         # transaction's own commit or rollback: no statement may run in between.
         self.committed_early = False
+        # Statements run with DEFER_OPTION, waiting for the next hop.
+        self.deferred: list[_Statement] = []
+
+    def hop(self, statement: _Statement | None, commit: bool) -> _Result:
+        """One trip to aiosqlite's thread: the deferred statements, then `statement`."""
+        connection: Any = self._connection  # aiosqlite.Connection
+        deferred, self.deferred = self.deferred, []
+        try:
+            result: _Result = await_only(
+                # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
+                # own adapter reaches into the same internals (`_tx`, `_conn`).
+                connection._execute(
+                    _run, connection._conn, self.begin_with, deferred, statement, commit
+                )
+            )
+        except Exception as error:
+            self._handle_exception(error)
+        return result
 
     def cursor(self, server_side: bool = False) -> Any:
         if server_side:
+            if self.deferred:
+                self.hop(None, False)  # in order, before the stock adapter's statement
             return super().cursor(server_side=True)
         return OneHopCursor(self)
 
@@ -177,16 +218,21 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return conn is not None and conn.in_transaction
 
     def commit(self) -> None:
+        if self.deferred:
+            # The kept statements (with the BEGIN when they are all there is) and the
+            # commit in one hop.
+            self.hop(None, True)
         self.begin_with = None
         self.committed_early = False
         # No hop when SQLite has no transaction open (a read in pysqlite's legacy mode,
-        # or a write transaction that never ran a statement).
+        # a write transaction that never ran a statement, or one committed just now).
         if self._in_transaction():
             super().commit()
 
     def rollback(self) -> None:
         self.begin_with = None
         self.committed_early = False
+        self.deferred = []
         # The pool rolls back every connection it gets back: most have nothing open.
         if self._in_transaction():
             super().rollback()
@@ -216,13 +262,12 @@ def on_statement(
     _executemany: bool,
 ) -> None:
     """SQLAlchemy's "before_cursor_execute": a statement run with COMMIT_OPTION commits
-    its transaction in the same hop (see the module's docstring)."""
-    if (
-        context is not None
-        and isinstance(cursor, OneHopCursor)
-        and context.execution_options.get(COMMIT_OPTION)
-    ):
-        cursor.commit_after = True
+    its transaction in the same hop; one with DEFER_OPTION waits for the next hop (see
+    the module's docstring)."""
+    if context is not None and isinstance(cursor, OneHopCursor):
+        options = context.execution_options
+        cursor.commit_after = bool(options.get(COMMIT_OPTION))
+        cursor.defer = bool(options.get(DEFER_OPTION))
 
 
 def on_begin(conn: Connection) -> None:

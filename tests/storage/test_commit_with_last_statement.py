@@ -65,8 +65,9 @@ async def test_a_command_commits_with_its_reply_and_no_commit_round_trip(
     dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x"), savepoints=False)
     result = await process_message(db, dispatcher, _message("$help", "!help"), _view)
     assert result is not None and len(result[0]) == 1
-    # The context (with BEGIN), the log entry, the reply with the commit: no fourth trip.
-    assert hops == ["_run", "_run", "_run"], hops
+    # The context (with BEGIN), then the log entry (deferred) with the reply and the
+    # commit: two trips, not one per statement.
+    assert hops == ["_run", "_run"], hops
     assert await _count(db, ProcessedEvent) == 1
     assert await _count(db, OutboxMessage) == 1
 
@@ -94,7 +95,8 @@ async def test_a_report_and_its_entry_are_committed_whole(db: Database, hops: li
     assert await _count(db, SituationEntry) == 1
 
 
-async def test_a_failing_last_statement_rolls_everything_back(db: Database) -> None:
+@pytest.mark.parametrize("how", ["last", "defer"])
+async def test_a_failing_last_statement_rolls_everything_back(db: Database, how: str) -> None:
     async with db.transaction() as session:
         await event_log.record(session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC))
     with pytest.raises(IntegrityError):
@@ -102,9 +104,10 @@ async def test_a_failing_last_statement_rolls_everything_back(db: Database) -> N
             await event_log.record(
                 session, EventId("$y"), ROOM, ALICE, "ignored", datetime.now(UTC)
             )
-            # The same event again, as the last statement: refused, and nothing committed.
+            # The same event again, as the last statement (committing it, or deferred to
+            # the commit): refused, and nothing committed.
             await event_log.record(
-                session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+                session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC), **{how: True}
             )
     async with db.session() as session:
         assert await event_log.seen(session, "$y") is None
@@ -129,3 +132,84 @@ async def test_a_statement_after_the_last_one_is_refused_not_run_on_its_own(
         await event_log.record(session, EventId("$c"), ROOM, ALICE, "ignored", datetime.now(UTC))
     async with db.session() as session:
         assert await event_log.seen(session, "$c") is not None
+
+
+async def test_a_deferred_statement_goes_with_the_next_one(db: Database, hops: list[str]) -> None:
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$d1"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+        assert hops == []  # kept for the next statement's trip
+        await event_log.record(
+            session, EventId("$d2"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+        )
+    assert hops == ["_run"]
+    async with db.session() as session:
+        assert await event_log.seen(session, "$d1") is not None
+        assert await event_log.seen(session, "$d2") is not None
+
+
+async def test_a_deferred_statement_is_seen_by_the_next_read(db: Database) -> None:
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$r"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+        assert await event_log.seen(session, "$r") is not None
+
+
+async def test_a_deferred_last_statement_goes_with_the_commit(
+    db: Database, hops: list[str]
+) -> None:
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$c"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+    assert hops == ["_run"]  # the statement, its BEGIN and the commit in one trip
+    async with db.session() as session:
+        assert await event_log.seen(session, "$c") is not None
+
+
+async def test_a_failing_deferred_statement_rolls_everything_back(db: Database) -> None:
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+    with pytest.raises(IntegrityError):
+        async with db.transaction() as session:
+            await event_log.record(
+                session, EventId("$y"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+            )
+            # A duplicate, deferred: refused with the statement after it.
+            await event_log.record(
+                session, EventId("$x"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+            )
+            await event_log.record(
+                session, EventId("$z"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
+            )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$y") is None
+        assert await event_log.seen(session, "$z") is None
+    # Nothing deferred is left over for the connection's next transaction.
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$w"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$w") is not None
+        assert await event_log.seen(session, "$z") is None
+
+
+async def test_a_rolled_back_transaction_drops_its_deferred_statement(db: Database) -> None:
+    with pytest.raises(ValueError):
+        async with db.transaction() as session:
+            await event_log.record(
+                session, EventId("$gone"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+            )
+            raise ValueError("handler failed")
+    async with db.transaction() as session:
+        await event_log.record(
+            session, EventId("$kept"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
+        )
+    async with db.session() as session:
+        assert await event_log.seen(session, "$gone") is None
+        assert await event_log.seen(session, "$kept") is not None

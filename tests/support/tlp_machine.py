@@ -620,7 +620,7 @@ class TLPMachine(DatabaseMachine):
             self.all_rooms[room_id] = model
             self.nio_rooms[room_id] = self._nio_room(model)
         self.fake_syncer = SimpleNamespace(
-            _public_flags=lambda response: Syncer._public_flags(self.fake_syncer, response),  # type: ignore[arg-type]
+            _public_flags=lambda rooms: Syncer._public_flags(self.fake_syncer, rooms),  # type: ignore[arg-type]
             client=SimpleNamespace(rooms=self.nio_rooms),
             # nio knows these rooms' whole state (bot/room_state.py: loaded).
             room_states=SimpleNamespace(loaded=self.nio_rooms),
@@ -1267,13 +1267,12 @@ class TLPMachine(DatabaseMachine):
         nio_room.join_rule = room.join_rule
         nio_room.history_visibility = room.history
         nio_room.guest_access = room.guest
-        response = SimpleNamespace(rooms=SimpleNamespace(join={room.room_id: None}))
         syncer = self.fake_syncer
 
         async def note() -> None:
             async with self.db.session() as session:
                 syncer._marks = await room_repo.marks(session, [room.room_id])
-            await Syncer._apply_public_flags(syncer, response)  # type: ignore[arg-type]
+            await Syncer._apply_public_flags(syncer, [room.room_id])  # type: ignore[arg-type]
 
         self._run(note())
 

@@ -126,3 +126,94 @@ async def test_a_batch_of_only_our_recorded_echoes_is_quiet(tmp_path: Any) -> No
     assert not syncer._only_own_echoes(_batch([], state=[object()]))
     await db.close()
     await client.close()
+
+
+def _two_rooms_sync(*rooms: str) -> Any:
+    from nio import SyncResponse
+
+    def command(room: str) -> dict[str, Any]:
+        return {
+            "type": "m.room.message",
+            "sender": "@ann:localhost",
+            "event_id": f"$cmd{room}",
+            "origin_server_ts": 1,
+            "content": {"msgtype": "m.text", "body": "!help"},
+        }
+
+    raw = {
+        "next_batch": "s2",
+        "rooms": {
+            "join": {room: {"timeline": {"events": [command(room)]}} for room in rooms},
+            "invite": {},
+            "leave": {},
+        },
+    }
+    response = SyncResponse.from_dict(raw)
+    assert isinstance(response, SyncResponse), response
+    return response
+
+
+def _syncer(client: AsyncClient, db: Any) -> Any:
+    from bot.config import Settings
+    from bot.sender import OutboxSender
+    from bot.syncer import Syncer
+    from bot.wiring import build_dispatcher
+
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    return Syncer(client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings)
+
+
+class SlowClient(Client):
+    """The state of the rooms in `hold` arrives only once their event is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hold: dict[str, asyncio.Event] = {}
+
+    async def room_get_state(self, room_id: str) -> Any:  # type: ignore[override]
+        if room_id in self.hold:
+            await self.hold[room_id].wait()
+        return await super().room_get_state(room_id)
+
+
+async def test_a_room_is_handled_as_soon_as_its_own_state_is_loaded(db: Any) -> None:
+    """After a restart the first reply does not wait for every room's state."""
+    client = SlowClient()
+    syncer = _syncer(client, db)
+    slow, quick = "!slow:localhost", "!quick:localhost"
+    client.hold[slow] = asyncio.Event()
+    handled: list[str] = []
+
+    async def handle(room_id: str, event: Any) -> None:
+        # What a handler reads: the room's power levels, known only with its state.
+        assert room_id in syncer.room_states.loaded
+        handled.append(room_id)
+
+    syncer._handle_event = handle  # type: ignore[assignment,method-assign]
+    batch = asyncio.ensure_future(syncer._process(_two_rooms_sync(slow, quick), "s1"))
+    for _ in range(200):
+        if handled:
+            break
+        await asyncio.sleep(0.01)
+    assert handled == [quick]
+    assert not batch.done()  # the slow room's state is still on its way
+    client.hold[slow].set()
+    await asyncio.wait_for(batch, 5)
+    assert handled == [quick, slow]
+    await client.close()
+
+
+async def test_a_room_whose_state_cannot_be_loaded_replays_the_batch(db: Any) -> None:
+    client = SlowClient()
+    client.refuse = {"!busy:localhost": "M_UNKNOWN"}
+    syncer = _syncer(client, db)
+    handled: list[str] = []
+
+    async def handle(room_id: str, event: Any) -> None:
+        handled.append(room_id)
+
+    syncer._handle_event = handle  # type: ignore[assignment,method-assign]
+    with pytest.raises(BatchAborted):
+        await syncer._process(_two_rooms_sync("!busy:localhost", "!ok:localhost"), "s1")
+    assert "!busy:localhost" not in handled  # never judged without its state
+    await client.close()
