@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import re
 import shutil
@@ -181,6 +182,42 @@ async def reports(
     return times
 
 
+class GcPauses:
+    """The garbage collector's pauses in this process (the bot's loop) per phase and
+    generation: a full collection walks every live object and holds the loop for all of
+    it (yesterday ~150 ms with viewers), which a report waiting then has on its p95."""
+
+    def __init__(self) -> None:
+        self.phase = "setup"
+        self.pauses: dict[tuple[str, int], list[float]] = {}
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, what: str, info: dict[str, int]) -> None:
+        if what == "start":
+            self._started = time.perf_counter()
+            return
+        elapsed = (time.perf_counter() - self._started) * 1000
+        self.pauses.setdefault((self.phase, info["generation"]), []).append(elapsed)
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def summary(self, phase: str) -> str:
+        parts = []
+        for generation in (0, 1, 2):
+            found = self.pauses.get((phase, generation), [])
+            if found:
+                parts.append(
+                    f"gen{generation} {len(found)}x max {max(found):.1f} ms"
+                    f" total {sum(found):.0f} ms"
+                )
+        return ", ".join(parts) or "none"
+
+
+GC = GcPauses()
+
+
 class Blocks:
     """The report times of each block, in the order run: alone, watched, alone, ...,
     alone (one more alone block than watched ones, so that every watched block has an
@@ -288,9 +325,11 @@ async def alone_and_watched(
 
     async def phase(name: str, first: int) -> None:
         started_cpu, started = time.thread_time(), time.perf_counter()
+        GC.phase = name
         getattr(times, name).append(await reports(db, size, interval, failed[name], first))
         cpu[name] += time.thread_time() - started_cpu
         wall[name] += time.perf_counter() - started
+        GC.phase = "between"
 
     try:
         for block in range(blocks):
@@ -331,6 +370,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f" watched: the viewers add {busy['watched'] - busy['alone']:.0f} ms of loop"
         " work per second"
     )
+    print(f"  GC pauses alone: {GC.summary('alone')}")
+    print(f"  GC pauses watched: {GC.summary('watched')}")
     ratios = times.ratios()
     print(
         "  per-block p95 ratios (watched / alone around it): "
@@ -367,6 +408,10 @@ async def main(
         if viewers:
             failed: dict[str, list[str]] = {"alone": [], "watched": []}
             builds = portal.builds
+            print(
+                f"  objects the collector tracks: {len(gc.get_objects()):,}"
+                f" (frozen: {gc.get_freeze_count():,})"
+            )
             times, counts = await alone_and_watched(
                 db, portal, tokens, count, interval, blocks, failed
             )
