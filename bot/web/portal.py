@@ -149,6 +149,9 @@ class _Sent:
         # a report's text cannot start a field of its own, and the lines the browser
         # puts together are the lines a patch names.
         text = _BASE.encode().join(parts).decode().replace("\r\n", "\n").replace("\r", "\n")
+        # Without the age texts ("5 min"): portal.js fills them in, so the pushed page
+        # is the same text as time passes and a patch carries only what changed.
+        text = render.without_ages(text)
         lines = text.split("\n")
         index: dict[str, int] = {}
         for n, found in enumerate(lines):

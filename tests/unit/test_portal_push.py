@@ -358,3 +358,42 @@ async def test_a_page_request_racing_a_lowered_clearance_shows_the_new_view(
     lower_clearance_during_next_page(db, portal)
     html = await (await http.get(f"/p/{alice}")).text()
     assert AMBER_TEXT not in html and GREEN_TEXT in html
+
+
+AGE_TEXT = re.compile(r"\b\d+ (min|uur|dagen)\b")
+
+
+async def test_a_pushed_page_carries_no_ages_so_it_does_not_age(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """Ages ("5 min") are <time datetime data-age> elements: the page served over HTTP
+    has the text (a page without JavaScript shows it), the pushed page leaves them
+    empty for portal.js to fill in. So the pushed text is the same for every viewer and
+    as time passes: an hour later, a new report's patch carries no line of the entries
+    that were already on the page (on main their ages changed, and each was resent)."""
+    http, clock, portal = client
+    alice, _marker = await watched(db, dispatcher, http)
+    html, _ = await open_page(http, alice)
+    assert re.search(r'<time datetime="[0-9T:-]+Z" data-age>0 min</time>', html), html
+    assert 'data-age-h="{n} uur"' in html
+    ids: list[str] = []
+    async with http.get(f"/p/{alice}/events", params={"m": "behind"}) as stream:
+        name, first = await next_event(stream, ids=ids)
+    assert name == "full" and AMBER_TEXT in first
+    assert re.search(r'<time datetime="[0-9T:-]+Z" data-age></time>', first)
+    assert not AGE_TEXT.search(first), AGE_TEXT.search(first)
+    held = first.partition("\n")[2]
+    clock.now += timedelta(minutes=90)
+    text = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+    ticks_of(portal).now += REBUILD_SECONDS
+    async with http.get(f"/p/{alice}/events", headers={"Last-Event-ID": ids[0]}) as stream:
+        name, data = await next_event(stream)
+    assert name == "patch"
+    patch = json.loads(data)
+    sent = [op for op in patch["ops"] if isinstance(op, str)]
+    assert not [op for op in sent if AGE_TEXT.search(op)], sent
+    assert NEW_AMBER in patched(held, patch)
+    # The page over HTTP says the hour has passed.
+    html, _ = await open_page(http, alice)
+    assert re.search(r"data-age>1 uur</time>", html), html
