@@ -389,7 +389,14 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
 
 
 async def main(
-    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int, blocks: int
+    stored: int,
+    rounds: int,
+    viewers: int,
+    count: int,
+    interval: float,
+    workers: int,
+    blocks: int,
+    freeze: bool = True,
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-portal-"))
     try:
@@ -405,6 +412,12 @@ async def main(
         else:  # --rounds 0: the viewers only (the series tables brought up to date once)
             await page(portal, token)
         await portal.flush_audit()  # the render phase's views, not during the baseline
+        if freeze:
+            # As the bot does once it has loaded and wired everything (bot/startup.py
+            # resume_gc): what exists now is kept out of every later collection, so a
+            # full collection during the reports walks only what was made since.
+            gc.collect()
+            gc.freeze()
         if viewers:
             failed: dict[str, list[str]] = {"alone": [], "watched": []}
             builds = portal.builds
@@ -442,6 +455,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--blocks", type=int, default=8, help="watched blocks (between alone blocks)"
     )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="do not freeze the objects made at start (the bot does: bot/startup.py)",
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -452,5 +470,6 @@ if __name__ == "__main__":
             args.interval,
             args.build_workers,
             args.blocks,
+            not args.no_gc_freeze,
         )
     )
