@@ -133,7 +133,7 @@ class _Stream:
     since: datetime | None
     marker: str  # the marker of the page the viewer has
     wake: asyncio.Event
-    transport: asyncio.BaseTransport | None = None  # to drop a viewer that does not read
+    transport: asyncio.Transport | None = None  # to drop a viewer that does not read
     holds: str = ""  # the version of the pushed page text the viewer has ("": none)
     event: bytes | None = None  # the next event (a page or patch), shared by its viewers
     version: str = ""  # the version of the page that event makes
@@ -790,12 +790,12 @@ class Portal:
         self.dropped += 1
         self._streams.pop(stream, None)
         if stream.transport is not None:
-            stream.transport.abort()  # type: ignore[attr-defined]
+            stream.transport.abort()
 
     async def _write(self, stream: _Stream, response: web.StreamResponse, data: bytes) -> None:
         """A write to the stream, bounded: see MAX_UNSENT and WRITE_SECONDS."""
         transport = stream.transport
-        unsent = transport.get_write_buffer_size() if transport is not None else 0  # type: ignore[attr-defined]
+        unsent = transport.get_write_buffer_size() if transport is not None else 0
         if unsent > MAX_UNSENT:
             raise _NotReading()
         try:
