@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import re
 import shutil
@@ -181,6 +182,42 @@ async def reports(
     return times
 
 
+class GcPauses:
+    """The garbage collector's pauses in this process (the bot's loop) per phase and
+    generation: a full collection walks every live object and holds the loop for all of
+    it (yesterday ~150 ms with viewers), which a report waiting then has on its p95."""
+
+    def __init__(self) -> None:
+        self.phase = "setup"
+        self.pauses: dict[tuple[str, int], list[float]] = {}
+        self._started = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, what: str, info: dict[str, int]) -> None:
+        if what == "start":
+            self._started = time.perf_counter()
+            return
+        elapsed = (time.perf_counter() - self._started) * 1000
+        self.pauses.setdefault((self.phase, info["generation"]), []).append(elapsed)
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._callback)
+
+    def summary(self, phase: str) -> str:
+        parts = []
+        for generation in (0, 1, 2):
+            found = self.pauses.get((phase, generation), [])
+            if found:
+                parts.append(
+                    f"gen{generation} {len(found)}x max {max(found):.1f} ms"
+                    f" total {sum(found):.0f} ms"
+                )
+        return ", ".join(parts) or "none"
+
+
+GC = GcPauses()
+
+
 class Blocks:
     """The report times of each block, in the order run: alone, watched, alone, ...,
     alone (one more alone block than watched ones, so that every watched block has an
@@ -288,9 +325,11 @@ async def alone_and_watched(
 
     async def phase(name: str, first: int) -> None:
         started_cpu, started = time.thread_time(), time.perf_counter()
+        GC.phase = name
         getattr(times, name).append(await reports(db, size, interval, failed[name], first))
         cpu[name] += time.thread_time() - started_cpu
         wall[name] += time.perf_counter() - started
+        GC.phase = "between"
 
     try:
         for block in range(blocks):
@@ -331,6 +370,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f" watched: the viewers add {busy['watched'] - busy['alone']:.0f} ms of loop"
         " work per second"
     )
+    print(f"  GC pauses alone: {GC.summary('alone')}")
+    print(f"  GC pauses watched: {GC.summary('watched')}")
     ratios = times.ratios()
     print(
         "  per-block p95 ratios (watched / alone around it): "
@@ -348,7 +389,14 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
 
 
 async def main(
-    stored: int, rounds: int, viewers: int, count: int, interval: float, workers: int, blocks: int
+    stored: int,
+    rounds: int,
+    viewers: int,
+    count: int,
+    interval: float,
+    workers: int,
+    blocks: int,
+    freeze: bool = True,
 ) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="knooppunt-bench-portal-"))
     try:
@@ -364,9 +412,19 @@ async def main(
         else:  # --rounds 0: the viewers only (the series tables brought up to date once)
             await page(portal, token)
         await portal.flush_audit()  # the render phase's views, not during the baseline
+        if freeze:
+            # As the bot does once it has loaded and wired everything (bot/startup.py
+            # resume_gc): what exists now is kept out of every later collection, so a
+            # full collection during the reports walks only what was made since.
+            gc.collect()
+            gc.freeze()
         if viewers:
             failed: dict[str, list[str]] = {"alone": [], "watched": []}
             builds = portal.builds
+            print(
+                f"  objects the collector tracks: {len(gc.get_objects()):,}"
+                f" (frozen: {gc.get_freeze_count():,})"
+            )
             times, counts = await alone_and_watched(
                 db, portal, tokens, count, interval, blocks, failed
             )
@@ -397,6 +455,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--blocks", type=int, default=8, help="watched blocks (between alone blocks)"
     )
+    parser.add_argument(
+        "--no-gc-freeze",
+        action="store_true",
+        help="do not freeze the objects made at start (the bot does: bot/startup.py)",
+    )
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -407,5 +470,6 @@ if __name__ == "__main__":
             args.interval,
             args.build_workers,
             args.blocks,
+            not args.no_gc_freeze,
         )
     )

@@ -20,7 +20,7 @@ import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
@@ -86,6 +86,18 @@ AUDIT_FLUSH_SECONDS = 5.0
 PUSH_TICK_SECONDS = 0.5
 PUSH_MIN_SECONDS = 1.0
 PUSH_SPREAD_SECONDS = 1.0
+# Each open page's own task writes the page to its stream; they are woken at most
+# PAGES_PER_TURN per turn of the event loop (the next ones a turn later, or, spread,
+# PUSH_SPREAD_SECONDS / chunks later), so 50 viewers never make one long turn that a
+# report's next step waits behind.
+PAGES_PER_TURN = 10
+# A viewer that does not read (a phone in a tunnel, a frozen tab) is dropped once more
+# than MAX_UNSENT bytes wait unsent on its connection (beyond the kernel's buffers), or
+# a write of it has not gone out in WRITE_SECONDS: it holds no one up in any case (its
+# own task waits, nobody else), and this bounds what it holds in memory. The browser
+# opens the stream again by itself and catches up (a patch, or the whole page).
+MAX_UNSENT = 1 << 20
+WRITE_SECONDS = 30.0
 # The pages a stream was sent are kept (their text, as lines) so that the next page is
 # sent as a patch against the one the viewer holds: the lines it has are named by
 # number, only new lines are sent (a new report is a few of the page's ~800 lines;
@@ -114,17 +126,17 @@ class _Stream:
     what it is to be sent next (the newest page only: pages not yet sent are
     replaced, never queued)."""
 
-    token: str
+    token: str = field(repr=False)  # never in a log line or a traceback's repr
     key: str  # the token's hash
     link: portal_links.ValidLink
     view: portal_view.PortalRoom
     since: datetime | None
     marker: str  # the marker of the page the viewer has
     wake: asyncio.Event
+    transport: asyncio.Transport | None = None  # to drop a viewer that does not read
     holds: str = ""  # the version of the pushed page text the viewer has ("": none)
     event: bytes | None = None  # the next event (a page or patch), shared by its viewers
     version: str = ""  # the version of the page that event makes
-    due: float = 0.0  # loop time at which to send it
     pushed: float = float("-inf")  # loop time the last page was (to be) sent
     end: bytes | None = None  # the last event before the stream is closed
 
@@ -149,6 +161,9 @@ class _Sent:
         # a report's text cannot start a field of its own, and the lines the browser
         # puts together are the lines a patch names.
         text = _BASE.encode().join(parts).decode().replace("\r\n", "\n").replace("\r", "\n")
+        # Without the age texts ("5 min"): portal.js fills them in, so the pushed page
+        # is the same text as time passes and a patch carries only what changed.
+        text = render.without_ages(text)
         lines = text.split("\n")
         index: dict[str, int] = {}
         for n, found in enumerate(lines):
@@ -183,6 +198,10 @@ class _Sent:
             ops.append(found if at is None else [at, 1])
         body = json.dumps({"from": old.version, "base": _BASE, "ops": ops}, ensure_ascii=False)
         return f"id: {self.event_id()}\nevent: patch\ndata: {body}\n\n".encode()
+
+
+class _NotReading(Exception):
+    """The viewer does not read its stream (see MAX_UNSENT)."""
 
 
 GONE = b"event: gone\ndata: \n\n"  # the link no longer opens the page: load it (403)
@@ -344,6 +363,8 @@ class Portal:
         self._sent: OrderedDict[str, _Sent] = OrderedDict()
         self._sent_of: dict[int, tuple[list[bytes], _Sent]] = {}
         self._pusher: asyncio.Task[None] | None = None
+        self._waking: set[asyncio.Task[None]] = set()  # hand-outs waking their streams
+        self.dropped = 0  # streams dropped because their viewer did not read
         self._push_wake = asyncio.Event()
         self._push_access = -1
         self._rechecked = float("-inf")  # ticks of the last recheck of the streams' links
@@ -741,6 +762,7 @@ class Portal:
             marker.strip()[:64],
             asyncio.Event(),
             holds=holds.strip()[:64],
+            transport=request.transport,
         )
         response = web.StreamResponse(
             headers={
@@ -756,12 +778,33 @@ class Portal:
             await self._send_events(stream, response)
         except (ConnectionError, RuntimeError):
             pass  # the viewer went away (closed tab, lost network)
+        except _NotReading:
+            self._drop(stream)
         finally:
             self._streams.pop(stream, None)
         return response
 
+    def _drop(self, stream: _Stream) -> None:
+        """A viewer that does not read: its connection is closed at once, what waits
+        unsent on it thrown away (closing gracefully would wait for it to be read)."""
+        self.dropped += 1
+        self._streams.pop(stream, None)
+        if stream.transport is not None:
+            stream.transport.abort()
+
+    async def _write(self, stream: _Stream, response: web.StreamResponse, data: bytes) -> None:
+        """A write to the stream, bounded: see MAX_UNSENT and WRITE_SECONDS."""
+        transport = stream.transport
+        unsent = transport.get_write_buffer_size() if transport is not None else 0
+        if unsent > MAX_UNSENT:
+            raise _NotReading()
+        try:
+            async with asyncio.timeout(WRITE_SECONDS):
+                await response.write(data)
+        except TimeoutError:
+            raise _NotReading() from None
+
     async def _send_events(self, stream: _Stream, response: web.StreamResponse) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             left = (stream.link.expires_at - self.clock()).total_seconds()
             if left <= 0:
@@ -772,17 +815,13 @@ class Portal:
                         await stream.wake.wait()
                 except TimeoutError:
                     if stream.link.expires_at > self.clock():
-                        await response.write(b": \n\n")
+                        await self._write(stream, response, b": \n\n")
                     continue
             stream.wake.clear()
             if stream.end is not None:
                 with contextlib.suppress(ConnectionError, RuntimeError):
                     await response.write(stream.end)
                 return
-            if stream.due > loop.time():
-                await asyncio.sleep(stream.due - loop.time())
-                if stream.end is not None:
-                    continue  # ended while waiting its turn: that, not the page
             event, stream.event = stream.event, None
             if event is None:
                 continue
@@ -797,7 +836,7 @@ class Portal:
             )
             self.pushes += 1
             # The same bytes for every viewer of the room view (no token in them).
-            await response.write(event)
+            await self._write(stream, response, event)
 
     def _open(self, stream: _Stream) -> None:
         mine = [s for s in self._streams if s.key == stream.key]
@@ -822,10 +861,10 @@ class Portal:
         for stream in list(self._streams):
             self._end(stream, CLOSING)
         pusher, self._pusher = self._pusher, None
-        if pusher is not None:
-            pusher.cancel()
+        for task in [*self._waking, *([pusher] if pusher is not None else [])]:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await pusher
+                await task
         await asyncio.sleep(0)  # the handlers write their last event
 
     def _on_write(self, kinds: frozenset[str]) -> None:
@@ -909,18 +948,35 @@ class Portal:
 
     def _hand_out(self, sent: _Sent, marker: str, behind: list[_Stream], started: float) -> None:
         """One event per page text the viewers hold (most hold the same): built once,
-        its bytes written to each of them, spread over PUSH_SPREAD_SECONDS."""
+        its bytes written by each viewer's own task, woken PAGES_PER_TURN at a time
+        (`_wake_in_turns`)."""
         events: dict[str, bytes] = {}
-        for n, stream in enumerate(behind):
+        woken: list[_Stream] = []
+        for stream in behind:
             if stream.end is not None:
                 continue
             if stream.holds not in events:
                 events[stream.holds] = self._event_for(sent, stream.holds)
             stream.event, stream.version = events[stream.holds], sent.version
             stream.marker = marker
-            stream.due = started + PUSH_SPREAD_SECONDS * n / len(behind)
-            stream.pushed = stream.due
-            stream.wake.set()
+            stream.pushed = started
+            woken.append(stream)
+        task = asyncio.create_task(self._wake_in_turns(woken))
+        self._waking.add(task)
+        task.add_done_callback(self._waking.discard)
+
+    @staticmethod
+    async def _wake_in_turns(streams: list[_Stream]) -> None:
+        """Wake the streams' tasks PAGES_PER_TURN at a time: the ones woken write in
+        the next turn of the loop, and this one wakes the next ones only after them
+        (asleep for a spread over PUSH_SPREAD_SECONDS, else for one turn), so no turn
+        writes more than PAGES_PER_TURN pages."""
+        chunks = [streams[n : n + PAGES_PER_TURN] for n in range(0, len(streams), PAGES_PER_TURN)]
+        for n, chunk in enumerate(chunks):
+            if n:
+                await asyncio.sleep(PUSH_SPREAD_SECONDS / len(chunks))
+            for stream in chunk:
+                stream.wake.set()
 
     def _sent_page(self, parts: list[bytes], marker: str, group: tuple[Any, ...]) -> _Sent:
         """The pushed form of a page, kept (SENT_KEPT pages) for the patches after it."""

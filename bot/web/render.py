@@ -10,9 +10,10 @@ Imports no matrix-nio (tests/unit/test_layering.py).
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -69,10 +70,55 @@ class Page:
     def t(self, key: str, **args: Any) -> str:
         return t(self.lang, key, **args)
 
+    @property
+    def age_units(self) -> dict[str, str]:
+        return age_units(self.lang)
+
+
+@dataclass(frozen=True)
+class Age:
+    """A cell that shows how long ago `moment` was ("5 min"), between `before` and
+    `after`: rendered as `<time datetime="..." data-age>5 min</time>`. The page served
+    over HTTP carries the text (a page without JavaScript shows it); the pushed page
+    does not (`without_ages`): the portal's own script (static/portal.js) fills it in
+    from `datetime`, so a pushed page stays the same text for every viewer and as time
+    passes, and a patch carries only what changed in the picture."""
+
+    moment: datetime
+    text: str
+    before: str = ""
+    after: str = ""
+
+    @property
+    def iso(self) -> str:
+        return self.moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+Cell = str | Age
+
+# The age texts of a rendered page (autoescaped text never holds "<" or ">": only the
+# template's own <time data-age> element matches).
+_AGE_TEXT = re.compile(r"(<time datetime=\"[0-9TZ:-]+\" data-age>)[^<>]*(</time>)")
+
+
+def without_ages(html: str) -> str:
+    """The page with its age texts left out (portal.js fills them in)."""
+    return _AGE_TEXT.sub(r"\1\2", html)
+
+
+def age_units(lang: Language) -> dict[str, str]:
+    """How portal.js words an age, from the catalogue (`commands.common.age`), with
+    "{n}" for the number: minutes, hours (under 48), days."""
+    return {
+        "min": "{n} min",
+        "h": t(lang, "common.h", hours="{n}"),
+        "d": t(lang, "common.days", value="{n}"),
+    }
+
 
 @dataclass
 class Row:
-    cells: list[str]
+    cells: list[Cell]
     entry_id: int | None = None
     severe: bool = False
 
@@ -174,7 +220,7 @@ def _attention_rows(picture: Picture, now: datetime, lang: Language) -> list[Row
                 item.organisation or "-",
                 item.place,
                 Severity.display(item.severity, lang),
-                age(now, item.observed_at, lang),
+                Age(item.observed_at, age(now, item.observed_at, lang)),
                 item.text,
             ],
             item.entry_id,
@@ -196,7 +242,12 @@ def _category_rows(picture: Picture, now: datetime, lang: Language) -> list[tupl
                     s.place,
                     Severity.display(s.severity, lang),
                     Status.display(s.status, lang),
-                    f"{local_time(s.observed_at)} ({age(now, s.observed_at, lang)})",
+                    Age(
+                        s.observed_at,
+                        age(now, s.observed_at, lang),
+                        f"{local_time(s.observed_at)} (",
+                        ")",
+                    ),
                     s.text,
                 ],
                 s.entry_id,
@@ -210,9 +261,8 @@ def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
     rows: list[Row] = []
     for f in picture.figures:
         unit = f.unit or METRICS.unit(f.metric, lang)
-        oldest = age(now, f.oldest, lang)
-        if now - f.oldest > STALE_AFTER:
-            oldest += f" ({t(lang, 'portal.stale')})"
+        stale = f" ({t(lang, 'portal.stale')})" if now - f.oldest > STALE_AFTER else ""
+        oldest = Age(f.oldest, age(now, f.oldest, lang), after=stale)
         total = format_number(f.total) + (f" {unit}" if unit else "")
         rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
     return rows

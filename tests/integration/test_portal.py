@@ -196,6 +196,13 @@ async def test_portal_in_a_real_browser(world: World) -> None:
                 ".map(e => e.getAttribute('href') || e.getAttribute('src'))"
             )
             assert hrefs and all(h.startswith(f"/p/{token}") for h in hrefs), hrefs[:5]
+            # The pushed page carries no age texts; portal.js filled every one in, as the
+            # server words them ("0 min"), from its datetime.
+            ages = await page.evaluate(
+                "Array.from(document.querySelectorAll('main time[data-age]'))"
+                ".map(e => [e.getAttribute('datetime'), e.textContent])"
+            )
+            assert ages and all(re.fullmatch(r"\d+ min", text) for _at, text in ages), ages
             # The next report comes as a patch against the pushed page the browser now
             # holds: put together there, on the same stream (a patch it could not put
             # together would open the stream again, for the whole page).

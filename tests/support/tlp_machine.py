@@ -1750,6 +1750,10 @@ class TLPMachine(DatabaseMachine):
         writer.write_headers = mock.AsyncMock()
         writer.write_eof = mock.AsyncMock()
         writer.drain = mock.AsyncMock()
+        # A connection with nothing waiting unsent (the portal drops a viewer that does
+        # not read: bot/web/portal.py MAX_UNSENT).
+        transport = mock.Mock()
+        transport.get_write_buffer_size.return_value = 0
         held = self.portal_held.get((room, query))
         headers = {"Last-Event-ID": f"behind.{held[0]}"} if held else {}
         request = make_mocked_request(
@@ -1758,6 +1762,7 @@ class TLPMachine(DatabaseMachine):
             headers=headers,
             match_info={"token": token},
             writer=writer,
+            transport=transport,
         )
         task = asyncio.create_task(self.web_portal.events(request))
         for _ in range(300):

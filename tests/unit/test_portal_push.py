@@ -10,21 +10,33 @@ are the portal's.
 from __future__ import annotations
 
 import asyncio
+import collections
+import contextlib
 import json
 import re
+import socket
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aiohttp import ClientResponse, ClientSession
+import pytest
+from aiohttp import ClientResponse, ClientSession, web
 from sqlalchemy import select, update
 
-from bot.web.portal import LINK_SECONDS, REBUILD_SECONDS, Portal
+from bot.web import portal as portal_module
+from bot.web.portal import (
+    LINK_SECONDS,
+    PAGES_PER_TURN,
+    PUSH_MIN_SECONDS,
+    REBUILD_SECONDS,
+    Portal,
+)
 from commands.dispatcher import Dispatcher
 from storage import portal_links
 from storage.engine import Database
-from storage.ids import RoomId
+from storage.ids import RoomId, UserId
 from storage.models import AuditRecord, PortalLink, RoomBinding
 from tests.unit import test_portal as base
 from tests.unit.test_portal import (
@@ -358,3 +370,170 @@ async def test_a_page_request_racing_a_lowered_clearance_shows_the_new_view(
     lower_clearance_during_next_page(db, portal)
     html = await (await http.get(f"/p/{alice}")).text()
     assert AMBER_TEXT not in html and GREEN_TEXT in html
+
+
+AGE_TEXT = re.compile(r"\b\d+ (min|uur|dagen)\b")
+
+
+async def test_a_pushed_page_carries_no_ages_so_it_does_not_age(
+    db: Database, dispatcher: Dispatcher, client: tuple[ClientSession, Clock, Portal]
+) -> None:
+    """Ages ("5 min") are <time datetime data-age> elements: the page served over HTTP
+    has the text (a page without JavaScript shows it), the pushed page leaves them
+    empty for portal.js to fill in. So the pushed text is the same for every viewer and
+    as time passes: an hour later, a new report's patch carries no line of the entries
+    that were already on the page (on main their ages changed, and each was resent)."""
+    http, clock, portal = client
+    alice, _marker = await watched(db, dispatcher, http)
+    html, _ = await open_page(http, alice)
+    assert re.search(r'<time datetime="[0-9T:-]+Z" data-age>0 min</time>', html), html
+    assert 'data-age-h="{n} uur"' in html
+    ids: list[str] = []
+    async with http.get(f"/p/{alice}/events", params={"m": "behind"}) as stream:
+        name, first = await next_event(stream, ids=ids)
+    assert name == "full" and AMBER_TEXT in first
+    assert re.search(r'<time datetime="[0-9T:-]+Z" data-age></time>', first)
+    assert not AGE_TEXT.search(first), AGE_TEXT.search(first)
+    held = first.partition("\n")[2]
+    clock.now += timedelta(minutes=90)
+    text = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
+    assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+    ticks_of(portal).now += REBUILD_SECONDS
+    async with http.get(f"/p/{alice}/events", headers={"Last-Event-ID": ids[0]}) as stream:
+        name, data = await next_event(stream)
+    assert name == "patch"
+    patch = json.loads(data)
+    sent = [op for op in patch["ops"] if isinstance(op, str)]
+    assert not [op for op in sent if AGE_TEXT.search(op)], sent
+    assert NEW_AMBER in patched(held, patch)
+    # The page over HTTP says the hour has passed.
+    html, _ = await open_page(http, alice)
+    assert re.search(r"data-age>1 uur</time>", html), html
+
+
+class TurnCounter:
+    """Counts the event loop's turns: a callback that schedules itself again each turn
+    (call_soon from a callback runs in the next turn, never the same one)."""
+
+    def __init__(self) -> None:
+        self.turn = 0
+        self._loop = asyncio.get_running_loop()
+        self._handle = self._loop.call_soon(self._tick)
+
+    def _tick(self) -> None:
+        self.turn += 1
+        self._handle = self._loop.call_soon(self._tick)
+
+    def stop(self) -> None:
+        self._handle.cancel()
+
+
+async def viewers_of(
+    db: Database, dispatcher: Dispatcher, http: ClientSession, count: int
+) -> list[str]:
+    """The seeded rooms and `count` links of the coordination room (one person each)."""
+    await seed(db, dispatcher)
+    return [await link_for(db, dispatcher, COORD, UserId(f"@viewer{n}:x")) for n in range(count)]
+
+
+async def test_a_page_is_written_to_at_most_ten_streams_per_loop_turn(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """25 open pages of one room view are sent its new page in turns of the event loop
+    of at most PAGES_PER_TURN writes (a report's next step runs between them), not
+    all in one long turn. Even with no spread in time at all (before: all 25 in one
+    turn)."""
+    http, _clock, portal = client
+    monkeypatch.setattr(portal_module, "PUSH_SPREAD_SECONDS", 0.0)
+    tokens = await viewers_of(db, dispatcher, http, 25)
+    _html, marker = await open_page(http, tokens[0])
+    written: list[int] = []
+    write = web.StreamResponse.write
+    turns = TurnCounter()
+
+    async def counted(self: web.StreamResponse, data: bytes) -> None:
+        if data.startswith(b"id: "):  # a page (whole or patch), not a comment
+            written.append(turns.turn)
+        await write(self, data)
+
+    monkeypatch.setattr(web.StreamResponse, "write", counted)
+    async with contextlib.AsyncExitStack() as streams:
+        opened = [
+            await streams.enter_async_context(http.get(f"/p/{token}/events", params={"m": marker}))
+            for token in tokens
+        ]
+        text = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\n" + NEW_AMBER
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+        ticks_of(portal).now += REBUILD_SECONDS
+        for stream in opened:
+            name, page = await next_event(stream)
+            assert name == "full" and NEW_AMBER in page
+    turns.stop()
+    assert len(written) == 25
+    per_turn = collections.Counter(written)
+    assert max(per_turn.values()) <= PAGES_PER_TURN, sorted(per_turn.items())
+
+
+async def test_a_viewer_that_does_not_read_holds_up_no_one_and_is_dropped(
+    db: Database,
+    dispatcher: Dispatcher,
+    client: tuple[ClientSession, Clock, Portal],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A page whose client stops reading (a phone in a tunnel, a stuck tab): its stream
+    holds up neither the other viewers nor the report path, and once more than
+    MAX_UNSENT bytes wait unread on its connection it is dropped (the browser opens the
+    stream again by itself when it is back, and catches up)."""
+    http, _clock, portal = client
+    monkeypatch.setattr(portal_module, "MAX_UNSENT", 1000)
+    alice, bob = await viewers_of(db, dispatcher, http, 2)
+    # A page larger than the kernel's buffers of the slow connection (below): long reports.
+    long = " ".join(f"opvanglocatie{n} vol" for n in range(300))
+    for place in ("Zwijndrecht", "Papendrecht", "Sliedrecht", "Gorinchem", "Dordrecht"):
+        text = f"!melding opvang\ngemeente: {place}\ntlp: amber\n{long}"
+        assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+    html, marker = await open_page(http, alice)
+    assert len(html) > 30_000, len(html)
+    # The slow viewer: a raw connection with a small receive window that never reads.
+    port = http._base_url.port  # type: ignore[union-attr]
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.connect(("127.0.0.1", port))
+    slow.sendall(f"GET /p/{bob}/events?m={marker} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    try:
+        key = portal_links.hash_token(bob)
+        async with asyncio.timeout(5):
+            while not [s for s in portal._streams if s.key == key]:  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        (stuck,) = [s for s in portal._streams if s.key == key]
+        assert stuck.transport is not None
+        stuck.transport.get_extra_info("socket").setsockopt(
+            socket.SOL_SOCKET, socket.SO_SNDBUF, 4096
+        )
+        async with http.get(f"/p/{alice}/events", params={"m": marker}) as stream:
+            for n in range(2):
+                text = f"!melding opvang\ngemeente: Dordrecht\ntlp: amber\n{NEW_AMBER} {n}"
+                started = time.perf_counter()
+                assert "vastgelegd" in await say(db, dispatcher, LIAISON, text, REPORTER)
+                assert time.perf_counter() - started < 1.0  # the report path: on time
+                ticks_of(portal).now += REBUILD_SECONDS
+                name, page = await next_event(stream, within=3.0)
+                assert f"{NEW_AMBER} {n}" in page, name
+                await asyncio.sleep(PUSH_MIN_SECONDS)
+        # Dropped: no longer an open stream, its connection closed by the server.
+        assert stuck not in portal._streams
+        slow.setblocking(False)
+        closed = False
+        async with asyncio.timeout(5):
+            while not closed:
+                try:
+                    closed = slow.recv(65536) == b""
+                except BlockingIOError:
+                    await asyncio.sleep(0.05)
+                except ConnectionResetError:
+                    closed = True
+    finally:
+        slow.close()

@@ -26,6 +26,30 @@
   var busy = false;
   var source = null;
   var polling = null;
+  // Ages ("5 min") are <time datetime="..." data-age> elements: a pushed page leaves
+  // them empty (the same text for every viewer and as time passes), and they are
+  // filled in here, worded as the server words them (the <main>'s data-age-* carry
+  // the catalogue's words, "{n}" for the number); the page served over HTTP carries
+  // the server's text, so without JavaScript it still shows them.
+  function ages() {
+    var now = Date.now();
+    var words = {
+      min: main.getAttribute("data-age-min"),
+      h: main.getAttribute("data-age-h"),
+      d: main.getAttribute("data-age-d")
+    };
+    if (!words.min || !words.h || !words.d) { return; }
+    document.querySelectorAll("time[data-age]").forEach(function (el) {
+      var at = Date.parse(el.getAttribute("datetime"));
+      if (isNaN(at)) { return; }
+      var minutes = Math.max(0, Math.floor((now - at) / 60000));
+      var hours = Math.floor(minutes / 60);
+      var text = minutes < 60 ? words.min.replace("{n}", minutes)
+        : hours < 48 ? words.h.replace("{n}", hours)
+        : words.d.replace("{n}", Math.floor(hours / 24));
+      if (el.textContent !== text) { el.textContent = text; }
+    });
+  }
   function swap(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.querySelector("main[data-poll]");
@@ -33,6 +57,7 @@
     if (!fresh) { return; }
     main.replaceWith(fresh);
     main = fresh;
+    ages();
     marker = fresh.getAttribute("data-marker");
     var old = document.querySelector("header.banner");
     if (banner && old) { old.replaceWith(banner); }
@@ -101,6 +126,8 @@
   function close() {
     if (source) { source.close(); source = null; }
   }
+  ages();
+  window.setInterval(ages, 30000);
   if (!window.EventSource || !events) { startPolling(); return; }
   document.addEventListener("visibilitychange", function () {
     if (document.hidden) { close(); } else if (!polling) { open(); }
