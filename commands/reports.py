@@ -570,7 +570,9 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     if revision is None:
         return []
     edited = await session.get(SituationEntry, revision.entry_id)
-    if edited is None or edited.room_id != ctx.room.room_id:
+    # A retracted entry stays retracted: going back a revision would bring its
+    # words back (the severe-report alert of the revision left, say).
+    if edited is None or edited.room_id != ctx.room.room_id or edited.retracted_at is not None:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)

@@ -269,3 +269,30 @@ def test_an_answer_marked_above_the_askers_room_is_not_sent_there(machine: TLPMa
     # coord-c (OrgC, cleared GREEN) asks; a curator pastes an answer marked TLP:AMBER.
     machine.ask(slot=4, which=0, kind="fresh", plain=False, mark=None)
     machine.answer(slot=0, which=0, publish=False, mark="AMBER")
+
+
+def test_redacting_the_edit_of_a_retracted_severe_report_sends_no_alert(
+    machine: TLPMachine,
+) -> None:
+    # Found by the machine (session 9): a severe report relabelled, then retracted
+    # (its own event redacted), then the relabelling edit redacted too; the
+    # coordinator room got the severe-report alert with the retracted entry's text.
+    machine.report(
+        as_admin=False,
+        category="opvang",
+        cause=None,
+        figure=False,
+        incident=None,
+        label="CLEAR",
+        severity="ernstig",
+        slot=0,
+    )
+    machine.sweep()
+    machine.relabel(label="CLEAR", which=0)
+    machine.sweep()
+    machine.scheduled_pictures()
+    machine.redact_report(which=0)
+    machine.sweep()
+    machine.scheduled_pictures()
+    machine.redact_edit(which=0)
+    machine.sweep()
