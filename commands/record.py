@@ -661,7 +661,9 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     if revision is None:
         return None
     edited = await session.get(RecordItem, revision.item_id)
-    if edited is None or edited.room_id != ctx.room.room_id:
+    # A withdrawn item stays withdrawn: going back a revision would tell its earlier
+    # owner about it again.
+    if edited is None or edited.room_id != ctx.room.room_id or edited.withdrawn_at is not None:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)

@@ -430,3 +430,23 @@ async def test_the_actions_list_is_paged(world: World) -> None:
     assert "pagina= moet een getal vanaf 1 zijn" in bad
     beyond, _ = await world.send(COORD, "!acties pagina=9")
     assert "Pagina 9 bestaat niet" in beyond
+
+
+async def test_redacting_an_edit_of_a_withdrawn_action_tells_no_one(world: World) -> None:
+    """A withdrawn action stays withdrawn: redacting its edit afterwards does not bring
+    the earlier revision back, nor tell its earlier owner about it again."""
+    await world.send(COORD, ACT)  # $e2
+    await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
+    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
+    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
+    edit_event = EventId(f"$e{world.n}")
+    reply, _ = await world.send(
+        COORD, "", kind="redaction", relation=Relation(redacts=EventId("$e2"))
+    )
+    assert "A-1" in reply
+    reply, rows = await world.send(
+        COORD, "", kind="redaction", relation=Relation(redacts=edit_event)
+    )
+    assert [r for r in rows if r.room_id == LIAISON] == [], rows
+    item = await world.item("A-1")
+    assert item.withdrawn_at is not None and item.revision == 2
