@@ -426,9 +426,8 @@ class Index:
         tiers = self._covering(position)
         total = covered = 0.0
         for word, group in mapped:
-            unseen = self._idf(None) * rarity(word)
             if not group:
-                total += unseen
+                total += self._idf(None) * rarity(word)
                 continue
             for term in group:
                 weight = self._idf(term) / len(group)
@@ -441,7 +440,7 @@ class Index:
                     # one it has never seen: in a store of a few hundred items every
                     # word of one other answer has a high IDF, and "mee" or "straat"
                     # would sink an answer only because some other item says them.
-                    total += min(weight, unseen / len(group))
+                    total += min(weight, self._idf(None) * rarity(word) / len(group))
         return covered / total if total else 0.0
 
     def _covering(self, position: int) -> list[tuple[set[str], float]]:

@@ -552,9 +552,15 @@ def _zipf_table(lang: str) -> dict[str, float]:
     if data[0] != {"format": "cB", "version": 1}:
         raise RuntimeError(f"unexpected wordfreq data format in {path}")
     table: dict[str, float] = {}
-    for centibels, words in enumerate(data[1:]):
-        for word in words:
-            table.setdefault(fold(word), (900 - centibels) / 100)
+    # Rarest first, so that a word listed twice (two spellings folded alike) keeps
+    # its highest frequency. The lists are lower case; fold() costs ~50 ms over
+    # one, so only their non-ASCII words go through it: the command-line search
+    # loads these tables on every call.
+    buckets = data[1:]
+    for centibels in range(len(buckets) - 1, -1, -1):
+        words = buckets[centibels]
+        zipf = (900 - centibels) / 100
+        table.update(dict.fromkeys([w if w.isascii() else fold(w) for w in words], zipf))
     return table
 
 
