@@ -344,6 +344,8 @@ async def alone_and_watched(
         counts = json.loads(await asyncio.wait_for(stdout.readline(), limit))
         counts["loop_ms_per_s"] = {k: 1000 * cpu[k] / max(wall[k], 1e-9) for k in cpu}
         counts["sent"] = portal.pushes - pushes
+        # Streams the portal dropped because their viewer did not read (none should be).
+        counts["dropped"] = getattr(portal, "dropped", 0)
     finally:
         if child.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -362,7 +364,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f" marker polls, {counts['loads']} page loads, {counts['requests']} requests (streams,"
         f" pages, charts), {counts['errors']} errors in {counts['seconds']} s;"
         f" {builds} page builds; {counts['bytes'] / 1e6:.1f} MB of events received"
-        f" ({counts['whole']} pages whole, the rest patches)"
+        f" ({counts['whole']} pages whole, the rest patches);"
+        f" {counts.get('dropped', 0)} streams dropped as not reading"
     )
     busy = counts["loop_ms_per_s"]
     print(
