@@ -252,11 +252,16 @@ class Overlaps:
         self.reports.setdefault(phase, []).append((started, time.perf_counter(), elapsed))
 
     def summary(self, phase: str, above: float) -> str:
+        every = [(a, b) for a, b, _ms in self.reports.get(phase, [])]
         slow = [(a, b) for a, b, ms in self.reports.get(phase, []) if ms > above]
         parts = [f"{len(slow)} reports over {above:.1f} ms"]
         for kind, spans in self.spans.items():
-            hit = sum(any(a < end and start < b for start, end in spans) for a, b in slow)
-            parts.append(f"{hit} of them during a portal {kind}")
+
+            def during(reports: list[tuple[float, float]], spans: Any = spans) -> int:
+                return sum(any(a < end and start < b for start, end in spans) for a, b in reports)
+
+            share = 100 * during(every) / max(1, len(every))
+            parts.append(f"{during(slow)} of them during a portal {kind} (of all: {share:.0f}%)")
         return ", ".join(parts)
 
 
