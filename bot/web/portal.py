@@ -793,6 +793,8 @@ class Portal:
         """A viewer that does not read: its connection is closed at once, what waits
         unsent on it thrown away (closing gracefully would wait for it to be read)."""
         self.dropped += 1
+        # The link's number, never its token.
+        log.info("portal: dropped the stream of link %s: its viewer did not read", stream.link.id)
         self._streams.pop(stream, None)
         if stream.transport is not None:
             stream.transport.abort()

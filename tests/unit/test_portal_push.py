@@ -13,6 +13,7 @@ import asyncio
 import collections
 import contextlib
 import json
+import logging
 import re
 import socket
 import time
@@ -482,6 +483,7 @@ async def test_a_viewer_that_does_not_read_holds_up_no_one_and_is_dropped(
     dispatcher: Dispatcher,
     client: tuple[ClientSession, Clock, Portal],
     monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """A page whose client stops reading (a phone in a tunnel, a stuck tab): its stream
     holds up neither the other viewers nor the report path, and once more than
@@ -489,6 +491,7 @@ async def test_a_viewer_that_does_not_read_holds_up_no_one_and_is_dropped(
     stream again by itself when it is back, and catches up)."""
     http, _clock, portal = client
     monkeypatch.setattr(portal_module, "MAX_UNSENT", 1000)
+    caplog.set_level(logging.INFO, logger="knooppunt.portal")
     alice, bob = await viewers_of(db, dispatcher, http, 2)
     # A page larger than the kernel's buffers of the slow connection (below): long reports.
     long = " ".join(f"opvanglocatie{n} vol" for n in range(300))
@@ -523,8 +526,14 @@ async def test_a_viewer_that_does_not_read_holds_up_no_one_and_is_dropped(
                 name, page = await next_event(stream, within=3.0)
                 assert f"{NEW_AMBER} {n}" in page, name
                 await asyncio.sleep(PUSH_MIN_SECONDS)
-        # Dropped: no longer an open stream, its connection closed by the server.
+        # Dropped: no longer an open stream, its connection closed by the server; the
+        # log names the link by number, never by its token.
         assert stuck not in portal._streams
+        dropped = [r.getMessage() for r in caplog.records if "did not read" in r.getMessage()]
+        assert dropped == [
+            f"portal: dropped the stream of link {stuck.link.id}: its viewer did not read"
+        ]
+        assert bob not in caplog.text
         slow.setblocking(False)
         closed = False
         async with asyncio.timeout(5):
