@@ -159,7 +159,12 @@ async def render_times(
 
 
 async def reports(
-    db: Database, count: int, interval: float, failed: list[str], first: int = 1
+    db: Database,
+    count: int,
+    interval: float,
+    failed: list[str],
+    first: int = 1,
+    phase: str = "",
 ) -> list[float]:
     """`count` timed reports through the core (numbered from `first`), one every
     `interval` seconds; a failing report is counted in `failed` (and shown), not in
@@ -171,6 +176,7 @@ async def reports(
 
     times: list[float] = []
     for n in range(first, first + count):
+        started = time.perf_counter()
         try:
             elapsed, _replies = await timed_report(db, dispatcher, view, n)
         except Exception as exc:  # counted and shown, not hidden in the figures
@@ -178,6 +184,7 @@ async def reports(
             print(f"  report {n} failed: {failed[-1]}")
             continue
         times.append(elapsed)
+        OVERLAPS.report(phase, started, elapsed)
         await asyncio.sleep(interval)
     return times
 
@@ -216,6 +223,49 @@ class GcPauses:
 
 
 GC = GcPauses()
+
+
+class Overlaps:
+    """When the portal's builds (the worker's read, series write and render, awaited by
+    the loop) and audit flushes (a write transaction in the bot's process) ran, and
+    when each report did: of the slow reports, how many ran while one of those did. A
+    write transaction that a report's own must wait for costs it SQLite's busy
+    handler's sleeps (1, 2, 5, 10 ms, ...), not only the other's length."""
+
+    def __init__(self) -> None:
+        self.spans: dict[str, list[tuple[float, float]]] = {"build": [], "audit flush": []}
+        self.reports: dict[str, list[tuple[float, float, float]]] = {}
+
+    def wrap(self, owner: Any, name: str, kind: str) -> None:
+        original = getattr(owner, name)
+
+        async def timed_call(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return await original(*args, **kwargs)
+            finally:
+                self.spans[kind].append((started, time.perf_counter()))
+
+        setattr(owner, name, timed_call)
+
+    def report(self, phase: str, started: float, elapsed: float) -> None:
+        self.reports.setdefault(phase, []).append((started, time.perf_counter(), elapsed))
+
+    def summary(self, phase: str, above: float) -> str:
+        every = [(a, b) for a, b, _ms in self.reports.get(phase, [])]
+        slow = [(a, b) for a, b, ms in self.reports.get(phase, []) if ms > above]
+        parts = [f"{len(slow)} reports over {above:.1f} ms"]
+        for kind, spans in self.spans.items():
+
+            def during(reports: list[tuple[float, float]], spans: Any = spans) -> int:
+                return sum(any(a < end and start < b for start, end in spans) for a, b in reports)
+
+            share = 100 * during(every) / max(1, len(every))
+            parts.append(f"{during(slow)} of them during a portal {kind} (of all: {share:.0f}%)")
+        return ", ".join(parts)
+
+
+OVERLAPS = Overlaps()
 
 
 class Blocks:
@@ -317,6 +367,8 @@ async def alone_and_watched(
         assert said.strip() == answer.encode(), said
 
     times = Blocks()
+    OVERLAPS.wrap(portal.builder, "page", "build")
+    OVERLAPS.wrap(portal._audits, "flush", "audit flush")
     # CPU time of this thread (the bot's event loop) per phase, and the wall time: what
     # the viewers add to the loop's work, whatever else the machine is doing.
     cpu = {"alone": 0.0, "watched": 0.0}
@@ -326,7 +378,7 @@ async def alone_and_watched(
     async def phase(name: str, first: int) -> None:
         started_cpu, started = time.thread_time(), time.perf_counter()
         GC.phase = name
-        getattr(times, name).append(await reports(db, size, interval, failed[name], first))
+        getattr(times, name).append(await reports(db, size, interval, failed[name], first, name))
         cpu[name] += time.thread_time() - started_cpu
         wall[name] += time.perf_counter() - started
         GC.phase = "between"
@@ -344,6 +396,8 @@ async def alone_and_watched(
         counts = json.loads(await asyncio.wait_for(stdout.readline(), limit))
         counts["loop_ms_per_s"] = {k: 1000 * cpu[k] / max(wall[k], 1e-9) for k in cpu}
         counts["sent"] = portal.pushes - pushes
+        # Streams the portal dropped because their viewer did not read (none should be).
+        counts["dropped"] = getattr(portal, "dropped", 0)
     finally:
         if child.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -362,7 +416,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f" marker polls, {counts['loads']} page loads, {counts['requests']} requests (streams,"
         f" pages, charts), {counts['errors']} errors in {counts['seconds']} s;"
         f" {builds} page builds; {counts['bytes'] / 1e6:.1f} MB of events received"
-        f" ({counts['whole']} pages whole, the rest patches)"
+        f" ({counts['whole']} pages whole, the rest patches);"
+        f" {counts.get('dropped', 0)} streams dropped as not reading"
     )
     busy = counts["loop_ms_per_s"]
     print(
@@ -370,6 +425,8 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
         f" watched: the viewers add {busy['watched'] - busy['alone']:.0f} ms of loop"
         " work per second"
     )
+    for phase in ("alone", "watched"):
+        print(f"  slow reports {phase}: {OVERLAPS.summary(phase, p95(alone))}")
     print(f"  GC pauses alone: {GC.summary('alone')}")
     print(f"  GC pauses watched: {GC.summary('watched')}")
     ratios = times.ratios()
