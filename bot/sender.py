@@ -228,8 +228,10 @@ class OutboxSender:
         """
         if self._drained.is_set() or self.backlog() > DRAIN_WAIT_BACKLOG:
             return
+        # asyncio.timeout, not wait_for: no task of its own for each sync batch.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._drained.wait(), within)
+            async with asyncio.timeout(within):
+                await self._drained.wait()
 
     def backlog(self) -> int:
         """Rows waiting to be sent or under way (held in memory)."""
@@ -314,6 +316,10 @@ class OutboxSender:
         # One send under way per room (rows of a room go out in order), up to
         # PARALLEL_ROOMS rooms at once.
         sending: dict[asyncio.Task[bool], OutboxMessage] = {}
+        # Waited for beside the sends: the stop once, a wake-up anew only after one came
+        # (not two new tasks a turn: under load there is a turn per send and per reply).
+        stopper = asyncio.ensure_future(stop.wait())
+        waiter: asyncio.Future[Any] | None = None
         try:
             while not stop.is_set():
                 self._wakeup.clear()
@@ -333,31 +339,21 @@ class OutboxSender:
                 self._under_way = len(sending)
                 if not sending and not len(self._queue):
                     self._drained.set()
-                waiter = asyncio.create_task(self._wakeup.wait())
-                stopper = asyncio.create_task(stop.wait())
+                if waiter is None or waiter.done():
+                    waiter = asyncio.ensure_future(self._wakeup.wait())
                 done, _ = await asyncio.wait(
                     {*sending, waiter, stopper},
                     timeout=None if sending else 5,
                     return_when=asyncio.FIRST_COMPLETED,
                 )
-                waiter.cancel()
-                stopper.cancel()
-                for task in done:
-                    if task not in sending:
-                        continue
-                    row = sending.pop(task)
-                    try:
-                        went_on = task.result()
-                    except Exception:  # e.g. the database, while recording the outcome
-                        log.exception("outbox: row %s: outcome not recorded", row.id)
-                        went_on = False
-                        await sleep_unless(stop, self._backoff.next_delay())
-                    if not went_on:
-                        self._forget_queue()
+                await self._sends_done(done, sending, stop)
                 self._under_way = len(sending)
                 if not sending and not self._fresh and not len(self._queue):
                     self._drained.set()
         finally:
+            stopper.cancel()
+            if waiter is not None:
+                waiter.cancel()
             for task in sending:
                 task.cancel()
             if sending:
@@ -365,6 +361,27 @@ class OutboxSender:
             # A clean stop leaves nothing for the next start's replay to mark.
             with contextlib.suppress(Exception):
                 await self.record_sent()
+
+    async def _sends_done(
+        self,
+        done: Collection[asyncio.Future[Any]],
+        sending: dict[asyncio.Task[bool], OutboxMessage],
+        stop: asyncio.Event,
+    ) -> None:
+        """Take the finished sends out of `sending`; after one that did not go on, the
+        queue is read from the database again."""
+        for task in done:
+            if task not in sending:
+                continue
+            row = sending.pop(task)
+            try:
+                went_on = task.result()
+            except Exception:  # e.g. the database, while recording the outcome
+                log.exception("outbox: row %s: outcome not recorded", row.id)
+                went_on = False
+                await sleep_unless(stop, self._backoff.next_delay())
+            if not went_on:
+                self._forget_queue()
 
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""
