@@ -206,6 +206,12 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     if draft is None:
         return []
     draft.observed_at = offer.created_at
+    # Exactly once per message: an edit may have made it a report already (as the
+    # `!melding` it became), and that report answers for it, retracted or not.
+    made = await entry_repo.by_message(session, offer.message_event_id)
+    if made is not None:
+        offer.entry_code = made.code
+        return [render.plain(t(ctx.lang, "free_text_already", code=made.code))]
     data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
         return _refused(ctx, data)

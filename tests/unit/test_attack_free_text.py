@@ -102,3 +102,35 @@ async def test_a_free_text_update_marked_tlp_red_is_recorded_red(db: Database) -
     await chat.handle(LIAISON, ALICE, "ja")
     (entry,) = await chat.entries()
     assert entry.tlp == "RED"
+
+
+async def test_an_update_edited_into_a_report_command_is_recorded_once(db: Database) -> None:
+    """Alice's update gets the offer; she edits her message into a `!melding` (which
+    records it as a report); a later `ja` or 👍 to the offer must not record the same
+    message a second time (a doubled report in every picture and alert)."""
+    chat = CoreChat(db)
+    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
+    report = "!melding stroom\ngemeente: Zwijndrecht\nNog ca. 800 huishoudens zonder stroom"
+    _, result = await chat.handle(
+        LIAISON, ALICE, report, kind="edit", relation=Relation(replaces=EventId(original))
+    )
+    assert result is not None and "M-1" in texts(result[0])
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert len(await chat.entries()) == 1, "the message was recorded twice"
+
+
+async def test_an_update_edited_into_a_refused_command_is_not_recorded_from_its_old_words(
+    db: Database,
+) -> None:
+    """Alice edits her update into a `!melding` the bot refuses (a label it does not
+    know): her old words are replaced all the same, so a `ja` must not record them."""
+    chat = CoreChat(db)
+    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
+    report = "!melding stroom\ntlp: paars\nNog ca. 300 huishoudens zonder stroom"
+    await chat.handle(
+        LIAISON, ALICE, report, kind="edit", relation=Relation(replaces=EventId(original))
+    )
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert await chat.entries() == []
