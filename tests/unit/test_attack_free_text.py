@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from commands.message import Relation
+from storage import incidents, rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
+from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
@@ -131,6 +133,27 @@ async def test_an_update_edited_into_a_refused_command_is_not_recorded_from_its_
     await chat.handle(
         LIAISON, ALICE, report, kind="edit", relation=Relation(replaces=EventId(original))
     )
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert await chat.entries() == []
+
+
+async def test_an_offer_made_in_a_drill_is_void_once_the_room_works_on_reality(
+    db: Database,
+) -> None:
+    """The liaison room worked in a drill when Alice typed her update; an admin rebinds
+    it to the real incident before her `ja`. The drill's words must not become a real
+    report (exercise isolation); an offer is void once the room is bound anew."""
+    drill = BindingView("liaison", "oef", "Stedin", "AMBER", "AMBER")
+    real = BindingView("liaison", "storm", "Stedin", "AMBER", "AMBER")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
+        await rooms.bind_as(session, LIAISON, drill, UserId("@admin:x"))
+    chat = CoreChat(db)
+    original, result = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert result is not None and "OEFENING" in texts(result[0])
+    async with db.transaction() as session:
+        await rooms.bind_as(session, LIAISON, real, UserId("@admin:x"))
     await chat.handle(LIAISON, ALICE, "ja")
     await chat.react(LIAISON, ALICE, original)
     assert await chat.entries() == []
