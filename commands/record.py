@@ -609,6 +609,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(t(lang, "record.only_author", code=item.code))]
     if item.withdrawn_at is not None:
         return [render.plain(t(lang, "record.withdrawn_not_changed", code=item.code))]
+    # An item stays in its own mode: an edit typed since the room was rebound across
+    # real and exercise would carry the one's words into the other (and notices).
+    await exercise.check_incident(ctx, item.incident)
     body = strip_reply_fallback(ctx.message.body)
     keep = t(lang, "record.edit_kept", code=item.code, revision=item.revision)
     if not is_command(body, ctx.prefix):
