@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from commands.context import CommandContext
+from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
-from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction
+from commands.free_text import FREE_TEXT, on_liaison_text, on_reaction, withdraw_offer
 from commands.free_text import on_redaction as on_free_text_redaction
 from commands.guidance import GUIDANCE
 from commands.help import HELP
@@ -75,7 +75,16 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
     """An edit of a command that made an assessment, decision or action revises it;
     every other edit is the reports' (which also handle edits of messages that made nothing)."""
     answered = await on_record_edit(ctx)
-    return answered if answered is not None else await on_edit(ctx)
+    if answered is not None:
+        return answered
+    answered = await on_edit(ctx)
+    original = ctx.message.relation.replaces
+    if answered is AS_NEW_MESSAGE and original is not None:
+        # The edited message is read as the message it now is (a command, say): what
+        # was offered for its old words is void, or a later `ja` or 👍 would record
+        # the words the sender replaced (or the same message a second time).
+        await withdraw_offer(ctx, original)
+    return answered
 
 
 async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:

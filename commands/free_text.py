@@ -165,7 +165,21 @@ async def _confirm_by_yes(ctx: CommandContext) -> list[Outgoing]:
         return []  # a `ja` in conversation, nothing offered: chatter
     if offer.entry_code is not None:
         return [render.plain(t(ctx.lang, "free_text_already", code=offer.entry_code))]
+    if await _lapsed(ctx, offer):
+        return [render.plain(t(ctx.lang, "free_text_offer_void"))]
     return await _record(ctx, offer, "free_text_recorded")
+
+
+async def _lapsed(ctx: CommandContext, offer: PendingOffer) -> bool:
+    """An offer made before the room was bound anew is void (and goes): it was made for
+    another incident, label or mode (a drill's update must not become a real report)."""
+    binding = await session_of(ctx).get(RoomBinding, ctx.room.room_id)
+    if binding is None or binding.bound_at <= offer.created_at:
+        return False
+    session = session_of(ctx)
+    await session.delete(offer)
+    await session.flush()
+    return True
 
 
 async def _offer_for(ctx: CommandContext, target: str) -> PendingOffer | None:
@@ -197,6 +211,8 @@ async def on_reaction(ctx: CommandContext) -> list[Outgoing]:
     offer = await _offer_for(ctx, target)
     if offer is None or offer.sender != ctx.sender or offer.entry_code is not None:
         return []  # not an offer, not theirs, or recorded already: a second 👍 says nothing
+    if await _lapsed(ctx, offer):
+        return [render.plain(t(ctx.lang, "free_text_offer_void"))]
     return await _record(ctx, offer, "free_text_recorded")
 
 
@@ -206,6 +222,12 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     if draft is None:
         return []
     draft.observed_at = offer.created_at
+    # Exactly once per message: an edit may have made it a report already (as the
+    # `!melding` it became), and that report answers for it, retracted or not.
+    made = await entry_repo.by_message(session, offer.message_event_id)
+    if made is not None:
+        offer.entry_code = made.code
+        return [render.plain(t(ctx.lang, "free_text_already", code=made.code))]
     data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
         return _refused(ctx, data)

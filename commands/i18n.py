@@ -282,6 +282,12 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "Dit bericht is al vastgelegd als melding {code}.",
         "en": "This message was already recorded as report {code}.",
     },
+    "free_text_offer_void": {
+        "nl": "Dat aanbod vervalt: deze kamer is sinds je bericht opnieuw gekoppeld. Klopt de "
+        "update nog, stuur hem dan opnieuw.",
+        "en": "That offer has lapsed: this room was bound anew since your message. If the "
+        "update still holds, send it again.",
+    },
     "free_text_mode_set": {
         "nl": "Vrije tekst in deze kamer: {mode}.",
         "en": "Free text in this room: {mode}.",

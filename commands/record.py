@@ -609,6 +609,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(t(lang, "record.only_author", code=item.code))]
     if item.withdrawn_at is not None:
         return [render.plain(t(lang, "record.withdrawn_not_changed", code=item.code))]
+    # An item stays in its own mode: an edit typed since the room was rebound across
+    # real and exercise would carry the one's words into the other (and notices).
+    await exercise.check_incident(ctx, item.incident)
     body = strip_reply_fallback(ctx.message.body)
     keep = t(lang, "record.edit_kept", code=item.code, revision=item.revision)
     if not is_command(body, ctx.prefix):
@@ -682,20 +685,26 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
             t(lang, "record.edit_withdrawn", code=reverted.code, revision=reverted.revision)
         )
     ]
-    # Back on its earlier owner (or deadline): that owner is told again, as after an
-    # edit, as a reply of this redaction (so through the outbox, exactly once). Only
-    # when the owner's room may still see the restored label.
-    if (
-        reverted.kind == "action"
-        and reverted.owner_room
-        and before_owner != (reverted.owner, reverted.owner_room, reverted.due_at)
-    ):
-        owner_room = await record_repo.owner_room_by_id(session, reverted.owner_room)
-        if owner_room is not None and tlp.may_see(
-            owner_room.access, reverted.tlp, reverted.room_id, reverted.organisation
-        ):
-            out.append(await _notify(ctx, reverted, updated=True))
+    if before_owner != (reverted.owner, reverted.owner_room, reverted.due_at):
+        out += await _tell_restored_owner(ctx, reverted)
     return out
+
+
+async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> list[Outgoing]:
+    """Back on its earlier owner (or deadline): that owner is told again, as after an
+    edit, as a reply of the redaction (so through the outbox, exactly once). Only when
+    the owner's room may still see the restored label and is still a room of the
+    item's incident (rebound since: never across incidents or into a drill)."""
+    if reverted.kind != "action" or not reverted.owner_room:
+        return []
+    owner_room = await record_repo.owner_room_by_id(session_of(ctx), reverted.owner_room)
+    if (
+        owner_room is None
+        or owner_room.binding.incident not in (None, reverted.incident)
+        or not tlp.may_see(owner_room.access, reverted.tlp, reverted.room_id, reverted.organisation)
+    ):
+        return []
+    return [await _notify(ctx, reverted, updated=True)]
 
 
 ASSESSMENT = Command(

@@ -424,6 +424,9 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(t(lang, "reports.only_reporter_can_change", code=entry.code))]
     if entry.retracted_at is not None:
         return [render.plain(t(lang, "reports.was_retracted_not_changed", code=entry.code))]
+    # A report stays in its own mode: an edit typed since the room was rebound across
+    # real and exercise would carry the one's words into the other (and its alerts).
+    await exercise.check_incident(ctx, entry.incident)
     keep = t(ctx.lang, "reports.edit_not_stored", revision=entry.revision, code=entry.code)
     draft = _read_edited_report(ctx, strip_reply_fallback(ctx.message.body))
     if isinstance(draft, list):

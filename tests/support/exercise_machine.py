@@ -75,6 +75,10 @@ ROOMS: tuple[RoomSpec, ...] = (
     RoomSpec("!dm:x", "direct", None, False),  # a direct chat: unbound, real
 )
 BY_ID = {spec.room_id: spec for spec in ROOMS}
+# A liaison room an admin rebinds between the real incident and the exercise (`rebind`):
+# what was typed in one mode must not come back in the other (a free-text offer, say).
+SWAP = RoomSpec("!liaison-swap:x", "liaison", "storm", False)
+UPDATE = "update stroom zwijndrecht: nog 800 huishoudens zonder stroom bij {token}"
 INCIDENTS = ("storm", "oef")
 SEVERITIES = ("matig", "ernstig", "extreem")
 READS = (
@@ -113,9 +117,11 @@ class ExerciseMachine(DatabaseMachine):
         self.counter = 0
         self.events = 0
         self.log: list[str] = []
+        self.event_numbers: dict[str, int] = {}  # a log line -> its event's number
         # Real markers that became published Q&As: knowledge, which every room may be served.
         self.knowledge: set[str] = set()
         self.specs: dict[str, RoomSpec] = dict(BY_ID)  # a test may add rooms of its own
+        self.specs[SWAP.room_id] = SWAP
         self._run(self._setup())
         self.last_outbox = self._run(self._max_outbox())
 
@@ -125,7 +131,7 @@ class ExerciseMachine(DatabaseMachine):
         async with self.db.transaction() as session:
             await incident_repo.open_incident(session, "storm", "Storm", "guard")
             await incident_repo.open_incident(session, "oef", "Oefening", "guard", exercise=True)
-            for spec in ROOMS:
+            for spec in (*ROOMS, SWAP):
                 direct = spec.role == "direct"
                 await room_repo.mark_joined(session, RoomId(spec.room_id), _now(), is_direct=direct)
                 if direct:
@@ -164,6 +170,7 @@ class ExerciseMachine(DatabaseMachine):
             relation=Relation(),
         )
         self.log.append(f"{spec.room_id}: {body!r}")
+        self.event_numbers[self.log[-1]] = self.events
         result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
         assert result is not None
         self.check_outbox(message)
@@ -279,6 +286,66 @@ class ExerciseMachine(DatabaseMachine):
     )
     def read(self, slot: int, read: str, incident: str) -> None:
         self.send(ROOMS[slot], read.format(incident=incident))
+
+    def _liaison(self, which: int) -> RoomSpec:
+        return (ROOMS[0], ROOMS[3], self.specs[SWAP.room_id])[which % 3]
+
+    @rule(which=st.integers(0, 2))
+    def free_text(self, which: int) -> None:
+        """A liaison's update as free text: the bot offers to record it."""
+        spec = self._liaison(which)
+        self.send(spec, UPDATE.format(token=self.token(spec)), sender="@vrij:x")
+
+    @rule(which=st.integers(0, 2), thumbs=st.booleans())
+    def confirm(self, which: int, thumbs: bool) -> None:
+        """The liaison says `ja` (or 👍 on the latest update): the offer is recorded."""
+        spec = self._liaison(which)
+        if not thumbs:
+            self.send(spec, "ja", sender="@vrij:x")
+            return
+        updates = [line for line in self.log if line.startswith(f"{spec.room_id}: 'update")]
+        if updates:
+            self.events += 1
+            target = EventId(f"$ev{self._event_of(updates[-1])}")
+            message = Message(
+                EventId(f"$ev{self.events}"),
+                RoomId(spec.room_id),
+                UserId("@vrij:x"),
+                "👍",
+                _now(),
+                kind="reaction",
+                msgtype="m.reaction",
+                relation=Relation(annotates=target),
+            )
+            self.log.append(f"{spec.room_id}: 👍 on {target}")
+            self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+            self.check_outbox(message)
+
+    def _event_of(self, line: str) -> int:
+        return self.event_numbers[line]
+
+    @rule()
+    def rebind(self) -> None:
+        """An admin rebinds the swap room to the other mode's incident."""
+        spec = self.specs[SWAP.room_id]
+        incident, exercise = ("storm", False) if spec.exercise else ("oef", True)
+
+        async def bind() -> None:
+            async with self.db.transaction() as session:
+                await room_repo.bind(
+                    session,
+                    RoomId(SWAP.room_id),
+                    role="liaison",
+                    incident=incident,
+                    organisation="OrgA",
+                    tlp_default="GREEN",
+                    clearance="AMBER",
+                    by="guard",
+                )
+
+        self._run(bind())
+        self.specs[SWAP.room_id] = RoomSpec(SWAP.room_id, "liaison", incident, exercise)
+        self.log.append(f"{SWAP.room_id} rebound to {incident}")
 
     @rule(exercise=st.booleans())
     def subscribe(self, exercise: bool) -> None:

@@ -1199,6 +1199,42 @@ class TLPMachine(DatabaseMachine):
         item = candidates[which % len(candidates)]
         self._redaction_checked(item)
 
+    @precondition(lambda self: any(r.withdrawn for r in self.records.values()))
+    @rule(which=pick, label=labels)
+    def record_relabel_withdrawn(self, which: int, label: str) -> None:
+        """Its author edits a withdrawn item: it stays withdrawn, nothing is sent on."""
+        if "record_relabel_withdrawn" in DISABLED:
+            return
+        candidates = [r for r in self.records.values() if r.withdrawn]
+        item = candidates[which % len(candidates)]
+        body = f"{item.body}\ntlp: {WORD[label]}"
+        message, replied = self.send_edit(item.room_id, item.author, item.source_event, body)
+        if re.search(rf"{item.code} bijgewerkt", replied):
+            raise self.fail(f"{item.code} was withdrawn, yet an edit was stored")
+        self.check_outbox(message)
+
+    @precondition(lambda self: any(len(r.revisions) > 1 for r in self.records.values()))
+    @rule(which=pick)
+    def record_redact_edit(self, which: int) -> None:
+        """Its author redacts an edit of an item (also of a withdrawn one): the item goes
+        back a revision, or (withdrawn) stays as it is and nobody is told anything."""
+        if "record_redact_edit" in DISABLED:
+            return
+        candidates = [r for r in self.records.values() if len(r.revisions) > 1]
+        item = candidates[which % len(candidates)]
+        revision = item.revisions[1 + which % (len(item.revisions) - 1)]
+        message, replied = self.send_redaction(item.room_id, item.author, revision.event_id)
+        if re.search(rf"Bewerking verwijderd: {item.code} ", replied):
+            if item.withdrawn:
+                raise self.fail(f"{item.code} was withdrawn, yet an edit of it was withdrawn")
+            revision.withdrawn = True
+            standing = [r for r in item.revisions if not r.withdrawn]
+            item.marker_label = dict.fromkeys(standing[-1].markers, standing[-1].label)
+            TLPMachine.stats["record edits withdrawn"] += 1
+            stored = self._run(self._record_row(item.code))
+            assert stored.tlp == item.label, (stored.tlp, item.label)
+        self.check_outbox(message)
+
     @precondition(lambda self: any(r.kind == "action" for r in self.records.values()))
     @rule(slot=slots, which=pick)
     def action_done(self, slot: int, which: int) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from commands.message import Relation
+from storage import incidents, rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
+from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
 from tests.support.rooms import storm_database
 
@@ -102,3 +104,56 @@ async def test_a_free_text_update_marked_tlp_red_is_recorded_red(db: Database) -
     await chat.handle(LIAISON, ALICE, "ja")
     (entry,) = await chat.entries()
     assert entry.tlp == "RED"
+
+
+async def test_an_update_edited_into_a_report_command_is_recorded_once(db: Database) -> None:
+    """Alice's update gets the offer; she edits her message into a `!melding` (which
+    records it as a report); a later `ja` or 👍 to the offer must not record the same
+    message a second time (a doubled report in every picture and alert)."""
+    chat = CoreChat(db)
+    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
+    report = "!melding stroom\ngemeente: Zwijndrecht\nNog ca. 800 huishoudens zonder stroom"
+    _, result = await chat.handle(
+        LIAISON, ALICE, report, kind="edit", relation=Relation(replaces=EventId(original))
+    )
+    assert result is not None and "M-1" in texts(result[0])
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert len(await chat.entries()) == 1, "the message was recorded twice"
+
+
+async def test_an_update_edited_into_a_refused_command_is_not_recorded_from_its_old_words(
+    db: Database,
+) -> None:
+    """Alice edits her update into a `!melding` the bot refuses (a label it does not
+    know): her old words are replaced all the same, so a `ja` must not record them."""
+    chat = CoreChat(db)
+    original, _ = await chat.handle(LIAISON, ALICE, UPDATE)
+    report = "!melding stroom\ntlp: paars\nNog ca. 300 huishoudens zonder stroom"
+    await chat.handle(
+        LIAISON, ALICE, report, kind="edit", relation=Relation(replaces=EventId(original))
+    )
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert await chat.entries() == []
+
+
+async def test_an_offer_made_in_a_drill_is_void_once_the_room_works_on_reality(
+    db: Database,
+) -> None:
+    """The liaison room worked in a drill when Alice typed her update; an admin rebinds
+    it to the real incident before her `ja`. The drill's words must not become a real
+    report (exercise isolation); an offer is void once the room is bound anew."""
+    drill = BindingView("liaison", "oef", "Stedin", "AMBER", "AMBER")
+    real = BindingView("liaison", "storm", "Stedin", "AMBER", "AMBER")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
+        await rooms.bind_as(session, LIAISON, drill, UserId("@admin:x"))
+    chat = CoreChat(db)
+    original, result = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert result is not None and "OEFENING" in texts(result[0])
+    async with db.transaction() as session:
+        await rooms.bind_as(session, LIAISON, real, UserId("@admin:x"))
+    await chat.handle(LIAISON, ALICE, "ja")
+    await chat.react(LIAISON, ALICE, original)
+    assert await chat.entries() == []

@@ -69,3 +69,17 @@ def test_an_exercise_curator_room_cannot_answer_a_real_question(
     machine.ask(exercise=False)  # V1, real
     machine.answer(which=4, publish=False)  # from the exercise's curator room
     machine.answer(which=4, publish=True)
+
+
+@pytest.mark.parametrize("thumbs", [False, True])
+def test_an_offer_does_not_cross_a_rebinding(machine: ExerciseMachine, thumbs: bool) -> None:
+    # Found by the machine's `rebind` rule (session 9) on 41fb97e: a real update offered
+    # in the swap room, the room rebound to the exercise, then `ja`: the real words were
+    # recorded into the exercise (and, the other way round, a drill's into reality).
+    machine.free_text(which=2)
+    machine.rebind()
+    machine.confirm(which=2, thumbs=thumbs)
+    machine.free_text(which=2)
+    machine.rebind()
+    machine.confirm(which=2, thumbs=thumbs)
+    machine.read(slot=1, read="!meldingen", incident="storm")

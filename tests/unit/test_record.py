@@ -450,3 +450,23 @@ async def test_redacting_an_edit_of_a_withdrawn_action_tells_no_one(world: World
     assert [r for r in rows if r.room_id == LIAISON] == [], rows
     item = await world.item("A-1")
     assert item.withdrawn_at is not None and item.revision == 2
+
+
+async def test_redacting_an_edit_tells_no_owner_room_of_another_incident(world: World) -> None:
+    """The action's first owner's room was rebound to another incident since (a drill,
+    say): redacting the edit that moved the action away brings the owner back, but that
+    room is no room of this incident any more and is not told (as the reminder is not)."""
+    await world.send(COORD, ACT)  # $e2
+    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
+    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
+    edit_event = EventId(f"$e{world.n}")
+    rebound = BindingView("liaison", "vloed", "Rode Kruis", "AMBER", "AMBER")
+    async with world.db.transaction() as session:
+        await incidents.open_incident(session, "vloed", "Vloed", MOD)
+        await rooms.bind_as(session, LIAISON, rebound, MOD)
+    world.bindings[LIAISON] = rebound
+    reply, rows = await world.send(
+        COORD, "", kind="redaction", relation=Relation(redacts=edit_event)
+    )
+    assert "terug op revisie 1" in reply
+    assert [r for r in rows if r.room_id == LIAISON] == [], rows

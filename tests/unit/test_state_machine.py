@@ -296,3 +296,15 @@ def test_redacting_the_edit_of_a_retracted_severe_report_sends_no_alert(
     machine.scheduled_pictures()
     machine.redact_edit(which=0)
     machine.sweep()
+
+
+def test_redacting_the_edit_of_a_withdrawn_decision_changes_nothing(machine: TLPMachine) -> None:
+    # The record items' side of the leak above (fixed in f159886): a decision relabelled,
+    # withdrawn, then the relabelling edit redacted; before, the decision went back a
+    # revision (and an action's earlier owner was told about it again). The machine's
+    # `record_redact_edit` rule finds this on f159886^.
+    machine.record_item(slot=3, kind="decision", label="GREEN", owner="OrgA", incident=None)
+    machine.record_relabel(which=0, label="AMBER")
+    machine.record_withdraw(which=0)
+    machine.record_redact_edit(which=0)
+    machine.record_relabel_withdrawn(which=0, label="CLEAR")
