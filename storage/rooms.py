@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import Select, Table, bindparam, exists, func, select, update
+from sqlalchemy import Select, String, Table, any_, bindparam, exists, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
@@ -70,8 +71,13 @@ async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_m
 
 # The sync loop's statements, built once on the table (Core): run for every batch.
 _ROOMS = cast(Table, Room.__table__)
-_MARKS = select(_ROOMS.c.room_id, _ROOMS.c.last_event_id, _ROOMS.c.active, _ROOMS.c.public).where(
-    _ROOMS.c.room_id.in_(bindparam("ids", expanding=True))
+_MARK_COLUMNS = (_ROOMS.c.room_id, _ROOMS.c.last_event_id, _ROOMS.c.active, _ROOMS.c.public)
+_MARKS = select(*_MARK_COLUMNS).where(_ROOMS.c.room_id.in_(bindparam("ids", expanding=True)))
+# PostgreSQL: one array parameter. An IN list is a statement of its own for every length,
+# each prepared by asyncpg (a round trip) and kept in its statement cache (100 per
+# connection), pushing out the statements every event runs.
+_MARKS_ARRAY = select(*_MARK_COLUMNS).where(
+    _ROOMS.c.room_id == any_(bindparam("ids", type_=ARRAY(String)))
 )
 _NOTE_LAST = (
     update(_ROOMS)
@@ -100,8 +106,12 @@ async def marks(session: AsyncSession, room_ids: Collection[str]) -> dict[str, R
     """
     found: dict[str, RoomMark] = {}
     ids = list(room_ids)
-    for start in range(0, len(ids), 500):  # stay well below SQLite's variable limit
-        rows = await session.execute(_MARKS, {"ids": ids[start : start + 500]})
+    if session.get_bind().dialect.name == "postgresql":
+        chunks = [(_MARKS_ARRAY, ids)] if ids else []
+    else:  # stay well below SQLite's variable limit
+        chunks = [(_MARKS, ids[start : start + 500]) for start in range(0, len(ids), 500)]
+    for statement, chunk in chunks:
+        rows = await session.execute(statement, {"ids": chunk})
         for room_id, last_event_id, active, public in rows:
             found[room_id] = RoomMark(last_event_id, bool(active), bool(public))
     return found

@@ -21,7 +21,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from storage import rooms as room_repo
 from storage.engine import Database
+from storage.ids import RoomId
 from tests.support.migrated import migrated_postgres_url
 from tests.support.postgres import Postgres
 
@@ -138,3 +140,25 @@ async def test_a_server_restart_is_survived() -> None:
             assert await _backend_pid(db) != before
         finally:
             await db.close()
+
+
+async def test_marks_of_any_number_of_rooms_is_one_prepared_statement(
+    logged: tuple[Database, Postgres],
+) -> None:
+    # An IN list of n parameters is a statement of its own for every n: each a prepare
+    # (a round trip) and an entry in the driver's statement cache, pushing out others.
+    db, _server = logged
+    async with db.transaction() as session:
+        await room_repo.note_event(session, RoomId("!r1:x"), "$last", 5)
+    async with db.session() as session:
+        found = await room_repo.marks(session, ["!r1:x", "!unknown:x"])
+        assert found == {"!r1:x": room_repo.RoomMark("$last", False, False)}
+        for count in (1, 2, 3, 7, 50):
+            await room_repo.marks(session, [f"!r{i}:x" for i in range(count)])
+        prepared = await session.scalar(
+            text(
+                "SELECT count(*) FROM pg_prepared_statements"
+                " WHERE statement LIKE 'SELECT rooms.room_id, rooms.last_event_id%'"
+            )
+        )
+    assert prepared == 1
