@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import AuditRecord, EntryRevision, SituationEntry, utcnow
+from storage.sqlite_driver import COMMIT_OPTION
 
 
 async def add(
@@ -33,6 +34,17 @@ async def add(
             detail=detail or {},
         )
     )
+
+
+async def add_many_and_commit(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Rows with the columns `add` fills (a batch of portal page views), as the last
+    statement of a write transaction: one executemany of Core inserts, not an ORM object
+    per row. On SQLite the BEGIN IMMEDIATE, the insert and the COMMIT go to the database
+    thread in one trip (storage/sqlite_driver.py), so the write lock is held only while
+    the rows are written, never while the transaction waits for a busy event loop's
+    next turn; a report that wants the lock meanwhile sleeps the least in SQLite's busy
+    handler."""
+    await session.execute(insert(AuditRecord), rows, execution_options={COMMIT_OPTION: True})
 
 
 async def for_subject(session: AsyncSession, subject: str) -> Sequence[AuditRecord]:

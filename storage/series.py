@@ -33,6 +33,7 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    update,
 )
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -48,6 +49,7 @@ from storage.models import (
     SeriesLatest,
     SituationEntry,
 )
+from storage.sqlite_driver import DEFER_OPTION
 
 REBUILD_ABOVE = 500
 
@@ -154,12 +156,26 @@ async def refresh_with_short_lock(db: Database, incident: str) -> None:
         if plan is None:
             await refresh(session, incident)
             return
-        current = await session.get(PictureWatermark, incident, with_for_update=True)
-        if current is None or current.updated_at != since:
+        # Two trips to SQLite's thread while the write lock is held: BEGIN IMMEDIATE
+        # with this check, then every write and the COMMIT together (DEFER_OPTION: kept
+        # and sent with the commit). The worker runs below the bot's CPU priority, and
+        # each trip it made under the lock (there were 7) waited for a core while a
+        # report slept in the busy handler.
+        current = await session.scalar(
+            select(PictureWatermark.updated_at)
+            .where(PictureWatermark.incident == incident)
+            .with_for_update()
+        )
+        if current is None or current != since:
             return
-        await _apply(session, plan)
+        await _apply(session, plan, {DEFER_OPTION: True})
         if newest is not None and newest > since:
-            current.updated_at = newest
+            await session.execute(
+                update(PictureWatermark)
+                .where(PictureWatermark.incident == incident)
+                .values(updated_at=newest),
+                execution_options={DEFER_OPTION: True},
+            )
 
 
 async def _newest_update(session: AsyncSession, incident: str) -> datetime | None:
@@ -380,11 +396,13 @@ async def _fold_in_plan(session: AsyncSession, incident: str, entry_ids: list[in
     return plan
 
 
-async def _apply(session: AsyncSession, plan: _Rows) -> None:
+async def _apply(session: AsyncSession, plan: _Rows, options: dict[str, Any] | None = None) -> None:
     for table, keys in plan.keys.items():
-        await session.execute(delete(table).where(table.key.in_(keys)))
+        await session.execute(
+            delete(table).where(table.key.in_(keys)), execution_options=options or {}
+        )
         if plan.rows.get(table):
-            await session.execute(insert(table), plan.rows[table])
+            await session.execute(insert(table), plan.rows[table], execution_options=options or {})
 
 
 async def _item_keys_held(

@@ -26,15 +26,13 @@ from importlib import resources
 from typing import Any
 
 from aiohttp import web
-from sqlalchemy import insert
 
 from bot.web import builds, render
 from bot.web.security import FailureLimiter, headers_for
 from commands.i18n import Language
 from commands.reports import parse_since
-from storage import portal_links, portal_view
+from storage import audit, portal_links, portal_view
 from storage.engine import Database
-from storage.models import AuditRecord
 from storage.timezone import AMSTERDAM
 from storage.write_watch import ACCESS, ENTRIES, WriteWatch
 
@@ -294,10 +292,10 @@ class _AuditQueue:
             if not rows:
                 return 0
             try:
-                # One executemany of Core inserts (the columns audit.add fills), not an
-                # ORM object per view: the flush holds the loop and the write lock less.
+                # One executemany, committed in the same trip to the database thread:
+                # the flush holds the loop and SQLite's write lock as little as it can.
                 async with self.db.transaction() as session:
-                    await session.execute(insert(AuditRecord), rows)
+                    await audit.add_many_and_commit(session, rows)
             except BaseException:
                 self._rows[:0] = rows  # not lost: the next flush writes them
                 raise

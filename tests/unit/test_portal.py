@@ -324,6 +324,36 @@ async def test_views_are_audited_with_who_which_room_and_entries(seeded: Rig) ->
     assert len(detail["shown"]) == 1 and detail["tlp"] == "GREEN"
 
 
+async def test_the_view_audit_flush_holds_the_write_lock_for_one_trip_only(
+    seeded: Rig, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A report that needs SQLite's write lock while a flush holds it sleeps in the busy
+    # handler (1, 2, 5, 10 ms, ...) until the flush commits. The flush's BEGIN, insert
+    # and COMMIT go to the database thread in one trip: the lock is never held while
+    # the flush waits for the event loop's next turn (pushing pages to 50 viewers).
+    token = await seeded.link(MUNI, BOB)
+    for _ in range(3):
+        assert (await seeded.http.get(f"/p/{token}")).status == 200
+    import aiosqlite
+
+    trips: list[str] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(fn, "__name__", "?"))
+        return await execute(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    assert await seeded.portal.flush_audit() == 3
+    monkeypatch.undo()
+    assert len(trips) == 1, trips
+    async with seeded.db.session() as session:
+        views = await session.scalars(
+            select(AuditRecord).where(AuditRecord.action == "portal.viewed")
+        )
+        assert len(list(views)) == 3
+
+
 async def test_marker_moves_with_what_the_room_may_see_only(seeded: Rig) -> None:
     coord = await seeded.link(COORD, ALICE)
     muni = await seeded.link(MUNI, BOB)
@@ -700,3 +730,61 @@ def test_only_the_templates_own_ages_are_left_out_of_a_pushed_page() -> None:
         "geheim&lt;/time&gt;</td>"
     )
     assert render.without_ages(own + typed) == own.replace(">5 min<", "><") + typed
+
+
+async def test_the_build_workers_series_write_holds_the_write_lock_for_two_trips(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The build worker runs below the bot's CPU priority: every trip to the database
+    # thread it makes while it holds SQLite's write lock waits for a core, and a report
+    # wanting the lock meanwhile sleeps in the busy handler. Its write is two trips:
+    # BEGIN IMMEDIATE with the watermark check, then the rows, the watermark and COMMIT.
+    if not db.is_sqlite:
+        pytest.skip("SQLite's write lock")
+    import aiosqlite
+
+    from storage import series
+    from tests.storage.test_series_refresh_race import _entry
+
+    at = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
+    async with db.transaction() as session:
+        session.add_all([_entry("storm", n, at + timedelta(minutes=n)) for n in range(3)])
+    await series.refresh_with_short_lock(db, "storm")  # the first: a rebuild
+    async with db.transaction() as session:
+        session.add_all([_entry("storm", n, at + timedelta(minutes=n)) for n in range(3, 6)])
+
+    holding: list[str] = []
+    execute = aiosqlite.Connection._execute
+
+    async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        before = self._conn.in_transaction
+        try:
+            return await execute(self, fn, *args, **kwargs)
+        finally:
+            if before or self._conn.in_transaction:
+                holding.append(getattr(fn, "__name__", "?"))
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    await series.refresh_with_short_lock(db, "storm")
+    monkeypatch.undo()
+    assert len(holding) == 2, holding
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(SituationEntry.id).where(SituationEntry.incident == "storm")
+        )
+        assert len(list(rows)) == 6
+    kept = await _series_rows(db)
+    async with db.transaction() as session:
+        await series._rebuild(session, "storm")
+    assert await _series_rows(db) == kept and len(kept) >= 6
+
+
+async def _series_rows(db: Database) -> list[tuple[object, ...]]:
+    from storage.models import FigureLatest, ItemLatest, SeriesLatest
+
+    found: list[tuple[object, ...]] = []
+    async with db.session() as session:
+        for table in (SeriesLatest, FigureLatest, ItemLatest):
+            rows = await session.execute(select(table.key, table.entry_id))
+            found += sorted((table.__tablename__, *row) for row in rows)
+    return found
