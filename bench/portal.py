@@ -176,7 +176,7 @@ async def reports(
 
     times: list[float] = []
     for n in range(first, first + count):
-        started = time.perf_counter()
+        started, queued = time.perf_counter(), run_queue_ms()
         try:
             elapsed, _replies = await timed_report(db, dispatcher, view, n)
         except Exception as exc:  # counted and shown, not hidden in the figures
@@ -184,7 +184,7 @@ async def reports(
             print(f"  report {n} failed: {failed[-1]}")
             continue
         times.append(elapsed)
-        OVERLAPS.report(phase, started, elapsed)
+        OVERLAPS.report(phase, started, elapsed, run_queue_ms() - queued)
         await asyncio.sleep(interval)
     return times
 
@@ -225,6 +225,17 @@ class GcPauses:
 GC = GcPauses()
 
 
+def run_queue_ms() -> float:
+    """How long this process's threads (the loop, aiosqlite's) have waited, runnable, for
+    a core so far (Linux: /proc/self/task/*/schedstat, second field, in ns); 0 where it
+    cannot be read. Over a report: the part of its time the machine's other work took."""
+    total = 0
+    for task in Path("/proc/self/task").glob("*/schedstat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            total += int(task.read_text().split()[1])
+    return total / 1e6
+
+
 class Overlaps:
     """When the portal's builds (the worker's read, series write and render, awaited by
     the loop) and audit flushes (a write transaction in the bot's process) ran, and
@@ -235,6 +246,7 @@ class Overlaps:
     def __init__(self) -> None:
         self.spans: dict[str, list[tuple[float, float]]] = {"build": [], "audit flush": []}
         self.reports: dict[str, list[tuple[float, float, float]]] = {}
+        self.queued: dict[str, list[tuple[float, float]]] = {}  # (ms, ms waiting for a core)
 
     def wrap(self, owner: Any, name: str, kind: str) -> None:
         original = getattr(owner, name)
@@ -248,8 +260,27 @@ class Overlaps:
 
         setattr(owner, name, timed_call)
 
-    def report(self, phase: str, started: float, elapsed: float) -> None:
+    def report(self, phase: str, started: float, elapsed: float, queued: float = 0.0) -> None:
         self.reports.setdefault(phase, []).append((started, time.perf_counter(), elapsed))
+        self.queued.setdefault(phase, []).append((elapsed, queued))
+
+    def run_queue(self, phase: str, above: float) -> str:
+        """What the slow reports, and all, waited for a core (the machine's other work:
+        other processes, the build worker, the viewers) against how long they took."""
+        every = self.queued.get(phase, [])
+        slow = [(ms, q) for ms, q in every if ms > above]
+        if not slow:
+            return "no slow reports"
+
+        def share(found: list[tuple[float, float]]) -> str:
+            waited, took = sum(q for _ms, q in found), sum(ms for ms, _q in found)
+            median = statistics.median(q for _ms, q in found)
+            return f"median {median:.1f} ms, {100 * waited / max(took, 1e-9):.0f}% of their time"
+
+        return (
+            f"the {len(slow)} slow reports waited for a core {share(slow)};"
+            f" all {len(every)}: {share(every)}"
+        )
 
     def summary(self, phase: str, above: float) -> str:
         every = [(a, b) for a, b, _ms in self.reports.get(phase, [])]
@@ -427,6 +458,7 @@ def viewers_report(viewers: int, times: Blocks, counts: dict[str, Any], builds: 
     )
     for phase in ("alone", "watched"):
         print(f"  slow reports {phase}: {OVERLAPS.summary(phase, p95(alone))}")
+        print(f"  run queue {phase}: {OVERLAPS.run_queue(phase, p95(alone))}")
     print(f"  GC pauses alone: {GC.summary('alone')}")
     print(f"  GC pauses watched: {GC.summary('watched')}")
     ratios = times.ratios()
