@@ -118,6 +118,7 @@ class ExerciseMachine(DatabaseMachine):
         self.events = 0
         self.log: list[str] = []
         self.event_numbers: dict[str, int] = {}  # a log line -> its event's number
+        self.swap_reports: list[str] = []  # the swap room's report events
         # Real markers that became published Q&As: knowledge, which every room may be served.
         self.knowledge: set[str] = set()
         self.specs: dict[str, RoomSpec] = dict(BY_ID)  # a test may add rooms of its own
@@ -159,7 +160,9 @@ class ExerciseMachine(DatabaseMachine):
         kind = spec.exercise if exercise is None else exercise
         return f"z{'e' if kind else 'r'}{letters}"
 
-    def send(self, spec: RoomSpec, body: str, sender: str = ADMIN) -> Message:
+    def send(
+        self, spec: RoomSpec, body: str, sender: str = ADMIN, replaces: str | None = None
+    ) -> Message:
         self.events += 1
         message = Message(
             EventId(f"$ev{self.events}"),
@@ -167,9 +170,11 @@ class ExerciseMachine(DatabaseMachine):
             UserId(sender),
             body,
             _now(),
-            relation=Relation(),
+            kind="edit" if replaces else "message",
+            relation=Relation(replaces=EventId(replaces) if replaces else None),
         )
-        self.log.append(f"{spec.room_id}: {body!r}")
+        edit = f" (edits {replaces})" if replaces else ""
+        self.log.append(f"{spec.room_id}{edit}: {body!r}")
         self.event_numbers[self.log[-1]] = self.events
         result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
         assert result is not None
@@ -320,6 +325,25 @@ class ExerciseMachine(DatabaseMachine):
             self.log.append(f"{spec.room_id}: 👍 on {target}")
             self._run(process_message(self.db, self.dispatcher, message, self._room_view))
             self.check_outbox(message)
+
+    @rule(severity=st.sampled_from(SEVERITIES), edit=st.booleans())
+    def swap_report(self, severity: str, edit: bool) -> None:
+        """A report from the swap room, or an edit of its latest (whichever mode the room
+        works in now; the report may be of the other, from before a `rebind`)."""
+        spec = self.specs[SWAP.room_id]
+        body = "\n".join(
+            [
+                "!melding opvang",
+                "gemeente: Dordrecht",
+                f"ernst: {severity}",
+                f"Sporthal {self.token(spec)} ingericht {self.token(spec)}.",
+            ]
+        )
+        if edit and self.swap_reports:
+            self.send(spec, body, sender="@swap:x", replaces=self.swap_reports[-1])
+        else:
+            message = self.send(spec, body, sender="@swap:x")
+            self.swap_reports.append(message.event_id)
 
     def _event_of(self, line: str) -> int:
         return self.event_numbers[line]
