@@ -119,6 +119,7 @@ class ExerciseMachine(DatabaseMachine):
         self.log: list[str] = []
         self.event_numbers: dict[str, int] = {}  # a log line -> its event's number
         self.swap_reports: list[str] = []  # the swap room's report events
+        self.swap_edits: list[str] = []  # and the edits of them
         # Real markers that became published Q&As: knowledge, which every room may be served.
         self.knowledge: set[str] = set()
         self.specs: dict[str, RoomSpec] = dict(BY_ID)  # a test may add rooms of its own
@@ -222,6 +223,10 @@ class ExerciseMachine(DatabaseMachine):
                 raise self.fail(f"{where} holds exercise {exercise_tokens} unmarked:\n{text}")
             if exercise_tokens and not spec.exercise and spec.role != "curator":
                 raise self.fail(f"{where} (a real room) holds exercise {exercise_tokens}:\n{text}")
+            if heads and marked and not spec.exercise and spec.role != "curator":
+                # Only the curators answer across modes: a real room's row marked as the
+                # drill's would be read as part of it (a real alert taken for a drill).
+                raise self.fail(f"{where} (a real room) is marked {MARK}:\n{text[:800]}")
             if row.kind == "file" and (spec.exercise or exercise_tokens) and not _opens(data):
                 raise self.fail(f"{where}: the exercise file does not open with {MARK}")
 
@@ -340,10 +345,34 @@ class ExerciseMachine(DatabaseMachine):
             ]
         )
         if edit and self.swap_reports:
-            self.send(spec, body, sender="@swap:x", replaces=self.swap_reports[-1])
+            message = self.send(spec, body, sender="@swap:x", replaces=self.swap_reports[-1])
+            self.swap_edits.append(message.event_id)
         else:
             message = self.send(spec, body, sender="@swap:x")
             self.swap_reports.append(message.event_id)
+
+    @rule(edit=st.booleans())
+    def swap_redact(self, edit: bool) -> None:
+        """The swap room's reporter redacts its latest report (a retraction) or the
+        latest edit of it, in whichever mode the room works now."""
+        spec = self.specs[SWAP.room_id]
+        targets = self.swap_edits if edit else self.swap_reports
+        if not targets:
+            return
+        self.events += 1
+        target = targets[-1]
+        message = Message(
+            EventId(f"$ev{self.events}"),
+            RoomId(spec.room_id),
+            UserId("@swap:x"),
+            "",
+            _now(),
+            kind="redaction",
+            relation=Relation(redacts=EventId(target)),
+        )
+        self.log.append(f"{spec.room_id}: redacts {target}")
+        self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        self.check_outbox(message)
 
     def _event_of(self, line: str) -> int:
         return self.event_numbers[line]
