@@ -86,6 +86,10 @@ class CommandContext:
     # The command touched an exercise's data (an exercise question answered from a real
     # curator room): all its replies are marked OEFENING (commands/exercise.py).
     concerns_exercise: bool = False
+    # The command changed a real incident's data from a room bound to an exercise (a
+    # report retracted after its room was rebound): its replies into other real rooms
+    # are real ones and stay unmarked; its reply here is marked as always.
+    concerns_reality: bool = False
 
     @property
     def lang(self) -> Language:

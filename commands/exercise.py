@@ -87,9 +87,25 @@ async def mark_outgoing(ctx: CommandContext, replies: list[Outgoing]) -> list[Ou
     if elsewhere and ctx.session is not None:
         targets = await store.exercise_rooms(ctx.session, elsewhere)
     return [
-        mark(r, ctx.lang) if isinstance(r, Reply) and (here or r.room_id in targets) else r
+        mark(r, ctx.lang) if isinstance(r, Reply) and _marked(ctx, r, here, targets) else r
         for r in replies
     ]
+
+
+def _marked(ctx: CommandContext, reply: Reply, here: bool, targets: set[str]) -> bool:
+    if reply.room_id in targets:
+        return True  # into an exercise room: always
+    elsewhere = bool(reply.room_id) and reply.room_id != ctx.message.room_id
+    return here and not (ctx.concerns_reality and elsewhere)
+
+
+async def follow_mode_of(ctx: CommandContext, incident: str | None) -> None:
+    """Replies into other rooms about `incident` take its mode, not this room's: a real
+    report retracted (or an edit of it redacted) from a room rebound to a drill since
+    tells the real coordinators unmarked, or they would read the notice (the alert) as
+    part of the drill. Replies into exercise rooms are marked all the same."""
+    if incident and not await store.is_exercise(session_of(ctx), incident):
+        ctx.concerns_reality = True
 
 
 async def mark_for_room(session: AsyncSession, room_id: str, reply: Reply, lang: Language) -> Reply:

@@ -670,6 +670,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
+    await exercise.follow_mode_of(ctx, edited.incident)
     before_owner = (edited.owner, edited.owner_room, edited.due_at)
     reverted = await record_repo.withdraw_revision(session, target)
     if reverted is None:

@@ -552,6 +552,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
             return []
         if ctx.sender != entry.reporter and not ctx.room.may_redact_others(ctx.sender):
             raise UserError("redaction_not_allowed", code=entry.code)
+        await exercise.follow_mode_of(ctx, entry.incident)
         await entry_repo.retract(session, entry)
         withdrawn = await domino.after_retraction(ctx, entry)
         withdrawn += await domino.withdraw_alerts(ctx, entry, "retracted", kind=domino.COORDINATOR)
@@ -579,6 +580,7 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
         return []
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
+    await exercise.follow_mode_of(ctx, edited.incident)
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []

@@ -118,6 +118,8 @@ class ExerciseMachine(DatabaseMachine):
         self.events = 0
         self.log: list[str] = []
         self.event_numbers: dict[str, int] = {}  # a log line -> its event's number
+        self.swap_reports: list[str] = []  # the swap room's report events
+        self.swap_edits: list[str] = []  # and the edits of them
         # Real markers that became published Q&As: knowledge, which every room may be served.
         self.knowledge: set[str] = set()
         self.specs: dict[str, RoomSpec] = dict(BY_ID)  # a test may add rooms of its own
@@ -159,7 +161,9 @@ class ExerciseMachine(DatabaseMachine):
         kind = spec.exercise if exercise is None else exercise
         return f"z{'e' if kind else 'r'}{letters}"
 
-    def send(self, spec: RoomSpec, body: str, sender: str = ADMIN) -> Message:
+    def send(
+        self, spec: RoomSpec, body: str, sender: str = ADMIN, replaces: str | None = None
+    ) -> Message:
         self.events += 1
         message = Message(
             EventId(f"$ev{self.events}"),
@@ -167,9 +171,11 @@ class ExerciseMachine(DatabaseMachine):
             UserId(sender),
             body,
             _now(),
-            relation=Relation(),
+            kind="edit" if replaces else "message",
+            relation=Relation(replaces=EventId(replaces) if replaces else None),
         )
-        self.log.append(f"{spec.room_id}: {body!r}")
+        edit = f" (edits {replaces})" if replaces else ""
+        self.log.append(f"{spec.room_id}{edit}: {body!r}")
         self.event_numbers[self.log[-1]] = self.events
         result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
         assert result is not None
@@ -217,6 +223,10 @@ class ExerciseMachine(DatabaseMachine):
                 raise self.fail(f"{where} holds exercise {exercise_tokens} unmarked:\n{text}")
             if exercise_tokens and not spec.exercise and spec.role != "curator":
                 raise self.fail(f"{where} (a real room) holds exercise {exercise_tokens}:\n{text}")
+            if heads and marked and not spec.exercise and spec.role != "curator":
+                # Only the curators answer across modes: a real room's row marked as the
+                # drill's would be read as part of it (a real alert taken for a drill).
+                raise self.fail(f"{where} (a real room) is marked {MARK}:\n{text[:800]}")
             if row.kind == "file" and (spec.exercise or exercise_tokens) and not _opens(data):
                 raise self.fail(f"{where}: the exercise file does not open with {MARK}")
 
@@ -320,6 +330,49 @@ class ExerciseMachine(DatabaseMachine):
             self.log.append(f"{spec.room_id}: 👍 on {target}")
             self._run(process_message(self.db, self.dispatcher, message, self._room_view))
             self.check_outbox(message)
+
+    @rule(severity=st.sampled_from(SEVERITIES), edit=st.booleans())
+    def swap_report(self, severity: str, edit: bool) -> None:
+        """A report from the swap room, or an edit of its latest (whichever mode the room
+        works in now; the report may be of the other, from before a `rebind`)."""
+        spec = self.specs[SWAP.room_id]
+        body = "\n".join(
+            [
+                "!melding opvang",
+                "gemeente: Dordrecht",
+                f"ernst: {severity}",
+                f"Sporthal {self.token(spec)} ingericht {self.token(spec)}.",
+            ]
+        )
+        if edit and self.swap_reports:
+            message = self.send(spec, body, sender="@swap:x", replaces=self.swap_reports[-1])
+            self.swap_edits.append(message.event_id)
+        else:
+            message = self.send(spec, body, sender="@swap:x")
+            self.swap_reports.append(message.event_id)
+
+    @rule(edit=st.booleans())
+    def swap_redact(self, edit: bool) -> None:
+        """The swap room's reporter redacts its latest report (a retraction) or the
+        latest edit of it, in whichever mode the room works now."""
+        spec = self.specs[SWAP.room_id]
+        targets = self.swap_edits if edit else self.swap_reports
+        if not targets:
+            return
+        self.events += 1
+        target = targets[-1]
+        message = Message(
+            EventId(f"$ev{self.events}"),
+            RoomId(spec.room_id),
+            UserId("@swap:x"),
+            "",
+            _now(),
+            kind="redaction",
+            relation=Relation(redacts=EventId(target)),
+        )
+        self.log.append(f"{spec.room_id}: redacts {target}")
+        self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        self.check_outbox(message)
 
     def _event_of(self, line: str) -> int:
         return self.event_numbers[line]

@@ -32,6 +32,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await storm_database(
         tmp_path / "rebind.db",
         [(LIAISON, "liaison", "Stedin"), (COORD, "coordinator", "VRZHZ")],
+        active=True,
     )
     async with database.transaction() as session:
         await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
@@ -98,3 +99,53 @@ async def test_an_edit_typed_in_a_drill_does_not_change_a_real_decision(db: Data
     async with db.session() as session:
         item = await session.scalar(select(RecordItem))
     assert item is not None and "zeoefenwoord" not in item.text and item.revision == 1
+
+
+async def severe_report_then_drill(db: Database, chat: CoreChat) -> EventId:
+    """Alice's severe real report (the coordinators get its alert); her room then works
+    in the drill. The report's event id."""
+    original, _ = await chat.handle(LIAISON, ALICE, REPORT.format(severity="ernstig", word="echt"))
+    assert "Ernstige melding" in await rows_to(db, COORD)
+    await rebind(db, LIAISON, "liaison", "oef", "Stedin")
+    return original
+
+
+async def test_retracting_a_real_report_from_a_drill_room_tells_reality_unmarked(
+    db: Database,
+) -> None:
+    """Alice takes back her real report from the room that now works in the drill: it is
+    retracted, and the real coordinators' notice that their alert no longer holds is a
+    real one (marked OEFENING, it would read as part of the drill, the alert as standing)."""
+    chat = CoreChat(db)
+    original = await severe_report_then_drill(db, chat)
+    before = await rows_to(db, COORD)
+    await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=original))
+    (entry,) = await chat.entries()
+    assert entry.retracted_at is not None
+    notice = (await rows_to(db, COORD))[len(before) :]
+    assert "M-1" in notice and "OEFENING" not in notice, notice
+    assert "OEFENING" in await rows_to(db, LIAISON)  # the room's own reply is the drill's
+
+
+async def test_redacting_an_edit_of_a_real_report_from_a_drill_room_alerts_unmarked(
+    db: Database,
+) -> None:
+    """Alice had edited her report down to moderate; her room now works in the drill and
+    she redacts that edit: the report is severe again and the real coordinators' alert
+    is a real one."""
+    chat = CoreChat(db)
+    original, _ = await chat.handle(LIAISON, ALICE, REPORT.format(severity="ernstig", word="echt"))
+    edit, _ = await chat.handle(
+        LIAISON,
+        ALICE,
+        REPORT.format(severity="matig", word="echt"),
+        kind="edit",
+        relation=Relation(replaces=EventId(original)),
+    )
+    await rebind(db, LIAISON, "liaison", "oef", "Stedin")
+    before = await rows_to(db, COORD)
+    await chat.handle(LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=edit))
+    (entry,) = await chat.entries()
+    assert entry.revision == 1 and entry.severity == "Severe"
+    alert = (await rows_to(db, COORD))[len(before) :]
+    assert "OEFENING" not in alert, alert

@@ -83,3 +83,32 @@ def test_an_offer_does_not_cross_a_rebinding(machine: ExerciseMachine, thumbs: b
     machine.rebind()
     machine.confirm(which=2, thumbs=thumbs)
     machine.read(slot=1, read="!meldingen", incident="storm")
+
+
+@pytest.mark.parametrize("drill_first", [False, True])
+def test_an_edit_does_not_cross_a_rebinding(machine: ExerciseMachine, drill_first: bool) -> None:
+    # Found by the machine's `swap_report` rule (session 9) on fc9df1f^: a report from
+    # the swap room, the room rebound to the other mode, then an edit of the report: the
+    # words typed in the one mode became the other's report (both ways).
+    if drill_first:
+        machine.rebind()
+    machine.swap_report(severity="matig", edit=False)
+    machine.rebind()
+    machine.swap_report(severity="extreem", edit=True)
+    machine.read(slot=1, read="!meldingen", incident="storm")
+    machine.read(slot=4, read="!meldingen", incident="oef")
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_a_redaction_after_a_rebinding_tells_reality_unmarked(
+    machine: ExerciseMachine, edit: bool
+) -> None:
+    # Found by the machine's `swap_redact` rule (session 9) on cdc5d07^: a severe real
+    # report from the swap room (edited down to moderate), the room rebound to the drill,
+    # then the report retracted (or the edit redacted): the real coordinators' notice
+    # (or restored alert) came marked OEFENING.
+    machine.swap_report(severity="ernstig", edit=False)
+    if edit:
+        machine.swap_report(severity="matig", edit=True)
+    machine.rebind()
+    machine.swap_redact(edit=edit)
