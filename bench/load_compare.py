@@ -99,6 +99,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=1, help="runs per backend")
     parser.add_argument(
+        "--first-pair", type=int, default=1, help="number of the first pair (2: PostgreSQL first)"
+    )
+    parser.add_argument(
         "--folder", help="where each backend's kept run lives (default: a new temp folder)"
     )
     args, passed = parser.parse_known_args()
@@ -110,7 +113,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"runs kept in {folder} (and PostgreSQL's cluster in the folder its manifest names)")
     runs: dict[str, list[Figures]] = {"sqlite": [], "postgres": []}
-    for index in range(1, args.pairs + 1):
+    for index in range(args.first_pair, args.first_pair + args.pairs):
         order = ["sqlite", "postgres"] if index % 2 else ["postgres", "sqlite"]
         for backend in order:
             runs[backend].append(run_once(backend, folder, index, passed))
