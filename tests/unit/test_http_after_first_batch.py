@@ -65,21 +65,25 @@ def homeserver(monkeypatch: pytest.MonkeyPatch) -> Homeserver:
     return server
 
 
+def _settings(data_dir: Path, port: int) -> Settings:
+    """A bot of the stand-in homeserver, its HTTP server on `port`."""
+    return Settings(
+        homeserver="http://127.0.0.1:9",
+        user_id=USER,
+        password="p",
+        encryption=False,
+        data_dir=data_dir,
+        http_listen=f"127.0.0.1:{port}",
+    )
+
+
 @pytest.fixture
 async def running(tmp_path: Path) -> AsyncIterator[Callable[[int], Bot]]:
     """Starts a bot listening on the given port; stops it (and any error) at the end."""
     tasks: list[asyncio.Task[None]] = []
 
     def start(port: int) -> Bot:
-        settings = Settings(
-            homeserver="http://127.0.0.1:9",
-            user_id=USER,
-            password="p",
-            encryption=False,
-            data_dir=tmp_path,
-            http_listen=f"127.0.0.1:{port}",
-        )
-        started = Bot(settings)
+        started = Bot(_settings(tmp_path, port))
         tasks.append(asyncio.create_task(started.run()))
         return started
 
@@ -137,13 +141,5 @@ async def test_a_port_in_use_still_stops_the_bot(
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        settings = Settings(
-            homeserver="http://127.0.0.1:9",
-            user_id=USER,
-            password="p",
-            encryption=False,
-            data_dir=tmp_path,
-            http_listen=f"127.0.0.1:{port}",
-        )
         with pytest.raises(ConfigError):
-            await asyncio.wait_for(Bot(settings).run(), 30)
+            await asyncio.wait_for(Bot(_settings(tmp_path, port)).run(), 30)
