@@ -368,23 +368,31 @@ async def test_english_names_fields_and_replies(world: World) -> None:
     assert refused.startswith("Not allowed here:") and "moderator rights" in refused
 
 
+MOVED = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
+
+
+async def _move_to_dordrecht(world: World) -> tuple[str, list[OutboxMessage], EventId]:
+    """Edit action A-1 ($e2) over to Dordrecht at GREEN: the reply, the rows queued,
+    and the edit's event id."""
+    reply, rows = await world.send(
+        COORD, MOVED, kind="edit", relation=Relation(replaces=EventId("$e2"))
+    )
+    return reply, rows, EventId(f"$e{world.n}")
+
+
 async def test_redacting_an_edit_goes_back_and_a_new_owner_is_told(world: World) -> None:
     await world.send(COORD, ACT)  # $e2
     await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
-    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
-    reply, rows = await world.send(
-        COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2"))
-    )
+    reply, rows, edit_event = await _move_to_dordrecht(world)
     assert "A-1 bijgewerkt (revisie 2)" in reply
     told = [r for r in rows if r.room_id == GEMEENTE]
     assert len(told) == 1 and "gewijzigd" in told[0].content["body"]
-    edit_event = EventId(f"$e{world.n}")
     reply, _ = await world.send(COORD, "", kind="redaction", relation=Relation(redacts=edit_event))
     assert "A-1 is terug op revisie 1" in reply
     item = await world.item("A-1")
     assert item.owner == LIAISON_USER and item.tlp == "AMBER" and item.owner_room == LIAISON
     # An edit that would raise the label past the owner's room is refused; revision 1 stays.
-    bad = moved.replace("tlp: green", "tlp: amber")
+    bad = MOVED.replace("tlp: green", "tlp: amber")
     reply, _ = await world.send(COORD, bad, kind="edit", relation=Relation(replaces=EventId("$e2")))
     assert "blijft revisie 1" in reply and "TLP:GREEN" in reply
 
@@ -394,9 +402,7 @@ async def test_redacting_an_edit_tells_the_earlier_owner_again_once(world: World
     the outbox of the redaction (a replay of the same redaction tells nobody twice)."""
     await world.send(COORD, ACT)  # $e2
     await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
-    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
-    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
-    edit_event = EventId(f"$e{world.n}")
+    _, _, edit_event = await _move_to_dordrecht(world)
     reply, rows = await world.send(
         COORD, "", kind="redaction", relation=Relation(redacts=edit_event)
     )
@@ -437,9 +443,7 @@ async def test_redacting_an_edit_of_a_withdrawn_action_tells_no_one(world: World
     the earlier revision back, nor tell its earlier owner about it again."""
     await world.send(COORD, ACT)  # $e2
     await world.send(GEMEENTE, "!hulp", UserId("@g:x"))
-    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
-    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
-    edit_event = EventId(f"$e{world.n}")
+    _, _, edit_event = await _move_to_dordrecht(world)
     reply, _ = await world.send(
         COORD, "", kind="redaction", relation=Relation(redacts=EventId("$e2"))
     )
@@ -457,9 +461,7 @@ async def test_redacting_an_edit_tells_no_owner_room_of_another_incident(world: 
     say): redacting the edit that moved the action away brings the owner back, but that
     room is no room of this incident any more and is not told (as the reminder is not)."""
     await world.send(COORD, ACT)  # $e2
-    moved = ACT.replace(LIAISON_USER, "Dordrecht").replace("tlp: amber", "tlp: green")
-    await world.send(COORD, moved, kind="edit", relation=Relation(replaces=EventId("$e2")))
-    edit_event = EventId(f"$e{world.n}")
+    _, _, edit_event = await _move_to_dordrecht(world)
     rebound = BindingView("liaison", "vloed", "Rode Kruis", "AMBER", "AMBER")
     async with world.db.transaction() as session:
         await incidents.open_incident(session, "vloed", "Vloed", MOD)
