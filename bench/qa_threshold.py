@@ -59,7 +59,7 @@ class Asked:
 
 
 def ask(index: Index, query: str, relevant: set[str], group: str, inside: bool) -> Asked:
-    result = index.search(query, limit=3)
+    result = index.search(query, limit=3, rival=True)
     ids = [hit.id for hit in result.hits]
     return Asked(
         group,

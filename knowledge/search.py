@@ -160,8 +160,8 @@ class Result:
     # Share of the question's weight that the best hit covers (0..1).
     coverage: float = 0.0
     # The best item of another topic, as a share of the best item's score (0..1; 0
-    # when no other topic matched): near 1, two different needs fit the question
-    # about equally well.
+    # when no other topic matched, or when the search was not asked for it): near 1,
+    # two different needs fit the question about equally well.
     rival: float = 0.0
 
 
@@ -490,6 +490,7 @@ class Index:
         exclude: frozenset[str] = frozenset(),
         accept: Callable[[Document], bool] | None = None,
         refuse: frozenset[str] = frozenset(),
+        rival: bool = False,
     ) -> Result:
         """The best `limit` items for `query`, and whether the best is a sure answer.
 
@@ -499,13 +500,15 @@ class Index:
         see goes in `exclude` (knowledge/service.py `Store.indexes_for`).
         `refuse`: ids scored zero, as `accept` refuses them, without a call per item
         (at 10,000 items a Python call per item costs more than the ranking).
+        `rival`: also measure `Result.rival` (only bench/qa_threshold.py asks: the
+        rival gate was not adopted, so the bot's searches do not pay for it).
         """
         import numpy as np
 
         if exclude:
             smaller = self.without(exclude)
             if smaller is not self:
-                return smaller.search(query, limit, accept=accept, refuse=refuse)
+                return smaller.search(query, limit, accept=accept, refuse=refuse, rival=rival)
         mapped = self._mapped_terms(query)
         query_terms = [t for group in mapped for t in group]
         if not query_terms or not self._size:
@@ -535,8 +538,8 @@ class Index:
             return Result(query, False, [])
         best = self._position[hits[0].id]
         coverage = self.coverage(self._mapped_words(query, True), best)
-        rival = self._rival(scores, raw, best)
-        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage, rival)
+        share = self._rival(scores, raw, best) if rival else 0.0
+        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage, share)
 
     def _rival(self, scores: np.ndarray, raw: np.ndarray, best: int) -> float:
         """The best score of another topic than item `best`'s, as a share of its score."""
