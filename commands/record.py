@@ -27,12 +27,13 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, contains_html_tag
+from commands.report_parser import contains_html_tag
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage.ids import RoomId, UserId
 from storage.models import RecordItem
+from storage.vocabulary import INVISIBLE
 
 MAX_FIELD_CHARS = 1000
 MAX_TEXT_CHARS = 4000

@@ -22,6 +22,7 @@ from storage import tlp
 from storage.regions import RegionTable
 from storage.vocabulary import (
     CATEGORIES,
+    INVISIBLE,
     SEVERITIES,
     STATUSES,
     Category,
@@ -99,6 +100,17 @@ _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*
 # `gemeente:Dordrecht`: no space after the colon, accepted for known keys only (so that
 # "Om 14:30 ging de stroom uit" or a link stays text).
 _TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*$")
+# `ernst=extreem`, `tlp = rood`: the way the bot's own commands take options, accepted
+# for known keys only (so "peil=3m" in a sentence stays text).
+_EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?)\s*$")
+# A field line as people format it in a Matrix client: a list marker before it
+# ("- tlp: rood", "• ernst: extreem", "1. gemeente: Dordrecht") and Markdown emphasis
+# around its key or value ("**Ernst:** extreem", "*tlp*: rood", "ernst: **extreem**",
+# a run of * or _ at a word's edge, never inside a word as in `sporthal_oost`). Read
+# as text, such a block lost the report's severity (no alert) and its label (stored
+# under the room's lower default). A quoted line (`> tlp: clear`) is someone else's.
+_LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
+_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
@@ -119,16 +131,6 @@ MAX_UNIT_WORDS = 2
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
 _HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z][a-zA-Z0-9-]*+(?:[\s/][^<>]*+)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Invisible format characters (Unicode category Cf) that a copy from a phone, a PDF or a
-# web form puts in lines: a byte order mark, zero width (non-)joiners and spaces, bidi
-# marks and overrides, the word joiner, the soft hyphen. A field line is read without
-# them: one before `gemeente:` would otherwise turn the whole field block, `tlp: rood`
-# included, into text, and the report would be stored under the room's lower default.
-INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
-
-
 # A figure may be negative only when its name says it can go down: a change, a
 # difference, a level measured against a reference (water level against NAP), a
 # temperature. Counts of people, places and households never are.
@@ -284,11 +286,39 @@ def split_estimate(value: str) -> tuple[str, bool]:
 
 
 def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
-    """The lines of a report: the rest of the command line (after the category) is text."""
-    lines = list(body_lines)
-    if len(words) > 1:
-        lines = [*lines, "", " ".join(words[1:])] if lines else ["", " ".join(words[1:])]
+    """The lines of a report: the rest of the command line (after the category) is text,
+    except the `key=value` words of known fields it starts with (`!melding evacuatie
+    ernst=extreem tlp=rood`, as the bot's other commands take options): those are field
+    lines before the message's own. Read as text they were lost: no severity, so no
+    alert, and the room's default label instead of the one written."""
+    rest = list(words[1:])
+    fields: list[str] = []
+    while rest and (field_line := _command_line_field(rest)) is not None:
+        fields.append(field_line)
+    lines = [*fields, *body_lines]
+    if rest:
+        lines = [*lines, "", " ".join(rest)] if lines else ["", " ".join(rest)]
     return lines
+
+
+def _command_line_field(rest: list[str]) -> str | None:
+    """The first word(s) of `rest` as a `key: value` field line when they are a known
+    field's `key=value` (a quoted value may span words: `gemeente="Den Haag"`); they are
+    taken off `rest`. None (and `rest` unchanged) otherwise."""
+    key, sep, value = rest[0].partition("=")
+    if not sep or _field_for(key) is None:
+        return None
+    taken = 1
+    if value[:1] in ('"', "'"):
+        quote = value[0]
+        while not (len(value) > 1 and value.endswith(quote)) and taken < len(rest):
+            value += " " + rest[taken]
+            taken += 1
+        value = value.strip(quote)
+    if not value.strip():
+        return None
+    del rest[:taken]
+    return f"{key}: {value}"
 
 
 def _hinted_category(word: str) -> str | None:
@@ -373,17 +403,14 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            # Fields are read without invisible characters; text keeps them as typed.
+            # Fields are read without invisible characters, list markers and Markdown
+            # emphasis; text keeps them as typed.
             probe = INVISIBLE.sub("", line)
             if not probe.strip():
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
-            match = _FIELD_LINE.match(probe)
-            if match is None:
-                tight = _TIGHT_FIELD_LINE.match(probe)
-                if tight is not None and _known_key(tight.group(1), vocab):
-                    match = tight
+            match = _field_match(_EMPHASIS.sub("", _LIST_MARK.sub("", probe, count=1)), vocab)
             if match is None:
                 in_fields = False
             else:
@@ -402,6 +429,17 @@ def _read_fields(
                 continue
         text_lines.append(line)
     return text_lines
+
+
+def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
+    """`key: value`; `key:value` and `key=value` only for a known key."""
+    match = _FIELD_LINE.match(probe)
+    for pattern in (_TIGHT_FIELD_LINE, _EQUALS_FIELD_LINE):
+        if match is None:
+            loose = pattern.match(probe)
+            if loose is not None and _known_key(loose.group(1), vocab):
+                match = loose
+    return match
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.report_parser import INVISIBLE, Problem, ReportDraft, Vocabulary, parse_report
+from commands.report_parser import Problem, ReportDraft, Vocabulary, parse_report
 from storage.regions import RegionTable
-from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, fold
+from storage.vocabulary import CATEGORIES, INVISIBLE, SEVERITIES, STATUSES, fold
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Amsterdam
 VOCAB = Vocabulary(RegionTable())

@@ -1,0 +1,143 @@
+"""Attacks with reports as people format them (outside tester, session 10).
+
+A liaison in Element types Markdown: `**Ernst:** extreem`, a list `- tlp: rood`, or the
+`key=value` words the bot's own commands taught them (`!kamer koppel … tlp=amber`). Each
+of these used to turn the field block into text: the report was stored with severity
+"unknown" (so no alert reached the coordinators: a hidden severe report) and under the
+room's default label (a RED report readable as GREEN or AMBER by every partner).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from commands.dispatcher import CommandSettings
+from commands.message import Reply
+from commands.report_parser import ReportDraft, parse_report
+from storage import tlp
+from storage.engine import Database
+from storage.ids import RoomId, UserId
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
+from tests.support.rooms import storm_database
+
+VOCAB = CommandSettings(bot_user_id="@b:x").vocabulary
+LIAISON = RoomId("!ggd:x")
+COORD = RoomId("!coord:x")
+ALICE = UserId("@alice:x")
+
+# The same three fields (municipality, severity, label) as people format them.
+FORMATTED = {
+    "bold key and colon": ["**gemeente:** Dordrecht", "**ernst:** extreem", "**tlp:** rood"],
+    "bold key": ["**Gemeente**: Dordrecht", "**Ernst**: extreem", "**TLP**: rood"],
+    "italic key": ["*gemeente*: Dordrecht", "_ernst_: extreem", "*tlp:* rood"],
+    "dash list": ["- gemeente: Dordrecht", "- ernst: extreem", "- tlp: rood"],
+    "star list": ["* gemeente: Dordrecht", "* ernst: extreem", "* tlp: rood"],
+    "bullet list": ["• gemeente: Dordrecht", "• ernst: extreem", "• tlp: rood"],
+    "numbered list": ["1. gemeente: Dordrecht", "2. ernst: extreem", "3. tlp: rood"],
+    "bold list": ["- **gemeente:** Dordrecht", "- **ernst:** extreem", "- **tlp:** rood"],
+    "equals": ["gemeente=Dordrecht", "ernst = extreem", "tlp=rood"],
+}
+
+
+@pytest.mark.parametrize("lines", FORMATTED.values(), ids=FORMATTED.keys())
+def test_formatted_field_lines_are_read_as_fields(lines: list[str]) -> None:
+    draft = parse_report("evacuatie", [*lines, "Dijk doorgebroken."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert (draft.municipality, draft.severity, draft.tlp) == ("Dordrecht", "Extreme", "RED")
+    assert draft.text == "Dijk doorgebroken.", draft.text
+
+
+def test_a_list_in_the_text_stays_text() -> None:
+    """Only the leading field block is read so: a list after the text stays as typed."""
+    lines = ["gemeente: Dordrecht", "Stand van zaken.", "- ernst: onduidelijk", "- sporthal vol"]
+    draft = parse_report("opvang", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert draft.severity == "Unknown" and "- ernst: onduidelijk" in draft.text
+
+
+def test_a_quoted_report_is_not_read_as_this_reports_fields() -> None:
+    """`> tlp: clear` quotes someone else's message: its fields are not this report's."""
+    lines = ["> tlp: clear", "> ernst: gering", "Klopt niet, dijk is wel doorgebroken."]
+    draft = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert draft.tlp is None and draft.severity == "Unknown"
+
+
+MARKINGS = [
+    ("Route geheim. tlp=rood", "RED"),
+    ("Route geheim. TLP-RED", "RED"),
+    ("Route geheim. TLP: **AMBER**", "AMBER"),
+    ("Route geheim. **TLP**: RED", "RED"),
+    ("Route geheim. *TLP:RED*", "RED"),
+    ("Route geheim. `TLP:RED`", "RED"),
+    ("Route geheim. TLP\u200b:RED", "RED"),
+    ("Route geheim. T\u200bLP:RED", "RED"),
+    ("Route geheim. ＴＬＰ：ＲＥＤ", "RED"),
+    ("Route geheim. TLP – AMBER", "AMBER"),
+    ("Route geheim. TLP/AMBER+STRICT", "AMBER+STRICT"),
+]
+
+
+@pytest.mark.parametrize(("text", "label"), MARKINGS)
+def test_a_formatted_tlp_marking_is_read(text: str, label: str) -> None:
+    assert tlp.text_marking(text) == label
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["atlp=rood", "Het stoplicht staat op rood.", "TLP - zie bijlage", "tlp_rood_dossier"],
+)
+def test_words_that_are_no_marking_stay_none(text: str) -> None:
+    assert tlp.text_marking(text) is None
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    """A liaison room (default and clearance AMBER) and a coordinator room of `storm`."""
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database: Database = await storm_database(
+        tmp_path / "fmt.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    yield CoreChat(database)
+    await database.close()
+
+
+async def test_a_bold_formatted_red_extreme_report_is_red_and_alerts(chat: CoreChat) -> None:
+    body = "!melding evacuatie\n**Gemeente:** Dordrecht\n**Ernst:** extreem\n**TLP:** rood\nDijk."
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert (entry.tlp, entry.severity) == ("RED", "Extreme"), texts(result[0])
+    # RED stays in its own room: the coordinators get no alert with its text.
+    assert not [r for r in result[0] if isinstance(r, Reply) and r.room_id == COORD]
+
+
+async def test_a_key_value_word_on_the_command_line_is_a_field(chat: CoreChat) -> None:
+    """`!melding evacuatie ernst=extreem tlp=amber` as the bot's commands are written:
+    the severity counts (the coordinators are alerted) and so does the label."""
+    body = "!melding evacuatie gemeente=Dordrecht ernst=extreem tlp=amber\nDijk doorgebroken."
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert (entry.tlp, entry.severity, entry.municipality) == ("AMBER", "Extreme", "Dordrecht")
+    alerts = [r for r in result[0] if isinstance(r, Reply) and r.room_id == COORD]
+    assert alerts and "Dijk doorgebroken" in alerts[0].text, texts(result[0])
+
+
+def test_a_quoted_value_on_the_command_line_spans_words() -> None:
+    from commands.report_parser import report_lines
+
+    words = ("evacuatie", 'gemeente="Hoeksche', 'Waard"', "ernst=ernstig", "Dijk", "zwak")
+    assert report_lines(words, ()) == [
+        "gemeente: Hoeksche Waard",
+        "ernst: ernstig",
+        "",
+        "Dijk zwak",
+    ]
+    # Words that are no field stay text, and so does everything after them.
+    assert report_lines(("evacuatie", "peil=3m", "tlp=rood"), ()) == ["", "peil=3m tlp=rood"]
