@@ -750,6 +750,54 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
     return draft
 
 
+# The head line of a report typed without its command: "evacuatie", "melding evacuatie",
+# "! melding evacuatie" (a phone's space after the "!"), "report shelter".
+_COMMAND_WORDS = frozenset({"melding", "report"})
+
+
+def read_structured_free_text(
+    body: str, vocab: Vocabulary, now: datetime
+) -> ReportDraft | list[Problem] | None:
+    """A report typed without `!melding`: free text whose first or second line starts a
+    block of known fields (`ernst: extreem`, `tlp: rood`), read as the report it is, or
+    its problems; None for other free text. Read as plain free text, its severity was
+    lost (no alert) and its label was the room's default. A first line that names only a
+    category (with "melding" or a stray "!" before it) is the category; another first
+    line before the fields is text."""
+    lines = _CONTROL.sub("", body).strip().split("\n")
+    if len(lines) < 2:
+        return None
+    head = [w for w in lines[0].replace("!", " ").split() if fold(w) not in _COMMAND_WORDS]
+    category_word = head[0] if len(head) == 1 and _category_of(head[0]) else None
+    if not (_starts_fields(lines[1], vocab) or _starts_fields(lines[0], vocab)):
+        return None
+    if category_word is not None:
+        return parse_report(category_word, lines[1:], now, vocab)
+    free = read_free_text(body, vocab)
+    if free is None:
+        return None  # no category, place, figure or category word: not an update
+    if _starts_fields(lines[0], vocab):
+        draft = parse_report(None, lines, now, vocab)
+    elif not lines[0].replace("!", "").strip():
+        draft = parse_report(None, lines[1:], now, vocab)
+    else:
+        draft = parse_report(None, [*lines[1:], "", lines[0]], now, vocab)
+    if isinstance(draft, ReportDraft):
+        draft.category = free.category  # no category named: as the words suggest
+    return draft
+
+
+def _category_of(word: str) -> str | None:
+    return lookup(CATEGORIES, word) or _hinted_category(word)
+
+
+def _starts_fields(line: str, vocab: Vocabulary) -> bool:
+    """Whether `line` is a field line of a known key (as the report parser reads it)."""
+    probe = _EMPHASIS.sub("", _LIST_MARK.sub("", INVISIBLE.sub("", line), count=1))
+    match = _field_match(probe, vocab)
+    return match is not None and _known_key(match.group(1), vocab)
+
+
 def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
     """The first known municipality named in `words`; a name of four words is tried
     before one of three, and so on down to one."""

@@ -141,3 +141,52 @@ def test_a_quoted_value_on_the_command_line_spans_words() -> None:
     ]
     # Words that are no field stay text, and so does everything after them.
     assert report_lines(("evacuatie", "peil=3m", "tlp=rood"), ()) == ["", "peil=3m tlp=rood"]
+
+
+# A report typed without its command (forgotten, or a phone's "! melding"): the free-text
+# path offered it and recorded the whole message as text on `ja`, severity unknown (no
+# alert) and the room's default label, although its fields say extreme and RED.
+STRUCTURED_WITHOUT_COMMAND = [
+    "evacuatie\ngemeente: Dordrecht\nernst: extreem\ntlp: amber\nDijk doorgebroken.",
+    "! melding evacuatie\ngemeente: Dordrecht\nernst: extreem\ntlp: amber\nDijk doorgebroken.",
+    "melding evacuatie\ngemeente: Dordrecht\nernst: extreem\ntlp: amber\nDijk doorgebroken.",
+    "Dijk doorgebroken.\ngemeente: Dordrecht\nernst: extreem\ntlp: amber",
+    "- gemeente: Dordrecht\n- ernst: extreem\n- tlp: amber\n\nDijk doorgebroken.",
+]
+
+
+@pytest.mark.parametrize("body", STRUCTURED_WITHOUT_COMMAND)
+async def test_a_report_without_its_command_is_recorded_with_its_fields(
+    chat: CoreChat, body: str
+) -> None:
+    _, offered = await chat.handle(LIAISON, ALICE, body)
+    assert offered is not None and "ja" in texts(offered[0]), texts(offered[0] if offered else [])
+    _, result = await chat.handle(LIAISON, ALICE, "ja")
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert (entry.severity, entry.tlp, entry.municipality) == ("Extreme", "AMBER", "Dordrecht")
+    assert entry.text == "Dijk doorgebroken."
+    # No category named: as the words suggest ("dijk": water).
+    assert entry.category == ("evacuation" if "evacuatie" in body else "water")
+    alerts = [r for r in result[0] if isinstance(r, Reply) and r.room_id == COORD]
+    assert alerts and "Dijk doorgebroken" in alerts[0].text, texts(result[0])
+
+
+async def test_a_report_without_its_command_and_a_bad_field_is_refused_not_offered(
+    chat: CoreChat,
+) -> None:
+    """A field the bot cannot read: the liaison is told (as for a `!melding`), not
+    offered a record that would drop it."""
+    body = "evacuatie\ngemeente: Dordrecht\nernst: heel erg\nDijk doorgebroken."
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "heel erg" in reply and "Vastleggen als melding?" not in reply, reply
+    await chat.handle(LIAISON, ALICE, "ja")
+    assert await chat.entries() == []
+
+
+async def test_chatter_with_a_time_line_is_no_report(chat: CoreChat) -> None:
+    """Words that read as no update stay chatter, even with a field-like line."""
+    _, result = await chat.handle(LIAISON, ALICE, "Overleg verzet\ntijd: straks ergens")
+    assert result is not None and texts(result[0]) == "", texts(result[0])
