@@ -21,11 +21,18 @@ LABELS: tuple[str, ...] = tuple(label.value for label in TlpLabel)
 RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
 
 
+# "amber + strict", "AMBER +STRICT", "oranje strikt": the strict label as people write
+# it, spaces around the plus and the Dutch colour and spelling included.
+_STRICT = re.compile(r"^(amber|oranje)\s*(?:[+-]\s*)?stri[ck]t$", re.IGNORECASE)
+
+
 def parse_label(text: str) -> str | None:
     """`amber`, `TLP:AMBER`, `tlp: groen`, `amber+strict` -> canonical label, else None."""
     value = text.strip()
     if value.lower().startswith("tlp:"):
-        value = value[4:]
+        value = value[4:].strip()
+    if _STRICT.match(value):
+        return TlpLabel.AMBER_STRICT.value
     label = TlpLabel.parse(value)
     return label.value if label is not None else None
 
@@ -42,7 +49,7 @@ def highest(labels: list[str]) -> str:
 # in full-width letters, or with an invisible character from a copy inside it: each of
 # these is the same marking (see `_marking_text`).
 _TEXT_MARKING = re.compile(
-    r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)",
+    r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?([a-z]+(?:[ \t]*[+-]?[ \t]*stri[ck]t)?)",
     re.IGNORECASE,
 )
 # Markdown's emphasis, code and strike-through characters: no part of a label.

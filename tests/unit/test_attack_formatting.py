@@ -80,7 +80,24 @@ MARKINGS = [
     ("Route geheim. ＴＬＰ：ＲＥＤ", "RED"),
     ("Route geheim. TLP – AMBER", "AMBER"),
     ("Route geheim. TLP/AMBER+STRICT", "AMBER+STRICT"),
+    # Spaces around the plus, the Dutch colour and spelling: read as the label they name,
+    # not as no marking (the room's default) or as plain AMBER (every AMBER room).
+    ("Route geheim. TLP: AMBER + STRICT", "AMBER+STRICT"),
+    ("Route geheim. TLP:AMBER +STRICT", "AMBER+STRICT"),
+    ("Route geheim. TLP: AMBER+ STRICT", "AMBER+STRICT"),
+    ("Route geheim. TLP:ORANJE+STRICT", "AMBER+STRICT"),
+    ("Route geheim. TLP:AMBER+STRIKT", "AMBER+STRICT"),
+    ("Route geheim. TLP: oranje strikt", "AMBER+STRICT"),
 ]
+
+
+@pytest.mark.parametrize(
+    "value", ["amber + strict", "AMBER +STRICT", "oranje+strict", "amber+strikt", "Oranje Strikt"]
+)
+def test_a_strict_label_field_written_loosely_is_amber_strict(value: str) -> None:
+    lines = ["gemeente: Dordrecht", f"tlp: {value}", "Route geheim."]
+    draft = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft) and draft.tlp == "AMBER+STRICT", draft
 
 
 @pytest.mark.parametrize(("text", "label"), MARKINGS)
@@ -190,3 +207,28 @@ async def test_chatter_with_a_time_line_is_no_report(chat: CoreChat) -> None:
     """Words that read as no update stay chatter, even with a field-like line."""
     _, result = await chat.handle(LIAISON, ALICE, "Overleg verzet\ntijd: straks ergens")
     assert result is not None and texts(result[0]) == "", texts(result[0])
+
+
+@pytest.mark.parametrize(
+    "label_line", ["**tlp:** rood", "**TLP**: RED", "tlp = rood", "TLP: AMBER + STRICT"]
+)
+async def test_a_qa_whose_label_line_is_formatted_is_not_stored_green(
+    tmp_path: Path, label_line: str
+) -> None:
+    """`!qa add` reads `tlp:` only as a plain field line; a formatted one after the
+    answer continues the answer's Markdown. Its marking must still be the Q&A's label,
+    not the default GREEN that every municipality and direct chat is served."""
+    from storage import knowledge_items
+
+    curators = RoomId("!redactie:x")
+    binding = BindingView("curator", "storm", "VR", "AMBER", "RED")
+    database = await storm_database(tmp_path / "qa.db", [], more={curators: binding})
+    try:
+        body = f"!qa add mdw-1\nvraag: Welke route?\nantwoord: Via de Schapendijk.\n{label_line}"
+        _, result = await CoreChat(database).handle(curators, ALICE, body)
+        assert result is not None
+        async with database.session() as session:
+            stored = await knowledge_items.get(session, "mdw-1")
+        assert stored is None or stored.tlp in ("RED", "AMBER+STRICT"), texts(result[0])
+    finally:
+        await database.close()
