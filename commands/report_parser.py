@@ -110,6 +110,12 @@ _EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?
 # as text, such a block lost the report's severity (no alert) and its label (stored
 # under the room's lower default). A quoted line (`> tlp: clear`) is someone else's.
 _LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
+# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY".
+_MODE_LINE = re.compile(
+    r"^[\W_]*(?:(?:geen\s+)?oefening|exercise|no\s+play)(?:[\W_]+(?:(?:geen\s+)?oefening|"
+    r"exercise|no\s+play))*[\W_]*$",
+    re.IGNORECASE,
+)
 _EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
 _ESTIMATE_BEFORE = re.compile(
@@ -409,6 +415,11 @@ def _read_fields(
             if not probe.strip():
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
+                continue
+            if _MODE_LINE.match(probe):
+                # "OEFENING OEFENING OEFENING" above the fields, as drill messages start:
+                # text (the mode check reads it), and the fields below it still count.
+                text_lines.append(line)
                 continue
             match = _field_match(_EMPHASIS.sub("", _LIST_MARK.sub("", probe, count=1)), vocab)
             if match is None:
