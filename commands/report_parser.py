@@ -105,10 +105,10 @@ _TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*
 _EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?)\s*$")
 # A field line as people format it in a Matrix client: a list marker before it
 # ("- tlp: rood", "• ernst: extreem", "1. gemeente: Dordrecht") and Markdown emphasis
-# around its key or value ("**Ernst:** extreem", "*tlp*: rood", "ernst: **extreem**",
-# a run of * or _ at a word's edge, never inside a word as in `sporthal_oost`). Read
-# as text, such a block lost the report's severity (no alert) and its label (stored
-# under the room's lower default). A quoted line (`> tlp: clear`) is someone else's.
+# around its key or its whole value ("**Ernst:** extreem", "*tlp*: rood", "ernst:
+# **extreem**"; a lone "*" in a value, as in "120*", stays). Read as text, such a block
+# lost the report's severity (no alert) and its label (stored under the room's lower
+# default). A quoted line (`> tlp: clear`) is someone else's and stays text.
 _LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
 # A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY".
 _MODE_LINE = re.compile(
@@ -116,7 +116,27 @@ _MODE_LINE = re.compile(
     r"exercise|no\s+play))*[\W_]*$",
     re.IGNORECASE,
 )
-_EMPHASIS = re.compile(r"(?<!\w)[*_]+|[*_]+(?!\w)")
+_KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)")
+_VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
+
+
+def _unformatted(line: str) -> str:
+    """A field line without its list marker and Markdown emphasis (see _LIST_MARK).
+
+    The key is the part before the first `:` or `=`, the value the rest; each is
+    looked at once (linear: a line of 8,000 characters full of `k: *x` stays cheap)."""
+    probe = _LIST_MARK.sub("", line, count=1)
+    cut = min((i for i in (probe.find(":"), probe.find("=")) if i >= 0), default=-1)
+    if cut < 0:
+        return probe
+    key, sep, value = _KEY_EMPHASIS.sub("", probe[:cut]), probe[cut], probe[cut + 1 :]
+    if value[:1] in ("*", "_"):
+        value = value.lstrip("*_")  # "**ernst:** extreem": the key's closing marks
+    elif (wrapped := _VALUE_EMPHASIS.fullmatch(value)) is not None:
+        value = " " + wrapped.group(2)  # "ernst: **extreem**"
+    return f"{key}{sep}{value}"
+
+
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
@@ -301,6 +321,11 @@ def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
     fields: list[str] = []
     while rest and (field_line := _command_line_field(rest)) is not None:
         fields.append(field_line)
+    # `!melding evacuatie gemeente: Dordrecht`: one known field after the category.
+    first = _FIELD_LINE.match(" ".join(rest))
+    if first is not None and first.group(2) and _field_for(first.group(1)) is not None:
+        fields.append(" ".join(rest))
+        rest = []
     lines = [*fields, *body_lines]
     if rest:
         lines = [*lines, "", " ".join(rest)] if lines else ["", " ".join(rest)]
@@ -421,7 +446,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
-            match = _field_match(_EMPHASIS.sub("", _LIST_MARK.sub("", probe, count=1)), vocab)
+            match = _field_match(_unformatted(probe), vocab)
             if match is None:
                 in_fields = False
             else:
@@ -804,7 +829,7 @@ def _category_of(word: str) -> str | None:
 
 def _starts_fields(line: str, vocab: Vocabulary) -> bool:
     """Whether `line` is a field line of a known key (as the report parser reads it)."""
-    probe = _EMPHASIS.sub("", _LIST_MARK.sub("", INVISIBLE.sub("", line), count=1))
+    probe = _unformatted(INVISIBLE.sub("", line))
     match = _field_match(probe, vocab)
     return match is not None and _known_key(match.group(1), vocab)
 

@@ -232,3 +232,37 @@ async def test_a_qa_whose_label_line_is_formatted_is_not_stored_green(
         assert stored is None or stored.tlp in ("RED", "AMBER+STRICT"), texts(result[0])
     finally:
         await database.close()
+
+
+# A command as it arrives from a paste or a phone: a byte order mark or zero width space
+# before the "!" (the command was not seen at all: a coordinator's `!beeld` got nothing,
+# a liaison's report became a free-text offer), a no-break space after the name ("Unknown
+# command !melding evacuatie. Did you mean !meldingen?"), the first field on the command
+# line (`!melding evacuatie gemeente: Dordrecht`: the place went into the text).
+PASTED = [
+    "\ufeff!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nDijk.",
+    "\u200b!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nDijk.",
+    "!melding\u00a0evacuatie\ngemeente: Dordrecht\nernst: extreem\nDijk.",
+    "!melding evacuatie gemeente: Dordrecht\nernst: extreem\nDijk.",
+    "!melding evacuatie ernst: extreem\ngemeente: Dordrecht\nDijk.",
+]
+
+
+@pytest.mark.parametrize("body", PASTED)
+async def test_a_pasted_command_is_a_report_with_its_fields(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    entries = await chat.entries()
+    assert len(entries) == 1, texts(result[0])
+    (entry,) = entries
+    assert (entry.category, entry.municipality, entry.severity, entry.text) == (
+        "evacuation",
+        "Dordrecht",
+        "Extreme",
+        "Dijk.",
+    ), texts(result[0])
+
+
+async def test_a_command_after_a_zero_width_space_is_answered(chat: CoreChat) -> None:
+    _, result = await chat.handle(COORD, ALICE, "\u200b!beeld")
+    assert result is not None and "storm" in texts(result[0]), texts(result[0] if result else [])
