@@ -60,6 +60,14 @@ DRAIN_WAIT_BACKLOG = 3
 TABLE_READ_EVERY = 5.0
 
 
+def _server_error(response: ErrorResponse) -> bool:
+    """A 5xx answer, or one without an error code or HTTP status to go by."""
+    http = getattr(getattr(response, "transport_response", None), "status", None)
+    if isinstance(http, int):
+        return http >= 500
+    return not response.status_code
+
+
 class NotSentYet(Exception):
     """A redaction waits for the reply it redacts to be sent first."""
 
@@ -263,6 +271,8 @@ class OutboxSender:
         # Transaction ids of the sends under way: their echo can come back in a sync
         # before the send returns (see `sending`).
         self._sending_txns: set[str] = set()
+        # Row id -> rows sent before its first server error (see `_poison`).
+        self._sent_at_error: dict[int, int] = {}
         self._wakeup = asyncio.Event()
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
@@ -517,6 +527,7 @@ class OutboxSender:
             self._sent_txns.popitem(last=False)
         self._backoff.reset()
         self.sent_count += 1
+        self._sent_at_error.pop(row.id, None)
         return True
 
     async def _refused(
@@ -531,6 +542,16 @@ class OutboxSender:
             log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
             await sleep_unless(stop, delay)
             return False
+        if _server_error(response) and not self._poison(row):
+            # A server error (Synapse's 500 says M_UNKNOWN; a proxy's 502/503 page has no
+            # code) is an outage, not a refusal: waited out as an unreachable server is,
+            # however long it lasts. Before, M_UNKNOWN dropped the row at once and the
+            # rest after twelve tries (about seven minutes): alerts queued before a
+            # Synapse restart behind a proxy were lost.
+            delay = self._backoff.next_delay()
+            log.warning("outbox: homeserver error (%s); retrying in %.1fs", status or "-", delay)
+            await sleep_unless(stop, delay)
+            return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
             async with self.db.transaction() as session:
@@ -539,6 +560,13 @@ class OutboxSender:
         await self._failed_attempt(row, f"{status} {response.message}")
         await sleep_unless(stop, self._backoff.next_delay())
         return False
+
+    def _poison(self, row: OutboxMessage) -> bool:
+        """Whether the homeserver has taken other rows since it first failed this one:
+        then the error is this row's own (its room would wait behind it for ever), and
+        it counts as a failed attempt; during an outage nothing is taken, so it never does."""
+        first = self._sent_at_error.setdefault(row.id, self.sent_count)
+        return self.sent_count > first
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
@@ -635,6 +663,8 @@ class OutboxSender:
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         give_up = row.attempts + 1 >= MAX_ATTEMPTS
+        if give_up:
+            self._sent_at_error.pop(row.id, None)
         if give_up:
             log.error(
                 "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error
