@@ -120,7 +120,7 @@ _KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)"
 _VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
 
 
-def _unformatted(line: str) -> str:
+def unformatted_field_line(line: str) -> str:
     """A field line without its list marker and Markdown emphasis (see _LIST_MARK).
 
     The key is the part before the first `:` or `=`, the value the rest; each is
@@ -446,7 +446,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
-            match = _field_match(_unformatted(probe), vocab)
+            match = _field_match(unformatted_field_line(probe), vocab)
             if match is None:
                 in_fields = False
             else:
@@ -829,7 +829,7 @@ def _category_of(word: str) -> str | None:
 
 def _starts_fields(line: str, vocab: Vocabulary) -> bool:
     """Whether `line` is a field line of a known key (as the report parser reads it)."""
-    probe = _unformatted(INVISIBLE.sub("", line))
+    probe = unformatted_field_line(INVISIBLE.sub("", line))
     match = _field_match(probe, vocab)
     return match is not None and _known_key(match.group(1), vocab)
 
