@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import outgoing_row
+from bot.sender import outgoing_row, reply_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
-from commands.message import Message, Outgoing
+from commands.message import Message, Outgoing, Reply
 from storage import event_log, outbox
 from storage import rooms as room_repo
 from storage.engine import Database
@@ -68,6 +68,14 @@ async def log_and_queue(
         defer=bool(replies),
     )
     queued = []
+    # A reply too large for one event goes in parts (bot/sender.py: reply_parts).
+    replies = [
+        part
+        for reply in replies
+        for part in (
+            reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
+        )
+    ]
     for index, reply in enumerate(replies):
         kind, target, content = outgoing_row(reply, message.room_id)
         row = await outbox.add(

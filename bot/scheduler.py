@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.backoff import sleep_unless
-from bot.sender import OutboxSender, queue_reply
+from bot.sender import OutboxSender, queue_reply, queue_reply_parts
 from commands.i18n import Language
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
@@ -226,10 +226,10 @@ class Scheduler:
                 session, access, room_picture, now, self.language, self.prefix, curator
             )
             key = f"subscription:{subscription_id}:{slot.isoformat()}"
-            row = await queue_reply(session, RoomId(room.room_id), reply, key)
-        if row is not None:
+            rows = await queue_reply_parts(session, RoomId(room.room_id), reply, key)
+        if rows:
             self.posted += 1
             log.info(
                 "scheduler: subscription %s posted for slot %s", subscription_id, slot.isoformat()
             )
-            self.sender.submit([row])
+            self.sender.submit(rows)

@@ -12,8 +12,11 @@ import asyncio
 import base64
 import collections
 import contextlib
+import dataclasses
 import io
+import json
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Collection, Iterable
 from datetime import UTC, datetime
@@ -33,6 +36,7 @@ from commands.render import plain, text_to_html
 from storage import outbox
 from storage import rooms as room_repo
 from storage.engine import Database
+from storage.exercise import MARKER
 from storage.ids import RoomId
 from storage.models import OutboxMessage
 from storage.outbox import OutboxKind
@@ -42,7 +46,10 @@ log = logging.getLogger(__name__)
 # Errors that will not go away by retrying the same request.
 PERMANENT = {"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON", "M_UNKNOWN"}
 MAX_ATTEMPTS = 12
-MAX_EVENT_BYTES = 60_000
+# A reply's body and HTML as the homeserver receives them (JSON, non-ASCII escaped) stay
+# under this: an event may be 64 KiB in all, and in an encrypted room the content goes
+# as base64 ciphertext, a third larger (60,000 plain bytes came to about 80 KiB there).
+MAX_EVENT_BYTES = 40_000
 # Rooms sent to at the same time. The homeserver orders event creation per
 # room, so under a flood a send into the flooded room waits behind the flood;
 # one send per room at a time keeps other rooms' replies off that line.
@@ -53,16 +60,81 @@ DRAIN_WAIT_BACKLOG = 3
 TABLE_READ_EVERY = 5.0
 
 
+def _server_error(response: ErrorResponse) -> bool:
+    """A 5xx answer, or one without an error code or HTTP status to go by."""
+    http = getattr(getattr(response, "transport_response", None), "status", None)
+    if isinstance(http, int):
+        return http >= 500
+    return not response.status_code
+
+
 class NotSentYet(Exception):
     """A redaction waits for the reply it redacts to be sent first."""
+
+
+# The first TLP banner of a reply ("TLP:AMBER — Beeld …"): every part of it carries it.
+_BANNER = re.compile(r"TLP:(?:CLEAR|GREEN|AMBER\+STRICT|AMBER|RED)")
+
+
+def reply_parts(reply: Reply) -> list[Reply]:
+    """A reply too large for one event as several, each under MAX_EVENT_BYTES.
+
+    Split between lines (a line longer than a part is cut), each part headed "(2/3)"
+    with the reply's TLP banner, and after the OEFENING marker where the reply has one
+    (everything in an exercise room says so). The HTML of a split reply is its text's:
+    its own markup cannot be cut safely. Before, a reply this large was cut to its
+    first 20,000 bytes: a picture with many open severe items lost every item after
+    the cut, and every section after them, without a word.
+    """
+    if _wire_size(reply.text) + _wire_size(reply.html) <= MAX_EVENT_BYTES:
+        return [reply]
+    chunks = _chunks(reply.text.split("\n"), (MAX_EVENT_BYTES - 400) // 2)
+    marker = f"{MARKER} " if reply.text.startswith(MARKER) else ""
+    banner = _BANNER.search(reply.text.split("\n", 1)[0])
+    tail = f" {banner.group(0)}" if banner else ""
+    parts = []
+    for index, chunk in enumerate(chunks, start=1):
+        text = f"{marker}({index}/{len(chunks)}){tail}\n{chunk}"
+        parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
+    return parts
+
+
+def _chunks(lines: list[str], budget: int) -> list[str]:
+    """`lines` joined into chunks whose text and escaped HTML each stay within `budget`."""
+
+    def size(line: str) -> int:
+        return max(_wire_size(line), _wire_size(text_to_html(line))) + 5
+
+    chunks: list[list[str]] = [[]]
+    used = 0
+    for line in lines:
+        while size(line) > budget:  # one line longer than a part: cut it
+            cut = len(line) * budget // size(line) - 1
+            lines_of_cut, line = line[:cut], line[cut:]
+            chunks.append([lines_of_cut])
+            used = budget
+        if used + size(line) > budget and chunks[-1]:
+            chunks.append([])
+            used = 0
+        chunks[-1].append(line)
+        used += size(line)
+    return ["\n".join(chunk) for chunk in chunks if chunk]
+
+
+def _wire_size(text: str) -> int:
+    """Bytes of `text` as a JSON string with non-ASCII escaped (as matrix-nio sends it)."""
+    return len(json.dumps(text))
 
 
 def reply_content(reply: Reply) -> dict[str, Any]:
     """The `m.room.message` content for a reply: notice unless it must notify someone."""
     text, html = reply.text, reply.html
-    if len(text.encode()) + len(html.encode()) > MAX_EVENT_BYTES:
-        # Never build an event the homeserver refuses: cut both halves, keep them consistent.
-        text = text.encode()[: MAX_EVENT_BYTES // 3].decode(errors="ignore") + "…"
+    if _wire_size(text) + _wire_size(html) > MAX_EVENT_BYTES:
+        # Never build an event the homeserver refuses (replies are split before they are
+        # queued, `reply_parts`; this is the last guard): cut both, keep them consistent.
+        while _wire_size(text) + _wire_size(text_to_html(text)) > MAX_EVENT_BYTES:
+            text = text[: len(text) * 3 // 4]
+        text += "…"
         html = text_to_html(text)
     content: dict[str, Any] = {
         "msgtype": "m.text" if reply.notify else "m.notice",
@@ -95,12 +167,32 @@ async def queue_reply(
     source_event_id: str | None = None,
 ) -> OutboxMessage | None:
     """`reply` queued once under the transaction id of `txn_key` (None when it was
-    queued before), as an answer to `in_reply_to` when given."""
-    content = reply_content(reply)
-    if in_reply_to is not None:
-        content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
-    txn_id = outbox.txn_id_for(txn_key)
-    return await outbox.add(session, room_id, "message", content, txn_id, source_event_id)
+    queued before), as an answer to `in_reply_to` when given; the first row of a reply
+    sent in parts (`queue_reply_parts`: the others are read from the table)."""
+    rows = await queue_reply_parts(session, room_id, reply, txn_key, in_reply_to, source_event_id)
+    return rows[0] if rows else None
+
+
+async def queue_reply_parts(
+    session: AsyncSession,
+    room_id: RoomId,
+    reply: Reply,
+    txn_key: str,
+    in_reply_to: str | None = None,
+    source_event_id: str | None = None,
+) -> list[OutboxMessage]:
+    """`queue_reply` for every part of the reply (`reply_parts`): the rows queued now."""
+    rows: list[OutboxMessage] = []
+    for index, part in enumerate(reply_parts(reply)):
+        content = reply_content(part)
+        if in_reply_to is not None:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
+        # The first part keeps the reply's own transaction id (as before parts existed).
+        txn_id = outbox.txn_id_for(txn_key if index == 0 else f"{txn_key}\x00part{index}")
+        row = await outbox.add(session, room_id, "message", content, txn_id, source_event_id)
+        if row is not None:
+            rows.append(row)
+    return rows
 
 
 def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
@@ -179,6 +271,8 @@ class OutboxSender:
         # Transaction ids of the sends under way: their echo can come back in a sync
         # before the send returns (see `sending`).
         self._sending_txns: set[str] = set()
+        # Row id -> rows sent before its first server error (see `_poison`).
+        self._sent_at_error: dict[int, int] = {}
         self._wakeup = asyncio.Event()
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
@@ -433,6 +527,7 @@ class OutboxSender:
             self._sent_txns.popitem(last=False)
         self._backoff.reset()
         self.sent_count += 1
+        self._sent_at_error.pop(row.id, None)
         return True
 
     async def _refused(
@@ -447,6 +542,16 @@ class OutboxSender:
             log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
             await sleep_unless(stop, delay)
             return False
+        if _server_error(response) and not self._poison(row):
+            # A server error (Synapse's 500 says M_UNKNOWN; a proxy's 502/503 page has no
+            # code) is an outage, not a refusal: waited out as an unreachable server is,
+            # however long it lasts. Before, M_UNKNOWN dropped the row at once and the
+            # rest after twelve tries (about seven minutes): alerts queued before a
+            # Synapse restart behind a proxy were lost.
+            delay = self._backoff.next_delay()
+            log.warning("outbox: homeserver error (%s); retrying in %.1fs", status or "-", delay)
+            await sleep_unless(stop, delay)
+            return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
             async with self.db.transaction() as session:
@@ -455,6 +560,13 @@ class OutboxSender:
         await self._failed_attempt(row, f"{status} {response.message}")
         await sleep_unless(stop, self._backoff.next_delay())
         return False
+
+    def _poison(self, row: OutboxMessage) -> bool:
+        """Whether the homeserver has taken other rows since it first failed this one:
+        then the error is this row's own (its room would wait behind it for ever), and
+        it counts as a failed attempt; during an outage nothing is taken, so it never does."""
+        first = self._sent_at_error.setdefault(row.id, self.sent_count)
+        return self.sent_count > first
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
@@ -551,6 +663,8 @@ class OutboxSender:
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         give_up = row.attempts + 1 >= MAX_ATTEMPTS
+        if give_up:
+            self._sent_at_error.pop(row.id, None)
         if give_up:
             log.error(
                 "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error

@@ -12,10 +12,13 @@ this module does the two things every command shares:
   room nobody should have to judge whether a message is part of the exercise.
 - `check_incident` refuses a command that names an incident of the other mode: a
   room in an exercise never reads or writes a real incident, and the reverse.
+- `words_cross_mode` refuses a report whose own words say the other mode (a drill
+  inject pasted into a real room, a real emergency reported in a drill room).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +39,29 @@ NO = frozenset({"nee", "no", "n", "false", "0", "uit", "off"})
 def room_in_exercise(ctx: CommandContext) -> bool:
     binding = ctx.room.binding
     return binding is not None and binding.exercise
+
+
+# How partners mark a drill message ("OEFENING OEFENING OEFENING", in capitals; English
+# "EXERCISE"), and a real message sent during a drill ("GEEN OEFENING", "dit is geen
+# oefening", NATO's "NO PLAY" / "NO DUFF").
+_DRILL_WORDS = re.compile(r"\b(?:OEFENING|EXERCISE)\b")
+_REAL_WORDS = re.compile(
+    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b",
+    re.IGNORECASE,
+)
+
+
+def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
+    """The catalogue key of the refusal when a report's words say the other mode, else
+    None. The room's binding alone decided: a drill inject pasted into a real room was a
+    real report (an extreme one alerted the real coordinators), and a real emergency
+    reported in a drill room was drill data that only the players saw."""
+    real = _REAL_WORDS.search(text) is not None
+    if room_in_exercise(ctx):
+        return "exercise.real_words_in_drill" if real else None
+    if not real and _DRILL_WORDS.search(text) is not None:
+        return "exercise.drill_words_in_real"
+    return None
 
 
 def parse_flag(value: str | None) -> bool:

@@ -10,7 +10,7 @@ nothing.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -23,7 +23,12 @@ from commands.i18n import t
 from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.registry import Command
-from commands.report_parser import ReportDraft, read_free_text
+from commands.report_parser import (
+    Problem,
+    ReportDraft,
+    read_free_text,
+    read_structured_free_text,
+)
 from commands.reports import _alerts, _refused, _room_entry_input, describe
 from storage import entries as entry_repo
 from storage.ids import EventId
@@ -64,6 +69,14 @@ def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
     return " · ".join(parts)
 
 
+def _read(body: str, ctx: CommandContext, at: datetime) -> ReportDraft | list[Problem] | None:
+    """The report a free-text message makes: a report typed without its command read with
+    its fields (`ernst:`, `tlp:`), else an update in plain words; None for chatter."""
+    vocab = ctx.settings.vocabulary
+    structured = read_structured_free_text(body, vocab, at)
+    return structured if structured is not None else read_free_text(body, vocab)
+
+
 async def _mode(ctx: CommandContext) -> str:
     binding = await session_of(ctx).get(RoomBinding, ctx.room.room_id)
     mode = binding.free_text if binding is not None else "offer"
@@ -85,12 +98,16 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
             return []  # a message edited into "ja" confirms nothing
     elif is_yes(body):
         return await _confirm_by_yes(ctx)
-    draft = read_free_text(body, ctx.settings.vocabulary)
+    draft = _read(body, ctx, ctx.message.timestamp)
     if draft is None:
         return []
     mode = await _mode(ctx)
     if mode == "off":
         return []
+    if isinstance(draft, list):
+        # A report typed without its command whose fields cannot all be read: told as
+        # a `!melding` would be, never offered without the fields it could not read.
+        return _refused(ctx, draft)
     session = session_of(ctx)
     offer = PendingOffer(
         room_id=ctx.room.room_id,
@@ -218,10 +235,10 @@ async def on_reaction(ctx: CommandContext) -> list[Outgoing]:
 
 async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> list[Outgoing]:
     session = session_of(ctx)
-    draft = read_free_text(offer.body, ctx.settings.vocabulary)
-    if draft is None:
+    draft = _read(offer.body, ctx, offer.created_at)
+    if draft is None or isinstance(draft, list):
         return []
-    draft.observed_at = offer.created_at
+    draft.observed_at = draft.observed_at or offer.created_at
     # Exactly once per message: an edit may have made it a report already (as the
     # `!melding` it became), and that report answers for it, retracted or not.
     made = await entry_repo.by_message(session, offer.message_event_id)

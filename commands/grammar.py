@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from commands.i18n import Language, t
 from storage.errors import KnooppuntError
+from storage.vocabulary import INVISIBLE
 
 
 class GrammarError(KnooppuntError, ValueError):
@@ -63,8 +64,18 @@ def strip_reply_fallback(body: str) -> str:
     return "\n".join(lines[index:])
 
 
+def _from_first_character(body: str) -> str:
+    """`body` from its first visible character: a byte order mark or zero width space
+    pasted before the "!" hid the command (a `!beeld` got no answer; a report became a
+    free-text offer without its fields)."""
+    index = 0
+    while index < len(body) and (body[index].isspace() or INVISIBLE.match(body[index])):
+        index += 1
+    return body[index:]
+
+
 def is_command(body: str, prefix: str) -> bool:
-    stripped = body.lstrip()
+    stripped = _from_first_character(body)
     return (
         stripped.startswith(prefix)
         and len(stripped) > len(prefix)
@@ -74,11 +85,13 @@ def is_command(body: str, prefix: str) -> bool:
 
 def split(body: str, prefix: str) -> tuple[str, str, tuple[str, ...]]:
     """`!name rest of line` + following lines -> (name, rest of line, following lines)."""
-    stripped = body.strip()
+    stripped = _from_first_character(body).strip()
     if not is_command(stripped, prefix):
         raise GrammarError("not_a_command")
     first, _, rest = stripped[len(prefix) :].partition("\n")
-    head, _, raw_args = first.strip().partition(" ")
+    # Any space ends the name: a no-break space from a phone or a paste too.
+    head, *args = first.strip().split(None, 1)
+    raw_args = args[0] if args else ""
     return head.strip().lower(), raw_args.strip(), tuple(rest.split("\n")) if rest else ()
 
 

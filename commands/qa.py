@@ -25,13 +25,13 @@ from commands.knowledge_view import link_list, qa_reply
 from commands.message import Outgoing, Reply
 from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
 from commands.registry import Command
-from commands.report_parser import INVISIBLE
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA
 from knowledge.problems import complaint
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp
 from storage.errors import KnooppuntError
+from storage.vocabulary import INVISIBLE
 
 # Field names in chat (Dutch and English) -> QA field.
 FIELDS = {

@@ -26,7 +26,6 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
-from commands.report_parser import INVISIBLE
 from knowledge.duplicates import SAME_QUESTION, similarity
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
@@ -39,6 +38,7 @@ from storage import knowledge_items, open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
 from storage.timezone import AMSTERDAM
+from storage.vocabulary import INVISIBLE
 
 log = logging.getLogger(__name__)
 MAX_QUESTION_CHARS = 1_000

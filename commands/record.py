@@ -27,12 +27,13 @@ from commands.message import Outgoing, Reply
 from commands.permissions import MODERATOR, in_roles
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
-from commands.report_parser import INVISIBLE, contains_html_tag
+from commands.report_parser import contains_html_tag, unformatted_field_line
 from storage import audit, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage.ids import RoomId, UserId
 from storage.models import RecordItem
+from storage.vocabulary import INVISIBLE
 
 MAX_FIELD_CHARS = 1000
 MAX_TEXT_CHARS = 4000
@@ -120,7 +121,8 @@ def _read(kind: str, words: Sequence[str], body_lines: Sequence[str], lang: Lang
     while index < len(lines):
         # Read without invisible format characters, as report fields are: one in front
         # of `tlp:` must not make the label text (and the item the room's default).
-        line = INVISIBLE.sub("", lines[index])
+        # Markdown and list markers too ("**besloten door:** ROT", "- tlp: rood").
+        line = unformatted_field_line(INVISIBLE.sub("", lines[index]))
         match = _FIELD_LINE.match(line)
         key = match.group(1).strip().lower().replace("’", "'") if match else None
         if match is None or key not in keys:

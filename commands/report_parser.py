@@ -22,6 +22,7 @@ from storage import tlp
 from storage.regions import RegionTable
 from storage.vocabulary import (
     CATEGORIES,
+    INVISIBLE,
     SEVERITIES,
     STATUSES,
     Category,
@@ -99,6 +100,43 @@ _FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*
 # `gemeente:Dordrecht`: no space after the colon, accepted for known keys only (so that
 # "Om 14:30 ging de stroom uit" or a link stays text).
 _TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*$")
+# `ernst=extreem`, `tlp = rood`: the way the bot's own commands take options, accepted
+# for known keys only (so "peil=3m" in a sentence stays text).
+_EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?)\s*$")
+# A field line as people format it in a Matrix client: a list marker before it
+# ("- tlp: rood", "• ernst: extreem", "1. gemeente: Dordrecht") and Markdown emphasis
+# around its key or its whole value ("**Ernst:** extreem", "*tlp*: rood", "ernst:
+# **extreem**"; a lone "*" in a value, as in "120*", stays). Read as text, such a block
+# lost the report's severity (no alert) and its label (stored under the room's lower
+# default). A quoted line (`> tlp: clear`) is someone else's and stays text.
+_LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
+# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY".
+_MODE_LINE = re.compile(
+    r"^[\W_]*(?:(?:geen\s+)?oefening|exercise|no\s+play)(?:[\W_]+(?:(?:geen\s+)?oefening|"
+    r"exercise|no\s+play))*[\W_]*$",
+    re.IGNORECASE,
+)
+_KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)")
+_VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
+
+
+def unformatted_field_line(line: str) -> str:
+    """A field line without its list marker and Markdown emphasis (see _LIST_MARK).
+
+    The key is the part before the first `:` or `=`, the value the rest; each is
+    looked at once (linear: a line of 8,000 characters full of `k: *x` stays cheap)."""
+    probe = _LIST_MARK.sub("", line, count=1)
+    cut = min((i for i in (probe.find(":"), probe.find("=")) if i >= 0), default=-1)
+    if cut < 0:
+        return probe
+    key, sep, value = _KEY_EMPHASIS.sub("", probe[:cut]), probe[cut], probe[cut + 1 :]
+    if value[:1] in ("*", "_"):
+        value = value.lstrip("*_")  # "**ernst:** extreem": the key's closing marks
+    elif (wrapped := _VALUE_EMPHASIS.fullmatch(value)) is not None:
+        value = " " + wrapped.group(2)  # "ernst: **extreem**"
+    return f"{key}{sep}{value}"
+
+
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
@@ -119,16 +157,6 @@ MAX_UNIT_WORDS = 2
 # pattern let `\s[^<>]*` and `\s*` share a run of spaces, quadratic on "<a" + spaces.
 _HTML_TAG = re.compile(r"<\s*+/?\s*+[a-zA-Z][a-zA-Z0-9-]*+(?:[\s/][^<>]*+)?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Invisible format characters (Unicode category Cf) that a copy from a phone, a PDF or a
-# web form puts in lines: a byte order mark, zero width (non-)joiners and spaces, bidi
-# marks and overrides, the word joiner, the soft hyphen. A field line is read without
-# them: one before `gemeente:` would otherwise turn the whole field block, `tlp: rood`
-# included, into text, and the report would be stored under the room's lower default.
-INVISIBLE = re.compile(
-    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
-)
-
-
 # A figure may be negative only when its name says it can go down: a change, a
 # difference, a level measured against a reference (water level against NAP), a
 # temperature. Counts of people, places and households never are.
@@ -284,11 +312,44 @@ def split_estimate(value: str) -> tuple[str, bool]:
 
 
 def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
-    """The lines of a report: the rest of the command line (after the category) is text."""
-    lines = list(body_lines)
-    if len(words) > 1:
-        lines = [*lines, "", " ".join(words[1:])] if lines else ["", " ".join(words[1:])]
+    """The lines of a report: the rest of the command line (after the category) is text,
+    except the `key=value` words of known fields it starts with (`!melding evacuatie
+    ernst=extreem tlp=rood`, as the bot's other commands take options): those are field
+    lines before the message's own. Read as text they were lost: no severity, so no
+    alert, and the room's default label instead of the one written."""
+    rest = list(words[1:])
+    fields: list[str] = []
+    while rest and (field_line := _command_line_field(rest)) is not None:
+        fields.append(field_line)
+    # `!melding evacuatie gemeente: Dordrecht`: one known field after the category.
+    first = _FIELD_LINE.match(" ".join(rest))
+    if first is not None and first.group(2) and _field_for(first.group(1)) is not None:
+        fields.append(" ".join(rest))
+        rest = []
+    lines = [*fields, *body_lines]
+    if rest:
+        lines = [*lines, "", " ".join(rest)] if lines else ["", " ".join(rest)]
     return lines
+
+
+def _command_line_field(rest: list[str]) -> str | None:
+    """The first word(s) of `rest` as a `key: value` field line when they are a known
+    field's `key=value` (a quoted value may span words: `gemeente="Den Haag"`); they are
+    taken off `rest`. None (and `rest` unchanged) otherwise."""
+    key, sep, value = rest[0].partition("=")
+    if not sep or _field_for(key) is None:
+        return None
+    taken = 1
+    if value[:1] in ('"', "'"):
+        quote = value[0]
+        while not (len(value) > 1 and value.endswith(quote)) and taken < len(rest):
+            value += " " + rest[taken]
+            taken += 1
+        value = value.strip(quote)
+    if not value.strip():
+        return None
+    del rest[:taken]
+    return f"{key}: {value}"
 
 
 def _hinted_category(word: str) -> str | None:
@@ -373,17 +434,19 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            # Fields are read without invisible characters; text keeps them as typed.
+            # Fields are read without invisible characters, list markers and Markdown
+            # emphasis; text keeps them as typed.
             probe = INVISIBLE.sub("", line)
             if not probe.strip():
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
-            match = _FIELD_LINE.match(probe)
-            if match is None:
-                tight = _TIGHT_FIELD_LINE.match(probe)
-                if tight is not None and _known_key(tight.group(1), vocab):
-                    match = tight
+            if _MODE_LINE.match(probe):
+                # "OEFENING OEFENING OEFENING" above the fields, as drill messages start:
+                # text (the mode check reads it), and the fields below it still count.
+                text_lines.append(line)
+                continue
+            match = _field_match(unformatted_field_line(probe), vocab)
             if match is None:
                 in_fields = False
             else:
@@ -402,6 +465,17 @@ def _read_fields(
                 continue
         text_lines.append(line)
     return text_lines
+
+
+def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
+    """`key: value`; `key:value` and `key=value` only for a known key."""
+    match = _FIELD_LINE.match(probe)
+    for pattern in (_TIGHT_FIELD_LINE, _EQUALS_FIELD_LINE):
+        if match is None:
+            loose = pattern.match(probe)
+            if loose is not None and _known_key(loose.group(1), vocab):
+                match = loose
+    return match
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
@@ -710,6 +784,54 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         draft.municipality = municipality
         draft.region = vocab.regions.region_of(municipality)
     return draft
+
+
+# The head line of a report typed without its command: "evacuatie", "melding evacuatie",
+# "! melding evacuatie" (a phone's space after the "!"), "report shelter".
+_COMMAND_WORDS = frozenset({"melding", "report"})
+
+
+def read_structured_free_text(
+    body: str, vocab: Vocabulary, now: datetime
+) -> ReportDraft | list[Problem] | None:
+    """A report typed without `!melding`: free text whose first or second line starts a
+    block of known fields (`ernst: extreem`, `tlp: rood`), read as the report it is, or
+    its problems; None for other free text. Read as plain free text, its severity was
+    lost (no alert) and its label was the room's default. A first line that names only a
+    category (with "melding" or a stray "!" before it) is the category; another first
+    line before the fields is text."""
+    lines = _CONTROL.sub("", body).strip().split("\n")
+    if len(lines) < 2:
+        return None
+    head = [w for w in lines[0].replace("!", " ").split() if fold(w) not in _COMMAND_WORDS]
+    category_word = head[0] if len(head) == 1 and _category_of(head[0]) else None
+    if not (_starts_fields(lines[1], vocab) or _starts_fields(lines[0], vocab)):
+        return None
+    if category_word is not None:
+        return parse_report(category_word, lines[1:], now, vocab)
+    free = read_free_text(body, vocab)
+    if free is None:
+        return None  # no category, place, figure or category word: not an update
+    if _starts_fields(lines[0], vocab):
+        draft = parse_report(None, lines, now, vocab)
+    elif not lines[0].replace("!", "").strip():
+        draft = parse_report(None, lines[1:], now, vocab)
+    else:
+        draft = parse_report(None, [*lines[1:], "", lines[0]], now, vocab)
+    if isinstance(draft, ReportDraft):
+        draft.category = free.category  # no category named: as the words suggest
+    return draft
+
+
+def _category_of(word: str) -> str | None:
+    return lookup(CATEGORIES, word) or _hinted_category(word)
+
+
+def _starts_fields(line: str, vocab: Vocabulary) -> bool:
+    """Whether `line` is a field line of a known key (as the report parser reads it)."""
+    probe = unformatted_field_line(INVISIBLE.sub("", line))
+    match = _field_match(probe, vocab)
+    return match is not None and _known_key(match.group(1), vocab)
 
 
 def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:

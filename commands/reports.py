@@ -81,6 +81,9 @@ async def _entry_input(
             return [Problem.of("exercise.real_room_exercise_incident", slug=incident)]
         if exercise.room_in_exercise(ctx) and not found.exercise:
             return [Problem.of("exercise.exercise_room_real_incident", slug=incident)]
+    crossing = exercise.words_cross_mode(ctx, draft.text)
+    if crossing is not None:
+        return [Problem.of(crossing)]
     label = draft.tlp or (binding.tlp_default if binding else "AMBER")
     if draft.tlp is None and draft.text_tlp is not None:
         # "… TLP:RED" in the text and no `tlp:` field: the marking the liaison copied

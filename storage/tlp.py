@@ -8,23 +8,31 @@ is the same rule as SQL for every read path, so no query can forget it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, literal, or_
 
-from storage.vocabulary import TlpLabel
+from storage.vocabulary import INVISIBLE, TlpLabel
 
 # The labels are defined once, with their Dutch names, in storage/vocabulary.py.
 LABELS: tuple[str, ...] = tuple(label.value for label in TlpLabel)
 RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
 
 
+# "amber + strict", "AMBER +STRICT", "oranje strikt": the strict label as people write
+# it, spaces around the plus and the Dutch colour and spelling included.
+_STRICT = re.compile(r"^(amber|oranje)\s*(?:[+-]\s*)?stri[ck]t$", re.IGNORECASE)
+
+
 def parse_label(text: str) -> str | None:
     """`amber`, `TLP:AMBER`, `tlp: groen`, `amber+strict` -> canonical label, else None."""
     value = text.strip()
     if value.lower().startswith("tlp:"):
-        value = value[4:]
+        value = value[4:].strip()
+    if _STRICT.match(value):
+        return TlpLabel.AMBER_STRICT.value
     label = TlpLabel.parse(value)
     return label.value if label is not None else None
 
@@ -35,10 +43,23 @@ def highest(labels: list[str]) -> str:
 
 # A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
 # "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
-# colours of everyday words ("het stoplicht staat op rood") are no label.
+# colours of everyday words ("het stoplicht staat op rood") are no label. People also
+# write it as the bot's own commands take options (`tlp=rood`), with a dash or a slash
+# ("TLP-RED", "TLP/AMBER"), in Markdown ("**TLP**: RED", "TLP: **AMBER**", `TLP:RED`),
+# in full-width letters, or with an invisible character from a copy inside it: each of
+# these is the same marking (see `_marking_text`).
 _TEXT_MARKING = re.compile(
-    r"(?<![^\W_])tlp[ \t]*[:：]?[ \t]*([a-z]+(?:[ \t]*[+-]?[ \t]*strict)?)", re.IGNORECASE
+    r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?([a-z]+(?:[ \t]*[+-]?[ \t]*stri[ck]t)?)",
+    re.IGNORECASE,
 )
+# Markdown's emphasis, code and strike-through characters: no part of a label.
+_MARKUP = re.compile(r"[*_`~]")
+
+
+def _marking_text(text: str) -> str:
+    """The text as its markings are read: full-width forms folded (NFKC), invisible
+    characters and Markdown markup left out."""
+    return _MARKUP.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
 
 
 def text_marking(text: str) -> str | None:
@@ -47,7 +68,7 @@ def text_marking(text: str) -> str | None:
     questions, answers)."""
     labels = [
         label
-        for match in _TEXT_MARKING.finditer(text)
+        for match in _TEXT_MARKING.finditer(_marking_text(text))
         if (label := parse_label(match.group(1))) is not None
     ]
     return highest(labels) if labels else None

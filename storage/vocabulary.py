@@ -10,6 +10,7 @@ Migration 0014 moved the Dutch values stored before (categories, phases) over.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from enum import StrEnum
 from typing import Self
@@ -24,6 +25,15 @@ def fold(text: str) -> str:
     """Lower case without diacritics: `Coördinator` -> `coordinator`."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
+
+
+# Invisible format characters (Unicode category Cf) that a copy from a phone, a PDF or a
+# web form puts in lines: a byte order mark, zero width (non-)joiners and spaces, bidi
+# marks and overrides, the word joiner, the soft hyphen. Labels and field lines are read
+# without them: one before `tlp: rood` (or inside "TLP:RED") would otherwise hide it.
+INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb]"
+)
 
 
 def _normal(word: str) -> str:

@@ -18,6 +18,21 @@ TEXTS: Entries = {
         "nl": "Deze kamer is gekoppeld aan een oefening; het echte incident {slug} is hier niet te zien of te gebruiken.",
         "en": "This room is bound to an exercise; the real incident {slug} cannot be seen or used here.",
     },
+    "exercise.drill_words_in_real": {
+        "nl": "Je melding zegt OEFENING, maar deze kamer werkt aan een echt incident. Meld "
+        "oefeningen in een kamer die aan de oefening gekoppeld is; is dit echt, laat het woord "
+        "OEFENING dan weg.",
+        "en": "Your report says OEFENING (EXERCISE), but this room works on a real incident. "
+        "Report exercises in a room bound to the exercise; if this is real, leave the word out.",
+    },
+    "exercise.real_words_in_drill": {
+        "nl": "Je melding zegt GEEN OEFENING, maar deze kamer is aan een oefening gekoppeld: de "
+        "echte coördinatoren zouden hem niet zien. Meld een echte situatie in je echte kamer en "
+        "waarschuw de coördinatoren direct.",
+        "en": "Your report says it is NOT AN EXERCISE, but this room is bound to an exercise: "
+        "the real coordinators would not see it. Report a real situation in your real room and "
+        "warn the coordinators directly.",
+    },
     "exercise.bad_value": {
         "nl": "oefening= is ja of nee (niet '{value}').",
         "en": "exercise= is yes or no (not '{value}').",

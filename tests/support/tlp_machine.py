@@ -104,6 +104,16 @@ WORD = {
     "AMBER+STRICT": "amber+strict",
     "RED": "red",
 }
+# How a liaison writes the label field (session 10): as the README shows it, in
+# Markdown, as a list item, as `key=value` (a line, or a word on the command line).
+LABEL_STYLES = {
+    "plain": "tlp: {}",
+    "bold": "**tlp:** {}",
+    "bold key": "**TLP**: {}",
+    "list": "- tlp: {}",
+    "equals": "tlp={}",
+    "command line": "",
+}
 ORGS = ("OrgA", "OrgB", "OrgC")
 ROLES = ("liaison", "coordinator", "municipality", "curator")
 INCIDENTS = ("storm", "vloed")
@@ -930,12 +940,16 @@ class TLPMachine(DatabaseMachine):
         figure_marker: str | None,
         value: int,
         cause: int | None = None,
+        style: str = "plain",
     ) -> str:
         lines = [f"!melding {category}", "gemeente: Dordrecht", f"ernst: {severity}"]
         if cause is not None:
             lines.append(f"oorzaak: M-{cause}")
         if label is not None:
-            lines.append(f"tlp: {WORD[label]}")
+            if style == "command line":
+                lines[0] += f" tlp={WORD[label]}"
+            else:
+                lines.append(LABEL_STYLES[style].format(WORD[label]))
         if incident is not None:
             lines.append(f"incident: {incident}")
         if figure and figure_marker:
@@ -958,6 +972,7 @@ class TLPMachine(DatabaseMachine):
         figure=st.booleans(),
         as_admin=st.booleans(),
         cause=st.none() | pick,
+        style=st.sampled_from(list(LABEL_STYLES)),
     )
     def report(
         self,
@@ -969,6 +984,7 @@ class TLPMachine(DatabaseMachine):
         figure: bool,
         as_admin: bool,
         cause: int | None = None,
+        style: str = "plain",
     ) -> None:
         if "report" in DISABLED:
             return
@@ -982,7 +998,7 @@ class TLPMachine(DatabaseMachine):
             cause_id = sorted(self.entries)[cause % len(self.entries)]
         body = self._report_body(
             category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter,
-            cause_id,
+            cause_id, style,
         )  # fmt: skip
         sender = ADMIN if as_admin else room.user
         message, rows = self.send(room, body, sender)

@@ -219,3 +219,17 @@ async def test_a_qa_whose_answer_says_tlp_red_is_not_stored_green(tmp_path: Path
             assert await knowledge_items.get(session, "mdw-2") is None
     finally:
         await database.close()
+
+
+async def test_a_decision_with_formatted_field_lines_keeps_them(coord_chat: CoreChat) -> None:
+    """Session 10: Markdown and list field lines in a record are fields, as in reports
+    (before, `**besloten door:**` made the whole block text: no decider, and a `- ernst`
+    style label only by luck of the text marking)."""
+    body = (
+        "!besluit Ontruiming wijk Sterrenburg\n**Besloten door:** ROT\n- ingang: 16u\n**tlp:** rood"
+    )
+    _, result = await coord_chat.handle(COORD, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "B-1" in reply and "TLP:RED" in reply and "ROT" in reply, reply
+    assert "**" not in reply, reply

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from commands.report_parser import INVISIBLE, Problem, ReportDraft, Vocabulary, parse_report
+from commands.report_parser import Problem, ReportDraft, Vocabulary, parse_report
 from storage.regions import RegionTable
-from storage.vocabulary import CATEGORIES, SEVERITIES, STATUSES, fold
+from storage.vocabulary import CATEGORIES, INVISIBLE, SEVERITIES, STATUSES, fold
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 16:00 in Amsterdam
 VOCAB = Vocabulary(RegionTable())
@@ -257,10 +257,14 @@ def test_parser_never_raises_on_field_shaped_lines(keys: list[str], values: list
         assert result.category == "shelter"
         # Fields are read without invisible format characters (report_parser.INVISIBLE).
         text = INVISIBLE.sub("", CONTROL.sub("", "\n".join(lines)))
-        given_places = {
-            fold(line.partition(":")[2].strip())
+        # A value wrapped in Markdown emphasis (`**Dordrecht**`) is read without it.
+        values = [
+            line.partition(":")[2].strip()
             for line in text.split("\n")
             if line.startswith("gemeente:")
+        ]
+        given_places = {fold(v) for v in values} | {
+            fold(re.sub(r"^([*_]{1,3})(\S(?:.*\S)?)\1$", r"\2", v)) for v in values
         }
         if result.municipality is not None:
             # The municipality comes from a `gemeente:` line, never from thin air.

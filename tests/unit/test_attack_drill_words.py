@@ -1,0 +1,112 @@
+"""Attacks on drill and reality in the words of a report (outside tester, session 10).
+
+Dutch crisis partners mark every drill message "OEFENING OEFENING OEFENING", and a real
+message sent during a drill "GEEN OEFENING" (NATO: "NO PLAY"). The room's binding alone
+decided the mode: a drill inject pasted into a real liaison room became a real report
+(an extreme one alerting the real coordinators), and a real emergency reported in a
+drill room became drill data, seen only by the drill's players: a hidden severe report.
+Both are now refused with the reason; nothing is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from commands.message import Relation
+from storage import incidents, rooms
+from storage.ids import EventId, RoomId, UserId
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
+from tests.support.rooms import storm_database
+
+REAL = RoomId("!real:x")
+DRILL = RoomId("!drill:x")
+ALICE = UserId("@alice:x")
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    database = await storm_database(tmp_path / "drill.db", [(REAL, "liaison", "GGD")])
+    async with database.transaction() as session:
+        await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
+        await rooms.bind_as(
+            session, DRILL, BindingView("liaison", "oef", "GGD", "AMBER", "AMBER"), "@admin:x"
+        )
+    yield CoreChat(database)
+    await database.close()
+
+
+DRILL_MARKED = [
+    "!melding evacuatie\nOEFENING OEFENING OEFENING\ngemeente: Dordrecht\nernst: extreem\nDijk.",
+    "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nOEFENING - dijk doorgebroken.",
+    "!melding evacuatie OEFENING\ngemeente: Dordrecht\nDijk doorgebroken.",
+    "!report evacuation\nmunicipality: Dordrecht\nEXERCISE EXERCISE EXERCISE: dike breach.",
+]
+
+
+@pytest.mark.parametrize("body", DRILL_MARKED)
+async def test_a_drill_message_in_a_real_room_is_not_a_real_report(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+    assert "OEFENING" in texts(result[0]) or "EXERCISE" in texts(result[0])
+
+
+REAL_IN_DRILL = [
+    "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nGEEN OEFENING: echte brand sporthal.",
+    "!melding evacuatie\nDit is geen oefening! Brand in sporthal De Schans.",
+    "!report evacuation\nNO PLAY NO PLAY: real fire in the sports hall.",
+]
+
+
+@pytest.mark.parametrize("body", REAL_IN_DRILL)
+async def test_a_real_emergency_in_a_drill_room_is_not_drill_data(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+    assert "GEEN OEFENING" in texts(result[0]) or "NOT AN EXERCISE" in texts(result[0]).upper()
+
+
+async def test_an_edit_that_marks_a_real_report_as_drill_is_refused(chat: CoreChat) -> None:
+    original, _ = await chat.handle(REAL, ALICE, "!melding evacuatie\ngemeente: Dordrecht\nDijk.")
+    edited = "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nOEFENING: dijk weg."
+    await chat.handle(
+        REAL, ALICE, edited, kind="edit", relation=Relation(replaces=EventId(original))
+    )
+    (entry,) = await chat.entries()
+    assert entry.revision == 1 and "OEFENING" not in entry.text
+
+
+PLAIN = [
+    (REAL, "!melding evacuatie\ngemeente: Dordrecht\nDe oefening van gisteren is afgelast."),
+    (DRILL, "!melding evacuatie\ngemeente: Dordrecht\nOEFENING: dijk doorgebroken."),
+    (REAL, "!melding evacuatie\ngemeente: Dordrecht\nGEEN OEFENING: echte dijkdoorbraak."),
+]
+
+
+@pytest.mark.parametrize(("room", "body"), PLAIN)
+async def test_words_that_fit_the_room_are_recorded(
+    chat: CoreChat, room: RoomId, body: str
+) -> None:
+    _, result = await chat.handle(room, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
+
+
+async def test_a_drill_report_starting_with_its_marker_keeps_its_fields(chat: CoreChat) -> None:
+    """ "OEFENING OEFENING OEFENING" above the fields, as drill messages start: in the
+    drill room the fields still count (before, the line turned them all into text)."""
+    body = (
+        "!melding evacuatie\nOEFENING OEFENING OEFENING\ngemeente: Dordrecht\nernst: extreem\nDijk."
+    )
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert (entry.municipality, entry.severity) == ("Dordrecht", "Extreme"), texts(result[0])

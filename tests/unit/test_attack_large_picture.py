@@ -1,0 +1,93 @@
+"""Attack on the size of a reply (outside tester, session 10): a situation picture with
+many open severe items is larger than one Matrix event may be. The sender cut such a
+reply to its first 20,000 bytes and an ellipsis: every severe item after the cut, and
+every section after them (latest state, figures, changes), silently vanished from the
+picture the coordinators read as complete. A large reply is now sent in parts, each
+under the limit, numbered, and together holding every line.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from commands.message import Reply
+from storage.engine import Database
+from storage.ids import RoomId, UserId
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat
+from tests.support.rooms import storm_database
+
+LIAISON = RoomId("!ggd:x")
+COORD = RoomId("!coord:x")
+ALICE = UserId("@alice:x")
+ITEMS = 160
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database: Database = await storm_database(
+        tmp_path / "big.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    yield CoreChat(database)
+    await database.close()
+
+
+async def test_a_picture_with_many_severe_items_shows_every_one(chat: CoreChat) -> None:
+    for n in range(1, ITEMS + 1):
+        body = (
+            f"!melding evacuatie\ngemeente: Dordrecht\nlocatie: Straat {n}\nernst: extreem\n"
+            f"Woning {n} ontruimd, bewoners opgevangen in de sporthal; brandweer ter plaatse "
+            "en de weg is afgesloten voor alle verkeer tot nader bericht van de gemeente."
+        )
+        await chat.handle(LIAISON, ALICE, body)
+    _, result = await chat.handle(COORD, ALICE, "!beeld")
+    assert result is not None
+    rows = [row for row in result[1] if row.room_id == COORD and row.kind == "message"]
+    bodies = [str(row.content["body"]) for row in rows]
+    for row in rows:
+        # Every event fits: the homeserver takes events up to 64 KiB, and in an encrypted
+        # room the content goes as base64 ciphertext (a third larger) with its envelope.
+        assert len(json.dumps(row.content).encode()) * 4 // 3 + 2_000 < 65_536
+    shown = "\n".join(bodies)
+    missing = [n for n in range(1, ITEMS + 1) if f"M-{n} " not in shown]
+    assert not missing, f"{len(missing)} severe items not in the picture ({len(rows)} events)"
+    assert len({row.txn_id for row in rows}) == len(rows)
+
+
+def test_a_small_reply_is_one_part_and_unchanged() -> None:
+    from bot.sender import reply_parts
+
+    reply = Reply(text="kort", html="<b>kort</b>")
+    assert reply_parts(reply) == [reply]
+
+
+def test_parts_are_numbered_split_between_lines_and_fit() -> None:
+    from bot.sender import MAX_EVENT_BYTES, reply_parts
+
+    lines = [f"regel {n} " + "x" * 200 for n in range(400)]
+    reply = Reply(text="\n".join(lines), html="<p>" + "<br>".join(lines) + "</p>", notify=True)
+    parts = reply_parts(reply)
+    assert len(parts) > 1
+    for index, part in enumerate(parts, start=1):
+        assert len(json.dumps(part.text)) + len(json.dumps(part.html)) <= MAX_EVENT_BYTES
+        assert part.text.startswith(f"({index}/{len(parts)})")
+        assert part.notify == reply.notify
+    joined = "\n".join(part.text.split("\n", 1)[1] for part in parts)
+    assert joined == reply.text
+
+
+def test_no_content_is_too_large_for_an_encrypted_room() -> None:
+    """50,000 bytes of body and HTML passed the old 60,000-byte guard whole, but in an
+    encrypted room the base64 ciphertext of that content is over 64 KiB: the homeserver
+    refused it (M_TOO_LARGE, given up for good), so the whole reply was lost there."""
+    from bot.sender import reply_content
+
+    line = "Woning ontruimd — bewoners in de sporthal, weg afgesloten."
+    text = "\n".join([line] * 400)
+    content = reply_content(Reply(text=text, html=text.replace("\n", "<br>")))
+    assert len(json.dumps(content).encode()) * 4 // 3 + 2_000 < 65_536

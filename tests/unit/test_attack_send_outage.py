@@ -1,0 +1,143 @@
+"""Attack on the outbox during a homeserver outage (outside tester, session 10).
+
+Synapse answers an internal error with HTTP 500 and `M_UNKNOWN`; a reverse proxy in
+front of a restarting Synapse answers 502/503 with an HTML page (matrix-nio makes that
+an error with no code). The sender took `M_UNKNOWN` as a refusal for good (the reply
+was dropped at the first try) and counted the others as failed attempts (dropped after
+twelve, about seven minutes of backoff): a severe report's alert to the coordinators,
+a confirmation or a curator's answer queued before such an outage was lost. A server
+error is now waited out like an unreachable server; a refusal (4xx) still ends a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from nio import ErrorResponse
+
+from bot.backoff import Backoff
+from bot.sender import MAX_ATTEMPTS, OutboxSender
+from storage import outbox
+from storage.engine import Database
+from storage.ids import RoomId
+from storage.models import OutboxMessage
+from tests.support.migrated import migrated_sqlite
+
+ROOM = RoomId("!coord:x")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await migrated_sqlite(tmp_path / "outage.db")
+    yield database
+    await database.close()
+
+
+class _Client:
+    """Answers `failures` sends with `error` (its HTTP status as nio keeps it), then takes them."""
+
+    def __init__(self, failures: int, error: ErrorResponse, status: int) -> None:
+        self.failures, self.error, self.status = failures, error, status
+        self.tries = 0
+        self.sent = 0
+        self.rooms: dict[str, object] = {}
+
+    async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
+        self.tries += 1
+        if self.tries <= self.failures:
+            self.error.transport_response = SimpleNamespace(status=self.status)  # type: ignore[assignment]
+            return self.error
+        self.sent += 1
+        return SimpleNamespace(event_id="$sent")
+
+
+async def _send_through(db: Database, client: _Client) -> OutboxMessage:
+    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
+    sender._backoff = Backoff(initial=0.001, maximum=0.002)
+    sender.ready.set()
+    async with db.transaction() as session:
+        row = await outbox.add(session, ROOM, "message", {"body": "alert"}, outbox.txn_id_for("a"))
+    assert row is not None
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    sender.submit([row])
+    for _ in range(400):
+        if client.sent or client.tries > client.failures + 2:
+            break
+        await asyncio.sleep(0.01)
+        sender.wake()
+    stop.set()
+    await task
+    async with db.session() as session:
+        stored = await session.get(OutboxMessage, row.id)
+    assert stored is not None
+    return stored
+
+
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (ErrorResponse("Internal server error", "M_UNKNOWN"), 500),  # Synapse's own 500
+        (ErrorResponse("unknown error"), 502),  # a proxy's HTML page: no code
+        (ErrorResponse("unknown error"), 503),
+    ],
+)
+async def test_a_reply_outlives_a_long_server_error(
+    db: Database, error: ErrorResponse, status: int
+) -> None:
+    client = _Client(MAX_ATTEMPTS + 3, error, status)
+    stored = await _send_through(db, client)
+    assert client.sent == 1, (client.tries, stored.last_error)
+    assert stored.failed_at is None
+
+
+async def test_a_refusal_still_ends_the_row(db: Database) -> None:
+    """A 4xx refusal does not go away by waiting: the row is given up (and logged)."""
+    client = _Client(1, ErrorResponse("nope", "M_FORBIDDEN"), 403)
+    stored = await _send_through(db, client)
+    assert client.sent == 0 and stored.failed_at is not None
+
+
+async def test_a_row_the_server_always_fails_does_not_hold_up_its_room(db: Database) -> None:
+    """While the homeserver takes other rows, one it answers 500 every time is its own
+    problem: it counts as a failed attempt and is given up after MAX_ATTEMPTS."""
+
+    class _OneBad(_Client):
+        async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
+            content = args[1] if len(args) > 1 else kwargs.get("content")
+            if isinstance(content, dict) and content.get("body") == "bad":
+                self.tries += 1
+                self.error.transport_response = SimpleNamespace(status=500)  # type: ignore[assignment]
+                return self.error
+            self.sent += 1
+            return SimpleNamespace(event_id=f"$ok{self.sent}")
+
+    client = _OneBad(0, ErrorResponse("Internal server error", "M_UNKNOWN"), 500)
+    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
+    sender._backoff = Backoff(initial=0.001, maximum=0.002)
+    sender.ready.set()
+    async with db.transaction() as session:
+        bad = await outbox.add(session, ROOM, "message", {"body": "bad"}, outbox.txn_id_for("b"))
+    assert bad is not None
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    for n in range(60):
+        async with db.transaction() as session:
+            other = RoomId(f"!other{n % 3}:x")
+            row = await outbox.add(
+                session, other, "message", {"body": "ok"}, outbox.txn_id_for(f"o{n}")
+            )
+        sender.submit([row] if row is not None else [])
+        sender.wake()
+        await asyncio.sleep(0.01)
+        async with db.session() as session:
+            stored = await session.get(OutboxMessage, bad.id)
+        if stored is not None and stored.failed_at is not None:
+            break
+    stop.set()
+    await task
+    assert stored is not None and stored.failed_at is not None, (client.tries, client.sent)
