@@ -27,10 +27,12 @@ async def add(
     audience: str | None = None,
     linked_to: int | None = None,
     unbound: bool = False,
+    origin_event_id: str | None = None,
 ) -> OpenQuestion:
     """One open question per asking event (a replayed event finds the first).
 
     `unbound`: asked in a direct chat or another room without a binding.
+    `origin_event_id`: asked by an edit of that message (redacting it withdraws this).
     """
     existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
     if existing is not None:
@@ -50,6 +52,7 @@ async def add(
         status="open",
         audience=audience,
         linked_to=linked_to,
+        origin_event_id=origin_event_id,
     )
     session.add(row)
     await session.flush()
@@ -183,3 +186,39 @@ async def linked(session: AsyncSession, question_id: int) -> list[OpenQuestion]:
         .order_by(OpenQuestion.id)
     )
     return list(rows.all())
+
+
+async def asked_by(session: AsyncSession, event_id: str) -> list[OpenQuestion]:
+    """The questions a message asked: by itself, or by an edit of it (`origin_event_id`)."""
+    rows = await session.scalars(
+        select(OpenQuestion)
+        .where(or_(OpenQuestion.event_id == event_id, OpenQuestion.origin_event_id == event_id))
+        .order_by(OpenQuestion.id)
+    )
+    return list(rows.all())
+
+
+def withdraw(row: OpenQuestion, at: datetime) -> None:
+    """The asker took the question back: its words are erased (they were the member's,
+    and they withdrew them) and an open question is answered no more. An answered one
+    keeps its status and answer: what was sent stays sent."""
+    row.withdrawn_at = at
+    row.question = ""
+    row.nearest = []
+    if row.status == "open":
+        row.status = "withdrawn"
+
+
+def hand_over(withdrawn: OpenQuestion, linked: list[OpenQuestion]) -> OpenQuestion | None:
+    """A withdrawn question's linked ones (open, oldest first) stay open for their askers:
+    the oldest becomes the question the curators answer, the others are linked to it.
+    The withdrawn one points at it, so a curator who answers the old code is told where
+    to go. Returns the new one, or None without linked questions."""
+    if not linked:
+        return None
+    first, *rest = linked
+    first.linked_to = None
+    for other in rest:
+        other.linked_to = first.id
+    withdrawn.linked_to = first.id
+    return first
