@@ -199,7 +199,7 @@ def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId,
     """The outbox row (kind, room, content) for a reply, an attachment or a redaction."""
     if isinstance(item, Redaction):
         content: dict[str, Any] = {"source_event_id": item.source_event_id, "reason": item.reason}
-        return "redact", RoomId(default_room), content
+        return "redact", RoomId(item.room_id or default_room), content
     room = RoomId(item.room_id or default_room)
     if item.attachment is not None:
         content = {
@@ -583,7 +583,7 @@ class OutboxSender:
                 ignore_unverified_devices=True,
             )
         if row.kind == "redact":
-            target = await self._redaction_target(content)
+            target = await self._redaction_target(content, row.room_id)
             if target is None:
                 return None  # nothing (left) to redact
             return await self.client.room_redact(
@@ -601,14 +601,15 @@ class OutboxSender:
         room = self.client.rooms.get(room_id)
         return bool(room is not None and room.encrypted)
 
-    async def _redaction_target(self, content: dict[str, Any]) -> str | None:
-        """The event id of our first reply to the source event; waits until it was sent."""
+    async def _redaction_target(self, content: dict[str, Any], room_id: str) -> str | None:
+        """The event id of our first reply to the source event in `room_id` (the room the
+        redaction is sent in); waits until it was sent."""
         if "event_id" in content:
             return str(content["event_id"])
         async with self.db.session() as session:
             rows = await outbox.by_source(session, content["source_event_id"])
         for row in rows:
-            if row.kind not in ("message", "file"):
+            if row.kind not in ("message", "file") or row.room_id != room_id:
                 continue
             if row.id in self._unrecorded:
                 return self._unrecorded[row.id][1]

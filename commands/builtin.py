@@ -16,10 +16,12 @@ from commands.partners import PARTNERS, WHO
 from commands.picture import PICTURE
 from commands.portal import PORTAL
 from commands.qa import QA_COMMAND
+from commands.question_withdrawal import on_redaction as on_question_redaction
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.record import ACTION, ACTIONS, ASSESSMENT, DECISION
 from commands.record import on_edit as on_record_edit
 from commands.record import on_redaction as on_record_redaction
+from commands.redacted import edit_of_redacted, mark
 from commands.registry import Registry
 from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
 from commands.rooms_admin import ORG, ROOM
@@ -80,6 +82,11 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
     answered = await on_edit(ctx)
     original = ctx.message.relation.replaces
     if answered is AS_NEW_MESSAGE and original is not None:
+        # The sender redacted the message: its new words make nothing (no offer, report
+        # or question the sender withdrew), and the sender is told so.
+        refused = await edit_of_redacted(ctx, original)
+        if refused is not None:
+            return refused
         # The edited message is read as the message it now is (a command, say): what
         # was offered for its old words is void, or a later `ja` or 👍 would record
         # the words the sender replaced (or the same message a second time).
@@ -88,7 +95,12 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
 
 
 async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
+    # The mark first: whatever else the redaction does, a later edit of the event is void.
+    await mark(ctx)
     answered = await on_record_redaction(ctx)
+    if answered is not None:
+        return answered
+    answered = await on_question_redaction(ctx)
     if answered is not None:
         return answered
     await on_free_text_redaction(ctx)

@@ -105,6 +105,11 @@ TEXTS: dict[str, dict[Language, str]] = {
         "bericht.",
         "en": "Only the sender of a message can edit it; send your own version as a new message.",
     },
+    # An edit of a message that was redacted (storage/redactions.py).
+    "edit_of_redacted": {
+        "nl": "Het oorspronkelijke bericht is verwijderd (ingetrokken); deze wijziging doet niets. Stuur het opnieuw als nieuw bericht als het nog geldt.",
+        "en": "The original message was deleted (withdrawn); this edit does nothing. Send it again as a new message if it still stands.",
+    },
     "redaction_not_allowed": {
         "nl": "{code} blijft staan: alleen de melder of een moderator van deze kamer kan het "
         "intrekken.",

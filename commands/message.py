@@ -46,6 +46,9 @@ class Redaction:
 
     source_event_id: EventId
     reason: str = ""
+    # The room of the reply to take back: the bot's first reply to the source event in
+    # that room (a curator post of a withdrawn question). None: the event's own room.
+    room_id: RoomId | None = None
 
 
 @dataclass(frozen=True)

@@ -355,6 +355,9 @@ async def _record_question(
         asked_at=ctx.message.timestamp,
         audience=audience,
         linked_to=duplicate.id if duplicate else None,
+        # Asked by an edit (read as the message it now is): redacting the message it
+        # edits withdraws this question too.
+        origin_event_id=ctx.message.relation.replaces,
     )
     # A replayed event finds the row it made the first time, with the link it got then.
     primary = await open_questions.get(session, row.linked_to) if row.linked_to else None
@@ -644,6 +647,8 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     code = question_code(request.code)
     if row is None or (not open_questions.visible_to(ctx.room.access, row) and not ctx.is_admin):
         return [render.plain(t(ctx.lang, "questions.question_does_not_exist", code=code))]
+    if row.withdrawn_at is not None:
+        return [render.plain(await withdrawn_refusal(ctx, row))]
     if await exercise_store.is_exercise(session, row.incident):
         # An exercise's answer goes to its askers, marked, but never into the real store.
         ctx.concerns_exercise = True
@@ -675,6 +680,21 @@ async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if request.qa_id is not None:
         return await answer_with_qa(ctx, row, group, request)
     return await answer_with_text(ctx, row, group, request)
+
+
+async def withdrawn_refusal(ctx: CommandContext, row: OpenQuestion) -> str:
+    """`!antwoord` of a question its asker withdrew: nothing is sent (nor learned from its
+    words); where another asker's linked question is still open, which one to answer."""
+    text = t(ctx.lang, "questions.withdrawn_refused", code=question_code(row.id))
+    other = await open_questions.get(session_of(ctx), row.linked_to) if row.linked_to else None
+    if row.status == "withdrawn" and other is not None and other.status == "open":
+        text += " " + t(
+            ctx.lang,
+            "questions.withdrawn_still_open",
+            open=question_code(other.id),
+            prefix=ctx.prefix,
+        )
+    return text
 
 
 async def answer_with_qa(

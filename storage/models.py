@@ -493,6 +493,24 @@ class OpenQuestion(Base):
     # Who asked, as a group ("gemeenten" for municipality rooms and direct chats, else the
     # room's role): questions are linked only within one incident or one audience.
     audience: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The asker redacted the message that asked it (migration 0026): its words are erased
+    # and it is answered no more (status "withdrawn" unless it was answered before).
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Asked by an edit of this message (read as the message it now is): redacting that
+    # message withdraws the question too, as a client removes the message with its edits.
+    origin_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
+
+
+class RedactedEvent(Base):
+    """An event the bot saw that its sender (or a member with the room's `redact` power)
+    redacted in its own room: a later edit of it does nothing (migration 0026)."""
+
+    __tablename__ = "redacted_events"
+    event_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    room_id: Mapped[str] = mapped_column(String(255))
+    redacted_by: Mapped[str] = mapped_column(String(255))
+    redaction_event_id: Mapped[str] = mapped_column(String(255))
+    redacted_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class SiteObjectRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import exercise, tlp
@@ -27,10 +27,12 @@ async def add(
     audience: str | None = None,
     linked_to: int | None = None,
     unbound: bool = False,
+    origin_event_id: str | None = None,
 ) -> OpenQuestion:
     """One open question per asking event (a replayed event finds the first).
 
     `unbound`: asked in a direct chat or another room without a binding.
+    `origin_event_id`: asked by an edit of that message (redacting it withdraws this).
     """
     existing = await session.scalar(select(OpenQuestion).where(OpenQuestion.event_id == event_id))
     if existing is not None:
@@ -50,6 +52,7 @@ async def add(
         status="open",
         audience=audience,
         linked_to=linked_to,
+        origin_event_id=origin_event_id,
     )
     session.add(row)
     await session.flush()
@@ -82,35 +85,60 @@ async def open_for(
     other rooms without a binding: a picture shows those only in curator rooms.
     `exercise_mode` (the curators' list): only questions of exercises, or only real ones.
     """
-    query = (
-        select(OpenQuestion)
-        .where(OpenQuestion.status == "open")
-        .where(OpenQuestion.linked_to.is_(None))
-        .where(
-            tlp.visible_clause(
-                access,
-                OpenQuestion.tlp_rank,
-                OpenQuestion.room_id,
-                OpenQuestion.organisation,
-            )
-        )
-        .order_by(OpenQuestion.id)
-        .limit(limit)
+    where = await _listed(session, access, incident, include_unbound, exercise_mode)
+    query = select(OpenQuestion).where(*where).order_by(OpenQuestion.id).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def open_stamp(
+    session: AsyncSession,
+    access: tlp.RoomAccess | None = None,
+    incident: str | None = None,
+    *,
+    include_unbound: bool = True,
+) -> tuple[int, int, int]:
+    """The count, highest id and sum of ids of the open questions (with `access`: those
+    `open_for` lists for the room): a cheap change mark for live pages. Ids only grow,
+    so a question asked, answered or withdrawn moves it, and so does a linked question
+    listed in the place of a withdrawn one (a higher id than the one it replaces)."""
+    where = (
+        [OpenQuestion.status == "open"]
+        if access is None
+        else await _listed(session, access, incident, include_unbound, None)
     )
+    ids = OpenQuestion.id
+    query = select(func.count(), func.max(ids), func.sum(ids)).where(*where)
+    found = (await session.execute(query)).first()
+    return (int(found[0] or 0), int(found[1] or 0), int(found[2] or 0)) if found else (0, 0, 0)
+
+
+async def _listed(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str | None,
+    include_unbound: bool,
+    exercise_mode: bool | None,
+) -> list[ColumnElement[bool]]:
+    """The conditions of the open questions a room's list shows (see `open_for`)."""
+    where: list[ColumnElement[bool]] = [
+        OpenQuestion.status == "open",
+        OpenQuestion.linked_to.is_(None),
+        tlp.visible_clause(
+            access, OpenQuestion.tlp_rank, OpenQuestion.room_id, OpenQuestion.organisation
+        ),
+    ]
     if not include_unbound:
-        query = query.where(OpenQuestion.unbound.is_(False))
+        where.append(OpenQuestion.unbound.is_(False))
     if exercise_mode is not None:
-        query = query.where(exercise.incident_clause(OpenQuestion.incident, exercise_mode))
+        where.append(exercise.incident_clause(OpenQuestion.incident, exercise_mode))
     if incident is not None:
         if await exercise.is_exercise(session, incident):
             # An exercise's picture shows its own questions only: those asked outside
             # any incident are real.
-            query = query.where(OpenQuestion.incident == incident)
+            where.append(OpenQuestion.incident == incident)
         else:
-            query = query.where(
-                or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None))
-            )
-    return list((await session.scalars(query)).all())
+            where.append(or_(OpenQuestion.incident == incident, OpenQuestion.incident.is_(None)))
+    return where
 
 
 async def count_open(session: AsyncSession) -> int:
@@ -183,3 +211,39 @@ async def linked(session: AsyncSession, question_id: int) -> list[OpenQuestion]:
         .order_by(OpenQuestion.id)
     )
     return list(rows.all())
+
+
+async def asked_by(session: AsyncSession, event_id: str) -> list[OpenQuestion]:
+    """The questions a message asked: by itself, or by an edit of it (`origin_event_id`)."""
+    rows = await session.scalars(
+        select(OpenQuestion)
+        .where(or_(OpenQuestion.event_id == event_id, OpenQuestion.origin_event_id == event_id))
+        .order_by(OpenQuestion.id)
+    )
+    return list(rows.all())
+
+
+def withdraw(row: OpenQuestion, at: datetime) -> None:
+    """The asker took the question back: its words are erased (they were the member's,
+    and they withdrew them) and an open question is answered no more. An answered one
+    keeps its status and answer: what was sent stays sent."""
+    row.withdrawn_at = at
+    row.question = ""
+    row.nearest = []
+    if row.status == "open":
+        row.status = "withdrawn"
+
+
+def hand_over(withdrawn: OpenQuestion, linked: list[OpenQuestion]) -> OpenQuestion | None:
+    """A withdrawn question's linked ones (open, oldest first) stay open for their askers:
+    the oldest becomes the question the curators answer, the others are linked to it.
+    The withdrawn one points at it, so a curator who answers the old code is told where
+    to go. Returns the new one, or None without linked questions."""
+    if not linked:
+        return None
+    first, *rest = linked
+    first.linked_to = None
+    for other in rest:
+        other.linked_to = first.id
+    withdrawn.linked_to = first.id
+    return first

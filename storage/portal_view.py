@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import records, tlp
+from storage import open_questions, records, tlp
 from storage.models import (
     EntryFigure,
     EntryRevision,
@@ -203,6 +203,11 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
     stamp += (
         f"|{record[0].isoformat() if record and record[0] else '-'}|{record[1] if record else 0}"
     )
+    # The open questions the page lists (asked, answered, withdrawn by the asker).
+    asked = await open_questions.open_stamp(
+        session, view.access, view.incident, include_unbound=view.role == "curator"
+    )
+    stamp += "|" + "|".join(str(n) for n in asked)
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
 
 
@@ -218,6 +223,9 @@ class IncidentStamp:
     # The newest change of the incident's assessments, decisions and actions, and their
     # highest id: a page shows those too, and a change of them is looked at at once.
     record: tuple[datetime | None, int | None] = (None, None)
+    # The open questions of every incident (`open_questions.open_stamp`): a page lists
+    # them, and one asked, answered or withdrawn by its asker is looked at at once.
+    questions: tuple[int, int, int] = (0, 0, 0)
 
 
 async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
@@ -240,9 +248,10 @@ async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
         )
     ).first()
     record = (found[0], found[1]) if found else (None, None)
+    questions = await open_questions.open_stamp(session)
     if newest is None:
-        return IncidentStamp(None, None, last_id, record)
-    return IncidentStamp(newest[0], newest[1], last_id, record)
+        return IncidentStamp(None, None, last_id, record, questions)
+    return IncidentStamp(newest[0], newest[1], last_id, record, questions)
 
 
 async def existing_changed(session: AsyncSession, incident: str, since: IncidentStamp) -> bool:

@@ -541,6 +541,8 @@ class Portal:
             return False
         if stamp.record != mark.stamp.record:
             return True  # an assessment, decision or action moved: look at once
+        if stamp.questions != mark.stamp.questions:
+            return True  # a question asked, answered or withdrawn: look at once
         if self.ticks() - mark.at >= REBUILD_SECONDS:
             return True
         # Within the window: only new reports may wait. Whether an entry already there

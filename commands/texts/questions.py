@@ -145,4 +145,33 @@ TEXTS: Entries = {
         "nl": "het antwoord valt onder TLP:AMBER+STRICT, en dat blijft binnen de eigen organisatie.",
         "en": "the answer is TLP:AMBER+STRICT, which stays within its own organisation.",
     },
+    # A question withdrawn by its asker (the asking message redacted).
+    "questions.withdrawn_told": {
+        "nl": "Je vraag {code} is ingetrokken; de redactie beantwoordt hem niet meer.",
+        "en": "Your question {code} is withdrawn; the curators will not answer it.",
+    },
+    "questions.withdrawn_after_answer": {
+        "nl": "Je vraag {code} was al beantwoord; dat antwoord blijft staan. Je woorden zijn verwijderd.",
+        "en": "Your question {code} was already answered; that answer stands. Your words have been removed.",
+    },
+    "questions.withdrawn_curators": {
+        "nl": "Vraag {code} is ingetrokken door de vrager; niet meer beantwoorden.",
+        "en": "Question {code} was withdrawn by its asker; do not answer it.",
+    },
+    "questions.withdrawn_still_open": {
+        "nl": "De gekoppelde vraag {open} blijft open: beantwoord die met {prefix}antwoord {open}.",
+        "en": "The linked question {open} stays open: answer it with {prefix}answer {open}.",
+    },
+    "questions.withdrawn_refused": {
+        "nl": "Vraag {code} is ingetrokken: de vrager heeft zijn bericht verwijderd. Er is niets verstuurd.",
+        "en": "Question {code} is withdrawn: the asker withdrew it (deleted their message). Nothing was sent.",
+    },
+    "questions.withdrawn_linked_told": {
+        "nl": "De vraag waaraan je vraag gekoppeld was, is ingetrokken door de vrager. Je vraag {own} blijft bij de redactie; het antwoord komt hier als reactie op je bericht.",
+        "en": "The question yours was linked to was withdrawn by its asker. Your question {own} stays with the curators; the answer will arrive here as a reply to your message.",
+    },
+    "questions.withdraw_not_allowed": {
+        "nl": "Vraag {code} blijft staan: alleen de vrager of een moderator van deze kamer kan hem intrekken.",
+        "en": "Question {code} stays: only the asker or a moderator of this room can withdraw it.",
+    },
 }

@@ -307,6 +307,8 @@ class QuestionModel:
     markers: tuple[str, ...] = ()
     direct: bool = False
     answered: bool = False
+    # The asker redacted the message that asked it: its words go nowhere any more.
+    withdrawn: bool = False
 
     def visible(self, room: RoomModel) -> bool:
         return may_see(room, self.label, self.room_id, self.org)
@@ -1641,7 +1643,12 @@ class TLPMachine(DatabaseMachine):
         self._typed_by(room.room_id, [a])
         message, replies = self.send(room, body)
         text = self.reply_text(replies, room.room_id)
-        if re.search(rf"Antwoord op V{question.id} verstuurd", text):
+        if question.withdrawn and question.visible(room):
+            # Withdrawn by its asker: refused, nothing sent, nothing published or learned.
+            assert f"V{question.id} is ingetrokken" in text, text
+            # (The answer to an asker notifies them; a refusal is a notice.)
+            assert not any(r.notify for r in replies), text
+        elif re.search(rf"Antwoord op V{question.id} verstuurd", text):
             if not question.visible(room):
                 raise self.fail(
                     f"{room.describe()} answered V{question.id} (TLP:{question.label}, "
@@ -1678,6 +1685,26 @@ class TLPMachine(DatabaseMachine):
                 self._qa_markers(qa, [*question.markers, a], qa.label)
                 self.qas[qa.id] = qa
                 TLPMachine.stats["answers published"] += 1
+        self.check_outbox(message)
+
+    @precondition(lambda self: any(not q.withdrawn for q in self.questions.values()))
+    @rule(which=pick)
+    def withdraw_question(self, which: int) -> None:
+        """The asker redacts the message that asked a question: its words leave every
+        curator post, list, picture and portal page (only the asking room, which typed
+        them, and what was sent before, a published Q&A, still hold them)."""
+        if "withdraw_question" in DISABLED:
+            return
+        candidates = [q for q in self.questions.values() if not q.withdrawn]
+        question = candidates[which % len(candidates)]
+        message, replied = self.send_redaction(question.room_id, question.asker, question.event_id)
+        assert f"V{question.id}" in replied, replied
+        question.withdrawn = True
+        TLPMachine.stats["questions withdrawn"] += 1
+        for m in question.markers:
+            holders = self.holders.get(m, [])
+            if question.visible in holders:
+                holders.remove(question.visible)
         self.check_outbox(message)
 
     # ------------------------------------------------------ reads

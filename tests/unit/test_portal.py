@@ -788,3 +788,31 @@ async def _series_rows(db: Database) -> list[tuple[object, ...]]:
             rows = await session.execute(select(table.key, table.entry_id))
             found += sorted((table.__tablename__, *row) for row in rows)
     return found
+
+
+async def test_a_withdrawn_question_leaves_open_pages_at_once(rig: Rig) -> None:
+    """A municipality asks; the coordinators' page lists the open question. The asker
+    redacts it: the next page and the live marker drop it at once (within the cache
+    and rebuild windows too), as for a retracted report (session 10)."""
+    from commands.message import Relation
+
+    ticks = ticks_of(rig.portal)
+    await seed(rig.db, rig.dispatcher)
+    coord = await rig.link(COORD, ALICE)
+    words = "Mogen de geiten van kinderboerderij Wielewaal mee naar de noodopvang?"
+    view = RoomView(room_id=MUNI, role="municipality", encrypted=True, binding=BINDINGS[MUNI])
+    now = datetime.now(UTC)
+    ask = Message(EventId("$vraag"), MUNI, BOB, f"!vraag {words}", now)
+    async with rig.db.transaction() as session:
+        await rig.dispatcher.handle(ask, view, session, now)
+    ticks.now += REBUILD_SECONDS  # a new question may wait as a new report does
+    assert "Wielewaal" in await rig.page(coord)
+    marker = (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"]
+    redaction = Message(
+        EventId("$weg"), MUNI, BOB, "", now, kind="redaction",
+        relation=Relation(redacts=EventId("$vraag")),
+    )  # fmt: skip
+    async with rig.db.transaction() as session:
+        await rig.dispatcher.handle(redaction, view, session, now)
+    assert "Wielewaal" not in await rig.page(coord)
+    assert (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"] != marker

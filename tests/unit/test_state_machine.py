@@ -308,3 +308,13 @@ def test_redacting_the_edit_of_a_withdrawn_decision_changes_nothing(machine: TLP
     machine.record_withdraw(which=0)
     machine.record_redact_edit(which=0)
     machine.record_relabel_withdrawn(which=0, label="CLEAR")
+
+
+def test_a_withdrawn_question_leaves_every_read_path(machine: TLPMachine) -> None:
+    """gemeente-b asks, then redacts its question: the curators' list, pictures and a
+    curator's answer must carry its words nowhere (session 10)."""
+    machine.ask(slot=5, which=0, kind="fresh", plain=False, mark=None)
+    machine.withdraw_question(which=0)
+    for slot, command in ((6, "!vragen"), (7, "!vragen"), (3, "!beeld storm")):
+        machine.read(slot=slot, as_admin=False, command=command)
+    machine.answer(slot=1, which=0, publish=False)

@@ -1,0 +1,108 @@
+"""A question withdrawn by its asker: the asking message (or an edit that asked anew)
+was redacted.
+
+What a crisis coordinator expects: the asker's words leave the curators' desk and every
+view of open questions, and a curator's later `!antwoord` reaches nobody who withdrew.
+The asker's part is withdrawn and their words are erased; a question that other askers
+were linked to stays open for them only (the oldest linked one becomes the question the
+curators answer). The bot takes back the posts that quoted the withdrawn words (its post
+in each curator room, and the "a similar question is already being handled" notice that
+quoted them to a linked asker) and says, briefly, what happened. An answered question
+keeps what was sent: only its words are erased.
+"""
+
+from __future__ import annotations
+
+from commands import exercise, render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.errors import UserError
+from commands.i18n import t
+from commands.message import Outgoing, Redaction, Reply
+from commands.questions import curator_targets, question_code
+from storage import open_questions
+from storage.ids import EventId, RoomId
+from storage.models import OpenQuestion
+
+
+async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
+    """The questions the redacted message asked (itself or by an edit of it), withdrawn;
+    None when it asked none (the redaction is about something else)."""
+    target = ctx.message.relation.redacts
+    if target is None:
+        return None
+    session = session_of(ctx)
+    rows = await open_questions.asked_by(session, target)
+    if not rows:
+        return None
+    out: list[Outgoing] = []
+    for row in rows:
+        # Only in the question's own room, and once: a redaction from another room (or
+        # a second one of the same message) tells nothing and changes nothing.
+        if row.room_id != ctx.room.room_id or row.withdrawn_at is not None:
+            continue
+        if ctx.sender != row.asker and not ctx.room.may_redact_others(ctx.sender):
+            raise UserError("questions.withdraw_not_allowed", code=question_code(row.id))
+        out += await _withdraw(ctx, row)
+    return out
+
+
+async def _withdraw(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
+    session = session_of(ctx)
+    code = question_code(row.id)
+    await exercise.follow_mode_of(ctx, row.incident)
+    was_open = row.status == "open"
+    # Who the curators saw it as (before its words go), to find the rooms that had it.
+    seen_by = [a for a in await curator_targets(ctx) if open_questions.visible_to(a, row)]
+    linked = await open_questions.linked(session, row.id) if was_open and not row.linked_to else []
+    open_questions.withdraw(row, ctx.now)
+    taken_over = open_questions.hand_over(row, linked)
+    await ctx.audit(
+        session,
+        "question.withdrawn",
+        subject=code,
+        detail={
+            "answered": not was_open,
+            **({"taken_over_by": question_code(taken_over.id)} if taken_over else {}),
+        },
+    )
+    if not was_open:
+        # Answered before: what was sent stays sent, and the curators are not disturbed.
+        return [render.plain(t(ctx.lang, "questions.withdrawn_after_answer", code=code))]
+    out: list[Outgoing] = [render.plain(t(ctx.lang, "questions.withdrawn_told", code=code))]
+    still_open = taken_over.id if taken_over else row.linked_to
+    for access in seen_by:
+        if access.room_id == row.room_id:
+            continue
+        text = t(ctx.lang, "questions.withdrawn_curators", code=code)
+        if still_open is not None:
+            text += " " + t(
+                ctx.lang,
+                "questions.withdrawn_still_open",
+                open=question_code(still_open),
+                prefix=ctx.prefix,
+            )
+        room = RoomId(access.room_id)
+        # The bot's post of the question in that room quoted the asker's words.
+        out.append(Redaction(EventId(row.event_id), "question withdrawn", room_id=room))
+        out.append(Reply(text=text, html=render.text_to_html(text), room_id=room))
+    for other in linked:
+        out += _tell_linked_asker(ctx, other)
+    return out
+
+
+def _tell_linked_asker(ctx: CommandContext, other: OpenQuestion) -> list[Outgoing]:
+    """A linked asker was told "a similar question is already with the curators", with
+    the withdrawn words quoted: that notice is taken back, and they are told their own
+    question stays with the curators."""
+    room = RoomId(other.room_id)
+    text = t(ctx.lang, "questions.withdrawn_linked_told", own=question_code(other.id))
+    return [
+        Redaction(EventId(other.event_id), "linked question withdrawn", room_id=room),
+        Reply(
+            text=text,
+            html=render.text_to_html(text),
+            room_id=room,
+            reply_to=EventId(other.event_id),
+        ),
+    ]

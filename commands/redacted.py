@@ -1,0 +1,45 @@
+"""What a redaction leaves behind: a mark on the redacted event, and what a later edit
+of a marked event does (nothing, but say so).
+
+The bot keeps no words of a message it only read, so an edit of a message that made
+nothing is read as the new message it now is (a corrected `!melding`, an update to
+offer). Once the message was redacted that would bring back, under new words, what the
+sender withdrew: an edit of a redacted message makes no offer, report or question; the
+sender is told the original was withdrawn (nothing a person sends is silently dropped).
+"""
+
+from __future__ import annotations
+
+from commands import render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.i18n import t
+from commands.message import Outgoing
+from storage import event_log, redactions
+
+
+async def mark(ctx: CommandContext) -> None:
+    """Mark the redacted event, when the bot saw it in this room and the redaction comes
+    from its sender or from a member with the room's `redact` power (as for reports)."""
+    target = ctx.message.relation.redacts
+    if target is None:
+        return
+    session = session_of(ctx)
+    seen = await event_log.seen(session, target)
+    if seen is None or seen.room_id != ctx.room.room_id:
+        return
+    if ctx.sender != seen.sender and not ctx.room.may_redact_others(ctx.sender):
+        return
+    await redactions.mark(
+        session, target, ctx.room.room_id, ctx.sender, ctx.message.event_id, ctx.message.timestamp
+    )
+
+
+async def edit_of_redacted(ctx: CommandContext, original: str) -> list[Outgoing] | None:
+    """The reply to an edit of `original` when that was redacted (another bot's notice
+    gets none: bots talk in notices, and two must never loop); None when it was not."""
+    if await redactions.redacted(session_of(ctx), original) is None:
+        return None
+    if ctx.message.msgtype == "m.notice":
+        return []
+    return [render.plain(t(ctx.lang, "edit_of_redacted"))]
