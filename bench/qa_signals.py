@@ -527,6 +527,23 @@ def _stemmer_variant(mode: str) -> Make:
     return make
 
 
+# -- X: English inflections through the English stemmer -----------------------------------
+
+
+@contextlib.contextmanager
+def _without_english_forms() -> Iterator[Build]:
+    """X was kept (knowledge/word_forms.py `english_form`): this is today's code
+    without it, the reference it was measured against."""
+    from knowledge import word_forms
+
+    old = word_forms.english_form
+    word_forms.english_form = lambda word, known: None
+    try:
+        yield Index
+    finally:
+        word_forms.english_form = old
+
+
 # -- the runs --------------------------------------------------------------------------
 
 
@@ -537,6 +554,7 @@ def _now() -> Iterator[Build]:
 
 VARIANTS["now (today's main)"] = _now
 VARIANTS["Q dedup query terms"] = _kind(_Dedup)
+VARIANTS["X- today less the English inflections"] = _without_english_forms
 VARIANTS["V stemmer dutch_porter"] = _stemmer_variant("porter")
 VARIANTS["V stemmer dutch, ge-/-ig guarded"] = _stemmer_variant("guard")
 for _w in (0.5, 1.0):
