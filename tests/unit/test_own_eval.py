@@ -185,3 +185,23 @@ def test_the_second_blind_set_is_what_it_says(blind2: Own) -> None:
         }
     held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
     assert not seen & held_out
+
+
+def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
+    """tests/data/own_eval_blind2.yaml: written and committed (b87ff5a, deb0db4) before
+    it was first measured, and measured once, at the end of session 10, on the code
+    of that session (4712b5b and after: ranking as main plus English inflections).
+    It scored top-1 33 of 44 (0.75), top-3 40 of 44 (0.91), refused 12 of 44
+    in-scope questions (27%; 12 of 32 Dutch, 0 of 12 English), 15 of 16 out of
+    scope (94%), and answered 5 of 44 wrongly with confidence (11%): well below the
+    own set, which the ranking was tuned with. Floors are those figures: a change
+    that makes it worse fails here; nothing is to be tuned on it."""
+    items, queries, outside = blind2
+    result = evaluate(ours(items), queries)
+    assert result["top1"] * len(queries) >= 33 - 1e-9, result
+    assert result["top3"] * len(queries) >= 40 - 1e-9, result
+    refused_inside, refused_outside = refusals(items, queries, outside)
+    assert sum(refused_inside) <= 12, sum(refused_inside)  # 27%, the issue asks <= 10%
+    assert sum(refused_outside) >= 15, sum(refused_outside)  # 94%
+    wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
+    assert wrong * len(queries) <= 5 + 1e-9, wrong  # 5 of 44
