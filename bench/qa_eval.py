@@ -188,6 +188,9 @@ def _refusal_line(inside: list[bool], outside: list[bool]) -> str:
 OWN_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "own_eval.yaml"
 # Held out: written and committed before it was first measured; nothing is tuned on it.
 BLIND_SET = OWN_SET.with_name("own_eval_blind.yaml")
+# The second held-out set (session 10): the first was measured often enough that it is
+# no longer unseen. Written and committed before its first measurement.
+BLIND2_SET = OWN_SET.with_name("own_eval_blind2.yaml")
 SAMPLE = Path(__file__).resolve().parents[1] / "knowledge" / "sample"
 
 

@@ -18,7 +18,7 @@ on the fifth. The project's own set and its blind set never take part in the fit
 they are the held-out checks, measured at the fitted threshold.
 
     KNOOPPUNT_EVAL_DIR=../shared/eval .venv/bin/python -m bench.qa_threshold [--rival 0.95]
-        [--answer-credit 0.6] [--blind]
+        [--answer-credit 0.6] [--blind] [--blind2]
 
 Measured and not adopted (session 9): the rival gate (see knowledge/search.py),
 and ANSWER_ONLY_CREDIT 0.5 / 0.6 / 0.9 / 1.0 beside 0.75: the shared set gives
@@ -34,7 +34,14 @@ import argparse
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.qa_eval import BLIND_SET, OWN_SET, load_own, load_shared, out_of_scope_questions
+from bench.qa_eval import (
+    BLIND2_SET,
+    BLIND_SET,
+    OWN_SET,
+    load_own,
+    load_shared,
+    out_of_scope_questions,
+)
 from knowledge import search
 from knowledge.model import QA
 from knowledge.search import CONFIDENT_COVERAGE, Index
@@ -159,7 +166,7 @@ def line(name: str, f: dict[str, float]) -> str:
     )
 
 
-def main(eval_dir: Path, rival: float | None, blind: bool) -> None:
+def main(eval_dir: Path, rival: float | None, blind: bool, blind2: bool = False) -> None:
     shared = asked_shared(eval_dir)
     gate = "off" if rival is None else f">= {rival} x best"
     print(f"shared/eval (honest), rival gate {gate}; today's threshold {CONFIDENT_COVERAGE}")
@@ -173,7 +180,11 @@ def main(eval_dir: Path, rival: float | None, blind: bool) -> None:
         f"out-of-scope {cv['refused_out']:.1%}, wrong-confident {cv['wrong']:.1%} "
         f"(fits {cv['min_fit']:.2f}..{cv['max_fit']:.2f})"
     )
-    sets = [("own set", OWN_SET)] + ([("blind own set", BLIND_SET)] if blind else [])
+    sets = (
+        [("own set", OWN_SET)]
+        + ([("blind own set", BLIND_SET)] if blind else [])
+        + ([("second blind set", BLIND2_SET)] if blind2 else [])
+    )
     for name, path in sets:
         held_out = asked_own(path)
         for threshold in sorted({chosen, CONFIDENT_COVERAGE}):
@@ -186,10 +197,11 @@ if __name__ == "__main__":
     parser.add_argument("--rival", type=float, default=None, help="rival gate, e.g. 0.95")
     # The blind set is the last check, not a guide: measured once choices are made.
     parser.add_argument("--blind", action="store_true", help="also measure the blind set")
+    parser.add_argument("--blind2", action="store_true", help="also measure the second blind set")
     parser.add_argument(
         "--answer-credit", type=float, default=None, help="try another ANSWER_ONLY_CREDIT"
     )
     args = parser.parse_args()
     if args.answer_credit is not None:
         search.ANSWER_ONLY_CREDIT = args.answer_credit  # read at each coverage
-    main(args.eval, args.rival, args.blind)
+    main(args.eval, args.rival, args.blind, args.blind2)

@@ -18,8 +18,19 @@ store does not know, so a word the store knows ranks as before.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
-from knowledge.text import STOP_WORDS, _stemmer, _synonyms
+import Stemmer
+
+from knowledge.text import (
+    STOP_WORDS,
+    SYNONYM_GROUPS,
+    _stemmer,
+    _synonyms,
+    _zipf_table,
+    read_glossary,
+)
+from storage.vocabulary import fold
 
 # A compound's parts: at least this long (shorter parts are mostly suffixes or
 # chance matches: "net", "act").
@@ -67,9 +78,47 @@ def compound_parts(word: str, known: Callable[[str], bool]) -> list[str]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _english_stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def _is_english(word: str) -> bool:
+    """More frequent in general English than in general Dutch (wordfreq's lists)."""
+    return _zipf_table("en").get(word, 0.0) > _zipf_table("nl").get(word, 0.0)
+
+
+@lru_cache(maxsize=1)
+def _english_terms() -> dict[str, str]:
+    """English stem -> store term, for each glossary word and each English member of
+    a synonym group (the first listed keeps a stem two words share)."""
+    stem = _english_stemmer().stemWord
+    table: dict[str, str] = {}
+    for english, dutch in read_glossary().items():
+        table.setdefault(stem(english), as_term(dutch))
+    for group in SYNONYM_GROUPS:
+        for member in map(fold, group):
+            if " " not in member and _is_english(member):
+                table.setdefault(stem(member), as_term(member))
+    return table
+
+
+def english_form(word: str, known: Callable[[str], bool]) -> str | None:
+    """An English word as the store term of the glossary or synonym word with the
+    same English stem ("flooded" as "flood"), if the store knows that term."""
+    if not _is_english(word):
+        return None
+    term = _english_terms().get(_english_stemmer().stemWord(word))
+    return term if term is not None and known(term) else None
+
+
 def store_terms(word: str, known: Callable[[str], bool]) -> list[str]:
     """The store terms an unknown word stands for (empty: none found)."""
     verb = verb_form(word, known)
     if verb is not None:
         return [verb]
-    return compound_parts(word, known)
+    parts = compound_parts(word, known)
+    if parts:
+        return parts
+    english = english_form(word, known)
+    return [english] if english is not None else []

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.qa_eval import BLIND_SET, evaluate, load_own, ours, refusals
+from bench.qa_eval import BLIND2_SET, BLIND_SET, evaluate, load_own, ours, refusals
 from bench.qa_threshold import asked_items, figures
 from knowledge.model import QA
 from knowledge.search import CONFIDENT_COVERAGE
@@ -159,3 +159,49 @@ def test_the_blind_set_holds_its_figures(blind: Own) -> None:
     assert sum(refused_outside) >= 13, sum(refused_outside)  # 87%, the issue asks >= 90%
     wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
     assert wrong * len(queries) <= 1 + 1e-9, wrong  # 1 of 40
+
+
+@pytest.fixture(scope="module")
+def blind2() -> Own:
+    return load_own(BLIND2_SET)
+
+
+def test_the_second_blind_set_is_what_it_says(blind2: Own) -> None:
+    """tests/data/own_eval_blind2.yaml (session 10): at least 30 Dutch and 10 English
+    in-scope questions and 15 out of scope, none of them in the tuned set or the
+    first blind set."""
+    items, queries, outside = blind2
+    ids = {item.id for item in items}
+    assert sum(q["lang"] == "nl" for q in queries) >= 30
+    assert sum(q["lang"] == "en" for q in queries) >= 10
+    assert len(outside) >= 15
+    for query in queries:
+        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+    seen: set[str] = set()
+    for path in (None, BLIND_SET):
+        _, other_queries, other_outside = load_own() if path is None else load_own(path)
+        seen |= {str(q["query"]).lower() for q in other_queries} | {
+            q.lower() for q in other_outside
+        }
+    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
+    assert not seen & held_out
+
+
+def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
+    """tests/data/own_eval_blind2.yaml: written and committed (b87ff5a, deb0db4) before
+    it was first measured, and measured once, at the end of session 10, on the code
+    of that session (4712b5b and after: ranking as main plus English inflections).
+    It scored top-1 33 of 44 (0.75), top-3 40 of 44 (0.91), refused 12 of 44
+    in-scope questions (27%; 12 of 32 Dutch, 0 of 12 English), 15 of 16 out of
+    scope (94%), and answered 5 of 44 wrongly with confidence (11%): well below the
+    own set, which the ranking was tuned with. Floors are those figures: a change
+    that makes it worse fails here; nothing is to be tuned on it."""
+    items, queries, outside = blind2
+    result = evaluate(ours(items), queries)
+    assert result["top1"] * len(queries) >= 33 - 1e-9, result
+    assert result["top3"] * len(queries) >= 40 - 1e-9, result
+    refused_inside, refused_outside = refusals(items, queries, outside)
+    assert sum(refused_inside) <= 12, sum(refused_inside)  # 27%, the issue asks <= 10%
+    assert sum(refused_outside) >= 15, sum(refused_outside)  # 94%
+    wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
+    assert wrong * len(queries) <= 5 + 1e-9, wrong  # 5 of 44

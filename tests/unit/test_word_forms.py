@@ -95,3 +95,27 @@ def test_a_typo_is_still_read_as_the_store_term(sample: Index) -> None:
     assert mapped["keldr"] == [as_term("kelder")]
     assert mapped["evakuatie"] == [as_term("evacuatie")]
     assert sample.search("Hoe werkt de aggregraat?").hits[0].id == "demo-stroomstoring-aggregaat"
+
+
+def test_an_english_inflection_meets_its_glossary_word(sample: Index) -> None:
+    """Failed before: the glossary and the synonym groups name an English word and
+    its plural; another inflection ("flooded", "compensated", "evacuating") stayed
+    unknown, so "My cellar is flooded" met the cellar but not the flood. The English
+    stem now finds the glossary or synonym word ("flood", "compensate")."""
+    mapped = dict(
+        sample._mapped_words("The basement flooded, are evacuating residents compensated?")
+    )
+    assert mapped["flooded"] == [as_term("overstroming")]
+    assert mapped["evacuating"] == [as_term("evacuatie")]
+    assert mapped["compensated"] == [as_term("vergoeding")]
+    # A Dutch word is never read through the English stemmer.
+    assert mapped.get("are") is None or mapped["are"] == []
+
+
+def test_a_dutch_word_is_not_read_as_english() -> None:
+    from knowledge.word_forms import english_form
+
+    known = {as_term("overstroming")}.__contains__
+    assert english_form("flooding", known) == as_term("overstroming")
+    assert english_form("vloed", known) is None  # Dutch, not an English inflection
+    assert english_form("flooded", lambda term: False) is None  # the store lacks the term
