@@ -5,7 +5,11 @@ joins when invited, fills a limited timeline's gap with /messages (otherwise it
 would not answer every message of a backlog either), and sends one notice in
 reply to each `!` message, up to four rooms at a time like the bot's sender.
 
-    python -m bench.load_baseline HOMESERVER USER_ID PASSWORD STATE_FILE
+    python -m bench.load_baseline HOMESERVER USER_ID PASSWORD STATE_FILE [CONTENT_FILE]
+
+With CONTENT_FILE (a JSON object) each reply carries that content (plus the reply
+relation) instead of the notice "ok": a reply as large as the bot's costs the
+homeserver more to store, sign and sync back.
 """
 
 from __future__ import annotations
@@ -39,7 +43,9 @@ def save(state_file: Path, state: dict[str, Any]) -> None:
     state_file.write_text(json.dumps(state))
 
 
-async def main(homeserver: str, user_id: str, password: str, state_file: Path) -> None:
+async def main(
+    homeserver: str, user_id: str, password: str, state_file: Path, content: dict[str, Any]
+) -> None:
     config = AsyncClientConfig(store_sync_tokens=False, encryption_enabled=False)
     client = AsyncClient(homeserver, user_id, config=config)
     state = load(state_file)
@@ -61,11 +67,7 @@ async def main(homeserver: str, user_id: str, password: str, state_file: Path) -
                 await client.room_send(
                     room_id,
                     "m.room.message",
-                    {
-                        "msgtype": "m.notice",
-                        "body": "ok",
-                        "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
-                    },
+                    {**content, "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}}},
                 )
 
     since: str | None = state.get("since")
@@ -118,4 +120,7 @@ async def main(homeserver: str, user_id: str, password: str, state_file: Path) -
 
 
 if __name__ == "__main__":
-    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])))
+    reply: dict[str, Any] = {"msgtype": "m.notice", "body": "ok"}
+    if len(sys.argv) > 5:
+        reply = dict(json.loads(Path(sys.argv[5]).read_text()))
+    asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), reply))
