@@ -167,10 +167,8 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
     written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
-    # A decision marked OEFENING in a real room (or GEEN OEFENING in a drill room) is
-    # the other mode's: refused, as reports are (commands/exercise.py).
-    crossing = exercise.words_cross_mode(ctx, written)
-    if crossing is not None:
+    # Words of the other mode (OEFENING in a real room): refused, as reports are.
+    if (crossing := exercise.words_cross_mode(ctx, written)) is not None:
         problems.append(t(lang, crossing))
     label = _checked_label(ctx, values.get("tlp"), problems, tlp.text_marking(written))
     due = _checked_due(ctx, draft, problems)
