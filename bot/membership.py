@@ -87,16 +87,22 @@ class Membership:
                     await audit.add(session, inviter or "?", "invite.rejected", room_id)
 
     async def on_member_left(self, room_id: RoomId, event: Event) -> None:
-        """A member left, was kicked or banned: their portal links of this room stop
-        working at once (a link shows what the room may see, and they no longer may).
-        Exactly once per event, like every handled event."""
+        """A member left, was kicked or banned: the room's portal links stop working at
+        once (a link shows what the room may see, and they no longer may). Every live
+        link of the room, not only theirs: `!portaal` answers in the room, so they read
+        their colleagues' links there too (a kicked member kept one for up to 12 hours).
+        One who never joined (an invite turned down) read none. Exactly once per event,
+        like every handled event."""
         member = getattr(event, "state_key", None)
         if not isinstance(member, str):
             return
+        joined = getattr(event, "prev_membership", None) in (None, "join")
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, "member.left"):
                 return
-            revoked = await portal_links.revoke(session, room_id, member, ev.event_time(event))
+            revoked = await portal_links.revoke(
+                session, room_id, member, ev.event_time(event), everyone=joined
+            )
         if revoked:
             log.info("member %s left %s: %d portal link(s) revoked", member, room_id, revoked)
 

@@ -79,22 +79,29 @@ _BANNER = re.compile(r"TLP:(?:CLEAR|GREEN|AMBER\+STRICT|AMBER|RED)")
 def reply_parts(reply: Reply) -> list[Reply]:
     """A reply too large for one event as several, each under MAX_EVENT_BYTES.
 
-    Split between lines (a line longer than a part is cut), each part headed "(2/3)"
-    with the reply's TLP banner, and after the OEFENING marker where the reply has one
-    (everything in an exercise room says so). The HTML of a split reply is its text's:
-    its own markup cannot be cut safely. Before, a reply this large was cut to its
-    first 20,000 bytes: a picture with many open severe items lost every item after
-    the cut, and every section after them, without a word.
+    Split between lines (a line longer than a part is cut). The first part is the
+    reply's own start with "(1/3)" after its first line; each later part starts with
+    the OEFENING marker where the reply has one (everything in an exercise room says
+    so) and the reply's TLP banner, then "(2/3)". The HTML of a split reply is its
+    text's: its own markup cannot be cut safely. Before, a reply this large was cut to
+    its first 20,000 bytes: a picture with many open severe items lost every item
+    after the cut, and every section after them, without a word.
     """
     if _wire_size(reply.text) + _wire_size(reply.html) <= MAX_EVENT_BYTES:
         return [reply]
     chunks = _chunks(reply.text.split("\n"), (MAX_EVENT_BYTES - 400) // 2)
-    marker = f"{MARKER} " if reply.text.startswith(MARKER) else ""
-    banner = _BANNER.search(reply.text.split("\n", 1)[0])
-    tail = f" {banner.group(0)}" if banner else ""
+    first_line = reply.text.split("\n", 1)[0]
+    marker = first_line.split(" — ", 1)[0] + " — " if first_line.startswith(MARKER) else ""
+    banner = _BANNER.search(first_line)
+    lead = f"{marker}{banner.group(0) if banner else ''}".removesuffix(" — ")
     parts = []
     for index, chunk in enumerate(chunks, start=1):
-        text = f"{marker}({index}/{len(chunks)}){tail}\n{chunk}"
+        count = f"({index}/{len(chunks)})"
+        if index == 1:
+            head, _, rest = chunk.partition("\n")
+            text = f"{head} {count}\n{rest}"
+        else:
+            text = f"{lead} {count}\n{chunk}".lstrip()
         parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
     return parts
 

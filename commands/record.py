@@ -167,6 +167,9 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
     written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
+    # Words of the other mode (OEFENING in a real room): refused, as reports are.
+    if (crossing := exercise.words_cross_mode(ctx, written)) is not None:
+        problems.append(t(lang, crossing))
     label = _checked_label(ctx, values.get("tlp"), problems, tlp.text_marking(written))
     due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {

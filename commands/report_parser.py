@@ -384,6 +384,7 @@ def parse_report(
     draft = ReportDraft(category=_read_category(category_word, problems))
     seen: dict[str, str] = {}
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
+    problems += _fields_under_text(text_lines, seen, vocab)
     draft.text = "\n".join(text_lines).strip()
     draft.text_tlp = tlp.text_marking(draft.text)
     if (
@@ -476,6 +477,30 @@ def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
             if loose is not None and _known_key(loose.group(1), vocab):
                 match = loose
     return match
+
+
+# Fields that change the picture at once when lost under the text: the severity (the
+# coordinators' alert, the attention list) and the status (`opgelost` closes an item).
+_UNDER_TEXT = {"severity": SEVERITIES, "status": STATUSES}
+
+
+def _fields_under_text(
+    text_lines: list[str], seen: dict[str, str], vocab: Vocabulary
+) -> list[Problem]:
+    """A line under the text that is a severity or status field with a valid value, not
+    given above: text by the contract, so the liaison is asked to move it up (an
+    extreme report stored as "unknown" alerted nobody; `status: opgelost` closed
+    nothing). Notes ("Ernst: nog onduidelijk") stay text."""
+    problems: list[Problem] = []
+    for line in text_lines:
+        match = _field_match(unformatted_field_line(INVISIBLE.sub("", line)), vocab)
+        name = _field_for(match.group(1)) if match is not None else None
+        table = _UNDER_TEXT.get(name or "")
+        if match is None or table is None or name in seen:
+            continue
+        if lookup(table, (match.group(2) or "").strip()) is not None:
+            problems.append(Problem.of("report_parser.field_under_text", line=_quote(line)))
+    return problems
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:

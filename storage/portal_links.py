@@ -72,14 +72,17 @@ async def check(session: AsyncSession, token: str, now: datetime) -> ValidLink |
     return ValidLink(row.id, row.room_id, row.created_by, row.expires_at)
 
 
-async def revoke(session: AsyncSession, room_id: str, user_id: str, now: datetime) -> int:
-    """Revoke every live link `user_id` made in `room_id`; how many were revoked.
-    Audited when there was one to revoke."""
+async def revoke(
+    session: AsyncSession, room_id: str, user_id: str, now: datetime, *, everyone: bool = False
+) -> int:
+    """Revoke every live link `user_id` made in `room_id` (`everyone`: every live link of
+    the room, whoever made it); how many were revoked. Audited when there was one."""
+    mine = [] if everyone else [PortalLink.created_by == user_id]
     ids = list(
         await session.scalars(
             select(PortalLink.id).where(
                 PortalLink.room_id == room_id,
-                PortalLink.created_by == user_id,
+                *mine,
                 PortalLink.revoked.is_(False),
                 PortalLink.expires_at > now,
             )

@@ -61,6 +61,12 @@ TEXTS: Entries = {
         "nl": "Onbekende status '{value}'.{hint} Kies uit: nieuw, update, opgelost.",
         "en": "Unknown status '{value}'.{hint} Choose from: new, update, resolved.",
     },
+    "report_parser.field_under_text": {
+        "nl": "'{line}' staat onder de tekst en telt daar niet als veld. Zet het bij de "
+        "velden bovenaan.",
+        "en": "'{line}' is below the text, where it does not count as a field. Put it with "
+        "the fields at the top.",
+    },
     "report_parser.text_label_above_field": {
         "nl": "De tekst noemt TLP:{marked}, maar het veld zegt tlp: {label}. Zet het label "
         "dat geldt in het veld 'tlp:'.",

@@ -266,3 +266,39 @@ async def test_a_pasted_command_is_a_report_with_its_fields(chat: CoreChat, body
 async def test_a_command_after_a_zero_width_space_is_answered(chat: CoreChat) -> None:
     _, result = await chat.handle(COORD, ALICE, "\u200b!beeld")
     assert result is not None and "storm" in texts(result[0]), texts(result[0] if result else [])
+
+
+# The severity or status written under the text, as an e-mail puts its classification
+# at the end: text by the contract ("from the first line that is not a field, all is
+# text"), so an extreme report was stored as severity unknown (no alert) and a closing
+# `status: opgelost` left the item open. Refused with the reason; nothing is stored.
+TRAILING = [
+    "!melding evacuatie\ngemeente: Dordrecht\nDijk doorgebroken bij Sliedrecht.\nernst: extreem",
+    "!melding evacuatie\nDijk doorgebroken.\n\nErnst: ERNSTIG\ntlp: amber",
+    "!melding stroom\ngemeente: Zwijndrecht\nStroom is terug.\nstatus: opgelost",
+]
+
+
+@pytest.mark.parametrize("body", TRAILING)
+async def test_a_severity_or_status_under_the_text_is_not_lost(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+    reply = texts(result[0]).lower()
+    assert "ernst" in reply or "status" in reply, reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ernst: nog onduidelijk, we weten het om 16:00.",  # no severity word: a note
+        "Let op: status van de dijk onbekend.",
+        "Volgens de brandweer is de ernst: extreem hoog water.",  # a sentence, not a line
+    ],
+)
+async def test_notes_under_the_text_stay_text(chat: CoreChat, text: str) -> None:
+    body = f"!melding evacuatie\ngemeente: Dordrecht\nernst: matig\nDijk zwak.\n{text}"
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    (entry,) = await chat.entries()
+    assert text in entry.text, texts(result[0])

@@ -233,3 +233,15 @@ async def test_a_decision_with_formatted_field_lines_keeps_them(coord_chat: Core
     reply = texts(result[0])
     assert "B-1" in reply and "TLP:RED" in reply and "ROT" in reply, reply
     assert "**" not in reply, reply
+
+
+async def test_a_decision_marked_as_drill_is_not_recorded_in_a_real_room(
+    coord_chat: CoreChat,
+) -> None:
+    """Session 10: as for reports, a drill's decision pasted into a real coordination
+    room is refused with the reason (it would be the real incident's decision record)."""
+    body = "!besluit OEFENING OEFENING OEFENING: ontruiming wijk Sterrenburg\nbesloten door: ROT"
+    _, result = await coord_chat.handle(COORD, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "B-1" not in reply and "OEFENING" in reply, reply

@@ -75,10 +75,24 @@ def test_parts_are_numbered_split_between_lines_and_fit() -> None:
     assert len(parts) > 1
     for index, part in enumerate(parts, start=1):
         assert len(json.dumps(part.text)) + len(json.dumps(part.html)) <= MAX_EVENT_BYTES
-        assert part.text.startswith(f"({index}/{len(parts)})")
+        assert part.text.split("\n", 1)[0].endswith(f"({index}/{len(parts)})")
         assert part.notify == reply.notify
-    joined = "\n".join(part.text.split("\n", 1)[1] for part in parts)
+    assert parts[0].text.startswith("regel 0 ")  # the reply's own start comes first
+    first, *later = parts
+    head, _, rest = first.text.partition("\n")
+    joined = "\n".join(
+        [head.removesuffix(f" (1/{len(parts)})"), rest, *(p.text.split("\n", 1)[1] for p in later)]
+    )
     assert joined == reply.text
+
+
+def test_parts_of_an_exercise_picture_each_say_oefening_and_the_label() -> None:
+    from bot.sender import reply_parts
+
+    lines = ["OEFENING — TLP:AMBER — Situatiebeeld oefening-dijk", *(["x" * 300] * 400)]
+    parts = reply_parts(Reply(text="\n".join(lines), html=""))
+    assert parts[0].text.startswith("OEFENING — TLP:AMBER — Situatiebeeld")
+    assert all(p.text.startswith("OEFENING — TLP:AMBER (") for p in parts[1:]), parts[1].text[:40]
 
 
 def test_no_content_is_too_large_for_an_encrypted_room() -> None:
