@@ -33,6 +33,7 @@ TOWN = RoomId("!gemeente:x")
 TOWN2 = RoomId("!gemeente-2:x")
 CURATORS = RoomId("!redactie:x")
 COORD = RoomId("!coord:x")
+LIAISON = RoomId("!ggd:x")
 ALICE = UserId("@alice:x")  # municipality staff in TOWN
 BOB = UserId("@bob:x")  # municipality staff in TOWN2
 CAROL = UserId("@carol:x")  # a member of TOWN without power
@@ -50,7 +51,7 @@ TOWN2_BINDING = BindingView("municipality", "storm", "Gemeente Zwijndrecht", "GR
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await storm_database(
         tmp_path / "q.db",
-        [(CURATORS, "curator", "VR"), (COORD, "coordinator", "VR")],
+        [(CURATORS, "curator", "VR"), (COORD, "coordinator", "VR"), (LIAISON, "liaison", "GGD")],
         active=True,
         more={TOWN: TOWN_BINDING, TOWN2: TOWN2_BINDING},
     )
@@ -249,3 +250,19 @@ async def test_a_replayed_redaction_does_nothing_twice(db: Database) -> None:
     # A second redaction event of the same message (another client) says nothing new.
     replies = await chat.redact(TOWN, ALICE, asked)
     assert in_room(replies, CURATORS) == "" and redactions(replies) == [], texts(replies)
+
+
+async def test_a_question_edited_into_a_report_goes_with_both(db: Database) -> None:
+    """The message asked V1, and an edit made it a report: redacting the message takes
+    back both (the withdrawal does not stop the report's retraction, or the other way)."""
+    chat = Chat(db, view)
+    asked = await chat.ask(LIAISON, ALICE, QUESTION)
+    report = "!melding opvang\ngemeente: Dordrecht\nernst: matig\nSporthal Kievit vol."
+    assert "vastgelegd" in texts(
+        await chat.say(LIAISON, ALICE, report, kind="edit", replaces=asked)
+    )
+    replies = await chat.redact(LIAISON, ALICE, asked)
+    assert "V1" in in_room(replies, LIAISON), texts(replies)
+    (entry,) = await chat.entries()
+    assert entry.retracted_at is not None, texts(replies)
+    assert [r.status for r in await rows(db)] == ["withdrawn"]
