@@ -97,11 +97,11 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
 async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
     # The mark first: whatever else the redaction does, a later edit of the event is void.
     await mark(ctx)
+    # A message may have asked a question and (edited) made a report or a record item
+    # too: its redaction withdraws them all.
+    withdrawn = await on_question_redaction(ctx) or []
     answered = await on_record_redaction(ctx)
     if answered is not None:
-        return answered
-    answered = await on_question_redaction(ctx)
-    if answered is not None:
-        return answered
+        return [*withdrawn, *answered]
     await on_free_text_redaction(ctx)
-    return await on_redaction(ctx)
+    return [*withdrawn, *await on_redaction(ctx)]

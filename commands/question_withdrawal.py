@@ -20,7 +20,7 @@ from commands.errors import UserError
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
 from commands.questions import curator_targets, question_code
-from storage import open_questions
+from storage import open_questions, outbox
 from storage.ids import EventId, RoomId
 from storage.models import OpenQuestion
 
@@ -84,18 +84,20 @@ async def _withdraw(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
             )
         room = RoomId(access.room_id)
         # The bot's post of the question in that room quoted the asker's words.
+        await outbox.forget_sent_words(session, row.event_id, room)
         out.append(Redaction(EventId(row.event_id), "question withdrawn", room_id=room))
         out.append(Reply(text=text, html=render.text_to_html(text), room_id=room))
     for other in linked:
-        out += _tell_linked_asker(ctx, other)
+        out += await _tell_linked_asker(ctx, other)
     return out
 
 
-def _tell_linked_asker(ctx: CommandContext, other: OpenQuestion) -> list[Outgoing]:
+async def _tell_linked_asker(ctx: CommandContext, other: OpenQuestion) -> list[Outgoing]:
     """A linked asker was told "a similar question is already with the curators", with
     the withdrawn words quoted: that notice is taken back, and they are told their own
     question stays with the curators."""
     room = RoomId(other.room_id)
+    await outbox.forget_sent_words(session_of(ctx), other.event_id, room)
     text = t(ctx.lang, "questions.withdrawn_linked_told", own=question_code(other.id))
     return [
         Redaction(EventId(other.event_id), "linked question withdrawn", room_id=room),

@@ -171,3 +171,21 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
         .order_by(OutboxMessage.id)
     )
     return rows.all()
+
+
+async def forget_sent_words(session: AsyncSession, source_event_id: str, room_id: str) -> None:
+    """Empty the stored content of the bot's sent messages in `room_id` that answered
+    `source_event_id`: they quoted a member's words, which the member withdrew (the
+    events themselves are redacted on the homeserver). The row stays (its event id is
+    what the redaction names); a row not sent yet keeps its content: it is still to go,
+    and is redacted once sent."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.source_event_id == source_event_id,
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.kind == "message",
+            OutboxMessage.sent_at.is_not(None),
+        )
+        .values(content={"withdrawn": True})
+    )

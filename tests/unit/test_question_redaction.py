@@ -13,17 +13,18 @@ Through the exactly-once core on a real database.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from commands.dispatcher import CommandSettings
 from commands.message import Outgoing, Redaction, Reply
 from storage.engine import Database
 from storage.ids import RoomId, UserId
-from storage.models import OpenQuestion
+from storage.models import OpenQuestion, OutboxMessage, utcnow
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, bound_views, texts
 from tests.support.rooms import storm_database
@@ -32,6 +33,7 @@ TOWN = RoomId("!gemeente:x")
 TOWN2 = RoomId("!gemeente-2:x")
 CURATORS = RoomId("!redactie:x")
 COORD = RoomId("!coord:x")
+LIAISON = RoomId("!ggd:x")
 ALICE = UserId("@alice:x")  # municipality staff in TOWN
 BOB = UserId("@bob:x")  # municipality staff in TOWN2
 CAROL = UserId("@carol:x")  # a member of TOWN without power
@@ -49,7 +51,7 @@ TOWN2_BINDING = BindingView("municipality", "storm", "Gemeente Zwijndrecht", "GR
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await storm_database(
         tmp_path / "q.db",
-        [(CURATORS, "curator", "VR"), (COORD, "coordinator", "VR")],
+        [(CURATORS, "curator", "VR"), (COORD, "coordinator", "VR"), (LIAISON, "liaison", "GGD")],
         active=True,
         more={TOWN: TOWN_BINDING, TOWN2: TOWN2_BINDING},
     )
@@ -96,11 +98,36 @@ async def rows(db: Database) -> list[OpenQuestion]:
         return list(await session.scalars(select(OpenQuestion).order_by(OpenQuestion.id)))
 
 
+async def sent_bodies(db: Database, room: RoomId, source: str) -> str:
+    """The stored content of the bot's messages into `room` that answered the event
+    `source`, after marking them sent. (A list a curator asked for earlier, `!vragen`,
+    stays as it was sent, with every question it listed.)"""
+    async with db.transaction() as session:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.room_id == room, OutboxMessage.sent_at.is_(None))
+            .values(sent_at=utcnow(), result_event_id="$sent")
+        )
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.room_id == room,
+                OutboxMessage.kind == "message",
+                OutboxMessage.source_event_id == source,
+            )
+        )
+        return "\n".join(json.dumps(row.content, ensure_ascii=False) for row in rows)
+
+
 async def test_a_redacted_question_is_withdrawn_everywhere(db: Database) -> None:
     chat = Chat(db, view)
     asked = await chat.ask(TOWN, ALICE, QUESTION)
     assert "V1" in await chat.curators_list()
+    assert "Truus" in await sent_bodies(db, CURATORS, asked)  # the post quoted the words
     replies = await chat.redact(TOWN, ALICE, asked)
+    # The bot keeps no copy of the withdrawn words in what it sent (the events on the
+    # homeserver are redacted); what it still has to send keeps its content.
+    assert "Truus" not in await sent_bodies(db, CURATORS, asked)
     # The asker is told, in the room's language; the curators are told the code only,
     # and the bot takes back its post that quoted the words.
     assert "V1" in in_room(replies, TOWN) and "ingetrokken" in in_room(replies, TOWN)
@@ -133,9 +160,12 @@ async def test_a_linked_question_stays_open_for_the_other_asker_only(db: Databas
     asked = await chat.ask(TOWN, ALICE, QUESTION)
     linked = texts(await chat.say(TOWN2, BOB, f"!vraag {SIMILAR}"))
     assert "gekoppeld" in linked and "V2" in linked, linked
+    bobs = chat.last
+    assert "Truus" in await sent_bodies(db, TOWN2, bobs)
     replies = await chat.redact(TOWN, ALICE, asked)
-    # Bob was shown Alice's words when he was linked: that notice is taken back, and he
-    # is told his question stays with the curators as V2.
+    # Bob was shown Alice's words when he was linked: that notice is taken back (and its
+    # stored copy emptied), and he is told his question stays with the curators as V2.
+    assert "Truus" not in await sent_bodies(db, TOWN2, bobs)
     assert (asked, CURATORS) in [(r.source_event_id, r.room_id) for r in redactions(replies)]
     to_bob = in_room(replies, TOWN2)
     assert "V2" in to_bob and "Truus" not in to_bob, texts(replies)
@@ -220,3 +250,19 @@ async def test_a_replayed_redaction_does_nothing_twice(db: Database) -> None:
     # A second redaction event of the same message (another client) says nothing new.
     replies = await chat.redact(TOWN, ALICE, asked)
     assert in_room(replies, CURATORS) == "" and redactions(replies) == [], texts(replies)
+
+
+async def test_a_question_edited_into_a_report_goes_with_both(db: Database) -> None:
+    """The message asked V1, and an edit made it a report: redacting the message takes
+    back both (the withdrawal does not stop the report's retraction, or the other way)."""
+    chat = Chat(db, view)
+    asked = await chat.ask(LIAISON, ALICE, QUESTION)
+    report = "!melding opvang\ngemeente: Dordrecht\nernst: matig\nSporthal Kievit vol."
+    assert "vastgelegd" in texts(
+        await chat.say(LIAISON, ALICE, report, kind="edit", replaces=asked)
+    )
+    replies = await chat.redact(LIAISON, ALICE, asked)
+    assert "V1" in in_room(replies, LIAISON), texts(replies)
+    (entry,) = await chat.entries()
+    assert entry.retracted_at is not None, texts(replies)
+    assert [r.status for r in await rows(db)] == ["withdrawn"]
