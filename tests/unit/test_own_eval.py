@@ -155,7 +155,9 @@ def test_the_blind_set_holds_its_figures(blind: Own) -> None:
     assert result["top1"] >= 0.90, result  # 36 of 40
     assert result["top3"] >= 0.90, result  # 36 of 40
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_inside) <= 8, sum(refused_inside)  # 20%, the issue asks <= 10%
+    # 6 of 40 (15%; 8 before) since a number counts as wordfreq counts numbers
+    # (tests/unit/test_confidence_rule.py): "60 bedden", "35 graden".
+    assert sum(refused_inside) <= 6, sum(refused_inside)  # the issue asks <= 10%
     assert sum(refused_outside) >= 13, sum(refused_outside)  # 87%, the issue asks >= 90%
     wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
     assert wrong * len(queries) <= 1 + 1e-9, wrong  # 1 of 40
@@ -201,7 +203,8 @@ def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
     assert result["top1"] * len(queries) >= 33 - 1e-9, result
     assert result["top3"] * len(queries) >= 40 - 1e-9, result
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_inside) <= 12, sum(refused_inside)  # 27%, the issue asks <= 10%
+    # 11 of 44 (25%) since a separable verb weighs as its verb ("weg te pompen").
+    assert sum(refused_inside) <= 11, sum(refused_inside)  # the issue asks <= 10%
     assert sum(refused_outside) >= 15, sum(refused_outside)  # 94%
     wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
     assert wrong * len(queries) <= 5 + 1e-9, wrong  # 5 of 44
