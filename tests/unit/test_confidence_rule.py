@@ -71,3 +71,45 @@ def test_a_store_that_learns_an_unrelated_word_keeps_its_confidence(items: list[
     assert before.confident and after.confident
     # Only the store's size moves the other words' IDF a little.
     assert after.coverage >= before.coverage - 0.03, (before.coverage, after.coverage)
+
+
+def test_a_number_says_as_little_as_wordfreq_says_numbers_do() -> None:
+    """Failed before: a number is missing from wordfreq's word list (which folds the
+    digits of numbers together: "00" stands for every two-digit number), so "38"
+    counted as the rarest word there is, as much as "vuilniswagen"."""
+    from knowledge.text import rarity
+
+    assert rarity("38") == rarity("00") <= 0.15
+    assert rarity("2026") == rarity("0000") <= 0.5
+    assert rarity("vuilniswagen") == 1.0
+
+
+def test_a_number_in_the_question_does_not_sink_the_answer(sample: Index) -> None:
+    """Failed before (coverage 0.28, refused): "38" weighed more than "afkoelen"."""
+    result = sample.search("Het is al dagen 38 graden, waar kunnen we afkoelen?")
+    assert result.hits[0].id == "demo-hitte-koele-plek"
+    assert result.confident, result.coverage
+
+
+def test_a_separable_verb_weighs_as_its_verb() -> None:
+    """Failed before: a separable verb written as one word ("wegpompen", which
+    knowledge/text.py also makes of "weg te pompen"; "ondergelopen") is mostly missing
+    from wordfreq's list and counted as the rarest word there is; its particle is an
+    everyday word, so it says what its verb says. A word wordfreq lists keeps its own
+    frequency."""
+    from knowledge.text import rarity
+
+    assert rarity("wegpompen") == rarity("pompen") < 1.0
+    assert rarity("ondergelopen") == rarity("gelopen") < 1.0
+    assert rarity("opvangen") not in (rarity("vangen"), 1.0)
+
+
+def test_a_separable_verb_does_not_sink_the_answer(sample: Index) -> None:
+    """Failed before (coverage 0.27 and 0.34, refused)."""
+    for question in (
+        "Onze kelder is ondergelopen, mogen we het zelf wegpompen?",
+        "Ons souterrain is ondergelopen na de regen, wat nu?",
+    ):
+        result = sample.search(question)
+        assert result.hits[0].id == "demo-overstroming-kelder", question
+        assert result.confident, (question, result.coverage)

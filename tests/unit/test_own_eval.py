@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.qa_eval import BLIND2_SET, BLIND_SET, evaluate, load_own, ours, refusals
+from bench.qa_eval import BLIND2_SET, BLIND3_SET, BLIND_SET, evaluate, load_own, ours, refusals
 from bench.qa_threshold import asked_items, figures
 from knowledge.model import QA
 from knowledge.search import CONFIDENT_COVERAGE
@@ -155,7 +155,9 @@ def test_the_blind_set_holds_its_figures(blind: Own) -> None:
     assert result["top1"] >= 0.90, result  # 36 of 40
     assert result["top3"] >= 0.90, result  # 36 of 40
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_inside) <= 8, sum(refused_inside)  # 20%, the issue asks <= 10%
+    # 6 of 40 (15%; 8 before) since a number counts as wordfreq counts numbers
+    # (tests/unit/test_confidence_rule.py): "60 bedden", "35 graden".
+    assert sum(refused_inside) <= 6, sum(refused_inside)  # the issue asks <= 10%
     assert sum(refused_outside) >= 13, sum(refused_outside)  # 87%, the issue asks >= 90%
     wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
     assert wrong * len(queries) <= 1 + 1e-9, wrong  # 1 of 40
@@ -201,7 +203,31 @@ def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
     assert result["top1"] * len(queries) >= 33 - 1e-9, result
     assert result["top3"] * len(queries) >= 40 - 1e-9, result
     refused_inside, refused_outside = refusals(items, queries, outside)
-    assert sum(refused_inside) <= 12, sum(refused_inside)  # 27%, the issue asks <= 10%
+    # 11 of 44 (25%) since a separable verb weighs as its verb ("weg te pompen").
+    assert sum(refused_inside) <= 11, sum(refused_inside)  # the issue asks <= 10%
     assert sum(refused_outside) >= 15, sum(refused_outside)  # 94%
     wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
     assert wrong * len(queries) <= 5 + 1e-9, wrong  # 5 of 44
+
+
+def test_the_third_blind_set_is_what_it_says() -> None:
+    """tests/data/own_eval_blind3.yaml (session 10, helper "confid"): at least 30 Dutch
+    and 10 English in-scope questions and 15 out of scope, none of them in the tuned
+    set or the first two blind sets. Only its shape is checked here: it is measured
+    once, at the end of the confidence work (bench.qa_threshold --blind3)."""
+    items, queries, outside = load_own(BLIND3_SET)
+    ids = {item.id for item in items}
+    assert sum(q["lang"] == "nl" for q in queries) >= 30
+    assert sum(q["lang"] == "en" for q in queries) >= 10
+    assert len(outside) >= 15
+    for query in queries:
+        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+    seen: set[str] = set()
+    for path in (None, BLIND_SET, BLIND2_SET):
+        _, other_queries, other_outside = load_own() if path is None else load_own(path)
+        seen |= {str(q["query"]).lower() for q in other_queries} | {
+            q.lower() for q in other_outside
+        }
+    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
+    assert len(held_out) == len(queries) + len(outside)
+    assert not seen & held_out
