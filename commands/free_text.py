@@ -29,7 +29,14 @@ from commands.report_parser import (
     read_free_text,
     read_structured_free_text,
 )
-from commands.reports import _alerts, _refused, _room_entry_input, describe
+from commands.reports import (
+    _alerts,
+    _refused,
+    _room_entry_input,
+    describe,
+    unalerted_warning,
+    with_warning,
+)
 from storage import entries as entry_repo
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
@@ -260,6 +267,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     html = "<br>".join([reply.html, *(render.escape(line) for line in known)])
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = Reply(text=text, html=html, reply_to=EventId(offer.message_event_id))
+    confirmation = with_warning(confirmation, await unalerted_warning(ctx, entry))
     return [confirmation, *await _alerts(ctx, entry, data.figures)]
 
 

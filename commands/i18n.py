@@ -223,6 +223,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "As a new phrasing of {id} (cleaned): “{phrasing}”. "
         "To add it: {prefix}answer {code} --learn (own phrasing: with a line “question: …”).",
     },
+    # The curator's own `vraag:` words are not kept between commands: the hint gives the
+    # whole command with that line, so that sending it as shown adds exactly those words.
+    "learn_offer_own": {
+        "nl": "Als nieuwe formulering van {id}: “{phrasing}”. Toevoegen:\n"
+        "{prefix}antwoord {code} --leer\nvraag: {phrasing}",
+        "en": "As a new phrasing of {id}: “{phrasing}”. To add it:\n"
+        "{prefix}answer {code} --learn\nquestion: {phrasing}",
+    },
     "learn_added": {
         "nl": "Formulering toegevoegd aan Q&A {id} (versie {version}): “{phrasing}”.",
         "en": "Phrasing added to Q&A {id} (version {version}): “{phrasing}”.",

@@ -812,7 +812,7 @@ def _learn_hint(ctx: CommandContext, first: OpenQuestion, item: QA, given: str |
         return [
             t(
                 ctx.lang,
-                "learn_offer",
+                "learn_offer_own" if given else "learn_offer",
                 id=item.id,
                 phrasing=render.shorten(phrasing, 300),
                 prefix=ctx.prefix,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, objects, render
@@ -279,12 +280,39 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
             html=f"{reply.html}<br>{render.escape(domino_note)}",
         )
     alerts = [*alerts, *domino_alerts]
-    warning = _exposure_warning(ctx, entry.tlp)
-    if warning:
-        reply = Reply(
-            text=f"{reply.text}\n{warning}", html=f"{reply.html}<br><b>{render.escape(warning)}</b>"
-        )
+    reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
+    reply = with_warning(reply, await unalerted_warning(ctx, entry))
     return [reply, *alerts]
+
+
+def with_warning(reply: Reply, warning: str | None) -> Reply:
+    """`reply` with `warning` as its last line, in bold (as is), or `reply` without one."""
+    if not warning:
+        return reply
+    return replace(
+        reply,
+        text=f"{reply.text}\n{warning}",
+        html=f"{reply.html}<br><b>{render.escape(warning)}</b>",
+    )
+
+
+async def unalerted_warning(ctx: CommandContext, entry: SituationEntry) -> str | None:
+    """For a severe report that no coordinator room of its incident may see (a label above
+    their clearance, RED, or no coordinator room at all): the words that tell its reporter
+    so. The label stays as the partner chose; without this the reporter would believe the
+    coordinators were alerted, and the severe report would be hidden from them unawares."""
+    if entry.severity not in ("Severe", "Extreme") or entry.incident is None:
+        return None
+    views = await room_repo.coordinator_views(session_of(ctx), entry.incident)
+    if not views:
+        return t(ctx.lang, "reports.warning_no_coordinator_room")
+    for room_id, binding, public, direct in views:
+        if room_id == ctx.room.room_id:
+            return None  # sent in a coordinator room: the coordinators have it
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            return None
+    return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
 async def _follow_up(
@@ -482,6 +510,7 @@ async def _revise_entry(
         html="<br>".join([reply.html, *(render.escape(line) for line in lines)]),
     )
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
+    reply = with_warning(reply, await unalerted_warning(ctx, entry))
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
     return [reply, *alerts, *domino_alerts]

@@ -25,6 +25,28 @@ TEXTS: Entries = {
         "nl": "⚠ Let op: deze kamer is niet versleuteld, maar de melding is TLP:{label}.",
         "en": "⚠ Warning: this room is not encrypted, but the report is TLP:{label}.",
     },
+    "reports.warning_no_coordinator_sees": {
+        "nl": (
+            "⚠ Let op: geen coördinatiekamer van dit incident mag een TLP:{label}-melding"
+            " zien, dus de coördinatoren zijn niet gewaarschuwd voor deze ernstige melding."
+            " Waarschuw ze zelf, of verlaag het label als dat mag."
+        ),
+        "en": (
+            "⚠ Warning: no coordinator room of this incident may see a TLP:{label} report,"
+            " so the coordinators have not been alerted to this severe report. Tell them"
+            " yourself, or lower the label if you may."
+        ),
+    },
+    "reports.warning_no_coordinator_room": {
+        "nl": (
+            "⚠ Let op: dit incident heeft geen coördinatiekamer, dus niemand is"
+            " gewaarschuwd voor deze ernstige melding. Waarschuw de coördinatoren zelf."
+        ),
+        "en": (
+            "⚠ Warning: this incident has no coordinator room, so no one has been alerted"
+            " to this severe report. Tell the coordinators yourself."
+        ),
+    },
     "reports.report_recorded": {
         "nl": "Melding {code} vastgelegd",
         "en": "Report {code} recorded",

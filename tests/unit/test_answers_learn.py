@@ -503,3 +503,25 @@ async def test_what_a_room_may_not_see_changes_nothing_it_gets(
     finally:
         await with_hidden.close()
         await never.close()
+
+
+async def test_the_learn_hint_for_own_words_names_the_command_that_adds_them(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """Found in the lead's user check (session 10): a curator answered a GREEN question
+    with a CLEAR Q&A and an own `vraag:` line; the bot showed that phrasing and offered
+    "Toevoegen: !antwoord V1 --leer", which, sent as offered, took the asker's GREEN
+    words and was refused. The offer for own words names the command with that line."""
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)
+    own = "Waar vullen inwoners jerrycans bij een droge leiding?"
+    _, replies = await send(
+        db, dispatcher, view("cur"), f"!antwoord V1 qa=demo-drinkwater-storing\nvraag: {own}"
+    )
+    hint = replies[-1].text
+    assert f"vraag: {own}" in hint, hint
+    # The command as the hint gives it adds the phrasing.
+    command = hint[hint.index("!antwoord V1 --leer") :]
+    _, (done,) = await send(db, dispatcher, view("cur"), command)
+    assert "Formulering toegevoegd" in done.text, done.text
+    _, data = await item_data(db, "demo-drinkwater-storing")
+    assert data["alternatives"][-1] == own  # type: ignore[index]
