@@ -97,6 +97,20 @@ confident wrong answers; it is the lead's option if refusals weigh more); the kn
 worse); rarity-only weights; the answer credit (as in session 9, the shared set
 cannot choose, and 1.0 answers two more own out-of-scope questions).
 
+Cost of C14: none measurable. bench.qa_eval at 10,000 Q&As, four runs each,
+interleaved under /tmp/bench.lock against 0a9c99a (PYTHONPATH): median 0.76,
+0.78, 0.75, 0.73 ms before, 0.79, 0.89, 0.70, 0.75 ms after (ratio of medians
+1.02); p95 0.95-2.16 ms before, 0.98-3.50 ms after (noise on a shared machine;
+target < 20 ms). A rarity miss costs ~2 us (then cached).
+
+The third blind set (tests/data/own_eval_blind3.yaml), written before this
+work and measured once at its end: 11/50 in-scope refused (22%; 10 of 37 Dutch),
+13/20 out of scope refused (65%), 2/50 wrong with confidence; the starting rule
+scores the same on it. Its out-of-scope questions come from the store's own
+crises and were answered at coverage 0.37-0.56: the 90% out-of-scope figure of
+the other sets holds for everyday municipal questions, not for crisis questions
+the store happens not to answer.
+
 Where this leaves the targets: the own set meets them (9% / 93% / 6%); blind1
 15% / 87%, blind2 25% / 94% do not, and cannot through the confidence rule
 alone: half of their refusals have the wrong item first (ranking), and most of

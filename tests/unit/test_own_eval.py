@@ -213,8 +213,7 @@ def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
 def test_the_third_blind_set_is_what_it_says() -> None:
     """tests/data/own_eval_blind3.yaml (session 10, helper "confid"): at least 30 Dutch
     and 10 English in-scope questions and 15 out of scope, none of them in the tuned
-    set or the first two blind sets. Only its shape is checked here: it is measured
-    once, at the end of the confidence work (bench.qa_threshold --blind3)."""
+    set or the first two blind sets (its figures: the test below)."""
     items, queries, outside = load_own(BLIND3_SET)
     ids = {item.id for item in items}
     assert sum(q["lang"] == "nl" for q in queries) >= 30
@@ -231,3 +230,22 @@ def test_the_third_blind_set_is_what_it_says() -> None:
     held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
     assert len(held_out) == len(queries) + len(outside)
     assert not seen & held_out
+
+
+def test_the_third_blind_set_holds_its_figures() -> None:
+    """tests/data/own_eval_blind3.yaml: written and committed (f336803) before the
+    confidence work of session 10's helper "confid" and before it was first
+    measured; measured once, at the end of that work (540e45e). It scored top-1 44 of
+    50, top-3 46 of 50, refused 11 of 50 in-scope questions (22%; 10 of 37 Dutch),
+    13 of 20 out of scope (65%: its out-of-scope questions come from the store's own
+    crises), and answered 2 of 50 wrongly with confidence. Floors are those figures;
+    nothing is to be tuned on it."""
+    items, queries, outside = load_own(BLIND3_SET)
+    result = evaluate(ours(items), queries)
+    assert result["top1"] * len(queries) >= 44 - 1e-9, result
+    assert result["top3"] * len(queries) >= 46 - 1e-9, result
+    refused_inside, refused_outside = refusals(items, queries, outside)
+    assert sum(refused_inside) <= 11, sum(refused_inside)  # 22%, the issue asks <= 10%
+    assert sum(refused_outside) >= 13, sum(refused_outside)  # 65%, the issue asks >= 90%
+    wrong = figures(asked_items(items, queries, outside), CONFIDENT_COVERAGE)["wrong"]
+    assert wrong * len(queries) <= 2 + 1e-9, wrong  # 2 of 50
