@@ -163,6 +163,12 @@ TEXTS: Entries = {
         "nl": "⚠ {severity}e melding {code}",
         "en": "⚠ {severity} report {code}",
     },
+    "reports.alert_undelivered": {
+        "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
+        "weigerde het bericht. Licht ze op een andere manier in.",
+        "en": "⚠ The alert about {code} did not reach the coordinators: their room refused "
+        "the message. Inform them another way.",
+    },
     "reports.withdrawn_head": {
         "nl": "TLP:{label} — Waarschuwing vervalt{code}",
         "en": "TLP:{label} — Alert withdrawn{code}",
