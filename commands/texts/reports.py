@@ -163,6 +163,14 @@ TEXTS: Entries = {
         "nl": "⚠ {severity}e melding {code}",
         "en": "⚠ {severity} report {code}",
     },
+    "reports.follows_what": {
+        "nl": "{code}: {category} · {organisation} · {place}",
+        "en": "{code}: {category} · {organisation} · {place}",
+    },
+    "reports.follows_other_organisation": {
+        "nl": "(⚠ een andere organisatie dan deze melding: klopt het nummer?)",
+        "en": "(⚠ another organisation than this report's: is the number right?)",
+    },
     "reports.alert_undelivered": {
         "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
         "weigerde het bericht. Licht ze op een andere manier in.",
