@@ -321,14 +321,17 @@ class QuestionModel:
 Holder = Callable[[RoomModel], bool]
 
 
-def _acknowledges(post: Posted, row: OutboxMessage) -> bool:
-    """The row is the reply to the message that posted or edited `post`, in its room:
-    it may name the post's id, like it echoes its words (a report typed into a public
-    room is confirmed there, with a warning, but listed there no more)."""
+def _acknowledges(post: Posted, row: OutboxMessage, redacted: str | None = None) -> bool:
+    """The row is the reply to the message that posted, edited or redacted `post` (with
+    `redacted`: the event the edit or redaction being handled acts on), in its room: it
+    may name the post's id, like it echoes its words (a report typed into a public room
+    is confirmed there, with a warning, and so are its edits and retraction, but it is
+    listed there no more)."""
     events = {revision.event_id for revision in post.revisions}
     source = getattr(post, "source_event", None)
+    events.add(source or "")
     return row.room_id == post.room_id and (
-        row.source_event_id == source or row.source_event_id in events
+        row.source_event_id in events or (redacted is not None and redacted in events)
     )
 
 
@@ -669,6 +672,7 @@ class TLPMachine(DatabaseMachine):
         self.records: dict[str, RecordModel] = {}
         self.echo_codes: set[str] = set()
         self.echo_room = ""
+        self.echo_redacts: str | None = None
         self.qas: dict[str, QAModel] = {}
         self.questions: dict[int, QuestionModel] = {}
         self.holders: dict[str, list[Holder]] = {}
@@ -833,6 +837,9 @@ class TLPMachine(DatabaseMachine):
         rows = self._outbox_after(self.last_outbox)
         self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
         self.echo_room = source.room_id if source is not None else ""
+        # The post an edit or a redaction being handled acts on: its reply may name it.
+        relation = source.relation if source is not None else None
+        self.echo_redacts = (relation.redacts or relation.replaces) if relation else None
         for row in rows:
             self.last_outbox = max(self.last_outbox, row.id)
             if source is None:
@@ -900,7 +907,7 @@ class TLPMachine(DatabaseMachine):
             item = self.records.get(code)
             if item is None:
                 raise self.fail(f"{room.room_id} received {code}, which the model lacks")
-            if not item.visible(room) and not _acknowledges(item, row):
+            if not item.visible(room) and not _acknowledges(item, row, self.echo_redacts):
                 raise self.fail(
                     f"{room.describe()} received the id {code} (TLP:{item.label}, org "
                     f"{item.org}, posted in {item.room_id}) in {row.kind} row {row.id}:\n"
@@ -914,7 +921,7 @@ class TLPMachine(DatabaseMachine):
                 raise self.fail(
                     f"{room.room_id} received M-{match.group(1)}, which the model lacks"
                 )
-            if not entry.visible(room) and not _acknowledges(entry, row):
+            if not entry.visible(room) and not _acknowledges(entry, row, self.echo_redacts):
                 raise self.fail(
                     f"{room.describe()} received the id M-{entry.id} (TLP:{entry.label}, "
                     f"org {entry.org}, posted in {entry.room_id}) in {row.kind} row {row.id}:\n"
@@ -2031,7 +2038,7 @@ class TLPMachine(DatabaseMachine):
         """`check_outbox` for a `!portaal` reply, with the link's token taken out first: a
         random token can hold `_M-9` or `_A-3`, which reads as an entry or record id."""
 
-        self.echo_codes, self.echo_room = set(), ""
+        self.echo_codes, self.echo_room, self.echo_redacts = set(), "", None
         for row in self._outbox_after(self.last_outbox):
             self.last_outbox = max(self.last_outbox, row.id)
             room = self.all_rooms.get(row.room_id)
