@@ -218,6 +218,7 @@ class Bot:
         dispatcher.observer = metrics.command
         syncer.metrics = metrics
         sender.metrics = metrics
+        sender.language = settings.language
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 
     async def _serve_http(self, handlers: Handlers, began: float) -> None:

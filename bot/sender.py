@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
-from commands import exercise
+from commands import alert_delivery, exercise
 from commands.i18n import Language
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
@@ -307,6 +307,8 @@ class OutboxSender:
         # Loads a room's state into nio before the first send there after a start
         # (bot/room_state.py): encryption shares the room key with its members.
         self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
+        # The language of the bot's own notices (an alert that did not reach its room).
+        self.language: Language = "nl"
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -561,8 +563,7 @@ class OutboxSender:
             return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
-            async with self.db.transaction() as session:
-                await outbox.record_attempt(session, row.id, f"{status} {response.message}", True)
+            await self._give_up(row, f"{status} {response.message}")
             return True
         await self._failed_attempt(row, f"{status} {response.message}")
         await sleep_unless(stop, self._backoff.next_delay())
@@ -662,8 +663,7 @@ class OutboxSender:
         async with self.db.session() as session:
             room = await room_repo.get(session, RoomId(row.room_id))
         if room is None or not room.active:
-            async with self.db.transaction() as session:
-                await outbox.record_attempt(session, row.id, f"room not joined: {reason}", True)
+            await self._give_up(row, f"room not joined: {reason}")
             return True
         await self._failed_attempt(row, reason)
         await sleep_unless(stop, 1.0)
@@ -677,5 +677,24 @@ class OutboxSender:
             log.error(
                 "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error
             )
+        if give_up:
+            await self._give_up(row, error)
+            return
         async with self.db.transaction() as session:
-            await outbox.record_attempt(session, row.id, error, give_up)
+            await outbox.record_attempt(session, row.id, error, False)
+
+    async def _give_up(self, row: OutboxMessage, error: str) -> None:
+        """The row ends unsent. A coordinator alert's reporter is told in the same
+        transaction (commands/alert_delivery.py), or they would believe the coordinators
+        knew about the report."""
+        async with self.db.transaction() as session:
+            await outbox.record_attempt(session, row.id, error, True)
+            notice = await alert_delivery.undelivered_alert(session, row, error, self.language)
+            if notice is not None and notice.room_id is not None:
+                key = f"alert-undelivered:{row.txn_id}"
+                await queue_notice(
+                    session, notice.room_id, notice.text, self.language, key,
+                    in_reply_to=str(notice.reply_to),
+                )  # fmt: skip
+        if notice is not None:
+            self.wake()

@@ -43,7 +43,47 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
             continue
         if ctx.sender != row.asker and not ctx.room.may_redact_others(ctx.sender):
             raise UserError("questions.withdraw_not_allowed", code=question_code(row.id))
-        out += await _withdraw(ctx, row)
+        if row.status == open_questions.REPLACED:
+            out += await _version_withdrawn(ctx, row, edit_redacted=row.event_id == target)
+        else:
+            out += await _withdraw(ctx, row)
+    return out
+
+
+async def _version_withdrawn(
+    ctx: CommandContext, version: OpenQuestion, edit_redacted: bool
+) -> list[Outgoing]:
+    """A redaction reached the words an edit replaced (`version`, see
+    `storage.open_questions.replace_words`). The curators' notice of that edit quoted
+    its words: it is taken back. When the edit itself was redacted, the words from
+    before it come back (to the question, or to the version a later edit kept), as a
+    report goes back a revision; when the message was redacted, the question itself is
+    withdrawn by `_withdraw` and this version's words are only erased."""
+    session = session_of(ctx)
+    question = await open_questions.get(session, version.linked_to or 0)
+    seen_by = [
+        access
+        for access in await curator_targets(ctx)
+        if question is not None and open_questions.visible_to(access, question)
+    ]
+    restored = None
+    if edit_redacted and question is not None and question.status == "open":
+        restored = await open_questions.next_version(session, version) or question
+        words = (version.question, version.tlp, list(version.nearest))
+        open_questions.set_words(restored, *words)
+    open_questions.withdraw(version, ctx.now)
+    out: list[Outgoing] = []
+    code = question_code(question.id) if question is not None else ""
+    for access in seen_by:
+        room = RoomId(access.room_id)
+        await outbox.forget_sent_words(session, version.event_id, room)
+        out.append(Redaction(EventId(version.event_id), "question edit withdrawn", room_id=room))
+        if restored is not None:
+            text = t(ctx.lang, "questions.edit_withdrawn_curators", code=code, prefix=ctx.prefix)
+            out.append(Reply(text=text, html=render.text_to_html(text), room_id=room))
+    if restored is not None:
+        await ctx.audit(session, "question.edit_withdrawn", subject=code, detail={})
+        out.insert(0, render.plain(t(ctx.lang, "questions.edit_withdrawn_told", code=code)))
     return out
 
 

@@ -295,6 +295,9 @@ async def find_duplicate(
 async def open_question(
     ctx: CommandContext, question: str, nearest_hits: list[Hit], store: Store, label: str
 ) -> list[Outgoing]:
+    edited = await _edited_open_question(ctx)
+    if edited is not None:
+        return await _replace_words(ctx, edited, question, nearest_hits, store, label)
     row, primary = await _record_question(ctx, question, nearest_hits, store, label)
     ctx.events.append("question.open")
     code = question_code(row.id)
@@ -325,6 +328,65 @@ async def open_question(
         # someone is already reading it.
         log.warning("open question %s: no curator room may see it", code)
         told = t(ctx.lang, "questions.i_have_no_confident_2", code=code)
+    return [with_suggestions(ctx, told, store, nearest_hits), *notices]
+
+
+async def _edited_open_question(ctx: CommandContext) -> OpenQuestion | None:
+    """The still open question this message's edit asks again, if any: asked by the
+    message it edits (or an earlier edit of it), in this room, by this sender, not yet
+    answered or withdrawn. An edit of it replaces its words: the curators must not
+    get a second open question for one message."""
+    original = ctx.message.relation.replaces
+    if original is None:
+        return None
+    rows = await open_questions.asked_by(session_of(ctx), original)
+    mine = [
+        row
+        for row in rows
+        if row.status == "open"
+        and row.withdrawn_at is None
+        and row.room_id == ctx.room.room_id
+        and row.asker == ctx.sender
+    ]
+    return mine[-1] if mine else None
+
+
+async def _replace_words(
+    ctx: CommandContext,
+    row: OpenQuestion,
+    question: str,
+    nearest_hits: list[Hit],
+    store: Store,
+    label: str,
+) -> list[Outgoing]:
+    """The open question takes the edit's words and nearest items; its label is the
+    higher of the two (an edit never lowers what the curators already saw). The curators
+    who may see it get a short notice with the new words; the previous ones are kept
+    for a redaction of the edit (`storage.open_questions.replace_words`)."""
+    session = session_of(ctx)
+    code = question_code(row.id)
+    nearest = [
+        {"id": h.id, "question": h.question, "score": round(h.score, 2)} for h in nearest_hits
+    ]
+    words = (question, tlp.highest([row.tlp, label]), nearest)
+    original = ctx.message.relation.replaces or row.event_id
+    await open_questions.replace_words(session, row, ctx.message.event_id, original, words)
+    ctx.events.append("question.edited")
+    await ctx.audit(session, "question.edited", subject=code, detail={"tlp": row.tlp})
+    notices: list[Outgoing] = []
+    for access in await curator_targets(ctx):
+        if access.room_id == row.room_id or not open_questions.visible_to(access, row):
+            continue
+        text, html = describe_open(ctx, row, access, store)
+        head = t(ctx.lang, "questions.edited_curators", code=code)
+        notices.append(
+            Reply(
+                text=f"{head}\n{text}",
+                html=f"<p>{render.escape(head)}</p>{html}",
+                room_id=RoomId(access.room_id),
+            )
+        )
+    told = t(ctx.lang, "questions.edited_told", code=code)
     return [with_suggestions(ctx, told, store, nearest_hits), *notices]
 
 

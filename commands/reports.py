@@ -241,9 +241,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     data = await _room_entry_input(ctx, draft)
     if isinstance(data, list):
         return _refused(ctx, data)
-    item_id = await _follow_up(ctx, draft, data)
-    if isinstance(item_id, list):
-        return _refused(ctx, item_id)
+    follows = await _follow_up(ctx, draft, data)
+    if isinstance(follows, list):
+        return _refused(ctx, follows)
+    item_id, target = follows if follows is not None else (None, None)
     entry = await entry_repo.record(
         session,
         data,
@@ -265,6 +266,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = describe(ctx, entry, figures, head)
     # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
     known = await objects.confirmation_lines(ctx, entry)
+    if target is not None:
+        known.insert(0, follows_line(ctx.lang, target, entry.organisation))
     if known:
         reply = Reply(
             text="\n".join([reply.text, *known]),
@@ -315,12 +318,31 @@ async def unalerted_warning(ctx: CommandContext, entry: SituationEntry) -> str |
     return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
+def follows_line(lang: Language, target: SituationEntry, organisation: str | None) -> str:
+    """What the followed report is (category, organisation, place), for the confirmation:
+    a mistyped `betreft:` number attaches a report to, and can close, another item; the
+    reporter sees here which one, and is told when it is another organisation's."""
+    place = ", ".join(p for p in (target.municipality, target.location) if p) or "-"
+    line = t(
+        lang,
+        "reports.follows_what",
+        code=target.code,
+        category=Category.display(target.category, lang),
+        organisation=target.organisation or "-",
+        place=place,
+    )
+    if target.organisation != organisation:
+        line += " " + t(lang, "reports.follows_other_organisation")
+    return line
+
+
 async def _follow_up(
     ctx: CommandContext, draft: ReportDraft, data: entry_repo.EntryInput
-) -> int | list[Problem] | None:
+) -> tuple[int, SituationEntry] | list[Problem] | None:
     """The situation item this report updates (a reply to a report or to its
-    confirmation, or `betreft: M-7`), or None for a new item. A follow-up that does
-    not name its severity keeps the item's: "status: opgelost" alone closes it."""
+    confirmation, or `betreft: M-7`) and the report it named, or None for a new item. A
+    follow-up that does not name its severity keeps the item's: "status: opgelost"
+    alone closes it."""
     reply_to = ctx.message.relation.reply_to
     if draft.follows is None and reply_to is None:
         return None  # the common case costs no query
@@ -337,7 +359,7 @@ async def _follow_up(
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session, ctx.room.access, item_id)
         data.severity = (latest or target).severity
-    return item_id
+    return item_id, target
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
@@ -465,10 +487,10 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
-    moved_to = await _edit_follows(ctx, draft, data, entry)
-    if isinstance(moved_to, list):
-        return [_problems_reply(ctx, moved_to, keep)]
-    return await _revise_entry(ctx, entry, data, moved_to)
+    moved = await _edit_follows(ctx, draft, data, entry)
+    if isinstance(moved, list):
+        return [_problems_reply(ctx, moved, keep)]
+    return await _revise_entry(ctx, entry, data, moved)
 
 
 def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Problem]:
@@ -482,9 +504,13 @@ def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Pr
 
 
 async def _revise_entry(
-    ctx: CommandContext, entry: SituationEntry, data: entry_repo.EntryInput, moved_to: int | None
+    ctx: CommandContext,
+    entry: SituationEntry,
+    data: entry_repo.EntryInput,
+    moved: tuple[int, SituationEntry] | None,
 ) -> list[Outgoing]:
     """Store the edit as the entry's next revision; the reply lists what changed."""
+    moved_to = moved[0] if moved is not None else None
     session = session_of(ctx)
     lang = ctx.lang
     old = await entry_repo.current_input(session, entry)
@@ -503,6 +529,12 @@ async def _revise_entry(
         head += " · " + t(lang, "report_follows", code=f"M-{moved_to}")
     reply = describe(ctx, entry, figures, head)
     lines = changes(lang, old, data)
+    if not tlp.may_see(ctx.room.access, old.tlp, entry.room_id, entry.organisation):
+        # A room that turned public sees CLEAR only, its own posts too: the previous
+        # version's words are not repeated there (the new ones are the edit's own).
+        lines = [t(lang, "reports.changes_not_shown", label=old.tlp)]
+    if moved is not None:
+        lines.insert(0, follows_line(lang, moved[1], entry.organisation))
     # The edited text may name other known objects: the links are made again.
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = Reply(
@@ -521,8 +553,9 @@ async def _edit_follows(
     draft: ReportDraft,
     data: entry_repo.EntryInput,
     entry: SituationEntry,
-) -> int | list[Problem] | None:
-    """The item an edit moves the entry to: the one its `betreft:` names, if that is not
+) -> tuple[int, SituationEntry] | list[Problem] | None:
+    """The item an edit moves the entry to (and the report its `betreft:` names): the one
+    its `betreft:` names, if that is not
     the entry's own item. Without `betreft:` the entry stays where it is. The item the
     entry leaves keeps its other entries; without any it no longer exists."""
     if draft.follows is None:
@@ -538,7 +571,7 @@ async def _edit_follows(
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
         data.severity = (latest or target).severity
-    return item_id
+    return item_id, target
 
 
 async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoing] | None:

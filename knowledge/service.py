@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from knowledge.content_io import FileResult, content_files, read_file, write_guidance, write_yaml
 from knowledge.model import QA, STORED, Content, Guidance
 from knowledge.search import Document, Index, Result
-from storage import knowledge_items
+from storage import knowledge_items, tlp
 from storage.engine import Database
 
 
@@ -50,14 +50,32 @@ async def import_path(
     return outcome
 
 
-async def export_to(db: Database, directory: Path) -> int:
+@dataclass(frozen=True)
+class Exported:
+    """What `export_to` wrote, and what it left out: label above the ceiling -> count."""
+
+    written: int
+    left_out: dict[str, int]
+
+
+async def export_to(db: Database, directory: Path, ceiling: str = "GREEN") -> Exported:
+    """The store as files, holding only items up to `ceiling`. The files are meant for a
+    git repository, which is copied, cloned and mirrored far beyond any one room: a Q&A
+    or guidance document above the ceiling is left out and counted, never written."""
     async with db.session() as session:
         store = await load_store(session)
+    items: list[Content] = [*store.qas, *store.guidance]
+    left_out: dict[str, int] = {}
+    for item in items:
+        if tlp.RANK[item.tlp] > tlp.RANK[ceiling]:
+            left_out[item.tlp] = left_out.get(item.tlp, 0) + 1
+    qas = [qa for qa in store.qas if tlp.RANK[qa.tlp] <= tlp.RANK[ceiling]]
+    guidance = [g for g in store.guidance if tlp.RANK[g.tlp] <= tlp.RANK[ceiling]]
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-    await asyncio.to_thread(write_yaml, store.qas, directory / "qas.yaml")
-    for document in store.guidance:
+    await asyncio.to_thread(write_yaml, qas, directory / "qas.yaml")
+    for document in guidance:
         await asyncio.to_thread(write_guidance, document, directory / f"{document.id}.md")
-    return len(store.qas) + len(store.guidance)
+    return Exported(len(qas) + len(guidance), left_out)
 
 
 @dataclass(frozen=True)

@@ -247,3 +247,63 @@ def hand_over(withdrawn: OpenQuestion, linked: list[OpenQuestion]) -> OpenQuesti
         other.linked_to = first.id
     withdrawn.linked_to = first.id
     return first
+
+
+# An open question's earlier words, kept when an edit of its asking message replaced
+# them: a row of its own (never listed, never answered: only "open" rows are), so that
+# redacting the edit brings them back and redacting the message erases them too.
+REPLACED = "replaced"
+
+
+async def replace_words(
+    session: AsyncSession,
+    row: OpenQuestion,
+    edit_event_id: str,
+    original_event_id: str,
+    words: tuple[str, str, list[dict[str, Any]]],
+) -> None:
+    """`row` takes an edit's words, label and nearest items (`words`); its previous ones
+    are kept as a REPLACED version row named by the edit (`event_id`) and the message
+    it edits (`origin_event_id`), linked to `row`."""
+    question, label, nearest = words
+    session.add(
+        OpenQuestion(
+            asker=row.asker,
+            room_id=row.room_id,
+            event_id=edit_event_id,
+            question=row.question,
+            tlp=row.tlp,
+            tlp_rank=row.tlp_rank,
+            organisation=row.organisation,
+            incident=row.incident,
+            nearest=row.nearest,
+            asked_at=row.asked_at,
+            unbound=row.unbound,
+            status=REPLACED,
+            audience=row.audience,
+            linked_to=row.id,
+            origin_event_id=original_event_id,
+        )
+    )
+    set_words(row, question, label, nearest)
+    await session.flush()
+
+
+def set_words(row: OpenQuestion, question: str, label: str, nearest: list[Any]) -> None:
+    row.question, row.tlp, row.tlp_rank, row.nearest = question, label, tlp.RANK[label], nearest
+
+
+async def next_version(session: AsyncSession, version: OpenQuestion) -> OpenQuestion | None:
+    """The REPLACED version kept after `version` (by a later edit), if any."""
+    found = await session.scalar(
+        select(OpenQuestion)
+        .where(
+            OpenQuestion.linked_to == version.linked_to,
+            OpenQuestion.status == REPLACED,
+            OpenQuestion.withdrawn_at.is_(None),
+            OpenQuestion.id > version.id,
+        )
+        .order_by(OpenQuestion.id)
+        .limit(1)
+    )
+    return found

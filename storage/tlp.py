@@ -145,14 +145,16 @@ class RoomAccess:
 def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> bool:
     if access.operator:
         return RANK[label] <= RANK[access.clearance]
-    if entry_room == access.room_id:
-        return True  # a room always sees its own posts
     if label == "CLEAR":
         return True
-    if not access.bound or access.public:
-        # Unbound rooms, direct chats and public rooms see CLEAR only. (The design
-        # only names GREEN; a public room reading AMBER would be a worse leak.)
+    if access.public:
+        # Public rooms see CLEAR only, their own posts included: whoever joins a room
+        # that turned public would otherwise read its old AMBER and RED reports.
         return False
+    if entry_room == access.room_id:
+        return True  # a (non-public) room always sees its own posts
+    if not access.bound:
+        return False  # unbound rooms and direct chats see CLEAR only
     if RANK[label] > RANK[access.clearance]:
         return False
     if label == "RED":
@@ -185,8 +187,11 @@ def visible_clause(
     """`may_see` as a SQL condition over an entry's tlp rank, room and organisation."""
     if access.operator:
         return rank_col <= RANK[access.clearance]  # type: ignore[no-any-return]
-    allowed: list[ColumnElement[bool]] = [room_col == access.room_id, rank_col == RANK["CLEAR"]]
-    if access.bound and not access.public:
+    allowed: list[ColumnElement[bool]] = [rank_col == RANK["CLEAR"]]
+    if access.public:
+        return or_(*allowed)  # CLEAR only, also the room's own posts (see `may_see`)
+    allowed.append(room_col == access.room_id)
+    if access.bound:
         ceiling = RANK[access.clearance]
         for label in ("GREEN", "AMBER"):
             if ceiling >= RANK[label]:

@@ -46,6 +46,12 @@ TEXTS: Entries = {
         "nl": "{count} Q&A('s) geschreven naar {target}",
         "en": "{count} Q&A(s) written to {target}",
     },
+    "cli.knowledge_left_out": {
+        "nl": "let op: {total} Q&A('s) en handreiking(en) weggelaten omdat hun label boven "
+        "--max-tlp {ceiling} ligt: {labels}; gebruik --max-tlp {highest} om ze mee te nemen",
+        "en": "warning: {total} Q&A(s) and guidance document(s) left out because their "
+        "label is above --max-tlp {ceiling}: {labels}; use --max-tlp {highest} to include them",
+    },
     "cli.search_confident": {
         "nl": "zeker: {query}",
         "en": "confident: {query}",

@@ -146,6 +146,24 @@ TEXTS: Entries = {
         "en": "the answer is TLP:AMBER+STRICT, which stays within its own organisation.",
     },
     # A question withdrawn by its asker (the asking message redacted).
+    "questions.edited_told": {
+        "nl": "Je vraag {code} is bijgewerkt met je nieuwe tekst; de redactie ziet alleen die.",
+        "en": "Your question {code} now has your new words; the curators see only those.",
+    },
+    "questions.edited_curators": {
+        "nl": "Vraag {code} is aangepast door de vrager; dit is de nieuwe tekst:",
+        "en": "Question {code} was changed by its asker; these are the new words:",
+    },
+    "questions.edit_withdrawn_told": {
+        "nl": "Je aanpassing van {code} is ingetrokken; de vraag staat weer zoals eerst.",
+        "en": "Your change to {code} is withdrawn; the question stands as it was.",
+    },
+    "questions.edit_withdrawn_curators": {
+        "nl": "De vrager heeft de aanpassing van {code} ingetrokken; de vraag staat weer "
+        "zoals eerst (zie {prefix}vragen).",
+        "en": "The asker withdrew the change to {code}; the question stands as it was "
+        "(see {prefix}questions).",
+    },
     "questions.withdrawn_told": {
         "nl": "Je vraag {code} is ingetrokken; de redactie beantwoordt hem niet meer.",
         "en": "Your question {code} is withdrawn; the curators will not answer it.",

@@ -163,6 +163,26 @@ TEXTS: Entries = {
         "nl": "⚠ {severity}e melding {code}",
         "en": "⚠ {severity} report {code}",
     },
+    "reports.changes_not_shown": {
+        "nl": "Wat er eerder stond toon ik hier niet: deze kamer is openbaar en de vorige "
+        "versie was TLP:{label}.",
+        "en": "I do not show here what it said before: this room is public and the "
+        "previous version was TLP:{label}.",
+    },
+    "reports.follows_what": {
+        "nl": "{code}: {category} · {organisation} · {place}",
+        "en": "{code}: {category} · {organisation} · {place}",
+    },
+    "reports.follows_other_organisation": {
+        "nl": "(⚠ een andere organisatie dan deze melding: klopt het nummer?)",
+        "en": "(⚠ another organisation than this report's: is the number right?)",
+    },
+    "reports.alert_undelivered": {
+        "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
+        "weigerde het bericht. Licht ze op een andere manier in.",
+        "en": "⚠ The alert about {code} did not reach the coordinators: their room refused "
+        "the message. Inform them another way.",
+    },
     "reports.withdrawn_head": {
         "nl": "TLP:{label} — Waarschuwing vervalt{code}",
         "en": "TLP:{label} — Alert withdrawn{code}",

@@ -116,8 +116,24 @@ def test_rule_invariants(access: tlp.RoomAccess, label: str, room: str, org: str
             assert org is not None and org == access.organisation
         if label != "CLEAR":
             assert access.bound and not access.public
-    if room == access.room_id:
+    if access.public:
+        assert seen == (label == "CLEAR")  # public rooms: CLEAR only, own posts too
+    elif room == access.room_id:
         assert seen  # a room always sees its own posts
+
+
+def test_a_room_that_turned_public_no_longer_sees_its_own_labelled_posts() -> None:
+    """Anyone may join a public room and read what it shows: its old AMBER and RED
+    reports would go to them through `!meldingen`, `!beeld` and the portal."""
+    was_private = tlp.RoomAccess("!ggd", bound=True, clearance="AMBER", organisation="GGD")
+    now_public = tlp.RoomAccess("!ggd", True, "AMBER", "GGD", public=True)
+    for label in ("GREEN", "AMBER", "AMBER+STRICT", "RED"):
+        assert tlp.may_see(was_private, label, "!ggd", "GGD")
+        assert not tlp.may_see(now_public, label, "!ggd", "GGD"), label
+        assert tlp.why_not(now_public, label, "!ggd", "GGD") == "public"
+    assert tlp.may_see(now_public, "CLEAR", "!ggd", "GGD")
+    unbound_public = tlp.RoomAccess("!ggd", public=True)
+    assert not tlp.may_see(unbound_public, "RED", "!ggd", "GGD")
 
 
 # --------------------------------------------------------- revisions

@@ -27,7 +27,8 @@ A marker may be seen by a room when one of its holders allows it:
 - an open question (label, asking room and organisation fixed when asked); a
   question from a direct chat appears in no situation picture outside curator
   rooms;
-- the room that typed it (a room always sees its own words), and the
+- the room that typed it (a room always sees its own words, unless it is
+  public now: public rooms see CLEAR only, their own posts too), and the
   recipient of a curator's answer;
 - the message being answered: a reply to the room that sent a message may
   echo what that message said.
@@ -36,7 +37,8 @@ label (retracted or not: a "retracted" line names it) or the room it was
 posted in.
 
 Public rooms (join rule public or knock, history world_readable, or guest
-access can_join where the join rule needs no invite), direct chats and unbound rooms see CLEAR only; RED stays in its own
+access can_join where the join rule needs no invite) see CLEAR only, even of
+their own posts; direct chats and unbound rooms see CLEAR only; RED stays in its own
 room; AMBER+STRICT within its organisation; clearance is a ceiling. Q&As have
 no posting room: their organisation is their owner, and RED ones go nowhere.
 Curation commands act only on items the room may see, and lowering a Q&A's
@@ -170,10 +172,12 @@ class RoomModel:
 
 def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | None) -> bool:
     """The reference rule, restated from the README, independent of storage/tlp.py."""
-    if origin_room is not None and origin_room == room.room_id:
-        return True  # a room always sees its own posts
     if label == "CLEAR":
         return True
+    if room.public:
+        return False  # public rooms see CLEAR only, their own posts included
+    if origin_room is not None and origin_room == room.room_id:
+        return True  # a (non-public) room always sees its own posts
     binding = room.binding
     if binding is None or room.direct or room.public or room.retired:
         return False  # unbound, direct and public rooms: CLEAR only
@@ -317,11 +321,27 @@ class QuestionModel:
 Holder = Callable[[RoomModel], bool]
 
 
+def _acknowledges(post: Posted, row: OutboxMessage, redacted: str | None = None) -> bool:
+    """The row is the reply to the message that posted, edited or redacted `post` (with
+    `redacted`: the event the edit or redaction being handled acts on), in its room: it
+    may name the post's id, like it echoes its words (a report typed into a public room
+    is confirmed there, with a warning, and so are its edits and retraction, but it is
+    listed there no more)."""
+    events = {revision.event_id for revision in post.revisions}
+    source = getattr(post, "source_event", None)
+    events.add(source or "")
+    return row.room_id == post.room_id and (
+        row.source_event_id in events or (redacted is not None and redacted in events)
+    )
+
+
 def room_holder(room_id: str) -> Holder:
-    """The room that typed a marker (or was sent it on purpose) may see it."""
+    """The room that typed a marker (or was sent it on purpose) may see it, while it is
+    not public: whoever joins a room that turned public must not read its old labelled
+    words. (The reply to the message that typed it may still echo it: `echo`.)"""
 
     def sees(room: RoomModel) -> bool:
-        return room.room_id == room_id
+        return room.room_id == room_id and not room.public
 
     return sees
 
@@ -652,6 +672,7 @@ class TLPMachine(DatabaseMachine):
         self.records: dict[str, RecordModel] = {}
         self.echo_codes: set[str] = set()
         self.echo_room = ""
+        self.echo_redacts: str | None = None
         self.qas: dict[str, QAModel] = {}
         self.questions: dict[int, QuestionModel] = {}
         self.holders: dict[str, list[Holder]] = {}
@@ -816,6 +837,9 @@ class TLPMachine(DatabaseMachine):
         rows = self._outbox_after(self.last_outbox)
         self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
         self.echo_room = source.room_id if source is not None else ""
+        # The post an edit or a redaction being handled acts on: its reply may name it.
+        relation = source.relation if source is not None else None
+        self.echo_redacts = (relation.redacts or relation.replaces) if relation else None
         for row in rows:
             self.last_outbox = max(self.last_outbox, row.id)
             if source is None:
@@ -883,7 +907,7 @@ class TLPMachine(DatabaseMachine):
             item = self.records.get(code)
             if item is None:
                 raise self.fail(f"{room.room_id} received {code}, which the model lacks")
-            if not item.visible(room):
+            if not item.visible(room) and not _acknowledges(item, row, self.echo_redacts):
                 raise self.fail(
                     f"{room.describe()} received the id {code} (TLP:{item.label}, org "
                     f"{item.org}, posted in {item.room_id}) in {row.kind} row {row.id}:\n"
@@ -897,7 +921,7 @@ class TLPMachine(DatabaseMachine):
                 raise self.fail(
                     f"{room.room_id} received M-{match.group(1)}, which the model lacks"
                 )
-            if not entry.visible(room):
+            if not entry.visible(room) and not _acknowledges(entry, row, self.echo_redacts):
                 raise self.fail(
                     f"{room.describe()} received the id M-{entry.id} (TLP:{entry.label}, "
                     f"org {entry.org}, posted in {entry.room_id}) in {row.kind} row {row.id}:\n"
@@ -2014,7 +2038,7 @@ class TLPMachine(DatabaseMachine):
         """`check_outbox` for a `!portaal` reply, with the link's token taken out first: a
         random token can hold `_M-9` or `_A-3`, which reads as an entry or record id."""
 
-        self.echo_codes, self.echo_room = set(), ""
+        self.echo_codes, self.echo_room, self.echo_redacts = set(), "", None
         for row in self._outbox_after(self.last_outbox):
             self.last_outbox = max(self.last_outbox, row.id)
             room = self.all_rooms.get(row.room_id)

@@ -208,21 +208,23 @@ async def test_an_answered_question_keeps_what_was_sent(db: Database) -> None:
 
 
 async def test_redacting_an_edit_withdraws_only_what_the_edit_asked(db: Database) -> None:
-    """The edit asked anew (V2); redacting it takes V2 back and leaves V1 as asked.
-    Redacting the message itself (a client removes it with its edits) takes both."""
+    """The edit replaced V1's words (tests/unit/test_question_edit.py); redacting it
+    takes its words back and leaves V1 as asked. Redacting the message itself (a client
+    removes it with its edits) withdraws V1 with every version of its words."""
     chat = Chat(db, view)
     asked = await chat.ask(TOWN, ALICE, QUESTION)
     edited = await chat.say(TOWN, ALICE, f"!vraag {OTHER}", kind="edit", replaces=asked)
-    assert "V2" in texts(edited), texts(edited)
+    assert "V1" in texts(edited) and "V2" not in texts(edited), texts(edited)
     edit = chat.last
     replies = await chat.redact(TOWN, ALICE, edit)
-    assert "V2" in in_room(replies, TOWN), texts(replies)
+    assert "V1" in in_room(replies, TOWN), texts(replies)
     listed = await chat.curators_list()
     assert "V1" in listed and "V2" not in listed and "Sterrenburg" not in listed, listed
     edited = await chat.say(TOWN, ALICE, f"!vraag {OTHER}", kind="edit", replaces=asked)
-    assert "V3" in texts(edited), texts(edited)
+    assert "V1" in texts(edited) and "V3" not in texts(edited), texts(edited)
     await chat.redact(TOWN, ALICE, asked)
-    assert [r.status for r in await rows(db)] == ["withdrawn"] * 3
+    assert [r.withdrawn_at is not None for r in await rows(db)] == [True] * 3
+    assert all(not r.question for r in await rows(db))
     assert "Geen open vragen" in await chat.curators_list()
 
 

@@ -318,3 +318,31 @@ def test_a_withdrawn_question_leaves_every_read_path(machine: TLPMachine) -> Non
     for slot, command in ((6, "!vragen"), (7, "!vragen"), (3, "!beeld storm")):
         machine.read(slot=slot, as_admin=False, command=command)
     machine.answer(slot=1, which=0, publish=False)
+
+
+def test_a_room_that_turned_public_no_longer_shows_its_own_labelled_reports(
+    machine: TLPMachine,
+) -> None:
+    """liaison-a reports AMBER, then its join rule turns public: whoever joins now must
+    not read the old report through the room's own list, picture, export or portal."""
+    machine.report(
+        slot=0, category="opvang", label="AMBER", incident="storm", severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.room_state(slot=0, join_rule="public", history="shared", guest="forbidden")
+    for command in ("!meldingen", "!beeld storm", "!export storm json"):
+        machine.read(slot=0, as_admin=False, command=command)
+    machine.portal(slot=0, since=False)
+
+
+def test_an_edit_in_a_room_that_turned_public_does_not_repeat_the_labelled_words(
+    machine: TLPMachine,
+) -> None:
+    """The edit's confirmation listed the previous text ("Tekst: … → …"): in a room
+    that turned public that repeated the RED words to whoever joined."""
+    machine.report(
+        slot=0, category="opvang", label="RED", incident="storm", severity="matig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.room_state(slot=0, join_rule="public", history="shared", guest="forbidden")
+    machine.edit(incident="storm", label="AMBER", new_text=True, severity="matig", which=0)

@@ -1,0 +1,100 @@
+"""Migration 0027 on SQLite and PostgreSQL: reports, record items, Q&As, guidance and
+open questions stored before the marking reader read `tlp=rood`, `TLP-RED`,
+`TLP: **AMBER**` or `AMBER + STRICT` are raised to that marking, never lowered."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import select, text
+
+from knowledge.model import QA, Guidance
+from knowledge.service import as_new_content
+from storage import entries as entry_repo
+from storage import knowledge_items, open_questions
+from storage import records as record_repo
+from storage.engine import Database
+from storage.models import AuditRecord
+from tests.support.migrated import migrate_to
+
+AT = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def _report(words: str, label: str) -> entry_repo.EntryInput:
+    return entry_repo.EntryInput(
+        incident="storm", category="shelter", organisation="GGD", observed_at=AT,
+        municipality="Dordrecht", region=None, location="Sporthal", severity="Moderate",
+        status="new", source=None, sector=None, text=words, tlp=label, figures=[],
+    )  # fmt: skip
+
+
+async def _seed(db: Database) -> None:
+    async with db.transaction() as session:
+        for n, (words, label) in enumerate(
+            [
+                ("Evacuatie gepland tlp=rood", "GREEN"),
+                ("Opvang vol, TLP: **AMBER**", "GREEN"),
+                ("Alles rustig (TLP-CLEAR)", "AMBER"),
+                ("Het stoplicht staat op rood", "GREEN"),
+            ]
+        ):
+            await entry_repo.record(session, _report(words, label), "@a:x", "!r:x", f"$e{n}")
+        decision = record_repo.RecordInput("decision", "storm", "VR", "GREEN", "Dijk dicht TLP/RED")
+        await record_repo.record(session, decision, "@a:x", "!c:x", "$d1")
+        items = [
+            QA(id="qa-1", question="Welke route?", answer="Via de A9. TLP-RED", tlp="GREEN"),
+            QA(id="qa-2", question="Waar?", answer="De Schans. TLP: AMBER + STRICT", tlp="AMBER"),
+            QA(id="qa-3", question="Veilig? tlp: amber + strict", answer="Ja.", tlp="GREEN"),
+            QA(id="qa-4", question="Open?", answer="Ja (TLP=CLEAR).", tlp="AMBER"),
+            Guidance(id="g-1", title="Draaiboek", body="Intern, tlp=oranje.", tlp="GREEN"),
+        ]
+        await knowledge_items.upsert(session, [as_new_content(i) for i in items], "test")
+        for n, (words, label) in enumerate([("Waar is de staf? tlp=rood", "GREEN")]):
+            await open_questions.add(
+                session, asker="@a:x", room_id="!r:x", event_id=f"$q{n}", question=words,
+                label=label, organisation=None, incident=None, nearest=[], asked_at=AT,
+            )  # fmt: skip
+
+
+async def _rows(db: Database, query: str) -> list[tuple[object, ...]]:
+    async with db.engine.connect() as conn:
+        return [tuple(row) for row in (await conn.execute(text(query))).all()]
+
+
+async def test_0027_raises_labels_stored_before_the_marking_reader(database_url: str) -> None:
+    db = Database(database_url)
+    try:
+        await migrate_to(db, "0026", up=True)
+        await _seed(db)
+        async with db.session() as session:
+            version = await knowledge_items.store_version(session)
+        await migrate_to(db, "0027", up=True)
+        entries = await _rows(db, "SELECT tlp, tlp_rank FROM entries ORDER BY id")
+        assert entries == [("RED", 4), ("AMBER", 2), ("AMBER", 2), ("GREEN", 1)]
+        assert await _rows(db, "SELECT tlp, tlp_rank FROM record_items") == [("RED", 4)]
+        # The history too: withdrawing a later edit falls back to a raised snapshot.
+        async with db.session() as session:
+            item = await record_repo.by_message(session, "$d1")
+            assert item is not None
+            assert (await record_repo.current_input(session, item)).tlp == "RED"
+        items = await _rows(db, "SELECT id, tlp, version FROM knowledge_items ORDER BY id")
+        assert items == [
+            ("g-1", "AMBER", 2),
+            ("qa-1", "RED", 2),
+            ("qa-2", "AMBER+STRICT", 2),
+            ("qa-3", "AMBER+STRICT", 2),
+            ("qa-4", "AMBER", 1),
+        ]
+        assert await _rows(db, "SELECT tlp, tlp_rank FROM open_questions") == [("RED", 4)]
+        async with db.session() as session:
+            stored = await knowledge_items.get(session, "qa-1")
+            assert stored is not None and stored.data["tlp"] == "RED"
+            # The hash is the model's: importing the same content again changes nothing.
+            assert stored.content_hash == QA.model_validate(stored.data).content_hash()
+            assert await knowledge_items.store_version(session) == version + 1
+            relabelled = await session.scalars(
+                select(AuditRecord.subject).where(AuditRecord.action == "knowledge.relabelled")
+            )
+            assert sorted(relabelled) == ["g-1", "qa-1", "qa-2", "qa-3"]
+    finally:
+        await db.close()
