@@ -43,10 +43,14 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 
 # How partners mark a drill message ("OEFENING OEFENING OEFENING", in capitals; English
 # "EXERCISE"), and a real message sent during a drill ("GEEN OEFENING", "dit is geen
-# oefening", NATO's "NO PLAY" / "NO DUFF").
+# oefening", NATO's "NO PLAY" / "NO DUFF"), or the one that stops the drill for a real
+# emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
+# says OEFENING.
 _DRILL_WORDS = re.compile(r"\b(?:OEFENING|EXERCISE)\b")
 _REAL_WORDS = re.compile(
-    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b",
+    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b"
+    r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
+    r"stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,
 )
 

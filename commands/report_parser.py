@@ -110,12 +110,13 @@ _EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?
 # lost the report's severity (no alert) and its label (stored under the room's lower
 # default). A quoted line (`> tlp: clear`) is someone else's and stays text.
 _LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
-# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY".
-_MODE_LINE = re.compile(
-    r"^[\W_]*(?:(?:geen\s+)?oefening|exercise|no\s+play)(?:[\W_]+(?:(?:geen\s+)?oefening|"
-    r"exercise|no\s+play))*[\W_]*$",
-    re.IGNORECASE,
+# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY",
+# "OEFENING GESTAAKT" (the drill stopped for a real emergency; see commands/exercise.py).
+_MODE_WORD = (
+    r"(?:(?:geen\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken))?"
+    r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?|no\s+play)"
 )
+_MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)
 _KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)")
 _VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
 
