@@ -822,7 +822,7 @@ def read_structured_free_text(
 ) -> ReportDraft | list[Problem] | None:
     """A report typed without `!melding`: free text whose first or second line starts a
     block of known fields (`ernst: extreem`, `tlp: rood`), read as the report it is, or
-    its problems; None for other free text. Read as plain free text, its severity was
+    its problems when its first line names a category; None for other free text. Read as plain free text, its severity was
     lost (no alert) and its label was the room's default. A first line that names only a
     category (with "melding" or a stray "!" before it) is the category; another first
     line before the fields is text."""
@@ -835,6 +835,17 @@ def read_structured_free_text(
         return None
     if category_word is not None:
         return parse_report(category_word, lines[1:], now, vocab)
+    draft = _read_headless(lines, body, vocab, now)
+    # Without a command or a category line nothing says a report was meant: fields that
+    # cannot be read make it chatter with a field-like line ("tijd: morgen 10:00"), not
+    # a broken report to refuse; it is read as plain free text, as before.
+    return None if isinstance(draft, list) else draft
+
+
+def _read_headless(
+    lines: list[str], body: str, vocab: Vocabulary, now: datetime
+) -> ReportDraft | list[Problem] | None:
+    """`read_structured_free_text` for a message whose first line names no category."""
     free = read_free_text(body, vocab)
     if free is None:
         return None  # no category, place, figure or category word: not an update

@@ -302,3 +302,24 @@ async def test_notes_under_the_text_stay_text(chat: CoreChat, text: str) -> None
     assert result is not None
     (entry,) = await chat.entries()
     assert text in entry.text, texts(result[0])
+
+
+# Chatter in a liaison room with a line that looks like a field ("tijd: morgen 10:00",
+# "Status: we rijden") and a place name: before the structured reading it was offered
+# (or ignored); it was answered "Melding niet opgeslagen" with a field error, as if the
+# member had typed a broken report. Without a command or a category line there is no
+# sign that a report was meant: such a message stays plain free text.
+CHATTER_WITH_FIELD_LIKE_LINES = [
+    "Overleg in Dordrecht verzet\ntijd: morgen om 10 uur",
+    "Hoi allemaal\nStatus: we rijden nu naar Dordrecht",
+    "Afstemming Dordrecht\nLocatie: stadhuis\nTijd: morgen 10:00",
+]
+
+
+@pytest.mark.parametrize("body", CHATTER_WITH_FIELD_LIKE_LINES)
+async def test_chatter_with_a_field_like_line_is_not_refused_as_a_report(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    assert "niet opgeslagen" not in texts(result[0]), texts(result[0])
