@@ -448,7 +448,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
-            match = _field_match(unformatted_field_line(probe), vocab)
+            match = _formatted_field_match(probe, vocab)
             if match is None:
                 in_fields = False
             else:
@@ -467,6 +467,18 @@ def _read_fields(
                 continue
         text_lines.append(line)
     return text_lines
+
+
+def _formatted_field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
+    """`_field_match` of the line without its list marker and Markdown emphasis when that
+    names a known key; else of the line as typed. A list of the report's own words
+    ("- Sporthal: 200 mensen", "- Let op: 3 wegen dicht") stays text: read without its
+    markers, each item with a number became a figure named after its words."""
+    plain = unformatted_field_line(probe)
+    match = _field_match(plain, vocab)
+    if plain != probe and match is not None and not _known_key(match.group(1), vocab):
+        return _field_match(probe, vocab)
+    return match
 
 
 def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:

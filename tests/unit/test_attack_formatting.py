@@ -323,3 +323,26 @@ async def test_chatter_with_a_field_like_line_is_not_refused_as_a_report(
     _, result = await chat.handle(LIAISON, ALICE, body)
     assert result is not None
     assert "niet opgeslagen" not in texts(result[0]), texts(result[0])
+
+
+# A Markdown list of the report's own words, right under the command line or the fields:
+# read without its markers, each item with a number became a figure named after its
+# words ("let_op" = 3 "wegen dicht", "sporthal" = 200) and left the text, although a
+# list line was text before list markers were read. Only a known field (or figure
+# alias) is read from a formatted line; other list items stay text as typed.
+LISTS_OF_TEXT = [
+    ["- Sporthal De Schans: 200 mensen", "- Let op: 3 wegen dicht"],
+    ["gemeente: Dordrecht", "- Sporthal: 200 mensen", "- School: 50 mensen"],
+    ["1. Eerste ronde: 20 huizen", "2. Tweede ronde: 30 huizen"],
+    ["**Let op**: 3 wegen dicht", "Dijk zwak."],
+]
+
+
+@pytest.mark.parametrize("lines", LISTS_OF_TEXT)
+def test_a_formatted_line_of_an_unknown_key_stays_text(lines: list[str]) -> None:
+    draft = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert draft.figures == [], draft.figures
+    for line in lines:
+        if "gemeente" not in line:
+            assert line in draft.text, draft.text
