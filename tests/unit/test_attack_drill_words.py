@@ -150,3 +150,18 @@ async def test_a_drill_stopped_line_above_the_fields_keeps_the_fields(chat: Core
     assert [(e.municipality, e.severity) for e in entries] == [("Dordrecht", "Extreme")], texts(
         result[0]
     )
+
+
+# English warnings are often written in capitals, and "EXERCISE CAUTION" is their
+# everyday phrase: a copied bulletin in a real room is no drill inject.
+WARNING_PHRASES = [
+    "!report evacuation\nmunicipality: Dordrecht\nGAS LEAK. RESIDENTS SHOULD EXERCISE CAUTION.",
+    "!report water\nmunicipality: Dordrecht\nDIKE WEAK - EXERCISE EXTREME CAUTION near the river.",
+]
+
+
+@pytest.mark.parametrize("body", WARNING_PHRASES)
+async def test_exercise_caution_in_a_real_room_is_recorded(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
