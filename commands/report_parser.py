@@ -436,8 +436,8 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            # Fields are read without invisible characters, list markers and Markdown
-            # emphasis; text keeps them as typed.
+            # Fields are read without invisible characters, and a known field also without
+            # its list marker and Markdown emphasis; text keeps them as typed.
             probe = INVISIBLE.sub("", line)
             if not probe.strip():
                 if seen or text_lines:
