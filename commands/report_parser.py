@@ -848,10 +848,18 @@ def read_structured_free_text(
     if category_word is not None:
         return parse_report(category_word, lines[1:], now, vocab)
     draft = _read_headless(lines, body, vocab, now)
-    # Without a command or a category line nothing says a report was meant: fields that
-    # cannot be read make it chatter with a field-like line ("tijd: morgen 10:00"), not
-    # a broken report to refuse; it is read as plain free text, as before.
-    return None if isinstance(draft, list) else draft
+    if isinstance(draft, list) and not any(_writes_severity_or_label(n, vocab) for n in lines):
+        # Without a command, a category line, a severity or a label nothing says a report
+        # was meant: a field that cannot be read makes it chatter with a field-like line
+        # ("tijd: morgen 10:00"), not a broken report to refuse; it is plain free text.
+        # With a severity or label it is refused: as plain text it would lose them.
+        return None
+    return draft
+
+
+def _writes_severity_or_label(line: str, vocab: Vocabulary) -> bool:
+    match = _field_match(unformatted_field_line(INVISIBLE.sub("", line)), vocab)
+    return match is not None and _field_for(match.group(1)) in ("severity", "tlp")
 
 
 def _read_headless(

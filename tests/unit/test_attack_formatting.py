@@ -346,3 +346,15 @@ def test_a_formatted_line_of_an_unknown_key_stays_text(lines: list[str]) -> None
     for line in lines:
         if "gemeente" not in line:
             assert line in draft.text, draft.text
+
+
+async def test_a_headless_report_with_a_severity_and_a_bad_field_is_refused(
+    chat: CoreChat,
+) -> None:
+    """The other side of the rule above: a message that writes a severity (or a label)
+    means a report, and offered as plain text it would lose that severity (no alert)."""
+    body = "Dijk doorgebroken bij Dordrecht\nernst: extreem\ntijd: morgen vroeg"
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "morgen vroeg" in reply and "Vastleggen als melding?" not in reply, reply
