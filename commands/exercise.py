@@ -43,10 +43,17 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 
 # How partners mark a drill message ("OEFENING OEFENING OEFENING", in capitals; English
 # "EXERCISE"), and a real message sent during a drill ("GEEN OEFENING", "dit is geen
-# oefening", NATO's "NO PLAY" / "NO DUFF").
-_DRILL_WORDS = re.compile(r"\b(?:OEFENING|EXERCISE)\b")
+# oefening", NATO's "NO PLAY" / "NO DUFF"), or the one that stops the drill for a real
+# emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
+# says OEFENING. "EXERCISE CAUTION" (English warnings are often in capitals) is no marker.
+_DRILL_WORDS = re.compile(
+    r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
+    r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
+)
 _REAL_WORDS = re.compile(
-    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b",
+    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b"
+    r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
+    r"stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,
 )
 

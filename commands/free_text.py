@@ -112,8 +112,9 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
     if mode == "off":
         return []
     if isinstance(draft, list):
-        # A report typed without its command whose fields cannot all be read: told as
-        # a `!melding` would be, never offered without the fields it could not read.
+        # A report typed without its command, under a category line, whose fields cannot
+        # all be read: told as a `!melding` would be, never offered without the fields it
+        # could not read (without a category line, severity or label: plain free text).
         return _refused(ctx, draft)
     session = session_of(ctx)
     offer = PendingOffer(

@@ -110,12 +110,13 @@ _EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?
 # lost the report's severity (no alert) and its label (stored under the room's lower
 # default). A quoted line (`> tlp: clear`) is someone else's and stays text.
 _LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
-# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY".
-_MODE_LINE = re.compile(
-    r"^[\W_]*(?:(?:geen\s+)?oefening|exercise|no\s+play)(?:[\W_]+(?:(?:geen\s+)?oefening|"
-    r"exercise|no\s+play))*[\W_]*$",
-    re.IGNORECASE,
+# A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY",
+# "OEFENING GESTAAKT" (the drill stopped for a real emergency; see commands/exercise.py).
+_MODE_WORD = (
+    r"(?:(?:geen\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken))?"
+    r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?|no\s+play)"
 )
+_MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)
 _KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)")
 _VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
 
@@ -435,8 +436,8 @@ def _read_fields(
     for raw in body.split("\n"):
         line = raw.rstrip()
         if in_fields:
-            # Fields are read without invisible characters, list markers and Markdown
-            # emphasis; text keeps them as typed.
+            # Fields are read without invisible characters, and a known field also without
+            # its list marker and Markdown emphasis; text keeps them as typed.
             probe = INVISIBLE.sub("", line)
             if not probe.strip():
                 if seen or text_lines:
@@ -447,7 +448,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
-            match = _field_match(unformatted_field_line(probe), vocab)
+            match = _formatted_field_match(probe, vocab)
             if match is None:
                 in_fields = False
             else:
@@ -466,6 +467,18 @@ def _read_fields(
                 continue
         text_lines.append(line)
     return text_lines
+
+
+def _formatted_field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
+    """`_field_match` of the line without its list marker and Markdown emphasis when that
+    names a known key; else of the line as typed. A list of the report's own words
+    ("- Sporthal: 200 mensen", "- Let op: 3 wegen dicht") stays text: read without its
+    markers, each item with a number became a figure named after its words."""
+    plain = unformatted_field_line(probe)
+    match = _field_match(plain, vocab)
+    if plain != probe and match is not None and not _known_key(match.group(1), vocab):
+        return _field_match(probe, vocab)
+    return match
 
 
 def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
@@ -821,7 +834,7 @@ def read_structured_free_text(
 ) -> ReportDraft | list[Problem] | None:
     """A report typed without `!melding`: free text whose first or second line starts a
     block of known fields (`ernst: extreem`, `tlp: rood`), read as the report it is, or
-    its problems; None for other free text. Read as plain free text, its severity was
+    its problems when its first line names a category; None for other free text. Read as plain free text, its severity was
     lost (no alert) and its label was the room's default. A first line that names only a
     category (with "melding" or a stray "!" before it) is the category; another first
     line before the fields is text."""
@@ -834,6 +847,25 @@ def read_structured_free_text(
         return None
     if category_word is not None:
         return parse_report(category_word, lines[1:], now, vocab)
+    draft = _read_headless(lines, body, vocab, now)
+    if isinstance(draft, list) and not any(_writes_severity_or_label(n, vocab) for n in lines):
+        # Without a command, a category line, a severity or a label nothing says a report
+        # was meant: a field that cannot be read makes it chatter with a field-like line
+        # ("tijd: morgen 10:00"), not a broken report to refuse; it is plain free text.
+        # With a severity or label it is refused: as plain text it would lose them.
+        return None
+    return draft
+
+
+def _writes_severity_or_label(line: str, vocab: Vocabulary) -> bool:
+    match = _field_match(unformatted_field_line(INVISIBLE.sub("", line)), vocab)
+    return match is not None and _field_for(match.group(1)) in ("severity", "tlp")
+
+
+def _read_headless(
+    lines: list[str], body: str, vocab: Vocabulary, now: datetime
+) -> ReportDraft | list[Problem] | None:
+    """`read_structured_free_text` for a message whose first line names no category."""
     free = read_free_text(body, vocab)
     if free is None:
         return None  # no category, place, figure or category word: not an update

@@ -586,7 +586,10 @@ def _zipf(word: str) -> float:
     if known or not word:
         return known
     if word.isdigit():
-        return _zipf("0" * len(word))
+        # The shape's own frequency, not `_zipf` of it: a shape the lists lack (nine
+        # digits, or eleven and more) would look itself up again for ever.
+        shape = "0" * len(word)
+        return max(nl.get(shape, 0.0), en.get(shape, 0.0))
     for particle in _PARTICLES:
         verb = word[len(particle) :]
         if word.startswith(particle) and len(verb) >= 4 and verb in nl:

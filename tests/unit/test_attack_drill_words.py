@@ -110,3 +110,58 @@ async def test_a_drill_report_starting_with_its_marker_keeps_its_fields(chat: Co
     assert result is not None
     (entry,) = await chat.entries()
     assert (entry.municipality, entry.severity) == ("Dordrecht", "Extreme"), texts(result[0])
+
+
+# A real emergency stops a drill: partners write "OEFENING GESTAAKT" (EXERCISE STOPPED)
+# above the real report. Its word OEFENING refused it in the real room ("leave the word
+# out"), so the first report of a real emergency was lost at the worst moment.
+DRILL_STOPPED = [
+    "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nOEFENING GESTAAKT: echte dijkdoorbraak.",
+    "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\nOEFENING AFGEBROKEN - dijk weg.",
+    "!report evacuation\nmunicipality: Dordrecht\nseverity: extreme\nEXERCISE STOPPED: real dike breach.",
+]
+
+
+@pytest.mark.parametrize("body", DRILL_STOPPED)
+async def test_a_real_report_that_stops_the_drill_is_recorded_in_the_real_room(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
+
+
+@pytest.mark.parametrize("body", DRILL_STOPPED)
+async def test_a_real_report_that_stops_the_drill_is_refused_in_the_drill_room(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+
+
+async def test_a_drill_stopped_line_above_the_fields_keeps_the_fields(chat: CoreChat) -> None:
+    """ "OEFENING GESTAAKT" on its own line above the fields, as "OEFENING OEFENING"
+    may stand there: the fields below it still count (the severity alerts)."""
+    body = "!melding evacuatie\nOEFENING GESTAAKT\ngemeente: Dordrecht\nernst: extreem\nDijk weg."
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    entries = await chat.entries()
+    assert [(e.municipality, e.severity) for e in entries] == [("Dordrecht", "Extreme")], texts(
+        result[0]
+    )
+
+
+# English warnings are often written in capitals, and "EXERCISE CAUTION" is their
+# everyday phrase: a copied bulletin in a real room is no drill inject.
+WARNING_PHRASES = [
+    "!report evacuation\nmunicipality: Dordrecht\nGAS LEAK. RESIDENTS SHOULD EXERCISE CAUTION.",
+    "!report water\nmunicipality: Dordrecht\nDIKE WEAK - EXERCISE EXTREME CAUTION near the river.",
+]
+
+
+@pytest.mark.parametrize("body", WARNING_PHRASES)
+async def test_exercise_caution_in_a_real_room_is_recorded(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])

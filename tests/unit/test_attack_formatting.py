@@ -302,3 +302,59 @@ async def test_notes_under_the_text_stay_text(chat: CoreChat, text: str) -> None
     assert result is not None
     (entry,) = await chat.entries()
     assert text in entry.text, texts(result[0])
+
+
+# Chatter in a liaison room with a line that looks like a field ("tijd: morgen 10:00",
+# "Status: we rijden") and a place name: before the structured reading it was offered
+# (or ignored); it was answered "Melding niet opgeslagen" with a field error, as if the
+# member had typed a broken report. Without a command or a category line there is no
+# sign that a report was meant: such a message stays plain free text.
+CHATTER_WITH_FIELD_LIKE_LINES = [
+    "Overleg in Dordrecht verzet\ntijd: morgen om 10 uur",
+    "Hoi allemaal\nStatus: we rijden nu naar Dordrecht",
+    "Afstemming Dordrecht\nLocatie: stadhuis\nTijd: morgen 10:00",
+]
+
+
+@pytest.mark.parametrize("body", CHATTER_WITH_FIELD_LIKE_LINES)
+async def test_chatter_with_a_field_like_line_is_not_refused_as_a_report(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    assert "niet opgeslagen" not in texts(result[0]), texts(result[0])
+
+
+# A Markdown list of the report's own words, right under the command line or the fields:
+# read without its markers, each item with a number became a figure named after its
+# words ("let_op" = 3 "wegen dicht", "sporthal" = 200) and left the text, although a
+# list line was text before list markers were read. Only a known field (or figure
+# alias) is read from a formatted line; other list items stay text as typed.
+LISTS_OF_TEXT = [
+    ["- Sporthal De Schans: 200 mensen", "- Let op: 3 wegen dicht"],
+    ["gemeente: Dordrecht", "- Sporthal: 200 mensen", "- School: 50 mensen"],
+    ["1. Eerste ronde: 20 huizen", "2. Tweede ronde: 30 huizen"],
+    ["**Let op**: 3 wegen dicht", "Dijk zwak."],
+]
+
+
+@pytest.mark.parametrize("lines", LISTS_OF_TEXT)
+def test_a_formatted_line_of_an_unknown_key_stays_text(lines: list[str]) -> None:
+    draft = parse_report("evacuatie", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert draft.figures == [], draft.figures
+    for line in lines:
+        if "gemeente" not in line:
+            assert line in draft.text, draft.text
+
+
+async def test_a_headless_report_with_a_severity_and_a_bad_field_is_refused(
+    chat: CoreChat,
+) -> None:
+    """The other side of the rule above: a message that writes a severity (or a label)
+    means a report, and offered as plain text it would lose that severity (no alert)."""
+    body = "Dijk doorgebroken bij Dordrecht\nernst: extreem\ntijd: morgen vroeg"
+    _, result = await chat.handle(LIAISON, ALICE, body)
+    assert result is not None
+    reply = texts(result[0])
+    assert "morgen vroeg" in reply and "Vastleggen als melding?" not in reply, reply

@@ -113,3 +113,18 @@ def test_a_separable_verb_does_not_sink_the_answer(sample: Index) -> None:
         result = sample.search(question)
         assert result.hits[0].id == "demo-overstroming-kelder", question
         assert result.confident, (question, result.coverage)
+
+
+@pytest.mark.parametrize("number", ["123456789", "31612345678", "12345678901234567890"])
+def test_a_long_number_has_a_rarity(number: str) -> None:
+    """A number whose digit shape wordfreq does not list (nine digits, as a BSN or a
+    mobile number without its 0; eleven and more) recursed on its own shape for ever:
+    a RecursionError in the search of every question that named one."""
+    from knowledge.text import rarity
+
+    assert 0.0 < rarity(number) <= 1.0
+
+
+def test_a_question_with_a_citizen_service_number_is_answered(sample: Index) -> None:
+    result = sample.search("Mijn BSN is 123456789, waar kunnen we afkoelen bij 38 graden?")
+    assert result.hits, result
