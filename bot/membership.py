@@ -103,8 +103,20 @@ class Membership:
             revoked = await portal_links.revoke(
                 session, room_id, member, ev.event_time(event), everyone=joined
             )
+            if revoked:
+                # Colleagues' links stop working too: say so, or they die unannounced in
+                # the middle of a crisis. In this transaction, so exactly once with the event.
+                lang = self.settings.language
+                text = t(
+                    lang,
+                    "portal.links_revoked_member_left",
+                    count=revoked,
+                    prefix=self.settings.command_prefix,
+                )
+                await queue_notice(session, room_id, text, lang, f"links-revoked:{event.event_id}")
         if revoked:
             log.info("member %s left %s: %d portal link(s) revoked", member, room_id, revoked)
+            self.sender.wake()
 
     async def on_own_join(self, room_id: RoomId, event: Event) -> None:
         # The successor of a bound room whose upgrade could not be checked before. First,

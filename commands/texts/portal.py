@@ -5,6 +5,12 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    "portal.links_revoked_member_left": {
+        "nl": "Een lid heeft deze kamer verlaten, dus de portaallinks van deze kamer werken"
+        " niet meer ({count} ingetrokken). Nog nodig? Vraag een nieuwe met {prefix}portaal.",
+        "en": "A member left this room, so this room's portal links no longer work"
+        " ({count} revoked). Still needed? Ask for a new one with {prefix}portal.",
+    },
     "portal.link": {
         "nl": "Je persoonlijke link naar het beeld van deze kamer (alleen-lezen, geldig tot "
         "{until}): {url}\nDe pagina toont precies wat deze kamer mag zien. Deel de link niet; "

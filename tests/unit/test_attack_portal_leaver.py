@@ -64,6 +64,8 @@ async def _works(db: Database, token: str) -> bool:
 def _membership(db: Database) -> Membership:
     membership = object.__new__(Membership)
     membership.db = db
+    membership.settings = SimpleNamespace(language="nl", command_prefix="!")  # type: ignore[assignment]
+    membership.sender = SimpleNamespace(wake=lambda: None)  # type: ignore[assignment]
     return membership
 
 
@@ -83,3 +85,30 @@ async def test_an_invite_turned_down_revokes_nothing_of_others(db: Database) -> 
     links = await _links(db)
     await _membership(db).on_member_left(ROOM, _leave("@carol:x", "@carol:x", "invite", 2))  # type: ignore[arg-type]
     assert await _works(db, links["alice"]) and await _works(db, links["bob"])
+
+
+async def _notices(db: Database) -> list[str]:
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+
+    async with db.session() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    return [str(row.content.get("body", "")) for row in rows if row.room_id == ROOM]
+
+
+async def test_the_room_is_told_its_links_were_revoked(db: Database) -> None:
+    """Found in the review of this session's change: colleagues' links died unannounced
+    mid-crisis; the room now hears once why, and how to get a new one."""
+    await _links(db)
+    event = _leave(BOB, BOB, "join", 3)
+    membership = _membership(db)
+    await membership.on_member_left(ROOM, event)  # type: ignore[arg-type]
+    await membership.on_member_left(ROOM, event)  # type: ignore[arg-type]  # replayed
+    (notice,) = await _notices(db)
+    assert "!portaal" in notice and "2" in notice, notice
+
+
+async def test_a_leave_without_links_says_nothing(db: Database) -> None:
+    await _membership(db).on_member_left(ROOM, _leave(BOB, BOB, "join", 4))  # type: ignore[arg-type]
+    assert await _notices(db) == []
