@@ -876,7 +876,8 @@ def _learn_hint(ctx: CommandContext, first: OpenQuestion, item: QA, given: str |
                 ctx.lang,
                 "learn_offer_own" if given else "learn_offer",
                 id=item.id,
-                phrasing=render.shorten(phrasing, 300),
+                # Own words as `learn` takes them (500): the hint's command is sent as shown.
+                phrasing=render.shorten(phrasing, 500 if given else 300),
                 prefix=ctx.prefix,
                 code=question_code(first.id),
             )

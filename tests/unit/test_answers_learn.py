@@ -525,3 +525,19 @@ async def test_the_learn_hint_for_own_words_names_the_command_that_adds_them(
     assert "Formulering toegevoegd" in done.text, done.text
     _, data = await item_data(db, "demo-drinkwater-storing")
     assert data["alternatives"][-1] == own  # type: ignore[index]
+
+
+async def test_the_learn_hint_gives_a_long_own_wording_whole(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The hint's command is sent as shown: a wording of 300-500 characters (what `--leer`
+    adds) must not come back cut short with an ellipsis (review of session 10)."""
+    await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)
+    own = "Waar vullen inwoners jerrycans bij een droge leiding, " + " ".join(
+        f"bijvoorbeeld in wijk {n} van de gemeente" for n in range(1, 10)
+    )
+    assert 300 < len(own) < 500
+    _, replies = await send(
+        db, dispatcher, view("cur"), f"!antwoord V1 qa=demo-drinkwater-storing\nvraag: {own}"
+    )
+    assert f"vraag: {own}" in replies[-1].text, replies[-1].text
