@@ -670,14 +670,11 @@ class OutboxSender:
         return False
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
-        give_up = row.attempts + 1 >= MAX_ATTEMPTS
-        if give_up:
+        if row.attempts + 1 >= MAX_ATTEMPTS:
             self._sent_at_error.pop(row.id, None)
-        if give_up:
             log.error(
                 "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error
             )
-        if give_up:
             await self._give_up(row, error)
             return
         async with self.db.transaction() as session:
