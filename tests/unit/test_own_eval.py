@@ -23,19 +23,31 @@ from knowledge.search import CONFIDENT_COVERAGE
 Own = tuple[list[QA], list[dict[str, object]], list[str]]
 
 
+def _assert_relevant_known(own: Own) -> None:
+    """Every query's relevant items are items of the set's store."""
+    items, queries, _ = own
+    ids = {item.id for item in items}
+    for query in queries:
+        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+
+
+def _questions(own: Own) -> set[str]:
+    """A set's questions, in scope and out of scope, lower-cased (to check held-out sets)."""
+    _, queries, outside = own
+    return {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
+
+
 @pytest.fixture(scope="module")
 def own() -> Own:
     return load_own()
 
 
 def test_the_set_is_what_it_says(own: Own) -> None:
-    items, queries, outside = own
-    ids = {item.id for item in items}
+    _, queries, outside = own
     assert sum(q["lang"] == "nl" for q in queries) >= 60
     assert sum(q["lang"] == "en" for q in queries) >= 44
     assert len(outside) >= 30
-    for query in queries:
-        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+    _assert_relevant_known(own)
 
 
 def test_ranking_holds_its_figures(own: Own) -> None:
@@ -129,18 +141,13 @@ def blind() -> Own:
 
 
 def test_the_blind_set_is_what_it_says(blind: Own) -> None:
-    items, queries, outside = blind
-    ids = {item.id for item in items}
+    _, queries, outside = blind
     assert sum(q["lang"] == "nl" for q in queries) == 30
     assert sum(q["lang"] == "en" for q in queries) == 10
     assert len(outside) == 15
-    for query in queries:
-        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
+    _assert_relevant_known(blind)
     # Held out from the tuned set: no question of one is in the other.
-    _, tuned_queries, tuned_outside = load_own()
-    tuned = {str(q["query"]).lower() for q in tuned_queries} | {q.lower() for q in tuned_outside}
-    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
-    assert not tuned & held_out
+    assert not _questions(load_own()) & _questions(blind)
 
 
 def test_the_blind_set_holds_its_figures(blind: Own) -> None:
@@ -172,21 +179,13 @@ def test_the_second_blind_set_is_what_it_says(blind2: Own) -> None:
     """tests/data/own_eval_blind2.yaml (session 10): at least 30 Dutch and 10 English
     in-scope questions and 15 out of scope, none of them in the tuned set or the
     first blind set."""
-    items, queries, outside = blind2
-    ids = {item.id for item in items}
+    _, queries, outside = blind2
     assert sum(q["lang"] == "nl" for q in queries) >= 30
     assert sum(q["lang"] == "en" for q in queries) >= 10
     assert len(outside) >= 15
-    for query in queries:
-        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
-    seen: set[str] = set()
-    for path in (None, BLIND_SET):
-        _, other_queries, other_outside = load_own() if path is None else load_own(path)
-        seen |= {str(q["query"]).lower() for q in other_queries} | {
-            q.lower() for q in other_outside
-        }
-    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
-    assert not seen & held_out
+    _assert_relevant_known(blind2)
+    seen = _questions(load_own()) | _questions(load_own(BLIND_SET))
+    assert not seen & _questions(blind2)
 
 
 def test_the_second_blind_set_holds_its_figures(blind2: Own) -> None:
@@ -214,20 +213,15 @@ def test_the_third_blind_set_is_what_it_says() -> None:
     """tests/data/own_eval_blind3.yaml (session 10, helper "confid"): at least 30 Dutch
     and 10 English in-scope questions and 15 out of scope, none of them in the tuned
     set or the first two blind sets (its figures: the test below)."""
-    items, queries, outside = load_own(BLIND3_SET)
-    ids = {item.id for item in items}
+    blind3 = load_own(BLIND3_SET)
+    _, queries, outside = blind3
     assert sum(q["lang"] == "nl" for q in queries) >= 30
     assert sum(q["lang"] == "en" for q in queries) >= 10
     assert len(outside) >= 15
-    for query in queries:
-        assert set(query["relevant"]) <= ids, query  # type: ignore[arg-type]
-    seen: set[str] = set()
-    for path in (None, BLIND_SET, BLIND2_SET):
-        _, other_queries, other_outside = load_own() if path is None else load_own(path)
-        seen |= {str(q["query"]).lower() for q in other_queries} | {
-            q.lower() for q in other_outside
-        }
-    held_out = {str(q["query"]).lower() for q in queries} | {q.lower() for q in outside}
+    _assert_relevant_known(blind3)
+    seen = _questions(load_own()) | _questions(load_own(BLIND_SET))
+    seen |= _questions(load_own(BLIND2_SET))
+    held_out = _questions(blind3)
     assert len(held_out) == len(queries) + len(outside)
     assert not seen & held_out
 
