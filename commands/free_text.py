@@ -10,6 +10,7 @@ nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -20,7 +21,7 @@ from commands.context import CommandContext
 from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
-from commands.message import Outgoing, Reply
+from commands.message import Outgoing
 from commands.permissions import MODERATOR, in_roles
 from commands.registry import Command
 from commands.report_parser import (
@@ -263,11 +264,9 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     ctx.events.append("entry.recorded")
     reply = describe(ctx, entry, data.figures, t(ctx.lang, head_key, code=entry.code))
     # Known objects the update names, linked and shown as for a `!melding`.
-    known = await objects.confirmation_lines(ctx, entry)
-    text = "\n".join([reply.text, *known])
-    html = "<br>".join([reply.html, *(render.escape(line) for line in known)])
+    reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
-    confirmation = Reply(text=text, html=html, reply_to=EventId(offer.message_event_id))
+    confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
     confirmation = with_warning(confirmation, await unalerted_warning(ctx, entry))
     return [confirmation, *await _alerts(ctx, entry, data.figures)]
 

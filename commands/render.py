@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from dataclasses import replace
 
 from commands.message import Reply
 
@@ -24,6 +26,17 @@ def text_to_html(text: str) -> str:
 def plain(text: str) -> Reply:
     """A reply whose HTML is the escaped text: nothing in it renders as markup."""
     return Reply(text=text, html=text_to_html(text))
+
+
+def with_lines(reply: Reply, lines: Sequence[str], bold: bool = False) -> Reply:
+    """`reply` with `lines` below it (escaped in the HTML, in bold for a warning); the
+    same `reply` when there are none."""
+    if not lines:
+        return reply
+    shown = [f"<b>{escape(line)}</b>" if bold else escape(line) for line in lines]
+    return replace(
+        reply, text="\n".join([reply.text, *lines]), html="<br>".join([reply.html, *shown])
+    )
 
 
 def code(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, objects, render
@@ -268,20 +267,13 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     known = await objects.confirmation_lines(ctx, entry)
     if target is not None:
         known.insert(0, follows_line(ctx.lang, target, entry.organisation))
-    if known:
-        reply = Reply(
-            text="\n".join([reply.text, *known]),
-            html="<br>".join([reply.html, *(render.escape(line) for line in known)]),
-        )
+    reply = render.with_lines(reply, known)
     alerts = await _alerts(ctx, entry, data.figures)
     # Domino effects: answered items of this sector, and for a severe report the
     # dependent partners' alerts (outbox rows of this same transaction).
     domino_alerts, domino_note = await domino.after_record(ctx, entry)
     if domino_note:
-        reply = Reply(
-            text=f"{reply.text}\n{domino_note}",
-            html=f"{reply.html}<br>{render.escape(domino_note)}",
-        )
+        reply = render.with_lines(reply, [domino_note])
     alerts = [*alerts, *domino_alerts]
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
     reply = with_warning(reply, await unalerted_warning(ctx, entry))
@@ -290,13 +282,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 
 def with_warning(reply: Reply, warning: str | None) -> Reply:
     """`reply` with `warning` as its last line, in bold (as is), or `reply` without one."""
-    if not warning:
-        return reply
-    return replace(
-        reply,
-        text=f"{reply.text}\n{warning}",
-        html=f"{reply.html}<br><b>{render.escape(warning)}</b>",
-    )
+    return render.with_lines(reply, [warning] if warning else [], bold=True)
 
 
 async def unalerted_warning(ctx: CommandContext, entry: SituationEntry) -> str | None:
@@ -537,10 +523,7 @@ async def _revise_entry(
         lines.insert(0, follows_line(lang, moved[1], entry.organisation))
     # The edited text may name other known objects: the links are made again.
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
-    reply = Reply(
-        text="\n".join([reply.text, *lines]),
-        html="<br>".join([reply.html, *(render.escape(line) for line in lines)]),
-    )
+    reply = render.with_lines(reply, lines)
     alerts = await _alerts(ctx, entry, figures, after_edit=True)
     reply = with_warning(reply, await unalerted_warning(ctx, entry))
     # An edit that makes the report severe alerts its dependent partners (once per room).
