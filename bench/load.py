@@ -4,7 +4,14 @@ Three cases against a private Synapse on 127.0.0.1 (encryption off):
 
 * backlog: --backlog messages over --backlog-rooms rooms, sent while stopped;
   then started. Drain time, first reply after the start, CPU seconds, lost and
-  doubled replies (counted from the rooms' full history), peak RSS.
+  doubled replies (counted from the rooms' full history), peak RSS. The messages
+  are the issue's mix (bench/load_mix.py: of every five, three reports, one
+  `!help`, one chatter without a command, in liaison rooms bound to an incident;
+  the reports stored are counted), or all `!help` in unbound rooms with
+  `--backlog-mix help` (the benchmark before session 11). The baseline replies
+  "ok"; `--baseline-content bench/data/backlog-replies.json` has it reply to each
+  command with the bot's own reply to it (taken from a run of the bot on this mix),
+  the homeserver's floor for the same replies.
 * sustained: --rate commands per second over --sustained-rooms rooms for
   --seconds. Reply latency p50/p95 (homeserver timestamps: command to reply),
   CPU per event.
@@ -31,7 +38,7 @@ without a kept run sets one up there and keeps it. `--json FILE` writes the figu
 held against the targets of the issue "Fast under load and after a restart".
 
 Bounded: fixed message counts, every wait has a deadline. Exit status 1 when a
-reply is lost or doubled.
+reply is lost or doubled, or a report not stored.
 """
 
 from __future__ import annotations
@@ -62,8 +69,10 @@ from nio.api import MessageDirection
 from nio.responses import JoinedMembersResponse, RoomMessagesResponse, RoomSendResponse
 from sqlalchemy.engine import make_url
 
+from bench import load_mix
 from bench.load_postgres import BenchPostgres
 from bench.roundtrip import p95
+from storage.engine import default_sqlite_url
 from tests.conftest import World
 from tests.support.botproc import BotProcess
 from tests.support.synapse import Synapse
@@ -605,16 +614,27 @@ class Bench:
         sent: set[str] = set()
         gate = asyncio.Semaphore(8)
 
-        async def room_share(room: str, count: int) -> None:
-            for _ in range(count):
+        mixed = self.args.backlog_mix == "issue"
+
+        async def room_share(room: str, first: int, count: int) -> None:
+            for index in range(first, first + count):
+                body = load_mix.message(index) if mixed else "!help"
                 async with gate:
-                    sent.add(await self.send(room, "!help"))
+                    event_id = await self.send(room, body)
+                if load_mix.is_command(body):  # chatter gets no reply, from either side
+                    sent.add(event_id)
 
         share, extra = divmod(self.args.backlog, len(rooms))
+        counts = [share + (1 if i < extra else 0) for i in range(len(rooms))]
+        firsts = [sum(counts[:i]) for i in range(len(rooms))]
         await asyncio.gather(
-            *(room_share(room, share + (1 if i < extra else 0)) for i, room in enumerate(rooms))
+            *(room_share(room, firsts[i], counts[i]) for i, room in enumerate(rooms))
         )
         return sent
+
+    def bot_database_url(self) -> str:
+        env = self.bot.bot.env
+        return env.get("KNOOPPUNT_DATABASE_URL") or default_sqlite_url(self.bot.bot.workdir)
 
     def homeserver_cpu(self) -> float:
         """Synapse's CPU seconds so far: the floor the bot is held against is its time."""
@@ -745,6 +765,12 @@ class Bench:
         )
         self.bot.stop()
         self.base.stop()
+        mixed = args.backlog_mix == "issue"
+        if mixed:
+            await load_mix.bind_liaison_rooms(
+                self.bot_database_url(), self.bot_rooms[: args.backlog_rooms]
+            )
+            reports_before = await load_mix.stored_reports(self.bot_database_url())
         watches = [
             await Watch(self.client, rooms[: args.backlog_rooms], runner.user_id).start()
             for runner, rooms in ((self.bot, self.bot_rooms), (self.base, self.base_rooms))
@@ -760,6 +786,13 @@ class Bench:
         rows(bt, bb, BACKLOG_ROWS)
         self.results["backlog"] = {"bot": bt, "baseline": bb}
         failed = lost_or_doubled(bt)
+        if mixed:
+            # The bot is still running: its WAL is readable beside it.
+            stored = await load_mix.stored_reports(self.bot_database_url()) - reports_before
+            expected = load_mix.reports_in(args.backlog)
+            print(f"  reports stored: {stored} of {expected}")
+            self.check("backlog: every report stored", stored == expected)
+            failed = failed or stored != expected
         self.check("backlog: drain <= 1.2x baseline", bt["drain_s"] <= 1.2 * bb["drain_s"])
         self.check("backlog: first reply <= 2 s", bt["first_reply_s"] <= 2.0)
         self.check("backlog: 0 lost, 0 doubled", not failed)
@@ -815,6 +848,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--backlog", type=int, default=5000)
     parser.add_argument("--backlog-rooms", type=int, default=50)
+    parser.add_argument(
+        "--backlog-mix",
+        choices=("issue", "help"),
+        default="issue",
+        help="issue: 3 reports, 1 !help and 1 chatter in every 5 messages, in bound liaison "
+        "rooms (issue 15's backlog); help: every message !help in unbound rooms (before)",
+    )
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--sustained-rooms", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)

@@ -9,7 +9,9 @@ reply to each `!` message, up to four rooms at a time like the bot's sender.
 
 With CONTENT_FILE (a JSON object) each reply carries that content (plus the reply
 relation) instead of the notice "ok": a reply as large as the bot's costs the
-homeserver more to store, sign and sync back.
+homeserver more to store, sign and sync back. A file of the form
+`{"by_command": {"!melding": {...}, "!help": {...}}}` gives each command (its first
+word) the content the bot sends for it, and "ok" to any other.
 """
 
 from __future__ import annotations
@@ -43,6 +45,18 @@ def save(state_file: Path, state: dict[str, Any]) -> None:
     state_file.write_text(json.dumps(state))
 
 
+OK: dict[str, Any] = {"msgtype": "m.notice", "body": "ok"}
+
+
+def reply_content(content: dict[str, Any], body: str) -> dict[str, Any]:
+    """What the baseline replies to `body`: the content for its command, else `content`."""
+    by_command = content.get("by_command")
+    if not isinstance(by_command, dict):
+        return content
+    word = body.split(maxsplit=1)[0] if body.strip() else ""
+    return dict(by_command.get(word, OK))
+
+
 async def main(
     homeserver: str, user_id: str, password: str, state_file: Path, content: dict[str, Any]
 ) -> None:
@@ -67,7 +81,10 @@ async def main(
                 await client.room_send(
                     room_id,
                     "m.room.message",
-                    {**content, "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}}},
+                    {
+                        **reply_content(content, getattr(event, "body", "")),
+                        "m.relates_to": {"m.in_reply_to": {"event_id": event.event_id}},
+                    },
                 )
 
     since: str | None = state.get("since")
@@ -120,7 +137,7 @@ async def main(
 
 
 if __name__ == "__main__":
-    reply: dict[str, Any] = {"msgtype": "m.notice", "body": "ok"}
+    reply: dict[str, Any] = OK
     if len(sys.argv) > 5:
         reply = dict(json.loads(Path(sys.argv[5]).read_text()))
     asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4]), reply))
