@@ -14,9 +14,9 @@ explicit reply inside a thread (`is_falling_back` false) stays a reply to its ta
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
-import time
 from typing import Any
 
 import pytest
