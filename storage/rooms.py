@@ -12,7 +12,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
 from storage.ids import RoomId
-from storage.models import Incident, Organisation, ProcessedEvent, Room, RoomBinding, utcnow
+from storage.models import (
+    Incident,
+    Organisation,
+    ProcessedEvent,
+    RecordItem,
+    Room,
+    RoomBinding,
+    Subscription,
+    utcnow,
+)
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -279,8 +288,30 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     target.clearance = source.clearance
     target.active = True
     source.active = False
+    await _carry_room_duties(session, old, new)
     await session.flush()
     return target
+
+
+async def _carry_room_duties(session: AsyncSession, old: RoomId, new: RoomId) -> None:
+    """What the room does besides its binding follows it: its scheduled pictures and the
+    open actions it is the owner's room of. Left on the old room (no longer active,
+    binding inactive) they would stop without a word: the scheduler skips such a room
+    and a reminder needs an active owner room."""
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.room_id == old, Subscription.active.is_(True))
+        .values(room_id=new)
+    )
+    await session.execute(
+        update(RecordItem)
+        .where(
+            RecordItem.owner_room == old,
+            RecordItem.done_at.is_(None),
+            RecordItem.withdrawn_at.is_(None),
+        )
+        .values(owner_room=new)
+    )
 
 
 class BindingFields(Protocol):
