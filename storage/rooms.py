@@ -14,6 +14,7 @@ from storage import tlp
 from storage.ids import RoomId
 from storage.models import (
     Incident,
+    OpenQuestion,
     Organisation,
     ProcessedEvent,
     RecordItem,
@@ -294,10 +295,11 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
 
 
 async def _carry_room_duties(session: AsyncSession, old: RoomId, new: RoomId) -> None:
-    """What the room does besides its binding follows it: its scheduled pictures and the
-    open actions it is the owner's room of. Left on the old room (no longer active,
-    binding inactive) they would stop without a word: the scheduler skips such a room
-    and a reminder needs an active owner room."""
+    """What the room does besides its binding follows it: its scheduled pictures, the
+    open actions it is the owner's room of, and its open questions (their answers go to
+    the asker's room). Left on the old room (no longer active, binding inactive) they
+    would stop without a word: the scheduler skips such a room, a reminder needs an
+    active owner room, and an answer is refused for a room that sees CLEAR only."""
     await session.execute(
         update(Subscription)
         .where(Subscription.room_id == old, Subscription.active.is_(True))
@@ -311,6 +313,11 @@ async def _carry_room_duties(session: AsyncSession, old: RoomId, new: RoomId) ->
             RecordItem.withdrawn_at.is_(None),
         )
         .values(owner_room=new)
+    )
+    await session.execute(
+        update(OpenQuestion)
+        .where(OpenQuestion.room_id == old, OpenQuestion.status == "open")
+        .values(room_id=new)
     )
 
 

@@ -74,3 +74,30 @@ async def test_an_action_s_reminder_follows_its_owner_room_s_upgrade(tmp_path: P
         ]
     finally:
         await db.close()
+
+
+async def test_an_open_question_is_answered_in_the_room_that_replaced_the_asker_s(
+    tmp_path: Path,
+) -> None:
+    """Asked in a municipality room that was upgraded before the curators answered: the
+    old room has no active binding (it sees CLEAR only), so the answer was refused for
+    that asker and the question stayed open. It goes to the new room now."""
+    from commands.builtin import build_dispatcher
+    from commands.dispatcher import CommandSettings
+    from tests.unit.test_answers_learn import ANNA, ROOMS, WATER_1, make_db, send, view
+
+    db = await make_db(tmp_path / "k")
+    dispatcher = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x"))
+    try:
+        await send(db, dispatcher, view("a"), f"!vraag {WATER_1}", ANNA)
+        old, new = ROOMS["a"][0], RoomId("!gemeente-a-v2:x")
+        async with db.transaction() as session:
+            await rooms.mark_joined(session, new, datetime.now(UTC))
+            assert await rooms.carry_binding(session, old, new) is not None
+            await rooms.mark_left(session, old, "upgraded")
+        _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
+        assert [(r.room_id, r.mentions) for r in replies if r.notify] == [(new, (ANNA,))], [
+            r.text for r in replies
+        ]
+    finally:
+        await db.close()
