@@ -1413,6 +1413,12 @@ class TLPMachine(DatabaseMachine):
                 await room_repo.mark_joined(session, RoomId(new_id), _now(), is_direct=old.direct)
 
         self._run(upgrade())
+        # The room's open questions move with it (their answers go to the asker's room,
+        # now the new one): the new room holds their words as the old one did.
+        for question in self.questions.values():
+            if question.room_id == old.room_id and not (question.answered or question.withdrawn):
+                question.room_id = new_id
+                self._typed_by(new_id, list(question.markers))
         old.binding = None
         old.retired = True
         self.rooms[slot] = new
