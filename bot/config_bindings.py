@@ -1,43 +1,103 @@
-"""The rooms listed under `rooms:` in the config file, bound at every start of the bot."""
+"""The rooms listed under `rooms:` in the config file, bound at the start of the bot.
+
+The file says how a room is bound when the bot is set up; an admin may change that in
+chat later (lower a compromised room's clearance, unbind it, move it into a drill).
+A restart must not silently undo such a change, so an entry is applied only when it is
+new or changed since it was last applied (the applied entry is kept in `kv`); a
+binding changed in chat since is kept, and the start logs and audits that the file
+and the room disagree. A binding that already says what the file says is left alone
+(a new `bound_at` would void the room's pending free-text offers).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.config import RoomBindingConfig
+from storage import audit, organisations, sync_state
 from storage import incidents as incident_repo
-from storage import organisations
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.models import RoomBinding
 from storage.vocabulary import ROLES, lookup
+
+log = logging.getLogger("knooppunt.config")
+
+
+def _wanted(item: RoomBindingConfig, organisation: str | None) -> dict[str, str | None]:
+    return {
+        "role": lookup(ROLES, item.role) or item.role,
+        "incident": item.incident.lower() if item.incident else None,
+        "organisation": organisation,
+        "tlp_default": item.tlp,
+        "clearance": item.clearance,
+    }
+
+
+def _stored(binding: RoomBinding) -> dict[str, str | None]:
+    return {
+        "role": binding.role,
+        "incident": binding.incident,
+        "organisation": binding.organisation,
+        "tlp_default": binding.tlp_default,
+        "clearance": binding.clearance,
+    }
+
+
+def _mark_key(room_id: str) -> str:
+    return "config-binding:" + hashlib.sha256(room_id.encode()).hexdigest()[:40]
+
+
+async def _apply_one(session: AsyncSession, room_id: RoomId, item: RoomBindingConfig) -> bool:
+    """Bind one room as the file says, unless chat changed it since the file was last
+    applied. True when the room is bound as the file says (now or already)."""
+    if item.incident and await incident_repo.get(session, item.incident) is None:
+        await incident_repo.open_incident(session, item.incident.lower(), item.incident, "config")
+    organisation = (await organisations.ensure(session, item.org)).name if item.org else None
+    wanted = _wanted(item, organisation)
+    mark = json.dumps(wanted, sort_keys=True)
+    last = await sync_state.get_value(session, _mark_key(room_id))
+    binding = await room_repo.binding(session, room_id)
+    if binding is not None and _stored(binding) == wanted:
+        await sync_state.set_value(session, _mark_key(room_id), mark)
+        return True
+    # The file has not changed since it was applied, and the room's binding has: an
+    # admin changed it in chat (a binding made before these marks existed counts as
+    # chat's when an admin, not the file, made it).
+    changed_in_chat = last == mark or (
+        last is None and binding is not None and binding.bound_by != "config"
+    )
+    if changed_in_chat:
+        log.warning(
+            "config binding for %s not applied: changed in chat since (%s); "
+            "edit its entry in the config file to apply it",
+            room_id,
+            "unbound" if binding is None else f"bound by {binding.bound_by}",
+        )
+        await audit.add(
+            session, "config", "room.config_binding_kept", room_id, detail={"file": wanted}
+        )
+        return False
+    await room_repo.bind(session, room_id, **wanted, by="config")  # type: ignore[arg-type]
+    await sync_state.set_value(session, _mark_key(room_id), mark)
+    return True
 
 
 async def apply_config_bindings(
     db: Database, bindings: list[RoomBindingConfig], resolved: dict[str, str]
 ) -> int:
-    """Bind the rooms listed under `rooms:` in the config file (aliases already resolved)."""
+    """Bind the rooms listed under `rooms:` in the config file (aliases already
+    resolved): the number of rooms bound as the file says."""
     applied = 0
     async with db.transaction() as session:
         for item in bindings:
             room_id = resolved.get(item.room, item.room)
             if not room_id.startswith("!"):
                 continue
-            role = lookup(ROLES, item.role) or item.role
-            if item.incident and await incident_repo.get(session, item.incident) is None:
-                await incident_repo.open_incident(
-                    session, item.incident.lower(), item.incident, "config"
-                )
-            organisation = (
-                (await organisations.ensure(session, item.org)).name if item.org else None
-            )
-            await room_repo.bind(
-                session,
-                RoomId(room_id),
-                role=role,
-                incident=item.incident.lower() if item.incident else None,
-                organisation=organisation,
-                tlp_default=item.tlp,
-                clearance=item.clearance,
-                by="config",
-            )
-            applied += 1
+            applied += await _apply_one(session, RoomId(room_id), item)
     return applied

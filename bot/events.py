@@ -98,6 +98,22 @@ def _edit(
     )
 
 
+def _reply_target(relates: dict[str, Any]) -> object:
+    """The event a message replies to. In a thread, `m.in_reply_to` with
+    `is_falling_back` is only the fallback for clients without threads (the thread's
+    latest event, whatever it is): the writer replied to nothing in it, so the message
+    is about the thread's root (a thread on report M-1 holds follow-ups of M-1), never
+    about the report that happened to come last. A thread message without any
+    `m.in_reply_to` is about the root as well."""
+    in_reply = relates.get("m.in_reply_to") or {}
+    target = in_reply.get("event_id") if isinstance(in_reply, dict) else None
+    if relates.get("rel_type") == "m.thread" and (
+        target is None or relates.get("is_falling_back") is True
+    ):
+        return relates.get("event_id")
+    return target
+
+
 def to_message(
     event: Event, room_id: str, bot_user_id: str, bot_name: str | None = None
 ) -> Message | None:
@@ -142,8 +158,7 @@ def to_message(
     body = body if isinstance(body, str) else ""
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
         return _edit(content, EventId(relates["event_id"]), msgtype, base)
-    in_reply = relates.get("m.in_reply_to") or {}
-    reply_to = in_reply.get("event_id") if isinstance(in_reply, dict) else None
+    reply_to = _reply_target(relates)
     return Message(
         body=body,
         msgtype=msgtype,

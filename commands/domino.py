@@ -319,8 +319,8 @@ async def withdraw_alerts(
     kind: AlertKind = DOMINO,
 ) -> list[Outgoing]:
     """Tell each room whose alert about `entry` still stands (except `keep_rooms`) that
-    it no longer holds: `why` is "retracted", "below" (no longer severe) or "moved"
-    (another sector, region or incident). A coordinator reading the alert needs the
+    it no longer holds: `why` is "retracted", "below" (no longer severe), "moved"
+    (another sector, region or incident) or "hidden" (a label the room may not see). A coordinator reading the alert needs the
     correction where the alert is: a reply to it, under its label. Marked withdrawn in
     this transaction, with the notices as its outbox rows: told once, across restarts
     and replays."""
@@ -364,8 +364,9 @@ async def _withdrawal_notice(
     lines = [
         t(lang, f"{texts}.withdrawn_head", label=label, code=code),
         t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-"),
-        t(lang, f"{texts}.withdrawn_tail"),
     ]
+    if why != "hidden":  # a report taken out of this room's view may well still stand
+        lines.append(t(lang, f"{texts}.withdrawn_tail"))
     text = "\n".join(lines)
     html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
         f"<p>{render.escape(line)}</p>" for line in lines[1:]

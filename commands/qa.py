@@ -256,6 +256,10 @@ async def _save(
         lowered = tlp.RANK[item.tlp] < tlp.RANK[label]
         if (lowered or item.owner != owner) and not owns(ctx, owner):
             raise UserError("qa.only_curator_room_owner", value=owner or "-", id=item.id)
+    elif item.owner and not owns(ctx, item.owner):
+        # A new item in another organisation's name is that organisation's to write
+        # (the answer shows its owner as the authority): as handing one over, an admin's.
+        raise UserError("qa.only_owner_adds", value=item.owner)
     counts = await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     stored = await knowledge_items.get(session, item.id)
     version = stored.version if stored else 1

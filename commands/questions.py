@@ -187,12 +187,18 @@ def question_label(ctx: CommandContext, question: str, given: str | None) -> str
     """The label an open question is kept under, or the refusal.
 
     As for reports and records: the room's default (GREEN in a direct chat or an unbound
-    room: a person's question is not for public rooms), raised by a `tlp:` line or a
+    room: a person's question is not for public rooms; CLEAR in a bound room that is
+    public now), raised by a `tlp:` line or a
     marking in the text ("… TLP:RED") and never lowered by either; a marking above the
     `tlp:` line is the asker's call, so nothing is kept until the line says.
     """
     binding = None if ctx.room.is_direct else ctx.room.binding
     labels = [binding.tlp_default if binding else "GREEN"]
+    if binding is not None and ctx.room.access.public:
+        # Asked in a room anyone may read: its words are public already, and a public
+        # room sees TLP:CLEAR only, so under the room's default no answer (which carries
+        # the question's label) could ever go back to the asker.
+        labels = ["CLEAR"]
     field = tlp.parse_label(given) if given is not None else None
     if field is not None:
         labels.append(field)

@@ -24,7 +24,7 @@ from commands.errors import UserError
 from commands.grammar import ParsedCommand, is_command, parse_raw, strip_reply_fallback
 from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
-from commands.permissions import MODERATOR, in_roles
+from commands.permissions import MODERATOR, in_roles, manages_incident
 from commands.record_time import is_past, parse_ahead
 from commands.registry import Command
 from commands.report_parser import contains_html_tag, unformatted_field_line
@@ -504,8 +504,14 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
     if item is None or item.withdrawn_at is not None:
         # What this room may not see does not exist for it: the same reply as an unknown id.
         raise UserError("record.unknown_action", code=render.shorten(words[0], 20))
+    # Codes are global and a GREEN action is seen by every cleared room: closing is for
+    # the coordinators of the action's own incident (as `!incident fase`), its owner or
+    # the owner's room, and never across an exercise and reality.
+    await exercise.check_incident(ctx, item.incident)
     if not (
-        may_record(ctx) is None or ctx.sender == item.owner or ctx.room.room_id == item.owner_room
+        manages_incident(ctx, item.incident) is None
+        or ctx.sender == item.owner
+        or ctx.room.room_id == item.owner_room
     ):
         return [render.plain(t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who")))]
     if item.done_at is not None:

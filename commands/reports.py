@@ -384,6 +384,7 @@ async def _alerts(
     out: list[Outgoing] = []
     claimed: dict[str, alerts.AlertClaim] = {}
     views = await room_repo.coordinator_views(session, entry.incident)
+    out += await _withdraw_hidden(ctx, entry, alerted, views)
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
             continue
@@ -418,6 +419,35 @@ async def _alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
     return [*moved, *out]
+
+
+async def _withdraw_hidden(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    alerted: dict[str, int],
+    views: Sequence[tuple[str, room_repo.BindingView, bool, bool]],
+) -> list[Outgoing]:
+    """An edit took the report out of the view of coordinator rooms it had alerted (a
+    higher label): their picture drops it, so their alert is withdrawn with a notice
+    that names nothing of it (`withdraw_alerts`: the room may not see it now). Brought
+    back into view later, they are alerted anew."""
+    hidden = {
+        room_id
+        for room_id, binding, public, direct in views
+        if room_id in alerted
+        and not tlp.may_see(
+            tlp.RoomAccess.for_binding(room_id, binding, public, direct),
+            entry.tlp,
+            entry.room_id,
+            entry.organisation,
+        )
+    }
+    if not hidden:
+        return []
+    keep = set(alerted) - hidden
+    return await domino.withdraw_alerts(
+        ctx, entry, "hidden", keep_rooms=keep, kind=domino.COORDINATOR
+    )
 
 
 async def _coordinator_alert(

@@ -12,7 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
 from storage.ids import RoomId
-from storage.models import Incident, Organisation, ProcessedEvent, Room, RoomBinding, utcnow
+from storage.models import (
+    Incident,
+    OpenQuestion,
+    Organisation,
+    ProcessedEvent,
+    RecordItem,
+    Room,
+    RoomBinding,
+    Subscription,
+    utcnow,
+)
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -279,8 +289,36 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     target.clearance = source.clearance
     target.active = True
     source.active = False
+    await _carry_room_duties(session, old, new)
     await session.flush()
     return target
+
+
+async def _carry_room_duties(session: AsyncSession, old: RoomId, new: RoomId) -> None:
+    """What the room does besides its binding follows it: its scheduled pictures, the
+    open actions it is the owner's room of, and its open questions (their answers go to
+    the asker's room). Left on the old room (no longer active, binding inactive) they
+    would stop without a word: the scheduler skips such a room, a reminder needs an
+    active owner room, and an answer is refused for a room that sees CLEAR only."""
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.room_id == old, Subscription.active.is_(True))
+        .values(room_id=new)
+    )
+    await session.execute(
+        update(RecordItem)
+        .where(
+            RecordItem.owner_room == old,
+            RecordItem.done_at.is_(None),
+            RecordItem.withdrawn_at.is_(None),
+        )
+        .values(owner_room=new)
+    )
+    await session.execute(
+        update(OpenQuestion)
+        .where(OpenQuestion.room_id == old, OpenQuestion.status == "open")
+        .values(room_id=new)
+    )
 
 
 class BindingFields(Protocol):

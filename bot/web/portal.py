@@ -354,6 +354,10 @@ class Portal:
         self._stamps: dict[str, tuple[int, float, portal_view.IncidentStamp]] = {}
         # token hash -> its checked link and room view (never the token itself)
         self._links: OrderedDict[str, _Access] = OrderedDict()
+        # token hash -> when its link expires: links that opened their page here. A
+        # throttled address (many viewers share one behind a proxy or a NAT) still has
+        # these checked: they are no guesses (`_link`).
+        self._opened: OrderedDict[str, datetime] = OrderedDict()
         self.watch = WriteWatch(db.engine)
         self._refreshed: dict[str, portal_view.IncidentStamp] = {}
         self._refresh_lock = asyncio.Lock()
@@ -451,14 +455,29 @@ class Portal:
         to send instead. Reads only, and while nothing they depend on changed, not even
         that: see STAMP_SECONDS and LINK_SECONDS. `stamp`: "none" skips the stamp."""
         client = request.remote or "-"
-        if self.limiter.blocked(client):
+        token = request.match_info["token"]
+        if self.limiter.blocked(client) and not self._opened_before(token):
+            # Guessing stays limited; a link that opened its page before is no guess,
+            # and the others behind the same address must not lose their pages to one
+            # stale tab's (or an outsider's) failed checks.
             return self._error(429, "portal.too_many")
-        found = await self._access(request.match_info["token"])
+        found = await self._access(token)
         if found is None:
             await self.limiter.failed(client)
             return self._error(403, "portal.forbidden")
         link, view = found
+        key = portal_links.hash_token(token)
+        self._opened[key] = link.expires_at
+        self._opened.move_to_end(key)
+        while len(self._opened) > LINK_CACHE_SIZE:
+            self._opened.popitem(last=False)
         return link, view, await self._stamp(view.incident, stamp)
+
+    def _opened_before(self, token: str) -> bool:
+        if not token or len(token) > 100:
+            return False
+        expires = self._opened.get(portal_links.hash_token(token))
+        return expires is not None and expires > self.clock()
 
     async def _access(
         self, token: str

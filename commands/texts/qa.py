@@ -65,6 +65,10 @@ TEXTS: Entries = {
         "nl": "Niet opgeslagen: {where}: {value}",
         "en": "Not saved: {where}: {value}",
     },
+    "qa.only_owner_adds": {
+        "nl": "Een Q&A op naam van {value} voegt alleen de redactiekamer van {value} of een beheerder toe (laat 'eigenaar:' weg voor je eigen organisatie). Niets opgeslagen.",
+        "en": "Only the curator room of {value} or an administrator adds a Q&A in the name of {value} (leave out 'owner:' for your own organisation). Nothing saved.",
+    },
     "qa.only_curator_room_owner": {
         "nl": "Alleen de redactiekamer van de eigenaar ({value}) of een beheerder mag het label van Q&A {id} verlagen of de eigenaar wijzigen. Niets opgeslagen.",
         "en": "Only the curator room of the owner ({value}) or an administrator may lower the label of Q&A {id} or change its owner. Nothing saved.",

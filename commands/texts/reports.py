@@ -203,6 +203,13 @@ TEXTS: Entries = {
         "en": "The report behind this alert was edited: it now belongs to another incident "
         "than this room's.",
     },
+    "reports.withdrawn_hidden": {
+        "nl": "De melding achter deze waarschuwing valt na een aanpassing onder een label "
+        "dat deze kamer niet mag zien; zij staat daarom niet meer in jullie beeld. Vraag "
+        "de melder zo nodig hoe het ervoor staat.",
+        "en": "The report behind this alert was edited to a label this room may not see, "
+        "so it is no longer in your picture. Ask the reporter how things stand if needed.",
+    },
     "reports.withdrawn_tail": {
         "nl": "Wat de waarschuwing meldde, geldt niet meer als ernstige melding voor dit incident.",
         "en": "What the alert said no longer stands as a severe report for this incident.",

@@ -1413,6 +1413,12 @@ class TLPMachine(DatabaseMachine):
                 await room_repo.mark_joined(session, RoomId(new_id), _now(), is_direct=old.direct)
 
         self._run(upgrade())
+        # The room's open questions move with it (their answers go to the asker's room,
+        # now the new one): the new room holds their words as the old one did.
+        for question in self.questions.values():
+            if question.room_id == old.room_id and not (question.answered or question.withdrawn):
+                question.room_id = new_id
+                self._typed_by(new_id, list(question.markers))
         old.binding = None
         old.retired = True
         self.rooms[slot] = new
@@ -1604,13 +1610,19 @@ class TLPMachine(DatabaseMachine):
             # A direct chat's question is stored as unbound even when an admin bound the
             # chat: GREEN, no organisation, for the curators only.
             binding = None if room.direct else room.binding
+            # Asked in a bound room that is public: its words are public, CLEAR (so an
+            # answer can go back); otherwise the room's default.
+            default = "CLEAR" if binding is not None and room.public else None
             question = QuestionModel(
                 number,
                 room.room_id,
                 room.user,
                 message.event_id,
                 max(
-                    [binding.tlp_default if binding else "GREEN", *([mark] if mark else [])],
+                    [
+                        default or (binding.tlp_default if binding else "GREEN"),
+                        *([mark] if mark else []),
+                    ],
                     key=LEVEL.__getitem__,
                 ),
                 binding.org if binding else None,
@@ -1626,8 +1638,9 @@ class TLPMachine(DatabaseMachine):
             assert row is not None
             assert row.organisation == question.org, (row.organisation, question.org)
             if binding is not None:
-                # README: an open question carries the asking room's default label,
-                # raised (never lowered) by a TLP marking in its text.
+                # README: an open question carries the asking room's default label
+                # (CLEAR while the room is public), raised (never lowered) by a TLP
+                # marking in its text.
                 assert row.tlp == question.label, (row.tlp, question.label)
             else:
                 # A direct chat or unbound room has no default; a person's question is at

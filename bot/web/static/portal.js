@@ -71,7 +71,18 @@
     if (busy || document.hidden) { return; }
     busy = true;
     fetch(poll, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.status === 403) {
+          // The link no longer opens the page (expired, revoked, room unbound): stop
+          // polling (every refusal counts against everyone behind this address) and
+          // load the page, which says so, instead of showing the old picture.
+          window.clearInterval(polling);
+          polling = null;
+          window.location.reload();
+          return null;
+        }
+        return r.ok ? r.json() : null;
+      })
       .then(function (data) {
         if (data && data.marker && data.marker !== marker) { return refresh(); }
       })
