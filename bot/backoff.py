@@ -18,7 +18,10 @@ class Backoff:
 
     def next_delay(self) -> float:
         self.failures += 1
-        base = min(self.maximum, self.initial * self.factor ** (self.failures - 1))
+        # The exponent stops growing once the delay is at its maximum: a float power
+        # overflows after about a thousand failures (an outage of a night).
+        steps = min(self.failures - 1, 64)
+        base = min(self.maximum, self.initial * self.factor**steps)
         # Jitter so that many bots (or a bot and its own sender) do not retry in step.
         return base * random.uniform(0.8, 1.2)
 

@@ -10,6 +10,8 @@ a short reason and the expected onset ("accu's masten 4–8 uur"); a map or one 
 lines may hold for one safety region only. A *partners file* lists organisations with
 their sectors, where they work, their role per incident phase (koud, lauw, warm, na)
 and their contact lines, each with a TLP label (AMBER unless the file says otherwise).
+An organisation exported under a ceiling says `max_tlp:`; its import keeps the contact
+lines above that label, which the file never held.
 
 Keys may be Dutch or English; stored values are the vocabulary's English ones.
 """
@@ -50,7 +52,7 @@ _KEYS: dict[str, str] = {
     "regio's": "regions", "regios": "regions", "gemeenten": "municipalities",
     "rollen": "roles", "rol": "roles", "contacten": "contacts", "contactlijnen": "contacts",
     "lijn": "line", "nummer": "line", "telefoon": "line", "omschrijving lijn": "label",
-    "wat": "label",
+    "wat": "label", "max-tlp": "max_tlp",
 }  # fmt: skip
 
 
@@ -176,6 +178,14 @@ class Partner(BaseModel):
     municipalities: Places = Field(default_factory=list)
     roles: dict[str, str] = Field(default_factory=dict)
     contacts: list[Contact] = Field(default_factory=list)
+    # The ceiling this entry was exported under (`knooppunt network export --max-tlp`):
+    # its contact lines above it were left out, so an import keeps those.
+    max_tlp: str | None = None
+
+    @field_validator("max_tlp", mode="before")
+    @classmethod
+    def _ceiling(cls, value: Any) -> str | None:
+        return None if value in (None, "") else _check_tlp(str(value))
 
     @model_validator(mode="before")
     @classmethod

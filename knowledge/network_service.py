@@ -27,8 +27,9 @@ from knowledge.network import (
 )
 from knowledge.problems import FileProblem
 from storage import network as store
-from storage import organisations
+from storage import organisations, tlp
 from storage.engine import Database
+from storage.models import Organisation
 from storage.regions import RegionTable
 
 
@@ -37,6 +38,8 @@ class ImportReport:
     files: list[FileResult] = field(default_factory=list)
     maps: list[tuple[str, int, int]] = field(default_factory=list)  # id, before, after
     partners: int = 0
+    # Organisation, contact lines above its file's ceiling kept, that ceiling.
+    kept: list[tuple[str, int, str]] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
 
     @property
@@ -130,8 +133,12 @@ async def import_files(
             before, after = await store.replace_map(session, result.map.id, lines, actor)
             report.maps.append((result.map.id, before, after))
         for partner in result.partners:
-            await store.upsert_partner(session, partner.model_dump(mode="json"))
+            data = partner.model_dump(mode="json", exclude={"max_tlp"})
+            found = await store.upsert_partner(session, data, partner.max_tlp)
             report.partners += 1
+            kept = len(found.contacts or []) - len(partner.contacts)
+            if kept and partner.max_tlp is not None:
+                report.kept.append((found.name, kept, partner.max_tlp))
     return report
 
 
@@ -141,9 +148,24 @@ async def import_path(
     return await import_all_or_nothing(db, path, actor, regions, check, import_files)
 
 
-async def export_to(db: Database, target: Path) -> tuple[dict[str, int], int]:
+@dataclass(frozen=True)
+class Exported:
+    """What `export_to` wrote (map id -> lines; organisations) and left out (label ->
+    contact lines)."""
+
+    maps: dict[str, int]
+    partners: int
+    left_out: dict[str, int]
+
+
+async def export_to(db: Database, target: Path, ceiling: str = "GREEN") -> Exported:
     """One YAML file per map (`afhankelijkheden-<id>.yaml`) and `partners.yaml` with every
-    organisation that has network details; readable by `import` again."""
+    organisation that has network details; readable by `import` again.
+
+    Contact lines above `ceiling` are left out (the files travel). Under a ceiling below
+    RED every organisation says `max_tlp:`, so an import keeps its lines above it rather
+    than replacing them with the fewer the file holds; every one says it, so the file
+    does not tell which organisations have more."""
     async with db.session() as session:
         lines = await store.all_dependencies(session)
         orgs = await organisations.all_organisations(session)
@@ -158,19 +180,18 @@ async def export_to(db: Database, target: Path) -> tuple[dict[str, int], int]:
                 region=line.region,
             )
         )
-    partners = [
-        Partner(
-            name=o.name,
-            kind=o.kind,
-            sectors=list(o.sectors or []),
-            regions=list(o.regions or []),
-            municipalities=list(o.municipalities or []),
-            roles=dict(o.roles or {}),
-            contacts=[Contact.model_validate(c) for c in o.contacts or []],
-        )
-        for o in orgs
-        if o.sectors or o.roles or o.contacts
-    ]
+    marker = None if ceiling == tlp.LABELS[-1] else ceiling
+    left_out: dict[str, int] = {}
+    partners: list[Partner] = []
+    for o in orgs:
+        shown: list[Contact] = []
+        for contact in (Contact.model_validate(c) for c in o.contacts or []):
+            if tlp.RANK[contact.tlp] <= tlp.RANK[ceiling]:
+                shown.append(contact)
+            else:
+                left_out[contact.tlp] = left_out.get(contact.tlp, 0) + 1
+        if o.sectors or o.roles or shown:
+            partners.append(_partner(o, shown, marker))
 
     def write() -> None:
         target.mkdir(parents=True, exist_ok=True)
@@ -181,4 +202,17 @@ async def export_to(db: Database, target: Path) -> tuple[dict[str, int], int]:
             (target / "partners.yaml").write_text(partners_yaml(partners), encoding="utf-8")
 
     await asyncio.to_thread(write)
-    return {k: len(v) for k, v in maps.items()}, len(partners)
+    return Exported({k: len(v) for k, v in maps.items()}, len(partners), left_out)
+
+
+def _partner(o: Organisation, contacts: list[Contact], ceiling: str | None) -> Partner:
+    return Partner(
+        name=o.name,
+        kind=o.kind,
+        sectors=list(o.sectors or []),
+        regions=list(o.regions or []),
+        municipalities=list(o.municipalities or []),
+        roles=dict(o.roles or {}),
+        contacts=contacts,
+        max_tlp=ceiling,
+    )

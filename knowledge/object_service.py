@@ -23,6 +23,7 @@ from knowledge.objects import (
 )
 from knowledge.problems import FileProblem
 from storage import objects as store
+from storage import tlp
 from storage.engine import Database
 from storage.regions import RegionTable
 
@@ -73,9 +74,11 @@ async def import_files(
     if not report.ok:
         return report
     by_owner: dict[str, list[SiteObject]] = defaultdict(list)
+    ceilings: dict[str, str] = {}
     seen: dict[str, str] = {}
     for result in results:
         for item in result.items:
+            _lower_ceiling(ceilings, item.owner, result.max_tlp)
             if item.id in seen:
                 report.problems.append(
                     FileProblem.of(
@@ -88,7 +91,7 @@ async def import_files(
         return report
     for owner in sorted(by_owner):
         counts = await store.replace_owner(
-            session, owner, [to_row(i) for i in by_owner[owner]], actor
+            session, owner, [to_row(i) for i in by_owner[owner]], actor, ceilings.get(owner)
         )
         if counts.conflicts:
             shown = ", ".join(counts.conflicts[:5])
@@ -97,6 +100,15 @@ async def import_files(
             )
         report.owners.append(counts)
     return report
+
+
+def _lower_ceiling(ceilings: dict[str, str], owner: str, ceiling: str | None) -> None:
+    """An owner's objects in several files exported under different ceilings: the
+    lowest one counts (what no file may have held is kept; nothing is lost)."""
+    if ceiling is not None and (
+        owner not in ceilings or tlp.RANK[ceiling] < tlp.RANK[ceilings[owner]]
+    ):
+        ceilings[owner] = ceiling
 
 
 async def import_path(
@@ -109,21 +121,37 @@ def _slug(owner: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", owner.lower()).strip("-") or "objecten"
 
 
-async def export_to(db: Database, target: Path) -> dict[str, int]:
-    """One YAML file per owner, readable by `import` again."""
+@dataclass(frozen=True)
+class Exported:
+    """What `export_to` wrote (owner -> objects) and left out (label -> objects)."""
+
+    written: dict[str, int]
+    left_out: dict[str, int]
+
+
+async def export_to(db: Database, target: Path, ceiling: str = "GREEN") -> Exported:
+    """One YAML file per owner, readable by `import` again, holding only objects up to
+    `ceiling` (files travel: a git repository, a mail). Under a ceiling below RED each
+    file says `max_tlp:`, so its import keeps the owner's objects above it instead of
+    deleting them; every file says it, so the files do not tell which owners hold more."""
     async with db.session() as session:
         rows = await store.all_objects(session)
     per_owner: dict[str, list[SiteObject]] = defaultdict(list)
+    left_out: dict[str, int] = defaultdict(int)
     for row in rows:
-        per_owner[row.owner].append(SiteObject.model_validate(row.data))
+        if tlp.RANK[row.tlp] > tlp.RANK[ceiling]:
+            left_out[row.tlp] += 1
+        else:
+            per_owner[row.owner].append(SiteObject.model_validate(row.data))
+    marker = None if ceiling == tlp.LABELS[-1] else ceiling
 
     def write() -> None:
         target.mkdir(parents=True, exist_ok=True)
         for owner, items in per_owner.items():
-            write_yaml(items, target / f"{_slug(owner)}.yaml")
+            write_yaml(items, target / f"{_slug(owner)}.yaml", marker)
 
     await asyncio.to_thread(write)
-    return {owner: len(items) for owner, items in per_owner.items()}
+    return Exported({owner: len(items) for owner, items in per_owner.items()}, dict(left_out))
 
 
 class MatcherCache:

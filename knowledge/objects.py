@@ -32,6 +32,7 @@ from rapidfuzz.distance import Levenshtein
 from knowledge.content_io import Loaded, files_under, read_bounded, validate_into
 from knowledge.model import ContentRule, _check_id, _check_tlp, mapping, safe_url
 from knowledge.problems import FileProblem, at
+from storage import tlp
 from storage.vocabulary import fold
 
 SUFFIXES = (".csv", ".yaml", ".yml", ".geojson", ".json")
@@ -237,7 +238,13 @@ class SiteObject(BaseModel):
 # ---------------------------------------------------------------- partner files
 
 
-FileResult = Loaded[SiteObject]
+@dataclass
+class FileResult(Loaded[SiteObject]):
+    """One object file read. `max_tlp`: the ceiling it was exported under (`knooppunt
+    objects export --max-tlp`): it never held its owners' objects above that label, so
+    an import keeps those instead of deleting them."""
+
+    max_tlp: str | None = None
 
 
 # Columns a CSV file may have (Dutch or English); `feit:<name>` / `fact:<name>` columns
@@ -347,6 +354,15 @@ def _read_geojson(loaded: Any, result: FileResult, seen: set[str]) -> None:
         _validate(raw, at("feature", number), result, seen)
 
 
+def _read_ceiling(loaded: dict[str, Any], result: FileResult) -> None:
+    raw = loaded.get("max_tlp", loaded.get("max-tlp"))
+    if raw is None:
+        return
+    result.max_tlp = tlp.parse_label(str(raw))
+    if result.max_tlp is None:
+        result.problems.append(FileProblem.of("content.bad_max_tlp", value=str(raw)))
+
+
 def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
     import yaml  # here: the bot's start loads this module but reads no file
 
@@ -376,6 +392,7 @@ def read_text(text: str, suffix: str, result: FileResult) -> FileResult:
     defaults: dict[str, Any] = {}
     items: Any = loaded
     if isinstance(loaded, dict):
+        _read_ceiling(loaded, result)
         normalised = _normalise(
             {k: v for k, v in loaded.items() if k not in ("objects", "objecten")}
         )
@@ -402,8 +419,9 @@ def object_files(path: Path) -> Iterator[Path]:
     return files_under(path, SUFFIXES, any_case=True)
 
 
-def write_yaml(items: list[SiteObject], target: Path) -> None:
-    """One partner's objects back as YAML, in the form `read_file` reads."""
+def write_yaml(items: list[SiteObject], target: Path, max_tlp: str | None = None) -> None:
+    """One partner's objects back as YAML, in the form `read_file` reads; `max_tlp`, the
+    ceiling they were chosen under, is written first (an import then keeps the rest)."""
     import yaml
 
     rows = []
@@ -411,8 +429,10 @@ def write_yaml(items: list[SiteObject], target: Path) -> None:
         data = item.model_dump(mode="json", exclude_none=True, exclude_defaults=False)
         data["facts"] = {k: f["text"] for k, f in data.get("facts", {}).items()}
         rows.append(data)
+    document: dict[str, Any] = {} if max_tlp is None else {"max_tlp": max_tlp}
+    document["objects"] = rows
     target.write_text(
-        yaml.safe_dump({"objects": rows}, allow_unicode=True, sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
 
 

@@ -120,8 +120,14 @@ async def organisation_sectors(session: AsyncSession, name: str) -> list[str]:
     return list(sectors or [])
 
 
-async def upsert_partner(session: AsyncSession, data: dict[str, Any]) -> Organisation:
-    """Create or replace an organisation's network details (name kept as first written)."""
+async def upsert_partner(
+    session: AsyncSession, data: dict[str, Any], keep_above: str | None = None
+) -> Organisation:
+    """Create or replace an organisation's network details (name kept as first written).
+
+    `keep_above`: the ceiling a partners file was exported under (`max_tlp:`). It never
+    held the contact lines labelled above it, so those stay (after the file's lines,
+    unless the file holds the same line) instead of being wiped by the replacement."""
     name = str(data["name"])
     found = await session.scalar(
         select(Organisation).where(func.lower(Organisation.name) == name.lower())
@@ -137,9 +143,25 @@ async def upsert_partner(session: AsyncSession, data: dict[str, Any]) -> Organis
     found.regions = list(data.get("regions") or [])
     found.municipalities = list(data.get("municipalities") or [])
     found.roles = dict(data.get("roles") or {})
-    found.contacts = list(data.get("contacts") or [])
+    contacts = list(data.get("contacts") or [])
+    found.contacts = contacts + kept_contacts(found.contacts or [], contacts, keep_above)
     await session.flush()
     return found
+
+
+def kept_contacts(
+    stored: Sequence[dict[str, Any]], written: Sequence[dict[str, Any]], ceiling: str | None
+) -> list[dict[str, Any]]:
+    """The stored contact lines above `ceiling` that are not among `written` again."""
+    if ceiling is None or ceiling not in tlp.RANK:
+        return []
+    again = {(c.get("label"), c.get("line")) for c in written}
+    return [
+        c
+        for c in stored
+        if tlp.RANK.get(str(c.get("tlp")), len(tlp.LABELS)) > tlp.RANK[ceiling]
+        and (c.get("label"), c.get("line")) not in again
+    ]
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,9 @@ class ReplaceCounts:
     before: int = 0
     after: int = 0
     conflicts: list[str] | None = None
+    # Objects above the file's ceiling (`kept_above`) that it did not hold, and were kept.
+    kept: int = 0
+    kept_above: str | None = None
 
 
 def municipality_key(name: str) -> str:
@@ -94,10 +97,17 @@ async def foreign_ids(session: AsyncSession, owner: str, ids: Sequence[str]) -> 
 
 
 async def replace_owner(
-    session: AsyncSession, owner: str, objects: Sequence[NewObject], actor: str
+    session: AsyncSession,
+    owner: str,
+    objects: Sequence[NewObject],
+    actor: str,
+    keep_above: str | None = None,
 ) -> ReplaceCounts:
     """The owner's objects become exactly `objects`; nothing of another owner changes.
 
+    `keep_above`: the ceiling the file was exported under (`max_tlp:`). It never held
+    the owner's objects labelled above it, so those are kept, unless the file holds
+    one of their ids (then the file's version replaces it, as any other).
     Refused (nothing written, `conflicts` set) when an id belongs to another owner.
     """
     counts = ReplaceCounts(owner)
@@ -108,7 +118,8 @@ async def replace_owner(
     counts.before = (
         await session.execute(select(func.count()).where(SiteObjectRow.owner == owner))
     ).scalar_one()
-    await session.execute(delete(SiteObjectRow).where(SiteObjectRow.owner == owner))
+    counts.kept = await _clear_owner(session, owner, keep_above, {o.id for o in objects})
+    counts.kept_above = keep_above
     now = utcnow()
     rows = [
         {
@@ -132,16 +143,38 @@ async def replace_owner(
     table = SiteObjectRow.metadata.tables[SiteObjectRow.__tablename__]
     for start in range(0, len(rows), _CHUNK):
         await session.execute(insert(table), rows[start : start + _CHUNK])
-    counts.after = len(rows)
+    counts.after = len(rows) + counts.kept
     await _bump(session)
     await audit.add(
         session,
         actor,
         "objects.replaced",
         subject=owner,
-        detail={"before": counts.before, "after": counts.after},
+        detail={"before": counts.before, "after": counts.after, "kept": counts.kept},
     )
     return counts
+
+
+async def _clear_owner(
+    session: AsyncSession, owner: str, ceiling: str | None, in_file: set[str]
+) -> int:
+    """Delete the owner's objects but those labelled above `ceiling` that the file does
+    not hold; how many were kept."""
+    kept: list[str] = []
+    if ceiling is not None and ceiling in tlp.RANK:
+        above = await session.scalars(
+            select(SiteObjectRow.id).where(
+                SiteObjectRow.owner == owner, SiteObjectRow.tlp_rank > tlp.RANK[ceiling]
+            )
+        )
+        kept = sorted(set(above) - in_file)
+    clause = SiteObjectRow.owner == owner
+    await session.execute(
+        delete(SiteObjectRow).where(clause, SiteObjectRow.id.not_in(kept))
+        if kept
+        else delete(SiteObjectRow).where(clause)
+    )
+    return len(kept)
 
 
 async def all_objects(session: AsyncSession, owner: str | None = None) -> Sequence[SiteObjectRow]:

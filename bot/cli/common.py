@@ -18,6 +18,46 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+# Files that travel (a git repository, a mail to a partner) hold content up to GREEN by
+# default: most curated content is GREEN, while AMBER is for the partners' need-to-know.
+DEFAULT_FILE_CEILING = "GREEN"
+
+
+def add_ceiling(parser: argparse.ArgumentParser, what: str) -> None:
+    """`--max-tlp LABEL` on an export whose files travel (`what`: what is left out)."""
+    parser.add_argument(
+        "--max-tlp",
+        default=DEFAULT_FILE_CEILING,
+        metavar="LABEL",
+        help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
+        f"{DEFAULT_FILE_CEILING}); {what} above it are left out and counted on standard error",
+    )
+
+
+def print_left_out(
+    lang: Language, key: str, prefix: str, ceiling: str, left_out: Mapping[str, int]
+) -> None:
+    """The note on stderr (after `prefix`, the subcommand's name) of what an export
+    left out above `ceiling`: how many, per label, and the ceiling that takes them in."""
+    import sys
+
+    from commands.i18n import t
+    from storage import tlp
+
+    if not left_out:
+        return
+    counts = sorted(left_out.items(), key=lambda item: tlp.RANK[item[0]])
+    note = t(
+        lang,
+        key,
+        total=sum(left_out.values()),
+        ceiling=ceiling,
+        labels=", ".join(f"{n} {label}" for label, n in counts),
+        highest=tlp.highest(list(left_out)),
+    )
+    print(f"{prefix} {note}", file=sys.stderr)
+
+
 def add_file_actions(
     sub: Any,
     common: Callable[[argparse.ArgumentParser], None],

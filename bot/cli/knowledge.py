@@ -15,16 +15,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import FileChecks, add_file_actions, print_problems, run_file_action
+from bot.cli.common import (
+    FileChecks,
+    add_ceiling,
+    add_file_actions,
+    print_left_out,
+    print_problems,
+    run_file_action,
+)
 
-# Q&As and guidance up to GREEN by default: the files are meant for a git repository,
-# which is cloned and mirrored beyond the partners' need-to-know (AMBER), while most
-# curated content is GREEN (the default label), so it still round-trips.
-DEFAULT_MAX_TLP = "GREEN"
 # The subcommand's name before each note on stderr, as Unix tools do (not a sentence).
 NOTE_PREFIX = "knooppunt knowledge export:"
 
@@ -43,13 +45,7 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     )
     actions = add_file_actions(sub, common, "knowledge", helps, run_knowledge)
     # The files are meant for git: an explicit ceiling, as `knooppunt export` has.
-    actions.choices["export"].add_argument(
-        "--max-tlp",
-        default=DEFAULT_MAX_TLP,
-        metavar="LABEL",
-        help="highest TLP label written (CLEAR, GREEN, AMBER, AMBER+STRICT, RED; default "
-        f"{DEFAULT_MAX_TLP}); items above it are left out and counted on standard error",
-    )
+    add_ceiling(actions.choices["export"], "items")
     search = actions.add_parser("search", help="the bot's own ranking for a question")
     common(search)
     search.add_argument("query")
@@ -98,23 +94,12 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     from bot.cli.export import parse_ceiling
     from commands.i18n import t
     from knowledge import service
-    from storage import tlp
 
     ceiling = parse_ceiling(args.max_tlp)
     exported = await service.export_to(db, args.dir, ceiling)
     lang = settings.language
     print(t(lang, "cli.qas_written", count=exported.written, target=args.dir / "qas.yaml"))
-    if exported.left_out:
-        counts = sorted(exported.left_out.items(), key=lambda item: tlp.RANK[item[0]])
-        note = t(
-            lang,
-            "cli.knowledge_left_out",
-            total=sum(exported.left_out.values()),
-            ceiling=ceiling,
-            labels=", ".join(f"{n} {label}" for label, n in counts),
-            highest=tlp.highest(list(exported.left_out)),
-        )
-        print(f"{NOTE_PREFIX} {note}", file=sys.stderr)
+    print_left_out(lang, "cli.knowledge_left_out", NOTE_PREFIX, ceiling, exported.left_out)
     return 0
 
 

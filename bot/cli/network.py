@@ -4,7 +4,10 @@
 only known safety regions) or nothing is imported. A map replaces the lines of the map
 with its id; a partners file replaces the network details (sectors, regions, roles per
 phase, contact lines) of each organisation it lists. `export DIR` writes one file per
-map and `partners.yaml`; `check PATH` validates without touching the database.
+map and `partners.yaml`, with contact lines up to `--max-tlp` (default GREEN: the files
+travel); `check PATH` validates without touching the database. An export under a ceiling
+says `max_tlp:` for each organisation, and the import of such an entry keeps the contact
+lines above it (the file never held them), so exporting and importing loses nothing.
 """
 
 from __future__ import annotations
@@ -15,7 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import FileChecks, add_file_actions, print_import_refusal, run_file_action
+from bot.cli.common import (
+    FileChecks,
+    add_ceiling,
+    add_file_actions,
+    print_import_refusal,
+    print_left_out,
+    run_file_action,
+)
+
+NOTE_PREFIX = "knooppunt network export:"
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -29,7 +41,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
         "load a file or folder (YAML): maps replace their id, partners their details",
         "write the maps and partners.yaml to DIR",
     )
-    add_file_actions(sub, common, "network", helps, run_network)
+    actions = add_file_actions(sub, common, "network", helps, run_network)
+    add_ceiling(actions.choices["export"], "contact lines")
 
 
 def run_network(settings: Settings, args: argparse.Namespace) -> int:
@@ -72,15 +85,20 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
         print(t(lang, "cli.map_lines", map=map_id, count=after, before=before))
     if report.partners:
         print(t(lang, "cli.partners_updated", count=report.partners))
+    for name, count, ceiling in report.kept:
+        print(t(lang, "cli.contacts_kept", name=name, count=count, ceiling=ceiling))
     return 0
 
 
 async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.export import parse_ceiling
     from commands.i18n import t
     from knowledge import network_service
 
-    maps, partners = await network_service.export_to(db, args.dir)
-    for map_id, count in sorted(maps.items()):
-        print(t(settings.language, "cli.map_written", map=map_id, count=count))
-    print(t(settings.language, "cli.partners_written", count=partners, target=args.dir))
+    lang, ceiling = settings.language, parse_ceiling(args.max_tlp)
+    exported = await network_service.export_to(db, args.dir, ceiling)
+    for map_id, count in sorted(exported.maps.items()):
+        print(t(lang, "cli.map_written", map=map_id, count=count))
+    print(t(lang, "cli.partners_written", count=exported.partners, target=args.dir))
+    print_left_out(lang, "cli.contacts_left_out", NOTE_PREFIX, ceiling, exported.left_out)
     return 0

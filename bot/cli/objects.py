@@ -3,7 +3,10 @@
 `import PATH` reads a file or folder (CSV, YAML, GeoJSON points); all files must be
 valid or nothing is imported, and each owner's objects are replaced by what the files
 hold for that owner (never another owner's). `export DIR` writes one YAML file per
-owner; `check PATH` validates without touching the database.
+owner, up to `--max-tlp` (default GREEN: the files travel); `check PATH` validates
+without touching the database. An export under a ceiling says `max_tlp:` in each file,
+and the import of such a file keeps the owner's objects above it (the file never held
+them), so exporting and importing again loses nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +16,16 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import FileChecks, add_file_actions, print_import_refusal, run_file_action
+from bot.cli.common import (
+    FileChecks,
+    add_ceiling,
+    add_file_actions,
+    print_import_refusal,
+    print_left_out,
+    run_file_action,
+)
+
+NOTE_PREFIX = "knooppunt objects export:"
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -26,7 +38,8 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
         "load a file or folder (CSV, YAML, GeoJSON); replaces each owner's objects",
         "write one YAML file per owner to DIR",
     )
-    add_file_actions(sub, common, "objects", helps, run_objects)
+    actions = add_file_actions(sub, common, "objects", helps, run_objects)
+    add_ceiling(actions.choices["export"], "objects")
 
 
 def run_objects(settings: Settings, args: argparse.Namespace) -> int:
@@ -60,15 +73,22 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
                 before=counts.before,
             )
         )
+        if counts.kept:
+            kept = {"owner": counts.owner, "count": counts.kept, "ceiling": counts.kept_above}
+            print(t(lang, "cli.objects_kept", **kept))
     return 0
 
 
 async def _export(db: Database, settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli.export import parse_ceiling
     from commands.i18n import t
     from knowledge import object_service
 
-    written = await object_service.export_to(db, args.dir)
-    for owner, count in sorted(written.items()):
-        print(t(settings.language, "cli.owner_written", owner=owner, count=count))
-    print(t(settings.language, "cli.objects_written", count=sum(written.values()), target=args.dir))
+    lang, ceiling = settings.language, parse_ceiling(args.max_tlp)
+    exported = await object_service.export_to(db, args.dir, ceiling)
+    for owner, count in sorted(exported.written.items()):
+        print(t(lang, "cli.owner_written", owner=owner, count=count))
+    total = sum(exported.written.values())
+    print(t(lang, "cli.objects_written", count=total, target=args.dir))
+    print_left_out(lang, "cli.objects_left_out", NOTE_PREFIX, ceiling, exported.left_out)
     return 0

@@ -52,6 +52,22 @@ TEXTS: Entries = {
         "en": "warning: {total} Q&A(s) and guidance document(s) left out because their "
         "label is above --max-tlp {ceiling}: {labels}; use --max-tlp {highest} to include them",
     },
+    "cli.contacts_left_out": {
+        "nl": "let op: {total} contactlijn(en) weggelaten omdat hun label boven --max-tlp "
+        "{ceiling} ligt: {labels}; het bestand zegt max_tlp: {ceiling}, dus een import "
+        "behoudt ze; gebruik --max-tlp {highest} om ze mee te nemen",
+        "en": "warning: {total} contact line(s) left out because their label is above "
+        "--max-tlp {ceiling}: {labels}; the file says max_tlp: {ceiling}, so an import "
+        "keeps them; use --max-tlp {highest} to include them",
+    },
+    "cli.objects_left_out": {
+        "nl": "let op: {total} object(en) weggelaten omdat hun label boven --max-tlp "
+        "{ceiling} ligt: {labels}; de bestanden zeggen max_tlp: {ceiling}, dus een import "
+        "behoudt ze; gebruik --max-tlp {highest} om ze mee te nemen",
+        "en": "warning: {total} object(s) left out because their label is above "
+        "--max-tlp {ceiling}: {labels}; the files say max_tlp: {ceiling}, so an import "
+        "keeps them; use --max-tlp {highest} to include them",
+    },
     "cli.search_confident": {
         "nl": "zeker: {query}",
         "en": "confident: {query}",
@@ -83,6 +99,14 @@ TEXTS: Entries = {
     "cli.partners_updated": {
         "nl": "{count} organisatie(s) bijgewerkt",
         "en": "{count} organisation(s) updated",
+    },
+    "cli.contacts_kept": {
+        "nl": "{name}: {count} contactlijn(en) boven {ceiling} behouden (het bestand hield ze niet)",
+        "en": "{name}: {count} contact line(s) above {ceiling} kept (the file did not hold them)",
+    },
+    "cli.objects_kept": {
+        "nl": "{owner}: {count} object(en) boven {ceiling} behouden (het bestand hield ze niet)",
+        "en": "{owner}: {count} object(s) above {ceiling} kept (the file did not hold them)",
     },
     "cli.map_written": {
         "nl": "kaart {map}: {count} regel(s)",

@@ -140,6 +140,10 @@ TEXTS: Entries = {
         "nl": "verwacht een lijst Q&A's (of een verzameling met 'qas:')",
         "en": "expected a list of Q&As (or a mapping with 'qas:')",
     },
+    "content.bad_max_tlp": {
+        "nl": "max_tlp {value} is geen TLP-label (clear, green, amber, amber+strict of red)",
+        "en": "max_tlp {value} is not a TLP label (clear, green, amber, amber+strict or red)",
+    },
     "content.expected_objects": {
         "nl": "verwacht een lijst objecten (of een verzameling met 'objects:')",
         "en": "expected a list of objects (or a mapping with 'objects:')",

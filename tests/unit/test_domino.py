@@ -148,7 +148,8 @@ def test_cli_check_import_export_round_trip(
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     assert main(["network", "check", str(SAMPLE)]) == 0
     assert main(["network", "import", str(SAMPLE), "--database-url", url]) == 0
-    assert main(["network", "export", str(tmp_path / "out"), "--database-url", url]) == 0
+    everything = ["--max-tlp", "RED", "--database-url", url]
+    assert main(["network", "export", str(tmp_path / "out"), *everything]) == 0
     exported = network.check(tmp_path / "out")
     assert all(r.ok for r in exported) and len(exported) == 2
     original = {p.name: p for r in network.check(SAMPLE) for p in r.partners}

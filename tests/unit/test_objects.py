@@ -233,7 +233,7 @@ def test_cli_check_import_export_round_trip(
     assert main(["objects", "check", str(folder)]) == 0
     assert main(["objects", "import", str(folder)]) == 0
     assert "Zorgpartners ZHZ: 3 object(en) (was 0)" in capsys.readouterr().out
-    assert main(["objects", "export", str(tmp_path / "out")]) == 0
+    assert main(["objects", "export", str(tmp_path / "out"), "--max-tlp", "red"]) == 0
     assert "6 object(en) geschreven" in capsys.readouterr().out
     # What export writes, import reads back unchanged.
     assert main(["objects", "import", str(tmp_path / "out")]) == 0
