@@ -11,8 +11,10 @@ cluster should link, of two clusters should not. Following its protocol, each pa
 compared on the store minus both queries' `exclude` items (out of the index, its
 statistics and the hits), so an evaluation never sees what it evaluates.
 
-Each question is read as the bot reads it: its term weights and its three nearest
-items from the Q&A index (`Index.term_weights`, `Index.search(limit=3)`).
+Each question is read as the bot reads it: its term weights (`Index.term_weights` of
+the Q&A index) and its three nearest items (the own set: `Store.ask(limit=3)` over the
+sample store with its guidance, as the bot asks; the shared set has Q&As only:
+`Index.search(limit=3)`).
 
     .venv/bin/python -m bench.qa_linking [--eval ../shared/eval] [--sweep] [--cost]
 """
@@ -27,12 +29,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.oos_crisis import sample_store
 from bench.qa_eval import load_own, load_shared, scaled
 from knowledge import linking
 from knowledge.duplicates import SAME_QUESTION, document_frequencies, similarity
 from knowledge.linking import Asked
 from knowledge.model import QA
 from knowledge.search import Index
+from knowledge.service import Store
 from tests.support.eval_data import EVAL
 
 # As the bot keeps them with an open question (commands/questions.py).
@@ -51,11 +55,17 @@ class Pair:
     linked_before: bool
 
 
-def read(index: Index, question: str) -> tuple[Asked, bool]:
-    """A question as linking sees it, and whether the ranking refused it."""
-    result = index.search(question, limit=NEAREST)
+def read(index: Index | Store, question: str) -> tuple[Asked, bool]:
+    """A question as linking sees it, and whether the ranking refused it. A store is
+    asked as the bot asks it (Q&As and guidance sections compete for the hits)."""
+    if isinstance(index, Store):
+        result = index.ask(question, limit=NEAREST)
+        weights = index.qa_index.term_weights(question)
+    else:
+        result = index.search(question, limit=NEAREST)
+        weights = index.term_weights(question)
     hits = [(hit.id, hit.score) for hit in result.hits]
-    return linking.asked(index.term_weights(question), hits), not result.confident
+    return linking.asked(weights, hits), not result.confident
 
 
 def before(items: list[QA]) -> Callable[[str, str], bool]:
@@ -66,7 +76,8 @@ def before(items: list[QA]) -> Callable[[str, str], bool]:
 
 def own_pairs() -> list[Pair]:
     items, queries, outside = load_own()
-    index = Index(items)
+    # The sample store with its guidance, as the bot holds it.
+    index = sample_store()
     linked_before = before(items)
     asked: list[tuple[str, Asked, bool, frozenset[str] | None]] = []
     for query in queries:
