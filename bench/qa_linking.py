@@ -29,7 +29,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.oos_crisis import sample_store
+import yaml
+
+from bench.oos_crisis import crisis_questions, sample_store
 from bench.qa_eval import load_own, load_shared, scaled
 from knowledge import linking
 from knowledge.duplicates import SAME_QUESTION, document_frequencies, similarity
@@ -92,6 +94,26 @@ def own_pairs() -> list[Pair]:
             continue
         same = rel_a is not None and rel_a == rel_b
         pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(text_a, text_b)))
+    return pairs
+
+
+LINK_PAIRS = Path(__file__).resolve().parents[1] / "tests" / "data" / "own_link_pairs.yaml"
+
+
+def open_question_pairs(path: Path = LINK_PAIRS) -> list[Pair]:
+    """The bot's own case: every question of the crisis out-of-scope set and each
+    `again` of tests/data/own_link_pairs.yaml, paired with every other; a `first`
+    and its own `again` should link, nothing else should."""
+    store = sample_store()
+    again = {str(p["first"]): str(p["again"]) for p in yaml.safe_load(path.read_text())["pairs"]}
+    texts = list(dict.fromkeys([*crisis_questions(), *again.values()]))
+    read_as = {text: read(store, text) for text in texts}
+    linked_before = before(store.qas)
+    pairs = []
+    for first, second in itertools.combinations(texts, 2):
+        (a, refused_a), (b, refused_b) = read_as[first], read_as[second]
+        same = again.get(first) == second or again.get(second) == first
+        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(first, second)))
     return pairs
 
 
@@ -204,6 +226,7 @@ def main() -> None:
     report("own set", own)
     if args.sweep:
         sweep(own)
+    report("open questions asked again (own_link_pairs)", open_question_pairs())
     if (args.eval / "qa-queries.jsonl").exists():
         shared = shared_pairs(args.eval)
         report("shared set", shared)

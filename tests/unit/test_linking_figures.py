@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.qa_linking import figures, own_pairs, shared_pairs
+from bench.qa_linking import figures, open_question_pairs, own_pairs, shared_pairs
 from tests.support.eval_data import EVAL
 
 
@@ -23,6 +23,17 @@ def test_linking_on_the_own_set() -> None:
     assert now.recall >= 0.13, now
     # The rule before: 2 of 172, no false link.
     assert figures(pairs, old=True).true_links <= now.true_links
+
+
+def test_linking_open_questions_asked_again() -> None:
+    """The bot's own case (tests/data/own_link_pairs.yaml): questions the store does
+    not answer, asked again in other words. Measured once, after it was committed, with
+    the threshold as fitted on the own set: 1 of 20 linked, no false link in 1,770
+    pairs (the rule before: the same 1 of 20). Their nearest items say little (the
+    store has nothing on them), and their words differ: this is where linking is weak."""
+    now = figures(open_question_pairs())
+    assert now.false_links == 0, now
+    assert now.true_links >= 1, now
 
 
 def test_linking_on_the_shared_set() -> None:
