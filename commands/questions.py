@@ -26,7 +26,7 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
 from commands.message import Outgoing, Reply
 from commands.registry import Command
-from knowledge.duplicates import SAME_QUESTION, similarity
+from knowledge import linking
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
 from knowledge.problems import complaint
@@ -272,10 +272,16 @@ def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hi
 
 
 async def find_duplicate(
-    ctx: CommandContext, store: Store, question: str, label: str, audience: str
+    ctx: CommandContext,
+    store: Store,
+    question: str,
+    nearest_hits: list[Hit],
+    scope: tuple[str, str],
 ) -> OpenQuestion | None:
-    """The open question this one repeats, if any: same incident or audience, same label,
-    visible to the asking room, and close enough (knowledge/duplicates.py)."""
+    """The open question this one repeats, if any: same incident or audience, same label
+    (`scope`: label and audience), visible to the asking room, and the same need in
+    its words or its nearest store items (knowledge/linking.py)."""
+    label, audience = scope
     binding = ctx.room.binding
     candidates = await open_questions.link_candidates(
         session_of(ctx),
@@ -284,16 +290,25 @@ async def find_duplicate(
         binding.incident if binding else None,
         audience,
     )
-    # Weighed by what this room may see and what is current, as its search is.
-    df, n = store.question_weights(reader_of(ctx, store), today(ctx))
+    # Read as this room's search reads them: what it may not see plays no part.
+    reader = reader_of(ctx, store)
+    index = store.indexes_for(reader)[0]
+    hidden = frozenset().union(*store.hidden_from(reader))
+    mine = linking.asked(index.term_weights(question), [(h.id, h.score) for h in nearest_hits])
     best: tuple[float, OpenQuestion] | None = None
     for row in candidates:
         if row.unbound and row.room_id != ctx.room.room_id:
             # Asked in a direct chat (or an unbound room): one person's private words,
             # shown only to the curators. Linking would quote them to this asker.
             continue
-        score = similarity(question, row.question, df, max(n, 1))
-        if score >= SAME_QUESTION and (best is None or score > best[0]):
+        # Its nearest items as found for its own asker, less what this room may not
+        # see (a hidden item must not sway the link either way).
+        near = [(str(n["id"]), float(n["score"])) for n in row.nearest or []]
+        theirs = linking.asked(
+            index.term_weights(row.question), [(i, s) for i, s in near if i not in hidden]
+        )
+        score = linking.score(mine, theirs)
+        if score >= linking.SAME_NEED and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None
 
@@ -406,7 +421,7 @@ async def _record_question(
     # see RoomAccess.for_binding): its questions go to the curators and nowhere else.
     binding = None if ctx.room.is_direct else ctx.room.binding
     audience = audience_of(ctx)
-    duplicate = await find_duplicate(ctx, store, question, label, audience)
+    duplicate = await find_duplicate(ctx, store, question, nearest_hits, (label, audience))
     row = await open_questions.add(
         session,
         asker=ctx.sender,

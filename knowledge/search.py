@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from knowledge.text import _WORD, STOP_WORDS, is_word, rarity, terms, worded_terms
-from knowledge.word_forms import store_terms
+from knowledge.word_forms import as_term, store_terms
 from storage.vocabulary import fold
 
 if TYPE_CHECKING:
@@ -410,6 +410,22 @@ class Index:
             else:
                 mapped.append((word, []))
         return mapped
+
+    def term_weights(self, text: str) -> dict[str, float]:
+        """A question's terms as this store reads them, each with its weight: the store
+        terms a word stands for (synonyms, verb forms, compound parts, typos) by IDF,
+        shared among them; a word the store does not know as its own term ("?" and its
+        stem) by its rarity in general language, as coverage counts it. What two open
+        questions are compared on (knowledge/linking.py)."""
+        weights: dict[str, float] = {}
+        for word, group in self._mapped_words(text):
+            if not group:
+                key, weight = "?" + as_term(word), self._idf(None) * rarity(word)
+                weights[key] = max(weights.get(key, 0.0), weight)
+            for term in group:
+                weight = self._idf(term) / len(group)
+                weights[term] = max(weights.get(term, 0.0), weight)
+        return weights
 
     def _idf(self, term: str | None) -> float:
         n = self._size

@@ -60,6 +60,10 @@ qas:
 # the rarity-weighted confidence, the CLEAR Q&A on a dry tap answers that, rightly.
 WATER_1 = "Waar halen bewoners jerrycans met water als de leiding droog staat?"
 WATER_2 = "Waar kunnen bewoners met jerrycans water halen als er niets uit de leiding komt?"
+# The same need in other words: the rule before (raw terms at 0.6) scored it 0.53 beside
+# WATER_1 and opened a second question; the two share few words but the same nearest
+# store items (knowledge/linking.py).
+WATER_OTHER_WORDS = "Waar kunnen bewoners noodwater tappen als de leidingen droog staan?"
 
 
 async def make_db(directory: Path, extra: str | None = EXTRA) -> Database:
@@ -210,6 +214,16 @@ async def test_a_close_question_is_linked_and_both_askers_get_the_answer(
     assert to_anna.notify and to_bob.notify and "tappunten van Evides" in to_bob.text
     assert "V2" in confirm.text
     assert await open_count(db) == 0
+
+
+async def test_the_same_need_in_other_words_is_linked(db: Database, dispatcher: Dispatcher) -> None:
+    # In a room cleared for GREEN: the AMBER Q&A on emergency tap points answers
+    # "noodwater tappen" where it may be seen, rightly.
+    await send(db, dispatcher, view("c"), f"!vraag {WATER_1}", ANNA)
+    _, replies = await send(db, dispatcher, view("c"), WATER_OTHER_WORDS, BOB)
+    assert "al bij de redactie: V1" in replies[0].text and "V2" in replies[0].text
+    _, (listing,) = await send(db, dispatcher, view("cur"), "!vragen")
+    assert "gekoppeld: V2" in listing.text and "Open vragen (1)" in listing.text
 
 
 async def test_no_link_across_labels_incidents_or_unrelated_questions(
