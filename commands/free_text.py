@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from commands import objects, render
+from commands import exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -117,6 +117,12 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
         # all be read: told as a `!melding` would be, never offered without the fields it
         # could not read (without a category line, severity or label: plain free text).
         return _refused(ctx, draft)
+    crossing = exercise.words_cross_mode(ctx, body)
+    if crossing is not None:
+        # Words that say the other mode (OEFENING in a real room, GEEN OEFENING in a
+        # drill room) are refused now, with the reason, as the report would be: not
+        # offered for a `ja` that the report path then refuses.
+        return _refused(ctx, [Problem.of(crossing)])
     session = session_of(ctx)
     offer = PendingOffer(
         room_id=ctx.room.room_id,
