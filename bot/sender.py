@@ -89,7 +89,8 @@ def reply_parts(reply: Reply) -> list[Reply]:
     so) and the reply's TLP banner, then "(2/3)". The HTML of a split reply is its
     text's: its own markup cannot be cut safely. Before, a reply this large was cut to
     its first 20,000 bytes: a picture with many open severe items lost every item
-    after the cut, and every section after them, without a word.
+    after the cut, and every section after them, without a word. A reply that notifies
+    does so with its first part only; the others are notices (they never ping).
     """
     if _wire_size(reply.text) + _wire_size(reply.html) <= MAX_EVENT_BYTES:
         return [reply]
@@ -104,9 +105,15 @@ def reply_parts(reply: Reply) -> list[Reply]:
         if index == 1:
             head, _, rest = chunk.partition("\n")
             text = f"{head} {count}\n{rest}"
+            parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
         else:
             text = f"{lead} {count}\n{chunk}".lstrip()
-        parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
+            # Only the first part notifies: the rest are notices, which never ping (one
+            # alert in ten parts pinged its reader ten times).
+            html = text_to_html(text)
+            parts.append(
+                dataclasses.replace(reply, text=text, html=html, notify=False, mentions=())
+            )
     return parts
 
 
