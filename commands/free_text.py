@@ -35,7 +35,6 @@ from commands.reports import (
     _refused,
     _room_entry_input,
     describe,
-    unalerted_warning,
     with_warning,
 )
 from storage import entries as entry_repo
@@ -273,8 +272,8 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
-    confirmation = with_warning(confirmation, await unalerted_warning(ctx, entry))
-    return [confirmation, *await _alerts(ctx, entry, data.figures)]
+    coordinator = await _alerts(ctx, entry, data.figures)
+    return [with_warning(confirmation, coordinator.warning), *coordinator.out]
 
 
 async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
