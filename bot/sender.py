@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
+from bot.send_trouble import ServerTrouble
 from commands import alert_delivery, exercise
 from commands.i18n import Language
 from commands.message import Outgoing, Redaction, Reply
@@ -46,6 +47,9 @@ log = logging.getLogger(__name__)
 # Errors that will not go away by retrying the same request.
 PERMANENT = {"M_FORBIDDEN", "M_NOT_FOUND", "M_TOO_LARGE", "M_BAD_JSON", "M_NOT_JSON", "M_UNKNOWN"}
 MAX_ATTEMPTS = 12
+# How long a row may meet server errors while its own room takes later rows before its
+# failures count toward MAX_ATTEMPTS (bot/send_trouble.py): far longer than an outage.
+SERVER_ERROR_BUDGET = 3600.0
 # A reply's body and HTML as the homeserver receives them (JSON, non-ASCII escaped) stay
 # under this: an event may be 64 KiB in all, and in an encrypted room the content goes
 # as base64 ciphertext, a third larger (60,000 plain bytes came to about 80 KiB there).
@@ -85,7 +89,8 @@ def reply_parts(reply: Reply) -> list[Reply]:
     so) and the reply's TLP banner, then "(2/3)". The HTML of a split reply is its
     text's: its own markup cannot be cut safely. Before, a reply this large was cut to
     its first 20,000 bytes: a picture with many open severe items lost every item
-    after the cut, and every section after them, without a word.
+    after the cut, and every section after them, without a word. A reply that notifies
+    does so with its first part only; the others are notices (they never ping).
     """
     if _wire_size(reply.text) + _wire_size(reply.html) <= MAX_EVENT_BYTES:
         return [reply]
@@ -100,9 +105,15 @@ def reply_parts(reply: Reply) -> list[Reply]:
         if index == 1:
             head, _, rest = chunk.partition("\n")
             text = f"{head} {count}\n{rest}"
+            parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
         else:
             text = f"{lead} {count}\n{chunk}".lstrip()
-        parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
+            # Only the first part notifies: the rest are notices, which never ping (one
+            # alert in ten parts pinged its reader ten times).
+            html = text_to_html(text)
+            parts.append(
+                dataclasses.replace(reply, text=text, html=html, notify=False, mentions=())
+            )
     return parts
 
 
@@ -247,13 +258,23 @@ class FairQueue:
             place -= 1
         rows.insert(place, row)
 
-    def pop(self, busy: Collection[str] = ()) -> OutboxMessage | None:
-        """The next row of the first room in turn that is not `busy`; it goes to the back."""
-        room_id = next((room for room in self._rooms if room not in busy), None)
-        if room_id is None:
+    def pop(
+        self,
+        busy: Collection[str] = (),
+        held: Callable[[OutboxMessage], bool] = lambda row: False,
+    ) -> OutboxMessage | None:
+        """The next row of the first room in turn that is not `busy`; it goes to the back.
+        A `held` row stays where it is and the room's next row goes in its place."""
+        for room_id, rows in self._rooms.items():
+            if room_id in busy:
+                continue
+            index = next((i for i, row in enumerate(rows) if not held(row)), None)
+            if index is not None:
+                break
+        else:
             return None
-        rows = self._rooms[room_id]
-        row = rows.popleft()
+        row = rows[index]
+        del rows[index]
         if rows:
             self._rooms.move_to_end(room_id)
         else:
@@ -278,8 +299,8 @@ class OutboxSender:
         # Transaction ids of the sends under way: their echo can come back in a sync
         # before the send returns (see `sending`).
         self._sending_txns: set[str] = set()
-        # Row id -> rows sent before its first server error (see `_poison`).
-        self._sent_at_error: dict[int, int] = {}
+        # Server errors: an outage, a partial one, or a row the server cannot take.
+        self._trouble = ServerTrouble(SERVER_ERROR_BUDGET)
         self._wakeup = asyncio.Event()
         # Rows committed just now, handed over in memory so a reply does not
         # wait for a queue query; the database remains the source of truth.
@@ -398,10 +419,13 @@ class OutboxSender:
 
     def _next_row(self, busy: Collection[str]) -> OutboxMessage | None:
         """The next row to send from a room with no send under way; None when none can go."""
-        while (row := self._queue.pop(busy)) is not None:
+        while (row := self._queue.pop(busy, self._held)) is not None:
             if row.id not in self._done:
                 return row
         return None
+
+    def _held(self, row: OutboxMessage) -> bool:
+        return self._trouble.held(row.id, row.room_id)
 
     def _forget_queue(self) -> None:
         """Drop what is held in memory: the next turn reads the queue from the database.
@@ -444,9 +468,10 @@ class OutboxSender:
                     self._drained.set()
                 if waiter is None or waiter.done():
                     waiter = asyncio.ensure_future(self._wakeup.wait())
+                due = self._trouble.next_due()
                 done, _ = await asyncio.wait(
                     {*sending, waiter, stopper},
-                    timeout=None if sending else 5,
+                    timeout=None if sending else min(5, due if due is not None else 5),
                     return_when=asyncio.FIRST_COMPLETED,
                 )
                 await self._sends_done(done, sending, stop)
@@ -536,7 +561,7 @@ class OutboxSender:
             self._sent_txns.popitem(last=False)
         self._backoff.reset()
         self.sent_count += 1
-        self._sent_at_error.pop(row.id, None)
+        self._trouble.taken(row.id, row.room_id)
         return True
 
     async def _refused(
@@ -551,16 +576,13 @@ class OutboxSender:
             log.info("outbox: rate limited by homeserver; waiting %.2fs as asked", delay)
             await sleep_unless(stop, delay)
             return False
-        if _server_error(response) and not self._poison(row):
+        if _server_error(response):
             # A server error (Synapse's 500 says M_UNKNOWN; a proxy's 502/503 page has no
-            # code) is an outage, not a refusal: waited out as an unreachable server is,
-            # however long it lasts. Before, M_UNKNOWN dropped the row at once and the
-            # rest after twelve tries (about seven minutes): alerts queued before a
-            # Synapse restart behind a proxy were lost.
-            delay = self._backoff.next_delay()
-            log.warning("outbox: homeserver error (%s); retrying in %.1fs", status or "-", delay)
-            await sleep_unless(stop, delay)
-            return False
+            # code) is an outage, a partial one or, rarely, the row's own problem
+            # (bot/send_trouble.py). Before, M_UNKNOWN dropped the row at once, and later
+            # any server error counted once other rows went through: a row that met a
+            # broken worker twelve times was lost.
+            return await self._server_error(row, status, response, stop)
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
             await self._give_up(row, f"{status} {response.message}")
@@ -569,12 +591,26 @@ class OutboxSender:
         await sleep_unless(stop, self._backoff.next_delay())
         return False
 
-    def _poison(self, row: OutboxMessage) -> bool:
-        """Whether the homeserver has taken other rows since it first failed this one:
-        then the error is this row's own (its room would wait behind it for ever), and
-        it counts as a failed attempt; during an outage nothing is taken, so it never does."""
-        first = self._sent_at_error.setdefault(row.id, self.sent_count)
-        return self.sent_count > first
+    async def _server_error(
+        self, row: OutboxMessage, status: str, response: ErrorResponse, stop: asyncio.Event
+    ) -> bool:
+        """An outage is waited out here, the room and all, however long it lasts; otherwise
+        the row steps aside (its room's later rows go on) and counts as a failed attempt
+        only when it is its own problem. False: read the queue again."""
+        verdict = self._trouble.server_error(row.id, row.room_id)
+        if verdict == "outage":
+            delay = self._backoff.next_delay()
+            log.warning("outbox: homeserver error (%s); retrying in %.1fs", status or "-", delay)
+            await sleep_unless(stop, delay)
+        self._trouble.step_aside(row.id, row.room_id, self._backoff)
+        if verdict == "own":
+            await self._failed_attempt(row, f"{status} {response.message}")
+        elif verdict == "aside":
+            log.warning(
+                "outbox: row %s met a server error (%s) while others went through; "
+                "its room's later rows go first for now", row.id, status or "-",
+            )  # fmt: skip
+        return False
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
@@ -671,7 +707,7 @@ class OutboxSender:
 
     async def _failed_attempt(self, row: OutboxMessage, error: str) -> None:
         if row.attempts + 1 >= MAX_ATTEMPTS:
-            self._sent_at_error.pop(row.id, None)
+            self._trouble.forget(row.id)
             log.error(
                 "outbox: giving up on row %s after %s attempts: %s", row.id, MAX_ATTEMPTS, error
             )
@@ -684,6 +720,7 @@ class OutboxSender:
         """The row ends unsent. A coordinator alert's reporter is told in the same
         transaction (commands/alert_delivery.py), or they would believe the coordinators
         knew about the report."""
+        self._trouble.forget(row.id)
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             notice = await alert_delivery.undelivered_alert(session, row, error, self.language)

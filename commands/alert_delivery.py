@@ -1,11 +1,12 @@
-"""A coordinator alert the homeserver refused for good: the reporter is told.
+"""An alert to another room the homeserver refused for good: the reporter is told.
 
 The sender (bot/sender.py) gives a row up on a permanent refusal (a 4xx such as
 M_FORBIDDEN in a coordinator room where the bot may no longer post) or after its
 last attempt. For a coordinator alert that used to end in a log line only, and the
 reporter went on believing the coordinators knew about a severe report. Here the
 given-up row is recognised as an alert and a short notice for the reporter's room is
-made; the sender queues it in the same transaction that gives the row up.
+made; the sender queues it in the same transaction that gives the row up. A domino
+alert (to a room of a sector that depends on the reporter's) is told the same way.
 """
 
 from __future__ import annotations
@@ -19,23 +20,23 @@ from commands import render
 from commands.i18n import Language, t
 from commands.message import Reply
 from storage import audit
+from storage.alerts import AlertModel, AlertRow
 from storage.ids import EventId, RoomId
-from storage.models import CoordinatorAlert, OutboxMessage, SituationEntry
+from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry
+
+# Each kind of alert sent to another room, and what its reporter is told when it is refused.
+_KINDS: tuple[tuple[AlertModel, str], ...] = (
+    (CoordinatorAlert, "reports.alert_undelivered"),
+    (DominoAlert, "domino.alert_undelivered"),
+)
 
 
-async def _alert_of(session: AsyncSession, row: OutboxMessage) -> CoordinatorAlert | None:
-    """The coordinator alert `row` carried: the first message the report's event queued
-    in that coordinator room (a coordinator room gets nothing else from a report's
-    event, as `storage.alerts.event_id_of` also relies on)."""
+async def _alert_of(session: AsyncSession, row: OutboxMessage) -> tuple[AlertRow, str] | None:
+    """The alert `row` carried (a coordinator or a domino alert) and the catalogue key of
+    its notice: the first message the report's event queued in that room (a room alerted
+    about a report gets nothing else from the report's event, as
+    `storage.alerts.event_id_of` also relies on)."""
     if row.kind != "message" or row.source_event_id is None:
-        return None
-    alert = await session.scalar(
-        select(CoordinatorAlert).where(
-            CoordinatorAlert.room_id == row.room_id,
-            CoordinatorAlert.source_event_id == row.source_event_id,
-        )
-    )
-    if alert is None:
         return None
     first = await session.scalar(
         select(func.min(OutboxMessage.id)).where(
@@ -44,7 +45,17 @@ async def _alert_of(session: AsyncSession, row: OutboxMessage) -> CoordinatorAle
             OutboxMessage.kind == "message",
         )
     )
-    return alert if first == row.id else None
+    if first != row.id:
+        return None
+    for model, key in _KINDS:
+        alert = await session.scalar(
+            select(model).where(
+                model.room_id == row.room_id, model.source_event_id == row.source_event_id
+            )
+        )
+        if isinstance(alert, CoordinatorAlert | DominoAlert):
+            return alert, key
+    return None
 
 
 async def undelivered_alert(
@@ -55,9 +66,10 @@ async def undelivered_alert(
 
     It names only the report's own id, which the reporter's room knows: nothing of the
     coordinator room or of the refusal beyond "not reached"."""
-    alert = await _alert_of(session, row)
-    if alert is None:
+    found = await _alert_of(session, row)
+    if found is None:
         return None
+    alert, key = found
     entry = await session.get(SituationEntry, alert.cause_entry_id)
     if entry is None or entry.retracted_at is not None:
         return None  # a retracted report needs no alert any more
@@ -69,7 +81,7 @@ async def undelivered_alert(
         subject=entry.code,
         detail={"incident": entry.incident, "error": error},
     )
-    notice = render.plain(t(lang, "reports.alert_undelivered", code=entry.code))
+    notice = render.plain(t(lang, key, code=entry.code))
     return dataclasses.replace(
         notice,
         room_id=RoomId(entry.room_id),

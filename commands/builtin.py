@@ -16,6 +16,7 @@ from commands.partners import PARTNERS, WHO
 from commands.picture import PICTURE
 from commands.portal import PORTAL
 from commands.qa import QA_COMMAND
+from commands.question_withdrawal import after_edit as after_question_edit
 from commands.question_withdrawal import on_redaction as on_question_redaction
 from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.record import ACTION, ACTIONS, ASSESSMENT, DECISION
@@ -66,6 +67,7 @@ def build_registry() -> Registry:
 def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Dispatcher:
     dispatcher = Dispatcher(build_registry(), settings, savepoints=savepoints)
     dispatcher.edit_hook = _edit_hook
+    dispatcher.after_edit_hook = after_question_edit
     dispatcher.redaction_hook = _redaction_hook
     dispatcher.plain_message_hook = on_plain_question
     dispatcher.free_text_hook = on_liaison_text

@@ -78,6 +78,9 @@ class Dispatcher:
         # Later features plug in here: plain questions, report edits, redactions.
         self.plain_message_hook: MessageHook | None = None
         self.edit_hook: EditHook | None = None
+        # After an edit was handled as the message it now is: takes back what it no
+        # longer makes.
+        self.after_edit_hook: MessageHook | None = None
         self.redaction_hook: MessageHook | None = None
         # Free text in a liaison room (an update to offer as a report) and reactions (👍).
         self.free_text_hook: MessageHook | None = None
@@ -117,16 +120,25 @@ class Dispatcher:
             outcome = await self._guarded(ctx, self.edit_hook)
             if outcome is not AS_NEW_MESSAGE:
                 return outcome
-            if message.msgtype == "m.notice":
-                return []
             # Once, as the message it now is; `relation.replaces` still names the edited
             # message, so a report made here remembers where it came from.
             ctx = self.context(replace(message, kind="message"), ctx.room, ctx.session, ctx.now)
-            message = ctx.message
-        elif message.kind == "redaction":
+            replies = [] if message.msgtype == "m.notice" else await self._route_message(ctx)
+            # Then what the edited message made before and its new words did not make
+            # again (an open question it no longer asks) is taken back.
+            if self.after_edit_hook is not None:
+                replies += await self._guarded(ctx, self.after_edit_hook)
+            return replies
+        if message.kind == "redaction":
             return await self._guarded(ctx, self.redaction_hook) if self.redaction_hook else []
-        elif message.kind == "reaction":
+        if message.kind == "reaction":
             return await self._quiet(ctx, self.reaction_hook)
+        return await self._route_message(ctx)
+
+    async def _route_message(self, ctx: CommandContext) -> list[Outgoing]:
+        """A message (or an edit read as the message it now is): a command, a plain
+        question, or a liaison's free text."""
+        message = ctx.message
         body = strip_reply_fallback(message.body)
         if not is_command(body, ctx.prefix):
             if self._is_plain_question(ctx, body):

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from commands import objects, render
+from commands import exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -35,7 +35,6 @@ from commands.reports import (
     _refused,
     _room_entry_input,
     describe,
-    unalerted_warning,
     with_warning,
 )
 from storage import entries as entry_repo
@@ -117,6 +116,12 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
         # all be read: told as a `!melding` would be, never offered without the fields it
         # could not read (without a category line, severity or label: plain free text).
         return _refused(ctx, draft)
+    crossing = exercise.words_cross_mode(ctx, body)
+    if crossing is not None:
+        # Words that say the other mode (OEFENING in a real room, GEEN OEFENING in a
+        # drill room) are refused now, with the reason, as the report would be: not
+        # offered for a `ja` that the report path then refuses.
+        return _refused(ctx, [Problem.of(crossing)])
     session = session_of(ctx)
     offer = PendingOffer(
         room_id=ctx.room.room_id,
@@ -267,8 +272,8 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
-    confirmation = with_warning(confirmation, await unalerted_warning(ctx, entry))
-    return [confirmation, *await _alerts(ctx, entry, data.figures)]
+    coordinator = await _alerts(ctx, entry, data.figures)
+    return [with_warning(confirmation, coordinator.warning), *coordinator.out]
 
 
 async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

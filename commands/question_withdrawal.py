@@ -1,5 +1,5 @@
 """A question withdrawn by its asker: the asking message (or an edit that asked anew)
-was redacted.
+was redacted, or the message was edited into words that no longer ask it.
 
 What a crisis coordinator expects: the asker's words leave the curators' desk and every
 view of open questions, and a curator's later `!antwoord` reaches nobody who withdrew.
@@ -31,10 +31,33 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     target = ctx.message.relation.redacts
     if target is None:
         return None
-    session = session_of(ctx)
-    rows = await open_questions.asked_by(session, target)
+    rows = await open_questions.asked_by(session_of(ctx), target)
     if not rows:
         return None
+    return await _withdraw_asked(ctx, rows, target)
+
+
+async def after_edit(ctx: CommandContext) -> list[Outgoing]:
+    """An edit, read as the message it now is, that did not carry its message's open
+    question on (no words of it replaced the question's: it asks nothing now, or
+    something the bot answered) took the question back: withdrawn exactly as a
+    redaction of the message withdraws it. Only the asker's own edit counts."""
+    original = ctx.message.relation.replaces
+    if original is None:
+        return []
+    rows = await open_questions.asked_by(session_of(ctx), original)
+    if any(row.event_id == ctx.message.event_id for row in rows):
+        return []  # the edit replaced the question's words (or asked anew)
+    mine = [row for row in rows if row.asker == ctx.sender and row.room_id == ctx.room.room_id]
+    if not any(row.status == "open" and row.withdrawn_at is None for row in mine):
+        return []
+    return await _withdraw_asked(ctx, mine, original)
+
+
+async def _withdraw_asked(
+    ctx: CommandContext, rows: list[OpenQuestion], target: str
+) -> list[Outgoing]:
+    """Withdraw the questions a message asked (`rows`, by `target` or its edits)."""
     out: list[Outgoing] = []
     for row in rows:
         # Only in the question's own room, and once: a redaction from another room (or

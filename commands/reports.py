@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, objects, render
@@ -268,40 +269,20 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is not None:
         known.insert(0, follows_line(ctx.lang, target, entry.organisation))
     reply = render.with_lines(reply, known)
-    alerts = await _alerts(ctx, entry, data.figures)
+    coordinator = await _alerts(ctx, entry, data.figures)
     # Domino effects: answered items of this sector, and for a severe report the
     # dependent partners' alerts (outbox rows of this same transaction).
     domino_alerts, domino_note = await domino.after_record(ctx, entry)
     if domino_note:
         reply = render.with_lines(reply, [domino_note])
-    alerts = [*alerts, *domino_alerts]
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
-    reply = with_warning(reply, await unalerted_warning(ctx, entry))
-    return [reply, *alerts]
+    reply = with_warning(reply, coordinator.warning)
+    return [reply, *coordinator.out, *domino_alerts]
 
 
 def with_warning(reply: Reply, warning: str | None) -> Reply:
     """`reply` with `warning` as its last line, in bold (as is), or `reply` without one."""
     return render.with_lines(reply, [warning] if warning else [], bold=True)
-
-
-async def unalerted_warning(ctx: CommandContext, entry: SituationEntry) -> str | None:
-    """For a severe report that no coordinator room of its incident may see (a label above
-    their clearance, RED, or no coordinator room at all): the words that tell its reporter
-    so. The label stays as the partner chose; without this the reporter would believe the
-    coordinators were alerted, and the severe report would be hidden from them unawares."""
-    if entry.severity not in ("Severe", "Extreme") or entry.incident is None:
-        return None
-    views = await room_repo.coordinator_views(session_of(ctx), entry.incident)
-    if not views:
-        return t(ctx.lang, "reports.warning_no_coordinator_room")
-    for room_id, binding, public, direct in views:
-        if room_id == ctx.room.room_id:
-            return None  # sent in a coordinator room: the coordinators have it
-        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
-        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
-            return None
-    return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
 def follows_line(lang: Language, target: SituationEntry, organisation: str | None) -> str:
@@ -359,12 +340,21 @@ async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]
     }
 
 
+@dataclass(frozen=True)
+class Alerts:
+    """What `_alerts` made: the alerts (and withdrawals) to send, and the warning for the
+    reporter when no coordinator room of the incident may see a severe report."""
+
+    out: list[Outgoing]
+    warning: str | None = None
+
+
 async def _alerts(
     ctx: CommandContext,
     entry: SituationEntry,
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     after_edit: bool = False,
-) -> list[Outgoing]:
+) -> Alerts:
     """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
 
     After an edit (or a withdrawn edit), a room hears about the entry once per severity
@@ -372,53 +362,79 @@ async def _alerts(
     keeps it severe does not, and one that raises it to extreme does again. One that
     takes it below severe or into another incident tells the rooms whose alert stands
     that it no longer holds (`domino.withdraw_alerts`, as for the domino alerts).
+
+    The same walk over the coordinator rooms finds whether any of them sees the report
+    (or it was sent in one): if none does (a label above their clearance, RED, or no
+    coordinator room at all), `warning` tells the reporter so. The label stays as the
+    partner chose; without it the reporter would believe the coordinators were alerted.
     """
     severe = entry.severity in ("Severe", "Extreme")
     if not severe or entry.incident is None:
         if not after_edit:
-            return []
+            return Alerts([])
         why = "below" if entry.incident is not None else "moved"
-        return await domino.withdraw_alerts(ctx, entry, why, kind=domino.COORDINATOR)
+        return Alerts(await domino.withdraw_alerts(ctx, entry, why, kind=domino.COORDINATOR))
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     out: list[Outgoing] = []
     claimed: dict[str, alerts.AlertClaim] = {}
     views = await room_repo.coordinator_views(session, entry.incident)
     out += await _withdraw_hidden(ctx, entry, alerted, views)
+    seen = False  # by a coordinator room (or sent in one)
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
-            continue
-        if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
+            seen = True  # sent in a coordinator room: the coordinators have it
             continue
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        out.append(await _coordinator_alert(ctx, entry, figures, access))
+        seen = True
+        if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
+            continue
+        out.append(await _alert_sent(ctx, entry, figures, access))
         claimed[room_id] = alerts.AlertClaim(True, entry.tlp, Severity.of(entry.severity).rank)
-        await audit.add(
-            session,
-            "bot",
-            "alert.sent",
-            room_id,
-            subject=entry.code,
-            detail={
-                "incident": entry.incident,
-                "tlp": entry.tlp,
-                "clearance": access.clearance,
-                "severity": entry.severity,
-            },
-        )
     await alerts.record(
         session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
     )
+    warning = None if seen else _unseen_warning(ctx, entry, bool(views))
     if not after_edit:
-        return out
+        return Alerts(out, warning)
     # Moved into this incident: the other incidents' coordinators had it as theirs.
     here = {room_id for room_id, *_ in views}
     moved = await domino.withdraw_alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
-    return [*moved, *out]
+    return Alerts([*moved, *out], warning)
+
+
+async def _alert_sent(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
+    access: tlp.RoomAccess,
+) -> Outgoing:
+    """The alert for one coordinator room, audited as sent."""
+    alert = await _coordinator_alert(ctx, entry, figures, access)
+    await audit.add(
+        session_of(ctx),
+        "bot",
+        "alert.sent",
+        access.room_id,
+        subject=entry.code,
+        detail={
+            "incident": entry.incident,
+            "tlp": entry.tlp,
+            "clearance": access.clearance,
+            "severity": entry.severity,
+        },
+    )
+    return alert
+
+
+def _unseen_warning(ctx: CommandContext, entry: SituationEntry, any_room: bool) -> str:
+    if not any_room:
+        return t(ctx.lang, "reports.warning_no_coordinator_room")
+    return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
 async def _withdraw_hidden(
@@ -554,11 +570,11 @@ async def _revise_entry(
     # The edited text may name other known objects: the links are made again.
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = render.with_lines(reply, lines)
-    alerts = await _alerts(ctx, entry, figures, after_edit=True)
-    reply = with_warning(reply, await unalerted_warning(ctx, entry))
+    coordinator = await _alerts(ctx, entry, figures, after_edit=True)
+    reply = with_warning(reply, coordinator.warning)
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
-    return [reply, *alerts, *domino_alerts]
+    return [reply, *coordinator.out, *domino_alerts]
 
 
 async def _edit_follows(
@@ -666,7 +682,7 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     # round: the domino items and alerts follow it as they follow an edit.
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
     figures = (await entry_repo.figures_of(session, [reverted.id])).get(reverted.id, [])
-    domino_out += await _alerts(ctx, reverted, figures, after_edit=True)
+    domino_out += (await _alerts(ctx, reverted, figures, after_edit=True)).out
     await ctx.audit(
         session,
         "entry.edit_withdrawn",

@@ -216,4 +216,11 @@ TEXTS: Entries = {
         "en": "The possible effects in the alert no longer apply; there is nothing to report "
         "for this cause.",
     },
+    "domino.alert_undelivered": {
+        "nl": "⚠ De domino-waarschuwing over {code} heeft een afhankelijke partner niet "
+        "bereikt: hun kamer weigerde het bericht. Licht de afhankelijke partners op een "
+        "andere manier in.",
+        "en": "⚠ The domino alert about {code} did not reach a dependent partner: their "
+        "room refused the message. Inform the dependent partners another way.",
+    },
 }

@@ -20,7 +20,7 @@ from storage import alerts, outbox
 from storage import entries as entry_repo
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import CoordinatorAlert, OutboxMessage
+from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage
 from tests.support.migrated import migrated_sqlite
 
 COORD, LIAISON = RoomId("!coord:x"), RoomId("!liaison:x")
@@ -52,7 +52,9 @@ class _ReadOnlyCoordinators:
         return SimpleNamespace(event_id=f"$sent{len(self.sent)}")
 
 
-async def _severe_report(db: Database, alerted: bool) -> OutboxMessage:
+async def _severe_report(
+    db: Database, alerted: bool, model: alerts.AlertModel = CoordinatorAlert
+) -> OutboxMessage:
     """M-1 in the liaison room; its alert (or a plain reply) queued for the coordinators."""
     data = entry_repo.EntryInput(
         incident="storm", category="shelter", organisation="GGD", observed_at=AT,
@@ -63,7 +65,7 @@ async def _severe_report(db: Database, alerted: bool) -> OutboxMessage:
         entry = await entry_repo.record(session, data, "@rk:x", LIAISON, "$report")
         if alerted:
             claim = {COORD: alerts.AlertClaim(True, "AMBER", 3)}
-            await alerts.record(session, CoordinatorAlert, entry.id, claim, "$report")
+            await alerts.record(session, model, entry.id, claim, "$report")
         row = await outbox.add(
             session, COORD, "message", {"body": "⚠ Ernstige melding M-1"},
             outbox.txn_id_for("alert"), "$report",
@@ -117,3 +119,22 @@ async def test_a_refused_row_that_is_no_alert_tells_nobody(db: Database) -> None
     client = _ReadOnlyCoordinators()
     await _run(db, client, row, "nl")
     assert await _to_liaison(db) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("nl", "afhankelijke partner niet bereikt"), ("en", "did not reach")]
+)
+async def test_the_reporter_is_told_when_a_dependent_room_refuses_the_domino_alert(
+    db: Database, lang: str, words: str
+) -> None:
+    """A domino alert (to a room of a sector that depends on the reporter's) refused for
+    good was only logged: the reporter believed the dependent partner was warned."""
+    row = await _severe_report(db, alerted=True, model=DominoAlert)
+    client = _ReadOnlyCoordinators()
+    await _run(db, client, row, lang)
+    told = await _to_liaison(db)
+    assert len(told) == 1, [r.content for r in told]
+    body = str(told[0].content["body"])
+    assert "M-1" in body and words in body and "coördinatoren" not in body
+    assert "coordinators" not in body
+    assert told[0].content["m.relates_to"] == {"m.in_reply_to": {"event_id": "$report"}}

@@ -165,3 +165,58 @@ async def test_exercise_caution_in_a_real_room_is_recorded(chat: CoreChat, body:
     _, result = await chat.handle(REAL, ALICE, body)
     assert result is not None
     assert len(await chat.entries()) == 1, texts(result[0])
+
+
+# Free text that reads as an update is offered as a report ("is dit een melding? ja/nee").
+# Drill-marked words in a real room were refused only at the `ja`: the liaison was first
+# asked to confirm a report the bot would refuse. Now the offer itself says why not, in
+# the room's language, with the same exceptions as reports; nothing is offered.
+FREE_DRILL = [
+    "update stroom dordrecht: OEFENING nog 800 huishoudens zonder stroom",
+    "OEFENING OEFENING OEFENING update stroom dordrecht: nog 800 huishoudens zonder stroom",
+    "update stroom dordrecht: EXERCISE nog 800 huishoudens zonder stroom",
+]
+
+
+async def _offers(chat: CoreChat) -> int:
+    from sqlalchemy import func, select
+
+    from storage.models import PendingOffer
+
+    async with chat.db.session() as session:
+        return int(await session.scalar(select(func.count()).select_from(PendingOffer)) or 0)
+
+
+@pytest.mark.parametrize("body", FREE_DRILL)
+async def test_drill_marked_free_text_in_a_real_room_is_refused_at_the_offer(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    said = texts(result[0]) if result else ""
+    assert "OEFENING" in said and "Vastleggen als melding" not in said, said
+    assert await _offers(chat) == 0
+    _, after = await chat.handle(REAL, ALICE, "ja")
+    assert await chat.entries() == [], texts(after[0]) if after else ""
+
+
+FREE_REAL = [
+    "update stroom dordrecht: OEFENING GESTAAKT nog 800 huishoudens zonder stroom",
+    "update stroom dordrecht: EXERCISE STOPPED nog 800 huishoudens zonder stroom",
+    "update stroom dordrecht: nog 800 huishoudens zonder stroom, EXERCISE CAUTION",
+]
+
+
+@pytest.mark.parametrize("body", FREE_REAL)
+async def test_free_text_that_stops_the_drill_is_still_offered_in_the_real_room(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result and await _offers(chat) == 1, texts(result[0]) if result else ""
+
+
+async def test_real_free_text_in_a_drill_room_is_refused_at_the_offer(chat: CoreChat) -> None:
+    body = "update stroom dordrecht: GEEN OEFENING nog 800 huishoudens zonder stroom"
+    _, result = await chat.handle(DRILL, ALICE, body)
+    said = texts(result[0]) if result else ""
+    assert "GEEN OEFENING" in said and "Vastleggen als melding" not in said, said
+    assert await _offers(chat) == 0

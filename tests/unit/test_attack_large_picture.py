@@ -76,7 +76,7 @@ def test_parts_are_numbered_split_between_lines_and_fit() -> None:
     for index, part in enumerate(parts, start=1):
         assert len(json.dumps(part.text)) + len(json.dumps(part.html)) <= MAX_EVENT_BYTES
         assert part.text.split("\n", 1)[0].endswith(f"({index}/{len(parts)})")
-        assert part.notify == reply.notify
+        assert part.notify == (reply.notify and index == 1)  # only the first part pings
     assert parts[0].text.startswith("regel 0 ")  # the reply's own start comes first
     first, *later = parts
     head, _, rest = first.text.partition("\n")
@@ -105,3 +105,27 @@ def test_no_content_is_too_large_for_an_encrypted_room() -> None:
     text = "\n".join([line] * 400)
     content = reply_content(Reply(text=text, html=text.replace("\n", "<br>")))
     assert len(json.dumps(content).encode()) * 4 // 3 + 2_000 < 65_536
+
+
+def test_only_the_first_part_of_a_long_reply_notifies() -> None:
+    """A reply that must reach someone (`notify`, `m.mentions`) split into numbered
+    parts pinged them once per part: ten parts, ten notifications. Only the first part
+    notifies; the others are notices with no mentions (they never notify)."""
+    from bot.sender import reply_content, reply_parts
+
+    lines = [
+        f"Regel {n}: woning ontruimd, bewoners opgevangen in de sporthal." for n in range(3000)
+    ]
+    reply = Reply(
+        text="⚠ Ernstige melding M-1\n" + "\n".join(lines),
+        html="",
+        notify=True,
+        mentions=(ALICE,),
+    )
+    contents = [reply_content(part) for part in reply_parts(reply)]
+    assert len(contents) > 2
+    first, *rest = contents
+    assert first["msgtype"] == "m.text" and first["m.mentions"] == {"user_ids": [ALICE]}
+    assert all(c["msgtype"] == "m.notice" and c["m.mentions"] == {} for c in rest), [
+        (c["msgtype"], c["m.mentions"]) for c in rest
+    ]

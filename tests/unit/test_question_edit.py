@@ -17,15 +17,21 @@ from storage.engine import Database
 from storage.models import OpenQuestion
 from tests.unit.test_question_redaction import (
     ALICE,
+    BOB,
+    COORD,
     CURATOR,
     CURATORS,
     OTHER,
     QUESTION,
+    SIMILAR,
     TOWN,
+    TOWN2,
     Chat,
     db,
     in_room,
     redactions,
+    rows,
+    sent_bodies,
     texts,
     view,
 )
@@ -79,3 +85,75 @@ async def test_an_edit_of_an_answered_question_asks_anew(db: Database) -> None:
     await chat.say(CURATORS, CURATOR, "!antwoord V1 Ja, dat mag.")
     edited = await chat.say(TOWN, ALICE, f"!vraag {OTHER}", kind="edit", replaces=asked)
     assert "V2" in texts(edited), texts(edited)
+
+
+# An edit whose words no longer ask anything takes the question back: it is withdrawn
+# as a redaction of the message withdraws it (commands/question_withdrawal.py), one
+# code path: words erased, the curators' post taken back and the curators told,
+# `!antwoord` refused, linked askers kept and told.
+TAKEN_BACK = "Laat maar, de zorgaanbieder heeft het al geregeld."
+
+
+async def test_an_edit_that_no_longer_asks_withdraws_the_question(db: Database) -> None:
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    assert "Truus" in await sent_bodies(db, CURATORS, asked)
+    replies = await chat.say(TOWN, ALICE, TAKEN_BACK, kind="edit", replaces=asked)
+    assert "V1" in in_room(replies, TOWN) and "ingetrokken" in in_room(replies, TOWN)
+    told = in_room(replies, CURATORS)
+    assert "V1" in told and "ingetrokken" in told and "Truus" not in told, texts(replies)
+    assert [(r.source_event_id, r.room_id) for r in redactions(replies)] == [(asked, CURATORS)]
+    assert "Truus" not in await sent_bodies(db, CURATORS, asked)
+    listed = await chat.curators_list()
+    assert "V1" not in listed and "Truus" not in listed, listed
+    picture = texts(await chat.say(COORD, CURATOR, "!beeld storm"))
+    assert "Vlinderhal" not in picture, picture
+    refused = await chat.say(CURATORS, CURATOR, "!antwoord V1 Ja, dat mag.")
+    assert in_room(refused, TOWN) == "" and "ingetrokken" in texts(refused), texts(refused)
+    (row,) = await rows(db)
+    assert row.status == "withdrawn" and not row.question and row.nearest == []
+
+
+async def test_an_edit_that_no_longer_asks_erases_every_version_of_the_words(
+    db: Database,
+) -> None:
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    await chat.say(TOWN, ALICE, f"!vraag {OTHER}", kind="edit", replaces=asked)
+    first_edit = chat.last
+    replies = await chat.say(TOWN, ALICE, TAKEN_BACK, kind="edit", replaces=asked)
+    taken = {(r.source_event_id, r.room_id) for r in redactions(replies)}
+    assert taken == {(asked, CURATORS), (first_edit, CURATORS)}, texts(replies)
+    assert all(r.withdrawn_at is not None and not r.question for r in await rows(db))
+    assert "Geen open vragen" in await chat.curators_list()
+    # A later redaction of the message finds nothing more to withdraw.
+    again = await chat.redact(TOWN, ALICE, asked)
+    assert in_room(again, CURATORS) == "" and redactions(again) == [], texts(again)
+
+
+async def test_an_edit_that_no_longer_asks_keeps_a_linked_question_for_its_asker(
+    db: Database,
+) -> None:
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    await chat.say(TOWN2, BOB, f"!vraag {SIMILAR}")
+    bobs = chat.last
+    assert "Truus" in await sent_bodies(db, TOWN2, bobs)
+    replies = await chat.say(TOWN, ALICE, TAKEN_BACK, kind="edit", replaces=asked)
+    assert "Truus" not in await sent_bodies(db, TOWN2, bobs)
+    to_bob = in_room(replies, TOWN2)
+    assert "V2" in to_bob and "Truus" not in to_bob, texts(replies)
+    listed = await chat.curators_list()
+    assert "V2" in listed and "V1" not in listed, listed
+    answered = await chat.say(CURATORS, CURATOR, "!antwoord V2 Ja, dat mag.")
+    assert "Ja, dat mag" in in_room(answered, TOWN2) and in_room(answered, TOWN) == ""
+
+
+async def test_an_edit_that_still_asks_keeps_the_question(db: Database) -> None:
+    """A plain question edited into another plain question keeps V1 (its words replaced)."""
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    replies = await chat.say(TOWN, ALICE, OTHER, kind="edit", replaces=asked)
+    assert "ingetrokken" not in texts(replies), texts(replies)
+    (row,) = await open_rows(db)
+    assert "Sterrenburg" in row.question
