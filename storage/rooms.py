@@ -336,8 +336,13 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     target.active = True
     source.active = False
     earlier = [*await earlier_rooms(session, old), old]
-    if len(_EARLIER + new) <= KEY_LIMIT:  # room ids are far shorter in practice
-        session.add(KeyValue(key=_EARLIER + new, value=json.dumps(earlier), updated_at=utcnow()))
+    key = _EARLIER + new
+    if len(key) <= KEY_LIMIT:  # room ids are far shorter in practice
+        mark = await session.get(KeyValue, key)
+        if mark is None:
+            session.add(KeyValue(key=key, value=json.dumps(earlier), updated_at=utcnow()))
+        else:
+            mark.value, mark.updated_at = json.dumps(earlier), utcnow()
     await _carry_room_duties(session, old, new)
     await session.flush()
     return target
