@@ -209,8 +209,12 @@ class Scheduler:
                     subscription_id,
                 )
                 return
+            earlier = await room_repo.earlier_rooms(session, room.room_id)
             access = tlp.RoomAccess.for_binding(
-                room.room_id, binding, room.public, bool(room.is_direct)
+                room.room_id,
+                room_repo.BindingView.of(binding, earlier=earlier),
+                room.public,
+                bool(room.is_direct),
             )
             curator = binding.role == "curator"
             room_picture = await picture_service.picture_for_room(

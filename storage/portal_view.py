@@ -25,6 +25,7 @@ from storage.models import (
     RoomBinding,
     SituationEntry,
 )
+from storage.rooms import BindingView, earlier_rooms
 
 # Figure points read for one chart: the newest ones, so a chart costs the same at
 # 1,000 or 100,000 entries (older points fall off the left edge).
@@ -52,7 +53,8 @@ async def room_view(session: AsyncSession, room_id: str) -> PortalRoom | None:
         return None
     if room.is_direct or binding.incident is None:
         return None
-    access = tlp.RoomAccess.for_binding(room_id, binding, room.public, room.is_direct)
+    view = BindingView.of(binding, earlier=await earlier_rooms(session, room_id))
+    access = tlp.RoomAccess.for_binding(room_id, view, room.public, room.is_direct)
     return PortalRoom(access, binding.incident, binding.role)
 
 

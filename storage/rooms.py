@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, cast
 
-from sqlalchemy import ARRAY, Select, String, Table, any_, bindparam, exists, func, select, update
+from sqlalchemy import (
+    ARRAY,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    exists,
+    func,
+    literal,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import tlp
 from storage.ids import RoomId
 from storage.models import (
     Incident,
+    KeyValue,
     OpenQuestion,
     Organisation,
     ProcessedEvent,
@@ -176,13 +190,37 @@ class BindingView:
     # back on them (commands/domino.py) without a query of its own on the hot path.
     # None: not read (a view built elsewhere); the sectors are then looked up.
     sectors: tuple[str, ...] | None = None
+    # The rooms this one replaced (upgrades): their posts are the room's own posts.
+    earlier: tuple[str, ...] = ()
 
     @classmethod
-    def of(cls, row: RoomBinding, exercise: bool = False) -> BindingView:
+    def of(
+        cls, row: RoomBinding, exercise: bool = False, earlier: tuple[str, ...] = ()
+    ) -> BindingView:
         """The plain values of a stored binding."""
         return cls(
-            row.role, row.incident, row.organisation, row.tlp_default, row.clearance, exercise
+            row.role,
+            row.incident,
+            row.organisation,
+            row.tlp_default,
+            row.clearance,
+            exercise,
+            earlier=earlier,
         )
+
+
+_EARLIER = "earlier:"  # kv key prefix: the rooms a room replaced, as a JSON list
+KEY_LIMIT = 200  # kv.key's length
+
+
+def _earlier_of(value: str | None) -> tuple[str, ...]:
+    return tuple(str(r) for r in json.loads(value)) if value else ()
+
+
+async def earlier_rooms(session: AsyncSession, room_id: str) -> tuple[str, ...]:
+    """The rooms `room_id` replaced by upgrades, oldest first (none: ())."""
+    row = await session.get(KeyValue, _EARLIER + room_id)
+    return _earlier_of(row.value if row else None)
 
 
 @dataclass(frozen=True)
@@ -199,6 +237,7 @@ def _context_query() -> Any:
     incidents = Incident.__table__.c
     organisations = Organisation.__table__.c
     processed = ProcessedEvent.__table__.c
+    kv = KeyValue.__table__.c
     return (
         select(
             rooms.is_direct,
@@ -211,9 +250,11 @@ def _context_query() -> Any:
             incidents.exercise,
             organisations.sectors,
             exists().where(processed.event_id == bindparam("event_id")),
+            kv.value,
         )
         .select_from(
             Room.__table__.outerjoin(RoomBinding.__table__, bindings.room_id == rooms.room_id)
+            .outerjoin(KeyValue.__table__, kv.key == literal(_EARLIER) + rooms.room_id)
             .outerjoin(Incident.__table__, incidents.slug == bindings.incident)
             .outerjoin(
                 Organisation.__table__,
@@ -237,7 +278,7 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
         return MessageContext(already, False, None)
     (
         is_direct, role, active, incident, organisation, tlp_default, clearance, exercise,
-        sectors, already,
+        sectors, already, earlier,
     ) = row  # fmt: skip
     view = None
     if role is not None and active:
@@ -249,6 +290,7 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
             clearance,
             exercise=bool(exercise),
             sectors=tuple(str(s) for s in sectors or ()),
+            earlier=_earlier_of(earlier),
         )
     return MessageContext(bool(already), bool(is_direct), view)
 
@@ -259,7 +301,11 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     bound = await binding(session, room_id)
     room = await get(session, room_id)
     public = bool(room.public) if room else False
-    return tlp.RoomAccess.for_binding(room_id, bound, public, bool(room and room.is_direct))
+    view = BindingView.of(bound, earlier=await earlier_rooms(session, room_id)) if bound else None
+    active = bound is not None and bound.active
+    return tlp.RoomAccess.for_binding(
+        room_id, view if active else None, public, bool(room and room.is_direct)
+    )
 
 
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
@@ -289,6 +335,14 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     target.clearance = source.clearance
     target.active = True
     source.active = False
+    earlier = [*await earlier_rooms(session, old), old]
+    key = _EARLIER + new
+    if len(key) <= KEY_LIMIT:  # room ids are far shorter in practice
+        mark = await session.get(KeyValue, key)
+        if mark is None:
+            session.add(KeyValue(key=key, value=json.dumps(earlier), updated_at=utcnow()))
+        else:
+            mark.value, mark.updated_at = json.dumps(earlier), utcnow()
     await _carry_room_duties(session, old, new)
     await session.flush()
     return target

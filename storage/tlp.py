@@ -117,6 +117,13 @@ class RoomAccess:
     # The command-line operator (`knooppunt export`): holds the database anyway, so only
     # the label ceiling they chose applies, not rooms or organisations.
     operator: bool = False
+    # The rooms this room replaced (room upgrades, oldest first): their posts are its own
+    # posts, as the same people wrote them there (`storage.rooms.carry_binding`).
+    earlier: tuple[str, ...] = ()
+
+    def own(self, entry_room: str) -> bool:
+        """Was the item posted in this room (or in a room it replaced)?"""
+        return entry_room == self.room_id or entry_room in self.earlier
 
     @classmethod
     def unbound(cls, room_id: str) -> RoomAccess:
@@ -133,9 +140,10 @@ class RoomAccess:
         sees CLEAR only even when an admin bound it: it is one person's chat, not a
         partner's room, and its members can change without any binding noticing.
         """
+        earlier = tuple(getattr(binding, "earlier", ()) or ())
         if binding is None or direct or not getattr(binding, "active", True):
-            return cls(room_id=room_id, public=public)
-        return cls(room_id, True, binding.clearance, binding.organisation, public)
+            return cls(room_id=room_id, public=public, earlier=earlier)
+        return cls(room_id, True, binding.clearance, binding.organisation, public, earlier=earlier)
 
     @classmethod
     def for_operator(cls, ceiling: str) -> RoomAccess:
@@ -151,7 +159,7 @@ def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | No
         # Public rooms see CLEAR only, their own posts included: whoever joins a room
         # that turned public would otherwise read its old AMBER and RED reports.
         return False
-    if entry_room == access.room_id:
+    if access.own(entry_room):
         return True  # a (non-public) room always sees its own posts
     if not access.bound:
         return False  # unbound rooms and direct chats see CLEAR only
@@ -190,7 +198,11 @@ def visible_clause(
     allowed: list[ColumnElement[bool]] = [rank_col == RANK["CLEAR"]]
     if access.public:
         return or_(*allowed)  # CLEAR only, also the room's own posts (see `may_see`)
-    allowed.append(room_col == access.room_id)
+    allowed.append(
+        room_col.in_((access.room_id, *access.earlier))
+        if access.earlier
+        else room_col == access.room_id
+    )
     if access.bound:
         ceiling = RANK[access.clearance]
         for label in ("GREEN", "AMBER"):

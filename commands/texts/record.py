@@ -139,9 +139,9 @@ TEXTS: Entries = {
     },
     "record.done_who": {
         "nl": "alleen de eigenaar (of hun kamer) of een moderator van een coördinatiekamer "
-        "kan een actie afronden.",
-        "en": "only the owner (or their room) or a moderator of a coordination room can "
-        "close an action.",
+        "van het incident van de actie kan een actie afronden.",
+        "en": "only the owner (or their room) or a moderator of a coordination room of the "
+        "action's incident can close an action.",
     },
     "record.already_done": {
         "nl": "Actie {code} was al afgerond.",

@@ -146,6 +146,8 @@ class RoomModel:
     history: str = "shared"
     guest: str = "forbidden"
     retired: bool = False  # upgraded away: the bot left, the binding is inactive
+    # The rooms this one replaced (upgrades): their posts are its own posts.
+    earlier: tuple[str, ...] = ()
 
     @property
     def public(self) -> bool:
@@ -176,8 +178,8 @@ def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | Non
         return True
     if room.public:
         return False  # public rooms see CLEAR only, their own posts included
-    if origin_room is not None and origin_room == room.room_id:
-        return True  # a (non-public) room always sees its own posts
+    if origin_room is not None and (origin_room == room.room_id or origin_room in room.earlier):
+        return True  # a (non-public) room always sees its own posts, also a replaced room's
     binding = room.binding
     if binding is None or room.direct or room.public or room.retired:
         return False  # unbound, direct and public rooms: CLEAR only
@@ -341,7 +343,7 @@ def room_holder(room_id: str) -> Holder:
     words. (The reply to the message that typed it may still echo it: `echo`.)"""
 
     def sees(room: RoomModel) -> bool:
-        return room.room_id == room_id and not room.public
+        return (room.room_id == room_id or room_id in room.earlier) and not room.public
 
     return sees
 
@@ -1401,6 +1403,7 @@ class TLPMachine(DatabaseMachine):
             old.join_rule,
             old.history,
             old.guest,
+            earlier=(*old.earlier, old.room_id),
         )
         self.nio_rooms[new_id] = self._nio_room(new)
 

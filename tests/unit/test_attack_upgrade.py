@@ -18,7 +18,7 @@ from pathlib import Path
 from storage import outbox, rooms
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
-from storage.ids import RoomId
+from storage.ids import RoomId, UserId
 from tests.unit.test_attack_records import REAL, setup
 from tests.unit.test_scheduler import RecordingSender, scheduler
 
@@ -99,5 +99,36 @@ async def test_an_open_question_is_answered_in_the_room_that_replaced_the_asker_
         assert [(r.room_id, r.mentions) for r in replies if r.notify] == [(new, (ANNA,))], [
             r.text for r in replies
         ]
+    finally:
+        await db.close()
+
+
+async def test_an_upgraded_room_still_sees_its_own_red_reports(tmp_path: Path) -> None:
+    """RED never leaves the room it was posted in, and a room always sees its own posts.
+    After an upgrade the room is a new room id: its own RED report (an extreme one, which
+    no coordinator room may see either) vanished from its `!meldingen` and portal page,
+    and so from every view the bot has."""
+    from storage import portal_view
+    from tests.support.chat import CoreChat, texts
+    from tests.support.rooms import storm_database
+
+    liaison, new = RoomId("!ggd:x"), RoomId("!ggd-v2:x")
+    db = await storm_database(tmp_path / "red.db", [(liaison, "liaison", "GGD")], active=True)
+    try:
+        chat = CoreChat(db)
+        body = "!melding evacuatie\ngemeente: Dordrecht\nernst: extreem\ntlp: rood\nDijk weg."
+        _, result = await chat.handle(liaison, UserId("@alice:x"), body)
+        assert result is not None and "M-1" in texts(result[0])
+        async with db.transaction() as session:
+            await rooms.mark_joined(session, new, datetime.now(UTC))
+            assert await rooms.carry_binding(session, liaison, new) is not None
+            await rooms.mark_left(session, liaison, "upgraded")
+        _, listed = await chat.handle(new, UserId("@alice:x"), "!meldingen")
+        assert listed is not None and "Dijk weg." in texts(listed[0]), texts(listed[0])
+        async with db.session() as session:
+            view = await portal_view.room_view(session, new)
+            assert view is not None
+            shown = await portal_view.entry_with_history(session, view, 1)
+        assert shown is not None
     finally:
         await db.close()
