@@ -39,6 +39,7 @@ from knowledge.linking import Asked
 from knowledge.model import QA
 from knowledge.search import Index
 from knowledge.service import Store
+from knowledge.text import terms
 from tests.support.eval_data import EVAL
 
 # As the bot keeps them with an open question (commands/questions.py).
@@ -120,6 +121,10 @@ def open_question_pairs(path: Path = LINK_PAIRS) -> list[Pair]:
 def shared_pairs(eval_dir: Path) -> list[Pair]:
     items, queries = load_shared(eval_dir)
     whole = Index(items)
+    asked_terms = {
+        item.id: set(terms(" ".join([item.question, *item.alternatives]))) for item in items
+    }
+    whole_df = document_frequencies(" ".join([i.question, *i.alternatives]) for i in items)
     pairs = []
     for first, second in itertools.combinations(queries, 2):
         left_out = frozenset(first["exclude"]) | frozenset(second["exclude"])  # type: ignore[arg-type]
@@ -128,8 +133,14 @@ def shared_pairs(eval_dir: Path) -> list[Pair]:
         a, refused_a = read(index, text_a)
         b, refused_b = read(index, text_b)
         same = first["cluster"] == second["cluster"]
-        rule = before([item for item in items if item.id not in left_out])
-        pairs.append(Pair(same, a, b, refused_a and refused_b, rule(text_a, text_b)))
+        # The rule before, on the same store: its weights without the left-out items.
+        df = dict(whole_df)
+        for item_id in left_out:
+            for term in asked_terms.get(item_id, ()):
+                df[term] -= 1
+        n = len(items) - len(left_out & asked_terms.keys())
+        linked_before = similarity(text_a, text_b, df, n) >= SAME_QUESTION
+        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before))
     return pairs
 
 
