@@ -56,6 +56,8 @@ class Pair:
     both_refused: bool
     # The rule before (knowledge/duplicates.py, raw terms at 0.6) linked them.
     linked_before: bool
+    # The two questions' words (for experiments with other signals).
+    texts: tuple[str, str] = ("", "")
 
 
 def read(index: Index | Store, question: str) -> tuple[Asked, bool]:
@@ -94,7 +96,10 @@ def own_pairs() -> list[Pair]:
         if rel_a is not None and rel_b is not None and rel_a != rel_b and rel_a & rel_b:
             continue
         same = rel_a is not None and rel_a == rel_b
-        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(text_a, text_b)))
+        both_refused = refused_a and refused_b
+        pairs.append(
+            Pair(same, a, b, both_refused, linked_before(text_a, text_b), (text_a, text_b))
+        )
     return pairs
 
 
@@ -114,7 +119,8 @@ def open_question_pairs(path: Path = LINK_PAIRS) -> list[Pair]:
     for first, second in itertools.combinations(texts, 2):
         (a, refused_a), (b, refused_b) = read_as[first], read_as[second]
         same = again.get(first) == second or again.get(second) == first
-        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(first, second)))
+        before_linked = linked_before(first, second)
+        pairs.append(Pair(same, a, b, refused_a and refused_b, before_linked, (first, second)))
     return pairs
 
 
@@ -140,7 +146,7 @@ def shared_pairs(eval_dir: Path) -> list[Pair]:
                 df[term] -= 1
         n = len(items) - len(left_out & asked_terms.keys())
         linked_before = similarity(text_a, text_b, df, n) >= SAME_QUESTION
-        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before))
+        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before, (text_a, text_b)))
     return pairs
 
 
