@@ -1,4 +1,5 @@
-"""Refusals on the crisis-domain out-of-scope set (tests/data/own_oos_crisis.yaml).
+"""Refusals on the crisis-domain out-of-scope set (tests/data/own_oos_crisis.yaml):
+its questions far from the store, and its near misses (on the store's own subjects).
 
 Each question is asked of the sample store as the bot asks it (`Store.ask`: Q&As and
 guidance sections compete) and of the Q&A index alone (as bench/qa_eval.py measures
@@ -22,8 +23,10 @@ from knowledge.service import Store, _build
 CRISIS_SET = Path(__file__).resolve().parents[1] / "tests" / "data" / "own_oos_crisis.yaml"
 
 
-def crisis_questions(path: Path = CRISIS_SET) -> list[str]:
-    return [str(q) for q in yaml.safe_load(path.read_text(encoding="utf-8"))["out_of_scope"]]
+def crisis_questions(path: Path = CRISIS_SET, part: str = "out_of_scope") -> list[str]:
+    """The set's questions: `out_of_scope` (far from the store) or `near_misses` (on
+    the store's own subjects)."""
+    return [str(q) for q in yaml.safe_load(path.read_text(encoding="utf-8"))[part]]
 
 
 def sample_store() -> Store:
@@ -42,15 +45,16 @@ def answered(store: Store, questions: list[str]) -> tuple[list[str], list[str]]:
 
 def main() -> None:
     store = sample_store()
-    questions = crisis_questions()
-    by_ask, by_index = answered(store, questions)
-    n = len(questions)
-    print(f"crisis out-of-scope set: {n} questions")
-    for name, wrong in (("bot (Store.ask)", by_ask), ("Q&A index", by_index)):
-        print(f"  {name:<16} refused {n - len(wrong)}/{n} ({(n - len(wrong)) / n:.0%})")
-    for question in by_ask:
-        hit = store.ask(question).hits[0]
-        print(f"  answered: {question} -> {hit.id}")
+    for part in ("out_of_scope", "near_misses"):
+        questions = crisis_questions(part=part)
+        by_ask, by_index = answered(store, questions)
+        n = len(questions)
+        print(f"crisis set, {part}: {n} questions")
+        for name, wrong in (("bot (Store.ask)", by_ask), ("Q&A index", by_index)):
+            print(f"  {name:<16} refused {n - len(wrong)}/{n} ({(n - len(wrong)) / n:.0%})")
+        for question in by_ask:
+            hit = store.ask(question).hits[0]
+            print(f"  answered: {question} -> {hit.id}")
 
 
 if __name__ == "__main__":

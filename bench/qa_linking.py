@@ -39,6 +39,7 @@ from knowledge.linking import Asked
 from knowledge.model import QA
 from knowledge.search import Index
 from knowledge.service import Store
+from knowledge.text import terms
 from tests.support.eval_data import EVAL
 
 # As the bot keeps them with an open question (commands/questions.py).
@@ -55,6 +56,8 @@ class Pair:
     both_refused: bool
     # The rule before (knowledge/duplicates.py, raw terms at 0.6) linked them.
     linked_before: bool
+    # The two questions' words (for experiments with other signals).
+    texts: tuple[str, str] = ("", "")
 
 
 def read(index: Index | Store, question: str) -> tuple[Asked, bool]:
@@ -93,7 +96,10 @@ def own_pairs() -> list[Pair]:
         if rel_a is not None and rel_b is not None and rel_a != rel_b and rel_a & rel_b:
             continue
         same = rel_a is not None and rel_a == rel_b
-        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(text_a, text_b)))
+        both_refused = refused_a and refused_b
+        pairs.append(
+            Pair(same, a, b, both_refused, linked_before(text_a, text_b), (text_a, text_b))
+        )
     return pairs
 
 
@@ -113,13 +119,18 @@ def open_question_pairs(path: Path = LINK_PAIRS) -> list[Pair]:
     for first, second in itertools.combinations(texts, 2):
         (a, refused_a), (b, refused_b) = read_as[first], read_as[second]
         same = again.get(first) == second or again.get(second) == first
-        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before(first, second)))
+        before_linked = linked_before(first, second)
+        pairs.append(Pair(same, a, b, refused_a and refused_b, before_linked, (first, second)))
     return pairs
 
 
 def shared_pairs(eval_dir: Path) -> list[Pair]:
     items, queries = load_shared(eval_dir)
     whole = Index(items)
+    asked_terms = {
+        item.id: set(terms(" ".join([item.question, *item.alternatives]))) for item in items
+    }
+    whole_df = document_frequencies(" ".join([i.question, *i.alternatives]) for i in items)
     pairs = []
     for first, second in itertools.combinations(queries, 2):
         left_out = frozenset(first["exclude"]) | frozenset(second["exclude"])  # type: ignore[arg-type]
@@ -128,8 +139,14 @@ def shared_pairs(eval_dir: Path) -> list[Pair]:
         a, refused_a = read(index, text_a)
         b, refused_b = read(index, text_b)
         same = first["cluster"] == second["cluster"]
-        rule = before([item for item in items if item.id not in left_out])
-        pairs.append(Pair(same, a, b, refused_a and refused_b, rule(text_a, text_b)))
+        # The rule before, on the same store: its weights without the left-out items.
+        df = dict(whole_df)
+        for item_id in left_out:
+            for term in asked_terms.get(item_id, ()):
+                df[term] -= 1
+        n = len(items) - len(left_out & asked_terms.keys())
+        linked_before = similarity(text_a, text_b, df, n) >= SAME_QUESTION
+        pairs.append(Pair(same, a, b, refused_a and refused_b, linked_before, (text_a, text_b)))
     return pairs
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from dateutil import parser as dateparser
 from pydantic import ValidationError
@@ -271,6 +272,14 @@ def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hi
     return Reply(text=text, html=html)
 
 
+def visible_nearest(nearest: list[Any] | None, hidden: frozenset[str]) -> list[tuple[str, float]]:
+    """An open question's nearest items (id, score) as found for its own asker, less
+    what the room now asking may not see: a hidden item must not sway a link either
+    way (its score would weigh in the nearness)."""
+    pairs = [(str(n["id"]), float(n["score"])) for n in nearest or []]
+    return [(item, score) for item, score in pairs if item not in hidden]
+
+
 async def find_duplicate(
     ctx: CommandContext,
     store: Store,
@@ -301,11 +310,8 @@ async def find_duplicate(
             # Asked in a direct chat (or an unbound room): one person's private words,
             # shown only to the curators. Linking would quote them to this asker.
             continue
-        # Its nearest items as found for its own asker, less what this room may not
-        # see (a hidden item must not sway the link either way).
-        near = [(str(n["id"]), float(n["score"])) for n in row.nearest or []]
         theirs = linking.asked(
-            index.term_weights(row.question), [(i, s) for i, s in near if i not in hidden]
+            index.term_weights(row.question), visible_nearest(row.nearest, hidden)
         )
         score = linking.score(mine, theirs)
         if score >= linking.SAME_NEED and (best is None or score > best[0]):

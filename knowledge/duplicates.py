@@ -1,5 +1,9 @@
 """Is a new question the same as an open one? A symmetric, IDF-weighted term overlap.
 
+The rule before knowledge/linking.py: the bot links open questions there now (by their
+words as the store's index reads them, and by their nearest store items). Kept as the
+baseline bench/qa_linking.py reports beside it.
+
 Search answers "which item covers this question"; linking two open questions needs
 more: both questions must ask the same thing, so the overlap is measured from both
 sides (weighted Dice). Terms are the search's Dutch-aware terms (stems, synonyms,
