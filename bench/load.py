@@ -47,6 +47,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -93,7 +94,24 @@ PYSPY_MODE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall")
 # synapse/homeserver.log: where the homeserver's time goes, per endpoint and per side.
 ACCESS_LOG = os.environ.get("KNOOPPUNT_BENCH_ACCESS_LOG")
 TICK = os.sysconf("SC_CLK_TCK")
+# One request in that log: its CPU in user and system mode, and its path.
+ACCESS_LINE = re.compile(
+    r"ru=\((?P<user>[\d.]+)sec, (?P<system>[\d.]+)sec\).*\"[A-Z]+ (?P<path>\S+)"
+)
+REQUEST_KINDS = [
+    ("sync", "/sync"),
+    ("send", "/send/"),
+    ("messages", "/messages"),
+    ("state", "/state"),
+]
 MANIFEST = "load-setup.json"
+# Seconds between the watch's polls while a backlog drains. Each poll is a /sync of all
+# the side's rooms that got a reply since the last one: the bot answers its 50 rooms in
+# turn, the baseline 4 at a time, so at one poll a second the watch cost the homeserver
+# (and its one database connection) 3.4 s of CPU during the bot's 5,000-message drain
+# against 1.0 s during the baseline's. The drain is measured from the replies' own
+# timestamps, so polling less often changes no figure, only that disturbance.
+BACKLOG_POLL_EVERY = 3.0
 
 
 def cpu_split(pid: int) -> tuple[float, float]:
@@ -343,10 +361,14 @@ class Watch:
             if isinstance(source, str):
                 self.found.replies.setdefault(source, []).append(event.server_timestamp)
 
-    async def settle(self, expected: set[str], patience: float) -> tuple[Replies, float]:
-        """Poll until every expected command has a reply (or patience runs out); returns
-        what was seen and when it was complete. At the end every room is read once more
-        with /messages (a doubled reply, in a room done early or after the last poll)."""
+    async def settle(
+        self, expected: set[str], patience: float, every: float = 1.0
+    ) -> tuple[Replies, float]:
+        """Poll every `every` seconds until every expected command has a reply (or patience
+        runs out); returns what was seen and when it was complete. At the end every room
+        is read once more with /messages (a doubled reply, in a room done early or after
+        the last poll). The figures come from the homeserver's timestamps, not from when
+        a poll saw them."""
         deadline = time.monotonic() + patience
         while True:
             await self.poll()
@@ -355,7 +377,7 @@ class Watch:
                 done = time.monotonic()
                 await self.read_all(self.rooms)
                 return self.found, done
-            await asyncio.sleep(1)
+            await asyncio.sleep(every)
 
 
 def ratio(value: float, base: float) -> str:
@@ -402,6 +424,24 @@ def rows(bot: dict[str, float], base: dict[str, float], shown: list[tuple[str, s
     """A `row` for each (label, measure, unit) of a case's results."""
     for name, key, unit in shown:
         row(name, bot[key], base[key], unit)
+
+
+def request_rows(bot: dict[str, float], base: dict[str, float]) -> None:
+    """The homeserver requests of each side by kind (KNOOPPUNT_BENCH_ACCESS_LOG only)."""
+    for kind, _part in REQUEST_KINDS:
+        if f"{kind}_requests" in bot or f"{kind}_requests" in base:
+            row(
+                f"{kind} requests",
+                bot.get(f"{kind}_requests", 0),
+                base.get(f"{kind}_requests", 0),
+                "",
+            )
+            row(
+                "  their homeserver CPU",
+                bot.get(f"{kind}_cpu_s", 0),
+                base.get(f"{kind}_cpu_s", 0),
+                "s",
+            )
 
 
 def lost_or_doubled(bot: dict[str, float]) -> bool:
@@ -636,16 +676,45 @@ class Bench:
         env = self.bot.bot.env
         return env.get("KNOOPPUNT_DATABASE_URL") or default_sqlite_url(self.bot.bot.workdir)
 
+    def access_log_size(self) -> int:
+        path = self.server.workdir / "homeserver.log"
+        return path.stat().st_size if ACCESS_LOG and path.exists() else 0
+
+    def requests_of(self, user_id: str, offset: int) -> dict[str, float]:
+        """With KNOOPPUNT_BENCH_ACCESS_LOG: the user's /sync, send, /messages and /state
+        requests since `offset` in the homeserver's log, and their CPU (Synapse's own
+        figure per request). Nothing without the access log."""
+        if not ACCESS_LOG:
+            return {}
+        with (self.server.workdir / "homeserver.log").open("rb") as log:
+            log.seek(offset)
+            lines = log.read().decode(errors="replace").splitlines()
+        figures: dict[str, float] = {}
+        for line in lines:
+            found = ACCESS_LINE.search(line)
+            if found is None or f"{{{user_id}}}" not in line:
+                continue
+            kind = next((k for k, part in REQUEST_KINDS if part in found["path"]), "other")
+            figures[f"{kind}_requests"] = figures.get(f"{kind}_requests", 0) + 1
+            cpu = float(found["user"]) + float(found["system"])
+            figures[f"{kind}_cpu_s"] = figures.get(f"{kind}_cpu_s", 0.0) + cpu
+        return figures
+
     def homeserver_cpu(self) -> float:
         """Synapse's CPU seconds so far: the floor the bot is held against is its time."""
         process = self.server.process
         return cpu_seconds(process.pid) if process is not None else 0.0
 
     async def backlog(self, runner: Runner, watch: Watch, sent: set[str]) -> dict[str, float]:
+        # The watch reads the backlog itself before the start (one /sync of every command,
+        # 1.5 MB for 5,000): done at the start, it competed with the side's own first sync
+        # for the homeserver's one database connection (bot's first sync 4.6 s, 1.2 s alone).
+        await watch.poll()
         homeserver_before = self.homeserver_cpu()
+        requests_before = self.access_log_size()
         runner.launch()
         began = time.monotonic()
-        seen, done = await watch.settle(sent, self.args.patience)
+        seen, done = await watch.settle(sent, self.args.patience, BACKLOG_POLL_EVERY)
         homeserver = self.homeserver_cpu() - homeserver_before
         user, system = cpu_split(runner.pid())
         peak = memory_mb(runner.pid(), "VmHWM")
@@ -662,6 +731,7 @@ class Bench:
             "peak_rss_mb": peak,
             "lost": lost,
             "doubled": doubled,
+            **self.requests_of(runner.user_id, requests_before),
         }
 
     async def warm_start(self, runner: Runner, room: str) -> dict[str, float]:
@@ -784,6 +854,7 @@ class Bench:
         self.base.stop()
         bt = await self.backlog(self.bot, watches[0], bot_sent)
         rows(bt, bb, BACKLOG_ROWS)
+        request_rows(bt, bb)
         self.results["backlog"] = {"bot": bt, "baseline": bb}
         failed = lost_or_doubled(bt)
         if mixed:

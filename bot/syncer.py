@@ -22,9 +22,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,8 +84,11 @@ SYNC_FILTER: dict[str, Any] = {
 # homeserver (one core of CPU for all of it) about as much as a send: while draining a
 # backlog the bot then sent at half the rate of a client that does not sync meanwhile.
 # A command that arrives during such a drain is read up to ECHO_PAUSE later; its reply
-# would wait behind the queue anyway.
-ECHO_PAUSE = 1.0
+# would wait behind the queue anyway (the sender serves the rooms in turn: with 50 rooms
+# waiting, about 2 s a round). Two seconds, not one: a 2,000-message backlog over 50
+# rooms made 57 syncs in a 72 s drain at 1 s (0.79 a second, each ~26 ms of the
+# homeserver's CPU and ~35 of its database transactions) and 80 in 218 s at 2 s (0.37).
+ECHO_PAUSE = 2.0
 ECHO_PAUSE_BACKLOG = 8
 # Back-fills (/messages) of limited timelines under way at once. After a restart every
 # busy room comes back limited; their gaps are handled after the batch's newest events,
@@ -465,8 +469,8 @@ class Syncer:
         """Newest first: this sync's timelines, then the gaps that limited ones left.
 
         After a restart every busy room comes back limited. What arrived last is
-        handled (and answered) first; the back-fill of the gaps runs meanwhile and
-        is handled after it, late replies saying they are late. Exactly-once does
+        handled (and answered) first; then the gaps are back-filled and handled,
+        late replies saying they are late. Exactly-once does
         not depend on the order: the token moves on only after both, and the
         event log makes a replay a no-op. A room the bot did not know yet keeps
         its own order (the join and greeting before anything said after it).
@@ -500,14 +504,20 @@ class Syncer:
         since: str | None,
         loading: dict[RoomId, asyncio.Future[None]],
     ) -> None:
-        """This sync's timelines, then the gaps that limited ones left (see _process)."""
-        newest, gaps = self._newest_and_gaps(joined, since)
+        """This sync's timelines, then the gaps that limited ones left (see _process).
+
+        The gaps are asked for once the newest events are handled: their /messages
+        requests (up to GAP_PARALLEL at once) would otherwise reach the homeserver beside
+        the first replies' sends, and hold them up; the replies to the newest events keep
+        the sender busy while the gaps are fetched."""
+        newest, wanted = self._newest_and_gaps(joined, since)
+        await self._process_fairly(
+            {r: e for r, e in newest.items() if r not in wanted or e}, loading=loading
+        )
+        if self.stop.is_set():
+            return
+        gaps = {room_id: asyncio.ensure_future(gap()) for room_id, gap in wanted.items()}
         try:
-            await self._process_fairly(
-                {r: e for r, e in newest.items() if r not in gaps or e}, loading=loading
-            )
-            if self.stop.is_set():
-                return
             filled = dict(zip(gaps, await asyncio.gather(*gaps.values()), strict=True))
         finally:
             await _cancelled(gaps.values())
@@ -558,12 +568,12 @@ class Syncer:
 
     def _newest_and_gaps(
         self, joined: dict[RoomId, RoomInfo], since: str | None
-    ) -> tuple[dict[RoomId, list[Event]], dict[RoomId, asyncio.Future[list[Event]]]]:
-        """Per room, the events to handle now, and the back-fill of its gap (started
-        here, running meanwhile). A room not known yet starts at the bot's own join;
+    ) -> tuple[dict[RoomId, list[Event]], dict[RoomId, Callable[[], Awaitable[list[Event]]]]]:
+        """Per room, the events to handle now, and the back-fill of its gap (to start
+        once those are handled). A room not known yet starts at the bot's own join;
         without that join in view, its gap is handled first and its timeline after."""
         newest: dict[RoomId, list[Event]] = {}
-        gaps: dict[RoomId, asyncio.Future[list[Event]]] = {}
+        gaps: dict[RoomId, Callable[[], Awaitable[list[Event]]]] = {}
         for room_id, info in joined.items():
             mark = self._marks.get(room_id)
             events = list(info.timeline.events)
@@ -573,15 +583,15 @@ class Syncer:
                 if join_index is not None:
                     newest[room_id] = events[join_index:]
                 elif has_gap:
-                    gaps[room_id] = asyncio.ensure_future(self._gap(room_id, info, None, None))
+                    gaps[room_id] = functools.partial(self._gap, room_id, info, None, None)
                     newest[room_id] = []  # handled after its gap, in timeline order
                 else:
                     newest[room_id] = events
                 continue
             newest[room_id] = events
             if has_gap:
-                gaps[room_id] = asyncio.ensure_future(
-                    self._gap(room_id, info, mark.last_event_id, since)
+                gaps[room_id] = functools.partial(
+                    self._gap, room_id, info, mark.last_event_id, since
                 )
         return newest, gaps
 

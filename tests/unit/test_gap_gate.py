@@ -17,6 +17,7 @@ from bot.syncer import Syncer
 from bot.wiring import build_dispatcher
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.rooms import RoomMark
 
 BOT = "@bot:localhost"
 
@@ -61,4 +62,52 @@ async def test_back_fills_go_a_few_at_a_time_and_each_room_gets_its_gap(db: Data
     assert client.most == syncer_module.GAP_PARALLEL < len(rooms)
     # Every room's gap is there, each its own.
     assert [[e.event_id for e in gap] for gap in gaps] == [[f"${room}"] for room in rooms]
+    await client.close()
+
+
+async def test_the_back_fill_starts_after_the_newest_events_are_handled(
+    db: Database, monkeypatch: Any
+) -> None:
+    """Newest first: the gaps' /messages requests wait until every room's newest events
+    were handled (and their replies queued). Asked at once, they went to the homeserver
+    beside the first replies' sends and held them up (a 5,000-message backlog)."""
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    client = Client()
+    syncer = Syncer(
+        client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings
+    )
+    order: list[str] = []
+    original = client.room_messages
+
+    async def room_messages(room_id: str, *args: Any, **kwargs: Any) -> Any:
+        order.append(f"gap {room_id}")
+        return await original(room_id, *args, **kwargs)
+
+    async def handle(room_id: RoomId, event: Any) -> None:
+        await asyncio.sleep(0.05)  # time for anything started meanwhile to ask
+        order.append(f"handled {event.event_id}")
+
+    monkeypatch.setattr(client, "room_messages", room_messages)
+    monkeypatch.setattr(syncer, "_handle_event", handle)
+    newest = RoomMessagesResponse.from_dict(
+        {
+            "chunk": [
+                {
+                    "type": "m.room.message",
+                    "event_id": "$newest",
+                    "sender": "@ann:localhost",
+                    "origin_server_ts": 2,
+                    "content": {"msgtype": "m.text", "body": "!help"},
+                }
+            ],
+            "start": "t1",
+        },
+        "!r:localhost",
+    ).chunk
+    room = RoomId("!r:localhost")
+    syncer._marks = {room: RoomMark("$last", active=True, public=False)}
+    joined = {room: RoomInfo(Timeline(newest, True, "p1"), [], [], [])}
+    await syncer._newest_then_gaps(joined, "s0", {})
+    # Its gap is two pages (the second one empty), then handled.
+    assert order == ["handled $newest", f"gap {room}", f"gap {room}", f"handled ${room}"]
     await client.close()
