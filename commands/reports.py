@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from commands import domino, exercise, objects, render
+from commands import domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -326,6 +326,9 @@ async def _follow_up(
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session, ctx.room.access, item_id)
         data.severity = (latest or target).severity
+    refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
+    if refused is not None:
+        return [refused]
     return item_id, target
 
 
@@ -522,7 +525,29 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     moved = await _edit_follows(ctx, draft, data, entry)
     if isinstance(moved, list):
         return [_problems_reply(ctx, moved, keep)]
+    refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
+    if refused is not None:
+        return [_problems_reply(ctx, [refused], keep)]
     return await _revise_entry(ctx, entry, data, moved)
+
+
+async def _edit_refused_in_item(
+    ctx: CommandContext,
+    draft: ReportDraft,
+    data: entry_repo.EntryInput,
+    entry: SituationEntry,
+    moved: tuple[int, SituationEntry] | None,
+) -> Problem | None:
+    """Whether the edited report may stand in its item (`follow_up_rights`). An edit of a
+    follow-up that stays in its item and names no severity keeps the severity it has (the
+    item's, inherited): a corrected typo must not turn the item's severity to unknown and
+    take it out of the attention list."""
+    item_id = moved[0] if moved is not None else items.item_of(entry)
+    if item_id == entry.id:
+        return None  # the item's own opening report
+    if moved is None and "severity" not in draft.given:
+        data.severity = entry.severity
+    return await follow_up_rights.refusal(ctx, item_id, data, draft.given)
 
 
 def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Problem]:

@@ -177,6 +177,22 @@ TEXTS: Entries = {
         "nl": "(⚠ een andere organisatie dan deze melding: klopt het nummer?)",
         "en": "(⚠ another organisation than this report's: is the number right?)",
     },
+    "reports.follow_up_may_not_close": {
+        "nl": "{code} is een item van een andere organisatie: een vervolgmelding van jullie "
+        "mag het aanvullen, maar niet afsluiten (status: opgelost). Stuur de melding zonder "
+        "die status, of vraag die organisatie het item af te sluiten.",
+        "en": "{code} is another organisation's item: your follow-up may add to it, but not "
+        "close it (status: resolved). Send the report without that status, or ask that "
+        "organisation to close the item.",
+    },
+    "reports.follow_up_may_not_lower": {
+        "nl": "{code} is een item van een andere organisatie: een vervolgmelding van jullie "
+        "mag de ernst niet lager zetten (wel hoger). Stuur de melding zonder 'ernst:', of "
+        "vraag die organisatie de ernst bij te stellen.",
+        "en": "{code} is another organisation's item: your follow-up may not lower its "
+        "severity (raising it is fine). Send the report without 'severity:', or ask that "
+        "organisation to adjust it.",
+    },
     "reports.alert_undelivered": {
         "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
         "weigerde het bericht. Licht ze op een andere manier in.",
