@@ -371,12 +371,11 @@ async def _alerts(
     coordinator room at all), `warning` tells the reporter so. The label stays as the
     partner chose; without it the reporter would believe the coordinators were alerted.
     """
-    severe = entry.severity in ("Severe", "Extreme")
-    if not severe or entry.incident is None:
-        if not after_edit:
-            return Alerts([])
-        why = "below" if entry.incident is not None else "moved"
-        return Alerts(await domino.withdraw_alerts(ctx, entry, why, kind=domino.COORDINATOR))
+    # A resolved follow-up (or a report edited to resolved) no longer needs the
+    # coordinators' attention, as in the picture: no alert about the end of an alarm.
+    resolved = entry.status == "resolved" and (entry.item_id is not None or after_edit)
+    if entry.severity not in ("Severe", "Extreme") or resolved or entry.incident is None:
+        return Alerts(await _no_alert(ctx, entry, resolved, after_edit))
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     out: list[Outgoing] = []
@@ -408,6 +407,62 @@ async def _alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
     return Alerts([*moved, *out], warning)
+
+
+async def _no_alert(
+    ctx: CommandContext, entry: SituationEntry, resolved: bool, after_edit: bool
+) -> list[Outgoing]:
+    """A report that does not alert: the standing alerts it ends are withdrawn - its own
+    after an edit, and the item's earlier ones it resolved or lowered."""
+    settled = await _item_settled(ctx, entry, after_edit)
+    if not after_edit:
+        return settled
+    why = "moved" if entry.incident is None else "resolved" if resolved else "below"
+    own = await domino.withdraw_alerts(
+        ctx, entry, why, kind=domino.COORDINATOR, follow_up=entry.code
+    )
+    return [*own, *settled]
+
+
+async def _item_settled(
+    ctx: CommandContext, entry: SituationEntry, after_edit: bool
+) -> list[Outgoing]:
+    """`entry` resolved its item or took it below severe: the coordinator rooms whose
+    alert about an earlier entry of the item still stands are told so, as a reply to
+    that alert (`domino.withdraw_alerts`, which marks it withdrawn: told once, and
+    alerted anew if the item turns severe again). Only when `entry` is now the item's
+    latest state, and only rooms that may see `entry` (a room that may not would be told
+    of a report it cannot read, and its picture still shows the item open)."""
+    if entry.incident is None or (entry.item_id is None and not after_edit):
+        return []  # a new report that opens its own item: nothing earlier to answer
+    session = session_of(ctx)
+    item_id = items.item_of(entry)
+    earlier = await alerts.standing_in_item(session, CoordinatorAlert, item_id, entry.id)
+    if not earlier:
+        return []
+    latest = await items.latest_in_item(session, ctx.room.access, item_id)
+    if latest is None or latest.id != entry.id:
+        return []  # a later entry stands for the item
+    why = "resolved" if entry.status == "resolved" else "lowered"
+    out: list[Outgoing] = []
+    for entry_id in earlier:
+        alerted = await session.get(SituationEntry, entry_id)
+        if alerted is None:
+            continue
+        blind = {
+            room
+            for room in await alerts.alerted_rooms(session, CoordinatorAlert, entry_id)
+            if not tlp.may_see(
+                await room_repo.access_of(session, RoomId(room)),
+                entry.tlp,
+                entry.room_id,
+                entry.organisation,
+            )
+        }
+        out += await domino.withdraw_alerts(
+            ctx, alerted, why, keep_rooms=blind, kind=domino.COORDINATOR, follow_up=entry.code
+        )
+    return out
 
 
 async def _alert_sent(

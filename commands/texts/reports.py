@@ -226,6 +226,17 @@ TEXTS: Entries = {
         "en": "The report behind this alert was edited to a label this room may not see, "
         "so it is no longer in your picture. Ask the reporter how things stand if needed.",
     },
+    "reports.withdrawn_resolved": {
+        "nl": "Melding {code} meldt het item van deze waarschuwing (incident {incident}) "
+        "als opgelost.",
+        "en": "Report {code} reports the item of this alert (incident {incident}) as resolved.",
+    },
+    "reports.withdrawn_lowered": {
+        "nl": "Melding {code} zet de ernst van het item van deze waarschuwing (incident "
+        "{incident}) lager: het is niet meer ernstig.",
+        "en": "Report {code} lowers the severity of the item of this alert (incident "
+        "{incident}): it is no longer severe.",
+    },
     "reports.withdrawn_tail": {
         "nl": "Wat de waarschuwing meldde, geldt niet meer als ernstige melding voor dit incident.",
         "en": "What the alert said no longer stands as a severe report for this incident.",
