@@ -243,7 +243,8 @@ class Dispatcher:
         return Reply(text=f"{text}\n{footer}", html=f"{html}<br>{render.escape(footer)}")
 
     def _address(self, ctx: CommandContext, reply: Reply) -> Reply:
-        """Default target is a reply in the same room; say so when we answer late."""
+        """Default target is a reply in the same room (in the message's thread, if it
+        was in one); say so when we answer late."""
         room_id = reply.room_id or ctx.message.room_id
         reply_to = reply.reply_to
         if reply_to is None and room_id == ctx.message.room_id:
@@ -257,4 +258,6 @@ class Dispatcher:
                 text=f"{note}\n{reply.text}",
                 html=f"<i>{render.escape(note)}</i><br>{reply.html}",
             )
-        return replace(reply, room_id=room_id, reply_to=reply_to)
+        # A message in a thread is answered in the thread (never another room's message).
+        thread = ctx.message.relation.thread_root if room_id == ctx.message.room_id else None
+        return replace(reply, room_id=room_id, reply_to=reply_to, thread_root=thread)
