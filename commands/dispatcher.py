@@ -96,11 +96,17 @@ class Dispatcher:
     ) -> list[Outgoing]:
         if message.sender == self.settings.bot_user_id:
             return []
-        if message.msgtype == "m.notice" and message.kind != "edit":
-            # A notice is never a command. An edit is judged by the message it edits:
-            # a report stays editable whatever msgtype the client gives the new content.
-            return []
         ctx = self.context(message, room, session, now)
+        if message.msgtype == "m.notice" and message.kind != "edit":
+            # A notice is never a command: bots talk in notices, and no Matrix sender can
+            # be told apart as a bot (a bridge's puppets relay people and bots alike), so
+            # answering one could start two bots answering each other. A command in one
+            # is counted, so an operator sees a bridge that relays people as notices.
+            # An edit is judged by the message it edits: a report stays editable
+            # whatever msgtype the client gives the new content.
+            if is_command(strip_reply_fallback(message.body), ctx.prefix):
+                self._observe("notice", "ignored", ctx)
+            return []
         try:
             replies = await self._route(ctx)
         except HandlerFailed as failed:
