@@ -524,6 +524,14 @@ async def _withdraw_hidden(
     )
 
 
+def _dutch_adjective(word: str) -> str:
+    """A severity before "melding", capitalised: ernstig -> Ernstige, extreem -> Extreme
+    (a long vowel before the last consonant is written single before the -e)."""
+    if len(word) > 3 and word[-3] == word[-2] and word[-2] in "aeou" and word[-1] not in "aeiou":
+        word = word[:-2] + word[-1]
+    return word.capitalize() + "e"
+
+
 async def _coordinator_alert(
     ctx: CommandContext,
     entry: SituationEntry,
@@ -533,7 +541,7 @@ async def _coordinator_alert(
     head = t(
         ctx.lang,
         "reports.alert_head",
-        severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
+        severity=Word(_dutch_adjective(Severity.of(entry.severity).nl), entry.severity),
         code=entry.code,
     )
     shows_cause = entry.cause_id is None or await domino.cause_visible(

@@ -160,7 +160,7 @@ TEXTS: Entries = {
         "en": "The message is no longer a report.",
     },
     "reports.alert_head": {
-        "nl": "⚠ {severity}e melding {code}",
+        "nl": "⚠ {severity} melding {code}",
         "en": "⚠ {severity} report {code}",
     },
     "reports.changes_not_shown": {

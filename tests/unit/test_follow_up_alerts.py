@@ -101,3 +101,15 @@ async def test_the_same_resolution_twice_tells_once(db: Database, dispatcher: Di
     await send(db, dispatcher, LIAISON, body, REPORTER)
     _, replies = await send(db, dispatcher, LIAISON, body.replace("terug", "echt terug"), REPORTER)
     assert to_coordinators(replies) == "", texts(replies)
+
+
+async def test_an_extreme_alert_is_spelled_in_dutch(db: Database, dispatcher: Dispatcher) -> None:
+    """ "⚠ Extreeme melding" (the word plus an -e) is "⚠ Extreme melding" in Dutch."""
+    _, replies = await send(
+        db, dispatcher, LIAISON, report("zorg", ["ernst: extreem", "Aggregaat nodig."]), REPORTER
+    )
+    assert "⚠ Extreme melding M-1" in to_coordinators(replies), texts(replies)
+    _, replies = await send(
+        db, dispatcher, LIAISON, report("zorg", ["ernst: ernstig", "Tekort."]), REPORTER
+    )
+    assert "⚠ Ernstige melding M-2" in to_coordinators(replies), texts(replies)
