@@ -159,10 +159,14 @@ def to_message(
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
         return _edit(content, EventId(relates["event_id"]), msgtype, base)
     reply_to = _reply_target(relates)
+    root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
     return Message(
         body=body,
         msgtype=msgtype,
-        relation=Relation(reply_to=EventId(reply_to) if isinstance(reply_to, str) else None),
+        relation=Relation(
+            reply_to=EventId(reply_to) if isinstance(reply_to, str) else None,
+            thread_root=EventId(root) if isinstance(root, str) else None,
+        ),
         mentions_bot=_mentions(content, body, bot_user_id, bot_name),
         **base,  # type: ignore[arg-type]
     )

@@ -163,7 +163,22 @@ def reply_content(reply: Reply) -> dict[str, Any]:
     }
     if reply.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
+    if reply.thread_root:
+        content["m.relates_to"] = thread_relation(reply.thread_root, reply.reply_to)
     return content
+
+
+def thread_relation(root: str, reply_to: str | None) -> dict[str, Any]:
+    """`m.relates_to` of a message in the thread of `root` (Matrix spec, "Threading").
+    A reply to a given event stays one (`is_falling_back: false`: thread clients show
+    it as a reply too); without one the root is the fallback for clients without
+    threads, which then show the message as a reply to it."""
+    return {
+        "rel_type": "m.thread",
+        "event_id": root,
+        "is_falling_back": reply_to is None,
+        "m.in_reply_to": {"event_id": reply_to or root},
+    }
 
 
 async def queue_notice(

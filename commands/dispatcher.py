@@ -96,11 +96,17 @@ class Dispatcher:
     ) -> list[Outgoing]:
         if message.sender == self.settings.bot_user_id:
             return []
-        if message.msgtype == "m.notice" and message.kind != "edit":
-            # A notice is never a command. An edit is judged by the message it edits:
-            # a report stays editable whatever msgtype the client gives the new content.
-            return []
         ctx = self.context(message, room, session, now)
+        if message.msgtype == "m.notice" and message.kind != "edit":
+            # A notice is never a command: bots talk in notices, and no Matrix sender can
+            # be told apart as a bot (a bridge's puppets relay people and bots alike), so
+            # answering one could start two bots answering each other. A command in one
+            # is counted, so an operator sees a bridge that relays people as notices.
+            # An edit is judged by the message it edits: a report stays editable
+            # whatever msgtype the client gives the new content.
+            if is_command(strip_reply_fallback(message.body), ctx.prefix):
+                self._observe("notice", "ignored", ctx)
+            return []
         try:
             replies = await self._route(ctx)
         except HandlerFailed as failed:
@@ -243,7 +249,8 @@ class Dispatcher:
         return Reply(text=f"{text}\n{footer}", html=f"{html}<br>{render.escape(footer)}")
 
     def _address(self, ctx: CommandContext, reply: Reply) -> Reply:
-        """Default target is a reply in the same room; say so when we answer late."""
+        """Default target is a reply in the same room (in the message's thread, if it
+        was in one); say so when we answer late."""
         room_id = reply.room_id or ctx.message.room_id
         reply_to = reply.reply_to
         if reply_to is None and room_id == ctx.message.room_id:
@@ -257,4 +264,6 @@ class Dispatcher:
                 text=f"{note}\n{reply.text}",
                 html=f"<i>{render.escape(note)}</i><br>{reply.html}",
             )
-        return replace(reply, room_id=room_id, reply_to=reply_to)
+        # A message in a thread is answered in the thread (never another room's message).
+        thread = ctx.message.relation.thread_root if room_id == ctx.message.room_id else None
+        return replace(reply, room_id=room_id, reply_to=reply_to, thread_root=thread)

@@ -317,20 +317,22 @@ async def withdraw_alerts(
     why: str,
     keep_rooms: set[str] | None = None,
     kind: AlertKind = DOMINO,
+    follow_up: str = "",
 ) -> list[Outgoing]:
     """Tell each room whose alert about `entry` still stands (except `keep_rooms`) that
     it no longer holds: `why` is "retracted", "below" (no longer severe), "moved"
     (another sector, region or incident) or "hidden" (a label the room may not see). A coordinator reading the alert needs the
     correction where the alert is: a reply to it, under its label. Marked withdrawn in
     this transaction, with the notices as its outbox rows: told once, across restarts
-    and replays."""
+    and replays. "resolved" and "lowered": a follow-up (`follow_up`, its code) resolved
+    the item or took it below severe."""
     session = session_of(ctx)
     notices: list[Outgoing] = []
     for alert in (await alerts.standing(session, kind.model, entry.id)).values():
         if keep_rooms is not None and alert.room_id in keep_rooms:
             continue
         alert.withdrawn_at = ctx.now
-        notice = await _withdrawal_notice(ctx, entry, alert, why, kind.texts)
+        notice = await _withdrawal_notice(ctx, entry, alert, why, kind.texts, follow_up)
         if notice is not None:
             notices.append(notice)
         await audit.add(
@@ -345,7 +347,12 @@ async def withdraw_alerts(
 
 
 async def _withdrawal_notice(
-    ctx: CommandContext, entry: SituationEntry, alert: alerts.AlertRow, why: str, texts: str
+    ctx: CommandContext,
+    entry: SituationEntry,
+    alert: alerts.AlertRow,
+    why: str,
+    texts: str,
+    follow_up: str = "",
 ) -> Reply | None:
     """The notice for one alerted room, as far as the room may see now: the report's code
     under its label where the room saw the report and still may, else the redacted form
@@ -363,7 +370,7 @@ async def _withdrawal_notice(
     code = f" ({entry.code})" if full else ""
     lines = [
         t(lang, f"{texts}.withdrawn_head", label=label, code=code),
-        t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-"),
+        t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-", code=follow_up),
     ]
     if why != "hidden":  # a report taken out of this room's view may well still stand
         lines.append(t(lang, f"{texts}.withdrawn_tail"))

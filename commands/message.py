@@ -18,6 +18,8 @@ class Relation:
     redacts: EventId | None = None
     # A reaction (`m.annotation`): the event it reacts to; the key (👍) is the body.
     annotates: EventId | None = None
+    # A message in a Matrix thread: the thread's root (the bot answers in the thread).
+    thread_root: EventId | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Reply:
     notify: bool = False
     mentions: tuple[UserId, ...] = ()
     attachment: Attachment | None = None
+    # The root of the thread the reply goes in (the answered message was in one).
+    thread_root: EventId | None = None
 
 
 Outgoing = Reply | Redaction

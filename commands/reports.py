@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from commands import domino, exercise, objects, render
+from commands import domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -326,6 +326,9 @@ async def _follow_up(
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session, ctx.room.access, item_id)
         data.severity = (latest or target).severity
+    refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
+    if refused is not None:
+        return [refused]
     return item_id, target
 
 
@@ -368,12 +371,11 @@ async def _alerts(
     coordinator room at all), `warning` tells the reporter so. The label stays as the
     partner chose; without it the reporter would believe the coordinators were alerted.
     """
-    severe = entry.severity in ("Severe", "Extreme")
-    if not severe or entry.incident is None:
-        if not after_edit:
-            return Alerts([])
-        why = "below" if entry.incident is not None else "moved"
-        return Alerts(await domino.withdraw_alerts(ctx, entry, why, kind=domino.COORDINATOR))
+    # A resolved follow-up (or a report edited to resolved) no longer needs the
+    # coordinators' attention, as in the picture: no alert about the end of an alarm.
+    resolved = entry.status == "resolved" and (entry.item_id is not None or after_edit)
+    if entry.severity not in ("Severe", "Extreme") or resolved or entry.incident is None:
+        return Alerts(await _no_alert(ctx, entry, resolved, after_edit))
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     out: list[Outgoing] = []
@@ -405,6 +407,62 @@ async def _alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
     return Alerts([*moved, *out], warning)
+
+
+async def _no_alert(
+    ctx: CommandContext, entry: SituationEntry, resolved: bool, after_edit: bool
+) -> list[Outgoing]:
+    """A report that does not alert: the standing alerts it ends are withdrawn - its own
+    after an edit, and the item's earlier ones it resolved or lowered."""
+    settled = await _item_settled(ctx, entry, after_edit)
+    if not after_edit:
+        return settled
+    why = "moved" if entry.incident is None else "resolved" if resolved else "below"
+    own = await domino.withdraw_alerts(
+        ctx, entry, why, kind=domino.COORDINATOR, follow_up=entry.code
+    )
+    return [*own, *settled]
+
+
+async def _item_settled(
+    ctx: CommandContext, entry: SituationEntry, after_edit: bool
+) -> list[Outgoing]:
+    """`entry` resolved its item or took it below severe: the coordinator rooms whose
+    alert about an earlier entry of the item still stands are told so, as a reply to
+    that alert (`domino.withdraw_alerts`, which marks it withdrawn: told once, and
+    alerted anew if the item turns severe again). Only when `entry` is now the item's
+    latest state, and only rooms that may see `entry` (a room that may not would be told
+    of a report it cannot read, and its picture still shows the item open)."""
+    if entry.incident is None or (entry.item_id is None and not after_edit):
+        return []  # a new report that opens its own item: nothing earlier to answer
+    session = session_of(ctx)
+    item_id = items.item_of(entry)
+    earlier = await alerts.standing_in_item(session, CoordinatorAlert, item_id, entry.id)
+    if not earlier:
+        return []
+    latest = await items.latest_in_item(session, ctx.room.access, item_id)
+    if latest is None or latest.id != entry.id:
+        return []  # a later entry stands for the item
+    why = "resolved" if entry.status == "resolved" else "lowered"
+    out: list[Outgoing] = []
+    for entry_id in earlier:
+        alerted = await session.get(SituationEntry, entry_id)
+        if alerted is None:
+            continue
+        blind = {
+            room
+            for room in await alerts.alerted_rooms(session, CoordinatorAlert, entry_id)
+            if not tlp.may_see(
+                await room_repo.access_of(session, RoomId(room)),
+                entry.tlp,
+                entry.room_id,
+                entry.organisation,
+            )
+        }
+        out += await domino.withdraw_alerts(
+            ctx, alerted, why, keep_rooms=blind, kind=domino.COORDINATOR, follow_up=entry.code
+        )
+    return out
 
 
 async def _alert_sent(
@@ -466,6 +524,14 @@ async def _withdraw_hidden(
     )
 
 
+def _dutch_adjective(word: str) -> str:
+    """A severity before "melding", capitalised: ernstig -> Ernstige, extreem -> Extreme
+    (a long vowel before the last consonant is written single before the -e)."""
+    if len(word) > 3 and word[-3] == word[-2] and word[-2] in "aeou" and word[-1] not in "aeiou":
+        word = word[:-2] + word[-1]
+    return word.capitalize() + "e"
+
+
 async def _coordinator_alert(
     ctx: CommandContext,
     entry: SituationEntry,
@@ -475,7 +541,7 @@ async def _coordinator_alert(
     head = t(
         ctx.lang,
         "reports.alert_head",
-        severity=Word(Severity.of(entry.severity).nl.capitalize(), entry.severity),
+        severity=Word(_dutch_adjective(Severity.of(entry.severity).nl), entry.severity),
         code=entry.code,
     )
     shows_cause = entry.cause_id is None or await domino.cause_visible(
@@ -522,7 +588,29 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     moved = await _edit_follows(ctx, draft, data, entry)
     if isinstance(moved, list):
         return [_problems_reply(ctx, moved, keep)]
+    refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
+    if refused is not None:
+        return [_problems_reply(ctx, [refused], keep)]
     return await _revise_entry(ctx, entry, data, moved)
+
+
+async def _edit_refused_in_item(
+    ctx: CommandContext,
+    draft: ReportDraft,
+    data: entry_repo.EntryInput,
+    entry: SituationEntry,
+    moved: tuple[int, SituationEntry] | None,
+) -> Problem | None:
+    """Whether the edited report may stand in its item (`follow_up_rights`). An edit of a
+    follow-up that stays in its item and names no severity keeps the severity it has (the
+    item's, inherited): a corrected typo must not turn the item's severity to unknown and
+    take it out of the attention list."""
+    item_id = moved[0] if moved is not None else items.item_of(entry)
+    if item_id == entry.id:
+        return None  # the item's own opening report
+    if moved is None and "severity" not in draft.given:
+        data.severity = entry.severity
+    return await follow_up_rights.refusal(ctx, item_id, data, draft.given)
 
 
 def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Problem]:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, utcnow
+from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry, utcnow
 
 AlertModel = type[DominoAlert] | type[CoordinatorAlert]
 AlertRow = DominoAlert | CoordinatorAlert
@@ -81,6 +81,26 @@ async def standing(session: AsyncSession, model: AlertModel, entry_id: int) -> d
     ).all()
     # (The union of the two models reads back as their base class: narrowed here.)
     return {row.room_id: row for row in rows if isinstance(row, DominoAlert | CoordinatorAlert)}
+
+
+async def standing_in_item(
+    session: AsyncSession, model: AlertModel, item_id: int, other_than: int
+) -> list[int]:
+    """The entries of situation item `item_id` (but `other_than`) with an alert still
+    standing: those a follow-up that resolves or lowers the item answers."""
+    e = SituationEntry
+    rows = await session.scalars(
+        select(model.cause_entry_id)
+        .join(e, e.id == model.cause_entry_id)
+        .where(
+            func.coalesce(e.item_id, e.id) == item_id,
+            e.id != other_than,
+            model.withdrawn_at.is_(None),
+        )
+        .distinct()
+        .order_by(model.cause_entry_id)
+    )
+    return list(rows.all())
 
 
 async def event_id_of(session: AsyncSession, alert: AlertRow) -> str | None:

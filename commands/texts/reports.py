@@ -160,7 +160,7 @@ TEXTS: Entries = {
         "en": "The message is no longer a report.",
     },
     "reports.alert_head": {
-        "nl": "⚠ {severity}e melding {code}",
+        "nl": "⚠ {severity} melding {code}",
         "en": "⚠ {severity} report {code}",
     },
     "reports.changes_not_shown": {
@@ -176,6 +176,22 @@ TEXTS: Entries = {
     "reports.follows_other_organisation": {
         "nl": "(⚠ een andere organisatie dan deze melding: klopt het nummer?)",
         "en": "(⚠ another organisation than this report's: is the number right?)",
+    },
+    "reports.follow_up_may_not_close": {
+        "nl": "{code} is een item van een andere organisatie: een vervolgmelding van jullie "
+        "mag het aanvullen, maar niet afsluiten (status: opgelost). Stuur de melding zonder "
+        "die status, of vraag die organisatie het item af te sluiten.",
+        "en": "{code} is another organisation's item: your follow-up may add to it, but not "
+        "close it (status: resolved). Send the report without that status, or ask that "
+        "organisation to close the item.",
+    },
+    "reports.follow_up_may_not_lower": {
+        "nl": "{code} is een item van een andere organisatie: een vervolgmelding van jullie "
+        "mag de ernst niet lager zetten (wel hoger). Stuur de melding zonder 'ernst:', of "
+        "vraag die organisatie de ernst bij te stellen.",
+        "en": "{code} is another organisation's item: your follow-up may not lower its "
+        "severity (raising it is fine). Send the report without 'severity:', or ask that "
+        "organisation to adjust it.",
     },
     "reports.alert_undelivered": {
         "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
@@ -209,6 +225,17 @@ TEXTS: Entries = {
         "de melder zo nodig hoe het ervoor staat.",
         "en": "The report behind this alert was edited to a label this room may not see, "
         "so it is no longer in your picture. Ask the reporter how things stand if needed.",
+    },
+    "reports.withdrawn_resolved": {
+        "nl": "Melding {code} meldt het item van deze waarschuwing (incident {incident}) "
+        "als opgelost.",
+        "en": "Report {code} reports the item of this alert (incident {incident}) as resolved.",
+    },
+    "reports.withdrawn_lowered": {
+        "nl": "Melding {code} zet de ernst van het item van deze waarschuwing (incident "
+        "{incident}) lager: het is niet meer ernstig.",
+        "en": "Report {code} lowers the severity of the item of this alert (incident "
+        "{incident}): it is no longer severe.",
     },
     "reports.withdrawn_tail": {
         "nl": "Wat de waarschuwing meldde, geldt niet meer als ernstige melding voor dit incident.",

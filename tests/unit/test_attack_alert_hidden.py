@@ -3,7 +3,7 @@
 
 An extreme AMBER report alerts the coordinators; its reporter then edits the label to
 RED (which never leaves its room). The coordinators' picture drops the item at once,
-but their alert stood unchanged: "⚠ Extreeme melding M-1", with nothing to say why the
+but their alert stood unchanged: "⚠ Extreme melding M-1" (it read "Extreeme" then), with nothing to say why the
 picture no longer shows it (was it resolved? retracted?). The withdrawal notice that a
 retraction or a lower severity gets now also comes for this, without the report's code
 or text (the room may not see it any more), as a reply to the alert; a later edit that

@@ -1,0 +1,50 @@
+"""Who may close a situation item: the organisation that opened it.
+
+A follow-up (`betreft: M-17`, a reply, or an edit that names an item) adds to an item;
+its status and severity become the item's. From another organisation than the one that
+opened the item, that would let one partner close (`status: opgelost`) or downgrade
+another's severe item on its own judgement - or by a mistyped number - and take it out of
+the coordinators' attention list; only the writer saw a warning. A crisis coordinator
+expects the owner to say when its item is over: another organisation's follow-up may add
+information and may raise the severity, but a closing status or a lower severity is
+refused with the reason, so the writer can send it without them or ask the owner.
+"""
+
+from __future__ import annotations
+
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.report_parser import Problem
+from storage import entries as entry_repo
+from storage import items
+from storage.models import SituationEntry
+from storage.vocabulary import Severity
+
+
+def _same(one: str | None, other: str | None) -> bool:
+    return (one or "").casefold() == (other or "").casefold()
+
+
+async def refusal(
+    ctx: CommandContext, item_id: int, data: entry_repo.EntryInput, given: set[str]
+) -> Problem | None:
+    """Why a follow-up of item `item_id` with `data` may not be stored, or None.
+
+    The owner is the organisation of the entry that opened the item (a follow-up's own
+    organisation does not make the item another partner's). An item whose opener has no
+    organisation has no owner to protect."""
+    session = session_of(ctx)
+    opener = await session.get(SituationEntry, item_id)
+    if opener is None or opener.organisation is None:
+        return None
+    if _same(opener.organisation, data.organisation):
+        return None
+    code = f"M-{item_id}"
+    if data.status == "resolved":
+        return Problem.of("reports.follow_up_may_not_close", code=code)
+    if "severity" not in given:
+        return None
+    latest = await items.latest_in_item(session, ctx.room.access, item_id)
+    if latest is not None and Severity.of(data.severity).rank < Severity.of(latest.severity).rank:
+        return Problem.of("reports.follow_up_may_not_lower", code=code)
+    return None
