@@ -82,6 +82,9 @@ async def _apply_one(session: AsyncSession, room_id: RoomId, item: RoomBindingCo
         await audit.add(
             session, "config", "room.config_binding_kept", room_id, detail={"file": wanted}
         )
+        # What the file says now counts as seen: an edit of the entry is then applied,
+        # as the log says (without it a room first bound in chat never got the file's).
+        await sync_state.set_value(session, _mark_key(room_id), mark)
         return False
     await room_repo.bind(session, room_id, **wanted, by="config")  # type: ignore[arg-type]
     await sync_state.set_value(session, _mark_key(room_id), mark)

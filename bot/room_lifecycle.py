@@ -191,7 +191,7 @@ class RoomLifecycle:
     # ------------------------------------------------------------ effects
 
     async def _carry(self, session: AsyncSession, verdict: Verdict, actor: str) -> None:
-        await room_repo.carry_binding(session, verdict.old, verdict.new)
+        carried = await room_repo.carry_binding(session, verdict.old, verdict.new)
         await room_repo.mark_left(session, verdict.old, "upgraded")
         await audit.add(
             session,
@@ -201,6 +201,11 @@ class RoomLifecycle:
             subject=verdict.new,
             detail={"from": verdict.old},
         )
+        if carried is None:
+            # Nothing carried (the old room was unbound, or replaced already: a second
+            # tombstone): a notice would claim a binding the new room does not have.
+            log.info("room %s tombstoned to %s; no binding carried", verdict.old, verdict.new)
+            return
         # The binding is carried already: a room of an exercise gets the marker.
         text = t(self.language, "upgrade_carried", old=verdict.old)
         key = f"upgrade-carried:{verdict.old}:{verdict.new}"

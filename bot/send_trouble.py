@@ -2,9 +2,13 @@
 code): an outage to wait out, a partial outage, or a row the server cannot take.
 
 - Nothing taken anywhere since the row first failed: the homeserver may be down. The
-  sender waits (its room behind it), however long that lasts; the row steps aside
-  (below) all the same, so after each wait its room's next row is tried: the only way
-  to tell a row the server cannot take from an outage when no other room is busy.
+  sender waits (its room behind it), however long that lasts, and the row keeps its
+  place, so its room's rows arrive in order once the server is back (a coordinator
+  alert before its withdrawal, part 1 before part 2). Only once it has failed for
+  `budget` does it step aside (below) after each wait, so its room's next row is tried:
+  the only way to tell a row the server cannot take from an outage when no other room
+  is busy. (Stepping aside at once let each row of the room fail in turn, and the
+  first one tried after the outage, a later one, went first.)
 - Other rows taken: the server works, at least in part. One worker may be broken and
   a load balancer sends it some requests at random, or every request for the rooms it
   serves (Synapse shards event sending by room); or the row itself is what the server
@@ -61,7 +65,7 @@ class ServerTrouble:
     def server_error(self, row_id: int, room_id: str) -> str:
         """Record a server error for the row: 'outage' (wait, room and all), 'aside'
         (not a failed attempt) or 'own' (a failed attempt). The row steps aside after
-        each (`step_aside`; after the wait, in an outage)."""
+        each (`step_aside`; in an outage only once it has failed for the budget)."""
         now = time.monotonic()
         trouble = self._rows.setdefault(row_id, _Trouble(now, self.sent, self._room_sent[room_id]))
         trouble.errors += 1
@@ -76,6 +80,8 @@ class ServerTrouble:
         trouble = self._rows.get(row_id)
         if trouble is None:
             return
+        if self.sent == trouble.sent and time.monotonic() - trouble.since < self.budget:
+            return  # an outage: the row keeps its place (its room's order)
         steps = min(trouble.errors - 1, 32)
         delay = min(backoff.maximum, backoff.initial * backoff.factor**steps)
         self._held[room_id] = time.monotonic() + delay

@@ -506,12 +506,16 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
         raise UserError("record.unknown_action", code=render.shorten(words[0], 20))
     # Codes are global and a GREEN action is seen by every cleared room: closing is for
     # the coordinators of the action's own incident (as `!incident fase`), its owner or
-    # the owner's room, and never across an exercise and reality.
-    await exercise.check_incident(ctx, item.incident)
+    # the owner's room, and never across an exercise and reality. The owner's room is
+    # the one the action itself names (a room bound without an incident serves drills
+    # too, and gets a drill action's reminders): no crossing, so no mode check there,
+    # unless the room has since been bound to another incident.
+    bound = ctx.room.binding.incident if ctx.room.binding is not None else None
+    owners_room = ctx.room.room_id == item.owner_room and bound in (None, item.incident)
+    if not owners_room:
+        await exercise.check_incident(ctx, item.incident)
     if not (
-        manages_incident(ctx, item.incident) is None
-        or ctx.sender == item.owner
-        or ctx.room.room_id == item.owner_room
+        owners_room or manages_incident(ctx, item.incident) is None or ctx.sender == item.owner
     ):
         return [render.plain(t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who")))]
     if item.done_at is not None:

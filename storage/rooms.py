@@ -317,11 +317,17 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
 
     Never overwrites: a room that already has a binding keeps it, and then nothing
     changes at all (None). The caller verifies the upgrade (bot/room_lifecycle.py).
+    A room is replaced once: after an upgrade the old room keeps an inactive copy of
+    its binding, and its admins can still tombstone it again. That copy is stale (the
+    room that replaced it may since have been unbound or lowered in chat), so a second
+    tombstone binds nothing and gives its room none of the old room's posts.
     """
     if await session.get(RoomBinding, new) is not None:
         return None
     source = await session.get(RoomBinding, old)
     old_room = await ensure(session, old)
+    if old_room.replaced_by is not None:
+        return None
     old_room.replaced_by = new
     await ensure(session, new)
     if source is None:

@@ -88,3 +88,25 @@ async def test_the_incident_s_coordinators_and_the_owner_s_room_still_close_it(
     await say(chat, REAL, "!actie Tweede\neigenaar: RK\ndeadline: morgen 9 uur", MOD)
     assert "A-2" in await say(chat, REAL, "!actie klaar A-2")
     assert "Tweede" not in await say(chat, REAL, "!acties")
+
+
+async def test_an_incident_less_owner_room_still_closes_its_drill_action(
+    chat: CoreChat,
+) -> None:
+    """A room bound without an incident (a municipality's) serves every incident, drills
+    included: a drill's action names it as the owner's room, and it gets the action's
+    reminders. Its members must still close it there; the mode check, which runs before
+    the owner check, refused it as a real room's attempt on an exercise."""
+    town = RoomId("!gemeente:x")
+    binding = "org=Dordrecht rol=gemeente tlp=green clearance=amber"
+    assert "gekoppeld" in await say(chat, town, f"!kamer koppel {binding}", ADMIN)
+    async with chat.db.transaction() as session:
+        await rooms.mark_joined(session, town, datetime.now(UTC))
+    drill = "Oefenactie: evacueer wijk Sterrenburg"
+    recorded = await say(
+        chat, DRILL, f"!actie {drill}\neigenaar: Dordrecht\ndeadline: morgen 9 uur\ntlp: green"
+    )
+    assert "A-2" in recorded, recorded
+    closed = await say(chat, town, "!actie klaar A-2", UserId("@ambtenaar:x"))
+    assert "A-2" in closed and "oefening" not in closed.lower().replace("oefenactie", ""), closed
+    assert drill not in await say(chat, DRILL, "!acties"), closed

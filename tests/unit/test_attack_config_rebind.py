@@ -89,3 +89,29 @@ async def test_a_restart_leaves_an_unchanged_binding_alone(db: Database) -> None
     async with db.session() as session:
         after = await rooms.binding(session, ROOM)
     assert after is not None and after.bound_at == bound_at
+
+
+async def test_an_edited_entry_applies_to_a_room_first_bound_in_chat(tmp_path: Path) -> None:
+    """A room an admin bound in chat before the file listed it (or before the marks of
+    what the file applied existed): the file's entry is kept out at first, and the log
+    says to edit the entry to apply it. Editing it must then apply it; before, nothing
+    the file said was ever applied to that room, edited or not."""
+    database = Database(f"sqlite+aiosqlite:///{tmp_path / 'chat-first.db'}")
+    await database.migrate()
+    try:
+        async with database.transaction() as session:
+            await rooms.bind(
+                session, ROOM, role="liaison", incident=None, organisation="GGD",
+                tlp_default="GREEN", clearance="GREEN", by="@admin:x",
+            )  # fmt: skip
+        await apply_config_bindings(database, [ENTRY], {})  # kept: chat's binding
+        async with database.session() as session:
+            kept = await rooms.binding(session, ROOM)
+        assert kept is not None and kept.clearance == "GREEN"
+        edited = ENTRY.model_copy(update={"clearance": "AMBER+STRICT"})
+        await apply_config_bindings(database, [edited], {})  # the operator edited it
+        async with database.session() as session:
+            binding = await rooms.binding(session, ROOM)
+        assert binding is not None and binding.clearance == "AMBER+STRICT", binding.clearance
+    finally:
+        await database.close()

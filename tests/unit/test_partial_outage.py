@@ -209,3 +209,27 @@ async def test_the_time_budget_keeps_a_failing_row_far_longer_than_an_outage(
     stop.set()
     await task
     assert (await _rows(db))["bad"].failed_at is None
+
+
+async def test_after_a_full_outage_a_room_s_rows_arrive_in_order(db: Database) -> None:
+    """Nothing is taken anywhere (the homeserver restarts behind its proxy): an outage,
+    waited out as before the partial-outage rule, so the room's rows arrive in the order
+    they were queued (a coordinator alert before its withdrawal, part 1 before part 2).
+    The rule let each row of the room step aside in turn during the outage, and the
+    first one tried after it (a later row) went first, the rows that had failed after it."""
+    client = _Client(lambda room, body: client.tries <= 4)
+    sender = _sender(db, client)
+    sender._backoff = Backoff(initial=0.05, maximum=0.4)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    bodies = [f"alert {n}" for n in range(5)]
+    for body in bodies:
+        await _queue(db, sender, ROOM, body)
+
+    async def delivered() -> bool:
+        return all(body in client.sent for body in bodies)
+
+    await _until(delivered, sender)
+    stop.set()
+    await task
+    assert client.sent == bodies

@@ -42,3 +42,27 @@ async def test_carry_never_overwrites_a_bound_room(db: Database) -> None:
         assert source is not None and source.active and source.organisation == "Kwaad"
         old = await rooms.get(session, rogue)
         assert old is not None and old.replaced_by is None
+
+
+async def test_a_second_tombstone_does_not_revive_a_binding_changed_since(db: Database) -> None:
+    """A room upgraded once keeps only an inactive copy of its binding. An admin of the
+    old room can still send it another tombstone; that must not bind a third room with
+    the old copy (nor give it the old room's posts) after an admin unbound or lowered
+    the room that really replaced it."""
+    old, first, second = RoomId("!a:x"), RoomId("!a-v2:x"), RoomId("!a-v3:x")
+    async with db.transaction() as session:
+        await rooms.bind(
+            session, old, role="liaison", incident=None, organisation="GGD",
+            tlp_default="AMBER", clearance="AMBER+STRICT", by="@admin:x",
+        )  # fmt: skip
+    async with db.transaction() as session:
+        assert await rooms.carry_binding(session, old, first) is not None
+    async with db.transaction() as session:
+        assert await rooms.unbind(session, first)  # the coordinators revoke it in chat
+    async with db.transaction() as session:
+        assert await rooms.carry_binding(session, old, second) is None
+    async with db.session() as session:
+        assert await rooms.binding(session, second) is None
+        assert await rooms.earlier_rooms(session, second) == ()
+        replaced = await rooms.get(session, old)
+        assert replaced is not None and replaced.replaced_by == first
