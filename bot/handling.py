@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.sender import outgoing_row, reply_parts
+from bot.sender import outgoing_row, reply_label, reply_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.message import Message, Outgoing, Reply
-from storage import event_log, outbox
+from storage import event_log, outbox, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import OutboxMessage
+from storage.outbox import NOTHING_LABELLED, RowLabel
 from storage.rooms import BindingView
 
 RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
@@ -36,22 +37,28 @@ async def process_message(
             view = room_view(message.room_id, context.is_direct, context.binding)
             replies = await dispatcher.handle(message, view, session, now)
             queued = await log_and_queue(
-                session, message, replies, "replied" if replies else "ignored"
+                session, message, replies, "replied" if replies else "ignored", view.access
             )
     except HandlerFailed as failed:
         # The handler's half-done work is rolled back; record the event and the apology.
         async with db.transaction() as session:
-            queued = await log_and_queue(session, message, failed.replies, "failed")
+            queued = await log_and_queue(session, message, failed.replies, "failed", view.access)
         replies = failed.replies
     return replies, queued
 
 
 async def log_and_queue(
-    session: AsyncSession, message: Message, replies: list[Outgoing], effect: str
+    session: AsyncSession,
+    message: Message,
+    replies: list[Outgoing],
+    effect: str,
+    access: tlp.RoomAccess | None = None,
 ) -> list[OutboxMessage]:
     """The event's log entry and its replies' outbox rows: the last statements of the
     event's transaction, committed next (the last of them commits it on SQLite, in
-    the same round trip to the database's thread)."""
+    the same round trip to the database's thread). Each row keeps the label of what it
+    shows, for the check just before its send (`access`: the view of the event's room
+    the command used; another room's is read)."""
     if session.new or session.dirty or session.deleted:
         # The handler's own changes go before the last statement (a Core statement
         # does not flush them itself; the commit after it would, too late).
@@ -76,8 +83,10 @@ async def log_and_queue(
             reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
         )
     ]
+    views: dict[str, tlp.RoomAccess] = {message.room_id: access} if access is not None else {}
     for index, reply in enumerate(replies):
         kind, target, content = outgoing_row(reply, message.room_id)
+        label = await _label(session, reply, target, views)
         row = await outbox.add(
             session,
             target,
@@ -87,7 +96,20 @@ async def log_and_queue(
             source_event_id=message.event_id,
             known_new=True,
             last=index == len(replies) - 1,
+            label=label,
         )
         if row is not None:
             queued.append(row)
     return queued
+
+
+async def _label(
+    session: AsyncSession, reply: Outgoing, room_id: RoomId, views: dict[str, tlp.RoomAccess]
+) -> RowLabel:
+    """What a reply shows, for the room it goes to as that room is bound now (read once
+    per other room; the event's own room's view is the one its command used)."""
+    if not isinstance(reply, Reply):
+        return NOTHING_LABELLED  # a redaction shows nothing
+    if room_id not in views:
+        views[room_id] = await room_repo.access_of(session, room_id)
+    return RowLabel.built_for(views[room_id], reply_label(reply))

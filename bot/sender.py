@@ -31,16 +31,16 @@ from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
 from bot.send_trouble import ServerTrouble
 from commands import alert_delivery, exercise
-from commands.i18n import Language
+from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
-from storage import outbox
+from storage import audit, outbox, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
 from storage.ids import RoomId
 from storage.models import OutboxMessage
-from storage.outbox import OutboxKind
+from storage.outbox import OutboxKind, RowLabel
 
 log = logging.getLogger(__name__)
 
@@ -216,16 +216,46 @@ async def queue_reply_parts(
 ) -> list[OutboxMessage]:
     """`queue_reply` for every part of the reply (`reply_parts`): the rows queued now."""
     rows: list[OutboxMessage] = []
+    label = RowLabel.built_for(await room_repo.access_of(session, room_id), reply_label(reply))
     for index, part in enumerate(reply_parts(reply)):
         content = reply_content(part)
         if in_reply_to is not None:
             content["m.relates_to"] = {"m.in_reply_to": {"event_id": in_reply_to}}
         # The first part keeps the reply's own transaction id (as before parts existed).
         txn_id = outbox.txn_id_for(txn_key if index == 0 else f"{txn_key}\x00part{index}")
-        row = await outbox.add(session, room_id, "message", content, txn_id, source_event_id)
+        row = await outbox.add(
+            session, room_id, "message", content, txn_id, source_event_id, label=label
+        )
         if row is not None:
             rows.append(row)
     return rows
+
+
+def reply_label(reply: Reply) -> str:
+    """The highest label a reply shows: the one its text names (every reply that shows
+    labelled content carries its highest label as a banner), an attachment's included."""
+    label = tlp.named_label(reply.text)
+    if reply.attachment is not None:
+        data = reply.attachment.data.decode("utf-8", errors="replace")
+        label = tlp.highest([label, tlp.named_label(data)])
+    return label
+
+
+def row_label(row: OutboxMessage) -> RowLabel | None:
+    """What a row shows, as stored when it was queued; None: nothing to check (no reply).
+    A row queued before labels were stored (migration 0028) is judged by the label its
+    text names, all of it as other rooms' posts: nothing says it was the room's own."""
+    if row.kind not in ("message", "file"):
+        return None
+    if row.tlp is not None:
+        return RowLabel(row.tlp, row.tlp_shared or row.tlp, row.tlp_org)
+    content = row.content
+    text = str((content.get("caption") or content).get("body", ""))
+    if row.kind == "file":
+        data = base64.b64decode(content.get("data_b64", "")).decode("utf-8", errors="replace")
+        text += "\n" + data
+    label = tlp.named_label(text)
+    return RowLabel(label, label, None)
 
 
 def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
@@ -537,6 +567,9 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
+            if not await self._may_still_go(row):
+                await self._void(row)
+                return True
             response = await self._perform(row)
         except LocalProtocolError as exc:
             # With encryption on, nio needs a sync to have seen the room first.
@@ -565,9 +598,7 @@ class OutboxSender:
             log.debug(
                 "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
             )
-        self._done[row.id] = None
-        if len(self._done) > 10_000:
-            self._done.popitem(last=False)
+        self._remember_done(row.id)
         if self.metrics is not None:
             self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
         self._unrecorded[row.id] = (row.txn_id, event_id)
@@ -578,6 +609,11 @@ class OutboxSender:
         self.sent_count += 1
         self._trouble.taken(row.id, row.room_id)
         return True
+
+    def _remember_done(self, row_id: int) -> None:
+        self._done[row_id] = None
+        if len(self._done) > 10_000:
+            self._done.popitem(last=False)
 
     async def _refused(
         self, row: OutboxMessage, response: ErrorResponse, stop: asyncio.Event
@@ -626,6 +662,57 @@ class OutboxSender:
                 "its room's later rows go first for now", row.id, status or "-",
             )  # fmt: skip
         return False
+
+    async def _may_still_go(self, row: OutboxMessage) -> bool:
+        """Whether the room may still see what the row shows, under its binding as it is
+        now (storage/tlp.py decides): it may have lost access while the row waited (a
+        backlog, a rate limit, an outage, a restart that lowered its clearance). A row
+        that shows nothing labelled goes without a query."""
+        label = row_label(row)
+        if label is None or label.tlp == "CLEAR":
+            return True
+        async with self.db.session() as session:
+            access = await room_repo.access_of(session, RoomId(row.room_id))
+        if not access.public and self._public_now(row.room_id):
+            # The stored flag follows at the end of the sync batch that changed the
+            # room's rules; nio's state has them already.
+            access = dataclasses.replace(access, public=True)
+        return tlp.may_still_see(access, label.tlp, label.shared, label.organisation)
+
+    def _public_now(self, room_id: str) -> bool:
+        room = self.client.rooms.get(room_id)
+        join_rule = getattr(room, "join_rule", None)
+        history = getattr(room, "history_visibility", None)
+        if not isinstance(join_rule, str) and not isinstance(history, str):
+            return False  # its state is not known here: the stored flag decides
+        return tlp.is_public(join_rule, history, getattr(room, "guest_access", None))
+
+    async def _void(self, row: OutboxMessage) -> None:
+        """The row ends unsent because its room may no longer see it: logged and audited
+        by its code (never its words), and the room told so in a neutral notice."""
+        label = row_label(row)
+        shown = label.tlp if label is not None else "CLEAR"
+        log.warning(
+            "outbox: row %s voided: %s may no longer see TLP:%s", row.id, row.room_id, shown
+        )
+        error = f"voided: the room may no longer see TLP:{shown}"
+        self._trouble.forget(row.id)
+        self._remember_done(row.id)  # a copy read from the table meanwhile must not go
+        async with self.db.transaction() as session:
+            await outbox.record_attempt(session, row.id, error, True)
+            detail = {"row": row.id, "kind": row.kind, "tlp": shown}
+            await audit.add(
+                session, "bot", "outbox.voided", row.room_id, subject=row.txn_id, detail=detail
+            )
+            answered = ((row.content.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get(
+                "event_id"
+            )
+            relation = {"in_reply_to": str(answered)} if answered else {}
+            key = f"outbox-voided:{row.room_id}:{row.source_event_id or row.txn_id}"
+            text = t(self.language, "outbox.voided")
+            await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
+            await self._tell_reporter(session, row, error)
+        self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:
         content = row.content
@@ -738,12 +825,19 @@ class OutboxSender:
         self._trouble.forget(row.id)
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
-            notice = await alert_delivery.undelivered_alert(session, row, error, self.language)
-            if notice is not None and notice.room_id is not None:
-                key = f"alert-undelivered:{row.txn_id}"
-                await queue_notice(
-                    session, notice.room_id, notice.text, self.language, key,
-                    in_reply_to=str(notice.reply_to),
-                )  # fmt: skip
-        if notice is not None:
+            told = await self._tell_reporter(session, row, error)
+        if told:
             self.wake()
+
+    async def _tell_reporter(self, session: AsyncSession, row: OutboxMessage, error: str) -> bool:
+        """When the ended row was a coordinator (or domino) alert, its reporter's room is
+        told it did not reach them; True when a notice was queued."""
+        notice = await alert_delivery.undelivered_alert(session, row, error, self.language)
+        if notice is None or notice.room_id is None:
+            return False
+        key = f"alert-undelivered:{row.txn_id}"
+        await queue_notice(
+            session, notice.room_id, notice.text, self.language, key,
+            in_reply_to=str(notice.reply_to),
+        )  # fmt: skip
+        return True

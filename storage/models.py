@@ -96,6 +96,12 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     result_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # What the row shows, checked against the room's binding just before the send
+    # (bot/sender.py): its highest label, the highest that may be other rooms' posts,
+    # and the room's organisation when queued. NULL: queued before migration 0028.
+    tlp: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    tlp_shared: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    tlp_org: Mapped[str | None] = mapped_column(String(255), nullable=True)
 
 
 class Room(Base):

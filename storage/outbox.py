@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
@@ -18,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
 from storage.sqlite_driver import COMMIT_OPTION
+from storage.tlp import RoomAccess, shared_part
 
 OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
@@ -33,6 +35,26 @@ _MARK_SENT = (
     .where(_TABLE.c.id == bindparam("row_id"), _TABLE.c.sent_at.is_(None))
     .values(sent_at=bindparam("now"), result_event_id=bindparam("event_id"))
 )
+
+
+@dataclass(frozen=True)
+class RowLabel:
+    """What a row shows, as the sender checks it against the room's binding just before
+    the send (`tlp.may_still_see`): the highest label, the highest that may be other
+    rooms' posts, and the organisation AMBER+STRICT content belongs to (`may_still_see`
+    in storage/tlp.py)."""
+
+    tlp: str = "CLEAR"
+    shared: str = "CLEAR"
+    organisation: str | None = None
+
+    @classmethod
+    def built_for(cls, access: RoomAccess, label: str) -> RowLabel:
+        """A row showing content up to `label`, built for a room with `access` now."""
+        return cls(label, shared_part(access, label), access.organisation)
+
+
+NOTHING_LABELLED = RowLabel()
 
 
 def txn_id_for(source: str, index: int = 0) -> str:
@@ -51,13 +73,15 @@ async def add(
     *,
     known_new: bool = False,
     last: bool = False,
+    label: RowLabel = NOTHING_LABELLED,
 ) -> OutboxMessage | None:
     """Queue an action; returns None when that transaction id is already queued.
 
     `known_new` skips the look-up on the hot path, where the caller has just
     claimed the source event in the same transaction (the unique constraint
     still guards it). `last`: the transaction's last statement, committed next (on
-    SQLite in the same round trip to its thread: storage/sqlite_driver.py).
+    SQLite in the same round trip to its thread: storage/sqlite_driver.py). `label`:
+    what the row shows (a reply, a file), checked again just before it is sent.
     """
     if not known_new:
         existing = await session.scalar(
@@ -77,6 +101,9 @@ async def add(
         "sent_at": None,
         "failed_at": None,
         "result_event_id": None,
+        "tlp": label.tlp,
+        "tlp_shared": label.shared,
+        "tlp_org": label.organisation,
     }
     options = {COMMIT_OPTION: True} if last else {}
     row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()

@@ -214,3 +214,33 @@ def visible_clause(
             )
         # RED: never beyond its own room, whatever the clearance.
     return or_(*allowed)
+
+
+# A label as the bot names it in what it writes ("TLP:AMBER — Meldingen …", "· TLP:RED"):
+# every reply that shows labelled content says its highest label so (DESIGN.md).
+_NAMED = re.compile(r"TLP:(CLEAR|GREEN|AMBER\+STRICT|AMBER|RED)")
+
+
+def named_label(text: str) -> str:
+    """The highest label `text` names the bot's way (`TLP:AMBER`), CLEAR when none. A
+    reply's banner says the highest label it shows; a label named in passing (a user's
+    words echoed) can only make this higher, never lower."""
+    return highest(_NAMED.findall(text))
+
+
+def shared_part(access: RoomAccess, label: str) -> str:
+    """The highest label, up to `label`, that `access` sees of other rooms' posts: what
+    a reply labelled `label` may show of someone else's (anything above is the room's
+    own, which is how the room could see it at all)."""
+    for candidate in sorted(RANK, key=RANK.__getitem__, reverse=True):
+        if RANK[candidate] <= RANK[label] and may_see(access, candidate, "", access.organisation):
+            return candidate
+    return "CLEAR"
+
+
+def may_still_see(access: RoomAccess, label: str, shared: str, organisation: str | None) -> bool:
+    """Whether a reply built for this room earlier may still go to it now: its content
+    up to `label` (the highest it shows) as the room's own posts, and up to `shared` as
+    other rooms' (AMBER+STRICT of `organisation`, the room's when the reply was made)."""
+    own = may_see(access, label, access.room_id, organisation)
+    return own and may_see(access, shared, "", organisation)

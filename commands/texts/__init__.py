@@ -48,6 +48,7 @@ FAMILIES = (
     "knowledge",
     "knowledge_view",
     "objects",
+    "outbox",
     "permissions",
     "picture",
     "portal",
