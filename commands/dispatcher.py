@@ -131,8 +131,11 @@ class Dispatcher:
             ctx = self.context(replace(message, kind="message"), ctx.room, ctx.session, ctx.now)
             replies = [] if message.msgtype == "m.notice" else await self._route_message(ctx)
             # Then what the edited message made before and its new words did not make
-            # again (an open question it no longer asks) is taken back.
-            if self.after_edit_hook is not None:
+            # again (an open question it no longer asks) is taken back. An edit that
+            # still asks but whose words were refused (a label, the length) asks still:
+            # its question keeps the words from before, as a refused report edit does.
+            refused_question = self._asks(ctx) and "question.answered" not in ctx.events
+            if self.after_edit_hook is not None and not refused_question:
                 replies += await self._guarded(ctx, self.after_edit_hook)
             return replies
         if message.kind == "redaction":
@@ -198,6 +201,14 @@ class Dispatcher:
     def _observe(self, name: str, outcome: str, ctx: CommandContext) -> None:
         if self.observer is not None:
             self.observer(name, outcome, list(ctx.events))
+
+    def _asks(self, ctx: CommandContext) -> bool:
+        """Whether the message is a question for the bot (`!vraag`, or a plain one)."""
+        body = strip_reply_fallback(ctx.message.body)
+        if not is_command(body, ctx.prefix):
+            return self._is_plain_question(ctx, body)
+        command = self.registry.lookup(split(body, ctx.prefix)[0])
+        return command is not None and command.name_en == "ask"
 
     def _is_plain_question(self, ctx: CommandContext, body: str) -> bool:
         if ctx.room.is_direct:

@@ -157,3 +157,18 @@ async def test_an_edit_that_still_asks_keeps_the_question(db: Database) -> None:
     assert "ingetrokken" not in texts(replies), texts(replies)
     (row,) = await open_rows(db)
     assert "Sterrenburg" in row.question
+
+
+async def test_an_edit_refused_as_a_question_keeps_the_question(db: Database) -> None:
+    """An edit that still asks, but whose new words the bot refuses (a marking above its
+    `tlp:` line: 'set the label that holds in the tlp: field'), keeps the open question
+    with its words from before, as a refused edit of a report keeps its revision. It
+    asks still; withdrawing it left the asker waiting for an answer that never came."""
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    edited = await chat.say(
+        TOWN, ALICE, f"!vraag {QUESTION} TLP:RED\ntlp: green", kind="edit", replaces=asked
+    )
+    assert "tlp:" in texts(edited), texts(edited)
+    (row,) = await open_rows(db)
+    assert row.id == 1 and row.question == QUESTION.strip()

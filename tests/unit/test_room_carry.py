@@ -66,3 +66,31 @@ async def test_a_second_tombstone_does_not_revive_a_binding_changed_since(db: Da
         assert await rooms.earlier_rooms(session, second) == ()
         replaced = await rooms.get(session, old)
         assert replaced is not None and replaced.replaced_by == first
+
+
+async def test_a_second_tombstone_tells_its_room_nothing_of_a_binding(db: Database) -> None:
+    """The lifecycle's carry after a second tombstone: nothing was carried, so the third
+    room gets no 'I carried the binding' notice (it would claim a binding it lacks)."""
+    from types import SimpleNamespace
+    from typing import Any
+
+    from sqlalchemy import select
+
+    from bot.room_lifecycle import RoomLifecycle, Verdict
+    from storage.ids import UserId
+    from storage.models import OutboxMessage
+    from storage.rooms import BindingView
+
+    old, first, second = RoomId("!b:x"), RoomId("!b-v2:x"), RoomId("!b-v3:x")
+    async with db.transaction() as session:
+        view = BindingView("liaison", None, "GGD", "AMBER", "AMBER")
+        await rooms.bind_as(session, old, view, "@admin:x")
+    client: Any = SimpleNamespace(rooms={})
+    lifecycle = RoomLifecycle(client, db, UserId("@bot:x"), "nl", lambda: None)
+    async with db.transaction() as session:
+        await lifecycle._carry(session, Verdict(old, first, None), "@admin:x")
+        await lifecycle._carry(session, Verdict(old, second, None), "@admin:x")
+    async with db.session() as session:
+        told = {row.room_id for row in await session.scalars(select(OutboxMessage))}
+        assert await rooms.binding(session, second) is None
+    assert told == {first}, told
