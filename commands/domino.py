@@ -29,7 +29,7 @@ from commands.i18n import Language, t
 from commands.message import Outgoing, Reply
 from commands.report_parser import Problem
 from commands.texts import Word
-from storage import alerts, audit, rooms, tlp
+from storage import alerts, audit, items, rooms, tlp
 from storage import exercise as exercise_store
 from storage import network as store
 from storage.ids import EventId, RoomId
@@ -37,7 +37,7 @@ from storage.models import CoordinatorAlert, DominoAlert, SectorDependency, Situ
 from storage.vocabulary import CATEGORY_SECTOR, SECTOR_CATEGORY, Category, Sector
 
 SEVERE = store.SEVERE
-_ADJECTIVE = {"Severe": Word("Ernstige", "Severe"), "Extreme": Word("Extreme", "Extreme")}
+ADJECTIVE = {"Severe": Word("Ernstige", "Severe"), "Extreme": Word("Extreme", "Extreme")}
 
 
 def sector_word(value: str, lang: Language) -> str:
@@ -130,7 +130,7 @@ def _cause(
             t(
                 lang,
                 "domino.alert_cause",
-                severity=_ADJECTIVE.get(entry.severity, Word(entry.severity, entry.severity)),
+                severity=ADJECTIVE.get(entry.severity, Word(entry.severity, entry.severity)),
                 code=entry.code,
                 sector=sector_word(sector, lang),
                 place=place,
@@ -212,7 +212,9 @@ async def after_record(
         return [], ""
     await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
     lines = []
-    if entry.severity in SEVERE and entry.retracted_at is None:
+    over = resolves(entry, edited)
+    settled = await settle_item(ctx, entry, edited, DOMINO)
+    if entry.severity in SEVERE and entry.retracted_at is None and not over:
         lines = await store.dependents_of(session, [entry.sector], entry.region)
         lines = [line for line in lines if line.dependent != entry.sector]
     withdrawn: list[Outgoing] = []
@@ -225,8 +227,9 @@ async def after_record(
             for room in await store.bound_rooms(session, entry.incident, "liaison")
             if kept.intersection(room.sectors)
         }
-        why = "moved" if lines or entry.severity in SEVERE else "below"
+        why = "resolved" if over else "moved" if lines or entry.severity in SEVERE else "below"
         withdrawn = await withdraw_alerts(ctx, entry, why, keep_rooms=still)
+    withdrawn += settled
     if not lines:
         return withdrawn, ""
     await store.open_items(session, entry, entry.sector, lines)
@@ -285,6 +288,68 @@ async def _alert_dependents(
         )
     await alerts.record(session, DominoAlert, entry.id, claimed, ctx.message.event_id)
     return sent
+
+
+def resolves(entry: SituationEntry, edited: bool) -> bool:
+    """A follow-up (or an edited report) that says its item is resolved: it alerts
+    nobody and causes nothing, whatever severity it inherited (the picture's attention
+    list leaves it out too)."""
+    return entry.status == "resolved" and (entry.item_id is not None or edited)
+
+
+async def settle_item(
+    ctx: CommandContext, entry: SituationEntry, edited: bool, kind: AlertKind
+) -> list[Outgoing]:
+    """`entry` resolved its item or took it below severe: the rooms whose alert (of
+    `kind`) about an earlier entry of the item still stands are told so, as a reply to
+    that alert (`withdraw_alerts`: told once, alerted anew if the item turns severe
+    again); that entry's open domino items go, as for an edit below severe. Only when
+    `entry` is now the item's latest state. Coordinator rooms that may not see `entry`
+    are not told (their picture still shows the item open); a partner's room is told
+    in the form its alert had."""
+    if entry.severity in SEVERE and not resolves(entry, edited):
+        return []
+    if entry.incident is None or (entry.item_id is None and not edited):
+        return []  # a new report that opens its own item: nothing earlier to answer
+    session = session_of(ctx)
+    item_id = entry.item_id if entry.item_id is not None else entry.id
+    earlier = await alerts.standing_in_item(session, kind.model, item_id, entry.id)
+    if not earlier:
+        return []
+    latest = await items.latest_in_item(session, ctx.room.access, item_id)
+    if latest is None or latest.id != entry.id:
+        return []  # a later entry stands for the item
+    why = "resolved" if entry.status == "resolved" else "lowered"
+    out: list[Outgoing] = []
+    blind = await _blind_to(ctx, entry) if kind is COORDINATOR else set()
+    for entry_id in earlier:
+        alerted = await session.get(SituationEntry, entry_id)
+        if alerted is None:
+            continue
+        if kind is DOMINO:
+            await store.remove_for_cause(session, entry_id)
+        out += await withdraw_alerts(
+            ctx, alerted, why, keep_rooms=blind, kind=kind, follow_up=entry.code
+        )
+    return out
+
+
+async def _blind_to(ctx: CommandContext, entry: SituationEntry) -> set[str]:
+    """The coordinator rooms of the entry's incident that may not see `entry`."""
+    session = session_of(ctx)
+    assert entry.incident is not None
+    return {
+        room_id
+        for room_id, binding, public, direct in await rooms.coordinator_views(
+            session, entry.incident
+        )
+        if not tlp.may_see(
+            tlp.RoomAccess.for_binding(room_id, binding, public, direct),
+            entry.tlp,
+            entry.room_id,
+            entry.organisation,
+        )
+    }
 
 
 async def after_retraction(ctx: CommandContext, entry: SituationEntry) -> list[Outgoing]:

@@ -20,7 +20,6 @@ from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
-from commands.texts import Word
 from storage import alerts, audit, event_log, items, network, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -373,7 +372,7 @@ async def _alerts(
     """
     # A resolved follow-up (or a report edited to resolved) no longer needs the
     # coordinators' attention, as in the picture: no alert about the end of an alarm.
-    resolved = entry.status == "resolved" and (entry.item_id is not None or after_edit)
+    resolved = domino.resolves(entry, after_edit)
     if entry.severity not in ("Severe", "Extreme") or resolved or entry.incident is None:
         return Alerts(await _no_alert(ctx, entry, resolved, after_edit))
     session = session_of(ctx)
@@ -414,7 +413,7 @@ async def _no_alert(
 ) -> list[Outgoing]:
     """A report that does not alert: the standing alerts it ends are withdrawn - its own
     after an edit, and the item's earlier ones it resolved or lowered."""
-    settled = await _item_settled(ctx, entry, after_edit)
+    settled = await domino.settle_item(ctx, entry, after_edit, domino.COORDINATOR)
     if not after_edit:
         return settled
     why = "moved" if entry.incident is None else "resolved" if resolved else "below"
@@ -422,47 +421,6 @@ async def _no_alert(
         ctx, entry, why, kind=domino.COORDINATOR, follow_up=entry.code
     )
     return [*own, *settled]
-
-
-async def _item_settled(
-    ctx: CommandContext, entry: SituationEntry, after_edit: bool
-) -> list[Outgoing]:
-    """`entry` resolved its item or took it below severe: the coordinator rooms whose
-    alert about an earlier entry of the item still stands are told so, as a reply to
-    that alert (`domino.withdraw_alerts`, which marks it withdrawn: told once, and
-    alerted anew if the item turns severe again). Only when `entry` is now the item's
-    latest state, and only rooms that may see `entry` (a room that may not would be told
-    of a report it cannot read, and its picture still shows the item open)."""
-    if entry.incident is None or (entry.item_id is None and not after_edit):
-        return []  # a new report that opens its own item: nothing earlier to answer
-    session = session_of(ctx)
-    item_id = items.item_of(entry)
-    earlier = await alerts.standing_in_item(session, CoordinatorAlert, item_id, entry.id)
-    if not earlier:
-        return []
-    latest = await items.latest_in_item(session, ctx.room.access, item_id)
-    if latest is None or latest.id != entry.id:
-        return []  # a later entry stands for the item
-    why = "resolved" if entry.status == "resolved" else "lowered"
-    out: list[Outgoing] = []
-    for entry_id in earlier:
-        alerted = await session.get(SituationEntry, entry_id)
-        if alerted is None:
-            continue
-        blind = {
-            room
-            for room in await alerts.alerted_rooms(session, CoordinatorAlert, entry_id)
-            if not tlp.may_see(
-                await room_repo.access_of(session, RoomId(room)),
-                entry.tlp,
-                entry.room_id,
-                entry.organisation,
-            )
-        }
-        out += await domino.withdraw_alerts(
-            ctx, alerted, why, keep_rooms=blind, kind=domino.COORDINATOR, follow_up=entry.code
-        )
-    return out
 
 
 async def _alert_sent(
@@ -524,14 +482,6 @@ async def _withdraw_hidden(
     )
 
 
-def _dutch_adjective(word: str) -> str:
-    """A severity before "melding", capitalised: ernstig -> Ernstige, extreem -> Extreme
-    (a long vowel before the last consonant is written single before the -e)."""
-    if len(word) > 3 and word[-3] == word[-2] and word[-2] in "aeou" and word[-1] not in "aeiou":
-        word = word[:-2] + word[-1]
-    return word.capitalize() + "e"
-
-
 async def _coordinator_alert(
     ctx: CommandContext,
     entry: SituationEntry,
@@ -541,7 +491,7 @@ async def _coordinator_alert(
     head = t(
         ctx.lang,
         "reports.alert_head",
-        severity=Word(_dutch_adjective(Severity.of(entry.severity).nl), entry.severity),
+        severity=domino.ADJECTIVE[entry.severity],
         code=entry.code,
     )
     shows_cause = entry.cause_id is None or await domino.cause_visible(

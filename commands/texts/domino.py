@@ -210,6 +210,17 @@ TEXTS: Entries = {
         "en": "The report behind this alert was edited: it now concerns another sector, "
         "region or incident, which your sector does not depend on.",
     },
+    # A follow-up of the cause's item: no code named (the room may not see it).
+    "domino.withdrawn_resolved": {
+        "nl": "De storing achter deze waarschuwing (incident {incident}) is als opgelost gemeld.",
+        "en": "The outage behind this alert (incident {incident}) was reported resolved.",
+    },
+    "domino.withdrawn_lowered": {
+        "nl": "De storing achter deze waarschuwing (incident {incident}) is niet meer "
+        "ernstig, volgens een vervolgmelding.",
+        "en": "The outage behind this alert (incident {incident}) is no longer severe, "
+        "according to a follow-up.",
+    },
     "domino.withdrawn_tail": {
         "nl": "De mogelijke gevolgen uit de waarschuwing gelden niet meer; om deze oorzaak "
         "hoeven jullie niets te melden.",

@@ -537,3 +537,26 @@ async def test_a_notice_of_a_cause_moved_to_another_incident_does_not_name_that_
     assert all("ander" not in n.text.replace("andere", "") for n in [*telecom, *water]), [
         n.text for n in [*telecom, *water]
     ]
+
+
+async def test_a_resolving_follow_up_withdraws_the_domino_alerts_instead_of_alerting(
+    db: Database,
+) -> None:
+    """A follow-up inherits its item's severity: `status: opgelost` of a severe outage
+    alerted the dependent partners again (and opened their items anew) about an outage
+    that is over. It now answers their standing alert with the withdrawal notice, and
+    the cause's open items go, as when the cause is edited below severe."""
+    chat = Chat(db)
+    await chat.send(POWER, ENERGY)
+    alerts = await mark_alerts_sent(db)
+    resolved = "!melding stroom\ngemeente: Alkmaar\nbetreft: M-1\nstatus: opgelost\nStroom terug."
+    replies = await chat.send(resolved, ENERGY)
+    for room in (TELECOM, WATER):
+        told = sent_to(replies, room)
+        assert len(told) == 1 and "vervalt" in told[0].text, [r.text for r in told]
+        assert "opgelost" in told[0].text and told[0].reply_to == alerts[room], told[0].text
+    assert "Mogelijke domino-effecten" not in own(replies, ENERGY)
+    assert "Mogelijke domino-effecten" not in await chat.post("!beeld", COORD)
+    # Told once: a second resolving follow-up says nothing to them.
+    again = await chat.send(resolved.replace("terug", "echt terug"), ENERGY)
+    assert not sent_to(again, TELECOM) and not sent_to(again, WATER)
