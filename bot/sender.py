@@ -218,11 +218,12 @@ async def queue_reply_parts(
 
 def reply_label(reply: Reply) -> str:
     """The highest label a reply shows: the one its text names (every reply that shows
-    labelled content carries its highest label as a banner), an attachment's included."""
-    label = tlp.named_label(reply.text)
+    labelled content carries its highest label as a banner), an attachment's included,
+    or the one the command gave it (`Reply.tlp`), whichever is higher."""
+    label = tlp.highest([tlp.named_label(reply.text), reply.tlp or "CLEAR"])
     if reply.attachment is not None:
         data = reply.attachment.data.decode("utf-8", errors="replace")
-        label = tlp.highest([label, tlp.named_label(data)])
+        label = tlp.highest([label, tlp.named_label(data), tlp.named_in_file(data)])
     return label
 
 
@@ -240,6 +241,8 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
         data = base64.b64decode(content.get("data_b64", "")).decode("utf-8", errors="replace")
         text += "\n" + data
     label = tlp.named_label(text)
+    if row.kind == "file":
+        label = tlp.highest([label, tlp.named_in_file(text)])
     return RowLabel(label, label, None)
 
 
@@ -552,7 +555,7 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
-            if not await self._may_still_go(row):
+            if not await self.may_still_go(row):
                 await self._void(row)
                 return True
             response = await self._perform(row)
@@ -648,7 +651,7 @@ class OutboxSender:
             )  # fmt: skip
         return False
 
-    async def _may_still_go(self, row: OutboxMessage) -> bool:
+    async def may_still_go(self, row: OutboxMessage) -> bool:
         """Whether the room may still see what the row shows, under its binding as it is
         now (storage/tlp.py decides): it may have lost access while the row waited (a
         backlog, a rate limit, an outage, a restart that lowered its clearance). A row

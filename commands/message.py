@@ -66,6 +66,9 @@ class Reply:
     notify: bool = False
     mentions: tuple[UserId, ...] = ()
     attachment: Attachment | None = None
+    # The highest label the reply shows, where its text does not name it as a banner
+    # (`TLP:AMBER`): the sender checks it against the room just before the send.
+    tlp: str | None = None
 
 
 Outgoing = Reply | Redaction
