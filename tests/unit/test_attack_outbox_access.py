@@ -192,3 +192,27 @@ async def test_a_row_queued_before_labels_were_stored_is_judged_by_its_text(
     await _lower(chat.db, COORD, "GREEN")
     client = await _drain(chat.db)
     assert sorted(await _to(client, COORD)) == sorted([_voided(), "Welkom."]), client.sent
+
+
+async def test_the_sender_s_one_read_of_a_room_agrees_with_access_of(chat: CoreChat) -> None:
+    """`rooms.access_now` (one statement, before each labelled send) says what
+    `rooms.access_of` says, whatever the room's binding and state."""
+    other = RoomId("!nowhere:x")
+
+    async def both(room: RoomId) -> None:
+        async with chat.db.session() as session:
+            now = await room_repo.access_now(session, room)
+            assert now == await room_repo.access_of(session, room), room
+
+    for room in (COORD, LIAISON, other):
+        await both(room)
+    async with chat.db.transaction() as session:
+        await session.execute(
+            update(Room).where(Room.room_id == COORD).values(public=True, is_direct=True)
+        )
+        await room_repo.carry_binding(session, LIAISON, RoomId("!ggd-v2:x"))
+    for room in (COORD, LIAISON, RoomId("!ggd-v2:x")):
+        await both(room)
+    async with chat.db.transaction() as session:
+        await room_repo.unbind(session, COORD)
+    await both(COORD)
