@@ -699,7 +699,7 @@ class OutboxSender:
             key = f"outbox-voided:{row.room_id}:{row.source_event_id or row.txn_id}"
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
-            await self._tell_reporter(session, row, error)
+            await self._tell_reporter(session, row, error, voided=True)
         self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:
@@ -817,10 +817,13 @@ class OutboxSender:
         if told:
             self.wake()
 
-    async def _tell_reporter(self, session: AsyncSession, row: OutboxMessage, error: str) -> bool:
+    async def _tell_reporter(
+        self, session: AsyncSession, row: OutboxMessage, error: str, voided: bool = False
+    ) -> bool:
         """When the ended row was a coordinator (or domino) alert, its reporter's room is
-        told it did not reach them; True when a notice was queued."""
-        notice = await alert_delivery.undelivered_alert(session, row, error, self.language)
+        told it did not reach them (`voided`: as their room may no longer see it); True
+        when a notice was queued."""
+        notice = await alert_delivery.undelivered_alert(session, row, error, self.language, voided)
         if notice is None or notice.room_id is None:
             return False
         key = f"alert-undelivered:{row.txn_id}"

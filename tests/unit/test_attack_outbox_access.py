@@ -105,8 +105,12 @@ async def test_an_alert_queued_before_the_clearance_was_lowered_is_not_sent(
     to_coord = await _to(client, COORD)
     assert not any("Dijk." in body or "M-1" in body for body in to_coord), to_coord
     assert to_coord == [_voided()], to_coord  # told, without the content
-    # The reporter's own confirmation still goes: its room did not change.
-    assert any("M-1" in body for body in await _to(client, LIAISON))
+    # The reporter's own confirmation still goes: its room did not change. They are told
+    # the alert did not reach the coordinators, and why.
+    to_liaison = await _to(client, LIAISON)
+    assert any("vastgelegd" in body for body in to_liaison), to_liaison
+    told = t("nl", "reports.alert_undelivered_voided", code="M-1")
+    assert told in to_liaison, to_liaison
     async with chat.db.session() as session:
         audits = list(
             await session.scalars(select(AuditRecord).where(AuditRecord.action == "outbox.voided"))
