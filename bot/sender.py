@@ -696,7 +696,10 @@ class OutboxSender:
                 "event_id"
             )
             relation = {"in_reply_to": str(answered)} if answered else {}
-            key = f"outbox-voided:{row.room_id}:{row.source_event_id or row.txn_id}"
+            # One notice for the rows one event (or one scheduled post, its parts queued
+            # together) left: not one for every part of a long reply.
+            cause = row.source_event_id or row.created_at.strftime("%Y-%m-%dT%H:%M:%S")
+            key = f"outbox-voided:{row.room_id}:{cause}"
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
             await self._tell_reporter(session, row, error, voided=True)

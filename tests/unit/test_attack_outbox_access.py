@@ -220,3 +220,18 @@ async def test_the_sender_s_one_read_of_a_room_agrees_with_access_of(chat: CoreC
     async with chat.db.transaction() as session:
         await room_repo.unbind(session, COORD)
     await both(COORD)
+
+
+async def test_a_long_reply_voided_in_parts_is_told_once(chat: CoreChat) -> None:
+    """A scheduled picture too long for one event goes in parts: voided, the room hears
+    it once, not once a part."""
+    from bot.sender import queue_reply_parts
+    from commands.render import plain
+
+    long = "TLP:AMBER — Situatiebeeld storm\n" + "\n".join(f"regel {n} Dijk." for n in range(9000))
+    async with chat.db.transaction() as session:
+        rows = await queue_reply_parts(session, COORD, plain(long), "subscription:1:slot")
+    assert len(rows) > 1
+    await _lower(chat.db, COORD, "GREEN")
+    client = await _drain(chat.db)
+    assert await _to(client, COORD) == [_voided()], [b[:40] for _, b in client.sent]
