@@ -233,11 +233,12 @@ async def queue_reply_parts(
 
 def reply_label(reply: Reply) -> str:
     """The highest label a reply shows: the one its text names (every reply that shows
-    labelled content carries its highest label as a banner), an attachment's included."""
-    label = tlp.named_label(reply.text)
+    labelled content carries its highest label as a banner), an attachment's included,
+    or the one the command gave it (`Reply.tlp`), whichever is higher."""
+    label = tlp.highest([tlp.named_label(reply.text), reply.tlp or "CLEAR"])
     if reply.attachment is not None:
         data = reply.attachment.data.decode("utf-8", errors="replace")
-        label = tlp.highest([label, tlp.named_label(data)])
+        label = tlp.highest([label, tlp.named_label(data), tlp.named_in_file(data)])
     return label
 
 
@@ -255,6 +256,8 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
         data = base64.b64decode(content.get("data_b64", "")).decode("utf-8", errors="replace")
         text += "\n" + data
     label = tlp.named_label(text)
+    if row.kind == "file":
+        label = tlp.highest([label, tlp.named_in_file(text)])
     return RowLabel(label, label, None)
 
 
@@ -567,7 +570,7 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
-            if not await self._may_still_go(row):
+            if not await self.may_still_go(row):
                 await self._void(row)
                 return True
             response = await self._perform(row)
@@ -663,7 +666,7 @@ class OutboxSender:
             )  # fmt: skip
         return False
 
-    async def _may_still_go(self, row: OutboxMessage) -> bool:
+    async def may_still_go(self, row: OutboxMessage) -> bool:
         """Whether the room may still see what the row shows, under its binding as it is
         now (storage/tlp.py decides): it may have lost access while the row waited (a
         backlog, a rate limit, an outage, a restart that lowered its clearance). A row
@@ -672,7 +675,7 @@ class OutboxSender:
         if label is None or label.tlp == "CLEAR":
             return True
         async with self.db.session() as session:
-            access = await room_repo.access_of(session, RoomId(row.room_id))
+            access = await room_repo.access_now(session, RoomId(row.room_id))
         if not access.public and self._public_now(row.room_id):
             # The stored flag follows at the end of the sync batch that changed the
             # room's rules; nio's state has them already.
@@ -708,10 +711,13 @@ class OutboxSender:
                 "event_id"
             )
             relation = {"in_reply_to": str(answered)} if answered else {}
-            key = f"outbox-voided:{row.room_id}:{row.source_event_id or row.txn_id}"
+            # One notice for the rows one event (or one scheduled post, its parts queued
+            # together) left: not one for every part of a long reply.
+            cause = row.source_event_id or row.created_at.strftime("%Y-%m-%dT%H:%M:%S")
+            key = f"outbox-voided:{row.room_id}:{cause}"
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
-            await self._tell_reporter(session, row, error)
+            await self._tell_reporter(session, row, error, voided=True)
         self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:
@@ -829,10 +835,13 @@ class OutboxSender:
         if told:
             self.wake()
 
-    async def _tell_reporter(self, session: AsyncSession, row: OutboxMessage, error: str) -> bool:
+    async def _tell_reporter(
+        self, session: AsyncSession, row: OutboxMessage, error: str, voided: bool = False
+    ) -> bool:
         """When the ended row was a coordinator (or domino) alert, its reporter's room is
-        told it did not reach them; True when a notice was queued."""
-        notice = await alert_delivery.undelivered_alert(session, row, error, self.language)
+        told it did not reach them (`voided`: as their room may no longer see it); True
+        when a notice was queued."""
+        notice = await alert_delivery.undelivered_alert(session, row, error, self.language, voided)
         if notice is None or notice.room_id is None:
             return False
         key = f"alert-undelivered:{row.txn_id}"

@@ -59,10 +59,12 @@ async def _alert_of(session: AsyncSession, row: OutboxMessage) -> tuple[AlertRow
 
 
 async def undelivered_alert(
-    session: AsyncSession, row: OutboxMessage, error: str, lang: Language
+    session: AsyncSession, row: OutboxMessage, error: str, lang: Language, voided: bool = False
 ) -> Reply | None:
     """The notice for the reporter's room when the given-up `row` was a coordinator
     alert about a report that still stands; None otherwise. Audited (`alert.undelivered`).
+    `voided`: the sender did not send it, as the room may no longer see it (its
+    clearance went down, it was unbound or turned public while the alert waited).
 
     It names only the report's own id, which the reporter's room knows: nothing of the
     coordinator room or of the refusal beyond "not reached"."""
@@ -81,7 +83,7 @@ async def undelivered_alert(
         subject=entry.code,
         detail={"incident": entry.incident, "error": error},
     )
-    notice = render.plain(t(lang, key, code=entry.code))
+    notice = render.plain(t(lang, f"{key}_voided" if voided else key, code=entry.code))
     return dataclasses.replace(
         notice,
         room_id=RoomId(entry.room_id),

@@ -25,12 +25,14 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
         # Only the documents this room may see (and that are current), as for a search.
         day = today(ctx)
         version = t(ctx.lang, "guidance.version")
-        titles = [
-            f"{doc.title} ({version} {doc.version})"
+        shown = [
+            doc
             for doc in store.guidance
             if doc.current(day) and item_visible(ctx.room.access, doc.tlp, doc.owner)
         ]
-        listing = "; ".join(titles) or "-"
+        listing = "; ".join(f"{doc.title} ({version} {doc.version})" for doc in shown) or "-"
+        # A list of titles carries the highest label it contains, as every list does.
+        label = tlp.highest([doc.tlp for doc in shown])
         return [
             render.plain(
                 t(
@@ -38,6 +40,7 @@ async def guidance_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
                     "guidance.usage_guidance_topic_guidance",
                     prefix=ctx.prefix,
                     listing=listing,
+                    label=label,
                 )
             )
         ]

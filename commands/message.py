@@ -70,6 +70,9 @@ class Reply:
     attachment: Attachment | None = None
     # The root of the thread the reply goes in (the answered message was in one).
     thread_root: EventId | None = None
+    # The highest label the reply shows, where its text does not name it as a banner
+    # (`TLP:AMBER`): the sender checks it against the room just before the send.
+    tlp: str | None = None
 
 
 Outgoing = Reply | Redaction

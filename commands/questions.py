@@ -717,6 +717,9 @@ def to_asker(row: OpenQuestion, text: str, html: str) -> Reply:
         reply_to=EventId(row.event_id),
         notify=True,
         mentions=(asker,),
+        # What it says about the question (an answer, its words) goes as the question's
+        # label, or the higher one its text marks.
+        tlp=tlp.highest([row.tlp, tlp.text_marking(text) or "CLEAR"]),
     )
 
 

@@ -308,6 +308,49 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     )
 
 
+def _access_query() -> Any:
+    """`access_of` as one Core statement: the room, its binding and the rooms it replaced."""
+    rooms = Room.__table__.c
+    bindings = RoomBinding.__table__.c
+    kv = KeyValue.__table__.c
+    return (
+        select(
+            rooms.public,
+            rooms.is_direct,
+            bindings.role,
+            bindings.active,
+            bindings.incident,
+            bindings.organisation,
+            bindings.tlp_default,
+            bindings.clearance,
+            kv.value,
+        )
+        .select_from(
+            Room.__table__.outerjoin(
+                RoomBinding.__table__, bindings.room_id == rooms.room_id
+            ).outerjoin(KeyValue.__table__, kv.key == literal(_EARLIER) + rooms.room_id)
+        )
+        .where(rooms.room_id == bindparam("room_id"))
+    )
+
+
+_ACCESS = _access_query()  # built once, as `_CONTEXT`
+
+
+async def access_now(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
+    """`access_of` in one round trip (the sender asks it before each labelled send)."""
+    row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
+    if row is None:
+        return tlp.RoomAccess.unbound(room_id)
+    public, is_direct, role, active, incident, organisation, default, clearance, earlier = row
+    view = None
+    if role is not None and active:
+        view = BindingView(
+            role, incident, organisation, default, clearance, earlier=_earlier_of(earlier)
+        )
+    return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
+
+
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
     return await session.get(RoomBinding, room_id)
 

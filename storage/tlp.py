@@ -228,6 +228,17 @@ def named_label(text: str) -> str:
     return highest(_NAMED.findall(text))
 
 
+# A label as a file names it: a column or field value ("tlp": "AMBER", `;AMBER;`).
+_LABEL_WORD = re.compile(r"(?<![A-Za-z])(CLEAR|GREEN|AMBER\+STRICT|AMBER|RED)(?![A-Za-z+])")
+
+
+def named_in_file(data: str) -> str:
+    """The highest label a file (an export) names as a word of its own, CLEAR when none:
+    an export's rows carry their labels as values, not as banners. A capitalised word
+    that only looks like one ("RED CROSS") can only make this higher, never lower."""
+    return highest(_LABEL_WORD.findall(data))
+
+
 def shared_part(access: RoomAccess, label: str) -> str:
     """The highest label, up to `label`, that `access` sees of other rooms' posts: what
     a reply labelled `label` may show of someone else's (anything above is the room's

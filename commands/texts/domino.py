@@ -234,4 +234,11 @@ TEXTS: Entries = {
         "en": "⚠ The domino alert about {code} did not reach a dependent partner: their "
         "room refused the message. Inform the dependent partners another way.",
     },
+    "domino.alert_undelivered_voided": {
+        "nl": "⚠ De domino-waarschuwing over {code} heeft een afhankelijke partner niet "
+        "bereikt: hun kamer mag de melding niet meer zien. Licht de afhankelijke partners "
+        "op een andere manier in.",
+        "en": "⚠ The domino alert about {code} did not reach a dependent partner: their "
+        "room may no longer see the report. Inform the dependent partners another way.",
+    },
 }

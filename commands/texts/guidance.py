@@ -10,8 +10,8 @@ TEXTS: Entries = {
         "en": "version",
     },
     "guidance.usage_guidance_topic_guidance": {
-        "nl": "Gebruik: {prefix}handreiking <onderwerp>. Handreikingen: {listing}",
-        "en": "Usage: {prefix}guidance <topic>. Guidance documents: {listing}",
+        "nl": "TLP:{label} — Gebruik: {prefix}handreiking <onderwerp>. Handreikingen: {listing}",
+        "en": "TLP:{label} — Usage: {prefix}guidance <topic>. Guidance documents: {listing}",
     },
     "guidance.no_guidance_found_about": {
         "nl": "Geen handreiking gevonden over “{shorten}”. Probeer andere woorden, of stel een vraag met {prefix}vraag.",

@@ -199,6 +199,12 @@ TEXTS: Entries = {
         "en": "⚠ The alert about {code} did not reach the coordinators: their room refused "
         "the message. Inform them another way.",
     },
+    "reports.alert_undelivered_voided": {
+        "nl": "⚠ De waarschuwing over {code} heeft de coördinatoren niet bereikt: hun kamer "
+        "mag de melding niet meer zien. Licht ze op een andere manier in.",
+        "en": "⚠ The alert about {code} did not reach the coordinators: their room may no "
+        "longer see the report. Inform them another way.",
+    },
     "reports.withdrawn_head": {
         "nl": "TLP:{label} — Waarschuwing vervalt{code}",
         "en": "TLP:{label} — Alert withdrawn{code}",

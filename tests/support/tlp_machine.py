@@ -81,6 +81,7 @@ from nio.rooms import MatrixRoom
 from sqlalchemy import select
 
 from bot.scheduler import Scheduler
+from bot.sender import OutboxSender
 from bot.syncer import Syncer, process_message
 from bot.web.portal import Portal
 from commands.builtin import build_dispatcher
@@ -688,6 +689,16 @@ class TLPMachine(DatabaseMachine):
         self.started = False
         TLPMachine.examples_run += 1
         self.last_outbox = self._run(self._max_outbox())
+        # The rows of the step before the last one and of the last one end at these ids:
+        # a rule that changes a room's access first takes the last step's rows, which
+        # wait in the outbox across the change (`deliver_waiting`).
+        self.step_marks = (self.last_outbox, self.last_outbox)
+        # The real sender's check just before a send, with nio's live room state.
+        self.outbox_gate = OutboxSender(
+            SimpleNamespace(rooms=self.nio_rooms),  # type: ignore[arg-type]
+            self.db,
+            encryption=False,
+        )
         for n, (item_id, label) in enumerate(SEED_QAS):
             qa = QAModel(item_id, label, "OrgA")
             qa.fields = {
@@ -837,11 +848,7 @@ class TLPMachine(DatabaseMachine):
 
     def check_outbox(self, source: Message | None = None) -> None:
         rows = self._outbox_after(self.last_outbox)
-        self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
-        self.echo_room = source.room_id if source is not None else ""
-        # The post an edit or a redaction being handled acts on: its reply may name it.
-        relation = source.relation if source is not None else None
-        self.echo_redacts = (relation.redacts or relation.replaces) if relation else None
+        self._echo_of(source)
         for row in rows:
             self.last_outbox = max(self.last_outbox, row.id)
             if source is None:
@@ -855,25 +862,58 @@ class TLPMachine(DatabaseMachine):
                     TLPMachine.stats["domino alerts withdrawn"] += 1
             elif row.kind == "file":
                 TLPMachine.stats["export files"] += 1
-            room = self.all_rooms.get(row.room_id)
-            if room is None:
-                raise self.fail(f"outbox row for a room the model does not know: {row.room_id}")
-            echo: set[str] = set()
-            if (
-                source is not None
-                and row.source_event_id == source.event_id
-                and row.room_id == source.room_id
-            ):
-                echo = set(MARKER.findall(source.body))
-                # An id the room typed itself ("oorzaak: M-7 is geen melding die deze
-                # kamer kent") may be echoed back to it, like its words.
-                echo |= {f"M-{n}" for n in ENTRY_ID.findall(source.body)}
-            for text in self._texts(row):
-                # A portal link's random token may spell an id ("…_M-9…"): not a report.
-                text = PORTAL_LINK.sub("/p/<token>", text)
-                if "nearest" in DISABLED:  # triage: look past the curators' "nearest Q&As"
-                    text = re.sub(r"Dichtstbijzijnde Q&As:.*?Beantwoorden:", "", text, flags=re.S)
-                self._check_text(room, text, echo, row)
+            self._check_row(row, source)
+
+    def _echo_of(self, source: Message | None) -> None:
+        """What the replies to `source` may echo: the ids it typed, its room, the post an
+        edit or a redaction being handled acts on (its reply may name it)."""
+        self.echo_codes = set(RECORD_ID.findall(source.body)) if source is not None else set()
+        self.echo_room = source.room_id if source is not None else ""
+        relation = source.relation if source is not None else None
+        self.echo_redacts = (relation.redacts or relation.replaces) if relation else None
+
+    def _check_row(self, row: OutboxMessage, source: Message | None) -> None:
+        """Every marker and id in the row against what its room may see now."""
+        room = self.all_rooms.get(row.room_id)
+        if room is None:
+            raise self.fail(f"outbox row for a room the model does not know: {row.room_id}")
+        echo: set[str] = set()
+        if (
+            source is not None
+            and row.source_event_id == source.event_id
+            and row.room_id == source.room_id
+        ):
+            echo = set(MARKER.findall(source.body))
+            # An id the room typed itself ("oorzaak: M-7 is geen melding die deze
+            # kamer kent") may be echoed back to it, like its words.
+            echo |= {f"M-{n}" for n in ENTRY_ID.findall(source.body)}
+        for text in self._texts(row):
+            # A portal link's random token may spell an id ("…_M-9…"): not a report.
+            text = PORTAL_LINK.sub("/p/<token>", text)
+            if "nearest" in DISABLED:  # triage: look past the curators' "nearest Q&As"
+                text = re.sub(r"Dichtstbijzijnde Q&As:.*?Beantwoorden:", "", text, flags=re.S)
+            self._check_text(room, text, echo, row)
+
+    def waiting_rows(self) -> list[OutboxMessage]:
+        """The last step's rows (its rule's and its sweep's): they wait in the outbox while
+        the step that takes them changes a room's access (a backlog, an outage)."""
+        after, upto = self.step_marks
+        return [row for row in self._outbox_after(after) if row.id <= upto]
+
+    def deliver_waiting(self, rows: list[OutboxMessage]) -> None:
+        """The sender sends `rows` now, after the access change: each row it lets go must
+        show only what its room may see now (the same rule as at queue time, the room as
+        it is now); the rows it voids are not sent. Nothing else changed since they were
+        queued, so the posts they show are as they were then."""
+        by_event = {message.event_id: message for message in self.messages}
+        for row in rows:
+            if not self._run(self.outbox_gate.may_still_go(row)):
+                TLPMachine.stats["rows voided at send (their room lost access)"] += 1
+                continue
+            TLPMachine.stats["rows sent after an access change"] += 1
+            source = by_event.get(EventId(row.source_event_id or ""))
+            self._echo_of(source)
+            self._check_row(row, source)
 
     def fail(self, what: str) -> Violation:
         recent = "\n".join(self.log[-15:])
@@ -1321,11 +1361,13 @@ class TLPMachine(DatabaseMachine):
         room = self.rooms[slot]
         if "bind_direct" in DISABLED and room.direct:  # triage: leave the direct chat unbound
             return
+        waiting = self.waiting_rows()
         if unbind and room.binding is not None and slot % 3 == 0:
             message, rows = self.send(room, "!kamer ontkoppel", ADMIN)
             if "Kamer ontkoppeld" in self.reply_text(rows, room.room_id):
                 room.binding = None
             self.check_outbox(message)
+            self.deliver_waiting(waiting)
             return
         parts = [f"!kamer koppel rol={role} tlp={WORD[default]} clearance={WORD[clearance]}"]
         if org:
@@ -1336,6 +1378,7 @@ class TLPMachine(DatabaseMachine):
         if "Kamer gekoppeld" in self.reply_text(rows, room.room_id):
             room.binding = Binding(role, incident, org, default, clearance)
         self.check_outbox(message)
+        self.deliver_waiting(waiting)
 
     def _note_state(self, room: RoomModel, store: bool = True) -> None:
         """The new room state reaches nio at once, and the bot stores the public flag
@@ -1379,12 +1422,14 @@ class TLPMachine(DatabaseMachine):
         if "world_readable" in DISABLED:  # triage: only invite <-> public
             history, guest = "shared", "forbidden"
             join_rule = "public" if join_rule in ("knock", "restricted") else join_rule
+        waiting = self.waiting_rows()
         room.join_rule, room.history, room.guest = join_rule, history, guest
         self.log.append(
             f"state {room.room_id}: join={join_rule} history={history} guest={guest}"
             + (" (same batch as the next step)" if same_batch else "")
         )
         self._note_state(room, store=not same_batch)
+        self.deliver_waiting(waiting)
 
     @rule(slot=slots, now=st.integers(min_value=0, max_value=3))
     def tombstone(self, slot: int, now: int) -> None:
@@ -1392,6 +1437,7 @@ class TLPMachine(DatabaseMachine):
         if "tombstone" in DISABLED or now:
             return  # rarer than the other rules: an upgrade ends the edits of a room's reports
         old = self.rooms[slot]
+        waiting = self.waiting_rows()
         self.event_counter += 1
         new_id = f"{old.room_id.split(':')[0]}-v{self.event_counter}:x"
         self.log.append(f"tombstone {old.room_id} -> {new_id}")
@@ -1429,6 +1475,7 @@ class TLPMachine(DatabaseMachine):
         self.all_rooms[new_id] = new
         self._note_state(new)
         self.check_outbox()
+        self.deliver_waiting(waiting)
 
     @rule(
         slug=st.sampled_from(INCIDENTS),
@@ -2020,6 +2067,7 @@ class TLPMachine(DatabaseMachine):
                 continue
             message, _ = self.send(room, command, ADMIN)
             self.check_outbox(message)
+        self.step_marks = (self.step_marks[1], self.last_outbox)
 
     # ------------------------------------------------------ kept portal links (session 5)
 

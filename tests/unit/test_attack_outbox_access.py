@@ -105,8 +105,12 @@ async def test_an_alert_queued_before_the_clearance_was_lowered_is_not_sent(
     to_coord = await _to(client, COORD)
     assert not any("Dijk." in body or "M-1" in body for body in to_coord), to_coord
     assert to_coord == [_voided()], to_coord  # told, without the content
-    # The reporter's own confirmation still goes: its room did not change.
-    assert any("M-1" in body for body in await _to(client, LIAISON))
+    # The reporter's own confirmation still goes: its room did not change. They are told
+    # the alert did not reach the coordinators, and why.
+    to_liaison = await _to(client, LIAISON)
+    assert any("vastgelegd" in body for body in to_liaison), to_liaison
+    told = t("nl", "reports.alert_undelivered_voided", code="M-1")
+    assert told in to_liaison, to_liaison
     async with chat.db.session() as session:
         audits = list(
             await session.scalars(select(AuditRecord).where(AuditRecord.action == "outbox.voided"))
@@ -192,3 +196,42 @@ async def test_a_row_queued_before_labels_were_stored_is_judged_by_its_text(
     await _lower(chat.db, COORD, "GREEN")
     client = await _drain(chat.db)
     assert sorted(await _to(client, COORD)) == sorted([_voided(), "Welkom."]), client.sent
+
+
+async def test_the_sender_s_one_read_of_a_room_agrees_with_access_of(chat: CoreChat) -> None:
+    """`rooms.access_now` (one statement, before each labelled send) says what
+    `rooms.access_of` says, whatever the room's binding and state."""
+    other = RoomId("!nowhere:x")
+
+    async def both(room: RoomId) -> None:
+        async with chat.db.session() as session:
+            now = await room_repo.access_now(session, room)
+            assert now == await room_repo.access_of(session, room), room
+
+    for room in (COORD, LIAISON, other):
+        await both(room)
+    async with chat.db.transaction() as session:
+        await session.execute(
+            update(Room).where(Room.room_id == COORD).values(public=True, is_direct=True)
+        )
+        await room_repo.carry_binding(session, LIAISON, RoomId("!ggd-v2:x"))
+    for room in (COORD, LIAISON, RoomId("!ggd-v2:x")):
+        await both(room)
+    async with chat.db.transaction() as session:
+        await room_repo.unbind(session, COORD)
+    await both(COORD)
+
+
+async def test_a_long_reply_voided_in_parts_is_told_once(chat: CoreChat) -> None:
+    """A scheduled picture too long for one event goes in parts: voided, the room hears
+    it once, not once a part."""
+    from bot.sender import queue_reply_parts
+    from commands.render import plain
+
+    long = "TLP:AMBER — Situatiebeeld storm\n" + "\n".join(f"regel {n} Dijk." for n in range(9000))
+    async with chat.db.transaction() as session:
+        rows = await queue_reply_parts(session, COORD, plain(long), "subscription:1:slot")
+    assert len(rows) > 1
+    await _lower(chat.db, COORD, "GREEN")
+    client = await _drain(chat.db)
+    assert await _to(client, COORD) == [_voided()], [b[:40] for _, b in client.sent]
