@@ -19,6 +19,7 @@ from storage.models import Room
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, bound_views
 from tests.support.rooms import storm_database
+from tests.unit.test_answers_learn import ANNA, BOB, ROOMS, WATER_1, WATER_2, make_db
 from tests.unit.test_attack_outbox_access import _drain, _to, _voided
 from tests.unit.test_unalerted_severe import ALICE, COORD, LIAISON, _report
 
@@ -61,3 +62,41 @@ async def test_an_amber_report_s_public_room_warning_reaches_the_writer(chat: Co
     client = await _drain(chat.db)
     to_liaison = await _to(client, LIAISON)
     assert any("openbaar" in body and "M-1" in body for body in to_liaison), to_liaison
+
+
+async def test_a_linked_question_s_words_wait_under_their_label(tmp_path: Path) -> None:
+    """The curators' notice of a linked question quotes the asker's words (GREEN here)
+    and named no label, so its row was CLEAR and went unchecked: a curator room that
+    turned public while it waited received the GREEN words."""
+    database = await make_db(tmp_path / "k")
+    try:
+        chat = CoreChat(database)
+        room_a, curators = ROOMS["a"][0], ROOMS["cur"][0]
+        await chat.send_event(room_a, ANNA, f"!vraag {WATER_1}")
+        await _drain(database)
+        _, replies = await chat.send_event(room_a, BOB, WATER_2)
+        notices = [r for r in replies or [] if getattr(r, "room_id", None) == curators]
+        assert len(notices) == 1 and WATER_2 in notices[0].text, replies
+        await _public(database, curators)
+        client = await _drain(database)
+        to_curators = await _to(client, curators)
+        assert not any(WATER_2 in body for body in to_curators), to_curators
+        assert to_curators == [_voided()], to_curators
+    finally:
+        await database.close()
+
+
+async def test_the_linked_asker_is_told_the_label_of_the_words_quoted(tmp_path: Path) -> None:
+    """The linked asker's receipt quotes the first asker's (GREEN) words: it names
+    their label, so the check before the send sees it (an unbound or public room's
+    row would otherwise be CLEAR)."""
+    database = await make_db(tmp_path / "k")
+    try:
+        chat = CoreChat(database)
+        room_a = ROOMS["a"][0]
+        await chat.send_event(room_a, ANNA, f"!vraag {WATER_1}")
+        _, replies = await chat.send_event(room_a, BOB, WATER_2)
+        told = next(r for r in replies or [] if "V1" in getattr(r, "text", ""))
+        assert "TLP:GREEN" in told.text, told.text
+    finally:
+        await database.close()
