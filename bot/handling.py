@@ -75,18 +75,20 @@ async def log_and_queue(
         defer=bool(replies),
     )
     queued = []
-    # A reply too large for one event goes in parts (bot/sender.py: reply_parts).
-    replies = [
-        part
+    # A reply too large for one event goes in parts (bot/sender.py: reply_parts), each
+    # labelled as the whole reply: a later part need not name the label (a late reply's
+    # note stands above the banner the parts repeat), and is as much of what it shows.
+    parts = [
+        (part, reply)
         for reply in replies
         for part in (
             reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
         )
     ]
     views: dict[str, tlp.RoomAccess] = {message.room_id: access} if access is not None else {}
-    for index, reply in enumerate(replies):
+    for index, (reply, whole) in enumerate(parts):
         kind, target, content = outgoing_row(reply, message.room_id)
-        label = await _label(session, reply, target, views)
+        label = await _label(session, whole, target, views)
         row = await outbox.add(
             session,
             target,
@@ -95,7 +97,7 @@ async def log_and_queue(
             outbox.txn_id_for(message.event_id, index),
             source_event_id=message.event_id,
             known_new=True,
-            last=index == len(replies) - 1,
+            last=index == len(parts) - 1,
             label=label,
         )
         if row is not None:

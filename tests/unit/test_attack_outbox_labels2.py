@@ -9,12 +9,17 @@ a leak. And every part of a split reply must carry the label of the whole reply.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
+from bot.handling import log_and_queue
+from commands import render
+from commands.message import Message
 from storage.engine import Database
+from storage.ids import EventId, UserId
 from storage.models import Room
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, bound_views
@@ -100,3 +105,20 @@ async def test_the_linked_asker_is_told_the_label_of_the_words_quoted(tmp_path: 
         assert "TLP:GREEN" in told.text, told.text
     finally:
         await database.close()
+
+
+async def test_every_part_of_a_late_split_reply_keeps_the_reply_s_label(chat: CoreChat) -> None:
+    """A reply answered late starts with '(Late reactie …)', above its banner; split
+    into parts, the later parts found no banner on its first line and carried none, and
+    each part's row was labelled by its own text: CLEAR, unchecked before the send (a
+    backlog is when both the late note and a lowered room happen)."""
+    lines = [f"M-{n} · evacuatie · GGD · Dijk {n} doorgebroken, {'x' * 80}" for n in range(900)]
+    text = "\n".join(["(Late reactie op je bericht van 04-12 10:00.)", "TLP:AMBER — Meldingen"])
+    text += "\n" + "\n".join(lines)
+    message = Message(EventId("$late"), COORD, UserId("@bob:x"), "!meldingen", datetime.now(UTC))
+    async with chat.db.transaction() as session:
+        rows = await log_and_queue(session, message, [render.plain(text)], "replied")
+    assert len(rows) > 1
+    assert [row.tlp for row in rows] == ["AMBER"] * len(rows), [row.tlp for row in rows]
+    # And each later part says so, as every reply names the highest label it shows.
+    assert all(str(row.content["body"]).startswith("TLP:AMBER (") for row in rows[1:])
