@@ -85,10 +85,10 @@ async def log_and_queue(
             reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
         )
     ]
-    views: dict[str, tlp.RoomAccess] = {message.room_id: access} if access is not None else {}
+    views: dict[str, tlp.RoomAccess] = {}
     for index, (reply, whole) in enumerate(parts):
         kind, target, content = outgoing_row(reply, message.room_id)
-        label = await _label(session, whole, target, views)
+        label = await _label(session, whole, target, views, access)
         row = await outbox.add(
             session,
             target,
@@ -106,12 +106,23 @@ async def log_and_queue(
 
 
 async def _label(
-    session: AsyncSession, reply: Outgoing, room_id: RoomId, views: dict[str, tlp.RoomAccess]
+    session: AsyncSession,
+    reply: Outgoing,
+    room_id: RoomId,
+    views: dict[str, tlp.RoomAccess],
+    own: tlp.RoomAccess | None,
 ) -> RowLabel:
     """What a reply shows, for the room it goes to as that room is bound now (read once
-    per other room; the event's own room's view is the one its command used)."""
+    per other room; `own`: the view of the event's room its command used, if given)."""
     if not isinstance(reply, Reply):
         return NOTHING_LABELLED  # a redaction shows nothing
+    label = reply_label(reply)
+    if own is not None and room_id == own.room_id:
+        # The command read its own room through this view: what the room could not see
+        # even of its own (a public room: CLEAR only) the reply names, never shows ('M-1
+        # vastgelegd · TLP:GREEN', 'deze kamer is openbaar, maar de melding is
+        # TLP:AMBER'). Other rooms' rows keep the label they name (the safe side).
+        return RowLabel.built_for(own, tlp.shown_part(own, label))
     if room_id not in views:
         views[room_id] = await room_repo.access_of(session, room_id)
-    return RowLabel.built_for(views[room_id], reply_label(reply))
+    return RowLabel.built_for(views[room_id], label)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
 from storage.sqlite_driver import COMMIT_OPTION
-from storage.tlp import RoomAccess, shared_part, shown_part
+from storage.tlp import RoomAccess, shared_part
 
 OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 
@@ -50,11 +50,8 @@ class RowLabel:
 
     @classmethod
     def built_for(cls, access: RoomAccess, label: str) -> RowLabel:
-        """A row showing content up to `label`, built for a room with `access` now. What
-        the room could not see even of its own when the reply was built (a public room:
-        CLEAR only) was named, not shown: the builder read the room's view."""
-        shown = shown_part(access, label)
-        return cls(shown, shared_part(access, shown), access.organisation)
+        """A row showing content up to `label`, built for a room with `access` now."""
+        return cls(label, shared_part(access, label), access.organisation)
 
 
 NOTHING_LABELLED = RowLabel()
