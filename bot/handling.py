@@ -75,18 +75,20 @@ async def log_and_queue(
         defer=bool(replies),
     )
     queued = []
-    # A reply too large for one event goes in parts (bot/sender.py: reply_parts).
-    replies = [
-        part
+    # A reply too large for one event goes in parts (bot/sender.py: reply_parts), each
+    # labelled as the whole reply: a later part need not name the label (a late reply's
+    # note stands above the banner the parts repeat), and is as much of what it shows.
+    parts = [
+        (part, reply)
         for reply in replies
         for part in (
             reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
         )
     ]
-    views: dict[str, tlp.RoomAccess] = {message.room_id: access} if access is not None else {}
-    for index, reply in enumerate(replies):
+    views: dict[str, tlp.RoomAccess] = {}
+    for index, (reply, whole) in enumerate(parts):
         kind, target, content = outgoing_row(reply, message.room_id)
-        label = await _label(session, reply, target, views)
+        label = await _label(session, whole, target, views, access)
         row = await outbox.add(
             session,
             target,
@@ -95,7 +97,7 @@ async def log_and_queue(
             outbox.txn_id_for(message.event_id, index),
             source_event_id=message.event_id,
             known_new=True,
-            last=index == len(replies) - 1,
+            last=index == len(parts) - 1,
             label=label,
         )
         if row is not None:
@@ -104,12 +106,23 @@ async def log_and_queue(
 
 
 async def _label(
-    session: AsyncSession, reply: Outgoing, room_id: RoomId, views: dict[str, tlp.RoomAccess]
+    session: AsyncSession,
+    reply: Outgoing,
+    room_id: RoomId,
+    views: dict[str, tlp.RoomAccess],
+    own: tlp.RoomAccess | None,
 ) -> RowLabel:
     """What a reply shows, for the room it goes to as that room is bound now (read once
-    per other room; the event's own room's view is the one its command used)."""
+    per other room; `own`: the view of the event's room its command used, if given)."""
     if not isinstance(reply, Reply):
         return NOTHING_LABELLED  # a redaction shows nothing
+    label = reply_label(reply)
+    if own is not None and room_id == own.room_id:
+        # The command read its own room through this view: what the room could not see
+        # even of its own (a public room: CLEAR only) the reply names, never shows ('M-1
+        # vastgelegd · TLP:GREEN', 'deze kamer is openbaar, maar de melding is
+        # TLP:AMBER'). Other rooms' rows keep the label they name (the safe side).
+        return RowLabel.built_for(own, tlp.shown_part(own, label))
     if room_id not in views:
         views[room_id] = await room_repo.access_of(session, room_id)
-    return RowLabel.built_for(views[room_id], reply_label(reply))
+    return RowLabel.built_for(views[room_id], label)

@@ -97,7 +97,8 @@ def reply_parts(reply: Reply) -> list[Reply]:
     chunks = _chunks(reply.text.split("\n"), (MAX_EVENT_BYTES - 400) // 2)
     first_line = reply.text.split("\n", 1)[0]
     marker = first_line.split(" — ", 1)[0] + " — " if first_line.startswith(MARKER) else ""
-    banner = _BANNER.search(first_line)
+    # The banner is on the first line, or the second under a late reply's note.
+    banner = _BANNER.search(first_line) or _BANNER.search("\n".join(reply.text.split("\n", 2)[:2]))
     lead = f"{marker}{banner.group(0) if banner else ''}".removesuffix(" — ")
     parts = []
     for index, chunk in enumerate(chunks, start=1):

@@ -37,7 +37,10 @@ async def refusal(
     opener = await session.get(SituationEntry, item_id)
     if opener is None or opener.organisation is None:
         return None
-    if _same(opener.organisation, data.organisation):
+    if _same(opener.organisation, data.organisation) or ctx.room.access.own(opener.room_id):
+        # The room that opened the item (or the room it replaced) speaks for its owner,
+        # whatever its organisation is called now: a renamed organisation could otherwise
+        # never close its own items, and no one else may.
         return None
     code = f"M-{item_id}"
     if data.status == "resolved":

@@ -154,17 +154,17 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "maybe_you_mean": {"nl": "Misschien bedoel je:", "en": "Perhaps you mean:"},
     "linked_told": {
-        "nl": "Een vergelijkbare vraag ligt al bij de redactie: {code} “{question}”. "
+        "nl": "Een vergelijkbare vraag ligt al bij de redactie: {code} (TLP:{tlp}) “{question}”. "
         "Je vraag is daaraan gekoppeld als {own}; je krijgt het antwoord hier ook, "
         "als reactie op je bericht.",
-        "en": "A similar question is already with the curators: {code} “{question}”. "
+        "en": "A similar question is already with the curators: {code} (TLP:{tlp}) “{question}”. "
         "Your question is linked to it as {own}; you will get the answer here too, "
         "as a reply to your message.",
     },
     "linked_notice": {
-        "nl": "{own} van {asker} in {where} is gekoppeld aan {code} (zelfde vraag): “{question}”. "
+        "nl": "{own} (TLP:{tlp}) van {asker} in {where} is gekoppeld aan {code} (zelfde vraag): “{question}”. "
         "Het antwoord op {code} gaat ook naar deze vrager; apart beantwoorden: {prefix}antwoord {own} <tekst>.",
-        "en": "{own} from {asker} in {where} is linked to {code} (same question): “{question}”. "
+        "en": "{own} (TLP:{tlp}) from {asker} in {where} is linked to {code} (same question): “{question}”. "
         "The answer to {code} goes to this asker too; to answer it separately: {prefix}answer {own} <text>.",
     },
     "linked_count": {"nl": "gekoppeld: {codes}", "en": "linked: {codes}"},

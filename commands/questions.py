@@ -334,6 +334,7 @@ async def open_question(
             ctx.lang,
             "linked_told",
             code=question_code(primary.id),
+            tlp=primary.tlp,  # named, as every reply names the highest label it shows
             # Another asker's words: cleaned of ids and contact data before they are shown.
             question=render.shorten(public_phrasing(primary.question), 200),
             own=code,
@@ -476,6 +477,9 @@ async def linked_notices(
             ctx.lang,
             "linked_notice",
             own=question_code(row.id),
+            # The label its quoted words carry: every reply names the highest it shows,
+            # which is what the outbox checks again just before the send.
+            tlp=row.tlp,
             asker=row.asker,
             where=where,
             code=question_code(primary.id),

@@ -239,6 +239,20 @@ def named_in_file(data: str) -> str:
     return highest(_LABEL_WORD.findall(data))
 
 
+def shown_part(access: RoomAccess, label: str) -> str:
+    """The highest label, up to `label`, that `access` sees even of its own posts: what a
+    reply built for this room can have shown. A public room sees CLEAR only, so a reply
+    built for it that names a label ("M-1 recorded · TLP:GREEN", "a public room sees
+    TLP:CLEAR only, and the answer is TLP:AMBER") names it without showing it; judged by
+    the name alone, its own receipt or refusal was voided in every public room."""
+    for candidate in sorted(RANK, key=RANK.__getitem__, reverse=True):
+        if RANK[candidate] <= RANK[label] and may_see(
+            access, candidate, access.room_id, access.organisation
+        ):
+            return candidate
+    return "CLEAR"
+
+
 def shared_part(access: RoomAccess, label: str) -> str:
     """The highest label, up to `label`, that `access` sees of other rooms' posts: what
     a reply labelled `label` may show of someone else's (anything above is the room's
