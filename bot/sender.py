@@ -676,7 +676,7 @@ class OutboxSender:
         if label is None or label.tlp == "CLEAR":
             return True
         async with self.db.session() as session:
-            access = await room_repo.access_now(session, RoomId(row.room_id))
+            access = await room_repo.access_of(session, RoomId(row.room_id))
         if not access.public and self._public_now(row.room_id):
             # The stored flag follows at the end of the sync batch that changed the
             # room's rules; nio's state has them already.

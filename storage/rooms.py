@@ -295,21 +295,8 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
     return MessageContext(bool(already), bool(is_direct), view)
 
 
-async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
-    """What a room other than the current one may see: its binding as stored now (an
-    inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says)."""
-    bound = await binding(session, room_id)
-    room = await get(session, room_id)
-    public = bool(room.public) if room else False
-    view = BindingView.of(bound, earlier=await earlier_rooms(session, room_id)) if bound else None
-    active = bound is not None and bound.active
-    return tlp.RoomAccess.for_binding(
-        room_id, view if active else None, public, bool(room and room.is_direct)
-    )
-
-
 def _access_query() -> Any:
-    """`access_of` as one Core statement: the room, its binding and the rooms it replaced."""
+    """The one statement `access_of` runs: the room, its binding and the rooms it replaced."""
     rooms = Room.__table__.c
     bindings = RoomBinding.__table__.c
     kv = KeyValue.__table__.c
@@ -337,8 +324,10 @@ def _access_query() -> Any:
 _ACCESS = _access_query()  # built once, as `_CONTEXT`
 
 
-async def access_now(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
-    """`access_of` in one round trip (the sender asks it before each labelled send)."""
+async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
+    """What a room other than the current one may see: its binding as stored now (an
+    inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says),
+    in one round trip (the sender asks it before each labelled send)."""
     row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
     if row is None:
         return tlp.RoomAccess.unbound(room_id)
