@@ -159,6 +159,16 @@ TEXTS: Entries = {
         "nl": "Het bericht is geen melding meer.",
         "en": "The message is no longer a report.",
     },
+    "reports.alert_item_open_again": {
+        "nl": (
+            "Opnieuw: dit item is weer open. De melding die het als opgelost of minder"
+            " ernstig meldde, telt niet meer (verwijderd of naar een ander item verplaatst)."
+        ),
+        "en": (
+            "Again: this item is open again. The report that marked it resolved or less"
+            " severe no longer counts (deleted or moved to another item)."
+        ),
+    },
     "reports.alert_head": {
         "nl": "⚠ {severity} melding {code}",
         "en": "⚠ {severity} report {code}",
