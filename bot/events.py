@@ -114,6 +114,25 @@ def _reply_target(relates: dict[str, Any]) -> object:
     return target
 
 
+def referred_ids(event: Event) -> set[str]:
+    """The events `event` names: the message it edits, replies to, is threaded under or
+    reacts to, or the event it redacts (read from the event as sent, so an encrypted
+    event's relation, which is in the clear, counts too)."""
+    source = event.source
+    found: set[object] = set()
+    redacts = source.get("redacts")
+    content = source.get("content")
+    if isinstance(content, dict):
+        redacts = redacts or content.get("redacts")
+        relates = content.get("m.relates_to")
+        if isinstance(relates, dict):
+            in_reply = relates.get("m.in_reply_to")
+            found.add(relates.get("event_id"))
+            found.add(in_reply.get("event_id") if isinstance(in_reply, dict) else None)
+    found.add(redacts)
+    return {target for target in found if isinstance(target, str)}
+
+
 def to_message(
     event: Event, room_id: str, bot_user_id: str, bot_name: str | None = None
 ) -> Message | None:

@@ -591,7 +591,11 @@ class Syncer:
                 else:
                     newest[room_id] = events
                 continue
-            newest[room_id] = events
+            # A room whose newest events name an earlier one (an edit, a reply, a
+            # redaction) is handled in its own order, its gap first: handled before the
+            # message it names, an edit found no report (and the report was stored as
+            # first written, under its old label), a reply no item to follow.
+            newest[room_id] = [] if has_gap and _names_earlier(events) else events
             if has_gap:
                 gaps[room_id] = functools.partial(
                     self._gap, room_id, info, mark.last_event_id, since
@@ -809,6 +813,13 @@ class Syncer:
                 return
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
+
+
+def _names_earlier(events: list[Event]) -> bool:
+    """Whether one of `events` names an event that is not among them (it may be in the
+    room's gap)."""
+    ids = {event.event_id for event in events}
+    return any(not ev.referred_ids(event) <= ids for event in events)
 
 
 async def _cancelled(tasks: Iterable[asyncio.Future[Any]]) -> None:
