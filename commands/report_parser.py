@@ -387,7 +387,10 @@ def parse_report(
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
     problems += _fields_under_text(text_lines, seen, vocab)
     draft.text = "\n".join(text_lines).strip()
-    draft.text_tlp = tlp.text_marking(draft.text)
+    # A marking anywhere in the report counts: in its text, and in a field's value as
+    # well (`bron: situatierapport Waterschap, TLP:RED` cites a labelled document), as
+    # records read theirs. The `tlp:` line itself reads as its own label.
+    draft.text_tlp = tlp.text_marking(body)
     if (
         draft.tlp is not None
         and draft.text_tlp is not None
