@@ -202,6 +202,14 @@ class Dispatcher:
         if self.observer is not None:
             self.observer(name, outcome, list(ctx.events))
 
+    def rereads_room(self, body: str) -> bool:
+        """Whether `body` is a command that changes how its room's messages are read
+        (`Command.rereads_room`: `!kamer`, `!vrijetekst`)."""
+        if not is_command(body, self.settings.prefix):
+            return False
+        command = self.registry.lookup(split(body, self.settings.prefix)[0])
+        return command is not None and command.rereads_room
+
     def _asks(self, ctx: CommandContext) -> bool:
         """Whether the message is a question for the bot (`!vraag`, or a plain one)."""
         body = strip_reply_fallback(ctx.message.body)

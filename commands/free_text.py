@@ -293,6 +293,7 @@ async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
 FREE_TEXT = Command(
     name_nl="vrijetekst",
     name_en="freetext",
+    rereads_room=True,
     summary={
         "nl": "wat ik doe met vrije tekst die een update is: aanbieden, direct of uit",
         "en": "what I do with free text that is an update: offer, direct or off",

@@ -48,3 +48,26 @@ async def test_an_edit_of_a_report_in_the_gap_is_applied_after_a_restart(world: 
     )
     unknown = [s.body for s in liaison.replies_to(edit, world.bot_user)]
     assert not any("ken ik niet" in body or "onbekend" in body for body in unknown), unknown
+
+
+async def test_a_report_in_the_gap_keeps_the_binding_it_was_written_under(world: World) -> None:
+    """An admin lowers the room's default label while the bot is down, after a liaison
+    reported without a `tlp:` line: handled before the gap, the new binding labelled
+    the earlier report GREEN, for every GREEN room to read."""
+    admin, liaison, room, _coord = await _bound_rooms(world)  # default AMBER
+    bot = world.bots[0]
+    assert bot.terminate() == 0, bot.log()[-2000:]
+
+    written = GREEN.replace("tlp: groen\n", "").replace("matig", "gering")
+    original = await liaison.send(room, written)
+    for index in range(CHATTER):
+        await liaison.send(room, f"even afstemmen {index}")
+    rebind = await admin.send(
+        room, '!kamer koppel incident=storm org="GGD" rol=liaison tlp=green clearance=amber'
+    )
+
+    bot.start()
+    await _processed(world, original, patience=90)
+    await _processed(world, rebind, patience=30)
+    (entry,) = _entries(world)
+    assert entry["tlp"] == "AMBER", dict(entry)

@@ -169,3 +169,36 @@ async def test_a_room_whose_newest_events_name_an_earlier_one_keeps_its_order(
     assert set(gaps) == {naming, plain}
     assert newest[naming] == [] and [e.event_id for e in newest[plain]] == ["$first", "$second"]
     await client.close()
+
+
+async def test_a_room_rebound_among_its_newest_events_keeps_its_order(db: Database) -> None:
+    """`!kamer koppel … tlp=green` among the newest events: handled before the gap, it
+    relabelled the reports written under the old binding. That room keeps its order; a
+    room whose newest events only ask (`!hulp`) goes newest first."""
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    client = Client()
+    syncer = Syncer(
+        client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings
+    )
+    rebound = RoomId("!rebound:localhost")
+    plain = RoomId("!plain:localhost")
+    bodies = {rebound: "!room bind incident=storm tlp=green", plain: "!hulp"}
+    syncer._marks = {room: RoomMark("$last", active=True, public=False) for room in bodies}
+    joined = {
+        room: RoomInfo(
+            Timeline(
+                RoomMessagesResponse.from_dict(
+                    {"chunk": [_event(f"${room}", {"body": body})], "start": "t1"}, room
+                ).chunk,
+                True,
+                "p1",
+            ),
+            [],
+            [],
+            [],
+        )
+        for room, body in bodies.items()
+    }
+    newest, _ = syncer._newest_and_gaps(joined, "s0")
+    assert newest[rebound] == [] and len(newest[plain]) == 1
+    await client.close()
