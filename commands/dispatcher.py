@@ -115,6 +115,7 @@ class Dispatcher:
             )
             raise
         addressed = [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
+        addressed = _note_file(ctx, addressed)
         # The one place where exercise replies get their OEFENING marker.
         return await exercise.mark_outgoing(ctx, addressed)
 
@@ -286,3 +287,16 @@ class Dispatcher:
         # A message in a thread is answered in the thread (never another room's message).
         thread = ctx.message.relation.thread_root if room_id == ctx.message.room_id else None
         return replace(reply, room_id=room_id, reply_to=reply_to, thread_root=thread)
+
+
+def _note_file(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:
+    """The first reply to a caption, in its room, says the file itself was not kept: a
+    liaison must not believe the photo is part of the report."""
+    name = ctx.message.attachment
+    if not name:
+        return replies
+    for index, reply in enumerate(replies):
+        if isinstance(reply, Reply) and reply.room_id == ctx.message.room_id:
+            note = t(ctx.lang, "caption_file_not_kept", filename=render.shorten(name, 60))
+            return [*replies[:index], render.with_lines(reply, [note]), *replies[index + 1 :]]
+    return replies
