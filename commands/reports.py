@@ -275,8 +275,27 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if domino_note:
         reply = render.with_lines(reply, [domino_note])
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
+    reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
     return [reply, *coordinator.out, *domino_alerts]
+
+
+async def _behind_item(ctx: CommandContext, entry: SituationEntry) -> str | None:
+    """A follow-up observed before its item's current state (the latest entry by observed
+    time, storage/items.py) does not become that state: its severity or status changes
+    nothing in the picture. Said, naming the later report this room sees, so a liaison
+    whose `tijd:` is the moment an escalation happened, or a typo, can correct it."""
+    if entry.item_id is None:
+        return None
+    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, entry.item_id)
+    if latest is None or latest.id == entry.id:
+        return None
+    return t(
+        ctx.lang,
+        "reports.warning_observed_before_item",
+        code=latest.code,
+        time=local_time(latest.observed_at),
+    )
 
 
 def with_warning(reply: Reply, warning: str | None) -> Reply:
@@ -615,6 +634,7 @@ async def _revise_entry(
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = render.with_lines(reply, lines)
     coordinator = await _alerts(ctx, entry, figures, after_edit=True)
+    reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
