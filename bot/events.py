@@ -9,8 +9,10 @@ from nio import (
     Event,
     ReactionEvent,
     RedactionEvent,
+    RoomEncryptedMedia,
     RoomMemberEvent,
     RoomMessageEmote,
+    RoomMessageMedia,
     RoomMessageNotice,
     RoomMessageText,
 )
@@ -114,6 +116,25 @@ def _reply_target(relates: dict[str, Any]) -> object:
     return target
 
 
+def referred_ids(event: Event) -> set[str]:
+    """The events `event` names: the message it edits, replies to, is threaded under or
+    reacts to, or the event it redacts (read from the event as sent, so an encrypted
+    event's relation, which is in the clear, counts too)."""
+    source = event.source
+    found: set[object] = set()
+    redacts = source.get("redacts")
+    content = source.get("content")
+    if isinstance(content, dict):
+        redacts = redacts or content.get("redacts")
+        relates = content.get("m.relates_to")
+        if isinstance(relates, dict):
+            in_reply = relates.get("m.in_reply_to")
+            found.add(relates.get("event_id"))
+            found.add(in_reply.get("event_id") if isinstance(in_reply, dict) else None)
+    found.add(redacts)
+    return {target for target in found if isinstance(target, str)}
+
+
 def to_message(
     event: Event, room_id: str, bot_user_id: str, bot_name: str | None = None
 ) -> Message | None:
@@ -145,10 +166,11 @@ def to_message(
             relation=Relation(annotates=EventId(event.reacts_to)),
             **base,  # type: ignore[arg-type]
         )
-    if not isinstance(event, (RoomMessageText, RoomMessageNotice, RoomMessageEmote)):
-        return None
     content = event.source.get("content", {})
     if not isinstance(content, dict):
+        return None
+    readable, attachment = _readable(event, content)
+    if not readable:
         return None
     relates = content.get("m.relates_to") or {}
     if not isinstance(relates, dict):
@@ -168,5 +190,28 @@ def to_message(
             thread_root=EventId(root) if isinstance(root, str) else None,
         ),
         mentions_bot=_mentions(content, body, bot_user_id, bot_name),
+        attachment=attachment,
         **base,  # type: ignore[arg-type]
     )
+
+
+def _readable(event: Event, content: dict[str, Any]) -> tuple[bool, str | None]:
+    """Whether the bot reads `event` as a message, and the file's name when it is a file
+    with a caption (a report sent as the caption of a photo of the breach was dropped)."""
+    if isinstance(event, (RoomMessageText, RoomMessageNotice, RoomMessageEmote)):
+        return True, None
+    if not isinstance(event, (RoomMessageMedia, RoomEncryptedMedia)):
+        return False, None
+    new = content.get("m.new_content")  # an edited caption
+    attachment = _captioned(new if isinstance(new, dict) else content)
+    return attachment is not None, attachment
+
+
+def _captioned(content: dict[str, Any]) -> str | None:
+    """The file name of a media message that carries a caption, else None. Since Matrix
+    1.10 a file's `body` is its caption when a `filename` is given that differs from it;
+    without one, the body is only the file's name."""
+    body, filename = content.get("body"), content.get("filename")
+    if isinstance(body, str) and isinstance(filename, str) and body.strip() != filename:
+        return filename
+    return None

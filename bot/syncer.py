@@ -591,12 +591,28 @@ class Syncer:
                 else:
                     newest[room_id] = events
                 continue
-            newest[room_id] = events
+            # A room whose newest events name an earlier one (an edit, a reply, a
+            # redaction) or rebind it is handled in its own order, its gap first: handled
+            # before the message it names, an edit found no report (and the report was
+            # stored as first written, under its old label), a reply no item to follow;
+            # a `!kamer koppel … tlp=green` relabelled the reports written before it.
+            in_order = has_gap and (_names_earlier(events) or self._rereads(events))
+            newest[room_id] = [] if in_order else events
             if has_gap:
                 gaps[room_id] = functools.partial(
                     self._gap, room_id, info, mark.last_event_id, since
                 )
         return newest, gaps
+
+    def _rereads(self, events: list[Event]) -> bool:
+        """Whether one of `events` is a command that changes how the room's messages are
+        read (`Dispatcher.rereads_room`)."""
+        for event in events:
+            content = event.source.get("content")
+            body = content.get("body") if isinstance(content, dict) else None
+            if isinstance(body, str) and self.dispatcher.rereads_room(body):
+                return True
+        return False
 
     def _own_join_index(self, events: list[Event]) -> int | None:
         """Where the bot's latest own join is in `events`, if it is there."""
@@ -809,6 +825,13 @@ class Syncer:
                 return
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
+
+
+def _names_earlier(events: list[Event]) -> bool:
+    """Whether one of `events` names an event that is not among them (it may be in the
+    room's gap)."""
+    ids = {event.event_id for event in events}
+    return any(not ev.referred_ids(event) <= ids for event in events)
 
 
 async def _cancelled(tasks: Iterable[asyncio.Future[Any]]) -> None:

@@ -115,6 +115,7 @@ class Dispatcher:
             )
             raise
         addressed = [self._address(ctx, r) if isinstance(r, Reply) else r for r in replies]
+        addressed = _note_file(ctx, addressed)
         # The one place where exercise replies get their OEFENING marker.
         return await exercise.mark_outgoing(ctx, addressed)
 
@@ -202,6 +203,14 @@ class Dispatcher:
         if self.observer is not None:
             self.observer(name, outcome, list(ctx.events))
 
+    def rereads_room(self, body: str) -> bool:
+        """Whether `body` is a command that changes how its room's messages are read
+        (`Command.rereads_room`: `!kamer`, `!vrijetekst`)."""
+        if not is_command(body, self.settings.prefix):
+            return False
+        command = self.registry.lookup(split(body, self.settings.prefix)[0])
+        return command is not None and command.rereads_room
+
     def _asks(self, ctx: CommandContext) -> bool:
         """Whether the message is a question for the bot (`!vraag`, or a plain one)."""
         body = strip_reply_fallback(ctx.message.body)
@@ -278,3 +287,16 @@ class Dispatcher:
         # A message in a thread is answered in the thread (never another room's message).
         thread = ctx.message.relation.thread_root if room_id == ctx.message.room_id else None
         return replace(reply, room_id=room_id, reply_to=reply_to, thread_root=thread)
+
+
+def _note_file(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:
+    """The first reply to a caption, in its room, says the file itself was not kept: a
+    liaison must not believe the photo is part of the report."""
+    name = ctx.message.attachment
+    if not name:
+        return replies
+    for index, reply in enumerate(replies):
+        if isinstance(reply, Reply) and reply.room_id == ctx.message.room_id:
+            note = t(ctx.lang, "caption_file_not_kept", filename=render.shorten(name, 60))
+            return [*replies[:index], render.with_lines(reply, [note]), *replies[index + 1 :]]
+    return replies

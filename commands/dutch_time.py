@@ -203,11 +203,25 @@ def _clock_notation(value: str) -> str:
     return _TIME_DOT.sub(r"\1:\2", value)
 
 
+# A date that starts with its year ("2026-12-04", ISO 8601 as systems and e-mails write
+# it) is year, month, day. dateutil told `dayfirst` reads it as year, day, month: 4
+# December became 12 April, a report eight months old (and a time of tomorrow, 6
+# December, passed as 12 June).
+_YEAR_FIRST = re.compile(r"^\d{4}(?:[-/.]\d{1,2}[-/.]\d{1,2}|\d{4})(?!\d)")
+
+
+def read_date(text: str, default: datetime | None = None) -> datetime:
+    """dateutil's reading of `text`: day first as the Dutch write dates ("04-12-2026" is
+    4 December), unless it starts with its year ("2026-12-04" is 4 December too)."""
+    day_first = _YEAR_FIRST.match(text.strip()) is None
+    return dateparser.parse(text, dayfirst=day_first, default=default)
+
+
 def _read_date_and_clock(original: str, value: str, local_now: datetime) -> datetime:
     """`value` read by dateutil, as Amsterdam time (a date left out is today's)."""
     default = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
-        parsed = dateparser.parse(value, dayfirst=True, default=default)
+        parsed = read_date(value, default)
     except (ValueError, OverflowError) as exc:
         raise TimeError(original, "unreadable") from exc
     if parsed is None:

@@ -27,6 +27,7 @@ from commands.registry import Command
 from commands.report_parser import (
     Problem,
     ReportDraft,
+    fields_under_text,
     read_free_text,
     read_structured_free_text,
 )
@@ -81,7 +82,18 @@ def _read(body: str, ctx: CommandContext, at: datetime) -> ReportDraft | list[Pr
     its fields (`ernst:`, `tlp:`), else an update in plain words; None for chatter."""
     vocab = ctx.settings.vocabulary
     structured = read_structured_free_text(body, vocab, at)
-    return structured if structured is not None else read_free_text(body, vocab)
+    if structured is not None:
+        return structured
+    draft = read_free_text(body, vocab)
+    if draft is not None:
+        # An update whose `ernst: extreem` (or `status: opgelost`) line is not among the
+        # fields the first lines start: read as plain words it would be recorded as
+        # severity unknown (no alert, not in the attention list). Refused with the
+        # reason, as a `!melding` with its severity under the text is.
+        lost = fields_under_text(body.split("\n"), {}, vocab)
+        if lost:
+            return lost
+    return draft
 
 
 async def _mode(ctx: CommandContext) -> str:
@@ -293,6 +305,7 @@ async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
 FREE_TEXT = Command(
     name_nl="vrijetekst",
     name_en="freetext",
+    rereads_room=True,
     summary={
         "nl": "wat ik doe met vrije tekst die een update is: aanbieden, direct of uit",
         "en": "what I do with free text that is an update: offer, direct or off",

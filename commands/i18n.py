@@ -94,6 +94,10 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "Pagina {page} bestaat niet; er zijn {pages} pagina('s).",
         "en": "Page {page} does not exist; there are {pages} page(s).",
     },
+    "caption_file_not_kept": {
+        "nl": "De bijlage ({filename}) heb ik niet bewaard: ik lees alleen het bijschrift.",
+        "en": "I did not keep the attachment ({filename}): I read only its caption.",
+    },
     "edit_unknown_original": {
         "nl": "Deze bewerking verwerk ik niet: het oorspronkelijke bericht ken ik niet in deze "
         "kamer. Stuur het als nieuw bericht.",

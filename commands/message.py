@@ -33,6 +33,9 @@ class Message:
     msgtype: str = "m.text"
     relation: Relation = field(default_factory=Relation)
     mentions_bot: bool = False
+    # The file a caption came with (an image, a video, a file: its `filename`). The bot
+    # reads the caption as the message and keeps no file; its reply says so.
+    attachment: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,12 @@ import re
 from datetime import date
 from typing import Any
 
-from dateutil import parser as dateparser
 from pydantic import ValidationError
 
 from commands import render
 from commands.common import session_of
 from commands.context import CommandContext
+from commands.dutch_time import read_date
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import t
@@ -106,7 +106,7 @@ def _date(text: str) -> date | None:
     if text.strip().lower() in _NONE:
         return None
     try:
-        return dateparser.parse(text, dayfirst=True).date()
+        return read_date(text).date()
     except (ValueError, OverflowError) as exc:
         raise FieldError(text) from exc
 

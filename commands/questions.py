@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from dateutil import parser as dateparser
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, objects, render
 from commands.common import local_time, session_of
 from commands.context import CommandContext
+from commands.dutch_time import read_date
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
@@ -1001,7 +1001,7 @@ def publish_fields(
     until: date | None = None
     if request.until_text:
         try:
-            until = dateparser.parse(request.until_text, dayfirst=True).date()
+            until = read_date(request.until_text).date()
         except (ValueError, OverflowError):
             return t(ctx.lang, "publish_bad_date", value=render.shorten(request.until_text, 40))
         if until < today(ctx):

@@ -15,7 +15,8 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.i18n import t
 from commands.message import Outgoing
-from storage import event_log, redactions
+from storage import event_log, pending_encrypted, redactions
+from storage.ids import EventId, RoomId, UserId
 
 
 async def mark(ctx: CommandContext) -> None:
@@ -26,7 +27,10 @@ async def mark(ctx: CommandContext) -> None:
         return
     session = session_of(ctx)
     seen = await event_log.seen(session, target)
-    if seen is None or seen.room_id != ctx.room.room_id:
+    if seen is None:
+        await _drop_waiting(ctx, target)
+        return
+    if seen.room_id != ctx.room.room_id:
         return
     if ctx.sender != seen.sender and not ctx.room.may_redact_others(ctx.sender):
         return
@@ -43,3 +47,22 @@ async def edit_of_redacted(ctx: CommandContext, original: str) -> list[Outgoing]
     if ctx.message.msgtype == "m.notice":
         return []
     return [render.plain(t(ctx.lang, "edit_of_redacted"))]
+
+
+async def _drop_waiting(ctx: CommandContext, target: str) -> None:
+    """The redacted event still waits for its room key (bot/undecryptable.py keeps its
+    ciphertext): it goes, and is logged as handled, so the key's arrival no longer
+    brings back a report its sender deleted (a RED report in the wrong room, taken back
+    at once, was recorded and shown once the key came). Same rule as for a seen event:
+    its sender or a member with the room's `redact` power, in its room."""
+    session = session_of(ctx)
+    waiting = await pending_encrypted.get(session, target)
+    if waiting is None or waiting.room_id != ctx.room.room_id:
+        return
+    if ctx.sender != waiting.sender and not ctx.room.may_redact_others(ctx.sender):
+        return
+    await pending_encrypted.remove(session, target)
+    room, sender = RoomId(waiting.room_id), UserId(waiting.sender)
+    at = ctx.message.timestamp
+    await event_log.record(session, EventId(target), room, sender, "redacted", at)
+    await redactions.mark(session, target, room, ctx.sender, ctx.message.event_id, at)

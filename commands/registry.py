@@ -39,6 +39,10 @@ class Command:
     aliases: tuple[str, ...] = ()
     # The first line is free text (a report): split on spaces, no quote handling.
     raw_arguments: bool = False
+    # Changes how the room's messages are read (its binding, its free-text mode): after a
+    # restart the sync loop handles such a room in its own order, never this command
+    # before the messages written under the old binding (bot/syncer.py).
+    rereads_room: bool = False
 
     def name(self, lang: Language) -> str:
         return self.name_nl if lang == "nl" else self.name_en

@@ -385,9 +385,12 @@ def parse_report(
     draft = ReportDraft(category=_read_category(category_word, problems))
     seen: dict[str, str] = {}
     text_lines = _read_fields(body, draft, seen, problems, now, vocab)
-    problems += _fields_under_text(text_lines, seen, vocab)
+    problems += fields_under_text(text_lines, seen, vocab)
     draft.text = "\n".join(text_lines).strip()
-    draft.text_tlp = tlp.text_marking(draft.text)
+    # A marking anywhere in the report counts: in its text, and in a field's value as
+    # well (`bron: situatierapport Waterschap, TLP:RED` cites a labelled document), as
+    # records read theirs. The `tlp:` line itself reads as its own label.
+    draft.text_tlp = tlp.text_marking(body)
     if (
         draft.tlp is not None
         and draft.text_tlp is not None
@@ -497,7 +500,7 @@ def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
 _UNDER_TEXT = {"severity": SEVERITIES, "status": STATUSES}
 
 
-def _fields_under_text(
+def fields_under_text(
     text_lines: list[str], seen: dict[str, str], vocab: Vocabulary
 ) -> list[Problem]:
     """A line under the text that is a severity or status field with a valid value, not

@@ -275,8 +275,27 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if domino_note:
         reply = render.with_lines(reply, [domino_note])
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
+    reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
     return [reply, *coordinator.out, *domino_alerts]
+
+
+async def _behind_item(ctx: CommandContext, entry: SituationEntry) -> str | None:
+    """A follow-up observed before its item's current state (the latest entry by observed
+    time, storage/items.py) does not become that state: its severity or status changes
+    nothing in the picture. Said, naming the later report this room sees, so a liaison
+    whose `tijd:` is the moment an escalation happened, or a typo, can correct it."""
+    if entry.item_id is None:
+        return None
+    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, entry.item_id)
+    if latest is None or latest.id == entry.id:
+        return None
+    return t(
+        ctx.lang,
+        "reports.warning_observed_before_item",
+        code=latest.code,
+        time=local_time(latest.observed_at),
+    )
 
 
 def with_warning(reply: Reply, warning: str | None) -> Reply:
@@ -356,6 +375,7 @@ async def _alerts(
     entry: SituationEntry,
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     after_edit: bool = False,
+    note: str | None = None,
 ) -> Alerts:
     """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
 
@@ -392,7 +412,7 @@ async def _alerts(
         seen = True
         if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
             continue
-        out.append(await _alert_sent(ctx, entry, figures, access))
+        out.append(await _alert_sent(ctx, entry, figures, access, note))
         claimed[room_id] = alerts.AlertClaim(True, entry.tlp, Severity.of(entry.severity).rank)
     await alerts.record(
         session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
@@ -428,9 +448,13 @@ async def _alert_sent(
     entry: SituationEntry,
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     access: tlp.RoomAccess,
+    note: str | None = None,
 ) -> Outgoing:
-    """The alert for one coordinator room, audited as sent."""
+    """The alert for one coordinator room, audited as sent; `note` (why it comes again)
+    as its last line."""
     alert = await _coordinator_alert(ctx, entry, figures, access)
+    if note:
+        alert = render.with_lines(alert, [note], bold=True)
     await audit.add(
         session_of(ctx),
         "bot",
@@ -584,6 +608,7 @@ async def _revise_entry(
     session = session_of(ctx)
     lang = ctx.lang
     old = await entry_repo.current_input(session, entry)
+    left = items.item_of(entry)
     # The revision records the item, so withdrawing this edit moves the entry back.
     data.item_id = moved_to if moved_to is not None else items.item_of(entry)
     await entry_repo.revise(session, entry, data, ctx.message.event_id, ctx.sender)
@@ -609,10 +634,31 @@ async def _revise_entry(
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = render.with_lines(reply, lines)
     coordinator = await _alerts(ctx, entry, figures, after_edit=True)
+    reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
-    return [reply, *coordinator.out, *domino_alerts]
+    reopened = await _reopened(ctx, left, entry) if moved_to is not None else []
+    return [reply, *coordinator.out, *domino_alerts, *reopened]
+
+
+async def _reopened(ctx: CommandContext, item_id: int, left: SituationEntry) -> list[Outgoing]:
+    """`left` no longer counts for item `item_id` (retracted, moved to another item by an
+    edit, or the edit that put it there withdrawn). Had it resolved the item or taken it
+    below severe, the coordinators were told their alert no longer holds
+    (`domino.settle_item`), while the item is now severe and open again, back in the
+    picture's attention list: the coordinator rooms that may see its latest state are
+    alerted anew, saying so. A room whose alert about that state still stands hears
+    nothing (`_alerts` after an edit: once per severity)."""
+    if item_id == left.id:
+        return []  # the item's opening report: its follow-ups keep their own alerts
+    session = session_of(ctx)
+    latest = await items.latest_in_item(session, ctx.room.access, item_id)
+    if latest is None or latest.status == "resolved" or latest.severity not in domino.SEVERE:
+        return []
+    figures = (await entry_repo.figures_of(session, [latest.id])).get(latest.id, [])
+    note = t(ctx.lang, "reports.alert_item_open_again")
+    return (await _alerts(ctx, latest, figures, after_edit=True, note=note)).out
 
 
 async def _edit_follows(
@@ -688,6 +734,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing]:
         await entry_repo.retract(session, entry)
         withdrawn = await domino.after_retraction(ctx, entry)
         withdrawn += await domino.withdraw_alerts(ctx, entry, "retracted", kind=domino.COORDINATOR)
+        withdrawn += await _reopened(ctx, items.item_of(entry), entry)
         await ctx.audit(session, "entry.retracted", subject=entry.code)
         return [
             # The confirmation answered the event that brought the report in.
@@ -713,6 +760,7 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
     await exercise.follow_mode_of(ctx, edited.incident)
+    left = items.item_of(edited)
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -721,6 +769,8 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
     figures = (await entry_repo.figures_of(session, [reverted.id])).get(reverted.id, [])
     domino_out += (await _alerts(ctx, reverted, figures, after_edit=True)).out
+    if items.item_of(reverted) != left:  # the withdrawn edit had moved it to that item
+        domino_out += await _reopened(ctx, left, reverted)
     await ctx.audit(
         session,
         "entry.edit_withdrawn",

@@ -218,6 +218,7 @@ async def org_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoi
 ROOM = Command(
     name_nl="kamer",
     name_en="room",
+    rereads_room=True,
     summary={
         "nl": "koppelt deze kamer aan incident, organisatie, rol en TLP (beheerders)",
         "en": "binds this room to an incident, organisation, role and TLP (admins)",

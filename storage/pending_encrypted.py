@@ -24,6 +24,10 @@ async def add(
     return True
 
 
+async def get(session: AsyncSession, event_id: str) -> PendingEncrypted | None:
+    return await session.get(PendingEncrypted, event_id)
+
+
 async def all_pending(session: AsyncSession) -> Sequence[PendingEncrypted]:
     return (
         await session.scalars(select(PendingEncrypted).order_by(PendingEncrypted.first_seen))

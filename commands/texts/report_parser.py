@@ -68,9 +68,9 @@ TEXTS: Entries = {
         "the fields at the top.",
     },
     "report_parser.text_label_above_field": {
-        "nl": "De tekst noemt TLP:{marked}, maar het veld zegt tlp: {label}. Zet het label "
+        "nl": "Het bericht noemt TLP:{marked}, maar het veld zegt tlp: {label}. Zet het label "
         "dat geldt in het veld 'tlp:'.",
-        "en": "The text says TLP:{marked}, but the field says tlp: {label}. Put the label "
+        "en": "The message says TLP:{marked}, but the field says tlp: {label}. Put the label "
         "that applies in the 'tlp:' field.",
     },
     "report_parser.unknown_tlp_label_choose": {

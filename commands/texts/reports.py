@@ -159,6 +159,28 @@ TEXTS: Entries = {
         "nl": "Het bericht is geen melding meer.",
         "en": "The message is no longer a report.",
     },
+    "reports.warning_observed_before_item": {
+        "nl": (
+            "⚠ Let op: {code} is later waargenomen ({time}) en blijft de actuele stand van"
+            " dit item; deze melding telt als een eerdere waarneming. Klopt de tijd niet,"
+            " pas dan 'tijd:' aan."
+        ),
+        "en": (
+            "⚠ Warning: {code} was observed later ({time}) and remains this item's current"
+            " state; this report counts as an earlier observation. If the time is wrong,"
+            " edit 'time:'."
+        ),
+    },
+    "reports.alert_item_open_again": {
+        "nl": (
+            "Opnieuw: dit item is weer open. De melding die het als opgelost of minder"
+            " ernstig meldde, telt niet meer (verwijderd of naar een ander item verplaatst)."
+        ),
+        "en": (
+            "Again: this item is open again. The report that marked it resolved or less"
+            " severe no longer counts (deleted or moved to another item)."
+        ),
+    },
     "reports.alert_head": {
         "nl": "⚠ {severity} melding {code}",
         "en": "⚠ {severity} report {code}",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
 from nio import AsyncClient, RoomMessagesResponse
 from nio.responses import RoomInfo, Timeline
 
@@ -110,4 +111,94 @@ async def test_the_back_fill_starts_after_the_newest_events_are_handled(
     await syncer._newest_then_gaps(joined, "s0", {})
     # Its gap is two pages (the second one empty), then handled.
     assert order == ["handled $newest", f"gap {room}", f"gap {room}", f"handled ${room}"]
+    await client.close()
+
+
+def _event(event_id: str, content: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "m.room.message",
+        "event_id": event_id,
+        "sender": "@ann:localhost",
+        "origin_server_ts": 2,
+        "content": {"msgtype": "m.text", "body": "* !melding water", **content},
+    }
+
+
+@pytest.mark.parametrize(
+    "relates",
+    [
+        {"rel_type": "m.replace", "event_id": "$in-the-gap"},
+        {"m.in_reply_to": {"event_id": "$in-the-gap"}},
+        {"rel_type": "m.thread", "event_id": "$in-the-gap"},
+    ],
+)
+async def test_a_room_whose_newest_events_name_an_earlier_one_keeps_its_order(
+    db: Database, relates: dict[str, Any]
+) -> None:
+    """An edit, a reply or a thread message among the newest events names a message that
+    may be in the gap: that room is handled gap first, in its own order (handled before
+    its original, an edit of a report was refused and the report stored as first
+    written). A room whose newest events name only each other keeps newest first."""
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    client = Client()
+    syncer = Syncer(
+        client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings
+    )
+    naming = RoomId("!naming:localhost")
+    plain = RoomId("!plain:localhost")
+    own = {"rel_type": "m.replace", "event_id": "$first"}
+    chunks = {
+        naming: [_event("$edit", {"m.relates_to": relates})],
+        plain: [_event("$first", {}), _event("$second", {"m.relates_to": own})],
+    }
+    syncer._marks = {room: RoomMark("$last", active=True, public=False) for room in chunks}
+    joined = {
+        room: RoomInfo(
+            Timeline(
+                RoomMessagesResponse.from_dict({"chunk": chunk, "start": "t1"}, room).chunk,
+                True,
+                "p1",
+            ),
+            [],
+            [],
+            [],
+        )
+        for room, chunk in chunks.items()
+    }
+    newest, gaps = syncer._newest_and_gaps(joined, "s0")
+    assert set(gaps) == {naming, plain}
+    assert newest[naming] == [] and [e.event_id for e in newest[plain]] == ["$first", "$second"]
+    await client.close()
+
+
+async def test_a_room_rebound_among_its_newest_events_keeps_its_order(db: Database) -> None:
+    """`!kamer koppel … tlp=green` among the newest events: handled before the gap, it
+    relabelled the reports written under the old binding. That room keeps its order; a
+    room whose newest events only ask (`!hulp`) goes newest first."""
+    settings = Settings(homeserver="http://127.0.0.1:9", user_id=BOT, password="p")
+    client = Client()
+    syncer = Syncer(
+        client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings
+    )
+    rebound = RoomId("!rebound:localhost")
+    plain = RoomId("!plain:localhost")
+    bodies = {rebound: "!room bind incident=storm tlp=green", plain: "!hulp"}
+    syncer._marks = {room: RoomMark("$last", active=True, public=False) for room in bodies}
+    joined = {
+        room: RoomInfo(
+            Timeline(
+                RoomMessagesResponse.from_dict(
+                    {"chunk": [_event(f"${room}", {"body": body})], "start": "t1"}, room
+                ).chunk,
+                True,
+                "p1",
+            ),
+            [],
+            [],
+            [],
+        )
+        for room, body in bodies.items()
+    }
+    newest, _ = syncer._newest_and_gaps(joined, "s0")
+    assert newest[rebound] == [] and len(newest[plain]) == 1
     await client.close()
