@@ -353,7 +353,7 @@ def entry_page(
                 Severity.display(r.severity, lang),
                 Status.display(r.status, lang),
                 r.tlp,
-                r.text + (f" ({t(lang, 'portal.withdrawn')})" if r.withdrawn else ""),
+                f"({t(lang, 'portal.withdrawn')})" if r.withdrawn else r.text,
             ]
         )
         for r in entry_view.revisions
