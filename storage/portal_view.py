@@ -75,6 +75,15 @@ class EntryView:
     entry: SituationEntry
     revisions: list[Revision] = field(default_factory=list)
 
+    @property
+    def marker(self) -> str:
+        """A fingerprint of what the page shows of the entry (an open entry page polls
+        it): it moves with every edit, relabel or withdrawn revision the room sees."""
+        e = self.entry
+        shown = [(r.revision, r.tlp, r.withdrawn) for r in self.revisions]
+        text = f"{e.id}|{e.updated_at.isoformat()}|{e.tlp}|{e.revision}|{shown}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
 
 async def entry_with_history(
     session: AsyncSession, view: PortalRoom, entry_id: int
