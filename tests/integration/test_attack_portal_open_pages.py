@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import sqlite3
 import time
 
 import pytest
@@ -28,6 +29,7 @@ from tests.integration.test_portal import (
     COORDINATOR_BINDING,
     LIAISON_BINDING,
     _bound_rooms,
+    _get,
     _link,
 )
 from tests.support.human import edit_content
@@ -101,3 +103,30 @@ async def test_an_open_entry_page_lets_go_of_what_its_room_may_no_longer_see(
             await context.close()
         finally:
             await browser.close()
+
+
+async def test_the_database_keeps_no_working_link(world: World) -> None:
+    """README: "Only the token's SHA-256 is stored", so a copy of the database (a backup,
+    a dump for a bug report) opens no page. But the `!portaal` reply, with the whole
+    link, stayed in the outbox table: every live link of every room in plain text. Once
+    the reply is sent, its stored copy keeps the link's place, not its token."""
+    port = free_port()
+    _admin, (coordinator,), (coord_room,) = await _bound_rooms(
+        world, port, [("coordinator", "Coördinatie", COORDINATOR_BINDING)]
+    )
+    url = _link(await _ask(coordinator, coord_room, "!portaal", world.bot_user))
+    token = url.rsplit("/", 1)[1]
+    database = world.bots[0].workdir / "knooppunt.db"
+
+    def stored() -> str:
+        with sqlite3.connect(database) as db:
+            rows = db.execute("SELECT content, COALESCE(last_error, '') FROM outbox").fetchall()
+        return "\n".join(f"{content} {error}" for content, error in rows)
+
+    def forgotten() -> bool:
+        return token not in stored()
+
+    assert await coordinator.wait_until(forgotten, 10), stored()[-600:]
+    assert "/p/" in await asyncio.to_thread(stored)  # the reply's row is still there
+    status, _body, _headers = await asyncio.to_thread(_get, url)
+    assert status == 200  # the link itself works
