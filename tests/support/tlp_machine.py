@@ -1790,6 +1790,35 @@ class TLPMachine(DatabaseMachine):
                 TLPMachine.stats["answers published"] += 1
         self.check_outbox(message)
 
+    @precondition(lambda self: bool(self.questions) and bool(self.qas))
+    @rule(slot=slots, which=pick, qa_pick=pick, learn=st.booleans())
+    def answer_with_qa(self, slot: int, which: int, qa_pick: int, learn: bool) -> None:
+        """`!antwoord V<n> qa=<id> [--leer]` (session 12): an existing Q&A goes to each
+        asker whose room may see it (check_outbox), and the asker's words join the Q&A
+        as a phrasing only where every room that sees the Q&A may see the question."""
+        if "answer_with_qa" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        question = list(self.questions.values())[which % len(self.questions)]
+        qa = list(self.qas.values())[qa_pick % len(self.qas)]
+        body = f"!antwoord V{question.id} qa={qa.id}" + (" --leer" if learn else "")
+        message, replies = self.send(room, body)
+        text = self.reply_text(replies, room.room_id)
+        TLPMachine.stats["answers with a Q&A"] += 1
+        if re.search(rf"Formulering toegevoegd aan Q&A {re.escape(qa.id)} ", text):
+            TLPMachine.stats["phrasings learned"] += 1
+            for other in self.all_rooms.values():
+                if qa.visible(other) and not question.visible(other):
+                    raise self.fail(
+                        f"V{question.id} (TLP:{question.label}, org {question.org}) joined "
+                        f"Q&A {qa.id} (TLP:{qa.label}, owner {qa.owner}), which "
+                        f"{other.describe()} may see"
+                    )
+            qa.fields["question"] = (*qa.question_markers, *question.markers)
+            self._qa_markers(qa, list(question.markers), qa.label)
+        self.check_outbox(message)
+
     @precondition(lambda self: any(not q.withdrawn for q in self.questions.values()))
     @rule(which=pick)
     def withdraw_question(self, which: int) -> None:
