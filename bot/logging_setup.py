@@ -37,3 +37,6 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
     logging.getLogger("peewee").setLevel(logging.WARNING)
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
+    # The database drivers log every statement with its values at DEBUG: report texts.
+    logging.getLogger("aiosqlite").setLevel(logging.INFO)
+    logging.getLogger("asyncpg").setLevel(logging.INFO)

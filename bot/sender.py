@@ -34,7 +34,7 @@ from commands import alert_delivery, exercise
 from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
-from storage import audit, outbox, tlp
+from storage import audit, outbox, portal_links, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
@@ -603,6 +603,8 @@ class OutboxSender:
                 "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
             )
         self._remember_done(row.id)
+        if row.kind == "message":
+            await self._forget_tokens(row)
         if self.metrics is not None:
             self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
         self._unrecorded[row.id] = (row.txn_id, event_id)
@@ -613,6 +615,21 @@ class OutboxSender:
         self.sent_count += 1
         self._trouble.taken(row.id, row.room_id)
         return True
+
+    async def _forget_tokens(self, row: OutboxMessage) -> None:
+        """A sent `!portaal` reply keeps its place in the outbox, not its link's token
+        (the database keeps only the token's hash: a copy of it must open no page). One
+        small write per link handed out; nothing for any other reply. Should the bot stop
+        before the row is marked sent, its echo marks it; only when that echo is lost too
+        does the reply go again, without a working link (the member asks anew)."""
+        content = portal_links.without_tokens(row.content)
+        if content is None:
+            return
+        try:
+            async with self.db.transaction() as session:
+                await outbox.replace_content(session, row.id, content)
+        except Exception:  # the reply is sent; the copy stays until the link expires
+            log.exception("outbox: row %s: its link's token not forgotten", row.id)
 
     def _remember_done(self, row_id: int) -> None:
         self._done[row_id] = None

@@ -1022,17 +1022,23 @@ async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[st
 
 
 def _answer_labels(
-    question: OpenQuestion, marked: str | None, curator_org: str | None
-) -> list[tuple[str, str | None]]:
-    """The labels an answer to `question` carries, each with the organisation that owns
-    it: the question's own (published, the answer takes it; AMBER+STRICT stays with the
-    asking organisation) and a TLP marking the curator wrote (their organisation's). A
-    direct chat's question has no audience but its asker: only the marking counts."""
-    labels: list[tuple[str, str | None]] = []
-    if not question.unbound:
-        labels.append((question.tlp, question.organisation))
+    question: OpenQuestion, marked: str | None, curator_room: str, curator_org: str | None
+) -> list[tuple[str, str, str | None]]:
+    """The labels an answer to `question` carries, each with the room whose post it is
+    and the organisation that owns it: the question's own (published, the answer takes
+    it; AMBER+STRICT stays with the asking organisation) and a TLP marking the curator
+    wrote (their organisation's). A direct chat's question has no audience but its
+    asker: its label is judged as that chat's own post (it gets its answer while it is
+    private, as a direct chat sees its own words; not once it is public)."""
+    labels: list[tuple[str, str, str | None]] = [
+        (
+            question.tlp,
+            question.room_id if question.unbound else curator_room,
+            question.organisation,
+        )
+    ]
     if marked is not None:
-        labels.append((marked, curator_org))
+        labels.append((marked, curator_room, curator_org))
     return labels
 
 
@@ -1056,8 +1062,10 @@ async def _split_by_label(
         refusal = await _mode_moved(session, question) or next(
             (
                 (label, why)
-                for label, org in _answer_labels(question, marked, curator_org)
-                if (why := tlp.why_not(access, label, ctx.room.room_id, org)) is not None
+                for label, posted_in, org in _answer_labels(
+                    question, marked, ctx.room.room_id, curator_org
+                )
+                if (why := tlp.why_not(access, label, posted_in, org)) is not None
             ),
             None,
         )

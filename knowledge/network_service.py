@@ -186,7 +186,7 @@ async def export_to(db: Database, target: Path, ceiling: str = "GREEN") -> Expor
     for o in orgs:
         shown: list[Contact] = []
         for contact in (Contact.model_validate(c) for c in o.contacts or []):
-            if tlp.RANK[contact.tlp] <= tlp.RANK[ceiling]:
+            if tlp.within_ceiling(contact.tlp, ceiling):
                 shown.append(contact)
             else:
                 left_out[contact.tlp] = left_out.get(contact.tlp, 0) + 1

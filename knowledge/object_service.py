@@ -139,7 +139,7 @@ async def export_to(db: Database, target: Path, ceiling: str = "GREEN") -> Expor
     per_owner: dict[str, list[SiteObject]] = defaultdict(list)
     left_out: dict[str, int] = defaultdict(int)
     for row in rows:
-        if tlp.RANK[row.tlp] > tlp.RANK[ceiling]:
+        if not tlp.within_ceiling(row.tlp, ceiling):
             left_out[row.tlp] += 1
         else:
             per_owner[row.owner].append(SiteObject.model_validate(row.data))

@@ -67,10 +67,10 @@ async def export_to(db: Database, directory: Path, ceiling: str = "GREEN") -> Ex
     items: list[Content] = [*store.qas, *store.guidance]
     left_out: dict[str, int] = {}
     for item in items:
-        if tlp.RANK[item.tlp] > tlp.RANK[ceiling]:
+        if not tlp.within_ceiling(item.tlp, ceiling):
             left_out[item.tlp] = left_out.get(item.tlp, 0) + 1
-    qas = [qa for qa in store.qas if tlp.RANK[qa.tlp] <= tlp.RANK[ceiling]]
-    guidance = [g for g in store.guidance if tlp.RANK[g.tlp] <= tlp.RANK[ceiling]]
+    qas = [qa for qa in store.qas if tlp.within_ceiling(qa.tlp, ceiling)]
+    guidance = [g for g in store.guidance if tlp.within_ceiling(g.tlp, ceiling)]
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
     await asyncio.to_thread(write_yaml, qas, directory / "qas.yaml")
     for document in guidance:

@@ -86,7 +86,10 @@ class Database:
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        kwargs: dict[str, Any] = {}
+        # SQLAlchemy names a failed statement's bound parameters in its error message,
+        # and a handler's failure is logged with that message: a RED report's text
+        # would reach the log. The statement is named; its values never are.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             # One thread hop per statement; write transactions begin IMMEDIATE
             # (storage/sqlite_driver.py).

@@ -216,3 +216,10 @@ async def forget_sent_words(session: AsyncSession, source_event_id: str, room_id
         )
         .values(content={"withdrawn": True})
     )
+
+
+async def replace_content(session: AsyncSession, row_id: int, content: dict[str, Any]) -> None:
+    """The stored copy of a row once sent (`storage.portal_links.without_tokens`)."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id).values(content=content)
+    )

@@ -9,9 +9,11 @@ expired or revoked token, so a caller cannot tell them apart.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +26,25 @@ TOKEN_BYTES = 32
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# A link as `!portaal` writes it into its reply: /p/ and a token (url-safe base64).
+_LINK = re.compile(r"/p/[A-Za-z0-9_-]{20,100}")
+# What a sent reply's stored copy holds in its place.
+FORGOTTEN = "/p/…"
+
+
+def without_tokens(content: dict[str, Any]) -> dict[str, Any] | None:
+    """A reply's content with every link's token taken out, or None when it holds
+    none. Only the hash is kept of a token: the outbox's copy of the sent reply must
+    not keep the link itself (a database copy would open every live page)."""
+    changed = {
+        key: _LINK.sub(FORGOTTEN, value)
+        for key, value in content.items()
+        if isinstance(value, str) and "/p/" in value
+    }
+    changed = {key: value for key, value in changed.items() if value != content[key]}
+    return {**content, **changed} if changed else None
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,15 @@ class EntryView:
     entry: SituationEntry
     revisions: list[Revision] = field(default_factory=list)
 
+    @property
+    def marker(self) -> str:
+        """A fingerprint of what the page shows of the entry (an open entry page polls
+        it): it moves with every edit, relabel or withdrawn revision the room sees."""
+        e = self.entry
+        shown = [(r.revision, r.tlp, r.withdrawn) for r in self.revisions]
+        text = f"{e.id}|{e.updated_at.isoformat()}|{e.tlp}|{e.revision}|{shown}"
+        return hashlib.sha256(text.encode()).hexdigest()[:32]
+
 
 async def entry_with_history(
     session: AsyncSession, view: PortalRoom, entry_id: int
@@ -94,33 +103,57 @@ async def entry_with_history(
     if entry is None:
         return None
     result = EntryView(entry)
-    rows = await session.scalars(
-        select(EntryRevision)
-        .where(EntryRevision.entry_id == entry_id)
-        .order_by(EntryRevision.revision)
+    rows = list(
+        await session.scalars(
+            select(EntryRevision)
+            .where(EntryRevision.entry_id == entry_id)
+            .order_by(EntryRevision.revision)
+        )
     )
+    words_label = _words_labels(rows, entry.tlp)
     for row in rows:
         snap = row.snapshot
         label = str(snap.get("tlp", entry.tlp))
+        text = str(snap.get("text", ""))
         if snap.get("incident") != view.incident:
             continue
-        if label not in tlp.RANK or not tlp.may_see(
-            view.access, label, entry.room_id, snap.get("organisation")
+        # The revision under its own label, and its words under the label their writer
+        # last gave them: words posted GREEN and raised to AMBER by a later edit are
+        # AMBER, also in the revision that first held them.
+        if any(
+            lab not in tlp.RANK
+            or not tlp.may_see(view.access, lab, entry.room_id, snap.get("organisation"))
+            for lab in (label, words_label.get(text, label))
         ):
             continue
+        withdrawn = row.withdrawn_at is not None
         result.revisions.append(
             Revision(
                 revision=row.revision,
                 created_at=row.created_at,
-                withdrawn=row.withdrawn_at is not None,
+                withdrawn=withdrawn,
                 severity=str(snap.get("severity", "")),
                 status=str(snap.get("status", "")),
                 tlp=label,
-                text=str(snap.get("text", "")),
+                # A withdrawn revision (its edit was deleted) keeps its place in the
+                # history, not its words: its writer took them back, and a deleted
+                # lowering of the label would otherwise show RED words as CLEAR.
+                text="" if withdrawn else text,
                 observed_at=str(snap.get("observed_at", "")),
             )
         )
     return result
+
+
+def _words_labels(rows: list[EntryRevision], default: str) -> dict[str, str]:
+    """Each text of the entry's standing revisions -> the label of the newest standing
+    revision that holds it (its writer's last word on those words)."""
+    labels: dict[str, str] = {}
+    for row in rows:
+        if row.withdrawn_at is None:
+            snap = row.snapshot
+            labels[str(snap.get("text", ""))] = str(snap.get("tlp", default))
+    return labels
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,13 @@ def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | No
     return True
 
 
+def within_ceiling(label: str, ceiling: str) -> bool:
+    """Whether the operator's file with this `--max-tlp` ceiling may hold an item with
+    this label (`knooppunt export`, `knowledge|objects|network export`): `may_see` for the
+    operator, so the files follow the one rule too."""
+    return may_see(RoomAccess.for_operator(ceiling), label, "", None)
+
+
 def why_not(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> str | None:
     """Why `may_see` says no, for telling a writer where their words did not go (never
     the content): "public" (a public room sees CLEAR only), "unbound" (an unbound room

@@ -71,7 +71,7 @@ async def build_export(
                 session, tlp.RoomAccess.for_operator("RED"), wanted
             )
             left_out = {
-                label: n for label, n in counts.items() if tlp.RANK[label] > tlp.RANK[ceiling]
+                label: n for label, n in counts.items() if not tlp.within_ceiling(label, ceiling)
             }
             figures = await entry_repo.figures_of(session, [row.id for row in rows])
             # Assessments, decisions and actions under the same ceiling.

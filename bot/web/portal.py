@@ -350,6 +350,10 @@ class Portal:
         self._static = {name: _static(name) for name in STATIC}
         self._cache = _Cache(self.ticks)
         self._marks: OrderedDict[portal_view.PortalRoom, _Mark] = OrderedDict()
+        # (room view, entry id) -> (ENTRIES count before the read, when, marker or None)
+        self._entry_marks: OrderedDict[
+            tuple[portal_view.PortalRoom, int], tuple[int, float, str | None]
+        ] = OrderedDict()
         # incident -> (ENTRIES count before the read, when read, the stamp read)
         self._stamps: dict[str, tuple[int, float, portal_view.IncidentStamp]] = {}
         # token hash -> its checked link and room view (never the token itself)
@@ -381,6 +385,7 @@ class Portal:
     def clear_cache(self) -> None:
         self._cache = _Cache(self.ticks)
         self._marks.clear()
+        self._entry_marks.clear()
         self._stamps.clear()
         self._links.clear()
         self._changed.clear()
@@ -403,6 +408,7 @@ class Portal:
         app.middlewares.append(self.middleware)
         app.router.add_get("/p/{token}", self.incident_page)
         app.router.add_get("/p/{token}/e/{entry_id:[0-9]{1,12}}", self.entry_page)
+        app.router.add_get("/p/{token}/e/{entry_id:[0-9]{1,12}}/marker", self.entry_marker)
         app.router.add_get("/p/{token}/chart", self.chart)
         app.router.add_get("/p/{token}/marker", self.marker)
         app.router.add_get("/p/{token}/events", self.events)
@@ -716,6 +722,30 @@ class Portal:
             print_view=request.query.get("print") == "1",
         )
         return web.Response(text=html, content_type="text/html", charset="utf-8")
+
+    async def entry_marker(self, request: web.Request) -> web.Response:
+        """An open entry page's poll: the marker of what it shows of the entry, or the
+        same 404 as the page when the room may no longer see it (portal.js then loads
+        the page again, which says so). Not audited: the page it leads to is."""
+        found = await self._link(request, stamp="none")
+        if isinstance(found, web.Response):
+            return found
+        _link, view, _stamp = found
+        entry_id = int(request.match_info["entry_id"])
+        count = self.watch.count(ENTRIES)  # before the read: a commit during it drops it
+        kept = self._entry_marks.get((view, entry_id))
+        if kept is not None and kept[0] == count and self.ticks() - kept[1] < STAMP_SECONDS:
+            marker = kept[2]
+        else:
+            async with self.db.session() as session:
+                entry_view = await portal_view.entry_with_history(session, view, entry_id)
+            marker = None if entry_view is None else entry_view.marker
+            self._entry_marks[(view, entry_id)] = (count, self.ticks(), marker)
+            while len(self._entry_marks) > CACHE_SIZE:
+                self._entry_marks.popitem(last=False)
+        if marker is None:
+            return self._error(404, "portal.not_found")
+        return web.json_response({"marker": marker})
 
     async def chart(self, request: web.Request) -> web.Response:
         found = await self._link(request)

@@ -62,6 +62,10 @@ class Page:
     print_view: bool = False
     live: bool = False
     marker: str = ""
+    # Where a live page polls its marker ("": the incident's, `<base>/marker`), and
+    # whether it has an event stream (only the incident page is pushed).
+    poll: str = ""
+    events: bool = True
 
     @property
     def tlp_class(self) -> str:
@@ -335,7 +339,20 @@ def entry_page(
 ) -> str:
     entry = entry_view.entry
     labels = [entry.tlp, *(r.tlp for r in entry_view.revisions)]
-    page = Page(lang, tlp.highest(labels), entry.code, base, print_view=print_view)
+    # Live like the incident page (polled, not pushed): an open entry page lets go of
+    # the entry within seconds when its room may no longer see it (a raised label, a
+    # retraction, a revoked link, a lowered clearance).
+    page = Page(
+        lang,
+        tlp.highest(labels),
+        entry.code,
+        base,
+        print_view=print_view,
+        live=not print_view,
+        marker=entry_view.marker,
+        poll=f"{base}/e/{entry.id}/marker",
+        events=False,
+    )
     facts = [
         (t(lang, "portal.col.category"), Category.display(entry.category, lang)),
         (t(lang, "portal.col.organisation"), entry.organisation or "-"),
@@ -353,7 +370,7 @@ def entry_page(
                 Severity.display(r.severity, lang),
                 Status.display(r.status, lang),
                 r.tlp,
-                r.text + (f" ({t(lang, 'portal.withdrawn')})" if r.withdrawn else ""),
+                f"({t(lang, 'portal.withdrawn')})" if r.withdrawn else r.text,
             ]
         )
         for r in entry_view.revisions

@@ -61,6 +61,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import re
 import shutil
 import tempfile
@@ -78,8 +79,11 @@ from aiohttp.test_utils import make_mocked_request
 from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 from nio.rooms import MatrixRoom
+from prometheus_client import generate_latest
 from sqlalchemy import select
 
+from bot.cli.export import audit_lines, build_export
+from bot.metrics import Metrics
 from bot.scheduler import Scheduler
 from bot.sender import OutboxSender
 from bot.syncer import Syncer, process_message
@@ -149,6 +153,9 @@ class RoomModel:
     retired: bool = False  # upgraded away: the bot left, the binding is inactive
     # The rooms this one replaced (upgrades): their posts are its own posts.
     earlier: tuple[str, ...] = ()
+    # The command-line operator's files (`knooppunt export`, `knowledge/objects/network
+    # export`): no room, only the `--max-tlp` ceiling they chose.
+    operator: str | None = None
 
     @property
     def public(self) -> bool:
@@ -175,6 +182,8 @@ class RoomModel:
 
 def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | None) -> bool:
     """The reference rule, restated from the README, independent of storage/tlp.py."""
+    if room.operator is not None:
+        return LEVEL[label] <= LEVEL[room.operator]  # a file up to its `--max-tlp`
     if label == "CLEAR":
         return True
     if room.public:
@@ -644,6 +653,12 @@ class TLPMachine(DatabaseMachine):
         self.db = Database(f"sqlite+aiosqlite:///{self.db_path}")
         self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
         self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
+        # /metrics as the bot fills it (bot/runner.py: the dispatcher's observer), and
+        # every log line at INFO and above: read paths of their own (see `sweep`).
+        self.metrics = Metrics()
+        self.dispatcher.observer = self.metrics.command
+        self.log_sink = _LogSink()
+        self.log_sink.attach()
         self.rooms: list[RoomModel] = []
         self.all_rooms: dict[str, RoomModel] = {}
         self.nio_rooms: dict[str, MatrixRoom] = {}
@@ -723,6 +738,7 @@ class TLPMachine(DatabaseMachine):
 
     def teardown(self) -> None:
         self._run(self.web_portal.close())  # its queued page-view audits, and their task
+        self.log_sink.detach()
         super().teardown()
 
     def _nio_room(self, model: RoomModel) -> MatrixRoom:
@@ -1774,6 +1790,35 @@ class TLPMachine(DatabaseMachine):
                 TLPMachine.stats["answers published"] += 1
         self.check_outbox(message)
 
+    @precondition(lambda self: bool(self.questions) and bool(self.qas))
+    @rule(slot=slots, which=pick, qa_pick=pick, learn=st.booleans())
+    def answer_with_qa(self, slot: int, which: int, qa_pick: int, learn: bool) -> None:
+        """`!antwoord V<n> qa=<id> [--leer]` (session 12): an existing Q&A goes to each
+        asker whose room may see it (check_outbox), and the asker's words join the Q&A
+        as a phrasing only where every room that sees the Q&A may see the question."""
+        if "answer_with_qa" in DISABLED:
+            return
+        rooms = self._curator_rooms()
+        room = rooms[slot % len(rooms)]
+        question = list(self.questions.values())[which % len(self.questions)]
+        qa = list(self.qas.values())[qa_pick % len(self.qas)]
+        body = f"!antwoord V{question.id} qa={qa.id}" + (" --leer" if learn else "")
+        message, replies = self.send(room, body)
+        text = self.reply_text(replies, room.room_id)
+        TLPMachine.stats["answers with a Q&A"] += 1
+        if re.search(rf"Formulering toegevoegd aan Q&A {re.escape(qa.id)} ", text):
+            TLPMachine.stats["phrasings learned"] += 1
+            for other in self.all_rooms.values():
+                if qa.visible(other) and not question.visible(other):
+                    raise self.fail(
+                        f"V{question.id} (TLP:{question.label}, org {question.org}) joined "
+                        f"Q&A {qa.id} (TLP:{qa.label}, owner {qa.owner}), which "
+                        f"{other.describe()} may see"
+                    )
+            qa.fields["question"] = (*qa.question_markers, *question.markers)
+            self._qa_markers(qa, list(question.markers), qa.label)
+        self.check_outbox(message)
+
     @precondition(lambda self: any(not q.withdrawn for q in self.questions.values()))
     @rule(which=pick)
     def withdraw_question(self, which: int) -> None:
@@ -1989,8 +2034,8 @@ class TLPMachine(DatabaseMachine):
             response = await self.web_portal.incident_page(request)
         return response.status, response.text or ""
 
-    @rule(slot=slots, since=st.booleans())
-    def portal(self, slot: int, since: bool) -> None:
+    @rule(slot=slots, since=st.booleans(), print_view=st.booleans())
+    def portal(self, slot: int, since: bool, print_view: bool = False) -> None:
         """The web portal: a link made with `!portaal`, then the incident page (with and
         without `?since=`), every entry page and every chart it links: all of it only
         what the link's room may see (the same holders as the room's own replies)."""
@@ -2006,7 +2051,21 @@ class TLPMachine(DatabaseMachine):
         TLPMachine.stats["portal links"] += 1
         query = "?since=" + (_now() - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M") if since else ""
         row = SimpleNamespace(id=0, kind="portal page")
-        for path, status, body in self._portal_pages(token, room.room_id, query):
+        pages = self._portal_pages(token, room.room_id, query)
+        if print_view:
+            # The printable versions (`?print=1`) of the page and of every entry page.
+            pages = [
+                (
+                    f"{path}{'&' if '?' in path else '?'}print=1",
+                    *self._run(
+                        self._portal_get(f"{path}{'&' if '?' in path else '?'}print=1", token)
+                    ),
+                )
+                for path, _status, _body in pages
+                if "/chart" not in path and not path.endswith("/events")
+            ]
+            TLPMachine.stats["portal print views"] += 1
+        for path, status, body in pages:
             if status == 200:
                 TLPMachine.stats["portal pages shown"] += 1
             self.log.append(f"portal {room.room_id} GET {path.replace(token, '<token>')} {status}")
@@ -2068,6 +2127,16 @@ class TLPMachine(DatabaseMachine):
             message, _ = self.send(room, command, ADMIN)
             self.check_outbox(message)
         self.step_marks = (self.step_marks[1], self.last_outbox)
+        self._check_logs_and_metrics()
+
+    def _check_logs_and_metrics(self) -> None:
+        """Nothing anyone wrote reaches a log line (INFO and above, tracebacks included)
+        or a metric's label (README: the bot never logs message content)."""
+        exposition = generate_latest(self.metrics.registry).decode()
+        for where, text in (("/metrics", exposition), ("the log", self.log_sink.take())):
+            found = sorted(set(MARKER.findall(text)))
+            if found:
+                raise self.fail(f"{where} holds {found[:5]}:\n{text[-1500:]}")
 
     # ------------------------------------------------------ kept portal links (session 5)
 
@@ -2111,3 +2180,85 @@ class TLPMachine(DatabaseMachine):
             for text in self._texts(row):
                 text = re.sub(r"/p/[A-Za-z0-9_-]{20,}", "/p/<token>", text)
                 self._check_text(room, text, set(), row)
+
+    # ------------------------------------------------ the operator's files (session 12)
+
+    @rule(
+        kind=st.sampled_from(["entries", "knowledge", "objects", "network"]),
+        ceiling=labels,
+        fmt=st.sampled_from(["csv", "json", "edxl"]),
+        incident=st.sampled_from(INCIDENTS),
+    )
+    def operator_export(self, kind: str, ceiling: str, fmt: str, incident: str) -> None:
+        """The command line's exports (`knooppunt export`, `knooppunt knowledge|objects|
+        network export`): files that travel, so each holds only what its `--max-tlp`
+        ceiling allows, whoever posted it; a retracted report's words in none."""
+        if "operator_export" in DISABLED:
+            return
+        operator = RoomModel("cli", "", operator=ceiling)
+        if kind == "entries":
+            settings = SimpleNamespace(effective_database_url=f"sqlite+aiosqlite:///{self.db_path}")
+            result = self._run(build_export(settings, incident, fmt, ceiling))  # type: ignore[arg-type]
+            texts = [result.data.decode("utf-8", errors="replace")]
+        else:
+            export_to = {
+                "knowledge": service.export_to,
+                "objects": object_service.export_to,
+                "network": network_service.export_to,
+            }[kind]
+            target = Path(self.tmp.name) / f"export-{self.counter}-{kind}"
+            shutil.rmtree(target, ignore_errors=True)
+            self._run(export_to(self.db, target, ceiling))
+            texts = [f.read_text(encoding="utf-8") for f in sorted(target.iterdir())]
+        TLPMachine.stats[f"operator exports ({kind})"] += 1
+        row = SimpleNamespace(id=0, kind=f"{kind} export", room_id="cli", source_event_id=None)
+        self.log.append(f"operator export {kind} {incident} {fmt} --max-tlp {ceiling}")
+        for text in texts:
+            self._check_text(operator, text, set(), row)  # type: ignore[arg-type]
+
+    @rule(incident=st.sampled_from(INCIDENTS))
+    def audit_trail(self, incident: str) -> None:
+        """`knooppunt audit`: who recorded, changed, exported or received what, by id and
+        label; never anyone's words (a Q&A's id is an id)."""
+        if "audit_trail" in DISABLED:
+            return
+        settings = SimpleNamespace(
+            effective_database_url=f"sqlite+aiosqlite:///{self.db_path}",
+            database_url=f"sqlite+aiosqlite:///{self.db_path}",
+            language="nl",
+        )
+        lines = self._run(audit_lines(settings, incident))  # type: ignore[arg-type]
+        ids = {m for qa in self.qas.values() for m in qa.fields.get("id", ())}
+        words = sorted(set(MARKER.findall("\n".join(lines))) - ids)
+        TLPMachine.stats["audit trails read"] += 1
+        if words:
+            raise self.fail(f"knooppunt audit --incident {incident} prints {words[:5]}")
+
+
+class _LogSink(logging.Handler):
+    """Every log record at INFO and above while an example runs, as the bot's log would
+    print it (message and traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s %(message)s"))
+        self.lines: list[str] = []
+        self._level = logging.WARNING
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def attach(self) -> None:
+        root = logging.getLogger()
+        self._level = root.level
+        root.setLevel(min(root.level or logging.WARNING, logging.INFO))
+        root.addHandler(self)
+
+    def detach(self) -> None:
+        root = logging.getLogger()
+        root.removeHandler(self)
+        root.setLevel(self._level)
+
+    def take(self) -> str:
+        text, self.lines = "\n".join(self.lines), []
+        return text

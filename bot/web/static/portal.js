@@ -64,7 +64,12 @@
   }
   function refresh() {
     return fetch(window.location.href, { credentials: "same-origin", cache: "no-store" })
-      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (r) {
+        // Refused since the marker moved (no longer to be seen): the page says so.
+        if (r.status === 403 || r.status === 404) { window.location.reload(); return null; }
+        if (!r.ok) { return null; }  // a passing failure: the next tick tries again
+        return r.text();
+      })
       .then(function (html) { if (html) { swap(html); } });
   }
   function tick() {
@@ -72,10 +77,11 @@
     busy = true;
     fetch(poll, { credentials: "same-origin", cache: "no-store" })
       .then(function (r) {
-        if (r.status === 403) {
-          // The link no longer opens the page (expired, revoked, room unbound): stop
-          // polling (every refusal counts against everyone behind this address) and
-          // load the page, which says so, instead of showing the old picture.
+        if (r.status === 403 || r.status === 404) {
+          // The link no longer opens the page (expired, revoked, room unbound), or the
+          // room may no longer see the entry this page shows: stop polling (every
+          // refusal counts against everyone behind this address) and load the page,
+          // which says so, instead of showing the old picture or entry.
           window.clearInterval(polling);
           polling = null;
           window.location.reload();
