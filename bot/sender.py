@@ -233,9 +233,11 @@ async def queue_reply_parts(
 
 
 def reply_label(reply: Reply) -> str:
-    """The highest label a reply shows: the one its text names (every reply that shows
+    """The highest label a reply shows: the one the code that built it gave it from the
+    items it shows (`Reply.tlp`), or the one its text names (every reply that shows
     labelled content carries its highest label as a banner), an attachment's included,
-    or the one the command gave it (`Reply.tlp`), whichever is higher."""
+    whichever is higher (the text only ever raises it: a reply that names a label
+    without showing it is judged by what its room could be shown, `tlp.shown_part`)."""
     label = tlp.highest([tlp.named_label(reply.text), reply.tlp or "CLEAR"])
     if reply.attachment is not None:
         data = reply.attachment.data.decode("utf-8", errors="replace")
