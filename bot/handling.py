@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sender import outgoing_row, reply_label, reply_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.message import Message, Outgoing, Reply
-from storage import event_log, outbox, tlp
+from storage import event_log, outbox, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
@@ -63,6 +63,9 @@ async def log_and_queue(
         # The handler's own changes go before the last statement (a Core statement
         # does not flush them itself; the commit after it would, too late).
         await session.flush()
+    # An item this event raised (an edit to `tlp: rood`): the rows still waiting that
+    # may show it go under its new label; this event's own replies are queued after.
+    await relabel.apply_raises(session)
     await event_log.record(
         session,
         message.event_id,
