@@ -859,4 +859,7 @@ class OutboxSender:
             session, notice.room_id, notice.text, self.language, key,
             in_reply_to=str(notice.reply_to),
         )  # fmt: skip
+        if self.metrics is not None:
+            reason = "voided" if voided else "refused"
+            self.metrics.alerts_undelivered.labels(reason=reason).inc()
         return True
