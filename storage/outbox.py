@@ -238,6 +238,27 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
     return rows.all()
 
 
+async def thread_of(session: AsyncSession, room_id: str, source_event_id: str) -> str | None:
+    """The thread the bot answered `source_event_id` in (the root its first reply in
+    `room_id` names), or None: an edit has no thread relation of its own, the message
+    it edits does, and the bot's reply to that message kept it."""
+    content = await session.scalar(
+        select(OutboxMessage.content)
+        .where(
+            OutboxMessage.source_event_id == source_event_id,
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.kind == "message",
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.thread":
+        root = relates.get("event_id")
+        return root if isinstance(root, str) else None
+    return None
+
+
 async def forget_sent_words(session: AsyncSession, source_event_id: str, room_id: str) -> None:
     """Empty the stored content of the bot's sent messages in `room_id` that answered
     `source_event_id`: they quoted a member's words, which the member withdrew (the
