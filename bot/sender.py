@@ -38,7 +38,7 @@ from storage import audit, outbox, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
-from storage.ids import RoomId
+from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from storage.outbox import OutboxKind, RowLabel
 
@@ -183,13 +183,44 @@ def thread_relation(root: str, reply_to: str | None) -> dict[str, Any]:
 
 
 async def queue_notice(
-    session: AsyncSession, room_id: RoomId, text: str, lang: Language, txn_key: str, **relation: str
+    session: AsyncSession,
+    room_id: RoomId,
+    text: str,
+    lang: Language,
+    txn_key: str,
+    thread_root: str | None = None,
+    **relation: str,
 ) -> OutboxMessage | None:
     """A notice of the bot's own (a greeting, an upgrade, an unreadable message), not a
     command's reply: marked when the room is bound to an exercise, then queued as
-    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`)."""
+    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`; with
+    `thread_root` it goes in that thread, as a reply to `in_reply_to` there)."""
     notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
+    if thread_root is not None:
+        answered = relation.pop("in_reply_to", None)
+        notice = dataclasses.replace(
+            notice,
+            thread_root=EventId(thread_root),
+            reply_to=EventId(answered) if answered else None,
+        )
     return await queue_reply(session, room_id, notice, txn_key, **relation)
+
+
+def _where_it_went(row: OutboxMessage) -> dict[str, str]:
+    """Where a row would have gone, for a notice in its place: the event it answered
+    and, for a reply in a thread, the thread (else the notice lands in the main
+    timeline, away from the conversation it belongs to)."""
+    relates = row.content.get("m.relates_to") or {}
+    if not isinstance(relates, dict):
+        return {}
+    answered = (relates.get("m.in_reply_to") or {}).get("event_id")
+    relation = {"in_reply_to": str(answered)} if answered else {}
+    root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+    if isinstance(root, str):
+        if relates.get("is_falling_back") is True:
+            relation = {}  # the fallback names the root, not an event it answered
+        relation["thread_root"] = root
+    return relation
 
 
 async def queue_reply(
@@ -717,10 +748,7 @@ class OutboxSender:
             await audit.add(
                 session, "bot", "outbox.voided", row.room_id, subject=row.txn_id, detail=detail
             )
-            answered = ((row.content.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get(
-                "event_id"
-            )
-            relation = {"in_reply_to": str(answered)} if answered else {}
+            relation = _where_it_went(row)
             # One notice for the rows one event (or one scheduled post, its parts queued
             # together) left: not one for every part of a long reply.
             cause = row.source_event_id or row.created_at.strftime("%Y-%m-%dT%H:%M:%S")

@@ -18,9 +18,24 @@ from storage.engine import Database
 from storage.ids import EventId
 from tests.support.chat import CoreChat
 from tests.support.rooms import storm_database
+from tests.unit.test_attack_outbox_access import _Client
 from tests.unit.test_unalerted_severe import ALICE, LIAISON, _report
 
 ROOT = EventId("$root")
+
+
+class _Contents(_Client):
+    """Takes every send and keeps its whole content."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.contents: list[tuple[str, dict[str, object]]] = []
+
+    async def room_send(
+        self, room_id: str, kind: str, content: dict[str, object], **extra: object
+    ) -> object:
+        self.contents.append((room_id, content))
+        return await super().room_send(room_id, kind, content, **extra)
 
 
 @pytest.fixture
@@ -57,3 +72,34 @@ async def test_an_edit_of_an_unthreaded_report_stays_out_of_threads(chat: CoreCh
     assert handled is not None and handled[1]
     for row in handled[1]:
         assert (row.content.get("m.relates_to") or {}).get("rel_type") != "m.thread", row.content
+
+
+async def test_the_notice_of_a_voided_threaded_reply_goes_in_its_thread(tmp_path: Path) -> None:
+    """A reply in a thread voided before its send (the room lost access while it
+    waited): the neutral notice goes where the reply would have gone, in the thread,
+    not in the main timeline."""
+    from storage.rooms import BindingView
+    from tests.unit.test_attack_outbox_access import BOB, _drain, _lower
+    from tests.unit.test_unalerted_severe import COORD
+
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database = await storm_database(
+        tmp_path / "v.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    try:
+        chat = CoreChat(database)
+        await chat.send_event(LIAISON, ALICE, _report("gering", "amber"))
+        await _drain(database)
+        threaded = Relation(reply_to=ROOT, thread_root=ROOT)
+        asked, _ = await chat.handle(COORD, BOB, "!meldingen", relation=threaded)
+        await _lower(database, COORD, "GREEN")
+        client = _Contents()
+        await _drain(database, client)
+        sent = [content for room, content in client.contents if room == COORD]
+        assert len(sent) == 1, sent
+        relates = sent[0].get("m.relates_to")
+        assert isinstance(relates, dict) and relates.get("rel_type") == "m.thread", sent[0]
+        assert relates.get("event_id") == ROOT, relates
+        assert relates.get("m.in_reply_to") == {"event_id": asked}, relates
+    finally:
+        await database.close()
