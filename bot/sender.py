@@ -495,9 +495,13 @@ class OutboxSender:
             if idle and not len(self._queue):
                 self._drained.set()
             async with self.db.session() as session:
-                for waiting in await outbox.pending_by_room(session):
-                    if waiting.id not in self._done and waiting.id not in self._unrecorded:
-                        self._queue.add(waiting)
+                read = await outbox.pending_by_room(session)
+            for waiting in read:
+                if waiting.id not in self._done and waiting.id not in self._unrecorded:
+                    self._queue.add(waiting)
+            if len(read) < outbox.PENDING_READ_LIMIT:
+                # The whole queue was read: a row in trouble not in it was settled.
+                self._trouble.waiting({row.id for row in read})
 
     def _next_row(self, busy: Collection[str]) -> OutboxMessage | None:
         """The next row to send from a room with no send under way; None when none can go."""

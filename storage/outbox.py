@@ -158,8 +158,11 @@ async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMess
     return [_stamped(row, generation) for row in rows.all()]
 
 
+PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
+
+
 async def pending_by_room(
-    session: AsyncSession, per_room: int = 20, limit: int = 500
+    session: AsyncSession, per_room: int = 20, limit: int = PENDING_READ_LIMIT
 ) -> Sequence[OutboxMessage]:
     """The oldest waiting rows of every room (at most `per_room` each), oldest first.
 
