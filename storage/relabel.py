@@ -2,13 +2,15 @@
 
 A reply is labelled by what it shows when it is queued (`outbox.RowLabel`); the items it
 shows can be raised before it goes: a reporter edits `tlp: amber` into `tlp: rood`, a
-withdrawn edit brings back a RED revision, a curator raises a record. Before, the row
-went out under its old label. Every raise of a stored item's label (a report, a record,
-an open question) is noted on its session as it is assigned; the event's transaction
-then raises the label of every waiting row that may show the item, before it queues its
-own replies (bot/handling.py), and the sender reads a row's label again when a raise
-was committed since the row was read (`outbox.label_generation`). Which rows may show
-the item, and their new label, is decided in storage/tlp.py (`raised_row`).
+withdrawn edit brings back a RED revision, a curator raises a record or a Q&A. Before,
+the row went out under its old label. Every raise of a stored item's label (a report, a
+record, an open question, a Q&A or guidance document) is noted on its session as it is
+assigned; the event's transaction then raises the label of every waiting row that may
+show the item, before it queues its own replies (bot/handling.py), and the sender reads
+a row's label again when a raise was committed since the row was read
+(`outbox.label_generation`). Which rows may show the item, and their new label, is
+decided in storage/tlp.py (`raised_row`). A raise made by another process (the command
+line's `knowledge import` while the bot runs) is not seen here.
 """
 
 from __future__ import annotations
@@ -23,7 +25,13 @@ from sqlalchemy.orm import Session, object_session
 from storage import outbox, tlp
 from storage import rooms as room_repo
 from storage.ids import RoomId
-from storage.models import OpenQuestion, OutboxMessage, RecordItem, SituationEntry
+from storage.models import (
+    KnowledgeItem,
+    OpenQuestion,
+    OutboxMessage,
+    RecordItem,
+    SituationEntry,
+)
 
 _RAISES = "knooppunt.tlp_raised"
 
@@ -47,11 +55,20 @@ def _noted(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
         return
     session = object_session(target)
     if session is not None:
-        raise_ = Raise(target.room_id, target.organisation, oldvalue, value)
-        session.info.setdefault(_RAISES, []).append(raise_)
+        session.info.setdefault(_RAISES, []).append(_raise_of(target, oldvalue, value))
 
 
-for _model in (SituationEntry, RecordItem, OpenQuestion):
+def _raise_of(target: Any, old: str, new: str) -> Raise:
+    """A room's post (a report, a record, an open question) is its room's; a Q&A or a
+    guidance document is no room's post, and its owner is its organisation."""
+    if isinstance(target, KnowledgeItem):
+        data = target.data if isinstance(target.data, dict) else {}
+        owner = data.get("owner")
+        return Raise("", owner if isinstance(owner, str) else None, old, new)
+    return Raise(target.room_id, target.organisation, old, new)
+
+
+for _model in (SituationEntry, RecordItem, OpenQuestion, KnowledgeItem):
     event.listen(_model.tlp, "set", _noted)
 
 

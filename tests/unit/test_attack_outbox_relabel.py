@@ -118,3 +118,29 @@ def test_which_waiting_rows_a_raise_reaches() -> None:
         ("AMBER+STRICT", "AMBER+STRICT", "VR"), False, ("AMBER", "AMBER+STRICT", "GGD")
     )
     assert mixed is not None and mixed[1] == "RED"
+
+
+async def test_an_answer_waiting_while_its_q_and_a_was_raised_is_not_sent(tmp_path: Path) -> None:
+    """A curator raises a GREEN Q&A to AMBER while its answer to a GREEN-cleared room
+    waits: the room does not get it."""
+    from commands.message import Reply
+    from tests.unit.test_answers_learn import ANNA, EDITOR, ROOMS, make_db
+    from tests.unit.test_attack_outbox_labels3 import PAIR
+
+    database = await make_db(tmp_path / "k", PAIR)
+    try:
+        qa_chat = CoreChat(database)
+        room_c, curators = ROOMS["c"][0], ROOMS["cur"][0]
+        question = "!vraag Waar kunnen inwoners zandzakken ophalen bij hoogwater?"
+        _, replies = await qa_chat.send_event(room_c, ANNA, question)
+        answer = next(r for r in replies or [] if isinstance(r, Reply))
+        assert "gemeentewerf" in answer.text, answer.text
+        _, edited = await qa_chat.send_event(
+            curators, EDITOR, "!qa edit groen-zandzakken\ntlp: amber"
+        )
+        assert any("TLP:AMBER" in getattr(r, "text", "") for r in edited or []), edited
+        client = await _drain(database)
+        to_c = await _to(client, room_c)
+        assert not any("gemeentewerf" in body for body in to_c), to_c
+    finally:
+        await database.close()
