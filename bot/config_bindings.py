@@ -56,6 +56,8 @@ def _mark_key(room_id: str) -> str:
 async def _apply_one(session: AsyncSession, room_id: RoomId, item: RoomBindingConfig) -> bool:
     """Bind one room as the file says, unless chat changed it since the file was last
     applied. True when the room is bound as the file says (now or already)."""
+    if await _replaced(session, room_id, item):
+        return False
     if item.incident and await incident_repo.get(session, item.incident) is None:
         await incident_repo.open_incident(session, item.incident.lower(), item.incident, "config")
     organisation = (await organisations.ensure(session, item.org)).name if item.org else None
@@ -88,6 +90,32 @@ async def _apply_one(session: AsyncSession, room_id: RoomId, item: RoomBindingCo
         return False
     await room_repo.bind(session, room_id, **wanted, by="config")  # type: ignore[arg-type]
     await sync_state.set_value(session, _mark_key(room_id), mark)
+    return True
+
+
+async def _replaced(session: AsyncSession, room_id: RoomId, item: RoomBindingConfig) -> bool:
+    """Whether the entry names a room that was upgraded (tombstoned): it is not bound
+    again, and the start says which room replaced it. Binding it made a dead room active
+    and cleared while the room the partner works in kept its old binding; following the
+    upgrade silently could overwrite what an admin set in the new room since."""
+    room = await room_repo.get(session, room_id)
+    if room is None or room.replaced_by is None:
+        return False
+    latest, seen = room.replaced_by, {room_id}
+    while latest not in seen:  # the newest room of a chain of upgrades
+        seen.add(RoomId(latest))
+        successor = await room_repo.get(session, RoomId(latest))
+        if successor is None or successor.replaced_by is None:
+            break
+        latest = successor.replaced_by
+    log.warning(
+        "config binding for %s not applied: the room was upgraded and replaced by %s; "
+        "name that room in the config file",
+        room_id,
+        latest,
+    )
+    detail = {"replaced_by": latest, "file": {"role": item.role, "clearance": item.clearance}}
+    await audit.add(session, "config", "room.config_binding_replaced", room_id, detail=detail)
     return True
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -10,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.sender import outgoing_row, reply_label, reply_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.message import Message, Outgoing, Reply
-from storage import event_log, outbox, tlp
+from storage import event_log, outbox, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
-from storage.ids import RoomId
+from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from storage.outbox import NOTHING_LABELLED, RowLabel
 from storage.rooms import BindingView
@@ -35,6 +36,7 @@ async def process_message(
             if context.already_processed:
                 return None
             view = room_view(message.room_id, context.is_direct, context.binding)
+            message = await _in_thread_of_original(session, message)
             replies = await dispatcher.handle(message, view, session, now)
             queued = await log_and_queue(
                 session, message, replies, "replied" if replies else "ignored", view.access
@@ -45,6 +47,20 @@ async def process_message(
             queued = await log_and_queue(session, message, failed.replies, "failed", view.access)
         replies = failed.replies
     return replies, queued
+
+
+async def _in_thread_of_original(session: AsyncSession, message: Message) -> Message:
+    """An edit as a message in the thread of the message it edits (an edit has no thread
+    relation of its own), so its answer goes in that thread: one look-up per edit."""
+    replaces = message.relation.replaces
+    if message.kind != "edit" or replaces is None or message.relation.thread_root is not None:
+        return message
+    root = await outbox.thread_of(session, message.room_id, replaces)
+    if root is None:
+        return message
+    return dataclasses.replace(
+        message, relation=dataclasses.replace(message.relation, thread_root=EventId(root))
+    )
 
 
 async def log_and_queue(
@@ -63,6 +79,9 @@ async def log_and_queue(
         # The handler's own changes go before the last statement (a Core statement
         # does not flush them itself; the commit after it would, too late).
         await session.flush()
+    # An item this event raised (an edit to `tlp: rood`): the rows still waiting that
+    # may show it go under its new label; this event's own replies are queued after.
+    await relabel.apply_raises(session)
     await event_log.record(
         session,
         message.event_id,

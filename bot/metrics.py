@@ -45,6 +45,13 @@ class Metrics:
             ["kind"],
             registry=self.registry,
         )
+        self.alerts_undelivered = Counter(
+            "knooppunt_alerts_undelivered",
+            "Alerts (coordinator or domino) that did not reach their room, their reporter "
+            "told: voided (the room may no longer see the report) or refused",
+            ["reason"],
+            registry=self.registry,
+        )
         self.outbox_pending = Gauge(
             "knooppunt_outbox_pending", "Replies waiting to be sent", registry=self.registry
         )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from bot.backoff import Backoff
@@ -35,6 +36,7 @@ from bot.backoff import Backoff
 
 @dataclass
 class _Trouble:
+    room: str
     since: float  # monotonic time of the first server error
     sent: int  # rows taken anywhere, then
     room_sent: int  # rows of its room taken, then
@@ -42,11 +44,16 @@ class _Trouble:
 
 
 class ServerTrouble:
-    """Server errors per row, rows taken per room, and the rows stepping aside."""
+    """Server errors per row, rows taken per room, and the rows stepping aside.
+
+    Only rooms with a row in trouble are remembered (their rows taken since, the time
+    they are held until): a room whose last such row is done leaves nothing behind, so a
+    bot running for weeks across many rooms keeps no record of rooms long recovered."""
 
     def __init__(self, budget: float) -> None:
         self.budget = budget
         self.sent = 0
+        # Rows taken per room with a row in trouble (counted from its first trouble).
         self._room_sent: collections.Counter[str] = collections.Counter()
         self._rows: dict[int, _Trouble] = {}
         # Room -> monotonic time its rows that met a server error may go again.
@@ -55,19 +62,33 @@ class ServerTrouble:
     def taken(self, row_id: int, room_id: str) -> None:
         """The homeserver took the row."""
         self.sent += 1
-        self._room_sent[room_id] += 1
+        if room_id in self._room_sent:
+            self._room_sent[room_id] += 1
         self.forget(row_id)
 
     def forget(self, row_id: int) -> None:
-        """The row is done (taken or given up)."""
-        self._rows.pop(row_id, None)
+        """The row is done (taken or given up): its room is forgotten with its last row
+        in trouble."""
+        trouble = self._rows.pop(row_id, None)
+        if trouble is not None and all(t.room != trouble.room for t in self._rows.values()):
+            self._room_sent.pop(trouble.room, None)
+            self._held.pop(trouble.room, None)
+
+    def waiting(self, row_ids: Collection[int]) -> None:
+        """The rows still waiting, as the sender just read them: a row in trouble that is
+        not among them was settled elsewhere (its echo showed the server took it)."""
+        for row_id in [r for r in self._rows if r not in row_ids]:
+            self.forget(row_id)
 
     def server_error(self, row_id: int, room_id: str) -> str:
         """Record a server error for the row: 'outage' (wait, room and all), 'aside'
         (not a failed attempt) or 'own' (a failed attempt). The row steps aside after
         each (`step_aside`; in an outage only once it has failed for the budget)."""
         now = time.monotonic()
-        trouble = self._rows.setdefault(row_id, _Trouble(now, self.sent, self._room_sent[room_id]))
+        if row_id not in self._rows:
+            room_sent = self._room_sent.setdefault(room_id, 0)
+            self._rows[row_id] = _Trouble(room_id, now, self.sent, room_sent)
+        trouble = self._rows[row_id]
         trouble.errors += 1
         if self.sent == trouble.sent:
             return "outage"
@@ -96,5 +117,7 @@ class ServerTrouble:
     def next_due(self) -> float | None:
         """Seconds until the first row held back may go again; None when none is."""
         now = time.monotonic()
-        waits = [until - now for until in self._held.values() if until > now]
+        for room in [room for room, until in self._held.items() if until <= now]:
+            del self._held[room]  # due: its rows may go (they are held no longer)
+        waits = [until - now for until in self._held.values()]
         return min(waits) if waits else None

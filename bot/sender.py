@@ -38,7 +38,7 @@ from storage import audit, outbox, portal_links, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
-from storage.ids import RoomId
+from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from storage.outbox import OutboxKind, RowLabel
 
@@ -183,13 +183,44 @@ def thread_relation(root: str, reply_to: str | None) -> dict[str, Any]:
 
 
 async def queue_notice(
-    session: AsyncSession, room_id: RoomId, text: str, lang: Language, txn_key: str, **relation: str
+    session: AsyncSession,
+    room_id: RoomId,
+    text: str,
+    lang: Language,
+    txn_key: str,
+    thread_root: str | None = None,
+    **relation: str,
 ) -> OutboxMessage | None:
     """A notice of the bot's own (a greeting, an upgrade, an unreadable message), not a
     command's reply: marked when the room is bound to an exercise, then queued as
-    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`)."""
+    `queue_reply` does (`relation`: its `in_reply_to` and `source_event_id`; with
+    `thread_root` it goes in that thread, as a reply to `in_reply_to` there)."""
     notice = await exercise.mark_for_room(session, room_id, plain(text), lang)
+    if thread_root is not None:
+        answered = relation.pop("in_reply_to", None)
+        notice = dataclasses.replace(
+            notice,
+            thread_root=EventId(thread_root),
+            reply_to=EventId(answered) if answered else None,
+        )
     return await queue_reply(session, room_id, notice, txn_key, **relation)
+
+
+def _where_it_went(row: OutboxMessage) -> dict[str, str]:
+    """Where a row would have gone, for a notice in its place: the event it answered
+    and, for a reply in a thread, the thread (else the notice lands in the main
+    timeline, away from the conversation it belongs to)."""
+    relates = row.content.get("m.relates_to") or {}
+    if not isinstance(relates, dict):
+        return {}
+    answered = (relates.get("m.in_reply_to") or {}).get("event_id")
+    relation = {"in_reply_to": str(answered)} if answered else {}
+    root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+    if isinstance(root, str):
+        if relates.get("is_falling_back") is True:
+            relation = {}  # the fallback names the root, not an event it answered
+        relation["thread_root"] = root
+    return relation
 
 
 async def queue_reply(
@@ -233,9 +264,11 @@ async def queue_reply_parts(
 
 
 def reply_label(reply: Reply) -> str:
-    """The highest label a reply shows: the one its text names (every reply that shows
+    """The highest label a reply shows: the one the code that built it gave it from the
+    items it shows (`Reply.tlp`), or the one its text names (every reply that shows
     labelled content carries its highest label as a banner), an attachment's included,
-    or the one the command gave it (`Reply.tlp`), whichever is higher."""
+    whichever is higher (the text only ever raises it: a reply that names a label
+    without showing it is judged by what its room could be shown, `tlp.shown_part`)."""
     label = tlp.highest([tlp.named_label(reply.text), reply.tlp or "CLEAR"])
     if reply.attachment is not None:
         data = reply.attachment.data.decode("utf-8", errors="replace")
@@ -462,9 +495,13 @@ class OutboxSender:
             if idle and not len(self._queue):
                 self._drained.set()
             async with self.db.session() as session:
-                for waiting in await outbox.pending_by_room(session):
-                    if waiting.id not in self._done and waiting.id not in self._unrecorded:
-                        self._queue.add(waiting)
+                read = await outbox.pending_by_room(session)
+            for waiting in read:
+                if waiting.id not in self._done and waiting.id not in self._unrecorded:
+                    self._queue.add(waiting)
+            if len(read) < outbox.PENDING_READ_LIMIT:
+                # The whole queue was read: a row in trouble not in it was settled.
+                self._trouble.waiting({row.id for row in read})
 
     def _next_row(self, busy: Collection[str]) -> OutboxMessage | None:
         """The next row to send from a room with no send under way; None when none can go."""
@@ -690,7 +727,14 @@ class OutboxSender:
         backlog, a rate limit, an outage, a restart that lowered its clearance). A row
         that shows nothing labelled goes without a query."""
         label = row_label(row)
-        if label is None or label.tlp == "CLEAR":
+        if label is None:
+            return True
+        if outbox.label_read_at(row) != outbox.label_generation():
+            # An item it may show was raised since the row was read (storage/relabel.py):
+            # the table holds its label now.
+            async with self.db.session() as session:
+                label = await outbox.current_label(session, row.id) or label
+        if label.tlp == "CLEAR":
             return True
         async with self.db.session() as session:
             access = await room_repo.access_of(session, RoomId(row.room_id))
@@ -725,10 +769,7 @@ class OutboxSender:
             await audit.add(
                 session, "bot", "outbox.voided", row.room_id, subject=row.txn_id, detail=detail
             )
-            answered = ((row.content.get("m.relates_to") or {}).get("m.in_reply_to") or {}).get(
-                "event_id"
-            )
-            relation = {"in_reply_to": str(answered)} if answered else {}
+            relation = _where_it_went(row)
             # One notice for the rows one event (or one scheduled post, its parts queued
             # together) left: not one for every part of a long reply.
             cause = row.source_event_id or row.created_at.strftime("%Y-%m-%dT%H:%M:%S")
@@ -867,4 +908,7 @@ class OutboxSender:
             session, notice.room_id, notice.text, self.language, key,
             in_reply_to=str(notice.reply_to),
         )  # fmt: skip
+        if self.metrics is not None:
+            reason = "voided" if voided else "refused"
+            self.metrics.alerts_undelivered.labels(reason=reason).inc()
         return True

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands import render
 from commands.i18n import Language, t
 from commands.message import Reply
-from storage import audit
+from storage import alerts, audit
 from storage.alerts import AlertModel, AlertRow
 from storage.ids import EventId, RoomId
 from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry
@@ -72,6 +72,9 @@ async def undelivered_alert(
     if found is None:
         return None
     alert, key = found
+    # Not delivered: the room no longer counts as alerted (before, a voided alert stood
+    # as sent, so the room was never alerted again and was later told it was withdrawn).
+    await alerts.undelivered(session, alert)
     entry = await session.get(SituationEntry, alert.cause_entry_id)
     if entry is None or entry.retracted_at is not None:
         return None  # a retracted report needs no alert any more

@@ -6,6 +6,7 @@ Answers are Markdown written by curators; their HTML goes through
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from commands import render
@@ -81,15 +82,22 @@ def qa_reply(
     others: list[tuple[str, str]] | None = None,
     heading: str | None = None,
     read_as: bool = False,
+    label: str | None = None,
 ) -> Reply:
     """One Q&A in full. `read_as`: it answers a question, so the first line says which
-    question it answers ("Ik lees je vraag als: …") and the asker can judge the match."""
-    banner = f"TLP:{item.tlp}"
+    question it answers ("Ik lees je vraag als: …") and the asker can judge the match.
+    `label`: the highest label of everything shown (the related items' titles are
+    content too), when above the item's own; the banner and `Reply.tlp` say it."""
+    label = label or item.tlp
+    banner = f"TLP:{label}"
     head = heading or item.question
     lead = t(lang, "read_as", question="") if read_as else ""
     source = provenance(item, changed, lang)
     note = expired_note(item, today, lang)
-    return _answer(banner, (lead, head), (item.id, item.answer), source, lang, prefix, others, note)
+    reply = _answer(
+        banner, (lead, head), (item.id, item.answer), source, lang, prefix, others, note
+    )
+    return replace(reply, tlp=label)
 
 
 def _answer(
@@ -134,7 +142,7 @@ def guidance_reply(sections: list[tuple[Guidance, Document]], lang: Language, ba
         title = f"{document.title} ({version} {document.version}) — {section.title}"
         text_lines += ["", title, section.body.strip()]
         html_parts.append(f"<h4>{render.escape(title)}</h4>{to_html(section.body)}")
-    return Reply(text="\n".join(text_lines), html="".join(html_parts))
+    return Reply(text="\n".join(text_lines), html="".join(html_parts), tlp=banner)
 
 
 def section_reply(
@@ -144,9 +152,12 @@ def section_reply(
     prefix: str,
     others: list[tuple[str, str]] | None = None,
     read_as: bool = False,
+    label: str | None = None,
 ) -> Reply:
-    """One guidance section as the answer to a question (it competes with Q&As in `!vraag`)."""
-    banner = f"TLP:{document.tlp}"
+    """One guidance section as the answer to a question (it competes with Q&As in `!vraag`);
+    `label` as for `qa_reply`."""
+    label = label or document.tlp
+    banner = f"TLP:{label}"
     version = t(lang, "knowledge_view.version")
     head = f"{document.title} ({version} {document.version}) — {section.title}"
     lead = t(lang, "read_as", question="") if read_as else ""
@@ -158,4 +169,5 @@ def section_reply(
         else render.escape(source)
     )
     body = (section.id, section.body)
-    return _answer(banner, (lead, head), body, (source, source_html), lang, prefix, others)
+    reply = _answer(banner, (lead, head), body, (source, source_html), lang, prefix, others)
+    return replace(reply, tlp=label)

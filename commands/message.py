@@ -73,8 +73,11 @@ class Reply:
     attachment: Attachment | None = None
     # The root of the thread the reply goes in (the answered message was in one).
     thread_root: EventId | None = None
-    # The highest label the reply shows, where its text does not name it as a banner
-    # (`TLP:AMBER`): the sender checks it against the room just before the send.
+    # The highest label of everything the reply shows, set by the code that built it
+    # from the items it shows (an answer's related titles, suggestions, a curator post's
+    # nearest items): what the outbox row keeps and the sender checks against the room
+    # just before the send. Reading the label back from the reply's own banner missed
+    # content shown without one. None: the banner its text names (`TLP:AMBER`) is all.
     tlp: str | None = None
 
 

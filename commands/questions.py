@@ -150,17 +150,38 @@ def hit_title(store: Store, hit_id: str, fallback: str) -> str:
     return fallback
 
 
+def hit_label(store: Store, hit_id: str) -> str:
+    """The label of a hit as the store has it now: a Q&A's, or a section's document's.
+    A hit named in a reply (even by its title alone) is content of that label."""
+    if "#" in hit_id:
+        document = store.guidance_document(hit_id)
+        return document.tlp if document is not None else "CLEAR"
+    item = store.qa(hit_id)
+    return item.tlp if item is not None else "CLEAR"
+
+
+def hits_label(store: Store, hits: list[Hit]) -> str:
+    """The highest label of the hits a reply shows, in full or by title."""
+    return tlp.highest([hit_label(store, hit.id) for hit in hits])
+
+
 def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
-    """The best hit in full, opening with the question it answers; the next two as links."""
+    """The best hit in full, opening with the question it answers; the next two as links.
+    Its label (banner and `Reply.tlp`) is the highest of all three: a related item's
+    title is its content too (an AMBER title under a GREEN banner went out as GREEN)."""
     best = hits[0]
     others = [(hit.id, hit_title(store, hit.id, hit.question)) for hit in hits[1:3]]
+    label = hits_label(store, hits[:3])
     document, section = store.guidance_document(best.id), store.section(best.id)
     if "#" in best.id and document is not None and section is not None:
-        return section_reply(document, section, ctx.lang, ctx.prefix, others, read_as=True)
+        return section_reply(
+            document, section, ctx.lang, ctx.prefix, others, read_as=True, label=label
+        )
     item = store.qa(best.id)
     assert item is not None
+    changed = store.changed.get(item.id)
     return qa_reply(
-        item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix, others, read_as=True
+        item, changed, today(ctx), ctx.lang, ctx.prefix, others, read_as=True, label=label
     )
 
 
@@ -269,7 +290,8 @@ def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hi
     lines, listed = link_list(ctx.prefix, suggestions, ctx.lang)
     text = "\n".join([told, title, *lines])
     html = f"<p>{render.escape(told)}</p><p>{render.escape(title)}</p>{listed}"
-    return Reply(text=text, html=html)
+    # The suggested titles are content of their items' labels; the receipt names none.
+    return Reply(text=text, html=html, tlp=hits_label(store, hits[:2]))
 
 
 def visible_nearest(nearest: list[Any] | None, hidden: frozenset[str]) -> list[tuple[str, float]]:
@@ -405,13 +427,14 @@ async def _replace_words(
     for access in await curator_targets(ctx):
         if access.room_id == row.room_id or not open_questions.visible_to(access, row):
             continue
-        text, html = describe_open(ctx, row, access, store)
+        text, html, label = describe_open(ctx, row, access, store)
         head = t(ctx.lang, "questions.edited_curators", code=code)
         notices.append(
             Reply(
                 text=f"{head}\n{text}",
                 html=f"<p>{render.escape(head)}</p>{html}",
                 room_id=RoomId(access.room_id),
+                tlp=label,
             )
         )
     told = t(ctx.lang, "questions.edited_told", code=code)
@@ -540,8 +563,10 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
 
 def describe_open(
     ctx: CommandContext, row: OpenQuestion, access: tlp.RoomAccess, store: Store
-) -> tuple[str, str]:
-    """The open question as posted in one curator room, with the nearest Q&As *it* may see."""
+) -> tuple[str, str, str]:
+    """The open question as posted in one curator room, with the nearest Q&As *it* may
+    see: text, HTML and the highest label shown (the question's, or a nearest item's
+    title above it: its head names the question's label only)."""
     code = question_code(row.id)
     where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
     head = t(
@@ -559,6 +584,7 @@ def describe_open(
     # The nearest items were found with the asker's view, which may be wider than this
     # room's: each is checked again, with its label as the store has it now.
     nearest: list[tuple[str, str]] = []
+    labels = [row.tlp]
     for near in row.nearest:
         near_id = str(near.get("id")) if isinstance(near, dict) else ""
         item = store.by_id.get(near_id.split("#", 1)[0])
@@ -568,6 +594,10 @@ def describe_open(
             nearest.append((item.id, item.question))
         elif store.section(near_id) is not None:
             nearest.append((near_id, hit_title(store, near_id, near_id)))
+        else:
+            continue
+        if len(nearest) <= 3:
+            labels.append(item.tlp)
     if nearest:
         title = t(ctx.lang, "questions.nearest_q_as")
         lines, listed = link_list(ctx.prefix, nearest[:3], ctx.lang)
@@ -581,7 +611,7 @@ def describe_open(
     how = t(ctx.lang, "questions.answer_with_answer_text", prefix=ctx.prefix, code=code)
     text += [preview, how]
     html.append(f"<p>{render.escape(preview)}</p><p>{render.escape(how)}</p>")
-    return "\n".join(text), "".join(html)
+    return "\n".join(text), "".join(html), tlp.highest(labels)
 
 
 async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
@@ -590,9 +620,10 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
     for access in await curator_targets(ctx):
         if access.room_id == row.room_id or not open_questions.visible_to(access, row):
             continue
-        text, html = describe_open(ctx, row, access, store)
+        text, html, label = describe_open(ctx, row, access, store)
         # m.text: curators are not sitting waiting for it.
-        notices.append(Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True))
+        room = RoomId(access.room_id)
+        notices.append(Reply(text=text, html=html, room_id=room, notify=True, tlp=label))
     return notices
 
 

@@ -70,6 +70,18 @@ async def record(
     await session.execute(insert(model), rows)
 
 
+async def undelivered(session: AsyncSession, alert: AlertRow) -> None:
+    """The alert never reached its room (the sender voided it, or the homeserver refused
+    it for good): the room counts as not alerted. A later edit may alert it anew, and
+    it is never told that an alert it did not get no longer holds."""
+    model = type(alert)
+    await session.execute(
+        delete(model).where(
+            model.cause_entry_id == alert.cause_entry_id, model.room_id == alert.room_id
+        )
+    )
+
+
 async def standing(session: AsyncSession, model: AlertModel, entry_id: int) -> dict[str, AlertRow]:
     """The alerts about `entry_id` not yet withdrawn, by room."""
     rows = (

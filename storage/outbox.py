@@ -56,6 +56,41 @@ class RowLabel:
 
 NOTHING_LABELLED = RowLabel()
 
+# How many times waiting rows' labels were raised in this process (storage/relabel.py),
+# counted once each raise is committed. A row carries the count as it was when it was
+# read or queued (`label_read_at`): the sender reads the label again when it differs.
+_LABELS_CHANGED = [0]
+
+
+def labels_changed() -> None:
+    _LABELS_CHANGED[0] += 1
+
+
+def label_generation() -> int:
+    return _LABELS_CHANGED[0]
+
+
+def label_read_at(row: OutboxMessage) -> int:
+    """The label generation when `row` was read or queued (-1: unknown, read it again)."""
+    return int(getattr(row, "_label_generation", -1))
+
+
+def _stamped(row: OutboxMessage, generation: int) -> OutboxMessage:
+    row._label_generation = generation  # type: ignore[attr-defined]
+    return row
+
+
+async def current_label(session: AsyncSession, row_id: int) -> RowLabel | None:
+    """The label a row carries in the table now (None: no row, or none stored)."""
+    found = (
+        await session.execute(
+            select(_TABLE.c.tlp, _TABLE.c.tlp_shared, _TABLE.c.tlp_org).where(_TABLE.c.id == row_id)
+        )
+    ).first()
+    if found is None or found.tlp is None:
+        return None
+    return RowLabel(found.tlp, found.tlp_shared or found.tlp, found.tlp_org)
+
 
 def txn_id_for(source: str, index: int = 0) -> str:
     """A stable transaction id for the `index`-th action caused by `source`."""
@@ -106,29 +141,35 @@ async def add(
         "tlp_org": label.organisation,
     }
     options = {COMMIT_OPTION: True} if last else {}
+    generation = label_generation()
     row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
-    return OutboxMessage(id=row_id, **values)
+    return _stamped(OutboxMessage(id=row_id, **values), generation)
 
 
 async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:
+    generation = label_generation()
     rows = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return rows.all()
+    return [_stamped(row, generation) for row in rows.all()]
+
+
+PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
 
 
 async def pending_by_room(
-    session: AsyncSession, per_room: int = 20, limit: int = 500
+    session: AsyncSession, per_room: int = 20, limit: int = PENDING_READ_LIMIT
 ) -> Sequence[OutboxMessage]:
     """The oldest waiting rows of every room (at most `per_room` each), oldest first.
 
     One busy room's backlog must not hide another room's only reply: the
     sender serves rooms in turn, so it needs the head of every room's queue.
     """
+    generation = label_generation()
     waiting = (
         select(
             OutboxMessage.id,
@@ -146,7 +187,7 @@ async def pending_by_room(
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return rows.all()
+    return [_stamped(row, generation) for row in rows.all()]
 
 
 async def mark_sent(session: AsyncSession, row_id: int, result_event_id: str | None) -> None:
@@ -198,6 +239,27 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
         .order_by(OutboxMessage.id)
     )
     return rows.all()
+
+
+async def thread_of(session: AsyncSession, room_id: str, source_event_id: str) -> str | None:
+    """The thread the bot answered `source_event_id` in (the root its first reply in
+    `room_id` names), or None: an edit has no thread relation of its own, the message
+    it edits does, and the bot's reply to that message kept it."""
+    content = await session.scalar(
+        select(OutboxMessage.content)
+        .where(
+            OutboxMessage.source_event_id == source_event_id,
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.kind == "message",
+        )
+        .order_by(OutboxMessage.id)
+        .limit(1)
+    )
+    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    if isinstance(relates, dict) and relates.get("rel_type") == "m.thread":
+        root = relates.get("event_id")
+        return root if isinstance(root, str) else None
+    return None
 
 
 async def forget_sent_words(session: AsyncSession, source_event_id: str, room_id: str) -> None:

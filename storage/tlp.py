@@ -276,3 +276,29 @@ def may_still_see(access: RoomAccess, label: str, shared: str, organisation: str
     other rooms' (AMBER+STRICT of `organisation`, the room's when the reply was made)."""
     own = may_see(access, label, access.room_id, organisation)
     return own and may_see(access, shared, "", organisation)
+
+
+def raised_row(
+    row: tuple[str, str, str | None], own: bool, raised: tuple[str, str, str | None]
+) -> tuple[str, str, str | None] | None:
+    """A waiting reply's label (highest shown, highest of other rooms' posts, their
+    AMBER+STRICT organisation) after an item it may show was raised (`raised`: old
+    label, new label, the item's organisation); None when the row cannot show the item.
+
+    Which items a row shows is not stored, so every row that could show it counts: one
+    that showed content at the item's old label, of its own room's posts when the item
+    is its room's (`own`), else of other rooms'. Such a row then shows the item at its
+    new label, and the check before the send (`may_still_see`) judges it so: a room
+    that saw the report as AMBER does not get it once the reporter made it RED."""
+    label, shared, organisation = row
+    old, new, item_org = raised
+    if RANK[label] < RANK[old] or (not own and RANK[shared] < RANK[old]):
+        return None
+    if own:
+        return highest([label, new]), shared, organisation
+    shared_now = highest([shared, new])
+    if shared_now == "AMBER+STRICT" and RANK[shared] < RANK["AMBER+STRICT"]:
+        organisation = item_org  # the strict content shown is now the item's organisation's
+    elif shared_now == "AMBER+STRICT" and item_org != organisation:
+        shared_now = "RED"  # strict content of two organisations: no other room may see it
+    return highest([label, new, shared_now]), shared_now, organisation

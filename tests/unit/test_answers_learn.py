@@ -136,7 +136,9 @@ async def test_an_answer_says_which_question_it_answers(
         db, dispatcher, view("a"), "!vraag Hoe geef ik door hoeveel opvangplekken vrij zijn?", ANNA
     )
     first = reply.text.splitlines()[0]
-    assert first.startswith("TLP:CLEAR — Ik lees je vraag als: Hoe geef ik als gemeente door")
+    # The banner is the highest label shown: the CLEAR answer's related items below it
+    # are GREEN (their titles are content too).
+    assert first.startswith("TLP:GREEN — Ik lees je vraag als: Hoe geef ik als gemeente door")
     assert "Ik lees je vraag als:" in reply.html
     english = build_dispatcher(CommandSettings(bot_user_id="@knooppunt:x", language="en"))
     _, (reply,) = await send(

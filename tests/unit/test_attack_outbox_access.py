@@ -66,9 +66,9 @@ async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
     await database.close()
 
 
-async def _drain(db: Database) -> _Client:
+async def _drain(db: Database, client: _Client | None = None) -> _Client:
     """Run the sender until the outbox is empty (every row sent or ended)."""
-    client = _Client()
+    client = client or _Client()
     sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
     sender._backoff = Backoff(initial=0.001, maximum=0.002)
     sender.ready.set()

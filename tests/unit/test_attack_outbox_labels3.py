@@ -1,0 +1,89 @@
+"""Third attack on the outbox label check (session 12, leftovers3).
+
+A queued row kept the label its reply's text names (`TLP:X`): parsing the bot's own
+output. An answer to a question shows the best item in full under its banner and the
+next two items by title ("Zie ook"); a title is content (DESIGN.md: lists of titles
+and ids too), but its label was never named, so an AMBER title went out under a
+GREEN banner, and a room whose clearance went down while the answer waited still got
+it. The builders now set the label of everything a reply shows (`Reply.tlp`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from commands.message import Reply
+from storage.ids import RoomId
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat
+from tests.support.rooms import bind_room
+from tests.unit.test_answers_learn import ANNA, ROOMS, make_db
+from tests.unit.test_attack_outbox_access import _drain, _to
+
+# Two Q&As on the same need: the GREEN one answers the question, the AMBER one (a
+# partner's internal list) is its nearest neighbour, shown by its title under it.
+PAIR = """\
+qas:
+  - id: groen-zandzakken
+    question: Waar kunnen inwoners zandzakken ophalen bij hoogwater?
+    answer: Bij de gemeentewerf, zolang de voorraad strekt.
+    topic: hoogwater/zandzakken
+    owner: KCIO
+    tlp: green
+  - id: amber-zandzakken
+    question: Waar ligt de geheime reservevoorraad zandzakken van het waterschap bij hoogwater?
+    answer: In de loods achter het gemaal.
+    topic: hoogwater/zandzakken
+    owner: KCIO
+    tlp: amber
+"""
+SECRET_TITLE = "geheime reservevoorraad"
+
+
+async def test_an_answer_s_see_also_titles_count_in_its_label(tmp_path: Path) -> None:
+    database = await make_db(tmp_path / "k", PAIR)
+    try:
+        chat = CoreChat(database)
+        room_a = ROOMS["a"][0]
+        _, replies = await chat.send_event(
+            room_a, ANNA, "!vraag Waar kunnen inwoners zandzakken ophalen bij hoogwater?"
+        )
+        answer = next(r for r in replies or [] if isinstance(r, Reply))
+        assert SECRET_TITLE in answer.text, answer.text  # the AMBER title is shown
+        # It says the highest label it shows, as every reply does.
+        assert answer.text.startswith("TLP:AMBER"), answer.text.splitlines()[0]
+        async with database.transaction() as session:
+            lowered = BindingView("municipality", None, "Gemeente A", "GREEN", "GREEN")
+            await bind_room(session, RoomId(room_a), lowered)
+        client = await _drain(database)
+        to_a = await _to(client, RoomId(room_a))
+        assert not any(SECRET_TITLE in body for body in to_a), to_a
+    finally:
+        await database.close()
+
+
+async def test_suggestions_without_a_banner_wait_under_their_label(tmp_path: Path) -> None:
+    """Not sure: the question is kept and the nearest items are suggested by title
+    ("Misschien bedoel je"). The receipt named no label at all, so its row was CLEAR and
+    went unchecked; the curators' post named the question's label (GREEN) above an
+    AMBER nearest title. Both rooms lose AMBER while the replies wait."""
+    database = await make_db(tmp_path / "k", PAIR)
+    try:
+        chat = CoreChat(database)
+        room_a, curators = ROOMS["a"][0], ROOMS["cur"][0]
+        _, replies = await chat.send_event(
+            room_a, ANNA, "!vraag Wie betaalt de reservevoorraad van de veemarkt?"
+        )
+        told = [r for r in replies or [] if isinstance(r, Reply) and SECRET_TITLE in r.text]
+        assert len(told) == 2, [getattr(r, "text", "") for r in replies or []]
+        async with database.transaction() as session:
+            lowered = BindingView("municipality", None, "Gemeente A", "GREEN", "GREEN")
+            await bind_room(session, RoomId(room_a), lowered)
+            desk = BindingView("curator", None, "KCIO", "GREEN", "GREEN")
+            await bind_room(session, RoomId(curators), desk)
+        client = await _drain(database)
+        for room in (room_a, curators):
+            to_room = await _to(client, RoomId(room))
+            assert not any(SECRET_TITLE in body for body in to_room), (room, to_room)
+    finally:
+        await database.close()
