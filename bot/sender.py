@@ -888,6 +888,7 @@ class OutboxSender:
         transaction (commands/alert_delivery.py), or they would believe the coordinators
         knew about the report."""
         self._trouble.forget(row.id)
+        self._remember_done(row.id)  # a copy read from the table meanwhile must not go
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)

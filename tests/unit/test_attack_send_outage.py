@@ -146,3 +146,48 @@ async def test_a_row_failing_while_only_other_rooms_go_through_is_kept(db: Datab
         stored = await session.get(OutboxMessage, bad.id)
     assert client.tries > MAX_ATTEMPTS and client.sent >= 5, (client.tries, client.sent)
     assert stored is not None and stored.failed_at is None
+
+
+class _SlowRefusal(_Client):
+    """Refuses for good, but only once `release` is set: the send is under way meanwhile."""
+
+    def __init__(self) -> None:
+        super().__init__(1, ErrorResponse("nope", "M_FORBIDDEN"), 403)
+        self.started = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
+        self.started.set()
+        await self.release.wait()
+        return await super().room_send(room_id, *args, **kwargs)
+
+
+async def test_a_row_refused_while_the_table_was_read_is_not_sent_again(db: Database) -> None:
+    """The table is read again while a row is under way (a wake-up for a greeting, a
+    schedule): the read puts the row back in the queue. A sent or voided row is
+    remembered as done; a row refused for good was not, so its copy went out again
+    right after the refusal (on a busy machine `test_a_refusal_still_ends_the_row`
+    failed now and then for this)."""
+    client = _SlowRefusal()
+    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
+    sender._backoff = Backoff(initial=0.001, maximum=0.002)
+    sender.ready.set()
+    async with db.transaction() as session:
+        row = await outbox.add(session, ROOM, "message", {"body": "alert"}, outbox.txn_id_for("b"))
+    assert row is not None
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    sender.submit([row])
+    await asyncio.wait_for(client.started.wait(), 5)
+    sender.wake()  # rows queued elsewhere: the loop reads the table, the row still pending
+    for _ in range(20):
+        await asyncio.sleep(0.01)
+    client.release.set()
+    for _ in range(50):
+        await asyncio.sleep(0.01)
+    stop.set()
+    await task
+    async with db.session() as session:
+        stored = await session.get(OutboxMessage, row.id)
+    assert stored is not None and stored.failed_at is not None
+    assert (client.tries, client.sent) == (1, 0)
