@@ -343,11 +343,30 @@ async def _follow_up(
     item_id = items.item_of(target)
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session, ctx.room.access, item_id)
-        data.severity = (latest or target).severity
+        inherited = _inherit(draft, data, latest or target)
+        if inherited is not None:
+            return [inherited]
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
     if refused is not None:
         return [refused]
     return item_id, target
+
+
+def _inherit(
+    draft: ReportDraft, data: entry_repo.EntryInput, source: SituationEntry
+) -> Problem | None:
+    """A follow-up without `ernst:` takes its item's severity from `source` (the item's
+    state as this room sees it), and with it `source`'s label: that severity is
+    `source`'s information. Labelled lower, a RED item's "extreme" went out in GREEN
+    alerts and attention lists. Without a `tlp:` line the label is raised (as a marking
+    raises the room's default); a lower `tlp:` line is refused with the reason."""
+    data.severity = source.severity
+    if tlp.RANK[source.tlp] <= tlp.RANK[data.tlp]:
+        return None
+    if draft.tlp is not None:
+        return Problem.of("reports.follow_up_label_below_item", label=data.tlp, item=source.tlp)
+    data.tlp = source.tlp
+    return None
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
@@ -583,7 +602,12 @@ async def _edit_refused_in_item(
     if item_id == entry.id:
         return None  # the item's own opening report
     if moved is None and "severity" not in draft.given:
+        # It keeps what it inherited, with the label of the item's state it came from.
+        source = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
+        inherited = _inherit(draft, data, source or entry)
         data.severity = entry.severity
+        if inherited is not None:
+            return inherited
     return await follow_up_rights.refusal(ctx, item_id, data, draft.given)
 
 
@@ -683,7 +707,9 @@ async def _edit_follows(
         return None
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
-        data.severity = (latest or target).severity
+        inherited = _inherit(draft, data, latest or target)
+        if inherited is not None:
+            return [inherited]
     return item_id, target
 
 
