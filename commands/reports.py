@@ -276,8 +276,35 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         reply = render.with_lines(reply, [domino_note])
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
     reply = with_warning(reply, await _behind_item(ctx, entry))
+    reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
     return [reply, *coordinator.out, *domino_alerts]
+
+
+async def _not_followed(
+    ctx: CommandContext, draft: ReportDraft, target: SituationEntry | None, entry: SituationEntry
+) -> str | None:
+    """A report sent as a reply to a report of this room that it could not follow up (it
+    was retracted, or it belongs to the incident the room reported on before it was
+    bound anew) is a new item: said, with why, or a `status: opgelost` meant for that
+    report looks as if it closed it. (`betreft:` is refused instead.)"""
+    reply_to = ctx.message.relation.reply_to
+    if target is not None or draft.follows is not None or reply_to is None:
+        return None
+    behind = await items.entry_behind(session_of(ctx), reply_to, ctx.room.room_id)
+    if behind is None or behind.id == entry.id:
+        return None
+    if behind.retracted_at is not None:
+        return t(ctx.lang, "reports.not_followed_retracted", code=behind.code)
+    if behind.incident != entry.incident:
+        return t(
+            ctx.lang,
+            "reports.not_followed_incident",
+            code=behind.code,
+            incident=behind.incident or "-",
+            current=entry.incident or "-",
+        )
+    return None
 
 
 async def _behind_item(ctx: CommandContext, entry: SituationEntry) -> str | None:

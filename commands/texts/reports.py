@@ -159,6 +159,26 @@ TEXTS: Entries = {
         "nl": "Het bericht is geen melding meer.",
         "en": "The message is no longer a report.",
     },
+    "reports.not_followed_retracted": {
+        "nl": (
+            "⚠ Let op: dit is geen vervolg op {code}: die melding is ingetrokken. Deze"
+            " melding is een nieuw item."
+        ),
+        "en": (
+            "⚠ Warning: this is no follow-up of {code}: that report was retracted. This"
+            " report is a new item."
+        ),
+    },
+    "reports.not_followed_incident": {
+        "nl": (
+            "⚠ Let op: dit is geen vervolg op {code}: die hoort bij incident {incident}, en"
+            " deze kamer meldt nu voor {current}. Deze melding is een nieuw item."
+        ),
+        "en": (
+            "⚠ Warning: this is no follow-up of {code}: it belongs to incident {incident},"
+            " and this room now reports for {current}. This report is a new item."
+        ),
+    },
     "reports.follow_up_label_below_item": {
         "nl": (
             "Dit item staat op TLP:{item}. Een vervolg zonder 'ernst:' neemt de ernst"
