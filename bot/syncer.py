@@ -596,7 +596,8 @@ class Syncer:
             # before the message it names, an edit found no report (and the report was
             # stored as first written, under its old label), a reply no item to follow;
             # a `!kamer koppel … tlp=green` relabelled the reports written before it.
-            in_order = has_gap and (_names_earlier(events) or self._rereads(events))
+            theirs = [event for event in events if event.sender != self.user_id]
+            in_order = has_gap and (_names_earlier(theirs) or self._rereads(theirs))
             newest[room_id] = [] if in_order else events
             if has_gap:
                 gaps[room_id] = functools.partial(
@@ -829,7 +830,8 @@ class Syncer:
 
 def _names_earlier(events: list[Event]) -> bool:
     """Whether one of `events` names an event that is not among them (it may be in the
-    room's gap)."""
+    room's gap). The bot's own events are left out by the caller: their replies name
+    earlier events too, but nothing of theirs is handled as a message."""
     ids = {event.event_id for event in events}
     return any(not ev.referred_ids(event) <= ids for event in events)
 

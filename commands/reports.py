@@ -276,8 +276,35 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         reply = render.with_lines(reply, [domino_note])
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
     reply = with_warning(reply, await _behind_item(ctx, entry))
+    reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
     return [reply, *coordinator.out, *domino_alerts]
+
+
+async def _not_followed(
+    ctx: CommandContext, draft: ReportDraft, target: SituationEntry | None, entry: SituationEntry
+) -> str | None:
+    """A report sent as a reply to a report of this room that it could not follow up (it
+    was retracted, or it belongs to the incident the room reported on before it was
+    bound anew) is a new item: said, with why, or a `status: opgelost` meant for that
+    report looks as if it closed it. (`betreft:` is refused instead.)"""
+    reply_to = ctx.message.relation.reply_to
+    if target is not None or draft.follows is not None or reply_to is None:
+        return None
+    behind = await items.entry_behind(session_of(ctx), reply_to, ctx.room.room_id)
+    if behind is None or behind.id == entry.id:
+        return None
+    if behind.retracted_at is not None:
+        return t(ctx.lang, "reports.not_followed_retracted", code=behind.code)
+    if behind.incident != entry.incident:
+        return t(
+            ctx.lang,
+            "reports.not_followed_incident",
+            code=behind.code,
+            incident=behind.incident or "-",
+            current=entry.incident or "-",
+        )
+    return None
 
 
 async def _behind_item(ctx: CommandContext, entry: SituationEntry) -> str | None:
@@ -343,11 +370,30 @@ async def _follow_up(
     item_id = items.item_of(target)
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session, ctx.room.access, item_id)
-        data.severity = (latest or target).severity
+        inherited = _inherit(draft, data, latest or target)
+        if inherited is not None:
+            return [inherited]
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
     if refused is not None:
         return [refused]
     return item_id, target
+
+
+def _inherit(
+    draft: ReportDraft, data: entry_repo.EntryInput, source: SituationEntry
+) -> Problem | None:
+    """A follow-up without `ernst:` takes its item's severity from `source` (the item's
+    state as this room sees it), and with it `source`'s label: that severity is
+    `source`'s information. Labelled lower, a RED item's "extreme" went out in GREEN
+    alerts and attention lists. Without a `tlp:` line the label is raised (as a marking
+    raises the room's default); a lower `tlp:` line is refused with the reason."""
+    data.severity = source.severity
+    if tlp.RANK[source.tlp] <= tlp.RANK[data.tlp]:
+        return None
+    if draft.tlp is not None:
+        return Problem.of("reports.follow_up_label_below_item", label=data.tlp, item=source.tlp)
+    data.tlp = source.tlp
+    return None
 
 
 async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
@@ -583,7 +629,12 @@ async def _edit_refused_in_item(
     if item_id == entry.id:
         return None  # the item's own opening report
     if moved is None and "severity" not in draft.given:
+        # It keeps what it inherited, with the label of the item's state it came from.
+        source = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
+        inherited = _inherit(draft, data, source or entry)
         data.severity = entry.severity
+        if inherited is not None:
+            return inherited
     return await follow_up_rights.refusal(ctx, item_id, data, draft.given)
 
 
@@ -683,7 +734,9 @@ async def _edit_follows(
         return None
     if "severity" not in draft.given:
         latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
-        data.severity = (latest or target).severity
+        inherited = _inherit(draft, data, latest or target)
+        if inherited is not None:
+            return [inherited]
     return item_id, target
 
 

@@ -140,6 +140,27 @@ async def latest_in_item(
     )
 
 
+async def state_before(
+    session: AsyncSession, access: tlp.RoomAccess, item_id: int, entry: SituationEntry
+) -> SituationEntry | None:
+    """The item's state as this room sees it just before `entry` (the latest other live
+    entry observed no later): what a follow-up without its own severity inherited."""
+    e = SituationEntry
+    return await session.scalar(
+        select(e)
+        .where(
+            func.coalesce(e.item_id, e.id) == item_id,
+            e.id != entry.id,
+            e.retracted_at.is_(None),
+            (e.observed_at < entry.observed_at)
+            | ((e.observed_at == entry.observed_at) & (e.id < entry.id)),
+            tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
+        )
+        .order_by(e.observed_at.desc(), e.id.desc())
+        .limit(1)
+    )
+
+
 def live_visible(
     entry: Any,
     access: tlp.RoomAccess,

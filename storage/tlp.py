@@ -22,8 +22,12 @@ RANK: dict[str, int] = {label: index for index, label in enumerate(LABELS)}
 
 
 # "amber + strict", "AMBER +STRICT", "oranje strikt": the strict label as people write
-# it, spaces around the plus and the Dutch colour and spelling included.
-_STRICT = re.compile(r"^(amber|oranje)\s*(?:[+-]\s*)?stri[ck]t$", re.IGNORECASE)
+# it, spaces around the plus and the Dutch colour and spelling included, and with the
+# other marks people put between the words: "AMBER/STRICT", "AMBER (STRICT)", the en
+# dash a word processor makes of " - ". Read as plain AMBER, such a report went to every
+# organisation's AMBER rooms.
+_STRICT_MARK = r"[+\-\u2013\u2014/&:,(]"
+_STRICT = re.compile(rf"^(amber|oranje)\s*(?:{_STRICT_MARK}\s*)?stri[ck]t\)?$", re.IGNORECASE)
 
 
 def parse_label(text: str) -> str | None:
@@ -49,7 +53,8 @@ def highest(labels: list[str]) -> str:
 # in full-width letters, or with an invisible character from a copy inside it: each of
 # these is the same marking (see `_marking_text`).
 _TEXT_MARKING = re.compile(
-    r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?([a-z]+(?:[ \t]*[+-]?[ \t]*stri[ck]t)?)",
+    r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?"
+    rf"([a-z]+(?:[ \t]*{_STRICT_MARK}?[ \t]*stri[ck]t\)?)?)",
     re.IGNORECASE,
 )
 # Markdown's emphasis, code and strike-through characters: no part of a label.

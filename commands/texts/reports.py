@@ -159,6 +159,38 @@ TEXTS: Entries = {
         "nl": "Het bericht is geen melding meer.",
         "en": "The message is no longer a report.",
     },
+    "reports.not_followed_retracted": {
+        "nl": (
+            "⚠ Let op: dit is geen vervolg op {code}: die melding is ingetrokken. Deze"
+            " melding is een nieuw item."
+        ),
+        "en": (
+            "⚠ Warning: this is no follow-up of {code}: that report was retracted. This"
+            " report is a new item."
+        ),
+    },
+    "reports.not_followed_incident": {
+        "nl": (
+            "⚠ Let op: dit is geen vervolg op {code}: die hoort bij incident {incident}, en"
+            " deze kamer meldt nu voor {current}. Deze melding is een nieuw item."
+        ),
+        "en": (
+            "⚠ Warning: this is no follow-up of {code}: it belongs to incident {incident},"
+            " and this room now reports for {current}. This report is a new item."
+        ),
+    },
+    "reports.follow_up_label_below_item": {
+        "nl": (
+            "Dit item staat op TLP:{item}. Een vervolg zonder 'ernst:' neemt de ernst"
+            " daarvan over en kan dan niet TLP:{label} zijn. Geef 'ernst:' zelf, of laat"
+            " 'tlp:' weg."
+        ),
+        "en": (
+            "This item is TLP:{item}. A follow-up without 'severity:' takes its severity"
+            " from it and cannot then be TLP:{label}. Give 'severity:' yourself, or leave"
+            " out 'tlp:'."
+        ),
+    },
     "reports.warning_observed_before_item": {
         "nl": (
             "⚠ Let op: {code} is later waargenomen ({time}) en blijft de actuele stand van"
