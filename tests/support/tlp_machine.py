@@ -1876,7 +1876,11 @@ class TLPMachine(DatabaseMachine):
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self.qas))
-    @rule(slot=slots, which=pick, kind=st.sampled_from(["show", "list-topic", "guidance"]))
+    @rule(
+        slot=slots,
+        which=pick,
+        kind=st.sampled_from(["show", "list-topic", "guidance", "guidance-section"]),
+    )
     def read_knowledge(self, slot: int, which: int, kind: str) -> None:
         if "read_knowledge" in DISABLED:
             return
@@ -1887,9 +1891,14 @@ class TLPMachine(DatabaseMachine):
         elif kind == "list-topic":
             topics = qa.fields.get("topic", ())
             body = f"!qa list {topics[0] if topics else 'zzz'}"
+        elif kind == "guidance-section":
+            # One section named by its document's id (`<document>#<n>`), as a later
+            # reply offers it: only a document the room may see (session 12).
+            body = f"!handreiking {SEED_GUIDANCE[which % len(SEED_GUIDANCE)][0]}#{which % 2}"
         else:
             n = which % len(SEED_GUIDANCE)
             body = f"!handreiking {seed_marker('b', n)} {seed_marker('b', n + 50)}"
+        TLPMachine.stats[f"knowledge read ({kind})"] += 1
         if {"show": "!qa show <id>", "list-topic": "!qa list <topic>"}.get(
             kind, "!handreiking <topic>"
         ) in DISABLED:
