@@ -2228,7 +2228,8 @@ class TLPMachine(DatabaseMachine):
     @rule(incident=st.sampled_from(INCIDENTS))
     def audit_trail(self, incident: str) -> None:
         """`knooppunt audit`: who recorded, changed, exported or received what, by id and
-        label; never anyone's words (a Q&A's id is an id)."""
+        label; never anyone's words (a Q&A's id is an id, and a figure's name is how the
+        audit names the charts a page showed: the operator's trail of who saw which)."""
         if "audit_trail" in DISABLED:
             return
         settings = SimpleNamespace(
@@ -2238,6 +2239,9 @@ class TLPMachine(DatabaseMachine):
         )
         lines = self._run(audit_lines(settings, incident))  # type: ignore[arg-type]
         ids = {m for qa in self.qas.values() for m in qa.fields.get("id", ())}
+        ids |= {
+            m for msg in self.messages for m in re.findall(r"telling (z[xg][a-z]{6}):", msg.body)
+        }
         words = sorted(set(MARKER.findall("\n".join(lines))) - ids)
         TLPMachine.stats["audit trails read"] += 1
         if words:
