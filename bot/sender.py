@@ -640,8 +640,6 @@ class OutboxSender:
                 "outbox: row %s sent %.1f ms after it was queued (send %.1f ms)", row.id, age, took
             )
         self._remember_done(row.id)
-        if row.kind == "message":
-            await self._forget_tokens(row)
         if self.metrics is not None:
             self.metrics.reply_latency.observe((datetime.now(UTC) - row.created_at).total_seconds())
         self._unrecorded[row.id] = (row.txn_id, event_id)
@@ -651,6 +649,9 @@ class OutboxSender:
         self._backoff.reset()
         self.sent_count += 1
         self._trouble.taken(row.id, row.room_id)
+        if row.kind == "message":
+            # Last: the send is already recorded (in memory) whatever happens here.
+            await self._forget_tokens(row)
         return True
 
     async def _forget_tokens(self, row: OutboxMessage) -> None:

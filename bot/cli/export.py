@@ -79,11 +79,13 @@ async def build_export(
                 session, tlp.RoomAccess.for_operator(ceiling), incident
             )
             label = tlp.highest([*(row.tlp for row in rows), *(item.tlp for item in record)])
+            # The file names its ceiling, never what lies above it (the counts per label
+            # are the operator's, on stderr): a GREEN file sent to a municipality must
+            # not tell it that the incident holds two RED reports.
             meta: dict[str, object] = {
                 "incident": incident,
                 "exported_at": utcnow().isoformat(),
                 "max_tlp": ceiling,
-                "left_out": left_out,
             }
             if is_exercise:
                 meta["exercise"] = True

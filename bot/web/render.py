@@ -186,8 +186,11 @@ def incident_page(
         f"{t(lang, 'portal.page_title')} {incident.slug}",
         base,
         print_view=print_view,
-        live=not print_view,
+        # A printable version left open on a screen is a page too: it polls (no event
+        # stream) and lets go of what its room may no longer see, like the page.
+        live=True,
         marker=marker,
+        events=not print_view,
     )
     start = local_time(picture.since) if picture.since else t(lang, "portal.start")
     view = IncidentView(
@@ -348,7 +351,7 @@ def entry_page(
         entry.code,
         base,
         print_view=print_view,
-        live=not print_view,
+        live=True,
         marker=entry_view.marker,
         poll=f"{base}/e/{entry.id}/marker",
         events=False,

@@ -56,8 +56,8 @@ async def _lets_go(page: playwright_api.Page, words: str, seconds: float) -> boo
     return False
 
 
-def _report(label: str, words: str) -> str:
-    return f"!melding opvang\ngemeente: Dordrecht\ntlp: {label}\n{words}"
+def _report(label: str, words: str, category: str = "opvang") -> str:
+    return f"!melding {category}\ngemeente: Dordrecht\ntlp: {label}\n{words}"
 
 
 async def test_an_open_entry_page_lets_go_of_what_its_room_may_no_longer_see(
@@ -75,7 +75,9 @@ async def test_an_open_entry_page_lets_go_of_what_its_room_may_no_longer_see(
     amber = _report("amber", AMBER_WORDS)
     original = await liaison.send(liaison_room, amber)
     assert await liaison.wait_until(lambda: bool(liaison.replies_to(original, bot)), 30)
-    assert "vastgelegd" in await _ask(liaison, liaison_room, _report("groen", GREEN_WORDS), bot)
+    assert "vastgelegd" in await _ask(
+        liaison, liaison_room, _report("groen", GREEN_WORDS, "mobiliteit"), bot
+    )
     url = _link(await _ask(coordinator, coord_room, "!portaal", bot))
 
     async with playwright_api.async_playwright() as pw:
@@ -87,6 +89,12 @@ async def test_an_open_entry_page_lets_go_of_what_its_room_may_no_longer_see(
             amber_page, green_page = await context.new_page(), await context.new_page()
             await amber_page.goto(f"{url}/e/1")
             await amber_page.get_by_text("Zxvlinderhof", exact=False).first.wait_for()
+            # The printable versions, left open on a screen, are pages too.
+            amber_print, picture_print = await context.new_page(), await context.new_page()
+            await amber_print.goto(f"{url}/e/1?print=1")
+            await amber_print.get_by_text("Zxvlinderhof", exact=False).first.wait_for()
+            await picture_print.goto(f"{url}?print=1")
+            await picture_print.get_by_text("Zxvlinderhof", exact=False).first.wait_for()
             await green_page.goto(f"{url}/e/2")
             await green_page.get_by_text("Zxkinderdijk", exact=False).first.wait_for()
 
@@ -96,7 +104,8 @@ async def test_an_open_entry_page_lets_go_of_what_its_room_may_no_longer_see(
                 liaison, liaison_room, "* " + red, bot, extra=edit_content(original, red)
             )
             assert re.search(r"M-1", replied), replied
-            assert await _lets_go(amber_page, "Zxvlinderhof", 8), await amber_page.content()
+            for page in (amber_page, amber_print, picture_print):
+                assert await _lets_go(page, "Zxvlinderhof", 8), await page.content()
             # The link is revoked: the other open entry page lets go of its report too.
             assert "ingetrokken" in await _ask(coordinator, coord_room, "!portaal intrekken", bot)
             assert await _lets_go(green_page, "Zxkinderdijk", 8), await green_page.content()

@@ -1876,7 +1876,11 @@ class TLPMachine(DatabaseMachine):
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self.qas))
-    @rule(slot=slots, which=pick, kind=st.sampled_from(["show", "list-topic", "guidance"]))
+    @rule(
+        slot=slots,
+        which=pick,
+        kind=st.sampled_from(["show", "list-topic", "guidance", "guidance-section"]),
+    )
     def read_knowledge(self, slot: int, which: int, kind: str) -> None:
         if "read_knowledge" in DISABLED:
             return
@@ -1887,9 +1891,14 @@ class TLPMachine(DatabaseMachine):
         elif kind == "list-topic":
             topics = qa.fields.get("topic", ())
             body = f"!qa list {topics[0] if topics else 'zzz'}"
+        elif kind == "guidance-section":
+            # One section named by its document's id (`<document>#<n>`), as a later
+            # reply offers it: only a document the room may see (session 12).
+            body = f"!handreiking {SEED_GUIDANCE[which % len(SEED_GUIDANCE)][0]}#{which % 2}"
         else:
             n = which % len(SEED_GUIDANCE)
             body = f"!handreiking {seed_marker('b', n)} {seed_marker('b', n + 50)}"
+        TLPMachine.stats[f"knowledge read ({kind})"] += 1
         if {"show": "!qa show <id>", "list-topic": "!qa list <topic>"}.get(
             kind, "!handreiking <topic>"
         ) in DISABLED:
@@ -2219,7 +2228,8 @@ class TLPMachine(DatabaseMachine):
     @rule(incident=st.sampled_from(INCIDENTS))
     def audit_trail(self, incident: str) -> None:
         """`knooppunt audit`: who recorded, changed, exported or received what, by id and
-        label; never anyone's words (a Q&A's id is an id)."""
+        label; never anyone's words (a Q&A's id is an id, and a figure's name is how the
+        audit names the charts a page showed: the operator's trail of who saw which)."""
         if "audit_trail" in DISABLED:
             return
         settings = SimpleNamespace(
@@ -2229,6 +2239,9 @@ class TLPMachine(DatabaseMachine):
         )
         lines = self._run(audit_lines(settings, incident))  # type: ignore[arg-type]
         ids = {m for qa in self.qas.values() for m in qa.fields.get("id", ())}
+        ids |= {
+            m for msg in self.messages for m in re.findall(r"telling (z[xg][a-z]{6}):", msg.body)
+        }
         words = sorted(set(MARKER.findall("\n".join(lines))) - ids)
         TLPMachine.stats["audit trails read"] += 1
         if words:
