@@ -99,6 +99,7 @@ async def test_a_row_the_sender_holds_in_memory_is_judged_under_the_raise(
     row = sender._next_row(())
     assert row is not None and row.room_id == COORD
     assert not await sender.may_still_go(row)
+    assert row.tlp == "RED"  # what the void's log and audit name
 
 
 def test_which_waiting_rows_a_raise_reaches() -> None:
