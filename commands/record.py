@@ -385,6 +385,7 @@ def _notification(item: RecordItem, lang: Language, prefix: str, updated: bool) 
         room_id=RoomId(item.owner_room or ""),
         notify=True,
         mentions=mentions,
+        tlp=item.tlp,  # the item's text is shown: its label, set where it is known
     )
 
 
@@ -415,6 +416,7 @@ def reminder(item: RecordItem, lang: Language, prefix: str, now: datetime, late:
         room_id=RoomId(item.owner_room or ""),
         notify=True,
         mentions=mentions,
+        tlp=item.tlp,  # the item's text is shown: its label, set where it is known
     )
 
 

@@ -498,7 +498,8 @@ async def _coordinator_alert(
         session_of(ctx), access, entry.cause_id
     )
     alert = describe(ctx, entry, figures, head, shows_cause)
-    return Reply(text=alert.text, html=alert.html, room_id=RoomId(access.room_id), notify=True)
+    room = RoomId(access.room_id)
+    return Reply(text=alert.text, html=alert.html, room_id=room, notify=True, tlp=entry.tlp)
 
 
 async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
