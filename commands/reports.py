@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, follow_up_rights, objects, render
@@ -847,7 +847,8 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         subject=filters.incident,
         detail={"entries": [row.code for row in rows], "clearance": access.clearance},
     )
-    return [render.plain("\n".join(lines))]
+    listed = tlp.highest([row.tlp for row in rows])
+    return [replace(render.plain("\n".join(lines)), tlp=listed)]
 
 
 def _links(
