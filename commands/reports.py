@@ -814,10 +814,6 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         ]
     if not rows:
         return [render.plain(t(lang, "reports.no_entries_found_that"))]
-    banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
-    lines = [
-        f"{banner} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
-    ]
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
     # Cause links both ways: the cause a report names, and the reports naming it
     # (only those this room may see).
@@ -825,6 +821,14 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     causes = await network.visible_ids(
         session, access, [row.cause_id for row in rows if row.cause_id is not None]
     )
+    # The banner (and the row's label in the outbox) is the highest label shown: the
+    # listed reports' and those of the causes and consequences named by id.
+    linked = {*causes, *(int(code[2:]) for codes in effects.values() for code in codes)}
+    linked_label = await network.highest_label(session, linked)
+    listed = tlp.highest([*(row.tlp for row in rows), linked_label])
+    lines = [
+        f"TLP:{listed} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
+    ]
     for row in rows:
         severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
@@ -847,7 +851,6 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         subject=filters.incident,
         detail={"entries": [row.code for row in rows], "clearance": access.clearance},
     )
-    listed = tlp.highest([row.tlp for row in rows])
     return [replace(render.plain("\n".join(lines)), tlp=listed)]
 
 
