@@ -499,7 +499,10 @@ async def _coordinator_alert(
     )
     alert = describe(ctx, entry, figures, head, shows_cause)
     room = RoomId(access.room_id)
-    return Reply(text=alert.text, html=alert.html, room_id=room, notify=True, tlp=entry.tlp)
+    # Its label: the report's, or its cause's where the alert names the cause's id.
+    cause = {entry.cause_id} if entry.cause_id is not None and shows_cause else set()
+    label = tlp.highest([entry.tlp, await network.highest_label(session_of(ctx), cause)])
+    return Reply(text=alert.text, html=alert.html, room_id=room, notify=True, tlp=label)
 
 
 async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:

@@ -116,3 +116,29 @@ async def test_a_list_s_cause_links_count_in_its_label(tmp_path: Path) -> None:
         assert not any("M-1" in body for body in await _to(client, COORD)), client.sent
     finally:
         await database.close()
+
+
+async def test_an_alert_naming_its_cause_waits_under_the_cause_s_label(tmp_path: Path) -> None:
+    """A GREEN extreme report caused by an AMBER one: the coordinators' alert names the
+    cause's id, so it waits as AMBER, not as the GREEN its banner names."""
+    from storage import outbox
+    from tests.support.rooms import storm_database
+    from tests.unit.test_unalerted_severe import ALICE, COORD, LIAISON
+
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database = await storm_database(
+        tmp_path / "a.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    try:
+        chat = CoreChat(database)
+        await chat.send_event(LIAISON, ALICE, "!melding evacuatie\ntlp: amber\nDijk.")
+        await _drain(database)
+        effect = "!melding stroom\noorzaak: M-1\nernst: extreem\ntlp: groen\nStroom uit."
+        _, replies = await chat.send_event(LIAISON, ALICE, effect)
+        alert = [r for r in replies or [] if getattr(r, "room_id", None) == COORD]
+        assert alert and "M-1" in alert[0].text, replies  # type: ignore[union-attr]
+        async with database.session() as session:
+            rows = [row for row in await outbox.pending(session) if row.room_id == COORD]
+        assert [row.tlp for row in rows] == ["AMBER"], [row.tlp for row in rows]
+    finally:
+        await database.close()
