@@ -50,12 +50,14 @@ async def process_message(
 
 
 async def _in_thread_of_original(session: AsyncSession, message: Message) -> Message:
-    """An edit as a message in the thread of the message it edits (an edit has no thread
-    relation of its own), so its answer goes in that thread: one look-up per edit."""
-    replaces = message.relation.replaces
-    if message.kind != "edit" or replaces is None or message.relation.thread_root is not None:
+    """An edit or a redaction as a message in the thread of the message it edits or
+    redacts (neither has a thread relation of its own), so its answer goes in that
+    thread: one look-up per edit or redaction."""
+    relation = message.relation
+    original = relation.replaces if message.kind == "edit" else relation.redacts
+    if message.kind not in ("edit", "redaction") or original is None or relation.thread_root:
         return message
-    root = await outbox.thread_of(session, message.room_id, replaces)
+    root = await outbox.thread_of(session, message.room_id, original)
     if root is None:
         return message
     return dataclasses.replace(

@@ -734,7 +734,10 @@ class OutboxSender:
             # An item it may show was raised since the row was read (storage/relabel.py):
             # the table holds its label now.
             async with self.db.session() as session:
-                label = await outbox.current_label(session, row.id) or label
+                now = await outbox.current_label(session, row.id)
+            if now is not None:  # kept on the row: a void names the label it went by
+                label = now
+                row.tlp, row.tlp_shared, row.tlp_org = now.tlp, now.shared, now.organisation
         if label.tlp == "CLEAR":
             return True
         async with self.db.session() as session:

@@ -192,7 +192,8 @@ def alert_for(
             "<pre><code>" + render.escape("\n".join(example)) + "</code></pre>",
         ]
     )
-    return Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True), full
+    room = RoomId(access.room_id)
+    return Reply(text=text, html=html, room_id=room, notify=True, tlp=label), full
 
 
 async def after_record(
@@ -449,4 +450,5 @@ async def _withdrawal_notice(
         html=html,
         room_id=RoomId(alert.room_id),
         reply_to=EventId(event_id) if event_id else None,
+        tlp=label,
     )

@@ -175,7 +175,7 @@ async def object_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         head = t(ctx.lang, "objects.several", said=render.shorten(query, 60))
         lines = [f"• {i.id} — {i.name}, {i.municipality}" for i in items]
         banner = tlp.highest([i.tlp for i in items])
-        return [render.plain("\n".join([f"TLP:{banner} — {head}", *lines]))]
+        return [replace(render.plain("\n".join([f"TLP:{banner} — {head}", *lines])), tlp=banner)]
     hidden = [r for r in rows if _may_hint(ctx, r)]
     if hidden:
         return [await _hidden_reply(ctx, query, hidden[0])]
@@ -243,7 +243,7 @@ async def _list(
         lines.append(t(lang, "objects.more_hidden", owners=owners))
     if not items and not hidden:
         lines.append(t(lang, "objects.none_known"))
-    return [render.plain("\n".join(lines))]
+    return [replace(render.plain("\n".join(lines)), tlp=banner)]
 
 
 async def objects_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -155,7 +155,8 @@ async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> 
         )
         hint = t(ctx.lang, "qa.topics") + (", ".join(topics[:30]) or "-")
         return [render.plain(t(ctx.lang, "qa.no_q_as_found") + hint)]
-    banner = f"TLP:{tlp.highest([item.tlp for item in items[:LIST_LIMIT]])}"
+    label = tlp.highest([item.tlp for item in items[:LIST_LIMIT]])
+    banner = f"TLP:{label}"
     title = f"{banner} — Q&As" + (f" ({wanted})" if wanted else "") + f": {len(items)}"
     lines, listed = link_list(ctx.prefix, [(item.id, item.question) for item in items[:LIST_LIMIT]])
     text = [title, *lines]
@@ -164,7 +165,7 @@ async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> 
         more = t(ctx.lang, "qa.more_pick_topic", value=len(items) - LIST_LIMIT)
         text.append(more)
         html += f"<p>{render.escape(more)}</p>"
-    return [Reply(text="\n".join(text), html=html)]
+    return [Reply(text="\n".join(text), html=html, tlp=label)]
 
 
 def _fields(ctx: CommandContext, parsed: ParsedCommand) -> dict[str, Any]:

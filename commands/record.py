@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from commands import exercise, render
@@ -385,6 +385,7 @@ def _notification(item: RecordItem, lang: Language, prefix: str, updated: bool) 
         room_id=RoomId(item.owner_room or ""),
         notify=True,
         mentions=mentions,
+        tlp=item.tlp,  # the item's text is shown: its label, set where it is known
     )
 
 
@@ -415,6 +416,7 @@ def reminder(item: RecordItem, lang: Language, prefix: str, now: datetime, late:
         room_id=RoomId(item.owner_room or ""),
         notify=True,
         mentions=mentions,
+        tlp=item.tlp,  # the item's text is shown: its label, set where it is known
     )
 
 
@@ -570,8 +572,8 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     lang = ctx.lang
     if not rows:
         return [render.plain(t(lang, "record.no_open_actions"))]
-    banner = f"TLP:{tlp.highest([r.tlp for r in rows])}"
-    lines = [t(lang, "record.open_actions_head", banner=banner, count=total)]
+    label = tlp.highest([r.tlp for r in rows])
+    lines = [t(lang, "record.open_actions_head", banner=f"TLP:{label}", count=total)]
     for row in rows:
         lines.append(action_line(row, lang, ctx.now))
     hidden = total - page * ACTIONS_PAGE
@@ -579,7 +581,7 @@ async def actions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         lines.append(
             t(lang, "record.more_actions_page", count=hidden, prefix=ctx.prefix, page=page + 1)
         )
-    return [render.plain("\n".join(lines))]
+    return [replace(render.plain("\n".join(lines)), tlp=label)]
 
 
 def action_line(row: RecordItem, lang: Language, now: datetime) -> str:

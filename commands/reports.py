@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from commands import domino, exercise, follow_up_rights, objects, render
@@ -568,7 +568,11 @@ async def _coordinator_alert(
         session_of(ctx), access, entry.cause_id
     )
     alert = describe(ctx, entry, figures, head, shows_cause)
-    return Reply(text=alert.text, html=alert.html, room_id=RoomId(access.room_id), notify=True)
+    room = RoomId(access.room_id)
+    # Its label: the report's, or its cause's where the alert names the cause's id.
+    cause = {entry.cause_id} if entry.cause_id is not None and shows_cause else set()
+    label = tlp.highest([entry.tlp, await network.highest_label(session_of(ctx), cause)])
+    return Reply(text=alert.text, html=alert.html, room_id=room, notify=True, tlp=label)
 
 
 async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
@@ -916,10 +920,6 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         ]
     if not rows:
         return [render.plain(t(lang, "reports.no_entries_found_that"))]
-    banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
-    lines = [
-        f"{banner} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
-    ]
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
     # Cause links both ways: the cause a report names, and the reports naming it
     # (only those this room may see).
@@ -927,6 +927,14 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
     causes = await network.visible_ids(
         session, access, [row.cause_id for row in rows if row.cause_id is not None]
     )
+    # The banner (and the row's label in the outbox) is the highest label shown: the
+    # listed reports' and those of the causes and consequences named by id.
+    linked = {*causes, *(int(code[2:]) for codes in effects.values() for code in codes)}
+    linked_label = await network.highest_label(session, linked)
+    listed = tlp.highest([*(row.tlp for row in rows), linked_label])
+    lines = [
+        f"TLP:{listed} — {t(lang, 'reports.entries')} {filters.incident or ''} ({total}, {t(lang, 'reports.page')} {page}/{pages})"
+    ]
     for row in rows:
         severity = Severity.display(row.severity, lang)
         place = row.municipality or row.location or "-"
@@ -949,7 +957,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         subject=filters.incident,
         detail={"entries": [row.code for row in rows], "clearance": access.clearance},
     )
-    return [render.plain("\n".join(lines))]
+    return [replace(render.plain("\n".join(lines)), tlp=listed)]
 
 
 def _links(

@@ -362,6 +362,17 @@ async def visible_ids(
     return set(rows.all())
 
 
+async def highest_label(session: AsyncSession, entry_ids: Collection[int]) -> str:
+    """The highest label among the entries `entry_ids` (CLEAR for none): a reply that
+    names them by id shows them at that label."""
+    if not entry_ids:
+        return "CLEAR"
+    rank = await session.scalar(
+        select(func.max(SituationEntry.tlp_rank)).where(SituationEntry.id.in_(list(entry_ids)))
+    )
+    return tlp.LABELS[int(rank)] if rank is not None else "CLEAR"
+
+
 def _entry_visible(access: tlp.RoomAccess) -> ColumnElement[bool]:
     """The one TLP rule (`tlp.visible_clause`) over situation entries."""
     return tlp.visible_clause(

@@ -15,6 +15,8 @@ line's `knowledge import` while the bot runs) is not seen here.
 
 from __future__ import annotations
 
+import base64
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,12 +40,25 @@ _RAISES = "knooppunt.tlp_raised"
 
 @dataclass(frozen=True)
 class Raise:
-    """An item's label went up from `old` to `new` in this transaction."""
+    """An item's label went up from `old` to `new` in this transaction; `code` is how
+    replies name it (M-7, B-2, V3, a Q&A's id)."""
 
     room_id: str
     organisation: str | None
     old: str
     new: str
+    code: str = ""
+
+    def named_in(self, row: OutboxMessage) -> bool:
+        """Whether the row's text (or its file) names the item by its code."""
+        if not self.code:
+            return True  # nothing to go by: the safe side
+        content = row.content if isinstance(row.content, dict) else {}
+        text = str((content.get("caption") or content).get("body", ""))
+        if row.kind == "file":
+            data = base64.b64decode(content.get("data_b64", "") or "")
+            text += "\n" + data.decode("utf-8", errors="replace")
+        return re.search(rf"(?<![\w-]){re.escape(self.code)}(?!\w)", text) is not None
 
 
 def _noted(target: Any, value: Any, oldvalue: Any, initiator: Any) -> None:
@@ -64,8 +79,9 @@ def _raise_of(target: Any, old: str, new: str) -> Raise:
     if isinstance(target, KnowledgeItem):
         data = target.data if isinstance(target.data, dict) else {}
         owner = data.get("owner")
-        return Raise("", owner if isinstance(owner, str) else None, old, new)
-    return Raise(target.room_id, target.organisation, old, new)
+        return Raise("", owner if isinstance(owner, str) else None, old, new, str(target.id))
+    code = f"V{target.id}" if isinstance(target, OpenQuestion) else target.code
+    return Raise(target.room_id, target.organisation, old, new, code)
 
 
 for _model in (SituationEntry, RecordItem, OpenQuestion, KnowledgeItem):
@@ -101,6 +117,12 @@ async def apply_raises(session: AsyncSession) -> int:
         label = (row.tlp or "CLEAR", row.tlp_shared or row.tlp or "CLEAR", row.tlp_org)
         now = label
         for item in raises:
+            if label[0] == "CLEAR" and not item.named_in(row):
+                # A row that showed nothing labelled (help, a greeting, a CLEAR answer)
+                # could show a CLEAR item only by naming it: judged by its code, so a
+                # raise from CLEAR does not void every waiting reply of every room that
+                # sees CLEAR only (public rooms, direct chats).
+                continue
             own = views[row.room_id].own(item.room_id)
             now = tlp.raised_row(now, own, (item.old, item.new, item.organisation)) or now
         if now != label:

@@ -91,7 +91,8 @@ async def test_confident_answer_carries_source_owner_date_and_alternatives(
     assert "Bron: Handleiding Knooppunt" in reply.text
     assert "Eigenaar: Knooppunt demo-redactie" in reply.text
     assert "Bijgewerkt: 01-11-2026" in reply.text
-    assert reply.text.startswith("TLP:CLEAR")
+    # The banner is the highest label shown: the CLEAR answer's alternatives are GREEN.
+    assert reply.text.startswith("TLP:GREEN")
     # Markdown rendered: a code block and bold text, as HTML.
     assert "<pre><code>" in reply.html and "<strong>actuele</strong>" in reply.html
     assert not reply.notify

@@ -87,3 +87,58 @@ async def test_suggestions_without_a_banner_wait_under_their_label(tmp_path: Pat
             assert not any(SECRET_TITLE in body for body in to_room), (room, to_room)
     finally:
         await database.close()
+
+
+async def test_a_list_s_cause_links_count_in_its_label(tmp_path: Path) -> None:
+    """`!meldingen` names each listed report's cause and consequences by id: an AMBER
+    cause named under a GREEN list's banner went out as GREEN (ids are content too)."""
+    from tests.support.rooms import storm_database
+    from tests.unit.test_attack_outbox_access import BOB, _lower
+    from tests.unit.test_unalerted_severe import ALICE, COORD, LIAISON
+
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database = await storm_database(
+        tmp_path / "l.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    try:
+        chat = CoreChat(database)
+        cause = "!melding evacuatie\ngemeente: Dordrecht\ntlp: amber\nDijk."
+        await chat.send_event(LIAISON, ALICE, cause)
+        effect = "!melding stroom\ngemeente: Dordrecht\noorzaak: M-1\ntlp: groen\nStroom uit."
+        await chat.send_event(LIAISON, ALICE, effect)
+        await _drain(database)
+        _, replies = await chat.send_event(COORD, BOB, "!meldingen categorie=stroom")
+        (listing,) = [r for r in replies or [] if isinstance(r, Reply)]
+        assert "M-2" in listing.text and "M-1" in listing.text, listing.text
+        assert listing.text.startswith("TLP:AMBER"), listing.text
+        await _lower(database, COORD, "GREEN")
+        client = await _drain(database)
+        assert not any("M-1" in body for body in await _to(client, COORD)), client.sent
+    finally:
+        await database.close()
+
+
+async def test_an_alert_naming_its_cause_waits_under_the_cause_s_label(tmp_path: Path) -> None:
+    """A GREEN extreme report caused by an AMBER one: the coordinators' alert names the
+    cause's id, so it waits as AMBER, not as the GREEN its banner names."""
+    from storage import outbox
+    from tests.support.rooms import storm_database
+    from tests.unit.test_unalerted_severe import ALICE, COORD, LIAISON
+
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database = await storm_database(
+        tmp_path / "a.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    try:
+        chat = CoreChat(database)
+        await chat.send_event(LIAISON, ALICE, "!melding evacuatie\ntlp: amber\nDijk.")
+        await _drain(database)
+        effect = "!melding stroom\noorzaak: M-1\nernst: extreem\ntlp: groen\nStroom uit."
+        _, replies = await chat.send_event(LIAISON, ALICE, effect)
+        alert = [r for r in replies or [] if getattr(r, "room_id", None) == COORD]
+        assert alert and "M-1" in alert[0].text, replies  # type: ignore[union-attr]
+        async with database.session() as session:
+            rows = [row for row in await outbox.pending(session) if row.room_id == COORD]
+        assert [row.tlp for row in rows] == ["AMBER"], [row.tlp for row in rows]
+    finally:
+        await database.close()

@@ -99,6 +99,7 @@ async def test_a_row_the_sender_holds_in_memory_is_judged_under_the_raise(
     row = sender._next_row(())
     assert row is not None and row.room_id == COORD
     assert not await sender.may_still_go(row)
+    assert row.tlp == "RED"  # what the void's log and audit name
 
 
 def test_which_waiting_rows_a_raise_reaches() -> None:
@@ -142,5 +143,40 @@ async def test_an_answer_waiting_while_its_q_and_a_was_raised_is_not_sent(tmp_pa
         client = await _drain(database)
         to_c = await _to(client, room_c)
         assert not any("gemeentewerf" in body for body in to_c), to_c
+    finally:
+        await database.close()
+
+
+async def test_a_raise_from_clear_spares_replies_that_do_not_name_the_item(
+    tmp_path: Path,
+) -> None:
+    """A CLEAR report raised to GREEN: the waiting `!hulp` of a room that sees CLEAR
+    only is not voided (it shows nothing of the report), its waiting `!meldingen`
+    (which names it) is."""
+    from sqlalchemy import update
+
+    from storage.models import Room
+
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database = await storm_database(
+        tmp_path / "clear.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    try:
+        chat = CoreChat(database)
+        report, _ = await chat.send_event(LIAISON, ALICE, _report("gering", "clear"))
+        await _drain(database)
+        async with database.transaction() as session:
+            await session.execute(update(Room).where(Room.room_id == COORD).values(public=True))
+        await chat.send_event(COORD, BOB, "!hulp")
+        _, listing = await chat.send_event(COORD, BOB, "!meldingen")
+        assert any("M-1" in getattr(r, "text", "") for r in listing or []), listing
+        await chat.send_event(
+            LIAISON, ALICE, _report("gering", "groen"), kind="edit", replaces=report
+        )
+        client = await _drain(database)
+        to_coord = await _to(client, COORD)
+        assert not any("M-1" in body for body in to_coord), to_coord
+        # The help went; the list was voided (one notice in its place).
+        assert len(to_coord) == 2 and to_coord.count(_voided()) == 1, [b[:30] for b in to_coord]
     finally:
         await database.close()

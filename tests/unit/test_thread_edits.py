@@ -103,3 +103,22 @@ async def test_the_notice_of_a_voided_threaded_reply_goes_in_its_thread(tmp_path
         assert relates.get("m.in_reply_to") == {"event_id": asked}, relates
     finally:
         await database.close()
+
+
+async def test_a_retraction_of_a_threaded_report_is_confirmed_in_the_thread(
+    chat: CoreChat,
+) -> None:
+    """A redaction carries no thread relation either: the confirmation that the report
+    is retracted goes in the report's thread."""
+    threaded = Relation(reply_to=ROOT, thread_root=ROOT)
+    report, _ = await chat.handle(LIAISON, ALICE, _report("gering", "amber"), relation=threaded)
+    _, handled = await chat.handle(
+        LIAISON, ALICE, "", kind="redaction", relation=Relation(redacts=report)
+    )
+    assert handled is not None
+    messages = [row for row in handled[1] if row.kind == "message"]
+    assert messages, handled[1]
+    for row in messages:
+        relates = row.content.get("m.relates_to") or {}
+        assert relates.get("rel_type") == "m.thread", row.content
+        assert relates.get("event_id") == ROOT, row.content
