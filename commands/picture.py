@@ -170,6 +170,12 @@ def _attention_section(page: _Page, picture: Picture) -> None:
     bulleted, listed = render.bullets(lines)
     page.text += ["", title, *bulleted]
     page.html.append(f"<h4>{title}</h4>{listed}")
+    if picture.attention_cut:
+        # Newest first: without this line the oldest open items, open the longest,
+        # left the list unsaid and it read as complete.
+        cut = t(lang, "picture.attention_cut", limit=len(picture.attention))
+        page.text.append(cut)
+        page.html.append(f"<p><b>{render.escape(cut)}</b></p>")
 
 
 def _category_name(category: str, lang: Language) -> str:

@@ -25,6 +25,8 @@ from storage import tlp
 from storage.models import ItemLatest, OutboxMessage, SituationEntry
 
 ATTENTION_SEVERITIES = ("Extreme", "Severe")
+# The attention list shows at most this many items, the newest first; `open_attention`
+# returns one more, so the picture can say that it left the oldest out.
 MAX_ATTENTION = 200
 
 
@@ -223,7 +225,7 @@ async def open_attention(
             e.status != "resolved",
         )
         .order_by(e.observed_at.desc(), e.id.desc())
-        .limit(MAX_ATTENTION)
+        .limit(MAX_ATTENTION + 1)
     )
     return [_item_state(r) for r in rows]
 
@@ -333,7 +335,7 @@ async def _attention_from_table(
         select(ranked.c.id)
         .where(ranked.c.rn == 1, needs_attention(ranked.c))
         .order_by(ranked.c.observed_at.desc(), ranked.c.id.desc())
-        .limit(MAX_ATTENTION)
+        .limit(MAX_ATTENTION + 1)
     )
     # Only the shown rows' texts leave the database.
     rows = await session.execute(

@@ -56,6 +56,8 @@ class Picture:
     states: list[LatestState] = field(default_factory=list)
     # Every open severe or extreme situation item (storage/items.py).
     attention: list[items.ItemState] = field(default_factory=list)
+    # More open items than the list shows (`items.MAX_ATTENTION`): the oldest left out.
+    attention_cut: bool = False
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     changes_since: datetime | None = None
@@ -114,9 +116,11 @@ async def build_picture(
     else:
         picture.states = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
-    picture.attention = await items.open_attention(
+    attention = await items.open_attention(
         session, access, incident, since=since, category=category
     )
+    picture.attention = attention[: items.MAX_ATTENTION]
+    picture.attention_cut = len(attention) > items.MAX_ATTENTION
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]

@@ -144,6 +144,8 @@ class IncidentView:
     generated: str
     view_of: str
     attention: list[Row] = field(default_factory=list)
+    # Said when the attention list left its oldest items out (`Picture.attention_cut`).
+    attention_cut: str = ""
     categories: list[tuple[str, list[Row]]] = field(default_factory=list)
     figures: list[Row] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
@@ -204,6 +206,11 @@ def incident_page(
             lang, "portal.view_of", room=room.access.room_id, clearance=_read_at(room.access)
         ),
         attention=_attention_rows(picture, now, lang),
+        attention_cut=(
+            t(lang, "picture.attention_cut", limit=len(picture.attention))
+            if picture.attention_cut
+            else ""
+        ),
         categories=_category_rows(picture, now, lang),
         figures=_figure_rows(picture, now, lang),
         charts=_charts(picture, base, lang),

@@ -33,6 +33,16 @@ TEXTS: Entries = {
         "nl": "{count} meldingen",
         "en": "{count} entries",
     },
+    "picture.attention_cut": {
+        "nl": (
+            "⚠ Alleen de {limit} nieuwste staan hier: oudere open ernstige of extreme items"
+            " zijn weggelaten. Vraag een deel op met categorie= of sinds=."
+        ),
+        "en": (
+            "⚠ Only the {limit} newest are listed: older open severe or extreme items were"
+            " left out. Ask for part of them with category= or since=."
+        ),
+    },
     "picture.attention": {
         "nl": "Aandacht: ernstig of extreem",
         "en": "Attention: severe or extreme",
