@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Collection, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -669,6 +669,19 @@ class OutboxSender:
         except Exception:  # the reply is sent; the copy stays until the link expires
             log.exception("outbox: row %s: its link's token not forgotten", row.id)
 
+    @contextlib.asynccontextmanager
+    async def _ending(self, row_id: int) -> AsyncIterator[None]:
+        """The write that ends a row (voided, refused for good). Should it fail (the
+        database busy or failing over), the row is no longer remembered as done: still
+        pending in the table, it is judged or sent again at the next read and its end
+        written then. Remembered as done, it stayed pending and unrecorded until a
+        restart, and a coordinator alert's reporter was never told it did not arrive."""
+        try:
+            yield
+        except BaseException:
+            self._done.pop(row_id, None)
+            raise
+
     def _remember_done(self, row_id: int) -> None:
         self._done[row_id] = None
         if len(self._done) > 10_000:
@@ -767,7 +780,7 @@ class OutboxSender:
         error = f"voided: the room may no longer see TLP:{shown}"
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
-        async with self.db.transaction() as session:
+        async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             detail = {"row": row.id, "kind": row.kind, "tlp": shown}
             await audit.add(
@@ -893,7 +906,7 @@ class OutboxSender:
         knew about the report."""
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
-        async with self.db.transaction() as session:
+        async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)
         if told:

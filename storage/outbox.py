@@ -241,20 +241,29 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
     return rows.all()
 
 
+# How many of an event's first outbox rows `thread_of` looks at: its reply to the
+# event's own room comes first (a report's confirmation before its alerts).
+THREAD_REPLIES = 16
+
+
 async def thread_of(session: AsyncSession, room_id: str, source_event_id: str) -> str | None:
     """The thread the bot answered `source_event_id` in (the root its first reply in
     `room_id` names), or None: an edit has no thread relation of its own, the message
-    it edits does, and the bot's reply to that message kept it."""
-    content = await session.scalar(
-        select(OutboxMessage.content)
-        .where(
-            OutboxMessage.source_event_id == source_event_id,
-            OutboxMessage.room_id == room_id,
-            OutboxMessage.kind == "message",
-        )
+    it edits does, and the bot's reply to that message kept it.
+
+    Read by the replies' transaction ids (`txn_id_for(source_event_id, index)`, unique
+    and indexed; its room's first reply is among the event's first THREAD_REPLIES): the
+    outbox keeps every row it sent and `source_event_id` has no index, so selecting by it
+    read every row of the room, for every edit and redaction (20,000 rows: 13 ms)."""
+    txn_ids = [txn_id_for(source_event_id, index) for index in range(THREAD_REPLIES)]
+    # The room is compared here, not in SQL: given it, SQLite's planner takes the room's
+    # index (every row of the room) over the transaction ids'.
+    rows = await session.execute(
+        select(OutboxMessage.room_id, OutboxMessage.content)
+        .where(OutboxMessage.txn_id.in_(txn_ids), OutboxMessage.kind == "message")
         .order_by(OutboxMessage.id)
-        .limit(1)
     )
+    content = next((row.content for row in rows if row.room_id == room_id), None)
     relates = content.get("m.relates_to") if isinstance(content, dict) else None
     if isinstance(relates, dict) and relates.get("rel_type") == "m.thread":
         root = relates.get("event_id")
