@@ -346,3 +346,16 @@ def test_an_edit_in_a_room_that_turned_public_does_not_repeat_the_labelled_words
     )  # fmt: skip
     machine.room_state(slot=0, join_rule="public", history="shared", guest="forbidden")
     machine.edit(incident="storm", label="AMBER", new_text=True, severity="matig", which=0)
+
+
+def test_topics_of_a_list_that_found_nothing_carry_their_label(machine: TLPMachine) -> None:
+    """Found by the long run (session 12, 15,247 steps): `!qa list <no such topic>`
+    answers with the topics the room may see, AMBER ones included, but named no label,
+    so the reply was stored as TLP:CLEAR and the check just before the send let it go
+    into the same room after it turned public (history world readable)."""
+    machine.read_knowledge(slot=0, which=159, kind="list-topic")
+    machine.sweep()
+    machine.room_state(
+        guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
+    )
+    machine.sweep()
