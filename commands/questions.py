@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -150,18 +150,29 @@ def hit_title(store: Store, hit_id: str, fallback: str) -> str:
     return fallback
 
 
+def shown_label(store: Store, hit_ids: list[str]) -> str:
+    """The highest label of the store items (Q&As, guidance sections) a reply names: the
+    label it carries, so the check just before the send holds it back from a room that
+    may no longer see one of them (a lowered clearance, a room made public)."""
+    items = [store.by_id.get(hit_id.split("#", 1)[0]) for hit_id in hit_ids]
+    return tlp.highest([item.tlp for item in items if item is not None])
+
+
 def answer_reply(ctx: CommandContext, store: Store, hits: list[Hit]) -> Reply:
     """The best hit in full, opening with the question it answers; the next two as links."""
     best = hits[0]
     others = [(hit.id, hit_title(store, hit.id, hit.question)) for hit in hits[1:3]]
+    label = shown_label(store, [hit.id for hit in hits[:3]])
     document, section = store.guidance_document(best.id), store.section(best.id)
     if "#" in best.id and document is not None and section is not None:
-        return section_reply(document, section, ctx.lang, ctx.prefix, others, read_as=True)
+        reply = section_reply(document, section, ctx.lang, ctx.prefix, others, read_as=True)
+        return replace(reply, tlp=label)
     item = store.qa(best.id)
     assert item is not None
-    return qa_reply(
+    reply = qa_reply(
         item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix, others, read_as=True
     )
+    return replace(reply, tlp=label)
 
 
 # A line `tlp: rood` in a question: the asker's label for it, as a report's field is.
@@ -269,7 +280,7 @@ def with_suggestions(ctx: CommandContext, told: str, store: Store, hits: list[Hi
     lines, listed = link_list(ctx.prefix, suggestions, ctx.lang)
     text = "\n".join([told, title, *lines])
     html = f"<p>{render.escape(told)}</p><p>{render.escape(title)}</p>{listed}"
-    return Reply(text=text, html=html)
+    return Reply(text=text, html=html, tlp=shown_label(store, [hit.id for hit in hits[:2]]))
 
 
 def visible_nearest(nearest: list[Any] | None, hidden: frozenset[str]) -> list[tuple[str, float]]:

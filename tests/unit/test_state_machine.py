@@ -359,3 +359,15 @@ def test_topics_of_a_list_that_found_nothing_carry_their_label(machine: TLPMachi
         guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
     )
     machine.sweep()
+
+
+def test_suggestions_carry_their_label(machine: TLPMachine) -> None:
+    """The same shape as the topics above: "Misschien bedoel je: …" names the nearest
+    Q&As the room may see (an AMBER one here) and must carry their label, or the check
+    just before the send lets it go into the room after it turned public."""
+    machine.ask(slot=0, which=2, kind="partial", plain=False, mark=None)
+    machine.sweep()
+    machine.room_state(
+        guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
+    )
+    machine.sweep()
