@@ -371,3 +371,14 @@ def test_suggestions_carry_their_label(machine: TLPMachine) -> None:
         guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
     )
     machine.sweep()
+
+
+def test_an_answer_s_alternatives_carry_their_label(machine: TLPMachine) -> None:
+    """Found by the long run (session 12, 5,954 steps): a confident CLEAR answer named an
+    AMBER Q&A as an alternative under the banner TLP:CLEAR; the room was upgraded (its
+    binding gone) before the reply went, and the check just before the send let it
+    through."""
+    machine.ask(kind="known", mark=None, plain=False, slot=0, which=0)
+    machine.sweep()
+    machine.tombstone(now=0, slot=0)
+    machine.sweep()
