@@ -9,6 +9,8 @@ is a new version in `knowledge_item_versions` plus an audit row.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -28,7 +30,7 @@ from commands.registry import Command
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA
 from knowledge.problems import complaint
-from knowledge.service import as_new_content
+from knowledge.service import Store, as_new_content
 from storage import knowledge_items, tlp
 from storage.errors import KnooppuntError
 from storage.vocabulary import INVISIBLE
@@ -143,18 +145,7 @@ async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> 
         and accept(doc)
     ]
     if not items:
-        # Only topics of Q&As this room may see: a topic name can say too much by itself.
-        topics = sorted(
-            {
-                item.topic
-                for item in store.qas
-                if item.topic
-                and (doc := store.qa_index.document(item.id)) is not None
-                and accept(doc)
-            }
-        )
-        hint = t(ctx.lang, "qa.topics") + (", ".join(topics[:30]) or "-")
-        return [render.plain(t(ctx.lang, "qa.no_q_as_found") + hint)]
+        return [_topics_reply(ctx, store, accept)]
     label = tlp.highest([item.tlp for item in items[:LIST_LIMIT]])
     banner = f"TLP:{label}"
     title = f"{banner} — Q&As" + (f" ({wanted})" if wanted else "") + f": {len(items)}"
@@ -166,6 +157,21 @@ async def _list(ctx: CommandContext, parsed: ParsedCommand, rest: list[str]) -> 
         text.append(more)
         html += f"<p>{render.escape(more)}</p>"
     return [Reply(text="\n".join(text), html=html, tlp=label)]
+
+
+def _topics_reply(ctx: CommandContext, store: Store, accept: Callable[[Any], bool]) -> Reply:
+    """No Q&A under the topic asked: the topics this room may see instead. Only topics
+    of Q&As it may see (a topic name can say too much by itself), and the reply carries
+    the highest label among the Q&As of the topics it names, like every list: the check
+    just before the send holds it back from a room that may no longer see that."""
+    label_of: dict[str, str] = {}
+    for item in store.qas:
+        if item.topic and (doc := store.qa_index.document(item.id)) is not None and accept(doc):
+            label_of[item.topic] = tlp.highest([label_of.get(item.topic, "CLEAR"), item.tlp])
+    topics = sorted(label_of)[:30]
+    hint = t(ctx.lang, "qa.topics") + (", ".join(topics) or "-")
+    reply = render.plain(t(ctx.lang, "qa.no_q_as_found") + hint)
+    return replace(reply, tlp=tlp.highest([label_of[topic] for topic in topics]))
 
 
 def _fields(ctx: CommandContext, parsed: ParsedCommand) -> dict[str, Any]:

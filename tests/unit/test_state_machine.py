@@ -346,3 +346,39 @@ def test_an_edit_in_a_room_that_turned_public_does_not_repeat_the_labelled_words
     )  # fmt: skip
     machine.room_state(slot=0, join_rule="public", history="shared", guest="forbidden")
     machine.edit(incident="storm", label="AMBER", new_text=True, severity="matig", which=0)
+
+
+def test_topics_of_a_list_that_found_nothing_carry_their_label(machine: TLPMachine) -> None:
+    """Found by the long run (session 12, 15,247 steps): `!qa list <no such topic>`
+    answers with the topics the room may see, AMBER ones included, but named no label,
+    so the reply was stored as TLP:CLEAR and the check just before the send let it go
+    into the same room after it turned public (history world readable)."""
+    machine.read_knowledge(slot=0, which=159, kind="list-topic")
+    machine.sweep()
+    machine.room_state(
+        guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
+    )
+    machine.sweep()
+
+
+def test_suggestions_carry_their_label(machine: TLPMachine) -> None:
+    """The same shape as the topics above: "Misschien bedoel je: …" names the nearest
+    Q&As the room may see (an AMBER one here) and must carry their label, or the check
+    just before the send lets it go into the room after it turned public."""
+    machine.ask(slot=0, which=2, kind="partial", plain=False, mark=None)
+    machine.sweep()
+    machine.room_state(
+        guest="forbidden", history="world_readable", join_rule="invite", same_batch=False, slot=0
+    )
+    machine.sweep()
+
+
+def test_an_answer_s_alternatives_carry_their_label(machine: TLPMachine) -> None:
+    """Found by the long run (session 12, 5,954 steps): a confident CLEAR answer named an
+    AMBER Q&A as an alternative under the banner TLP:CLEAR; the room was upgraded (its
+    binding gone) before the reply went, and the check just before the send let it
+    through."""
+    machine.ask(kind="known", mark=None, plain=False, slot=0, which=0)
+    machine.sweep()
+    machine.tombstone(now=0, slot=0)
+    machine.sweep()
