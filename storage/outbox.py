@@ -13,8 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
@@ -92,6 +93,26 @@ async def current_label(session: AsyncSession, row_id: int) -> RowLabel | None:
     return RowLabel(found.tlp, found.tlp_shared or found.tlp, found.tlp_org)
 
 
+# When the transaction that queues a row began: its reads (the picture a row shows, the
+# label of each item in it) are as of then or later. A raise committed after that moment
+# may not have reached the row (storage/relabel.py: `late_raises`), so a row's
+# `created_at` is its transaction's beginning, not the moment of its insert.
+_BEGAN = "knooppunt.began_at"
+
+
+def _began(session: Session, transaction: Any, connection: Any) -> None:
+    session.info[_BEGAN] = utcnow()
+
+
+event.listen(Session, "after_begin", _began)
+
+
+def queued_at(session: AsyncSession) -> datetime:
+    """The moment the session's transaction began (now when it has not begun)."""
+    began = session.info.get(_BEGAN)
+    return began if isinstance(began, datetime) else utcnow()
+
+
 def txn_id_for(source: str, index: int = 0) -> str:
     """A stable transaction id for the `index`-th action caused by `source`."""
     digest = hashlib.sha256(f"{source}\x00{index}".encode()).hexdigest()[:40]
@@ -130,7 +151,7 @@ async def add(
         "kind": kind,
         "content": content,
         "source_event_id": source_event_id,
-        "created_at": utcnow(),
+        "created_at": queued_at(session),
         "attempts": 0,
         "last_error": None,
         "sent_at": None,

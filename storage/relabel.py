@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import base64
 import re
+from collections import deque
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event, select, update
@@ -33,6 +35,7 @@ from storage.models import (
     OutboxMessage,
     RecordItem,
     SituationEntry,
+    utcnow,
 )
 
 _RAISES = "knooppunt.tlp_raised"
@@ -88,8 +91,53 @@ for _model in (SituationEntry, RecordItem, OpenQuestion, KnowledgeItem):
     event.listen(_model.tlp, "set", _noted)
 
 
+# The raises this process committed, with the moment each was committed. On PostgreSQL
+# (READ COMMITTED) a transaction that queues a row (a scheduled picture, a reminder, a
+# reply in another room) can run beside the one that raises an item: it read the item
+# before the raise was committed and committed its row after the raise looked for
+# waiting rows, so the raise never reached that row. SQLite's write lock serialises the
+# two. The sender judges every row under the raises committed since its transaction
+# began (`late_raises`): for a row the raise did reach, that changes nothing.
+_COMMITTED: deque[tuple[datetime, Raise]] = deque(maxlen=10_000)
+_KEPT = timedelta(hours=24)
+_APPLIED = "knooppunt.tlp_raised_applied"
+
+
 def _bump(session: Session) -> None:
+    now = utcnow()
+    _COMMITTED.extend((now, item) for item in session.info.pop(_APPLIED, []))
+    while _COMMITTED and now - _COMMITTED[0][0] > _KEPT:
+        _COMMITTED.popleft()
     outbox.labels_changed()
+
+
+def late_raises(queued_at: datetime) -> list[Raise]:
+    """The raises committed since `queued_at` (a row's transaction began then): the ones
+    that may have missed it. Mostly none, and then no work at all."""
+    if not _COMMITTED or _COMMITTED[-1][0] < queued_at:
+        return []
+    return [item for committed, item in _COMMITTED if committed >= queued_at]
+
+
+def raised_label(
+    row: OutboxMessage, label: tuple[str, str, str | None], access: tlp.RoomAccess,
+    raises: list[Raise],
+) -> tuple[str, str, str | None]:  # fmt: skip
+    """The row's label (highest, highest of other rooms' posts, strict organisation)
+    after `raises`, for a room with `access`; storage/tlp.py decides (`raised_row`)."""
+    now = label
+    for item in raises:
+        if label[0] == "CLEAR" and not item.named_in(row):
+            # A row that showed nothing labelled (help, a greeting, a CLEAR answer)
+            # could show a CLEAR item only by naming it: judged by its code, so a
+            # raise from CLEAR does not void every waiting reply of every room that
+            # sees CLEAR only (public rooms, direct chats).
+            continue
+        now = (
+            tlp.raised_row(now, access.own(item.room_id), (item.old, item.new, item.organisation))
+            or now
+        )
+    return now
 
 
 async def apply_raises(session: AsyncSession) -> int:
@@ -115,16 +163,7 @@ async def apply_raises(session: AsyncSession) -> int:
         if row.room_id not in views:
             views[row.room_id] = await room_repo.access_of(session, RoomId(row.room_id))
         label = (row.tlp or "CLEAR", row.tlp_shared or row.tlp or "CLEAR", row.tlp_org)
-        now = label
-        for item in raises:
-            if label[0] == "CLEAR" and not item.named_in(row):
-                # A row that showed nothing labelled (help, a greeting, a CLEAR answer)
-                # could show a CLEAR item only by naming it: judged by its code, so a
-                # raise from CLEAR does not void every waiting reply of every room that
-                # sees CLEAR only (public rooms, direct chats).
-                continue
-            own = views[row.room_id].own(item.room_id)
-            now = tlp.raised_row(now, own, (item.old, item.new, item.organisation)) or now
+        now = raised_label(row, label, views[row.room_id], raises)
         if now != label:
             raised += 1
             await session.execute(
@@ -132,8 +171,9 @@ async def apply_raises(session: AsyncSession) -> int:
                 .where(OutboxMessage.id == row.id)
                 .values(tlp=now[0], tlp_shared=now[1], tlp_org=now[2])
             )
-    if raised:
-        # The sender reads a row's label again once this is committed (not before: a
-        # row read in between would still carry the old label and count as current).
-        event.listen(session.sync_session, "after_commit", _bump, once=True)
+    # Once committed, the sender reads a row's label again (not before: a row read in
+    # between would still carry the old label and count as current), and the raises are
+    # kept for the rows of transactions that ran beside this one.
+    session.info[_APPLIED] = raises
+    event.listen(session.sync_session, "after_commit", _bump, once=True)
     return raised

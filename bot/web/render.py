@@ -206,11 +206,7 @@ def incident_page(
             lang, "portal.view_of", room=room.access.room_id, clearance=_read_at(room.access)
         ),
         attention=_attention_rows(picture, now, lang),
-        attention_cut=(
-            t(lang, "picture.attention_cut", limit=len(picture.attention))
-            if picture.attention_cut
-            else ""
-        ),
+        attention_cut=_attention_cut(picture, lang),
         categories=_category_rows(picture, now, lang),
         figures=_figure_rows(picture, now, lang),
         charts=_charts(picture, base, lang),
@@ -223,6 +219,13 @@ def incident_page(
     if incident.exercise:
         view.exercise = t(lang, "exercise.marker")
     return ENV.get_template("incident.html").render(view=view, page=page)
+
+
+def _attention_cut(picture: Picture, lang: Language) -> str:
+    """The line that says an attention list was cut at its limit (empty when whole)."""
+    if not picture.attention_cut:
+        return ""
+    return t(lang, "picture.attention_cut", limit=len(picture.attention))
 
 
 def _attention_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:

@@ -180,3 +180,39 @@ async def test_a_raise_from_clear_spares_replies_that_do_not_name_the_item(
         assert len(to_coord) == 2 and to_coord.count(_voided()) == 1, [b[:30] for b in to_coord]
     finally:
         await database.close()
+
+
+async def test_a_row_queued_beside_the_raise_is_judged_under_it(chat: CoreChat) -> None:
+    """On PostgreSQL (READ COMMITTED) a scheduled picture or reminder can be built in a
+    transaction that runs beside the edit raising a report: it reads the report as AMBER
+    before the raise commits, and its row is committed after the raise looked for waiting
+    rows, so the raise never reached it (review, session 12). The state that race leaves:
+    a row queued by a transaction that began before the raise was committed, unseen by it
+    and still under the old label. Here the row is hidden from the raise's look by
+    marking it sent meanwhile (SQLite's write lock serialises the real race away); the
+    sender must still judge it under the raise."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from storage.models import OutboxMessage
+
+    report, _ = await chat.send_event(LIAISON, ALICE, _report("gering", "amber"))
+    await _drain(chat.db)
+    await chat.send_event(COORD, BOB, "!meldingen")
+    client = _Client()
+    sender = OutboxSender(client, chat.db, encryption=False)  # type: ignore[arg-type]
+    sender.ready.set()
+    await sender._fill_queue(idle=True)
+    row = sender._next_row(())
+    assert row is not None and row.room_id == COORD and row.tlp == "AMBER"
+    hidden = update(OutboxMessage).where(OutboxMessage.id == row.id)
+    async with chat.db.transaction() as session:
+        await session.execute(hidden.values(sent_at=row.created_at))
+    await chat.send_event(LIAISON, ALICE, _report("gering", "rood"), kind="edit", replaces=report)
+    async with chat.db.transaction() as session:  # committed after the raise's look
+        await session.execute(hidden.values(sent_at=None))
+    # Its transaction began before the raise was committed.
+    row.created_at = row.created_at - timedelta(seconds=1)
+    assert not await sender.may_still_go(row)
+    assert row.tlp == "RED"  # what the void's log and audit name
