@@ -423,6 +423,7 @@ async def _replace_words(
                 text=f"{head}\n{text}",
                 html=f"<p>{render.escape(head)}</p>{html}",
                 room_id=RoomId(access.room_id),
+                tlp=open_label(row, access, store),
             )
         )
     told = t(ctx.lang, "questions.edited_told", code=code)
@@ -549,6 +550,32 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
     ]
 
 
+def nearest_shown(
+    row: OpenQuestion, access: tlp.RoomAccess, store: Store
+) -> list[tuple[str, str, str]]:
+    """The nearest store items a curator post of `row` names in the room of `access`:
+    (id, title, label), at most three. They were found with the asker's view, which may
+    be wider than this room's: each is checked again, with its label as it is now."""
+    nearest: list[tuple[str, str, str]] = []
+    for near in row.nearest:
+        near_id = str(near.get("id")) if isinstance(near, dict) else ""
+        item = store.by_id.get(near_id.split("#", 1)[0])
+        if item is None or not item_visible(access, item.tlp, item.owner):
+            continue
+        if isinstance(item, QA):
+            nearest.append((item.id, item.question, item.tlp))
+        elif store.section(near_id) is not None:
+            nearest.append((near_id, hit_title(store, near_id, near_id), item.tlp))
+    return nearest[:3]
+
+
+def open_label(row: OpenQuestion, access: tlp.RoomAccess, store: Store) -> str:
+    """The label a curator post of `row` carries: the question's, or higher where a
+    nearest Q&A it names is (the check just before the send holds the post back from a
+    curator room lowered meanwhile)."""
+    return tlp.highest([row.tlp, *(label for _, _, label in nearest_shown(row, access, store))])
+
+
 def describe_open(
     ctx: CommandContext, row: OpenQuestion, access: tlp.RoomAccess, store: Store
 ) -> tuple[str, str]:
@@ -567,18 +594,7 @@ def describe_open(
     quoted = render.shorten(row.question, 500)
     text = [head, f"“{quoted}”"]
     html = [f"<p><b>{render.escape(head)}</b><br>“{render.escape(quoted)}”</p>"]
-    # The nearest items were found with the asker's view, which may be wider than this
-    # room's: each is checked again, with its label as the store has it now.
-    nearest: list[tuple[str, str]] = []
-    for near in row.nearest:
-        near_id = str(near.get("id")) if isinstance(near, dict) else ""
-        item = store.by_id.get(near_id.split("#", 1)[0])
-        if item is None or not item_visible(access, item.tlp, item.owner):
-            continue
-        if isinstance(item, QA):
-            nearest.append((item.id, item.question))
-        elif store.section(near_id) is not None:
-            nearest.append((near_id, hit_title(store, near_id, near_id)))
+    nearest = [(item_id, title) for item_id, title, _label in nearest_shown(row, access, store)]
     if nearest:
         title = t(ctx.lang, "questions.nearest_q_as")
         lines, listed = link_list(ctx.prefix, nearest[:3], ctx.lang)
@@ -603,7 +619,15 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
             continue
         text, html = describe_open(ctx, row, access, store)
         # m.text: curators are not sitting waiting for it.
-        notices.append(Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True))
+        notices.append(
+            Reply(
+                text=text,
+                html=html,
+                room_id=RoomId(access.room_id),
+                notify=True,
+                tlp=open_label(row, access, store),
+            )
+        )
     return notices
 
 
