@@ -382,3 +382,16 @@ def test_an_answer_s_alternatives_carry_their_label(machine: TLPMachine) -> None
     machine.sweep()
     machine.tombstone(now=0, slot=0)
     machine.sweep()
+
+
+def test_a_curator_notice_carries_the_label_of_its_nearest_qas(machine: TLPMachine) -> None:
+    """The same shape again (session 12): the curators' post of a GREEN question names
+    the nearest Q&As the curator room may see (an AMBER one here) under TLP:GREEN; the
+    curator room lowered to GREEN before the post went got the AMBER Q&A's question."""
+    machine.ask(slot=1, which=2, kind="partial", plain=False, mark=None)
+    machine.sweep()
+    machine.bind(
+        slot=7, role="curator", incident=None, org="OrgC", default="GREEN", clearance="GREEN",
+        unbind=False,
+    )  # fmt: skip
+    machine.sweep()
