@@ -6,11 +6,11 @@ to parse, and a turn of the loop. An echo is needed only for a send that may hav
 reached the homeserver without this process recording it (a network error, a server
 error, a crash mid-send): its echo marks the row sent instead of a second send.
 
-So the sender counts its sends as they start, and notes each send that ended other
-than recorded as sent (or voided before any request): its room and when it started and
-ended. While such a note is open the loop polls with its own events; a poll without
-them waits for the sends under way before its batch is handled, and back-fills the
-rooms of the sends noted meanwhile with /messages, which shows every event.
+So the sender counts its sends as they start, and notes each row whose send ended
+other than recorded as sent. While such a note is open the loop polls with its own
+events; a poll without them waits for the sends begun before its answer came, and
+back-fills the rooms of the rows noted meanwhile with /messages, which shows every
+event. A note is closed only when the row's fate is known (see SendDoubts).
 """
 
 from __future__ import annotations
@@ -22,51 +22,69 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Doubt:
     room_id: str
-    started: int  # the send's number (SendDoubts.started when it began)
-    ended: int  # the note's number (SendDoubts.noted when it was made)
+    started: int  # the number of the send that left it in doubt (SendDoubts.started)
+    # For a row that will not be sent again (given up, voided): when that was noted
+    # (SendDoubts.noted). None while the row waits for another attempt.
+    ended: int | None = None
 
 
 class SendDoubts:
+    """Per row (transaction id) in doubt: closed when a later attempt is recorded as
+    sent (the homeserver answers a repeated transaction id with the event it made the
+    first time), when its echo is seen, or, for a row that ended unsent, once a poll
+    with our own events that began after that is handled."""
+
     def __init__(self) -> None:
         self.started = 0  # sends begun by this process
-        self.noted = 0  # doubts noted by this process
-        self._open: list[Doubt] = []
-        self._under_way = 0
-        self._none_under_way = asyncio.Event()
-        self._none_under_way.set()
+        self.noted = 0  # rows noted as ended unsent
+        self._open: dict[str, Doubt] = {}
+        self._under_way: set[int] = set()
+        self._ended = asyncio.Event()  # set at each end; cleared by whoever waits
 
     def begin(self) -> int:
         """A send begins: its number."""
         self.started += 1
-        self._under_way += 1
-        self._none_under_way.clear()
+        self._under_way.add(self.started)
         return self.started
 
-    def end(self, number: int, room_id: str, recorded: bool) -> None:
-        """A send ended: `recorded` when it was recorded as sent, or never asked for."""
-        if not recorded:
-            self.noted += 1
-            self._open.append(Doubt(room_id, number, self.noted))
-        self._under_way -= 1
-        if not self._under_way:
-            self._none_under_way.set()
+    def end(self, number: int, txn_id: str, room_id: str, sent: bool) -> None:
+        """A send ended: `sent` when it was recorded as sent."""
+        if sent:
+            self._open.pop(txn_id, None)
+        elif txn_id not in self._open or self._open[txn_id].ended is None:
+            self._open[txn_id] = Doubt(room_id, number)
+        self._under_way.discard(number)
+        self._ended.set()
+
+    def ended_unsent(self, txn_id: str, room_id: str, number: int) -> None:
+        """The row will not be sent again (given up, voided): an earlier attempt of it
+        may still have reached the homeserver."""
+        self.noted += 1
+        prior = self._open.get(txn_id)
+        self._open[txn_id] = Doubt(room_id, prior.started if prior else number, self.noted)
+
+    def echo_seen(self, txn_id: str) -> None:
+        self._open.pop(txn_id, None)
 
     def any(self) -> bool:
         return bool(self._open)
 
-    async def settled(self) -> None:
-        """Return once no send is under way."""
-        await self._none_under_way.wait()
+    async def settled(self, started_by: int) -> None:
+        """Return once no send begun up to number `started_by` is under way (not every
+        send: while a backlog drains a new one begins as each ends)."""
+        while any(number <= started_by for number in self._under_way):
+            self._ended.clear()
+            await self._ended.wait()
 
     def rooms(self, started_by: int) -> set[str]:
         """The rooms of the open doubts about sends begun up to number `started_by`."""
-        return {d.room_id for d in self._open if d.started <= started_by}
+        return {d.room_id for d in self._open.values() if d.started <= started_by}
 
-    def forget(self, *, started_by: int = 0, noted_by: int = 0) -> None:
-        """Close the doubts about sends begun up to `started_by` (their rooms were
-        back-filled), or noted up to `noted_by` (a poll with our own events that began
-        after them has been handled)."""
-        self._open = [d for d in self._open if d.started > started_by and d.ended > noted_by]
+    def forget_ended(self, noted_by: int) -> None:
+        """A poll with our own events that began after these rows ended is handled."""
+        self._open = {
+            txn: d for txn, d in self._open.items() if d.ended is None or d.ended > noted_by
+        }
 
 
 @dataclass

@@ -572,8 +572,7 @@ class OutboxSender:
             return await self._send_row(row, stop)
         finally:
             self._sending_txns.discard(row.txn_id)
-            # Recorded as sent, or voided before any request: `_done` holds both.
-            self.doubts.end(number, row.room_id, recorded=row.id in self._done)
+            self.doubts.end(number, row.txn_id, row.room_id, sent=row.txn_id in self._sent_txns)
 
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
@@ -709,6 +708,7 @@ class OutboxSender:
         error = f"voided: the room may no longer see TLP:{shown}"
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
+        self.doubts.ended_unsent(row.txn_id, row.room_id, self.doubts.started)
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             detail = {"row": row.id, "kind": row.kind, "tlp": shown}
@@ -837,6 +837,7 @@ class OutboxSender:
         transaction (commands/alert_delivery.py), or they would believe the coordinators
         knew about the report."""
         self._trouble.forget(row.id)
+        self.doubts.ended_unsent(row.txn_id, row.room_id, self.doubts.started)
         async with self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)

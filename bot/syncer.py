@@ -394,7 +394,7 @@ class Syncer:
         self._poll.started_by = self.sender.doubts.started
         if not self._poll.echo_free or not isinstance(response, SyncResponse):
             return True
-        settled = asyncio.ensure_future(self.sender.doubts.settled())
+        settled = asyncio.ensure_future(self.sender.doubts.settled(self._poll.started_by))
         stopper = asyncio.ensure_future(self.stop.wait())
         await asyncio.wait({settled, stopper}, return_when=asyncio.FIRST_COMPLETED)
         await _cancelled([settled, stopper])
@@ -410,11 +410,10 @@ class Syncer:
         return True
 
     def _resolve_doubts(self) -> None:
-        """The batch is handled: the doubts it resolved are closed (see _after_echo_free_poll)."""
-        if self._poll.echo_free:
-            self.sender.doubts.forget(started_by=self._poll.started_by)
-        else:
-            self.sender.doubts.forget(noted_by=self._poll.noted_by)
+        """The batch is handled: a poll with our own events showed the echoes of the rows
+        that had ended unsent when it began (see bot/send_doubt.py)."""
+        if not self._poll.echo_free:
+            self.sender.doubts.forget_ended(self._poll.noted_by)
         self._poll.refill = set()
 
     async def _pause_while_sending(self) -> None:
@@ -906,6 +905,7 @@ class Syncer:
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = ev.own_transaction_id(event)
         if txn is not None:
+            self.sender.doubts.echo_seen(txn)
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
             if self.sender.sending(txn):

@@ -14,7 +14,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import AsyncClient, MatrixRoom, RoomMessagesResponse
+from nio import AsyncClient, MatrixRoom, RoomMessagesResponse, RoomSendResponse
 from sqlalchemy import select
 
 from bot import syncer as syncer_module
@@ -94,19 +94,31 @@ async def _poll(syncer: Syncer, monkeypatch: Any, token: str) -> dict[str, Any] 
     return asked[0]
 
 
-def test_doubts_open_and_close_by_send_and_by_note() -> None:
+def test_a_doubt_closes_only_when_the_rows_fate_is_known() -> None:
     doubts = SendDoubts()
     first = doubts.begin()
-    doubts.end(first, "!a", recorded=True)
+    doubts.end(first, "t1", "!a", sent=True)
     assert not doubts.any()
     second = doubts.begin()
-    doubts.end(second, "!b", recorded=False)  # e.g. a network error: taken or not?
+    doubts.end(second, "t2", "!b", sent=False)  # e.g. a network error: taken or not?
     third = doubts.begin()
-    doubts.end(third, "!c", recorded=False)
+    doubts.end(third, "t3", "!c", sent=False)
     assert doubts.rooms(started_by=second) == {"!b"}
-    doubts.forget(started_by=second)  # !b's room was back-filled
-    assert doubts.rooms(started_by=third) == {"!c"}
-    doubts.forget(noted_by=doubts.noted)  # a poll with echoes began after it
+    assert doubts.rooms(started_by=third) == {"!b", "!c"}
+    doubts.forget_ended(doubts.noted)  # a poll with echoes: t2 and t3 wait for a retry
+    assert doubts.any()
+    retry = doubts.begin()
+    doubts.end(retry, "t2", "!b", sent=True)  # the same transaction id, recorded
+    doubts.echo_seen("t3")  # its echo, in a poll with our own events
+    assert not doubts.any()
+    # A row given up after a send in doubt: closed once a later poll showed our events.
+    fourth = doubts.begin()
+    doubts.end(fourth, "t4", "!d", sent=False)
+    doubts.ended_unsent("t4", "!d", doubts.started)
+    noted = doubts.noted
+    doubts.forget_ended(noted - 1)  # a poll that began before it ended
+    assert doubts.rooms(started_by=fourth) == {"!d"}
+    doubts.forget_ended(noted)
     assert not doubts.any()
 
 
@@ -121,11 +133,11 @@ async def test_the_poll_leaves_out_our_events_only_while_no_send_is_in_doubt(
     assert echo_free["presence"] == syncer_module.SYNC_FILTER["presence"]
     assert echo_free["room"]["timeline"]["limit"] == 50
     number = syncer.sender.doubts.begin()
-    syncer.sender.doubts.end(number, ROOM, recorded=False)
+    syncer.sender.doubts.end(number, TXN, ROOM, sent=False)
     assert await _poll(syncer, monkeypatch, "s0") == syncer_module.SYNC_FILTER
-    # That poll's batch handled: the doubt is closed (its echo was in view), and the
-    # next poll leaves our events out again.
-    assert await syncer._handle_batch(_sync("s1"), "s0", False, True)
+    # That poll shows the echo: the doubt is closed, the next poll leaves our events out.
+    assert await syncer._after_echo_free_poll(_sync("s1", _echo(TXN)))
+    assert await syncer._handle_batch(_sync("s1", _echo(TXN)), "s0", False, False)
     syncer._resolve_doubts()
     assert not syncer.sender.doubts.any()
     assert await _poll(syncer, monkeypatch, "s1") == echo_free
@@ -148,7 +160,7 @@ async def test_a_send_in_doubt_during_an_echo_free_poll_is_settled_by_its_echo(
     async def fail_later() -> None:
         await asyncio.sleep(0.05)
         pages.chunks[ROOM] = [_echo(TXN)]  # the homeserver took it after all
-        syncer.sender.doubts.end(number, ROOM, recorded=False)
+        syncer.sender.doubts.end(number, TXN, ROOM, sent=False)
 
     failing = asyncio.ensure_future(fail_later())
     response = _sync("s1")
@@ -160,8 +172,7 @@ async def test_a_send_in_doubt_during_an_echo_free_poll_is_settled_by_its_echo(
     assert pages.asked[0] == (ROOM, "s1")  # from the batch's token back
     await syncer._store_token(response, False, time.monotonic())
     assert await _sent_at(db, row_id) is not None
-    syncer._resolve_doubts()
-    assert not syncer.sender.doubts.any()
+    assert not syncer.sender.doubts.any()  # closed by the echo
     await client.close()
 
 
@@ -172,7 +183,7 @@ async def test_a_send_recorded_before_the_batch_needs_no_back_fill(
     pages = Pages(client)
     await _poll(syncer, monkeypatch, "s0")
     number = syncer.sender.doubts.begin()
-    syncer.sender.doubts.end(number, ROOM, recorded=True)
+    syncer.sender.doubts.end(number, TXN, ROOM, sent=True)
     response = _sync("s1", _event(1))
     assert await syncer._after_echo_free_poll(response)
     assert syncer._poll.refill == set()
@@ -181,21 +192,24 @@ async def test_a_send_recorded_before_the_batch_needs_no_back_fill(
     await client.close()
 
 
-async def test_a_doubt_noted_during_a_poll_with_echoes_keeps_the_next_one_with_echoes(
+async def test_a_row_given_up_during_a_poll_with_echoes_keeps_the_next_one_with_echoes(
     db: Database, monkeypatch: Any
 ) -> None:
-    """Its echo may come after that poll's token: only a later poll shows it."""
+    """Its last attempt's echo may come after that poll's token: only a later poll shows
+    it."""
     syncer, client = await _setup(db)
     first = syncer.sender.doubts.begin()
-    syncer.sender.doubts.end(first, ROOM, recorded=False)
+    syncer.sender.doubts.end(first, TXN, ROOM, sent=False)
     assert await _poll(syncer, monkeypatch, "s0") == syncer_module.SYNC_FILTER
-    later = syncer.sender.doubts.begin()  # noted while that poll was under way
-    syncer.sender.doubts.end(later, ROOM, recorded=False)
+    syncer.sender.doubts.ended_unsent(TXN, ROOM, first)  # given up while it was under way
     assert await syncer._after_echo_free_poll(_sync("s1"))
     assert await syncer._handle_batch(_sync("s1"), "s0", False, True)
     syncer._resolve_doubts()
     assert syncer.sender.doubts.any()
     assert await _poll(syncer, monkeypatch, "s1") == syncer_module.SYNC_FILTER
+    assert await syncer._handle_batch(_sync("s2"), "s1", False, True)
+    syncer._resolve_doubts()
+    assert not syncer.sender.doubts.any()
     await client.close()
 
 
@@ -229,3 +243,29 @@ async def test_a_room_with_state_in_an_echo_free_batch_is_back_filled_whole(
 
 def one_state_sync(*events: dict[str, Any], state: list[dict[str, Any]]) -> Any:
     return one_room_sync(ROOM, *events, next_batch="s1", state=state)
+
+
+async def test_the_sender_notes_a_send_that_failed_and_closes_it_when_a_retry_is_recorded(
+    db: Database, monkeypatch: Any
+) -> None:
+    syncer, client = await _setup(db)
+    sender = syncer.sender
+    await _queued(db)
+    async with db.session() as session:
+        row = (await outbox.pending(session))[0]
+    attempts: list[str] = []
+
+    async def perform(queued: Any) -> Any:
+        attempts.append(queued.txn_id)
+        if len(attempts) == 1:
+            raise TimeoutError  # the homeserver may have taken it
+        return RoomSendResponse("$sent", ROOM)
+
+    monkeypatch.setattr(sender, "_perform", perform)
+    stop = asyncio.Event()
+    monkeypatch.setattr(sender._backoff, "next_delay", lambda: 0.0)
+    assert not await sender._send_one(row, stop)
+    assert sender.doubts.rooms(sender.doubts.started) == {ROOM}
+    assert await sender._send_one(row, stop)
+    assert not sender.doubts.any()
+    await client.close()
