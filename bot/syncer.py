@@ -15,6 +15,11 @@ is neither, at a stop, or after TOKEN_EVERY seconds. Each event is committed wit
 its log entry already, so a crash replays a few seconds of events as no-ops; at a
 steady pace this saves a write transaction per event. After a restart nio knows no room's state;
 it is loaded per room when needed (bot/room_state.py), not for all rooms first.
+
+The long polls leave out the bot's own events while no send is in doubt (ECHO_FREE,
+bot/send_doubt.py): a reply recorded as sent needs no echo. Where one of our own events
+may hide (a send in doubt, our own join or state, our own leave) the room is read again
+with /messages; a restart's first sync, which replays from the stored token, has them all.
 """
 
 from __future__ import annotations
