@@ -84,13 +84,14 @@ SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "room": {"ephemeral": {"not_types": ["*"]}, "timeline": {"limit": 50}},
 }
-# Long polls leave out the bot's own events while nothing depends on them (see
-# bot/send_doubt.py): every reply's echo woke the poll, a response to parse and a turn of
-# the loop for nothing (10 commands/s over 100 rooms: the bot's CPU per event 4.5-4.8 ->
-# 3.5-4.1 ms, the homeserver's 43-44 -> 40-42 ms, in one quick trial). Not for the first
-# sync after a start, not while a send's outcome is in doubt; a poll without them waits
-# for the sends under way, and back-fills (/messages shows every event) each room where
-# one of our own events may hide: a send in doubt, or state (our own join, say).
+# Long polls leave out the bot's own events while nothing depends on them and no reply
+# waits to be sent (see bot/send_doubt.py and _sync): every reply's echo woke the poll,
+# a response to parse and a turn of the loop for nothing (10 commands/s over 100 rooms:
+# the bot's CPU per event 4.5-4.8 -> 3.5-4.1 ms, the homeserver's 43-44 -> 40-42 ms, in
+# one quick trial). Not for the first sync after a start, not while a send's outcome is
+# in doubt; a poll without them waits for the sends under way, and back-fills
+# (/messages shows every event) each room where one of our own events may hide: a send
+# in doubt, or state (our own join, say).
 ECHO_FREE = True
 # While the sender has more than ECHO_PAUSE_BACKLOG replies to send, a batch of nothing
 # but our own events is followed by a pause of up to ECHO_PAUSE seconds before the next
@@ -436,7 +437,16 @@ class Syncer:
             min(SYNC_TIMEOUT_MS, 2000) if self.undecryptable.waiting_for_keys else SYNC_TIMEOUT_MS
         )
         doubts = self.sender.doubts
-        self._poll.echo_free = ECHO_FREE and not first and token is not None and not doubts.any()
+        # Not while replies wait to be sent (a backlog): each echo then still woke the
+        # homeserver's side of the poll, which worked out an empty answer for it (one
+        # 1,000-message backlog: its CPU 17.1 -> 31.5 s), and ECHO_PAUSE spaces the polls.
+        self._poll.echo_free = (
+            ECHO_FREE
+            and not first
+            and token is not None
+            and not doubts.any()
+            and not self.sender.backlog()
+        )
         # A poll with our own events shows the echoes of every send noted in doubt by now.
         self._poll.noted_by = doubts.noted
         call = (
