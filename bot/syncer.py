@@ -16,8 +16,8 @@ its log entry already, so a crash replays a few seconds of events as no-ops; at 
 steady pace this saves a write transaction per event. After a restart nio knows no room's state;
 it is loaded per room when needed (bot/room_state.py), not for all rooms first.
 
-The long polls leave out the bot's own events while no send is in doubt (ECHO_FREE,
-bot/send_doubt.py): a reply recorded as sent needs no echo. Where one of our own events
+The long polls can leave out the bot's own events while no send is in doubt (ECHO_FREE,
+off by default; bot/send_doubt.py): a reply recorded as sent needs no echo. Where one of our own events
 may hide (a send in doubt, our own join or state, our own leave) the room is read again
 with /messages; a restart's first sync, which replays from the stored token, has them all.
 """
@@ -84,15 +84,18 @@ SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "room": {"ephemeral": {"not_types": ["*"]}, "timeline": {"limit": 50}},
 }
-# Long polls leave out the bot's own events while nothing depends on them and no reply
-# waits to be sent (see bot/send_doubt.py and _sync): every reply's echo woke the poll,
-# a response to parse and a turn of the loop for nothing (10 commands/s over 100 rooms:
-# the bot's CPU per event 4.5-4.8 -> 3.5-4.1 ms, the homeserver's 43-44 -> 40-42 ms, in
-# one quick trial). Not for the first sync after a start, not while a send's outcome is
-# in doubt; a poll without them waits for the sends under way, and back-fills
-# (/messages shows every event) each room where one of our own events may hide: a send
-# in doubt, or state (our own join, say).
-ECHO_FREE = True
+# Long polls may leave out the bot's own events while nothing depends on them and no
+# reply waits to be sent (see bot/send_doubt.py and _sync): every reply's echo wakes the
+# poll, a response to parse and a turn of the loop for nothing. Not for the first sync
+# after a start, not while a send's outcome is in doubt; a poll without them waits for
+# the sends under way, and back-fills (/messages shows every event) each room where one
+# of our own events may hide: a send in doubt, or state (our own join, say).
+# Off: not shown to help. A quick trial of the filter alone at 10 commands/s over 100
+# rooms gave 3.5-4.1 ms of CPU per event against 4.5-4.8 (load average ~3.5); this
+# code, four old/new pairs at load averages 7-11, 4.2-5.1 ms against 4.6-5.7, each
+# 1.56-2.14x its own run's baseline against 1.78-2.42x (medians 2.07x and 2.08x):
+# under load commands and echoes share syncs. Worth measuring on a quiet machine.
+ECHO_FREE = False
 # While the sender has more than ECHO_PAUSE_BACKLOG replies to send, a batch of nothing
 # but our own events is followed by a pause of up to ECHO_PAUSE seconds before the next
 # poll. Otherwise every echo of a reply wakes the long poll, and each /sync costs the

@@ -1,6 +1,6 @@
-"""The echo-free long poll (bot/syncer.py, ECHO_FREE; bot/send_doubt.py): the bot's own
-events are left out of its polls while nothing depends on them, and every place one of
-them may hide is read again with /messages, which shows every event.
+"""The echo-free long poll (bot/syncer.py, ECHO_FREE, off by default; bot/send_doubt.py):
+the bot's own events are left out of its polls while nothing depends on them, and every
+place one of them may hide is read again with /messages, which shows every event.
 
 Exactly-once for sends rests on the echo of a send whose outcome this process did not
 record: here a send that ended in doubt while a poll without echoes was under way has
@@ -90,6 +90,7 @@ async def _poll(syncer: Syncer, monkeypatch: Any, token: str) -> dict[str, Any] 
         return _sync("s-next")
 
     monkeypatch.setattr(syncer_module, "trusted_sync", fake_sync)
+    monkeypatch.setattr(syncer_module, "ECHO_FREE", True)  # off by default: see there
     await syncer._sync(token, first=False)
     return asked[0]
 
