@@ -58,8 +58,7 @@ async def test_back_fills_go_a_few_at_a_time_and_each_room_gets_its_gap(db: Data
         client, db, build_dispatcher(settings), OutboxSender(client, db, False), settings
     )
     rooms = [RoomId(f"!r{i}:localhost") for i in range(12)]
-    info = RoomInfo(Timeline([], True, "p1"), [], [], [])
-    gaps = await asyncio.gather(*(syncer._gap(room, info, "$last", "s0") for room in rooms))
+    gaps = await asyncio.gather(*(syncer._gap(room, "p1", "$last", "s0") for room in rooms))
     assert client.most == syncer_module.GAP_PARALLEL < len(rooms)
     # Every room's gap is there, each its own.
     assert [[e.event_id for e in gap] for gap in gaps] == [[f"${room}"] for room in rooms]
