@@ -217,8 +217,8 @@ def _where_it_went(row: OutboxMessage) -> dict[str, str]:
         return {}
     answered = (relates.get("m.in_reply_to") or {}).get("event_id")
     relation = {"in_reply_to": str(answered)} if answered else {}
-    root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
-    if isinstance(root, str):
+    root = outbox.thread_root(relates)
+    if root is not None:
         if relates.get("is_falling_back") is True:
             relation = {}  # the fallback names the root, not an event it answered
         relation["thread_root"] = root

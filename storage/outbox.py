@@ -285,7 +285,11 @@ async def thread_of(session: AsyncSession, room_id: str, source_event_id: str) -
         .order_by(OutboxMessage.id)
     )
     content = next((row.content for row in rows if row.room_id == room_id), None)
-    relates = content.get("m.relates_to") if isinstance(content, dict) else None
+    return thread_root(content.get("m.relates_to") if isinstance(content, dict) else None)
+
+
+def thread_root(relates: object) -> str | None:
+    """The thread a row's `m.relates_to` puts it in (its root event), or None."""
     if isinstance(relates, dict) and relates.get("rel_type") == "m.thread":
         root = relates.get("event_id")
         return root if isinstance(root, str) else None
