@@ -10,9 +10,6 @@ coordinator alert the reporter never told it did not reach them, until the bot r
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -25,30 +22,10 @@ from storage import outbox
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.models import OutboxMessage
-from tests.support.migrated import migrated_sqlite
+from tests.unit.test_attack_send_outage import _Client, db
 
+__all__ = ["db"]  # the fixture, imported for pytest
 ROOM = RoomId("!coord:x")
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await migrated_sqlite(tmp_path / "give-up.db")
-    yield database
-    await database.close()
-
-
-class _Refusing:
-    """Refuses every send for good (403 M_FORBIDDEN)."""
-
-    def __init__(self) -> None:
-        self.tries = 0
-        self.rooms: dict[str, object] = {}
-
-    async def room_send(self, room_id: str, *args: object, **kwargs: object) -> object:
-        self.tries += 1
-        error = ErrorResponse("nope", "M_FORBIDDEN")
-        error.transport_response = SimpleNamespace(status=403)  # type: ignore[assignment]
-        return error
 
 
 async def test_a_refusal_whose_end_was_not_recorded_is_recorded_later(
@@ -64,7 +41,7 @@ async def test_a_refusal_whose_end_was_not_recorded_is_recorded_later(
         await real(*args, **kwargs)
 
     monkeypatch.setattr(outbox, "record_attempt", flaky)
-    client = _Refusing()
+    client = _Client(10**9, ErrorResponse("nope", "M_FORBIDDEN"), 403)  # refuses every send
     sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
     sender._backoff = Backoff(initial=0.001, maximum=0.002)
     sender.ready.set()
