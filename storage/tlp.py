@@ -67,15 +67,31 @@ def _marking_text(text: str) -> str:
     return _MARKUP.sub("", INVISIBLE.sub("", unicodedata.normalize("NFKC", text)))
 
 
+# The Rijksoverheid's state classifications, as ministries' liaisons cite them:
+# "Departementaal Vertrouwelijk" (also "Dep.V.", "DepV"), "Stg. Confidentieel",
+# "Stg. Geheim", "Stg. Zeer Geheim", "Staatsgeheim, geheim". Such information is meant
+# for named people only, stricter than anything TLP shares between organisations, so it
+# reads as RED: it stays in the room it was written in. "Dep. Verkeer", a foundation's
+# "stg." and the everyday "vertrouwelijk" or "geheim" are no classification.
+_STATE_CLASSIFICATION = re.compile(
+    r"(?<![^\W_])(?:departementaal[ \t,]+vertrouwelijk|dep\.?[ \t]*v(?![^\W\d_])"
+    r"|(?:stg|staatsgeheim)\.?[ \t,]*(?:confidentieel|geheim|zeer[ \t]+geheim))(?![^\W_])",
+    re.IGNORECASE,
+)
+
+
 def text_marking(text: str) -> str | None:
     """The highest TLP label the text names with a TLP marking, or None. A marking is
     the writer's label: it raises a default, never lowers it (reports, records,
-    questions, answers)."""
+    questions, answers). A state classification reads as RED."""
+    read = _marking_text(text)
     labels = [
         label
-        for match in _TEXT_MARKING.finditer(_marking_text(text))
+        for match in _TEXT_MARKING.finditer(read)
         if (label := parse_label(match.group(1))) is not None
     ]
+    if _STATE_CLASSIFICATION.search(read):
+        labels.append(TlpLabel.RED.value)
     return highest(labels) if labels else None
 
 
