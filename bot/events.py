@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from commands.message import Message, Relation
 from storage import event_log
 from storage.ids import EventId, RoomId, UserId
-from storage.outbox import TXN_PREFIX
+from storage.outbox import TXN_PREFIX, thread_root
 
 
 def event_time(event: Event) -> datetime:
@@ -112,7 +112,7 @@ def _reply_target(relates: dict[str, Any]) -> object:
     if relates.get("rel_type") == "m.thread" and (
         target is None or relates.get("is_falling_back") is True
     ):
-        return relates.get("event_id")
+        return thread_root(relates)  # a malformed root: a reply to nothing
     return target
 
 
@@ -181,7 +181,7 @@ def to_message(
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
         return _edit(content, EventId(relates["event_id"]), msgtype, base)
     reply_to = _reply_target(relates)
-    root = relates.get("event_id") if relates.get("rel_type") == "m.thread" else None
+    root = thread_root(relates)
     return Message(
         body=body,
         msgtype=msgtype,
