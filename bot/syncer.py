@@ -45,6 +45,7 @@ from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.handling import RoomViewFactory, process_message
 from bot.key_upkeep import keep_keys
+from bot.left_rooms import before_leave
 from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
@@ -578,6 +579,16 @@ class Syncer:
             joined[RoomId(room_id)] = RoomInfo(
                 Timeline([], True, self._poll.refill_from), [], [], []
             )
+        left = {
+            RoomId(room_id): await self._left_whole(RoomId(room_id), info, since)
+            for room_id, info in response.rooms.leave.items()
+        }
+        for room_id, info in left.items():
+            # What the members wrote before the bot left: handled as in any room, then
+            # the leave (see bot/left_rooms.py).
+            written = before_leave(self.client, room_id, info, self.user_id)
+            if written is not None and room_id not in joined:
+                joined[room_id] = written
         # Each room is handled as soon as its own state is there (see _settle_states).
         loading = self._load_states(joined)
         try:
@@ -590,10 +601,8 @@ class Syncer:
             await self._settle_states(loading, asyncio.ALL_COMPLETED)
         finally:
             await _cancelled(loading.values())
-        for left_id, left in response.rooms.leave.items():
-            await self.lifecycle.on_left(
-                RoomId(left_id), await self._left_whole(RoomId(left_id), left, since)
-            )
+        for room_id, info in left.items():
+            await self.lifecycle.on_left(room_id, info)
         await self.undecryptable.retry(self._handle_event)
 
     async def _left_whole(self, room_id: RoomId, left: RoomInfo, since: str | None) -> RoomInfo:
@@ -750,7 +759,7 @@ class Syncer:
         (or a gap, whose events are not known yet). Not the echoes of our replies, which
         are replies themselves: a batch with a command and an echo needs no write first."""
         self_id = self.user_id
-        for info in response.rooms.join.values():
+        for info in [*response.rooms.join.values(), *response.rooms.leave.values()]:
             if info.timeline.limited:
                 return True
             for event in info.timeline.events:
