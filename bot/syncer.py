@@ -579,14 +579,9 @@ class Syncer:
             joined[RoomId(room_id)] = RoomInfo(
                 Timeline([], True, self._poll.refill_from), [], [], []
             )
-        left = {
-            RoomId(room_id): await self._left_whole(RoomId(room_id), info, since)
-            for room_id, info in response.rooms.leave.items()
-        }
+        left, served = await self._left_rooms(response, since)
         for room_id, info in left.items():
-            # What the members wrote before the bot left: handled as in any room, then
-            # the leave (see bot/left_rooms.py).
-            written = before_leave(self.client, room_id, info, self.user_id)
+            written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
                 joined[room_id] = written
         # Each room is handled as soon as its own state is there (see _settle_states).
@@ -604,6 +599,32 @@ class Syncer:
         for room_id, info in left.items():
             await self.lifecycle.on_left(room_id, info)
         await self.undecryptable.retry(self._handle_event)
+
+    async def _left_rooms(
+        self, response: SyncResponse, since: str | None
+    ) -> tuple[dict[RoomId, RoomInfo], set[str]]:
+        """The rooms the bot left in this batch, each with its events (see _left_whole),
+        and those of them it served until now (active in the database)."""
+        left = {
+            RoomId(room_id): await self._left_whole(RoomId(room_id), info, since)
+            for room_id, info in response.rooms.leave.items()
+        }
+        if not left:
+            return left, set()
+        async with self.db.session() as session:
+            marks = await room_repo.marks(session, list(left))
+        return left, {room_id for room_id, mark in marks.items() if mark.active}
+
+    def _written_before_leave(
+        self, room_id: RoomId, info: RoomInfo, served: bool
+    ) -> RoomInfo | None:
+        """What the members wrote before the bot left a room it served (or joined in this
+        batch), to handle as in any room before the leave (bot/left_rooms.py). Not an
+        invite the bot turned down: it never read that room."""
+        member = served or any(
+            ev.is_own_join(event, self.user_id) for event in info.timeline.events
+        )
+        return before_leave(self.client, room_id, info, self.user_id) if member else None
 
     async def _left_whole(self, room_id: RoomId, left: RoomInfo, since: str | None) -> RoomInfo:
         """A left room's events with our own: an echo-free poll (see ECHO_FREE) leaves

@@ -17,7 +17,7 @@ import asyncio
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_edit_trust import _bound_rooms, _entries, _outbox_texts, _processed
+from tests.integration.test_edit_trust import _bound_rooms, _db, _entries, _outbox_texts, _processed
 
 pytestmark = pytest.mark.integration
 
@@ -54,3 +54,20 @@ async def test_a_report_in_the_batch_of_the_kick_is_recorded_and_alerted(
     asked = await admin.send(coord, "!help")
     assert await admin.wait_until(lambda: bool(admin.replies_to(asked, world.bot_user)), 30)
     assert "Traceback" not in bot.log(), bot.log()[-3000:]
+
+
+async def test_an_invite_turned_down_is_no_room_the_bot_reads(world: World) -> None:
+    """Only rooms the bot served are read up to the leave: an invite from a server that
+    is not allowed is turned down by leaving, and that leave is no room to handle."""
+    bot = world.bot(KNOOPPUNT_ALLOWED_SERVERS="example.org")
+    bot.start()
+    mallory = await world.human("mallory")
+    room = await mallory.create_room(invite=[world.bot_user])
+    assert bot.wait_for_log(f"invite to {room}", timeout=30), bot.log()[-2000:]
+    asked = await mallory.create_room(invite=[world.bot_user])
+    assert bot.wait_for_log(f"invite to {asked}", timeout=30), bot.log()[-2000:]
+    await asyncio.sleep(1)
+    with _db(world) as db:
+        known = db.execute("SELECT active FROM rooms WHERE room_id = ?", (room,)).fetchall()
+    assert [tuple(row) for row in known] in ([], [(0,)]), [tuple(row) for row in known]
+    assert "before the leave" not in bot.log(), bot.log()[-2000:]
