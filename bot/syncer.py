@@ -254,6 +254,7 @@ class Syncer:
         """Handle one batch; False when it failed and will be replayed (after a back-off)."""
         self._plain = False
         self._calm = self._is_calm(response, token, first, quiet)
+        self.room_states.note_sync(response)  # before any event is judged by power
         try:
             if not self._calm:
                 # Others may write rooms' rows in this batch, or read their marks: what
@@ -946,7 +947,7 @@ class Syncer:
         levels: dict[str, int] = {}
         default_power = 0
         if matrix_room is not None:
-            levels = dict(matrix_room.power_levels.users)
+            levels = self.room_states.power_of(room_id, dict(matrix_room.power_levels.users))
             default_power = matrix_room.power_levels.defaults.users_default
         return RoomView(
             room_id=room_id,
