@@ -71,3 +71,19 @@ async def test_an_invite_turned_down_is_no_room_the_bot_reads(world: World) -> N
         known = db.execute("SELECT active FROM rooms WHERE room_id = ?", (room,)).fetchall()
     assert [tuple(row) for row in known] in ([], [(0,)]), [tuple(row) for row in known]
     assert "before the leave" not in bot.log(), bot.log()[-2000:]
+
+
+async def test_a_report_in_the_gap_before_the_kick_is_recorded(world: World) -> None:
+    """More written than one sync's timeline before the kick: the report lies in the left
+    room's gap, read back with /messages up to the leave."""
+    admin, liaison, room, _coord = await _bound_rooms(world)
+    bot = world.bots[0]
+    assert bot.terminate() == 0, bot.log()[-2000:]
+    report = await liaison.send(room, SEVERE)
+    for index in range(55):  # more than the bot's sync timeline limit (50)
+        await liaison.send(room, f"even afstemmen {index}")
+    await admin.client.room_kick(room, world.bot_user)  # type: ignore[attr-defined]
+    bot.start()
+    assert bot.wait_for_log(f"room {room}: bot kicked", timeout=60), bot.log()[-3000:]
+    await _processed(world, report, patience=10)
+    assert [e["severity"] for e in _entries(world)] == ["Extreme"]
