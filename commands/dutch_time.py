@@ -155,8 +155,10 @@ def normalised(text: str) -> str:
     return value
 
 
-def parse_time(text: str, now: datetime) -> datetime:
-    """An aware UTC datetime for `text`, relative to `now` (aware)."""
+def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
+    """An aware UTC datetime for `text`, relative to `now` (aware). `last_year`: a day
+    and month ahead of `now` may be last year's (see `_last_year`); False for readers
+    that look ahead from a `now` of their own (commands/record_time.py)."""
     original = text
     value = normalised(text)
     said = relative_moment(value, now, _NOW_WORDS, _AGO, -1)
@@ -183,7 +185,7 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise TimeError(original, "no_time")
     local = _read_date_and_clock(original, value, local_now)
     has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
-    if has_date and local > local_now + FUTURE_SLACK:
+    if last_year and has_date and local > local_now + FUTURE_SLACK:
         local = _last_year(original, value, local, local_now)
     return _placed(original, local, local_now, day_offset, has_date).astimezone(now.tzinfo)
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from commands.dutch_time import TimeError, parse_time
+from commands.record_time import parse_ahead
 from storage.timezone import AMSTERDAM
 
 NEW_YEAR = datetime(2027, 1, 1, 0, 30, tzinfo=AMSTERDAM).astimezone(UTC)
@@ -31,3 +32,9 @@ def test_a_written_year_is_kept_and_the_future_still_refused() -> None:
 def test_an_earlier_day_of_this_year_is_this_year() -> None:
     moment = parse_time("1-1 00:10", NEW_YEAR).astimezone(AMSTERDAM)
     assert (moment.year, moment.month, moment.day) == (2027, 1, 1)
+
+
+def test_a_deadline_still_looks_ahead() -> None:
+    """An action's deadline (`parse_ahead`) is the next such day, not last year's."""
+    deadline = parse_ahead("31-12 18:00", NEW_YEAR).astimezone(AMSTERDAM)
+    assert (deadline.year, deadline.month, deadline.day) == (2027, 12, 31)
