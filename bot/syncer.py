@@ -40,7 +40,7 @@ from nio.responses import RoomInfo, Timeline
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import events as ev
-from bot.backfill import BatchAborted, backfill
+from bot.backfill import BatchAborted, GapRefused, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.handling import RoomViewFactory, process_message
@@ -163,6 +163,7 @@ class Syncer:
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
+        self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -581,6 +582,7 @@ class Syncer:
                 Timeline([], True, self._poll.refill_from), [], [], []
             )
         left, served = await self._left_rooms(response, since)
+        self._leaving = set(left)
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -845,15 +847,23 @@ class Syncer:
     ) -> list[Event]:
         """The events a limited timeline left out, oldest first (see bot/backfill.py)."""
         async with self._gap_gate:  # a few at a time: see GAP_PARALLEL
-            gap = await backfill(
-                self.client,
-                self.user_id,
-                room_id,
-                start,
-                last_id,
-                since,
-                until_join=last_id is None and since is None,
-            )
+            try:
+                gap = await backfill(
+                    self.client,
+                    self.user_id,
+                    room_id,
+                    start,
+                    last_id,
+                    since,
+                    until_join=last_id is None and since is None,
+                )
+            except GapRefused as exc:
+                if room_id not in self._leaving:
+                    raise
+                # A room the bot has left (a purged room, say): replaying the batch
+                # would not change the answer and would hold up every other room.
+                log.warning("room %s: left; its gap cannot be read (%s)", room_id, exc)
+                return []
         log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
         return gap
 
