@@ -21,6 +21,14 @@ class BatchAborted(Exception):
     """The batch could not be completed (database or homeserver trouble): retry it."""
 
 
+class GapRefused(BatchAborted):
+    """The homeserver refuses the room's history for good (M_FORBIDDEN, M_NOT_FOUND):
+    asking again will not help. For a room the bot is in, still a reason to replay."""
+
+
+REFUSED_FOR_GOOD = frozenset({"M_FORBIDDEN", "M_NOT_FOUND"})
+
+
 async def backfill(
     client: AsyncClient,
     user_id: UserId,
@@ -48,7 +56,9 @@ async def backfill(
             limit=BACKFILL_PAGE,
         )
         if not isinstance(response, RoomMessagesResponse):
-            raise BatchAborted(f"cannot back-fill {room_id}: {response}")
+            status = str(getattr(response, "status_code", "") or "")
+            refused = GapRefused if status in REFUSED_FOR_GOOD else BatchAborted
+            raise refused(f"cannot back-fill {room_id}: {response}")
         for event in response.chunk:
             if not isinstance(event, Event):
                 continue  # unparseable events carry nothing to handle

@@ -7,6 +7,12 @@ new or changed since it was last applied (the applied entry is kept in `kv`); a
 binding changed in chat since is kept, and the start logs and audits that the file
 and the room disagree. A binding that already says what the file says is left alone
 (a new `bound_at` would void the room's pending free-text offers).
+
+An entry deleted from the file unbinds its room, when the binding is still the one the
+file made: an operator takes a room out of the crisis that way, and it must not keep
+reading at its old clearance. A binding changed in chat since stays (chat wins, as for
+a changed entry). While an alias of the file is not resolved, nothing is unbound: which
+room that entry names is not known.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import json
 import logging
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import RoomBindingConfig
@@ -119,16 +126,61 @@ async def _replaced(session: AsyncSession, room_id: RoomId, item: RoomBindingCon
     return True
 
 
+async def _dropped(session: AsyncSession, listed: set[str]) -> list[tuple[RoomBinding, bool]]:
+    """The bindings the file made whose entry is gone, each with whether it is still as
+    the file last applied it (else an admin changed it in chat since)."""
+    found: list[tuple[RoomBinding, bool]] = []
+    made = await session.scalars(select(RoomBinding).where(RoomBinding.bound_by == "config"))
+    for binding in made.all():
+        if binding.room_id in listed:
+            continue
+        # Only a room the file itself named has a mark: a binding carried over by a
+        # room upgrade says "config" too, and its entry names the old room.
+        last = await sync_state.get_value(session, _mark_key(binding.room_id))
+        if last is not None:
+            found.append((binding, last == json.dumps(_stored(binding), sort_keys=True)))
+    return found
+
+
+async def _unbind_dropped(session: AsyncSession, dropped: list[tuple[RoomBinding, bool]]) -> None:
+    for binding, as_applied in dropped:
+        room_id = RoomId(binding.room_id)
+        await sync_state.set_value(session, _mark_key(room_id), "")
+        if not as_applied:
+            log.warning(
+                "config binding for %s: its entry is gone from the config file; kept, "
+                "as an admin changed it in chat since",
+                room_id,
+            )
+            continue
+        await room_repo.unbind(session, room_id)
+        log.warning(
+            "config binding for %s: its entry is gone from the config file; unbound", room_id
+        )
+        await audit.add(
+            session, "config", "room.config_binding_removed", room_id, detail=_stored(binding)
+        )
+
+
 async def apply_config_bindings(
     db: Database, bindings: list[RoomBindingConfig], resolved: dict[str, str]
 ) -> int:
     """Bind the rooms listed under `rooms:` in the config file (aliases already
-    resolved): the number of rooms bound as the file says."""
+    resolved), and unbind those whose entry the file no longer has (see the module
+    text): the number of rooms bound as the file says."""
+    rooms = [resolved.get(item.room, item.room) for item in bindings]
+    complete = all(room_id.startswith("!") for room_id in rooms)
+    dropped = False
+    if complete:
+        async with db.session() as session:  # a read: a start without entries writes nothing
+            dropped = bool(await _dropped(session, set(rooms)))
+    if not bindings and not dropped:
+        return 0
     applied = 0
     async with db.transaction() as session:
-        for item in bindings:
-            room_id = resolved.get(item.room, item.room)
-            if not room_id.startswith("!"):
-                continue
-            applied += await _apply_one(session, RoomId(room_id), item)
+        for room_id, item in zip(rooms, bindings, strict=True):
+            if room_id.startswith("!"):
+                applied += await _apply_one(session, RoomId(room_id), item)
+        if complete:
+            await _unbind_dropped(session, await _dropped(session, set(rooms)))
     return applied

@@ -31,15 +31,57 @@ log = logging.getLogger(__name__)
 PARALLEL = 8
 # Refusals that will not change by asking again: the room's state is left as it is.
 GONE = {"M_FORBIDDEN", "M_NOT_FOUND"}
+# Room versions whose creators hold unlimited power and are not in m.room.power_levels
+# (MSC4289; version 12 is Synapse's default since 1.135 and what Element creates).
+PRIVILEGED_CREATORS = frozenset({"12", "org.matrix.hydra.11"})
+# A creator's power where the bot compares levels: above any level a room can set.
+CREATOR_POWER = 2**53
+
+
+def creators_of(event: dict[str, Any]) -> frozenset[str] | None:
+    """The creators of a room from its `m.room.create` event (the sender and
+    `additional_creators`) when its version makes them privileged, else None."""
+    if event.get("type") != "m.room.create" or event.get("state_key") != "":
+        return None
+    content = event.get("content")
+    if not isinstance(content, dict) or content.get("room_version") not in PRIVILEGED_CREATORS:
+        return None
+    more = content.get("additional_creators")
+    extra = [user for user in more if isinstance(user, str)] if isinstance(more, list) else []
+    sender = event.get("sender")
+    return frozenset([sender, *extra] if isinstance(sender, str) else extra)
 
 
 class RoomStates:
     def __init__(self, client: AsyncClient, parallel: int = PARALLEL) -> None:
         self.client = client
         self.loaded: set[str] = set()
+        # Per room, its privileged creators (room version 12): nio keeps no more of the
+        # create event than the version, and reads power from m.room.power_levels alone.
+        self.creators: dict[str, frozenset[str]] = {}
         self._gate = asyncio.Semaphore(parallel)
         self._under_way: dict[str, asyncio.Future[None]] = {}
         self._prefetching: set[asyncio.Future[list[Any]]] = set()  # kept until done
+
+    def note_creators(self, room_id: str, events: Iterable[dict[str, Any]]) -> None:
+        """Remember the room's privileged creators if `events` hold its create event."""
+        for event in events:
+            found = creators_of(event)
+            if found is not None:
+                self.creators[room_id] = found
+
+    def note_sync(self, response: SyncResponse) -> None:
+        """The creators of the rooms whose create event this sync brings (a fresh join)."""
+        for room_id, info in [*response.rooms.join.items(), *response.rooms.leave.items()]:
+            events = [*info.state, *info.timeline.events]
+            self.note_creators(room_id, (event.source for event in events))
+
+    def power_of(self, room_id: str, levels: dict[str, int]) -> dict[str, int]:
+        """A room's power levels as the bot compares them: its creators' included."""
+        creators = self.creators.get(room_id)
+        if not creators:
+            return levels
+        return {**levels, **dict.fromkeys(creators, CREATOR_POWER)}
 
     def mark_loaded(self, room_ids: Iterable[str]) -> None:
         """nio got these rooms' full state from a sync (full_state, or a fresh join)."""
@@ -111,6 +153,7 @@ class RoomStates:
                 self.loaded.add(room_id)
                 return
             raise BatchAborted(f"room {room_id}: cannot load its state: {status}")
+        self.note_creators(room_id, response.events)
         events = [Event.parse_event(raw) for raw in response.events]
         info = RoomInfo(
             Timeline([], False, None), [e for e in events if isinstance(e, Event)], [], []

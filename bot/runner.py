@@ -263,8 +263,9 @@ class Bot:
     async def _apply_config_bindings(self, dispatcher: Dispatcher) -> None:
         from nio import RoomResolveAliasResponse
 
-        if self.settings.rooms:  # none: no write transaction before the first sync
-            await self._bind_config_rooms()
+        # Also without entries: a binding whose entry was deleted goes (one read when
+        # there is none; no write transaction before the first sync).
+        await self._bind_config_rooms()
         curator_room = self.settings.curator_room
         if curator_room and curator_room.startswith("#"):
             response = await self.client.room_resolve_alias(curator_room)

@@ -40,11 +40,12 @@ from nio.responses import RoomInfo, Timeline
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import events as ev
-from bot.backfill import BatchAborted, backfill
+from bot.backfill import BatchAborted, GapRefused, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.handling import RoomViewFactory, process_message
 from bot.key_upkeep import keep_keys
+from bot.left_rooms import before_leave
 from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
@@ -162,6 +163,7 @@ class Syncer:
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
+        self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -253,6 +255,7 @@ class Syncer:
         """Handle one batch; False when it failed and will be replayed (after a back-off)."""
         self._plain = False
         self._calm = self._is_calm(response, token, first, quiet)
+        self.room_states.note_sync(response)  # before any event is judged by power
         try:
             if not self._calm:
                 # Others may write rooms' rows in this batch, or read their marks: what
@@ -578,6 +581,12 @@ class Syncer:
             joined[RoomId(room_id)] = RoomInfo(
                 Timeline([], True, self._poll.refill_from), [], [], []
             )
+        left, served = await self._left_rooms(response, since)
+        self._leaving = set(left)
+        for room_id, info in left.items():
+            written = self._written_before_leave(room_id, info, room_id in served)
+            if written is not None and room_id not in joined:
+                joined[room_id] = written
         # Each room is handled as soon as its own state is there (see _settle_states).
         loading = self._load_states(joined)
         try:
@@ -590,11 +599,35 @@ class Syncer:
             await self._settle_states(loading, asyncio.ALL_COMPLETED)
         finally:
             await _cancelled(loading.values())
-        for left_id, left in response.rooms.leave.items():
-            await self.lifecycle.on_left(
-                RoomId(left_id), await self._left_whole(RoomId(left_id), left, since)
-            )
+        for room_id, info in left.items():
+            await self.lifecycle.on_left(room_id, info)
         await self.undecryptable.retry(self._handle_event)
+
+    async def _left_rooms(
+        self, response: SyncResponse, since: str | None
+    ) -> tuple[dict[RoomId, RoomInfo], set[str]]:
+        """The rooms the bot left in this batch, each with its events (see _left_whole),
+        and those of them it served until now (active in the database)."""
+        left = {
+            RoomId(room_id): await self._left_whole(RoomId(room_id), info, since)
+            for room_id, info in response.rooms.leave.items()
+        }
+        if not left:
+            return left, set()
+        async with self.db.session() as session:
+            marks = await room_repo.marks(session, list(left))
+        return left, {room_id for room_id, mark in marks.items() if mark.active}
+
+    def _written_before_leave(
+        self, room_id: RoomId, info: RoomInfo, served: bool
+    ) -> RoomInfo | None:
+        """What the members wrote before the bot left a room it served (or joined in this
+        batch), to handle as in any room before the leave (bot/left_rooms.py). Not an
+        invite the bot turned down: it never read that room."""
+        member = served or any(
+            ev.is_own_join(event, self.user_id) for event in info.timeline.events
+        )
+        return before_leave(self.client, room_id, info, self.user_id) if member else None
 
     async def _left_whole(self, room_id: RoomId, left: RoomInfo, since: str | None) -> RoomInfo:
         """A left room's events with our own: an echo-free poll (see ECHO_FREE) leaves
@@ -750,7 +783,7 @@ class Syncer:
         (or a gap, whose events are not known yet). Not the echoes of our replies, which
         are replies themselves: a batch with a command and an echo needs no write first."""
         self_id = self.user_id
-        for info in response.rooms.join.values():
+        for info in [*response.rooms.join.values(), *response.rooms.leave.values()]:
             if info.timeline.limited:
                 return True
             for event in info.timeline.events:
@@ -814,15 +847,23 @@ class Syncer:
     ) -> list[Event]:
         """The events a limited timeline left out, oldest first (see bot/backfill.py)."""
         async with self._gap_gate:  # a few at a time: see GAP_PARALLEL
-            gap = await backfill(
-                self.client,
-                self.user_id,
-                room_id,
-                start,
-                last_id,
-                since,
-                until_join=last_id is None and since is None,
-            )
+            try:
+                gap = await backfill(
+                    self.client,
+                    self.user_id,
+                    room_id,
+                    start,
+                    last_id,
+                    since,
+                    until_join=last_id is None and since is None,
+                )
+            except GapRefused as exc:
+                if room_id not in self._leaving:
+                    raise
+                # A room the bot has left (a purged room, say): replaying the batch
+                # would not change the answer and would hold up every other room.
+                log.warning("room %s: left; its gap cannot be read (%s)", room_id, exc)
+                return []
         log.info("room %s: timeline was limited, back-filled %s event(s)", room_id, len(gap))
         return gap
 
@@ -916,7 +957,7 @@ class Syncer:
         levels: dict[str, int] = {}
         default_power = 0
         if matrix_room is not None:
-            levels = dict(matrix_room.power_levels.users)
+            levels = self.room_states.power_of(room_id, dict(matrix_room.power_levels.users))
             default_power = matrix_room.power_levels.defaults.users_default
         return RoomView(
             room_id=room_id,

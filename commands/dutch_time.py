@@ -155,8 +155,10 @@ def normalised(text: str) -> str:
     return value
 
 
-def parse_time(text: str, now: datetime) -> datetime:
-    """An aware UTC datetime for `text`, relative to `now` (aware)."""
+def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
+    """An aware UTC datetime for `text`, relative to `now` (aware). `last_year`: a day
+    and month ahead of `now` may be last year's (see `_last_year`); False for readers
+    that look ahead from a `now` of their own (commands/record_time.py)."""
     original = text
     value = normalised(text)
     said = relative_moment(value, now, _NOW_WORDS, _AGO, -1)
@@ -183,7 +185,26 @@ def parse_time(text: str, now: datetime) -> datetime:
         raise TimeError(original, "no_time")
     local = _read_date_and_clock(original, value, local_now)
     has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
+    if last_year and has_date and local > local_now + FUTURE_SLACK:
+        local = _last_year(original, value, local, local_now)
     return _placed(original, local, local_now, day_offset, has_date).astimezone(now.tzinfo)
+
+
+# How far back a day and month without a year may reach into last year: "31-12 23:45"
+# typed after midnight on New Year's night is last year's; a day further ahead this
+# year ("2-1" typed on 1 January) is a mistake to refuse, not a day a year ago.
+LAST_YEAR_REACH = timedelta(days=31)
+
+
+def _last_year(original: str, value: str, local: datetime, local_now: datetime) -> datetime:
+    """A date in the future read again with last year as the year left out: last year's
+    when the year was indeed left out (the reading changes) and that day is recent."""
+    if local_now.month != 1:
+        return local  # last year lies more than LAST_YEAR_REACH back (and no 29 February)
+    earlier = _read_date_and_clock(original, value, local_now.replace(year=local_now.year - 1))
+    if earlier != local and local_now - LAST_YEAR_REACH <= earlier <= local_now:
+        return earlier
+    return local
 
 
 def _day_word_first(value: str) -> str:

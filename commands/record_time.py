@@ -29,7 +29,7 @@ _NOW = ("nu", "now", "direct", "meteen", "onmiddellijk", "immediately")
 def _earlier(value: str, moment: datetime) -> datetime | None:
     """The moment before `moment` that the words name, or None (a dated time has none)."""
     try:
-        found = parse_time(value, moment - FUTURE_SLACK - timedelta(minutes=1))
+        found = parse_time(value, moment - FUTURE_SLACK - timedelta(minutes=1), last_year=False)
     except TimeError:
         return None
     return found if found < moment else None
@@ -45,7 +45,7 @@ def _first_reading(original: str, value: str, now: datetime) -> datetime:
     ]
     for reference in references:
         try:
-            return parse_time(value, reference)
+            return parse_time(value, reference, last_year=False)
         except TimeError as exc:
             if exc.reason != "future":
                 raise
@@ -69,7 +69,7 @@ def parse_ahead(text: str, now: datetime) -> datetime:
             raise TimeError(original, "no_time")
         day = (now.astimezone(AMSTERDAM) + timedelta(days=_AHEAD_DAYS[first])).date()
         end = datetime(day.year, day.month, day.day, 23, 59, tzinfo=AMSTERDAM)
-        found = parse_time(rest, end.astimezone(now.tzinfo) - FUTURE_SLACK)
+        found = parse_time(rest, end.astimezone(now.tzinfo) - FUTURE_SLACK, last_year=False)
         # The earliest moment on that day the words can mean ("morgen 9 uur" is 09:00).
         while (earlier := _earlier(rest, found)) is not None and earlier.astimezone(
             AMSTERDAM

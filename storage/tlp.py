@@ -51,10 +51,12 @@ def highest(labels: list[str]) -> str:
 # write it as the bot's own commands take options (`tlp=rood`), with a dash or a slash
 # ("TLP-RED", "TLP/AMBER"), in Markdown ("**TLP**: RED", "TLP: **AMBER**", `TLP:RED`),
 # in full-width letters, or with an invisible character from a copy inside it: each of
-# these is the same marking (see `_marking_text`).
+# these is the same marking (see `_marking_text`). The blanks around the strict label's
+# mark are one run or two split by the mark, never two optional runs side by side: those
+# made a long run of blanks after a label cost time quadratic in its length.
 _TEXT_MARKING = re.compile(
     r"(?<![^\W_])tlp[ \t]*(?:[:=/\-\u2013\u2014][ \t]*)?"
-    rf"([a-z]+(?:[ \t]*{_STRICT_MARK}?[ \t]*stri[ck]t\)?)?)",
+    rf"([a-z]+(?:[ \t]*(?:{_STRICT_MARK}[ \t]*)?stri[ck]t\)?)?)",
     re.IGNORECASE,
 )
 # Markdown's emphasis, code and strike-through characters: no part of a label.
