@@ -143,7 +143,7 @@ async def _label(
         # even of its own (a public room: CLEAR only) the reply names, never shows ('M-1
         # vastgelegd · TLP:GREEN', 'deze kamer is openbaar, maar de melding is
         # TLP:AMBER'). Other rooms' rows keep the label they name (the safe side).
-        return RowLabel.built_for(own, tlp.shown_part(own, label))
+        return RowLabel.built_for(own, tlp.shown_part(own, label), reply.curators_only)
     if room_id not in views:
         views[room_id] = await room_repo.access_of(session, room_id)
-    return RowLabel.built_for(views[room_id], label)
+    return RowLabel.built_for(views[room_id], label, reply.curators_only)

@@ -219,6 +219,7 @@ class Bot:
         syncer.metrics = metrics
         sender.metrics = metrics
         sender.language = settings.language
+        sender.curator_room = lambda: dispatcher.settings.curator_room
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 
     async def _serve_http(self, handlers: Handlers, began: float) -> None:

@@ -250,7 +250,8 @@ async def queue_reply_parts(
 ) -> list[OutboxMessage]:
     """`queue_reply` for every part of the reply (`reply_parts`): the rows queued now."""
     rows: list[OutboxMessage] = []
-    label = RowLabel.built_for(await room_repo.access_of(session, room_id), reply_label(reply))
+    access = await room_repo.access_of(session, room_id)
+    label = RowLabel.built_for(access, reply_label(reply), reply.curators_only)
     for index, part in enumerate(reply_parts(reply)):
         content = reply_content(part)
         if in_reply_to is not None:
@@ -288,7 +289,7 @@ def _judged_late(
     if raised == before:
         return label
     row.tlp, row.tlp_shared, row.tlp_org = raised
-    return RowLabel(*raised)
+    return RowLabel(*raised, label.curators)
 
 
 def row_label(row: OutboxMessage) -> RowLabel | None:
@@ -298,7 +299,7 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
     if row.kind not in ("message", "file"):
         return None
     if row.tlp is not None:
-        return RowLabel(row.tlp, row.tlp_shared or row.tlp, row.tlp_org)
+        return RowLabel(row.tlp, row.tlp_shared or row.tlp, row.tlp_org, bool(row.curators_only))
     content = row.content
     text = str((content.get("caption") or content).get("body", ""))
     if row.kind == "file":
@@ -430,6 +431,11 @@ class OutboxSender:
         self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
         # The language of the bot's own notices (an alert that did not reach its room).
         self.language: Language = "nl"
+        # The curator room the configuration names (its alias resolved at the start):
+        # a curator room as much as one bound as such (rows for curators only).
+        self.curator_room: Callable[[], str | None] = lambda: None
+        # Rows voided because their room is no curator room any more (`_void` says so).
+        self._not_curators: set[int] = set()
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -763,6 +769,8 @@ class OutboxSender:
         label = row_label(row)
         if label is None:
             return True
+        if label.curators and not await self._still_curators(row):
+            return False
         if outbox.label_read_at(row) != outbox.label_generation():
             # An item it may show was raised since the row was read (storage/relabel.py):
             # the table holds its label now.
@@ -786,6 +794,15 @@ class OutboxSender:
             access = dataclasses.replace(access, public=True)
         return tlp.may_still_see(access, label.tlp, label.shared, label.organisation)
 
+    async def _still_curators(self, row: OutboxMessage) -> bool:
+        """Whether a row for curators only (who asked a question) may still go: its room
+        is still a curator room (it may have been rebound as a municipality's room)."""
+        async with self.db.session() as session:
+            still = await room_repo.is_curator_room(session, row.room_id, self.curator_room())
+        if not still:
+            self._not_curators.add(row.id)  # what `_void` names
+        return still
+
     def _public_now(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)
         join_rule = getattr(room, "join_rule", None)
@@ -799,16 +816,19 @@ class OutboxSender:
         by its code (never its words), and the room told so in a neutral notice."""
         label = row_label(row)
         shown = label.tlp if label is not None else "CLEAR"
-        log.warning(
-            "outbox: row %s voided: %s may no longer see TLP:%s", row.id, row.room_id, shown
-        )
-        error = f"voided: the room may no longer see TLP:{shown}"
+        if row.id in self._not_curators:
+            self._not_curators.discard(row.id)
+            error = "voided: the room is no curator room any more"
+            detail = {"row": row.id, "kind": row.kind, "curators_only": True}
+        else:
+            error = f"voided: the room may no longer see TLP:{shown}"
+            detail = {"row": row.id, "kind": row.kind, "tlp": shown}
+        log.warning("outbox: row %s in %s %s", row.id, row.room_id, error)
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
         self.doubts.ended_unsent(row.txn_id, row.room_id, self.doubts.started)
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
-            detail = {"row": row.id, "kind": row.kind, "tlp": shown}
             await audit.add(
                 session, "bot", "outbox.voided", row.room_id, subject=row.txn_id, detail=detail
             )

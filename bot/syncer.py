@@ -927,6 +927,8 @@ class Syncer:
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
             return
+        if message.kind != "redaction" and await self.undecryptable.park(room_id, event):
+            return  # it names a message still waiting for its key: handled after it
         outcome = await self.handle_message(message)
         self.events_handled += 1
         if self.metrics is not None:

@@ -1,4 +1,12 @@
-"""Encrypted events the bot cannot read (yet): wait for their keys, retry, or say so."""
+"""Encrypted events the bot cannot read (yet): wait for their keys, retry, or say so.
+
+An event that names a waiting one (an edit of it, a reply to it, a reaction) waits
+beside it, readable or not (`park`): handled before it, an edit was refused ("het
+oorspronkelijke bericht ken ik niet") and the original, once its key came, recorded
+as first written. The waiting events are handled in the order they came, each only
+once nothing it names waits any more. A redaction is not parked: it takes a waiting
+message out at once (commands/redacted.py).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
+from typing import cast
 
 from nio import EncryptionError, Event, MegolmEvent
 from nio.client.async_client import AsyncClient
@@ -65,6 +74,26 @@ class Undecryptable:
             except Exception as exc:  # a key request is best effort
                 log.debug("room key request failed: %r", exc)
 
+    async def park(self, room_id: RoomId, event: Event) -> bool:
+        """Keep a readable event that names a waiting one until that one is handled (see
+        the module docstring); True when it was parked. Kept as it was read (decrypted):
+        it is handled as it is, by the same rules, once it may be."""
+        named = ev.referred_ids(event)
+        if not named or not self.waiting_for_keys:
+            return False
+        async with self.db.transaction() as session:
+            if await event_log.is_processed(session, EventId(event.event_id)):
+                return False  # a replay: the usual path says so
+            waits = [await pending_encrypted.get(session, target) for target in named]
+            if not any(row is not None and row.room_id == room_id for row in waits):
+                return False
+            await pending_encrypted.add(
+                session, event.event_id, room_id, event.sender, dict(event.source)
+            )
+            await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
+        log.info("room %s: %s waits for the event it names", room_id, event.event_id)
+        return True
+
     async def retry(self, handle_event: EventHandler) -> None:
         """Decrypt what waits for keys now; give up on what waited past the grace time."""
         if not self.waiting_for_keys:
@@ -84,25 +113,46 @@ class Undecryptable:
             return
         now = datetime.now(UTC)
         expired: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for row in pending:
-            source = dict(row.source)
-            encrypted = MegolmEvent.from_dict(source)
-            if not isinstance(encrypted, MegolmEvent):
-                expired[(row.room_id, row.sender)].append(row.event_id)
+        waiting = {row.event_id for row in pending}
+        for row in pending:  # in the order they came
+            readable = self._read(row, now, expired)
+            if readable is None:
                 continue
-            encrypted.room_id = row.room_id
-            try:
-                decrypted = self.client.decrypt_event(encrypted)
-            except EncryptionError:
-                if now - row.first_seen > self.grace:
-                    expired[(row.room_id, row.sender)].append(row.event_id)
-                continue
-            log.info("room %s: decrypted %s after its key arrived", row.room_id, row.event_id)
-            await handle_event(RoomId(row.room_id), decrypted)
+            if ev.referred_ids(readable) & (waiting - {row.event_id}):
+                continue  # parked: what it names is not handled yet
+            await handle_event(RoomId(row.room_id), readable)
             async with self.db.transaction() as session:
                 await pending_encrypted.remove(session, row.event_id)
+            waiting.discard(row.event_id)
         for (room_id, sender), event_ids in expired.items():
             await self._give_up(RoomId(room_id), UserId(sender), event_ids, now)
+
+    def _read(
+        self,
+        row: pending_encrypted.PendingEncrypted,
+        now: datetime,
+        expired: dict[tuple[str, str], list[str]],
+    ) -> Event | None:
+        """The waiting event as the bot can read it now: decrypted, or parked as it was
+        read; None while its key has not come (added to `expired` past the grace)."""
+        source = dict(row.source)
+        if source.get("type") != "m.room.encrypted":
+            parked = Event.parse_decrypted_event(source)
+            return parked if isinstance(parked, Event) else None
+        encrypted = MegolmEvent.from_dict(source)
+        if not isinstance(encrypted, MegolmEvent):
+            expired[(row.room_id, row.sender)].append(row.event_id)
+            return None
+        encrypted.room_id = row.room_id
+        try:
+            decrypted = self.client.decrypt_event(encrypted)
+        except EncryptionError:
+            if now - row.first_seen > self.grace:
+                expired[(row.room_id, row.sender)].append(row.event_id)
+            return None
+        log.info("room %s: decrypted %s after its key arrived", row.room_id, row.event_id)
+        # Whatever it decrypted to is handled (and leaves the table), as before.
+        return cast(Event, decrypted)
 
     async def _cannot_read(
         self, room_id: RoomId, sender: UserId, event_id: str, at: datetime

@@ -244,11 +244,32 @@ async def after_record(
     return out, note
 
 
+async def item_reopened(ctx: CommandContext, entry: SituationEntry, note: str) -> list[Outgoing]:
+    """`entry`'s item is severe and open again, `entry` its latest state: a follow-up
+    that resolved it or took it below severe no longer counts (deleted, moved away by an
+    edit; commands/reports.py `_reopened`). That follow-up had answered the dependent
+    partners' alerts and their open items went (`settle_item`): the items are opened
+    again and the partners alerted anew, with `note` (why it comes again), as the
+    coordinators are. Once per room and cause: a room whose alert stands hears nothing.
+    Not through `after_record`, which would answer the sector's newer open items with
+    this older report."""
+    if entry.incident is None or entry.sector is None or entry.retracted_at is not None:
+        return []
+    session = session_of(ctx)
+    lines = await store.dependents_of(session, [entry.sector], entry.region)
+    lines = [line for line in lines if line.dependent != entry.sector]
+    if not lines:
+        return []
+    await store.open_items(session, entry, entry.sector, lines)
+    return await _alert_dependents(ctx, entry, lines, note)
+
+
 async def _alert_dependents(
-    ctx: CommandContext, entry: SituationEntry, lines: list[SectorDependency]
+    ctx: CommandContext, entry: SituationEntry, lines: list[SectorDependency], note: str = ""
 ) -> list[Outgoing]:
     """Alert the liaison rooms of the partners in the dependent sectors of `lines`, once
-    per room and cause (never the reporter's own room); each alert is audited."""
+    per room and cause (never the reporter's own room); each alert is audited. `note`:
+    a last line saying why the alert comes (again)."""
     assert entry.incident is not None and entry.sector is not None
     session = session_of(ctx)
     by_dependent = {line.dependent: line for line in lines}
@@ -269,6 +290,7 @@ async def _alert_dependents(
             # room's view) is GREEN: a public room, which sees CLEAR only, gets none.
             continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
+        reply = render.with_lines(reply, [note] if note else [], bold=True)
         claimed[room.room_id] = alerts.AlertClaim(full, alert_label(entry, full, access))
         sent.append(reply)
         ctx.events.append("domino.alert.full" if full else "domino.alert.redacted")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -79,6 +79,15 @@ class Reply:
     # just before the send. Reading the label back from the reply's own banner missed
     # content shown without one. None: the banner its text names (`TLP:AMBER`) is all.
     tlp: str | None = None
+    # For curators only (`for_curators`): it names who asked a question (their Matrix
+    # id), shown in curator rooms only. The sender checks it as it checks the label: a
+    # room that is no curator room by the time of the send does not get it.
+    curators_only: bool = False
+
+
+def for_curators(reply: Reply) -> Reply:
+    """`reply`, kept for curator rooms (`Reply.curators_only`)."""
+    return reply if reply.curators_only else replace(reply, curators_only=True)
 
 
 Outgoing = Reply | Redaction

@@ -20,7 +20,7 @@ from commands.dutch_numbers import format_number
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import Language, t
-from commands.message import Outgoing, Reply
+from commands.message import Outgoing, Reply, for_curators
 from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.questions import open_question_line
@@ -351,7 +351,10 @@ async def render_room_picture(
             reply,
         )
     # An exercise's picture says so first, also where no dispatcher passes (the scheduler).
-    return exercise.mark(reply, lang) if room_picture.incident.exercise else reply
+    reply = exercise.mark(reply, lang) if room_picture.incident.exercise else reply
+    # A curator room's picture names who asked (direct chats' questions too): for
+    # curator rooms only, checked again just before the send.
+    return for_curators(reply) if curator else reply
 
 
 PICTURE = Command(

@@ -25,7 +25,7 @@ from commands.dutch_time import read_date
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
-from commands.message import Outgoing, Reply
+from commands.message import Outgoing, Reply, for_curators
 from commands.registry import Command
 from knowledge import linking
 from knowledge.markdown import to_html
@@ -435,6 +435,7 @@ async def _replace_words(
                 html=f"<p>{render.escape(head)}</p>{html}",
                 room_id=RoomId(access.room_id),
                 tlp=label,
+                curators_only=True,  # it names who asked
             )
         )
     told = t(ctx.lang, "questions.edited_told", code=code)
@@ -509,8 +510,9 @@ async def linked_notices(
             question=render.shorten(row.question, 300),
             prefix=ctx.prefix,
         )
+        room = RoomId(access.room_id)
         notices.append(
-            Reply(text=text, html=render.text_to_html(text), room_id=RoomId(access.room_id))
+            Reply(text=text, html=render.text_to_html(text), room_id=room, curators_only=True)
         )
     return notices
 
@@ -623,7 +625,9 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
         text, html, label = describe_open(ctx, row, access, store)
         # m.text: curators are not sitting waiting for it.
         room = RoomId(access.room_id)
-        notices.append(Reply(text=text, html=html, room_id=room, notify=True, tlp=label))
+        notices.append(
+            Reply(text=text, html=html, room_id=room, notify=True, tlp=label, curators_only=True)
+        )
     return notices
 
 
@@ -680,12 +684,12 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
             line += f" ({t(ctx.lang, 'linked_count', codes=', '.join(joined))})"
         lines.append(line)
     text_lines, listed = render.bullets(lines)
-    return [
-        Reply(
-            text="\n".join([title, *text_lines]),
-            html=f"<p><b>{render.escape(title)}</b></p>{listed}",
-        )
-    ]
+    listing = Reply(
+        text="\n".join([title, *text_lines]), html=f"<p><b>{render.escape(title)}</b></p>{listed}"
+    )
+    # It names who asked: in a curator room, for as long as the room is one (an admin's
+    # list elsewhere was shown for the admin, whatever the room is).
+    return [for_curators(listing) if is_curator_room(ctx) else listing]
 
 
 # `!antwoord` body lines: the curator's phrasing, the source and the end date (the
@@ -759,6 +763,19 @@ def to_asker(row: OpenQuestion, text: str, html: str) -> Reply:
 
 
 async def answer_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    replies = await _answer(ctx, parsed)
+    if not is_curator_room(ctx):
+        return replies
+    # What the curator is told here names the askers ("verstuurd naar @anna:x"): for
+    # as long as the room is a curator room. The answer itself goes to its asker's room.
+    return [
+        for_curators(r) if isinstance(r, Reply) and r.room_id in (None, ctx.room.room_id)
+        and not r.notify else r
+        for r in replies
+    ]  # fmt: skip
+
+
+async def _answer(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     usage = t(ctx.lang, "answer_usage", prefix=ctx.prefix)
     request = read_answer(parsed)
     if request is None:

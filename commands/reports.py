@@ -703,8 +703,9 @@ async def _reopened(ctx: CommandContext, item_id: int, left: SituationEntry) -> 
     below severe, the coordinators were told their alert no longer holds
     (`domino.settle_item`), while the item is now severe and open again, back in the
     picture's attention list: the coordinator rooms that may see its latest state are
-    alerted anew, saying so. A room whose alert about that state still stands hears
-    nothing (`_alerts` after an edit: once per severity)."""
+    alerted anew, saying so, and so are the partners whose sectors depend on it
+    (`domino.item_reopened`). A room whose alert about that state still stands hears
+    nothing (`_alerts` after an edit: once per severity; domino: once per cause)."""
     if item_id == left.id:
         return []  # the item's opening report: its follow-ups keep their own alerts
     session = session_of(ctx)
@@ -713,7 +714,8 @@ async def _reopened(ctx: CommandContext, item_id: int, left: SituationEntry) -> 
         return []
     figures = (await entry_repo.figures_of(session, [latest.id])).get(latest.id, [])
     note = t(ctx.lang, "reports.alert_item_open_again")
-    return (await _alerts(ctx, latest, figures, after_edit=True, note=note)).out
+    out = (await _alerts(ctx, latest, figures, after_edit=True, note=note)).out
+    return [*out, *await domino.item_reopened(ctx, latest, note)]
 
 
 async def _edit_follows(

@@ -89,7 +89,9 @@ class OutboxMessage(Base):
     room_id: Mapped[str] = mapped_column(String(255), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # message | redact | join | leave
     content: Mapped[dict[str, Any]] = mapped_column(JSON)
-    source_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Indexed (migration 0029): a question's withdrawal, an alert's refusal and the
+    # redaction of a reply look rows up by the event that caused them.
+    source_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -102,6 +104,9 @@ class OutboxMessage(Base):
     tlp: Mapped[str | None] = mapped_column(String(16), nullable=True)
     tlp_shared: Mapped[str | None] = mapped_column(String(16), nullable=True)
     tlp_org: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # Shown to curator rooms only (who asked a question): the sender checks the room is
+    # still one just before the send (migration 0029; rows queued before: false).
+    curators_only: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
 
 class Room(Base):

@@ -42,17 +42,19 @@ _MARK_SENT = (
 class RowLabel:
     """What a row shows, as the sender checks it against the room's binding just before
     the send (`tlp.may_still_see`): the highest label, the highest that may be other
-    rooms' posts, and the organisation AMBER+STRICT content belongs to (`may_still_see`
-    in storage/tlp.py)."""
+    rooms' posts, the organisation AMBER+STRICT content belongs to (`may_still_see`
+    in storage/tlp.py), and whether it is for curator rooms only (who asked a question:
+    the room must still be one)."""
 
     tlp: str = "CLEAR"
     shared: str = "CLEAR"
     organisation: str | None = None
+    curators: bool = False
 
     @classmethod
-    def built_for(cls, access: RoomAccess, label: str) -> RowLabel:
+    def built_for(cls, access: RoomAccess, label: str, curators: bool = False) -> RowLabel:
         """A row showing content up to `label`, built for a room with `access` now."""
-        return cls(label, shared_part(access, label), access.organisation)
+        return cls(label, shared_part(access, label), access.organisation, curators)
 
 
 NOTHING_LABELLED = RowLabel()
@@ -85,12 +87,15 @@ async def current_label(session: AsyncSession, row_id: int) -> RowLabel | None:
     """The label a row carries in the table now (None: no row, or none stored)."""
     found = (
         await session.execute(
-            select(_TABLE.c.tlp, _TABLE.c.tlp_shared, _TABLE.c.tlp_org).where(_TABLE.c.id == row_id)
+            select(
+                _TABLE.c.tlp, _TABLE.c.tlp_shared, _TABLE.c.tlp_org, _TABLE.c.curators_only
+            ).where(_TABLE.c.id == row_id)
         )
     ).first()
     if found is None or found.tlp is None:
         return None
-    return RowLabel(found.tlp, found.tlp_shared or found.tlp, found.tlp_org)
+    shared = found.tlp_shared or found.tlp
+    return RowLabel(found.tlp, shared, found.tlp_org, bool(found.curators_only))
 
 
 # When the transaction that queues a row began: its reads (the picture a row shows, the
@@ -160,6 +165,7 @@ async def add(
         "tlp": label.tlp,
         "tlp_shared": label.shared,
         "tlp_org": label.organisation,
+        "curators_only": label.curators,
     }
     options = {COMMIT_OPTION: True} if last else {}
     generation = label_generation()
@@ -274,8 +280,9 @@ async def thread_of(session: AsyncSession, room_id: str, source_event_id: str) -
 
     Read by the replies' transaction ids (`txn_id_for(source_event_id, index)`, unique
     and indexed; its room's first reply is among the event's first THREAD_REPLIES): the
-    outbox keeps every row it sent and `source_event_id` has no index, so selecting by it
-    read every row of the room, for every edit and redaction (20,000 rows: 13 ms)."""
+    outbox keeps every row it sent, and before migration 0029 `source_event_id` had no
+    index, so selecting by it read every row of the room, for every edit and redaction
+    (20,000 rows: 13 ms)."""
     txn_ids = [txn_id_for(source_event_id, index) for index in range(THREAD_REPLIES)]
     # The room is compared here, not in SQL: given it, SQLite's planner takes the room's
     # index (every row of the room) over the transaction ids'.

@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingEncrypted, utcnow
 
+__all__ = ["PendingEncrypted", "add", "all_pending", "get", "remove"]
+
 
 async def add(
     session: AsyncSession, event_id: str, room_id: str, sender: str, source: dict[str, Any]

@@ -344,6 +344,15 @@ async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
     return await session.get(RoomBinding, room_id)
 
 
+async def is_curator_room(session: AsyncSession, room_id: str, configured: str | None) -> bool:
+    """Whether the room is a curator room now: the one the configuration names
+    (`curator_room`), or bound as one (active), as commands/questions.py reads it."""
+    if configured is not None and room_id == configured:
+        return True
+    found = await session.get(RoomBinding, room_id)
+    return found is not None and bool(found.active) and found.role == "curator"
+
+
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
     """Copy a binding to the room that replaced `old` (a verified room upgrade).
 

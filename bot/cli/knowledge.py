@@ -33,7 +33,7 @@ NOTE_PREFIX = "knooppunt knowledge export:"
 if TYPE_CHECKING:
     from bot.config import Settings
     from commands.texts import Language
-    from knowledge.search import Result
+    from knowledge.search import Index, Result
     from storage.engine import Database
 
 
@@ -51,6 +51,14 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=3)
     search.add_argument("--json", action="store_true", help="machine-readable output")
+    search.add_argument(
+        "--max-tlp",
+        default=None,
+        metavar="LABEL",
+        help="highest TLP label shown (CLEAR, GREEN, AMBER, AMBER+STRICT, RED); hits above "
+        "it are left out altogether and only counted on standard error (default: every "
+        "label, for the operator's own eyes)",
+    )
     search.set_defaults(quick=quick_search)
 
 
@@ -111,8 +119,8 @@ def quick_search(args: argparse.Namespace) -> int | None:
     from bot.cli.plain_settings import plain_settings
     from knowledge import index_cache
 
-    if args.action != "search":
-        return None
+    if args.action != "search" or args.max_tlp is not None:
+        return None  # a ceiling reads the labels through the database layer's rules
     settings = plain_settings(args.config, args.database_url)
     if settings is None:
         return None
@@ -142,11 +150,39 @@ async def _search(settings: Settings, args: argparse.Namespace) -> int:
             # A new or older database: bring the schema up to date, then search.
             await db.migrate()
             index = await cached_qa_index(db, cache_dir)
-        result = index.search(args.query, args.limit)
+        result = _searched(index, args, settings.language)
     finally:
         await db.close()
     _print_result(result, args, settings.language)
     return 0
+
+
+# The subcommand's name before its note on stderr.
+SEARCH_PREFIX = "knooppunt knowledge search:"
+
+
+def _searched(index: Index, args: argparse.Namespace, lang: Language) -> Result:
+    """The search, under `--max-tlp` when given: the items above the ceiling are out of
+    the index altogether (as a room's reader leaves out what it may not see: no hit, no
+    say in the confidence); how many of the hits they would have been, per label, goes
+    to stderr only (the output is what may travel)."""
+    if args.max_tlp is None:
+        return index.search(args.query, args.limit)
+    from collections import Counter
+
+    from bot.cli.export import parse_ceiling
+    from storage import tlp
+
+    ceiling = parse_ceiling(args.max_tlp)
+    above = {
+        doc.id: doc.label for doc in index.documents if tlp.RANK[doc.label] > tlp.RANK[ceiling]
+    }
+    result = index.search(args.query, args.limit, exclude=frozenset(above))
+    if above:
+        unlimited = index.search(args.query, args.limit)
+        left_out = Counter(above[hit.id] for hit in unlimited.hits if hit.id in above)
+        print_left_out(lang, "cli.search_left_out", SEARCH_PREFIX, ceiling, left_out)
+    return result
 
 
 def _print_result(result: Result, args: argparse.Namespace, lang: Language) -> None:

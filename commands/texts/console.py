@@ -52,6 +52,12 @@ TEXTS: Entries = {
         "en": "warning: {total} Q&A(s) and guidance document(s) left out because their "
         "label is above --max-tlp {ceiling}: {labels}; use --max-tlp {highest} to include them",
     },
+    "cli.search_left_out": {
+        "nl": "let op: {total} treffer(s) weggelaten omdat hun label boven --max-tlp "
+        "{ceiling} ligt: {labels}; gebruik --max-tlp {highest} om ze mee te nemen",
+        "en": "warning: {total} hit(s) left out because their label is above --max-tlp "
+        "{ceiling}: {labels}; use --max-tlp {highest} to include them",
+    },
     "cli.contacts_left_out": {
         "nl": "let op: {total} contactlijn(en) weggelaten omdat hun label boven --max-tlp "
         "{ceiling} ligt: {labels}; het bestand zegt max_tlp: {ceiling}, dus een import "

@@ -57,3 +57,31 @@ async def test_thread_of_reads_the_rows_by_their_transaction_ids(tmp_path: Path)
                 assert "ix_outbox_room_id" not in details and "SCAN" not in details, details
     finally:
         await db.close()
+
+
+async def test_the_rows_of_an_event_are_an_index_look_up(tmp_path: Path) -> None:
+    """`outbox.by_source` (a redaction's target, a withdrawn question's posts) and
+    `forget_sent_words` select by `source_event_id`: indexed since migration 0029
+    (before, every row of the outbox was read)."""
+    db = await migrated_sqlite(tmp_path / "source.db")
+    try:
+        async with db.transaction() as session:
+            for n in range(3):
+                content = {"msgtype": "m.notice", "body": "Vastgelegd."}
+                await outbox.add(
+                    session, ROOM, "message", content, outbox.txn_id_for(f"$e{n}", 0), f"$e{n}"
+                )
+        async with db.engine.connect() as conn:
+            plan = (
+                await conn.exec_driver_sql(
+                    "EXPLAIN QUERY PLAN SELECT * FROM outbox WHERE source_event_id = ?", ("$e1",)
+                )
+            ).all()
+        details = " ".join(str(row[-1]) for row in plan)
+        assert "ix_outbox_source_event_id" in details, details
+        async with db.session() as session:
+            assert [row.source_event_id for row in await outbox.by_source(session, "$e1")] == [
+                "$e1"
+            ]
+    finally:
+        await db.close()
