@@ -65,7 +65,7 @@ def test_a_validator_is_built_once_per_schema(monkeypatch: pytest.MonkeyPatch) -
         return real(*args, **kwargs)
 
     monkeypatch.setattr(schemas, "Validator", counting)
-    monkeypatch.setattr(nio_schemas, "_VALIDATORS", {})
+    monkeypatch.setattr(nio_schemas, "_HELD", {})
     for n in range(20):
         assert isinstance(Event.parse_event({**MESSAGE, "event_id": f"$e{n}"}), nio.Event)
     assert 0 < len(built) <= 3  # one per schema the parse checks, not one per event
