@@ -37,15 +37,23 @@ def parse_interval(word: str) -> timedelta | None:
 async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     interval: timedelta | None = None
     at_time: str | None = None
+    usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
+    after_at = False
     for word in parsed.words:
         lowered = word.lower()
+        if after_at and _CLOCK.match(lowered) is None:
+            # "om 25:00", "om 8 uur": a time of day it cannot read. Left out, the schedule
+            # ran at other hours than asked, and the confirmation did not say so.
+            return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word=word))]
+        after_at = lowered in ("om", "at")
         if lowered in _FILLER:
             continue
         if (clock := _CLOCK.match(lowered)) is not None:
             at_time = f"{int(clock.group(1)):02d}:{clock.group(2)}"
         elif (found := parse_interval(lowered)) is not None:
             interval = found
-    usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
+    if after_at:
+        return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word="-"))]
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
         return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
     binding = ctx.room.binding

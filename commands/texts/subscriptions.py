@@ -33,6 +33,10 @@ TEXTS: Entries = {
         "nl": "Geen abonnement om op te zeggen.",
         "en": "No subscription to stop.",
     },
+    "subscriptions.bad_time": {
+        "nl": " (na 'om' een tijd als 08:00, niet '{word}')",
+        "en": " (after 'at' a time such as 08:00, not '{word}')",
+    },
     "subscriptions.between_1m_7d": {
         "nl": " (tussen 1m en 7d)",
         "en": " (between 1m and 7d)",

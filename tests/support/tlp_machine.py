@@ -672,8 +672,11 @@ class TLPMachine(DatabaseMachine):
         self.fake_syncer = SimpleNamespace(
             _public_flags=lambda rooms: Syncer._public_flags(self.fake_syncer, rooms),  # type: ignore[arg-type]
             client=SimpleNamespace(rooms=self.nio_rooms),
-            # nio knows these rooms' whole state (bot/room_state.py: loaded).
-            room_states=SimpleNamespace(loaded=self.nio_rooms),
+            # nio knows these rooms' whole state (bot/room_state.py: loaded); no room is
+            # of version 12, so no creator outranks the power levels.
+            room_states=SimpleNamespace(
+                loaded=self.nio_rooms, power_of=lambda _room, levels: levels
+            ),
             db=self.db,
             sender=_Sender(),
             settings=SimpleNamespace(language="nl", command_prefix="!"),
