@@ -771,9 +771,9 @@ class OutboxSender:
             return True
         if label.curators and not await self._still_curators(row):
             return False
-        if outbox.label_read_at(row) != outbox.label_generation():
-            # An item it may show was raised since the row was read (storage/relabel.py):
-            # the table holds its label now.
+        if not relabel.all_kept_since(row.created_at):
+            # It waited past a raise no longer kept in memory (storage/relabel.py): the
+            # table holds its label as every raise left it.
             async with self.db.session() as session:
                 now = await outbox.current_label(session, row.id)
             if now is not None:  # kept on the row: a void names the label it went by

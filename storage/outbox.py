@@ -59,29 +59,6 @@ class RowLabel:
 
 NOTHING_LABELLED = RowLabel()
 
-# How many times waiting rows' labels were raised in this process (storage/relabel.py),
-# counted once each raise is committed. A row carries the count as it was when it was
-# read or queued (`label_read_at`): the sender reads the label again when it differs.
-_LABELS_CHANGED = [0]
-
-
-def labels_changed() -> None:
-    _LABELS_CHANGED[0] += 1
-
-
-def label_generation() -> int:
-    return _LABELS_CHANGED[0]
-
-
-def label_read_at(row: OutboxMessage) -> int:
-    """The label generation when `row` was read or queued (-1: unknown, read it again)."""
-    return int(getattr(row, "_label_generation", -1))
-
-
-def _stamped(row: OutboxMessage, generation: int) -> OutboxMessage:
-    row._label_generation = generation  # type: ignore[attr-defined]
-    return row
-
 
 async def current_label(session: AsyncSession, row_id: int) -> RowLabel | None:
     """The label a row carries in the table now (None: no row, or none stored)."""
@@ -168,21 +145,19 @@ async def add(
         "curators_only": label.curators,
     }
     options = {COMMIT_OPTION: True} if last else {}
-    generation = label_generation()
     row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
-    return _stamped(OutboxMessage(id=row_id, **values), generation)
+    return OutboxMessage(id=row_id, **values)
 
 
 async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:
-    generation = label_generation()
     rows = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return [_stamped(row, generation) for row in rows.all()]
+    return rows.all()
 
 
 PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
@@ -196,7 +171,6 @@ async def pending_by_room(
     One busy room's backlog must not hide another room's only reply: the
     sender serves rooms in turn, so it needs the head of every room's queue.
     """
-    generation = label_generation()
     waiting = (
         select(
             OutboxMessage.id,
@@ -214,7 +188,7 @@ async def pending_by_room(
         .order_by(OutboxMessage.id)
         .limit(limit)
     )
-    return [_stamped(row, generation) for row in rows.all()]
+    return rows.all()
 
 
 async def mark_sent(session: AsyncSession, row_id: int, result_event_id: str | None) -> None:

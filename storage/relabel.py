@@ -6,11 +6,13 @@ withdrawn edit brings back a RED revision, a curator raises a record or a Q&A. B
 the row went out under its old label. Every raise of a stored item's label (a report, a
 record, an open question, a Q&A or guidance document) is noted on its session as it is
 assigned; the event's transaction then raises the label of every waiting row that may
-show the item, before it queues its own replies (bot/handling.py), and the sender reads
-a row's label again when a raise was committed since the row was read
-(`outbox.label_generation`). Which rows may show the item, and their new label, is
-decided in storage/tlp.py (`raised_row`). A raise made by another process (the command
-line's `knowledge import` while the bot runs) is not seen here.
+show the item, before it queues its own replies (bot/handling.py). A row that was read
+(or queued) before the raise committed and is still held by the sender is judged under
+every raise committed since its transaction began (`late_raises`, the one mechanism for
+rows in memory and for rows queued beside the raise). Which rows may show the item,
+and their new label, is decided in storage/tlp.py (`raised_row`). A raise made by
+another process (the command line's `knowledge import` while the bot runs) is not seen
+here.
 """
 
 from __future__ import annotations
@@ -26,8 +28,8 @@ from sqlalchemy import event, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, object_session
 
-from storage import outbox, tlp
 from storage import rooms as room_repo
+from storage import tlp
 from storage.ids import RoomId
 from storage.models import (
     KnowledgeItem,
@@ -97,18 +99,24 @@ for _model in (SituationEntry, RecordItem, OpenQuestion, KnowledgeItem):
 # before the raise was committed and committed its row after the raise looked for
 # waiting rows, so the raise never reached that row. SQLite's write lock serialises the
 # two. The sender judges every row under the raises committed since its transaction
-# began (`late_raises`): for a row the raise did reach, that changes nothing.
-_COMMITTED: deque[tuple[datetime, Raise]] = deque(maxlen=10_000)
+# began (`late_raises`): for a row the raise did reach, that changes nothing. The same
+# covers a row the sender read from the table, or was handed, before the raise was
+# committed and still holds in memory: its transaction began before the raise.
 _KEPT = timedelta(hours=24)
+_KEPT_COUNT = 10_000
+_COMMITTED: deque[tuple[datetime, Raise]] = deque()
+# The commit time of the newest raise let go (older than _KEPT, or beyond _KEPT_COUNT):
+# a row queued before it may have missed raises that are no longer kept here.
+_FORGOTTEN: list[datetime] = []
 _APPLIED = "knooppunt.tlp_raised_applied"
 
 
 def _bump(session: Session) -> None:
     now = utcnow()
     _COMMITTED.extend((now, item) for item in session.info.pop(_APPLIED, []))
-    while _COMMITTED and now - _COMMITTED[0][0] > _KEPT:
-        _COMMITTED.popleft()
-    outbox.labels_changed()
+    while _COMMITTED and (now - _COMMITTED[0][0] > _KEPT or len(_COMMITTED) > _KEPT_COUNT):
+        forgotten, _ = _COMMITTED.popleft()
+        _FORGOTTEN[:] = [forgotten]
 
 
 def late_raises(queued_at: datetime) -> list[Raise]:
@@ -117,6 +125,13 @@ def late_raises(queued_at: datetime) -> list[Raise]:
     if not _COMMITTED or _COMMITTED[-1][0] < queued_at:
         return []
     return [item for committed, item in _COMMITTED if committed >= queued_at]
+
+
+def all_kept_since(queued_at: datetime) -> bool:
+    """Whether every raise committed since `queued_at` is still kept here: not so for a
+    row that waited past a raise let go (a day, or ten thousand raises later); the
+    sender then reads the row's label from the table, which every raise reached."""
+    return not _FORGOTTEN or _FORGOTTEN[0] < queued_at
 
 
 def raised_label(
@@ -171,9 +186,8 @@ async def apply_raises(session: AsyncSession) -> int:
                 .where(OutboxMessage.id == row.id)
                 .values(tlp=now[0], tlp_shared=now[1], tlp_org=now[2])
             )
-    # Once committed, the sender reads a row's label again (not before: a row read in
-    # between would still carry the old label and count as current), and the raises are
-    # kept for the rows of transactions that ran beside this one.
+    # Once committed, the raises are kept for the rows the sender holds and for those of
+    # transactions that ran beside this one (`late_raises`).
     session.info[_APPLIED] = raises
     event.listen(session.sync_session, "after_commit", _bump, once=True)
     return raised

@@ -102,6 +102,37 @@ async def test_a_row_the_sender_holds_in_memory_is_judged_under_the_raise(
     assert row.tlp == "RED"  # what the void's log and audit name
 
 
+async def test_a_row_held_past_a_raise_no_longer_kept_reads_its_label_again(
+    chat: CoreChat,
+) -> None:
+    """The raises are kept in memory for a day (and ten thousand at most): a row the
+    sender held longer than that (a long outage) reads its label from the table, which
+    the raise reached when it was committed."""
+
+    from storage import relabel
+    from storage.models import utcnow
+
+    report, _ = await chat.send_event(LIAISON, ALICE, _report("gering", "amber"))
+    await _drain(chat.db)
+    await chat.send_event(COORD, BOB, "!meldingen")
+    client = _Client()
+    sender = OutboxSender(client, chat.db, encryption=False)  # type: ignore[arg-type]
+    sender.ready.set()
+    await sender._fill_queue(idle=True)
+    await chat.send_event(LIAISON, ALICE, _report("gering", "rood"), kind="edit", replaces=report)
+    kept, forgotten = list(relabel._COMMITTED), list(relabel._FORGOTTEN)
+    try:
+        relabel._COMMITTED.clear()  # let go, as a day later
+        relabel._FORGOTTEN[:] = [utcnow()]  # the raise, committed before now
+        row = sender._next_row(())
+        assert row is not None and row.room_id == COORD
+        assert not await sender.may_still_go(row)
+        assert row.tlp == "RED"
+    finally:
+        relabel._COMMITTED.extend(kept)
+        relabel._FORGOTTEN[:] = forgotten
+
+
 def test_which_waiting_rows_a_raise_reaches() -> None:
     """storage/tlp.py decides: a row that showed nothing at the item's old label is left
     alone; one that did is raised, as its room's own post or as another room's."""
