@@ -29,7 +29,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
-from bot.send_doubt import SendDoubts
 from bot.send_trouble import ServerTrouble
 from commands import alert_delivery, exercise
 from commands.i18n import Language, t
@@ -397,9 +396,6 @@ class OutboxSender:
         # Transaction ids of the sends under way: their echo can come back in a sync
         # before the send returns (see `sending`).
         self._sending_txns: set[str] = set()
-        # Sends that may have reached the homeserver unrecorded (bot/send_doubt.py): the
-        # sync loop polls with its own events while one is open.
-        self.doubts = SendDoubts()
         # Server errors: an outage, a partial one, or a row the server cannot take.
         self._trouble = ServerTrouble(SERVER_ERROR_BUDGET)
         self._wakeup = asyncio.Event()
@@ -624,12 +620,10 @@ class OutboxSender:
     async def _send_one(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         """True to go on with the next row, False to re-read the queue (after waiting)."""
         self._sending_txns.add(row.txn_id)
-        number = self.doubts.begin()
         try:
             return await self._send_row(row, stop)
         finally:
             self._sending_txns.discard(row.txn_id)
-            self.doubts.end(number, row.txn_id, row.room_id, sent=row.txn_id in self._sent_txns)
 
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
@@ -826,7 +820,6 @@ class OutboxSender:
         log.warning("outbox: row %s in %s %s", row.id, row.room_id, error)
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
-        self.doubts.ended_unsent(row.txn_id, row.room_id, self.doubts.started)
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             await audit.add(
@@ -952,7 +945,6 @@ class OutboxSender:
         knew about the report."""
         self._trouble.forget(row.id)
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
-        self.doubts.ended_unsent(row.txn_id, row.room_id, self.doubts.started)
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)

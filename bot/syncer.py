@@ -15,11 +15,6 @@ is neither, at a stop, or after TOKEN_EVERY seconds. Each event is committed wit
 its log entry already, so a crash replays a few seconds of events as no-ops; at a
 steady pace this saves a write transaction per event. After a restart nio knows no room's state;
 it is loaded per room when needed (bot/room_state.py), not for all rooms first.
-
-The long polls can leave out the bot's own events while no send is in doubt (ECHO_FREE,
-off by default; bot/send_doubt.py): a reply recorded as sent needs no echo. Where one of our own events
-may hide (a send in doubt, our own join or state, our own leave) the room is read again
-with /messages; a restart's first sync, which replays from the stored token, has them all.
 """
 
 from __future__ import annotations
@@ -34,9 +29,9 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import Event, MatrixRoom, MegolmEvent, RoomMemberEvent, RoomUpgradeEvent, SyncResponse
+from nio import Event, MatrixRoom, MegolmEvent, RoomUpgradeEvent, SyncResponse
 from nio.client.async_client import AsyncClient
-from nio.responses import RoomInfo, Timeline
+from nio.responses import RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import events as ev
@@ -50,7 +45,6 @@ from bot.membership import Membership
 from bot.metrics import Metrics
 from bot.room_lifecycle import RoomLifecycle, room_is_public
 from bot.room_state import RoomStates
-from bot.send_doubt import PollState
 from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
 from bot.sync_response import sync as trusted_sync
@@ -85,18 +79,11 @@ SYNC_FILTER: dict[str, Any] = {
     "presence": {"not_types": ["*"]},
     "room": {"ephemeral": {"not_types": ["*"]}, "timeline": {"limit": 50}},
 }
-# Long polls may leave out the bot's own events while nothing depends on them and no
-# reply waits to be sent (see bot/send_doubt.py and _sync): every reply's echo wakes the
-# poll, a response to parse and a turn of the loop for nothing. Not for the first sync
-# after a start, not while a send's outcome is in doubt; a poll without them waits for
-# the sends under way, and back-fills (/messages shows every event) each room where one
-# of our own events may hide: a send in doubt, or state (our own join, say).
-# Off: not shown to help. A quick trial of the filter alone at 10 commands/s over 100
-# rooms gave 3.5-4.1 ms of CPU per event against 4.5-4.8 (load average ~3.5); this
-# code, four old/new pairs at load averages 7-11, 4.2-5.1 ms against 4.6-5.7, each
-# 1.56-2.14x its own run's baseline against 1.78-2.42x (medians 2.07x and 2.08x):
-# under load commands and echoes share syncs. Worth measuring on a quiet machine.
-ECHO_FREE = False
+# Not tried again without new figures: long polls that left out the bot's own events
+# (`not_senders`, with /messages wherever one of its events could hide). Measured in
+# sessions 12 and 13 at 10 commands/s over 100 rooms, beside the same run's baseline:
+# CPU per event 1.57x vs 1.57x (median of three), then 1.39x and 1.90x vs 1.32x and
+# 1.42x without: at this rate commands and echoes mostly share a sync already.
 # While the sender has more than ECHO_PAUSE_BACKLOG replies to send, a batch of nothing
 # but our own events is followed by a pause of up to ECHO_PAUSE seconds before the next
 # poll. Otherwise every echo of a reply wakes the long poll, and each /sync costs the
@@ -118,13 +105,6 @@ ECHO_PAUSE_BACKLOG = 8
 # replies' sends behind them at the homeserver (one 1,000-message backlog over 50
 # rooms: the first send took 1.46 s there, the gaps 0.5-0.9 s each).
 GAP_PARALLEL = 2
-
-
-def echo_free_filter(user_id: str) -> dict[str, Any]:
-    """SYNC_FILTER without the bot's own timeline events (see ECHO_FREE)."""
-    room = SYNC_FILTER["room"]
-    timeline = {**room["timeline"], "not_senders": [user_id]}
-    return {**SYNC_FILTER, "room": {**room, "timeline": timeline}}
 
 
 # Errors after which the batch is replayed from the stored token.
@@ -174,8 +154,6 @@ class Syncer:
         # Echoes of replies whose send had not returned when the echo came (transaction
         # id -> the echo's event id): settled when the token is written (_store_deferred).
         self._unsettled_echoes: dict[str, str] = {}
-        self._echo_free_filter = echo_free_filter(self.user_id)  # see ECHO_FREE
-        self._poll = PollState()
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
         self.lifecycle = RoomLifecycle(
             client, db, self.user_id, settings.language, self.sender.wake
@@ -217,17 +195,9 @@ class Syncer:
             if not isinstance(response, SyncResponse):
                 await self._sync_refused(response)
                 continue
-            if not await self._after_echo_free_poll(response):
-                return  # stopped while sends were under way
-            quiet = (
-                token is not None
-                and not first
-                and not self._poll.refill
-                and self._only_own_echoes(response)
-            )
+            quiet = token is not None and not first and self._only_own_echoes(response)
             if not await self._handle_batch(response, token, first, quiet):
                 continue
-            self._resolve_doubts()
             await self.sender.wait_drained(within=0.25)
             if self._only_own_events(response):
                 await self._pause_while_sending()
@@ -283,7 +253,7 @@ class Syncer:
         only our echoes (quiet), or only messages that this loop alone records (plain)."""
         if token is None or first or self.undecryptable.waiting_for_keys:
             return False
-        return quiet or (self._plain_batch(response) and not self._poll.refill)
+        return quiet or self._plain_batch(response)
 
     async def _store_token(self, response: SyncResponse, quiet: bool, stored_at: float) -> float:
         """Write the batch's token (and the rooms' marks) once the batch is handled; a
@@ -393,41 +363,6 @@ class Syncer:
             for info in response.rooms.join.values()
         )
 
-    async def _after_echo_free_poll(self, response: Any) -> bool:
-        """After a poll without our own events: wait for the sends under way, then note
-        the rooms whose batch is back-filled whole (see ECHO_FREE). False when stopped.
-
-        A send that began before this batch is handled and is not recorded by then may
-        have an event in this batch's window that the poll left out: its room is read
-        again with /messages. So may a room with state in the batch (our own join or
-        state event is not in its timeline). Sends that begin after the response came
-        have their events after its token."""
-        self._poll.refill = set()
-        self._poll.started_by = self.sender.doubts.started
-        if not self._poll.echo_free or not isinstance(response, SyncResponse):
-            return True
-        settled = asyncio.ensure_future(self.sender.doubts.settled(self._poll.started_by))
-        stopper = asyncio.ensure_future(self.stop.wait())
-        await asyncio.wait({settled, stopper}, return_when=asyncio.FIRST_COMPLETED)
-        await _cancelled([settled, stopper])
-        if self.stop.is_set():
-            return False
-        self._poll.refill_from = response.next_batch
-        doubted = self.sender.doubts.rooms(self._poll.started_by)
-        self._poll.refill = {
-            RoomId(room_id)
-            for room_id, info in response.rooms.join.items()
-            if info.state or room_id in doubted
-        } | {RoomId(room_id) for room_id in doubted if room_id in self.client.rooms}
-        return True
-
-    def _resolve_doubts(self) -> None:
-        """The batch is handled: a poll with our own events showed the echoes of the rows
-        that had ended unsent when it began (see bot/send_doubt.py)."""
-        if not self._poll.echo_free:
-            self.sender.doubts.forget_ended(self._poll.noted_by)
-        self._poll.refill = set()
-
     async def _pause_while_sending(self) -> None:
         """Before the next poll: wait while the sender has a backlog (see ECHO_PAUSE)."""
         deadline = time.monotonic() + ECHO_PAUSE
@@ -442,19 +377,6 @@ class Syncer:
         poll_ms = (
             min(SYNC_TIMEOUT_MS, 2000) if self.undecryptable.waiting_for_keys else SYNC_TIMEOUT_MS
         )
-        doubts = self.sender.doubts
-        # Not while replies wait to be sent (a backlog): each echo then still woke the
-        # homeserver's side of the poll, which worked out an empty answer for it (one
-        # 1,000-message backlog: its CPU 17.1 -> 31.5 s), and ECHO_PAUSE spaces the polls.
-        self._poll.echo_free = (
-            ECHO_FREE
-            and not first
-            and token is not None
-            and not doubts.any()
-            and not self.sender.backlog()
-        )
-        # A poll with our own events shows the echoes of every send noted in doubt by now.
-        self._poll.noted_by = doubts.noted
         call = (
             self.client.sync(
                 timeout=0,
@@ -465,12 +387,7 @@ class Syncer:
             )
             if first
             # The long polls: parsed without nio's schema check (bot/sync_response.py).
-            else trusted_sync(
-                self.client,
-                poll_ms,
-                token,
-                self._echo_free_filter if self._poll.echo_free else SYNC_FILTER,
-            )
+            else trusted_sync(self.client, poll_ms, token, SYNC_FILTER)
         )
         task = asyncio.ensure_future(call)
         stopper = asyncio.ensure_future(self.stop.wait())
@@ -576,12 +493,7 @@ class Syncer:
             await self.sender.record_sent()
         await self.membership.handle_invites(response.rooms.invite)
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
-        for room_id in self._poll.refill - set(joined):
-            # A send in doubt to a room the poll left out whole: its back-fill is all.
-            joined[RoomId(room_id)] = RoomInfo(
-                Timeline([], True, self._poll.refill_from), [], [], []
-            )
-        left, served = await self._left_rooms(response, since)
+        left, served = await self._left_rooms(response)
         self._leaving = set(left)
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
@@ -590,7 +502,7 @@ class Syncer:
         # Each room is handled as soon as its own state is there (see _settle_states).
         loading = self._load_states(joined)
         try:
-            self._plain = self._plain_batch(response) and not self._poll.refill
+            self._plain = self._plain_batch(response)
             self._marks = await self._read_marks(joined)
             await self._apply_public_flags(r for r in joined if r not in loading)
             await self._newest_then_gaps(joined, since, loading)
@@ -603,15 +515,10 @@ class Syncer:
             await self.lifecycle.on_left(room_id, info)
         await self.undecryptable.retry(self._handle_event)
 
-    async def _left_rooms(
-        self, response: SyncResponse, since: str | None
-    ) -> tuple[dict[RoomId, RoomInfo], set[str]]:
-        """The rooms the bot left in this batch, each with its events (see _left_whole),
+    async def _left_rooms(self, response: SyncResponse) -> tuple[dict[RoomId, RoomInfo], set[str]]:
+        """The rooms the bot left in this batch, each with its events,
         and those of them it served until now (active in the database)."""
-        left = {
-            RoomId(room_id): await self._left_whole(RoomId(room_id), info, since)
-            for room_id, info in response.rooms.leave.items()
-        }
+        left = {RoomId(room_id): info for room_id, info in response.rooms.leave.items()}
         if not left:
             return left, set()
         async with self.db.session() as session:
@@ -628,24 +535,6 @@ class Syncer:
             ev.is_own_join(event, self.user_id) for event in info.timeline.events
         )
         return before_leave(self.client, room_id, info, self.user_id) if member else None
-
-    async def _left_whole(self, room_id: RoomId, left: RoomInfo, since: str | None) -> RoomInfo:
-        """A left room's events with our own: an echo-free poll (see ECHO_FREE) leaves
-        out our own leave, so its room is read again with /messages then."""
-        if not self._poll.echo_free or any(
-            isinstance(event, RoomMemberEvent) and event.state_key == self.user_id
-            for event in left.timeline.events
-        ):
-            return left
-        try:
-            events = await backfill(
-                self.client, self.user_id, room_id, self._poll.refill_from, None, since, False
-            )
-        except BatchAborted as exc:
-            # Not readable any more: handled as the poll showed it (the room stays noted).
-            log.warning("room %s: left, but its events cannot be read: %r", room_id, exc)
-            return left
-        return RoomInfo(Timeline(events, False, None), left.state, left.ephemeral, [])
 
     async def _newest_then_gaps(
         self,
@@ -673,12 +562,7 @@ class Syncer:
         # The gaps: the rooms' own events in their order; for a room not known yet,
         # its timeline follows its gap (see above).
         later = {
-            room_id: gap
-            + (
-                list(joined[room_id].timeline.events)
-                if not newest[room_id] and room_id not in self._poll.refill
-                else []
-            )
+            room_id: gap + (list(joined[room_id].timeline.events) if not newest[room_id] else [])
             for room_id, gap in filled.items()
         }
         await self._process_fairly(
@@ -733,10 +617,6 @@ class Syncer:
             events = list(info.timeline.events)
             start = info.timeline.prev_batch or ""
             has_gap = info.timeline.limited and bool(start)
-            if room_id in self._poll.refill:
-                # Back-filled whole, our own events with the rest (see ECHO_FREE): from
-                # the batch's token back to the room's mark or the batch's start.
-                events, start, has_gap = [], self._poll.refill_from, True
             if mark is None or not mark.active:
                 join_index = self._own_join_index(events)
                 if join_index is not None:
@@ -983,7 +863,6 @@ class Syncer:
     async def _on_own_event(self, room_id: RoomId, event: Event) -> None:
         txn = ev.own_transaction_id(event)
         if txn is not None:
-            self.sender.doubts.echo_seen(txn)
             if self.sender.recorded_sent(txn):
                 return  # sent and recorded by this process: no round trip for its echo
             if self.sender.sending(txn):
