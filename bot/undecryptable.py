@@ -138,7 +138,10 @@ class Undecryptable:
         source = dict(row.source)
         if source.get("type") != "m.room.encrypted":
             parked = Event.parse_decrypted_event(source)
-            return parked if isinstance(parked, Event) else None
+            if isinstance(parked, Event):
+                return parked
+            expired[(row.room_id, row.sender)].append(row.event_id)  # never readable again
+            return None
         encrypted = MegolmEvent.from_dict(source)
         if not isinstance(encrypted, MegolmEvent):
             expired[(row.room_id, row.sender)].append(row.event_id)

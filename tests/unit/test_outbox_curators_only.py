@@ -132,3 +132,40 @@ async def test_the_answer_s_confirmation_waiting_while_rebound_is_not_sent(
         assert any("kazernes" in body for body in await _to(client, DM)), client.sent
     finally:
         await database.close()
+
+
+async def test_a_scheduled_curator_picture_is_kept_for_curators(tmp_path: Path) -> None:
+    """The scheduler posts the same picture to a subscribed curator room: its row is for
+    curators only, and a rebind before the send voids it."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.scheduler import Scheduler
+    from storage import incidents as incident_repo
+    from storage import outbox
+    from storage import subscriptions as subscription_repo
+    from tests.unit.test_scheduler import RecordingSender
+
+    database = await make_db(tmp_path / "k")
+    try:
+        chat = _chat(database)
+        await chat.send_event(DM, ANNA, f"!vraag {WATER_1}")
+        await _drain(database)
+        first = datetime.now(UTC)
+        async with database.transaction() as session:
+            await incident_repo.open_incident(session, "storm", "Storm", "test")
+            curators = BindingView("curator", "storm", "KCIO", "GREEN", "AMBER")
+            await bind_room(session, CURATORS, curators)
+            sub = await subscription_repo.add(
+                session, CURATORS, "storm", timedelta(hours=4), None, "test"
+            )
+            sub.next_due_at = first
+        scheduler = Scheduler(database, RecordingSender(), "nl", "!")  # type: ignore[arg-type]
+        assert await scheduler.tick(first + timedelta(seconds=2)) == 1
+        async with database.session() as session:
+            (row,) = await outbox.pending(session)
+        assert ANNA in row.content["body"] and row.curators_only, row.content["body"]
+        await _rebind_as_municipality(database)
+        client = await _drain(database)
+        assert await _to(client, CURATORS) == [_voided()], client.sent
+    finally:
+        await database.close()
