@@ -68,10 +68,14 @@ TEXTS: Entries = {
         "the fields at the top.",
     },
     "report_parser.text_label_above_field": {
-        "nl": "Het bericht noemt TLP:{marked}, maar het veld zegt tlp: {label}. Zet het label "
-        "dat geldt in het veld 'tlp:'.",
-        "en": "The message says TLP:{marked}, but the field says tlp: {label}. Put the label "
-        "that applies in the 'tlp:' field.",
+        # The marking may be a state classification ("Stg. Geheim" reads as RED): the
+        # parenthesis says where the label came from in either case.
+        "nl": "Het bericht is gemarkeerd als TLP:{marked} (een TLP-markering of rubricering "
+        "in de tekst), maar het veld zegt tlp: {label}. Zet het label dat geldt in het "
+        "veld 'tlp:'.",
+        "en": "The message is marked TLP:{marked} (a TLP marking or classification in the "
+        "text), but the field says tlp: {label}. Put the label that applies in the 'tlp:' "
+        "field.",
     },
     "report_parser.unknown_tlp_label_choose": {
         "nl": "Onbekend TLP-label '{value}'. Kies uit: clear, green, amber, amber+strict, red.",

@@ -85,4 +85,5 @@ async def test_a_lower_tlp_field_beside_a_classification_is_refused(
 ) -> None:
     body = "!melding water\ngemeente: Dordrecht\ntlp: groen\nKwel bij gemaal De Noord. Stg. Geheim"
     _, replies = await send(db, dispatcher, LIAISON, body, REPORTER)
-    assert "vastgelegd" not in texts(replies), texts(replies)
+    said = texts(replies)
+    assert "vastgelegd" not in said and "rubricering" in said, said
