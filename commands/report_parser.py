@@ -519,6 +519,23 @@ def fields_under_text(
     return problems
 
 
+# A `key:` of one or two words inside a value, after its start or a separator.
+_INNER_KEY = re.compile(r"(?:^|[\s,;|/])((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*:[ \t]*\S")
+
+
+def field_inside(value: str) -> str | None:
+    """A known field (`ernst: extreem`) inside another field's value, as a report typed on
+    one line has it (`gemeente: Zwolle ernst: extreem …`): the words from that key on,
+    else None. Read as the value, the severity was lost (no alert) and the place became
+    the whole line. A TLP marking there is the writer's label, read as such."""
+    for match in _INNER_KEY.finditer(value):
+        words = match.group(1)
+        for key in (words, words.split(" ")[-1]):
+            if _field_for(key) not in (None, "tlp"):
+                return value[match.end(1) - len(key) :]
+    return None
+
+
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
     """A `key: value` line that is text: an unknown key, not close to a field, no number."""
     if _known_key(key, vocab):
@@ -553,6 +570,12 @@ def _read_field(
             Problem.of(
                 "report_parser.value_too_long_at", key_=_quote(key), MAX_FIELD_CHARS=MAX_FIELD_CHARS
             )
+        )
+        return
+    inner = field_inside(value)
+    if inner is not None:
+        problems.append(
+            Problem.of("report_parser.field_inside_value", inner=_quote(inner), key_=_quote(key))
         )
         return
     if name is None:

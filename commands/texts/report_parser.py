@@ -61,6 +61,12 @@ TEXTS: Entries = {
         "nl": "Onbekende status '{value}'.{hint} Kies uit: nieuw, update, opgelost.",
         "en": "Unknown status '{value}'.{hint} Choose from: new, update, resolved.",
     },
+    "report_parser.field_inside_value": {
+        "nl": "'{inner}' staat in de waarde van '{key_}' en telt daar niet als veld. Zet elk "
+        "veld op een eigen regel.",
+        "en": "'{inner}' is inside the value of '{key_}', where it does not count as a field. "
+        "Put each field on a line of its own.",
+    },
     "report_parser.field_under_text": {
         "nl": "'{line}' staat onder de tekst en telt daar niet als veld. Zet het bij de "
         "velden bovenaan.",

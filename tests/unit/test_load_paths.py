@@ -177,7 +177,8 @@ def test_the_bot_starts_without_loading_what_only_some_commands_need() -> None:
 async def test_a_config_without_room_bindings_opens_no_transaction_at_start(
     tmp_path: Path,
 ) -> None:
-    """The start binds the config file's rooms (`rooms:`); with none, it writes nothing."""
+    """The start binds the config file's rooms (`rooms:`); with none, it writes nothing
+    (one read: a binding whose entry was deleted from the file would go)."""
     import contextlib
     from collections.abc import AsyncIterator
 
@@ -193,9 +194,7 @@ async def test_a_config_without_room_bindings_opens_no_transaction_at_start(
     )
     assert settings.rooms == [] and settings.curator_room is None
     bot = Bot(settings)
-    # The start reads the bindings the file made (one whose entry was deleted goes),
-    # so the schema is there; what it must not do is open a write transaction.
-    await bot.db.migrate()
+    await bot.db.migrate()  # as `Bot.run` does before the start binds anything
     opened: list[str] = []
 
     @contextlib.asynccontextmanager
