@@ -97,8 +97,11 @@ def text_marking(text: str) -> str | None:
     return highest(labels) if labels else None
 
 
-# Join rules that let anyone in (or ask in) without an invite.
-PUBLIC_JOIN_RULES = frozenset({"public", "knock", "knock_restricted"})
+# Join rules that let people in (or ask in) without an invite. `restricted` admits every
+# member of the allowed spaces unvetted: the bot cannot see who they are (a national
+# crisis space holds every partner's staff), and `knock_restricted`, which only adds
+# knocking to it, was counted already.
+PUBLIC_JOIN_RULES = frozenset({"public", "knock", "restricted", "knock_restricted"})
 
 
 def is_public(

@@ -15,7 +15,9 @@ from storage import tlp
         ("invite", "shared", "forbidden", False),
         # Synapse's private-chat preset: guests may join, but only with an invite.
         ("invite", "shared", "can_join", False),
-        ("restricted", "joined", "forbidden", False),
+        # Anyone in the allowed space joins without an invite, unvetted: a space the bot
+        # cannot see into (a national crisis space holds every partner's staff).
+        ("restricted", "joined", "forbidden", True),
         ("public", "shared", "forbidden", True),
         ("knock", "shared", "forbidden", True),
         ("knock_restricted", "shared", "forbidden", True),
