@@ -320,12 +320,24 @@ def _earlier(room_id: str) -> tuple[str, ...]:
     return tuple(str(room) for room in json.loads(value)) if value else ()
 
 
+def _for_row(raises: list[Raised], kind: str, content: dict[str, Any]) -> list[Raised]:
+    """The raises that may reach a row that showed nothing labelled (CLEAR): those of
+    the items it names (a substring test first: there may be many thousands)."""
+    text = str((content.get("caption") or content).get("body", ""))
+    if kind == "file":
+        return [item for item in raises if _names(item.code, kind, content)]
+    return [item for item in raises if item.code in text and _names(item.code, kind, content)]
+
+
 def raise_waiting(raises: list[Raised]) -> None:
     """Raise every waiting outbox row that may show a raised item, as the bot's own
     raise does (storage/relabel.py: `apply_raises`, `raised_label`; storage/tlp.py:
-    `raised_row`). Rows queued before migration 0028 carry no label: left as they are."""
+    `raised_row`). Rows queued before migration 0028 carry no label: left as they are.
+    A raise's code matters only for a CLEAR row; for the others one raise per room,
+    organisation and labels counts (`raised_row` gives the same for a repeat)."""
     if not raises:
         return
+    alike = list({(r.room_id, r.organisation, r.old, r.new): r for r in raises}.values())
     outbox = sa.table(
         "outbox", sa.column("id", sa.Integer()), sa.column("room_id", sa.String()),
         sa.column("kind", sa.String()), sa.column("content", sa.JSON()),
@@ -342,10 +354,12 @@ def raise_waiting(raises: list[Raised]) -> None:
         if row["tlp"] not in tlp.RANK:
             continue
         label = (row["tlp"], row["tlp_shared"] or row["tlp"], row["tlp_org"])
+        # A row that showed nothing labelled shows a CLEAR item only by naming it.
+        reach = (
+            _for_row(raises, row["kind"], _json(row["content"])) if label[0] == "CLEAR" else alike
+        )
         now, rooms = label, (row["room_id"], *_earlier(row["room_id"]))
-        for item in raises:
-            if label[0] == "CLEAR" and not _names(item.code, row["kind"], _json(row["content"])):
-                continue  # a row that showed nothing labelled shows a CLEAR item by name
+        for item in reach:
             own = item.room_id in rooms
             now = tlp.raised_row(now, own, (item.old, item.new, item.organisation)) or now
         if now != label:
