@@ -139,12 +139,24 @@ async def test_0029_raises_the_waiting_rows_that_may_show_a_raised_report(
                 source="Situatierapport Waterschap, TLP:RED",
             )
             await entry_repo.record(session, report, "@a:x", "!r:x", "$e1")
+            await open_questions.add(
+                session, asker="@b:x", room_id="!p:x", event_id="$q1",
+                question="Waar is de staf? TLP:AMBER", label="CLEAR", organisation=None,
+                incident=None, nearest=[], asked_at=AT,
+            )  # fmt: skip
         async with db.engine.begin() as conn:
             await conn.execute(text(_waiting("p1", "!c:x", "Beeld: M-1 gemaal", "GREEN")))
+            # A row that showed nothing labelled, naming the question raised from CLEAR.
+            await conn.execute(text(_waiting("p4", "!p:x", "Je vraag staat als V1", "CLEAR")))
             await conn.execute(text(_waiting("p2", "!r:x", "Vastgelegd als M-1", "GREEN")))
             await conn.execute(text(_waiting("p3", "!h:x", "Hulp", "CLEAR")))
         await migrate_to(db, "0029", up=True)
         rows = await _rows(db, "SELECT txn_id, tlp, tlp_shared FROM outbox ORDER BY txn_id")
-        assert rows == [("p1", "RED", "RED"), ("p2", "RED", "GREEN"), ("p3", "CLEAR", "CLEAR")]
+        assert rows == [
+            ("p1", "RED", "RED"),
+            ("p2", "RED", "AMBER"),  # the question is another room's post, now AMBER
+            ("p3", "CLEAR", "CLEAR"),
+            ("p4", "AMBER", "CLEAR"),
+        ]
     finally:
         await db.close()
