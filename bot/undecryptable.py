@@ -104,13 +104,18 @@ class Undecryptable:
         if not pending:
             return
         if not self.client.olm:
-            # Left over from a run with encryption on: no key can arrive now.
+            # Left over from a run with encryption on: no key can arrive now. An event
+            # parked beside one (read already, `park`) is no ciphertext: it is handled
+            # below, once what it names is given up here.
             for row in pending:
-                await self._cannot_read(
-                    RoomId(row.room_id), UserId(row.sender), row.event_id, row.first_seen
-                )
-            self.waiting_for_keys = False
-            return
+                if dict(row.source).get("type") == "m.room.encrypted":
+                    await self._cannot_read(
+                        RoomId(row.room_id), UserId(row.sender), row.event_id, row.first_seen
+                    )
+            pending = [r for r in pending if dict(r.source).get("type") != "m.room.encrypted"]
+            if not pending:
+                self.waiting_for_keys = False
+                return
         now = datetime.now(UTC)
         expired: dict[tuple[str, str], list[str]] = defaultdict(list)
         waiting = {row.event_id for row in pending}

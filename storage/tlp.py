@@ -73,11 +73,15 @@ def _marking_text(text: str) -> str:
 # "Departementaal Vertrouwelijk" (also "Dep.V.", "DepV"), "Stg. Confidentieel",
 # "Stg. Geheim", "Stg. Zeer Geheim", "Staatsgeheim, geheim". Such information is meant
 # for named people only, stricter than anything TLP shares between organisations, so it
-# reads as RED: it stays in the room it was written in. "Dep. Verkeer", a foundation's
-# "stg." and the everyday "vertrouwelijk" or "geheim" are no classification.
+# reads as RED: it stays in the room it was written in, however its words are split (a
+# hyphen, a comma, a line break) or "Dep." is written out. "Dep. Verkeer", "Dep. V&J"
+# (a ministry), a foundation's "stg." and the everyday "vertrouwelijk" or "geheim" are
+# no classification.
+_SPLIT = r"[ \t\n,\-\u2013]"
 _STATE_CLASSIFICATION = re.compile(
-    r"(?<![^\W_])(?:departementaal[ \t,]+vertrouwelijk|dep\.?[ \t]*v(?![^\W\d_])"
-    r"|(?:stg|staatsgeheim)\.?[ \t,]*(?:confidentieel|geheim|zeer[ \t]+geheim))(?![^\W_])",
+    rf"(?<![^\W_])(?:departementaal{_SPLIT}+vertrouwelijk"
+    rf"|dep\.?{_SPLIT}*(?:vertrouwelijk|v(?![^\W\d_]|[ \t]*[&/+]))"
+    rf"|(?:stg|staatsgeheim)\.?{_SPLIT}*(?:confidentieel|geheim|zeer{_SPLIT}+geheim))(?![^\W_])",
     re.IGNORECASE,
 )
 

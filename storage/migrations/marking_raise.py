@@ -8,13 +8,21 @@
 - knowledge items (Q&As and guidance): as a new version, audited
   (`knowledge.relabelled`); the caller bumps the store version so every process
   rebuilds its index (`bump_store_version`);
-- open questions: label and rank.
+- open questions: label and rank;
+- rows still waiting in the outbox (from migration 0029 on, once rows carry labels):
+  every raise is returned (`raise_all`), and `raise_waiting` raises the rows that may
+  show a raised item as the bot raises them (storage/relabel.py): the sender judges a
+  row by its stored label, so a row queued before the upgrade would otherwise go out
+  under the item's old label.
 
 Only from inside a migration (alembic's `op`).
 """
 
+import base64
 import hashlib
 import json
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,16 +36,29 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)  # stored without zone, as UtcDateTime does
 
 
-def raise_all(actor: str, entry_words: tuple[str, ...] = ()) -> None:
+@dataclass(frozen=True)
+class Raised:
+    """An item's label went up from `old` to `new` (as storage/relabel.py's `Raise`):
+    its room ("" for a Q&A or guidance), organisation, and how replies name it."""
+
+    room_id: str
+    organisation: str | None
+    old: str
+    new: str
+    code: str
+
+
+def raise_all(actor: str, entry_words: tuple[str, ...] = ()) -> list[Raised]:
     """Every kind of stored item, as the module docstring says; `entry_words`: the
-    entries' columns of free words read besides their text."""
+    entries' columns of free words read besides their text. The raises made."""
     raised = raise_posts("entries", "entry_revisions", entry_words)
     raised += raise_posts("record_items", "record_revisions")
     if raised:
         empty_picture_caches()
-    if raise_knowledge(actor):
+    knowledge = raise_knowledge(actor)
+    if knowledge:
         bump_store_version()
-    raise_questions()
+    return raised + knowledge + raise_questions()
 
 
 def empty_picture_caches() -> None:
@@ -62,7 +83,7 @@ def _words(text: str | None, fields: Any) -> str:
     return "\n".join(parts)
 
 
-def raise_posts(table_name: str, revisions_name: str, read: tuple[str, ...] = ()) -> int:
+def raise_posts(table_name: str, revisions_name: str, read: tuple[str, ...] = ()) -> list[Raised]:
     """Raise a posted table's rows (entries, record items) and their revisions; `read`:
     the columns (and snapshot keys) of free words besides the text (a report's place,
     source and sector)."""
@@ -70,11 +91,13 @@ def raise_posts(table_name: str, revisions_name: str, read: tuple[str, ...] = ()
     columns: list[sa.ColumnClause[Any]] = [sa.column("id", sa.Integer())]
     columns += [sa.column("text", sa.Text()), sa.column("tlp", sa.String())]
     columns.append(sa.column("tlp_rank", sa.Integer()))
-    columns += [sa.column(name, sa.String()) for name in read]
+    columns += [sa.column("room_id", sa.String()), sa.column("organisation", sa.String())]
+    columns += [sa.column(name, sa.String()) for name in read if name != "organisation"]
     if table_name == "record_items":
         columns.append(sa.column("fields", sa.JSON()))
+        columns += [sa.column("kind", sa.String()), sa.column("number", sa.Integer())]
     table = sa.table(table_name, *columns)
-    raised = 0
+    raised: list[Raised] = []
     for row in connection.execute(sa.select(table)).mappings().all():
         fields = _json(row["fields"]) if "fields" in row else {}
         fields = {**fields, **{name: row[name] for name in read}}
@@ -86,9 +109,20 @@ def raise_posts(table_name: str, revisions_name: str, read: tuple[str, ...] = ()
             .where(table.c.id == row["id"])
             .values(tlp=marked, tlp_rank=tlp.RANK[marked])
         )
-        raised += 1
+        raised.append(Raised(row["room_id"], row["organisation"], row["tlp"], marked, _code(row)))
     _raise_snapshots(revisions_name, read)
     return raised
+
+
+_RECORD_PREFIX = {"assessment": "O", "decision": "B", "action": "A"}  # storage/models.py
+
+
+def _code(row: Any) -> str:
+    """How replies name a post: M-7 for a report, B-2 for a decision ("" unknown)."""
+    if "kind" not in row:
+        return f"M-{row['id']}"
+    prefix = _RECORD_PREFIX.get(str(row["kind"]))
+    return f"{prefix}-{row['number']}" if prefix else ""
 
 
 def _raise_snapshots(revisions_name: str, read: tuple[str, ...]) -> None:
@@ -137,11 +171,11 @@ def _items_table() -> sa.TableClause:
     )
 
 
-def raise_knowledge(actor: str) -> int:
+def raise_knowledge(actor: str) -> list[Raised]:
     connection = op.get_bind()
     items = _items_table()
     rows = connection.execute(sa.select(items.c.id, items.c.version, items.c.data, items.c.tlp))
-    raised = 0
+    raised: list[Raised] = []
     for item_id, version, data, label in rows.all():
         data = _json(data)
         marked = _above(_knowledge_words(data), label)
@@ -166,7 +200,9 @@ def raise_knowledge(actor: str) -> int:
             )
         )
         _record_version(item_id, version + 1, data, (label, marked), actor)
-        raised += 1
+        owner = data.get("owner")  # a Q&A is no room's post: its owner's (relabel.py)
+        owner = owner if isinstance(owner, str) else None
+        raised.append(Raised("", owner, label, marked, str(item_id)))
     return raised
 
 
@@ -240,21 +276,95 @@ def bump_store_version() -> None:
         )
 
 
-def raise_questions() -> None:
+def raise_questions() -> list[Raised]:
     questions = sa.table(
         "open_questions",
         sa.column("id", sa.Integer()),
         sa.column("question", sa.Text()),
         sa.column("tlp", sa.String()),
         sa.column("tlp_rank", sa.Integer()),
+        sa.column("room_id", sa.String()),
+        sa.column("organisation", sa.String()),
     )
     connection = op.get_bind()
-    rows = connection.execute(sa.select(questions.c.id, questions.c.question, questions.c.tlp))
-    for question_id, text, label in rows.all():
-        marked = _above(text or "", label)
+    raised: list[Raised] = []
+    for row in connection.execute(sa.select(questions)).mappings().all():
+        marked = _above(row["question"] or "", row["tlp"])
         if marked is not None:
             connection.execute(
                 questions.update()
-                .where(questions.c.id == question_id)
+                .where(questions.c.id == row["id"])
                 .values(tlp=marked, tlp_rank=tlp.RANK[marked])
+            )
+            code = f"V{row['id']}"
+            raised.append(Raised(row["room_id"], row["organisation"], row["tlp"], marked, code))
+    return raised
+
+
+def _names(code: str, kind: str, content: dict[str, Any]) -> bool:
+    """Whether a row's text (or its file) names the item (relabel.py: `named_in`)."""
+    if not code:
+        return True  # nothing to go by: the safe side
+    text = str((content.get("caption") or content).get("body", ""))
+    if kind == "file":
+        data = base64.b64decode(content.get("data_b64", "") or "")
+        text += "\n" + data.decode("utf-8", errors="replace")
+    return re.search(rf"(?<![\w-]){re.escape(code)}(?!\w)", text) is not None
+
+
+def _earlier(room_id: str) -> tuple[str, ...]:
+    """The rooms `room_id` replaced by upgrades (storage/rooms.py: `earlier_rooms`)."""
+    kv = sa.table("kv", sa.column("key", sa.String()), sa.column("value", sa.Text()))
+    found = op.get_bind().execute(sa.select(kv.c.value).where(kv.c.key == "earlier:" + room_id))
+    value = found.scalar()
+    return tuple(str(room) for room in json.loads(value)) if value else ()
+
+
+def _for_row(raises: list[Raised], kind: str, content: dict[str, Any]) -> list[Raised]:
+    """The raises that may reach a row that showed nothing labelled (CLEAR): those of
+    the items it names (a substring test first: there may be many thousands)."""
+    text = str((content.get("caption") or content).get("body", ""))
+    if kind == "file":
+        return [item for item in raises if _names(item.code, kind, content)]
+    return [item for item in raises if item.code in text and _names(item.code, kind, content)]
+
+
+def raise_waiting(raises: list[Raised]) -> None:
+    """Raise every waiting outbox row that may show a raised item, as the bot's own
+    raise does (storage/relabel.py: `apply_raises`, `raised_label`; storage/tlp.py:
+    `raised_row`). Rows queued before migration 0028 carry no label: left as they are.
+    A raise's code matters only for a CLEAR row; for the others one raise per room,
+    organisation and labels counts (`raised_row` gives the same for a repeat)."""
+    if not raises:
+        return
+    alike = list({(r.room_id, r.organisation, r.old, r.new): r for r in raises}.values())
+    outbox = sa.table(
+        "outbox", sa.column("id", sa.Integer()), sa.column("room_id", sa.String()),
+        sa.column("kind", sa.String()), sa.column("content", sa.JSON()),
+        sa.column("tlp", sa.String()), sa.column("tlp_shared", sa.String()),
+        sa.column("tlp_org", sa.String()), sa.column("sent_at", sa.DateTime()),
+        sa.column("failed_at", sa.DateTime()),
+    )  # fmt: skip
+    connection = op.get_bind()
+    waiting = sa.select(outbox).where(
+        outbox.c.sent_at.is_(None), outbox.c.failed_at.is_(None),
+        outbox.c.kind.in_(("message", "file")), outbox.c.tlp.is_not(None),
+    )  # fmt: skip
+    for row in connection.execute(waiting).mappings().all():
+        if row["tlp"] not in tlp.RANK:
+            continue
+        label = (row["tlp"], row["tlp_shared"] or row["tlp"], row["tlp_org"])
+        # A row that showed nothing labelled shows a CLEAR item only by naming it.
+        reach = (
+            _for_row(raises, row["kind"], _json(row["content"])) if label[0] == "CLEAR" else alike
+        )
+        now, rooms = label, (row["room_id"], *_earlier(row["room_id"]))
+        for item in reach:
+            own = item.room_id in rooms
+            now = tlp.raised_row(now, own, (item.old, item.new, item.organisation)) or now
+        if now != label:
+            connection.execute(
+                outbox.update()
+                .where(outbox.c.id == row["id"])
+                .values(tlp=now[0], tlp_shared=now[1], tlp_org=now[2])
             )

@@ -112,3 +112,51 @@ async def test_0029_raises_labels_read_before_field_markings_and_strict_spelling
             assert list(actors) == ["migration 0029"]
     finally:
         await db.close()
+
+
+def _waiting(txn: str, room: str, body: str, label: str) -> str:
+    return (
+        "INSERT INTO outbox (txn_id, room_id, kind, content, source_event_id, created_at, "
+        f"attempts, tlp, tlp_shared) VALUES ('{txn}', '{room}', 'message', "
+        f"'{{\"body\": \"{body}\"}}', '$x{txn}', '2026-12-04 10:00:00', 0, '{label}', '{label}')"
+    )
+
+
+async def test_0029_raises_the_waiting_rows_that_may_show_a_raised_report(
+    database_url: str,
+) -> None:
+    """A row queued before the upgrade and still waiting (the homeserver was down) that
+    may show a report 0029 raises carries the raised label, as a raise in the bot
+    leaves it (storage/relabel.py): the sender judges a row by its stored label only.
+    Before, a coordinators' picture with the report, queued as GREEN for another room,
+    went out after the upgrade to a room that may not see RED."""
+    db = Database(database_url)
+    try:
+        await migrate_to(db, "0028", up=True)
+        async with db.transaction() as session:
+            report = dataclasses.replace(
+                _report("Gemaal uitgevallen.", "GREEN"),
+                source="Situatierapport Waterschap, TLP:RED",
+            )
+            await entry_repo.record(session, report, "@a:x", "!r:x", "$e1")
+            await open_questions.add(
+                session, asker="@b:x", room_id="!p:x", event_id="$q1",
+                question="Waar is de staf? TLP:AMBER", label="CLEAR", organisation=None,
+                incident=None, nearest=[], asked_at=AT,
+            )  # fmt: skip
+        async with db.engine.begin() as conn:
+            await conn.execute(text(_waiting("p1", "!c:x", "Beeld: M-1 gemaal", "GREEN")))
+            # A row that showed nothing labelled, naming the question raised from CLEAR.
+            await conn.execute(text(_waiting("p4", "!p:x", "Je vraag staat als V1", "CLEAR")))
+            await conn.execute(text(_waiting("p2", "!r:x", "Vastgelegd als M-1", "GREEN")))
+            await conn.execute(text(_waiting("p3", "!h:x", "Hulp", "CLEAR")))
+        await migrate_to(db, "0029", up=True)
+        rows = await _rows(db, "SELECT txn_id, tlp, tlp_shared FROM outbox ORDER BY txn_id")
+        assert rows == [
+            ("p1", "RED", "RED"),
+            ("p2", "RED", "AMBER"),  # the question is another room's post, now AMBER
+            ("p3", "CLEAR", "CLEAR"),
+            ("p4", "AMBER", "CLEAR"),
+        ]
+    finally:
+        await db.close()

@@ -167,3 +167,25 @@ async def test_an_edit_of_a_message_whose_key_never_came_is_handled_once_it_is_g
         assert not await pending_encrypted.all_pending(session)
         assert await event_log.is_processed(session, EventId("$edit"))
     assert await _entries(db) == [("RED", "Extreme", 1)]
+
+
+async def test_a_waiting_edit_is_handled_when_the_bot_starts_without_encryption(
+    db: Database,
+) -> None:
+    """The bot restarts with encryption off while an edit waits beside its original:
+    no key can come, so the original is given up (its sender told), and the edit, which
+    the bot read already, is handled as after any give-up. Before, it was given up too,
+    its sender told it could not be read: the report it made was lost (low)."""
+    keys = _Keys(_plain(ORIGINAL, _report("matig", "amber"), 1000))
+    syncer = _syncer(db, keys)
+    room = RoomId(LIAISON)
+    await syncer._handle_event(room, _encrypted(ORIGINAL, 1000))
+    await syncer._handle_event(
+        room, Event.parse_event(_edit("$edit", _report("extreem", "rood"), 2000))
+    )
+    syncer.client.olm = None  # the next run: encryption off
+    await syncer.undecryptable.retry(syncer._handle_event)
+    assert await _entries(db) == [("RED", "Extreme", 1)]
+    async with db.session() as session:
+        assert not await pending_encrypted.all_pending(session)
+        assert await event_log.is_processed(session, EventId("$edit"))

@@ -41,6 +41,11 @@ CLASSIFIED = [
     "Staatsgeheim Confidentieel",
     "Staatsgeheim, geheim",
     "Stg.\u00a0Geheim",
+    # Written out or hyphenated, or broken over a line: no less classified.
+    "Dep. Vertrouwelijk",
+    "Departementaal-Vertrouwelijk",
+    "Departementaal\nVertrouwelijk",
+    "Stg-Geheim",
 ]
 
 
@@ -58,6 +63,9 @@ def test_a_state_classification_reads_as_red(written: str) -> None:
         "De stg. Welzijn opent een opvang.",  # a foundation ("stichting")
         "Geheim nummer van de meldkamer volgt.",
         "Dep. Verkeer meldt afsluitingen.",
+        # The ministry of Veiligheid en Justitie: a department, no classification.
+        "Dep. V&J meldt extra inzet.",
+        "Dep. V&W sluit de sluis.",
     ],
 )
 def test_everyday_words_are_no_classification(ordinary: str) -> None:

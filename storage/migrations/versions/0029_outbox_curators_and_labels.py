@@ -11,7 +11,8 @@
   Waterschap, TLP:RED`, `locatie: gemaal [TLP:RED]`), and the strict label is read
   however it is punctuated (`TLP:AMBER/STRICT`, `AMBER (STRICT)`, `AMBER – STRICT`).
   Reports, their revisions, records, Q&As, guidance and open questions stored before
-  kept the room's default or plain AMBER.
+  kept the room's default or plain AMBER. Outbox rows still waiting that may show a
+  raised item are raised with it (`marking_raise.raise_waiting`).
 
 Revision ID: 0029
 Revises: 0028
@@ -36,9 +37,13 @@ def upgrade() -> None:
         )
     op.create_index("ix_outbox_source_event_id", "outbox", ["source_event_id"])
     # A report's free words: its text and the fields a marking may be written in.
-    marking_raise.raise_all(
+    raised = marking_raise.raise_all(
         "migration 0029", ("location", "source", "sector", "municipality", "region")
     )
+    # Rows queued before the upgrade and still waiting (a homeserver down) carry the
+    # label they were queued with: raised as the bot raises them, or they would go out
+    # to rooms that may no longer see what they show.
+    marking_raise.raise_waiting(raised)
 
 
 def downgrade() -> None:
