@@ -37,6 +37,10 @@ TEXTS: Entries = {
         "nl": " (na 'om' een tijd als 08:00, niet '{word}')",
         "en": " (after 'at' a time such as 08:00, not '{word}')",
     },
+    "subscriptions.unknown_word": {
+        "nl": " (onbekend woord '{word}'; een abonnement geldt het incident van deze kamer)",
+        "en": " (unknown word '{word}'; a subscription is for this room's incident)",
+    },
     "subscriptions.between_1m_7d": {
         "nl": " (tussen 1m en 7d)",
         "en": " (between 1m and 7d)",
