@@ -13,6 +13,12 @@ file made: an operator takes a room out of the crisis that way, and it must not 
 reading at its old clearance. A binding changed in chat since stays (chat wins, as for
 a changed entry). While an alias of the file is not resolved, nothing is unbound: which
 room that entry names is not known.
+
+An alias that names another room than the one it named when its entry was last applied
+(its owner moved it) is not followed: the start logs and audits it and binds nor unbinds
+anything for that entry, as for an upgraded room. Whoever administers an alias can move
+it; following silently gave the room it now names the entry's clearance. Naming the room
+by its id in the file applies the entry to it.
 """
 
 from __future__ import annotations
@@ -126,6 +132,33 @@ async def _replaced(session: AsyncSession, room_id: RoomId, item: RoomBindingCon
     return True
 
 
+def _alias_key(alias: str) -> str:
+    return "config-alias:" + hashlib.sha256(alias.encode()).hexdigest()[:40]
+
+
+async def _alias_rooms(session: AsyncSession, bindings: list[RoomBindingConfig]) -> dict[str, str]:
+    """The room each alias of the file named when its entry was last applied."""
+    found: dict[str, str] = {}
+    for item in bindings:
+        if item.room.startswith("#"):
+            room = await sync_state.get_value(session, _alias_key(item.room))
+            if room:
+                found[item.room] = room
+    return found
+
+
+async def _alias_moved(session: AsyncSession, alias: str, before: str, now: str) -> None:
+    log.warning(
+        "config binding for %s not applied: the alias now names %s, not %s as when its "
+        "entry was applied; name the room by its id in the config file to bind it",
+        alias,
+        now,
+        before,
+    )
+    detail = {"alias": alias, "before": before, "now": now}
+    await audit.add(session, "config", "room.config_alias_moved", now, detail=detail)
+
+
 async def _dropped(session: AsyncSession, listed: set[str]) -> list[tuple[RoomBinding, bool]]:
     """The bindings the file made whose entry is gone, each with whether it is still as
     the file last applied it (else an admin changed it in chat since)."""
@@ -169,18 +202,25 @@ async def apply_config_bindings(
     resolved), and unbind those whose entry the file no longer has (see the module
     text): the number of rooms bound as the file says."""
     rooms = [resolved.get(item.room, item.room) for item in bindings]
-    complete = all(room_id.startswith("!") for room_id in rooms)
-    dropped = False
-    if complete:
-        async with db.session() as session:  # a read: a start without entries writes nothing
-            dropped = bool(await _dropped(session, set(rooms)))
+    async with db.session() as session:  # reads: a start without entries writes nothing
+        before = await _alias_rooms(session, bindings)
+        moved = {a for a, room in before.items() if resolved.get(a, room) != room}
+        # A moved alias's entry still stands for the room it named: that one stays.
+        pairs = zip(rooms, bindings, strict=True)
+        listed = {before[i.room] if i.room in moved else r for r, i in pairs}
+        complete = all(room_id.startswith("!") for room_id in listed)
+        dropped = complete and bool(await _dropped(session, listed))
     if not bindings and not dropped:
         return 0
     applied = 0
     async with db.transaction() as session:
         for room_id, item in zip(rooms, bindings, strict=True):
-            if room_id.startswith("!"):
+            if item.room in moved:
+                await _alias_moved(session, item.room, before[item.room], room_id)
+            elif room_id.startswith("!"):
                 applied += await _apply_one(session, RoomId(room_id), item)
+                if item.room.startswith("#"):
+                    await sync_state.set_value(session, _alias_key(item.room), room_id)
         if complete:
-            await _unbind_dropped(session, await _dropped(session, set(rooms)))
+            await _unbind_dropped(session, await _dropped(session, listed))
     return applied

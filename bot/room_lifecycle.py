@@ -54,6 +54,11 @@ def room_is_public(room: MatrixRoom | None) -> bool:
     return is_public(room.join_rule, room.history_visibility, room.guest_access)
 
 
+def is_one_to_one(room: MatrixRoom | None) -> bool:
+    """Whether only the bot and one other person are in the room (joined or invited)."""
+    return room is not None and room.joined_count + room.invited_count == 2
+
+
 @dataclass(frozen=True)
 class Verdict:
     old: RoomId

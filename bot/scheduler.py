@@ -19,11 +19,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, queue_reply, queue_reply_parts
-from commands.i18n import Language
+from commands.i18n import Language, t
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
+from commands.render import plain
 from storage import audit, picture_service, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -31,6 +34,7 @@ from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.models import OutboxMessage, Subscription
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
@@ -179,9 +183,23 @@ class Scheduler:
         self.sender.submit([row])
         return 1
 
-    async def _post(self, subscription_id: int, now: datetime) -> None:
-        from storage.models import Subscription
+    async def _tell_resting(
+        self, session: AsyncSession, subscription: Subscription
+    ) -> list[OutboxMessage]:
+        """The notice that the subscription rests while its room is bound to another
+        incident: once per incident the room moves to (the transaction id says so)."""
+        binding = await room_repo.binding(session, RoomId(subscription.room_id))
+        text = t(
+            self.language,
+            "subscriptions.resting",
+            id=subscription.id,
+            incident=subscription.incident or "-",
+            prefix=self.prefix,
+        )
+        key = f"subscription:{subscription.id}:resting:{binding.incident if binding else '-'}"
+        return await queue_reply_parts(session, RoomId(subscription.room_id), plain(text), key)
 
+    async def _post(self, subscription_id: int, now: datetime) -> None:
         async with self.db.transaction() as session:
             subscription = await session.get(Subscription, subscription_id)
             if subscription is None or not subscription.active:
@@ -193,21 +211,25 @@ class Scheduler:
             room = await room_repo.get(session, RoomId(subscription.room_id))
             binding = await room_repo.binding(session, RoomId(subscription.room_id))
             incident = await incident_repo.get(session, subscription.incident or "")
+            if room is None or not room.active or binding is None or not binding.active:
+                incident = None
             if (
-                room is None
-                or not room.active
+                incident is None
+                or room is None
                 or binding is None
-                or not binding.active
-                or incident is None
+                or binding.incident != subscription.incident
+            ):
                 # Rebound to another incident (an exercise, or another crisis): the room
                 # works on that one now; its old incident's picture would cross modes or
                 # answer a question nobody there asks. Rebound back, the posts resume.
-                or binding.incident != subscription.incident
-            ):
+                # The room is told once, or its posts stop without a word.
+                told = await self._tell_resting(session, subscription) if incident else []
                 log.info(
                     "scheduler: subscription %s skipped (room, binding or incident gone)",
                     subscription_id,
                 )
+                if told:
+                    self.sender.submit(told)
                 return
             earlier = await room_repo.earlier_rooms(session, room.room_id)
             access = tlp.RoomAccess.for_binding(

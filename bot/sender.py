@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import ErrorResponse, LocalProtocolError, UploadResponse
+from nio import ErrorResponse, LocalProtocolError, RoomResolveAliasResponse, UploadResponse
 from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -75,6 +75,15 @@ def _server_error(response: ErrorResponse) -> bool:
 
 class NotSentYet(Exception):
     """A redaction waits for the reply it redacts to be sent first."""
+
+
+class CuratorRoomUnknown(Exception):
+    """The configured curator room is an alias that does not resolve (yet): a row for
+    curators only can be judged neither way, so it waits."""
+
+
+# How long a row for curators only waits before the alias is tried again.
+CURATOR_ALIAS_RETRY = 30.0
 
 
 # The first TLP banner of a reply ("TLP:AMBER — Beeld …"): every part of it carries it.
@@ -432,6 +441,10 @@ class OutboxSender:
         self.curator_room: Callable[[], str | None] = lambda: None
         # Rows voided because their room is no curator room any more (`_void` says so).
         self._not_curators: set[int] = set()
+        # `curator_room` as an alias, resolved here when the start could not; rows for
+        # curators only that wait for it (row id: when to try again, monotonic).
+        self._curator_alias: dict[str, str] = {}
+        self._awaiting_curators: dict[int, float] = {}
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -517,7 +530,11 @@ class OutboxSender:
             async with self.db.session() as session:
                 read = await outbox.pending_by_room(session)
             for waiting in read:
-                if waiting.id not in self._done and waiting.id not in self._unrecorded:
+                if (
+                    waiting.id not in self._done
+                    and waiting.id not in self._unrecorded
+                    and not self._waits_for_curators(waiting.id)
+                ):
                     self._queue.add(waiting)
             if len(read) < outbox.PENDING_READ_LIMIT:
                 # The whole queue was read: a row in trouble not in it was settled.
@@ -638,6 +655,10 @@ class OutboxSender:
         except NotSentYet:
             await sleep_unless(stop, 0.5)
             return False
+        except CuratorRoomUnknown:
+            log.warning("outbox: row %s waits: curator_room does not resolve", row.id)
+            self._awaiting_curators[row.id] = time.monotonic() + CURATOR_ALIAS_RETRY
+            return True  # the next rows go on; this one is read again after the wait
         except NETWORK_ERRORS as exc:
             delay = self._backoff.next_delay()
             log.warning("outbox: homeserver unreachable (%s); retrying in %.1fs", exc, delay)
@@ -790,12 +811,45 @@ class OutboxSender:
 
     async def _still_curators(self, row: OutboxMessage) -> bool:
         """Whether a row for curators only (who asked a question) may still go: its room
-        is still a curator room (it may have been rebound as a municipality's room)."""
+        is still a curator room (it may have been rebound as a municipality's room).
+        Raises CuratorRoomUnknown when that cannot be told (an alias that does not
+        resolve): voided, the real curator room would lose its posts."""
+        configured = await self._configured_curator_room()
+        unresolved = configured is not None and configured.startswith("#")
         async with self.db.session() as session:
-            still = await room_repo.is_curator_room(session, row.room_id, self.curator_room())
+            still = await room_repo.is_curator_room(
+                session, row.room_id, None if unresolved else configured
+            )
+        if not still and unresolved:
+            raise CuratorRoomUnknown(row.id)
         if not still:
             self._not_curators.add(row.id)  # what `_void` names
         return still
+
+    async def _configured_curator_room(self) -> str | None:
+        """`curator_room` as a room id; an alias the start could not resolve is tried
+        here (and stays an alias while it does not resolve)."""
+        configured = self.curator_room()
+        if configured is None or not configured.startswith("#"):
+            return configured
+        if configured not in self._curator_alias:
+            try:
+                response = await self.client.room_resolve_alias(configured)
+            except NETWORK_ERRORS:
+                return configured
+            if not isinstance(response, RoomResolveAliasResponse):
+                return configured
+            self._curator_alias[configured] = response.room_id
+        return self._curator_alias[configured]
+
+    def _waits_for_curators(self, row_id: int) -> bool:
+        until = self._awaiting_curators.get(row_id)
+        if until is None:
+            return False
+        if until <= time.monotonic():
+            del self._awaiting_curators[row_id]
+            return False
+        return True
 
     def _public_now(self, room_id: str) -> bool:
         room = self.client.rooms.get(room_id)

@@ -43,7 +43,7 @@ from bot.key_upkeep import keep_keys
 from bot.left_rooms import before_leave
 from bot.membership import Membership
 from bot.metrics import Metrics
-from bot.room_lifecycle import RoomLifecycle, room_is_public
+from bot.room_lifecycle import RoomLifecycle, is_one_to_one, room_is_public
 from bot.room_state import RoomStates
 from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
@@ -851,6 +851,7 @@ class Syncer:
             power_levels=levels,
             default_power=default_power,
             redact_level=matrix_room.power_levels.defaults.redact if matrix_room else 50,
+            one_to_one=is_one_to_one(matrix_room),
         )
 
     def _display_name(self, room_id: str) -> str | None:

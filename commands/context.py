@@ -42,6 +42,9 @@ class RoomView:
     binding: BindingView | None = None
     # The room's `redact` power level: who may redact (retract) other people's events.
     redact_level: int = 50
+    # Only the bot and one other person in it (bot/room_lifecycle.is_one_to_one): an
+    # unbound such room is a direct chat even when its invite lacked `is_direct`.
+    one_to_one: bool = False
 
     def power_of(self, user_id: str) -> int:
         return self.power_levels.get(user_id, self.default_power)

@@ -220,7 +220,10 @@ class Dispatcher:
         return command is not None and command.name_en == "ask"
 
     def _is_plain_question(self, ctx: CommandContext, body: str) -> bool:
-        if ctx.room.is_direct:
+        # A 1:1 chat whose invite lacked `is_direct` (clients other than Element may
+        # leave it out) is read as the direct chat it is, not left in silence: unbound,
+        # it sees CLEAR only, as a direct chat does.
+        if ctx.room.is_direct or (ctx.room.one_to_one and ctx.room.binding is None):
             return bool(body.strip())
         if ctx.room.role == "municipality":
             return body.rstrip().endswith("?") or ctx.message.mentions_bot

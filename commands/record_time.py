@@ -39,8 +39,10 @@ def _first_reading(original: str, value: str, now: datetime) -> datetime:
     """A reading of `value` from tomorrow, or for a date further ahead ("31-12 18:00")
     from the end of this year or the next (the parser takes the year from its `now`)."""
     year = now.astimezone(AMSTERDAM).year
+    # The year's last minute: read from 23:00, "31-12 23:59" typed on 31 December had
+    # no reading at all and was refused as lying in the future.
     references = [now + timedelta(days=1)] + [
-        datetime(y, 12, 31, 23, 0, tzinfo=AMSTERDAM).astimezone(now.tzinfo)
+        datetime(y, 12, 31, 23, 59, tzinfo=AMSTERDAM).astimezone(now.tzinfo)
         for y in (year, year + 1)
     ]
     for reference in references:

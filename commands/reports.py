@@ -866,6 +866,14 @@ def parse_since(text: str, now: datetime) -> datetime | None:
         return (local - timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         return parse_time(value, now)
+    except TimeError as exc:
+        if exc.reason != "future":
+            return None
+    # A filter only looks back: a date still ahead this year ("1-12" typed in mid-January,
+    # beyond parse_time's 31-day reach into last year) is last year's.
+    last_year_end = datetime(local.year - 1, 12, 31, 23, 59, tzinfo=AMSTERDAM)
+    try:
+        return parse_time(value, last_year_end.astimezone(now.tzinfo))
     except TimeError:
         return None
 

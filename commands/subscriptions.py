@@ -39,6 +39,8 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     at_time: str | None = None
     usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
     after_at = False
+    binding = ctx.room.binding
+    own = binding.incident.lower() if binding and binding.incident else None
     for word in parsed.words:
         lowered = word.lower()
         if after_at and _CLOCK.match(lowered) is None:
@@ -52,11 +54,14 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
             at_time = f"{int(clock.group(1)):02d}:{clock.group(2)}"
         elif (found := parse_interval(lowered)) is not None:
             interval = found
+        elif lowered != own:
+            # Another incident's name (or a typo) was skipped, and the room subscribed
+            # to its own incident: a subscription always follows this room's binding.
+            return [render.plain(usage + t(ctx.lang, "subscriptions.unknown_word", word=word))]
     if after_at:
         return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word="-"))]
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
         return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
-    binding = ctx.room.binding
     incident = binding.incident if binding else None
     if incident is None:
         raise UserError("subscriptions.this_room_not_bound")

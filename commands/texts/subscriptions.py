@@ -37,6 +37,24 @@ TEXTS: Entries = {
         "nl": " (na 'om' een tijd als 08:00, niet '{word}')",
         "en": " (after 'at' a time such as 08:00, not '{word}')",
     },
+    "subscriptions.unknown_word": {
+        "nl": " (onbekend woord '{word}'; een abonnement geldt het incident van deze kamer)",
+        "en": " (unknown word '{word}'; a subscription is for this room's incident)",
+    },
+    "subscriptions.resting": {
+        "nl": (
+            "Abonnement {id} (situatiebeeld {incident}) rust: deze kamer is nu aan een "
+            "ander incident gekoppeld. Het gaat verder als de kamer weer aan {incident} "
+            "gekoppeld wordt. Opzeggen: {prefix}opzeggen {id}; een nieuw abonnement: "
+            "{prefix}abonneer beeld elke 4h."
+        ),
+        "en": (
+            "Subscription {id} (situation picture of {incident}) is resting: this room is "
+            "now bound to another incident. It resumes when the room is bound to {incident} "
+            "again. To stop it: {prefix}unsubscribe {id}; a new subscription: "
+            "{prefix}subscribe summary every 4h."
+        ),
+    },
     "subscriptions.between_1m_7d": {
         "nl": " (tussen 1m en 7d)",
         "en": " (between 1m and 7d)",

@@ -1,0 +1,92 @@
+"""`curator_room` given as an alias (`#redactie:x`) that does not resolve at the start
+(the homeserver slow to answer, the alias briefly gone): the sender compared each
+waiting curator-only row's room with the alias itself, found no match, and voided every
+one of them, so the real curator room lost its posts (the open-question notice naming
+who asked). The sender now resolves the alias itself; while it cannot, such rows wait
+(not voided, not sent) and go once it resolves."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from nio import RoomResolveAliasError, RoomResolveAliasResponse
+
+from bot.backoff import Backoff
+from bot.sender import OutboxSender
+from commands.dispatcher import CommandSettings
+from storage import outbox
+from storage.engine import Database
+from storage.ids import RoomId
+from tests.support.chat import CoreChat, bound_views
+from tests.unit.test_answers_learn import ANNA, WATER_1, make_db
+from tests.unit.test_attack_outbox_access import _Client, _to, _voided
+
+DM = RoomId("!dm:x")
+CURATORS = RoomId("!kcio:x")  # configured only, not bound as a curator room
+ALIAS = "#redactie:x"
+
+
+class _AliasClient(_Client):
+    def __init__(self, resolves: bool) -> None:
+        super().__init__()
+        self.resolves = resolves
+
+    async def room_resolve_alias(self, alias: str) -> object:
+        if self.resolves and alias == ALIAS:
+            return RoomResolveAliasResponse(ALIAS, CURATORS, ["x"])
+        return RoomResolveAliasError("M_NOT_FOUND")
+
+
+async def _notice_waiting(database: Database) -> None:
+    """A question in a direct chat: its notice to the (resolved) curator room waits."""
+    settings = CommandSettings(bot_user_id="@bot:x", curator_room=CURATORS)
+    chat = CoreChat(database, bound_views(direct={DM}), settings)
+    _, replies = await chat.send_event(DM, ANNA, f"!vraag {WATER_1}")
+    assert any(getattr(r, "room_id", None) == CURATORS for r in replies or []), replies
+
+
+async def _run(database: Database, client: _AliasClient) -> None:
+    """The sender of a start where `curator_room` is still the alias."""
+    sender = OutboxSender(client, database, encryption=False)  # type: ignore[arg-type]
+    sender._backoff = Backoff(initial=0.001, maximum=0.002)
+    sender.curator_room = lambda: ALIAS
+    sender.ready.set()
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    for _ in range(60):
+        sender.wake()
+        await asyncio.sleep(0.01)
+    stop.set()
+    await task
+
+
+async def _pending_in(database: Database, room: RoomId) -> int:
+    async with database.session() as session:
+        return len([r for r in await outbox.pending(session) if r.room_id == room])
+
+
+async def test_an_unresolved_curator_alias_keeps_the_notice_waiting(tmp_path: Path) -> None:
+    database = await make_db(tmp_path / "k")
+    try:
+        await _notice_waiting(database)
+        client = _AliasClient(resolves=False)
+        await _run(database, client)
+        assert _voided() not in await _to(client, CURATORS), client.sent
+        assert await _pending_in(database, CURATORS) == 1
+        # The direct chat's own reply is not held up by it.
+        assert any("V1" in body for body in await _to(client, DM)), client.sent
+    finally:
+        await database.close()
+
+
+async def test_the_notice_goes_once_the_alias_resolves(tmp_path: Path) -> None:
+    database = await make_db(tmp_path / "k")
+    try:
+        await _notice_waiting(database)
+        client = _AliasClient(resolves=True)
+        await _run(database, client)
+        assert any(ANNA in body for body in await _to(client, CURATORS)), client.sent
+        assert await _pending_in(database, CURATORS) == 0
+    finally:
+        await database.close()
