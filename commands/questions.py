@@ -1070,18 +1070,24 @@ async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[st
 
 
 def _answer_labels(
-    question: OpenQuestion, marked: str | None, curator_room: str, curator_org: str | None
+    question: OpenQuestion,
+    marked: str | None,
+    curator_room: str,
+    curator_org: str | None,
+    direct: bool,
 ) -> list[tuple[str, str, str | None]]:
     """The labels an answer to `question` carries, each with the room whose post it is
     and the organisation that owns it: the question's own (published, the answer takes
     it; AMBER+STRICT stays with the asking organisation) and a TLP marking the curator
-    wrote (their organisation's). A direct chat's question has no audience but its
-    asker: its label is judged as that chat's own post (it gets its answer while it is
-    private, as a direct chat sees its own words; not once it is public)."""
+    wrote (their organisation's). A direct chat's question (`direct`: its room is one
+    now) has no audience but its asker: its label is judged as that chat's own post (it
+    gets its answer while it is private, as a direct chat sees its own words; not once
+    it is public). An unbound group room is no one person's chat: its members are
+    whoever joined, and it sees CLEAR only, the curators' answer included."""
     labels: list[tuple[str, str, str | None]] = [
         (
             question.tlp,
-            question.room_id if question.unbound else curator_room,
+            question.room_id if question.unbound and direct else curator_room,
             question.organisation,
         )
     ]
@@ -1107,11 +1113,13 @@ async def _split_by_label(
     lines: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
+        room = await rooms.get(session, RoomId(question.room_id))
+        direct = bool(room and room.is_direct)
         refusal = await _mode_moved(session, question) or next(
             (
                 (label, why)
                 for label, posted_in, org in _answer_labels(
-                    question, marked, ctx.room.room_id, curator_org
+                    question, marked, ctx.room.room_id, curator_org, direct
                 )
                 if (why := tlp.why_not(access, label, posted_in, org)) is not None
             ),
