@@ -47,10 +47,17 @@ log = logging.getLogger(__name__)
 Reason = Literal["bound", "predecessor", "tombstone", "join"]
 
 
-def room_is_public(room: MatrixRoom | None) -> bool:
-    """Whether outsiders can read this room, from its current state (see `tlp.is_public`)."""
+def room_is_public(room: MatrixRoom | None, direct: bool = False) -> bool:
+    """Whether outsiders can read this room, from its current state (see `tlp.is_public`).
+
+    `direct`: the bot keeps the room as a direct chat (`is_direct` on its invite), whose
+    own words (a question, the curators' answer to it) go back to it as its one person's.
+    With anyone else in it, joined or invited (any member may invite anyone), it is no
+    one person's chat and is judged as a public room: CLEAR only, until it is again."""
     if room is None:
         return False
+    if direct and room.member_count > 2:
+        return True
     return is_public(room.join_rule, room.history_visibility, room.guest_access)
 
 

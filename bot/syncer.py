@@ -456,7 +456,8 @@ class Syncer:
                 continue  # its state was not needed yet: nio does not know its rules
             matrix_room = self.client.rooms.get(room_id)
             if matrix_room is not None:
-                flags[room_id] = room_is_public(matrix_room)
+                mark = self._marks.get(room_id)
+                flags[room_id] = room_is_public(matrix_room, bool(mark and mark.direct))
         return flags
 
     async def _maintain_keys(self) -> None:
@@ -847,7 +848,7 @@ class Syncer:
             role=binding.role if binding is not None else None,
             binding=binding,
             encrypted=bool(matrix_room and matrix_room.encrypted),
-            public=room_is_public(matrix_room),
+            public=room_is_public(matrix_room, is_direct),
             power_levels=levels,
             default_power=default_power,
             redact_level=matrix_room.power_levels.defaults.redact if matrix_room else 50,

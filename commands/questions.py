@@ -11,7 +11,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -1070,18 +1070,24 @@ async def _mode_moved(session: AsyncSession, question: OpenQuestion) -> tuple[st
 
 
 def _answer_labels(
-    question: OpenQuestion, marked: str | None, curator_room: str, curator_org: str | None
+    question: OpenQuestion,
+    marked: str | None,
+    curator_room: str,
+    curator_org: str | None,
+    direct: bool,
 ) -> list[tuple[str, str, str | None]]:
     """The labels an answer to `question` carries, each with the room whose post it is
     and the organisation that owns it: the question's own (published, the answer takes
     it; AMBER+STRICT stays with the asking organisation) and a TLP marking the curator
-    wrote (their organisation's). A direct chat's question has no audience but its
-    asker: its label is judged as that chat's own post (it gets its answer while it is
-    private, as a direct chat sees its own words; not once it is public)."""
+    wrote (their organisation's). A direct chat's question (`direct`: its room is one
+    now) has no audience but its asker: its label is judged as that chat's own post (it
+    gets its answer while it is private, as a direct chat sees its own words; not once
+    it is public). An unbound group room is no one person's chat: its members are
+    whoever joined, and it sees CLEAR only, the curators' answer included."""
     labels: list[tuple[str, str, str | None]] = [
         (
             question.tlp,
-            question.room_id if question.unbound else curator_room,
+            question.room_id if question.unbound and direct else curator_room,
             question.organisation,
         )
     ]
@@ -1091,7 +1097,7 @@ def _answer_labels(
 
 
 async def _split_by_label(
-    ctx: CommandContext, group: list[OpenQuestion], marked: str | None
+    ctx: CommandContext, answered: OpenQuestion, group: list[OpenQuestion], marked: str | None
 ) -> tuple[list[OpenQuestion], list[str]]:
     """The questions whose asker's room may read the answer now, and a line for the
     curator per question whose room may not: which asker, which room (by its
@@ -1100,6 +1106,9 @@ async def _split_by_label(
     The answer is written in the curators' room: it goes to no asker whose room may not
     see its labels (`_answer_labels`) as things stand now. A room's view may have
     narrowed since the question was asked (a lowered clearance, a room made public).
+    A linked asker's room must also be one that may see the question the curator
+    answered (`answered`), as another room's post: its asker may have raised it by an
+    edit since the two were linked (the answer takes the label of what it answers).
     """
     session = session_of(ctx)
     curator_org = ctx.room.binding.organisation if ctx.room.binding else None
@@ -1107,12 +1116,15 @@ async def _split_by_label(
     lines: list[str] = []
     for question in group:
         access = await room_access(session, question.room_id)
+        room = await rooms.get(session, RoomId(question.room_id))
+        direct = bool(room and room.is_direct)
         refusal = await _mode_moved(session, question) or next(
             (
                 (label, why)
-                for label, posted_in, org in _answer_labels(
-                    question, marked, ctx.room.room_id, curator_org
-                )
+                for label, posted_in, org in [
+                    *_answer_labels(question, marked, ctx.room.room_id, curator_org, direct),
+                    *_answered_label(answered, question, ctx.room.room_id),
+                ]
                 if (why := tlp.why_not(access, label, posted_in, org)) is not None
             ),
             None,
@@ -1122,6 +1134,16 @@ async def _split_by_label(
         else:
             lines.append(_not_served_line(ctx, question, access, *refusal))
     return served, lines
+
+
+def _answered_label(
+    answered: OpenQuestion, question: OpenQuestion, curator_room: str
+) -> list[tuple[str, str, str | None]]:
+    """For a linked asker, the label of the question the curator answered, as a post
+    that is not theirs; nothing for the answered question's own asker."""
+    if question is answered:
+        return []
+    return [(answered.tlp, curator_room, answered.organisation)]
 
 
 def _not_served_line(
@@ -1152,7 +1174,7 @@ async def answer_with_text(
     source, until = fields
     rest = request.text
     marked = tlp.text_marking(INVISIBLE.sub("", f"{rest}\n{request.phrasing or ''}"))
-    served, not_served = await _split_by_label(ctx, group, marked)
+    served, not_served = await _split_by_label(ctx, row, group, marked)
     if not served:
         if marked is None:
             text = t(ctx.lang, "questions.answer_not_sent")
@@ -1170,7 +1192,7 @@ async def answer_with_text(
         item = item_or_refusal
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
-    out = _send_answer(ctx, served, rest, source, until, published)
+    out = _send_answer(ctx, row, served, (rest, source, until), published)
     await _answered(ctx, row, group, served, {"published_as": published})
     codes = [question_code(q.id) for q in served]
     confirm = await _answer_sent(ctx, served[0], codes[1:], published)
@@ -1179,13 +1201,14 @@ async def answer_with_text(
 
 def _send_answer(
     ctx: CommandContext,
+    answered: OpenQuestion,
     served: list[OpenQuestion],
-    rest: str,
-    source: str | None,
-    until: date | None,
+    answer: tuple[str, str | None, date | None],
     published: str | None,
 ) -> list[Outgoing]:
-    """The curator's answer to each served asker's room, each question marked answered."""
+    """The curator's answer (text, source, end date) to each served asker's room, each
+    question marked answered; each carries the label of the question it answers too."""
+    rest, source, until = answer
     # What the askers read: the answer, and where it comes from when the curator said so.
     shown = rest
     if source:
@@ -1196,7 +1219,8 @@ def _send_answer(
     for question in served:
         open_questions.answer(question, rest, ctx.sender, ctx.now, published)
         head = t(ctx.lang, "questions.curators_answer_your_question", id=question_code(question.id))
-        out.append(to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}"))
+        reply = to_asker(question, f"{head}\n{shown}", f"{render.escape(head)}{to_html(shown)}")
+        out.append(replace(reply, tlp=tlp.highest([reply.tlp or "CLEAR", answered.tlp])))
     return out
 
 

@@ -94,7 +94,13 @@ async def note_event(session: AsyncSession, room_id: RoomId, event_id: str, ts_m
 
 # The sync loop's statements, built once on the table (Core): run for every batch.
 _ROOMS = cast(Table, Room.__table__)
-_MARK_COLUMNS = (_ROOMS.c.room_id, _ROOMS.c.last_event_id, _ROOMS.c.active, _ROOMS.c.public)
+_MARK_COLUMNS = (
+    _ROOMS.c.room_id,
+    _ROOMS.c.last_event_id,
+    _ROOMS.c.active,
+    _ROOMS.c.public,
+    _ROOMS.c.is_direct,
+)
 _MARKS = select(*_MARK_COLUMNS).where(_ROOMS.c.room_id.in_(bindparam("ids", expanding=True)))
 # PostgreSQL: one array parameter. An IN list is a statement of its own for every length,
 # each prepared by asyncpg (a round trip) and kept in its statement cache (100 per
@@ -119,6 +125,8 @@ class RoomMark:
     last_event_id: str | None
     active: bool
     public: bool
+    # A direct chat (`is_direct` on its invite): its publicness counts its members too.
+    direct: bool = False
 
 
 async def marks(session: AsyncSession, room_ids: Collection[str]) -> dict[str, RoomMark]:
@@ -135,8 +143,8 @@ async def marks(session: AsyncSession, room_ids: Collection[str]) -> dict[str, R
         chunks = [(_MARKS, ids[start : start + 500]) for start in range(0, len(ids), 500)]
     for statement, chunk in chunks:
         rows = await session.execute(statement, {"ids": chunk})
-        for room_id, last_event_id, active, public in rows:
-            found[room_id] = RoomMark(last_event_id, bool(active), bool(public))
+        for room_id, last_event_id, active, public, direct in rows:
+            found[room_id] = RoomMark(last_event_id, bool(active), bool(public), bool(direct))
     return found
 
 

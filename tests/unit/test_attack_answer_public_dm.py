@@ -23,11 +23,16 @@ from tests.unit.test_attack_answers import db, dispatcher, status_of
 __all__ = ["db", "dispatcher"]
 
 
-async def _make_public(db: Database) -> None:
+async def note_direct(db: Database, public: bool = False) -> None:
+    """The direct chat as the bot keeps it once invited to one (`is_direct` on the invite)."""
     async with db.transaction() as session:
         room = await rooms.ensure(session, RoomId(DIRECT.room_id))
         room.is_direct = True
-        room.public = True
+        room.public = public
+
+
+async def _make_public(db: Database) -> None:
+    await note_direct(db, public=True)
 
 
 async def test_no_answer_into_a_direct_chat_made_public_since(
@@ -45,6 +50,7 @@ async def test_no_answer_into_a_direct_chat_made_public_since(
 async def test_a_private_direct_chat_still_gets_its_answer(
     db: Database, dispatcher: Dispatcher
 ) -> None:
+    await note_direct(db)
     await send(db, dispatcher, DIRECT, f"!vraag {WATER_1} TLP:AMBER", ANNA)
     _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
     assert [r.mentions for r in replies if r.notify] == [(ANNA,)], [r.text for r in replies]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from commands.dispatcher import CommandSettings
+from storage import rooms
 from storage.engine import Database
 from storage.ids import RoomId
 from storage.rooms import BindingView
@@ -31,6 +32,13 @@ CURATORS = ROOMS["cur"][0]
 def _chat(database: Database, *admins: str) -> CoreChat:
     settings = CommandSettings(bot_user_id="@bot:x", admins=frozenset(admins))
     return CoreChat(database, bound_views(direct={DM}), settings)
+
+
+async def _note_direct(database: Database) -> None:
+    """The direct chat as the bot keeps it once invited to one (`is_direct`): its
+    question's answer is judged as the chat's own post (commands/questions.py)."""
+    async with database.transaction() as session:
+        (await rooms.ensure(session, DM)).is_direct = True
 
 
 async def _rebind_as_municipality(database: Database) -> None:
@@ -121,6 +129,7 @@ async def test_the_answer_s_confirmation_waiting_while_rebound_is_not_sent(
     to Anna's chat whatever the curators' room became."""
     database = await make_db(tmp_path / "k")
     try:
+        await _note_direct(database)
         chat = _chat(database)
         await chat.send_event(DM, ANNA, f"!vraag {WATER_1}")
         await _drain(database)
