@@ -148,11 +148,18 @@ async def test_picture_fits_a_phone(db: Database, dispatcher: Dispatcher) -> Non
 async def test_entries_list_by_reported_time_with_figures(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    """`!meldingen`: newest by the time the report gives, figures with their labels."""
+    """`!meldingen`: newest by the time the report gives, figures with their labels.
+
+    The times are relative: "08:00" and "07:00" read as yesterday's between 07:00 and
+    08:00 (a time never lies in the future), and the order flipped at that hour."""
     await recorded(
-        db, dispatcher, report("opvang", ["tijd: 08:00", "opvangplekken beschikbaar: 40", "Vroeg."])
+        db,
+        dispatcher,
+        report("opvang", ["tijd: 30 min geleden", "opvangplekken beschikbaar: 40", "Vroeg."]),
     )
-    await recorded(db, dispatcher, report("opvang", ["tijd: 07:00", "Nog vroeger, later gemeld."]))
+    await recorded(
+        db, dispatcher, report("opvang", ["tijd: 90 min geleden", "Nog vroeger, later gemeld."])
+    )
     _, replies = await send(db, dispatcher, COORD_RED, "!meldingen", REPORTER)
     text = texts(replies)
     lines = [line for line in text.splitlines() if line.startswith("• ")]
