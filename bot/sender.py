@@ -22,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iter
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import ErrorResponse, LocalProtocolError, RoomResolveAliasResponse, UploadResponse
+from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,7 +82,7 @@ class CuratorRoomUnknown(Exception):
     curators only can be judged neither way, so it waits."""
 
 
-# How long a row for curators only waits before the alias is tried again.
+# How long a row for curators only waits before it looks again whether the alias resolved.
 CURATOR_ALIAS_RETRY = 30.0
 
 
@@ -441,9 +441,9 @@ class OutboxSender:
         self.curator_room: Callable[[], str | None] = lambda: None
         # Rows voided because their room is no curator room any more (`_void` says so).
         self._not_curators: set[int] = set()
-        # `curator_room` as an alias, resolved here when the start could not; rows for
-        # curators only that wait for it (row id: when to try again, monotonic).
-        self._curator_alias: dict[str, str] = {}
+        # Rows for curators only that wait while `curator_room` is an alias the start
+        # could not resolve (row id: when to look again, monotonic). bot/curator_alias.py
+        # keeps resolving it and `curator_room` returns the room id from then on.
         self._awaiting_curators: dict[int, float] = {}
 
     def wake(self) -> None:
@@ -814,7 +814,7 @@ class OutboxSender:
         is still a curator room (it may have been rebound as a municipality's room).
         Raises CuratorRoomUnknown when that cannot be told (an alias that does not
         resolve): voided, the real curator room would lose its posts."""
-        configured = await self._configured_curator_room()
+        configured = self.curator_room()
         unresolved = configured is not None and configured.startswith("#")
         async with self.db.session() as session:
             still = await room_repo.is_curator_room(
@@ -825,22 +825,6 @@ class OutboxSender:
         if not still:
             self._not_curators.add(row.id)  # what `_void` names
         return still
-
-    async def _configured_curator_room(self) -> str | None:
-        """`curator_room` as a room id; an alias the start could not resolve is tried
-        here (and stays an alias while it does not resolve)."""
-        configured = self.curator_room()
-        if configured is None or not configured.startswith("#"):
-            return configured
-        if configured not in self._curator_alias:
-            try:
-                response = await self.client.room_resolve_alias(configured)
-            except NETWORK_ERRORS:
-                return configured
-            if not isinstance(response, RoomResolveAliasResponse):
-                return configured
-            self._curator_alias[configured] = response.room_id
-        return self._curator_alias[configured]
 
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)

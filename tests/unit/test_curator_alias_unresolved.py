@@ -2,15 +2,14 @@
 (the homeserver slow to answer, the alias briefly gone): the sender compared each
 waiting curator-only row's room with the alias itself, found no match, and voided every
 one of them, so the real curator room lost its posts (the open-question notice naming
-who asked). The sender now resolves the alias itself; while it cannot, such rows wait
-(not voided, not sent) and go once it resolves."""
+who asked). While it does not resolve, such rows wait (not voided, not sent) and go
+once it does: bot/curator_alias.py keeps resolving it (tests/unit/test_curator_alias_retry.py)
+and `sender.curator_room` returns the room id from then on."""
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-
-from nio import RoomResolveAliasError, RoomResolveAliasResponse
 
 from bot.backoff import Backoff
 from bot.sender import OutboxSender
@@ -32,11 +31,6 @@ class _AliasClient(_Client):
         super().__init__()
         self.resolves = resolves
 
-    async def room_resolve_alias(self, alias: str) -> object:
-        if self.resolves and alias == ALIAS:
-            return RoomResolveAliasResponse(ALIAS, CURATORS, ["x"])
-        return RoomResolveAliasError("M_NOT_FOUND")
-
 
 async def _notice_waiting(database: Database) -> None:
     """A question in a direct chat: its notice to the (resolved) curator room waits."""
@@ -50,7 +44,8 @@ async def _run(database: Database, client: _AliasClient) -> None:
     """The sender of a start where `curator_room` is still the alias."""
     sender = OutboxSender(client, database, encryption=False)  # type: ignore[arg-type]
     sender._backoff = Backoff(initial=0.001, maximum=0.002)
-    sender.curator_room = lambda: ALIAS
+    # What the start's retry (bot/curator_alias.py) leaves in the dispatcher's settings.
+    sender.curator_room = lambda: CURATORS if client.resolves else ALIAS
     sender.ready.set()
     stop = asyncio.Event()
     task = asyncio.create_task(sender.run(stop))
