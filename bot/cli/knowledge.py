@@ -175,7 +175,9 @@ def _searched(index: Index, args: argparse.Namespace, lang: Language) -> Result:
 
     ceiling = parse_ceiling(args.max_tlp)
     above = {
-        doc.id: doc.label for doc in index.documents if tlp.RANK[doc.label] > tlp.RANK[ceiling]
+        doc.id: doc.label
+        for doc in index.documents
+        if not tlp.within_ceiling(doc.label, ceiling)  # the operator's files' own rule
     }
     result = index.search(args.query, args.limit, exclude=frozenset(above))
     if above:
