@@ -524,6 +524,8 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
         return [render.plain(t(ctx.lang, "record.already_done", code=item.code))]
     item.done_at = ctx.now
     item.done_by = ctx.sender
+    # The message later deletions and edits name (commands/action_reopen.py).
+    item.done_event_id = ctx.message.relation.replaces or ctx.message.event_id
     item.updated_at = ctx.now
     await ctx.audit(
         session,
