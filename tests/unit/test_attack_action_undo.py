@@ -105,3 +105,18 @@ async def test_an_action_closed_again_since_stays_closed_when_the_first_is_delet
     await chat.handle(REAL, MOD, "", kind="redaction", relation=Relation(redacts=done))
     listed = await say(chat, REAL, "!acties")
     assert ACTION not in listed and SECOND in listed, listed
+
+
+THIRD = "Aggregaat naar gemaal"
+
+
+async def test_closing_two_actions_in_one_message_closes_both(chat: CoreChat) -> None:
+    """`!actie klaar A-1 A-2` answered "Actie A-1 afgerond." and left A-2 open without a
+    word: the coordinator believed both were done. Every code named is closed (or said
+    why not); words after the codes are a remark."""
+    await _second(chat)
+    await say(chat, REAL, f"!actie {THIRD}\neigenaar: RK\ndeadline: morgen 9 uur")
+    told = await say(chat, REAL, "!actie klaar A-1, A-2 en A-9 (geleverd)")
+    assert "A-1 afgerond" in told and "A-2 afgerond" in told and "A-9" in told, told
+    listed = await say(chat, REAL, "!acties")
+    assert ACTION not in listed and SECOND not in listed and THIRD in listed, listed
