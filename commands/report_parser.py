@@ -16,7 +16,7 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from commands.dutch_numbers import parse_figure
+from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
 from commands.dutch_time import TimeError, parse_time
 from commands.i18n import Language, t
 from storage import tlp
@@ -753,6 +753,18 @@ def _read_figure(
         problems.append(Problem.of("report_parser.invalid_name", key_=_quote(key)))
         return
     number, unit = figure
+    if ambiguous_comma(number_text):
+        # Which one is meant is the liaison's call: 1,2 evacuees or twelve hundred.
+        problems.append(
+            Problem.of(
+                "report_parser.figure_ambiguous_comma",
+                key_=_quote(key),
+                value=_quote(value),
+                thousands=format_number(number * 1000),
+                decimal=format_number(number),
+            )
+        )
+        return
     if number < 0 and not vocab.may_be_negative(metric):
         problems.append(Problem.of("figure_negative", field=_quote(key), value=_quote(value)))
         return
@@ -1008,7 +1020,9 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             continue
         metric = vocab.metric_aliases[alias]
         parsed = parse_figure(match.group(2))
-        if parsed is None or any(f.metric == metric for f in figures):
+        if parsed is None or ambiguous_comma(match.group(2)):
+            continue  # `1,200`: twelve hundred or 1,2; the text keeps it as written
+        if any(f.metric == metric for f in figures):
             continue
         figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
     return figures
