@@ -117,3 +117,12 @@ def test_a_status_heading_in_the_text_is_no_misplaced_field() -> None:
     draft = parse_report("stroom", lines, datetime.now(UTC), VOCAB)
     assert isinstance(draft, ReportDraft), draft
     assert draft.text == "\n".join(lines)
+
+
+@pytest.mark.parametrize("value", ["zeer hoog", "Zeer Hoog", "very high"])
+def test_zeer_hoog_is_extreme_as_zeer_ernstig_is(value: str) -> None:
+    """`hoog` is severe and `zeer ernstig` extreme; `zeer hoog` was refused ("Kies uit: …")
+    and a liaison in a hurry chose `hoog`: an extreme report shown as severe."""
+    draft = parse_report("water", [f"ernst: {value}", "Dijk."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert draft.severity == "Extreme"
