@@ -52,9 +52,10 @@ _KEY = re.compile(r"^[A-Za-z][\w-]*$")
 
 
 def strip_reply_fallback(body: str) -> str:
-    """Drop the `> <@user> quoted text` block that older clients put before a reply."""
+    """Drop the `> <@user> quoted text` block that older clients put before a reply (an
+    emote's: `> * <@user> …`)."""
     lines = body.split("\n")
-    if not lines or not lines[0].startswith("> <"):
+    if not lines or not lines[0].startswith(("> <", "> * <")):
         return body
     index = 0
     while index < len(lines) and _FALLBACK_LINE.match(lines[index]):

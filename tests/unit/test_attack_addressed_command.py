@@ -100,3 +100,14 @@ def test_an_edit_mentions_the_bot_only_as_its_new_content_says() -> None:
     assert read is not None and read.mentions_bot
     plain = to_message(RoomMessageText.from_dict(edit({})), "!r:x", "@bot:x")
     assert plain is not None and not plain.mentions_bot
+
+
+async def test_a_reply_to_an_emote_is_read_without_its_fallback(chat: CoreChat) -> None:
+    """A reply's fallback quotes an emote (`/me …`) as "> * <@user> …": it was not taken
+    off, so a `!melding` replying to one was no command and became a refused offer."""
+    from commands.grammar import strip_reply_fallback
+
+    body = "> * <@jan:x> is onderweg\n\n!melding water\nernst: extreem\nDijk doorgebroken."
+    assert strip_reply_fallback(body).startswith("!melding water")
+    told = await _addressed(chat, LIAISON, body, mentions=False)
+    assert "vastgelegd" in told, told
