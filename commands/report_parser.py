@@ -369,10 +369,19 @@ def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
     if first is not None and first.group(2) and _field_for(first.group(1)) is not None:
         fields.append(" ".join(rest))
         rest = []
+    # `!melding water extreem`: a severe or extreme word, and nothing else, after the
+    # category (as text the report was "unknown": no alert, not in the attention list).
+    alone = " ".join(rest).rstrip("!. ")
+    if rest and lookup(SEVERITIES, alone) in _SEVERE:
+        fields.append(f"ernst: {alone}")
+        rest = []
     lines = [*fields, *body_lines]
     if rest:
         lines = [*lines, "", " ".join(rest)] if lines else ["", " ".join(rest)]
     return lines
+
+
+_SEVERE = frozenset({Severity.SEVERE.value, Severity.EXTREME.value})
 
 
 def _command_line_field(rest: list[str]) -> str | None:

@@ -126,3 +126,43 @@ def test_zeer_hoog_is_extreme_as_zeer_ernstig_is(value: str) -> None:
     draft = parse_report("water", [f"ernst: {value}", "Dijk."], datetime.now(UTC), VOCAB)
     assert isinstance(draft, ReportDraft), draft
     assert draft.severity == "Extreme"
+
+
+@pytest.mark.parametrize(
+    ("words", "severity"),
+    [
+        (("water", "extreem"), "Extreme"),
+        (("water", "EXTREEM!"), "Extreme"),
+        (("water", "zeer", "ernstig"), "Extreme"),
+        (("evacuatie", "ernstig"), "Severe"),
+        (("power", "critical"), "Extreme"),
+    ],
+)
+def test_a_severity_word_alone_after_the_category_is_the_severity(
+    words: tuple[str, ...], severity: str
+) -> None:
+    """`!melding water extreem` on a phone: the word was the report's text and its
+    severity "unknown" (no alert)."""
+    from commands.report_parser import report_lines
+
+    lines = report_lines(words, ("gemeente: Dordrecht", "Dijk doorgebroken."))
+    draft = parse_report(words[0], lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert (draft.severity, draft.municipality, draft.text) == (
+        severity,
+        "Dordrecht",
+        "Dijk doorgebroken.",
+    )
+
+
+@pytest.mark.parametrize(
+    "words", [("opvang", "hoog", "water", "in", "kelder"), ("zorg", "ernstig", "gewonde")]
+)
+def test_a_severity_word_in_a_sentence_after_the_category_stays_text(
+    words: tuple[str, ...],
+) -> None:
+    from commands.report_parser import report_lines
+
+    draft = parse_report(words[0], report_lines(words, ()), datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert (draft.severity, draft.text) == ("Unknown", " ".join(words[1:]))
