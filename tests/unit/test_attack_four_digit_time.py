@@ -41,3 +41,25 @@ def test_a_four_digit_deadline_is_the_clock() -> None:
 def test_four_digits_that_are_no_clock_are_refused(text: str) -> None:
     with pytest.raises(TimeError):
         parse_time(text, NOW)
+
+
+@pytest.mark.parametrize(
+    ("text", "local"),
+    [
+        ("morgenochtend 8 uur", "06-12 08:00"),
+        ("morgenvroeg 7u", "06-12 07:00"),
+        ("morgenmiddag 2 uur", "06-12 14:00"),
+        ("morgenavond 8 uur", "06-12 20:00"),
+        ("morgenavond half 9", "06-12 20:30"),
+    ],
+)
+def test_a_deadline_tomorrow_morning_or_evening_is_read(text: str, local: str) -> None:
+    """`deadline: morgenochtend 8 uur` was refused as unreadable; `morgenavond 8 uur`
+    must be 20:00, not 08:00."""
+    assert parse_ahead(text, NOW).astimezone(AMSTERDAM).strftime("%d-%m %H:%M") == local
+
+
+def test_tomorrow_morning_without_a_time_is_refused_as_such() -> None:
+    with pytest.raises(TimeError) as refused:
+        parse_ahead("morgenochtend", NOW)
+    assert refused.value.reason == "no_time"
