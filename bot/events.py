@@ -83,11 +83,15 @@ def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: st
 
 
 def _edit(
-    content: dict[str, Any], replaces: EventId, msgtype: str, base: dict[str, Any]
+    content: dict[str, Any], replaces: EventId, msgtype: str, base: dict[str, Any], bot: str
 ) -> Message:
-    """An edit (`m.replace`): its new content is the message, the original its relation."""
+    """An edit (`m.replace`): its new content is the message, the original its relation.
+    It mentions the bot only where its new content says so in `m.mentions` (an edit of
+    "Knooppunt: !melding …" keeps the pill that makes its command the bot's)."""
     new_content = content.get("m.new_content") or {}
     new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
+    mentions = new_content.get("m.mentions") if isinstance(new_content, dict) else None
+    users = mentions.get("user_ids") if isinstance(mentions, dict) else None
     return Message(
         body=new_body if isinstance(new_body, str) else "",
         kind="edit",
@@ -95,7 +99,7 @@ def _edit(
         if isinstance(new_content, dict)
         else msgtype,
         relation=Relation(replaces=replaces),
-        mentions_bot=False,
+        mentions_bot=isinstance(users, list) and bot in users,
         **base,
     )
 
@@ -179,7 +183,7 @@ def to_message(
     body = content.get("body", "")
     body = body if isinstance(body, str) else ""
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
-        return _edit(content, EventId(relates["event_id"]), msgtype, base)
+        return _edit(content, EventId(relates["event_id"]), msgtype, base, bot_user_id)
     reply_to = _reply_target(relates)
     root = thread_root(relates)
     return Message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from commands import action_reopen
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
@@ -67,7 +68,7 @@ def build_registry() -> Registry:
 def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Dispatcher:
     dispatcher = Dispatcher(build_registry(), settings, savepoints=savepoints)
     dispatcher.edit_hook = _edit_hook
-    dispatcher.after_edit_hook = after_question_edit
+    dispatcher.after_edit_hook = _after_edit_hook
     dispatcher.redaction_hook = _redaction_hook
     dispatcher.plain_message_hook = on_plain_question
     dispatcher.free_text_hook = on_liaison_text
@@ -93,7 +94,16 @@ async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
         # was offered for its old words is void, or a later `ja` or 👍 would record
         # the words the sender replaced (or the same message a second time).
         await withdraw_offer(ctx, original)
+        # An `!actie klaar` edited: what it closed is open until its new words close it.
+        await action_reopen.open_for_edit(ctx)
     return answered
+
+
+async def _after_edit_hook(ctx: CommandContext) -> list[Outgoing]:
+    """After an edit was handled as the message it now is: the question it no longer
+    asks is withdrawn, the actions it no longer closes are open again."""
+    withdrawn = await after_question_edit(ctx)
+    return [*withdrawn, *await action_reopen.opened_by_edit(ctx)]
 
 
 async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
@@ -103,6 +113,8 @@ async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
     # too: its redaction withdraws them all.
     withdrawn = await on_question_redaction(ctx) or []
     answered = await on_record_redaction(ctx)
+    if answered is None:
+        answered = await action_reopen.on_redaction(ctx)
     if answered is not None:
         return [*withdrawn, *answered]
     await on_free_text_redaction(ctx)

@@ -33,6 +33,7 @@ from commands.grammar import (
     parse_raw,
     split,
     strip_reply_fallback,
+    without_address,
 )
 from commands.i18n import t
 from commands.message import Message, Outgoing, Reply
@@ -96,7 +97,7 @@ class Dispatcher:
     ) -> list[Outgoing]:
         if message.sender == self.settings.bot_user_id:
             return []
-        ctx = self.context(message, room, session, now)
+        ctx = self.context(self._addressed(message), room, session, now)
         if message.msgtype == "m.notice" and message.kind != "edit":
             # A notice is never a command: bots talk in notices, and no Matrix sender can
             # be told apart as a bot (a bridge's puppets relay people and bots alike), so
@@ -198,6 +199,17 @@ class Dispatcher:
         if ctx.events:
             self._observe("report", "ok", ctx)
         return replies
+
+    def _addressed(self, message: Message) -> Message:
+        """A message that mentions the bot and starts with its name before a command
+        ("Knooppunt: !beeld", as Element's pill writes it) as that command, for every
+        handler (each reads the message's body): read as typed it was no command, and a
+        coordination room got no answer at all."""
+        if not message.mentions_bot:
+            return message
+        body = strip_reply_fallback(message.body)
+        addressed = without_address(body, self.settings.prefix)
+        return message if addressed == body else replace(message, body=addressed)
 
     def _observe(self, name: str, outcome: str, ctx: CommandContext) -> None:
         if self.observer is not None:

@@ -14,6 +14,18 @@ _NUMBER = re.compile(
 )
 
 
+# `1,200`: twelve hundred as English writes it, or one point two as Dutch does. With one
+# to three digits before the comma (the first not 0) and exactly three after it, both
+# readings are numbers a report may hold; read the Dutch way, 1,200 evacuees were 1,2.
+_THOUSANDS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}(?=\s|%|$)")
+
+
+def ambiguous_comma(text: str) -> bool:
+    """Whether `text` starts with a number that reads as thousands in English and as a
+    decimal in Dutch (`1,200`, `12,500`); `0,250`, `1,25` and `1.200` are not."""
+    return _THOUSANDS_COMMA.match(text.strip()) is not None
+
+
 def parse_figure(text: str) -> tuple[float, str | None] | None:
     """`120`, `1.200 bedden`, `1,5 km`, `35 %` -> (value, unit); None when it is no number."""
     value = text.strip()

@@ -144,6 +144,8 @@ _CLOCK = re.compile(
 _TIME_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _SUFFIX = re.compile(r"\s*(uur|u|h|hrs|hours)\.?$")
 _HOUR_ONLY = re.compile(r"^(\d{1,2})$")
+# `0745`, `1945`: the time as emergency services write it (dateutil read it as a year).
+_FOUR_DIGITS = re.compile(r"^(?:(.*) )?([01]\d|2[0-3])([0-5]\d)$")
 _DATE_ONLY_DM = re.compile(r"^\d{1,2}[-/]\d{1,2}$")
 
 
@@ -164,7 +166,7 @@ def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
     said = relative_moment(value, now, _NOW_WORDS, _AGO, -1)
     if said is not None:
         return said
-    value = _day_word_first(value)
+    value = _four_digit_clock(_day_word_first(value))
     local_now = now.astimezone(AMSTERDAM)
     day_offset: int | None = None
     first, _, rest = value.partition(" ")
@@ -222,6 +224,16 @@ def _clock_notation(value: str) -> str:
     if _HOUR_ONLY.match(value):
         value = f"{value}:00"
     return _TIME_DOT.sub(r"\1:\2", value)
+
+
+def _four_digit_clock(value: str) -> str:
+    """ "0745", "gisteren 2330 uur", "om 0915": the four digits as "07:45" (dateutil read
+    them as a year: "more than a year ago")."""
+    four = _FOUR_DIGITS.match(_SUFFIX.sub("", value).strip())
+    if four is None:
+        return value
+    before, hour, minute = four.groups()
+    return f"{before} {hour}:{minute}" if before else f"{hour}:{minute}"
 
 
 # A date that starts with its year ("2026-12-04", ISO 8601 as systems and e-mails write

@@ -58,13 +58,29 @@ MODE_WORDS = {
 MODE_NL = {"offer": "aanbieden", "direct": "direct", "off": "uit"}
 # How long a `ja` may follow the offer it confirms.
 OFFER_TTL = timedelta(hours=1)
-_YES = {"ja", "ja graag", "graag", "ja vastleggen", "yes", "yes please", "y", "j", "👍"}
 THUMBS_UP = "👍"
+# A reply that confirms an offer: only words that say yes, at least one of `_YES`, and
+# words of courtesy (`_ALONG`). Only "ja", "yes", "graag" and 👍 counted: "ok", "ja hoor",
+# "jazeker", "ja, doe maar", "akkoord", "klopt" got nothing, and the update the liaison
+# believed recorded was lost without a word. Anything else ("ja maar", "Ja, de brug is
+# dicht", "ja?") is no yes.
+_YES = frozenset(
+    {"ja", "j", "yes", "y", "ok", "oke", "okay", "oki", "jazeker", "zeker", "akkoord", "prima",
+     "klopt", "graag", "jep", "jup", "yep", "yup", "sure", "correct", "goed", "top", "doe-maar"}
+)  # fmt: skip
+_ALONG = frozenset(
+    {"hoor", "dank", "je", "u", "bedankt", "dankjewel", "dankje", "svp", "aub", "please",
+     "pls", "thanks", "thank", "you", "vastleggen", "is", "dat", "het", "wat", "mij", "betreft"}
+)  # fmt: skip
 
 
 def is_yes(body: str) -> bool:
-    words = " ".join(fold(body).replace(",", " ").replace("!", " ").replace(".", " ").split())
-    return words in _YES or (words.startswith(THUMBS_UP) and len(words) <= 3)
+    folded = fold(body).replace("doe maar", "doe-maar")
+    words = folded.replace(",", " ").replace("!", " ").replace(".", " ").split()
+    said = [w for w in words if not w.startswith(THUMBS_UP)]
+    if len(said) < len(words):  # a 👍 (of any skin tone) among the words
+        return all(w in _YES or w in _ALONG for w in said)
+    return any(w in _YES for w in said) and all(w in _YES or w in _ALONG for w in said)
 
 
 def _summary(ctx: CommandContext, draft: ReportDraft) -> str:

@@ -52,9 +52,10 @@ _KEY = re.compile(r"^[A-Za-z][\w-]*$")
 
 
 def strip_reply_fallback(body: str) -> str:
-    """Drop the `> <@user> quoted text` block that older clients put before a reply."""
+    """Drop the `> <@user> quoted text` block that older clients put before a reply (an
+    emote's: `> * <@user> …`)."""
     lines = body.split("\n")
-    if not lines or not lines[0].startswith("> <"):
+    if not lines or not lines[0].startswith(("> <", "> * <")):
         return body
     index = 0
     while index < len(lines) and _FALLBACK_LINE.match(lines[index]):
@@ -62,6 +63,22 @@ def strip_reply_fallback(body: str) -> str:
     while index < len(lines) and not lines[index].strip():
         index += 1
     return "\n".join(lines[index:])
+
+
+# Who a message is addressed to, before its command: a Matrix id ("@knooppunt:x !beeld"),
+# or one to three words of a name with a colon or comma ("Knooppunt: !beeld", as
+# Element's pill of the bot's display name puts it in the body).
+_ADDRESS = re.compile(r"\s*(?:@[^\s:]+:[^\s:]+:?|[^\W\d][^\s:,!]*(?: [^\s:,!]+){0,2}[:,])\s*")
+
+
+def without_address(body: str, prefix: str) -> str:
+    """`body` from its command when it starts with an address to the bot and a command
+    follows it ("Knooppunt: !beeld" -> "!beeld"); else `body` as it is. Only for a
+    message that mentions the bot: read as it was, it was no command and got nothing."""
+    found = _ADDRESS.match(body)
+    if found is None or not is_command(body[found.end() :], prefix):
+        return body
+    return body[found.end() :]
 
 
 def _from_first_character(body: str) -> str:

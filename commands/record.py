@@ -495,17 +495,43 @@ async def action_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     return await _create(ctx, parsed, "action")
 
 
+_CODE_SEPARATORS = re.compile(r"[\s,;&+]+")
+
+
+def _done_codes(words: Sequence[str]) -> list[str]:
+    """The codes `!actie klaar` names: the first word, and every later word that is a
+    record code (`A-1, A-2 en A-3`); other words are a remark ("(geleverd)"). Only the
+    first was read: the others stayed open while the reply read as if all were done."""
+    tokens = [w for w in _CODE_SEPARATORS.split(" ".join(words)) if w]
+    if not tokens:
+        return []
+    return [tokens[0], *(w for w in tokens[1:] if record_repo.parse_code(w) is not None)]
+
+
 async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
-    if not words:
+    codes = _done_codes(words)
+    if not codes:
         raise UserError("record.usage_done", prefix=ctx.prefix)
+    lines: list[str] = []
+    for code in dict.fromkeys(codes):
+        try:
+            lines.append(await _close(ctx, code))
+        except UserError as refused:
+            # Said per code: what the codes before it closed stays closed (and said).
+            lines.append(refused.text(ctx.lang))
+    return [render.plain("\n".join(lines))]
+
+
+async def _close(ctx: CommandContext, word: str) -> str:
+    """Close the action `word` names, or say why not."""
     session = session_of(ctx)
-    code = record_repo.parse_code(words[0])
+    code = record_repo.parse_code(word)
     item = None
     if code is not None and code[0] == "action":
         item = await record_repo.visible_by_code(session, ctx.room.access, "action", code[1])
     if item is None or item.withdrawn_at is not None:
         # What this room may not see does not exist for it: the same reply as an unknown id.
-        raise UserError("record.unknown_action", code=render.shorten(words[0], 20))
+        raise UserError("record.unknown_action", code=render.shorten(word, 20))
     # Codes are global and a GREEN action is seen by every cleared room: closing is for
     # the coordinators of the action's own incident (as `!incident fase`), its owner or
     # the owner's room, and never across an exercise and reality. The owner's room is
@@ -519,11 +545,13 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
     if not (
         owners_room or manages_incident(ctx, item.incident) is None or ctx.sender == item.owner
     ):
-        return [render.plain(t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who")))]
+        return t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who"))
     if item.done_at is not None:
-        return [render.plain(t(ctx.lang, "record.already_done", code=item.code))]
+        return t(ctx.lang, "record.already_done", code=item.code)
     item.done_at = ctx.now
     item.done_by = ctx.sender
+    # The message later deletions and edits name (commands/action_reopen.py).
+    item.done_event_id = ctx.message.relation.replaces or ctx.message.event_id
     item.updated_at = ctx.now
     await ctx.audit(
         session,
@@ -532,7 +560,7 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
         detail={"tlp": item.tlp, "incident": item.incident},
     )
     ctx.events.append("action.done")
-    return [render.plain(t(ctx.lang, "record.done", code=item.code))]
+    return t(ctx.lang, "record.done", code=item.code)
 
 
 ACTIONS_PAGE = 25  # as many as the picture's section shows at most

@@ -23,6 +23,14 @@ _RELATIVE = re.compile(
     r"d|dag|dagen|day|days)$"
 )
 _AHEAD_DAYS = {"morgen": 1, "tomorrow": 1, "overmorgen": 2, "vandaag": 0, "today": 0}
+# "morgenochtend 8 uur", "morgenavond 8 uur": tomorrow, and which half of the day (a
+# deadline written so was refused as unreadable).
+_AHEAD_PARTS = {
+    "morgenochtend": "'s ochtends",
+    "morgenvroeg": "'s ochtends",
+    "morgenmiddag": "'s middags",
+    "morgenavond": "'s avonds",
+}
 _NOW = ("nu", "now", "direct", "meteen", "onmiddellijk", "immediately")
 
 
@@ -66,6 +74,10 @@ def parse_ahead(text: str, now: datetime) -> datetime:
     if said is not None:
         return said
     first, _, rest = value.partition(" ")
+    if first in _AHEAD_PARTS:
+        if not rest.strip():
+            raise TimeError(original, "no_time")
+        first, rest = "morgen", f"{rest} {_AHEAD_PARTS[first]}"
     if first in _AHEAD_DAYS:
         if not rest.strip():
             raise TimeError(original, "no_time")

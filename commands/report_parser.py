@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from commands.dutch_numbers import parse_figure
+from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
 from commands.dutch_time import TimeError, parse_time
 from commands.i18n import Language, t
 from storage import tlp
@@ -26,6 +27,8 @@ from storage.vocabulary import (
     SEVERITIES,
     STATUSES,
     Category,
+    Severity,
+    Status,
     all_words,
     fold,
     lookup,
@@ -109,7 +112,16 @@ _EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?
 # **extreem**"; a lone "*" in a value, as in "120*", stays). Read as text, such a block
 # lost the report's severity (no alert) and its label (stored under the room's lower
 # default). A quoted line (`> tlp: clear`) is someone else's and stays text.
-_LIST_MARK = re.compile(r"^\s*(?:[-*+\u2022\u00b7\u25aa\u2023]|\d{1,2}[.)])\s+")
+_LIST_MARK = re.compile(r"(?:[-*+#\u2022\u00b7\u25aa\u2023]{1,6}|\d{1,2}[.)]|\[[ xX]?\])(?=\s)")
+# Symbols a phone or a template puts before a line, alone or before a list marker: an
+# emoji or a sign (`⚠️ Ernst: extreem`, `🔴 ernst: extreem`, `✅ status: opgelost`), an
+# arrow (`→ `, `▶ `), a dash a word processor made of "-" (`– `, `— `). Read as text, the
+# severity was lost as it was behind a list marker. A quote (`> tlp: clear`) stays text.
+_SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Pd"})
+_EMOJI_PARTS = frozenset("\ufe0e\ufe0f\u20e3")  # variation selectors, keycap
+# A whole line wrapped in Markdown emphasis or a code span: `**Ernst: extreem**`,
+# `` `ernst: extreem` ``.
+_WRAPPED = re.compile(r"\s*(\*\*|__|\*|_|`)(\S(?:.*\S)?)\1\s*")
 # A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY",
 # "OEFENING GESTAAKT" (the drill stopped for a real emergency; see commands/exercise.py).
 _MODE_WORD = (
@@ -126,7 +138,8 @@ def unformatted_field_line(line: str) -> str:
 
     The key is the part before the first `:` or `=`, the value the rest; each is
     looked at once (linear: a line of 8,000 characters full of `k: *x` stays cheap)."""
-    probe = _LIST_MARK.sub("", line, count=1)
+    wrapped_line = _WRAPPED.fullmatch(line)
+    probe = line[_marks_end(line) :] if wrapped_line is None else wrapped_line.group(2)
     cut = min((i for i in (probe.find(":"), probe.find("=")) if i >= 0), default=-1)
     if cut < 0:
         return probe
@@ -136,6 +149,35 @@ def unformatted_field_line(line: str) -> str:
     elif (wrapped := _VALUE_EMPHASIS.fullmatch(value)) is not None:
         value = " " + wrapped.group(2)  # "ernst: **extreem**"
     return f"{key}{sep}{value}"
+
+
+def _is_symbol(char: str) -> bool:
+    """A sign that is no letter, digit or ASCII mark (ASCII `-`, `*`, `#` are list
+    markers and need a blank; `>` quotes)."""
+    return ord(char) > 127 and (
+        unicodedata.category(char) in _SYMBOL_CATEGORIES or char in _EMOJI_PARTS
+    )
+
+
+def _marks_end(line: str) -> int:
+    """Where `line` goes on after its leading marks (list markers, a task box, emoji,
+    arrows, dashes, with the blanks after them); 0 when it starts with none. A list
+    marker needs a blank after it ("-5 graden" is no list); a symbol does not
+    ("❗️ernst: extreem")."""
+    index, end = 0, 0
+    while True:
+        while index < len(line) and line[index].isspace():
+            index += 1
+        marker = _LIST_MARK.match(line, index)
+        if marker is not None:
+            index = end = marker.end()
+            continue
+        start = index
+        while index < len(line) and _is_symbol(line[index]):
+            index += 1
+        if index == start:
+            return index if end else 0
+        end = index
 
 
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
@@ -327,10 +369,19 @@ def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
     if first is not None and first.group(2) and _field_for(first.group(1)) is not None:
         fields.append(" ".join(rest))
         rest = []
+    # `!melding water extreem`: a severe or extreme word, and nothing else, after the
+    # category (as text the report was "unknown": no alert, not in the attention list).
+    alone = " ".join(rest).rstrip("!. ")
+    if rest and lookup(SEVERITIES, alone) in _SEVERE:
+        fields.append(f"ernst: {alone}")
+        rest = []
     lines = [*fields, *body_lines]
     if rest:
         lines = [*lines, "", " ".join(rest)] if lines else ["", " ".join(rest)]
     return lines
+
+
+_SEVERE = frozenset({Severity.SEVERE.value, Severity.EXTREME.value})
 
 
 def _command_line_field(rest: list[str]) -> str | None:
@@ -472,16 +523,41 @@ def _read_fields(
     return text_lines
 
 
-def _formatted_field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
+def _formatted_field_match(
+    probe: str, vocab: Vocabulary, loose: frozenset[str] | None = None
+) -> re.Match[str] | None:
     """`_field_match` of the line without its list marker and Markdown emphasis when that
     names a known key; else of the line as typed. A list of the report's own words
     ("- Sporthal: 200 mensen", "- Let op: 3 wegen dicht") stays text: read without its
-    markers, each item with a number became a figure named after its words."""
+    markers, each item with a number became a figure named after its words. `loose`:
+    the stored values a line without its colon may have (None: any of its field's)."""
     plain = unformatted_field_line(probe)
     match = _field_match(plain, vocab)
     if plain != probe and match is not None and not _known_key(match.group(1), vocab):
         return _field_match(probe, vocab)
+    if match is None and (line := _loose_line(plain, loose)) is not None:
+        return _FIELD_LINE.match(line)
     return match
+
+
+# `Ernst - extreem`, `ernst extreem`, `Status; opgelost`: a severity or status line
+# without its colon. Read as text, an extreme report was stored as "unknown".
+_LOOSE_LINE = re.compile(r"([^\W\d_]+)\s*(?:[-\u2013\u2014;]\s*|\s+)([^\W\d_]+(?: [^\W\d_]+)?)\s*")
+
+
+def _loose_line(plain: str, values: frozenset[str] | None = None) -> str | None:
+    """`plain` as a `key: value` line when it is a severity or status key and one of
+    that field's words (of `values`, if given) with a dash, a semicolon or only a blank
+    between them; None for anything else ("Ernst - nog onduidelijk" is a note)."""
+    found = _LOOSE_LINE.fullmatch(plain)
+    if found is None:
+        return None
+    key, value = found.groups()
+    table = _UNDER_TEXT.get(_field_for(key) or "")
+    stored = lookup(table, value) if table is not None else None
+    if stored is None or (values is not None and stored not in values):
+        return None
+    return f"{key}: {value}"
 
 
 def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
@@ -498,6 +574,9 @@ def _field_match(probe: str, vocab: Vocabulary) -> re.Match[str] | None:
 # Fields that change the picture at once when lost under the text: the severity (the
 # coordinators' alert, the attention list) and the status (`opgelost` closes an item).
 _UNDER_TEXT = {"severity": SEVERITIES, "status": STATUSES}
+# Under the text a line without its colon counts only where it would change the picture:
+# a heading "Status update" in the text is no misplaced field.
+_ALARMING = frozenset({Severity.SEVERE.value, Severity.EXTREME.value, Status.RESOLVED.value})
 
 
 def fields_under_text(
@@ -509,7 +588,7 @@ def fields_under_text(
     nothing). Notes ("Ernst: nog onduidelijk") stay text."""
     problems: list[Problem] = []
     for line in text_lines:
-        match = _field_match(unformatted_field_line(INVISIBLE.sub("", line)), vocab)
+        match = _formatted_field_match(INVISIBLE.sub("", line), vocab, _ALARMING)
         name = _field_for(match.group(1)) if match is not None else None
         table = _UNDER_TEXT.get(name or "")
         if match is None or table is None or name in seen:
@@ -683,6 +762,18 @@ def _read_figure(
         problems.append(Problem.of("report_parser.invalid_name", key_=_quote(key)))
         return
     number, unit = figure
+    if ambiguous_comma(number_text):
+        # Which one is meant is the liaison's call: 1,2 evacuees or twelve hundred.
+        problems.append(
+            Problem.of(
+                "report_parser.figure_ambiguous_comma",
+                key_=_quote(key),
+                value=_quote(value),
+                thousands=format_number(number * 1000),
+                decimal=format_number(number),
+            )
+        )
+        return
     if number < 0 and not vocab.may_be_negative(metric):
         problems.append(Problem.of("figure_negative", field=_quote(key), value=_quote(value)))
         return
@@ -884,7 +975,7 @@ def read_structured_free_text(
 
 
 def _writes_severity_or_label(line: str, vocab: Vocabulary) -> bool:
-    match = _field_match(unformatted_field_line(INVISIBLE.sub("", line)), vocab)
+    match = _formatted_field_match(INVISIBLE.sub("", line), vocab)
     return match is not None and _field_for(match.group(1)) in ("severity", "tlp")
 
 
@@ -912,8 +1003,7 @@ def _category_of(word: str) -> str | None:
 
 def _starts_fields(line: str, vocab: Vocabulary) -> bool:
     """Whether `line` is a field line of a known key (as the report parser reads it)."""
-    probe = unformatted_field_line(INVISIBLE.sub("", line))
-    match = _field_match(probe, vocab)
+    match = _formatted_field_match(INVISIBLE.sub("", line), vocab)
     return match is not None and _known_key(match.group(1), vocab)
 
 
@@ -939,7 +1029,9 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             continue
         metric = vocab.metric_aliases[alias]
         parsed = parse_figure(match.group(2))
-        if parsed is None or any(f.metric == metric for f in figures):
+        if parsed is None or ambiguous_comma(match.group(2)):
+            continue  # `1,200`: twelve hundred or 1,2; the text keeps it as written
+        if any(f.metric == metric for f in figures):
             continue
         figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
     return figures

@@ -626,17 +626,20 @@ async def _edit_refused_in_item(
     moved: tuple[int, SituationEntry] | None,
 ) -> Problem | None:
     """Whether the edited report may stand in its item (`follow_up_rights`). An edit of a
-    follow-up that stays in its item and names no severity keeps the severity it has (the
-    item's, inherited): a corrected typo must not turn the item's severity to unknown and
-    take it out of the attention list."""
+    follow-up that stays in its item and names no severity takes the more severe of the
+    severity it has and the item's state before it: a corrected typo must not turn the
+    item's severity to unknown and take it out of the attention list, and an edit that
+    removes a lowering `ernst: gering` must not leave the item lowered (it stayed out of
+    the attention list, the coordinators told it was over)."""
     item_id = moved[0] if moved is not None else items.item_of(entry)
     if item_id == entry.id:
         return None  # the item's own opening report
     if moved is None and "severity" not in draft.given:
-        # It keeps what it inherited, with the label of the item's state it came from.
+        # The item's severity, with the label of the item's state it came from.
         source = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
         inherited = _inherit(draft, data, source or entry)
-        data.severity = entry.severity
+        if Severity.of(entry.severity).rank > Severity.of(data.severity).rank:
+            data.severity = entry.severity
         if inherited is not None:
             return inherited
     return await follow_up_rights.refusal(ctx, item_id, data, draft.given)

@@ -682,6 +682,11 @@ class RecordItem(Base):
     reminder_late: Mapped[bool] = mapped_column(Boolean, default=False)
     done_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     done_by: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # The message that closed the action (`!actie klaar`; for one that came in as an edit,
+    # the message it edited): deleting it, or an edit that no longer closes the action,
+    # opens it again (migration 0030). Kept while such an edit is handled, as the mark
+    # of what it opened.
+    done_event_id: Mapped[str | None] = mapped_column(String(255), nullable=True, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     @property

@@ -160,6 +160,18 @@ async def by_message(session: AsyncSession, event_id: str) -> RecordItem | None:
     )
 
 
+async def closed_by(session: AsyncSession, event_id: str) -> list[RecordItem]:
+    """The actions the message `event_id` closed (`!actie klaar`), or opened again while
+    an edit of it is handled (`done_event_id` kept, `done_at` cleared), by code."""
+    return list(
+        await session.scalars(
+            select(RecordItem)
+            .where(RecordItem.kind == "action", RecordItem.done_event_id == event_id)
+            .order_by(RecordItem.number)
+        )
+    )
+
+
 async def revision_by_event(session: AsyncSession, event_id: str) -> RecordRevision | None:
     return await session.scalar(
         select(RecordRevision).where(

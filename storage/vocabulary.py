@@ -140,8 +140,10 @@ class Severity(Term):
         "extreme",
         "extreem",
         "zeer ernstig",
+        "zeer hoog",
         "kritiek",
         "critical",
+        "very high",
     )
     SEVERE = ("Severe", "ernstig", "severe", "severe", "ernstig", "hoog", "high")
     MODERATE = ("Moderate", "matig", "moderate", "moderate", "matig", "gemiddeld", "medium")

@@ -148,6 +148,20 @@ TEXTS: Entries = {
         "en": "Action {code} was already done.",
     },
     "record.done": {"nl": "Actie {code} afgerond.", "en": "Action {code} done."},
+    "record.reopened_redacted": {
+        "nl": "Weer open: {codes} (het bericht dat afrondde is verwijderd).",
+        "en": "Open again: {codes} (the message that closed it was deleted).",
+    },
+    "record.reopened_edited": {
+        "nl": "Weer open: {codes} (je bewerkte bericht rondt niet meer af).",
+        "en": "Open again: {codes} (your edited message no longer closes it).",
+    },
+    "record.reopen_not_allowed": {
+        "nl": "{code} blijft afgerond: alleen wie afrondde of een moderator van deze kamer "
+        "kan dat terugdraaien.",
+        "en": "{code} stays done: only whoever closed it or a moderator of this room can "
+        "take that back.",
+    },
     "record.no_open_actions": {
         "nl": "Geen open acties (die deze kamer mag zien).",
         "en": "No open actions (that this room may see).",

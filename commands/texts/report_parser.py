@@ -45,6 +45,12 @@ TEXTS: Entries = {
         "nl": "'{key_}' is een cijfer, maar '{value}' is geen getal (schrijf bijvoorbeeld 120 of 1.200).",
         "en": "'{key_}' is a figure, but '{value}' is not a number (write e.g. 120 or 1.200).",
     },
+    "report_parser.figure_ambiguous_comma": {
+        "nl": "'{key_}: {value}': bedoel je {thousands} of {decimal}? Schrijf duizendtallen "
+        "met een punt ({thousands}) en decimalen met een komma ({decimal}).",
+        "en": "'{key_}: {value}': do you mean {thousands} or {decimal}? Write thousands with a "
+        "point or without a separator ({thousands}) and decimals with a comma ({decimal}).",
+    },
     "report_parser.unknown_safety_region": {
         "nl": "Onbekende veiligheidsregio '{value}'.{hint}",
         "en": "Unknown safety region '{value}'.{hint}",

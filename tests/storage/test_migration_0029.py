@@ -16,7 +16,7 @@ from storage import knowledge_items, open_questions
 from storage import records as record_repo
 from storage.engine import Database
 from storage.models import AuditRecord
-from tests.storage.test_marking_reader_migration import AT, _report
+from tests.storage.test_marking_reader_migration import AT, _report, seed_record
 from tests.support.migrated import migrate_to
 
 _ROW = (
@@ -74,7 +74,7 @@ async def _seed_markings(db: Database) -> None:
         decision = record_repo.RecordInput(
             "decision", "storm", "VR", "AMBER", "Dijk dicht TLP:AMBER (STRICT)"
         )
-        await record_repo.record(session, decision, "@a:x", "!c:x", "$d1")
+        await seed_record(session, decision, "$d1")
         qa = QA(
             id="qa-s", question="Welke route?", answer="Via de A9. TLP:AMBER/STRICT", tlp="AMBER"
         )

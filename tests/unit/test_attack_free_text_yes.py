@@ -1,0 +1,45 @@
+"""Saying yes to a free-text offer as people say it (outside tester, session 14).
+
+A liaison's update ("Dordrecht: nog 800 huishoudens zonder stroom") gets an offer:
+"Vastleggen als melding? Antwoord 'ja' of reageer met 👍." Only "ja", "yes", "graag" and
+👍 counted. "ok", "oké", "ja hoor", "jazeker", "ja, doe maar", "akkoord", "klopt",
+"ja 👍" got no answer and recorded nothing: the liaison, who had answered, believed the
+update was recorded, and it was lost without a word. A reply made only of words that
+say yes (and courtesy: "graag", "dank je", "hoor") now confirms; anything with other
+words, a doubt ("ja maar", "nee", "wacht") or a question mark does not.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from commands.free_text import is_yes
+from tests.support.chat import CoreChat, texts
+from tests.unit.test_attack_formatting import ALICE, LIAISON, chat
+
+__all__ = ["chat"]  # fixture, imported for pytest
+
+UPDATE = "Dordrecht: nog 800 huishoudens zonder stroom"
+YES = [
+    "ok", "Oké", "OK!", "okay", "Ja hoor", "jazeker", "ja, doe maar", "Doe maar", "Ja svp",
+    "akkoord", "prima", "Klopt", "ja, klopt", "dat klopt", "ja 👍", "Ja graag, dank je",
+    "is goed", "yes please", "sure", "👍🏻",
+]  # fmt: skip
+NOT_YES = [
+    "ja?", "nee", "ja maar", "ja maar wacht", "ok wacht even", "nee, niet vastleggen",
+    "Ja, de brug is dicht", "ok, ik ga kijken bij de sporthal", "niet ok", "jaja", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("answer", YES)
+async def test_a_yes_as_people_say_it_records_the_offer(chat: CoreChat, answer: str) -> None:
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None and "ja" in texts(offered[0]), texts(offered[0] if offered else [])
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is not None and "vastgelegd" in texts(result[0]), f"{answer!r}: no word"
+    assert len(await chat.entries()) == 1
+
+
+@pytest.mark.parametrize("answer", NOT_YES)
+def test_other_words_are_no_yes(answer: str) -> None:
+    assert not is_yes(answer)
