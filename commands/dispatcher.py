@@ -97,6 +97,11 @@ class Dispatcher:
     ) -> list[Outgoing]:
         if message.sender == self.settings.bot_user_id:
             return []
+        if "\x00" in message.body:
+            # A NUL (JSON's \u0000, which a Matrix event may carry) means nothing in a
+            # message, and PostgreSQL text cannot hold one: a question, decision or
+            # update with it failed there as a whole ("er ging iets mis"), nothing kept.
+            message = replace(message, body=message.body.replace("\x00", ""))
         ctx = self.context(self._addressed(message), room, session, now)
         if message.msgtype == "m.notice" and message.kind != "edit":
             # A notice is never a command: bots talk in notices, and no Matrix sender can

@@ -159,18 +159,21 @@ class Checked:
     owner_room: record_repo.OwnerRoom | None = None
 
 
-async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | None) -> Checked:
-    """The draft as an item to store, or UserError listing every problem (nothing stored)."""
+async def _check(
+    ctx: CommandContext, draft: Draft, fallback_incident: str | None, kept: RecordItem | None = None
+) -> Checked:
+    """The draft as an item to store, or UserError listing every problem (nothing stored).
+    `kept`: the item an edit revises (see `_organisation`, `_checked_label`)."""
     lang = ctx.lang
     problems = list(draft.problems)
     values = draft.values
-    binding = ctx.room.binding
     incident = await _checked_incident(ctx, values.get("incident"), fallback_incident, problems)
     written = "\n".join([draft.text, *(v for k, v in values.items() if k != "tlp")])
     # Words of the other mode (OEFENING in a real room): refused, as reports are.
     if (crossing := exercise.words_cross_mode(ctx, written)) is not None:
         problems.append(t(lang, crossing))
-    label = _checked_label(ctx, values.get("tlp"), problems, tlp.text_marking(written))
+    marked = tlp.text_marking(written)
+    label = _checked_label(ctx, values.get("tlp"), problems, marked, kept.tlp if kept else None)
     due = _checked_due(ctx, draft, problems)
     fields: dict[str, str] = {
         k: v for k, v in values.items() if k in ("development", "risks", "scenarios", "decided_by")
@@ -180,9 +183,7 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
         problems.append(t(lang, "record.assessment_needs_development"))
     if draft.kind in ("decision", "action") and not text:
         problems.append(t(lang, f"record.{draft.kind}_needs_text", prefix=ctx.prefix))
-    # The posting room's organisation: what AMBER+STRICT keeps the item within. Who
-    # decided (a team such as the ROT) is a field of its own, shown, not a TLP boundary.
-    organisation = binding.organisation if binding else None
+    organisation = _organisation(ctx, kept)
     owner = values.get("owner")
     owner_room: record_repo.OwnerRoom | None = None
     if draft.kind == "action":
@@ -220,6 +221,18 @@ async def _check(ctx: CommandContext, draft: Draft, fallback_incident: str | Non
     )
 
 
+def _organisation(ctx: CommandContext, kept: RecordItem | None) -> str | None:
+    """What AMBER+STRICT keeps the item within: the posting room's organisation, and for
+    an edit the one the item was recorded for. The room may have been rebound to another
+    organisation since: an edited typo must not move the first's AMBER+STRICT words to
+    the other's rooms. Who decided (a team such as the ROT) is a field of its own, shown,
+    not a TLP boundary."""
+    if kept is not None:
+        return kept.organisation
+    binding = ctx.room.binding
+    return binding.organisation if binding else None
+
+
 async def _checked_incident(
     ctx: CommandContext, given: str | None, fallback: str | None, problems: list[str]
 ) -> str | None:
@@ -243,14 +256,21 @@ async def _checked_incident(
 
 
 def _checked_label(
-    ctx: CommandContext, given: str | None, problems: list[str], marked: str | None = None
+    ctx: CommandContext,
+    given: str | None,
+    problems: list[str],
+    marked: str | None = None,
+    default: str | None = None,
 ) -> str:
-    """The label named with `tlp:`, or the room's default (AMBER in an unbound room).
+    """The label named with `tlp:`, or `default` (an edited item's own label), or the
+    room's default (AMBER in an unbound room). An edit without `tlp:` keeps the item's
+    label: the room's default may have been lowered since, and a typo fixed in
+    yesterday's AMBER decision must not make it GREEN without a word.
 
     `marked`: the highest TLP marking written in the text ("… TLP:RED"), as for reports:
     without `tlp:` it raises the default (never lowers it); above `tlp:` it is refused."""
     binding = ctx.room.binding
-    label = binding.tlp_default if binding else "AMBER"
+    label = default or (binding.tlp_default if binding else "AMBER")
     if given:
         parsed_label = tlp.parse_label(given)
         if parsed_label is None:
@@ -666,7 +686,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         return [render.plain(keep)]
     draft = _read(item.kind, parsed.words, parsed.body_lines, lang)
     try:
-        checked = await _check(ctx, draft, item.incident)
+        checked = await _check(ctx, draft, item.incident, kept=item)
     except UserError as error:
         return [render.plain(f"{keep}\n{error.text(lang)}")]
     before_owner = (item.owner, item.owner_room, item.due_at)

@@ -63,8 +63,26 @@ async def _room_entry_input(
     return await _entry_input(ctx, draft, incident, organisation)
 
 
+def _report_label(ctx: CommandContext, draft: ReportDraft, kept_label: str | None) -> str:
+    """The `tlp:` field, else the room's default raised by a marking in the text. An edit
+    without `tlp:` keeps the report's label (`kept_label`), not the room's default now:
+    an admin may have lowered that since ("GREEN from now on"), and a typo fixed in
+    yesterday's AMBER report must not make it GREEN without a word."""
+    binding = ctx.room.binding
+    label = draft.tlp or kept_label or (binding.tlp_default if binding else "AMBER")
+    if draft.tlp is None and draft.text_tlp is not None:
+        # "… TLP:RED" in the text and no `tlp:` field: the marking the liaison copied
+        # raises the room's default; a lower one never lowers it.
+        label = tlp.highest([label, draft.text_tlp])
+    return label
+
+
 async def _entry_input(
-    ctx: CommandContext, draft: ReportDraft, fallback_incident: str | None, organisation: str | None
+    ctx: CommandContext,
+    draft: ReportDraft,
+    fallback_incident: str | None,
+    organisation: str | None,
+    kept_label: str | None = None,
 ) -> entry_repo.EntryInput | list[Problem]:
     session = session_of(ctx)
     binding = ctx.room.binding
@@ -84,11 +102,7 @@ async def _entry_input(
     crossing = exercise.words_cross_mode(ctx, draft.text)
     if crossing is not None:
         return [Problem.of(crossing)]
-    label = draft.tlp or (binding.tlp_default if binding else "AMBER")
-    if draft.tlp is None and draft.text_tlp is not None:
-        # "… TLP:RED" in the text and no `tlp:` field: the marking the liaison copied
-        # raises the room's default; a lower one never lowers it.
-        label = tlp.highest([label, draft.text_tlp])
+    label = _report_label(ctx, draft, kept_label)
     # The binding read its organisation's sectors already; another organisation is looked up.
     same_org = (
         binding is not None and (binding.organisation or "").lower() == (organisation or "").lower()
@@ -606,7 +620,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     draft = _read_edited_report(ctx, strip_reply_fallback(ctx.message.body))
     if isinstance(draft, list):
         return [_problems_reply(ctx, draft, keep)]
-    data = await _entry_input(ctx, draft, entry.incident, entry.organisation)
+    data = await _entry_input(ctx, draft, entry.incident, entry.organisation, entry.tlp)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
     moved = await _edit_follows(ctx, draft, data, entry)

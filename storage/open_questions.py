@@ -96,20 +96,26 @@ async def open_stamp(
     incident: str | None = None,
     *,
     include_unbound: bool = True,
-) -> tuple[int, int, int]:
-    """The count, highest id and sum of ids of the open questions (with `access`: those
-    `open_for` lists for the room): a cheap change mark for live pages. Ids only grow,
-    so a question asked, answered or withdrawn moves it, and so does a linked question
-    listed in the place of a withdrawn one (a higher id than the one it replaces)."""
+) -> tuple[int, int, int, int]:
+    """The count, highest id, sum of ids and sum of label ranks of the open questions
+    (with `access`: those `open_for` lists for the room): a cheap change mark for live
+    pages. Ids only grow, so a question asked, answered or withdrawn moves it, and so
+    does a linked question listed in the place of a withdrawn one (a higher id than the
+    one it replaces). An asker's edit keeps the question's id: the ranks move when it
+    raised the label (an edit never lowers it), so a page that may no longer show the
+    question looks again at once."""
     where = (
         [OpenQuestion.status == "open"]
         if access is None
         else await _listed(session, access, incident, include_unbound, None)
     )
     ids = OpenQuestion.id
-    query = select(func.count(), func.max(ids), func.sum(ids)).where(*where)
+    ranks = OpenQuestion.tlp_rank
+    query = select(func.count(), func.max(ids), func.sum(ids), func.sum(ranks)).where(*where)
     found = (await session.execute(query)).first()
-    return (int(found[0] or 0), int(found[1] or 0), int(found[2] or 0)) if found else (0, 0, 0)
+    if found is None:
+        return (0, 0, 0, 0)
+    return (int(found[0] or 0), int(found[1] or 0), int(found[2] or 0), int(found[3] or 0))
 
 
 async def _listed(

@@ -260,7 +260,7 @@ class IncidentStamp:
     record: tuple[datetime | None, int | None] = (None, None)
     # The open questions of every incident (`open_questions.open_stamp`): a page lists
     # them, and one asked, answered or withdrawn by its asker is looked at at once.
-    questions: tuple[int, int, int] = (0, 0, 0)
+    questions: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:

@@ -4,7 +4,7 @@ them as a room may see them (every read goes through `storage.tlp.visible_clause
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
@@ -22,7 +22,7 @@ from storage.models import (
 )
 from storage.models import Room as RoomRow
 from storage.revision_history import last_number, revision_columns, standing_revision
-from storage.rooms import active_bindings
+from storage.rooms import BindingView, active_bindings, earlier_rooms
 
 Kind = Literal["assessment", "decision", "action"]
 KINDS: tuple[Kind, ...] = ("assessment", "decision", "action")
@@ -392,10 +392,22 @@ class OwnerRoom:
     room_id: str
     binding: RoomBinding
     public: bool
+    # The rooms it replaced (upgrades): their posts are its own posts, as for every view
+    # of a room. Without them a room's own RED action was no longer its own after an
+    # upgrade, and its reminder was skipped.
+    earlier: tuple[str, ...] = ()
 
     @property
     def access(self) -> tlp.RoomAccess:
-        return tlp.RoomAccess.for_binding(self.room_id, self.binding, self.public)
+        view = BindingView.of(self.binding, earlier=self.earlier)
+        return tlp.RoomAccess.for_binding(self.room_id, view, self.public)
+
+
+async def _with_earlier(session: AsyncSession, room: OwnerRoom | None) -> OwnerRoom | None:
+    """`room` with the rooms it replaced (only the one room a lookup chose is read)."""
+    if room is None:
+        return None
+    return replace(room, earlier=await earlier_rooms(session, room.room_id))
 
 
 async def _bound_rooms(session: AsyncSession, incident: str) -> list[OwnerRoom]:
@@ -435,7 +447,7 @@ async def owner_room_of_user(
             -pair[1].timestamp() if pair[1] is not None else 0,
         )
     )
-    return candidates[0][0]
+    return await _with_earlier(session, candidates[0][0])
 
 
 async def owner_room_of_org(
@@ -449,7 +461,7 @@ async def owner_room_of_org(
         if (r.binding.organisation or "").strip().lower() == wanted
     ]
     rooms.sort(key=lambda r: (_ROLE_ORDER.get(r.binding.role, 9), r.room_id))
-    return rooms[0] if rooms else None
+    return await _with_earlier(session, rooms[0] if rooms else None)
 
 
 async def owner_room_by_id(session: AsyncSession, room_id: str) -> OwnerRoom | None:
@@ -460,7 +472,8 @@ async def owner_room_by_id(session: AsyncSession, room_id: str) -> OwnerRoom | N
             )
         )
     ).first()
-    return None if row is None else OwnerRoom(row[0].room_id, row[0], bool(row[1]))
+    found = None if row is None else OwnerRoom(row[0].room_id, row[0], bool(row[1]))
+    return await _with_earlier(session, found)
 
 
 def changed_since(items: Sequence[RecordItem], since: datetime | None) -> bool:

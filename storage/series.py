@@ -88,8 +88,15 @@ FigureKey = tuple[
 ItemKey = tuple[str, int, str | None, int, str]  # incident, item_id, org, tlp_rank, room
 
 
+# A missing part (a room bound without `org=`) in a key. Not NUL, as the keys had it
+# before: PostgreSQL text cannot hold one, and every picture of the incident failed.
+# A SQLite database may still hold rows keyed the old way: a fold-in finds the rows it
+# replaces by their entry as well as by key (`_apply`), so those go too.
+_NONE = "\x1e"
+
+
 def _key(parts: tuple[object, ...]) -> str:
-    return _SEP.join("\x00" if p is None else str(p) for p in parts)
+    return _SEP.join(_NONE if p is None else str(p) for p in parts)
 
 
 def _is(column: Any, value: object) -> ColumnElement[bool]:
@@ -372,7 +379,11 @@ async def _fold_in(session: AsyncSession, incident: str, entry_ids: list[int]) -
 @dataclass
 class _Rows:
     """What a fold-in writes: per table, the keys whose rows go and the rows that take
-    their place (a key whose series has no live entry left just goes)."""
+    their place (a key whose series has no live entry left just goes); and the entries
+    folded in, whose rows go whatever their key (see `_NONE`)."""
+
+    incident: str = ""
+    entry_ids: list[int] = field(default_factory=list)
 
     keys: dict[type[Any], list[str]] = field(default_factory=dict)
     rows: dict[type[Any], list[dict[str, object]]] = field(default_factory=dict)
@@ -385,7 +396,7 @@ class _Rows:
 
 async def _fold_in_plan(session: AsyncSession, incident: str, entry_ids: list[int]) -> _Rows:
     """Only reads: the rows every key these entries held before or hold now must have."""
-    plan = _Rows()
+    plan = _Rows(incident, entry_ids)
     state_keys, figure_keys = await _keys_held(session, incident, entry_ids)
     for state_key in state_keys:
         plan.put(SeriesLatest, _key(state_key), await _state_row(session, state_key))
@@ -398,8 +409,9 @@ async def _fold_in_plan(session: AsyncSession, incident: str, entry_ids: list[in
 
 async def _apply(session: AsyncSession, plan: _Rows, options: dict[str, Any] | None = None) -> None:
     for table, keys in plan.keys.items():
+        held = and_(table.incident == plan.incident, table.entry_id.in_(plan.entry_ids))
         await session.execute(
-            delete(table).where(table.key.in_(keys)), execution_options=options or {}
+            delete(table).where(or_(table.key.in_(keys), held)), execution_options=options or {}
         )
         if plan.rows.get(table):
             await session.execute(insert(table), plan.rows[table], execution_options=options or {})

@@ -1844,6 +1844,38 @@ class TLPMachine(DatabaseMachine):
                 holders.remove(question.visible)
         self.check_outbox(message)
 
+    # ------------------------------------- an asker's edit of a question (attack8)
+
+    def _editable_questions(self) -> list[QuestionModel]:
+        return [q for q in self.questions.values() if not (q.answered or q.withdrawn)]
+
+    @precondition(lambda self: bool(self._editable_questions()))
+    @rule(which=pick, mark=st.sampled_from(["AMBER", "AMBER+STRICT", "RED"]))
+    def edit_question(self, which: int, mark: str) -> None:
+        """The asker edits an open question, its words now marked `TLP:<mark>`: the
+        question keeps its code and takes the higher label (an edit never lowers it),
+        and every read path after it follows, kept portal pages and live streams too
+        (their change stamp missed such a raise: session 14)."""
+        if "edit_question" in DISABLED:
+            return
+        candidates = self._editable_questions()
+        question = candidates[which % len(candidates)]
+        words = " ".join(question.markers) or self.marker()
+        body = f"!vraag Hoe zit het met {words}? TLP:{mark}"
+        message, _ = self.send_edit(question.room_id, question.asker, question.event_id, body)
+
+        async def stored() -> Any:
+            async with self.db.session() as session:
+                return await open_questions.get(session, question.id)
+
+        row = self._run(stored())
+        if row is not None and row.status == "open" and f"TLP:{mark}" in row.question:
+            assert LEVEL[row.tlp] >= LEVEL[question.label], (row.tlp, question.label)
+            assert LEVEL[row.tlp] >= LEVEL[mark], (row.tlp, mark)
+            question.label = row.tlp  # the holders ask the model, so they follow
+            TLPMachine.stats["questions raised by an edit"] += 1
+        self.check_outbox(message)
+
     # ------------------------------------------------------ reads
 
     def _reader(self, room: RoomModel, as_admin: bool) -> str:

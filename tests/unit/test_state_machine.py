@@ -395,3 +395,15 @@ def test_a_curator_notice_carries_the_label_of_its_nearest_qas(machine: TLPMachi
         unbind=False,
     )  # fmt: skip
     machine.sweep()
+
+
+def test_a_question_raised_by_its_askers_edit_leaves_kept_portal_pages(
+    machine: TLPMachine,
+) -> None:
+    """gemeente-b asks (AMBER), coord-a opens its page (the question on it), the asker
+    edits the question to TLP:RED: the kept link must no longer show it (session 14)."""
+    machine.ask(slot=5, which=0, kind="fresh", plain=False, mark=None)
+    machine.portal_kept_link(slot=3, reuse=False)
+    machine.portal_kept_link(slot=3, reuse=True)
+    machine.edit_question(which=0, mark="RED")
+    machine.portal_kept_link(slot=3, reuse=True)
