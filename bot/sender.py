@@ -803,9 +803,9 @@ class OutboxSender:
             label = _judged_late(row, label, access, late)
         if label.tlp == "CLEAR":
             return True
-        if not access.public and self._public_now(row.room_id):
-            # The stored flag follows at the end of the sync batch that changed the
-            # room's rules; nio's state has them already.
+        if not access.public and self._public_now(row.room_id, access.direct):
+            # The stored flag follows while the sync loop handles the batch that changed
+            # the room's rules (or a direct chat's members); nio's state has them already.
             access = dataclasses.replace(access, public=True)
         return tlp.may_still_see(access, label.tlp, label.shared, label.organisation)
 
@@ -835,13 +835,19 @@ class OutboxSender:
             return False
         return True
 
-    def _public_now(self, room_id: str) -> bool:
+    def _public_now(self, room_id: str, direct: bool = False) -> bool:
         room = self.client.rooms.get(room_id)
         join_rule = getattr(room, "join_rule", None)
         history = getattr(room, "history_visibility", None)
         if not isinstance(join_rule, str) and not isinstance(history, str):
             return False  # its state is not known here: the stored flag decides
-        return tlp.is_public(join_rule, history, getattr(room, "guest_access", None))
+        members = getattr(room, "member_count", None) if direct else None
+        return tlp.is_public(
+            join_rule,
+            history,
+            getattr(room, "guest_access", None),
+            members if isinstance(members, int) else None,
+        )
 
     async def _void(self, row: OutboxMessage) -> None:
         """The row ends unsent because its room may no longer see it: logged and audited
