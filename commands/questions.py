@@ -648,9 +648,9 @@ async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
 
 
 def is_curator_room(ctx: CommandContext) -> bool:
-    return ctx.room.role == "curator" or (
-        ctx.settings.curator_room is not None and ctx.room.room_id == ctx.settings.curator_room
-    )
+    """The command's room is a curator room (`rooms.curator_room_rule`): its context
+    holds a role only while the room's binding is active (`rooms.message_context`)."""
+    return rooms.curator_room_rule(ctx.room.role, True, ctx.room.room_id, ctx.settings.curator_room)
 
 
 def curators_only(ctx: CommandContext) -> str | None:
