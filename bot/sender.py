@@ -439,6 +439,10 @@ class OutboxSender:
         # The curator room the configuration names (its alias resolved at the start):
         # a curator room as much as one bound as such (rows for curators only).
         self.curator_room: Callable[[], str | None] = lambda: None
+        # The alias the configuration gives as `curator_room` (None: a room id or none).
+        # Until it resolves, the dispatcher queues the curators' posts to the alias
+        # itself: such a row waits, and goes to the room it names once it resolves.
+        self.curator_alias: str | None = None
         # Rows voided because their room is no curator room any more (`_void` says so).
         self._not_curators: set[int] = set()
         # Rows for curators only that wait while `curator_room` is an alias the start
@@ -645,6 +649,8 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
+            if self.curator_alias is not None and row.room_id == self.curator_alias:
+                await self._to_curator_room(row)
             if not await self.may_still_go(row):
                 await self._void(row)
                 return True
@@ -825,6 +831,17 @@ class OutboxSender:
         if not still:
             self._not_curators.add(row.id)  # what `_void` names
         return still
+
+    async def _to_curator_room(self, row: OutboxMessage) -> None:
+        """A row queued to the curator room's alias (before it resolved) goes to the room
+        the alias names now; raises CuratorRoomUnknown while it does not resolve."""
+        configured = self.curator_room()
+        if configured is None or configured.startswith("#"):
+            raise CuratorRoomUnknown(row.id)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, RoomId(configured))
+        log.info("outbox: row %s goes to %s, which %s names now", row.id, configured, row.room_id)
+        row.room_id = configured
 
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)
