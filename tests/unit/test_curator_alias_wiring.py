@@ -60,6 +60,7 @@ def homeserver(monkeypatch: pytest.MonkeyPatch) -> _Homeserver:
 
     monkeypatch.setattr(bot.runner, "establish", logged_in)
     monkeypatch.setattr(AsyncClient, "sync", sync)
+
     async def resolve(_client: AsyncClient, alias: str) -> Any:
         return await server.resolve(alias)
 
