@@ -890,8 +890,15 @@ async def answer_with_qa(
         confirm += await learn(ctx, served, item, request.phrasing)
     else:
         confirm += _learn_hint(ctx, served[0], item, request.phrasing)
-    out.append(render.plain("\n".join(confirm)))
+    out.append(_quoting(render.plain("\n".join(confirm)), item, served))
     return out
+
+
+def _quoting(reply: Reply, item: QA, questions: list[OpenQuestion]) -> Reply:
+    """The curator's confirmation of an answer with a Q&A, or of what learning added: it
+    names the Q&A and may quote the askers' words (a phrasing offered or added), so it
+    carries their labels, as every reply carries the highest label it shows."""
+    return replace(reply, tlp=tlp.highest([item.tlp, *(q.tlp for q in questions)]))
 
 
 async def _answered(
@@ -1034,7 +1041,11 @@ async def learn_after(
     item = store.qa(qa_id)
     if item is None or not may_curate(ctx, item.tlp, item.owner):
         return [render.plain(t(ctx.lang, "qa_unknown", id=qa_id))]
-    return [render.plain("\n".join(await learn(ctx, [row], item, request.phrasing)))]
+    return [
+        _quoting(
+            render.plain("\n".join(await learn(ctx, [row], item, request.phrasing))), item, [row]
+        )
+    ]
 
 
 def publish_fields(
