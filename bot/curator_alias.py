@@ -28,11 +28,11 @@ async def keep_resolving(
     alias: str,
     stop: asyncio.Event,
     resolved: Callable[[str], None],
-    every: float = RETRY_SECONDS,
+    every: float | None = None,
 ) -> None:
-    """Resolve `alias` every `every` seconds until it resolves (then `resolved(room_id)`)
-    or `stop` is set."""
-    while not await sleep_unless(stop, every):
+    """Resolve `alias` every `every` seconds (`RETRY_SECONDS`) until it resolves (then
+    `resolved(room_id)`) or `stop` is set."""
+    while not await sleep_unless(stop, RETRY_SECONDS if every is None else every):
         try:
             response = await client.room_resolve_alias(alias)
         except NETWORK_ERRORS:

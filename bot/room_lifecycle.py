@@ -50,15 +50,12 @@ Reason = Literal["bound", "predecessor", "tombstone", "join"]
 def room_is_public(room: MatrixRoom | None, direct: bool = False) -> bool:
     """Whether outsiders can read this room, from its current state (see `tlp.is_public`).
 
-    `direct`: the bot keeps the room as a direct chat (`is_direct` on its invite), whose
-    own words (a question, the curators' answer to it) go back to it as its one person's.
-    With anyone else in it, joined or invited (any member may invite anyone), it is no
-    one person's chat and is judged as a public room: CLEAR only, until it is again."""
+    `direct`: the bot keeps the room as a direct chat (`is_direct` on its invite): its
+    members count too (joined or invited)."""
     if room is None:
         return False
-    if direct and room.member_count > 2:
-        return True
-    return is_public(room.join_rule, room.history_visibility, room.guest_access)
+    members = room.member_count if direct else None
+    return is_public(room.join_rule, room.history_visibility, room.guest_access, members)
 
 
 def is_one_to_one(room: MatrixRoom | None) -> bool:

@@ -221,6 +221,8 @@ class Bot:
         sender.metrics = metrics
         sender.language = settings.language
         sender.curator_room = lambda: dispatcher.settings.curator_room
+        if settings.curator_room and settings.curator_room.startswith("#"):
+            sender.curator_alias = settings.curator_room  # rows queued to it wait for it
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 
     async def _serve_http(self, handlers: Handlers, began: float) -> None:

@@ -23,11 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.backoff import sleep_unless
 from bot.sender import OutboxSender, queue_reply, queue_reply_parts
+from commands import exercise
 from commands.i18n import Language, t
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
 from commands.render import plain
 from storage import audit, picture_service, tlp
+from storage import exercise as exercise_store
 from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage import rooms as room_repo
@@ -187,8 +189,10 @@ class Scheduler:
         self, session: AsyncSession, subscription: Subscription
     ) -> list[OutboxMessage]:
         """The notice that the subscription rests while its room is bound to another
-        incident: once per incident the room moves to (the transaction id says so)."""
-        binding = await room_repo.binding(session, RoomId(subscription.room_id))
+        incident: once per incident the room moves to (the transaction id says so).
+        Marked OEFENING when it is about a drill's picture or goes into a drill's room."""
+        room_id = RoomId(subscription.room_id)
+        binding = await room_repo.binding(session, room_id)
         text = t(
             self.language,
             "subscriptions.resting",
@@ -196,8 +200,13 @@ class Scheduler:
             incident=subscription.incident or "-",
             prefix=self.prefix,
         )
+        notice = plain(text)
+        if await exercise_store.is_exercise(session, subscription.incident):
+            notice = exercise.mark(notice, self.language)
+        else:
+            notice = await exercise.mark_for_room(session, room_id, notice, self.language)
         key = f"subscription:{subscription.id}:resting:{binding.incident if binding else '-'}"
-        return await queue_reply_parts(session, RoomId(subscription.room_id), plain(text), key)
+        return await queue_reply_parts(session, room_id, notice, key)
 
     async def _post(self, subscription_id: int, now: datetime) -> None:
         async with self.db.transaction() as session:

@@ -439,6 +439,10 @@ class OutboxSender:
         # The curator room the configuration names (its alias resolved at the start):
         # a curator room as much as one bound as such (rows for curators only).
         self.curator_room: Callable[[], str | None] = lambda: None
+        # The alias the configuration gives as `curator_room` (None: a room id or none).
+        # Until it resolves, the dispatcher queues the curators' posts to the alias
+        # itself: such a row waits, and goes to the room it names once it resolves.
+        self.curator_alias: str | None = None
         # Rows voided because their room is no curator room any more (`_void` says so).
         self._not_curators: set[int] = set()
         # Rows for curators only that wait while `curator_room` is an alias the start
@@ -645,6 +649,8 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
+            if self.curator_alias is not None and row.room_id == self.curator_alias:
+                await self._to_curator_room(row)
             if not await self.may_still_go(row):
                 await self._void(row)
                 return True
@@ -803,9 +809,9 @@ class OutboxSender:
             label = _judged_late(row, label, access, late)
         if label.tlp == "CLEAR":
             return True
-        if not access.public and self._public_now(row.room_id):
-            # The stored flag follows at the end of the sync batch that changed the
-            # room's rules; nio's state has them already.
+        if not access.public and self._public_now(row.room_id, access.direct):
+            # The stored flag follows while the sync loop handles the batch that changed
+            # the room's rules (or a direct chat's members); nio's state has them already.
             access = dataclasses.replace(access, public=True)
         return tlp.may_still_see(access, label.tlp, label.shared, label.organisation)
 
@@ -826,6 +832,17 @@ class OutboxSender:
             self._not_curators.add(row.id)  # what `_void` names
         return still
 
+    async def _to_curator_room(self, row: OutboxMessage) -> None:
+        """A row queued to the curator room's alias (before it resolved) goes to the room
+        the alias names now; raises CuratorRoomUnknown while it does not resolve."""
+        configured = self.curator_room()
+        if configured is None or configured.startswith("#"):
+            raise CuratorRoomUnknown(row.id)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, RoomId(configured))
+        log.info("outbox: row %s goes to %s, which %s names now", row.id, configured, row.room_id)
+        row.room_id = configured
+
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)
         if until is None:
@@ -835,13 +852,19 @@ class OutboxSender:
             return False
         return True
 
-    def _public_now(self, room_id: str) -> bool:
+    def _public_now(self, room_id: str, direct: bool = False) -> bool:
         room = self.client.rooms.get(room_id)
         join_rule = getattr(room, "join_rule", None)
         history = getattr(room, "history_visibility", None)
         if not isinstance(join_rule, str) and not isinstance(history, str):
             return False  # its state is not known here: the stored flag decides
-        return tlp.is_public(join_rule, history, getattr(room, "guest_access", None))
+        members = getattr(room, "member_count", None) if direct else None
+        return tlp.is_public(
+            join_rule,
+            history,
+            getattr(room, "guest_access", None),
+            members if isinstance(members, int) else None,
+        )
 
     async def _void(self, row: OutboxMessage) -> None:
         """The row ends unsent because its room may no longer see it: logged and audited

@@ -648,9 +648,9 @@ async def on_plain_question(ctx: CommandContext) -> list[Outgoing]:
 
 
 def is_curator_room(ctx: CommandContext) -> bool:
-    return ctx.room.role == "curator" or (
-        ctx.settings.curator_room is not None and ctx.room.room_id == ctx.settings.curator_room
-    )
+    """The command's room is a curator room (`rooms.curator_room_rule`): its context
+    holds a role only while the room's binding is active (`rooms.message_context`)."""
+    return rooms.curator_room_rule(ctx.room.role, True, ctx.room.room_id, ctx.settings.curator_room)
 
 
 def curators_only(ctx: CommandContext) -> str | None:
@@ -890,8 +890,15 @@ async def answer_with_qa(
         confirm += await learn(ctx, served, item, request.phrasing)
     else:
         confirm += _learn_hint(ctx, served[0], item, request.phrasing)
-    out.append(render.plain("\n".join(confirm)))
+    out.append(_quoting(render.plain("\n".join(confirm)), item, served))
     return out
+
+
+def _quoting(reply: Reply, item: QA, questions: list[OpenQuestion]) -> Reply:
+    """The curator's confirmation of an answer with a Q&A, or of what learning added: it
+    names the Q&A and may quote the askers' words (a phrasing offered or added), so it
+    carries their labels, as every reply carries the highest label it shows."""
+    return replace(reply, tlp=tlp.highest([item.tlp, *(q.tlp for q in questions)]))
 
 
 async def _answered(
@@ -1034,7 +1041,11 @@ async def learn_after(
     item = store.qa(qa_id)
     if item is None or not may_curate(ctx, item.tlp, item.owner):
         return [render.plain(t(ctx.lang, "qa_unknown", id=qa_id))]
-    return [render.plain("\n".join(await learn(ctx, [row], item, request.phrasing)))]
+    return [
+        _quoting(
+            render.plain("\n".join(await learn(ctx, [row], item, request.phrasing))), item, [row]
+        )
+    ]
 
 
 def publish_fields(

@@ -300,3 +300,11 @@ async def replace_content(session: AsyncSession, row_id: int, content: dict[str,
     await session.execute(
         update(OutboxMessage).where(OutboxMessage.id == row_id).values(content=content)
     )
+
+
+async def move_to_room(session: AsyncSession, row_id: int, room_id: RoomId) -> None:
+    """A row queued to the configured curator room's alias goes to the room the alias
+    names, once it resolves (bot/sender.py: `_to_curator_room`)."""
+    await session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == row_id).values(room_id=room_id)
+    )

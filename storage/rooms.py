@@ -352,13 +352,22 @@ async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
     return await session.get(RoomBinding, room_id)
 
 
-async def is_curator_room(session: AsyncSession, room_id: str, configured: str | None) -> bool:
-    """Whether the room is a curator room now: the one the configuration names
-    (`curator_room`), or bound as one (active), as commands/questions.py reads it."""
+def curator_room_rule(role: str | None, active: bool, room_id: str, configured: str | None) -> bool:
+    """The one rule for "a curator room": the room the configuration names
+    (`curator_room`, by its id), or a room bound as `curator` while that binding is
+    active. A command reads it on its room's live context (commands/questions.py), the
+    sender on the stored binding just before a post for curators only goes
+    (`is_curator_room`)."""
     if configured is not None and room_id == configured:
         return True
+    return active and role == "curator"
+
+
+async def is_curator_room(session: AsyncSession, room_id: str, configured: str | None) -> bool:
+    """Whether the room is a curator room now, by its stored binding (`curator_room_rule`)."""
     found = await session.get(RoomBinding, room_id)
-    return found is not None and bool(found.active) and found.role == "curator"
+    role = found.role if found is not None else None
+    return curator_room_rule(role, bool(found and found.active), room_id, configured)
 
 
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:

@@ -109,17 +109,29 @@ PUBLIC_JOIN_RULES = frozenset({"public", "knock", "restricted", "knock_restricte
 
 
 def is_public(
-    join_rule: str | None, history_visibility: str | None, guest_access: str | None
+    join_rule: str | None,
+    history_visibility: str | None,
+    guest_access: str | None,
+    direct_members: int | None = None,
 ) -> bool:
     """Whether people outside the room can read it: then it sees CLEAR only.
 
-    The one rule for the live room view and the stored `rooms.public` flag. A room
-    is public when anyone may join or knock, or when its history is world readable
-    (a non-member reads it through /messages without joining). Guest access counts
-    whenever the join rule admits anyone without an invite: Synapse's own
-    private-chat preset sets `guest_access: can_join` on every invite-only room,
-    where a guest still needs an invite, so there it exposes nothing.
+    The one rule for the live room view, the stored `rooms.public` flag and the
+    sender's look at the live state just before a send. A room is public when anyone
+    may join or knock, or when its history is world readable (a non-member reads it
+    through /messages without joining). Guest access counts whenever the join rule
+    admits anyone without an invite: Synapse's own private-chat preset sets
+    `guest_access: can_join` on every invite-only room, where a guest still needs an
+    invite, so there it exposes nothing.
+
+    `direct_members`: for a direct chat (`is_direct` on its invite), how many are in it,
+    joined or invited, the bot included. Its own words (a question, the curators' answer
+    to it) go back to it as its one person's; with anyone else in it (any member may
+    invite anyone) it is no one person's chat and counts as public until it is two
+    again. A group room is judged by its rules alone.
     """
+    if direct_members is not None and direct_members > 2:
+        return True
     if join_rule in PUBLIC_JOIN_RULES or history_visibility == "world_readable":
         return True
     return guest_access == "can_join" and join_rule not in ("invite", "private")
@@ -150,6 +162,9 @@ class RoomAccess:
     # The rooms this room replaced (room upgrades, oldest first): their posts are its own
     # posts, as the same people wrote them there (`storage.rooms.carry_binding`).
     earlier: tuple[str, ...] = ()
+    # A direct chat (`is_direct` on its invite): its publicness counts its members too
+    # (`is_public`), which the sender reads from the live state just before a send.
+    direct: bool = False
 
     def own(self, entry_room: str) -> bool:
         """Was the item posted in this room (or in a room it replaced)?"""
@@ -172,7 +187,7 @@ class RoomAccess:
         """
         earlier = tuple(getattr(binding, "earlier", ()) or ())
         if binding is None or direct or not getattr(binding, "active", True):
-            return cls(room_id=room_id, public=public, earlier=earlier)
+            return cls(room_id=room_id, public=public, earlier=earlier, direct=direct)
         return cls(room_id, True, binding.clearance, binding.organisation, public, earlier=earlier)
 
     @classmethod
