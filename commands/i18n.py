@@ -213,9 +213,9 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "qa_not_served": {
         "nl": "Niet verstuurd naar {asker} ({code}): die kamer mag TLP:{label} niet zien. "
-        "Die vraag blijft open; beantwoord hem met tekst die daar gedeeld mag worden.",
+        "Die vraag blijft open{remedy}",
         "en": "Not sent to {asker} ({code}): that room may not see TLP:{label}. "
-        "That question stays open; answer it with text that may be shared there.",
+        "That question stays open{remedy}",
     },
     "qa_nobody_served": {
         "nl": "Niets verstuurd: geen van de vragers mag Q&A {id} (TLP:{label}) zien.",
