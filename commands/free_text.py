@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from commands import exercise, objects, render
+from commands import closed_incident, exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -284,8 +284,13 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
-    coordinator = await _alerts(ctx, entry, data.figures)
-    return [with_warning(confirmation, coordinator.warning), *coordinator.out]
+    closed_warning, closed_note = await closed_incident.after_record(ctx, entry)
+    coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
+    confirmation = with_warning(confirmation, coordinator.warning)
+    if closed_warning is None:
+        return [confirmation, *coordinator.out]
+    told = await closed_incident.notices(ctx, entry, coordinator.out)
+    return [with_warning(confirmation, closed_warning), *coordinator.out, *told]
 
 
 async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from commands import domino, exercise, follow_up_rights, objects, render
+from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -268,7 +268,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is not None:
         known.insert(0, follows_line(ctx.lang, target, entry.organisation))
     reply = render.with_lines(reply, known)
-    coordinator = await _alerts(ctx, entry, data.figures)
+    closed_warning, closed_note = await closed_incident.after_record(ctx, entry)
+    coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
     # Domino effects: answered items of this sector, and for a severe report the
     # dependent partners' alerts (outbox rows of this same transaction).
     domino_alerts, domino_note = await domino.after_record(ctx, entry)
@@ -278,7 +279,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
-    return [reply, *coordinator.out, *domino_alerts]
+    if closed_warning is None:
+        return [reply, *coordinator.out, *domino_alerts]
+    told = await closed_incident.notices(ctx, entry, coordinator.out)
+    return [with_warning(reply, closed_warning), *coordinator.out, *told, *domino_alerts]
 
 
 async def _not_followed(
