@@ -27,12 +27,21 @@ from storage.models import SituationEntry
 from storage.vocabulary import Category
 
 
-async def after_record(ctx: CommandContext, entry: SituationEntry) -> tuple[str | None, str | None]:
-    """(the reporter's warning, the alerts' note) for a report into a closed incident;
-    (None, None) when its incident is open."""
-    if not await is_closed(ctx, entry):
-        return None, None
-    return warning(ctx, entry), alert_note(ctx, entry)
+async def alerts_note(ctx: CommandContext, entry: SituationEntry) -> str | None:
+    """The last line of a coordinator's alert about `entry` when its incident is closed;
+    None when it is open (then nothing here applies)."""
+    return alert_note(ctx, entry) if await is_closed(ctx, entry) else None
+
+
+async def told(
+    ctx: CommandContext, entry: SituationEntry, alerts: Sequence[Outgoing]
+) -> tuple[str, list[Outgoing]]:
+    """For a report into the closed incident, after its alerts (`alerts`): the reporter's
+    warning and the notices for the coordinator rooms no alert reached. The warning
+    says the coordinators know only when some room of theirs got an alert or a notice."""
+    out = await notices(ctx, entry, alerts)
+    reached = bool(out) or any(isinstance(r, Reply) and r.notify for r in alerts)
+    return warning(ctx, entry, reached), out
 
 
 async def is_closed(ctx: CommandContext, entry: SituationEntry) -> bool:
@@ -43,9 +52,11 @@ async def is_closed(ctx: CommandContext, entry: SituationEntry) -> bool:
     return incident is not None and not incident.open
 
 
-def warning(ctx: CommandContext, entry: SituationEntry) -> str:
-    """The reporter's line: the incident is closed, the report is kept, how it reopens."""
-    return t(ctx.lang, "closed.report_warning", slug=entry.incident, prefix=ctx.prefix)
+def warning(ctx: CommandContext, entry: SituationEntry, reached: bool) -> str:
+    """The reporter's line: the incident is closed, the report is kept, whether its
+    coordinators were told (`reached`), how it reopens."""
+    said = t(ctx.lang, "closed.told" if reached else "closed.not_told", slug=entry.incident)
+    return t(ctx.lang, "closed.report_warning", slug=entry.incident, prefix=ctx.prefix, told=said)
 
 
 def alert_note(ctx: CommandContext, entry: SituationEntry) -> str:

@@ -284,12 +284,12 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
-    closed_warning, closed_note = await closed_incident.after_record(ctx, entry)
+    closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
     confirmation = with_warning(confirmation, coordinator.warning)
-    if closed_warning is None:
+    if closed_note is None:
         return [confirmation, *coordinator.out]
-    told = await closed_incident.notices(ctx, entry, coordinator.out)
+    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
     return [with_warning(confirmation, closed_warning), *coordinator.out, *told]
 
 

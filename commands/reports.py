@@ -268,7 +268,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is not None:
         known.insert(0, follows_line(ctx.lang, target, entry.organisation))
     reply = render.with_lines(reply, known)
-    closed_warning, closed_note = await closed_incident.after_record(ctx, entry)
+    closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
     # Domino effects: answered items of this sector, and for a severe report the
     # dependent partners' alerts (outbox rows of this same transaction).
@@ -279,9 +279,9 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
-    if closed_warning is None:
+    if closed_note is None:
         return [reply, *coordinator.out, *domino_alerts]
-    told = await closed_incident.notices(ctx, entry, coordinator.out)
+    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
     return [with_warning(reply, closed_warning), *coordinator.out, *told, *domino_alerts]
 
 

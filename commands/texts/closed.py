@@ -7,14 +7,26 @@ from commands.texts import Entries
 
 TEXTS: Entries = {
     "closed.report_warning": {
-        "nl": "Let op: incident {slug} is gesloten. De melding is wel vastgelegd bij {slug} "
-        "en de coördinatoren van {slug} zijn ingelicht. Een coördinator kan het incident "
-        "heropenen met {prefix}incident heropen {slug}; hoort deze kamer nu bij een ander "
-        "incident, dan koppelt een beheerder haar opnieuw ({prefix}kamer bind incident=…).",
+        "nl": "Let op: incident {slug} is gesloten. De melding is wel vastgelegd bij {slug}; "
+        "{told} Een coördinator kan het incident heropenen met {prefix}incident heropen "
+        "{slug}; hoort deze kamer nu bij een ander incident, dan koppelt een beheerder "
+        "haar opnieuw ({prefix}kamer bind incident=…).",
         "en": "Note: incident {slug} is closed. The report is recorded under {slug} all "
-        "the same and its coordinators have been told. A coordinator can reopen the "
-        "incident with {prefix}incident reopen {slug}; if this room now belongs to "
-        "another incident, an admin binds it anew ({prefix}room bind incident=…).",
+        "the same; {told} A coordinator can reopen the incident with {prefix}incident "
+        "reopen {slug}; if this room now belongs to another incident, an admin binds it "
+        "anew ({prefix}room bind incident=…).",
+    },
+    "closed.told": {
+        "nl": "de coördinatoren van {slug} zijn ingelicht.",
+        "en": "its coordinators have been told.",
+    },
+    # No coordinator room of the incident may see it (or there is none): never claim
+    # they know, as `reports.warning_no_coordinator_sees` does for a severe report.
+    "closed.not_told": {
+        "nl": "de coördinatoren zijn niet ingelicht (geen coördinatiekamer van {slug} mag "
+        "hem zien): waarschuw ze zo nodig op een andere manier.",
+        "en": "its coordinators have not been told (no coordinator room of {slug} may see "
+        "it): warn them another way if need be.",
     },
     "closed.alert_note": {
         "nl": "Incident {slug} is gesloten; heropenen: {prefix}incident heropen {slug}.",

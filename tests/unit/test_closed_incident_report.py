@@ -71,7 +71,7 @@ async def test_the_liaison_is_told_the_incident_is_closed_and_the_report_is_kept
     assert result is not None
     own = texts([r for r in result[0] if isinstance(r, Reply) and r.room_id in (None, LIAISON)])
     assert "M-1" in own and "gesloten" in own, own
-    assert "!incident heropen storm" in own, own
+    assert "!incident heropen storm" in own and "zijn ingelicht" in own, own
     assert await _stored(chat.db) == 1
 
 
@@ -96,6 +96,9 @@ async def test_a_room_that_may_not_see_the_report_hears_nothing(chat: CoreChat) 
     _, result = await chat.handle(LIAISON, ALICE, _report("matig", "rood"))
     assert result is not None
     assert not _to(COORD, result[0])
+    # ... and the liaison is not told the coordinators know.
+    own = texts(result[0])
+    assert "gesloten" in own and "niet ingelicht" in own and "zijn ingelicht" not in own, own
 
 
 async def test_a_coordinator_reopens_the_incident_and_reports_are_plain_again(
