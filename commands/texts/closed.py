@@ -18,7 +18,7 @@ TEXTS: Entries = {
     },
     "closed.told": {
         "nl": "de coördinatoren van {slug} zijn ingelicht.",
-        "en": "its coordinators have been told.",
+        "en": "the coordinators of {slug} have been told.",
     },
     # No coordinator room of the incident may see it (or there is none): never claim
     # they know, as `reports.warning_no_coordinator_sees` does for a severe report.
