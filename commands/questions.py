@@ -357,9 +357,10 @@ async def open_question(
             ctx.lang,
             "linked_told",
             code=question_code(primary.id),
-            tlp=primary.tlp,  # named, as every reply names the highest label it shows
-            # Another asker's words: cleaned of ids and contact data before they are shown.
-            question=render.shorten(public_phrasing(primary.question), 200),
+            # Named, as every reply names the highest label it shows: the code is the
+            # only thing of the other question shown. Its asker's words are not quoted
+            # to a different asker (names, health details: no cleaning finds them all).
+            tlp=primary.tlp,
             own=code,
         )
         return [
