@@ -36,6 +36,7 @@ from commands.reports import (
     _refused,
     _room_entry_input,
     describe,
+    replaced_warning,
     with_warning,
 )
 from storage import entries as entry_repo
@@ -287,6 +288,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
     confirmation = with_warning(confirmation, coordinator.warning)
+    confirmation = with_warning(confirmation, replaced_warning(ctx))
     if closed_note is None:
         return [confirmation, *coordinator.out]
     closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)

@@ -279,10 +279,20 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
+    reply = with_warning(reply, replaced_warning(ctx))
     if closed_note is None:
         return [reply, *coordinator.out, *domino_alerts]
     closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
     return [with_warning(reply, closed_warning), *coordinator.out, *told, *domino_alerts]
+
+
+def replaced_warning(ctx: CommandContext) -> str | None:
+    """In an upgraded room still written in (storage/succession.py): the report counts,
+    and the room it went on in is named, so the liaison moves there."""
+    binding = ctx.room.binding
+    if binding is None or binding.replaced_by is None:
+        return None
+    return t(ctx.lang, "reports.room_replaced", new=binding.replaced_by)
 
 
 async def _not_followed(
