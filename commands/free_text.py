@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from commands import exercise, objects, render
+from commands import closed_incident, exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.dutch_numbers import format_number
@@ -36,6 +36,7 @@ from commands.reports import (
     _refused,
     _room_entry_input,
     describe,
+    replaced_warning,
     with_warning,
 )
 from storage import entries as entry_repo
@@ -300,8 +301,14 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     reply = render.with_lines(reply, await objects.confirmation_lines(ctx, entry))
     # The confirmation answers the message it recorded, also when a 👍 triggered it.
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
-    coordinator = await _alerts(ctx, entry, data.figures)
-    return [with_warning(confirmation, coordinator.warning), *coordinator.out]
+    closed_note = await closed_incident.alerts_note(ctx, entry)
+    coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
+    confirmation = with_warning(confirmation, coordinator.warning)
+    confirmation = with_warning(confirmation, replaced_warning(ctx))
+    if closed_note is None:
+        return [confirmation, *coordinator.out]
+    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
+    return [with_warning(confirmation, closed_warning), *coordinator.out, *told]
 
 
 async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

@@ -158,12 +158,16 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "maybe_you_mean": {"nl": "Misschien bedoel je:", "en": "Perhaps you mean:"},
     "linked_told": {
-        "nl": "Een vergelijkbare vraag ligt al bij de redactie: {code} (TLP:{tlp}) “{question}”. "
-        "Je vraag is daaraan gekoppeld als {own}; je krijgt het antwoord hier ook, "
-        "als reactie op je bericht.",
-        "en": "A similar question is already with the curators: {code} (TLP:{tlp}) “{question}”. "
-        "Your question is linked to it as {own}; you will get the answer here too, "
-        "as a reply to your message.",
+        # Never the other asker's words: a question names people and their health,
+        # which no cleaning finds reliably (commands/questions.open_question).
+        "nl": "Dezelfde vraag ligt al bij de redactie: {code} (TLP:{tlp}), van een andere "
+        "vrager. Je vraag is daaraan gekoppeld als {own}; je krijgt het antwoord hier ook, "
+        "als reactie op je bericht. De redactie ziet beide vragen en beantwoordt de jouwe "
+        "apart als hij toch anders is.",
+        "en": "The same question is already with the curators: {code} (TLP:{tlp}), from "
+        "another asker. Your question is linked to it as {own}; you will get the answer "
+        "here too, as a reply to your message. The curators see both questions and answer "
+        "yours separately if it differs after all.",
     },
     "linked_notice": {
         "nl": "{own} (TLP:{tlp}) van {asker} in {where} is gekoppeld aan {code} (zelfde vraag): “{question}”. "
@@ -213,9 +217,9 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "qa_not_served": {
         "nl": "Niet verstuurd naar {asker} ({code}): die kamer mag TLP:{label} niet zien. "
-        "Die vraag blijft open; beantwoord hem met tekst die daar gedeeld mag worden.",
+        "Die vraag blijft open{remedy}",
         "en": "Not sent to {asker} ({code}): that room may not see TLP:{label}. "
-        "That question stays open; answer it with text that may be shared there.",
+        "That question stays open{remedy}",
     },
     "qa_nobody_served": {
         "nl": "Niets verstuurd: geen van de vragers mag Q&A {id} (TLP:{label}) zien.",

@@ -1,4 +1,4 @@
-"""`!incident open|phase|close|list`: incidents and their phase."""
+"""`!incident open|phase|close|reopen|list`: incidents and their phase."""
 
 from __future__ import annotations
 
@@ -107,6 +107,20 @@ async def _close(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) ->
     return [render.plain(t(ctx.lang, "incidents.incident_closed", slug=slug))]
 
 
+async def _reopen(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
+    """`!incident heropen <slug>`: as closing, for the incident's own coordinator rooms.
+    Reports kept coming in while it was closed (commands/closed_incident.py); reopened,
+    its subscriptions and attention lists take it up again."""
+    slug = await _managed_slug(ctx, args, own_rooms=True)
+    incident = await _existing(ctx, slug)
+    if incident.open:
+        return [render.plain(t(ctx.lang, "incidents.incident_already_open", slug=slug))]
+    incident.open = True
+    incident.closed_at = None
+    await ctx.audit(session_of(ctx), "incident.reopened", subject=slug)
+    return [render.plain(t(ctx.lang, "incidents.incident_reopened", slug=slug))]
+
+
 async def _list_action(
     ctx: CommandContext, parsed: ParsedCommand, args: list[str]
 ) -> list[Outgoing]:
@@ -118,6 +132,7 @@ INCIDENT_ACTIONS = Subcommands(
     Subcommand(("open",), _open),
     Subcommand(("phase", "fase"), _phase),
     Subcommand(("close", "sluit"), _close),
+    Subcommand(("reopen", "heropen"), _reopen),
 )
 
 
@@ -148,8 +163,8 @@ INCIDENT = Command(
         "en": "open, phase, close and list incidents",
     },
     usage={
-        "nl": "{prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
-        "en": "{prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
+        "nl": "{prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | heropen <naam> | lijst",
+        "en": "{prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | reopen <slug> | list",
     },
     example={
         "nl": "{prefix}incident open hoogwater-ijssel Hoogwater IJssel",

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, objects, render
+from commands.answer_remedy import remedy
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.dutch_time import read_date
@@ -356,9 +357,10 @@ async def open_question(
             ctx.lang,
             "linked_told",
             code=question_code(primary.id),
-            tlp=primary.tlp,  # named, as every reply names the highest label it shows
-            # Another asker's words: cleaned of ids and contact data before they are shown.
-            question=render.shorten(public_phrasing(primary.question), 200),
+            # Named, as every reply names the highest label it shows: the code is the
+            # only thing of the other question shown. Its asker's words are not quoted
+            # to a different asker (names, health details: no cleaning finds them all).
+            tlp=primary.tlp,
             own=code,
         )
         return [
@@ -841,6 +843,23 @@ async def withdrawn_refusal(ctx: CommandContext, row: OpenQuestion) -> str:
     return text
 
 
+async def _qa_refusal_line(
+    ctx: CommandContext, question: OpenQuestion, access: tlp.RoomAccess, label: str
+) -> str:
+    """A Q&A the asker's room may not see: who, and the answer that can still reach it."""
+    room = await rooms.get(session_of(ctx), RoomId(question.room_id))
+    reaches = _text_reaches(ctx, question, access, bool(room and room.is_direct), "")
+    code = question_code(question.id)
+    return t(
+        ctx.lang,
+        "qa_not_served",
+        asker=question.asker,
+        code=code,
+        label=label,
+        remedy=remedy(ctx.lang, ctx.prefix, code, access, question.tlp, reaches),
+    )
+
+
 async def answer_with_qa(
     ctx: CommandContext, row: OpenQuestion, group: list[OpenQuestion], request: AnswerRequest
 ) -> list[Outgoing]:
@@ -861,12 +880,9 @@ async def answer_with_qa(
     for question in group:
         access = await room_access(session, question.room_id)
         if (moved := await _mode_moved(session, question)) is not None:
-            refusals.append(_not_served_line(ctx, question, access, *moved))
+            refusals.append(_not_served_line(ctx, question, access, *moved, None))
         elif not item_visible(access, item.tlp, item.owner):
-            code = question_code(question.id)
-            refusals.append(
-                t(ctx.lang, "qa_not_served", asker=question.asker, code=code, label=item.tlp)
-            )
+            refusals.append(await _qa_refusal_line(ctx, question, access, item.tlp))
         else:
             served.append(question)
             continue
@@ -1143,8 +1159,21 @@ async def _split_by_label(
         if refusal is None:
             served.append(question)
         else:
-            lines.append(_not_served_line(ctx, question, access, *refusal))
+            reaches = _text_reaches(ctx, question, access, direct, refusal[1])
+            lines.append(_not_served_line(ctx, question, access, *refusal, reaches))
     return served, lines
+
+
+def _text_reaches(
+    ctx: CommandContext, question: OpenQuestion, access: tlp.RoomAccess, direct: bool, why: str
+) -> bool | None:
+    """Whether a text answer to `question` alone (by its own code, no marking) may reach
+    its room now; None when nothing may (the room moved between real and exercise)."""
+    if why in ("now_exercise", "now_real"):
+        return None
+    curator_org = ctx.room.binding.organisation if ctx.room.binding else None
+    own = _answer_labels(question, None, ctx.room.room_id, curator_org, direct)
+    return all(tlp.why_not(access, *label) is None for label in own)
 
 
 def _answered_label(
@@ -1158,20 +1187,27 @@ def _answered_label(
 
 
 def _not_served_line(
-    ctx: CommandContext, question: OpenQuestion, access: tlp.RoomAccess, label: str, why: str
+    ctx: CommandContext,
+    question: OpenQuestion,
+    access: tlp.RoomAccess,
+    label: str,
+    why: str,
+    text_reaches: bool | None,
 ) -> str:
     room = (
         t(ctx.lang, "questions.room_of", org=access.organisation)
         if access.organisation
         else t(ctx.lang, "questions.room_id", room=question.room_id)
     )
+    code = question_code(question.id)
     return t(
         ctx.lang,
         "questions.marked_not_served",
         asker=question.asker,
-        code=question_code(question.id),
+        code=code,
         room=room,
         why=t(ctx.lang, f"questions.why_{why}", label=label, clearance=access.clearance),
+        remedy=remedy(ctx.lang, ctx.prefix, code, access, question.tlp, text_reaches),
     )
 
 

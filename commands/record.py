@@ -97,7 +97,9 @@ _FIELDS: dict[str, dict[str, str]] = {
         "room": "room",
     },
 }
-_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w '’-]{0,30}?)\s*:\s*(.*?)\s*$")
+# The value ends at its last non-blank, greedily: a lazy `(.*?)\s*$` was quadratic on
+# a run of blanks inside it (see commands/report_parser._FIELD_LINE).
+_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w '’-]{0,30}?)\s*:\s*+((?:.*\S)?)\s*$")
 _USER_ID = re.compile(r"^@[^:\s]+:\S+$")
 
 

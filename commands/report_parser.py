@@ -99,13 +99,17 @@ METRIC_ALIASES: dict[str, str] = {
     "customers without power": "aansluitingen_zonder_stroom",
 }
 
-_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s+(.*?)|)\s*$")
+# A value ends at its last non-blank (`.*\S`, greedy): a lazy `(.*?)\s*$` tried the
+# trailing `\s*$` at every step through a run of blanks inside the value, quadratic in
+# the run (250-300 ms for one line of 7,000 blanks, within the 8,000-character limit).
+# The possessive `\s++` gives no blank back to the value, so nothing is tried twice.
+_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(?:\s++((?:.*\S)?)|)\s*$")
 # `gemeente:Dordrecht`: no space after the colon, accepted for known keys only (so that
 # "Om 14:30 ging de stroom uit" or a link stays text).
-_TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S.*?)\s*$")
+_TIGHT_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*:(\S(?:.*\S)?)\s*$")
 # `ernst=extreem`, `tlp = rood`: the way the bot's own commands take options, accepted
 # for known keys only (so "peil=3m" in a sentence stays text).
-_EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*(\S.*?)\s*$")
+_EQUALS_FIELD_LINE = re.compile(r"^\s*([^\W\d_][\w \-/()+.]{0,48}?)\s*=\s*+(\S(?:.*\S)?)\s*$")
 # A field line as people format it in a Matrix client: a list marker before it
 # ("- tlp: rood", "• ernst: extreem", "1. gemeente: Dordrecht") and Markdown emphasis
 # around its key or its whole value ("**Ernst:** extreem", "*tlp*: rood", "ernst:
@@ -186,8 +190,10 @@ _ESTIMATE_BEFORE = re.compile(
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated)\s*",
     re.IGNORECASE,
 )
+# Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
+# whole (`\s*+`): tried at every blank of a long run, each try read the rest of the run.
 _ESTIMATE_AFTER = re.compile(
-    r"\s*(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?)$",
+    r"(?<!\s)\s*+(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?)$",
     re.IGNORECASE,
 )
 # How close a key must be to a field name to be taken for a misspelt field rather

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from commands import domino, exercise, follow_up_rights, objects, render
+from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dutch_numbers import format_number
@@ -282,7 +282,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is not None:
         known.insert(0, follows_line(ctx.lang, target, entry.organisation))
     reply = render.with_lines(reply, known)
-    coordinator = await _alerts(ctx, entry, data.figures)
+    closed_note = await closed_incident.alerts_note(ctx, entry)
+    coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
     # Domino effects: answered items of this sector, and for a severe report the
     # dependent partners' alerts (outbox rows of this same transaction).
     domino_alerts, domino_note = await domino.after_record(ctx, entry)
@@ -292,7 +293,20 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     reply = with_warning(reply, coordinator.warning)
-    return [reply, *coordinator.out, *domino_alerts]
+    reply = with_warning(reply, replaced_warning(ctx))
+    if closed_note is None:
+        return [reply, *coordinator.out, *domino_alerts]
+    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
+    return [with_warning(reply, closed_warning), *coordinator.out, *told, *domino_alerts]
+
+
+def replaced_warning(ctx: CommandContext) -> str | None:
+    """In an upgraded room still written in (storage/succession.py): the report counts,
+    and the room it went on in is named, so the liaison moves there."""
+    binding = ctx.room.binding
+    if binding is None or binding.replaced_by is None:
+        return None
+    return t(ctx.lang, "reports.room_replaced", new=binding.replaced_by)
 
 
 async def _not_followed(

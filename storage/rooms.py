@@ -18,12 +18,13 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import succession, tlp
 from storage.ids import RoomId
 from storage.models import (
     Incident,
@@ -97,7 +98,9 @@ _ROOMS = cast(Table, Room.__table__)
 _MARK_COLUMNS = (
     _ROOMS.c.room_id,
     _ROOMS.c.last_event_id,
-    _ROOMS.c.active,
+    # An upgraded room the bot is still in is read as a served one (storage/succession.py):
+    # its gap from its last handled event, its events before a leave handled.
+    or_(_ROOMS.c.active, _ROOMS.c.replaced_by.is_not(None)),
     _ROOMS.c.public,
     _ROOMS.c.is_direct,
 )
@@ -200,6 +203,9 @@ class BindingView:
     sectors: tuple[str, ...] | None = None
     # The rooms this one replaced (upgrades): their posts are the room's own posts.
     earlier: tuple[str, ...] = ()
+    # Set for an upgraded room still written in: the room that replaced it, whose
+    # binding it works under (storage/succession.py); replies say where it went on.
+    replaced_by: str | None = None
 
     @classmethod
     def of(
@@ -300,7 +306,31 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
             sectors=tuple(str(s) for s in sectors or ()),
             earlier=_earlier_of(earlier),
         )
+    elif role is not None:  # inactive: an upgraded room works under its successor's
+        view = await _succeeded(session, room_id, tlp_default, clearance, _earlier_of(earlier))
     return MessageContext(bool(already), bool(is_direct), view)
+
+
+async def _succeeded(
+    session: AsyncSession, room_id: str, default: str, clearance: str, earlier: tuple[str, ...]
+) -> BindingView | None:
+    """The view of an upgraded room (its own binding inactive): its successor's binding
+    within the old room's limits (storage/succession.py); None when it was not replaced
+    or its successor is not bound now."""
+    found = await succession.successor(session, room_id, default, clearance)
+    if found is None:
+        return None
+    binding = found.binding
+    return BindingView(
+        binding.role,
+        binding.incident,
+        binding.organisation,
+        found.tlp_default,
+        found.clearance,
+        exercise=found.exercise,
+        earlier=earlier,
+        replaced_by=found.room_id,
+    )
 
 
 def _access_query() -> Any:
@@ -345,6 +375,8 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
         view = BindingView(
             role, incident, organisation, default, clearance, earlier=_earlier_of(earlier)
         )
+    elif role is not None:  # as `message_context` reads it: the same view for the send
+        view = await _succeeded(session, room_id, default, clearance, _earlier_of(earlier))
     return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
 
 

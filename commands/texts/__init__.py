@@ -35,6 +35,7 @@ class Word:
 # One module per family of keys (`<family>.<name>`), in the order they are merged.
 FAMILIES = (
     "cli",
+    "closed",
     "common",
     "console",
     "content",

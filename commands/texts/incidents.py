@@ -13,13 +13,21 @@ TEXTS: Entries = {
         "nl": "Incident {slug} gesloten.",
         "en": "Incident {slug} closed.",
     },
+    "incidents.incident_reopened": {
+        "nl": "Incident {slug} heropend.",
+        "en": "Incident {slug} reopened.",
+    },
+    "incidents.incident_already_open": {
+        "nl": "Incident {slug} is al open.",
+        "en": "Incident {slug} is already open.",
+    },
     "incidents.there_are_no_incidents": {
         "nl": "Er zijn nog geen incidenten.",
         "en": "There are no incidents yet.",
     },
     "incidents.usage_incident_open_slug": {
-        "nl": "Gebruik: {prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | lijst",
-        "en": "Usage: {prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | list",
+        "nl": "Gebruik: {prefix}incident open <naam> <titel> [oefening=ja] | fase <naam> koud|lauw|warm|na | sluit <naam> | heropen <naam> | lijst",
+        "en": "Usage: {prefix}incident open <slug> <title> [exercise=yes] | phase <slug> cold|lukewarm|warm|after | close <slug> | reopen <slug> | list",
     },
     "incidents.incident_opened_phase_cold": {
         "nl": "Incident {slug} geopend: {title} (fase koud).",

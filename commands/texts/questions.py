@@ -94,10 +94,30 @@ TEXTS: Entries = {
         "en": "Valid until",
     },
     "questions.marked_not_served": {
-        "nl": "Niet verstuurd naar {asker} ({code}) in {room}: {why} Die vraag blijft open; "
-        "beantwoord hem met tekst die daar gedeeld mag worden.",
-        "en": "Not sent to {asker} ({code}) in {room}: {why} That question stays open; "
-        "answer it with text that may be shared there.",
+        "nl": "Niet verstuurd naar {asker} ({code}) in {room}: {why} Die vraag blijft open{remedy}",
+        "en": "Not sent to {asker} ({code}) in {room}: {why} That question stays open{remedy}",
+    },
+    # The way to reach a refused asker (commands/answer_remedy.py). A text answer takes
+    # the question's own label: where that is above what the room may see, only a Q&A
+    # of a label it may see can reach it, and the line must say so.
+    "questions.remedy_text_or_qa": {
+        "nl": "; beantwoord hem met tekst zonder hogere TLP-markering ({prefix}antwoord "
+        "{code} <tekst>), of met een Q&A van ten hoogste TLP:{ceiling} ({prefix}antwoord "
+        "{code} qa=<id>).",
+        "en": "; answer it with text without a higher TLP marking ({prefix}answer {code} "
+        "<text>), or with a Q&A of at most TLP:{ceiling} ({prefix}answer {code} qa=<id>).",
+    },
+    "questions.remedy_qa_only": {
+        "nl": "; een antwoord in tekst krijgt het label van de vraag (TLP:{label}) en mag "
+        "daar niet komen: beantwoord hem met een Q&A van ten hoogste TLP:{ceiling} "
+        "({prefix}antwoord {code} qa=<id>).",
+        "en": "; a text answer takes the question's label (TLP:{label}) and may not go "
+        "there: answer it with a Q&A of at most TLP:{ceiling} ({prefix}answer {code} "
+        "qa=<id>).",
+    },
+    "questions.remedy_none": {
+        "nl": ".",
+        "en": ".",
     },
     "questions.answer_not_sent": {
         "nl": "Niet verstuurd:",

@@ -79,6 +79,10 @@ TEXTS: Entries = {
         "nl": "Meer: {prefix}meldingen pagina={value}",
         "en": "More: {prefix}entries page={value}",
     },
+    "reports.room_replaced": {
+        "nl": "Deze kamer is vervangen door {new}: de melding telt, maar ga daar verder.",
+        "en": "This room was replaced by {new}: the report counts, but carry on there.",
+    },
     "reports.unknown_closed_incident": {
         "nl": "Onbekend of gesloten incident '{incident}'.",
         "en": "Unknown or closed incident '{incident}'.",

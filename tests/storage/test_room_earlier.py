@@ -28,4 +28,6 @@ async def test_message_context_and_access_read_the_rooms_a_room_replaced(db: Dat
         untouched = await rooms.message_context(session, first, "$old")
     assert context.binding is not None and context.binding.earlier == (first, second)
     assert access.earlier == (first, second)
-    assert untouched.binding is None  # the first room's binding is inactive now
+    # The first room's binding is inactive now: it works under the last room's binding
+    # (storage/succession.py; before, it was read as unbound and its reports refused).
+    assert untouched.binding is not None and untouched.binding.replaced_by == third

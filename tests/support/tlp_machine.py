@@ -155,7 +155,12 @@ class RoomModel:
     join_rule: str = "invite"
     history: str = "shared"
     guest: str = "forbidden"
-    retired: bool = False  # upgraded away: the bot left, the binding is inactive
+    retired: bool = False  # upgraded away: the binding is inactive, moved to `successor`
+    # Upgraded: the room that replaced it, and the binding it had then. The bot stays in
+    # the old room, which works under the successor's binding within its own
+    # (storage/succession.py): the lower clearance, the successor's organisation.
+    successor: RoomModel | None = None
+    kept: Binding | None = None
     # The rooms this one replaced (upgrades): their posts are its own posts.
     earlier: tuple[str, ...] = ()
     # The command-line operator's files (`knooppunt export`, `knowledge/objects/network
@@ -202,8 +207,8 @@ def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | Non
         return False  # public rooms see CLEAR only, their own posts included
     if origin_room is not None and (origin_room == room.room_id or origin_room in room.earlier):
         return True  # a (non-public) room always sees its own posts, also a replaced room's
-    binding = room.binding
-    if binding is None or room.direct or room.public or room.retired:
+    binding = _working_binding(room)
+    if binding is None or room.direct or room.public:
         return False  # unbound, direct and public rooms: CLEAR only
     if LEVEL[label] > LEVEL[binding.clearance]:
         return False
@@ -212,6 +217,21 @@ def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | Non
     if label == "AMBER+STRICT":
         return binding.org is not None and binding.org == org
     return True
+
+
+def _working_binding(room: RoomModel) -> Binding | None:
+    """The binding a room works under: its own, or for an upgraded room its successor's
+    (along the chain) with the lowest clearance of the bindings on the way."""
+    ceilings: list[str] = []
+    while room.retired:
+        if room.kept is None or room.successor is None:
+            return None  # unbound when upgraded: nothing to work under
+        ceilings.append(room.kept.clearance)
+        room = room.successor
+    if room.binding is None:
+        return None
+    lowest = min([*ceilings, room.binding.clearance], key=lambda label: LEVEL[label])
+    return Binding(**{**vars(room.binding), "clearance": lowest})
 
 
 # ------------------------------------------------------------- the model
@@ -1513,6 +1533,7 @@ class TLPMachine(DatabaseMachine):
             if question.room_id == old.room_id and not (question.answered or question.withdrawn):
                 question.room_id = new_id
                 self._typed_by(new_id, list(question.markers))
+        old.kept, old.successor = old.binding, new
         old.binding = None
         old.retired = True
         self.rooms[slot] = new

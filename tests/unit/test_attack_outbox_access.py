@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.backoff import Backoff
 from bot.sender import OutboxSender
 from commands.i18n import t
-from storage import outbox, tlp
+from storage import outbox, succession, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import RoomId
@@ -207,10 +207,20 @@ async def _access_from_objects(session: AsyncSession, room_id: RoomId) -> tlp.Ro
     public = bool(room.public) if room else False
     earlier = await room_repo.earlier_rooms(session, room_id)
     view = BindingView.of(bound, earlier=earlier) if bound else None
-    active = bound is not None and bound.active
-    return tlp.RoomAccess.for_binding(
-        room_id, view if active else None, public, bool(room and room.is_direct)
-    )
+    if bound is not None and not bound.active:
+        # An upgraded room works under its successor's binding (storage/succession.py).
+        found = await succession.successor(session, room_id, bound.tlp_default, bound.clearance)
+        view = None
+        if found is not None:
+            role, incident, org = (
+                found.binding.role,
+                found.binding.incident,
+                found.binding.organisation,
+            )
+            view = BindingView(
+                role, incident, org, found.tlp_default, found.clearance, earlier=earlier
+            )
+    return tlp.RoomAccess.for_binding(room_id, view, public, bool(room and room.is_direct))
 
 
 async def test_the_sender_s_one_read_of_a_room_agrees_with_access_of(chat: CoreChat) -> None:

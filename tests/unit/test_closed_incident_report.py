@@ -1,0 +1,115 @@
+"""A report in a room still bound to a closed incident (note13, from attack6).
+
+It was stored without a word: the liaison believed it was part of a live picture, and
+the coordinators (whose subscriptions and attention follow open incidents) never heard
+of it. Decided: the report is stored (a report is never lost), the liaison is told the
+incident is closed and how it is reopened (`!incident heropen`), and every coordinator
+room of that incident that may see the report is told it came in: a severe or extreme
+one in its alert, which says the incident is closed, any other in a notice. What a room
+may not see it is not told about (the one TLP rule)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from commands.dispatcher import CommandSettings
+from commands.message import Reply
+from storage import incidents as incident_repo
+from storage.engine import Database
+from storage.ids import RoomId, UserId
+from storage.models import SituationEntry
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat, bound_views, texts
+from tests.support.rooms import storm_database
+
+LIAISON = RoomId("!ggd:x")
+COORD = RoomId("!coord:x")
+ALICE = UserId("@alice:x")
+MOD = UserId("@mod:x")
+
+
+def _report(severity: str, label: str = "amber") -> str:
+    return f"!melding evacuatie\ngemeente: Dordrecht\nernst: {severity}\ntlp: {label}\nDijk."
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    """`storm`, closed; a liaison room and a coordinator room still bound to it."""
+    coord = BindingView("coordinator", "storm", "VR", "AMBER", "AMBER")
+    database: Database = await storm_database(
+        tmp_path / "closed.db", [(LIAISON, "liaison", "GGD")], more={COORD: coord}
+    )
+    async with database.transaction() as session:
+        incident = await incident_repo.get(session, "storm")
+        assert incident is not None
+        incident.open = False
+    views = bound_views(power_levels={MOD: 50})
+    yield CoreChat(database, views, CommandSettings(bot_user_id="@bot:x"))
+    await database.close()
+
+
+def _to(room: RoomId, result: list[object]) -> list[Reply]:
+    return [r for r in result if isinstance(r, Reply) and r.room_id == room]
+
+
+async def _stored(db: Database) -> int:
+    async with db.session() as session:
+        rows = await session.scalars(
+            select(SituationEntry).where(SituationEntry.incident == "storm")
+        )
+        return len(list(rows))
+
+
+async def test_the_liaison_is_told_the_incident_is_closed_and_the_report_is_kept(
+    chat: CoreChat,
+) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, _report("matig"))
+    assert result is not None
+    own = texts([r for r in result[0] if isinstance(r, Reply) and r.room_id in (None, LIAISON)])
+    assert "M-1" in own and "gesloten" in own, own
+    assert "!incident heropen storm" in own and "zijn ingelicht" in own, own
+    assert await _stored(chat.db) == 1
+
+
+async def test_the_coordinators_hear_of_a_moderate_report_into_the_closed_incident(
+    chat: CoreChat,
+) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, _report("matig"))
+    assert result is not None
+    (notice,) = _to(COORD, result[0])
+    assert "M-1" in notice.text and "gesloten" in notice.text, notice.text
+    assert notice.tlp == "AMBER"
+
+
+async def test_an_extreme_report_alerts_and_says_the_incident_is_closed(chat: CoreChat) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, _report("extreem"))
+    assert result is not None
+    (alert,) = _to(COORD, result[0])
+    assert alert.notify and "M-1" in alert.text and "gesloten" in alert.text, alert.text
+
+
+async def test_a_room_that_may_not_see_the_report_hears_nothing(chat: CoreChat) -> None:
+    _, result = await chat.handle(LIAISON, ALICE, _report("matig", "rood"))
+    assert result is not None
+    assert not _to(COORD, result[0])
+    # ... and the liaison is not told the coordinators know.
+    own = texts(result[0])
+    assert "gesloten" in own and "niet ingelicht" in own and "zijn ingelicht" not in own, own
+
+
+async def test_a_coordinator_reopens_the_incident_and_reports_are_plain_again(
+    chat: CoreChat,
+) -> None:
+    _, result = await chat.handle(COORD, MOD, "!incident heropen storm")
+    assert result is not None
+    assert "heropend" in texts(result[0]), texts(result[0])
+    async with chat.db.session() as session:
+        incident = await incident_repo.get(session, "storm")
+        assert incident is not None and incident.open and incident.closed_at is None
+    _, result = await chat.handle(LIAISON, ALICE, _report("matig"))
+    assert result is not None
+    assert "gesloten" not in texts(result[0]) and not _to(COORD, result[0])
