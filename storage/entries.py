@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, tlp
+from storage import exercise, sync_state, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -103,6 +103,25 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "tlp_rank": tlp.RANK[data.tlp],
         "cause_id": data.cause_id,
     }
+
+
+# Per incident, how many times an entry left it (an edit naming another incident, or a
+# withdrawn edit going back to one): the incident's own entries cannot show that, so the
+# portal reads this to drop such an entry from its pages at once (storage/portal_view.py).
+LEFT_KEY = "entries.left:"
+
+
+async def departures(session: AsyncSession, incident: str) -> int:
+    return int(await sync_state.get_value(session, LEFT_KEY + incident) or 0)
+
+
+async def _apply_revision(session: AsyncSession, entry: SituationEntry, data: EntryInput) -> None:
+    """`_apply` for a revision: an entry that leaves its incident is counted there."""
+    left = entry.incident
+    _apply(entry, data)
+    if left is not None and left != entry.incident:
+        count = await departures(session, left)
+        await sync_state.set_value(session, LEFT_KEY + left, str(count + 1))
 
 
 def _apply(entry: SituationEntry, data: EntryInput) -> None:
@@ -218,7 +237,7 @@ async def revise(
     number = int(last) + 1
     edited = revision_columns(number, edit_event_id, data.snapshot(), now, editor)
     session.add(EntryRevision(entry_id=entry.id, **edited))
-    _apply(entry, data)
+    await _apply_revision(session, entry, data)
     entry.revision = number
     entry.updated_at = now
     await _replace_figures(session, entry.id, data.figures)
@@ -268,7 +287,7 @@ async def withdraw_revision(session: AsyncSession, edit_event_id: str) -> Situat
     if latest is None:
         return None
     data = EntryInput.from_snapshot(latest.snapshot)
-    _apply(entry, data)
+    await _apply_revision(session, entry, data)
     entry.revision = latest.revision
     entry.updated_at = utcnow()
     await _replace_figures(session, entry.id, data.figures)
