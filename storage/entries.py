@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, sync_state, tlp
+from storage import exercise, incidents, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -105,23 +105,12 @@ def _fields(data: EntryInput) -> dict[str, Any]:
     }
 
 
-# Per incident, how many times an entry left it (an edit naming another incident, or a
-# withdrawn edit going back to one): the incident's own entries cannot show that, so the
-# portal reads this to drop such an entry from its pages at once (storage/portal_view.py).
-LEFT_KEY = "entries.left:"
-
-
-async def departures(session: AsyncSession, incident: str) -> int:
-    return int(await sync_state.get_value(session, LEFT_KEY + incident) or 0)
-
-
 async def _apply_revision(session: AsyncSession, entry: SituationEntry, data: EntryInput) -> None:
     """`_apply` for a revision: an entry that leaves its incident is counted there."""
     left = entry.incident
     _apply(entry, data)
     if left is not None and left != entry.incident:
-        count = await departures(session, left)
-        await sync_state.set_value(session, LEFT_KEY + left, str(count + 1))
+        await incidents.note_departure(session, left)
 
 
 def _apply(entry: SituationEntry, data: EntryInput) -> None:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import entries, open_questions, records, tlp
+from storage import incidents, open_questions, records, tlp
 from storage.models import (
     EntryFigure,
     EntryRevision,
@@ -261,8 +261,8 @@ class IncidentStamp:
     # The open questions of every incident (`open_questions.open_stamp`): a page lists
     # them, and one asked, answered or withdrawn by its asker is looked at at once.
     questions: tuple[int, int, int, int] = (0, 0, 0, 0)
-    # How many times an entry left the incident (`entries.departures`): such an entry is
-    # no longer among the incident's, so nothing above moves when it goes.
+    # How many times a report or record item left the incident (`incidents.departures`):
+    # it is no longer among the incident's rows, so nothing above moves when it goes.
     left: int = 0
 
 
@@ -287,7 +287,7 @@ async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
     ).first()
     record = (found[0], found[1]) if found else (None, None)
     questions = await open_questions.open_stamp(session)
-    left = await entries.departures(session, incident)
+    left = await incidents.departures(session, incident)
     if newest is None:
         return IncidentStamp(None, None, last_id, record, questions, left)
     return IncidentStamp(newest[0], newest[1], last_id, record, questions, left)

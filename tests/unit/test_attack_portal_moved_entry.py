@@ -63,3 +63,21 @@ async def test_a_report_moved_to_another_incident_leaves_the_page_at_once(
     assert WORDS not in await rig.say(COORD, "!beeld", ALICE)  # the chat follows at once
     assert (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"] != marker
     assert WORDS not in await rig.page(coord)
+
+
+async def test_a_decision_moved_to_another_incident_leaves_the_page_at_once(rig: Rig) -> None:
+    """The same for the record: the stamp read the incident's own decisions only."""
+    await seed(rig.db, rig.dispatcher)
+    coord = await rig.link(COORD, ALICE)
+    chat = CoreChat(rig.db, bound_views(power_levels={ALICE: 100}), prefix="$b")
+    decision = "!besluit Ontruiming Kinderdijk voorbereiden\ntlp: amber"
+    posted, _ = await chat.send_event(RoomId(COORD), ALICE, decision)
+    await chat.send_event(RoomId(COORD), ALICE, "!besluit Zandzakken naar Papendrecht")
+    assert "Kinderdijk" in await rig.page(coord)
+    marker = (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"]
+    moved = f"{decision}\nincident: brand"
+    _, replies = await chat.send_event(RoomId(COORD), ALICE, moved, kind="edit", replaces=posted)
+    assert replies is not None and any("bijgewerkt" in r.text for r in replies)  # type: ignore[union-attr]
+    assert "Kinderdijk" not in await rig.say(COORD, "!beeld", ALICE)  # the chat follows
+    assert (await (await rig.http.get(f"/p/{coord}/marker")).json())["marker"] != marker
+    assert "Kinderdijk" not in await rig.page(coord)
