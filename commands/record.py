@@ -264,15 +264,17 @@ def _checked_label(
     marked: str | None = None,
     default: str | None = None,
 ) -> str:
-    """The label named with `tlp:`, or `default` (an edited item's own label), or the
-    room's default (AMBER in an unbound room). An edit without `tlp:` keeps the item's
-    label: the room's default may have been lowered since, and a typo fixed in
-    yesterday's AMBER decision must not make it GREEN without a word.
+    """The label named with `tlp:`, or the room's default (AMBER in an unbound room). An
+    edit without `tlp:` never lowers the item (`default`, its label): the room's default
+    may have been lowered since, and a typo fixed in yesterday's AMBER decision must not
+    make it GREEN without a word.
 
     `marked`: the highest TLP marking written in the text ("… TLP:RED"), as for reports:
     without `tlp:` it raises the default (never lowers it); above `tlp:` it is refused."""
     binding = ctx.room.binding
-    label = default or (binding.tlp_default if binding else "AMBER")
+    label = tlp.highest(
+        [binding.tlp_default if binding else "AMBER", *([default] if default else [])]
+    )
     if given:
         parsed_label = tlp.parse_label(given)
         if parsed_label is None:

@@ -65,11 +65,12 @@ async def _room_entry_input(
 
 def _report_label(ctx: CommandContext, draft: ReportDraft, kept_label: str | None) -> str:
     """The `tlp:` field, else the room's default raised by a marking in the text. An edit
-    without `tlp:` keeps the report's label (`kept_label`), not the room's default now:
-    an admin may have lowered that since ("GREEN from now on"), and a typo fixed in
+    without `tlp:` never lowers the report (`kept_label`, its label): the room's default
+    may have been lowered since (an admin's "GREEN from now on"), and a typo fixed in
     yesterday's AMBER report must not make it GREEN without a word."""
     binding = ctx.room.binding
-    label = draft.tlp or kept_label or (binding.tlp_default if binding else "AMBER")
+    default = binding.tlp_default if binding else "AMBER"
+    label = draft.tlp or tlp.highest([default, *([kept_label] if kept_label else [])])
     if draft.tlp is None and draft.text_tlp is not None:
         # "… TLP:RED" in the text and no `tlp:` field: the marking the liaison copied
         # raises the room's default; a lower one never lowers it.

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, tlp
+from storage import exercise, incidents, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -103,6 +103,14 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "tlp_rank": tlp.RANK[data.tlp],
         "cause_id": data.cause_id,
     }
+
+
+async def _apply_revision(session: AsyncSession, entry: SituationEntry, data: EntryInput) -> None:
+    """`_apply` for a revision: an entry that leaves its incident is counted there."""
+    left = entry.incident
+    _apply(entry, data)
+    if left is not None and left != entry.incident:
+        await incidents.note_departure(session, left)
 
 
 def _apply(entry: SituationEntry, data: EntryInput) -> None:
@@ -218,7 +226,7 @@ async def revise(
     number = int(last) + 1
     edited = revision_columns(number, edit_event_id, data.snapshot(), now, editor)
     session.add(EntryRevision(entry_id=entry.id, **edited))
-    _apply(entry, data)
+    await _apply_revision(session, entry, data)
     entry.revision = number
     entry.updated_at = now
     await _replace_figures(session, entry.id, data.figures)
@@ -268,7 +276,7 @@ async def withdraw_revision(session: AsyncSession, edit_event_id: str) -> Situat
     if latest is None:
         return None
     data = EntryInput.from_snapshot(latest.snapshot)
-    _apply(entry, data)
+    await _apply_revision(session, entry, data)
     entry.revision = latest.revision
     entry.updated_at = utcnow()
     await _replace_figures(session, entry.id, data.figures)

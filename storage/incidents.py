@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import sync_state
 from storage.models import Incident, utcnow
 from storage.vocabulary import Phase
 
@@ -40,3 +41,18 @@ async def all_incidents(session: AsyncSession) -> Sequence[Incident]:
             select(Incident).order_by(Incident.open.desc(), Incident.opened_at.desc())
         )
     ).all()
+
+
+# Per incident, how many times a report or record item left it (an edit naming another
+# incident, or a withdrawn edit going back to one). The incident's own rows cannot show
+# that, so the portal's change stamp reads this to drop such an item from its pages at
+# once (storage/portal_view.py).
+_LEFT = "incident.left:"
+
+
+async def departures(session: AsyncSession, slug: str) -> int:
+    return int(await sync_state.get_value(session, _LEFT + slug) or 0)
+
+
+async def note_departure(session: AsyncSession, slug: str) -> None:
+    await sync_state.set_value(session, _LEFT + slug, str(await departures(session, slug) + 1))

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import open_questions, records, tlp
+from storage import incidents, open_questions, records, tlp
 from storage.models import (
     EntryFigure,
     EntryRevision,
@@ -261,6 +261,9 @@ class IncidentStamp:
     # The open questions of every incident (`open_questions.open_stamp`): a page lists
     # them, and one asked, answered or withdrawn by its asker is looked at at once.
     questions: tuple[int, int, int, int] = (0, 0, 0, 0)
+    # How many times a report or record item left the incident (`incidents.departures`):
+    # it is no longer among the incident's rows, so nothing above moves when it goes.
+    left: int = 0
 
 
 async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
@@ -284,9 +287,10 @@ async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
     ).first()
     record = (found[0], found[1]) if found else (None, None)
     questions = await open_questions.open_stamp(session)
+    left = await incidents.departures(session, incident)
     if newest is None:
-        return IncidentStamp(None, None, last_id, record, questions)
-    return IncidentStamp(newest[0], newest[1], last_id, record, questions)
+        return IncidentStamp(None, None, last_id, record, questions, left)
+    return IncidentStamp(newest[0], newest[1], last_id, record, questions, left)
 
 
 async def existing_changed(session: AsyncSession, incident: str, since: IncidentStamp) -> bool:

@@ -11,7 +11,7 @@ from typing import Any, Literal
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, tlp
+from storage import exercise, incidents, tlp
 from storage.models import (
     RECORD_PREFIX,
     ProcessedEvent,
@@ -77,6 +77,14 @@ def _apply(item: RecordItem, data: RecordInput) -> None:
     item.remind_at = data.remind_at
 
 
+async def _apply_revision(session: AsyncSession, item: RecordItem, data: RecordInput) -> None:
+    """`_apply` for a revision: an item that leaves its incident is counted there."""
+    left = item.incident
+    _apply(item, data)
+    if left != item.incident:
+        await incidents.note_departure(session, left)
+
+
 async def record(
     session: AsyncSession,
     data: RecordInput,
@@ -122,7 +130,7 @@ async def revise(
     revision = (last or item.revision) + 1
     edited = revision_columns(revision, edit_event_id, data.snapshot(), now, editor)
     session.add(RecordRevision(item_id=item.id, **edited))
-    _apply(item, data)
+    await _apply_revision(session, item, data)
     item.revision = revision
     item.updated_at = now
     await session.flush()
@@ -193,7 +201,7 @@ async def withdraw_revision(session: AsyncSession, event_id: str) -> RecordItem 
     standing = await standing_revision(session, RecordRevision, RecordRevision.item_id, item.id)
     if standing is None:
         return None
-    _apply(item, RecordInput.from_snapshot(standing.snapshot))
+    await _apply_revision(session, item, RecordInput.from_snapshot(standing.snapshot))
     item.revision = standing.revision
     item.updated_at = utcnow()
     await session.flush()

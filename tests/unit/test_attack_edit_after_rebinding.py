@@ -118,3 +118,18 @@ async def test_an_edit_without_a_label_keeps_the_label_the_item_had(
     assert "TLP:AMBER" in answer, answer
     seen = await _say(chat, TOWN, "!beeld")
     assert "Dordtse Kil" not in seen, seen
+
+
+async def test_an_edit_without_a_label_takes_a_raised_default(db: Database) -> None:
+    """The other way round nothing changed: words edited after an admin raised the room's
+    default (GREEN to AMBER, "from now on") are AMBER, as the room's new words are."""
+    chat = await _chat(db)
+    green = "incident=storm org=GGD rol=liaison tlp=green clearance=amber"
+    assert "gekoppeld" in await _say(chat, LIAISON, f"!kamer koppel {green}")
+    event_id, replies = await chat.send_event(LIAISON, LIAISON_USER, REPORT)
+    assert replies is not None and "TLP:GREEN" in texts(replies), texts(replies or [])
+    assert "gekoppeld" in await _say(chat, LIAISON, f"!kamer koppel {BINDINGS[LIAISON]}")
+    edited = REPORT.replace("kazerne", "Kazerne")
+    answer = await _say(chat, LIAISON, edited, LIAISON_USER, replaces=event_id)
+    assert "TLP:AMBER" in answer, answer
+    assert "Dordtse Kil" not in await _say(chat, TOWN, "!beeld")
