@@ -196,6 +196,7 @@ class Bot:
 
     def _assemble(self) -> Handlers:
         """Wire the handlers (loaded by now: these imports only look them up)."""
+        from bot.member_probe import member_probe
         from bot.metrics import Metrics
         from bot.scheduler import Scheduler, clock_from_environment
         from bot.sender import OutboxSender
@@ -221,6 +222,10 @@ class Bot:
         sender.metrics = metrics
         sender.language = settings.language
         sender.curator_room = lambda: dispatcher.settings.curator_room
+        # An answer is not sent into a direct chat its asker has left (held instead).
+        dispatcher.settings = replace(
+            dispatcher.settings, members=member_probe(self.client, self.room_states)
+        )
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 
     async def _serve_http(self, handlers: Handlers, began: float) -> None:
