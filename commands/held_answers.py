@@ -77,8 +77,8 @@ async def keep_for_absent(
 async def deliver(ctx: CommandContext) -> list[Outgoing]:
     """The kept answers of the writer of a message in a private direct chat, each as a
     notifying reply to this message; each question answered once delivered."""
-    if ctx.room.public or not ctx.room.is_direct:
-        return []
+    if ctx.room.public or not ctx.room.is_direct or ctx.session is None:
+        return []  # (no database: a console without one keeps nothing)
     session = session_of(ctx)
     rows = await session.scalars(
         select(OpenQuestion)
