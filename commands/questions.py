@@ -892,7 +892,7 @@ async def answer_with_qa(
         return [render.plain(text)]
     out = _serve_askers(ctx, store, item, served)
     out, present, kept = await held_answers.keep_for_absent(ctx, out, served)
-    await _answered(ctx, row, group, served, {"qa": item.id})
+    await _answered(ctx, row, group, served, {"qa": item.id, **_held(served, present)})
     sent = t(
         ctx.lang,
         "qa_sent",
@@ -932,6 +932,12 @@ async def _answered(
             "refused": [question_code(q.id) for q in group if q not in served],
         },
     )
+
+
+def _held(served: list[OpenQuestion], present: list[OpenQuestion]) -> dict[str, object]:
+    """For the audit: the answered questions kept for an asker who left (none: nothing)."""
+    held = [question_code(q.id) for q in served if q not in present]
+    return {"held": held} if held else {}
 
 
 def _serve_askers(
@@ -1230,7 +1236,7 @@ async def answer_with_text(
     out = _send_answer(ctx, row, served, (rest, source, until), published)
     # An asker who left their direct chat: kept for them, and the curator told so.
     out, present, kept = await held_answers.keep_for_absent(ctx, out, served)
-    await _answered(ctx, row, group, served, {"published_as": published})
+    await _answered(ctx, row, group, served, {"published_as": published, **_held(served, present)})
     codes = [question_code(q.id) for q in present]
     confirm = await _answer_sent(ctx, present[0] if present else None, codes[1:], published)
     lines = [line for line in (confirm, *not_served, *kept) if line]
