@@ -196,6 +196,7 @@ class Bot:
 
     def _assemble(self) -> Handlers:
         """Wire the handlers (loaded by now: these imports only look them up)."""
+        from bot.member_probe import member_probe
         from bot.metrics import Metrics
         from bot.scheduler import Scheduler, clock_from_environment
         from bot.sender import OutboxSender
@@ -223,6 +224,10 @@ class Bot:
         sender.curator_room = lambda: dispatcher.settings.curator_room
         if settings.curator_room and settings.curator_room.startswith("#"):
             sender.curator_alias = settings.curator_room  # rows queued to it wait for it
+        # An answer is not sent into a direct chat its asker has left (held instead).
+        dispatcher.settings = replace(
+            dispatcher.settings, members=member_probe(self.client, self.room_states)
+        )
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 
     async def _serve_http(self, handlers: Handlers, began: float) -> None:

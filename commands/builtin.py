@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import action_reopen
+from commands import action_reopen, held_answers
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
@@ -72,6 +72,7 @@ def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Disp
     dispatcher.redaction_hook = _redaction_hook
     dispatcher.plain_message_hook = on_plain_question
     dispatcher.free_text_hook = on_liaison_text
+    dispatcher.direct_arrival_hook = held_answers.deliver
     dispatcher.reaction_hook = on_reaction
     return dispatcher
 

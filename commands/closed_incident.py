@@ -12,7 +12,8 @@ the report (the one TLP rule) is told it came in: a severe one in its alert (the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from commands import render
 from commands.common import session_of
@@ -33,15 +34,55 @@ async def alerts_note(ctx: CommandContext, entry: SituationEntry) -> str | None:
     return alert_note(ctx, entry) if await is_closed(ctx, entry) else None
 
 
+@dataclass(frozen=True)
+class Told:
+    """What a report into a closed incident adds: the reporter's line, the messages to
+    coordinator rooms beyond the incident's alerts, and whether some went to coordinator
+    rooms of other incidents (`elsewhere`)."""
+
+    warning: str
+    out: list[Outgoing]
+    elsewhere: bool = False
+
+
+AlertFor = Callable[[tlp.RoomAccess], Awaitable[Outgoing]]
+
+
 async def told(
-    ctx: CommandContext, entry: SituationEntry, alerts: Sequence[Outgoing]
-) -> tuple[str, list[Outgoing]]:
-    """For a report into the closed incident, after its alerts (`alerts`): the reporter's
-    warning and the notices for the coordinator rooms no alert reached. The warning
-    says the coordinators know only when some room of theirs got an alert or a notice."""
+    ctx: CommandContext, entry: SituationEntry, alerts: Sequence[Outgoing], alert: AlertFor
+) -> Told:
+    """For a report into the closed incident, after its alerts (`alerts`): the notices
+    for the incident's coordinator rooms no alert reached, and for a severe report that
+    no coordinator room of the incident saw, an alert (`alert` makes one) to each
+    coordinator room of an open incident of the same kind (real or exercise) that may
+    see it: a severe report must reach a coordinator, and those rooms could already
+    read it (`!meldingen incident=…`, under the same rule). The reporter's line says
+    who was told."""
     out = await notices(ctx, entry, alerts)
     reached = bool(out) or any(isinstance(r, Reply) and r.notify for r in alerts)
-    return warning(ctx, entry, reached), out
+    if reached or entry.severity not in ("Severe", "Extreme"):
+        return Told(warning(ctx, entry, "told" if reached else "not_told"), out)
+    elsewhere = [await alert(access) for access in await _open_coordinators(ctx, entry)]
+    key = "told_elsewhere" if elsewhere else "not_told"
+    return Told(warning(ctx, entry, key), elsewhere, bool(elsewhere))
+
+
+async def _open_coordinators(ctx: CommandContext, entry: SituationEntry) -> list[tlp.RoomAccess]:
+    """The coordinator rooms of open incidents of `entry`'s kind that may see it."""
+    session = session_of(ctx)
+    own = await incident_repo.get(session, entry.incident or "")
+    exercise = bool(own is not None and own.exercise)
+    found: list[tlp.RoomAccess] = []
+    for room_id, binding, public, direct in await room_repo.role_views(session, "coordinator"):
+        if binding.incident in (None, entry.incident) or binding.exercise != exercise:
+            continue
+        incident = await incident_repo.get(session, binding.incident)
+        if incident is None or not incident.open:
+            continue
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            found.append(access)
+    return found
 
 
 async def is_closed(ctx: CommandContext, entry: SituationEntry) -> bool:
@@ -52,10 +93,10 @@ async def is_closed(ctx: CommandContext, entry: SituationEntry) -> bool:
     return incident is not None and not incident.open
 
 
-def warning(ctx: CommandContext, entry: SituationEntry, reached: bool) -> str:
-    """The reporter's line: the incident is closed, the report is kept, whether its
-    coordinators were told (`reached`), how it reopens."""
-    said = t(ctx.lang, "closed.told" if reached else "closed.not_told", slug=entry.incident)
+def warning(ctx: CommandContext, entry: SituationEntry, who: str) -> str:
+    """The reporter's line: the incident is closed, the report is kept, who was told
+    (`who`: "told", "told_elsewhere" or "not_told"), how it reopens."""
+    said = t(ctx.lang, f"closed.{who}", slug=entry.incident)
     return t(ctx.lang, "closed.report_warning", slug=entry.incident, prefix=ctx.prefix, told=said)
 
 

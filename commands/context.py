@@ -59,6 +59,12 @@ class RoomView:
         return RoomAccess.for_binding(self.room_id, self.binding, self.public, self.is_direct)
 
 
+# Whether a user is in a room now (joined), from the live room state; None when it is
+# not known. The bot gives one (bot/member_probe.py); without it (the console, most
+# tests) nothing is judged by it.
+MemberProbe = Callable[[str, str], Awaitable[bool | None]]
+
+
 @dataclass(frozen=True)
 class CommandSettings:
     prefix: str = "!"
@@ -74,6 +80,8 @@ class CommandSettings:
     # The web portal (`!portaal`): where its links start, and how long they live.
     public_url: str = "http://127.0.0.1:9180"
     portal_link_hours: float = 12.0
+    # Is an asker still in their direct chat (commands/held_answers.py)?
+    members: MemberProbe | None = None
 
 
 @dataclass

@@ -85,6 +85,9 @@ class Dispatcher:
         self.redaction_hook: MessageHook | None = None
         # Free text in a liaison room (an update to offer as a report) and reactions (👍).
         self.free_text_hook: MessageHook | None = None
+        # Run first for every message in a direct chat: what waits for its writer there
+        # (commands/held_answers.py: an answer kept while they were away).
+        self.direct_arrival_hook: MessageHook | None = None
         self.reaction_hook: MessageHook | None = None
 
     def context(
@@ -152,8 +155,15 @@ class Dispatcher:
         return await self._route_message(ctx)
 
     async def _route_message(self, ctx: CommandContext) -> list[Outgoing]:
-        """A message (or an edit read as the message it now is): a command, a plain
-        question, or a liaison's free text."""
+        """A message (or an edit read as the message it now is): what waits for its
+        writer in a direct chat first, then the message itself."""
+        waiting: list[Outgoing] = []
+        if ctx.room.is_direct and self.direct_arrival_hook is not None:
+            waiting = await self._guarded(ctx, self.direct_arrival_hook)
+        return [*waiting, *await self._route_one(ctx)]
+
+    async def _route_one(self, ctx: CommandContext) -> list[Outgoing]:
+        """A command, a plain question, or a liaison's free text."""
         message = ctx.message
         body = strip_reply_fallback(message.body)
         if not is_command(body, ctx.prefix):

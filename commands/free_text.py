@@ -35,6 +35,7 @@ from commands.reports import (
     _alerts,
     _refused,
     _room_entry_input,
+    closed_parts,
     describe,
     replaced_warning,
     with_warning,
@@ -303,12 +304,13 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
     closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
-    confirmation = with_warning(confirmation, coordinator.warning)
+    unseen, closed_warning, told = await closed_parts(
+        ctx, entry, data.figures, coordinator, closed_note
+    )
+    confirmation = with_warning(confirmation, unseen)
     confirmation = with_warning(confirmation, replaced_warning(ctx))
-    if closed_note is None:
-        return [confirmation, *coordinator.out]
-    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
-    return [with_warning(confirmation, closed_warning), *coordinator.out, *told]
+    confirmation = with_warning(confirmation, closed_warning)
+    return [confirmation, *coordinator.out, *told]
 
 
 async def free_text_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:

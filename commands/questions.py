@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from commands import exercise, objects, render
+from commands import exercise, held_answers, objects, render
 from commands.answer_remedy import remedy
 from commands.common import local_time, session_of
 from commands.context import CommandContext
@@ -891,17 +891,16 @@ async def answer_with_qa(
         text = " ".join([t(ctx.lang, "qa_nobody_served", id=item.id, label=item.tlp), *refusals])
         return [render.plain(text)]
     out = _serve_askers(ctx, store, item, served)
-    await _answered(ctx, row, group, served, {"qa": item.id})
-    confirm = [
-        t(
-            ctx.lang,
-            "qa_sent",
-            id=item.id,
-            askers=", ".join(sorted({q.asker for q in served})),
-            codes=", ".join(question_code(q.id) for q in served),
-        ),
-        *refusals,
-    ]
+    out, present, kept = await held_answers.keep_for_absent(ctx, out, served)
+    await _answered(ctx, row, group, served, {"qa": item.id, **_held(served, present)})
+    sent = t(
+        ctx.lang,
+        "qa_sent",
+        id=item.id,
+        askers=", ".join(sorted({q.asker for q in present})),
+        codes=", ".join(question_code(q.id) for q in present),
+    )
+    confirm = [*([sent] if present else []), *refusals, *kept]
     if request.learn:
         confirm += await learn(ctx, served, item, request.phrasing)
     else:
@@ -940,6 +939,12 @@ async def _answered(
             "refused": [question_code(q.id) for q in group if q not in served],
         },
     )
+
+
+def _held(served: list[OpenQuestion], present: list[OpenQuestion]) -> dict[str, object]:
+    """For the audit: the answered questions kept for an asker who left (none: nothing)."""
+    held = [question_code(q.id) for q in served if q not in present]
+    return {"held": held} if held else {}
 
 
 def _serve_askers(
@@ -1240,10 +1245,13 @@ async def answer_with_text(
         published = item.id
         await knowledge_items.upsert(session, [as_new_content(item)], ctx.sender)
     out = _send_answer(ctx, row, served, (rest, source, until), published)
-    await _answered(ctx, row, group, served, {"published_as": published})
-    codes = [question_code(q.id) for q in served]
-    confirm = await _answer_sent(ctx, served[0], codes[1:], published)
-    return [*out, render.plain("\n".join([confirm, *not_served]))]
+    # An asker who left their direct chat: kept for them, and the curator told so.
+    out, present, kept = await held_answers.keep_for_absent(ctx, out, served)
+    await _answered(ctx, row, group, served, {"published_as": published, **_held(served, present)})
+    codes = [question_code(q.id) for q in present]
+    confirm = await _answer_sent(ctx, present[0] if present else None, codes[1:], published)
+    lines = [line for line in (confirm, *not_served, *kept) if line]
+    return [*out, render.plain("\n".join(lines))]
 
 
 def _send_answer(
@@ -1272,11 +1280,14 @@ def _send_answer(
 
 
 async def _answer_sent(
-    ctx: CommandContext, row: OpenQuestion, others: list[str], published: str | None
+    ctx: CommandContext, row: OpenQuestion | None, others: list[str], published: str | None
 ) -> str:
-    """The curator's confirmation: who got the answer, and the Q&A it became."""
-    confirm = t(
-        ctx.lang, "questions.answer_sent", code=question_code(row.id), asker=UserId(row.asker)
+    """The curator's confirmation: who got the answer (`row`: none got it now), and the
+    Q&A it became."""
+    confirm = (
+        t(ctx.lang, "questions.answer_sent", code=question_code(row.id), asker=UserId(row.asker))
+        if row is not None
+        else ""
     )
     if others:
         confirm += t(ctx.lang, "answer_also_to", codes=", ".join(others))

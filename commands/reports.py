@@ -293,12 +293,35 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
-    reply = with_warning(reply, coordinator.warning)
+    unseen, closed_warning, told = await closed_parts(
+        ctx, entry, data.figures, coordinator, closed_note
+    )
+    reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
-    if closed_note is None:
-        return [reply, *coordinator.out, *domino_alerts]
-    closed_warning, told = await closed_incident.told(ctx, entry, coordinator.out)
-    return [with_warning(reply, closed_warning), *coordinator.out, *told, *domino_alerts]
+    reply = with_warning(reply, closed_warning)
+    return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+async def closed_parts(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
+    coordinator: Alerts,
+    note: str | None,
+) -> tuple[str | None, str | None, list[Outgoing]]:
+    """The reporter's warning about the coordinators' alerts, the closed-incident line
+    and what else goes to coordinators (`commands/closed_incident.py`; `note`: the
+    alerts' closed-incident line, None when the incident is open). A severe report no
+    coordinator room of the closed incident saw goes to those of the open incidents
+    that may see it, and then the reporter is not told nobody was warned."""
+    if note is None:
+        return coordinator.warning, None, []
+
+    async def alert(access: tlp.RoomAccess) -> Outgoing:
+        return await _alert_sent(ctx, entry, figures, access, note)
+
+    told = await closed_incident.told(ctx, entry, coordinator.out, alert)
+    return (None if told.elsewhere else coordinator.warning), told.warning, told.out
 
 
 def replaced_warning(ctx: CommandContext) -> str | None:

@@ -44,6 +44,7 @@ FAMILIES = (
     "exercise",
     "export",
     "grammar",
+    "held",
     "guidance",
     "incidents",
     "knowledge",

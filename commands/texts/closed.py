@@ -20,6 +20,14 @@ TEXTS: Entries = {
         "nl": "de coördinatoren van {slug} zijn ingelicht.",
         "en": "the coordinators of {slug} have been told.",
     },
+    # A severe report no coordinator room of the closed incident saw: alerted in the
+    # coordinator rooms of the open incidents that may see it.
+    "closed.told_elsewhere": {
+        "nl": "geen coördinatiekamer van {slug} mag hem zien, dus de coördinatiekamers van "
+        "de open incidenten die hem mogen zien zijn gewaarschuwd.",
+        "en": "no coordinator room of {slug} may see it, so the coordinator rooms of the "
+        "open incidents that may see it have been alerted.",
+    },
     # No coordinator room of the incident may see it (or there is none): never claim
     # they know, as `reports.warning_no_coordinator_sees` does for a severe report.
     "closed.not_told": {

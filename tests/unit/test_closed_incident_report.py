@@ -28,6 +28,7 @@ from tests.support.rooms import storm_database
 
 LIAISON = RoomId("!ggd:x")
 COORD = RoomId("!coord:x")
+DRILL = RoomId("!drill:x")
 ALICE = UserId("@alice:x")
 MOD = UserId("@mod:x")
 
@@ -113,3 +114,47 @@ async def test_a_coordinator_reopens_the_incident_and_reports_are_plain_again(
     _, result = await chat.handle(LIAISON, ALICE, _report("matig"))
     assert result is not None
     assert "gesloten" not in texts(result[0]) and not _to(COORD, result[0])
+
+
+@pytest.fixture
+async def elsewhere(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    """`storm`, closed, with no coordinator room any more: its coordinators work on the
+    open `storm-2` now (COORD), and a drill runs beside it (DRILL, an exercise)."""
+    database: Database = await storm_database(
+        tmp_path / "moved.db",
+        [(LIAISON, "liaison", "GGD")],
+        more={
+            COORD: BindingView("coordinator", "storm-2", "VR", "AMBER", "AMBER"),
+            DRILL: BindingView("coordinator", "drill", "VR", "AMBER", "AMBER"),
+        },
+    )
+    async with database.transaction() as session:
+        await incident_repo.open_incident(session, "storm-2", "Storm 2", "test")
+        await incident_repo.open_incident(session, "drill", "Drill", "test", exercise=True)
+        incident = await incident_repo.get(session, "storm")
+        assert incident is not None
+        incident.open = False
+    yield CoreChat(database, bound_views(power_levels={MOD: 50}))
+    await database.close()
+
+
+async def test_an_extreme_report_nobody_of_the_closed_incident_saw_reaches_open_coordinators(
+    elsewhere: CoreChat,
+) -> None:
+    _, result = await elsewhere.handle(LIAISON, ALICE, _report("extreem"))
+    assert result is not None
+    (alert,) = _to(COORD, result[0])
+    assert alert.notify and "M-1" in alert.text and "gesloten" in alert.text, alert.text
+    assert not _to(DRILL, result[0])  # real and exercise never mix
+    own = texts([r for r in result[0] if isinstance(r, Reply) and r.room_id in (None, LIAISON)])
+    assert "open incidenten" in own and "niemand is" not in own, own
+
+
+async def test_a_moderate_or_red_report_stays_with_the_closed_incident(
+    elsewhere: CoreChat,
+) -> None:
+    for body in (_report("matig"), _report("extreem", "rood")):
+        _, result = await elsewhere.handle(LIAISON, ALICE, body)
+        assert result is not None
+        assert not _to(COORD, result[0]) and not _to(DRILL, result[0])
+        assert "niet ingelicht" in texts(result[0]), texts(result[0])

@@ -1,0 +1,132 @@
+"""Answers kept for an asker who left their direct chat before the curators answered.
+
+The answer went into the empty chat, which nobody reads any more, and the curator was
+told "verstuurd naar @anna" (note13): a lost reply. Now, before an answer goes to a
+direct chat, the bot asks the live room state whether its asker is still in it
+(`CommandSettings.members`). When they left, nothing is sent there: the question is
+marked "held" with its answer (as `open_questions.answer` keeps it), and the curator
+is told the asker left and that the answer waits for them. When the asker writes to
+the bot again in a private direct chat (the same one, or a new one), the kept answer
+is delivered there first. Who sees it does not change: a private direct chat has no
+audience but its one person, which is why a direct chat's own question is answered
+there under its label (commands/questions._answer_labels); a public one gets nothing.
+A kept Q&A is shown only where the one rule lets the room see its label. Where the
+room state is unknown (no probe, or nio does not know the room), the answer goes as
+before: an answer to an asker who is there must not wait on a guess.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+
+from commands import render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.i18n import t
+from commands.knowledge_view import expired_note, qa_reply
+from commands.message import Outgoing, Reply
+from knowledge.markdown import to_html
+from storage import rooms, tlp
+from storage.ids import EventId, RoomId, UserId
+from storage.models import OpenQuestion
+from storage.timezone import AMSTERDAM
+
+HELD = "held"
+
+
+async def asker_left(ctx: CommandContext, question: OpenQuestion) -> bool:
+    """Whether the question was asked in a direct chat its asker has left since (known
+    from the live room state; unknown counts as still there)."""
+    probe = ctx.settings.members
+    if probe is None:
+        return False
+    room = await rooms.get(session_of(ctx), RoomId(question.room_id))
+    if room is None or not room.is_direct:
+        return False
+    return await probe(question.room_id, question.asker) is False
+
+
+async def keep_for_absent(
+    ctx: CommandContext, out: list[Outgoing], served: Sequence[OpenQuestion]
+) -> tuple[list[Outgoing], list[OpenQuestion], list[str]]:
+    """The answers just made for `served` (marked answered, their replies in `out`):
+    those whose asker left their direct chat are kept instead of sent. Returns the
+    replies still to send, the questions really answered, and the curator's lines."""
+    present: list[OpenQuestion] = []
+    lines: list[str] = []
+    dropped: set[tuple[str, str]] = set()
+    for question in served:
+        if not await asker_left(ctx, question):
+            present.append(question)
+            continue
+        question.status = HELD
+        dropped.add((question.room_id, question.event_id))
+        lines.append(
+            t(ctx.lang, "held.asker_left", asker=UserId(question.asker), code=f"V{question.id}")
+        )
+    kept = [
+        reply
+        for reply in out
+        if not (isinstance(reply, Reply) and (reply.room_id, reply.reply_to) in dropped)
+    ]
+    return kept, present, lines
+
+
+async def deliver(ctx: CommandContext) -> list[Outgoing]:
+    """The kept answers of the writer of a message in a private direct chat, each as a
+    notifying reply to this message; each question answered once delivered."""
+    if ctx.room.public or not ctx.room.is_direct or ctx.session is None:
+        return []  # (no database: a console without one keeps nothing)
+    session = session_of(ctx)
+    rows = await session.scalars(
+        select(OpenQuestion)
+        .where(OpenQuestion.asker == ctx.sender, OpenQuestion.status == HELD)
+        .order_by(OpenQuestion.id)
+    )
+    out: list[Outgoing] = []
+    for question in rows:
+        reply = await _kept_reply(ctx, question)
+        if reply is not None:
+            question.status = "answered"
+            out.append(reply)
+    return out
+
+
+async def _kept_reply(ctx: CommandContext, question: OpenQuestion) -> Reply | None:
+    """The kept answer as this room may have it, or None (it stays kept)."""
+    answer = question.answer or ""
+    head = t(ctx.lang, "held.delivered_head", code=f"V{question.id}")
+    if answer.startswith("qa:"):
+        store = await ctx.settings.knowledge.store(session_of(ctx))
+        item = store.qa(answer.removeprefix("qa:"))
+        today = ctx.now.astimezone(AMSTERDAM).date()
+        if item is None or expired_note(item, today, ctx.lang) is not None:
+            return None
+        if not tlp.may_see(ctx.room.access, item.tlp, "", item.owner or None):
+            return None
+        full = qa_reply(item, store.changed.get(item.id), today, ctx.lang, ctx.prefix)
+        return _to_writer(
+            ctx, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}", item.tlp
+        )
+    # A text answer: the question's label, or a higher one the curator marked, judged as
+    # this private chat's own words (its one person asked them).
+    label = tlp.highest([question.tlp, tlp.text_marking(answer) or "CLEAR"])
+    if tlp.why_not(ctx.room.access, label, ctx.room.room_id, question.organisation):
+        return None
+    return _to_writer(ctx, f"{head}\n{answer}", f"{render.escape(head)}{to_html(answer)}", label)
+
+
+def _to_writer(ctx: CommandContext, text: str, html: str, label: str) -> Reply:
+    asker = ctx.sender
+    return Reply(
+        text=f"{asker}: {text}",
+        html=f'<a href="https://matrix.to/#/{render.escape(asker)}">{render.escape(asker)}</a>: '
+        f"{html}",
+        room_id=ctx.room.room_id,
+        reply_to=EventId(ctx.message.event_id),
+        notify=True,
+        mentions=(UserId(asker),),
+        tlp=label,
+    )

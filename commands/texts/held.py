@@ -1,0 +1,20 @@
+"""Texts of `commands/held_answers.py`, in Dutch and English."""
+
+from __future__ import annotations
+
+from commands.texts import Entries
+
+TEXTS: Entries = {
+    "held.asker_left": {
+        "nl": "Niet verstuurd naar {asker} ({code}): die heeft het privégesprek met de bot "
+        "verlaten. Het antwoord is bewaard en komt bij {asker} zodra die de bot weer "
+        "schrijft in een privégesprek.",
+        "en": "Not sent to {asker} ({code}): they have left their direct chat with the bot. "
+        "The answer is kept and reaches {asker} as soon as they write to the bot in a "
+        "direct chat again.",
+    },
+    "held.delivered_head": {
+        "nl": "Er lag nog een antwoord van de redactie voor je klaar, op je vraag {code}:",
+        "en": "An answer from the curators was waiting for you, to your question {code}:",
+    },
+}
