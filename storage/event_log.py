@@ -10,11 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
 from storage.models import ProcessedEvent, utcnow
-from storage.sqlite_driver import COMMIT_OPTION, DEFER_OPTION, QUICK_OPTION
+from storage.sqlite_driver import COMMIT_OPTION, DEFER_OPTION
 
-# Built once, on the table (Core): every handled event runs it. One row by its key: on
-# SQLite it runs on the event loop's thread (storage/sqlite_driver.py: QUICK_OPTION).
-_INSERT = insert(cast(Table, ProcessedEvent.__table__)).execution_options(**{QUICK_OPTION: True})
+# Built once, on the table (Core): every handled event runs it.
+_INSERT = insert(cast(Table, ProcessedEvent.__table__))
 
 
 async def is_processed(session: AsyncSession, event_id: EventId) -> bool:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
-from storage.sqlite_driver import COMMIT_OPTION, QUICK_OPTION
+from storage.sqlite_driver import COMMIT_OPTION
 from storage.tlp import RoomAccess, shared_part
 
 OutboxKind = Literal["message", "redact", "join", "leave", "file"]
@@ -28,8 +28,7 @@ TXN_PREFIX = "kp1."
 
 _TABLE = cast(Table, OutboxMessage.__table__)
 # Built once, on the table (Core): every reply is queued with it.
-# One row: on SQLite it runs on the event loop's thread (storage/sqlite_driver.py).
-_INSERT = insert(_TABLE).returning(_TABLE.c.id).execution_options(**{QUICK_OPTION: True})
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 # Marking rows sent after every batch (the Core table: an ORM update by primary key
 # would want the key under its column name).
 _MARK_SENT = (

@@ -38,7 +38,6 @@ from storage.models import (
     Subscription,
     utcnow,
 )
-from storage.sqlite_driver import QUICK_OPTION
 
 
 async def get(session: AsyncSession, room_id: RoomId) -> Room | None:
@@ -280,9 +279,8 @@ def _context_query() -> Any:
     )
 
 
-# Built once: its cache key is computed once, not for every event. A look-up by keys:
-# on SQLite it runs on the event loop's thread (storage/sqlite_driver.py: QUICK_OPTION).
-_CONTEXT = _context_query().execution_options(**{QUICK_OPTION: True})
+# Built once: its cache key is computed once, not for every event.
+_CONTEXT = _context_query()
 
 
 async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:

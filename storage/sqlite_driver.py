@@ -38,21 +38,6 @@ three. A deferred statement that fails raises from the statement it went with, a
 the whole transaction is rolled back; a rollback drops what was kept. Not for a
 statement before a SAVEPOINT whose block catches errors: its failure would be caught
 there, as if the block's own.
-
-A statement run with the execution option QUICK_OPTION (a look-up or an insert by key:
-tens of microseconds in SQLite) makes no hop at all: its hop (with the deferred
-statements, the BEGIN and the commit that go with it) runs on the calling thread, the
-event loop's. For such a statement the hop cost more than the statement: a queue put,
-a thread wake-up, the GIL handed over and back, a self-pipe write and an event-loop
-turn. Each handled command is two of them (its context read with the BEGIN, its log
-entry and replies with the commit). Nothing may wait there for another writer: a BEGIN
-IMMEDIATE on the event loop's thread is tried with SQLite's busy timeout at zero, and
-when another connection holds the write lock the hop goes to aiosqlite's thread after
-all, to wait as before. A commit there can run SQLite's automatic WAL checkpoint (every
-1,000 pages, an fsync: at most some 20 ms on the development machine). Statements
-without the option, which may read many rows, keep their hop. Connections that must
-stay on their own thread (`check_same_thread`, an in-memory database) never run a
-statement here.
 """
 
 from __future__ import annotations
@@ -77,8 +62,6 @@ BEGIN_WRITE = "BEGIN IMMEDIATE"
 COMMIT_OPTION = "knooppunt_commit_after"
 # The execution option of a statement that waits for the next hop (see above).
 DEFER_OPTION = "knooppunt_defer"
-# The execution option of a statement quick enough for the event loop's thread (see above).
-QUICK_OPTION = "knooppunt_quick"
 
 _Result = tuple[Any, int, int | None, list[Any]]
 # A statement as the cursor gets it: (operation, parameters, executemany or not).
@@ -124,35 +107,6 @@ def _run(
     return result
 
 
-def _begin_now(conn: sqlite3.Connection, begin: str, busy_ms: int) -> bool:
-    """Begin the write transaction without waiting: False, with nothing begun, when
-    another connection holds the write lock. The busy timeout is `busy_ms` again after."""
-    conn.execute("PRAGMA busy_timeout=0")
-    try:
-        conn.execute(begin)
-    except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            return False
-        raise
-    finally:
-        conn.execute(f"PRAGMA busy_timeout={busy_ms}")
-    return True
-
-
-def _run_here(
-    conn: sqlite3.Connection,
-    begin: str | None,
-    deferred: list[_Statement],
-    statement: _Statement | None,
-    commit: bool,
-    busy_ms: int,
-) -> _Result | None:
-    """`_run` on the calling thread; None, with nothing done, when its BEGIN would wait."""
-    if begin is not None and not conn.in_transaction and not _begin_now(conn, begin, busy_ms):
-        return None
-    return _run(conn, None, deferred, statement, commit)
-
-
 class OneHopCursor:
     """A DB-API cursor whose statement runs, and is read whole, in one hop.
 
@@ -168,26 +122,22 @@ class OneHopCursor:
         self.rowcount = -1
         self.lastrowid: int | None = None
         self.arraysize = 1
-        # Set by `on_statement` for a statement run with COMMIT_OPTION, DEFER_OPTION or
-        # QUICK_OPTION.
+        # Set by `on_statement` for a statement run with COMMIT_OPTION or DEFER_OPTION.
         self.commit_after = False
         self.defer = False
-        self.quick = False
 
     def _execute(self, operation: str, parameters: Any, many: bool) -> None:
         adapt = self._adapt_connection
         commit, self.commit_after = self.commit_after, False
         defer, self.defer = self.defer and not commit, False
-        quick, self.quick = self.quick, False
         if adapt.committed_early:
             # Not silently in a transaction of its own: the last statement was not last.
             raise RuntimeError("a statement after the one that committed its transaction")
         if defer:
             adapt.deferred.append((operation, parameters, many))
-            adapt.deferred_slow = adapt.deferred_slow or not quick
             result = _NOTHING
         else:
-            result = adapt.hop((operation, parameters, many), commit, quick)
+            result = adapt.hop((operation, parameters, many), commit)
             adapt.committed_early = commit
         self.description, self.rowcount, self.lastrowid, rows = result
         self._rows = collections.deque(rows)
@@ -228,41 +178,23 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """aiosqlite's adapted connection with one-hop cursors and an optional
     `BEGIN IMMEDIATE` sent with the first statement of a write transaction."""
 
-    __slots__ = ("begin_with", "busy_ms", "committed_early", "deferred", "deferred_slow")
+    __slots__ = ("begin_with", "committed_early", "deferred")
 
-    def __init__(self, dbapi: Any, connection: Any, here: bool = False) -> None:
+    def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         # Set when a write transaction begins, cleared when it ends (commit/rollback).
         self.begin_with: str | None = None
         # Set when a statement committed its transaction (COMMIT_OPTION), until the
         # transaction's own commit or rollback: no statement may run in between.
         self.committed_early = False
-        # Statements run with DEFER_OPTION, waiting for the next hop; whether one of them
-        # was not run with QUICK_OPTION (their hop then goes to aiosqlite's thread).
+        # Statements run with DEFER_OPTION, waiting for the next hop.
         self.deferred: list[_Statement] = []
-        self.deferred_slow = False
-        # SQLite's busy timeout (ms) on this connection, read at its first quick hop; None
-        # while unread. A connection used on aiosqlite's thread only has -1.
-        self.busy_ms: int | None = None if here else -1
 
-    def hop(self, statement: _Statement | None, commit: bool, quick: bool = False) -> _Result:
-        """The deferred statements, then `statement`: on the calling thread when all of
-        them are quick (see the module's docstring), else in one trip to aiosqlite's."""
+    def hop(self, statement: _Statement | None, commit: bool) -> _Result:
+        """One trip to aiosqlite's thread: the deferred statements, then `statement`."""
         connection: Any = self._connection  # aiosqlite.Connection
         deferred, self.deferred = self.deferred, []
-        here = quick and not self.deferred_slow and self.busy_ms != -1
-        self.deferred_slow = False
         try:
-            if here:
-                if self.busy_ms is None:
-                    self.busy_ms = int(
-                        connection._conn.execute("PRAGMA busy_timeout").fetchone()[0]
-                    )
-                done = _run_here(
-                    connection._conn, self.begin_with, deferred, statement, commit, self.busy_ms
-                )
-                if done is not None:
-                    return done
             result: _Result = await_only(
                 # aiosqlite's private "run this on the connection's thread"; SQLAlchemy's
                 # own adapter reaches into the same internals (`_tx`, `_conn`).
@@ -288,8 +220,8 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def commit(self) -> None:
         if self.deferred:
             # The kept statements (with the BEGIN when they are all there is) and the
-            # commit in one hop (on this thread when they are all quick).
-            self.hop(None, True, quick=True)
+            # commit in one hop.
+            self.hop(None, True)
         self.begin_with = None
         self.committed_early = False
         # No hop when SQLite has no transaction open (a read in pysqlite's legacy mode,
@@ -301,7 +233,6 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.begin_with = None
         self.committed_early = False
         self.deferred = []
-        self.deferred_slow = False
         # The pool rolls back every connection it gets back: most have nothing open.
         if self._in_transaction():
             super().rollback()
@@ -314,10 +245,7 @@ class OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
         connection = self.aiosqlite.connect(*arg, **kw)
         # aiosqlite runs a thread per connection; it must not keep the process alive.
         connection._thread.daemon = True
-        # Quick statements may run on the event loop's thread only where sqlite3 allows
-        # a connection to be used from another thread (a file; SQLAlchemy's default).
-        here = kw.get("check_same_thread") is False
-        return OneHopConnection(self, await_only(connection), here)
+        return OneHopConnection(self, await_only(connection))
 
 
 def dbapi() -> OneHopDBAPI:
@@ -334,13 +262,12 @@ def on_statement(
     _executemany: bool,
 ) -> None:
     """SQLAlchemy's "before_cursor_execute": a statement run with COMMIT_OPTION commits
-    its transaction in the same hop; one with DEFER_OPTION waits for the next hop; one
-    with QUICK_OPTION makes no hop (see the module's docstring)."""
+    its transaction in the same hop; one with DEFER_OPTION waits for the next hop (see
+    the module's docstring)."""
     if context is not None and isinstance(cursor, OneHopCursor):
         options = context.execution_options
         cursor.commit_after = bool(options.get(COMMIT_OPTION))
         cursor.defer = bool(options.get(DEFER_OPTION))
-        cursor.quick = bool(options.get(QUICK_OPTION))
 
 
 def on_begin(conn: Connection) -> None:

@@ -1,14 +1,10 @@
 """A handled event's transaction commits with its last statement (storage/sqlite_driver.py,
 COMMIT_OPTION): on SQLite the commit costs no round trip to aiosqlite's thread of its
 own. The rows are committed all the same, a report's entry with them, and a failure
-of the last statement still rolls the whole transaction back. The hot path's statements
-(QUICK_OPTION) make no trip to that thread at all, unless their BEGIN would wait for
-another writer."""
+of the last statement still rolls the whole transaction back."""
 
 from __future__ import annotations
 
-import asyncio
-import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -22,8 +18,8 @@ from bot.handling import process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, RoomView
 from commands.message import Message
-from storage import event_log, sqlite_driver
-from storage.engine import Database, default_sqlite_url
+from storage import event_log
+from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, ProcessedEvent, SituationEntry
 from storage.rooms import BindingView
@@ -50,21 +46,6 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     yield seen
 
 
-@pytest.fixture
-def runs(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
-    """Each run of statements (a hop, on aiosqlite's thread or on the event loop's), as
-    whether it committed."""
-    seen: list[bool] = []
-    original = sqlite_driver._run
-
-    def counting(conn: Any, begin: Any, deferred: Any, statement: Any, commit: bool) -> Any:
-        seen.append(commit)
-        return original(conn, begin, deferred, statement, commit)
-
-    monkeypatch.setattr(sqlite_driver, "_run", counting)
-    yield seen
-
-
 def _view(room_id: RoomId, is_direct: bool, binding: BindingView | None) -> RoomView:
     return RoomView(room_id=room_id, role="liaison", binding=binding, encrypted=True)
 
@@ -79,15 +60,14 @@ async def _count(db: Database, model: Any) -> int:
 
 
 async def test_a_command_commits_with_its_reply_and_no_commit_round_trip(
-    db: Database, hops: list[str], runs: list[bool]
+    db: Database, hops: list[str]
 ) -> None:
     dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x"), savepoints=False)
     result = await process_message(db, dispatcher, _message("$help", "!help"), _view)
     assert result is not None and len(result[0]) == 1
     # The context (with BEGIN), then the log entry (deferred) with the reply and the
-    # commit: two runs, not one per statement, both on the event loop's thread.
-    assert runs == [False, True], runs
-    assert hops == [], hops
+    # commit: two trips, not one per statement.
+    assert hops == ["_run", "_run"], hops
     assert await _count(db, ProcessedEvent) == 1
     assert await _count(db, OutboxMessage) == 1
 
@@ -154,16 +134,16 @@ async def test_a_statement_after_the_last_one_is_refused_not_run_on_its_own(
         assert await event_log.seen(session, "$c") is not None
 
 
-async def test_a_deferred_statement_goes_with_the_next_one(db: Database, runs: list[bool]) -> None:
+async def test_a_deferred_statement_goes_with_the_next_one(db: Database, hops: list[str]) -> None:
     async with db.transaction() as session:
         await event_log.record(
             session, EventId("$d1"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
         )
-        assert runs == []  # kept for the next statement's run
+        assert hops == []  # kept for the next statement's trip
         await event_log.record(
             session, EventId("$d2"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
         )
-    assert runs == [True]
+    assert hops == ["_run"]
     async with db.session() as session:
         assert await event_log.seen(session, "$d1") is not None
         assert await event_log.seen(session, "$d2") is not None
@@ -178,13 +158,13 @@ async def test_a_deferred_statement_is_seen_by_the_next_read(db: Database) -> No
 
 
 async def test_a_deferred_last_statement_goes_with_the_commit(
-    db: Database, runs: list[bool]
+    db: Database, hops: list[str]
 ) -> None:
     async with db.transaction() as session:
         await event_log.record(
             session, EventId("$c"), ROOM, ALICE, "ignored", datetime.now(UTC), defer=True
         )
-    assert runs == [True]  # the statement, its BEGIN and the commit in one run
+    assert hops == ["_run"]  # the statement, its BEGIN and the commit in one trip
     async with db.session() as session:
         assert await event_log.seen(session, "$c") is not None
 
@@ -233,69 +213,3 @@ async def test_a_rolled_back_transaction_drops_its_deferred_statement(db: Databa
     async with db.session() as session:
         assert await event_log.seen(session, "$gone") is None
         assert await event_log.seen(session, "$kept") is not None
-
-
-async def test_a_quick_statement_whose_begin_would_wait_waits_on_the_thread(
-    db: Database, hops: list[str]
-) -> None:
-    """Another connection holds the write lock: the command's BEGIN is not taken on the
-    event loop's thread (which must never wait for a lock); it waits on aiosqlite's
-    thread, the event loop runs on meanwhile, and the command commits once the lock is
-    free. The busy timeout is the configured one again afterwards."""
-    database = db.engine.url.database
-    assert database is not None
-    other = sqlite3.connect(database, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")
-    dispatcher = build_dispatcher(CommandSettings(bot_user_id="@bot:x"), savepoints=False)
-    handling = asyncio.ensure_future(
-        process_message(db, dispatcher, _message("$wait", "!help"), _view)
-    )
-    ticks = 0
-    for _ in range(20):  # the event loop is not blocked while the command waits
-        await asyncio.sleep(0.01)
-        ticks += 1
-    assert not handling.done() and ticks == 20
-    other.execute("COMMIT")
-    other.close()
-    result = await asyncio.wait_for(handling, 15)
-    assert result is not None and len(result[1]) == 1
-    assert hops and hops[0] == "_run"  # its BEGIN and context read went to the thread
-    assert await _count(db, OutboxMessage) == 1
-    async with db.engine.connect() as conn:
-        raw = await conn.get_raw_connection()
-        busy = await raw.driver_connection.execute("PRAGMA busy_timeout")  # type: ignore[union-attr]
-        assert (await busy.fetchone()) == (10000,)
-
-
-async def test_a_quick_statement_on_an_in_memory_database_goes_to_the_thread(
-    hops: list[str],
-) -> None:
-    """sqlite3 lets an in-memory database's connection be used by its own thread only."""
-    db = Database("sqlite+aiosqlite:///:memory:")
-    try:
-        await db.migrate()
-        async with db.transaction() as session:
-            await event_log.record(
-                session, EventId("$m"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
-            )
-        assert "_run" in hops
-        async with db.session() as session:
-            assert await event_log.seen(session, "$m") is not None
-    finally:
-        await db.close()
-
-
-async def test_a_file_database_runs_quick_statements_here(tmp_path: Any, hops: list[str]) -> None:
-    db = Database(default_sqlite_url(tmp_path))
-    try:
-        await db.migrate()
-        hops.clear()
-        async with db.transaction() as session:
-            await event_log.record(
-                session, EventId("$f"), ROOM, ALICE, "ignored", datetime.now(UTC), last=True
-            )
-        assert hops == []
-        async with db.session() as session:
-            assert await event_log.seen(session, "$f") is not None
-    finally:
-        await db.close()
