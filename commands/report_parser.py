@@ -139,7 +139,14 @@ def unformatted_field_line(line: str) -> str:
     The key is the part before the first `:` or `=`, the value the rest; each is
     looked at once (linear: a line of 8,000 characters full of `k: *x` stays cheap)."""
     wrapped_line = _WRAPPED.fullmatch(line)
-    probe = line[_marks_end(line) :] if wrapped_line is None else wrapped_line.group(2)
+    start = _marks_end(line)
+    probe = line[start:] if wrapped_line is None else wrapped_line.group(2)
+    if start and wrapped_line is None:
+        # "⚠️ TLP:RED ⚠️", "🔴 gemeente: Dordrecht 🔴": the same marks close the line.
+        end = len(probe)
+        while end and (probe[end - 1].isspace() or _is_symbol(probe[end - 1])):
+            end -= 1
+        probe = probe[:end]
     cut = min((i for i in (probe.find(":"), probe.find("=")) if i >= 0), default=-1)
     if cut < 0:
         return probe

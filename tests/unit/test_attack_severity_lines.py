@@ -166,3 +166,22 @@ def test_a_severity_word_in_a_sentence_after_the_category_stays_text(
     draft = parse_report(words[0], report_lines(words, ()), datetime.now(UTC), VOCAB)
     assert isinstance(draft, ReportDraft), draft
     assert (draft.severity, draft.text) == ("Unknown", " ".join(words[1:]))
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("⚠️ TLP:RED ⚠️", ("tlp", "RED")),
+        ("— TLP:AMBER —", ("tlp", "AMBER")),
+        ("🔴 ernst: extreem 🔴", ("severity", "Extreme")),
+        ("🔴🔴 gemeente: Dordrecht 🔴🔴", ("municipality", "Dordrecht")),
+    ],
+)
+def test_marks_around_a_field_line_on_both_sides_are_looked_past(
+    line: str, field: tuple[str, str]
+) -> None:
+    """Read past its opening marks only, "⚠️ TLP:RED ⚠️" was refused ("Onbekend
+    TLP-label 'RED ⚠️'") where before it was read as the marking it is."""
+    draft = parse_report("water", [line, "Dijk."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert getattr(draft, field[0]) == field[1]
