@@ -43,6 +43,9 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "municipality": ("gemeente", "municipality"),
     "region": ("regio", "region", "veiligheidsregio", "safety region"),
     "location": ("locatie", "location", "adres", "address", "plek"),
+    # "Plaats: Dordrecht", as the bot's own confirmation writes it: the municipality
+    # when it names one, else the location.
+    "place": ("plaats", "place"),
     "time": ("tijd", "time", "tijdstip", "waargenomen", "observed"),
     "severity": ("ernst", "severity"),
     "status": ("status",),
@@ -691,6 +694,12 @@ def _set_named_field(
         draft.region = region
     elif name == "location":
         draft.location = value
+    elif name == "place":
+        known = vocab.regions.find_municipality(value)
+        if known is not None:
+            draft.municipality = known
+        else:
+            draft.location = value
     elif name == "time":
         try:
             draft.observed_at = parse_time(value, now)

@@ -185,3 +185,25 @@ def test_marks_around_a_field_line_on_both_sides_are_looked_past(
     draft = parse_report("water", [line, "Dijk."], datetime.now(UTC), VOCAB)
     assert isinstance(draft, ReportDraft), draft
     assert getattr(draft, field[0]) == field[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "municipality", "location"),
+    [
+        ("Plaats: Dordrecht", "Dordrecht", None),
+        ("plaats: Sporthal De Schans", None, "Sporthal De Schans"),
+        ("Place: Zwijndrecht", "Zwijndrecht", None),
+    ],
+)
+def test_plaats_as_the_bot_itself_writes_it_is_a_field(
+    line: str, municipality: str | None, location: str | None
+) -> None:
+    """The bot's confirmation says "Plaats: Dordrecht"; a liaison who copies that form
+    wrote a first line the parser took for text, and every field under it with it
+    (`opvangplekken beschikbaar: 120` lost from the figures; an `ernst:` refused as
+    "under the text"). `plaats:` is the municipality when it names one, else the place."""
+    lines = [line, "ernst: ernstig", "opvangplekken beschikbaar: 120", "Sporthal vol."]
+    draft = parse_report("opvang", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert (draft.municipality, draft.location) == (municipality, location)
+    assert (draft.severity, [f.value for f in draft.figures]) == ("Severe", [120.0])
