@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
 from commands.dutch_time import TimeError, parse_time
+from commands.grammar import straight_quotes
 from commands.i18n import Language, t
 from storage import tlp
 from storage.regions import RegionTable
@@ -398,14 +399,14 @@ def _command_line_field(rest: list[str]) -> str | None:
     """The first word(s) of `rest` as a `key: value` field line when they are a known
     field's `key=value` (a quoted value may span words: `gemeente="Den Haag"`); they are
     taken off `rest`. None (and `rest` unchanged) otherwise."""
-    key, sep, value = rest[0].partition("=")
+    key, sep, value = straight_quotes(rest[0]).partition("=")
     if not sep or _field_for(key) is None:
         return None
     taken = 1
     if value[:1] in ('"', "'"):
         quote = value[0]
         while not (len(value) > 1 and value.endswith(quote)) and taken < len(rest):
-            value += " " + rest[taken]
+            value += " " + straight_quotes(rest[taken])
             taken += 1
         value = value.strip(quote)
     if not value.strip():
