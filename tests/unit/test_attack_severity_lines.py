@@ -207,3 +207,13 @@ def test_plaats_as_the_bot_itself_writes_it_is_a_field(
     assert isinstance(draft, ReportDraft), draft
     assert (draft.municipality, draft.location) == (municipality, location)
     assert (draft.severity, [f.value for f in draft.figures]) == ("Severe", [120.0])
+
+
+@pytest.mark.parametrize(("lang", "listed"), [("nl", "opvang, zorg, stroom"), ("en", "shelter")])
+def test_an_unknown_category_lists_the_categories(lang: str, listed: str) -> None:
+    """`!melding brand` was refused with "Onbekende categorie 'brand'." and nothing
+    else: the liaison could not tell what to write, and the report waited."""
+    found = parse_report("brand", ["ernst: extreem", "Brand in fabriek."], datetime.now(UTC), VOCAB)
+    assert not isinstance(found, ReportDraft)
+    said = found[0].text(lang)  # type: ignore[arg-type]
+    assert listed in said and ("overig" in said or "other" in said), said
