@@ -737,8 +737,9 @@ def _set_named_field(
 def _word_of(
     table: dict[str, tuple[str, ...]], value: str, problem: str, problems: list[Problem]
 ) -> str | None:
-    """The canonical word `value` names in `table`, or a problem with a suggestion."""
-    found = lookup(table, value)
+    """The canonical word `value` names in `table`, or a problem with a suggestion. An
+    exclamation mark or full stop after it is emphasis ("ernst: ernstig!")."""
+    found = lookup(table, value.rstrip("!. ") or value)
     if found is None:
         hint = _hint(_suggest(value, all_words(table)))
         problems.append(Problem.of(problem, value=_quote(value), hint=hint))

@@ -217,3 +217,25 @@ def test_an_unknown_category_lists_the_categories(lang: str, listed: str) -> Non
     assert not isinstance(found, ReportDraft)
     said = found[0].text(lang)  # type: ignore[arg-type]
     assert listed in said and ("overig" in said or "other" in said), said
+
+
+@pytest.mark.parametrize(
+    ("line", "attribute", "value"),
+    [
+        ("ernst: ernstig!", "severity", "Severe"),
+        ("ernst: EXTREEM!!!", "severity", "Extreme"),
+        ("ernst: extreem.", "severity", "Extreme"),
+        ("status: hersteld", "status", "resolved"),
+        ("status: afgehandeld", "status", "resolved"),
+        ("status: opgelost!", "status", "resolved"),
+    ],
+)
+def test_a_severity_or_status_as_emphasised_or_worded_is_read(
+    line: str, attribute: str, value: str
+) -> None:
+    """An exclamation mark is how the most severe reports end ("ernst: ernstig!"), and
+    "hersteld" (power restored) or "afgehandeld" is how a liaison closes an item: each was
+    refused, and the liaison, asked to choose from the list, had to send it again."""
+    draft = parse_report("stroom", [line, "Stroom."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert getattr(draft, attribute) == value
