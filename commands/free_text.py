@@ -114,6 +114,16 @@ def _read(body: str, ctx: CommandContext, at: datetime) -> ReportDraft | list[Pr
     return draft
 
 
+def _off_but_a_report(ctx: CommandContext, body: str) -> list[Outgoing]:
+    """Free text is off: chatter gets nothing, but a report typed without its command
+    (its fields read: `ernst: extreem` under "melding evacuatie") is told how to send it.
+    It got no answer at all, and the liaison believed an extreme report sent."""
+    vocab = ctx.settings.vocabulary
+    if read_structured_free_text(body, vocab, ctx.message.timestamp) is None:
+        return []
+    return [render.plain(t(ctx.lang, "free_text_off_report", prefix=ctx.prefix))]
+
+
 async def _mode(ctx: CommandContext) -> str:
     binding = await session_of(ctx).get(RoomBinding, ctx.room.room_id)
     mode = binding.free_text if binding is not None else "offer"
@@ -140,7 +150,7 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
         return []
     mode = await _mode(ctx)
     if mode == "off":
-        return []
+        return _off_but_a_report(ctx, body)
     if isinstance(draft, list):
         # A report typed without its command, under a category line, whose fields cannot
         # all be read: told as a `!melding` would be, never offered without the fields it

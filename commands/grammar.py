@@ -47,6 +47,18 @@ class ParsedCommand:
         return None
 
 
+# Double quotes as phones and word processors type them (iOS turns `"` into “ and ”;
+# Dutch typography writes „…”): read as the straight quote that quotes a value with
+# spaces. Read as letters, `org=“Rode Kruis”` bound the room to “Rode. Single curly
+# quotes stay letters: they are apostrophes (`risico’s`).
+_DOUBLE_QUOTES = str.maketrans(dict.fromkeys("“”„‟«»", '"'))
+
+
+def straight_quotes(text: str) -> str:
+    """`text` with typographic double quotes as the straight quote."""
+    return text.translate(_DOUBLE_QUOTES)
+
+
 _FALLBACK_LINE = re.compile(r"^> ?")
 _KEY = re.compile(r"^[A-Za-z][\w-]*$")
 
@@ -123,6 +135,7 @@ def parse_raw(body: str, prefix: str) -> ParsedCommand:
 def parse(body: str, prefix: str) -> ParsedCommand:
     """Split `!name words key=value --flag` plus the following lines."""
     name, raw_args, body_lines = split(body, prefix)
+    raw_args = straight_quotes(raw_args)
     try:
         tokens = shlex.split(raw_args, posix=True) if raw_args.strip() else []
     except ValueError as exc:

@@ -303,6 +303,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "Dit bericht is al vastgelegd als melding {code}.",
         "en": "This message was already recorded as report {code}.",
     },
+    "free_text_off_report": {
+        "nl": "Niet vastgelegd: dit lijkt een melding, maar vrije tekst staat uit in deze "
+        "kamer. Stuur het als {prefix}melding <categorie> met de velden eronder (geen spatie "
+        "na de {prefix}).",
+        "en": "Not recorded: this looks like a report, but free text is off in this room. "
+        "Send it as {prefix}report <category> with the fields below (no space after the "
+        "{prefix}).",
+    },
     "free_text_offer_void": {
         "nl": "Dat aanbod vervalt: deze kamer is sinds je bericht opnieuw gekoppeld. Klopt de "
         "update nog, stuur hem dan opnieuw.",

@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
 from commands.dutch_time import TimeError, parse_time
+from commands.grammar import straight_quotes
 from commands.i18n import Language, t
 from storage import tlp
 from storage.regions import RegionTable
@@ -43,6 +44,9 @@ FIELD_KEYS: dict[str, tuple[str, ...]] = {
     "municipality": ("gemeente", "municipality"),
     "region": ("regio", "region", "veiligheidsregio", "safety region"),
     "location": ("locatie", "location", "adres", "address", "plek"),
+    # "Plaats: Dordrecht", as the bot's own confirmation writes it: the municipality
+    # when it names one, else the location.
+    "place": ("plaats", "place"),
     "time": ("tijd", "time", "tijdstip", "waargenomen", "observed"),
     "severity": ("ernst", "severity"),
     "status": ("status",),
@@ -143,7 +147,14 @@ def unformatted_field_line(line: str) -> str:
     The key is the part before the first `:` or `=`, the value the rest; each is
     looked at once (linear: a line of 8,000 characters full of `k: *x` stays cheap)."""
     wrapped_line = _WRAPPED.fullmatch(line)
-    probe = line[_marks_end(line) :] if wrapped_line is None else wrapped_line.group(2)
+    start = _marks_end(line)
+    probe = line[start:] if wrapped_line is None else wrapped_line.group(2)
+    if start and wrapped_line is None:
+        # "⚠️ TLP:RED ⚠️", "🔴 gemeente: Dordrecht 🔴": the same marks close the line.
+        end = len(probe)
+        while end and (probe[end - 1].isspace() or _is_symbol(probe[end - 1])):
+            end -= 1
+        probe = probe[:end]
     cut = min((i for i in (probe.find(":"), probe.find("=")) if i >= 0), default=-1)
     if cut < 0:
         return probe
@@ -394,14 +405,14 @@ def _command_line_field(rest: list[str]) -> str | None:
     """The first word(s) of `rest` as a `key: value` field line when they are a known
     field's `key=value` (a quoted value may span words: `gemeente="Den Haag"`); they are
     taken off `rest`. None (and `rest` unchanged) otherwise."""
-    key, sep, value = rest[0].partition("=")
+    key, sep, value = straight_quotes(rest[0]).partition("=")
     if not sep or _field_for(key) is None:
         return None
     taken = 1
     if value[:1] in ('"', "'"):
         quote = value[0]
         while not (len(value) > 1 and value.endswith(quote)) and taken < len(rest):
-            value += " " + rest[taken]
+            value += " " + straight_quotes(rest[taken])
             taken += 1
         value = value.strip(quote)
     if not value.strip():
@@ -690,6 +701,12 @@ def _set_named_field(
         draft.region = region
     elif name == "location":
         draft.location = value
+    elif name == "place":
+        known = vocab.regions.find_municipality(value)
+        if known is not None:
+            draft.municipality = known
+        else:
+            draft.location = value
     elif name == "time":
         try:
             draft.observed_at = parse_time(value, now)
@@ -726,8 +743,9 @@ def _set_named_field(
 def _word_of(
     table: dict[str, tuple[str, ...]], value: str, problem: str, problems: list[Problem]
 ) -> str | None:
-    """The canonical word `value` names in `table`, or a problem with a suggestion."""
-    found = lookup(table, value)
+    """The canonical word `value` names in `table`, or a problem with a suggestion. An
+    exclamation mark or full stop after it is emphasis ("ernst: ernstig!")."""
+    found = lookup(table, value.rstrip("!. ") or value)
     if found is None:
         hint = _hint(_suggest(value, all_words(table)))
         problems.append(Problem.of(problem, value=_quote(value), hint=hint))

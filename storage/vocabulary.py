@@ -168,7 +168,18 @@ _SEVERITY_RANK = {
 class Status(Term):
     NEW = ("new", "nieuw", "new", "nieuw", "new")
     UPDATE = ("update", "update", "update", "update", "bijgewerkt", "bijwerking", "updated")
-    RESOLVED = ("resolved", "opgelost", "resolved", "opgelost", "resolved", "afgerond", "closed")
+    RESOLVED = (
+        "resolved",
+        "opgelost",
+        "resolved",
+        "opgelost",
+        "resolved",
+        "afgerond",
+        "closed",
+        "hersteld",
+        "afgehandeld",
+        "restored",
+    )
 
 
 class Phase(Term):

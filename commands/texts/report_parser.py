@@ -38,8 +38,10 @@ TEXTS: Entries = {
         "en": "Invalid name '{key_}'.",
     },
     "report_parser.unknown_category": {
-        "nl": "Onbekende categorie '{category_word}'.{hint}",
-        "en": "Unknown category '{category_word}'.{hint}",
+        "nl": "Onbekende categorie '{category_word}'.{hint} Kies uit: opvang, zorg, stroom, "
+        "water, telecom, mobiliteit, openbare-orde, evacuatie, communicatie, overig.",
+        "en": "Unknown category '{category_word}'.{hint} Choose from: shelter, health, power, "
+        "water, telecom, mobility, public-order, evacuation, communication, other.",
     },
     "report_parser.figure_but_not_number": {
         "nl": "'{key_}' is een cijfer, maar '{value}' is geen getal (schrijf bijvoorbeeld 120 of 1.200).",

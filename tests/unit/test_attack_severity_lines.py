@@ -166,3 +166,76 @@ def test_a_severity_word_in_a_sentence_after_the_category_stays_text(
     draft = parse_report(words[0], report_lines(words, ()), datetime.now(UTC), VOCAB)
     assert isinstance(draft, ReportDraft), draft
     assert (draft.severity, draft.text) == ("Unknown", " ".join(words[1:]))
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        ("⚠️ TLP:RED ⚠️", ("tlp", "RED")),
+        ("— TLP:AMBER —", ("tlp", "AMBER")),
+        ("🔴 ernst: extreem 🔴", ("severity", "Extreme")),
+        ("🔴🔴 gemeente: Dordrecht 🔴🔴", ("municipality", "Dordrecht")),
+    ],
+)
+def test_marks_around_a_field_line_on_both_sides_are_looked_past(
+    line: str, field: tuple[str, str]
+) -> None:
+    """Read past its opening marks only, "⚠️ TLP:RED ⚠️" was refused ("Onbekend
+    TLP-label 'RED ⚠️'") where before it was read as the marking it is."""
+    draft = parse_report("water", [line, "Dijk."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert getattr(draft, field[0]) == field[1]
+
+
+@pytest.mark.parametrize(
+    ("line", "municipality", "location"),
+    [
+        ("Plaats: Dordrecht", "Dordrecht", None),
+        ("plaats: Sporthal De Schans", None, "Sporthal De Schans"),
+        ("Place: Zwijndrecht", "Zwijndrecht", None),
+    ],
+)
+def test_plaats_as_the_bot_itself_writes_it_is_a_field(
+    line: str, municipality: str | None, location: str | None
+) -> None:
+    """The bot's confirmation says "Plaats: Dordrecht"; a liaison who copies that form
+    wrote a first line the parser took for text, and every field under it with it
+    (`opvangplekken beschikbaar: 120` lost from the figures; an `ernst:` refused as
+    "under the text"). `plaats:` is the municipality when it names one, else the place."""
+    lines = [line, "ernst: ernstig", "opvangplekken beschikbaar: 120", "Sporthal vol."]
+    draft = parse_report("opvang", lines, datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert (draft.municipality, draft.location) == (municipality, location)
+    assert (draft.severity, [f.value for f in draft.figures]) == ("Severe", [120.0])
+
+
+@pytest.mark.parametrize(("lang", "listed"), [("nl", "opvang, zorg, stroom"), ("en", "shelter")])
+def test_an_unknown_category_lists_the_categories(lang: str, listed: str) -> None:
+    """`!melding brand` was refused with "Onbekende categorie 'brand'." and nothing
+    else: the liaison could not tell what to write, and the report waited."""
+    found = parse_report("brand", ["ernst: extreem", "Brand in fabriek."], datetime.now(UTC), VOCAB)
+    assert not isinstance(found, ReportDraft)
+    said = found[0].text(lang)  # type: ignore[arg-type]
+    assert listed in said and ("overig" in said or "other" in said), said
+
+
+@pytest.mark.parametrize(
+    ("line", "attribute", "value"),
+    [
+        ("ernst: ernstig!", "severity", "Severe"),
+        ("ernst: EXTREEM!!!", "severity", "Extreme"),
+        ("ernst: extreem.", "severity", "Extreme"),
+        ("status: hersteld", "status", "resolved"),
+        ("status: afgehandeld", "status", "resolved"),
+        ("status: opgelost!", "status", "resolved"),
+    ],
+)
+def test_a_severity_or_status_as_emphasised_or_worded_is_read(
+    line: str, attribute: str, value: str
+) -> None:
+    """An exclamation mark is how the most severe reports end ("ernst: ernstig!"), and
+    "hersteld" (power restored) or "afgehandeld" is how a liaison closes an item: each was
+    refused, and the liaison, asked to choose from the list, had to send it again."""
+    draft = parse_report("stroom", [line, "Stroom."], datetime.now(UTC), VOCAB)
+    assert isinstance(draft, ReportDraft), draft
+    assert getattr(draft, attribute) == value

@@ -45,9 +45,9 @@ def test_parse_never_raises_anything_but_grammar_error(text: str) -> None:
     try:
         parsed = parse(text, "!")
     except GrammarError:
-        # Refused: not a command, or arguments that cannot be split (an open quote or a
-        # trailing backslash).
-        assert not is_command(text.strip(), "!") or any(c in text for c in "\"'\\")
+        # Refused: not a command, or arguments that cannot be split (an open quote, also a
+        # typographic double quote, or a trailing backslash).
+        assert not is_command(text.strip(), "!") or any(c in text for c in "\"'\\“”„‟«»")
     else:
         # Only a command parses; its name is one lowered word of the message.
         assert is_command(text.strip(), "!")
@@ -55,4 +55,4 @@ def test_parse_never_raises_anything_but_grammar_error(text: str) -> None:
     stripped = strip_reply_fallback(text)
     # Stripping only ever removes a leading quoted block: what is left ends the message.
     assert text.endswith(stripped)
-    assert stripped == text or text.startswith("> <")
+    assert stripped == text or text.startswith(("> <", "> * <"))
