@@ -7,10 +7,11 @@ a room's own moderators: only config admins bind rooms.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 from commands.context import CommandContext
-from commands.i18n import t
+from commands.i18n import Language, t
 
 MODERATOR = 50
 
@@ -38,15 +39,22 @@ def in_roles(*roles: str, min_power: int = 0) -> Callable[[CommandContext], str 
     def rule(ctx: CommandContext) -> str | None:
         if ctx.is_admin:
             return None
-        names = _ROLE_NL if ctx.lang == "nl" else _ROLE_EN
-        wanted = t(ctx.lang, "permissions.or").join(names[r] for r in roles)
         if ctx.room.role not in roles:
-            return t(ctx.lang, "permissions.only_in_room", wanted=wanted)
+            return _only_in(ctx.lang, roles)
         if ctx.power < min_power:
             return t(ctx.lang, "permissions.needs_moderator", min_power=min_power)
         return None
 
     return rule
+
+
+@functools.cache
+def _only_in(lang: Language, roles: tuple[str, ...]) -> str:
+    """The refusal "only in a liaison room or coordination room": the same sentence every
+    time, made once (`!help` asks every command's rule, and most refuse)."""
+    names = _ROLE_NL if lang == "nl" else _ROLE_EN
+    wanted = t(lang, "permissions.or").join(names[r] for r in roles)
+    return t(lang, "permissions.only_in_room", wanted=wanted)
 
 
 def manages_incident(ctx: CommandContext, incident: str) -> str | None:
