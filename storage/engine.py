@@ -91,8 +91,8 @@ class Database:
         # would reach the log. The statement is named; its values never are.
         kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
-            # At most one thread hop per statement, none for the hot path's quick ones;
-            # write transactions begin IMMEDIATE (storage/sqlite_driver.py).
+            # One thread hop per statement; write transactions begin IMMEDIATE
+            # (storage/sqlite_driver.py).
             kwargs.update(module=sqlite_driver.dbapi())
         else:
             # No pool_pre_ping: _replace_if_closed replaces closed connections instead.
