@@ -615,13 +615,15 @@ def fields_under_text(
     return problems
 
 
-# A `key:` of one or two words inside a value, after its start or a separator.
-_INNER_KEY = re.compile(r"(?:^|[\s,;|/])((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*:[ \t]*\S")
+# A `key:` of one or two words inside a value, after its start or a separator; or a
+# `key=` (the command line's form, typed on a body line: `gemeente=Dordrecht
+# ernst=extreem` stored the severity as part of the place).
+_INNER_KEY = re.compile(r"(?:^|[\s,;|/])((?:[^\W\d_]+ )?[^\W\d_]+)[ \t]*[:=][ \t]*\S")
 
 
 def field_inside(value: str) -> str | None:
-    """A known field (`ernst: extreem`) inside another field's value, as a report typed on
-    one line has it (`gemeente: Zwolle ernst: extreem …`): the words from that key on,
+    """A known field (`ernst: extreem`, `ernst=extreem`) inside another field's value, as
+    a report typed on one line has it (`gemeente: Zwolle ernst: extreem …`): the words from that key on,
     else None. Read as the value, the severity was lost (no alert) and the place became
     the whole line. A TLP marking there is the writer's label, read as such."""
     for match in _INNER_KEY.finditer(value):
