@@ -304,9 +304,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
     closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
-    unseen, closed_warning, told = await closed_parts(
-        ctx, entry, data.figures, coordinator, closed_note
-    )
+    unseen, closed_warning, told = await closed_parts(ctx, entry, coordinator, closed_note)
     confirmation = with_warning(confirmation, unseen)
     confirmation = with_warning(confirmation, replaced_warning(ctx))
     confirmation = with_warning(confirmation, closed_warning)
