@@ -186,3 +186,22 @@ async def test_an_edit_keeps_a_standing_fallback_alert_and_does_not_repeat_it(
         LIAISON, ALICE, _report("extreem") + " Nog hoger.", kind="edit", replaces=first
     )
     assert not _to(COORD, edited[1] or []), texts(edited[1])
+
+
+async def test_an_edit_making_the_report_severe_alerts_the_open_coordinators(
+    elsewhere: CoreChat,
+) -> None:
+    first, _ = await elsewhere.send_event(LIAISON, ALICE, _report("matig"))
+    edited = await elsewhere.send_event(
+        LIAISON, ALICE, _report("extreem"), kind="edit", replaces=first
+    )
+    (alert,) = _to(COORD, edited[1] or [])
+    assert alert.notify and "M-1" in alert.text and "gesloten" in alert.text, alert.text
+
+
+async def test_a_strict_report_of_another_organisation_stays_out_of_open_coordinators(
+    elsewhere: CoreChat,
+) -> None:
+    _, result = await elsewhere.handle(LIAISON, ALICE, _report("extreem", "amber+strict"))
+    assert result is not None
+    assert not _to(COORD, result[0]) and "niet ingelicht" in texts(result[0])
