@@ -12,7 +12,7 @@ the report (the one TLP rule) is told it came in: a severe one in its alert (the
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from commands import render
@@ -36,52 +36,64 @@ async def alerts_note(ctx: CommandContext, entry: SituationEntry) -> str | None:
 
 @dataclass(frozen=True)
 class Told:
-    """What a report into a closed incident adds: the reporter's line, the messages to
-    coordinator rooms beyond the incident's alerts, and whether some went to coordinator
-    rooms of other incidents (`elsewhere`)."""
+    """What a report into a closed incident adds: the reporter's line and the notices to
+    coordinator rooms of the incident beyond its alerts."""
 
     warning: str
     out: list[Outgoing]
-    elsewhere: bool = False
 
 
-AlertFor = Callable[[tlp.RoomAccess], Awaitable[Outgoing]]
+Views = list[tuple[str, room_repo.BindingView, bool, bool]]
+
+
+async def alert_views(ctx: CommandContext, entry: SituationEntry, views: Views) -> Views | None:
+    """For a severe report into a closed incident that no coordinator room of it may see
+    (`views`; none bound any more, e.g. its coordinators moved to a new incident), and
+    not sent in one: the coordinator rooms of the open incidents of the same kind (real
+    or exercise) that may see it, which are alerted instead. A severe report must reach
+    a coordinator, and those that may see it (the alert's walk asks the one rule) could
+    already read it (`!meldingen incident=…`). None when this does not apply (the incident's own rooms are
+    alerted as always). The alerts are recorded as any coordinator alert, so a
+    retraction, a raised label or an edit below severe withdraws them, and an edit does
+    not repeat them."""
+    if entry.severity not in ("Severe", "Extreme") or not await is_closed(ctx, entry):
+        return None
+    for room_id, binding, public, direct in views:
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if room_id == ctx.room.room_id or tlp.may_see(
+            access, entry.tlp, entry.room_id, entry.organisation
+        ):
+            return None
+    return await _open_coordinators(ctx, entry)
 
 
 async def told(
-    ctx: CommandContext, entry: SituationEntry, alerts: Sequence[Outgoing], alert: AlertFor
+    ctx: CommandContext, entry: SituationEntry, alerts: Sequence[Outgoing], elsewhere: bool
 ) -> Told:
-    """For a report into the closed incident, after its alerts (`alerts`): the notices
-    for the incident's coordinator rooms no alert reached, and for a severe report that
-    no coordinator room of the incident saw, an alert (`alert` makes one) to each
-    coordinator room of an open incident of the same kind (real or exercise) that may
-    see it: a severe report must reach a coordinator, and those rooms could already
-    read it (`!meldingen incident=…`, under the same rule). The reporter's line says
-    who was told."""
-    out = await notices(ctx, entry, alerts)
+    """For a report into the closed incident, after its alerts (`alerts`; `elsewhere`:
+    they went to coordinator rooms of open incidents, `alert_views`): the notices for
+    the incident's coordinator rooms no alert reached, and the reporter's line, which
+    says who was told."""
+    out = [] if elsewhere else await notices(ctx, entry, alerts)
     reached = bool(out) or any(isinstance(r, Reply) and r.notify for r in alerts)
-    if reached or entry.severity not in ("Severe", "Extreme"):
-        return Told(warning(ctx, entry, "told" if reached else "not_told"), out)
-    elsewhere = [await alert(access) for access in await _open_coordinators(ctx, entry)]
-    key = "told_elsewhere" if elsewhere else "not_told"
-    return Told(warning(ctx, entry, key), elsewhere, bool(elsewhere))
+    key = "told_elsewhere" if elsewhere and reached else "told" if reached else "not_told"
+    return Told(warning(ctx, entry, key), out)
 
 
-async def _open_coordinators(ctx: CommandContext, entry: SituationEntry) -> list[tlp.RoomAccess]:
-    """The coordinator rooms of open incidents of `entry`'s kind that may see it."""
+async def _open_coordinators(ctx: CommandContext, entry: SituationEntry) -> Views:
+    """The coordinator rooms of open incidents of `entry`'s kind (the alert's walk asks
+    the one rule of each, and withdraws a standing alert a room may no longer see)."""
     session = session_of(ctx)
     own = await incident_repo.get(session, entry.incident or "")
     exercise = bool(own is not None and own.exercise)
-    found: list[tlp.RoomAccess] = []
+    found: Views = []
     for room_id, binding, public, direct in await room_repo.role_views(session, "coordinator"):
         if binding.incident in (None, entry.incident) or binding.exercise != exercise:
             continue
         incident = await incident_repo.get(session, binding.incident)
         if incident is None or not incident.open:
             continue
-        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
-        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
-            found.append(access)
+        found.append((room_id, binding, public, direct))
     return found
 
 

@@ -41,6 +41,7 @@ from commands.reports import (
     with_warning,
 )
 from storage import entries as entry_repo
+from storage import event_log
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
 from storage.vocabulary import Category, fold
@@ -215,11 +216,17 @@ async def on_redaction(ctx: CommandContext) -> None:
 
 
 async def _confirm_by_yes(ctx: CommandContext) -> list[Outgoing]:
-    """`ja`: the offer it replies to, else the sender's latest open offer in this room."""
+    """`ja`: the offer it replies to, else the sender's latest open offer in this room.
+    A `ja` or `ok` in reply to a person's message (a colleague's question) answers that
+    person, not the bot: it records nothing (it recorded an offer left unconfirmed)."""
     session = session_of(ctx)
     offer: PendingOffer | None = None
-    if ctx.message.relation.reply_to is not None:
-        offer = await _offer_for(ctx, ctx.message.relation.reply_to)
+    reply_to = ctx.message.relation.reply_to
+    if reply_to is not None:
+        offer = await _offer_for(ctx, reply_to)
+        answered = await event_log.seen(session, reply_to) if offer is None else None
+        if answered is not None and answered.sender != ctx.settings.bot_user_id:
+            return []  # chatter with someone
     if offer is None:
         offer = await session.scalar(
             select(PendingOffer)
@@ -314,9 +321,7 @@ async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> li
     confirmation = replace(reply, reply_to=EventId(offer.message_event_id))
     closed_note = await closed_incident.alerts_note(ctx, entry)
     coordinator = await _alerts(ctx, entry, data.figures, note=closed_note)
-    unseen, closed_warning, told = await closed_parts(
-        ctx, entry, data.figures, coordinator, closed_note
-    )
+    unseen, closed_warning, told = await closed_parts(ctx, entry, coordinator, closed_note)
     confirmation = with_warning(confirmation, unseen)
     confirmation = with_warning(confirmation, replaced_warning(ctx))
     confirmation = with_warning(confirmation, closed_warning)

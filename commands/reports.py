@@ -293,9 +293,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
-    unseen, closed_warning, told = await closed_parts(
-        ctx, entry, data.figures, coordinator, closed_note
-    )
+    unseen, closed_warning, told = await closed_parts(ctx, entry, coordinator, closed_note)
     reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
     reply = with_warning(reply, closed_warning)
@@ -303,25 +301,17 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 
 
 async def closed_parts(
-    ctx: CommandContext,
-    entry: SituationEntry,
-    figures: Sequence[EntryFigure | entry_repo.FigureInput],
-    coordinator: Alerts,
-    note: str | None,
+    ctx: CommandContext, entry: SituationEntry, coordinator: Alerts, note: str | None
 ) -> tuple[str | None, str | None, list[Outgoing]]:
     """The reporter's warning about the coordinators' alerts, the closed-incident line
     and what else goes to coordinators (`commands/closed_incident.py`; `note`: the
     alerts' closed-incident line, None when the incident is open). A severe report no
-    coordinator room of the closed incident saw goes to those of the open incidents
-    that may see it, and then the reporter is not told nobody was warned."""
+    coordinator room of the closed incident may see went to those of the open incidents
+    (`_alerts`), and the line says so."""
     if note is None:
         return coordinator.warning, None, []
-
-    async def alert(access: tlp.RoomAccess) -> Outgoing:
-        return await _alert_sent(ctx, entry, figures, access, note)
-
-    told = await closed_incident.told(ctx, entry, coordinator.out, alert)
-    return (None if told.elsewhere else coordinator.warning), told.warning, told.out
+    told = await closed_incident.told(ctx, entry, coordinator.out, coordinator.elsewhere)
+    return coordinator.warning, told.warning, told.out
 
 
 def replaced_warning(ctx: CommandContext) -> str | None:
@@ -466,6 +456,9 @@ class Alerts:
 
     out: list[Outgoing]
     warning: str | None = None
+    # The incident is closed and none of its coordinator rooms may see the severe
+    # report: the alerts went to those of open incidents (`closed_incident.alert_views`).
+    elsewhere: bool = False
 
 
 async def _alerts(
@@ -498,6 +491,9 @@ async def _alerts(
     out: list[Outgoing] = []
     claimed: dict[str, alerts.AlertClaim] = {}
     views = await room_repo.coordinator_views(session, entry.incident)
+    elsewhere = await closed_incident.alert_views(ctx, entry, views)
+    if elsewhere is not None:
+        views, note = elsewhere, note or closed_incident.alert_note(ctx, entry)
     out += await _withdraw_hidden(ctx, entry, alerted, views)
     seen = False  # by a coordinator room (or sent in one)
     for room_id, binding, public, direct in views:
@@ -517,13 +513,13 @@ async def _alerts(
     )
     warning = None if seen else _unseen_warning(ctx, entry, bool(views))
     if not after_edit:
-        return Alerts(out, warning)
+        return Alerts(out, warning, elsewhere is not None)
     # Moved into this incident: the other incidents' coordinators had it as theirs.
     here = {room_id for room_id, *_ in views}
     moved = await domino.withdraw_alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
-    return Alerts([*moved, *out], warning)
+    return Alerts([*moved, *out], warning, elsewhere is not None)
 
 
 async def _no_alert(

@@ -307,17 +307,25 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
             earlier=_earlier_of(earlier),
         )
     elif role is not None:  # inactive: an upgraded room works under its successor's
-        view = await _succeeded(session, room_id, tlp_default, clearance, _earlier_of(earlier))
+        own = (role, organisation, tlp_default, clearance)
+        view = await _succeeded(session, room_id, own, _earlier_of(earlier))
     return MessageContext(bool(already), bool(is_direct), view)
 
 
 async def _succeeded(
-    session: AsyncSession, room_id: str, default: str, clearance: str, earlier: tuple[str, ...]
+    session: AsyncSession,
+    room_id: str,
+    own: tuple[str, str | None, str, str],
+    earlier: tuple[str, ...],
 ) -> BindingView | None:
-    """The view of an upgraded room (its own binding inactive): its successor's binding
-    within the old room's limits (storage/succession.py); None when it was not replaced
-    or its successor is not bound now."""
-    found = await succession.successor(session, room_id, default, clearance)
+    """The view of an upgraded room (its own binding inactive; `own`: that copy's role,
+    organisation, default label and clearance): its successor's binding within the old
+    room's limits (storage/succession.py); None when it was not replaced, its successor
+    is not bound now, or is bound for another organisation or role."""
+    role, organisation, default, clearance = own
+    found = await succession.successor(
+        session, room_id, default, clearance, role=role, organisation=organisation
+    )
     if found is None:
         return None
     binding = found.binding
@@ -376,7 +384,8 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
             role, incident, organisation, default, clearance, earlier=_earlier_of(earlier)
         )
     elif role is not None:  # as `message_context` reads it: the same view for the send
-        view = await _succeeded(session, room_id, default, clearance, _earlier_of(earlier))
+        own = (role, organisation, default, clearance)
+        view = await _succeeded(session, room_id, own, _earlier_of(earlier))
     return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
 
 

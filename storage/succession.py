@@ -11,7 +11,11 @@ incident, organisation and role, where the work goes on. What it may see is the 
 of what the copies along the way allowed (the lowest clearance) and its reports take
 the highest default label of them: the old room's members were vetted for its own
 binding, not for a raise made since in the new room. When the successor is unbound,
-the old room is unbound with it.
+the old room is unbound with it; so it is when a binding along the chain names another
+organisation or role than the old room's own: its members were vetted for that
+organisation (an AMBER+STRICT report of theirs would be filed as the other one's and
+reach its rooms, and theirs would read the other's), and a liaison room is no
+coordinator room.
 """
 
 from __future__ import annotations
@@ -39,11 +43,18 @@ class Successor:
 
 
 async def successor(
-    session: AsyncSession, room_id: str, tlp_default: str, clearance: str
+    session: AsyncSession,
+    room_id: str,
+    tlp_default: str,
+    clearance: str,
+    *,
+    role: str,
+    organisation: str | None,
 ) -> Successor | None:
-    """For a room whose own binding is inactive (`tlp_default`, `clearance`: that copy's),
-    the active binding of the room that replaced it, capped as the module says; None when
-    the room was not replaced or nothing along the chain is bound now."""
+    """For a room whose own binding is inactive (`tlp_default`, `clearance`, `role`,
+    `organisation`: that copy's), the active binding of the room that replaced it, capped
+    as the module says; None when the room was not replaced, nothing along the chain is
+    bound now, or a binding on the way names another organisation or role."""
     defaults, ceilings = [tlp_default], [clearance]
     seen = {room_id}
     room = await session.get(Room, room_id)
@@ -51,6 +62,8 @@ async def successor(
     while current is not None and current not in seen and len(seen) <= _CHAIN_LIMIT:
         seen.add(current)
         binding = await session.get(RoomBinding, current)
+        if binding is not None and (binding.role, binding.organisation) != (role, organisation):
+            return None  # vetted for another organisation or role: see the module
         if binding is not None and binding.active:
             incident = await session.get(Incident, binding.incident) if binding.incident else None
             return Successor(

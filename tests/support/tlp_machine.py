@@ -221,14 +221,21 @@ def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | Non
 
 def _working_binding(room: RoomModel) -> Binding | None:
     """The binding a room works under: its own, or for an upgraded room its successor's
-    (along the chain) with the lowest clearance of the bindings on the way."""
+    (along the chain) with the lowest clearance of the bindings on the way; none when a
+    binding on the way names another organisation or role than the room's own (its
+    members were vetted for that one)."""
     ceilings: list[str] = []
+    own = (room.kept.org, room.kept.role) if room.retired and room.kept else None
     while room.retired:
         if room.kept is None or room.successor is None:
             return None  # unbound when upgraded: nothing to work under
+        if (room.kept.org, room.kept.role) != own:
+            return None
         ceilings.append(room.kept.clearance)
         room = room.successor
     if room.binding is None:
+        return None
+    if own is not None and (room.binding.org, room.binding.role) != own:
         return None
     lowest = min([*ceilings, room.binding.clearance], key=lambda label: LEVEL[label])
     return Binding(**{**vars(room.binding), "clearance": lowest})

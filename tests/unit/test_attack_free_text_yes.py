@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from commands.free_text import is_yes
+from storage.ids import UserId
 from tests.support.chat import CoreChat, texts
 from tests.unit.test_attack_formatting import ALICE, LIAISON, chat
 
@@ -43,3 +44,16 @@ async def test_a_yes_as_people_say_it_records_the_offer(chat: CoreChat, answer: 
 @pytest.mark.parametrize("answer", NOT_YES)
 def test_other_words_are_no_yes(answer: str) -> None:
     assert not is_yes(answer)
+
+
+@pytest.mark.parametrize("answer", ["ok", "ja", "klopt", "prima"])
+async def test_a_yes_in_reply_to_someone_else_records_nothing(chat: CoreChat, answer: str) -> None:
+    """A liaison who let an offer lapse answers a colleague's question with "ok" (a reply
+    to the colleague's message): that is no yes to the bot. It recorded the update she
+    had not confirmed, as a report in the picture (review6)."""
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    colleague, _ = await chat.handle(LIAISON, UserId("@bob:x"), "Kun jij de sporthal bellen?")
+    reply = await chat.send_event(LIAISON, ALICE, answer, reply_to=colleague)
+    assert "vastgelegd" not in texts(reply[1]), texts(reply[1])
+    assert await chat.entries() == []

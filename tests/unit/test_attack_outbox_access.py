@@ -209,7 +209,14 @@ async def _access_from_objects(session: AsyncSession, room_id: RoomId) -> tlp.Ro
     view = BindingView.of(bound, earlier=earlier) if bound else None
     if bound is not None and not bound.active:
         # An upgraded room works under its successor's binding (storage/succession.py).
-        found = await succession.successor(session, room_id, bound.tlp_default, bound.clearance)
+        found = await succession.successor(
+            session,
+            room_id,
+            bound.tlp_default,
+            bound.clearance,
+            role=bound.role,
+            organisation=bound.organisation,
+        )
         view = None
         if found is not None:
             role, incident, org = (

@@ -158,3 +158,50 @@ async def test_a_moderate_or_red_report_stays_with_the_closed_incident(
         assert result is not None
         assert not _to(COORD, result[0]) and not _to(DRILL, result[0])
         assert "niet ingelicht" in texts(result[0]), texts(result[0])
+
+
+async def test_a_fallback_alert_is_withdrawn_when_the_report_is_retracted_or_hidden(
+    elsewhere: CoreChat,
+) -> None:
+    """The open incident's coordinators act on the fallback alert: retracted, or raised
+    to a label they may not see, they are told it no longer holds, as the closed
+    incident's own coordinators would be (review6: the alert stood, unwithdrawn)."""
+    first, _ = await elsewhere.send_event(LIAISON, ALICE, _report("extreem"))
+    retracted = await elsewhere.send_event(LIAISON, ALICE, "", kind="redaction", redacts=first)
+    (notice,) = _to(COORD, retracted[1] or [])
+    assert "ingetrokken" in notice.text.lower(), notice.text
+    second, _ = await elsewhere.send_event(LIAISON, ALICE, _report("extreem"))
+    raised = await elsewhere.send_event(
+        LIAISON, ALICE, _report("extreem", "rood"), kind="edit", replaces=second
+    )
+    (hidden,) = _to(COORD, raised[1] or [])
+    assert "Dijk" not in hidden.text and "vervalt" in hidden.text, hidden.text
+
+
+async def test_an_edit_keeps_a_standing_fallback_alert_and_does_not_repeat_it(
+    elsewhere: CoreChat,
+) -> None:
+    first, _ = await elsewhere.send_event(LIAISON, ALICE, _report("extreem"))
+    edited = await elsewhere.send_event(
+        LIAISON, ALICE, _report("extreem") + " Nog hoger.", kind="edit", replaces=first
+    )
+    assert not _to(COORD, edited[1] or []), texts(edited[1])
+
+
+async def test_an_edit_making_the_report_severe_alerts_the_open_coordinators(
+    elsewhere: CoreChat,
+) -> None:
+    first, _ = await elsewhere.send_event(LIAISON, ALICE, _report("matig"))
+    edited = await elsewhere.send_event(
+        LIAISON, ALICE, _report("extreem"), kind="edit", replaces=first
+    )
+    (alert,) = _to(COORD, edited[1] or [])
+    assert alert.notify and "M-1" in alert.text and "gesloten" in alert.text, alert.text
+
+
+async def test_a_strict_report_of_another_organisation_stays_out_of_open_coordinators(
+    elsewhere: CoreChat,
+) -> None:
+    _, result = await elsewhere.handle(LIAISON, ALICE, _report("extreem", "amber+strict"))
+    assert result is not None
+    assert not _to(COORD, result[0]) and "niet ingelicht" in texts(result[0])

@@ -86,3 +86,29 @@ async def test_the_old_room_never_sees_more_than_either_binding(db: Database) ->
         access = await rooms.access_of(session, OLD)
         context = await rooms.message_context(session, OLD, "$y")
     assert not access.bound and context.binding is None  # the successor unbound: so is it
+
+
+async def test_the_old_room_does_not_follow_its_successor_into_another_organisation(
+    db: Database,
+) -> None:
+    """The old room's members were vetted for GGD: rebound to another organisation (or
+    role) since, the new room's AMBER+STRICT words of that organisation are not theirs
+    (review6: the old room took the successor's organisation and saw them)."""
+    async with db.transaction() as session:
+        await rooms.bind_as(
+            session,
+            NEW,
+            BindingView("liaison", "storm", "Politie", "AMBER", "AMBER+STRICT"),
+            "admin",
+        )
+    async with db.session() as session:
+        access = await rooms.access_of(session, OLD)
+        context = await rooms.message_context(session, OLD, "$x")
+    assert not access.bound and context.binding is None, (access, context)
+    async with db.transaction() as session:
+        await rooms.bind_as(
+            session, NEW, BindingView("coordinator", "storm", "GGD", "AMBER", "AMBER"), "admin"
+        )
+    async with db.session() as session:
+        context = await rooms.message_context(session, OLD, "$y")
+    assert context.binding is None, context  # a liaison room is no coordinator room
