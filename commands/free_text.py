@@ -77,6 +77,20 @@ _ALONG = frozenset(
 )  # fmt: skip
 
 
+# The yes that confirmed the sender's latest open offer before the wider words came in:
+# said to nobody else, it still does. "ok", "klopt", "prima" … are what people say to
+# each other too, so without a reply to the offer they confirm only as the sender's
+# next word after it (review6: an "ok" to a colleague, an hour after an offer the
+# liaison had talked past, recorded the update).
+_PLAIN_YES = frozenset({"ja", "j", "yes", "y", "graag"})
+
+
+def is_plain_yes(body: str) -> bool:
+    words = fold(body).replace(",", " ").replace("!", " ").replace(".", " ").split()
+    said = [w for w in words if not w.startswith(THUMBS_UP)]
+    return is_yes(body) and all(w in _PLAIN_YES or w in _ALONG for w in said)
+
+
 def is_yes(body: str) -> bool:
     folded = fold(body).replace("doe maar", "doe-maar")
     words = folded.replace(",", " ").replace("!", " ").replace(".", " ").split()
@@ -239,6 +253,14 @@ async def _confirm_by_yes(ctx: CommandContext) -> list[Outgoing]:
             .order_by(PendingOffer.created_at.desc(), PendingOffer.id.desc())
             .limit(1)
         )
+        if (
+            offer is not None
+            and not is_plain_yes(strip_reply_fallback(ctx.message.body))
+            and await event_log.wrote_since(
+                session, ctx.room.room_id, ctx.sender, offer.created_at, offer.message_event_id
+            )
+        ):
+            return []  # "ok" after talking past the offer: said to someone else
     if offer is None or offer.sender != ctx.sender:
         return []  # a `ja` in conversation, nothing offered: chatter
     if offer.entry_code is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
@@ -54,3 +54,22 @@ async def record(
 async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:
     """The handled event with this id (its room and sender), if the bot handled it."""
     return await session.get(ProcessedEvent, event_id)
+
+
+async def wrote_since(
+    session: AsyncSession, room_id: str, sender: str, since: datetime, besides: str
+) -> bool:
+    """Whether `sender` had another event than `besides` handled in the room after
+    `since` (handling time, not the message's own clock, which a test or a skewed
+    client may hold still)."""
+    found = await session.scalar(
+        select(ProcessedEvent.event_id)
+        .where(
+            ProcessedEvent.sender == sender,
+            ProcessedEvent.room_id == room_id,
+            ProcessedEvent.processed_at > since,
+            ProcessedEvent.event_id != besides,
+        )
+        .limit(1)
+    )
+    return found is not None

@@ -57,3 +57,31 @@ async def test_a_yes_in_reply_to_someone_else_records_nothing(chat: CoreChat, an
     reply = await chat.send_event(LIAISON, ALICE, answer, reply_to=colleague)
     assert "vastgelegd" not in texts(reply[1]), texts(reply[1])
     assert await chat.entries() == []
+
+
+@pytest.mark.parametrize("answer", ["ok", "klopt", "prima", "top"])
+async def test_a_chat_word_after_other_messages_confirms_nothing(
+    chat: CoreChat, answer: str
+) -> None:
+    """The offer stands unanswered; the liaison chats on ("Wie gaat er even kijken?") and a
+    while later says "ok" to a colleague without replying to anything: that is no yes to
+    an offer she has talked past. It recorded the update (review6's leftover; lead)."""
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    _, said = await chat.handle(LIAISON, ALICE, "Wie gaat er even kijken?")
+    assert said is None or not said[0], said  # chatter: no offer of its own
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is None or "vastgelegd" not in texts(result[0]), texts(result[0])
+    assert await chat.entries() == []
+
+
+async def test_ja_after_other_messages_still_confirms(chat: CoreChat) -> None:
+    """ "ja" (and 👍) confirmed the latest offer of the hour before the wider words came
+    in, and still does: a liaison who answers the bot late with "ja" means it."""
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    _, said = await chat.handle(LIAISON, ALICE, "Wie gaat er even kijken?")
+    assert said is None or not said[0], said  # chatter: no offer of its own
+    _, result = await chat.handle(LIAISON, ALICE, "ja")
+    assert result is not None and "vastgelegd" in texts(result[0])
+    assert len(await chat.entries()) == 1
