@@ -452,3 +452,20 @@ def test_a_question_from_a_restricted_room_is_kept_as_clear(machine: TLPMachine)
     machine.room_state(slot=5, join_rule="restricted", history="joined", guest="forbidden")
     machine.sweep()
     machine.ask(slot=5, which=3, kind="known", plain=False, mark=None)
+
+
+def test_an_edit_raising_the_label_in_a_room_that_turned_public_repeats_no_earlier_words(
+    machine: TLPMachine,
+) -> None:
+    """Found by the long run (session 14, 8,834 steps): liaison-a's CLEAR report, the room
+    turned public (knock), then the reporter edits it to AMBER+STRICT with new text: the
+    confirmation's "Gewijzigd" lines repeated the earlier figure and text, which now
+    stand under AMBER+STRICT, in a room that sees CLEAR only."""
+    machine.report(
+        slot=0, category="opvang", label="CLEAR", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.sweep()
+    machine.room_state(slot=0, join_rule="knock", history="shared", guest="forbidden")
+    machine.sweep()
+    machine.edit(which=0, label="AMBER+STRICT", incident=None, new_text=True, severity="matig")
