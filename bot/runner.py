@@ -142,7 +142,7 @@ class Bot:
         else:
             log.info("encryption is off: the bot's device is not cross-signed")
         await self._apply_config_bindings(handlers.dispatcher)
-        tasks += self._curator_alias_retry(handlers.dispatcher)
+        tasks += self._curator_alias_retry(handlers.dispatcher, handlers.sender)
         tasks += [
             asyncio.create_task(handlers.sender.run(self.stop), name="outbox"),
             asyncio.create_task(self._heartbeat(), name="heartbeat"),
@@ -283,7 +283,9 @@ class Bot:
             else:
                 log.error("curator_room: cannot resolve %s: %s", curator_room, response)
 
-    def _curator_alias_retry(self, dispatcher: Dispatcher) -> list[asyncio.Task[Any]]:
+    def _curator_alias_retry(
+        self, dispatcher: Dispatcher, sender: OutboxSender
+    ) -> list[asyncio.Task[Any]]:
         """A task that keeps resolving `curator_room` when the start could not (else the
         run knows the curator room by its alias only: bot/curator_alias.py)."""
         from bot.curator_alias import keep_resolving
@@ -294,6 +296,7 @@ class Bot:
 
         def resolved(room_id: str) -> None:
             dispatcher.settings = replace(dispatcher.settings, curator_room=room_id)
+            sender.curator_room_resolved()  # its waiting posts go now
 
         retry = keep_resolving(self.client, alias, self.stop, resolved)
         return [asyncio.create_task(retry, name="curator-alias")]

@@ -455,6 +455,12 @@ class OutboxSender:
         self._look = True
         self._wakeup.set()
 
+    def curator_room_resolved(self) -> None:
+        """The curator room's alias resolves now (bot/curator_alias.py): the rows that wait
+        for it go at once, in their order, not at their next look (`CURATOR_ALIAS_RETRY`)."""
+        self._awaiting_curators.clear()
+        self.wake()
+
     def submit(self, rows: list[OutboxMessage]) -> None:
         """Offer rows that were just committed; they are sent before the next queue read."""
         self._fresh.extend(rows)

@@ -730,10 +730,13 @@ async def _revise_entry(
         head += " · " + t(lang, "report_follows", code=f"M-{moved_to}")
     reply = describe(ctx, entry, figures, head)
     lines = changes(lang, old, data)
-    if not tlp.may_see(ctx.room.access, old.tlp, entry.room_id, entry.organisation):
+    shown = tlp.highest([old.tlp, entry.tlp])
+    if not tlp.may_see(ctx.room.access, shown, entry.room_id, entry.organisation):
         # A room that turned public sees CLEAR only, its own posts too: the previous
-        # version's words are not repeated there (the new ones are the edit's own).
-        lines = [t(lang, "reports.changes_not_shown", label=old.tlp)]
+        # version's words are not repeated there (the new ones are the edit's own),
+        # also when they were CLEAR and the edit raised the report: they now stand
+        # under its new label.
+        lines = [t(lang, "reports.changes_not_shown", label=shown)]
     if moved is not None:
         lines.insert(0, follows_line(lang, moved[1], entry.organisation))
     # The edited text may name other known objects: the links are made again.

@@ -222,10 +222,10 @@ TEXTS: Entries = {
         "en": "⚠ {severity} report {code}",
     },
     "reports.changes_not_shown": {
-        "nl": "Wat er eerder stond toon ik hier niet: deze kamer is openbaar en de vorige "
-        "versie was TLP:{label}.",
-        "en": "I do not show here what it said before: this room is public and the "
-        "previous version was TLP:{label}.",
+        "nl": "Wat er eerder stond toon ik hier niet: deze kamer is openbaar en dat valt "
+        "onder TLP:{label}.",
+        "en": "I do not show here what it said before: this room is public and that falls "
+        "under TLP:{label}.",
     },
     "reports.follows_what": {
         "nl": "{code}: {category} · {organisation} · {place}",

@@ -177,7 +177,9 @@ class RoomModel:
         # direct chat with anyone besides the bot and its one person is no one person's
         # chat: public, CLEAR only, until it is two again.
         return (
-            self.join_rule in ("public", "knock")
+            # `restricted` (every member of the allowed spaces joins unvetted) and
+            # `knock_restricted` too (session 13); the model said private until session 14.
+            self.join_rule in ("public", "knock", "restricted", "knock_restricted")
             or self.history == "world_readable"
             or (self.guest == "can_join" and self.join_rule not in ("invite", "private"))
             or (self.direct and self.members > 2)

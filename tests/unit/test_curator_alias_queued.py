@@ -69,8 +69,8 @@ async def test_a_notice_queued_to_the_alias_goes_to_its_room_once_it_resolves(
         # Not resolved yet: it waits, nothing went to the alias or anywhere else.
         assert await _to(client, ALIAS) == [] and await _to(client, CURATORS) == []
         assert await _pending(database) == [ALIAS]
-        configured[0] = CURATORS  # the retry resolved it
-        sender._awaiting_curators.clear()  # (its next look, 30 s later in the bot)
+        configured[0] = CURATORS  # the retry resolved it, and tells the sender
+        sender.curator_room_resolved()
         await _run(database, client, sender, 30)
         to_curators = await _to(client, CURATORS)
         assert any(ANNA in body for body in to_curators), client.sent

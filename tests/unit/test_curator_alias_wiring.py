@@ -23,6 +23,7 @@ import bot.runner
 import bot.syncer
 from bot.config import Settings
 from bot.runner import Bot, Handlers
+from bot.sender import OutboxSender
 
 USER = "@bot:localhost"
 ALIAS = "#redactie:localhost"
@@ -89,6 +90,8 @@ async def test_the_start_keeps_resolving_the_curator_alias_and_hands_the_room_on
         return assembled[-1]
 
     monkeypatch.setattr(Bot, "_assemble", keep)
+    told: list[bool] = []
+    monkeypatch.setattr(OutboxSender, "curator_room_resolved", lambda _self: told.append(True))
     settings = Settings(
         homeserver="http://127.0.0.1:9",
         user_id=USER,
@@ -108,6 +111,7 @@ async def test_the_start_keeps_resolving_the_curator_alias_and_hands_the_room_on
             handlers.dispatcher.settings.curator_room,
         )
         assert handlers.sender.curator_room() == ROOM
+        assert told == [True]  # its waiting posts go now, not at their next look
         assert homeserver.lookups == 4
     finally:
         task.cancel()

@@ -442,3 +442,42 @@ def test_knowledge_search_holds_nothing_above_its_ceiling(
 ) -> None:
     for which in range(5):  # each seed Q&A's words, with another's
         machine.knowledge_search_with_ceiling(which=which, ceiling=ceiling, as_json=which % 2 == 0)
+
+
+def test_a_qa_answers_confirmation_quoting_the_askers_words_carries_their_label(
+    machine: TLPMachine,
+) -> None:
+    """Found by the long run (session 14, 4,536 steps): liaison-b's GREEN question is
+    answered in redactie-c with `qa=seed-green`; the confirmation offers the asker's words
+    as a phrasing under no label, and went into redactie-c after it turned public."""
+    machine.ask(slot=1, which=0, kind="fresh", plain=False, mark=None)
+    machine.sweep()
+    machine.answer_with_qa(slot=1, which=0, qa_pick=1, learn=False)
+    machine.sweep()
+    machine.room_state(slot=7, join_rule="public", history="shared", guest="forbidden")
+    machine.sweep()
+
+
+def test_a_question_from_a_restricted_room_is_kept_as_clear(machine: TLPMachine) -> None:
+    """The same long run: a room with join rule `restricted` is public (session 13), so
+    its question is kept as CLEAR; the model still called such a room private."""
+    machine.room_state(slot=5, join_rule="restricted", history="joined", guest="forbidden")
+    machine.sweep()
+    machine.ask(slot=5, which=3, kind="known", plain=False, mark=None)
+
+
+def test_an_edit_raising_the_label_in_a_room_that_turned_public_repeats_no_earlier_words(
+    machine: TLPMachine,
+) -> None:
+    """Found by the long run (session 14, 8,834 steps): liaison-a's CLEAR report, the room
+    turned public (knock), then the reporter edits it to AMBER+STRICT with new text: the
+    confirmation's "Gewijzigd" lines repeated the earlier figure and text, which now
+    stand under AMBER+STRICT, in a room that sees CLEAR only."""
+    machine.report(
+        slot=0, category="opvang", label="CLEAR", incident=None, severity="matig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    machine.sweep()
+    machine.room_state(slot=0, join_rule="knock", history="shared", guest="forbidden")
+    machine.sweep()
+    machine.edit(which=0, label="AMBER+STRICT", incident=None, new_text=True, severity="matig")
