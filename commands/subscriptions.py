@@ -19,6 +19,7 @@ from storage import subscriptions as subscription_repo
 _INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _FILLER = {"beeld", "summary", "elke", "every", "om", "at", "incident"}
+_ALL = {"alle", "alles", "all"}
 may_subscribe = in_roles("coordinator")
 
 
@@ -115,7 +116,14 @@ async def list_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
 async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     rows = await subscription_repo.for_room(session, ctx.room.room_id)
-    wanted = {w for w in parsed.words if w.isdigit()}
+    words = [w for w in parsed.words if w.lower() not in _ALL]
+    # A word that is no number (`#2`, `nr2`, `twee`) once counted as no number at all,
+    # and so stopped every subscription of the room: only a bare command stops all.
+    if (odd := next((w for w in words if not (w.isascii() and w.isdigit())), None)) is not None:
+        return [
+            render.plain(t(ctx.lang, "subscriptions.not_a_number", word=odd, prefix=ctx.prefix))
+        ]
+    wanted = {str(int(w)) for w in words}
     stopped = [row for row in rows if not wanted or str(row.id) in wanted]
     for row in stopped:
         row.active = False

@@ -55,6 +55,17 @@ TEXTS: Entries = {
             "{prefix}subscribe summary every 4h."
         ),
     },
+    "subscriptions.not_a_number": {
+        "nl": (
+            "Niets opgezegd: '{word}' is geen abonnementsnummer. Gebruik: "
+            "{prefix}opzeggen [nummer] (zonder nummer: alle); de nummers: {prefix}abonnementen."
+        ),
+        "en": (
+            "Nothing stopped: '{word}' is not a subscription number. Usage: "
+            "{prefix}unsubscribe [number] (without a number: all); the numbers: "
+            "{prefix}subscriptions."
+        ),
+    },
     "subscriptions.between_1m_7d": {
         "nl": " (tussen 1m en 7d)",
         "en": " (between 1m and 7d)",
