@@ -20,6 +20,8 @@ _INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _FILLER = {"beeld", "summary", "elke", "every", "om", "at", "incident"}
 _ALL = {"alle", "alles", "all"}
+# More pictures than a crisis room can read; a pasted line repeated made hundreds.
+MAX_PER_ROOM = 10
 may_subscribe = in_roles("coordinator")
 
 
@@ -67,6 +69,8 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     if incident is None:
         raise UserError("subscriptions.this_room_not_bound")
     session = session_of(ctx)
+    if (refused := await _refusal(ctx, incident, interval, at_time)) is not None:
+        return [render.plain(refused)]
     subscription = await subscription_repo.add(
         session, ctx.room.room_id, incident, interval, at_time, ctx.sender
     )
@@ -88,6 +92,21 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
             )
         )
     ]
+
+
+async def _refusal(
+    ctx: CommandContext, incident: str, interval: timedelta, at_time: str | None
+) -> str | None:
+    """Why no subscription is made: the same one exists (every picture would come
+    twice), or the room has `MAX_PER_ROOM` already. None: make it."""
+    rows = await subscription_repo.for_room(session_of(ctx), ctx.room.room_id)
+    seconds = int(interval.total_seconds())
+    for row in rows:
+        if (row.incident, row.interval_seconds, row.at_time) == (incident, seconds, at_time):
+            return t(ctx.lang, "subscriptions.exists", id=row.id, prefix=ctx.prefix)
+    if len(rows) >= MAX_PER_ROOM:
+        return t(ctx.lang, "subscriptions.too_many", limit=MAX_PER_ROOM, prefix=ctx.prefix)
+    return None
 
 
 def parsed_interval_text(interval: timedelta) -> str:
