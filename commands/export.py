@@ -8,6 +8,7 @@ from datetime import datetime
 from commands import exercise, render
 from commands.common import session_of
 from commands.context import CommandContext
+from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import t
 from commands.message import Attachment, Outgoing, Reply
@@ -16,6 +17,7 @@ from commands.registry import Command
 from storage import entries as entry_repo
 from storage import exercise as exercise_store
 from storage import export_formats, tlp
+from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage.exercise import MARKER
 from storage.models import EntryFigure, RecordItem, SituationEntry, utcnow
@@ -67,6 +69,10 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if fmt is None or incident is None:
         return [render.plain(t(ctx.lang, "export.usage_export_incident_csv", prefix=ctx.prefix))]
     session = session_of(ctx)
+    # A mistyped name gave an empty file ("0 entries"), as if the incident held nothing,
+    # and any word went into the file's name; `!beeld` refuses it the same way.
+    if await incident_repo.get(session, incident) is None:
+        raise UserError("picture.unknown_incident", slug=incident)
     await exercise.check_incident(ctx, incident)
     is_exercise = await exercise_store.is_exercise(session, incident)
     access = ctx.room.access

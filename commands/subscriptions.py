@@ -19,6 +19,9 @@ from storage import subscriptions as subscription_repo
 _INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 _FILLER = {"beeld", "summary", "elke", "every", "om", "at", "incident"}
+_ALL = {"alle", "alles", "all"}
+# More pictures than a crisis room can read; a pasted line repeated made hundreds.
+MAX_PER_ROOM = 10
 may_subscribe = in_roles("coordinator")
 
 
@@ -66,6 +69,8 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     if incident is None:
         raise UserError("subscriptions.this_room_not_bound")
     session = session_of(ctx)
+    if (refused := await _refusal(ctx, incident, interval, at_time)) is not None:
+        return [render.plain(refused)]
     subscription = await subscription_repo.add(
         session, ctx.room.room_id, incident, interval, at_time, ctx.sender
     )
@@ -87,6 +92,21 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
             )
         )
     ]
+
+
+async def _refusal(
+    ctx: CommandContext, incident: str, interval: timedelta, at_time: str | None
+) -> str | None:
+    """Why no subscription is made: the same one exists (every picture would come
+    twice), or the room has `MAX_PER_ROOM` already. None: make it."""
+    rows = await subscription_repo.for_room(session_of(ctx), ctx.room.room_id)
+    seconds = int(interval.total_seconds())
+    for row in rows:
+        if (row.incident, row.interval_seconds, row.at_time) == (incident, seconds, at_time):
+            return t(ctx.lang, "subscriptions.exists", id=row.id, prefix=ctx.prefix)
+    if len(rows) >= MAX_PER_ROOM:
+        return t(ctx.lang, "subscriptions.too_many", limit=MAX_PER_ROOM, prefix=ctx.prefix)
+    return None
 
 
 def parsed_interval_text(interval: timedelta) -> str:
@@ -115,7 +135,14 @@ async def list_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgo
 async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
     rows = await subscription_repo.for_room(session, ctx.room.room_id)
-    wanted = {w for w in parsed.words if w.isdigit()}
+    words = [w for w in parsed.words if w.lower() not in _ALL]
+    # A word that is no number (`#2`, `nr2`, `twee`) once counted as no number at all,
+    # and so stopped every subscription of the room: only a bare command stops all.
+    if (odd := next((w for w in words if not (w.isascii() and w.isdigit())), None)) is not None:
+        return [
+            render.plain(t(ctx.lang, "subscriptions.not_a_number", word=odd, prefix=ctx.prefix))
+        ]
+    wanted = {str(int(w)) for w in words}
     stopped = [row for row in rows if not wanted or str(row.id) in wanted]
     for row in stopped:
         row.active = False

@@ -159,16 +159,24 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+# The same behind a separator or line break inside the cell: a spreadsheet that splits
+# on another separator than the file's (an English Excel opening the `;` file, a Dutch
+# one the `,` file) or ignores the quotes makes what follows a cell of its own.
+_FORMULA_INSIDE = re.compile("(?<=[,;\t\r\n])(?=[=+\\-@])")
+
+
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
 def csv_safe(value: object) -> object:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe,
-    the usual advice against CSV injection; numbers and harmless text stay as they are."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    the usual advice against CSV injection, and so does such a start behind a separator
+    or line break inside it; numbers and harmless text stay as they are."""
+    if not isinstance(value, str):
+        return value
+    value = _FORMULA_INSIDE.sub("'", value)
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[str, Any]:

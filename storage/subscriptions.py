@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,22 +26,41 @@ def first_slot(now: datetime, interval: timedelta, at_time: str | None) -> datet
     return anchor.astimezone(now.tzinfo)
 
 
-def _step(at: datetime, interval: timedelta, count: int, anchored: bool) -> datetime:
+_DAY = timedelta(days=1)
+
+
+def _on_grid(local: datetime, interval: timedelta, at_time: str) -> datetime:
+    """The grid point (`at_time` + whole intervals, local wall time) at or before `local`,
+    as naive wall time. A slot in the hour summer time skips was posted an hour later
+    (03:30 for 02:30); stepped from there, every later slot stayed an hour late. Only a
+    grid that repeats each day (4h, 1d, 7d) has such points; other intervals step as is."""
+    naive = local.replace(tzinfo=None, fold=0)
+    if _DAY % interval and interval % _DAY:
+        return naive
+    hour, minute = (int(part) for part in at_time.split(":"))
+    anchor = naive.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    step = min(interval, _DAY)
+    return naive - (naive - anchor) % step
+
+
+def _step(at: datetime, interval: timedelta, count: int, at_time: str | None) -> datetime:
     """`count` intervals after `at`.
 
     A subscription with a time of day (`om 08:00`) steps in Amsterdam wall-clock
     time, so its slots stay at 08:00 local when summer time starts or ends; one
     without steps in real time, keeping its spacing.
     """
-    if not anchored:
+    if at_time is None:
         return at + count * interval
-    return (at.astimezone(AMSTERDAM) + count * interval).astimezone(at.tzinfo)
+    wall = _on_grid(at.astimezone(AMSTERDAM), interval, at_time) + count * interval
+    # Through UTC: a wall time in the skipped hour becomes the real moment it means.
+    return wall.replace(tzinfo=AMSTERDAM).astimezone(UTC).astimezone(at.tzinfo)
 
 
 def next_slot(subscription: Subscription, slot: datetime) -> datetime:
     """The slot after `slot`."""
     interval = timedelta(seconds=subscription.interval_seconds)
-    return _step(slot, interval, 1, subscription.at_time is not None)
+    return _step(slot, interval, 1, subscription.at_time)
 
 
 def due_slot(subscription: Subscription, now: datetime) -> datetime | None:
@@ -50,7 +69,7 @@ def due_slot(subscription: Subscription, now: datetime) -> datetime | None:
     if first > now:
         return None
     interval = timedelta(seconds=subscription.interval_seconds)
-    anchored = subscription.at_time is not None
+    anchored = subscription.at_time
     # In real time this count is exact; in wall-clock steps it is off by at most one
     # per clock change, which the two loops correct.
     missed = int((now - first) / interval)

@@ -55,6 +55,31 @@ TEXTS: Entries = {
             "{prefix}subscribe summary every 4h."
         ),
     },
+    "subscriptions.not_a_number": {
+        "nl": (
+            "Niets opgezegd: '{word}' is geen abonnementsnummer. Gebruik: "
+            "{prefix}opzeggen [nummer] (zonder nummer: alle); de nummers: {prefix}abonnementen."
+        ),
+        "en": (
+            "Nothing stopped: '{word}' is not a subscription number. Usage: "
+            "{prefix}unsubscribe [number] (without a number: all); the numbers: "
+            "{prefix}subscriptions."
+        ),
+    },
+    "subscriptions.exists": {
+        "nl": "Dit abonnement bestaat al: nummer {id} ({prefix}abonnementen).",
+        "en": "This subscription exists already: number {id} ({prefix}subscriptions).",
+    },
+    "subscriptions.too_many": {
+        "nl": (
+            "Niet gemaakt: deze kamer heeft al {limit} abonnementen. Zeg er eerst een op "
+            "({prefix}abonnementen, {prefix}opzeggen [nummer])."
+        ),
+        "en": (
+            "Not made: this room has {limit} subscriptions already. Stop one first "
+            "({prefix}subscriptions, {prefix}unsubscribe [number])."
+        ),
+    },
     "subscriptions.between_1m_7d": {
         "nl": " (tussen 1m en 7d)",
         "en": " (between 1m and 7d)",
