@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import organisations, tlp
 from storage.models import (
     DominoItem,
     Organisation,
@@ -114,10 +114,8 @@ async def dependents_of(
 
 
 async def organisation_sectors(session: AsyncSession, name: str) -> list[str]:
-    sectors = await session.scalar(
-        select(Organisation.sectors).where(func.lower(Organisation.name) == name.lower())
-    )
-    return list(sectors or [])
+    found = await organisations.find(session, name)
+    return list(found.sectors or []) if found is not None else []
 
 
 async def upsert_partner(
@@ -129,12 +127,7 @@ async def upsert_partner(
     held the contact lines labelled above it, so those stay (after the file's lines,
     unless the file holds the same line) instead of being wiped by the replacement."""
     name = str(data["name"])
-    found = await session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if found is None:
-        found = Organisation(name=name, created_at=utcnow())
-        session.add(found)
+    found = await organisations.ensure(session, name)
     sectors = list(data.get("sectors") or [])
     if data.get("kind"):
         found.kind = str(data["kind"])
