@@ -28,7 +28,7 @@ from storage.models import (
     SituationEntry,
     utcnow,
 )
-from storage.rooms import BindingView, active_bindings
+from storage.rooms import BindingView, active_bindings, earlier_of, with_earlier
 
 SEVERE = ("Severe", "Extreme")
 
@@ -179,15 +179,18 @@ async def bound_rooms(
     query = active_bindings(
         Room.public, Room.is_direct, Organisation.sectors, incident=incident, role=role
     ).outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
+    # With the rooms each replaced: a cause posted before its room's upgrade is still
+    # that room's own (it is not alerted about it, and RED stays visible to it).
+    query = with_earlier(query, RoomBinding.room_id)
     return [
         BoundRoom(
             binding.room_id,
-            BindingView.of(binding),
+            BindingView.of(binding, earlier=earlier_of(earlier)),
             bool(public),
             bool(direct),
             tuple(sectors or ()),
         )
-        for binding, public, direct, sectors in await session.execute(query)
+        for binding, public, direct, sectors, earlier in await session.execute(query)
     ]
 
 
