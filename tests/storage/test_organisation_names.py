@@ -5,7 +5,9 @@ within one organisation, were not shared between the rooms that named it either 
 
 from __future__ import annotations
 
-from storage import network, organisations
+from datetime import UTC, datetime
+
+from storage import entries, network, organisations, tlp
 from storage.engine import Database
 
 
@@ -32,3 +34,26 @@ async def test_partner_details_and_sectors_find_the_organisation_whatever_its_ca
         assert await network.organisation_sectors(session, "waterschap noorderzijlvest ærø") == [
             "water"
         ]
+
+
+async def test_the_reports_filter_matches_organisation_and_municipality_whatever_case(
+    db: Database,
+) -> None:
+    """`!meldingen org=élan zorg gemeente=SÚDWEST-FRYSLÂN` lists the reports of "Élan Zorg"
+    in "Súdwest-Fryslân" on both backends (SQL `lower()` folds only ASCII on SQLite, so
+    it turned the stored "Élan Zorg" into "Élan zorg" and missed it)."""
+    data = entries.EntryInput(
+        incident=None, category="water", organisation="Élan Zorg",
+        observed_at=datetime.now(UTC), municipality="Súdwest-Fryslân", region=None,
+        location=None, severity="Minor", status="new", source=None, sector=None,
+        text="Dijk houdt.", tlp="GREEN",
+    )  # fmt: skip
+    async with db.transaction() as session:
+        await entries.record(session, data, "@l:x", "!room:x", "$one")
+    access = tlp.RoomAccess("!other:x", True, "AMBER", "Élan Zorg")
+    wanted = entries.EntryFilter(organisation="élan zorg", municipality="SÚDWEST-FRYSLÂN")
+    async with db.session() as session:
+        rows, total = await entries.list_visible(session, access, wanted, limit=10)
+        counted = await entries.count_by_label(session, access, wanted)
+    assert total == 1 and [r.text for r in rows] == ["Dijk houdt."]
+    assert sum(counted.values()) == 1
