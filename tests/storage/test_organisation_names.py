@@ -5,10 +5,12 @@ within one organisation, were not shared between the rooms that named it either 
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
-from storage import entries, network, organisations, tlp
+from storage import entries, incidents, network, organisations, records, rooms, tlp
 from storage.engine import Database
+from storage.ids import RoomId
 
 
 async def test_a_name_in_other_case_is_the_same_organisation_on_both_backends(
@@ -57,3 +59,25 @@ async def test_the_reports_filter_matches_organisation_and_municipality_whatever
         counted = await entries.count_by_label(session, access, wanted)
     assert total == 1 and [r.text for r in rows] == ["Dijk houdt."]
     assert sum(counted.values()) == 1
+
+
+async def test_an_owner_named_in_another_form_finds_its_organisations_room(
+    db: Database,
+) -> None:
+    """`eigenaar: FRYSLÂN` typed with a decomposed â (as some keyboards send it) or in
+    capitals names the organisation "Fryslân" that `organisations.find` knows by the same
+    key; the owner lookup folded with `str.lower()` alone and found no room."""
+    room = RoomId("!fryslan:x")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm", "@admin:x")
+        await rooms.mark_joined(session, room, datetime.now(UTC))
+        name = (await organisations.ensure(session, "Fryslân")).name
+        await rooms.bind(
+            session, room, role="liaison", incident="storm", organisation=name,
+            tlp_default="AMBER", clearance="AMBER", by="@admin:x",
+        )  # fmt: skip
+    decomposed = unicodedata.normalize("NFD", "FRYSLÂN")
+    async with db.session() as session:
+        found = await records.owner_room_of_org(session, decomposed, "storm")
+        assert await organisations.find(session, decomposed) is not None
+    assert found is not None and found.room_id == room
