@@ -397,10 +397,18 @@ async def _edited_open_question(ctx: CommandContext) -> OpenQuestion | None:
         for row in rows
         if row.status == "open"
         and row.withdrawn_at is None
-        and row.room_id == ctx.room.room_id
+        and await _asked_here(ctx, row)
         and row.asker == ctx.sender
     ]
     return mine[-1] if mine else None
+
+
+async def _asked_here(ctx: CommandContext, row: OpenQuestion) -> bool:
+    """Was `row` asked in this room? An upgrade moves a room's open questions to the new
+    room (`rooms.carry_binding`), and an edit can still be made in the old one."""
+    if row.room_id == ctx.room.room_id:
+        return True
+    return ctx.room.room_id in await rooms.earlier_rooms(session_of(ctx), row.room_id)
 
 
 async def _replace_words(
