@@ -277,8 +277,8 @@ async def _alert_dependents(
     sent: list[Outgoing] = []
     claimed: dict[str, alerts.AlertClaim] = {}
     for room in await store.bound_rooms(session, entry.incident, "liaison"):
-        if room.room_id == entry.room_id or room.room_id in already:
-            continue  # the reporter's own room; a room that heard of this cause before
+        if room.access.own(entry.room_id) or room.room_id in already:
+            continue  # the reporter's own room (or its upgrade); a room that heard of it
         mine = [by_dependent[s] for s in room.sectors if s in by_dependent]
         if not mine:
             continue

@@ -135,7 +135,7 @@ async def _withdraw(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
     out: list[Outgoing] = [render.plain(t(ctx.lang, "questions.withdrawn_told", code=code))]
     still_open = taken_over.id if taken_over else row.linked_to
     for access in seen_by:
-        if access.room_id == row.room_id:
+        if access.own(row.room_id):
             continue
         text = t(ctx.lang, "questions.withdrawn_curators", code=code)
         if still_open is not None:

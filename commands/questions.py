@@ -397,10 +397,18 @@ async def _edited_open_question(ctx: CommandContext) -> OpenQuestion | None:
         for row in rows
         if row.status == "open"
         and row.withdrawn_at is None
-        and row.room_id == ctx.room.room_id
+        and await _asked_here(ctx, row)
         and row.asker == ctx.sender
     ]
     return mine[-1] if mine else None
+
+
+async def _asked_here(ctx: CommandContext, row: OpenQuestion) -> bool:
+    """Was `row` asked in this room? An upgrade moves a room's open questions to the new
+    room (`rooms.carry_binding`), and an edit can still be made in the old one."""
+    if row.room_id == ctx.room.room_id:
+        return True
+    return ctx.room.room_id in await rooms.earlier_rooms(session_of(ctx), row.room_id)
 
 
 async def _replace_words(
@@ -427,7 +435,7 @@ async def _replace_words(
     await ctx.audit(session, "question.edited", subject=code, detail={"tlp": row.tlp})
     notices: list[Outgoing] = []
     for access in await curator_targets(ctx):
-        if access.room_id == row.room_id or not open_questions.visible_to(access, row):
+        if access.own(row.room_id) or not open_questions.visible_to(access, row):
             continue
         text, html, label = describe_open(ctx, row, access, store)
         head = t(ctx.lang, "questions.edited_curators", code=code)
@@ -493,7 +501,7 @@ async def linked_notices(
     notices: list[Outgoing] = []
     where = f"{row.room_id}" + (f" ({row.organisation})" if row.organisation else "")
     for access in await curator_targets(ctx):
-        if access.room_id == row.room_id:
+        if access.own(row.room_id):
             continue
         if not (
             open_questions.visible_to(access, row) and open_questions.visible_to(access, primary)
@@ -548,7 +556,10 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
             ):
                 return []  # a real question never goes into a room bound to an exercise
             direct = bool(room and room.is_direct)
-            return [tlp.RoomAccess.for_binding(configured, bound, public, direct)]
+            # With the rooms it replaced: its questions asked before an upgrade are its own.
+            earlier = await rooms.earlier_rooms(session, configured)
+            view = rooms.BindingView.of(bound, earlier=earlier)
+            return [tlp.RoomAccess.for_binding(configured, view, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
         return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
     views = await rooms.role_views(session, "curator")
@@ -622,7 +633,7 @@ async def curator_notices(ctx: CommandContext, row: OpenQuestion) -> list[Outgoi
     notices: list[Outgoing] = []
     store = await ctx.settings.knowledge.store(session_of(ctx))
     for access in await curator_targets(ctx):
-        if access.room_id == row.room_id or not open_questions.visible_to(access, row):
+        if access.own(row.room_id) or not open_questions.visible_to(access, row):
             continue
         text, html, label = describe_open(ctx, row, access, store)
         # m.text: curators are not sitting waiting for it.

@@ -75,6 +75,8 @@ METRIC_ALIASES: dict[str, str] = {
     "evacuees": "geevacueerden",
     "gewonden": "gewonden",
     "injured": "gewonden",
+    "doden": "doden",
+    "deaths": "doden",
     "huishoudens zonder stroom": "huishoudens_zonder_stroom",
     "households without power": "huishoudens_zonder_stroom",
     "aansluitingen zonder stroom": "aansluitingen_zonder_stroom",
@@ -94,6 +96,7 @@ METRIC_ALIASES: dict[str, str] = {
     "geevacueerd": "geevacueerden",
     "evacuated": "geevacueerden",
     "aantal gewonden": "gewonden",
+    "aantal doden": "doden",
     "gewond": "gewonden",
     "huishoudens zonder elektriciteit": "huishoudens_zonder_stroom",
     "woningen zonder stroom": "huishoudens_zonder_stroom",
@@ -763,6 +766,16 @@ def _entry_code(value: str, problem: str, problems: list[Problem]) -> int | None
     return int(found.group(1))
 
 
+# "gewonden: geen": the figure 0, as liaisons write it. Only for a figure the vocabulary
+# knows: elsewhere ("bijzonderheden: geen", "zandzakken: geen") it stays their text.
+NONE_WORDS = frozenset({"geen", "none", "nihil"})
+
+
+def _none_figure(value: str) -> tuple[float, str | None] | None:
+    """(0, no unit) when `value` is a word for none ("geen", "None."), else None."""
+    return (0.0, None) if fold(value).rstrip(".").strip() in NONE_WORDS else None
+
+
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
@@ -770,6 +783,8 @@ def _read_figure(
     figure = parse_figure(number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
+    if figure is None and known_metric:
+        figure = _none_figure(value)
     if figure is None or not math.isfinite(figure[0]):
         if known_metric:
             problems.append(

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, incidents, tlp
+from storage import exercise, incidents, organisations, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -331,7 +331,18 @@ async def figures_of(
     return result
 
 
-def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
+async def _same_name(session: AsyncSession, column: Any, wanted: str) -> Any:
+    """`column` holds `wanted` whatever its case: the column's distinct values (one per
+    organisation or municipality) are compared by `organisations.name_key` in Python, as
+    SQL `lower()` folds only ASCII on SQLite but all of Unicode on PostgreSQL."""
+    key = organisations.name_key(wanted)
+    values = await session.scalars(select(column).where(column.is_not(None)).distinct())
+    return column.in_([v for v in values if organisations.name_key(v) == key])
+
+
+async def _visible_query(
+    session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
+) -> Any:
     query = select(SituationEntry).where(
         tlp.visible_clause(
             access, SituationEntry.tlp_rank, SituationEntry.room_id, SituationEntry.organisation
@@ -344,9 +355,13 @@ def _visible_query(access: tlp.RoomAccess, filters: EntryFilter) -> Any:
     if filters.category is not None:
         query = query.where(SituationEntry.category == filters.category)
     if filters.organisation is not None:
-        query = query.where(func.lower(SituationEntry.organisation) == filters.organisation.lower())
+        query = query.where(
+            await _same_name(session, SituationEntry.organisation, filters.organisation)
+        )
     if filters.municipality is not None:
-        query = query.where(func.lower(SituationEntry.municipality) == filters.municipality.lower())
+        query = query.where(
+            await _same_name(session, SituationEntry.municipality, filters.municipality)
+        )
     if filters.since is not None:
         query = query.where(SituationEntry.recorded_at >= filters.since)
     if not filters.include_retracted:
@@ -359,7 +374,7 @@ async def list_visible(
 ) -> tuple[list[SituationEntry], int]:
     """Newest first by the time the report gives (observed), only what `access` may
     see, with the total count for paging."""
-    query = _visible_query(access, filters)
+    query = await _visible_query(session, access, filters)
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = await session.scalars(
         query.order_by(SituationEntry.observed_at.desc(), SituationEntry.id.desc())
@@ -372,7 +387,9 @@ async def list_visible(
 async def all_visible(
     session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
 ) -> list[SituationEntry]:
-    rows = await session.scalars(_visible_query(access, filters).order_by(SituationEntry.id))
+    rows = await session.scalars(
+        (await _visible_query(session, access, filters)).order_by(SituationEntry.id)
+    )
     return list(rows)
 
 
@@ -380,6 +397,6 @@ async def count_by_label(
     session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
 ) -> dict[str, int]:
     """How many entries `access` may see, per TLP label (for saying what an export left out)."""
-    query = _visible_query(access, filters).subquery()
+    query = (await _visible_query(session, access, filters)).subquery()
     rows = await session.execute(select(query.c.tlp, func.count()).group_by(query.c.tlp))
     return {str(label): int(count) for label, count in rows.all()}

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import tlp
+from storage import organisations, tlp
 from storage.models import (
     DominoItem,
     Organisation,
@@ -28,7 +28,7 @@ from storage.models import (
     SituationEntry,
     utcnow,
 )
-from storage.rooms import BindingView, active_bindings
+from storage.rooms import BindingView, active_bindings, earlier_of, with_earlier
 
 SEVERE = ("Severe", "Extreme")
 
@@ -114,10 +114,8 @@ async def dependents_of(
 
 
 async def organisation_sectors(session: AsyncSession, name: str) -> list[str]:
-    sectors = await session.scalar(
-        select(Organisation.sectors).where(func.lower(Organisation.name) == name.lower())
-    )
-    return list(sectors or [])
+    found = await organisations.find(session, name)
+    return list(found.sectors or []) if found is not None else []
 
 
 async def upsert_partner(
@@ -129,12 +127,7 @@ async def upsert_partner(
     held the contact lines labelled above it, so those stay (after the file's lines,
     unless the file holds the same line) instead of being wiped by the replacement."""
     name = str(data["name"])
-    found = await session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if found is None:
-        found = Organisation(name=name, created_at=utcnow())
-        session.add(found)
+    found = await organisations.ensure(session, name)
     sectors = list(data.get("sectors") or [])
     if data.get("kind"):
         found.kind = str(data["kind"])
@@ -186,15 +179,18 @@ async def bound_rooms(
     query = active_bindings(
         Room.public, Room.is_direct, Organisation.sectors, incident=incident, role=role
     ).outerjoin(Organisation, Organisation.name == RoomBinding.organisation)
+    # With the rooms each replaced: a cause posted before its room's upgrade is still
+    # that room's own (it is not alerted about it, and RED stays visible to it).
+    query = with_earlier(query, RoomBinding.room_id)
     return [
         BoundRoom(
             binding.room_id,
-            BindingView.of(binding),
+            BindingView.of(binding, earlier=earlier_of(earlier)),
             bool(public),
             bool(direct),
             tuple(sectors or ()),
         )
-        for binding, public, direct, sectors in await session.execute(query)
+        for binding, public, direct, sectors, earlier in await session.execute(query)
     ]
 
 

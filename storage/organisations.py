@@ -2,18 +2,32 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Organisation, utcnow
 
 
+def name_key(name: str) -> str:
+    """The form two names of one organisation share. Folded in Python, not by SQL
+    `lower()`: that folds only ASCII on SQLite ("FRYSLÂN" would stay apart from
+    "Fryslân") but all of Unicode on PostgreSQL, and both backends must agree."""
+    return unicodedata.normalize("NFC", name).strip().casefold()
+
+
 async def find(session: AsyncSession, name: str) -> Organisation | None:
-    return await session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
+    """The organisation of that name, whatever its case. The table holds one row per
+    partner organisation (tens), so it is read whole rather than given a folded column."""
+    wanted = name_key(name)
+    for organisation in await session.scalars(
+        select(Organisation).order_by(Organisation.created_at, Organisation.name)
+    ):
+        if name_key(organisation.name) == wanted:
+            return organisation
+    return None
 
 
 async def ensure(session: AsyncSession, name: str) -> Organisation:

@@ -21,6 +21,7 @@ from storage.models import (
     utcnow,
 )
 from storage.models import Room as RoomRow
+from storage.organisations import name_key
 from storage.revision_history import last_number, revision_columns, standing_revision
 from storage.rooms import BindingView, active_bindings, earlier_rooms
 
@@ -462,11 +463,12 @@ async def owner_room_of_org(
     session: AsyncSession, organisation: str, incident: str
 ) -> OwnerRoom | None:
     """An organisation's room for this incident: its liaison room first."""
-    wanted = organisation.strip().lower()
+    # The one name key `organisations.find` uses: the same names are one organisation.
+    wanted = name_key(organisation)
     rooms = [
         r
         for r in await _bound_rooms(session, incident)
-        if (r.binding.organisation or "").strip().lower() == wanted
+        if name_key(r.binding.organisation or "") == wanted
     ]
     rooms.sort(key=lambda r: (_ROLE_ORDER.get(r.binding.role, 9), r.room_id))
     return await _with_earlier(session, rooms[0] if rooms else None)

@@ -231,6 +231,21 @@ def _earlier_of(value: str | None) -> tuple[str, ...]:
     return tuple(str(r) for r in json.loads(value)) if value else ()
 
 
+def with_earlier(query: Select[Any], room_id: Any) -> Select[Any]:
+    """`query` with one more column: the rooms the room `room_id` (a column of it)
+    replaced, as stored (read it with `earlier_of`). For queries over many rooms, which
+    would otherwise read each room's chain in a round trip of its own."""
+    kv = KeyValue.__table__.c
+    return query.add_columns(kv.value).outerjoin(
+        KeyValue.__table__, kv.key == literal(_EARLIER) + room_id
+    )
+
+
+def earlier_of(value: str | None) -> tuple[str, ...]:
+    """The rooms a room replaced, from the column `with_earlier` added."""
+    return _earlier_of(value)
+
+
 async def earlier_rooms(session: AsyncSession, room_id: str) -> tuple[str, ...]:
     """The rooms `room_id` replaced by upgrades, oldest first (none: ())."""
     row = await session.get(KeyValue, _EARLIER + room_id)
@@ -587,12 +602,14 @@ async def role_views(
     query = active_bindings(
         Room.public, Room.is_direct, Incident.exercise, incident=incident, role=role
     ).outerjoin(Incident, Incident.slug == RoomBinding.incident)
+    # With the rooms each replaced: what a room posted before its upgrade stays its own.
+    query = with_earlier(query, RoomBinding.room_id)
     return [
         (
             binding.room_id,
-            BindingView.of(binding, exercise=bool(exercise)),
+            BindingView.of(binding, exercise=bool(exercise), earlier=earlier_of(earlier)),
             bool(public),
             bool(is_direct),
         )
-        for binding, public, is_direct, exercise in await session.execute(query)
+        for binding, public, is_direct, exercise, earlier in await session.execute(query)
     ]

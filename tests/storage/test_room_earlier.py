@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage import rooms
+from storage import incidents, network, rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId
 
@@ -31,3 +31,46 @@ async def test_message_context_and_access_read_the_rooms_a_room_replaced(db: Dat
     # The first room's binding is inactive now: it works under the last room's binding
     # (storage/succession.py; before, it was read as unbound and its reports refused).
     assert untouched.binding is not None and untouched.binding.replaced_by == third
+
+
+async def test_domino_partner_rooms_own_the_posts_of_the_rooms_they_replaced(
+    db: Database,
+) -> None:
+    """A liaison room upgraded after it posted a RED cause: the cause is still its own
+    (`storage.network.bound_rooms` read its binding without the rooms it replaced, so
+    the domino code judged the room's own cause another room's and sent it a redacted
+    alert about its own report)."""
+    first, second = RoomId("!liaison:x"), RoomId("!liaison-v2:x")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm", "@admin:x")
+        for room in (first, second):
+            await rooms.mark_joined(session, room, datetime.now(UTC))
+        await rooms.bind(
+            session, first, role="liaison", incident="storm", organisation="Enexis",
+            tlp_default="AMBER", clearance="AMBER", by="@admin:x",
+        )  # fmt: skip
+        assert await rooms.carry_binding(session, first, second) is not None
+    async with db.session() as session:
+        (bound,) = await network.bound_rooms(session, "storm", "liaison")
+    assert bound.room_id == second and bound.access.own(first)
+    assert tlp.may_see(bound.access, "RED", first, "Enexis")
+
+
+async def test_role_views_own_the_posts_of_the_rooms_they_replaced(db: Database) -> None:
+    """A curator (or coordinator) room upgraded after it asked a RED question: the
+    question is still its own. `role_views` (the curator and coordinator rooms that
+    receive questions and alerts) read each binding without the rooms it replaced."""
+    first, second = RoomId("!curators:x"), RoomId("!curators-v2:x")
+    async with db.transaction() as session:
+        for room in (first, second):
+            await rooms.mark_joined(session, room, datetime.now(UTC))
+        await rooms.bind(
+            session, first, role="curator", incident=None, organisation=None,
+            tlp_default="AMBER", clearance="AMBER", by="@admin:x",
+        )  # fmt: skip
+        assert await rooms.carry_binding(session, first, second) is not None
+    async with db.session() as session:
+        ((room_id, view, public, direct),) = await rooms.role_views(session, "curator")
+    access = tlp.RoomAccess.for_binding(room_id, view, public, direct)
+    assert room_id == second and access.own(first)
+    assert tlp.may_see(access, "RED", first, None)

@@ -11,12 +11,15 @@ items stayed gone. They now get the alert again, saying so, and the items are op
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import func, select
 
 from commands.i18n import t
 from commands.message import Relation
+from storage import rooms
 from storage.engine import Database
-from storage.ids import EventId
+from storage.ids import EventId, RoomId
 from storage.models import DominoItem
 from tests.unit.test_domino import (
     ENERGY,
@@ -91,3 +94,24 @@ async def _resolved_after_other(db: Database, chat: Chat) -> None:
     replies = await chat.send(RESOLVED.replace("M-1", "M-2"), ENERGY)
     assert all("vervalt" in sent_to(replies, room)[0].text for room in (TELECOM, WATER))
     await mark_alerts_sent(db)
+
+
+async def test_the_reporters_upgraded_room_hears_nothing_of_its_own_cause(db: Database) -> None:
+    """The telecom partner reported the power outage (its own room is never alerted
+    about it), then its room was upgraded. When the outage is open again the partners
+    are alerted anew, but not the reporter's new room: the cause, posted in the room it
+    replaced, is its own (before, `bound_rooms` left out the rooms it replaced)."""
+    chat = Chat(db)
+    await chat.send(POWER, TELECOM)  # $ev1
+    await mark_alerts_sent(db)
+    await chat.send(RESOLVED, TELECOM)  # $ev2
+    await mark_alerts_sent(db)
+    upgraded = RoomId("!telecom-v2:x")
+    async with db.transaction() as session:
+        await rooms.mark_joined(session, upgraded, datetime.now(UTC))
+        assert await rooms.carry_binding(session, TELECOM, upgraded) is not None
+    replies = await chat.send(
+        "", TELECOM, kind="redaction", relation=Relation(redacts=EventId("$ev2"))
+    )
+    assert any(AGAIN in r.text for r in sent_to(replies, WATER)), [r.text for r in replies]
+    assert sent_to(replies, upgraded) == [], [r.text for r in sent_to(replies, upgraded)]

@@ -11,9 +11,13 @@ edit of it asks anew. Through the exactly-once core on a real database.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlalchemy import select
 
+from storage import rooms
 from storage.engine import Database
+from storage.ids import RoomId
 from storage.models import OpenQuestion
 from tests.unit.test_question_redaction import (
     ALICE,
@@ -174,3 +178,24 @@ async def test_an_edit_refused_as_a_question_keeps_the_question(db: Database) ->
     assert "tlp:" in texts(edited), texts(edited)
     (row,) = await open_rows(db)
     assert row.id == 1 and row.question == QUESTION.strip()
+
+
+async def test_an_edit_in_the_room_an_upgrade_replaced_edits_its_question(
+    db: Database,
+) -> None:
+    """A question asked in a room that was upgraded since moved to the new room with its
+    binding (`rooms.carry_binding`); an edit of it made in the old room (Element lets
+    one edit there) was not matched to it and asked a second question, V2. It now
+    replaces V1's words, and the new curator room, where V1 now is, gets no notice of
+    its own question."""
+    chat = Chat(db, view)
+    asked = await chat.ask(CURATORS, ALICE, QUESTION)
+    upgraded = RoomId("!redactie-v2:x")
+    async with db.transaction() as session:
+        await rooms.mark_joined(session, upgraded, datetime.now(UTC))
+        assert await rooms.carry_binding(session, CURATORS, upgraded) is not None
+    edited = await chat.say(CURATORS, ALICE, f"!vraag {OTHER}", kind="edit", replaces=asked)
+    assert "V1" in texts(edited) and "V2" not in texts(edited), texts(edited)
+    assert in_room(edited, upgraded) == "", in_room(edited, upgraded)
+    (row,) = await open_rows(db)
+    assert row.id == 1 and "Sterrenburg" in row.question

@@ -285,3 +285,34 @@ def check_outcome(result: ReportDraft | list[Problem]) -> ReportDraft | list[Pro
     assert result.observed_at is None or result.observed_at <= NOW + timedelta(minutes=5)
     assert not CONTROL.search(result.text), result.text
     return result
+
+
+@pytest.mark.parametrize(
+    ("line", "metric"),
+    [
+        ("gewonden: geen", "gewonden"),
+        ("doden: Geen.", "doden"),
+        ("injured: none", "gewonden"),
+        ("deaths: None", "doden"),
+    ],
+)
+def test_none_for_a_figure_is_the_figure_zero(line: str, metric: str) -> None:
+    """`gewonden: geen` was refused ("geen getal"): liaisons write it for 0, and a report
+    that says nobody was hurt is exactly the one that should get through."""
+    draft = ok("opvang", f"gemeente: Dordrecht\n{line}\nGeen slachtoffers.")
+    assert [(f.metric, f.value, f.unit, f.estimate) for f in draft.figures] == [
+        (metric, 0.0, None, False)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("gemeente: Dordrecht\nbijzonderheden: geen", "bijzonderheden: geen"),
+        ("gemeente: Dordrecht\nzandzakken: geen", "zandzakken: geen"),
+    ],
+)
+def test_none_is_no_figure_outside_the_known_figures(text: str, kept: str) -> None:
+    """Only a named figure reads `geen` as 0: elsewhere it stays the liaison's text."""
+    draft = ok("opvang", text)
+    assert draft.figures == [] and draft.text.endswith(kept)

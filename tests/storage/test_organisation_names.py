@@ -1,0 +1,83 @@
+"""An organisation's name matches whatever its case, beyond ASCII too: SQL `lower()` folds
+only ASCII on SQLite but all of Unicode on PostgreSQL, so "FRYSLÂN" and "Fryslân" were
+two organisations on one backend and one on the other (and AMBER+STRICT reports, kept
+within one organisation, were not shared between the rooms that named it either way)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import UTC, datetime
+
+from storage import entries, incidents, network, organisations, records, rooms, tlp
+from storage.engine import Database
+from storage.ids import RoomId
+
+
+async def test_a_name_in_other_case_is_the_same_organisation_on_both_backends(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        first = await organisations.ensure(session, "Fryslân")
+        again = await organisations.ensure(session, "FRYSLÂN")
+        assert again is first and again.name == "Fryslân"
+        assert (await organisations.find(session, " fryslân ")) is not None
+        assert len(await organisations.all_organisations(session)) == 1
+
+
+async def test_partner_details_and_sectors_find_the_organisation_whatever_its_case(
+    db: Database,
+) -> None:
+    async with db.transaction() as session:
+        await organisations.ensure(session, "Waterschap Noorderzijlvest Ærø")
+        await network.upsert_partner(
+            session, {"name": "WATERSCHAP NOORDERZIJLVEST ÆRØ", "sectors": ["water"]}
+        )
+        assert len(await organisations.all_organisations(session)) == 1
+        assert await network.organisation_sectors(session, "waterschap noorderzijlvest ærø") == [
+            "water"
+        ]
+
+
+async def test_the_reports_filter_matches_organisation_and_municipality_whatever_case(
+    db: Database,
+) -> None:
+    """`!meldingen org=élan zorg gemeente=SÚDWEST-FRYSLÂN` lists the reports of "Élan Zorg"
+    in "Súdwest-Fryslân" on both backends (SQL `lower()` folds only ASCII on SQLite, so
+    it turned the stored "Élan Zorg" into "Élan zorg" and missed it)."""
+    data = entries.EntryInput(
+        incident=None, category="water", organisation="Élan Zorg",
+        observed_at=datetime.now(UTC), municipality="Súdwest-Fryslân", region=None,
+        location=None, severity="Minor", status="new", source=None, sector=None,
+        text="Dijk houdt.", tlp="GREEN",
+    )  # fmt: skip
+    async with db.transaction() as session:
+        await entries.record(session, data, "@l:x", "!room:x", "$one")
+    access = tlp.RoomAccess("!other:x", True, "AMBER", "Élan Zorg")
+    wanted = entries.EntryFilter(organisation="élan zorg", municipality="SÚDWEST-FRYSLÂN")
+    async with db.session() as session:
+        rows, total = await entries.list_visible(session, access, wanted, limit=10)
+        counted = await entries.count_by_label(session, access, wanted)
+    assert total == 1 and [r.text for r in rows] == ["Dijk houdt."]
+    assert sum(counted.values()) == 1
+
+
+async def test_an_owner_named_in_another_form_finds_its_organisations_room(
+    db: Database,
+) -> None:
+    """`eigenaar: FRYSLÂN` typed with a decomposed â (as some keyboards send it) or in
+    capitals names the organisation "Fryslân" that `organisations.find` knows by the same
+    key; the owner lookup folded with `str.lower()` alone and found no room."""
+    room = RoomId("!fryslan:x")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm", "@admin:x")
+        await rooms.mark_joined(session, room, datetime.now(UTC))
+        name = (await organisations.ensure(session, "Fryslân")).name
+        await rooms.bind(
+            session, room, role="liaison", incident="storm", organisation=name,
+            tlp_default="AMBER", clearance="AMBER", by="@admin:x",
+        )  # fmt: skip
+    decomposed = unicodedata.normalize("NFD", "FRYSLÂN")
+    async with db.session() as session:
+        found = await records.owner_room_of_org(session, decomposed, "storm")
+        assert await organisations.find(session, decomposed) is not None
+    assert found is not None and found.room_id == room
