@@ -60,8 +60,13 @@ async def wrote_since(
     session: AsyncSession, room_id: str, sender: str, since: datetime, besides: str
 ) -> bool:
     """Whether `sender` had another event than `besides` handled in the room after
-    `since` (handling time, not the message's own clock, which a test or a skewed
-    client may hold still)."""
+    `besides` was handled (else after `since`). Handling times on both sides: the
+    message's own time is the homeserver's, and a backlog read after a restart handles
+    an earlier message after a later one's time (review7: a "Goedemorgen" before the
+    offered update, handled with it, counted as talking past the offer)."""
+    handled = await seen(session, besides)
+    if handled is not None:
+        since = handled.processed_at
     found = await session.scalar(
         select(ProcessedEvent.event_id)
         .where(
