@@ -118,3 +118,17 @@ async def test_an_ok_read_from_the_backlog_after_a_restart_still_confirms(
         assert len(await chat.entries()) == 1
     finally:
         await database.close()
+
+
+@pytest.mark.parametrize("answer", ["ok", "klopt", "ja"])
+async def test_an_ok_after_correcting_the_offered_update_confirms(
+    chat: CoreChat, answer: str
+) -> None:
+    """The liaison corrects a typo in her update (an edit of the offered message) and then
+    says "ok" to the offer: the edit is no talking past it (review7)."""
+    update, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    await chat.send_event(LIAISON, ALICE, "* " + UPDATE + "!", kind="edit", replaces=update)
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is not None and "vastgelegd" in texts(result[0]), "the yes was lost"
+    assert len(await chat.entries()) == 1
