@@ -316,3 +316,14 @@ def test_none_is_no_figure_outside_the_known_figures(text: str, kept: str) -> No
     """Only a named figure reads `geen` as 0: elsewhere it stays the liaison's text."""
     draft = ok("opvang", text)
     assert draft.figures == [] and draft.text.endswith(kept)
+
+
+def test_the_deaths_figure_has_its_own_words_in_both_languages() -> None:
+    """`doden: 2` (and `deaths: 2`) is a figure the parser knows since session 14, but the
+    picture's vocabulary did not: an English picture said "doden", with no unit
+    (review7)."""
+    from commands.phone import METRICS
+
+    assert METRICS.label("doden", "en") == "deaths"
+    assert METRICS.label("doden", "nl") == "doden"
+    assert METRICS.unit("doden", "en") == "people"
