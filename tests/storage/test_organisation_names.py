@@ -81,3 +81,23 @@ async def test_an_owner_named_in_another_form_finds_its_organisations_room(
         found = await records.owner_room_of_org(session, decomposed, "storm")
         assert await organisations.find(session, decomposed) is not None
     assert found is not None and found.room_id == room
+
+
+async def test_names_that_differ_by_more_than_case_stay_two_organisations(
+    db: Database,
+) -> None:
+    """The key folds case and Unicode composition only (review7): names that differ by an
+    accent, punctuation or a space inside are other organisations, whose AMBER+STRICT
+    reports must not be shared, and `ensure` makes each its own."""
+    pairs = [
+        ("Fryslân", "Fryslan"),
+        ("GGD-Fryslân", "GGD Fryslân"),
+        ("Veiligheidsregio Zuid", "Veiligheidsregio  Zuid"),
+        ("Rijkswaterstaat", "Rijkswaterstaat."),
+    ]
+    async with db.transaction() as session:
+        for first, second in pairs:
+            one = await organisations.ensure(session, first)
+            other = await organisations.ensure(session, second)
+            assert one is not other and (one.name, other.name) == (first, second)
+        assert len(await organisations.all_organisations(session)) == 2 * len(pairs)
