@@ -933,7 +933,13 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")
-_FREE_NUMBER = r"(?:(ca\.?|circa|ongeveer|zo'n|±|~|about|around|approx\.?)\s*)?(\d[\d.]*(?:,\d+)?)"
+# The field's estimate words (`_ESTIMATE_BEFORE`) and the hedges free text adds: "naar
+# schatting 2 doden" and "mogelijk 2 doden" were a firm figure of 2 deaths. On folded text.
+_FREE_NUMBER = (
+    r"(?:(?<!\w)(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*)?(\d[\d.]*(?:,\d+)?)"
+)
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
 

@@ -327,3 +327,26 @@ def test_the_deaths_figure_has_its_own_words_in_both_languages() -> None:
     assert METRICS.label("doden", "en") == "deaths"
     assert METRICS.label("doden", "nl") == "doden"
     assert METRICS.unit("doden", "en") == "people"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naar schatting 2 doden bij de aanrijding op de A16 bij Dordrecht",
+        "Geschat 300 geevacueerden in Dordrecht",
+        "Rond 800 huishoudens zonder stroom in Zwijndrecht",
+        "Mogelijk 2 doden bij de aanrijding op de A16 bij Dordrecht",
+        "Vermoedelijk 3 gewonden in Dordrecht",
+        "Roughly 40 injured in Dordrecht",
+    ],
+)
+def test_a_hedged_free_text_figure_is_an_estimate(text: str) -> None:
+    """Free text read "naar schatting 2 doden" as exactly 2 deaths: its estimate words
+    were fewer than a field's (`doden: naar schatting 2` is an estimate), and a hedge
+    ("mogelijk", "vermoedelijk") made none either. A death toll recorded as a firm
+    figure from "possibly 2" is the wrong thing to be sure of (review7)."""
+    from commands.report_parser import read_free_text
+
+    draft = read_free_text(text, VOCAB)
+    assert draft is not None
+    assert [f.estimate for f in draft.figures] == [True], draft.figures
