@@ -198,10 +198,12 @@ def _marks_end(line: str) -> int:
         end = index
 
 
-# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
+# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
+# and the hedges ("mogelijk 2": an estimate, not refused as no number).
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
-    r"approx\.?|approximately|about|around|roughly|est\.?|estimated)\s*",
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*",
     re.IGNORECASE,
 )
 # Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
@@ -933,7 +935,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")
-# The field's estimate words (`_ESTIMATE_BEFORE`) and the hedges free text adds: "naar
+# The field's estimate words and hedges (`_ESTIMATE_BEFORE`), as whole words: "naar
 # schatting 2 doden" and "mogelijk 2 doden" were a firm figure of 2 deaths. On folded text.
 _FREE_NUMBER = (
     r"(?:(?<!\w)(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"

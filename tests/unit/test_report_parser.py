@@ -350,3 +350,11 @@ def test_a_hedged_free_text_figure_is_an_estimate(text: str) -> None:
     draft = read_free_text(text, VOCAB)
     assert draft is not None
     assert [f.estimate for f in draft.figures] == [True], draft.figures
+
+
+@pytest.mark.parametrize("value", ["mogelijk 2", "vermoedelijk 2", "possibly 2"])
+def test_a_hedged_field_figure_is_an_estimate(value: str) -> None:
+    """`doden: mogelijk 2` was refused as no number, where the same words in free text are
+    an estimate now (review7)."""
+    draft = ok("opvang", f"gemeente: Dordrecht\ndoden: {value}\nAanrijding.")
+    assert [(f.metric, f.value, f.estimate) for f in draft.figures] == [("doden", 2.0, True)]
