@@ -212,10 +212,9 @@ async def test_the_closed_incidents_own_alert_is_withdrawn_when_the_edit_hides_i
 ) -> None:
     """An extreme report into the closed incident alerts its own coordinator room; the
     liaison then raises it to TLP:RED. That room may no longer see it, so its alert must
-    be withdrawn (as in an open incident). Since the fallback alerts became ordinary
-    ones (c02fdb8), no coordinator room of the closed incident seeing the report made
-    the open incidents' rooms the walk, and the own room's standing alert was never
-    looked at: it stood, with the words now under RED (review7)."""
+    be withdrawn (as in an open incident). Checked (review7) because since c02fdb8 a
+    report no coordinator room of the closed incident may see makes the open
+    incidents' rooms the alerts' walk, which leaves the own room out of it: it held."""
     first, sent = await chat.send_event(LIAISON, ALICE, _report("extreem"))
     assert _to(COORD, sent or [])
     raised = await chat.send_event(
