@@ -101,3 +101,25 @@ async def test_names_that_differ_by_more_than_case_stay_two_organisations(
             other = await organisations.ensure(session, second)
             assert one is not other and (one.name, other.name) == (first, second)
         assert len(await organisations.all_organisations(session)) == 2 * len(pairs)
+
+
+async def test_a_filter_naming_no_known_organisation_lists_nothing(db: Database) -> None:
+    """`!meldingen org=onbekend`: no stored name matches, so the filter is an empty IN on
+    both backends, which must list nothing rather than fail or list all (review7)."""
+    data = entries.EntryInput(
+        incident=None, category="water", organisation="GGD",
+        observed_at=datetime.now(UTC), municipality="Dordrecht", region=None,
+        location=None, severity="Minor", status="new", source=None, sector=None,
+        text="Dijk houdt.", tlp="GREEN",
+    )  # fmt: skip
+    async with db.transaction() as session:
+        await entries.record(session, data, "@l:x", "!room:x", "$one")
+    access = tlp.RoomAccess("!other:x", True, "AMBER", "GGD")
+    for wanted in (
+        entries.EntryFilter(organisation="onbekend"),
+        entries.EntryFilter(municipality="Nergenshuizen"),
+    ):
+        async with db.session() as session:
+            rows, total = await entries.list_visible(session, access, wanted, limit=10)
+            counted = await entries.count_by_label(session, access, wanted)
+        assert (rows, total, counted) == ([], 0, {})
