@@ -132,3 +132,16 @@ async def test_an_ok_after_correcting_the_offered_update_confirms(
     _, result = await chat.handle(LIAISON, ALICE, answer)
     assert result is not None and "vastgelegd" in texts(result[0]), "the yes was lost"
     assert len(await chat.entries()) == 1
+
+
+@pytest.mark.parametrize("answer", ["ja👍", "Ok👍🏻", "graag👍"])
+async def test_a_yes_with_a_thumb_typed_against_it_records_the_offer(
+    chat: CoreChat, answer: str
+) -> None:
+    """ "ja 👍" confirmed, "ja👍" (a phone keyboard puts no space before an emoji) was no
+    yes at all and got no answer: the update was lost without a word (review7)."""
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is not None and "vastgelegd" in texts(result[0]), f"{answer!r}: no word"
+    assert len(await chat.entries()) == 1
