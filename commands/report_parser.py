@@ -632,11 +632,21 @@ def field_inside(value: str) -> str | None:
     else None. Read as the value, the severity was lost (no alert) and the place became
     the whole line. A TLP marking there is the writer's label, read as such."""
     for match in _INNER_KEY.finditer(value):
+        if _in_link(value, match.start(1)):
+            continue  # a link's own `;status=open`
         words = match.group(1)
         for key in (words, words.split(" ")[-1]):
             if _field_for(key) not in (None, "tlp"):
                 return value[match.end(1) - len(key) :]
     return None
+
+
+def _in_link(value: str, at: int) -> bool:
+    """Whether position `at` of `value` lies in a link (its blank-free run of characters
+    holds `://` or starts with `www.`)."""
+    start = max(value.rfind(" ", 0, at), value.rfind("\t", 0, at)) + 1
+    token = value[start:].split(maxsplit=1)[0] if value[start:].strip() else ""
+    return "://" in token or token.lower().startswith("www.")
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:

@@ -358,3 +358,18 @@ def test_a_hedged_field_figure_is_an_estimate(value: str) -> None:
     an estimate now (review7)."""
     draft = ok("opvang", f"gemeente: Dordrecht\ndoden: {value}\nAanrijding.")
     assert [(f.metric, f.value, f.estimate) for f in draft.figures] == [("doden", 2.0, True)]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.example.nl/meldingen;status=open",
+        "https://kaart.example.nl/viewer/index.html?id=7,type=storing",
+        "www.example.nl/ernst=hoog/overzicht",
+    ],
+)
+def test_a_link_with_a_field_word_in_it_is_a_source(link: str) -> None:
+    """A link's own `;status=open` is no field typed inside the value: `bron: <link>` was
+    refused with "each field on its own line" since `key=value` counts there (review7)."""
+    draft = ok("evacuatie", f"gemeente: Dordrecht\nbron: {link}\nDijk.")
+    assert draft.source == link
