@@ -85,15 +85,20 @@ _ALONG = frozenset(
 _PLAIN_YES = frozenset({"ja", "j", "yes", "y", "graag"})
 
 
+def _answer_words(body: str) -> list[str]:
+    """The words of an answer; a 👍 typed against a word ("ja👍", as phone keyboards put
+    no space before an emoji) is a word of its own (it made "ja👍" no yes at all)."""
+    folded = fold(body).replace("doe maar", "doe-maar").replace(THUMBS_UP, " " + THUMBS_UP)
+    return folded.replace(",", " ").replace("!", " ").replace(".", " ").split()
+
+
 def is_plain_yes(body: str) -> bool:
-    words = fold(body).replace(",", " ").replace("!", " ").replace(".", " ").split()
-    said = [w for w in words if not w.startswith(THUMBS_UP)]
+    said = [w for w in _answer_words(body) if not w.startswith(THUMBS_UP)]
     return is_yes(body) and all(w in _PLAIN_YES or w in _ALONG for w in said)
 
 
 def is_yes(body: str) -> bool:
-    folded = fold(body).replace("doe maar", "doe-maar")
-    words = folded.replace(",", " ").replace("!", " ").replace(".", " ").split()
+    words = _answer_words(body)
     said = [w for w in words if not w.startswith(THUMBS_UP)]
     if len(said) < len(words):  # a 👍 (of any skin tone) among the words
         return all(w in _YES or w in _ALONG for w in said)

@@ -52,6 +52,7 @@ DEFAULT_METRICS: dict[str, MetricLabel] = {
     "bedden_beschikbaar": MetricLabel("bedden beschikbaar", "beds available", "bedden"),
     "geevacueerden": MetricLabel("geëvacueerden", "evacuees", "personen"),
     "gewonden": MetricLabel("gewonden", "injured", "personen"),
+    "doden": MetricLabel("doden", "deaths", "personen"),
     "huishoudens_zonder_stroom": MetricLabel(
         "huishoudens zonder stroom", "households without power", "huishoudens"
     ),

@@ -198,10 +198,12 @@ def _marks_end(line: str) -> int:
         end = index
 
 
-# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)".
+# Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
+# and the hedges ("mogelijk 2": an estimate, not refused as no number).
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
-    r"approx\.?|approximately|about|around|roughly|est\.?|estimated)\s*",
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*",
     re.IGNORECASE,
 )
 # Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
@@ -630,11 +632,21 @@ def field_inside(value: str) -> str | None:
     else None. Read as the value, the severity was lost (no alert) and the place became
     the whole line. A TLP marking there is the writer's label, read as such."""
     for match in _INNER_KEY.finditer(value):
+        if _in_link(value, match.start(1)):
+            continue  # a link's own `;status=open`
         words = match.group(1)
         for key in (words, words.split(" ")[-1]):
             if _field_for(key) not in (None, "tlp"):
                 return value[match.end(1) - len(key) :]
     return None
+
+
+def _in_link(value: str, at: int) -> bool:
+    """Whether position `at` of `value` lies in a link (its blank-free run of characters
+    holds `://` or starts with `www.`)."""
+    start = max(value.rfind(" ", 0, at), value.rfind("\t", 0, at)) + 1
+    token = value[start:].split(maxsplit=1)[0] if value[start:].strip() else ""
+    return "://" in token or token.lower().startswith("www.")
 
 
 def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
@@ -933,7 +945,13 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")
-_FREE_NUMBER = r"(?:(ca\.?|circa|ongeveer|zo'n|±|~|about|around|approx\.?)\s*)?(\d[\d.]*(?:,\d+)?)"
+# The field's estimate words and hedges (`_ESTIMATE_BEFORE`), as whole words: "naar
+# schatting 2 doden" and "mogelijk 2 doden" were a firm figure of 2 deaths. On folded text.
+_FREE_NUMBER = (
+    r"(?:(?<!\w)(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*)?(\d[\d.]*(?:,\d+)?)"
+)
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
@@ -59,15 +59,24 @@ async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:
 async def wrote_since(
     session: AsyncSession, room_id: str, sender: str, since: datetime, besides: str
 ) -> bool:
-    """Whether `sender` had another event than `besides` handled in the room after
-    `since` (handling time, not the message's own clock, which a test or a skewed
-    client may hold still)."""
+    """Whether `sender` had an event handled in the room after the one that made the
+    offer (`besides`, the offered message, or its edit: the event of the offer's time
+    `since`), else after `since`. Handling times on both sides: the message's own time
+    is the homeserver's, and a backlog read after a restart handles an earlier message
+    after a later one's time (review7: a "Goedemorgen" before the offered update,
+    handled with it, counted as talking past the offer; and so did the edit that
+    corrected the update and made the offer anew)."""
+    mine = (ProcessedEvent.sender == sender, ProcessedEvent.room_id == room_id)
+    made = await session.scalar(
+        select(func.max(ProcessedEvent.processed_at)).where(
+            *mine, or_(ProcessedEvent.event_id == besides, ProcessedEvent.origin_ts == since)
+        )
+    )
     found = await session.scalar(
         select(ProcessedEvent.event_id)
         .where(
-            ProcessedEvent.sender == sender,
-            ProcessedEvent.room_id == room_id,
-            ProcessedEvent.processed_at > since,
+            *mine,
+            ProcessedEvent.processed_at > (made if made is not None else since),
             ProcessedEvent.event_id != besides,
         )
         .limit(1)

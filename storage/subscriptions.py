@@ -77,7 +77,11 @@ def due_slot(subscription: Subscription, now: datetime) -> datetime | None:
         missed -= 1
     while _step(first, interval, missed + 1, anchored) <= now:
         missed += 1
-    return _step(first, interval, missed, anchored)
+    # None missed: the slot that fell due itself. A slot moved out of the hour summer
+    # time skips can lie off a grid finer than an hour (`elke 45m om 02:15`: 03:15),
+    # and stepping 0 from it snapped to another grid point (03:00, or for `elke 40m`
+    # 02:55, itself skipped: 03:55, a slot not due yet).
+    return first if missed == 0 else _step(first, interval, missed, anchored)
 
 
 async def add(

@@ -81,3 +81,45 @@ async def test_an_owner_named_in_another_form_finds_its_organisations_room(
         found = await records.owner_room_of_org(session, decomposed, "storm")
         assert await organisations.find(session, decomposed) is not None
     assert found is not None and found.room_id == room
+
+
+async def test_names_that_differ_by_more_than_case_stay_two_organisations(
+    db: Database,
+) -> None:
+    """The key folds case and Unicode composition only (review7): names that differ by an
+    accent, punctuation or a space inside are other organisations, whose AMBER+STRICT
+    reports must not be shared, and `ensure` makes each its own."""
+    pairs = [
+        ("Fryslân", "Fryslan"),
+        ("GGD-Fryslân", "GGD Fryslân"),
+        ("Veiligheidsregio Zuid", "Veiligheidsregio  Zuid"),
+        ("Rijkswaterstaat", "Rijkswaterstaat."),
+    ]
+    async with db.transaction() as session:
+        for first, second in pairs:
+            one = await organisations.ensure(session, first)
+            other = await organisations.ensure(session, second)
+            assert one is not other and (one.name, other.name) == (first, second)
+        assert len(await organisations.all_organisations(session)) == 2 * len(pairs)
+
+
+async def test_a_filter_naming_no_known_organisation_lists_nothing(db: Database) -> None:
+    """`!meldingen org=onbekend`: no stored name matches, so the filter is an empty IN on
+    both backends, which must list nothing rather than fail or list all (review7)."""
+    data = entries.EntryInput(
+        incident=None, category="water", organisation="GGD",
+        observed_at=datetime.now(UTC), municipality="Dordrecht", region=None,
+        location=None, severity="Minor", status="new", source=None, sector=None,
+        text="Dijk houdt.", tlp="GREEN",
+    )  # fmt: skip
+    async with db.transaction() as session:
+        await entries.record(session, data, "@l:x", "!room:x", "$one")
+    access = tlp.RoomAccess("!other:x", True, "AMBER", "GGD")
+    for wanted in (
+        entries.EntryFilter(organisation="onbekend"),
+        entries.EntryFilter(municipality="Nergenshuizen"),
+    ):
+        async with db.session() as session:
+            rows, total = await entries.list_visible(session, access, wanted, limit=10)
+            counted = await entries.count_by_label(session, access, wanted)
+        assert (rows, total, counted) == ([], 0, {})

@@ -11,11 +11,17 @@ words, a doubt ("ja maar", "nee", "wacht") or a question mark does not.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
 import pytest
+from sqlalchemy import update
 
 from commands.free_text import is_yes
 from storage.ids import UserId
+from storage.models import RoomBinding
 from tests.support.chat import CoreChat, texts
+from tests.support.rooms import storm_database
 from tests.unit.test_attack_formatting import ALICE, LIAISON, chat
 
 __all__ = ["chat"]  # fixture, imported for pytest
@@ -84,4 +90,58 @@ async def test_ja_after_other_messages_still_confirms(chat: CoreChat) -> None:
     assert said is None or not said[0], said  # chatter: no offer of its own
     _, result = await chat.handle(LIAISON, ALICE, "ja")
     assert result is not None and "vastgelegd" in texts(result[0])
+    assert len(await chat.entries()) == 1
+
+
+@pytest.mark.parametrize("answer", ["ok", "klopt"])
+async def test_an_ok_read_from_the_backlog_after_a_restart_still_confirms(
+    tmp_path: Path, answer: str
+) -> None:
+    """The bot was down for twenty minutes; on its return it reads the room's backlog:
+    the liaison's "Goedemorgen" (09:40), her update (09:41) and her "ok" to its offer
+    (09:42), all handled now. The "ok" is her next word after the offer, yet it recorded
+    nothing, without a word: `wrote_since` compared the handling time of her earlier
+    "Goedemorgen" (now) with the offer's time (the update's own, 09:41), so a message
+    written before the offer counted as talking past it (review7)."""
+    database = await storm_database(tmp_path / "late.db", [(LIAISON, "liaison", "GGD")])
+    start = datetime.now(UTC) - timedelta(minutes=20)
+    async with database.transaction() as session:  # bound before the bot went down
+        await session.execute(update(RoomBinding).values(bound_at=start - timedelta(days=1)))
+    times = iter(start + timedelta(minutes=n) for n in range(10))
+    chat = CoreChat(database, clock=lambda: next(times))
+    try:
+        await chat.handle(LIAISON, ALICE, "Goedemorgen allemaal")
+        _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+        assert offered is not None and "ja" in texts(offered[0])
+        _, result = await chat.handle(LIAISON, ALICE, answer)
+        assert result is not None and "vastgelegd" in texts(result[0]), "the yes was lost"
+        assert len(await chat.entries()) == 1
+    finally:
+        await database.close()
+
+
+@pytest.mark.parametrize("answer", ["ok", "klopt", "ja"])
+async def test_an_ok_after_correcting_the_offered_update_confirms(
+    chat: CoreChat, answer: str
+) -> None:
+    """The liaison corrects a typo in her update (an edit of the offered message) and then
+    says "ok" to the offer: the edit is no talking past it (review7)."""
+    update, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    await chat.send_event(LIAISON, ALICE, "* " + UPDATE + "!", kind="edit", replaces=update)
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is not None and "vastgelegd" in texts(result[0]), "the yes was lost"
+    assert len(await chat.entries()) == 1
+
+
+@pytest.mark.parametrize("answer", ["ja👍", "Ok👍🏻", "graag👍"])
+async def test_a_yes_with_a_thumb_typed_against_it_records_the_offer(
+    chat: CoreChat, answer: str
+) -> None:
+    """ "ja 👍" confirmed, "ja👍" (a phone keyboard puts no space before an emoji) was no
+    yes at all and got no answer: the update was lost without a word (review7)."""
+    _, offered = await chat.handle(LIAISON, ALICE, UPDATE)
+    assert offered is not None
+    _, result = await chat.handle(LIAISON, ALICE, answer)
+    assert result is not None and "vastgelegd" in texts(result[0]), f"{answer!r}: no word"
     assert len(await chat.entries()) == 1

@@ -74,3 +74,42 @@ def test_due_slot_after_downtime_lands_on_the_asked_time() -> None:
     slot = subscription_repo.due_slot(sub, _local(2026, 4, 2, 12, 0))
     assert slot is not None
     assert slot.astimezone(AMSTERDAM).strftime("%m-%d %H:%M") == "04-02 02:30", slot
+
+
+def test_the_due_slot_is_never_before_the_slot_that_was_due() -> None:
+    """`elke 45m om 02:15`: the missing 02:15 goes at 03:15 summer time, which lies off
+    the 45-minute grid (03:00, 03:45). At 03:30 the due slot was 03:00, a slot before the
+    one that fell due (`next_due_at`), so the picture named a time before it was due
+    (review7)."""
+    due = _local(2026, 3, 29, 3, 15)
+    sub = Subscription(
+        room_id="!c:x",
+        incident="storm",
+        interval_seconds=45 * 60,
+        at_time="02:15",
+        next_due_at=due,
+        created_by="@a:x",
+        created_at=_local(2026, 3, 28, 2, 15),
+        active=True,
+    )
+    slot = subscription_repo.due_slot(sub, _local(2026, 3, 29, 3, 30))
+    assert slot == due, slot
+    assert subscription_repo.next_slot(sub, due) > due
+
+
+def test_the_due_slot_is_never_a_slot_not_due_yet() -> None:
+    """`elke 40m om 02:15`: the missing 02:15 goes at 03:15 summer time; stepping 0 from
+    it snapped to 02:55, also missing, so 03:55: at 03:15 the due slot was one 40 minutes
+    ahead, and the 03:35 slot was skipped (review7)."""
+    due = _local(2026, 3, 29, 3, 15)
+    sub = Subscription(
+        room_id="!c:x",
+        incident="storm",
+        interval_seconds=40 * 60,
+        at_time="02:15",
+        next_due_at=due,
+        created_by="@a:x",
+        created_at=_local(2026, 3, 28, 2, 15),
+        active=True,
+    )
+    assert subscription_repo.due_slot(sub, due) == due

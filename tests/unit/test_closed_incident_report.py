@@ -205,3 +205,20 @@ async def test_a_strict_report_of_another_organisation_stays_out_of_open_coordin
     _, result = await elsewhere.handle(LIAISON, ALICE, _report("extreem", "amber+strict"))
     assert result is not None
     assert not _to(COORD, result[0]) and "niet ingelicht" in texts(result[0])
+
+
+async def test_the_closed_incidents_own_alert_is_withdrawn_when_the_edit_hides_it(
+    chat: CoreChat,
+) -> None:
+    """An extreme report into the closed incident alerts its own coordinator room; the
+    liaison then raises it to TLP:RED. That room may no longer see it, so its alert must
+    be withdrawn (as in an open incident). Checked (review7) because since c02fdb8 a
+    report no coordinator room of the closed incident may see makes the open
+    incidents' rooms the alerts' walk, which leaves the own room out of it: it held."""
+    first, sent = await chat.send_event(LIAISON, ALICE, _report("extreem"))
+    assert _to(COORD, sent or [])
+    raised = await chat.send_event(
+        LIAISON, ALICE, _report("extreem", "rood"), kind="edit", replaces=first
+    )
+    (hidden,) = _to(COORD, raised[1] or [])
+    assert "Dijk" not in hidden.text and "vervalt" in hidden.text, hidden.text

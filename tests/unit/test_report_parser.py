@@ -316,3 +316,60 @@ def test_none_is_no_figure_outside_the_known_figures(text: str, kept: str) -> No
     """Only a named figure reads `geen` as 0: elsewhere it stays the liaison's text."""
     draft = ok("opvang", text)
     assert draft.figures == [] and draft.text.endswith(kept)
+
+
+def test_the_deaths_figure_has_its_own_words_in_both_languages() -> None:
+    """`doden: 2` (and `deaths: 2`) is a figure the parser knows since session 14, but the
+    picture's vocabulary did not: an English picture said "doden", with no unit
+    (review7)."""
+    from commands.phone import METRICS
+
+    assert METRICS.label("doden", "en") == "deaths"
+    assert METRICS.label("doden", "nl") == "doden"
+    assert METRICS.unit("doden", "en") == "people"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naar schatting 2 doden bij de aanrijding op de A16 bij Dordrecht",
+        "Geschat 300 geevacueerden in Dordrecht",
+        "Rond 800 huishoudens zonder stroom in Zwijndrecht",
+        "Mogelijk 2 doden bij de aanrijding op de A16 bij Dordrecht",
+        "Vermoedelijk 3 gewonden in Dordrecht",
+        "Roughly 40 injured in Dordrecht",
+    ],
+)
+def test_a_hedged_free_text_figure_is_an_estimate(text: str) -> None:
+    """Free text read "naar schatting 2 doden" as exactly 2 deaths: its estimate words
+    were fewer than a field's (`doden: naar schatting 2` is an estimate), and a hedge
+    ("mogelijk", "vermoedelijk") made none either. A death toll recorded as a firm
+    figure from "possibly 2" is the wrong thing to be sure of (review7)."""
+    from commands.report_parser import read_free_text
+
+    draft = read_free_text(text, VOCAB)
+    assert draft is not None
+    assert [f.estimate for f in draft.figures] == [True], draft.figures
+
+
+@pytest.mark.parametrize("value", ["mogelijk 2", "vermoedelijk 2", "possibly 2"])
+def test_a_hedged_field_figure_is_an_estimate(value: str) -> None:
+    """`doden: mogelijk 2` was refused as no number, where the same words in free text are
+    an estimate now (review7)."""
+    draft = ok("opvang", f"gemeente: Dordrecht\ndoden: {value}\nAanrijding.")
+    assert [(f.metric, f.value, f.estimate) for f in draft.figures] == [("doden", 2.0, True)]
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://www.example.nl/meldingen;status=open",
+        "https://kaart.example.nl/viewer/index.html?id=7,type=storing",
+        "www.example.nl/ernst=hoog/overzicht",
+    ],
+)
+def test_a_link_with_a_field_word_in_it_is_a_source(link: str) -> None:
+    """A link's own `;status=open` is no field typed inside the value: `bron: <link>` was
+    refused with "each field on its own line" since `key=value` counts there (review7)."""
+    draft = ok("evacuatie", f"gemeente: Dordrecht\nbron: {link}\nDijk.")
+    assert draft.source == link
