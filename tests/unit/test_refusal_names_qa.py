@@ -8,6 +8,8 @@ high), the line still offers text."""
 
 from __future__ import annotations
 
+import pytest
+
 from commands.dispatcher import Dispatcher
 from storage.engine import Database
 from tests.unit.test_answers_learn import ANNA, CARLA, WATER_1, send, view
@@ -17,24 +19,17 @@ from tests.unit.test_attack_unbound_group_answer import GROUP, _note_group
 __all__ = ["db", "dispatcher"]
 
 
-async def test_a_text_refusal_for_an_unbound_group_room_names_a_clear_qa(
-    db: Database, dispatcher: Dispatcher
+@pytest.mark.parametrize(
+    "answer",
+    ["!antwoord V1 Bij de kazernes.", "!antwoord V1 qa=amber-tappunten"],
+    ids=["text", "qa"],
+)
+async def test_a_refusal_for_an_unbound_group_room_names_a_clear_qa(
+    db: Database, dispatcher: Dispatcher, answer: str
 ) -> None:
     await _note_group(db)
     await send(db, dispatcher, GROUP, f"!vraag {WATER_1}", ANNA)
-    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
-    line = replies[-1].text
-    assert "Niet verstuurd naar @anna:x (V1)" in line, line
-    assert "met tekst die daar gedeeld mag worden" not in line, line
-    assert "!antwoord V1 qa=<id>" in line and "TLP:CLEAR" in line, line
-
-
-async def test_a_qa_refusal_for_an_unbound_group_room_names_a_clear_qa(
-    db: Database, dispatcher: Dispatcher
-) -> None:
-    await _note_group(db)
-    await send(db, dispatcher, GROUP, f"!vraag {WATER_1}", ANNA)
-    _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 qa=amber-tappunten")
+    _, replies = await send(db, dispatcher, view("cur"), answer)
     line = replies[-1].text
     assert "Niet verstuurd naar @anna:x (V1)" in line, line
     assert "met tekst die daar gedeeld mag worden" not in line, line
