@@ -10,13 +10,12 @@ when Anna opens a new direct chat with the bot and writes, the answer reaches he
 from __future__ import annotations
 
 import asyncio
-import re
 
 import pytest
 
 from tests.conftest import World
-from tests.integration.test_answers_learn import WATER_1
-from tests.integration.test_knowledge_flow import ask, import_sample
+from tests.integration.test_attack_direct_chat_group import direct_question_to_the_curators
+from tests.integration.test_knowledge_flow import ask
 
 pytestmark = pytest.mark.integration
 
@@ -28,24 +27,7 @@ async def test_an_answer_waits_for_an_asker_who_left_and_reaches_her_later(
     anna = await world.human("anna")
     curator = await world.human("redacteur")
     bot_user = world.bot_user
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    import_sample(bot.workdir)
-    bot.start()
-
-    desk = await admin.create_room(invite=[bot_user, curator.client.user_id], name="Redactie")
-    await admin.wait_joined(desk, bot_user)
-    await curator.client.join(desk)
-    _, bound = await ask(
-        admin, desk, "!kamer koppel rol=curator org=KCIO tlp=green clearance=amber", bot_user
-    )
-    assert "Kamer gekoppeld" in bound
-
-    chat = await anna.create_room(invite=[bot_user], direct=True, name="")
-    await anna.wait_joined(chat, bot_user)
-    _, told = await ask(anna, chat, f"!vraag {WATER_1}", bot_user)
-    match = re.search(r"\bV(\d+)\b", told)
-    assert match and "geen zeker antwoord" in told, told
-    code = f"V{match.group(1)}"
+    desk, chat, code = await direct_question_to_the_curators(world, admin, anna, curator)
 
     await anna.client.room_leave(chat)
     await asyncio.sleep(3)  # the bot's sync sees the leave

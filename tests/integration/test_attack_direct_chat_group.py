@@ -18,14 +18,17 @@ import pytest
 from tests.conftest import World
 from tests.integration.test_answers_learn import WATER_1
 from tests.integration.test_knowledge_flow import ask, import_sample
+from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
 
 
-async def test_an_answer_does_not_reach_a_third_person_in_a_direct_chat(world: World) -> None:
-    admin = await world.human("admin")
-    anna, carla = await world.human("anna"), await world.human("carla")
-    curator = await world.human("redacteur")
+async def direct_question_to_the_curators(
+    world: World, admin: Human, anna: Human, curator: Human
+) -> tuple[str, str, str]:
+    """The bot started with the sample store, a curator room bound by `admin` with
+    `curator` in it, and Anna's question in a direct chat that the store cannot answer
+    surely: (curator room, direct chat, the open question's code)."""
     bot_user = world.bot_user
     bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
     import_sample(bot.workdir)
@@ -44,7 +47,15 @@ async def test_an_answer_does_not_reach_a_third_person_in_a_direct_chat(world: W
     _, told = await ask(anna, chat, f"!vraag {WATER_1}", bot_user)
     match = re.search(r"\bV(\d+)\b", told)
     assert match and "geen zeker antwoord" in told, told
-    code = f"V{match.group(1)}"
+    return desk, chat, f"V{match.group(1)}"
+
+
+async def test_an_answer_does_not_reach_a_third_person_in_a_direct_chat(world: World) -> None:
+    admin = await world.human("admin")
+    anna, carla = await world.human("anna"), await world.human("carla")
+    curator = await world.human("redacteur")
+    bot_user = world.bot_user
+    desk, chat, code = await direct_question_to_the_curators(world, admin, anna, curator)
 
     await anna.client.room_invite(chat, carla.client.user_id)
     await carla.client.join(chat)
