@@ -227,7 +227,9 @@ _EARLIER = "earlier:"  # kv key prefix: the rooms a room replaced, as a JSON lis
 KEY_LIMIT = 200  # kv.key's length
 
 
-def _earlier_of(value: str | None) -> tuple[str, ...]:
+def earlier_of(value: str | None) -> tuple[str, ...]:
+    """The rooms a room replaced, from their stored value (the column `with_earlier`
+    adds, or the key read by `earlier_rooms`)."""
     return tuple(str(r) for r in json.loads(value)) if value else ()
 
 
@@ -241,15 +243,10 @@ def with_earlier(query: Select[Any], room_id: Any) -> Select[Any]:
     )
 
 
-def earlier_of(value: str | None) -> tuple[str, ...]:
-    """The rooms a room replaced, from the column `with_earlier` added."""
-    return _earlier_of(value)
-
-
 async def earlier_rooms(session: AsyncSession, room_id: str) -> tuple[str, ...]:
     """The rooms `room_id` replaced by upgrades, oldest first (none: ())."""
     row = await session.get(KeyValue, _EARLIER + room_id)
-    return _earlier_of(row.value if row else None)
+    return earlier_of(row.value if row else None)
 
 
 @dataclass(frozen=True)
@@ -319,11 +316,11 @@ async def message_context(session: AsyncSession, room_id: RoomId, event_id: str)
             clearance,
             exercise=bool(exercise),
             sectors=tuple(str(s) for s in sectors or ()),
-            earlier=_earlier_of(earlier),
+            earlier=earlier_of(earlier),
         )
     elif role is not None:  # inactive: an upgraded room works under its successor's
         own = (role, organisation, tlp_default, clearance)
-        view = await _succeeded(session, room_id, own, _earlier_of(earlier))
+        view = await _succeeded(session, room_id, own, earlier_of(earlier))
     return MessageContext(bool(already), bool(is_direct), view)
 
 
@@ -396,11 +393,11 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     view = None
     if role is not None and active:
         view = BindingView(
-            role, incident, organisation, default, clearance, earlier=_earlier_of(earlier)
+            role, incident, organisation, default, clearance, earlier=earlier_of(earlier)
         )
     elif role is not None:  # as `message_context` reads it: the same view for the send
         own = (role, organisation, default, clearance)
-        view = await _succeeded(session, room_id, own, _earlier_of(earlier))
+        view = await _succeeded(session, room_id, own, earlier_of(earlier))
     return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
 
 
