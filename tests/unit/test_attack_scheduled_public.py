@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import entries as entry_repo
 from storage import incidents, outbox, rooms
@@ -24,6 +25,19 @@ ROOM = RoomId("!coord:x")
 SECRET = "Geheime evacuatieroute via de achterdijk"
 
 
+async def subscribed_coordinator_room(session: AsyncSession, first: datetime) -> None:
+    """ROOM joined a day before `first`, bound as VR's AMBER coordinator room of an open
+    incident "storm", with an hourly picture subscription first due at `first`."""
+    await incidents.open_incident(session, "storm", "Storm", "@a:x")
+    await rooms.mark_joined(session, ROOM, first - timedelta(days=1))
+    await rooms.bind(
+        session, ROOM, role="coordinator", incident="storm", organisation="VR",
+        tlp_default="AMBER", clearance="AMBER", by="@a:x",
+    )  # fmt: skip
+    sub = await subscription_repo.add(session, ROOM, "storm", timedelta(hours=1), None, "@a:x")
+    sub.next_due_at = first
+
+
 @pytest.mark.parametrize("change", ["public", "lowered", "other_organisation"])
 async def test_the_picture_follows_the_room_as_it_is_now(tmp_path: Path, change: str) -> None:
     db = Database(f"sqlite+aiosqlite:///{tmp_path / 's.db'}")
@@ -31,18 +45,9 @@ async def test_the_picture_follows_the_room_as_it_is_now(tmp_path: Path, change:
     try:
         first = datetime.now(UTC) + timedelta(hours=1)
         async with db.transaction() as session:
-            await incidents.open_incident(session, "storm", "Storm", "@a:x")
-            await rooms.mark_joined(session, ROOM, first - timedelta(days=1))
-            await rooms.bind(
-                session, ROOM, role="coordinator", incident="storm", organisation="VR",
-                tlp_default="AMBER", clearance="AMBER", by="@a:x",
-            )  # fmt: skip
+            await subscribed_coordinator_room(session, first)
             data = entry_input(tlp="AMBER", organisation="GGD", text=SECRET)
             await entry_repo.record(session, data, "@l:x", "!ggd:x", "$e1")
-            sub = await subscription_repo.add(
-                session, ROOM, "storm", timedelta(hours=1), None, "@a:x"
-            )
-            sub.next_due_at = first
         await scheduler(db, RecordingSender()).tick(first)
         async with db.session() as session:
             bodies = [row.content["body"] for row in await outbox.pending(session)]

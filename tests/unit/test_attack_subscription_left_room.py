@@ -8,13 +8,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from storage import incidents, outbox, rooms
-from storage import subscriptions as subscription_repo
+from storage import outbox, rooms
 from storage.engine import Database
-from storage.ids import RoomId
+from tests.unit.test_attack_scheduled_public import ROOM, subscribed_coordinator_room
 from tests.unit.test_scheduler import RecordingSender, scheduler
-
-ROOM = RoomId("!coord:x")
 
 
 async def _rows(db: Database) -> int:
@@ -28,16 +25,7 @@ async def test_no_posts_while_out_and_one_after_coming_back(tmp_path: Path) -> N
     try:
         first = datetime.now(UTC) + timedelta(hours=1)
         async with db.transaction() as session:
-            await incidents.open_incident(session, "storm", "Storm", "@a:x")
-            await rooms.mark_joined(session, ROOM, first - timedelta(days=1))
-            await rooms.bind(
-                session, ROOM, role="coordinator", incident="storm", organisation="VR",
-                tlp_default="AMBER", clearance="AMBER", by="@a:x",
-            )  # fmt: skip
-            sub = await subscription_repo.add(
-                session, ROOM, "storm", timedelta(hours=1), None, "@a:x"
-            )
-            sub.next_due_at = first
+            await subscribed_coordinator_room(session, first)
             await rooms.mark_left(session, ROOM, "kicked")
         for hour in range(5):
             await scheduler(db, RecordingSender()).tick(first + timedelta(hours=hour))
