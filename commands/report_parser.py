@@ -198,12 +198,20 @@ def _marks_end(line: str) -> int:
         end = index
 
 
+# A bound ("meer dan 3", "> 3", "minstens 3", "ruim 200", "bijna 50") is no count either:
+# read as the figure, it was summed as exact. Stored as an estimate (shown "ca."); a
+# figure kind of its own (lower, upper bound) would need a column (not done). Not "over":
+# "over 2 uur" is a time. Longest first.
+_BOUNDS = (
+    r"meer dan|minder dan|ten ?minste|minstens|minimaal|hooguit|maximaal|ruim|bijna|"
+    r"more than|less than|fewer than|at least|at most|almost|nearly|>=?|<=?|≥|≤"
+)
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
-# and the hedges ("mogelijk 2": an estimate, not refused as no number).
+# the hedges ("mogelijk 2": an estimate, not refused as no number) and the bounds.
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
-    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*",
+    r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*",
     re.IGNORECASE,
 )
 # Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
@@ -950,7 +958,7 @@ _WORD = re.compile(r"[\w'’-]+")
 _FREE_NUMBER = (
     r"(?:(?<!\w)(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
-    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*)?(\d[\d.]*(?:,\d+)?)"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*)?(\d[\d.]*(?:,\d+)?)"
 )
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
