@@ -27,8 +27,8 @@ from commands import exercise
 from commands.i18n import Language, t
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
-from commands.render import plain
-from storage import audit, picture_service, tlp
+from commands.render import plain, with_lines
+from storage import audit, outbox, picture_service, tlp
 from storage import exercise as exercise_store
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -36,7 +36,7 @@ from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import OutboxMessage, Subscription
+from storage.models import Incident, OutboxMessage, Room, RoomBinding, Subscription
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
@@ -208,6 +208,53 @@ class Scheduler:
         key = f"subscription:{subscription.id}:resting:{binding.incident if binding else '-'}"
         return await queue_reply_parts(session, room_id, notice, key)
 
+    async def _picture(
+        self,
+        session: AsyncSession,
+        subscription: Subscription,
+        room: Room,
+        binding: RoomBinding,
+        incident: Incident,
+        now: datetime,
+        slot: datetime,
+    ) -> list[OutboxMessage]:
+        """The picture for `slot`, queued. A closed incident's picture is posted once more,
+        in full, marked closed and saying the posts pause until `!incident heropen`; its
+        later slots post nothing (the one post per closing is found by its transaction
+        id, before anything is built, so a skipped slot changes no 'changed since')."""
+        key = f"subscription:{subscription.id}:{slot.isoformat()}"
+        if not incident.open:
+            closed = incident.closed_at.isoformat() if incident.closed_at else "-"
+            key = f"subscription:{subscription.id}:closed:{closed}"
+            if await outbox.queued(session, outbox.txn_id_for(key)):
+                return []
+        earlier = await room_repo.earlier_rooms(session, room.room_id)
+        access = tlp.RoomAccess.for_binding(
+            room.room_id,
+            room_repo.BindingView.of(binding, earlier=earlier),
+            room.public,
+            bool(room.is_direct),
+        )
+        curator = binding.role == "curator"
+        room_picture = await picture_service.picture_for_room(
+            session,
+            access,
+            incident,
+            now,
+            actor="scheduler",
+            curator=curator,
+            brief_when_unchanged=incident.open,
+        )
+        reply = await render_room_picture(
+            session, access, room_picture, now, self.language, self.prefix, curator
+        )
+        if not incident.open:
+            pause = t(
+                self.language, "subscriptions.closed_pause", slug=incident.slug, prefix=self.prefix
+            )
+            reply = with_lines(reply, [pause], bold=True)
+        return await queue_reply_parts(session, RoomId(room.room_id), reply, key)
+
     async def _post(self, subscription_id: int, now: datetime) -> None:
         async with self.db.transaction() as session:
             subscription = await session.get(Subscription, subscription_id)
@@ -240,28 +287,7 @@ class Scheduler:
                 if told:
                     self.sender.submit(told)
                 return
-            earlier = await room_repo.earlier_rooms(session, room.room_id)
-            access = tlp.RoomAccess.for_binding(
-                room.room_id,
-                room_repo.BindingView.of(binding, earlier=earlier),
-                room.public,
-                bool(room.is_direct),
-            )
-            curator = binding.role == "curator"
-            room_picture = await picture_service.picture_for_room(
-                session,
-                access,
-                incident,
-                now,
-                actor="scheduler",
-                curator=curator,
-                brief_when_unchanged=True,
-            )
-            reply = await render_room_picture(
-                session, access, room_picture, now, self.language, self.prefix, curator
-            )
-            key = f"subscription:{subscription_id}:{slot.isoformat()}"
-            rows = await queue_reply_parts(session, RoomId(room.room_id), reply, key)
+            rows = await self._picture(session, subscription, room, binding, incident, now, slot)
         if rows:
             self.posted += 1
             log.info(

@@ -467,6 +467,7 @@ async def _alerts(
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     after_edit: bool = False,
     note: str | None = None,
+    moved: bool = True,
 ) -> Alerts:
     """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
 
@@ -494,7 +495,11 @@ async def _alerts(
     elsewhere = await closed_incident.alert_views(ctx, entry, views)
     if elsewhere is not None:
         views, note = elsewhere, note or closed_incident.alert_note(ctx, entry)
-    out += await _withdraw_hidden(ctx, entry, alerted, views)
+    # Every coordinator room with a standing alert is checked, not only `views`: a
+    # closed incident's own rooms (when its fallback went elsewhere) and a fallback's
+    # rooms (after a reopen) had it too.
+    every = await room_repo.role_views(session, "coordinator") if alerted else []
+    out += await _withdraw_hidden(ctx, entry, alerted, every)
     seen = False  # by a coordinator room (or sent in one)
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
@@ -512,14 +517,22 @@ async def _alerts(
         session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
     )
     warning = None if seen else _unseen_warning(ctx, entry, bool(views))
-    if not after_edit:
-        return Alerts(out, warning, elsewhere is not None)
-    # Moved into this incident: the other incidents' coordinators had it as theirs.
+    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
+    return Alerts([*gone, *out], warning, elsewhere is not None)
+
+
+async def _moved_out(
+    ctx: CommandContext, entry: SituationEntry, views: closed_incident.Views
+) -> list[Outgoing]:
+    """After an edit that moved the report into this incident: the other incidents'
+    coordinators had it as theirs, and their alerts are withdrawn as "moved". Only then
+    (`_alerts`' `moved`): an edit that kept the incident leaves another incident's
+    standing alert (a closed incident's fallback, `closed_incident.alert_views`, also
+    after a reopen) as it is; the report never moved."""
     here = {room_id for room_id, *_ in views}
-    moved = await domino.withdraw_alerts(
+    return await domino.withdraw_alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
-    return Alerts([*moved, *out], warning, elsewhere is not None)
 
 
 async def _no_alert(
@@ -742,9 +755,16 @@ async def _revise_entry(
     # The edited text may name other known objects: the links are made again.
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = render.with_lines(reply, lines)
-    coordinator = await _alerts(ctx, entry, figures, after_edit=True)
+    closed_note = await closed_incident.alerts_note(ctx, entry)
+    moved_incident = old.incident != entry.incident
+    coordinator = await _alerts(
+        ctx, entry, figures, after_edit=True, note=closed_note, moved=moved_incident
+    )
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
+    if closed_note is not None:  # as a new report into it is told (closed_incident.py)
+        closed = t(lang, "closed.edit_warning", slug=entry.incident, prefix=ctx.prefix)
+        reply = with_warning(reply, closed)
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
     reopened = await _reopened(ctx, left, entry) if moved_to is not None else []

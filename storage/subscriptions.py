@@ -124,3 +124,13 @@ async def due(session: AsyncSession, now: datetime) -> Sequence[Subscription]:
         .order_by(Subscription.id)
     )
     return rows.all()
+
+
+async def count_for_incident(session: AsyncSession, incident: str) -> int:
+    """How many active subscriptions post `incident`'s picture (told on close and reopen)."""
+    rows = await session.scalars(
+        select(Subscription.id).where(
+            Subscription.active.is_(True), Subscription.incident == incident
+        )
+    )
+    return len(rows.all())

@@ -5,6 +5,16 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    "subscriptions.closed_pause": {
+        "nl": (
+            "Incident {slug} is gesloten: dit is het laatste geplande beeld. Geplande beelden"
+            " pauzeren tot {prefix}incident heropen {slug}."
+        ),
+        "en": (
+            "Incident {slug} is closed: this is the last scheduled picture. Scheduled pictures"
+            " pause until {prefix}incident reopen {slug}."
+        ),
+    },
     "subscriptions.usage_subscribe_summary_every": {
         "nl": "Gebruik: {prefix}abonneer beeld elke 4h [om 08:00]",
         "en": "Usage: {prefix}subscribe summary every 4h [at 08:00]",
