@@ -384,6 +384,22 @@ def split_estimate(value: str) -> tuple[str, bool]:
     return stripped, stripped != value.strip()
 
 
+_KEY_WORD = re.compile(r"^([^\W\d_][\w-]*)\s*[:=]")
+
+
+def category_and_lines(
+    words: Sequence[str], body_lines: Sequence[str]
+) -> tuple[str | None, list[str]]:
+    """The category word and the report's lines. A first word that is a known field's key
+    (`!melding ernst: extreem`, a category left out) is no category: it was refused as an
+    unknown category 'ernst:', and an extreme report went unrecorded and unalerted. The
+    report is taken without a category (stored as other; the reply says so)."""
+    key = _KEY_WORD.match(words[0]) if words else None
+    if key is not None and _field_for(key.group(1)) is not None:
+        return None, report_lines(["", *words], body_lines)
+    return (words[0] if words else None), report_lines(words, body_lines)
+
+
 def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
     """The lines of a report: the rest of the command line (after the category) is text,
     except the `key=value` words of known fields it starts with (`!melding evacuatie
@@ -950,6 +966,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
     ),
     Category.PUBLIC_ORDER: ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
     Category.COMMUNICATION: ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
+    Category.FIRE: ("brand", "brandweer", "rookontwikkeling", "fire"),
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")

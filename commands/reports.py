@@ -19,7 +19,12 @@ from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.registry import Command
-from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
+from commands.report_parser import (
+    Problem,
+    ReportDraft,
+    category_and_lines,
+    parse_report,
+)
 from storage import alerts, audit, event_log, items, network, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -246,9 +251,8 @@ def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
 
 async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
-    category_word = parsed.words[0] if parsed.words else None
     # "!melding opvang Sporthal open" - the rest of the first line is text.
-    lines = report_lines(parsed.words, parsed.body_lines)
+    category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     if isinstance(draft, list):
         return _refused(ctx, draft)
@@ -297,7 +301,17 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
     reply = with_warning(reply, closed_warning)
+    reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
+    """A report with no category is kept (as other: an extreme report must not wait for
+    a retyped message); the reply lists the categories, to be added by an edit."""
+    if category_word:
+        return None
+    names = ", ".join(category.label(ctx.lang) for category in Category)
+    return t(ctx.lang, "reports.no_category", categories=names, prefix=ctx.prefix)
 
 
 async def closed_parts(
@@ -711,8 +725,7 @@ def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Pr
     if not is_command(body, ctx.prefix):
         return [Problem.of("reports.message_no_longer_report")]
     parsed = parse_raw(body, ctx.prefix)
-    lines = report_lines(parsed.words, parsed.body_lines)
-    category_word = parsed.words[0] if parsed.words else None
+    category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
     return parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
 
 
