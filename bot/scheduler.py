@@ -40,6 +40,9 @@ from storage.models import Incident, OutboxMessage, Room, RoomBinding, Subscript
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
+# The roles whose rooms get scheduled pictures: the coordinators' (`!beeld`), and a
+# curator room an admin subscribed (its picture names who asked).
+PICTURE_ROLES = ("coordinator", "curator")
 TEST_CLOCK_VARIABLE = "KNOOPPUNT_TEST_SCHEDULER_CLOCK"
 
 Clock = Callable[[], datetime]
@@ -186,18 +189,26 @@ class Scheduler:
         return 1
 
     async def _tell_resting(
-        self, session: AsyncSession, subscription: Subscription
+        self, session: AsyncSession, subscription: Subscription, binding: RoomBinding | None
     ) -> list[OutboxMessage]:
-        """The notice that the subscription rests while its room is bound to another
-        incident: once per incident the room moves to (the transaction id says so).
-        Marked OEFENING when it is about a drill's picture or goes into a drill's room."""
+        """The notice that the subscription rests: its room is bound to another incident,
+        to none (unbound), or no longer as a coordinator room (demoted to liaison: the
+        picture is the coordinators'). Once per state the room moves to (the transaction
+        id says so). Marked OEFENING when it is about a drill's picture or goes into a
+        drill's room."""
         room_id = RoomId(subscription.room_id)
-        binding = await room_repo.binding(session, room_id)
+        if binding is None or binding.incident is None:
+            key, why = "subscriptions.resting_unbound", "-"
+        elif binding.incident != subscription.incident:
+            key, why = "subscriptions.resting", binding.incident
+        else:
+            key, why = "subscriptions.resting_role", f"role-{binding.role}"
         text = t(
             self.language,
-            "subscriptions.resting",
+            key,
             id=subscription.id,
             incident=subscription.incident or "-",
+            role=binding.role if binding else "-",
             prefix=self.prefix,
         )
         notice = plain(text)
@@ -205,8 +216,9 @@ class Scheduler:
             notice = exercise.mark(notice, self.language)
         else:
             notice = await exercise.mark_for_room(session, room_id, notice, self.language)
-        key = f"subscription:{subscription.id}:resting:{binding.incident if binding else '-'}"
-        return await queue_reply_parts(session, room_id, notice, key)
+        return await queue_reply_parts(
+            session, room_id, notice, f"subscription:{subscription.id}:resting:{why}"
+        )
 
     async def _picture(
         self,
@@ -267,19 +279,20 @@ class Scheduler:
             room = await room_repo.get(session, RoomId(subscription.room_id))
             binding = await room_repo.binding(session, RoomId(subscription.room_id))
             incident = await incident_repo.get(session, subscription.incident or "")
-            if room is None or not room.active or binding is None or not binding.active:
-                incident = None
+            if room is None or not room.active or (binding is not None and not binding.active):
+                incident = None  # the bot left or was kicked: nothing to tell, nowhere
             if (
                 incident is None
                 or room is None
                 or binding is None
                 or binding.incident != subscription.incident
+                or binding.role not in PICTURE_ROLES
             ):
-                # Rebound to another incident (an exercise, or another crisis): the room
-                # works on that one now; its old incident's picture would cross modes or
-                # answer a question nobody there asks. Rebound back, the posts resume.
-                # The room is told once, or its posts stop without a word.
-                told = await self._tell_resting(session, subscription) if incident else []
+                # Rebound to another incident (an exercise, or another crisis), unbound,
+                # or no longer a coordinator room: its old incident's picture would cross
+                # modes, answer a question nobody there asks, or reach people it is not
+                # for. Bound back, the posts resume. Told once, or they stop without a word.
+                told = await self._tell_resting(session, subscription, binding) if incident else []
                 log.info(
                     "scheduler: subscription %s skipped (room, binding or incident gone)",
                     subscription_id,
