@@ -125,3 +125,21 @@ async def test_after_a_reopen_an_edit_does_not_call_the_fallback_alert_moved(
     )
     said = texts(_to(COORD, edited))
     assert "verplaatst" not in said and "ander incident" not in said, said
+
+
+async def test_after_a_reopen_deleting_an_edit_does_not_call_the_fallback_alert_moved(
+    elsewhere: CoreChat,
+) -> None:
+    """As above, for the edit taken back: going back a revision kept the incident."""
+    first, sent = await elsewhere.send_event(LIAISON, ALICE, _report("extreem"))
+    assert _to(COORD, sent)
+    async with elsewhere.db.transaction() as session:
+        incident = await incident_repo.get(session, "storm")
+        assert incident is not None
+        incident.open, incident.closed_at = True, None
+    edit, _ = await elsewhere.send_event(
+        LIAISON, ALICE, _report("extreem") + " Nog hoger.", kind="edit", replaces=first
+    )
+    _, withdrawn = await elsewhere.send_event(LIAISON, ALICE, "", kind="redaction", redacts=edit)
+    said = texts(_to(COORD, withdrawn))
+    assert "ander incident" not in said, said
