@@ -801,7 +801,8 @@ async def _reopened(ctx: CommandContext, item_id: int, left: SituationEntry) -> 
         return []
     figures = (await entry_repo.figures_of(session, [latest.id])).get(latest.id, [])
     note = t(ctx.lang, "reports.alert_item_open_again")
-    out = (await _alerts(ctx, latest, figures, after_edit=True, note=note)).out
+    # The item's latest state stays in its incident: no other incident's alert "moved".
+    out = (await _alerts(ctx, latest, figures, after_edit=True, note=note, moved=False)).out
     return [*out, *await domino.item_reopened(ctx, latest, note)]
 
 
@@ -906,7 +907,7 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
     await exercise.follow_mode_of(ctx, edited.incident)
-    left = items.item_of(edited)
+    left, before = items.item_of(edited), edited.incident
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -914,7 +915,8 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     # round: the domino items and alerts follow it as they follow an edit.
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
     figures = (await entry_repo.figures_of(session, [reverted.id])).get(reverted.id, [])
-    domino_out += (await _alerts(ctx, reverted, figures, after_edit=True)).out
+    moved = before != reverted.incident  # a fallback alert stays unless it moved back
+    domino_out += (await _alerts(ctx, reverted, figures, after_edit=True, moved=moved)).out
     if items.item_of(reverted) != left:  # the withdrawn edit had moved it to that item
         domino_out += await _reopened(ctx, left, reverted)
     await ctx.audit(
