@@ -83,23 +83,31 @@ def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: st
 
 
 def _edit(
-    content: dict[str, Any], replaces: EventId, msgtype: str, base: dict[str, Any], bot: str
+    content: dict[str, Any],
+    replaces: EventId,
+    msgtype: str,
+    base: dict[str, Any],
+    bot: str,
+    bot_name: str | None,
 ) -> Message:
     """An edit (`m.replace`): its new content is the message, the original its relation.
-    It mentions the bot only where its new content says so in `m.mentions` (an edit of
-    "Knooppunt: !melding …" keeps the pill that makes its command the bot's)."""
+    It mentions the bot as a new message does (`_mentions`), by its new content (an
+    edit of "Knooppunt: !melding …" keeps the pill that makes its command the bot's), or
+    by `m.mentions` on the edit event itself, where clients name the newly mentioned.
+    Counted only through the new content's `m.mentions`, an edit that wrote the bot's
+    id in its body ("@bot:x !beeld") was no command."""
     new_content = content.get("m.new_content") or {}
-    new_body = new_content.get("body", "") if isinstance(new_content, dict) else ""
-    mentions = new_content.get("m.mentions") if isinstance(new_content, dict) else None
-    users = mentions.get("user_ids") if isinstance(mentions, dict) else None
+    if not isinstance(new_content, dict):
+        new_content = {}
+    new_body = new_content.get("body", "")
+    new_body = new_body if isinstance(new_body, str) else ""
+    mentioned = _mentions(new_content, new_body, bot, bot_name) or _mentions(content, "", bot, None)
     return Message(
-        body=new_body if isinstance(new_body, str) else "",
+        body=new_body,
         kind="edit",
-        msgtype=str(new_content.get("msgtype", msgtype))
-        if isinstance(new_content, dict)
-        else msgtype,
+        msgtype=str(new_content.get("msgtype", msgtype)),
         relation=Relation(replaces=replaces),
-        mentions_bot=isinstance(users, list) and bot in users,
+        mentions_bot=mentioned,
         **base,
     )
 
@@ -183,7 +191,8 @@ def to_message(
     body = content.get("body", "")
     body = body if isinstance(body, str) else ""
     if relates.get("rel_type") == "m.replace" and isinstance(relates.get("event_id"), str):
-        return _edit(content, EventId(relates["event_id"]), msgtype, base, bot_user_id)
+        replaces = EventId(relates["event_id"])
+        return _edit(content, replaces, msgtype, base, bot_user_id, bot_name)
     reply_to = _reply_target(relates)
     root = thread_root(relates)
     return Message(

@@ -14,6 +14,7 @@ from commands.message import Message, Outgoing, Reply
 from storage import event_log, outbox, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
+from storage.event_log import REACTION_EFFECT
 from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from storage.outbox import NOTHING_LABELLED, RowLabel
@@ -38,9 +39,10 @@ async def process_message(
             view = room_view(message.room_id, context.is_direct, context.binding)
             message = await _in_thread_of_original(session, message)
             replies = await dispatcher.handle(message, view, session, now)
-            queued = await log_and_queue(
-                session, message, replies, "replied" if replies else "ignored", view.access
-            )
+            effect = "replied" if replies else "ignored"
+            # A reaction is logged as one: it is no message (event_log.wrote_since).
+            effect = f"{REACTION_EFFECT}{effect}" if message.kind == "reaction" else effect
+            queued = await log_and_queue(session, message, replies, effect, view.access)
     except HandlerFailed as failed:
         # The handler's half-done work is rolled back; record the event and the apology.
         async with db.transaction() as session:

@@ -27,8 +27,8 @@ from commands import exercise
 from commands.i18n import Language, t
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
-from commands.render import plain
-from storage import audit, picture_service, tlp
+from commands.render import plain, with_lines
+from storage import audit, outbox, picture_service, tlp
 from storage import exercise as exercise_store
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -36,10 +36,13 @@ from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import OutboxMessage, Subscription
+from storage.models import Incident, OutboxMessage, Room, RoomBinding, Subscription
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
+# The roles whose rooms get scheduled pictures: the coordinators' (`!beeld`), and a
+# curator room an admin subscribed (its picture names who asked).
+PICTURE_ROLES = ("coordinator", "curator")
 TEST_CLOCK_VARIABLE = "KNOOPPUNT_TEST_SCHEDULER_CLOCK"
 
 Clock = Callable[[], datetime]
@@ -186,18 +189,26 @@ class Scheduler:
         return 1
 
     async def _tell_resting(
-        self, session: AsyncSession, subscription: Subscription
+        self, session: AsyncSession, subscription: Subscription, binding: RoomBinding | None
     ) -> list[OutboxMessage]:
-        """The notice that the subscription rests while its room is bound to another
-        incident: once per incident the room moves to (the transaction id says so).
-        Marked OEFENING when it is about a drill's picture or goes into a drill's room."""
+        """The notice that the subscription rests: its room is bound to another incident,
+        to none (unbound), or no longer as a coordinator room (demoted to liaison: the
+        picture is the coordinators'). Once per state the room moves to (the transaction
+        id says so). Marked OEFENING when it is about a drill's picture or goes into a
+        drill's room."""
         room_id = RoomId(subscription.room_id)
-        binding = await room_repo.binding(session, room_id)
+        if binding is None or binding.incident is None:
+            key, why = "subscriptions.resting_unbound", "-"
+        elif binding.incident != subscription.incident:
+            key, why = "subscriptions.resting", binding.incident
+        else:
+            key, why = "subscriptions.resting_role", f"role-{binding.role}"
         text = t(
             self.language,
-            "subscriptions.resting",
+            key,
             id=subscription.id,
             incident=subscription.incident or "-",
+            role=binding.role if binding else "-",
             prefix=self.prefix,
         )
         notice = plain(text)
@@ -205,8 +216,56 @@ class Scheduler:
             notice = exercise.mark(notice, self.language)
         else:
             notice = await exercise.mark_for_room(session, room_id, notice, self.language)
-        key = f"subscription:{subscription.id}:resting:{binding.incident if binding else '-'}"
-        return await queue_reply_parts(session, room_id, notice, key)
+        return await queue_reply_parts(
+            session, room_id, notice, f"subscription:{subscription.id}:resting:{why}"
+        )
+
+    async def _picture(
+        self,
+        session: AsyncSession,
+        subscription: Subscription,
+        room: Room,
+        binding: RoomBinding,
+        incident: Incident,
+        now: datetime,
+        slot: datetime,
+    ) -> list[OutboxMessage]:
+        """The picture for `slot`, queued. A closed incident's picture is posted once more,
+        in full, marked closed and saying the posts pause until `!incident heropen`; its
+        later slots post nothing (the one post per closing is found by its transaction
+        id, before anything is built, so a skipped slot changes no 'changed since')."""
+        key = f"subscription:{subscription.id}:{slot.isoformat()}"
+        if not incident.open:
+            closed = incident.closed_at.isoformat() if incident.closed_at else "-"
+            key = f"subscription:{subscription.id}:closed:{closed}"
+            if await outbox.queued(session, outbox.txn_id_for(key)):
+                return []
+        earlier = await room_repo.earlier_rooms(session, room.room_id)
+        access = tlp.RoomAccess.for_binding(
+            room.room_id,
+            room_repo.BindingView.of(binding, earlier=earlier),
+            room.public,
+            bool(room.is_direct),
+        )
+        curator = binding.role == "curator"
+        room_picture = await picture_service.picture_for_room(
+            session,
+            access,
+            incident,
+            now,
+            actor="scheduler",
+            curator=curator,
+            brief_when_unchanged=incident.open,
+        )
+        reply = await render_room_picture(
+            session, access, room_picture, now, self.language, self.prefix, curator
+        )
+        if not incident.open:
+            pause = t(
+                self.language, "subscriptions.closed_pause", slug=incident.slug, prefix=self.prefix
+            )
+            reply = with_lines(reply, [pause], bold=True)
+        return await queue_reply_parts(session, RoomId(room.room_id), reply, key)
 
     async def _post(self, subscription_id: int, now: datetime) -> None:
         async with self.db.transaction() as session:
@@ -220,19 +279,20 @@ class Scheduler:
             room = await room_repo.get(session, RoomId(subscription.room_id))
             binding = await room_repo.binding(session, RoomId(subscription.room_id))
             incident = await incident_repo.get(session, subscription.incident or "")
-            if room is None or not room.active or binding is None or not binding.active:
-                incident = None
+            if room is None or not room.active or (binding is not None and not binding.active):
+                incident = None  # the bot left or was kicked: nothing to tell, nowhere
             if (
                 incident is None
                 or room is None
                 or binding is None
                 or binding.incident != subscription.incident
+                or binding.role not in PICTURE_ROLES
             ):
-                # Rebound to another incident (an exercise, or another crisis): the room
-                # works on that one now; its old incident's picture would cross modes or
-                # answer a question nobody there asks. Rebound back, the posts resume.
-                # The room is told once, or its posts stop without a word.
-                told = await self._tell_resting(session, subscription) if incident else []
+                # Rebound to another incident (an exercise, or another crisis), unbound,
+                # or no longer a coordinator room: its old incident's picture would cross
+                # modes, answer a question nobody there asks, or reach people it is not
+                # for. Bound back, the posts resume. Told once, or they stop without a word.
+                told = await self._tell_resting(session, subscription, binding) if incident else []
                 log.info(
                     "scheduler: subscription %s skipped (room, binding or incident gone)",
                     subscription_id,
@@ -240,28 +300,7 @@ class Scheduler:
                 if told:
                     self.sender.submit(told)
                 return
-            earlier = await room_repo.earlier_rooms(session, room.room_id)
-            access = tlp.RoomAccess.for_binding(
-                room.room_id,
-                room_repo.BindingView.of(binding, earlier=earlier),
-                room.public,
-                bool(room.is_direct),
-            )
-            curator = binding.role == "curator"
-            room_picture = await picture_service.picture_for_room(
-                session,
-                access,
-                incident,
-                now,
-                actor="scheduler",
-                curator=curator,
-                brief_when_unchanged=True,
-            )
-            reply = await render_room_picture(
-                session, access, room_picture, now, self.language, self.prefix, curator
-            )
-            key = f"subscription:{subscription_id}:{slot.isoformat()}"
-            rows = await queue_reply_parts(session, RoomId(room.room_id), reply, key)
+            rows = await self._picture(session, subscription, room, binding, incident, now, slot)
         if rows:
             self.posted += 1
             log.info(

@@ -18,6 +18,7 @@ from commands.context import CommandContext
 from commands.errors import UserError
 from commands.i18n import t
 from commands.message import Outgoing
+from commands.record import tell_owner_reopened
 from storage import event_log
 from storage import records as record_repo
 from storage.models import RecordItem
@@ -49,11 +50,13 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         return []  # another room's message: nothing done, nothing said about it
     if ctx.sender != message.sender and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("record.reopen_not_allowed", code=_codes(closed))
+    told: list[Outgoing] = []
     for item in closed:
         _open(ctx, item)
         item.done_event_id = None
         await ctx.audit(session, "action.reopened", subject=item.code, detail={"why": "redacted"})
-    return [render.plain(t(ctx.lang, "record.reopened_redacted", codes=_codes(closed)))]
+        told += await tell_owner_reopened(ctx, item)  # it was told the action was done
+    return [render.plain(t(ctx.lang, "record.reopened_redacted", codes=_codes(closed))), *told]
 
 
 async def open_for_edit(ctx: CommandContext) -> None:

@@ -232,7 +232,10 @@ class Dispatcher:
 
     def rereads_room(self, body: str) -> bool:
         """Whether `body` is a command that changes how its room's messages are read
-        (`Command.rereads_room`: `!kamer`, `!vrijetekst`)."""
+        (`Command.rereads_room`: `!kamer`, `!vrijetekst`), also addressed to the bot
+        (`Knooppunt: !kamer …`, read as that command when it mentions the bot; here, before
+        the mention is known, an address is taken as one: reading in order costs little)."""
+        body = without_address(body, self.settings.prefix)
         if not is_command(body, self.settings.prefix):
             return False
         command = self.registry.lookup(split(body, self.settings.prefix)[0])

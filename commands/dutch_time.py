@@ -34,15 +34,17 @@ class TimeError(KnooppuntError, ValueError):
         "future",
         "too_old",
         "bad_offset",
+        "part_of_day",
     )
 
     def __init__(self, text: str, reason: str) -> None:
-        super().__init__(f"{text!r} {t('en', 'time.' + reason)}")
+        super().__init__(f"{text!r} {t('en', 'time.' + reason, word=text.strip())}")
         self.text = text
         self.reason = reason
 
     def says(self, lang: Language) -> str:
-        return t(lang, "time.said", text=self.text, reason=t(lang, "time." + self.reason))
+        reason = t(lang, "time." + self.reason, word=self.text.strip())
+        return t(lang, "time.said", text=self.text, reason=reason)
 
     def localized(self, lang: Language) -> str:
         return self.says(lang)
@@ -176,11 +178,15 @@ def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
         part = _DAY_PART.get(first)
         value = rest.strip()
         if not value:
-            raise TimeError(original, "no_time")
+            # "vannacht" alone is a period of hours, not a moment: no time is made up
+            # for it (it orders the item's states); the reply shows it with a time.
+            raise TimeError(original, "part_of_day" if part else "no_time")
     spoken = _spoken(value, part)
     if spoken is _NONSENSE:
         raise TimeError(original, "unreadable")
     if spoken is not None:
+        if part == "night" and day_offset is not None and spoken[0] >= 18:
+            day_offset -= 1  # "vannacht 23.00": the evening the night began
         return _resolve(original, spoken, day_offset, now)
     value = _clock_notation(value)
     if _DATE_ONLY_DM.match(value):
@@ -189,6 +195,8 @@ def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
     has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
     if last_year and has_date and local > local_now + FUTURE_SLACK:
         local = _last_year(original, value, local, local_now)
+    if part == "night" and day_offset is not None and local.hour >= 18:
+        day_offset -= 1  # "vannacht 23:00": the evening the night began
     return _placed(original, local, local_now, day_offset, has_date).astimezone(now.tzinfo)
 
 
@@ -390,6 +398,8 @@ def _resolve(original: str, spoken: _Spoken, day_offset: int | None, now: dateti
     local_now = now.astimezone(AMSTERDAM)
     hours = _hours(hour, part) if (twelve or part) else [hour]
     days = [day_offset] if day_offset is not None else [0, -1]
+    if part == "night" and day_offset is not None and hours[0] >= 18:
+        days = [day_offset - 1]  # "vannacht 23:00": the evening before the night
     latest = local_now + FUTURE_SLACK
     candidates = []
     for days_back in days:

@@ -90,7 +90,27 @@ def without_address(body: str, prefix: str) -> str:
     found = _ADDRESS.match(body)
     if found is None or not is_command(body[found.end() :], prefix):
         return body
-    return body[found.end() :]
+    return _without_courtesy(body[found.end() :])
+
+
+# Words said around a request to the bot, not its arguments ("Hoi allemaal, !beeld
+# graag" ran `!beeld graag` and was refused as an unknown incident "graag").
+_COURTESY = frozenset(
+    {"graag", "aub", "a.u.b", "ajb", "a.j.b", "alsjeblieft", "alstublieft", "svp"}
+    | {"please", "pls", "plz", "thanks", "bedankt", "dankjewel", "thx"}
+)
+
+
+def _without_courtesy(command: str) -> str:
+    """`command` without its arguments when it is one line and they are courtesy words
+    only (`!beeld graag` -> `!beeld`); as it is otherwise (a report's text keeps them)."""
+    if "\n" in command.strip():
+        return command
+    name, *rest = command.split()
+    words = [word.strip("!.,?") for word in rest]
+    if rest and all(word.lower() in _COURTESY for word in words if word):
+        return name
+    return command
 
 
 def _from_first_character(body: str) -> str:

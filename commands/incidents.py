@@ -16,6 +16,7 @@ from commands.registry import Command
 from commands.subcommands import Subcommand, Subcommands
 from commands.texts import Word
 from storage import incidents as incident_repo
+from storage import subscriptions as subscription_repo
 from storage.exercise import MARKER
 from storage.models import Incident, utcnow
 from storage.vocabulary import PHASES, Phase, lookup
@@ -104,7 +105,19 @@ async def _close(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) ->
     incident.open = False
     incident.closed_at = utcnow()
     await ctx.audit(session_of(ctx), "incident.closed", subject=slug)
-    return [render.plain(t(ctx.lang, "incidents.incident_closed", slug=slug))]
+    said = t(ctx.lang, "incidents.incident_closed", slug=slug)
+    return [render.plain(said + await _subscriptions_line(ctx, slug, "pause"))]
+
+
+async def _subscriptions_line(ctx: CommandContext, slug: str, what: str) -> str:
+    """' ' + what the incident's scheduled pictures do now (bot/scheduler.py: one last
+    picture marked closed, then a pause; posts again after a reopen), '' without any."""
+    count = await subscription_repo.count_for_incident(session_of(ctx), slug)
+    if count == 0:
+        return ""
+    return " " + t(
+        ctx.lang, f"incidents.subscriptions_{what}", count=count, slug=slug, prefix=ctx.prefix
+    )
 
 
 async def _reopen(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
@@ -118,7 +131,8 @@ async def _reopen(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -
     incident.open = True
     incident.closed_at = None
     await ctx.audit(session_of(ctx), "incident.reopened", subject=slug)
-    return [render.plain(t(ctx.lang, "incidents.incident_reopened", slug=slug))]
+    said = t(ctx.lang, "incidents.incident_reopened", slug=slug)
+    return [render.plain(said + await _subscriptions_line(ctx, slug, "resume"))]
 
 
 async def _list_action(

@@ -101,7 +101,7 @@ def render_picture(
                         *room_picture.record.labels,
                     ]
                 ),
-                incident=room_picture.incident.slug,
+                incident=room_picture.incident.slug + closed_mark(room_picture.incident, lang),
                 at=local_time(room_picture.previous_full),
                 command=f"{prefix}{'beeld' if lang == 'nl' else 'summary'}",
             )
@@ -120,6 +120,16 @@ def render_picture(
     return page.reply()
 
 
+def closed_mark(incident: Incident, lang: Language) -> str:
+    """' · GESLOTEN sinds …' after the phase of a closed incident ('' when open): a closed
+    incident's picture looked like a live one, and a coordinator acted on it."""
+    if incident.open:
+        return ""
+    if incident.closed_at is None:
+        return " · " + t(lang, "picture.closed")
+    return " · " + t(lang, "picture.closed_since", at=local_time(incident.closed_at))
+
+
 def _header(page: _Page, room_picture: RoomPicture) -> None:
     picture, incident, lang = room_picture.picture, room_picture.incident, page.lang
     label = tlp.highest(
@@ -130,7 +140,7 @@ def _header(page: _Page, room_picture: RoomPicture) -> None:
             *room_picture.record.labels,
         ]
     )
-    phase = Phase.display(incident.phase, lang)
+    phase = Phase.display(incident.phase, lang) + closed_mark(incident, lang)
     period_start = local_time(picture.since) if picture.since else t(lang, "picture.incident_start")
     head = t(lang, "picture.head")
     count = picture.entry_count

@@ -502,13 +502,14 @@ async def decision_command(ctx: CommandContext, parsed: ParsedCommand) -> list[O
 
 
 _DONE_WORDS = ("klaar", "done", "afgerond", "gereed")
+REOPEN_WORDS = ("heropen", "reopen")
 
 
 def _action_permission(ctx: CommandContext) -> str | None:
     """Recording needs a coordinator moderator; closing is checked per item by the handler."""
     body = strip_reply_fallback(ctx.message.body).strip()
     words = body.split(maxsplit=2)
-    if len(words) > 1 and words[1].lower() in _DONE_WORDS:
+    if len(words) > 1 and words[1].lower() in (*_DONE_WORDS, *REOPEN_WORDS):
         return None
     return may_record(ctx)
 
@@ -516,7 +517,53 @@ def _action_permission(ctx: CommandContext) -> str | None:
 async def action_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     if parsed.words and parsed.words[0].lower() in _DONE_WORDS:
         return await _done(ctx, parsed.words[1:])
+    if parsed.words and parsed.words[0].lower() in REOPEN_WORDS:
+        return await _reopen(ctx, parsed.words[1:])
     return await _create(ctx, parsed, "action")
+
+
+async def _reopen(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
+    """`!actie heropen A-1`: a closed action open again, for whoever may close it. Deleting
+    the closing message does that too (commands/action_reopen.py), but not for an action
+    closed before migration 0030 (no `done_event_id`), nor after the message is gone from
+    view. The owner's room, told it was done, is told it is open again."""
+    codes = _done_codes(words)
+    if not codes:
+        raise UserError("record.usage_reopen", prefix=ctx.prefix)
+    lines: list[str] = []
+    out: list[Outgoing] = []
+    for code in dict.fromkeys(codes):
+        try:
+            item = await _closable(ctx, code)
+        except UserError as refused:
+            lines.append(refused.text(ctx.lang))
+            continue
+        if item is None:
+            lines.append(t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who")))
+        elif item.done_at is None:
+            lines.append(t(ctx.lang, "record.already_open", code=item.code))
+        else:
+            item.done_at = item.done_by = item.done_event_id = None
+            item.updated_at = ctx.now
+            await ctx.audit(
+                session_of(ctx), "action.reopened", subject=item.code, detail={"why": "command"}
+            )
+            lines.append(t(ctx.lang, "record.reopened", code=item.code))
+            out += await tell_owner_reopened(ctx, item)
+    return [render.plain("\n".join(lines)), *out]
+
+
+async def tell_owner_reopened(ctx: CommandContext, item: RecordItem) -> list[Outgoing]:
+    """The owner's room, told the action was done, is told it is open again (not when
+    that room is where it was reopened, or may no longer see it: `_owner_room_ok`)."""
+    if not item.owner_room or item.owner_room == ctx.room.room_id:
+        return []
+    if not await _owner_room_ok(ctx, item):
+        return []
+    notice = _notification(item, ctx.lang, ctx.prefix, updated=True)
+    head = t(ctx.lang, "record.notify_reopened", owner=item.owner or "", code=item.code)
+    text = "\n".join([head, *notice.text.split("\n")[1:]])
+    return [replace(notice, text=text, html=render.text_to_html(text))]
 
 
 _CODE_SEPARATORS = re.compile(r"[\s,;&+]+")
@@ -549,6 +596,30 @@ async def _done(ctx: CommandContext, words: Sequence[str]) -> list[Outgoing]:
 async def _close(ctx: CommandContext, word: str) -> str:
     """Close the action `word` names, or say why not."""
     session = session_of(ctx)
+    item = await _closable(ctx, word)
+    if item is None:
+        return t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who"))
+    if item.done_at is not None:
+        return t(ctx.lang, "record.already_done", code=item.code)
+    item.done_at = ctx.now
+    item.done_by = ctx.sender
+    # The message later deletions and edits name (commands/action_reopen.py).
+    item.done_event_id = ctx.message.relation.replaces or ctx.message.event_id
+    item.updated_at = ctx.now
+    await ctx.audit(
+        session,
+        "action.done",
+        subject=item.code,
+        detail={"tlp": item.tlp, "incident": item.incident},
+    )
+    ctx.events.append("action.done")
+    return t(ctx.lang, "record.done", code=item.code)
+
+
+async def _closable(ctx: CommandContext, word: str) -> RecordItem | None:
+    """The action `word` names when the sender may close (or reopen) it; None when they
+    may not; UserError when this room knows no such action."""
+    session = session_of(ctx)
     code = record_repo.parse_code(word)
     item = None
     if code is not None and code[0] == "action":
@@ -569,22 +640,8 @@ async def _close(ctx: CommandContext, word: str) -> str:
     if not (
         owners_room or manages_incident(ctx, item.incident) is None or ctx.sender == item.owner
     ):
-        return t(ctx.lang, "not_allowed", reason=t(ctx.lang, "record.done_who"))
-    if item.done_at is not None:
-        return t(ctx.lang, "record.already_done", code=item.code)
-    item.done_at = ctx.now
-    item.done_by = ctx.sender
-    # The message later deletions and edits name (commands/action_reopen.py).
-    item.done_event_id = ctx.message.relation.replaces or ctx.message.event_id
-    item.updated_at = ctx.now
-    await ctx.audit(
-        session,
-        "action.done",
-        subject=item.code,
-        detail={"tlp": item.tlp, "incident": item.incident},
-    )
-    ctx.events.append("action.done")
-    return t(ctx.lang, "record.done", code=item.code)
+        return None
+    return item
 
 
 ACTIONS_PAGE = 25  # as many as the picture's section shows at most
@@ -767,14 +824,20 @@ async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> lis
     item's incident (rebound since: never across incidents or into a drill)."""
     if reverted.kind != "action" or not reverted.owner_room:
         return []
-    owner_room = await record_repo.owner_room_by_id(session_of(ctx), reverted.owner_room)
-    if (
-        owner_room is None
-        or owner_room.binding.incident not in (None, reverted.incident)
-        or not tlp.may_see(owner_room.access, reverted.tlp, reverted.room_id, reverted.organisation)
-    ):
+    if not await _owner_room_ok(ctx, reverted):
         return []
     return [await _notify(ctx, reverted, updated=True)]
+
+
+async def _owner_room_ok(ctx: CommandContext, item: RecordItem) -> bool:
+    """Whether the owner's room may be told about `item`: it may still see its label
+    and is still a room of its incident (never across incidents or into a drill)."""
+    owner_room = await record_repo.owner_room_by_id(session_of(ctx), item.owner_room or "")
+    return not (
+        owner_room is None
+        or owner_room.binding.incident not in (None, item.incident)
+        or not tlp.may_see(owner_room.access, item.tlp, item.room_id, item.organisation)
+    )
 
 
 ASSESSMENT = Command(
@@ -822,12 +885,12 @@ ACTION = Command(
     name_nl="actie",
     name_en="action",
     summary={
-        "nl": "legt een actie vast met eigenaar en deadline; 'klaar A-4' sluit haar",
-        "en": "records an action with owner and deadline; 'done A-4' closes it",
+        "nl": "legt een actie vast met eigenaar en deadline; 'klaar A-4' sluit haar, 'heropen A-4' opent haar weer",
+        "en": "records an action with owner and deadline; 'done A-4' closes it, 'reopen A-4' opens it again",
     },
     usage={
-        "nl": "{prefix}actie <wat> + regels 'eigenaar: @gebruiker of organisatie', 'deadline:', 'tlp:' | {prefix}actie klaar A-4",
-        "en": "{prefix}action <what> + lines 'owner: @user or organisation', 'deadline:', 'tlp:' | {prefix}action done A-4",
+        "nl": "{prefix}actie <wat> + regels 'eigenaar: @gebruiker of organisatie', 'deadline:', 'tlp:' | {prefix}actie klaar A-4 | {prefix}actie heropen A-4",
+        "en": "{prefix}action <what> + lines 'owner: @user or organisation', 'deadline:', 'tlp:' | {prefix}action done A-4 | {prefix}action reopen A-4",
     },
     example={
         "nl": "{prefix}actie Extra veldbedden naar De Schans\neigenaar: @liaison:example.org\ndeadline: 16u\ntlp: amber",

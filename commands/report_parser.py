@@ -198,12 +198,20 @@ def _marks_end(line: str) -> int:
         end = index
 
 
+# A bound ("meer dan 3", "> 3", "minstens 3", "ruim 200", "bijna 50") is no count either:
+# read as the figure, it was summed as exact. Stored as an estimate (shown "ca."); a
+# figure kind of its own (lower, upper bound) would need a column (not done). Not "over":
+# "over 2 uur" is a time. Longest first.
+_BOUNDS = (
+    r"meer dan|minder dan|ten ?minste|minstens|minimaal|hooguit|maximaal|ruim|bijna|"
+    r"more than|less than|fewer than|at least|at most|almost|nearly|>=?|<=?|≥|≤"
+)
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
-# and the hedges ("mogelijk 2": an estimate, not refused as no number).
+# the hedges ("mogelijk 2": an estimate, not refused as no number) and the bounds.
 _ESTIMATE_BEFORE = re.compile(
     r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
-    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*",
+    r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*",
     re.IGNORECASE,
 )
 # Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
@@ -374,6 +382,22 @@ def split_estimate(value: str) -> tuple[str, bool]:
     stripped = _ESTIMATE_BEFORE.sub("", value.strip(), count=1)
     stripped = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
     return stripped, stripped != value.strip()
+
+
+_KEY_WORD = re.compile(r"^([^\W\d_][\w-]*)\s*[:=]")
+
+
+def category_and_lines(
+    words: Sequence[str], body_lines: Sequence[str]
+) -> tuple[str | None, list[str]]:
+    """The category word and the report's lines. A first word that is a known field's key
+    (`!melding ernst: extreem`, a category left out) is no category: it was refused as an
+    unknown category 'ernst:', and an extreme report went unrecorded and unalerted. The
+    report is taken without a category (stored as other; the reply says so)."""
+    key = _KEY_WORD.match(words[0]) if words else None
+    if key is not None and _field_for(key.group(1)) is not None:
+        return None, report_lines(["", *words], body_lines)
+    return (words[0] if words else None), report_lines(words, body_lines)
 
 
 def report_lines(words: Sequence[str], body_lines: Sequence[str]) -> list[str]:
@@ -942,6 +966,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
     ),
     Category.PUBLIC_ORDER: ("politie", "onrust", "rellen", "plunderingen", "police", "looting"),
     Category.COMMUNICATION: ("nl-alert", "persbericht", "woordvoering", "persconferentie"),
+    Category.FIRE: ("brand", "brandweer", "rookontwikkeling", "fire"),
 }
 _ROAD = re.compile(r"^[an]\d{1,3}$")  # A16, N3: a road, so traffic
 _WORD = re.compile(r"[\w'’-]+")
@@ -950,7 +975,7 @@ _WORD = re.compile(r"[\w'’-]+")
 _FREE_NUMBER = (
     r"(?:(?<!\w)(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
-    r"waarschijnlijk|wellicht|possibly|probably|maybe)\s*)?(\d[\d.]*(?:,\d+)?)"
+    r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*)?(\d[\d.]*(?:,\d+)?)"
 )
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}

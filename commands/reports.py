@@ -19,7 +19,12 @@ from commands.message import Outgoing, Redaction, Reply
 from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.registry import Command
-from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
+from commands.report_parser import (
+    Problem,
+    ReportDraft,
+    category_and_lines,
+    parse_report,
+)
 from storage import alerts, audit, event_log, items, network, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -246,9 +251,8 @@ def _exposure_warning(ctx: CommandContext, label: str) -> str | None:
 
 async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     session = session_of(ctx)
-    category_word = parsed.words[0] if parsed.words else None
     # "!melding opvang Sporthal open" - the rest of the first line is text.
-    lines = report_lines(parsed.words, parsed.body_lines)
+    category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
     draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
     if isinstance(draft, list):
         return _refused(ctx, draft)
@@ -297,7 +301,17 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
     reply = with_warning(reply, closed_warning)
+    reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
+    """A report with no category is kept (as other: an extreme report must not wait for
+    a retyped message); the reply lists the categories, to be added by an edit."""
+    if category_word:
+        return None
+    names = ", ".join(category.label(ctx.lang) for category in Category)
+    return t(ctx.lang, "reports.no_category", categories=names, prefix=ctx.prefix)
 
 
 async def closed_parts(
@@ -467,6 +481,7 @@ async def _alerts(
     figures: Sequence[EntryFigure | entry_repo.FigureInput],
     after_edit: bool = False,
     note: str | None = None,
+    moved: bool = True,
 ) -> Alerts:
     """A severe or extreme report goes at once to the incident's coordinator rooms that may see it.
 
@@ -494,7 +509,11 @@ async def _alerts(
     elsewhere = await closed_incident.alert_views(ctx, entry, views)
     if elsewhere is not None:
         views, note = elsewhere, note or closed_incident.alert_note(ctx, entry)
-    out += await _withdraw_hidden(ctx, entry, alerted, views)
+    # Every coordinator room with a standing alert is checked, not only `views`: a
+    # closed incident's own rooms (when its fallback went elsewhere) and a fallback's
+    # rooms (after a reopen) had it too.
+    every = await room_repo.role_views(session, "coordinator") if alerted else []
+    out += await _withdraw_hidden(ctx, entry, alerted, every)
     seen = False  # by a coordinator room (or sent in one)
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
@@ -512,14 +531,22 @@ async def _alerts(
         session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
     )
     warning = None if seen else _unseen_warning(ctx, entry, bool(views))
-    if not after_edit:
-        return Alerts(out, warning, elsewhere is not None)
-    # Moved into this incident: the other incidents' coordinators had it as theirs.
+    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
+    return Alerts([*gone, *out], warning, elsewhere is not None)
+
+
+async def _moved_out(
+    ctx: CommandContext, entry: SituationEntry, views: closed_incident.Views
+) -> list[Outgoing]:
+    """After an edit that moved the report into this incident: the other incidents'
+    coordinators had it as theirs, and their alerts are withdrawn as "moved". Only then
+    (`_alerts`' `moved`): an edit that kept the incident leaves another incident's
+    standing alert (a closed incident's fallback, `closed_incident.alert_views`, also
+    after a reopen) as it is; the report never moved."""
     here = {room_id for room_id, *_ in views}
-    moved = await domino.withdraw_alerts(
+    return await domino.withdraw_alerts(
         ctx, entry, "moved", keep_rooms=here, kind=domino.COORDINATOR
     )
-    return Alerts([*moved, *out], warning, elsewhere is not None)
 
 
 async def _no_alert(
@@ -698,8 +725,7 @@ def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Pr
     if not is_command(body, ctx.prefix):
         return [Problem.of("reports.message_no_longer_report")]
     parsed = parse_raw(body, ctx.prefix)
-    lines = report_lines(parsed.words, parsed.body_lines)
-    category_word = parsed.words[0] if parsed.words else None
+    category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
     return parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
 
 
@@ -742,9 +768,16 @@ async def _revise_entry(
     # The edited text may name other known objects: the links are made again.
     lines += await objects.confirmation_lines(ctx, entry, relink=True)
     reply = render.with_lines(reply, lines)
-    coordinator = await _alerts(ctx, entry, figures, after_edit=True)
+    closed_note = await closed_incident.alerts_note(ctx, entry)
+    moved_incident = old.incident != entry.incident
+    coordinator = await _alerts(
+        ctx, entry, figures, after_edit=True, note=closed_note, moved=moved_incident
+    )
     reply = with_warning(reply, await _behind_item(ctx, entry))
     reply = with_warning(reply, coordinator.warning)
+    if closed_note is not None:  # as a new report into it is told (closed_incident.py)
+        closed = t(lang, "closed.edit_warning", slug=entry.incident, prefix=ctx.prefix)
+        reply = with_warning(reply, closed)
     # An edit that makes the report severe alerts its dependent partners (once per room).
     domino_alerts, _ = await domino.after_record(ctx, entry, edited=True)
     reopened = await _reopened(ctx, left, entry) if moved_to is not None else []
@@ -768,7 +801,8 @@ async def _reopened(ctx: CommandContext, item_id: int, left: SituationEntry) -> 
         return []
     figures = (await entry_repo.figures_of(session, [latest.id])).get(latest.id, [])
     note = t(ctx.lang, "reports.alert_item_open_again")
-    out = (await _alerts(ctx, latest, figures, after_edit=True, note=note)).out
+    # The item's latest state stays in its incident: no other incident's alert "moved".
+    out = (await _alerts(ctx, latest, figures, after_edit=True, note=note, moved=False)).out
     return [*out, *await domino.item_reopened(ctx, latest, note)]
 
 
@@ -873,7 +907,7 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     if ctx.sender != revision.created_by and not ctx.room.may_redact_others(ctx.sender):
         raise UserError("redaction_not_allowed", code=edited.code)
     await exercise.follow_mode_of(ctx, edited.incident)
-    left = items.item_of(edited)
+    left, before = items.item_of(edited), edited.incident
     reverted = await entry_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -881,7 +915,8 @@ async def _withdraw_edit(ctx: CommandContext, target: str) -> list[Outgoing]:
     # round: the domino items and alerts follow it as they follow an edit.
     domino_out, _ = await domino.after_record(ctx, reverted, edited=True)
     figures = (await entry_repo.figures_of(session, [reverted.id])).get(reverted.id, [])
-    domino_out += (await _alerts(ctx, reverted, figures, after_edit=True)).out
+    moved = before != reverted.incident  # a fallback alert stays unless it moved back
+    domino_out += (await _alerts(ctx, reverted, figures, after_edit=True, moved=moved)).out
     if items.item_of(reverted) != left:  # the withdrawn edit had moved it to that item
         domino_out += await _reopened(ctx, left, reverted)
     await ctx.audit(

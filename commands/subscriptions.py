@@ -43,7 +43,9 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
     after_at = False
     binding = ctx.room.binding
-    own = binding.incident.lower() if binding and binding.incident else None
+    if binding is None or binding.incident is None:
+        raise UserError("subscriptions.this_room_not_bound")
+    own = binding.incident.lower()
     for word in parsed.words:
         lowered = word.lower()
         if after_at and _CLOCK.match(lowered) is None:
@@ -53,9 +55,14 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         after_at = lowered in ("om", "at")
         if lowered in _FILLER:
             continue
-        if (clock := _CLOCK.match(lowered)) is not None:
+        clock = _CLOCK.match(lowered)
+        found = parse_interval(lowered) if clock is None else None
+        if (clock is not None and at_time) or (found is not None and interval is not None):
+            # "elke 4h elke 6h": the last one won without a word; which was meant?
+            return [render.plain(usage + t(ctx.lang, "subscriptions.twice", word=word))]
+        if clock is not None:
             at_time = f"{int(clock.group(1)):02d}:{clock.group(2)}"
-        elif (found := parse_interval(lowered)) is not None:
+        elif found is not None:
             interval = found
         elif lowered != own:
             # Another incident's name (or a typo) was skipped, and the room subscribed
@@ -65,9 +72,7 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word="-"))]
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
         return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
-    incident = binding.incident if binding else None
-    if incident is None:
-        raise UserError("subscriptions.this_room_not_bound")
+    incident = binding.incident
     session = session_of(ctx)
     if (refused := await _refusal(ctx, incident, interval, at_time)) is not None:
         return [render.plain(refused)]

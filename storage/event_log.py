@@ -56,6 +56,11 @@ async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:
     return await session.get(ProcessedEvent, event_id)
 
 
+# The effect of a handled reaction starts with this (bot/handling.py): a 👀 on a
+# colleague's message is no message written past an offer (`wrote_since`).
+REACTION_EFFECT = "reaction-"
+
+
 async def wrote_since(
     session: AsyncSession, room_id: str, sender: str, since: datetime, besides: str
 ) -> bool:
@@ -65,7 +70,8 @@ async def wrote_since(
     is the homeserver's, and a backlog read after a restart handles an earlier message
     after a later one's time (review7: a "Goedemorgen" before the offered update,
     handled with it, counted as talking past the offer; and so did the edit that
-    corrected the update and made the offer anew)."""
+    corrected the update and made the offer anew). A reaction is no message: it does
+    not count (its effect starts with REACTION_EFFECT)."""
     mine = (ProcessedEvent.sender == sender, ProcessedEvent.room_id == room_id)
     made = await session.scalar(
         select(func.max(ProcessedEvent.processed_at)).where(
@@ -78,6 +84,7 @@ async def wrote_since(
             *mine,
             ProcessedEvent.processed_at > (made if made is not None else since),
             ProcessedEvent.event_id != besides,
+            ProcessedEvent.effect.not_like(f"{REACTION_EFFECT}%"),
         )
         .limit(1)
     )

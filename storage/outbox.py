@@ -101,6 +101,12 @@ def txn_id_for(source: str, index: int = 0) -> str:
     return f"{TXN_PREFIX}{digest}"
 
 
+async def queued(session: AsyncSession, txn_id: str) -> bool:
+    """Whether a row with this transaction id was ever queued (sent or not)."""
+    found = await session.scalar(select(OutboxMessage.id).where(OutboxMessage.txn_id == txn_id))
+    return found is not None
+
+
 async def add(
     session: AsyncSession,
     room_id: RoomId,

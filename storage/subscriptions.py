@@ -27,6 +27,7 @@ def first_slot(now: datetime, interval: timedelta, at_time: str | None) -> datet
 
 
 _DAY = timedelta(days=1)
+_HOUR = timedelta(hours=1)
 
 
 def _on_grid(local: datetime, interval: timedelta, at_time: str) -> datetime:
@@ -50,7 +51,11 @@ def _step(at: datetime, interval: timedelta, count: int, at_time: str | None) ->
     time, so its slots stay at 08:00 local when summer time starts or ends; one
     without steps in real time, keeping its spacing.
     """
-    if at_time is None:
+    if at_time is None or _HOUR % interval == timedelta(0):
+        # An interval that divides an hour has the same grid in real time as on the
+        # clock (a clock change moves it by whole hours): stepped in real time, the hour
+        # that comes twice in autumn gets its posts (hourly went 02:00 CEST -> 03:00 CET,
+        # a two-hour gap) and the one skipped in spring none, without a gap either.
         return at + count * interval
     wall = _on_grid(at.astimezone(AMSTERDAM), interval, at_time) + count * interval
     # Through UTC: a wall time in the skipped hour becomes the real moment it means.
@@ -124,3 +129,13 @@ async def due(session: AsyncSession, now: datetime) -> Sequence[Subscription]:
         .order_by(Subscription.id)
     )
     return rows.all()
+
+
+async def count_for_incident(session: AsyncSession, incident: str) -> int:
+    """How many active subscriptions post `incident`'s picture (told on close and reopen)."""
+    rows = await session.scalars(
+        select(Subscription.id).where(
+            Subscription.active.is_(True), Subscription.incident == incident
+        )
+    )
+    return len(rows.all())

@@ -127,6 +127,9 @@ class Category(Term):
         "communication",
         "communications",
     )
+    # A fire (brand) is what a coordinator's first line names; it was refused as an
+    # unknown category ("!melding brand"). Stored as a string: no migration needed.
+    FIRE = ("fire", "brand", "fire", "brand", "fire", "brandweer")
     OTHER = ("other", "overig", "other", "overig", "other", "overige")
 
 

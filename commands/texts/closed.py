@@ -16,6 +16,15 @@ TEXTS: Entries = {
         "reopen {slug}; if this room now belongs to another incident, an admin binds it "
         "anew ({prefix}room bind incident=…).",
     },
+    # An edit of a report in the closed incident: kept; a severe one alerts as a new
+    # report does (with `closed.alert_note`); no notice for other edits (the
+    # coordinators heard of the report when it came in).
+    "closed.edit_warning": {
+        "nl": "Let op: incident {slug} is gesloten. De wijziging is wel vastgelegd bij {slug}."
+        " Een coördinator kan het incident heropenen met {prefix}incident heropen {slug}.",
+        "en": "Note: incident {slug} is closed. The change is recorded under {slug} all the"
+        " same. A coordinator can reopen the incident with {prefix}incident reopen {slug}.",
+    },
     "closed.told": {
         "nl": "de coördinatoren van {slug} zijn ingelicht.",
         "en": "the coordinators of {slug} have been told.",

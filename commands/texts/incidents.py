@@ -13,6 +13,20 @@ TEXTS: Entries = {
         "nl": "Incident {slug} gesloten.",
         "en": "Incident {slug} closed.",
     },
+    "incidents.subscriptions_pause": {
+        "nl": (
+            "{count} abonnement(en) op het beeld van {slug} krijgen nog één laatste beeld,"
+            " gemarkeerd als gesloten, en pauzeren dan tot {prefix}incident heropen {slug}."
+        ),
+        "en": (
+            "{count} subscription(s) to the picture of {slug} get one last picture, marked"
+            " closed, and then pause until {prefix}incident reopen {slug}."
+        ),
+    },
+    "incidents.subscriptions_resume": {
+        "nl": "{count} abonnement(en) op het beeld van {slug} lopen weer vanaf het volgende tijdstip.",
+        "en": "{count} subscription(s) to the picture of {slug} resume at their next time.",
+    },
     "incidents.incident_reopened": {
         "nl": "Incident {slug} heropend.",
         "en": "Incident {slug} reopened.",

@@ -17,6 +17,14 @@ TEXTS: Entries = {
         "nl": "Situatiebeeld",
         "en": "Situation picture",
     },
+    "picture.closed": {
+        "nl": "GESLOTEN",
+        "en": "CLOSED",
+    },
+    "picture.closed_since": {
+        "nl": "GESLOTEN sinds {at}",
+        "en": "CLOSED since {at}",
+    },
     "picture.phase": {
         "nl": "fase",
         "en": "phase",

@@ -148,6 +148,19 @@ TEXTS: Entries = {
         "en": "Action {code} was already done.",
     },
     "record.done": {"nl": "Actie {code} afgerond.", "en": "Action {code} done."},
+    "record.reopened": {"nl": "Actie {code} weer open.", "en": "Action {code} open again."},
+    "record.already_open": {
+        "nl": "Actie {code} is nog open.",
+        "en": "Action {code} is still open.",
+    },
+    "record.usage_reopen": {
+        "nl": "Gebruik: {prefix}actie heropen A-1",
+        "en": "Usage: {prefix}action reopen A-1",
+    },
+    "record.notify_reopened": {
+        "nl": "{owner}: actie {code} is weer open (was afgerond).",
+        "en": "{owner}: action {code} is open again (it was done).",
+    },
     "record.reopened_redacted": {
         "nl": "Weer open: {codes} (het bericht dat afrondde is verwijderd).",
         "en": "Open again: {codes} (the message that closed it was deleted).",

@@ -83,6 +83,12 @@ TEXTS: Entries = {
         "nl": "Deze kamer is vervangen door {new}: de melding telt, maar ga daar verder.",
         "en": "This room was replaced by {new}: the report counts, but carry on there.",
     },
+    "reports.no_category": {
+        "nl": "Geen categorie genoemd: vastgelegd als overig. Bewerk je bericht met de categorie"
+        " erin ({categories}), bijv. {prefix}melding evacuatie.",
+        "en": "No category given: recorded as other. Edit your message with the category in it"
+        " ({categories}), e.g. {prefix}report evacuation.",
+    },
     "reports.unknown_closed_incident": {
         "nl": "Onbekend of gesloten incident '{incident}'.",
         "en": "Unknown or closed incident '{incident}'.",

@@ -5,6 +5,16 @@ from __future__ import annotations
 from commands.texts import Entries
 
 TEXTS: Entries = {
+    "subscriptions.closed_pause": {
+        "nl": (
+            "Incident {slug} is gesloten: dit is het laatste geplande beeld. Geplande beelden"
+            " pauzeren tot {prefix}incident heropen {slug}."
+        ),
+        "en": (
+            "Incident {slug} is closed: this is the last scheduled picture. Scheduled pictures"
+            " pause until {prefix}incident reopen {slug}."
+        ),
+    },
     "subscriptions.usage_subscribe_summary_every": {
         "nl": "Gebruik: {prefix}abonneer beeld elke 4h [om 08:00]",
         "en": "Usage: {prefix}subscribe summary every 4h [at 08:00]",
@@ -36,6 +46,36 @@ TEXTS: Entries = {
     "subscriptions.bad_time": {
         "nl": " (na 'om' een tijd als 08:00, niet '{word}')",
         "en": " (after 'at' a time such as 08:00, not '{word}')",
+    },
+    "subscriptions.twice": {
+        "nl": " (twee keer een interval of tijd, bij '{word}': noem er één)",
+        "en": " (an interval or time given twice, at '{word}': give one)",
+    },
+    "subscriptions.resting_unbound": {
+        "nl": (
+            "Abonnement {id} (situatiebeeld {incident}) rust: deze kamer is niet meer aan een"
+            " incident gekoppeld. Het gaat verder als de kamer weer aan {incident} gekoppeld"
+            " wordt. Opzeggen: {prefix}opzeggen {id}."
+        ),
+        "en": (
+            "Subscription {id} (situation picture of {incident}) is resting: this room is no"
+            " longer bound to an incident. It resumes when the room is bound to {incident}"
+            " again. To stop it: {prefix}unsubscribe {id}."
+        ),
+    },
+    "subscriptions.resting_role": {
+        "nl": (
+            "Abonnement {id} (situatiebeeld {incident}) rust: deze kamer is geen"
+            " coördinatiekamer meer (rol {role}), en het situatiebeeld is voor coördinatoren."
+            " Het gaat verder als de kamer weer coördinatiekamer wordt. Opzeggen:"
+            " {prefix}opzeggen {id}."
+        ),
+        "en": (
+            "Subscription {id} (situation picture of {incident}) is resting: this room is no"
+            " longer a coordinator room (role {role}), and the picture is for coordinators."
+            " It resumes when the room is a coordinator room again. To stop it:"
+            " {prefix}unsubscribe {id}."
+        ),
     },
     "subscriptions.unknown_word": {
         "nl": " (onbekend woord '{word}'; een abonnement geldt het incident van deze kamer)",

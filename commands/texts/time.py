@@ -11,6 +11,10 @@ TEXTS: Entries = {
         "nl": "mist een tijdstip (bijv. 'gisteren 09:00')",
         "en": "lacks a time of day",
     },
+    "time.part_of_day": {
+        "nl": "is een dagdeel, geen tijdstip: zet er een tijd bij, bijv. '{word} 3 uur'",
+        "en": "is a part of the day, not a time: add the time, e.g. '{word} 3:00'",
+    },
     "time.both": {
         "nl": "noem een dagwoord of een datum, niet beide",
         "en": "give a day word or a date, not both",

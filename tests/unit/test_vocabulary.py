@@ -48,6 +48,7 @@ def test_stored_values_are_english_and_rooms_read_dutch() -> None:
         "public-order",
         "evacuation",
         "communication",
+        "fire",
         "other",
     ]
     assert list(Phase) == ["cold", "lukewarm", "warm", "after"]
