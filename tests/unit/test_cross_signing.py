@@ -185,6 +185,7 @@ class FakeClient:
         self.olm = FakeOlm()
         self.device_store = FakeDeviceStore(devices)
         self.client_session = object()
+        self.user_id = "@bot:example.org"
         self.access_token = "token"
         self.homeserver = "http://hs"
 
