@@ -66,3 +66,51 @@ async def test_a_reset_identity_gets_no_room_keys(world: World) -> None:
     read = attacker.replies_to(asked, world.bot_user)
     assert not read, "the reset identity read the bot's reply"
     assert "IDENTITY CHANGED" in bot.log(), bot.log()[-3000:]
+
+
+async def test_a_reset_of_the_bots_own_identity_gets_no_forwarded_keys(world: World) -> None:
+    """The same with the bot's own password: a device of the bot's own account, signed by a
+    new master key, asks for the key of a liaison's message; nio forwards every room key
+    to the bot's own *verified* devices, so the bot must never trust another of its own."""
+    bot = world.bot()
+    bot.start()
+    assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
+    liaison = await cross_signed_human(world, "liaison")
+    room_id = await encrypted_room_with_bot(world, liaison)
+    report = await liaison.send(room_id, "!help")
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(report, world.bot_user)), 90)
+
+    attacker = Human(
+        world.server.url, world.bot_user, world.bot_password, world.tmp_path / "evil", True
+    )
+    locked: dict[str, MegolmEvent] = {}
+
+    async def on_encrypted(room: MatrixRoom, event: MegolmEvent) -> None:
+        locked[event.event_id] = event
+
+    attacker.client.add_event_callback(on_encrypted, MegolmEvent)  # type: ignore[arg-type]
+    await attacker.login("evil")
+    world.humans.append(attacker)
+    await cross_sign_login(attacker.client, world.bot_password)
+    assert await attacker.wait_until(lambda: report in locked, 30), "never saw the report"
+    client = attacker.client
+    assert await attacker.wait_until(
+        lambda: any(client.device_store.active_user_devices(world.bot_user)), 30
+    )
+    for device in list(client.device_store.active_user_devices(world.bot_user)):
+        client.verify_device(device)  # the attacker trusts "its own" other device
+    await asyncio.sleep(3)  # the bot hears of the new device and keys in its next sync
+    await client.request_room_key(locked[report])
+
+    def read() -> bool:
+        try:
+            client.decrypt_event(locked[report])
+        except Exception:
+            return False
+        return True
+
+    for _ in range(4):  # the bot's syncs move on as the liaison keeps writing
+        await liaison.send(room_id, "!help")
+        if await attacker.wait_until(read, 10):
+            break
+    assert not read(), "the bot forwarded the liaison's room key to the attacker"
