@@ -20,7 +20,9 @@ the bot, so the device gets keys from the next message on.
 
 A chain that holds is not enough when it is not the person's: a master key other than
 the one first seen for them (an identity reset, possible with just their password) makes
-all their devices untrusted until an operator accepts it (bot/identity_pins.py).
+all their devices untrusted until an operator accepts it (bot/identity_pins.py). The
+bot's own other devices are never trusted: nio answers their key requests with any room
+key the bot holds, and another device of the bot's account is stale or someone else's.
 
 `encryption_trust: tofu` keeps nio's trust on first use (and lifts blacklists
 this module set earlier).
@@ -184,11 +186,14 @@ class DeviceTrust:
             olm.users_for_key_query.update(users)
             return
         self.checks += 1
-        changed = self._changed_identities(data, users)
+        untrusted = self._changed_identities(data, users)
+        # Nor the bot's other devices: nio forwards every room key it holds to its own
+        # verified devices on request, and the bot never needs a second device.
+        untrusted.add(str(self.client.user_id))
         for device in devices:
-            if device.deleted:
+            if device.deleted or device.id == self.client.device_id:
                 continue
-            trusted = device.user_id not in changed and device_cross_signed(
+            trusted = device.user_id not in untrusted and device_cross_signed(
                 data, device.user_id, device.id, device.ed25519
             )
             if trusted:

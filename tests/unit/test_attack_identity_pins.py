@@ -9,13 +9,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from nio.crypto.device import OlmDevice
 
 from bot.cli.crypto import run_crypto
 from bot.config import Settings
 from bot.cross_signing import CrossSigningKeys, KeysApi
 from bot.device_trust import DeviceTrust
 from bot.identity_pins import PIN_FILE_NAME, IdentityPins
-from tests.unit.test_cross_signing import PARTNER, FakeClient, chain, device_keys, olm_device
+from tests.unit.test_cross_signing import (
+    PARTNER,
+    USER,
+    FakeClient,
+    chain,
+    device_keys,
+    olm_device,
+)
 
 
 async def test_a_new_master_key_is_not_trusted_until_accepted(
@@ -67,3 +75,23 @@ def test_an_unreadable_pin_file_is_left_alone(
     assert pins.holds(PARTNER, "a2V5") and not pins.holds(PARTNER, "b3RoZXI")
     assert path.read_text(encoding="utf-8") == "{not json"  # for the operator to repair
     assert "unreadable" in caplog.text
+
+
+async def test_another_device_of_the_bots_own_account_is_never_trusted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """nio forwards any room key to the bot's own verified devices on request: one signed
+    with the bot's cross-signing keys (or keys someone with its password put there) must
+    stay blacklisted."""
+    own = CrossSigningKeys.generate(USER)
+    other = OlmDevice(USER, "OTHER", {"ed25519": "b3RoZXI", "curve25519": "Y3Vy"})
+    data = chain(own, device_keys(USER, "OTHER", "b3RoZXI"))
+
+    async def answer(self: KeysApi, users: list[str]) -> dict[str, Any]:
+        return data
+
+    monkeypatch.setattr(KeysApi, "query", answer)
+    client = FakeClient([other])
+    trust = DeviceTrust(client, "cross-signed")  # type: ignore[arg-type]
+    await trust.check([USER])
+    assert client.olm.verified == set() and client.olm.blacklisted == {"OTHER"}
