@@ -97,3 +97,42 @@ async def test_a_neutral_notice_still_goes(db: Database) -> None:
     client, row = await _send(db, "Ik kan geen versleutelde berichten lezen", RowLabel())
     assert [c["body"] for c in client.sent] == ["Ik kan geen versleutelde berichten lezen"]
     assert row.failed_at is None
+
+
+class _EncryptingClient(_PlainClient):
+    """nio with encryption: what the upload request itself tells the homeserver."""
+
+    olm = object()
+    should_query_keys = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.uploads: list[dict[str, Any]] = []
+
+    async def upload(self, data: Any, **kwargs: Any) -> Any:
+        from nio import UploadResponse
+
+        self.uploads.append(kwargs)
+        keys = {"key": {"k": "x"}, "iv": "iv", "hashes": {"sha256": "h"}, "v": "v2"}
+        return UploadResponse("mxc://x/encrypted"), keys
+
+
+async def test_an_encrypted_export_does_not_name_its_incident_to_the_homeserver(
+    db: Database,
+) -> None:
+    """The file is encrypted, but nio puts the name and type it is given in the upload
+    request as plain text: `knooppunt-<incident>-<time>.csv` told the homeserver which
+    incident was exported, and when. Element uploads encrypted files unnamed."""
+    client = _EncryptingClient()
+    sender = OutboxSender(client, db, encryption=True)  # type: ignore[arg-type]
+    name = "knooppunt-aanslag-centraal-station-20261205-0930.csv"
+    content = {"filename": name, "mimetype": "text/csv", "data_b64": "YQ=="}
+    async with db.transaction() as session:
+        row = await outbox.add(session, ROOM, "file", content, outbox.txn_id_for("export"))
+    assert row is not None
+    await sender._perform(row)
+    (upload,) = client.uploads
+    assert "aanslag" not in str(upload.get("filename")), upload
+    assert upload.get("content_type") == "application/octet-stream"
+    assert client.sent[0]["file"]["url"] == "mxc://x/encrypted"
+    assert client.sent[0]["body"] == name  # inside the encrypted event the name stays
