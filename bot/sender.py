@@ -982,10 +982,13 @@ class OutboxSender:
         data = base64.b64decode(content["data_b64"])
         room = self.client.rooms.get(row.room_id)
         encrypt = bool(room and room.encrypted)
+        # The upload request itself is plain text to the homeserver: an encrypted file goes
+        # unnamed and untyped (as Element sends them); its name and type travel inside the
+        # encrypted event. A name such as knooppunt-<incident>-<time>.csv says too much.
         upload, keys = await self.client.upload(
             io.BytesIO(data),
-            content_type=content["mimetype"],
-            filename=content["filename"],
+            content_type="application/octet-stream" if encrypt else content["mimetype"],
+            filename=None if encrypt else content["filename"],
             encrypt=encrypt,
             filesize=len(data),
         )
