@@ -18,6 +18,12 @@ runs, so a send that races the check never includes an unchecked device.
 Marking a device trusted makes nio start a new session in rooms it shares with
 the bot, so the device gets keys from the next message on.
 
+A chain that holds is not enough when it is not the person's: a master key other than
+the one first seen for them (an identity reset, possible with just their password) makes
+all their devices untrusted until an operator accepts it (bot/identity_pins.py). The
+bot's own other devices are never trusted: nio answers their key requests with any room
+key the bot holds, and another device of the bot's account is stale or someone else's.
+
 `encryption_trust: tofu` keeps nio's trust on first use (and lifts blacklists
 this module set earlier).
 """
@@ -33,7 +39,14 @@ from nio.client.async_client import AsyncClient
 from nio.crypto.device import OlmDevice
 
 from bot.backoff import NETWORK_ERRORS
-from bot.cross_signing import CrossSigningError, KeysApi, single_ed25519, verify_signature
+from bot.cross_signing import (
+    CrossSigningError,
+    KeysApi,
+    fingerprint,
+    single_ed25519,
+    verify_signature,
+)
+from bot.identity_pins import IdentityPins
 
 log = logging.getLogger(__name__)
 
@@ -83,9 +96,15 @@ class TrustAwareClient(AsyncClient):
 
 
 class DeviceTrust:
-    def __init__(self, client: AsyncClient, mode: TrustMode) -> None:
+    def __init__(
+        self, client: AsyncClient, mode: TrustMode, pins: IdentityPins | None = None
+    ) -> None:
         self.client = client
         self.mode = mode
+        # The first master key seen per person (bot/identity_pins.py); in memory only
+        # when none is given (tests).
+        self.pins = pins if pins is not None else IdentityPins(None)
+        self._told_changed: set[tuple[str, str]] = set()  # log each new identity once
         self.checks = 0
         self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
         # Checks under way: between "fail closed" and the verdict a device is
@@ -167,10 +186,16 @@ class DeviceTrust:
             olm.users_for_key_query.update(users)
             return
         self.checks += 1
+        untrusted = self._changed_identities(data, users)
+        # Nor the bot's other devices: nio forwards every room key it holds to its own
+        # verified devices on request, and the bot never needs a second device.
+        untrusted.add(str(self.client.user_id))
         for device in devices:
-            if device.deleted:
+            if device.deleted or device.id == self.client.device_id:
                 continue
-            trusted = device_cross_signed(data, device.user_id, device.id, device.ed25519)
+            trusted = device.user_id not in untrusted and device_cross_signed(
+                data, device.user_id, device.id, device.ed25519
+            )
             if trusted:
                 if olm.is_device_blacklisted(device):
                     self.client.unblacklist_device(device)
@@ -200,3 +225,30 @@ class DeviceTrust:
                     device.id,
                     device.user_id,
                 )
+
+    def _changed_identities(self, data: dict[str, Any], users: list[str]) -> set[str]:
+        """The people whose master key is not the one pinned for them (bot/identity_pins.py):
+        none of their devices is trusted, however well the new chain holds."""
+        self.pins.refresh()
+        changed: set[str] = set()
+        for user_id in users:
+            if user_id == self.client.user_id:
+                continue  # the bot's own identity is bot/cross_signing.py's (it may reset it)
+            master = single_ed25519((data.get("master_keys") or {}).get(user_id))
+            if master is None or self.pins.holds(user_id, master):
+                continue
+            changed.add(user_id)
+            if (user_id, master) in self._told_changed:
+                continue
+            self._told_changed.add((user_id, master))
+            log.warning(
+                "IDENTITY CHANGED: %s now shows master key %s, not the %s first seen; "
+                "none of their devices gets room keys until an operator who has checked "
+                "the new key with them runs `knooppunt crypto accept-identity %s` and "
+                "restarts the bot",
+                user_id,
+                fingerprint(master),
+                fingerprint(self.pins.pins[user_id]),
+                user_id,
+            )
+        return changed

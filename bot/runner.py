@@ -92,8 +92,10 @@ class Bot:
         self.trust: DeviceTrust | None = None
         if settings.encryption:
             from bot.device_trust import DeviceTrust
+            from bot.identity_pins import PIN_FILE_NAME, IdentityPins
 
-            self.trust = DeviceTrust(self.client, settings.encryption_trust)
+            pins = IdentityPins(settings.data_dir / PIN_FILE_NAME)
+            self.trust = DeviceTrust(self.client, settings.encryption_trust, pins)
             self.trust.install()
         self.stop = asyncio.Event()
         # One per process: the first sync's rooms are loaded here before the sync

@@ -77,6 +77,11 @@ class NotSentYet(Exception):
     """A redaction waits for the reply it redacts to be sent first."""
 
 
+class PlainIntoEncrypted(Exception):
+    """Encryption is off (nio has no olm) and the room is end-to-end encrypted: a row
+    showing anything labelled above CLEAR would go to the homeserver as plain text."""
+
+
 class CuratorRoomUnknown(Exception):
     """The configured curator room is an alias that does not resolve (yet): a row for
     curators only can be judged neither way, so it waits."""
@@ -317,6 +322,18 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
     if row.kind == "file":
         label = tlp.highest([label, tlp.named_in_file(text)])
     return RowLabel(label, label, None)
+
+
+def _refuse_plain(row: OutboxMessage) -> None:
+    """Raise PlainIntoEncrypted for a labelled row about to go unencrypted into an
+    encrypted room (encryption is off). Neutral rows (CLEAR) still go: the notice that
+    this bot cannot read encrypted messages is one."""
+    label = row_label(row)
+    if label is not None and label.tlp != "CLEAR":
+        raise PlainIntoEncrypted(
+            f"TLP:{label.tlp} in plain text into end-to-end encrypted room {row.room_id} "
+            "(encryption is off)"
+        )
 
 
 def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId, dict[str, Any]]:
@@ -667,6 +684,10 @@ class OutboxSender:
         except NotSentYet:
             await sleep_unless(stop, 0.5)
             return False
+        except PlainIntoEncrypted as exc:
+            log.error("outbox: row %s not sent: %s", row.id, exc)
+            await self._give_up(row, f"refused: {exc}")
+            return True
         except CuratorRoomUnknown:
             log.warning("outbox: row %s waits: curator_room does not resolve", row.id)
             self._awaiting_curators[row.id] = time.monotonic() + CURATOR_ALIAS_RETRY
@@ -907,6 +928,8 @@ class OutboxSender:
         if self.room_ready is not None and row.kind in ("message", "file", "redact"):
             await self.room_ready([row.room_id])
         if row.kind in ("message", "file") and self._encrypted(row.room_id):
+            if not self.client.olm:
+                _refuse_plain(row)
             await ready_to_encrypt(self.client, getattr(self.client, "trust", None))
         if row.kind == "message":
             return await self.client.room_send(
@@ -959,10 +982,13 @@ class OutboxSender:
         data = base64.b64decode(content["data_b64"])
         room = self.client.rooms.get(row.room_id)
         encrypt = bool(room and room.encrypted)
+        # The upload request itself is plain text to the homeserver: an encrypted file goes
+        # unnamed and untyped (as Element sends them); its name and type travel inside the
+        # encrypted event. A name such as knooppunt-<incident>-<time>.csv says too much.
         upload, keys = await self.client.upload(
             io.BytesIO(data),
-            content_type=content["mimetype"],
-            filename=content["filename"],
+            content_type="application/octet-stream" if encrypt else content["mimetype"],
+            filename=None if encrypt else content["filename"],
             encrypt=encrypt,
             filesize=len(data),
         )

@@ -68,11 +68,10 @@ class Undecryptable:
             await room_repo.note_event(session, room_id, event.event_id, event.server_timestamp)
         self.waiting_for_keys = True
         if added:
+            # No room key request: nio sends one to the bot's own devices only, and takes a
+            # forwarded key only from those it trusts, which bot/device_trust.py never
+            # does; each request was an HTTP call per event, a flood's amplifier.
             log.info("room %s: cannot decrypt %s yet; waiting for its key", room_id, event.event_id)
-            try:
-                await self.client.request_room_key(event)
-            except Exception as exc:  # a key request is best effort
-                log.debug("room key request failed: %r", exc)
 
     async def park(self, room_id: RoomId, event: Event) -> bool:
         """Keep a readable event that names a waiting one until that one is handled (see

@@ -19,14 +19,35 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
         "status", help="device id, whether it is cross-signed, the master key's fingerprint"
     )
     common(crypto_status)
+    accept = crypto_sub.add_parser(
+        "accept-identity",
+        help="trust a person's new master key (after an identity reset checked with them)",
+    )
+    accept.add_argument("user", help="the person's user id, @name:server")
+    common(accept)
     crypto.set_defaults(handler=run_crypto)
 
 
 def run_crypto(settings: Settings, args: argparse.Namespace) -> int:
-    """Print the identity; exit 0 when the bot's device is cross-signed, 1 when not."""
+    """`status`: print the identity; exit 0 when the bot's device is cross-signed, 1 when
+    not. `accept-identity`: forget a person's pinned master key (bot/identity_pins.py)."""
     import asyncio  # not at the top: every command line parse imports this module
 
+    if getattr(args, "action", "status") == "accept-identity":
+        return _accept_identity(settings, str(args.user))
     return asyncio.run(_status(settings))
+
+
+def _accept_identity(settings: Settings, user_id: str) -> int:
+    from bot.identity_pins import PIN_FILE_NAME, IdentityPins
+    from commands.i18n import t
+
+    path = settings.data_dir / PIN_FILE_NAME
+    if not IdentityPins(path).forget(user_id):
+        print(t(settings.language, "crypto.identity_not_pinned", user=user_id, path=path))
+        return 1
+    print(t(settings.language, "crypto.identity_accepted", user=user_id))
+    return 0
 
 
 LABELS = ("user", "encryption", "room_keys", "key_file", "device", "cross_signed", "master_key")

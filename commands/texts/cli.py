@@ -133,6 +133,16 @@ TEXTS: Entries = {
         "nl": "(anders dan in het sleutelbestand: de volgende start zet hem opnieuw)",
         "en": "(differs from the key file: the next start resets it)",
     },
+    "crypto.identity_accepted": {
+        "nl": "de oude hoofdsleutel van {user} is vergeten; na een herstart van de bot telt "
+        "de sleutel die hij dan ziet (vergelijk die eerst met {user})",
+        "en": "forgot the old master key of {user}; after a restart the bot trusts the key "
+        "it sees then (compare it with {user} first)",
+    },
+    "crypto.identity_not_pinned": {
+        "nl": "voor {user} is geen hoofdsleutel vastgelegd in {path}",
+        "en": "no master key of {user} is pinned in {path}",
+    },
     "export.note_written": {
         "nl": "{kind}{count} melding(en) van {incident} geschreven naar {where} "
         "(banner TLP:{label})",

@@ -185,6 +185,8 @@ class FakeClient:
         self.olm = FakeOlm()
         self.device_store = FakeDeviceStore(devices)
         self.client_session = object()
+        self.user_id = USER
+        self.device_id = DEVICE
         self.access_token = "token"
         self.homeserver = "http://hs"
 

@@ -1,0 +1,91 @@
+"""The master key the bot first saw for each person: a changed one is not trusted.
+
+A cross-signed device is only as trustworthy as the master key that signed it, and the
+homeserver lets anyone with a person's password upload a new master key (an "identity
+reset") and sign a device of their own with it. Checking only that the chain holds would
+hand that device the room keys of every room the person shares with the bot: a phished
+password would be enough to read every later TLP:AMBER/RED reply. So the first master
+key the bot sees for a person is pinned here (trust on first use of the identity, as
+Element does); a different one later makes all that person's devices untrusted until an
+operator, having checked the new key with the person, runs
+`knooppunt crypto accept-identity USER` and restarts the bot.
+
+The file `<data_dir>/identities.json` maps user ids to master keys (public keys, no
+secret); it is replaced atomically. An unreadable file is never overwritten: the bot
+pins in memory for that run and logs an error, so an operator can repair it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+PIN_FILE_NAME = "identities.json"
+
+
+class IdentityPins:
+    def __init__(self, path: Path | None) -> None:
+        self.path = path  # None: in memory only
+        self._writable = True
+        self.pins: dict[str, str] = self._load()
+
+    def _load(self) -> dict[str, str]:
+        if self.path is None:
+            return {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError) as exc:
+            data = exc
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            log.error(
+                "identity pin file %s is unreadable (%s); pinning in memory for this run and "
+                "leaving the file as it is",
+                self.path,
+                data if isinstance(data, Exception) else "not a map of user ids to keys",
+            )
+            self._writable = False
+            return {}
+        return dict(data)
+
+    def refresh(self) -> None:
+        """Read the file again (`knooppunt crypto accept-identity` may have changed it)."""
+        if self.path is not None and self._writable:
+            self.pins = self._load()
+
+    def holds(self, user_id: str, master: str) -> bool:
+        """Whether `master` is the person's pinned master key; pinned when it is the first."""
+        pinned = self.pins.get(user_id)
+        if pinned is None:
+            self.pins[user_id] = master
+            self._save()
+            return True
+        return pinned == master
+
+    def forget(self, user_id: str) -> bool:
+        """Drop a person's pin (the operator accepted their new identity)."""
+        if self.pins.pop(user_id, None) is None:
+            return False
+        self._save()
+        return True
+
+    def _save(self) -> None:
+        if self.path is None or not self._writable:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".identities-", dir=self.path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                json.dump(self.pins, out, indent=1, sort_keys=True)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
