@@ -50,7 +50,9 @@ async def _seed(db: Database) -> None:
             )  # fmt: skip
             report = _report(f"Strikt bericht {n}", "AMBER+STRICT")
             report.organisation = name
-            await entry_repo.record(session, report, "@a:x", room, f"$e{n}")
+            entry = await entry_repo.record(session, report, "@a:x", room, f"$e{n}")
+            # An edit keeps both revisions, each naming the organisation.
+            await entry_repo.revise(session, entry, report, f"$edit{n}", "@a:x")
         await session.execute(
             text(
                 "INSERT INTO outbox (txn_id, room_id, kind, content, created_at, attempts, "
