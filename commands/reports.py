@@ -20,7 +20,7 @@ from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.registry import Command
 from commands.report_parser import Problem, ReportDraft, parse_report, report_lines
-from storage import alerts, audit, event_log, items, network, tlp
+from storage import alerts, audit, event_log, items, network, organisations, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -105,9 +105,7 @@ async def _entry_input(
         return [Problem.of(crossing)]
     label = _report_label(ctx, draft, kept_label)
     # The binding read its organisation's sectors already; another organisation is looked up.
-    same_org = (
-        binding is not None and (binding.organisation or "").lower() == (organisation or "").lower()
-    )
+    same_org = binding is not None and organisations.same(binding.organisation, organisation)
     known = binding.sectors if binding is not None and same_org else None
     sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation, known)
     if isinstance(sector, Problem):

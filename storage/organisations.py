@@ -18,6 +18,14 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFC", name).strip().casefold()
 
 
+def same(one: str | None, other: str | None) -> bool:
+    """Whether two names are one organisation: the one comparison of organisation names
+    (`find`, follow-up rights, a report's sectors). Visibility (AMBER+STRICT) compares
+    the stored names exactly, in SQL too: every binding names the stored organisation
+    (`storage.rooms.bind`), and migration 0031 merged one organisation stored twice."""
+    return name_key(one or "") == name_key(other or "")
+
+
 async def find(session: AsyncSession, name: str) -> Organisation | None:
     """The organisation of that name, whatever its case. The table holds one row per
     partner organisation (tens), so it is read whole rather than given a folded column."""
@@ -33,7 +41,8 @@ async def find(session: AsyncSession, name: str) -> Organisation | None:
 async def ensure(session: AsyncSession, name: str) -> Organisation:
     found = await find(session, name)
     if found is None:
-        found = Organisation(name=name, created_at=utcnow())
+        # Stored composed and trimmed: the name every binding and report then copies.
+        found = Organisation(name=unicodedata.normalize("NFC", name).strip(), created_at=utcnow())
         session.add(found)
         await session.flush()
     return found

@@ -16,7 +16,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
-    func,
     literal,
     or_,
     select,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import succession, tlp
+from storage import organisations, succession, tlp
 from storage.ids import RoomId
 from storage.models import (
     Incident,
@@ -261,7 +260,7 @@ def _context_query() -> Any:
     rooms = Room.__table__.c
     bindings = RoomBinding.__table__.c
     incidents = Incident.__table__.c
-    organisations = Organisation.__table__.c
+    orgs = Organisation.__table__.c
     processed = ProcessedEvent.__table__.c
     kv = KeyValue.__table__.c
     return (
@@ -274,7 +273,7 @@ def _context_query() -> Any:
             bindings.tlp_default,
             bindings.clearance,
             incidents.exercise,
-            organisations.sectors,
+            orgs.sectors,
             exists().where(processed.event_id == bindparam("event_id")),
             kv.value,
         )
@@ -284,7 +283,9 @@ def _context_query() -> Any:
             .outerjoin(Incident.__table__, incidents.slug == bindings.incident)
             .outerjoin(
                 Organisation.__table__,
-                func.lower(organisations.name) == func.lower(bindings.organisation),
+                # Exact: a binding names the stored organisation (`bind`), so SQL's
+                # `lower()` (ASCII only on SQLite) is not the comparison.
+                orgs.name == bindings.organisation,
             )
         )
         .where(rooms.room_id == bindparam("room_id"))
@@ -535,6 +536,10 @@ async def bind(
     by: str,
 ) -> RoomBinding:
     await ensure(session, room_id)
+    if organisation is not None:
+        # The stored organisation's own name, whatever spelling was given: visibility
+        # (AMBER+STRICT) and the hot path's sectors compare names exactly.
+        organisation = (await organisations.ensure(session, organisation)).name
     binding = await session.get(RoomBinding, room_id)
     if binding is None:
         binding = RoomBinding(room_id=room_id, bound_by=by, bound_at=utcnow())
