@@ -10,6 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Organisation, utcnow
 
+# The longest name the `organisations.name` column (and a binding's) holds: PostgreSQL
+# refuses a longer one, SQLite would keep it; commands refuse it first on both.
+NAME_LIMIT = 200
+
+
+def too_long(name: str) -> bool:
+    return len(unicodedata.normalize("NFC", name).strip()) > NAME_LIMIT
+
 
 def name_key(name: str) -> str:
     """The form two names of one organisation share. Folded in Python, not by SQL
