@@ -45,6 +45,12 @@ def highest(labels: list[str]) -> str:
     return max(labels, key=RANK.__getitem__) if labels else "CLEAR"
 
 
+def lowest(labels: list[str]) -> str:
+    """The least of `labels` (a ceiling that holds within every one of them); CLEAR, the
+    narrowest ceiling, when there is none."""
+    return min(labels, key=RANK.__getitem__) if labels else "CLEAR"
+
+
 # A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
 # "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
 # colours of everyday words ("het stoplicht staat op rood") are no label. People also
