@@ -418,10 +418,16 @@ def curator_room_rule(role: str | None, active: bool, room_id: str, configured: 
 
 
 async def is_curator_room(session: AsyncSession, room_id: str, configured: str | None) -> bool:
-    """Whether the room is a curator room now, by its stored binding (`curator_room_rule`)."""
+    """Whether the room is a curator room now (`curator_room_rule`), by its binding as a
+    command in it reads it (`message_context`): an upgraded room's inactive copy works
+    under its successor's binding, so the sender judges its replies as it ran them."""
     found = await session.get(RoomBinding, room_id)
+    if found is not None and not found.active:
+        own = (found.role, found.organisation, found.tlp_default, found.clearance)
+        view = await _succeeded(session, room_id, own, await earlier_rooms(session, room_id))
+        return curator_room_rule(view.role if view else None, view is not None, room_id, configured)
     role = found.role if found is not None else None
-    return curator_room_rule(role, bool(found and found.active), room_id, configured)
+    return curator_room_rule(role, found is not None, room_id, configured)
 
 
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
