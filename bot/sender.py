@@ -817,7 +817,7 @@ class OutboxSender:
         if label.tlp == "CLEAR" and not late:
             return True
         async with self.db.session() as session:
-            access = await room_repo.access_of(session, RoomId(row.room_id))
+            access = await room_repo.access_of(session, RoomId(row.room_id), self.curator_room())
         if late:
             label = _judged_late(row, label, access, late)
         if label.tlp == "CLEAR":

@@ -561,7 +561,7 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
             view = rooms.BindingView.of(bound, earlier=earlier)
             return [tlp.RoomAccess.for_binding(configured, view, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
-        return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
+        return [tlp.RoomAccess.for_configured_curators(configured, public)]
     views = await rooms.role_views(session, "curator")
     # A real question never goes into a curator room bound to an exercise; an exercise
     # question goes to the exercise's own curator rooms, or else (marked OEFENING by the

@@ -383,10 +383,14 @@ def _access_query() -> Any:
 _ACCESS = _access_query()  # built once, as `_CONTEXT`
 
 
-async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
+async def access_of(
+    session: AsyncSession, room_id: RoomId, curator_room: str | None = None
+) -> tlp.RoomAccess:
     """What a room other than the current one may see: its binding as stored now (an
     inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says),
-    in one round trip (the sender asks it before each labelled send)."""
+    in one round trip (the sender asks it before each labelled send). `curator_room`:
+    the configured curator room's id; without a binding it is cleared to GREEN, as the
+    question routing posts to it (`RoomAccess.for_configured_curators`)."""
     row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
     if row is None:
         return tlp.RoomAccess.unbound(room_id)
@@ -399,6 +403,8 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     elif role is not None:  # as `message_context` reads it: the same view for the send
         own = (role, organisation, default, clearance)
         view = await _succeeded(session, room_id, own, earlier_of(earlier))
+    if view is None and room_id == curator_room and not is_direct:
+        return tlp.RoomAccess.for_configured_curators(room_id, bool(public))
     return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
 
 

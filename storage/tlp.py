@@ -197,6 +197,13 @@ class RoomAccess:
         return cls(room_id, True, binding.clearance, binding.organisation, public, earlier=earlier)
 
     @classmethod
+    def for_configured_curators(cls, room_id: str, public: bool = False) -> RoomAccess:
+        """The room the configuration names as `curator_room` while it has no binding:
+        named by the operator (an admin's act), it is cleared to GREEN, no organisation.
+        The question routing and the outbox label and check read it alike."""
+        return cls(room_id, True, "GREEN", None, public)
+
+    @classmethod
     def for_operator(cls, ceiling: str) -> RoomAccess:
         return cls(room_id="cli", bound=True, clearance=ceiling, operator=True)
 
