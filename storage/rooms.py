@@ -392,6 +392,9 @@ async def access_of(
     the configured curator room's id; without a binding it is cleared to GREEN, as the
     question routing posts to it (`RoomAccess.for_configured_curators`)."""
     row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
+    if row is None and room_id == curator_room:
+        # No room yet: the configured curator room's alias before it resolves.
+        return tlp.RoomAccess.for_configured_curators(room_id)
     if row is None:
         return tlp.RoomAccess.unbound(room_id)
     public, is_direct, role, active, incident, organisation, default, clearance, earlier = row
