@@ -42,11 +42,20 @@ async def process_message(
             effect = "replied" if replies else "ignored"
             # A reaction is logged as one: it is no message (event_log.wrote_since).
             effect = f"{REACTION_EFFECT}{effect}" if message.kind == "reaction" else effect
-            queued = await log_and_queue(session, message, replies, effect, view.access)
+            queued = await log_and_queue(
+                session, message, replies, effect, view.access, dispatcher.settings.curator_room
+            )
     except HandlerFailed as failed:
         # The handler's half-done work is rolled back; record the event and the apology.
         async with db.transaction() as session:
-            queued = await log_and_queue(session, message, failed.replies, "failed", view.access)
+            queued = await log_and_queue(
+                session,
+                message,
+                failed.replies,
+                "failed",
+                view.access,
+                dispatcher.settings.curator_room,
+            )
         replies = failed.replies
     return replies, queued
 
@@ -73,12 +82,13 @@ async def log_and_queue(
     replies: list[Outgoing],
     effect: str,
     access: tlp.RoomAccess | None = None,
+    curator_room: str | None = None,
 ) -> list[OutboxMessage]:
     """The event's log entry and its replies' outbox rows: the last statements of the
     event's transaction, committed next (the last of them commits it on SQLite, in
     the same round trip to the database's thread). Each row keeps the label of what it
     shows, for the check just before its send (`access`: the view of the event's room
-    the command used; another room's is read)."""
+    the command used; another room's is read, `curator_room` the configured one's id)."""
     if session.new or session.dirty or session.deleted:
         # The handler's own changes go before the last statement (a Core statement
         # does not flush them itself; the commit after it would, too late).
@@ -111,7 +121,7 @@ async def log_and_queue(
     views: dict[str, tlp.RoomAccess] = {}
     for index, (reply, whole) in enumerate(parts):
         kind, target, content = outgoing_row(reply, message.room_id)
-        label = await _label(session, whole, target, views, access)
+        label = await _label(session, whole, target, views, access, curator_room)
         row = await outbox.add(
             session,
             target,
@@ -134,6 +144,7 @@ async def _label(
     room_id: RoomId,
     views: dict[str, tlp.RoomAccess],
     own: tlp.RoomAccess | None,
+    curator_room: str | None = None,
 ) -> RowLabel:
     """What a reply shows, for the room it goes to as that room is bound now (read once
     per other room; `own`: the view of the event's room its command used, if given)."""
@@ -147,5 +158,5 @@ async def _label(
         # TLP:AMBER'). Other rooms' rows keep the label they name (the safe side).
         return RowLabel.built_for(own, tlp.shown_part(own, label), reply.curators_only)
     if room_id not in views:
-        views[room_id] = await room_repo.access_of(session, room_id)
+        views[room_id] = await room_repo.access_of(session, room_id, curator_room)
     return RowLabel.built_for(views[room_id], label, reply.curators_only)

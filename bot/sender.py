@@ -34,7 +34,7 @@ from commands import alert_delivery, exercise
 from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
-from storage import audit, outbox, portal_links, relabel, tlp
+from storage import audit, open_questions, outbox, portal_links, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
@@ -160,6 +160,10 @@ def _wire_size(text: str) -> int:
     return len(json.dumps(text))
 
 
+# The event content field naming the kept answer a reply delivers (`Reply.kept_question`).
+KEPT_QUESTION = "nl.knooppunt.kept_question"
+
+
 def reply_content(reply: Reply) -> dict[str, Any]:
     """The `m.room.message` content for a reply: notice unless it must notify someone."""
     text, html = reply.text, reply.html
@@ -179,6 +183,9 @@ def reply_content(reply: Reply) -> dict[str, Any]:
     }
     if reply.reply_to:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": reply.reply_to}}
+    if reply.kept_question is not None:
+        # Read back by `_void`: a kept answer whose delivery is voided is kept again.
+        content[KEPT_QUESTION] = reply.kept_question
     if reply.thread_root:
         content["m.relates_to"] = thread_relation(reply.thread_root, reply.reply_to)
     return content
@@ -831,7 +838,7 @@ class OutboxSender:
         if label.tlp == "CLEAR" and not late:
             return True
         async with self.db.session() as session:
-            access = await room_repo.access_of(session, RoomId(row.room_id))
+            access = await room_repo.access_of(session, RoomId(row.room_id), self.curator_room())
         if late:
             label = _judged_late(row, label, access, late)
         if label.tlp == "CLEAR":
@@ -921,6 +928,9 @@ class OutboxSender:
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
             await self._tell_reporter(session, row, error, voided=True)
+            kept = row.content.get(KEPT_QUESTION) if row.kind == "message" else None
+            if isinstance(kept, int):
+                await open_questions.keep_again(session, kept)
         self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:

@@ -16,13 +16,13 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.report_parser import Problem
 from storage import entries as entry_repo
-from storage import items
+from storage import items, organisations
 from storage.models import SituationEntry
 from storage.vocabulary import Severity
 
 
 def _same(one: str | None, other: str | None) -> bool:
-    return (one or "").casefold() == (other or "").casefold()
+    return organisations.same(one, other)
 
 
 async def refusal(

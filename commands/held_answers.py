@@ -18,6 +18,7 @@ before: an answer to an asker who is there must not wait on a guess.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -28,12 +29,15 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, qa_reply
 from commands.message import Outgoing, Reply
 from knowledge.markdown import to_html
-from storage import rooms, tlp
+from storage import open_questions, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OpenQuestion
 from storage.timezone import AMSTERDAM
 
-HELD = "held"
+HELD = open_questions.HELD
+# A text answer kept longer is not delivered: a crisis moves on, and a week-old answer
+# ("go to the barracks") misleads. A Q&A is checked current when delivered anyway.
+KEPT_FOR = timedelta(days=7)
 
 
 async def asker_left(ctx: CommandContext, question: OpenQuestion) -> bool:
@@ -76,7 +80,9 @@ async def keep_for_absent(
 
 async def deliver(ctx: CommandContext) -> list[Outgoing]:
     """The kept answers of the writer of a message in a private direct chat, each as a
-    notifying reply to this message; each question answered once delivered."""
+    notifying reply to this message; each question marked answered, and kept again
+    should the sender void the reply (`Reply.kept_question`: the chat has a third
+    member by the time it goes, bot/sender.py)."""
     if ctx.room.public or not ctx.room.is_direct or ctx.session is None:
         return []  # (no database: a console without one keeps nothing)
     session = session_of(ctx)
@@ -108,17 +114,27 @@ async def _kept_reply(ctx: CommandContext, question: OpenQuestion) -> Reply | No
             return None
         full = qa_reply(item, store.changed.get(item.id), today, ctx.lang, ctx.prefix)
         return _to_writer(
-            ctx, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}", item.tlp
+            ctx,
+            question,
+            f"{head}\n{full.text}",
+            f"<p>{render.escape(head)}</p>{full.html}",
+            item.tlp,
         )
+    if question.answered_at is not None and ctx.now - question.answered_at > KEPT_FOR:
+        return None  # lapsed: the curators' list says so (`!vragen`)
     # A text answer: the question's label, or a higher one the curator marked, judged as
     # this private chat's own words (its one person asked them).
     label = tlp.highest([question.tlp, tlp.text_marking(answer) or "CLEAR"])
     if tlp.why_not(ctx.room.access, label, ctx.room.room_id, question.organisation):
         return None
-    return _to_writer(ctx, f"{head}\n{answer}", f"{render.escape(head)}{to_html(answer)}", label)
+    return _to_writer(
+        ctx, question, f"{head}\n{answer}", f"{render.escape(head)}{to_html(answer)}", label
+    )
 
 
-def _to_writer(ctx: CommandContext, text: str, html: str, label: str) -> Reply:
+def _to_writer(
+    ctx: CommandContext, question: OpenQuestion, text: str, html: str, label: str
+) -> Reply:
     asker = ctx.sender
     return Reply(
         text=f"{asker}: {text}",
@@ -129,4 +145,5 @@ def _to_writer(ctx: CommandContext, text: str, html: str, label: str) -> Reply:
         notify=True,
         mentions=(UserId(asker),),
         tlp=label,
+        kept_question=question.id,
     )

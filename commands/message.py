@@ -83,6 +83,9 @@ class Reply:
     # id), shown in curator rooms only. The sender checks it as it checks the label: a
     # room that is no curator room by the time of the send does not get it.
     curators_only: bool = False
+    # A kept answer delivered (commands/held_answers.py): the question's id, so that a
+    # reply the sender voids before it goes keeps the answer again for the asker.
+    kept_question: int | None = None
 
 
 def for_curators(reply: Reply) -> Reply:

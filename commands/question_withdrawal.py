@@ -115,6 +115,7 @@ async def _withdraw(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
     code = question_code(row.id)
     await exercise.follow_mode_of(ctx, row.incident)
     was_open = row.status == "open"
+    was_kept = row.status == open_questions.HELD
     # Who the curators saw it as (before its words go), to find the rooms that had it.
     seen_by = [a for a in await curator_targets(ctx) if open_questions.visible_to(a, row)]
     linked = await open_questions.linked(session, row.id) if was_open and not row.linked_to else []
@@ -126,9 +127,13 @@ async def _withdraw(ctx: CommandContext, row: OpenQuestion) -> list[Outgoing]:
         subject=code,
         detail={
             "answered": not was_open,
+            **({"kept_answer_dropped": True} if was_kept else {}),
             **({"taken_over_by": question_code(taken_over.id)} if taken_over else {}),
         },
     )
+    if was_kept:
+        # Its answer waited for them (they had left their chat): it is not delivered now.
+        return [render.plain(t(ctx.lang, "questions.withdrawn_kept", code=code))]
     if not was_open:
         # Answered before: what was sent stays sent, and the curators are not disturbed.
         return [render.plain(t(ctx.lang, "questions.withdrawn_after_answer", code=code))]

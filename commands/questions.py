@@ -561,7 +561,7 @@ async def curator_targets(ctx: CommandContext) -> list[tlp.RoomAccess]:
             view = rooms.BindingView.of(bound, earlier=earlier)
             return [tlp.RoomAccess.for_binding(configured, view, public, direct)]
         # Named by the operator in the configuration (an admin's act): cleared to GREEN.
-        return [tlp.RoomAccess(configured, True, "GREEN", None, public)]
+        return [tlp.RoomAccess.for_configured_curators(configured, public)]
     views = await rooms.role_views(session, "curator")
     # A real question never goes into a curator room bound to an exercise; an exercise
     # question goes to the exercise's own curator rooms, or else (marked OEFENING by the
@@ -677,11 +677,11 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     # The curators' queue holds the questions of the room's own mode only (an exercise's
     # curators see the exercise's; the others answer an exercise question by its code
     # from the curator post, which says OEFENING).
-    rows = await open_questions.open_for(
-        session, ctx.room.access, exercise_mode=exercise.room_in_exercise(ctx)
-    )
+    mode = exercise.room_in_exercise(ctx)
+    rows = await open_questions.open_for(session, ctx.room.access, exercise_mode=mode)
+    kept = await _kept_listing(ctx, mode)
     if not rows:
-        return [render.plain(t(ctx.lang, "questions.no_open_questions"))]
+        return [*kept] if kept else [render.plain(t(ctx.lang, "questions.no_open_questions"))]
     banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
     title = t(ctx.lang, "questions.open_questions", banner=banner, rows=len(rows))
     lines: list[str] = []
@@ -702,6 +702,28 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     )
     # It names who asked: in a curator room, for as long as the room is one (an admin's
     # list elsewhere was shown for the admin, whatever the room is).
+    return [for_curators(listing) if is_curator_room(ctx) else listing, *kept]
+
+
+async def _kept_listing(ctx: CommandContext, exercise_mode: bool) -> list[Outgoing]:
+    """The answers kept for askers who left their direct chat (commands/held_answers.py),
+    as a second list: answered, but not yet with the asker (or lapsed: not delivered)."""
+    rows = await open_questions.kept_for(session_of(ctx), ctx.room.access, exercise_mode)
+    if not rows:
+        return []
+    title = t(ctx.lang, "questions.kept_answers", rows=len(rows))
+    lines = []
+    for row in rows:
+        line = open_question_line(row)
+        if row.answered_at is not None and ctx.now - row.answered_at > held_answers.KEPT_FOR:
+            line += f" ({t(ctx.lang, 'questions.kept_lapsed')})"
+        lines.append(line)
+    text_lines, listed = render.bullets(lines)
+    banner = f"TLP:{tlp.highest([row.tlp for row in rows])}"
+    listing = Reply(
+        text="\n".join([f"{banner} {title}", *text_lines]),
+        html=f"<p><b>{render.escape(banner)} {render.escape(title)}</b></p>{listed}",
+    )
     return [for_curators(listing) if is_curator_room(ctx) else listing]
 
 

@@ -25,7 +25,7 @@ from commands.report_parser import (
     category_and_lines,
     parse_report,
 )
-from storage import alerts, audit, event_log, items, network, tlp
+from storage import alerts, audit, event_log, items, network, organisations, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -110,9 +110,7 @@ async def _entry_input(
         return [Problem.of(crossing)]
     label = _report_label(ctx, draft, kept_label)
     # The binding read its organisation's sectors already; another organisation is looked up.
-    same_org = (
-        binding is not None and (binding.organisation or "").lower() == (organisation or "").lower()
-    )
+    same_org = binding is not None and organisations.same(binding.organisation, organisation)
     known = binding.sectors if binding is not None and same_org else None
     sector = await domino.resolve_sector(session, draft.sector, draft.category, organisation, known)
     if isinstance(sector, Problem):

@@ -108,6 +108,7 @@ async def _bind(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> 
     room_id = RoomId(ctx.room.room_id)
     org_name = option(parsed, "org")
     if org_name:
+        _check_name(org_name)
         organisation = (await organisations.ensure(session, org_name)).name
         wanted = replace(wanted, organisation=organisation)
     binding = await room_repo.bind_as(session, room_id, wanted, ctx.sender)
@@ -159,9 +160,15 @@ async def _org_contact(
     return await partners.org_contact(ctx, parsed)
 
 
+def _check_name(name: str) -> None:
+    if organisations.too_long(name):
+        raise UserError("rooms_admin.org_name_too_long", limit=organisations.NAME_LIMIT)
+
+
 async def _org_set(ctx: CommandContext, parsed: ParsedCommand, args: list[str]) -> list[Outgoing]:
     session = session_of(ctx)
     name = " ".join(args)
+    _check_name(name)
     # kind=, sector= (one or more, comma-separated) and a role per phase (warm="…").
     phases = {key: value for key, value in parsed.options.items() if key in partners.PHASE_KEYS}
     extra = [key for key in unknown_options(parsed, ("kind", "sector")) if key not in phases]

@@ -34,6 +34,7 @@ from pydantic import (
 
 from knowledge.model import ContentRule, _check_id, _check_tlp, mapping
 from knowledge.problems import FileProblem, field_error
+from storage.organisations import name_key
 from storage.vocabulary import OrgKind, Phase, Sector
 
 SUFFIXES = (".yaml", ".yml")
@@ -272,8 +273,11 @@ def read_text(text: str, path: Path) -> FileResult:
             result.map = DependencyMap.model_validate(data)
         elif "organisations" in data:
             partners = PartnersFile.model_validate(data).organisations
-            names = [p.name.lower() for p in partners]
-            doubles = sorted({n for n in names if names.count(n) > 1})
+            # One organisation as `organisations.find` knows it (storage/organisations.py).
+            keys = [name_key(p.name) for p in partners]
+            doubles = sorted(
+                {p.name for p, k in zip(partners, keys, strict=True) if keys.count(k) > 1}
+            )
             if doubles:
                 result.problems.append(
                     FileProblem.of("content.organisations_twice", names=", ".join(doubles))

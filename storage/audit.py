@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,12 +66,44 @@ class Event:
     values: dict[str, object]
 
 
-async def incident_history(session: AsyncSession, incident: str) -> list[Event]:
-    """Who recorded, changed, retracted, exported or received what in an incident,
-    oldest first."""
+async def _entries_ever_in(
+    session: AsyncSession, incident: str
+) -> tuple[list[SituationEntry], list[EntryRevision]]:
+    """The entries that are in the incident or were in it before an edit moved them
+    (their revision history says so), and the revisions of them all."""
+    revisions = list((await session.scalars(select(EntryRevision))).all())
+    moved_out = {r.entry_id for r in revisions if (r.snapshot or {}).get("incident") == incident}
     entries = (
-        await session.scalars(select(SituationEntry).where(SituationEntry.incident == incident))
+        await session.scalars(
+            select(SituationEntry).where(
+                or_(SituationEntry.incident == incident, SituationEntry.id.in_(moved_out))
+            )
+        )
     ).all()
+    ids = {e.id for e in entries}
+    return list(entries), [r for r in revisions if r.entry_id in ids]
+
+
+def _moves(revisions: list[EntryRevision]) -> list[Event]:
+    """An edit that moved a report to another incident, as a line of both histories."""
+    events: list[Event] = []
+    ordered = sorted(revisions, key=lambda r: (r.entry_id, r.revision))
+    for before, after in itertools.pairwise(ordered):
+        if before.entry_id != after.entry_id:
+            continue
+        was, now = (before.snapshot or {}).get("incident"), (after.snapshot or {}).get("incident")
+        if was != now:
+            values: dict[str, object] = {"who": after.created_by, "code": f"M-{after.entry_id}"}
+            values |= {"from": was or "-", "to": now or "-"}
+            events.append(Event(after.created_at.isoformat(), "audit.moved", values))
+    return events
+
+
+async def incident_history(session: AsyncSession, incident: str) -> list[Event]:
+    """Who recorded, changed, moved, retracted, exported or received what in an
+    incident, oldest first. A report edited into another incident stays in the history
+    of the one it was in, with the move (and is in the other's too)."""
+    entries, all_revisions = await _entries_ever_in(session, incident)
     codes = {e.code for e in entries}
     # A report's recording is the entry row itself (no separate audit row).
     events = [
@@ -81,22 +114,16 @@ async def incident_history(session: AsyncSession, incident: str) -> list[Event]:
         )
         for e in entries
     ]
-    revisions = (
-        await session.scalars(
-            select(EntryRevision).where(
-                EntryRevision.entry_id.in_([e.id for e in entries]),
-                EntryRevision.revision > 1,
-            )
-        )
-    ).all()
     events += [
         Event(
             r.created_at.isoformat(),
             "audit.revision",
             {"who": r.created_by, "revision": r.revision, "code": f"M-{r.entry_id}"},
         )
-        for r in revisions
+        for r in all_revisions
+        if r.revision > 1
     ]
+    events += _moves(all_revisions)
     records = (
         await session.scalars(
             select(AuditRecord).where(

@@ -11,6 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import exercise, tlp
 from storage.models import OpenQuestion
 
+# An answered question whose answer waits for an asker who left their direct chat
+# (commands/held_answers.py): delivered when they write to the bot again in private.
+HELD = "held"
+
 
 async def add(
     session: AsyncSession,
@@ -231,13 +235,36 @@ async def asked_by(session: AsyncSession, event_id: str) -> list[OpenQuestion]:
 
 def withdraw(row: OpenQuestion, at: datetime) -> None:
     """The asker took the question back: its words are erased (they were the member's,
-    and they withdrew them) and an open question is answered no more. An answered one
-    keeps its status and answer: what was sent stays sent."""
+    and they withdrew them) and an open question is answered no more, nor is an answer
+    kept for them (commands/held_answers.py: nothing was sent). An answered one keeps
+    its status and answer: what was sent stays sent."""
     row.withdrawn_at = at
     row.question = ""
     row.nearest = []
-    if row.status == "open":
+    if row.status in ("open", HELD):
         row.status = "withdrawn"
+
+
+async def keep_again(session: AsyncSession, question_id: int) -> bool:
+    """The reply that delivered a kept answer was voided before it went (its chat had a
+    third member by then): the answer is kept again for the asker's next private chat.
+    True when it is kept again (not when withdrawn or answered anew meanwhile)."""
+    row = await session.get(OpenQuestion, question_id)
+    if row is None or row.status != "answered" or row.withdrawn_at is not None:
+        return False
+    row.status = HELD
+    return True
+
+
+async def kept_for(
+    session: AsyncSession, access: tlp.RoomAccess, exercise_mode: bool | None
+) -> list[OpenQuestion]:
+    """Answered questions whose answer is kept for an asker who left their direct chat
+    (status "held"), as the curators' list shows them: oldest first."""
+    where = await _listed(session, access, None, True, exercise_mode)
+    where[0] = OpenQuestion.status == HELD
+    query = select(OpenQuestion).where(*where).order_by(OpenQuestion.id).limit(50)
+    return list((await session.scalars(query)).all())
 
 
 def hand_over(withdrawn: OpenQuestion, linked: list[OpenQuestion]) -> OpenQuestion | None:

@@ -16,7 +16,6 @@ from sqlalchemy import (
     any_,
     bindparam,
     exists,
-    func,
     literal,
     or_,
     select,
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import succession, tlp
+from storage import organisations, succession, tlp
 from storage.ids import RoomId
 from storage.models import (
     Incident,
@@ -261,7 +260,7 @@ def _context_query() -> Any:
     rooms = Room.__table__.c
     bindings = RoomBinding.__table__.c
     incidents = Incident.__table__.c
-    organisations = Organisation.__table__.c
+    orgs = Organisation.__table__.c
     processed = ProcessedEvent.__table__.c
     kv = KeyValue.__table__.c
     return (
@@ -274,7 +273,7 @@ def _context_query() -> Any:
             bindings.tlp_default,
             bindings.clearance,
             incidents.exercise,
-            organisations.sectors,
+            orgs.sectors,
             exists().where(processed.event_id == bindparam("event_id")),
             kv.value,
         )
@@ -284,7 +283,9 @@ def _context_query() -> Any:
             .outerjoin(Incident.__table__, incidents.slug == bindings.incident)
             .outerjoin(
                 Organisation.__table__,
-                func.lower(organisations.name) == func.lower(bindings.organisation),
+                # Exact: a binding names the stored organisation (`bind`), so SQL's
+                # `lower()` (ASCII only on SQLite) is not the comparison.
+                orgs.name == bindings.organisation,
             )
         )
         .where(rooms.room_id == bindparam("room_id"))
@@ -382,11 +383,18 @@ def _access_query() -> Any:
 _ACCESS = _access_query()  # built once, as `_CONTEXT`
 
 
-async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
+async def access_of(
+    session: AsyncSession, room_id: RoomId, curator_room: str | None = None
+) -> tlp.RoomAccess:
     """What a room other than the current one may see: its binding as stored now (an
     inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says),
-    in one round trip (the sender asks it before each labelled send)."""
+    in one round trip (the sender asks it before each labelled send). `curator_room`:
+    the configured curator room's id; without a binding it is cleared to GREEN, as the
+    question routing posts to it (`RoomAccess.for_configured_curators`)."""
     row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
+    if row is None and room_id == curator_room:
+        # No room yet: the configured curator room's alias before it resolves.
+        return tlp.RoomAccess.for_configured_curators(room_id)
     if row is None:
         return tlp.RoomAccess.unbound(room_id)
     public, is_direct, role, active, incident, organisation, default, clearance, earlier = row
@@ -398,6 +406,8 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     elif role is not None:  # as `message_context` reads it: the same view for the send
         own = (role, organisation, default, clearance)
         view = await _succeeded(session, room_id, own, earlier_of(earlier))
+    if view is None and room_id == curator_room and not is_direct:
+        return tlp.RoomAccess.for_configured_curators(room_id, bool(public))
     return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
 
 
@@ -417,10 +427,16 @@ def curator_room_rule(role: str | None, active: bool, room_id: str, configured: 
 
 
 async def is_curator_room(session: AsyncSession, room_id: str, configured: str | None) -> bool:
-    """Whether the room is a curator room now, by its stored binding (`curator_room_rule`)."""
+    """Whether the room is a curator room now (`curator_room_rule`), by its binding as a
+    command in it reads it (`message_context`): an upgraded room's inactive copy works
+    under its successor's binding, so the sender judges its replies as it ran them."""
     found = await session.get(RoomBinding, room_id)
+    if found is not None and not found.active:
+        own = (found.role, found.organisation, found.tlp_default, found.clearance)
+        view = await _succeeded(session, room_id, own, await earlier_rooms(session, room_id))
+        return curator_room_rule(view.role if view else None, view is not None, room_id, configured)
     role = found.role if found is not None else None
-    return curator_room_rule(role, bool(found and found.active), room_id, configured)
+    return curator_room_rule(role, found is not None, room_id, configured)
 
 
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
@@ -535,6 +551,10 @@ async def bind(
     by: str,
 ) -> RoomBinding:
     await ensure(session, room_id)
+    if organisation is not None:
+        # The stored organisation's own name, whatever spelling was given: visibility
+        # (AMBER+STRICT) and the hot path's sectors compare names exactly.
+        organisation = (await organisations.ensure(session, organisation)).name
     binding = await session.get(RoomBinding, room_id)
     if binding is None:
         binding = RoomBinding(room_id=room_id, bound_by=by, bound_at=utcnow())

@@ -70,7 +70,7 @@ async def successor(
                 binding,
                 current,
                 tlp.highest([*defaults, binding.tlp_default]),
-                min([*ceilings, binding.clearance], key=lambda label: tlp.RANK[label]),
+                tlp.lowest([*ceilings, binding.clearance]),
                 bool(incident is not None and incident.exercise),
             )
         if binding is None:

@@ -45,6 +45,12 @@ def highest(labels: list[str]) -> str:
     return max(labels, key=RANK.__getitem__) if labels else "CLEAR"
 
 
+def lowest(labels: list[str]) -> str:
+    """The least of `labels` (a ceiling that holds within every one of them); CLEAR, the
+    narrowest ceiling, when there is none."""
+    return min(labels, key=RANK.__getitem__) if labels else "CLEAR"
+
+
 # A TLP marking in running text, written as TLP 2.0 writes labels: "TLP:RED",
 # "TLP: AMBER+STRICT", "(TLP:GREEN)", also "tlp rood". Only after the word TLP, so the
 # colours of everyday words ("het stoplicht staat op rood") are no label. People also
@@ -189,6 +195,13 @@ class RoomAccess:
         if binding is None or direct or not getattr(binding, "active", True):
             return cls(room_id=room_id, public=public, earlier=earlier, direct=direct)
         return cls(room_id, True, binding.clearance, binding.organisation, public, earlier=earlier)
+
+    @classmethod
+    def for_configured_curators(cls, room_id: str, public: bool = False) -> RoomAccess:
+        """The room the configuration names as `curator_room` while it has no binding:
+        named by the operator (an admin's act), it is cleared to GREEN, no organisation.
+        The question routing and the outbox label and check read it alike."""
+        return cls(room_id, True, "GREEN", None, public)
 
     @classmethod
     def for_operator(cls, ceiling: str) -> RoomAccess:

@@ -15,6 +15,10 @@ TEXTS: Entries = {
         "nl": "{who} maakte versie {revision} van {code}",
         "en": "{who} made revision {revision} of {code}",
     },
+    "audit.moved": {
+        "nl": "{who} verplaatste {code} van incident {from} naar {to}",
+        "en": "{who} moved {code} from incident {from} to {to}",
+    },
     "audit.action": {
         "nl": "{who} {action} {subject} {detail}",
         "en": "{who} {action} {subject} {detail}",

@@ -73,6 +73,14 @@ TEXTS: Entries = {
         "nl": "Er is een antwoord, maar met een TLP-label dat hier niet gedeeld mag worden. Stel je vraag in je gemeentekamer.",
         "en": "There is an answer, but its TLP label does not allow sharing it here. Ask in your municipality room.",
     },
+    "questions.kept_answers": {
+        "nl": "Antwoorden bewaard voor wie de chat verliet ({rows}; bezorgd zodra zij de bot weer privé schrijven):",
+        "en": "Answers kept for askers who left the chat ({rows}; delivered when they write to the bot in private again):",
+    },
+    "questions.kept_lapsed": {
+        "nl": "verlopen, wordt niet meer bezorgd",
+        "en": "lapsed, no longer delivered",
+    },
     "questions.no_open_questions": {
         "nl": "Geen open vragen.",
         "en": "No open questions.",
@@ -187,6 +195,10 @@ TEXTS: Entries = {
     "questions.withdrawn_told": {
         "nl": "Je vraag {code} is ingetrokken; de redactie beantwoordt hem niet meer.",
         "en": "Your question {code} is withdrawn; the curators will not answer it.",
+    },
+    "questions.withdrawn_kept": {
+        "nl": "Je vraag {code} is ingetrokken; het bewaarde antwoord van de redactie krijg je niet meer. Je woorden zijn verwijderd.",
+        "en": "Your question {code} is withdrawn; you will no longer get the curators' kept answer. Your words have been removed.",
     },
     "questions.withdrawn_after_answer": {
         "nl": "Je vraag {code} was al beantwoord; dat antwoord blijft staan. Je woorden zijn verwijderd.",

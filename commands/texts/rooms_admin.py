@@ -33,6 +33,10 @@ TEXTS: Entries = {
         "nl": "TLP-labels: clear, green, amber, amber+strict, red.",
         "en": "TLP labels: clear, green, amber, amber+strict, red.",
     },
+    "rooms_admin.org_name_too_long": {
+        "nl": "Die organisatienaam is te lang (hoogstens {limit} tekens); er is niets opgeslagen.",
+        "en": "That organisation name is too long (at most {limit} characters); nothing stored.",
+    },
     "rooms_admin.room_bound": {
         "nl": "Kamer gekoppeld: ",
         "en": "Room bound: ",

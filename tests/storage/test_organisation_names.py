@@ -123,3 +123,26 @@ async def test_a_filter_naming_no_known_organisation_lists_nothing(db: Database)
             rows, total = await entries.list_visible(session, access, wanted, limit=10)
             counted = await entries.count_by_label(session, access, wanted)
         assert (rows, total, counted) == ([], 0, {})
+
+
+async def test_a_room_bound_under_another_spelling_reads_its_organisations_sectors(
+    db: Database,
+) -> None:
+    """The hot path's binding view joins the room's organisation for its sectors (which
+    a report without `sector:` falls back to). It joined with SQL `lower()`: on SQLite
+    a binding naming "FRYSLÂN" missed the organisation "Fryslân" (no sectors), on
+    PostgreSQL it found it. A binding now always names the stored organisation."""
+    room = RoomId("!fryslan:x")
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm", "@admin:x")
+        await rooms.mark_joined(session, room, datetime.now(UTC))
+        await network.upsert_partner(session, {"name": "Fryslân", "sectors": ["water"]})
+        binding = await rooms.bind(
+            session, room, role="liaison", incident="storm", organisation="FRYSLÂN ",
+            tlp_default="AMBER", clearance="AMBER", by="@admin:x",
+        )  # fmt: skip
+        assert binding.organisation == "Fryslân"
+    async with db.session() as session:
+        context = await rooms.message_context(session, room, "$new")
+    assert context.binding is not None
+    assert (context.binding.organisation, context.binding.sectors) == ("Fryslân", ("water",))
