@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from commands.dispatcher import CommandSettings
+from commands.message import Relation
+from storage import rooms
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from tests.support.chat import CoreChat, bound_views, texts
@@ -32,13 +34,14 @@ POWER = (
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
+async def db(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[Database]:
+    """On SQLite and PostgreSQL: the answer to an item is judged in SQL."""
     bound: list[RoomSpec] = [
         (ENERGY, "liaison", "Netbeheer Noord", "AMBER", "stroom-nh"),
         (TELECOM, "liaison", "Telecom Noord", "AMBER+STRICT", "stroom-nh"),
         (COORD, "coordinator", "Veiligheidsregio NHN", "AMBER", "stroom-nh"),
     ]
-    database = await network_database(tmp_path / "items.db", bound)
+    database = await network_database(tmp_path / "items.db", bound, url=migrated_database_url)
     yield database
     await database.close()
 
@@ -93,3 +96,37 @@ async def test_a_report_about_another_region_does_not_answer_the_domino_item(
     here = "!melding telecom\ngemeente: Alkmaar\nernst: matig\ntlp: amber\nMasten op accu."
     assert "M-3" in await say(c, TELECOM, here)
     assert "telecom" not in domino_section(await say(c, COORD, "!beeld"))
+
+
+# The items a report answered only for some rooms go with their cause like the others.
+
+
+HIDDEN_ANSWER = "!melding telecom\ngemeente: Alkmaar\ntlp: rood\nernst: matig\nMasten op accu."
+
+
+async def test_a_cause_edited_below_severe_leaves_no_item_its_hidden_answer_held(
+    db: Database,
+) -> None:
+    c = chat(db)
+    event, _ = await c.handle(ENERGY, ALICE, POWER)
+    assert "M-2" in await say(c, TELECOM, HIDDEN_ANSWER)
+    lowered = POWER.replace("ernstig", "matig")
+    await c.handle(ENERGY, ALICE, lowered, kind="edit", relation=Relation(replaces=event))
+    assert domino_section(await say(c, COORD, "!beeld")) == ""
+
+
+async def test_a_cause_moved_to_another_incident_takes_the_hidden_answered_item_along(
+    db: Database,
+) -> None:
+    c = chat(db)
+    event, _ = await c.handle(ENERGY, ALICE, POWER)
+    assert "M-2" in await say(c, TELECOM, HIDDEN_ANSWER)
+    async with db.transaction() as session:
+        await rooms.bind(
+            session, COORD, role="coordinator", incident="ander",
+            organisation="Veiligheidsregio NHN", tlp_default="AMBER", clearance="AMBER", by="test",
+        )  # fmt: skip
+    moved = POWER.replace("tlp: amber", "tlp: amber\nincident: ander")
+    await c.handle(ENERGY, ALICE, moved, kind="edit", relation=Relation(replaces=event))
+    # Nothing in the other incident answered it: telecom is open there for everyone.
+    assert "telecom" in domino_section(await say(c, COORD, "!beeld"))
