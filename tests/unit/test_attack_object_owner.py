@@ -16,12 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
 from knowledge import object_service
 from storage import incidents as incident_repo
-from storage import rooms
+from storage import objects as store
+from storage import organisations, rooms
 from storage.engine import Database
 from storage.ids import RoomId, UserId
+from storage.models import SiteObjectRow
 from tests.support.chat import CoreChat, bound_views, texts
 
 GHOR = RoomId("!ghor:x")  # bound as "GHOR Fryslân", AMBER+STRICT
@@ -48,6 +51,8 @@ async def objects_db(tmp_path: Path, owner: str) -> Database:
     await database.migrate()
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "storm", "Storm", "test")
+        # As `!kamer koppel org=` and the config file bind: through the organisation.
+        assert (await organisations.ensure(session, ORG)).name == ORG
         await rooms.bind(
             session, GHOR, role="liaison", incident="storm", organisation=ORG,
             tlp_default="AMBER", clearance="AMBER+STRICT", by="test",
@@ -88,3 +93,26 @@ async def test_a_reimport_under_the_organisation_s_own_spelling_replaces_the_obj
 ) -> None:
     report = await load(db, tmp_path / "again", ORG)
     assert report.ok, report.problems
+
+
+async def test_objects_stored_under_an_older_spelling_are_replaced_not_refused(
+    tmp_path: Path,
+) -> None:
+    """Objects imported before owners were named as their organisation: the next import
+    replaces them (same owner), and the owner's rooms see the result."""
+    database = await objects_db(tmp_path, ORG)
+    try:
+        async with database.transaction() as session:
+            old = store.NewObject(
+                "fr-zkh-1", "ghor fryslân", "Ziekenhuis Tjongerschans", "ziekenhuis",
+                "Heerenveen", None, "AMBER+STRICT", {},
+            )  # fmt: skip
+            await session.execute(delete(SiteObjectRow))
+            await store.replace_owner(session, "ghor fryslân", [old], "t")
+        report = await load(database, tmp_path / "again", ORG)
+        assert report.ok, report.problems
+        async with database.session() as session:
+            owners = {row.owner for row in await store.all_objects(session)}
+        assert owners == {ORG}
+    finally:
+        await database.close()
