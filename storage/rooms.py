@@ -386,9 +386,23 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     """What a room other than the current one may see: its binding as stored now (an
     inactive binding, a direct chat or a public room as `RoomAccess.for_binding` says),
     in one round trip (the sender asks it before each labelled send)."""
+    found = await view_of(session, room_id)
+    if found is None:
+        return tlp.RoomAccess.unbound(room_id)
+    view, public, is_direct = found
+    return tlp.RoomAccess.for_binding(room_id, view, public, is_direct)
+
+
+async def view_of(
+    session: AsyncSession, room_id: RoomId
+) -> tuple[BindingView | None, bool, bool] | None:
+    """A room's binding as its messages are handled now (an upgraded room's: its
+    successor's, within its own limits, as `message_context` reads it), and whether it is
+    public and a direct chat; None for a room the bot does not know. The sender's check
+    before a send and the portal's page read it, so neither has a rule of its own."""
     row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
     if row is None:
-        return tlp.RoomAccess.unbound(room_id)
+        return None
     public, is_direct, role, active, incident, organisation, default, clearance, earlier = row
     view = None
     if role is not None and active:
@@ -398,7 +412,7 @@ async def access_of(session: AsyncSession, room_id: RoomId) -> tlp.RoomAccess:
     elif role is not None:  # as `message_context` reads it: the same view for the send
         own = (role, organisation, default, clearance)
         view = await _succeeded(session, room_id, own, earlier_of(earlier))
-    return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
+    return view, bool(public), bool(is_direct)
 
 
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:
