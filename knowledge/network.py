@@ -34,6 +34,7 @@ from pydantic import (
 
 from knowledge.model import ContentRule, _check_id, _check_tlp, mapping
 from knowledge.problems import FileProblem, field_error
+from storage.organisations import name_key
 from storage.vocabulary import OrgKind, Phase, Sector
 
 SUFFIXES = (".yaml", ".yml")
@@ -272,7 +273,8 @@ def read_text(text: str, path: Path) -> FileResult:
             result.map = DependencyMap.model_validate(data)
         elif "organisations" in data:
             partners = PartnersFile.model_validate(data).organisations
-            names = [p.name.lower() for p in partners]
+            # One organisation whatever its case or Unicode form (the import finds it so).
+            names = [name_key(p.name) for p in partners]
             doubles = sorted({n for n in names if names.count(n) > 1})
             if doubles:
                 result.problems.append(
