@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -255,29 +255,37 @@ async def open_items(
     return [str(row["sector"]) for row in rows]
 
 
-async def close_for_sector(
-    session: AsyncSession, incident: str, sector: str, entry_id: int, region: str | None = None
-) -> int:
-    """A report in `sector` (about `region`): its open domino items in the incident whose
-    cause is about the same region (or one of them names none) are marked answered. The
-    mark is the first answer, kept for the record; whether a room sees an item answered
-    is judged per room when it is read (`open_visible`)."""
+async def close_for_sector(session: AsyncSession, answer: SituationEntry) -> int:
+    """A report in a dependent sector (`answer`): the domino items of its sector in its
+    incident whose cause is about its region (or one of them names none) are answered.
+
+    An item keeps the answer the most rooms may see: the first one, or a later one with
+    a lower label (a RED answer in the partner's own room, then a GREEN one). Whether a
+    room sees the item answered is judged per room when it is read (`open_visible`), by
+    that one stored answer: a primary-key look-up per item, not a search of the
+    incident's reports."""
+    if answer.incident is None or answer.sector is None:
+        return 0
     clauses = [
-        DominoItem.incident == incident,
-        DominoItem.sector == sector,
-        DominoItem.closed_at.is_(None),
-        DominoItem.cause_entry_id != entry_id,
+        DominoItem.incident == answer.incident,
+        DominoItem.sector == answer.sector,
+        DominoItem.cause_entry_id != answer.id,
     ]
-    if region is not None:
+    if answer.region is not None:
         clauses.append(
             DominoItem.cause_entry_id.in_(
                 select(SituationEntry.id).where(
-                    or_(SituationEntry.region.is_(None), SituationEntry.region == region)
+                    or_(SituationEntry.region.is_(None), SituationEntry.region == answer.region)
                 )
             )
         )
+    wider = DominoItem.closed_by_entry_id.in_(
+        select(SituationEntry.id).where(SituationEntry.tlp_rank > answer.tlp_rank)
+    )
     result = await session.execute(
-        update(DominoItem).where(*clauses).values(closed_at=utcnow(), closed_by_entry_id=entry_id)
+        update(DominoItem)
+        .where(*clauses, or_(DominoItem.closed_at.is_(None), wider))
+        .values(closed_at=utcnow(), closed_by_entry_id=answer.id)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -325,15 +333,17 @@ async def open_visible(
 ) -> list[OpenDomino]:
     """Domino items of an incident whose cause this room may see (current label, not
     retracted) and that no report this room may see has answered (`_answered`)."""
+    answer = aliased(SituationEntry)
     rows = await session.execute(
         select(DominoItem, SituationEntry)
         .join(SituationEntry, SituationEntry.id == DominoItem.cause_entry_id)
+        .outerjoin(answer, answer.id == DominoItem.closed_by_entry_id)
         .where(
             DominoItem.incident == incident,
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
             _entry_visible(access),
-            ~_answered(access),
+            or_(DominoItem.closed_at.is_(None), ~_answered(access, answer)),
         )
         .order_by(DominoItem.id)
     )
@@ -352,33 +362,23 @@ async def open_visible(
     ]
 
 
-def _answered(access: tlp.RoomAccess) -> ColumnElement[bool]:
-    """Whether a domino item (joined with its cause) is answered as this room sees it: a
-    live report in the item's sector and incident, written or edited since the item
-    opened, about the cause's safety region (or one of them names none), that this room
-    may see. Judged per room, not by the stored `closed_at` alone: a report the room may
-    not see (RED in its own room, another organisation's AMBER+STRICT) does not exist
-    for it, so it must not take the item out of its picture, and a report about another
-    region says nothing of the region the cause hit."""
-    answer = aliased(SituationEntry)
+def _answered(access: tlp.RoomAccess, answer: Any) -> ColumnElement[bool]:
+    """Whether a domino item (joined with its cause and its stored answer, `answer`) is
+    answered as this room sees it: the answer is a live report, still of the item's
+    sector and incident, about the cause's safety region (or one of them names none),
+    that this room may see. A report the room may not see (RED in its own room, another
+    organisation's AMBER+STRICT) does not exist for it, so it must not take the item
+    out of its picture; nor does a report about another region."""
     cause = SituationEntry
-    return (
-        select(answer.id)
-        .where(
-            answer.incident == DominoItem.incident,
-            answer.sector == DominoItem.sector,
-            answer.id != DominoItem.cause_entry_id,
-            answer.retracted_at.is_(None),
-            answer.updated_at >= DominoItem.opened_at,
-            or_(cause.region.is_(None), answer.region.is_(None), answer.region == cause.region),
-            tlp.visible_clause(
-                access,
-                answer.tlp_rank,
-                answer.room_id,
-                func.coalesce(answer.organisation, ""),
-            ),
-        )
-        .exists()
+    return and_(
+        answer.id.is_not(None),
+        answer.retracted_at.is_(None),
+        answer.incident == DominoItem.incident,
+        answer.sector == DominoItem.sector,
+        or_(cause.region.is_(None), answer.region.is_(None), answer.region == cause.region),
+        tlp.visible_clause(
+            access, answer.tlp_rank, answer.room_id, func.coalesce(answer.organisation, "")
+        ),
     )
 
 

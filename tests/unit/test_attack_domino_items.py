@@ -16,7 +16,7 @@ import pytest
 
 from commands.dispatcher import CommandSettings
 from commands.message import Relation
-from storage import rooms
+from storage import network, rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from tests.support.chat import CoreChat, bound_views, texts
@@ -77,8 +77,16 @@ async def test_a_report_the_coordinators_may_not_see_does_not_answer_their_domin
     assert "M-2" not in listed, "the baseline: the coordinators may not see the report"
     # They see no telecom report, so for them telecom has not reported: the item stays.
     assert "telecom" in domino_section(await say(c, COORD, "!beeld"))
-    # The telecom room sees its own report: for it the item is answered.
-    assert "telecom" not in domino_section(await say(c, TELECOM, "!beeld"))
+    # The telecom room sees its own report: for it (its portal page) the item is answered.
+    async with db.session() as session:
+        own = tlp.RoomAccess(TELECOM, True, "AMBER+STRICT", "Telecom Noord")
+        items = await network.open_visible(session, own, "stroom-nh")
+    assert "telecom" not in [item.sector for item in items]
+    assert items, "the baseline: the other sectors' items are open for the telecom room"
+    # A report the coordinators may see answers it for them too.
+    seen = "!melding telecom\ngemeente: Alkmaar\ntlp: green\nernst: matig\nMasten op accu."
+    assert "M-3" in await say(c, TELECOM, seen)
+    assert "telecom" not in domino_section(await say(c, COORD, "!beeld"))
 
 
 async def test_a_report_about_another_region_does_not_answer_the_domino_item(
