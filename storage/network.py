@@ -271,16 +271,24 @@ async def close_for_sector(session: AsyncSession, answer: SituationEntry) -> int
         DominoItem.sector == answer.sector,
         DominoItem.cause_entry_id != answer.id,
     ]
+    # Each by primary key on the item's own cause or answer (correlated): a report's
+    # path must not read every report of a region or label.
     if answer.region is not None:
         clauses.append(
-            DominoItem.cause_entry_id.in_(
-                select(SituationEntry.id).where(
-                    or_(SituationEntry.region.is_(None), SituationEntry.region == answer.region)
-                )
+            select(SituationEntry.id)
+            .where(
+                SituationEntry.id == DominoItem.cause_entry_id,
+                or_(SituationEntry.region.is_(None), SituationEntry.region == answer.region),
             )
+            .exists()
         )
-    wider = DominoItem.closed_by_entry_id.in_(
-        select(SituationEntry.id).where(SituationEntry.tlp_rank > answer.tlp_rank)
+    wider = (
+        select(SituationEntry.id)
+        .where(
+            SituationEntry.id == DominoItem.closed_by_entry_id,
+            SituationEntry.tlp_rank > answer.tlp_rank,
+        )
+        .exists()
     )
     result = await session.execute(
         update(DominoItem)
