@@ -211,7 +211,7 @@ async def after_record(
             await store.remove_for_cause(session, entry.id)
             return await withdraw_alerts(ctx, entry, "moved"), ""
         return [], ""
-    await store.close_for_sector(session, entry.incident, entry.sector, entry.id)
+    await store.close_for_sector(session, entry)
     lines = []
     over = resolves(entry, edited)
     settled = await settle_item(ctx, entry, edited, DOMINO)

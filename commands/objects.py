@@ -196,10 +196,27 @@ def _fact_filter(name: str | None) -> tuple[str, bool] | None:
     return wanted, True
 
 
-def _has(item: SiteObject, fact: tuple[str, bool]) -> bool:
-    name, wanted = fact
-    present = name in item.facts and item.facts[name].present
-    return present == wanted
+def _fact_state(item: SiteObject, name: str) -> bool | None:
+    """Whether the object has the fact's thing: None when its file says it is unknown or
+    says nothing of it (`Fact.present`)."""
+    found = item.facts.get(name)
+    return None if found is None else found.present
+
+
+def _unknown_lines(
+    unknown: list[SiteObject], label: str, extra: bool, today: date, lang: Language
+) -> list[str]:
+    """The objects a fact filter could not judge (the fact unknown or not given), listed
+    apart: counted neither way, and never dropped from the answer in silence."""
+    if not unknown:
+        return []
+    lines = [t(lang, "objects.fact_unknown", label=label.capitalize(), count=len(unknown))]
+    for item in unknown[:MAX_LIST]:
+        kind = f"{kind_name(item.kind, lang)}, " if extra else ""
+        lines.append(f"• {item.id} — {kind}{short_line(item, today, lang)}")
+    if len(unknown) > MAX_LIST:
+        lines.append(t(lang, "objects.more", count=len(unknown) - MAX_LIST))
+    return lines
 
 
 async def _list(
@@ -210,8 +227,10 @@ async def _list(
     name = regions.find_municipality(municipality) or municipality.strip()
     rows, hidden = await store.in_municipality(session, ctx.room.access, name, kind)
     items = [SiteObject.model_validate(r.data) for r in rows]
+    unknown: list[SiteObject] = []
     if fact is not None:
-        items = [i for i in items if _has(i, fact)]
+        unknown = [i for i in items if _fact_state(i, fact[0]) is None]
+        items = [i for i in items if _fact_state(i, fact[0]) is fact[1]]
     today = _today(ctx)
     lang = ctx.lang
     what = kind_name(kind, lang) if kind else t(lang, "objects.objects")
@@ -220,7 +239,7 @@ async def _list(
         what = t(
             lang, "objects.with_fact" if fact[1] else "objects.without_fact", what=what, label=label
         )
-    banner = tlp.highest([i.tlp for i in items])
+    banner = tlp.highest([i.tlp for i in [*items, *unknown]])
     lines = [
         t(
             lang,
@@ -236,12 +255,14 @@ async def _list(
         lines.append(f"• {item.id} — {extra}{short_line(item, today, lang)}")
     if len(items) > MAX_LIST:
         lines.append(t(lang, "objects.more", count=len(items) - MAX_LIST))
+    if fact is not None:
+        lines += _unknown_lines(unknown, fact[0].replace("-", " "), not kind, today, lang)
     access = ctx.room.access
     if hidden and access.bound and not access.public:
         # Counts per owner only: no names, kinds or facts of what the room may not see.
         owners = ", ".join(f"{o} ({n})" for o, n in sorted(hidden.items()))
         lines.append(t(lang, "objects.more_hidden", owners=owners))
-    if not items and not hidden:
+    if not items and not hidden and not unknown:
         lines.append(t(lang, "objects.none_known"))
     return [replace(render.plain("\n".join(lines)), tlp=banner)]
 

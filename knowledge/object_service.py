@@ -23,7 +23,7 @@ from knowledge.objects import (
 )
 from knowledge.problems import FileProblem
 from storage import objects as store
-from storage import tlp
+from storage import organisations, tlp
 from storage.engine import Database
 from storage.regions import RegionTable
 
@@ -76,8 +76,10 @@ async def import_files(
     by_owner: dict[str, list[SiteObject]] = defaultdict(list)
     ceilings: dict[str, str] = {}
     seen: dict[str, str] = {}
+    names = await _owner_names(session, {i.owner for r in results for i in r.items})
     for result in results:
         for item in result.items:
+            item = item.model_copy(update={"owner": names[item.owner]})
             _lower_ceiling(ceilings, item.owner, result.max_tlp)
             if item.id in seen:
                 report.problems.append(
@@ -100,6 +102,15 @@ async def import_files(
             )
         report.owners.append(counts)
     return report
+
+
+async def _owner_names(session: AsyncSession, owners: set[str]) -> dict[str, str]:
+    """Each owner as its organisation is named (`organisations.ensure`: one organisation
+    whatever its case or Unicode form). AMBER+STRICT stays within the owner's
+    organisation by name (`tlp.may_see`): a file's `owner: ghor fryslân` must be the
+    organisation whose rooms are bound as "GHOR Fryslân", or its own rooms may not see
+    its objects."""
+    return {owner: (await organisations.ensure(session, owner)).name for owner in sorted(owners)}
 
 
 def _lower_ceiling(ceilings: dict[str, str], owner: str, ceiling: str | None) -> None:

@@ -75,8 +75,16 @@ _STOP = frozenset(
 )
 _TOKEN = re.compile(r"[a-z0-9]+")
 _NUMBER = re.compile(r"^\s*([+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[+-]?\d+(?:[.,]\d+)?)\s*(.*)$")
-# A fact value that says the object does not have it: `noodstroom: nee`.
-_NEGATIVE = frozenset({"nee", "no", "geen", "none", "false", "onwaar", "0", "-", "n"})
+# A fact value that says the object does not have it: `noodstroom: nee`, and as its first
+# word: `geen aggregaat, alleen accu`, `niet aanwezig`, `nee (gepland 2027)`.
+_NEGATIVE = frozenset(
+    {"nee", "no", "geen", "none", "false", "onwaar", "0", "-", "n", "niet", "not", "zonder"}
+    | {"without", "ontbreekt", "afwezig", "absent", "missing"}
+)
+# A fact value that says nobody knows: neither has nor lacks (`noodstroom: onbekend`).
+_UNKNOWN_VALUES = frozenset({"?", "nb", "n.b.", "n.b", "niet bekend", "not known", "tbd"})
+_UNKNOWN_WORDS = frozenset({"onbekend", "unknown", "onduidelijk", "unclear"})
+_VALUE_WORD = re.compile(r"[^\W_]+")
 
 
 def kind_of(word: str) -> str | None:
@@ -134,11 +142,19 @@ class Fact(BaseModel):
         return cls(text=text, value=float(canonical), unit=unit or None)
 
     @property
-    def present(self) -> bool:
-        """Whether the fact says the object has the thing (not `nee`, `0`, `geen`)."""
+    def present(self) -> bool | None:
+        """Whether the fact says the object has the thing: False for `nee`, `0`, `geen
+        aggregaat`, `niet aanwezig`; None when it says nobody knows (`onbekend`, `?`, an
+        empty value). A list filtered by a fact must not count an unknown either way: a
+        care home whose emergency power is unknown is neither one that has it nor one
+        known to lack it."""
         if self.value is not None:
             return self.value > 0
-        return fold(self.text) not in _NEGATIVE
+        text = " ".join(fold(self.text).split())
+        words = _VALUE_WORD.findall(text)
+        if not text or text in _UNKNOWN_VALUES or _UNKNOWN_WORDS.intersection(words):
+            return None
+        return not (text in _NEGATIVE or (words and words[0] in _NEGATIVE))
 
 
 class SiteObject(BaseModel):

@@ -587,8 +587,11 @@ class SectorDependency(Base):
 
 class DominoItem(Base):
     """A possible domino effect: a severe report in `cause_entry_id`'s sector, and a
-    sector that depends on it and has not reported since. Closed by that sector's first
-    report after the cause; deleted when the cause is retracted."""
+    sector that depends on it and has not reported since. Answered (`closed_at`) by a
+    report in that sector after the cause, about the cause's region: the one most rooms
+    may see (`closed_by_entry_id`); a room sees the item answered only when it may see
+    that report (`storage.network.open_visible`). Deleted when the cause is retracted or
+    no longer causes it."""
 
     __tablename__ = "domino_items"
     __table_args__ = (

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage import organisations, tlp
 from storage.models import (
@@ -214,16 +215,13 @@ async def open_items(
     an edit or a replay opens nothing twice). Returns the sectors newly opened."""
     if cause.incident is None:
         return []
-    # An edit that moved the cause to another incident takes its open items along: left
+    # An edit that moved the cause to another incident takes its items along: left
     # behind, no picture would show them (the old incident no longer holds their cause)
-    # and the new one would have none. Answered items stay where they were answered.
+    # and the new one would have none. Answered ones too: a report answers an item only
+    # in its own incident (`_answered`), so in the new one they are open again.
     await session.execute(
         update(DominoItem)
-        .where(
-            DominoItem.cause_entry_id == cause.id,
-            DominoItem.closed_at.is_(None),
-            DominoItem.incident != cause.incident,
-        )
+        .where(DominoItem.cause_entry_id == cause.id, DominoItem.incident != cause.incident)
         .values(incident=cause.incident)
     )
     existing = set(
@@ -257,27 +255,57 @@ async def open_items(
     return [str(row["sector"]) for row in rows]
 
 
-async def close_for_sector(session: AsyncSession, incident: str, sector: str, entry_id: int) -> int:
-    """A report in `sector`: its open domino items in the incident are answered."""
+async def close_for_sector(session: AsyncSession, answer: SituationEntry) -> int:
+    """A report in a dependent sector (`answer`): the domino items of its sector in its
+    incident whose cause is about its region (or one of them names none) are answered.
+
+    An item keeps the answer the most rooms may see: the first one, or a later one with
+    a lower label (a RED answer in the partner's own room, then a GREEN one). Whether a
+    room sees the item answered is judged per room when it is read (`open_visible`), by
+    that one stored answer: a primary-key look-up per item, not a search of the
+    incident's reports."""
+    if answer.incident is None or answer.sector is None:
+        return 0
+    clauses = [
+        DominoItem.incident == answer.incident,
+        DominoItem.sector == answer.sector,
+        DominoItem.cause_entry_id != answer.id,
+    ]
+    # Each by primary key on the item's own cause or answer (correlated): a report's
+    # path must not read every report of a region or label.
+    if answer.region is not None:
+        clauses.append(
+            select(SituationEntry.id)
+            .where(
+                SituationEntry.id == DominoItem.cause_entry_id,
+                or_(SituationEntry.region.is_(None), SituationEntry.region == answer.region),
+            )
+            .exists()
+        )
+    wider = (
+        select(SituationEntry.id)
+        .where(
+            SituationEntry.id == DominoItem.closed_by_entry_id,
+            SituationEntry.tlp_rank > answer.tlp_rank,
+        )
+        .exists()
+    )
     result = await session.execute(
         update(DominoItem)
-        .where(
-            DominoItem.incident == incident,
-            DominoItem.sector == sector,
-            DominoItem.closed_at.is_(None),
-            DominoItem.cause_entry_id != entry_id,
-        )
-        .values(closed_at=utcnow(), closed_by_entry_id=entry_id)
+        .where(*clauses, or_(DominoItem.closed_at.is_(None), wider))
+        .values(closed_at=utcnow(), closed_by_entry_id=answer.id)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def remove_for_cause(session: AsyncSession, cause_id: int, keep: Collection[str] = ()) -> int:
-    """A retracted cause: its open domino items go (answered ones stay as history).
+    """A retracted cause: its domino items go, answered ones too (a report answers an
+    item only for the rooms that may see it, so a kept item would show again where its
+    answer is not seen).
 
-    `keep`: the dependent sectors the cause still causes after an edit; the open
-    items of every other sector go (an edit below severe keeps none)."""
-    clauses = [DominoItem.cause_entry_id == cause_id, DominoItem.closed_at.is_(None)]
+    `keep`: the dependent sectors the cause still causes after an edit; the items of
+    every other sector go (an edit below severe keeps none)."""
+    clauses = [DominoItem.cause_entry_id == cause_id]
     if keep:
         clauses.append(DominoItem.sector.not_in(list(keep)))
     result = await session.execute(delete(DominoItem).where(*clauses))
@@ -311,17 +339,19 @@ class OpenDomino:
 async def open_visible(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[OpenDomino]:
-    """Open domino items of an incident whose cause this room may see (current label,
-    not retracted)."""
+    """Domino items of an incident whose cause this room may see (current label, not
+    retracted) and that no report this room may see has answered (`_answered`)."""
+    answer = aliased(SituationEntry)
     rows = await session.execute(
         select(DominoItem, SituationEntry)
         .join(SituationEntry, SituationEntry.id == DominoItem.cause_entry_id)
+        .outerjoin(answer, answer.id == DominoItem.closed_by_entry_id)
         .where(
             DominoItem.incident == incident,
-            DominoItem.closed_at.is_(None),
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
             _entry_visible(access),
+            or_(DominoItem.closed_at.is_(None), ~_answered(access, answer)),
         )
         .order_by(DominoItem.id)
     )
@@ -338,6 +368,26 @@ async def open_visible(
         )
         for item, entry in rows.all()
     ]
+
+
+def _answered(access: tlp.RoomAccess, answer: Any) -> ColumnElement[bool]:
+    """Whether a domino item (joined with its cause and its stored answer, `answer`) is
+    answered as this room sees it: the answer is a live report, still of the item's
+    sector and incident, about the cause's safety region (or one of them names none),
+    that this room may see. A report the room may not see (RED in its own room, another
+    organisation's AMBER+STRICT) does not exist for it, so it must not take the item
+    out of its picture; nor does a report about another region."""
+    cause = SituationEntry
+    return and_(
+        answer.id.is_not(None),
+        answer.retracted_at.is_(None),
+        answer.incident == DominoItem.incident,
+        answer.sector == DominoItem.sector,
+        or_(cause.region.is_(None), answer.region.is_(None), answer.region == cause.region),
+        tlp.visible_clause(
+            access, answer.tlp_rank, answer.room_id, func.coalesce(answer.organisation, "")
+        ),
+    )
 
 
 # ------------------------------------------------------------------ alerts and causes

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, sync_state, tlp
 from storage.models import EntryObjectLink, SiteObjectRow, utcnow
+from storage.organisations import name_key
 from storage.vocabulary import fold
 
 STORE_VERSION = "objects.store_version"
@@ -82,14 +83,25 @@ async def _bump(session: AsyncSession) -> None:
     await sync_state.set_value(session, STORE_VERSION, uuid.uuid4().hex)
 
 
+async def spellings(session: AsyncSession, owner: str) -> list[str]:
+    """The owner names stored that are `owner`'s organisation (`organisations.name_key`:
+    case and Unicode form aside): objects imported under another spelling before are
+    still this owner's, to replace, not another owner's. A few dozen owners: compared in
+    Python, the same on SQLite and PostgreSQL."""
+    key = name_key(owner)
+    stored = await session.scalars(select(SiteObjectRow.owner).distinct())
+    return sorted({owner, *(name for name in stored if name_key(name) == key)})
+
+
 async def foreign_ids(session: AsyncSession, owner: str, ids: Sequence[str]) -> list[str]:
     """Ids in `ids` that another owner already holds: an import must not take them."""
     taken: list[str] = []
+    mine = await spellings(session, owner)
     for start in range(0, len(ids), _CHUNK):
         chunk = list(ids[start : start + _CHUNK])
         rows = await session.execute(
             select(SiteObjectRow.id).where(
-                SiteObjectRow.id.in_(chunk), SiteObjectRow.owner != owner
+                SiteObjectRow.id.in_(chunk), SiteObjectRow.owner.not_in(mine)
             )
         )
         taken += [row[0] for row in rows]
@@ -115,10 +127,11 @@ async def replace_owner(
     if conflicts:
         counts.conflicts = conflicts
         return counts
+    mine = await spellings(session, owner)
     counts.before = (
-        await session.execute(select(func.count()).where(SiteObjectRow.owner == owner))
+        await session.execute(select(func.count()).where(SiteObjectRow.owner.in_(mine)))
     ).scalar_one()
-    counts.kept = await _clear_owner(session, owner, keep_above, {o.id for o in objects})
+    counts.kept = await _clear_owner(session, (owner, mine), keep_above, {o.id for o in objects})
     counts.kept_above = keep_above
     now = utcnow()
     rows = [
@@ -156,24 +169,29 @@ async def replace_owner(
 
 
 async def _clear_owner(
-    session: AsyncSession, owner: str, ceiling: str | None, in_file: set[str]
+    session: AsyncSession,
+    owner: tuple[str, list[str]],
+    ceiling: str | None,
+    in_file: set[str],
 ) -> int:
-    """Delete the owner's objects but those labelled above `ceiling` that the file does
-    not hold; how many were kept."""
+    """Delete the owner's objects (`owner`: its name and the spellings they are stored
+    under) but those labelled above `ceiling` that the file does not hold; how many were
+    kept. The kept ones are stored under its name from now on, as the rest."""
+    name, spelled = owner
     kept: list[str] = []
+    clause = SiteObjectRow.owner.in_(spelled)
     if ceiling is not None and ceiling in tlp.RANK:
         above = await session.scalars(
-            select(SiteObjectRow.id).where(
-                SiteObjectRow.owner == owner, SiteObjectRow.tlp_rank > tlp.RANK[ceiling]
-            )
+            select(SiteObjectRow.id).where(clause, SiteObjectRow.tlp_rank > tlp.RANK[ceiling])
         )
         kept = sorted(set(above) - in_file)
-    clause = SiteObjectRow.owner == owner
     await session.execute(
         delete(SiteObjectRow).where(clause, SiteObjectRow.id.not_in(kept))
         if kept
         else delete(SiteObjectRow).where(clause)
     )
+    if kept:
+        await session.execute(update(SiteObjectRow).where(clause).values(owner=name))
     return len(kept)
 
 

@@ -16,16 +16,15 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import incidents, open_questions, records, tlp
+from storage import incidents, open_questions, records, rooms, tlp
+from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
     EntryRevision,
     RecordItem,
     Room,
-    RoomBinding,
     SituationEntry,
 )
-from storage.rooms import BindingView, earlier_rooms
 
 # Figure points read for one chart: the newest ones, so a chart costs the same at
 # 1,000 or 100,000 entries (older points fall off the left edge).
@@ -45,17 +44,20 @@ class PortalRoom:
 
 
 async def room_view(session: AsyncSession, room_id: str) -> PortalRoom | None:
-    """The room's current view, or None when it has no active binding with an incident
-    (unbound since the link was made, left, or a direct chat): then no page opens."""
+    """The room's current view, or None when it has no binding with an incident now
+    (unbound since the link was made, left, or a direct chat): then no page opens. The
+    binding is the one its messages are handled under (`rooms.view_of`): an upgraded room
+    still written in works under its successor's, within its own limits, and so does
+    its page (a link `!portaal` gave there opened nothing)."""
     room = await session.get(Room, room_id)
-    binding = await session.get(RoomBinding, room_id)
-    if room is None or binding is None or not room.active or not binding.active:
+    found = await rooms.view_of(session, RoomId(room_id))
+    if room is None or not room.active or found is None:
         return None
-    if room.is_direct or binding.incident is None:
+    view, public, direct = found
+    if view is None or direct or view.incident is None:
         return None
-    view = BindingView.of(binding, earlier=await earlier_rooms(session, room_id))
-    access = tlp.RoomAccess.for_binding(room_id, view, room.public, room.is_direct)
-    return PortalRoom(access, binding.incident, binding.role)
+    access = tlp.RoomAccess.for_binding(room_id, view, public, direct)
+    return PortalRoom(access, view.incident, view.role)
 
 
 @dataclass(frozen=True)

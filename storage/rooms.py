@@ -391,12 +391,28 @@ async def access_of(
     in one round trip (the sender asks it before each labelled send). `curator_room`:
     the configured curator room's id; without a binding it is cleared to GREEN, as the
     question routing posts to it (`RoomAccess.for_configured_curators`)."""
-    row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
-    if row is None and room_id == curator_room:
-        # No room yet: the configured curator room's alias before it resolves.
-        return tlp.RoomAccess.for_configured_curators(room_id)
-    if row is None:
+    found = await view_of(session, room_id)
+    if found is None:
+        if room_id == curator_room:
+            # No room yet: the configured curator room's alias before it resolves.
+            return tlp.RoomAccess.for_configured_curators(room_id)
         return tlp.RoomAccess.unbound(room_id)
+    view, public, is_direct = found
+    if view is None and room_id == curator_room and not is_direct:
+        return tlp.RoomAccess.for_configured_curators(room_id, public)
+    return tlp.RoomAccess.for_binding(room_id, view, public, is_direct)
+
+
+async def view_of(
+    session: AsyncSession, room_id: RoomId
+) -> tuple[BindingView | None, bool, bool] | None:
+    """A room's binding as its messages are handled now (an upgraded room's: its
+    successor's, within its own limits, as `message_context` reads it), and whether it is
+    public and a direct chat; None for a room the bot does not know. The sender's check
+    before a send and the portal's page read it, so neither has a rule of its own."""
+    row = (await session.execute(_ACCESS, {"room_id": room_id})).first()
+    if row is None:
+        return None
     public, is_direct, role, active, incident, organisation, default, clearance, earlier = row
     view = None
     if role is not None and active:
@@ -406,9 +422,7 @@ async def access_of(
     elif role is not None:  # as `message_context` reads it: the same view for the send
         own = (role, organisation, default, clearance)
         view = await _succeeded(session, room_id, own, earlier_of(earlier))
-    if view is None and room_id == curator_room and not is_direct:
-        return tlp.RoomAccess.for_configured_curators(room_id, bool(public))
-    return tlp.RoomAccess.for_binding(room_id, view, bool(public), bool(is_direct))
+    return view, bool(public), bool(is_direct)
 
 
 async def binding(session: AsyncSession, room_id: RoomId) -> RoomBinding | None:

@@ -79,6 +79,10 @@ TEXTS: Entries = {
         "nl": "{what} zonder {label}",
         "en": "{what} without {label}",
     },
+    "objects.fact_unknown": {
+        "nl": "{label} onbekend (niet meegeteld): {count}",
+        "en": "{label} unknown (not counted): {count}",
+    },
     "objects.list_head": {
         "nl": "TLP:{banner} — {what} in {name}: {count}",
         "en": "TLP:{banner} — {what} in {name}: {count}",

@@ -20,11 +20,13 @@ RoomSpec = tuple[RoomId, str, str, str, str]
 
 
 async def network_database(
-    path: Path, bound: Iterable[RoomSpec], public: Collection[RoomId] = ()
+    path: Path, bound: Iterable[RoomSpec], public: Collection[RoomId] = (), url: str = ""
 ) -> Database:
     """Migrated, with the incidents `stroom-nh` and `ander`, the rooms bound (default
-    label AMBER) and joined, `public` rooms marked public, and the sample network."""
-    database = await migrated_sqlite(path)
+    label AMBER) and joined, `public` rooms marked public, and the sample network. On
+    SQLite at `path`, or at `url` when given (an already migrated database, such as the
+    `migrated_database_url` fixture's on either backend)."""
+    database = Database(url) if url else await migrated_sqlite(path)
     async with database.transaction() as session:
         await incident_repo.open_incident(session, "stroom-nh", "Stroomuitval NH", "test")
         await incident_repo.open_incident(session, "ander", "Ander incident", "test")
