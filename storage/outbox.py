@@ -16,6 +16,7 @@ from typing import Any, Literal, cast
 from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import manager_of_class
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, utcnow
@@ -27,6 +28,7 @@ OutboxKind = Literal["message", "redact", "join", "leave", "file"]
 TXN_PREFIX = "kp1."
 
 _TABLE = cast(Table, OutboxMessage.__table__)
+_MANAGER = manager_of_class(OutboxMessage)
 # Built once, on the table (Core): every reply is queued with it.
 _INSERT = insert(_TABLE).returning(_TABLE.c.id)
 # Marking rows sent after every batch (the Core table: an ORM update by primary key
@@ -147,7 +149,18 @@ async def add(
     options = {COMMIT_OPTION: True} if last else {}
     row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
     # A detached copy: the sender may use it after this transaction has ended.
-    return OutboxMessage(id=row_id, **values)
+    return detached_row(row_id, values)
+
+
+def detached_row(row_id: int, values: Mapping[str, Any]) -> OutboxMessage:
+    """A transient OutboxMessage with these column values, as a row read back would have
+    them: its attributes go straight into the instance's dict, not through the ORM's
+    constructor, which sets each one through its instrumented attribute (about 60 µs of
+    the 3–4 ms of CPU the bot spends per handled event at 10/s). Never added to a
+    session: the sender only reads it, and reads the table again for anything else."""
+    row = _MANAGER.new_instance()
+    row.__dict__.update(values, id=row_id)
+    return row
 
 
 async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMessage]:
