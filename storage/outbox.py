@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Table, bindparam, event, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, event, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import manager_of_class
@@ -91,7 +91,7 @@ def _began(session: Session, transaction: Any, connection: Any) -> None:
 event.listen(Session, "after_begin", _began)
 
 
-def queued_at(session: AsyncSession) -> datetime:
+def queued_at(session: AsyncSession | Session) -> datetime:
     """The moment the session's transaction began (now when it has not begun)."""
     began = session.info.get(_BEGAN)
     return began if isinstance(began, datetime) else utcnow()
@@ -129,7 +129,24 @@ async def add(
         )
         if existing is not None:
             return None
-    values: dict[str, Any] = {
+    values = row_values(session, room_id, kind, content, txn_id, source_event_id, label)
+    options = {COMMIT_OPTION: True} if last else {}
+    row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
+    # A detached copy: the sender may use it after this transaction has ended.
+    return detached_row(row_id, values)
+
+
+def row_values(
+    session: AsyncSession | Session,
+    room_id: RoomId,
+    kind: OutboxKind,
+    content: dict[str, Any],
+    txn_id: str,
+    source_event_id: str | None,
+    label: RowLabel,
+) -> dict[str, Any]:
+    """A new row's column values (queued at the moment its transaction began)."""
+    return {
         "txn_id": txn_id,
         "room_id": room_id,
         "kind": kind,
@@ -146,9 +163,14 @@ async def add(
         "tlp_org": label.organisation,
         "curators_only": label.curators,
     }
+
+
+def add_on(connection: Connection, values: dict[str, Any], *, last: bool = False) -> OutboxMessage:
+    """`add` of a row known to be new, on the session's connection, in a greenlet the
+    caller is already in (`AsyncSession.run_sync`): with the event's other statements
+    in one trip. `values`: `row_values`'."""
     options = {COMMIT_OPTION: True} if last else {}
-    row_id = (await session.execute(_INSERT, values, execution_options=options)).scalar_one()
-    # A detached copy: the sender may use it after this transaction has ended.
+    row_id = connection.execute(_INSERT, values, execution_options=options).scalar_one()
     return detached_row(row_id, values)
 
 
