@@ -4,10 +4,13 @@ The part of bench/load.py's sustained case the bot adds to a bare matrix-nio cli
 (claim the event, dispatch, queue the reply, commit), without a homeserver: process
 CPU (every thread, aiosqlite's included) per event on a SQLite file, the dispatcher
 as the bot builds it (no savepoints). Five rounds of --events; the smallest is the
-figure (the others carry the machine's noise). For old against new code, run it with
-PYTHONPATH set to each checkout in turn.
+figure (the others carry the machine's noise). For old against new code, run it from
+each checkout's directory in turn, with PYTHONPATH set to it as well: `python -m` puts
+the current directory first on sys.path, before PYTHONPATH, so run from one worktree it
+measures that worktree's code whatever PYTHONPATH says.
 
     .venv/bin/python -m bench.core_cpu [--events 500] [--profile cumulative]
+    (cd /tmp/old && PYTHONPATH=/tmp/old /path/to/.venv/bin/python -m bench.core_cpu)
 """
 
 from __future__ import annotations

@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from bot.sender import outgoing_row, reply_label, reply_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
@@ -96,18 +98,6 @@ async def log_and_queue(
     # An item this event raised (an edit to `tlp: rood`): the rows still waiting that
     # may show it go under its new label; this event's own replies are queued after.
     await relabel.apply_raises(session)
-    await event_log.record(
-        session,
-        message.event_id,
-        message.room_id,
-        message.sender,
-        effect,
-        message.timestamp,
-        last=not replies,
-        # Sent with the first reply's row (SQLite): nothing after it catches an error.
-        defer=bool(replies),
-    )
-    queued = []
     # A reply too large for one event goes in parts (bot/sender.py: reply_parts), each
     # labelled as the whole reply: a later part need not name the label (a late reply's
     # note stands above the banner the parts repeat), and is as much of what it shows.
@@ -119,23 +109,34 @@ async def log_and_queue(
         )
     ]
     views: dict[str, tlp.RoomAccess] = {}
+    rows = []
     for index, (reply, whole) in enumerate(parts):
         kind, target, content = outgoing_row(reply, message.room_id)
         label = await _label(session, whole, target, views, access, curator_room)
-        row = await outbox.add(
-            session,
-            target,
-            kind,
-            content,
-            outbox.txn_id_for(message.event_id, index),
-            source_event_id=message.event_id,
-            known_new=True,
-            last=index == len(parts) - 1,
-            label=label,
+        txn_id = outbox.txn_id_for(message.event_id, index)
+        rows.append(
+            outbox.row_values(session, target, kind, content, txn_id, message.event_id, label)
         )
-        if row is not None:
-            queued.append(row)
-    return queued
+    entry = event_log.entry(
+        message.event_id, message.room_id, message.sender, effect, message.timestamp
+    )
+    # The log entry and the rows in one greenlet, on the session's connection: no ORM
+    # execution and no greenlet of their own per statement (the labels' reads above may
+    # still need them). Nothing is left to flush: the handler's changes went above.
+    return await session.run_sync(_write, entry, rows)
+
+
+def _write(sync: Session, entry: dict[str, Any], rows: list[dict[str, Any]]) -> list[OutboxMessage]:
+    """The event's log entry, then its replies' rows: the transaction's last statements
+    (the last of them commits it on SQLite, in the same round trip to the database's
+    thread; the log entry is sent with the first row, and a second copy's error raises
+    there: nothing after it catches an error)."""
+    connection = sync.connection()
+    event_log.record_on(connection, entry, last=not rows, defer=bool(rows))
+    return [
+        outbox.add_on(connection, values, last=index == len(rows) - 1)
+        for index, values in enumerate(rows)
+    ]
 
 
 async def _label(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, or_, select
+from sqlalchemy import Connection, Table, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
@@ -37,18 +37,37 @@ async def record(
     round trip to its thread: storage/sqlite_driver.py). `defer`: on SQLite, sent with
     the transaction's next statement (or its commit), whose error a second copy then
     raises; only where no later statement's error is caught."""
-    await session.execute(
-        _INSERT,
-        {
-            "event_id": event_id,
-            "room_id": room_id,
-            "sender": sender,
-            "effect": effect,
-            "origin_ts": origin_ts,
-            "processed_at": utcnow(),
-        },
-        execution_options={COMMIT_OPTION: True} if last else {DEFER_OPTION: True} if defer else {},
-    )
+    values = entry(event_id, room_id, sender, effect, origin_ts)
+    await session.execute(_INSERT, values, execution_options=statement_options(last, defer))
+
+
+def entry(
+    event_id: EventId, room_id: RoomId, sender: UserId, effect: str, origin_ts: datetime
+) -> dict[str, Any]:
+    """The log entry's column values, handled now."""
+    return {
+        "event_id": event_id,
+        "room_id": room_id,
+        "sender": sender,
+        "effect": effect,
+        "origin_ts": origin_ts,
+        "processed_at": utcnow(),
+    }
+
+
+def statement_options(last: bool, defer: bool) -> dict[str, bool]:
+    """The execution options of a statement that is its transaction's last (committed
+    with it) or deferred to the next hop (storage/sqlite_driver.py)."""
+    return {COMMIT_OPTION: True} if last else {DEFER_OPTION: True} if defer else {}
+
+
+def record_on(
+    connection: Connection, values: dict[str, Any], *, last: bool = False, defer: bool = False
+) -> None:
+    """`record` on the session's connection, in a greenlet the caller is already in
+    (`AsyncSession.run_sync`): the log entry with other statements in one trip, not one
+    greenlet and one ORM execution each. `values`: `entry`'s."""
+    connection.execute(_INSERT, values, execution_options=statement_options(last, defer))
 
 
 async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:

@@ -22,6 +22,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from storage import organisations, succession, tlp
 from storage.ids import RoomId
@@ -296,9 +297,19 @@ def _context_query() -> Any:
 _CONTEXT = _context_query()
 
 
+def _context_row(sync: Session, room_id: RoomId, event_id: str) -> Any:
+    """`_CONTEXT`'s row, on the session's connection in the greenlet `run_sync` gives:
+    the first statement of each handled event, without the ORM's execution around it
+    (about 40 µs of CPU). Pending changes are flushed first, as `session.execute`
+    would (its autoflush)."""
+    if sync.autoflush and (sync.new or sync.dirty or sync.deleted):
+        sync.flush()
+    return sync.connection().execute(_CONTEXT, {"room_id": room_id, "event_id": event_id}).first()
+
+
 async def message_context(session: AsyncSession, room_id: RoomId, event_id: str) -> MessageContext:
     """Everything the hot path needs before dispatching, in one round trip."""
-    row = (await session.execute(_CONTEXT, {"room_id": room_id, "event_id": event_id})).first()
+    row = await session.run_sync(_context_row, room_id, event_id)
     if row is None:
         await ensure(session, room_id)
         already = await session.get(ProcessedEvent, event_id) is not None

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from storage import incidents, network, rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId
+from storage.models import Room, RoomBinding
 
 
 async def test_message_context_and_access_read_the_rooms_a_room_replaced(db: Database) -> None:
@@ -74,3 +75,19 @@ async def test_role_views_own_the_posts_of_the_rooms_they_replaced(db: Database)
     access = tlp.RoomAccess.for_binding(room_id, view, public, direct)
     assert room_id == second and access.own(first)
     assert tlp.may_see(access, "RED", first, None)
+
+
+async def test_message_context_sees_the_sessions_unflushed_changes(db: Database) -> None:
+    """`message_context` reads on the session's connection (not `session.execute`), and
+    still flushes what the session holds first, as `session.execute`'s autoflush did: a
+    room and its binding added in the same transaction are what it reads."""
+    room = RoomId("!fresh:x")
+    async with db.transaction() as session:
+        session.add(Room(room_id=room))
+        session.add(
+            RoomBinding(room_id=room, role="liaison", organisation="GGD", bound_by="@admin:x")
+        )
+        assert session.new
+        context = await rooms.message_context(session, room, "$first")
+    assert context.binding is not None and context.binding.organisation == "GGD"
+    assert not context.already_processed

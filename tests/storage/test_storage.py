@@ -7,13 +7,14 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from sqlalchemy import inspect as sqlalchemy_inspect
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from storage import audit, event_log, instance_lock, outbox, rooms, sync_state
 from storage.engine import Database, DatabaseError, normalise_url
 from storage.ids import EventId, RoomId, UserId
-from storage.models import Base, RoomBinding
+from storage.models import Base, OutboxMessage, RoomBinding
 
 ROOM = RoomId("!room:localhost")
 USER = UserId("@alice:localhost")
@@ -85,6 +86,23 @@ async def test_outbox_is_idempotent_and_marks_sent_by_echo(db: Database) -> None
         (sent,) = await outbox.by_source(session, "$c")
         assert sent.result_event_id == "$echo"
         assert sent.sent_at is not None and sent.sent_at.tzinfo is not None
+
+
+async def test_queued_copy_is_the_row_as_read_back(db: Database) -> None:
+    """`outbox.add` returns a detached copy built without the ORM's constructor: every
+    column as the stored row has it, usable after its transaction ended, and never
+    part of a session."""
+    label = outbox.RowLabel("AMBER", "GREEN", "VR", curators=True)
+    async with db.transaction() as session:
+        queued = await outbox.add(
+            session, ROOM, "message", {"body": "q"}, outbox.txn_id_for("$q"), "$q", label=label
+        )
+        assert queued is not None and queued not in session
+    async with db.session() as session:
+        (stored,) = await outbox.pending(session)
+    for column in OutboxMessage.__table__.columns:
+        assert getattr(queued, column.key) == getattr(stored, column.key), column.key
+    assert sqlalchemy_inspect(queued).transient
 
 
 async def test_outbox_gives_up_after_permanent_error(db: Database) -> None:

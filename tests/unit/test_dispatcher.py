@@ -123,6 +123,31 @@ async def test_refusal_says_why() -> None:
     assert "!geheim" not in help_reply.text
 
 
+async def test_help_list_follows_each_askers_permissions() -> None:
+    """`!help`'s list is rendered once per language, prefix and set of allowed commands
+    (commands/help.py): one dispatcher, a command allowed in one room and refused in the
+    next, in turn, in both languages; each list is what that room may use, and two
+    equal asks give equal lists."""
+
+    async def secret(ctx, parsed):  # type: ignore[no-untyped-def]
+        return []
+
+    def only_in_the_staff_room(ctx):  # type: ignore[no-untyped-def]
+        return None if ctx.room.room_id == "!staff:x" else "alleen de staf."
+
+    d = with_command("geheim", "secret", secret, permission=only_in_the_staff_room)
+    staff = RoomView(room_id=RoomId("!staff:x"))
+    for _ in range(2):
+        (open_list,) = await handle("!help", d, staff)
+        (closed_list,) = await handle("!help", d)
+        assert "!geheim" in open_list.text and "!geheim" in open_list.html
+        assert "!geheim" not in closed_list.text and "!geheim" not in closed_list.html
+        assert open_list.text.replace("\n• !geheim — x", "") == closed_list.text
+    english = Dispatcher(d.registry, CommandSettings(language="en", bot_user_id="@bot:x"))
+    (english_list,) = await handle("!help", english, staff)
+    assert "!secret" in english_list.text and "!geheim" not in english_list.text
+
+
 def test_duplicate_command_names_are_refused() -> None:
     registry = build_registry()
     with pytest.raises(ValueError):
