@@ -29,6 +29,7 @@ from commands.errors import UserError
 from commands.grammar import (
     GrammarError,
     is_command,
+    only_thanks,
     parse,
     parse_raw,
     split,
@@ -171,9 +172,13 @@ class Dispatcher:
                 if self.plain_message_hook is not None:
                     return await self._observed(ctx, "question", self.plain_message_hook)
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
+            replies = []
             if ctx.room.role == "liaison":
-                return await self._quiet(ctx, self.free_text_hook)
-            return []
+                replies = await self._quiet(ctx, self.free_text_hook)
+            if not replies and message.mentions_bot and not only_thanks(body):
+                # Addressed to the bot, but no command: silence would read as "received".
+                return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
+            return replies
         name, _, _ = split(body, ctx.prefix)
         command = self.registry.lookup(name)
         if command is None:

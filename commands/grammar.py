@@ -87,10 +87,17 @@ def without_address(body: str, prefix: str) -> str:
     """`body` from its command when it starts with an address to the bot and a command
     follows it ("Knooppunt: !beeld" -> "!beeld"); else `body` as it is. Only for a
     message that mentions the bot: read as it was, it was no command and got nothing."""
-    found = _ADDRESS.match(body)
-    if found is None or not is_command(body[found.end() :], prefix):
-        return body
-    return _without_courtesy(body[found.end() :])
+    rest = body
+    # At most two addresses: a greeting to the room, then the bot ("Hoi allemaal,
+    # Knooppunt: !beeld": Element's pill often comes after a greeting).
+    for _ in range(2):
+        found = _ADDRESS.match(rest)
+        if found is None:
+            return body
+        rest = rest[found.end() :]
+        if is_command(rest, prefix):
+            return _without_courtesy(rest)
+    return body
 
 
 # Words said around a request to the bot, not its arguments ("Hoi allemaal, !beeld
@@ -111,6 +118,21 @@ def _without_courtesy(command: str) -> str:
     if rest and all(word.lower() in _COURTESY for word in words if word):
         return name
     return command
+
+
+# Thanks and acknowledgements said to the bot: no request, so no hint either.
+_THANKS = _COURTESY | frozenset(
+    {"dank", "je", "u", "jullie", "wel", "top", "super", "mooi", "fijn", "ok", "oké", "oke"}
+    | {"thank", "you", "great", "cheers", "👍", "🙏"}
+)
+
+
+def only_thanks(body: str) -> bool:
+    """Whether `body`, after any address ("Knooppunt: dank je"), is only thanks or an
+    acknowledgement: said to the bot, it asks for nothing."""
+    found = _ADDRESS.match(body)
+    words = [w.strip("!.,?") for w in (body[found.end() :] if found else body).split()]
+    return bool(words) and all(w.lower() in _THANKS for w in words if w)
 
 
 def _from_first_character(body: str) -> str:

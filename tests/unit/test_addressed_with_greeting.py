@@ -39,3 +39,8 @@ async def test_a_message_that_does_not_mention_the_bot_stays_unanswered(chat: Co
         chat, COORD, "Hoi allemaal, kunnen we om 10 uur bellen?", mentions=False
     )
     assert told == "", told
+
+
+@pytest.mark.parametrize("body", ["Knooppunt: dank je", "Knooppunt, bedankt!", "@bot:x 👍"])
+async def test_thanks_to_the_bot_get_no_hint(chat: CoreChat, body: str) -> None:
+    assert await _addressed(chat, COORD, body) == ""
