@@ -221,6 +221,15 @@ TEXTS: Entries = {
         "en": "The outage behind this alert (incident {incident}) is no longer severe, "
         "according to a follow-up.",
     },
+    # The cause was raised to a label this room may not hear of (RED, another
+    # organisation's AMBER+STRICT): nothing of it named, not even its code.
+    "domino.withdrawn_hidden": {
+        "nl": "De melding achter deze waarschuwing valt na een aanpassing onder een label "
+        "dat deze kamer niet mag zien; de waarschuwing vervalt daarom voor jullie. Vraag "
+        "de coördinator zo nodig hoe het ervoor staat.",
+        "en": "The report behind this alert was edited to a label this room may not see, "
+        "so the alert is withdrawn for you. Ask the coordinator how things stand if needed.",
+    },
     "domino.withdrawn_tail": {
         "nl": "De mogelijke gevolgen uit de waarschuwing gelden niet meer; om deze oorzaak "
         "hoeven jullie niets te melden.",
