@@ -24,6 +24,7 @@ from commands.common import age, local_time
 from commands.dutch_numbers import format_number
 from commands.i18n import Language, t
 from commands.phone import METRICS
+from commands.picture import closed_mark
 from commands.questions import open_question_line
 from storage import tlp
 from storage.picture import Picture
@@ -159,6 +160,8 @@ class IncidentView:
     record: list[tuple[str, list[str]]] = field(default_factory=list)
     # An exercise's page says OEFENING first, as every output of an exercise does.
     exercise: str = ""
+    # " · GESLOTEN sinds …" after the phase of a closed incident, as the chat picture.
+    closed: str = ""
     sections: tuple[str, ...] = SECTIONS
 
 
@@ -199,6 +202,7 @@ def incident_page(
         page=page,
         heading=f"{incident.slug}: {incident.title}",
         phase=Phase.display(incident.phase, lang),
+        closed=closed_mark(incident, lang),
         period=f"{start} – {local_time(now)}",
         count=picture.entry_count,
         generated=local_time(now),

@@ -41,9 +41,9 @@ async def test_a_closed_incident_says_so_on_its_page_and_its_marker_moves(
     closed = (await (await http.get(f"/p/{token}/marker")).json())["marker"]
     assert closed != before, "the live page must learn that the incident closed"
     page = await (await http.get(f"/p/{token}")).text()
-    assert "GESLOTEN sinds 10:30" in page, page[:2000]
+    assert "GESLOTEN sinds 05-12 10:30" in page, page[:2000]
     printed = await (await http.get(f"/p/{token}", params={"print": "1"})).text()
-    assert "GESLOTEN sinds 10:30" in printed
+    assert "GESLOTEN sinds 05-12 10:30" in printed
     await _set_open(db, True)
     ticks.now += STAMP_SECONDS
     assert (await (await http.get(f"/p/{token}/marker")).json())["marker"] != closed
