@@ -32,7 +32,7 @@ async def test_an_object_of_another_municipality_is_not_linked_and_the_reporter_
         "!melding zorg\ngemeente: Gorinchem\nlocatie: Verpleeghuis Merwehof\nNoodstroom uit."
     )
     assert "Bekend object: Verpleeghuis Merwehof" not in reply, reply
-    assert "Dordrecht" in reply and "niet gekoppeld" in reply, reply
+    assert "Dordrecht" in reply and "Niet gekoppeld" in reply, reply
     assert await links(db) == []
     picture = await chat.post("!beeld storm", room=COORD)
     assert "Betrokken objecten" not in picture and "24 uur" not in picture
