@@ -26,7 +26,7 @@ from commands.i18n import Language, t
 from commands.phone import METRICS
 from commands.picture import closed_mark
 from commands.questions import open_question_line
-from storage import tlp
+from storage import bounds, tlp
 from storage.picture import Picture
 from storage.picture_service import RoomPicture
 from storage.portal_view import EntryView, PortalRoom
@@ -284,7 +284,7 @@ def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
         unit = f.unit or METRICS.unit(f.metric, lang)
         stale = f" ({t(lang, 'portal.stale')})" if now - f.oldest > STALE_AFTER else ""
         oldest = Age(f.oldest, age(now, f.oldest, lang), after=stale)
-        total = format_number(f.total) + (f" {unit}" if unit else "")
+        total = bounds.prefix(f.bound) + format_number(f.total) + (f" {unit}" if unit else "")
         rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
     return rows
 
