@@ -106,6 +106,14 @@ async def test_a_cause_no_other_organisation_may_see_alerts_no_other_organisatio
     assert not sent_to(replies, TELECOM), [r.text for r in sent_to(replies, TELECOM)]
     assert not sent_to(replies, WATER), [r.text for r in sent_to(replies, WATER)]
     assert await standing(db) == set()
+    # The reporter is told that the dependent partners were not warned, and why: they
+    # would otherwise believe the partners knew.
+    said = "\n".join(
+        r.text
+        for r in sent_to(replies, ENERGY)
+        + [r for r in replies if isinstance(r, Reply) and r.room_id is None]
+    )
+    assert "2 afhankelijke partnerkamers zijn niet gewaarschuwd" in said, said
 
 
 async def test_an_amber_cause_still_warns_a_green_room_redacted(db: Database) -> None:
