@@ -232,13 +232,18 @@ async def after_record(
     if not lines:
         return withdrawn, ""
     await store.open_items(session, entry, entry.sector, lines)
-    out = [*withdrawn, *await _alert_dependents(ctx, entry, lines)]
+    held: list[str] = []
+    alerted = await _alert_dependents(ctx, entry, lines, held=held)
+    out = [*withdrawn, *alerted]
     note = t(
         ctx.lang,
         "domino.items_opened",
         sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
-        rooms=len(out),
+        rooms=len(alerted),
     )
+    if held:
+        # The partners would believe they were warned, the reporter that they were.
+        note += "\n" + t(ctx.lang, "domino.held_back", count=len(held), label=entry.tlp)
     return out, note
 
 
@@ -284,11 +289,16 @@ async def item_reopened(ctx: CommandContext, entry: SituationEntry, note: str) -
 
 
 async def _alert_dependents(
-    ctx: CommandContext, entry: SituationEntry, lines: list[SectorDependency], note: str = ""
+    ctx: CommandContext,
+    entry: SituationEntry,
+    lines: list[SectorDependency],
+    note: str = "",
+    held: list[str] | None = None,
 ) -> list[Outgoing]:
     """Alert the liaison rooms of the partners in the dependent sectors of `lines`, once
     per room and cause (never the reporter's own room); each alert is audited. `note`:
-    a last line saying why the alert comes (again)."""
+    a last line saying why the alert comes (again). `held` gets the rooms that may not
+    even hear of the cause (its label: `tlp.may_hear_of`), for telling the reporter."""
     assert entry.incident is not None and entry.sector is not None
     session = session_of(ctx)
     by_dependent = {line.dependent: line for line in lines}
@@ -306,6 +316,8 @@ async def _alert_dependents(
             # Even the redacted alert (sector, region, severity of a report above the
             # room's view) is GREEN and says the cause exists: not for a public room,
             # nor of a cause that may not leave its room (RED) or organisation.
+            if held is not None and tlp.may_see(access, "GREEN", "", None):
+                held.append(room.room_id)  # a partner's room the label kept it from
             continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
         reply = render.with_lines(reply, [note] if note else [], bold=True)

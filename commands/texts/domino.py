@@ -31,6 +31,14 @@ TEXTS: Entries = {
         "nl": "Mogelijke domino-effecten: {sectors} (partners gewaarschuwd: {rooms}).",
         "en": "Possible domino effects: {sectors} (partners alerted: {rooms}).",
     },
+    "domino.held_back": {
+        "nl": "⚠ {count} afhankelijke partnerkamers zijn niet gewaarschuwd: een TLP:{label}-"
+        "melding mag hun organisatie niet bereiken, ook niet als kale waarschuwing. "
+        "Waarschuw ze zo nodig zelf, of verlaag het label als dat mag.",
+        "en": "⚠ {count} dependent partner rooms were not alerted: a TLP:{label} report may "
+        "not reach their organisation, not even as a bare alert. Alert them yourself if "
+        "needed, or lower the label if you may.",
+    },
     # ---- the alert
     "domino.alert_head": {
         "nl": "⚡ Mogelijk domino-effect voor {sectors} · TLP:{label}",
