@@ -82,6 +82,17 @@ class RoomBindingConfig(BaseModel):
             raise ContentRule("cli.setting_role", known=", ".join(ROLES))
         return role
 
+    @field_validator("org")
+    @classmethod
+    def _org(cls, value: str | None) -> str | None:
+        # The organisation column holds 200 characters: PostgreSQL refused a longer name
+        # at startup, when the binding was stored; `!kamer bind` refuses it the same way.
+        from storage import organisations
+
+        if value is not None and organisations.too_long(value):
+            raise ContentRule("cli.setting_org_too_long", limit=organisations.NAME_LIMIT)
+        return value
+
     @field_validator("tlp", "clearance")
     @classmethod
     def _label(cls, value: str) -> str:

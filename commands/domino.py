@@ -222,26 +222,50 @@ async def after_record(
     if edited:
         kept = {line.dependent for line in lines}
         await store.remove_for_cause(session, entry.id, keep=kept)
+        liaison = await store.bound_rooms(session, entry.incident, "liaison")
+        withdrawn = await _withdraw_unhearing(ctx, entry, liaison)
         # The rooms whose sectors the cause no longer reaches: their alert is withdrawn.
-        still = {
-            room.room_id
-            for room in await store.bound_rooms(session, entry.incident, "liaison")
-            if kept.intersection(room.sectors)
-        }
+        still = {room.room_id for room in liaison if kept.intersection(room.sectors)}
         why = "resolved" if over else "moved" if lines or entry.severity in SEVERE else "below"
-        withdrawn = await withdraw_alerts(ctx, entry, why, keep_rooms=still)
+        withdrawn += await withdraw_alerts(ctx, entry, why, keep_rooms=still)
     withdrawn += settled
     if not lines:
         return withdrawn, ""
     await store.open_items(session, entry, entry.sector, lines)
-    out = [*withdrawn, *await _alert_dependents(ctx, entry, lines)]
+    held: list[str] = []
+    alerted = await _alert_dependents(ctx, entry, lines, held=held)
+    out = [*withdrawn, *alerted]
     note = t(
         ctx.lang,
         "domino.items_opened",
         sectors=", ".join(sector_word(line.dependent, ctx.lang) for line in lines),
-        rooms=len(out),
+        rooms=len(alerted),
     )
+    if held:
+        # The partners would believe they were warned, the reporter that they were.
+        note += "\n" + t(ctx.lang, "domino.held_back", count=len(held), label=entry.tlp)
     return out, note
+
+
+async def _withdraw_unhearing(
+    ctx: CommandContext, entry: SituationEntry, liaison: list[store.BoundRoom]
+) -> list[Outgoing]:
+    """An edit raised the cause to a label an alerted room may not even hear of (RED, or
+    another organisation's AMBER+STRICT: `tlp.may_hear_of`): its alert is withdrawn with
+    a notice that names nothing of the cause ("hidden"), as the coordinators' is. A room
+    that saw the cause and may now only hear of it keeps its alert (it is still warned;
+    a later notice is the redacted one)."""
+    session = session_of(ctx)
+    standing = await alerts.alerted_rooms(session, DominoAlert, entry.id)
+    hidden = {
+        room.room_id
+        for room in liaison
+        if room.room_id in standing
+        and not tlp.may_hear_of(room.access, entry.tlp, entry.room_id, entry.organisation)
+    }
+    if not hidden:
+        return []
+    return await withdraw_alerts(ctx, entry, "hidden", keep_rooms=standing - hidden)
 
 
 async def item_reopened(ctx: CommandContext, entry: SituationEntry, note: str) -> list[Outgoing]:
@@ -265,11 +289,16 @@ async def item_reopened(ctx: CommandContext, entry: SituationEntry, note: str) -
 
 
 async def _alert_dependents(
-    ctx: CommandContext, entry: SituationEntry, lines: list[SectorDependency], note: str = ""
+    ctx: CommandContext,
+    entry: SituationEntry,
+    lines: list[SectorDependency],
+    note: str = "",
+    held: list[str] | None = None,
 ) -> list[Outgoing]:
     """Alert the liaison rooms of the partners in the dependent sectors of `lines`, once
     per room and cause (never the reporter's own room); each alert is audited. `note`:
-    a last line saying why the alert comes (again)."""
+    a last line saying why the alert comes (again). `held` gets the rooms that may not
+    even hear of the cause (its label: `tlp.may_hear_of`), for telling the reporter."""
     assert entry.incident is not None and entry.sector is not None
     session = session_of(ctx)
     by_dependent = {line.dependent: line for line in lines}
@@ -283,11 +312,12 @@ async def _alert_dependents(
         if not mine:
             continue
         access = room.access
-        if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation) and (
-            not tlp.may_see(access, "GREEN", "", None)
-        ):
+        if not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
             # Even the redacted alert (sector, region, severity of a report above the
-            # room's view) is GREEN: a public room, which sees CLEAR only, gets none.
+            # room's view) is GREEN and says the cause exists: not for a public room,
+            # nor of a cause that may not leave its room (RED) or organisation.
+            if held is not None and tlp.may_see(access, "GREEN", "", None):
+                held.append(room.room_id)  # a partner's room the label kept it from
             continue
         reply, full = alert_for(ctx.lang, ctx.prefix, entry, entry.sector, mine, access)
         reply = render.with_lines(reply, [note] if note else [], bold=True)

@@ -40,8 +40,8 @@ from commands.reports import (
     replaced_warning,
     with_warning,
 )
+from storage import bounds, event_log
 from storage import entries as entry_repo
-from storage import event_log
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
 from storage.vocabulary import Category, fold
@@ -110,7 +110,8 @@ def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
     if draft.municipality:
         parts.append(draft.municipality + (f" ({draft.region})" if draft.region else ""))
     parts += [
-        f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}" for f in draft.figures
+        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
+        for f in draft.figures
     ]
     return " · ".join(parts)
 

@@ -331,14 +331,19 @@ async def confirmation_lines(
     text = " \n ".join(p for p in (entry.location, entry.text) if p)
     matches = matcher.find(text, limit=3) if len(matcher) else []
     rows = await store.by_ids(session, [m.object_id for m in matches]) if matches else []
+    elsewhere: list[SiteObjectRow] = []
     if entry.municipality:
-        # Same name in several places: the report's municipality decides.
+        # The report's municipality decides: an object of that name elsewhere is another
+        # place's (a nursing home of the same name), and linked its facts (residents,
+        # emergency power) would stand under this report in every picture. Not linked;
+        # the reporter is told where the name is known (`_elsewhere`).
         here = [r for r in rows if fold(r.municipality) == fold(entry.municipality)]
-        rows = here or rows
+        elsewhere = [r for r in rows if r not in here]
+        rows = here
     if relink:
         await store.keep_links(session, entry.id, [r.id for r in rows])
     if not rows:
-        return []
+        return _elsewhere(ctx, entry, elsewhere)
     linked = set(await store.link(session, entry.id, [r.id for r in rows]))
     today = _today(ctx)
     lines: list[str] = []
@@ -356,7 +361,24 @@ async def confirmation_lines(
     if lines:
         ctx.events.append("object.linked")
         lines.append(t(ctx.lang, "objects.wrong_link", prefix=ctx.prefix))
-    return lines
+    return lines + _elsewhere(ctx, entry, elsewhere)
+
+
+def _elsewhere(ctx: CommandContext, entry: SituationEntry, rows: list[SiteObjectRow]) -> list[str]:
+    """'Not linked: X is known in Dordrecht, the report says Gorinchem', for each object
+    the report names that is known only in another municipality and this room may see
+    (of one it may not see, nothing: not even where it is)."""
+    return [
+        t(
+            ctx.lang,
+            "objects.elsewhere",
+            name=row.name,
+            municipality=row.municipality,
+            here=entry.municipality or "-",
+        )
+        for row in rows
+        if store.may_see(ctx.room.access, row)
+    ]
 
 
 async def picture_section(

@@ -26,8 +26,8 @@ from commands.phone import METRICS, shorten_words
 from commands.questions import open_question_line
 from commands.registry import Command
 from commands.reports import parse_since
+from storage import bounds, picture_service, tlp
 from storage import incidents as incident_repo
-from storage import picture_service, tlp
 from storage.items import LatestState
 from storage.models import Incident
 from storage.picture import Picture
@@ -252,7 +252,7 @@ def _figures_section(page: _Page, picture: Picture) -> None:
     rows: list[list[str]] = []
     for f in picture.figures:
         unit = f.unit or METRICS.unit(f.metric, lang)
-        total = format_number(f.total) + (f" {unit}" if unit else "")
+        total = bounds.prefix(f.bound) + format_number(f.total) + (f" {unit}" if unit else "")
         label = METRICS.label(f.metric, lang)
         stale = now - f.oldest > STALE_AFTER
         oldest = age(now, f.oldest, lang) + (f" {t(lang, 'picture.stale')}" if stale else "")

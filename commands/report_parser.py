@@ -20,7 +20,7 @@ from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
 from commands.dutch_time import TimeError, parse_time
 from commands.grammar import straight_quotes
 from commands.i18n import Language, t
-from storage import tlp
+from storage import bounds, tlp
 from storage.regions import RegionTable
 from storage.vocabulary import (
     CATEGORIES,
@@ -199,9 +199,9 @@ def _marks_end(line: str) -> int:
 
 
 # A bound ("meer dan 3", "> 3", "minstens 3", "ruim 200", "bijna 50") is no count either:
-# read as the figure, it was summed as exact. Stored as an estimate (shown "ca."); a
-# figure kind of its own (lower, upper bound) would need a column (not done). Not "over":
-# "over 2 uur" is a time. Longest first.
+# read as the figure, it was summed as exact. Stored with its direction (storage/bounds.py:
+# shown "> 3", "< 50"), never summed as exact. Not "over": "over 2 uur" is a time.
+# Longest first.
 _BOUNDS = (
     r"meer dan|minder dan|ten ?minste|minstens|minimaal|hooguit|maximaal|ruim|bijna|"
     r"more than|less than|fewer than|at least|at most|almost|nearly|>=?|<=?|≥|≤"
@@ -209,7 +209,7 @@ _BOUNDS = (
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
 # the hedges ("mogelijk 2": an estimate, not refused as no number) and the bounds.
 _ESTIMATE_BEFORE = re.compile(
-    r"^(?:ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"^(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
     r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*",
     re.IGNORECASE,
@@ -296,8 +296,10 @@ class Figure:
     value: float
     unit: str | None
     label: str
-    # The liaison marked the figure as an estimate ("ca. 120"): shown as "ca." later.
+    # The liaison marked the figure as an estimate ("ca. 120") or a bound ("meer dan 3"):
+    # `estimate` for either (never summed as exact), `bound` says which (storage/bounds.py).
     estimate: bool = False
+    bound: str = bounds.EXACT
 
 
 @dataclass
@@ -379,9 +381,20 @@ def _field_words() -> list[str]:
 
 def split_estimate(value: str) -> tuple[str, bool]:
     """`ca. 120` -> (`120`, True); `120` -> (`120`, False)."""
-    stripped = _ESTIMATE_BEFORE.sub("", value.strip(), count=1)
-    stripped = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
-    return stripped, stripped != value.strip()
+    stripped, kind = split_bound(value)
+    return stripped, kind != bounds.EXACT
+
+
+def split_bound(value: str) -> tuple[str, str]:
+    """`meer dan 3` -> (`3`, "over"), `ca. 120` -> (`120`, "estimate"), `120` -> (`120`,
+    "exact"): the number and how it was given (storage/bounds.py)."""
+    written = value.strip()
+    before = _ESTIMATE_BEFORE.match(written)
+    stripped = written[before.end() :] if before else written
+    after = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
+    if before is not None:
+        return after, bounds.of_word(before.group(1))
+    return after, bounds.ESTIMATE if after != stripped.strip() else bounds.EXACT
 
 
 _KEY_WORD = re.compile(r"^([^\W\d_][\w-]*)\s*[:=]")
@@ -815,7 +828,8 @@ def _none_figure(value: str) -> tuple[float, str | None] | None:
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
-    number_text, estimate = split_estimate(value)
+    number_text, bound = split_bound(value)
+    estimate = bound != bounds.EXACT
     figure = parse_figure(number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
@@ -855,7 +869,14 @@ def _read_figure(
         problems.append(Problem.of("figure_negative", field=_quote(key), value=_quote(value)))
         return
     draft.figures.append(
-        Figure(metric=metric, value=number, unit=unit, label=key.strip(), estimate=estimate)
+        Figure(
+            metric=metric,
+            value=number,
+            unit=unit,
+            label=key.strip(),
+            estimate=estimate,
+            bound=bound,
+        )
     )
 
 
@@ -1117,7 +1138,10 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             continue  # `1,200`: twelve hundred or 1,2; the text keeps it as written
         if any(f.metric == metric for f in figures):
             continue
-        figures.append(Figure(metric, parsed[0], None, alias, estimate=match.group(1) is not None))
+        bound = bounds.of_word(match.group(1))
+        figures.append(
+            Figure(metric, parsed[0], None, alias, estimate=bound != bounds.EXACT, bound=bound)
+        )
     return figures
 
 

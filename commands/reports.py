@@ -25,7 +25,7 @@ from commands.report_parser import (
     category_and_lines,
     parse_report,
 )
-from storage import alerts, audit, event_log, items, network, organisations, tlp
+from storage import alerts, audit, bounds, event_log, items, network, organisations, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
 from storage import rooms as room_repo
@@ -134,7 +134,7 @@ async def _entry_input(
         text=draft.text,
         tlp=label,
         figures=[
-            entry_repo.FigureInput(f.metric, f.value, f.unit, f.label, f.estimate)
+            entry_repo.FigureInput(f.metric, f.value, f.unit, f.label, f.estimate, f.bound)
             for f in draft.figures
         ],
         cause_id=draft.cause,
@@ -172,7 +172,7 @@ def describe(
     ]
     if figures:
         shown = ", ".join(
-            f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}"
+            f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
             f"{' ' + f.unit if f.unit else ''}"
             for f in figures
         )
@@ -197,7 +197,7 @@ def _place_of(data: entry_repo.EntryInput) -> str:
 
 def _figures_of(data: entry_repo.EntryInput) -> str:
     return ", ".join(
-        f"{f.label} {'ca. ' if f.estimate else ''}{format_number(f.value)}"
+        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
         f"{' ' + f.unit if f.unit else ''}"
         for f in sorted(data.figures, key=lambda f: f.metric)
     )
@@ -1037,7 +1037,7 @@ async def entries_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         place = row.municipality or row.location or "-"
         # Figures with their vocabulary label, so the list answers "how many" too.
         shown = "".join(
-            f" · {METRICS.label(f.metric, lang)} {'ca. ' if f.estimate else ''}"
+            f" · {METRICS.label(f.metric, lang)} {bounds.prefix(f.bound, f.estimate)}"
             f"{format_number(f.value)}{' ' + f.unit if f.unit else ''}"
             for f in figures.get(row.id, [])
         )

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import exercise, incidents, organisations, tlp
+from storage import bounds, exercise, incidents, organisations, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -32,6 +32,13 @@ class FigureInput:
     unit: str | None
     label: str
     estimate: bool = False  # "ca. 120"; older snapshots have no such key
+    # How it was given (storage/bounds.py); older snapshots have none: their estimate
+    # flag says exact or estimate (`bounds.kind_of`).
+    bound: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return bounds.kind_of(self.bound, self.estimate)
 
 
 @dataclass
@@ -134,6 +141,7 @@ async def _replace_figures(
                 unit=figure.unit,
                 label=figure.label,
                 estimate=figure.estimate,
+                bound=figure.kind,
             )
         )
 
@@ -184,6 +192,7 @@ async def record(
                     "unit": f.unit,
                     "label": f.label,
                     "estimate": f.estimate,
+                    "bound": f.kind,
                 }
                 for f in data.figures
             ],
@@ -250,7 +259,9 @@ async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryIn
         sector=entry.sector,
         text=entry.text,
         tlp=entry.tlp,
-        figures=[FigureInput(f.metric, f.value, f.unit, f.label, f.estimate) for f in figures],
+        figures=[
+            FigureInput(f.metric, f.value, f.unit, f.label, f.estimate, f.bound) for f in figures
+        ],
         cause_id=entry.cause_id,
         item_id=entry.item_id,
     )

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from storage import tlp
+from storage import bounds, tlp
 from storage.models import EntryFigure, RecordItem, SituationEntry
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import Category, Severity, Status
@@ -188,8 +188,13 @@ def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[
         record[name] = value
     record["figures"] = [
         {"metric": f.metric, "label": f.label, "value": f.value, "unit": f.unit}
-        # An estimate says so; other figures keep the form older exports had.
-        | ({"estimate": True} if f.estimate else {})
+        # An estimate or a bound says so (`bound`: over, at_least, under, at_most or
+        # estimate); exact figures keep the form older exports had.
+        | (
+            {"estimate": True, "bound": bounds.kind_of(f.bound, f.estimate)}
+            if f.estimate or bounds.kind_of(f.bound, f.estimate) != bounds.EXACT
+            else {}
+        )
         for f in figures
     ]
     return record
@@ -298,7 +303,7 @@ def to_csv_nl(
 
     def row(entry: SituationEntry) -> list[Any]:
         shown = "; ".join(
-            f"{f.label}: {'ca. ' if f.estimate else ''}{dutch_number(f.value)}"
+            f"{f.label}: {bounds.prefix(f.bound, f.estimate)}{dutch_number(f.value)}"
             f"{' ' + f.unit if f.unit else ''}"
             for f in figures.get(entry.id, [])
         )
@@ -337,7 +342,7 @@ def to_csv(
     def row(entry: SituationEntry) -> list[Any]:
         record = entry_record(entry, figures.get(entry.id, []))
         shown = "; ".join(
-            f"{f['metric']}={'~' if f.get('estimate') else ''}{f['value']:g}"
+            f"{f['metric']}={bounds.mark(f.get('bound'), bool(f.get('estimate')))}{f['value']:g}"
             f"{' ' + f['unit'] if f['unit'] else ''}"
             for f in record["figures"]
         )
@@ -417,7 +422,12 @@ def _edxl_entry(
             code = ET.SubElement(geo, _q(CT_NS, "geoCode"))
             ET.SubElement(code, _q(CT_NS, "valueListURI")).text = list_uri
             ET.SubElement(code, _q(CT_NS, "value")).text = value
-    shown = "; ".join(f"{f.label}: {f.value:g}{' ' + f.unit if f.unit else ''}" for f in figures)
+    # EDXL-SitRep has no field for a figure's bound: it goes in the text as it does in the
+    # chat ("gewonden: > 3"; before, an estimate or bound read as an exact count there).
+    shown = "; ".join(
+        f"{f.label}: {bounds.prefix(f.bound, f.estimate)}{f.value:g}{' ' + f.unit if f.unit else ''}"
+        for f in figures
+    )
     text = entry.text + (f"\n[{shown}]" if shown else "")
     ET.SubElement(body, _q(SITREP_NS, "observationText")).text = text
 

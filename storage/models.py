@@ -318,8 +318,11 @@ class EntryFigure(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
     label: Mapped[str] = mapped_column(String(100))
-    # The liaison gave it as an estimate ("ca. 120"): shown with "ca.".
+    # The liaison gave it as an estimate ("ca. 120") or a bound ("meer dan 3"): never
+    # summed as exact. `bound` says which (storage/bounds.py: exact, estimate, over,
+    # at_least, under, at_most; migration 0032), shown "ca. 120", "> 3", "< 50".
     estimate: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    bound: Mapped[str] = mapped_column(String(16), default="exact", server_default="exact")
 
 
 class PendingOffer(Base):
@@ -409,6 +412,8 @@ class FigureLatest(Base):
     value: Mapped[float] = mapped_column(Float)
     unit: Mapped[str | None] = mapped_column(String(40), nullable=True)
     region: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The figure's kind (storage/bounds.py): a sum with a bound in it is no exact sum.
+    bound: Mapped[str] = mapped_column(String(16), default="exact", server_default="exact")
 
 
 class ItemLatest(Base):

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import items, series, tlp
+from storage import bounds, items, series, tlp
 from storage.items import LatestState
 from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
@@ -31,6 +31,9 @@ class RegionFigure:
     sources: int
     oldest: datetime
     unit: str | None
+    # What the sum is (storage/bounds.py `of_sum`): exact only when every part is; with
+    # a bound or an estimate in it, shown "> 8", "< 8" or "ca. 8", never as exact.
+    bound: str = bounds.EXACT
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,7 @@ async def _figures_by_window(
             EntryFigure.value,
             EntryFigure.unit,
             func.coalesce(e.region, literal("?")).label("region"),
+            EntryFigure.bound,
             e.observed_at,
             series.newest_first((e.organisation, e.place, EntryFigure.metric), e.observed_at, e.id),
         )
@@ -242,7 +246,13 @@ async def _figures_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[RegionFigure]:
     f = FigureLatest
-    columns = (f.metric, f.value, f.unit, func.coalesce(f.region, literal("?")).label("region"))
+    columns = (
+        f.metric,
+        f.value,
+        f.unit,
+        func.coalesce(f.region, literal("?")).label("region"),
+        f.bound,
+    )
     ranked = _ranked_series(
         f, (*columns, f.observed_at), (f.organisation, f.place, f.metric), access, incident
     )
@@ -250,7 +260,8 @@ async def _figures_from_series(
 
 
 async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFigure]:
-    """Sum the latest value of each source (rn == 1) per metric and region."""
+    """Sum the latest value of each source (rn == 1) per metric and region, with how
+    many of the summed figures are of each kind that is not exact (`_BOUND_KINDS`)."""
     sums = await session.execute(
         select(
             ranked.c.metric,
@@ -259,15 +270,27 @@ async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFi
             func.count(),
             func.min(ranked.c.observed_at),
             func.max(ranked.c.unit),
+            *(func.sum(case((ranked.c.bound == kind, 1), else_=0)) for kind in _BOUND_KINDS),
         )
         .where(ranked.c.rn == 1)
         .group_by(ranked.c.metric, ranked.c.region)
         .order_by(ranked.c.metric, ranked.c.region)
     )
     return [
-        RegionFigure(metric, region, float(total), int(n), _aware(oldest), unit)
-        for metric, region, total, n, oldest, unit in sums
+        RegionFigure(
+            metric,
+            region,
+            float(total),
+            int(n),
+            _aware(oldest),
+            unit,
+            bounds.of_sum(k for k, count in zip(_BOUND_KINDS, kinds, strict=True) if count),
+        )
+        for metric, region, total, n, oldest, unit, *kinds in sums
     ]
+
+
+_BOUND_KINDS = tuple(kind for kind in bounds.KINDS if kind != bounds.EXACT)
 
 
 def _aware(moment: datetime | str) -> datetime:

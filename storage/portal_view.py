@@ -21,6 +21,7 @@ from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
     EntryRevision,
+    Incident,
     RecordItem,
     Room,
     SituationEntry,
@@ -245,7 +246,21 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
         session, view.access, view.incident, include_unbound=view.role == "curator"
     )
     stamp += "|" + "|".join(str(n) for n in asked)
+    # Closed (and since when) or open: the page says GESLOTEN, as the chat picture does.
+    stamp += "|" + await _closed_stamp(session, view.incident)
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
+
+
+async def _closed_stamp(session: AsyncSession, incident: str) -> str:
+    """'open', or when the incident was closed: a close or reopen moves the page."""
+    found = (
+        await session.execute(
+            select(Incident.open, Incident.closed_at).where(Incident.slug == incident)
+        )
+    ).first()
+    if found is None or found[0]:
+        return "open"
+    return f"closed:{found[1].isoformat() if found[1] else '-'}"
 
 
 @dataclass(frozen=True)
@@ -266,6 +281,8 @@ class IncidentStamp:
     # How many times a report or record item left the incident (`incidents.departures`):
     # it is no longer among the incident's rows, so nothing above moves when it goes.
     left: int = 0
+    # 'open', or closed and since when: a closed incident's page says so at once.
+    closed: str = "open"
 
 
 async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
@@ -290,9 +307,10 @@ async def incident_stamp(session: AsyncSession, incident: str) -> IncidentStamp:
     record = (found[0], found[1]) if found else (None, None)
     questions = await open_questions.open_stamp(session)
     left = await incidents.departures(session, incident)
+    closed = await _closed_stamp(session, incident)
     if newest is None:
-        return IncidentStamp(None, None, last_id, record, questions, left)
-    return IncidentStamp(newest[0], newest[1], last_id, record, questions, left)
+        return IncidentStamp(None, None, last_id, record, questions, left, closed)
+    return IncidentStamp(newest[0], newest[1], last_id, record, questions, left, closed)
 
 
 async def existing_changed(session: AsyncSession, incident: str, since: IncidentStamp) -> bool:

@@ -76,6 +76,7 @@ FIGURE_COLUMNS = (
     EntryFigure.value,
     EntryFigure.unit,
     SituationEntry.region,
+    EntryFigure.bound,
 )
 _SEP = "\x1f"
 
@@ -368,6 +369,7 @@ def _figure_row(incident: str, r: object) -> dict[str, object]:
         "value": r.value,  # type: ignore[attr-defined]
         "unit": r.unit,  # type: ignore[attr-defined]
         "region": r.region,  # type: ignore[attr-defined]
+        "bound": r.bound,  # type: ignore[attr-defined]
     }
 
 

@@ -230,6 +230,23 @@ def may_see(access: RoomAccess, label: str, entry_room: str, entry_org: str | No
     return True
 
 
+def may_hear_of(access: RoomAccess, label: str, entry_room: str, entry_org: str | None) -> bool:
+    """Whether a room may be told that an item exists (a domino alert's redacted form:
+    a severe outage, its sector and region, under GREEN) when it may not see the item
+    itself; True when it may see the item. Only where the item's label lets it beyond
+    its room: RED is for its named recipients only, so nobody else hears of it, and
+    AMBER+STRICT of an organisation's own rooms only. Telling another organisation as
+    GREEN that there is a RED outage, and where, discloses what RED holds back. A room
+    that sees CLEAR only (public, unbound, a direct chat) hears of nothing labelled."""
+    if may_see(access, label, entry_room, entry_org):
+        return True
+    if label == "RED" or not may_see(access, "GREEN", "", None):
+        return False
+    if label == "AMBER+STRICT":
+        return access.organisation is not None and entry_org == access.organisation
+    return True
+
+
 def within_ceiling(label: str, ceiling: str) -> bool:
     """Whether the operator's file with this `--max-tlp` ceiling may hold an item with
     this label (`knooppunt export`, `knowledge|objects|network export`): `may_see` for the

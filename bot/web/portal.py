@@ -568,6 +568,8 @@ class Portal:
             return True  # an assessment, decision or action moved: look at once
         if stamp.questions != mark.stamp.questions:
             return True  # a question asked, answered or withdrawn: look at once
+        if stamp.closed != mark.stamp.closed:
+            return True  # the incident was closed or reopened: the page says so at once
         if stamp.left != mark.stamp.left:
             return True  # an entry left the incident (edited into another): at once
         if self.ticks() - mark.at >= REBUILD_SECONDS:

@@ -24,8 +24,9 @@ from commands.common import age, local_time
 from commands.dutch_numbers import format_number
 from commands.i18n import Language, t
 from commands.phone import METRICS
+from commands.picture import closed_mark
 from commands.questions import open_question_line
-from storage import tlp
+from storage import bounds, tlp
 from storage.picture import Picture
 from storage.picture_service import RoomPicture
 from storage.portal_view import EntryView, PortalRoom
@@ -159,6 +160,8 @@ class IncidentView:
     record: list[tuple[str, list[str]]] = field(default_factory=list)
     # An exercise's page says OEFENING first, as every output of an exercise does.
     exercise: str = ""
+    # " · GESLOTEN sinds …" after the phase of a closed incident, as the chat picture.
+    closed: str = ""
     sections: tuple[str, ...] = SECTIONS
 
 
@@ -199,6 +202,7 @@ def incident_page(
         page=page,
         heading=f"{incident.slug}: {incident.title}",
         phase=Phase.display(incident.phase, lang),
+        closed=closed_mark(incident, lang),
         period=f"{start} – {local_time(now)}",
         count=picture.entry_count,
         generated=local_time(now),
@@ -280,7 +284,7 @@ def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
         unit = f.unit or METRICS.unit(f.metric, lang)
         stale = f" ({t(lang, 'portal.stale')})" if now - f.oldest > STALE_AFTER else ""
         oldest = Age(f.oldest, age(now, f.oldest, lang), after=stale)
-        total = format_number(f.total) + (f" {unit}" if unit else "")
+        total = bounds.prefix(f.bound) + format_number(f.total) + (f" {unit}" if unit else "")
         rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
     return rows
 

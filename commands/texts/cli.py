@@ -79,6 +79,10 @@ TEXTS: Entries = {
         "nl": "moet een van {known} zijn (of groen, oranje, rood)",
         "en": "must be one of {known} (or groen, oranje, rood)",
     },
+    "cli.setting_org_too_long": {
+        "nl": "een organisatienaam mag hoogstens {limit} tekens lang zijn",
+        "en": "an organisation name may be at most {limit} characters long",
+    },
     "cli.setting_empty": {"nl": "mag niet leeg zijn", "en": "must not be empty"},
     "cli.setting_http": {
         "nl": "moet beginnen met http:// of https://",

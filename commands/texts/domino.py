@@ -31,6 +31,14 @@ TEXTS: Entries = {
         "nl": "Mogelijke domino-effecten: {sectors} (partners gewaarschuwd: {rooms}).",
         "en": "Possible domino effects: {sectors} (partners alerted: {rooms}).",
     },
+    "domino.held_back": {
+        "nl": "⚠ {count} afhankelijke partnerkamers zijn niet gewaarschuwd: een TLP:{label}-"
+        "melding mag hun organisatie niet bereiken, ook niet als kale waarschuwing. "
+        "Waarschuw ze zo nodig zelf, of verlaag het label als dat mag.",
+        "en": "⚠ {count} dependent partner rooms were not alerted: a TLP:{label} report may "
+        "not reach their organisation, not even as a bare alert. Alert them yourself if "
+        "needed, or lower the label if you may.",
+    },
     # ---- the alert
     "domino.alert_head": {
         "nl": "⚡ Mogelijk domino-effect voor {sectors} · TLP:{label}",
@@ -220,6 +228,15 @@ TEXTS: Entries = {
         "ernstig, volgens een vervolgmelding.",
         "en": "The outage behind this alert (incident {incident}) is no longer severe, "
         "according to a follow-up.",
+    },
+    # The cause was raised to a label this room may not hear of (RED, another
+    # organisation's AMBER+STRICT): nothing of it named, not even its code.
+    "domino.withdrawn_hidden": {
+        "nl": "De melding achter deze waarschuwing valt na een aanpassing onder een label "
+        "dat deze kamer niet mag zien; de waarschuwing vervalt daarom voor jullie. Vraag "
+        "de coördinator zo nodig hoe het ervoor staat.",
+        "en": "The report behind this alert was edited to a label this room may not see, "
+        "so the alert is withdrawn for you. Ask the coordinator how things stand if needed.",
     },
     "domino.withdrawn_tail": {
         "nl": "De mogelijke gevolgen uit de waarschuwing gelden niet meer; om deze oorzaak "

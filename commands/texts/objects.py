@@ -123,6 +123,12 @@ TEXTS: Entries = {
         "nl": "Bekend object: er is informatie (TLP:{tlp}); vraag ernaar bij {where}.",
         "en": "Known object: information exists (TLP:{tlp}); ask {where}.",
     },
+    "objects.elsewhere": {
+        "nl": "Niet gekoppeld: object '{name}' is bekend in {municipality}, de melding noemt "
+        "{here}. Gaat het om dat object, zet dan gemeente: {municipality} in de melding.",
+        "en": "Not linked: object '{name}' is known in {municipality}, the report names "
+        "{here}. If it is about that object, put municipality: {municipality} in the report.",
+    },
     "objects.wrong_link": {
         "nl": "Verkeerde koppeling? Antwoord met {prefix}object los.",
         "en": "Wrong link? Reply with {prefix}object unlink.",

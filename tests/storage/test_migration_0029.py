@@ -97,6 +97,8 @@ async def test_0029_raises_labels_read_before_field_markings_and_strict_spelling
         entries = await _rows(db, "SELECT tlp, tlp_rank FROM entries ORDER BY id")
         strict = ("AMBER+STRICT", 3)
         assert entries == [("GREEN", 1), ("RED", 4), ("AMBER", 2), strict, strict, ("RED", 4)]
+        # The models name columns added since (0032's `entry_figures.bound`): read at head.
+        await migrate_to(db, "head", up=True)
         async with db.session() as session:
             entry = await entry_repo.by_source_event(session, "$e1")
             assert entry is not None

@@ -12,14 +12,16 @@ from __future__ import annotations
 import json
 import unicodedata
 from datetime import timedelta
+from typing import cast
 
-from sqlalchemy import text
+from sqlalchemy import Table, insert, text
 
 from storage import entries as entry_repo
 from storage import incidents, rooms, tlp
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import Organisation
+from storage.models import EntryRevision, Organisation
+from storage.revision_history import revision_columns
 from tests.storage.test_marking_reader_migration import AT, _report
 from tests.support.migrated import migrate_to
 
@@ -51,8 +53,13 @@ async def _seed(db: Database) -> None:
             report = _report(f"Strikt bericht {n}", "AMBER+STRICT")
             report.organisation = name
             entry = await entry_repo.record(session, report, "@a:x", room, f"$e{n}")
-            # An edit keeps both revisions, each naming the organisation.
-            await entry_repo.revise(session, entry, report, f"$edit{n}", "@a:x")
+            # An edit keeps both revisions, each naming the organisation. Written as
+            # `entry_repo.revise` stores it, in the columns of 0030's schema: the models
+            # name columns added since (0032's `entry_figures.bound`).
+            revision = revision_columns(2, f"$edit{n}", report.snapshot(), AT, "@a:x")
+            await session.execute(
+                insert(cast(Table, EntryRevision.__table__)).values(entry_id=entry.id, **revision)
+            )
         await session.execute(
             text(
                 "INSERT INTO outbox (txn_id, room_id, kind, content, created_at, attempts, "

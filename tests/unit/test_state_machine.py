@@ -182,8 +182,9 @@ def test_domino_alerts_and_contact_lines_are_read_paths_of_the_guard(
     machine: TLPMachine,
 ) -> None:
     """A severe AMBER+STRICT health report of OrgA in liaison-a: the energy partner's room
-    liaison-b (OrgB) hears of it only as 'a severe outage' (no marker, no id); a second,
-    AMBER one reaches it in full; `!wie` shows each room only its contact lines."""
+    liaison-b (OrgB) does not hear of it at all (strict stays in its organisation, even
+    as 'a severe outage': `tlp.may_hear_of`); a second, AMBER one reaches it in full;
+    `!wie` shows each room only its contact lines."""
     before = TLPMachine.stats["domino alerts"]
     machine.report(
         slot=0, category="zorg", label="AMBER+STRICT", incident=None, severity="ernstig",
@@ -193,7 +194,7 @@ def test_domino_alerts_and_contact_lines_are_read_paths_of_the_guard(
         slot=0, category="zorg", label="AMBER", incident=None, severity="extreem",
         figure=True, as_admin=False, cause=0,
     )  # fmt: skip
-    assert TLPMachine.stats["domino alerts"] - before == 2
+    assert TLPMachine.stats["domino alerts"] - before == 1
     for slot in range(len(machine.rooms)):
         machine.read(slot=slot, as_admin=True, command="!wie energie")
         machine.read(slot=slot, as_admin=True, command="!partners")
