@@ -326,15 +326,22 @@ async def find_duplicate(
     reader = reader_of(ctx, store)
     index = store.indexes_for(reader)[0]
     hidden = frozenset().union(*store.hidden_from(reader))
-    mine = linking.asked(index.term_weights(question), [(h.id, h.score) for h in nearest_hits])
+    hits = [(h.id, h.score) for h in nearest_hits]
+    mine = linking.asked(index.term_weights(question), hits, question)
+    organisation = binding.organisation if binding else None
     best: tuple[float, OpenQuestion] | None = None
     for row in candidates:
         if row.unbound and row.room_id != ctx.room.room_id:
             # Asked in a direct chat (or an unbound room): one person's private words,
             # shown only to the curators. Linking would quote them to this asker.
             continue
+        if row.organisation != organisation and (
+            linking.speaks_for_own(question) or linking.speaks_for_own(row.question)
+        ):
+            # "Krijgen wij zandzakken?" from two municipalities: two questions.
+            continue
         theirs = linking.asked(
-            index.term_weights(row.question), visible_nearest(row.nearest, hidden)
+            index.term_weights(row.question), visible_nearest(row.nearest, hidden), row.question
         )
         score = linking.score(mine, theirs)
         if score >= linking.SAME_NEED and (best is None or score > best[0]):

@@ -85,7 +85,10 @@ async def linked_to(db: Database) -> list[int | None]:
             "Hoeveel evacuees zitten er nu in sporthal Oost?",
             "Hoeveel evacuees zitten er nu in sporthal West?",
         ),
-        ("Gaat de evacuatie van 12 december door?", "Gaat de evacuatie van 14 december door?"),
+        (
+            "Hoeveel veldbedden komen er op 12 december?",
+            "Hoeveel veldbedden komen er op 14 december?",
+        ),
     ],
 )
 async def test_questions_naming_different_places_are_not_linked(
