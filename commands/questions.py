@@ -995,9 +995,14 @@ def _serve_askers(
     for question in served:
         head = t(ctx.lang, "qa_answer_head", code=question_code(question.id))
         full = qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)
-        out.append(
-            to_asker(question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}")
+        reply = to_asker(
+            question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}"
         )
+        # It shows the Q&A and the asker's own code, as a reply in their own room: none of
+        # the question's words. So it carries the Q&A's label, not the question's: the
+        # Q&A the refusal of a text answer advises ("a Q&A of at most TLP:CLEAR",
+        # commands/answer_remedy.py) must not be voided at the send for the question's.
+        out.append(replace(reply, tlp=full.tlp or item.tlp))
         # Marked so that `--leer` can follow later: answered with this Q&A, not with text.
         open_questions.answer(question, f"qa:{item.id}", ctx.sender, ctx.now, item.id)
     return out
