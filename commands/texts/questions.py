@@ -182,6 +182,13 @@ TEXTS: Entries = {
         "nl": "Vraag {code} is aangepast door de vrager; dit is de nieuwe tekst:",
         "en": "Question {code} was changed by its asker; these are the new words:",
     },
+    # An edit changed what a linked question asks: the link was made for the old words.
+    "questions.edit_unlinked": {
+        "nl": "{own} is niet meer gekoppeld aan {code}: na de wijziging vragen ze iets "
+        "anders. Beantwoord ze apart.",
+        "en": "{own} is no longer linked to {code}: since the change they ask different "
+        "things. Answer them separately.",
+    },
     "questions.edit_withdrawn_told": {
         "nl": "Je aanpassing van {code} is ingetrokken; de vraag staat weer zoals eerst.",
         "en": "Your change to {code} is withdrawn; the question stands as it was.",

@@ -12,6 +12,7 @@ The link was made for words that are no longer asked.
 from __future__ import annotations
 
 from storage.engine import Database
+from tests.support.chat import texts
 from tests.unit.test_question_redaction import (
     ALICE,
     BOB,
@@ -25,7 +26,6 @@ from tests.unit.test_question_redaction import (
     Chat,
     db,
     in_room,
-    texts,
     view,
 )
 
