@@ -67,6 +67,8 @@ def asked(terms: Mapping[str, float], hits: Iterable[tuple[str, float]], text: s
 
 _SENTENCE = re.compile(r"[.?!:;\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+# A TLP marking ("TLP:AMBER") is the question's label, not something it names.
+_MARKING = re.compile(r"\btlp\s*:\s*[\w+]+", re.IGNORECASE)
 
 
 def names(text: str) -> frozenset[str]:
@@ -77,12 +79,16 @@ def names(text: str) -> frozenset[str]:
     the rest of their words and their nearest store items are ("Hoeveel zandzakken
     krijgt Papendrecht?" and "... Alblasserdam?"): the store knows the subject, not the
     place, so neither signal sees the difference. A sentence's first word is left out
-    (its capital says nothing), and so is a word of one letter (English "I")."""
+    (its capital says nothing) unless it stands alone before a colon, and so are a word
+    of one letter (English "I") and a TLP marking."""
     found: set[str] = set()
-    for sentence in _SENTENCE.split(text):
-        for position, word in enumerate(_WORD.findall(sentence)):
+    for sentence in _SENTENCE.split(_MARKING.sub(" ", text)):
+        words = _WORD.findall(sentence)
+        for position, word in enumerate(words):
             has_digit = any(ch.isdigit() for ch in word)
-            capital = position > 0 and len(word) > 1 and word[0].isupper()
+            # A word alone before a colon ("Papendrecht: hoeveel …") is a heading: a name.
+            counts = position > 0 or len(words) == 1
+            capital = counts and len(word) > 1 and word[0].isupper()
             if has_digit or capital:
                 found.add(word.casefold())
     return frozenset(found)

@@ -48,6 +48,8 @@ def test_what_a_question_names() -> None:
     assert linking.names("Is de N3 dicht? Wanneer gaat de A15 open?") == {"n3", "a15"}
     # A sentence's first word and English "I" name nothing.
     assert linking.names("Wanneer komt de stroom terug? Can I help?") == frozenset()
+    assert linking.names("Papendrecht: hoeveel zandzakken?") == {"papendrecht"}
+    assert linking.names("Is de route al bekend TLP:AMBER") == frozenset()
     a = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken voor Papendrecht?")
     b = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken voor Alblasserdam?")
     c = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken, hoeveel?")
