@@ -1408,6 +1408,20 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
 _PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
+# Details of one resident that staff write when they ask about them: a bank account
+# (IBAN), a postcode, a street with its house number, a date of birth.
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.I)
+_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+_STREET_NUMBER = re.compile(
+    r"\b[\w-]*(?:straat|weg|laan|plein|kade|singel|gracht|dijk|steeg|dreef|hof|pad|"
+    r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
+    re.IGNORECASE,
+)
+_BIRTH_DATE = re.compile(
+    r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?"
+    r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+    re.IGNORECASE,
+)
 _PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
 
 
@@ -1417,8 +1431,13 @@ def _scrub_phone(match: re.Match[str]) -> str:
 
 
 def public_phrasing(question: str) -> str:
-    """The asker's question without Matrix ids, mentions, e-mail, links or phone numbers."""
+    """The asker's question without Matrix ids, mentions, e-mail, links, phone numbers,
+    bank accounts, postcodes, street addresses or dates of birth."""
     text = _URL.sub("…", question)
+    text = _IBAN.sub("…", text)
+    text = _BIRTH_DATE.sub("…", text)
+    text = _STREET_NUMBER.sub("…", text)
+    text = _POSTCODE.sub("…", text)
     text = _EMAIL.sub("…", text)
     text = _MATRIX_ID.sub("…", text)
     text = _MENTION.sub("…", text)
