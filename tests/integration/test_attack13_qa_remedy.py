@@ -69,3 +69,48 @@ def _public(world: World, room: str) -> bool:
     with sqlite3.connect(world.bots[0].workdir / "knooppunt.db") as db:
         found = db.execute("SELECT public FROM rooms WHERE room_id = ?", (room,)).fetchone()
         return bool(found and found[0])
+
+
+async def test_a_deleted_answer_is_taken_back_from_the_asker(world: World) -> None:
+    """A curator deletes their `!antwoord` (commands/answer_retraction.py): the answer
+    is redacted in the asker's room on the homeserver, the asker and the curator are
+    told, and a new answer reaches the asker."""
+    admin = await world.human("admin")
+    anna, curator = await world.human("anna"), await world.human("redacteur")
+    bot_user = world.bot_user
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
+    bot.start()
+    town = await admin.create_room(invite=[bot_user, anna.client.user_id], name="Gemeente A")
+    desk = await admin.create_room(invite=[bot_user, curator.client.user_id], name="Redactie")
+    for room, human in ((town, anna), (desk, curator)):
+        await admin.wait_joined(room, bot_user)
+        await human.client.join(room)
+    for room, binding in (
+        (town, 'rol=municipality org="Gemeente A" tlp=green clearance=green'),
+        (desk, "rol=curator org=KCIO tlp=green clearance=amber"),
+    ):
+        _, bound = await ask(admin, room, f"!kamer koppel {binding}", bot_user)
+        assert "Kamer gekoppeld" in bound
+    asked, told = await ask(anna, town, f"!vraag {QUESTION}", bot_user)
+    code = re.search(r"\bV\d+\b", told)
+    assert code is not None, told
+    command, _ = await ask(curator, desk, f"!antwoord {code.group(0)} Geen, helaas.", bot_user)
+
+    def answers(word: str) -> list[str]:
+        return [s.event_id for s in anna.replies_to(asked, bot_user) if word in s.body]
+
+    assert await anna.wait_until(lambda: bool(answers("Geen, helaas")))
+    (wrong,) = answers("Geen, helaas")
+    await curator.client.room_redact(desk, command, reason="verkeerd antwoord")
+    assert await curator.wait_until(
+        lambda: any("Antwoord ingetrokken" in s.body for s in curator.from_sender(bot_user, desk))
+    )
+    assert await anna.wait_until(lambda: bool(answers("ingetrokken")))
+    for _ in range(100):
+        event = await anna.client.room_get_event(town, wrong)
+        if not getattr(event, "event", None) or not event.event.source.get("content"):
+            break
+        await asyncio.sleep(0.2)
+    assert not event.event.source.get("content"), event.event.source
+    await ask(curator, desk, f"!antwoord {code.group(0)} Vijftig per straat.", bot_user)
+    assert await anna.wait_until(lambda: bool(answers("Vijftig per straat")))
