@@ -70,3 +70,25 @@ async def test_deleting_another_message_in_the_curator_room_takes_nothing_back(
     async with db.session() as session:
         row = await open_questions.get(session, 1)
         assert row is not None and row.status == "answered"
+
+
+async def test_a_question_its_asker_withdrew_is_not_reopened_empty(db: Database) -> None:
+    """The asker deleted their question after the answer (its words are erased): the
+    curator's deletion of the answer takes the answer back, but does not put a question
+    without words back on the curators' desk."""
+    chat = Chat(db, view)
+    asked = await chat.ask(TOWN, ALICE, QUESTION)
+    await chat.say(CURATORS, CURATOR, "!antwoord V1 Nee, dat mag niet.")
+    command = chat.last
+    await chat.redact(TOWN, ALICE, asked)
+    taken = await chat.redact(CURATORS, CURATOR, command)
+    assert [(str(r.source_event_id), str(r.room_id)) for r in redactions(taken)] == [
+        (command, str(TOWN))
+    ], texts(taken)
+    told = texts([r for r in taken if getattr(r, "room_id", None) in (None, CURATORS)])
+    assert "V1" in told and "ingetrokken" in told, told
+    async with db.session() as session:
+        row = await open_questions.get(session, 1)
+        assert row is not None and row.status == "answered" and row.question == ""
+    listed = await chat.curators_list()
+    assert "V1" not in listed, listed
