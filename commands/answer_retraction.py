@@ -68,10 +68,12 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         await exercise.follow_mode_of(ctx, row.incident)
         if row.published_as and row.answer != f"qa:{row.published_as}":
             published.append(row.published_as)  # a Q&A `--publish` made of the answer
-        open_questions.reopen(row)
         room = RoomId(row.room_id)
-        told = t(ctx.lang, "questions.answer_retracted_told", code=question_code(row.id))
         out.append(Redaction(EventId(command), "answer withdrawn by the curators", room_id=room))
+        if row.withdrawn_at is not None:
+            continue  # its asker withdrew it (words erased): taken back, not reopened
+        open_questions.reopen(row)
+        told = t(ctx.lang, "questions.answer_retracted_told", code=question_code(row.id))
         out.append(
             Reply(
                 text=told,
@@ -82,7 +84,12 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         )
     codes = ", ".join(question_code(row.id) for row in questions)
     await ctx.audit(session_of(ctx), "question.answer_retracted", subject=codes, detail={})
-    lines = [t(ctx.lang, "questions.answer_retracted_curators", codes=codes)]
+    gone = [question_code(row.id) for row in questions if row.withdrawn_at is not None]
+    lines = [
+        t(ctx.lang, "questions.answer_retracted_curators", codes=codes)
+        if not gone
+        else t(ctx.lang, "questions.answer_retracted_withdrawn", codes=codes, gone=", ".join(gone))
+    ]
     lines += [
         t(ctx.lang, "questions.answer_retracted_published", id=item, prefix=ctx.prefix)
         for item in sorted(set(published))

@@ -195,6 +195,12 @@ TEXTS: Entries = {
         "en": "Answer withdrawn for {codes}: taken back from the askers, and the questions "
         "are open again.",
     },
+    "questions.answer_retracted_withdrawn": {
+        "nl": "Antwoord ingetrokken bij {codes}: bij de vragers weggehaald. {gone} had de "
+        "vrager zelf al ingetrokken; de andere staan weer open.",
+        "en": "Answer withdrawn for {codes}: taken back from the askers. The askers of "
+        "{gone} had withdrawn them already; the others are open again.",
+    },
     "questions.answer_retracted_published": {
         "nl": "Q&A {id}, gepubliceerd uit dat antwoord, staat nog in de kennisbank: "
         "{prefix}qa intrekken {id}.",
