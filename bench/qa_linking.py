@@ -70,7 +70,7 @@ def read(index: Index | Store, question: str) -> tuple[Asked, bool]:
         result = index.search(question, limit=NEAREST)
         weights = index.term_weights(question)
     hits = [(hit.id, hit.score) for hit in result.hits]
-    return linking.asked(weights, hits), not result.confident
+    return linking.asked(weights, hits, question), not result.confident
 
 
 def before(items: list[QA]) -> Callable[[str, str], bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from commands import action_reopen, held_answers
+from commands import action_reopen, answer_retraction, held_answers
 from commands.context import AS_NEW_MESSAGE, CommandContext
 from commands.dispatcher import CommandSettings, Dispatcher
 from commands.export import EXPORT
@@ -113,6 +113,9 @@ async def _redaction_hook(ctx: CommandContext) -> list[Outgoing]:
     # A message may have asked a question and (edited) made a report or a record item
     # too: its redaction withdraws them all.
     withdrawn = await on_question_redaction(ctx) or []
+    retracted = await answer_retraction.on_redaction(ctx)
+    if retracted is not None:
+        return [*withdrawn, *retracted]  # a curator's `!antwoord` taken back
     answered = await on_record_redaction(ctx)
     if answered is None:
         answered = await action_reopen.on_redaction(ctx)

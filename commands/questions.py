@@ -32,7 +32,7 @@ from knowledge import linking
 from knowledge.markdown import to_html
 from knowledge.model import QA, safe_url
 from knowledge.problems import complaint
-from knowledge.search import Document, Hit
+from knowledge.search import Document, Hit, Index
 from knowledge.service import Reader, Store, add_phrasing, as_new_content
 from knowledge.text import terms
 from storage import exercise as exercise_store
@@ -303,6 +303,59 @@ def visible_nearest(nearest: list[Any] | None, hidden: frozenset[str]) -> list[t
     return [(item, score) for item, score in pairs if item not in hidden]
 
 
+@dataclass(frozen=True)
+class LinkingReader:
+    """Open questions read as the asking room's search reads them: what it may not see
+    plays no part (`hidden`: its items dropped from their nearest)."""
+
+    index: Index
+    hidden: frozenset[str]
+
+    def __call__(self, row: OpenQuestion) -> linking.Asked:
+        nearest = visible_nearest(row.nearest, self.hidden)
+        return linking.asked(self.index.term_weights(row.question), nearest, row.question)
+
+
+def linking_reader(ctx: CommandContext, store: Store) -> LinkingReader:
+    reader = reader_of(ctx, store)
+    hidden: frozenset[str] = frozenset().union(*store.hidden_from(reader))
+    return LinkingReader(store.indexes_for(reader)[0], hidden)
+
+
+def own_sides_agree(question: str, organisation: str | None, row: OpenQuestion) -> bool:
+    """False when either question asks for its own side ("krijgen wij zandzakken?") and
+    the two come from different organisations: two questions in the same words."""
+    if row.organisation == organisation:
+        return True
+    return not (linking.speaks_for_own(question) or linking.speaks_for_own(row.question))
+
+
+async def unlinked_by_edit(
+    ctx: CommandContext, row: OpenQuestion, store: Store
+) -> list[tuple[OpenQuestion, int]]:
+    """After an edit replaced `row`'s words: the links made for its old words that its
+    new words no longer bear (each question unlinked, with the code it was linked to).
+    A linked question edited into another one is a question of its own again; so is a
+    question linked to `row` that no longer asks what `row` now asks. Otherwise the
+    answer to one would reach the other's asker."""
+    session = session_of(ctx)
+    read = linking_reader(ctx, store)
+    pairs: list[tuple[OpenQuestion, OpenQuestion]] = []
+    if row.linked_to is not None:
+        primary = await open_questions.get(session, row.linked_to)
+        if primary is not None:
+            pairs.append((row, primary))
+    else:
+        pairs += [(other, row) for other in await open_questions.linked(session, row.id)]
+    undone: list[tuple[OpenQuestion, int]] = []
+    for linked, primary in pairs:
+        same = linking.same_need(read(linked), read(primary))
+        if not (same and own_sides_agree(linked.question, linked.organisation, primary)):
+            linked.linked_to = None
+            undone.append((linked, primary.id))
+    return undone
+
+
 async def find_duplicate(
     ctx: CommandContext,
     store: Store,
@@ -322,21 +375,19 @@ async def find_duplicate(
         binding.incident if binding else None,
         audience,
     )
-    # Read as this room's search reads them: what it may not see plays no part.
-    reader = reader_of(ctx, store)
-    index = store.indexes_for(reader)[0]
-    hidden = frozenset().union(*store.hidden_from(reader))
-    mine = linking.asked(index.term_weights(question), [(h.id, h.score) for h in nearest_hits])
+    read = linking_reader(ctx, store)
+    hits = [(h.id, h.score) for h in nearest_hits]
+    mine = linking.asked(read.index.term_weights(question), hits, question)
+    organisation = binding.organisation if binding else None
     best: tuple[float, OpenQuestion] | None = None
     for row in candidates:
         if row.unbound and row.room_id != ctx.room.room_id:
             # Asked in a direct chat (or an unbound room): one person's private words,
             # shown only to the curators. Linking would quote them to this asker.
             continue
-        theirs = linking.asked(
-            index.term_weights(row.question), visible_nearest(row.nearest, hidden)
-        )
-        score = linking.score(mine, theirs)
+        if not own_sides_agree(question, organisation, row):
+            continue
+        score = linking.score(mine, read(row))
         if score >= linking.SAME_NEED and (best is None or score > best[0]):
             best = (score, row)
     return best[1] if best else None
@@ -432,13 +483,22 @@ async def _replace_words(
     original = ctx.message.relation.replaces or row.event_id
     await open_questions.replace_words(session, row, ctx.message.event_id, original, words)
     ctx.events.append("question.edited")
-    await ctx.audit(session, "question.edited", subject=code, detail={"tlp": row.tlp})
+    undone = await unlinked_by_edit(ctx, row, store)
+    unlinked = {question_code(q.id): question_code(p) for q, p in undone}
+    await ctx.audit(
+        session,
+        "question.edited",
+        subject=code,
+        detail={"tlp": row.tlp, **({"unlinked": unlinked} if unlinked else {})},
+    )
     notices: list[Outgoing] = []
     for access in await curator_targets(ctx):
         if access.own(row.room_id) or not open_questions.visible_to(access, row):
             continue
         text, html, label = describe_open(ctx, row, access, store)
         head = t(ctx.lang, "questions.edited_curators", code=code)
+        for own, primary in unlinked.items():
+            head += " " + t(ctx.lang, "questions.edit_unlinked", own=own, code=primary)
         notices.append(
             Reply(
                 text=f"{head}\n{text}",
@@ -988,9 +1048,14 @@ def _serve_askers(
     for question in served:
         head = t(ctx.lang, "qa_answer_head", code=question_code(question.id))
         full = qa_reply(item, store.changed.get(item.id), today(ctx), ctx.lang, ctx.prefix)
-        out.append(
-            to_asker(question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}")
+        reply = to_asker(
+            question, f"{head}\n{full.text}", f"<p>{render.escape(head)}</p>{full.html}"
         )
+        # It shows the Q&A and the asker's own code, as a reply in their own room: none of
+        # the question's words. So it carries the Q&A's label, not the question's: the
+        # Q&A the refusal of a text answer advises ("a Q&A of at most TLP:CLEAR",
+        # commands/answer_remedy.py) must not be voided at the send for the question's.
+        out.append(replace(reply, tlp=full.tlp or item.tlp))
         # Marked so that `--leer` can follow later: answered with this Q&A, not with text.
         open_questions.answer(question, f"qa:{item.id}", ctx.sender, ctx.now, item.id)
     return out
@@ -1343,6 +1408,20 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
 _PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
+# Details of one resident that staff write when they ask about them: a bank account
+# (IBAN), a postcode, a street with its house number, a date of birth.
+_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.I)
+_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+_STREET_NUMBER = re.compile(
+    r"\b[\w-]*(?:straat|weg|laan|plein|kade|singel|gracht|dijk|steeg|dreef|hof|pad|"
+    r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
+    re.IGNORECASE,
+)
+_BIRTH_DATE = re.compile(
+    r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?"
+    r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+    re.IGNORECASE,
+)
 _PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
 
 
@@ -1352,8 +1431,13 @@ def _scrub_phone(match: re.Match[str]) -> str:
 
 
 def public_phrasing(question: str) -> str:
-    """The asker's question without Matrix ids, mentions, e-mail, links or phone numbers."""
+    """The asker's question without Matrix ids, mentions, e-mail, links, phone numbers,
+    bank accounts, postcodes, street addresses or dates of birth."""
     text = _URL.sub("…", question)
+    text = _IBAN.sub("…", text)
+    text = _BIRTH_DATE.sub("…", text)
+    text = _STREET_NUMBER.sub("…", text)
+    text = _POSTCODE.sub("…", text)
     text = _EMAIL.sub("…", text)
     text = _MATRIX_ID.sub("…", text)
     text = _MENTION.sub("…", text)

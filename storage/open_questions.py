@@ -168,6 +168,13 @@ def answer(
     row.published_as = published_as
 
 
+def reopen(row: OpenQuestion) -> None:
+    """The curator took their answer back (deleted their `!antwoord`): the question is
+    open again, to be answered anew, as if it had not been answered."""
+    row.status = "open"
+    row.answer = row.answered_by = row.answered_at = row.published_as = None
+
+
 async def link_candidates(
     session: AsyncSession,
     access: tlp.RoomAccess,

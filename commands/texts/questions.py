@@ -182,6 +182,38 @@ TEXTS: Entries = {
         "nl": "Vraag {code} is aangepast door de vrager; dit is de nieuwe tekst:",
         "en": "Question {code} was changed by its asker; these are the new words:",
     },
+    # A curator deleted their `!antwoord` (commands/answer_retraction.py).
+    "questions.answer_retracted_told": {
+        "nl": "De redactie heeft het antwoord op je vraag {code} ingetrokken. Je vraag "
+        "staat weer open; het nieuwe antwoord komt hier.",
+        "en": "The curators withdrew their answer to your question {code}. Your question "
+        "is open again; the new answer will come here.",
+    },
+    "questions.answer_retracted_curators": {
+        "nl": "Antwoord ingetrokken bij {codes}: bij de vragers weggehaald, en de vragen "
+        "staan weer open.",
+        "en": "Answer withdrawn for {codes}: taken back from the askers, and the questions "
+        "are open again.",
+    },
+    "questions.answer_retracted_withdrawn": {
+        "nl": "Antwoord ingetrokken bij {codes}: bij de vragers weggehaald. {gone} had de "
+        "vrager zelf al ingetrokken; de andere staan weer open.",
+        "en": "Answer withdrawn for {codes}: taken back from the askers. The askers of "
+        "{gone} had withdrawn them already; the others are open again.",
+    },
+    "questions.answer_retracted_published": {
+        "nl": "Q&A {id}, gepubliceerd uit dat antwoord, staat nog in de kennisbank: "
+        "{prefix}qa intrekken {id}.",
+        "en": "Q&A {id}, published from that answer, is still in the store: "
+        "{prefix}qa retire {id}.",
+    },
+    # An edit changed what a linked question asks: the link was made for the old words.
+    "questions.edit_unlinked": {
+        "nl": "{own} is niet meer gekoppeld aan {code}: na de wijziging vragen ze iets "
+        "anders. Beantwoord ze apart.",
+        "en": "{own} is no longer linked to {code}: since the change they ask different "
+        "things. Answer them separately.",
+    },
     "questions.edit_withdrawn_told": {
         "nl": "Je aanpassing van {code} is ingetrokken; de vraag staat weer zoals eerst.",
         "en": "Your change to {code} is withdrawn; the question stands as it was.",

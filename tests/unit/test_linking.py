@@ -41,3 +41,20 @@ def test_an_item_the_asking_room_may_not_see_plays_no_part() -> None:
     # So the visible item is the candidate's best, as it is for a store without it.
     assert linking.asked({}, seen).nearest == {"demo-drinkwater-storing": 1.0}
     assert visible_nearest(None, frozenset()) == []
+
+
+def test_what_a_question_names() -> None:
+    assert linking.names("Hoeveel zandzakken krijgt Papendrecht vandaag?") == {"papendrecht"}
+    assert linking.names("Is de N3 dicht? Wanneer gaat de A15 open?") == {"n3", "a15"}
+    # A sentence's first word and English "I" name nothing.
+    assert linking.names("Wanneer komt de stroom terug? Can I help?") == frozenset()
+    assert linking.names("Papendrecht: hoeveel zandzakken?") == {"papendrecht"}
+    assert linking.names("Is de route al bekend TLP:AMBER") == frozenset()
+    a = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken voor Papendrecht?")
+    b = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken voor Alblasserdam?")
+    c = linking.asked({"zandzak": 1.0}, [("x", 1.0)], "Zandzakken, hoeveel?")
+    assert linking.score(a, b) == 0.0
+    # One that names nothing may be asked from the place's own room: left to the score.
+    assert linking.same_need(a, c)
+    assert linking.speaks_for_own("Hoeveel zandzakken krijgen wij?")
+    assert not linking.speaks_for_own("Hoeveel zandzakken krijgt de gemeente?")

@@ -1,0 +1,97 @@
+"""A curator deletes (redacts) their `!antwoord` after it went: the answer is taken back.
+
+A curator who sent a wrong answer has no other way to correct it: an edit of the
+command is refused ("al beantwoord") and the askers' rooms are usually not theirs. On
+main the deletion changed nothing and said nothing, so the asker kept the wrong answer
+and the curator believed it gone. Now, as an asker's deletion of a question withdraws
+it (commands/question_withdrawal.py), the bot takes back its answer in each asker's
+room (found by the replies it queued for the deleted command), the question is open
+again for a new answer, the asker is told, and so is the curator. A Q&A `--publish`
+made stays in the store: the curator is told how to retire it. An answer kept for an
+asker who left their direct chat went nowhere and is not found here (the curator
+answers that question anew when it is listed).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from commands import exercise, render
+from commands.common import session_of
+from commands.context import CommandContext
+from commands.i18n import t
+from commands.message import Outgoing, Redaction, Reply
+from commands.questions import is_curator_room, question_code
+from storage import open_questions, outbox
+from storage.ids import EventId, RoomId
+from storage.models import OpenQuestion
+
+
+def _replied_to(content: dict[str, Any]) -> str | None:
+    relates = content.get("m.relates_to")
+    in_reply = relates.get("m.in_reply_to") if isinstance(relates, dict) else None
+    found = in_reply.get("event_id") if isinstance(in_reply, dict) else None
+    return found if isinstance(found, str) else None
+
+
+async def _answered_by(ctx: CommandContext, command: str) -> list[OpenQuestion]:
+    """The questions the deleted command answered: those its replies went to, still
+    answered (not withdrawn or answered anew since)."""
+    session = session_of(ctx)
+    targets = {
+        (row.room_id, replied)
+        for row in await outbox.by_source(session, command)
+        if row.kind == "message"
+        and row.room_id != ctx.room.room_id
+        and (replied := _replied_to(row.content or {})) is not None
+    }
+    found: list[OpenQuestion] = []
+    for room_id, event_id in sorted(targets):
+        for row in await open_questions.asked_by(session, event_id):
+            if (row.room_id, row.event_id) == (room_id, event_id) and row.status == "answered":
+                found.append(row)
+    return sorted(found, key=lambda row: row.id)
+
+
+async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
+    """None when the redacted message answered no question (or the room is no curator
+    room); else the answer taken back, and what the askers and the curator are told."""
+    command = ctx.message.relation.redacts
+    if command is None or not (ctx.is_admin or is_curator_room(ctx)):
+        return None
+    questions = await _answered_by(ctx, command)
+    if not questions:
+        return None
+    out: list[Outgoing] = []
+    published: list[str] = []
+    for row in questions:
+        await exercise.follow_mode_of(ctx, row.incident)
+        if row.published_as and row.answer != f"qa:{row.published_as}":
+            published.append(row.published_as)  # a Q&A `--publish` made of the answer
+        room = RoomId(row.room_id)
+        out.append(Redaction(EventId(command), "answer withdrawn by the curators", room_id=room))
+        if row.withdrawn_at is not None:
+            continue  # its asker withdrew it (words erased): taken back, not reopened
+        open_questions.reopen(row)
+        told = t(ctx.lang, "questions.answer_retracted_told", code=question_code(row.id))
+        out.append(
+            Reply(
+                text=told,
+                html=render.text_to_html(told),
+                room_id=room,
+                reply_to=EventId(row.event_id),
+            )
+        )
+    codes = ", ".join(question_code(row.id) for row in questions)
+    await ctx.audit(session_of(ctx), "question.answer_retracted", subject=codes, detail={})
+    gone = [question_code(row.id) for row in questions if row.withdrawn_at is not None]
+    lines = [
+        t(ctx.lang, "questions.answer_retracted_curators", codes=codes)
+        if not gone
+        else t(ctx.lang, "questions.answer_retracted_withdrawn", codes=codes, gone=", ".join(gone))
+    ]
+    lines += [
+        t(ctx.lang, "questions.answer_retracted_published", id=item, prefix=ctx.prefix)
+        for item in sorted(set(published))
+    ]
+    return [*out, render.plain("\n".join(lines))]
