@@ -23,6 +23,10 @@ _ALL = {"alle", "alles", "all"}
 # More pictures than a crisis room can read; a pasted line repeated made hundreds.
 MAX_PER_ROOM = 10
 may_subscribe = in_roles("coordinator")
+# The roles whose rooms get scheduled pictures (bot/scheduler.py rests the others): the
+# coordinators' (`!beeld`), and a curator room an admin subscribed (its picture names who
+# asked). An admin may run `!abonneer` anywhere, so the command refuses the rest itself.
+PICTURE_ROLES = ("coordinator", "curator")
 
 
 def parse_interval(word: str) -> timedelta | None:
@@ -45,6 +49,8 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
     binding = ctx.room.binding
     if binding is None or binding.incident is None:
         raise UserError("subscriptions.this_room_not_bound")
+    if binding.role not in PICTURE_ROLES:
+        raise UserError("subscriptions.not_a_picture_room", role=binding.role)
     own = binding.incident.lower()
     for word in parsed.words:
         lowered = word.lower()
