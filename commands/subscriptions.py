@@ -41,17 +41,24 @@ def parse_interval(word: str) -> timedelta | None:
     return timedelta(hours=amount)
 
 
-async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
-    interval: timedelta | None = None
-    at_time: str | None = None
-    usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
-    after_at = False
+def _picture_incident(ctx: CommandContext) -> str:
+    """The incident whose picture the room would get; refused before any word is read
+    when the room has none or is a room the scheduler posts no picture to."""
     binding = ctx.room.binding
     if binding is None or binding.incident is None:
         raise UserError("subscriptions.this_room_not_bound")
     if binding.role not in PICTURE_ROLES:
         raise UserError("subscriptions.not_a_picture_room", role=binding.role)
-    own = binding.incident.lower()
+    return binding.incident
+
+
+async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    interval: timedelta | None = None
+    at_time: str | None = None
+    usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
+    after_at = False
+    incident = _picture_incident(ctx)
+    own = incident.lower()
     for word in parsed.words:
         lowered = word.lower()
         if after_at and _CLOCK.match(lowered) is None:
@@ -78,7 +85,6 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word="-"))]
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
         return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
-    incident = binding.incident
     session = session_of(ctx)
     if (refused := await _refusal(ctx, incident, interval, at_time)) is not None:
         return [render.plain(refused)]
