@@ -74,7 +74,8 @@ def _server_error(response: ErrorResponse) -> bool:
 
 
 class NotSentYet(Exception):
-    """A redaction waits for the reply it redacts to be sent first."""
+    """A row waits: a redaction for the reply it redacts to be sent first, a message into
+    an encrypted room for the key store (encryption on, a new login under way)."""
 
 
 class PlainIntoEncrypted(Exception):
@@ -938,6 +939,11 @@ class OutboxSender:
         if self.room_ready is not None and row.kind in ("message", "file", "redact"):
             await self.room_ready([row.room_id])
         if row.kind in ("message", "file") and self._encrypted(row.room_id):
+            if not self.client.olm and self.encryption:
+                # Encryption is on and its key store not loaded: a new login under way
+                # (bot/session.py drops the old device's store first). nio would send
+                # plain text now; the row waits for the store instead of being refused.
+                raise NotSentYet
             if not self.client.olm:
                 _refuse_plain(row)
             await ready_to_encrypt(self.client, getattr(self.client, "trust", None))
