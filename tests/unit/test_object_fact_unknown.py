@@ -38,6 +38,7 @@ def test_a_value_that_says_nobody_knows_is_unknown(value: str) -> None:
         ("ja", True),
         ("aanwezig, 48 uur", True),
         ("bekend bij de GGD: aggregaat aanwezig", True),
+        ("aanwezig, n.b. alleen de keuken", True),
         ("nee", False),
         ("niet aanwezig", False),
         ("geen aggregaat, alleen accu", False),
