@@ -62,13 +62,28 @@ def _as_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _details(row: dict[str, Any]) -> bool:
+    """Whether the row says anything of the partner (a binding's row says nothing)."""
+    fields = ("sectors", "roles", "contacts", "regions", "municipalities")
+    return bool(row["kind"] or row["sector"] or any(_as_json(row[f]) for f in fields))
+
+
+def _everywhere(row: dict[str, Any]) -> bool:
+    """A partner that names no municipality or region works everywhere (`!wie`)."""
+    return _details(row) and not (_as_json(row["regions"]) or _as_json(row["municipalities"]))
+
+
 def _merged(kept: dict[str, Any], other: dict[str, Any]) -> None:
+    # Where it works never narrows: one of the two working everywhere, so does the one.
+    everywhere = _everywhere(kept) or _everywhere(other)
     for field in ("kind", "sector"):
         kept[field] = kept[field] or other[field]
     for field in ("sectors", "regions", "municipalities", "contacts"):
         values = list(_as_json(kept[field]) or [])
         values += [v for v in _as_json(other[field]) or [] if v not in values]
         kept[field] = values
+    if everywhere:
+        kept["regions"], kept["municipalities"] = [], []
     kept["roles"] = {**(_as_json(other["roles"]) or {}), **(_as_json(kept["roles"]) or {})}
 
 
