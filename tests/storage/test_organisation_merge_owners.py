@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import text
 
-from commands.questions import item_visible
+from commands.knowledge_view import item_visible
 from knowledge.model import QA
 from knowledge.service import as_new_content
 from storage import knowledge_items, tlp

@@ -10,7 +10,7 @@ import unicodedata
 
 import pytest
 
-from commands.questions import item_visible
+from commands.knowledge_view import item_visible
 from storage import tlp
 
 ROOM = tlp.RoomAccess("!ghor:x", True, "AMBER+STRICT", "GHOR Fryslân")
