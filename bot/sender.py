@@ -332,6 +332,14 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
     return RowLabel(label, label, None)
 
 
+async def _keep_again(session: AsyncSession, row: OutboxMessage) -> None:
+    """A row that delivered a kept answer ends unsent (voided, or given up for good): the
+    answer is kept again for the asker's next private chat (commands/held_answers.py)."""
+    kept = row.content.get(KEPT_QUESTION) if row.kind == "message" else None
+    if isinstance(kept, int):
+        await open_questions.keep_again(session, kept)
+
+
 def _refuse_plain(row: OutboxMessage) -> None:
     """Raise PlainIntoEncrypted for a labelled row about to go unencrypted into an
     encrypted room (encryption is off). Neutral rows (CLEAR) still go: the notice that
@@ -929,9 +937,7 @@ class OutboxSender:
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
             await self._tell_reporter(session, row, error, voided=True)
-            kept = row.content.get(KEPT_QUESTION) if row.kind == "message" else None
-            if isinstance(kept, int):
-                await open_questions.keep_again(session, kept)
+            await _keep_again(session, row)
         self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:
@@ -1057,6 +1063,7 @@ class OutboxSender:
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)
+            await _keep_again(session, row)
         if told:
             self.wake()
 
