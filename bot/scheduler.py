@@ -28,6 +28,7 @@ from commands.i18n import Language, t
 from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
 from commands.render import plain, with_lines
+from commands.subscriptions import PICTURE_ROLES
 from storage import audit, outbox, picture_service, tlp
 from storage import exercise as exercise_store
 from storage import incidents as incident_repo
@@ -40,9 +41,6 @@ from storage.models import Incident, OutboxMessage, Room, RoomBinding, Subscript
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
-# The roles whose rooms get scheduled pictures: the coordinators' (`!beeld`), and a
-# curator room an admin subscribed (its picture names who asked).
-PICTURE_ROLES = ("coordinator", "curator")
 TEST_CLOCK_VARIABLE = "KNOOPPUNT_TEST_SCHEDULER_CLOCK"
 
 Clock = Callable[[], datetime]

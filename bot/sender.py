@@ -74,7 +74,8 @@ def _server_error(response: ErrorResponse) -> bool:
 
 
 class NotSentYet(Exception):
-    """A redaction waits for the reply it redacts to be sent first."""
+    """A row waits: a redaction for the reply it redacts to be sent first, a message into
+    an encrypted room for the key store (encryption on, a new login under way)."""
 
 
 class PlainIntoEncrypted(Exception):
@@ -329,6 +330,14 @@ def row_label(row: OutboxMessage) -> RowLabel | None:
     if row.kind == "file":
         label = tlp.highest([label, tlp.named_in_file(text)])
     return RowLabel(label, label, None)
+
+
+async def _keep_again(session: AsyncSession, row: OutboxMessage) -> None:
+    """A row that delivered a kept answer ends unsent (voided, or given up for good): the
+    answer is kept again for the asker's next private chat (commands/held_answers.py)."""
+    kept = row.content.get(KEPT_QUESTION) if row.kind == "message" else None
+    if isinstance(kept, int):
+        await open_questions.keep_again(session, kept)
 
 
 def _refuse_plain(row: OutboxMessage) -> None:
@@ -928,9 +937,7 @@ class OutboxSender:
             text = t(self.language, "outbox.voided")
             await queue_notice(session, RoomId(row.room_id), text, self.language, key, **relation)
             await self._tell_reporter(session, row, error, voided=True)
-            kept = row.content.get(KEPT_QUESTION) if row.kind == "message" else None
-            if isinstance(kept, int):
-                await open_questions.keep_again(session, kept)
+            await _keep_again(session, row)
         self.wake()
 
     async def _perform(self, row: OutboxMessage) -> Any:
@@ -938,6 +945,11 @@ class OutboxSender:
         if self.room_ready is not None and row.kind in ("message", "file", "redact"):
             await self.room_ready([row.room_id])
         if row.kind in ("message", "file") and self._encrypted(row.room_id):
+            if not self.client.olm and self.encryption:
+                # Encryption is on and its key store not loaded: a new login under way
+                # (bot/session.py drops the old device's store first). nio would send
+                # plain text now; the row waits for the store instead of being refused.
+                raise NotSentYet
             if not self.client.olm:
                 _refuse_plain(row)
             await ready_to_encrypt(self.client, getattr(self.client, "trust", None))
@@ -1051,6 +1063,7 @@ class OutboxSender:
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
             told = await self._tell_reporter(session, row, error)
+            await _keep_again(session, row)
         if told:
             self.wake()
 

@@ -159,6 +159,20 @@ def normalised(text: str) -> str:
     return value
 
 
+_EVENING = 18
+
+
+def _night_day(
+    part: str | None, day_offset: int | None, hour: int, local_now: datetime
+) -> int | None:
+    """The day of an hour of a night ("vannacht 23:00"): an evening hour is the day before
+    the night's day once the night has passed midnight (read the next morning or
+    afternoon); before midnight, in the evening itself, it is today's (not a day early)."""
+    if part == "night" and day_offset is not None and hour >= _EVENING > local_now.hour:
+        return day_offset - 1
+    return day_offset
+
+
 def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
     """An aware UTC datetime for `text`, relative to `now` (aware). `last_year`: a day
     and month ahead of `now` may be last year's (see `_last_year`); False for readers
@@ -185,8 +199,7 @@ def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
     if spoken is _NONSENSE:
         raise TimeError(original, "unreadable")
     if spoken is not None:
-        if part == "night" and day_offset is not None and spoken[0] >= 18:
-            day_offset -= 1  # "vannacht 23.00": the evening the night began
+        day_offset = _night_day(part, day_offset, spoken[0], local_now)
         return _resolve(original, spoken, day_offset, now)
     value = _clock_notation(value)
     if _DATE_ONLY_DM.match(value):
@@ -195,8 +208,7 @@ def parse_time(text: str, now: datetime, *, last_year: bool = True) -> datetime:
     has_date = bool(re.search(r"\d{1,4}[-/]\d{1,2}|\d{4}-\d{2}-\d{2}|[a-z]{3,}", value))
     if last_year and has_date and local > local_now + FUTURE_SLACK:
         local = _last_year(original, value, local, local_now)
-    if part == "night" and day_offset is not None and local.hour >= 18:
-        day_offset -= 1  # "vannacht 23:00": the evening the night began
+    day_offset = _night_day(part, day_offset, local.hour, local_now)
     return _placed(original, local, local_now, day_offset, has_date).astimezone(now.tzinfo)
 
 
@@ -397,9 +409,8 @@ def _resolve(original: str, spoken: _Spoken, day_offset: int | None, now: dateti
     hour, minute, part, twelve = spoken
     local_now = now.astimezone(AMSTERDAM)
     hours = _hours(hour, part) if (twelve or part) else [hour]
-    days = [day_offset] if day_offset is not None else [0, -1]
-    if part == "night" and day_offset is not None and hours[0] >= 18:
-        days = [day_offset - 1]  # "vannacht 23:00": the evening before the night
+    night_day = _night_day(part, day_offset, hours[0], local_now)
+    days = [night_day] if night_day is not None else [0, -1]
     latest = local_now + FUTURE_SLACK
     candidates = []
     for days_back in days:

@@ -7,9 +7,9 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.grammar import ParsedCommand
 from commands.i18n import t
-from commands.knowledge_view import guidance_reply
+from commands.knowledge_view import guidance_reply, item_visible
 from commands.message import Outgoing
-from commands.questions import item_visible, may_read, search_view, today
+from commands.questions import may_read, search_view, today
 from commands.registry import Command
 from knowledge.model import Guidance
 from knowledge.search import Document

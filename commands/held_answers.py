@@ -26,7 +26,7 @@ from commands import render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.i18n import t
-from commands.knowledge_view import expired_note, qa_reply
+from commands.knowledge_view import expired_note, item_visible, qa_reply
 from commands.message import Outgoing, Reply
 from knowledge.markdown import to_html
 from storage import open_questions, rooms, tlp
@@ -110,7 +110,7 @@ async def _kept_reply(ctx: CommandContext, question: OpenQuestion) -> Reply | No
         today = ctx.now.astimezone(AMSTERDAM).date()
         if item is None or expired_note(item, today, ctx.lang) is not None:
             return None
-        if not tlp.may_see(ctx.room.access, item.tlp, "", item.owner or None):
+        if not item_visible(ctx.room.access, item.tlp, item.owner):
             return None
         full = qa_reply(item, store.changed.get(item.id), today, ctx.lang, ctx.prefix)
         return _to_writer(

@@ -15,6 +15,7 @@ from commands.message import Reply
 from knowledge.markdown import to_html
 from knowledge.model import QA, Guidance, safe_url
 from knowledge.search import Document
+from storage import organisations, tlp
 
 
 def provenance(item: QA, changed: date | None, lang: Language) -> tuple[str, str]:
@@ -171,3 +172,16 @@ def section_reply(
     body = (section.id, section.body)
     reply = _answer(banner, (lead, head), body, (source, source_html), lang, prefix, others)
     return replace(reply, tlp=label)
+
+
+def item_visible(access: tlp.RoomAccess, label: str, owner: str | None) -> bool:
+    """May a room see a curated item? The shared TLP rule, with the item's `owner` as its
+    organisation (what AMBER+STRICT compares) and no room of its own (so RED: nowhere).
+    The owner is as its file or curator wrote it, not the stored organisation's name that
+    bindings copy: it is the room's organisation when `organisations.same` says so."""
+    return tlp.may_see(access, label, "", as_bound(access.organisation, owner))
+
+
+def as_bound(organisation: str | None, owner: str | None) -> str | None:
+    """`owner` in the spelling of the room's `organisation` when they are one."""
+    return organisation if owner and organisations.same(organisation, owner) else owner or None

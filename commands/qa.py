@@ -23,9 +23,9 @@ from commands.dutch_time import read_date
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
 from commands.i18n import t
-from commands.knowledge_view import link_list, qa_reply
+from commands.knowledge_view import item_visible, link_list, qa_reply
 from commands.message import Outgoing, Reply
-from commands.questions import curators_only, item_visible, may_curate, may_read, owns, today
+from commands.questions import curators_only, may_curate, may_read, owns, today
 from commands.registry import Command
 from commands.subcommands import Action, Subcommand, Subcommands
 from knowledge.model import QA

@@ -25,7 +25,14 @@ from commands.context import CommandContext
 from commands.dutch_time import read_date
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
-from commands.knowledge_view import expired_note, link_list, qa_reply, section_reply
+from commands.knowledge_view import (
+    as_bound,
+    expired_note,
+    item_visible,
+    link_list,
+    qa_reply,
+    section_reply,
+)
 from commands.message import Outgoing, Reply, for_curators
 from commands.registry import Command
 from knowledge import linking
@@ -49,12 +56,6 @@ _QUESTION_ID = re.compile(r"^[#vVqQ]?(\d{1,9})$")
 
 def today(ctx: CommandContext) -> date:
     return ctx.now.astimezone(AMSTERDAM).date()
-
-
-def item_visible(access: tlp.RoomAccess, label: str, owner: str | None) -> bool:
-    """May a room see a curated item? The shared TLP rule, with the item's `owner` as its
-    organisation (what AMBER+STRICT compares) and no room of its own (so RED: nowhere)."""
-    return tlp.may_see(access, label, "", owner or None)
 
 
 def may_read(
@@ -104,7 +105,11 @@ def owns(ctx: CommandContext, owner: str | None) -> bool:
     if ctx.is_admin:
         return True
     organisation = ctx.room.binding.organisation if ctx.room.binding else None
-    return is_curator_room(ctx) and bool(organisation) and organisation == (owner or None)
+    return (
+        is_curator_room(ctx)
+        and bool(organisation)
+        and organisation == as_bound(organisation, owner)
+    )
 
 
 def marked_above(words: str, label: str) -> str | None:

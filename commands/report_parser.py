@@ -204,7 +204,9 @@ def _marks_end(line: str) -> int:
 # Longest first.
 _BOUNDS = (
     r"meer dan|minder dan|ten ?minste|minstens|minimaal|hooguit|maximaal|ruim|bijna|"
-    r"more than|less than|fewer than|at least|at most|almost|nearly|>=?|<=?|≥|≤"
+    r"more than|less than|fewer than|at least|at most|almost|nearly|>=?|<=?|≥|≤|"
+    # Abbreviated and short bounds last, and only as whole words ('totaal' is no 'tot').
+    r"maximum|minimum|up to|max(?:\.|(?!\w))|min(?:\.|(?!\w))|tot(?!\w)"
 )
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
 # the hedges ("mogelijk 2": an estimate, not refused as no number) and the bounds.
@@ -217,7 +219,9 @@ _ESTIMATE_BEFORE = re.compile(
 # Searched: it starts only where a run of blanks starts (`(?<!\s)`), and takes the run
 # whole (`\s*+`): tried at every blank of a long run, each try read the rest of the run.
 _ESTIMATE_AFTER = re.compile(
-    r"(?<!\s)\s*+(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?)$",
+    r"(?<!\s)\s*+(?:\((?:schatting|geschat|ca\.?|est\.?|estimate|estimated)\)|geschat|\(?naar schatting\)?|"
+    # A bound after the figure: "20+", "20 of meer", "20 or more" (see `_BOUNDS`).
+    r"\+|of meer|of minder|or more|or less|en meer)$",
     re.IGNORECASE,
 )
 # How close a key must be to a field name to be taken for a misspelt field rather

@@ -23,6 +23,10 @@ _ALL = {"alle", "alles", "all"}
 # More pictures than a crisis room can read; a pasted line repeated made hundreds.
 MAX_PER_ROOM = 10
 may_subscribe = in_roles("coordinator")
+# The roles whose rooms get scheduled pictures (bot/scheduler.py rests the others): the
+# coordinators' (`!beeld`), and a curator room an admin subscribed (its picture names who
+# asked). An admin may run `!abonneer` anywhere, so the command refuses the rest itself.
+PICTURE_ROLES = ("coordinator", "curator")
 
 
 def parse_interval(word: str) -> timedelta | None:
@@ -37,15 +41,24 @@ def parse_interval(word: str) -> timedelta | None:
     return timedelta(hours=amount)
 
 
+def _picture_incident(ctx: CommandContext) -> str:
+    """The incident whose picture the room would get; refused before any word is read
+    when the room has none or is a room the scheduler posts no picture to."""
+    binding = ctx.room.binding
+    if binding is None or binding.incident is None:
+        raise UserError("subscriptions.this_room_not_bound")
+    if binding.role not in PICTURE_ROLES:
+        raise UserError("subscriptions.not_a_picture_room", role=binding.role)
+    return binding.incident
+
+
 async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
     interval: timedelta | None = None
     at_time: str | None = None
     usage = t(ctx.lang, "subscriptions.usage_subscribe_summary_every", prefix=ctx.prefix)
     after_at = False
-    binding = ctx.room.binding
-    if binding is None or binding.incident is None:
-        raise UserError("subscriptions.this_room_not_bound")
-    own = binding.incident.lower()
+    incident = _picture_incident(ctx)
+    own = incident.lower()
     for word in parsed.words:
         lowered = word.lower()
         if after_at and _CLOCK.match(lowered) is None:
@@ -72,7 +85,6 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         return [render.plain(usage + t(ctx.lang, "subscriptions.bad_time", word="-"))]
     if interval is None or interval < timedelta(minutes=1) or interval > timedelta(days=7):
         return [render.plain(usage + t(ctx.lang, "subscriptions.between_1m_7d"))]
-    incident = binding.incident
     session = session_of(ctx)
     if (refused := await _refusal(ctx, incident, interval, at_time)) is not None:
         return [render.plain(refused)]

@@ -81,10 +81,28 @@ _NEGATIVE = frozenset(
     {"nee", "no", "geen", "none", "false", "onwaar", "0", "-", "n", "niet", "not", "zonder"}
     | {"without", "ontbreekt", "afwezig", "absent", "missing"}
 )
-# A fact value that says nobody knows: neither has nor lacks (`noodstroom: onbekend`).
-_UNKNOWN_VALUES = frozenset({"?", "nb", "n.b.", "n.b", "niet bekend", "not known", "tbd"})
-_UNKNOWN_WORDS = frozenset({"onbekend", "unknown", "onduidelijk", "unclear"})
+# A fact value that says nobody knows: neither has nor lacks (`noodstroom: onbekend`),
+# anywhere in it and before its first word is read (`nog niet bekend`, `n.b. (navragen)`,
+# `? (navragen)`): read by the first word, 'nog' counted as having it, 'niet' as not.
+# Phrases are compared as whole words; 'n.b.' (niet bekend) only first: later in a value
+# it is the nota bene of a remark ('aanwezig, n.b. alleen de keuken').
+_UNKNOWN_WORDS = frozenset(
+    {"onbekend", "unknown", "onduidelijk", "unclear", "navragen", "nagaan", "uitzoeken"}
+    | {"uitgezocht", "onzeker", "tbd", "tbc"}
+)
+_UNKNOWN_PHRASES = (
+    "niet bekend", "not known", "weet niet", "weet ik niet", "geen idee",
+    "te bevestigen", "to be confirmed", "nog na te gaan", "no idea", "don t know",
+)  # fmt: skip
 _VALUE_WORD = re.compile(r"[^\W_]+")
+
+
+def _says_unknown(words: list[str]) -> bool:
+    """Whether a fact's words say nobody knows (`_UNKNOWN_WORDS`, `_UNKNOWN_PHRASES`)."""
+    if _UNKNOWN_WORDS.intersection(words) or words[:2] == ["n", "b"] or words[:1] == ["nb"]:
+        return True
+    spaced = f" {' '.join(words)} "
+    return any(f" {phrase} " in spaced for phrase in _UNKNOWN_PHRASES)
 
 
 def kind_of(word: str) -> str | None:
@@ -144,15 +162,15 @@ class Fact(BaseModel):
     @property
     def present(self) -> bool | None:
         """Whether the fact says the object has the thing: False for `nee`, `0`, `geen
-        aggregaat`, `niet aanwezig`; None when it says nobody knows (`onbekend`, `?`, an
-        empty value). A list filtered by a fact must not count an unknown either way: a
+        aggregaat`, `niet aanwezig`; None when it says nobody knows (`onbekend`, `?`,
+        `nog niet bekend`, `n.b. (navragen)`, an empty value), wherever it says so. A list filtered by a fact must not count an unknown either way: a
         care home whose emergency power is unknown is neither one that has it nor one
         known to lack it."""
         if self.value is not None:
             return self.value > 0
         text = " ".join(fold(self.text).split())
         words = _VALUE_WORD.findall(text)
-        if not text or text in _UNKNOWN_VALUES or _UNKNOWN_WORDS.intersection(words):
+        if not text or "?" in text or _says_unknown(words):
             return None
         return not (text in _NEGATIVE or (words and words[0] in _NEGATIVE))
 

@@ -269,7 +269,10 @@ async def kept_for(
     """Answered questions whose answer is kept for an asker who left their direct chat
     (status "held"), as the curators' list shows them: oldest first."""
     where = await _listed(session, access, None, True, exercise_mode)
-    where[0] = OpenQuestion.status == HELD
+    # Each kept answer is listed, a linked asker's too (answered with the question it
+    # was linked to): `_listed`'s first two conditions (open, not linked) are the open
+    # list's.
+    where[:2] = [OpenQuestion.status == HELD]
     query = select(OpenQuestion).where(*where).order_by(OpenQuestion.id).limit(50)
     return list((await session.scalars(query)).all())
 

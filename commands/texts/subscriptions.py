@@ -35,6 +35,16 @@ TEXTS: Entries = {
         "nl": "Deze kamer is niet aan een incident gekoppeld.",
         "en": "This room is not bound to an incident.",
     },
+    "subscriptions.not_a_picture_room": {
+        "nl": (
+            "Geen abonnement: het situatiebeeld wordt alleen in coördinatiekamers (en"
+            " curatorkamers) gepost, en deze kamer heeft rol {role}."
+        ),
+        "en": (
+            "No subscription: the situation picture is posted in coordination rooms (and"
+            " curator rooms) only, and this room's role is {role}."
+        ),
+    },
     "subscriptions.no_subscriptions_this_room": {
         "nl": "Geen abonnementen in deze kamer.",
         "en": "No subscriptions in this room.",

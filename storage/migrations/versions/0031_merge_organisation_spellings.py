@@ -6,7 +6,8 @@ SQLite: "FRYSLÂN" and "Fryslân" became two organisations there, and "STRASSE" 
 "Straße", a decomposed "â" or a trailing space two on both backends. Each of their
 rooms then kept AMBER+STRICT reports from the other rooms of its own organisation. The
 oldest row of each key stays (as `find` picks it), takes the others' partner details it
-lacks, and every stored reference to the others' names is renamed to it. The picture's
+lacks, and every stored reference to the others' names is renamed to it (columns, and
+in JSON: revisions' snapshots, the owner of Q&As, guidance and objects). The picture's
 derived tables are emptied so they are rebuilt under the one name on the next refresh.
 Downgrade keeps the merged rows: which spelling each reference had is not kept.
 
@@ -39,7 +40,17 @@ _REFERENCES = [
 ]
 # Keyed by organisation, rebuilt from the entries by `storage.series.refresh`.
 _DERIVED = ["series_latest", "figure_latest", "item_latest", "picture_watermark"]
-_SNAPSHOTS = ["entry_revisions", "record_revisions"]
+# JSON documents naming an organisation under a key, with their primary key columns:
+# report and record revisions, and the owner of curated content and of objects (a Q&A
+# added in a room is owned by the room's organisation, AMBER+STRICT within it by name:
+# left under a merged-away spelling, no room of the organisation could read it).
+_DOCUMENTS = [
+    ("entry_revisions", "snapshot", "organisation", ("id",)),
+    ("record_revisions", "snapshot", "organisation", ("id",)),
+    ("knowledge_items", "data", "owner", ("id",)),
+    ("knowledge_item_versions", "data", "owner", ("item_id", "version")),
+    ("site_objects", "data", "owner", ("id",)),
+]
 
 
 def _key(name: str) -> str:
@@ -51,13 +62,28 @@ def _as_json(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else value
 
 
+def _details(row: dict[str, Any]) -> bool:
+    """Whether the row says anything of the partner (a binding's row says nothing)."""
+    fields = ("sectors", "roles", "contacts", "regions", "municipalities")
+    return bool(row["kind"] or row["sector"] or any(_as_json(row[f]) for f in fields))
+
+
+def _everywhere(row: dict[str, Any]) -> bool:
+    """A partner that names no municipality or region works everywhere (`!wie`)."""
+    return _details(row) and not (_as_json(row["regions"]) or _as_json(row["municipalities"]))
+
+
 def _merged(kept: dict[str, Any], other: dict[str, Any]) -> None:
+    # Where it works never narrows: one of the two working everywhere, so does the one.
+    everywhere = _everywhere(kept) or _everywhere(other)
     for field in ("kind", "sector"):
         kept[field] = kept[field] or other[field]
     for field in ("sectors", "regions", "municipalities", "contacts"):
         values = list(_as_json(kept[field]) or [])
         values += [v for v in _as_json(other[field]) or [] if v not in values]
         kept[field] = values
+    if everywhere:
+        kept["regions"], kept["municipalities"] = [], []
     kept["roles"] = {**(_as_json(other["roles"]) or {}), **(_as_json(kept["roles"]) or {})}
 
 
@@ -96,15 +122,19 @@ def _merge(conn: sa.Connection, group: list[dict[str, Any]]) -> dict[str, str]:
     return {other["name"]: kept["name"] for other in others}
 
 
-def _rename_snapshots(conn: sa.Connection, table: str, renamed: dict[str, str]) -> None:
-    rows = conn.execute(sa.text(f"SELECT id, snapshot FROM {table}")).all()
-    for row_id, stored in rows:
-        snapshot = _as_json(stored)
-        if isinstance(snapshot, dict) and snapshot.get("organisation") in renamed:
-            snapshot["organisation"] = renamed[snapshot["organisation"]]
+def _rename_documents(
+    conn: sa.Connection, document: tuple[str, str, str, tuple[str, ...]], renamed: dict[str, str]
+) -> None:
+    table, column, field, keys = document
+    where = " AND ".join(f"{k} = :k{n}" for n, k in enumerate(keys))
+    rows = conn.execute(sa.text(f"SELECT {', '.join(keys)}, {column} FROM {table}")).all()
+    for *ids, stored in rows:
+        value = _as_json(stored)
+        if isinstance(value, dict) and value.get(field) in renamed:
+            value[field] = renamed[value[field]]
             conn.execute(
-                sa.text(f"UPDATE {table} SET snapshot = :s WHERE id = :i"),
-                {"s": json.dumps(snapshot), "i": row_id},
+                sa.text(f"UPDATE {table} SET {column} = :v WHERE {where}"),
+                {"v": json.dumps(value), **{f"k{n}": i for n, i in enumerate(ids)}},
             )
 
 
@@ -121,8 +151,8 @@ def upgrade() -> None:
                 sa.text(f"UPDATE {table} SET {column} = :new WHERE {column} = :old"),
                 {"new": new, "old": old},
             )
-    for table in _SNAPSHOTS:
-        _rename_snapshots(conn, table, renamed)
+    for document in _DOCUMENTS:
+        _rename_documents(conn, document, renamed)
     for table in _DERIVED:
         conn.execute(sa.text(f"DELETE FROM {table}"))
 
