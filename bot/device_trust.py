@@ -252,3 +252,36 @@ class DeviceTrust:
                 user_id,
             )
         return changed
+
+
+Refusal = Literal["untrusted_device", "plain_in_encrypted"]
+
+
+def refusal(
+    client: AsyncClient, event: Any, room_id: str, room_encrypted: bool, mode: TrustMode
+) -> Refusal | None:
+    """Why the bot must not act on a message it read, or None when it may.
+
+    The same rule as for room keys: under `cross-signed` only a device marked verified
+    above (its owner cross-signed it, with the identity pinned for them) counts. The
+    device is found by the keys the message's session was made with, not by the device
+    id the sender claims; a session forwarded by someone else proves nothing.
+    `tofu` acts on every encrypted message. A message in the clear in an encrypted room
+    is refused in both modes.
+    """
+    if not getattr(event, "decrypted", False):
+        return "plain_in_encrypted" if room_encrypted else None
+    if mode == "tofu":
+        return None
+    olm = client.olm
+    sender_key, session_id = getattr(event, "sender_key", None), getattr(event, "session_id", None)
+    if olm is None or not sender_key or not session_id:
+        return "untrusted_device"
+    session = olm.inbound_group_store.get(room_id, sender_key, session_id)
+    if session is None or session.forwarding_chain:
+        return "untrusted_device"
+    for device in client.device_store.active_user_devices(event.sender):
+        same = device.curve25519 == sender_key and device.ed25519 == session.ed25519
+        if same and olm.is_device_verified(device) and not olm.is_device_blacklisted(device):
+            return None
+    return "untrusted_device"

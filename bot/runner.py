@@ -212,6 +212,7 @@ class Bot:
         syncer = Syncer(self.client, self.db, dispatcher, sender, settings)
         # The bot's stop and room states are the sync loop's too.
         syncer.stop = self.stop
+        syncer.untrusted.trust = self.trust
         syncer.room_states = self.room_states
         sender.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
