@@ -25,7 +25,12 @@ bot's own other devices are never trusted: nio answers their key requests with a
 key the bot holds, and another device of the bot's account is stale or someone else's.
 
 `encryption_trust: tofu` keeps nio's trust on first use (and lifts blacklists
-this module set earlier).
+this module set earlier), except for the bot's own other devices, which get no room
+keys in either mode.
+
+An identity accepted with `knooppunt crypto accept-identity` counts from the next sync
+on: the pin file is looked at (one stat) after each sync, and when it changed, every
+known device is judged again.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ import asyncio
 import logging
 from typing import Any, Literal
 
-from nio import KeysQueryResponse, Response
+from nio import KeysQueryResponse, Response, SyncResponse
 from nio.client.async_client import AsyncClient
 from nio.crypto.device import OlmDevice
 
@@ -91,8 +96,12 @@ class TrustAwareClient(AsyncClient):
 
     async def receive_response(self, response: Response) -> None:
         await super().receive_response(response)
-        if self.trust is not None and isinstance(response, KeysQueryResponse):
+        if self.trust is None:
+            return
+        if isinstance(response, KeysQueryResponse):
             await self.trust.on_keys_query(response)
+        elif isinstance(response, SyncResponse) and self.trust.pins.changed():
+            await self.trust.reread_pins()
 
 
 class DeviceTrust:
@@ -115,7 +124,7 @@ class DeviceTrust:
 
     def install(self) -> None:
         """Check devices every time nio has queried keys (before any share can use them)."""
-        if self.mode == "cross-signed" and isinstance(self.client, TrustAwareClient):
+        if isinstance(self.client, TrustAwareClient):
             self.client.trust = self
 
     async def start(self) -> None:
@@ -126,12 +135,15 @@ class DeviceTrust:
         if self.mode == "tofu":
             lifted = 0
             for user_id in users:
+                if user_id == self.client.user_id:
+                    continue  # the bot's own other devices stay out (see _own_devices_out)
                 for device in self.client.device_store.active_user_devices(user_id):
                     if self.client.olm.is_device_blacklisted(device):
                         self.client.unblacklist_device(device)
                         lifted += 1
             if lifted:
                 log.info("encryption_trust tofu: lifted %s device blacklist(s)", lifted)
+            self._own_devices_out(self.client.olm)
             return
         if users:
             await self.check(users)
@@ -153,9 +165,32 @@ class DeviceTrust:
         encrypts, so a room key never goes out in the middle of a check)."""
         await self._idle.wait()
 
+    async def reread_pins(self) -> None:
+        """The pin file changed (an operator accepted an identity): judge every known
+        device again, so an accepted person gets room keys without a restart."""
+        self.pins.refresh()
+        users = list(self.client.device_store.users) if self.client.olm else []
+        log.info("identity pins changed on disk: judging the devices of %s people", len(users))
+        await self.check(users)
+
+    def _own_devices_out(self, olm: Any) -> None:
+        """Under tofu too: nio forwards every room key it holds to the bot's own verified
+        devices and shares with unblacklisted ones; another device of the bot's account
+        is stale or someone else's."""
+        for device in self.client.device_store.active_user_devices(str(self.client.user_id)):
+            if device.id == self.client.device_id or device.deleted:
+                continue
+            if olm.is_device_verified(device):
+                self.client.unverify_device(device)
+            if not olm.is_device_blacklisted(device):
+                self.client.blacklist_device(device)
+
     async def check(self, users: list[str]) -> None:
         olm = self.client.olm
         if olm is None or not users:
+            return
+        if self.mode == "tofu":
+            self._own_devices_out(olm)
             return
         self._under_way += 1
         self._idle.clear()
@@ -244,8 +279,8 @@ class DeviceTrust:
             log.warning(
                 "IDENTITY CHANGED: %s now shows master key %s, not the %s first seen; "
                 "none of their devices gets room keys until an operator who has checked "
-                "the new key with them runs `knooppunt crypto accept-identity %s` and "
-                "restarts the bot",
+                "the new key with them runs `knooppunt crypto accept-identity %s` "
+                "(the running bot takes it from its next sync on)",
                 user_id,
                 fingerprint(master),
                 fingerprint(self.pins.pins[user_id]),
