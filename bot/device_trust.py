@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
 from nio import KeysQueryResponse, Response, SyncResponse
@@ -114,6 +115,10 @@ class DeviceTrust:
         # when none is given (tests).
         self.pins = pins if pins is not None else IdentityPins(None)
         self._told_changed: set[tuple[str, str]] = set()  # log each new identity once
+        # Told of each newly changed identity, once its devices are out (the runner
+        # sets bot/identity_notice.py here: a notice in the rooms shared with them).
+        self.on_identity_changed: Callable[[str, str], Awaitable[None]] | None = None
+        self._announcing: set[asyncio.Task[None]] = set()
         self.checks = 0
         self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
         # Checks under way: between "fail closed" and the verdict a device is
@@ -261,6 +266,24 @@ class DeviceTrust:
                     device.user_id,
                 )
 
+    def _announce(self, user_id: str, master: str) -> None:
+        """Tell the shared rooms, in a task of its own: it writes to the database and
+        queues a send, neither of which belongs inside a key query. The task starts
+        after this check has put the person's devices out (it runs on the next turn of
+        the loop; the send waits for `settled`)."""
+        if self.on_identity_changed is None:
+            return
+        task = asyncio.ensure_future(self._announce_safely(user_id, master))
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
+
+    async def _announce_safely(self, user_id: str, master: str) -> None:
+        assert self.on_identity_changed is not None
+        try:
+            await self.on_identity_changed(user_id, master)
+        except Exception:  # the notice is a courtesy; the trust decision stands without it
+            log.exception("could not tell the rooms shared with %s of their new identity", user_id)
+
     def _changed_identities(self, data: dict[str, Any], users: list[str]) -> set[str]:
         """The people whose master key is not the one pinned for them (bot/identity_pins.py):
         none of their devices is trusted, however well the new chain holds."""
@@ -276,6 +299,7 @@ class DeviceTrust:
             if (user_id, master) in self._told_changed:
                 continue
             self._told_changed.add((user_id, master))
+            self._announce(user_id, master)
             log.warning(
                 "IDENTITY CHANGED: %s now shows master key %s, not the %s first seen; "
                 "none of their devices gets room keys until an operator who has checked "
