@@ -7,6 +7,9 @@ key), once, not per message."""
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -53,3 +56,37 @@ async def test_a_changed_identity_is_announced_once_in_the_shared_rooms(world: W
     await liaison.send(room_id, "!hulp")
     await asyncio.sleep(6)
     assert len(_identity_notices(colleague, room_id, world.bot_user, liaison.user_id)) == 1
+
+
+async def test_an_accepted_identity_counts_without_a_restart(world: World) -> None:
+    """`knooppunt crypto accept-identity` run beside the running bot: her next message is
+    acted on and she can read the answer, with no restart in between."""
+    bot = world.bot()
+    bot.start()
+    assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
+    liaison = await cross_signed_human(world, "liaison")
+    room_id = await liaison.create_room([world.bot_user], encrypted=True)
+    await liaison.wait_joined(room_id, world.bot_user, patience=60)
+    asked = await liaison.send(room_id, "!hulp")
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(asked, world.bot_user)), 90)
+
+    await cross_sign_login(liaison.client, liaison.password)  # her identity reset
+    assert await asyncio.to_thread(bot.wait_for_log, "IDENTITY CHANGED", 60), bot.log()[-3000:]
+
+    accepted = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot.cli", "crypto", "accept-identity", liaison.user_id],
+        env={**os.environ, **bot.env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+    assert await asyncio.to_thread(bot.wait_for_log, "identity pins changed on disk", 60)
+
+    asked = await liaison.send(room_id, "!hulp")
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(asked, world.bot_user)), 90), (
+        bot.log()[-3000:]
+    )
+    answer = liaison.replies_to(asked, world.bot_user)[0].body
+    assert "geverifieerde" not in answer and "!" in answer, answer  # the help list, readable
