@@ -81,3 +81,19 @@ def test_the_bot_and_the_command_do_not_overwrite_each_others_pins(tmp_path: Pat
     assert bot.holds("@other:example.org", "other-key")
     stored = json.loads(path.read_text(encoding="utf-8"))
     assert PARTNER not in stored and stored["@other:example.org"] == "other-key"
+
+
+def test_a_change_on_disk_stays_noticed_until_acted_on(tmp_path: Path) -> None:
+    """A key query (which re-reads the pins) or a pin of the bot's own between the
+    operator's change and the next sync must not hide the change: only judging every
+    device again (`reread_pins`) acknowledges it."""
+    path = tmp_path / PIN_FILE_NAME
+    bot = IdentityPins(path)
+    assert bot.holds(PARTNER, "old-key")
+    assert not bot.changed()
+    assert IdentityPins(path).forget(PARTNER)  # the operator, another process
+    bot.refresh()  # a key query for someone else re-reads the file
+    assert bot.holds("@other:example.org", "other-key")  # and pins someone
+    assert bot.changed()
+    bot.acknowledge()
+    assert not bot.changed()
