@@ -173,6 +173,7 @@ class DeviceTrust:
     async def reread_pins(self) -> None:
         """The pin file changed (an operator accepted an identity): judge every known
         device again, so an accepted person gets room keys without a restart."""
+        self.pins.acknowledge()
         self.pins.refresh()
         users = list(self.client.device_store.users) if self.client.olm else []
         log.info("identity pins changed on disk: judging the devices of %s people", len(users))

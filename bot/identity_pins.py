@@ -75,13 +75,18 @@ class IdentityPins:
         return (st.st_ino, st.st_mtime_ns, st.st_size)
 
     def changed(self) -> bool:
-        """Whether the file changed since this process last read or wrote it (one stat)."""
+        """Whether the file changed, other than by this process, since the last
+        `acknowledge` (one stat). Reading it (`refresh`) does not count: a key query
+        re-reads the pins for the people it asked about, not for everyone."""
         return self.path is not None and self._writable and self._stamp() != self._seen
+
+    def acknowledge(self) -> None:
+        """Every device is being judged again by the file as it is now."""
+        self._seen = self._stamp()
 
     def refresh(self) -> None:
         """Read the file again (`knooppunt crypto accept-identity` may have changed it)."""
         if self.path is not None and self._writable:
-            self._seen = self._stamp()
             self.pins = self._load()
 
     def holds(self, user_id: str, master: str) -> bool:
@@ -116,6 +121,7 @@ class IdentityPins:
             change(self.pins)
             return
         with self._locked():
+            outside_change = self._stamp() != self._seen  # not acted on yet: keep it seen
             current = self._load()
             if not self._writable:  # became unreadable meanwhile: keep it, pin in memory
                 change(self.pins)
@@ -123,7 +129,8 @@ class IdentityPins:
             change(current)
             self.pins = current
             self._save()
-            self._seen = self._stamp()
+            if not outside_change:
+                self._seen = self._stamp()
 
     def _save(self) -> None:
         if self.path is None or not self._writable:
