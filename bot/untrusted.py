@@ -14,17 +14,20 @@ nothing) and gets one short notice in reply, never silence.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from nio import Event, MatrixRoom, RedactionEvent
 from nio.client.async_client import AsyncClient
 
 from bot import events as ev
-from bot.device_trust import DeviceTrust, Refusal, TrustMode, refusal
 from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
 from commands.i18n import Language, t
 from storage.engine import Database
 from storage.ids import RoomId
+
+if TYPE_CHECKING:  # a bot without encryption loads no device trust (nor `cryptography`)
+    from bot.device_trust import DeviceTrust, Refusal, TrustMode
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,8 @@ class UntrustedSenders:
         """True when `event` is not acted on (refused now, or recorded as refused before)."""
         if not self.client.olm or getattr(event, CHECKED, False):
             return False  # without encryption the bot has nothing to judge a sender by
+        from bot.device_trust import refusal
+
         if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
             return False  # never encrypted; the server checks who may redact
         room: MatrixRoom | None = self.client.rooms.get(room_id)
