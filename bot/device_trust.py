@@ -25,16 +25,22 @@ bot's own other devices are never trusted: nio answers their key requests with a
 key the bot holds, and another device of the bot's account is stale or someone else's.
 
 `encryption_trust: tofu` keeps nio's trust on first use (and lifts blacklists
-this module set earlier).
+this module set earlier), except for the bot's own other devices, which get no room
+keys in either mode.
+
+An identity accepted with `knooppunt crypto accept-identity` counts from the next sync
+on: the pin file is looked at (one stat) after each sync, and when it changed, every
+known device is judged again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
-from nio import KeysQueryResponse, Response
+from nio import KeysQueryResponse, Response, SyncResponse
 from nio.client.async_client import AsyncClient
 from nio.crypto.device import OlmDevice
 
@@ -91,8 +97,12 @@ class TrustAwareClient(AsyncClient):
 
     async def receive_response(self, response: Response) -> None:
         await super().receive_response(response)
-        if self.trust is not None and isinstance(response, KeysQueryResponse):
+        if self.trust is None:
+            return
+        if isinstance(response, KeysQueryResponse):
             await self.trust.on_keys_query(response)
+        elif isinstance(response, SyncResponse) and self.trust.pins.changed():
+            await self.trust.reread_pins()
 
 
 class DeviceTrust:
@@ -105,6 +115,10 @@ class DeviceTrust:
         # when none is given (tests).
         self.pins = pins if pins is not None else IdentityPins(None)
         self._told_changed: set[tuple[str, str]] = set()  # log each new identity once
+        # Told of each newly changed identity, once its devices are out (the runner
+        # sets bot/identity_notice.py here: a notice in the rooms shared with them).
+        self.on_identity_changed: Callable[[str, str], Awaitable[None]] | None = None
+        self._announcing: set[asyncio.Task[None]] = set()
         self.checks = 0
         self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
         # Checks under way: between "fail closed" and the verdict a device is
@@ -115,7 +129,7 @@ class DeviceTrust:
 
     def install(self) -> None:
         """Check devices every time nio has queried keys (before any share can use them)."""
-        if self.mode == "cross-signed" and isinstance(self.client, TrustAwareClient):
+        if isinstance(self.client, TrustAwareClient):
             self.client.trust = self
 
     async def start(self) -> None:
@@ -126,12 +140,15 @@ class DeviceTrust:
         if self.mode == "tofu":
             lifted = 0
             for user_id in users:
+                if user_id == self.client.user_id:
+                    continue  # the bot's own other devices stay out (see _own_devices_out)
                 for device in self.client.device_store.active_user_devices(user_id):
                     if self.client.olm.is_device_blacklisted(device):
                         self.client.unblacklist_device(device)
                         lifted += 1
             if lifted:
                 log.info("encryption_trust tofu: lifted %s device blacklist(s)", lifted)
+            self._own_devices_out(self.client.olm)
             return
         if users:
             await self.check(users)
@@ -153,9 +170,33 @@ class DeviceTrust:
         encrypts, so a room key never goes out in the middle of a check)."""
         await self._idle.wait()
 
+    async def reread_pins(self) -> None:
+        """The pin file changed (an operator accepted an identity): judge every known
+        device again, so an accepted person gets room keys without a restart."""
+        self.pins.acknowledge()
+        self.pins.refresh()
+        users = list(self.client.device_store.users) if self.client.olm else []
+        log.info("identity pins changed on disk: judging the devices of %s people", len(users))
+        await self.check(users)
+
+    def _own_devices_out(self, olm: Any) -> None:
+        """Under tofu too: nio forwards every room key it holds to the bot's own verified
+        devices and shares with unblacklisted ones; another device of the bot's account
+        is stale or someone else's."""
+        for device in self.client.device_store.active_user_devices(str(self.client.user_id)):
+            if device.id == self.client.device_id or device.deleted:
+                continue
+            if olm.is_device_verified(device):
+                self.client.unverify_device(device)
+            if not olm.is_device_blacklisted(device):
+                self.client.blacklist_device(device)
+
     async def check(self, users: list[str]) -> None:
         olm = self.client.olm
         if olm is None or not users:
+            return
+        if self.mode == "tofu":
+            self._own_devices_out(olm)
             return
         self._under_way += 1
         self._idle.clear()
@@ -226,6 +267,24 @@ class DeviceTrust:
                     device.user_id,
                 )
 
+    def _announce(self, user_id: str, master: str) -> None:
+        """Tell the shared rooms, in a task of its own: it writes to the database and
+        queues a send, neither of which belongs inside a key query. The task starts
+        after this check has put the person's devices out (it runs on the next turn of
+        the loop; the send waits for `settled`)."""
+        if self.on_identity_changed is None:
+            return
+        task = asyncio.ensure_future(self._announce_safely(user_id, master))
+        self._announcing.add(task)
+        task.add_done_callback(self._announcing.discard)
+
+    async def _announce_safely(self, user_id: str, master: str) -> None:
+        assert self.on_identity_changed is not None
+        try:
+            await self.on_identity_changed(user_id, master)
+        except Exception:  # the notice is a courtesy; the trust decision stands without it
+            log.exception("could not tell the rooms shared with %s of their new identity", user_id)
+
     def _changed_identities(self, data: dict[str, Any], users: list[str]) -> set[str]:
         """The people whose master key is not the one pinned for them (bot/identity_pins.py):
         none of their devices is trusted, however well the new chain holds."""
@@ -241,14 +300,48 @@ class DeviceTrust:
             if (user_id, master) in self._told_changed:
                 continue
             self._told_changed.add((user_id, master))
+            self._announce(user_id, master)
             log.warning(
                 "IDENTITY CHANGED: %s now shows master key %s, not the %s first seen; "
                 "none of their devices gets room keys until an operator who has checked "
-                "the new key with them runs `knooppunt crypto accept-identity %s` and "
-                "restarts the bot",
+                "the new key with them runs `knooppunt crypto accept-identity %s` "
+                "(the running bot takes it from its next sync on)",
                 user_id,
                 fingerprint(master),
                 fingerprint(self.pins.pins[user_id]),
                 user_id,
             )
         return changed
+
+
+Refusal = Literal["untrusted_device", "plain_in_encrypted"]
+
+
+def refusal(
+    client: AsyncClient, event: Any, room_id: str, room_encrypted: bool, mode: TrustMode
+) -> Refusal | None:
+    """Why the bot must not act on a message it read, or None when it may.
+
+    The same rule as for room keys: under `cross-signed` only a device marked verified
+    above (its owner cross-signed it, with the identity pinned for them) counts. The
+    device is found by the keys the message's session was made with, not by the device
+    id the sender claims; a session forwarded by someone else proves nothing.
+    `tofu` acts on every encrypted message. A message in the clear in an encrypted room
+    is refused in both modes.
+    """
+    if not getattr(event, "decrypted", False):
+        return "plain_in_encrypted" if room_encrypted else None
+    if mode == "tofu":
+        return None
+    olm = client.olm
+    sender_key, session_id = getattr(event, "sender_key", None), getattr(event, "session_id", None)
+    if olm is None or not sender_key or not session_id:
+        return "untrusted_device"
+    session = olm.inbound_group_store.get(room_id, sender_key, session_id)
+    if session is None or session.forwarding_chain:
+        return "untrusted_device"
+    for device in client.device_store.active_user_devices(event.sender):
+        same = device.curve25519 == sender_key and device.ed25519 == session.ed25519
+        if same and olm.is_device_verified(device) and not olm.is_device_blacklisted(device):
+            return None
+    return "untrusted_device"

@@ -8,19 +8,26 @@ password would be enough to read every later TLP:AMBER/RED reply. So the first m
 key the bot sees for a person is pinned here (trust on first use of the identity, as
 Element does); a different one later makes all that person's devices untrusted until an
 operator, having checked the new key with the person, runs
-`knooppunt crypto accept-identity USER` and restarts the bot.
+`knooppunt crypto accept-identity USER`; the running bot sees the file change (`changed`)
+and judges that person's devices again, no restart needed.
 
 The file `<data_dir>/identities.json` maps user ids to master keys (public keys, no
-secret); it is replaced atomically. An unreadable file is never overwritten: the bot
-pins in memory for that run and logs an error, so an operator can repair it.
+secret). The bot and the command both write it: each change is made under a lock on
+`identities.json.lock`, to the file as it is on disk at that moment, and the file is
+replaced atomically, so neither writes back a pin the other has just added or dropped.
+An unreadable file is never overwritten: the bot pins in memory for that run and logs
+an error, so an operator can repair it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -32,6 +39,7 @@ class IdentityPins:
     def __init__(self, path: Path | None) -> None:
         self.path = path  # None: in memory only
         self._writable = True
+        self._seen = self._stamp()
         self.pins: dict[str, str] = self._load()
 
     def _load(self) -> dict[str, str]:
@@ -56,6 +64,26 @@ class IdentityPins:
             return {}
         return dict(data)
 
+    def _stamp(self) -> tuple[int, int, int] | None:
+        """What tells a changed file apart (inode: it is replaced, never written in place)."""
+        if self.path is None:
+            return None
+        try:
+            st = self.path.stat()
+        except OSError:
+            return None
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def changed(self) -> bool:
+        """Whether the file changed, other than by this process, since the last
+        `acknowledge` (one stat). Reading it (`refresh`) does not count: a key query
+        re-reads the pins for the people it asked about, not for everyone."""
+        return self.path is not None and self._writable and self._stamp() != self._seen
+
+    def acknowledge(self) -> None:
+        """Every device is being judged again by the file as it is now."""
+        self._seen = self._stamp()
+
     def refresh(self) -> None:
         """Read the file again (`knooppunt crypto accept-identity` may have changed it)."""
         if self.path is not None and self._writable:
@@ -65,22 +93,48 @@ class IdentityPins:
         """Whether `master` is the person's pinned master key; pinned when it is the first."""
         pinned = self.pins.get(user_id)
         if pinned is None:
-            self.pins[user_id] = master
-            self._save()
-            return True
+            self._change(lambda pins: pins.setdefault(user_id, master))
+            pinned = self.pins.get(user_id, master)
         return pinned == master
 
     def forget(self, user_id: str) -> bool:
         """Drop a person's pin (the operator accepted their new identity)."""
-        if self.pins.pop(user_id, None) is None:
+        if user_id not in self.pins:
             return False
-        self._save()
+        self._change(lambda pins: pins.pop(user_id, None))
         return True
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        assert self.path is not None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _change(self, change: Callable[[dict[str, str]], object]) -> None:
+        """Apply `change` to the pins as they are on disk now, and write them back."""
+        if self.path is None or not self._writable:
+            change(self.pins)
+            return
+        with self._locked():
+            outside_change = self._stamp() != self._seen  # not acted on yet: keep it seen
+            current = self._load()
+            if not self._writable:  # became unreadable meanwhile: keep it, pin in memory
+                change(self.pins)
+                return
+            change(current)
+            self.pins = current
+            self._save()
+            if not outside_change:
+                self._seen = self._stamp()
 
     def _save(self) -> None:
         if self.path is None or not self._writable:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".identities-", dir=self.path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:

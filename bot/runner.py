@@ -212,6 +212,12 @@ class Bot:
         syncer = Syncer(self.client, self.db, dispatcher, sender, settings)
         # The bot's stop and room states are the sync loop's too.
         syncer.stop = self.stop
+        syncer.untrusted.trust = self.trust
+        if self.trust is not None:
+            from bot.identity_notice import IdentityNotices
+
+            notices = IdentityNotices(self.client, self.db, sender, settings.language)
+            self.trust.on_identity_changed = notices.announce
         syncer.room_states = self.room_states
         sender.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests

@@ -49,6 +49,7 @@ from bot.sender import OutboxSender
 from bot.session import LoginFailed, password_login
 from bot.sync_response import sync as trusted_sync
 from bot.undecryptable import Undecryptable
+from bot.untrusted import UntrustedSenders
 from commands.dispatcher import Dispatcher, RoomView
 from commands.message import Message
 from storage import outbox, sync_state
@@ -161,6 +162,11 @@ class Syncer:
         self.membership = Membership(client, db, sender, settings, self.lifecycle)
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
+        )
+        # Messages not acted on (an untrusted device, plain text in an encrypted room);
+        # the runner hands it the device check (bot/device_trust.py).
+        self.untrusted = UntrustedSenders(
+            client, db, sender, settings.language, settings.encryption_trust, None
         )
         # Rooms' state on demand after a restart (see bot/room_state.py); the sender
         # loads a room's state before its first send there too (members, for keys).
@@ -808,6 +814,8 @@ class Syncer:
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
             return
+        if await self.untrusted.refuse(room_id, event):
+            return  # judged before parking: what waits beside a message was trusted
         if message.kind != "redaction" and await self.undecryptable.park(room_id, event):
             return  # it names a message still waiting for its key: handled after it
         outcome = await self.handle_message(message)

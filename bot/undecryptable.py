@@ -21,6 +21,7 @@ from nio.client.async_client import AsyncClient
 
 from bot import events as ev
 from bot.sender import OutboxSender, queue_notice
+from bot.untrusted import CHECKED
 from commands.i18n import Language, t
 from storage import event_log, pending_encrypted
 from storage import rooms as room_repo
@@ -143,6 +144,8 @@ class Undecryptable:
         if source.get("type") != "m.room.encrypted":
             parked = Event.parse_decrypted_event(source)
             if isinstance(parked, Event):
+                # Its sender was judged before it was parked (bot/untrusted.py).
+                setattr(parked, CHECKED, True)
                 return parked
             expired[(row.room_id, row.sender)].append(row.event_id)  # never readable again
             return None

@@ -63,18 +63,46 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     "undecryptable": {
         "nl": "Ik kon {count} versleuteld(e) bericht(en) van je niet ontsleutelen en heb "
-        "ze dus niet verwerkt. Stuur ze opnieuw, of controleer of je apparaat sleutels "
-        "deelt met niet-geverifieerde apparaten.",
+        "ze dus niet verwerkt. Stuur ze opnieuw vanuit een geverifieerde sessie; helpt dat "
+        "niet, meld het dan aan de beheerder.",
         "en": "I could not decrypt {count} encrypted message(s) from you, so I did not "
-        "process them. Send them again, or check that your device shares keys with "
-        "unverified devices.",
+        "process them. Send them again from a verified session; if that does not help, "
+        "tell the administrator.",
     },
     "encryption_unsupported": {
         "nl": "Ik kan geen versleutelde berichten lezen: deze bot draait zonder "
-        "versleuteling, dus je bericht is niet verwerkt. Stuur het in een kamer "
-        "zonder versleuteling.",
-        "en": "I cannot read encrypted messages: this bot runs without encryption, "
-        "so your message was not processed. Please send it in a room without encryption.",
+        "versleuteling, dus je bericht is niet verwerkt. Stuur vertrouwelijke informatie "
+        "niet onversleuteld; meld dit aan de beheerder, die versleuteling voor de bot kan "
+        "aanzetten.",
+        "en": "I cannot read encrypted messages: this bot runs without encryption, so your "
+        "message was not processed. Do not send confidential information unencrypted "
+        "instead; tell the administrator, who can turn on encryption for the bot.",
+    },
+    # Messages the bot does not act on (bot/untrusted.py): one notice each.
+    "untrusted_device": {
+        "nl": "Dit bericht heb ik niet verwerkt: het komt van een sessie (apparaat) die niet "
+        "geverifieerd is. Verifieer deze sessie vanuit een van je andere sessies, of stuur "
+        "het opnieuw vanuit een geverifieerde sessie. Heb je je beveiligingssleutels "
+        "opnieuw ingesteld, dan moet een beheerder je nieuwe sleutel eerst bevestigen.",
+        "en": "I did not process this message: it comes from a session (device) that is not "
+        "verified. Verify this session from one of your other sessions, or send it again "
+        "from a verified session. If you reset your security keys, an administrator must "
+        "confirm your new key first.",
+    },
+    "plain_in_encrypted": {
+        "nl": "Dit bericht heb ik niet verwerkt: het kwam onversleuteld binnen in een "
+        "versleutelde kamer, dus ik kan niet nagaan wie het stuurde. Stuur het opnieuw "
+        "vanuit een geverifieerde sessie.",
+        "en": "I did not process this message: it arrived unencrypted in an encrypted room, "
+        "so I cannot tell who sent it. Send it again from a verified session.",
+    },
+    "identity_changed": {
+        "nl": "De beveiligingssleutels van {user} zijn veranderd. Tot een beheerder de nieuwe "
+        "sleutel met die persoon heeft gecontroleerd en bevestigd, kan die mijn berichten "
+        "hier niet lezen en verwerk ik die berichten niet.",
+        "en": "The security keys of {user} have changed. Until an administrator has checked "
+        "the new key with them and confirmed it, they cannot read my messages here and I do "
+        "not process theirs.",
     },
     "reason_admin_only": {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",

@@ -142,10 +142,10 @@ TEXTS: Entries = {
         "en": "(differs from the key file: the next start resets it)",
     },
     "crypto.identity_accepted": {
-        "nl": "de oude hoofdsleutel van {user} is vergeten; na een herstart van de bot telt "
-        "de sleutel die hij dan ziet (vergelijk die eerst met {user})",
-        "en": "forgot the old master key of {user}; after a restart the bot trusts the key "
-        "it sees then (compare it with {user} first)",
+        "nl": "de oude hoofdsleutel van {user} is vergeten; de draaiende bot legt binnen één "
+        "synchronisatie de sleutel vast die hij dan ziet (vergelijk die eerst met {user})",
+        "en": "forgot the old master key of {user}; within one sync the running bot pins "
+        "the key it sees then (compare it with {user} first)",
     },
     "crypto.identity_not_pinned": {
         "nl": "voor {user} is geen hoofdsleutel vastgelegd in {path}",

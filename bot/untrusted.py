@@ -1,0 +1,97 @@
+"""Messages the bot does not act on: from a device it does not trust, or in the clear.
+
+With `encryption_trust: cross-signed` the rule that decides who gets the bot's room
+keys (bot/device_trust.py) also decides whose messages count: without it a phished
+password and a new login were enough to file reports, answer curators' questions or
+relabel as that person. A plain-text message in a room whose state says it is
+encrypted is refused in either mode: clients never send one there, and the homeserver
+(or anyone holding a member's access token) can inject it under any name.
+
+Each refused message is recorded in the event log as handled (a redelivery does
+nothing) and gets one short notice in reply, never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from nio import Event, MatrixRoom, RedactionEvent
+from nio.client.async_client import AsyncClient
+
+from bot import events as ev
+from bot.key_upkeep import query_keys
+from bot.sender import OutboxSender, queue_notice
+from commands.i18n import Language, t
+from storage.engine import Database
+from storage.ids import RoomId
+
+if TYPE_CHECKING:  # a bot without encryption loads no device trust (nor `cryptography`)
+    from bot.device_trust import DeviceTrust, Refusal, TrustMode
+
+log = logging.getLogger(__name__)
+
+# Set on a readable event that waited beside an undecryptable one (bot/undecryptable.py
+# `park`): it was judged before it was parked, and its re-read copy no longer carries
+# nio's decryption details.
+CHECKED = "knooppunt_sender_checked"
+
+
+class UntrustedSenders:
+    def __init__(
+        self,
+        client: AsyncClient,
+        db: Database,
+        sender: OutboxSender,
+        language: Language,
+        mode: TrustMode,
+        trust: DeviceTrust | None,
+    ) -> None:
+        self.client = client
+        self.db = db
+        self.sender = sender
+        self.language = language
+        self.mode = mode
+        self.trust = trust
+        self.refused = 0
+
+    async def refuse(self, room_id: RoomId, event: Event) -> bool:
+        """True when `event` is not acted on (refused now, or recorded as refused before)."""
+        if not self.client.olm or getattr(event, CHECKED, False):
+            return False  # without encryption the bot has nothing to judge a sender by
+        from bot.device_trust import refusal
+
+        if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
+            return False  # never encrypted; the server checks who may redact
+        room: MatrixRoom | None = self.client.rooms.get(room_id)
+        encrypted = bool(room and room.encrypted)
+        reason = refusal(self.client, event, room_id, encrypted, self.mode)
+        if reason == "untrusted_device" and self.trust is not None:
+            # The device may be new, or its check still under way: learn it, then judge.
+            await query_keys(self.client)
+            await self.trust.settled()
+            reason = refusal(self.client, event, room_id, encrypted, self.mode)
+        if reason is None:
+            return False
+        await self._notice(room_id, event, reason)
+        return True
+
+    async def _notice(self, room_id: RoomId, event: Event, reason: Refusal) -> None:
+        async with self.db.transaction() as session:
+            if not await ev.claim(session, event, room_id, reason):
+                return  # handled before: it was told then
+            row = await queue_notice(
+                session,
+                room_id,
+                t(self.language, reason),
+                self.language,
+                f"refused:{event.event_id}",
+                in_reply_to=event.event_id,
+                source_event_id=event.event_id,
+            )
+        self.refused += 1
+        log.warning(
+            "room %s: did not act on %s from %s (%s)", room_id, event.event_id, event.sender, reason
+        )
+        if row is not None:
+            self.sender.submit([row])
