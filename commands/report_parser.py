@@ -395,10 +395,14 @@ def split_bound(value: str) -> tuple[str, str]:
     written = value.strip()
     before = _ESTIMATE_BEFORE.match(written)
     stripped = written[before.end() :] if before else written
-    after = _ESTIMATE_AFTER.sub("", stripped, count=1).strip()
+    behind = _ESTIMATE_AFTER.search(stripped)
+    after = (stripped[: behind.start()] if behind else stripped).strip()
     if before is not None:
         return after, bounds.of_word(before.group(1))
-    return after, bounds.ESTIMATE if after != stripped.strip() else bounds.EXACT
+    if behind is None:
+        return after, bounds.EXACT
+    # "20 of meer", "20+": a bound after the figure has its direction too.
+    return after, bounds.of_word(behind.group(0).strip())
 
 
 _KEY_WORD = re.compile(r"^([^\W\d_][\w-]*)\s*[:=]")

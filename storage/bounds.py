@@ -30,9 +30,15 @@ _MARK = {EXACT: "", ESTIMATE: "~", OVER: ">", AT_LEAST: ">=", UNDER: "<", AT_MOS
 # gives; every other hedge ("ca.", "ongeveer", "mogelijk") is an estimate.
 _WORDS = {
     OVER: ("meer dan", "ruim", "more than", ">"),
-    AT_LEAST: ("ten minste", "tenminste", "minstens", "minimaal", "at least", ">=", "≥"),
+    AT_LEAST: (
+        *("ten minste", "tenminste", "minstens", "minimaal", "at least", ">=", "≥"),
+        *("min.", "min", "minimum", "+", "of meer", "en meer", "or more"),
+    ),
     UNDER: ("minder dan", "bijna", "less than", "fewer than", "almost", "nearly", "<"),
-    AT_MOST: ("hooguit", "maximaal", "at most", "<=", "≤"),
+    AT_MOST: (
+        *("hooguit", "maximaal", "at most", "<=", "≤"),
+        *("max.", "max", "maximum", "tot", "up to", "of minder", "or less"),
+    ),
 }
 _KIND_OF_WORD = {word: kind for kind, words in _WORDS.items() for word in words}
 
