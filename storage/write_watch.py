@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 # Kinds of tables a cache may depend on.
@@ -114,7 +114,14 @@ class WriteWatch:
             conn.info.setdefault(_COMMITTED, set()).update(wrote)
 
     def _rollback(self, conn: Any) -> None:
-        conn.info.pop(_WROTE, None)
+        try:
+            info = conn.info
+        except exc.PendingRollbackError:
+            # A statement cancelled halfway (a stop while a read waits) left the
+            # connection invalid: its info cannot be read now, and the checkin below
+            # drops what it wrote anyway. Raised here, it replaced the cancellation.
+            return
+        info.pop(_WROTE, None)
 
     def _checkin(self, _dbapi_connection: Any, record: Any) -> None:
         # Back in the pool: the commit has finished, so a read started from now on sees
