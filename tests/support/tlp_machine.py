@@ -2014,7 +2014,8 @@ class TLPMachine(DatabaseMachine):
         question = candidates[which % len(candidates)]
         words = " ".join(question.markers) or self.marker()
         body = f"!vraag Hoe zit het met {words}? TLP:{mark}"
-        message, _ = self.send_edit(question.room_id, question.asker, question.event_id, body)
+        message, replied = self.send_edit(question.room_id, question.asker, question.event_id, body)
+        self._asked_anew(question, message, replied, mark)
 
         async def stored() -> Any:
             async with self.db.session() as session:
@@ -2578,6 +2579,38 @@ class TLPMachine(DatabaseMachine):
     # direct chat, closed incidents, domino items answered per room and region, unlabelled
     # edits of record items, organisation names in other spellings (in `bind`), rooms
     # bound without `org=` (in `bind`), and the whole machine on PostgreSQL (`on_postgres`).
+
+    def _asked_anew(
+        self, question: QuestionModel, message: Message, replied: str, mark: str
+    ) -> None:
+        """An edit of a question that is no longer open (answered by a Q&A, say, which the
+        model does not track) is read as the message it now is: a new question, under
+        the asking room's label raised by the edit's marking. Found by the long run of
+        session 15 as a model gap: the new question's words had only the old holder."""
+        match = re.search(r"(?:als|as) V(\d+)", replied)
+        if match is None or int(match.group(1)) in self.questions:
+            return
+        room = self.all_rooms[question.room_id]
+        binding = None if room.direct else room.binding
+        default = "CLEAR" if binding is not None and room.public else None
+        label = max(
+            [default or (binding.tlp_default if binding else "GREEN"), mark], key=LEVEL.__getitem__
+        )
+        number = int(match.group(1))
+        row = self._run(self._question_row(number))
+        assert LEVEL[row.tlp] >= LEVEL[label], (row.tlp, label)
+        anew = QuestionModel(
+            number, question.room_id, question.asker, message.event_id, row.tlp,
+            binding.org if binding else None, question.markers, direct=room.direct,
+        )  # fmt: skip
+        self.questions[number] = anew
+        TLPMachine.stats["edits of a closed question asked anew"] += 1
+        for m in anew.markers:
+            self.holders.setdefault(m, []).append(anew.visible)
+
+    async def _question_row(self, number: int) -> Any:
+        async with self.db.session() as session:
+            return await open_questions.get(session, number)
 
     # The curator's line for an answer kept (commands/texts/held.py "held.asker_left").
     LEFT = r"Niet verstuurd naar @u\d+:x \(V(\d+)\): die heeft het privégesprek"
