@@ -481,3 +481,12 @@ def test_an_edit_raising_the_label_in_a_room_that_turned_public_repeats_no_earli
     machine.room_state(slot=0, join_rule="knock", history="shared", guest="forbidden")
     machine.sweep()
     machine.edit(which=0, label="AMBER+STRICT", incident=None, new_text=True, severity="matig")
+
+
+def test_an_upgraded_direct_chats_question_is_answered_in_the_new_chat(machine: TLPMachine) -> None:
+    """Found by the long run on PostgreSQL (session 15; SQLite too): the direct chat is
+    upgraded while its person's question is open; the curators' answer went to the old
+    chat, as an unbound room's upgrade carried none of its open questions."""
+    machine.ask(slot=8, which=0, kind="known", plain=False, mark=None)
+    machine.tombstone(slot=8, now=0)
+    machine.answer(slot=1, which=0, publish=False)
