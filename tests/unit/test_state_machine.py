@@ -487,6 +487,6 @@ def test_an_upgraded_direct_chats_question_is_answered_in_the_new_chat(machine: 
     """Found by the long run on PostgreSQL (session 15; SQLite too): the direct chat is
     upgraded while its person's question is open; the curators' answer went to the old
     chat, as an unbound room's upgrade carried none of its open questions."""
-    machine.ask(slot=8, which=0, kind="known", plain=False, mark=None)
+    machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
     machine.tombstone(slot=8, now=0)
     machine.answer(slot=1, which=0, publish=False)
