@@ -911,7 +911,13 @@ class TLPMachine(DatabaseMachine):
         if writer and room.away and kind != "redaction":
             self._comes_back(room)  # a person who writes in their chat is in it again
         self.log.append(f"{room.room_id} <{message.sender}> {kind}: {body!r}")
-        result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        handled = process_message(self.db, self.dispatcher, message, self._room_view)
+        if self.shift:  # the bot's clock (bot/handling.py reads it) moved on too
+            _Shifted.shift = self.shift
+            with mock.patch("bot.handling.datetime", _Shifted):
+                result = self._run(handled)
+        else:
+            result = self._run(handled)
         assert result is not None, "a new event was treated as a replay"
         replies, _queued = result
         out = [r for r in replies if isinstance(r, Reply)]
@@ -2960,6 +2966,16 @@ class TLPMachine(DatabaseMachine):
         )  # fmt: skip
         for slot in range(len(self.rooms)):
             self.domino_picture(slot=slot, incident="storm")
+
+
+class _Shifted(datetime):
+    """The wall clock `days_pass` moved on: what `bot.handling` takes as now."""
+
+    shift = timedelta()
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) + cls.shift
 
 
 class _LogSink(logging.Handler):
