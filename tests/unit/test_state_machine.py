@@ -490,3 +490,21 @@ def test_an_upgraded_direct_chats_question_is_answered_in_the_new_chat(machine: 
     machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
     machine.tombstone(slot=8, now=0)
     machine.answer(slot=1, which=0, publish=False)
+
+
+def test_a_domino_item_whose_answer_lost_its_sector_shows_again(machine: TLPMachine) -> None:
+    """Found by the long run (session 15, 1,561 steps): a severe health report, a
+    drinking-water report (an admin's, in an unbound room) that answers its item, then
+    that report edited without a `sector:` line (no organisation, so no sector now). The item vanished from every room's picture: with the
+    answer's sector NULL, "answered" was NULL in SQL, and NOT NULL kept no row."""
+    machine.report(
+        slot=0, category="zorg", label="GREEN", incident=None, severity="ernstig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.report(
+        slot=9, category="opvang", label="GREEN", incident="storm", severity="matig",
+        figure=False, as_admin=True, sector="drinkwater",
+    )  # fmt: skip
+    machine.edit(which=1, label=None, incident="storm", new_text=False, severity="matig")
+    for slot in (0, 3, 4):
+        machine.domino_picture(slot=slot, incident="storm")
