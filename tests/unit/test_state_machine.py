@@ -1,7 +1,9 @@
 """The confidentiality guard in CI: a fixed, fast budget of the stateful TLP model.
 
 See tests/support/tlp_machine.py for the machine and its reference model;
-`python -m bench.state_machine --steps 20000` is the long run.
+`python -m bench.state_machine --steps 20000` is the long run (`--seconds 300` bounds
+it, `--postgres` runs every example on a PostgreSQL database of its own). With
+KNOOPPUNT_GUARD_POSTGRES=1 this module runs the same fixed budget on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import pytest
 from tests.support.machine import ci_settings, machine_fixture
 from tests.support.tlp_machine import TLPMachine, Violation
 
-# About 1,200 steps: about 35 s on the 2-core development machine when nothing leaks.
+# About 1,200 steps: about 42 s on the 2-core development machine when nothing leaks
+# (session 15, with the kept-answer, closed-incident and domino rounds).
 TestTLPStateMachine = TLPMachine.TestCase
 TestTLPStateMachine.settings = ci_settings(examples=24, steps=50)
 
