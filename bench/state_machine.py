@@ -7,6 +7,11 @@ printing the minimal failing sequence that hypothesis found.
 
     .venv/bin/python -m bench.state_machine [--steps 20000] [--step-count 50]
                                             [--without '!handreiking,tombstone']
+                                            [--postgres] [--seconds 300]
+
+`--postgres` runs every example on a PostgreSQL database of its own (a private
+cluster the run starts; the same as KNOOPPUNT_GUARD_POSTGRES=1 for pytest).
+`--seconds` ends the run after the batch that passes that many seconds.
 
 `--without` is for triage only: it leaves out commands or rules (by name) so a
 run can look past a leak that is already known. The default runs everything.
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 import traceback
@@ -36,10 +42,14 @@ def main(argv: list[str] | None = None) -> int:
         "--no-shrink", action="store_true", help="report the first failure as found (faster)"
     )
     parser.add_argument("--without", default="", help="comma-separated commands or rules to skip")
+    parser.add_argument("--postgres", action="store_true", help="run on PostgreSQL")
+    parser.add_argument("--seconds", type=float, default=0, help="stop after this long (0: no)")
     args = parser.parse_args(argv)
     # The bot's own warnings (no curator room, ...) are noise here: not printed, but still
     # made, because the machine reads every log line for anyone's words (its log sink).
     logging.getLogger().addHandler(logging.NullHandler())
+    if args.postgres:
+        os.environ["KNOOPPUNT_GUARD_POSTGRES"] = "1"
     tlp_machine.DISABLED.update(w.strip() for w in args.without.split(",") if w.strip())
     started = time.monotonic()
     batch_settings = settings(
@@ -53,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
         print_blob=False,
     )
     runs = 0
-    while TLPMachine.steps_run < args.steps:
+    while TLPMachine.steps_run < args.steps and not (
+        args.seconds and time.monotonic() - started > args.seconds
+    ):
         runs += 1
         try:
             run_state_machine_as_test(TLPMachine, settings=batch_settings)

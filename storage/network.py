@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -351,7 +351,12 @@ async def open_visible(
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
             _entry_visible(access),
-            or_(DominoItem.closed_at.is_(None), ~_answered(access, answer)),
+            # Coalesced: an answer edited to no sector or incident makes "answered" NULL
+            # in SQL, and NOT NULL would drop the item from every picture (session 15).
+            or_(
+                DominoItem.closed_at.is_(None),
+                ~func.coalesce(_answered(access, answer), false()),
+            ),
         )
         .order_by(DominoItem.id)
     )

@@ -482,7 +482,13 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
         return None
     old_room.replaced_by = new
     await ensure(session, new)
+    # An unbound room (a direct chat above all) has duties too: its person's open
+    # questions, whose answers must reach the chat they moved to (session 15: they stayed
+    # in the old chat). It gets the old room as its earlier one, and nothing to bind.
+    await _mark_earlier(session, old, new)
+    await _carry_room_duties(session, old, new)
     if source is None:
+        await session.flush()
         return None
     target = RoomBinding(room_id=new, bound_by=source.bound_by, bound_at=utcnow())
     session.add(target)
@@ -493,6 +499,12 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
     target.clearance = source.clearance
     target.active = True
     source.active = False
+    await session.flush()
+    return target
+
+
+async def _mark_earlier(session: AsyncSession, old: RoomId, new: RoomId) -> None:
+    """The rooms `new` replaced: `old` and the rooms `old` replaced."""
     earlier = [*await earlier_rooms(session, old), old]
     key = _EARLIER + new
     if len(key) <= KEY_LIMIT:  # room ids are far shorter in practice
@@ -501,9 +513,6 @@ async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> Room
             session.add(KeyValue(key=key, value=json.dumps(earlier), updated_at=utcnow()))
         else:
             mark.value, mark.updated_at = json.dumps(earlier), utcnow()
-    await _carry_room_duties(session, old, new)
-    await session.flush()
-    return target
 
 
 async def _carry_room_duties(session: AsyncSession, old: RoomId, new: RoomId) -> None:

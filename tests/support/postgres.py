@@ -109,3 +109,21 @@ class Postgres:
             capture_output=True,
         )
         return f"postgresql+asyncpg://postgres@127.0.0.1:{self.port}/{name}"
+
+    def drop_database(self, name: str) -> None:
+        """Drops database `name` (its connections closed first by the caller)."""
+        subprocess.run(
+            [
+                str(self.bindir / "psql"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-c",
+                f"DROP DATABASE IF EXISTS {name}",
+            ],
+            check=True,
+            capture_output=True,
+        )

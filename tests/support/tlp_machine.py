@@ -60,14 +60,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import base64
 import contextlib
 import io
 import json
 import logging
+import os
 import re
 import shutil
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -83,7 +86,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, precondition, rule
 from nio.rooms import MatrixRoom
 from prometheus_client import generate_latest
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from bot.cli.export import audit_lines, build_export
 from bot.metrics import Metrics
@@ -101,7 +104,9 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, SituationEntry
 from storage.rooms import BindingView
+from storage.vocabulary import Sector
 from tests.support.machine import TMP_ROOT, DatabaseMachine
+from tests.support.postgres import Postgres
 
 # ------------------------------------------------------------------ the rule
 
@@ -125,6 +130,19 @@ LABEL_STYLES = {
     "command line": "",
 }
 ORGS = ("OrgA", "OrgB", "OrgC")
+# Organisation names as an admin may type them in `!kamer koppel org=...` (session 15):
+# another case, accents decomposed (NFD, as some keyboards send them), a trailing space.
+# The model's own rule: each names the organisation on the right, which the bot must
+# store (so AMBER+STRICT compares one name); not `storage.organisations.name_key`.
+FRYSLAN = "Frysl\u00e2n"
+ORG_SPELLINGS = {
+    "orga": "OrgA",
+    "ORGB": "OrgB",
+    "orgC ": "OrgC",
+    FRYSLAN: FRYSLAN,
+    unicodedata.normalize("NFD", FRYSLAN): FRYSLAN,
+    "FRYSL\u00c2N ": FRYSLAN,
+}
 ROLES = ("liaison", "coordinator", "municipality", "curator")
 INCIDENTS = ("storm", "vloed")
 ADMIN = UserId("@beheer:x")
@@ -169,6 +187,8 @@ class RoomModel:
     # The members the bot sees (joined or invited, the bot included): a direct chat
     # starts with the bot and its one person (`direct_chat_member` adds a third).
     members: int = 0
+    # A direct chat's person left it (`asker_leaves`): answers to them are kept.
+    away: bool = False
 
     @property
     def public(self) -> bool:
@@ -366,6 +386,11 @@ class QuestionModel:
     answered: bool = False
     # The asker redacted the message that asked it: its words go nowhere any more.
     withdrawn: bool = False
+    # An answer kept for an asker who left their direct chat (commands/held_answers.py):
+    # its marker ("qa:<id>" for a Q&A), and when it was kept (the machine's time shift).
+    held: str | None = None
+    held_at: timedelta = timedelta()
+    delivered: str | None = None  # the kept answer last delivered (kept again if voided)
 
     def visible(self, room: RoomModel) -> bool:
         return may_see(room, self.label, self.room_id, self.org)
@@ -534,6 +559,7 @@ def _seed_network(directory: Path) -> None:
         ("OrgA", "[zorg, energie]"),
         ("OrgB", "[energie]"),
         ("OrgC", "[drinkwater]"),
+        (FRYSLAN, "[telecom]"),
     ):
         lines += [f"  - naam: {org}", f"    sectoren: {sectors}", "    contacten:"]
         for n, (label, owner) in enumerate(SEED_CONTACTS):
@@ -595,10 +621,21 @@ class _Template:
     def __init__(self) -> None:
         self.directory = Path(tempfile.mkdtemp(prefix="kp-guard-", dir=TMP_ROOT))
         self.path = self.directory / "template.db"
-        asyncio.run(self._build())
+        # On PostgreSQL (KNOOPPUNT_GUARD_POSTGRES=1): a private cluster for the run, the
+        # template a database each example copies (`CREATE DATABASE ... TEMPLATE`).
+        self.server: Postgres | None = None
+        self.template_name = ""
+        url = f"sqlite+aiosqlite:///{self.path}"
+        if on_postgres():
+            self.server = Postgres()
+            self.server.start()
+            atexit.register(self.server.stop)
+            url = self.server.create_database()
+            self.template_name = make_url(url).database or ""
+        asyncio.run(self._build(url))
 
-    async def _build(self) -> None:
-        db = Database(f"sqlite+aiosqlite:///{self.path}")
+    async def _build(self, url: str) -> None:
+        db = Database(url)
         await db.migrate()
         content = self.directory / "content"
         content.mkdir()
@@ -633,14 +670,30 @@ class _Template:
                         clearance=binding.clearance,
                         by="guard",
                     )
-        async with db.engine.connect() as conn:
-            from sqlalchemy import text
+        if self.server is None:
+            async with db.engine.connect() as conn:
+                from sqlalchemy import text
 
-            await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
-        await db.close()
+                await conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        await db.close()  # a template must have no connections when copied
 
-    def copy(self, target: Path) -> None:
+    def copy(self, target: Path) -> str:
+        """A database of the example's own, copied from the template: its URL."""
+        if self.server is not None:
+            return self.server.create_database(template=self.template_name)
         shutil.copyfile(self.path, target)
+        return f"sqlite+aiosqlite:///{target}"
+
+    def drop(self, url: str) -> None:
+        """Removes an example's PostgreSQL database (a long run makes hundreds)."""
+        if self.server is not None:
+            self.server.drop_database(make_url(url).database or "")
+
+
+def on_postgres() -> bool:
+    """The machine runs on PostgreSQL when KNOOPPUNT_GUARD_POSTGRES=1 (the long run's
+    `--postgres`; pytest with it set runs the CI budget there too). Off: SQLite."""
+    return os.environ.get("KNOOPPUNT_GUARD_POSTGRES") == "1"
 
 
 _template: _Template | None = None
@@ -693,9 +746,15 @@ class TLPMachine(DatabaseMachine):
 
     def __init__(self) -> None:
         super().__init__("kp-guard-ex-")
-        template().copy(self.db_path)
-        self.db = Database(f"sqlite+aiosqlite:///{self.db_path}")
-        self.settings = CommandSettings(bot_user_id=BOT, admins=frozenset({ADMIN}))
+        self.db_url = template().copy(self.db_path)
+        self.db = Database(self.db_url)
+        self.settings = CommandSettings(
+            bot_user_id=BOT, admins=frozenset({ADMIN}), members=self._member_probe
+        )
+        # How far the machine moved time on (`days_pass`): every event is stamped later.
+        self.shift = timedelta()
+        # (room, incident) -> scheduled pictures of the incident since it closed.
+        self.pictures_since_close: dict[tuple[str, str], int] = {}
         self.dispatcher: Dispatcher = build_dispatcher(self.settings, savepoints=False)
         # /metrics as the bot fills it (bot/runner.py: the dispatcher's observer), and
         # every log line at INFO and above: read paths of their own (see `sweep`).
@@ -794,6 +853,7 @@ class TLPMachine(DatabaseMachine):
         self._run(self.web_portal.close())  # its queued page-view audits, and their task
         self.log_sink.detach()
         super().teardown()
+        template().drop(self.db_url)
 
     def _nio_room(self, model: RoomModel) -> MatrixRoom:
         room = MatrixRoom(model.room_id, BOT)
@@ -841,17 +901,29 @@ class TLPMachine(DatabaseMachine):
             RoomId(room.room_id),
             UserId(sender or room.user),
             body,
-            _now(),
+            _now() + self.shift,
             kind=kind,  # type: ignore[arg-type]
             msgtype="m.redaction" if kind == "redaction" else "m.text",
             relation=relation or Relation(),
         )
         self.messages.append(message)
+        writer = room.direct and message.sender == room.user
+        if writer and room.away and kind != "redaction":
+            self._comes_back(room)  # a person who writes in their chat is in it again
         self.log.append(f"{room.room_id} <{message.sender}> {kind}: {body!r}")
-        result = self._run(process_message(self.db, self.dispatcher, message, self._room_view))
+        handled = process_message(self.db, self.dispatcher, message, self._room_view)
+        if self.shift:  # the bot's clock (bot/handling.py reads it) moved on too
+            _Shifted.shift = self.shift
+            with mock.patch("bot.handling.datetime", _Shifted):
+                result = self._run(handled)
+        else:
+            result = self._run(handled)
         assert result is not None, "a new event was treated as a replay"
         replies, _queued = result
-        return message, [r for r in replies if isinstance(r, Reply)]
+        out = [r for r in replies if isinstance(r, Reply)]
+        if writer and kind != "redaction":
+            self._check_held_delivery(room, kind, out)
+        return message, out
 
     def send_edit(self, room_id: str, sender: str, original: str, body: str) -> tuple[Message, str]:
         """`sender` edits event `original` to `body`; the event and the replies in its room."""
@@ -982,6 +1054,7 @@ class TLPMachine(DatabaseMachine):
         for row in rows:
             if not self._run(self.outbox_gate.may_still_go(row)):
                 TLPMachine.stats["rows voided at send (their room lost access)"] += 1
+                self._voided(row)
                 continue
             TLPMachine.stats["rows sent after an access change"] += 1
             source = by_event.get(EventId(row.source_event_id or ""))
@@ -1082,8 +1155,12 @@ class TLPMachine(DatabaseMachine):
         value: int,
         cause: int | None = None,
         style: str = "plain",
+        place: str = "Dordrecht",
+        sector: str | None = None,
     ) -> str:
-        lines = [f"!melding {category}", "gemeente: Dordrecht", f"ernst: {severity}"]
+        lines = [f"!melding {category}", f"gemeente: {place}", f"ernst: {severity}"]
+        if sector is not None:
+            lines.append(f"sector: {sector}")
         if cause is not None:
             lines.append(f"oorzaak: M-{cause}")
         if label is not None:
@@ -1114,6 +1191,8 @@ class TLPMachine(DatabaseMachine):
         as_admin=st.booleans(),
         cause=st.none() | pick,
         style=st.sampled_from(list(LABEL_STYLES)),
+        place=st.sampled_from(["Dordrecht", "Dordrecht", "Utrecht"]),
+        sector=st.sampled_from([None, None, "energie", "drinkwater"]),
     )
     def report(
         self,
@@ -1126,6 +1205,8 @@ class TLPMachine(DatabaseMachine):
         as_admin: bool,
         cause: int | None = None,
         style: str = "plain",
+        place: str = "Dordrecht",
+        sector: str | None = None,
     ) -> None:
         if "report" in DISABLED:
             return
@@ -1139,7 +1220,7 @@ class TLPMachine(DatabaseMachine):
             cause_id = sorted(self.entries)[cause % len(self.entries)]
         body = self._report_body(
             category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter,
-            cause_id, style,
+            cause_id, style, place, sector,
         )  # fmt: skip
         sender = ADMIN if as_admin else room.user
         message, rows = self.send(room, body, sender)
@@ -1166,6 +1247,7 @@ class TLPMachine(DatabaseMachine):
             entry.refresh_markers()
             self.entries[entry_id] = entry
             TLPMachine.stats["entries stored"] += 1
+            self._closed_incident_told(entry, stored.incident, rows, "De melding is wel")
             self._entry_markers(entry, [text_m, figure_m])
             if cause_id is not None:
                 TLPMachine.stats["reports linked to a cause"] += 1
@@ -1200,6 +1282,7 @@ class TLPMachine(DatabaseMachine):
         candidates = self._editable()
         entry = candidates[which % len(candidates)]
         current = [r for r in entry.revisions if not r.withdrawn][-1]
+        before = entry.label
         text_m = self.marker() if new_text else current.markers[0]
         figure_m = self.marker() if new_text else current.markers[1]
         body = self._report_body(
@@ -1213,6 +1296,11 @@ class TLPMachine(DatabaseMachine):
             stored = self._run(self._entry_row(entry.id))
             if label is not None:
                 assert stored.tlp == label, (stored.tlp, label)
+            elif LEVEL[stored.tlp] < LEVEL[before]:
+                # README: an edit without `tlp:` never lowers the label (session 15).
+                raise self.fail(
+                    f"an unlabelled edit lowered M-{entry.id}: {before} -> {stored.tlp}"
+                )
             # An edit without `tlp:` may take the room's default or keep the entry's label:
             # either is fine; the model goes on with the label the entry now has.
             entry.revisions.append(Revision(message.event_id, stored.tlp, (text_m, figure_m)))
@@ -1413,7 +1501,7 @@ class TLPMachine(DatabaseMachine):
     @rule(
         slot=slots,
         role=st.sampled_from(ROLES),
-        org=st.sampled_from([None, *ORGS]),
+        org=st.sampled_from([None, None, None, *ORGS, *ORG_SPELLINGS]),
         default=labels,
         clearance=labels,
         incident=st.sampled_from([None, "storm", "vloed"]),
@@ -1443,13 +1531,15 @@ class TLPMachine(DatabaseMachine):
             self.deliver_waiting(waiting)
             return
         parts = [f"!kamer koppel rol={role} tlp={WORD[default]} clearance={WORD[clearance]}"]
-        if org:
-            parts.append(f"org={org}")
         if incident:
             parts.append(f"incident={incident}")
+        if org:
+            parts.append(f"org={org}")  # last: a trailing space stays the name's
         message, rows = self.send(room, " ".join(parts), ADMIN)
         if "Kamer gekoppeld" in self.reply_text(rows, room.room_id):
+            org = ORG_SPELLINGS.get(org, org) if org else None
             room.binding = Binding(role, incident, org, default, clearance)
+            TLPMachine.stats["bindings " + ("without org" if org is None else "with org")] += 1
         self.check_outbox(message)
         self.deliver_waiting(waiting)
 
@@ -1554,7 +1644,9 @@ class TLPMachine(DatabaseMachine):
 
     @rule(
         slug=st.sampled_from(INCIDENTS),
-        action=st.sampled_from(["fase koud", "fase lauw", "fase warm", "fase na", "sluit"]),
+        action=st.sampled_from(
+            ["fase koud", "fase lauw", "fase warm", "fase na", "sluit", "heropen"]
+        ),
         slot=slots,
     )
     def incident(self, slug: str, action: str, slot: int) -> None:
@@ -1564,9 +1656,17 @@ class TLPMachine(DatabaseMachine):
             action = "fase warm"  # closing is rare: it ends reports naming the incident
         words = action.split()
         body = f"!incident {words[0]} {slug}" + (f" {words[1]}" if len(words) > 1 else "")
-        message, _rows = self.send(self.rooms[slot], body, ADMIN)
-        if action == "sluit":
-            self.incident_open[slug] = False
+        message, rows = self.send(self.rooms[slot], body, ADMIN)
+        if action in ("sluit", "heropen") and self._incident_stored_open(slug) != (
+            action == "heropen"
+        ):
+            raise self.fail(f"!incident {action} {slug} did not take: {rows}")
+        if action in ("sluit", "heropen"):
+            self.incident_open[slug] = action == "heropen"
+            self.pictures_since_close = {
+                k: v for k, v in self.pictures_since_close.items() if k[1] != slug
+            }
+            TLPMachine.stats[f"incidents: {action}"] += 1
         self.check_outbox(message)
 
     # ------------------------------------------------------ knowledge
@@ -1805,6 +1905,7 @@ class TLPMachine(DatabaseMachine):
         self._typed_by(room.room_id, [a])
         message, replies = self.send(room, body)
         text = self.reply_text(replies, room.room_id)
+        self._note_held(question, a, text, replies)
         curator = room.binding is not None and room.binding.role == "curator"
         if question.withdrawn and question.visible(room) and curator:
             # Withdrawn by its asker: refused, nothing sent, nothing published or learned.
@@ -1866,6 +1967,7 @@ class TLPMachine(DatabaseMachine):
         body = f"!antwoord V{question.id} qa={qa.id}" + (" --leer" if learn else "")
         message, replies = self.send(room, body)
         text = self.reply_text(replies, room.room_id)
+        self._note_held(question, f"qa:{qa.id}", text, replies)
         TLPMachine.stats["answers with a Q&A"] += 1
         if re.search(rf"Formulering toegevoegd aan Q&A {re.escape(qa.id)} ", text):
             TLPMachine.stats["phrasings learned"] += 1
@@ -1918,7 +2020,8 @@ class TLPMachine(DatabaseMachine):
         question = candidates[which % len(candidates)]
         words = " ".join(question.markers) or self.marker()
         body = f"!vraag Hoe zit het met {words}? TLP:{mark}"
-        message, _ = self.send_edit(question.room_id, question.asker, question.event_id, body)
+        message, replied = self.send_edit(question.room_id, question.asker, question.event_id, body)
+        self._asked_anew(question, message, replied, mark)
 
         async def stored() -> Any:
             async with self.db.session() as session:
@@ -2187,7 +2290,9 @@ class TLPMachine(DatabaseMachine):
             return
         self.clock += timedelta(hours=2)
         self.log.append(f"scheduler tick at {self.clock.isoformat()}")
+        mark = self.last_outbox
         self._run(self.scheduler.tick(self.clock))
+        self._check_paused_pictures(self._outbox_after(mark))
         self.check_outbox()
 
     @precondition(lambda self: bool(self.messages))
@@ -2299,7 +2404,7 @@ class TLPMachine(DatabaseMachine):
             return
         operator = RoomModel("cli", "", operator=ceiling)
         if kind == "entries":
-            settings = SimpleNamespace(effective_database_url=f"sqlite+aiosqlite:///{self.db_path}")
+            settings = SimpleNamespace(effective_database_url=self.db_url)
             result = self._run(build_export(settings, incident, fmt, ceiling))  # type: ignore[arg-type]
             texts = [result.data.decode("utf-8", errors="replace")]
         else:
@@ -2326,8 +2431,8 @@ class TLPMachine(DatabaseMachine):
         if "audit_trail" in DISABLED:
             return
         settings = SimpleNamespace(
-            effective_database_url=f"sqlite+aiosqlite:///{self.db_path}",
-            database_url=f"sqlite+aiosqlite:///{self.db_path}",
+            effective_database_url=self.db_url,
+            database_url=self.db_url,
             language="nl",
         )
         lines = self._run(audit_lines(settings, incident))  # type: ignore[arg-type]
@@ -2453,7 +2558,7 @@ class TLPMachine(DatabaseMachine):
         first, second = qas[which % len(qas)], qas[(which // 7) % len(qas)]
         query = " ".join([*first.question_markers, *second.question_markers[:1]])
         settings = SimpleNamespace(
-            effective_database_url=f"sqlite+aiosqlite:///{self.db_path}",
+            effective_database_url=self.db_url,
             data_dir=Path(self.tmp.name),
             language="nl",
         )
@@ -2474,6 +2579,403 @@ class TLPMachine(DatabaseMachine):
         self._check_text(operator, shown, set(), row)  # type: ignore[arg-type]
         if MARKER.search(err.getvalue()):
             raise self.fail(f"knowledge search's note on stderr holds words:\n{err.getvalue()}")
+
+    # ------------------------------------ session 15 (helper attack12): more steps
+    # Named as missing by the sessions before: answers kept for an asker who left their
+    # direct chat, closed incidents, domino items answered per room and region, unlabelled
+    # edits of record items, organisation names in other spellings (in `bind`), rooms
+    # bound without `org=` (in `bind`), and the whole machine on PostgreSQL (`on_postgres`).
+
+    def _asked_anew(
+        self, question: QuestionModel, message: Message, replied: str, mark: str
+    ) -> None:
+        """An edit of a question that is no longer open (answered by a Q&A, say, which the
+        model does not track) is read as the message it now is: a new question, under
+        the asking room's label raised by the edit's marking. Found by the long run of
+        session 15 as a model gap: the new question's words had only the old holder."""
+        match = re.search(r"(?:als|as) V(\d+)", replied)
+        if match is None or int(match.group(1)) in self.questions:
+            return
+        room = self.all_rooms[question.room_id]
+        binding = None if room.direct else room.binding
+        default = "CLEAR" if binding is not None and room.public else None
+        label = max(
+            [default or (binding.tlp_default if binding else "GREEN"), mark], key=LEVEL.__getitem__
+        )
+        number = int(match.group(1))
+        row = self._run(self._question_row(number))
+        assert LEVEL[row.tlp] >= LEVEL[label], (row.tlp, label)
+        anew = QuestionModel(
+            number, question.room_id, question.asker, message.event_id, row.tlp,
+            binding.org if binding else None, question.markers, direct=room.direct,
+        )  # fmt: skip
+        self.questions[number] = anew
+        TLPMachine.stats["edits of a closed question asked anew"] += 1
+        for m in anew.markers:
+            self.holders.setdefault(m, []).append(anew.visible)
+
+    async def _question_row(self, number: int) -> Any:
+        async with self.db.session() as session:
+            return await open_questions.get(session, number)
+
+    # The curator's line for an answer kept (commands/texts/held.py "held.asker_left").
+    LEFT = r"Niet verstuurd naar @u\d+:x \(V(\d+)\): die heeft het privégesprek"
+
+    async def _member_probe(self, room_id: str, user_id: str) -> bool | None:
+        """bot/member_probe.py's question to the live room state, asked of nio's rooms."""
+        room = self.nio_rooms.get(room_id)
+        return None if room is None else user_id in room.users
+
+    def _comes_back(self, room: RoomModel) -> None:
+        nio_room = self.nio_rooms[room.room_id]
+        nio_room.add_member(room.user, None, None)
+        room.away = False
+        room.members = nio_room.member_count
+        self.log.append(f"members {room.room_id}: {room.members} ({room.user} is back)")
+        self._note_state(room)
+
+    def _direct_chat(self, slot: int) -> RoomModel | None:
+        chats = [room for room in self.rooms if room.direct]
+        return chats[slot % len(chats)] if chats else None
+
+    @rule(slot=slots)
+    def asker_leaves(self, slot: int) -> None:
+        """The direct chat's person leaves it: an answer to their question is kept for
+        them (commands/held_answers.py) instead of going into a chat nobody reads."""
+        room = self._direct_chat(slot)
+        if room is None or room.away or "held" in DISABLED:
+            return
+        nio_room = self.nio_rooms[room.room_id]
+        nio_room.remove_member(room.user)
+        room.away = True
+        room.members = nio_room.member_count
+        self.log.append(f"members {room.room_id}: {room.members} ({room.user} leaves)")
+        TLPMachine.stats["askers who left their direct chat"] += 1
+        self._note_state(room)
+
+    @rule(slot=slots, command=st.sampled_from(["!help", "!status"]))
+    def asker_returns(self, slot: int, command: str) -> None:
+        """The person writes to the bot again (back in the chat if they had left): a
+        kept answer comes first, once (`_check_held_delivery`)."""
+        room = self._direct_chat(slot)
+        if room is None or "held" in DISABLED:
+            return
+        message, _ = self.send(room, command)
+        self.check_outbox(message)
+
+    @rule()
+    def days_pass(self) -> None:
+        """Eight days go by: a kept text answer lapses after seven (KEPT_FOR)."""
+        if "days_pass" in DISABLED:
+            return
+        self.shift += timedelta(days=8)
+        self.clock += timedelta(days=8)
+        self.log.append(f"eight days pass (shift {self.shift.days} days)")
+
+    def _note_held(
+        self, answered: QuestionModel, answer: str, text: str, replies: list[Reply]
+    ) -> None:
+        """A curator's answer: the questions it kept for an absent asker ("Niet verstuurd
+        naar @u8:x (V3)"). The model's own rule: an answer to a question asked in a direct
+        chat whose person is away is kept, and nothing of it goes there."""
+        kept = {int(n) for n in re.findall(self.LEFT, text)}
+        for number in kept:
+            question = self.questions.get(number)
+            if question is None or not question.direct:
+                raise self.fail(f"V{number} kept for an asker outside a direct chat:\n{text}")
+            question.held, question.held_at = answer, self.shift
+            if not answer.startswith("qa:"):
+                # Written for the asker, as a sent answer is (`answer`): theirs to get.
+                self.holders.setdefault(answer, []).append(room_holder(question.room_id))
+            TLPMachine.stats["answers kept for an absent asker"] += 1
+            if not answer.startswith("qa:") and any(answer in r.text for r in replies):
+                raise self.fail(f"V{number}'s kept answer {answer} was sent all the same")
+        chat = self.all_rooms[answered.room_id]
+        asked_away = answered.direct and chat.away and not answered.withdrawn
+        sent = re.search(rf"Antwoord op V{answered.id} verstuurd", text) is not None
+        if asked_away and sent and answered.id not in kept:
+            raise self.fail(f"V{answered.id}: its asker left, yet the answer was not kept:\n{text}")
+
+    def _check_held_delivery(self, room: RoomModel, kind: str, replies: list[Reply]) -> None:
+        """The person wrote in their direct chat: each kept text answer of theirs comes now,
+        exactly once, unless withdrawn, lapsed (seven days) or the chat is not private."""
+        texts = [r.text for r in replies if r.room_id == room.room_id]
+        came = {int(n) for text in texts for n in re.findall(r"op je vraag V(\d+):", text)}
+        for question in self.questions.values():
+            if question.asker != room.user:
+                continue
+            got = question.id in came
+            held = question.held
+            lapsed = self.shift - question.held_at > timedelta(days=7)
+            if got and (held is None or question.withdrawn):
+                state = "withdrawn" if question.withdrawn else "not kept (delivered already?)"
+                raise self.fail(f"V{question.id}'s kept answer came to {room.describe()}: {state}")
+            expect = (
+                kind == "message"
+                and held is not None
+                and not held.startswith("qa:")
+                and not question.withdrawn
+                and not room.public
+                and not lapsed
+            )
+            if expect and not got:
+                raise self.fail(
+                    f"V{question.id}'s kept answer {held} did not come to {room.describe()}"
+                )
+            if got and held is not None and not held.startswith("qa:"):
+                if lapsed:
+                    raise self.fail(f"V{question.id}'s kept answer came after it lapsed")
+                if sum(text.count(held) for text in texts) != 1:
+                    raise self.fail(f"V{question.id}'s kept answer not exactly once:\n{texts}")
+            if got:
+                question.delivered, question.held = held, None
+                TLPMachine.stats["kept answers delivered"] += 1
+
+    def _voided(self, row: OutboxMessage) -> None:
+        """The real sender's void (bot/sender.py): a notice, and a kept answer's reply
+        kept again for the asker's next private chat."""
+        self._run(self.outbox_gate._void(row))
+        kept = row.content.get("nl.knooppunt.kept_question") if row.kind == "message" else None
+        question = self.questions.get(kept) if isinstance(kept, int) else None
+        if question is not None and not question.withdrawn and question.held is None:
+            question.held = question.delivered
+            TLPMachine.stats["kept answers voided and kept again"] += 1
+
+    # ------------------------------------------------------------ closed incidents
+
+    def _incident_stored_open(self, slug: str) -> bool:
+        from storage.models import Incident
+
+        async def read() -> bool:
+            async with self.db.session() as session:
+                row = await session.scalar(select(Incident).where(Incident.slug == slug))
+                return row is not None and row.closed_at is None
+
+        return bool(self._run(read()))
+
+    def _closed_incident_told(
+        self, entry: EntryModel, incident: str | None, replies: list[Reply], said: str
+    ) -> None:
+        """A report or edit stored into an incident the model says is closed: the reporter
+        is told (commands/closed_incident.py), and so is every coordinator room of the
+        incident that may see it (the model's rule), by an alert or a notice naming it."""
+        told = any(said in r.text for r in replies if r.room_id == entry.room_id)
+        closed = incident is not None and not self.incident_open.get(incident, True)
+        if told != closed:
+            raise self.fail(
+                f"M-{entry.id} into {incident} (closed: {closed}); reporter told: {told}"
+            )
+        if not closed or said != "De melding is wel":
+            return
+        TLPMachine.stats["reports into a closed incident"] += 1
+        for room in self.rooms:
+            binding = room.binding
+            if binding is None or room.retired or room.room_id == entry.room_id:
+                continue
+            if binding.role != "coordinator" or binding.incident != incident:
+                continue
+            if entry.visible(room) and not any(
+                f"M-{entry.id}" in r.text for r in replies if r.room_id == room.room_id
+            ):
+                raise self.fail(
+                    f"{room.describe()} may see M-{entry.id} in closed {incident}: not told"
+                )
+
+    def _check_paused_pictures(self, rows: list[OutboxMessage]) -> None:
+        """A subscription to a closed incident posts one last picture, marked GESLOTEN,
+        and then none until the incident opens again."""
+        for row in rows:
+            body = str(row.content.get("body", "")) if row.kind == "message" else ""
+            head = body.split("\n", 1)[0]
+            if "Situatiebeeld" not in head:
+                continue
+            for slug in INCIDENTS:
+                if slug.capitalize() not in head or self.incident_open[slug]:
+                    continue
+                key = (row.room_id, slug)
+                self.pictures_since_close[key] = self.pictures_since_close.get(key, 0) + 1
+                TLPMachine.stats["scheduled pictures of a closed incident"] += 1
+                if "GESLOTEN" not in head or self.pictures_since_close[key] > 1:
+                    raise self.fail(
+                        f"scheduled picture {self.pictures_since_close[key]} of closed {slug} "
+                        f"to {row.room_id}:\n{body[:600]}"
+                    )
+
+    # --------------------------------------------------- domino items, per room
+
+    @rule(slot=slots, incident=st.sampled_from(INCIDENTS))
+    def domino_picture(self, slot: int, incident: str) -> None:
+        """A picture's domino items (storage/network.open_visible) as the model judges
+        them: an item whose cause the room may see is left out only when a live report
+        the room may see (the model's rule) answers it: of the item's sector, in its
+        incident, about the cause's region (or one of them names none)."""
+        if "domino" in DISABLED:
+            return
+        room = self.rooms[slot]
+        message, replies = self.send(room, f"!beeld {incident}", ADMIN)
+        text = self.reply_text(replies, room.room_id)
+        self.check_outbox(message)
+        if "Situatiebeeld" not in text:
+            return
+        for sector, cause_id in self._run(self._domino_items(incident)):
+            cause = self.entries.get(cause_id)
+            if cause is None or cause.retracted or not cause.visible(room):
+                continue
+            facts = self._run(self._entry_facts([cause_id, *self.entries]))
+            if facts[cause_id][0] != incident:
+                continue
+            word = Sector.display(sector, "nl")
+            lines = re.findall(rf"^.*\(oorzaak M-{cause_id},.*$", text, flags=re.M)
+            if any(line.lstrip("•-* ").startswith(word) for line in lines):
+                TLPMachine.stats["domino items shown open"] += 1
+                continue
+            region = facts[cause_id][2]
+            answers = [
+                other.id
+                for other in self.entries.values()
+                if other.id != cause_id
+                and not other.retracted
+                and other.visible(room)
+                and facts[other.id][:2] == (incident, sector)
+                and (region is None or facts[other.id][2] in (None, region))
+            ]
+            if not answers:
+                raise self.fail(
+                    f"{room.describe()}: the {sector} item of M-{cause_id} is answered by no "
+                    f"report it may see, yet not in its picture:\n{text[:1500]}"
+                )
+            TLPMachine.stats["domino items answered for a room"] += 1
+
+    async def _domino_items(self, incident: str) -> list[tuple[str, int]]:
+        from storage.models import DominoItem
+
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(DominoItem.sector, DominoItem.cause_entry_id).where(
+                    DominoItem.incident == incident
+                )
+            )
+            return [(str(sector), int(cause)) for sector, cause in rows.all()]
+
+    async def _entry_facts(self, ids: list[int]) -> dict[int, tuple[Any, Any, Any]]:
+        """(incident, sector, region) of each entry: facts, not who may see them."""
+        async with self.db.session() as session:
+            rows = await session.execute(
+                select(
+                    SituationEntry.id,
+                    SituationEntry.incident,
+                    SituationEntry.sector,
+                    SituationEntry.region,
+                ).where(SituationEntry.id.in_(ids))
+            )
+            return {int(i): (inc, sec, reg) for i, inc, sec, reg in rows.all()}
+
+    # ---------------------------------------------- record items: "never lower"
+
+    @precondition(lambda self: bool(self._live_records()))
+    @rule(which=pick)
+    def record_edit_unlabelled(self, which: int) -> None:
+        """An edit of a record item's command without a `tlp:` line: whatever else it
+        changes, the item's label is never lowered (README)."""
+        if "record_relabel" in DISABLED:
+            return
+        candidates = self._live_records()
+        item = candidates[which % len(candidates)]
+        before = item.label
+        new = self.marker()
+        first, rest = [*item.body.split("\n", 1), ""][:2]
+        body = f"{first} {new}\n{rest}".rstrip()
+        self._typed_by(item.room_id, [new])
+        message, replied = self.send_edit(item.room_id, item.author, item.source_event, body)
+        if re.search(rf"{item.code} bijgewerkt", replied):
+            stored = self._run(self._record_row(item.code))
+            if LEVEL[stored.tlp] < LEVEL[before]:
+                raise self.fail(f"an unlabelled edit lowered {item.code}: {before} -> {stored.tlp}")
+            markers = (*item.revisions[0].markers, new)
+            self.holders.setdefault(new, []).append(posted_holder(item, new))
+            item.revisions.append(Revision(message.event_id, stored.tlp, markers))
+            item.marker_label = dict.fromkeys(markers, stored.tlp)
+            TLPMachine.stats["record items edited without a label"] += 1
+        self.check_outbox(message)
+
+    # ------------------------- focused rounds: the new steps in the order that matters
+
+    @rule(which=pick, slot=slots, mark=st.sampled_from([None, None, "AMBER", "RED"]))
+    def answer_while_away(self, which: int, slot: int, mark: str | None) -> None:
+        """A direct chat's person asks and leaves; a curator answers: the answer is kept
+        (`_note_held`), and comes when they write again (`asker_returns`)."""
+        chat = self._direct_chat(which)
+        if chat is None:
+            return
+        self.ask(slot=self.rooms.index(chat), which=which, kind="fresh", plain=True, mark=None)
+        questions = [q for q in self.questions.values() if q.direct and not q.withdrawn]
+        if not questions:
+            return
+        question = questions[which % len(questions)]
+        self.asker_leaves(slot=[r.room_id for r in self.rooms].index(question.room_id))
+        number = [*self.questions].index(question.id)
+        self.answer(slot=slot, which=number, publish=False, mark=mark)
+
+    @rule(
+        slot=slots,
+        label=maybe_label,
+        severity=st.sampled_from(["matig", "ernstig"]),
+        reopen=st.booleans(),
+    )
+    def closed_incident_round(
+        self, slot: int, label: str | None, severity: str, reopen: bool
+    ) -> None:
+        """`!incident sluit storm`, a report into it (from a liaison room bound to it: a
+        report naming a closed incident is refused) (`_closed_incident_told`), a picture
+        tick (one last GESLOTEN picture), and `!incident heropen storm` or not."""
+        self.incident(slug="storm", action="sluit", slot=0)
+        self.report(
+            slot=slot, category="opvang", label=label, incident=None, severity=severity,
+            figure=True, as_admin=False,
+        )  # fmt: skip
+        self.scheduled_pictures()
+        if reopen:
+            self.incident(slug="storm", action="heropen", slot=slot)
+
+    @rule(
+        cause_slot=slots,
+        answer_slot=slots,
+        cause_label=labels,
+        answer_label=labels,
+        place=st.sampled_from(["Dordrecht", "Utrecht"]),
+        sector=st.sampled_from(["energie", "drinkwater"]),
+    )
+    def domino_round(
+        self,
+        cause_slot: int,
+        answer_slot: int,
+        cause_label: str,
+        answer_label: str,
+        place: str,
+        sector: str,
+    ) -> None:
+        """A severe health report in storm, a dependent sector's report under another
+        label or region, then every room's picture judged (`domino_picture`)."""
+        self.report(
+            slot=cause_slot, category="zorg", label=cause_label, incident="storm",
+            severity="ernstig", figure=False, as_admin=False,
+        )  # fmt: skip
+        self.report(
+            slot=answer_slot, category="opvang", label=answer_label, incident="storm",
+            severity="matig", figure=False, as_admin=True, place=place, sector=sector,
+        )  # fmt: skip
+        for slot in range(len(self.rooms)):
+            self.domino_picture(slot=slot, incident="storm")
+
+
+class _Shifted(datetime):
+    """The wall clock `days_pass` moved on: what `bot.handling` takes as now."""
+
+    shift = timedelta()
+
+    @classmethod
+    def now(cls, tz: Any = None) -> Any:
+        return datetime.now(tz) + cls.shift
 
 
 class _LogSink(logging.Handler):

@@ -94,3 +94,29 @@ async def test_a_second_tombstone_tells_its_room_nothing_of_a_binding(db: Databa
         told = {row.room_id for row in await session.scalars(select(OutboxMessage))}
         assert await rooms.binding(session, second) is None
     assert told == {first}, told
+
+
+async def test_an_unbound_direct_chats_open_question_follows_its_upgrade(db: Database) -> None:
+    """Found by the guard machine (session 15): an unbound room's upgrade carried none of
+    its duties, so the open question of an upgraded direct chat stayed in the old chat,
+    and the curators' answer went there (the room the asker left for the new one)."""
+    from datetime import UTC, datetime
+
+    from storage import open_questions
+
+    old, new = RoomId("!dm:x"), RoomId("!dm-v2:x")
+    async with db.transaction() as session:
+        await rooms.mark_joined(session, old, datetime.now(UTC), is_direct=True)
+        row = await open_questions.add(
+            session, asker="@anna:x", room_id=old, event_id="$q", question="Waar?",
+            label="GREEN", organisation=None, incident=None, nearest=[],
+            asked_at=datetime.now(UTC), unbound=True,
+        )  # fmt: skip
+        number = row.id
+    async with db.transaction() as session:
+        assert await rooms.carry_binding(session, old, new) is None  # nothing to bind
+    async with db.session() as session:
+        moved = await open_questions.get(session, number)
+        assert moved is not None and moved.room_id == new
+        # ... and the new chat knows the old one (an edit there still finds the question).
+        assert await rooms.earlier_rooms(session, new) == (old,)
