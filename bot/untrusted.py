@@ -8,7 +8,9 @@ encrypted is refused in either mode: clients never send one there, and the homes
 (or anyone holding a member's access token) can inject it under any name.
 
 Each refused message is recorded in the event log as handled (a redelivery does
-nothing) and gets one short notice in reply, never silence.
+nothing) and gets one short notice in reply, never silence; except an m.notice, which
+bots send and never answer: a notice to another bot's notice is noise for each of its
+messages, and two bots refusing each other's devices would refuse each refusal on end.
 """
 
 from __future__ import annotations
@@ -80,6 +82,11 @@ class UntrustedSenders:
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
+            if _is_notice(event):
+                log.warning(
+                    "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
+                )
+                return
             row = await queue_notice(
                 session,
                 room_id,
@@ -95,3 +102,14 @@ class UntrustedSenders:
         )
         if row is not None:
             self.sender.submit([row])
+
+
+def _is_notice(event: Event) -> bool:
+    """Whether `event` is an m.notice, or an edit into one (a bot's message)."""
+    content = event.source.get("content")
+    if not isinstance(content, dict):
+        return False
+    new_content = content.get("m.new_content")
+    if isinstance(new_content, dict) and new_content.get("msgtype") == "m.notice":
+        return True
+    return content.get("msgtype") == "m.notice"
