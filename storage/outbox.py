@@ -283,6 +283,22 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
     return rows.all()
 
 
+async def messages_after(
+    session: AsyncSession, room_id: str, after_id: int
+) -> Sequence[OutboxMessage]:
+    """The messages queued for `room_id` after the row `after_id`, oldest first."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.id > after_id,
+            OutboxMessage.kind == "message",
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return rows.all()
+
+
 # How many of an event's first outbox rows `thread_of` looks at: its reply to the
 # event's own room comes first (a report's confirmation before its alerts).
 THREAD_REPLIES = 16
