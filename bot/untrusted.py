@@ -59,14 +59,21 @@ class UntrustedSenders:
 
     async def refuse(self, room_id: RoomId, event: Event) -> bool:
         """True when `event` is not acted on (refused now, or recorded as refused before)."""
-        if not self.client.olm or getattr(event, CHECKED, False):
-            return False  # without encryption the bot has nothing to judge a sender by
-        from bot.device_trust import refusal
-
+        if getattr(event, CHECKED, False):
+            return False
         if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
             return False  # never encrypted; the server checks who may redact
         room: MatrixRoom | None = self.client.rooms.get(room_id)
         encrypted = bool(room and room.encrypted)
+        if not self.client.olm:
+            # Without encryption there is no device to judge, but plain text in an
+            # encrypted room is still what no client sends there (injected).
+            if not encrypted:
+                return False
+            await self._notice(room_id, event, "plain_in_encrypted")
+            return True
+        from bot.device_trust import refusal
+
         reason = refusal(self.client, event, room_id, encrypted, self.mode)
         if reason == "untrusted_device" and self.trust is not None:
             # The device may be new, or its check still under way: learn it, then judge.
