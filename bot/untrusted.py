@@ -8,7 +8,8 @@ encrypted is refused in either mode: clients never send one there, and the homes
 (or anyone holding a member's access token) can inject it under any name.
 
 Each refused message is recorded in the event log as handled (a redelivery does
-nothing) and gets one short notice in reply, never silence; except an m.notice, which
+nothing) and gets one short notice in reply, never silence; except a reaction under
+another's message (the bot would not have acted on it), and an m.notice, which
 bots send and never answer: a notice to another bot's notice is noise for each of its
 messages, and two bots refusing each other's devices would refuse each refusal on end.
 """
@@ -18,13 +19,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from nio import Event, MatrixRoom, RedactionEvent
+from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent
 from nio.client.async_client import AsyncClient
 
 from bot import events as ev
 from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
 from commands.i18n import Language, t
+from storage import outbox
 from storage.engine import Database
 from storage.ids import RoomId
 
@@ -89,6 +91,14 @@ class UntrustedSenders:
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
+            if isinstance(event, ReactionEvent) and not await outbox.reaction_matters(
+                session, room_id, event.reacts_to
+            ):
+                # Under a message the bot would not act on a reaction to.
+                log.warning(
+                    "room %s: did not act on reaction %s (%s)", room_id, event.event_id, reason
+                )
+                return
             if _is_notice(event):
                 log.warning(
                     "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason

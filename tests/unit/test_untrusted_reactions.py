@@ -1,6 +1,7 @@
 """A refused reaction (bot/untrusted.py) is answered only when it reacts to one of the
-bot's own messages (a 👍 confirming a free-text offer, say): only those would the bot
-have acted on. A 👍 from an unverified session under a colleague's message was met
+bot's own messages (a 👍 confirming a free-text offer, say) or to a free-text message
+the bot offered to record (its author's 👍 records it): only those would the bot have
+acted on. A 👍 from an unverified session under a colleague's message was met
 with "Dit bericht heb ik niet verwerkt" in reply to the reaction, once for every
 reaction, in every room: the bot had nothing to process there."""
 
@@ -18,7 +19,7 @@ from bot.untrusted import UntrustedSenders
 from storage import event_log
 from storage.engine import Database
 from storage.ids import EventId, RoomId
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, PendingOffer
 from tests.support.migrated import migrated_sqlite
 
 ROOM = RoomId("!encrypted:x")
@@ -64,6 +65,11 @@ async def test_a_refused_reaction_is_answered_only_under_the_bot_s_message(db: D
                 result_event_id="$bots-offer",
             )
         )
+        session.add(
+            PendingOffer(
+                room_id=ROOM, message_event_id="$update", sender="@alice:x", body="Dijk houdt"
+            )
+        )
     client = SimpleNamespace(olm=object(), rooms={ROOM: SimpleNamespace(encrypted=True)})
     sender = _Sender()
     untrusted = UntrustedSenders(client, db, sender, "nl", "cross-signed", None)  # type: ignore[arg-type]
@@ -71,6 +77,8 @@ async def test_a_refused_reaction_is_answered_only_under_the_bot_s_message(db: D
     assert sender.submitted == []
     assert await untrusted.refuse(ROOM, _reaction("$confirm", "$bots-offer"))
     assert len(sender.submitted) == 1
+    assert await untrusted.refuse(ROOM, _reaction("$own", "$update"))
+    assert len(sender.submitted) == 2
     async with db.session() as session:
         assert await event_log.is_processed(session, EventId("$like"))
         assert await event_log.is_processed(session, EventId("$confirm"))
