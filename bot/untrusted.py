@@ -8,7 +8,10 @@ encrypted is refused in either mode: clients never send one there, and the homes
 (or anyone holding a member's access token) can inject it under any name.
 
 Each refused message is recorded in the event log as handled (a redelivery does
-nothing) and gets one short notice in reply, never silence.
+nothing) and gets one short notice in reply, never silence; except a reaction under
+another's message (the bot would not have acted on it), and an m.notice, which
+bots send and never answer: a notice to another bot's notice is noise for each of its
+messages, and two bots refusing each other's devices would refuse each refusal on end.
 """
 
 from __future__ import annotations
@@ -16,13 +19,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from nio import Event, MatrixRoom, RedactionEvent
+from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent
 from nio.client.async_client import AsyncClient
 
 from bot import events as ev
 from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
 from commands.i18n import Language, t
+from storage import outbox
 from storage.engine import Database
 from storage.ids import RoomId
 
@@ -57,14 +61,21 @@ class UntrustedSenders:
 
     async def refuse(self, room_id: RoomId, event: Event) -> bool:
         """True when `event` is not acted on (refused now, or recorded as refused before)."""
-        if not self.client.olm or getattr(event, CHECKED, False):
-            return False  # without encryption the bot has nothing to judge a sender by
-        from bot.device_trust import refusal
-
+        if getattr(event, CHECKED, False):
+            return False
         if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
             return False  # never encrypted; the server checks who may redact
         room: MatrixRoom | None = self.client.rooms.get(room_id)
         encrypted = bool(room and room.encrypted)
+        if not self.client.olm:
+            # Without encryption there is no device to judge, but plain text in an
+            # encrypted room is still what no client sends there (injected).
+            if not encrypted:
+                return False
+            await self._notice(room_id, event, "plain_in_encrypted")
+            return True
+        from bot.device_trust import refusal
+
         reason = refusal(self.client, event, room_id, encrypted, self.mode)
         if reason == "untrusted_device" and self.trust is not None:
             # The device may be new, or its check still under way: learn it, then judge.
@@ -80,6 +91,19 @@ class UntrustedSenders:
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
+            if isinstance(event, ReactionEvent) and not await outbox.reaction_matters(
+                session, room_id, event.reacts_to
+            ):
+                # Under a message the bot would not act on a reaction to.
+                log.warning(
+                    "room %s: did not act on reaction %s (%s)", room_id, event.event_id, reason
+                )
+                return
+            if _is_notice(event):
+                log.warning(
+                    "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
+                )
+                return
             row = await queue_notice(
                 session,
                 room_id,
@@ -95,3 +119,14 @@ class UntrustedSenders:
         )
         if row is not None:
             self.sender.submit([row])
+
+
+def _is_notice(event: Event) -> bool:
+    """Whether `event` is an m.notice, or an edit into one (a bot's message)."""
+    content = event.source.get("content")
+    if not isinstance(content, dict):
+        return False
+    new_content = content.get("m.new_content")
+    if isinstance(new_content, dict) and new_content.get("msgtype") == "m.notice":
+        return True
+    return content.get("msgtype") == "m.notice"

@@ -36,17 +36,20 @@ def _replied_to(content: dict[str, Any]) -> str | None:
 
 async def _answered_by(ctx: CommandContext, command: str) -> list[OpenQuestion]:
     """The questions the deleted command answered: those its replies went to, still
-    answered (not withdrawn or answered anew since)."""
+    answered by it (not withdrawn, taken back or answered anew since: then a later reply
+    to the question stands in its room; a redacted event may be redacted again)."""
     session = session_of(ctx)
-    targets = {
-        (row.room_id, replied)
-        for row in await outbox.by_source(session, command)
-        if row.kind == "message"
-        and row.room_id != ctx.room.room_id
-        and (replied := _replied_to(row.content or {})) is not None
-    }
+    targets: dict[tuple[str, str], int] = {}  # (room, question event) -> last row of ours
+    for ours in await outbox.by_source(session, command):
+        replied = _replied_to(ours.content or {})
+        if ours.kind == "message" and ours.room_id != ctx.room.room_id and replied is not None:
+            key = (ours.room_id, replied)
+            targets[key] = max(ours.id, targets.get(key, 0))
     found: list[OpenQuestion] = []
-    for room_id, event_id in sorted(targets):
+    for (room_id, event_id), last in sorted(targets.items()):
+        later = await outbox.messages_after(session, room_id, last)
+        if any(_replied_to(sent.content or {}) == event_id for sent in later):
+            continue  # taken back or answered anew since
         for row in await open_questions.asked_by(session, event_id):
             if (row.room_id, row.event_id) == (room_id, event_id) and row.status == "answered":
                 found.append(row)

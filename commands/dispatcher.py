@@ -33,6 +33,7 @@ from commands.grammar import (
     parse,
     parse_raw,
     split,
+    starts_with_address,
     strip_reply_fallback,
     without_address,
 )
@@ -175,7 +176,7 @@ class Dispatcher:
             replies = []
             if ctx.room.role == "liaison":
                 replies = await self._quiet(ctx, self.free_text_hook)
-            if not replies and message.mentions_bot and not only_thanks(body):
+            if not replies and _spoken_to(message, body):
                 # Addressed to the bot, but no command: silence would read as "received".
                 return [render.plain(t(ctx.lang, "plain_message_hint", prefix=ctx.prefix))]
             return replies
@@ -325,6 +326,17 @@ class Dispatcher:
         # A message in a thread is answered in the thread (never another room's message).
         thread = ctx.message.relation.thread_root if room_id == ctx.message.room_id else None
         return replace(reply, room_id=room_id, reply_to=reply_to, thread_root=thread)
+
+
+def _spoken_to(message: Message, body: str) -> bool:
+    """Whether a message with no command was said to the bot: it mentions the bot and
+    opens with an address, and is no reply. `mentions_bot` alone is also true for the
+    bot's name as an ordinary word ("Knooppunt Joure staat vast") and for every reply
+    to one of its messages (Element names the replied-to sender), both meant for the
+    room's people, who must not get a hint about commands for them."""
+    if not message.mentions_bot or message.relation.reply_to is not None:
+        return False
+    return starts_with_address(body) and not only_thanks(body)
 
 
 def _note_file(ctx: CommandContext, replies: list[Outgoing]) -> list[Outgoing]:

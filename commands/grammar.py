@@ -120,6 +120,12 @@ def _without_courtesy(command: str) -> str:
     return command
 
 
+def starts_with_address(body: str) -> bool:
+    """Whether `body` opens with an address ("Knooppunt, …", "@bot:x …"): how a person
+    speaks to the bot, not how they name a motorway junction in passing."""
+    return _ADDRESS.match(body) is not None
+
+
 # Thanks and acknowledgements said to the bot: no request, so no hint either.
 _THANKS = _COURTESY | frozenset(
     {"dank", "je", "u", "jullie", "wel", "top", "super", "mooi", "fijn", "ok", "oké", "oke"}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import manager_of_class
 
 from storage.ids import RoomId
-from storage.models import OutboxMessage, utcnow
+from storage.models import OutboxMessage, PendingOffer, utcnow
 from storage.sqlite_driver import COMMIT_OPTION
 from storage.tlp import RoomAccess, shared_part
 
@@ -278,6 +278,41 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
     rows = await session.scalars(
         select(OutboxMessage)
         .where(OutboxMessage.source_event_id == source_event_id)
+        .order_by(OutboxMessage.id)
+    )
+    return rows.all()
+
+
+async def reaction_matters(session: AsyncSession, room_id: str, event_id: str) -> bool:
+    """Whether a reaction to `event_id` in `room_id` may be acted on: it is a message the
+    bot sent there, or a free-text message the bot offered to record (its author's 👍
+    records it, commands/free_text.py)."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.room_id == room_id, OutboxMessage.result_event_id == event_id)
+        .limit(1)
+    )
+    if found is not None:
+        return True
+    offered = await session.scalar(
+        select(PendingOffer.id).where(
+            PendingOffer.room_id == room_id, PendingOffer.message_event_id == event_id
+        )
+    )
+    return offered is not None
+
+
+async def messages_after(
+    session: AsyncSession, room_id: str, after_id: int
+) -> Sequence[OutboxMessage]:
+    """The messages queued for `room_id` after the row `after_id`, oldest first."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.id > after_id,
+            OutboxMessage.kind == "message",
+        )
         .order_by(OutboxMessage.id)
     )
     return rows.all()
