@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from nio import RoomMessageText
@@ -19,6 +18,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from tests.support.migrated import migrated_sqlite
+from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!encrypted:x")
 
@@ -30,17 +30,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-class _Sender:
-    def __init__(self) -> None:
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
-
-
 async def test_a_redelivered_refused_message_gets_no_second_notice(db: Database) -> None:
     client = SimpleNamespace(olm=object(), rooms={ROOM: SimpleNamespace(encrypted=True)})
-    sender = _Sender()
+    sender = RecordingSender()
     untrusted = UntrustedSenders(client, db, sender, "nl", "cross-signed", None)  # type: ignore[arg-type]
     source = {
         "type": "m.room.message",

@@ -24,6 +24,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from tests.support.migrated import migrated_sqlite
+from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!encrypted:x")
 
@@ -33,14 +34,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await migrated_sqlite(tmp_path / "refused.db")
     yield database
     await database.close()
-
-
-class _Sender:
-    def __init__(self) -> None:
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
 
 
 def _source(event_id: str, content: dict[str, Any]) -> dict[str, Any]:
@@ -55,7 +48,7 @@ def _source(event_id: str, content: dict[str, Any]) -> dict[str, Any]:
 
 async def test_a_refused_notice_is_not_answered_with_a_notice(db: Database) -> None:
     client = SimpleNamespace(olm=object(), rooms={ROOM: SimpleNamespace(encrypted=True)})
-    sender = _Sender()
+    sender = RecordingSender()
     untrusted = UntrustedSenders(client, db, sender, "nl", "cross-signed", None)  # type: ignore[arg-type]
     notice = RoomMessageNotice.from_dict(
         _source("$notice", {"msgtype": "m.notice", "body": "Ik reageer op commando's."})
@@ -83,7 +76,7 @@ async def test_a_refused_notice_is_not_answered_with_a_notice(db: Database) -> N
 
 async def test_a_refused_text_message_is_still_answered(db: Database) -> None:
     client = SimpleNamespace(olm=object(), rooms={ROOM: SimpleNamespace(encrypted=True)})
-    sender = _Sender()
+    sender = RecordingSender()
     untrusted = UntrustedSenders(client, db, sender, "nl", "cross-signed", None)  # type: ignore[arg-type]
     text = RoomMessageText.from_dict(_source("$text", {"msgtype": "m.text", "body": "!beeld"}))
     assert await untrusted.refuse(ROOM, text)

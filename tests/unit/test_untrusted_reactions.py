@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from nio import ReactionEvent
@@ -21,6 +20,7 @@ from storage.engine import Database
 from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage, PendingOffer
 from tests.support.migrated import migrated_sqlite
+from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!encrypted:x")
 
@@ -30,14 +30,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await migrated_sqlite(tmp_path / "refused.db")
     yield database
     await database.close()
-
-
-class _Sender:
-    def __init__(self) -> None:
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
 
 
 def _reaction(event_id: str, to: str) -> ReactionEvent:
@@ -71,7 +63,7 @@ async def test_a_refused_reaction_is_answered_only_under_the_bot_s_message(db: D
             )
         )
     client = SimpleNamespace(olm=object(), rooms={ROOM: SimpleNamespace(encrypted=True)})
-    sender = _Sender()
+    sender = RecordingSender()
     untrusted = UntrustedSenders(client, db, sender, "nl", "cross-signed", None)  # type: ignore[arg-type]
     assert await untrusted.refuse(ROOM, _reaction("$like", "$colleagues-message"))
     assert sender.submitted == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 from nio import RoomMessageText
@@ -20,6 +19,7 @@ from storage import event_log
 from storage.engine import Database
 from storage.ids import EventId, RoomId
 from tests.support.migrated import migrated_sqlite
+from tests.support.senders import RecordingSender
 
 ENCRYPTED = RoomId("!encrypted:x")
 PLAIN = RoomId("!plain:x")
@@ -30,14 +30,6 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await migrated_sqlite(tmp_path / "refused.db")
     yield database
     await database.close()
-
-
-class _Sender:
-    def __init__(self) -> None:
-        self.submitted: list[Any] = []
-
-    def submit(self, rows: list[Any]) -> None:
-        self.submitted.extend(rows)
 
 
 def _text(event_id: str) -> RoomMessageText:
@@ -59,7 +51,7 @@ async def test_plain_text_in_an_encrypted_room_is_refused_without_encryption(
 ) -> None:
     rooms = {ENCRYPTED: SimpleNamespace(encrypted=True), PLAIN: SimpleNamespace(encrypted=False)}
     client = SimpleNamespace(olm=None, rooms=rooms)
-    untrusted = UntrustedSenders(client, db, _Sender(), "nl", "cross-signed", None)  # type: ignore[arg-type]
+    untrusted = UntrustedSenders(client, db, RecordingSender(), "nl", "cross-signed", None)  # type: ignore[arg-type]
     assert await untrusted.refuse(ENCRYPTED, _text("$injected"))
     assert not await untrusted.refuse(PLAIN, _text("$ordinary"))
     async with db.session() as session:
