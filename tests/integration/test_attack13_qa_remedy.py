@@ -20,6 +20,7 @@ import pytest
 
 from tests.conftest import World
 from tests.integration.test_knowledge_flow import ask, import_sample
+from tests.support.human import Human
 
 pytestmark = pytest.mark.integration
 
@@ -27,12 +28,18 @@ QUESTION = "Hoeveel zandzakken krijgt Papendrecht vandaag?"
 QA_ID = "demo-opvang-melden"
 
 
-async def test_the_advised_qa_reaches_a_room_whose_clearance_was_lowered(world: World) -> None:
+async def _town_and_desk(
+    world: World, *, sample_store: bool
+) -> tuple[Human, Human, Human, str, str]:
+    """What both tests arrange: a bot (with the sample store or an empty one), Anna's
+    municipality room bound GREEN and the curators' room, each joined by its person:
+    (admin, anna, curator, town, desk)."""
     admin = await world.human("admin")
     anna, curator = await world.human("anna"), await world.human("redacteur")
     bot_user = world.bot_user
     bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    import_sample(bot.workdir)
+    if sample_store:
+        import_sample(bot.workdir)
     bot.start()
     town = await admin.create_room(invite=[bot_user, anna.client.user_id], name="Gemeente A")
     desk = await admin.create_room(invite=[bot_user, curator.client.user_id], name="Redactie")
@@ -45,6 +52,12 @@ async def test_the_advised_qa_reaches_a_room_whose_clearance_was_lowered(world: 
     ):
         _, bound = await ask(admin, room, f"!kamer koppel {binding}", bot_user)
         assert "Kamer gekoppeld" in bound
+    return admin, anna, curator, town, desk
+
+
+async def test_the_advised_qa_reaches_a_room_whose_clearance_was_lowered(world: World) -> None:
+    admin, anna, curator, town, desk = await _town_and_desk(world, sample_store=True)
+    bot_user = world.bot_user
     asked, told = await ask(anna, town, f"!vraag {QUESTION}", bot_user)
     match = re.search(r"\bV(\d+)\b", told)
     assert match and "geen zeker antwoord" in told, told
@@ -75,22 +88,8 @@ async def test_a_deleted_answer_is_taken_back_from_the_asker(world: World) -> No
     """A curator deletes their `!antwoord` (commands/answer_retraction.py): the answer
     is redacted in the asker's room on the homeserver, the asker and the curator are
     told, and a new answer reaches the asker."""
-    admin = await world.human("admin")
-    anna, curator = await world.human("anna"), await world.human("redacteur")
+    _, anna, curator, town, desk = await _town_and_desk(world, sample_store=False)
     bot_user = world.bot_user
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id)
-    bot.start()
-    town = await admin.create_room(invite=[bot_user, anna.client.user_id], name="Gemeente A")
-    desk = await admin.create_room(invite=[bot_user, curator.client.user_id], name="Redactie")
-    for room, human in ((town, anna), (desk, curator)):
-        await admin.wait_joined(room, bot_user)
-        await human.client.join(room)
-    for room, binding in (
-        (town, 'rol=municipality org="Gemeente A" tlp=green clearance=green'),
-        (desk, "rol=curator org=KCIO tlp=green clearance=amber"),
-    ):
-        _, bound = await ask(admin, room, f"!kamer koppel {binding}", bot_user)
-        assert "Kamer gekoppeld" in bound
     asked, told = await ask(anna, town, f"!vraag {QUESTION}", bot_user)
     code = re.search(r"\bV\d+\b", told)
     assert code is not None, told
