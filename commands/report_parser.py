@@ -524,8 +524,25 @@ def parse_report(
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality and not draft.region:
-        draft.region = vocab.regions.region_of(draft.municipality)
+        draft.region = _region_of_all(draft.municipality, vocab)
     return problems if problems else draft
+
+
+_SEVERAL = re.compile(r"\s*(?:,|/|&|\+|\ben\b|\band\b)\s*", re.IGNORECASE)
+
+
+def _region_of_all(municipalities: str, vocab: Vocabulary) -> str | None:
+    """The region of `gemeente: Dordrecht, Zwijndrecht` when every municipality named lies
+    in the same one ("regio onbekend" kept the report out of its region's sums and
+    alerts); None when one is unknown or they lie in different regions."""
+    whole = vocab.regions.region_of(municipalities)
+    if whole is not None:
+        return whole
+    parts = [p for p in _SEVERAL.split(municipalities) if p.strip()]
+    regions = {vocab.regions.region_of(p) for p in parts}
+    if len(parts) < 2 or len(regions) != 1:
+        return None
+    return regions.pop()
 
 
 def _read_category(category_word: str | None, problems: list[Problem]) -> str:

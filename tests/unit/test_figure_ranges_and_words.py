@@ -107,3 +107,21 @@ def test_a_range_in_free_text_is_an_estimate(text: str, value: float) -> None:
     draft = read_free_text(text, VOCAB)
     assert draft is not None
     assert [(f.value, f.estimate) for f in draft.figures] == [(value, True)], draft.figures
+
+
+@pytest.mark.parametrize(
+    ("municipalities", "region"),
+    [
+        ("Dordrecht, Zwijndrecht", "Zuid-Holland Zuid"),
+        ("Dordrecht en Papendrecht", "Zuid-Holland Zuid"),
+        ("Dordrecht / Sliedrecht", "Zuid-Holland Zuid"),
+        ("Dordrecht, Zwolle", None),
+        ("Dordrecht, Nergenshuizen", None),
+    ],
+)
+def test_several_municipalities_of_one_region_give_that_region(
+    municipalities: str, region: str | None
+) -> None:
+    """`gemeente: Dordrecht, Zwijndrecht` was "(regio onbekend)": out of its region's sums."""
+    draft = ok("opvang", f"gemeente: {municipalities}\nSporthal open.")
+    assert draft.region == region
