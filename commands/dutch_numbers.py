@@ -8,10 +8,23 @@ import re
 # narrow no-break spaces of a copied figure): `1 200` read as 1 with unit "200" would
 # count one place where there are twelve hundred.
 _SPACE = "[ \u00a0\u202f]"
-_NUMBER = re.compile(
-    r"^([+-]?)(\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:" + _SPACE + r"\d{3})+(?:,\d+)?"
-    r"|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+)(?=\s|%|$)(.*)$"
+_DIGITS = (
+    r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:" + _SPACE + r"\d{3})+(?:,\d+)?"
+    r"|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+"
 )
+_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$)(.*)$")
+# A range as people type it: `3 à 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
+# `3 to 4`, `between 3 and 4`; with a dash (`3-4`, `100–150 personen`) only where the
+# caller says so (a count: elsewhere `14-16 uur` is a time span, not a figure).
+_RANGE_WORDS = re.compile(
+    r"^(?:(?:tussen|between)\s+)?("
+    + _DIGITS
+    + r")\s+(?:à|a|tot|to|of|or|en|and)\s+("
+    + _DIGITS
+    + r")(?=\s|%|$)(.*)$",
+    re.IGNORECASE,
+)
+_RANGE_DASH = re.compile(r"^(" + _DIGITS + r")\s*[-–—]\s*(" + _DIGITS + r")(?=\s|%|$)(.*)$")
 
 
 # `1,200`: twelve hundred as English writes it, or one point two as Dutch does. With one
@@ -48,6 +61,36 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     if unit is not None and len(unit) > 40:
         return None
     return result, unit
+
+
+def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
+    """`3 à 4` -> (4.0, None), `100-150 personen` (with `dash`) -> (125.0, "personen"):
+    the middle of a range, a whole number when both ends are (rounded up: for people
+    in need the higher reading), and the unit after it. None when `text` is no range
+    or its ends are not in order (`4-3` is a typo to ask about, not a figure)."""
+    value = text.strip()
+    match = _RANGE_WORDS.match(value) or (_RANGE_DASH.match(value) if dash else None)
+    if match is None:
+        return None
+    low_text, high_text, rest = match.groups()
+    if _RANGE_WORDS.match(value) and not _joined_as_written(value):
+        return None
+    low, high = parse_figure(low_text), parse_figure(high_text)
+    if low is None or high is None or not low[0] < high[0]:
+        return None
+    unit = rest.strip() or None
+    if unit is not None and (len(unit) > 40 or parse_figure(unit) is not None):
+        return None  # `3-4-5`, `3 à 4 à 5`: no range this reads
+    if low[0].is_integer() and high[0].is_integer():
+        return float((int(low[0]) + int(high[0]) + 1) // 2), unit
+    return (low[0] + high[0]) / 2, unit
+
+
+def _joined_as_written(value: str) -> bool:
+    """`en`/`and` join a range only after `tussen`/`between` (`3 en 4` is two things)."""
+    words = value.lower().split()
+    joins = {"en", "and"} & set(words)
+    return not joins or words[0] in ("tussen", "between")
 
 
 def format_number(value: float) -> str:

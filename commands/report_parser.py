@@ -16,10 +16,11 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure
+from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure, parse_range
 from commands.dutch_time import TimeError, parse_time
 from commands.grammar import straight_quotes
 from commands.i18n import Language, t
+from commands.number_words import count_in_words
 from storage import bounds, tlp
 from storage.regions import RegionTable
 from storage.vocabulary import (
@@ -211,7 +212,7 @@ _BOUNDS = (
 # Words that make a figure an estimate: "ca. 120", "ongeveer 300", "± 50", "60 (schatting)",
 # the hedges ("mogelijk 2": an estimate, not refused as no number) and the bounds.
 _ESTIMATE_BEFORE = re.compile(
-    r"^(ca\.?|circa|ongeveer|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
+    r"^(ca\.?|circa|ongeveer|een stuk of|zo'n|rond(?:om)?|naar schatting|geschat|±|\+/-|~|"
     r"approx\.?|approximately|about|around|roughly|est\.?|estimated|mogelijk|vermoedelijk|"
     r"waarschijnlijk|wellicht|possibly|probably|maybe|" + _BOUNDS + r")\s*",
     re.IGNORECASE,
@@ -523,8 +524,25 @@ def parse_report(
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality and not draft.region:
-        draft.region = vocab.regions.region_of(draft.municipality)
+        draft.region = _region_of_all(draft.municipality, vocab)
     return problems if problems else draft
+
+
+_SEVERAL = re.compile(r"\s*(?:,|/|&|\+|\ben\b|\band\b)\s*", re.IGNORECASE)
+
+
+def _region_of_all(municipalities: str, vocab: Vocabulary) -> str | None:
+    """The region of `gemeente: Dordrecht, Zwijndrecht` when every municipality named lies
+    in the same one ("regio onbekend" kept the report out of its region's sums and
+    alerts); None when one is unknown or they lie in different regions."""
+    whole = vocab.regions.region_of(municipalities)
+    if whole is not None:
+        return whole
+    parts = [p for p in _SEVERAL.split(municipalities) if p.strip()]
+    regions = {vocab.regions.region_of(p) for p in parts}
+    if len(parts) < 2 or len(regions) != 1:
+        return None
+    return regions.pop()
 
 
 def _read_category(category_word: str | None, problems: list[Problem]) -> str:
@@ -837,12 +855,18 @@ def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
     number_text, bound = split_bound(value)
-    estimate = bound != bounds.EXACT
-    figure = parse_figure(number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
+    # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
+    # estimate of its middle. A dash range (`3-4`) only for a known count.
+    figure = parse_range(number_text, dash=known_metric)
+    if figure is not None and bound == bounds.EXACT:
+        bound = bounds.ESTIMATE
+    if figure is None:
+        figure = parse_figure(number_text)
     if figure is None and known_metric:
-        figure = _none_figure(value)
+        figure = _none_figure(value) or count_in_words(number_text)
+    estimate = bound != bounds.EXACT
     if figure is None or not math.isfinite(figure[0]):
         if known_metric:
             problems.append(
@@ -1147,10 +1171,33 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
         if any(f.metric == metric for f in figures):
             continue
         bound = bounds.of_word(match.group(1))
+        ranged = _free_range(folded[: match.start(2)], match.group(2))
+        if ranged is not None:
+            # "3 à 4 gewonden", "100-150 huishoudens": the number before the metric word
+            # was taken as an exact 4 or 150.
+            parsed, bound = ranged, bounds.ESTIMATE
         figures.append(
             Figure(metric, parsed[0], None, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
     return figures
+
+
+# The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",
+# "tussen 3 en 4" ("en" joins a range only after "tussen"/"between").
+_FREE_RANGE_START = re.compile(
+    r"(?:(tussen|between)\s+)?(?<![\w.,])(\d[\d.]*(?:,\d+)?)"
+    r"(\s*[-–—]\s*|\s+(?:à|a|tot|to|of|or|en|and)\s+)$"
+)
+
+
+def _free_range(before: str, high: str) -> tuple[float, str | None] | None:
+    """The range whose high end is `high`, when `before` ends with its low end."""
+    low = _FREE_RANGE_START.search(before)
+    if low is None:
+        return None
+    if low.group(3).strip() in ("en", "and") and low.group(1) is None:
+        return None
+    return parse_range(f"{low.group(2)} a {high}", dash=False)
 
 
 def _free_category(words: list[str], hits: dict[str, int]) -> str:

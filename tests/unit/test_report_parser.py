@@ -174,7 +174,7 @@ MALFORMED = [
     ("opvang", "opvangplekken beschikbaar: 1\nfree shelter places: 2", "twee keer"),
     ("opvang", "opvangplekken beschikbaar: veel", "geen getal"),
     ("opvang", "opvangplekken beschikbaar: 12abc", "geen getal"),
-    ("opvang", "bedden beschikbaar: ongeveer twintig", "geen getal"),
+    ("opvang", "bedden beschikbaar: ongeveer een handvol", "geen getal"),
     ("opvang", "evacuees: n/a", "geen getal"),
     ("opvang", "<b>gemeente</b>: Dordrecht", "HTML"),
     ("opvang", "gemeente: Dordrecht\n<script>alert(1)</script>", "HTML"),
