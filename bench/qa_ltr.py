@@ -1,0 +1,459 @@
+"""Issue 13, session 16: learning to rank and a learned confidence, cross-validated.
+
+Two small models over features the ranker already computes, each trained only on
+data the product could legitimately have, and measured only on queries whose
+cluster (shared set) or needed answer (own set) was out of its training data:
+
+- **ranker**: a linear pairwise model (RankNet loss: each relevant candidate above
+  each other candidate of the same query; L2 penalty towards zero, Newton steps)
+  that reorders today's top DEPTH candidates;
+- **confidence**: a logistic model that predicts "today's (or the reranked) first
+  item is relevant" from that item's features and the query's; an out-of-scope
+  question is a negative. Its threshold is fitted as the bot's is: the lowest
+  that refuses at least 90% of the training fold's out-of-scope questions.
+
+Unlike session 7's R1 (bench/qa_rerank.py: eight features, pulled towards today's
+weights by its penalty), the features here are per field and per tier of
+evidence (candidate features below, `CANDIDATE`), the penalty pulls towards zero,
+and the confidence model is new. Every honest rule of bench/qa_eval.py holds:
+each query is asked of the store minus its `exclude` items, built without them
+(`Index.without`), so its own phrasing is in no index, statistic or vocabulary.
+
+Protocols (figures: top-1, top-3, in-scope refused, out-of-scope refused,
+confidently wrong = answered with confidence and the first item not relevant):
+
+- "CV": five folds by cluster (an out-of-scope question is a cluster of its own),
+  three shuffles, averaged; train on four fifths, measure the fifth;
+- "own->": trained on the whole own set (tests/data/own_eval.yaml over the sample
+  store), measured on the shared set and on the blind set;
+- "shared->": trained on the whole shared set, measured on the own and blind sets;
+- the blind set (tests/data/own_eval_blind.yaml) is never trained on.
+
+    KNOOPPUNT_EVAL_DIR=/work/shared/eval .venv/bin/python -m bench.qa_ltr
+
+Deterministic; about a minute. Measured figures: see the bottom of this docstring
+(filled in from the run that decided the outcome).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bench.qa_eval import BLIND_SET, load_own, load_shared, out_of_scope_questions
+from knowledge.model import QA
+from knowledge.search import CONFIDENT_COVERAGE, TOPIC_WEIGHT, Index
+from knowledge.text import rarity
+from tests.support.eval_data import EVAL
+
+DEPTH = 20
+CANDIDATE = (
+    "fused",  # today's score / the best candidate's
+    "raw",  # item score without its topic
+    "whole",  # BM25 over the whole item
+    "asked",  # BM25 over question and phrasings
+    "grams",  # character 4-grams of question and phrasings
+    "topic_q",  # BM25 over the topic's questions
+    "topic_a",  # BM25 over the topic's whole items
+    "coverage",  # today's confidence measure for this item
+    "cov_topic_q",  # the same, the topic's questions only (no answer credit)
+    "cov_own",  # the same, this item's own question and phrasings only
+    "answer_only",  # IDF share found only in the item's answer
+    "words",  # share of content words (by count) the item's terms cover
+    "1/rank",
+    "top_topic",  # the candidate's topic is the best-scoring topic
+    "first_of_topic",  # the best candidate of its topic
+    "topic_size",  # log of the number of items in the topic
+)
+QUERY = ("margin", "topic_margin", "unknown", "n_words", "agree")
+TARGET_OUT = 0.90
+
+
+@dataclass
+class Case:
+    """One query on its honest index: its candidates, their features, and labels."""
+
+    ids: list[str]
+    x: np.ndarray  # DEPTH x CANDIDATE
+    q: np.ndarray  # QUERY
+    relevant: set[str]
+    group: str
+
+    @property
+    def labels(self) -> np.ndarray:
+        return np.array([i in self.relevant for i in self.ids], dtype=float)
+
+
+def _coverage(index: Index, content: list[tuple[str, list[str]]], tiers: list[set[str]]) -> float:
+    """IDF-weighted share of the content words found in any of `tiers` (as
+    Index.coverage counts, with full credit)."""
+    total = covered = 0.0
+    for word, group in content:
+        if not group:
+            total += index._idf(None) * rarity(word)
+            continue
+        for term in group:
+            weight = index._idf(term) / len(group)
+            if any(term in tier for tier in tiers):
+                total += weight
+                covered += weight
+            else:
+                total += min(weight, index._idf(None) * rarity(word) / len(group))
+    return covered / total if total else 0.0
+
+
+def _own_terms(index: Index, position: int) -> set[str]:
+    asked = index.asked_terms(index.documents[position].id)
+    return set(asked) | {p for t in asked for p in index._parts(t)}
+
+
+def _scores(index: Index, query: str) -> dict[str, np.ndarray] | None:
+    terms = [t for group in index._mapped_terms(query) for t in group]
+    if not terms or index._whole is None:
+        return None
+    whole = np.asarray(index._whole.get_scores(terms), dtype=float)
+    asked_terms = [t for t in terms if t in index._asked_vocab]
+    asked = (
+        np.asarray(index._asked.get_scores(asked_terms), dtype=float)
+        if asked_terms and index._asked is not None
+        else np.zeros_like(whole)
+    )
+    grams = index.gram_scores(query)
+    grams = np.zeros_like(whole) if grams is None else grams
+    raw = index.scores(terms) + grams
+    known_q = [t for t in terms if t in index._topic_vocab]
+    n_topics = len(index._topic_term_sets)
+    topic_q = (
+        np.asarray(index._topics.get_scores(known_q), dtype=float)
+        if known_q and index._topics is not None
+        else np.zeros(n_topics)
+    )
+    topic_all = index.topic_scores(terms)
+    return {
+        "whole": whole,
+        "asked": asked,
+        "grams": grams,
+        "raw": raw,
+        "topic_q": topic_q[index._topic_of],
+        "topic_a": (topic_all - topic_q)[index._topic_of],
+        "topic_all": topic_all,
+        "fused": raw + TOPIC_WEIGHT * topic_all[index._topic_of],
+    }
+
+
+def _rel(values: np.ndarray, order: list[int]) -> np.ndarray:
+    top = float(values[order].max())
+    return values[order] / top if top > 0 else np.zeros(len(order))
+
+
+def features(index: Index, query: str) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Today's top DEPTH candidates (today's order), their features, the query's."""
+    s = _scores(index, query)
+    if s is None:
+        return [], np.zeros((0, len(CANDIDATE))), np.zeros(len(QUERY))
+    fused, raw = s["fused"], s["raw"]
+    order = [int(p) for p in np.argsort(-fused, kind="stable") if raw[p] > 0][:DEPTH]
+    if not order:
+        return [], np.zeros((0, len(CANDIDATE))), np.zeros(len(QUERY))
+    content = index._mapped_words(query, True)
+    topic_of = index._topic_of
+    best_topic = int(np.argmax(s["topic_all"]))
+    sizes = np.bincount(topic_of)
+    columns = {name: _rel(s[name], order) for name in ("fused", "raw", "whole", "asked", "grams")}
+    columns |= {name: _rel(s[name], order) for name in ("topic_q", "topic_a")}
+    columns["coverage"] = np.array([index.coverage(content, p) for p in order])
+    topic_sets = [index._topic_term_sets[topic_of[p]] for p in order]
+    columns["cov_topic_q"] = np.array([_coverage(index, content, [t]) for t in topic_sets])
+    columns["cov_own"] = np.array(
+        [_coverage(index, content, [_own_terms(index, p)]) for p in order]
+    )
+    columns["answer_only"] = np.maximum(columns["coverage"] - columns["cov_topic_q"], 0.0)
+    words = [group for _, group in content]
+    columns["words"] = np.array(
+        [
+            sum(any(t in index._term_sets[p] for t in g) for g in words) / max(len(words), 1)
+            for p in order
+        ]
+    )
+    columns["1/rank"] = 1.0 / (np.arange(len(order)) + 1)
+    columns["top_topic"] = np.array([float(topic_of[p] == best_topic) for p in order])
+    seen: set[int] = set()
+    first = []
+    for p in order:
+        first.append(float(int(topic_of[p]) not in seen))
+        seen.add(int(topic_of[p]))
+    columns["first_of_topic"] = np.array(first)
+    columns["topic_size"] = np.log1p(sizes[topic_of[order]].astype(float))
+    x = np.stack([columns[name] for name in CANDIDATE], axis=1)
+    return order, x, _query_features(index, s, order, content)
+
+
+def _query_features(
+    index: Index,
+    s: dict[str, np.ndarray],
+    order: list[int],
+    content: list[tuple[str, list[str]]],
+) -> np.ndarray:
+    fused = s["fused"][order]
+    margin = (fused[0] - fused[1]) / fused[0] if len(order) > 1 and fused[0] > 0 else 1.0
+    topics = np.sort(s["topic_all"])[::-1]
+    topic_margin = (topics[0] - topics[1]) / topics[0] if len(topics) > 1 and topics[0] > 0 else 1.0
+    unknown = sum(not g for _, g in content) / max(len(content), 1)
+    first = order[0]
+    agree = (
+        float(int(np.argmax(s["whole"])) == first)
+        + float(int(np.argmax(s["asked"])) == first)
+        + float(int(np.argmax(s["grams"])) == first)
+    )
+    return np.array([margin, topic_margin, unknown, math.log1p(len(content)), agree])
+
+
+def cases(
+    items: list[QA], queries: list[dict[str, object]], outside: list[str], by: str
+) -> list[Case]:
+    """In-scope queries (each on its honest index), then out-of-scope ones (group
+    "out:n", relevant: nothing)."""
+    full = Index(items)
+    out = []
+    asked = [(q, str(q["query"])) for q in queries] + [
+        ({"relevant": [], "cluster": f"out:{n}", "exclude": []}, text)
+        for n, text in enumerate(outside)
+    ]
+    for q, text in asked:
+        index = full.without(frozenset(q.get("exclude", ())))  # type: ignore[call-overload]
+        order, x, qf = features(index, text)
+        relevant = {str(r) for r in q["relevant"]}  # type: ignore[attr-defined]
+        cluster = str(q["cluster"])
+        group = cluster if by == "cluster" or cluster.startswith("out:") else str(sorted(relevant))
+        out.append(Case([index.documents[p].id for p in order], x, qf, relevant, group))
+    return out
+
+
+# -- models ------------------------------------------------------------------------
+
+
+def _newton_logistic(d: np.ndarray, y: np.ndarray, l2: float, bias: bool) -> np.ndarray:
+    """L2-penalised logistic regression by Newton steps (small, so exact)."""
+    a = np.hstack([d, np.ones((len(d), 1))]) if bias else d
+    w = np.zeros(a.shape[1])
+    penalty = np.eye(a.shape[1]) * l2
+    if bias:
+        penalty[-1, -1] = 1e-6
+    for _ in range(30):
+        p = 1 / (1 + np.exp(-np.clip(a @ w, -30, 30)))
+        grad = a.T @ (p - y) / len(a) + penalty @ w
+        hess = (a * (p * (1 - p))[:, None]).T @ a / len(a) + penalty
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if float(np.abs(step).max()) < 1e-8:
+            break
+    return w
+
+
+@dataclass
+class Ranker:
+    mean: np.ndarray
+    scale: np.ndarray
+    w: np.ndarray
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(((x - self.mean) / self.scale) @ self.w)
+
+
+def fit_ranker(train: Iterable[Case], l2: float, columns: list[int]) -> Ranker:
+    train = [c for c in train if c.relevant and len(c.ids)]
+    stacked = np.vstack([c.x[:, columns] for c in train])
+    mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
+    diffs = []
+    for c in train:
+        z = (c.x[:, columns] - mean) / scale
+        good, bad = c.labels > 0, c.labels == 0
+        if good.any() and bad.any():
+            # Every (relevant, other) pair, both ways round, so no bias is needed.
+            pairs = (z[good][:, None, :] - z[bad][None, :, :]).reshape(-1, len(columns))
+            diffs.append(pairs / math.sqrt(len(pairs)))  # each query weighs alike
+    d = np.vstack(diffs)
+    y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
+    w = _newton_logistic(np.vstack([d, -d]), y, l2, bias=False)
+    return Ranker(mean, scale, w)
+
+
+def top_features(c: Case, order: np.ndarray) -> np.ndarray:
+    """What the confidence model sees: the first item's candidate features and the
+    query's features."""
+    return np.concatenate([c.x[int(order[0])], c.q])
+
+
+@dataclass
+class Confidence:
+    mean: np.ndarray
+    scale: np.ndarray
+    w: np.ndarray
+    threshold: float
+
+    def prob(self, f: np.ndarray) -> float:
+        z = np.append((f - self.mean) / self.scale, 1.0)
+        return float(1 / (1 + math.exp(-float(z @ self.w))))
+
+
+def fit_confidence(
+    train: list[Case], orders: list[np.ndarray], l2: float, columns: list[int]
+) -> Confidence:
+    rows = [
+        (top_features(c, o)[columns], c.ids[int(o[0])] in c.relevant, c)
+        for c, o in zip(train, orders, strict=True)
+        if len(c.ids)
+    ]
+    f = np.array([r[0] for r in rows])
+    y = np.array([float(r[1]) for r in rows])
+    mean, scale = f.mean(axis=0), f.std(axis=0) + 1e-9
+    w = _newton_logistic((f - mean) / scale, y, l2, bias=True)
+    model = Confidence(mean, scale, w, 0.0)
+    oos = sorted(model.prob(r[0]) for r in rows if r[2].group.startswith("out:"))
+    n_out = sum(c.group.startswith("out:") for c in train)
+    # Lowest threshold refusing >= 90% of the training out-of-scope questions (a
+    # question without any candidate is refused anyway).
+    must = math.ceil(TARGET_OUT * n_out) - (n_out - len(oos))
+    model.threshold = oos[must - 1] + 1e-9 if must > 0 else 0.0
+    return model
+
+
+# -- measuring ---------------------------------------------------------------------
+
+Counts = np.ndarray  # top1, top3, in-scope refused, confidently wrong, n in; out refused, n out
+
+
+def _order(c: Case, ranker: Ranker | None, columns: list[int]) -> np.ndarray:
+    if ranker is None or not len(c.ids):
+        return np.arange(len(c.ids))
+    return np.argsort(-ranker.score(c.x[:, columns]), kind="stable")
+
+
+def measure(
+    test: list[Case],
+    ranker: Ranker | None,
+    confidence: Confidence | None,
+    rcols: list[int],
+    ccols: list[int],
+) -> Counts:
+    counts = np.zeros(7)
+    for c in test:
+        inside = not c.group.startswith("out:")
+        if not len(c.ids):
+            counts += [0, 0, 1, 0, 1, 0, 0] if inside else [0, 0, 0, 0, 0, 1, 1]
+            continue
+        order = _order(c, ranker, rcols)
+        first = int(order[0])
+        if confidence is None:
+            sure = c.x[first, CANDIDATE.index("coverage")] >= CONFIDENT_COVERAGE
+        else:
+            sure = confidence.prob(top_features(c, order)[ccols]) >= confidence.threshold
+        if inside:
+            right = c.ids[first] in c.relevant
+            top3 = any(c.ids[int(k)] in c.relevant for k in order[:3])
+            counts += [right, top3, not sure, sure and not right, 1, 0, 0]
+        else:
+            counts += [0, 0, 0, 0, 0, not sure, 1]
+    return counts
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    rank_l2: float | None  # None: today's order
+    conf_l2: float | None  # None: today's coverage rule
+    rcols: tuple[str, ...] = CANDIDATE
+    ccols: tuple[str, ...] = CANDIDATE + QUERY
+
+
+def train(cases_: list[Case], s: Setting) -> tuple[Ranker | None, Confidence | None]:
+    rcols = [CANDIDATE.index(n) for n in s.rcols]
+    ccols = [(CANDIDATE + QUERY).index(n) for n in s.ccols]
+    ranker = None if s.rank_l2 is None else fit_ranker(cases_, s.rank_l2, rcols)
+    confidence = None
+    if s.conf_l2 is not None:
+        orders = [_order(c, ranker, rcols) for c in cases_]
+        confidence = fit_confidence(cases_, orders, s.conf_l2, ccols)
+    return ranker, confidence
+
+
+def run(test: list[Case], model: tuple[Ranker | None, Confidence | None], s: Setting) -> Counts:
+    rcols = [CANDIDATE.index(n) for n in s.rcols]
+    ccols = [(CANDIDATE + QUERY).index(n) for n in s.ccols]
+    return measure(test, model[0], model[1], rcols, ccols)
+
+
+def cross_validated(cases_: list[Case], s: Setting, folds: int = 5, seeds: int = 3) -> Counts:
+    total = np.zeros(7)
+    groups = sorted({c.group for c in cases_})
+    for seed in range(seeds):
+        shuffled = list(groups)
+        np.random.default_rng(seed).shuffle(shuffled)
+        fold_of = {g: n % folds for n, g in enumerate(shuffled)}
+        for k in range(folds):
+            model = train([c for c in cases_ if fold_of[c.group] != k], s)
+            total += run([c for c in cases_ if fold_of[c.group] == k], model, s)
+    return total / seeds
+
+
+def line(c: Counts) -> str:
+    t1, t3, refused, wrong, n, out_refused, n_out = c
+    return (
+        f"{t1 / n:.2f} {t3 / n:.2f} {refused / n:4.0%} {out_refused / n_out:4.0%} {wrong / n:4.0%}"
+    )
+
+
+SETTINGS = [
+    Setting("today (no model)", None, None),
+    Setting("rank l2=1", 1.0, None),
+    Setting("rank l2=0.1", 0.1, None),
+    Setting("rank l2=0.01", 0.01, None),
+    Setting("rank l2=0.1, index scores only", 0.1, None, CANDIDATE[:7] + ("1/rank",)),
+    Setting("conf l2=1", None, 1.0),
+    Setting("conf l2=0.1", None, 0.1),
+    Setting("conf l2=0.01", None, 0.01),
+    Setting(
+        "conf l2=0.1, 4 features",
+        None,
+        0.1,
+        ccols=("coverage", "cov_topic_q", "margin", "agree"),
+    ),
+    Setting("rank 0.1 + conf 0.1", 0.1, 0.1),
+]
+
+HEADER = (
+    f"{'experiment':<34} {'protocol':<9} shared t1   t3  inR outR wrong | "
+    "own t1   t3  inR outR wrong | blind t1  t3  inR outR wrong"
+)
+
+
+def main(eval_dir: Path) -> None:
+    shared = cases(*load_shared(eval_dir), out_of_scope_questions(), "cluster")
+    own = cases(*load_own(), "need")
+    blind = cases(*load_own(BLIND_SET), "need")
+    print(HEADER, flush=True)
+    for s in SETTINGS:
+        # CV on each set; the blind set with a model trained on both whole sets.
+        both = train(shared + own, s)
+        print(
+            f"{s.name:<34} {'CV':<9} {line(cross_validated(shared, s))}   | "
+            f"{line(cross_validated(own, s))}   | {line(run(blind, both, s))}",
+            flush=True,
+        )
+        from_own, from_shared = train(own, s), train(shared, s)
+        print(
+            f"{'':<34} {'transfer':<9} {line(run(shared, from_own, s))}   | "
+            f"{line(run(own, from_shared, s))}   | {line(run(blind, from_own, s))}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--eval", type=Path, default=EVAL)
+    main(parser.parse_args().eval)
