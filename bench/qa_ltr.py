@@ -255,32 +255,41 @@ def _newton_logistic(d: np.ndarray, y: np.ndarray, l2: float, bias: bool) -> np.
     return w
 
 
+def expand(x: np.ndarray, quadratic: bool) -> np.ndarray:
+    """The features, and with `quadratic` every product of two of them too."""
+    if not quadratic:
+        return x
+    upper = np.triu_indices(x.shape[1])
+    return np.hstack([x, (x[:, :, None] * x[:, None, :])[:, upper[0], upper[1]]])
+
+
 @dataclass
 class Ranker:
     mean: np.ndarray
     scale: np.ndarray
     w: np.ndarray
+    quadratic: bool = False
 
     def score(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(((x - self.mean) / self.scale) @ self.w)
+        return np.asarray(((expand(x, self.quadratic) - self.mean) / self.scale) @ self.w)
 
 
-def fit_ranker(train: Iterable[Case], l2: float, columns: list[int]) -> Ranker:
+def fit_ranker(train: Iterable[Case], l2: float, columns: list[int], quadratic: bool) -> Ranker:
     train = [c for c in train if c.relevant and len(c.ids)]
-    stacked = np.vstack([c.x[:, columns] for c in train])
+    stacked = np.vstack([expand(c.x[:, columns], quadratic) for c in train])
     mean, scale = stacked.mean(axis=0), stacked.std(axis=0) + 1e-9
     diffs = []
     for c in train:
-        z = (c.x[:, columns] - mean) / scale
+        z = (expand(c.x[:, columns], quadratic) - mean) / scale
         good, bad = c.labels > 0, c.labels == 0
         if good.any() and bad.any():
             # Every (relevant, other) pair, both ways round, so no bias is needed.
-            pairs = (z[good][:, None, :] - z[bad][None, :, :]).reshape(-1, len(columns))
+            pairs = (z[good][:, None, :] - z[bad][None, :, :]).reshape(-1, z.shape[1])
             diffs.append(pairs / math.sqrt(len(pairs)))  # each query weighs alike
     d = np.vstack(diffs)
     y = np.concatenate([np.ones(len(d)), np.zeros(len(d))])
     w = _newton_logistic(np.vstack([d, -d]), y, l2, bias=False)
-    return Ranker(mean, scale, w)
+    return Ranker(mean, scale, w, quadratic)
 
 
 def top_features(c: Case, order: np.ndarray) -> np.ndarray:
@@ -302,7 +311,7 @@ class Confidence:
 
 
 def fit_confidence(
-    train: list[Case], orders: list[np.ndarray], l2: float, columns: list[int]
+    train: list[Case], orders: list[np.ndarray], l2: float, columns: list[int], rule: str
 ) -> Confidence:
     rows = [
         (top_features(c, o)[columns], c.ids[int(o[0])] in c.relevant, c)
@@ -320,6 +329,13 @@ def fit_confidence(
     # question without any candidate is refused anyway).
     must = math.ceil(TARGET_OUT * n_out) - (n_out - len(oos))
     model.threshold = oos[must - 1] + 1e-9 if must > 0 else 0.0
+    if rule == "both":
+        inside = sorted(model.prob(r[0]) for r in rows if not r[2].group.startswith("out:"))
+        n_in = sum(not c.group.startswith("out:") for c in train)
+        # Refusing the `may` least probable in-scope questions keeps <= 10% refused.
+        may = math.floor(0.10 * n_in) - (n_in - len(inside))
+        highest = inside[may] if 0 <= may < len(inside) else 0.0
+        model.threshold = max(model.threshold, highest)
     return model
 
 
@@ -369,16 +385,21 @@ class Setting:
     conf_l2: float | None  # None: today's coverage rule
     rcols: tuple[str, ...] = CANDIDATE
     ccols: tuple[str, ...] = CANDIDATE + QUERY
+    quadratic: bool = False  # the ranker also sees every product of two features
+    # "out": the lowest threshold refusing >= 90% of the training fold's out-of-scope
+    # questions; "both": the highest threshold that also refuses <= 10% of its
+    # in-scope ones (fewest confident wrong answers the targets allow), else "out".
+    rule: str = "out"
 
 
 def train(cases_: list[Case], s: Setting) -> tuple[Ranker | None, Confidence | None]:
     rcols = [CANDIDATE.index(n) for n in s.rcols]
     ccols = [(CANDIDATE + QUERY).index(n) for n in s.ccols]
-    ranker = None if s.rank_l2 is None else fit_ranker(cases_, s.rank_l2, rcols)
+    ranker = None if s.rank_l2 is None else fit_ranker(cases_, s.rank_l2, rcols, s.quadratic)
     confidence = None
     if s.conf_l2 is not None:
         orders = [_order(c, ranker, rcols) for c in cases_]
-        confidence = fit_confidence(cases_, orders, s.conf_l2, ccols)
+        confidence = fit_confidence(cases_, orders, s.conf_l2, ccols, s.rule)
     return ranker, confidence
 
 
@@ -413,7 +434,11 @@ SETTINGS = [
     Setting("rank l2=1", 1.0, None),
     Setting("rank l2=0.1", 0.1, None),
     Setting("rank l2=0.01", 0.01, None),
-    Setting("rank l2=0.1, index scores only", 0.1, None, CANDIDATE[:7] + ("1/rank",)),
+    Setting("rank l2=0.1, index scores only", 0.1, None, (*CANDIDATE[:7], "1/rank")),
+    # The comparator of every conf row: today's coverage alone, its threshold
+    # refitted in the same folds by the same rule (a monotone model of one feature).
+    Setting("conf coverage only (refit)", None, 1.0, ccols=("coverage",)),
+    Setting("conf coverage only, rule both", None, 1.0, ccols=("coverage",), rule="both"),
     Setting("conf l2=1", None, 1.0),
     Setting("conf l2=0.1", None, 0.1),
     Setting("conf l2=0.01", None, 0.01),
@@ -424,6 +449,10 @@ SETTINGS = [
         ccols=("coverage", "cov_topic_q", "margin", "agree"),
     ),
     Setting("rank 0.1 + conf 0.1", 0.1, 0.1),
+    Setting("rank quadratic l2=1", 1.0, None, quadratic=True),
+    Setting("rank quadratic l2=10", 10.0, None, quadratic=True),
+    Setting("conf l2=0.1, rule both", None, 0.1, rule="both"),
+    Setting("conf l2=1, rule both", None, 1.0, rule="both"),
 ]
 
 HEADER = (
@@ -436,6 +465,10 @@ def main(eval_dir: Path) -> None:
     shared = cases(*load_shared(eval_dir), out_of_scope_questions(), "cluster")
     own = cases(*load_own(), "need")
     blind = cases(*load_own(BLIND_SET), "need")
+    for name, set_ in (("shared", shared), ("own", own), ("blind", blind)):
+        inside = [c for c in set_ if not c.group.startswith("out:")]
+        reach = sum(bool(c.relevant & set(c.ids)) for c in inside)
+        print(f"{name}: a relevant item among the top {DEPTH} for {reach}/{len(inside)} queries")
     print(HEADER, flush=True)
     for s in SETTINGS:
         # CV on each set; the blind set with a model trained on both whole sets.
