@@ -45,10 +45,17 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.qa_eval import BLIND_SET, load_own, load_shared, out_of_scope_questions
+from bench.qa_eval import (
+    BLIND2_SET,
+    BLIND3_SET,
+    BLIND_SET,
+    load_own,
+    load_shared,
+    out_of_scope_questions,
+)
 from knowledge.model import QA
 from knowledge.search import CONFIDENT_COVERAGE, TOPIC_WEIGHT, Index
-from knowledge.text import rarity
+from knowledge.text import rarity, terms
 from tests.support.eval_data import EVAL
 
 DEPTH = 20
@@ -69,6 +76,9 @@ CANDIDATE = (
     "top_topic",  # the candidate's topic is the best-scoring topic
     "first_of_topic",  # the best candidate of its topic
     "topic_size",  # log of the number of items in the topic
+    "phrasing_sim",  # best single phrasing: IDF cosine of its terms and the query's
+    "phrasing_said",  # that phrasing: IDF share of its terms the query says (reverse)
+    "pool_topic",  # share of the candidates that are of this candidate's topic
 )
 QUERY = ("margin", "topic_margin", "unknown", "n_words", "agree")
 TARGET_OUT = 0.90
@@ -110,6 +120,29 @@ def _coverage(index: Index, content: list[tuple[str, list[str]]], tiers: list[se
 def _own_terms(index: Index, position: int) -> set[str]:
     asked = index.asked_terms(index.documents[position].id)
     return set(asked) | {p for t in asked for p in index._parts(t)}
+
+
+def _phrasings(index: Index, position: int) -> list[set[str]]:
+    """The term sets (with compound parts) of an item's question and each phrasing."""
+    doc = index.documents[position]
+    out = []
+    for text in (doc.title, *doc.alternatives):
+        found = terms(text)
+        out.append(set(found) | {p for t in found for p in index._parts(t)})
+    return out
+
+
+def _phrasing_features(index: Index, query_terms: set[str], position: int) -> tuple[float, float]:
+    idf = index._idf
+    q_weight = sum(idf(t) for t in query_terms) or 1.0
+    best = (0.0, 0.0)
+    for phrasing in _phrasings(index, position):
+        shared = sum(idf(t) for t in query_terms & phrasing)
+        p_weight = sum(idf(t) for t in phrasing) or 1.0
+        sim = shared / math.sqrt(q_weight * p_weight)
+        if sim > best[0]:
+            best = (sim, shared / p_weight)
+    return best
 
 
 def _scores(index: Index, query: str) -> dict[str, np.ndarray] | None:
@@ -189,6 +222,12 @@ def features(index: Index, query: str) -> tuple[list[int], np.ndarray, np.ndarra
         seen.add(int(topic_of[p]))
     columns["first_of_topic"] = np.array(first)
     columns["topic_size"] = np.log1p(sizes[topic_of[order]].astype(float))
+    query_terms = {t for group in index._mapped_terms(query) for t in group}
+    phrasing = [_phrasing_features(index, query_terms, p) for p in order]
+    columns["phrasing_sim"] = np.array([f[0] for f in phrasing])
+    columns["phrasing_said"] = np.array([f[1] for f in phrasing])
+    pool = np.bincount(topic_of[order], minlength=len(sizes))
+    columns["pool_topic"] = pool[topic_of[order]] / len(order)
     x = np.stack([columns[name] for name in CANDIDATE], axis=1)
     return order, x, _query_features(index, s, order, content)
 
@@ -435,6 +474,7 @@ SETTINGS = [
     Setting("rank l2=0.1", 0.1, None),
     Setting("rank l2=0.01", 0.01, None),
     Setting("rank l2=0.1, index scores only", 0.1, None, (*CANDIDATE[:7], "1/rank")),
+    Setting("rank l2=0.1, no phrasing features", 0.1, None, CANDIDATE[:-3]),
     # The comparator of every conf row: today's coverage alone, its threshold
     # refitted in the same folds by the same rule (a monotone model of one feature).
     Setting("conf coverage only (refit)", None, 1.0, ccols=("coverage",)),
@@ -455,6 +495,23 @@ SETTINGS = [
     Setting("conf l2=1, rule both", None, 1.0, rule="both"),
 ]
 
+
+def dominance(set_: list[Case]) -> None:
+    """Where today's first item is wrong but a relevant one is among the candidates:
+    on how many of those queries each feature favours the relevant one (higher) or
+    today's first (lower). A reranker needs features that favour the relevant one."""
+    wrong = [
+        (c, next(i for i, x in enumerate(c.ids) if x in c.relevant))
+        for c in set_
+        if len(c.ids) and c.ids[0] not in c.relevant and c.relevant & set(c.ids)
+    ]
+    print(f"first item wrong, a relevant one among the candidates: {len(wrong)} queries")
+    for k, name in enumerate(CANDIDATE):
+        higher = sum(c.x[j, k] > c.x[0, k] + 1e-9 for c, j in wrong)
+        lower = sum(c.x[j, k] < c.x[0, k] - 1e-9 for c, j in wrong)
+        print(f"  {name:<15} relevant higher {higher:2d}, lower {lower:2d}")
+
+
 HEADER = (
     f"{'experiment':<34} {'protocol':<9} shared t1   t3  inR outR wrong | "
     "own t1   t3  inR outR wrong | blind t1  t3  inR outR wrong"
@@ -469,6 +526,7 @@ def main(eval_dir: Path) -> None:
         inside = [c for c in set_ if not c.group.startswith("out:")]
         reach = sum(bool(c.relevant & set(c.ids)) for c in inside)
         print(f"{name}: a relevant item among the top {DEPTH} for {reach}/{len(inside)} queries")
+    dominance(shared)
     print(HEADER, flush=True)
     for s in SETTINGS:
         # CV on each set; the blind set with a model trained on both whole sets.
@@ -482,6 +540,22 @@ def main(eval_dir: Path) -> None:
         print(
             f"{'':<34} {'transfer':<9} {line(run(shared, from_own, s))}   | "
             f"{line(run(own, from_shared, s))}   | {line(run(blind, from_own, s))}",
+            flush=True,
+        )
+    later_blind_sets(shared, own)
+
+
+def later_blind_sets(shared: list[Case], own: list[Case]) -> None:
+    """The two later held-out sets (blind2, blind3), each setting trained on both
+    whole sets: a second look at whatever the first blind set seemed to favour."""
+    later = [cases(*load_own(path), "need") for path in (BLIND2_SET, BLIND3_SET)]
+    print(
+        f"{'trained on shared + own':<34} {'':<9} blind2 t1 t3  inR outR wrong | blind3 t1 t3  inR outR wrong"
+    )
+    for s in SETTINGS:
+        both = train(shared + own, s)
+        print(
+            f"{s.name:<34} {'':<9} {line(run(later[0], both, s))}   | {line(run(later[1], both, s))}",
             flush=True,
         )
 
