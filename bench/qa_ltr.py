@@ -54,6 +54,13 @@ Deterministic; about 40 s. Measured 2026-12-05 on main 6f29593 (+ this file):
     learned confidence, own -> shared (l2=1)      0.56 0.75  16%  77%  33%  |                           | 0.90 0.90   5%  80%   8%
     learned l2=1, threshold at 95% OOS            0.56 0.75  25%  90%  26%  | 0.91 0.94  12%  93%   5%  | 0.90 0.90  20%  93%   0%
     coverage, threshold at 95% OOS                0.56 0.75  31%  93%  26%  | 0.91 0.94  10%  91%   5%  | 0.90 0.90  30%  93%   0%
+    veto beside today's rule (l2=1)               0.56 0.75  26%  93%  27%  | 0.91 0.94  12%  93%   5%  | 0.90 0.90  15%  87%   2%
+    veto, own -> shared (l2=1)                    0.56 0.75  17%  90%  32%  |                           | 0.90 0.90  15%  93%   2%
+    rescue beside today's rule (l2=1)             0.56 0.75  12%  82%  36%  | 0.91 0.94   5%  90%   7%  | 0.90 0.90  12%  87%   2%
+
+    ("veto": today's rule and the model above the lowest training score of a right
+    answer today's rule accepts; "rescue": today's rule or the model above the
+    highest training score of a question today's rule rightly refuses.)
 
     Threshold-free (AUC of "the first answer is right" against wrong first answers
     and out-of-scope questions; CV per held-out fold, or trained on one whole set):
@@ -402,6 +409,9 @@ class Confidence:
     scale: np.ndarray
     w: np.ndarray
     threshold: float
+    # "alone": the model decides; "rescue": today's coverage rule, or the model
+    # above its threshold; "veto": today's coverage rule and the model above it.
+    combine: str = "alone"
 
     def prob(self, f: np.ndarray) -> float:
         z = np.append((f - self.mean) / self.scale, 1.0)
@@ -435,7 +445,27 @@ def fit_confidence(
         may = math.floor(0.10 * n_in) - (n_in - len(inside))
         highest = inside[may] if 0 <= may < len(inside) else 0.0
         model.threshold = max(model.threshold, highest)
+    if rule in ("rescue", "veto"):
+        model.combine = rule
+        model.threshold = _beside_coverage(model, rows, rule)
     return model
+
+
+def _beside_coverage(
+    model: Confidence, rows: list[tuple[np.ndarray, bool, Case]], rule: str
+) -> float:
+    """ "rescue": just above every training question the coverage rule rightly
+    refuses (out of scope, or a wrong first item), so none of them is rescued;
+    "veto": just below every right answer the coverage rule accepts, so none of
+    them is vetoed. Both use the coverage of the first item, feature "coverage"."""
+    covered = CANDIDATE.index("coverage")
+    if rule == "rescue":
+        wrong = [
+            model.prob(f) for f, right, _ in rows if not right and f[covered] < CONFIDENT_COVERAGE
+        ]
+        return max(wrong, default=0.0) + 1e-9
+    kept = [model.prob(f) for f, right, _ in rows if right and f[covered] >= CONFIDENT_COVERAGE]
+    return min(kept, default=0.0) - 1e-9
 
 
 # -- measuring ---------------------------------------------------------------------
@@ -468,6 +498,11 @@ def measure(
             sure = c.x[first, CANDIDATE.index("coverage")] >= CONFIDENT_COVERAGE
         else:
             sure = confidence.prob(top_features(c, order)[ccols]) >= confidence.threshold
+            covered = c.x[first, CANDIDATE.index("coverage")] >= CONFIDENT_COVERAGE
+            if confidence.combine == "rescue":
+                sure = sure or covered
+            elif confidence.combine == "veto":
+                sure = sure and covered
         if inside:
             right = c.ids[first] in c.relevant
             top3 = any(c.ids[int(k)] in c.relevant for k in order[:3])
@@ -555,6 +590,9 @@ SETTINGS = [
     Setting("conf l2=0.1, rule both", None, 0.1, rule="both"),
     Setting("conf l2=1, rule both", None, 1.0, rule="both"),
     Setting("conf l2=1, rule out95", None, 1.0, rule="out95"),
+    Setting("conf l2=1, rescue beside coverage", None, 1.0, rule="rescue"),
+    Setting("conf l2=1, veto beside coverage", None, 1.0, rule="veto"),
+    Setting("conf l2=0.1, veto beside coverage", None, 0.1, rule="veto"),
     Setting("conf coverage only, rule out95", None, 1.0, ccols=("coverage",), rule="out95"),
 ]
 
