@@ -31,7 +31,7 @@ confidently wrong = answered with confidence and the first item not relevant):
 
     KNOOPPUNT_EVAL_DIR=/work/shared/eval .venv/bin/python -m bench.qa_ltr
 
-Deterministic; about 40 s. Measured 2026-12-05 on main 6f29593 (+ this file):
+Deterministic; about 50 s of CPU (3 min on the busy machine). Measured 2026-12-05 on main 6f29593 (+ this file):
 
     candidates: a relevant item among the top 20 for 70/81 shared, 115/116 own,
     39/40 blind queries; today's first item is relevant for 45/81 shared.
