@@ -289,6 +289,10 @@ class DeviceTrust:
         """The people whose master key is not the one pinned for them (bot/identity_pins.py):
         none of their devices is trusted, however well the new chain holds."""
         self.pins.refresh()
+        if not self.pins.readable:
+            # Fail closed (bot/identity_pins.py logs it): nobody's identity changed, so
+            # no notices, but no identity can be checked either.
+            return {user_id for user_id in users if user_id != self.client.user_id}
         changed: set[str] = set()
         for user_id in users:
             if user_id == self.client.user_id:
