@@ -69,6 +69,11 @@ async def test_unverified_device_and_plain_text_are_refused_with_one_notice(
     answer = await _helped(world, liaison, forged)
     if trust == "cross-signed":
         assert "geverifieerde sessie" in answer, answer  # the notice, not the help list
+        # Encrypted for her trusted devices only: it names the refused session, so she
+        # recognises it there (leftovers12), and the refused session cannot read it.
+        assert f"sessie {unsigned.client.device_id}," in answer, answer
+        assert "encryption_trust: tofu" in answer, answer
+        assert not unsigned.replies_to(forged, world.bot_user)
     else:
         assert "geverifieerde" not in answer, answer  # tofu: acted on
 
