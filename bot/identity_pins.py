@@ -125,6 +125,12 @@ class IdentityPins:
             pinned = self.pins.get(user_id, master)
         return pinned == master
 
+    def differs(self, user_id: str, master: str) -> bool:
+        """Whether another master key than `master` is pinned for the person (theirs
+        changed to `master` and is not accepted yet); reads nothing, pins nothing."""
+        pinned = self.pins.get(user_id)
+        return pinned is not None and pinned != master
+
     def forget(self, user_id: str) -> bool:
         """Drop a person's pin (the operator accepted their new identity)."""
         if user_id not in self.pins:
