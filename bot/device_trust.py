@@ -318,7 +318,20 @@ class DeviceTrust:
         return changed
 
 
-Refusal = Literal["untrusted_device", "plain_in_encrypted"]
+Refusal = Literal["untrusted_device", "plain_in_encrypted", "untrusted_redaction"]
+
+
+def untrusted_sessions(client: AsyncClient, user_id: str) -> list[str] | None:
+    """The ids of the person's known sessions the bot does not trust (the rule above),
+    for what cannot be judged by device (a redaction travels in the clear): empty when
+    every one is trusted, None when the bot knows none of their devices."""
+    olm = client.olm
+    devices = [d for d in client.device_store.active_user_devices(user_id) if not d.deleted]
+    if olm is None or not devices:
+        return None
+    return sorted(
+        str(d.id) for d in devices if not olm.is_device_verified(d) or olm.is_device_blacklisted(d)
+    )
 
 
 def refusal(

@@ -90,9 +90,9 @@ class UntrustedSenders:
         """True when `event` is not acted on (refused now, or recorded as refused before)."""
         if getattr(event, CHECKED, False):
             return False
-        if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
-            return False  # never encrypted; the server checks who may redact
         room: MatrixRoom | None = self.client.rooms.get(room_id)
+        if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
+            return await self._refuse_redaction(room_id, event, bool(room and room.encrypted))
         encrypted = bool(room and room.encrypted)
         if not self.client.olm:
             # Without encryption there is no device to judge, but plain text in an
@@ -114,7 +114,30 @@ class UntrustedSenders:
         await self._notice(room_id, event, reason)
         return True
 
-    async def _notice(self, room_id: RoomId, event: Event, reason: Refusal) -> None:
+    async def _refuse_redaction(
+        self, room_id: RoomId, event: RedactionEvent, encrypted: bool
+    ) -> bool:
+        """A redaction is never encrypted (the server must read it), so nothing says which
+        device sent it: under `cross-signed`, in an encrypted room, it counts only while
+        every known session of its sender is trusted (a phished password's new login
+        must not take back a report or an answer). A stolen token of a trusted session
+        still passes: nothing in the event tells it apart."""
+        if self.mode != "cross-signed" or not self.client.olm or not encrypted:
+            return False
+        if self.trust is not None:  # a new login may not be known yet: learn it first
+            await query_keys(self.client)
+            await self.trust.settled()
+        from bot.device_trust import untrusted_sessions
+
+        sessions = untrusted_sessions(self.client, event.sender)
+        if sessions == []:
+            return False
+        await self._notice(room_id, event, "untrusted_redaction", sessions or [])
+        return True
+
+    async def _notice(
+        self, room_id: RoomId, event: Event, reason: Refusal, sessions: list[str] | None = None
+    ) -> None:
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
@@ -126,19 +149,30 @@ class UntrustedSenders:
                     "room %s: did not act on reaction %s (%s)", room_id, event.event_id, reason
                 )
                 return
+            if isinstance(event, RedactionEvent) and not await outbox.replied_to(
+                session, room_id, event.redacts
+            ):
+                # Of a message the bot never acted on: nothing would have been taken back.
+                log.warning(
+                    "room %s: did not act on redaction %s (%s)", room_id, event.event_id, reason
+                )
+                return
             if _is_notice(event):
                 log.warning(
                     "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
                 )
                 return
-            text = self._text(event, reason)
+            text = self._text(event, reason, sessions or [])
+            # A redaction is answered under the message it named (a reply to a redaction
+            # shows as nothing).
+            answered = event.redacts if isinstance(event, RedactionEvent) else event.event_id
             row = await queue_notice(
                 session,
                 room_id,
                 text,
                 self.language,
                 await self._notice_key(session, room_id, event, reason),
-                in_reply_to=event.event_id,
+                in_reply_to=answered,
                 source_event_id=event.event_id,
             )
         self.refused += 1
@@ -158,7 +192,11 @@ class UntrustedSenders:
                 return str(device.id)
         return None
 
-    def _text(self, event: Event, reason: Refusal) -> str:
+    def _text(self, event: Event, reason: Refusal, sessions: list[str]) -> str:
+        if reason == "untrusted_redaction":
+            listed = [s for s in sessions if _SHOWN_DEVICE.fullmatch(s)][:5]
+            unknown = t(self.language, "untrusted_session_unknown")
+            return t(self.language, reason, sessions=", ".join(listed) or unknown)
         if reason != "untrusted_device":
             return t(self.language, reason)
         device = self._device_id(event)

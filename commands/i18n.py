@@ -94,6 +94,16 @@ TEXTS: dict[str, dict[Language, str]] = {
         "confirm your new key first. If your app cannot verify sessions (no cross-signing), "
         "the administrator can set the bot to 'encryption_trust: tofu'.",
     },
+    "untrusted_redaction": {
+        "nl": "Deze verwijdering heb ik niet verwerkt: een verwijdering is niet versleuteld, "
+        "dus ik kan niet zien vanuit welke sessie ze kwam, en je hebt een sessie die niet "
+        "geverifieerd is ({sessions}). Verifieer die sessie of meld haar af (herken je haar "
+        "niet, wijzig dan ook je wachtwoord) en verwijder het bericht dan opnieuw.",
+        "en": "I did not process this deletion: a deletion is not encrypted, so I cannot tell "
+        "which session it came from, and you have a session that is not verified "
+        "({sessions}). Verify that session or sign it out (if you do not recognise it, also "
+        "change your password), then delete the message again.",
+    },
     # What stands for {session} above when the device is not known by its keys.
     "untrusted_session_unknown": {"nl": "(onbekend)", "en": "(unknown)"},
     "plain_in_encrypted": {
