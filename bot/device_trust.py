@@ -289,6 +289,10 @@ class DeviceTrust:
         """The people whose master key is not the one pinned for them (bot/identity_pins.py):
         none of their devices is trusted, however well the new chain holds."""
         self.pins.refresh()
+        if not self.pins.readable:
+            # Fail closed (bot/identity_pins.py logs it): nobody's identity changed, so
+            # no notices, but no identity can be checked either.
+            return {user_id for user_id in users if user_id != self.client.user_id}
         changed: set[str] = set()
         for user_id in users:
             if user_id == self.client.user_id:
@@ -314,7 +318,20 @@ class DeviceTrust:
         return changed
 
 
-Refusal = Literal["untrusted_device", "plain_in_encrypted"]
+Refusal = Literal["untrusted_device", "plain_in_encrypted", "untrusted_redaction"]
+
+
+def untrusted_sessions(client: AsyncClient, user_id: str) -> list[str] | None:
+    """The ids of the person's known sessions the bot does not trust (the rule above),
+    for what cannot be judged by device (a redaction travels in the clear): empty when
+    every one is trusted, None when the bot knows none of their devices."""
+    olm = client.olm
+    devices = [d for d in client.device_store.active_user_devices(user_id) if not d.deleted]
+    if olm is None or not devices:
+        return None
+    return sorted(
+        str(d.id) for d in devices if not olm.is_device_verified(d) or olm.is_device_blacklisted(d)
+    )
 
 
 def refusal(

@@ -7,12 +7,22 @@ room the bot shares with them gets one short, neutral notice (no fingerprints: t
 are compared by the operator, with the person, outside the room), once per changed
 identity: the notice's transaction id is derived from room, person and new key, so
 later key queries and restarts do not repeat it.
+
+After a restart the bot knows a room's members only once it has loaded that room's
+state (bot/room_state.py loads it lazily: on the room's first activity or before a send
+there), and walking every room at startup would cost seconds with a thousand rooms. So
+the changed identities are remembered for the process, and each room whose state loads
+later is told too (`room_loaded`: nothing to do, one dict test, while no identity is
+changed); the derived transaction id keeps it to one notice per room. A room nobody
+writes in and the bot sends nothing to is told when it next becomes active.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+from collections.abc import Callable
 
 from nio.client.async_client import AsyncClient
 
@@ -33,6 +43,11 @@ class IdentityNotices:
         self.db = db
         self.sender = sender
         self.language = language
+        # Changed identities seen by this process: user id -> its new master key.
+        self.changed: dict[str, str] = {}
+        # Whether `master` is still not the one pinned for the user (not yet accepted).
+        self.still_changed: Callable[[str, str], bool] = lambda user_id, master: True
+        self._telling: set[asyncio.Task[None]] = set()
 
     def shared_rooms(self, user_id: str) -> list[RoomId]:
         return sorted(
@@ -41,18 +56,11 @@ class IdentityNotices:
 
     async def announce(self, user_id: str, master: str) -> None:
         """One notice in each room shared with `user_id`, whose master key is now `master`."""
+        self.changed[user_id] = master
         rooms = self.shared_rooms(user_id)
         if not rooms:
             return
-        identity = hashlib.sha256(f"{user_id}\x00{master}".encode()).hexdigest()[:32]
-        text = t(self.language, "identity_changed", user=user_id)
-        rows: list[OutboxMessage] = []
-        async with self.db.transaction() as session:
-            for room_id in rooms:
-                key = f"identity-changed:{room_id}:{identity}"
-                row = await queue_notice(session, room_id, text, self.language, key)
-                if row is not None:
-                    rows.append(row)
+        rows = await self._queue([(room_id, user_id, master) for room_id in rooms])
         log.warning(
             "identity of %s changed: notice queued in %s of %s shared room(s)",
             user_id,
@@ -61,3 +69,42 @@ class IdentityNotices:
         )
         if rows:
             self.sender.submit(rows)
+
+    def room_loaded(self, room_id: str) -> None:
+        """A room's members are known now: tell it of the changed identities among them."""
+        if not self.changed:
+            return
+        room = self.client.rooms.get(room_id)
+        if room is None:
+            return
+        due = [
+            (RoomId(room_id), user_id, master)
+            for user_id, master in list(self.changed.items())
+            if user_id in room.users and self.still_changed(user_id, master)
+        ]
+        if due:
+            task = asyncio.ensure_future(self._tell(due))
+            self._telling.add(task)
+            task.add_done_callback(self._telling.discard)
+
+    async def _tell(self, due: list[tuple[RoomId, str, str]]) -> None:
+        try:
+            rows = await self._queue(due)
+        except Exception:  # a courtesy: the trust decision stands without it
+            log.exception("could not tell room %s of changed identities", due[0][0])
+            return
+        if rows:
+            self.sender.submit(rows)
+
+    async def _queue(self, due: list[tuple[RoomId, str, str]]) -> list[OutboxMessage]:
+        """One notice per (room, person, new key), once (derived transaction id)."""
+        rows: list[OutboxMessage] = []
+        async with self.db.transaction() as session:
+            for room_id, user_id, master in due:
+                identity = hashlib.sha256(f"{user_id}\x00{master}".encode()).hexdigest()[:32]
+                text = t(self.language, "identity_changed", user=user_id)
+                key = f"identity-changed:{room_id}:{identity}"
+                row = await queue_notice(session, room_id, text, self.language, key)
+                if row is not None:
+                    rows.append(row)
+        return rows

@@ -15,8 +15,11 @@ The file `<data_dir>/identities.json` maps user ids to master keys (public keys,
 secret). The bot and the command both write it: each change is made under a lock on
 `identities.json.lock`, to the file as it is on disk at that moment, and the file is
 replaced atomically, so neither writes back a pin the other has just added or dropped.
-An unreadable file is never overwritten: the bot pins in memory for that run and logs
-an error, so an operator can repair it.
+An unreadable file is never overwritten, and never replaced by pins made afresh (that
+would pin whatever master key the homeserver shows now, an attacker's reset included):
+while the file cannot be read (corrupt, or gone after it was read) no identity holds,
+so nobody's devices get room keys or are acted on; the log says so loudly, and the file
+is read again as soon as it changes (an operator restores it from the backup).
 """
 
 from __future__ import annotations
@@ -38,31 +41,53 @@ PIN_FILE_NAME = "identities.json"
 class IdentityPins:
     def __init__(self, path: Path | None) -> None:
         self.path = path  # None: in memory only
-        self._writable = True
+        self._writable = True  # False while the file cannot be read: no identity holds
+        self._existed = False  # read once: its disappearance is a loss, not a first start
+        self._told: tuple[tuple[int, int, int] | None] | None = None  # broken file logged
         self._seen = self._stamp()
         self.pins: dict[str, str] = self._load()
+
+    @property
+    def readable(self) -> bool:
+        return self._writable
 
     def _load(self) -> dict[str, str]:
         if self.path is None:
             return {}
+        data: object
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return {}
+        except FileNotFoundError as exc:
+            if not self._existed:
+                self._writable = True
+                return {}  # the first start: nothing pinned yet
+            data = exc
         except (OSError, ValueError) as exc:
             data = exc
         if not isinstance(data, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in data.items()
         ):
-            log.error(
-                "identity pin file %s is unreadable (%s); pinning in memory for this run and "
-                "leaving the file as it is",
-                self.path,
-                data if isinstance(data, Exception) else "not a map of user ids to keys",
-            )
-            self._writable = False
+            self._unreadable(data)
             return {}
+        self._writable = self._existed = True
+        self._told = None
         return dict(data)
+
+    def _unreadable(self, data: object) -> None:
+        """Fail closed, and say so once per broken state of the file."""
+        self._writable = False
+        stamp = (self._stamp(),)
+        if self._told == stamp:
+            return
+        self._told = stamp
+        log.error(
+            "IDENTITY PINS UNREADABLE: %s (%s); no one's identity is trusted (no room keys, "
+            "no messages acted on) until the file is readable again: restore it from the "
+            "backup (the running bot reads it after its next sync). Deleting it and "
+            "restarting pins every identity afresh, an attacker's reset included",
+            self.path,
+            data if isinstance(data, Exception) else "not a map of user ids to keys",
+        )
 
     def _stamp(self) -> tuple[int, int, int] | None:
         """What tells a changed file apart (inode: it is replaced, never written in place)."""
@@ -78,7 +103,7 @@ class IdentityPins:
         """Whether the file changed, other than by this process, since the last
         `acknowledge` (one stat). Reading it (`refresh`) does not count: a key query
         re-reads the pins for the people it asked about, not for everyone."""
-        return self.path is not None and self._writable and self._stamp() != self._seen
+        return self.path is not None and self._stamp() != self._seen
 
     def acknowledge(self) -> None:
         """Every device is being judged again by the file as it is now."""
@@ -86,16 +111,25 @@ class IdentityPins:
 
     def refresh(self) -> None:
         """Read the file again (`knooppunt crypto accept-identity` may have changed it)."""
-        if self.path is not None and self._writable:
+        if self.path is not None:
             self.pins = self._load()
 
     def holds(self, user_id: str, master: str) -> bool:
-        """Whether `master` is the person's pinned master key; pinned when it is the first."""
+        """Whether `master` is the person's pinned master key; pinned when it is the first.
+        Never while the file is unreadable (fail closed)."""
+        if not self._writable:
+            return False
         pinned = self.pins.get(user_id)
         if pinned is None:
             self._change(lambda pins: pins.setdefault(user_id, master))
             pinned = self.pins.get(user_id, master)
         return pinned == master
+
+    def differs(self, user_id: str, master: str) -> bool:
+        """Whether another master key than `master` is pinned for the person (theirs
+        changed to `master` and is not accepted yet); reads nothing, pins nothing."""
+        pinned = self.pins.get(user_id)
+        return pinned is not None and pinned != master
 
     def forget(self, user_id: str) -> bool:
         """Drop a person's pin (the operator accepted their new identity)."""
@@ -117,14 +151,15 @@ class IdentityPins:
 
     def _change(self, change: Callable[[dict[str, str]], object]) -> None:
         """Apply `change` to the pins as they are on disk now, and write them back."""
-        if self.path is None or not self._writable:
+        if self.path is None:
             change(self.pins)
             return
+        if not self._writable:
+            return  # never written over, nor pinned in memory (fail closed)
         with self._locked():
             outside_change = self._stamp() != self._seen  # not acted on yet: keep it seen
             current = self._load()
-            if not self._writable:  # became unreadable meanwhile: keep it, pin in memory
-                change(self.pins)
+            if not self._writable:  # became unreadable meanwhile: leave it, pin nothing
                 return
             change(current)
             self.pins = current
@@ -140,6 +175,7 @@ class IdentityPins:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 json.dump(self.pins, out, indent=1, sort_keys=True)
             os.replace(tmp, self.path)
+            self._existed = True
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

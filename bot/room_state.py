@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from nio import Event, RoomGetStateResponse, SyncResponse
@@ -62,6 +62,8 @@ class RoomStates:
         self._gate = asyncio.Semaphore(parallel)
         self._under_way: dict[str, asyncio.Future[None]] = {}
         self._prefetching: set[asyncio.Future[list[Any]]] = set()  # kept until done
+        # Told of each room whose members are known now (bot/identity_notice.py).
+        self.on_loaded: Callable[[str], None] | None = None
 
     def note_creators(self, room_id: str, events: Iterable[dict[str, Any]]) -> None:
         """Remember the room's privileged creators if `events` hold its create event."""
@@ -85,7 +87,13 @@ class RoomStates:
 
     def mark_loaded(self, room_ids: Iterable[str]) -> None:
         """nio got these rooms' full state from a sync (full_state, or a fresh join)."""
-        self.loaded.update(room_ids)
+        for room_id in room_ids:
+            self._loaded(room_id)
+
+    def _loaded(self, room_id: str) -> None:
+        self.loaded.add(room_id)
+        if self.on_loaded is not None:
+            self.on_loaded(room_id)
 
     async def ensure(self, room_ids: Iterable[str]) -> None:
         """Load the state of the rooms nio does not fully know yet (concurrently)."""
@@ -169,4 +177,4 @@ class RoomStates:
         room = self.client.rooms[room_id]
         if room.encrypted and self.client.olm is not None:
             self.client.olm.update_tracked_users(room)  # type: ignore[no-untyped-call]
-        self.loaded.add(room_id)
+        self._loaded(room_id)

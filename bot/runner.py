@@ -218,6 +218,8 @@ class Bot:
 
             notices = IdentityNotices(self.client, self.db, sender, settings.language)
             self.trust.on_identity_changed = notices.announce
+            notices.still_changed = self.trust.pins.differs
+            self.room_states.on_loaded = notices.room_loaded
         syncer.room_states = self.room_states
         sender.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests

@@ -163,11 +163,11 @@ class Syncer:
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
         )
-        # Messages not acted on (an untrusted device, plain text in an encrypted room);
-        # the runner hands it the device check (bot/device_trust.py).
+        # Messages not acted on; the runner hands it the device check (bot/device_trust.py).
         self.untrusted = UntrustedSenders(
             client, db, sender, settings.language, settings.encryption_trust, None
         )
+        self.untrusted.prefix = settings.command_prefix
         # Rooms' state on demand after a restart (see bot/room_state.py); the sender
         # loads a room's state before its first send there too (members, for keys).
         self.room_states = RoomStates(client)

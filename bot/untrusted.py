@@ -12,21 +12,40 @@ nothing) and gets one short notice in reply, never silence; except a reaction un
 another's message (the bot would not have acted on it), and an m.notice, which
 bots send and never answer: a notice to another bot's notice is noise for each of its
 messages, and two bots refusing each other's devices would refuse each refusal on end.
+
+Chat (no command) in a coordinator or curator room is never acted on, even from a
+trusted device: one notice per room, sender and session is enough there (its
+transaction id is derived from them, and the outbox keeps every row, so a restart does
+not repeat it); each such message is still refused and recorded. A command, or free
+text in a room that reads it (a liaison's update, a municipality's question, a direct
+chat), gets its notice each time.
+
+The notice is a room message like any other: encrypted for the devices the bot trusts
+(never in the clear, and never with keys for the refused device), so the refused
+session itself cannot read it. It therefore names that session (its device id, found by
+the keys of the message's session), for the person to recognise on a verified device:
+their own new login to verify, or one to sign out (a phished password). A to-device
+message to the refused device is not sent: it would have to be encrypted for a device
+the bot does not trust, and tells it nothing it needs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from typing import TYPE_CHECKING
 
-from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent
+from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageText
 from nio.client.async_client import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
 from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
+from commands.grammar import is_command, strip_reply_fallback, without_address
 from commands.i18n import Language, t
-from storage import outbox
+from storage import outbox, rooms
 from storage.engine import Database
 from storage.ids import RoomId
 
@@ -40,6 +59,12 @@ log = logging.getLogger(__name__)
 # nio's decryption details.
 CHECKED = "knooppunt_sender_checked"
 
+# Rooms where a message without a command is never acted on (chat among people).
+CHAT_ROLES = frozenset({"coordinator", "curator"})
+# A device id as shown in a notice: the sender chose it at login; anything else is
+# not put into the room.
+_SHOWN_DEVICE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
 
 class UntrustedSenders:
     def __init__(
@@ -50,6 +75,7 @@ class UntrustedSenders:
         language: Language,
         mode: TrustMode,
         trust: DeviceTrust | None,
+        prefix: str = "!",
     ) -> None:
         self.client = client
         self.db = db
@@ -57,15 +83,16 @@ class UntrustedSenders:
         self.language = language
         self.mode = mode
         self.trust = trust
+        self.prefix = prefix
         self.refused = 0
 
     async def refuse(self, room_id: RoomId, event: Event) -> bool:
         """True when `event` is not acted on (refused now, or recorded as refused before)."""
         if getattr(event, CHECKED, False):
             return False
-        if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
-            return False  # never encrypted; the server checks who may redact
         room: MatrixRoom | None = self.client.rooms.get(room_id)
+        if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
+            return await self._refuse_redaction(room_id, event, bool(room and room.encrypted))
         encrypted = bool(room and room.encrypted)
         if not self.client.olm:
             # Without encryption there is no device to judge, but plain text in an
@@ -87,7 +114,30 @@ class UntrustedSenders:
         await self._notice(room_id, event, reason)
         return True
 
-    async def _notice(self, room_id: RoomId, event: Event, reason: Refusal) -> None:
+    async def _refuse_redaction(
+        self, room_id: RoomId, event: RedactionEvent, encrypted: bool
+    ) -> bool:
+        """A redaction is never encrypted (the server must read it), so nothing says which
+        device sent it: under `cross-signed`, in an encrypted room, it counts only while
+        every known session of its sender is trusted (a phished password's new login
+        must not take back a report or an answer). A stolen token of a trusted session
+        still passes: nothing in the event tells it apart."""
+        if self.mode != "cross-signed" or not self.client.olm or not encrypted:
+            return False
+        if self.trust is not None:  # a new login may not be known yet: learn it first
+            await query_keys(self.client)
+            await self.trust.settled()
+        from bot.device_trust import untrusted_sessions
+
+        sessions = untrusted_sessions(self.client, event.sender)
+        if sessions == []:
+            return False
+        await self._notice(room_id, event, "untrusted_redaction", sessions or [])
+        return True
+
+    async def _notice(
+        self, room_id: RoomId, event: Event, reason: Refusal, sessions: list[str] | None = None
+    ) -> None:
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
@@ -99,18 +149,30 @@ class UntrustedSenders:
                     "room %s: did not act on reaction %s (%s)", room_id, event.event_id, reason
                 )
                 return
+            if isinstance(event, RedactionEvent) and not await outbox.replied_to(
+                session, room_id, event.redacts
+            ):
+                # Of a message the bot never acted on: nothing would have been taken back.
+                log.warning(
+                    "room %s: did not act on redaction %s (%s)", room_id, event.event_id, reason
+                )
+                return
             if _is_notice(event):
                 log.warning(
                     "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
                 )
                 return
+            text = self._text(event, reason, sessions or [])
+            # A redaction is answered under the message it named (a reply to a redaction
+            # shows as nothing).
+            answered = event.redacts if isinstance(event, RedactionEvent) else event.event_id
             row = await queue_notice(
                 session,
                 room_id,
-                t(self.language, reason),
+                text,
                 self.language,
-                f"refused:{event.event_id}",
-                in_reply_to=event.event_id,
+                await self._notice_key(session, room_id, event, reason),
+                in_reply_to=answered,
                 source_event_id=event.event_id,
             )
         self.refused += 1
@@ -119,6 +181,53 @@ class UntrustedSenders:
         )
         if row is not None:
             self.sender.submit([row])
+
+    def _device_id(self, event: Event) -> str | None:
+        """The sending device's id, found by the keys of the message's session."""
+        sender_key = getattr(event, "sender_key", None)
+        if not sender_key or not getattr(event, "decrypted", False):
+            return None
+        for device in self.client.device_store.active_user_devices(event.sender):
+            if device.curve25519 == sender_key:
+                return str(device.id)
+        return None
+
+    def _text(self, event: Event, reason: Refusal, sessions: list[str]) -> str:
+        if reason == "untrusted_redaction":
+            listed = [s for s in sessions if _SHOWN_DEVICE.fullmatch(s)][:5]
+            unknown = t(self.language, "untrusted_session_unknown")
+            return t(self.language, reason, sessions=", ".join(listed) or unknown)
+        if reason != "untrusted_device":
+            return t(self.language, reason)
+        device = self._device_id(event)
+        shown = device if device and _SHOWN_DEVICE.fullmatch(device) else None
+        return t(
+            self.language,
+            reason,
+            session=shown or t(self.language, "untrusted_session_unknown"),
+        )
+
+    async def _notice_key(
+        self, session: AsyncSession, room_id: RoomId, event: Event, reason: Refusal
+    ) -> str:
+        """The notice's transaction key: per message, or per room, sender and session for
+        chat in a room that never acts on chat (then queued once; later ones are None)."""
+        per_message = f"refused:{event.event_id}"
+        if not isinstance(event, RoomMessageText) or self._is_command(event):
+            return per_message
+        view = await rooms.view_of(session, room_id)
+        if view is None or view[0] is None or view[2] or view[0].role not in CHAT_ROLES:
+            return per_message
+        device = getattr(event, "sender_key", None) or ""
+        said = hashlib.sha256(f"{room_id}\x00{event.sender}\x00{device}".encode()).hexdigest()
+        return f"refused-chat:{reason}:{said[:32]}"
+
+    def _is_command(self, event: RoomMessageText) -> bool:
+        content = event.source.get("content") or {}
+        new = content.get("m.new_content") if isinstance(content, dict) else None
+        body = new.get("body") if isinstance(new, dict) else event.body
+        text = strip_reply_fallback(str(body or ""))
+        return is_command(without_address(text, self.prefix), self.prefix)
 
 
 def _is_notice(event: Event) -> bool:

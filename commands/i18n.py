@@ -80,15 +80,32 @@ TEXTS: dict[str, dict[Language, str]] = {
     },
     # Messages the bot does not act on (bot/untrusted.py): one notice each.
     "untrusted_device": {
-        "nl": "Dit bericht heb ik niet verwerkt: het komt van een sessie (apparaat) die niet "
-        "geverifieerd is. Verifieer deze sessie vanuit een van je andere sessies, of stuur "
-        "het opnieuw vanuit een geverifieerde sessie. Heb je je beveiligingssleutels "
-        "opnieuw ingesteld, dan moet een beheerder je nieuwe sleutel eerst bevestigen.",
-        "en": "I did not process this message: it comes from a session (device) that is not "
-        "verified. Verify this session from one of your other sessions, or send it again "
-        "from a verified session. If you reset your security keys, an administrator must "
-        "confirm your new key first.",
+        "nl": "Dit bericht heb ik niet verwerkt: het komt van sessie {session}, die niet "
+        "geverifieerd is. Verifieer die sessie vanuit een van je andere sessies, of stuur het "
+        "opnieuw vanuit een geverifieerde sessie. Herken je die sessie niet, meld haar dan af "
+        "en wijzig je wachtwoord. Heb je je beveiligingssleutels opnieuw ingesteld, dan moet "
+        "een beheerder je nieuwe sleutel eerst bevestigen. Kan je app sessies niet "
+        "verifiëren (geen cross-signing), dan kan de beheerder de bot op "
+        "'encryption_trust: tofu' zetten.",
+        "en": "I did not process this message: it comes from session {session}, which is not "
+        "verified. Verify that session from one of your other sessions, or send it again "
+        "from a verified session. If you do not recognise that session, sign it out and "
+        "change your password. If you reset your security keys, an administrator must "
+        "confirm your new key first. If your app cannot verify sessions (no cross-signing), "
+        "the administrator can set the bot to 'encryption_trust: tofu'.",
     },
+    "untrusted_redaction": {
+        "nl": "Deze verwijdering heb ik niet verwerkt: een verwijdering is niet versleuteld, "
+        "dus ik kan niet zien vanuit welke sessie ze kwam, en je hebt een sessie die niet "
+        "geverifieerd is ({sessions}). Verifieer die sessie of meld haar af (herken je haar "
+        "niet, wijzig dan ook je wachtwoord) en verwijder het bericht dan opnieuw.",
+        "en": "I did not process this deletion: a deletion is not encrypted, so I cannot tell "
+        "which session it came from, and you have a session that is not verified "
+        "({sessions}). Verify that session or sign it out (if you do not recognise it, also "
+        "change your password), then delete the message again.",
+    },
+    # What stands for {session} above when the device is not known by its keys.
+    "untrusted_session_unknown": {"nl": "(onbekend)", "en": "(unknown)"},
     "plain_in_encrypted": {
         "nl": "Dit bericht heb ik niet verwerkt: het kwam onversleuteld binnen in een "
         "versleutelde kamer, dus ik kan niet nagaan wie het stuurde. Stuur het opnieuw "

@@ -302,6 +302,16 @@ async def reaction_matters(session: AsyncSession, room_id: str, event_id: str) -
     return offered is not None
 
 
+async def replied_to(session: AsyncSession, room_id: str, event_id: str) -> bool:
+    """Whether the bot answered `event_id` in `room_id` (it acted on that message)."""
+    found = await session.scalar(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.room_id == room_id, OutboxMessage.source_event_id == event_id)
+        .limit(1)
+    )
+    return found is not None
+
+
 async def messages_after(
     session: AsyncSession, room_id: str, after_id: int
 ) -> Sequence[OutboxMessage]:

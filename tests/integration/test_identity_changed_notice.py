@@ -90,3 +90,38 @@ async def test_an_accepted_identity_counts_without_a_restart(world: World) -> No
     )
     answer = liaison.replies_to(asked, world.bot_user)[0].body
     assert "geverifieerde" not in answer and "!" in answer, answer  # the help list, readable
+
+
+async def test_after_a_restart_a_room_is_told_when_it_next_becomes_active(world: World) -> None:
+    """The bot restarts, then learns of her reset: it knows a room's members only once
+    that room's state loads (on its first activity), and the notice went only to rooms
+    loaded at that moment, so none (leftovers12). Now a room is told when it loads."""
+    bot = world.bot()
+    bot.start()
+    assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
+    liaison = await cross_signed_human(world, "liaison")
+    colleague = await cross_signed_human(world, "colleague")
+    room_id = await liaison.create_room([world.bot_user, colleague.user_id], encrypted=True)
+    await liaison.wait_joined(room_id, world.bot_user, patience=60)
+    await colleague.join(room_id)
+    await liaison.wait_joined(room_id, colleague.user_id)
+    asked = await liaison.send(room_id, "!hulp")  # the bot sees (and pins) her identity
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(asked, world.bot_user)), 90)
+
+    bot.terminate()
+    await cross_sign_login(liaison.client, liaison.password)  # her reset, while it is down
+    mark = len(bot.log())
+    bot.start()
+    assert await asyncio.to_thread(bot.wait_for_log, "IDENTITY CHANGED", 90, mark), bot.log()[
+        -3000:
+    ]
+    await asyncio.sleep(2)
+    asked = await colleague.send(room_id, "!hulp")  # the room's first activity since
+    assert await colleague.wait_until(
+        lambda: bool(colleague.replies_to(asked, world.bot_user)), 90
+    ), bot.log()[-3000:]
+
+    def announced() -> bool:
+        return bool(_identity_notices(colleague, room_id, world.bot_user, liaison.user_id))
+
+    assert await colleague.wait_until(announced, 30), bot.log()[-3000:]

@@ -69,6 +69,11 @@ async def test_unverified_device_and_plain_text_are_refused_with_one_notice(
     answer = await _helped(world, liaison, forged)
     if trust == "cross-signed":
         assert "geverifieerde sessie" in answer, answer  # the notice, not the help list
+        # Encrypted for her trusted devices only: it names the refused session, so she
+        # recognises it there (leftovers12), and the refused session cannot read it.
+        assert f"sessie {unsigned.client.device_id}," in answer, answer
+        assert "encryption_trust: tofu" in answer, answer
+        assert not unsigned.replies_to(forged, world.bot_user)
     else:
         assert "geverifieerde" not in answer, answer  # tofu: acted on
 
@@ -84,3 +89,35 @@ async def test_unverified_device_and_plain_text_are_refused_with_one_notice(
     # Her verified session is still heard.
     again = await _helped(world, liaison, await liaison.send(room_id, HELP_WORD))
     assert "geverifieerde" not in again and "onversleuteld" not in again, again
+
+
+async def test_a_redaction_while_an_unverified_session_exists_is_not_acted_on(
+    world: World,
+) -> None:
+    """A redaction travels in the clear, so nothing says which session sent it
+    (leftovers12): while she has an unverified login (a phished password), her deletions
+    do not take anything back; the notice under the message names that session."""
+    bot = world.bot()
+    bot.start()
+    assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
+    liaison = await cross_signed_human(world, "liaison")
+    room_id = await encrypted_room_with_bot(world, liaison)
+    asked = await liaison.send(room_id, HELP_WORD)
+    await _helped(world, liaison, asked)  # acted on: the help list
+
+    unsigned = await second_device(world, liaison)
+    await asyncio.sleep(2)  # the bot hears of the new device in its next sync
+    deleted = await unsigned.client.room_redact(room_id, asked, reason="weg ermee")
+    redaction_id = str(getattr(deleted, "event_id", ""))
+    assert redaction_id, deleted
+
+    def told() -> list[str]:
+        return [
+            h.body for h in liaison.replies_to(asked, world.bot_user) if "verwijdering" in h.body
+        ]
+
+    assert await liaison.wait_until(lambda: bool(told()), 90), bot.log()[-3000:]
+    assert unsigned.client.device_id in told()[0], told()[0]
+    assert bot.wait_for_log(f"did not act on redaction {redaction_id}", 10) or (
+        f"did not act on {redaction_id}" in bot.log()
+    ), bot.log()[-3000:]

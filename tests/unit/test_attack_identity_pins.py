@@ -72,9 +72,9 @@ def test_an_unreadable_pin_file_is_left_alone(
     path = tmp_path / PIN_FILE_NAME
     path.write_text("{not json", encoding="utf-8")
     pins = IdentityPins(path)
-    assert pins.holds(PARTNER, "a2V5") and not pins.holds(PARTNER, "b3RoZXI")
+    assert not pins.holds(PARTNER, "a2V5")  # fails closed (test_identity_pins_unreadable.py)
     assert path.read_text(encoding="utf-8") == "{not json"  # for the operator to repair
-    assert "unreadable" in caplog.text
+    assert "UNREADABLE" in caplog.text
 
 
 async def test_another_device_of_the_bots_own_account_is_never_trusted(
