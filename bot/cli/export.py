@@ -62,6 +62,9 @@ async def build_export(
             found = await incident_repo.get(session, incident)
             if found is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
+            # The stored slug from here on: the look-up lowercases, the filters compare
+            # exactly, so `--incident Storm` wrote an empty file ("0 entries written").
+            incident = found.slug
             is_exercise = found.exercise
             wanted = entry_repo.EntryFilter(incident=incident)
             rows = await entry_repo.all_visible(
@@ -171,9 +174,11 @@ async def audit_lines(settings: Settings, incident: str) -> list[str]:
 
     async def history(db: Database) -> list[audit.Event]:
         async with db.session() as session:
-            if await incident_repo.get(session, incident) is None:
+            found = await incident_repo.get(session, incident)
+            if found is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
-            return await audit.incident_history(session, incident)
+            # By the stored slug: `--incident Storm` printed an empty history.
+            return await audit.incident_history(session, found.slug)
 
     events = await with_database(settings, history)
     said = (t(settings.language, e.key, **e.values).rstrip() for e in events)
