@@ -47,7 +47,8 @@ async def test_a_mistyped_incident_option_is_refused_not_the_rooms_incident_expo
 
 async def test_the_incident_option_names_the_incident(chat: CoreChat) -> None:
     files, said = await _replies(chat, "!export incident=storm json")
-    assert [f.attachment.filename for f in files if f.attachment][0].startswith("knooppunt-storm-")
+    names = [f.attachment.filename for f in files if f.attachment]
+    assert len(names) == 1 and names[0].startswith("knooppunt-storm-"), said
 
 
 @pytest.mark.parametrize("body", ["!export storm csv categorie=zorg", "!export csv sinds=4h"])
