@@ -62,8 +62,7 @@ async def build_export(
             found = await incident_repo.get(session, incident)
             if found is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
-            # The stored slug from here on: the look-up lowercases, the filters compare
-            # exactly, so `--incident Storm` wrote an empty file ("0 entries written").
+            # The stored slug: `--incident Storm` wrote an empty file ("0 entries written").
             incident = found.slug
             is_exercise = found.exercise
             wanted = entry_repo.EntryFilter(incident=incident)
