@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import with_database
+from bot.cli.common import terminal_safe, with_database
 from bot.config import ConfigError, Settings
 from commands.export import FORMATS, render_export
 from storage import audit, tlp
@@ -181,4 +181,7 @@ async def audit_lines(settings: Settings, incident: str) -> list[str]:
 
     events = await with_database(settings, history)
     said = (t(settings.language, e.key, **e.values).rstrip() for e in events)
-    return sorted(f"{event.at}  {text}" for event, text in zip(events, said, strict=True))
+    # One event per line, none able to move the cursor: see `terminal_safe`.
+    return sorted(
+        terminal_safe(f"{event.at}  {text}") for event, text in zip(events, said, strict=True)
+    )
