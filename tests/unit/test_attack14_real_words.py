@@ -66,3 +66,32 @@ async def test_the_same_words_are_refused_in_the_drill_room(chat: CoreChat, body
     _, result = await chat.handle(DRILL, ALICE, body)
     assert result is not None
     assert await chat.entries() == [], texts(result[0])
+
+
+# The drill's own marker as people type it when not in capitals: "Oefening oefening
+# oefening" above an inject. Only OEFENING in capitals counted, so a drill inject
+# pasted into a real room was filed as a real extreme report (the real coordinators
+# alerted). A single "oefening" in a sentence stays ordinary text.
+DRILL_REPEATED = [
+    "!melding evacuatie\nOefening oefening oefening\ngemeente: Dordrecht\nernst: extreem\nDijk.",
+    HEAD + "oefening, oefening, oefening: dijk doorgebroken.",
+    "!report evacuation\nmunicipality: Dordrecht\nExercise exercise exercise: dike breach.",
+]
+
+
+@pytest.mark.parametrize("body", DRILL_REPEATED)
+async def test_a_repeated_drill_marker_in_any_case_is_not_a_real_report(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+
+
+@pytest.mark.parametrize("body", DRILL_REPEATED)
+async def test_a_repeated_drill_marker_is_recorded_in_the_drill_room(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
