@@ -47,9 +47,12 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # oefening", NATO's "NO PLAY" / "NO DUFF"), or the one that stops the drill for a real
 # emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
 # says OEFENING. "EXERCISE CAUTION" (English warnings are often in capitals) is no marker.
+# The marker repeated is one in any case ("Oefening oefening oefening"): a drill inject
+# typed so was filed as a real report; one "oefening" in a sentence is ordinary text.
 _DRILL_WORDS = re.compile(
     r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
     r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
+    r"|(?i:\boefening\W+oefening\b|\bexercise\W+exercise\b)"
 )
 # Matched on the words without their accents (`_folded`): "GÉÉN OEFENING" and
 # "BEËINDIGD" are how Dutch writes emphasis and the diaeresis, and a real emergency
