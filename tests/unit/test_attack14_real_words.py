@@ -95,3 +95,19 @@ async def test_a_repeated_drill_marker_is_recorded_in_the_drill_room(
     _, result = await chat.handle(DRILL, ALICE, body)
     assert result is not None
     assert len(await chat.entries()) == 1, texts(result[0])
+
+
+# The same words on a line of their own above the fields, as "GEEN OEFENING" may stand:
+# the line was read as the start of the text, so `ernst: extreem` below it became text
+# and the report was stored as of unknown severity, no coordinator alerted.
+@pytest.mark.parametrize(
+    "said", ["GÉÉN OEFENING", "NIET EEN OEFENING", "OEFENING BEËINDIGD", "OEFENING AFGELAST"]
+)
+async def test_a_real_line_above_the_fields_keeps_the_fields(chat: CoreChat, said: str) -> None:
+    body = f"!melding evacuatie\n{said}\ngemeente: Dordrecht\nernst: extreem\nDijk weg."
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    entries = await chat.entries()
+    assert [(e.municipality, e.severity) for e in entries] == [("Dordrecht", "Extreme")], texts(
+        result[0]
+    )
