@@ -304,3 +304,20 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if unknown:
         raise ConfigError("cli.config_unknown_override", setting=sorted(unknown)[0])
     return settings.model_copy(update=update) if update else settings
+
+
+class GivenSettings(Settings):
+    """Settings from the values given only, no environment: for a world of its own (the
+    demo's bot). `Settings` puts the environment first, so in a deployment's environment
+    the demo bot took its database, data directory, homeserver and password."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)

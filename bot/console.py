@@ -17,11 +17,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TextIO
+from typing import Any, TextIO
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import ROLES, Settings, console_role
+from bot.config import ROLES, ConfigError, Settings, console_role
 from bot.samples import (
     SAMPLE_BINDINGS,
     SAMPLE_INCIDENT,
@@ -39,6 +40,7 @@ from storage import incidents as incident_repo
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
+from storage.models import KnowledgeItem, Room, RoomBinding, SectorDependency, SiteObjectRow
 from storage.regions import RegionTable
 from storage.rooms import BindingView
 
@@ -58,16 +60,50 @@ class DemoLoad:
     partners: int  # sample partner organisations
 
 
+DEMO_ACTOR = "console-demo"
+
+
+async def _not_the_demos(session: AsyncSession) -> str | None:
+    """What in the store the demo did not put there (nor a console user made), if any.
+    The sample objects replace each owner's set and their owners are real names (Gemeente
+    Dordrecht): loaded into a live store, they replaced its real objects."""
+    console = f"%:{CONSOLE_SERVER}"
+    checks: list[tuple[str, Any]] = [
+        ("objects", select(SiteObjectRow.id).where(SiteObjectRow.imported_by != DEMO_ACTOR)),
+        (
+            "dependencies",
+            select(SectorDependency.id).where(SectorDependency.imported_by != DEMO_ACTOR),
+        ),
+        (
+            "knowledge",
+            select(KnowledgeItem.id).where(
+                KnowledgeItem.updated_by != DEMO_ACTOR, KnowledgeItem.updated_by.not_like(console)
+            ),
+        ),
+        ("rooms", select(RoomBinding.room_id).where(RoomBinding.room_id.not_like(console))),
+        ("rooms", select(Room.room_id).where(Room.room_id.not_like(console))),
+    ]
+    for what, query in checks:
+        if await session.scalar(query.limit(1)) is not None:
+            return what
+    return None
+
+
 async def load_demo(db: Database) -> DemoLoad:
     """The sample crisis, idempotently: knowledge, objects, the partner network and its
-    dependency map, the incident and the console rooms' bindings."""
+    dependency map, the incident and the console rooms' bindings. Only into a store that
+    holds nothing else (ConfigError): never over a deployment's own data."""
+    async with db.session() as session:
+        found = await _not_the_demos(session)
+    if found is not None:
+        raise ConfigError("cli.demo_store_in_use", what=found)
     with sample_knowledge() as sample:
-        imported = await service.import_path(db, sample, "console-demo")
+        imported = await service.import_path(db, sample, DEMO_ACTOR)
         # The sample objects too (each owner's set replaced: idempotent as well).
-        await object_service.import_path(db, sample / "objects", "console-demo")
+        await object_service.import_path(db, sample / "objects", DEMO_ACTOR)
     with sample_network() as folder:
         # Maps are replaced and partners updated by name: idempotent too.
-        network = await network_service.import_path(db, folder, "console-demo", RegionTable())
+        network = await network_service.import_path(db, folder, DEMO_ACTOR, RegionTable())
     if not network.ok:  # the sample is checked by the tests: a packaging fault
         raise RuntimeError(f"the sample network does not load: {network.problems}")
     added = sum(counts.added for _, counts in imported if counts is not None)
@@ -75,13 +111,13 @@ async def load_demo(db: Database) -> DemoLoad:
     async with db.transaction() as session:
         if await incident_repo.get(session, SAMPLE_INCIDENT) is None:
             await incident_repo.open_incident(
-                session, SAMPLE_INCIDENT, SAMPLE_INCIDENT_TITLE, "console-demo"
+                session, SAMPLE_INCIDENT, SAMPLE_INCIDENT_TITLE, DEMO_ACTOR
             )
         for sample_binding in SAMPLE_BINDINGS:
             room_id = console_room(sample_binding.role)
             if await room_repo.binding(session, room_id) is not None:
                 continue  # bound before (or re-bound by hand): leave it
-            await room_repo.bind_as(session, room_id, sample_binding, "console-demo")
+            await room_repo.bind_as(session, room_id, sample_binding, DEMO_ACTOR)
             bound += 1
     lines = sum(after for _, _, after in network.maps)
     return DemoLoad(added, bound, lines, network.partners)

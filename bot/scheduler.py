@@ -37,7 +37,14 @@ from storage import rooms as room_repo
 from storage import subscriptions as subscription_repo
 from storage.engine import Database
 from storage.ids import RoomId
-from storage.models import Incident, OutboxMessage, Room, RoomBinding, Subscription
+from storage.models import (
+    Incident,
+    OutboxMessage,
+    RecordItem,
+    Room,
+    RoomBinding,
+    Subscription,
+)
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 5.0
@@ -133,8 +140,6 @@ class Scheduler:
         return sent
 
     async def _remind_one(self, item_id: int, now: datetime) -> int:
-        from storage.models import RecordItem
-
         async with self.db.transaction() as session:
             item = await session.get(RecordItem, item_id)
             if (
@@ -148,18 +153,8 @@ class Scheduler:
             remind_at = item.remind_at
             item.reminded_at = now
             item.reminder_late = now - remind_at > LATE_AFTER
-            owner_room = (
-                await record_repo.owner_room_by_id(session, item.owner_room)
-                if item.owner_room
-                else None
-            )
-            # The owner's room is checked again: its clearance may have changed since, or
-            # an admin rebound it to another incident (an exercise: never across modes).
-            if (
-                owner_room is None
-                or not tlp.may_see(owner_room.access, item.tlp, item.room_id, item.organisation)
-                or owner_room.binding.incident not in (None, item.incident)
-            ):
+            owner_room = await self._reminded_room(session, item)
+            if owner_room is None:
                 await audit.add(
                     session,
                     "scheduler",
@@ -170,6 +165,8 @@ class Scheduler:
                 )
                 return 0
             reply = reminder(item, self.language, self.prefix, now, item.reminder_late)
+            if await exercise_store.is_exercise(session, item.incident):
+                reply = exercise.mark(reply, self.language)  # a drill's task, said as one
             key = f"action-reminder:{item.id}:{remind_at.isoformat()}"
             row = await queue_reply(session, RoomId(owner_room.room_id), reply, key)
             await audit.add(
@@ -185,6 +182,27 @@ class Scheduler:
         log.info("scheduler: reminder for %s sent (late: %s)", item.code, item.reminder_late)
         self.sender.submit([row])
         return 1
+
+    async def _reminded_room(
+        self, session: AsyncSession, item: RecordItem
+    ) -> record_repo.OwnerRoom | None:
+        """The owner's room if the reminder may go there, checked again now: its clearance
+        may have changed since, or an admin rebound it to another incident or to none;
+        never across modes (a drill's task into a room working in reality read as real)."""
+        owner_room = (
+            await record_repo.owner_room_by_id(session, item.owner_room)
+            if item.owner_room
+            else None
+        )
+        if (
+            owner_room is None
+            or not tlp.may_see(owner_room.access, item.tlp, item.room_id, item.organisation)
+            or owner_room.binding.incident not in (None, item.incident)
+            or await exercise_store.room_moved_mode(session, owner_room.room_id, item.incident)
+            is not None
+        ):
+            return None
+        return owner_room
 
     async def _tell_resting(
         self, session: AsyncSession, subscription: Subscription, binding: RoomBinding | None

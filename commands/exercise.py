@@ -19,6 +19,7 @@ this module does the two things every command shares:
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,16 +47,29 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # oefening", NATO's "NO PLAY" / "NO DUFF"), or the one that stops the drill for a real
 # emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
 # says OEFENING. "EXERCISE CAUTION" (English warnings are often in capitals) is no marker.
+# The marker repeated is one in any case ("Oefening oefening oefening"): a drill inject
+# typed so was filed as a real report; one "oefening" in a sentence is ordinary text.
 _DRILL_WORDS = re.compile(
     r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
     r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
+    r"|(?i:\boefening\W+oefening\b|\bexercise\W+exercise\b)"
 )
+# Matched on the words without their accents (`_folded`): "GÉÉN OEFENING" and
+# "BEËINDIGD" are how Dutch writes emphasis and the diaeresis, and a real emergency
+# said that way was refused in the real room and filed as drill data in a drill room.
 _REAL_WORDS = re.compile(
-    r"\bgeen\s+oefening\b|\bno\s+(?:play|duff)\b|\bnot\s+an?\s+(?:exercise|drill)\b"
+    r"\b(?:geen|niet\s+een)\s+oefening\b|\bno\s+(?:play|duff)\b"
+    r"|\bnot\s+an?\s+(?:exercise|drill)\b"
     r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
-    r"stopped|halted|suspended|terminated)\b",
+    r"beeindigd|afgelast|stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,
 )
+
+
+def _folded(text: str) -> str:
+    """`text` without accents (É -> E, Ë -> E), case kept."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
@@ -63,7 +77,7 @@ def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
     None. The room's binding alone decided: a drill inject pasted into a real room was a
     real report (an extreme one alerted the real coordinators), and a real emergency
     reported in a drill room was drill data that only the players saw."""
-    real = _REAL_WORDS.search(text) is not None
+    real = _REAL_WORDS.search(_folded(text)) is not None
     if room_in_exercise(ctx):
         return "exercise.real_words_in_drill" if real else None
     if not real and _DRILL_WORDS.search(text) is not None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from commands import exercise, render
-from commands.common import session_of
+from commands.common import option, session_of, unknown_options
 from commands.context import CommandContext
 from commands.errors import UserError
 from commands.grammar import ParsedCommand
@@ -60,12 +60,26 @@ def file_name(incident: str, fmt: str, stamp: datetime, exercise: bool) -> str:
     return f"{MARKER}-{name}" if exercise else name
 
 
-async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+def _what(ctx: CommandContext, parsed: ParsedCommand) -> tuple[str | None, str | None]:
+    """The incident and the format asked for (None when not given)."""
+    # Options were ignored: `incident=stom` exported the room's own incident without a
+    # word, and `categorie=zorg` every category. `incident=` names it as `!beeld` reads
+    # it; a filter the file does not apply is refused rather than silently dropped.
+    extra = unknown_options(parsed, ("incident",))
+    if extra:
+        raise UserError(
+            "export.unknown_option", option=render.shorten(extra[0], 30), prefix=ctx.prefix
+        )
     words = [w.lower() for w in parsed.words]
     fmt = next((w for w in words if w in FORMATS), None)
-    incident_word = next((w for w in words if w not in FORMATS), None)
+    named = option(parsed, "incident")
+    incident_word = named.lower() if named else next((w for w in words if w not in FORMATS), None)
     binding = ctx.room.binding
-    incident = incident_word or (binding.incident if binding else None)
+    return incident_word or (binding.incident if binding else None), fmt
+
+
+async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Outgoing]:
+    incident, fmt = _what(ctx, parsed)
     if fmt is None or incident is None:
         return [render.plain(t(ctx.lang, "export.usage_export_incident_csv", prefix=ctx.prefix))]
     session = session_of(ctx)

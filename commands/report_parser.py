@@ -136,8 +136,10 @@ _EMOJI_PARTS = frozenset("\ufe0e\ufe0f\u20e3")  # variation selectors, keycap
 _WRAPPED = re.compile(r"\s*(\*\*|__|\*|_|`)(\S(?:.*\S)?)\1\s*")
 # A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY",
 # "OEFENING GESTAAKT" (the drill stopped for a real emergency; see commands/exercise.py).
+# The same words commands/exercise.py reads as real, accents and all ("GÉÉN", "BEËINDIGD").
 _MODE_WORD = (
-    r"(?:(?:geen\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken))?"
+    r"(?:(?:g[eé][eé]n\s+|niet\s+een\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|"
+    r"stopgezet|afgebroken|be[eë]indigd|afgelast))?"
     r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?|no\s+play)"
 )
 _MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)

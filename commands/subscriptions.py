@@ -14,7 +14,9 @@ from commands.i18n import t
 from commands.message import Outgoing
 from commands.permissions import in_roles
 from commands.registry import Command
+from storage import incidents as incident_repo
 from storage import subscriptions as subscription_repo
+from storage.models import Subscription
 
 _INTERVAL = re.compile(r"^(\d{1,4})\s*(m|min|u|h|uur|d|dag)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -97,18 +99,30 @@ async def subscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
         subject=incident,
         detail={"id": subscription.id, "interval_s": subscription.interval_seconds, "at": at_time},
     )
-    return [
-        render.plain(
-            t(
-                ctx.lang,
-                "subscriptions.subscription_situation_picture_every",
-                id=subscription.id,
-                incident=incident,
-                interval=parsed_interval_text(interval),
-                next_due_at=local_time(subscription.next_due_at),
-            )
+    return [render.plain(await _confirmation(ctx, subscription, incident, interval))]
+
+
+async def _confirmation(
+    ctx: CommandContext, subscription: Subscription, incident: str, interval: timedelta
+) -> str:
+    """What the room is told of its new subscription, and when its incident is closed."""
+    session = session_of(ctx)
+    text = t(
+        ctx.lang,
+        "subscriptions.subscription_situation_picture_every",
+        id=subscription.id,
+        incident=incident,
+        interval=parsed_interval_text(interval),
+        next_due_at=local_time(subscription.next_due_at),
+    )
+    # A closed incident gets one last picture and then none until it reopens (the
+    # scheduler): "elke 1h" alone promised pictures that would not come.
+    subscribed = await incident_repo.get(session, incident)
+    if subscribed is not None and not subscribed.open:
+        text += "\n" + t(
+            ctx.lang, "subscriptions.closed_now", slug=subscribed.slug, prefix=ctx.prefix
         )
-    ]
+    return text
 
 
 async def _refusal(

@@ -170,12 +170,15 @@ def xml_safe(text: str) -> str:
 
 
 def csv_safe(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe,
+    """A text cell without control characters (tab and line breaks stay); one that a
+    spreadsheet would run as a formula gets a leading apostrophe,
     the usual advice against CSV injection, and so does such a start behind a separator
     or line break inside it; numbers and harmless text stay as they are."""
     if not isinstance(value, str):
         return value
-    value = _FORMULA_INSIDE.sub("'", value)
+    # What XML forbids is junk in a sheet too, and on a terminal (`knooppunt export`
+    # writes to standard output) ESC sequences move the cursor and wipe lines.
+    value = _FORMULA_INSIDE.sub("'", xml_safe(value))
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 

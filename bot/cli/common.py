@@ -4,6 +4,7 @@ check in the configured language, and a migrated database for the length of a ta
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,17 @@ if TYPE_CHECKING:
     from storage.engine import Database
 
 T = TypeVar("T")
+
+# C0 and C1 controls and DEL: a terminal obeys them (ESC [1A ESC [2K moves up and wipes a
+# line, CSI is one byte in C1), so text people typed must not reach one as it is.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """`text` with every control character shown as its escape (`\\x1b`), on one line:
+    what people typed (an incident's title) can then neither wipe nor forge what an
+    operator reads (`knooppunt audit`)."""
+    return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
 # Files that travel (a git repository, a mail to a partner) hold content up to GREEN by

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.cli.common import with_database
+from bot.cli.common import terminal_safe, with_database
 from bot.config import ConfigError, Settings
 from commands.export import FORMATS, render_export
 from storage import audit, tlp
@@ -62,6 +62,8 @@ async def build_export(
             found = await incident_repo.get(session, incident)
             if found is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
+            # The stored slug: `--incident Storm` wrote an empty file ("0 entries written").
+            incident = found.slug
             is_exercise = found.exercise
             wanted = entry_repo.EntryFilter(incident=incident)
             rows = await entry_repo.all_visible(
@@ -171,10 +173,15 @@ async def audit_lines(settings: Settings, incident: str) -> list[str]:
 
     async def history(db: Database) -> list[audit.Event]:
         async with db.session() as session:
-            if await incident_repo.get(session, incident) is None:
+            found = await incident_repo.get(session, incident)
+            if found is None:
                 raise ConfigError("cli.unknown_incident", incident=incident)
-            return await audit.incident_history(session, incident)
+            # By the stored slug: `--incident Storm` printed an empty history.
+            return await audit.incident_history(session, found.slug)
 
     events = await with_database(settings, history)
     said = (t(settings.language, e.key, **e.values).rstrip() for e in events)
-    return sorted(f"{event.at}  {text}" for event, text in zip(events, said, strict=True))
+    # One event per line, none able to move the cursor: see `terminal_safe`.
+    return sorted(
+        terminal_safe(f"{event.at}  {text}") for event, text in zip(events, said, strict=True)
+    )

@@ -25,6 +25,7 @@ from bot.cli.common import (
     print_left_out,
     print_problems,
     run_file_action,
+    terminal_safe,
 )
 
 # The subcommand's name before each note on stderr, as Unix tools do (not a sentence).
@@ -206,6 +207,7 @@ def _print_result(result: Result, args: argparse.Namespace, lang: Language) -> N
         from commands.i18n import t
 
         key = "cli.search_confident" if result.confident else "cli.search_not_confident"
-        print(t(lang, key, query=args.query))
+        # What people typed (a chat Q&A, the query) is shown, never obeyed: `terminal_safe`.
+        print(terminal_safe(t(lang, key, query=args.query)))
         for hit in result.hits:
-            print(f"  {hit.score:7.2f}  {hit.id}  {hit.question}")
+            print(terminal_safe(f"  {hit.score:7.2f}  {hit.id}  {hit.question}"))

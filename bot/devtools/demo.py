@@ -251,15 +251,16 @@ async def run_demo(
 
 
 async def _register(world: DemoWorld, demo_dir: Path, health_port: int) -> Settings:
-    """The bot's and the people's accounts; the bot's settings (the coordinator is admin)."""
-    from bot.config import Settings
+    """The bot's and the people's accounts; the bot's settings (the coordinator is admin),
+    from these values only: never a deployment's from the environment."""
+    from bot.config import GivenSettings
 
     synapse = world.synapse
     bot_password = secrets.token_urlsafe(12)
     world.bot_user = await asyncio.to_thread(synapse.register, "knooppunt", bot_password)
     for role in PEOPLE:
         await asyncio.to_thread(synapse.register, role, world.passwords[role])
-    return Settings(
+    return GivenSettings(
         homeserver=synapse.url,
         user_id=world.bot_user,
         password=bot_password,

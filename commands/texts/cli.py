@@ -109,6 +109,16 @@ TEXTS: Entries = {
         "nl": "{option} moet een van {known} zijn (niet {given!r})",
         "en": "{option} must be one of {known} (not {given!r})",
     },
+    "cli.demo_store_in_use": {
+        "nl": "--demo laadt de voorbeeldcrisis alleen in een lege database, en deze bevat "
+        "al gegevens ({what}) die niet uit het voorbeeld komen: de voorbeeldobjecten zouden "
+        "die van echte eigenaren vervangen. Gebruik een eigen map, bijv. "
+        "KNOOPPUNT_DATA_DIR=/tmp/knooppunt-demo en geen KNOOPPUNT_DATABASE_URL",
+        "en": "--demo loads the sample crisis into an empty database only, and this one "
+        "already holds data ({what}) the sample did not put there: the sample objects would "
+        "replace those of real owners. Use a directory of its own, e.g. "
+        "KNOOPPUNT_DATA_DIR=/tmp/knooppunt-demo and no KNOOPPUNT_DATABASE_URL",
+    },
     "cli.unknown_incident": {
         "nl": "onbekend incident {incident!r}",
         "en": "unknown incident {incident!r}",

@@ -15,6 +15,12 @@ TEXTS: Entries = {
             " pause until {prefix}incident reopen {slug}."
         ),
     },
+    "subscriptions.closed_now": {
+        "nl": "Let op: incident {slug} is gesloten. Je krijgt één laatste beeld; daarna "
+        "pauzeren de geplande beelden tot {prefix}incident heropen {slug}.",
+        "en": "Note: incident {slug} is closed. You get one last picture; then scheduled "
+        "pictures pause until {prefix}incident reopen {slug}.",
+    },
     "subscriptions.usage_subscribe_summary_every": {
         "nl": "Gebruik: {prefix}abonneer beeld elke 4h [om 08:00]",
         "en": "Usage: {prefix}subscribe summary every 4h [at 08:00]",
