@@ -34,26 +34,26 @@ def _replied_to(content: dict[str, Any]) -> str | None:
     return found if isinstance(found, str) else None
 
 
-async def _answered_by(ctx: CommandContext, command: str) -> list[OpenQuestion]:
-    """The questions the deleted command answered: those its replies went to, still
+async def _answered_by(ctx: CommandContext, command: str) -> list[tuple[OpenQuestion, list[int]]]:
+    """The questions the deleted command answered, each with the outbox rows of its
+    answer (every part, and every asker's reply where two asked in one room), still
     answered by it (not withdrawn, taken back or answered anew since: then a later reply
     to the question stands in its room; a redacted event may be redacted again)."""
     session = session_of(ctx)
-    targets: dict[tuple[str, str], int] = {}  # (room, question event) -> last row of ours
+    targets: dict[tuple[str, str], list[int]] = {}  # (room, question event) -> rows of ours
     for ours in await outbox.by_source(session, command):
         replied = _replied_to(ours.content or {})
         if ours.kind == "message" and ours.room_id != ctx.room.room_id and replied is not None:
-            key = (ours.room_id, replied)
-            targets[key] = max(ours.id, targets.get(key, 0))
-    found: list[OpenQuestion] = []
-    for (room_id, event_id), last in sorted(targets.items()):
-        later = await outbox.messages_after(session, room_id, last)
+            targets.setdefault((ours.room_id, replied), []).append(ours.id)
+    found: list[tuple[OpenQuestion, list[int]]] = []
+    for (room_id, event_id), rows in sorted(targets.items()):
+        later = await outbox.messages_after(session, room_id, max(rows))
         if any(_replied_to(sent.content or {}) == event_id for sent in later):
             continue  # taken back or answered anew since
         for row in await open_questions.asked_by(session, event_id):
             if (row.room_id, row.event_id) == (room_id, event_id) and row.status == "answered":
-                found.append(row)
-    return sorted(found, key=lambda row: row.id)
+                found.append((row, sorted(rows)))
+    return sorted(found, key=lambda pair: pair[0].id)
 
 
 async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
@@ -62,17 +62,21 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     command = ctx.message.relation.redacts
     if command is None or not (ctx.is_admin or is_curator_room(ctx)):
         return None
-    questions = await _answered_by(ctx, command)
-    if not questions:
+    answered = await _answered_by(ctx, command)
+    if not answered:
         return None
+    questions = [row for row, _ in answered]
     out: list[Outgoing] = []
     published: list[str] = []
-    for row in questions:
+    for row, replies in answered:
         await exercise.follow_mode_of(ctx, row.incident)
         if row.published_as and row.answer != f"qa:{row.published_as}":
             published.append(row.published_as)  # a Q&A `--publish` made of the answer
         room = RoomId(row.room_id)
-        out.append(Redaction(EventId(command), "answer withdrawn by the curators", room_id=room))
+        out += [
+            Redaction(EventId(command), "answer withdrawn by the curators", room, reply)
+            for reply in replies
+        ]
         if row.withdrawn_at is not None:
             continue  # its asker withdrew it (words erased): taken back, not reopened
         open_questions.reopen(row)
