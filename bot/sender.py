@@ -162,7 +162,7 @@ def _wire_size(text: str) -> int:
 
 
 # The event content field naming the kept answer a reply delivers (`Reply.kept_question`).
-KEPT_QUESTION = "nl.knooppunt.kept_question"
+KEPT_QUESTION = outbox.KEPT_QUESTION
 
 
 def reply_content(reply: Reply) -> dict[str, Any]:

@@ -8,15 +8,17 @@ it (commands/question_withdrawal.py), the bot takes back its answer in each aske
 room (found by the replies it queued for the deleted command), the question is open
 again for a new answer, the asker is told, and so is the curator. A Q&A `--publish`
 made stays in the store: the curator is told how to retire it. An answer kept for an
-asker who left their direct chat went nowhere and is not found here (the curator
-answers that question anew when it is listed).
+asker who left their direct chat (commands/held_answers.py) is dropped, so it is never
+delivered later; one delivered since is taken back in the chat it went to. Every reply
+of the answer goes (each part, each asker in one room): each redaction names its row.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from commands import exercise, render
+from commands import exercise, held_answers, render
 from commands.common import session_of
 from commands.context import CommandContext
 from commands.i18n import t
@@ -56,38 +58,64 @@ async def _answered_by(ctx: CommandContext, command: str) -> list[tuple[OpenQues
     return sorted(found, key=lambda pair: pair[0].id)
 
 
+@dataclass(frozen=True)
+class _Taken:
+    """A question whose answer is taken back: the redactions of its replies, and where
+    its asker is told (None: the answer never reached them, a kept one)."""
+
+    question: OpenQuestion
+    redactions: list[Redaction]
+    told: tuple[RoomId, EventId] | None
+
+
+async def _taken_back(ctx: CommandContext, command: str) -> list[_Taken]:
+    """What deleting `command` takes back: each answer it sent (every reply of it), and
+    each it kept for an asker who left their chat (dropped, or its delivery redacted)."""
+    reason = "answer withdrawn by the curators"
+    taken = [
+        _Taken(
+            row,
+            [Redaction(EventId(command), reason, RoomId(row.room_id), reply) for reply in replies],
+            (RoomId(row.room_id), EventId(row.event_id)),
+        )
+        for row, replies in await _answered_by(ctx, command)
+    ]
+    for row, delivery in await held_answers.kept_by(ctx, command):
+        if delivery is None:
+            taken.append(_Taken(row, [], None))
+            continue
+        room, source = RoomId(delivery.room_id), EventId(delivery.source_event_id or "")
+        taken.append(_Taken(row, [Redaction(source, reason, room, delivery.id)], (room, source)))
+    return sorted(taken, key=lambda one: one.question.id)
+
+
 async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     """None when the redacted message answered no question (or the room is no curator
     room); else the answer taken back, and what the askers and the curator are told."""
     command = ctx.message.relation.redacts
     if command is None or not (ctx.is_admin or is_curator_room(ctx)):
         return None
-    answered = await _answered_by(ctx, command)
-    if not answered:
+    taken = await _taken_back(ctx, command)
+    if not taken:
         return None
-    questions = [row for row, _ in answered]
+    questions = [one.question for one in taken]
     out: list[Outgoing] = []
     published: list[str] = []
-    for row, replies in answered:
+    for one in taken:
+        row = one.question
         await exercise.follow_mode_of(ctx, row.incident)
         if row.published_as and row.answer != f"qa:{row.published_as}":
             published.append(row.published_as)  # a Q&A `--publish` made of the answer
-        room = RoomId(row.room_id)
-        out += [
-            Redaction(EventId(command), "answer withdrawn by the curators", room, reply)
-            for reply in replies
-        ]
+        out += one.redactions
         if row.withdrawn_at is not None:
             continue  # its asker withdrew it (words erased): taken back, not reopened
         open_questions.reopen(row)
+        if one.told is None:
+            continue
         told = t(ctx.lang, "questions.answer_retracted_told", code=question_code(row.id))
+        room, reply_to = one.told
         out.append(
-            Reply(
-                text=told,
-                html=render.text_to_html(told),
-                room_id=room,
-                reply_to=EventId(row.event_id),
-            )
+            Reply(text=told, html=render.text_to_html(told), room_id=room, reply_to=reply_to)
         )
     codes = ", ".join(question_code(row.id) for row in questions)
     await ctx.audit(session_of(ctx), "question.answer_retracted", subject=codes, detail={})
