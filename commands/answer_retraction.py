@@ -23,8 +23,9 @@ from commands.common import session_of
 from commands.context import CommandContext
 from commands.i18n import t
 from commands.message import Outgoing, Redaction, Reply
-from commands.questions import is_curator_room, question_code
-from storage import open_questions, outbox
+from commands.questions import LEARNT_ACTION, is_curator_room, question_code
+from knowledge.service import remove_phrasing
+from storage import audit, open_questions, outbox
 from storage.ids import EventId, RoomId
 from storage.models import OpenQuestion
 
@@ -89,6 +90,35 @@ async def _taken_back(ctx: CommandContext, command: str) -> list[_Taken]:
     return sorted(taken, key=lambda one: one.question.id)
 
 
+async def _unlearn(ctx: CommandContext, questions: list[OpenQuestion]) -> list[str]:
+    """Remove the phrasings learnt from `questions` (`--leer`): the answer that linked
+    their words to a Q&A is taken back, so the words must not keep getting that Q&A."""
+    session = session_of(ctx)
+    lines: list[str] = []
+    for row in questions:
+        code = question_code(row.id)
+        for record in await audit.for_subject(session, code):
+            item, words = record.detail.get("qa"), record.detail.get("phrasing")
+            if record.action != LEARNT_ACTION or not isinstance(item, str):
+                continue
+            version = await remove_phrasing(session, item, str(words), ctx.sender)
+            if version is None:
+                continue  # removed already (or the Q&A retired)
+            await ctx.audit(
+                session, "knowledge.phrasing_removed", subject=item, detail={"from": code}
+            )
+            lines.append(
+                t(
+                    ctx.lang,
+                    "questions.answer_retracted_unlearnt",
+                    code=code,
+                    id=item,
+                    version=version,
+                )
+            )
+    return lines
+
+
 async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     """None when the redacted message answered no question (or the room is no curator
     room); else the answer taken back, and what the askers and the curator are told."""
@@ -125,6 +155,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         if not gone
         else t(ctx.lang, "questions.answer_retracted_withdrawn", codes=codes, gone=", ".join(gone))
     ]
+    lines += await _unlearn(ctx, questions)
     lines += [
         t(ctx.lang, "questions.answer_retracted_published", id=item, prefix=ctx.prefix)
         for item in sorted(set(published))

@@ -798,6 +798,8 @@ _ANSWER_FIELD = re.compile(
     r"^\s*(vraag|question|bron|source|geldig tot|valid until)\s*:(.*)$", re.IGNORECASE
 )
 _QA_OPTION = re.compile(r"(?:^|\s)qa=(\S+)", re.IGNORECASE)
+# The audit row of a phrasing learnt from a question (subject: its code).
+LEARNT_ACTION = "question.phrasing_learnt"
 _FLAG = re.compile(r"(?:^|\s)--(publish|publiceer|leer|learn)(?=\s|$)", re.IGNORECASE)
 
 
@@ -1139,18 +1141,24 @@ async def learn(
         if done is None:
             lines.append(t(ctx.lang, "qa_unknown", id=item.id))
         elif done.added:
-            await ctx.audit(
-                session_of(ctx),
-                "knowledge.phrasing_added",
-                subject=item.id,
-                detail={"from": code, "version": done.version},
-            )
+            await _audit_learnt(ctx, item.id, code, words, done.version)
             lines.append(
                 t(ctx.lang, "learn_added", id=item.id, version=done.version, phrasing=words)
             )
         else:
             lines.append(t(ctx.lang, "learn_known", id=item.id, phrasing=words))
     return lines
+
+
+async def _audit_learnt(
+    ctx: CommandContext, item_id: str, code: str, words: str, version: int
+) -> None:
+    """A phrasing learnt: audited under the Q&A, and under the question's code so that
+    a retraction of its answer finds and removes it (commands/answer_retraction.py)."""
+    session = session_of(ctx)
+    detail: dict[str, object] = {"from": code, "version": version}
+    await ctx.audit(session, "knowledge.phrasing_added", subject=item_id, detail=detail)
+    await ctx.audit(session, LEARNT_ACTION, subject=code, detail={"qa": item_id, "phrasing": words})
 
 
 async def learn_after(
