@@ -1428,58 +1428,11 @@ _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?
 # ("3311ab") it is one; "2024 en", "4000 kg" in lowercase with a space are words.
 _POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2}|\s[a-z]{2})\b")
 _NOT_POSTCODE_LETTERS = frozenset(
-    [
-        "en",
-        "in",
-        "op",
-        "te",
-        "om",
-        "of",
-        "is",
-        "an",
-        "at",
-        "as",
-        "be",
-        "by",
-        "do",
-        "go",
-        "he",
-        "if",
-        "it",
-        "me",
-        "my",
-        "no",
-        "on",
-        "or",
-        "so",
-        "to",
-        "up",
-        "us",
-        "we",
-        "al",
-        "nu",
-        "na",
-        "ze",
-        "je",
-        "er",
-        "ik",
-        "ca",
-        "kg",
-        "km",
-        "cm",
-        "mm",
-        "ml",
-        "cl",
-        "dl",
-        "kw",
-        "mw",
-        "gw",
-        "kv",
-        "hz",
-        "db",
-        "ha",
-        "pk",
-    ]
+    re.findall(
+        r"\w+",
+        "en in op te om of is an at as be by do go he if it me my no on or so to up us we "
+        "al nu na ze je er ik ca kg km cm mm ml cl dl kw mw gw kv hz db ha pk",
+    )
 )
 _STREET_NUMBER = re.compile(
     r"\b[\w-]*(?:straat|weg|laan|plein|kade|singel|gracht|dijk|steeg|dreef|hof|pad|"
@@ -1506,33 +1459,11 @@ _NAMED_ADDRESS = re.compile(
 )
 # Capitalised words before a number that name no street: places in a shelter, phases.
 _NOT_STREETS = frozenset(
-    [
-        "fase",
-        "grip",
-        "niveau",
-        "code",
-        "hal",
-        "sporthal",
-        "zaal",
-        "kamer",
-        "gebouw",
-        "locatie",
-        "blok",
-        "sector",
-        "vak",
-        "bus",
-        "lijn",
-        "route",
-        "week",
-        "dag",
-        "versie",
-        "bijlage",
-        "artikel",
-        "opvang",
-        "uitgang",
-        "ingang",
-        "poort",
-    ]
+    re.findall(
+        r"\w+",
+        "fase grip niveau code hal sporthal zaal kamer gebouw locatie blok sector vak bus "
+        "lijn route week dag versie bijlage artikel opvang uitgang ingang poort",
+    )
 )
 _PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
 
