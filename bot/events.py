@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -79,7 +80,14 @@ def _mentions(content: dict[str, Any], body: str, bot_user_id: str, bot_name: st
     lowered = body.lower()
     if bot_user_id.lower() in lowered:
         return True
-    return bool(bot_name) and bot_name is not None and bot_name.lower() in lowered
+    return bool(bot_name) and bot_name is not None and _as_word(bot_name, body)
+
+
+def _as_word(name: str, body: str) -> bool:
+    """`name` in `body` as a word of its own (an Element pill puts the display name in
+    the body so): "Kno" is not in "knoop", "bot" not in "botsing" or "robot"."""
+    pattern = rf"(?<![\w-]){re.escape(name)}(?![\w-])"
+    return re.search(pattern, body, re.IGNORECASE) is not None
 
 
 def _edit(

@@ -162,7 +162,7 @@ def _wire_size(text: str) -> int:
 
 
 # The event content field naming the kept answer a reply delivers (`Reply.kept_question`).
-KEPT_QUESTION = "nl.knooppunt.kept_question"
+KEPT_QUESTION = outbox.KEPT_QUESTION
 
 
 def reply_content(reply: Reply) -> dict[str, Any]:
@@ -356,6 +356,8 @@ def outgoing_row(item: Outgoing, default_room: str) -> tuple[OutboxKind, RoomId,
     """The outbox row (kind, room, content) for a reply, an attachment or a redaction."""
     if isinstance(item, Redaction):
         content: dict[str, Any] = {"source_event_id": item.source_event_id, "reason": item.reason}
+        if item.reply_row is not None:
+            content["reply_row"] = item.reply_row
         return "redact", RoomId(item.room_id or default_room), content
     room = RoomId(item.room_id or default_room)
     if item.attachment is not None:
@@ -981,14 +983,17 @@ class OutboxSender:
         return bool(room is not None and room.encrypted)
 
     async def _redaction_target(self, content: dict[str, Any], room_id: str) -> str | None:
-        """The event id of our first reply to the source event in `room_id` (the room the
-        redaction is sent in); waits until it was sent."""
+        """The event id of our reply to the source event in `room_id` (the room the
+        redaction is sent in): the row named `reply_row`, else the first; waits until it
+        was sent."""
         if "event_id" in content:
             return str(content["event_id"])
         async with self.db.session() as session:
             rows = await outbox.by_source(session, content["source_event_id"])
         for row in rows:
             if row.kind not in ("message", "file") or row.room_id != room_id:
+                continue
+            if content.get("reply_row") not in (None, row.id):
                 continue
             if row.id in self._unrecorded:
                 return self._unrecorded[row.id][1]

@@ -18,7 +18,7 @@ before: an answer to an asker who is there must not wait on a guess.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -29,12 +29,15 @@ from commands.i18n import t
 from commands.knowledge_view import expired_note, item_visible, qa_reply
 from commands.message import Outgoing, Reply
 from knowledge.markdown import to_html
-from storage import open_questions, rooms, tlp
+from storage import audit, open_questions, outbox, rooms, tlp
 from storage.ids import EventId, RoomId, UserId
-from storage.models import OpenQuestion
+from storage.models import OpenQuestion, OutboxMessage
 from storage.timezone import AMSTERDAM
 
 HELD = open_questions.HELD
+# The audit row that names the questions an `!antwoord` kept (subject: the command's
+# event): a deleted command finds its kept answers by it (commands/answer_retraction.py).
+KEPT_ACTION = "question.answer_kept"
 # A text answer kept longer is not delivered: a crisis moves on, and a week-old answer
 # ("go to the barracks") misleads. A Q&A is checked current when delivered anyway.
 KEPT_FOR = timedelta(days=7)
@@ -75,7 +78,42 @@ async def keep_for_absent(
         for reply in out
         if not (isinstance(reply, Reply) and (reply.room_id, reply.reply_to) in dropped)
     ]
+    held = [q for q in served if q.status == HELD]
+    if held:
+        await ctx.audit(
+            session_of(ctx),
+            KEPT_ACTION,
+            subject=ctx.message.event_id,
+            detail={
+                "kept": [[q.id, q.answered_at.isoformat() if q.answered_at else None] for q in held]
+            },
+        )
     return kept, present, lines
+
+
+async def kept_by(
+    ctx: CommandContext, command: str
+) -> list[tuple[OpenQuestion, OutboxMessage | None]]:
+    """The answers `command` (an `!antwoord`) kept that still stand as it gave them:
+    each question still kept (None), or answered by the reply that delivered it since."""
+    session = session_of(ctx)
+    found: list[tuple[OpenQuestion, OutboxMessage | None]] = []
+    for record in await audit.for_subject(session, command):
+        if record.action != KEPT_ACTION:
+            continue
+        for question_id, at in record.detail.get("kept", []):
+            question = await open_questions.get(session, int(question_id))
+            if question is None or question.answered_at is None or at is None:
+                continue
+            if question.answered_at != datetime.fromisoformat(at):
+                continue  # reopened and answered anew since
+            if question.status == HELD:
+                found.append((question, None))
+            elif question.status == "answered":
+                delivery = await outbox.kept_delivery(session, question.id)
+                if delivery is not None and delivery.failed_at is None:
+                    found.append((question, delivery))
+    return found
 
 
 async def deliver(ctx: CommandContext) -> list[Outgoing]:

@@ -54,6 +54,10 @@ class Redaction:
     # The room of the reply to take back: the bot's first reply to the source event in
     # that room (a curator post of a withdrawn question). None: the event's own room.
     room_id: RoomId | None = None
+    # The outbox row of the one reply to take back, where the source event has several
+    # replies in that room (an answer to two askers in one room, or sent in parts):
+    # None takes back the first.
+    reply_row: int | None = None
 
 
 @dataclass(frozen=True)

@@ -798,6 +798,8 @@ _ANSWER_FIELD = re.compile(
     r"^\s*(vraag|question|bron|source|geldig tot|valid until)\s*:(.*)$", re.IGNORECASE
 )
 _QA_OPTION = re.compile(r"(?:^|\s)qa=(\S+)", re.IGNORECASE)
+# The audit row of a phrasing learnt from a question (subject: its code).
+LEARNT_ACTION = "question.phrasing_learnt"
 _FLAG = re.compile(r"(?:^|\s)--(publish|publiceer|leer|learn)(?=\s|$)", re.IGNORECASE)
 
 
@@ -1139,18 +1141,24 @@ async def learn(
         if done is None:
             lines.append(t(ctx.lang, "qa_unknown", id=item.id))
         elif done.added:
-            await ctx.audit(
-                session_of(ctx),
-                "knowledge.phrasing_added",
-                subject=item.id,
-                detail={"from": code, "version": done.version},
-            )
+            await _audit_learnt(ctx, item.id, code, words, done.version)
             lines.append(
                 t(ctx.lang, "learn_added", id=item.id, version=done.version, phrasing=words)
             )
         else:
             lines.append(t(ctx.lang, "learn_known", id=item.id, phrasing=words))
     return lines
+
+
+async def _audit_learnt(
+    ctx: CommandContext, item_id: str, code: str, words: str, version: int
+) -> None:
+    """A phrasing learnt: audited under the Q&A, and under the question's code so that
+    a retraction of its answer finds and removes it (commands/answer_retraction.py)."""
+    session = session_of(ctx)
+    detail: dict[str, object] = {"from": code, "version": version}
+    await ctx.audit(session, "knowledge.phrasing_added", subject=item_id, detail=detail)
+    await ctx.audit(session, LEARNT_ACTION, subject=code, detail={"qa": item_id, "phrasing": words})
 
 
 async def learn_after(
@@ -1416,7 +1424,16 @@ _PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
 # Details of one resident that staff write when they ask about them: a bank account
 # (IBAN), a postcode, a street with its house number, a date of birth.
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,3})?\b", re.I)
-_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b")
+# A postcode: four digits and two letters. Typed in capitals ("3311 AB") or joined
+# ("3311ab") it is one; "2024 en", "4000 kg" in lowercase with a space are words.
+_POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2}|\s[a-z]{2})\b")
+_NOT_POSTCODE_LETTERS = frozenset(
+    re.findall(
+        r"\w+",
+        "en in op te om of is an at as be by do go he if it me my no on or so to up us we "
+        "al nu na ze je er ik ca kg km cm mm ml cl dl kw mw gw kv hz db ha pk",
+    )
+)
 _STREET_NUMBER = re.compile(
     r"\b[\w-]*(?:straat|weg|laan|plein|kade|singel|gracht|dijk|steeg|dreef|hof|pad|"
     r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
@@ -1424,10 +1441,42 @@ _STREET_NUMBER = re.compile(
 )
 _BIRTH_DATE = re.compile(
     r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?"
-    r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}",
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\s+(?:januari|februari|maart|april|mei|"
+    r"juni|juli|augustus|september|oktober|november|december|january|february|march|"
+    r"may|june|july|october|jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
+    r"\.?\s+\d{4})",
     re.IGNORECASE,
 )
+# A street without a common suffix ("Lange Geer 12", "Achterom 7b"): one to three
+# capitalised words and a house number, after the words that lead to an address
+# ("van de", "aan", "op het", a comma or bracket) and before the sentence goes on
+# ("?", ",", "mee", "in"): "Krijgt Papendrecht 12 zandzakken", "GRIP 2 afgekondigd"
+# and "in Sporthal 2" stay.
+_NAMED_ADDRESS = re.compile(
+    r"(\b(?:van|aan|op|naar|woont|adres:?)(?:\s+(?:de|het))?\s+|[,(]\s*)"
+    r"((?:[A-Z][\w'-]*\s+){0,2}([A-Z][\w'-]*))\s+\d{1,4}(?:\s?[a-zA-Z]\b|-\d+)?"
+    r"(?=\s*(?:$|[,.;:?!)])|\s+(?:in|te|mee|bij|en|naar|om)\b)"
+)
+# Capitalised words before a number that name no street: places in a shelter, phases.
+_NOT_STREETS = frozenset(
+    re.findall(
+        r"\w+",
+        "fase grip niveau code hal sporthal zaal kamer gebouw locatie blok sector vak bus "
+        "lijn route week dag versie bijlage artikel opvang uitgang ingang poort",
+    )
+)
 _PHRASING_LINE = re.compile(r"^\s*(?:vraag|question)\s*:(.*)$", re.IGNORECASE)
+
+
+def _scrub_postcode(match: re.Match[str]) -> str:
+    letters = match.group(0)[-2:]
+    return match.group(0) if letters.lower() in _NOT_POSTCODE_LETTERS and letters.islower() else "…"
+
+
+def _scrub_address(match: re.Match[str]) -> str:
+    if match.group(3).lower() in _NOT_STREETS:
+        return match.group(0)
+    return f"{match.group(1)}…"
 
 
 def _scrub_phone(match: re.Match[str]) -> str:
@@ -1442,7 +1491,8 @@ def public_phrasing(question: str) -> str:
     text = _IBAN.sub("…", text)
     text = _BIRTH_DATE.sub("…", text)
     text = _STREET_NUMBER.sub("…", text)
-    text = _POSTCODE.sub("…", text)
+    text = _NAMED_ADDRESS.sub(_scrub_address, text)
+    text = _POSTCODE.sub(_scrub_postcode, text)
     text = _EMAIL.sub("…", text)
     text = _MATRIX_ID.sub("…", text)
     text = _MENTION.sub("…", text)

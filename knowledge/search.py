@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
+from knowledge.news_questions import asks_go_ahead
 from knowledge.text import _WORD, STOP_WORDS, is_word, rarity, terms, worded_terms
 from knowledge.word_forms import as_term, store_terms
 from storage.vocabulary import fold
@@ -555,7 +556,10 @@ class Index:
         best = self._position[hits[0].id]
         coverage = self.coverage(self._mapped_words(query, True), best)
         share = self._rival(scores, raw, best) if rival else 0.0
-        return Result(query, coverage >= CONFIDENT_COVERAGE, hits, coverage, share)
+        # Whether a planned thing goes ahead is news no standing answer gives
+        # (knowledge/news_questions.py): suggested, never sure.
+        sure = coverage >= CONFIDENT_COVERAGE and not asks_go_ahead(query)
+        return Result(query, sure, hits, coverage, share)
 
     def _rival(self, scores: np.ndarray, raw: np.ndarray, best: int) -> float:
         """The best score of another topic than item `best`'s, as a share of its score."""

@@ -373,3 +373,24 @@ async def add_phrasing(
     await knowledge_items.upsert(session, [as_new_content(checked)], actor)
     stored = await knowledge_items.get(session, item_id)
     return PhrasingAdded(item.id, True, stored.version if stored else row.version + 1)
+
+
+async def remove_phrasing(
+    session: AsyncSession, item_id: str, phrasing: str, actor: str
+) -> int | None:
+    """Take `phrasing` out of Q&A `item_id`'s alternative questions (a learnt phrasing
+    whose answer the curator took back): the new version, or None when the live Q&A
+    does not have it (removed already, or retired)."""
+    row = await knowledge_items.get(session, item_id)
+    if row is None or row.kind != "qa" or row.retired_at is not None:
+        return None
+    item = QA.model_validate(row.data, context=STORED)
+    kept = [other for other in item.alternatives if not same_phrasing(phrasing, other)]
+    if len(kept) == len(item.alternatives):
+        return None
+    checked = QA.model_validate(
+        item.model_copy(update={"alternatives": kept}).model_dump(mode="json")
+    )
+    await knowledge_items.upsert(session, [as_new_content(checked)], actor)
+    stored = await knowledge_items.get(session, item_id)
+    return stored.version if stored else row.version + 1

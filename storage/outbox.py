@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Table, bindparam, event, func, insert, select, update
+from sqlalchemy import Connection, String, Table, bindparam, event, func, insert, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import manager_of_class
@@ -272,6 +273,28 @@ async def record_attempt(
     if give_up:
         values["failed_at"] = now or utcnow()
     await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
+
+
+# The key in a reply's content naming the kept question it delivers (bot/sender.py,
+# commands/held_answers.py): a voided delivery keeps the answer again, a retracted
+# answer takes the delivered copy back.
+KEPT_QUESTION = "nl.knooppunt.kept_question"
+
+
+async def kept_delivery(session: AsyncSession, question_id: int) -> OutboxMessage | None:
+    """The last reply that delivered the kept answer of question `question_id` (None:
+    none). Rare (a curator deletes an answer): the content is read as text, then checked."""
+    found = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "message",
+            sql_cast(OutboxMessage.content, String).like(f"%{KEPT_QUESTION}%"),
+        )
+        .order_by(OutboxMessage.id.desc())
+    )
+    return next(
+        (row for row in found if (row.content or {}).get(KEPT_QUESTION) == question_id), None
+    )
 
 
 async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[OutboxMessage]:

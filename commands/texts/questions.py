@@ -201,6 +201,12 @@ TEXTS: Entries = {
         "en": "Answer withdrawn for {codes}: taken back from the askers. The askers of "
         "{gone} had withdrawn them already; the others are open again.",
     },
+    "questions.answer_retracted_unlearnt": {
+        "nl": "De formulering van {code} is uit Q&A {id} gehaald (versie {version}): die "
+        "woorden krijgen dat antwoord niet meer vanzelf.",
+        "en": "The phrasing of {code} was taken out of Q&A {id} (version {version}): those "
+        "words no longer get that answer by themselves.",
+    },
     "questions.answer_retracted_published": {
         "nl": "Q&A {id}, gepubliceerd uit dat antwoord, staat nog in de kennisbank: "
         "{prefix}qa intrekken {id}.",
