@@ -324,7 +324,10 @@ async def reopen_answered_by(session: AsyncSession, entry_id: int) -> int:
 
 @dataclass(frozen=True)
 class OpenDomino:
-    """An open domino item as a room may see it: the cause's code, label and time."""
+    """An open domino item as a room may see it: the cause's code, label and time; or,
+    where the room may only hear of the cause (`full` False: `tlp.may_hear_of`), no code
+    (''), the label GREEN (what it shows: the cause's sector and region, as the redacted
+    domino alert), and a time that is not to be shown."""
 
     sector: str
     cause_sector: str
@@ -334,13 +337,23 @@ class OpenDomino:
     cause_observed_at: datetime
     reason: str
     onset: str | None
+    full: bool = True
+
+    @property
+    def key(self) -> str:
+        """What the picture shows of it, for its digest and audit: never a hidden id."""
+        cause = self.cause_code or f"{self.cause_sector}@{self.cause_region or '-'}"
+        return f"{cause}:{self.sector}"
 
 
 async def open_visible(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[OpenDomino]:
-    """Domino items of an incident whose cause this room may see (current label, not
-    retracted) and that no report this room may see has answered (`_answered`)."""
+    """Domino items of an incident whose cause this room may see or hear of (current
+    label, not retracted: `tlp.may_hear_of`; redacted then, see `OpenDomino`) and that
+    no report this room may see has answered (`_answered`). A GREEN coordinator room
+    hears of an AMBER cause as the GREEN partner room its alert went to does: the
+    coordinators are not told less than the partners."""
     answer = aliased(SituationEntry)
     rows = await session.execute(
         select(DominoItem, SituationEntry)
@@ -350,7 +363,12 @@ async def open_visible(
             DominoItem.incident == incident,
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
-            _entry_visible(access),
+            tlp.heard_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
+            ),
             # Coalesced: an answer edited to no sector or incident makes "answered" NULL
             # in SQL, and NOT NULL would drop the item from every picture (session 15).
             or_(
@@ -360,19 +378,22 @@ async def open_visible(
         )
         .order_by(DominoItem.id)
     )
-    return [
-        OpenDomino(
-            sector=item.sector,
-            cause_sector=item.cause_sector,
-            cause_code=entry.code,
-            cause_tlp=entry.tlp,
-            cause_region=entry.region,
-            cause_observed_at=entry.observed_at,
-            reason=item.reason,
-            onset=item.onset,
-        )
-        for item, entry in rows.all()
-    ]
+    return [_open_item(access, item, entry) for item, entry in rows.all()]
+
+
+def _open_item(access: tlp.RoomAccess, item: DominoItem, entry: SituationEntry) -> OpenDomino:
+    full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+    return OpenDomino(
+        sector=item.sector,
+        cause_sector=item.cause_sector,
+        cause_code=entry.code if full else "",
+        cause_tlp=entry.tlp if full else "GREEN",
+        cause_region=entry.region,
+        cause_observed_at=entry.observed_at,
+        reason=item.reason,
+        onset=item.onset,
+        full=full,
+    )
 
 
 def _answered(access: tlp.RoomAccess, answer: Any) -> ColumnElement[bool]:

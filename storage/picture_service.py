@@ -142,7 +142,7 @@ def digest(
     }
     if domino:
         # Only when there are any: digests of pictures without them stay as they were.
-        shown["domino"] = sorted(f"{d.cause_code}:{d.sector}" for d in domino)
+        shown["domino"] = sorted(d.key for d in domino)
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
@@ -290,7 +290,7 @@ async def record(
             "tlp": picture.highest_label,
             "open_questions": [f"V{q.id}" for q in room_picture.questions],
             "full": room_picture.full,
-            "domino": [f"{d.cause_code}:{d.sector}" for d in room_picture.domino],
+            "domino": [d.key for d in room_picture.domino],
             "record": sorted(i.code for i in room_picture.record.items),
         },
     )
