@@ -19,14 +19,14 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bench.report_path import _entry_values, seed
 from storage import network as store
 from storage import tlp
 from storage.engine import Database
-from storage.models import DominoItem, SituationEntry
+from storage.models import DominoAnswer, DominoItem, SituationEntry
 
 CAUSES = 20
 CALLS = 30
@@ -70,6 +70,15 @@ async def _items(db: Database, stored: int) -> None:
                         closed_by_entry_id=answer if closed else None,
                     )
                 )
+                if closed:
+                    item = await session.scalar(
+                        select(DominoItem.id).where(
+                            DominoItem.cause_entry_id == cause, DominoItem.sector == sector
+                        )
+                    )
+                    await session.execute(
+                        insert(DominoAnswer).values(item_id=item, entry_id=answer)
+                    )
 
 
 async def run(stored: int) -> None:

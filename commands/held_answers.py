@@ -131,11 +131,34 @@ async def deliver(ctx: CommandContext) -> list[Outgoing]:
     )
     out: list[Outgoing] = []
     for question in rows:
+        if _lapsed(ctx, question):
+            # Told once, kept no more: it stayed "held" for ever, its asker told nothing.
+            question.status = open_questions.LAPSED
+            out.append(_lapsed_notice(ctx, question))
+            continue
         reply = await _kept_reply(ctx, question)
         if reply is not None:
             question.status = "answered"
             out.append(reply)
     return out
+
+
+def _lapsed(ctx: CommandContext, question: OpenQuestion) -> bool:
+    """A text answer kept longer than `KEPT_FOR` (a Q&A is checked current instead)."""
+    if (question.answer or "").startswith("qa:") or question.answered_at is None:
+        return False
+    return ctx.now - question.answered_at > KEPT_FOR
+
+
+def _lapsed_notice(ctx: CommandContext, question: OpenQuestion) -> Reply:
+    """It names only the asker's own question's code, in the asker's own chat."""
+    text = t(ctx.lang, "held.lapsed", code=f"V{question.id}")
+    return Reply(
+        text=text,
+        html=render.escape(text),
+        room_id=ctx.room.room_id,
+        reply_to=EventId(ctx.message.event_id),
+    )
 
 
 async def _kept_reply(ctx: CommandContext, question: OpenQuestion) -> Reply | None:
@@ -158,8 +181,6 @@ async def _kept_reply(ctx: CommandContext, question: OpenQuestion) -> Reply | No
             f"<p>{render.escape(head)}</p>{full.html}",
             item.tlp,
         )
-    if question.answered_at is not None and ctx.now - question.answered_at > KEPT_FOR:
-        return None  # lapsed: the curators' list says so (`!vragen`)
     # A text answer: the question's label, or a higher one the curator marked, judged as
     # this private chat's own words (its one person asked them).
     label = tlp.highest([question.tlp, tlp.text_marking(answer) or "CLEAR"])

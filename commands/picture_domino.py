@@ -38,20 +38,27 @@ def lines(items: list[OpenDomino], lang: Language) -> tuple[str, list[str]]:
         word = Sector.display(item.sector, lang)
         if word not in sectors:
             sectors.append(word)
-    found: list[str] = []
-    for item in items:
-        values = {
-            "sector": Sector.display(item.sector, lang),
-            "code": item.cause_code,
-            "cause_sector": Sector.display(item.cause_sector, lang),
-            "at": local_time(item.cause_observed_at),
-            "reason": item.reason,
-        }
-        if item.onset:
-            found.append(t(lang, "domino.picture_line", onset=item.onset, **values))
-        else:
-            found.append(t(lang, "domino.picture_line_no_onset", **values))
+    found = [_line(item, lang) for item in items]
     return t(lang, "domino.summary", sectors=", ".join(sectors)), found
+
+
+def _line(item: OpenDomino, lang: Language) -> str:
+    """One item: with its cause's id and time, or, for a cause the room may only hear
+    of, its sector and region alone (the redacted domino alert's words)."""
+    values = {
+        "sector": Sector.display(item.sector, lang),
+        "cause_sector": Sector.display(item.cause_sector, lang),
+        "reason": item.reason,
+    }
+    if item.full:
+        values |= {"code": item.cause_code, "at": local_time(item.cause_observed_at)}
+        key = "domino.picture_line"
+    else:
+        values["region"] = item.cause_region or t(lang, "domino.region_unknown")
+        key = "domino.picture_line_heard"
+    if item.onset:
+        return t(lang, key, onset=item.onset, **values)
+    return t(lang, f"{key}_no_onset", **values)
 
 
 def section(page: Page, items: list[OpenDomino]) -> None:

@@ -773,10 +773,16 @@ async def questions_command(ctx: CommandContext, parsed: ParsedCommand) -> list[
 async def _kept_listing(ctx: CommandContext, exercise_mode: bool) -> list[Outgoing]:
     """The answers kept for askers who left their direct chat (commands/held_answers.py),
     as a second list: answered, but not yet with the asker (or lapsed: not delivered)."""
-    rows = await open_questions.kept_for(session_of(ctx), ctx.room.access, exercise_mode)
+    session, access = session_of(ctx), ctx.room.access
+    rows = await open_questions.kept_for(session, access, exercise_mode)
     if not rows:
         return []
-    title = t(ctx.lang, "questions.kept_answers", rows=len(rows))
+    total = len(rows)
+    if total == open_questions.KEPT_LISTED:
+        total = await open_questions.count_kept(session, access, exercise_mode)
+    title = t(ctx.lang, "questions.kept_answers", rows=total)
+    if total > len(rows):
+        title += " " + t(ctx.lang, "questions.kept_newest", shown=len(rows))
     lines = []
     for row in rows:
         line = open_question_line(row)

@@ -593,10 +593,11 @@ class SectorDependency(Base):
 class DominoItem(Base):
     """A possible domino effect: a severe report in `cause_entry_id`'s sector, and a
     sector that depends on it and has not reported since. Answered (`closed_at`) by a
-    report in that sector after the cause, about the cause's region: the one most rooms
-    may see (`closed_by_entry_id`); a room sees the item answered only when it may see
-    that report (`storage.network.open_visible`). Deleted when the cause is retracted or
-    no longer causes it."""
+    report in that sector after the cause, about the cause's region: each such report is
+    kept (`DominoAnswer`; `closed_by_entry_id` is the one most rooms may see); a room
+    sees the item answered only when it may see one of them
+    (`storage.network.open_visible`). Deleted when the cause is retracted or no longer
+    causes it."""
 
     __tablename__ = "domino_items"
     __table_args__ = (
@@ -613,6 +614,17 @@ class DominoItem(Base):
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     closed_by_entry_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DominoAnswer(Base):
+    """A report that answered a domino item (every one: two partners may answer an item,
+    one partner twice). A room sees the item answered while a live answer it may see
+    stands (`storage.network.open_visible`); a retracted answer's row goes."""
+
+    __tablename__ = "domino_answers"
+    __table_args__ = (Index("ix_domino_answers_entry", "entry_id"),)
+    item_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    entry_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
 
 
 class RoomAlert:

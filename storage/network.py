@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from storage import organisations, tlp
 from storage.models import (
+    DominoAnswer,
     DominoItem,
     Organisation,
     Room,
@@ -259,11 +260,12 @@ async def close_for_sector(session: AsyncSession, answer: SituationEntry) -> int
     """A report in a dependent sector (`answer`): the domino items of its sector in its
     incident whose cause is about its region (or one of them names none) are answered.
 
-    An item keeps the answer the most rooms may see: the first one, or a later one with
-    a lower label (a RED answer in the partner's own room, then a GREEN one). Whether a
+    Every answer is kept (`DominoAnswer`): two partners may answer an item, or one twice
+    under different labels, and retracting one must leave the others standing. Whether a
     room sees the item answered is judged per room when it is read (`open_visible`), by
-    that one stored answer: a primary-key look-up per item, not a search of the
-    incident's reports."""
+    its stored answers: look-ups by the item's key, not a search of the incident's
+    reports. `closed_by_entry_id` keeps the answer the most rooms may see (the first, or
+    a later one with a lower label), as before."""
     if answer.incident is None or answer.sector is None:
         return 0
     clauses = [
@@ -290,6 +292,15 @@ async def close_for_sector(session: AsyncSession, answer: SituationEntry) -> int
         )
         .exists()
     )
+    kept = select(DominoAnswer.item_id).where(
+        DominoAnswer.item_id == DominoItem.id, DominoAnswer.entry_id == answer.id
+    )
+    await session.execute(
+        insert(DominoAnswer).from_select(
+            ["item_id", "entry_id"],
+            select(DominoItem.id, literal(answer.id)).where(*clauses, ~kept.exists()),
+        )
+    )
     result = await session.execute(
         update(DominoItem)
         .where(*clauses, or_(DominoItem.closed_at.is_(None), wider))
@@ -308,23 +319,45 @@ async def remove_for_cause(session: AsyncSession, cause_id: int, keep: Collectio
     clauses = [DominoItem.cause_entry_id == cause_id]
     if keep:
         clauses.append(DominoItem.sector.not_in(list(keep)))
+    await session.execute(
+        delete(DominoAnswer).where(DominoAnswer.item_id.in_(select(DominoItem.id).where(*clauses)))
+    )
     result = await session.execute(delete(DominoItem).where(*clauses))
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def reopen_answered_by(session: AsyncSession, entry_id: int) -> int:
-    """A retracted report no longer answers the items it closed."""
-    result = await session.execute(
+    """A retracted report no longer answers the items it answered; an item another
+    answer still answers stays answered (its widest remaining answer kept as
+    `closed_by_entry_id`), the others are open again. Returns how many reopened."""
+    await session.execute(delete(DominoAnswer).where(DominoAnswer.entry_id == entry_id))
+    remaining = (
+        select(DominoAnswer.entry_id)
+        .join(SituationEntry, SituationEntry.id == DominoAnswer.entry_id)
+        .where(DominoAnswer.item_id == DominoItem.id, SituationEntry.retracted_at.is_(None))
+        .order_by(SituationEntry.tlp_rank, DominoAnswer.entry_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    await session.execute(
         update(DominoItem)
         .where(DominoItem.closed_by_entry_id == entry_id)
-        .values(closed_at=None, closed_by_entry_id=None)
+        .values(closed_by_entry_id=remaining)
+    )
+    result = await session.execute(
+        update(DominoItem)
+        .where(DominoItem.closed_at.is_not(None), DominoItem.closed_by_entry_id.is_(None))
+        .values(closed_at=None)
     )
     return int(getattr(result, "rowcount", 0) or 0)
 
 
 @dataclass(frozen=True)
 class OpenDomino:
-    """An open domino item as a room may see it: the cause's code, label and time."""
+    """An open domino item as a room may see it: the cause's code, label and time; or,
+    where the room may only hear of the cause (`full` False: `tlp.may_hear_of`), no code
+    (''), the label GREEN (what it shows: the cause's sector and region, as the redacted
+    domino alert), and a time that is not to be shown."""
 
     sector: str
     cause_sector: str
@@ -334,59 +367,83 @@ class OpenDomino:
     cause_observed_at: datetime
     reason: str
     onset: str | None
+    full: bool = True
+
+    @property
+    def key(self) -> str:
+        """What the picture shows of it, for its digest and audit: never a hidden id."""
+        cause = self.cause_code or f"{self.cause_sector}@{self.cause_region or '-'}"
+        return f"{cause}:{self.sector}"
 
 
 async def open_visible(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> list[OpenDomino]:
-    """Domino items of an incident whose cause this room may see (current label, not
-    retracted) and that no report this room may see has answered (`_answered`)."""
-    answer = aliased(SituationEntry)
+    """Domino items of an incident whose cause this room may see or hear of (current
+    label, not retracted: `tlp.may_hear_of`; redacted then, see `OpenDomino`) and that
+    no report this room may see has answered (`_answered`). A GREEN coordinator room
+    hears of an AMBER cause as the GREEN partner room its alert went to does: the
+    coordinators are not told less than the partners."""
     rows = await session.execute(
         select(DominoItem, SituationEntry)
         .join(SituationEntry, SituationEntry.id == DominoItem.cause_entry_id)
-        .outerjoin(answer, answer.id == DominoItem.closed_by_entry_id)
         .where(
             DominoItem.incident == incident,
             SituationEntry.incident == incident,
             SituationEntry.retracted_at.is_(None),
-            _entry_visible(access),
-            # Coalesced: an answer edited to no sector or incident makes "answered" NULL
-            # in SQL, and NOT NULL would drop the item from every picture (session 15).
-            or_(
-                DominoItem.closed_at.is_(None),
-                ~func.coalesce(_answered(access, answer), false()),
+            tlp.heard_clause(
+                access,
+                SituationEntry.tlp_rank,
+                SituationEntry.room_id,
+                SituationEntry.organisation,
             ),
+            or_(DominoItem.closed_at.is_(None), ~_answered(access)),
         )
         .order_by(DominoItem.id)
     )
-    return [
-        OpenDomino(
-            sector=item.sector,
-            cause_sector=item.cause_sector,
-            cause_code=entry.code,
-            cause_tlp=entry.tlp,
-            cause_region=entry.region,
-            cause_observed_at=entry.observed_at,
-            reason=item.reason,
-            onset=item.onset,
-        )
-        for item, entry in rows.all()
-    ]
+    return [_open_item(access, item, entry) for item, entry in rows.all()]
 
 
-def _answered(access: tlp.RoomAccess, answer: Any) -> ColumnElement[bool]:
-    """Whether a domino item (joined with its cause and its stored answer, `answer`) is
-    answered as this room sees it: the answer is a live report, still of the item's
-    sector and incident, about the cause's safety region (or one of them names none),
-    that this room may see. A report the room may not see (RED in its own room, another
-    organisation's AMBER+STRICT) does not exist for it, so it must not take the item
-    out of its picture; nor does a report about another region."""
+def _open_item(access: tlp.RoomAccess, item: DominoItem, entry: SituationEntry) -> OpenDomino:
+    full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+    return OpenDomino(
+        sector=item.sector,
+        cause_sector=item.cause_sector,
+        cause_code=entry.code if full else "",
+        cause_tlp=entry.tlp if full else "GREEN",
+        cause_region=entry.region,
+        cause_observed_at=entry.observed_at,
+        reason=item.reason,
+        onset=item.onset,
+        full=full,
+    )
+
+
+def _answered(access: tlp.RoomAccess) -> ColumnElement[bool]:
+    """Whether a domino item (joined with its cause) is answered as this room sees it:
+    one of its stored answers is a live report, still of the item's sector and incident,
+    about the cause's safety region (or one of them names none), that this room may
+    see. A report the room may not see (RED in its own room, another organisation's
+    AMBER+STRICT) does not exist for it, so it must not take the item out of its
+    picture; nor does a report about another region. An EXISTS is never NULL: an answer
+    edited to no sector or incident does not drop the item from every picture."""
     cause = SituationEntry
+    answer = aliased(SituationEntry)
+    return (
+        select(DominoAnswer.entry_id)
+        .join(answer, answer.id == DominoAnswer.entry_id)
+        .where(DominoAnswer.item_id == DominoItem.id, _answer_holds(access, answer, cause))
+        .exists()
+    )
+
+
+def _answer_holds(access: tlp.RoomAccess, answer: Any, cause: Any) -> ColumnElement[bool]:
     return and_(
-        answer.id.is_not(None),
         answer.retracted_at.is_(None),
-        answer.incident == DominoItem.incident,
+        # Through coalesce: no index on the report's incident may drive the look-up (SQLite
+        # walked an incident's reports, probing each one's answers: 4x slower at 2,000),
+        # only the item's own answers by key. NULL (no incident) answers nothing, as before.
+        func.coalesce(answer.incident, "") == DominoItem.incident,
         answer.sector == DominoItem.sector,
         or_(cause.region.is_(None), answer.region.is_(None), answer.region == cause.region),
         tlp.visible_clause(

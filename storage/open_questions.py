@@ -14,6 +14,9 @@ from storage.models import OpenQuestion
 # An answered question whose answer waits for an asker who left their direct chat
 # (commands/held_answers.py): delivered when they write to the bot again in private.
 HELD = "held"
+# A kept text answer older than its lifetime (commands/held_answers.KEPT_FOR), its asker
+# told when back: never delivered, no longer kept or listed.
+LAPSED = "lapsed"
 
 
 async def add(
@@ -263,18 +266,39 @@ async def keep_again(session: AsyncSession, question_id: int) -> bool:
     return True
 
 
+KEPT_LISTED = 50
+
+
 async def kept_for(
     session: AsyncSession, access: tlp.RoomAccess, exercise_mode: bool | None
 ) -> list[OpenQuestion]:
     """Answered questions whose answer is kept for an asker who left their direct chat
-    (status "held"), as the curators' list shows them: oldest first."""
+    (status "held"), as the curators' list shows them: the newest `KEPT_LISTED` (listing
+    the oldest hid the newer ones, those likeliest still to reach their asker), oldest
+    first among them. `count_kept` says how many there are in all."""
+    query = select(OpenQuestion).where(*await _kept_where(session, access, exercise_mode))
+    rows = await session.scalars(query.order_by(OpenQuestion.id.desc()).limit(KEPT_LISTED))
+    return list(rows.all())[::-1]
+
+
+async def count_kept(
+    session: AsyncSession, access: tlp.RoomAccess, exercise_mode: bool | None
+) -> int:
+    where = await _kept_where(session, access, exercise_mode)
+    return int(
+        await session.scalar(select(func.count()).select_from(OpenQuestion).where(*where)) or 0
+    )
+
+
+async def _kept_where(
+    session: AsyncSession, access: tlp.RoomAccess, exercise_mode: bool | None
+) -> list[ColumnElement[bool]]:
     where = await _listed(session, access, None, True, exercise_mode)
     # Each kept answer is listed, a linked asker's too (answered with the question it
     # was linked to): `_listed`'s first two conditions (open, not linked) are the open
     # list's.
     where[:2] = [OpenQuestion.status == HELD]
-    query = select(OpenQuestion).where(*where).order_by(OpenQuestion.id).limit(50)
-    return list((await session.scalars(query)).all())
+    return where
 
 
 def hand_over(withdrawn: OpenQuestion, linked: list[OpenQuestion]) -> OpenQuestion | None:

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, network, open_questions, records, tlp
+from storage.bounds import EXACT
 from storage.models import Incident, OpenQuestion, PictureLog, RecordItem
 from storage.picture import Picture, build_picture
 
@@ -134,7 +135,12 @@ def digest(
         "entries": picture.entry_count,
         "states": sorted(s.entry_id for s in picture.states),
         "attention": sorted(a.entry_id for a in picture.attention),
-        "figures": sorted((f.metric, f.region, f.total, f.sources) for f in picture.figures),
+        # The bound too ("> 3" is not "3"), only where there is one: digests of pictures
+        # with exact figures stay as they were.
+        "figures": sorted(
+            (f.metric, f.region, f.total, f.sources, *([f.bound] if f.bound != EXACT else []))
+            for f in picture.figures
+        ),
         "questions": sorted(q.id for q in questions),
         "record": sorted(
             (i.code, i.revision, i.done_at is not None) for i in (record.items if record else [])
@@ -142,7 +148,7 @@ def digest(
     }
     if domino:
         # Only when there are any: digests of pictures without them stay as they were.
-        shown["domino"] = sorted(f"{d.cause_code}:{d.sector}" for d in domino)
+        shown["domino"] = sorted(d.key for d in domino)
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
@@ -290,7 +296,7 @@ async def record(
             "tlp": picture.highest_label,
             "open_questions": [f"V{q.id}" for q in room_picture.questions],
             "full": room_picture.full,
-            "domino": [f"{d.cause_code}:{d.sector}" for d in room_picture.domino],
+            "domino": [d.key for d in room_picture.domino],
             "record": sorted(i.code for i in room_picture.record.items),
         },
     )

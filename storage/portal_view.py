@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import incidents, open_questions, records, rooms, tlp
+from storage import bounds, incidents, open_questions, records, rooms, tlp
 from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
@@ -161,8 +161,15 @@ def _words_labels(rows: list[EntryRevision], default: str) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Line:
+    """A region's totals over time; each point with what its sum is (storage/bounds.py
+    `of_sum`: exact, an estimate, or a bound), so the chart marks "> 3" as the table."""
+
     region: str
     points: list[tuple[datetime, float]]
+    kinds: tuple[str, ...] = ()
+
+    def kind_at(self, index: int) -> str:
+        return self.kinds[index] if index < len(self.kinds) else bounds.EXACT
 
 
 async def figure_history(
@@ -175,7 +182,7 @@ async def figure_history(
     e, f = SituationEntry, EntryFigure
     rows = (
         await session.execute(
-            select(e.id, e.organisation, e.place, e.region, e.observed_at, f.value)
+            select(e.id, e.organisation, e.place, e.region, e.observed_at, f.value, f.bound)
             .join(f, f.entry_id == e.id)
             .where(
                 f.metric == metric,
@@ -187,21 +194,27 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    latest: dict[str, dict[tuple[str | None, str], float]] = defaultdict(dict)
-    points: dict[str, list[tuple[datetime, float]]] = defaultdict(list)
+    latest: dict[str, dict[tuple[str | None, str], tuple[float, str]]] = defaultdict(dict)
+    points: dict[str, list[tuple[datetime, float, str]]] = defaultdict(list)
     used: set[int] = set()
-    for entry_id, organisation, place, region, observed_at, value in reversed(rows):
+    for entry_id, organisation, place, region, observed_at, value, bound in reversed(rows):
         used.add(entry_id)
         key = region or "?"
-        latest[key][(organisation, place)] = float(value)
-        points[key].append((observed_at, sum(latest[key].values())))
+        latest[key][(organisation, place)] = (float(value), bound or bounds.EXACT)
+        parts = latest[key].values()
+        total = sum(part for part, _ in parts)
+        points[key].append((observed_at, total, bounds.of_sum(kind for _, kind in parts)))
     # The regions with the largest current totals, each thinned to a readable number
     # of points (always keeping the newest).
     regions = sorted(points, key=lambda r: (-points[r][-1][1], r))[:MAX_LINES]
-    return [Line(r, _thin(points[r])) for r in sorted(regions)], used
+    return [_line(r, _thin(points[r])) for r in sorted(regions)], used
 
 
-def _thin(points: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+def _line(region: str, points: list[tuple[datetime, float, str]]) -> Line:
+    return Line(region, [(at, total) for at, total, _ in points], tuple(k for *_, k in points))
+
+
+def _thin(points: list[tuple[datetime, float, str]]) -> list[tuple[datetime, float, str]]:
     if len(points) <= MAX_POINTS_PER_LINE:
         return points
     step = len(points) / MAX_POINTS_PER_LINE

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, literal, or_
@@ -238,13 +238,19 @@ def may_hear_of(access: RoomAccess, label: str, entry_room: str, entry_org: str 
     AMBER+STRICT of an organisation's own rooms only. Telling another organisation as
     GREEN that there is a RED outage, and where, discloses what RED holds back. A room
     that sees CLEAR only (public, unbound, a direct chat) hears of nothing labelled."""
-    if may_see(access, label, entry_room, entry_org):
-        return True
-    if label == "RED" or not may_see(access, "GREEN", "", None):
-        return False
-    if label == "AMBER+STRICT":
-        return access.organisation is not None and entry_org == access.organisation
-    return True
+    return may_see(_hearing(access), label, entry_room, entry_org)
+
+
+def _hearing(access: RoomAccess) -> RoomAccess:
+    """The view `may_hear_of` judges by: a room that may see GREEN (bound, not public)
+    hears of everything up to AMBER+STRICT as if cleared so (RED stays in its room, the
+    strict label in its organisation: `may_see`'s own rules); any other room hears of
+    only what it may see."""
+    if access.operator or not may_see(access, "GREEN", "", None):
+        return access
+    if RANK[access.clearance] >= RANK["AMBER+STRICT"]:
+        return access
+    return replace(access, clearance="AMBER+STRICT")
 
 
 def within_ceiling(label: str, ceiling: str) -> bool:
@@ -296,6 +302,13 @@ def visible_clause(
             )
         # RED: never beyond its own room, whatever the clearance.
     return or_(*allowed)
+
+
+def heard_clause(
+    access: RoomAccess, rank_col: Any, room_col: Any, org_col: Any
+) -> ColumnElement[bool]:
+    """`may_hear_of` as a SQL condition (`visible_clause` of the view it judges by)."""
+    return visible_clause(_hearing(access), rank_col, room_col, org_col)
 
 
 # A label as the bot names it in what it writes ("TLP:AMBER — Meldingen …", "· TLP:RED"):

@@ -9,11 +9,14 @@ from the output (the tooltips need it, and the page runs no chart script).
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import Any
 
 import pygal
 from pygal.style import Style
 
 from commands.dutch_numbers import format_number
+from storage import bounds
 from storage.portal_view import Line
 from storage.timezone import AMSTERDAM
 
@@ -67,8 +70,20 @@ def line_chart(title: str, lines: list[Line], empty_text: str) -> str:
         no_data_text=empty_text,
         disable_xml_declaration=True,
         print_values=False,
+        # Only bounded or estimated points carry a label ("> 3", "ca. 3"): a bound is
+        # marked on the chart as in the table, an exact point stays unlabelled.
+        print_labels=True,
     )
     for line in lines:
-        chart.add(line.region, [(moment, value) for moment, value in line.points])
+        chart.add(line.region, [_point(line, index) for index in range(len(line.points))])
     svg = chart.render(is_unicode=True)
     return _SCRIPT.sub("", svg)
+
+
+def _point(line: Line, index: int) -> tuple[datetime, float] | dict[str, Any]:
+    """A point as pygal takes it: bare when exact, else with its mark as a printed label."""
+    moment, value = line.points[index]
+    kind = line.kind_at(index)
+    if kind == bounds.EXACT:
+        return (moment, value)
+    return {"value": (moment, value), "label": bounds.prefix(kind) + format_number(value)}

@@ -95,6 +95,19 @@ TEXTS: Entries = {
         "nl": "{sector} (oorzaak {code}, {cause_sector}, {at}) — {reason}",
         "en": "{sector} (cause {code}, {cause_sector}, {at}) — {reason}",
     },
+    # A cause the room may only hear of (`tlp.may_hear_of`): as the redacted alert.
+    "domino.picture_line_heard": {
+        "nl": "{sector}: verwacht {onset} (ernstige storing {cause_sector} in regio {region}; "
+        "meer mag deze kamer er niet van zien) — {reason}",
+        "en": "{sector}: expected {onset} (severe outage {cause_sector} in region {region}; "
+        "this room may not see more of it) — {reason}",
+    },
+    "domino.picture_line_heard_no_onset": {
+        "nl": "{sector} (ernstige storing {cause_sector} in regio {region}; "
+        "meer mag deze kamer er niet van zien) — {reason}",
+        "en": "{sector} (severe outage {cause_sector} in region {region}; "
+        "this room may not see more of it) — {reason}",
+    },
     # ---- !partners
     "domino.partners_head": {
         "nl": "TLP:{label} — Partners {incident} (fase {phase})",

@@ -13,6 +13,14 @@ TEXTS: Entries = {
         "The answer is kept and reaches {asker} as soon as they write to the bot in a "
         "direct chat again.",
     },
+    "held.lapsed": {
+        "nl": "Er lag een antwoord van de redactie voor je klaar op je vraag {code}, maar "
+        "het is ouder dan 7 dagen en wordt daarom niet meer gegeven: het kan achterhaald "
+        "zijn. Speelt je vraag nog? Stel hem dan opnieuw.",
+        "en": "An answer from the curators was waiting for you, to your question {code}, "
+        "but it is over 7 days old and no longer given: it may be out of date. If your "
+        "question still matters, please ask it again.",
+    },
     "held.delivered_head": {
         "nl": "Er lag nog een antwoord van de redactie voor je klaar, op je vraag {code}:",
         "en": "An answer from the curators was waiting for you, to your question {code}:",

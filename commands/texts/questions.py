@@ -77,6 +77,10 @@ TEXTS: Entries = {
         "nl": "Antwoorden bewaard voor wie de chat verliet ({rows}; bezorgd zodra zij de bot weer privé schrijven):",
         "en": "Answers kept for askers who left the chat ({rows}; delivered when they write to the bot in private again):",
     },
+    "questions.kept_newest": {
+        "nl": "(de nieuwste {shown})",
+        "en": "(the newest {shown})",
+    },
     "questions.kept_lapsed": {
         "nl": "verlopen, wordt niet meer bezorgd",
         "en": "lapsed, no longer delivered",

@@ -241,6 +241,21 @@ def may_see(room: RoomModel, label: str, origin_room: str | None, org: str | Non
     return True
 
 
+def may_hear_of(room: RoomModel, label: str, origin_room: str | None, org: str | None) -> bool:
+    """Whether a room may be told that a cause exists (a domino alert, redacted when it
+    may not see it), restated from the README independent of storage/tlp.py: where it
+    may see it; else never of RED, only where it may see GREEN (bound, not public, not a
+    direct chat), and of AMBER+STRICT only within the cause's organisation."""
+    if may_see(room, label, origin_room, org):
+        return True
+    if label == "RED" or room.operator is not None or not may_see(room, "GREEN", None, None):
+        return False
+    if label == "AMBER+STRICT":
+        binding = _working_binding(room)
+        return binding is not None and binding.org is not None and binding.org == org
+    return True
+
+
 def _working_binding(room: RoomModel) -> Binding | None:
     """The binding a room works under: its own, or for an upgraded room its successor's
     (along the chain) with the lowest clearance of the bindings on the way; none when a
@@ -1248,6 +1263,8 @@ class TLPMachine(DatabaseMachine):
             self.entries[entry_id] = entry
             TLPMachine.stats["entries stored"] += 1
             self._closed_incident_told(entry, stored.incident, rows, "De melding is wel")
+            self._fallback_alerted(entry, stored, rows)
+            self._domino_alerts_heard(entry, rows)
             self._entry_markers(entry, [text_m, figure_m])
             if cause_id is not None:
                 TLPMachine.stats["reports linked to a cause"] += 1
@@ -2780,6 +2797,60 @@ class TLPMachine(DatabaseMachine):
                 raise self.fail(
                     f"{room.describe()} may see M-{entry.id} in closed {incident}: not told"
                 )
+
+    def _fallback_alerted(self, entry: EntryModel, stored: Any, replies: list[Reply]) -> None:
+        """A severe report into a closed incident that none of its coordinator rooms may
+        see (and not sent in one): every coordinator room of an open incident that may
+        see it is alerted instead (commands/closed_incident.alert_views), by a reply
+        naming it. Without it a severe report reached no coordinator at all."""
+        incident = stored.incident
+        if stored.severity not in ("Severe", "Extreme") or stored.status == "resolved":
+            return
+        if incident is None or self.incident_open.get(incident, True) or "fallback" in DISABLED:
+            return
+        coordinators = [
+            room
+            for room in self.rooms
+            if room.binding is not None and not room.retired and room.binding.role == "coordinator"
+        ]
+        own = [room for room in coordinators if room.binding and room.binding.incident == incident]
+        if any(room.room_id == entry.room_id or entry.visible(room) for room in own):
+            return  # the incident's own coordinators have it: no fallback
+        for room in coordinators:
+            binding = room.binding
+            assert binding is not None
+            if binding.incident in (None, incident) or not self.incident_open.get(
+                binding.incident, True
+            ):
+                continue
+            if room.room_id == entry.room_id or not entry.visible(room):
+                continue
+            if not any(f"M-{entry.id}" in r.text for r in replies if r.room_id == room.room_id):
+                raise self.fail(
+                    f"severe M-{entry.id} into closed {incident}, seen by none of its "
+                    f"coordinators: no fallback alert to {room.describe()}"
+                )
+            TLPMachine.stats["fallback alerts to an open incident's coordinators"] += 1
+
+    def _domino_alerts_heard(self, entry: EntryModel, replies: list[Reply]) -> None:
+        """Each domino alert the report caused went to a room that may hear of it (the
+        model's `may_hear_of`): never another organisation's room for an AMBER+STRICT
+        cause, no room at all for a RED one, no public or unbound room."""
+        if "domino" in DISABLED:
+            return
+        for reply in replies:
+            if (
+                reply.room_id in (None, entry.room_id)
+                or "Mogelijk domino-effect voor" not in reply.text
+            ):
+                continue
+            room = self.all_rooms.get(reply.room_id)
+            if room is None or not may_hear_of(room, entry.label, entry.room_id, entry.org):
+                raise self.fail(
+                    f"a domino alert about M-{entry.id} (TLP:{entry.label}, org {entry.org}) "
+                    f"went to {room.describe() if room else reply.room_id}:\n{reply.text[:800]}"
+                )
+            TLPMachine.stats["domino alerts judged by may_hear_of"] += 1
 
     def _check_paused_pictures(self, rows: list[OutboxMessage]) -> None:
         """A subscription to a closed incident posts one last picture, marked GESLOTEN,

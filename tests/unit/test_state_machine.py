@@ -512,3 +512,22 @@ def test_a_domino_item_whose_answer_lost_its_sector_shows_again(machine: TLPMach
     machine.edit(which=1, label=None, incident="storm", new_text=False, severity="matig")
     for slot in (0, 3, 4):
         machine.domino_picture(slot=slot, incident="storm")
+
+
+def test_a_severe_report_no_coordinator_of_its_closed_incident_may_see_reaches_another(
+    machine: TLPMachine,
+) -> None:
+    """Session 16: the machine checks the fallback alert is there (`_fallback_alerted`).
+    Storm closed; an AMBER+STRICT severe report of OrgB into it, which neither storm
+    coordinator room may see (OrgA's, a GREEN one): the OrgB coordinator room of vloed,
+    cleared for it, must be alerted instead."""
+    machine.bind(
+        slot=9, role="coordinator", org="OrgB", default="AMBER", clearance="AMBER+STRICT",
+        incident="vloed", unbind=False,
+    )  # fmt: skip
+    machine.incident(slug="storm", action="sluit", slot=0)
+    machine.report(
+        slot=1, category="opvang", label="AMBER+STRICT", incident=None, severity="ernstig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    assert TLPMachine.stats["fallback alerts to an open incident's coordinators"] >= 1
