@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
-from bot import nio_schemas
+from bot import nio_schemas, nio_session
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.room_state import RoomStates
@@ -115,6 +115,7 @@ class Bot:
         # and asks for the first sync.
         loading = asyncio.ensure_future(asyncio.to_thread(load_handlers))
         try:
+            nio_session.open_session(self.client)  # untraced: bot/nio_session.py
             await self.db.migrate()
             async with self.db.transaction() as session:
                 await instance_lock.acquire(session, self.lock_name, self.lock_owner)
