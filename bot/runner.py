@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
 
-from bot import nio_schemas
+from bot import nio_query, nio_schemas, nio_session
 from bot.backoff import Backoff, sleep_unless
 from bot.config import ConfigError, Settings
 from bot.room_state import RoomStates
@@ -51,6 +51,7 @@ HTTP_WAIT = 5.0
 def make_client(settings: Settings) -> AsyncClient:
     assert settings.homeserver and settings.user_id
     nio_schemas.install()  # one validator per schema, not one per event (bot/nio_schemas.py)
+    nio_query.install()  # the token out of each request's query, per field (bot/nio_query.py)
     store = settings.data_dir / "crypto"
     store.mkdir(parents=True, exist_ok=True)  # nio does not create it itself
     config = AsyncClientConfig(
@@ -115,6 +116,7 @@ class Bot:
         # and asks for the first sync.
         loading = asyncio.ensure_future(asyncio.to_thread(load_handlers))
         try:
+            nio_session.open_session(self.client)  # untraced: bot/nio_session.py
             await self.db.migrate()
             async with self.db.transaction() as session:
                 await instance_lock.acquire(session, self.lock_name, self.lock_owner)
