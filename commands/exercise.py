@@ -48,11 +48,14 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
 # says OEFENING. "EXERCISE CAUTION" (English warnings are often in capitals) is no marker.
 # The marker repeated is one in any case ("Oefening oefening oefening"): a drill inject
-# typed so was filed as a real report; one "oefening" in a sentence is ordinary text.
+# typed so was filed as a real report; one "oefening" in a sentence is ordinary text,
+# and so are two in two sentences ("... een oefening. Oefening van morgen ..."): the
+# repeated marker is one phrase, on one line, joined by blanks, commas or dashes.
 _DRILL_WORDS = re.compile(
     r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
     r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
-    r"|(?i:\boefening\W+oefening\b|\bexercise\W+exercise\b)"
+    r"|(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
+    r"|\bexercise[ \t,;:!\-\u2013\u2014]+exercise\b)"
 )
 # Matched on the words without their accents (`_folded`): "GÉÉN OEFENING" and
 # "BEËINDIGD" are how Dutch writes emphasis and the diaeresis, and a real emergency
