@@ -64,9 +64,15 @@ _REAL_WORDS = re.compile(
     r"\b(?:geen|niet\s+een)\s+oefening\b|\bno\s+(?:play|duff)\b"
     r"|\bnot\s+an?\s+(?:exercise|drill)\b"
     r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
-    r"beeindigd|afgelast|stopped|halted|suspended|terminated)\b",
+    r"stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,
 )
+# "The drill has ended" ("OEFENING BEËINDIGD", "oefening afgelast"): real where nothing
+# else in the report marks a drill ("OEFENING BEËINDIGD: echte dijkdoorbraak"), but a
+# drill's own last inject says it too, beside the drill marker (ENDEX): then it is the
+# drill's message (read as real, such an inject pasted into the real room alerted the
+# real coordinators, and the drill room refused it).
+_ENDED_WORDS = re.compile(r"\b(?:oefening|exercise)\s+(?:is\s+)?(?:beeindigd|afgelast)\b", re.I)
 
 
 def _folded(text: str) -> str:
@@ -80,7 +86,10 @@ def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
     None. The room's binding alone decided: a drill inject pasted into a real room was a
     real report (an extreme one alerted the real coordinators), and a real emergency
     reported in a drill room was drill data that only the players saw."""
-    real = _REAL_WORDS.search(_folded(text)) is not None
+    folded = _folded(text)
+    real = _REAL_WORDS.search(folded) is not None
+    if not real and _ENDED_WORDS.search(folded) is not None:
+        real = _DRILL_WORDS.search(_ENDED_WORDS.sub(" ", folded)) is None
     if room_in_exercise(ctx):
         return "exercise.real_words_in_drill" if real else None
     if not real and _DRILL_WORDS.search(text) is not None:
