@@ -63,6 +63,11 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     return result, unit
 
 
+# An end written with a leading zero (`06`, `078`) is no count: a phone number's area
+# code. `0` itself and `0,5` are.
+_LEADING_ZERO = re.compile(r"^0\d")
+
+
 def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
     """`3 à 4` -> (4.0, None), `100-150 personen` (with `dash`) -> (125.0, "personen"):
     the middle of a range, a whole number when both ends are (rounded up: for people
@@ -75,6 +80,8 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
     low_text, high_text, rest = match.groups()
     if _RANGE_WORDS.match(value) and not _joined_as_written(value):
         return None
+    if _LEADING_ZERO.match(low_text) or _LEADING_ZERO.match(high_text):
+        return None  # `06-12345678`, `078-6123456`: a phone number or a code, no count
     low, high = parse_figure(low_text), parse_figure(high_text)
     if low is None or high is None or not low[0] < high[0]:
         return None

@@ -48,11 +48,14 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # emergency ("OEFENING GESTAAKT", "EXERCISE STOPPED"): that one is real, although it
 # says OEFENING. "EXERCISE CAUTION" (English warnings are often in capitals) is no marker.
 # The marker repeated is one in any case ("Oefening oefening oefening"): a drill inject
-# typed so was filed as a real report; one "oefening" in a sentence is ordinary text.
+# typed so was filed as a real report; one "oefening" in a sentence is ordinary text,
+# and so are two in two sentences ("... een oefening. Oefening van morgen ..."): the
+# repeated marker is one phrase, on one line, joined by blanks, commas or dashes.
 _DRILL_WORDS = re.compile(
     r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
     r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
-    r"|(?i:\boefening\W+oefening\b|\bexercise\W+exercise\b)"
+    r"|(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
+    r"|\bexercise[ \t,;:!\-\u2013\u2014]+exercise\b)"
 )
 # Matched on the words without their accents (`_folded`): "GÉÉN OEFENING" and
 # "BEËINDIGD" are how Dutch writes emphasis and the diaeresis, and a real emergency
@@ -61,9 +64,15 @@ _REAL_WORDS = re.compile(
     r"\b(?:geen|niet\s+een)\s+oefening\b|\bno\s+(?:play|duff)\b"
     r"|\bnot\s+an?\s+(?:exercise|drill)\b"
     r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
-    r"beeindigd|afgelast|stopped|halted|suspended|terminated)\b",
+    r"stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,
 )
+# "The drill has ended" ("OEFENING BEËINDIGD", "oefening afgelast"): real where nothing
+# else in the report marks a drill ("OEFENING BEËINDIGD: echte dijkdoorbraak"), but a
+# drill's own last inject says it too, beside the drill marker (ENDEX): then it is the
+# drill's message (read as real, such an inject pasted into the real room alerted the
+# real coordinators, and the drill room refused it).
+_ENDED_WORDS = re.compile(r"\b(?:oefening|exercise)\s+(?:is\s+)?(?:beeindigd|afgelast)\b", re.I)
 
 
 def _folded(text: str) -> str:
@@ -77,7 +86,10 @@ def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
     None. The room's binding alone decided: a drill inject pasted into a real room was a
     real report (an extreme one alerted the real coordinators), and a real emergency
     reported in a drill room was drill data that only the players saw."""
-    real = _REAL_WORDS.search(_folded(text)) is not None
+    folded = _folded(text)
+    real = _REAL_WORDS.search(folded) is not None
+    if not real and _ENDED_WORDS.search(folded) is not None:
+        real = _DRILL_WORDS.search(_ENDED_WORDS.sub(" ", folded)) is None
     if room_in_exercise(ctx):
         return "exercise.real_words_in_drill" if real else None
     if not real and _DRILL_WORDS.search(text) is not None:

@@ -137,12 +137,26 @@ _WRAPPED = re.compile(r"\s*(\*\*|__|\*|_|`)(\S(?:.*\S)?)\1\s*")
 # A line that only says the mode: "OEFENING OEFENING OEFENING", "GEEN OEFENING", "NO PLAY",
 # "OEFENING GESTAAKT" (the drill stopped for a real emergency; see commands/exercise.py).
 # The same words commands/exercise.py reads as real, accents and all ("GÉÉN", "BEËINDIGD").
+# Read on the line without its accents (`_unaccented`): "GÉÉN" typed with combining
+# accents, as some keyboards send it, is "GEEN" too. "DIT IS GEEN OEFENING", "NO DUFF" and
+# "THIS IS NOT A DRILL" (real to commands/exercise.py as well) were read as the start of
+# the text, and the real report refused for its fields below.
 _MODE_WORD = (
-    r"(?:(?:g[eé][eé]n\s+|niet\s+een\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|"
-    r"stopgezet|afgebroken|be[eë]indigd|afgelast))?"
-    r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?|no\s+play)"
+    r"(?:(?:dit|this)\s+is\s+)?"
+    r"(?:(?:(?:geen|niet\s+een)\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|"
+    r"stopgezet|afgebroken|beeindigd|afgelast))?"
+    r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?"
+    r"|no\s+(?:play|duff)|not\s+an?\s+(?:exercise|drill))"
 )
 _MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)
+
+
+def _unaccented(text: str) -> str:
+    """`text` without its accents (É -> E, Ë -> E, also when typed as combining marks)."""
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 _KEY_EMPHASIS = re.compile(r"^\s*[*_]{1,3}(?=[^\W\d_])|(?<=\w)[*_]{1,3}(?=\s*$)")
 _VALUE_EMPHASIS = re.compile(r"\s*([*_]{1,3})(\S(?:.*\S)?)\1\s*")
 
@@ -584,7 +598,7 @@ def _read_fields(
                 if seen or text_lines:
                     in_fields = False  # a blank line ends the field block
                 continue
-            if _MODE_LINE.match(probe):
+            if _MODE_LINE.match(_unaccented(probe)):
                 # "OEFENING OEFENING OEFENING" above the fields, as drill messages start:
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)

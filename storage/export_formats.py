@@ -203,6 +203,12 @@ def entry_record(entry: SituationEntry, figures: Sequence[EntryFigure]) -> dict[
     return record
 
 
+# DEL and the C1 controls, which `json.dumps` writes as they are (it escapes C0 only):
+# U+009B is CSI to a terminal, and `knooppunt export` writes to one without `--out`.
+# Escaped, the data is the same.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
 def to_json(
     entries: Sequence[SituationEntry],
     figures: dict[int, list[EntryFigure]],
@@ -220,7 +226,8 @@ def to_json(
         "entries": [entry_record(e, figures.get(e.id, [])) for e in entries],
         "record": [record_row(r) for r in items],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    return _C1.sub(lambda found: f"\\u{ord(found.group()):04x}", text).encode()
 
 
 def from_json(data: bytes) -> list[dict[str, Any]]:
