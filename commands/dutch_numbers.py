@@ -60,7 +60,30 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
         result = -result
     if unit is not None and len(unit) > 40:
         return None
-    return result, unit
+    return scaled(result, unit)
+
+
+# A scale word after the number: `3 duizend` was 3 with the unit "duizend", summed as 3.
+_SCALES = {
+    "honderd": 100.0,
+    "hundred": 100.0,
+    "duizend": 1_000.0,
+    "thousand": 1_000.0,
+    "miljoen": 1_000_000.0,
+    "million": 1_000_000.0,
+    "mln": 1_000_000.0,
+}
+
+
+def scaled(value: float, unit: str | None) -> tuple[float, str | None]:
+    """(3, "duizend huishoudens") -> (3000, "huishoudens"); anything else unchanged."""
+    if unit is None:
+        return value, unit
+    first, _, rest = unit.partition(" ")
+    factor = _SCALES.get(first.lower().rstrip("."))
+    if factor is None:
+        return value, unit
+    return value * factor, rest.strip() or None
 
 
 # An end written with a leading zero (`06`, `078`) is no count: a phone number's area
@@ -82,15 +105,23 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
         return None
     if _LEADING_ZERO.match(low_text) or _LEADING_ZERO.match(high_text):
         return None  # `06-12345678`, `078-6123456`: a phone number or a code, no count
-    low, high = parse_figure(low_text), parse_figure(high_text)
-    if low is None or high is None or not low[0] < high[0]:
-        return None
     unit = rest.strip() or None
     if unit is not None and (len(unit) > 40 or parse_figure(unit) is not None):
         return None  # `3-4-5`, `3 à 4 à 5`: no range this reads
-    if low[0].is_integer() and high[0].is_integer():
-        return float((int(low[0]) + int(high[0]) + 1) // 2), unit
-    return (low[0] + high[0]) / 2, unit
+    # `2 à 3 duizend`: the scale word after the range counts for both ends.
+    (low, _), (high, unit) = scaled(_plain(low_text), unit), scaled(_plain(high_text), unit)
+    if not low < high:
+        return None
+    if low.is_integer() and high.is_integer():
+        return float((int(low) + int(high) + 1) // 2), unit
+    return (low + high) / 2, unit
+
+
+def _plain(number_text: str) -> float:
+    """The value of one end of a range (the patterns matched it as a number)."""
+    figure = parse_figure(number_text)
+    assert figure is not None  # the range patterns only take numbers
+    return figure[0]
 
 
 def _joined_as_written(value: str) -> bool:
