@@ -1007,8 +1007,16 @@ class OutboxSender:
     async def _send_file(self, row: OutboxMessage) -> Any:
         content = row.content
         data = base64.b64decode(content["data_b64"])
-        room = self.client.rooms.get(row.room_id)
-        encrypt = bool(room and room.encrypted)
+        if row.room_id not in self.client.rooms:
+            # Fail closed: a room nio does not know (its state not loaded, or refused)
+            # may be encrypted, and the upload itself is the leak (the file stays in the
+            # homeserver's media store whatever the send after it does). The row waits,
+            # or is given up once the room is not joined (`_not_ready`), as a text row
+            # does when nio refuses a room it does not know.
+            raise LocalProtocolError(f"No such room with id {row.room_id} found.")
+        # The room's state decides, as for a text row (`_perform` refused a labelled
+        # row already when this room is encrypted and encryption is off).
+        encrypt = self._encrypted(row.room_id)
         # The upload request itself is plain text to the homeserver: an encrypted file goes
         # unnamed and untyped (as Element sends them); its name and type travel inside the
         # encrypted event. A name such as knooppunt-<incident>-<time>.csv says too much.
