@@ -134,6 +134,26 @@ def reply_parts(reply: Reply) -> list[Reply]:
     return parts
 
 
+async def undelivered_parts(session: AsyncSession, reply: Reply) -> list[Reply]:
+    """`reply_parts(reply)`, less the parts an earlier delivery of the same kept answer
+    sent (`Reply.kept_question`). A kept answer in parts whose later part was voided
+    after an earlier one went is kept again (`_keep_again`); delivered anew in full, the
+    asker read the part that had reached them twice. The first part that goes notifies
+    as the whole reply would. Another reply is split as it is."""
+    parts = reply_parts(reply)
+    if reply.kept_question is None or len(parts) == 1:
+        return parts
+    sent = {
+        row.content.get("body")
+        for row in await outbox.kept_deliveries(session, reply.kept_question)
+        if row.sent_at is not None
+    }
+    left = [part for part in parts if part.text not in sent]
+    if left and left[0] is not parts[0]:
+        left[0] = dataclasses.replace(left[0], notify=reply.notify, mentions=reply.mentions)
+    return left
+
+
 def _chunks(lines: list[str], budget: int) -> list[str]:
     """`lines` joined into chunks whose text and escaped HTML each stay within `budget`."""
 
