@@ -89,9 +89,8 @@ async def build_export(
                 "exported_at": utcnow().isoformat(),
                 "max_tlp": ceiling,
                 "closed_at": closed_at(found),
+                **({"exercise": True} if is_exercise else {}),
             }
-            if is_exercise:
-                meta["exercise"] = True
             data = render_export(fmt, rows, figures, meta, record)
             await audit.add(
                 session,
