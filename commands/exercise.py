@@ -77,7 +77,10 @@ def _drill_marked(text: str) -> bool:
         line_start = text.rfind("\n", 0, found.start()) + 1
         before = text[line_start : found.start()]
         after = text[found.end() : found.end() + 40]
-        if _ACTIVITY_BEFORE.search(before) or _ACTIVITY_AFTER.search(after):
+        # First on its line it heads the line as a marker does ("EXERCISE OUTSIDE
+        # ZWOLLE: ..."), whatever follows; advice has its verb first.
+        first = not any(c.isalnum() for c in before)
+        if _ACTIVITY_BEFORE.search(before) or (not first and _ACTIVITY_AFTER.search(after)):
             continue
         return True
     return False

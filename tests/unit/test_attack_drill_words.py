@@ -175,6 +175,7 @@ HEALTH_ADVICE = [
     "!report health\nmunicipality: Dordrecht\nHEAT WAVE: LIMIT STRENUOUS EXERCISE, DRINK WATER",
     "!report health\nmunicipality: Dordrecht\nASTHMA PATIENTS: NO PHYSICAL EXERCISE",
     "!report health\nmunicipality: Dordrecht\nPOOR AIR QUALITY - EXERCISE INDOORS ONLY",
+    "!report health\nmunicipality: Dordrecht\nSMOG: PLEASE EXERCISE INDOORS",
 ]
 
 
@@ -193,6 +194,8 @@ ENGLISH_DRILL = [
     "!report evacuation\nmunicipality: Dordrecht\n[EXERCISE] dike breach, evacuate the street",
     "!report health\nmunicipality: Dordrecht\nSMOG. AVOID OUTDOOR EXERCISE. EXERCISE EXERCISE",
     "!report health\nmunicipality: Dordrecht\nTHIS IS AN EXERCISE: AVOID OUTDOOR ACTIVITY",
+    "!report evacuation\nmunicipality: Dordrecht\nEXERCISE OUTSIDE ZWOLLE: dike breach",
+    "!report evacuation\nmunicipality: Dordrecht\n*** EXERCISE *** INDOORS evacuation drill",
 ]
 
 
