@@ -93,11 +93,12 @@ async def keep_for_absent(
 
 async def kept_by(
     ctx: CommandContext, command: str
-) -> list[tuple[OpenQuestion, OutboxMessage | None]]:
+) -> list[tuple[OpenQuestion, list[OutboxMessage]]]:
     """The answers `command` (an `!antwoord`) kept that still stand as it gave them:
-    each question still kept (None), or answered by the reply that delivered it since."""
+    each question still kept (no rows), or answered by the replies that delivered it
+    since (every part of an answer in parts, also parts a resumed delivery sent)."""
     session = session_of(ctx)
-    found: list[tuple[OpenQuestion, OutboxMessage | None]] = []
+    found: list[tuple[OpenQuestion, list[OutboxMessage]]] = []
     for record in await audit.for_subject(session, command):
         if record.action != KEPT_ACTION:
             continue
@@ -108,11 +109,12 @@ async def kept_by(
             if question.answered_at != datetime.fromisoformat(at):
                 continue  # reopened and answered anew since
             if question.status == HELD:
-                found.append((question, None))
+                found.append((question, []))
             elif question.status == "answered":
-                delivery = await outbox.kept_delivery(session, question.id)
-                if delivery is not None and delivery.failed_at is None:
-                    found.append((question, delivery))
+                rows = await outbox.kept_deliveries(session, question.id)
+                delivered = [row for row in rows if row.failed_at is None]
+                if delivered:
+                    found.append((question, delivered))
     return found
 
 

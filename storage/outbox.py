@@ -281,13 +281,6 @@ async def record_attempt(
 KEPT_QUESTION = "nl.knooppunt.kept_question"
 
 
-async def kept_delivery(session: AsyncSession, question_id: int) -> OutboxMessage | None:
-    """The last reply that delivered the kept answer of question `question_id` (None:
-    none). Rare (a curator deletes an answer)."""
-    rows = await kept_deliveries(session, question_id)
-    return rows[-1] if rows else None
-
-
 async def kept_deliveries(session: AsyncSession, question_id: int) -> list[OutboxMessage]:
     """Every row (each part of each try) that delivered the kept answer of question
     `question_id`, oldest first. Rare (an answer deleted, a kept answer in parts): the
