@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
-from bot.sender import outgoing_row, reply_label, reply_parts
+from bot.sender import outgoing_row, reply_label, undelivered_parts
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.message import Message, Outgoing, Reply
 from storage import event_log, outbox, relabel, tlp
@@ -101,13 +101,13 @@ async def log_and_queue(
     # A reply too large for one event goes in parts (bot/sender.py: reply_parts), each
     # labelled as the whole reply: a later part need not name the label (a late reply's
     # note stands above the banner the parts repeat), and is as much of what it shows.
-    parts = [
-        (part, reply)
-        for reply in replies
-        for part in (
-            reply_parts(reply) if isinstance(reply, Reply) and reply.attachment is None else [reply]
-        )
-    ]
+    # A kept answer leaves out the parts an earlier delivery of it sent (undelivered_parts).
+    parts: list[tuple[Outgoing, Outgoing]] = []
+    for whole in replies:
+        split: list[Outgoing] = [whole]
+        if isinstance(whole, Reply) and whole.attachment is None:
+            split = list(await undelivered_parts(session, whole))
+        parts.extend((part, whole) for part in split)
     views: dict[str, tlp.RoomAccess] = {}
     rows = []
     for index, (reply, whole) in enumerate(parts):

@@ -134,6 +134,26 @@ def reply_parts(reply: Reply) -> list[Reply]:
     return parts
 
 
+async def undelivered_parts(session: AsyncSession, reply: Reply) -> list[Reply]:
+    """`reply_parts(reply)`, less the parts an earlier delivery of the same kept answer
+    sent (`Reply.kept_question`). A kept answer in parts whose later part was voided
+    after an earlier one went is kept again (`_keep_again`); delivered anew in full, the
+    asker read the part that had reached them twice. The first part that goes notifies
+    as the whole reply would. Another reply is split as it is."""
+    parts = reply_parts(reply)
+    if reply.kept_question is None or len(parts) == 1:
+        return parts
+    sent = {
+        row.content.get("body")
+        for row in await outbox.kept_deliveries(session, reply.kept_question)
+        if row.sent_at is not None
+    }
+    left = [part for part in parts if part.text not in sent]
+    if left and left[0] is not parts[0]:
+        left[0] = dataclasses.replace(left[0], notify=reply.notify, mentions=reply.mentions)
+    return left
+
+
 def _chunks(lines: list[str], budget: int) -> list[str]:
     """`lines` joined into chunks whose text and escaped HTML each stay within `budget`."""
 
@@ -1007,8 +1027,16 @@ class OutboxSender:
     async def _send_file(self, row: OutboxMessage) -> Any:
         content = row.content
         data = base64.b64decode(content["data_b64"])
-        room = self.client.rooms.get(row.room_id)
-        encrypt = bool(room and room.encrypted)
+        if row.room_id not in self.client.rooms:
+            # Fail closed: a room nio does not know (its state not loaded, or refused)
+            # may be encrypted, and the upload itself is the leak (the file stays in the
+            # homeserver's media store whatever the send after it does). The row waits,
+            # or is given up once the room is not joined (`_not_ready`), as a text row
+            # does when nio refuses a room it does not know.
+            raise LocalProtocolError(f"No such room with id {row.room_id} found.")
+        # The room's state decides, as for a text row (`_perform` refused a labelled
+        # row already when this room is encrypted and encryption is off).
+        encrypt = self._encrypted(row.room_id)
         # The upload request itself is plain text to the homeserver: an encrypted file goes
         # unnamed and untyped (as Element sends them); its name and type travel inside the
         # encrypted event. A name such as knooppunt-<incident>-<time>.csv says too much.

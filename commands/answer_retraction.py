@@ -81,12 +81,17 @@ async def _taken_back(ctx: CommandContext, command: str) -> list[_Taken]:
         )
         for row, replies in await _answered_by(ctx, command)
     ]
-    for row, delivery in await held_answers.kept_by(ctx, command):
-        if delivery is None:
+    for row, delivered in await held_answers.kept_by(ctx, command):
+        if not delivered:
             taken.append(_Taken(row, [], None))
             continue
-        room, source = RoomId(delivery.room_id), EventId(delivery.source_event_id or "")
-        taken.append(_Taken(row, [Redaction(source, reason, room, delivery.id)], (room, source)))
+        gone = [
+            Redaction(EventId(part.source_event_id or ""), reason, RoomId(part.room_id), part.id)
+            for part in delivered
+        ]
+        last = delivered[-1]
+        told = (RoomId(last.room_id), EventId(last.source_event_id or ""))
+        taken.append(_Taken(row, gone, told))
     return sorted(taken, key=lambda one: one.question.id)
 
 

@@ -52,11 +52,45 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # and so are two in two sentences ("... een oefening. Oefening van morgen ..."): the
 # repeated marker is one phrase, on one line, joined by blanks, commas or dashes.
 _DRILL_WORDS = re.compile(
-    r"\bOEFENING\b|\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
-    r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
-    r"|(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
+    r"\bOEFENING\b|(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
     r"|\bexercise[ \t,;:!\-\u2013\u2014]+exercise\b)"
 )
+# One EXERCISE in capitals is a marker too, unless the words around it make it the
+# everyday English word: "EXERCISE (EXTREME) CAUTION" and its family, and physical
+# activity in health advice ("AVOID OUTDOOR EXERCISE", "NO STRENUOUS EXERCISE",
+# "EXERCISE INDOORS"), said so by the word right before or after it. A closed list, so
+# that a drill inject stays one wherever it puts the marker (first, last, after a colon,
+# in brackets, repeated): a drill taken for real alerts real coordinators, while advice
+# refused costs its writer one edit.
+_CAPITAL_EXERCISE = re.compile(
+    r"\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
+    r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
+)
+_ACTIVITY_BEFORE = re.compile(
+    r"\b(?i:outdoor|outdoors|outside|indoor|physical|strenuous|vigorous|intense|intensive|"
+    r"heavy|hard|prolonged|moderate|light|avoid|limit|reduce|restrict|postpone|no)\s+$"
+)
+_ACTIVITY_AFTER = re.compile(r"^\s+(?i:outdoors|indoors|outside|inside|only\s+indoors)\b")
+
+
+def _drill_marked(text: str) -> bool:
+    """Whether `text` carries a drill marker (`_DRILL_WORDS`, or a capital EXERCISE that
+    is no everyday English word)."""
+    if _DRILL_WORDS.search(text) is not None:
+        return True
+    for found in _CAPITAL_EXERCISE.finditer(text):
+        line_start = text.rfind("\n", 0, found.start()) + 1
+        before = text[line_start : found.start()]
+        after = text[found.end() : found.end() + 40]
+        # First on its line it heads the line as a marker does ("EXERCISE OUTSIDE
+        # ZWOLLE: ..."), whatever follows; advice has its verb first.
+        first = not any(c.isalnum() for c in before)
+        if _ACTIVITY_BEFORE.search(before) or (not first and _ACTIVITY_AFTER.search(after)):
+            continue
+        return True
+    return False
+
+
 # Matched on the words without their accents (`_folded`): "GÉÉN OEFENING" and
 # "BEËINDIGD" are how Dutch writes emphasis and the diaeresis, and a real emergency
 # said that way was refused in the real room and filed as drill data in a drill room.
@@ -89,10 +123,10 @@ def words_cross_mode(ctx: CommandContext, text: str) -> str | None:
     folded = _folded(text)
     real = _REAL_WORDS.search(folded) is not None
     if not real and _ENDED_WORDS.search(folded) is not None:
-        real = _DRILL_WORDS.search(_ENDED_WORDS.sub(" ", folded)) is None
+        real = not _drill_marked(_ENDED_WORDS.sub(" ", folded))
     if room_in_exercise(ctx):
         return "exercise.real_words_in_drill" if real else None
-    if not real and _DRILL_WORDS.search(text) is not None:
+    if not real and _drill_marked(text):
         return "exercise.drill_words_in_real"
     return None
 

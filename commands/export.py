@@ -20,7 +20,7 @@ from storage import export_formats, tlp
 from storage import incidents as incident_repo
 from storage import records as record_repo
 from storage.exercise import MARKER
-from storage.models import EntryFigure, RecordItem, SituationEntry, utcnow
+from storage.models import EntryFigure, Incident, RecordItem, SituationEntry, utcnow
 from storage.timezone import AMSTERDAM
 
 # `csv` is for a Dutch spreadsheet; `csv-en` is the international form.
@@ -43,13 +43,24 @@ def render_export(
     """The file; an exercise's (`meta["exercise"]`) starts with OEFENING in every format.
     `record`: the assessments, decisions and actions the reader may see (after the entries)."""
     marker = MARKER if meta.get("exercise") else None
+    # A closed incident's file says so (`meta["closed_at"]`, ISO): read later or passed
+    # on, it must not look like a running incident's picture.
+    when = meta.get("closed_at")
+    closed = datetime.fromisoformat(when) if isinstance(when, str) else None
     if fmt == "json":
         return export_formats.to_json(rows, figures, meta, record, marker=marker)
     if fmt == "csv":
-        return export_formats.to_csv_nl(rows, figures, record, marker=marker)
+        return export_formats.to_csv_nl(rows, figures, record, marker=marker, closed=closed)
     if fmt == "csv-en":
-        return export_formats.to_csv(rows, figures, record, marker=marker)
-    return export_formats.to_edxl(rows, figures, record, marker=marker)
+        return export_formats.to_csv(rows, figures, record, marker=marker, closed=closed)
+    return export_formats.to_edxl(rows, figures, record, marker=marker, closed=closed)
+
+
+def closed_at(incident: Incident) -> str | None:
+    """`meta["closed_at"]` of an export: when the incident was closed, None while open."""
+    if incident.open or incident.closed_at is None:
+        return None
+    return incident.closed_at.isoformat()
 
 
 def file_name(incident: str, fmt: str, stamp: datetime, exercise: bool) -> str:
@@ -85,7 +96,8 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     session = session_of(ctx)
     # A mistyped name gave an empty file ("0 entries"), as if the incident held nothing,
     # and any word went into the file's name; `!beeld` refuses it the same way.
-    if await incident_repo.get(session, incident) is None:
+    found = await incident_repo.get(session, incident)
+    if found is None:
         raise UserError("picture.unknown_incident", slug=incident)
     await exercise.check_incident(ctx, incident)
     is_exercise = await exercise_store.is_exercise(session, incident)
@@ -94,7 +106,11 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     figures = await entry_repo.figures_of(session, [row.id for row in rows])
     record = await record_repo.for_export(session, access, incident)
     stamp = utcnow()
-    meta: dict[str, object] = {"incident": incident, "exported_at": stamp.isoformat()}
+    meta: dict[str, object] = {
+        "incident": incident,
+        "exported_at": stamp.isoformat(),
+        "closed_at": closed_at(found),
+    }
     if is_exercise:
         meta["exercise"] = True
     data = render_export(fmt, rows, figures, meta, record)

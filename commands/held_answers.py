@@ -93,11 +93,12 @@ async def keep_for_absent(
 
 async def kept_by(
     ctx: CommandContext, command: str
-) -> list[tuple[OpenQuestion, OutboxMessage | None]]:
+) -> list[tuple[OpenQuestion, list[OutboxMessage]]]:
     """The answers `command` (an `!antwoord`) kept that still stand as it gave them:
-    each question still kept (None), or answered by the reply that delivered it since."""
+    each question still kept (no rows), or answered by the replies that delivered it
+    since (every part of an answer in parts, also parts a resumed delivery sent)."""
     session = session_of(ctx)
-    found: list[tuple[OpenQuestion, OutboxMessage | None]] = []
+    found: list[tuple[OpenQuestion, list[OutboxMessage]]] = []
     for record in await audit.for_subject(session, command):
         if record.action != KEPT_ACTION:
             continue
@@ -108,11 +109,12 @@ async def kept_by(
             if question.answered_at != datetime.fromisoformat(at):
                 continue  # reopened and answered anew since
             if question.status == HELD:
-                found.append((question, None))
+                found.append((question, []))
             elif question.status == "answered":
-                delivery = await outbox.kept_delivery(session, question.id)
-                if delivery is not None and delivery.failed_at is None:
-                    found.append((question, delivery))
+                rows = await outbox.kept_deliveries(session, question.id)
+                delivered = [row for row in rows if row.failed_at is None]
+                if delivered:
+                    found.append((question, delivered))
     return found
 
 
@@ -131,10 +133,11 @@ async def deliver(ctx: CommandContext) -> list[Outgoing]:
     )
     out: list[Outgoing] = []
     for question in rows:
-        if _lapsed(ctx, question):
+        lapsed = "held.lapsed" if _lapsed(ctx, question) else await _qa_gone(ctx, question)
+        if lapsed is not None:
             # Told once, kept no more: it stayed "held" for ever, its asker told nothing.
             question.status = open_questions.LAPSED
-            out.append(_lapsed_notice(ctx, question))
+            out.append(_lapsed_notice(ctx, question, lapsed))
             continue
         reply = await _kept_reply(ctx, question)
         if reply is not None:
@@ -150,9 +153,24 @@ def _lapsed(ctx: CommandContext, question: OpenQuestion) -> bool:
     return ctx.now - question.answered_at > KEPT_FOR
 
 
-def _lapsed_notice(ctx: CommandContext, question: OpenQuestion) -> Reply:
+async def _qa_gone(ctx: CommandContext, question: OpenQuestion) -> str | None:
+    """The notice's key when the kept answer is a Q&A item retired or expired since (it
+    is never delivered then: `_kept_reply` checks it current), else None. One that the
+    room may not see stays kept: a later chat may."""
+    answer = question.answer or ""
+    if not answer.startswith("qa:"):
+        return None
+    store = await ctx.settings.knowledge.store(session_of(ctx))
+    item = store.qa(answer.removeprefix("qa:"))
+    today = ctx.now.astimezone(AMSTERDAM).date()
+    if item is None or expired_note(item, today, ctx.lang) is not None:
+        return "held.qa_gone"
+    return None
+
+
+def _lapsed_notice(ctx: CommandContext, question: OpenQuestion, key: str) -> Reply:
     """It names only the asker's own question's code, in the asker's own chat."""
-    text = t(ctx.lang, "held.lapsed", code=f"V{question.id}")
+    text = t(ctx.lang, key, code=f"V{question.id}")
     return Reply(
         text=text,
         html=render.escape(text),

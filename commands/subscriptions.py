@@ -182,10 +182,20 @@ async def unsubscribe_command(ctx: CommandContext, parsed: ParsedCommand) -> lis
         "subscription.stopped",
         detail={"ids": [r.id for r in stopped]},
     )
-    if not stopped:
-        return [render.plain(t(ctx.lang, "subscriptions.no_subscription_stop"))]
-    ids = ", ".join(str(r.id) for r in stopped)
-    return [render.plain(t(ctx.lang, "subscriptions.stopped", ids=ids))]
+    # A number that is no subscription of this room (mistyped, stopped before) is named:
+    # "Opgezegd: 1." alone hid that the 7 asked for stopped nothing.
+    unknown = sorted(wanted - {str(r.id) for r in stopped}, key=int)
+    lines = []
+    if stopped:
+        ids = ", ".join(str(r.id) for r in stopped)
+        lines.append(t(ctx.lang, "subscriptions.stopped", ids=ids))
+    elif not unknown:
+        lines.append(t(ctx.lang, "subscriptions.no_subscription_stop"))
+    if unknown:
+        lines.append(
+            t(ctx.lang, "subscriptions.unknown_numbers", ids=", ".join(unknown), prefix=ctx.prefix)
+        )
+    return [render.plain("\n".join(lines))]
 
 
 SUBSCRIBE = Command(

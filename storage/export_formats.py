@@ -261,6 +261,11 @@ def _dutch_value(name: str, value: Any) -> Any:
     return value
 
 
+# The row under a closed incident's TLP banner (the CSVs carry no other meta).
+CLOSED_NL = "Incident gesloten"
+CLOSED_EN = "incident closed"
+
+
 def _sheet(
     entries: Sequence[SituationEntry],
     items: Sequence[RecordItem],
@@ -271,16 +276,19 @@ def _sheet(
     rows: Iterable[Sequence[Any]],
     record_header: Sequence[str],
     record_rows: Iterable[Sequence[Any]],
+    closed: Sequence[str] = (),
 ) -> bytes:
     """What both CSVs are: `marker` (an exercise's OEFENING) as the first row, the TLP
     banner (TLP 2.0: the label at the top, where a reader of the sheet sees it), the
-    entries under `header`, and the record items after an empty row under their own
+    `closed` row of a closed incident (its label and time), the entries under `header`, and the record items after an empty row under their own
     header. Every cell goes through `csv_safe`; None is an empty cell."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter)
     if marker:
         writer.writerow([marker])
     writer.writerow([f"TLP:{_labels(entries, items)}"])
+    if closed:
+        writer.writerow(closed)
     writer.writerow(header)
     for row in rows:
         writer.writerow([csv_safe("" if v is None else v) for v in row])
@@ -306,6 +314,7 @@ def to_csv_nl(
     items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
+    closed: datetime | None = None,
 ) -> bytes:
     """The Dutch CSV: `;`, Dutch headers and values, Europe/Amsterdam times; assessments,
     decisions and actions follow the entries after an empty row, under their own header.
@@ -336,6 +345,7 @@ def to_csv_nl(
         rows=(row(e) for e in entries),
         record_header=[RECORD_HEADERS_NL[name] for name in RECORD_FIELDS],
         record_rows=(record_cells(i) for i in items),
+        closed=[CLOSED_NL, _local(closed)] if closed else (),
     )
 
 
@@ -345,6 +355,7 @@ def to_csv(
     items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
+    closed: datetime | None = None,
 ) -> bytes:
     """The international CSV (`csv-en`): `,`, English field names and values, UTC times.
     `marker` (an exercise's OEFENING) is the first row, above the TLP banner."""
@@ -367,6 +378,7 @@ def to_csv(
         rows=(row(e) for e in entries),
         record_header=RECORD_FIELDS,
         record_rows=([record_row(i)[name] for name in RECORD_FIELDS] for i in items),
+        closed=[CLOSED_EN, closed.isoformat()] if closed else (),
     )
 
 
@@ -479,6 +491,7 @@ def to_edxl(
     items: Sequence[RecordItem] = (),
     *,
     marker: str | None = None,
+    closed: datetime | None = None,
 ) -> bytes:
     """EDXL-SitRep. `marker` (an exercise's OEFENING) comes first as a comment, as an
     `exercise` attribute on the root and in front of every report's purpose, the
@@ -491,6 +504,8 @@ def to_edxl(
     attributes = {"tlp": _labels(entries, items)}
     if marker:
         attributes["exercise"] = marker
+    if closed:
+        attributes["closed"] = closed.isoformat()  # the incident was closed then
     root = ET.Element(_q(SET_NS, "sitRepSet"), attributes)
     for entry in entries:
         _edxl_entry(root, entry, figures.get(entry.id, []), marker)

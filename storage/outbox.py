@@ -281,20 +281,19 @@ async def record_attempt(
 KEPT_QUESTION = "nl.knooppunt.kept_question"
 
 
-async def kept_delivery(session: AsyncSession, question_id: int) -> OutboxMessage | None:
-    """The last reply that delivered the kept answer of question `question_id` (None:
-    none). Rare (a curator deletes an answer): the content is read as text, then checked."""
+async def kept_deliveries(session: AsyncSession, question_id: int) -> list[OutboxMessage]:
+    """Every row (each part of each try) that delivered the kept answer of question
+    `question_id`, oldest first. Rare (an answer deleted, a kept answer in parts): the
+    content is read as text, then checked."""
     found = await session.scalars(
         select(OutboxMessage)
         .where(
             OutboxMessage.kind == "message",
             sql_cast(OutboxMessage.content, String).like(f"%{KEPT_QUESTION}%"),
         )
-        .order_by(OutboxMessage.id.desc())
+        .order_by(OutboxMessage.id)
     )
-    return next(
-        (row for row in found if (row.content or {}).get(KEPT_QUESTION) == question_id), None
-    )
+    return [row for row in found if (row.content or {}).get(KEPT_QUESTION) == question_id]
 
 
 async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[OutboxMessage]:

@@ -30,6 +30,14 @@ def terminal_safe(text: str) -> str:
     return _CONTROL.sub(lambda found: f"\\x{ord(found.group()):02x}", text)
 
 
+def say(text: str, *, error: bool = False) -> None:
+    """Print one line of output that may hold what an administrator's file gave (a name,
+    a path, a value a problem quotes), through `terminal_safe`; on stderr with `error`."""
+    import sys
+
+    print(terminal_safe(text), file=sys.stderr if error else sys.stdout)
+
+
 # Files that travel (a git repository, a mail to a partner) hold content up to GREEN by
 # default: most curated content is GREEN, while AMBER is for the partners' need-to-know.
 DEFAULT_FILE_CEILING = "GREEN"
@@ -51,8 +59,6 @@ def print_left_out(
 ) -> None:
     """The note on stderr (after `prefix`, the subcommand's name) of what an export
     left out above `ceiling`: how many, per label, and the ceiling that takes them in."""
-    import sys
-
     from commands.i18n import t
     from storage import tlp
 
@@ -67,7 +73,7 @@ def print_left_out(
         labels=", ".join(f"{n} {label}" for label, n in counts),
         highest=tlp.highest(list(left_out)),
     )
-    print(f"{prefix} {note}", file=sys.stderr)
+    say(f"{prefix} {note}", error=True)
 
 
 def add_file_actions(
@@ -114,7 +120,7 @@ def print_problems(
     from commands.i18n import t
 
     for problem in problems[:limit]:
-        print(f"  - {t(lang, problem.key, **problem.args)}")
+        say(f"  - {t(lang, problem.key, **problem.args)}")
 
 
 class FileReport(Protocol):
@@ -133,12 +139,12 @@ def print_import_refusal(report: FileReport, lang: Language) -> bool:
 
     for result in report.files:
         if not result.ok:
-            print(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
+            say(t(lang, "cli.invalid_file", path=result.path, count=len(result.problems)))
             print_problems(result.problems, lang, 20)
     print_problems(report.problems, lang)
     if report.ok:
         return False
-    print(t(lang, "cli.nothing_imported"))
+    say(t(lang, "cli.nothing_imported"))
     return True
 
 
@@ -156,10 +162,10 @@ def print_checked(
 
     for result in results:
         key = "cli.check_ok" if result.ok else "cli.check_invalid"
-        print(t(lang, key, path=result.path, count=len(result.items), unit=unit))
+        say(t(lang, key, path=result.path, count=len(result.items), unit=unit))
         print_problems(result.problems, lang, limit)
     if not results and none_found is not None:
-        print(t(lang, none_found[0], path=none_found[1]))
+        say(t(lang, none_found[0], path=none_found[1]))
     return 0 if results and all(r.ok for r in results) else 1
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.common import terminal_safe, with_database
 from bot.config import ConfigError, Settings
-from commands.export import FORMATS, render_export
+from commands.export import FORMATS, closed_at, render_export
 from storage import audit, tlp
 from storage import entries as entry_repo
 from storage import incidents as incident_repo
@@ -88,9 +88,9 @@ async def build_export(
                 "incident": incident,
                 "exported_at": utcnow().isoformat(),
                 "max_tlp": ceiling,
+                "closed_at": closed_at(found),
+                **({"exercise": True} if is_exercise else {}),
             }
-            if is_exercise:
-                meta["exercise"] = True
             data = render_export(fmt, rows, figures, meta, record)
             await audit.add(
                 session,

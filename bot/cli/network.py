@@ -25,6 +25,7 @@ from bot.cli.common import (
     print_import_refusal,
     print_left_out,
     run_file_action,
+    say,
 )
 
 NOTE_PREFIX = "knooppunt network export:"
@@ -82,11 +83,11 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     if print_import_refusal(report, lang):
         return 1
     for map_id, before, after in report.maps:
-        print(t(lang, "cli.map_lines", map=map_id, count=after, before=before))
+        say(t(lang, "cli.map_lines", map=map_id, count=after, before=before))
     if report.partners:
-        print(t(lang, "cli.partners_updated", count=report.partners))
+        say(t(lang, "cli.partners_updated", count=report.partners))
     for name, count, ceiling in report.kept:
-        print(t(lang, "cli.contacts_kept", name=name, count=count, ceiling=ceiling))
+        say(t(lang, "cli.contacts_kept", name=name, count=count, ceiling=ceiling))
     return 0
 
 
@@ -98,7 +99,7 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     lang, ceiling = settings.language, parse_ceiling(args.max_tlp)
     exported = await network_service.export_to(db, args.dir, ceiling)
     for map_id, count in sorted(exported.maps.items()):
-        print(t(lang, "cli.map_written", map=map_id, count=count))
-    print(t(lang, "cli.partners_written", count=exported.partners, target=args.dir))
+        say(t(lang, "cli.map_written", map=map_id, count=count))
+    say(t(lang, "cli.partners_written", count=exported.partners, target=args.dir))
     print_left_out(lang, "cli.contacts_left_out", NOTE_PREFIX, ceiling, exported.left_out)
     return 0

@@ -23,6 +23,7 @@ from bot.cli.common import (
     print_import_refusal,
     print_left_out,
     run_file_action,
+    say,
 )
 
 NOTE_PREFIX = "knooppunt objects export:"
@@ -64,7 +65,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
     if print_import_refusal(report, lang):
         return 1
     for counts in report.owners:
-        print(
+        say(
             t(
                 lang,
                 "cli.owner_objects",
@@ -75,7 +76,7 @@ async def _import(db: Database, settings: Settings, args: argparse.Namespace) ->
         )
         if counts.kept:
             kept = {"owner": counts.owner, "count": counts.kept, "ceiling": counts.kept_above}
-            print(t(lang, "cli.objects_kept", **kept))
+            say(t(lang, "cli.objects_kept", **kept))
     return 0
 
 
@@ -87,8 +88,8 @@ async def _export(db: Database, settings: Settings, args: argparse.Namespace) ->
     lang, ceiling = settings.language, parse_ceiling(args.max_tlp)
     exported = await object_service.export_to(db, args.dir, ceiling)
     for owner, count in sorted(exported.written.items()):
-        print(t(lang, "cli.owner_written", owner=owner, count=count))
+        say(t(lang, "cli.owner_written", owner=owner, count=count))
     total = sum(exported.written.values())
-    print(t(lang, "cli.objects_written", count=total, target=args.dir))
+    say(t(lang, "cli.objects_written", count=total, target=args.dir))
     print_left_out(lang, "cli.objects_left_out", NOTE_PREFIX, ceiling, exported.left_out)
     return 0

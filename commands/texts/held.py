@@ -21,6 +21,14 @@ TEXTS: Entries = {
         "but it is over 7 days old and no longer given: it may be out of date. If your "
         "question still matters, please ask it again.",
     },
+    "held.qa_gone": {
+        "nl": "Er lag een antwoord van de redactie voor je klaar op je vraag {code}, maar "
+        "het verwees naar informatie die inmiddels verlopen of ingetrokken is en wordt "
+        "daarom niet meer gegeven. Speelt je vraag nog? Stel hem dan opnieuw.",
+        "en": "An answer from the curators was waiting for you, to your question {code}, "
+        "but it pointed to information that has expired or been withdrawn since, so it is "
+        "no longer given. If your question still matters, please ask it again.",
+    },
     "held.delivered_head": {
         "nl": "Er lag nog een antwoord van de redactie voor je klaar, op je vraag {code}:",
         "en": "An answer from the curators was waiting for you, to your question {code}:",

@@ -37,6 +37,10 @@ TEXTS: Entries = {
         "nl": "Opgezegd: {ids}.",
         "en": "Stopped: {ids}.",
     },
+    "subscriptions.unknown_numbers": {
+        "nl": "Geen abonnement van deze kamer: {ids} (de nummers: {prefix}abonnementen).",
+        "en": "No subscription of this room: {ids} (the numbers: {prefix}subscriptions).",
+    },
     "subscriptions.this_room_not_bound": {
         "nl": "Deze kamer is niet aan een incident gekoppeld.",
         "en": "This room is not bound to an incident.",

@@ -167,6 +167,45 @@ async def test_exercise_caution_in_a_real_room_is_recorded(chat: CoreChat, body:
     assert len(await chat.entries()) == 1, texts(result[0])
 
 
+# English health advice in capitals: "exercise" as physical activity, said so by the word
+# before it (outdoor, strenuous, avoid ...) or after it (outdoors, indoors). A real
+# smog or heat report copied from a bulletin was refused as a drill inject.
+HEALTH_ADVICE = [
+    "!report health\nmunicipality: Dordrecht\nSMOG ALERT. AVOID OUTDOOR EXERCISE.",
+    "!report health\nmunicipality: Dordrecht\nHEAT WAVE: LIMIT STRENUOUS EXERCISE, DRINK WATER",
+    "!report health\nmunicipality: Dordrecht\nASTHMA PATIENTS: NO PHYSICAL EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nPOOR AIR QUALITY - EXERCISE INDOORS ONLY",
+    "!report health\nmunicipality: Dordrecht\nSMOG: PLEASE EXERCISE INDOORS",
+]
+
+
+@pytest.mark.parametrize("body", HEALTH_ADVICE)
+async def test_english_health_advice_in_a_real_room_is_recorded(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
+
+
+# The other direction: EXERCISE as a marker stays one wherever a drill inject puts it
+# (first, last, after a colon, in brackets), and repeated also after health advice.
+ENGLISH_DRILL = [
+    "!report evacuation\nmunicipality: Dordrecht\nEXERCISE - dike breach at the river.",
+    "!report evacuation\nmunicipality: Dordrecht\nDike breach at the river. EXERCISE",
+    "!report evacuation\nmunicipality: Dordrecht\n[EXERCISE] dike breach, evacuate the street",
+    "!report health\nmunicipality: Dordrecht\nSMOG. AVOID OUTDOOR EXERCISE. EXERCISE EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nTHIS IS AN EXERCISE: AVOID OUTDOOR ACTIVITY",
+    "!report evacuation\nmunicipality: Dordrecht\nEXERCISE OUTSIDE ZWOLLE: dike breach",
+    "!report evacuation\nmunicipality: Dordrecht\n*** EXERCISE *** INDOORS evacuation drill",
+]
+
+
+@pytest.mark.parametrize("body", ENGLISH_DRILL)
+async def test_an_english_drill_marker_is_still_refused(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])
+
+
 # Free text that reads as an update is offered as a report ("is dit een melding? ja/nee").
 # Drill-marked words in a real room were refused only at the `ja`: the liaison was first
 # asked to confirm a report the bot would refuse. Now the offer itself says why not, in

@@ -49,3 +49,15 @@ async def test_a_bare_opzeggen_still_stops_all_and_a_number_one(chat: CoreChat) 
     assert "• 1:" in listed and "• 2:" not in listed and "• 3:" in listed, listed
     await chat.handle(COORD, ALICE, "!opzeggen")
     assert "• " not in await _listed(chat)
+
+
+async def test_a_number_that_is_no_subscription_of_the_room_is_named(chat: CoreChat) -> None:
+    """`!opzeggen 1 7` stopped 1 and said "Opgezegd: 1." as if 7 had been done too: a
+    mistyped number went unnoticed while the subscription meant stayed on."""
+    await chat.handle(COORD, ALICE, "!abonneer beeld elke 4h")
+    _, result = await chat.handle(COORD, ALICE, "!opzeggen 1 7")
+    assert result is not None
+    said = texts(result[0])
+    assert "Opgezegd: 1." in said and "7" in said.split("Opgezegd: 1.", 1)[1], said
+    _, result = await chat.handle(COORD, ALICE, "!opzeggen 9")
+    assert result is not None and "9" in texts(result[0]), texts(result[0])

@@ -38,6 +38,27 @@ async def test_a_lapsed_kept_answer_is_told_once_and_kept_no_more(db: Database) 
     assert not [r for r in again if isinstance(r, Reply) and "V1" in r.text], texts(again)
 
 
+async def test_a_kept_qa_answer_whose_item_is_gone_lapses_and_is_told_once(
+    db: Database,
+) -> None:
+    """A kept answer that is a Q&A item (`qa:<id>`) is checked current when delivered;
+    an item retired or expired since was never delivered and the question stayed "held"
+    for ever, its asker told nothing each time. It lapses as a text answer does."""
+    await _kept(db)
+    async with db.transaction() as session:
+        kept = await open_questions.get(session, 1)
+        assert kept is not None
+        kept.answer = "qa:ingetrokken-item"
+    dispatcher = _dispatcher({(DIRECT.room_id, ANNA)})
+    _, replies = await dispatch(db, dispatcher, NEW_DM, ANNA, "Hallo, ik ben er weer.", NOW)
+    told = [r for r in replies if isinstance(r, Reply) and "V1" in r.text]
+    assert len(told) == 1, texts(replies)
+    assert "verlopen" in told[0].text, told[0].text
+    assert await status_of(db, 1) == "lapsed"
+    _, again = await dispatch(db, dispatcher, DM3, ANNA, "Nog iets.", NOW)
+    assert not [r for r in again if isinstance(r, Reply) and "V1" in r.text], texts(again)
+
+
 async def test_the_curators_list_shows_the_newest_kept_answers(db: Database) -> None:
     await _kept(db)
     async with db.transaction() as session:

@@ -83,3 +83,31 @@ async def test_a_kept_answer_delivered_since_is_taken_back(db: Database) -> None
     async with db.session() as session:
         row = await open_questions.get(session, 1)
         assert row is not None and row.status == "open", row.status
+
+
+async def test_every_part_of_a_kept_answer_delivered_in_parts_is_taken_back(
+    db: Database,
+) -> None:
+    """A kept answer too long for one event goes in parts, each a row naming the kept
+    question; the retraction took back the last row only, and the earlier parts stayed
+    in the asker's chat."""
+    from sqlalchemy import select
+
+    from storage.models import OutboxMessage
+    from storage.outbox import KEPT_QUESTION
+
+    chat = _chat(db)
+    async with db.transaction() as session:
+        for room in (DM, DM2):
+            (await rooms.ensure(session, room)).is_direct = True
+    await chat.ask(DM, ALICE, QUESTION)
+    long = "\n".join(f"Stap {n}: neem haar mee naar de kazerne, {'x' * 80}" for n in range(500))
+    await chat.say(CURATORS, CURATOR, f"!antwoord V1 {long}")
+    command = chat.last
+    await chat.say(DM2, ALICE, "Hallo, ik ben er weer.")
+    async with db.session() as session:
+        rows = (await session.scalars(select(OutboxMessage))).all()
+    parts = [r.id for r in rows if (r.content or {}).get(KEPT_QUESTION) == 1]
+    assert len(parts) >= 2, len(parts)
+    taken = await chat.redact(CURATORS, CURATOR, command)
+    assert sorted(r.reply_row for r in redactions(taken)) == parts, texts(taken)
