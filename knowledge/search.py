@@ -564,14 +564,18 @@ class Index:
         best = self._position[hits[0].id]
         coverage = self.coverage(self._mapped_words(query, True), best)
         share = self._rival(scores, raw, best) if rival else 0.0
-        # Whether a planned thing goes ahead is news no standing answer gives
-        # (knowledge/news_questions.py): suggested, never sure.
-        sure = (
+        return Result(query, self._sure(query, coverage, best), hits, coverage, share)
+
+    def _sure(self, query: str, coverage: float, best: int) -> bool:
+        """Whether item `best`, covering `coverage` of the question, is a sure answer.
+        Whether a planned thing goes ahead is news no standing answer gives
+        (knowledge/news_questions.py): suggested, never sure. Nor is an item about
+        another kind of shelter than the question names (`_other_kind`)."""
+        return (
             coverage >= CONFIDENT_COVERAGE
             and not asks_go_ahead(query)
             and not self._other_kind(query, best)
         )
-        return Result(query, sure, hits, coverage, share)
 
     def _other_kind(self, query: str, best: int) -> bool:
         """Whether the question names a kind of shelter (knowledge/text.py SHELTER_KINDS)
