@@ -446,7 +446,10 @@ def _stemmer() -> Stemmer.Stemmer:
 # for host families. The search (knowledge/search.py) gives no sure answer when the
 # question names one kind and the best item asks about another kind only.
 SHELTER_KINDS: tuple[re.Pattern[str], ...] = (
-    re.compile(r"\bnood(?:opvang|onderdak|locatie)|\bemergency shelter"),
+    re.compile(
+        r"\bnood(?:opvang|onderdak|locatie)|\bemergency shelter|\bsporthal|"
+        r"\bevacuatiecentr|\bevacuation cent"
+    ),
     re.compile(r"\bgast(?:gezin|ouder)|\bhost famil|\bparticulier|\bprivate home"),
 )
 

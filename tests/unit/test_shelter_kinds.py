@@ -24,7 +24,13 @@ def index() -> Index:
 
 
 @pytest.mark.parametrize(
-    "question", ["Wie betaalt de kosten van de noodopvang?", "Wie betaalt de noodopvang?"]
+    "question",
+    [
+        "Wie betaalt de kosten van de noodopvang?",
+        "Wie betaalt de noodopvang?",
+        "Wie betaalt de kosten van de opvang in de sporthal?",
+        "Wie betaalt het evacuatiecentrum?",
+    ],
 )
 def test_the_costs_of_an_emergency_shelter_are_no_sure_host_family_answer(
     index: Index, question: str
