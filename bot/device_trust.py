@@ -318,7 +318,12 @@ class DeviceTrust:
         return changed
 
 
-Refusal = Literal["untrusted_device", "plain_in_encrypted", "untrusted_redaction"]
+Refusal = Literal[
+    "untrusted_device",
+    "plain_in_encrypted",
+    "untrusted_redaction",
+    "identity_pins_unreadable",  # bot/untrusted.py, in place of the first or third
+]
 
 
 def untrusted_sessions(client: AsyncClient, user_id: str) -> list[str] | None:

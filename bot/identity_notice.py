@@ -14,7 +14,11 @@ there), and walking every room at startup would cost seconds with a thousand roo
 the changed identities are remembered for the process, and each room whose state loads
 later is told too (`room_loaded`: nothing to do, one dict test, while no identity is
 changed); the derived transaction id keeps it to one notice per room. A room nobody
-writes in and the bot sends nothing to is told when it next becomes active.
+writes in and the bot sends nothing to is told when it next becomes active. A room the
+bot sends into (a coordinator room that only receives alerts) is told before that send:
+the sender loads the room's state first, and asks `first_in` for the notices that load
+queued, to send them ahead of its row (else the first alert went in before the word why
+the reset person cannot read it).
 """
 
 from __future__ import annotations
@@ -47,7 +51,9 @@ class IdentityNotices:
         self.changed: dict[str, str] = {}
         # Whether `master` is still not the one pinned for the user (not yet accepted).
         self.still_changed: Callable[[str, str], bool] = lambda user_id, master: True
-        self._telling: set[asyncio.Task[None]] = set()
+        self._telling: dict[str, asyncio.Task[None]] = {}  # per room, while queuing
+        # Notices queued when a room's state loaded, for a send there to put first.
+        self._first: dict[str, list[OutboxMessage]] = {}
 
     def shared_rooms(self, user_id: str) -> list[RoomId]:
         return sorted(
@@ -83,18 +89,27 @@ class IdentityNotices:
             if user_id in room.users and self.still_changed(user_id, master)
         ]
         if due:
-            task = asyncio.ensure_future(self._tell(due))
-            self._telling.add(task)
-            task.add_done_callback(self._telling.discard)
+            task = asyncio.ensure_future(self._tell(room_id, due))
+            self._telling[room_id] = task
+            task.add_done_callback(lambda _: self._telling.pop(room_id, None))
 
-    async def _tell(self, due: list[tuple[RoomId, str, str]]) -> None:
+    async def _tell(self, room_id: str, due: list[tuple[RoomId, str, str]]) -> None:
         try:
             rows = await self._queue(due)
         except Exception:  # a courtesy: the trust decision stands without it
-            log.exception("could not tell room %s of changed identities", due[0][0])
+            log.exception("could not tell room %s of changed identities", room_id)
             return
         if rows:
+            self._first.setdefault(room_id, []).extend(rows)
             self.sender.submit(rows)
+
+    async def first_in(self, room_id: str) -> list[OutboxMessage]:
+        """The notices to send into `room_id` before anything else goes there (queued
+        when its state loaded; the sender has just loaded it). Each is handed out once."""
+        telling = self._telling.get(room_id)
+        if telling is not None:
+            await asyncio.shield(telling)
+        return self._first.pop(room_id, [])
 
     async def _queue(self, due: list[tuple[RoomId, str, str]]) -> list[OutboxMessage]:
         """One notice per (room, person, new key), once (derived transaction id)."""

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import logging
 import os
@@ -50,6 +51,15 @@ class IdentityPins:
     @property
     def readable(self) -> bool:
         return self._writable
+
+    @property
+    def outage(self) -> str | None:
+        """While the file is unreadable: a token of its broken state (the file's inode,
+        time and size, or its absence), the same across restarts until the file is
+        replaced; None while it is readable. Keeps the rooms' notice to one per room."""
+        if self._writable:
+            return None
+        return hashlib.sha256(repr(self._stamp()).encode()).hexdigest()[:16]
 
     def _load(self) -> dict[str, str]:
         if self.path is None:

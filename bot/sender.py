@@ -489,6 +489,9 @@ class OutboxSender:
         # Loads a room's state into nio before the first send there after a start
         # (bot/room_state.py): encryption shares the room key with its members.
         self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
+        # Rows to send into a room before any other, asked once its state is loaded:
+        # the notice that a member's identity changed (bot/identity_notice.py).
+        self.first_notices: Callable[[str], Awaitable[list[OutboxMessage]]] | None = None
         # The language of the bot's own notices (an alert that did not reach its room).
         self.language: Language = "nl"
         # The curator room the configuration names (its alias resolved at the start):
@@ -715,6 +718,8 @@ class OutboxSender:
             if not await self.may_still_go(row):
                 await self._void(row)
                 return True
+            if not await self._send_first(row, stop):
+                return False
             response = await self._perform(row)
         except LocalProtocolError as exc:
             # With encryption on, nio needs a sync to have seen the room first.
@@ -1023,6 +1028,20 @@ class OutboxSender:
                 return None
             raise NotSentYet(row.id)
         return None
+
+    async def _send_first(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
+        """Send what must precede `row` in its room (`first_notices`); False when one of
+        them did not go (the queue is read again, `row` waits behind it)."""
+        if self.first_notices is None or row.kind not in ("message", "file"):
+            return True
+        if self.room_ready is not None:
+            await self.room_ready([row.room_id])  # its load queues the notices
+        for first in await self.first_notices(row.room_id):
+            if first.id == row.id or first.id in self._done:
+                continue
+            if not await self._send_one(first, stop):
+                return False
+        return True
 
     async def _send_file(self, row: OutboxMessage) -> Any:
         content = row.content

@@ -135,9 +135,21 @@ class UntrustedSenders:
         await self._notice(room_id, event, "untrusted_redaction", sessions or [])
         return True
 
+    def _pins_outage(self, reason: Refusal) -> str | None:
+        """While the identity pin file is unreadable the bot trusts nobody's devices
+        (bot/identity_pins.py): a refusal for an untrusted session is then the bot's
+        fault, not the person's, and is told so, once per room (the token of the
+        broken file in its transaction id)."""
+        if reason not in ("untrusted_device", "untrusted_redaction") or self.trust is None:
+            return None
+        return self.trust.pins.outage
+
     async def _notice(
         self, room_id: RoomId, event: Event, reason: Refusal, sessions: list[str] | None = None
     ) -> None:
+        outage = self._pins_outage(reason)
+        if outage is not None:
+            reason = "identity_pins_unreadable"
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, reason):
                 return  # handled before: it was told then
@@ -171,7 +183,9 @@ class UntrustedSenders:
                 room_id,
                 text,
                 self.language,
-                await self._notice_key(session, room_id, event, reason),
+                f"pins-unreadable:{room_id}:{outage}"
+                if outage is not None
+                else await self._notice_key(session, room_id, event, reason),
                 in_reply_to=answered,
                 source_event_id=event.event_id,
             )

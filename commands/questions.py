@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, held_answers, objects, render
 from commands.answer_remedy import remedy
+from commands.birth_dates import without_birth_dates
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.dutch_time import read_date
@@ -1490,12 +1491,14 @@ def _scrub_phone(match: re.Match[str]) -> str:
     return "…" if sum(ch.isdigit() for ch in match.group(0)) >= 9 else match.group(0)
 
 
-def public_phrasing(question: str) -> str:
+def public_phrasing(question: str, today: date | None = None) -> str:
     """The asker's question without Matrix ids, mentions, e-mail, links, phone numbers,
-    bank accounts, postcodes, street addresses or dates of birth."""
+    bank accounts, postcodes, street addresses or dates of birth (also those without
+    a keyword: commands/birth_dates.py; `today` decides which years are of birth)."""
     text = _URL.sub("…", question)
     text = _IBAN.sub("…", text)
     text = _BIRTH_DATE.sub("…", text)
+    text = without_birth_dates(text, today)
     text = _STREET_NUMBER.sub("…", text)
     text = _NAMED_ADDRESS.sub(_scrub_address, text)
     text = _POSTCODE.sub(_scrub_postcode, text)

@@ -27,7 +27,15 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from knowledge.news_questions import asks_go_ahead
-from knowledge.text import _WORD, STOP_WORDS, is_word, rarity, terms, worded_terms
+from knowledge.text import (
+    _WORD,
+    STOP_WORDS,
+    is_word,
+    rarity,
+    shelter_kinds,
+    terms,
+    worded_terms,
+)
 from knowledge.word_forms import as_term, store_terms
 from storage.vocabulary import fold
 
@@ -556,10 +564,28 @@ class Index:
         best = self._position[hits[0].id]
         coverage = self.coverage(self._mapped_words(query, True), best)
         share = self._rival(scores, raw, best) if rival else 0.0
-        # Whether a planned thing goes ahead is news no standing answer gives
-        # (knowledge/news_questions.py): suggested, never sure.
-        sure = coverage >= CONFIDENT_COVERAGE and not asks_go_ahead(query)
-        return Result(query, sure, hits, coverage, share)
+        return Result(query, self._sure(query, coverage, best), hits, coverage, share)
+
+    def _sure(self, query: str, coverage: float, best: int) -> bool:
+        """Whether item `best`, covering `coverage` of the question, is a sure answer.
+        Whether a planned thing goes ahead is news no standing answer gives
+        (knowledge/news_questions.py): suggested, never sure. Nor is an item about
+        another kind of shelter than the question names (`_other_kind`)."""
+        return (
+            coverage >= CONFIDENT_COVERAGE
+            and not asks_go_ahead(query)
+            and not self._other_kind(query, best)
+        )
+
+    def _other_kind(self, query: str, best: int) -> bool:
+        """Whether the question names a kind of shelter (knowledge/text.py SHELTER_KINDS)
+        that item `best` does not ask about, while it asks about another."""
+        named = shelter_kinds(query)
+        if not named:
+            return False
+        doc = self._document_at(best)
+        asked = shelter_kinds(" ".join((doc.title, *doc.alternatives)))
+        return bool(asked) and not named & asked
 
     def _rival(self, scores: np.ndarray, raw: np.ndarray, best: int) -> float:
         """The best score of another topic than item `best`'s, as a share of its score."""

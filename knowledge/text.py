@@ -438,6 +438,28 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("dutch")
 
 
+# Kinds of shelter that answer different questions, though the vocabulary above reads
+# each as "opvang" (kept so: a term of its own for "noodopvang" lengthens every item
+# that says it by its compound parts, and the own blind set lost a right answer). A
+# public emergency shelter (a sports hall, run by the municipality) is not hosting at
+# home: "wie betaalt de noodopvang" asks the municipality's costs, not the allowance
+# for host families. The search (knowledge/search.py) gives no sure answer when the
+# question names one kind and the best item asks about another kind only.
+SHELTER_KINDS: tuple[re.Pattern[str], ...] = (
+    re.compile(
+        r"\bnood(?:opvang|onderdak|locatie)|\bemergency shelter|\bsporthal|"
+        r"\bevacuatiecentr|\bevacuation cent"
+    ),
+    re.compile(r"\bgast(?:gezin|ouder)|\bhost famil|\bparticulier|\bprivate home"),
+)
+
+
+def shelter_kinds(text: str) -> frozenset[int]:
+    """Which of SHELTER_KINDS a text names."""
+    folded = fold(text)
+    return frozenset(n for n, kind in enumerate(SHELTER_KINDS) if kind.search(folded))
+
+
 # English -> Dutch words, a curated content file beside this module (see its header).
 GLOSSARY = Path(__file__).with_name("glossary_en_nl.yaml")
 

@@ -43,7 +43,11 @@ def _accept_identity(settings: Settings, user_id: str) -> int:
     from commands.i18n import t
 
     path = settings.data_dir / PIN_FILE_NAME
-    if not IdentityPins(path).forget(user_id):
+    pins = IdentityPins(path)
+    if not pins.readable:  # nothing can be forgotten in it, and it is never overwritten
+        print(t(settings.language, "crypto.identity_pins_unreadable", path=path))
+        return 1
+    if not pins.forget(user_id):
         print(t(settings.language, "crypto.identity_not_pinned", user=user_id, path=path))
         return 1
     print(t(settings.language, "crypto.identity_accepted", user=user_id))

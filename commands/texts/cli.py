@@ -161,6 +161,12 @@ TEXTS: Entries = {
         "nl": "voor {user} is geen hoofdsleutel vastgelegd in {path}",
         "en": "no master key of {user} is pinned in {path}",
     },
+    "crypto.identity_pins_unreadable": {
+        "nl": "{path} is onleesbaar: niets veranderd. Zet het bestand terug uit de back-up; "
+        "tot dan vertrouwt de bot niemands identiteit",
+        "en": "{path} is unreadable: nothing changed. Restore the file from the backup; "
+        "until then the bot trusts no one's identity",
+    },
     "export.note_written": {
         "nl": "{kind}{count} melding(en) van {incident} geschreven naar {where} "
         "(banner TLP:{label})",

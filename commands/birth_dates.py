@@ -1,0 +1,91 @@
+"""Dates of birth without a keyword, for the cleaned phrasing of a question.
+
+Staff asking about one resident write the date of birth beside the name without
+saying what it is: "Mevrouw Jansen (12-03-1961) wil …", "dhr. Bakker, 3 okt. 1944".
+"geboren …" is cleaned elsewhere (commands/questions.py `_BIRTH_DATE`); here the
+place and the year decide, so that the dates of the crisis itself stay:
+
+- right after a title and a name ("mevrouw Jansen", "dhr. de Vries"), bare, after a
+  comma or in brackets: a date of birth, whatever its year (a child's too);
+- alone in brackets, or after a name and a comma ("Jan Jansen, 12-03-1961"): a date
+  of birth when its year lies at least `ADULT_YEARS` back (a date in brackets of the
+  last years is the crisis's: "de storm (18 januari 2018)"), unless the word before
+  it names an event ("de watersnood (1 februari 1953)");
+- anywhere else (running text: "sinds 1 februari 1953", "tot 31-12-2026"): kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# A date of this many years back or more, in brackets, is a person's, not the crisis's.
+ADULT_YEARS = 16
+_OLDEST = 120  # a year further back is no date of birth either
+
+_MONTH = (
+    r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
+    r"november|december|january|february|march|may|june|july|october|jan|feb|mrt|"
+    r"mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
+)
+_DATE = (
+    r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?P<short>\d{4}|\d{2})|"
+    rf"\d{{1,2}}\s+{_MONTH}\.?\s+(?P<long>\d{{4}}))"
+)
+_TITLE = (
+    r"(?:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|mnr\.?|dhr\.?|de\s+heer|mr\.?|mrs\.?|"
+    r"ms\.?|miss)"
+)
+_PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|el|al|'t)"
+_NAME = rf"(?:(?:{_PARTICLE}\s+)*[A-Z][\w'-]*\s*){{1,3}}"
+# After a title and a name: bare, after a comma or in brackets.
+_AFTER_TITLE = re.compile(
+    rf"(?P<lead>\b{_TITLE}\s+{_NAME}(?:,\s*|\(\s*)?){_DATE}(?P<close>\s*\))?", re.IGNORECASE
+)
+# Alone in brackets, or after a capitalised name and a comma.
+_BRACKETED = re.compile(rf"(?P<lead>(?P<before>\b[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))")
+_AFTER_NAME = re.compile(
+    rf"(?P<lead>(?P<before>\b[A-Z][\w'-]*\s+[A-Z][\w'-]*),\s*){_DATE}(?![\w-])"
+)
+# Words naming an event, whose date in brackets is no one's birth.
+_EVENT = re.compile(
+    r"(?:ramp|nood|storm|vloed|overstroming|brand|beving|explosie|orkaan|hoogwater|"
+    r"doorbraak|crisis|pandemie|epidemie|lockdown|aanslag|ongeval|ongeluk|incident|"
+    r"flood|disaster|fire|hurricane|attack|evacuatie)$",
+    re.IGNORECASE,
+)
+
+
+def _year(match: re.Match[str], today: date) -> int:
+    text = match.group("long") or match.group("short")
+    year = int(text)
+    if len(text) == 2:  # "12-03-61": the last century unless that is still to come
+        year += 2000 if year <= today.year % 100 else 1900
+    return year
+
+
+def _born(match: re.Match[str], today: date) -> bool:
+    year = _year(match, today)
+    return today.year - _OLDEST <= year <= today.year - ADULT_YEARS
+
+
+def _cleaned(match: re.Match[str]) -> str:
+    return f"{match.group('lead')}…{match.group('close') or ''}"
+
+
+def without_birth_dates(text: str, today: date | None = None) -> str:
+    """`text` with the dates of birth the rules above find replaced by "…"."""
+    today = today or date.today()
+
+    def after_title(match: re.Match[str]) -> str:
+        return _cleaned(match) if _year(match, today) <= today.year else match.group(0)
+
+    def elsewhere(match: re.Match[str]) -> str:
+        before = match.group("before") or ""
+        if not _born(match, today) or _EVENT.search(before):
+            return match.group(0)
+        return _cleaned(match) if "close" in match.groupdict() else f"{match.group('lead')}…"
+
+    text = _AFTER_TITLE.sub(after_title, text)
+    text = _BRACKETED.sub(elsewhere, text)
+    return _AFTER_NAME.sub(elsewhere, text)
