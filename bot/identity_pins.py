@@ -59,6 +59,10 @@ class IdentityPins:
         self._seen = self._stamp()
         self.pins: dict[str, str] = {}
         self.pins = self._load()
+        if self._writable and path is not None and not path.exists():
+            # The first start writes the (empty) file at once: after any run a missing
+            # file is a loss, also when nobody was pinned yet.
+            self._change(lambda pins: None)
 
     @property
     def readable(self) -> bool:

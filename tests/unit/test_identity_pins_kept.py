@@ -48,6 +48,7 @@ def test_an_empty_map_written_by_the_operator_pins_afresh(tmp_path: Path) -> Non
 
 def test_the_first_start_pins(tmp_path: Path) -> None:
     pins = IdentityPins(tmp_path / PIN_FILE_NAME, ran_before=False)
+    assert (tmp_path / PIN_FILE_NAME).read_text(encoding="utf-8").strip() == "{}"
     assert pins.holds("@anna:x", "S0FZ")
     assert (tmp_path / PIN_FILE_NAME).exists()
 
