@@ -39,14 +39,30 @@ log = logging.getLogger(__name__)
 PIN_FILE_NAME = "identities.json"
 
 
+def ran_before(data_dir: Path) -> bool:
+    """Whether the bot has logged in from `data_dir` before: its crypto store holds an
+    account (nio writes `<user>_<device>.db` at the first login). Then a missing pin file
+    is a loss (a restore that left it out), not a first start."""
+    store = data_dir / "crypto"
+    return store.is_dir() and any(store.glob("*.db"))
+
+
 class IdentityPins:
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, *, ran_before: bool = False) -> None:
         self.path = path  # None: in memory only
-        self._writable = True  # False while the file cannot be read: no identity holds
-        self._existed = False  # read once: its disappearance is a loss, not a first start
+        # False while the file cannot be read: the pins read before still hold, nobody
+        # new is pinned and no changed identity is accepted.
+        self._writable = True
+        # Read once (or the bot ran before): its absence is a loss, not a first start.
+        self._existed = ran_before
         self._told: tuple[tuple[int, int, int] | None] | None = None  # broken file logged
         self._seen = self._stamp()
-        self.pins: dict[str, str] = self._load()
+        self.pins: dict[str, str] = {}
+        self.pins = self._load()
+        if self._writable and path is not None and not path.exists():
+            # The first start writes the (empty) file at once: after any run a missing
+            # file is a loss, also when nobody was pinned yet.
+            self._change(lambda pins: None)
 
     @property
     def readable(self) -> bool:
@@ -78,7 +94,9 @@ class IdentityPins:
             isinstance(k, str) and isinstance(v, str) for k, v in data.items()
         ):
             self._unreadable(data)
-            return {}
+            # What this process read before still holds: refusing people whose identity
+            # was just read left every room unable even to read why (no room keys).
+            return dict(self.pins)
         self._writable = self._existed = True
         self._told = None
         return dict(data)
@@ -91,10 +109,11 @@ class IdentityPins:
             return
         self._told = stamp
         log.error(
-            "IDENTITY PINS UNREADABLE: %s (%s); no one's identity is trusted (no room keys, "
-            "no messages acted on) until the file is readable again: restore it from the "
-            "backup (the running bot reads it after its next sync). Deleting it and "
-            "restarting pins every identity afresh, an attacker's reset included",
+            "IDENTITY PINS UNREADABLE: %s (%s); only identities this process read before "
+            "still hold: nobody new is trusted (no room keys, no messages acted on) and no "
+            "changed identity is accepted until the file is readable again: restore it "
+            "from the backup (the running bot reads it after its next sync). To pin every "
+            "identity afresh, an attacker's reset included, write {} into it",
             self.path,
             data if isinstance(data, Exception) else "not a map of user ids to keys",
         )
@@ -127,9 +146,9 @@ class IdentityPins:
     def holds(self, user_id: str, master: str) -> bool:
         """Whether `master` is the person's pinned master key; pinned when it is the first.
         Never while the file is unreadable (fail closed)."""
-        if not self._writable:
-            return False
         pinned = self.pins.get(user_id)
+        if not self._writable:
+            return pinned is not None and pinned == master  # nobody new, no change
         if pinned is None:
             self._change(lambda pins: pins.setdefault(user_id, master))
             pinned = self.pins.get(user_id, master)

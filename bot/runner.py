@@ -93,9 +93,14 @@ class Bot:
         self.trust: DeviceTrust | None = None
         if settings.encryption:
             from bot.device_trust import DeviceTrust
-            from bot.identity_pins import PIN_FILE_NAME, IdentityPins
+            from bot.identity_pins import PIN_FILE_NAME, IdentityPins, ran_before
 
-            pins = IdentityPins(settings.data_dir / PIN_FILE_NAME)
+            # Under tofu the pins are never read nor written: no file is no loss there.
+            checked = settings.encryption_trust == "cross-signed"
+            pins = IdentityPins(
+                settings.data_dir / PIN_FILE_NAME,
+                ran_before=checked and ran_before(settings.data_dir),
+            )
             self.trust = DeviceTrust(self.client, settings.encryption_trust, pins)
             self.trust.install()
         self.stop = asyncio.Event()

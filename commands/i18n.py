@@ -124,12 +124,12 @@ TEXTS: dict[str, dict[Language, str]] = {
     # Instead of the refusals above while the identity pin file cannot be read (the
     # bot trusts no one then): once per room, nothing about the file or the error.
     "identity_pins_unreadable": {
-        "nl": "Ik verwerk nu geen berichten: door een storing aan mijn kant kan ik van "
-        "niemand de sessie controleren. Het ligt niet aan jouw sessie. Stuur je bericht "
+        "nl": "Ik verwerk je bericht nu niet: door een storing aan mijn kant kan ik je "
+        "sessie nu niet controleren. Het ligt niet aan jouw sessie. Stuur je bericht "
         "opnieuw als een beheerder de storing heeft verholpen.",
-        "en": "I am not processing messages right now: a fault on my side means I cannot "
-        "check anyone's session. It is not your session. Send your message again once an "
-        "administrator has fixed the fault.",
+        "en": "I am not processing your message right now: a fault on my side means I "
+        "cannot check your session now. It is not your session. Send your message again "
+        "once an administrator has fixed the fault.",
     },
     "reason_admin_only": {
         "nl": "alleen beheerders (admins in de configuratie) mogen dit.",

@@ -163,9 +163,9 @@ TEXTS: Entries = {
     },
     "crypto.identity_pins_unreadable": {
         "nl": "{path} is onleesbaar: niets veranderd. Zet het bestand terug uit de back-up; "
-        "tot dan vertrouwt de bot niemands identiteit",
+        "tot dan vertrouwt de bot alleen wie hij al kende, niemand nieuw",
         "en": "{path} is unreadable: nothing changed. Restore the file from the backup; "
-        "until then the bot trusts no one's identity",
+        "until then the bot trusts only identities it knew, no one new",
     },
     "export.note_written": {
         "nl": "{kind}{count} melding(en) van {incident} geschreven naar {where} "
