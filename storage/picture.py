@@ -260,8 +260,12 @@ async def _figures_from_series(
 
 
 async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFigure]:
-    """Sum the latest value of each source (rn == 1) per metric and region, with how
-    many of the summed figures are of each kind that is not exact (`_BOUND_KINDS`)."""
+    """Sum the latest value of each source (rn == 1) per metric, region and unit, with how
+    many of the summed figures are of each kind that is not exact (`_BOUND_KINDS`).
+
+    Per unit: units are kept as typed, not converted, and `waterstand: 1,5 m` from one
+    source and `waterstand: 150 cm` from another were summed as "151,5 m", a confident
+    wrong figure. Figures in different units are shown on lines of their own."""
     sums = await session.execute(
         select(
             ranked.c.metric,
@@ -269,12 +273,12 @@ async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFi
             func.sum(ranked.c.value),
             func.count(),
             func.min(ranked.c.observed_at),
-            func.max(ranked.c.unit),
+            ranked.c.unit,
             *(func.sum(case((ranked.c.bound == kind, 1), else_=0)) for kind in _BOUND_KINDS),
         )
         .where(ranked.c.rn == 1)
-        .group_by(ranked.c.metric, ranked.c.region)
-        .order_by(ranked.c.metric, ranked.c.region)
+        .group_by(ranked.c.metric, ranked.c.region, ranked.c.unit)
+        .order_by(ranked.c.metric, ranked.c.region, ranked.c.unit)
     )
     return [
         RegionFigure(
