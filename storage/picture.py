@@ -110,20 +110,23 @@ async def build_picture(
     if labels is not None:
         picture.labels.append(tlp.LABELS[int(labels)])
 
+    if category is None and refresh_series:
+        # The attention section of a picture of every category reads `item_latest`.
+        await series.refresh(session, incident)
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
-        if refresh_series:
-            await series.refresh(session, incident)
         picture.states = await _states_from_series(session, access, incident)
         picture.figures = await _figures_from_series(session, access, incident)
     else:
         picture.states = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
-    attention = await items.open_attention(
-        session, access, incident, since=since, category=category
-    )
+    # An open severe item stays in view until it is resolved, whatever the period:
+    # `!beeld sinds=4h` (the usage's own example) left out an extreme item reported
+    # five hours ago and still open, and said "Geen meldingen in deze periode".
+    attention = await items.open_attention(session, access, incident, category=category)
     picture.attention = attention[: items.MAX_ATTENTION]
     picture.attention_cut = len(attention) > items.MAX_ATTENTION
+    picture.labels += [item.tlp for item in picture.attention]
     if changes_since is not None:
         picture.changes = await _changes(session, access, incident, category, changes_since)
         picture.labels += [c.tlp for c in picture.changes]
