@@ -422,9 +422,14 @@ async def _follow_up(
     if target is None:
         return None
     item_id = items.item_of(target)
+    source = await items.latest_in_item(session, ctx.room.access, item_id) or target
+    carried = data.severity if "severity" in draft.given else source.severity
+    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+        ctx, item_id, data, carried
+    ):
+        return None  # an item of its own (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
-        latest = await items.latest_in_item(session, ctx.room.access, item_id)
-        inherited = _inherit(draft, data, latest or target)
+        inherited = _inherit(draft, data, source)
         if inherited is not None:
             return [inherited]
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)

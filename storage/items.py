@@ -142,6 +142,28 @@ async def latest_in_item(
     )
 
 
+async def open_severity(session: AsyncSession, incident: str, item_id: int) -> str | None:
+    """The severity of the item's current state in `incident` over ALL its live entries,
+    whoever may see them, when that state is severe or extreme and not resolved; else
+    None. Only ever compared (`follow_up_rights.lowers_unseen`), never shown."""
+    e = SituationEntry
+    latest = (
+        await session.execute(
+            select(e.severity, e.status)
+            .where(
+                e.incident == incident,
+                func.coalesce(e.item_id, e.id) == item_id,
+                e.retracted_at.is_(None),
+            )
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if latest is None or latest.severity not in ATTENTION_SEVERITIES:
+        return None
+    return None if latest.status == "resolved" else str(latest.severity)
+
+
 async def state_before(
     session: AsyncSession, access: tlp.RoomAccess, item_id: int, entry: SituationEntry
 ) -> SituationEntry | None:
