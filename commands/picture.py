@@ -202,17 +202,17 @@ def _category_sections(page: _Page, picture: Picture) -> None:
     for category, states in sorted(
         by_category.items(), key=lambda item: _category_name(item[0], page.lang)
     ):
-        _category_table(page, category, states)
+        _category_table(page, category, states, picture.state_totals.get(category, len(states)))
 
 
-def _category_table(page: _Page, category: str, states: list[LatestState]) -> None:
+def _category_table(page: _Page, category: str, states: list[LatestState], total: int) -> None:
     lang, now = page.lang, page.now
     # The count says what the list shows: one line per organisation and place.
     title = t(
         lang,
         "picture_category_title",
         name=_category_name(category, lang),
-        shown=len(states),
+        shown=total,
     )
     page.text.append(title)
     page.html.append(f"<p><b>{render.escape(title)}</b></p>")
@@ -231,8 +231,8 @@ def _category_table(page: _Page, category: str, states: list[LatestState]) -> No
         page.text.append(f"• {' · '.join(cells[:5])} — {cells[5]} ({s.code})")
         rows.append(cells)
     page.table(t(lang, "picture.category_columns"), rows)
-    if len(states) > MAX_LINES_PER_CATEGORY:
-        hidden = len(states) - MAX_LINES_PER_CATEGORY
+    if total > MAX_LINES_PER_CATEGORY:
+        hidden = total - MAX_LINES_PER_CATEGORY
         page.paragraph(
             t(
                 lang,

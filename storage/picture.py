@@ -57,6 +57,8 @@ class Picture:
     entry_count: int
     labels: list[str] = field(default_factory=list)
     states: list[LatestState] = field(default_factory=list)
+    # How many latest states each category has (`states` holds at most MAX_STATES each).
+    state_totals: dict[str, int] = field(default_factory=dict)
     # Every open severe or extreme situation item (storage/items.py).
     attention: list[items.ItemState] = field(default_factory=list)
     # More open items than the list shows (`items.MAX_ATTENTION`): the oldest left out.
@@ -115,10 +117,10 @@ async def build_picture(
         await series.refresh(session, incident)
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
-        picture.states = await _states_from_series(session, access, incident)
+        picture.states, picture.state_totals = await _states_from_series(session, access, incident)
         picture.figures = await _figures_from_series(session, access, incident)
     else:
-        picture.states = await _states_by_window(session, visible)
+        picture.states, picture.state_totals = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
     # An open severe item stays in view until it is resolved, whatever the period:
     # `!beeld sinds=4h` (the usage's own example) left out an extreme item reported
@@ -135,7 +137,7 @@ async def build_picture(
 
 async def _states_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
-) -> list[LatestState]:
+) -> tuple[list[LatestState], dict[str, int]]:
     """Latest state per category, organisation and place, over the filtered entries."""
     e = SituationEntry
     ranked = (
@@ -203,7 +205,7 @@ def _current(access: tlp.RoomAccess, incident: str, entry_id: Any) -> list[Colum
 
 async def _states_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
-) -> list[LatestState]:
+) -> tuple[list[LatestState], dict[str, int]]:
     s = SeriesLatest
     ranked = _ranked_series(
         s, STATE_COLUMNS, (s.category, s.organisation, s.place), access, incident
@@ -228,21 +230,47 @@ def _ranked_series(
     )
 
 
-async def _first_of_each(session: AsyncSession, ranked: Any) -> list[LatestState]:
+async def _first_of_each(
+    session: AsyncSession, ranked: Any
+) -> tuple[list[LatestState], dict[str, int]]:
     """The rows ranked first (`rn == 1`) of a ranked subquery, attention first per
-    category: what both the window path and the series path end with."""
-    rows = await session.execute(
-        select(*(ranked.c[column.key] for column in STATE_COLUMNS))
-        .where(ranked.c.rn == 1)
-        .order_by(
-            ranked.c.category,
-            _attention(ranked.c.severity, ranked.c.status),
-            ranked.c.observed_at.desc(),
-            ranked.c.id.desc(),
-        )
-        .limit(MAX_STATES)
+    category, at most MAX_STATES per category; and how many there are per category.
+    What both the window path and the series path end with.
+
+    The limit is per category: one limit over all of them, in category order, left
+    whole categories (`water`, `zorg`) out of a picture with 200 shelter locations,
+    and the picture read as complete."""
+    order = (
+        _attention(ranked.c.severity, ranked.c.status),
+        ranked.c.observed_at.desc(),
+        ranked.c.id.desc(),
     )
-    return [_state(r) for r in rows]
+    firsts = (
+        select(
+            *(ranked.c[column.key] for column in STATE_COLUMNS),
+            func.row_number().over(partition_by=ranked.c.category, order_by=order).label("nc"),
+            func.count().over(partition_by=ranked.c.category).label("total"),
+        )
+        .where(ranked.c.rn == 1)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(*(firsts.c[column.key] for column in STATE_COLUMNS), firsts.c.total)
+        .where(firsts.c.nc <= MAX_STATES)
+        .order_by(
+            firsts.c.category,
+            _attention(firsts.c.severity, firsts.c.status),
+            firsts.c.observed_at.desc(),
+            firsts.c.id.desc(),
+        )
+    )
+    states: list[LatestState] = []
+    totals: dict[str, int] = {}
+    for *columns, total in rows:
+        state = _state(columns)
+        states.append(state)
+        totals[state.category] = int(total)
+    return states, totals
 
 
 async def _figures_from_series(
