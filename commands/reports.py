@@ -829,9 +829,14 @@ async def _edit_follows(
     item_id = items.item_of(target)
     if item_id == items.item_of(entry) or target.id == entry.id:
         return None
+    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id) or target
+    carried = data.severity if "severity" in draft.given else latest.severity
+    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+        ctx, item_id, data, carried
+    ):
+        return None  # stays where it is (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
-        latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
-        inherited = _inherit(draft, data, latest or target)
+        inherited = _inherit(draft, data, latest)
         if inherited is not None:
             return [inherited]
     return item_id, target

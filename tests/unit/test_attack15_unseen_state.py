@@ -16,6 +16,7 @@ import re
 import pytest
 
 from commands.dispatcher import Dispatcher, RoomView
+from commands.message import Relation
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
@@ -77,3 +78,21 @@ async def test_a_follow_up_that_cannot_see_the_state_does_not_lower_it(
     assert "extreem" not in text.lower() and "Verpleeghuis" not in text, text
     shown = attention((await picture(db, dispatcher, COORD_RED)).text)
     assert "Verpleeghuis" in shown or "dekens" in shown, shown
+
+
+async def test_an_edit_that_names_the_item_does_not_lower_it_either(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    code = await _extreme_behind_a_minor_opening(db, dispatcher)
+    room = await _red_cross(db)
+    first = "!melding stroom\ngemeente: Dordrecht\nWij delen dekens uit bij de trafo."
+    original, replies = await dispatch(db, dispatcher, room, VOLUNTEER, first)
+    assert "vastgelegd" in texts(replies), texts(replies)
+    edited = f"!melding stroom\nbetreft: {code}\nWij delen dekens uit bij de trafo."
+    _, replies = await dispatch(
+        db, dispatcher, room, VOLUNTEER, edited, kind="edit",
+        relation=Relation(replaces=original),
+    )  # fmt: skip
+    assert "extreem" not in texts(replies).lower(), texts(replies)
+    shown = attention((await picture(db, dispatcher, COORD_RED)).text)
+    assert "Verpleeghuis" in shown, shown
