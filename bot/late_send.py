@@ -10,6 +10,7 @@ and was not late when it was made, gets the same note in front.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,11 +21,19 @@ from storage.engine import Database
 from storage.models import OutboxMessage
 from storage.timezone import AMSTERDAM
 
+# A later part of a reply sent in parts ends its first line with "(2/3)" (bot/sender.py
+# `reply_parts`): the note goes on the first part only, as the dispatcher's does.
+_LATER_PART = re.compile(r"\((?:[2-9]|\d{2,})/\d+\)$")
+
 
 def _answers_its_source(row: OutboxMessage) -> bool:
     """A message row that replies to the message it was made for (not an alert in
-    another room, nor a notice in reply to one of the bot's own alerts)."""
+    another room, nor a notice in reply to one of the bot's own alerts), and is not a
+    later part of a reply sent in parts."""
     if row.kind != "message" or row.source_event_id is None:
+        return False
+    first_line = str(row.content.get("body", "")).split("\n", 1)[0].rstrip()
+    if _LATER_PART.search(first_line):
         return False
     relates = row.content.get("m.relates_to")
     if not isinstance(relates, dict):

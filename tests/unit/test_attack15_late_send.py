@@ -28,14 +28,18 @@ PICTURE = "TLP:GREEN — Situatiebeeld storm"
 
 
 async def _queued(
-    db: Database, asked_ago: timedelta, queued_ago: timedelta, reply_to: str = ASKED
+    db: Database,
+    asked_ago: timedelta,
+    queued_ago: timedelta,
+    reply_to: str = ASKED,
+    body: str = PICTURE,
 ) -> OutboxMessage:
     now = datetime.now(UTC)
     content: dict[str, Any] = {
         "msgtype": "m.notice",
-        "body": PICTURE,
+        "body": body,
         "format": "org.matrix.custom.html",
-        "formatted_body": f"<p>{PICTURE}</p>",
+        "formatted_body": f"<p>{body}</p>",
         "m.relates_to": {"m.in_reply_to": {"event_id": reply_to}},
     }
     async with db.transaction() as session:
@@ -76,3 +80,9 @@ async def test_a_reply_the_dispatcher_marked_late_gets_no_second_note(db: Databa
 async def test_an_alert_in_reply_to_another_event_has_no_note(db: Database) -> None:
     row = await _queued(db, timedelta(minutes=41), timedelta(minutes=40), reply_to="$alert")
     assert (await _sent(db, row))["body"] == PICTURE
+
+
+async def test_only_the_first_part_of_a_long_reply_gets_the_note(db: Database) -> None:
+    later = "TLP:GREEN (2/3)\n• M-7 …"
+    row = await _queued(db, timedelta(minutes=41), timedelta(minutes=40), body=later)
+    assert (await _sent(db, row))["body"] == later
