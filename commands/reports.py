@@ -261,6 +261,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
+    if target is not None and not category_word:
+        _inherit_subject(data, target)
     entry = await entry_repo.record(
         session,
         data,
@@ -299,8 +301,21 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
     reply = with_warning(reply, closed_warning)
-    reply = with_warning(reply, _no_category(ctx, category_word))
+    if target is None:
+        reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _inherit_subject(data: entry_repo.EntryInput, target: SituationEntry) -> None:
+    """A follow-up that names no category takes the category of the report it follows,
+    and, naming no place either, its place. `!melding` + `betreft: M-1` + `status:
+    opgelost` was stored as overig at an unknown place: 'Laatste stand per categorie'
+    kept showing M-1's water line as extreme and new, and `!beeld categorie=water`
+    kept the resolved item in its attention list."""
+    data.category = target.category
+    if data.municipality is None and data.location is None and data.region is None:
+        data.municipality, data.location = target.municipality, target.location
+        data.region = target.region
 
 
 def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
