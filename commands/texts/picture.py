@@ -44,11 +44,11 @@ TEXTS: Entries = {
     "picture.attention_cut": {
         "nl": (
             "⚠ Alleen de {limit} nieuwste staan hier: oudere open ernstige of extreme items"
-            " zijn weggelaten. Vraag een deel op met categorie= of sinds=."
+            " zijn weggelaten. Vraag een deel op met categorie=."
         ),
         "en": (
             "⚠ Only the {limit} newest are listed: older open severe or extreme items were"
-            " left out. Ask for part of them with category= or since=."
+            " left out. Ask for part of them with category=."
         ),
     },
     "picture.attention": {
