@@ -283,6 +283,11 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         if grouped[kind]:
             word = t(lang, f"picture.change_{kind}")
             page.paragraph(f"{word}: {', '.join(grouped[kind])}", bullet=True)
+    if picture.changes_cut:
+        # Newest first: without this line the oldest changes left the list unsaid.
+        page.paragraph(
+            t(lang, "picture.changes_cut", limit=len(picture.changes), prefix=page.prefix)
+        )
 
 
 def _questions_section(page: _Page, room_picture: RoomPicture, curator: bool) -> None:

@@ -65,6 +65,8 @@ class Picture:
     attention_cut: bool = False
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # More changes than the list holds (MAX_STATES): the oldest left out, and said so.
+    changes_cut: bool = False
     changes_since: datetime | None = None
 
     @property
@@ -130,7 +132,9 @@ async def build_picture(
     picture.attention_cut = len(attention) > items.MAX_ATTENTION
     picture.labels += [item.tlp for item in picture.attention]
     if changes_since is not None:
-        picture.changes = await _changes(session, access, incident, category, changes_since)
+        changes = await _changes(session, access, incident, category, changes_since)
+        picture.changes = changes[:MAX_STATES]
+        picture.changes_cut = len(changes) > MAX_STATES
         picture.labels += [c.tlp for c in picture.changes]
     return picture
 
@@ -367,7 +371,7 @@ async def _changes(
         )
         .where(and_(*conditions))
         .order_by(SituationEntry.updated_at.desc())
-        .limit(MAX_STATES)
+        .limit(MAX_STATES + 1)
     )
     changes = []
     for r in rows:

@@ -95,6 +95,16 @@ TEXTS: Entries = {
         "nl": "Gewijzigd sinds vorig beeld ({since})",
         "en": "Changed since the previous picture ({since})",
     },
+    "picture.changes_cut": {
+        "nl": (
+            "⚠ Alleen de {limit} nieuwste wijzigingen staan hier; oudere zijn weggelaten."
+            " Zie {prefix}meldingen sinds= voor alle."
+        ),
+        "en": (
+            "⚠ Only the {limit} newest changes are listed; older ones were left out."
+            " See {prefix}entries since= for all of them."
+        ),
+    },
     "picture.nothing": {
         "nl": "niets",
         "en": "nothing",
