@@ -63,6 +63,24 @@ def needs_attention(entry: Any) -> ColumnElement[bool]:
     return and_(entry.severity.in_(ATTENTION_SEVERITIES), entry.status != "resolved")
 
 
+# The report that opened an entry's situation item: its organisation is the source of
+# the item's figures (`source_organisation`).
+OPENER = aliased(SituationEntry, name="opener")
+
+
+def source_organisation(entry: Any) -> ColumnElement[Any]:
+    """The organisation a figure counts for: that of the report that opened the entry's
+    item (joined as `OPENER` by `join_opener`). Another organisation's follow-up
+    (`betreft: M-1` with "opvangplekken beschikbaar: 40") updates the item's figure: as
+    a source of its own it was added to the owner's 120, and the region showed 160."""
+    return func.coalesce(OPENER.organisation, entry.organisation)
+
+
+def join_opener(query: Any, entry: Any) -> Any:
+    """`query` with `OPENER` joined for `entry` (any alias of SituationEntry)."""
+    return query.outerjoin(OPENER, OPENER.id == func.coalesce(entry.item_id, entry.id))
+
+
 def item_of(entry: SituationEntry) -> int:
     return entry.item_id if entry.item_id is not None else entry.id
 

@@ -15,7 +15,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage import bounds, items, series, tlp
 from storage.items import LatestState
@@ -156,29 +155,13 @@ async def _states_by_window(
     return await _first_of_each(session, ranked)
 
 
-# The report that opened an entry's situation item: its organisation is the source's.
-_OPENER = aliased(SituationEntry, name="opener")
-
-
-def _source_organisation(entry: Any) -> ColumnElement[Any]:
-    """The organisation a figure counts for: that of the report that opened the entry's
-    item (joined as `_OPENER`). Another organisation's follow-up (`betreft: M-1` with
-    "opvangplekken beschikbaar: 40") updates the item's figure: as a source of its own
-    it was added to the owner's 120, and the region showed 160 (2 bronnen)."""
-    return func.coalesce(_OPENER.organisation, entry.organisation)
-
-
-def _join_opener(query: Any, entry: Any) -> Any:
-    return query.outerjoin(_OPENER, _OPENER.id == func.coalesce(entry.item_id, entry.id))
-
-
 async def _figures_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
 ) -> list[RegionFigure]:
     """Latest figure per source (item owner's organisation, place, metric), summed per
     region."""
     e = SituationEntry
-    source = (_source_organisation(e), e.place, EntryFigure.metric)
+    source = (items.source_organisation(e), e.place, EntryFigure.metric)
     query = select(
         EntryFigure.metric,
         EntryFigure.value,
@@ -188,7 +171,7 @@ async def _figures_by_window(
         e.observed_at,
         series.newest_first(source, e.observed_at, e.id),
     ).join(e, e.id == EntryFigure.entry_id)
-    latest_figure = _join_opener(query, e).where(*visible).subquery()
+    latest_figure = items.join_opener(query, e).where(*visible).subquery()
     return await _region_sums(session, latest_figure)
 
 
@@ -241,11 +224,11 @@ def _ranked_series(
 ) -> Subquery:
     """`columns` of the incident's series rows whose entry is current and visible to the
     room (`_current`), ranked newest first (`rn`) per `partition_by` (which may name
-    the entry's item's opener, `_OPENER`)."""
+    the entry's item's opener, `items.OPENER`)."""
     query = select(
         *columns, series.newest_first(partition_by, table.observed_at, table.entry_id)
     ).join(SituationEntry, and_(*_current(access, incident, table.entry_id)))
-    joined = _join_opener(query, SituationEntry)
+    joined = items.join_opener(query, SituationEntry)
     ranked: Subquery = joined.where(table.incident == incident).subquery()
     return ranked
 
@@ -304,7 +287,7 @@ async def _figures_from_series(
         func.coalesce(f.region, literal("?")).label("region"),
         f.bound,
     )
-    source = (_source_organisation(SituationEntry), f.place, f.metric)
+    source = (items.source_organisation(SituationEntry), f.place, f.metric)
     ranked = _ranked_series(f, (*columns, f.observed_at), source, access, incident)
     return await _region_sums(session, ranked)
 
