@@ -15,6 +15,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from nio.client.async_client import AsyncClient, AsyncClientConfig
@@ -239,6 +240,7 @@ class Bot:
         syncer.metrics = metrics
         sender.metrics = metrics
         sender.language = settings.language
+        sender.late_after = timedelta(seconds=settings.late_after_seconds)
         sender.curator_room = lambda: dispatcher.settings.curator_room
         if settings.curator_room and settings.curator_room.startswith("#"):
             sender.curator_alias = settings.curator_room  # rows queued to it wait for it

@@ -19,13 +19,14 @@ import logging
 import re
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nio import ErrorResponse, LocalProtocolError, UploadResponse
 from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import late_send
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
@@ -494,6 +495,8 @@ class OutboxSender:
         self.first_notices: Callable[[str], Awaitable[list[OutboxMessage]]] | None = None
         # The language of the bot's own notices (an alert that did not reach its room).
         self.language: Language = "nl"
+        # A reply sent this long after its message says it is late (bot/late_send.py).
+        self.late_after = timedelta(seconds=300)
         # The curator room the configuration names (its alias resolved at the start):
         # a curator room as much as one bound as such (rows for curators only).
         self.curator_room: Callable[[], str | None] = lambda: None
@@ -981,6 +984,9 @@ class OutboxSender:
                 _refuse_plain(row)
             await ready_to_encrypt(self.client, getattr(self.client, "trust", None))
         if row.kind == "message":
+            content = await late_send.content_to_send(
+                self.db, row, datetime.now(UTC), self.late_after, self.language
+            )
             return await self.client.room_send(
                 row.room_id,
                 "m.room.message",

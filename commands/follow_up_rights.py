@@ -25,6 +25,28 @@ def _same(one: str | None, other: str | None) -> bool:
     return organisations.same(one, other)
 
 
+async def lowers_unseen(
+    ctx: CommandContext, item_id: int, data: entry_repo.EntryInput, carried: str
+) -> bool:
+    """Whether another organisation's follow-up carrying severity `carried` would lower
+    the item below a severe state its room may not see.
+
+    A room cleared for GREEN sees only an item's GREEN entries: its follow-up inherits
+    (or names) the severity it can see, say minor, while an AMBER follow-up of the owner
+    made the item extreme. Joining the item, it became the item's state and took the
+    extreme item out of the coordinators' attention list. Such a report is recorded as
+    an item of its own instead: refusing it would tell the room that the item holds
+    something it may not see, and what a room may not see does not exist for it."""
+    session = session_of(ctx)
+    opener = await session.get(SituationEntry, item_id)
+    if opener is None or opener.organisation is None:
+        return False
+    if _same(opener.organisation, data.organisation) or ctx.room.access.own(opener.room_id):
+        return False
+    current = await items.open_severity(session, data.incident or "", item_id)
+    return current is not None and Severity.of(carried).rank < Severity.of(current).rank
+
+
 async def refusal(
     ctx: CommandContext, item_id: int, data: entry_repo.EntryInput, given: set[str]
 ) -> Problem | None:

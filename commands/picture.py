@@ -202,17 +202,17 @@ def _category_sections(page: _Page, picture: Picture) -> None:
     for category, states in sorted(
         by_category.items(), key=lambda item: _category_name(item[0], page.lang)
     ):
-        _category_table(page, category, states)
+        _category_table(page, category, states, picture.state_totals.get(category, len(states)))
 
 
-def _category_table(page: _Page, category: str, states: list[LatestState]) -> None:
+def _category_table(page: _Page, category: str, states: list[LatestState], total: int) -> None:
     lang, now = page.lang, page.now
     # The count says what the list shows: one line per organisation and place.
     title = t(
         lang,
         "picture_category_title",
         name=_category_name(category, lang),
-        shown=len(states),
+        shown=total,
     )
     page.text.append(title)
     page.html.append(f"<p><b>{render.escape(title)}</b></p>")
@@ -231,8 +231,8 @@ def _category_table(page: _Page, category: str, states: list[LatestState]) -> No
         page.text.append(f"• {' · '.join(cells[:5])} — {cells[5]} ({s.code})")
         rows.append(cells)
     page.table(t(lang, "picture.category_columns"), rows)
-    if len(states) > MAX_LINES_PER_CATEGORY:
-        hidden = len(states) - MAX_LINES_PER_CATEGORY
+    if total > MAX_LINES_PER_CATEGORY:
+        hidden = total - MAX_LINES_PER_CATEGORY
         page.paragraph(
             t(
                 lang,
@@ -283,6 +283,11 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         if grouped[kind]:
             word = t(lang, f"picture.change_{kind}")
             page.paragraph(f"{word}: {', '.join(grouped[kind])}", bullet=True)
+    if picture.changes_cut:
+        # Newest first: without this line the oldest changes left the list unsaid.
+        page.paragraph(
+            t(lang, "picture.changes_cut", limit=len(picture.changes), prefix=page.prefix)
+        )
 
 
 def _questions_section(page: _Page, room_picture: RoomPicture, curator: bool) -> None:

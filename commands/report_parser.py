@@ -22,7 +22,7 @@ from commands.grammar import straight_quotes
 from commands.i18n import Language, t
 from commands.number_words import count_in_words
 from storage import bounds, tlp
-from storage.regions import RegionTable
+from storage.regions import RegionTable, named_municipalities
 from storage.vocabulary import (
     CATEGORIES,
     INVISIBLE,
@@ -544,9 +544,6 @@ def parse_report(
     return problems if problems else draft
 
 
-_SEVERAL = re.compile(r"\s*(?:,|/|&|\+|\ben\b|\band\b)\s*", re.IGNORECASE)
-
-
 def _region_of_all(municipalities: str, vocab: Vocabulary) -> str | None:
     """The region of `gemeente: Dordrecht, Zwijndrecht` when every municipality named lies
     in the same one ("regio onbekend" kept the report out of its region's sums and
@@ -554,7 +551,7 @@ def _region_of_all(municipalities: str, vocab: Vocabulary) -> str | None:
     whole = vocab.regions.region_of(municipalities)
     if whole is not None:
         return whole
-    parts = [p for p in _SEVERAL.split(municipalities) if p.strip()]
+    parts = named_municipalities(municipalities)
     regions = {vocab.regions.region_of(p) for p in parts}
     if len(parts) < 2 or len(regions) != 1:
         return None

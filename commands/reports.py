@@ -261,6 +261,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
+    if target is not None and not category_word:
+        _inherit_subject(data, target)
     entry = await entry_repo.record(
         session,
         data,
@@ -299,8 +301,21 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     reply = with_warning(reply, unseen)
     reply = with_warning(reply, replaced_warning(ctx))
     reply = with_warning(reply, closed_warning)
-    reply = with_warning(reply, _no_category(ctx, category_word))
+    if target is None:
+        reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _inherit_subject(data: entry_repo.EntryInput, target: SituationEntry) -> None:
+    """A follow-up that names no category takes the category of the report it follows,
+    and, naming no place either, its place. `!melding` + `betreft: M-1` + `status:
+    opgelost` was stored as overig at an unknown place: 'Laatste stand per categorie'
+    kept showing M-1's water line as extreme and new, and `!beeld categorie=water`
+    kept the resolved item in its attention list."""
+    data.category = target.category
+    if data.municipality is None and data.location is None and data.region is None:
+        data.municipality, data.location = target.municipality, target.location
+        data.region = target.region
 
 
 def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
@@ -422,9 +437,14 @@ async def _follow_up(
     if target is None:
         return None
     item_id = items.item_of(target)
+    source = await items.latest_in_item(session, ctx.room.access, item_id) or target
+    carried = data.severity if "severity" in draft.given else source.severity
+    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+        ctx, item_id, data, carried
+    ):
+        return None  # an item of its own (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
-        latest = await items.latest_in_item(session, ctx.room.access, item_id)
-        inherited = _inherit(draft, data, latest or target)
+        inherited = _inherit(draft, data, source)
         if inherited is not None:
             return [inherited]
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
@@ -824,9 +844,14 @@ async def _edit_follows(
     item_id = items.item_of(target)
     if item_id == items.item_of(entry) or target.id == entry.id:
         return None
+    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id) or target
+    carried = data.severity if "severity" in draft.given else latest.severity
+    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+        ctx, item_id, data, carried
+    ):
+        return None  # stays where it is (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
-        latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
-        inherited = _inherit(draft, data, latest or target)
+        inherited = _inherit(draft, data, latest)
         if inherited is not None:
             return [inherited]
     return item_id, target

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import bounds, exercise, incidents, organisations, tlp
+from storage import bounds, exercise, incidents, organisations, regions, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -351,6 +351,23 @@ async def _same_name(session: AsyncSession, column: Any, wanted: str) -> Any:
     return column.in_([v for v in values if organisations.name_key(v) == key])
 
 
+async def _names_municipality(session: AsyncSession, column: Any, wanted: str) -> Any:
+    """`column` names the municipality `wanted`, alone or among several: a report about
+    `gemeente: Dordrecht, Zwijndrecht` was missing from `!meldingen gemeente=Zwijndrecht`
+    (the filter compared the whole value), so a liaison filtering on their own
+    municipality did not see it."""
+    key = organisations.name_key(wanted)
+    values = await session.scalars(select(column).where(column.is_not(None)).distinct())
+    return column.in_(
+        [
+            v
+            for v in values
+            if organisations.name_key(v) == key
+            or any(organisations.name_key(p) == key for p in regions.named_municipalities(v))
+        ]
+    )
+
+
 async def _visible_query(
     session: AsyncSession, access: tlp.RoomAccess, filters: EntryFilter
 ) -> Any:
@@ -371,7 +388,7 @@ async def _visible_query(
         )
     if filters.municipality is not None:
         query = query.where(
-            await _same_name(session, SituationEntry.municipality, filters.municipality)
+            await _names_municipality(session, SituationEntry.municipality, filters.municipality)
         )
     if filters.since is not None:
         query = query.where(SituationEntry.recorded_at >= filters.since)

@@ -63,6 +63,24 @@ def needs_attention(entry: Any) -> ColumnElement[bool]:
     return and_(entry.severity.in_(ATTENTION_SEVERITIES), entry.status != "resolved")
 
 
+# The report that opened an entry's situation item: its organisation is the source of
+# the item's figures (`source_organisation`).
+OPENER = aliased(SituationEntry, name="opener")
+
+
+def source_organisation(entry: Any) -> ColumnElement[Any]:
+    """The organisation a figure counts for: that of the report that opened the entry's
+    item (joined as `OPENER` by `join_opener`). Another organisation's follow-up
+    (`betreft: M-1` with "opvangplekken beschikbaar: 40") updates the item's figure: as
+    a source of its own it was added to the owner's 120, and the region showed 160."""
+    return func.coalesce(OPENER.organisation, entry.organisation)
+
+
+def join_opener(query: Any, entry: Any) -> Any:
+    """`query` with `OPENER` joined for `entry` (any alias of SituationEntry)."""
+    return query.outerjoin(OPENER, OPENER.id == func.coalesce(entry.item_id, entry.id))
+
+
 def item_of(entry: SituationEntry) -> int:
     return entry.item_id if entry.item_id is not None else entry.id
 
@@ -140,6 +158,28 @@ async def latest_in_item(
         .order_by(e.observed_at.desc(), e.id.desc())
         .limit(1)
     )
+
+
+async def open_severity(session: AsyncSession, incident: str, item_id: int) -> str | None:
+    """The severity of the item's current state in `incident` over ALL its live entries,
+    whoever may see them, when that state is severe or extreme and not resolved; else
+    None. Only ever compared (`follow_up_rights.lowers_unseen`), never shown."""
+    e = SituationEntry
+    latest = (
+        await session.execute(
+            select(e.severity, e.status)
+            .where(
+                e.incident == incident,
+                func.coalesce(e.item_id, e.id) == item_id,
+                e.retracted_at.is_(None),
+            )
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(1)
+        )
+    ).first()
+    if latest is None or latest.severity not in ATTENTION_SEVERITIES:
+        return None
+    return None if latest.status == "resolved" else str(latest.severity)
 
 
 async def state_before(

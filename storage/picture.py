@@ -57,12 +57,16 @@ class Picture:
     entry_count: int
     labels: list[str] = field(default_factory=list)
     states: list[LatestState] = field(default_factory=list)
+    # How many latest states each category has (`states` holds at most MAX_STATES each).
+    state_totals: dict[str, int] = field(default_factory=dict)
     # Every open severe or extreme situation item (storage/items.py).
     attention: list[items.ItemState] = field(default_factory=list)
     # More open items than the list shows (`items.MAX_ATTENTION`): the oldest left out.
     attention_cut: bool = False
     figures: list[RegionFigure] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    # More changes than the list holds (MAX_STATES): the oldest left out, and said so.
+    changes_cut: bool = False
     changes_since: datetime | None = None
 
     @property
@@ -110,29 +114,34 @@ async def build_picture(
     if labels is not None:
         picture.labels.append(tlp.LABELS[int(labels)])
 
+    if category is None and refresh_series:
+        # The attention section of a picture of every category reads `item_latest`.
+        await series.refresh(session, incident)
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.
-        if refresh_series:
-            await series.refresh(session, incident)
-        picture.states = await _states_from_series(session, access, incident)
+        picture.states, picture.state_totals = await _states_from_series(session, access, incident)
         picture.figures = await _figures_from_series(session, access, incident)
     else:
-        picture.states = await _states_by_window(session, visible)
+        picture.states, picture.state_totals = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
-    attention = await items.open_attention(
-        session, access, incident, since=since, category=category
-    )
+    # An open severe item stays in view until it is resolved, whatever the period:
+    # `!beeld sinds=4h` (the usage's own example) left out an extreme item reported
+    # five hours ago and still open, and said "Geen meldingen in deze periode".
+    attention = await items.open_attention(session, access, incident, category=category)
     picture.attention = attention[: items.MAX_ATTENTION]
     picture.attention_cut = len(attention) > items.MAX_ATTENTION
+    picture.labels += [item.tlp for item in picture.attention]
     if changes_since is not None:
-        picture.changes = await _changes(session, access, incident, category, changes_since)
+        changes = await _changes(session, access, incident, category, changes_since)
+        picture.changes = changes[:MAX_STATES]
+        picture.changes_cut = len(changes) > MAX_STATES
         picture.labels += [c.tlp for c in picture.changes]
     return picture
 
 
 async def _states_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
-) -> list[LatestState]:
+) -> tuple[list[LatestState], dict[str, int]]:
     """Latest state per category, organisation and place, over the filtered entries."""
     e = SituationEntry
     ranked = (
@@ -149,22 +158,20 @@ async def _states_by_window(
 async def _figures_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
 ) -> list[RegionFigure]:
-    """Latest figure per source (organisation, place, metric), summed per region."""
+    """Latest figure per source (item owner's organisation, place, metric), summed per
+    region."""
     e = SituationEntry
-    latest_figure = (
-        select(
-            EntryFigure.metric,
-            EntryFigure.value,
-            EntryFigure.unit,
-            func.coalesce(e.region, literal("?")).label("region"),
-            EntryFigure.bound,
-            e.observed_at,
-            series.newest_first((e.organisation, e.place, EntryFigure.metric), e.observed_at, e.id),
-        )
-        .join(e, e.id == EntryFigure.entry_id)
-        .where(*visible)
-        .subquery()
-    )
+    source = (items.source_organisation(e), e.place, EntryFigure.metric)
+    query = select(
+        EntryFigure.metric,
+        EntryFigure.value,
+        EntryFigure.unit,
+        func.coalesce(e.region, literal("?")).label("region"),
+        EntryFigure.bound,
+        e.observed_at,
+        series.newest_first(source, e.observed_at, e.id),
+    ).join(e, e.id == EntryFigure.entry_id)
+    latest_figure = items.join_opener(query, e).where(*visible).subquery()
     return await _region_sums(session, latest_figure)
 
 
@@ -200,7 +207,7 @@ def _current(access: tlp.RoomAccess, incident: str, entry_id: Any) -> list[Colum
 
 async def _states_from_series(
     session: AsyncSession, access: tlp.RoomAccess, incident: str
-) -> list[LatestState]:
+) -> tuple[list[LatestState], dict[str, int]]:
     s = SeriesLatest
     ranked = _ranked_series(
         s, STATE_COLUMNS, (s.category, s.organisation, s.place), access, incident
@@ -216,30 +223,57 @@ def _ranked_series(
     incident: str,
 ) -> Subquery:
     """`columns` of the incident's series rows whose entry is current and visible to the
-    room (`_current`), ranked newest first (`rn`) per `partition_by`."""
-    return (
-        select(*columns, series.newest_first(partition_by, table.observed_at, table.entry_id))
-        .join(SituationEntry, and_(*_current(access, incident, table.entry_id)))
-        .where(table.incident == incident)
+    room (`_current`), ranked newest first (`rn`) per `partition_by` (which may name
+    the entry's item's opener, `items.OPENER`)."""
+    query = select(
+        *columns, series.newest_first(partition_by, table.observed_at, table.entry_id)
+    ).join(SituationEntry, and_(*_current(access, incident, table.entry_id)))
+    joined = items.join_opener(query, SituationEntry)
+    ranked: Subquery = joined.where(table.incident == incident).subquery()
+    return ranked
+
+
+async def _first_of_each(
+    session: AsyncSession, ranked: Any
+) -> tuple[list[LatestState], dict[str, int]]:
+    """The rows ranked first (`rn == 1`) of a ranked subquery, attention first per
+    category, at most MAX_STATES per category; and how many there are per category.
+    What both the window path and the series path end with.
+
+    The limit is per category: one limit over all of them, in category order, left
+    whole categories (`water`, `zorg`) out of a picture with 200 shelter locations,
+    and the picture read as complete."""
+    order = (
+        _attention(ranked.c.severity, ranked.c.status),
+        ranked.c.observed_at.desc(),
+        ranked.c.id.desc(),
+    )
+    firsts = (
+        select(
+            *(ranked.c[column.key] for column in STATE_COLUMNS),
+            func.row_number().over(partition_by=ranked.c.category, order_by=order).label("nc"),
+            func.count().over(partition_by=ranked.c.category).label("total"),
+        )
+        .where(ranked.c.rn == 1)
         .subquery()
     )
-
-
-async def _first_of_each(session: AsyncSession, ranked: Any) -> list[LatestState]:
-    """The rows ranked first (`rn == 1`) of a ranked subquery, attention first per
-    category: what both the window path and the series path end with."""
     rows = await session.execute(
-        select(*(ranked.c[column.key] for column in STATE_COLUMNS))
-        .where(ranked.c.rn == 1)
+        select(*(firsts.c[column.key] for column in STATE_COLUMNS), firsts.c.total)
+        .where(firsts.c.nc <= MAX_STATES)
         .order_by(
-            ranked.c.category,
-            _attention(ranked.c.severity, ranked.c.status),
-            ranked.c.observed_at.desc(),
-            ranked.c.id.desc(),
+            firsts.c.category,
+            _attention(firsts.c.severity, firsts.c.status),
+            firsts.c.observed_at.desc(),
+            firsts.c.id.desc(),
         )
-        .limit(MAX_STATES)
     )
-    return [_state(r) for r in rows]
+    states: list[LatestState] = []
+    totals: dict[str, int] = {}
+    for *columns, total in rows:
+        state = _state(columns)
+        states.append(state)
+        totals[state.category] = int(total)
+    return states, totals
 
 
 async def _figures_from_series(
@@ -253,15 +287,18 @@ async def _figures_from_series(
         func.coalesce(f.region, literal("?")).label("region"),
         f.bound,
     )
-    ranked = _ranked_series(
-        f, (*columns, f.observed_at), (f.organisation, f.place, f.metric), access, incident
-    )
+    source = (items.source_organisation(SituationEntry), f.place, f.metric)
+    ranked = _ranked_series(f, (*columns, f.observed_at), source, access, incident)
     return await _region_sums(session, ranked)
 
 
 async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFigure]:
-    """Sum the latest value of each source (rn == 1) per metric and region, with how
-    many of the summed figures are of each kind that is not exact (`_BOUND_KINDS`)."""
+    """Sum the latest value of each source (rn == 1) per metric, region and unit, with how
+    many of the summed figures are of each kind that is not exact (`_BOUND_KINDS`).
+
+    Per unit: units are kept as typed, not converted, and `waterstand: 1,5 m` from one
+    source and `waterstand: 150 cm` from another were summed as "151,5 m", a confident
+    wrong figure. Figures in different units are shown on lines of their own."""
     sums = await session.execute(
         select(
             ranked.c.metric,
@@ -269,12 +306,12 @@ async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFi
             func.sum(ranked.c.value),
             func.count(),
             func.min(ranked.c.observed_at),
-            func.max(ranked.c.unit),
+            ranked.c.unit,
             *(func.sum(case((ranked.c.bound == kind, 1), else_=0)) for kind in _BOUND_KINDS),
         )
         .where(ranked.c.rn == 1)
-        .group_by(ranked.c.metric, ranked.c.region)
-        .order_by(ranked.c.metric, ranked.c.region)
+        .group_by(ranked.c.metric, ranked.c.region, ranked.c.unit)
+        .order_by(ranked.c.metric, ranked.c.region, ranked.c.unit)
     )
     return [
         RegionFigure(
@@ -332,7 +369,7 @@ async def _changes(
         )
         .where(and_(*conditions))
         .order_by(SituationEntry.updated_at.desc())
-        .limit(MAX_STATES)
+        .limit(MAX_STATES + 1)
     )
     changes = []
     for r in rows:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import bounds, incidents, open_questions, records, rooms, tlp
+from storage import bounds, incidents, items, open_questions, records, rooms, tlp
 from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
@@ -176,14 +176,25 @@ async def figure_history(
     session: AsyncSession, view: PortalRoom, metric: str
 ) -> tuple[list[Line], set[int]]:
     """The region totals of one metric over time, as the room may see them: after each
-    visible figure, the sum per region of the latest value of each source (organisation,
-    place), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
+    visible figure, the sum per region of the latest value of each source (the item
+    owner's organisation, place: `items.source_organisation`), as `!beeld` sums the
+    current figures. Also the entry ids used (for the audit).
     """
     e, f = SituationEntry, EntryFigure
     rows = (
         await session.execute(
-            select(e.id, e.organisation, e.place, e.region, e.observed_at, f.value, f.bound)
-            .join(f, f.entry_id == e.id)
+            items.join_opener(
+                select(
+                    e.id,
+                    items.source_organisation(e),
+                    e.place,
+                    e.region,
+                    e.observed_at,
+                    f.value,
+                    f.bound,
+                ).join(f, f.entry_id == e.id),
+                e,
+            )
             .where(
                 f.metric == metric,
                 e.incident == view.incident,

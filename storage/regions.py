@@ -17,6 +17,15 @@ ALIASES_KEY = "_aliases"
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+# `gemeente: Dordrecht, Zwijndrecht` (or `en`, `/`, `&`, `+`) names several municipalities.
+_SEVERAL = re.compile(r"\s*(?:,|/|&|\+|\ben\b|\band\b)\s*", re.IGNORECASE)
+
+
+def named_municipalities(value: str) -> list[str]:
+    """The municipalities a `gemeente:` value names, in order: one, or each of several."""
+    return [part for part in _SEVERAL.split(value) if part.strip()]
+
+
 def squash(name: str) -> str:
     """`Zuid-Holland Zuid`, `zuid holland-zuid` -> `zuidhollandzuid`: spelling-proof."""
     return _NOT_ALNUM.sub("", fold(name))

@@ -44,11 +44,11 @@ TEXTS: Entries = {
     "picture.attention_cut": {
         "nl": (
             "⚠ Alleen de {limit} nieuwste staan hier: oudere open ernstige of extreme items"
-            " zijn weggelaten. Vraag een deel op met categorie= of sinds=."
+            " zijn weggelaten. Vraag een deel op met categorie=."
         ),
         "en": (
             "⚠ Only the {limit} newest are listed: older open severe or extreme items were"
-            " left out. Ask for part of them with category= or since=."
+            " left out. Ask for part of them with category=."
         ),
     },
     "picture.attention": {
@@ -94,6 +94,16 @@ TEXTS: Entries = {
     "picture.changed_since": {
         "nl": "Gewijzigd sinds vorig beeld ({since})",
         "en": "Changed since the previous picture ({since})",
+    },
+    "picture.changes_cut": {
+        "nl": (
+            "⚠ Alleen de {limit} nieuwste wijzigingen staan hier; oudere zijn weggelaten."
+            " Zie {prefix}meldingen sinds= voor alle."
+        ),
+        "en": (
+            "⚠ Only the {limit} newest changes are listed; older ones were left out."
+            " See {prefix}entries since= for all of them."
+        ),
     },
     "picture.nothing": {
         "nl": "niets",
