@@ -220,6 +220,7 @@ class Bot:
 
             notices = IdentityNotices(self.client, self.db, sender, settings.language)
             self.trust.on_identity_changed = notices.announce
+            self.trust.on_checked = syncer.held.recheck
             notices.still_changed = self.trust.pins.differs
             self.room_states.on_loaded = notices.room_loaded
         syncer.room_states = self.room_states

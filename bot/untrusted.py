@@ -45,8 +45,9 @@ from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
 from commands.grammar import is_command, strip_reply_fallback, without_address
 from commands.i18n import Language, t
-from storage import outbox, rooms
+from storage import held_redactions, outbox, rooms
 from storage.engine import Database
+from storage.held_redactions import Held
 from storage.ids import RoomId
 
 if TYPE_CHECKING:  # a bot without encryption loads no device trust (nor `cryptography`)
@@ -157,6 +158,9 @@ class UntrustedSenders:
                     "room %s: did not act on redaction %s (%s)", room_id, event.event_id, reason
                 )
                 return
+            if isinstance(event, RedactionEvent):
+                # Kept, to count once the sessions are verified (bot/held_redactions.py).
+                await held_redactions.hold(session, _held(room_id, event, sessions or []))
             if _is_notice(event):
                 log.warning(
                     "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
@@ -228,6 +232,10 @@ class UntrustedSenders:
         body = new.get("body") if isinstance(new, dict) else event.body
         text = strip_reply_fallback(str(body or ""))
         return is_command(without_address(text, self.prefix), self.prefix)
+
+
+def _held(room_id: RoomId, event: RedactionEvent, sessions: list[str]) -> Held:
+    return Held(event.event_id, room_id, event.sender, tuple(sessions), dict(event.source))
 
 
 def _is_notice(event: Event) -> bool:
