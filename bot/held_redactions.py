@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Iterable
 
 from nio import ReactionEvent, RedactionEvent
 from nio.client.async_client import AsyncClient
@@ -72,6 +72,10 @@ class HeldRedactions:
         # One at a time: two device checks at once must not carry out one deletion twice.
         self._lock = asyncio.Lock()
         self.applied = 0
+        # Loads a room's state first (bot/room_state.py; the runner sets it): after a
+        # restart a deletion may count before its room is loaded, and its handling reads
+        # the room's power levels.
+        self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
 
     async def recheck(self, users: Collection[str] | None = None) -> int:
         """Carry out each held deletion of `users` (all when None) that counts now."""
@@ -93,11 +97,12 @@ class HeldRedactions:
         if not key.startswith(CONFIRM) or not getattr(event, "decrypted", False):
             return False
         async with self._lock:
-            async with self.db.transaction() as session:
+            async with self.db.session() as session:  # a 👍 on an offer (most) reads only
                 refused = await outbox.answered_by(session, room_id, event.reacts_to)
                 held = await store.get(session, refused) if refused else None
-                if held is None or held.sender != event.sender or held.room_id != room_id:
-                    return False
+            if held is None or held.sender != event.sender or held.room_id != room_id:
+                return False
+            async with self.db.transaction() as session:
                 if not await ev.claim(session, event, room_id, f"{REACTION_EFFECT}confirm"):
                     return True  # handled before
             log.info("room %s: %s confirmed held deletion %s", room_id, event.sender, held.event_id)
@@ -105,6 +110,8 @@ class HeldRedactions:
             return True
 
     async def _apply(self, held: Held) -> int:
+        if self.room_ready is not None:
+            await self.room_ready([held.room_id])
         event = RedactionEvent.from_dict(held.source)
         message = (
             ev.to_message(event, held.room_id, self.bot_user_id)

@@ -225,6 +225,7 @@ class Bot:
             self.room_states.on_loaded = notices.room_loaded
         syncer.room_states = self.room_states
         sender.room_ready = self.room_states.ensure
+        syncer.held.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
         scheduler = Scheduler(
             self.db, sender, settings.language, settings.command_prefix, clock, tick
