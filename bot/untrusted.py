@@ -122,7 +122,9 @@ class UntrustedSenders:
         device sent it: under `cross-signed`, in an encrypted room, it counts only while
         every known session of its sender is trusted (a phished password's new login
         must not take back a report or an answer). A stolen token of a trusted session
-        still passes: nothing in the event tells it apart."""
+        still passes: nothing in the event tells it apart. Refused, it is kept, and
+        counts once the person verifies the session or confirms it with a 👍 on the
+        notice (bot/held_redactions.py): clients cannot delete a deleted message again."""
         if self.mode != "cross-signed" or not self.client.olm or not encrypted:
             return False
         if self.trust is not None:  # a new login may not be known yet: learn it first
