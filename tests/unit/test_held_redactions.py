@@ -205,3 +205,40 @@ async def test_a_thumbs_up_on_the_notice_confirms_it(db: Database) -> None:
     assert [m.relation.redacts for m in handler.handled] == [EventId("$report")]
     assert not await held.confirm(ROOM, _reaction("$r4", "$notice", "👍"))  # done: not held
     assert len(handler.handled) == 1
+
+
+async def test_each_answered_device_check_has_the_held_deletions_looked_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import asyncio
+
+    from bot.cross_signing import CrossSigningKeys, KeysApi
+    from bot.device_trust import DeviceTrust
+    from bot.identity_pins import PIN_FILE_NAME, IdentityPins
+    from tests.unit.test_cross_signing import PARTNER, FakeClient, chain, device_keys, olm_device
+
+    keys = CrossSigningKeys.generate(PARTNER)
+    answers: dict[str, Any] = {"data": chain(keys, device_keys(PARTNER, "OWN", "b3du"))}
+
+    async def answer(self: KeysApi, users: list[str]) -> dict[str, Any]:
+        if answers["data"] is None:
+            raise ConnectionError("homeserver away")
+        return dict(answers["data"])
+
+    monkeypatch.setattr(KeysApi, "query", answer)
+    client = FakeClient([olm_device("OWN", "b3du")])
+    trust = DeviceTrust(client, "cross-signed", IdentityPins(tmp_path / PIN_FILE_NAME))  # type: ignore[arg-type]
+    told: list[list[str]] = []
+
+    async def checked(users: list[str]) -> int:
+        told.append(users)
+        return 0
+
+    trust.on_checked = checked
+    await trust.check([PARTNER])
+    await asyncio.sleep(0)  # in a task of its own, after the check
+    assert told == [[PARTNER]] and client.olm.verified == {"OWN"}
+    answers["data"] = None  # no answer: nothing judged, nothing to look at
+    await trust.check([PARTNER])
+    await asyncio.sleep(0)
+    assert told == [[PARTNER]]
