@@ -96,3 +96,22 @@ async def test_a_signed_out_session_needs_her_thumbs_up(world: World) -> None:
     content = {"m.relates_to": {"rel_type": "m.annotation", "event_id": notice, "key": "👍"}}
     await _send_encrypted(liaison, room, {"type": "m.reaction", "content": content})
     assert await _eventually(lambda: _retracted(world, "Kade B.")), world.bots[0].log()[-4000:]
+
+
+async def test_a_session_verified_while_the_bot_was_down_counts_at_its_start(
+    world: World,
+) -> None:
+    """The kept deletion survives a restart; the first device check after the start
+    (every known person's devices) finds the session verified."""
+    _admin, liaison, room, _coord = await _bound_rooms(world, encrypted=True)
+    bot = world.bots[0]
+    assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
+    _report_id, unsigned, _notice = await _refused_deletion(world, liaison, room, "Kade C.")
+    assert bot.terminate() == 0
+    assert liaison.client.access_token and unsigned.client.device_id
+    await sign_device(
+        world.server.url, liaison.user_id, liaison.client.access_token, unsigned.client.device_id
+    )
+    assert not _retracted(world, "Kade C.")
+    bot.start()
+    assert await _eventually(lambda: _retracted(world, "Kade C.")), bot.log()[-4000:]
