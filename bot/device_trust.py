@@ -119,6 +119,9 @@ class DeviceTrust:
         # sets bot/identity_notice.py here: a notice in the rooms shared with them).
         self.on_identity_changed: Callable[[str, str], Awaitable[None]] | None = None
         self._announcing: set[asyncio.Task[None]] = set()
+        # Told after each check that judged these people's devices (the runner sets
+        # bot/held_redactions.py here: a deletion kept until their sessions are verified).
+        self.on_checked: Callable[[list[str]], Awaitable[object]] | None = None
         self.checks = 0
         self._told_untrusted: set[tuple[str, str]] = set()  # log each such device once
         # Checks under way: between "fail closed" and the verdict a device is
@@ -201,13 +204,27 @@ class DeviceTrust:
         self._under_way += 1
         self._idle.clear()
         try:
-            await self._check(olm, users)
+            judged = await self._check(olm, users)
         finally:
             self._under_way -= 1
             if not self._under_way:
                 self._idle.set()
+        if judged and self.on_checked is not None:
+            # In a task of its own, as `_announce`: it handles messages and queues sends,
+            # none of which belongs inside a key query.
+            task = asyncio.ensure_future(self._tell_checked(users))
+            self._announcing.add(task)
+            task.add_done_callback(self._announcing.discard)
 
-    async def _check(self, olm: Any, users: list[str]) -> None:
+    async def _tell_checked(self, users: list[str]) -> None:
+        assert self.on_checked is not None
+        try:
+            await self.on_checked(users)
+        except Exception:  # what waits for trust waits on; the trust decision stands
+            log.exception("could not re-check what waited for the devices of %s", users)
+
+    async def _check(self, olm: Any, users: list[str]) -> bool:
+        """Judge the devices of `users`: True when judged (the query answered)."""
         devices: list[OlmDevice] = [
             d for u in users for d in self.client.device_store.active_user_devices(u)
         ]
@@ -217,7 +234,7 @@ class DeviceTrust:
                 self.client.blacklist_device(device)
         api = self._api()
         if api is None:
-            return
+            return False
         try:
             data = await api.query(users)
         except QUERY_ERRORS as exc:
@@ -225,7 +242,7 @@ class DeviceTrust:
                 "device trust: key query failed (%r); asking again after the next sync", exc
             )
             olm.users_for_key_query.update(users)
-            return
+            return False
         self.checks += 1
         untrusted = self._changed_identities(data, users)
         # Nor the bot's other devices: nio forwards every room key it holds to its own
@@ -237,35 +254,39 @@ class DeviceTrust:
             trusted = device.user_id not in untrusted and device_cross_signed(
                 data, device.user_id, device.id, device.ed25519
             )
-            if trusted:
-                if olm.is_device_blacklisted(device):
-                    self.client.unblacklist_device(device)
-                self._told_untrusted.discard((device.user_id, device.id))
-                if self.client.verify_device(device):
-                    log.info(
-                        "device %s of %s is cross-signed by its owner: it gets room keys",
-                        device.id,
-                        device.user_id,
-                    )
-            else:
-                if olm.is_device_verified(device):
-                    self.client.unverify_device(device)  # also starts new room sessions
-                    log.warning(
-                        "device %s of %s is no longer cross-signed by its owner: no more "
-                        "room keys for it",
-                        device.id,
-                        device.user_id,
-                    )
-                if not olm.is_device_blacklisted(device):
-                    self.client.blacklist_device(device)
-                if (device.user_id, device.id) in self._told_untrusted:
-                    continue
-                self._told_untrusted.add((device.user_id, device.id))
+            self._mark(olm, device, trusted)
+        return True
+
+    def _mark(self, olm: Any, device: OlmDevice, trusted: bool) -> None:
+        """Mark one device trusted (verified) or not (blacklisted), logging a change once."""
+        if trusted:
+            if olm.is_device_blacklisted(device):
+                self.client.unblacklist_device(device)
+            self._told_untrusted.discard((device.user_id, device.id))
+            if self.client.verify_device(device):
                 log.info(
-                    "device %s of %s is not cross-signed by its owner: it gets no room keys",
+                    "device %s of %s is cross-signed by its owner: it gets room keys",
                     device.id,
                     device.user_id,
                 )
+            return
+        if olm.is_device_verified(device):
+            self.client.unverify_device(device)  # also starts new room sessions
+            log.warning(
+                "device %s of %s is no longer cross-signed by its owner: no more room keys for it",
+                device.id,
+                device.user_id,
+            )
+        if not olm.is_device_blacklisted(device):
+            self.client.blacklist_device(device)
+        if (device.user_id, device.id) in self._told_untrusted:
+            return
+        self._told_untrusted.add((device.user_id, device.id))
+        log.info(
+            "device %s of %s is not cross-signed by its owner: it gets no room keys",
+            device.id,
+            device.user_id,
+        )
 
     def _announce(self, user_id: str, master: str) -> None:
         """Tell the shared rooms, in a task of its own: it writes to the database and

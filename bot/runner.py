@@ -226,11 +226,13 @@ class Bot:
 
             notices = IdentityNotices(self.client, self.db, sender, settings.language)
             self.trust.on_identity_changed = notices.announce
+            self.trust.on_checked = syncer.held.recheck
             notices.still_changed = self.trust.pins.differs
             self.room_states.on_loaded = notices.room_loaded
             sender.first_notices = notices.first_in  # told before the bot's first send there
         syncer.room_states = self.room_states
         sender.room_ready = self.room_states.ensure
+        syncer.held.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
         scheduler = Scheduler(
             self.db, sender, settings.language, settings.command_prefix, clock, tick

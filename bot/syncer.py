@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from nio import Event, MatrixRoom, MegolmEvent, RoomUpgradeEvent, SyncResponse
+from nio import Event, MatrixRoom, MegolmEvent, ReactionEvent, RoomUpgradeEvent, SyncResponse
 from nio.client.async_client import AsyncClient
 from nio.responses import RoomInfo
 from sqlalchemy.exc import SQLAlchemyError
@@ -39,6 +39,7 @@ from bot.backfill import BatchAborted, GapRefused, backfill
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.config import Settings
 from bot.handling import RoomViewFactory, process_message
+from bot.held_redactions import HeldRedactions
 from bot.key_upkeep import keep_keys
 from bot.left_rooms import before_leave
 from bot.membership import Membership
@@ -156,9 +157,7 @@ class Syncer:
         # id -> the echo's event id): settled when the token is written (_store_deferred).
         self._unsettled_echoes: dict[str, str] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
-        self.lifecycle = RoomLifecycle(
-            client, db, self.user_id, settings.language, self.sender.wake
-        )
+        self.lifecycle = RoomLifecycle(client, db, self.user_id, settings.language, sender.wake)
         self.membership = Membership(client, db, sender, settings, self.lifecycle)
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
@@ -168,6 +167,8 @@ class Syncer:
             client, db, sender, settings.language, settings.encryption_trust, None
         )
         self.untrusted.prefix = settings.command_prefix
+        # Deletions refused for now, carried out once they count (bot/held_redactions.py).
+        self.held = HeldRedactions(client, db, self.handle_message, self.user_id)
         # Rooms' state on demand after a restart (see bot/room_state.py); the sender
         # loads a room's state before its first send there too (members, for keys).
         self.room_states = RoomStates(client)
@@ -816,6 +817,8 @@ class Syncer:
             return
         if await self.untrusted.refuse(room_id, event):
             return  # judged before parking: what waits beside a message was trusted
+        if isinstance(event, ReactionEvent) and await self.held.confirm(room_id, event):
+            return  # a 👍 that confirmed a deletion refused for now
         if message.kind != "redaction" and await self.undecryptable.park(room_id, event):
             return  # it names a message still waiting for its key: handled after it
         outcome = await self.handle_message(message)

@@ -45,8 +45,9 @@ from bot.key_upkeep import query_keys
 from bot.sender import OutboxSender, queue_notice
 from commands.grammar import is_command, strip_reply_fallback, without_address
 from commands.i18n import Language, t
-from storage import outbox, rooms
+from storage import held_redactions, outbox, rooms
 from storage.engine import Database
+from storage.held_redactions import Held
 from storage.ids import RoomId
 
 if TYPE_CHECKING:  # a bot without encryption loads no device trust (nor `cryptography`)
@@ -121,7 +122,9 @@ class UntrustedSenders:
         device sent it: under `cross-signed`, in an encrypted room, it counts only while
         every known session of its sender is trusted (a phished password's new login
         must not take back a report or an answer). A stolen token of a trusted session
-        still passes: nothing in the event tells it apart."""
+        still passes: nothing in the event tells it apart. Refused, it is kept, and
+        counts once the person verifies the session or confirms it with a 👍 on the
+        notice (bot/held_redactions.py): clients cannot delete a deleted message again."""
         if self.mode != "cross-signed" or not self.client.olm or not encrypted:
             return False
         if self.trust is not None:  # a new login may not be known yet: learn it first
@@ -169,6 +172,9 @@ class UntrustedSenders:
                     "room %s: did not act on redaction %s (%s)", room_id, event.event_id, reason
                 )
                 return
+            if isinstance(event, RedactionEvent):
+                # Kept, to count once the sessions are verified (bot/held_redactions.py).
+                await held_redactions.hold(session, _held(room_id, event, sessions or []))
             if _is_notice(event):
                 log.warning(
                     "room %s: did not act on notice %s (%s)", room_id, event.event_id, reason
@@ -242,6 +248,10 @@ class UntrustedSenders:
         body = new.get("body") if isinstance(new, dict) else event.body
         text = strip_reply_fallback(str(body or ""))
         return is_command(without_address(text, self.prefix), self.prefix)
+
+
+def _held(room_id: RoomId, event: RedactionEvent, sessions: list[str]) -> Held:
+    return Held(event.event_id, room_id, event.sender, tuple(sessions), dict(event.source))
 
 
 def _is_notice(event: Event) -> bool:

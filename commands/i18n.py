@@ -95,14 +95,19 @@ TEXTS: dict[str, dict[Language, str]] = {
         "the administrator can set the bot to 'encryption_trust: tofu'.",
     },
     "untrusted_redaction": {
-        "nl": "Deze verwijdering heb ik niet verwerkt: een verwijdering is niet versleuteld, "
-        "dus ik kan niet zien vanuit welke sessie ze kwam, en je hebt een sessie die niet "
-        "geverifieerd is ({sessions}). Verifieer die sessie of meld haar af (herken je haar "
-        "niet, wijzig dan ook je wachtwoord) en verwijder het bericht dan opnieuw.",
-        "en": "I did not process this deletion: a deletion is not encrypted, so I cannot tell "
-        "which session it came from, and you have a session that is not verified "
-        "({sessions}). Verify that session or sign it out (if you do not recognise it, also "
-        "change your password), then delete the message again.",
+        "nl": "Deze verwijdering heb ik nog niet verwerkt: een verwijdering is niet "
+        "versleuteld, dus ik kan niet zien vanuit welke sessie ze kwam, en je hebt een sessie "
+        "die niet geverifieerd is ({sessions}). Ik bewaar haar: zodra je die sessie "
+        "verifieert, voer ik de verwijdering alsnog uit (opnieuw verwijderen hoeft niet). Meld "
+        "je die sessie af, bevestig de verwijdering dan met een 👍 op dit bericht vanuit een "
+        "geverifieerde sessie. Herken je de sessie niet, meld haar dan af, wijzig je "
+        "wachtwoord en bevestig niets.",
+        "en": "I have not processed this deletion yet: a deletion is not encrypted, so I "
+        "cannot tell which session it came from, and you have a session that is not verified "
+        "({sessions}). I am keeping it: once you verify that session, I will carry out the "
+        "deletion (no need to delete again). If you sign that session out, confirm the "
+        "deletion with a 👍 on this message from a verified session. If you do not recognise "
+        "the session, sign it out, change your password and confirm nothing.",
     },
     # What stands for {session} above when the device is not known by its keys.
     "untrusted_session_unknown": {"nl": "(onbekend)", "en": "(unknown)"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, func, insert, or_, select
+from sqlalchemy import Connection, Table, delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.ids import EventId, RoomId, UserId
@@ -68,6 +68,12 @@ def record_on(
     (`AsyncSession.run_sync`): the log entry with other statements in one trip, not one
     greenlet and one ORM execution each. `values`: `entry`'s."""
     connection.execute(_INSERT, values, execution_options=statement_options(last, defer))
+
+
+async def forget(session: AsyncSession, event_id: str) -> None:
+    """Take `event_id` out of the log, to handle it after all: only for a deletion that
+    was refused for now and counts at last (bot/held_redactions.py)."""
+    await session.execute(delete(ProcessedEvent).where(ProcessedEvent.event_id == event_id))
 
 
 async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:

@@ -305,6 +305,16 @@ async def by_source(session: AsyncSession, source_event_id: str) -> Sequence[Out
     return rows.all()
 
 
+async def answered_by(session: AsyncSession, room_id: str, event_id: str) -> str | None:
+    """The event the bot's message `event_id` (as sent, in `room_id`) answered, if any."""
+    found = await session.scalar(
+        select(OutboxMessage.source_event_id)
+        .where(OutboxMessage.room_id == room_id, OutboxMessage.result_event_id == event_id)
+        .limit(1)
+    )
+    return str(found) if found is not None else None
+
+
 async def reaction_matters(session: AsyncSession, room_id: str, event_id: str) -> bool:
     """Whether a reaction to `event_id` in `room_id` may be acted on: it is a message the
     bot sent there, or a free-text message the bot offered to record (its author's 👍

@@ -89,6 +89,20 @@ async def cross_sign_device(
         }
         status, data = await post(homeserver, path, token, {**body, "auth": auth})
     assert status == 200, data
+    SELF_SIGNING_KEYS[user_id] = ssk
+    await sign_device(homeserver, user_id, token, device_id)
+    return str(master.version)
+
+
+# The self-signing key each identity made above was made with: a person's other login
+# is verified by signing it with this key, as their client does after verification.
+SELF_SIGNING_KEYS: dict[str, Any] = {}
+
+
+async def sign_device(homeserver: str, user_id: str, token: str, device_id: str) -> None:
+    """Sign `device_id` with the person's own self-signing key (made above): the device
+    is verified, their identity unchanged."""
+    ssk = SELF_SIGNING_KEYS[user_id]
     device = (await query_keys(homeserver, token, user_id))["device_keys"][user_id][device_id]
     device = {k: v for k, v in device.items() if k not in ("signatures", "unsigned")}
     status, data = await post(
@@ -98,7 +112,6 @@ async def cross_sign_device(
         {user_id: {device_id: sign_json(device, user_id, ssk)}},
     )
     assert status == 200 and not data.get("failures"), data
-    return str(master.version)
 
 
 async def cross_sign_login(client: AsyncClient, password: str) -> str:
