@@ -278,6 +278,15 @@ def _working_binding(room: RoomModel) -> Binding | None:
     return Binding(**{**vars(room.binding), "clearance": lowest})
 
 
+def _works_as_curators(room: RoomModel) -> bool:
+    """Whether the room is a curator room as the bot handles it: by the binding it works
+    under, for an upgraded room its successor's along its chain (storage/succession.py).
+    Session 16: the machine read a retired room's own binding (none) and called a curator
+    post that waited while its room was upgraded a leak; the old room's curators see it."""
+    working = _working_binding(room)
+    return working is not None and working.role == "curator"
+
+
 # ------------------------------------------------------------- the model
 
 
@@ -1085,7 +1094,7 @@ class TLPMachine(DatabaseMachine):
         for marker in set(MARKER.findall(text)):
             if marker in echo:
                 continue
-            curators = room.binding is not None and room.binding.role == "curator"
+            curators = _works_as_curators(room)
             if (
                 picture
                 and not curators  # the curators receive the question anyway
@@ -2480,9 +2489,9 @@ class TLPMachine(DatabaseMachine):
                 and source.sender == ADMIN
                 and row.source_event_id == source.event_id
                 and row.room_id == source.room_id
-                and not (room.binding is not None and room.binding.role == "curator")
+                and not _works_as_curators(room)
             )
-        if self.admin_rows[row.id] or (room.binding and room.binding.role == "curator"):
+        if self.admin_rows[row.id] or _works_as_curators(room):
             return
         askers = {question.asker for question in self.questions.values()}
         for text in self._texts(row):
