@@ -415,6 +415,9 @@ class QuestionModel:
     held: str | None = None
     held_at: timedelta = timedelta()
     delivered: str | None = None  # the kept answer last delivered (kept again if voided)
+    # Asked anew by an edit (`_asked_anew`): the message that edit edited. Redacting that
+    # message withdraws this question too (commands/question_withdrawal.py `asked_by`).
+    edit_of: str | None = None
 
     def visible(self, room: RoomModel) -> bool:
         return may_see(room, self.label, self.room_id, self.org)
@@ -2020,12 +2023,16 @@ class TLPMachine(DatabaseMachine):
         question = candidates[which % len(candidates)]
         message, replied = self.send_redaction(question.room_id, question.asker, question.event_id)
         assert f"V{question.id}" in replied, replied
-        question.withdrawn = True
-        TLPMachine.stats["questions withdrawn"] += 1
-        for m in question.markers:
-            holders = self.holders.get(m, [])
-            if question.visible in holders:
-                holders.remove(question.visible)
+        # Session 16 (found by the long run, 4,742 steps): the questions an edit of this
+        # message asked anew go with it; the model kept them open, and a later
+        # withdrawal of one found nothing left to withdraw.
+        for withdrawn in [question, *(q for q in candidates if q.edit_of == question.event_id)]:
+            withdrawn.withdrawn = True
+            TLPMachine.stats["questions withdrawn"] += 1
+            for m in withdrawn.markers:
+                holders = self.holders.get(m, [])
+                if withdrawn.visible in holders:
+                    holders.remove(withdrawn.visible)
         self.check_outbox(message)
 
     # ------------------------------------- an asker's edit of a question (attack8)
@@ -2634,6 +2641,7 @@ class TLPMachine(DatabaseMachine):
         anew = QuestionModel(
             number, question.room_id, question.asker, message.event_id, row.tlp,
             binding.org if binding else None, question.markers, direct=room.direct,
+            edit_of=question.edit_of or question.event_id,
         )  # fmt: skip
         self.questions[number] = anew
         TLPMachine.stats["edits of a closed question asked anew"] += 1

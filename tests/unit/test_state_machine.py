@@ -570,3 +570,20 @@ def test_a_curator_picture_waiting_while_its_new_room_is_rebound_is_voided(
     voided = TLPMachine.stats["rows voided at send (their room lost access)"]
     machine.deliver_waiting(waiting)
     assert TLPMachine.stats["rows voided at send (their room lost access)"] > voided
+
+
+def test_redacting_a_question_withdraws_what_its_edit_asked_anew(machine: TLPMachine) -> None:
+    """Found by the long run (session 16, 4,742 steps; a model gap, the bot was right):
+    the direct chat's person asks and leaves, the curators' answer is kept for them; the
+    person edits the question (no longer open, so the edit asks anew, V2); redacting the
+    asking message withdraws V1 and V2 (commands/question_withdrawal.py). The model kept
+    V2 open, and withdrawing it next got no reply: nothing was left to withdraw."""
+    machine.answer_while_away(which=0, slot=0, mark=None)
+    machine.sweep()
+    machine.edit_question(which=0, mark="AMBER")
+    machine.sweep()
+    assert len(machine.questions) == 2
+    machine.withdraw_question(which=0)
+    machine.sweep()
+    if any(not question.withdrawn for question in machine.questions.values()):
+        machine.withdraw_question(which=0)
