@@ -278,6 +278,15 @@ def _working_binding(room: RoomModel) -> Binding | None:
     return Binding(**{**vars(room.binding), "clearance": lowest})
 
 
+def _works_as_curators(room: RoomModel) -> bool:
+    """Whether the room is a curator room as the bot handles it: by the binding it works
+    under, for an upgraded room its successor's along its chain (storage/succession.py).
+    Session 16: the machine read a retired room's own binding (none) and called a curator
+    post that waited while its room was upgraded a leak; the old room's curators see it."""
+    working = _working_binding(room)
+    return working is not None and working.role == "curator"
+
+
 # ------------------------------------------------------------- the model
 
 
@@ -406,6 +415,9 @@ class QuestionModel:
     held: str | None = None
     held_at: timedelta = timedelta()
     delivered: str | None = None  # the kept answer last delivered (kept again if voided)
+    # Asked anew by an edit (`_asked_anew`): the message that edit edited. Redacting that
+    # message withdraws this question too (commands/question_withdrawal.py `asked_by`).
+    edit_of: str | None = None
 
     def visible(self, room: RoomModel) -> bool:
         return may_see(room, self.label, self.room_id, self.org)
@@ -1085,7 +1097,7 @@ class TLPMachine(DatabaseMachine):
         for marker in set(MARKER.findall(text)):
             if marker in echo:
                 continue
-            curators = room.binding is not None and room.binding.role == "curator"
+            curators = _works_as_curators(room)
             if (
                 picture
                 and not curators  # the curators receive the question anyway
@@ -2011,12 +2023,16 @@ class TLPMachine(DatabaseMachine):
         question = candidates[which % len(candidates)]
         message, replied = self.send_redaction(question.room_id, question.asker, question.event_id)
         assert f"V{question.id}" in replied, replied
-        question.withdrawn = True
-        TLPMachine.stats["questions withdrawn"] += 1
-        for m in question.markers:
-            holders = self.holders.get(m, [])
-            if question.visible in holders:
-                holders.remove(question.visible)
+        # Session 16 (found by the long run, 4,742 steps): the questions an edit of this
+        # message asked anew go with it; the model kept them open, and a later
+        # withdrawal of one found nothing left to withdraw.
+        for withdrawn in [question, *(q for q in candidates if q.edit_of == question.event_id)]:
+            withdrawn.withdrawn = True
+            TLPMachine.stats["questions withdrawn"] += 1
+            for m in withdrawn.markers:
+                holders = self.holders.get(m, [])
+                if withdrawn.visible in holders:
+                    holders.remove(withdrawn.visible)
         self.check_outbox(message)
 
     # ------------------------------------- an asker's edit of a question (attack8)
@@ -2480,9 +2496,9 @@ class TLPMachine(DatabaseMachine):
                 and source.sender == ADMIN
                 and row.source_event_id == source.event_id
                 and row.room_id == source.room_id
-                and not (room.binding is not None and room.binding.role == "curator")
+                and not _works_as_curators(room)
             )
-        if self.admin_rows[row.id] or (room.binding and room.binding.role == "curator"):
+        if self.admin_rows[row.id] or _works_as_curators(room):
             return
         askers = {question.asker for question in self.questions.values()}
         for text in self._texts(row):
@@ -2625,6 +2641,7 @@ class TLPMachine(DatabaseMachine):
         anew = QuestionModel(
             number, question.room_id, question.asker, message.event_id, row.tlp,
             binding.org if binding else None, question.markers, direct=room.direct,
+            edit_of=question.edit_of or question.event_id,
         )  # fmt: skip
         self.questions[number] = anew
         TLPMachine.stats["edits of a closed question asked anew"] += 1

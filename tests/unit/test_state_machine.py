@@ -531,3 +531,59 @@ def test_a_severe_report_no_coordinator_of_its_closed_incident_may_see_reaches_a
         figure=False, as_admin=False,
     )  # fmt: skip
     assert TLPMachine.stats["fallback alerts to an open incident's coordinators"] >= 1
+
+
+def test_a_curator_picture_waiting_while_its_room_is_upgraded(machine: TLPMachine) -> None:
+    """Found by the long run (session 16, 3,037 steps): the direct chat's person asks;
+    redactie-c (a curator room) asks for a picture, which lists that question; the room is
+    upgraded while the picture waits. The old room works under its successor's curator
+    binding (storage/succession.py), so the sender lets it go there, as a `!beeld` typed
+    in the old room shows the question too. The model judged "curators" by the retired
+    room's own binding (none) instead of the one it works under, and called it a leak."""
+    machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
+    machine.sweep()
+    machine.read(slot=7, as_admin=True, command="!beeld storm")
+    machine.sweep()
+    machine.tombstone(slot=7, now=0)
+    machine.sweep()
+    machine.send(machine.all_rooms["!redactie-c:x"], "!beeld storm")  # typed in the old room
+    machine.check_outbox(machine.messages[-1])
+
+
+def test_a_curator_picture_waiting_while_its_new_room_is_rebound_is_voided(
+    machine: TLPMachine,
+) -> None:
+    """As above, and an admin binds the new room as a municipality's room before the
+    picture goes: the old room no longer works under a curator binding (another role
+    along its upgrade chain), so the picture naming who asked must not go there."""
+    machine.ask(slot=8, which=0, kind="fresh", plain=True, mark=None)
+    machine.sweep()
+    machine.read(slot=7, as_admin=True, command="!beeld storm")
+    machine.sweep()
+    waiting = machine.waiting_rows()
+    assert any(row.room_id == "!redactie-c:x" and row.curators_only for row in waiting)
+    machine.tombstone(slot=7, now=0)
+    machine.bind(
+        slot=7, role="municipality", org="OrgC", default="GREEN", clearance="AMBER",
+        incident="storm", unbind=False,
+    )  # fmt: skip
+    voided = TLPMachine.stats["rows voided at send (their room lost access)"]
+    machine.deliver_waiting(waiting)
+    assert TLPMachine.stats["rows voided at send (their room lost access)"] > voided
+
+
+def test_redacting_a_question_withdraws_what_its_edit_asked_anew(machine: TLPMachine) -> None:
+    """Found by the long run (session 16, 4,742 steps; a model gap, the bot was right):
+    the direct chat's person asks and leaves, the curators' answer is kept for them; the
+    person edits the question (no longer open, so the edit asks anew, V2); redacting the
+    asking message withdraws V1 and V2 (commands/question_withdrawal.py). The model kept
+    V2 open, and withdrawing it next got no reply: nothing was left to withdraw."""
+    machine.answer_while_away(which=0, slot=0, mark=None)
+    machine.sweep()
+    machine.edit_question(which=0, mark="AMBER")
+    machine.sweep()
+    assert len(machine.questions) == 2
+    machine.withdraw_question(which=0)
+    machine.sweep()
+    if any(not question.withdrawn for question in machine.questions.values()):
+        machine.withdraw_question(which=0)
