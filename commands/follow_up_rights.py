@@ -44,7 +44,12 @@ async def lowers_unseen(
     if _same(opener.organisation, data.organisation) or ctx.room.access.own(opener.room_id):
         return False
     current = await items.open_severity(session, data.incident or "", item_id)
-    return current is not None and Severity.of(carried).rank < Severity.of(current).rank
+    if current is None or Severity.of(carried).rank >= Severity.of(current).rank:
+        return False
+    # A room that sees a state as severe lowers it knowingly: `refusal` tells it to ask
+    # the owner (split off silently, the writer believed the item lowered).
+    seen = await items.latest_in_item(session, ctx.room.access, item_id)
+    return seen is None or Severity.of(seen.severity).rank < Severity.of(current).rank
 
 
 async def refusal(
