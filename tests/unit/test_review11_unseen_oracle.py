@@ -78,3 +78,23 @@ async def test_a_partner_that_sees_the_severe_state_is_told_it_may_not_lower_it(
     _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
     text = texts(replies)
     assert "vastgelegd" not in text and "niet lager zetten" in text, text
+
+
+async def test_a_room_lowering_what_it_sees_is_refused_whatever_it_cannot_see(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The GREEN room sees the item as serious (ernstig, GREEN); an AMBER follow-up it
+    cannot see made it extreme. Its `ernst: matig` lowers what it can see: refused with
+    the reason, as without the hidden report (it was recorded as an item of its own,
+    which also told the room that a hidden severe state exists)."""
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Oost\nernst: ernstig\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    code = await _recorded(texts(replies))
+    raise_it = f"!melding stroom\nbetreft: {code}\nernst: extreem\ntlp: amber\nVerpleeghuis uit."
+    _, replies = await send(db, dispatcher, LIAISON2, raise_it, REPORTER2)
+    await _recorded(texts(replies))
+    room = await _red_cross(db)
+    body = f"!melding stroom\nbetreft: {code}\nernst: matig\nWij delen dekens uit."
+    _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+    text = texts(replies)
+    assert "vastgelegd" not in text and "niet lager zetten" in text, text
