@@ -49,6 +49,10 @@ def counts(client: AsyncClient, held: Held) -> bool:
     known (not signed out) and, with every other known session, trusted."""
     from bot.device_trust import untrusted_sessions
 
+    if not held.sessions:
+        # Refused while the bot knew none of their sessions: the one that sent it may be
+        # signed out before it is ever known, so no verification stands for it; a 👍 does.
+        return False
     if untrusted_sessions(client, held.sender) != []:
         return False
     known = {

@@ -96,7 +96,8 @@ class Bot:
             from bot.device_trust import DeviceTrust
             from bot.identity_pins import PIN_FILE_NAME, IdentityPins, ran_before
 
-            # Under tofu the pins are never read nor written: no file is no loss there.
+            # Under tofu the pins are never read (the first start writes an empty file, so
+            # a later switch to cross-signed pins afresh): no file is no loss there.
             checked = settings.encryption_trust == "cross-signed"
             pins = IdentityPins(
                 settings.data_dir / PIN_FILE_NAME,

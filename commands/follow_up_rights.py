@@ -46,10 +46,15 @@ async def lowers_unseen(
     current = await items.open_severity(session, data.incident or "", item_id)
     if current is None or Severity.of(carried).rank >= Severity.of(current).rank:
         return False
-    # Only where the severe state is hidden from the room: a room that sees it is refused
-    # with the reason by the owner rule (`refusal`), as before.
+    # A room that sees a state as severe lowers it knowingly: `refusal` tells it to ask
+    # the owner (split off silently, the writer believed the item lowered).
+    # A lower severity than the room itself sees is refused the same (`refusal`),
+    # hidden state or not: recorded apart, it told the room a hidden one exists.
     seen = await items.latest_in_item(session, ctx.room.access, item_id)
-    return seen is None or Severity.of(seen.severity).rank < Severity.of(current).rank
+    if seen is None:
+        return True
+    seen_rank = Severity.of(seen.severity).rank
+    return seen_rank < Severity.of(current).rank and Severity.of(carried).rank >= seen_rank
 
 
 async def refusal(

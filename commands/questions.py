@@ -1446,14 +1446,19 @@ _STREET_NUMBER = re.compile(
     r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
     re.IGNORECASE,
 )
-_BIRTH_DATE = re.compile(
-    r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?"
+_A_DATE = (
     r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\s+(?:januari|februari|maart|april|mei|"
     r"juni|juli|augustus|september|oktober|november|december|january|february|march|"
     r"may|june|july|october|jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
-    r"\.?\s+\d{4})",
+    r"\.?\s+\d{4})"
+)
+_BIRTH_DATE = re.compile(
+    r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?" + _A_DATE,
     re.IGNORECASE,
 )
+# The genealogical birth marks, "mevrouw Jansen * 12-03-1961", "(° 3-10-1944)": after a
+# word or an opening bracket only, so that a bullet "*" starting a line keeps its date.
+_BIRTH_MARK = re.compile(r"(?:(?<=[^\W\d_] )|(?<=[(\[])|(?<=[(\[] ))[*°]\s*" + _A_DATE, re.I)
 # A street without a common suffix ("Lange Geer 12", "Achterom 7b"): one to three
 # capitalised words and a house number, after the words that lead to an address
 # ("van de", "aan", "op het", a comma or bracket) and before the sentence goes on
@@ -1498,6 +1503,7 @@ def public_phrasing(question: str, today: date | None = None) -> str:
     text = _URL.sub("…", question)
     text = _IBAN.sub("…", text)
     text = _BIRTH_DATE.sub("…", text)
+    text = _BIRTH_MARK.sub("…", text)
     text = without_birth_dates(text, today)
     text = _STREET_NUMBER.sub("…", text)
     text = _NAMED_ADDRESS.sub(_scrub_address, text)

@@ -262,7 +262,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
     if target is not None and not category_word:
-        _inherit_subject(data, target)
+        _inherit_subject(data, target, labelled=draft.tlp is not None)
     entry = await entry_repo.record(
         session,
         data,
@@ -306,16 +306,27 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     return [reply, *coordinator.out, *told, *domino_alerts]
 
 
-def _inherit_subject(data: entry_repo.EntryInput, target: SituationEntry) -> None:
+def _inherit_subject(
+    data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool
+) -> None:
     """A follow-up that names no category takes the category of the report it follows,
     and, naming no place either, its place. `!melding` + `betreft: M-1` + `status:
     opgelost` was stored as overig at an unknown place: 'Laatste stand per categorie'
     kept showing M-1's water line as extreme and new, and `!beeld categorie=water`
     kept the resolved item in its attention list."""
     data.category = target.category
-    if data.municipality is None and data.location is None and data.region is None:
-        data.municipality, data.location = target.municipality, target.location
-        data.region = target.region
+    if data.municipality is not None or data.location is not None or data.region is not None:
+        return
+    if tlp.RANK[target.tlp] > tlp.RANK[data.tlp]:
+        # The place is as secret as its report: an AMBER shelter's address went into a
+        # GREEN follow-up, read by every GREEN room (and its coordinators' alert).
+        # Without a `tlp:` line the label is raised, as `_inherit` does for severity; a
+        # lower `tlp:` line keeps the place out.
+        if labelled:
+            return
+        data.tlp = target.tlp
+    data.municipality, data.location = target.municipality, target.location
+    data.region = target.region
 
 
 def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:

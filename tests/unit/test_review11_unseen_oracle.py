@@ -1,0 +1,100 @@
+"""Review 11: a follow-up from a room that cannot see an item's severe state is recorded
+as an item of its own (follow_up_rights.lowers_unseen). The reply must not tell the
+room so: it would learn that the item holds a severe state it may not see (an oracle on
+a hidden AMBER report: send `betreft: M-1` with `ernst: gering`, read the reply)."""
+
+from __future__ import annotations
+
+import pytest
+
+from commands.dispatcher import Dispatcher
+from storage.engine import Database
+from tests.support.chat import dispatch
+from tests.unit.test_attack15_unseen_state import (
+    VOLUNTEER,
+    _extreme_behind_a_minor_opening,
+    _recorded,
+    _red_cross,
+)
+from tests.unit.test_picture_follows_entries import (
+    LIAISON2,
+    REPORTER2,
+    db,
+    dispatcher,
+    send,
+    texts,
+)
+
+__all__ = ["db", "dispatcher"]
+pytestmark = pytest.mark.postgres
+
+
+def _shape(text: str, code: str, own: str) -> str:
+    return text.replace(own, "M-?").replace(code, "M-1")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="open (review 11): the split-off follow-up's reply lacks 'vervolg op M-1' and "
+    "the inherited place, so the room learns that M-1 holds a severe state it may not see",
+)
+async def test_the_reply_is_the_same_whether_or_not_a_hidden_severe_state_exists(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Zuid\nernst: gering\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    plain_item = await _recorded(texts(replies))
+    room = await _red_cross(db)
+    shapes = []
+    for code in (hidden, plain_item):
+        body = f"!melding stroom\nbetreft: {code}\nernst: gering\nWij delen dekens uit."
+        _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+        text = texts(replies)
+        shapes.append(_shape(text, code, await _recorded(text)))
+    assert shapes[0] == shapes[1]
+
+
+async def test_a_partner_that_sees_the_severe_state_is_told_it_may_not_lower_it(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """A partner room cleared for AMBER sees the extreme state: its `ernst: matig`
+    follow-up is refused with the reason (follow_up_rights.refusal: only the owner may
+    lower), as before attack 15. It was silently recorded as an item of its own
+    (lowers_unseen never asked whether the room can see the state), so the writer
+    believed the item lowered and was never told to ask the owner."""
+    from commands.dispatcher import RoomView
+    from storage.ids import RoomId
+    from storage.rooms import BindingView
+    from tests.support.rooms import bind_room
+
+    code = await _extreme_behind_a_minor_opening(db, dispatcher)
+    room_id = RoomId("!rk-amber:x")
+    binding = BindingView("liaison", "storm", "Rode Kruis", "AMBER", "AMBER")
+    async with db.transaction() as session:
+        await bind_room(session, room_id, binding)
+    room = RoomView(room_id=room_id, role="liaison", encrypted=True, binding=binding)
+    body = f"!melding stroom\nbetreft: {code}\nernst: matig\nVerpleeghuis weer op net."
+    _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+    text = texts(replies)
+    assert "vastgelegd" not in text and "niet lager zetten" in text, text
+
+
+async def test_a_room_lowering_what_it_sees_is_refused_whatever_it_cannot_see(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The GREEN room sees the item as serious (ernstig, GREEN); an AMBER follow-up it
+    cannot see made it extreme. Its `ernst: matig` lowers what it can see: refused with
+    the reason, as without the hidden report (it was recorded as an item of its own,
+    which also told the room that a hidden severe state exists)."""
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Oost\nernst: ernstig\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    code = await _recorded(texts(replies))
+    raise_it = f"!melding stroom\nbetreft: {code}\nernst: extreem\ntlp: amber\nVerpleeghuis uit."
+    _, replies = await send(db, dispatcher, LIAISON2, raise_it, REPORTER2)
+    await _recorded(texts(replies))
+    room = await _red_cross(db)
+    body = f"!melding stroom\nbetreft: {code}\nernst: matig\nWij delen dekens uit."
+    _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+    text = texts(replies)
+    assert "vastgelegd" not in text and "niet lager zetten" in text, text
