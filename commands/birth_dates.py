@@ -23,14 +23,15 @@ from datetime import date
 ADULT_YEARS = 16
 _OLDEST = 120  # a year further back is no date of birth either
 
-_MONTH = (
+# A month written out or abbreviated, Dutch and English (also read by commands/questions.py).
+MONTH = (
     r"(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|"
     r"november|december|january|february|march|may|june|july|october|jan|feb|mrt|"
     r"mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
 )
 _DATE = (
     r"(?:\d{1,2}[-/.]\d{1,2}[-/.](?P<short>\d{4}|\d{2})|"
-    rf"\d{{1,2}}\s+{_MONTH}\.?\s+(?P<long>\d{{4}}))"
+    rf"\d{{1,2}}\s+{MONTH}\.?\s+(?P<long>\d{{4}}))"
 )
 _TITLE = (
     r"(?:mevrouw|mevr\.?|mw\.?|meneer|mijnheer|mnr\.?|dhr\.?|de\s+heer|mr\.?|mrs\.?|"

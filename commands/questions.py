@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, held_answers, objects, render
 from commands.answer_remedy import remedy
-from commands.birth_dates import without_birth_dates
+from commands.birth_dates import MONTH, without_birth_dates
 from commands.common import local_time, session_of
 from commands.context import CommandContext
 from commands.dutch_time import read_date
@@ -1446,12 +1446,7 @@ _STREET_NUMBER = re.compile(
     r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
     re.IGNORECASE,
 )
-_A_DATE = (
-    r"(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|\d{1,2}\s+(?:januari|februari|maart|april|mei|"
-    r"juni|juli|augustus|september|oktober|november|december|january|february|march|"
-    r"may|june|july|october|jan|feb|mrt|mar|apr|jun|jul|aug|sept|sep|okt|oct|nov|dec)"
-    r"\.?\s+\d{4})"
-)
+_A_DATE = rf"(?:\d{{1,2}}[-/.]\d{{1,2}}[-/.]\d{{2,4}}|\d{{1,2}}\s+{MONTH}\.?\s+\d{{4}})"
 _BIRTH_DATE = re.compile(
     r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?" + _A_DATE,
     re.IGNORECASE,
