@@ -97,12 +97,13 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
     in need the higher reading), and the unit after it. None when `text` is no range
     or its ends are not in order (`4-3` is a typo to ask about, not a figure)."""
     value = text.strip()
-    match = _RANGE_WORDS.match(value) or (_RANGE_DASH.match(value) if dash else None)
+    worded = _RANGE_WORDS.match(value)
+    if worded is not None and not _joined_as_written(value):
+        return None
+    match = worded or (_RANGE_DASH.match(value) if dash else None)
     if match is None:
         return None
     low_text, high_text, rest = match.groups()
-    if _RANGE_WORDS.match(value) and not _joined_as_written(value):
-        return None
     if _LEADING_ZERO.match(low_text) or _LEADING_ZERO.match(high_text):
         return None  # `06-12345678`, `078-6123456`: a phone number or a code, no count
     unit = rest.strip() or None
