@@ -26,10 +26,15 @@ def _same(one: str | None, other: str | None) -> bool:
 
 
 async def lowers_unseen(
-    ctx: CommandContext, item_id: int, data: entry_repo.EntryInput, carried: str
+    ctx: CommandContext,
+    item_id: int,
+    data: entry_repo.EntryInput,
+    carried: str,
+    seen: SituationEntry | None,
 ) -> bool:
     """Whether another organisation's follow-up carrying severity `carried` would lower
-    the item below a severe state its room may not see.
+    the item below a severe state its room may not see; `seen` is the item's state as the
+    room sees it (`items.latest_in_item`, which the caller has read already).
 
     A room cleared for GREEN sees only an item's GREEN entries: its follow-up inherits
     (or names) the severity it can see, say minor, while an AMBER follow-up of the owner
@@ -50,7 +55,6 @@ async def lowers_unseen(
     # the owner (split off silently, the writer believed the item lowered).
     # A lower severity than the room itself sees is refused the same (`refusal`),
     # hidden state or not: recorded apart, it told the room a hidden one exists.
-    seen = await items.latest_in_item(session, ctx.room.access, item_id)
     if seen is None:
         return True
     seen_rank = Severity.of(seen.severity).rank

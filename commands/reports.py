@@ -448,10 +448,11 @@ async def _follow_up(
     if target is None:
         return None
     item_id = items.item_of(target)
-    source = await items.latest_in_item(session, ctx.room.access, item_id) or target
+    seen = await items.latest_in_item(session, ctx.room.access, item_id)
+    source = seen or target
     carried = data.severity if "severity" in draft.given else source.severity
     if data.status != "resolved" and await follow_up_rights.lowers_unseen(
-        ctx, item_id, data, carried
+        ctx, item_id, data, carried, seen
     ):
         return None  # an item of its own (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
@@ -855,10 +856,11 @@ async def _edit_follows(
     item_id = items.item_of(target)
     if item_id == items.item_of(entry) or target.id == entry.id:
         return None
-    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id) or target
+    seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
+    latest = seen or target
     carried = data.severity if "severity" in draft.given else latest.severity
     if data.status != "resolved" and await follow_up_rights.lowers_unseen(
-        ctx, item_id, data, carried
+        ctx, item_id, data, carried, seen
     ):
         return None  # stays where it is (follow_up_rights.lowers_unseen says why)
     if "severity" not in draft.given:
