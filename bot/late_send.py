@@ -14,12 +14,12 @@ import re
 from datetime import datetime, timedelta
 from typing import Any
 
+from commands.common import local_time
 from commands.i18n import Language, t
 from commands.render import escape
 from storage import event_log
 from storage.engine import Database
 from storage.models import OutboxMessage
-from storage.timezone import AMSTERDAM
 
 # A later part of a reply sent in parts ends its first line with "(2/3)" (bot/sender.py
 # `reply_parts`): the note goes on the first part only, as the dispatcher's does.
@@ -67,5 +67,4 @@ async def content_to_send(
     asked = handled.origin_ts
     if now - asked <= late_after or row.created_at - asked > late_after:
         return row.content  # not late, or the dispatcher said so when it made the reply
-    when = asked.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
-    return noted(row.content, t(language, "late", when=when))
+    return noted(row.content, t(language, "late", when=local_time(asked)))

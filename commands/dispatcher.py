@@ -17,6 +17,7 @@ from typing import TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from commands import exercise, render
+from commands.common import local_time
 from commands.context import (
     AS_NEW_MESSAGE,
     CommandContext,
@@ -40,7 +41,6 @@ from commands.grammar import (
 from commands.i18n import t
 from commands.message import Message, Outgoing, Reply
 from commands.registry import Command, Registry
-from storage.timezone import AMSTERDAM
 
 # Re-exported: the bot, the console and the tests build rooms and settings from here.
 __all__ = [
@@ -316,8 +316,7 @@ class Dispatcher:
             reply_to = ctx.message.event_id
         age = ctx.now - ctx.message.timestamp
         if room_id == ctx.message.room_id and age > ctx.settings.late_after:
-            when = ctx.message.timestamp.astimezone(AMSTERDAM).strftime("%d-%m %H:%M")
-            note = t(ctx.lang, "late", when=when)
+            note = t(ctx.lang, "late", when=local_time(ctx.message.timestamp))
             reply = replace(
                 reply,
                 text=f"{note}\n{reply.text}",
