@@ -261,8 +261,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    if target is not None and not category_word:
-        _inherit_subject(data, target, labelled=draft.tlp is not None)
+    if target is not None:
+        _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
     entry = await entry_repo.record(
         session,
         data,
@@ -307,22 +307,28 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 
 
 def _inherit_subject(
-    data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool
+    data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool, named: bool
 ) -> None:
     """A follow-up that names no category takes the category of the report it follows,
-    and, naming no place either, its place. `!melding` + `betreft: M-1` + `status:
-    opgelost` was stored as overig at an unknown place: 'Laatste stand per categorie'
-    kept showing M-1's water line as extreme and new, and `!beeld categorie=water`
-    kept the resolved item in its attention list."""
-    data.category = target.category
+    and, naming no place, its place (`named`: the follow-up named its category).
+    `!melding` + `betreft: M-1` + `status: opgelost` was stored as overig at an unknown
+    place: 'Laatste stand per categorie' kept showing M-1's water line as extreme and
+    new, and `!beeld categorie=water` kept the resolved item in its attention list.
+    The place is taken also when the category is named: `!melding opvang` + `betreft:
+    M-2` + `opvangplekken beschikbaar: 0` was stored at an unknown place, and the
+    region's sum kept M-2's 45 free places beside a placeless 0."""
+    if not named:
+        data.category = target.category
     if data.municipality is not None or data.location is not None or data.region is not None:
         return
     if tlp.RANK[target.tlp] > tlp.RANK[data.tlp]:
         # The place is as secret as its report: an AMBER shelter's address went into a
         # GREEN follow-up, read by every GREEN room (and its coordinators' alert).
         # Without a `tlp:` line the label is raised, as `_inherit` does for severity; a
-        # lower `tlp:` line keeps the place out.
-        if labelled:
+        # lower `tlp:` line keeps the place out, and so does a named category: that
+        # follow-up was written as a report of its own (its own label stands, as
+        # test_attack_inherited_severity holds), and a RED item's place would raise it.
+        if labelled or named:
             return
         data.tlp = target.tlp
     data.municipality, data.location = target.municipality, target.location
