@@ -1171,7 +1171,22 @@ def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
 
 # The words before a place name in a sentence: "stroomstoring in Sliedrecht".
 _PLACE_WORDS = frozenset(
-    "in te bij nabij rond rondom omgeving richting naar uit van gemeente near at".split()
+    [
+        "in",
+        "te",
+        "bij",
+        "nabij",
+        "rond",
+        "rondom",
+        "omgeving",
+        "richting",
+        "naar",
+        "uit",
+        "van",
+        "gemeente",
+        "near",
+        "at",
+    ]
 )
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 

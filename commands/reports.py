@@ -24,6 +24,7 @@ from commands.report_parser import (
     ReportDraft,
     category_and_lines,
     parse_report,
+    text_municipality,
 )
 from storage import alerts, audit, bounds, event_log, items, network, organisations, tlp
 from storage import entries as entry_repo
@@ -263,6 +264,8 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     item_id, target = follows if follows is not None else (None, None)
     if target is not None:
         _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
+    else:
+        _place_from_text(ctx, data)
     entry = await entry_repo.record(
         session,
         data,
@@ -333,6 +336,19 @@ def _inherit_subject(
         data.tlp = target.tlp
     data.municipality, data.location = target.municipality, target.location
     data.region = target.region
+
+
+def _place_from_text(ctx: CommandContext, data: entry_repo.EntryInput) -> None:
+    """A report (no follow-up: that keeps its item's place) naming no place takes the one
+    municipality its text names (`report_parser.text_municipality`): the reply shows it,
+    so a wrong reading is one edit away, and an unplaced report fell out of its region's
+    picture."""
+    if data.municipality is not None or data.location is not None or data.region is not None:
+        return
+    vocab = ctx.settings.vocabulary
+    named = text_municipality(data.text or "", vocab)
+    if named is not None:
+        data.municipality, data.region = named, vocab.regions.region_of(named)
 
 
 def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
@@ -726,6 +742,8 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
+    if moved is None and items.item_of(entry) == entry.id:
+        _place_from_text(ctx, data)  # an item's own report, as when it was sent
     return await _revise_entry(ctx, entry, data, moved)
 
 
