@@ -12,7 +12,11 @@ _DIGITS = (
     r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:" + _SPACE + r"\d{3})+(?:,\d+)?"
     r"|\d+\.\d{1,2}|\d+(?:,\d+)?|,\d+"
 )
-_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$)(.*)$")
+# A unit symbol typed against the number (`3,05m`, `305cm`, `4°C`): the same figure as
+# with a space; `waterstand: 3,05m` was no figure, and the picture kept the level before.
+# Only symbols: `16u` is a time, `3x` and `2e` are no units.
+_ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
+_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
 # A range as people type it: `3 à 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
 # `3 to 4`, `between 3 and 4`; with a dash (`3-4`, `100–150 personen`) only where the
 # caller says so (a count: elsewhere `14-16 uur` is a time span, not a figure).
@@ -30,7 +34,7 @@ _RANGE_DASH = re.compile(r"^(" + _DIGITS + r")\s*[-–—]\s*(" + _DIGITS + r")(
 # `1,200`: twelve hundred as English writes it, or one point two as Dutch does. With one
 # to three digits before the comma (the first not 0) and exactly three after it, both
 # readings are numbers a report may hold; read the Dutch way, 1,200 evacuees were 1,2.
-_THOUSANDS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}(?=\s|%|$)")
+_THOUSANDS_COMMA = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}(?=\s|%|$|" + _ATTACHED_UNIT + ")")
 
 
 def ambiguous_comma(text: str) -> bool:

@@ -30,7 +30,7 @@ from storage import bounds, picture_service, tlp
 from storage import incidents as incident_repo
 from storage.items import LatestState
 from storage.models import Incident
-from storage.picture import Picture
+from storage.picture import Picture, RegionFigure
 from storage.picture_service import RoomPicture
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lookup
@@ -251,8 +251,7 @@ def _figures_section(page: _Page, picture: Picture) -> None:
     page.section(t(lang, "picture.figures"))
     rows: list[list[str]] = []
     for f in picture.figures:
-        unit = f.unit or METRICS.unit(f.metric, lang)
-        total = bounds.prefix(f.bound) + format_number(f.total) + (f" {unit}" if unit else "")
+        total = figure_value(f, lang)
         label = METRICS.label(f.metric, lang)
         stale = now - f.oldest > STALE_AFTER
         oldest = age(now, f.oldest, lang) + (f" {t(lang, 'picture.stale')}" if stale else "")
@@ -264,6 +263,21 @@ def _figures_section(page: _Page, picture: Picture) -> None:
         )
         rows.append([label, f.region, total, str(f.sources), oldest])
     page.table(t(lang, "picture.figure_columns"), rows)
+
+
+def figure_value(f: RegionFigure, lang: Language) -> str:
+    """A region's figure as the picture and the portal show it: the sum of the sources'
+    latest values, or, for what does not add up (a water level, a temperature, a share:
+    storage/metric_kinds.py), the lowest and highest of them ("2,95 – 3,1 m NAP")."""
+    unit = f.unit or METRICS.unit(f.metric, lang)
+    after = f" {unit}" if unit else ""
+    prefix = bounds.prefix(f.bound)
+    if f.adds_up:
+        return prefix + format_number(f.total) + after
+    if f.sources == 1 or f.low == f.high:
+        return prefix + format_number(f.high) + after
+    spread = f"{format_number(f.low)} – {format_number(f.high)}{after}"
+    return prefix + t(lang, "picture.figure_spread", spread=spread)
 
 
 def _changes_section(page: _Page, picture: Picture) -> None:

@@ -1169,6 +1169,61 @@ def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
     return None
 
 
+# The words before a place name in a sentence: "stroomstoring in Sliedrecht".
+_PLACE_WORDS = frozenset(
+    [
+        "in",
+        "te",
+        "bij",
+        "nabij",
+        "rond",
+        "rondom",
+        "omgeving",
+        "richting",
+        "naar",
+        "uit",
+        "van",
+        "gemeente",
+        "near",
+        "at",
+    ]
+)
+_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+
+
+def text_municipality(text: str, vocab: Vocabulary) -> str | None:
+    """The one municipality a report's text names as a place, for a `!melding` without
+    `gemeente:` ("stroomstoring in Sliedrecht sinds 14.30u" was stored at an unknown
+    place, out of its region's picture). Stricter than free text, which the liaison
+    confirms before it is stored: the name is written with a capital, and follows a
+    place word ("in", "bij", "te", …) or stands inside a sentence, so "Sluis 3 dicht",
+    "de buren" or "putten" are no places; two different municipalities name none."""
+    index = _municipality_index(vocab)
+    words = list(_WORD.finditer(text))
+    found: set[str] = set()
+    n = 0
+    while n < len(words):
+        for size in (4, 3, 2, 1):
+            if n + size > len(words):
+                continue
+            span = words[n : n + size]
+            typed = " ".join(fold(w.group().replace("’", "'")) for w in span)
+            name = index.get(typed) or index.get(typed.strip("'-"))
+            if name is None:
+                continue
+            first = span[0].group().lstrip("'’")
+            if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
+                first = first[2:]
+            before = fold(words[n - 1].group()) if n else ""
+            opens = n == 0 or bool(_SENTENCE_END.search(text[: span[0].start()]))
+            if first[:1].isupper() and (before in _PLACE_WORDS or not opens):
+                found.add(name)
+            n += size - 1
+            break
+        n += 1
+    return found.pop() if len(found) == 1 else None
+
+
 def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
     """The figures "<number> <metric word>" in the text, one per metric, the longest
     metric word first."""

@@ -24,6 +24,7 @@ from commands.report_parser import (
     ReportDraft,
     category_and_lines,
     parse_report,
+    text_municipality,
 )
 from storage import alerts, audit, bounds, event_log, items, network, organisations, tlp
 from storage import entries as entry_repo
@@ -261,8 +262,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    if target is not None and not category_word:
-        _inherit_subject(data, target, labelled=draft.tlp is not None)
+    if target is not None:
+        _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
+    else:
+        _place_from_text(ctx, data)
     entry = await entry_repo.record(
         session,
         data,
@@ -307,26 +310,45 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 
 
 def _inherit_subject(
-    data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool
+    data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool, named: bool
 ) -> None:
     """A follow-up that names no category takes the category of the report it follows,
-    and, naming no place either, its place. `!melding` + `betreft: M-1` + `status:
-    opgelost` was stored as overig at an unknown place: 'Laatste stand per categorie'
-    kept showing M-1's water line as extreme and new, and `!beeld categorie=water`
-    kept the resolved item in its attention list."""
-    data.category = target.category
+    and, naming no place, its place (`named`: the follow-up named its category).
+    `!melding` + `betreft: M-1` + `status: opgelost` was stored as overig at an unknown
+    place: 'Laatste stand per categorie' kept showing M-1's water line as extreme and
+    new, and `!beeld categorie=water` kept the resolved item in its attention list.
+    The place is taken also when the category is named: `!melding opvang` + `betreft:
+    M-2` + `opvangplekken beschikbaar: 0` was stored at an unknown place, and the
+    region's sum kept M-2's 45 free places beside a placeless 0."""
+    if not named:
+        data.category = target.category
     if data.municipality is not None or data.location is not None or data.region is not None:
         return
     if tlp.RANK[target.tlp] > tlp.RANK[data.tlp]:
         # The place is as secret as its report: an AMBER shelter's address went into a
         # GREEN follow-up, read by every GREEN room (and its coordinators' alert).
         # Without a `tlp:` line the label is raised, as `_inherit` does for severity; a
-        # lower `tlp:` line keeps the place out.
-        if labelled:
+        # lower `tlp:` line keeps the place out, and so does a named category: that
+        # follow-up was written as a report of its own (its own label stands, as
+        # test_attack_inherited_severity holds), and a RED item's place would raise it.
+        if labelled or named:
             return
         data.tlp = target.tlp
     data.municipality, data.location = target.municipality, target.location
     data.region = target.region
+
+
+def _place_from_text(ctx: CommandContext, data: entry_repo.EntryInput) -> None:
+    """A report (no follow-up: that keeps its item's place) naming no place takes the one
+    municipality its text names (`report_parser.text_municipality`): the reply shows it,
+    so a wrong reading is one edit away, and an unplaced report fell out of its region's
+    picture."""
+    if data.municipality is not None or data.location is not None or data.region is not None:
+        return
+    vocab = ctx.settings.vocabulary
+    named = text_municipality(data.text or "", vocab)
+    if named is not None:
+        data.municipality, data.region = named, vocab.regions.region_of(named)
 
 
 def _no_category(ctx: CommandContext, category_word: str | None) -> str | None:
@@ -720,6 +742,8 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
+    if moved is None and items.item_of(entry) == entry.id:
+        _place_from_text(ctx, data)  # an item's own report, as when it was sent
     return await _revise_entry(ctx, entry, data, moved)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Subquery, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import bounds, items, series, tlp
+from storage import bounds, items, metric_kinds, series, tlp
 from storage.items import LatestState
 from storage.models import EntryFigure, FigureLatest, SeriesLatest, SituationEntry
 
@@ -34,6 +34,12 @@ class RegionFigure:
     # What the sum is (storage/bounds.py `of_sum`): exact only when every part is; with
     # a bound or an estimate in it, shown "> 8", "< 8" or "ca. 8", never as exact.
     bound: str = bounds.EXACT
+    # The lowest and highest of the sources' latest values, and whether the metric adds
+    # up across sources (storage/metric_kinds.py): a water level, a temperature or a
+    # share is shown as low – high, never as `total`.
+    low: float = 0.0
+    high: float = 0.0
+    adds_up: bool = True
 
 
 @dataclass(frozen=True)
@@ -307,6 +313,8 @@ async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFi
             func.count(),
             func.min(ranked.c.observed_at),
             ranked.c.unit,
+            func.min(ranked.c.value),
+            func.max(ranked.c.value),
             *(func.sum(case((ranked.c.bound == kind, 1), else_=0)) for kind in _BOUND_KINDS),
         )
         .where(ranked.c.rn == 1)
@@ -322,8 +330,11 @@ async def _region_sums(session: AsyncSession, ranked: Subquery) -> list[RegionFi
             _aware(oldest),
             unit,
             bounds.of_sum(k for k, count in zip(_BOUND_KINDS, kinds, strict=True) if count),
+            float(low),
+            float(high),
+            metric_kinds.adds_up(metric, unit),
         )
-        for metric, region, total, n, oldest, unit, *kinds in sums
+        for metric, region, total, n, oldest, unit, low, high, *kinds in sums
     ]
 
 

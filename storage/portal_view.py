@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import bounds, incidents, items, open_questions, records, rooms, tlp
+from storage import bounds, incidents, items, metric_kinds, open_questions, records, rooms, tlp
 from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
@@ -192,6 +192,7 @@ async def figure_history(
                     e.observed_at,
                     f.value,
                     f.bound,
+                    f.unit,
                 ).join(f, f.entry_id == e.id),
                 e,
             )
@@ -208,9 +209,12 @@ async def figure_history(
     latest: dict[str, dict[tuple[str | None, str], tuple[float, str]]] = defaultdict(dict)
     points: dict[str, list[tuple[datetime, float, str]]] = defaultdict(list)
     used: set[int] = set()
-    for entry_id, organisation, place, region, observed_at, value, bound in reversed(rows):
+    for entry_id, organisation, place, region, observed_at, value, bound, unit in reversed(rows):
         used.add(entry_id)
         key = region or "?"
+        if not metric_kinds.adds_up(metric, unit):
+            # A level or a temperature does not add up: one line per source, not a sum.
+            key = " · ".join(part for part in (place, organisation) if part) or key
         latest[key][(organisation, place)] = (float(value), bound or bounds.EXACT)
         parts = latest[key].values()
         total = sum(part for part, _ in parts)

@@ -21,12 +21,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from commands import picture_domino, picture_record
 from commands.common import age, local_time
-from commands.dutch_numbers import format_number
 from commands.i18n import Language, t
 from commands.phone import METRICS
-from commands.picture import closed_mark
+from commands.picture import closed_mark, figure_value
 from commands.questions import open_question_line
-from storage import bounds, tlp
+from storage import tlp
 from storage.picture import Picture
 from storage.picture_service import RoomPicture
 from storage.portal_view import EntryView, PortalRoom
@@ -281,10 +280,9 @@ def _category_rows(picture: Picture, now: datetime, lang: Language) -> list[tupl
 def _figure_rows(picture: Picture, now: datetime, lang: Language) -> list[Row]:
     rows: list[Row] = []
     for f in picture.figures:
-        unit = f.unit or METRICS.unit(f.metric, lang)
         stale = f" ({t(lang, 'portal.stale')})" if now - f.oldest > STALE_AFTER else ""
         oldest = Age(f.oldest, age(now, f.oldest, lang), after=stale)
-        total = bounds.prefix(f.bound) + format_number(f.total) + (f" {unit}" if unit else "")
+        total = figure_value(f, lang)
         rows.append(Row([METRICS.label(f.metric, lang), f.region, total, str(f.sources), oldest]))
     return rows
 

@@ -68,8 +68,14 @@ TEXTS: Entries = {
         "en": "… and {hidden} more: {prefix}entries category={category}",
     },
     "picture.figures": {
-        "nl": "Cijfers per regio (laatste waarde per bron, opgeteld)",
-        "en": "Figures per region (latest value per source, summed)",
+        "nl": "Cijfers per regio (laatste waarde per bron; aantallen opgeteld, standen als "
+        "laagste – hoogste)",
+        "en": "Figures per region (latest value per source; counts summed, levels as "
+        "lowest – highest)",
+    },
+    "picture.figure_spread": {
+        "nl": "{spread} (laagste – hoogste)",
+        "en": "{spread} (lowest – highest)",
     },
     "picture.stale": {
         "nl": "(verouderd)",
