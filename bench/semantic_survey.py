@@ -333,6 +333,16 @@ def quality(eval_dir: Path, encoders: dict[str, Encode]) -> None:
             line.append(figures(rows[data.name][name], out_refused[data.name][name]))
         print(f"{name:<26} {line[0]}  |  {line[1]}", flush=True)
     for data in sets:
+        # What any re-ranker of today's top k could reach at most: a relevant item there.
+        reach = []
+        for k in (3, 5, 10, 20, 50):
+            hits = [
+                bool(a.relevant & {a.index._document_at(int(p)).id for p in _lexical_order(a)[:k]})
+                for a in data.inside
+            ]
+            reach.append(f"top {k} {sum(hits) / len(hits):.2f}")
+        print(f"{data.name}: a relevant item in today's {', '.join(reach)}")
+    for data in sets:
         for seed in range(3):
             picked, chosen = cross_validated(data, rows[data.name], seed=seed)
             oos = statistics.mean(out_refused[data.name][c] for c in chosen)
