@@ -42,6 +42,8 @@ import argparse
 import importlib
 import resource
 import statistics
+import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -387,7 +389,70 @@ def cost(eval_dir: Path, name: str) -> None:
     )
 
 
+def frog_table(eval_dir: Path) -> dict[str, str]:
+    """Frog's lemma (Debian `frog` + `frogdata`: tagger, then the memory-based
+    lemmatiser) of every word in every text either set holds or asks, as a table:
+    each folded word's most frequent lemma (Frog's lemma depends on the sentence; a
+    table is what bench/qa_lemma.py plugs in)."""
+    from collections import Counter, defaultdict
+
+    from knowledge import text
+
+    items, queries = load_shared(eval_dir)
+    own_items, own_queries, own_out = load_own()
+    texts = [str(q["query"]) for q in [*queries, *own_queries]]
+    texts += [*out_of_scope_questions(), *own_out]
+    for item in [*items, *own_items]:
+        texts += [item.question, *item.alternatives, item.answer, item.topic]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "texts.txt"
+        source.write_text("\n\n".join(t.replace("\n", " ") for t in texts), encoding="utf-8")
+        started = time.perf_counter()
+        run = subprocess.run(
+            ["frog", "--skip=acnmp", "-t", str(source)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        seconds = time.perf_counter() - started
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    words = 0
+    for line in run.stdout.splitlines():
+        fields = line.split("\t")
+        if len(fields) > 2 and fields[1].strip():
+            counts[text.fold(fields[1].lower())][text.fold(fields[2].lower())] += 1
+            words += 1
+    print(f"frog: {words} words of {len(texts)} texts in {seconds:.1f} s (start included)")
+    return {word: lemmas.most_common(1)[0][0] for word, lemmas in counts.items()}
+
+
+def lemmas(eval_dir: Path) -> None:
+    """Frog's lemmas in bench/qa_lemma.py's settings (in place of the stemmer, as a
+    guard of its ge- rule, beside it)."""
+    from bench import qa_lemma
+    from bench.qa_experiments import HEADER, _patched_terms, both_sets
+
+    table = frog_table(eval_dir)
+
+    def lemma(word: str) -> str:
+        return table.get(word, word)
+
+    print(HEADER)
+    print(f"{'today (stemmer)':<42} {both_sets(Index, eval_dir)}", flush=True)
+    for name, worded in (
+        ("F Frog: lemma, then stem", qa_lemma.replaced(lemma, True)),
+        ("F Frog: lemma, no stem", qa_lemma.replaced(lemma, False)),
+        ("F Frog: ge- guard", qa_lemma.guarded(lemma)),
+        ("F Frog: ge- guard, Porter", qa_lemma.guarded(lemma, porter=True)),
+        ("F Frog: lemma beside stem", qa_lemma.beside(lemma)),
+    ):
+        with _patched_terms(worded) as build:
+            print(f"{name:<42} {both_sets(build, eval_dir)}", flush=True)
+
+
 def main(eval_dir: Path, parts: list[str], names: list[str]) -> None:
+    if "lemma" in parts:
+        lemmas(eval_dir)
     if "cost" in parts:
         for name in names:
             cost(eval_dir, name)
@@ -399,7 +464,7 @@ def main(eval_dir: Path, parts: list[str], names: list[str]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--eval", type=Path, default=EVAL)
-    parser.add_argument("--only", choices=("quality", "cost"))
+    parser.add_argument("--only", choices=("quality", "cost", "lemma"))
     parser.add_argument("--encoders", default="e5,use")
     args = parser.parse_args()
     main(
