@@ -51,7 +51,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.qa_eval import load_own, load_shared, out_of_scope_questions
+from bench.qa_eval import (
+    BLIND2_SET,
+    BLIND3_SET,
+    BLIND_SET,
+    load_own,
+    load_shared,
+    out_of_scope_questions,
+)
 from knowledge.model import QA
 from knowledge.search import TOPIC_WEIGHT, Index
 from tests.support.eval_data import EVAL
@@ -354,6 +361,22 @@ def quality(eval_dir: Path, encoders: dict[str, Encode]) -> None:
             )
 
 
+def held_out(encoders: dict[str, Encode]) -> None:
+    """The three held-out sets over the sample store (written before their first
+    measurement), at the rows that did best on the shared set."""
+    names = ["lexical (today)"]
+    for encoder in ("use", "e5+use", "e5"):
+        names += [f"{encoder} fused w=0.5", f"{encoder} fused w=1.0", f"{encoder} rerank 3 w=0.5"]
+    every = settings([*encoders, "e5+use"])
+    for path in (BLIND_SET, BLIND2_SET, BLIND3_SET):
+        items, queries, outside = load_own(path)
+        data = collect(path.stem, items, queries, outside, [], encoders)
+        for name in names:
+            rows = [outcome(a, every[name]) for a in data.inside]
+            refused = sum(outcome(a, every[name]).refused for a in data.outside)
+            print(f"{path.stem:<16} {name:<24} {figures(rows, refused / len(data.outside))}")
+
+
 def cost(eval_dir: Path, name: str) -> None:
     """The encoder's own cost per query (what a re-ranker adds to today's search, which
     bench/qa_eval.py measures), on one thread, with the memory it takes once loaded."""
@@ -459,12 +482,14 @@ def main(eval_dir: Path, parts: list[str], names: list[str]) -> None:
     if "quality" in parts:
         encoders = {name: load_encoder(name) for name in names}
         quality(eval_dir, encoders)
+    if "held-out" in parts:
+        held_out({name: load_encoder(name) for name in names})
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--eval", type=Path, default=EVAL)
-    parser.add_argument("--only", choices=("quality", "cost", "lemma"))
+    parser.add_argument("--only", choices=("quality", "cost", "lemma", "held-out"))
     parser.add_argument("--encoders", default="e5,use")
     args = parser.parse_args()
     main(
