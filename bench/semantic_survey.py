@@ -26,19 +26,18 @@ models named were looked up in the docs):
       (jina-reranker-v2-base-multilingual, gte-multilingual-reranker-base, bge-reranker-
       v2-m3) are 280-570 MB even at int8 and are packaged nowhere here
     Dutch static word vectors: none. spaCy's nl_core_news_md/lg (its Dutch vectors) are
-      not on PyPI; bpemb 0.3.6, polyglot3 2026.10.2 (214 kB), babelvec 0.1.7 (48 kB) and
-      the fastText bindings fetch vectors or ship none (bpemb 0.3.6: 20 kB); Debian has the fasttext tool
-      only; npm nothing
+      not on PyPI; bpemb 0.3.6 (20 kB), polyglot3 2026.10.2 (214 kB), babelvec 0.1.7
+      (48 kB) and the fastText bindings fetch vectors or ship none; Debian has the
+      fasttext tool only; npm nothing
     Dutch lemmatisers with data: simplemma, spaCy's lookup table (bench/qa_lemma.py);
       new: Frog (Debian frog 0.20 + frogdata 0.18, 240 MB of data, GPL-3+, CPU, no
       download): measured below. lemmagen3 3.5.2 has no Dutch model; wowool-dutch 3.2.8
       (8.5 MB) needs a licence file from its vendor
     Dutch WordNet / synonyms: Open Dutch WordNet is in no registry package: wn 1.1.1 (its
       index names omw-nl, CC BY-SA 4.0, fetched from GitHub) and cyg 0.0.1b1 (Cygnet)
-      download their data at run time, passivlingo-dictionary 2.0.1
-      wraps them, nltkdata 0.0.1 is a 788-byte placeholder, wordnet-lookup and Debian's
-      wordnet are English. Debian has LibreOffice thesauri (29 mythes-* packages),
-      not Dutch. Debian's dict-freedict-nld-eng (GPL, 22,753 headwords) could give
+      download their data at run time, passivlingo-dictionary 2.0.1 wraps them,
+      nltkdata 0.0.1 is a 788-byte placeholder, wordnet-lookup and Debian's wordnet are
+      English. Debian has LibreOffice thesauri (29 mythes-* packages), not Dutch. Debian's dict-freedict-nld-eng (GPL, 22,753 headwords) could give
       synonyms through shared English glosses, but has no entry for evacuatie, opvang,
       noodopvang, vergoeding, stroomstoring or kraanwater: not measured
     other Dutch data: compound-split 1.0.2 (n-gram probabilities; the index already
