@@ -12,7 +12,7 @@ import json
 import sqlite3
 
 import pytest
-from nio import RoomRedactResponse
+from nio import RoomGetEventResponse, RoomRedactResponse
 
 from tests.conftest import World
 from tests.integration.test_edit_trust import _db, _entries, _processed
@@ -73,17 +73,28 @@ def _bot_bodies(world: World, room: str) -> list[str]:
         return [str(json.loads(row[0]).get("body", "")) for row in rows]
 
 
+async def _body_now(human: Human, room: str, event_id: str) -> str:
+    """The event's text as the homeserver serves it now ('' once it is redacted)."""
+    response = await human.client.room_get_event(room, event_id)
+    assert isinstance(response, RoomGetEventResponse), response
+    return str(response.event.source.get("content", {}).get("body", ""))
+
+
 async def _redact(human: Human, room: str, event_id: str) -> str:
     response = await human.client.room_redact(room, event_id)
     assert isinstance(response, RoomRedactResponse), response
     return response.event_id
 
 
-async def test_edits_and_a_deletion_made_while_the_bot_was_down(world: World) -> None:
+@pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
+async def test_edits_and_a_deletion_made_while_the_bot_was_down(
+    world: World, encrypted: bool
+) -> None:
     """Report, edit, another person's deletion of an earlier report, a second edit: all
     while the bot is down. The stored report is the last edit; the deleted report is
-    gone from the picture (its words too); each report has one reply, and it is late."""
-    admin, liaison, room, coord = await _setup(world)
+    gone from the picture (its words too); each report has one reply, and it is late.
+    Encrypted: the liaison's room key reached the bot before it stopped."""
+    admin, liaison, room, coord = await _setup(world, encrypted)
     bot = world.bots[0]
     doomed = await liaison.send(room, DELETED)
     assert await liaison.wait_until(lambda: bool(liaison.replies_to(doomed, world.bot_user)))
@@ -124,3 +135,58 @@ async def test_edits_and_a_deletion_made_while_the_bot_was_down(world: World) ->
     picture = await _ask(admin, coord, "!beeld", world.bot_user)
     assert "Geheime storing" not in picture and "trafo" not in picture, picture
     assert "Kampen" in picture, picture
+
+
+async def test_deletions_of_edits_and_originals_made_while_the_bot_was_down(
+    world: World,
+) -> None:
+    """While the bot is down: an edit of a known report is deleted (the report stays at
+    the edit before it); a new report is edited and then its original deleted (nothing
+    of it is recorded); a refused report is corrected by an edit and the original then
+    deleted (the correction is withdrawn with it)."""
+    admin, liaison, room, coord = await _setup(world)
+    bot = world.bots[0]
+    known = await liaison.send(room, REPORT.format(n=1))
+    refused = await liaison.send(room, REPORT.format(n=3).replace("matig", "heel erg"))
+    for event_id in (known, refused):
+        assert await liaison.wait_until(
+            lambda e=event_id: bool(liaison.replies_to(e, world.bot_user))  # type: ignore[misc]
+        )
+    assert set(_by_source(world)) == {known}
+    assert bot.terminate() == 0, bot.log()[-2000:]
+
+    kept = await liaison.send(
+        room, "* " + FIRST_EDIT.format(n=1), extra=edit_content(known, FIRST_EDIT.format(n=1))
+    )
+    withdrawn = await liaison.send(
+        room, "* " + LAST_EDIT.format(n=1), extra=edit_content(known, LAST_EDIT.format(n=1))
+    )
+    undo_edit = await _redact(liaison, room, withdrawn)
+    fresh = await liaison.send(room, REPORT.format(n=2))
+    fresh_edit = await liaison.send(
+        room, "* " + LAST_EDIT.format(n=2), extra=edit_content(fresh, LAST_EDIT.format(n=2))
+    )
+    undo_fresh = await _redact(liaison, room, fresh)
+    correction = await liaison.send(
+        room, "* " + FIRST_EDIT.format(n=3), extra=edit_content(refused, FIRST_EDIT.format(n=3))
+    )
+    undo_refused = await _redact(liaison, room, refused)
+    await asyncio.sleep(4)
+    bot.start()
+    for event_id in (kept, undo_edit, fresh_edit, undo_fresh, correction, undo_refused):
+        await _processed(world, event_id, patience=60)
+    await asyncio.sleep(2)
+
+    live = [dict(row) for row in _entries(world) if row["retracted_at"] is None]
+    assert len(live) == 1, live
+    (entry,) = live
+    assert (entry["severity"], entry["revision"]) == ("Severe", 2), entry
+    assert "erger" in entry["text"] and "bezwijkt" not in entry["text"], entry
+    picture = await _ask(admin, coord, "!beeld", world.bot_user)
+    assert "gemaal 2" not in picture and "gemaal 3" not in picture, picture
+    assert "bezwijkt" not in picture and "Kampen" not in picture, picture
+    # Whatever the bot said about the deleted messages, none of it is still in the room
+    # with their words.
+    for event_id in (fresh_edit, correction):
+        for reply in liaison.replies_to(event_id, world.bot_user):
+            assert "gemaal" not in await _body_now(liaison, room, reply.event_id), reply.body
