@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sqlite3
+import time
 
 import pytest
 from nio import RoomGetEventResponse, RoomRedactResponse
@@ -24,9 +26,7 @@ pytestmark = pytest.mark.integration
 LATE = "(Late reactie"
 REPORT = "!melding water\ngemeente: Zwolle\nernst: matig\nDijk lekt bij gemaal {n}."
 FIRST_EDIT = "!melding water\ngemeente: Zwolle\nernst: ernstig\nDijk lekt bij gemaal {n}, erger."
-LAST_EDIT = (
-    "!melding water\ngemeente: Kampen\nernst: zeer ernstig\nDijk bezwijkt bij gemaal {n}."
-)
+LAST_EDIT = "!melding water\ngemeente: Kampen\nernst: zeer ernstig\nDijk bezwijkt bij gemaal {n}."
 DELETED = "!melding stroom\ngemeente: Zwolle\nernst: matig\nGeheime storing trafo Noord."
 
 
@@ -190,3 +190,99 @@ async def test_deletions_of_edits_and_originals_made_while_the_bot_was_down(
     for event_id in (fresh_edit, correction):
         for reply in liaison.replies_to(event_id, world.bot_user):
             assert "gemaal" not in await _body_now(liaison, room, reply.event_id), reply.body
+
+
+async def test_a_question_and_an_answer_sent_while_the_bot_was_down(world: World) -> None:
+    """A curator answers an open question while the bot is down, and the municipality asks
+    another: after the start the asker gets the answer once, the curator one (late)
+    confirmation, and the new question reaches the curators once, its asker told late."""
+    admin = await world.human("admin")
+    town = await world.human("gemeente")
+    curator = await world.human("redacteur")
+    bot_user = world.bot_user
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.user_id, KNOOPPUNT_LATE_AFTER_SECONDS="3")
+    bot.start()
+    town_room = await admin.create_room(invite=[bot_user, town.user_id], name="Gemeente")
+    desk = await admin.create_room(invite=[bot_user, curator.user_id], name="Redactie")
+    for room, human in ((town_room, town), (desk, curator)):
+        await admin.wait_joined(room, bot_user)
+        await human.join(room)
+        await admin.wait_joined(room, human.user_id)
+    assert "gekoppeld" in await _ask(
+        admin,
+        town_room,
+        '!kamer koppel rol=municipality org="Gemeente Dordrecht" tlp=green clearance=green',
+        bot_user,
+    )
+    assert "gekoppeld" in await _ask(
+        admin, desk, "!kamer koppel rol=curator org=KCIO tlp=green clearance=amber", bot_user
+    )
+    first = await town.send(town_room, "!vraag Hoe vraag ik een parkeervergunning aan?")
+    assert await town.wait_until(lambda: bool(town.replies_to(first, bot_user)))
+
+    def posted(words: str) -> list[str]:
+        return [s.body for s in curator.from_sender(bot_user, desk) if words in s.body]
+
+    assert await curator.wait_until(lambda: bool(posted("parkeervergunning")))
+    code = re.search(r"Open vraag (V\d+)", posted("parkeervergunning")[0])
+    assert code, posted("parkeervergunning")
+    assert bot.terminate() == 0, bot.log()[-2000:]
+
+    answer = await curator.send(desk, f"!antwoord {code.group(1)} Via het digitale loket.")
+    second = await town.send(town_room, "!vraag Waar haal ik zandzakken op?")
+    await asyncio.sleep(4)
+    bot.start()
+    assert await town.wait_until(
+        lambda: any("digitale loket" in s.body for s in town.replies_to(first, bot_user)), 60
+    ), bot.log()[-3000:]
+    assert await curator.wait_until(lambda: bool(posted("zandzakken")), 60), bot.log()[-3000:]
+    assert await curator.wait_until(lambda: bool(curator.replies_to(answer, bot_user)), 30)
+    assert await town.wait_until(lambda: bool(town.replies_to(second, bot_user)), 30)
+    await asyncio.sleep(3)  # a doubled message would show up now
+
+    delivered = [s for s in town.replies_to(first, bot_user) if "digitale loket" in s.body]
+    assert len(delivered) == 1, [s.body for s in delivered]
+    confirmed = curator.replies_to(answer, bot_user)
+    assert len(confirmed) == 1 and confirmed[0].body.startswith(LATE), [s.body for s in confirmed]
+    told = town.replies_to(second, bot_user)
+    assert len(told) == 1 and told[0].body.startswith(LATE), [s.body for s in told]
+    assert len(posted("zandzakken")) == 1, posted("zandzakken")
+
+
+async def test_a_message_sent_after_the_start_is_answered_while_the_backlog_drains(
+    world: World,
+) -> None:
+    """A backlog of commands in three rooms, the bot started: a command in a fourth room,
+    sent once the bot has begun answering the backlog, is answered within seconds; no
+    backlog command is answered twice or lost."""
+    alice = await world.human("alice")
+    bot = world.bot(KNOOPPUNT_LATE_AFTER_SECONDS="3")
+    bot.start()
+    rooms = []
+    for index in range(4):
+        room = await alice.create_room(invite=[world.bot_user], name=f"room {index}")
+        await alice.wait_joined(room, world.bot_user)
+        rooms.append(room)
+    assert await alice.wait_until(
+        lambda: all(alice.from_sender(world.bot_user, r) for r in rooms), 60
+    )
+    assert bot.terminate() == 0, bot.log()[-2000:]
+    backlog = [await alice.send(rooms[index % 3], "!hulp") for index in range(240)]
+    await asyncio.sleep(4)
+    bot.start()
+    assert await alice.wait_until(
+        lambda: any(alice.replies_to(e, world.bot_user) for e in backlog), 60
+    ), bot.log()[-3000:]
+    sent_at = time.monotonic()
+    fresh = await alice.send(rooms[3], "!hulp")
+    assert await alice.wait_until(lambda: bool(alice.replies_to(fresh, world.bot_user)), 60)
+    waited = time.monotonic() - sent_at
+    still_open = sum(1 for e in backlog if not alice.replies_to(e, world.bot_user))
+    await alice.wait_until(lambda: all(alice.replies_to(e, world.bot_user) for e in backlog), 180)
+    await asyncio.sleep(2)
+    counts = [len(alice.replies_to(e, world.bot_user)) for e in backlog]
+    assert counts.count(0) == 0 and max(counts) == 1, (counts.count(0), max(counts))
+    fresh_reply = alice.replies_to(fresh, world.bot_user)
+    assert len(fresh_reply) == 1 and not fresh_reply[0].body.startswith(LATE)
+    assert still_open > 0, "the backlog was drained before the fresh command: nothing tested"
+    assert waited < 10, (waited, still_open, bot.log()[-3000:])
