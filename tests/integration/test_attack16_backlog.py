@@ -286,3 +286,62 @@ async def test_a_message_sent_after_the_start_is_answered_while_the_backlog_drai
     assert len(fresh_reply) == 1 and not fresh_reply[0].body.startswith(LATE)
     assert still_open > 0, "the backlog was drained before the fresh command: nothing tested"
     assert waited < 10, (waited, still_open, bot.log()[-3000:])
+
+
+CHATTER = 55  # more than the bot's sync timeline limit (50): what came before is in the gap
+
+
+async def test_encrypted_gap_with_edits_and_a_deletion(world: World) -> None:
+    """Encrypted room, keys shared before the stop; the report is more than a sync's
+    timeline before its edits: the back-filled (decrypted) gap is handled in the room's
+    order, the last edit stored, the deleted report gone, one late reply per report."""
+    admin, liaison, room, _coord = await _setup(world, encrypted=True)
+    bot = world.bots[0]
+    doomed = await liaison.send(room, DELETED)
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(doomed, world.bot_user)))
+    assert bot.terminate() == 0, bot.log()[-2000:]
+
+    report = await liaison.send(room, REPORT.format(n=1))
+    for index in range(CHATTER):
+        await liaison.send(room, f"even afstemmen {index}")
+    first = await liaison.send(
+        room, "* " + FIRST_EDIT.format(n=1), extra=edit_content(report, FIRST_EDIT.format(n=1))
+    )
+    deletion = await _redact(admin, room, doomed)
+    last = await liaison.send(
+        room, "* " + LAST_EDIT.format(n=1), extra=edit_content(report, LAST_EDIT.format(n=1))
+    )
+    bot.start()
+    for event_id in (report, first, deletion, last):
+        await _processed(world, event_id, patience=90)
+    await asyncio.sleep(2)
+    assert "back-filled" in bot.log(), bot.log()[-3000:]
+    entries = _by_source(world)
+    assert (entries[report]["municipality"], entries[report]["revision"]) == ("Kampen", 3)
+    assert entries[doomed]["retracted_at"] is not None
+    replies = liaison.replies_to(report, world.bot_user)
+    assert len(replies) == 1 and replies[0].body.startswith(LATE), [r.body for r in replies]
+
+
+async def test_a_listing_asked_after_reports_in_the_gap_shows_them(world: World) -> None:
+    """While the bot is down a liaison reports, the room chats on past a sync's timeline,
+    and the liaison asks for the room's reports. Handled newest first, the listing was
+    answered before the report it follows was recorded: it said the room had no report.
+    So was a coordinator's picture, asked in a room with no gap of its own."""
+    admin, liaison, room, coord = await _setup(world)
+    bot = world.bots[0]
+    assert bot.terminate() == 0, bot.log()[-2000:]
+    report = await liaison.send(room, REPORT.format(n=7))
+    for index in range(CHATTER):
+        await liaison.send(room, f"even afstemmen {index}")
+    listing = await liaison.send(room, "!meldingen")
+    picture = await admin.send(coord, "!beeld")
+    bot.start()
+    await _processed(world, report, patience=90)
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(listing, world.bot_user)))
+    assert "back-filled" in bot.log(), bot.log()[-3000:]
+    body = "\n".join(r.body for r in liaison.replies_to(listing, world.bot_user))
+    assert "M-1" in body, body
+    assert await admin.wait_until(lambda: bool(admin.replies_to(picture, world.bot_user)))
+    shown = "\n".join(r.body for r in admin.replies_to(picture, world.bot_user))
+    assert "Zwolle" in shown, shown
