@@ -345,3 +345,65 @@ async def test_a_listing_asked_after_reports_in_the_gap_shows_them(world: World)
     assert await admin.wait_until(lambda: bool(admin.replies_to(picture, world.bot_user)))
     shown = "\n".join(r.body for r in admin.replies_to(picture, world.bot_user))
     assert "Zwolle" in shown, shown
+
+
+async def test_an_edit_of_a_report_sent_before_the_bot_joined(world: World) -> None:
+    """The report was written before the bot was in the room; its edit, sent while the
+    bot is down, records nothing and tells the liaison to send it as a new message."""
+    admin = await world.human("admin")
+    liaison = await world.human("liaison")
+    bot = world.bot(KNOOPPUNT_ADMINS=admin.user_id, KNOOPPUNT_LATE_AFTER_SECONDS="3")
+    bot.start()
+    room = await admin.create_room(invite=[liaison.user_id], name="GGD")
+    await liaison.join(room)
+    await admin.wait_joined(room, liaison.user_id)
+    before = await liaison.send(room, REPORT.format(n=4))
+    await admin.client.room_invite(room, world.bot_user)
+    await admin.wait_joined(room, world.bot_user)
+    assert "geopend" in await _ask(admin, room, "!incident open storm Storm", world.bot_user)
+    assert "gekoppeld" in await _ask(
+        admin,
+        room,
+        '!kamer koppel incident=storm org="GGD" rol=liaison tlp=amber clearance=amber',
+        world.bot_user,
+    )
+    assert bot.terminate() == 0, bot.log()[-2000:]
+    edit = await liaison.send(
+        room, "* " + LAST_EDIT.format(n=4), extra=edit_content(before, LAST_EDIT.format(n=4))
+    )
+    await asyncio.sleep(4)
+    bot.start()
+    assert await liaison.wait_until(lambda: bool(liaison.replies_to(edit, world.bot_user)), 60)
+    await asyncio.sleep(2)
+    told = [r.body for r in liaison.replies_to(edit, world.bot_user)]
+    assert len(told) == 1 and told[0].startswith(LATE), told
+    assert "nieuw bericht" in told[0], told
+    assert _entries(world) == []
+
+
+async def test_sigkill_just_after_a_reply_went_out(world: World) -> None:
+    """The bot is killed the moment its confirmation reaches the liaison (its send not
+    recorded yet: that waits for the next token write); the liaison reports again while
+    it is down. After the start: one confirmation each, the second one late."""
+    _admin, liaison, room, _coord = await _setup(world)
+    bot = world.bots[0]
+    for round_ in range(3):
+        report = await liaison.send(room, REPORT.format(n=10 + round_))
+        assert await liaison.wait_until(
+            lambda r=report: bool(liaison.replies_to(r, world.bot_user)),
+            30,  # type: ignore[misc]
+        )
+        bot.kill()
+        during = await liaison.send(room, REPORT.format(n=20 + round_))
+        await asyncio.sleep(4)
+        bot.start()
+        assert await liaison.wait_until(
+            lambda d=during: bool(liaison.replies_to(d, world.bot_user)),
+            60,  # type: ignore[misc]
+        ), bot.log()[-3000:]
+        await asyncio.sleep(3)  # a doubled confirmation would show up now
+        for event_id in (report, during):
+            replies = [r.body for r in liaison.replies_to(event_id, world.bot_user)]
+            assert len(replies) == 1, (round_, replies)
+        assert liaison.replies_to(during, world.bot_user)[0].body.startswith(LATE)
+    assert len(_entries(world)) == 6
