@@ -557,6 +557,7 @@ class Syncer:
         the first replies' sends, and hold them up; the replies to the newest events keep
         the sender busy while the gaps are fetched."""
         newest, wanted = self._newest_and_gaps(joined, since)
+        readers = self._readers(joined, newest, wanted)
         await self._process_fairly(
             {r: e for r, e in newest.items() if r not in wanted or e}, loading=loading
         )
@@ -568,14 +569,23 @@ class Syncer:
         finally:
             await _cancelled(gaps.values())
         # The gaps: the rooms' own events in their order; for a room not known yet,
-        # its timeline follows its gap (see above).
+        # its timeline follows its gap (see above). The rooms that ask for a listing
+        # come last, each in its own order: see _readers.
         later = {
             room_id: gap + (list(joined[room_id].timeline.events) if not newest[room_id] else [])
             for room_id, gap in filled.items()
+            if room_id not in readers
         }
         await self._process_fairly(
             later, keep_mark=set(r for r in later if newest[r]), loading=loading
         )
+        if self.stop.is_set() or not readers:
+            return
+        last = {
+            room_id: filled.get(room_id, []) + list(joined[room_id].timeline.events)
+            for room_id in readers
+        }
+        await self._process_fairly(last, loading=loading)
 
     def _load_states(self, joined: dict[RoomId, RoomInfo]) -> dict[RoomId, asyncio.Future[None]]:
         """A room joined in this batch came with its full state; the others that nio
@@ -649,13 +659,43 @@ class Syncer:
                 )
         return newest, gaps
 
+    def _readers(
+        self,
+        joined: dict[RoomId, RoomInfo],
+        newest: dict[RoomId, list[Event]],
+        gaps: dict[RoomId, Callable[[], Awaitable[list[Event]]]],
+    ) -> set[RoomId]:
+        """The rooms handled after every gap, each in its own order (its gap, if it has
+        one, then its timeline): those whose newest events ask for what messages
+        recorded (`!meldingen`, `!beeld`; `Dispatcher.reads_written`) while the batch
+        has a gap. Handled newest first, a liaison's `!meldingen` after an outage said
+        the room had no report, and a coordinator's `!beeld` left it out, the report
+        written before them still in the gap. Their newest events leave `newest`."""
+        if not gaps:
+            return set()
+        readers = set()
+        for room_id, events in newest.items():
+            theirs = [event for event in events if event.sender != self.user_id]
+            mark = self._marks.get(room_id)
+            if mark is None or not mark.active or not theirs:
+                continue  # a room not known yet keeps its own order (_newest_and_gaps)
+            if self._any_body(theirs, self.dispatcher.reads_written):
+                readers.add(room_id)
+                newest[room_id] = []
+        return readers
+
     def _rereads(self, events: list[Event]) -> bool:
         """Whether one of `events` is a command that changes how the room's messages are
         read (`Dispatcher.rereads_room`)."""
+        return self._any_body(events, self.dispatcher.rereads_room)
+
+    @staticmethod
+    def _any_body(events: list[Event], test: Callable[[str], bool]) -> bool:
+        """Whether the text of one of `events` passes `test`."""
         for event in events:
             content = event.source.get("content")
             body = content.get("body") if isinstance(content, dict) else None
-            if isinstance(body, str) and self.dispatcher.rereads_room(body):
+            if isinstance(body, str) and test(body):
                 return True
         return False
 

@@ -247,6 +247,16 @@ class Dispatcher:
         command = self.registry.lookup(split(body, self.settings.prefix)[0])
         return command is not None and command.rereads_room
 
+    def reads_written(self, body: str) -> bool:
+        """Whether `body` is a command that answers from what messages recorded
+        (`Command.reads_written`: `!meldingen`, `!beeld`, …), also addressed to the bot
+        (taken as one before the mention is known, as in `rereads_room`)."""
+        body = without_address(body, self.settings.prefix)
+        if not is_command(body, self.settings.prefix):
+            return False
+        command = self.registry.lookup(split(body, self.settings.prefix)[0])
+        return command is not None and command.reads_written
+
     def _asks(self, ctx: CommandContext) -> bool:
         """Whether the message is a question for the bot (`!vraag`, or a plain one)."""
         body = strip_reply_fallback(ctx.message.body)

@@ -149,6 +149,7 @@ async def export_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 EXPORT = Command(
     name_nl="export",
     name_en="export",
+    reads_written=True,
     summary={
         "nl": "bestand met de meldingen die deze kamer mag zien",
         "en": "a file with the entries this room may see",

@@ -486,6 +486,7 @@ OBJECT = Command(
 OBJECTS = Command(
     name_nl="objecten",
     name_en="objects",
+    reads_written=True,
     summary={
         "nl": "objecten per gemeente, soort of feit",
         "en": "objects by municipality, kind or fact",

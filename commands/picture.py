@@ -389,6 +389,7 @@ async def render_room_picture(
 PICTURE = Command(
     name_nl="beeld",
     name_en="summary",
+    reads_written=True,
     summary={
         "nl": "het situatiebeeld van een incident",
         "en": "the situation picture of an incident",

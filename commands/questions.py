@@ -1572,6 +1572,7 @@ ASK = Command(
 QUESTIONS = Command(
     name_nl="vragen",
     name_en="questions",
+    reads_written=True,
     summary={"nl": "toont de open vragen", "en": "lists the open questions"},
     usage={"nl": "{prefix}vragen", "en": "{prefix}questions"},
     example={"nl": "{prefix}vragen", "en": "{prefix}questions"},

@@ -904,6 +904,7 @@ ACTION = Command(
 ACTIONS = Command(
     name_nl="acties",
     name_en="actions",
+    reads_written=True,
     summary={"nl": "open acties, te laat eerst", "en": "open actions, overdue first"},
     usage={
         "nl": "{prefix}acties [incident] [pagina=]",

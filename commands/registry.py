@@ -43,6 +43,10 @@ class Command:
     # restart the sync loop handles such a room in its own order, never this command
     # before the messages written under the old binding (bot/syncer.py).
     rereads_room: bool = False
+    # Answers from what messages recorded (a listing, the picture, an export): after a
+    # restart the sync loop handles it after every room's gap, never before the reports
+    # written before it that came back in a gap (bot/syncer.py).
+    reads_written: bool = False
 
     def name(self, lang: Language) -> str:
         return self.name_nl if lang == "nl" else self.name_en

@@ -1153,6 +1153,7 @@ REPORT = Command(
 ENTRIES = Command(
     name_nl="meldingen",
     name_en="entries",
+    reads_written=True,
     summary={"nl": "toont meldingen, nieuwste eerst", "en": "lists entries, newest first"},
     usage={
         "nl": "{prefix}meldingen [incident=] [categorie=] [org=] [gemeente=] [sinds=4h] [pagina=]",

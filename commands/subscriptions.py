@@ -219,6 +219,7 @@ SUBSCRIBE = Command(
 SUBSCRIPTIONS = Command(
     name_nl="abonnementen",
     name_en="subscriptions",
+    reads_written=True,
     summary={"nl": "de abonnementen van deze kamer", "en": "this room's subscriptions"},
     usage={"nl": "{prefix}abonnementen", "en": "{prefix}subscriptions"},
     example={"nl": "{prefix}abonnementen", "en": "{prefix}subscriptions"},
