@@ -159,15 +159,16 @@ class HeldRedactions:
             if await store.get(session, held.event_id) is None:
                 return  # carried out or dropped meanwhile
             await store.drop(session, held.event_id)
-            relation = {"in_reply_to": str(redacts)} if isinstance(redacts, str) else {}
+            if not isinstance(redacts, str) or await redactions.redacted(session, redacts):
+                return  # deleted otherwise meanwhile (a moderator): nothing still counts
             row = await queue_notice(
                 session,
                 RoomId(held.room_id),
                 t(self.language, "held_redaction_lapsed", hours=hours),
                 self.language,
                 f"held-lapsed:{held.event_id}",
+                in_reply_to=redacts,
                 source_event_id=held.event_id,
-                **relation,
             )
         log.warning(
             "room %s: held deletion %s from %s lapsed after %s hours: not carried out",

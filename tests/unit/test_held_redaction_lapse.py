@@ -97,3 +97,16 @@ async def test_the_lapse_is_told_without_any_device_check(db: Database) -> None:
     assert await held.lapse() == 1
     assert await _held(db) == [] and handler.handled == []
     assert any("verlopen" in str(r.content.get("body")) for r in await _notices(db))
+
+
+async def test_a_lapse_after_a_moderator_deleted_the_message_says_nothing(db: Database) -> None:
+    from storage import redactions
+
+    client = _client({"LAPTOP"})
+    _, held, handler = await _refused(db, client)
+    async with db.transaction() as session:
+        await redactions.mark(session, "$report", ROOM, "@mod:x", "$modred", datetime.now(UTC))
+    held.now = _later(HELD_FOR + timedelta(minutes=1))
+    assert await held.lapse() == 1
+    assert await _held(db) == [] and handler.handled == []
+    assert not any("verlopen" in str(r.content.get("body")) for r in await _notices(db))
