@@ -177,7 +177,7 @@ class IdentityPins:
         self._told = stamp
         if isinstance(data, FileNotFoundError):
             log.error(
-                "IDENTITY PINS MISSING: %s is missing, but the bot ran here before: nobody "
+                "IDENTITY PINS UNREADABLE: %s is missing, but the bot ran here before: nobody "
                 "new is trusted until it is back. If it was lost, restore it from the "
                 "backup. If this bot ran under encryption_trust: tofu before session 16 "
                 "(which wrote no such file), run `knooppunt crypto new-identities` (it "
