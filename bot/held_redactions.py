@@ -91,6 +91,7 @@ class HeldRedactions:
         db: Database,
         handle: Handle,
         bot_user_id: str,
+        sender: OutboxSender | None = None,
     ) -> None:
         self.client = client
         self.db = db
@@ -103,9 +104,8 @@ class HeldRedactions:
         # restart a deletion may count before its room is loaded, and its handling reads
         # the room's power levels.
         self.room_ready: Callable[[Iterable[str]], Awaitable[None]] | None = None
-        # Who is told that a kept deletion lapsed (the syncer sets them).
-        self.sender: OutboxSender | None = None
-        self.language: Language = "nl"
+        # Tells that a kept deletion lapsed (in its language, the rooms' notices' one).
+        self.sender = sender
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         self._looked = float("-inf")  # monotonic time of the last `lapse_due` sweep
 
@@ -153,6 +153,7 @@ class HeldRedactions:
         row goes in the same transaction)."""
         redacts = held.source.get("redacts") or (held.source.get("content") or {}).get("redacts")
         hours = int(HELD_FOR.total_seconds() // 3600)
+        lang: Language = self.sender.language if self.sender is not None else "nl"
         from bot.sender import queue_notice
 
         async with self.db.transaction() as session:
@@ -164,8 +165,8 @@ class HeldRedactions:
             row = await queue_notice(
                 session,
                 RoomId(held.room_id),
-                t(self.language, "held_redaction_lapsed", hours=hours),
-                self.language,
+                t(lang, "held_redaction_lapsed", hours=hours),
+                lang,
                 f"held-lapsed:{held.event_id}",
                 in_reply_to=redacts,
                 source_event_id=held.event_id,

@@ -717,10 +717,7 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
-            if self.curator_alias is not None and row.room_id == self.curator_alias:
-                await self._to_curator_room(row)
-            if row.curators_only:
-                await self._follow_upgrade(row)
+            await self._curators_room(row)
             if not await self.may_still_go(row):
                 await self._void(row)
                 return True
@@ -918,6 +915,14 @@ class OutboxSender:
             await outbox.move_to_room(session, row.id, RoomId(configured))
         log.info("outbox: row %s goes to %s, which %s names now", row.id, configured, row.room_id)
         row.room_id = configured
+
+    async def _curators_room(self, row: OutboxMessage) -> None:
+        """Where a row for the curators goes now: the room its alias names, or the room
+        that replaced its room (raises CuratorRoomUnknown while that cannot go yet)."""
+        if self.curator_alias is not None and row.room_id == self.curator_alias:
+            await self._to_curator_room(row)
+        if row.curators_only:
+            await self._follow_upgrade(row)
 
     async def _follow_upgrade(self, row: OutboxMessage) -> None:
         """A post for curators only queued to a curator room that was upgraded goes to

@@ -168,9 +168,7 @@ class Syncer:
         )
         self.untrusted.prefix = settings.command_prefix
         # Deletions refused for now, carried out once they count (bot/held_redactions.py).
-        self.held = HeldRedactions(client, db, self.handle_message, self.user_id)
-        self.held.sender = sender
-        self.held.language = settings.language
+        self.held = HeldRedactions(client, db, self.handle_message, self.user_id, sender)
         # Rooms' state on demand after a restart (see bot/room_state.py); the sender
         # loads a room's state before its first send there too (members, for keys).
         self.room_states = RoomStates(client)
