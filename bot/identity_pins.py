@@ -20,6 +20,13 @@ would pin whatever master key the homeserver shows now, an attacker's reset incl
 while the file cannot be read (corrupt, or gone after it was read) no identity holds,
 so nobody's devices get room keys or are acted on; the log says so loudly, and the file
 is read again as soon as it changes (an operator restores it from the backup).
+
+A bot that ran under `tofu` before session 16 never wrote the file, so switching it to
+`cross-signed` finds it missing after a run, which counts as lost. The log then names
+`knooppunt crypto new-identities` (`start_empty`): it starts the file empty only when it
+does not exist and the crypto store shows that no device of anyone else was ever judged
+(a `cross-signed` run pins while it judges, so after one the file held pins: restored
+from the backup, never started afresh, which would trust an attacker's reset).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import hashlib
 import json
 import logging
 import os
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -45,6 +53,65 @@ def ran_before(data_dir: Path) -> bool:
     is a loss (a restore that left it out), not a first start."""
     store = data_dir / "crypto"
     return store.is_dir() and any(store.glob("*.db"))
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """The lock every writer of the pin file holds (`identities.json.lock`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(path.name + ".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def judged_before(data_dir: Path, bot_user: str) -> bool | None:
+    """Whether a `cross-signed` run judged a device of anyone but the bot here (nio's
+    crypto store keeps each verified or blacklisted device; `tofu` lifts blacklists and
+    verifies nobody). None when a store cannot be read: no proof either way."""
+    judged = False
+    for store in sorted((data_dir / "crypto").glob("*.db")):
+        try:
+            with contextlib.closing(sqlite3.connect(f"file:{store}?mode=ro", uri=True)) as db:
+                found = db.execute(
+                    "SELECT COUNT(*) FROM devicetruststate AS t JOIN devicekeys AS d"
+                    " ON t.device_id = d.id WHERE t.state IN (1, 2) AND d.user_id != ?",
+                    (bot_user,),
+                ).fetchone()
+        except sqlite3.Error:
+            return None
+        judged = judged or bool(found and found[0])
+    return judged
+
+
+def start_empty(data_dir: Path, bot_user: str) -> str:
+    """`knooppunt crypto new-identities`: write `{}` as the pin file when that trusts no
+    reset (see the module docstring). Returns what happened: "started", "exists",
+    "judged" (a cross-signed run pinned here: restore it) or "unknown" (the crypto
+    store cannot be read)."""
+    path = data_dir / PIN_FILE_NAME
+    if path.exists():
+        return "exists"  # readable or not: never replaced (restored from the backup)
+    judged = judged_before(data_dir, bot_user)
+    if judged is None:
+        return "unknown"
+    if judged:
+        return "judged"
+    with _file_lock(path):  # as every writer of the file
+        if path.exists():
+            return "exists"
+        fd, tmp = tempfile.mkstemp(prefix=".identities-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write("{}\n")
+            os.link(tmp, path)  # fails if it appeared meanwhile: never written over
+        except FileExistsError:
+            return "exists"
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    return "started"
 
 
 class IdentityPins:
@@ -108,6 +175,17 @@ class IdentityPins:
         if self._told == stamp:
             return
         self._told = stamp
+        if isinstance(data, FileNotFoundError):
+            log.error(
+                "IDENTITY PINS UNREADABLE: %s is missing, but the bot ran here before: nobody "
+                "new is trusted until it is back. If it was lost, restore it from the "
+                "backup. If this bot ran under encryption_trust: tofu before session 16 "
+                "(which wrote no such file), run `knooppunt crypto new-identities` (it "
+                "refuses if identities were pinned here); the running bot reads the file "
+                "after its next sync",
+                self.path,
+            )
+            return
         log.error(
             "IDENTITY PINS UNREADABLE: %s (%s); only identities this process read before "
             "still hold: nobody new is trusted (no room keys, no messages acted on) and no "
@@ -167,16 +245,9 @@ class IdentityPins:
         self._change(lambda pins: pins.pop(user_id, None))
         return True
 
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
         assert self.path is not None
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path.with_name(self.path.name + ".lock"), "a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock, fcntl.LOCK_UN)
+        return _file_lock(self.path)
 
     def _change(self, change: Callable[[dict[str, str]], object]) -> None:
         """Apply `change` to the pins as they are on disk now, and write them back."""

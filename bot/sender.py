@@ -85,11 +85,12 @@ class PlainIntoEncrypted(Exception):
 
 
 class CuratorRoomUnknown(Exception):
-    """The configured curator room is an alias that does not resolve (yet): a row for
-    curators only can be judged neither way, so it waits."""
+    """A row for curators only cannot go yet: the configured curator room is an alias
+    that does not resolve, or its curator room was upgraded to a room the bot has not
+    joined yet (`_follow_upgrade`). Judged neither way, it waits."""
 
 
-# How long a row for curators only waits before it looks again whether the alias resolved.
+# How long a row for curators only waits before it looks again (CuratorRoomUnknown).
 CURATOR_ALIAS_RETRY = 30.0
 
 
@@ -716,8 +717,7 @@ class OutboxSender:
     async def _send_row(self, row: OutboxMessage, stop: asyncio.Event) -> bool:
         started = time.monotonic()
         try:
-            if self.curator_alias is not None and row.room_id == self.curator_alias:
-                await self._to_curator_room(row)
+            await self._curators_room(row)
             if not await self.may_still_go(row):
                 await self._void(row)
                 return True
@@ -735,7 +735,7 @@ class OutboxSender:
             await self._give_up(row, f"refused: {exc}")
             return True
         except CuratorRoomUnknown:
-            log.warning("outbox: row %s waits: curator_room does not resolve", row.id)
+            log.warning("outbox: row %s waits for its curator room", row.id)
             self._awaiting_curators[row.id] = time.monotonic() + CURATOR_ALIAS_RETRY
             return True  # the next rows go on; this one is read again after the wait
         except NETWORK_ERRORS as exc:
@@ -915,6 +915,66 @@ class OutboxSender:
             await outbox.move_to_room(session, row.id, RoomId(configured))
         log.info("outbox: row %s goes to %s, which %s names now", row.id, configured, row.room_id)
         row.room_id = configured
+
+    async def _curators_room(self, row: OutboxMessage) -> None:
+        """Where a row for the curators goes now: the room its alias names, or the room
+        that replaced its room (raises CuratorRoomUnknown while that cannot go yet)."""
+        if self.curator_alias is not None and row.room_id == self.curator_alias:
+            await self._to_curator_room(row)
+        if row.curators_only:
+            await self._follow_upgrade(row)
+
+    async def _follow_upgrade(self, row: OutboxMessage) -> None:
+        """A post for curators only queued to a curator room that was upgraded goes to
+        the room that replaced it: a real upgrade leaves the old room read-only for the
+        bot too, and the curators write in the new one (it went to the old room, refused
+        there or read by nobody). It waits (CuratorRoomUnknown) until the bot has joined
+        the new room, and while a tombstone the bot has not followed yet is pending (it
+        must be invited first). A new room that is no curator room gets nothing: the
+        send check then voids it in the old room as before (the question stays open)."""
+        configured = self.curator_room()
+        resolved = None if configured is not None and configured.startswith("#") else configured
+        async with self.db.session() as session:
+            found = await room_repo.replacement(session, row.room_id)
+            if found is None:
+                room = self.client.rooms.get(row.room_id)
+                new = getattr(room, "replacement_room", None)
+                if not isinstance(new, str) or not new:
+                    return
+                if await room_repo.upgrade_refused(session, row.room_id, new):
+                    return  # not followed for good: the old room stays the curators'
+                log.warning(
+                    "outbox: row %s waits: its curator room %s was upgraded to %s, which the "
+                    "bot has not joined yet (invite it there)",
+                    row.id,
+                    row.room_id,
+                    new,
+                )
+                raise CuratorRoomUnknown(row.id)
+            new_room, joined = found
+            curators = await room_repo.is_curator_room(session, new_room, resolved)
+            own = await room_repo.binding(session, RoomId(row.room_id))
+        if not curators:
+            if own is None and row.room_id == resolved:
+                # The configured room, unbound: its successor is nobody's curator room
+                # until the operator names it; the post waits, it is not voided.
+                log.warning(
+                    "outbox: row %s waits: curator_room %s was upgraded to %s; set "
+                    "curator_room to %s in the configuration",
+                    row.id,
+                    row.room_id,
+                    new_room,
+                    new_room,
+                )
+                raise CuratorRoomUnknown(row.id)
+            return
+        if not joined:
+            log.info("outbox: row %s waits for the bot's join of %s", row.id, new_room)
+            raise CuratorRoomUnknown(row.id)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, RoomId(new_room))
+        log.info("outbox: row %s goes to %s, which replaced %s", row.id, new_room, row.room_id)
+        row.room_id = new_room
 
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)

@@ -168,7 +168,7 @@ class Syncer:
         )
         self.untrusted.prefix = settings.command_prefix
         # Deletions refused for now, carried out once they count (bot/held_redactions.py).
-        self.held = HeldRedactions(client, db, self.handle_message, self.user_id)
+        self.held = HeldRedactions(client, db, self.handle_message, self.user_id, sender)
         # Rooms' state on demand after a restart (see bot/room_state.py); the sender
         # loads a room's state before its first send there too (members, for keys).
         self.room_states = RoomStates(client)
@@ -331,6 +331,8 @@ class Syncer:
             self.sender.ready.set()
             self.sender.wake()
         await self._maintain_keys()
+        # Kept deletions past their time lapse, and the person is told (once a minute).
+        await self.held.lapse_due()
 
     def _only_own_echoes(self, response: SyncResponse) -> bool:
         """Whether the batch holds nothing but echoes of replies this process sent.

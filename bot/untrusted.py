@@ -34,6 +34,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from nio import Event, MatrixRoom, ReactionEvent, RedactionEvent, RoomMessageText
@@ -47,7 +48,7 @@ from commands.grammar import is_command, strip_reply_fallback, without_address
 from commands.i18n import Language, t
 from storage import held_redactions, outbox, rooms
 from storage.engine import Database
-from storage.held_redactions import Held
+from storage.held_redactions import HELD_FOR, Held
 from storage.ids import RoomId
 
 if TYPE_CHECKING:  # a bot without encryption loads no device trust (nor `cryptography`)
@@ -216,7 +217,8 @@ class UntrustedSenders:
         if reason == "untrusted_redaction":
             listed = [s for s in sessions if _SHOWN_DEVICE.fullmatch(s)][:5]
             unknown = t(self.language, "untrusted_session_unknown")
-            return t(self.language, reason, sessions=", ".join(listed) or unknown)
+            hours = int(HELD_FOR.total_seconds() // 3600)
+            return t(self.language, reason, sessions=", ".join(listed) or unknown, hours=hours)
         if reason != "untrusted_device":
             return t(self.language, reason)
         device = self._device_id(event)
@@ -251,7 +253,16 @@ class UntrustedSenders:
 
 
 def _held(room_id: RoomId, event: RedactionEvent, sessions: list[str]) -> Held:
-    return Held(event.event_id, room_id, event.sender, tuple(sessions), dict(event.source))
+    # Kept from now, for HELD_FOR (bot/held_redactions.py): not from the event's own
+    # time, which the sender's homeserver sets.
+    return Held(
+        event.event_id,
+        room_id,
+        event.sender,
+        tuple(sessions),
+        dict(event.source),
+        held_at=datetime.now(UTC),
+    )
 
 
 def _is_notice(event: Event) -> bool:

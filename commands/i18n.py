@@ -97,17 +97,31 @@ TEXTS: dict[str, dict[Language, str]] = {
     "untrusted_redaction": {
         "nl": "Deze verwijdering heb ik nog niet verwerkt: een verwijdering is niet "
         "versleuteld, dus ik kan niet zien vanuit welke sessie ze kwam, en je hebt een sessie "
-        "die niet geverifieerd is ({sessions}). Ik bewaar haar: zodra je die sessie "
-        "verifieert, voer ik de verwijdering alsnog uit (opnieuw verwijderen hoeft niet). Meld "
+        "die niet geverifieerd is ({sessions}). Ik bewaar haar {hours} uur: verifieer je "
+        "die sessie binnen die tijd, dan voer ik de verwijdering alsnog uit (opnieuw "
+        "verwijderen hoeft niet); daarna vervalt ze. Meld "
         "je die sessie af, bevestig de verwijdering dan met een 👍 op dit bericht vanuit een "
         "geverifieerde sessie. Herken je de sessie niet, meld haar dan af, wijzig je "
         "wachtwoord en bevestig niets.",
         "en": "I have not processed this deletion yet: a deletion is not encrypted, so I "
         "cannot tell which session it came from, and you have a session that is not verified "
-        "({sessions}). I am keeping it: once you verify that session, I will carry out the "
-        "deletion (no need to delete again). If you sign that session out, confirm the "
+        "({sessions}). I am keeping it for {hours} hours: if you verify that session within "
+        "that time, I will carry out the deletion (no need to delete again); after that it "
+        "lapses. If you sign that session out, confirm the "
         "deletion with a 👍 on this message from a verified session. If you do not recognise "
         "the session, sign it out, change your password and confirm nothing.",
+    },
+    # A kept deletion that lapsed (bot/held_redactions.py), under the message it named.
+    "held_redaction_lapsed": {
+        "nl": "Deze verwijdering heb ik niet uitgevoerd: ze is verlopen. Ik heb haar {hours} "
+        "uur bewaard, maar in die tijd is je niet-geverifieerde sessie niet geverifieerd en "
+        "kwam er geen 👍 op mijn bericht. Dit bericht telt voor mij dus nog mee. Moet het "
+        "toch worden ingetrokken, zeg dat dan hier in een nieuw bericht vanuit een "
+        "geverifieerde sessie.",
+        "en": "I have not carried out this deletion: it has lapsed. I kept it for {hours} "
+        "hours, but in that time your unverified session was not verified and no 👍 came "
+        "on my message. So this message still counts for me. If it must still be taken "
+        "back, say so here in a new message from a verified session.",
     },
     # What stands for {session} above when the device is not known by its keys.
     "untrusted_session_unknown": {"nl": "(onbekend)", "en": "(unknown)"},

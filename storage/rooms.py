@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from storage import organisations, succession, tlp
 from storage.ids import RoomId
 from storage.models import (
+    AuditRecord,
     Incident,
     KeyValue,
     OpenQuestion,
@@ -462,6 +463,39 @@ async def is_curator_room(session: AsyncSession, room_id: str, configured: str |
         return curator_room_rule(view.role if view else None, view is not None, room_id, configured)
     role = found.role if found is not None else None
     return curator_room_rule(role, found is not None, room_id, configured)
+
+
+async def replacement(session: AsyncSession, room_id: str) -> tuple[str, bool] | None:
+    """The room that replaced `room_id` along its chain of verified upgrades (the last
+    one), and whether the bot is in it (its join seen); None when it was not replaced."""
+    seen = {room_id}
+    current = await session.get(Room, room_id)
+    last: str | None = None
+    while current is not None and current.replaced_by and current.replaced_by not in seen:
+        if len(seen) > 8:  # a loop of links, or a very long chain: as far as followed
+            break
+        last = current.replaced_by
+        seen.add(last)
+        current = await session.get(Room, last)
+    if last is None:
+        return None
+    joined = current is not None and current.room_id == last
+    return last, bool(joined and current and current.active and current.joined_at is not None)
+
+
+async def upgrade_refused(session: AsyncSession, room_id: str, new: str) -> bool:
+    """Whether the bot refused for good to follow `room_id`'s tombstone to `new`
+    (bot/room_lifecycle.py audits it; a pending one waits for the bot's join)."""
+    found = await session.scalar(
+        select(AuditRecord.id)
+        .where(
+            AuditRecord.room_id == room_id,
+            AuditRecord.subject == new,
+            AuditRecord.action == "room.upgrade_refused",
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:

@@ -25,6 +25,12 @@ def add_parser(sub: Any, common: Callable[[argparse.ArgumentParser], None]) -> N
     )
     accept.add_argument("user", help="the person's user id, @name:server")
     common(accept)
+    fresh = crypto_sub.add_parser(
+        "new-identities",
+        help="start identities.json empty, for a bot that ran under tofu before session 16 "
+        "(refused if identities were pinned here: restore the file from the backup)",
+    )
+    common(fresh)
     crypto.set_defaults(handler=run_crypto)
 
 
@@ -33,9 +39,33 @@ def run_crypto(settings: Settings, args: argparse.Namespace) -> int:
     not. `accept-identity`: forget a person's pinned master key (bot/identity_pins.py)."""
     import asyncio  # not at the top: every command line parse imports this module
 
-    if getattr(args, "action", "status") == "accept-identity":
+    action = getattr(args, "action", "status")
+    if action == "accept-identity":
         return _accept_identity(settings, str(args.user))
+    if action == "new-identities":
+        return _new_identities(settings)
     return asyncio.run(_status(settings))
+
+
+def _new_identities(settings: Settings) -> int:
+    """Start the pin file empty when that trusts no reset (bot/identity_pins.py)."""
+    from bot.config import ConfigError
+    from bot.identity_pins import PIN_FILE_NAME, start_empty
+    from commands.i18n import t
+
+    if not settings.user_id:
+        raise ConfigError("cli.config_not_set", setting="user_id", env="KNOOPPUNT_USER_ID")
+    path = settings.data_dir / PIN_FILE_NAME
+    outcome = start_empty(settings.data_dir, settings.user_id)
+    print(
+        t(
+            settings.language,
+            f"crypto.identities_{outcome}",
+            path=path,
+            store=settings.data_dir / "crypto",
+        )
+    )
+    return 0 if outcome == "started" else 1
 
 
 def _accept_identity(settings: Settings, user_id: str) -> int:
@@ -43,7 +73,12 @@ def _accept_identity(settings: Settings, user_id: str) -> int:
     from commands.i18n import t
 
     path = settings.data_dir / PIN_FILE_NAME
-    pins = IdentityPins(path)
+    if not path.exists():
+        # Made here, it would be an empty file (a first start's): every identity pinned
+        # afresh, an attacker's reset included. Lost or never written: the operator's.
+        print(t(settings.language, "crypto.identity_pins_missing", path=path))
+        return 1
+    pins = IdentityPins(path, ran_before=True)
     if not pins.readable:  # nothing can be forgotten in it, and it is never overwritten
         print(t(settings.language, "crypto.identity_pins_unreadable", path=path))
         return 1

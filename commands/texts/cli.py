@@ -167,6 +167,45 @@ TEXTS: Entries = {
         "en": "{path} is unreadable: nothing changed. Restore the file from the backup; "
         "until then the bot trusts only identities it knew, no one new",
     },
+    "crypto.identity_pins_missing": {
+        "nl": "{path} ontbreekt: niets veranderd. Is het bestand kwijt, zet het dan terug uit "
+        "de back-up. Draaide deze bot vóór sessie 16 met encryption_trust: tofu (toen werd "
+        "het niet geschreven), voer dan eerst `knooppunt crypto new-identities` uit",
+        "en": "{path} is missing: nothing changed. If the file was lost, restore it from the "
+        "backup. If this bot ran under encryption_trust: tofu before session 16 (which "
+        "wrote no such file), run `knooppunt crypto new-identities` first",
+    },
+    "crypto.identities_started": {
+        "nl": "{path} is leeg aangemaakt: de bot legt vanaf nu ieders hoofdsleutel vast "
+        "zoals hij die het eerst ziet (een draaiende bot leest het na zijn volgende sync)",
+        "en": "{path} started empty: from now on the bot pins each person's master key as "
+        "it first sees it (a running bot reads it after its next sync)",
+    },
+    "crypto.identities_exists": {
+        "nl": "{path} bestaat al: niets veranderd. Is het onleesbaar, zet het dan terug "
+        "uit de back-up",
+        "en": "{path} exists: nothing changed. If it is unreadable, restore it from the backup",
+    },
+    "crypto.identities_judged": {
+        "nl": "Niet aangemaakt: de cryptostore laat zien dat deze bot al sessies controleerde "
+        "met cross-signed, dus {path} bevatte vastgelegde sleutels en is kwijt. Zet het "
+        "terug uit de back-up. Alleen zonder back-up: schrijf zelf {{}} in het bestand; dan "
+        "vertrouwt de bot ieders sleutel zoals de homeserver die nu toont, ook een reset "
+        "door een aanvaller",
+        "en": "Not started: the crypto store shows this bot checked sessions under "
+        "cross-signed before, so {path} held pins and was lost. Restore it from the "
+        "backup. Only without a backup: write {{}} into it by hand, which trusts every "
+        "person's key as the homeserver shows it now, an attacker's reset included",
+    },
+    "crypto.identities_unknown": {
+        "nl": "Niet aangemaakt: de cryptostore in {store} is onleesbaar, dus niet na te gaan "
+        "of hier sleutels waren vastgelegd. Zet {path} terug uit de back-up, of schrijf "
+        "zelf {{}} in het bestand (dan vertrouwt de bot ieders sleutel zoals de homeserver "
+        "die nu toont)",
+        "en": "Not started: the crypto store in {store} cannot be read, so whether keys were "
+        "pinned here cannot be told. Restore {path} from the backup, or write {{}} into it "
+        "by hand (which trusts every person's key as the homeserver shows it now)",
+    },
     "export.note_written": {
         "nl": "{kind}{count} melding(en) van {incident} geschreven naar {where} "
         "(banner TLP:{label})",

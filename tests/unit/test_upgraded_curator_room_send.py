@@ -7,7 +7,9 @@ shows the same. Once the new room is unbound or bound in another role, the old r
 counts as unbound: the send check voids the post, audits it as no curator room any more
 and tells the room in a neutral notice. The question itself is not lost: it stays open,
 for `!vragen` and the pictures of every curator room (session 16, helper smleak; the
-long run of the confidentiality machine raised this case)."""
+long run of the confidentiality machine raised this case). Since session 17 the send
+itself moves such a post to the new room once the bot has joined it
+(tests/unit/test_upgraded_curator_room_follow.py); the check here judges the old room."""
 
 from __future__ import annotations
 
