@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from commands.dispatcher import Dispatcher, RoomView
-from commands.message import Outgoing, Reply
+from commands.message import Reply
 from storage.engine import Database
-from storage.ids import EventId, RoomId, UserId
+from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
 from tests.support.chat import dispatch, dispatcher_fixture, texts
 from tests.support.rooms import bound_database
