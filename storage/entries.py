@@ -11,6 +11,7 @@ from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, exercise, incidents, organisations, regions, tlp
+from storage.vocabulary import fold
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
 
@@ -91,6 +92,14 @@ class EntryFilter:
     exercise: bool | None = None
 
 
+def location_key(location: str | None) -> str:
+    """A report's `locatie:` as the series compare it: lower case, without diacritics,
+    spacing collapsed (as `storage.objects.municipality_key` folds a municipality); ""
+    without one. "Sporthal De Ring" and "sporthal  de ríng" are one location, and with
+    the organisation and the municipality one source of figures (storage/series.py)."""
+    return " ".join(fold(location).split()) if location else ""
+
+
 def _fields(data: EntryInput) -> dict[str, Any]:
     return {
         "incident": data.incident,
@@ -101,6 +110,7 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "region": data.region,
         "location": data.location,
         "place": data.municipality or data.location or "-",
+        "location_key": location_key(data.location),
         "severity": data.severity,
         "status": data.status,
         "source": data.source,
