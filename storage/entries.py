@@ -11,9 +11,9 @@ from sqlalchemy import Table, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, exercise, incidents, organisations, regions, tlp
-from storage.vocabulary import fold
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
+from storage.vocabulary import fold
 
 # The report path's statements, built once (their cache keys are computed once too),
 # on the tables themselves: Core, without the ORM's per-row bookkeeping.

@@ -82,6 +82,8 @@ def downgrade() -> None:
     _clear_derived()
     op.drop_index("ix_entries_series", table_name="entries")
     for table in ("figure_latest", "series_latest", "entries"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("location_key")
+        # Not in batch mode: on SQLite that copies the table and drops the old one, and
+        # dropping `entries` (foreign keys on) cascaded to every entry's figures and
+        # revisions. SQLite drops a column in place since 3.35 (PostgreSQL always has).
+        op.execute(sa.text(f"ALTER TABLE {table} DROP COLUMN location_key"))
     op.create_index("ix_entries_series", "entries", _OLD_INDEX)
