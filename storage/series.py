@@ -12,6 +12,12 @@ per situation item instead of per series: the attention section reads each open
 item's current state from it (storage/items.py). When
 many entries changed (a bulk import, the first picture), the tables are rebuilt
 with one window query instead.
+
+A series is (category, organisation, place, location) and a figure's source
+(organisation, place, location, metric), per visibility class: `place` is the
+municipality when one is given, `location_key` the report's `locatie:` folded ("" when
+none). Without the location, two shelters of one organisation in one municipality were
+one source and the later report's figure replaced the earlier one's in the sums.
 """
 
 from __future__ import annotations
