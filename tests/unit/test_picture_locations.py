@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from commands.dispatcher import Dispatcher, RoomView
-from commands.message import Reply
+from commands.message import Relation, Reply
+from storage import portal_view, tlp
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
@@ -165,3 +166,49 @@ async def test_amber_location_does_not_reach_a_green_room(
     assert "geheime" not in green.text.lower() and secret not in state_codes(green)
     amber = await picture(db, d, COORD_AMBER)
     assert totals(amber) == [("205", "2")], amber.text
+
+
+async def test_the_portal_chart_sums_both_locations(db: Database, dispatcher: Dispatcher) -> None:
+    await two_shelters(db, dispatcher)
+    access = tlp.RoomAccess(COORD_GREEN, True, "GREEN", "Gemeente Dordrecht")
+    async with db.session() as session:
+        room = portal_view.PortalRoom(access, "storm", "coordinator")
+        lines, _ = await portal_view.figure_history(session, room, "opvangplekken_bezet")
+    assert [[total for _, total in line.points] for line in lines] == [[160, 205]], lines
+
+
+async def test_an_edit_that_moves_a_report_to_another_location_moves_its_figure(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The fold-in recomputes the key the entry held and the one it holds now."""
+    d = dispatcher
+    await post(db, d, shelter(160, "Sporthal De Ring"))
+    noord, replies = await dispatch(
+        db, d, view(RODE_KRUIS), REPORTER, shelter(45, "Sporthal Noord")
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    assert totals(await picture(db, d)) == [("205", "2")]  # the series rows exist now
+    # Noord's report was about De Ring after all: one source, its later figure counts.
+    _, replies = await dispatch(
+        db,
+        d,
+        view(RODE_KRUIS),
+        REPORTER,
+        shelter(45, "Sporthal de Ring"),
+        kind="edit",
+        relation=Relation(replaces=noord),
+    )
+    assert "bijgewerkt" in texts(replies), texts(replies)
+    assert totals(await picture(db, d)) == [("45", "1")]
+    # And back: two sources again.
+    _, replies = await dispatch(
+        db,
+        d,
+        view(RODE_KRUIS),
+        REPORTER,
+        shelter(45, "Sporthal Noord"),
+        kind="edit",
+        relation=Relation(replaces=noord),
+    )
+    assert "bijgewerkt" in texts(replies), texts(replies)
+    assert totals(await picture(db, d)) == [("205", "2")]
