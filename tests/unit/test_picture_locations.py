@@ -212,3 +212,19 @@ async def test_an_edit_that_moves_a_report_to_another_location_moves_its_figure(
     )
     assert "bijgewerkt" in texts(replies), texts(replies)
     assert totals(await picture(db, d)) == [("205", "2")]
+
+
+async def test_an_unlocated_follow_up_beside_an_unlocated_report_loses_neither(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """Both have no location of their own in Dordrecht: the follow-up counts for its
+    item's location, the report for itself. Kept by the series under one key they were
+    one row, and the later hid the earlier's figure from the sum."""
+    d = dispatcher
+    ring, _ = await two_shelters(db, d)
+    await post(db, d, shelter(30, None))
+    assert totals(await picture(db, d)) == [("235", "3")]  # the series rows exist now
+    await post(db, d, f"!melding\nbetreft: {ring}\ngemeente: Dordrecht\nopvangplekken bezet: 190")
+    assert totals(await picture(db, d)) == [("265", "3")]
+    filtered = await picture(db, d, options="categorie=opvang")
+    assert totals(filtered) == [("265", "3")], filtered.text
