@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -74,22 +74,6 @@ def source_organisation(entry: Any) -> ColumnElement[Any]:
     (`betreft: M-1` with "opvangplekken beschikbaar: 40") updates the item's figure: as
     a source of its own it was added to the owner's 120, and the region showed 160."""
     return func.coalesce(OPENER.organisation, entry.organisation)
-
-
-def source_location(entry: Any) -> ColumnElement[Any]:
-    """The location (`location_key`) a series counts for: the entry's own; for a report
-    without one in its item's place, that of the report that opened the item (joined
-    as `OPENER`). A follow-up naming no place inherits the item's location anyway
-    (commands/reports.py `_inherit_subject`); one naming only the municipality
-    (`betreft: M-1`, `gemeente: Dordrecht`) was a source of its own and its figure was
-    added to the item's. Only compared, never shown: a room sees no location here."""
-    return case(
-        (
-            and_(entry.location_key == "", OPENER.place == entry.place),
-            OPENER.location_key,
-        ),
-        else_=entry.location_key,
-    )
 
 
 def join_opener(query: Any, entry: Any) -> Any:

@@ -2,7 +2,7 @@
 
 Latest state per (category, organisation, place, location) and latest figure per
 source (organisation, place, location, metric) come from window functions; sums per
-region from GROUP BY. The location (`items.source_location`, folded) tells two
+region from GROUP BY. The location (`entries.location_key`, folded) tells two
 shelters of one organisation in one municipality apart: as one source, the later
 report replaced the earlier in the sums, and 160 showed where 205 were sheltered. Only the rows the picture shows leave the database, so the cost grows
 with the number of series, not with the number of entries.
@@ -147,9 +147,16 @@ async def _states_by_window(
     """Latest state per category, organisation, place and location, over the filtered
     entries."""
     e = SituationEntry
-    series_of = (e.category, e.organisation, e.place, items.source_location(e))
-    query = select(*STATE_COLUMNS, series.newest_first(series_of, e.observed_at, e.id))
-    ranked = items.join_opener(query, e).where(*visible).subquery()
+    ranked = (
+        select(
+            *STATE_COLUMNS,
+            series.newest_first(
+                (e.category, e.organisation, e.place, e.location_key), e.observed_at, e.id
+            ),
+        )
+        .where(*visible)
+        .subquery()
+    )
     return await _first_of_each(session, ranked)
 
 
@@ -162,7 +169,7 @@ async def _figures_by_window(
     source = (
         items.source_organisation(e),
         e.place,
-        items.source_location(e),
+        e.location_key,
         EntryFigure.metric,
     )
     query = select(
@@ -215,7 +222,7 @@ async def _states_from_series(
     ranked = _ranked_series(
         s,
         STATE_COLUMNS,
-        (s.category, s.organisation, s.place, items.source_location(SituationEntry)),
+        (s.category, s.organisation, s.place, s.location_key),
         access,
         incident,
     )
@@ -297,7 +304,7 @@ async def _figures_from_series(
     source = (
         items.source_organisation(SituationEntry),
         f.place,
-        items.source_location(SituationEntry),
+        f.location_key,
         f.metric,
     )
     ranked = _ranked_series(f, (*columns, f.observed_at), source, access, incident)

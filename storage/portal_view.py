@@ -178,7 +178,7 @@ async def figure_history(
     """The region totals of one metric over time, as the room may see them: after each
     visible figure, the sum per region of the latest value of each source (the item
     owner's organisation, place, location: `items.source_organisation`,
-    `items.source_location`), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
+    `entries.location_key`), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
     """
     e, f = SituationEntry, EntryFigure
     rows = (
@@ -188,7 +188,7 @@ async def figure_history(
                     e.id,
                     items.source_organisation(e),
                     e.place,
-                    items.source_location(e),
+                    e.location_key,
                     e.region,
                     e.observed_at,
                     f.value,

@@ -17,13 +17,13 @@ _COLUMNS = (
 )
 
 
-def _entry(entry_id: int, location: str | None, minute: int) -> str:
+def _entry(entry_id: int, location: str | None, minute: int, item: int | None = None) -> str:
     where = "NULL" if location is None else f"'{location}'"
     at = f"'2026-12-05 10:{minute:02d}:00'"
     return (
         f"({entry_id}, 'storm', 'shelter', 'Rode Kruis', '@rk:x', '!rk:x', '$e{entry_id}', "
         f"{at}, {at}, {at}, 'Dordrecht', {where}, 'Dordrecht', 'Minor', 'new', 't', "
-        f"'GREEN', 1, 1, {entry_id})"
+        f"'GREEN', 1, 1, {item or entry_id})"
     )
 
 
@@ -33,6 +33,8 @@ _ENTRIES = f"INSERT INTO entries ({_COLUMNS}) VALUES " + ", ".join(
         _entry(2, "Sporthal Noord", 2),
         _entry(3, None, 3),
         _entry(4, "  sporthal   de RÍNG ", 4),
+        # A follow-up of M-1 naming only the municipality: De Ring's source.
+        _entry(5, None, 5, item=1),
     )
 )
 _FIGURES = (
@@ -40,7 +42,8 @@ _FIGURES = (
     "(1, 'opvangplekken bezet', 160, NULL, 'l', false, 'exact'), "
     "(2, 'opvangplekken bezet', 45, NULL, 'l', false, 'exact'), "
     "(3, 'opvangplekken bezet', 30, NULL, 'l', false, 'exact'), "
-    "(4, 'opvangplekken bezet', 170, NULL, 'l', false, 'exact')"
+    "(4, 'opvangplekken bezet', 170, NULL, 'l', false, 'exact'), "
+    "(5, 'opvangplekken bezet', 190, NULL, 'l', false, 'exact')"
 )
 # A row as 0033's series kept it (one source for all of Dordrecht) and its watermark.
 _OLD_ROW = (
@@ -67,7 +70,13 @@ async def _series_index(db: Database) -> list[str | None]:
 
 async def _assert_upgraded(db: Database) -> None:
     keys = await _scalars(db, "SELECT location_key FROM entries ORDER BY id")
-    assert keys == ["sporthal de ring", "sporthal noord", "", "sporthal de ring"]
+    assert keys == [
+        "sporthal de ring",
+        "sporthal noord",
+        "",
+        "sporthal de ring",
+        "sporthal de ring",
+    ]
     assert await _series_index(db) == [
         "incident",
         "organisation",
@@ -80,12 +89,12 @@ async def _assert_upgraded(db: Database) -> None:
     ]
     for table in ("series_latest", "figure_latest", "item_latest", "picture_watermark"):
         assert await _scalars(db, f"SELECT count(*) FROM {table}") == [0], table
-    # The next picture's refresh rebuilds them: one source per location, and one
-    # for the report without a location.
+    # The next picture's refresh rebuilds them: one source per location (the follow-up's
+    # 190 is De Ring's latest), and one for the report without a location.
     async with db.transaction() as session:
         await series.refresh(session, "storm")
     values = await _scalars(db, "SELECT value FROM figure_latest ORDER BY value")
-    assert values == [30, 45, 170]
+    assert values == [30, 45, 190]
 
 
 async def test_0034_keys_series_by_location(database_url: str) -> None:
@@ -105,7 +114,7 @@ async def test_0034_keys_series_by_location(database_url: str) -> None:
         assert "location_key" not in await _series_index(db)
         assert await _scalars(db, "SELECT count(*) FROM figure_latest") == [0]
         # Nothing of the entries is lost on the way down (their figures included).
-        assert await _scalars(db, "SELECT count(*) FROM entry_figures") == [4]
+        assert await _scalars(db, "SELECT count(*) FROM entry_figures") == [5]
 
         await migrate_to(db, "0034", up=True)
         await _assert_upgraded(db)

@@ -4,7 +4,8 @@ A figure's source was (organisation, municipality, metric): two shelters of one
 organisation in one municipality were one source, and the later report replaced the
 earlier in the picture's sums and latest state (160 opgevangen shown, 205 sheltered).
 Entries get `location_key`, their `locatie:` folded (case, spacing, diacritics; "" without
-one), filled here from the stored locations; the series index gets it after `place`, so a
+one; a follow-up without one takes its item's), filled here from the stored locations;
+the series index gets it after `place`, so a
 series look-up stays one index range. `series_latest` and `figure_latest` get the column
 too, and every series table is emptied with its watermark: the next picture of each
 incident rebuilds them from the entries (storage/series.py), now keyed by location.
@@ -74,6 +75,16 @@ def upgrade() -> None:
             .values(location_key=sa.bindparam("key")),
             updates,
         )
+    # A follow-up without a location of its own, about its item's place, counts for the
+    # item's location (`storage.entries.location_key`); its opener's key is set above.
+    op.execute(
+        sa.text(
+            "UPDATE entries SET location_key = COALESCE((SELECT o.location_key FROM entries o "
+            "WHERE o.id = entries.item_id AND o.place = entries.place), '') "
+            "WHERE (location IS NULL OR location = '') AND item_id IS NOT NULL "
+            "AND item_id <> id"
+        )
+    )
     op.drop_index("ix_entries_series", table_name="entries")
     op.create_index("ix_entries_series", "entries", _NEW_INDEX)
 
