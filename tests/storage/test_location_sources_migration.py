@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from storage import series
+from storage import entries as entry_repo
+from storage import incidents, series
 from storage.engine import Database
+from tests.storage.test_marking_reader_migration import _report
 from tests.support.migrated import migrate_to
 
 _COLUMNS = (
@@ -120,3 +122,14 @@ async def test_0034_keys_series_by_location(database_url: str) -> None:
         await _assert_upgraded(db)
     finally:
         await db.close()
+
+
+async def test_a_location_that_folds_longer_than_its_column_is_stored(db: Database) -> None:
+    """`locatie:` of 300 characters that NFKD folding lengthens ("ﬁ" is "fi"): the key
+    keeps the column's 300, or PostgreSQL refused the whole report."""
+    report = _report("Opvang", "GREEN")
+    report.location = "ﬁ" * 300
+    async with db.transaction() as session:
+        await incidents.open_incident(session, "storm", "Storm", "@admin:x")
+        entry = await entry_repo.record(session, report, "@a:x", "!r:x", "$long")
+    assert entry.location_key == "fi" * 150
