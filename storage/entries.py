@@ -125,7 +125,9 @@ def location_key(location: str | None) -> str:
     its own, and its figure was added to the item's. The key is internal (compared,
     never shown), so a GREEN follow-up may carry an AMBER item's key: no room reads it.
     Fixed when written, as the place a follow-up inherits is (commands/reports.py)."""
-    return " ".join(fold(location).split()) if location else ""
+    # At most the column's 300 characters: folding (NFKD) can lengthen a location of 300
+    # ("ﬁ" is "fi"), and PostgreSQL would refuse the whole report.
+    return " ".join(fold(location).split())[:300] if location else ""
 
 
 def _fields(data: EntryInput) -> dict[str, Any]:

@@ -38,7 +38,7 @@ def _location_key(location: str | None) -> str:
         return ""
     decomposed = unicodedata.normalize("NFKD", location)
     folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower().strip()
-    return " ".join(folded.split())
+    return " ".join(folded.split())[:300]
 
 
 def _clear_derived() -> None:
