@@ -299,34 +299,7 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
         (e.category, e.organisation, e.place, e.location_key, e.tlp_rank, e.room_id),
     )
     if rows:
-        await session.execute(
-            insert(SeriesLatest),
-            [
-                {
-                    "key": _key(
-                        (
-                            incident,
-                            r.category,
-                            r.organisation,
-                            r.place,
-                            r.location_key,
-                            r.tlp_rank,
-                            r.room_id,
-                        )
-                    ),
-                    "incident": incident,
-                    "category": r.category,
-                    "organisation": r.organisation,
-                    "place": r.place,
-                    "location_key": r.location_key,
-                    "tlp_rank": r.tlp_rank,
-                    "room_id": r.room_id,
-                    "entry_id": r.id,
-                    "observed_at": r.observed_at,
-                }
-                for r in rows
-            ],
-        )
+        await session.execute(insert(SeriesLatest), [_series_row(incident, r) for r in rows])
     f = EntryFigure
     figures = await _newest(
         session,
@@ -388,6 +361,23 @@ def _item_row(incident: str, r: Any) -> dict[str, object]:
         "entry_id": r.id,
         "observed_at": r.observed_at,
         "attention": bool(r.attention),
+    }
+
+
+def _series_row(incident: str, r: Any) -> dict[str, object]:
+    return {
+        "key": _key(
+            (incident, r.category, r.organisation, r.place, r.location_key, r.tlp_rank, r.room_id)
+        ),
+        "incident": incident,
+        "category": r.category,
+        "organisation": r.organisation,
+        "place": r.place,
+        "location_key": r.location_key,
+        "tlp_rank": r.tlp_rank,
+        "room_id": r.room_id,
+        "entry_id": r.id,
+        "observed_at": r.observed_at,
     }
 
 
