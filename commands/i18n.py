@@ -406,8 +406,8 @@ TEXTS: dict[str, dict[Language, str]] = {
     # Situation items and the picture (commands/reports.py, commands/picture.py).
     "report_follows": {"nl": "vervolg op {code}", "en": "follow-up of {code}"},
     "picture_category_title": {
-        "nl": "{name}: {shown} actueel (laatste per organisatie en plaats)",
-        "en": "{name}: {shown} current (latest per organisation and place)",
+        "nl": "{name}: {shown} actueel (laatste per organisatie, plaats en locatie)",
+        "en": "{name}: {shown} current (latest per organisation, place and location)",
     },
     "picture_unchanged": {
         "nl": "TLP:{label} — Situatiebeeld {incident}: geen wijzigingen sinds het volledige "

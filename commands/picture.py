@@ -207,7 +207,7 @@ def _category_sections(page: _Page, picture: Picture) -> None:
 
 def _category_table(page: _Page, category: str, states: list[LatestState], total: int) -> None:
     lang, now = page.lang, page.now
-    # The count says what the list shows: one line per organisation and place.
+    # The count says what the list shows: one line per organisation, place and location.
     title = t(
         lang,
         "picture_category_title",

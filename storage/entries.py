@@ -7,12 +7,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, exercise, incidents, organisations, regions, tlp
 from storage.models import EntryFigure, EntryRevision, SituationEntry, utcnow
 from storage.revision_history import last_number, revision_columns, standing_revision
+from storage.vocabulary import fold
 
 # The report path's statements, built once (their cache keys are computed once too),
 # on the tables themselves: Core, without the ORM's per-row bookkeeping.
@@ -23,6 +24,27 @@ _INSERT_NEW_ITEM = (
     insert(_ENTRIES).values(id=_NEXT_ENTRY_ID, item_id=_NEXT_ENTRY_ID).returning(_ENTRIES.c.id)
 )
 _INSERT_FIGURES = insert(cast(Table, EntryFigure.__table__))
+
+
+def _item_location(item_id: Any, place: Any) -> ColumnElement[str]:
+    """The `location_key` of the report that opened item `item_id`, when it is about
+    `place`; else "" (see `location_key`)."""
+    opener = _ENTRIES.alias("opener")
+    found = (
+        select(opener.c.location_key)
+        .where(opener.c.id == item_id, opener.c.place == place)
+        .scalar_subquery()
+    )
+    return func.coalesce(found, "")
+
+
+# A follow-up without a location of its own: the item's location, in the same INSERT
+# (no extra round trip on the report path).
+_INSERT_UNLOCATED_FOLLOW_UP = (
+    insert(_ENTRIES)
+    .values(location_key=_item_location(bindparam("opener_id"), bindparam("opener_place")))
+    .returning(_ENTRIES.c.id, _ENTRIES.c.location_key)
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +113,23 @@ class EntryFilter:
     exercise: bool | None = None
 
 
+def location_key(location: str | None) -> str:
+    """A report's `locatie:` as the series compare it: lower case, without diacritics,
+    spacing collapsed (as `storage.objects.municipality_key` folds a municipality); ""
+    without one. "Sporthal De Ring" and "sporthal  de ríng" are one location, and with
+    the organisation and the municipality one source of figures (storage/series.py).
+
+    A follow-up that names no location but is about its item's place counts for the
+    item's location (`_item_location`, set by `record` and `_apply_revision`): one that
+    named only the municipality (`betreft: M-1`, `gemeente: Dordrecht`) was a source of
+    its own, and its figure was added to the item's. The key is internal (compared,
+    never shown), so a GREEN follow-up may carry an AMBER item's key: no room reads it.
+    Fixed when written, as the place a follow-up inherits is (commands/reports.py)."""
+    # At most the column's 300 characters: folding (NFKD) can lengthen a location of 300
+    # ("ﬁ" is "fi"), and PostgreSQL would refuse the whole report.
+    return " ".join(fold(location).split())[:300] if location else ""
+
+
 def _fields(data: EntryInput) -> dict[str, Any]:
     return {
         "incident": data.incident,
@@ -101,6 +140,7 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "region": data.region,
         "location": data.location,
         "place": data.municipality or data.location or "-",
+        "location_key": location_key(data.location),
         "severity": data.severity,
         "status": data.status,
         "source": data.source,
@@ -113,9 +153,13 @@ def _fields(data: EntryInput) -> dict[str, Any]:
 
 
 async def _apply_revision(session: AsyncSession, entry: SituationEntry, data: EntryInput) -> None:
-    """`_apply` for a revision: an entry that leaves its incident is counted there."""
+    """`_apply` for a revision: an entry that leaves its incident is counted there, and a
+    follow-up without a location of its own takes its item's (`location_key`)."""
     left = entry.incident
     _apply(entry, data)
+    if not entry.location_key and entry.item_id is not None and entry.item_id != entry.id:
+        found = await session.scalar(select(_item_location(entry.item_id, entry.place)))
+        entry.location_key = str(found or "")
     if left is not None and left != entry.incident:
         await incidents.note_departure(session, left)
 
@@ -202,6 +246,13 @@ async def record(
 
 async def _insert_entry(session: AsyncSession, values: dict[str, Any]) -> int:
     """Insert the entry row; its id. `item_id` None opens a new item named after it."""
+    if values["item_id"] is not None and not values["location_key"]:
+        # A follow-up without a location: its item's (`location_key`).
+        del values["location_key"]
+        params = {**values, "opener_id": values["item_id"], "opener_place": values["place"]}
+        row = (await session.execute(_INSERT_UNLOCATED_FOLLOW_UP, params)).one()
+        values["location_key"] = row.location_key
+        return int(row.id)
     if values["item_id"] is None and session.get_bind().dialect.name == "sqlite":
         # A new item is named after its first entry. SQLite gives a new row the id
         # max(id) + 1 (no AUTOINCREMENT on `entries`), and this transaction holds the

@@ -6,9 +6,9 @@ among those the room may see - the same order the series use. A follow-up is a
 report that replies to a report (or to the bot's confirmation of one), or names it
 with `betreft: M-7`.
 
-Unlike the series (latest state per organisation and place), an item is never hidden
-by another report about the same place: the picture's attention section lists every
-open severe or extreme item until a follow-up resolves or downgrades it.
+Unlike the series (latest state per organisation, place and location), an item is never
+hidden by another report about the same place: the picture's attention section lists
+every open severe or extreme item until a follow-up resolves or downgrades it.
 """
 
 from __future__ import annotations

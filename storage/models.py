@@ -224,6 +224,7 @@ class SituationEntry(Base):
             "incident",
             "organisation",
             "place",
+            "location_key",
             "tlp_rank",
             "room_id",
             "category",
@@ -259,6 +260,10 @@ class SituationEntry(Base):
     location: Mapped[str | None] = mapped_column(String(300), nullable=True)
     # municipality, else location, else "-": the place of a series, stored so it can be indexed.
     place: Mapped[str] = mapped_column(String(300), default="-", server_default="-")
+    # The location folded (`storage.entries.location_key`: case, spacing, diacritics),
+    # "" without one: with `place`, what tells two locations of one organisation in one
+    # municipality apart in the series (migration 0034). Internal: never shown.
+    location_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     severity: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))
     source: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -377,7 +382,8 @@ class Subscription(Base):
 
 
 class SeriesLatest(Base):
-    """Latest live entry per (category, organisation, place) and per visibility class.
+    """Latest live entry per (category, organisation, place, location) and per visibility
+    class.
 
     Keeping one row per TLP label and room lets each room pick the latest entry
     *it may see* from a few thousand rows instead of scanning every entry.
@@ -390,6 +396,7 @@ class SeriesLatest(Base):
     category: Mapped[str] = mapped_column(String(32))
     organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
     place: Mapped[str] = mapped_column(String(300))
+    location_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     tlp_rank: Mapped[int] = mapped_column(Integer)
     room_id: Mapped[str] = mapped_column(String(255))
     entry_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -397,13 +404,15 @@ class SeriesLatest(Base):
 
 
 class FigureLatest(Base):
-    """Latest value per source (organisation, place, metric) and per visibility class."""
+    """Latest value per source (organisation, place, location, metric) and per visibility
+    class."""
 
     __tablename__ = "figure_latest"
     key: Mapped[str] = mapped_column(String(900), primary_key=True)
     incident: Mapped[str] = mapped_column(String(100), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200), nullable=True)
     place: Mapped[str] = mapped_column(String(300))
+    location_key: Mapped[str] = mapped_column(String(300), default="", server_default="")
     metric: Mapped[str] = mapped_column(String(100))
     tlp_rank: Mapped[int] = mapped_column(Integer)
     room_id: Mapped[str] = mapped_column(String(255))

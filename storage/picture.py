@@ -1,8 +1,10 @@
 """The situation picture's numbers, computed in SQL.
 
-Latest state per (category, organisation, place) and latest figure per source
-(organisation, place, metric) come from window functions; sums per region from
-GROUP BY. Only the rows the picture shows leave the database, so the cost grows
+Latest state per (category, organisation, place, location) and latest figure per
+source (organisation, place, location, metric) come from window functions; sums per
+region from GROUP BY. The location (`entries.location_key`, folded) tells two
+shelters of one organisation in one municipality apart: as one source, the later
+report replaced the earlier in the sums, and 160 showed where 205 were sheltered. Only the rows the picture shows leave the database, so the cost grows
 with the number of series, not with the number of entries.
 """
 
@@ -148,12 +150,15 @@ async def build_picture(
 async def _states_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
 ) -> tuple[list[LatestState], dict[str, int]]:
-    """Latest state per category, organisation and place, over the filtered entries."""
+    """Latest state per category, organisation, place and location, over the filtered
+    entries."""
     e = SituationEntry
     ranked = (
         select(
             *STATE_COLUMNS,
-            series.newest_first((e.category, e.organisation, e.place), e.observed_at, e.id),
+            series.newest_first(
+                (e.category, e.organisation, e.place, e.location_key), e.observed_at, e.id
+            ),
         )
         .where(*visible)
         .subquery()
@@ -164,10 +169,15 @@ async def _states_by_window(
 async def _figures_by_window(
     session: AsyncSession, visible: list[ColumnElement[bool]]
 ) -> list[RegionFigure]:
-    """Latest figure per source (item owner's organisation, place, metric), summed per
-    region."""
+    """Latest figure per source (item owner's organisation, place, location, metric),
+    summed per region."""
     e = SituationEntry
-    source = (items.source_organisation(e), e.place, EntryFigure.metric)
+    source = (
+        items.source_organisation(e),
+        e.place,
+        e.location_key,
+        EntryFigure.metric,
+    )
     query = select(
         EntryFigure.metric,
         EntryFigure.value,
@@ -216,7 +226,11 @@ async def _states_from_series(
 ) -> tuple[list[LatestState], dict[str, int]]:
     s = SeriesLatest
     ranked = _ranked_series(
-        s, STATE_COLUMNS, (s.category, s.organisation, s.place), access, incident
+        s,
+        STATE_COLUMNS,
+        (s.category, s.organisation, s.place, s.location_key),
+        access,
+        incident,
     )
     return await _first_of_each(session, ranked)
 
@@ -293,7 +307,12 @@ async def _figures_from_series(
         func.coalesce(f.region, literal("?")).label("region"),
         f.bound,
     )
-    source = (items.source_organisation(SituationEntry), f.place, f.metric)
+    source = (
+        items.source_organisation(SituationEntry),
+        f.place,
+        f.location_key,
+        f.metric,
+    )
     ranked = _ranked_series(f, (*columns, f.observed_at), source, access, incident)
     return await _region_sums(session, ranked)
 

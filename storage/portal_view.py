@@ -177,8 +177,8 @@ async def figure_history(
 ) -> tuple[list[Line], set[int]]:
     """The region totals of one metric over time, as the room may see them: after each
     visible figure, the sum per region of the latest value of each source (the item
-    owner's organisation, place: `items.source_organisation`), as `!beeld` sums the
-    current figures. Also the entry ids used (for the audit).
+    owner's organisation, place, location: `items.source_organisation`,
+    `entries.location_key`), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
     """
     e, f = SituationEntry, EntryFigure
     rows = (
@@ -188,6 +188,7 @@ async def figure_history(
                     e.id,
                     items.source_organisation(e),
                     e.place,
+                    e.location_key,
                     e.region,
                     e.observed_at,
                     f.value,
@@ -206,16 +207,27 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    latest: dict[str, dict[tuple[str | None, str], tuple[float, str]]] = defaultdict(dict)
+    latest: dict[str, dict[tuple[str | None, str, str], tuple[float, str]]] = defaultdict(dict)
     points: dict[str, list[tuple[datetime, float, str]]] = defaultdict(list)
     used: set[int] = set()
-    for entry_id, organisation, place, region, observed_at, value, bound, unit in reversed(rows):
+    for (
+        entry_id,
+        organisation,
+        place,
+        location,
+        region,
+        observed_at,
+        value,
+        bound,
+        unit,
+    ) in reversed(rows):
         used.add(entry_id)
         key = region or "?"
         if not metric_kinds.adds_up(metric, unit):
             # A level or a temperature does not add up: one line per source, not a sum.
-            key = " · ".join(part for part in (place, organisation) if part) or key
-        latest[key][(organisation, place)] = (float(value), bound or bounds.EXACT)
+            named = (place, location, organisation)
+            key = " · ".join(part for part in named if part) or key
+        latest[key][(organisation, place, location)] = (float(value), bound or bounds.EXACT)
         parts = latest[key].values()
         total = sum(part for part, _ in parts)
         points[key].append((observed_at, total, bounds.of_sum(kind for _, kind in parts)))

@@ -12,10 +12,17 @@ per situation item instead of per series: the attention section reads each open
 item's current state from it (storage/items.py). When
 many entries changed (a bulk import, the first picture), the tables are rebuilt
 with one window query instead.
+
+A series is (category, organisation, place, location) and a figure's source
+(organisation, place, location, metric), per visibility class: `place` is the
+municipality when one is given, `location_key` the report's `locatie:` folded ("" when
+none). Without the location, two shelters of one organisation in one municipality were
+one source and the later report's figure replaced the earlier one's in the sums.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -69,6 +76,7 @@ FIGURE_COLUMNS = (
     SituationEntry.id,
     SituationEntry.organisation,
     SituationEntry.place,
+    SituationEntry.location_key,
     EntryFigure.metric,
     SituationEntry.tlp_rank,
     SituationEntry.room_id,
@@ -81,11 +89,11 @@ FIGURE_COLUMNS = (
 _SEP = "\x1f"
 
 StateKey = tuple[
-    str, str, str | None, str, int, str
-]  # incident, category, org, place, tlp_rank, room
+    str, str, str | None, str, str, int, str
+]  # incident, category, org, place, location_key, tlp_rank, room
 FigureKey = tuple[
-    str, str | None, str, str, int, str
-]  # incident, org, place, metric, tlp_rank, room
+    str, str | None, str, str, str, int, str
+]  # incident, org, place, location_key, metric, tlp_rank, room
 ItemKey = tuple[str, int, str | None, int, str]  # incident, item_id, org, tlp_rank, room
 
 
@@ -97,7 +105,16 @@ _NONE = "\x1e"
 
 
 def _key(parts: tuple[object, ...]) -> str:
-    return _SEP.join(_NONE if p is None else str(p) for p in parts)
+    joined = _SEP.join(_NONE if p is None else str(p) for p in parts)
+    # With the location (up to 300 characters) a key can outgrow its column (900):
+    # PostgreSQL refuses it. Such a key is kept as its hash (one form per key: `_key`
+    # is the only writer, and rows are found by key or by entry).
+    if len(joined) > _KEY_LIMIT:
+        return "#" + hashlib.sha256(joined.encode()).hexdigest()
+    return joined
+
+
+_KEY_LIMIT = 900
 
 
 def _is(column: Any, value: object) -> ColumnElement[bool]:
@@ -248,6 +265,7 @@ async def _stale(session: AsyncSession, incident: str) -> set[int]:
             ]
         else:
             same.append(e.place == table.place)  # type: ignore[union-attr]
+            same.append(e.location_key == table.location_key)  # type: ignore[union-attr]
         if table is SeriesLatest:
             same.append(e.category == SeriesLatest.category)
         found |= set(
@@ -268,35 +286,26 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
     rows = await _newest(
         session,
         incident,
-        (e.id, e.category, e.organisation, e.place, e.tlp_rank, e.room_id, e.observed_at),
-        (e.category, e.organisation, e.place, e.tlp_rank, e.room_id),
+        (
+            e.id,
+            e.category,
+            e.organisation,
+            e.place,
+            e.location_key,
+            e.tlp_rank,
+            e.room_id,
+            e.observed_at,
+        ),
+        (e.category, e.organisation, e.place, e.location_key, e.tlp_rank, e.room_id),
     )
     if rows:
-        await session.execute(
-            insert(SeriesLatest),
-            [
-                {
-                    "key": _key(
-                        (incident, r.category, r.organisation, r.place, r.tlp_rank, r.room_id)
-                    ),
-                    "incident": incident,
-                    "category": r.category,
-                    "organisation": r.organisation,
-                    "place": r.place,
-                    "tlp_rank": r.tlp_rank,
-                    "room_id": r.room_id,
-                    "entry_id": r.id,
-                    "observed_at": r.observed_at,
-                }
-                for r in rows
-            ],
-        )
+        await session.execute(insert(SeriesLatest), [_series_row(incident, r) for r in rows])
     f = EntryFigure
     figures = await _newest(
         session,
         incident,
         FIGURE_COLUMNS,
-        (e.organisation, e.place, f.metric, e.tlp_rank, e.room_id),
+        (e.organisation, e.place, e.location_key, f.metric, e.tlp_rank, e.room_id),
         with_figures=True,
     )
     if figures:
@@ -355,12 +364,32 @@ def _item_row(incident: str, r: Any) -> dict[str, object]:
     }
 
 
+def _series_row(incident: str, r: Any) -> dict[str, object]:
+    return {
+        "key": _key(
+            (incident, r.category, r.organisation, r.place, r.location_key, r.tlp_rank, r.room_id)
+        ),
+        "incident": incident,
+        "category": r.category,
+        "organisation": r.organisation,
+        "place": r.place,
+        "location_key": r.location_key,
+        "tlp_rank": r.tlp_rank,
+        "room_id": r.room_id,
+        "entry_id": r.id,
+        "observed_at": r.observed_at,
+    }
+
+
 def _figure_row(incident: str, r: object) -> dict[str, object]:
     return {
-        "key": _key((incident, r.organisation, r.place, r.metric, r.tlp_rank, r.room_id)),  # type: ignore[attr-defined]
+        "key": _key(
+            (incident, r.organisation, r.place, r.location_key, r.metric, r.tlp_rank, r.room_id)  # type: ignore[attr-defined]
+        ),
         "incident": incident,
         "organisation": r.organisation,  # type: ignore[attr-defined]
         "place": r.place,  # type: ignore[attr-defined]
+        "location_key": r.location_key,  # type: ignore[attr-defined]
         "metric": r.metric,  # type: ignore[attr-defined]
         "tlp_rank": r.tlp_rank,  # type: ignore[attr-defined]
         "room_id": r.room_id,  # type: ignore[attr-defined]
@@ -478,20 +507,20 @@ async def _keys_held(
     e, f, s, fl = SituationEntry, EntryFigure, SeriesLatest, FigureLatest
     state_keys: set[StateKey] = set()
     figure_keys: set[FigureKey] = set()
-    before_states = select(s.category, s.organisation, s.place, s.tlp_rank, s.room_id).where(
-        s.incident == incident, s.entry_id.in_(entry_ids)
-    )
-    now_states = select(e.category, e.organisation, e.place, e.tlp_rank, e.room_id).where(
-        e.id.in_(entry_ids), e.incident == incident
-    )
+    before_states = select(
+        s.category, s.organisation, s.place, s.location_key, s.tlp_rank, s.room_id
+    ).where(s.incident == incident, s.entry_id.in_(entry_ids))
+    now_states = select(
+        e.category, e.organisation, e.place, e.location_key, e.tlp_rank, e.room_id
+    ).where(e.id.in_(entry_ids), e.incident == incident)
     for query in (before_states, now_states):
         for row in await session.execute(query):
             state_keys.add((incident, *row))
-    before_figures = select(fl.organisation, fl.place, fl.metric, fl.tlp_rank, fl.room_id).where(
-        fl.incident == incident, fl.entry_id.in_(entry_ids)
-    )
+    before_figures = select(
+        fl.organisation, fl.place, fl.location_key, fl.metric, fl.tlp_rank, fl.room_id
+    ).where(fl.incident == incident, fl.entry_id.in_(entry_ids))
     now_figures = (
-        select(e.organisation, e.place, f.metric, e.tlp_rank, e.room_id)
+        select(e.organisation, e.place, e.location_key, f.metric, e.tlp_rank, e.room_id)
         .join(f, f.entry_id == e.id)
         .where(e.id.in_(entry_ids), e.incident == incident)
     )
@@ -505,7 +534,7 @@ async def _keys_held(
 async def _state_row(session: AsyncSession, state_key: StateKey) -> dict[str, object] | None:
     """The series_latest row of one series: its latest live entry, if any."""
     e = SituationEntry
-    incident, category, org, place, rank, room = state_key
+    incident, category, org, place, location, rank, room = state_key
     latest = await _latest_live(
         session,
         (e.id, e.observed_at),
@@ -513,6 +542,7 @@ async def _state_row(session: AsyncSession, state_key: StateKey) -> dict[str, ob
         e.category == category,
         _is(e.organisation, org),
         e.place == place,
+        e.location_key == location,
         e.tlp_rank == rank,
         e.room_id == room,
     )
@@ -524,6 +554,7 @@ async def _state_row(session: AsyncSession, state_key: StateKey) -> dict[str, ob
         "category": category,
         "organisation": org,
         "place": place,
+        "location_key": location,
         "tlp_rank": rank,
         "room_id": room,
         "entry_id": latest.id,
@@ -534,7 +565,7 @@ async def _state_row(session: AsyncSession, state_key: StateKey) -> dict[str, ob
 async def _latest_figure(session: AsyncSession, figure_key: FigureKey) -> dict[str, object] | None:
     """The figure_latest row of one source and metric: its latest live value, if any."""
     e, f = SituationEntry, EntryFigure
-    incident, org, place, metric, rank, room = figure_key
+    incident, org, place, location, metric, rank, room = figure_key
     # The source's latest entry with this metric, walked from the entries' series index
     # (a few hundred entries of one source) with a figure check per entry. Joining on
     # the metric instead let SQLite start from every figure of that metric (thousands
@@ -545,6 +576,7 @@ async def _latest_figure(session: AsyncSession, figure_key: FigureKey) -> dict[s
             e.incident == incident,
             _is(e.organisation, org),
             e.place == place,
+            e.location_key == location,
             e.tlp_rank == rank,
             e.room_id == room,
             e.retracted_at.is_(None),

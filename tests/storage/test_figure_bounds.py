@@ -17,7 +17,6 @@ from sqlalchemy import select, text
 
 from commands.dispatcher import CommandSettings
 from commands.report_parser import split_bound
-from storage import entries as entry_repo
 from storage import incidents
 from storage.engine import Database
 from storage.export_formats import entry_record
@@ -25,7 +24,7 @@ from storage.ids import RoomId, UserId
 from storage.models import EntryFigure, SituationEntry
 from tests.storage.test_marking_reader_migration import _report
 from tests.support.chat import CoreChat, texts
-from tests.support.migrated import migrate_to
+from tests.support.migrated import migrate_to, record_entry_before
 from tests.support.network import RoomSpec, network_database
 
 GGD = RoomId("!ggd:x")
@@ -104,7 +103,7 @@ async def test_0032_keeps_older_figures_exact_or_estimate(database_url: str) -> 
         await migrate_to(db, "0031", up=True)
         async with db.transaction() as session:
             await incidents.open_incident(session, "storm", "Storm", "@admin:x")
-            entry = await entry_repo.record(
+            entry_id = await record_entry_before(
                 session, _report("Opvang", "GREEN"), "@a:x", RoomId("!r:x"), "$e1"
             )
             for metric, estimate in (("evacuated", False), ("injured", True)):
@@ -113,7 +112,7 @@ async def test_0032_keeps_older_figures_exact_or_estimate(database_url: str) -> 
                         "INSERT INTO entry_figures (entry_id, metric, value, unit, label, "
                         "estimate) VALUES (:e, :m, 3, NULL, :m, :est)"
                     ),
-                    {"e": entry.id, "m": metric, "est": estimate},
+                    {"e": entry_id, "m": metric, "est": estimate},
                 )
         await migrate_to(db, "0032", up=True)
         async with db.engine.connect() as conn:

@@ -19,7 +19,7 @@ from storage import records as record_repo
 from storage.engine import Database
 from storage.models import AuditRecord, RecordItem, RecordRevision
 from storage.revision_history import revision_columns
-from tests.support.migrated import migrate_to
+from tests.support.migrated import migrate_to, record_entry_before
 
 AT = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -61,7 +61,7 @@ async def _seed(db: Database) -> None:
                 ("Het stoplicht staat op rood", "GREEN"),
             ]
         ):
-            await entry_repo.record(session, _report(words, label), "@a:x", "!r:x", f"$e{n}")
+            await record_entry_before(session, _report(words, label), "@a:x", "!r:x", f"$e{n}")
         decision = record_repo.RecordInput("decision", "storm", "VR", "GREEN", "Dijk dicht TLP/RED")
         await seed_record(session, decision, "$d1")
         items = [

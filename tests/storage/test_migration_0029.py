@@ -17,7 +17,7 @@ from storage import records as record_repo
 from storage.engine import Database
 from storage.models import AuditRecord
 from tests.storage.test_marking_reader_migration import AT, _report, seed_record
-from tests.support.migrated import migrate_to
+from tests.support.migrated import migrate_to, record_entry_before
 
 _ROW = (
     "INSERT INTO outbox (txn_id, room_id, kind, content, source_event_id, created_at, "
@@ -70,7 +70,7 @@ async def _seed_markings(db: Database) -> None:
             _report("Openbaar bericht, TLP:GREEN", "RED"),
         ]
         for n, report in enumerate(reports):
-            await entry_repo.record(session, report, "@a:x", "!r:x", f"$e{n}")
+            await record_entry_before(session, report, "@a:x", "!r:x", f"$e{n}")
         decision = record_repo.RecordInput(
             "decision", "storm", "VR", "AMBER", "Dijk dicht TLP:AMBER (STRICT)"
         )
@@ -140,7 +140,7 @@ async def test_0029_raises_the_waiting_rows_that_may_show_a_raised_report(
                 _report("Gemaal uitgevallen.", "GREEN"),
                 source="Situatierapport Waterschap, TLP:RED",
             )
-            await entry_repo.record(session, report, "@a:x", "!r:x", "$e1")
+            await record_entry_before(session, report, "@a:x", "!r:x", "$e1")
             await open_questions.add(
                 session, asker="@b:x", room_id="!p:x", event_id="$q1",
                 question="Waar is de staf? TLP:AMBER", label="CLEAR", organisation=None,

@@ -23,7 +23,7 @@ from storage.ids import RoomId
 from storage.models import EntryRevision, Organisation
 from storage.revision_history import revision_columns
 from tests.storage.test_marking_reader_migration import AT, _report
-from tests.support.migrated import migrate_to
+from tests.support.migrated import migrate_to, record_entry_before
 
 DECOMPOSED = unicodedata.normalize("NFD", "Fryslân")
 # (name, sectors) oldest first: each group of one key keeps its oldest name.
@@ -52,13 +52,13 @@ async def _seed(db: Database) -> None:
             )  # fmt: skip
             report = _report(f"Strikt bericht {n}", "AMBER+STRICT")
             report.organisation = name
-            entry = await entry_repo.record(session, report, "@a:x", room, f"$e{n}")
+            entry_id = await record_entry_before(session, report, "@a:x", room, f"$e{n}")
             # An edit keeps both revisions, each naming the organisation. Written as
             # `entry_repo.revise` stores it, in the columns of 0030's schema: the models
             # name columns added since (0032's `entry_figures.bound`).
             revision = revision_columns(2, f"$edit{n}", report.snapshot(), AT, "@a:x")
             await session.execute(
-                insert(cast(Table, EntryRevision.__table__)).values(entry_id=entry.id, **revision)
+                insert(cast(Table, EntryRevision.__table__)).values(entry_id=entry_id, **revision)
             )
         await session.execute(
             text(
@@ -110,6 +110,9 @@ async def test_0031_merges_one_organisation_stored_under_several_names(
         snapshots = [s if isinstance(s, dict) else json.loads(str(s)) for (s,) in revisions]
         assert sorted({s["organisation"] for s in snapshots}) == ["Fryslan", "Fryslân", "Straße"]
         # Every room of the organisation sees all its strict reports, whatever it was called.
+        # Read through the models, which name columns added since (0034's `location_key`):
+        # at head.
+        await migrate_to(db, "head", up=True)
         assert await _strict_seen_by(db, "Fryslân") == [
             "Strikt bericht 0", "Strikt bericht 2", "Strikt bericht 4", "Strikt bericht 5",
         ]  # fmt: skip

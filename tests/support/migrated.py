@@ -12,11 +12,19 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
+from sqlalchemy import Connection, Table, insert, inspect, update
+from sqlalchemy import column as sql_column
+from sqlalchemy import table as sql_table
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import entries as entry_repo
 from storage.engine import Database
+from storage.models import SituationEntry
 from tests.support.postgres import Postgres
 
 _template: Path | None = None
@@ -85,3 +93,41 @@ async def migrate_to(db: Database, revision: str, up: bool) -> None:
     step = command.upgrade if up else command.downgrade
     async with db.engine.begin() as conn:
         await conn.run_sync(lambda c: step(alembic_config(c), revision))
+
+
+async def record_entry_before(
+    session: AsyncSession,
+    data: entry_repo.EntryInput,
+    reporter: str,
+    room_id: str,
+    source_event_id: str,
+) -> int:
+    """`entry_repo.record` in an older schema (a migration test seeding what it changes):
+    the entry's row with only the columns that schema has (0034's `location_key` is
+    not in 0033's), its own item; no figures. Its id."""
+
+    def columns(connection: Connection) -> set[str]:
+        return {column["name"] for column in inspect(connection).get_columns("entries")}
+
+    held = await session.run_sync(lambda s: columns(s.connection()))
+    now = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "reporter": reporter,
+        "room_id": room_id,
+        "source_event_id": source_event_id,
+        "recorded_at": now,
+        "updated_at": now,
+        "revision": 1,
+        **entry_repo._fields(data),  # the columns `record` writes
+    }
+    present = {name: value for name, value in values.items() if name in held}
+    # A bare table of those columns: the model's would add its defaults for the others.
+    model = cast(Table, SituationEntry.__table__)
+    table = sql_table(
+        "entries", *(sql_column(name, model.c[name].type) for name in [*present, "id", "item_id"])
+    )
+    entry_id = int(
+        (await session.execute(insert(table).values(present).returning(table.c.id))).scalar_one()
+    )
+    await session.execute(update(table).where(table.c.id == entry_id).values(item_id=entry_id))
+    return entry_id
