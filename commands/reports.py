@@ -279,8 +279,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
     figures = data.figures  # just stored: no need to read them back
     head = t(ctx.lang, "reports.report_recorded", code=entry.code)
-    if item_id is not None:
-        head += " · " + t(ctx.lang, "report_follows", code=f"M-{item_id}")
+    if target is not None:
+        # The item as the room sees it, also when the report was recorded apart
+        # (`_follow_up`): the reply must not tell it so.
+        head += " · " + t(ctx.lang, "report_follows", code=f"M-{items.item_of(target)}")
     reply = describe(ctx, entry, figures, head)
     # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
     known = await objects.confirmation_lines(ctx, entry)
@@ -430,11 +432,18 @@ def follows_line(lang: Language, target: SituationEntry, organisation: str | Non
 
 async def _follow_up(
     ctx: CommandContext, draft: ReportDraft, data: entry_repo.EntryInput
-) -> tuple[int, SituationEntry] | list[Problem] | None:
+) -> tuple[int | None, SituationEntry] | list[Problem] | None:
     """The situation item this report updates (a reply to a report or to its
     confirmation, or `betreft: M-7`) and the report it named, or None for a new item. A
     follow-up that does not name its severity keeps the item's: "status: opgelost"
-    alone closes it."""
+    alone closes it.
+
+    A follow-up that would lower a severe state its room may not see is recorded as an
+    item of its own (item None, `follow_up_rights.lowers_unseen`), but is otherwise
+    treated and answered as the follow-up the room sees it as: it takes the severity,
+    label, category and place of the item as the room sees it, and the reply names the
+    item. Answered as a new item, it told the room that the item holds a severe state it
+    may not see (review 11)."""
     reply_to = ctx.message.relation.reply_to
     if draft.follows is None and reply_to is None:
         return None  # the common case costs no query
@@ -451,14 +460,15 @@ async def _follow_up(
     seen = await items.latest_in_item(session, ctx.room.access, item_id)
     source = seen or target
     carried = data.severity if "severity" in draft.given else source.severity
-    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
         ctx, item_id, data, carried, seen
-    ):
-        return None  # an item of its own (follow_up_rights.lowers_unseen says why)
+    )
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, source)
         if inherited is not None:
             return [inherited]
+    if apart:
+        return None, target  # an item of its own (follow_up_rights.lowers_unseen says why)
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
     if refused is not None:
         return [refused]
@@ -782,8 +792,9 @@ async def _revise_entry(
     )
     figures = data.figures
     head = t(lang, "reports.report_updated_revision", code=entry.code, revision=entry.revision)
-    if moved_to is not None:
-        head += " · " + t(lang, "report_follows", code=f"M-{moved_to}")
+    if moved is not None:
+        # The item as the room sees it (`_edit_follows`: also when recorded apart).
+        head += " · " + t(lang, "report_follows", code=f"M-{items.item_of(moved[1])}")
     reply = describe(ctx, entry, figures, head)
     lines = changes(lang, old, data)
     shown = tlp.highest([old.tlp, entry.tlp])
@@ -859,14 +870,17 @@ async def _edit_follows(
     seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
     latest = seen or target
     carried = data.severity if "severity" in draft.given else latest.severity
-    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
         ctx, item_id, data, carried, seen
-    ):
-        return None  # stays where it is (follow_up_rights.lowers_unseen says why)
+    )
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, latest)
         if inherited is not None:
             return [inherited]
+    if apart:
+        # An item of its own (follow_up_rights.lowers_unseen says why), answered as the
+        # move the room sees (`_follow_up`): it leaves the item it was in, as a move does.
+        return entry.id, target
     return item_id, target
 
 
