@@ -350,7 +350,13 @@ async def closed_parts(
     (`_alerts`), and the line says so."""
     if note is None:
         return coordinator.warning, None, []
-    told = await closed_incident.told(ctx, entry, coordinator.out, coordinator.elsewhere)
+    # A redacted alert tells a room that the report exists, not what it says: not "told".
+    full = [
+        out
+        for out in coordinator.out
+        if not (isinstance(out, Reply) and out.room_id in coordinator.heard)
+    ]
+    told = await closed_incident.told(ctx, entry, full, coordinator.elsewhere)
     return coordinator.warning, told.warning, told.out
 
 
@@ -492,12 +498,14 @@ def _inherit(
     return None
 
 
-async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
+async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, tuple[int, bool]]:
     """Coordinator room -> the highest severity rank its standing alert about this entry
-    was about (a room told that the entry no longer holds is alerted anew)."""
+    was about, and whether that alert showed the report (`full`; else the redacted form
+    of a room that may only hear of it). A room told that the entry no longer holds is
+    alerted anew."""
     standing = await alerts.standing(session_of(ctx), CoordinatorAlert, entry.id)
     return {
-        room: row.severity_rank
+        room: (row.severity_rank, row.full)
         for room, row in standing.items()
         if isinstance(row, CoordinatorAlert)
     }
@@ -513,6 +521,9 @@ class Alerts:
     # The incident is closed and none of its coordinator rooms may see the severe
     # report: the alerts went to those of open incidents (`closed_incident.alert_views`).
     elsewhere: bool = False
+    # The rooms that got the redacted alert (they may only hear of the report): they were
+    # not told what it says, so they do not count as told (`closed_parts`).
+    heard: frozenset[str] = frozenset()
 
 
 async def _alerts(
@@ -535,6 +546,16 @@ async def _alerts(
     (or it was sent in one): if none does (a label above their clearance, RED, or no
     coordinator room at all), `warning` tells the reporter so. The label stays as the
     partner chose; without it the reporter would believe the coordinators were alerted.
+
+    A coordinator room that may not see the report but may hear of it (`tlp.may_hear_of`:
+    above its clearance, not RED, AMBER+STRICT only within its organisation) gets the
+    redacted alert (`_heard_alert`): that a severe report exists in its incident, its
+    code, and whom to ask; none of its words, figures or place. It was told nothing, and
+    the coordinators did not know that a partner held back a severe situation. Recorded
+    as a redacted alert (`full` False), so it is sent once and withdrawn as a full one
+    is; a room that may see the report later (a lower label) gets the full alert then.
+    Such a room does not "see" the report: the reporter's warning says that the
+    coordinators only heard of it.
     """
     # A resolved follow-up (or a report edited to resolved) no longer needs the
     # coordinators' attention, as in the picture: no alert about the end of an alarm.
@@ -553,26 +574,44 @@ async def _alerts(
     # closed incident's own rooms (when its fallback went elsewhere) and a fallback's
     # rooms (after a reopen) had it too.
     every = await room_repo.role_views(session, "coordinator") if alerted else []
-    out += await _withdraw_hidden(ctx, entry, alerted, every)
+    withdrawn, hidden = await _withdraw_hidden(ctx, entry, alerted, every)
+    out += withdrawn
+    alerted = {room: had for room, had in alerted.items() if room not in hidden}
     seen = False  # by a coordinator room (or sent in one)
+    heard: set[str] = set()  # rooms that may only hear of it
+    told_heard: set[str] = set()  # those of them alerted now
+    rank = Severity.of(entry.severity).rank
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
             seen = True  # sent in a coordinator room: the coordinators have it
             continue
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
-        if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+        full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+        if not full and not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        seen = True
-        if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
+        if full:
+            seen = True
+        else:
+            heard.add(room_id)
+        had_rank, had_full = alerted.get(room_id, (-1, False))
+        # Once per severity; a room that had only the redacted alert and may now see the
+        # report (a lower label) gets the full one.
+        if had_rank >= rank and (had_full or not full):
             continue
-        out.append(await _alert_sent(ctx, entry, figures, access, note))
-        claimed[room_id] = alerts.AlertClaim(True, entry.tlp, Severity.of(entry.severity).rank)
+        if full:
+            out.append(await _alert_sent(ctx, entry, figures, access, note))
+        else:
+            out.append(await _heard_alert_sent(ctx, entry, access, note))
+            told_heard.add(room_id)
+        claimed[room_id] = alerts.AlertClaim(full, domino.alert_label(entry, full, access), rank)
     await alerts.record(
         session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
     )
-    warning = None if seen else _unseen_warning(ctx, entry, bool(views))
+    warning = None
+    if not seen:
+        warning = _unseen_warning(ctx, entry, bool(views), bool(heard))
     gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
-    return Alerts([*gone, *out], warning, elsewhere is not None)
+    return Alerts([*gone, *out], warning, elsewhere is not None, frozenset(told_heard))
 
 
 async def _moved_out(
@@ -632,39 +671,100 @@ async def _alert_sent(
     return alert
 
 
-def _unseen_warning(ctx: CommandContext, entry: SituationEntry, any_room: bool) -> str:
+async def _heard_alert_sent(
+    ctx: CommandContext, entry: SituationEntry, access: tlp.RoomAccess, note: str | None
+) -> Outgoing:
+    """The redacted alert for a coordinator room that may only hear of `entry`, audited
+    as sent (`redacted`); `note` (why it comes again) as its last line."""
+    alert = _heard_alert(ctx, entry, access)
+    if note:
+        alert = render.with_lines(alert, [note], bold=True)
+    await audit.add(
+        session_of(ctx),
+        "bot",
+        "alert.sent",
+        access.room_id,
+        subject=entry.code,
+        detail={
+            "incident": entry.incident,
+            "tlp": entry.tlp,
+            "clearance": access.clearance,
+            "severity": entry.severity,
+            "redacted": True,
+        },
+    )
+    return alert
+
+
+def _heard_alert(ctx: CommandContext, entry: SituationEntry, access: tlp.RoomAccess) -> Reply:
+    """What a coordinator room that may only hear of `entry` is told: its severity, code
+    and incident, that its content is above the room's clearance and whom to ask. None
+    of its words, figures, place or label. Its organisation only where the room is of
+    that organisation (it tells the room nothing new; AMBER+STRICT is heard of only
+    there): another organisation's name, with the incident and the time, would point at
+    a partner's situation the label holds back. Under the redacted alert's label
+    (`domino.alert_label`: GREEN)."""
+    lang = ctx.lang
+    lines = [
+        t(
+            lang,
+            "reports.alert_heard_head",
+            severity=domino.ADJECTIVE[entry.severity],
+            code=entry.code,
+            incident=entry.incident or "-",
+        )
+    ]
+    if entry.organisation is not None and organisations.same(
+        entry.organisation, access.organisation
+    ):
+        lines.append(t(lang, "reports.alert_heard_own", organisation=entry.organisation))
+    lines.append(t(lang, "reports.alert_heard_body"))
+    text = "\n".join(lines)
+    html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
+        f"<p>{render.escape(line)}</p>" for line in lines[1:]
+    )
+    label = domino.alert_label(entry, False, access)
+    return Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True, tlp=label)
+
+
+def _unseen_warning(ctx: CommandContext, entry: SituationEntry, any_room: bool, heard: bool) -> str:
     if not any_room:
         return t(ctx.lang, "reports.warning_no_coordinator_room")
+    if heard:
+        return t(ctx.lang, "reports.warning_coordinators_only_heard", label=entry.tlp)
     return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
 async def _withdraw_hidden(
     ctx: CommandContext,
     entry: SituationEntry,
-    alerted: dict[str, int],
+    alerted: dict[str, tuple[int, bool]],
     views: Sequence[tuple[str, room_repo.BindingView, bool, bool]],
-) -> list[Outgoing]:
+) -> tuple[list[Outgoing], set[str]]:
     """An edit took the report out of the view of coordinator rooms it had alerted (a
     higher label): their picture drops it, so their alert is withdrawn with a notice
-    that names nothing of it (`withdraw_alerts`: the room may not see it now). Brought
-    back into view later, they are alerted anew."""
-    hidden = {
-        room_id
-        for room_id, binding, public, direct in views
-        if room_id in alerted
-        and not tlp.may_see(
-            tlp.RoomAccess.for_binding(room_id, binding, public, direct),
-            entry.tlp,
-            entry.room_id,
-            entry.organisation,
-        )
-    }
+    that names nothing of it (`withdraw_alerts`: the room may not see it now), and the
+    rooms withdrawn from. Brought back into view later, they are alerted anew; one that
+    may still hear of it gets the redacted alert at once (`_alerts`). A redacted alert
+    stands while the room may hear of the report; one it may no longer even hear of
+    (RED, another organisation's AMBER+STRICT) is withdrawn the same way."""
+    hidden: set[str] = set()
+    for room_id, binding, public, direct in views:
+        if room_id not in alerted:
+            continue
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            continue
+        had_full = alerted[room_id][1]
+        if had_full or not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
+            hidden.add(room_id)
     if not hidden:
-        return []
+        return [], hidden
     keep = set(alerted) - hidden
-    return await domino.withdraw_alerts(
+    out = await domino.withdraw_alerts(
         ctx, entry, "hidden", keep_rooms=keep, kind=domino.COORDINATOR
     )
+    return out, hidden
 
 
 async def _coordinator_alert(
