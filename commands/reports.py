@@ -569,7 +569,11 @@ async def _alerts(
     views = await room_repo.coordinator_views(session, entry.incident)
     elsewhere = await closed_incident.alert_views(ctx, entry, views)
     if elsewhere is not None:
-        views, note = elsewhere, note or closed_incident.alert_note(ctx, entry)
+        # The closed incident's own rooms stay in the walk after the fallback's: none may
+        # see the report, but one that may hear of it gets the redacted alert, as in an
+        # open incident (and its standing alert is not taken for one that "moved").
+        views = [*elsewhere, *views]
+        note = note or closed_incident.alert_note(ctx, entry)
     # Every coordinator room with a standing alert is checked, not only `views`: a
     # closed incident's own rooms (when its fallback went elsewhere) and a fallback's
     # rooms (after a reopen) had it too.
