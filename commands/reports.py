@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
@@ -546,16 +546,7 @@ async def _alerts(
     (or it was sent in one): if none does (a label above their clearance, RED, or no
     coordinator room at all), `warning` tells the reporter so. The label stays as the
     partner chose; without it the reporter would believe the coordinators were alerted.
-
-    A coordinator room that may not see the report but may hear of it (`tlp.may_hear_of`:
-    above its clearance, not RED, AMBER+STRICT only within its organisation) gets the
-    redacted alert (`_heard_alert`): that a severe report exists in its incident, its
-    code, and whom to ask; none of its words, figures or place. It was told nothing, and
-    the coordinators did not know that a partner held back a severe situation. Recorded
-    as a redacted alert (`full` False), so it is sent once and withdrawn as a full one
-    is; a room that may see the report later (a lower label) gets the full alert then.
-    Such a room does not "see" the report: the reporter's warning says that the
-    coordinators only heard of it.
+    A room that may only hear of it gets the redacted alert (`_walk`).
     """
     # A resolved follow-up (or a report edited to resolved) no longer needs the
     # coordinators' attention, as in the picture: no alert about the end of an alarm.
@@ -565,7 +556,6 @@ async def _alerts(
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     out: list[Outgoing] = []
-    claimed: dict[str, alerts.AlertClaim] = {}
     views = await room_repo.coordinator_views(session, entry.incident)
     elsewhere = await closed_incident.alert_views(ctx, entry, views)
     if elsewhere is not None:
@@ -581,41 +571,75 @@ async def _alerts(
     withdrawn, hidden = await _withdraw_hidden(ctx, entry, alerted, every)
     out += withdrawn
     alerted = {room: had for room, had in alerted.items() if room not in hidden}
-    seen = False  # by a coordinator room (or sent in one)
-    heard: set[str] = set()  # rooms that may only hear of it
-    told_heard: set[str] = set()  # those of them alerted now
+    walked = await _walk(ctx, entry, figures, views, alerted, note)
+    out += walked.out
+    await alerts.record(
+        session, CoordinatorAlert, entry.id, walked.claimed, ctx.message.event_id, replace=True
+    )
+    seen, heard, told_heard = walked.seen, walked.heard, walked.told_heard
+    warning = None
+    if not seen:
+        warning = _unseen_warning(ctx, entry, bool(views), bool(heard))
+    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
+    return Alerts([*gone, *out], warning, elsewhere is not None, frozenset(told_heard))
+
+
+@dataclass
+class _Walked:
+    """What the walk over the coordinator rooms made (`_walk`)."""
+
+    out: list[Outgoing] = field(default_factory=list)
+    claimed: dict[str, alerts.AlertClaim] = field(default_factory=dict)
+    seen: bool = False  # by a coordinator room (or sent in one)
+    heard: bool = False  # some room may only hear of it
+    told_heard: set[str] = field(default_factory=set)  # those alerted now
+
+
+async def _walk(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
+    views: closed_incident.Views,
+    alerted: dict[str, tuple[int, bool]],
+    note: str | None,
+) -> _Walked:
+    """The alerts for the coordinator rooms `views` (once per severity).
+
+    A coordinator room that may not see the report but may hear of it (`tlp.may_hear_of`:
+    above its clearance, not RED, AMBER+STRICT only within its organisation) gets the
+    redacted alert (`_heard_alert`): that a severe report exists in its incident, its
+    code, and whom to ask; none of its words, figures or place. It was told nothing, and
+    the coordinators did not know that a partner held back a severe situation. Recorded
+    as a redacted alert (`full` False), so it is sent once and withdrawn as a full one
+    is; a room that may see the report later (a lower label) gets the full alert then.
+    Such a room does not "see" the report: the reporter's warning says that the
+    coordinators only heard of it."""
+    walked = _Walked()
     rank = Severity.of(entry.severity).rank
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
-            seen = True  # sent in a coordinator room: the coordinators have it
+            walked.seen = True  # sent in a coordinator room: the coordinators have it
             continue
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
         if not full and not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        if full:
-            seen = True
-        else:
-            heard.add(room_id)
+        walked.seen = walked.seen or full
+        walked.heard = walked.heard or not full
         had_rank, had_full = alerted.get(room_id, (-1, False))
         # Once per severity; a room that had only the redacted alert and may now see the
         # report (a lower label) gets the full one.
         if had_rank >= rank and (had_full or not full):
             continue
         if full:
-            out.append(await _alert_sent(ctx, entry, figures, access, note))
+            walked.out.append(await _alert_sent(ctx, entry, figures, access, note))
         else:
-            out.append(await _heard_alert_sent(ctx, entry, access, note))
-            told_heard.add(room_id)
-        claimed[room_id] = alerts.AlertClaim(full, domino.alert_label(entry, full, access), rank)
-    await alerts.record(
-        session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
-    )
-    warning = None
-    if not seen:
-        warning = _unseen_warning(ctx, entry, bool(views), bool(heard))
-    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
-    return Alerts([*gone, *out], warning, elsewhere is not None, frozenset(told_heard))
+            walked.out.append(await _heard_alert_sent(ctx, entry, access, note))
+            walked.told_heard.add(room_id)
+        walked.claimed[room_id] = alerts.AlertClaim(
+            full, domino.alert_label(entry, full, access), rank
+        )
+    return walked
 
 
 async def _moved_out(
