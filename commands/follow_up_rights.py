@@ -40,8 +40,10 @@ async def lowers_unseen(
     (or names) the severity it can see, say minor, while an AMBER follow-up of the owner
     made the item extreme. Joining the item, it became the item's state and took the
     extreme item out of the coordinators' attention list. Such a report is recorded as
-    an item of its own instead: refusing it would tell the room that the item holds
-    something it may not see, and what a room may not see does not exist for it."""
+    an item of its own instead, and answered as the follow-up the room sees it as
+    (`reports._follow_up`): refusing it, or answering it as a new item, would tell the
+    room that the item holds something it may not see, and what a room may not see does
+    not exist for it."""
     session = session_of(ctx)
     opener = await session.get(SituationEntry, item_id)
     if opener is None or opener.organisation is None:

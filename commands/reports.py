@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
@@ -282,8 +282,10 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
     figures = data.figures  # just stored: no need to read them back
     head = t(ctx.lang, "reports.report_recorded", code=entry.code)
-    if item_id is not None:
-        head += " · " + t(ctx.lang, "report_follows", code=f"M-{item_id}")
+    if target is not None:
+        # The item as the room sees it, also when the report was recorded apart
+        # (`_follow_up`): the reply must not tell it so.
+        head += " · " + t(ctx.lang, "report_follows", code=f"M-{items.item_of(target)}")
     reply = describe(ctx, entry, figures, head)
     # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
     known = await objects.confirmation_lines(ctx, entry)
@@ -370,7 +372,13 @@ async def closed_parts(
     (`_alerts`), and the line says so."""
     if note is None:
         return coordinator.warning, None, []
-    told = await closed_incident.told(ctx, entry, coordinator.out, coordinator.elsewhere)
+    # A redacted alert tells a room that the report exists, not what it says: not "told".
+    full = [
+        out
+        for out in coordinator.out
+        if not (isinstance(out, Reply) and out.room_id in coordinator.heard)
+    ]
+    told = await closed_incident.told(ctx, entry, full, coordinator.elsewhere)
     return coordinator.warning, told.warning, told.out
 
 
@@ -452,11 +460,18 @@ def follows_line(lang: Language, target: SituationEntry, organisation: str | Non
 
 async def _follow_up(
     ctx: CommandContext, draft: ReportDraft, data: entry_repo.EntryInput
-) -> tuple[int, SituationEntry] | list[Problem] | None:
+) -> tuple[int | None, SituationEntry] | list[Problem] | None:
     """The situation item this report updates (a reply to a report or to its
     confirmation, or `betreft: M-7`) and the report it named, or None for a new item. A
     follow-up that does not name its severity keeps the item's: "status: opgelost"
-    alone closes it."""
+    alone closes it.
+
+    A follow-up that would lower a severe state its room may not see is recorded as an
+    item of its own (item None, `follow_up_rights.lowers_unseen`), but is otherwise
+    treated and answered as the follow-up the room sees it as: it takes the severity,
+    label, category and place of the item as the room sees it, and the reply names the
+    item. Answered as a new item, it told the room that the item holds a severe state it
+    may not see (review 11)."""
     reply_to = ctx.message.relation.reply_to
     if draft.follows is None and reply_to is None:
         return None  # the common case costs no query
@@ -473,14 +488,15 @@ async def _follow_up(
     seen = await items.latest_in_item(session, ctx.room.access, item_id)
     source = seen or target
     carried = data.severity if "severity" in draft.given else source.severity
-    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
         ctx, item_id, data, carried, seen
-    ):
-        return None  # an item of its own (follow_up_rights.lowers_unseen says why)
+    )
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, source)
         if inherited is not None:
             return [inherited]
+    if apart:
+        return None, target  # an item of its own (follow_up_rights.lowers_unseen says why)
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
     if refused is not None:
         return [refused]
@@ -504,12 +520,14 @@ def _inherit(
     return None
 
 
-async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, int]:
+async def _alerted(ctx: CommandContext, entry: SituationEntry) -> dict[str, tuple[int, bool]]:
     """Coordinator room -> the highest severity rank its standing alert about this entry
-    was about (a room told that the entry no longer holds is alerted anew)."""
+    was about, and whether that alert showed the report (`full`; else the redacted form
+    of a room that may only hear of it). A room told that the entry no longer holds is
+    alerted anew."""
     standing = await alerts.standing(session_of(ctx), CoordinatorAlert, entry.id)
     return {
-        room: row.severity_rank
+        room: (row.severity_rank, row.full)
         for room, row in standing.items()
         if isinstance(row, CoordinatorAlert)
     }
@@ -525,6 +543,9 @@ class Alerts:
     # The incident is closed and none of its coordinator rooms may see the severe
     # report: the alerts went to those of open incidents (`closed_incident.alert_views`).
     elsewhere: bool = False
+    # The rooms that got the redacted alert (they may only hear of the report): they were
+    # not told what it says, so they do not count as told (`closed_parts`).
+    heard: frozenset[str] = frozenset()
 
 
 async def _alerts(
@@ -547,6 +568,7 @@ async def _alerts(
     (or it was sent in one): if none does (a label above their clearance, RED, or no
     coordinator room at all), `warning` tells the reporter so. The label stays as the
     partner chose; without it the reporter would believe the coordinators were alerted.
+    A room that may only hear of it gets the redacted alert (`_walk`).
     """
     # A resolved follow-up (or a report edited to resolved) no longer needs the
     # coordinators' attention, as in the picture: no alert about the end of an alarm.
@@ -556,35 +578,90 @@ async def _alerts(
     session = session_of(ctx)
     alerted = await _alerted(ctx, entry) if after_edit else {}
     out: list[Outgoing] = []
-    claimed: dict[str, alerts.AlertClaim] = {}
     views = await room_repo.coordinator_views(session, entry.incident)
     elsewhere = await closed_incident.alert_views(ctx, entry, views)
     if elsewhere is not None:
-        views, note = elsewhere, note or closed_incident.alert_note(ctx, entry)
+        # The closed incident's own rooms stay in the walk after the fallback's: none may
+        # see the report, but one that may hear of it gets the redacted alert, as in an
+        # open incident (and its standing alert is not taken for one that "moved").
+        views = [*elsewhere, *views]
+        note = note or closed_incident.alert_note(ctx, entry)
     # Every coordinator room with a standing alert is checked, not only `views`: a
     # closed incident's own rooms (when its fallback went elsewhere) and a fallback's
     # rooms (after a reopen) had it too.
     every = await room_repo.role_views(session, "coordinator") if alerted else []
-    out += await _withdraw_hidden(ctx, entry, alerted, every)
-    seen = False  # by a coordinator room (or sent in one)
+    withdrawn, hidden = await _withdraw_hidden(ctx, entry, alerted, every)
+    out += withdrawn
+    alerted = {room: had for room, had in alerted.items() if room not in hidden}
+    walked = await _walk(ctx, entry, figures, views, alerted, note)
+    out += walked.out
+    await alerts.record(
+        session, CoordinatorAlert, entry.id, walked.claimed, ctx.message.event_id, replace=True
+    )
+    seen, heard, told_heard = walked.seen, walked.heard, walked.told_heard
+    warning = None
+    if not seen:
+        warning = _unseen_warning(ctx, entry, bool(views), bool(heard))
+    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
+    return Alerts([*gone, *out], warning, elsewhere is not None, frozenset(told_heard))
+
+
+@dataclass
+class _Walked:
+    """What the walk over the coordinator rooms made (`_walk`)."""
+
+    out: list[Outgoing] = field(default_factory=list)
+    claimed: dict[str, alerts.AlertClaim] = field(default_factory=dict)
+    seen: bool = False  # by a coordinator room (or sent in one)
+    heard: bool = False  # some room may only hear of it
+    told_heard: set[str] = field(default_factory=set)  # those alerted now
+
+
+async def _walk(
+    ctx: CommandContext,
+    entry: SituationEntry,
+    figures: Sequence[EntryFigure | entry_repo.FigureInput],
+    views: closed_incident.Views,
+    alerted: dict[str, tuple[int, bool]],
+    note: str | None,
+) -> _Walked:
+    """The alerts for the coordinator rooms `views` (once per severity).
+
+    A coordinator room that may not see the report but may hear of it (`tlp.may_hear_of`:
+    above its clearance, not RED, AMBER+STRICT only within its organisation) gets the
+    redacted alert (`_heard_alert`): that a severe report exists in its incident, its
+    code, and whom to ask; none of its words, figures or place. It was told nothing, and
+    the coordinators did not know that a partner held back a severe situation. Recorded
+    as a redacted alert (`full` False), so it is sent once and withdrawn as a full one
+    is; a room that may see the report later (a lower label) gets the full alert then.
+    Such a room does not "see" the report: the reporter's warning says that the
+    coordinators only heard of it."""
+    walked = _Walked()
+    rank = Severity.of(entry.severity).rank
     for room_id, binding, public, direct in views:
         if room_id == ctx.room.room_id:
-            seen = True  # sent in a coordinator room: the coordinators have it
+            walked.seen = True  # sent in a coordinator room: the coordinators have it
             continue
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
-        if not tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+        full = tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation)
+        if not full and not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        seen = True
-        if alerted.get(room_id, -1) >= Severity.of(entry.severity).rank:
+        walked.seen = walked.seen or full
+        walked.heard = walked.heard or not full
+        had_rank, had_full = alerted.get(room_id, (-1, False))
+        # Once per severity; a room that had only the redacted alert and may now see the
+        # report (a lower label) gets the full one.
+        if had_rank >= rank and (had_full or not full):
             continue
-        out.append(await _alert_sent(ctx, entry, figures, access, note))
-        claimed[room_id] = alerts.AlertClaim(True, entry.tlp, Severity.of(entry.severity).rank)
-    await alerts.record(
-        session, CoordinatorAlert, entry.id, claimed, ctx.message.event_id, replace=True
-    )
-    warning = None if seen else _unseen_warning(ctx, entry, bool(views))
-    gone = await _moved_out(ctx, entry, views) if after_edit and moved else []
-    return Alerts([*gone, *out], warning, elsewhere is not None)
+        if full:
+            walked.out.append(await _alert_sent(ctx, entry, figures, access, note))
+        else:
+            walked.out.append(await _heard_alert_sent(ctx, entry, access, note))
+            walked.told_heard.add(room_id)
+        walked.claimed[room_id] = alerts.AlertClaim(
+            full, domino.alert_label(entry, full, access), rank
+        )
+    return walked
 
 
 async def _moved_out(
@@ -644,39 +721,100 @@ async def _alert_sent(
     return alert
 
 
-def _unseen_warning(ctx: CommandContext, entry: SituationEntry, any_room: bool) -> str:
+async def _heard_alert_sent(
+    ctx: CommandContext, entry: SituationEntry, access: tlp.RoomAccess, note: str | None
+) -> Outgoing:
+    """The redacted alert for a coordinator room that may only hear of `entry`, audited
+    as sent (`redacted`); `note` (why it comes again) as its last line."""
+    alert = _heard_alert(ctx, entry, access)
+    if note:
+        alert = render.with_lines(alert, [note], bold=True)
+    await audit.add(
+        session_of(ctx),
+        "bot",
+        "alert.sent",
+        access.room_id,
+        subject=entry.code,
+        detail={
+            "incident": entry.incident,
+            "tlp": entry.tlp,
+            "clearance": access.clearance,
+            "severity": entry.severity,
+            "redacted": True,
+        },
+    )
+    return alert
+
+
+def _heard_alert(ctx: CommandContext, entry: SituationEntry, access: tlp.RoomAccess) -> Reply:
+    """What a coordinator room that may only hear of `entry` is told: its severity, code
+    and incident, that its content is above the room's clearance and whom to ask. None
+    of its words, figures, place or label. Its organisation only where the room is of
+    that organisation (it tells the room nothing new; AMBER+STRICT is heard of only
+    there): another organisation's name, with the incident and the time, would point at
+    a partner's situation the label holds back. Under the redacted alert's label
+    (`domino.alert_label`: GREEN)."""
+    lang = ctx.lang
+    lines = [
+        t(
+            lang,
+            "reports.alert_heard_head",
+            severity=domino.ADJECTIVE[entry.severity],
+            code=entry.code,
+            incident=entry.incident or "-",
+        )
+    ]
+    if entry.organisation is not None and organisations.same(
+        entry.organisation, access.organisation
+    ):
+        lines.append(t(lang, "reports.alert_heard_own", organisation=entry.organisation))
+    lines.append(t(lang, "reports.alert_heard_body"))
+    text = "\n".join(lines)
+    html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
+        f"<p>{render.escape(line)}</p>" for line in lines[1:]
+    )
+    label = domino.alert_label(entry, False, access)
+    return Reply(text=text, html=html, room_id=RoomId(access.room_id), notify=True, tlp=label)
+
+
+def _unseen_warning(ctx: CommandContext, entry: SituationEntry, any_room: bool, heard: bool) -> str:
     if not any_room:
         return t(ctx.lang, "reports.warning_no_coordinator_room")
+    if heard:
+        return t(ctx.lang, "reports.warning_coordinators_only_heard", label=entry.tlp)
     return t(ctx.lang, "reports.warning_no_coordinator_sees", label=entry.tlp)
 
 
 async def _withdraw_hidden(
     ctx: CommandContext,
     entry: SituationEntry,
-    alerted: dict[str, int],
+    alerted: dict[str, tuple[int, bool]],
     views: Sequence[tuple[str, room_repo.BindingView, bool, bool]],
-) -> list[Outgoing]:
+) -> tuple[list[Outgoing], set[str]]:
     """An edit took the report out of the view of coordinator rooms it had alerted (a
     higher label): their picture drops it, so their alert is withdrawn with a notice
-    that names nothing of it (`withdraw_alerts`: the room may not see it now). Brought
-    back into view later, they are alerted anew."""
-    hidden = {
-        room_id
-        for room_id, binding, public, direct in views
-        if room_id in alerted
-        and not tlp.may_see(
-            tlp.RoomAccess.for_binding(room_id, binding, public, direct),
-            entry.tlp,
-            entry.room_id,
-            entry.organisation,
-        )
-    }
+    that names nothing of it (`withdraw_alerts`: the room may not see it now), and the
+    rooms withdrawn from. Brought back into view later, they are alerted anew; one that
+    may still hear of it gets the redacted alert at once (`_alerts`). A redacted alert
+    stands while the room may hear of the report; one it may no longer even hear of
+    (RED, another organisation's AMBER+STRICT) is withdrawn the same way."""
+    hidden: set[str] = set()
+    for room_id, binding, public, direct in views:
+        if room_id not in alerted:
+            continue
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            continue
+        had_full = alerted[room_id][1]
+        if had_full or not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
+            hidden.add(room_id)
     if not hidden:
-        return []
+        return [], hidden
     keep = set(alerted) - hidden
-    return await domino.withdraw_alerts(
+    out = await domino.withdraw_alerts(
         ctx, entry, "hidden", keep_rooms=keep, kind=domino.COORDINATOR
     )
+    return out, hidden
 
 
 async def _coordinator_alert(
@@ -806,8 +944,9 @@ async def _revise_entry(
     )
     figures = data.figures
     head = t(lang, "reports.report_updated_revision", code=entry.code, revision=entry.revision)
-    if moved_to is not None:
-        head += " · " + t(lang, "report_follows", code=f"M-{moved_to}")
+    if moved is not None:
+        # The item as the room sees it (`_edit_follows`: also when recorded apart).
+        head += " · " + t(lang, "report_follows", code=f"M-{items.item_of(moved[1])}")
     reply = describe(ctx, entry, figures, head)
     lines = changes(lang, old, data)
     shown = tlp.highest([old.tlp, entry.tlp])
@@ -883,14 +1022,17 @@ async def _edit_follows(
     seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
     latest = seen or target
     carried = data.severity if "severity" in draft.given else latest.severity
-    if data.status != "resolved" and await follow_up_rights.lowers_unseen(
+    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
         ctx, item_id, data, carried, seen
-    ):
-        return None  # stays where it is (follow_up_rights.lowers_unseen says why)
+    )
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, latest)
         if inherited is not None:
             return [inherited]
+    if apart:
+        # An item of its own (follow_up_rights.lowers_unseen says why), answered as the
+        # move the room sees (`_follow_up`): it leaves the item it was in, as a move does.
+        return entry.id, target
     return item_id, target
 
 

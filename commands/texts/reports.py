@@ -37,6 +37,19 @@ TEXTS: Entries = {
             " yourself, or lower the label if you may."
         ),
     },
+    "reports.warning_coordinators_only_heard": {
+        "nl": (
+            "⚠ Let op: geen coördinatiekamer van dit incident mag een TLP:{label}-melding"
+            " zien. Zij hebben alleen gehoord dat er een ernstige melding is (met het"
+            " nummer), niet wat erin staat. Deel zelf wat zij mogen weten, of verlaag het"
+            " label als dat mag."
+        ),
+        "en": (
+            "⚠ Warning: no coordinator room of this incident may see a TLP:{label} report."
+            " They have only been told that a severe report exists (with its number), not"
+            " what it says. Share what they may know yourself, or lower the label if you may."
+        ),
+    },
     "reports.warning_no_coordinator_room": {
         "nl": (
             "⚠ Let op: dit incident heeft geen coördinatiekamer, dus niemand is"
@@ -221,6 +234,29 @@ TEXTS: Entries = {
         "en": (
             "Again: this item is open again. The report that marked it resolved or less"
             " severe no longer counts (deleted or moved to another item)."
+        ),
+    },
+    # The redacted alert of a coordinator room that may only hear of the report
+    # (`reports._heard_alert`): no words, figures, place or label of it.
+    "reports.alert_heard_head": {
+        "nl": "⚠ {severity} melding {code} in incident {incident}",
+        "en": "⚠ {severity} report {code} in incident {incident}",
+    },
+    "reports.alert_heard_own": {
+        "nl": "Van {organisation}, de organisatie van deze kamer.",
+        "en": "From {organisation}, this room's organisation.",
+    },
+    "reports.alert_heard_body": {
+        "nl": (
+            "Wat erin staat valt boven de rubricering van deze kamer en staat daarom niet in"
+            " jullie beeld. Vraag een coördinator met een hogere rubricering wat jullie"
+            " ervan mogen weten, of laat de beheerder de rubricering van deze kamer"
+            " verhogen als dat past."
+        ),
+        "en": (
+            "What it says is above this room's clearance, so it is not in your picture. Ask"
+            " a coordinator with a higher clearance what you may know of it, or have the"
+            " administrator raise this room's clearance if that fits."
         ),
     },
     "reports.alert_head": {

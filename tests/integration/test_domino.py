@@ -40,6 +40,8 @@ BINDINGS = {
     "water": 'org="Waterbedrijf Noord" rol=liaison tlp=green clearance=green',
     "gemeente": 'org="Gemeente Alkmaar" rol=gemeente tlp=green clearance=green',
     "coord": 'org="Veiligheidsregio NHN" rol=coordinator tlp=amber clearance=amber',
+    # A coordinator room cleared for GREEN: it may only hear of the AMBER power report.
+    "coord-groen": 'org="Veiligheidsregio NHN" rol=coordinator tlp=green clearance=green',
 }
 
 
@@ -97,6 +99,12 @@ async def test_domino_alerts_links_picture_and_partners(world: World) -> None:
     assert "M-1" not in water[0]
     assert "ernstige storing in sector energie in regio Noord-Holland-Noord" in water[0]
     assert not _alerts(admin, rooms["gemeente"], me)
+    # The GREEN coordinator room gets the redacted coordinator alert: once, its id and
+    # severity, none of its words, figures or place.
+    assert await admin.wait_until(lambda: bool(_heard(admin, rooms["coord-groen"], me)))
+    (heard,) = _heard(admin, rooms["coord-groen"], me)
+    assert "Middenspanningsstation" not in heard and "40.000" not in heard, heard
+    assert "Alkmaar" not in heard and "Netbeheer" not in heard and "TLP:AMBER" not in heard
     picture = await _ask(admin, rooms["coord"], "!beeld", me)
     assert "Mogelijke domino-effecten" in picture
     assert "telecom, drinkwater, zorg — nog geen melding" in picture
@@ -150,12 +158,37 @@ async def test_domino_alerts_links_picture_and_partners(world: World) -> None:
     assert [s.reply_to for s in water_notice] == [alert_ids["water"]]
     assert "TLP:AMBER" in telecom_notice[0].body and "M-1" in telecom_notice[0].body
     assert "TLP:GREEN" in water_notice[0].body and "M-1" not in water_notice[0].body
+    # The GREEN coordinator room's redacted alert is withdrawn the same way.
+    heard_id = next(
+        s.event_id
+        for s in admin.from_sender(me, rooms["coord-groen"])
+        if s.body.startswith(HEARD_HEAD)
+    )
+    assert await admin.wait_until(lambda: bool(_coordinator_withdrawals(admin, rooms, me)))
+    (green_notice,) = _coordinator_withdrawals(admin, rooms, me)
+    assert green_notice.reply_to == heard_id and "TLP:GREEN" in green_notice.body
+    assert "M-1" not in green_notice.body and "ingetrokken" in green_notice.body
     _bot.kill()
     _bot.start()
     await _ask(admin, rooms["coord"], "!hulp", me)
     await asyncio.sleep(3)
     assert len(_withdrawals(admin, rooms["telecom"], me)) == 1
     assert len(_withdrawals(admin, rooms["water"], me)) == 1
+    assert len(_coordinator_withdrawals(admin, rooms, me)) == 1
+    assert len(_heard(admin, rooms["coord-groen"], me)) == 1
+
+
+HEARD_HEAD = "⚠ Ernstige melding M-1 in incident stroom-nh"
+
+
+def _heard(human: Human, room: str, bot: str) -> list[str]:
+    return [s.body for s in human.from_sender(bot, room) if s.body.startswith(HEARD_HEAD)]
+
+
+def _coordinator_withdrawals(human: Human, rooms: dict[str, str], bot: str) -> list[Heard]:
+    return [
+        s for s in human.from_sender(bot, rooms["coord-groen"]) if "Waarschuwing vervalt" in s.body
+    ]
 
 
 def _withdrawals(human: Human, room: str, bot: str) -> list[Heard]:

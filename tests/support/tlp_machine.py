@@ -487,6 +487,9 @@ class Violation(AssertionError):
 
 MARKER = re.compile(r"(?<![a-z])z[xg][a-z]{6}(?![a-z])")
 ENTRY_ID = re.compile(r"(?<![A-Za-z0-9-])M-(\d+)(?!\d)")
+# The head of a coordinator's redacted alert (a severe report the room may only hear
+# of): its severity, the report's id and the incident, nothing more.
+HEARD_ALERT = re.compile(r"\A⚠ (?:Ernstige|Extreme) melding M-(\d+) in incident (\S+)\n")
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])[OBA]-\d+(?!\d)")
 # Who asked a question, as the curators' posts name them: "van @u5:x in", "verstuurd
 # naar @u5:x", a `!vragen` line "V1 · … · OrgB (@u5:x) · …" or "· @u8:x ·".
@@ -1128,8 +1131,9 @@ class TLPMachine(DatabaseMachine):
                     f"{item.org}, posted in {item.room_id}) in {row.kind} row {row.id}:\n"
                     f"{text[:1500]}"
                 )
+        heard = self._heard_alert_checked(room, text, row)
         for match in ENTRY_ID.finditer(text):
-            if f"M-{match.group(1)}" in echo:
+            if f"M-{match.group(1)}" in echo or match.group(1) == heard:
                 continue
             entry = self.entries.get(int(match.group(1)))
             if entry is None:
@@ -1142,6 +1146,40 @@ class TLPMachine(DatabaseMachine):
                     f"org {entry.org}, posted in {entry.room_id}) in {row.kind} row {row.id}:\n"
                     f"{text[:1500]}"
                 )
+
+    def _heard_alert_checked(self, room: RoomModel, text: str, row: OutboxMessage) -> str | None:
+        """A coordinator's redacted alert (`HEARD_ALERT`), judged by the model's own rule:
+        only to a coordinator room bound to the report's incident that may not see the
+        report but may hear of it (`may_hear_of`: never RED, AMBER+STRICT only within its
+        organisation), under GREEN, and saying only what hearing of it allows: the id
+        (the one id it may carry, returned), the severity and the incident; the report's
+        organisation only to a room of that organisation; no words, figures or place (its
+        markers are checked as any row's). None when `text` is no such alert."""
+        # The HTML form's tags become line breaks: the same head for both forms.
+        match = HEARD_ALERT.match(re.sub(r"<[^>]+>", "\n", text).lstrip("\n"))
+        if match is None or "heard" in DISABLED:
+            return None
+        entry = self.entries.get(int(match.group(1)))
+        binding = room.binding
+        if entry is None or binding is None or binding.role != "coordinator":
+            raise self.fail(f"a redacted coordinator alert went to {room.describe()}:\n{text}")
+        if entry.visible(room) or not may_hear_of(room, entry.label, entry.room_id, entry.org):
+            raise self.fail(
+                f"redacted alert of M-{entry.id} (TLP:{entry.label}, org {entry.org}) to "
+                f"{room.describe()}, which "
+                f"{'may see it' if entry.visible(room) else 'may not hear of it'}:\n{text}"
+            )
+        if row.tlp != "GREEN":
+            raise self.fail(f"redacted alert of M-{entry.id} under TLP:{row.tlp}:\n{text}")
+        if entry.org and entry.org in text and entry.org != binding.org:
+            raise self.fail(
+                f"redacted alert of M-{entry.id} names its organisation {entry.org} to "
+                f"{room.describe()}:\n{text}"
+            )
+        if any(f"TLP:{label}" in text for label in LEVEL if label != "GREEN"):
+            raise self.fail(f"redacted alert of M-{entry.id} names a label:\n{text}")
+        TLPMachine.stats["coordinator alerts redacted (may_hear_of)"] += 1
+        return match.group(1)
 
     def _owner_of(self, marker: str) -> str:
         posted: list[Posted] = [*self.entries.values(), *self.records.values()]
@@ -1276,6 +1314,7 @@ class TLPMachine(DatabaseMachine):
             TLPMachine.stats["entries stored"] += 1
             self._closed_incident_told(entry, stored.incident, rows, "De melding is wel")
             self._fallback_alerted(entry, stored, rows)
+            self._coordinators_alerted(entry, stored, rows)
             self._domino_alerts_heard(entry, rows)
             self._entry_markers(entry, [text_m, figure_m])
             if cause_id is not None:
@@ -2848,6 +2887,42 @@ class TLPMachine(DatabaseMachine):
                     f"coordinators: no fallback alert to {room.describe()}"
                 )
             TLPMachine.stats["fallback alerts to an open incident's coordinators"] += 1
+
+    def _coordinators_alerted(self, entry: EntryModel, stored: Any, replies: list[Reply]) -> None:
+        """A severe open report in an open incident alerts each coordinator room of that
+        incident (but the one it was sent in): in full where the room may see it (a reply
+        naming its id), redacted where it may only hear of it (`HEARD_ALERT`, which
+        `_heard_alert_checked` judges), not at all otherwise (any id it names is checked
+        as every row's)."""
+        incident = stored.incident
+        if stored.severity not in ("Severe", "Extreme") or stored.status == "resolved":
+            return
+        if incident is None or not self.incident_open.get(incident, True) or "heard" in DISABLED:
+            return
+        for room in self.rooms:
+            binding = room.binding
+            if binding is None or room.retired or room.room_id == entry.room_id:
+                continue
+            if binding.role != "coordinator" or binding.incident != incident:
+                continue
+            texts = [r.text for r in replies if r.room_id == room.room_id]
+            if entry.visible(room):
+                alerted = any(f"M-{entry.id}" in text for text in texts)
+                kind = "full"
+            elif may_hear_of(room, entry.label, entry.room_id, entry.org):
+                alerted = any(
+                    (m := HEARD_ALERT.match(text)) is not None and m.group(1) == str(entry.id)
+                    for text in texts
+                )
+                kind = "redacted"
+            else:
+                continue
+            if not alerted:
+                raise self.fail(
+                    f"severe M-{entry.id} (TLP:{entry.label}, org {entry.org}) in {incident}: "
+                    f"no {kind} alert to {room.describe()}"
+                )
+            TLPMachine.stats[f"coordinator alerts ({kind}) on a severe report"] += 1
 
     def _domino_alerts_heard(self, entry: EntryModel, replies: list[Reply]) -> None:
         """Each domino alert the report caused went to a room that may hear of it (the

@@ -222,3 +222,41 @@ async def test_the_closed_incidents_own_alert_is_withdrawn_when_the_edit_hides_i
     )
     (hidden,) = _to(COORD, raised[1] or [])
     assert "Dijk" not in hidden.text and "vervalt" in hidden.text, hidden.text
+
+
+COORD_GREEN = RoomId("!coord-green:x")
+
+
+async def test_a_heard_of_alert_in_a_closed_incident_is_kept_beside_the_fallback(
+    tmp_path: Path,
+) -> None:
+    """The closed incident's own coordinator room is cleared for GREEN: it may only hear
+    of an AMBER extreme report. The report goes in full to the open incident's
+    coordinators (the fallback: no room of the closed incident may see it), and the own
+    room still gets the redacted alert, as in an open incident; the reporter's line
+    counts only the full alerts as told."""
+    database: Database = await storm_database(
+        tmp_path / "heard.db",
+        [(LIAISON, "liaison", "GGD")],
+        more={
+            COORD: BindingView("coordinator", "storm-2", "VR", "AMBER", "AMBER"),
+            COORD_GREEN: BindingView("coordinator", "storm", "VR", "GREEN", "GREEN"),
+        },
+    )
+    try:
+        async with database.transaction() as session:
+            await incident_repo.open_incident(session, "storm-2", "Storm 2", "test")
+            incident = await incident_repo.get(session, "storm")
+            assert incident is not None
+            incident.open = False
+        chat = CoreChat(database, bound_views(power_levels={MOD: 50}))
+        _, result = await chat.handle(LIAISON, ALICE, _report("extreem"))
+        assert result is not None
+        (alert,) = _to(COORD, result[0])
+        assert "Dijk" in alert.text and "gesloten" in alert.text, alert.text
+        (heard,) = _to(COORD_GREEN, result[0])
+        assert "M-1" in heard.text and "Dijk" not in heard.text and heard.tlp == "GREEN"
+        own = texts([r for r in result[0] if isinstance(r, Reply) and r.room_id in (None, LIAISON)])
+        assert "open incidenten" in own, own
+    finally:
+        await database.close()

@@ -17,13 +17,16 @@ from tests.unit.test_attack15_unseen_state import (
     _red_cross,
 )
 from tests.unit.test_picture_follows_entries import (
+    COORD_RED,
     LIAISON2,
     REPORTER2,
     db,
     dispatcher,
+    picture,
     send,
     texts,
 )
+from tests.unit.test_picture_items import attention
 
 __all__ = ["db", "dispatcher"]
 pytestmark = pytest.mark.postgres
@@ -33,25 +36,50 @@ def _shape(text: str, code: str, own: str) -> str:
     return text.replace(own, "M-?").replace(code, "M-1")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open (review 11): the split-off follow-up's reply lacks 'vervolg op M-1' and "
-    "the inherited place, so the room learns that M-1 holds a severe state it may not see",
-)
+@pytest.mark.parametrize("severity", ["", "ernst: gering\n"])
 async def test_the_reply_is_the_same_whether_or_not_a_hidden_severe_state_exists(
-    db: Database, dispatcher: Dispatcher
+    db: Database, dispatcher: Dispatcher, severity: str
 ) -> None:
+    """A property over what the room may know: the reply to a follow-up has one shape
+    for an item whose newest state the room sees and for one whose newest state is a
+    severe report it may not see (with or without a severity of its own)."""
     hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
-    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Zuid\nernst: gering\nStoring."
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
     _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
     plain_item = await _recorded(texts(replies))
     room = await _red_cross(db)
     shapes = []
     for code in (hidden, plain_item):
-        body = f"!melding stroom\nbetreft: {code}\nernst: gering\nWij delen dekens uit."
+        body = f"!melding stroom\nbetreft: {code}\n{severity}Wij delen dekens uit."
         _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
         text = texts(replies)
         shapes.append(_shape(text, code, await _recorded(text)))
+    assert "vervolg op M-1" in shapes[0], shapes[0]
+    assert shapes[0] == shapes[1]
+    # The severe state stays in the coordinators' attention list, and the follow-ups
+    # are in their picture (a liaison room has no picture of its own).
+    shown = (await picture(db, dispatcher, COORD_RED)).text
+    assert "Verpleeghuis" in attention(shown), shown
+    assert "dekens" in shown, shown
+
+
+async def test_an_item_the_room_may_not_see_is_answered_as_one_that_does_not_exist(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The third case of the property: a follow-up naming an item the room may not see
+    at all gets the reply of a code that does not exist (follow_target), and nothing is
+    stored: the bot never says that an invisible item exists."""
+    amber = "!melding stroom\ngemeente: Dordrecht\nernst: extreem\ntlp: amber\nVerpleeghuis uit."
+    _, replies = await send(db, dispatcher, LIAISON2, amber, REPORTER2)
+    invisible = await _recorded(texts(replies))
+    room = await _red_cross(db)
+    shapes = []
+    for code in (invisible, "M-999"):
+        body = f"!melding stroom\nbetreft: {code}\nernst: gering\nWij delen dekens uit."
+        _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+        text = texts(replies)
+        assert "vastgelegd" not in text, text
+        shapes.append(text.replace(code, "M-?"))
     assert shapes[0] == shapes[1]
 
 
