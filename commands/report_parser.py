@@ -16,7 +16,13 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure, parse_range
+from commands.dutch_numbers import (
+    ambiguous_comma,
+    format_number,
+    parse_figure,
+    parse_range,
+    range_left,
+)
 from commands.dutch_time import TimeError, parse_time
 from commands.grammar import straight_quotes
 from commands.i18n import Language, t
@@ -877,6 +883,15 @@ def _read_figure(
         bound = bounds.ESTIMATE
     if figure is None:
         figure = parse_figure(number_text)
+        if figure is not None and range_left(figure[1]):
+            # `4 duizend - 3 duizend`, `3 duizend-4`: a range that is none, which read as
+            # a number and a unit was one end stored as an exact figure.
+            problems.append(
+                Problem.of(
+                    "report_parser.figure_range_unreadable", key_=_quote(key), value=_quote(value)
+                )
+            )
+            return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
     estimate = bound != bounds.EXACT
