@@ -736,10 +736,34 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
     if _known_key(key, vocab):
         return False
     figure = parse_figure(split_estimate(value)[0]) if value else None
-    if figure is not None and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+    sentence = figure is not None and _names_a_place(key, vocab) and _a_sentence(figure[1])
+    if figure is not None and not sentence and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
         return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
     # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
     return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
+
+
+def _names_a_place(key: str, vocab: Vocabulary) -> bool:
+    """Whether `key` is a proper name: a capital after its first word ("Verpleeghuis
+    Merwede", "Sporthal De Schans") or a known municipality ("Dordrecht"). A figure's key
+    names what is counted ("bewoners verplaatst"), in lower case after its first word."""
+    words = key.split()
+    return any(w[:1].isupper() for w in words[1:]) or fold(key) in _municipality_index(vocab)
+
+
+def _a_sentence(unit: str | None) -> bool:
+    """Whether the words after a number are a sentence, not a unit: a word first (not an
+    abbreviation such as "m" or "km"), then a full stop, or a second word in lower case
+    ("10 bewoners verplaatst."). A unit is one word or ends with a name ("m NAP",
+    "graden Celsius")."""
+    if unit is None:
+        return False
+    words = unit.split()
+    first = words[0].rstrip(".!?")
+    if not (first.isalpha() and len(first) >= 4):
+        return False
+    last = words[-1].rstrip(".!?")
+    return unit.endswith((".", "!", "?")) or (len(words) >= 2 and last.islower())
 
 
 def _read_field(
