@@ -1486,8 +1486,15 @@ def _scrub_address(match: re.Match[str]) -> str:
     return f"{match.group(1)}…"
 
 
+# A date and the hour after it ("12-03-2026 14:00", "12-03-2026 14.00"): ten digits
+# or more that `_PHONE` took for a telephone number, and the crisis's own time went.
+_DATE_AND_HOUR = re.compile(r"\d{1,2}([-/.])\d{1,2}\1\d{2,4}(?:\s+\d{1,2}(?:[.:]\d{2})?)?")
+
+
 def _scrub_phone(match: re.Match[str]) -> str:
     # Nine digits or more is a telephone number; a date (31-12-2027) has eight.
+    if _DATE_AND_HOUR.fullmatch(match.group(0)):
+        return match.group(0)
     return "…" if sum(ch.isdigit() for ch in match.group(0)) >= 9 else match.group(0)
 
 
