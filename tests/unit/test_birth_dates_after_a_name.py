@@ -57,3 +57,11 @@ def test_dates_of_events_stay(asked: str) -> None:
         assert "06-12345678" not in cleaned and "Jan de Vries" in cleaned, cleaned
     else:
         assert cleaned == asked
+
+
+def test_a_year_before_de_is_no_postcode() -> None:
+    """ "1 februari 1953 de opvang": "1953 de" was cleaned as a postcode typed in lower
+    case, and the year of the event went. "de" is Dutch's commonest word."""
+    asked = "Geldt na de watersnood van 1 februari 1953 de opvang nog?"
+    assert public_phrasing(asked, TODAY) == asked
+    assert "3311" not in public_phrasing("Mag mevrouw naar 3311 DE in Dordrecht?", TODAY)
