@@ -1437,7 +1437,7 @@ _POSTCODE = re.compile(r"\b[1-9]\d{3}(?:\s?[A-Z]{2}|[a-z]{2}|\s[a-z]{2})\b")
 _NOT_POSTCODE_LETTERS = frozenset(
     re.findall(
         r"\w+",
-        "en in op te om of is an at as be by do go he if it me my no on or so to up us we "
+        "en in op te om of is an at as be by do go he if it me my no on or so to up us we de "
         "al nu na ze je er ik ca kg km cm mm ml cl dl kw mw gw kv hz db ha pk",
     )
 )
