@@ -1424,7 +1424,10 @@ async def _answer_sent(
 
 # Contact data and Matrix ids in a question: none of it belongs in a published Q&A.
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# Started only where a run of address characters starts: tried at every character of a
+# long run without "@", each try read the rest of the run (quadratic: seconds at 20,000
+# characters). A later start in a run reaches the same "@", so the matches are the same.
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
 _MENTION = re.compile(r"(?<!\w)@[\w.-]+")
 _PHONE = re.compile(r"(?<![\w+(])[+(]?\d[\d \t\-./()]{6,}\d(?!\w)")
