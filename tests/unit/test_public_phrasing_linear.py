@@ -63,3 +63,17 @@ def test_addresses_are_cleaned_as_before(asked: str, cleaned: str) -> None:
 def test_the_email_pattern_finds_what_it_found(text: str) -> None:
     old = [m.span() for m in _OLD_EMAIL.finditer(text)]
     assert [m.span() for m in questions._EMAIL.finditer(text)] == old
+
+
+# The street and bracketed-date patterns had the same fault, worse: a run of words joined
+# by dashes ("a-a-a-…") took 450 ms at the 1,000 characters a question may have, and
+# minutes at 20,000 (`\b[\w-]*` tried at every word of the run, each reading the run).
+JOINED = ["a-" * 10_000, "1-" * 10_000, "A-" * 10_000, "@a" + "-a" * 10_000, "A'" * 10_000]
+
+
+@pytest.mark.parametrize("text", JOINED, ids=lambda s: repr(s[:6]))
+def test_public_phrasing_is_fast_on_joined_words(text: str) -> None:
+    started = time.perf_counter()
+    public_phrasing(text)
+    took = time.perf_counter() - started
+    assert took < 0.2, f"{took * 1000:.0f} ms"
