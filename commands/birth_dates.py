@@ -45,14 +45,21 @@ _AFTER_TITLE = re.compile(
     rf"(?P<lead>\b{_TITLE}\s+{_NAME}(?:,\s*|\(\s*)?){_DATE}(?P<close>\s*\))?", re.IGNORECASE
 )
 # Alone in brackets, or after a capitalised name and a comma.
-_BRACKETED = re.compile(rf"(?P<lead>(?P<before>\b[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))")
+# The word before starts where its run starts: `\b[\w'-]+` was tried at every word of
+# "a-a-a-…", each reading the rest of the run (quadratic); the lead is given back as it
+# was and the event word is the run's end either way.
+_BRACKETED = re.compile(
+    rf"(?P<lead>(?P<before>(?<![\w'-])[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))"
+)
 # A name without a title: two words or more, the last capitalised, with particles and
 # initials between ("Jan de Vries", "J. de Vries", "Fatima El Amrani"), then the date
 # bare or after a comma. "Mag Jan de Vries 12-03-1948 mee?" was published as asked.
 _WORD = r"[A-Z][\w'-]*"
 _INITIAL = r"[A-Z]\."
 _BARE_NAME = rf"(?:{_INITIAL}\s*|{_WORD}\s+)(?:(?:{_PARTICLE}|{_INITIAL}|{_WORD})\s+){{0,3}}{_WORD}"
-_AFTER_NAME = re.compile(rf"(?P<lead>(?P<before>\b{_BARE_NAME})(?:,\s*|\s+)){_DATE}(?![\w-])")
+_AFTER_NAME = re.compile(
+    rf"(?P<lead>(?P<before>(?<![\w'-]){_BARE_NAME})(?:,\s*|\s+)){_DATE}(?![\w-])"
+)
 # Words naming an event, whose date in brackets is no one's birth.
 _EVENT = re.compile(
     r"(?:ramp|nood|storm|vloed|overstroming|brand|beving|explosie|orkaan|hoogwater|"

@@ -77,3 +77,48 @@ def test_public_phrasing_is_fast_on_joined_words(text: str) -> None:
     public_phrasing(text)
     took = time.perf_counter() - started
     assert took < 0.2, f"{took * 1000:.0f} ms"
+
+
+_OLD_STREET = re.compile(
+    r"\b[\w-]*(?:straat|weg|laan|plein|kade|singel|gracht|dijk|steeg|dreef|hof|pad|"
+    r"park|erf|baan|wal|markt)\s+\d+(?:\s?[a-z]\b|-\d+)?",
+    re.IGNORECASE,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["-", "Kerk", "straat", "weg", " ", "12", "a", "b", "'"]), max_size=14)
+)
+def test_the_street_pattern_cleans_what_it_cleaned(parts: list[str]) -> None:
+    text = "".join(parts)
+    new = questions._STREET_NUMBER.sub(questions._scrub_street, text)
+    assert new == _OLD_STREET.sub("…", text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["-", "Jan", "storm", " ", "(", ")", "12-03-1961", "'", "de", "Vries", ","]
+        ),
+        max_size=12,
+    )
+)
+def test_bracketed_and_named_dates_are_cleaned_as_before(parts: list[str]) -> None:
+    from datetime import date
+
+    from commands import birth_dates
+
+    text = "".join(parts)
+    today = date(2026, 12, 5)
+    old_bracketed = re.compile(
+        rf"(?P<lead>(?P<before>\b[\w'-]+)?\s*\(\s*){birth_dates._DATE}(?P<close>\s*\))"
+    )
+    new_bracketed = birth_dates._BRACKETED
+    try:
+        birth_dates._BRACKETED = old_bracketed
+        before = birth_dates.without_birth_dates(text, today)
+    finally:
+        birth_dates._BRACKETED = new_bracketed
+    assert birth_dates.without_birth_dates(text, today) == before
