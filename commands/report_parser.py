@@ -905,17 +905,9 @@ def _read_figure(
     figure = parse_range(number_text, dash=known_metric)
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
-    if figure is None:
-        figure = parse_figure(number_text)
-        if figure is not None and range_left(figure[1]):
-            # `4 duizend - 3 duizend`, `3 duizend-4`: a range that is none, which read as
-            # a number and a unit was one end stored as an exact figure.
-            problems.append(
-                Problem.of(
-                    "report_parser.figure_range_unreadable", key_=_quote(key), value=_quote(value)
-                )
-            )
-            return
+    figure = figure or parse_figure(number_text)
+    if _no_range(figure, key, value, problems):
+        return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
     estimate = bound != bounds.EXACT
@@ -962,6 +954,19 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _no_range(
+    figure: tuple[float, str | None] | None, key: str, value: str, problems: list[Problem]
+) -> bool:
+    """Whether `figure` is one end of a range that is none (`4 duizend - 3 duizend`,
+    `3 duizend-4`): read as a number and a unit it was stored as an exact figure; said."""
+    if figure is None or not range_left(figure[1]):
+        return False
+    problems.append(
+        Problem.of("report_parser.figure_range_unreadable", key_=_quote(key), value=_quote(value))
+    )
+    return True
 
 
 # Free text in a liaison room: words that say what an update is about -> category.
