@@ -15,25 +15,34 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from commands.common import local_time
-from commands.i18n import Language, t
-from commands.render import escape
+from commands.i18n import TEXTS, Language, t
+from commands.render import escape, text_to_html
 from storage import event_log
 from storage.engine import Database
 from storage.models import OutboxMessage
 
 # A later part of a reply sent in parts ends its first line with "(2/3)" (bot/sender.py
-# `reply_parts`): the note goes on the first part only, as the dispatcher's does.
+# `reply_parts`). Every part says it is late, as the dispatcher's parts do: a reader may
+# see a later part alone (a notification, a part scrolled to), and then read a held-up
+# answer as current. A later part has the note under that line, as its banner heads it.
 _LATER_PART = re.compile(r"\((?:[2-9]|\d{2,})/\d+\)$")
+# The late note itself, in either language ("(Late reactie op je bericht van …)").
+LATE_NOTE = re.compile(
+    "|".join(
+        re.escape(TEXTS["late"][lang]).replace(re.escape("{when}"), ".+") for lang in ("nl", "en")
+    )
+)
+
+
+def later_part(first_line: str) -> bool:
+    """Whether a message's first line is the head of a later part ("TLP:GREEN (2/3)")."""
+    return _LATER_PART.search(first_line.rstrip()) is not None
 
 
 def _answers_its_source(row: OutboxMessage) -> bool:
     """A message row that replies to the message it was made for (not an alert in
-    another room, nor a notice in reply to one of the bot's own alerts), and is not a
-    later part of a reply sent in parts."""
+    another room, nor a notice in reply to one of the bot's own alerts)."""
     if row.kind != "message" or row.source_event_id is None:
-        return False
-    first_line = str(row.content.get("body", "")).split("\n", 1)[0].rstrip()
-    if _LATER_PART.search(first_line):
         return False
     relates = row.content.get("m.relates_to")
     if not isinstance(relates, dict):
@@ -43,8 +52,17 @@ def _answers_its_source(row: OutboxMessage) -> bool:
 
 
 def noted(content: dict[str, Any], note: str) -> dict[str, Any]:
-    """`content` with `note` in front of its text (and its HTML, where it has one)."""
-    marked = {**content, "body": f"{note}\n{content.get('body', '')}"}
+    """`content` with `note` in front of its text (and its HTML, where it has one); in a
+    later part of a reply sent in parts, under its first line (whose HTML is its text's,
+    bot/sender.py `reply_parts`)."""
+    body = str(content.get("body", ""))
+    head, newline, rest = body.partition("\n")
+    if later_part(head):
+        marked = {**content, "body": f"{head}\n{note}{newline}{rest}"}
+        if isinstance(content.get("formatted_body"), str):
+            marked["formatted_body"] = text_to_html(marked["body"])
+        return marked
+    marked = {**content, "body": f"{note}\n{body}"}
     if isinstance(content.get("formatted_body"), str):
         marked["formatted_body"] = f"<i>{escape(note)}</i><br>{content['formatted_body']}"
     return marked

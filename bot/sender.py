@@ -118,6 +118,10 @@ def reply_parts(reply: Reply) -> list[Reply]:
     # The banner is on the first line, or the second under a late reply's note.
     banner = _BANNER.search(first_line) or _BANNER.search("\n".join(reply.text.split("\n", 2)[:2]))
     lead = f"{marker}{banner.group(0) if banner else ''}".removesuffix(" — ")
+    # A late reply's note (its first line, after the marker): on every part, under its
+    # "(2/3)" line, or a reader who saw a later part alone read it as current.
+    late = late_send.LATE_NOTE.fullmatch(first_line.removeprefix(marker))
+    under = f"\n{late.group(0)}" if late else ""
     parts = []
     for index, chunk in enumerate(chunks, start=1):
         count = f"({index}/{len(chunks)})"
@@ -126,7 +130,7 @@ def reply_parts(reply: Reply) -> list[Reply]:
             text = f"{head} {count}\n{rest}"
             parts.append(dataclasses.replace(reply, text=text, html=text_to_html(text)))
         else:
-            text = f"{lead} {count}\n{chunk}".lstrip()
+            text = f"{lead} {count}{under}\n{chunk}".lstrip()
             # Only the first part notifies: the rest are notices, which never ping (one
             # alert in ten parts pinged its reader ten times).
             html = text_to_html(text)

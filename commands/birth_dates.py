@@ -7,8 +7,9 @@ place and the year decide, so that the dates of the crisis itself stay:
 
 - right after a title and a name ("mevrouw Jansen", "dhr. de Vries"), bare, after a
   comma or in brackets: a date of birth, whatever its year (a child's too);
-- alone in brackets, or after a name and a comma ("Jan Jansen, 12-03-1961"): a date
-  of birth when its year lies at least `ADULT_YEARS` back (a date in brackets of the
+- alone in brackets, or after a name of two words or more, bare or after a comma
+  ("Jan Jansen, 12-03-1961", "Jan de Vries 12-03-48"): a date of birth when its year
+  lies at least `ADULT_YEARS` back (a date in brackets of the
   last years is the crisis's: "de storm (18 januari 2018)"), unless the word before
   it names an event ("de watersnood (1 februari 1953)");
 - anywhere else (running text: "sinds 1 februari 1953", "tot 31-12-2026"): kept.
@@ -44,9 +45,20 @@ _AFTER_TITLE = re.compile(
     rf"(?P<lead>\b{_TITLE}\s+{_NAME}(?:,\s*|\(\s*)?){_DATE}(?P<close>\s*\))?", re.IGNORECASE
 )
 # Alone in brackets, or after a capitalised name and a comma.
-_BRACKETED = re.compile(rf"(?P<lead>(?P<before>\b[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))")
+# The word before starts where its run starts: `\b[\w'-]+` was tried at every word of
+# "a-a-a-…", each reading the rest of the run (quadratic); the lead is given back as it
+# was and the event word is the run's end either way.
+_BRACKETED = re.compile(
+    rf"(?P<lead>(?P<before>(?<![\w'-])[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))"
+)
+# A name without a title: two words or more, the last capitalised, with particles and
+# initials between ("Jan de Vries", "J. de Vries", "Fatima El Amrani"), then the date
+# bare or after a comma. "Mag Jan de Vries 12-03-1948 mee?" was published as asked.
+_WORD = r"[A-Z][\w'-]*"
+_INITIAL = r"[A-Z]\."
+_BARE_NAME = rf"(?:{_INITIAL}\s*|{_WORD}\s+)(?:(?:{_PARTICLE}|{_INITIAL}|{_WORD})\s+){{0,3}}{_WORD}"
 _AFTER_NAME = re.compile(
-    rf"(?P<lead>(?P<before>\b[A-Z][\w'-]*\s+[A-Z][\w'-]*),\s*){_DATE}(?![\w-])"
+    rf"(?P<lead>(?P<before>(?<![\w'-]){_BARE_NAME})(?:,\s*|\s+)){_DATE}(?![\w-])"
 )
 # Words naming an event, whose date in brackets is no one's birth.
 _EVENT = re.compile(
@@ -83,7 +95,8 @@ def without_birth_dates(text: str, today: date | None = None) -> str:
 
     def elsewhere(match: re.Match[str]) -> str:
         before = match.group("before") or ""
-        if not _born(match, today) or _EVENT.search(before):
+        # Any word of the name may name the event ("Watersnood Zeeland 01-02-1953").
+        if not _born(match, today) or any(_EVENT.search(w) for w in before.split()):
             return match.group(0)
         return _cleaned(match) if "close" in match.groupdict() else f"{match.group('lead')}…"
 

@@ -17,18 +17,45 @@ _DIGITS = (
 # Only symbols: `16u` is a time, `3x` and `2e` are no units.
 _ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
 _NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
+# A scale word after a range's low end (`3 duizend-4 duizend`): each end then has its own;
+# without it the one after the high end counts for both (`2 à 3 duizend`).
+_SCALE_WORD = r"(?:honderd|hundred|duizend|thousand|miljoen|million|mln)\.?"
 # A range as people type it: `3 à 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
 # `3 to 4`, `between 3 and 4`; with a dash (`3-4`, `100–150 personen`) only where the
 # caller says so (a count: elsewhere `14-16 uur` is a time span, not a figure).
 _RANGE_WORDS = re.compile(
     r"^(?:(?:tussen|between)\s+)?("
     + _DIGITS
-    + r")\s+(?:à|a|tot|to|of|or|en|and)\s+("
+    + r")(?:\s+("
+    + _SCALE_WORD
+    + r"))?\s+(?:à|a|tot|to|of|or|en|and)\s+("
     + _DIGITS
     + r")(?=\s|%|$)(.*)$",
     re.IGNORECASE,
 )
-_RANGE_DASH = re.compile(r"^(" + _DIGITS + r")\s*[-–—]\s*(" + _DIGITS + r")(?=\s|%|$)(.*)$")
+_RANGE_DASH = re.compile(
+    r"^("
+    + _DIGITS
+    + r")(?:\s+("
+    + _SCALE_WORD
+    + r"))?\s*[-–—]\s*("
+    + _DIGITS
+    + r")(?=\s|%|$)(.*)$",
+    re.IGNORECASE,
+)
+# What is left of a figure after its number when that number was a range's low end: a
+# range connector and a number (`- 4`, `tot 3 duizend`), maybe after a scale word glued
+# to a dash (`duizend-4`). Read as a number with a unit it was one end, stored exact.
+_RANGE_LEFT = re.compile(
+    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
+    re.IGNORECASE,
+)
+
+
+def range_left(unit: str | None) -> bool:
+    """Whether a figure's unit (`- 3 duizend`, `duizend-4`) is the rest of a range that
+    `parse_range` did not read (its ends out of order, a scale on one end only)."""
+    return unit is not None and _RANGE_LEFT.match(unit) is not None
 
 
 # `1,200`: twelve hundred as English writes it, or one point two as Dutch does. With one
@@ -107,14 +134,18 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
     match = worded or (_RANGE_DASH.match(value) if dash else None)
     if match is None:
         return None
-    low_text, high_text, rest = match.groups()
+    low_text, low_scale, high_text, rest = match.groups()
     if _LEADING_ZERO.match(low_text) or _LEADING_ZERO.match(high_text):
         return None  # `06-12345678`, `078-6123456`: a phone number or a code, no count
     unit = rest.strip() or None
     if unit is not None and (len(unit) > 40 or parse_figure(unit) is not None):
         return None  # `3-4-5`, `3 à 4 à 5`: no range this reads
-    # `2 à 3 duizend`: the scale word after the range counts for both ends.
-    (low, _), (high, unit) = scaled(_plain(low_text), unit), scaled(_plain(high_text), unit)
+    high, unit = scaled(_plain(high_text), unit)
+    if low_scale is not None:
+        low, _ = scaled(_plain(low_text), low_scale)  # `3 duizend-4 duizend`: its own
+    else:
+        # `2 à 3 duizend`: the scale word after the range counts for both ends.
+        low, _ = scaled(_plain(low_text), rest.strip() or None)
     if not low < high:
         return None
     if low.is_integer() and high.is_integer():

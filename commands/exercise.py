@@ -52,13 +52,17 @@ def room_in_exercise(ctx: CommandContext) -> bool:
 # and so are two in two sentences ("... een oefening. Oefening van morgen ..."): the
 # repeated marker is one phrase, on one line, joined by blanks, commas or dashes.
 _DRILL_WORDS = re.compile(
-    r"\bOEFENING\b|(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
+    r"(?i:\boefening[ \t,;:!\-\u2013\u2014]+oefening\b"
     r"|\bexercise[ \t,;:!\-\u2013\u2014]+exercise\b)"
 )
+# One OEFENING in capitals is a marker, except Dutch's "physical exercise" ("VERMIJD
+# LICHAMELIJKE OEFENING" in a smog bulletin was refused as a drill inject).
+_CAPITAL_OEFENING = re.compile(r"(?<!\w)(?<!(?i:lichamelijke) )(?<!(?i:fysieke) )OEFENING\b")
 # One EXERCISE in capitals is a marker too, unless the words around it make it the
 # everyday English word: "EXERCISE (EXTREME) CAUTION" and its family, and physical
 # activity in health advice ("AVOID OUTDOOR EXERCISE", "NO STRENUOUS EXERCISE",
-# "EXERCISE INDOORS"), said so by the word right before or after it. A closed list, so
+# "DO NOT EXERCISE", "AVOID ALL EXERCISE", "EXERCISE INDOORS", "EXERCISE NOT
+# RECOMMENDED"), said so by the words right before or after it. A closed list, so
 # that a drill inject stays one wherever it puts the marker (first, last, after a colon,
 # in brackets, repeated): a drill taken for real alerts real coordinators, while advice
 # refused costs its writer one edit.
@@ -66,17 +70,29 @@ _CAPITAL_EXERCISE = re.compile(
     r"\bEXERCISE\b(?!\s+(?i:(?:extreme|great|extra|due|all)\s+)?"
     r"(?i:caution|care|restraint|vigilance|patience|discretion|judge?ment)\b)"
 )
+# The word before: an adjective or a verb of advice with the noun ("AVOID (ALL)
+# EXERCISE", "REFRAIN FROM EXERCISE"), or a negation with the verb ("DO NOT EXERCISE",
+# "SHOULDN'T EXERCISE"); a quantifier or "sports or" may stand between them.
 _ACTIVITY_BEFORE = re.compile(
     r"\b(?i:outdoor|outdoors|outside|indoor|physical|strenuous|vigorous|intense|intensive|"
-    r"heavy|hard|prolonged|moderate|light|avoid|limit|reduce|restrict|postpone|no)\s+$"
+    r"heavy|hard|prolonged|moderate|light|avoid|limit|reduce|restrict|postpone|no|"
+    r"minimi[sz]e|cancel|skip|stop|less|refrain\s+from|not|never|cannot|"
+    r"(?:do|does|did|should|must|could|would|need|ca|wo)n['\u2019]?t)"
+    r"(?i:\s+(?:all|any|unnecessary|further|sports?\s+(?:or|and|&)))?\s+$"
 )
 _ACTIVITY_AFTER = re.compile(r"^\s+(?i:outdoors|indoors|outside|inside|only\s+indoors)\b")
+# Advised against in the words right after it: a sentence, also first on its line
+# ("EXERCISE NOT RECOMMENDED"); a marker heading a line has a colon or a dash after it.
+_ADVISED_AGAINST = re.compile(
+    r"^\s+(?i:(?:is\s+)?(?:not\s+(?:advised|recommended|allowed|permitted)|discouraged|"
+    r"prohibited|forbidden))\b"
+)
 
 
 def _drill_marked(text: str) -> bool:
-    """Whether `text` carries a drill marker (`_DRILL_WORDS`, or a capital EXERCISE that
-    is no everyday English word)."""
-    if _DRILL_WORDS.search(text) is not None:
+    """Whether `text` carries a drill marker (`_DRILL_WORDS`, a capital OEFENING, or a
+    capital EXERCISE that is no everyday English word)."""
+    if _DRILL_WORDS.search(text) is not None or _CAPITAL_OEFENING.search(text) is not None:
         return True
     for found in _CAPITAL_EXERCISE.finditer(text):
         line_start = text.rfind("\n", 0, found.start()) + 1
@@ -85,7 +101,9 @@ def _drill_marked(text: str) -> bool:
         # First on its line it heads the line as a marker does ("EXERCISE OUTSIDE
         # ZWOLLE: ..."), whatever follows; advice has its verb first.
         first = not any(c.isalnum() for c in before)
-        if _ACTIVITY_BEFORE.search(before) or (not first and _ACTIVITY_AFTER.search(after)):
+        if _ACTIVITY_BEFORE.search(before) or _ADVISED_AGAINST.search(after):
+            continue
+        if not first and _ACTIVITY_AFTER.search(after):
             continue
         return True
     return False

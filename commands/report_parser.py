@@ -16,7 +16,13 @@ from datetime import datetime
 
 from rapidfuzz import fuzz, process
 
-from commands.dutch_numbers import ambiguous_comma, format_number, parse_figure, parse_range
+from commands.dutch_numbers import (
+    ambiguous_comma,
+    format_number,
+    parse_figure,
+    parse_range,
+    range_left,
+)
 from commands.dutch_time import TimeError, parse_time
 from commands.grammar import straight_quotes
 from commands.i18n import Language, t
@@ -730,10 +736,34 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
     if _known_key(key, vocab):
         return False
     figure = parse_figure(split_estimate(value)[0]) if value else None
-    if figure is not None and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+    sentence = figure is not None and _names_a_place(key, vocab) and _a_sentence(figure[1])
+    if figure is not None and not sentence and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
         return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
     # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
     return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
+
+
+def _names_a_place(key: str, vocab: Vocabulary) -> bool:
+    """Whether `key` is a proper name: a capital after its first word ("Verpleeghuis
+    Merwede", "Sporthal De Schans") or a known municipality ("Dordrecht"). A figure's key
+    names what is counted ("bewoners verplaatst"), in lower case after its first word."""
+    words = key.split()
+    return any(w[:1].isupper() for w in words[1:]) or fold(key) in _municipality_index(vocab)
+
+
+def _a_sentence(unit: str | None) -> bool:
+    """Whether the words after a number are a sentence, not a unit: a word first (not an
+    abbreviation such as "m" or "km"), then a full stop, or a second word in lower case
+    ("10 bewoners verplaatst."). A unit is one word or ends with a name ("m NAP",
+    "graden Celsius")."""
+    if unit is None:
+        return False
+    words = unit.split()
+    first = words[0].rstrip(".!?")
+    if not (first.isalpha() and len(first) >= 4):
+        return False
+    last = words[-1].rstrip(".!?")
+    return unit.endswith((".", "!", "?")) or (len(words) >= 2 and last.islower())
 
 
 def _read_field(
@@ -875,8 +905,9 @@ def _read_figure(
     figure = parse_range(number_text, dash=known_metric)
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
-    if figure is None:
-        figure = parse_figure(number_text)
+    figure = figure or parse_figure(number_text)
+    if _no_range(figure, key, value, problems):
+        return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
     estimate = bound != bounds.EXACT
@@ -923,6 +954,19 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _no_range(
+    figure: tuple[float, str | None] | None, key: str, value: str, problems: list[Problem]
+) -> bool:
+    """Whether `figure` is one end of a range that is none (`4 duizend - 3 duizend`,
+    `3 duizend-4`): read as a number and a unit it was stored as an exact figure; said."""
+    if figure is None or not range_left(figure[1]):
+        return False
+    problems.append(
+        Problem.of("report_parser.figure_range_unreadable", key_=_quote(key), value=_quote(value))
+    )
+    return True
 
 
 # Free text in a liaison room: words that say what an update is about -> category.

@@ -868,9 +868,10 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     # real and exercise would carry the one's words into the other (and its alerts).
     await exercise.check_incident(ctx, entry.incident)
     keep = t(ctx.lang, "reports.edit_not_stored", revision=entry.revision, code=entry.code)
-    draft = _read_edited_report(ctx, strip_reply_fallback(ctx.message.body))
-    if isinstance(draft, list):
-        return [_problems_reply(ctx, draft, keep)]
+    read = _read_edited_report(ctx, strip_reply_fallback(ctx.message.body))
+    if isinstance(read, list):
+        return [_problems_reply(ctx, read, keep)]
+    category_word, draft = read
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation, entry.tlp)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
@@ -880,9 +881,36 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
-    if moved is None and items.item_of(entry) == entry.id:
-        _place_from_text(ctx, data)  # an item's own report, as when it was sent
+    await _edit_inherits_subject(ctx, draft, data, entry, moved, named=bool(category_word))
     return await _revise_entry(ctx, entry, data, moved)
+
+
+async def _edit_inherits_subject(
+    ctx: CommandContext,
+    draft: ReportDraft,
+    data: entry_repo.EntryInput,
+    entry: SituationEntry,
+    moved: tuple[int, SituationEntry] | None,
+    *,
+    named: bool,
+) -> None:
+    """An edit takes its subject as a fresh follow-up does (`_inherit_subject`; `named`:
+    the edit names its category): from the report its new `betreft:` names, or, staying
+    in an item it does not open (its `betreft:` kept or removed), from the item's state
+    before it. Without this an edit that added `betreft: M-1` moved the entry to M-1 as
+    "overig" at no place, and any later edit of a follow-up did the same: the item's
+    latest state left its category's line of the picture. An item's own opening report
+    reads its place from its text as when it was sent (`_place_from_text`)."""
+    labelled = draft.tlp is not None
+    if moved is not None:
+        _inherit_subject(data, moved[1], labelled=labelled, named=named)
+        return
+    item_id = items.item_of(entry)
+    if item_id == entry.id:
+        _place_from_text(ctx, data)
+        return
+    before = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
+    _inherit_subject(data, before or entry, labelled=labelled, named=named)
 
 
 async def _edit_refused_in_item(
@@ -912,13 +940,17 @@ async def _edit_refused_in_item(
     return await follow_up_rights.refusal(ctx, item_id, data, draft.given)
 
 
-def _read_edited_report(ctx: CommandContext, body: str) -> ReportDraft | list[Problem]:
-    """The edited message read as a report again, as `!melding` reads a new one."""
+def _read_edited_report(
+    ctx: CommandContext, body: str
+) -> tuple[str | None, ReportDraft] | list[Problem]:
+    """The edited message read as a report again, as `!melding` reads a new one, with
+    the category word it names (None: none)."""
     if not is_command(body, ctx.prefix):
         return [Problem.of("reports.message_no_longer_report")]
     parsed = parse_raw(body, ctx.prefix)
     category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
-    return parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    return draft if isinstance(draft, list) else (category_word, draft)
 
 
 async def _revise_entry(

@@ -167,6 +167,9 @@ class Line:
     region: str
     points: list[tuple[datetime, float]]
     kinds: tuple[str, ...] = ()
+    # The unit as typed (None: a bare number): never summed with another, as the picture
+    # (storage/picture.py) keeps figures of different units on lines of their own.
+    unit: str | None = None
 
     def kind_at(self, index: int) -> str:
         return self.kinds[index] if index < len(self.kinds) else bounds.EXACT
@@ -207,8 +210,12 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    latest: dict[str, dict[tuple[str | None, str, str], tuple[float, str]]] = defaultdict(dict)
-    points: dict[str, list[tuple[datetime, float, str]]] = defaultdict(list)
+    # Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
+    # source's figure in another unit than before moves it to that unit's line.
+    Key = tuple[str, str | None]
+    Source = tuple[str | None, str, str]
+    latest: dict[Key, dict[Source, tuple[float, str]]] = defaultdict(dict)
+    points: dict[Key, list[tuple[datetime, float, str]]] = defaultdict(list)
     used: set[int] = set()
     for (
         entry_id,
@@ -222,23 +229,38 @@ async def figure_history(
         unit,
     ) in reversed(rows):
         used.add(entry_id)
-        key = region or "?"
+        name = region or "?"
         if not metric_kinds.adds_up(metric, unit):
             # A level or a temperature does not add up: one line per source, not a sum.
-            named = (place, location, organisation)
-            key = " · ".join(part for part in named if part) or key
-        latest[key][(organisation, place, location)] = (float(value), bound or bounds.EXACT)
-        parts = latest[key].values()
-        total = sum(part for part, _ in parts)
-        points[key].append((observed_at, total, bounds.of_sum(kind for _, kind in parts)))
-    # The regions with the largest current totals, each thinned to a readable number
-    # of points (always keeping the newest).
-    regions = sorted(points, key=lambda r: (-points[r][-1][1], r))[:MAX_LINES]
-    return [_line(r, _thin(points[r])) for r in sorted(regions)], used
+            name = " · ".join(part for part in (place, location, organisation) if part) or name
+        key = (name, unit)
+        source = (organisation, place, location)
+        for other, parts in latest.items():
+            if other[0] == key[0] and other != key and parts.pop(source, None) is not None:
+                _add_point(points[other], observed_at, parts)
+        latest[key][source] = (float(value), bound or bounds.EXACT)
+        _add_point(points[key], observed_at, latest[key])
+    # The lines with the largest current totals, each thinned to a readable number of
+    # points (always keeping the newest).
+    keys = sorted(points, key=lambda k: (-points[k][-1][1], k[0], k[1] or ""))[:MAX_LINES]
+    ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
+    return [_line(k[0], _thin(points[k]), k[1]) for k in ordered], used
 
 
-def _line(region: str, points: list[tuple[datetime, float, str]]) -> Line:
-    return Line(region, [(at, total) for at, total, _ in points], tuple(k for *_, k in points))
+def _add_point(
+    line: list[tuple[datetime, float, str]],
+    at: datetime,
+    parts: dict[tuple[str | None, str, str], tuple[float, str]],
+) -> None:
+    """The line's total after a change of its sources' latest values."""
+    values = parts.values()
+    line.append((at, sum(part for part, _ in values), bounds.of_sum(k for _, k in values)))
+
+
+def _line(region: str, points: list[tuple[datetime, float, str]], unit: str | None) -> Line:
+    return Line(
+        region, [(at, total) for at, total, _ in points], tuple(k for *_, k in points), unit
+    )
 
 
 def _thin(points: list[tuple[datetime, float, str]]) -> list[tuple[datetime, float, str]]:

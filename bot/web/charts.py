@@ -75,7 +75,9 @@ def line_chart(title: str, lines: list[Line], empty_text: str) -> str:
         print_labels=True,
     )
     for line in lines:
-        chart.add(line.region, [_point(line, index) for index in range(len(line.points))])
+        # The unit in the legend: a region with figures in two units has two lines.
+        name = f"{line.region} ({line.unit})" if line.unit else line.region
+        chart.add(name, [_point(line, index) for index in range(len(line.points))])
     svg = chart.render(is_unicode=True)
     return _SCRIPT.sub("", svg)
 

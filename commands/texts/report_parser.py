@@ -47,6 +47,12 @@ TEXTS: Entries = {
         "nl": "'{key_}' is een cijfer, maar '{value}' is geen getal (schrijf bijvoorbeeld 120 of 1.200).",
         "en": "'{key_}' is a figure, but '{value}' is not a number (write e.g. 120 or 1.200).",
     },
+    "report_parser.figure_range_unreadable": {
+        "nl": "'{key_}: {value}' lees ik niet als bereik. Schrijf het laagste getal eerst, met "
+        "de schaal bij allebei of alleen achteraan: 3-4 duizend, 3 duizend-4 duizend of 3.000-4.000.",
+        "en": "'{key_}: {value}' does not read as a range. Write the lower number first, with "
+        "the scale on both or after the last only: 3-4 thousand, 3 thousand-4 thousand or 3000-4000.",
+    },
     "report_parser.figure_ambiguous_comma": {
         "nl": "'{key_}: {value}': bedoel je {thousands} of {decimal}? Schrijf duizendtallen "
         "met een punt ({thousands}) en decimalen met een komma ({decimal}).",

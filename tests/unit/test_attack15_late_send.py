@@ -82,7 +82,21 @@ async def test_an_alert_in_reply_to_another_event_has_no_note(db: Database) -> N
     assert (await _sent(db, row))["body"] == PICTURE
 
 
-async def test_only_the_first_part_of_a_long_reply_gets_the_note(db: Database) -> None:
+async def test_every_part_of_a_long_reply_gets_the_note(db: Database) -> None:
+    """Session 17: only the first part got the note, so a reader who saw a later part
+    alone (a notification, a part scrolled to) read the held-up picture as current.
+    A later part has it under its "(2/3)" line, as its banner heads it."""
     later = "TLP:GREEN (2/3)\n• M-7 …"
     row = await _queued(db, timedelta(minutes=41), timedelta(minutes=40), body=later)
+    content = await _sent(db, row)
+    head, note, rest = content["body"].split("\n", 2)
+    assert head == "TLP:GREEN (2/3)" and rest == "• M-7 …", content["body"]
+    assert note.startswith("(Late reactie op je bericht van "), content["body"]
+    assert "Late reactie" in content["formatted_body"]
+    assert content["formatted_body"].index("(2/3)") < content["formatted_body"].index("Late")
+
+
+async def test_a_later_part_the_dispatcher_marked_late_gets_no_second_note(db: Database) -> None:
+    later = "TLP:GREEN (2/3)\n(Late reactie op je bericht van 04-12 10:00.)\n• M-7 …"
+    row = await _queued(db, timedelta(hours=2), timedelta(minutes=30), body=later)
     assert (await _sent(db, row))["body"] == later

@@ -259,3 +259,56 @@ async def test_real_free_text_in_a_drill_room_is_refused_at_the_offer(chat: Core
     said = texts(result[0]) if result else ""
     assert "GEEN OEFENING" in said and "Vastleggen als melding" not in said, said
     assert await _offers(chat) == 0
+
+
+# Session 17: more health advice in capitals that was refused as a drill inject. EXERCISE
+# as a verb after a negation or a modal ("DO NOT EXERCISE", "SHOULD NOT EXERCISE"), as a
+# noun after a verb of advice with a quantifier ("AVOID ALL EXERCISE", "REFRAIN FROM
+# EXERCISE", "NO SPORTS OR EXERCISE"), or advised against in the words after it
+# ("EXERCISE NOT RECOMMENDED"); Dutch "LICHAMELIJKE OEFENING" is physical exercise.
+MORE_HEALTH_ADVICE = [
+    "!report health\nmunicipality: Dordrecht\nSMOG ALERT. DO NOT EXERCISE.",
+    "!report health\nmunicipality: Dordrecht\nHEAT: STAY INSIDE, DO NOT EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nPLEASE DON'T EXERCISE TODAY",
+    "!report health\nmunicipality: Dordrecht\nCHILDREN SHOULD NOT EXERCISE DURING THE HEAT",
+    "!report health\nmunicipality: Dordrecht\nELDERLY SHOULDN'T EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nAVOID ALL EXERCISE UNTIL FURTHER NOTICE",
+    "!report health\nmunicipality: Dordrecht\nREFRAIN FROM EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nNO SPORTS OR EXERCISE OUTSIDE",
+    "!report health\nmunicipality: Dordrecht\nMINIMISE EXERCISE, KEEP WINDOWS CLOSED",
+    "!report health\nmunicipality: Dordrecht\nSMOG - EXERCISE NOT RECOMMENDED",
+    "!report health\nmunicipality: Dordrecht\nOUTDOOR SPORT: EXERCISE IS NOT ADVISED",
+    "!melding gezondheid\ngemeente: Dordrecht\nSMOG: NIET SPORTEN, VERMIJD LICHAMELIJKE OEFENING",
+    "!melding gezondheid\ngemeente: Dordrecht\nHITTE. GEEN ZWARE LICHAMELIJKE OEFENING BUITEN.",
+    "!melding gezondheid\ngemeente: Dordrecht\nGeen oefening buiten, niet sporten.",
+]
+
+
+@pytest.mark.parametrize("body", MORE_HEALTH_ADVICE)
+async def test_more_health_advice_in_a_real_room_is_recorded(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert len(await chat.entries()) == 1, texts(result[0])
+
+
+# And the markers beside such advice, or in the same places, stay markers.
+DRILL_BESIDE_ADVICE = [
+    "!report health\nmunicipality: Dordrecht\nDO NOT EXERCISE. EXERCISE EXERCISE EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nDO NOT PANIC. EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nDO NOT RESPOND - EXERCISE",
+    "!report health\nmunicipality: Dordrecht\nEXERCISE: NOT A REAL DIKE BREACH, AVOID THE AREA",
+    "!report health\nmunicipality: Dordrecht\nAVOID THE AREA (EXERCISE)",
+    "!report health\nmunicipality: Dordrecht\nEXERCISE ONLY: dike breach",
+    "!melding gezondheid\ngemeente: Dordrecht\nNIET SPORTEN. OEFENING",
+    "!melding gezondheid\ngemeente: Dordrecht\nOEFENING: LICHAMELIJKE klachten na brand",
+    "!melding gezondheid\ngemeente: Dordrecht\nDIT IS EEN OEFENING - VERMIJD LICHAMELIJKE INSPANNING",
+]
+
+
+@pytest.mark.parametrize("body", DRILL_BESIDE_ADVICE)
+async def test_a_drill_marker_beside_health_advice_is_still_refused(
+    chat: CoreChat, body: str
+) -> None:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    assert await chat.entries() == [], texts(result[0])

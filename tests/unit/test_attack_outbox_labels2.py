@@ -122,3 +122,32 @@ async def test_every_part_of_a_late_split_reply_keeps_the_reply_s_label(chat: Co
     assert [row.tlp for row in rows] == ["AMBER"] * len(rows), [row.tlp for row in rows]
     # And each later part says so, as every reply names the highest label it shows.
     assert all(str(row.content["body"]).startswith("TLP:AMBER (") for row in rows[1:])
+
+
+async def test_every_part_of_a_late_split_reply_says_it_is_late(chat: CoreChat) -> None:
+    """Session 17: the late note stood on the first part only; a reader who saw a later
+    part alone (a notification, a part scrolled to) read a held-up answer as current.
+    Each later part has it under its "(2/3)" line; the first keeps it once, on top."""
+    note = "(Late reactie op je bericht van 04-12 10:00.)"
+    lines = [f"M-{n} · evacuatie · GGD · Dijk {n} doorgebroken, {'x' * 80}" for n in range(900)]
+    text = "\n".join([note, "TLP:AMBER — Meldingen", *lines])
+    message = Message(EventId("$late"), COORD, UserId("@bob:x"), "!meldingen", datetime.now(UTC))
+    async with chat.db.transaction() as session:
+        rows = await log_and_queue(session, message, [render.plain(text)], "replied")
+    assert len(rows) > 1
+    bodies = [str(row.content["body"]) for row in rows]
+    assert bodies[0].startswith(note) and bodies[0].count(note) == 1, bodies[0][:200]
+    for index, body in enumerate(bodies[1:], start=2):
+        head, second, _ = body.split("\n", 2)
+        assert head == f"TLP:AMBER ({index}/{len(rows)})" and second == note, body[:200]
+        assert note in str(rows[index - 1].content["formatted_body"])
+
+
+async def test_a_split_reply_in_time_has_no_note_on_any_part(chat: CoreChat) -> None:
+    lines = [f"M-{n} · evacuatie · GGD · Dijk {n} doorgebroken, {'x' * 80}" for n in range(900)]
+    text = "\n".join(["TLP:AMBER — Meldingen", *lines])
+    message = Message(EventId("$now"), COORD, UserId("@bob:x"), "!meldingen", datetime.now(UTC))
+    async with chat.db.transaction() as session:
+        rows = await log_and_queue(session, message, [render.plain(text)], "replied")
+    assert len(rows) > 1
+    assert not any("Late" in str(row.content["body"]) for row in rows)
