@@ -262,10 +262,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    if target is not None:
-        _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
-    else:
-        _place_from_text(ctx, data)
+    _take_subject(ctx, data, target, labelled=draft.tlp is not None, named=bool(category_word))
     entry = await entry_repo.record(
         session,
         data,
@@ -309,6 +306,22 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is None:
         reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _take_subject(
+    ctx: CommandContext,
+    data: entry_repo.EntryInput,
+    target: SituationEntry | None,
+    *,
+    labelled: bool,
+    named: bool,
+) -> None:
+    """A follow-up takes its item's subject (`_inherit_subject`); a new item its place
+    from its text when it names none (`_place_from_text`)."""
+    if target is not None:
+        _inherit_subject(data, target, labelled=labelled, named=named)
+    else:
+        _place_from_text(ctx, data)
 
 
 def _inherit_subject(

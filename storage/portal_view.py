@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, incidents, items, metric_kinds, open_questions, records, rooms, tlp
@@ -210,12 +212,28 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    # Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
-    # source's figure in another unit than before moves it to that unit's line.
-    Key = tuple[str, str | None]
-    Source = tuple[str | None, str, str]
-    latest: dict[Key, dict[Source, tuple[float, str]]] = defaultdict(dict)
-    points: dict[Key, list[tuple[datetime, float, str]]] = defaultdict(list)
+    points, used = _chart_points(rows, metric)
+    # The lines with the largest current totals, each thinned to a readable number of
+    # points (always keeping the newest).
+    keys = sorted(points, key=lambda k: (-points[k][-1][1], k[0], k[1] or ""))[:MAX_LINES]
+    ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
+    return [_line(k[0], _thin(points[k]), k[1]) for k in ordered], used
+
+
+_Key = tuple[str, str | None]
+_Source = tuple[str | None, str, str]
+
+
+def _chart_points(
+    rows: Sequence[Row[Any]], metric: str
+) -> tuple[dict[_Key, list[tuple[datetime, float, str]]], set[int]]:
+    """Each line's points, oldest first: after each figure, the sum of the latest value
+    of each source on that line, and the entries used.
+
+    Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
+    source's figure in another unit than before moves it to that unit's line."""
+    latest: dict[_Key, dict[_Source, tuple[float, str]]] = defaultdict(dict)
+    points: dict[_Key, list[tuple[datetime, float, str]]] = defaultdict(list)
     used: set[int] = set()
     for (
         entry_id,
@@ -240,11 +258,7 @@ async def figure_history(
                 _add_point(points[other], observed_at, parts)
         latest[key][source] = (float(value), bound or bounds.EXACT)
         _add_point(points[key], observed_at, latest[key])
-    # The lines with the largest current totals, each thinned to a readable number of
-    # points (always keeping the newest).
-    keys = sorted(points, key=lambda k: (-points[k][-1][1], k[0], k[1] or ""))[:MAX_LINES]
-    ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
-    return [_line(k[0], _thin(points[k]), k[1]) for k in ordered], used
+    return points, used
 
 
 def _add_point(
