@@ -1223,7 +1223,6 @@ _PLACE_WORDS = frozenset(
         "rond",
         "rondom",
         "omgeving",
-        "richting",
         "naar",
         "uit",
         "van",
@@ -1233,6 +1232,17 @@ _PLACE_WORDS = frozenset(
     ]
 )
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+# The words before a name that is no place: a road's direction or detour ("A2 dicht
+# richting Weert" is not in Weert) and a title before a person's name ("meneer Stein").
+_NOT_PLACE_WORDS = frozenset(
+    {
+        "richting", "via", "towards", "toward",
+        "meneer", "mevrouw", "mevr", "mw", "dhr", "heer", "familie", "fam", "mr", "mrs", "ms",
+    }
+)  # fmt: skip
+# A capitalised article before a name starts another proper name: "sporthal De Bergen",
+# "gemaal De Sluis" (a name that is itself "De …", "De Ronde Venen", is read whole).
+_NAME_ARTICLES = frozenset(["De", "Het", "The"])
 
 
 def text_municipality(text: str, vocab: Vocabulary) -> str | None:
@@ -1258,9 +1268,12 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
             first = span[0].group().lstrip("'’")
             if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
                 first = first[2:]
-            before = fold(words[n - 1].group()) if n else ""
             opens = n == 0 or bool(_SENTENCE_END.search(text[: span[0].start()]))
-            if first[:1].isupper() and (before in _PLACE_WORDS or not opens):
+            # The word before, in the same sentence ("uit. Sluis 3" has none).
+            typed_before = "" if opens else words[n - 1].group()
+            before = fold(typed_before)
+            named_else = before in _NOT_PLACE_WORDS or typed_before in _NAME_ARTICLES
+            if first[:1].isupper() and (before in _PLACE_WORDS or not opens) and not named_else:
                 found.add(name)
             n += size - 1
             break
