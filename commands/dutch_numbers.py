@@ -17,6 +17,11 @@ _DIGITS = (
 # Only symbols: `16u` is a time, `3x` and `2e` are no units.
 _ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
 _NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
+# A range with the unit on both ends (`3m-4m`, `4°C-6°C`, `2,5m tot 3m`): read as a
+# number and a unit it was its low end, stored as an exact figure (unit "m-4m").
+_UNIT_RANGE = re.compile(
+    r"^" + _ATTACHED_UNIT + r"\s*(?:[-–—]|(?:à|a|tot|to|of|or)\s)\s*[+-]?[\d,]", re.IGNORECASE
+)
 # A scale word after a range's low end (`3 duizend-4 duizend`): each end then has its own;
 # without it the one after the high end counts for both (`2 à 3 duizend`).
 _SCALE_WORD = r"(?:honderd|hundred|duizend|thousand|miljoen|million|mln)\.?"
@@ -79,6 +84,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     sign, number, rest = match.groups()
     number = re.sub(_SPACE, "", number)
     unit = rest.strip() or None
+    if unit is not None and _UNIT_RANGE.match(unit):
+        return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:
         whole, _, fraction = number.partition(",")
         canonical = whole.replace(".", "") + "." + fraction
