@@ -129,11 +129,12 @@ def scaled(value: float, unit: str | None) -> tuple[float, str | None]:
 _LEADING_ZERO = re.compile(r"^0\d")
 
 
-def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
+def parse_range(text: str, *, dash: bool, whole: bool = True) -> tuple[float, str | None] | None:
     """`3 à 4` -> (4.0, None), `100-150 personen` (with `dash`) -> (125.0, "personen"):
     the middle of a range, a whole number when both ends are (rounded up: for people
-    in need the higher reading), and the unit after it. None when `text` is no range
-    or its ends are not in order (`4-3` is a typo to ask about, not a figure)."""
+    in need the higher reading; not with `whole` False, for a level: `3 à 4 m` is
+    3,5 m), and the unit after it. None when `text` is no range or its ends are not in
+    order (`4-3` is a typo to ask about, not a figure)."""
     value = text.strip()
     worded = _RANGE_WORDS.match(value)
     if worded is not None and not _joined_as_written(value):
@@ -155,7 +156,7 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
         low, _ = scaled(_plain(low_text), rest.strip() or None)
     if not low < high:
         return None
-    if low.is_integer() and high.is_integer():
+    if whole and low.is_integer() and high.is_integer():
         return float((int(low) + int(high) + 1) // 2), unit
     return (low + high) / 2, unit
 

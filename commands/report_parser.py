@@ -28,6 +28,7 @@ from commands.grammar import straight_quotes
 from commands.i18n import Language, t
 from commands.number_words import count_in_words
 from storage import bounds, tlp
+from storage.metric_kinds import adds_up
 from storage.regions import RegionTable, named_municipalities
 from storage.vocabulary import (
     CATEGORIES,
@@ -902,7 +903,7 @@ def _read_figure(
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
     # estimate of its middle. A dash range (`3-4`) only for a known count.
-    figure = parse_range(number_text, dash=known_metric)
+    figure = _range_of(number_text, metric, dash=known_metric)
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
     figure = figure or parse_figure(number_text)
@@ -954,6 +955,16 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _range_of(number_text: str, metric: str, *, dash: bool) -> tuple[float, str | None] | None:
+    """The middle of the range `number_text` is, if any: for a count rounded up to a
+    whole number, for a level (`metric_kinds.adds_up`) as it is - "waterstand: 3 à 4 m
+    NAP" was a level of ~4 m."""
+    figure = parse_range(number_text, dash=dash)
+    if figure is not None and not adds_up(metric, figure[1]):
+        return parse_range(number_text, dash=dash, whole=False)
+    return figure
 
 
 def _no_range(
