@@ -20,20 +20,20 @@ _NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + 
 # A range with the unit on both ends (`3m-4m`, `4°C-6°C`, `2,5m tot 3m`): read as a
 # number and a unit it was its low end, stored as an exact figure (unit "m-4m").
 _UNIT_RANGE = re.compile(
-    r"^" + _ATTACHED_UNIT + r"\s*(?:[-–—]|(?:à|a|tot|to|of|or)\s)\s*[+-]?[\d,]", re.IGNORECASE
+    r"^" + _ATTACHED_UNIT + r"\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]", re.IGNORECASE
 )
 # A scale word after a range's low end (`3 duizend-4 duizend`): each end then has its own;
 # without it the one after the high end counts for both (`2 à 3 duizend`).
 _SCALE_WORD = r"(?:honderd|hundred|duizend|thousand|miljoen|million|mln)\.?"
-# A range as people type it: `3 à 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
+# A range as people type it: `3 à 4`, `3 á 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
 # `3 to 4`, `between 3 and 4`; with a dash (`3-4`, `100–150 personen`) only where the
 # caller says so (a count: elsewhere `14-16 uur` is a time span, not a figure).
 _RANGE_WORDS = re.compile(
-    r"^(?:(?:tussen|between)\s+)?("
+    r"^(?:(?:tussen(?:\s+de)?|between)\s+)?("
     + _DIGITS
     + r")(?:\s+("
     + _SCALE_WORD
-    + r"))?\s+(?:à|a|tot|to|of|or|en|and)\s+("
+    + r"))?\s+(?:à|á|a|tot|to|of|or|en|and)\s+("
     + _DIGITS
     + r")(?=\s|%|$)(.*)$",
     re.IGNORECASE,
@@ -52,7 +52,7 @@ _RANGE_DASH = re.compile(
 # range connector and a number (`- 4`, `tot 3 duizend`), maybe after a scale word glued
 # to a dash (`duizend-4`). Read as a number with a unit it was one end, stored exact.
 _RANGE_LEFT = re.compile(
-    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
+    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
     re.IGNORECASE,
 )
 

@@ -1321,8 +1321,8 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",
 # "tussen 3 en 4" ("en" joins a range only after "tussen"/"between").
 _FREE_RANGE_START = re.compile(
-    r"(?:(tussen|between)\s+)?(?<![\w.,])(\d[\d.]*(?:,\d+)?)"
-    r"(\s*[-–—]\s*|\s+(?:à|a|tot|to|of|or|en|and)\s+)$"
+    r"(?:(tussen|between)\s+(?:de\s+)?)?(?<![\w.,])(\d[\d.]*(?:,\d+)?)"
+    r"(\s*[-–—]\s*|\s+(?:à|á|a|tot|to|of|or|en|and)\s+)$"
 )
 
 
