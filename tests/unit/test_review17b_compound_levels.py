@@ -40,3 +40,8 @@ def test_compound_levels_are_not_summed(metric: str, unit: str | None) -> None:
 )
 def test_counts_are_still_summed(metric: str, unit: str | None) -> None:
     assert adds_up(metric, unit) is True
+
+
+@pytest.mark.parametrize("metric", ["occupancy_rate", "flow_rate", "uitvalpercentage"])
+def test_rates_named_in_words_are_not_summed(metric: str) -> None:
+    assert adds_up(metric, None) is False
