@@ -26,7 +26,7 @@ _NOT_ADDING_WORDS = frozenset(
         "speed", "druk", "pressure", "concentratie", "concentration", "debiet", "afvoer",
         "neerslag", "rainfall", "precipitation", "luchtvochtigheid", "humidity",
         # shares
-        "percentage", "procent", "percent", "aandeel", "share", "ratio",
+        "percentage", "procent", "percent", "aandeel", "share", "ratio", "rate",
         # changes and durations
         "verandering", "verschil", "delta", "trend", "stijging", "daling", "change",
         "difference", "duur", "hersteltijd", "wachttijd", "duration",
