@@ -48,3 +48,20 @@ def test_no_false_place_from_text(text: str) -> None:
 )
 def test_real_places_from_text_still_read(text: str, place: str) -> None:
     assert text_municipality(text, VOCAB) == place
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A province or a safety region of the same name is no municipality.
+        "Provincie Utrecht meldt hoogwater op de Lek",
+        "Storing in de regio Utrecht",
+        "Veiligheidsregio Groningen schaalt op",
+        "Waterstand in de provincie Groningen stijgt",
+        # "Bergen (L)" is Bergen in Limburg; the table's Bergen is in Noord-Holland.
+        "Storing in Bergen (L)",
+        "Evacuatie in Bergen (Limburg) gestart",
+    ],
+)
+def test_no_place_where_the_name_is_another_place(text: str) -> None:
+    assert text_municipality(text, VOCAB) is None
