@@ -1249,8 +1249,17 @@ _NOT_PLACE_WORDS = frozenset(
     {
         "richting", "via", "towards", "toward",
         "meneer", "mevrouw", "mevr", "mw", "dhr", "heer", "familie", "fam", "mr", "mrs", "ms",
+        # "Provincie Utrecht", "regio Utrecht": the province or the safety region.
+        "provincie", "province", "regio", "region", "veiligheidsregio",
     }
 )  # fmt: skip
+# A province after a name says which of two places of that name it is ("Bergen (L)" is
+# Bergen in Limburg, the table's Bergen is in Noord-Holland): the table cannot tell.
+_PROVINCE_AFTER = re.compile(
+    r"\s*\(\s*(?:L|Lb|LB|NH|N\.H\.|ZH|Z\.H\.|NB|N\.B\.|Gld|Gr|Fr|Dr|Ov|Ut|Z|Zl|Fl|"
+    r"Limburg|Noord-Holland|Zuid-Holland|Noord-Brabant|Gelderland|Groningen|Friesland|"
+    r"Drenthe|Overijssel|Utrecht|Zeeland|Flevoland)\s*\)"
+)
 # A capitalised article before a name starts another proper name: "sporthal De Bergen",
 # "gemaal De Sluis" (a name that is itself "De …", "De Ronde Venen", is read whole).
 _NAME_ARTICLES = frozenset(["De", "Het", "The"])
@@ -1283,7 +1292,11 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
             # The word before, in the same sentence ("uit. Sluis 3" has none).
             typed_before = "" if opens else words[n - 1].group()
             before = fold(typed_before)
-            named_else = before in _NOT_PLACE_WORDS or typed_before in _NAME_ARTICLES
+            named_else = (
+                before in _NOT_PLACE_WORDS
+                or typed_before in _NAME_ARTICLES
+                or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
+            )
             if first[:1].isupper() and (before in _PLACE_WORDS or not opens) and not named_else:
                 found.add(name)
             n += size - 1
