@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, incidents, items, metric_kinds, open_questions, records, rooms, tlp
@@ -183,33 +185,7 @@ async def figure_history(
     owner's organisation, place, location: `items.source_organisation`,
     `entries.location_key`), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
     """
-    e, f = SituationEntry, EntryFigure
-    rows = (
-        await session.execute(
-            items.join_opener(
-                select(
-                    e.id,
-                    items.source_organisation(e),
-                    e.place,
-                    e.location_key,
-                    e.region,
-                    e.observed_at,
-                    f.value,
-                    f.bound,
-                    f.unit,
-                ).join(f, f.entry_id == e.id),
-                e,
-            )
-            .where(
-                f.metric == metric,
-                e.incident == view.incident,
-                e.retracted_at.is_(None),
-                tlp.visible_clause(view.access, e.tlp_rank, e.room_id, e.organisation),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(MAX_POINTS_READ)
-        )
-    ).all()
+    rows = await _history_rows(session, view, metric)
     # Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
     # source's figure in another unit than before moves it to that unit's line.
     Key = tuple[str, str | None]
@@ -245,6 +221,38 @@ async def figure_history(
     keys = sorted(points, key=lambda k: (-points[k][-1][1], k[0], k[1] or ""))[:MAX_LINES]
     ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
     return [_line(k[0], _thin(points[k]), k[1]) for k in ordered], used
+
+
+async def _history_rows(session: AsyncSession, view: PortalRoom, metric: str) -> Sequence[Row[Any]]:
+    """`figure_history`'s figures of `metric` the room may see, newest first (at most
+    `MAX_POINTS_READ`)."""
+    e, f = SituationEntry, EntryFigure
+    return (
+        await session.execute(
+            items.join_opener(
+                select(
+                    e.id,
+                    items.source_organisation(e),
+                    e.place,
+                    e.location_key,
+                    e.region,
+                    e.observed_at,
+                    f.value,
+                    f.bound,
+                    f.unit,
+                ).join(f, f.entry_id == e.id),
+                e,
+            )
+            .where(
+                f.metric == metric,
+                e.incident == view.incident,
+                e.retracted_at.is_(None),
+                tlp.visible_clause(view.access, e.tlp_rank, e.room_id, e.organisation),
+            )
+            .order_by(e.observed_at.desc(), e.id.desc())
+            .limit(MAX_POINTS_READ)
+        )
+    ).all()
 
 
 def _add_point(
