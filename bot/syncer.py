@@ -676,7 +676,10 @@ class Syncer:
         if not gaps:
             return set()
         readers = set()
-        for room_id, events in newest.items():
+        for room_id in newest:
+            # The timeline, not `newest`: a room kept in its own order (an edit among its
+            # newest events) has none there, and its listing answered beside the gaps.
+            events = joined[room_id].timeline.events
             theirs = [event for event in events if event.sender != self.user_id]
             mark = self._marks.get(room_id)
             if mark is None or not mark.active or not theirs:

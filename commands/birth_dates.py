@@ -39,7 +39,10 @@ _TITLE = (
     r"ms\.?|miss)"
 )
 _PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|el|al|'t)"
-_NAME = rf"(?:(?:{_PARTICLE}\s+)*[A-Z][\w'-]*\s*){{1,3}}"
+# A capital letter, also outside A-Z: "Ali Öztürk 12-03-1948", "mevrouw Özdemir
+# 12-03-1961" and "Émile Dupont" kept their dates of birth in the published phrasing.
+_CAPITAL = "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper()) + "]"
+_NAME = rf"(?:(?:{_PARTICLE}\s+)*{_CAPITAL}[\w'-]*\s*){{1,3}}"
 # After a title and a name: bare, after a comma or in brackets.
 _AFTER_TITLE = re.compile(
     rf"(?P<lead>\b{_TITLE}\s+{_NAME}(?:,\s*|\(\s*)?){_DATE}(?P<close>\s*\))?", re.IGNORECASE
@@ -54,8 +57,8 @@ _BRACKETED = re.compile(
 # A name without a title: two words or more, the last capitalised, with particles and
 # initials between ("Jan de Vries", "J. de Vries", "Fatima El Amrani"), then the date
 # bare or after a comma. "Mag Jan de Vries 12-03-1948 mee?" was published as asked.
-_WORD = r"[A-Z][\w'-]*"
-_INITIAL = r"[A-Z]\."
+_WORD = _CAPITAL + r"[\w'-]*"
+_INITIAL = _CAPITAL + r"\."
 _BARE_NAME = rf"(?:{_INITIAL}\s*|{_WORD}\s+)(?:(?:{_PARTICLE}|{_INITIAL}|{_WORD})\s+){{0,3}}{_WORD}"
 _AFTER_NAME = re.compile(
     rf"(?P<lead>(?P<before>(?<![\w'-]){_BARE_NAME})(?:,\s*|\s+)){_DATE}(?![\w-])"

@@ -17,18 +17,23 @@ _DIGITS = (
 # Only symbols: `16u` is a time, `3x` and `2e` are no units.
 _ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
 _NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
+# A range with the unit on both ends (`3m-4m`, `4°C-6°C`, `2,5m tot 3m`): read as a
+# number and a unit it was its low end, stored as an exact figure (unit "m-4m").
+_UNIT_RANGE = re.compile(
+    r"^" + _ATTACHED_UNIT + r"\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]", re.IGNORECASE
+)
 # A scale word after a range's low end (`3 duizend-4 duizend`): each end then has its own;
 # without it the one after the high end counts for both (`2 à 3 duizend`).
 _SCALE_WORD = r"(?:honderd|hundred|duizend|thousand|miljoen|million|mln)\.?"
-# A range as people type it: `3 à 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
+# A range as people type it: `3 à 4`, `3 á 4`, `3 a 4`, `3 tot 4`, `3 of 4`, `tussen 3 en 4`,
 # `3 to 4`, `between 3 and 4`; with a dash (`3-4`, `100–150 personen`) only where the
 # caller says so (a count: elsewhere `14-16 uur` is a time span, not a figure).
 _RANGE_WORDS = re.compile(
-    r"^(?:(?:tussen|between)\s+)?("
+    r"^(?:(?:tussen(?:\s+de)?|between)\s+)?("
     + _DIGITS
     + r")(?:\s+("
     + _SCALE_WORD
-    + r"))?\s+(?:à|a|tot|to|of|or|en|and)\s+("
+    + r"))?\s+(?:à|á|a|tot|to|of|or|en|and)\s+("
     + _DIGITS
     + r")(?=\s|%|$)(.*)$",
     re.IGNORECASE,
@@ -47,7 +52,7 @@ _RANGE_DASH = re.compile(
 # range connector and a number (`- 4`, `tot 3 duizend`), maybe after a scale word glued
 # to a dash (`duizend-4`). Read as a number with a unit it was one end, stored exact.
 _RANGE_LEFT = re.compile(
-    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
+    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
     re.IGNORECASE,
 )
 
@@ -79,6 +84,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     sign, number, rest = match.groups()
     number = re.sub(_SPACE, "", number)
     unit = rest.strip() or None
+    if unit is not None and _UNIT_RANGE.match(unit):
+        return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:
         whole, _, fraction = number.partition(",")
         canonical = whole.replace(".", "") + "." + fraction
@@ -122,11 +129,12 @@ def scaled(value: float, unit: str | None) -> tuple[float, str | None]:
 _LEADING_ZERO = re.compile(r"^0\d")
 
 
-def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
+def parse_range(text: str, *, dash: bool, whole: bool = True) -> tuple[float, str | None] | None:
     """`3 à 4` -> (4.0, None), `100-150 personen` (with `dash`) -> (125.0, "personen"):
     the middle of a range, a whole number when both ends are (rounded up: for people
-    in need the higher reading), and the unit after it. None when `text` is no range
-    or its ends are not in order (`4-3` is a typo to ask about, not a figure)."""
+    in need the higher reading; not with `whole` False, for a level: `3 à 4 m` is
+    3,5 m), and the unit after it. None when `text` is no range or its ends are not in
+    order (`4-3` is a typo to ask about, not a figure)."""
     value = text.strip()
     worded = _RANGE_WORDS.match(value)
     if worded is not None and not _joined_as_written(value):
@@ -148,7 +156,7 @@ def parse_range(text: str, *, dash: bool) -> tuple[float, str | None] | None:
         low, _ = scaled(_plain(low_text), rest.strip() or None)
     if not low < high:
         return None
-    if low.is_integer() and high.is_integer():
+    if whole and low.is_integer() and high.is_integer():
         return float((int(low) + int(high) + 1) // 2), unit
     return (low + high) / 2, unit
 

@@ -28,6 +28,7 @@ from commands.grammar import straight_quotes
 from commands.i18n import Language, t
 from commands.number_words import count_in_words
 from storage import bounds, tlp
+from storage.metric_kinds import adds_up
 from storage.regions import RegionTable, named_municipalities
 from storage.vocabulary import (
     CATEGORIES,
@@ -902,7 +903,7 @@ def _read_figure(
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
     # estimate of its middle. A dash range (`3-4`) only for a known count.
-    figure = parse_range(number_text, dash=known_metric)
+    figure = _range_of(number_text, metric, dash=known_metric)
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
     figure = figure or parse_figure(number_text)
@@ -954,6 +955,16 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _range_of(number_text: str, metric: str, *, dash: bool) -> tuple[float, str | None] | None:
+    """The middle of the range `number_text` is, if any: for a count rounded up to a
+    whole number, for a level (`metric_kinds.adds_up`) as it is - "waterstand: 3 à 4 m
+    NAP" was a level of ~4 m."""
+    figure = parse_range(number_text, dash=dash)
+    if figure is not None and not adds_up(metric, figure[1]):
+        return parse_range(number_text, dash=dash, whole=False)
+    return figure
 
 
 def _no_range(
@@ -1223,7 +1234,6 @@ _PLACE_WORDS = frozenset(
         "rond",
         "rondom",
         "omgeving",
-        "richting",
         "naar",
         "uit",
         "van",
@@ -1233,6 +1243,26 @@ _PLACE_WORDS = frozenset(
     ]
 )
 _SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
+# The words before a name that is no place: a road's direction or detour ("A2 dicht
+# richting Weert" is not in Weert) and a title before a person's name ("meneer Stein").
+_NOT_PLACE_WORDS = frozenset(
+    {
+        "richting", "via", "towards", "toward",
+        "meneer", "mevrouw", "mevr", "mw", "dhr", "heer", "familie", "fam", "mr", "mrs", "ms",
+        # "Provincie Utrecht", "regio Utrecht": the province or the safety region.
+        "provincie", "province", "regio", "region", "veiligheidsregio",
+    }
+)  # fmt: skip
+# A province after a name says which of two places of that name it is ("Bergen (L)" is
+# Bergen in Limburg, the table's Bergen is in Noord-Holland): the table cannot tell.
+_PROVINCE_AFTER = re.compile(
+    r"\s*\(\s*(?:L|Lb|LB|NH|N\.H\.|ZH|Z\.H\.|NB|N\.B\.|Gld|Gr|Fr|Dr|Ov|Ut|Z|Zl|Fl|"
+    r"Limburg|Noord-Holland|Zuid-Holland|Noord-Brabant|Gelderland|Groningen|Friesland|"
+    r"Drenthe|Overijssel|Utrecht|Zeeland|Flevoland)\s*\)"
+)
+# A capitalised article before a name starts another proper name: "sporthal De Bergen",
+# "gemaal De Sluis" (a name that is itself "De …", "De Ronde Venen", is read whole).
+_NAME_ARTICLES = frozenset(["De", "Het", "The"])
 
 
 def text_municipality(text: str, vocab: Vocabulary) -> str | None:
@@ -1258,9 +1288,16 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
             first = span[0].group().lstrip("'’")
             if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
                 first = first[2:]
-            before = fold(words[n - 1].group()) if n else ""
             opens = n == 0 or bool(_SENTENCE_END.search(text[: span[0].start()]))
-            if first[:1].isupper() and (before in _PLACE_WORDS or not opens):
+            # The word before, in the same sentence ("uit. Sluis 3" has none).
+            typed_before = "" if opens else words[n - 1].group()
+            before = fold(typed_before)
+            named_else = (
+                before in _NOT_PLACE_WORDS
+                or typed_before in _NAME_ARTICLES
+                or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
+            )
+            if first[:1].isupper() and (before in _PLACE_WORDS or not opens) and not named_else:
                 found.add(name)
             n += size - 1
             break
@@ -1297,8 +1334,8 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",
 # "tussen 3 en 4" ("en" joins a range only after "tussen"/"between").
 _FREE_RANGE_START = re.compile(
-    r"(?:(tussen|between)\s+)?(?<![\w.,])(\d[\d.]*(?:,\d+)?)"
-    r"(\s*[-–—]\s*|\s+(?:à|a|tot|to|of|or|en|and)\s+)$"
+    r"(?:(tussen|between)\s+(?:de\s+)?)?(?<![\w.,])(\d[\d.]*(?:,\d+)?)"
+    r"(\s*[-–—]\s*|\s+(?:à|á|a|tot|to|of|or|en|and)\s+)$"
 )
 
 

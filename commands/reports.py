@@ -277,13 +277,12 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     ctx.events.append("entry.recorded")
     # No separate audit row: the entry itself records who reported it, when and where
     # (one statement less on the hottest path); `entry.edited` and the rest are audited.
-    figures = data.figures  # just stored: no need to read them back
     head = t(ctx.lang, "reports.report_recorded", code=entry.code)
     if target is not None:
         # The item as the room sees it, also when the report was recorded apart
         # (`_follow_up`): the reply must not tell it so.
         head += " · " + t(ctx.lang, "report_follows", code=f"M-{items.item_of(target)}")
-    reply = describe(ctx, entry, figures, head)
+    reply = describe(ctx, entry, data.figures, head)  # just stored: not read back
     # Known objects the report names ('Bekend object: …'), linked and shown as this room may.
     known = await objects.confirmation_lines(ctx, entry)
     if target is not None:

@@ -26,11 +26,19 @@ _NOT_ADDING_WORDS = frozenset(
         "speed", "druk", "pressure", "concentratie", "concentration", "debiet", "afvoer",
         "neerslag", "rainfall", "precipitation", "luchtvochtigheid", "humidity",
         # shares
-        "percentage", "procent", "percent", "aandeel", "share", "ratio",
+        "percentage", "procent", "percent", "aandeel", "share", "ratio", "rate",
         # changes and durations
         "verandering", "verschil", "delta", "trend", "stijging", "daling", "change",
         "difference", "duur", "hersteltijd", "wachttijd", "duration",
     }
+)  # fmt: skip
+
+# Dutch writes a level as one word ("waterhoogte", "grondwaterstand", "watertemperatuur",
+# "bezettingsgraad"): a metric word ending in one of these is a level too. "stand" and
+# "duur" alone are not endings here: "achterstand" (a backlog) is a count.
+_NOT_ADDING_ENDINGS = (
+    "waterstand", "peil", "niveau", "hoogte", "diepte", "level", "temperatuur",
+    "snelheid", "druk", "percentage", "graad", "debiet", "neerslag", "concentratie",
 )  # fmt: skip
 
 # Units of a level, a temperature, a share or a rate.
@@ -40,7 +48,10 @@ _NOT_ADDING_UNITS = frozenset({"%", "°c", "°", "graden", "nap", "bft", "ppm", 
 def adds_up(metric: str, unit: str | None) -> bool:
     """Whether the latest values of several sources of `metric` (in `unit`) may be
     summed. `metric` is the stored key (`verandering_waterstand`)."""
-    if not _NOT_ADDING_WORDS.isdisjoint(metric.split("_")):
+    words = metric.split("_")
+    if not _NOT_ADDING_WORDS.isdisjoint(words) or any(
+        word.endswith(_NOT_ADDING_ENDINGS) for word in words
+    ):
         return False
     if unit is None:
         return True
