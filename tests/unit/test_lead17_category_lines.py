@@ -237,7 +237,7 @@ async def test_an_edit_lowering_a_follow_ups_label_with_figures_is_refused(
 ) -> None:
     body = "!melding opvang\ngemeente: Dordrecht\ntlp: amber\nopvangplekken beschikbaar: 120"
     _, code = await _code(db, dispatcher, body)
-    follow = f"!melding opvang\nbetreft: {code}\nernst: gering\nopvangplekken beschikbaar: 40"
+    follow = f"!melding\nbetreft: {code}\nernst: gering\nopvangplekken beschikbaar: 40"
     event_id, _ = await _code(db, dispatcher, follow)
     _, replies = await send(
         db,
