@@ -263,7 +263,11 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
     if target is not None:
-        _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
+        withheld = _inherit_subject(
+            data, target, labelled=draft.tlp is not None, named=bool(category_word)
+        )
+        if withheld is not None:
+            return _refused(ctx, [withheld])
     else:
         _place_from_text(ctx, data)
     entry = await entry_repo.record(
@@ -313,7 +317,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
 
 def _inherit_subject(
     data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool, named: bool
-) -> None:
+) -> Problem | None:
     """A follow-up that names no category takes the category of the report it follows,
     and, naming no place, its place (`named`: the follow-up named its category).
     `!melding` + `betreft: M-1` + `status: opgelost` was stored as overig at an unknown
@@ -321,11 +325,16 @@ def _inherit_subject(
     new, and `!beeld categorie=water` kept the resolved item in its attention list.
     The place is taken also when the category is named: `!melding opvang` + `betreft:
     M-2` + `opvangplekken beschikbaar: 0` was stored at an unknown place, and the
-    region's sum kept M-2's 45 free places beside a placeless 0."""
+    region's sum kept M-2's 45 free places beside a placeless 0.
+
+    Returns the refusal of a follow-up that keeps its item's place out (its label is
+    lower) while it carries figures: stored at no place, its figure was a source of its
+    own beside the item's, and a room that sees both counted the shelter twice. Its
+    author names the place (the label then covers it) or takes the item's label."""
     if not named:
         data.category = target.category
     if data.municipality is not None or data.location is not None or data.region is not None:
-        return
+        return None
     if tlp.RANK[target.tlp] > tlp.RANK[data.tlp]:
         # The place is as secret as its report: an AMBER shelter's address went into a
         # GREEN follow-up, read by every GREEN room (and its coordinators' alert).
@@ -334,10 +343,15 @@ def _inherit_subject(
         # follow-up was written as a report of its own (its own label stands, as
         # test_attack_inherited_severity holds), and a RED item's place would raise it.
         if labelled or named:
-            return
+            if data.figures:
+                return Problem.of(
+                    "reports.follow_up_figures_without_place", label=data.tlp, item=target.tlp
+                )
+            return None
         data.tlp = target.tlp
     data.municipality, data.location = target.municipality, target.location
     data.region = target.region
+    return None
 
 
 def _place_from_text(ctx: CommandContext, data: entry_repo.EntryInput) -> None:
@@ -881,7 +895,11 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
-    await _edit_inherits_subject(ctx, draft, data, entry, moved, named=bool(category_word))
+    withheld = await _edit_inherits_subject(
+        ctx, draft, data, entry, moved, named=bool(category_word)
+    )
+    if withheld is not None:
+        return [_problems_reply(ctx, [withheld], keep)]
     return await _revise_entry(ctx, entry, data, moved)
 
 
@@ -893,7 +911,7 @@ async def _edit_inherits_subject(
     moved: tuple[int, SituationEntry] | None,
     *,
     named: bool,
-) -> None:
+) -> Problem | None:
     """An edit takes its subject as a fresh follow-up does (`_inherit_subject`; `named`:
     the edit names its category): from the report its new `betreft:` names, or, staying
     in an item it does not open (its `betreft:` kept or removed), from the item's state
@@ -903,14 +921,13 @@ async def _edit_inherits_subject(
     reads its place from its text as when it was sent (`_place_from_text`)."""
     labelled = draft.tlp is not None
     if moved is not None:
-        _inherit_subject(data, moved[1], labelled=labelled, named=named)
-        return
+        return _inherit_subject(data, moved[1], labelled=labelled, named=named)
     item_id = items.item_of(entry)
     if item_id == entry.id:
         _place_from_text(ctx, data)
-        return
+        return None
     before = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
-    _inherit_subject(data, before or entry, labelled=labelled, named=named)
+    return _inherit_subject(data, before or entry, labelled=labelled, named=named)
 
 
 async def _edit_refused_in_item(
