@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
@@ -172,11 +173,7 @@ def describe(
         f"{t(lang, 'reports.severity')}: {severity} · Status: {status}",
     ]
     if figures:
-        shown = ", ".join(
-            f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-            f"{' ' + f.unit if f.unit else ''}"
-            for f in figures
-        )
+        shown = ", ".join(figure_phrase(f) for f in figures)
         lines.append(f"{t(lang, 'reports.figures')}: {shown}")
     if entry.source:
         lines.append(f"{t(lang, 'reports.source')}: {entry.source}")
@@ -196,12 +193,30 @@ def _place_of(data: entry_repo.EntryInput) -> str:
     return place
 
 
+class ShownFigure(Protocol):
+    """What a figure is written from: a stored one, one just read, or a picture's."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def bound(self) -> str | None: ...
+    @property
+    def estimate(self) -> bool: ...
+
+
+def figure_phrase(f: ShownFigure) -> str:
+    """ "opgevangen 160", "waterstand > 3,1 m NAP": a figure as the confirmation writes it
+    (and the picture's line of a report without text), its bound or estimate marked."""
+    unit = f" {f.unit}" if f.unit else ""
+    return f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}{unit}"
+
+
 def _figures_of(data: entry_repo.EntryInput) -> str:
-    return ", ".join(
-        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-        f"{' ' + f.unit if f.unit else ''}"
-        for f in sorted(data.figures, key=lambda f: f.metric)
-    )
+    return ", ".join(figure_phrase(f) for f in sorted(data.figures, key=lambda f: f.metric))
 
 
 def changes(lang: Language, old: entry_repo.EntryInput, new: entry_repo.EntryInput) -> list[str]:
