@@ -254,3 +254,22 @@ async def test_an_edit_lowering_a_follow_ups_label_with_figures_is_refused(
     assert "?" not in figures and "opvangplekken beschikbaar · Zuid-Holland Zuid: 40" in figures, (
         figures
     )
+
+
+async def test_the_portal_shows_figures_and_locations(db: Database, dispatcher: Dispatcher) -> None:
+    from bot.web import render
+    from storage import portal_view
+
+    body = "!melding opvang\ngemeente: Dordrecht\nlocatie: Sporthal De Schans\nopgevangen: 160"
+    await post(db, dispatcher, LIAISON, body, REPORTER)
+    access = tlp.RoomAccess(COORD_RED, True, "RED", "Veiligheidsregio")
+    async with db.session() as session:
+        incident = await incidents.get(session, "storm")
+        assert incident is not None
+        room_picture = await picture_service.picture_for_room(
+            session, access, incident, _now(), actor=ADMIN, view_only=True
+        )
+    room = portal_view.PortalRoom(access, "storm", "coordinator")
+    html = render.incident_page(room_picture, room, _now(), "nl", "/portal")
+    assert "Dordrecht, Sporthal De Schans" in html, html
+    assert "opgevangen 160" in html, html
