@@ -277,14 +277,9 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    if target is not None:
-        withheld = _inherit_subject(
-            data, target, labelled=draft.tlp is not None, named=bool(category_word)
-        )
-        if withheld is not None:
-            return _refused(ctx, [withheld])
-    else:
-        _place_from_text(ctx, data)
+    withheld = _subject(ctx, draft, data, target, named=bool(category_word))
+    if withheld is not None:
+        return _refused(ctx, [withheld])
     entry = await entry_repo.record(
         session,
         data,
@@ -328,6 +323,22 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is None:
         reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _subject(
+    ctx: CommandContext,
+    draft: ReportDraft,
+    data: entry_repo.EntryInput,
+    target: SituationEntry | None,
+    *,
+    named: bool,
+) -> Problem | None:
+    """A follow-up's subject from the report it follows (`_inherit_subject`, which may
+    refuse it), a new report's place from its text (`_place_from_text`)."""
+    if target is None:
+        _place_from_text(ctx, data)
+        return None
+    return _inherit_subject(data, target, labelled=draft.tlp is not None, named=named)
 
 
 def _inherit_subject(
