@@ -25,12 +25,12 @@ from commands.permissions import in_roles
 from commands.phone import METRICS, shorten_words
 from commands.questions import open_question_line
 from commands.registry import Command
-from commands.reports import parse_since
+from commands.reports import figure_phrase, parse_since
 from storage import bounds, picture_service, tlp
 from storage import incidents as incident_repo
 from storage.items import LatestState
 from storage.models import Incident
-from storage.picture import Picture, RegionFigure
+from storage.picture import Picture, RegionFigure, StateFigure
 from storage.picture_service import RoomPicture
 from storage.timezone import AMSTERDAM
 from storage.vocabulary import CATEGORIES, Category, Phase, Severity, Status, lookup
@@ -47,6 +47,8 @@ class _Page:
     now: datetime
     prefix: str
     text: list[str] = field(default_factory=list)
+    # The figures of the shown states without text (`Picture.state_figures`).
+    figures: dict[int, list[StateFigure]] = field(default_factory=dict)
     html: list[str] = field(default_factory=list)
 
     def section(self, title: str) -> None:
@@ -87,7 +89,7 @@ def render_picture(
     Askers' Matrix ids appear only in a curator room's picture (`curator`).
     """
     picture = room_picture.picture
-    page = _Page(lang, now, prefix)
+    page = _Page(lang, now, prefix, figures=picture.state_figures)
     if not room_picture.full and room_picture.previous_full is not None:
         # A scheduled post with nothing new: one line, pointing at the last full picture.
         page.paragraph(
@@ -205,6 +207,24 @@ def _category_sections(page: _Page, picture: Picture) -> None:
         _category_table(page, category, states, picture.state_totals.get(category, len(states)))
 
 
+def state_place(s: LatestState) -> str:
+    """The line's place, with the entry's own location when it has one ("Dordrecht,
+    Sporthal De Schans"): two shelters of one organisation in one municipality showed
+    as two identical lines. Without a municipality the place is the location itself."""
+    if s.location and s.location != s.place:
+        return f"{s.place}, {s.location}"
+    return s.place
+
+
+def state_text(s: LatestState, figures: dict[int, list[StateFigure]]) -> str:
+    """The line's text, or for a report without text its own figures as its confirmation
+    wrote them ("opgevangen 160"): the line ended in an empty "— ".
+    `figures`: `Picture.state_figures`."""
+    if s.text:
+        return s.text
+    return ", ".join(figure_phrase(f) for f in figures.get(s.entry_id, []))
+
+
 def _category_table(page: _Page, category: str, states: list[LatestState], total: int) -> None:
     lang, now = page.lang, page.now
     # The count says what the list shows: one line per organisation, place and location.
@@ -222,11 +242,11 @@ def _category_table(page: _Page, category: str, states: list[LatestState], total
         when = f"{local_time(s.observed_at)} ({age(now, s.observed_at, lang)})"
         cells = [
             s.organisation or "-",
-            s.place,
+            state_place(s),
             _severity_word(s.severity, lang),
             status,
             when,
-            shorten_words(s.text),
+            shorten_words(state_text(s, page.figures)),
         ]
         page.text.append(f"• {' · '.join(cells[:5])} — {cells[5]} ({s.code})")
         rows.append(cells)

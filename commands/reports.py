@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
 from commands.common import age, local_time, option, page_number, session_of, unknown_options
@@ -172,11 +173,7 @@ def describe(
         f"{t(lang, 'reports.severity')}: {severity} · Status: {status}",
     ]
     if figures:
-        shown = ", ".join(
-            f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-            f"{' ' + f.unit if f.unit else ''}"
-            for f in figures
-        )
+        shown = ", ".join(figure_phrase(f) for f in figures)
         lines.append(f"{t(lang, 'reports.figures')}: {shown}")
     if entry.source:
         lines.append(f"{t(lang, 'reports.source')}: {entry.source}")
@@ -196,12 +193,30 @@ def _place_of(data: entry_repo.EntryInput) -> str:
     return place
 
 
+class ShownFigure(Protocol):
+    """What a figure is written from: a stored one, one just read, or a picture's."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def unit(self) -> str | None: ...
+    @property
+    def bound(self) -> str | None: ...
+    @property
+    def estimate(self) -> bool: ...
+
+
+def figure_phrase(f: ShownFigure) -> str:
+    """ "opgevangen 160", "waterstand > 3,1 m NAP": a figure as the confirmation writes it
+    (and the picture's line of a report without text), its bound or estimate marked."""
+    unit = f" {f.unit}" if f.unit else ""
+    return f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}{unit}"
+
+
 def _figures_of(data: entry_repo.EntryInput) -> str:
-    return ", ".join(
-        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-        f"{' ' + f.unit if f.unit else ''}"
-        for f in sorted(data.figures, key=lambda f: f.metric)
-    )
+    return ", ".join(figure_phrase(f) for f in sorted(data.figures, key=lambda f: f.metric))
 
 
 def changes(lang: Language, old: entry_repo.EntryInput, new: entry_repo.EntryInput) -> list[str]:
@@ -262,7 +277,9 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    _take_subject(ctx, data, target, labelled=draft.tlp is not None, named=bool(category_word))
+    withheld = _subject(ctx, draft, data, target, named=bool(category_word))
+    if withheld is not None:
+        return _refused(ctx, [withheld])
     entry = await entry_repo.record(
         session,
         data,
@@ -307,25 +324,25 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     return [reply, *coordinator.out, *told, *domino_alerts]
 
 
-def _take_subject(
+def _subject(
     ctx: CommandContext,
+    draft: ReportDraft,
     data: entry_repo.EntryInput,
     target: SituationEntry | None,
     *,
-    labelled: bool,
     named: bool,
-) -> None:
-    """A follow-up takes its item's subject (`_inherit_subject`); a new item its place
-    from its text when it names none (`_place_from_text`)."""
-    if target is not None:
-        _inherit_subject(data, target, labelled=labelled, named=named)
-    else:
+) -> Problem | None:
+    """A follow-up's subject from the report it follows (`_inherit_subject`, which may
+    refuse it), a new report's place from its text (`_place_from_text`)."""
+    if target is None:
         _place_from_text(ctx, data)
+        return None
+    return _inherit_subject(data, target, labelled=draft.tlp is not None, named=named)
 
 
 def _inherit_subject(
     data: entry_repo.EntryInput, target: SituationEntry, *, labelled: bool, named: bool
-) -> None:
+) -> Problem | None:
     """A follow-up that names no category takes the category of the report it follows,
     and, naming no place, its place (`named`: the follow-up named its category).
     `!melding` + `betreft: M-1` + `status: opgelost` was stored as overig at an unknown
@@ -333,11 +350,16 @@ def _inherit_subject(
     new, and `!beeld categorie=water` kept the resolved item in its attention list.
     The place is taken also when the category is named: `!melding opvang` + `betreft:
     M-2` + `opvangplekken beschikbaar: 0` was stored at an unknown place, and the
-    region's sum kept M-2's 45 free places beside a placeless 0."""
+    region's sum kept M-2's 45 free places beside a placeless 0.
+
+    Returns the refusal of a follow-up that keeps its item's place out (its label is
+    lower) while it carries figures: stored at no place, its figure was a source of its
+    own beside the item's, and a room that sees both counted the shelter twice. Its
+    author names the place (the label then covers it) or takes the item's label."""
     if not named:
         data.category = target.category
     if data.municipality is not None or data.location is not None or data.region is not None:
-        return
+        return None
     if tlp.RANK[target.tlp] > tlp.RANK[data.tlp]:
         # The place is as secret as its report: an AMBER shelter's address went into a
         # GREEN follow-up, read by every GREEN room (and its coordinators' alert).
@@ -346,10 +368,15 @@ def _inherit_subject(
         # follow-up was written as a report of its own (its own label stands, as
         # test_attack_inherited_severity holds), and a RED item's place would raise it.
         if labelled or named:
-            return
+            if data.figures:
+                return Problem.of(
+                    "reports.follow_up_figures_without_place", label=data.tlp, item=target.tlp
+                )
+            return None
         data.tlp = target.tlp
     data.municipality, data.location = target.municipality, target.location
     data.region = target.region
+    return None
 
 
 def _place_from_text(ctx: CommandContext, data: entry_repo.EntryInput) -> None:
@@ -893,7 +920,11 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
-    await _edit_inherits_subject(ctx, draft, data, entry, moved, named=bool(category_word))
+    withheld = await _edit_inherits_subject(
+        ctx, draft, data, entry, moved, named=bool(category_word)
+    )
+    if withheld is not None:
+        return [_problems_reply(ctx, [withheld], keep)]
     return await _revise_entry(ctx, entry, data, moved)
 
 
@@ -905,7 +936,7 @@ async def _edit_inherits_subject(
     moved: tuple[int, SituationEntry] | None,
     *,
     named: bool,
-) -> None:
+) -> Problem | None:
     """An edit takes its subject as a fresh follow-up does (`_inherit_subject`; `named`:
     the edit names its category): from the report its new `betreft:` names, or, staying
     in an item it does not open (its `betreft:` kept or removed), from the item's state
@@ -915,14 +946,13 @@ async def _edit_inherits_subject(
     reads its place from its text as when it was sent (`_place_from_text`)."""
     labelled = draft.tlp is not None
     if moved is not None:
-        _inherit_subject(data, moved[1], labelled=labelled, named=named)
-        return
+        return _inherit_subject(data, moved[1], labelled=labelled, named=named)
     item_id = items.item_of(entry)
     if item_id == entry.id:
         _place_from_text(ctx, data)
-        return
+        return None
     before = await items.state_before(session_of(ctx), ctx.room.access, item_id, entry)
-    _inherit_subject(data, before or entry, labelled=labelled, named=named)
+    return _inherit_subject(data, before or entry, labelled=labelled, named=named)
 
 
 async def _edit_refused_in_item(

@@ -43,6 +43,10 @@ class LatestState:
     status: str
     tlp: str
     text: str
+    # The entry's own location (`locatie:`), None without one: two shelters of one
+    # organisation in one municipality are two lines, told apart by it. The entry's
+    # own: a follow-up whose lower label kept its item's place out has none.
+    location: str | None
 
     @property
     def code(self) -> str:
@@ -258,6 +262,7 @@ async def open_attention(
             e.status,
             e.tlp,
             e.text,
+            e.location,
         )
         .where(
             e.id.in_(latest_ids),
@@ -309,6 +314,7 @@ def _item_state(r: Any) -> ItemState:
         status=r.status,
         tlp=r.tlp,
         text=r.text,
+        location=r.location,
     )
 
 
@@ -323,6 +329,7 @@ LATEST_COLUMNS = (
     SituationEntry.status,
     SituationEntry.tlp,
     SituationEntry.text,
+    SituationEntry.location,
 )
 STATE_COLUMNS = (SituationEntry.item_id, *LATEST_COLUMNS)
 

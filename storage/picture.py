@@ -45,6 +45,17 @@ class RegionFigure:
 
 
 @dataclass(frozen=True)
+class StateFigure:
+    """A figure of a shown latest state's own entry, as its confirmation wrote it."""
+
+    label: str
+    value: float
+    unit: str | None
+    bound: str
+    estimate: bool
+
+
+@dataclass(frozen=True)
 class Change:
     entry_id: int
     kind: str  # new | updated | resolved | retracted
@@ -67,6 +78,9 @@ class Picture:
     states: list[LatestState] = field(default_factory=list)
     # How many latest states each category has (`states` holds at most MAX_STATES each).
     state_totals: dict[str, int] = field(default_factory=dict)
+    # The figures of the shown states without text, by entry id: such a line showed an
+    # empty end ("… (1 min) —  (M-5)") and now shows "opgevangen 160".
+    state_figures: dict[int, list[StateFigure]] = field(default_factory=dict)
     # Every open severe or extreme situation item (storage/items.py).
     attention: list[items.ItemState] = field(default_factory=list)
     # More open items than the list shows (`items.MAX_ATTENTION`): the oldest left out.
@@ -132,6 +146,7 @@ async def build_picture(
     else:
         picture.states, picture.state_totals = await _states_by_window(session, visible)
         picture.figures = await _figures_by_window(session, visible)
+    picture.state_figures = await _state_figures(session, picture.states)
     # An open severe item stays in view until it is resolved, whatever the period:
     # `!beeld sinds=4h` (the usage's own example) left out an extreme item reported
     # five hours ago and still open, and said "Geen meldingen in deze periode".
@@ -189,6 +204,29 @@ async def _figures_by_window(
     ).join(e, e.id == EntryFigure.entry_id)
     latest_figure = items.join_opener(query, e).where(*visible).subquery()
     return await _region_sums(session, latest_figure)
+
+
+async def _state_figures(
+    session: AsyncSession, states: list[LatestState]
+) -> dict[int, list[StateFigure]]:
+    """The figures of the shown states that have no text, in one query. Only those
+    entries' own figures: each state is an entry this room may see (the state queries
+    checked its label), and a line never shows another entry's figures."""
+    ids = [s.entry_id for s in states if not s.text]
+    if not ids:
+        return {}  # the common case, every line with text, costs no query
+    f = EntryFigure
+    rows = await session.execute(
+        select(f.entry_id, f.label, f.value, f.unit, f.bound, f.estimate)
+        .where(f.entry_id.in_(ids))
+        .order_by(f.entry_id, f.id)
+    )
+    shown: dict[int, list[StateFigure]] = {}
+    for entry_id, label, value, unit, bound, estimate in rows:
+        shown.setdefault(entry_id, []).append(
+            StateFigure(label, float(value), unit, bound, bool(estimate))
+        )
+    return shown
 
 
 # The columns a LatestState is made of, in its field order.

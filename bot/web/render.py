@@ -23,7 +23,7 @@ from commands import picture_domino, picture_record
 from commands.common import age, local_time
 from commands.i18n import Language, t
 from commands.phone import METRICS
-from commands.picture import closed_mark, figure_value
+from commands.picture import closed_mark, figure_value, state_place, state_text
 from commands.questions import open_question_line
 from storage import tlp
 from storage.picture import Picture
@@ -259,7 +259,7 @@ def _category_rows(picture: Picture, now: datetime, lang: Language) -> list[tupl
                 [
                     s.code,
                     s.organisation or "-",
-                    s.place,
+                    state_place(s),
                     Severity.display(s.severity, lang),
                     Status.display(s.status, lang),
                     Age(
@@ -268,7 +268,7 @@ def _category_rows(picture: Picture, now: datetime, lang: Language) -> list[tupl
                         f"{local_time(s.observed_at)} (",
                         ")",
                     ),
-                    s.text,
+                    state_text(s, picture.state_figures),
                 ],
                 s.entry_id,
                 severe=s.severity in ("Severe", "Extreme"),

@@ -214,6 +214,18 @@ TEXTS: Entries = {
             " out 'tlp:'."
         ),
     },
+    "reports.follow_up_figures_without_place": {
+        "nl": (
+            "Dit item staat op TLP:{item}. Een vervolg op TLP:{label} krijgt de plaats"
+            " daarvan niet mee, en zijn cijfers zouden zonder plaats los naast die van het"
+            " item tellen. Noem de plaats zelf ('gemeente:'), of geef 'tlp: {item}'."
+        ),
+        "en": (
+            "This item is TLP:{item}. A TLP:{label} follow-up does not take its place, and"
+            " its figures would count without a place beside the item's. Name the place"
+            " yourself ('municipality:'), or give 'tlp: {item}'."
+        ),
+    },
     "reports.warning_observed_before_item": {
         "nl": (
             "⚠ Let op: {code} is later waargenomen ({time}) en blijft de actuele stand van"
