@@ -52,3 +52,26 @@ async def test_a_green_follow_up_does_not_name_its_amber_items_location(
     assert lines, "the GREEN follow-up's figure is charted"
     names = " | ".join(line.region for line in lines).lower()
     assert "kinderdijk" not in names and "pompgemaal" not in names, names
+
+
+async def test_a_green_follow_up_is_one_source_with_the_green_reports_it_may_see(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The GREEN follow-up took the AMBER opener's location key, so a GREEN room saw it
+    as a source apart from GGD's unlocated GREEN report of Dordrecht: a count of 2
+    sources (summed 30 + 20) where the room sees one organisation at one place."""
+    opener = (
+        f"!melding opvang\ngemeente: Dordrecht\nlocatie: {SECRET}\n"
+        "opgevangen: 100\ntlp: AMBER\nGeheime opvang."
+    )
+    await post(db, dispatcher, LIAISON, opener, REPORTER)
+    plain = "!melding opvang\ngemeente: Dordrecht\nopgevangen: 20\ntlp: GREEN\nOpvang."
+    await post(db, dispatcher, LIAISON, plain, REPORTER)
+    follow = (
+        "!melding opvang\nbetreft: M-1\ngemeente: Dordrecht\nernst: matig\n"
+        "opgevangen: 30\ntlp: GREEN\nOpvang loopt."
+    )
+    await post(db, dispatcher, LIAISON, follow, REPORTER)
+    lines = await _green_lines(db, "opgevangen")
+    newest = [line.points[-1][1] for line in lines]
+    assert newest == [30.0], [(line.region, line.points) for line in lines]
