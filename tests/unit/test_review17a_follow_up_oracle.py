@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from commands.dispatcher import Dispatcher
+from commands.message import Relation
 from storage.engine import Database
 from storage.timezone import AMSTERDAM
 from tests.support.chat import dispatch
@@ -52,4 +53,31 @@ async def test_a_follow_up_observed_earlier_is_answered_alike_with_or_without_a_
         # shape either way.
         shape = _shape(text, code, await _recorded(text))
         shapes.append(re.sub(r"M-\d+ is later waargenomen \([^)]*\)", "M-X later", shape))
+    assert shapes[0] == shapes[1], shapes
+
+
+async def test_an_edit_observed_earlier_is_answered_alike_with_or_without_a_hidden_state(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The same through an edit that adds `betreft:` to the room's own report."""
+    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    plain_item = await _recorded(texts(replies))
+    room = await _red_cross(db)
+    earlier = (datetime.now(UTC) - timedelta(hours=2)).astimezone(AMSTERDAM)
+    when = earlier.strftime("%d-%m-%Y %H:%M")
+    shapes = []
+    for code in (hidden, plain_item):
+        first = f"!melding stroom\ngemeente: Dordrecht\ntijd: {when}\nWij delen dekens uit."
+        original, replies = await dispatch(db, dispatcher, room, VOLUNTEER, first)
+        own = await _recorded(texts(replies))
+        edited = f"!melding stroom\nbetreft: {code}\ntijd: {when}\nWij delen dekens uit."
+        _, replies = await dispatch(
+            db, dispatcher, room, VOLUNTEER, edited, kind="edit",
+            relation=Relation(replaces=original),
+        )  # fmt: skip
+        shape = _shape(texts(replies), code, own)
+        shapes.append(re.sub(r"M-\d+ is later waargenomen \([^)]*\)", "M-X later", shape))
+    assert "later" in shapes[1], shapes[1]
     assert shapes[0] == shapes[1], shapes
