@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, incidents, items, metric_kinds, open_questions, records, rooms, tlp
@@ -213,27 +215,37 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    # Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
-    # source's figure in another unit than before moves it to that unit's line.
-    Key = tuple[str, str | None]
-    Source = tuple[str | None, str, str]
-    latest: dict[Key, dict[Source, tuple[float, str]]] = defaultdict(dict)
-    points: dict[Key, list[tuple[datetime, float, str]]] = defaultdict(list)
-    shown: dict[Key, str] = {}
+    points, shown, used = _history(rows, metric)
+
+    # The lines with the largest current totals, each thinned to a readable number of
+    # points (always keeping the newest).
+    def label(k: _Key) -> str:
+        return shown.get(k, k[0])
+
+    keys = sorted(points, key=lambda k: (-points[k][-1][1], label(k), k[1] or ""))[:MAX_LINES]
+    ordered = sorted(keys, key=lambda k: (label(k), k[1] or "", k[0]))
+    return [_line(label(k), _thin(points[k]), k[1]) for k in ordered], used
+
+
+_Key = tuple[str, str | None]  # a line: its region (or source) and unit
+_Source = tuple[str | None, str, str]  # organisation, place, location key
+
+
+def _history(
+    rows: Sequence[Row[Any]], metric: str
+) -> tuple[dict[_Key, list[tuple[datetime, float, str]]], dict[_Key, str], set[int]]:
+    """`figure_history`'s lines from its rows (newest first): the points per line, the
+    names of the per-source lines, and the entry ids used.
+
+    Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
+    source's figure in another unit than before moves it to that unit's line."""
+    latest: dict[_Key, dict[_Source, tuple[float, str]]] = defaultdict(dict)
+    points: dict[_Key, list[tuple[datetime, float, str]]] = defaultdict(list)
+    shown: dict[_Key, str] = {}
     used: set[int] = set()
-    for (
-        entry_id,
-        organisation,
-        place,
-        location,
-        region,
-        own_location,
-        own_organisation,
-        observed_at,
-        value,
-        bound,
-        unit,
-    ) in reversed(rows):
+    for row in reversed(rows):
+        (entry_id, organisation, place, location, region, own_location, own_organisation,
+         observed_at, value, bound, unit) = row  # fmt: skip
         used.add(entry_id)
         name = region or "?"
         if not metric_kinds.adds_up(metric, unit):
@@ -252,15 +264,7 @@ async def figure_history(
                 _add_point(points[other], observed_at, parts)
         latest[key][source] = (float(value), bound or bounds.EXACT)
         _add_point(points[key], observed_at, latest[key])
-
-    # The lines with the largest current totals, each thinned to a readable number of
-    # points (always keeping the newest).
-    def label(k: Key) -> str:
-        return shown.get(k, k[0])
-
-    keys = sorted(points, key=lambda k: (-points[k][-1][1], label(k), k[1] or ""))[:MAX_LINES]
-    ordered = sorted(keys, key=lambda k: (label(k), k[1] or "", k[0]))
-    return [_line(label(k), _thin(points[k]), k[1]) for k in ordered], used
+    return points, shown, used
 
 
 # A per-source line's key (never shown): apart from every region's name.
