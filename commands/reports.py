@@ -262,10 +262,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if isinstance(follows, list):
         return _refused(ctx, follows)
     item_id, target = follows if follows is not None else (None, None)
-    if target is not None:
-        _inherit_subject(data, target, labelled=draft.tlp is not None, named=bool(category_word))
-    else:
-        _place_from_text(ctx, data)
+    _subject(ctx, data, target, labelled=draft.tlp is not None, named=bool(category_word))
     entry = await entry_repo.record(
         session,
         data,
@@ -309,6 +306,22 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if target is None:
         reply = with_warning(reply, _no_category(ctx, category_word))
     return [reply, *coordinator.out, *told, *domino_alerts]
+
+
+def _subject(
+    ctx: CommandContext,
+    data: entry_repo.EntryInput,
+    target: SituationEntry | None,
+    *,
+    labelled: bool,
+    named: bool,
+) -> None:
+    """A new report's category and place: a follow-up's from the report it follows
+    (`_inherit_subject`), another's place from its text (`_place_from_text`)."""
+    if target is not None:
+        _inherit_subject(data, target, labelled=labelled, named=named)
+    else:
+        _place_from_text(ctx, data)
 
 
 def _inherit_subject(
