@@ -486,11 +486,17 @@ async def _withdrawal_notice(
         return None  # the room sees CLEAR only now: it was told nothing it may still read
     lang = ctx.lang
     code = f" ({entry.code})" if full else ""
+    if not alert.full and texts == "reports" and why in ("retracted", "hidden"):
+        # A coordinator room that only heard of the report: retracted, or now under a
+        # label it may not even hear of (RED, another organisation's AMBER+STRICT), it
+        # is told alike. "Edited to a label this room may not see" told it that the
+        # report still stands, now RED (review 17a).
+        why = "gone"
     lines = [
         t(lang, f"{texts}.withdrawn_head", label=label, code=code),
         t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-", code=follow_up),
     ]
-    if why != "hidden":  # a report taken out of this room's view may well still stand
+    if why not in ("hidden", "gone"):  # a report out of this room's view may still stand
         lines.append(t(lang, f"{texts}.withdrawn_tail"))
     text = "\n".join(lines)
     html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(
