@@ -374,35 +374,41 @@ async def settle_item(
         return []  # a later entry stands for the item
     why = "resolved" if entry.status == "resolved" else "lowered"
     out: list[Outgoing] = []
-    blind = await _blind_to(ctx, entry) if kind is COORDINATOR else set()
+    blind, hearing = await _blind_to(ctx, entry) if kind is COORDINATOR else (set(), set())
     for entry_id in earlier:
         alerted = await session.get(SituationEntry, entry_id)
         if alerted is None:
             continue
         if kind is DOMINO:
             await store.remove_for_cause(session, entry_id)
+        # A room that only heard of the alerted report (a redacted alert: its picture
+        # never showed the item) and may hear of `entry` is told, redacted: left out as
+        # blind, its alert of a situation that was over stood (review 17a).
+        standing = await alerts.standing(session, kind.model, entry_id)
+        heard = {room for room, row in standing.items() if not row.full}
+        keep = blind - (hearing & heard)
         out += await withdraw_alerts(
-            ctx, alerted, why, keep_rooms=blind, kind=kind, follow_up=entry.code
+            ctx, alerted, why, keep_rooms=keep, kind=kind, follow_up=entry.code
         )
     return out
 
 
-async def _blind_to(ctx: CommandContext, entry: SituationEntry) -> set[str]:
-    """The coordinator rooms of the entry's incident that may not see `entry`."""
+async def _blind_to(ctx: CommandContext, entry: SituationEntry) -> tuple[set[str], set[str]]:
+    """The coordinator rooms of the entry's incident that may not see `entry`, and those
+    of them that may hear of it (`tlp.may_hear_of`)."""
     session = session_of(ctx)
     assert entry.incident is not None
-    return {
-        room_id
-        for room_id, binding, public, direct in await rooms.coordinator_views(
-            session, entry.incident
-        )
-        if not tlp.may_see(
-            tlp.RoomAccess.for_binding(room_id, binding, public, direct),
-            entry.tlp,
-            entry.room_id,
-            entry.organisation,
-        )
-    }
+    blind: set[str] = set()
+    hearing: set[str] = set()
+    views = await rooms.coordinator_views(session, entry.incident)
+    for room_id, binding, public, direct in views:
+        access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
+        if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
+            continue
+        blind.add(room_id)
+        if tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
+            hearing.add(room_id)
+    return blind, hearing
 
 
 async def after_retraction(ctx: CommandContext, entry: SituationEntry) -> list[Outgoing]:
@@ -486,11 +492,20 @@ async def _withdrawal_notice(
         return None  # the room sees CLEAR only now: it was told nothing it may still read
     lang = ctx.lang
     code = f" ({entry.code})" if full else ""
+    if not alert.full and texts == "reports" and why in ("retracted", "hidden"):
+        # A coordinator room that only heard of the report: retracted, or now under a
+        # label it may not even hear of (RED, another organisation's AMBER+STRICT), it
+        # is told alike. "Edited to a label this room may not see" told it that the
+        # report still stands, now RED (review 17a).
+        why = "gone"
+    elif not alert.full and texts == "reports" and why in ("resolved", "lowered"):
+        # Told without the follow-up's code: the room may not see that report either.
+        why = f"heard_{why}"
     lines = [
         t(lang, f"{texts}.withdrawn_head", label=label, code=code),
         t(lang, f"{texts}.withdrawn_{why}", incident=entry.incident or "-", code=follow_up),
     ]
-    if why != "hidden":  # a report taken out of this room's view may well still stand
+    if why not in ("hidden", "gone"):  # a report out of this room's view may still stand
         lines.append(t(lang, f"{texts}.withdrawn_tail"))
     text = "\n".join(lines)
     html = f"<p><b>{render.escape(lines[0])}</b></p>" + "".join(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from commands import closed_incident, domino, exercise, follow_up_rights, objects, render
@@ -313,7 +313,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     if domino_note:
         reply = render.with_lines(reply, [domino_note])
     reply = with_warning(reply, _exposure_warning(ctx, entry.tlp))
-    reply = with_warning(reply, await _behind_item(ctx, entry))
+    reply = with_warning(reply, await _behind_item(ctx, entry, target))
     reply = with_warning(reply, await _not_followed(ctx, draft, target, entry))
     unseen, closed_warning, told = await closed_parts(ctx, entry, coordinator, closed_note)
     reply = with_warning(reply, unseen)
@@ -456,22 +456,37 @@ async def _not_followed(
     return None
 
 
-async def _behind_item(ctx: CommandContext, entry: SituationEntry) -> str | None:
+async def _behind_item(
+    ctx: CommandContext, entry: SituationEntry, target: SituationEntry | None
+) -> str | None:
     """A follow-up observed before its item's current state (the latest entry by observed
     time, storage/items.py) does not become that state: its severity or status changes
     nothing in the picture. Said, naming the later report this room sees, so a liaison
-    whose `tijd:` is the moment an escalation happened, or a typo, can correct it."""
-    if entry.item_id is None:
+    whose `tijd:` is the moment an escalation happened, or a typo, can correct it.
+
+    The item is the one the room sees the report follow (`target`'s): one recorded apart
+    (`follow_up_rights.lowers_unseen`) is answered as that item's follow-up. Without the
+    warning there, its absence told the room the item holds a state it may not see
+    (review 17a)."""
+    item_id = items.item_of(target) if target is not None else entry.item_id
+    if item_id is None:
         return None
-    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, entry.item_id)
+    latest = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
     if latest is None or latest.id == entry.id:
         return None
+    if (_utc(latest.observed_at), latest.id) < (_utc(entry.observed_at), entry.id):
+        return None  # recorded apart, and later than the item's state the room sees
     return t(
         ctx.lang,
         "reports.warning_observed_before_item",
         code=latest.code,
         time=local_time(latest.observed_at),
     )
+
+
+def _utc(moment: datetime) -> datetime:
+    """`moment` as an aware time (SQLite gives stored times back naive, in UTC)."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def with_warning(reply: Reply, warning: str | None) -> Reply:
@@ -1040,7 +1055,8 @@ async def _revise_entry(
     coordinator = await _alerts(
         ctx, entry, figures, after_edit=True, note=closed_note, moved=moved_incident
     )
-    reply = with_warning(reply, await _behind_item(ctx, entry))
+    shown_item = moved[1] if moved is not None else None
+    reply = with_warning(reply, await _behind_item(ctx, entry, shown_item))
     reply = with_warning(reply, coordinator.warning)
     if closed_note is not None:  # as a new report into it is told (closed_incident.py)
         closed = t(lang, "closed.edit_warning", slug=entry.incident, prefix=ctx.prefix)

@@ -7,7 +7,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import bounds, exercise, incidents, organisations, regions, tlp
@@ -26,13 +37,32 @@ _INSERT_NEW_ITEM = (
 _INSERT_FIGURES = insert(cast(Table, EntryFigure.__table__))
 
 
-def _item_location(item_id: Any, place: Any) -> ColumnElement[str]:
+def _item_location(
+    item_id: Any, place: Any, rank: Any, organisation: Any, room: Any
+) -> ColumnElement[str]:
     """The `location_key` of the report that opened item `item_id`, when it is about
-    `place`; else "" (see `location_key`)."""
+    `place` and every room that may see the follow-up (label `rank`, `organisation`,
+    `room`) may see the opener; else "" (see `location_key`).
+
+    The key is the opener's location: as secret as its report (review 17a). A GREEN
+    follow-up that named the municipality took an AMBER opener's key, and the portal's
+    per-source chart line of a level was named after it in GREEN rooms; two GREEN
+    reports of one organisation and place also stayed two sources there, which told of
+    a located report the room may not see."""
     opener = _ENTRIES.alias("opener")
+    covered = or_(
+        opener.c.tlp_rank < tlp.RANK["AMBER+STRICT"],
+        and_(opener.c.tlp_rank < tlp.RANK["RED"], opener.c.organisation == organisation),
+        opener.c.room_id == room,
+    )
     found = (
         select(opener.c.location_key)
-        .where(opener.c.id == item_id, opener.c.place == place)
+        .where(
+            opener.c.id == item_id,
+            opener.c.place == place,
+            opener.c.tlp_rank <= rank,
+            covered,
+        )
         .scalar_subquery()
     )
     return func.coalesce(found, "")
@@ -42,7 +72,15 @@ def _item_location(item_id: Any, place: Any) -> ColumnElement[str]:
 # (no extra round trip on the report path).
 _INSERT_UNLOCATED_FOLLOW_UP = (
     insert(_ENTRIES)
-    .values(location_key=_item_location(bindparam("opener_id"), bindparam("opener_place")))
+    .values(
+        location_key=_item_location(
+            bindparam("opener_id"),
+            bindparam("opener_place"),
+            bindparam("opener_rank"),
+            bindparam("opener_organisation"),
+            bindparam("opener_room"),
+        )
+    )
     .returning(_ENTRIES.c.id, _ENTRIES.c.location_key)
 )
 
@@ -158,7 +196,17 @@ async def _apply_revision(session: AsyncSession, entry: SituationEntry, data: En
     left = entry.incident
     _apply(entry, data)
     if not entry.location_key and entry.item_id is not None and entry.item_id != entry.id:
-        found = await session.scalar(select(_item_location(entry.item_id, entry.place)))
+        found = await session.scalar(
+            select(
+                _item_location(
+                    entry.item_id,
+                    entry.place,
+                    entry.tlp_rank,
+                    entry.organisation,
+                    entry.room_id,
+                )
+            )
+        )
         entry.location_key = str(found or "")
     if left is not None and left != entry.incident:
         await incidents.note_departure(session, left)
@@ -249,7 +297,14 @@ async def _insert_entry(session: AsyncSession, values: dict[str, Any]) -> int:
     if values["item_id"] is not None and not values["location_key"]:
         # A follow-up without a location: its item's (`location_key`).
         del values["location_key"]
-        params = {**values, "opener_id": values["item_id"], "opener_place": values["place"]}
+        params = {
+            **values,
+            "opener_id": values["item_id"],
+            "opener_place": values["place"],
+            "opener_rank": values["tlp_rank"],
+            "opener_organisation": values["organisation"],
+            "opener_room": values["room_id"],
+        }
         row = (await session.execute(_INSERT_UNLOCATED_FOLLOW_UP, params)).one()
         values["location_key"] = row.location_key
         return int(row.id)

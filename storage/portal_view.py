@@ -183,7 +183,8 @@ async def figure_history(
     """The region totals of one metric over time, as the room may see them: after each
     visible figure, the sum per region of the latest value of each source (the item
     owner's organisation, place, location: `items.source_organisation`,
-    `entries.location_key`), as `!beeld` sums the current figures. Also the entry ids used (for the audit).
+    `entries.location_key`), as `!beeld` sums the current figures. Also the entry ids
+    used (for the audit).
     """
     e, f = SituationEntry, EntryFigure
     rows = (
@@ -195,6 +196,8 @@ async def figure_history(
                     e.place,
                     e.location_key,
                     e.region,
+                    e.location,
+                    e.organisation,
                     e.observed_at,
                     f.value,
                     f.bound,
@@ -212,45 +215,48 @@ async def figure_history(
             .limit(MAX_POINTS_READ)
         )
     ).all()
-    points, used = _chart_points(rows, metric)
+    points, shown, used = _history(rows, metric)
+
     # The lines with the largest current totals, each thinned to a readable number of
     # points (always keeping the newest).
-    keys = sorted(points, key=lambda k: (-points[k][-1][1], k[0], k[1] or ""))[:MAX_LINES]
-    ordered = sorted(keys, key=lambda k: (k[0], k[1] or ""))
-    return [_line(k[0], _thin(points[k]), k[1]) for k in ordered], used
+    def label(k: _Key) -> str:
+        return shown.get(k, k[0])
+
+    keys = sorted(points, key=lambda k: (-points[k][-1][1], label(k), k[1] or ""))[:MAX_LINES]
+    ordered = sorted(keys, key=lambda k: (label(k), k[1] or "", k[0]))
+    return [_line(label(k), _thin(points[k]), k[1]) for k in ordered], used
 
 
-_Key = tuple[str, str | None]
-_Source = tuple[str | None, str, str]
+_Key = tuple[str, str | None]  # a line: its region (or source) and unit
+_Source = tuple[str | None, str, str]  # organisation, place, location key
 
 
-def _chart_points(
+def _history(
     rows: Sequence[Row[Any]], metric: str
-) -> tuple[dict[_Key, list[tuple[datetime, float, str]]], set[int]]:
-    """Each line's points, oldest first: after each figure, the sum of the latest value
-    of each source on that line, and the entries used.
+) -> tuple[dict[_Key, list[tuple[datetime, float, str]]], dict[_Key, str], set[int]]:
+    """`figure_history`'s lines from its rows (newest first): the points per line, the
+    names of the per-source lines, and the entry ids used.
 
     Per region and unit: "1,5 m" and "120 cm" of one region were drawn as 121,5. A
     source's figure in another unit than before moves it to that unit's line."""
     latest: dict[_Key, dict[_Source, tuple[float, str]]] = defaultdict(dict)
     points: dict[_Key, list[tuple[datetime, float, str]]] = defaultdict(list)
+    shown: dict[_Key, str] = {}
     used: set[int] = set()
-    for (
-        entry_id,
-        organisation,
-        place,
-        location,
-        region,
-        observed_at,
-        value,
-        bound,
-        unit,
-    ) in reversed(rows):
+    for row in reversed(rows):
+        (entry_id, organisation, place, location, region, own_location, own_organisation,
+         observed_at, value, bound, unit) = row  # fmt: skip
         used.add(entry_id)
         name = region or "?"
         if not metric_kinds.adds_up(metric, unit):
             # A level or a temperature does not add up: one line per source, not a sum.
-            name = " · ".join(part for part in (place, location, organisation) if part) or name
+            # Keyed by the source, but NAMED after the visible entry's own place,
+            # location and organisation: the source's location key and organisation
+            # are its item opener's, which the room may not see (review 17a: a GREEN
+            # follow-up's line named an AMBER opener's location).
+            name = _SOURCE + _SEP.join((organisation or "", place, location))
+            own = (place, own_location, own_organisation)
+            shown[(name, unit)] = " · ".join(p for p in own if p) or region or "?"
         key = (name, unit)
         source = (organisation, place, location)
         for other, parts in latest.items():
@@ -258,7 +264,12 @@ def _chart_points(
                 _add_point(points[other], observed_at, parts)
         latest[key][source] = (float(value), bound or bounds.EXACT)
         _add_point(points[key], observed_at, latest[key])
-    return points, used
+    return points, shown, used
+
+
+# A per-source line's key (never shown): apart from every region's name.
+_SOURCE = "\x1e"
+_SEP = "\x1f"
 
 
 def _add_point(

@@ -344,6 +344,23 @@ TEXTS: Entries = {
         "en": "The report behind this alert was edited to a label this room may not see, "
         "so it is no longer in your picture. Ask the reporter how things stand if needed.",
     },
+    # A redacted alert (the room only heard of the report): retracted or now under a
+    # label the room may not even hear of, said alike (commands/domino.py).
+    "reports.withdrawn_gone": {
+        "nl": "De melding achter deze waarschuwing (incident {incident}) is ingetrokken of "
+        "valt niet meer onder wat deze kamer mag horen.",
+        "en": "The report behind this alert (incident {incident}) was retracted or is no "
+        "longer among what this room may hear of.",
+    },
+    # A redacted alert's item resolved or lowered by a follow-up: the follow-up unnamed.
+    "reports.withdrawn_heard_resolved": {
+        "nl": "Het item van deze waarschuwing (incident {incident}) is als opgelost gemeld.",
+        "en": "The item of this alert (incident {incident}) was reported resolved.",
+    },
+    "reports.withdrawn_heard_lowered": {
+        "nl": "Het item van deze waarschuwing (incident {incident}) is niet meer ernstig.",
+        "en": "The item of this alert (incident {incident}) is no longer severe.",
+    },
     "reports.withdrawn_resolved": {
         "nl": "Melding {code} meldt het item van deze waarschuwing (incident {incident}) "
         "als opgelost.",
