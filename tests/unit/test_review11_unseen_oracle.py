@@ -156,3 +156,26 @@ async def test_a_follow_up_of_the_kept_apart_report_is_a_follow_up_of_the_item(
     shown = (await picture(db, dispatcher, COORD_RED)).text
     assert "Verpleeghuis" in attention(shown), shown
     assert "soep" in shown, shown
+
+
+async def test_a_raising_follow_up_that_keeps_the_state_is_the_item_for_whom_it_may_see(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The Red Cross follow-up says `ernst: ernstig` (above the minor state it sees,
+    below the hidden extreme one): the coordinator room cleared for GREEN lists the item
+    under "Aandacht" with that follow-up, as for a plain item; the one that sees the
+    extreme state keeps it, in the whole picture and in one filtered by category (both
+    ways of reading an item's state, storage/items.py)."""
+    from tests.unit.test_picture_follows_entries import ADMIN, COORD_GREEN
+
+    code = await _extreme_behind_a_minor_opening(db, dispatcher)
+    room = await _red_cross(db)
+    body = f"!melding stroom\nbetreft: {code}\nernst: ernstig\nWij delen dekens uit."
+    _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+    await _recorded(texts(replies))
+    shown = attention((await picture(db, dispatcher, COORD_GREEN)).text)
+    assert "dekens" in shown and "Verpleeghuis" not in shown, shown
+    for command in ("!beeld storm", "!beeld storm categorie=stroom"):
+        _, replies = await send(db, dispatcher, COORD_RED, command, ADMIN)
+        shown = attention(texts(replies))
+        assert "Verpleeghuis" in shown and "dekens" not in shown, (command, shown)
