@@ -364,6 +364,10 @@ async def settle_item(
         return []
     if entry.incident is None or (entry.item_id is None and not edited):
         return []  # a new report that opens its own item: nothing earlier to answer
+    if entry.keeps_item_state:
+        # It lowers no severe state of the item for the rooms that see that state
+        # (storage/items.py `_state`): their alerts stand.
+        return []
     session = session_of(ctx)
     item_id = entry.item_id if entry.item_id is not None else entry.id
     earlier = await alerts.standing_in_item(session, kind.model, item_id, entry.id)

@@ -39,11 +39,13 @@ async def lowers_unseen(
     A room cleared for GREEN sees only an item's GREEN entries: its follow-up inherits
     (or names) the severity it can see, say minor, while an AMBER follow-up of the owner
     made the item extreme. Joining the item, it became the item's state and took the
-    extreme item out of the coordinators' attention list. Such a report is recorded as
-    an item of its own instead, and answered as the follow-up the room sees it as
-    (`reports._follow_up`): refusing it, or answering it as a new item, would tell the
-    room that the item holds something it may not see, and what a room may not see does
-    not exist for it."""
+    extreme item out of the coordinators' attention list. Such a report is recorded in
+    the item marked `keeps_item_state` (`reports._follow_up`): the item's state skips it
+    for the rooms that see the state it would lower (storage/items.py `_state`), and
+    for every other purpose it is a follow-up of the item. Refusing it, answering it as
+    a new item, or keeping it as an item of its own (a follow-up naming it was answered
+    as one of that item) would tell the room that the item holds something it may not
+    see, and what a room may not see does not exist for it."""
     session = session_of(ctx)
     opener = await session.get(SituationEntry, item_id)
     if opener is None or opener.organisation is None:

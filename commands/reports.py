@@ -520,12 +520,13 @@ async def _follow_up(
     follow-up that does not name its severity keeps the item's: "status: opgelost"
     alone closes it.
 
-    A follow-up that would lower a severe state its room may not see is recorded as an
-    item of its own (item None, `follow_up_rights.lowers_unseen`), but is otherwise
-    treated and answered as the follow-up the room sees it as: it takes the severity,
-    label, category and place of the item as the room sees it, and the reply names the
-    item. Answered as a new item, it told the room that the item holds a severe state it
-    may not see (review 11)."""
+    A follow-up that would lower a severe state its room may not see
+    (`follow_up_rights.lowers_unseen`) is recorded in the item, marked
+    `keeps_item_state`: it does not lower that state for the rooms that see it
+    (storage/items.py `_state`), and is otherwise a follow-up like any other. Answered
+    as a new item (review 11), or kept as an item of its own (a follow-up naming it
+    was answered "vervolg op" the room's own report), it told the room that the item
+    holds a severe state it may not see."""
     reply_to = ctx.message.relation.reply_to
     if draft.follows is None and reply_to is None:
         return None  # the common case costs no query
@@ -550,7 +551,10 @@ async def _follow_up(
         if inherited is not None:
             return [inherited]
     if apart:
-        return None, target  # an item of its own (follow_up_rights.lowers_unseen says why)
+        # Part of the item, without lowering the state it may not see (storage/items.py
+        # `_state`; follow_up_rights.lowers_unseen says why).
+        data.keeps_item_state = True
+        return item_id, target
     refused = await follow_up_rights.refusal(ctx, item_id, data, draft.given)
     if refused is not None:
         return [refused]
@@ -1099,6 +1103,9 @@ async def _edit_follows(
     its `betreft:` names, if that is not
     the entry's own item. Without `betreft:` the entry stays where it is. The item the
     entry leaves keeps its other entries; without any it no longer exists."""
+    # An entry that stays in its item keeps its mark (`keeps_item_state`): an edit must
+    # not make it lower the state its room may not see.
+    data.keeps_item_state = entry.keeps_item_state
     if draft.follows is None:
         return None
     target, unknown = await items.follow_target(
@@ -1109,6 +1116,7 @@ async def _edit_follows(
     item_id = items.item_of(target)
     if item_id == items.item_of(entry) or target.id == entry.id:
         return None
+    data.keeps_item_state = False
     seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
     latest = seen or target
     carried = data.severity if "severity" in draft.given else latest.severity
@@ -1120,9 +1128,9 @@ async def _edit_follows(
         if inherited is not None:
             return [inherited]
     if apart:
-        # An item of its own (follow_up_rights.lowers_unseen says why), answered as the
-        # move the room sees (`_follow_up`): it leaves the item it was in, as a move does.
-        return entry.id, target
+        # Moved into the item without lowering the state it may not see, as a new
+        # follow-up (`_follow_up`; follow_up_rights.lowers_unseen says why).
+        data.keeps_item_state = True
     return item_id, target
 
 

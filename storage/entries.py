@@ -124,6 +124,9 @@ class EntryInput:
     # The situation item the revision put the entry in (an edit's `betreft:` moves it):
     # withdrawing that edit moves it back. None (older snapshots): the item stays.
     item_id: int | None = None
+    # Part of its item without lowering a severe state its room may not see
+    # (`SituationEntry.keeps_item_state`); older snapshots have no such key.
+    keeps_item_state: bool = False
 
     def snapshot(self) -> dict[str, Any]:
         data = asdict(self)
@@ -187,6 +190,7 @@ def _fields(data: EntryInput) -> dict[str, Any]:
         "tlp": data.tlp,
         "tlp_rank": tlp.RANK[data.tlp],
         "cause_id": data.cause_id,
+        "keeps_item_state": data.keeps_item_state,
     }
 
 
@@ -370,6 +374,7 @@ async def current_input(session: AsyncSession, entry: SituationEntry) -> EntryIn
         ],
         cause_id=entry.cause_id,
         item_id=entry.item_id,
+        keeps_item_state=entry.keeps_item_state,
     )
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 
 from storage import tlp
 from storage.models import ItemLatest, OutboxMessage, SituationEntry
+from storage.vocabulary import Severity
 
 ATTENTION_SEVERITIES = ("Extreme", "Severe")
 # The attention list shows at most this many items, the newest first; `open_attention`
@@ -147,63 +148,88 @@ async def follow_target(
     return None, code is not None
 
 
+def _newer_than(e: Any, entry: SituationEntry) -> ColumnElement[bool]:
+    """Later than `entry` in the item's order (observed time, then id)."""
+    later: ColumnElement[bool] = (e.observed_at > entry.observed_at) | (
+        (e.observed_at == entry.observed_at) & (e.id > entry.id)
+    )
+    return later
+
+
+def _not_below(severity: str) -> list[str]:
+    """The stored severities ranked at least as high as `severity`."""
+    rank = Severity.of(severity).rank
+    return [s.value for s in Severity if s.rank >= rank]
+
+
+def _opens_attention(entry: SituationEntry) -> bool:
+    return entry.severity in ATTENTION_SEVERITIES and entry.status != "resolved"
+
+
+async def _state(
+    session: AsyncSession, item_id: int, conditions: list[ColumnElement[bool]]
+) -> SituationEntry | None:
+    """The item's current state among its live entries meeting `conditions`: the latest
+    of them, except that a follow-up marked `keeps_item_state` does not count when it
+    would lower the open severe state before it (the latest unmarked entry, `base`).
+
+    Such a follow-up came from a room that could not see that state (follow_up_rights.
+    lowers_unseen): for the rooms that see it (the coordinators) the item keeps its
+    severe state under "Aandacht"; for rooms that do not, the follow-up is the item's
+    latest state like any other, so nothing tells them that a hidden state exists."""
+    e = SituationEntry
+    within = [
+        func.coalesce(e.item_id, e.id) == item_id,
+        e.retracted_at.is_(None),
+        *conditions,
+    ]
+    newest = (e.observed_at.desc(), e.id.desc())
+    base = await session.scalar(
+        select(e).where(*within, e.keeps_item_state.is_(False)).order_by(*newest).limit(1)
+    )
+    marked = [*within, e.keeps_item_state.is_(True)]
+    if base is not None:
+        marked.append(_newer_than(e, base))
+        if _opens_attention(base):
+            marked.append(e.severity.in_(_not_below(base.severity)))
+    kept = await session.scalar(select(e).where(*marked).order_by(*newest).limit(1))
+    return kept or base
+
+
 async def latest_in_item(
     session: AsyncSession, access: tlp.RoomAccess, item_id: int
 ) -> SituationEntry | None:
-    """The item's current state as this room sees it."""
+    """The item's current state as this room sees it (`_state`)."""
     e = SituationEntry
-    return await session.scalar(
-        select(e)
-        .where(
-            func.coalesce(e.item_id, e.id) == item_id,
-            e.retracted_at.is_(None),
-            tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
-        )
-        .order_by(e.observed_at.desc(), e.id.desc())
-        .limit(1)
-    )
+    visible = tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation)
+    return await _state(session, item_id, [visible])
 
 
 async def open_severity(session: AsyncSession, incident: str, item_id: int) -> str | None:
     """The severity of the item's current state in `incident` over ALL its live entries,
     whoever may see them, when that state is severe or extreme and not resolved; else
     None. Only ever compared (`follow_up_rights.lowers_unseen`), never shown."""
-    e = SituationEntry
-    latest = (
-        await session.execute(
-            select(e.severity, e.status)
-            .where(
-                e.incident == incident,
-                func.coalesce(e.item_id, e.id) == item_id,
-                e.retracted_at.is_(None),
-            )
-            .order_by(e.observed_at.desc(), e.id.desc())
-            .limit(1)
-        )
-    ).first()
-    if latest is None or latest.severity not in ATTENTION_SEVERITIES:
+    latest = await _state(session, item_id, [SituationEntry.incident == incident])
+    if latest is None or not _opens_attention(latest):
         return None
-    return None if latest.status == "resolved" else str(latest.severity)
+    return str(latest.severity)
 
 
 async def state_before(
     session: AsyncSession, access: tlp.RoomAccess, item_id: int, entry: SituationEntry
 ) -> SituationEntry | None:
-    """The item's state as this room sees it just before `entry` (the latest other live
-    entry observed no later): what a follow-up without its own severity inherited."""
+    """The item's state as this room sees it just before `entry` (among the other live
+    entries observed no later): what a follow-up without its own severity inherited."""
     e = SituationEntry
-    return await session.scalar(
-        select(e)
-        .where(
-            func.coalesce(e.item_id, e.id) == item_id,
+    return await _state(
+        session,
+        item_id,
+        [
             e.id != entry.id,
-            e.retracted_at.is_(None),
             (e.observed_at < entry.observed_at)
             | ((e.observed_at == entry.observed_at) & (e.id < entry.id)),
             tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation),
-        )
-        .order_by(e.observed_at.desc(), e.id.desc())
-        .limit(1)
+        ],
     )
 
 
@@ -246,8 +272,54 @@ async def open_attention(
     item_id, observed_at). The cost grows with the number of such items, not with
     the number of entries.
     """
+    kept, states = await _kept_states(session, access, incident, since, category)
     if since is None and category is None:
-        return await _attention_from_table(session, access, incident)
+        found = await _attention_from_table(session, access, incident, len(kept))
+    else:
+        found = await _attention_of_candidates(session, access, incident, since, category, kept)
+    found = [s for s in found if s.item_id not in kept] + states
+    found.sort(key=lambda s: (s.observed_at, s.entry_id), reverse=True)
+    return found[: MAX_ATTENTION + 1]
+
+
+async def _kept_states(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    category: str | None,
+) -> tuple[set[int], list[ItemState]]:
+    """The items with a visible follow-up marked `keeps_item_state` (rare: a follow-up
+    that may not lower a state its room cannot see), and those of them that need
+    attention, each read with `_state`: whether such a follow-up counts depends on
+    what the room sees before it, which `item_latest` (one row per class) cannot say,
+    so its rows leave them out (storage/series.py)."""
+    e = SituationEntry
+    conditions = live_visible(e, access, incident, since, category)
+    kept = set(
+        await session.scalars(
+            select(func.coalesce(e.item_id, e.id))
+            .where(*conditions, e.keeps_item_state.is_(True))
+            .distinct()
+        )
+    )
+    states = []
+    for item_id in sorted(kept):
+        state = await _state(session, item_id, conditions)
+        if state is not None and _opens_attention(state):
+            states.append(_item_state(state))
+    return kept, states
+
+
+async def _attention_of_candidates(
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    since: datetime | None,
+    category: str | None,
+    kept: set[int],
+) -> list[ItemState]:
+    """The filtered picture's attention items, ranked over the filtered entries."""
     e = SituationEntry
     latest_ids = _latest_of_candidates(access, incident, since, category)
     rows = await session.execute(
@@ -270,7 +342,7 @@ async def open_attention(
             e.status != "resolved",
         )
         .order_by(e.observed_at.desc(), e.id.desc())
-        .limit(MAX_ATTENTION + 1)
+        .limit(MAX_ATTENTION + 1 + len(kept))
     )
     return [_item_state(r) for r in rows]
 
@@ -349,7 +421,7 @@ def _current(access: tlp.RoomAccess, incident: str, row: Any) -> list[ColumnElem
 
 
 async def _attention_from_table(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, kept: int
 ) -> list[ItemState]:
     """Open attention items from `item_latest`: the cost grows with the number of items
     that need attention (and their visibility classes), not with the entries.
@@ -382,7 +454,7 @@ async def _attention_from_table(
         select(ranked.c.id)
         .where(ranked.c.rn == 1, needs_attention(ranked.c))
         .order_by(ranked.c.observed_at.desc(), ranked.c.id.desc())
-        .limit(MAX_ATTENTION + 1)
+        .limit(MAX_ATTENTION + 1 + kept)
     )
     # Only the shown rows' texts leave the database.
     rows = await session.execute(

@@ -240,6 +240,7 @@ class SituationEntry(Base):
         ),
         Index("ux_entries_origin_event", "origin_event_id", unique=True),
         Index("ix_entries_item", "incident", "item_id", "observed_at"),
+        Index("ix_entries_keeps_item_state", "incident", "keeps_item_state"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     incident: Mapped[str | None] = mapped_column(String(100), nullable=True)
@@ -277,6 +278,10 @@ class SituationEntry(Base):
     # (its own id for a new report; see storage/items.py). None only until the
     # entry's id is known: readers use coalesce(item_id, id).
     item_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # A follow-up from a room that cannot see the item's severe state, which it would
+    # lower: part of the item, but it does not lower that state for the rooms that see
+    # it (storage/items.py `_state`; commands/follow_up_rights.py `lowers_unseen`).
+    keeps_item_state: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     retracted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     # `oorzaak: M-7`: the entry this report names as its cause (a domino effect).
     cause_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
@@ -426,7 +431,8 @@ class FigureLatest(Base):
 
 
 class ItemLatest(Base):
-    """Latest live entry per situation item and per visibility class (see SeriesLatest).
+    """Latest live entry per situation item and per visibility class (see SeriesLatest),
+    leaving out follow-ups marked `keeps_item_state` (storage/items.py `_kept_states`).
 
     `attention`: the entry is severe or extreme and not resolved, so the picture's
     attention section starts from these rows instead of every entry. Refreshed with

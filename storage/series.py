@@ -262,6 +262,7 @@ async def _stale(session: AsyncSession, incident: str) -> set[int]:
             same += [
                 e.item_id == ItemLatest.item_id,
                 items.needs_attention(e) == ItemLatest.attention,
+                e.keeps_item_state.is_(False),
             ]
         else:
             same.append(e.place == table.place)  # type: ignore[union-attr]
@@ -311,7 +312,11 @@ async def _rebuild(session: AsyncSession, incident: str) -> None:
     if figures:
         await session.execute(insert(FigureLatest), [_figure_row(incident, r) for r in figures])
     item_rows = await _newest(
-        session, incident, ITEM_COLUMNS, (e.item_id, e.organisation, e.tlp_rank, e.room_id)
+        session,
+        incident,
+        ITEM_COLUMNS,
+        (e.item_id, e.organisation, e.tlp_rank, e.room_id),
+        where=e.keeps_item_state.is_(False),  # read from the entries (items._kept_states)
     )
     if item_rows:
         await session.execute(insert(ItemLatest), [_item_row(incident, r) for r in item_rows])
@@ -327,6 +332,7 @@ async def _newest(
     partition_by: Sequence[Column],
     *,
     with_figures: bool = False,
+    where: ColumnElement[bool] | None = None,
 ) -> Sequence[Row[Any]]:
     """`columns` of the newest entry (or figure) of each `partition_by` group among the
     incident's entries that are not retracted."""
@@ -334,7 +340,10 @@ async def _newest(
     query = select(*columns, newest_first(partition_by, e.observed_at, e.id))
     if with_figures:
         query = query.join(e, e.id == EntryFigure.entry_id)
-    ranked = query.where(e.incident == incident, e.retracted_at.is_(None)).subquery()
+    query = query.where(e.incident == incident, e.retracted_at.is_(None))
+    if where is not None:
+        query = query.where(where)
+    ranked = query.subquery()
     return (await session.execute(select(ranked).where(ranked.c.rn == 1))).all()
 
 
@@ -495,6 +504,7 @@ async def _latest_item(session: AsyncSession, item_key: ItemKey) -> dict[str, ob
         _is(e.organisation, org),
         e.tlp_rank == rank,
         e.room_id == room,
+        e.keeps_item_state.is_(False),  # read from the entries (items._kept_states)
     )
     return None if latest is None else _item_row(incident, latest)
 

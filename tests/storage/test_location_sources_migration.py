@@ -92,7 +92,9 @@ async def _assert_upgraded(db: Database) -> None:
     for table in ("series_latest", "figure_latest", "item_latest", "picture_watermark"):
         assert await _scalars(db, f"SELECT count(*) FROM {table}") == [0], table
     # The next picture's refresh rebuilds them: one source per location (the follow-up's
-    # 190 is De Ring's latest), and one for the report without a location.
+    # 190 is De Ring's latest), and one for the report without a location. Read through
+    # the models, which name columns added since (0035's `keeps_item_state`).
+    await migrate_to(db, "head", up=True)
     async with db.transaction() as session:
         await series.refresh(session, "storm")
     values = await _scalars(db, "SELECT value FROM figure_latest ORDER BY value")

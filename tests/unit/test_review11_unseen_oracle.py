@@ -126,3 +126,56 @@ async def test_a_room_lowering_what_it_sees_is_refused_whatever_it_cannot_see(
     _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
     text = texts(replies)
     assert "vastgelegd" not in text and "niet lager zetten" in text, text
+
+
+async def test_a_follow_up_of_the_kept_apart_report_is_a_follow_up_of_the_item(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The room's follow-up that may not lower the hidden severe state is part of the
+    item (`entries.keeps_item_state`): a follow-up naming IT is answered as one of the
+    item, as in a plain item's chain ("vervolg op M-1"). Kept as an item of its own, the
+    reply said "vervolg op" the room's own report, and the room learned that a hidden
+    severe state exists. The coordinators keep the severe state under "Aandacht"."""
+    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    plain_item = await _recorded(texts(replies))
+    room = await _red_cross(db)
+    shapes = []
+    for code in (hidden, plain_item):
+        first = f"!melding stroom\nbetreft: {code}\nernst: gering\nWij delen dekens uit."
+        _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, first)
+        own = await _recorded(texts(replies))
+        second = f"!melding stroom\nbetreft: {own}\nWij delen ook soep uit."
+        _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, second)
+        text = texts(replies)
+        later = await _recorded(text)
+        shapes.append(text.replace(later, "M-?").replace(own, "M-??").replace(code, "M-1"))
+    assert "vervolg op M-1" in shapes[0], shapes[0]
+    assert shapes[0] == shapes[1]
+    shown = (await picture(db, dispatcher, COORD_RED)).text
+    assert "Verpleeghuis" in attention(shown), shown
+    assert "soep" in shown, shown
+
+
+async def test_a_raising_follow_up_that_keeps_the_state_is_the_item_for_whom_it_may_see(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """The Red Cross follow-up says `ernst: ernstig` (above the minor state it sees,
+    below the hidden extreme one): the coordinator room cleared for GREEN lists the item
+    under "Aandacht" with that follow-up, as for a plain item; the one that sees the
+    extreme state keeps it, in the whole picture and in one filtered by category (both
+    ways of reading an item's state, storage/items.py)."""
+    from tests.unit.test_picture_follows_entries import ADMIN, COORD_GREEN
+
+    code = await _extreme_behind_a_minor_opening(db, dispatcher)
+    room = await _red_cross(db)
+    body = f"!melding stroom\nbetreft: {code}\nernst: ernstig\nWij delen dekens uit."
+    _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
+    await _recorded(texts(replies))
+    shown = attention((await picture(db, dispatcher, COORD_GREEN)).text)
+    assert "dekens" in shown and "Verpleeghuis" not in shown, shown
+    for command in ("!beeld storm", "!beeld storm categorie=stroom"):
+        _, replies = await send(db, dispatcher, COORD_RED, command, ADMIN)
+        shown = attention(texts(replies))
+        assert "Verpleeghuis" in shown and "dekens" not in shown, (command, shown)

@@ -47,5 +47,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("subscriptions")
     op.drop_table("summary_log")
-    with op.batch_alter_table("rooms") as batch:
-        batch.drop_column("public")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (room_bindings).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE rooms DROP COLUMN public"))

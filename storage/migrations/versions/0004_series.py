@@ -74,5 +74,7 @@ def downgrade() -> None:
     op.drop_index("ix_entries_visibility", "entries")
     op.drop_index("ix_entries_series", "entries")
     op.drop_index("ix_entries_incident_updated", "entries")
-    with op.batch_alter_table("entries") as batch:
-        batch.drop_column("place")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (entry_figures, entry_revisions).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE entries DROP COLUMN place"))

@@ -23,5 +23,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ux_entries_origin_event", table_name="entries")
-    with op.batch_alter_table("entries") as batch:
-        batch.drop_column("origin_event_id")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (entry_figures, entry_revisions).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE entries DROP COLUMN origin_event_id"))

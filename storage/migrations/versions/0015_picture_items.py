@@ -40,8 +40,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_entries_item", table_name="entries")
-    with op.batch_alter_table("entries") as batch:
-        batch.drop_column("item_id")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (entry_figures, entry_revisions).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE entries DROP COLUMN item_id"))
     op.drop_index("ix_picture_log_room_incident", table_name="picture_log")
     with op.batch_alter_table("picture_log") as batch:
         batch.drop_column("digest")

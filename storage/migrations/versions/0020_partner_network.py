@@ -98,8 +98,10 @@ def downgrade() -> None:
     op.drop_index("ix_sector_dependencies_map_id", table_name="sector_dependencies")
     op.drop_table("sector_dependencies")
     op.drop_index("ix_entries_cause_id", table_name="entries")
-    with op.batch_alter_table("entries") as batch:
-        batch.drop_column("cause_id")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (entry_figures, entry_revisions).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE entries DROP COLUMN cause_id"))
     with op.batch_alter_table("organisations") as batch:
         for name in reversed(_ORG_JSON):
             batch.drop_column(name)

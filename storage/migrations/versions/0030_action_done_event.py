@@ -28,5 +28,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_record_items_done_event_id", table_name="record_items")
-    with op.batch_alter_table("record_items") as batch:
-        batch.drop_column("done_event_id")
+    # Not in batch mode: on SQLite that copies the table and drops the old one, and
+    # dropping it (foreign keys on) cascaded to the rows that point at it (record_revisions).
+    # SQLite drops a column in place since 3.35 (PostgreSQL always has).
+    op.execute(sa.text("ALTER TABLE record_items DROP COLUMN done_event_id"))
