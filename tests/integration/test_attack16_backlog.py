@@ -256,7 +256,10 @@ async def test_a_message_sent_after_the_start_is_answered_while_the_backlog_drai
     sent once the bot has begun answering the backlog, is answered within seconds; no
     backlog command is answered twice or lost."""
     alice = await world.human("alice")
-    bot = world.bot(KNOOPPUNT_LATE_AFTER_SECONDS="3")
+    # Late after the same 10 s the fresh reply is allowed below: with 3 s, a fresh reply
+    # in 3-10 s on a loaded 2-core machine (the rehearsal of .ci/run) was marked late
+    # and failed, though within the latency this test asks for.
+    bot = world.bot(KNOOPPUNT_LATE_AFTER_SECONDS="10")
     bot.start()
     rooms = []
     for index in range(4):
