@@ -761,22 +761,7 @@ async def _alert_sent(
     """The alert for one coordinator room, audited as sent; `note` (why it comes again)
     as its last line."""
     alert = await _coordinator_alert(ctx, entry, figures, access)
-    if note:
-        alert = render.with_lines(alert, [note], bold=True)
-    await audit.add(
-        session_of(ctx),
-        "bot",
-        "alert.sent",
-        access.room_id,
-        subject=entry.code,
-        detail={
-            "incident": entry.incident,
-            "tlp": entry.tlp,
-            "clearance": access.clearance,
-            "severity": entry.severity,
-        },
-    )
-    return alert
+    return await _noted_and_audited(ctx, alert, entry, access, note, {})
 
 
 async def _heard_alert_sent(
@@ -785,21 +770,30 @@ async def _heard_alert_sent(
     """The redacted alert for a coordinator room that may only hear of `entry`, audited
     as sent (`redacted`); `note` (why it comes again) as its last line."""
     alert = _heard_alert(ctx, entry, access)
+    return await _noted_and_audited(ctx, alert, entry, access, note, {"redacted": True})
+
+
+async def _noted_and_audited(
+    ctx: CommandContext,
+    alert: Reply,
+    entry: SituationEntry,
+    access: tlp.RoomAccess,
+    note: str | None,
+    extra: dict[str, object],
+) -> Reply:
+    """A coordinator alert (full or redacted) with `note` as its last line, audited as
+    sent to `access`'s room."""
     if note:
         alert = render.with_lines(alert, [note], bold=True)
+    detail: dict[str, object] = {
+        "incident": entry.incident,
+        "tlp": entry.tlp,
+        "clearance": access.clearance,
+        "severity": entry.severity,
+        **extra,
+    }
     await audit.add(
-        session_of(ctx),
-        "bot",
-        "alert.sent",
-        access.room_id,
-        subject=entry.code,
-        detail={
-            "incident": entry.incident,
-            "tlp": entry.tlp,
-            "clearance": access.clearance,
-            "severity": entry.severity,
-            "redacted": True,
-        },
+        session_of(ctx), "bot", "alert.sent", access.room_id, subject=entry.code, detail=detail
     )
     return alert
 
