@@ -17,6 +17,7 @@ from __future__ import annotations
 import pytest
 
 from bench.qa_eval import load_own
+from knowledge.news_questions import asks_news
 from knowledge.search import Index
 
 
@@ -35,3 +36,16 @@ def test_a_how_long_still_question_is_no_sure_answer(asked: str) -> None:
     result = Index(items).search(asked, 3)
     assert not result.confident, (result.hits[:1], result.coverage)
     assert result.hits  # still suggested
+
+
+@pytest.mark.parametrize(
+    "asked",
+    [
+        "Hoe lang blijven de Oekraïners hier?",  # a standing question: no "nog"
+        "Hoe lang is een kookadvies meestal van kracht?",
+        "Wat moet ik nog regelen voor de opvang?",  # "nog" without "hoe lang"
+        "How long does a boil water notice usually last?",
+    ],
+)
+def test_other_questions_are_no_news_questions(asked: str) -> None:
+    assert not asks_news(asked)
