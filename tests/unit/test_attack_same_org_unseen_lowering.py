@@ -103,7 +103,7 @@ async def test_an_update_from_the_owners_lower_room_keeps_the_unseen_extreme_sta
     assert "M-3 vastgelegd" in told and "vervolg op M-1" in told, told
     # The coordinators' alert stands and the item stays under "Aandacht", extreme.
     assert "vervalt" not in told and "niet meer ernstig" not in told, told
-    shown = await attention(dispatcher=dispatcher, db=db, room=COORD)
+    shown = await attention(db, dispatcher, COORD)
     assert "M-2" in shown and "extreem" in shown, shown
     # The GREEN rooms learn nothing of the hidden state: the update is the item for them.
     green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
