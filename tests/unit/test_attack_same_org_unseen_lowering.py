@@ -118,3 +118,21 @@ async def test_the_owners_room_that_sees_the_state_still_lowers_it(
     told = await say(db, dispatcher, GGD_AMBER, lowered, BERT)
     assert "M-3 vastgelegd" in told, told
     assert "M-2" not in await attention(db, dispatcher, COORD)
+
+
+async def test_a_resolve_from_the_owners_lower_room_keeps_the_unseen_extreme_state(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """'Lek gedicht, opgelost' from the room that saw a moderate leak closed the item the
+    AMBER room had made extreme (the dike failing): the coordinators' alert was withdrawn
+    and the item left "Aandacht". Recorded apart, the GREEN rooms see the item resolved
+    and the coordinators who see the extreme state keep it in view."""
+    await raised_item(db, dispatcher)
+    update = "!melding water\nbetreft: M-1\nstatus: opgelost\nLek gedicht."
+    told = await say(db, dispatcher, GGD_GREEN, update, ANNA)
+    assert "M-3 vastgelegd" in told and "opgelost" in told, told
+    assert "(M-2)" not in told, told  # the AMBER coordinators' alert is not withdrawn
+    shown = await attention(db, dispatcher, COORD)
+    assert "M-2" in shown and "extreem" in shown, shown
+    green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
+    assert "extreem" not in green and "M-2" not in green and "opgelost" in green, green
