@@ -45,16 +45,35 @@ async def lowers_unseen(
     for every other purpose it is a follow-up of the item. Refusing it, answering it as
     a new item, or keeping it as an item of its own (a follow-up naming it was answered
     as one of that item) would tell the room that the item holds something it may not
-    see, and what a room may not see does not exist for it."""
+    see, and what a room may not see does not exist for it.
+
+    The owner's own rooms (its organisation, the room that opened the item) and anyone
+    following an item without an owner may lower what they see, never a state they
+    cannot see: an organisation's GREEN room, sending "Pompen draaien." after its AMBER
+    room had made the item extreme, took the moderate state it saw, and as the owner's
+    word took the extreme item out of the coordinators' attention list, and its "status:
+    opgelost" closed it (attack18)."""
     session = session_of(ctx)
     opener = await session.get(SituationEntry, item_id)
-    if opener is None or opener.organisation is None:
-        return False
-    if _same(opener.organisation, data.organisation) or ctx.room.access.own(opener.room_id):
+    if opener is None:
         return False
     current = await items.open_severity(session, data.incident or "", item_id)
-    if current is None or Severity.of(carried).rank >= Severity.of(current).rank:
+    if current is None:
         return False
+    # A resolve ends the state whatever severity it carries.
+    resolves = data.status == "resolved"
+    if not resolves and Severity.of(carried).rank >= Severity.of(current).rank:
+        return False
+    if (
+        opener.organisation is None
+        or _same(opener.organisation, data.organisation)
+        or ctx.room.access.own(opener.room_id)
+    ):
+        # The owner lowers (or resolves) knowingly what its room sees as severe; a
+        # severe state the room cannot see stays, its follow-up kept in the item apart.
+        return seen is not None and Severity.of(seen.severity).rank < Severity.of(current).rank
+    if resolves:
+        return False  # another organisation may not close the item at all: `refusal`
     # A room that sees a state as severe lowers it knowingly: `refusal` tells it to ask
     # the owner (split off silently, the writer believed the item lowered).
     # A lower severity than the room itself sees is refused the same (`refusal`),

@@ -543,9 +543,7 @@ async def _follow_up(
     seen = await items.latest_in_item(session, ctx.room.access, item_id)
     source = seen or target
     carried = data.severity if "severity" in draft.given else source.severity
-    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
-        ctx, item_id, data, carried, seen
-    )
+    apart = await follow_up_rights.lowers_unseen(ctx, item_id, data, carried, seen)
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, source)
         if inherited is not None:
@@ -1114,9 +1112,7 @@ async def _edit_follows(
     seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
     latest = seen or target
     carried = data.severity if "severity" in draft.given else latest.severity
-    apart = data.status != "resolved" and await follow_up_rights.lowers_unseen(
-        ctx, item_id, data, carried, seen
-    )
+    apart = await follow_up_rights.lowers_unseen(ctx, item_id, data, carried, seen)
     if "severity" not in draft.given:
         inherited = _inherit(draft, data, latest)
         if inherited is not None:

@@ -1,4 +1,5 @@
-"""Questions whether a planned thing goes ahead: news of the day, not a standing answer.
+"""Questions whether a planned thing goes ahead, or how much longer a situation lasts:
+news of the day, not a standing answer.
 
 "Gaat de evacuatie van morgen door?" asks about one evacuation's status today. The store
 holds standing guidance (how an evacuation works, who decides, where relatives ask);
@@ -27,3 +28,27 @@ _GO_AHEAD = re.compile(
 def asks_go_ahead(question: str) -> bool:
     """Whether `question` asks if a planned thing goes ahead (or is called off)."""
     return _GO_AHEAD.search(question) is not None
+
+
+# "Hoe lang duurt de stroomstoring nog?", "Hoelang moeten we nog in de opvang blijven?":
+# how much longer THIS crisis lasts, which only those who know how things stand today
+# can say (attack18: the sample store answered them with confidence with the Q&As on
+# vulnerable residents and on generators). "Hoe lang" with "nog" after it in the same
+# sentence; English "how much longer" and "how long will … (still) last". A standing
+# "hoe lang" question without "nog" ("Hoe lang blijven de Oekraïners hier?") is no news.
+_HOW_LONG_STILL = re.compile(
+    r"\bhoe\s*lang\b[^?.!]*\bnog\b"
+    r"|\bhow\s+much\s+longer\b|\bhow\s+long\s+will\b[^?.!]*\blast\b",
+    re.IGNORECASE,
+)
+
+
+def asks_how_long_still(question: str) -> bool:
+    """Whether `question` asks how much longer a present situation lasts."""
+    return _HOW_LONG_STILL.search(question) is not None
+
+
+def asks_news(question: str) -> bool:
+    """Whether `question` asks for news of the day that no standing answer gives: if a
+    planned thing goes ahead, or how much longer a situation lasts."""
+    return asks_go_ahead(question) or asks_how_long_still(question)

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from knowledge.news_questions import asks_go_ahead
+from knowledge.news_questions import asks_news
 from knowledge.text import (
     _WORD,
     STOP_WORDS,
@@ -568,12 +568,13 @@ class Index:
 
     def _sure(self, query: str, coverage: float, best: int) -> bool:
         """Whether item `best`, covering `coverage` of the question, is a sure answer.
-        Whether a planned thing goes ahead is news no standing answer gives
-        (knowledge/news_questions.py): suggested, never sure. Nor is an item about
+        Whether a planned thing goes ahead, or how much longer a situation lasts, is
+        news no standing answer gives (knowledge/news_questions.py): suggested, never
+        sure. Nor is an item about
         another kind of shelter than the question names (`_other_kind`)."""
         return (
             coverage >= CONFIDENT_COVERAGE
-            and not asks_go_ahead(query)
+            and not asks_news(query)
             and not self._other_kind(query, best)
         )
 

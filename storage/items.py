@@ -191,7 +191,10 @@ async def _state(
     if base is not None:
         marked.append(_newer_than(e, base))
         if _opens_attention(base):
+            # Neither lower nor resolved: an owner's room that cannot see the severe
+            # state may resolve its item only for itself (follow_up_rights.lowers_unseen).
             marked.append(e.severity.in_(_not_below(base.severity)))
+            marked.append(e.status != "resolved")
     kept = await session.scalar(select(e).where(*marked).order_by(*newest).limit(1))
     return kept or base
 

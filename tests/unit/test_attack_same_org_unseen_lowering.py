@@ -1,0 +1,138 @@
+"""A room of the item's own organisation that cannot see the item's severe state does not
+lower it either (attack18).
+
+GGD has two liaison rooms: one cleared for AMBER, one for GREEN. The GREEN room reports
+a leaking dike, moderate (M-1, GREEN). The AMBER room follows it up: the dike is failing,
+extreme, TLP:AMBER (M-2): the coordinators are alerted and the item stands under
+"Aandacht". The GREEN room, which never saw M-2, then sends a short update without a
+severity ("Pompen draaien."): it took the severity that room can see (moderate), and as
+GGD's own follow-up it became the item's state for everyone. The extreme item left the
+coordinators' attention list and their alert was withdrawn ("het is niet meer ernstig"),
+on the word of someone who never knew it was extreme; the same with `ernst: matig`
+named. Another organisation's such follow-up was already recorded in the item without
+lowering the state it cannot see (`follow_up_rights.lowers_unseen`, `keeps_item_state`);
+the owner's own rooms were left out of that rule, as if every room of an organisation
+saw all of it. A room that sees the state still lowers it (the owner's word).
+
+Through the dispatcher with a real database (SQLite and PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from commands.dispatcher import Dispatcher, RoomView
+from storage.engine import Database
+from storage.ids import RoomId, UserId
+from storage.rooms import BindingView
+from tests.support.chat import dispatch, dispatcher_fixture, texts
+from tests.support.rooms import bound_database
+
+pytestmark = pytest.mark.postgres
+
+SAMPLE = Path(__file__).resolve().parents[2] / "knowledge" / "sample"
+GGD_AMBER = RoomId("!ggd-oranje:x")
+GGD_GREEN = RoomId("!ggd-groen:x")
+COORD = RoomId("!coord:x")
+COORD_GREEN = RoomId("!coord-groen:x")
+BINDINGS = {
+    GGD_AMBER: BindingView("liaison", "storm", "GGD", "GREEN", "AMBER"),
+    GGD_GREEN: BindingView("liaison", "storm", "GGD", "GREEN", "GREEN"),
+    COORD: BindingView("coordinator", "storm", "Veiligheidsregio", "AMBER", "AMBER"),
+    COORD_GREEN: BindingView("coordinator", "storm", "Gemeente Dordrecht", "GREEN", "GREEN"),
+}
+ANNA = UserId("@anna:x")  # GGD, in the GREEN room
+BERT = UserId("@bert:x")  # GGD, in the AMBER room
+ADMIN = UserId("@admin:x")
+
+OPENED = "!melding water\ngemeente: Dordrecht\nernst: matig\nDijk lekt bij de Merwede."
+RAISED = "!melding water\nbetreft: M-1\nernst: extreem\ntlp: amber\nDijk bezwijkt, evacuatie."
+
+
+def view(room_id: RoomId) -> RoomView:
+    binding = BINDINGS[room_id]
+    return RoomView(room_id=room_id, role=binding.role, encrypted=True, binding=binding)
+
+
+@pytest.fixture
+async def db(migrated_database_url: str) -> AsyncIterator[Database]:
+    database = await bound_database(
+        migrated_database_url, BINDINGS, warm=("storm",), knowledge=SAMPLE
+    )
+    yield database
+    await database.close()
+
+
+dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))
+
+
+async def say(db: Database, d: Dispatcher, room: RoomId, body: str, who: UserId) -> str:
+    _, replies = await dispatch(db, d, view(room), who, body)
+    return texts(replies)
+
+
+async def attention(db: Database, d: Dispatcher, room: RoomId) -> str:
+    """The picture's attention list (empty when it has none)."""
+    shown = await say(db, d, room, "!beeld", ADMIN)
+    if "Aandacht" not in shown:
+        return ""
+    return shown.split("Aandacht", 1)[1].split("Laatste stand", 1)[0]
+
+
+async def raised_item(db: Database, d: Dispatcher) -> None:
+    assert "M-1 vastgelegd" in await say(db, d, GGD_GREEN, OPENED, ANNA)
+    assert "M-2 vastgelegd" in await say(db, d, GGD_AMBER, RAISED, BERT)
+    assert "M-2" in await attention(db, d, COORD)
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "!melding water\nbetreft: M-1\nPompen draaien.",  # no severity: it inherits
+        "!melding water\nbetreft: M-1\nernst: matig\nPompen draaien.",
+    ],
+)
+async def test_an_update_from_the_owners_lower_room_keeps_the_unseen_extreme_state(
+    db: Database, dispatcher: Dispatcher, update: str
+) -> None:
+    await raised_item(db, dispatcher)
+    told = await say(db, dispatcher, GGD_GREEN, update, ANNA)
+    assert "M-3 vastgelegd" in told and "vervolg op M-1" in told, told
+    # The coordinators' alert stands and the item stays under "Aandacht", extreme.
+    assert "vervalt" not in told and "niet meer ernstig" not in told, told
+    shown = await attention(db, dispatcher, COORD)
+    assert "M-2" in shown and "extreem" in shown, shown
+    # The GREEN rooms learn nothing of the hidden state: the update is the item for them.
+    green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
+    assert "extreem" not in green and "M-2" not in green and "M-3" in green, green
+
+
+async def test_the_owners_room_that_sees_the_state_still_lowers_it(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    await raised_item(db, dispatcher)
+    lowered = "!melding water\nbetreft: M-2\nernst: matig\ntlp: amber\nDijk gestut."
+    told = await say(db, dispatcher, GGD_AMBER, lowered, BERT)
+    assert "M-3 vastgelegd" in told, told
+    assert "M-2" not in await attention(db, dispatcher, COORD)
+
+
+async def test_a_resolve_from_the_owners_lower_room_keeps_the_unseen_extreme_state(
+    db: Database, dispatcher: Dispatcher
+) -> None:
+    """'Lek gedicht, opgelost' from the room that saw a moderate leak closed the item the
+    AMBER room had made extreme (the dike failing): the coordinators' alert was withdrawn
+    and the item left "Aandacht". Recorded apart, the GREEN rooms see the item resolved
+    and the coordinators who see the extreme state keep it in view."""
+    await raised_item(db, dispatcher)
+    update = "!melding water\nbetreft: M-1\nstatus: opgelost\nLek gedicht."
+    told = await say(db, dispatcher, GGD_GREEN, update, ANNA)
+    assert "M-3 vastgelegd" in told and "opgelost" in told, told
+    assert "(M-2)" not in told, told  # the AMBER coordinators' alert is not withdrawn
+    shown = await attention(db, dispatcher, COORD)
+    assert "M-2" in shown and "extreem" in shown, shown
+    green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
+    assert "extreem" not in green and "M-2" not in green and "opgelost" in green, green
