@@ -1,0 +1,88 @@
+"""Reading defects of liaison updates (session 18, helper "reading"): each case is a
+message as a liaison types it, through the real path (dispatcher, parser, database),
+that was read as something the liaison did not say."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from storage import incidents, rooms
+from storage.ids import RoomId, UserId
+from storage.models import EntryFigure, SituationEntry
+from storage.rooms import BindingView
+from tests.support.chat import CoreChat, texts
+from tests.support.rooms import storm_database
+
+REAL = RoomId("!real:x")
+DRILL = RoomId("!drill:x")
+ALICE = UserId("@alice:x")
+
+
+@pytest.fixture
+async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+    database = await storm_database(tmp_path / "reading.db", [(REAL, "liaison", "GGD")])
+    async with database.transaction() as session:
+        await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
+        await rooms.bind_as(
+            session, DRILL, BindingView("liaison", "oef", "GGD", "AMBER", "AMBER"), "@admin:x"
+        )
+    yield CoreChat(database)
+    await database.close()
+
+
+async def _stored(chat: CoreChat) -> list[tuple[SituationEntry, list[EntryFigure]]]:
+    async with chat.db.session() as session:
+        entries = list(await session.scalars(select(SituationEntry).order_by(SituationEntry.id)))
+        out = []
+        for entry in entries:
+            query = select(EntryFigure).where(EntryFigure.entry_id == entry.id)
+            out.append((entry, list(await session.scalars(query))))
+        return out
+
+
+async def _report(chat: CoreChat, body: str) -> tuple[SituationEntry, list[EntryFigure], str]:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    stored = await _stored(chat)
+    assert stored, texts(result[0])
+    entry, figures = stored[-1]
+    return entry, figures, texts(result[0])
+
+
+# 1. A hotel brand or an organisation whose name holds a municipality's is no place
+# statement: "Hotel Best Western" was stored in Best, "RTV Utrecht" in Utrecht.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!melding opvang\nGasten ondergebracht in Hotel Best Western aan de A2.",
+        "!melding opvang\nHotel Best Western heeft nog 20 kamers vrij.",
+        "!melding overig\nInterview gegeven aan RTV Utrecht over de situatie.",
+        "!melding overig\nRTV Utrecht meldt files op de A12.",
+        "!melding overig\nFC Utrecht stelt stadion beschikbaar als opvang.",
+    ],
+)
+async def test_an_organisation_named_after_a_municipality_is_no_place(
+    chat: CoreChat, body: str
+) -> None:
+    entry, _, reply = await _report(chat, body)
+    assert entry.municipality is None, reply
+
+
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("!melding stroom\nstroomstoring in Sliedrecht sinds 14.30u", "Sliedrecht"),
+        ("!melding stroom\nin Best is de stroom uit", "Best"),
+        ("!melding stroom\nIn Best is de stroom uit.", "Best"),
+        ("!melding opvang\nUtrecht: 40 mensen opgevangen", "Utrecht"),
+        ("!melding opvang\nOpvang in Utrecht Centraal voor gestrande reizigers.", "Utrecht"),
+        ("!melding stroom\nStroomstoring Den Haag Zuid, 300 huishoudens.", "Den Haag"),
+    ],
+)
+async def test_a_place_statement_is_still_read(chat: CoreChat, body: str, place: str) -> None:
+    entry, _, reply = await _report(chat, body)
+    assert entry.municipality == place, reply
