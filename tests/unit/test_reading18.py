@@ -86,3 +86,13 @@ async def test_an_organisation_named_after_a_municipality_is_no_place(
 async def test_a_place_statement_is_still_read(chat: CoreChat, body: str, place: str) -> None:
     entry, _, reply = await _report(chat, body)
     assert entry.municipality == place, reply
+
+
+async def test_free_text_offers_no_place_for_a_hotel_brand(chat: CoreChat) -> None:
+    """The free-text offer names the place it would record: the same reading."""
+    _, result = await chat.handle(
+        REAL, ALICE, "Opvang: 20 gasten ondergebracht in Hotel Best Western"
+    )
+    assert result is not None
+    assert "Best" not in texts(result[0]).replace("Best Western", ""), texts(result[0])
+    assert "Brabant" not in texts(result[0]), texts(result[0])
