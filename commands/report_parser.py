@@ -1127,6 +1127,8 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
     folded = " ".join(fold(text).replace("’", "'").split())
     words = [w.strip("'-") for w in _WORD.findall(folded)]
     municipality = _free_municipality(words, vocab)
+    if municipality is not None and _only_in_other_names(text, municipality, vocab):
+        municipality = None  # "gasten naar Hotel Best Western": no place offered
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -1224,6 +1226,13 @@ def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
     return None
 
 
+def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> bool:
+    """Whether every time `text` names `municipality` it is inside another proper name
+    ("Hotel Best Western", "RTV Utrecht"): the free-text offer then names no place."""
+    spots = [spot for name, spot in _named_municipalities(text, vocab) if name == municipality]
+    return bool(spots) and all(spot.other_name for spot in spots)
+
+
 # The words before a place name in a sentence: "stroomstoring in Sliedrecht".
 _PLACE_WORDS = frozenset(
     [
@@ -1270,11 +1279,38 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
     `gemeente:` ("stroomstoring in Sliedrecht sinds 14.30u" was stored at an unknown
     place, out of its region's picture). Stricter than free text, which the liaison
     confirms before it is stored: the name is written with a capital, and follows a
-    place word ("in", "bij", "te", …) or stands inside a sentence, so "Sluis 3 dicht",
-    "de buren" or "putten" are no places; two different municipalities name none."""
+    place word ("in", "bij", "te", …), stands inside a sentence or heads a line before a
+    colon ("Utrecht: 40 mensen opgevangen"), so "Sluis 3 dicht", "de buren" or "putten"
+    are no places; a name inside another proper name ("Hotel Best Western", "RTV
+    Utrecht", `_in_other_name`) is none either; two different municipalities name none."""
+    found = {
+        name
+        for name, spot in _named_municipalities(text, vocab)
+        if spot.capital
+        and (spot.after_place_word or not spot.opens or spot.heading)
+        and not spot.named_else
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """Where a municipality's name stands in a text (see `text_municipality`)."""
+
+    capital: bool  # written with a capital
+    opens: bool  # first word of its sentence
+    after_place_word: bool  # "in Sliedrecht", "bij Gorinchem"
+    heading: bool  # first on its line, a colon after it: "Utrecht: 40 mensen opgevangen"
+    named_else: bool  # a road's direction, a person, a province, another proper name
+    other_name: bool  # inside another proper name: "Hotel Best Western" (`_in_other_name`)
+
+
+def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot]]:
+    """Each municipality name in `text` (four words tried before three, and so on) with
+    where it stands."""
     index = _municipality_index(vocab)
     words = list(_WORD.finditer(text))
-    found: set[str] = set()
+    out: list[tuple[str, _Spot]] = []
     n = 0
     while n < len(words):
         for size in (4, 3, 2, 1):
@@ -1288,21 +1324,79 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
             first = span[0].group().lstrip("'’")
             if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
                 first = first[2:]
-            opens = n == 0 or bool(_SENTENCE_END.search(text[: span[0].start()]))
+            opens = _opens(text, words, n)
             # The word before, in the same sentence ("uit. Sluis 3" has none).
             typed_before = "" if opens else words[n - 1].group()
             before = fold(typed_before)
+            rest = text[span[-1].end() :]
+            other_name = before not in _PLACE_WORDS and _in_other_name(text, words, n, size)
             named_else = (
                 before in _NOT_PLACE_WORDS
                 or typed_before in _NAME_ARTICLES
                 or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
+                or other_name
             )
-            if first[:1].isupper() and (before in _PLACE_WORDS or not opens) and not named_else:
-                found.add(name)
+            line_start = text[: span[0].start()].rstrip(" \t")
+            spot = _Spot(
+                capital=first[:1].isupper(),
+                opens=opens,
+                after_place_word=before in _PLACE_WORDS,
+                heading=(not line_start or line_start.endswith("\n"))
+                and rest.lstrip(" \t").startswith(":"),
+                named_else=named_else,
+                other_name=other_name,
+            )
+            out.append((name, spot))
             n += size - 1
             break
         n += 1
-    return found.pop() if len(found) == 1 else None
+    return out
+
+
+def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
+    """Whether word `n` is the first of its sentence."""
+    return n == 0 or bool(_SENTENCE_END.search(text[: words[n].start()]))
+
+
+# Words after a municipality's name that say where in it, not another name: "Utrecht
+# Centraal", "Den Haag Zuid".
+_PART_OF_PLACE = frozenset(
+    {
+        "centraal", "centrum", "noord", "oost", "zuid", "west", "noordoost", "noordwest",
+        "zuidoost", "zuidwest", "stad", "binnenstad", "haven",
+    }
+)  # fmt: skip
+# A short word in capitals before a name is an organisation's ("RTV Utrecht", "FC
+# Utrecht", "GGD Groningen"), unless all the text shouts.
+_ACRONYM = re.compile(r"[A-Z]{2,4}")
+
+
+def _in_other_name(text: str, words: list[re.Match[str]], n: int, size: int) -> bool:
+    """Whether the municipality's name at words `n`…`n + size` is part of another proper
+    name: an acronym before it ("RTV Utrecht"), a capitalised word before it that does
+    not open the sentence ("Hotel Best", "Omroep Brabant"), or a capitalised word right
+    after it in the same sentence ("Best Western"), except a part of the place ("Utrecht
+    Centraal"). A name typed in capitals (the whole text shouts) is not judged so. Read
+    as places, a hotel brand put the report in Best and a broadcaster in Utrecht."""
+    typed = " ".join(w.group() for w in words[n : n + size])
+    if typed.isupper():
+        return False
+    if n > 0 and not _opens(text, words, n):
+        before = words[n - 1].group()
+        if _ACRONYM.fullmatch(before) or (before[:1].isupper() and not _opens(text, words, n - 1)):
+            return True
+    after_at = n + size
+    if after_at < len(words) and not _opens(text, words, after_at):
+        after = words[after_at].group()
+        between = text[words[after_at - 1].end() : words[after_at].start()]
+        if (
+            after[:1].isupper()
+            and not between.strip()
+            and fold(after) not in _PART_OF_PLACE
+            and fold(after) not in _PLACE_WORDS
+        ):
+            return True
+    return False
 
 
 def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
