@@ -96,3 +96,59 @@ async def test_free_text_offers_no_place_for_a_hotel_brand(chat: CoreChat) -> No
     assert result is not None
     assert "Best" not in texts(result[0]).replace("Best Western", ""), texts(result[0])
     assert "Brabant" not in texts(result[0]), texts(result[0])
+
+
+# 2. "Sporthal De Schans: 200 mensen." (a full stop) was text, without it a figure named
+# after the shelter ("sporthal_de_schans" = 200 "mensen"). Both are a count of people at
+# that location: the figure is named for what is counted, the shelter is the report's
+# location (one source of figures, `entries.location_key`).
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Sporthal De Schans: 200 mensen.",
+        "Sporthal De Schans: 200 mensen",
+        "Sporthal De Schans: 200 mensen!",
+    ],
+)
+async def test_a_count_at_a_named_shelter_is_a_figure_at_that_location(
+    chat: CoreChat, line: str
+) -> None:
+    entry, figures, reply = await _report(chat, f"!melding opvang\ngemeente: Dordrecht\n{line}")
+    assert [(f.metric, f.value, f.unit) for f in figures] == [("mensen", 200.0, None)], reply
+    assert (entry.location, entry.municipality) == ("Sporthal De Schans", "Dordrecht"), reply
+
+
+async def test_an_estimated_count_at_a_shelter_keeps_its_estimate(chat: CoreChat) -> None:
+    entry, figures, reply = await _report(
+        chat, "!melding opvang\nDorpshuis De Til: ca. 45 personen."
+    )
+    assert [(f.metric, f.value, f.estimate) for f in figures] == [("mensen", 45.0, True)], reply
+    assert entry.location == "Dorpshuis De Til", reply
+
+
+async def test_a_count_under_a_municipality_heading_is_there(chat: CoreChat) -> None:
+    entry, figures, reply = await _report(chat, "!melding opvang\nUtrecht: 40 mensen")
+    assert [(f.metric, f.value) for f in figures] == [("mensen", 40.0)], reply
+    assert entry.municipality == "Utrecht", reply
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Two shelters in one report: one report has one location, so neither count is
+        # filed under the other's name; both lines stay the report's text.
+        "!melding opvang\nSporthal De Schans: 200 mensen\nDorpshuis De Til: 45 mensen",
+        # A location named otherwise: the count is not moved there.
+        "!melding opvang\nlocatie: Dorpshuis De Til\nSporthal De Schans: 200 mensen.",
+    ],
+)
+async def test_counts_at_two_locations_stay_text(chat: CoreChat, body: str) -> None:
+    entry, figures, reply = await _report(chat, body)
+    assert figures == [], reply
+    assert "Sporthal De Schans: 200 mensen" in entry.text, reply
+
+
+async def test_a_measurement_named_after_a_place_is_still_its_own_figure(chat: CoreChat) -> None:
+    """Only a count of people, places or homes is moved to a location: a level stays."""
+    _, figures, reply = await _report(chat, "!melding water\nWaterstand Merwede: 230 centimeter")
+    assert [(f.metric, f.value) for f in figures] == [("waterstand_merwede", 230.0)], reply
