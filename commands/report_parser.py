@@ -590,6 +590,9 @@ def _read_fields(
 ) -> list[str]:
     """Read the leading `key: value` block into the draft; returns the lines of text."""
     text_lines: list[str] = []
+    # Counts at a named place ("Sporthal De Schans: 200 mensen"), with where each line
+    # would stand in the text: read once the whole block is known (`_place_counts`).
+    counts: list[tuple[int, str, str, tuple[str, str]]] = []
     in_fields = True
     leading = True
     for raw in body.split("\n"):
@@ -614,6 +617,10 @@ def _read_fields(
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
                 first = leading
                 leading = False
+                counted = _place_count(key, value, vocab)
+                if counted is not None:
+                    counts.append((len(text_lines), line, key, counted))
+                    continue
                 if _is_note(key, value, vocab):
                     # Not a field, not close to one, and no figure: a sentence such as
                     # "Update: netwerk hersteld" or a note "opmerking: alleen gezinnen".
@@ -625,7 +632,80 @@ def _read_fields(
                 _read_field(key, value, draft, seen, problems, now, vocab)
                 continue
         text_lines.append(line)
+    if counts and not _place_counts(counts, draft, seen, problems, now, vocab):
+        for at, line, _, _ in reversed(counts):
+            text_lines.insert(at, line)
     return text_lines
+
+
+# The words a count at a place counts (`_place_count`), and the figure each is read as:
+# people under one name, so the region's picture adds up the shelters' counts.
+_COUNTED_WORDS = {
+    **{w: "mensen" for w in ("mensen", "personen", "people", "persons")},
+    **{w: w for w in ("bewoners", "inwoners", "gasten", "patienten", "clienten", "kinderen",
+                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen")},
+}  # fmt: skip
+
+
+def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(figure name, number as written) when `key: value` is a count at a named place:
+    the key a proper name (`_names_a_place`: "Sporthal De Schans", "Utrecht"), the
+    value a number and what it counts, people, places or homes ("200 mensen", "ca. 45
+    personen.", "12 gewonden"), a full stop or `!` after it or not. With the full stop
+    the line was text, without it a figure named after the shelter; a measurement
+    ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
+    if _known_key(key, vocab) or not _names_a_place(key, vocab):
+        return None
+    words = value.rstrip(".! ").split()
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        folded = " ".join(fold(w) for w in words[-size:])
+        if folded in vocab.metric_aliases:
+            name = " ".join(words[-size:])
+        elif size == 1 and folded in _COUNTED_WORDS:
+            name = _COUNTED_WORDS[folded]
+        else:
+            continue
+        number_text = " ".join(words[:-size])
+        plain = split_bound(number_text)[0]
+        figure = parse_figure(plain)
+        if (figure is not None and figure[1] is None) or parse_range(plain, dash=True):
+            return name, number_text
+    return None
+
+
+def _place_counts(
+    counts: list[tuple[int, str, str, tuple[str, str]]],
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Read the counts at a named place as figures of the report, the place as its
+    location (a municipality's name as its municipality), when they all name one place
+    and the report names no other; False (they stay text) otherwise: one report has one
+    location, and a count filed under another shelter's name would be summed there."""
+    places = {" ".join(fold(key).split()) for _, _, key, _ in counts}
+    if len(places) != 1:
+        return False
+    key = counts[0][2]
+    place = places.pop()
+    municipality = _municipality_index(vocab).get(place)
+    if municipality is not None:
+        if draft.municipality not in (None, municipality):
+            return False
+        draft.municipality = municipality
+    else:
+        if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+            return False
+        if "location" not in seen:
+            seen["location"] = key
+        draft.location = key
+    for _, _, _, (name, number_text) in counts:
+        _read_field(name, number_text, draft, seen, problems, now, vocab)
+    return True
 
 
 def _formatted_field_match(
