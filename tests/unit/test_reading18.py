@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from storage import incidents, rooms
 from storage.ids import RoomId, UserId
+from storage.metric_kinds import adds_up
 from storage.models import EntryFigure, SituationEntry
 from storage.rooms import BindingView
 from tests.support.chat import CoreChat, texts
@@ -152,3 +153,36 @@ async def test_a_measurement_named_after_a_place_is_still_its_own_figure(chat: C
     """Only a count of people, places or homes is moved to a location: a level stays."""
     _, figures, reply = await _report(chat, "!melding water\nWaterstand Merwede: 230 centimeter")
     assert [(f.metric, f.value) for f in figures] == [("waterstand_merwede", 230.0)], reply
+
+
+# 3. A rate ("300 liter per dag", "200 mensen per uur") is no stock: its unit says "per",
+# and the picture shows sources of a rate low-high instead of their sum
+# (storage/metric_kinds.adds_up). A field's rate of three words was text (a unit may be
+# two words), and free text read "200 geëvacueerden per uur" as 200 evacuees, summed.
+@pytest.mark.parametrize(
+    ("line", "metric", "value", "unit"),
+    [
+        ("water uitgedeeld: 300 liter per dag", "water_uitgedeeld", 300.0, "liter per dag"),
+        ("opgevangen: 200 mensen per uur", "opgevangen", 200.0, "mensen per uur"),
+        ("geevacueerden: ca. 200 per uur", "geevacueerden", 200.0, "per uur"),
+        ("geevacueerden: 200/uur", "geevacueerden", 200.0, "per uur"),
+        ("instroom: 50 mensen/uur", "instroom", 50.0, "mensen/uur"),
+    ],
+)
+async def test_a_rate_is_read_as_a_rate(
+    chat: CoreChat, line: str, metric: str, value: float, unit: str
+) -> None:
+    _, figures, reply = await _report(chat, f"!melding water\ngemeente: Dordrecht\n{line}")
+    assert [(f.metric, f.value, f.unit) for f in figures] == [(metric, value, unit)], reply
+    assert not adds_up(figures[0].metric, figures[0].unit)
+
+
+async def test_a_rate_in_free_text_is_a_rate(chat: CoreChat) -> None:
+    _, result = await chat.handle(
+        REAL, ALICE, "update evacuatie dordrecht: 200 geevacueerden per uur via de N3"
+    )
+    assert result is not None
+    assert "per uur" in texts(result[0]), texts(result[0])
+    await chat.handle(REAL, ALICE, "ja")
+    ((_, figures),) = await _stored(chat)
+    assert [(f.metric, f.value, f.unit) for f in figures] == [("geevacueerden", 200.0, "per uur")]
