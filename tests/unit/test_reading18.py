@@ -186,3 +186,27 @@ async def test_a_rate_in_free_text_is_a_rate(chat: CoreChat) -> None:
     await chat.handle(REAL, ALICE, "ja")
     ((_, figures),) = await _stored(chat)
     assert [(f.metric, f.value, f.unit) for f in figures] == [("geevacueerden", 200.0, "per uur")]
+
+
+# 4. "gewonden: 3 en 4 duizend" was stored as exactly 3 (with the unit "en 4 duizend"). A
+# figure the bot cannot read is refused with the reason, as other unreadable ranges are
+# ("4 duizend - 3 duizend"); nothing is stored until the liaison writes it readably.
+@pytest.mark.parametrize(
+    "value", ["3 en 4 duizend", "3 and 4 thousand", "3 en 4", "300 en 400 personen"]
+)
+async def test_a_figure_joined_by_en_is_not_stored_as_its_first_number(
+    chat: CoreChat, value: str
+) -> None:
+    _, result = await chat.handle(
+        REAL, ALICE, f"!melding zorg\ngemeente: Dordrecht\ngewonden: {value}"
+    )
+    assert result is not None
+    assert await _stored(chat) == [], texts(result[0])
+    assert "niet opgeslagen" in texts(result[0]) and value in texts(result[0]), texts(result[0])
+
+
+async def test_tussen_3_en_4_duizend_is_still_a_range(chat: CoreChat) -> None:
+    _, figures, reply = await _report(
+        chat, "!melding zorg\ngemeente: Dordrecht\ngewonden: tussen 3 en 4 duizend"
+    )
+    assert [(f.metric, f.value, f.estimate) for f in figures] == [("gewonden", 3500.0, True)], reply
