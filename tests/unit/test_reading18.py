@@ -210,3 +210,38 @@ async def test_tussen_3_en_4_duizend_is_still_a_range(chat: CoreChat) -> None:
         chat, "!melding zorg\ngemeente: Dordrecht\ngewonden: tussen 3 en 4 duizend"
     )
     assert [(f.metric, f.value, f.estimate) for f in figures] == [("gewonden", 3500.0, True)], reply
+
+
+# 5. A real emergency said in a drill room must not be filed as drill data nor pass
+# unanswered: "THIS IS NO EXERCISE" was not read as real (only "not an exercise" was),
+# and a message that only says "DIT IS GEEN OEFENING" got no answer at all.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!melding evacuatie\nTHIS IS NO EXERCISE: dike breach in Dordrecht",
+        "!melding evacuatie\nTHIS IS NO EXERCISE\ngemeente: Dordrecht\nernst: extreem\nDijk weg.",
+        "THIS IS NO EXERCISE dijk doorgebroken bij Dordrecht, 30 gewonden",
+    ],
+)
+async def test_no_exercise_in_a_drill_room_is_refused_as_real(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    assert await _stored(chat) == [], texts(result[0])
+    assert "GEEN OEFENING" in texts(result[0]), texts(result[0])
+    assert "Vastleggen" not in texts(result[0]), texts(result[0])
+
+
+@pytest.mark.parametrize(
+    "body", ["DIT IS GEEN OEFENING", "THIS IS NO EXERCISE", "Dit is géén oefening!", "NO PLAY"]
+)
+async def test_a_bare_real_marker_in_a_drill_room_is_answered(chat: CoreChat, body: str) -> None:
+    _, result = await chat.handle(DRILL, ALICE, body)
+    assert result is not None
+    assert "echte coördinatoren" in texts(result[0]), texts(result[0])
+    assert await _stored(chat) == []
+
+
+async def test_a_bare_real_marker_in_a_real_room_is_chatter(chat: CoreChat) -> None:
+    _, result = await chat.handle(REAL, ALICE, "DIT IS GEEN OEFENING")
+    assert result is not None
+    assert texts(result[0]) == ""
