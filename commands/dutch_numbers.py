@@ -16,7 +16,9 @@ _DIGITS = (
 # with a space; `waterstand: 3,05m` was no figure, and the picture kept the level before.
 # Only symbols: `16u` is a time, `3x` and `2e` are no units.
 _ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
-_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
+# A rate typed against the number (`200/uur`, `300/dag`) is read as with a space: a slash
+# and a word (`24/7`, `3/4` stay no figure).
+_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|/[^\W\d_]|" + _ATTACHED_UNIT + r")(.*)$")
 # A range with the unit on both ends (`3m-4m`, `4°C-6°C`, `2,5m tot 3m`): read as a
 # number and a unit it was its low end, stored as an exact figure (unit "m-4m").
 _UNIT_RANGE = re.compile(
@@ -84,6 +86,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     sign, number, rest = match.groups()
     number = re.sub(_SPACE, "", number)
     unit = rest.strip() or None
+    if unit is not None and unit.startswith("/"):
+        unit = "per " + unit[1:].strip()  # `200/uur`, `200 /uur`: a rate, as "per uur" writes it
     if unit is not None and _UNIT_RANGE.match(unit):
         return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:

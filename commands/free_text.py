@@ -18,7 +18,6 @@ from sqlalchemy import select
 from commands import closed_incident, exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
-from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing
@@ -37,11 +36,12 @@ from commands.reports import (
     _room_entry_input,
     closed_parts,
     describe,
+    figure_phrase,
     replaced_warning,
     with_warning,
 )
-from storage import bounds, event_log
 from storage import entries as entry_repo
+from storage import event_log
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
 from storage.vocabulary import Category, fold
@@ -109,10 +109,8 @@ def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
     parts = [Category.display(draft.category, ctx.lang)]
     if draft.municipality:
         parts.append(draft.municipality + (f" ({draft.region})" if draft.region else ""))
-    parts += [
-        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-        for f in draft.figures
-    ]
+    # As the confirmation writes a figure, its unit too: "geevacueerden 200 per uur".
+    parts += [figure_phrase(f) for f in draft.figures]
     return " · ".join(parts)
 
 

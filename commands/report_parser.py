@@ -656,7 +656,10 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
     ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
     if _known_key(key, vocab) or not _names_a_place(key, vocab):
         return None
-    words = value.rstrip(".! ").split()
+    written = value.rstrip(".! ")
+    rate = _PER_TAIL.search(written)
+    words = (written[: rate.start()] if rate else written).split()
+    per = rate.group().strip() if rate else ""  # "50 mensen per uur": a rate of people
     for size in (3, 2, 1):
         if len(words) <= size:
             continue
@@ -671,7 +674,7 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
         plain = split_bound(number_text)[0]
         figure = parse_figure(plain)
         if (figure is not None and figure[1] is None) or parse_range(plain, dash=True):
-            return name, number_text
+            return name, f"{number_text} {per}".strip()
     return None
 
 
@@ -818,10 +821,20 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
         return False
     figure = parse_figure(split_estimate(value)[0]) if value else None
     sentence = figure is not None and _names_a_place(key, vocab) and _a_sentence(figure[1])
-    if figure is not None and not sentence and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+    if figure is not None and not sentence and _unit_words(figure[1]) <= MAX_UNIT_WORDS:
         return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
     # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
     return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
+
+
+# A rate's "per uur", "per dag" after a unit ("300 liter per dag"): part of the unit, not
+# words of a sentence (a rate of three words was text, its figure lost).
+_PER_TAIL = re.compile(r"(?:^|\s+)per\s+[^\W\d_]+\.?$", re.IGNORECASE)
+
+
+def _unit_words(unit: str | None) -> int:
+    """How many words `unit` has, a rate's "per …" not counted."""
+    return len(_PER_TAIL.sub("", unit or "").split())
 
 
 def _names_a_place(key: str, vocab: Vocabulary) -> bool:
@@ -1499,10 +1512,20 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             # "3 à 4 gewonden", "100-150 huishoudens": the number before the metric word
             # was taken as an exact 4 or 150.
             parsed, bound = ranged, bounds.ESTIMATE
+        rate = _FREE_RATE.match(folded, match.end())
+        unit = f"per {rate.group(1)}" if rate else None
         figures.append(
-            Figure(metric, parsed[0], None, alias, estimate=bound != bounds.EXACT, bound=bound)
+            Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
     return figures
+
+
+# A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200
+# evacuees (summed as a stock), but 200 each hour (storage/metric_kinds.adds_up).
+_FREE_RATE = re.compile(
+    r"\s*(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
+    r"night|month|minute)\b"
+)
 
 
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",
