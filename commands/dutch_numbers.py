@@ -53,8 +53,10 @@ _RANGE_DASH = re.compile(
 # What is left of a figure after its number when that number was a range's low end: a
 # range connector and a number (`- 4`, `tot 3 duizend`), maybe after a scale word glued
 # to a dash (`duizend-4`). Read as a number with a unit it was one end, stored exact.
+# "en"/"and" too: `3 en 4 duizend` (a range without its "tussen", or two figures in one)
+# was stored as exactly 3.
 _RANGE_LEFT = re.compile(
-    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
+    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or|en|and)\s)\s*[+-]?[\d,]",
     re.IGNORECASE,
 )
 
