@@ -133,6 +133,16 @@ def _read(body: str, ctx: CommandContext, at: datetime) -> ReportDraft | list[Pr
     return draft
 
 
+def _real_words_in_drill(ctx: CommandContext, body: str) -> list[Outgoing]:
+    """A message in a drill room that says a real emergency ("DIT IS GEEN OEFENING",
+    "THIS IS NO EXERCISE") and no update the bot reads: told at once where a real
+    situation goes (it got no answer, and the liaison believed the real coordinators
+    warned); other chatter gets nothing. Also with free text off: it is no report."""
+    if exercise.room_in_exercise(ctx) and exercise.words_cross_mode(ctx, body) is not None:
+        return [render.plain(t(ctx.lang, "exercise.real_words_in_drill"))]
+    return []
+
+
 def _off_but_a_report(ctx: CommandContext, body: str) -> list[Outgoing]:
     """Free text is off: chatter gets nothing, but a report typed without its command
     (its fields read: `ernst: extreem` under "melding evacuatie") is told how to send it.
@@ -166,7 +176,7 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
         return await _confirm_by_yes(ctx)
     draft = _read(body, ctx, ctx.message.timestamp)
     if draft is None:
-        return []
+        return _real_words_in_drill(ctx, body)
     mode = await _mode(ctx)
     if mode == "off":
         return _off_but_a_report(ctx, body)

@@ -153,7 +153,7 @@ _MODE_WORD = (
     r"(?:(?:(?:geen|niet\s+een)\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|"
     r"stopgezet|afgebroken|beeindigd|afgelast))?"
     r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?"
-    r"|no\s+(?:play|duff)|not\s+an?\s+(?:exercise|drill))"
+    r"|no\s+(?:play|duff|exercise|drill)|not\s+an?\s+(?:exercise|drill))"
 )
 _MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)
 
