@@ -82,11 +82,21 @@ async def test_an_organisation_named_after_a_municipality_is_no_place(
         ("!melding opvang\nUtrecht: 40 mensen opgevangen", "Utrecht"),
         ("!melding opvang\nOpvang in Utrecht Centraal voor gestrande reizigers.", "Utrecht"),
         ("!melding stroom\nStroomstoring Den Haag Zuid, 300 huishoudens.", "Den Haag"),
+        # A shelter's name before its town: the town is the place.
+        ("!melding opvang\nOpvang in Sporthal De Schans Dordrecht, 200 mensen.", "Dordrecht"),
     ],
 )
 async def test_a_place_statement_is_still_read(chat: CoreChat, body: str, place: str) -> None:
     entry, _, reply = await _report(chat, body)
     assert entry.municipality == place, reply
+
+
+async def test_free_text_offers_the_town_after_a_shelters_name(chat: CoreChat) -> None:
+    _, result = await chat.handle(
+        REAL, ALICE, "opvang sporthal De Schans Dordrecht: 200 mensen, nog 50 plekken vrij"
+    )
+    assert result is not None
+    assert "Dordrecht (Zuid-Holland Zuid)" in texts(result[0]), texts(result[0])
 
 
 async def test_free_text_offers_no_place_for_a_hotel_brand(chat: CoreChat) -> None:
