@@ -1466,18 +1466,17 @@ _ACRONYM = re.compile(r"[A-Z]{2,4}")
 
 def _in_other_name(text: str, words: list[re.Match[str]], n: int, size: int) -> bool:
     """Whether the municipality's name at words `n`…`n + size` is part of another proper
-    name: an acronym before it ("RTV Utrecht"), a capitalised word before it that does
-    not open the sentence ("Hotel Best", "Omroep Brabant"), or a capitalised word right
+    name: an acronym before it ("RTV Utrecht", "FC Utrecht"), or a capitalised word right
     after it in the same sentence ("Best Western"), except a part of the place ("Utrecht
-    Centraal"). A name typed in capitals (the whole text shouts) is not judged so. Read
-    as places, a hotel brand put the report in Best and a broadcaster in Utrecht."""
+    Centraal"). A capitalised word before it is no sign: a shelter's name goes before its
+    town ("Sporthal De Schans Dordrecht"), and that is the place. A name typed in capitals
+    (the whole text shouts) is not judged so. Read as places, a hotel brand put the
+    report in Best and a broadcaster in Utrecht."""
     typed = " ".join(w.group() for w in words[n : n + size])
     if typed.isupper():
         return False
-    if n > 0 and not _opens(text, words, n):
-        before = words[n - 1].group()
-        if _ACRONYM.fullmatch(before) or (before[:1].isupper() and not _opens(text, words, n - 1)):
-            return True
+    if n > 0 and not _opens(text, words, n) and _ACRONYM.fullmatch(words[n - 1].group()):
+        return True
     after_at = n + size
     if after_at < len(words) and not _opens(text, words, after_at):
         after = words[after_at].group()
