@@ -255,3 +255,35 @@ async def test_a_bare_real_marker_in_a_real_room_is_chatter(chat: CoreChat) -> N
     _, result = await chat.handle(REAL, ALICE, "DIT IS GEEN OEFENING")
     assert result is not None
     assert texts(result[0]) == ""
+
+
+# Found while trying updates: "gewonden: 3 licht, 1 zwaar" was stored as exactly 3
+# injured (the unit "licht, 1 zwaar"); there are 4. A count given in parts is refused
+# with the reason (write the total), as other figures the bot cannot read are.
+@pytest.mark.parametrize(
+    "line",
+    [
+        "gewonden: 3 licht, 1 zwaar",
+        "gewonden: 3 licht en 1 zwaar",
+        "geevacueerden: 40 volwassenen + 12 kinderen",
+        "opgevangen: 20 volwassenen, 5 kinderen",
+    ],
+)
+async def test_a_count_in_parts_is_not_stored_as_its_first_part(chat: CoreChat, line: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, f"!melding zorg\ngemeente: Dordrecht\n{line}")
+    assert result is not None
+    assert await _stored(chat) == [], texts(result[0])
+    assert "totaal" in texts(result[0]), texts(result[0])
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("gewonden: 12 waarvan 3 kinderen", 12.0),
+        ("gewonden: 3 (waarvan 1 ernstig)", 3.0),
+        ("opvangplekken beschikbaar: 45 van 200", 45.0),
+    ],
+)
+async def test_a_count_with_a_remark_is_still_read(chat: CoreChat, line: str, value: float) -> None:
+    _, figures, reply = await _report(chat, f"!melding zorg\ngemeente: Dordrecht\n{line}")
+    assert [f.value for f in figures] == [value], reply
