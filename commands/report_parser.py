@@ -1002,6 +1002,11 @@ def _read_figure(
     figure = figure or parse_figure(number_text)
     if _no_range(figure, key, value, problems):
         return
+    if figure is not None and _in_parts(figure[1]) and adds_up(metric, None):
+        problems.append(
+            Problem.of("report_parser.figure_in_parts", key_=_quote(key), value=_quote(value))
+        )
+        return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
     estimate = bound != bounds.EXACT
@@ -1048,6 +1053,18 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+# A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
+# "40 volwassenen + 12 kinderen"): read as the figure, the first part was the count.
+# "12 waarvan 3 kinderen", "45 van 200" and "(was 1200)" name no second part.
+_PARTS = re.compile(
+    r"^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d", re.IGNORECASE
+)
+
+
+def _in_parts(unit: str | None) -> bool:
+    return unit is not None and _PARTS.match(unit) is not None
 
 
 def _range_of(number_text: str, metric: str, *, dash: bool) -> tuple[float, str | None] | None:
