@@ -293,3 +293,11 @@ async def test_an_unknown_count_in_parts_stays_text(chat: CoreChat) -> None:
 async def test_a_count_with_a_remark_is_still_read(chat: CoreChat, line: str, value: float) -> None:
     _, figures, reply = await _report(chat, f"!melding zorg\ngemeente: Dordrecht\n{line}")
     assert [f.value for f in figures] == [value], reply
+
+
+async def test_a_count_under_gemeente_and_its_name_is_in_that_municipality(
+    chat: CoreChat,
+) -> None:
+    entry, figures, reply = await _report(chat, "!melding opvang\nGemeente Dordrecht: 40 mensen")
+    assert [(f.metric, f.value) for f in figures] == [("mensen", 40.0)], reply
+    assert (entry.municipality, entry.location) == ("Dordrecht", None), reply
