@@ -695,7 +695,9 @@ def _place_counts(
         return False
     key = counts[0][2]
     place = places.pop()
-    municipality = _municipality_index(vocab).get(place)
+    index = _municipality_index(vocab)
+    # "Gemeente Dordrecht: 40 mensen": the municipality, not a location of that name.
+    municipality = index.get(place) or index.get(place.removeprefix("gemeente "))
     if municipality is not None:
         if draft.municipality not in (None, municipality):
             return False
