@@ -1002,12 +1002,7 @@ def _read_figure(
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
     figure = figure or parse_figure(number_text)
-    if _no_range(figure, key, value, problems):
-        return
-    if figure is not None and _in_parts(figure[1]) and adds_up(metric, None):
-        problems.append(
-            Problem.of("report_parser.figure_in_parts", key_=_quote(key), value=_quote(value))
-        )
+    if _no_range(figure, key, value, problems) or _parts(figure, metric, key, value, problems):
         return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
@@ -1065,8 +1060,22 @@ _PARTS = re.compile(
 )
 
 
-def _in_parts(unit: str | None) -> bool:
-    return unit is not None and _PARTS.match(unit) is not None
+def _parts(
+    figure: tuple[float, str | None] | None,
+    metric: str,
+    key: str,
+    value: str,
+    problems: list[Problem],
+) -> bool:
+    """Whether `figure` is a count given in parts (`_PARTS`); said, nothing stored."""
+    if figure is None or figure[1] is None or not adds_up(metric, None):
+        return False
+    if _PARTS.match(figure[1]) is None:
+        return False
+    problems.append(
+        Problem.of("report_parser.figure_in_parts", key_=_quote(key), value=_quote(value))
+    )
+    return True
 
 
 def _range_of(number_text: str, metric: str, *, dash: bool) -> tuple[float, str | None] | None:
