@@ -16,7 +16,9 @@ _DIGITS = (
 # with a space; `waterstand: 3,05m` was no figure, and the picture kept the level before.
 # Only symbols: `16u` is a time, `3x` and `2e` are no units.
 _ATTACHED_UNIT = r"(?:mm|cm|km|m3|m³|m|°C|°|kg|kW|MW|l)(?!\w)"
-_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|" + _ATTACHED_UNIT + r")(.*)$")
+# A rate typed against the number (`200/uur`, `300/dag`) is read as with a space: a slash
+# and a word (`24/7`, `3/4` stay no figure).
+_NUMBER = re.compile(r"^([+-]?)(" + _DIGITS + r")(?=\s|%|$|/[^\W\d_]|" + _ATTACHED_UNIT + r")(.*)$")
 # A range with the unit on both ends (`3m-4m`, `4°C-6°C`, `2,5m tot 3m`): read as a
 # number and a unit it was its low end, stored as an exact figure (unit "m-4m").
 _UNIT_RANGE = re.compile(
@@ -51,8 +53,10 @@ _RANGE_DASH = re.compile(
 # What is left of a figure after its number when that number was a range's low end: a
 # range connector and a number (`- 4`, `tot 3 duizend`), maybe after a scale word glued
 # to a dash (`duizend-4`). Read as a number with a unit it was one end, stored exact.
+# "en"/"and" too: `3 en 4 duizend` (a range without its "tussen", or two figures in one)
+# was stored as exactly 3.
 _RANGE_LEFT = re.compile(
-    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or)\s)\s*[+-]?[\d,]",
+    r"^(?:" + _SCALE_WORD + r")?\s*(?:[-–—]|(?:à|á|a|tot|to|of|or|en|and)\s)\s*[+-]?[\d,]",
     re.IGNORECASE,
 )
 
@@ -84,6 +88,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     sign, number, rest = match.groups()
     number = re.sub(_SPACE, "", number)
     unit = rest.strip() or None
+    if unit is not None and unit.startswith("/"):
+        unit = "per " + unit[1:].strip()  # `200/uur`, `200 /uur`: a rate, as "per uur" writes it
     if unit is not None and _UNIT_RANGE.match(unit):
         return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:

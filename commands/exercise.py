@@ -115,6 +115,9 @@ def _drill_marked(text: str) -> bool:
 _REAL_WORDS = re.compile(
     r"\b(?:geen|niet\s+een)\s+oefening\b|\bno\s+(?:play|duff)\b"
     r"|\bnot\s+an?\s+(?:exercise|drill)\b"
+    # "THIS IS NO EXERCISE" (said as often as "not an exercise"): only after "is", as
+    # "no exercise" alone is also health advice ("NO EXERCISE OUTDOORS").
+    r"|\bis\s+no\s+(?:exercise|drill)\b"
     r"|\b(?:oefening|exercise)\s+(?:is\s+)?(?:gestaakt|gestopt|stopgezet|afgebroken|"
     r"stopped|halted|suspended|terminated)\b",
     re.IGNORECASE,

@@ -18,7 +18,6 @@ from sqlalchemy import select
 from commands import closed_incident, exercise, objects, render
 from commands.common import session_of
 from commands.context import CommandContext
-from commands.dutch_numbers import format_number
 from commands.grammar import ParsedCommand, strip_reply_fallback
 from commands.i18n import t
 from commands.message import Outgoing
@@ -37,11 +36,12 @@ from commands.reports import (
     _room_entry_input,
     closed_parts,
     describe,
+    figure_phrase,
     replaced_warning,
     with_warning,
 )
-from storage import bounds, event_log
 from storage import entries as entry_repo
+from storage import event_log
 from storage.ids import EventId
 from storage.models import OutboxMessage, PendingOffer, RoomBinding
 from storage.vocabulary import Category, fold
@@ -109,10 +109,8 @@ def _summary(ctx: CommandContext, draft: ReportDraft) -> str:
     parts = [Category.display(draft.category, ctx.lang)]
     if draft.municipality:
         parts.append(draft.municipality + (f" ({draft.region})" if draft.region else ""))
-    parts += [
-        f"{f.label} {bounds.prefix(f.bound, f.estimate)}{format_number(f.value)}"
-        for f in draft.figures
-    ]
+    # As the confirmation writes a figure, its unit too: "geevacueerden 200 per uur".
+    parts += [figure_phrase(f) for f in draft.figures]
     return " · ".join(parts)
 
 
@@ -133,6 +131,16 @@ def _read(body: str, ctx: CommandContext, at: datetime) -> ReportDraft | list[Pr
         if lost:
             return lost
     return draft
+
+
+def _real_words_in_drill(ctx: CommandContext, body: str) -> list[Outgoing]:
+    """A message in a drill room that says a real emergency ("DIT IS GEEN OEFENING",
+    "THIS IS NO EXERCISE") and no update the bot reads: told at once where a real
+    situation goes (it got no answer, and the liaison believed the real coordinators
+    warned); other chatter gets nothing. Also with free text off: it is no report."""
+    if exercise.room_in_exercise(ctx) and exercise.words_cross_mode(ctx, body) is not None:
+        return [render.plain(t(ctx.lang, "exercise.real_words_in_drill"))]
+    return []
 
 
 def _off_but_a_report(ctx: CommandContext, body: str) -> list[Outgoing]:
@@ -168,7 +176,7 @@ async def on_liaison_text(ctx: CommandContext) -> list[Outgoing]:
         return await _confirm_by_yes(ctx)
     draft = _read(body, ctx, ctx.message.timestamp)
     if draft is None:
-        return []
+        return _real_words_in_drill(ctx, body)
     mode = await _mode(ctx)
     if mode == "off":
         return _off_but_a_report(ctx, body)

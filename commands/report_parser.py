@@ -153,7 +153,7 @@ _MODE_WORD = (
     r"(?:(?:(?:geen|niet\s+een)\s+)?oefening(?:\s+(?:is\s+)?(?:gestaakt|gestopt|"
     r"stopgezet|afgebroken|beeindigd|afgelast))?"
     r"|exercise(?:\s+(?:is\s+)?(?:stopped|halted|suspended|terminated))?"
-    r"|no\s+(?:play|duff)|not\s+an?\s+(?:exercise|drill))"
+    r"|no\s+(?:play|duff|exercise|drill)|not\s+an?\s+(?:exercise|drill))"
 )
 _MODE_LINE = re.compile(rf"^[\W_]*{_MODE_WORD}(?:[\W_]+{_MODE_WORD})*[\W_]*$", re.IGNORECASE)
 
@@ -590,6 +590,9 @@ def _read_fields(
 ) -> list[str]:
     """Read the leading `key: value` block into the draft; returns the lines of text."""
     text_lines: list[str] = []
+    # Counts at a named place ("Sporthal De Schans: 200 mensen"), with where each line
+    # would stand in the text: read once the whole block is known (`_place_counts`).
+    counts: list[tuple[int, str, str, tuple[str, str]]] = []
     in_fields = True
     leading = True
     for raw in body.split("\n"):
@@ -614,6 +617,10 @@ def _read_fields(
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
                 first = leading
                 leading = False
+                counted = _place_count(key, value, vocab)
+                if counted is not None:
+                    counts.append((len(text_lines), line, key, counted))
+                    continue
                 if _is_note(key, value, vocab):
                     # Not a field, not close to one, and no figure: a sentence such as
                     # "Update: netwerk hersteld" or a note "opmerking: alleen gezinnen".
@@ -625,7 +632,85 @@ def _read_fields(
                 _read_field(key, value, draft, seen, problems, now, vocab)
                 continue
         text_lines.append(line)
+    if counts and not _place_counts(counts, draft, seen, problems, now, vocab):
+        for at, line, _, _ in reversed(counts):
+            text_lines.insert(at, line)
     return text_lines
+
+
+# The words a count at a place counts (`_place_count`), and the figure each is read as:
+# people under one name, so the region's picture adds up the shelters' counts.
+_COUNTED_WORDS = {
+    **{w: "mensen" for w in ("mensen", "personen", "people", "persons")},
+    **{w: w for w in ("bewoners", "inwoners", "gasten", "patienten", "clienten", "kinderen",
+                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen")},
+}  # fmt: skip
+
+
+def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(figure name, number as written) when `key: value` is a count at a named place:
+    the key a proper name (`_names_a_place`: "Sporthal De Schans", "Utrecht"), the
+    value a number and what it counts, people, places or homes ("200 mensen", "ca. 45
+    personen.", "12 gewonden"), a full stop or `!` after it or not. With the full stop
+    the line was text, without it a figure named after the shelter; a measurement
+    ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
+    if _known_key(key, vocab) or not _names_a_place(key, vocab):
+        return None
+    written = value.rstrip(".! ")
+    rate = _PER_TAIL.search(written)
+    words = (written[: rate.start()] if rate else written).split()
+    per = rate.group().strip() if rate else ""  # "50 mensen per uur": a rate of people
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        folded = " ".join(fold(w) for w in words[-size:])
+        if folded in vocab.metric_aliases:
+            name = " ".join(words[-size:])
+        elif size == 1 and folded in _COUNTED_WORDS:
+            name = _COUNTED_WORDS[folded]
+        else:
+            continue
+        number_text = " ".join(words[:-size])
+        plain = split_bound(number_text)[0]
+        figure = parse_figure(plain)
+        if (figure is not None and figure[1] is None) or parse_range(plain, dash=True):
+            return name, f"{number_text} {per}".strip()
+    return None
+
+
+def _place_counts(
+    counts: list[tuple[int, str, str, tuple[str, str]]],
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Read the counts at a named place as figures of the report, the place as its
+    location (a municipality's name as its municipality), when they all name one place
+    and the report names no other; False (they stay text) otherwise: one report has one
+    location, and a count filed under another shelter's name would be summed there."""
+    places = {" ".join(fold(key).split()) for _, _, key, _ in counts}
+    if len(places) != 1:
+        return False
+    key = counts[0][2]
+    place = places.pop()
+    index = _municipality_index(vocab)
+    # "Gemeente Dordrecht: 40 mensen": the municipality, not a location of that name.
+    municipality = index.get(place) or index.get(place.removeprefix("gemeente "))
+    if municipality is not None:
+        if draft.municipality not in (None, municipality):
+            return False
+        draft.municipality = municipality
+    else:
+        if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+            return False
+        if "location" not in seen:
+            seen["location"] = key
+        draft.location = key
+    for _, _, _, (name, number_text) in counts:
+        _read_field(name, number_text, draft, seen, problems, now, vocab)
+    return True
 
 
 def _formatted_field_match(
@@ -738,10 +823,20 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
         return False
     figure = parse_figure(split_estimate(value)[0]) if value else None
     sentence = figure is not None and _names_a_place(key, vocab) and _a_sentence(figure[1])
-    if figure is not None and not sentence and len((figure[1] or "").split()) <= MAX_UNIT_WORDS:
+    if figure is not None and not sentence and _unit_words(figure[1]) <= MAX_UNIT_WORDS:
         return False  # an unknown figure: "zandzakken: 500", "waterstand: 1,5 m NAP"
     # "Update: 3 sporthallen open" is a sentence that starts with a number, not a figure.
     return _suggest(key, _field_words(), cutoff=CLOSE_TO_FIELD) is None
+
+
+# A rate's "per uur", "per dag" after a unit ("300 liter per dag"): part of the unit, not
+# words of a sentence (a rate of three words was text, its figure lost).
+_PER_TAIL = re.compile(r"(?:^|\s+)per\s+[^\W\d_]+\.?$", re.IGNORECASE)
+
+
+def _unit_words(unit: str | None) -> int:
+    """How many words `unit` has, a rate's "per …" not counted."""
+    return len(_PER_TAIL.sub("", unit or "").split())
 
 
 def _names_a_place(key: str, vocab: Vocabulary) -> bool:
@@ -907,7 +1002,7 @@ def _read_figure(
     if figure is not None and bound == bounds.EXACT:
         bound = bounds.ESTIMATE
     figure = figure or parse_figure(number_text)
-    if _no_range(figure, key, value, problems):
+    if _no_range(figure, key, value, problems) or _parts(figure, metric, key, value, problems):
         return
     if figure is None and known_metric:
         figure = _none_figure(value) or count_in_words(number_text)
@@ -955,6 +1050,32 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+# A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
+# "40 volwassenen + 12 kinderen"): read as the figure, the first part was the count.
+# "12 waarvan 3 kinderen", "45 van 200" and "(was 1200)" name no second part.
+_PARTS = re.compile(
+    r"^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d", re.IGNORECASE
+)
+
+
+def _parts(
+    figure: tuple[float, str | None] | None,
+    metric: str,
+    key: str,
+    value: str,
+    problems: list[Problem],
+) -> bool:
+    """Whether `figure` is a count given in parts (`_PARTS`); said, nothing stored."""
+    if figure is None or figure[1] is None or not adds_up(metric, None):
+        return False
+    if _PARTS.match(figure[1]) is None:
+        return False
+    problems.append(
+        Problem.of("report_parser.figure_in_parts", key_=_quote(key), value=_quote(value))
+    )
+    return True
 
 
 def _range_of(number_text: str, metric: str, *, dash: bool) -> tuple[float, str | None] | None:
@@ -1127,6 +1248,8 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
     folded = " ".join(fold(text).replace("’", "'").split())
     words = [w.strip("'-") for w in _WORD.findall(folded)]
     municipality = _free_municipality(words, vocab)
+    if municipality is not None and _only_in_other_names(text, municipality, vocab):
+        municipality = None  # "gasten naar Hotel Best Western": no place offered
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -1224,6 +1347,13 @@ def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
     return None
 
 
+def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> bool:
+    """Whether every time `text` names `municipality` it is inside another proper name
+    ("Hotel Best Western", "RTV Utrecht"): the free-text offer then names no place."""
+    spots = [spot for name, spot in _named_municipalities(text, vocab) if name == municipality]
+    return bool(spots) and all(spot.other_name for spot in spots)
+
+
 # The words before a place name in a sentence: "stroomstoring in Sliedrecht".
 _PLACE_WORDS = frozenset(
     [
@@ -1270,11 +1400,38 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
     `gemeente:` ("stroomstoring in Sliedrecht sinds 14.30u" was stored at an unknown
     place, out of its region's picture). Stricter than free text, which the liaison
     confirms before it is stored: the name is written with a capital, and follows a
-    place word ("in", "bij", "te", …) or stands inside a sentence, so "Sluis 3 dicht",
-    "de buren" or "putten" are no places; two different municipalities name none."""
+    place word ("in", "bij", "te", …), stands inside a sentence or heads a line before a
+    colon ("Utrecht: 40 mensen opgevangen"), so "Sluis 3 dicht", "de buren" or "putten"
+    are no places; a name inside another proper name ("Hotel Best Western", "RTV
+    Utrecht", `_in_other_name`) is none either; two different municipalities name none."""
+    found = {
+        name
+        for name, spot in _named_municipalities(text, vocab)
+        if spot.capital
+        and (spot.after_place_word or not spot.opens or spot.heading)
+        and not spot.named_else
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """Where a municipality's name stands in a text (see `text_municipality`)."""
+
+    capital: bool  # written with a capital
+    opens: bool  # first word of its sentence
+    after_place_word: bool  # "in Sliedrecht", "bij Gorinchem"
+    heading: bool  # first on its line, a colon after it: "Utrecht: 40 mensen opgevangen"
+    named_else: bool  # a road's direction, a person, a province, another proper name
+    other_name: bool  # inside another proper name: "Hotel Best Western" (`_in_other_name`)
+
+
+def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot]]:
+    """Each municipality name in `text` (four words tried before three, and so on) with
+    where it stands."""
     index = _municipality_index(vocab)
     words = list(_WORD.finditer(text))
-    found: set[str] = set()
+    out: list[tuple[str, _Spot]] = []
     n = 0
     while n < len(words):
         for size in (4, 3, 2, 1):
@@ -1288,21 +1445,78 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
             first = span[0].group().lstrip("'’")
             if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
                 first = first[2:]
-            opens = n == 0 or bool(_SENTENCE_END.search(text[: span[0].start()]))
+            opens = _opens(text, words, n)
             # The word before, in the same sentence ("uit. Sluis 3" has none).
             typed_before = "" if opens else words[n - 1].group()
             before = fold(typed_before)
+            rest = text[span[-1].end() :]
+            other_name = before not in _PLACE_WORDS and _in_other_name(text, words, n, size)
             named_else = (
                 before in _NOT_PLACE_WORDS
                 or typed_before in _NAME_ARTICLES
                 or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
+                or other_name
             )
-            if first[:1].isupper() and (before in _PLACE_WORDS or not opens) and not named_else:
-                found.add(name)
+            line_start = text[: span[0].start()].rstrip(" \t")
+            spot = _Spot(
+                capital=first[:1].isupper(),
+                opens=opens,
+                after_place_word=before in _PLACE_WORDS,
+                heading=(not line_start or line_start.endswith("\n"))
+                and rest.lstrip(" \t").startswith(":"),
+                named_else=named_else,
+                other_name=other_name,
+            )
+            out.append((name, spot))
             n += size - 1
             break
         n += 1
-    return found.pop() if len(found) == 1 else None
+    return out
+
+
+def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
+    """Whether word `n` is the first of its sentence."""
+    return n == 0 or bool(_SENTENCE_END.search(text[: words[n].start()]))
+
+
+# Words after a municipality's name that say where in it, not another name: "Utrecht
+# Centraal", "Den Haag Zuid".
+_PART_OF_PLACE = frozenset(
+    {
+        "centraal", "centrum", "noord", "oost", "zuid", "west", "noordoost", "noordwest",
+        "zuidoost", "zuidwest", "stad", "binnenstad", "haven",
+    }
+)  # fmt: skip
+# A short word in capitals before a name is an organisation's ("RTV Utrecht", "FC
+# Utrecht", "GGD Groningen"), unless all the text shouts.
+_ACRONYM = re.compile(r"[A-Z]{2,4}")
+
+
+def _in_other_name(text: str, words: list[re.Match[str]], n: int, size: int) -> bool:
+    """Whether the municipality's name at words `n`…`n + size` is part of another proper
+    name: an acronym before it ("RTV Utrecht", "FC Utrecht"), or a capitalised word right
+    after it in the same sentence ("Best Western"), except a part of the place ("Utrecht
+    Centraal"). A capitalised word before it is no sign: a shelter's name goes before its
+    town ("Sporthal De Schans Dordrecht"), and that is the place. A name typed in capitals
+    (the whole text shouts) is not judged so. Read as places, a hotel brand put the
+    report in Best and a broadcaster in Utrecht."""
+    typed = " ".join(w.group() for w in words[n : n + size])
+    if typed.isupper():
+        return False
+    if n > 0 and not _opens(text, words, n) and _ACRONYM.fullmatch(words[n - 1].group()):
+        return True
+    after_at = n + size
+    if after_at < len(words) and not _opens(text, words, after_at):
+        after = words[after_at].group()
+        between = text[words[after_at - 1].end() : words[after_at].start()]
+        if (
+            after[:1].isupper()
+            and not between.strip()
+            and fold(after) not in _PART_OF_PLACE
+            and fold(after) not in _PLACE_WORDS
+        ):
+            return True
+    return False
 
 
 def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
@@ -1325,10 +1539,20 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             # "3 à 4 gewonden", "100-150 huishoudens": the number before the metric word
             # was taken as an exact 4 or 150.
             parsed, bound = ranged, bounds.ESTIMATE
+        rate = _FREE_RATE.match(folded, match.end())
+        unit = f"per {rate.group(1)}" if rate else None
         figures.append(
-            Figure(metric, parsed[0], None, alias, estimate=bound != bounds.EXACT, bound=bound)
+            Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
     return figures
+
+
+# A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200
+# evacuees (summed as a stock), but 200 each hour (storage/metric_kinds.adds_up).
+_FREE_RATE = re.compile(
+    r"\s*(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
+    r"night|month|minute)\b"
+)
 
 
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",

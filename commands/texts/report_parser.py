@@ -53,6 +53,12 @@ TEXTS: Entries = {
         "en": "'{key_}: {value}' does not read as a range. Write the lower number first, with "
         "the scale on both or after the last only: 3-4 thousand, 3 thousand-4 thousand or 3000-4000.",
     },
+    "report_parser.figure_in_parts": {
+        "nl": "'{key_}: {value}' zijn delen van een aantal; welk getal telt, lees ik er niet "
+        "uit. Schrijf het totaal achter '{key_}:' en de verdeling in de tekst.",
+        "en": "'{key_}: {value}' gives a count in parts; I cannot tell which number counts. "
+        "Write the total after '{key_}:' and the breakdown in the text.",
+    },
     "report_parser.figure_ambiguous_comma": {
         "nl": "'{key_}: {value}': bedoel je {thousands} of {decimal}? Schrijf duizendtallen "
         "met een punt ({thousands}) en decimalen met een komma ({decimal}).",

@@ -42,7 +42,9 @@ VOCAB = Vocabulary(RegionTable())
         ("Sluis 3 dicht bij de haven", None),
         ("de buren helpen met zandzakken", None),
         ("putten leeggepompt", None),
-        ("Goes: N3 dicht", None),
+        # A name heading its line before a colon is the place the line is about, as
+        # "Utrecht: 40 mensen opgevangen" (session 18; this read None before).
+        ("Goes: N3 dicht", "Goes"),
         ("Het gaat best goed", None),
         ("Stroom uit in Dordrecht en Zwijndrecht", None),
     ],

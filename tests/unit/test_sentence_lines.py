@@ -17,7 +17,6 @@ SENTENCES = [
     "Verpleeghuis Merwede: 10 bewoners verplaatst.",
     "Verpleeghuis Merwede: 10 bewoners verplaatst",
     "Sporthal De Schans: 200 mensen opgevangen.",
-    "Sporthal De Schans: 200 mensen.",
     "Dordrecht: 40 woningen ontruimd.",
     "Zorgcentrum De Hoven: 12 bewoners naar Zwijndrecht.",
 ]
@@ -48,8 +47,18 @@ FIGURES = [
     ("waterstand: 1,5 m NAP", "waterstand", 1.5, "m NAP"),
     ("Waterstand Merwede: 2,3 m NAP", "waterstand_merwede", 2.3, "m NAP"),
     ("Temperatuur Dordrecht: 5 graden Celsius", "temperatuur_dordrecht", 5.0, "graden Celsius"),
-    ("Sporthal De Schans: 200 mensen", "sporthal_de_schans", 200.0, "mensen"),
 ]
+
+
+# A count of people at a named place (session 18): a figure named for what is counted,
+# at that location, with or without the full stop.
+@pytest.mark.parametrize(
+    "line", ["Sporthal De Schans: 200 mensen", "Sporthal De Schans: 200 mensen."]
+)
+def test_a_count_at_a_named_place_is_counted_there(line: str) -> None:
+    draft = ok("evacuatie", f"gemeente: Dordrecht\n{line}\nRest volgt.")
+    assert [(f.metric, f.value, f.unit) for f in draft.figures] == [("mensen", 200.0, None)]
+    assert (draft.location, draft.text) == ("Sporthal De Schans", "Rest volgt.")
 
 
 @pytest.mark.parametrize(("line", "metric", "value", "unit"), FIGURES)
