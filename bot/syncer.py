@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -820,24 +821,52 @@ class Syncer:
         """
         keep = keep_mark or set()
         loading = loading if loading is not None else {}
-        queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
+        queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
                 await self._settle_states(loading, None if ready else asyncio.FIRST_COMPLETED)
-            for room_id in list(queues):
-                if room_id in loading:
-                    continue  # its state is still on its way
-                event = next(queues[room_id], None)
-                if event is None:
-                    del queues[room_id]
+            turn = [
+                room_id
+                for room_id in queues
+                if room_id not in loading  # its state is still on its way
+                and not self._waits_for_earlier(room_id, queues[room_id][0], queues)
+            ]
+            if not turn:
+                if any(room_id in loading for room_id in queues):
+                    # Every ready room's next event is a listing waiting for a room whose
+                    # state is still on its way: wait for that state.
+                    await self._settle_states(loading, asyncio.FIRST_COMPLETED)
                     continue
+                # Every room's next event is a listing waiting for another (clocks that
+                # disagree with the timelines): the earliest goes first, never a stall.
+                turn = [min(queues, key=lambda r: queues[r][0].server_timestamp)]
+            for room_id in turn:
                 if self.stop.is_set():
                     return
+                event = queues[room_id].popleft()
+                if not queues[room_id]:
+                    del queues[room_id]
                 # Timeline order, not origin_server_ts: under load the two disagree.
                 if room_id not in keep:
                     self._last_seen[room_id] = (event.event_id, event.server_timestamp)
                 await self._handle_event(room_id, event)
+
+    def _waits_for_earlier(
+        self, room_id: RoomId, event: Event, queues: dict[RoomId, deque[Event]]
+    ) -> bool:
+        """Whether `event` is a listing (`Dispatcher.reads_written`: `!beeld`,
+        `!meldingen`) that another room's events, sent before it and still waiting in
+        this batch, must precede. In turns alone, a coordinator's `!beeld` sent after
+        three reports of a liaison room in one batch was answered after the first of
+        them, and the picture left out the other two. Everything else keeps its turn."""
+        if not self._any_body([event], self.dispatcher.reads_written):
+            return False
+        sent = event.server_timestamp
+        return any(
+            other != room_id and any(e.server_timestamp < sent for e in waiting)
+            for other, waiting in queues.items()
+        )
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
