@@ -305,7 +305,16 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         return
     lang = page.lang
     since = local_time(picture.changes_since)
-    page.section(t(lang, "picture.changed_since", since=since))
+    # Which picture the changes are counted from: one narrowed to the same category, or
+    # a whole one (storage/picture_service.baseline).
+    if picture.category is None:
+        title = t(lang, "picture.changed_since", since=since)
+    elif picture.changes_against_whole:
+        title = t(lang, "picture.changed_since_whole", since=since)
+    else:
+        name = _category_name(picture.category, lang)
+        title = t(lang, "picture.changed_since_category", category=name, since=since)
+    page.section(title)
     if not picture.changes:
         none = t(lang, "picture.nothing")
         page.text.append(none)

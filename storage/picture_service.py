@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import audit, network, open_questions, records, tlp
@@ -91,20 +91,58 @@ class RoomPicture:
     record: RecordView = field(default_factory=RecordView)
 
 
-async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
-    """When this room last received a picture of this incident."""
-    return await session.scalar(
-        select(PictureLog.generated_at)
-        .where(PictureLog.room_id == room_id, PictureLog.incident == incident)
-        .order_by(PictureLog.generated_at.desc())
-        .limit(1)
-    )
+@dataclass(frozen=True)
+class Baseline:
+    """The picture "Gewijzigd sinds vorig beeld" compares with: when the room received
+    it, and the category it was narrowed to (None: every category)."""
+
+    at: datetime
+    category: str | None
+
+
+def _same_scope(category: str | None) -> ColumnElement[bool]:
+    return PictureLog.category.is_(None) if category is None else PictureLog.category == category
+
+
+async def baseline(
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
+) -> Baseline | None:
+    """The room's latest picture of this incident that showed what a picture narrowed to
+    `category` shows: for a whole picture the previous whole one, for a category picture
+    the previous one of that category or a whole one (it showed that category too).
+
+    Any previous picture would do only if every picture showed everything: after
+    `!beeld categorie=zorg` the next whole picture listed only what changed since the
+    zorg one, and a water report made in between was never listed as new."""
+    scope = _same_scope(category)
+    if category is not None:
+        scope = or_(scope, PictureLog.category.is_(None))
+    row = (
+        await session.execute(
+            select(PictureLog.generated_at, PictureLog.category)
+            .where(PictureLog.room_id == room_id, PictureLog.incident == incident, scope)
+            .order_by(PictureLog.generated_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else Baseline(row[0], row[1])
+
+
+async def last_picture_at(
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
+) -> datetime | None:
+    """When this room last received a picture of this incident that showed what a
+    picture narrowed to `category` shows (`baseline`)."""
+    found = await baseline(session, room_id, incident, category)
+    return None if found is None else found.at
 
 
 async def last_full_picture(
-    session: AsyncSession, room_id: str, incident: str
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
 ) -> tuple[datetime, str | None] | None:
-    """When this room last received a whole picture of this incident, and its digest."""
+    """When this room last received a whole picture of this incident narrowed to the
+    same category (None: every category), and its digest: a digest of another filter's
+    picture never matches, and a brief post must point at a picture like itself."""
     row = (
         await session.execute(
             select(PictureLog.generated_at, PictureLog.digest)
@@ -112,6 +150,7 @@ async def last_full_picture(
                 PictureLog.room_id == room_id,
                 PictureLog.incident == incident,
                 PictureLog.full.is_(True),
+                _same_scope(category),
             )
             .order_by(PictureLog.generated_at.desc())
             .limit(1)
@@ -178,8 +217,9 @@ async def picture_for_room(
     logged, so the room's next `!beeld` still shows what changed since its last post;
     the caller audits the view. `refresh_series=False`: see `picture.build_picture`.
     """
-    previous = await _changes_from(session, access, incident, view_only, changes_since)
-    last_full = await last_full_picture(session, access.room_id, incident.slug)
+    base = await _changes_from(session, access, incident, category, view_only, changes_since)
+    previous = base.at if base else None
+    last_full = await last_full_picture(session, access.room_id, incident.slug, category)
     picture = await build_picture(
         session,
         access,
@@ -189,6 +229,7 @@ async def picture_for_room(
         changes_since=previous,
         refresh_series=refresh_series,
     )
+    picture.changes_against_whole = base is not None and base.category is None
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
@@ -216,14 +257,16 @@ async def _changes_from(
     session: AsyncSession,
     access: tlp.RoomAccess,
     incident: Incident,
+    category: str | None,
     view_only: bool,
     changes_since: datetime | None,
-) -> datetime | None:
-    """Since when the picture marks changes: the room's previous picture, or for a look
-    in the portal the viewer's own choice."""
+) -> Baseline | None:
+    """Since when the picture marks changes: the room's previous picture that showed
+    what this one shows (`baseline`), or for a look in the portal the viewer's own
+    choice (over the whole picture: the portal has no category)."""
     if view_only:
-        return changes_since
-    return await last_picture_at(session, access.room_id, incident.slug)
+        return None if changes_since is None else Baseline(changes_since, None)
+    return await baseline(session, access.room_id, incident.slug, category)
 
 
 async def _questions(
@@ -279,6 +322,7 @@ async def record(
             entries=picture.entry_count,
             full=room_picture.full,
             digest=room_picture.digest,
+            category=category,
         )
     )
     await audit.add(

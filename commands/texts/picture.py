@@ -101,6 +101,14 @@ TEXTS: Entries = {
         "nl": "Gewijzigd sinds vorig beeld ({since})",
         "en": "Changed since the previous picture ({since})",
     },
+    "picture.changed_since_category": {
+        "nl": "Gewijzigd sinds vorig beeld van categorie {category} ({since})",
+        "en": "Changed since the previous picture of category {category} ({since})",
+    },
+    "picture.changed_since_whole": {
+        "nl": "Gewijzigd sinds vorig beeld van alle categorieën ({since})",
+        "en": "Changed since the previous picture of every category ({since})",
+    },
     "picture.changes_cut": {
         "nl": (
             "⚠ Alleen de {limit} nieuwste wijzigingen staan hier; oudere zijn weggelaten."

@@ -88,7 +88,7 @@ async def test_a_category_picture_compares_with_the_last_picture_that_showed_it(
     zorg = _changes(await _ask(chat, "!beeld categorie=zorg"))
     # The water picture in between showed neither: both are new since the zorg one.
     assert first in zorg and second in zorg, zorg
-    assert "Zorg" in zorg.split("\n", 1)[0], zorg
+    assert "categorie zorg" in zorg.split("\n", 1)[0], zorg
     await _ask(chat, "!beeld")
     third = await _report(chat, "zorg", "Deventer")
     zorg = _changes(await _ask(chat, "!beeld categorie=zorg"))
