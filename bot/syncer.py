@@ -147,6 +147,9 @@ class Syncer:
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
+        # The events the batch under way shows redacted, each with its redactor
+        # (`ev.redactions_in`): an edit of one of them changes nothing (`_handle_event`).
+        self._redacted_ahead: dict[str, str] = {}
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -506,6 +509,7 @@ class Syncer:
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         left, served = await self._left_rooms(response)
         self._leaving = set(left)
+        self._redacted_ahead = {}
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -822,6 +826,8 @@ class Syncer:
         keep = keep_mark or set()
         loading = loading if loading is not None else {}
         queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
+        for events in queues.values():
+            self._redacted_ahead.update(ev.redactions_in(events))
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
@@ -889,6 +895,13 @@ class Syncer:
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
             return
+        original = message.relation.replaces if message.kind == "edit" else None
+        if original is not None and original in self._redacted_ahead:
+            # The original was deleted, later in this batch (while the bot was down): the
+            # edit, handled before that deletion, made a revision of a report the sender
+            # deleted, or was answered as an edit of a message the bot did not know.
+            redactor = UserId(self._redacted_ahead[original])
+            message = dataclasses.replace(message, original_redacted_by=redactor)
         if await self.untrusted.refuse(room_id, event):
             return  # judged before parking: what waits beside a message was trusted
         if isinstance(event, ReactionEvent) and await self.held.confirm(room_id, event):
