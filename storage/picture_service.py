@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, network, open_questions, records, tlp
+from storage import alerts, audit, network, open_questions, records, tlp
 from storage.bounds import EXACT
 from storage.models import Incident, OpenQuestion, PictureLog, RecordItem
 from storage.picture import Picture, build_picture
@@ -89,6 +89,10 @@ class RoomPicture:
     # Open domino items whose cause this room may see: "Mogelijke domino-effecten".
     domino: list[network.OpenDomino] = field(default_factory=list)
     record: RecordView = field(default_factory=RecordView)
+    # Severe reports this room only heard of (a redacted alert that stands), as the
+    # alerts said them, and how many there are (`alerts.heard_of`).
+    heard_of: list[alerts.HeardOf] = field(default_factory=list)
+    heard_of_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,6 +168,7 @@ def digest(
     questions: list[OpenQuestion],
     domino: list[network.OpenDomino] | None = None,
     record: RecordView | None = None,
+    heard: list[alerts.HeardOf] | None = None,
 ) -> str:
     """What the picture shows, apart from the clock: equal digests, nothing to repeat.
 
@@ -188,6 +193,8 @@ def digest(
     if domino:
         # Only when there are any: digests of pictures without them stay as they were.
         shown["domino"] = sorted(d.key for d in domino)
+    if heard:
+        shown["heard_of"] = sorted((h.entry_id, h.severity_rank) for h in heard)
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
@@ -233,7 +240,8 @@ async def picture_for_room(
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
-    fingerprint = digest(picture, shown, domino, shown_record)
+    heard, heard_count = await alerts.heard_of(session, access, incident.slug)
+    fingerprint = digest(picture, shown, domino, shown_record, heard)
     unchanged = last_full is not None and _unchanged_since(
         last_full, fingerprint, picture, shown_record, shown
     )
@@ -247,6 +255,8 @@ async def picture_for_room(
         digest=fingerprint,
         domino=domino,
         record=shown_record,
+        heard_of=heard,
+        heard_of_count=heard_count,
     )
     if not view_only:
         await record(session, access, result, now, actor=actor, since=since, category=category)
@@ -342,5 +352,11 @@ async def record(
             "full": room_picture.full,
             "domino": [d.key for d in room_picture.domino],
             "record": sorted(i.code for i in room_picture.record.items),
+            # Only when there are any: audit rows of other pictures stay as they were.
+            **(
+                {"heard_of": [h.code for h in room_picture.heard_of]}
+                if room_picture.heard_of
+                else {}
+            ),
         },
     )
