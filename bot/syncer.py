@@ -141,15 +141,12 @@ class Syncer:
         self._unstored_token: str | None = None
         self._deferred_seen: dict[RoomId, tuple[str, int]] = {}
         self._deferred_marks: dict[str, room_repo.RoomMark] = {}
-        # Whether the batch under way may leave its token to a later write (see _calm).
-        self._calm = False
+        self._calm = False  # whether the batch may leave its token to a later write (_calm)
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
-        # The events the batch under way shows redacted, each with its redactor
-        # (`ev.redactions_in`): an edit of one of them changes nothing (`_handle_event`).
-        self._redacted_ahead: dict[str, str] = {}
+        self._redacted_ahead: dict[str, str] = {}  # shown redacted in the batch: see _process
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -509,6 +506,8 @@ class Syncer:
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         left, served = await self._left_rooms(response)
         self._leaving = set(left)
+        # The events this batch shows redacted, with their redactors (`ev.redactions_in`,
+        # filled per timeline): an edit of one of them changes nothing (`_handle_event`).
         self._redacted_ahead = {}
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)

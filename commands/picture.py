@@ -197,7 +197,7 @@ def _heard_of_line(page: _Page, room_picture: RoomPicture) -> None:
     alert named no category, place or time, so a filter must not tell them either.
     Without it a GREEN coordinator room alerted of "⚠ Extreme melding M-7" got a picture
     that read as if nothing severe were open."""
-    heard = room_picture.heard_of
+    heard = room_picture.heard_of.shown
     if not heard:
         return
     lang = page.lang
@@ -207,7 +207,7 @@ def _heard_of_line(page: _Page, room_picture: RoomPicture) -> None:
         else h.code
         for h in heard
     )
-    count = room_picture.heard_of_count
+    count = room_picture.heard_of.count
     if count > len(heard):
         codes = t(lang, "picture.heard_of_more", codes=codes, more=count - len(heard))
     key = "picture.heard_of_one" if count == 1 else "picture.heard_of"

@@ -153,9 +153,15 @@ class HeardOf:
         return f"M-{self.entry_id}"
 
 
-async def heard_of(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str
-) -> tuple[list[HeardOf], int]:
+@dataclass(frozen=True)
+class Heard:
+    """The reports heard of that a picture names (`shown`), and how many there are."""
+
+    shown: list[HeardOf]
+    count: int
+
+
+async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> Heard:
     """The reports of `incident` this room got a redacted alert of that still stands,
     (at most MAX_HEARD_OF, oldest first) and how many there are.
 
@@ -185,11 +191,11 @@ async def heard_of(
     )
     found = [HeardOf(int(entry_id), int(rank)) for entry_id, rank in rows]
     if len(found) <= MAX_HEARD_OF:
-        return found, len(found)
+        return Heard(found, len(found))
     total = await session.scalar(
         select(func.count(func.distinct(a.cause_entry_id)))
         .select_from(a)
         .join(e, e.id == a.cause_entry_id)
         .where(*conditions)
     )
-    return found[:MAX_HEARD_OF], int(total or 0)
+    return Heard(found[:MAX_HEARD_OF], int(total or 0))

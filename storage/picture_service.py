@@ -91,8 +91,7 @@ class RoomPicture:
     record: RecordView = field(default_factory=RecordView)
     # Severe reports this room only heard of (a redacted alert that stands), as the
     # alerts said them, and how many there are (`alerts.heard_of`).
-    heard_of: list[alerts.HeardOf] = field(default_factory=list)
-    heard_of_count: int = 0
+    heard_of: alerts.Heard = field(default_factory=lambda: alerts.Heard([], 0))
 
 
 @dataclass(frozen=True)
@@ -213,19 +212,17 @@ async def picture_for_room(
     changes_since: datetime | None = None,
     refresh_series: bool = True,
 ) -> RoomPicture:
-    """Build, log and audit one picture.
-
-    `curator`: the room is bound as curator room. Only there does the picture list
-    questions from direct chats (and the renderer shows who asked).
-    `brief_when_unchanged`: when nothing changed since the room's previous picture
-    (no entry, no open question), mark the result as not `full`.
-    `view_only` (the web portal): a look at the picture, not a post to the room. The
-    changes are those since `changes_since` (the viewer's choice), and nothing is
-    logged, so the room's next `!beeld` still shows what changed since its last post;
-    the caller audits the view. `refresh_series=False`: see `picture.build_picture`.
-    """
-    base = await _changes_from(session, access, incident, category, view_only, changes_since)
-    previous = base.at if base else None
+    """Build, log and audit one picture. `curator`: the room is bound as curator room;
+    only there does it list questions from direct chats (and the renderer shows who
+    asked). `brief_when_unchanged`: when nothing changed since the room's previous
+    picture (no entry, no open question), mark the result as not `full`.
+    `view_only` (the web portal): a look, not a post. The changes are those since
+    `changes_since` (the viewer's choice), and nothing is logged, so the room's next
+    `!beeld` still shows what changed since its last post; the caller audits the view.
+    `refresh_series=False`: see `picture.build_picture`."""
+    previous, whole = await _changes_from(
+        session, access, incident, category, view_only, changes_since
+    )
     last_full = await last_full_picture(session, access.room_id, incident.slug, category)
     picture = await build_picture(
         session,
@@ -236,12 +233,12 @@ async def picture_for_room(
         changes_since=previous,
         refresh_series=refresh_series,
     )
-    picture.changes_against_whole = base is not None and base.category is None
+    picture.changes_against_whole = whole
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
-    heard, heard_count = await alerts.heard_of(session, access, incident.slug)
-    fingerprint = digest(picture, shown, domino, shown_record, heard)
+    heard = await alerts.heard_of(session, access, incident.slug)
+    fingerprint = digest(picture, shown, domino, shown_record, heard.shown)
     unchanged = last_full is not None and _unchanged_since(
         last_full, fingerprint, picture, shown_record, shown
     )
@@ -256,7 +253,6 @@ async def picture_for_room(
         domino=domino,
         record=shown_record,
         heard_of=heard,
-        heard_of_count=heard_count,
     )
     if not view_only:
         await record(session, access, result, now, actor=actor, since=since, category=category)
@@ -270,13 +266,15 @@ async def _changes_from(
     category: str | None,
     view_only: bool,
     changes_since: datetime | None,
-) -> Baseline | None:
+) -> tuple[datetime | None, bool]:
     """Since when the picture marks changes: the room's previous picture that showed
     what this one shows (`baseline`), or for a look in the portal the viewer's own
-    choice (over the whole picture: the portal has no category)."""
+    choice (over the whole picture: the portal has no category); and whether that was a
+    whole picture."""
     if view_only:
-        return None if changes_since is None else Baseline(changes_since, None)
-    return await baseline(session, access.room_id, incident.slug, category)
+        return changes_since, True
+    found = await baseline(session, access.room_id, incident.slug, category)
+    return (None, True) if found is None else (found.at, found.category is None)
 
 
 async def _questions(
@@ -354,8 +352,8 @@ async def record(
             "record": sorted(i.code for i in room_picture.record.items),
             # Only when there are any: audit rows of other pictures stay as they were.
             **(
-                {"heard_of": [h.code for h in room_picture.heard_of]}
-                if room_picture.heard_of
+                {"heard_of": [h.code for h in room_picture.heard_of.shown]}
+                if room_picture.heard_of.shown
                 else {}
             ),
         },
