@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -134,6 +135,27 @@ def _reply_target(relates: dict[str, Any]) -> object:
     ):
         return thread_root(relates)  # a malformed root: a reply to nothing
     return target
+
+
+def redactions_in(events: Iterable[Event]) -> dict[str, str]:
+    """The events that `events` show redacted, each with who redacted it: the target of
+    each redaction among them, and each event that comes back redacted itself
+    (`unsigned.redacted_because`, as a back-filled gap serves a message deleted while
+    the bot was down)."""
+    found: dict[str, str] = {}
+    for event in events:
+        source = event.source
+        content = source.get("content")
+        redacts = source.get("redacts") or (
+            content.get("redacts") if isinstance(content, dict) else None
+        )
+        if source.get("type") == "m.room.redaction" and isinstance(redacts, str):
+            found[redacts] = event.sender
+        unsigned = source.get("unsigned")
+        because = unsigned.get("redacted_because") if isinstance(unsigned, dict) else None
+        if isinstance(because, dict) and isinstance(because.get("sender"), str):
+            found.setdefault(event.event_id, because["sender"])
+    return found
 
 
 def referred_ids(event: Event) -> set[str]:

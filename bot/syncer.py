@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -140,12 +141,12 @@ class Syncer:
         self._unstored_token: str | None = None
         self._deferred_seen: dict[RoomId, tuple[str, int]] = {}
         self._deferred_marks: dict[str, room_repo.RoomMark] = {}
-        # Whether the batch under way may leave its token to a later write (see _calm).
-        self._calm = False
+        self._calm = False  # whether the batch may leave its token to a later write (_calm)
         # Last event per room in this batch, in timeline (storage) order, never by
         # timestamp: the catch-up after a gap stops at it. Stored with the sync token.
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
+        self._redacted_ahead: dict[str, str] = {}  # shown redacted in the batch: see _process
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -505,6 +506,9 @@ class Syncer:
         joined = {RoomId(room_id): info for room_id, info in response.rooms.join.items()}
         left, served = await self._left_rooms(response)
         self._leaving = set(left)
+        # The events this batch shows redacted, with their redactors (`ev.redactions_in`,
+        # filled per timeline): an edit of one of them changes nothing (`_handle_event`).
+        self._redacted_ahead = {}
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -820,24 +824,54 @@ class Syncer:
         """
         keep = keep_mark or set()
         loading = loading if loading is not None else {}
-        queues = {room_id: iter(events) for room_id, events in timelines.items() if events}
+        queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
+        for events in queues.values():
+            self._redacted_ahead.update(ev.redactions_in(events))
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
                 await self._settle_states(loading, None if ready else asyncio.FIRST_COMPLETED)
-            for room_id in list(queues):
-                if room_id in loading:
-                    continue  # its state is still on its way
-                event = next(queues[room_id], None)
-                if event is None:
-                    del queues[room_id]
+            turn = [
+                room_id
+                for room_id in queues
+                if room_id not in loading  # its state is still on its way
+                and not self._waits_for_earlier(room_id, queues[room_id][0], queues)
+            ]
+            if not turn:
+                if any(room_id in loading for room_id in queues):
+                    # Every ready room's next event is a listing waiting for a room whose
+                    # state is still on its way: wait for that state.
+                    await self._settle_states(loading, asyncio.FIRST_COMPLETED)
                     continue
+                # Every room's next event is a listing waiting for another (clocks that
+                # disagree with the timelines): the earliest goes first, never a stall.
+                turn = [min(queues, key=lambda r: queues[r][0].server_timestamp)]
+            for room_id in turn:
                 if self.stop.is_set():
                     return
+                event = queues[room_id].popleft()
+                if not queues[room_id]:
+                    del queues[room_id]
                 # Timeline order, not origin_server_ts: under load the two disagree.
                 if room_id not in keep:
                     self._last_seen[room_id] = (event.event_id, event.server_timestamp)
                 await self._handle_event(room_id, event)
+
+    def _waits_for_earlier(
+        self, room_id: RoomId, event: Event, queues: dict[RoomId, deque[Event]]
+    ) -> bool:
+        """Whether `event` is a listing (`Dispatcher.reads_written`: `!beeld`,
+        `!meldingen`) that another room's events, sent before it and still waiting in
+        this batch, must precede. In turns alone, a coordinator's `!beeld` sent after
+        three reports of a liaison room in one batch was answered after the first of
+        them, and the picture left out the other two. Everything else keeps its turn."""
+        if not self._any_body([event], self.dispatcher.reads_written):
+            return False
+        sent = event.server_timestamp
+        return any(
+            other != room_id and any(e.server_timestamp < sent for e in waiting)
+            for other, waiting in queues.items()
+        )
 
     async def _handle_event(self, room_id: RoomId, event: Event) -> None:
         started = time.monotonic()
@@ -860,6 +894,13 @@ class Syncer:
         message = ev.to_message(event, room_id, self.user_id, self._display_name(room_id))
         if message is None:
             return
+        original = message.relation.replaces if message.kind == "edit" else None
+        if original is not None and original in self._redacted_ahead:
+            # The original was deleted, later in this batch (while the bot was down): the
+            # edit, handled before that deletion, made a revision of a report the sender
+            # deleted, or was answered as an edit of a message the bot did not know.
+            redactor = UserId(self._redacted_ahead[original])
+            message = dataclasses.replace(message, original_redacted_by=redactor)
         if await self.untrusted.refuse(room_id, event):
             return  # judged before parking: what waits beside a message was trusted
         if isinstance(event, ReactionEvent) and await self.held.confirm(room_id, event):

@@ -23,7 +23,7 @@ from commands.questions import ANSWER, ASK, QUESTIONS, on_plain_question
 from commands.record import ACTION, ACTIONS, ASSESSMENT, DECISION
 from commands.record import on_edit as on_record_edit
 from commands.record import on_redaction as on_record_redaction
-from commands.redacted import edit_of_redacted, mark
+from commands.redacted import edit_of_deleted_original, edit_of_redacted, mark
 from commands.registry import Registry
 from commands.reports import ENTRIES, REPORT, on_edit, on_redaction
 from commands.rooms_admin import ORG, ROOM
@@ -80,6 +80,9 @@ def build_dispatcher(settings: CommandSettings, savepoints: bool = True) -> Disp
 async def _edit_hook(ctx: CommandContext) -> list[Outgoing] | None:
     """An edit of a command that made an assessment, decision or action revises it;
     every other edit is the reports' (which also handle edits of messages that made nothing)."""
+    deleted = edit_of_deleted_original(ctx)
+    if deleted is not None:
+        return deleted
     answered = await on_record_edit(ctx)
     if answered is not None:
         return answered

@@ -36,6 +36,9 @@ class Message:
     # The file a caption came with (an image, a video, a file: its `filename`). The bot
     # reads the caption as the message and keeps no file; its reply says so.
     attachment: str | None = None
+    # An edit whose original the same sync batch shows deleted, and by whom (a deletion
+    # made while the bot was down, handled after the edit): the edit changes nothing.
+    original_redacted_by: UserId | None = None
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ def render_picture(
         return page.reply()
     _header(page, room_picture)
     _attention_section(page, picture)
+    _heard_of_line(page, room_picture)
     picture_domino.section(page, room_picture.domino)
     _category_sections(page, picture)
     _figures_section(page, picture)
@@ -188,6 +189,34 @@ def _attention_section(page: _Page, picture: Picture) -> None:
         cut = t(lang, "picture.attention_cut", limit=len(picture.attention))
         page.text.append(cut)
         page.html.append(f"<p><b>{render.escape(cut)}</b></p>")
+
+
+def _heard_of_line(page: _Page, room_picture: RoomPicture) -> None:
+    """The severe reports this room only heard of (a redacted alert that stands), as the
+    alerts said them: id and severity, no content. Whatever the picture's filter: the
+    alert named no category, place or time, so a filter must not tell them either.
+    Without it a GREEN coordinator room alerted of "⚠ Extreme melding M-7" got a picture
+    that read as if nothing severe were open."""
+    heard = room_picture.heard_of.shown
+    if not heard:
+        return
+    lang = page.lang
+    codes = ", ".join(
+        f"{h.code} ({Severity.display(_SEVERITY_BY_RANK[h.severity_rank], lang)})"
+        if h.severity_rank in _SEVERITY_BY_RANK
+        else h.code
+        for h in heard
+    )
+    count = room_picture.heard_of.count
+    if count > len(heard):
+        codes = t(lang, "picture.heard_of_more", codes=codes, more=count - len(heard))
+    key = "picture.heard_of_one" if count == 1 else "picture.heard_of"
+    line = t(lang, key, count=count, codes=codes)
+    page.text += ["", line]
+    page.html.append(f"<p><b>{render.escape(line)}</b></p>")
+
+
+_SEVERITY_BY_RANK = {s.rank: s.value for s in (Severity.EXTREME, Severity.SEVERE)}
 
 
 def _category_name(category: str, lang: Language) -> str:
@@ -305,7 +334,16 @@ def _changes_section(page: _Page, picture: Picture) -> None:
         return
     lang = page.lang
     since = local_time(picture.changes_since)
-    page.section(t(lang, "picture.changed_since", since=since))
+    # Which picture the changes are counted from: one narrowed to the same category, or
+    # a whole one (storage/picture_service.baseline).
+    if picture.category is None:
+        title = t(lang, "picture.changed_since", since=since)
+    elif picture.changes_against_whole:
+        title = t(lang, "picture.changed_since_whole", since=since)
+    else:
+        name = _category_name(picture.category, lang)
+        title = t(lang, "picture.changed_since_category", category=name, since=since)
+    page.section(title)
     if not picture.changes:
         none = t(lang, "picture.nothing")
         page.text.append(none)

@@ -49,6 +49,21 @@ async def edit_of_redacted(ctx: CommandContext, original: str) -> list[Outgoing]
     return [render.plain(t(ctx.lang, "edit_of_redacted"))]
 
 
+def edit_of_deleted_original(ctx: CommandContext) -> list[Outgoing] | None:
+    """The reply to an edit whose original the same sync batch shows deleted by its
+    sender or by a member with the room's `redact` power (`Message.original_redacted_by`:
+    deleted while the bot was down, that deletion handled after this edit); None when it
+    was not. The edit changes nothing: the deletion retracts what the original made."""
+    redactor = ctx.message.original_redacted_by
+    if redactor is None:
+        return None
+    if redactor != ctx.sender and not ctx.room.may_redact_others(redactor):
+        return None  # a deletion the bot does not follow: the edit counts
+    if ctx.message.msgtype == "m.notice":
+        return []
+    return [render.plain(t(ctx.lang, "edit_of_redacted"))]
+
+
 async def _drop_waiting(ctx: CommandContext, target: str) -> None:
     """The redacted event still waits for its room key (bot/undecryptable.py keeps its
     ciphertext): it goes, and is logged as handled, so the key's arrival no longer

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import tlp
 from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry, utcnow
 
 AlertModel = type[DominoAlert] | type[CoordinatorAlert]
@@ -133,3 +134,68 @@ async def event_id_of(session: AsyncSession, alert: AlertRow) -> str | None:
         .limit(1)
     )
     return str(found) if found else None
+
+
+# Reports a picture names as heard of (`heard_of`); more are counted, not named.
+MAX_HEARD_OF = 20
+
+
+@dataclass(frozen=True)
+class HeardOf:
+    """A severe report a coordinator room got a redacted alert of, as the alert said it:
+    its id and the severity it was alerted of (storage/vocabulary.py `Severity.rank`)."""
+
+    entry_id: int
+    severity_rank: int
+
+    @property
+    def code(self) -> str:
+        return f"M-{self.entry_id}"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The reports heard of that a picture names (`shown`), and how many there are."""
+
+    shown: list[HeardOf]
+    count: int
+
+
+async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> Heard:
+    """The reports of `incident` this room got a redacted alert of that still stands,
+    (at most MAX_HEARD_OF, oldest first) and how many there are.
+
+    A picture names them so that a GREEN coordinator room that was told "⚠ Extreme
+    melding M-7" does not read a picture without it as if nothing severe were open. It
+    says no more than the alert: the alert's own row gives the id and severity, and a
+    report counts only while the room may still hear of it and may not see it under its
+    current label (`tlp.heard_clause`, `tlp.visible_clause`: a report it may see is in
+    the picture itself; one raised beyond hearing, retracted or moved to another
+    incident is not named, even before its alert's withdrawal is sent)."""
+    a, e = CoordinatorAlert, SituationEntry
+    conditions = [
+        a.room_id.in_((access.room_id, *access.earlier)),
+        a.full.is_(False),
+        a.withdrawn_at.is_(None),
+        e.incident == incident,
+        e.retracted_at.is_(None),
+        tlp.heard_clause(access, e.tlp_rank, e.room_id, e.organisation),
+        not_(tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation)),
+    ]
+    base = select(a.cause_entry_id, func.max(a.severity_rank)).join(e, e.id == a.cause_entry_id)
+    rows = await session.execute(
+        base.where(*conditions)
+        .group_by(a.cause_entry_id)
+        .order_by(a.cause_entry_id)
+        .limit(MAX_HEARD_OF + 1)
+    )
+    found = [HeardOf(int(entry_id), int(rank)) for entry_id, rank in rows]
+    if len(found) <= MAX_HEARD_OF:
+        return Heard(found, len(found))
+    total = await session.scalar(
+        select(func.count(func.distinct(a.cause_entry_id)))
+        .select_from(a)
+        .join(e, e.id == a.cause_entry_id)
+        .where(*conditions)
+    )
+    return Heard(found[:MAX_HEARD_OF], int(total or 0))

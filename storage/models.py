@@ -369,6 +369,10 @@ class PictureLog(Base):
     # What the picture showed (storage/picture_service.digest): a scheduled post is
     # one line only when nothing changed and the picture still shows the same.
     digest: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The category the picture was narrowed to (`!beeld categorie=zorg`); None: every
+    # category (and every picture logged before migration 0036). "Changed since"
+    # compares with a picture that showed what this one shows (picture_service.baseline).
+    category: Mapped[str | None] = mapped_column(String(40), nullable=True)
 
 
 class Subscription(Base):

@@ -90,6 +90,10 @@ class Picture:
     # More changes than the list holds (MAX_STATES): the oldest left out, and said so.
     changes_cut: bool = False
     changes_since: datetime | None = None
+    # The picture narrowed to a category (`category`) whose changes are counted since
+    # a whole picture (no earlier one of that category since): the title says so.
+    category: str | None = None
+    changes_against_whole: bool = True
 
     @property
     def highest_label(self) -> str:
@@ -131,7 +135,11 @@ async def build_picture(
         )
     ).one()
     picture = Picture(
-        incident=incident, since=since, entry_count=int(count or 0), changes_since=changes_since
+        incident=incident,
+        since=since,
+        entry_count=int(count or 0),
+        changes_since=changes_since,
+        category=category,
     )
     if labels is not None:
         picture.labels.append(tlp.LABELS[int(labels)])

@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import audit, network, open_questions, records, tlp
+from storage import alerts, audit, network, open_questions, records, tlp
 from storage.bounds import EXACT
 from storage.models import Incident, OpenQuestion, PictureLog, RecordItem
 from storage.picture import Picture, build_picture
@@ -89,22 +89,63 @@ class RoomPicture:
     # Open domino items whose cause this room may see: "Mogelijke domino-effecten".
     domino: list[network.OpenDomino] = field(default_factory=list)
     record: RecordView = field(default_factory=RecordView)
+    # Severe reports this room only heard of (a redacted alert that stands), as the
+    # alerts said them, and how many there are (`alerts.heard_of`).
+    heard_of: alerts.Heard = field(default_factory=lambda: alerts.Heard([], 0))
 
 
-async def last_picture_at(session: AsyncSession, room_id: str, incident: str) -> datetime | None:
-    """When this room last received a picture of this incident."""
-    return await session.scalar(
-        select(PictureLog.generated_at)
-        .where(PictureLog.room_id == room_id, PictureLog.incident == incident)
-        .order_by(PictureLog.generated_at.desc())
-        .limit(1)
-    )
+@dataclass(frozen=True)
+class Baseline:
+    """The picture "Gewijzigd sinds vorig beeld" compares with: when the room received
+    it, and the category it was narrowed to (None: every category)."""
+
+    at: datetime
+    category: str | None
+
+
+def _same_scope(category: str | None) -> ColumnElement[bool]:
+    return PictureLog.category.is_(None) if category is None else PictureLog.category == category
+
+
+async def baseline(
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
+) -> Baseline | None:
+    """The room's latest picture of this incident that showed what a picture narrowed to
+    `category` shows: for a whole picture the previous whole one, for a category picture
+    the previous one of that category or a whole one (it showed that category too).
+
+    Any previous picture would do only if every picture showed everything: after
+    `!beeld categorie=zorg` the next whole picture listed only what changed since the
+    zorg one, and a water report made in between was never listed as new."""
+    scope = _same_scope(category)
+    if category is not None:
+        scope = or_(scope, PictureLog.category.is_(None))
+    row = (
+        await session.execute(
+            select(PictureLog.generated_at, PictureLog.category)
+            .where(PictureLog.room_id == room_id, PictureLog.incident == incident, scope)
+            .order_by(PictureLog.generated_at.desc())
+            .limit(1)
+        )
+    ).first()
+    return None if row is None else Baseline(row[0], row[1])
+
+
+async def last_picture_at(
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
+) -> datetime | None:
+    """When this room last received a picture of this incident that showed what a
+    picture narrowed to `category` shows (`baseline`)."""
+    found = await baseline(session, room_id, incident, category)
+    return None if found is None else found.at
 
 
 async def last_full_picture(
-    session: AsyncSession, room_id: str, incident: str
+    session: AsyncSession, room_id: str, incident: str, category: str | None = None
 ) -> tuple[datetime, str | None] | None:
-    """When this room last received a whole picture of this incident, and its digest."""
+    """When this room last received a whole picture of this incident narrowed to the
+    same category (None: every category), and its digest: a digest of another filter's
+    picture never matches, and a brief post must point at a picture like itself."""
     row = (
         await session.execute(
             select(PictureLog.generated_at, PictureLog.digest)
@@ -112,6 +153,7 @@ async def last_full_picture(
                 PictureLog.room_id == room_id,
                 PictureLog.incident == incident,
                 PictureLog.full.is_(True),
+                _same_scope(category),
             )
             .order_by(PictureLog.generated_at.desc())
             .limit(1)
@@ -125,6 +167,7 @@ def digest(
     questions: list[OpenQuestion],
     domino: list[network.OpenDomino] | None = None,
     record: RecordView | None = None,
+    heard: list[alerts.HeardOf] | None = None,
 ) -> str:
     """What the picture shows, apart from the clock: equal digests, nothing to repeat.
 
@@ -149,6 +192,8 @@ def digest(
     if domino:
         # Only when there are any: digests of pictures without them stay as they were.
         shown["domino"] = sorted(d.key for d in domino)
+    if heard:
+        shown["heard_of"] = sorted((h.entry_id, h.severity_rank) for h in heard)
     return hashlib.sha256(json.dumps(shown, sort_keys=True).encode()).hexdigest()
 
 
@@ -167,19 +212,18 @@ async def picture_for_room(
     changes_since: datetime | None = None,
     refresh_series: bool = True,
 ) -> RoomPicture:
-    """Build, log and audit one picture.
-
-    `curator`: the room is bound as curator room. Only there does the picture list
-    questions from direct chats (and the renderer shows who asked).
-    `brief_when_unchanged`: when nothing changed since the room's previous picture
-    (no entry, no open question), mark the result as not `full`.
-    `view_only` (the web portal): a look at the picture, not a post to the room. The
-    changes are those since `changes_since` (the viewer's choice), and nothing is
-    logged, so the room's next `!beeld` still shows what changed since its last post;
-    the caller audits the view. `refresh_series=False`: see `picture.build_picture`.
-    """
-    previous = await _changes_from(session, access, incident, view_only, changes_since)
-    last_full = await last_full_picture(session, access.room_id, incident.slug)
+    """Build, log and audit one picture. `curator`: the room is bound as curator room;
+    only there does it list questions from direct chats (and the renderer shows who
+    asked). `brief_when_unchanged`: when nothing changed since the room's previous
+    picture (no entry, no open question), mark the result as not `full`.
+    `view_only` (the web portal): a look, not a post. The changes are those since
+    `changes_since` (the viewer's choice), and nothing is logged, so the room's next
+    `!beeld` still shows what changed since its last post; the caller audits the view.
+    `refresh_series=False`: see `picture.build_picture`."""
+    previous, whole = await _changes_from(
+        session, access, incident, category, view_only, changes_since
+    )
+    last_full = await last_full_picture(session, access.room_id, incident.slug, category)
     picture = await build_picture(
         session,
         access,
@@ -189,10 +233,12 @@ async def picture_for_room(
         changes_since=previous,
         refresh_series=refresh_series,
     )
+    picture.changes_against_whole = whole
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
-    fingerprint = digest(picture, shown, domino, shown_record)
+    heard = await alerts.heard_of(session, access, incident.slug)
+    fingerprint = digest(picture, shown, domino, shown_record, heard.shown)
     unchanged = last_full is not None and _unchanged_since(
         last_full, fingerprint, picture, shown_record, shown
     )
@@ -206,6 +252,7 @@ async def picture_for_room(
         digest=fingerprint,
         domino=domino,
         record=shown_record,
+        heard_of=heard,
     )
     if not view_only:
         await record(session, access, result, now, actor=actor, since=since, category=category)
@@ -216,14 +263,18 @@ async def _changes_from(
     session: AsyncSession,
     access: tlp.RoomAccess,
     incident: Incident,
+    category: str | None,
     view_only: bool,
     changes_since: datetime | None,
-) -> datetime | None:
-    """Since when the picture marks changes: the room's previous picture, or for a look
-    in the portal the viewer's own choice."""
+) -> tuple[datetime | None, bool]:
+    """Since when the picture marks changes: the room's previous picture that showed
+    what this one shows (`baseline`), or for a look in the portal the viewer's own
+    choice (over the whole picture: the portal has no category); and whether that was a
+    whole picture."""
     if view_only:
-        return changes_since
-    return await last_picture_at(session, access.room_id, incident.slug)
+        return changes_since, True
+    found = await baseline(session, access.room_id, incident.slug, category)
+    return (None, True) if found is None else (found.at, found.category is None)
 
 
 async def _questions(
@@ -279,6 +330,7 @@ async def record(
             entries=picture.entry_count,
             full=room_picture.full,
             digest=room_picture.digest,
+            category=category,
         )
     )
     await audit.add(
@@ -298,5 +350,11 @@ async def record(
             "full": room_picture.full,
             "domino": [d.key for d in room_picture.domino],
             "record": sorted(i.code for i in room_picture.record.items),
+            # Only when there are any: audit rows of other pictures stay as they were.
+            **(
+                {"heard_of": [h.code for h in room_picture.heard_of.shown]}
+                if room_picture.heard_of.shown
+                else {}
+            ),
         },
     )

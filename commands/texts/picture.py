@@ -55,6 +55,24 @@ TEXTS: Entries = {
         "nl": "Aandacht: ernstig of extreem",
         "en": "Attention: severe or extreme",
     },
+    "picture.heard_of_one": {
+        "nl": "⚠ Boven de clearance van deze kamer: 1 ernstige of extreme melding waarvan deze"
+        " kamer alleen een waarschuwing zonder inhoud kreeg: {codes}. Vraag een coördinator met"
+        " een hogere clearance.",
+        "en": "⚠ Above this room's clearance: 1 severe or extreme report this room only got an"
+        " alert without content of: {codes}. Ask a coordinator with a higher clearance.",
+    },
+    "picture.heard_of": {
+        "nl": "⚠ Boven de clearance van deze kamer: {count} ernstige of extreme meldingen"
+        " waarvan deze kamer alleen een waarschuwing zonder inhoud kreeg: {codes}. Vraag een"
+        " coördinator met een hogere clearance.",
+        "en": "⚠ Above this room's clearance: {count} severe or extreme reports this room only"
+        " got an alert without content of: {codes}. Ask a coordinator with a higher clearance.",
+    },
+    "picture.heard_of_more": {
+        "nl": "{codes} en {more} meer",
+        "en": "{codes} and {more} more",
+    },
     "picture.latest_state": {
         "nl": "Laatste stand per categorie",
         "en": "Latest state per category",
@@ -100,6 +118,14 @@ TEXTS: Entries = {
     "picture.changed_since": {
         "nl": "Gewijzigd sinds vorig beeld ({since})",
         "en": "Changed since the previous picture ({since})",
+    },
+    "picture.changed_since_category": {
+        "nl": "Gewijzigd sinds vorig beeld van categorie {category} ({since})",
+        "en": "Changed since the previous picture of category {category} ({since})",
+    },
+    "picture.changed_since_whole": {
+        "nl": "Gewijzigd sinds vorig beeld van alle categorieën ({since})",
+        "en": "Changed since the previous picture of every category ({since})",
     },
     "picture.changes_cut": {
         "nl": (

@@ -490,6 +490,11 @@ ENTRY_ID = re.compile(r"(?<![A-Za-z0-9-])M-(\d+)(?!\d)")
 # The head of a coordinator's redacted alert (a severe report the room may only hear
 # of): its severity, the report's id and the incident, nothing more.
 HEARD_ALERT = re.compile(r"\A⚠ (?:Ernstige|Extreme) melding M-(\d+) in incident (\S+)\n")
+# A picture's line of severe reports the room only heard of (commands/picture.py
+# `_heard_of_line`): the ids and severities its redacted alerts named, nothing more.
+HEARD_LINE = re.compile(
+    r"⚠ (?:Boven de clearance van deze kamer|Above this room's clearance): [^\n<]*"
+)
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])[OBA]-\d+(?!\d)")
 # Who asked a question, as the curators' posts name them: "van @u5:x in", "verstuurd
 # naar @u5:x", a `!vragen` line "V1 · … · OrgB (@u5:x) · …" or "· @u8:x ·".
@@ -1132,8 +1137,11 @@ class TLPMachine(DatabaseMachine):
                     f"{text[:1500]}"
                 )
         heard = self._heard_alert_checked(room, text, row)
+        heard_in_picture = self._heard_in_picture(room, text) if picture else set()
         for match in ENTRY_ID.finditer(text):
             if f"M-{match.group(1)}" in echo or match.group(1) == heard:
+                continue
+            if match.group(1) in heard_in_picture:
                 continue
             entry = self.entries.get(int(match.group(1)))
             if entry is None:
@@ -1146,6 +1154,35 @@ class TLPMachine(DatabaseMachine):
                     f"org {entry.org}, posted in {entry.room_id}) in {row.kind} row {row.id}:\n"
                     f"{text[:1500]}"
                 )
+
+    def _heard_in_picture(self, room: RoomModel, text: str) -> set[str]:
+        """The ids a picture's line of reports heard of (`HEARD_LINE`) names, each judged
+        by the model's own rule as a redacted alert is: a coordinator room that may not
+        see the report but may hear of it (`may_hear_of`), the report not retracted; the
+        line holds no words of it (its markers are checked as any row's) and no label."""
+        if "heard" in DISABLED:
+            return set()
+        found: set[str] = set()
+        for line in HEARD_LINE.findall(text):
+            if any(f"TLP:{label}" in line for label in LEVEL):
+                raise self.fail(f"the heard-of line names a label:\n{text[:1500]}")
+            for number in ENTRY_ID.findall(line):
+                entry = self.entries.get(int(number))
+                binding = room.binding
+                if entry is None or binding is None or binding.role != "coordinator":
+                    raise self.fail(f"{room.describe()} heard of M-{number} in a picture:\n{text}")
+                if (
+                    entry.retracted
+                    or entry.visible(room)
+                    or not may_hear_of(room, entry.label, entry.room_id, entry.org)
+                ):
+                    raise self.fail(
+                        f"picture of {room.describe()} names M-{entry.id} (TLP:{entry.label}, "
+                        f"org {entry.org}, retracted {entry.retracted}) as heard of:\n{text}"
+                    )
+                TLPMachine.stats["pictures naming a report heard of (may_hear_of)"] += 1
+                found.add(number)
+        return found
 
     def _heard_alert_checked(self, room: RoomModel, text: str, row: OutboxMessage) -> str | None:
         """A coordinator's redacted alert (`HEARD_ALERT`), judged by the model's own rule:

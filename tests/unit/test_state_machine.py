@@ -205,6 +205,26 @@ def test_domino_alerts_and_contact_lines_are_read_paths_of_the_guard(
         machine.read(slot=slot, as_admin=True, command="!meldingen")
 
 
+def test_a_report_heard_of_is_a_read_path_of_the_guard(machine: TLPMachine) -> None:
+    """A severe AMBER report of OrgA in liaison-a: coord-c (GREEN) gets the redacted alert,
+    and its pictures (whole and filtered) name the report in the line of reports heard
+    of, which the guard judges by the model's `may_hear_of`; every room reads them. A
+    second, AMBER+STRICT one is heard of by no other organisation's room."""
+    before = TLPMachine.stats["pictures naming a report heard of (may_hear_of)"]
+    machine.report(
+        slot=0, category="zorg", label="AMBER", incident=None, severity="extreem",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.report(
+        slot=0, category="zorg", label="AMBER+STRICT", incident=None, severity="ernstig",
+        figure=True, as_admin=False,
+    )  # fmt: skip
+    for slot in range(len(machine.rooms)):
+        for command in ("!beeld storm", "!beeld storm categorie=water", "!beeld storm sinds=1h"):
+            machine.read(slot=slot, as_admin=True, command=command)
+    assert TLPMachine.stats["pictures naming a report heard of (may_hear_of)"] - before >= 3
+
+
 def test_a_withdrawn_assessment_stays_out_of_exports(machine: TLPMachine) -> None:
     # coord-c records O-1 (AMBER) and withdraws it; gemeente-b's export must not carry it.
     machine.record_item(slot=4, kind="assessment", label="AMBER", owner="OrgA", incident=None)
