@@ -122,3 +122,18 @@ def test_bracketed_and_named_dates_are_cleaned_as_before(parts: list[str]) -> No
     finally:
         birth_dates._BRACKETED = new_bracketed
     assert birth_dates.without_birth_dates(text, today) == before
+
+
+# The Matrix id pattern (session 18): "+" starts an id and is one of its characters, so
+# on a run of them with no ":" after it every "+" read the rest of the run again (2 ms
+# at the 1,000 characters a question may have, seconds at 20,000). The bound is loose
+# for a loaded CI machine; the quadratic pattern took 2-4 s on these.
+PLUSSES = ["+" * 20_000, "+a" * 10_000, "a+" * 10_000, "@" + "+" * 20_000 + ":", "+=" * 10_000]
+
+
+@pytest.mark.parametrize("text", PLUSSES, ids=lambda s: repr(s[:6]))
+def test_public_phrasing_is_fast_on_runs_of_plusses(text: str) -> None:
+    started = time.perf_counter()
+    public_phrasing(text)
+    took = time.perf_counter() - started
+    assert took < 0.5, f"{took * 1000:.0f} ms"
