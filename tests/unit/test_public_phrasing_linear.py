@@ -137,3 +137,13 @@ def test_public_phrasing_is_fast_on_runs_of_plusses(text: str) -> None:
     public_phrasing(text)
     took = time.perf_counter() - started
     assert took < 0.5, f"{took * 1000:.0f} ms"
+
+
+_OLD_MATRIX_ID = re.compile(r"[@!#+$][\w.=/+-]+:[\w.-]+(?::\d+)?")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="@!#+$a1.=/-:_ é\n", max_size=40))
+def test_the_matrix_id_pattern_cleans_what_it_cleaned(text: str) -> None:
+    new = questions._MATRIX_ID.sub(questions._scrub_matrix_id, text)
+    assert new == _OLD_MATRIX_ID.sub("…", text)
