@@ -161,3 +161,17 @@ def test_public_phrasing_is_fast_on_spaces_after_a_birth_word(text: str) -> None
     public_phrasing(text)
     took = time.perf_counter() - started
     assert took < 0.5, f"{took * 1000:.0f} ms"
+
+
+_OLD_BIRTH_DATE = re.compile(
+    r"\b(?:geboren|geb\.?|geboortedatum|born|date of birth|dob)\s*:?\s*(?:op\s+|on\s+)?"
+    + questions._A_DATE,
+    re.IGNORECASE,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["geboren", "dob", " ", ":", "op ", "12-03-1961", "3 mei 1961"])))
+def test_the_birth_date_pattern_cleans_what_it_cleaned(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert questions._BIRTH_DATE.sub("…", text) == _OLD_BIRTH_DATE.sub("…", text)
