@@ -28,7 +28,7 @@ from storage import event_log, outbox, redactions
 from storage.engine import Database
 from storage.ids import EventId, RoomId
 from tests.support.migrated import migrated_sqlite
-from tests.support.redaction_events import VerifiedOnlyOlm, redaction
+from tests.support.redaction_events import redaction, two_session_client
 from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!liaison:x")
@@ -43,16 +43,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def _client(verified: set[str]) -> Any:
-    devices = [
-        SimpleNamespace(id="LAPTOP", curve25519="bGFw", ed25519="bGFw", deleted=False),
-        SimpleNamespace(id="OLDPHONE", curve25519="b2xk", ed25519="b2xk", deleted=False),
-    ]
-    store = SimpleNamespace(active_user_devices=lambda user: devices, devices=devices)
-    return SimpleNamespace(
-        olm=VerifiedOnlyOlm(verified),
-        rooms={ROOM: SimpleNamespace(encrypted=True)},
-        device_store=store,
-    )
+    return two_session_client(ROOM, verified, "OLDPHONE", "b2xk")
 
 
 def _redaction(event_id: str, redacts: str) -> RedactionEvent:

@@ -25,7 +25,7 @@ from storage import event_log
 from storage.engine import Database
 from storage.ids import EventId, RoomId
 from tests.support.migrated import migrated_sqlite
-from tests.support.redaction_events import VerifiedOnlyOlm, redaction
+from tests.support.redaction_events import redaction, two_session_client
 from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!curators:x")
@@ -40,16 +40,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 def _client(verified: set[str]) -> Any:
-    devices = [
-        SimpleNamespace(id="LAPTOP", curve25519="bGFw", ed25519="bGFw", deleted=False),
-        SimpleNamespace(id="PHISHED1", curve25519="cGhp", ed25519="cGhp", deleted=False),
-    ]
-    store = SimpleNamespace(active_user_devices=lambda user: devices)
-    return SimpleNamespace(
-        olm=VerifiedOnlyOlm(verified),
-        rooms={ROOM: SimpleNamespace(encrypted=True)},
-        device_store=store,
-    )
+    return two_session_client(ROOM, verified, "PHISHED1", "cGhp")
 
 
 def _redaction(event_id: str, redacts: str) -> RedactionEvent:
