@@ -168,3 +168,16 @@ _OLD_BIRTH_DATE = re.compile(
 def test_the_birth_date_pattern_cleans_what_it_cleaned(parts: list[str]) -> None:
     text = "".join(parts)
     assert questions._BIRTH_DATE.sub("…", text) == _OLD_BIRTH_DATE.sub("…", text)
+
+
+# The bracketed-date pattern of commands/birth_dates.py (session 18): every space of a
+# run was tried as the start of "<spaces> (date)", each reading the rest of the run
+# (quadratic: 2.7 s at 10,000 spaces, ~11 s at 20,000).
+@pytest.mark.parametrize("text", [" " * 20_000, "a" + " " * 20_000 + "x", "\n \t" * 7_000])
+def test_dates_of_birth_are_fast_on_runs_of_spaces(text: str) -> None:
+    from commands.birth_dates import without_birth_dates
+
+    started = time.perf_counter()
+    without_birth_dates(text)
+    took = time.perf_counter() - started
+    assert took < 0.5, f"{took * 1000:.0f} ms"
