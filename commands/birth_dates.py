@@ -50,9 +50,11 @@ _AFTER_TITLE = re.compile(
 # Alone in brackets, or after a capitalised name and a comma.
 # The word before starts where its run starts: `\b[\w'-]+` was tried at every word of
 # "a-a-a-…", each reading the rest of the run (quadratic); the lead is given back as it
-# was and the event word is the run's end either way.
+# was and the event word is the run's end either way. Without a word, the spaces before
+# the bracket start where their run starts, for the same reason (a later start in the
+# run reaches the same bracket; a match ends at ")", so a scan never starts in a run).
 _BRACKETED = re.compile(
-    rf"(?P<lead>(?P<before>(?<![\w'-])[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))"
+    rf"(?P<lead>(?:(?P<before>(?<![\w'-])[\w'-]+)|(?<!\s))\s*\(\s*){_DATE}(?P<close>\s*\))"
 )
 # A name without a title: two words or more, the last capitalised, with particles and
 # initials between ("Jan de Vries", "J. de Vries", "Fatima El Amrani"), then the date
