@@ -194,3 +194,34 @@ TITLED = ["mevrouw " + "A" * 300, "mw. " + "Ab" * 150, "mevrouw " + "A-" * 150]
 def test_public_phrasing_is_fast_on_a_long_name_after_a_title(text: str) -> None:
     took = _phrasing_seconds(text)
     assert took < 0.5, f"{took * 1000:.0f} ms"
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["mevrouw", "mw.", " ", "Jan", "de", "van", "A", "b", "-", ",", "(", ")", "12-03-1961"]
+        ),
+        max_size=12,
+    )
+)
+def test_names_after_a_title_are_cleaned_as_before(parts: list[str]) -> None:
+    from datetime import date
+
+    from commands import birth_dates
+
+    text = "".join(parts)
+    today = date(2026, 12, 5)
+    old_name = rf"(?:(?:{birth_dates._PARTICLE}\s+)*{birth_dates._CAPITAL}[\w'-]*\s*){{1,3}}"
+    old_after_title = re.compile(
+        rf"(?P<lead>\b{birth_dates._TITLE}\s+{old_name}(?:,\s*|\(\s*)?){birth_dates._DATE}"
+        r"(?P<close>\s*\))?",
+        re.IGNORECASE,
+    )
+    new_after_title = birth_dates._AFTER_TITLE
+    try:
+        birth_dates._AFTER_TITLE = old_after_title
+        before = birth_dates.without_birth_dates(text, today)
+    finally:
+        birth_dates._AFTER_TITLE = new_after_title
+    assert birth_dates.without_birth_dates(text, today) == before
