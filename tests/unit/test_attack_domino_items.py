@@ -14,23 +14,23 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import CommandSettings
 from commands.message import Relation
 from storage import network, rooms, tlp
 from storage.engine import Database
-from storage.ids import RoomId, UserId
-from tests.support.chat import CoreChat, bound_views, texts
-from tests.support.network import RoomSpec, network_database
+from storage.ids import RoomId
+from tests.support.network import (
+    ALICE,
+    POWER,
+    RoomSpec,
+    chat,
+    domino_section,
+    network_database,
+    say,
+)
 
 ENERGY = RoomId("!energie:x")  # Netbeheer Noord
 TELECOM = RoomId("!telecom:x")  # Telecom Noord
 COORD = RoomId("!coord:x")  # Veiligheidsregio NHN, AMBER
-ALICE = UserId("@alice:x")
-
-POWER = (
-    "!melding stroom\ngemeente: Alkmaar\nernst: ernstig\ntlp: amber\n"
-    "Middenspanningsstation Alkmaar-Noord uitgevallen."
-)
 
 
 @pytest.fixture
@@ -44,24 +44,6 @@ async def db(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[Databa
     database = await network_database(tmp_path / "items.db", bound, url=migrated_database_url)
     yield database
     await database.close()
-
-
-def chat(db: Database) -> CoreChat:
-    admins = frozenset({"@admin:x"})
-    return CoreChat(db, bound_views(), CommandSettings(bot_user_id="@bot:x", admins=admins))
-
-
-async def say(c: CoreChat, room: RoomId, body: str) -> str:
-    _, result = await c.handle(room, ALICE, body)
-    assert result is not None
-    return texts([r for r in result[0] if getattr(r, "room_id", None) in (None, room)])
-
-
-def domino_section(picture: str) -> str:
-    """The picture's domino section (empty when it has none)."""
-    if "Mogelijke domino-effecten" not in picture:
-        return ""
-    return picture.split("Mogelijke domino-effecten", 1)[1].split("\n\n", 1)[0]
 
 
 @pytest.mark.parametrize("label", ["rood", "amber+strict"])

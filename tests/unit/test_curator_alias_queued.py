@@ -10,16 +10,14 @@ question. Such a row waits and then goes to the room the alias names."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from bot.backoff import Backoff
 from bot.sender import OutboxSender
 from commands.dispatcher import CommandSettings
-from storage import outbox
 from storage.engine import Database
 from storage.ids import RoomId
 from tests.support.chat import CoreChat, bound_views
+from tests.support.outbox_sender import pending_rooms, run_rounds
 from tests.unit.test_answers_learn import ANNA, WATER_1, make_db
 from tests.unit.test_attack_outbox_access import _Client, _to, _voided
 
@@ -37,23 +35,6 @@ async def _asked_before_the_alias_resolved(database: Database) -> None:
     assert any(getattr(r, "room_id", None) == ALIAS for r in replies or []), replies
 
 
-async def _run(database: Database, client: _Client, sender: OutboxSender, rounds: int) -> None:
-    sender._backoff = Backoff(initial=0.001, maximum=0.002)
-    sender.ready.set()
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop))
-    for _ in range(rounds):
-        sender.wake()
-        await asyncio.sleep(0.01)
-    stop.set()
-    await task
-
-
-async def _pending(database: Database) -> list[str]:
-    async with database.session() as session:
-        return [row.room_id for row in await outbox.pending(session)]
-
-
 async def test_a_notice_queued_to_the_alias_goes_to_its_room_once_it_resolves(
     tmp_path: Path,
 ) -> None:
@@ -65,17 +46,17 @@ async def test_a_notice_queued_to_the_alias_goes_to_its_room_once_it_resolves(
         sender.curator_alias = ALIAS
         configured = [ALIAS]  # what bot/curator_alias.py leaves in the dispatcher
         sender.curator_room = lambda: configured[0]
-        await _run(database, client, sender, 30)
+        await run_rounds(sender, 30)
         # Not resolved yet: it waits, nothing went to the alias or anywhere else.
         assert await _to(client, ALIAS) == [] and await _to(client, CURATORS) == []
-        assert await _pending(database) == [ALIAS]
+        assert await pending_rooms(database) == [ALIAS]
         configured[0] = CURATORS  # the retry resolved it, and tells the sender
         sender.curator_room_resolved()
-        await _run(database, client, sender, 30)
+        await run_rounds(sender, 30)
         to_curators = await _to(client, CURATORS)
         assert any(ANNA in body for body in to_curators), client.sent
         assert _voided() not in to_curators and await _to(client, ALIAS) == [], client.sent
-        assert await _pending(database) == []
+        assert await pending_rooms(database) == []
     finally:
         await database.close()
 
@@ -90,8 +71,8 @@ async def test_after_a_restart_the_start_s_resolution_takes_them_too(tmp_path: P
         sender = OutboxSender(client, database, encryption=False)  # type: ignore[arg-type]
         sender.curator_alias = ALIAS
         sender.curator_room = lambda: CURATORS
-        await _run(database, client, sender, 30)
+        await run_rounds(sender, 30)
         assert any(ANNA in body for body in await _to(client, CURATORS)), client.sent
-        assert await _pending(database) == []
+        assert await pending_rooms(database) == []
     finally:
         await database.close()

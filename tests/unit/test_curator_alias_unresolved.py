@@ -8,16 +8,15 @@ and `sender.curator_room` returns the room id from then on."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from bot.backoff import Backoff
 from bot.sender import OutboxSender
 from commands.dispatcher import CommandSettings
 from storage import outbox
 from storage.engine import Database
 from storage.ids import RoomId
 from tests.support.chat import CoreChat, bound_views
+from tests.support.outbox_sender import run_rounds
 from tests.unit.test_answers_learn import ANNA, WATER_1, make_db
 from tests.unit.test_attack_outbox_access import _Client, _to, _voided
 
@@ -43,17 +42,9 @@ async def _notice_waiting(database: Database) -> None:
 async def _run(database: Database, client: _AliasClient) -> None:
     """The sender of a start where `curator_room` is still the alias."""
     sender = OutboxSender(client, database, encryption=False)  # type: ignore[arg-type]
-    sender._backoff = Backoff(initial=0.001, maximum=0.002)
     # What the start's retry (bot/curator_alias.py) leaves in the dispatcher's settings.
     sender.curator_room = lambda: CURATORS if client.resolves else ALIAS
-    sender.ready.set()
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop))
-    for _ in range(60):
-        sender.wake()
-        await asyncio.sleep(0.01)
-    stop.set()
-    await task
+    await run_rounds(sender, 60)
 
 
 async def _pending_in(database: Database, room: RoomId) -> int:

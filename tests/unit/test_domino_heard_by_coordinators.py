@@ -18,24 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import CommandSettings
 from storage import network, tlp
 from storage.engine import Database
-from storage.ids import RoomId, UserId
-from tests.support.chat import CoreChat, bound_views, texts
-from tests.support.network import RoomSpec, network_database
+from storage.ids import RoomId
+from tests.support.network import POWER, RoomSpec, chat, domino_section, network_database, say
 
 ENERGY = RoomId("!energie:x")  # Netbeheer Noord, AMBER
 TELECOM = RoomId("!telecom:x")  # Telecom Noord, AMBER
 WATER = RoomId("!water:x")  # Waterbedrijf Noord, GREEN
 COORD = RoomId("!coord:x")  # Veiligheidsregio NHN, AMBER
 GREEN_COORD = RoomId("!coord-groen:x")  # Veiligheidsregio NHN, GREEN
-ALICE = UserId("@alice:x")
-
-POWER = (
-    "!melding stroom\ngemeente: Alkmaar\nernst: ernstig\ntlp: amber\n"
-    "Middenspanningsstation Alkmaar-Noord uitgevallen."
-)
 
 
 @pytest.fixture
@@ -50,23 +42,6 @@ async def db(tmp_path: Path, migrated_database_url: str) -> AsyncIterator[Databa
     database = await network_database(tmp_path / "heard.db", bound, url=migrated_database_url)
     yield database
     await database.close()
-
-
-def chat(db: Database) -> CoreChat:
-    admins = frozenset({"@admin:x"})
-    return CoreChat(db, bound_views(), CommandSettings(bot_user_id="@bot:x", admins=admins))
-
-
-async def say(c: CoreChat, room: RoomId, body: str) -> str:
-    _, result = await c.handle(room, ALICE, body)
-    assert result is not None
-    return texts([r for r in result[0] if getattr(r, "room_id", None) in (None, room)])
-
-
-def domino_section(picture: str) -> str:
-    if "Mogelijke domino-effecten" not in picture:
-        return ""
-    return picture.split("Mogelijke domino-effecten", 1)[1].split("\n\n", 1)[0]
 
 
 async def test_a_green_coordinator_room_hears_of_an_amber_cause_as_the_green_partner_does(

@@ -13,13 +13,13 @@ from typing import Any
 from bot.held_redactions import HeldRedactions
 from bot.untrusted import UntrustedSenders
 from storage.engine import Database
+from tests.support.redaction_events import VerifiedOnlyOlm
 from tests.support.senders import RecordingSender
 from tests.unit.test_held_redactions import (
     PERSON,
     ROOM,
     _acted_on,
     _Handler,
-    _Olm,
     _redaction,
     db,  # noqa: F401  (the fixture)
 )
@@ -31,7 +31,7 @@ async def test_a_deletion_refused_before_any_session_was_known_waits_for_thumbs_
     devices: list[Any] = []  # the bot knows none of the person's sessions yet
     store = SimpleNamespace(active_user_devices=lambda user: devices, devices=devices)
     client: Any = SimpleNamespace(
-        olm=_Olm({"LAPTOP"}),
+        olm=VerifiedOnlyOlm({"LAPTOP"}),
         rooms={ROOM: SimpleNamespace(encrypted=True)},
         device_store=store,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from commands.dispatcher import Dispatcher
+from commands.dispatcher import Dispatcher, RoomView
 from storage.engine import Database
 from tests.support.chat import dispatch
 from tests.unit.test_attack15_unseen_state import (
@@ -32,6 +32,17 @@ __all__ = ["db", "dispatcher"]
 pytestmark = pytest.mark.postgres
 
 
+async def hidden_and_plain(db: Database, dispatcher: Dispatcher) -> tuple[str, str, RoomView]:
+    """An item whose newest state is a severe report the Red Cross room may not see, a
+    plain item of the same kind whose newest state it sees, and that room: the two
+    items a follow-up from it must be answered alike for."""
+    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
+    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
+    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
+    plain_item = await _recorded(texts(replies))
+    return hidden, plain_item, await _red_cross(db)
+
+
 def _shape(text: str, code: str, own: str) -> str:
     return text.replace(own, "M-?").replace(code, "M-1")
 
@@ -43,11 +54,7 @@ async def test_the_reply_is_the_same_whether_or_not_a_hidden_severe_state_exists
     """A property over what the room may know: the reply to a follow-up has one shape
     for an item whose newest state the room sees and for one whose newest state is a
     severe report it may not see (with or without a severity of its own)."""
-    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
-    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
-    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
-    plain_item = await _recorded(texts(replies))
-    room = await _red_cross(db)
+    hidden, plain_item, room = await hidden_and_plain(db, dispatcher)
     shapes = []
     for code in (hidden, plain_item):
         body = f"!melding stroom\nbetreft: {code}\n{severity}Wij delen dekens uit."
@@ -136,11 +143,7 @@ async def test_a_follow_up_of_the_kept_apart_report_is_a_follow_up_of_the_item(
     item, as in a plain item's chain ("vervolg op M-1"). Kept as an item of its own, the
     reply said "vervolg op" the room's own report, and the room learned that a hidden
     severe state exists. The coordinators keep the severe state under "Aandacht"."""
-    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
-    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
-    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
-    plain_item = await _recorded(texts(replies))
-    room = await _red_cross(db)
+    hidden, plain_item, room = await hidden_and_plain(db, dispatcher)
     shapes = []
     for code in (hidden, plain_item):
         first = f"!melding stroom\nbetreft: {code}\nernst: gering\nWij delen dekens uit."

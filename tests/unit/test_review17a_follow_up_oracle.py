@@ -21,38 +21,38 @@ from commands.message import Relation
 from storage.engine import Database
 from storage.timezone import AMSTERDAM
 from tests.support.chat import dispatch
-from tests.unit.test_attack15_unseen_state import (
-    VOLUNTEER,
-    _extreme_behind_a_minor_opening,
-    _recorded,
-    _red_cross,
-)
-from tests.unit.test_picture_follows_entries import LIAISON2, REPORTER2, db, dispatcher, send, texts
-from tests.unit.test_review11_unseen_oracle import _shape
+from tests.unit.test_attack15_unseen_state import VOLUNTEER, _recorded
+from tests.unit.test_picture_follows_entries import db, dispatcher, texts
+from tests.unit.test_review11_unseen_oracle import _shape, hidden_and_plain
 
 __all__ = ["db", "dispatcher"]
 pytestmark = pytest.mark.postgres
 
 
+def _two_hours_ago() -> str:
+    """A `tijd:` before the items' current states."""
+    earlier = (datetime.now(UTC) - timedelta(hours=2)).astimezone(AMSTERDAM)
+    return earlier.strftime("%d-%m-%Y %H:%M")
+
+
+def _named_later(shape: str) -> str:
+    """The item's latest report the room sees is named by code and time: the same shape
+    either way."""
+    return re.sub(r"M-\d+ is later waargenomen \([^)]*\)", "M-X later", shape)
+
+
 async def test_a_follow_up_observed_earlier_is_answered_alike_with_or_without_a_hidden_state(
     db: Database, dispatcher: Dispatcher
 ) -> None:
-    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
-    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
-    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
-    plain_item = await _recorded(texts(replies))
-    room = await _red_cross(db)
-    earlier = (datetime.now(UTC) - timedelta(hours=2)).astimezone(AMSTERDAM)
-    when = earlier.strftime("%d-%m-%Y %H:%M")
+    hidden, plain_item, room = await hidden_and_plain(db, dispatcher)
+    when = _two_hours_ago()
     shapes = []
     for code in (hidden, plain_item):
         body = f"!melding stroom\nbetreft: {code}\ntijd: {when}\nWij delen dekens uit."
         _, replies = await dispatch(db, dispatcher, room, VOLUNTEER, body)
         text = texts(replies)
-        # The item's latest report the room sees is named by code and time: the same
-        # shape either way.
         shape = _shape(text, code, await _recorded(text))
-        shapes.append(re.sub(r"M-\d+ is later waargenomen \([^)]*\)", "M-X later", shape))
+        shapes.append(_named_later(shape))
     assert shapes[0] == shapes[1], shapes
 
 
@@ -60,13 +60,8 @@ async def test_an_edit_observed_earlier_is_answered_alike_with_or_without_a_hidd
     db: Database, dispatcher: Dispatcher
 ) -> None:
     """The same through an edit that adds `betreft:` to the room's own report."""
-    hidden = await _extreme_behind_a_minor_opening(db, dispatcher)
-    opening = "!melding stroom\ngemeente: Dordrecht\nlocatie: Trafo Noord\nernst: gering\nStoring."
-    _, replies = await send(db, dispatcher, LIAISON2, opening, REPORTER2)
-    plain_item = await _recorded(texts(replies))
-    room = await _red_cross(db)
-    earlier = (datetime.now(UTC) - timedelta(hours=2)).astimezone(AMSTERDAM)
-    when = earlier.strftime("%d-%m-%Y %H:%M")
+    hidden, plain_item, room = await hidden_and_plain(db, dispatcher)
+    when = _two_hours_ago()
     shapes = []
     for code in (hidden, plain_item):
         first = f"!melding stroom\ngemeente: Dordrecht\ntijd: {when}\nWij delen dekens uit."
@@ -78,6 +73,6 @@ async def test_an_edit_observed_earlier_is_answered_alike_with_or_without_a_hidd
             relation=Relation(replaces=original),
         )  # fmt: skip
         shape = _shape(texts(replies), code, own)
-        shapes.append(re.sub(r"M-\d+ is later waargenomen \([^)]*\)", "M-X later", shape))
+        shapes.append(_named_later(shape))
     assert "later" in shapes[1], shapes[1]
     assert shapes[0] == shapes[1], shapes

@@ -25,6 +25,7 @@ from storage import event_log
 from storage.engine import Database
 from storage.ids import EventId, RoomId
 from tests.support.migrated import migrated_sqlite
+from tests.support.redaction_events import redaction, two_session_client
 from tests.support.senders import RecordingSender
 
 ROOM = RoomId("!curators:x")
@@ -38,39 +39,12 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.close()
 
 
-class _Olm:
-    def __init__(self, verified: set[str]) -> None:
-        self.verified = verified
-
-    def is_device_verified(self, device: Any) -> bool:
-        return device.id in self.verified
-
-    def is_device_blacklisted(self, device: Any) -> bool:
-        return device.id not in self.verified
-
-
 def _client(verified: set[str]) -> Any:
-    devices = [
-        SimpleNamespace(id="LAPTOP", curve25519="bGFw", ed25519="bGFw", deleted=False),
-        SimpleNamespace(id="PHISHED1", curve25519="cGhp", ed25519="cGhp", deleted=False),
-    ]
-    store = SimpleNamespace(active_user_devices=lambda user: devices)
-    return SimpleNamespace(
-        olm=_Olm(verified), rooms={ROOM: SimpleNamespace(encrypted=True)}, device_store=store
-    )
+    return two_session_client(ROOM, verified, "PHISHED1", "cGhp")
 
 
 def _redaction(event_id: str, redacts: str) -> RedactionEvent:
-    return RedactionEvent.from_dict(
-        {
-            "type": "m.room.redaction",
-            "event_id": event_id,
-            "sender": PERSON,
-            "origin_server_ts": 1_700_000_000_000,
-            "redacts": redacts,
-            "content": {"redacts": redacts},
-        }
-    )
+    return redaction(event_id, redacts, PERSON)
 
 
 async def _acted_on(db: Database, event_id: str) -> None:

@@ -11,14 +11,13 @@ open), nor anywhere else."""
 
 from __future__ import annotations
 
-import asyncio
 from types import SimpleNamespace
 
-from bot.backoff import Backoff
 from bot.sender import OutboxSender
-from storage import outbox, rooms
+from storage import rooms
 from storage.engine import Database
 from storage.models import utcnow
+from tests.support.outbox_sender import pending_rooms, run_rounds
 from tests.unit.test_attack_outbox_access import _Client
 from tests.unit.test_upgraded_curator_room_send import (
     CURATORS,
@@ -28,21 +27,7 @@ from tests.unit.test_upgraded_curator_room_send import (
 
 
 async def _run(db: Database, client: _Client, rounds: int = 40) -> None:
-    sender = OutboxSender(client, db, encryption=False)  # type: ignore[arg-type]
-    sender._backoff = Backoff(initial=0.001, maximum=0.002)
-    sender.ready.set()
-    stop = asyncio.Event()
-    task = asyncio.create_task(sender.run(stop))
-    for _ in range(rounds):
-        sender.wake()
-        await asyncio.sleep(0.01)
-    stop.set()
-    await task
-
-
-async def _pending(db: Database) -> list[str]:
-    async with db.session() as session:
-        return [row.room_id for row in await outbox.pending(session)]
+    await run_rounds(OutboxSender(client, db, encryption=False), rounds)  # type: ignore[arg-type]
 
 
 def _to(client: _Client, room: str) -> list[str]:
@@ -55,7 +40,7 @@ async def test_it_goes_to_the_room_that_replaced_the_curator_room(db: Database) 
     await _run(db, client)
     assert _to(client, CURATORS) == []
     assert any("@wethouder:x" in body for body in _to(client, SUCCESSOR)), client.sent
-    assert await _pending(db) == []
+    assert await pending_rooms(db) == []
 
 
 async def test_it_waits_until_the_bot_has_joined_the_new_room(db: Database) -> None:
@@ -66,12 +51,12 @@ async def test_it_waits_until_the_bot_has_joined_the_new_room(db: Database) -> N
     client = _Client()
     await _run(db, client)
     assert _to(client, CURATORS) == [] and _to(client, SUCCESSOR) == []
-    assert await _pending(db)
+    assert await pending_rooms(db)
     async with db.transaction() as session:
         await rooms.mark_joined(session, SUCCESSOR, utcnow())
     await _run(db, client)
     assert _to(client, CURATORS) == [] and _to(client, SUCCESSOR), client.sent
-    assert await _pending(db) == []
+    assert await pending_rooms(db) == []
 
 
 async def test_it_waits_while_the_upgrade_is_pending(db: Database) -> None:
@@ -91,7 +76,7 @@ async def test_it_waits_while_the_upgrade_is_pending(db: Database) -> None:
     client.rooms[CURATORS] = SimpleNamespace(replacement_room=SUCCESSOR, encrypted=False)
     await _run(db, client)
     assert _to(client, CURATORS) == [] and _to(client, SUCCESSOR) == []
-    waiting = await _pending(db)
+    waiting = await pending_rooms(db)
     assert waiting and set(waiting) == {CURATORS}
 
 
