@@ -184,7 +184,14 @@ async def test_new_device_after_revoked_token_is_cross_signed_and_answers(world:
     assert "CROSS-SIGNING RESET" not in bot.log()
 
     # The existing encrypted room still works with the new device.
-    await asyncio.sleep(2)  # let the person's client learn the bot's new device
+    # The person's client learns the bot's new device (its sync and key query): a fixed
+    # 2 s wait was a guess that a loaded machine can miss, and the room key then goes to
+    # the old device only.
+    def knows_new_device() -> bool:
+        devices = human.client.device_store.active_user_devices(world.bot_user)
+        return any(device.id == new_device for device in devices)
+
+    assert await human.wait_until(knows_new_device, 60), bot.log()[-3000:]
     reply = await human.say(room_id, "!help", world.bot_user, patience=90)
     assert reply
 

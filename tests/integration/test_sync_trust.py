@@ -97,8 +97,10 @@ async def test_encrypted_message_to_a_bot_without_encryption_gets_one_notice(
 
     started = time.monotonic()
     await alice.send(room, "!help")
-    assert await alice.wait_until(lambda: bool(notices()), 20), bot.log()[-3000:]
-    assert time.monotonic() - started < 10  # at once, not after a grace period
+    assert await alice.wait_until(lambda: bool(notices()), 45), bot.log()[-3000:]
+    # At once, not after the 60 s grace for keys that may still come: 30 s tells them
+    # apart and leaves a loaded 2-core CI machine room for its sync round trips.
+    assert time.monotonic() - started < 30
     await alice.send(room, "!hulp")
     await alice.send(room, "nog een vraag")
     await asyncio.sleep(3)

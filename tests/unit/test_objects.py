@@ -30,8 +30,10 @@ PUBLIC = RoomId("!public:x")  # bound AMBER but public: CLEAR only
 DM = RoomId("!dm:x")
 ALICE = UserId("@alice:x")
 
+# Spaarne's facts hold until 2099: the tests read them against today, and a valid-until
+# of 2027-11-01 made its card stale (and the test fail) from 2 November 2027 on.
 HOSPITALS = """id;naam;aliassen;soort;adres;gemeente;lat;lon;eigenaar;bijgewerkt;geldig_tot;tlp;bron;feit:noodstroom;feit:bedden
-kk-spaarne;Spaarne Gasthuis;Spaarne|SG Haarlem;ziekenhuis;Boerhaavelaan 22;Haarlem;52.37;4.66;GHOR Kennemerland;2026-11-01;2027-11-01;AMBER;continuïteitsplan;48 uur;600
+kk-spaarne;Spaarne Gasthuis;Spaarne|SG Haarlem;ziekenhuis;Boerhaavelaan 22;Haarlem;52.37;4.66;GHOR Kennemerland;2026-11-01;2099-11-01;AMBER;continuïteitsplan;48 uur;600
 kk-rode;Rode Kruis Ziekenhuis;RKZ;ziekenhuis;Vondellaan 13;Beverwijk;;;GHOR Kennemerland;2024-01-01;2025-01-01;GREEN;plan;24 uur;300
 """
 CARE = """objects:

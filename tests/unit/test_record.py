@@ -203,7 +203,13 @@ async def test_an_owner_whose_room_may_not_see_the_label_is_refused(world: World
 
 
 async def test_bad_input_is_refused_and_changes_nothing(world: World) -> None:
-    reply, _ = await world.send(COORD, "!actie Iets\ndeadline: 23-11 14:30\neigenaar: Rode Kruis")
+    # A deadline behind, whenever the suite runs: yesterday, with its year. (A fixed
+    # "23-11 14:30" is read ahead as this year's 23 November, which is behind only from
+    # then to 31 December: the bot handles the command at its own time, not the test's.)
+    yesterday = (datetime.now(AMSTERDAM) - timedelta(days=1)).strftime("%d-%m-%Y")
+    reply, _ = await world.send(
+        COORD, f"!actie Iets\ndeadline: {yesterday} 14:30\neigenaar: Rode Kruis"
+    )
     assert "Niet vastgelegd" in reply and "verleden" in reply
     reply, _ = await world.send(COORD, "!actie Iets zonder eigenaar\ndeadline: 16u")
     assert "eigenaar" in reply
