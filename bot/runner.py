@@ -207,6 +207,7 @@ class Bot:
 
     def _assemble(self) -> Handlers:
         """Wire the handlers (loaded by now: these imports only look them up)."""
+        from bot.event_probe import event_probe
         from bot.member_probe import member_probe
         from bot.metrics import Metrics
         from bot.scheduler import Scheduler, clock_from_environment
@@ -248,8 +249,12 @@ class Bot:
         if settings.curator_room and settings.curator_room.startswith("#"):
             sender.curator_alias = settings.curator_room  # rows queued to it wait for it
         # An answer is not sent into a direct chat its asker has left (held instead).
+        # A 👍 on an offer an earlier device sent unrecorded is matched through the
+        # homeserver (commands/free_text.py).
         dispatcher.settings = replace(
-            dispatcher.settings, members=member_probe(self.client, self.room_states)
+            dispatcher.settings,
+            members=member_probe(self.client, self.room_states),
+            events=event_probe(self.client),
         )
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 

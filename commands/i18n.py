@@ -391,6 +391,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "That offer has lapsed: this room was bound anew since your message. If the "
         "update still holds, send it again.",
     },
+    "free_text_thumb_unmatched": {
+        "nl": "Ik kan je 👍 niet koppelen aan een aanbod van mij (ik ben intussen opnieuw "
+        "aangemeld) en heb niets vastgelegd. Antwoord 'ja' op het aanbod of stuur de update "
+        "opnieuw.",
+        "en": "I cannot match your 👍 to an offer of mine (I logged in again meanwhile) and "
+        "recorded nothing. Reply 'yes' to the offer or send the update again.",
+    },
     "free_text_mode_set": {
         "nl": "Vrije tekst in deze kamer: {mode}.",
         "en": "Free text in this room: {mode}.",
