@@ -1184,6 +1184,13 @@ class OutboxSender:
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
+            # Never ended without a trace beyond the log: the audit names the row (an
+            # upgrade notice refused by the old room's raised power levels was only
+            # logged, session 18).
+            detail = {"error": error[:300], "kind": row.kind}
+            await audit.add(
+                session, "bot", "outbox.refused", row.room_id, subject=row.txn_id, detail=detail
+            )
             told = await self._tell_reporter(session, row, error)
             await _keep_again(session, row)
         if told:

@@ -201,6 +201,19 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "De koppeling van deze kamer is (nog) niet overgezet naar {new}: {reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling over.",
         "en": "This room's binding was not carried over to {new} (yet): {reason} Invite me there; I will then check the upgrade and carry the binding over.",
     },
+    "upgrade_pending_admin": {
+        "nl": "Kamer {old} is vervangen door {new}; de koppeling staat nog op {old}: "
+        "{reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling "
+        "over.",
+        "en": "Room {old} was replaced by {new}; the binding stays on {old}: {reason} "
+        "Invite me there; I will then check the upgrade and carry the binding over.",
+    },
+    "upgrade_refused_admin": {
+        "nl": "De koppeling van kamer {old} is niet overgezet naar {new}: {reason} De "
+        "koppeling blijft op {old} staan.",
+        "en": "The binding of room {old} was not carried over to {new}: {reason} The binding "
+        "stays on {old}.",
+    },
     "upgrade_carried": {
         "nl": "Deze kamer vervangt {old}: ik heb de koppeling (incident, organisatie, rol, TLP) overgezet.",
         "en": "This room replaces {old}: I carried its binding (incident, organisation, role, TLP) over.",
