@@ -244,6 +244,7 @@ class Bot:
         syncer.metrics = metrics
         sender.metrics = metrics
         sender.language = settings.language
+        sender.admins = frozenset(settings.admins)
         sender.late_after = timedelta(seconds=settings.late_after_seconds)
         sender.curator_room = lambda: dispatcher.settings.curator_room
         if settings.curator_room and settings.curator_room.startswith("#"):

@@ -27,6 +27,7 @@ from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import late_send
+from bot.admin_chats import admin_chats
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
@@ -515,6 +516,11 @@ class OutboxSender:
         # could not resolve (row id: when to look again, monotonic). bot/curator_alias.py
         # keeps resolving it and `curator_room` returns the room id from then on.
         self._awaiting_curators: dict[int, float] = {}
+        # The configured admins, told in their direct chats with the bot when posts for
+        # the curators wait for an invite to an upgraded curator room (once per upgrade
+        # and process: `_tell_curators_waiting`).
+        self.admins: frozenset[str] = frozenset()
+        self._told_waiting: set[tuple[str, str]] = set()
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -954,6 +960,7 @@ class OutboxSender:
                     row.room_id,
                     new,
                 )
+                await self._tell_curators_waiting(row.room_id, new)
                 raise CuratorRoomUnknown(row.id)
             new_room, joined = found
             curators = await room_repo.is_curator_room(session, new_room, resolved)
@@ -979,6 +986,37 @@ class OutboxSender:
             await outbox.move_to_room(session, row.id, RoomId(new_room))
         log.info("outbox: row %s goes to %s, which replaced %s", row.id, new_room, row.room_id)
         row.room_id = new_room
+
+    async def _tell_curators_waiting(self, old: str, new: str) -> None:
+        """Posts for the curators wait for an invite to `new`, which replaced their room
+        `old`: the admins are told once, in their direct chats with the bot, and it is
+        audited (`outbox.curators_waiting`). Before, only this log said so, every 30 s,
+        and the posts could wait for ever (session 18). The posts themselves stay queued:
+        they go once the bot is invited there (`_follow_upgrade`); `knooppunt outbox`
+        lists them, and the health page counts them."""
+        if (old, new) in self._told_waiting:
+            return
+        self._told_waiting.add((old, new))
+        user_id = str(self.client.user_id)
+        async with self.db.transaction() as session:
+            chats = await admin_chats(session, self.client, self.admins, user_id, self.room_ready)
+            text = t(self.language, "curators_waiting_admin", old=old, new=new)
+            for chat in chats:
+                key = f"curators-waiting:{old}:{new}:{chat}"
+                await queue_notice(session, chat, text, self.language, key)
+            detail = {"admins_told": len(chats)}
+            await audit.add(
+                session, "bot", "outbox.curators_waiting", old, subject=new, detail=detail
+            )
+        if not chats:
+            log.warning(
+                "outbox: posts for the curators wait for the bot's invite to %s (replacing "
+                "%s) and no admin has a direct chat with the bot to be told; see "
+                "`knooppunt outbox`",
+                new,
+                old,
+            )
+        self.wake()
 
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)

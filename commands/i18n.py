@@ -214,6 +214,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "The binding of room {old} was not carried over to {new}: {reason} The binding "
         "stays on {old}.",
     },
+    "curators_waiting_admin": {
+        "nl": "Berichten voor de redactie wachten: redactiekamer {old} is vervangen door "
+        "{new}, maar daar ben ik niet uitgenodigd. Nodig me daar uit; dan bezorg ik ze daar. "
+        "`knooppunt outbox` toont wat wacht.",
+        "en": "Posts for the curators are waiting: curator room {old} was replaced by {new}, "
+        "but I was not invited there. Invite me there; I will then deliver them there. "
+        "`knooppunt outbox` lists what is waiting.",
+    },
     "upgrade_carried": {
         "nl": "Deze kamer vervangt {old}: ik heb de koppeling (incident, organisatie, rol, TLP) overgezet.",
         "en": "This room replaces {old}: I carried its binding (incident, organisation, role, TLP) over.",

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, PendingOffer, utcnow
+from storage.rooms import pending_upgrades
 from storage.sqlite_driver import COMMIT_OPTION
 from storage.tlp import RoomAccess, shared_part
 
@@ -200,6 +201,18 @@ async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMess
         .limit(limit)
     )
     return rows.all()
+
+
+async def waiting_for_invite(
+    session: AsyncSession, limit: int = 500
+) -> list[tuple[OutboxMessage, str]]:
+    """The waiting rows queued to a room whose upgrade the bot could not follow yet (it
+    is not invited to the new room), each with the room that replaced its room, oldest
+    first: `knooppunt outbox` and the health page show them (session 18: they waited
+    for ever, only logged)."""
+    rows = list(await pending(session, limit))
+    upgrades = await pending_upgrades(session, {row.room_id for row in rows})
+    return [(row, upgrades[row.room_id]) for row in rows if row.room_id in upgrades]
 
 
 PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
