@@ -11,15 +11,19 @@ outbox` lists what waits and for which room, and the invite still delivers them.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
 from tests.conftest import World
+from tests.integration.test_health_metrics import _get
 from tests.integration.test_room_trust import _binding, _upgrade
 from tests.integration.test_upgraded_curator_room_posts import QUESTION
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.integration
 
@@ -39,6 +43,19 @@ def _outbox_listing(world: World) -> str:
     return done.stdout
 
 
+async def _waiting_for_invite(port: int, wanted: Callable[[int], bool]) -> int:
+    """/healthz's count of rows waiting for an invite, once `wanted` holds (30 s)."""
+    count = -1
+    for _ in range(60):
+        status, body = await asyncio.to_thread(_get, f"http://127.0.0.1:{port}/healthz")
+        if status in (200, 503) and body:
+            count = int(json.loads(body).get("outbox_waiting_for_invite", -1))
+            if wanted(count):
+                break
+        await asyncio.sleep(0.5)
+    return count
+
+
 async def test_curator_posts_waiting_for_an_invite_are_told_listed_and_delivered(
     world: World,
 ) -> None:
@@ -48,7 +65,12 @@ async def test_curator_posts_waiting_for_an_invite_are_told_listed_and_delivered
     bot_user = world.bot_user
     town_room = await admin.create_room(invite=[bot_user, town.user_id], name="Gemeente Dordrecht")
     desk = await admin.create_room(invite=[bot_user, curator.user_id], name="Redactie")
-    bot = world.bot(KNOOPPUNT_ADMINS=admin.client.user_id, KNOOPPUNT_CURATOR_ROOM=desk)
+    port = free_port()
+    bot = world.bot(
+        KNOOPPUNT_ADMINS=admin.client.user_id,
+        KNOOPPUNT_CURATOR_ROOM=desk,
+        KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{port}",
+    )
     bot.start()
     chat = await admin.create_room(invite=[bot_user], direct=True, name="Knooppunt")
     for room, human in ((town_room, town), (desk, curator)):
@@ -79,6 +101,7 @@ async def test_curator_posts_waiting_for_an_invite_are_told_listed_and_delivered
     listing = await asyncio.to_thread(_outbox_listing, world)
     assert desk in listing and new_desk in listing, listing
     assert "Pietersen" not in listing
+    assert await _waiting_for_invite(port, lambda n: n >= 1) >= 1
 
     def posted(room: str) -> list[str]:
         return [s.body for s in curator.from_sender(bot_user, room) if "Pietersen" in s.body]
@@ -92,3 +115,4 @@ async def test_curator_posts_waiting_for_an_invite_are_told_listed_and_delivered
     assert posted(desk) == []
     listing = await asyncio.to_thread(_outbox_listing, world)
     assert new_desk not in listing, listing
+    assert await _waiting_for_invite(port, lambda n: n == 0) == 0
