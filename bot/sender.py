@@ -563,6 +563,11 @@ class OutboxSender:
         `unrecorded`, before the sync token moves past the batch that holds its echo)."""
         return txn_id in self._sent_txns
 
+    def txns_in_hand(self) -> set[str]:
+        """The transaction ids this process is sending or has sent (an earlier device's
+        echo is never matched to one of them: bot/syncer.py `_earlier_device_echo`)."""
+        return {*self._sending_txns, *self._sent_txns}
+
     def sending(self, txn_id: str) -> bool:
         """Whether the row with `txn_id` is being sent by this process right now: its
         echo needs no write until the sync token is (bot/syncer.py), by which time the

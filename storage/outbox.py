@@ -8,7 +8,7 @@ and "sent" leads to one resend with the same id, never to a second reply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -274,6 +274,50 @@ async def mark_sent_by_txn(session: AsyncSession, txn_id: str, result_event_id: 
         .values(sent_at=utcnow(), result_event_id=result_event_id)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+# How much later than the event a row may have been queued and still be its source: the
+# bot's clock and the homeserver's may differ a little.
+ECHO_CLOCK_SLACK_MS = 60_000
+
+
+async def mark_sent_by_relation(
+    session: AsyncSession,
+    room_id: str,
+    relates_to: dict[str, Any],
+    result_event_id: str,
+    sent_ts_ms: int,
+    skip: Collection[str] = (),
+) -> int | None:
+    """Mark sent from an echo of the bot's own reply that shows no transaction id: it
+    was sent by an earlier device of the bot (a new login after a crash between a send
+    and its record), and the new device sees neither that device's transaction id nor,
+    in an encrypted room, its content. Its `m.relates_to` is in the clear (nio copies it
+    out of the ciphertext): the oldest waiting message row of the room with the same
+    relation, queued before the event, is the one it was (rows of a room are sent in
+    order). `skip`: transaction ids this process is sending or sent. The row's id, or
+    None when none matched."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.kind == "message",
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(200)
+    )
+    for row in rows:
+        if row.txn_id in skip or (row.content or {}).get("m.relates_to") != relates_to:
+            continue
+        if row.created_at.timestamp() * 1000 > sent_ts_ms + ECHO_CLOCK_SLACK_MS:
+            break  # queued after the event: not its source, nor any later row
+        row.sent_at = utcnow()
+        row.result_event_id = result_event_id
+        await session.flush()
+        return row.id
+    return None
 
 
 async def record_attempt(
