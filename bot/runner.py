@@ -233,6 +233,9 @@ class Bot:
             self.room_states.on_loaded = notices.room_loaded
             sender.first_notices = notices.first_in  # told before the bot's first send there
         syncer.room_states = self.room_states
+        # Upgrades the bot cannot follow are told to the admins (bot/admin_chats.py).
+        syncer.lifecycle.admins = frozenset(settings.admins)
+        syncer.lifecycle.room_ready = self.room_states.ensure
         sender.room_ready = self.room_states.ensure
         syncer.held.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests

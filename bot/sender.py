@@ -456,6 +456,13 @@ class FairQueue:
 
 
 class OutboxSender:
+    # The configured admins, told in their direct chats with the bot when posts for the
+    # curators wait for an invite to an upgraded curator room; the upgrades (old room,
+    # new room) told so far by this process (`_tell_curators_waiting`). Immutable
+    # defaults: each sender replaces its own.
+    admins: frozenset[str] = frozenset()
+    _told_waiting: frozenset[tuple[str, str]] = frozenset()
+
     def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
         self.client = client
         self.db = db
@@ -516,11 +523,6 @@ class OutboxSender:
         # could not resolve (row id: when to look again, monotonic). bot/curator_alias.py
         # keeps resolving it and `curator_room` returns the room id from then on.
         self._awaiting_curators: dict[int, float] = {}
-        # The configured admins, told in their direct chats with the bot when posts for
-        # the curators wait for an invite to an upgraded curator room (once per upgrade
-        # and process: `_tell_curators_waiting`).
-        self.admins: frozenset[str] = frozenset()
-        self._told_waiting: set[tuple[str, str]] = set()
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -1001,7 +1003,7 @@ class OutboxSender:
         lists them, and the health page counts them."""
         if (old, new) in self._told_waiting:
             return
-        self._told_waiting.add((old, new))
+        self._told_waiting = self._told_waiting | {(old, new)}
         user_id = str(self.client.user_id)
         async with self.db.transaction() as session:
             chats = await admin_chats(session, self.client, self.admins, user_id, self.room_ready)

@@ -173,8 +173,6 @@ class Syncer:
         # loads a room's state before its first send there too (members, for keys).
         self.room_states = RoomStates(client)
         self.sender.room_ready = self.room_states.ensure
-        self.lifecycle.admins = frozenset(settings.admins)
-        self.lifecycle.room_ready = self.room_states.ensure
         self._gap_gate = asyncio.Semaphore(GAP_PARALLEL)
 
     # ------------------------------------------------------------------ loop
