@@ -48,13 +48,26 @@ class HealthServer:
         database = await self.db.ping()
         sync_ok = age is not None and age < SYNC_STALE_AFTER
         healthy = sync_ok and database
-        body = {
+        body: dict[str, Any] = {
             "healthy": healthy,
             "sync_loop": "ok" if sync_ok else "stale",
             "last_sync_age_seconds": None if age is None else round(age, 1),
             "database": "ok" if database else "unreachable",
         }
+        if database:
+            # Rows that wait for the bot's invite to a room that replaced theirs: the bot
+            # is healthy, but someone must act (`knooppunt outbox` lists them).
+            body["outbox_waiting_for_invite"] = await self._waiting_for_invite()
         return web.json_response(body, status=200 if healthy else 503)
+
+    async def _waiting_for_invite(self) -> int | None:
+        from storage import outbox
+
+        try:
+            async with self.db.session() as session:
+                return len(await outbox.waiting_for_invite(session))
+        except Exception:  # the health answer must not fail on this count
+            return None
 
     async def metrics_page(self, _request: web.Request) -> web.Response:
         age = self._sync_age()

@@ -34,6 +34,7 @@ from nio.responses import RoomInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
+from bot.admin_chats import RoomReady, admin_chats
 from bot.sender import queue_notice
 from commands.i18n import Language, t
 from storage import audit, event_log
@@ -84,6 +85,10 @@ class RoomLifecycle:
         self.user_id = user_id
         self.language = language
         self.wake = wake
+        # The configured admins, told in their direct chats with the bot of an upgrade
+        # the bot cannot follow (see `_refuse`); the syncer's room-state loader.
+        self.admins: frozenset[str] = frozenset()
+        self.room_ready: RoomReady | None = None
 
     # ------------------------------------------------------------ checks
 
@@ -233,19 +238,31 @@ class RoomLifecycle:
             reason=t(self.language, f"upgrade_reason_{verdict.refusal}"),
         )
         # A real upgrade leaves the old room read-only for ordinary members (the bot
-        # included); then the audit record and the log are where admins find it.
+        # included). The homeserver raises the old room's power levels only after the
+        # tombstone, so a notice queued here while the bot may still write can be refused
+        # at its send (audited there, bot/sender.py); the admins are told in their direct
+        # chats with the bot as well, where it can write (session 18: the notice met
+        # M_FORBIDDEN and nobody learned that the bot waited for an invite).
         room = self.client.rooms.get(verdict.old)
         if room is None or room.power_levels.can_user_send_message(self.user_id):
             key = f"upgrade-refused:{event_id}"
             await queue_notice(session, verdict.old, text, self.language, key)
+        told = await self._tell_admins(session, verdict, pending, event_id)
         await audit.add(
             session,
             actor,
             "room.upgrade_pending" if pending else "room.upgrade_refused",
             verdict.old,
             subject=verdict.new,
-            detail={"reason": verdict.refusal},
+            detail={"reason": verdict.refusal, "admins_told": len(told)},
         )
+        if not told:
+            log.warning(
+                "room %s: no direct chat with an admin to tell of the upgrade to %s; "
+                "invite the bot there (see the audit log)",
+                verdict.old,
+                verdict.new,
+            )
         log.warning(
             "room %s: tombstone by %s names %s; binding kept (%s)",
             verdict.old,
@@ -253,3 +270,20 @@ class RoomLifecycle:
             verdict.new,
             verdict.refusal,
         )
+
+    async def _tell_admins(
+        self, session: AsyncSession, verdict: Verdict, pending: bool, event_id: str
+    ) -> list[RoomId]:
+        """The notice, naming both rooms, in each direct chat of an admin with the bot."""
+        chats = await admin_chats(session, self.client, self.admins, self.user_id, self.room_ready)
+        text = t(
+            self.language,
+            "upgrade_pending_admin" if pending else "upgrade_refused_admin",
+            old=verdict.old,
+            new=verdict.new,
+            reason=t(self.language, f"upgrade_reason_{verdict.refusal}"),
+        )
+        for chat in chats:
+            key = f"upgrade-admin:{event_id}:{chat}"
+            await queue_notice(session, chat, text, self.language, key)
+        return chats

@@ -207,6 +207,7 @@ class Bot:
 
     def _assemble(self) -> Handlers:
         """Wire the handlers (loaded by now: these imports only look them up)."""
+        from bot.event_probe import event_probe
         from bot.member_probe import member_probe
         from bot.metrics import Metrics
         from bot.scheduler import Scheduler, clock_from_environment
@@ -232,6 +233,9 @@ class Bot:
             self.room_states.on_loaded = notices.room_loaded
             sender.first_notices = notices.first_in  # told before the bot's first send there
         syncer.room_states = self.room_states
+        # Upgrades the bot cannot follow are told to the admins (bot/admin_chats.py).
+        syncer.lifecycle.admins = frozenset(settings.admins)
+        syncer.lifecycle.room_ready = self.room_states.ensure
         sender.room_ready = self.room_states.ensure
         syncer.held.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests
@@ -243,13 +247,18 @@ class Bot:
         syncer.metrics = metrics
         sender.metrics = metrics
         sender.language = settings.language
+        sender.admins = frozenset(settings.admins)
         sender.late_after = timedelta(seconds=settings.late_after_seconds)
         sender.curator_room = lambda: dispatcher.settings.curator_room
         if settings.curator_room and settings.curator_room.startswith("#"):
             sender.curator_alias = settings.curator_room  # rows queued to it wait for it
         # An answer is not sent into a direct chat its asker has left (held instead).
+        # A 👍 on an offer an earlier device sent unrecorded is matched through the
+        # homeserver (commands/free_text.py).
         dispatcher.settings = replace(
-            dispatcher.settings, members=member_probe(self.client, self.room_states)
+            dispatcher.settings,
+            members=member_probe(self.client, self.room_states),
+            events=event_probe(self.client),
         )
         return Handlers(dispatcher, sender, syncer, scheduler, metrics)
 

@@ -27,6 +27,7 @@ from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import late_send
+from bot.admin_chats import admin_chats
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
@@ -455,6 +456,13 @@ class FairQueue:
 
 
 class OutboxSender:
+    # The configured admins, told in their direct chats with the bot when posts for the
+    # curators wait for an invite to an upgraded curator room; the upgrades (old room,
+    # new room) told so far by this process (`_tell_curators_waiting`). Immutable
+    # defaults: each sender replaces its own.
+    admins: frozenset[str] = frozenset()
+    _told_waiting: frozenset[tuple[str, str]] = frozenset()
+
     def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
         self.client = client
         self.db = db
@@ -556,6 +564,11 @@ class OutboxSender:
         """Whether this process sent the row with `txn_id` and recorded it (or will, see
         `unrecorded`, before the sync token moves past the batch that holds its echo)."""
         return txn_id in self._sent_txns
+
+    def txns_in_hand(self) -> set[str]:
+        """The transaction ids this process is sending or has sent (an earlier device's
+        echo is never matched to one of them: bot/syncer.py `_earlier_device_echo`)."""
+        return {*self._sending_txns, *self._sent_txns}
 
     def sending(self, txn_id: str) -> bool:
         """Whether the row with `txn_id` is being sent by this process right now: its
@@ -954,6 +967,7 @@ class OutboxSender:
                     row.room_id,
                     new,
                 )
+                await self._tell_curators_waiting(row.room_id, new)
                 raise CuratorRoomUnknown(row.id)
             new_room, joined = found
             curators = await room_repo.is_curator_room(session, new_room, resolved)
@@ -979,6 +993,37 @@ class OutboxSender:
             await outbox.move_to_room(session, row.id, RoomId(new_room))
         log.info("outbox: row %s goes to %s, which replaced %s", row.id, new_room, row.room_id)
         row.room_id = new_room
+
+    async def _tell_curators_waiting(self, old: str, new: str) -> None:
+        """Posts for the curators wait for an invite to `new`, which replaced their room
+        `old`: the admins are told once, in their direct chats with the bot, and it is
+        audited (`outbox.curators_waiting`). Before, only this log said so, every 30 s,
+        and the posts could wait for ever (session 18). The posts themselves stay queued:
+        they go once the bot is invited there (`_follow_upgrade`); `knooppunt outbox`
+        lists them, and the health page counts them."""
+        if (old, new) in self._told_waiting:
+            return
+        self._told_waiting = self._told_waiting | {(old, new)}
+        user_id = str(self.client.user_id)
+        async with self.db.transaction() as session:
+            chats = await admin_chats(session, self.client, self.admins, user_id, self.room_ready)
+            text = t(self.language, "curators_waiting_admin", old=old, new=new)
+            for chat in chats:
+                key = f"curators-waiting:{old}:{new}:{chat}"
+                await queue_notice(session, chat, text, self.language, key)
+            detail = {"admins_told": len(chats)}
+            await audit.add(
+                session, "bot", "outbox.curators_waiting", old, subject=new, detail=detail
+            )
+        if not chats:
+            log.warning(
+                "outbox: posts for the curators wait for the bot's invite to %s (replacing "
+                "%s) and no admin has a direct chat with the bot to be told; see "
+                "`knooppunt outbox`",
+                new,
+                old,
+            )
+        self.wake()
 
     def _waits_for_curators(self, row_id: int) -> bool:
         until = self._awaiting_curators.get(row_id)
@@ -1184,6 +1229,13 @@ class OutboxSender:
         self._remember_done(row.id)  # a copy read from the table meanwhile must not go
         async with self._ending(row.id), self.db.transaction() as session:
             await outbox.record_attempt(session, row.id, error, True)
+            # Never ended without a trace beyond the log: the audit names the row (an
+            # upgrade notice refused by the old room's raised power levels was only
+            # logged, session 18).
+            detail = {"error": error[:300], "kind": row.kind}
+            await audit.add(
+                session, "bot", "outbox.refused", row.room_id, subject=row.txn_id, detail=detail
+            )
             told = await self._tell_reporter(session, row, error)
             await _keep_again(session, row)
         if told:

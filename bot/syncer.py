@@ -970,6 +970,32 @@ class Syncer:
                 return
             async with self.db.transaction() as session:
                 await outbox.mark_sent_by_txn(session, txn, event.event_id)
+            return
+        await self._earlier_device_echo(room_id, event)
+
+    async def _earlier_device_echo(self, room_id: RoomId, event: Event) -> None:
+        """Our own reply without a transaction id we can see: an earlier device's send
+        (the bot crashed between a send and its record, and its next start logged in as
+        a new device). Matched to its row by its clear reply relation, so the row is not
+        sent a second time and a 👍 on it finds its offer (session 18: the liaison saw
+        the offer twice, and a 👍 on the first was dropped)."""
+        content = event.source.get("content")
+        relates = content.get("m.relates_to") if isinstance(content, dict) else None
+        if not isinstance(relates, dict) or not isinstance(relates.get("m.in_reply_to"), dict):
+            return
+        if event.source.get("type") not in ("m.room.message", "m.room.encrypted"):
+            return
+        busy = self.sender.txns_in_hand()
+        async with self.db.transaction() as session:
+            row_id = await outbox.mark_sent_by_relation(
+                session, room_id, relates, event.event_id, event.server_timestamp, busy
+            )
+        if row_id is not None:
+            log.info(
+                "outbox: row %s was sent by an earlier device as %s; not sent again",
+                row_id,
+                event.event_id,
+            )
 
 
 def _names_earlier(events: list[Event]) -> bool:

@@ -66,6 +66,22 @@ MemberProbe = Callable[[str, str], Awaitable[bool | None]]
 
 
 @dataclass(frozen=True)
+class EventFacts:
+    """What the homeserver says of an event without reading its content: who sent it and
+    the event it answers (a reply's `m.in_reply_to`, kept in the clear in encrypted
+    rooms too)."""
+
+    sender: str
+    in_reply_to: str | None = None
+
+
+# The facts of an event in a room (room id, event id), from the homeserver; None when
+# they cannot be had. The bot gives one (bot/event_probe.py): a 👍 on the bot's offer
+# whose send an earlier device never recorded is matched by it (commands/free_text.py).
+EventProbe = Callable[[str, str], Awaitable[EventFacts | None]]
+
+
+@dataclass(frozen=True)
 class CommandSettings:
     prefix: str = "!"
     language: Language = "nl"
@@ -82,6 +98,8 @@ class CommandSettings:
     portal_link_hours: float = 12.0
     # Is an asker still in their direct chat (commands/held_answers.py)?
     members: MemberProbe | None = None
+    # Who sent an event, and what it answers (a 👍 on an offer of an earlier device).
+    events: EventProbe | None = None
 
 
 @dataclass

@@ -323,11 +323,52 @@ async def on_reaction(ctx: CommandContext) -> list[Outgoing]:
     if ctx.room.role != "liaison":
         return []
     offer = await _offer_for(ctx, target)
-    if offer is None or offer.sender != ctx.sender or offer.entry_code is not None:
-        return []  # not an offer, not theirs, or recorded already: a second 👍 says nothing
+    if offer is None:
+        return await _thumb_on_unknown(ctx, target)
+    if offer.sender != ctx.sender or offer.entry_code is not None:
+        return []  # not theirs, or recorded already: a second 👍 says nothing
     if await _lapsed(ctx, offer):
         return [render.plain(t(ctx.lang, "free_text_offer_void"))]
     return await _record(ctx, offer, "free_text_recorded")
+
+
+async def _thumb_on_unknown(ctx: CommandContext, target: str) -> list[Outgoing]:
+    """A 👍 on an event no offer knows, from someone with an open offer here.
+
+    The bot's offer whose send was never recorded (the bot stopped between the send and
+    its record, and came back as a new device, which sees no transaction id on the old
+    device's echo) is such an event: the homeserver says it is the bot's and which
+    message it answers, and the offer for that message is recorded. When it cannot say
+    (the event is the bot's but answers nothing, or is not to be had), the liaison is
+    told that nothing was recorded: a confirmation is never dropped without a word. A 👍
+    on a person's message stays chatter."""
+    session = session_of(ctx)
+    open_offers = list(
+        await session.scalars(
+            select(PendingOffer).where(
+                PendingOffer.room_id == ctx.room.room_id,
+                PendingOffer.sender == ctx.sender,
+                PendingOffer.entry_code.is_(None),
+                PendingOffer.created_at >= ctx.message.timestamp - OFFER_TTL,
+            )
+        )
+    )
+    probe = ctx.settings.events
+    if not open_offers or probe is None:
+        return []
+    if await event_log.seen(session, target) is not None:
+        return []  # a message the bot handled: a person's, no offer of the bot's
+    facts = await probe(ctx.room.room_id, target)
+    if facts is not None and facts.sender != ctx.settings.bot_user_id:
+        return []  # a 👍 on a colleague's message
+    if facts is not None and facts.in_reply_to is not None:
+        offer = next((o for o in open_offers if o.message_event_id == facts.in_reply_to), None)
+        if offer is None:
+            return []  # the bot's answer to another message: no confirmation
+        if await _lapsed(ctx, offer):
+            return [render.plain(t(ctx.lang, "free_text_offer_void"))]
+        return await _record(ctx, offer, "free_text_recorded")
+    return [render.plain(t(ctx.lang, "free_text_thumb_unmatched"))]
 
 
 async def _record(ctx: CommandContext, offer: PendingOffer, head_key: str) -> list[Outgoing]:

@@ -201,6 +201,27 @@ TEXTS: dict[str, dict[Language, str]] = {
         "nl": "De koppeling van deze kamer is (nog) niet overgezet naar {new}: {reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling over.",
         "en": "This room's binding was not carried over to {new} (yet): {reason} Invite me there; I will then check the upgrade and carry the binding over.",
     },
+    "upgrade_pending_admin": {
+        "nl": "Kamer {old} is vervangen door {new}; de koppeling staat nog op {old}: "
+        "{reason} Nodig me daar uit; dan controleer ik de upgrade en zet ik de koppeling "
+        "over.",
+        "en": "Room {old} was replaced by {new}; the binding stays on {old}: {reason} "
+        "Invite me there; I will then check the upgrade and carry the binding over.",
+    },
+    "upgrade_refused_admin": {
+        "nl": "De koppeling van kamer {old} is niet overgezet naar {new}: {reason} De "
+        "koppeling blijft op {old} staan.",
+        "en": "The binding of room {old} was not carried over to {new}: {reason} The binding "
+        "stays on {old}.",
+    },
+    "curators_waiting_admin": {
+        "nl": "Berichten voor de redactie wachten: redactiekamer {old} is vervangen door "
+        "{new}, maar daar ben ik niet uitgenodigd. Nodig me daar uit; dan bezorg ik ze daar. "
+        "`knooppunt outbox` toont wat wacht.",
+        "en": "Posts for the curators are waiting: curator room {old} was replaced by {new}, "
+        "but I was not invited there. Invite me there; I will then deliver them there. "
+        "`knooppunt outbox` lists what is waiting.",
+    },
     "upgrade_carried": {
         "nl": "Deze kamer vervangt {old}: ik heb de koppeling (incident, organisatie, rol, TLP) overgezet.",
         "en": "This room replaces {old}: I carried its binding (incident, organisation, role, TLP) over.",
@@ -390,6 +411,13 @@ TEXTS: dict[str, dict[Language, str]] = {
         "update nog, stuur hem dan opnieuw.",
         "en": "That offer has lapsed: this room was bound anew since your message. If the "
         "update still holds, send it again.",
+    },
+    "free_text_thumb_unmatched": {
+        "nl": "Ik kan je 👍 niet koppelen aan een aanbod van mij (ik ben intussen opnieuw "
+        "aangemeld) en heb niets vastgelegd. Antwoord 'ja' op het aanbod of stuur de update "
+        "opnieuw.",
+        "en": "I cannot match your 👍 to an offer of mine (I logged in again meanwhile) and "
+        "recorded nothing. Reply 'yes' to the offer or send the update again.",
     },
     "free_text_mode_set": {
         "nl": "Vrije tekst in deze kamer: {mode}.",

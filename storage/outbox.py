@@ -8,7 +8,7 @@ and "sent" leads to one resend with the same id, never to a second reply.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import manager_of_class
 
 from storage.ids import RoomId
 from storage.models import OutboxMessage, PendingOffer, utcnow
+from storage.rooms import pending_upgrades
 from storage.sqlite_driver import COMMIT_OPTION
 from storage.tlp import RoomAccess, shared_part
 
@@ -202,6 +203,18 @@ async def pending(session: AsyncSession, limit: int = 50) -> Sequence[OutboxMess
     return rows.all()
 
 
+async def waiting_for_invite(
+    session: AsyncSession, limit: int = 500
+) -> list[tuple[OutboxMessage, str]]:
+    """The waiting rows queued to a room whose upgrade the bot could not follow yet (it
+    is not invited to the new room), each with the room that replaced its room, oldest
+    first: `knooppunt outbox` and the health page show them (session 18: they waited
+    for ever, only logged)."""
+    rows = list(await pending(session, limit))
+    upgrades = await pending_upgrades(session, {row.room_id for row in rows})
+    return [(row, upgrades[row.room_id]) for row in rows if row.room_id in upgrades]
+
+
 PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
 
 
@@ -261,6 +274,50 @@ async def mark_sent_by_txn(session: AsyncSession, txn_id: str, result_event_id: 
         .values(sent_at=utcnow(), result_event_id=result_event_id)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+# How much later than the event a row may have been queued and still be its source: the
+# bot's clock and the homeserver's may differ a little.
+ECHO_CLOCK_SLACK_MS = 60_000
+
+
+async def mark_sent_by_relation(
+    session: AsyncSession,
+    room_id: str,
+    relates_to: dict[str, Any],
+    result_event_id: str,
+    sent_ts_ms: int,
+    skip: Collection[str] = (),
+) -> int | None:
+    """Mark sent from an echo of the bot's own reply that shows no transaction id: it
+    was sent by an earlier device of the bot (a new login after a crash between a send
+    and its record), and the new device sees neither that device's transaction id nor,
+    in an encrypted room, its content. Its `m.relates_to` is in the clear (nio copies it
+    out of the ciphertext): the oldest waiting message row of the room with the same
+    relation, queued before the event, is the one it was (rows of a room are sent in
+    order). `skip`: transaction ids this process is sending or sent. The row's id, or
+    None when none matched."""
+    rows = await session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.room_id == room_id,
+            OutboxMessage.kind == "message",
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(200)
+    )
+    for row in rows:
+        if row.txn_id in skip or (row.content or {}).get("m.relates_to") != relates_to:
+            continue
+        if row.created_at.timestamp() * 1000 > sent_ts_ms + ECHO_CLOCK_SLACK_MS:
+            break  # queued after the event: not its source, nor any later row
+        row.sent_at = utcnow()
+        row.result_event_id = result_event_id
+        await session.flush()
+        return row.id
+    return None
 
 
 async def record_attempt(

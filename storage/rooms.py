@@ -498,6 +498,31 @@ async def upgrade_refused(session: AsyncSession, room_id: str, new: str) -> bool
     return found is not None
 
 
+async def pending_upgrades(session: AsyncSession, room_ids: Collection[str]) -> dict[str, str]:
+    """The rooms among `room_ids` whose tombstone the bot could not follow yet (audited
+    `room.upgrade_pending` by bot/room_lifecycle.py, not replaced since): the room that
+    replaces each, by its latest such record. What waits there waits for an invite."""
+    if not room_ids:
+        return {}
+    found = await session.execute(
+        select(AuditRecord.room_id, AuditRecord.subject)
+        .where(
+            AuditRecord.room_id.in_(list(room_ids)),
+            AuditRecord.action == "room.upgrade_pending",
+        )
+        .order_by(AuditRecord.id)
+    )
+    latest = {str(r.room_id): str(r.subject) for r in found if r.subject}
+    if not latest:
+        return {}
+    replaced = await session.scalars(
+        select(Room.room_id).where(Room.room_id.in_(list(latest)), Room.replaced_by.is_not(None))
+    )
+    for room_id in replaced:
+        latest.pop(room_id, None)
+    return latest
+
+
 async def carry_binding(session: AsyncSession, old: RoomId, new: RoomId) -> RoomBinding | None:
     """Copy a binding to the room that replaced `old` (a verified room upgrade).
 

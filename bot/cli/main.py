@@ -29,6 +29,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "bot.cli.objects",
     "bot.cli.crypto",
     "bot.cli.network",
+    "bot.cli.outbox",
 )
 
 

@@ -27,6 +27,25 @@ TEXTS: Entries = {
         "nl": "{who} {action} {subject} in {room} {detail}",
         "en": "{who} {action} {subject} in {room} {detail}",
     },
+    # `knooppunt outbox` (bot/cli/outbox.py): what waits, never its content.
+    "cli.outbox_empty": {
+        "nl": "Er wacht niets in de outbox.",
+        "en": "Nothing is waiting in the outbox.",
+    },
+    "cli.outbox_header": {
+        "nl": "Wachtend in de outbox: {count} (waarvan {stuck} op een uitnodiging in een "
+        "vervangende kamer):",
+        "en": "Waiting in the outbox: {count} ({stuck} of them for an invite to a replacing room):",
+    },
+    "cli.outbox_row": {
+        "nl": "#{id} {kind} naar {room}, sinds {when}",
+        "en": "#{id} {kind} to {room}, since {when}",
+    },
+    "cli.outbox_curators": {"nl": ", alleen voor de redactie", "en": ", for curators only"},
+    "cli.outbox_invite": {
+        "nl": "; wacht tot ik ben uitgenodigd in {new}, die de kamer verving",
+        "en": "; waits until I am invited to {new}, which replaced the room",
+    },
     # Configuration errors (bot/config.py `ConfigError`), one line after "knooppunt: ".
     "cli.config_not_set": {
         "nl": "{setting} is niet ingesteld ({env} of `{setting}:`)",
