@@ -1,0 +1,124 @@
+"""Reading defects found reviewing session 18's reading changes (helper "review18b"):
+each case is a message as a liaison types it, through the real path (dispatcher,
+parser, database), read wrongly with confidence or lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from storage.metric_kinds import adds_up
+from tests.support.chat import CoreChat, texts
+from tests.unit.test_reading18 import ALICE, REAL, _report, _stored, chat
+
+__all__ = ["chat"]  # the fixture, shared with test_reading18
+
+
+async def _offered(chat: CoreChat, body: str) -> str:
+    _, result = await chat.handle(REAL, ALICE, body)
+    assert result is not None
+    return texts(result[0])
+
+
+# 1. An acronym before a town made it another name ("RTV Utrecht"), also where the
+# acronym is a kind of building in that town: "opvang in AZC Dordrecht" gave no place.
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("!melding opvang\nopvang in AZC Dordrecht, 40 mensen", "Dordrecht"),
+        ("!melding opvang\nOpvang in MFC Dordrecht tot nader order.", "Dordrecht"),
+        ("!melding opvang\nAZC Dordrecht ontruimd, bewoners naar sporthal.", None),
+        ("!melding opvang\nBewoners AZC Dordrecht ondergebracht in sporthal.", "Dordrecht"),
+        # An organisation after a place word is still an organisation's name.
+        ("!melding overig\nInterview gegeven bij RTV Utrecht.", None),
+        ("!melding zorg\nGGD Utrecht meldt extra drukte op de spoedpost.", None),
+    ],
+)
+async def test_a_building_acronym_before_a_town_leaves_the_town_a_place(
+    chat: CoreChat, body: str, place: str | None
+) -> None:
+    entry, _, reply = await _report(chat, body)
+    assert entry.municipality == place, reply
+
+
+# 2. A district after its town ("Utrecht Overvecht") was read as another proper name.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!melding stroom\nStroomstoring Utrecht Overvecht, 300 huishoudens.",
+        "!melding stroom\nstroomstoring in Utrecht Overvecht sinds 14.00",
+        "!melding stroom\nUtrecht Overvecht: stroom uit sinds 14.00",
+    ],
+)
+async def test_a_district_after_its_town_is_in_that_town(chat: CoreChat, body: str) -> None:
+    entry, _, reply = await _report(chat, body)
+    assert entry.municipality == "Utrecht", reply
+
+
+async def test_free_text_offers_the_town_before_a_district(chat: CoreChat) -> None:
+    reply = await _offered(chat, "stroomstoring Utrecht Overvecht, 300 huishoudens zonder stroom")
+    assert "Utrecht (Utrecht)" in reply, reply
+
+
+# 3. Free text "3 en 4 gewonden" was offered and stored as exactly 4 injured.
+@pytest.mark.parametrize("body", ["3 en 4 gewonden bij Dordrecht", "300 and 400 evacuees in Dordrecht"])
+async def test_free_text_numbers_joined_by_en_are_no_exact_figure(
+    chat: CoreChat, body: str
+) -> None:
+    await _offered(chat, body)
+    await chat.handle(REAL, ALICE, "ja")
+    stored = await _stored(chat)
+    assert all(figures == [] for _, figures in stored), stored
+
+
+# 4. "1 dode" was no figure while "2 doden" was: one death lost from the count.
+@pytest.mark.parametrize(
+    ("body", "metric", "value"),
+    [
+        ("1 dode en 3 gewonden in Dordrecht", "doden", 1.0),
+        ("aanrijding N3 Dordrecht, 1 gewonde", "gewonden", 1.0),
+        ("1 dode bij brand in Sliedrecht", "doden", 1.0),
+    ],
+)
+async def test_a_singular_count_in_free_text_is_a_figure(
+    chat: CoreChat, body: str, metric: str, value: float
+) -> None:
+    await _offered(chat, body)
+    await chat.handle(REAL, ALICE, "ja")
+    ((_, figures),) = await _stored(chat)
+    assert (metric, value) in [(f.metric, f.value) for f in figures], figures
+
+
+async def test_dead_fish_are_no_deaths(chat: CoreChat) -> None:
+    await _offered(chat, "100 dode vissen in de haven van Dordrecht")
+    await chat.handle(REAL, ALICE, "ja")
+    stored = await _stored(chat)
+    assert all(f.metric != "doden" for _, figures in stored for f in figures), stored
+
+
+@pytest.mark.parametrize(("line", "metric"), [("dode: 1", "doden"), ("Gewonde: 1", "gewonden")])
+async def test_a_singular_figure_key_is_the_vocabulary_figure(
+    chat: CoreChat, line: str, metric: str
+) -> None:
+    _, figures, reply = await _report(chat, f"!melding zorg\ngemeente: Dordrecht\n{line}")
+    assert [(f.metric, f.value) for f in figures] == [(metric, 1.0)], reply
+
+
+# 5. "p.d." and "p/u" after a number were a unit of a stock: summed across sources.
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [
+        ("water uitgedeeld: 300 liter p.d.", "liter per dag"),
+        ("water uitgedeeld: 300 liter p/d", "liter per dag"),
+        ("geevacueerden: 200 p/u", "per uur"),
+        ("geevacueerden: 200 p.u.", "per uur"),
+    ],
+)
+async def test_a_rate_abbreviation_is_a_rate(chat: CoreChat, line: str, unit: str) -> None:
+    _, figures, reply = await _report(chat, f"!melding water\ngemeente: Dordrecht\n{line}")
+    assert [f.unit for f in figures] == [unit], reply
+    assert not adds_up(figures[0].metric, figures[0].unit)
+
+
+async def test_a_rate_abbreviation_in_free_text_is_a_rate(chat: CoreChat) -> None:
+    reply = await _offered(chat, "evacuatie Dordrecht loopt: 200 geevacueerden p/u")
+    assert "per uur" in reply, reply
