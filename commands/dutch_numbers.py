@@ -79,6 +79,22 @@ def ambiguous_comma(text: str) -> bool:
     return _THOUSANDS_COMMA.match(text.strip()) is not None
 
 
+# A rate's short forms at the end of a unit: `300 liter p.d.`, `200 p/u`. Kept as typed
+# they were a stock's unit, summed across sources (storage/metric_kinds.adds_up reads
+# "per" and "/" only where "p.d." has neither).
+_PER_SHORT = re.compile(r"(?:^|(?<=\s))p\s*[./]\s*(u|d|w)\.?$", re.IGNORECASE)
+PER_WORDS = {"u": "uur", "d": "dag", "w": "week"}
+
+
+def per_abbreviation(unit: str) -> str:
+    """`unit` with a rate's short form at its end written out: `liter p.d.` -> `liter
+    per dag`, `p/u` -> `per uur`."""
+    short = _PER_SHORT.search(unit)
+    if short is None:
+        return unit
+    return (unit[: short.start()].rstrip() + " per " + PER_WORDS[short.group(1).lower()]).strip()
+
+
 def parse_figure(text: str) -> tuple[float, str | None] | None:
     """`120`, `1.200 bedden`, `1,5 km`, `35 %` -> (value, unit); None when it is no number."""
     value = text.strip()
@@ -90,6 +106,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     unit = rest.strip() or None
     if unit is not None and unit.startswith("/"):
         unit = "per " + unit[1:].strip()  # `200/uur`, `200 /uur`: a rate, as "per uur" writes it
+    if unit is not None:
+        unit = per_abbreviation(unit)
     if unit is not None and _UNIT_RANGE.match(unit):
         return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:

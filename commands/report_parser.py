@@ -17,6 +17,7 @@ from datetime import datetime
 from rapidfuzz import fuzz, process
 
 from commands.dutch_numbers import (
+    PER_WORDS,
     ambiguous_comma,
     format_number,
     parse_figure,
@@ -106,6 +107,11 @@ METRIC_ALIASES: dict[str, str] = {
     "aantal gewonden": "gewonden",
     "aantal doden": "doden",
     "gewond": "gewonden",
+    # One of them: "1 dode" was no figure while "2 doden" was. In free text only before
+    # an end or a small word (`_SINGULAR_ALIASES`): "100 dode vissen" are no deaths.
+    "dode": "doden",
+    "gewonde": "gewonden",
+    "geevacueerde": "geevacueerden",
     "huishoudens zonder elektriciteit": "huishoudens_zonder_stroom",
     "woningen zonder stroom": "huishoudens_zonder_stroom",
     "homes without power": "huishoudens_zonder_stroom",
@@ -1450,7 +1456,7 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
             typed_before = "" if opens else words[n - 1].group()
             before = fold(typed_before)
             rest = text[span[-1].end() :]
-            other_name = before not in _PLACE_WORDS and _in_other_name(text, words, n, size)
+            other_name = _in_other_name(text, words, n, size)
             named_else = (
                 before in _NOT_PLACE_WORDS
                 or typed_before in _NAME_ARTICLES
@@ -1458,12 +1464,13 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
                 or other_name
             )
             line_start = text[: span[0].start()].rstrip(" \t")
+            # "Utrecht Overvecht: stroom uit": a district after the name, then the colon.
+            colon = _DISTRICT_COLON.match(rest) or rest.lstrip(" \t").startswith(":")
             spot = _Spot(
                 capital=first[:1].isupper(),
                 opens=opens,
                 after_place_word=before in _PLACE_WORDS,
-                heading=(not line_start or line_start.endswith("\n"))
-                and rest.lstrip(" \t").startswith(":"),
+                heading=(not line_start or line_start.endswith("\n")) and bool(colon),
                 named_else=named_else,
                 other_name=other_name,
             )
@@ -1472,6 +1479,9 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
             break
         n += 1
     return out
+
+
+_DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
 
 
 def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
@@ -1490,30 +1500,47 @@ _PART_OF_PLACE = frozenset(
 # A short word in capitals before a name is an organisation's ("RTV Utrecht", "FC
 # Utrecht", "GGD Groningen"), unless all the text shouts.
 _ACRONYM = re.compile(r"[A-Z]{2,4}")
+# Acronyms of a kind of building, which stands in the town named after it: "opvang in
+# AZC Dordrecht" is in Dordrecht (it gave no place: read as an organisation's name).
+_BUILDING_ACRONYMS = frozenset({"AZC", "MFC", "IKC"})
+# A word after a municipality's name that makes another name whatever stands before it:
+# "bij Best Western" is a hotel chain, never a part of Best.
+_NAME_AFTER = frozenset({"western"})
 
 
 def _in_other_name(text: str, words: list[re.Match[str]], n: int, size: int) -> bool:
     """Whether the municipality's name at words `n`…`n + size` is part of another proper
-    name: an acronym before it ("RTV Utrecht", "FC Utrecht"), or a capitalised word right
-    after it in the same sentence ("Best Western"), except a part of the place ("Utrecht
-    Centraal"). A capitalised word before it is no sign: a shelter's name goes before its
-    town ("Sporthal De Schans Dordrecht"), and that is the place. A name typed in capitals
-    (the whole text shouts) is not judged so. Read as places, a hotel brand put the
-    report in Best and a broadcaster in Utrecht."""
+    name: an organisation's acronym before it ("RTV Utrecht", "FC Utrecht"; a building's,
+    "AZC Dordrecht", is in that town), or a capitalised word right after it in the same
+    sentence when a capitalised word also goes before it ("Hotel Best Western"), except
+    a part of the place ("Utrecht Centraal"). With a small word before it, a capitalised
+    word after is the district ("stroomstoring Utrecht Overvecht"). A capitalised word
+    before it alone is no sign: a shelter's name goes before its town ("Sporthal De
+    Schans Dordrecht"), and that is the place. A name typed in capitals (the whole text
+    shouts) is not judged so. Read as places, a hotel brand put the report in Best and a
+    broadcaster in Utrecht."""
     typed = " ".join(w.group() for w in words[n : n + size])
     if typed.isupper():
         return False
-    if n > 0 and not _opens(text, words, n) and _ACRONYM.fullmatch(words[n - 1].group()):
-        return True
+    inside = n > 0 and not _opens(text, words, n)
+    before = words[n - 1].group() if inside else ""
+    # A word opening the sentence is capitalised as any is: "Stroomstoring Utrecht …".
+    name_before = inside and not _opens(text, words, n - 1) and before[:1].isupper()
+    if _ACRONYM.fullmatch(before):
+        return before not in _BUILDING_ACRONYMS
     after_at = n + size
     if after_at < len(words) and not _opens(text, words, after_at):
         after = words[after_at].group()
         between = text[words[after_at - 1].end() : words[after_at].start()]
+        if fold(after) in _NAME_AFTER and not between.strip():
+            return True
         if (
             after[:1].isupper()
             and not between.strip()
             and fold(after) not in _PART_OF_PLACE
             and fold(after) not in _PLACE_WORDS
+            and name_before
+            and fold(before) not in _PLACE_WORDS
         ):
             return True
     return False
@@ -1528,6 +1555,10 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
         if match is None:
             continue
         metric = vocab.metric_aliases[alias]
+        if alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
+            continue  # "100 dode vissen": the word describes something else
+        if _JOINED.search(folded, 0, match.start(2)) is not None:
+            continue  # "3 en 4 gewonden": 7, or 3 to 4; the text keeps it as written
         parsed = parse_figure(match.group(2))
         if parsed is None or ambiguous_comma(match.group(2)):
             continue  # `1,200`: twelve hundred or 1,2; the text keeps it as written
@@ -1540,7 +1571,8 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             # was taken as an exact 4 or 150.
             parsed, bound = ranged, bounds.ESTIMATE
         rate = _FREE_RATE.match(folded, match.end())
-        unit = f"per {rate.group(1)}" if rate else None
+        short = rate.group(1) or rate.group(2) if rate else None
+        unit = f"per {PER_WORDS.get(short, short)}" if short else None
         figures.append(
             Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
@@ -1550,9 +1582,30 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
 # A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200
 # evacuees (summed as a stock), but 200 each hour (storage/metric_kinds.adds_up).
 _FREE_RATE = re.compile(
-    r"\s*(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
-    r"night|month|minute)\b"
+    r"\s*(?:(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
+    r"night|month|minute)\b|p\s*[./]\s*(?=[udw]\b)(u|d|w)\b)"
 )
+# Two numbers joined by "en"/"and" before a free-text figure ("3 en 4 gewonden"): a
+# range or a sum, no one number; "tussen 3 en 4" is a range (`_free_range`).
+_JOINED = re.compile(r"(?<!tussen )(?<!between )(?<![\w.,:])\d+\s+(?:en|and)\s+$")
+_SINGULAR_ALIASES = frozenset({"dode", "gewonde", "geevacueerde"})
+# The words a singular count may stand before: "1 dode bij brand", "1 gewonde en 2 ...".
+_AFTER_SINGULAR = frozenset(
+    {
+        "en", "in", "bij", "te", "op", "aan", "door", "na", "nabij", "of", "gemeld",
+        "gevonden", "aangetroffen", "gevallen", "sinds", "tijdens", "and", "at", "on",
+        "reported", "naar", "uit", "van", "is", "vanwege",
+    }
+)  # fmt: skip
+
+
+def _ends_phrase(folded: str, at: int) -> bool:
+    """Whether the count word ending at `at` ends its phrase: the end, a sign, or a
+    small word after it, not a noun it describes ("dode vissen")."""
+    after = re.match(r"\s*([^\W\d_]+)", folded[at:])
+    if after is None or not folded[at : at + 1].isspace():
+        return True
+    return after.group(1) in _AFTER_SINGULAR
 
 
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",

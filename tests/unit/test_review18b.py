@@ -26,7 +26,7 @@ async def _offered(chat: CoreChat, body: str) -> str:
     [
         ("!melding opvang\nopvang in AZC Dordrecht, 40 mensen", "Dordrecht"),
         ("!melding opvang\nOpvang in MFC Dordrecht tot nader order.", "Dordrecht"),
-        ("!melding opvang\nAZC Dordrecht ontruimd, bewoners naar sporthal.", None),
+        ("!melding opvang\nAZC Dordrecht ontruimd, bewoners naar sporthal.", "Dordrecht"),
         ("!melding opvang\nBewoners AZC Dordrecht ondergebracht in sporthal.", "Dordrecht"),
         # An organisation after a place word is still an organisation's name.
         ("!melding overig\nInterview gegeven bij RTV Utrecht.", None),
@@ -60,7 +60,9 @@ async def test_free_text_offers_the_town_before_a_district(chat: CoreChat) -> No
 
 
 # 3. Free text "3 en 4 gewonden" was offered and stored as exactly 4 injured.
-@pytest.mark.parametrize("body", ["3 en 4 gewonden bij Dordrecht", "300 and 400 evacuees in Dordrecht"])
+@pytest.mark.parametrize(
+    "body", ["3 en 4 gewonden bij Dordrecht", "300 and 400 evacuees in Dordrecht"]
+)
 async def test_free_text_numbers_joined_by_en_are_no_exact_figure(
     chat: CoreChat, body: str
 ) -> None:
