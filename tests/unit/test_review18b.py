@@ -124,3 +124,68 @@ async def test_a_rate_abbreviation_is_a_rate(chat: CoreChat, line: str, unit: st
 async def test_a_rate_abbreviation_in_free_text_is_a_rate(chat: CoreChat) -> None:
     reply = await _offered(chat, "evacuatie Dordrecht loopt: 200 geevacueerden p/u")
     assert "per uur" in reply, reply
+
+
+# Found attacking: a count under "<something> <town>:" was filed at a location of that
+# whole name with no municipality (out of the town's region picture), and an event word
+# before the town ("Stroomuitval Dordrecht") became a location.
+@pytest.mark.parametrize(
+    ("body", "place", "location"),
+    [
+        ("!melding stroom\nStroomuitval Dordrecht: 1200 huishoudens", "Dordrecht", None),
+        (
+            "!melding opvang\nSporthal De Schans Dordrecht: 200 mensen",
+            "Dordrecht",
+            "Sporthal De Schans Dordrecht",
+        ),
+    ],
+)
+async def test_a_count_under_a_name_with_its_town_is_in_that_town(
+    chat: CoreChat, body: str, place: str, location: str | None
+) -> None:
+    entry, figures, reply = await _report(chat, body)
+    assert (entry.municipality, entry.location) == (place, location), reply
+    assert len(figures) == 1, reply
+
+
+# Found attacking: "p.p.p.d." (per person per day) was a stock's unit, summed.
+@pytest.mark.parametrize(
+    ("line", "unit"),
+    [
+        ("noodwater: 3 liter p.p.p.d.", "liter per persoon per dag"),
+        ("noodwater: 3 l p.p.", "l per persoon"),
+    ],
+)
+async def test_a_per_person_rate_is_a_rate(chat: CoreChat, line: str, unit: str) -> None:
+    _, figures, reply = await _report(chat, f"!melding water\ngemeente: Dordrecht\n{line}")
+    assert [f.unit for f in figures] == [unit], reply
+    assert not adds_up(figures[0].metric, figures[0].unit)
+
+
+# Found attacking: "Den Bosch", as everyone calls 's-Hertogenbosch, was no place.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!melding stroom\nstroomstoring in Den Bosch, 400 huishoudens",
+        "!melding stroom\nStroomstoring Den Bosch Oost",
+    ],
+)
+async def test_den_bosch_is_s_hertogenbosch(chat: CoreChat, body: str) -> None:
+    entry, _, reply = await _report(chat, body)
+    assert entry.municipality == "'s-Hertogenbosch", reply
+
+
+# Found attacking: a hotel brand first in free text hid the real place after it:
+# "Best Western vol, gasten naar Eindhoven" was chatter (no place, no offer).
+async def test_free_text_offers_the_place_after_a_hotel_brand(chat: CoreChat) -> None:
+    reply = await _offered(chat, "Best Western vol, gasten naar Eindhoven")
+    assert "Eindhoven" in reply and "Best (" not in reply, reply
+
+
+# "bij Best Western" after a place word was read as Best (fixed with defect 1: the
+# brand's second word makes it another name whatever stands before).
+async def test_a_hotel_brand_after_a_place_word_is_no_place(chat: CoreChat) -> None:
+    entry, _, reply = await _report(
+        chat, "!melding opvang\nGasten ondergebracht bij Best Western aan de A2."
+    )
+    assert entry.municipality is None, reply
