@@ -79,20 +79,27 @@ def ambiguous_comma(text: str) -> bool:
     return _THOUSANDS_COMMA.match(text.strip()) is not None
 
 
-# A rate's short forms at the end of a unit: `300 liter p.d.`, `200 p/u`. Kept as typed
-# they were a stock's unit, summed across sources (storage/metric_kinds.adds_up reads
-# "per" and "/" only where "p.d." has neither).
-_PER_SHORT = re.compile(r"(?:^|(?<=\s))p\s*[./]\s*(u|d|w)\.?$", re.IGNORECASE)
+# A rate's short forms at the end of a unit: `300 liter p.d.`, `200 p/u`, `3 l p.p.p.d.`
+# (per person per day). Kept as typed they were a stock's unit, summed across sources
+# (storage/metric_kinds.adds_up reads "per" and "/", which "p.d." has neither of).
+_PER_SHORT = re.compile(
+    r"(?:^|(?<=\s))(?=p)(p\.\s*p\.\s*)?(?:p\s*[./]\s*(u|d|w)\.?)?$", re.IGNORECASE
+)
 PER_WORDS = {"u": "uur", "d": "dag", "w": "week"}
 
 
 def per_abbreviation(unit: str) -> str:
     """`unit` with a rate's short form at its end written out: `liter p.d.` -> `liter
-    per dag`, `p/u` -> `per uur`."""
+    per dag`, `p/u` -> `per uur`, `l p.p.p.d.` -> `l per persoon per dag`."""
     short = _PER_SHORT.search(unit)
-    if short is None:
+    if short is None or not (short.group(1) or short.group(2)):
         return unit
-    return (unit[: short.start()].rstrip() + " per " + PER_WORDS[short.group(1).lower()]).strip()
+    words = [unit[: short.start()].rstrip()]
+    if short.group(1):
+        words.append("per persoon")
+    if short.group(2):
+        words.append("per " + PER_WORDS[short.group(2).lower()])
+    return " ".join(w for w in words if w)
 
 
 def parse_figure(text: str) -> tuple[float, str | None] | None:

@@ -709,14 +709,32 @@ def _place_counts(
             return False
         draft.municipality = municipality
     else:
-        if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+        # "Sporthal De Schans Dordrecht: 200 mensen" is in Dordrecht (it was filed at a
+        # location with no municipality, out of the town's picture); an event word before
+        # the town ("Stroomuitval Dordrecht: 1200 huishoudens") names no location.
+        town = text_municipality(key, vocab)
+        event = town is not None and _event_before(place, town)
+        if town is not None and draft.municipality not in (None, town):
             return False
-        if "location" not in seen:
-            seen["location"] = key
-        draft.location = key
+        if not event:
+            if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+                return False
+            if "location" not in seen:
+                seen["location"] = key
+            draft.location = key
+        if town is not None:
+            draft.municipality = town
     for _, _, _, (name, number_text) in counts:
         _read_field(name, number_text, draft, seen, problems, now, vocab)
     return True
+
+
+def _event_before(place: str, town: str) -> bool:
+    """Whether `place` (folded) is one word that says what happened, then `town`:
+    "stroomuitval dordrecht", "evacuatie goes"."""
+    head, _, rest = place.partition(" ")
+    hinted = any(head in hints for hints in CATEGORY_HINTS.values())
+    return hinted and rest == fold(town)
 
 
 def _formatted_field_match(
@@ -837,7 +855,8 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
 
 # A rate's "per uur", "per dag" after a unit ("300 liter per dag"): part of the unit, not
 # words of a sentence (a rate of three words was text, its figure lost).
-_PER_TAIL = re.compile(r"(?:^|\s+)per\s+[^\W\d_]+\.?$", re.IGNORECASE)
+# "per persoon per dag" is one rate (`dutch_numbers.per_abbreviation` writes "p.p.p.d." so).
+_PER_TAIL = re.compile(r"(?:(?:^|\s+)per\s+[^\W\d_]+\.?){1,2}$", re.IGNORECASE)
 
 
 def _unit_words(unit: str | None) -> int:
@@ -1227,6 +1246,9 @@ _FREE_NUMBER = (
 )
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
+# Names everyone writes for a municipality the table spells otherwise (folded): "Den
+# Bosch" was no place at all.
+_SPOKEN_NAMES = {"den bosch": "'s-Hertogenbosch"}
 
 
 def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
@@ -1235,6 +1257,9 @@ def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
     index = _MUNICIPALITY_INDEX.get(key)
     if index is None:
         index = {fold(name): name for name in vocab.regions.municipalities}
+        for spoken, official in _SPOKEN_NAMES.items():
+            if official in vocab.regions.municipalities and spoken not in index:
+                index[spoken] = official
         _MUNICIPALITY_INDEX[key] = index
     return index
 
@@ -1253,9 +1278,16 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         return None
     folded = " ".join(fold(text).replace("’", "'").split())
     words = [w.strip("'-") for w in _WORD.findall(folded)]
-    municipality = _free_municipality(words, vocab)
-    if municipality is not None and _only_in_other_names(text, municipality, vocab):
-        municipality = None  # "gasten naar Hotel Best Western": no place offered
+    # "gasten naar Hotel Best Western": Best is no place offered, but a place after it
+    # is ("Best Western vol, gasten naar Eindhoven" was chatter).
+    municipality = next(
+        (
+            name
+            for name in _free_municipalities(words, vocab)
+            if not _only_in_other_names(text, name, vocab)
+        ),
+        None,
+    )
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -1341,16 +1373,17 @@ def _starts_fields(line: str, vocab: Vocabulary) -> bool:
     return match is not None and _known_key(match.group(1), vocab)
 
 
-def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
-    """The first known municipality named in `words`; a name of four words is tried
-    before one of three, and so on down to one."""
+def _free_municipalities(words: list[str], vocab: Vocabulary) -> list[str]:
+    """Every known municipality named in `words`; a name of four words is tried before
+    one of three, and so on down to one."""
     index = _municipality_index(vocab)
+    found: list[str] = []
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
-            found = index.get(" ".join(words[start : start + size]))
-            if found is not None:
-                return found
-    return None
+            name = index.get(" ".join(words[start : start + size]))
+            if name is not None and name not in found:
+                found.append(name)
+    return found
 
 
 def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> bool:
