@@ -189,3 +189,32 @@ async def test_a_hotel_brand_after_a_place_word_is_no_place(chat: CoreChat) -> N
         chat, "!melding opvang\nGasten ondergebracht bij Best Western aan de A2."
     )
     assert entry.municipality is None, reply
+
+
+# Found attacking: a label typed in Title Case before a count became a location (and the
+# figure lost its name): "Nog Vrij: 50 plekken" was 50 "plekken" at location "Nog Vrij",
+# a date or a person the same. Before the counts-at-a-place reading it was a figure named
+# as typed; it is again.
+@pytest.mark.parametrize(
+    ("line", "metric"),
+    [
+        ("Nog Vrij: 50 plekken", "nog_vrij"),
+        ("Maandag 14 Dec: 200 mensen", "maandag_14_dec"),
+        ("Dhr Jansen: 2 personen", "dhr_jansen"),
+        ("Capaciteit Sporthal: 300 bedden", "capaciteit_sporthal"),
+        ("Totaal Opgevangen: 245 mensen", "totaal_opgevangen"),
+    ],
+)
+async def test_a_title_case_label_before_a_count_is_no_location(
+    chat: CoreChat, line: str, metric: str
+) -> None:
+    entry, figures, reply = await _report(chat, f"!melding opvang\ngemeente: Dordrecht\n{line}")
+    assert entry.location is None, reply
+    assert [f.metric for f in figures] == [metric], reply
+
+
+# Found attacking: "gemeente: Den Bosch" was stored as a municipality "Den Bosch", apart
+# from 's-Hertogenbosch (which the text now reads): one town under two names.
+async def test_gemeente_den_bosch_is_s_hertogenbosch(chat: CoreChat) -> None:
+    entry, _, reply = await _report(chat, "!melding opvang\ngemeente: Den Bosch\nOpvang vol.")
+    assert entry.municipality == "'s-Hertogenbosch", reply
