@@ -30,7 +30,7 @@ from commands.i18n import Language, t
 from commands.number_words import count_in_words
 from storage import bounds, tlp
 from storage.metric_kinds import adds_up
-from storage.regions import RegionTable, named_municipalities
+from storage.regions import SPOKEN_NAMES, RegionTable, named_municipalities
 from storage.vocabulary import (
     CATEGORIES,
     INVISIBLE,
@@ -653,6 +653,34 @@ _COUNTED_WORDS = {
 }  # fmt: skip
 
 
+# Words of a label typed in Title Case, no place's name: "Nog Vrij: 50 plekken",
+# "Totaal Opgevangen: 245 mensen", "Maandag 14 Dec: 200 mensen" were counts at a
+# location of that name (the figure renamed to what is counted).
+_LABEL_WORDS = frozenset(
+    {
+        "nog", "vrij", "totaal", "aantal", "capaciteit", "max", "maximaal", "maximum",
+        "beschikbaar", "bezet", "opgevangen", "geevacueerd", "stand", "update", "status",
+        "vandaag", "gisteren", "morgen", "nu", "ochtend", "middag", "avond", "nacht",
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        "januari", "februari", "maart", "april", "juni", "juli", "augustus", "september",
+        "oktober", "november", "december", "total", "available", "capacity", "free",
+        "today", "yesterday", "tonight", "still",
+    }
+)  # fmt: skip
+
+
+def _a_label(key: str) -> bool:
+    """Whether `key` is a label rather than a place's name (`_LABEL_WORDS`, a number, a
+    person's title first, a word of what is counted: "Bewoners Verpleeghuis Merwede")."""
+    words = [fold(w) for w in key.replace(".", " ").split()]
+    return (
+        any(any(c.isdigit() for c in w) for w in words)
+        or words[0] in _NOT_PLACE_WORDS
+        or any(w in _LABEL_WORDS or w in _COUNTED_WORDS for w in words)
+    )
+
+
 def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(figure name, number as written) when `key: value` is a count at a named place:
     the key a proper name (`_names_a_place`: "Sporthal De Schans", "Utrecht"), the
@@ -660,7 +688,7 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
     personen.", "12 gewonden"), a full stop or `!` after it or not. With the full stop
     the line was text, without it a figure named after the shelter; a measurement
     ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
-    if _known_key(key, vocab) or not _names_a_place(key, vocab):
+    if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
         return None
     written = value.rstrip(".! ")
     rate = _PER_TAIL.search(written)
@@ -1246,9 +1274,6 @@ _FREE_NUMBER = (
 )
 MAX_FREE_TEXT_CHARS = 1000
 _MUNICIPALITY_INDEX: dict[int, dict[str, str]] = {}
-# Names everyone writes for a municipality the table spells otherwise (folded): "Den
-# Bosch" was no place at all.
-_SPOKEN_NAMES = {"den bosch": "'s-Hertogenbosch"}
 
 
 def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
@@ -1257,7 +1282,7 @@ def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
     index = _MUNICIPALITY_INDEX.get(key)
     if index is None:
         index = {fold(name): name for name in vocab.regions.municipalities}
-        for spoken, official in _SPOKEN_NAMES.items():
+        for spoken, official in SPOKEN_NAMES.items():  # "Den Bosch" is 's-Hertogenbosch
             if official in vocab.regions.municipalities and spoken not in index:
                 index[spoken] = official
         _MUNICIPALITY_INDEX[key] = index
