@@ -218,3 +218,46 @@ async def test_a_title_case_label_before_a_count_is_no_location(
 async def test_gemeente_den_bosch_is_s_hertogenbosch(chat: CoreChat) -> None:
     entry, _, reply = await _report(chat, "!melding opvang\ngemeente: Den Bosch\nOpvang vol.")
     assert entry.municipality == "'s-Hertogenbosch", reply
+
+
+# Found attacking: "geevacueerden: 40 + 12" was stored as exactly 40 (the unit "+ 12").
+@pytest.mark.parametrize("line", ["geevacueerden: 40 + 12", "gewonden: 3 & 1"])
+async def test_a_sum_without_words_is_refused(chat: CoreChat, line: str) -> None:
+    _, result = await chat.handle(REAL, ALICE, f"!melding zorg\ngemeente: Dordrecht\n{line}")
+    assert result is not None
+    assert await _stored(chat) == [], texts(result[0])
+    assert "totaal" in texts(result[0]), texts(result[0])
+
+
+# Found attacking: "p/dag" kept as typed (a rate, but shown so); written out like p/u.
+async def test_p_slash_dag_is_per_dag(chat: CoreChat) -> None:
+    _, figures, reply = await _report(
+        chat, "!melding opvang\ngemeente: Dordrecht\ngeevacueerden: 1.200 p/dag"
+    )
+    assert [f.unit for f in figures] == ["per dag"], reply
+
+
+# Found attacking: free text naming two towns offered the first as the place: "20
+# mensen van Dordrecht naar Sliedrecht gebracht" was offered in Dordrecht (a !melding
+# names none).
+async def test_free_text_naming_two_towns_offers_no_place(chat: CoreChat) -> None:
+    reply = await _offered(chat, "20 mensen van Dordrecht naar Sliedrecht gebracht, opvang vol")
+    assert "Dordrecht (" not in reply and "Sliedrecht (" not in reply, reply
+
+
+# Found attacking: "COA Dordrecht: 40 mensen extra" (the COA's location in Dordrecht) was
+# chatter: the town read as an organisation's name, nothing else made it an update.
+async def test_a_coa_location_is_in_its_town(chat: CoreChat) -> None:
+    reply = await _offered(chat, "COA Dordrecht: 40 mensen extra")
+    assert "Dordrecht (Zuid-Holland Zuid)" in reply, reply
+
+
+# Found attacking: a singular count before a time or a participle was lost.
+@pytest.mark.parametrize(
+    "body", ["dijk Goes 1 gewonde afgevoerd", "Stroom in Best hersteld, 1 gewonde gisteren"]
+)
+async def test_a_singular_count_before_a_participle_or_time_is_read(
+    chat: CoreChat, body: str
+) -> None:
+    reply = await _offered(chat, body)
+    assert "gewonde 1" in reply, reply
