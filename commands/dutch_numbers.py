@@ -83,9 +83,9 @@ def ambiguous_comma(text: str) -> bool:
 # (per person per day). Kept as typed they were a stock's unit, summed across sources
 # (storage/metric_kinds.adds_up reads "per" and "/", which "p.d." has neither of).
 _PER_SHORT = re.compile(
-    r"(?:^|(?<=\s))(?=p)(p\.\s*p\.\s*)?(?:p\s*[./]\s*(u|d|w)\.?)?$", re.IGNORECASE
+    r"(?:^|(?<=\s))(?=p)(p\.\s*p\.\s*)?(?:p\s*[./]\s*(uur|dag|week|u|d|w)\.?)?$", re.IGNORECASE
 )
-PER_WORDS = {"u": "uur", "d": "dag", "w": "week"}
+PER_WORDS = {"u": "uur", "d": "dag", "w": "week", "uur": "uur", "dag": "dag", "week": "week"}
 
 
 def per_abbreviation(unit: str) -> str:

@@ -1106,10 +1106,12 @@ def _read_figure(
 
 
 # A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
-# "40 volwassenen + 12 kinderen"): read as the figure, the first part was the count.
+# "40 volwassenen + 12 kinderen", "40 + 12"): read as the figure, the first part was
+# the count.
 # "12 waarvan 3 kinderen", "45 van 200" and "(was 1200)" name no second part.
 _PARTS = re.compile(
-    r"^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d", re.IGNORECASE
+    r"^(?:[^\W\d_]+(?:\s+[^\W\d_]+)?\s*)?(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d",
+    re.IGNORECASE,
 )
 
 
@@ -1305,14 +1307,12 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
     words = [w.strip("'-") for w in _WORD.findall(folded)]
     # "gasten naar Hotel Best Western": Best is no place offered, but a place after it
     # is ("Best Western vol, gasten naar Eindhoven" was chatter).
-    municipality = next(
-        (
-            name
-            for name in _free_municipalities(words, vocab)
-            if not _only_in_other_names(text, name, vocab)
-        ),
-        None,
-    )
+    # Two towns named ("van Dordrecht naar Sliedrecht"): none is offered, as a !melding
+    # names none; the first was offered.
+    named = [
+        n for n in _free_municipalities(words, vocab) if not _only_in_other_names(text, n, vocab)
+    ]
+    municipality = named[0] if len(named) == 1 else None
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -1400,13 +1400,19 @@ def _starts_fields(line: str, vocab: Vocabulary) -> bool:
 
 def _free_municipalities(words: list[str], vocab: Vocabulary) -> list[str]:
     """Every known municipality named in `words`; a name of four words is tried before
-    one of three, and so on down to one."""
+    one of three, and so on down to one, and a word of a longer name is no shorter one
+    ("Bergen op Zoom" is no Bergen)."""
     index = _municipality_index(vocab)
     found: list[str] = []
+    taken: set[int] = set()
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
+            span = range(start, start + size)
             name = index.get(" ".join(words[start : start + size]))
-            if name is not None and name not in found:
+            if name is None or not taken.isdisjoint(span):
+                continue
+            taken.update(span)
+            if name not in found:
                 found.append(name)
     return found
 
@@ -1560,7 +1566,8 @@ _PART_OF_PLACE = frozenset(
 _ACRONYM = re.compile(r"[A-Z]{2,4}")
 # Acronyms of a kind of building, which stands in the town named after it: "opvang in
 # AZC Dordrecht" is in Dordrecht (it gave no place: read as an organisation's name).
-_BUILDING_ACRONYMS = frozenset({"AZC", "MFC", "IKC"})
+# "COA Dordrecht" is the COA's location there.
+_BUILDING_ACRONYMS = frozenset({"AZC", "MFC", "IKC", "COA"})
 # A word after a municipality's name that makes another name whatever stands before it:
 # "bij Best Western" is a hotel chain, never a part of Best.
 _NAME_AFTER = frozenset({"western"})
@@ -1652,7 +1659,9 @@ _AFTER_SINGULAR = frozenset(
     {
         "en", "in", "bij", "te", "op", "aan", "door", "na", "nabij", "of", "gemeld",
         "gevonden", "aangetroffen", "gevallen", "sinds", "tijdens", "and", "at", "on",
-        "reported", "naar", "uit", "van", "is", "vanwege",
+        "reported", "naar", "uit", "van", "is", "vanwege", "afgevoerd", "overgebracht",
+        "opgenomen", "geborgen", "overleden", "gisteren", "vandaag", "vannacht",
+        "vanochtend", "vanmiddag", "vanavond", "zojuist", "nu", "ter", "om",
     }
 )  # fmt: skip
 

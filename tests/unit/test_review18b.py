@@ -261,3 +261,9 @@ async def test_a_singular_count_before_a_participle_or_time_is_read(
 ) -> None:
     reply = await _offered(chat, body)
     assert "gewonde 1" in reply, reply
+
+
+async def test_free_text_naming_a_town_of_several_words_offers_it(chat: CoreChat) -> None:
+    """ "Bergen op Zoom" holds "Bergen": one town, offered (not two, none)."""
+    reply = await _offered(chat, "stroomstoring in Bergen op Zoom, 300 huishoudens")
+    assert "Bergen op Zoom (" in reply, reply
