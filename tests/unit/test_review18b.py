@@ -267,3 +267,18 @@ async def test_free_text_naming_a_town_of_several_words_offers_it(chat: CoreChat
     """ "Bergen op Zoom" holds "Bergen": one town, offered (not two, none)."""
     reply = await _offered(chat, "stroomstoring in Bergen op Zoom, 300 huishoudens")
     assert "Bergen op Zoom (" in reply, reply
+
+
+# Found attacking: free text never offered a town whose name starts with "'s-": its
+# words are read without the apostrophe, the table's names with it.
+@pytest.mark.parametrize(
+    ("body", "place"),
+    [
+        ("40 geevacueerden in 's-Hertogenbosch", "'s-Hertogenbosch ("),
+        ("stroom uit in 's-Gravenhage", "'s-Gravenhage ("),
+        ("'S-HERTOGENBOSCH: 40 geevacueerden", "'s-Hertogenbosch ("),
+    ],
+)
+async def test_free_text_offers_a_town_with_s(chat: CoreChat, body: str, place: str) -> None:
+    reply = await _offered(chat, body)
+    assert place in reply, reply
