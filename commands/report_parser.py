@@ -1408,7 +1408,9 @@ def _free_municipalities(words: list[str], vocab: Vocabulary) -> list[str]:
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
             span = range(start, start + size)
-            name = index.get(" ".join(words[start : start + size]))
+            typed = " ".join(words[start : start + size])
+            # The words are read without their apostrophe: "'s-Hertogenbosch" is "s-…".
+            name = index.get(typed) or (index.get("'" + typed) if typed[:2] == "s-" else None)
             if name is None or not taken.isdisjoint(span):
                 continue
             taken.update(span)
