@@ -79,6 +79,29 @@ def ambiguous_comma(text: str) -> bool:
     return _THOUSANDS_COMMA.match(text.strip()) is not None
 
 
+# A rate's short forms at the end of a unit: `300 liter p.d.`, `200 p/u`, `3 l p.p.p.d.`
+# (per person per day). Kept as typed they were a stock's unit, summed across sources
+# (storage/metric_kinds.adds_up reads "per" and "/", which "p.d." has neither of).
+_PER_SHORT = re.compile(
+    r"(?:^|(?<=\s))(?=p)(p\.\s*p\.\s*)?(?:p\s*[./]\s*(uur|dag|week|u|d|w)\.?)?$", re.IGNORECASE
+)
+PER_WORDS = {"u": "uur", "d": "dag", "w": "week", "uur": "uur", "dag": "dag", "week": "week"}
+
+
+def per_abbreviation(unit: str) -> str:
+    """`unit` with a rate's short form at its end written out: `liter p.d.` -> `liter
+    per dag`, `p/u` -> `per uur`, `l p.p.p.d.` -> `l per persoon per dag`."""
+    short = _PER_SHORT.search(unit)
+    if short is None or not (short.group(1) or short.group(2)):
+        return unit
+    words = [unit[: short.start()].rstrip()]
+    if short.group(1):
+        words.append("per persoon")
+    if short.group(2):
+        words.append("per " + PER_WORDS[short.group(2).lower()])
+    return " ".join(w for w in words if w)
+
+
 def parse_figure(text: str) -> tuple[float, str | None] | None:
     """`120`, `1.200 bedden`, `1,5 km`, `35 %` -> (value, unit); None when it is no number."""
     value = text.strip()
@@ -90,6 +113,8 @@ def parse_figure(text: str) -> tuple[float, str | None] | None:
     unit = rest.strip() or None
     if unit is not None and unit.startswith("/"):
         unit = "per " + unit[1:].strip()  # `200/uur`, `200 /uur`: a rate, as "per uur" writes it
+    if unit is not None:
+        unit = per_abbreviation(unit)
     if unit is not None and _UNIT_RANGE.match(unit):
         return None  # no figure: the line stays the liaison's text, as `3-4m` does
     if "," in number:

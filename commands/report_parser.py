@@ -17,6 +17,7 @@ from datetime import datetime
 from rapidfuzz import fuzz, process
 
 from commands.dutch_numbers import (
+    PER_WORDS,
     ambiguous_comma,
     format_number,
     parse_figure,
@@ -29,7 +30,7 @@ from commands.i18n import Language, t
 from commands.number_words import count_in_words
 from storage import bounds, tlp
 from storage.metric_kinds import adds_up
-from storage.regions import RegionTable, named_municipalities
+from storage.regions import SPOKEN_NAMES, RegionTable, named_municipalities
 from storage.vocabulary import (
     CATEGORIES,
     INVISIBLE,
@@ -106,6 +107,11 @@ METRIC_ALIASES: dict[str, str] = {
     "aantal gewonden": "gewonden",
     "aantal doden": "doden",
     "gewond": "gewonden",
+    # One of them: "1 dode" was no figure while "2 doden" was. In free text only before
+    # an end or a small word (`_SINGULAR_ALIASES`): "100 dode vissen" are no deaths.
+    "dode": "doden",
+    "gewonde": "gewonden",
+    "geevacueerde": "geevacueerden",
     "huishoudens zonder elektriciteit": "huishoudens_zonder_stroom",
     "woningen zonder stroom": "huishoudens_zonder_stroom",
     "homes without power": "huishoudens_zonder_stroom",
@@ -647,6 +653,34 @@ _COUNTED_WORDS = {
 }  # fmt: skip
 
 
+# Words of a label typed in Title Case, no place's name: "Nog Vrij: 50 plekken",
+# "Totaal Opgevangen: 245 mensen", "Maandag 14 Dec: 200 mensen" were counts at a
+# location of that name (the figure renamed to what is counted).
+_LABEL_WORDS = frozenset(
+    {
+        "nog", "vrij", "totaal", "aantal", "capaciteit", "max", "maximaal", "maximum",
+        "beschikbaar", "bezet", "opgevangen", "geevacueerd", "stand", "update", "status",
+        "vandaag", "gisteren", "morgen", "nu", "ochtend", "middag", "avond", "nacht",
+        "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+        "jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+        "januari", "februari", "maart", "april", "juni", "juli", "augustus", "september",
+        "oktober", "november", "december", "total", "available", "capacity", "free",
+        "today", "yesterday", "tonight", "still",
+    }
+)  # fmt: skip
+
+
+def _a_label(key: str) -> bool:
+    """Whether `key` is a label rather than a place's name (`_LABEL_WORDS`, a number, a
+    person's title first, a word of what is counted: "Bewoners Verpleeghuis Merwede")."""
+    words = [fold(w) for w in key.replace(".", " ").split()]
+    return (
+        any(any(c.isdigit() for c in w) for w in words)
+        or words[0] in _NOT_PLACE_WORDS
+        or any(w in _LABEL_WORDS or w in _COUNTED_WORDS for w in words)
+    )
+
+
 def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | None:
     """(figure name, number as written) when `key: value` is a count at a named place:
     the key a proper name (`_names_a_place`: "Sporthal De Schans", "Utrecht"), the
@@ -654,7 +688,7 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
     personen.", "12 gewonden"), a full stop or `!` after it or not. With the full stop
     the line was text, without it a figure named after the shelter; a measurement
     ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
-    if _known_key(key, vocab) or not _names_a_place(key, vocab):
+    if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
         return None
     written = value.rstrip(".! ")
     rate = _PER_TAIL.search(written)
@@ -703,14 +737,32 @@ def _place_counts(
             return False
         draft.municipality = municipality
     else:
-        if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+        # "Sporthal De Schans Dordrecht: 200 mensen" is in Dordrecht (it was filed at a
+        # location with no municipality, out of the town's picture); an event word before
+        # the town ("Stroomuitval Dordrecht: 1200 huishoudens") names no location.
+        town = text_municipality(key, vocab)
+        event = town is not None and _event_before(place, town)
+        if town is not None and draft.municipality not in (None, town):
             return False
-        if "location" not in seen:
-            seen["location"] = key
-        draft.location = key
+        if not event:
+            if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+                return False
+            if "location" not in seen:
+                seen["location"] = key
+            draft.location = key
+        if town is not None:
+            draft.municipality = town
     for _, _, _, (name, number_text) in counts:
         _read_field(name, number_text, draft, seen, problems, now, vocab)
     return True
+
+
+def _event_before(place: str, town: str) -> bool:
+    """Whether `place` (folded) is one word that says what happened, then `town`:
+    "stroomuitval dordrecht", "evacuatie goes"."""
+    head, _, rest = place.partition(" ")
+    hinted = any(head in hints for hints in CATEGORY_HINTS.values())
+    return hinted and rest == fold(town)
 
 
 def _formatted_field_match(
@@ -831,7 +883,8 @@ def _is_note(key: str, value: str, vocab: Vocabulary) -> bool:
 
 # A rate's "per uur", "per dag" after a unit ("300 liter per dag"): part of the unit, not
 # words of a sentence (a rate of three words was text, its figure lost).
-_PER_TAIL = re.compile(r"(?:^|\s+)per\s+[^\W\d_]+\.?$", re.IGNORECASE)
+# "per persoon per dag" is one rate (`dutch_numbers.per_abbreviation` writes "p.p.p.d." so).
+_PER_TAIL = re.compile(r"(?:(?:^|\s+)per\s+[^\W\d_]+\.?){1,2}$", re.IGNORECASE)
 
 
 def _unit_words(unit: str | None) -> int:
@@ -1053,10 +1106,12 @@ def _read_figure(
 
 
 # A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
-# "40 volwassenen + 12 kinderen"): read as the figure, the first part was the count.
+# "40 volwassenen + 12 kinderen", "40 + 12"): read as the figure, the first part was
+# the count.
 # "12 waarvan 3 kinderen", "45 van 200" and "(was 1200)" name no second part.
 _PARTS = re.compile(
-    r"^[^\W\d_]+(?:\s+[^\W\d_]+)?\s*(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d", re.IGNORECASE
+    r"^(?:[^\W\d_]+(?:\s+[^\W\d_]+)?\s*)?(?:[,;+&]|\s(?:en|and|plus)\s)\s*\d",
+    re.IGNORECASE,
 )
 
 
@@ -1229,6 +1284,9 @@ def _municipality_index(vocab: Vocabulary) -> dict[str, str]:
     index = _MUNICIPALITY_INDEX.get(key)
     if index is None:
         index = {fold(name): name for name in vocab.regions.municipalities}
+        for spoken, official in SPOKEN_NAMES.items():  # "Den Bosch" is 's-Hertogenbosch
+            if official in vocab.regions.municipalities and spoken not in index:
+                index[spoken] = official
         _MUNICIPALITY_INDEX[key] = index
     return index
 
@@ -1247,9 +1305,14 @@ def read_free_text(body: str, vocab: Vocabulary) -> ReportDraft | None:
         return None
     folded = " ".join(fold(text).replace("’", "'").split())
     words = [w.strip("'-") for w in _WORD.findall(folded)]
-    municipality = _free_municipality(words, vocab)
-    if municipality is not None and _only_in_other_names(text, municipality, vocab):
-        municipality = None  # "gasten naar Hotel Best Western": no place offered
+    # "gasten naar Hotel Best Western": Best is no place offered, but a place after it
+    # is ("Best Western vol, gasten naar Eindhoven" was chatter).
+    # Two towns named ("van Dordrecht naar Sliedrecht"): none is offered, as a !melding
+    # names none; the first was offered.
+    named = [
+        n for n in _free_municipalities(words, vocab) if not _only_in_other_names(text, n, vocab)
+    ]
+    municipality = named[0] if len(named) == 1 else None
     hits: dict[str, int] = {}
     for word in words:
         for category, hints in CATEGORY_HINTS.items():
@@ -1335,16 +1398,25 @@ def _starts_fields(line: str, vocab: Vocabulary) -> bool:
     return match is not None and _known_key(match.group(1), vocab)
 
 
-def _free_municipality(words: list[str], vocab: Vocabulary) -> str | None:
-    """The first known municipality named in `words`; a name of four words is tried
-    before one of three, and so on down to one."""
+def _free_municipalities(words: list[str], vocab: Vocabulary) -> list[str]:
+    """Every known municipality named in `words`; a name of four words is tried before
+    one of three, and so on down to one, and a word of a longer name is no shorter one
+    ("Bergen op Zoom" is no Bergen)."""
     index = _municipality_index(vocab)
+    found: list[str] = []
+    taken: set[int] = set()
     for size in (4, 3, 2, 1):
         for start in range(len(words) - size + 1):
-            found = index.get(" ".join(words[start : start + size]))
-            if found is not None:
-                return found
-    return None
+            span = range(start, start + size)
+            typed = " ".join(words[start : start + size])
+            # The words are read without their apostrophe: "'s-Hertogenbosch" is "s-…".
+            name = index.get(typed) or (index.get("'" + typed) if typed[:2] == "s-" else None)
+            if name is None or not taken.isdisjoint(span):
+                continue
+            taken.update(span)
+            if name not in found:
+                found.append(name)
+    return found
 
 
 def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> bool:
@@ -1450,7 +1522,7 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
             typed_before = "" if opens else words[n - 1].group()
             before = fold(typed_before)
             rest = text[span[-1].end() :]
-            other_name = before not in _PLACE_WORDS and _in_other_name(text, words, n, size)
+            other_name = _in_other_name(text, words, n, size)
             named_else = (
                 before in _NOT_PLACE_WORDS
                 or typed_before in _NAME_ARTICLES
@@ -1458,12 +1530,13 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
                 or other_name
             )
             line_start = text[: span[0].start()].rstrip(" \t")
+            # "Utrecht Overvecht: stroom uit": a district after the name, then the colon.
+            colon = _DISTRICT_COLON.match(rest) or rest.lstrip(" \t").startswith(":")
             spot = _Spot(
                 capital=first[:1].isupper(),
                 opens=opens,
                 after_place_word=before in _PLACE_WORDS,
-                heading=(not line_start or line_start.endswith("\n"))
-                and rest.lstrip(" \t").startswith(":"),
+                heading=(not line_start or line_start.endswith("\n")) and bool(colon),
                 named_else=named_else,
                 other_name=other_name,
             )
@@ -1472,6 +1545,9 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
             break
         n += 1
     return out
+
+
+_DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
 
 
 def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
@@ -1490,30 +1566,48 @@ _PART_OF_PLACE = frozenset(
 # A short word in capitals before a name is an organisation's ("RTV Utrecht", "FC
 # Utrecht", "GGD Groningen"), unless all the text shouts.
 _ACRONYM = re.compile(r"[A-Z]{2,4}")
+# Acronyms of a kind of building, which stands in the town named after it: "opvang in
+# AZC Dordrecht" is in Dordrecht (it gave no place: read as an organisation's name).
+# "COA Dordrecht" is the COA's location there.
+_BUILDING_ACRONYMS = frozenset({"AZC", "MFC", "IKC", "COA"})
+# A word after a municipality's name that makes another name whatever stands before it:
+# "bij Best Western" is a hotel chain, never a part of Best.
+_NAME_AFTER = frozenset({"western"})
 
 
 def _in_other_name(text: str, words: list[re.Match[str]], n: int, size: int) -> bool:
     """Whether the municipality's name at words `n`…`n + size` is part of another proper
-    name: an acronym before it ("RTV Utrecht", "FC Utrecht"), or a capitalised word right
-    after it in the same sentence ("Best Western"), except a part of the place ("Utrecht
-    Centraal"). A capitalised word before it is no sign: a shelter's name goes before its
-    town ("Sporthal De Schans Dordrecht"), and that is the place. A name typed in capitals
-    (the whole text shouts) is not judged so. Read as places, a hotel brand put the
-    report in Best and a broadcaster in Utrecht."""
+    name: an organisation's acronym before it ("RTV Utrecht", "FC Utrecht"; a building's,
+    "AZC Dordrecht", is in that town), or a capitalised word right after it in the same
+    sentence when a capitalised word also goes before it ("Hotel Best Western"), except
+    a part of the place ("Utrecht Centraal"). With a small word before it, a capitalised
+    word after is the district ("stroomstoring Utrecht Overvecht"). A capitalised word
+    before it alone is no sign: a shelter's name goes before its town ("Sporthal De
+    Schans Dordrecht"), and that is the place. A name typed in capitals (the whole text
+    shouts) is not judged so. Read as places, a hotel brand put the report in Best and a
+    broadcaster in Utrecht."""
     typed = " ".join(w.group() for w in words[n : n + size])
     if typed.isupper():
         return False
-    if n > 0 and not _opens(text, words, n) and _ACRONYM.fullmatch(words[n - 1].group()):
-        return True
+    inside = n > 0 and not _opens(text, words, n)
+    before = words[n - 1].group() if inside else ""
+    # A word opening the sentence is capitalised as any is: "Stroomstoring Utrecht …".
+    name_before = inside and not _opens(text, words, n - 1) and before[:1].isupper()
+    if _ACRONYM.fullmatch(before):
+        return before not in _BUILDING_ACRONYMS
     after_at = n + size
     if after_at < len(words) and not _opens(text, words, after_at):
         after = words[after_at].group()
         between = text[words[after_at - 1].end() : words[after_at].start()]
+        if fold(after) in _NAME_AFTER and not between.strip():
+            return True
         if (
             after[:1].isupper()
             and not between.strip()
             and fold(after) not in _PART_OF_PLACE
             and fold(after) not in _PLACE_WORDS
+            and name_before
+            and fold(before) not in _PLACE_WORDS
         ):
             return True
     return False
@@ -1528,6 +1622,10 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
         if match is None:
             continue
         metric = vocab.metric_aliases[alias]
+        if alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
+            continue  # "100 dode vissen": the word describes something else
+        if _JOINED.search(folded, 0, match.start(2)) is not None:
+            continue  # "3 en 4 gewonden": 7, or 3 to 4; the text keeps it as written
         parsed = parse_figure(match.group(2))
         if parsed is None or ambiguous_comma(match.group(2)):
             continue  # `1,200`: twelve hundred or 1,2; the text keeps it as written
@@ -1540,7 +1638,8 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             # was taken as an exact 4 or 150.
             parsed, bound = ranged, bounds.ESTIMATE
         rate = _FREE_RATE.match(folded, match.end())
-        unit = f"per {rate.group(1)}" if rate else None
+        short = rate.group(1) or rate.group(2) if rate else None
+        unit = f"per {PER_WORDS.get(short, short)}" if short else None
         figures.append(
             Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
@@ -1550,9 +1649,32 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
 # A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200
 # evacuees (summed as a stock), but 200 each hour (storage/metric_kinds.adds_up).
 _FREE_RATE = re.compile(
-    r"\s*(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
-    r"night|month|minute)\b"
+    r"\s*(?:(?:per|/)\s*(uur|u|dag|etmaal|nacht|week|maand|minuut|min|kwartier|hour|day|"
+    r"night|month|minute)\b|p\s*[./]\s*(?=[udw]\b)(u|d|w)\b)"
 )
+# Two numbers joined by "en"/"and" before a free-text figure ("3 en 4 gewonden"): a
+# range or a sum, no one number; "tussen 3 en 4" is a range (`_free_range`).
+_JOINED = re.compile(r"(?<!tussen )(?<!between )(?<![\w.,:])\d+\s+(?:en|and)\s+$")
+_SINGULAR_ALIASES = frozenset({"dode", "gewonde", "geevacueerde"})
+# The words a singular count may stand before: "1 dode bij brand", "1 gewonde en 2 ...".
+_AFTER_SINGULAR = frozenset(
+    {
+        "en", "in", "bij", "te", "op", "aan", "door", "na", "nabij", "of", "gemeld",
+        "gevonden", "aangetroffen", "gevallen", "sinds", "tijdens", "and", "at", "on",
+        "reported", "naar", "uit", "van", "is", "vanwege", "afgevoerd", "overgebracht",
+        "opgenomen", "geborgen", "overleden", "gisteren", "vandaag", "vannacht",
+        "vanochtend", "vanmiddag", "vanavond", "zojuist", "nu", "ter", "om",
+    }
+)  # fmt: skip
+
+
+def _ends_phrase(folded: str, at: int) -> bool:
+    """Whether the count word ending at `at` ends its phrase: the end, a sign, or a
+    small word after it, not a noun it describes ("dode vissen")."""
+    after = re.match(r"\s*([^\W\d_]+)", folded[at:])
+    if after is None or not folded[at : at + 1].isspace():
+        return True
+    return after.group(1) in _AFTER_SINGULAR
 
 
 # The low end of a range right before a free-text figure: "3 à 4", "100-150", "3 tot 4",

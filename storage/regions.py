@@ -66,6 +66,11 @@ def _shipped_aliases() -> dict[str, str]:
     return aliases
 
 
+# Names everyone writes for a municipality the table spells otherwise (folded), read as
+# the table's: "gemeente: Den Bosch" was a municipality of its own, apart from
+# 's-Hertogenbosch, and text naming it no place. ("Den Haag" is in the table itself.)
+SPOKEN_NAMES = {"den bosch": "'s-Hertogenbosch"}
+
 _PREFIXES = ("veiligheidsregio", "veiligheids en gezondheidsregio", "regio", "vr ")
 
 
@@ -82,6 +87,9 @@ class RegionTable:
         for region, municipalities in self._extra.items():
             for municipality in municipalities:
                 table[fold(municipality)] = (municipality, region)
+        for spoken, official in SPOKEN_NAMES.items():
+            if fold(official) in table:
+                table.setdefault(spoken, table[fold(official)])
         return table
 
     @cached_property
@@ -126,4 +134,5 @@ class RegionTable:
 
     @property
     def municipalities(self) -> list[str]:
-        return [name for name, _ in self._table.values()]
+        # Once each: a spoken name (`SPOKEN_NAMES`) is a second key of the same one.
+        return list(dict.fromkeys(name for name, _ in self._table.values()))
