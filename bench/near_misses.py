@@ -17,7 +17,8 @@ answered sure. Each rule decides "sure" from the same search (ranking untouched)
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from bench.oos_crisis import crisis_questions
 from bench.qa_eval import BLIND2_SET, BLIND_SET, OWN_SET, load_own, load_shared
 from bench.qa_eval import out_of_scope_questions
 from knowledge.search import Index, Result
+from knowledge.text import rarity
+from storage.vocabulary import fold
 from tests.support.eval_data import EVAL
 
 NEAR_DEV = Path(__file__).parent / "data" / "near_dev.txt"
@@ -81,11 +84,199 @@ def collect(eval_dir: Path) -> list[Asked]:
 Rule = Callable[[Asked], bool]
 
 
+@dataclass(frozen=True)
+class Word:
+    """A content word of the question as coverage counts it against the best item."""
+
+    word: str
+    rarity: float
+    known: bool  # the store has a term for it
+    weight: float  # what it adds to coverage's total
+    covered: float  # what it adds to coverage's covered part
+
+
+_WORDS: dict[int, tuple[Word, ...]] = {}
+
+
+def words(a: Asked) -> tuple[Word, ...]:
+    key = id(a)
+    if key in _WORDS:
+        return _WORDS[key]
+    index = a.index
+    out: list[Word] = []
+    if a.result.hits:
+        best = index._position[a.result.hits[0].id]
+        tiers = index._covering(best)
+        unknown = index._idf(None)
+        for word, group in index._mapped_words(a.query, True):
+            r = rarity(word)
+            if not group:
+                out.append(Word(word, r, False, unknown * r, 0.0))
+                continue
+            total = covered = 0.0
+            for term in group:
+                weight = index._idf(term) / len(group)
+                credit = next((c for covers, c in tiers if term in covers), 0.0)
+                if credit:
+                    total += weight
+                    covered += credit * weight
+                else:
+                    total += min(weight, unknown * r / len(group))
+            out.append(Word(word, r, True, total, covered))
+    _WORDS[key] = tuple(out)
+    return _WORDS[key]
+
+
 def today(a: Asked) -> bool:
     return a.result.confident
 
 
-RULES: dict[str, Rule] = {"today": today}
+def share(ws: Sequence[Word]) -> float:
+    total = sum(w.weight for w in ws)
+    return sum(w.covered for w in ws) / total if total else 1.0
+
+
+def heaviest_covered(exempt: float) -> Rule:
+    """Today's gate, and the question's heaviest word covered (unless coverage >= exempt)."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        ws = words(a)
+        top = max(ws, key=lambda w: w.weight, default=None)
+        return top is None or top.covered > 0 or a.result.coverage >= exempt
+
+    return rule
+
+
+def specific_share(min_rarity: float, threshold: float) -> Rule:
+    """Today's gate, and coverage over the words at least `min_rarity` rare >= threshold."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        return share([w for w in words(a) if w.rarity >= min_rarity]) >= threshold
+
+    return rule
+
+
+def uncovered_share(limit: float) -> Rule:
+    """Today's gate, and no single uncovered word over `limit` of the question's weight."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        ws = words(a)
+        total = sum(w.weight for w in ws)
+        return not any(w.covered == 0 and w.weight > limit * total for w in ws)
+
+    return rule
+
+
+def known_full(min_rarity: float, threshold: float) -> Rule:
+    """Coverage with a known word the item lacks at its full IDF when it is at least
+    `min_rarity` rare (another item is about it), >= threshold."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        index = a.index
+        best = index._position[a.result.hits[0].id]
+        tiers = index._covering(best)
+        total = covered = 0.0
+        for word, group in index._mapped_words(a.query, True):
+            r = rarity(word)
+            if not group:
+                total += index._idf(None) * r
+                continue
+            for term in group:
+                weight = index._idf(term) / len(group)
+                credit = next((c for covers, c in tiers if term in covers), 0.0)
+                if credit:
+                    total += weight
+                    covered += credit * weight
+                elif r >= min_rarity:
+                    total += weight
+                else:
+                    total += min(weight, index._idf(None) * r / len(group))
+        return total > 0 and covered / total >= threshold
+
+    return rule
+
+
+def unknown_full(min_rarity: float, threshold: float) -> Rule:
+    """Coverage with a word the store has never seen at the full unknown IDF when at
+    least `min_rarity` rare, >= threshold."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        ws = words(a)
+        unknown = a.index._idf(None)
+        total = sum(
+            unknown if (not w.known and w.rarity >= min_rarity) else w.weight for w in ws
+        )
+        return total > 0 and sum(w.covered for w in ws) / total >= threshold
+
+    return rule
+
+
+_SUBORDINATE = re.compile(
+    r",|\b(?:als|voordat|nadat|wanneer|omdat|terwijl|zodat|nu|waar|die|dat|bij|na|tijdens"
+    r"|if|when|before|after|while|because|where|during)\b"
+)
+
+
+def asking_clause(query: str, last_part: bool = False) -> set[str]:
+    """The words of the question's asking clause: its last sentence up to the first
+    comma or subordinating word (a crude reading of the main clause)."""
+    sentences = [s for s in re.split(r"[.?!]\s", fold(query)) if s.strip()]
+    last = sentences[-1] if sentences else ""
+    if last_part:
+        # The question usually comes last: "Onze sporthal heeft nog 60 bedden over,
+        # waar geven we dat door?"
+        last = [p for p in last.split(",") if re.search(r"\w", p)][-1] if re.search(r"\w", last) else ""
+    return set(re.findall(r"\w+", _SUBORDINATE.split(last, maxsplit=1)[0]))
+
+
+def clause_rule(min_rarity: float, exempt: float, last_part: bool = False) -> Rule:
+    """Today's gate, and no uncovered word at least `min_rarity` rare in the asking
+    clause (unless coverage >= exempt)."""
+
+    def rule(a: Asked) -> bool:
+        if not today(a):
+            return False
+        if a.result.coverage >= exempt:
+            return True
+        clause = asking_clause(a.query, last_part)
+        return not any(
+            w.covered == 0 and w.rarity >= min_rarity and w.word in clause for w in words(a)
+        )
+
+    return rule
+
+
+# Frozen (session 18) before the held-out sets were first asked: chosen on the
+# development sets above as the setting that removed most confident wrong answers
+# while losing in-scope sure answers on at most one set (own: 2 of 99).
+FROZEN = clause_rule(0.7, 0.45, True)
+
+RULES: dict[str, Rule] = {"today": today, "FROZEN last clause r>=0.7 exempt 0.45": FROZEN}
+for _r in (0.5, 0.6, 0.65, 0.7, 0.75, 0.8):
+    for _e in (0.45, 0.5, 0.55, 0.6, 1.01):
+        RULES[f"clause r>={_r} exempt {_e}"] = clause_rule(_r, _e)
+        RULES[f"last clause r>={_r} exempt {_e}"] = clause_rule(_r, _e, True)
+for _r in (0.4, 0.5, 0.6):
+    for _t in (0.36, 0.4):
+        RULES[f"known full r>={_r} t{_t}"] = known_full(_r, _t)
+        RULES[f"unknown full r>={_r} t{_t}"] = unknown_full(_r, _t)
+for _e in (1.01, 0.9, 0.8, 0.7):
+    RULES[f"heaviest covered, exempt {_e}"] = heaviest_covered(_e)
+for _r in (0.4, 0.5, 0.6):
+    for _t in (0.3, 0.4, 0.5):
+        RULES[f"specific r>={_r} share>={_t}"] = specific_share(_r, _t)
+for _l in (0.25, 0.3, 0.35, 0.4, 0.5):
+    RULES[f"uncovered word share <= {_l}"] = uncovered_share(_l)
 
 
 def table(sample: list[Asked], rules: dict[str, Rule]) -> None:
