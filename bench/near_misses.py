@@ -23,15 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.oos_crisis import crisis_questions
-from bench.qa_eval import (
-    BLIND2_SET,
-    BLIND3_SET,
-    BLIND_SET,
-    OWN_SET,
-    load_own,
-    load_shared,
-    out_of_scope_questions,
-)
+from bench.qa_eval import BLIND2_SET, BLIND_SET, OWN_SET, load_own, load_shared
+from bench.qa_eval import out_of_scope_questions
 from knowledge.search import Index, Result
 from knowledge.text import rarity
 from storage.vocabulary import fold
@@ -220,7 +213,9 @@ def unknown_full(min_rarity: float, threshold: float) -> Rule:
             return False
         ws = words(a)
         unknown = a.index._idf(None)
-        total = sum(unknown if (not w.known and w.rarity >= min_rarity) else w.weight for w in ws)
+        total = sum(
+            unknown if (not w.known and w.rarity >= min_rarity) else w.weight for w in ws
+        )
         return total > 0 and sum(w.covered for w in ws) / total >= threshold
 
     return rule
@@ -240,11 +235,7 @@ def asking_clause(query: str, last_part: bool = False) -> set[str]:
     if last_part:
         # The question usually comes last: "Onze sporthal heeft nog 60 bedden over,
         # waar geven we dat door?"
-        last = (
-            [p for p in last.split(",") if re.search(r"\w", p)][-1]
-            if re.search(r"\w", last)
-            else ""
-        )
+        last = [p for p in last.split(",") if re.search(r"\w", p)][-1] if re.search(r"\w", last) else ""
     return set(re.findall(r"\w+", _SUBORDINATE.split(last, maxsplit=1)[0]))
 
 
@@ -311,45 +302,21 @@ def table(sample: list[Asked], rules: dict[str, Rule]) -> None:
         print(f"{name:<34}" + "".join(cells))
 
 
-HELD_OUT_NEAR = Path(__file__).parent / "data" / "out_of_scope_near.txt"
-
-
-def held_out(eval_dir: Path) -> list[Asked]:
-    """The held-out sets, asked once the rule was frozen: the outside tester's near
-    misses of the shared store and the third blind set."""
-    items, _ = load_shared(eval_dir)
-    index = Index(items)
-    near = [
-        line.strip()
-        for line in HELD_OUT_NEAR.read_text(encoding="utf-8").splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    out = [_ask("held-out near", index, q, set(), False) for q in near]
-    own_items, own_queries, outside = load_own(BLIND3_SET)
-    own_index = Index(own_items)
-    for q in own_queries:
-        out.append(_ask("blind3", own_index, str(q["query"]), set(q["relevant"]), True))  # type: ignore[call-overload]
-    return out + [_ask("blind3", own_index, q, set(), False) for q in outside]
-
-
-def main(eval_dir: Path, shown: str | None, held: bool = False) -> None:
-    sample = held_out(eval_dir) if held else collect(eval_dir)
-    table(sample, {name: RULES[name] for name in list(RULES)[:2]} if held else RULES)
+def main(eval_dir: Path, shown: str | None) -> None:
+    sample = collect(eval_dir)
+    table(sample, RULES)
     if shown:
         rule = RULES[shown]
         for a in sample:
             sure = rule(a)
             if sure and (not a.inside or not a.right):
                 hit = a.result.hits[0]
-                print(
-                    f"[{a.part}] SURE {'wrong' if a.inside else 'out'} {a.result.coverage:.2f} {a.query} -> {hit.id} {hit.question[:60]}"
-                )
+                print(f"[{a.part}] SURE {'wrong' if a.inside else 'out'} {a.result.coverage:.2f} {a.query} -> {hit.id} {hit.question[:60]}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--eval", type=Path, default=EVAL)
     parser.add_argument("--show")
-    parser.add_argument("--held-out", action="store_true", help="the held-out sets, once")
     args = parser.parse_args()
-    main(args.eval, args.show, args.held_out)
+    main(args.eval, args.show)

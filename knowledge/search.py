@@ -30,7 +30,6 @@ from knowledge.news_questions import asks_news
 from knowledge.text import (
     _WORD,
     STOP_WORDS,
-    asking_words,
     is_word,
     rarity,
     shelter_kinds,
@@ -85,15 +84,6 @@ ANSWER_ONLY_CREDIT = 0.75
 # sees, refuses 10 of 116 in-scope questions at 0.36 (17 at 0.40), 28 of 30 out of
 # scope (29 at 0.40), with 6.0% wrong-confident (4.3% at 0.40).
 CONFIDENT_COVERAGE = 0.36
-# A near miss ("Kan ik NL-Alert ook op mijn smartwatch ontvangen?") shares the
-# domain's words with a Q&A and misses only the thing asked about, which counts
-# against coverage by its general-language rarity only. So: no sure answer while a
-# word of the question's asking clause (knowledge/text.py `asking_words`) at least
-# this rare is covered neither by the best item nor by its topic's questions, unless
-# coverage reaches ASKED_WORD_EXEMPT. Chosen on development sets (bench/near_misses.py),
-# then measured once on held-out ones (session 18; see the README).
-ASKED_WORD_RARITY = 0.7
-ASKED_WORD_EXEMPT = 0.45
 # Tried and not adopted (bench/qa_threshold.py --rival): calling an answer not
 # confident when an item of another topic scores at least 0.95 x the best
 # (`Result.rival`). Refitted on the shared set (0.33) it turned two wrong-confident
@@ -572,49 +562,20 @@ class Index:
         if not hits:
             return Result(query, False, [])
         best = self._position[hits[0].id]
-        mapped = self._mapped_words(query, True)
-        coverage = self.coverage(mapped, best)
+        coverage = self.coverage(self._mapped_words(query, True), best)
         share = self._rival(scores, raw, best) if rival else 0.0
-        return Result(query, self._sure(query, coverage, best, mapped), hits, coverage, share)
+        return Result(query, self._sure(query, coverage, best), hits, coverage, share)
 
-    def _sure(
-        self,
-        query: str,
-        coverage: float,
-        best: int,
-        mapped: list[tuple[str, list[str]]] | None = None,
-    ) -> bool:
+    def _sure(self, query: str, coverage: float, best: int) -> bool:
         """Whether item `best`, covering `coverage` of the question, is a sure answer.
         Whether a planned thing goes ahead, or how much longer a situation lasts, is
         news no standing answer gives (knowledge/news_questions.py): suggested, never
         sure. Nor is an item about
-        another kind of shelter than the question names (`_other_kind`), nor, below
-        ASKED_WORD_EXEMPT, one that misses a rare word the question asks about
-        (`_misses_asked_word`; `mapped`: the question's content words as coverage read them)."""
+        another kind of shelter than the question names (`_other_kind`)."""
         return (
             coverage >= CONFIDENT_COVERAGE
             and not asks_news(query)
             and not self._other_kind(query, best)
-            and (
-                coverage >= ASKED_WORD_EXEMPT
-                or not self._misses_asked_word(
-                    query, best, self._mapped_words(query, True) if mapped is None else mapped
-                )
-            )
-        )
-
-    def _misses_asked_word(
-        self, query: str, best: int, mapped: list[tuple[str, list[str]]]
-    ) -> bool:
-        """Whether a word of the question's asking clause, at least ASKED_WORD_RARITY
-        rare in general language, is in neither item `best` nor its topic's questions."""
-        asked = asking_words(query)
-        tiers = self._covering(best)
-        return any(
-            word in asked
-            and rarity(word) >= ASKED_WORD_RARITY
-            and not any(term in covers for term in group for covers, _ in tiers)
-            for word, group in mapped
         )
 
     def _other_kind(self, query: str, best: int) -> bool:

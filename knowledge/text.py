@@ -460,28 +460,6 @@ def shelter_kinds(text: str) -> frozenset[int]:
     return frozenset(n for n, kind in enumerate(SHELTER_KINDS) if kind.search(folded))
 
 
-# Where a question's asking clause ends: a comma, or a word that opens a subordinate
-# clause or a phrase of circumstance ("als de stroom uitvalt", "voordat ik mijn tanden
-# poets", "bij een rookpluim"). Crude on purpose: measured so (bench/near_misses.py).
-_CLAUSE_END = re.compile(
-    r",|\b(?:als|voordat|nadat|wanneer|omdat|terwijl|zodat|nu|waar|die|dat|bij|na|tijdens"
-    r"|if|when|before|after|while|because|where|during)\b"
-)
-
-
-def asking_words(question: str) -> frozenset[str]:
-    """The (folded) words of a question's asking clause: its last sentence's last
-    comma part ("Onze sporthal is vol, wie neemt de rest op?": the question comes
-    last), up to the first word of `_CLAUSE_END`. What is asked about stands there;
-    the rest is context. A question that opens with such a word ("Waar kan ik …")
-    has an empty asking clause."""
-    sentences = [s for s in re.split(r"[.?!]\s", fold(question)) if s.strip()]
-    last = sentences[-1] if sentences else ""
-    parts = [p for p in last.split(",") if re.search(r"\w", p)]
-    clause = _CLAUSE_END.split(parts[-1], maxsplit=1)[0] if parts else ""
-    return frozenset(re.findall(r"\w+", clause))
-
-
 # English -> Dutch words, a curated content file beside this module (see its header).
 GLOSSARY = Path(__file__).with_name("glossary_en_nl.yaml")
 
