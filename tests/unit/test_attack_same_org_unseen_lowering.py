@@ -146,3 +146,51 @@ async def test_a_resolve_from_the_owners_lower_room_keeps_the_unseen_extreme_sta
     assert "M-2" in shown and "extreem" in shown, shown
     green = await green_picture(db, dispatcher)
     assert "extreem" not in green and "M-2" not in green and "opgelost" in green, green
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "!melding water\ngemeente: Dordrecht\nstatus: opgelost\nLek gedicht.",
+        "!melding water\ngemeente: Dordrecht\nernst: matig\nPompen draaien, lek gedicht.",
+    ],
+)
+async def test_an_edit_from_the_owners_lower_room_keeps_the_unseen_extreme_state(
+    db: Database, dispatcher: Dispatcher, edited: str
+) -> None:
+    """Review 18a: the GREEN room edits its own opening report (M-1) after the AMBER room
+    made the item extreme (M-2). The edit is M-1's new revision, observed now: unmarked,
+    it became the item's latest state for everyone, as the follow-up 'status: opgelost'
+    did before attack18's fix, and closed (or lowered) the extreme item for the
+    coordinators. It keeps the unseen state as a new follow-up does."""
+    from datetime import UTC, datetime, timedelta
+
+    from commands.message import Relation
+    from storage.ids import EventId
+
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    opened, replies = await dispatch(
+        db, dispatcher, view(GGD_GREEN), ANNA, OPENED, start, event_id="$opened"
+    )
+    assert "M-1 vastgelegd" in texts(replies)
+    _, replies = await dispatch(
+        db, dispatcher, view(GGD_AMBER), BERT, RAISED, start + timedelta(minutes=5)
+    )
+    assert "M-2 vastgelegd" in texts(replies)
+    assert "M-2" in await attention(db, dispatcher, COORD)
+    _, replies = await dispatch(
+        db,
+        dispatcher,
+        view(GGD_GREEN),
+        ANNA,
+        edited,
+        kind="edit",
+        relation=Relation(replaces=EventId(opened)),
+    )
+    told = texts(replies)
+    assert "M-1" in told, told
+    assert "vervalt" not in told and "niet meer ernstig" not in told, told
+    shown = await attention(db, dispatcher, COORD)
+    assert "M-2" in shown and "extreem" in shown, shown
+    green = await green_picture(db, dispatcher)
+    assert "extreem" not in green and "M-2" not in green, green
