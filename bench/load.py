@@ -539,6 +539,7 @@ class Bench:
             "KNOOPPUNT_PASSWORD": manifest["bot_password"],
             "KNOOPPUNT_DATA_DIR": str(self.workdir / "bot-data0"),
             "KNOOPPUNT_HTTP_LISTEN": "",
+            "KNOOPPUNT_METRICS_LISTEN": "",
             **self.bot_env(),
         }
         self.bot = BotRunner(BotProcess(self.workdir / "bot-data0", env), manifest["bot_user"])

@@ -161,6 +161,11 @@ class Settings(BaseSettings):
     language: Literal["nl", "en"] = DEFAULT_LANGUAGE
     command_prefix: str = "!"
     http_listen: str = "127.0.0.1:9180"
+    # The operator's listener: /metrics and /healthz, never the portal. Apart from
+    # `http_listen` because a reverse proxy forwards to that one, and some counters say
+    # that hidden reports exist (redacted domino alerts). The same address as
+    # `http_listen` serves all on one listener (before 0.18 the only way); empty: off.
+    metrics_listen: str = "127.0.0.1:9181"
     # Where people reach the web portal (bot/web/): the start of every `!portaal` link.
     # Behind a reverse proxy with TLS this is the proxy's https address.
     public_url: str | None = None

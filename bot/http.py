@@ -1,5 +1,9 @@
-"""Health, metrics and the web portal over HTTP (aiohttp), on `http_listen`
-(default 127.0.0.1:9180). The portal's routes live in bot/web/."""
+"""Health, metrics and the web portal over HTTP (aiohttp). The portal and /healthz on
+`http_listen` (default 127.0.0.1:9180), the listener a reverse proxy forwards to;
+/metrics and /healthz on `metrics_listen` (default 127.0.0.1:9181), for the operator
+only: some counters tell that hidden reports exist (`knooppunt_domino_alerts{kind=
+"redacted"}`), so /metrics is on the portal's listener only when both are set to one
+address. The portal's routes live in bot/web/."""
 
 from __future__ import annotations
 
@@ -24,6 +28,11 @@ RUNNER_OPTIONS: dict[str, Any] = {"access_log": None}
 SYNC_STALE_AFTER = 45.0
 
 
+def _address(listen: str) -> tuple[str, int]:
+    host, _, port = listen.rpartition(":")
+    return host or "127.0.0.1", int(port)
+
+
 class HealthServer:
     def __init__(
         self,
@@ -32,12 +41,14 @@ class HealthServer:
         db: Database,
         metrics: Metrics,
         portal: Portal | None = None,
+        metrics_listen: str = "",
     ) -> None:
-        host, _, port = listen.rpartition(":")
-        self.host, self.port = host or "127.0.0.1", int(port)
+        # Empty `listen`: no portal listener (then `metrics_listen` alone, if set).
+        self.host, self.port = _address(listen) if listen else ("", 0)
+        self.metrics_address = _address(metrics_listen) if metrics_listen else None
         self.syncer, self.db, self.metrics = syncer, db, metrics
         self.portal = portal
-        self._runner: web.AppRunner | None = None
+        self._runners: list[web.AppRunner] = []
 
     def _sync_age(self) -> float | None:
         last = self.syncer.last_sync_ok
@@ -79,18 +90,31 @@ class HealthServer:
         )
 
     async def start(self) -> None:
-        app = web.Application()
-        app.router.add_get("/healthz", self.healthz)
-        app.router.add_get("/metrics", self.metrics_page)
-        if self.portal is not None:
-            self.portal.install(app)
-        self._runner = web.AppRunner(app, **RUNNER_OPTIONS)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.port).start()
+        shared = self.metrics_address == (self.host, self.port)
+        if self.host:
+            app = web.Application()
+            # /healthz stays here: existing health checks ask this address.
+            app.router.add_get("/healthz", self.healthz)
+            if shared:  # the operator chose one listener for all
+                app.router.add_get("/metrics", self.metrics_page)
+            if self.portal is not None:
+                self.portal.install(app)
+            await self._site(app, self.host, self.port)
+        if self.metrics_address is not None and not shared:
+            ops = web.Application()
+            ops.router.add_get("/healthz", self.healthz)
+            ops.router.add_get("/metrics", self.metrics_page)
+            await self._site(ops, *self.metrics_address)
+
+    async def _site(self, app: web.Application, host: str, port: int) -> None:
+        runner = web.AppRunner(app, **RUNNER_OPTIONS)
+        await runner.setup()
+        self._runners.append(runner)
+        await web.TCPSite(runner, host, port).start()
 
     async def stop(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
+        for runner in self._runners:
+            await runner.cleanup()
         if self.portal is not None:
             # After the server stopped taking requests: the queued page views are
             # written before the database closes.

@@ -133,7 +133,7 @@ class Bot:
             resume_gc()  # paused by bot/app.py before anything was loaded
             log.info("handlers loaded %s", _age())
             http = None
-            if self.settings.http_listen:
+            if self.settings.http_listen or self.settings.metrics_listen:
                 http = asyncio.create_task(self._serve_http(handlers, began), name="http")
                 tasks.append(http)
             if await tasks[0]:
@@ -276,11 +276,18 @@ class Bot:
             settings = self.settings
             # Pages and charts are built in a worker process: not on the loop that
             # handles the reports (bot/web/builds.py).
-            portal = Portal(
-                self.db, settings.language, prefix=settings.command_prefix, build_workers=1
+            portal = (
+                Portal(self.db, settings.language, prefix=settings.command_prefix, build_workers=1)
+                if settings.http_listen
+                else None
             )
             handlers.http = HealthServer(
-                settings.http_listen, handlers.syncer, self.db, handlers.metrics, portal
+                settings.http_listen,
+                handlers.syncer,
+                self.db,
+                handlers.metrics,
+                portal,
+                metrics_listen=settings.metrics_listen,
             )
             await self._serve(handlers.http)
         except BaseException:
@@ -291,13 +298,19 @@ class Bot:
         try:
             await http.start()
         except OSError as exc:
+            listeners = (self.settings.http_listen, self.settings.metrics_listen)
             raise ConfigError(
-                "cli.config_cannot_listen", address=self.settings.http_listen, error=exc.strerror
+                "cli.config_cannot_listen",
+                address=" / ".join(sorted({a for a in listeners if a})),
+                error=exc.strerror,
             ) from exc
+        metrics = http.metrics_address
         log.info(
-            "health and metrics on http://%s:%s/healthz and /metrics %s",
-            http.host,
+            "portal and health on http://%s:%s, health and metrics on http://%s:%s %s",
+            http.host or "-",
             http.port,
+            metrics[0] if metrics else "-",
+            metrics[1] if metrics else 0,
             _age(),
         )
 

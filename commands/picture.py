@@ -101,6 +101,7 @@ def render_picture(
                         *picture.labels,
                         *(q.tlp for q in room_picture.questions),
                         *room_picture.record.labels,
+                        *room_picture.heard_of.labels,
                     ]
                 ),
                 incident=room_picture.incident.slug + closed_mark(room_picture.incident, lang),
@@ -141,6 +142,7 @@ def _header(page: _Page, room_picture: RoomPicture) -> None:
             *(q.tlp for q in room_picture.questions),
             *picture_domino.labels(room_picture.domino),
             *room_picture.record.labels,
+            *room_picture.heard_of.labels,
         ]
     )
     phase = Phase.display(incident.phase, lang) + closed_mark(incident, lang)

@@ -931,6 +931,8 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     refused = await _edit_refused_in_item(ctx, draft, data, entry, moved)
     if refused is not None:
         return [_problems_reply(ctx, [refused], keep)]
+    if moved is None:
+        await _edit_keeps_unseen_state(ctx, data, entry)
     withheld = await _edit_inherits_subject(
         ctx, draft, data, entry, moved, named=bool(category_word)
     )
@@ -1122,6 +1124,22 @@ async def _edit_follows(
         # follow-up (`_follow_up`; follow_up_rights.lowers_unseen says why).
         data.keeps_item_state = True
     return item_id, target
+
+
+async def _edit_keeps_unseen_state(
+    ctx: CommandContext, data: entry_repo.EntryInput, entry: SituationEntry
+) -> None:
+    """An edit that leaves the entry in its item is marked `keeps_item_state` when it
+    would lower (or resolve) a severe state of the item its room cannot see, as a new
+    follow-up is (`_follow_up`; follow_up_rights.lowers_unseen says why). The edit is
+    the entry's revision observed now: unmarked, the owner's GREEN room's edit of its
+    own opening report to "status: opgelost" became the item's latest state and closed
+    the item an AMBER follow-up had made extreme, the coordinators' alert withdrawn
+    (review 18a). A mark it has stays (`_edit_follows`)."""
+    item_id = items.item_of(entry)
+    seen = await items.latest_in_item(session_of(ctx), ctx.room.access, item_id)
+    if await follow_up_rights.lowers_unseen(ctx, item_id, data, data.severity, seen):
+        data.keeps_item_state = True
 
 
 async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoing] | None:

@@ -160,6 +160,14 @@ class Heard:
     shown: list[HeardOf]
     count: int
 
+    @property
+    def labels(self) -> list[str]:
+        """The label of what the picture repeats of the alerts: a redacted alert's, GREEN
+        (commands/domino.py `alert_label`; only a room that may see GREEN hears of
+        anything, `tlp.heard_clause`). A picture whose only labelled part is this line
+        said TLP:CLEAR, and could be passed on to anyone (review 18a)."""
+        return ["GREEN"] if self.shown else []
+
 
 async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> Heard:
     """The reports of `incident` this room got a redacted alert of that still stands,

@@ -148,6 +148,7 @@ class World:
             "KNOOPPUNT_PASSWORD": self.bot_password,
             "KNOOPPUNT_DATA_DIR": str(data_dir),
             "KNOOPPUNT_HTTP_LISTEN": "",
+            "KNOOPPUNT_METRICS_LISTEN": "",
             "KNOOPPUNT_LOG_LEVEL": "INFO",
         }
         base.update(env)

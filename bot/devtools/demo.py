@@ -267,6 +267,8 @@ async def _register(world: DemoWorld, demo_dir: Path, health_port: int) -> Setti
         data_dir=demo_dir / "bot",
         admins=[f"@coordinator:{synapse.server_name}"],
         http_listen=f"127.0.0.1:{health_port}",
+        # One local listener for all (nothing forwards to it): the banner's /metrics.
+        metrics_listen=f"127.0.0.1:{health_port}",
         log_level="WARNING",
     )
 

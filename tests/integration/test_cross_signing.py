@@ -93,7 +93,7 @@ async def encrypted_room_with_bot(world: World, human: Human, direct: bool = Fal
 
 async def test_first_start_cross_signs_the_device_and_keeps_keys_private(world: World) -> None:
     port = free_port()
-    bot = world.bot(KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{port}")
+    bot = world.bot(KNOOPPUNT_METRICS_LISTEN=f"127.0.0.1:{port}")
     bot.start()
     assert bot.wait_for_log(SIGNED_LOG, 90), bot.log()[-3000:]
     observer = await world.human("observer")

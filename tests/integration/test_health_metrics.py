@@ -63,7 +63,7 @@ async def test_healthz_follows_the_homeserver_and_metrics_move(
     port = free_port()
     admin = await world.human("admin")
     bot = world.bot(
-        KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{port}", KNOOPPUNT_ADMINS=admin.client.user_id
+        KNOOPPUNT_METRICS_LISTEN=f"127.0.0.1:{port}", KNOOPPUNT_ADMINS=admin.client.user_id
     )
     bot.start()
     base = f"http://127.0.0.1:{port}"

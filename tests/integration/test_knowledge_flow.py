@@ -60,7 +60,7 @@ async def test_municipality_question_answered_and_open_question_answered_by_cura
     bot_user = world.bot_user
     metrics_port = free_port()
     bot = world.bot(
-        KNOOPPUNT_ADMINS=admin.client.user_id, KNOOPPUNT_HTTP_LISTEN=f"127.0.0.1:{metrics_port}"
+        KNOOPPUNT_ADMINS=admin.client.user_id, KNOOPPUNT_METRICS_LISTEN=f"127.0.0.1:{metrics_port}"
     )
     import_sample(bot.workdir)
     bot.start()

@@ -1182,6 +1182,11 @@ class TLPMachine(DatabaseMachine):
                     )
                 TLPMachine.stats["pictures naming a report heard of (may_hear_of)"] += 1
                 found.add(number)
+        # What the line repeats went out under GREEN (the redacted alert): a picture
+        # labelled CLEAR could be passed on to anyone with it (review 18a).
+        banner = text.lstrip().split("\n", 1)[0]
+        if found and "TLP:CLEAR" in banner:
+            raise self.fail(f"a picture naming reports heard of is labelled CLEAR:\n{text}")
         return found
 
     def _heard_alert_checked(self, room: RoomModel, text: str, row: OutboxMessage) -> str | None:

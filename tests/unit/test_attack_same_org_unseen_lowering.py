@@ -82,11 +82,14 @@ async def attention(db: Database, d: Dispatcher, room: RoomId) -> str:
     return shown.split("Aandacht", 1)[1].split("Laatste stand", 1)[0]
 
 
-def outside_heard_line(picture: str) -> str:
-    """The picture without its heard-of line: that line names the severe reports the room
-    got a redacted alert of (code and alerted severity), which it was already told."""
-    lines = picture.splitlines()
-    return "\n".join(line for line in lines if not line.startswith("⚠ Boven de clearance"))
+async def green_picture(db: Database, d: Dispatcher) -> str:
+    """The GREEN coordinator room's picture without its line of reports it only heard of:
+    that line names M-2 and its severity as the room's redacted alert did (e170cf5), and
+    nothing else may tell of the hidden state."""
+    shown = await say(db, d, COORD_GREEN, "!beeld", ADMIN)
+    heard = [line for line in shown.splitlines() if line.startswith("⚠ Boven de clearance")]
+    assert len(heard) == 1 and "M-2 (extreem)" in heard[0], shown
+    return "\n".join(line for line in shown.splitlines() if line not in heard)
 
 
 async def raised_item(db: Database, d: Dispatcher) -> None:
@@ -113,11 +116,8 @@ async def test_an_update_from_the_owners_lower_room_keeps_the_unseen_extreme_sta
     shown = await attention(db, dispatcher, COORD)
     assert "M-2" in shown and "extreem" in shown, shown
     # The GREEN rooms learn nothing of the hidden state: the update is the item for them.
-    # Nothing beyond the redacted alert, which stands: "M-2 (extreem)" in its one line.
-    green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
-    assert "M-2 (extreem)" in green, green
-    rest = outside_heard_line(green)
-    assert "extreem" not in rest and "M-2" not in rest and "M-3" in rest, green
+    green = await green_picture(db, dispatcher)
+    assert "extreem" not in green and "M-2" not in green and "M-3" in green, green
 
 
 async def test_the_owners_room_that_sees_the_state_still_lowers_it(
@@ -144,7 +144,53 @@ async def test_a_resolve_from_the_owners_lower_room_keeps_the_unseen_extreme_sta
     assert "(M-2)" not in told, told  # the AMBER coordinators' alert is not withdrawn
     shown = await attention(db, dispatcher, COORD)
     assert "M-2" in shown and "extreem" in shown, shown
-    green = await say(db, dispatcher, COORD_GREEN, "!beeld", ADMIN)
-    assert "M-2 (extreem)" in green, green  # the redacted alert stands
-    rest = outside_heard_line(green)
-    assert "extreem" not in rest and "M-2" not in rest and "opgelost" in rest, green
+    green = await green_picture(db, dispatcher)
+    assert "extreem" not in green and "M-2" not in green and "opgelost" in green, green
+
+
+@pytest.mark.parametrize(
+    "edited",
+    [
+        "!melding water\ngemeente: Dordrecht\nstatus: opgelost\nLek gedicht.",
+        "!melding water\ngemeente: Dordrecht\nernst: matig\nPompen draaien, lek gedicht.",
+    ],
+)
+async def test_an_edit_from_the_owners_lower_room_keeps_the_unseen_extreme_state(
+    db: Database, dispatcher: Dispatcher, edited: str
+) -> None:
+    """Review 18a: the GREEN room edits its own opening report (M-1) after the AMBER room
+    made the item extreme (M-2). The edit is M-1's new revision, observed now: unmarked,
+    it became the item's latest state for everyone, as the follow-up 'status: opgelost'
+    did before attack18's fix, and closed (or lowered) the extreme item for the
+    coordinators. It keeps the unseen state as a new follow-up does."""
+    from datetime import UTC, datetime, timedelta
+
+    from commands.message import Relation
+    from storage.ids import EventId
+
+    start = datetime.now(UTC) - timedelta(minutes=30)
+    opened, replies = await dispatch(
+        db, dispatcher, view(GGD_GREEN), ANNA, OPENED, start, event_id="$opened"
+    )
+    assert "M-1 vastgelegd" in texts(replies)
+    _, replies = await dispatch(
+        db, dispatcher, view(GGD_AMBER), BERT, RAISED, start + timedelta(minutes=5)
+    )
+    assert "M-2 vastgelegd" in texts(replies)
+    assert "M-2" in await attention(db, dispatcher, COORD)
+    _, replies = await dispatch(
+        db,
+        dispatcher,
+        view(GGD_GREEN),
+        ANNA,
+        edited,
+        kind="edit",
+        relation=Relation(replaces=EventId(opened)),
+    )
+    told = texts(replies)
+    assert "M-1" in told, told
+    assert "vervalt" not in told and "niet meer ernstig" not in told, told
+    shown = await attention(db, dispatcher, COORD)
+    assert "M-2" in shown and "extreem" in shown, shown
+    green = await green_picture(db, dispatcher)
+    assert "extreem" not in green and "M-2" not in green, green

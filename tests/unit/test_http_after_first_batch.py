@@ -74,6 +74,7 @@ def _settings(data_dir: Path, port: int) -> Settings:
         encryption=False,
         data_dir=data_dir,
         http_listen=f"127.0.0.1:{port}",
+        metrics_listen="",
     )
 
 

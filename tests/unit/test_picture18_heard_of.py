@@ -81,3 +81,19 @@ async def test_nothing_once_the_alert_is_withdrawn_or_the_room_may_not_hear_of_i
     assert HEARD not in (await _picture(chat, GREEN)).text
     await _handle(chat, LIAISON, SEVERE.format(severity="extreem", label="red"))
     assert HEARD not in (await _picture(chat, GREEN)).text
+
+
+async def test_the_line_is_under_the_redacted_alerts_label(chat: CoreChat) -> None:
+    """Review 18a: the redacted alert went out under TLP:GREEN (`domino.alert_label`), and
+    the picture that repeats it (code and severity of a hidden report) said TLP:CLEAR
+    when the room could see nothing labelled: a reader may pass a CLEAR picture on to
+    anyone, and with it that an extreme report is held back. The banner counts the line
+    as GREEN, as it counts a domino item's redacted cause."""
+    replies = await _handle(chat, LIAISON, SEVERE.format(severity="extreem", label="amber"))
+    alert = next(r for r in replies if r.room_id == GREEN)
+    assert alert.tlp == "GREEN"
+    for command in ("!beeld", "!beeld categorie=water"):
+        picture = await _picture(chat, GREEN, command)
+        assert HEARD in picture.text, picture.text
+        assert picture.text.startswith("TLP:GREEN — "), picture.text
+        assert "<b>TLP:GREEN</b>" in (picture.html or ""), picture.html
