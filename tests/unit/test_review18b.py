@@ -133,10 +133,17 @@ async def test_a_rate_abbreviation_in_free_text_is_a_rate(chat: CoreChat) -> Non
     ("body", "place", "location"),
     [
         ("!melding stroom\nStroomuitval Dordrecht: 1200 huishoudens", "Dordrecht", None),
+        # The town is the municipality, not part of the location: "Sporthal De Schans
+        # Dordrecht" beside "locatie: Sporthal De Schans" were two sources, summed.
         (
             "!melding opvang\nSporthal De Schans Dordrecht: 200 mensen",
             "Dordrecht",
-            "Sporthal De Schans Dordrecht",
+            "Sporthal De Schans",
+        ),
+        (
+            "!melding opvang\nSporthal De Schans Den Bosch: 20 mensen",
+            "'s-Hertogenbosch",
+            "Sporthal De Schans",
         ),
     ],
 )
