@@ -745,16 +745,32 @@ def _place_counts(
         if town is not None and draft.municipality not in (None, town):
             return False
         if not event:
-            if draft.location is not None and " ".join(fold(draft.location).split()) != place:
+            located = _without_town(key, place, town, index)
+            named = " ".join(fold(draft.location).split()) if draft.location else None
+            if named is not None and named not in (place, fold(located)):
                 return False
             if "location" not in seen:
-                seen["location"] = key
-            draft.location = key
+                seen["location"] = located
+            draft.location = located
         if town is not None:
             draft.municipality = town
     for _, _, _, (name, number_text) in counts:
         _read_field(name, number_text, draft, seen, problems, now, vocab)
     return True
+
+
+def _without_town(key: str, place: str, town: str | None, index: dict[str, str]) -> str:
+    """The location `key` names without the town at its end ("Sporthal De Schans
+    Dordrecht" is Sporthal De Schans in Dordrecht): with the town in it, it was a
+    location of its own beside "locatie: Sporthal De Schans", a second source whose
+    counts were summed with the first's."""
+    if town is None:
+        return key
+    for written, official in index.items():
+        if official == town and place.endswith(" " + written):
+            words = key.split()
+            return " ".join(words[: len(words) - len(written.split())]) or key
+    return key
 
 
 def _event_before(place: str, town: str) -> bool:

@@ -141,6 +141,11 @@ async def test_a_rate_abbreviation_in_free_text_is_a_rate(chat: CoreChat) -> Non
             "Sporthal De Schans",
         ),
         (
+            "!melding opvang\nlocatie: Sporthal De Schans\nSporthal De Schans Dordrecht: 200 mensen",
+            "Dordrecht",
+            "Sporthal De Schans",
+        ),
+        (
             "!melding opvang\nSporthal De Schans Den Bosch: 20 mensen",
             "'s-Hertogenbosch",
             "Sporthal De Schans",
