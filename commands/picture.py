@@ -26,7 +26,7 @@ from commands.phone import METRICS, shorten_words
 from commands.questions import open_question_line
 from commands.registry import Command
 from commands.reports import figure_phrase, parse_since
-from storage import bounds, picture_service, tlp
+from storage import alerts, bounds, picture_service, tlp
 from storage import incidents as incident_repo
 from storage.items import LatestState
 from storage.models import Incident
@@ -410,6 +410,7 @@ async def picture_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         since=since,
         category=category,
         curator=curator,
+        coordinator_of=alerts.coordinator_of(ctx.room.role, binding.incident if binding else None),
     )
     return [
         await render_room_picture(

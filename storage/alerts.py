@@ -169,9 +169,24 @@ class Heard:
         return ["GREEN"] if self.shown else []
 
 
-async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> Heard:
+def coordinator_of(role: str | None, incident: str | None) -> str | None:
+    """The incident a room with this (current, active) binding is a coordinator room of,
+    None for any other room: only such a room is named what it heard of (`heard_of`)."""
+    return incident if role == "coordinator" else None
+
+
+async def heard_of(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, coordinator: str | None
+) -> Heard:
     """The reports of `incident` this room got a redacted alert of that still stands,
     (at most MAX_HEARD_OF, oldest first) and how many there are.
+
+    `coordinator`: the incident the room's CURRENT binding makes it a coordinator room
+    of (`coordinator_of`). The line repeats what the room was told as a coordinator
+    room of the report's incident, and only while it is one: a room moved to another
+    incident (whose `!beeld storm` still answers), or bound as a liaison or curator room
+    now (the portal, scheduled pictures), would otherwise keep hearing of the reports of
+    a role it no longer has. Bound back, its standing alerts are named again.
 
     A picture names them so that a GREEN coordinator room that was told "⚠ Extreme
     melding M-7" does not read a picture without it as if nothing severe were open. It
@@ -180,6 +195,8 @@ async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str)
     current label (`tlp.heard_clause`, `tlp.visible_clause`: a report it may see is in
     the picture itself; one raised beyond hearing, retracted or moved to another
     incident is not named, even before its alert's withdrawal is sent)."""
+    if coordinator != incident:
+        return Heard([], 0)
     a, e = CoordinatorAlert, SituationEntry
     conditions = [
         a.room_id.in_((access.room_id, *access.earlier)),

@@ -211,6 +211,7 @@ async def picture_for_room(
     view_only: bool = False,
     changes_since: datetime | None = None,
     refresh_series: bool = True,
+    coordinator_of: str | None = None,
 ) -> RoomPicture:
     """Build, log and audit one picture. `curator`: the room is bound as curator room;
     only there does it list questions from direct chats (and the renderer shows who
@@ -219,7 +220,9 @@ async def picture_for_room(
     `view_only` (the web portal): a look, not a post. The changes are those since
     `changes_since` (the viewer's choice), and nothing is logged, so the room's next
     `!beeld` still shows what changed since its last post; the caller audits the view.
-    `refresh_series=False`: see `picture.build_picture`."""
+    `refresh_series=False`: see `picture.build_picture`. `coordinator_of`: the incident
+    the room's current binding makes it a coordinator room of (`alerts.coordinator_of`;
+    None: no coordinator room), whose pictures name the reports it only heard of."""
     previous, whole = await _changes_from(
         session, access, incident, category, view_only, changes_since
     )
@@ -237,7 +240,7 @@ async def picture_for_room(
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
-    heard = await alerts.heard_of(session, access, incident.slug)
+    heard = await alerts.heard_of(session, access, incident.slug, coordinator_of)
     fingerprint = digest(picture, shown, domino, shown_record, heard.shown)
     unchanged = last_full is not None and _unchanged_since(
         last_full, fingerprint, picture, shown_record, shown
