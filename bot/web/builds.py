@@ -96,6 +96,13 @@ async def read_page(db: Database, job: PageJob) -> tuple[RoomPicture, dict[str, 
         # The assessments, decisions and actions the page shows (O-n, B-n, A-n).
         "record": [item.code for item in room_picture.record.items],
         "charts": render.charted_metrics(picture),
+        # The reports the page names as heard of, as `picture.sent` audits them: only
+        # when there are any.
+        **(
+            {"heard_of": [h.code for h in room_picture.heard_of.shown]}
+            if room_picture.heard_of.shown
+            else {}
+        ),
     }
     return room_picture, shown
 
