@@ -213,16 +213,13 @@ async def picture_for_room(
     refresh_series: bool = True,
     coordinator_of: str | None = None,
 ) -> RoomPicture:
-    """Build, log and audit one picture. `curator`: the room is bound as curator room;
-    only there does it list questions from direct chats (and the renderer shows who
-    asked). `brief_when_unchanged`: when nothing changed since the room's previous
-    picture (no entry, no open question), mark the result as not `full`.
-    `view_only` (the web portal): a look, not a post. The changes are those since
-    `changes_since` (the viewer's choice), and nothing is logged, so the room's next
-    `!beeld` still shows what changed since its last post; the caller audits the view.
-    `refresh_series=False`: see `picture.build_picture`. `coordinator_of`: the incident
-    the room's current binding makes it a coordinator room of (`alerts.coordinator_of`;
-    None: no coordinator room), whose pictures name the reports it only heard of."""
+    """Build, log and audit one picture. `curator`: a curator room's lists questions from
+    direct chats too (and shows who asked). `brief_when_unchanged`: when nothing changed
+    since the room's previous picture (no entry, no open question), not `full`. `view_only`
+    (the web portal): a look, not a post: the changes are those since `changes_since`
+    (the viewer's choice), nothing is logged (the room's next `!beeld` still shows what
+    changed since its last post), the caller audits the view. `refresh_series=False`,
+    `coordinator_of`: see `picture.build_picture`, `alerts.heard_of`."""
     previous, whole = await _changes_from(
         session, access, incident, category, view_only, changes_since
     )
