@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, not_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage import tlp
 from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry, utcnow
@@ -169,6 +170,28 @@ class Heard:
         return ["GREEN"] if self.shown else []
 
 
+def _followed_up_in_view(access: tlp.RoomAccess, incident: str) -> ColumnElement[bool]:
+    """Whether the heard-of report (`SituationEntry`, the query's) opened an item that a
+    live follow-up this room may see stands for in `incident`'s picture: the room sees
+    the item by that follow-up (a GREEN `betreft: M-1`, fully alerted), and one line per
+    item, the fullest it may see, says it (session 19: the item showed twice, M-2 under
+    "Aandacht" and "M-1 (extreem)" as heard of). Only for the item's opener: that a
+    follow-up belongs to the item is said by the follow-up, so the room that sees it
+    knows it; that an unseen report is a follow-up is that report's own (its label's),
+    and leaving it out of the line because a seen one shares its item would tell it."""
+    e, seen = SituationEntry, aliased(SituationEntry)
+    return and_(
+        func.coalesce(e.item_id, e.id) == e.id,
+        exists().where(
+            seen.item_id == e.id,
+            seen.id != e.id,
+            seen.incident == incident,
+            seen.retracted_at.is_(None),
+            tlp.visible_clause(access, seen.tlp_rank, seen.room_id, seen.organisation),
+        ),
+    )
+
+
 def coordinator_of(role: str | None, incident: str | None) -> str | None:
     """The incident a room with this (current, active) binding is a coordinator room of,
     None for any other room: only such a room is named what it heard of (`heard_of`)."""
@@ -206,6 +229,7 @@ async def heard_of(
         e.retracted_at.is_(None),
         tlp.heard_clause(access, e.tlp_rank, e.room_id, e.organisation),
         not_(tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation)),
+        not_(_followed_up_in_view(access, incident)),
     ]
     base = select(a.cause_entry_id, func.max(a.severity_rank)).join(e, e.id == a.cause_entry_id)
     rows = await session.execute(

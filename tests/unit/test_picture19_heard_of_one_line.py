@@ -122,3 +122,16 @@ async def test_the_scheduled_picture_shows_the_item_once(chat: CoreChat) -> None
     body = str(rows[0].content.get("body", ""))
     assert "Situatiebeeld" in body, body
     _one_line_per_item(body)
+
+
+async def test_an_unseen_follow_up_of_a_seen_report_is_still_named(chat: CoreChat) -> None:
+    """The other way round: M-1 GREEN (seen), M-2 an AMBER follow-up of it (heard of).
+    That M-2 belongs to M-1's item is M-2's own, AMBER: the line still names it, as its
+    redacted alert did, rather than tell by leaving it out."""
+    await _replies(chat, LIAISON, SEVERE.replace("tlp: amber", "tlp: groen"))
+    follow = FOLLOW_UP.replace("tlp: groen", "tlp: amber")
+    alerts = [r.text for r in await _replies(chat, LIAISON, follow) if r.room_id == GREEN]
+    assert alerts and alerts[0].startswith("⚠ Extreme melding M-2"), alerts
+    (picture, *_) = await _replies(chat, GREEN, "!beeld")
+    heard = next((x for x in picture.text.splitlines() if HEARD in x), "")
+    assert "M-2 (extreem)" in heard and "M-1" not in heard, picture.text
