@@ -105,3 +105,23 @@ async def test_lowered_below_hearing_nothing_is_named(chat: CoreChat) -> None:
     chat.view = bound_views(public={GREEN})
     picture = await _picture(chat, GREEN, "!beeld")
     assert HEARD not in picture.text and "M-1" not in picture.text, picture.text
+
+
+async def test_lowered_below_the_report_the_room_still_hears_of_what_it_was_alerted_of(
+    chat: CoreChat,
+) -> None:
+    """An AMBER coordinator room got the full alert of M-1; its clearance lowered to
+    GREEN, it may no longer see M-1 but may hear of it, as any GREEN coordinator room:
+    the alert is history it saw, and the picture names the report as heard of (code and
+    severity, nothing of it) rather than read as if nothing severe were open."""
+    await _rebind(chat, BindingView("coordinator", "storm", "VR", "GREEN", "AMBER"))
+    _, result = await chat.handle(LIAISON, ALICE, SEVERE)
+    assert result is not None
+    full = [r.text for r in result[0] if isinstance(r, Reply) and r.room_id == GREEN]
+    assert full and "ziekenhuis" in full[0], full
+    await _rebind(chat, BindingView("coordinator", "storm", "VR", "GREEN", "GREEN"))
+    picture = await _picture(chat, GREEN, "!beeld")
+    line = next((x for x in picture.text.splitlines() if HEARD in x), "")
+    assert "M-1 (extreem)" in line, picture.text
+    for words in ("ziekenhuis", "Zwolle", "GGD", "AMBER"):
+        assert words not in picture.text, words
