@@ -203,8 +203,9 @@ def _heard_of_line(page: _Page, room_picture: RoomPicture) -> None:
 
 
 def heard_of_line(heard_of: alerts.Heard, lang: Language) -> str:
-    """The line naming the severe reports this room only heard of (a redacted alert that
-    stands), as the alerts said them: id and severity, no content; "" when none. Whatever
+    """The line naming the severe reports this room only hears of (an alert that stands of
+    a report it may not see now), as the alerts said them: id and severity, no content;
+    "" when none. Whatever
     the picture's filter: the alert named no category, place or time, so a filter must
     not tell them either. Without it a GREEN coordinator room alerted of "⚠ Extreme
     melding M-7" got a picture that read as if nothing severe were open. The chat picture

@@ -143,7 +143,8 @@ MAX_HEARD_OF = 20
 
 @dataclass(frozen=True)
 class HeardOf:
-    """A severe report a coordinator room got a redacted alert of, as the alert said it:
+    """A severe report a coordinator room got an alert of and may not see now (a redacted
+    alert, or a full one from before its clearance was lowered), as the alert said it:
     its id and the severity it was alerted of (storage/vocabulary.py `Severity.rank`)."""
 
     entry_id: int
@@ -201,8 +202,9 @@ def coordinator_of(role: str | None, incident: str | None) -> str | None:
 async def heard_of(
     session: AsyncSession, access: tlp.RoomAccess, incident: str, coordinator: str | None
 ) -> Heard:
-    """The reports of `incident` this room got a redacted alert of that still stands,
-    (at most MAX_HEARD_OF, oldest first) and how many there are.
+    """The reports of `incident` this room got an alert of that still stands and that it
+    may hear of but not see now (at most MAX_HEARD_OF, oldest first), and how many there
+    are: a redacted alert, or a full one from before its clearance was lowered.
 
     `coordinator`: the incident the room's CURRENT binding makes it a coordinator room
     of (`coordinator_of`). The line repeats what the room was told as a coordinator
@@ -222,8 +224,9 @@ async def heard_of(
         return Heard([], 0)
     a, e = CoordinatorAlert, SituationEntry
     conditions = [
+        # A full alert too: a room lowered below the report since may hear of it now,
+        # and was told of it (session 19: its picture read as if nothing were open).
         a.room_id.in_((access.room_id, *access.earlier)),
-        a.full.is_(False),
         a.withdrawn_at.is_(None),
         e.incident == incident,
         e.retracted_at.is_(None),
