@@ -29,7 +29,7 @@ from commands.picture import render_room_picture
 from commands.record import LATE_AFTER, reminder
 from commands.render import plain, with_lines
 from commands.subscriptions import PICTURE_ROLES
-from storage import audit, outbox, picture_service, tlp
+from storage import alerts, audit, outbox, picture_service, tlp
 from storage import exercise as exercise_store
 from storage import incidents as incident_repo
 from storage import records as record_repo
@@ -272,6 +272,7 @@ class Scheduler:
             actor="scheduler",
             curator=curator,
             brief_when_unchanged=incident.open,
+            coordinator_of=alerts.coordinator_of(binding.role, binding.incident),
         )
         reply = await render_room_picture(
             session, access, room_picture, now, self.language, self.prefix, curator

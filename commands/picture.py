@@ -26,7 +26,7 @@ from commands.phone import METRICS, shorten_words
 from commands.questions import open_question_line
 from commands.registry import Command
 from commands.reports import figure_phrase, parse_since
-from storage import bounds, picture_service, tlp
+from storage import alerts, bounds, picture_service, tlp
 from storage import incidents as incident_repo
 from storage.items import LatestState
 from storage.models import Incident
@@ -194,28 +194,36 @@ def _attention_section(page: _Page, picture: Picture) -> None:
 
 
 def _heard_of_line(page: _Page, room_picture: RoomPicture) -> None:
-    """The severe reports this room only heard of (a redacted alert that stands), as the
-    alerts said them: id and severity, no content. Whatever the picture's filter: the
-    alert named no category, place or time, so a filter must not tell them either.
-    Without it a GREEN coordinator room alerted of "⚠ Extreme melding M-7" got a picture
-    that read as if nothing severe were open."""
-    heard = room_picture.heard_of.shown
+    """The severe reports this room only heard of (`heard_of_line`), after the attention
+    list."""
+    line = heard_of_line(room_picture.heard_of, page.lang)
+    if line:
+        page.text += ["", line]
+        page.html.append(f"<p><b>{render.escape(line)}</b></p>")
+
+
+def heard_of_line(heard_of: alerts.Heard, lang: Language) -> str:
+    """The line naming the severe reports this room only hears of (an alert that stands of
+    a report it may not see now), as the alerts said them: id and severity, no content;
+    "" when none. Whatever
+    the picture's filter: the alert named no category, place or time, so a filter must
+    not tell them either. Without it a GREEN coordinator room alerted of "⚠ Extreme
+    melding M-7" got a picture that read as if nothing severe were open. The chat picture
+    and the portal's page (bot/web/render.py) say it alike."""
+    heard = heard_of.shown
     if not heard:
-        return
-    lang = page.lang
+        return ""
     codes = ", ".join(
         f"{h.code} ({Severity.display(_SEVERITY_BY_RANK[h.severity_rank], lang)})"
         if h.severity_rank in _SEVERITY_BY_RANK
         else h.code
         for h in heard
     )
-    count = room_picture.heard_of.count
+    count = heard_of.count
     if count > len(heard):
         codes = t(lang, "picture.heard_of_more", codes=codes, more=count - len(heard))
     key = "picture.heard_of_one" if count == 1 else "picture.heard_of"
-    line = t(lang, key, count=count, codes=codes)
-    page.text += ["", line]
-    page.html.append(f"<p><b>{render.escape(line)}</b></p>")
+    return t(lang, key, count=count, codes=codes)
 
 
 _SEVERITY_BY_RANK = {s.rank: s.value for s in (Severity.EXTREME, Severity.SEVERE)}
@@ -410,6 +418,7 @@ async def picture_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Ou
         since=since,
         category=category,
         curator=curator,
+        coordinator_of=alerts.coordinator_of(ctx.room.role, binding.incident if binding else None),
     )
     return [
         await render_room_picture(

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, not_, select
+from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage import tlp
 from storage.models import CoordinatorAlert, DominoAlert, OutboxMessage, SituationEntry, utcnow
@@ -142,7 +143,8 @@ MAX_HEARD_OF = 20
 
 @dataclass(frozen=True)
 class HeardOf:
-    """A severe report a coordinator room got a redacted alert of, as the alert said it:
+    """A severe report a coordinator room got an alert of and may not see now (a redacted
+    alert, or a full one from before its clearance was lowered), as the alert said it:
     its id and the severity it was alerted of (storage/vocabulary.py `Severity.rank`)."""
 
     entry_id: int
@@ -169,9 +171,47 @@ class Heard:
         return ["GREEN"] if self.shown else []
 
 
-async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str) -> Heard:
-    """The reports of `incident` this room got a redacted alert of that still stands,
-    (at most MAX_HEARD_OF, oldest first) and how many there are.
+def _followed_up_in_view(access: tlp.RoomAccess, incident: str) -> ColumnElement[bool]:
+    """Whether the heard-of report (`SituationEntry`, the query's) opened an item that a
+    live follow-up this room may see stands for in `incident`'s picture: the room sees
+    the item by that follow-up (a GREEN `betreft: M-1`, fully alerted), and one line per
+    item, the fullest it may see, says it (session 19: the item showed twice, M-2 under
+    "Aandacht" and "M-1 (extreem)" as heard of). Only for the item's opener: that a
+    follow-up belongs to the item is said by the follow-up, so the room that sees it
+    knows it; that an unseen report is a follow-up is that report's own (its label's),
+    and leaving it out of the line because a seen one shares its item would tell it."""
+    e, seen = SituationEntry, aliased(SituationEntry)
+    return and_(
+        func.coalesce(e.item_id, e.id) == e.id,
+        exists().where(
+            seen.item_id == e.id,
+            seen.id != e.id,
+            seen.incident == incident,
+            seen.retracted_at.is_(None),
+            tlp.visible_clause(access, seen.tlp_rank, seen.room_id, seen.organisation),
+        ),
+    )
+
+
+def coordinator_of(role: str | None, incident: str | None) -> str | None:
+    """The incident a room with this (current, active) binding is a coordinator room of,
+    None for any other room: only such a room is named what it heard of (`heard_of`)."""
+    return incident if role == "coordinator" else None
+
+
+async def heard_of(
+    session: AsyncSession, access: tlp.RoomAccess, incident: str, coordinator: str | None
+) -> Heard:
+    """The reports of `incident` this room got an alert of that still stands and that it
+    may hear of but not see now (at most MAX_HEARD_OF, oldest first), and how many there
+    are: a redacted alert, or a full one from before its clearance was lowered.
+
+    `coordinator`: the incident the room's CURRENT binding makes it a coordinator room
+    of (`coordinator_of`). The line repeats what the room was told as a coordinator
+    room of the report's incident, and only while it is one: a room moved to another
+    incident (whose `!beeld storm` still answers), or bound as a liaison or curator room
+    now (the portal, scheduled pictures), would otherwise keep hearing of the reports of
+    a role it no longer has. Bound back, its standing alerts are named again.
 
     A picture names them so that a GREEN coordinator room that was told "⚠ Extreme
     melding M-7" does not read a picture without it as if nothing severe were open. It
@@ -180,15 +220,19 @@ async def heard_of(session: AsyncSession, access: tlp.RoomAccess, incident: str)
     current label (`tlp.heard_clause`, `tlp.visible_clause`: a report it may see is in
     the picture itself; one raised beyond hearing, retracted or moved to another
     incident is not named, even before its alert's withdrawal is sent)."""
+    if coordinator != incident:
+        return Heard([], 0)
     a, e = CoordinatorAlert, SituationEntry
     conditions = [
+        # A full alert too: a room lowered below the report since may hear of it now,
+        # and was told of it (session 19: its picture read as if nothing were open).
         a.room_id.in_((access.room_id, *access.earlier)),
-        a.full.is_(False),
         a.withdrawn_at.is_(None),
         e.incident == incident,
         e.retracted_at.is_(None),
         tlp.heard_clause(access, e.tlp_rank, e.room_id, e.organisation),
         not_(tlp.visible_clause(access, e.tlp_rank, e.room_id, e.organisation)),
+        not_(_followed_up_in_view(access, incident)),
     ]
     base = select(a.cause_entry_id, func.max(a.severity_rank)).join(e, e.id == a.cause_entry_id)
     rows = await session.execute(

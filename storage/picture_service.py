@@ -211,15 +211,15 @@ async def picture_for_room(
     view_only: bool = False,
     changes_since: datetime | None = None,
     refresh_series: bool = True,
+    coordinator_of: str | None = None,
 ) -> RoomPicture:
-    """Build, log and audit one picture. `curator`: the room is bound as curator room;
-    only there does it list questions from direct chats (and the renderer shows who
-    asked). `brief_when_unchanged`: when nothing changed since the room's previous
-    picture (no entry, no open question), mark the result as not `full`.
-    `view_only` (the web portal): a look, not a post. The changes are those since
-    `changes_since` (the viewer's choice), and nothing is logged, so the room's next
-    `!beeld` still shows what changed since its last post; the caller audits the view.
-    `refresh_series=False`: see `picture.build_picture`."""
+    """Build, log and audit one picture. `curator`: a curator room's lists questions from
+    direct chats too (and shows who asked). `brief_when_unchanged`: when nothing changed
+    since the room's previous picture (no entry, no open question), not `full`. `view_only`
+    (the web portal): a look, not a post: the changes are those since `changes_since`
+    (the viewer's choice), nothing is logged (the room's next `!beeld` still shows what
+    changed since its last post), the caller audits the view. `refresh_series=False`,
+    `coordinator_of`: see `picture.build_picture`, `alerts.heard_of`."""
     previous, whole = await _changes_from(
         session, access, incident, category, view_only, changes_since
     )
@@ -237,7 +237,7 @@ async def picture_for_room(
     shown, more = await _questions(session, access, incident.slug, curator)
     domino = await network.open_visible(session, access, incident.slug)
     shown_record = await record_view(session, access, incident.slug, now, previous)
-    heard = await alerts.heard_of(session, access, incident.slug)
+    heard = await alerts.heard_of(session, access, incident.slug, coordinator_of)
     fingerprint = digest(picture, shown, domino, shown_record, heard.shown)
     unchanged = last_full is not None and _unchanged_since(
         last_full, fingerprint, picture, shown_record, shown

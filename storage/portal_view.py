@@ -18,7 +18,17 @@ from typing import Any
 from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage import bounds, incidents, items, metric_kinds, open_questions, records, rooms, tlp
+from storage import (
+    alerts,
+    bounds,
+    incidents,
+    items,
+    metric_kinds,
+    open_questions,
+    records,
+    rooms,
+    tlp,
+)
 from storage.ids import RoomId
 from storage.models import (
     EntryFigure,
@@ -335,6 +345,14 @@ async def change_marker(session: AsyncSession, view: PortalRoom) -> str:
     stamp += "|" + "|".join(str(n) for n in asked)
     # Closed (and since when) or open: the page says GESLOTEN, as the chat picture does.
     stamp += "|" + await _closed_stamp(session, view.incident)
+    # The reports the page names as heard of (`alerts.heard_of`): an AMBER report moves
+    # nothing above for a GREEN room, but its redacted alert puts a line on the page, and
+    # its withdrawal takes it off (review: an open page stayed without it).
+    heard = await alerts.heard_of(
+        session, view.access, view.incident, alerts.coordinator_of(view.role, view.incident)
+    )
+    stamp += "|" + ",".join(f"{h.entry_id}:{h.severity_rank}" for h in heard.shown)
+    stamp += f"|{heard.count}"
     return hashlib.sha256(f"{stamp}|{count}".encode()).hexdigest()[:32]
 
 

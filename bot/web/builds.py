@@ -28,7 +28,7 @@ from typing import Any
 from bot.web import charts, render
 from commands.i18n import Language, t
 from commands.phone import METRICS
-from storage import incidents, picture_service, portal_view, series
+from storage import alerts, incidents, picture_service, portal_view, series
 from storage.engine import Database
 from storage.picture_service import RoomPicture
 
@@ -85,6 +85,7 @@ async def read_page(db: Database, job: PageJob) -> tuple[RoomPicture, dict[str, 
             view_only=True,
             changes_since=job.since,
             refresh_series=False,
+            coordinator_of=alerts.coordinator_of(job.view.role, job.view.incident),
         )
     picture = room_picture.picture
     shown = {
@@ -95,6 +96,13 @@ async def read_page(db: Database, job: PageJob) -> tuple[RoomPicture, dict[str, 
         # The assessments, decisions and actions the page shows (O-n, B-n, A-n).
         "record": [item.code for item in room_picture.record.items],
         "charts": render.charted_metrics(picture),
+        # The reports the page names as heard of, as `picture.sent` audits them: only
+        # when there are any.
+        **(
+            {"heard_of": [h.code for h in room_picture.heard_of.shown]}
+            if room_picture.heard_of.shown
+            else {}
+        ),
     }
     return room_picture, shown
 

@@ -23,7 +23,7 @@ from commands import picture_domino, picture_record
 from commands.common import age, local_time
 from commands.i18n import Language, t
 from commands.phone import METRICS
-from commands.picture import closed_mark, figure_value, state_place, state_text
+from commands.picture import closed_mark, figure_value, heard_of_line, state_place, state_text
 from commands.questions import open_question_line
 from storage import tlp
 from storage.picture import Picture
@@ -37,7 +37,7 @@ STALE_AFTER = timedelta(hours=6)
 # and one pygal render; more is a long scroll on a phone.
 MAX_CHARTS = 8
 # The incident page's sections, in order: one template each in templates/sections/.
-SECTIONS = ("attention", "domino", "record", "latest", "figures", "changes", "questions")
+SECTIONS = ("attention", "heard", "domino", "record", "latest", "figures", "changes", "questions")
 
 ENV = Environment(
     loader=PackageLoader("bot.web", "templates"),
@@ -146,6 +146,9 @@ class IncidentView:
     attention: list[Row] = field(default_factory=list)
     # Said when the attention list left its oldest items out (`Picture.attention_cut`).
     attention_cut: str = ""
+    # The severe reports the room only heard of, as `!beeld` names them (the chat and the
+    # page are one picture: commands/picture.py `heard_of_line`); "" when none.
+    heard: str = ""
     categories: list[tuple[str, list[Row]]] = field(default_factory=list)
     figures: list[Row] = field(default_factory=list)
     charts: list[Chart] = field(default_factory=list)
@@ -182,6 +185,7 @@ def incident_page(
             *(q.tlp for q in room_picture.questions),
             *picture_domino.labels(room_picture.domino),
             *room_picture.record.labels,
+            *room_picture.heard_of.labels,
         ]
     )
     page = Page(
@@ -210,6 +214,7 @@ def incident_page(
         ),
         attention=_attention_rows(picture, now, lang),
         attention_cut=_attention_cut(picture, lang),
+        heard=heard_of_line(room_picture.heard_of, lang),
         categories=_category_rows(picture, now, lang),
         figures=_figure_rows(picture, now, lang),
         charts=_charts(picture, base, lang),

@@ -57,17 +57,17 @@ TEXTS: Entries = {
     },
     "picture.heard_of_one": {
         "nl": "⚠ Boven de clearance van deze kamer: 1 ernstige of extreme melding waarvan deze"
-        " kamer alleen een waarschuwing zonder inhoud kreeg: {codes}. Vraag een coördinator met"
-        " een hogere clearance.",
-        "en": "⚠ Above this room's clearance: 1 severe or extreme report this room only got an"
-        " alert without content of: {codes}. Ask a coordinator with a higher clearance.",
+        " kamer een waarschuwing kreeg maar de inhoud niet mag zien: {codes}. Vraag een"
+        " coördinator met een hogere clearance.",
+        "en": "⚠ Above this room's clearance: 1 severe or extreme report this room was alerted"
+        " of but may not see: {codes}. Ask a coordinator with a higher clearance.",
     },
     "picture.heard_of": {
         "nl": "⚠ Boven de clearance van deze kamer: {count} ernstige of extreme meldingen"
-        " waarvan deze kamer alleen een waarschuwing zonder inhoud kreeg: {codes}. Vraag een"
-        " coördinator met een hogere clearance.",
-        "en": "⚠ Above this room's clearance: {count} severe or extreme reports this room only"
-        " got an alert without content of: {codes}. Ask a coordinator with a higher clearance.",
+        " waarvan deze kamer een waarschuwing kreeg maar de inhoud niet mag zien: {codes}."
+        " Vraag een coördinator met een hogere clearance.",
+        "en": "⚠ Above this room's clearance: {count} severe or extreme reports this room was"
+        " alerted of but may not see: {codes}. Ask a coordinator with a higher clearance.",
     },
     "picture.heard_of_more": {
         "nl": "{codes} en {more} meer",

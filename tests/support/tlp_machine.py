@@ -495,6 +495,11 @@ HEARD_ALERT = re.compile(r"\A⚠ (?:Ernstige|Extreme) melding M-(\d+) in inciden
 HEARD_LINE = re.compile(
     r"⚠ (?:Boven de clearance van deze kamer|Above this room's clearance): [^\n<]*"
 )
+# The incident a picture is of: "Situatiebeeld storm" in the chat picture's first line
+# and the portal page's title and heading.
+PICTURE_OF = re.compile(r"Situatiebeeld ([a-z0-9-]+)")
+# The portal page's banner (bot/web/templates/base.html).
+PORTAL_LABEL = re.compile(r'<p class="tlp-label"><strong>TLP:([A-Z+]+)</strong>')
 RECORD_ID = re.compile(r"(?<![A-Za-z0-9-])[OBA]-\d+(?!\d)")
 # Who asked a question, as the curators' posts name them: "van @u5:x in", "verstuurd
 # naar @u5:x", a `!vragen` line "V1 · … · OrgB (@u5:x) · …" or "· @u8:x ·".
@@ -1157,19 +1162,29 @@ class TLPMachine(DatabaseMachine):
 
     def _heard_in_picture(self, room: RoomModel, text: str) -> set[str]:
         """The ids a picture's line of reports heard of (`HEARD_LINE`) names, each judged
-        by the model's own rule as a redacted alert is: a coordinator room that may not
-        see the report but may hear of it (`may_hear_of`), the report not retracted; the
-        line holds no words of it (its markers are checked as any row's) and no label."""
+        by the model's own rule as a redacted alert is: a room whose binding NOW makes it
+        a coordinator room of the picture's incident (session 19: a room moved to another
+        incident, or a liaison room's portal page, named what it heard as coordinators),
+        that may not see the report but may hear of it (`may_hear_of`), the report not
+        retracted; the line holds no words of it (its markers are checked as any row's)
+        and no label. The chat picture, the scheduled one and the portal's page alike."""
         if "heard" in DISABLED:
             return set()
         found: set[str] = set()
+        incident = PICTURE_OF.search(text)
         for line in HEARD_LINE.findall(text):
             if any(f"TLP:{label}" in line for label in LEVEL):
                 raise self.fail(f"the heard-of line names a label:\n{text[:1500]}")
             for number in ENTRY_ID.findall(line):
                 entry = self.entries.get(int(number))
-                binding = room.binding
-                if entry is None or binding is None or binding.role != "coordinator":
+                binding = _working_binding(room)
+                if (
+                    entry is None
+                    or binding is None
+                    or binding.role != "coordinator"
+                    or incident is None
+                    or binding.incident != incident.group(1)
+                ):
                     raise self.fail(f"{room.describe()} heard of M-{number} in a picture:\n{text}")
                 if (
                     entry.retracted
@@ -1185,8 +1200,12 @@ class TLPMachine(DatabaseMachine):
         # What the line repeats went out under GREEN (the redacted alert): a picture
         # labelled CLEAR could be passed on to anyone with it (review 18a).
         banner = text.lstrip().split("\n", 1)[0]
-        if found and "TLP:CLEAR" in banner:
+        page = PORTAL_LABEL.search(text)  # the portal page's banner
+        if found and ("TLP:CLEAR" in banner or (page is not None and page.group(1) == "CLEAR")):
             raise self.fail(f"a picture naming reports heard of is labelled CLEAR:\n{text}")
+        if found:
+            where = "portal page" if page is not None else "chat picture"
+            TLPMachine.stats[f"heard-of lines in a {where}"] += 1
         return found
 
     def _heard_alert_checked(self, room: RoomModel, text: str, row: OutboxMessage) -> str | None:

@@ -225,6 +225,29 @@ def test_a_report_heard_of_is_a_read_path_of_the_guard(machine: TLPMachine) -> N
     assert TLPMachine.stats["pictures naming a report heard of (may_hear_of)"] - before >= 3
 
 
+def test_the_heard_of_line_of_the_portal_and_of_a_room_bound_anew(machine: TLPMachine) -> None:
+    """Session 19: the portal's page names the report heard of as `!beeld` does (the
+    guard counts it, and judges it by the model's rule: the room's binding NOW makes it
+    a coordinator room of the page's incident); coord-c moved to vloed, then bound as a
+    liaison room of storm, names it in no picture, chat or page, of storm."""
+    before = TLPMachine.stats["heard-of lines in a portal page"]
+    machine.report(
+        slot=0, category="zorg", label="AMBER", incident=None, severity="extreem",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.portal(slot=4, since=False)
+    machine.portal_kept_link(slot=4, reuse=False)
+    assert TLPMachine.stats["heard-of lines in a portal page"] - before >= 1
+    for incident, role in (("vloed", "coordinator"), ("storm", "liaison")):
+        machine.bind(
+            slot=4, role=role, org="OrgC", default="GREEN", clearance="GREEN",
+            incident=incident, unbind=False,
+        )  # fmt: skip
+        machine.read(slot=4, as_admin=True, command="!beeld storm")
+        machine.portal(slot=4, since=False)
+        machine.portal_kept_link(slot=4, reuse=True)
+
+
 def test_a_withdrawn_assessment_stays_out_of_exports(machine: TLPMachine) -> None:
     # coord-c records O-1 (AMBER) and withdraws it; gemeente-b's export must not carry it.
     machine.record_item(slot=4, kind="assessment", label="AMBER", owner="OrgA", incident=None)
