@@ -125,19 +125,12 @@ def cpu_split(pid: int) -> tuple[float, float]:
 
 def thread_cpu(pid: int) -> tuple[float, float]:
     """Seconds of CPU of the main thread and of all other threads together (the database's
-    thread, the resolver's): where the bot's CPU goes, beside the profiles."""
-    main = other = 0.0
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
-            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # a thread that ended meanwhile
-        seconds = (int(fields[11]) + int(fields[12])) / TICK
-        if task.name == str(pid):
-            main += seconds
-        else:
-            other += seconds
-    return main, other
+    thread, the resolver's): where the bot's CPU goes, beside the profiles. The others are
+    the process's total less the main thread's: the total keeps the CPU of threads that
+    have ended (they are gone from /proc/<pid>/task)."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    main = (int(fields[11]) + int(fields[12])) / TICK
+    return main, cpu_seconds(pid) - main
 
 
 def cpu_seconds(pid: int) -> float:
