@@ -130,7 +130,8 @@ def thread_cpu(pid: int) -> tuple[float, float]:
     have ended (they are gone from /proc/<pid>/task)."""
     fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     main = (int(fields[11]) + int(fields[12])) / TICK
-    return main, cpu_seconds(pid) - main
+    # Rounded to the clock tick both figures are counted in: no float residue as "other".
+    return main, max(0.0, round(cpu_seconds(pid) - main, 6))
 
 
 def cpu_seconds(pid: int) -> float:
