@@ -90,6 +90,8 @@ PROFILE_DIR = Path(os.environ.get("KNOOPPUNT_BENCH_PROFILE_DIR", "."))
 # idle detection counts threads blocked in epoll or a queue as busy); by default every
 # sample is kept, idle included (where its wall-clock time goes).
 PYSPY_MODE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_MODE", "wall")
+# Samples per second (py-spy's default is 100; more gives finer figures and costs more).
+PYSPY_RATE = os.environ.get("KNOOPPUNT_BENCH_PROFILE_RATE", "100")
 # With KNOOPPUNT_BENCH_ACCESS_LOG=1 Synapse logs every request with its own CPU time into
 # synapse/homeserver.log: where the homeserver's time goes, per endpoint and per side.
 ACCESS_LOG = os.environ.get("KNOOPPUNT_BENCH_ACCESS_LOG")
@@ -121,6 +123,17 @@ def cpu_split(pid: int) -> tuple[float, float]:
     return int(fields[11]) / TICK, int(fields[12]) / TICK
 
 
+def thread_cpu(pid: int) -> tuple[float, float]:
+    """Seconds of CPU of the main thread and of all other threads together (the database's
+    thread, the resolver's): where the bot's CPU goes, beside the profiles. The others are
+    the process's total less the main thread's: the total keeps the CPU of threads that
+    have ended (they are gone from /proc/<pid>/task)."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    main = (int(fields[11]) + int(fields[12])) / TICK
+    # Rounded to the clock tick both figures are counted in: no float residue as "other".
+    return main, max(0.0, round(cpu_seconds(pid) - main, 6))
+
+
 def cpu_seconds(pid: int) -> float:
     return sum(cpu_split(pid))
 
@@ -140,6 +153,30 @@ def log_homeserver_requests(server: Synapse) -> None:
     path.write_text(yaml.safe_dump(config))
 
 
+def spy_on(pid: int, case: str) -> subprocess.Popen[bytes] | None:
+    """py-spy recording process `pid` into profile-<case>.txt, if KNOOPPUNT_BENCH_PYSPY is set."""
+    if PYSPY is None:
+        return None
+    return subprocess.Popen(
+        [
+            PYSPY,
+            "record",
+            "--pid",
+            str(pid),
+            *(["--gil"] if PYSPY_MODE == "gil" else ["--idle"]),
+            "--nonblocking",
+            "-r",
+            PYSPY_RATE,
+            "-f",
+            "raw",
+            "-o",
+            str(PROFILE_DIR / f"profile-{case}.txt"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 class Runner:
     """Either side: the bot (`knooppunt run`) or the baseline script, as a subprocess."""
 
@@ -148,6 +185,20 @@ class Runner:
         self.user_id = user_id
         self.process: subprocess.Popen[bytes] | None = start
         self.started_at = 0.0  # wall clock, to compare with homeserver timestamps
+        self.case = "setup"  # the name of its profile file (KNOOPPUNT_BENCH_PYSPY)
+        self.spy: subprocess.Popen[bytes] | None = None
+
+    def profile(self) -> None:
+        """Profile the process from now on into profile-<case>.txt (the last file ends)."""
+        self.end_profile()
+        if self.process is not None:
+            self.spy = spy_on(self.process.pid, self.case)
+
+    def end_profile(self) -> None:
+        if self.spy is not None:
+            self.spy.send_signal(2)  # SIGINT: py-spy writes what it has
+            self.spy.wait(30)
+            self.spy = None
 
     def pid(self) -> int:
         assert self.process is not None
@@ -164,8 +215,6 @@ class BotRunner(Runner):
     def __init__(self, bot: BotProcess, user_id: str) -> None:
         super().__init__("bot", user_id)
         self.bot = bot
-        self.case = "setup"
-        self.spy: subprocess.Popen[bytes] | None = None
 
     def launch(self) -> None:
         self.started_at = time.time()
@@ -173,36 +222,8 @@ class BotRunner(Runner):
         self.process = self.bot.process
         self.profile()
 
-    def profile(self) -> None:
-        if PYSPY is None or self.process is None:
-            return
-        if self.spy is not None:
-            self.spy.send_signal(2)  # SIGINT: py-spy writes what it has
-            self.spy.wait(30)
-        self.spy = subprocess.Popen(
-            [
-                PYSPY,
-                "record",
-                "--pid",
-                str(self.process.pid),
-                *(["--gil"] if PYSPY_MODE == "gil" else ["--idle"]),
-                "--nonblocking",
-                "-r",
-                "100",
-                "-f",
-                "raw",
-                "-o",
-                str(PROFILE_DIR / f"profile-{self.case}.txt"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
     def stop(self) -> None:
-        if self.spy is not None:
-            self.spy.send_signal(2)
-            self.spy.wait(30)
-            self.spy = None
+        self.end_profile()
         if self.bot.running():
             self.bot.terminate(60)
         self.process = None
@@ -218,6 +239,7 @@ class BaselineRunner(Runner):
         if content:
             self.args.append(content)
         self.log = workdir / "baseline.log"
+        self.case = "baseline-setup"
 
     def launch(self) -> None:
         self.started_at = time.time()
@@ -228,8 +250,11 @@ class BaselineRunner(Runner):
                 stderr=subprocess.STDOUT,
                 cwd=Path(__file__).resolve().parents[1],
             )
+        # The baseline is profiled like the bot, so the two compare function by function.
+        self.profile()
 
     def stop(self) -> None:
+        self.end_profile()
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             self.process.wait(60)
@@ -401,6 +426,8 @@ SUSTAINED_ROWS = [
     ("CPU per event", "cpu_ms_per_event", "ms"),
     ("  of it user", "user_ms_per_event", "ms"),
     ("  of it system", "system_ms_per_event", "ms"),
+    ("  main thread", "main_thread_ms_per_event", "ms"),
+    ("  other threads", "other_threads_ms_per_event", "ms"),
     ("homeserver CPU per event", "homeserver_ms_per_event", "ms"),
     ("cores", "cores", ""),
 ]
@@ -620,8 +647,19 @@ class Bench:
     async def sustained(self, runner: Runner, rooms: list[str]) -> dict[str, float]:
         rooms = rooms[: self.args.sustained_rooms]
         total = int(self.args.rate * self.args.seconds)
+        if self.args.sustained_warmup:
+            # One command per room first, answered before the measured window: what a
+            # side does once per room after its start (the bot loads a room's state and
+            # reads its mark at the room's first event) is then not counted per event.
+            warm = await Watch(self.client, rooms, runner.user_id).start()
+            asked = set()
+            for room in rooms:
+                await asyncio.sleep(1 / self.args.rate)
+                asked.add(await self.send(room, "!help"))
+            await warm.settle(asked, 120)
         watch = await Watch(self.client, rooms, runner.user_id).start()
         user_before, system_before = cpu_split(runner.pid())
+        main_before, other_before = thread_cpu(runner.pid())
         homeserver_before = self.homeserver_cpu()
         began = time.monotonic()
         sent: set[str] = set()
@@ -631,6 +669,7 @@ class Bench:
         seen, _ = await watch.settle(sent, 120)
         homeserver = self.homeserver_cpu() - homeserver_before
         user_after, system_after = cpu_split(runner.pid())
+        main_after, other_after = thread_cpu(runner.pid())
         user, system = user_after - user_before, system_after - system_before
         cpu = user + system
         wall = time.monotonic() - began
@@ -644,6 +683,8 @@ class Bench:
             "cpu_ms_per_event": cpu * 1000 / total,
             "user_ms_per_event": user * 1000 / total,
             "system_ms_per_event": system * 1000 / total,
+            "main_thread_ms_per_event": (main_after - main_before) * 1000 / total,
+            "other_threads_ms_per_event": (other_after - other_before) * 1000 / total,
             "homeserver_ms_per_event": homeserver * 1000 / total,
             "cores": cpu / wall,
             "lost": lost,
@@ -779,10 +820,16 @@ class Bench:
     async def run_sustained(self) -> bool:
         args = self.args
         print(f"\nsustained: {args.rate}/s over {args.sustained_rooms} rooms for {args.seconds} s")
+        self.base.case = "baseline-sustained"
+        self.base.profile()
         sb = await self.sustained(self.base, self.base_rooms)
+        self.base.case = "baseline"
+        self.base.profile()
         self.bot.case = "sustained"
         self.bot.profile()
+        began = time.time()
         st = await self.sustained(self.bot, self.bot_rooms)
+        print(f"  (bot's run from {began:.0f} to {time.time():.0f})")
         rows(st, sb, SUSTAINED_ROWS)
         self.results["sustained"] = {"bot": st, "baseline": sb}
         failed = lost_or_doubled(st)
@@ -930,6 +977,12 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=10.0)
     parser.add_argument("--sustained-rooms", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument(
+        "--sustained-warmup",
+        action="store_true",
+        help="one command per room, answered, before the sustained case's measured window "
+        "(each side's once-per-room work after its start is then not counted per event)",
+    )
     parser.add_argument("--idle-seconds", type=float, default=30.0, help="idle case length")
     parser.add_argument("--rooms", type=int, default=1000, help="joined rooms, warm start")
     parser.add_argument("--patience", type=float, default=600.0, help="max backlog drain wait")
