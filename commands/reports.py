@@ -1148,6 +1148,10 @@ async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoi
     seen = await event_log.seen(session_of(ctx), original)
     if seen is None or seen.room_id != ctx.room.room_id:
         return _unknown_original(ctx)
+    if seen.effect.startswith(event_log.EDIT_EFFECT):
+        # The Matrix spec forbids an edit of an edit and clients ignore one: read as a
+        # new message it recorded the report (or decision) a second time.
+        return _edit_refused(ctx, "edit_of_an_edit")
     if seen.sender != ctx.sender:
         return _edit_refused(ctx, "edit_other_sender")
     return AS_NEW_MESSAGE
