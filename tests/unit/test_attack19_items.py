@@ -5,16 +5,19 @@ Through the exactly-once core (event log, dispatcher) on a real SQLite database.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlalchemy import select
 
-from commands.message import Relation
+from bot.handling import process_message
+from commands.message import Message, Relation
 from storage.engine import Database
 from storage.ids import EventId
 from storage.models import RecordItem
 from tests.support.chat import texts
-from tests.unit.test_edits_and_redactions import Chat, db
+from tests.unit.test_edits_and_redactions import COORD, Chat, db
+from tests.unit.test_record import ACT, DECIDE, MOD, World, world
 from tests.unit.test_record import COORD as RECORD_COORD
-from tests.unit.test_record import DECIDE, World, world
 
 __all__ = ["db", "world"]  # fixtures, imported for pytest
 
@@ -69,3 +72,65 @@ async def test_an_edit_naming_a_decisions_edit_records_no_second_decision(world:
     async with world.db.session() as session:
         decisions = (await session.scalars(select(RecordItem))).all()
     assert [d.code for d in decisions] == ["B-1"], [(d.code, d.text) for d in decisions]
+
+
+# -- a backlog read hours late: the report's times are the writer's ----------------------
+
+
+class LateChat(Chat):
+    """The GGD room's chat, its messages written at `written`, hours before the bot reads them (the
+    bot was down: a backlog after a restart)."""
+
+    def __init__(self, db: Database, written: datetime) -> None:
+        super().__init__(db)
+        self.written = written
+        self.clock = lambda: self.written
+
+
+async def test_a_relative_time_in_a_late_read_report_is_the_writers_time(db: Database) -> None:
+    """`tijd: 10 min geleden` means ten minutes before the liaison wrote it. Read from a
+    backlog three hours late, the bot took it as ten minutes before it read it, so an
+    owner's resolve written before a new flare-up became the item's latest state: the
+    extreme item left the coordinators' attention list."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    chat = LateChat(db, start)
+    await chat.post(SEVERE.replace("ernstig", "extreem"))
+    (item,) = await chat.entries()
+    chat.written = start + timedelta(minutes=20)
+    _, replies = await chat.post(
+        f"!melding water\nbetreft: {item.code}\nstatus: opgelost\ntijd: 10 min geleden\nDicht."
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    chat.written = start + timedelta(minutes=40)
+    _, replies = await chat.post(
+        f"!melding water\nbetreft: {item.code}\nernst: extreem\nDijk breekt opnieuw."
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    resolved = (await chat.entries())[1]
+    assert resolved.status == "resolved"
+    observed = resolved.observed_at.replace(tzinfo=UTC)
+    assert observed == start + timedelta(minutes=10), observed
+    chat.written = datetime.now(UTC)
+    _, replies = await chat.post("!beeld", room=COORD)
+    picture = texts(replies)
+    attention = picture.split("Aandacht: ernstig of extreem", 1)[1].split("\n\n", 1)[0]
+    assert "Dijk breekt opnieuw" in attention, picture
+
+
+async def test_an_actions_deadline_read_late_counts_from_when_it_was_written(
+    world: World,
+) -> None:
+    """`deadline: over 1 uur` written three hours before the bot read it (a backlog) is
+    two hours overdue, not an hour ahead: read from the bot's clock the action was
+    listed as on time, with its reminder still to come."""
+    written = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    world.n += 1
+    body = ACT.replace("over 2 uur", "over 1 uur")
+    message = Message(EventId(f"$e{world.n}"), RECORD_COORD, MOD, body, written)
+    result = await process_message(world.db, world.dispatcher, message, world.view)
+    assert result is not None
+    action = await world.item("A-1")
+    assert action.due_at is not None
+    assert action.due_at.replace(tzinfo=UTC) == written + timedelta(hours=1), action.due_at
+    listed, _ = await world.send(RECORD_COORD, "!acties")
+    assert "TE LAAT" in listed, listed
