@@ -204,7 +204,8 @@ async def _check(
     assert incident is not None
     remind_at = None
     if draft.kind == "action" and due is not None:
-        lead = min(REMIND_LEAD, max(due - ctx.now, timedelta(0)) / 2)
+        # Planned from when it was written: read late, its reminder is late (and says so).
+        lead = min(REMIND_LEAD, max(due - ctx.written, timedelta(0)) / 2)
         remind_at = due - lead
     return Checked(
         record_repo.RecordInput(
@@ -296,11 +297,13 @@ def _checked_due(ctx: CommandContext, draft: Draft, problems: list[str]) -> date
     if not given:
         return None
     try:
-        due = parse_ahead(given, ctx.now)
+        # Ahead of when it was written (`ctx.written`): read from a backlog, "over 1 uur"
+        # is overdue, not an hour after the bot read it.
+        due = parse_ahead(given, ctx.written)
     except TimeError as exc:
         problems.append(exc.says(ctx.lang))
         return None
-    if draft.kind != "decision" and is_past(due, ctx.now):
+    if draft.kind != "decision" and is_past(due, ctx.written):
         problems.append(t(ctx.lang, "record.time_past", value=given))
     return due
 

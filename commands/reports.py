@@ -267,7 +267,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     session = session_of(ctx)
     # "!melding opvang Sporthal open" - the rest of the first line is text.
     category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
-    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    draft = parse_report(category_word, lines, ctx.written, ctx.settings.vocabulary)
     if isinstance(draft, list):
         return _refused(ctx, draft)
     data = await _room_entry_input(ctx, draft)
@@ -1004,7 +1004,7 @@ def _read_edited_report(
         return [Problem.of("reports.message_no_longer_report")]
     parsed = parse_raw(body, ctx.prefix)
     category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
-    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    draft = parse_report(category_word, lines, ctx.written, ctx.settings.vocabulary)
     return draft if isinstance(draft, list) else (category_word, draft)
 
 
