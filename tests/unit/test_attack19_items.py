@@ -134,3 +134,35 @@ async def test_an_actions_deadline_read_late_counts_from_when_it_was_written(
     assert action.due_at.replace(tzinfo=UTC) == written + timedelta(hours=1), action.due_at
     listed, _ = await world.send(RECORD_COORD, "!acties")
     assert "TE LAAT" in listed, listed
+
+
+async def test_a_typo_fixed_in_an_earlier_resolve_does_not_close_the_item_again(
+    db: Database,
+) -> None:
+    """Editing a report corrects what it said; it observes nothing new. An edit without
+    `tijd:` took the edit's own time as the entry's observed time, so a typo fixed in
+    the owner's resolve, written before a new flare-up, made that resolve the item's
+    latest state: the extreme item left the coordinators' attention list."""
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=40)
+    chat = LateChat(db, start)
+    await chat.post(SEVERE.replace("ernstig", "extreem"))
+    (item,) = await chat.entries()
+    chat.written = start + timedelta(minutes=10)
+    resolve = f"!melding water\nbetreft: {item.code}\nstatus: opgelost\nDijk dichtt."
+    resolved, _ = await chat.post(resolve)
+    chat.written = start + timedelta(minutes=20)
+    _, replies = await chat.post(
+        f"!melding water\nbetreft: {item.code}\nernst: extreem\nDijk breekt opnieuw."
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    chat.written = start + timedelta(minutes=30)
+    replies = await chat.edit(resolved, resolve.replace("dichtt", "dicht"))
+    assert "bijgewerkt (revisie 2)" in texts(replies), texts(replies)
+    edited = (await chat.entries())[1]
+    assert edited.observed_at.replace(tzinfo=UTC) == start + timedelta(minutes=10)
+    chat.written = datetime.now(UTC)
+    _, replies = await chat.post("!beeld", room=COORD)
+    picture = texts(replies)
+    assert "Aandacht: ernstig of extreem" in picture, picture
+    attention = picture.split("Aandacht: ernstig of extreem", 1)[1].split("\n\n", 1)[0]
+    assert "Dijk breekt opnieuw" in attention, picture
