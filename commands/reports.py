@@ -925,6 +925,12 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation, entry.tlp)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
+    if draft.observed_at is None:
+        # An edit corrects what the report said; it observes nothing new. Taken as
+        # observed at the edit's time, a typo fixed in an owner's earlier resolve made it
+        # the item's latest state, after a later flare-up: the extreme item left the
+        # attention list. A new observation is a follow-up, or an edit naming `tijd:`.
+        data.observed_at = entry.observed_at
     moved = await _edit_follows(ctx, draft, data, entry)
     if isinstance(moved, list):
         return [_problems_reply(ctx, moved, keep)]
