@@ -11,12 +11,13 @@ from sqlalchemy import select
 
 from bot.handling import process_message
 from commands.message import Message, Relation
+from storage import records as record_repo
 from storage.engine import Database
 from storage.ids import EventId
 from storage.models import RecordItem
 from tests.support.chat import texts
 from tests.unit.test_edits_and_redactions import COORD, Chat, db
-from tests.unit.test_record import ACT, DECIDE, MOD, World, world
+from tests.unit.test_record import ACT, DECIDE, LIAISON, MOD, World, world
 from tests.unit.test_record import COORD as RECORD_COORD
 
 __all__ = ["db", "world"]  # fixtures, imported for pytest
@@ -166,3 +167,24 @@ async def test_a_typo_fixed_in_an_earlier_resolve_does_not_close_the_item_again(
     assert "Aandacht: ernstig of extreem" in picture, picture
     attention = picture.split("Aandacht: ernstig of extreem", 1)[1].split("\n\n", 1)[0]
     assert "Dijk breekt opnieuw" in attention, picture
+
+
+async def test_the_owner_of_a_withdrawn_action_is_told(world: World) -> None:
+    """The owner was told in their own room to do A-1 (a notifying message). Deleting the
+    `!actie` withdrew it from every list, but the owner heard nothing and kept working
+    on an action the coordinators had taken back."""
+    reply, rows = await world.send(RECORD_COORD, ACT)
+    assert "Actie A-1 vastgelegd" in reply
+    assert [r for r in rows if r.room_id == LIAISON]
+    command = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD, "", kind="redaction", relation=Relation(redacts=command)
+    )
+    assert "A-1 ingetrokken" in reply, reply
+    told = [r for r in rows if r.room_id == LIAISON]
+    assert len(told) == 1, [r.content for r in rows]
+    body = str(told[0].content["body"])
+    assert "A-1" in body and "ingetrokken" in body, body
+    # Withdrawn, nothing of it is left to do: no reminder will follow.
+    async with world.db.session() as session:
+        assert await record_repo.due_reminders(session, datetime.now(UTC) + timedelta(days=1)) == []
