@@ -788,7 +788,8 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
             raise UserError("redaction_not_allowed", code=item.code)
         await record_repo.withdraw(session, item)
         await ctx.audit(session, f"{item.kind}.withdrawn", subject=item.code)
-        return [render.plain(t(lang, "record.withdrawn", code=item.code))]
+        told = await _tell_owner_withdrawn(ctx, item)
+        return [render.plain(t(lang, "record.withdrawn", code=item.code)), *told]
     revision = await record_repo.revision_by_event(session, target)
     if revision is None:
         return None
@@ -818,6 +819,26 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     if before_owner != (reverted.owner, reverted.owner_room, reverted.due_at):
         out += await _tell_restored_owner(ctx, reverted)
     return out
+
+
+async def _tell_owner_withdrawn(ctx: CommandContext, item: RecordItem) -> list[Outgoing]:
+    """The owner's room, told to do an open action, is told it was withdrawn (it kept
+    working on what the coordinators had taken back): as a reply of the redaction,
+    so through the outbox, exactly once; only where that room may still see the
+    action (`_owner_room_ok`) and not where it was withdrawn."""
+    if item.kind != "action" or not item.owner_room or item.done_at is not None:
+        return []
+    if item.owner_room == ctx.room.room_id or not await _owner_room_ok(ctx, item):
+        return []
+    notice = _notification(item, ctx.lang, ctx.prefix, updated=True)
+    text = t(
+        ctx.lang,
+        "record.notify_withdrawn",
+        owner=item.owner or "",
+        code=item.code,
+        incident=item.incident,
+    )
+    return [replace(notice, text=text, html=render.text_to_html(text))]
 
 
 async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> list[Outgoing]:

@@ -157,6 +157,11 @@ TEXTS: Entries = {
         "nl": "Gebruik: {prefix}actie heropen A-1",
         "en": "Usage: {prefix}action reopen A-1",
     },
+    # The owner was told to do the action; its `!actie` was deleted (withdrawn).
+    "record.notify_withdrawn": {
+        "nl": "{owner}: actie {code} is ingetrokken (incident {incident}); je hoeft er niets meer mee te doen.",
+        "en": "{owner}: action {code} was withdrawn (incident {incident}); nothing more to do for it.",
+    },
     "record.notify_reopened": {
         "nl": "{owner}: actie {code} is weer open (was afgerond).",
         "en": "{owner}: action {code} is open again (it was done).",
