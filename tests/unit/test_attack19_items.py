@@ -17,7 +17,16 @@ from storage.ids import EventId
 from storage.models import RecordItem
 from tests.support.chat import texts
 from tests.unit.test_edits_and_redactions import COORD, Chat, db
-from tests.unit.test_record import ACT, DECIDE, LIAISON, MOD, World, world
+from tests.unit.test_record import (
+    ACT,
+    DECIDE,
+    GEMEENTE,
+    LIAISON,
+    LIAISON_USER,
+    MOD,
+    World,
+    world,
+)
 from tests.unit.test_record import COORD as RECORD_COORD
 
 __all__ = ["db", "world"]  # fixtures, imported for pytest
@@ -188,3 +197,24 @@ async def test_the_owner_of_a_withdrawn_action_is_told(world: World) -> None:
     # Withdrawn, nothing of it is left to do: no reminder will follow.
     async with world.db.session() as session:
         assert await record_repo.due_reminders(session, datetime.now(UTC) + timedelta(days=1)) == []
+
+
+async def test_the_former_owner_of_an_action_given_to_another_is_told(world: World) -> None:
+    """An edit that gives A-1 to another owner told the new owner; the former one, told
+    before to do it, heard nothing and did it as well."""
+    body = ACT.replace("tlp: amber", "tlp: green")
+    reply, rows = await world.send(RECORD_COORD, body)
+    assert "Actie A-1 vastgelegd" in reply and [r for r in rows if r.room_id == LIAISON]
+    command = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD,
+        body.replace(f"eigenaar: {LIAISON_USER}", "eigenaar: Dordrecht"),
+        kind="edit",
+        relation=Relation(replaces=command),
+    )
+    assert "bijgewerkt" in reply, reply
+    assert [r for r in rows if r.room_id == GEMEENTE], [r.content for r in rows]
+    told = [r for r in rows if r.room_id == LIAISON]
+    assert len(told) == 1, [r.content for r in rows]
+    body_told = str(told[0].content["body"])
+    assert "A-1" in body_told and "Dordrecht" in body_told, body_told
