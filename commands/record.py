@@ -754,6 +754,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     except UserError as error:
         return [render.plain(f"{keep}\n{error.text(lang)}")]
     before_owner = (item.owner, item.owner_room, item.due_at)
+    former = await record_repo.current_input(session, item)
     await record_repo.revise(session, item, checked.data, ctx.message.event_id, ctx.sender)
     await ctx.audit(
         session,
@@ -769,7 +770,40 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         and (before_owner != (item.owner, item.owner_room, item.due_at))
     ):
         out.append(await _notify(ctx, item, updated=True))
-    return out
+    return out + await _tell_former_owner(ctx, item, former)
+
+
+async def _tell_former_owner(
+    ctx: CommandContext, item: RecordItem, former: record_repo.RecordInput
+) -> list[Outgoing]:
+    """An edit gave an open action to another owner's room: the room told before to do
+    it is told it is no longer theirs (only the new owner was told, and both did it);
+    only where that room may see the action as it is now (`_owner_room_ok`)."""
+    if item.kind != "action" or item.done_at is not None or not former.owner_room:
+        return []
+    if former.owner_room in (item.owner_room, ctx.room.room_id):
+        return []
+    if not await _owner_room_ok(ctx, item, former.owner_room):
+        return []
+    owner = former.owner or ""
+    text = t(
+        ctx.lang,
+        "record.notify_owner_changed",
+        owner=owner,
+        code=item.code,
+        incident=item.incident,
+        new_owner=item.owner or "-",
+    )
+    return [
+        Reply(
+            text=text,
+            html=render.text_to_html(text),
+            room_id=RoomId(former.owner_room),
+            notify=True,
+            mentions=(UserId(owner),) if _USER_ID.match(owner) else (),
+            tlp=item.tlp,  # it names the new owner, a field of the action
+        )
+    ]
 
 
 async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
@@ -853,10 +887,13 @@ async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> lis
     return [await _notify(ctx, reverted, updated=True)]
 
 
-async def _owner_room_ok(ctx: CommandContext, item: RecordItem) -> bool:
-    """Whether the owner's room may be told about `item`: it may still see its label
-    and is still a room of its incident (never across incidents or into a drill)."""
-    owner_room = await record_repo.owner_room_by_id(session_of(ctx), item.owner_room or "")
+async def _owner_room_ok(ctx: CommandContext, item: RecordItem, room_id: str | None = None) -> bool:
+    """Whether the owner's room (or `room_id`, a former owner's) may be told about
+    `item`: it may still see its label and is still a room of its incident (never
+    across incidents or into a drill)."""
+    owner_room = await record_repo.owner_room_by_id(
+        session_of(ctx), room_id or item.owner_room or ""
+    )
     return not (
         owner_room is None
         or owner_room.binding.incident not in (None, item.incident)
