@@ -10,13 +10,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from bot.handling import process_message
-from commands.message import Message, Relation
+from commands.message import Message, Relation, Reply
 from storage import records as record_repo
 from storage.engine import Database
 from storage.ids import EventId
 from storage.models import RecordItem
 from tests.support.chat import texts
-from tests.unit.test_edits_and_redactions import COORD, Chat, db
+from tests.unit.test_edits_and_redactions import COORD, RK, Chat, db
 from tests.unit.test_record import (
     ACT,
     DECIDE,
@@ -218,3 +218,34 @@ async def test_the_former_owner_of_an_action_given_to_another_is_told(world: Wor
     assert len(told) == 1, [r.content for r in rows]
     body_told = str(told[0].content["body"])
     assert "A-1" in body_told and "Dordrecht" in body_told, body_told
+
+
+async def test_a_note_on_a_resolved_item_does_not_reopen_it(db: Database) -> None:
+    """The owner (GGD) resolved its extreme item. The Red Cross then added a note
+    ("Nazorg loopt") naming neither severity nor status: it took the item's severity
+    and the status "nieuw", so the closed item was extreme and open again, back under
+    "Aandacht", and the coordinators got a new extreme alert - from an organisation
+    that may not even close the item. A note keeps a resolved item resolved; a
+    follow-up that names its severity or status still reopens it."""
+    chat = Chat(db)
+    await chat.post(SEVERE.replace("ernstig", "extreem"))
+    (item,) = await chat.entries()
+    await chat.post(f"!melding water\nbetreft: {item.code}\nstatus: opgelost\nDicht.")
+    _, replies = await chat.post(
+        f"!melding water\nbetreft: {item.code}\nNazorg loopt, 40 mensen terug.", room=RK
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    assert not [r for r in replies or [] if isinstance(r, Reply) and r.room_id == COORD], texts(
+        replies
+    )
+    note = (await chat.entries())[-1]
+    assert note.status == "resolved", note.status
+    _, replies = await chat.post("!beeld", room=COORD)
+    assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
+    # Named again as extreme, it is open again (and alerts).
+    _, replies = await chat.post(
+        f"!melding water\nbetreft: {item.code}\nernst: extreem\nDijk breekt opnieuw.", room=RK
+    )
+    assert [r for r in replies or [] if isinstance(r, Reply) and r.room_id == COORD]
+    _, replies = await chat.post("!beeld", room=COORD)
+    assert "Dijk breekt opnieuw" in texts(replies).split("Laatste stand", 1)[0]
