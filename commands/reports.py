@@ -568,6 +568,12 @@ def _inherit(
     alerts and attention lists. Without a `tlp:` line the label is raised (as a marking
     raises the room's default); a lower `tlp:` line is refused with the reason."""
     data.severity = source.severity
+    if source.status == "resolved" and "status" not in draft.given:
+        # A note on a closed item ("Nazorg loopt") leaves it closed: with the status
+        # "nieuw" and the item's severity it reopened the item as extreme, alerted the
+        # coordinators anew, also from an organisation that may not close it. Naming
+        # `ernst:` or `status:` still reopens it.
+        data.status = source.status
     if tlp.RANK[source.tlp] <= tlp.RANK[data.tlp]:
         return None
     if draft.tlp is not None:
