@@ -204,8 +204,7 @@ async def _check(
     assert incident is not None
     remind_at = None
     if draft.kind == "action" and due is not None:
-        # Planned from when it was written: read late, its reminder is late (and says so).
-        lead = min(REMIND_LEAD, max(due - ctx.written, timedelta(0)) / 2)
+        lead = min(REMIND_LEAD, max(due - ctx.written, timedelta(0)) / 2)  # as written
         remind_at = due - lead
     return Checked(
         record_repo.RecordInput(
