@@ -16,7 +16,7 @@ from commands.message import Message, Outgoing, Reply
 from storage import event_log, outbox, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
-from storage.event_log import REACTION_EFFECT
+from storage.event_log import EDIT_EFFECT, REACTION_EFFECT
 from storage.ids import EventId, RoomId
 from storage.models import OutboxMessage
 from storage.outbox import NOTHING_LABELLED, RowLabel
@@ -41,9 +41,7 @@ async def process_message(
             view = room_view(message.room_id, context.is_direct, context.binding)
             message = await _in_thread_of_original(session, message)
             replies = await dispatcher.handle(message, view, session, now)
-            effect = "replied" if replies else "ignored"
-            # A reaction is logged as one: it is no message (event_log.wrote_since).
-            effect = f"{REACTION_EFFECT}{effect}" if message.kind == "reaction" else effect
+            effect = _effect(message, "replied" if replies else "ignored")
             queued = await log_and_queue(
                 session, message, replies, effect, view.access, dispatcher.settings.curator_room
             )
@@ -54,7 +52,7 @@ async def process_message(
                 session,
                 message,
                 failed.replies,
-                "failed",
+                _effect(message, "failed"),
                 view.access,
                 dispatcher.settings.curator_room,
             )
@@ -76,6 +74,18 @@ async def _in_thread_of_original(session: AsyncSession, message: Message) -> Mes
     return dataclasses.replace(
         message, relation=dataclasses.replace(message.relation, thread_root=EventId(root))
     )
+
+
+def _effect(message: Message, effect: str) -> str:
+    """The log's effect for `message`. A reaction is logged as one: it is no message
+    (event_log.wrote_since). An edit is logged as one: an edit that names it is an edit
+    of an edit, which no client shows and which must not be read as a new message (it
+    recorded a second report: commands/reports.py, _edit_without_entry)."""
+    if message.kind == "reaction":
+        return f"{REACTION_EFFECT}{effect}"
+    if message.kind == "edit":
+        return f"{EDIT_EFFECT}{effect}"
+    return effect
 
 
 async def log_and_queue(

@@ -133,6 +133,17 @@ class CommandContext:
         return self.message.sender
 
     @property
+    def written(self) -> datetime:
+        """When the message was written, as far as the bot can tell: its homeserver's
+        timestamp, never after the bot's clock. The moment its times count from
+        (`tijd: 10 min geleden`, `deadline: over 2 uur`, `16u`): read from a backlog
+        hours late, the bot's clock made an owner's earlier resolve the item's latest
+        state (the extreme item left the attention list) and an overdue action on time.
+        Never later than now: a sender's server whose clock runs ahead must not put a
+        report's time in the future, where it would stay the item's latest state."""
+        return min(self.message.timestamp, self.now)
+
+    @property
     def is_admin(self) -> bool:
         return self.message.sender in self.settings.admins
 

@@ -102,7 +102,8 @@ async def refusal(
         # never close its own items, and no one else may.
         return None
     code = f"M-{item_id}"
-    if data.status == "resolved":
+    if data.status == "resolved" and "status" in given:
+        # Only a named status closes: a note keeps a closed item's status (reports._inherit).
         return Problem.of("reports.follow_up_may_not_close", code=code)
     if "severity" not in given:
         return None

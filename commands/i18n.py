@@ -178,6 +178,14 @@ TEXTS: dict[str, dict[Language, str]] = {
         "en": "I do not process this edit: I do not know the original message in this room. "
         "Send it as a new message.",
     },
+    # An edit that names an earlier edit, not the original: the Matrix spec does not allow
+    # it, and servers and clients ignore it; read as a new message it was a second report.
+    "edit_of_an_edit": {
+        "nl": "Deze bewerking verwerk ik niet: ze bewerkt een eerdere bewerking, niet het "
+        "oorspronkelijke bericht. Bewerk het oorspronkelijke bericht, of stuur een nieuw bericht.",
+        "en": "I do not process this edit: it edits an earlier edit, not the original message. "
+        "Edit the original message, or send a new message.",
+    },
     "edit_other_sender": {
         "nl": "Alleen wie een bericht stuurde kan het bewerken; stuur je eigen versie als nieuw "
         "bericht.",

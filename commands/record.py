@@ -204,7 +204,7 @@ async def _check(
     assert incident is not None
     remind_at = None
     if draft.kind == "action" and due is not None:
-        lead = min(REMIND_LEAD, max(due - ctx.now, timedelta(0)) / 2)
+        lead = min(REMIND_LEAD, max(due - ctx.written, timedelta(0)) / 2)  # as written
         remind_at = due - lead
     return Checked(
         record_repo.RecordInput(
@@ -296,11 +296,13 @@ def _checked_due(ctx: CommandContext, draft: Draft, problems: list[str]) -> date
     if not given:
         return None
     try:
-        due = parse_ahead(given, ctx.now)
+        # Ahead of when it was written (`ctx.written`): read from a backlog, "over 1 uur"
+        # is overdue, not an hour after the bot read it.
+        due = parse_ahead(given, ctx.written)
     except TimeError as exc:
         problems.append(exc.says(ctx.lang))
         return None
-    if draft.kind != "decision" and is_past(due, ctx.now):
+    if draft.kind != "decision" and is_past(due, ctx.written):
         problems.append(t(ctx.lang, "record.time_past", value=given))
     return due
 
@@ -751,6 +753,7 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     except UserError as error:
         return [render.plain(f"{keep}\n{error.text(lang)}")]
     before_owner = (item.owner, item.owner_room, item.due_at)
+    former = await record_repo.current_input(session, item)
     await record_repo.revise(session, item, checked.data, ctx.message.event_id, ctx.sender)
     await ctx.audit(
         session,
@@ -766,7 +769,40 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
         and (before_owner != (item.owner, item.owner_room, item.due_at))
     ):
         out.append(await _notify(ctx, item, updated=True))
-    return out
+    return out + await _tell_former_owner(ctx, item, former)
+
+
+async def _tell_former_owner(
+    ctx: CommandContext, item: RecordItem, former: record_repo.RecordInput
+) -> list[Outgoing]:
+    """An edit gave an open action to another owner's room: the room told before to do
+    it is told it is no longer theirs (only the new owner was told, and both did it);
+    only where that room may see the action as it is now (`_owner_room_ok`)."""
+    if item.kind != "action" or item.done_at is not None or not former.owner_room:
+        return []
+    if former.owner_room in (item.owner_room, ctx.room.room_id):
+        return []
+    if not await _owner_room_ok(ctx, item, former.owner_room):
+        return []
+    owner = former.owner or ""
+    text = t(
+        ctx.lang,
+        "record.notify_owner_changed",
+        owner=owner,
+        code=item.code,
+        incident=item.incident,
+        new_owner=item.owner or "-",
+    )
+    return [
+        Reply(
+            text=text,
+            html=render.text_to_html(text),
+            room_id=RoomId(former.owner_room),
+            notify=True,
+            mentions=(UserId(owner),) if _USER_ID.match(owner) else (),
+            tlp=item.tlp,  # it names the new owner, a field of the action
+        )
+    ]
 
 
 async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
@@ -785,7 +821,8 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
             raise UserError("redaction_not_allowed", code=item.code)
         await record_repo.withdraw(session, item)
         await ctx.audit(session, f"{item.kind}.withdrawn", subject=item.code)
-        return [render.plain(t(lang, "record.withdrawn", code=item.code))]
+        told = await _tell_owner_withdrawn(ctx, item)
+        return [render.plain(t(lang, "record.withdrawn", code=item.code)), *told]
     revision = await record_repo.revision_by_event(session, target)
     if revision is None:
         return None
@@ -817,6 +854,26 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     return out
 
 
+async def _tell_owner_withdrawn(ctx: CommandContext, item: RecordItem) -> list[Outgoing]:
+    """The owner's room, told to do an open action, is told it was withdrawn (it kept
+    working on what the coordinators had taken back): as a reply of the redaction,
+    so through the outbox, exactly once; only where that room may still see the
+    action (`_owner_room_ok`) and not where it was withdrawn."""
+    if item.kind != "action" or not item.owner_room or item.done_at is not None:
+        return []
+    if item.owner_room == ctx.room.room_id or not await _owner_room_ok(ctx, item):
+        return []
+    notice = _notification(item, ctx.lang, ctx.prefix, updated=True)
+    text = t(
+        ctx.lang,
+        "record.notify_withdrawn",
+        owner=item.owner or "",
+        code=item.code,
+        incident=item.incident,
+    )
+    return [replace(notice, text=text, html=render.text_to_html(text))]
+
+
 async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> list[Outgoing]:
     """Back on its earlier owner (or deadline): that owner is told again, as after an
     edit, as a reply of the redaction (so through the outbox, exactly once). Only when
@@ -829,10 +886,13 @@ async def _tell_restored_owner(ctx: CommandContext, reverted: RecordItem) -> lis
     return [await _notify(ctx, reverted, updated=True)]
 
 
-async def _owner_room_ok(ctx: CommandContext, item: RecordItem) -> bool:
-    """Whether the owner's room may be told about `item`: it may still see its label
-    and is still a room of its incident (never across incidents or into a drill)."""
-    owner_room = await record_repo.owner_room_by_id(session_of(ctx), item.owner_room or "")
+async def _owner_room_ok(ctx: CommandContext, item: RecordItem, room_id: str | None = None) -> bool:
+    """Whether the owner's room (or `room_id`, a former owner's) may be told about
+    `item`: it may still see its label and is still a room of its incident (never
+    across incidents or into a drill)."""
+    owner_room = await record_repo.owner_room_by_id(
+        session_of(ctx), room_id or item.owner_room or ""
+    )
     return not (
         owner_room is None
         or owner_room.binding.incident not in (None, item.incident)

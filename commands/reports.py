@@ -267,7 +267,7 @@ async def report_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     session = session_of(ctx)
     # "!melding opvang Sporthal open" - the rest of the first line is text.
     category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
-    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    draft = parse_report(category_word, lines, ctx.written, ctx.settings.vocabulary)
     if isinstance(draft, list):
         return _refused(ctx, draft)
     data = await _room_entry_input(ctx, draft)
@@ -568,6 +568,12 @@ def _inherit(
     alerts and attention lists. Without a `tlp:` line the label is raised (as a marking
     raises the room's default); a lower `tlp:` line is refused with the reason."""
     data.severity = source.severity
+    if source.status == "resolved" and "status" not in draft.given:
+        # A note on a closed item ("Nazorg loopt") leaves it closed: with the status
+        # "nieuw" and the item's severity it reopened the item as extreme, alerted the
+        # coordinators anew, also from an organisation that may not close it. Naming
+        # `ernst:` or `status:` still reopens it.
+        data.status = source.status
     if tlp.RANK[source.tlp] <= tlp.RANK[data.tlp]:
         return None
     if draft.tlp is not None:
@@ -925,6 +931,12 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
     data = await _entry_input(ctx, draft, entry.incident, entry.organisation, entry.tlp)
     if isinstance(data, list):
         return [_problems_reply(ctx, data, keep)]
+    if draft.observed_at is None:
+        # An edit corrects what the report said; it observes nothing new. Taken as
+        # observed at the edit's time, a typo fixed in an owner's earlier resolve made it
+        # the item's latest state, after a later flare-up: the extreme item left the
+        # attention list. A new observation is a follow-up, or an edit naming `tijd:`.
+        data.observed_at = entry.observed_at
     moved = await _edit_follows(ctx, draft, data, entry)
     if isinstance(moved, list):
         return [_problems_reply(ctx, moved, keep)]
@@ -1004,7 +1016,7 @@ def _read_edited_report(
         return [Problem.of("reports.message_no_longer_report")]
     parsed = parse_raw(body, ctx.prefix)
     category_word, lines = category_and_lines(parsed.words, parsed.body_lines)
-    draft = parse_report(category_word, lines, ctx.now, ctx.settings.vocabulary)
+    draft = parse_report(category_word, lines, ctx.written, ctx.settings.vocabulary)
     return draft if isinstance(draft, list) else (category_word, draft)
 
 
@@ -1148,6 +1160,10 @@ async def _edit_without_entry(ctx: CommandContext, original: str) -> list[Outgoi
     seen = await event_log.seen(session_of(ctx), original)
     if seen is None or seen.room_id != ctx.room.room_id:
         return _unknown_original(ctx)
+    if seen.effect.startswith(event_log.EDIT_EFFECT):
+        # The Matrix spec forbids an edit of an edit and clients ignore one: read as a
+        # new message it recorded the report (or decision) a second time.
+        return _edit_refused(ctx, "edit_of_an_edit")
     if seen.sender != ctx.sender:
         return _edit_refused(ctx, "edit_other_sender")
     return AS_NEW_MESSAGE

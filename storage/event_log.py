@@ -84,6 +84,9 @@ async def seen(session: AsyncSession, event_id: str) -> ProcessedEvent | None:
 # The effect of a handled reaction starts with this (bot/handling.py): a 👀 on a
 # colleague's message is no message written past an offer (`wrote_since`).
 REACTION_EFFECT = "reaction-"
+# The effect of a handled edit starts with this (bot/handling.py): an edit that names an
+# edit is no edit of a message (commands/reports.py: _edit_without_entry).
+EDIT_EFFECT = "edit-"
 
 
 async def wrote_since(

@@ -157,6 +157,16 @@ TEXTS: Entries = {
         "nl": "Gebruik: {prefix}actie heropen A-1",
         "en": "Usage: {prefix}action reopen A-1",
     },
+    # The owner was told to do the action; its `!actie` was deleted (withdrawn).
+    "record.notify_withdrawn": {
+        "nl": "{owner}: actie {code} is ingetrokken (incident {incident}); je hoeft er niets meer mee te doen.",
+        "en": "{owner}: action {code} was withdrawn (incident {incident}); nothing more to do for it.",
+    },
+    # An edit gave the action to another owner: the one told before is told it is not theirs.
+    "record.notify_owner_changed": {
+        "nl": "{owner}: actie {code} (incident {incident}) heeft een nieuwe eigenaar: {new_owner}; je hoeft er niets meer mee te doen.",
+        "en": "{owner}: action {code} (incident {incident}) has a new owner: {new_owner}; nothing more to do for it.",
+    },
     "record.notify_reopened": {
         "nl": "{owner}: actie {code} is weer open (was afgerond).",
         "en": "{owner}: action {code} is open again (it was done).",
