@@ -246,7 +246,11 @@ class RoomLifecycle:
         room = self.client.rooms.get(verdict.old)
         if room is None or room.power_levels.can_user_send_message(self.user_id):
             key = f"upgrade-refused:{event_id}"
-            await queue_notice(session, verdict.old, text, self.language, key)
+            # Named by the tombstone: this notice is for the old room's members who did
+            # not move, it does not follow the upgrade (bot/sender.py `_follow_owed`).
+            await queue_notice(
+                session, verdict.old, text, self.language, key, source_event_id=event_id
+            )
         told = await self._tell_admins(session, verdict, pending, event_id)
         await audit.add(
             session,

@@ -36,7 +36,7 @@ from commands import alert_delivery, exercise
 from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
-from storage import audit, open_questions, outbox, portal_links, relabel, tlp
+from storage import audit, event_log, open_questions, outbox, portal_links, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
@@ -93,6 +93,9 @@ class CuratorRoomUnknown(Exception):
 
 # How long a row for curators only waits before it looks again (CuratorRoomUnknown).
 CURATOR_ALIAS_RETRY = 30.0
+# What follows a room's upgrade to the room that replaced it (`_follow_owed`): what is
+# said to its people. Redactions, joins and leaves concern the old room itself.
+FOLLOWING_KINDS = frozenset({"message", "file"})
 
 
 # The first TLP banner of a reply ("TLP:AMBER — Beeld …"): every part of it carries it.
@@ -523,11 +526,21 @@ class OutboxSender:
         # could not resolve (row id: when to look again, monotonic). bot/curator_alias.py
         # keeps resolving it and `curator_room` returns the room id from then on.
         self._awaiting_curators: dict[int, float] = {}
+        # Upgraded rooms that refused a send (M_FORBIDDEN) before nio saw their raised
+        # power levels: what is owed to them follows the upgrade too (`_follows_upgrade`).
+        self._refused_upgraded: set[str] = set()
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
         self._look = True
         self._wakeup.set()
+
+    def rooms_moved(self) -> None:
+        """A room's binding followed its upgrade (bot/room_lifecycle.py), or a tombstone
+        was judged: the rows that wait for an upgrade to be followed are looked at now,
+        not at their next look (`CURATOR_ALIAS_RETRY`)."""
+        self._awaiting_curators.clear()
+        self.wake()
 
     def curator_room_resolved(self) -> None:
         """The curator room's alias resolves now (bot/curator_alias.py): the rows that wait
@@ -752,7 +765,7 @@ class OutboxSender:
             await self._give_up(row, f"refused: {exc}")
             return True
         except CuratorRoomUnknown:
-            log.warning("outbox: row %s waits for its curator room", row.id)
+            log.warning("outbox: row %s waits for its room (an alias, or an upgrade)", row.id)
             self._awaiting_curators[row.id] = time.monotonic() + CURATOR_ALIAS_RETRY
             return True  # the next rows go on; this one is read again after the wait
         except NETWORK_ERRORS as exc:
@@ -843,6 +856,17 @@ class OutboxSender:
             # any server error counted once other rows went through: a row that met a
             # broken worker twelve times was lost.
             return await self._server_error(row, status, response, stop)
+        if (
+            status == "M_FORBIDDEN"
+            and row.kind in FOLLOWING_KINDS
+            and row.room_id not in self._refused_upgraded
+            and getattr(self.client.rooms.get(row.room_id), "replacement_room", None)
+        ):
+            # Upgraded, and its raised power levels not seen yet: the row follows the
+            # upgrade (`_follow_owed`) instead of being given up.
+            log.warning("outbox: room %s refused row %s after its upgrade", row.room_id, row.id)
+            self._refused_upgraded.add(row.room_id)
+            return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
             await self._give_up(row, f"{status} {response.message}")
@@ -940,6 +964,65 @@ class OutboxSender:
             await self._to_curator_room(row)
         if row.curators_only:
             await self._follow_upgrade(row)
+        elif row.kind in FOLLOWING_KINDS and self._follows_upgrade(row.room_id):
+            await self._follow_owed(row)
+
+    def _follows_upgrade(self, room_id: str) -> bool:
+        """Whether what is owed to `room_id` goes to the room that replaced it: it was
+        tombstoned and the bot may no longer write in it (a real upgrade raises the old
+        room's power levels; a room that stays writable, a tombstone sent by hand, keeps
+        its rows, as its moderators may still write there)."""
+        room = self.client.rooms.get(room_id)
+        new = getattr(room, "replacement_room", None)
+        if room is None or not isinstance(new, str) or not new:
+            return False
+        if room_id in self._refused_upgraded:
+            return True
+        return not room.power_levels.can_user_send_message(str(self.client.user_id))
+
+    async def _follow_owed(self, row: OutboxMessage) -> None:
+        """A reply, alert or notice queued to a room that was upgraded and is read-only
+        for the bot now goes to the room that replaced it, where its people are: it
+        waits (CuratorRoomUnknown; `knooppunt outbox` and the health page count it) until
+        the bot has joined the new room (its binding carried), then moves there, no
+        longer as a reply to an event of the old room. Before, it was sent into the old
+        room, refused M_FORBIDDEN and given up. The bot's own notice about the upgrade
+        (asking to be invited) stays addressed to the old room: it is for the members
+        who did not move yet; refused there, it is audited and the admins are told. A
+        tombstone the bot refused for good (a room not verified as the successor) leaves
+        the row where it was: nothing may follow it there."""
+        room = self.client.rooms.get(row.room_id)
+        async with self.db.session() as session:
+            if row.source_event_id is not None:
+                about = await event_log.seen(session, row.source_event_id)
+                if about is not None and about.effect.startswith("room.upgrade"):
+                    return
+            found = await room_repo.replacement(session, row.room_id)
+            if found is None:
+                new = str(getattr(room, "replacement_room", "") or "")
+                if not new or await room_repo.upgrade_refused(session, row.room_id, new):
+                    return
+                log.warning(
+                    "outbox: row %s waits: its room %s was upgraded to %s, which the bot "
+                    "has not joined yet (invite it there)",
+                    row.id,
+                    row.room_id,
+                    new,
+                )
+                raise CuratorRoomUnknown(row.id)
+        new_room, joined = found
+        # Carried at the bot's join, which is recorded just after (nio knows it already).
+        if not joined and new_room not in self.client.rooms:
+            log.info("outbox: row %s waits for the bot's join of %s", row.id, new_room)
+            raise CuratorRoomUnknown(row.id)
+        content = dict(row.content)
+        # A reply to an event of the old room would point at nothing in the new one.
+        content.pop("m.relates_to", None)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, RoomId(new_room), content)
+        log.info("outbox: row %s goes to %s, which replaced %s", row.id, new_room, row.room_id)
+        row.room_id = new_room
+        row.content = content
 
     async def _follow_upgrade(self, row: OutboxMessage) -> None:
         """A post for curators only queued to a curator room that was upgraded goes to

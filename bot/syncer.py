@@ -158,7 +158,9 @@ class Syncer:
         # id -> the echo's event id): settled when the token is written (_store_deferred).
         self._unsettled_echoes: dict[str, str] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
-        self.lifecycle = RoomLifecycle(client, db, self.user_id, settings.language, sender.wake)
+        self.lifecycle = RoomLifecycle(
+            client, db, self.user_id, settings.language, sender.rooms_moved
+        )
         self.membership = Membership(client, db, sender, settings, self.lifecycle)
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds

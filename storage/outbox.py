@@ -477,9 +477,14 @@ async def replace_content(session: AsyncSession, row_id: int, content: dict[str,
     )
 
 
-async def move_to_room(session: AsyncSession, row_id: int, room_id: RoomId) -> None:
+async def move_to_room(
+    session: AsyncSession, row_id: int, room_id: RoomId, content: dict[str, Any] | None = None
+) -> None:
     """A row queued to the configured curator room's alias goes to the room the alias
-    names, once it resolves (bot/sender.py: `_to_curator_room`)."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(room_id=room_id)
-    )
+    names, once it resolves, and a row queued to an upgraded room to the room that
+    replaced it (bot/sender.py: `_to_curator_room`, `_follow_owed`; `content`: its
+    content there, when it changes)."""
+    values: dict[str, Any] = {"room_id": room_id}
+    if content is not None:
+        values["content"] = content
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))
