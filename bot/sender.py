@@ -27,7 +27,8 @@ from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import late_send
-from bot.admin_chats import admin_chats
+from bot.admin_chats import admin_chats, for_admin
+from bot.admin_chats import prepare as admin_chats_prepare
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
@@ -257,6 +258,30 @@ async def queue_notice(
             reply_to=EventId(answered) if answered else None,
         )
     return await queue_reply(session, room_id, notice, txn_key, **relation)
+
+
+async def tell_admins(
+    session: AsyncSession,
+    client: AsyncClient,
+    admins: Collection[str],
+    user_id: str,
+    text: str,
+    lang: Language,
+    txn_key: str,
+) -> list[RoomId]:
+    """A notice for the configured admins, in each of their direct chats with the bot
+    (bot/admin_chats.py; their state loaded before, `admin_chats.prepare`). With none, it
+    is queued for each admin (the row's room id is the admin's user id): it waits,
+    listed by `knooppunt outbox` and counted on /healthz, and goes to the admin's direct
+    chat once they open one (`OutboxSender._to_admin_chat`). Before, it was not queued
+    at all, only logged. Returns the chats it went to (empty: it waits)."""
+    chats = await admin_chats(session, client, admins, user_id)
+    for chat in chats:
+        await queue_notice(session, chat, text, lang, f"{txn_key}:{chat}")
+    if not chats:
+        for admin in sorted(admins):
+            await queue_notice(session, RoomId(admin), text, lang, f"{txn_key}:{admin}")
+    return chats
 
 
 def _where_it_went(row: OutboxMessage) -> dict[str, str]:
@@ -960,12 +985,38 @@ class OutboxSender:
     async def _curators_room(self, row: OutboxMessage) -> None:
         """Where a row for the curators goes now: the room its alias names, or the room
         that replaced its room (raises CuratorRoomUnknown while that cannot go yet)."""
+        if for_admin(row.room_id):
+            await self._to_admin_chat(row)
+            return
         if self.curator_alias is not None and row.room_id == self.curator_alias:
             await self._to_curator_room(row)
         if row.curators_only:
             await self._follow_upgrade(row)
         elif row.kind in FOLLOWING_KINDS and self._follows_upgrade(row.room_id):
             await self._follow_owed(row)
+
+    async def _to_admin_chat(self, row: OutboxMessage) -> None:
+        """A notice for an admin who had no direct chat with the bot (`tell_admins`) goes
+        to their direct chat once there is one; until then it waits (CuratorRoomUnknown),
+        listed by `knooppunt outbox` and counted on /healthz."""
+        user_id = str(self.client.user_id)
+        admin = row.room_id
+        if self.room_ready is not None:
+            await admin_chats_prepare(self.db, {admin}, self.room_ready)
+        async with self.db.session() as session:
+            chats = await admin_chats(session, self.client, {admin}, user_id)
+        if not chats:
+            log.warning(
+                "outbox: row %s waits for a direct chat of the admin %s with the bot (they "
+                "open one by inviting it); see `knooppunt outbox`",
+                row.id,
+                admin,
+            )
+            raise CuratorRoomUnknown(row.id)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, chats[0])
+        log.info("outbox: row %s for the admin %s goes to their chat %s", row.id, admin, chats[0])
+        row.room_id = chats[0]
 
     def _follows_upgrade(self, room_id: str) -> bool:
         """Whether what is owed to `room_id` goes to the room that replaced it: it was
@@ -1087,13 +1138,14 @@ class OutboxSender:
         if (old, new) in self._told_waiting:
             return
         self._told_waiting = self._told_waiting | {(old, new)}
-        user_id = str(self.client.user_id)
+        await admin_chats_prepare(self.db, self.admins, self.room_ready)
         async with self.db.transaction() as session:
-            chats = await admin_chats(session, self.client, self.admins, user_id, self.room_ready)
             text = t(self.language, "curators_waiting_admin", old=old, new=new)
-            for chat in chats:
-                key = f"curators-waiting:{old}:{new}:{chat}"
-                await queue_notice(session, chat, text, self.language, key)
+            key = f"curators-waiting:{old}:{new}"
+            user_id = str(self.client.user_id)
+            chats = await tell_admins(
+                session, self.client, self.admins, user_id, text, self.language, key
+            )
             detail = {"admins_told": len(chats)}
             await audit.add(
                 session, "bot", "outbox.curators_waiting", old, subject=new, detail=detail
@@ -1101,8 +1153,8 @@ class OutboxSender:
         if not chats:
             log.warning(
                 "outbox: posts for the curators wait for the bot's invite to %s (replacing "
-                "%s) and no admin has a direct chat with the bot to be told; see "
-                "`knooppunt outbox`",
+                "%s) and no admin has a direct chat with the bot: the notice waits for "
+                "one (an admin invites the bot to a direct chat); see `knooppunt outbox`",
                 new,
                 old,
             )

@@ -215,6 +215,22 @@ async def waiting_for_invite(
     return [(row, upgrades[row.room_id]) for row in rows if row.room_id in upgrades]
 
 
+async def waiting_for_admin_chat(session: AsyncSession) -> int:
+    """The waiting notices for an admin who has no direct chat with the bot (their room
+    id is the admin's user id, bot/sender.py `tell_admins`): they go once the admin opens
+    one. `knooppunt outbox` lists them and the health page counts them."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.room_id.startswith("@"),
+        )
+    )
+    return int(count or 0)
+
+
 PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
 
 
