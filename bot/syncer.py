@@ -147,6 +147,10 @@ class Syncer:
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
         self._redacted_ahead: dict[str, str] = {}  # shown redacted in the batch: see _process
+        # Events of the batch sent before their room was switched to encryption (in the
+        # timeline before its first m.room.encryption event): not refused as plain text
+        # in an encrypted room (`ev.before_encryption`).
+        self._in_the_clear: set[str] = set()
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -511,6 +515,7 @@ class Syncer:
         # The events this batch shows redacted, with their redactors (`ev.redactions_in`,
         # filled per timeline): an edit of one of them changes nothing (`_handle_event`).
         self._redacted_ahead = {}
+        self._in_the_clear = set()
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -829,6 +834,7 @@ class Syncer:
         queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
         for events in queues.values():
             self._redacted_ahead.update(ev.redactions_in(events))
+            self._in_the_clear |= ev.before_encryption(events)
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
@@ -903,7 +909,8 @@ class Syncer:
             # deleted, or was answered as an edit of a message the bot did not know.
             redactor = UserId(self._redacted_ahead[original])
             message = dataclasses.replace(message, original_redacted_by=redactor)
-        if await self.untrusted.refuse(room_id, event):
+        clear = event.event_id in self._in_the_clear
+        if await self.untrusted.refuse(room_id, event, sent_in_the_clear=clear):
             return  # judged before parking: what waits beside a message was trusted
         if isinstance(event, ReactionEvent) and await self.held.confirm(room_id, event):
             return  # a 👍 that confirmed a deletion refused for now
