@@ -490,6 +490,9 @@ class OutboxSender:
     # defaults: each sender replaces its own.
     admins: frozenset[str] = frozenset()
     _told_waiting: frozenset[tuple[str, str]] = frozenset()
+    # Upgraded rooms that refused a send (M_FORBIDDEN) before nio saw their raised power
+    # levels: what is owed to them follows the upgrade too (`_follows_upgrade`).
+    _refused_upgraded: frozenset[str] = frozenset()
 
     def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
         self.client = client
@@ -551,9 +554,6 @@ class OutboxSender:
         # could not resolve (row id: when to look again, monotonic). bot/curator_alias.py
         # keeps resolving it and `curator_room` returns the room id from then on.
         self._awaiting_curators: dict[int, float] = {}
-        # Upgraded rooms that refused a send (M_FORBIDDEN) before nio saw their raised
-        # power levels: what is owed to them follows the upgrade too (`_follows_upgrade`).
-        self._refused_upgraded: set[str] = set()
 
     def wake(self) -> None:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
@@ -890,7 +890,7 @@ class OutboxSender:
             # Upgraded, and its raised power levels not seen yet: the row follows the
             # upgrade (`_follow_owed`) instead of being given up.
             log.warning("outbox: room %s refused row %s after its upgrade", row.room_id, row.id)
-            self._refused_upgraded.add(row.room_id)
+            self._refused_upgraded = self._refused_upgraded | {row.room_id}
             return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)

@@ -115,6 +115,11 @@ BATCH_ERRORS: tuple[type[BaseException], ...] = (BatchAborted, SQLAlchemyError, 
 
 
 class Syncer:
+    # Events of the batch sent before their room was switched to encryption (in the
+    # timeline before its first m.room.encryption event): not refused as plain text in
+    # an encrypted room (`ev.before_encryption`). Reset for each batch.
+    _in_the_clear: frozenset[str] = frozenset()
+
     def __init__(
         self,
         client: AsyncClient,
@@ -147,10 +152,6 @@ class Syncer:
         self._last_seen: dict[RoomId, tuple[str, int]] = {}
         self._leaving: set[RoomId] = set()  # the rooms the batch under way shows left
         self._redacted_ahead: dict[str, str] = {}  # shown redacted in the batch: see _process
-        # Events of the batch sent before their room was switched to encryption (in the
-        # timeline before its first m.room.encryption event): not refused as plain text
-        # in an encrypted room (`ev.before_encryption`).
-        self._in_the_clear: set[str] = set()
         # The rooms of this batch as stored at its start (one query, not one per room).
         self._marks: dict[str, room_repo.RoomMark] = {}
         # The marks as last read or written by this loop: a steady stream of plain
@@ -162,9 +163,7 @@ class Syncer:
         # id -> the echo's event id): settled when the token is written (_store_deferred).
         self._unsettled_echoes: dict[str, str] = {}
         # Upgrades (tombstones) and publicness: decided outside the sync loop's core.
-        self.lifecycle = RoomLifecycle(
-            client, db, self.user_id, settings.language, sender.rooms_moved
-        )
+        self.lifecycle = RoomLifecycle(client, db, self.user_id, settings.language, sender.wake)
         self.membership = Membership(client, db, sender, settings, self.lifecycle)
         self.undecryptable = Undecryptable(
             client, db, sender, settings.language, settings.undecryptable_grace_seconds
@@ -515,7 +514,7 @@ class Syncer:
         # The events this batch shows redacted, with their redactors (`ev.redactions_in`,
         # filled per timeline): an edit of one of them changes nothing (`_handle_event`).
         self._redacted_ahead = {}
-        self._in_the_clear = set()
+        self._in_the_clear = frozenset()
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -834,7 +833,7 @@ class Syncer:
         queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
         for events in queues.values():
             self._redacted_ahead.update(ev.redactions_in(events))
-            self._in_the_clear |= ev.before_encryption(events)
+            self._in_the_clear = self._in_the_clear | ev.before_encryption(events)
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
