@@ -137,6 +137,27 @@ def _reply_target(relates: dict[str, Any]) -> object:
     return target
 
 
+def before_encryption(events: Iterable[Event]) -> set[str]:
+    """The events of a room's timeline (in its order) sent while the room was still in
+    the clear: those before its first `m.room.encryption` state event, when that event is
+    among them (it replaces no earlier one: no `prev_content`). A plain message is refused
+    in an encrypted room (bot/untrusted.py), judged by nio's state as it is after the
+    whole batch; one sent before the switch (the bot down meanwhile, or both in one sync)
+    was refused with it. A re-sent encryption event (one that replaces another) starts no
+    clear part: the room was encrypted before it."""
+    seen: list[str] = []
+    for event in events:
+        source = event.source
+        if source.get("type") == "m.room.encryption" and source.get("state_key") == "":
+            unsigned = source.get("unsigned")
+            replaced = isinstance(unsigned, dict) and (
+                bool(unsigned.get("prev_content")) or bool(unsigned.get("replaces_state"))
+            )
+            return set() if replaced else set(seen)
+        seen.append(event.event_id)
+    return set()
+
+
 def redactions_in(events: Iterable[Event]) -> dict[str, str]:
     """The events that `events` show redacted, each with who redacted it: the target of
     each redaction among them, and each event that comes back redacted itself

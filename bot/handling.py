@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from bot.sender import outgoing_row, reply_label, undelivered_parts
+from commands.context import FETCHED, FetchFirst
 from commands.dispatcher import Dispatcher, HandlerFailed, RoomView
 from commands.message import Message, Outgoing, Reply
 from storage import event_log, outbox, relabel, tlp
@@ -25,13 +26,37 @@ from storage.rooms import BindingView
 RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
 
 
+# Fetches one event may need from the homeserver before it is handled (a 👍's target,
+# a direct chat's members): a handler asks for each at most once per run.
+MAX_FETCHES = 8
+
+
 async def process_message(
     db: Database, dispatcher: Dispatcher, message: Message, room_view: RoomViewFactory
 ) -> tuple[list[Outgoing], list[OutboxMessage]] | None:
     """Claim the event, run the command, queue its replies, commit: one transaction.
 
-    Returns None when the event was handled before (a replayed batch).
+    Returns None when the event was handled before (a replayed batch). A handler that
+    needs the homeserver (commands.context.FetchFirst) does not wait for it inside the
+    transaction: it is rolled back, the fetch runs with no transaction open, and the event
+    is handled anew in a new transaction that checks everything again.
     """
+    fetched: dict[object, object] = {}
+    token = FETCHED.set(fetched)
+    try:
+        for _ in range(MAX_FETCHES):
+            try:
+                return await _process_once(db, dispatcher, message, room_view)
+            except FetchFirst as needed:
+                await needed.fetch()
+        raise RuntimeError(f"event {message.event_id}: more than {MAX_FETCHES} fetches")
+    finally:
+        FETCHED.reset(token)
+
+
+async def _process_once(
+    db: Database, dispatcher: Dispatcher, message: Message, room_view: RoomViewFactory
+) -> tuple[list[Outgoing], list[OutboxMessage]] | None:
     now = datetime.now(UTC)
     try:
         async with db.transaction() as session:

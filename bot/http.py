@@ -69,6 +69,8 @@ class HealthServer:
             # Rows that wait for the bot's invite to a room that replaced theirs: the bot
             # is healthy, but someone must act (`knooppunt outbox` lists them).
             body["outbox_waiting_for_invite"] = await self._waiting_for_invite()
+            # Notices for an admin who has no direct chat with the bot: they wait for one.
+            body["outbox_waiting_for_admin_chat"] = await self._waiting_for_admin_chat()
         return web.json_response(body, status=200 if healthy else 503)
 
     async def _waiting_for_invite(self) -> int | None:
@@ -77,6 +79,15 @@ class HealthServer:
         try:
             async with self.db.session() as session:
                 return len(await outbox.waiting_for_invite(session))
+        except Exception:  # the health answer must not fail on this count
+            return None
+
+    async def _waiting_for_admin_chat(self) -> int | None:
+        from storage import outbox
+
+        try:
+            async with self.db.session() as session:
+                return await outbox.waiting_for_admin_chat(session)
         except Exception:  # the health answer must not fail on this count
             return None
 

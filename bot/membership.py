@@ -137,4 +137,6 @@ class Membership:
                 greeting = t(lang, "greeting", prefix=self.settings.command_prefix)
                 await queue_notice(session, room_id, greeting, lang, f"greet:{room_id}")
         log.info("joined room %s", room_id)
-        self.sender.wake()
+        # Rows waiting for a room to be joined (an upgraded room's successor, an admin's
+        # direct chat) are looked at now, not at their next look.
+        self.sender.rooms_moved()

@@ -34,8 +34,9 @@ from nio.responses import RoomInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import events as ev
-from bot.admin_chats import RoomReady, admin_chats
-from bot.sender import queue_notice
+from bot.admin_chats import RoomReady
+from bot.admin_chats import prepare as prepare_admin_chats
+from bot.sender import queue_notice, tell_admins
 from commands.i18n import Language, t
 from storage import audit, event_log
 from storage import rooms as room_repo
@@ -138,6 +139,10 @@ class RoomLifecycle:
         )
         bound = source is not None and source.active
         effect = "room.upgraded" if verdict.refusal is None else "room.upgrade_refused"
+        if verdict.refusal is not None and bound:
+            # The admins' chats are looked for inside the transaction (`_tell_admins`):
+            # their state is loaded before it, never under SQLite's write lock.
+            await prepare_admin_chats(self.db, self.admins, self.room_ready)
         async with self.db.transaction() as session:
             if not await ev.claim(session, event, room_id, effect):
                 return
@@ -246,7 +251,11 @@ class RoomLifecycle:
         room = self.client.rooms.get(verdict.old)
         if room is None or room.power_levels.can_user_send_message(self.user_id):
             key = f"upgrade-refused:{event_id}"
-            await queue_notice(session, verdict.old, text, self.language, key)
+            # Named by the tombstone: this notice is for the old room's members who did
+            # not move, it does not follow the upgrade (bot/sender.py `_follow_owed`).
+            await queue_notice(
+                session, verdict.old, text, self.language, key, source_event_id=event_id
+            )
         told = await self._tell_admins(session, verdict, pending, event_id)
         await audit.add(
             session,
@@ -258,8 +267,9 @@ class RoomLifecycle:
         )
         if not told:
             log.warning(
-                "room %s: no direct chat with an admin to tell of the upgrade to %s; "
-                "invite the bot there (see the audit log)",
+                "room %s: no direct chat with an admin to tell of the upgrade to %s: the "
+                "notice waits for one (an admin invites the bot to a direct chat; see "
+                "`knooppunt outbox`); invite the bot to the new room",
                 verdict.old,
                 verdict.new,
             )
@@ -275,7 +285,6 @@ class RoomLifecycle:
         self, session: AsyncSession, verdict: Verdict, pending: bool, event_id: str
     ) -> list[RoomId]:
         """The notice, naming both rooms, in each direct chat of an admin with the bot."""
-        chats = await admin_chats(session, self.client, self.admins, self.user_id, self.room_ready)
         text = t(
             self.language,
             "upgrade_pending_admin" if pending else "upgrade_refused_admin",
@@ -283,7 +292,7 @@ class RoomLifecycle:
             new=verdict.new,
             reason=t(self.language, f"upgrade_reason_{verdict.refusal}"),
         )
-        for chat in chats:
-            key = f"upgrade-admin:{event_id}:{chat}"
-            await queue_notice(session, chat, text, self.language, key)
-        return chats
+        key = f"upgrade-admin:{event_id}"
+        return await tell_admins(
+            session, self.client, self.admins, self.user_id, text, self.language, key
+        )

@@ -236,6 +236,7 @@ class Bot:
         # Upgrades the bot cannot follow are told to the admins (bot/admin_chats.py).
         syncer.lifecycle.admins = frozenset(settings.admins)
         syncer.lifecycle.room_ready = self.room_states.ensure
+        syncer.lifecycle.wake = sender.rooms_moved  # rows waiting for an upgrade look again
         sender.room_ready = self.room_states.ensure
         syncer.held.room_ready = self.room_states.ensure
         clock, tick = clock_from_environment(os.environ)  # the wall clock outside tests

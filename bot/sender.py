@@ -27,7 +27,8 @@ from nio.client.async_client import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot import late_send
-from bot.admin_chats import admin_chats
+from bot.admin_chats import admin_chats, for_admin
+from bot.admin_chats import prepare as admin_chats_prepare
 from bot.backoff import NETWORK_ERRORS, Backoff, sleep_unless
 from bot.key_upkeep import ready_to_encrypt
 from bot.metrics import Metrics
@@ -36,7 +37,7 @@ from commands import alert_delivery, exercise
 from commands.i18n import Language, t
 from commands.message import Outgoing, Redaction, Reply
 from commands.render import plain, text_to_html
-from storage import audit, open_questions, outbox, portal_links, relabel, tlp
+from storage import audit, event_log, open_questions, outbox, portal_links, relabel, tlp
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.exercise import MARKER
@@ -93,6 +94,9 @@ class CuratorRoomUnknown(Exception):
 
 # How long a row for curators only waits before it looks again (CuratorRoomUnknown).
 CURATOR_ALIAS_RETRY = 30.0
+# What follows a room's upgrade to the room that replaced it (`_follow_owed`): what is
+# said to its people. Redactions, joins and leaves concern the old room itself.
+FOLLOWING_KINDS = frozenset({"message", "file"})
 
 
 # The first TLP banner of a reply ("TLP:AMBER — Beeld …"): every part of it carries it.
@@ -254,6 +258,30 @@ async def queue_notice(
             reply_to=EventId(answered) if answered else None,
         )
     return await queue_reply(session, room_id, notice, txn_key, **relation)
+
+
+async def tell_admins(
+    session: AsyncSession,
+    client: AsyncClient,
+    admins: Collection[str],
+    user_id: str,
+    text: str,
+    lang: Language,
+    txn_key: str,
+) -> list[RoomId]:
+    """A notice for the configured admins, in each of their direct chats with the bot
+    (bot/admin_chats.py; their state loaded before, `admin_chats.prepare`). With none, it
+    is queued for each admin (the row's room id is the admin's user id): it waits,
+    listed by `knooppunt outbox` and counted on /healthz, and goes to the admin's direct
+    chat once they open one (`OutboxSender._to_admin_chat`). Before, it was not queued
+    at all, only logged. Returns the chats it went to (empty: it waits)."""
+    chats = await admin_chats(session, client, admins, user_id)
+    for chat in chats:
+        await queue_notice(session, chat, text, lang, f"{txn_key}:{chat}")
+    if not chats:
+        for admin in sorted(admins):
+            await queue_notice(session, RoomId(admin), text, lang, f"{txn_key}:{admin}")
+    return chats
 
 
 def _where_it_went(row: OutboxMessage) -> dict[str, str]:
@@ -462,6 +490,9 @@ class OutboxSender:
     # defaults: each sender replaces its own.
     admins: frozenset[str] = frozenset()
     _told_waiting: frozenset[tuple[str, str]] = frozenset()
+    # Upgraded rooms that refused a send (M_FORBIDDEN) before nio saw their raised power
+    # levels: what is owed to them follows the upgrade too (`_follows_upgrade`).
+    _refused_upgraded: frozenset[str] = frozenset()
 
     def __init__(self, client: AsyncClient, db: Database, encryption: bool) -> None:
         self.client = client
@@ -528,6 +559,13 @@ class OutboxSender:
         """Rows were queued in the database only (greetings, schedules): read it soon."""
         self._look = True
         self._wakeup.set()
+
+    def rooms_moved(self) -> None:
+        """A room's binding followed its upgrade (bot/room_lifecycle.py), or a tombstone
+        was judged: the rows that wait for an upgrade to be followed are looked at now,
+        not at their next look (`CURATOR_ALIAS_RETRY`)."""
+        self._awaiting_curators.clear()
+        self.wake()
 
     def curator_room_resolved(self) -> None:
         """The curator room's alias resolves now (bot/curator_alias.py): the rows that wait
@@ -752,7 +790,7 @@ class OutboxSender:
             await self._give_up(row, f"refused: {exc}")
             return True
         except CuratorRoomUnknown:
-            log.warning("outbox: row %s waits for its curator room", row.id)
+            log.warning("outbox: row %s waits for its room (an alias, or an upgrade)", row.id)
             self._awaiting_curators[row.id] = time.monotonic() + CURATOR_ALIAS_RETRY
             return True  # the next rows go on; this one is read again after the wait
         except NETWORK_ERRORS as exc:
@@ -843,6 +881,17 @@ class OutboxSender:
             # any server error counted once other rows went through: a row that met a
             # broken worker twelve times was lost.
             return await self._server_error(row, status, response, stop)
+        if (
+            status == "M_FORBIDDEN"
+            and row.kind in FOLLOWING_KINDS
+            and row.room_id not in self._refused_upgraded
+            and getattr(self.client.rooms.get(row.room_id), "replacement_room", None)
+        ):
+            # Upgraded, and its raised power levels not seen yet: the row follows the
+            # upgrade (`_follow_owed`) instead of being given up.
+            log.warning("outbox: room %s refused row %s after its upgrade", row.room_id, row.id)
+            self._refused_upgraded = self._refused_upgraded | {row.room_id}
+            return False
         if status in PERMANENT:
             log.error("outbox: row %s refused for good: %s %s", row.id, status, response.message)
             await self._give_up(row, f"{status} {response.message}")
@@ -936,10 +985,95 @@ class OutboxSender:
     async def _curators_room(self, row: OutboxMessage) -> None:
         """Where a row for the curators goes now: the room its alias names, or the room
         that replaced its room (raises CuratorRoomUnknown while that cannot go yet)."""
+        if for_admin(row.room_id):
+            await self._to_admin_chat(row)
+            return
         if self.curator_alias is not None and row.room_id == self.curator_alias:
             await self._to_curator_room(row)
         if row.curators_only:
             await self._follow_upgrade(row)
+        elif row.kind in FOLLOWING_KINDS and self._follows_upgrade(row.room_id):
+            await self._follow_owed(row)
+
+    async def _to_admin_chat(self, row: OutboxMessage) -> None:
+        """A notice for an admin who had no direct chat with the bot (`tell_admins`) goes
+        to their direct chat once there is one; until then it waits (CuratorRoomUnknown),
+        listed by `knooppunt outbox` and counted on /healthz."""
+        user_id = str(self.client.user_id)
+        admin = row.room_id
+        if self.room_ready is not None:
+            await admin_chats_prepare(self.db, {admin}, self.room_ready)
+        async with self.db.session() as session:
+            chats = await admin_chats(session, self.client, {admin}, user_id)
+        if not chats:
+            log.warning(
+                "outbox: row %s waits for a direct chat of the admin %s with the bot (they "
+                "open one by inviting it); see `knooppunt outbox`",
+                row.id,
+                admin,
+            )
+            raise CuratorRoomUnknown(row.id)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, chats[0])
+        log.info("outbox: row %s for the admin %s goes to their chat %s", row.id, admin, chats[0])
+        row.room_id = chats[0]
+
+    def _follows_upgrade(self, room_id: str) -> bool:
+        """Whether what is owed to `room_id` goes to the room that replaced it: it was
+        tombstoned and the bot may no longer write in it (a real upgrade raises the old
+        room's power levels; a room that stays writable, a tombstone sent by hand, keeps
+        its rows, as its moderators may still write there)."""
+        room = self.client.rooms.get(room_id)
+        new = getattr(room, "replacement_room", None)
+        if room is None or not isinstance(new, str) or not new:
+            return False
+        if room_id in self._refused_upgraded:
+            return True
+        return not room.power_levels.can_user_send_message(str(self.client.user_id))
+
+    async def _follow_owed(self, row: OutboxMessage) -> None:
+        """A reply, alert or notice queued to a room that was upgraded and is read-only
+        for the bot now goes to the room that replaced it, where its people are: it
+        waits (CuratorRoomUnknown; `knooppunt outbox` and the health page count it) until
+        the bot has joined the new room (its binding carried), then moves there, no
+        longer as a reply to an event of the old room. Before, it was sent into the old
+        room, refused M_FORBIDDEN and given up. The bot's own notice about the upgrade
+        (asking to be invited) stays addressed to the old room: it is for the members
+        who did not move yet; refused there, it is audited and the admins are told. A
+        tombstone the bot refused for good (a room not verified as the successor) leaves
+        the row where it was: nothing may follow it there."""
+        room = self.client.rooms.get(row.room_id)
+        async with self.db.session() as session:
+            if row.source_event_id is not None:
+                about = await event_log.seen(session, row.source_event_id)
+                if about is not None and about.effect.startswith("room.upgrade"):
+                    return
+            found = await room_repo.replacement(session, row.room_id)
+            if found is None:
+                new = str(getattr(room, "replacement_room", "") or "")
+                if not new or await room_repo.upgrade_refused(session, row.room_id, new):
+                    return
+                log.warning(
+                    "outbox: row %s waits: its room %s was upgraded to %s, which the bot "
+                    "has not joined yet (invite it there)",
+                    row.id,
+                    row.room_id,
+                    new,
+                )
+                raise CuratorRoomUnknown(row.id)
+        new_room, joined = found
+        # Carried at the bot's join, which is recorded just after (nio knows it already).
+        if not joined and new_room not in self.client.rooms:
+            log.info("outbox: row %s waits for the bot's join of %s", row.id, new_room)
+            raise CuratorRoomUnknown(row.id)
+        content = dict(row.content)
+        # A reply to an event of the old room would point at nothing in the new one.
+        content.pop("m.relates_to", None)
+        async with self.db.transaction() as session:
+            await outbox.move_to_room(session, row.id, RoomId(new_room), content)
+        log.info("outbox: row %s goes to %s, which replaced %s", row.id, new_room, row.room_id)
+        row.room_id = new_room
+        row.content = content
 
     async def _follow_upgrade(self, row: OutboxMessage) -> None:
         """A post for curators only queued to a curator room that was upgraded goes to
@@ -1004,13 +1138,14 @@ class OutboxSender:
         if (old, new) in self._told_waiting:
             return
         self._told_waiting = self._told_waiting | {(old, new)}
-        user_id = str(self.client.user_id)
+        await admin_chats_prepare(self.db, self.admins, self.room_ready)
         async with self.db.transaction() as session:
-            chats = await admin_chats(session, self.client, self.admins, user_id, self.room_ready)
             text = t(self.language, "curators_waiting_admin", old=old, new=new)
-            for chat in chats:
-                key = f"curators-waiting:{old}:{new}:{chat}"
-                await queue_notice(session, chat, text, self.language, key)
+            key = f"curators-waiting:{old}:{new}"
+            user_id = str(self.client.user_id)
+            chats = await tell_admins(
+                session, self.client, self.admins, user_id, text, self.language, key
+            )
             detail = {"admins_told": len(chats)}
             await audit.add(
                 session, "bot", "outbox.curators_waiting", old, subject=new, detail=detail
@@ -1018,8 +1153,8 @@ class OutboxSender:
         if not chats:
             log.warning(
                 "outbox: posts for the curators wait for the bot's invite to %s (replacing "
-                "%s) and no admin has a direct chat with the bot to be told; see "
-                "`knooppunt outbox`",
+                "%s) and no admin has a direct chat with the bot: the notice waits for "
+                "one (an admin invites the bot to a direct chat); see `knooppunt outbox`",
                 new,
                 old,
             )

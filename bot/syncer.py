@@ -115,6 +115,11 @@ BATCH_ERRORS: tuple[type[BaseException], ...] = (BatchAborted, SQLAlchemyError, 
 
 
 class Syncer:
+    # Events of the batch sent before their room was switched to encryption (in the
+    # timeline before its first m.room.encryption event): not refused as plain text in
+    # an encrypted room (`ev.before_encryption`). Reset for each batch.
+    _in_the_clear: frozenset[str] = frozenset()
+
     def __init__(
         self,
         client: AsyncClient,
@@ -509,6 +514,7 @@ class Syncer:
         # The events this batch shows redacted, with their redactors (`ev.redactions_in`,
         # filled per timeline): an edit of one of them changes nothing (`_handle_event`).
         self._redacted_ahead = {}
+        self._in_the_clear = frozenset()
         for room_id, info in left.items():
             written = self._written_before_leave(room_id, info, room_id in served)
             if written is not None and room_id not in joined:
@@ -827,6 +833,7 @@ class Syncer:
         queues = {room_id: deque(events) for room_id, events in timelines.items() if events}
         for events in queues.values():
             self._redacted_ahead.update(ev.redactions_in(events))
+            self._in_the_clear = self._in_the_clear | ev.before_encryption(events)
         while queues:
             if any(room_id in loading for room_id in queues):
                 ready = any(room_id not in loading for room_id in queues)
@@ -901,7 +908,8 @@ class Syncer:
             # deleted, or was answered as an edit of a message the bot did not know.
             redactor = UserId(self._redacted_ahead[original])
             message = dataclasses.replace(message, original_redacted_by=redactor)
-        if await self.untrusted.refuse(room_id, event):
+        clear = event.event_id in self._in_the_clear
+        if await self.untrusted.refuse(room_id, event, sent_in_the_clear=clear):
             return  # judged before parking: what waits beside a message was trusted
         if isinstance(event, ReactionEvent) and await self.held.confirm(room_id, event):
             return  # a 👍 that confirmed a deletion refused for now

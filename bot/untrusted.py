@@ -88,14 +88,16 @@ class UntrustedSenders:
         self.prefix = prefix
         self.refused = 0
 
-    async def refuse(self, room_id: RoomId, event: Event) -> bool:
-        """True when `event` is not acted on (refused now, or recorded as refused before)."""
+    async def refuse(self, room_id: RoomId, event: Event, sent_in_the_clear: bool = False) -> bool:
+        """True when `event` is not acted on (refused now, or recorded as refused before).
+        `sent_in_the_clear`: the timeline shows it before the room's switch to encryption
+        (bot/events.before_encryption), so nio's state, encrypted now, does not count."""
         if getattr(event, CHECKED, False):
             return False
         room: MatrixRoom | None = self.client.rooms.get(room_id)
+        encrypted = bool(room and room.encrypted) and not sent_in_the_clear
         if isinstance(event, RedactionEvent) and not getattr(event, "decrypted", False):
-            return await self._refuse_redaction(room_id, event, bool(room and room.encrypted))
-        encrypted = bool(room and room.encrypted)
+            return await self._refuse_redaction(room_id, event, encrypted)
         if not self.client.olm:
             # Without encryption there is no device to judge, but plain text in an
             # encrypted room is still what no client sends there (injected).

@@ -7,6 +7,7 @@ depend on it, and none of them on each other.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -73,6 +74,26 @@ class EventFacts:
 
     sender: str
     in_reply_to: str | None = None
+
+
+class FetchFirst(Exception):
+    """A probe needs the homeserver while its event is handled, and the handler runs
+    inside the event's write transaction (on SQLite that holds the write lock, so every
+    other room's report would wait on a network round trip). The caller
+    (bot/handling.process_message) rolls the transaction back, awaits `fetch` with no
+    transaction open, and handles the event anew in a new transaction, which checks
+    everything again (exactly once); the probe then answers from what `fetch` kept
+    (`FETCHED`). The dispatcher lets it through (it is no handler failure)."""
+
+    def __init__(self, fetch: Callable[[], Awaitable[None]]) -> None:
+        super().__init__("fetch outside the transaction first")
+        self.fetch = fetch
+
+
+# What the probes fetched for the event being handled (bot/handling.process_message sets a
+# fresh one per event, so nothing fetched for one event answers for another); None
+# outside that (the console, tests without the core): the probes then ask directly.
+FETCHED: ContextVar[dict[object, object] | None] = ContextVar("knooppunt_fetched", default=None)
 
 
 # The facts of an event in a room (room id, event id), from the homeserver; None when

@@ -23,6 +23,7 @@ from commands.context import (
     CommandContext,
     CommandSettings,
     EditHook,
+    FetchFirst,
     MessageHook,
     RoomView,
 )
@@ -290,6 +291,8 @@ class Dispatcher:
         except UserError as exc:
             # Bad input: the savepoint (if any) is rolled back; the user gets one sentence.
             return [render.plain(exc.text(ctx.lang))]
+        except FetchFirst:
+            raise  # no failure: the caller fetches outside the transaction and runs it again
         except Exception:
             ref = uuid.uuid4().hex[:8]
             log.exception(

@@ -215,6 +215,22 @@ async def waiting_for_invite(
     return [(row, upgrades[row.room_id]) for row in rows if row.room_id in upgrades]
 
 
+async def waiting_for_admin_chat(session: AsyncSession) -> int:
+    """The waiting notices for an admin who has no direct chat with the bot (their room
+    id is the admin's user id, bot/sender.py `tell_admins`): they go once the admin opens
+    one. `knooppunt outbox` lists them and the health page counts them."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
+            OutboxMessage.room_id.startswith("@"),
+        )
+    )
+    return int(count or 0)
+
+
 PENDING_READ_LIMIT = 500  # rows `pending_by_room` reads at most
 
 
@@ -477,9 +493,14 @@ async def replace_content(session: AsyncSession, row_id: int, content: dict[str,
     )
 
 
-async def move_to_room(session: AsyncSession, row_id: int, room_id: RoomId) -> None:
+async def move_to_room(
+    session: AsyncSession, row_id: int, room_id: RoomId, content: dict[str, Any] | None = None
+) -> None:
     """A row queued to the configured curator room's alias goes to the room the alias
-    names, once it resolves (bot/sender.py: `_to_curator_room`)."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == row_id).values(room_id=room_id)
-    )
+    names, once it resolves, and a row queued to an upgraded room to the room that
+    replaced it (bot/sender.py: `_to_curator_room`, `_follow_owed`; `content`: its
+    content there, when it changes)."""
+    values: dict[str, Any] = {"room_id": room_id}
+    if content is not None:
+        values["content"] = content
+    await session.execute(update(OutboxMessage).where(OutboxMessage.id == row_id).values(**values))

@@ -53,5 +53,7 @@ async def _list(db: Database, settings: Settings, args: argparse.Namespace) -> i
             line += t(lang, "cli.outbox_curators")
         if row.id in stuck:
             line += t(lang, "cli.outbox_invite", new=stuck[row.id])
+        elif row.room_id.startswith("@"):  # for an admin with no direct chat (bot/sender.py)
+            line += t(lang, "cli.outbox_admin_chat")
         say(line)
     return 0

@@ -46,6 +46,10 @@ TEXTS: Entries = {
         "nl": "; wacht tot ik ben uitgenodigd in {new}, die de kamer verving",
         "en": "; waits until I am invited to {new}, which replaced the room",
     },
+    "cli.outbox_admin_chat": {
+        "nl": "; wacht tot deze beheerder een direct gesprek met mij opent (mij uitnodigt)",
+        "en": "; waits until this admin opens a direct chat with me (invites me to one)",
+    },
     # Configuration errors (bot/config.py `ConfigError`), one line after "knooppunt: ".
     "cli.config_not_set": {
         "nl": "{setting} is niet ingesteld ({env} of `{setting}:`)",

@@ -13,13 +13,16 @@ there must never wait on a guess).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
+from commands.message import Message, Reply
 from storage.engine import Database
-from storage.ids import RoomId
-from tests.unit.test_answers_learn import ANNA, DIRECT, WATER_1, send, view
+from storage.ids import EventId, RoomId
+from tests.unit.test_answers_learn import ANNA, DIRECT, EDITOR, NOW, WATER_1, send, view
 from tests.unit.test_attack_answer_public_dm import note_direct
 from tests.unit.test_attack_answers import db, status_of
 
@@ -72,3 +75,67 @@ async def test_unknown_membership_sends_as_before(db: Database) -> None:
     _, replies = await send(db, dispatcher, view("cur"), "!antwoord V1 Bij de kazernes.")
     assert [r.mentions for r in replies if r.notify] == [(ANNA,)]
     assert await status_of(db, 1) == "answered"
+
+
+class _LockCheckingStates:
+    """The homeserver behind the bot's member probe (bot/member_probe.py): the direct
+    chat's state is not loaded (as after a restart), and when the probe loads it, a second
+    SQLite connection notes whether the bot holds the write lock then. Loading a room's
+    state under the lock makes every other room's writes wait on the homeserver."""
+
+    def __init__(self, path: Path) -> None:
+        from types import SimpleNamespace
+
+        from nio import RoomGetStateError
+
+        from bot.room_state import RoomStates
+
+        self.path = path
+        self.locked: list[bool] = []
+        checker = self
+
+        class Client:
+            def __init__(self) -> None:
+                self.rooms = {DIRECT.room_id: SimpleNamespace(users={})}  # Anna left
+
+            async def room_get_state(self, room_id: str) -> object:
+                checker.check()
+                return RoomGetStateError("gone", "M_FORBIDDEN")
+
+        self.client = Client()
+        self.states = RoomStates(self.client)  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        other = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.locked.append(False)
+        except sqlite3.OperationalError:
+            self.locked.append(True)
+        finally:
+            other.close()
+
+
+async def test_the_members_are_loaded_outside_the_write_transaction(
+    db: Database, tmp_path: Path
+) -> None:
+    from bot.handling import process_message
+    from bot.member_probe import member_probe
+
+    home = _LockCheckingStates(tmp_path / "k.db")
+    probe = member_probe(home.client, home.states)  # type: ignore[arg-type]
+    dispatcher = build_dispatcher(
+        CommandSettings(bot_user_id="@knooppunt:x", members=probe), savepoints=False
+    )
+    await note_direct(db)
+    await send(db, dispatcher, DIRECT, f"!vraag {WATER_1}", ANNA)
+    curators = view("cur")
+    answer = Message(
+        EventId("$answer-1"), curators.room_id, EDITOR, "!antwoord V1 Bij de kazernes.", NOW
+    )
+    handled = await process_message(db, dispatcher, answer, lambda *_: curators)
+    assert home.locked == [False]
+    assert handled is not None
+    assert "verlaten" in "\n".join(r.text for r in handled[0] if isinstance(r, Reply))
+    assert await status_of(db, 1) == "held"

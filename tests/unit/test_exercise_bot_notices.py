@@ -80,7 +80,7 @@ async def test_upgrade_notices_and_greeting_are_marked_in_exercise_rooms_only(
         async def after_own_join(self, room_id: RoomId) -> None:
             return None
 
-    sender: Any = SimpleNamespace(wake=lambda: None)
+    sender: Any = SimpleNamespace(wake=lambda: None, rooms_moved=lambda: None)
     settings = load_settings(user_id="@bot:x", homeserver="http://127.0.0.1:1", language="nl")
     membership = Membership(client, db, sender, settings, _Lifecycle())  # type: ignore[arg-type]
     for n, room in enumerate(("!oef-join:x", "!echt-join:x")):

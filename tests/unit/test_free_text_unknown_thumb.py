@@ -99,3 +99,72 @@ async def test_without_an_open_offer_the_homeserver_is_not_asked(db: Database) -
     chat = chat_with(db, {})
     _, replies = await chat.post("👍", kind="reaction", annotates="$anything")
     assert texts(replies) == "" and chat.asked == []  # type: ignore[attr-defined]
+
+
+class _LockCheckingClient:
+    """A homeserver stand-in for the bot's probe (bot/event_probe.py) that notes, at the
+    moment the bot asks it for an event, whether the bot holds SQLite's write lock: a
+    second connection tries to take it without waiting. A network round trip under the
+    lock makes every other room's report wait on the homeserver."""
+
+    def __init__(self, path: Path, facts: dict[str, EventFacts]) -> None:
+        self.path, self.facts = path, facts
+        self.locked: list[bool] = []
+
+    async def room_get_event(self, room_id: str, event_id: str) -> object:
+        import sqlite3
+
+        from nio import RoomGetEventError, RoomGetEventResponse
+
+        other = sqlite3.connect(self.path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            self.locked.append(False)
+        except sqlite3.OperationalError:
+            self.locked.append(True)
+        finally:
+            other.close()
+        known = self.facts.get(event_id)
+        if known is None:
+            return RoomGetEventError("not found", "M_NOT_FOUND")
+        content: dict[str, object] = {"msgtype": "m.notice", "body": "aanbod"}
+        if known.in_reply_to:
+            content["m.relates_to"] = {"m.in_reply_to": {"event_id": known.in_reply_to}}
+        return RoomGetEventResponse.from_dict(
+            {
+                "type": "m.room.message",
+                "event_id": event_id,
+                "sender": known.sender,
+                "origin_server_ts": 1,
+                "content": content,
+            }
+        )
+
+
+async def test_the_homeserver_is_asked_outside_the_write_transaction(
+    db: Database, tmp_path: Path
+) -> None:
+    """The probe's round trip happens with no write lock held; the 👍 is still recorded
+    exactly once (a new short transaction checks again and writes)."""
+    from bot.event_probe import event_probe
+
+    chat = chat_with(db, {})
+    original, _ = await chat.post(UPDATE)
+    client = _LockCheckingClient(
+        tmp_path / "thumb.db", {"$old-offer": EventFacts(sender=BOT, in_reply_to=original)}
+    )
+    settings = CommandSettings(bot_user_id=BOT, events=event_probe(client))  # type: ignore[arg-type]
+    chat = OneRoomChat(
+        db, bound_views(), room=LIAISON, sender=ALICE, settings=settings, prefix="$lock-"
+    )
+    _, replies = await chat.post("👍", kind="reaction", annotates="$old-offer")
+    assert client.locked == [False]
+    assert "vastgelegd" in texts(replies)
+    assert len(await chat.entries()) == 1
+    # Unmatched (the homeserver does not give the event): told, still outside the lock.
+    await chat.post(UPDATE)
+    _, replies = await chat.post("👍", kind="reaction", annotates="$gone")
+    assert UNMATCHED in texts(replies)
+    assert client.locked == [False, False]
+    assert len(await chat.entries()) == 1
