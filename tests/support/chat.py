@@ -51,6 +51,16 @@ def bound_views(
     return view
 
 
+def binding_view(bindings: Mapping[RoomId, BindingView]) -> Callable[[RoomId], RoomView]:
+    """A module's `view(room)`: the room as `bindings` makes it, encrypted."""
+
+    def view(room_id: RoomId) -> RoomView:
+        binding = bindings[room_id]
+        return RoomView(room_id=room_id, role=binding.role, encrypted=True, binding=binding)
+
+    return view
+
+
 # An encrypted room as its binding makes it, nobody with power.
 plain_view = bound_views()
 
