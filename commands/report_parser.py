@@ -1487,7 +1487,6 @@ _PLACE_WORDS = frozenset(
         "at",
     ]
 )
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 # The words before a name that is no place: a road's direction or detour ("A2 dicht
 # richting Weert" is not in Weert) and a title before a person's name ("meneer Stein").
 _NOT_PLACE_WORDS = frozenset(
@@ -1588,8 +1587,17 @@ _DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
 
 
 def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
-    """Whether word `n` is the first of its sentence."""
-    return n == 0 or bool(_SENTENCE_END.search(text[: words[n].start()]))
+    """Whether word `n` is the first of its sentence: only blanks between it and a
+    sentence's end (`.!?:;` or a line break). Walked back over the blanks before it, not
+    searched in all the text before it: a pattern (a sentence's end, blanks, the end)
+    tried every line break of a run of blank lines up to the run's end, quadratic in
+    the run."""
+    if n == 0:
+        return True
+    end = start = words[n].start()
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return "\n" in text[start:end] or (start > 0 and text[start - 1] in ".!?:;")
 
 
 # Words after a municipality's name that say where in it, not another name: "Utrecht
