@@ -5,7 +5,7 @@ that need the whole path of a message share."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator, Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -231,6 +231,20 @@ def real_and_drill_chat_fixture(real: RoomId, drill: RoomId) -> Any:
             await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
             binding = BindingView("liaison", "oef", "GGD", "AMBER", "AMBER")
             await rooms.bind_as(session, drill, binding, "@admin:x")
+        yield CoreChat(database)
+        await database.close()
+
+    return pytest.fixture(name="chat")(chat)
+
+
+def storm_chat_fixture(
+    bound: Sequence[tuple[RoomId, str, str]], *, more: Mapping[RoomId, BindingView] | None = None
+) -> Any:
+    """A module's `chat` fixture on `storm_database(…, bound, more=more)`, the database
+    closed after the test (`chat = storm_chat_fixture([(LIAISON, "liaison", "GGD")])`)."""
+
+    async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+        database = await storm_database(tmp_path / "chat.db", bound, more=more)
         yield CoreChat(database)
         await database.close()
 
