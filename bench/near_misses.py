@@ -142,22 +142,12 @@ def words(a: Asked) -> tuple[Word, ...]:
     if a.result.hits:
         best = index._position[a.result.hits[0].id]
         tiers = index._covering(best)
-        unknown = index._idf(None)
         for word, group in index._mapped_words(a.query, True):
-            r = rarity(word)
-            if not group:
-                out.append(Word(word, r, False, unknown * r, 0.0))
-                continue
             total = covered = 0.0
-            for term in group:
-                weight = index._idf(term) / len(group)
-                credit = next((c for covers, c in tiers if term in covers), 0.0)
-                if credit:
-                    total += weight
-                    covered += credit * weight
-                else:
-                    total += min(weight, unknown * r / len(group))
-            out.append(Word(word, r, True, total, covered))
+            for weight, credited in index.word_credits(word, group, tiers):
+                total += weight
+                covered += credited
+            out.append(Word(word, rarity(word), bool(group), total, covered))
     _WORDS[key] = tuple(out)
     return _WORDS[key]
 

@@ -16,7 +16,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TextIO
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from bot.samples import (
     SAMPLE_BINDINGS,
     SAMPLE_INCIDENT,
     SAMPLE_INCIDENT_TITLE,
-    sample_knowledge,
+    dated_sample_knowledge,
     sample_network,
 )
 from bot.wiring import build_dispatcher
@@ -89,15 +89,16 @@ async def _not_the_demos(session: AsyncSession) -> str | None:
     return None
 
 
-async def load_demo(db: Database) -> DemoLoad:
+async def load_demo(db: Database, *, today: date | None = None) -> DemoLoad:
     """The sample crisis, idempotently: knowledge, objects, the partner network and its
     dependency map, the incident and the console rooms' bindings. Only into a store that
-    holds nothing else (ConfigError): never over a deployment's own data."""
+    holds nothing else (ConfigError): never over a deployment's own data. The sample's
+    dates are moved to `today` (UTC's, unless given): see `dated_sample_knowledge`."""
     async with db.session() as session:
         found = await _not_the_demos(session)
     if found is not None:
         raise ConfigError("cli.demo_store_in_use", what=found)
-    with sample_knowledge() as sample:
+    with dated_sample_knowledge(today or datetime.now(UTC).date()) as sample:
         imported = await service.import_path(db, sample, DEMO_ACTOR)
         # The sample objects too (each owner's set replaced: idempotent as well).
         await object_service.import_path(db, sample / "objects", DEMO_ACTOR)

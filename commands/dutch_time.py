@@ -144,7 +144,10 @@ _CLOCK = re.compile(
     r"^(?P<hour>\d{1,2})(?:\s*(?:u|h|uur)\s*(?P<m1>\d{2})?|[:.](?P<m2>\d{2}))?\s*(?:uur|u|h)?\.?$"
 )
 _TIME_DOT = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
-_SUFFIX = re.compile(r"\s*(uur|u|h|hrs|hours)\.?$")
+# The blanks before the word are tried only from the first of their run: a leading `\s*`
+# retried the whole run from every blank in it, quadratic in a long run of blanks (a later
+# start in the run cannot match where the run's first failed).
+_SUFFIX = re.compile(r"(?:(?<!\s)\s+)?(uur|u|h|hrs|hours)\.?$")
 _HOUR_ONLY = re.compile(r"^(\d{1,2})$")
 # `0745`, `1945`: the time as emergency services write it (dateutil read it as a year).
 _FOUR_DIGITS = re.compile(r"^(?:(.*) )?([01]\d|2[0-3])([0-5]\d)$")

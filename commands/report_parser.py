@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -1419,19 +1419,46 @@ def _free_municipalities(words: list[str], vocab: Vocabulary) -> list[str]:
     one of three, and so on down to one, and a word of a longer name is no shorter one
     ("Bergen op Zoom" is no Bergen)."""
     index = _municipality_index(vocab)
+
+    def name_at(start: int, size: int) -> str | None:
+        typed = " ".join(words[start : start + size])
+        # The words are read without their apostrophe: "'s-Hertogenbosch" is "s-…".
+        return index.get(typed) or (index.get("'" + typed) if typed[:2] == "s-" else None)
+
     found: list[str] = []
+    for _, _, name in _name_windows(len(words), name_at, by_size=True):
+        if name not in found:
+            found.append(name)
+    return found
+
+
+def _name_windows(
+    count: int, name_at: Callable[[int, int], str | None], *, by_size: bool
+) -> list[tuple[int, int, str]]:
+    """The names in a text of `count` words, as (first word, words, name): windows of
+    four words down to one that `name_at(start, size)` names (None: no name), none
+    overlapping a window taken before it. `by_size`: every window of four words is
+    tried before any of three, and so on (the longest name anywhere wins); else left to
+    right, the longest name at each word (one walk for both readers of municipality
+    names, `_free_municipalities` and `_named_municipalities`)."""
+    sizes = (4, 3, 2, 1)
+    if by_size:
+        windows = [(start, size) for size in sizes for start in range(count - size + 1)]
+    else:
+        windows = [
+            (start, size) for start in range(count) for size in sizes if start + size <= count
+        ]
     taken: set[int] = set()
-    for size in (4, 3, 2, 1):
-        for start in range(len(words) - size + 1):
-            span = range(start, start + size)
-            typed = " ".join(words[start : start + size])
-            # The words are read without their apostrophe: "'s-Hertogenbosch" is "s-…".
-            name = index.get(typed) or (index.get("'" + typed) if typed[:2] == "s-" else None)
-            if name is None or not taken.isdisjoint(span):
-                continue
-            taken.update(span)
-            if name not in found:
-                found.append(name)
+    found: list[tuple[int, int, str]] = []
+    for start, size in windows:
+        span = range(start, start + size)
+        if not taken.isdisjoint(span):
+            continue
+        name = name_at(start, size)
+        if name is None:
+            continue
+        taken.update(span)
+        found.append((start, size, name))
     return found
 
 
@@ -1460,7 +1487,6 @@ _PLACE_WORDS = frozenset(
         "at",
     ]
 )
-_SENTENCE_END = re.compile(r"[.!?:;\n]\s*$")
 # The words before a name that is no place: a road's direction or detour ("A2 dicht
 # richting Weert" is not in Weert) and a title before a person's name ("meneer Stein").
 _NOT_PLACE_WORDS = frozenset(
@@ -1519,47 +1545,41 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
     where it stands."""
     index = _municipality_index(vocab)
     words = list(_WORD.finditer(text))
+
+    def name_at(start: int, size: int) -> str | None:
+        typed = " ".join(fold(w.group().replace("’", "'")) for w in words[start : start + size])
+        return index.get(typed) or index.get(typed.strip("'-"))
+
     out: list[tuple[str, _Spot]] = []
-    n = 0
-    while n < len(words):
-        for size in (4, 3, 2, 1):
-            if n + size > len(words):
-                continue
-            span = words[n : n + size]
-            typed = " ".join(fold(w.group().replace("’", "'")) for w in span)
-            name = index.get(typed) or index.get(typed.strip("'-"))
-            if name is None:
-                continue
-            first = span[0].group().lstrip("'’")
-            if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
-                first = first[2:]
-            opens = _opens(text, words, n)
-            # The word before, in the same sentence ("uit. Sluis 3" has none).
-            typed_before = "" if opens else words[n - 1].group()
-            before = fold(typed_before)
-            rest = text[span[-1].end() :]
-            other_name = _in_other_name(text, words, n, size)
-            named_else = (
-                before in _NOT_PLACE_WORDS
-                or typed_before in _NAME_ARTICLES
-                or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
-                or other_name
-            )
-            line_start = text[: span[0].start()].rstrip(" \t")
-            # "Utrecht Overvecht: stroom uit": a district after the name, then the colon.
-            colon = _DISTRICT_COLON.match(rest) or rest.lstrip(" \t").startswith(":")
-            spot = _Spot(
-                capital=first[:1].isupper(),
-                opens=opens,
-                after_place_word=before in _PLACE_WORDS,
-                heading=(not line_start or line_start.endswith("\n")) and bool(colon),
-                named_else=named_else,
-                other_name=other_name,
-            )
-            out.append((name, spot))
-            n += size - 1
-            break
-        n += 1
+    for n, size, name in _name_windows(len(words), name_at, by_size=False):
+        span = words[n : n + size]
+        first = span[0].group().lstrip("'’")
+        if first.startswith("s-"):  # 's-Hertogenbosch, 's-Gravenhage
+            first = first[2:]
+        opens = _opens(text, words, n)
+        # The word before, in the same sentence ("uit. Sluis 3" has none).
+        typed_before = "" if opens else words[n - 1].group()
+        before = fold(typed_before)
+        rest = text[span[-1].end() :]
+        other_name = _in_other_name(text, words, n, size)
+        named_else = (
+            before in _NOT_PLACE_WORDS
+            or typed_before in _NAME_ARTICLES
+            or _PROVINCE_AFTER.match(text, span[-1].end()) is not None
+            or other_name
+        )
+        line_start = text[: span[0].start()].rstrip(" \t")
+        # "Utrecht Overvecht: stroom uit": a district after the name, then the colon.
+        colon = _DISTRICT_COLON.match(rest) or rest.lstrip(" \t").startswith(":")
+        spot = _Spot(
+            capital=first[:1].isupper(),
+            opens=opens,
+            after_place_word=before in _PLACE_WORDS,
+            heading=(not line_start or line_start.endswith("\n")) and bool(colon),
+            named_else=named_else,
+            other_name=other_name,
+        )
+        out.append((name, spot))
     return out
 
 
@@ -1567,8 +1587,17 @@ _DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
 
 
 def _opens(text: str, words: list[re.Match[str]], n: int) -> bool:
-    """Whether word `n` is the first of its sentence."""
-    return n == 0 or bool(_SENTENCE_END.search(text[: words[n].start()]))
+    """Whether word `n` is the first of its sentence: only blanks between it and a
+    sentence's end (`.!?:;` or a line break). Walked back over the blanks before it, not
+    searched in all the text before it: a pattern (a sentence's end, blanks, the end)
+    tried every line break of a run of blank lines up to the run's end, quadratic in
+    the run."""
+    if n == 0:
+        return True
+    end = start = words[n].start()
+    while start > 0 and text[start - 1].isspace():
+        start -= 1
+    return "\n" in text[start:end] or (start > 0 and text[start - 1] in ".!?:;")
 
 
 # Words after a municipality's name that say where in it, not another name: "Utrecht

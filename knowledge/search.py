@@ -20,7 +20,7 @@ import itertools
 import logging
 import math
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -451,22 +451,32 @@ class Index:
         tiers = self._covering(position)
         total = covered = 0.0
         for word, group in mapped:
-            if not group:
-                total += self._idf(None) * rarity(word)
-                continue
-            for term in group:
-                weight = self._idf(term) / len(group)
-                credit = next((c for covers, c in tiers if term in covers), 0.0)
-                if credit:
-                    total += weight
-                    covered += credit * weight
-                else:
-                    # Uncovered, a word the store knows elsewhere counts no more than
-                    # one it has never seen: in a store of a few hundred items every
-                    # word of one other answer has a high IDF, and "mee" or "straat"
-                    # would sink an answer only because some other item says them.
-                    total += min(weight, self._idf(None) * rarity(word) / len(group))
+            for weight, credited in self.word_credits(word, group, tiers):
+                total += weight
+                covered += credited
         return covered / total if total else 0.0
+
+    def word_credits(
+        self, word: str, group: list[str], tiers: list[tuple[set[str], float]]
+    ) -> Iterator[tuple[float, float]]:
+        """What question word `word` (its store terms `group`) adds to `coverage`'s total
+        and to its covered part, a pair per term (one pair for a word the store has
+        never seen), under `tiers` (`_covering` of the item). Its own function so that
+        bench/near_misses.py measures the very sums the gate uses."""
+        if not group:
+            yield self._idf(None) * rarity(word), 0.0
+            return
+        for term in group:
+            weight = self._idf(term) / len(group)
+            credit = next((c for covers, c in tiers if term in covers), 0.0)
+            if credit:
+                yield weight, credit * weight
+            else:
+                # Uncovered, a word the store knows elsewhere counts no more than
+                # one it has never seen: in a store of a few hundred items every
+                # word of one other answer has a high IDF, and "mee" or "straat"
+                # would sink an answer only because some other item says them.
+                yield min(weight, self._idf(None) * rarity(word) / len(group)), 0.0
 
     def _covering(self, position: int) -> list[tuple[set[str], float]]:
         """What covers a question word for item `position`, and how much, first match

@@ -19,12 +19,13 @@ import shutil
 import signal
 import sys
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.devtools.demo_users import DemoError, Person
 from bot.devtools.local_homeserver import HomeserverError, Synapse, free_port, port_open
-from bot.samples import SAMPLE_INCIDENT, sample_knowledge
+from bot.samples import SAMPLE_INCIDENT, dated_sample_knowledge
 from commands.i18n import Language, t
 
 if TYPE_CHECKING:
@@ -280,7 +281,8 @@ async def _import_samples(world: DemoWorld, settings: Settings) -> None:
 
     db = Database(settings.effective_database_url)
     await db.migrate()
-    with sample_knowledge() as sample:
+    # The sample's dates moved to today, so that it looks current on any day.
+    with dated_sample_knowledge(datetime.now(UTC).date()) as sample:
         imported = await service.import_path(db, sample, "demo")
         objects = await object_service.import_path(db, sample / "objects", "demo")
     await db.close()

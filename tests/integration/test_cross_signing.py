@@ -24,7 +24,7 @@ from nio import MatrixRoom, MegolmEvent
 
 from tests.conftest import World
 from tests.integration import test_demo as demo_run
-from tests.support.cross_signing import only_key, post, query_keys, signed_by
+from tests.support.cross_signing import only_key, query_keys, revoke_all_tokens, signed_by
 from tests.support.human import Human
 from tests.support.ports import free_port
 
@@ -153,21 +153,7 @@ async def test_new_device_after_revoked_token_is_cross_signed_and_answers(world:
     (old_device,) = devices
 
     # Revoke every token of the bot (as an admin or the owner would after a leak).
-    status, login = await post(
-        world.server.url,
-        "/_matrix/client/v3/login",
-        None,
-        {
-            "type": "m.login.password",
-            "identifier": {"type": "m.id.user", "user": world.bot_user},
-            "password": world.bot_password,
-        },
-    )
-    assert status == 200, login
-    status, _ = await post(
-        world.server.url, "/_matrix/client/v3/logout/all", login["access_token"], {}
-    )
-    assert status == 200
+    await revoke_all_tokens(world.server.url, world.bot_user, world.bot_password)
 
     deadline = time.monotonic() + 90
     new_device = None

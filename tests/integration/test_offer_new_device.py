@@ -23,27 +23,9 @@ import pytest
 from tests.conftest import World
 from tests.integration.test_liaison_free_text import UPDATE, _react
 from tests.integration.test_situation_entries import _count, _db, _setup
-from tests.support.cross_signing import post
+from tests.support.cross_signing import revoke_all_tokens
 
 pytestmark = pytest.mark.integration
-
-
-async def _revoke_bot_tokens(world: World) -> None:
-    status, login = await post(
-        world.server.url,
-        "/_matrix/client/v3/login",
-        None,
-        {
-            "type": "m.login.password",
-            "identifier": {"type": "m.id.user", "user": world.bot_user},
-            "password": world.bot_password,
-        },
-    )
-    assert status == 200, login
-    status, _ = await post(
-        world.server.url, "/_matrix/client/v3/logout/all", login["access_token"], {}
-    )
-    assert status == 200
 
 
 def _token(world: World) -> str:
@@ -81,7 +63,8 @@ async def test_thumbs_up_on_an_offer_sent_by_the_previous_device_is_not_dropped(
                 (before, f"sync.next_batch:{bot_user}"),
             )
     assert changed == 1
-    await _revoke_bot_tokens(world)  # the next start is a new device
+    # The next start is a new device.
+    await revoke_all_tokens(world.server.url, world.bot_user, world.bot_password)
 
     await _react(liaison, room, offer.event_id)
     await asyncio.sleep(1)

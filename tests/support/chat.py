@@ -5,8 +5,9 @@ that need the whole path of a message share."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,10 +16,12 @@ from bot.syncer import process_message
 from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, MessageKind, Outgoing, Relation, Reply
+from storage import incidents, rooms
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
 from storage.models import OutboxMessage, SituationEntry
 from storage.rooms import BindingView
+from tests.support.rooms import storm_database
 
 RoomViewFn = Callable[[RoomId, bool, BindingView | None], RoomView]
 Handled = tuple[list[Outgoing], list[OutboxMessage]]
@@ -44,6 +47,16 @@ def bound_views(
             public=room_id in public,
             power_levels=dict(power_levels or {}),
         )
+
+    return view
+
+
+def binding_view(bindings: Mapping[RoomId, BindingView]) -> Callable[[RoomId], RoomView]:
+    """A module's `view(room)`: the room as `bindings` makes it, encrypted."""
+
+    def view(room_id: RoomId) -> RoomView:
+        binding = bindings[room_id]
+        return RoomView(room_id=room_id, role=binding.role, encrypted=True, binding=binding)
 
     return view
 
@@ -205,3 +218,34 @@ class OneRoomChat(CoreChat):
     ) -> tuple[EventId, list[Outgoing] | None]:
         """`send_event` (the relations as event ids): the event's id and the replies."""
         return await self.send_event(room or self.room, sender or self.sender, body, **event)
+
+
+def real_and_drill_chat_fixture(real: RoomId, drill: RoomId) -> Any:
+    """A module's `chat` fixture: `real` a liaison room of GGD on the real incident
+    `storm`, `drill` one on the open exercise `oef` (`chat = real_and_drill_chat_fixture(
+    REAL, DRILL)`), the database closed after the test."""
+
+    async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+        database = await storm_database(tmp_path / "chat.db", [(real, "liaison", "GGD")])
+        async with database.transaction() as session:
+            await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
+            binding = BindingView("liaison", "oef", "GGD", "AMBER", "AMBER")
+            await rooms.bind_as(session, drill, binding, "@admin:x")
+        yield CoreChat(database)
+        await database.close()
+
+    return pytest.fixture(name="chat")(chat)
+
+
+def storm_chat_fixture(
+    bound: Sequence[tuple[RoomId, str, str]], *, more: Mapping[RoomId, BindingView] | None = None
+) -> Any:
+    """A module's `chat` fixture on `storm_database(…, bound, more=more)`, the database
+    closed after the test (`chat = storm_chat_fixture([(LIAISON, "liaison", "GGD")])`)."""
+
+    async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
+        database = await storm_database(tmp_path / "chat.db", bound, more=more)
+        yield CoreChat(database)
+        await database.close()
+
+    return pytest.fixture(name="chat")(chat)

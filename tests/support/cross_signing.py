@@ -50,6 +50,24 @@ async def post(
         return response.status, await response.json(content_type=None)
 
 
+async def revoke_all_tokens(homeserver: str, user_id: str, password: str) -> None:
+    """Log every device of `user_id` out, as an admin or the owner would after a leak
+    (a password login, then `logout/all`): its next start logs in as a new device."""
+    status, login = await post(
+        homeserver,
+        "/_matrix/client/v3/login",
+        None,
+        {
+            "type": "m.login.password",
+            "identifier": {"type": "m.id.user", "user": user_id},
+            "password": password,
+        },
+    )
+    assert status == 200, login
+    status, _ = await post(homeserver, "/_matrix/client/v3/logout/all", login["access_token"], {})
+    assert status == 200
+
+
 async def query_keys(homeserver: str, token: str, user_id: str) -> dict[str, Any]:
     status, data = await post(
         homeserver, "/_matrix/client/v3/keys/query", token, {"device_keys": {user_id: []}}

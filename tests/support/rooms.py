@@ -73,6 +73,26 @@ async def bound_database(
     return database
 
 
+def bound_database_fixture(
+    bindings: Mapping[RoomId, BindingView],
+    *,
+    warm: Iterable[str] = (),
+    knowledge: Path | None = None,
+) -> Any:
+    """A module's `db` fixture on SQLite and PostgreSQL: `bound_database` on the
+    `migrated_database_url` fixture's database, closed after the test
+    (`db = bound_database_fixture(BINDINGS, warm=("storm",), knowledge=SAMPLE)`)."""
+
+    async def db(migrated_database_url: str) -> AsyncIterator[Database]:
+        database = await bound_database(
+            migrated_database_url, bindings, warm=warm, knowledge=knowledge
+        )
+        yield database
+        await database.close()
+
+    return pytest.fixture(name="db")(db)
+
+
 async def incident_database(path: Path, incidents: Mapping[str, str], by: str) -> Database:
     """Migrated SQLite with each incident (slug: title) opened by `by`, no rooms bound."""
     database = await migrated_sqlite(path)

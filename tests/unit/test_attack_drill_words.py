@@ -10,33 +10,18 @@ Both are now refused with the reason; nothing is stored.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from commands.message import Relation
-from storage import incidents, rooms
 from storage.ids import EventId, RoomId, UserId
-from storage.rooms import BindingView
-from tests.support.chat import CoreChat, texts
-from tests.support.rooms import storm_database
+from tests.support.chat import CoreChat, real_and_drill_chat_fixture, texts
 
 REAL = RoomId("!real:x")
 DRILL = RoomId("!drill:x")
 ALICE = UserId("@alice:x")
 
 
-@pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
-    database = await storm_database(tmp_path / "drill.db", [(REAL, "liaison", "GGD")])
-    async with database.transaction() as session:
-        await incidents.open_incident(session, "oef", "Oefening", "test", exercise=True)
-        await rooms.bind_as(
-            session, DRILL, BindingView("liaison", "oef", "GGD", "AMBER", "AMBER"), "@admin:x"
-        )
-    yield CoreChat(database)
-    await database.close()
+chat = real_and_drill_chat_fixture(REAL, DRILL)
 
 
 DRILL_MARKED = [

@@ -10,17 +10,10 @@ category picture (it showed that category too), and the title says which."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from commands.message import Reply
-from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat
-from tests.support.rooms import storm_database
+from tests.support.chat import CoreChat, storm_chat_fixture
 
 LIAISON = RoomId("!ggd:x")
 COORD = RoomId("!coord:x")
@@ -28,17 +21,13 @@ GREEN = RoomId("!green:x")
 ALICE = UserId("@alice:x")
 
 
-@pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
-    more = {
+chat = storm_chat_fixture(
+    [(LIAISON, "liaison", "GGD")],
+    more={
         COORD: BindingView("coordinator", "storm", "VR", "AMBER", "AMBER"),
         GREEN: BindingView("coordinator", "storm", "VR", "GREEN", "GREEN"),
-    }
-    database: Database = await storm_database(
-        tmp_path / "baseline.db", [(LIAISON, "liaison", "GGD")], more=more
-    )
-    yield CoreChat(database)
-    await database.close()
+    },
+)
 
 
 async def _ask(chat: CoreChat, command: str, room: RoomId = COORD) -> str:

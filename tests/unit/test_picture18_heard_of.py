@@ -8,17 +8,10 @@ and nothing once the alert is withdrawn."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
-import pytest
-
 from commands.message import Reply
-from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import CoreChat
-from tests.support.rooms import storm_database
+from tests.support.chat import CoreChat, storm_chat_fixture
 
 LIAISON = RoomId("!ggd:x")
 AMBER = RoomId("!amber:x")
@@ -28,17 +21,13 @@ HEARD = "Boven de clearance van deze kamer"
 SEVERE = "!melding zorg\ngemeente: Zwolle\nernst: {severity}\ntlp: {label}\nGeheim ziekenhuis vol."
 
 
-@pytest.fixture
-async def chat(tmp_path: Path) -> AsyncIterator[CoreChat]:
-    more = {
+chat = storm_chat_fixture(
+    [(LIAISON, "liaison", "GGD")],
+    more={
         AMBER: BindingView("coordinator", "storm", "VR", "AMBER", "AMBER"),
         GREEN: BindingView("coordinator", "storm", "VR", "GREEN", "GREEN"),
-    }
-    database: Database = await storm_database(
-        tmp_path / "heard.db", [(LIAISON, "liaison", "GGD")], more=more
-    )
-    yield CoreChat(database)
-    await database.close()
+    },
+)
 
 
 async def _handle(chat: CoreChat, room: RoomId, body: str) -> list[Reply]:

@@ -12,19 +12,18 @@ Through the dispatcher (reports, follow-ups, `!beeld`) on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from commands.dispatcher import Dispatcher, RoomView
+from commands.dispatcher import Dispatcher
 from commands.message import Relation, Reply
 from storage import portal_view, tlp
 from storage.engine import Database
 from storage.ids import RoomId, UserId
 from storage.rooms import BindingView
-from tests.support.chat import dispatch, dispatcher_fixture, texts
-from tests.support.rooms import bound_database
+from tests.support.chat import binding_view, dispatch, dispatcher_fixture, texts
+from tests.support.rooms import bound_database_fixture
 
 pytestmark = pytest.mark.postgres
 
@@ -43,18 +42,8 @@ BINDINGS: dict[RoomId, BindingView] = {
 }
 
 
-def view(room_id: RoomId) -> RoomView:
-    binding = BINDINGS[room_id]
-    return RoomView(room_id=room_id, role=binding.role, encrypted=True, binding=binding)
-
-
-@pytest.fixture
-async def db(migrated_database_url: str) -> AsyncIterator[Database]:
-    database = await bound_database(
-        migrated_database_url, BINDINGS, warm=("storm",), knowledge=SAMPLE
-    )
-    yield database
-    await database.close()
+view = binding_view(BINDINGS)
+db = bound_database_fixture(BINDINGS, warm=("storm",), knowledge=SAMPLE)
 
 
 dispatcher = dispatcher_fixture(admins=frozenset({ADMIN}))
