@@ -599,6 +599,8 @@ def _read_fields(
     # Counts at a named place ("Sporthal De Schans: 200 mensen"), with where each line
     # would stand in the text: read once the whole block is known (`_place_counts`).
     counts: list[tuple[int, str, str, tuple[str, str]]] = []
+    # Time stamps before counts ("Stand 14.00 uur: 12 gewonden"): (key, moment).
+    stamps: list[tuple[str, datetime]] = []
     in_fields = True
     leading = True
     for raw in body.split("\n"):
@@ -623,9 +625,22 @@ def _read_fields(
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
                 first = leading
                 leading = False
+                if _stamped_count(key, value, draft, seen, stamps, problems, now, vocab):
+                    continue
                 counted = _place_count(key, value, vocab)
                 if counted is not None:
                     counts.append((len(text_lines), line, key, counted))
+                    continue
+                if _bare_number_at_place(key, value, vocab):
+                    # "Sporthal De Schans: 200": 200 people, beds or free places? Stored
+                    # as a figure named after the shelter, a coordinator could not tell.
+                    problems.append(
+                        Problem.of(
+                            "report_parser.count_without_word",
+                            key_=_quote(key),
+                            value=_quote(value),
+                        )
+                    )
                     continue
                 if _is_note(key, value, vocab):
                     # Not a field, not close to one, and no figure: a sentence such as
@@ -641,15 +656,103 @@ def _read_fields(
     if counts and not _place_counts(counts, draft, seen, problems, now, vocab):
         for at, line, _, _ in reversed(counts):
             text_lines.insert(at, line)
+    _stamp_time(stamps, draft, seen, problems)
     return text_lines
+
+
+# A time stamp heading a count: "Stand 14.00 uur: 12 gewonden", "Stand 9u: 30 mensen",
+# "Update 15.30u: 80 geevacueerden", "Per 14.00 uur:". (A key holds no colon: "Stand
+# 14:00: …" is text, kept as typed.) It was a figure named `stand_14_00_uur` with the
+# unit "gewonden": no injured in the picture.
+_STAMP_KEY = re.compile(
+    r"(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?"
+    r"(\d{1,2}(?:[.]\d{2})?\s*(?:uur|u)?)",
+    re.IGNORECASE,
+)
+
+
+def _stamped_count(
+    key: str,
+    value: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    stamps: list[tuple[str, datetime]],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Whether `key: value` is a count under a time stamp; read (the count as its figure,
+    the moment kept for `_stamp_time`) or refused (a number without what it counts)."""
+    found = _STAMP_KEY.fullmatch(" ".join(key.split()))
+    if found is None:
+        return False
+    try:
+        moment = parse_time(found.group(1), now)
+    except TimeError:
+        return False
+    counted = _counted(value, vocab)
+    if counted is None:
+        plain = split_bound(value.rstrip(".! "))[0]
+        figure = parse_figure(plain)
+        if figure is None or figure[1] is not None:
+            return False  # "Stand 14.00 uur: situatie stabiel": text
+        problems.append(
+            Problem.of("report_parser.count_without_word", key_=_quote(key), value=_quote(value))
+        )
+        return True
+    stamps.append((key, moment))
+    _read_field(counted[0], counted[1], draft, seen, problems, now, vocab)
+    return True
+
+
+def _stamp_time(
+    stamps: list[tuple[str, datetime]],
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """The report's time from its stamps, when it gives no `tijd:`; stamps that say
+    another moment than `tijd:` or than each other are refused (which one holds is the
+    liaison's call)."""
+    if not stamps:
+        return
+    moments = {moment for _, moment in stamps}
+    if "time" in seen:
+        known = draft.observed_at
+        other = next((key for key, moment in stamps if known is not None and moment != known), None)
+        if other is not None:
+            problems.append(Problem.of("report_parser.stamp_differs", key_=_quote(other)))
+        return
+    if len(moments) > 1:
+        problems.append(Problem.of("report_parser.stamp_differs", key_=_quote(stamps[-1][0])))
+        return
+    seen["time"] = stamps[0][0]
+    draft.given.add("time")
+    draft.observed_at = moments.pop()
+
+
+def _bare_number_at_place(key: str, value: str, vocab: Vocabulary) -> bool:
+    """Whether `key: value` is a number without a unit under a place's name ("Sporthal
+    De Schans: 200", "Gemeente Dordrecht: 40"), not a label ("Nog Vrij: 50") nor a
+    measurement ("Waterstand Merwede: 230", which does not add up)."""
+    if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
+        return False
+    if not adds_up(metric_key(key, vocab.metric_aliases), None):
+        return False
+    plain = split_bound(value.rstrip(".! "))[0]
+    figure = parse_figure(plain) or parse_range(plain, dash=True)
+    return figure is not None and figure[1] is None
 
 
 # The words a count at a place counts (`_place_count`), and the figure each is read as:
 # people under one name, so the region's picture adds up the shelters' counts.
 _COUNTED_WORDS = {
-    **{w: "mensen" for w in ("mensen", "personen", "people", "persons")},
+    **{w: "mensen" for w in ("mensen", "personen", "people", "persons", "ppl", "pers")},
     **{w: w for w in ("bewoners", "inwoners", "gasten", "patienten", "clienten", "kinderen",
-                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen")},
+                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen",
+                      # "Stroomstoring Zwijndrecht: 2300 aansluitingen" was a figure named
+                      # after the event and the town, the town not read as the place.
+                      "aansluitingen", "adressen", "huizen", "panden")},
 }  # fmt: skip
 
 
@@ -690,6 +793,12 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
     ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
     if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
         return None
+    return _counted(value, vocab)
+
+
+def _counted(value: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(figure name, number as written) when `value` is a number and what it counts
+    ("200 mensen", "ca. 45 personen.", "12 gewonden", "50 mensen per uur"), else None."""
     written = value.rstrip(".! ")
     rate = _PER_TAIL.search(written)
     words = (written[: rate.start()] if rate else written).split()

@@ -65,7 +65,7 @@ async def test_a_bare_level_named_after_a_place_is_still_a_figure(chat: CoreChat
     ("line", "metric", "value", "hour"),
     [
         ("Stand 14.00 uur: 12 gewonden", "gewonden", 12.0, 14),
-        ("Stand 9u: 30 mensen", "mensen", 30.0, 9),
+        ("Stand 19u: 30 mensen", "mensen", 30.0, 19),
         ("Update 15.30u: 80 geevacueerden", "geevacueerden", 80.0, 15),
         ("Per 14.00 uur: 12 gewonden", "gewonden", 12.0, 14),
     ],
