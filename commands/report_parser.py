@@ -878,16 +878,34 @@ def _without_town(key: str, place: str, town: str | None, index: dict[str, str])
     for written, official in index.items():
         if official == town and place.endswith(" " + written):
             words = key.split()
-            return " ".join(words[: len(words) - len(written.split())]) or key
+            words = words[: len(words) - len(written.split())]
+            if len(words) > 1 and fold(words[-1]) in _PLACE_WORDS:
+                words.pop()  # "Sporthal De Schans in Dordrecht": not "… De Schans in"
+            return " ".join(words) or key
     return key
 
 
+# Endings of a word that says what happened ("dijkdoorbraak", "gaslek", "stroomstoring",
+# "woningbrand"): before a town such a word names no location. "Dijkdoorbraak Dordrecht:
+# 200 woningen" was filed at a location "Dijkdoorbraak".
+_EVENT_ENDINGS = (
+    "doorbraak", "storing", "uitval", "brand", "lek", "lekkage", "explosie", "ontploffing",
+    "ongeval", "ongeluk", "aanrijding", "instorting", "overstroming", "ramp", "incident",
+    "calamiteit", "evacuatie", "ontruiming", "afsluiting", "overlast", "schade",
+)  # fmt: skip
+
+
 def _event_before(place: str, town: str) -> bool:
-    """Whether `place` (folded) is one word that says what happened, then `town`:
-    "stroomuitval dordrecht", "evacuatie goes"."""
+    """Whether `place` (folded) is one word that says what happened, then `town`, a
+    place word between or not: "stroomuitval dordrecht", "evacuatie goes",
+    "dijkdoorbraak bij dordrecht"."""
     head, _, rest = place.partition(" ")
-    hinted = any(head in hints for hints in CATEGORY_HINTS.values())
-    return hinted and rest == fold(town)
+    hinted = any(head in hints for hints in CATEGORY_HINTS.values()) or head.endswith(
+        _EVENT_ENDINGS
+    )
+    word, _, after = rest.partition(" ")
+    named = after if word in _PLACE_WORDS else rest
+    return hinted and named == fold(town)
 
 
 def _formatted_field_match(
@@ -1310,6 +1328,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "dijken",
         "overstroming",
         "overstroomd",
+        "dijkdoorbraak",
         "waterstand",
         "evides",
         "vitens",
