@@ -11,7 +11,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
@@ -1567,7 +1567,7 @@ def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> boo
     """Whether every time `text` names `municipality` it is inside another proper name
     ("Hotel Best Western", "RTV Utrecht"): the free-text offer then names no place."""
     spots = [spot for name, spot in _named_municipalities(text, vocab) if name == municipality]
-    return bool(spots) and all(spot.other_name for spot in spots)
+    return bool(spots) and all(spot.other_name or spot.moved for spot in spots)
 
 
 # The words before a place name in a sentence: "stroomstoring in Sliedrecht".
@@ -1626,6 +1626,7 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
         if spot.capital
         and (spot.after_place_word or not spot.opens or spot.heading)
         and not spot.named_else
+        and not spot.moved
     }
     return found.pop() if len(found) == 1 else None
 
@@ -1640,6 +1641,10 @@ class _Spot:
     heading: bool  # first on its line, a colon after it: "Utrecht: 40 mensen opgevangen"
     named_else: bool  # a road's direction, a person, a province, another proper name
     other_name: bool  # inside another proper name: "Hotel Best Western" (`_in_other_name`)
+    # Where someone was taken, or where from: "overgebracht naar ziekenhuis in Gorinchem",
+    # "van Dordrecht naar Sliedrecht gebracht" (`_moved`).
+    moved: bool = False
+    from_word: bool = False  # "van Dordrecht", "uit Dordrecht"
 
 
 def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot]]:
@@ -1683,12 +1688,52 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
                 heading=(not line_start or line_start.endswith("\n")) and bool(colon),
                 named_else=named_else,
                 other_name=other_name,
+                moved=_destination(words, n, text),
+                from_word=before in _FROM_WORDS,
             )
             out.append((name, spot))
             n += size - 1
             break
         n += 1
+    if any(spot.moved for _, spot in out):
+        # "van Dordrecht naar Sliedrecht gebracht": where they came from is no more the
+        # report's place than where they went.
+        out = [(name, replace(spot, moved=True) if spot.from_word else spot) for name, spot in out]
     return out
+
+
+# A destination: "naar"/"to" a few words before the name, in a sentence that says someone
+# was taken there or with a hospital between. Where patients were taken is not where the
+# report is: "patiënten overgebracht naar ziekenhuis in Gorinchem" was stored in
+# Gorinchem. ("gasten naar Eindhoven", without either, still names the place.)
+_TO_WORDS = frozenset({"naar", "to"})
+_FROM_WORDS = frozenset({"van", "uit", "from"})
+_MOVED_WORDS = frozenset(
+    {
+        "overgebracht", "overgeplaatst", "vervoerd", "afgevoerd", "gebracht", "verplaatst",
+        "getransporteerd", "verwezen", "opgehaald", "transferred", "taken", "moved",
+        "brought", "transported", "airlifted",
+    }
+)  # fmt: skip
+_HOSPITAL_WORDS = frozenset({"hospital", "umc", "kliniek", "clinic", "seh", "gasthuis"})
+
+
+def _destination(words: list[re.Match[str]], n: int, text: str) -> bool:
+    """Whether the name at word `n` is where someone was taken (`_TO_WORDS`)."""
+    start = n
+    while start > 0 and not _opens(text, words, start):
+        start -= 1
+    end = n + 1
+    while end < len(words) and not _opens(text, words, end):
+        end += 1
+    before = [fold(w.group()) for w in words[max(start, n - 5) : n]]
+    at = max((i for i, w in enumerate(before) if w in _TO_WORDS), default=-1)
+    if at < 0:
+        return False
+    between = before[at + 1 :]
+    if any("ziekenhuis" in w or w in _HOSPITAL_WORDS for w in between):
+        return True
+    return any(fold(w.group()) in _MOVED_WORDS for w in words[start:end])
 
 
 _DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
