@@ -1807,12 +1807,16 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
     metric word first."""
     figures: list[Figure] = []
     for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
-        match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
+        # "300 mensen geevacueerd", "3 people injured": who, then what happened to them.
+        who = _FREE_PEOPLE if alias in _PARTICIPLE_ALIASES else ""
+        match = re.search(_FREE_NUMBER + r"\s+" + who + re.escape(alias) + r"\b", folded)
         if match is None:
-            continue
-        metric = vocab.metric_aliases[alias]
-        if alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
+            match = _after_name(folded, alias)
+            if match is None:
+                continue
+        elif alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
             continue  # "100 dode vissen": the word describes something else
+        metric = vocab.metric_aliases[alias]
         if _JOINED.search(folded, 0, match.start(2)) is not None:
             continue  # "3 en 4 gewonden": 7, or 3 to 4; the text keeps it as written
         parsed = parse_figure(match.group(2))
@@ -1833,6 +1837,44 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
     return figures
+
+
+# Who before a participle: "300 mensen (zijn) geevacueerd", "3 people (were) injured".
+_PARTICIPLE_ALIASES = frozenset({"geevacueerd", "evacuated", "gewond", "injured"})
+_PEOPLE_WORDS = (
+    "mensen", "personen", "bewoners", "inwoners", "people", "persons", "residents", "ppl",
+    "pers", "patienten", "kinderen", "volwassenen", "reizigers",
+)  # fmt: skip
+_FREE_PEOPLE = (
+    r"(?:(?:" + "|".join(_PEOPLE_WORDS) + r")\s+"
+    r"(?:(?:zijn|werden|worden|were|are|have been|been)\s+)?)?"
+)
+# What may follow a figure written after its name ("gewonden: 3 bij Epe", "doden 2,
+# gewonden 14"): an end, a sign, a small word or who was counted. Not a second number
+# ("gewonden: 3 en 4", "3, 1 zwaar") nor another word ("gewonden 2 dagen geleden").
+_AFTER_NAME_END = re.compile(r"\s*(?:$|[.,;!?)(]|([^\W\d_]+))")
+_AFTER_NAME_MORE = re.compile(
+    r"\s*(?:[,;+&/\-\u2013\u2014]|(?:en|and|of|or|a|à|tot|to|plus)(?!\w))\s*\d"
+)
+
+
+def _after_name(folded: str, alias: str) -> re.Match[str] | None:
+    """The figure written after its name in free text ("gewonden: 3", "doden 2"), when
+    it is one number (`_AFTER_NAME_END`); None otherwise. It was lost: only "<number>
+    <name>" was read."""
+    pattern = r"(?<!\w)" + re.escape(alias) + r"\s*[:=]?\s*" + _FREE_NUMBER
+    for match in re.finditer(pattern, folded):
+        if _FREE_RATE.match(folded, match.end()):
+            return match  # "geevacueerden: 200 per uur"
+        if _AFTER_NAME_MORE.match(folded, match.end()):
+            continue
+        end = _AFTER_NAME_END.match(folded, match.end())
+        if end is None:
+            continue
+        word = end.group(1)
+        if word is None or word in _AFTER_SINGULAR or word in _PEOPLE_WORDS:
+            return match
+    return None
 
 
 # A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200
