@@ -552,6 +552,12 @@ def parse_report(
         )
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
+    if draft.municipality is None and draft.location is not None:
+        # "location: Dordrecht" names the municipality, as `plaats:` does: kept as a
+        # location, the report was out of Dordrecht's region (its sums and alerts).
+        known = vocab.regions.find_municipality(draft.location)
+        if known is not None:
+            draft.municipality, draft.location = known, None
     if draft.municipality and not draft.region:
         draft.region = _region_of_all(draft.municipality, vocab)
     return problems if problems else draft
