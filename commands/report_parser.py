@@ -1196,6 +1196,9 @@ def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
     number_text, bound = split_bound(value)
+    # "12, waarvan 3 ernstig": a remark after a comma, as "12 waarvan 3 kinderen" is one
+    # without (it was refused as no number).
+    number_text = _REMARK_COMMA.sub(r"\1", number_text)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
@@ -1252,6 +1255,13 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+_REMARK_COMMA = re.compile(
+    r"^([+-]?\d[\d.]*),(?=\s+(?:waarvan|van wie|incl\.?|inclusief|excl\.?|exclusief|"
+    r"including|excluding|of whom|of which)(?!\w))",
+    re.IGNORECASE,
+)
 
 
 # A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
