@@ -248,3 +248,34 @@ async def test_a_remark_after_a_comma_is_still_read(chat: CoreChat) -> None:
         chat, "!melding zorg\ngemeente: Dordrecht\ngewonden: 12, waarvan 3 ernstig"
     )
     assert [(f.metric, f.value) for f in figures] == [("gewonden", 12.0)], reply
+
+
+# d. The stamp written with a clock's colon ("Stand 14:00: 12 gewonden") was a text line:
+# the 12 injured were no figure, and every field line below it became text as well.
+async def test_a_time_stamp_with_a_colon_before_a_count_is_its_time(chat: CoreChat) -> None:
+    entry, figures, reply = await _report(
+        chat, "!melding zorg\nStand 14:00: 12 gewonden\ngemeente: Dordrecht"
+    )
+    assert [(f.metric, f.value) for f in figures] == [("gewonden", 12.0)], reply
+    assert entry.municipality == "Dordrecht", reply
+    assert entry.observed_at is not None
+    assert entry.observed_at.astimezone(_AMSTERDAM).hour == 14, reply
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "!melding zorg\ngemeente: Dordrecht\ntijd: 15:00\nStand 14.00 uur: 12 gewonden",
+        "!melding zorg\ngemeente: Dordrecht\nStand 14.00 uur: 12 gewonden\ntijd: 15:00",
+    ],
+)
+async def test_a_stamp_that_is_not_the_reports_time_is_refused(chat: CoreChat, body: str) -> None:
+    reply = await _refused(chat, body)
+    assert "Stand 14.00 uur" in reply, reply
+
+
+async def test_a_stamp_before_a_sentence_stays_text(chat: CoreChat) -> None:
+    entry, figures, reply = await _report(
+        chat, "!melding zorg\ngemeente: Dordrecht\n\nUpdate 14.00 uur: situatie stabiel"
+    )
+    assert figures == [] and "situatie stabiel" in entry.text, reply
