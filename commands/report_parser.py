@@ -624,6 +624,9 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
+            # "Stand 14:00: 12 gewonden": the clock's colon is no key's end (read as
+            # "Stand 14.00"; the line was text, and every field below it as well).
+            probe = _STAMP_CLOCK.sub(r"\1.\2", probe, count=1)
             match = _formatted_field_match(probe, vocab)
             if match is None:
                 in_fields = False
@@ -673,6 +676,13 @@ def _read_fields(
 _STAMP_KEY = re.compile(
     r"(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?"
     r"(\d{1,2}(?:[.]\d{2})?\s*(?:uur|u)?)",
+    re.IGNORECASE,
+)
+
+
+_STAMP_CLOCK = re.compile(
+    r"^(\s*(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?\d{1,2})"
+    r":(\d{2}(?:\s*(?:uur|u))?\s*:\s)",
     re.IGNORECASE,
 )
 
