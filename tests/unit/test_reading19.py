@@ -279,3 +279,24 @@ async def test_a_stamp_before_a_sentence_stays_text(chat: CoreChat) -> None:
         chat, "!melding zorg\ngemeente: Dordrecht\n\nUpdate 14.00 uur: situatie stabiel"
     )
     assert figures == [] and "situatie stabiel" in entry.text, reply
+
+
+# e. Found in a second round: a figure after its name followed by the town or "near"
+# ("gewonden:3 Dordrecht", "injured: 5 near Dordrecht") was still lost; evacuees taken
+# to a shelter elsewhere ("geëvacueerd naar sporthal in Gorinchem") were offered there.
+@pytest.mark.parametrize(
+    ("body", "figure"),
+    [
+        ("gewonden:3 Dordrecht", ("gewonden", 3.0, None)),
+        ("injured: 5 near Dordrecht", ("gewonden", 5.0, None)),
+    ],
+)
+async def test_free_text_figure_after_its_name_before_a_town(
+    chat: CoreChat, body: str, figure: tuple[str, float, None]
+) -> None:
+    assert figure in await _confirmed_figures(chat, body)
+
+
+async def test_free_text_evacuated_to_a_town_offers_no_place(chat: CoreChat) -> None:
+    reply = await _offered(chat, "300 inwoners geëvacueerd naar sporthal in Gorinchem")
+    assert "Gorinchem (" not in reply, reply
