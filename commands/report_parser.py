@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
@@ -1738,7 +1738,7 @@ _MOVED_WORDS = frozenset(
     {
         "overgebracht", "overgeplaatst", "vervoerd", "afgevoerd", "gebracht", "verplaatst",
         "getransporteerd", "verwezen", "opgehaald", "transferred", "taken", "moved",
-        "brought", "transported", "airlifted",
+        "brought", "transported", "airlifted", "geevacueerd", "evacuated", "gevlucht", "fled",
     }
 )  # fmt: skip
 _HOSPITAL_WORDS = frozenset({"hospital", "umc", "kliniek", "clinic", "seh", "gasthuis"})
@@ -1837,7 +1837,7 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
         who = _FREE_PEOPLE if alias in _PARTICIPLE_ALIASES else ""
         match = re.search(_FREE_NUMBER + r"\s+" + who + re.escape(alias) + r"\b", folded)
         if match is None:
-            match = _after_name(folded, alias)
+            match = _after_name(folded, alias, _municipality_index(vocab))
             if match is None:
                 continue
         elif alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
@@ -1884,7 +1884,7 @@ _AFTER_NAME_MORE = re.compile(
 )
 
 
-def _after_name(folded: str, alias: str) -> re.Match[str] | None:
+def _after_name(folded: str, alias: str, towns: Collection[str]) -> re.Match[str] | None:
     """The figure written after its name in free text ("gewonden: 3", "doden 2"), when
     it is one number (`_AFTER_NAME_END`); None otherwise. It was lost: only "<number>
     <name>" was read."""
@@ -1900,6 +1900,8 @@ def _after_name(folded: str, alias: str) -> re.Match[str] | None:
         word = end.group(1)
         if word is None or word in _AFTER_SINGULAR or word in _PEOPLE_WORDS:
             return match
+        if word in _PLACE_WORDS or any(name.split()[0] == word for name in towns):
+            return match  # "injured: 5 near Dordrecht", "gewonden:3 Dordrecht"
     return None
 
 
