@@ -300,3 +300,21 @@ async def test_free_text_figure_after_its_name_before_a_town(
 async def test_free_text_evacuated_to_a_town_offers_no_place(chat: CoreChat) -> None:
     reply = await _offered(chat, "300 inwoners geëvacueerd naar sporthal in Gorinchem")
     assert "Gorinchem (" not in reply, reply
+
+
+# f. Free text with a field line under its first line ("3 gewonden bij brand" then
+# "gemeente: Dordrecht") lost the figure of its first line: read as a report without its
+# command, that line became the text and only the fields were read. Alone on a line the
+# same words are offered with the figure.
+@pytest.mark.parametrize(
+    "body",
+    [
+        "3 gewonden bij brand\ngemeente: Dordrecht",
+        "Stand 14.00 uur: 12 gewonden\ngemeente: Dordrecht",
+    ],
+)
+async def test_free_text_first_line_keeps_its_figure_above_fields(
+    chat: CoreChat, body: str
+) -> None:
+    figures = await _confirmed_figures(chat, body)
+    assert [metric for metric, _, _ in figures] == ["gewonden"], figures
