@@ -1553,6 +1553,13 @@ def _read_headless(
         draft = parse_report(None, lines[1:], now, vocab)
     else:
         draft = parse_report(None, [*lines[1:], "", lines[0]], now, vocab)
+        head = read_free_text(lines[0], vocab)
+        if isinstance(draft, ReportDraft) and head is not None:
+            # "3 gewonden bij brand" above "gemeente: Dordrecht": the line is the text,
+            # and its figures are read as free text's (they were lost); a field of the
+            # same figure below it is the one written as a field.
+            given = {f.metric for f in draft.figures}
+            draft.figures += [f for f in head.figures if f.metric not in given]
     if isinstance(draft, ReportDraft):
         draft.category = free.category  # no category named: as the words suggest
     return draft
