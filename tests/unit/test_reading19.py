@@ -318,3 +318,20 @@ async def test_free_text_first_line_keeps_its_figure_above_fields(
 ) -> None:
     figures = await _confirmed_figures(chat, body)
     assert [metric for metric, _, _ in figures] == ["gewonden"], figures
+
+
+# g. Found checking fix 1: a figure's name typed in Title Case ("Zandzakken Geleverd:
+# 500") is no place's name; it stays a figure named as typed, not refused as "500 what?".
+async def test_a_title_case_figure_name_with_a_bare_number_stays_a_figure(
+    chat: CoreChat,
+) -> None:
+    _, figures, reply = await _report(
+        chat, "!melding water\ngemeente: Dordrecht\nZandzakken Geleverd: 500"
+    )
+    assert [(f.metric, f.value) for f in figures] == [("zandzakken_geleverd", 500.0)], reply
+
+
+@pytest.mark.parametrize("line", ["Sporthal Schenkeldijk: 200", "Hotel Van der Valk: 40"])
+async def test_a_bare_number_at_a_building_is_refused(chat: CoreChat, line: str) -> None:
+    reply = await _refused(chat, f"!melding opvang\ngemeente: Dordrecht\n{line}")
+    assert "wat" in reply, reply
