@@ -747,13 +747,36 @@ def _stamp_time(
     draft.observed_at = moments.pop()
 
 
+# Kinds of place a name starts with ("Sporthal Schenkeldijk", "Hotel Van der Valk"), and
+# the articles inside a proper name ("Dorpshuis De Til"): with them a Title Case key is a
+# place, not a figure's name typed so ("Zandzakken Geleverd: 500").
+_PLACE_KIND_ENDINGS = (
+    "hal", "huis", "school", "kerk", "centrum", "kazerne", "camping", "hotel", "opvang",
+    "locatie", "gebouw", "zaal", "stadion", "complex", "kliniek", "azc", "mfc", "ikc",
+    "coa", "wijk", "dorp", "park", "plein", "hall", "centre", "center", "shelter",
+)  # fmt: skip
+_NAME_PARTICLES = frozenset({"De", "Het", "'t", "Den", "Ter", "Van", "The"})
+
+
+def _a_place_name(key: str, vocab: Vocabulary) -> bool:
+    """Whether `key` names a place: a municipality in it, a kind of place first, or an
+    article inside it (`_PLACE_KIND_ENDINGS`, `_NAME_PARTICLES`)."""
+    words = key.split()
+    typed = [w.strip("'-") for w in _WORD.findall(" ".join(fold(w) for w in words))]
+    return (
+        bool(_free_municipalities(typed, vocab))
+        or fold(words[0]).endswith(_PLACE_KIND_ENDINGS)
+        or any(w in _NAME_PARTICLES for w in words[1:])
+    )
+
+
 def _bare_number_at_place(key: str, value: str, vocab: Vocabulary) -> bool:
     """Whether `key: value` is a number without a unit under a place's name ("Sporthal
     De Schans: 200", "Gemeente Dordrecht: 40"), not a label ("Nog Vrij: 50") nor a
     measurement ("Waterstand Merwede: 230", which does not add up)."""
     if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
         return False
-    if not adds_up(metric_key(key, vocab.metric_aliases), None):
+    if not adds_up(metric_key(key, vocab.metric_aliases), None) or not _a_place_name(key, vocab):
         return False
     plain = split_bound(value.rstrip(".! "))[0]
     figure = parse_figure(plain) or parse_range(plain, dash=True)
