@@ -602,11 +602,9 @@ def _read_fields(
 ) -> list[str]:
     """Read the leading `key: value` block into the draft; returns the lines of text."""
     text_lines: list[str] = []
-    # Counts at a named place ("Sporthal De Schans: 200 mensen"), with where each line
-    # would stand in the text: read once the whole block is known (`_place_counts`).
+    # "Sporthal De Schans: 200 mensen", where in the text: read last (`_place_counts`).
     counts: list[tuple[int, str, str, tuple[str, str]]] = []
-    # Time stamps before counts ("Stand 14.00 uur: 12 gewonden"): (key, moment).
-    stamps: list[tuple[str, datetime]] = []
+    stamps: list[tuple[str, datetime]] = []  # `_stamp_or_bare`
     in_fields = True
     leading = True
     for raw in body.split("\n"):
@@ -624,9 +622,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
-            # "Stand 14:00: 12 gewonden": the clock's colon is no key's end (read as
-            # "Stand 14.00"; the line was text, and every field below it as well).
-            probe = _STAMP_CLOCK.sub(r"\1.\2", probe, count=1)
+            probe = _STAMP_CLOCK.sub(r"\1.\2", probe, count=1)  # "Stand 14:00:"
             match = _formatted_field_match(probe, vocab)
             if match is None:
                 in_fields = False
@@ -634,22 +630,11 @@ def _read_fields(
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
                 first = leading
                 leading = False
-                if _stamped_count(key, value, draft, seen, stamps, problems, now, vocab):
+                if _stamp_or_bare(key, value, draft, seen, stamps, problems, now, vocab):
                     continue
                 counted = _place_count(key, value, vocab)
                 if counted is not None:
                     counts.append((len(text_lines), line, key, counted))
-                    continue
-                if _bare_number_at_place(key, value, vocab):
-                    # "Sporthal De Schans: 200": 200 people, beds or free places? Stored
-                    # as a figure named after the shelter, a coordinator could not tell.
-                    problems.append(
-                        Problem.of(
-                            "report_parser.count_without_word",
-                            key_=_quote(key),
-                            value=_quote(value),
-                        )
-                    )
                     continue
                 if _is_note(key, value, vocab):
                     # Not a field, not close to one, and no figure: a sentence such as
@@ -680,11 +665,37 @@ _STAMP_KEY = re.compile(
 )
 
 
+# "Stand 14:00: 12 gewonden": the clock's colon is no key's end (read as "Stand 14.00";
+# the line was text, and every field below it as well).
 _STAMP_CLOCK = re.compile(
     r"^(\s*(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?\d{1,2})"
     r":(\d{2}(?:\s*(?:uur|u))?\s*:\s)",
     re.IGNORECASE,
 )
+
+
+def _stamp_or_bare(
+    key: str,
+    value: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    stamps: list[tuple[str, datetime]],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Whether `key: value` is a count under a time stamp (`_stamped_count`: read, its
+    moment kept in `stamps`) or a bare number under a place's name: "Sporthal De Schans:
+    200" - 200 people, beds or free places? Stored as a figure named after the shelter,
+    a coordinator could not tell; refused with the reason."""
+    if _stamped_count(key, value, draft, seen, stamps, problems, now, vocab):
+        return True
+    if not _bare_number_at_place(key, value, vocab):
+        return False
+    problems.append(
+        Problem.of("report_parser.count_without_word", key_=_quote(key), value=_quote(value))
+    )
+    return True
 
 
 def _stamped_count(
@@ -1228,10 +1239,7 @@ def _none_figure(value: str) -> tuple[float, str | None] | None:
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
-    number_text, bound = split_bound(value)
-    # "12, waarvan 3 ernstig": a remark after a comma, as "12 waarvan 3 kinderen" is one
-    # without (it was refused as no number).
-    number_text = _REMARK_COMMA.sub(r"\1", number_text)
+    number_text, bound = _split_remark(value)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
@@ -1288,6 +1296,13 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _split_remark(value: str) -> tuple[str, str]:
+    """`split_bound` of `value`, a comma before a remark dropped: "12, waarvan 3 ernstig"
+    is 12 with a remark, as "12 waarvan 3 kinderen" is (it was refused as no number)."""
+    number_text, bound = split_bound(value)
+    return _REMARK_COMMA.sub(r"\1", number_text), bound
 
 
 _REMARK_COMMA = re.compile(
