@@ -86,6 +86,14 @@ _PER_SHORT = re.compile(
     r"(?:^|(?<=\s))(?=p)(p\.\s*p\.\s*)?(?:p\s*[./]\s*(uur|dag|week|u|d|w)\.?)?$", re.IGNORECASE
 )
 PER_WORDS = {"u": "uur", "d": "dag", "w": "week", "uur": "uur", "dag": "dag", "week": "week"}
+# Per person written without the full stops `_PER_SHORT` needs: `200 pp`, `2 p.p`,
+# `2 liter pppd`, `3 liter pp/dag`, `p/p`. Kept as typed, "pp" was a stock's unit:
+# 200 meals per person summed across shelters as 200 meals.
+_PER_PERSON = re.compile(
+    r"(?:^|(?<=\s))(?:p\.?\s*p\.?|p\s*/\s*p)"
+    r"(?:\s*(?:p\.?\s*|/\s*)(uur|dag|week|u|d|w)\.?)?$",
+    re.IGNORECASE,
+)
 
 
 def per_abbreviation(unit: str) -> str:
@@ -93,7 +101,13 @@ def per_abbreviation(unit: str) -> str:
     per dag`, `p/u` -> `per uur`, `l p.p.p.d.` -> `l per persoon per dag`."""
     short = _PER_SHORT.search(unit)
     if short is None or not (short.group(1) or short.group(2)):
-        return unit
+        person = _PER_PERSON.search(unit)
+        if person is None:
+            return unit
+        words = [unit[: person.start()].rstrip(), "per persoon"]
+        if person.group(1):
+            words.append("per " + PER_WORDS[person.group(1).lower()])
+        return " ".join(w for w in words if w)
     words = [unit[: short.start()].rstrip()]
     if short.group(1):
         words.append("per persoon")

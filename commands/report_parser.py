@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rapidfuzz import fuzz, process
@@ -552,6 +552,12 @@ def parse_report(
         )
     if not seen and not draft.text:
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
+    if draft.municipality is None and draft.location is not None:
+        # "location: Dordrecht" names the municipality, as `plaats:` does: kept as a
+        # location, the report was out of Dordrecht's region (its sums and alerts).
+        known = vocab.regions.find_municipality(draft.location)
+        if known is not None:
+            draft.municipality, draft.location = known, None
     if draft.municipality and not draft.region:
         draft.region = _region_of_all(draft.municipality, vocab)
     return problems if problems else draft
@@ -596,9 +602,9 @@ def _read_fields(
 ) -> list[str]:
     """Read the leading `key: value` block into the draft; returns the lines of text."""
     text_lines: list[str] = []
-    # Counts at a named place ("Sporthal De Schans: 200 mensen"), with where each line
-    # would stand in the text: read once the whole block is known (`_place_counts`).
+    # "Sporthal De Schans: 200 mensen", where in the text: read last (`_place_counts`).
     counts: list[tuple[int, str, str, tuple[str, str]]] = []
+    stamps: list[tuple[str, datetime]] = []  # `_stamp_or_bare`
     in_fields = True
     leading = True
     for raw in body.split("\n"):
@@ -616,6 +622,7 @@ def _read_fields(
                 # text (the mode check reads it), and the fields below it still count.
                 text_lines.append(line)
                 continue
+            probe = _STAMP_CLOCK.sub(r"\1.\2", probe, count=1)  # "Stand 14:00:"
             match = _formatted_field_match(probe, vocab)
             if match is None:
                 in_fields = False
@@ -623,6 +630,8 @@ def _read_fields(
                 key, value = match.group(1).strip(), (match.group(2) or "").strip()
                 first = leading
                 leading = False
+                if _stamp_or_bare(key, value, draft, seen, stamps, problems, now, vocab):
+                    continue
                 counted = _place_count(key, value, vocab)
                 if counted is not None:
                     counts.append((len(text_lines), line, key, counted))
@@ -641,15 +650,159 @@ def _read_fields(
     if counts and not _place_counts(counts, draft, seen, problems, now, vocab):
         for at, line, _, _ in reversed(counts):
             text_lines.insert(at, line)
+    _stamp_time(stamps, draft, seen, problems)
     return text_lines
+
+
+# A time stamp heading a count: "Stand 14.00 uur: 12 gewonden", "Stand 9u: 30 mensen",
+# "Update 15.30u: 80 geevacueerden", "Per 14.00 uur:". (A key holds no colon: "Stand
+# 14:00: …" is text, kept as typed.) It was a figure named `stand_14_00_uur` with the
+# unit "gewonden": no injured in the picture.
+_STAMP_KEY = re.compile(
+    r"(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?"
+    r"(\d{1,2}(?:[.]\d{2})?\s*(?:uur|u)?)",
+    re.IGNORECASE,
+)
+
+
+# "Stand 14:00: 12 gewonden": the clock's colon is no key's end (read as "Stand 14.00";
+# the line was text, and every field below it as well).
+_STAMP_CLOCK = re.compile(
+    r"^(\s*(?:stand|status|update|situatie|per|om|as of|at)\s+(?:per\s+|om\s+)?\d{1,2})"
+    r":(\d{2}(?:\s*(?:uur|u))?\s*:\s)",
+    re.IGNORECASE,
+)
+
+
+def _stamp_or_bare(
+    key: str,
+    value: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    stamps: list[tuple[str, datetime]],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Whether `key: value` is a count under a time stamp (`_stamped_count`: read, its
+    moment kept in `stamps`) or a bare number under a place's name: "Sporthal De Schans:
+    200" - 200 people, beds or free places? Stored as a figure named after the shelter,
+    a coordinator could not tell; refused with the reason."""
+    if _stamped_count(key, value, draft, seen, stamps, problems, now, vocab):
+        return True
+    if not _bare_number_at_place(key, value, vocab):
+        return False
+    problems.append(
+        Problem.of("report_parser.count_without_word", key_=_quote(key), value=_quote(value))
+    )
+    return True
+
+
+def _stamped_count(
+    key: str,
+    value: str,
+    draft: ReportDraft,
+    seen: dict[str, str],
+    stamps: list[tuple[str, datetime]],
+    problems: list[Problem],
+    now: datetime,
+    vocab: Vocabulary,
+) -> bool:
+    """Whether `key: value` is a count under a time stamp; read (the count as its figure,
+    the moment kept for `_stamp_time`) or refused (a number without what it counts)."""
+    found = _STAMP_KEY.fullmatch(" ".join(key.split()))
+    if found is None:
+        return False
+    try:
+        moment = parse_time(found.group(1), now)
+    except TimeError:
+        return False
+    counted = _counted(value, vocab)
+    if counted is None:
+        plain = split_bound(value.rstrip(".! "))[0]
+        figure = parse_figure(plain)
+        if figure is None or figure[1] is not None:
+            return False  # "Stand 14.00 uur: situatie stabiel": text
+        problems.append(
+            Problem.of("report_parser.count_without_word", key_=_quote(key), value=_quote(value))
+        )
+        return True
+    stamps.append((key, moment))
+    _read_field(counted[0], counted[1], draft, seen, problems, now, vocab)
+    return True
+
+
+def _stamp_time(
+    stamps: list[tuple[str, datetime]],
+    draft: ReportDraft,
+    seen: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """The report's time from its stamps, when it gives no `tijd:`; stamps that say
+    another moment than `tijd:` or than each other are refused (which one holds is the
+    liaison's call)."""
+    if not stamps:
+        return
+    moments = {moment for _, moment in stamps}
+    if "time" in seen:
+        known = draft.observed_at
+        other = next((key for key, moment in stamps if known is not None and moment != known), None)
+        if other is not None:
+            problems.append(Problem.of("report_parser.stamp_differs", key_=_quote(other)))
+        return
+    if len(moments) > 1:
+        problems.append(Problem.of("report_parser.stamp_differs", key_=_quote(stamps[-1][0])))
+        return
+    seen["time"] = stamps[0][0]
+    draft.given.add("time")
+    draft.observed_at = moments.pop()
+
+
+# Kinds of place a name starts with ("Sporthal Schenkeldijk", "Hotel Van der Valk"), and
+# the articles inside a proper name ("Dorpshuis De Til"): with them a Title Case key is a
+# place, not a figure's name typed so ("Zandzakken Geleverd: 500").
+_PLACE_KIND_ENDINGS = (
+    "hal", "huis", "school", "kerk", "centrum", "kazerne", "camping", "hotel", "opvang",
+    "locatie", "gebouw", "zaal", "stadion", "complex", "kliniek", "azc", "mfc", "ikc",
+    "coa", "wijk", "dorp", "park", "plein", "hall", "centre", "center", "shelter",
+)  # fmt: skip
+_NAME_PARTICLES = frozenset({"De", "Het", "'t", "Den", "Ter", "Van", "The"})
+
+
+def _a_place_name(key: str, vocab: Vocabulary) -> bool:
+    """Whether `key` names a place: a municipality in it, a kind of place first, or an
+    article inside it (`_PLACE_KIND_ENDINGS`, `_NAME_PARTICLES`)."""
+    words = key.split()
+    typed = [w.strip("'-") for w in _WORD.findall(" ".join(fold(w) for w in words))]
+    return (
+        bool(_free_municipalities(typed, vocab))
+        or fold(words[0]).endswith(_PLACE_KIND_ENDINGS)
+        or any(w in _NAME_PARTICLES for w in words[1:])
+    )
+
+
+def _bare_number_at_place(key: str, value: str, vocab: Vocabulary) -> bool:
+    """Whether `key: value` is a number without a unit under a place's name ("Sporthal
+    De Schans: 200", "Gemeente Dordrecht: 40"), not a label ("Nog Vrij: 50") nor a
+    measurement ("Waterstand Merwede: 230", which does not add up)."""
+    if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
+        return False
+    if not adds_up(metric_key(key, vocab.metric_aliases), None) or not _a_place_name(key, vocab):
+        return False
+    plain = split_bound(value.rstrip(".! "))[0]
+    figure = parse_figure(plain) or parse_range(plain, dash=True)
+    return figure is not None and figure[1] is None
 
 
 # The words a count at a place counts (`_place_count`), and the figure each is read as:
 # people under one name, so the region's picture adds up the shelters' counts.
 _COUNTED_WORDS = {
-    **{w: "mensen" for w in ("mensen", "personen", "people", "persons")},
+    **{w: "mensen" for w in ("mensen", "personen", "people", "persons", "ppl", "pers")},
     **{w: w for w in ("bewoners", "inwoners", "gasten", "patienten", "clienten", "kinderen",
-                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen")},
+                      "reizigers", "bedden", "plekken", "plaatsen", "huishoudens", "woningen",
+                      # "Stroomstoring Zwijndrecht: 2300 aansluitingen" was a figure named
+                      # after the event and the town, the town not read as the place.
+                      "aansluitingen", "adressen", "huizen", "panden")},
 }  # fmt: skip
 
 
@@ -690,6 +843,12 @@ def _place_count(key: str, value: str, vocab: Vocabulary) -> tuple[str, str] | N
     ("Waterstand Merwede: 230 centimeter") is no count and stays its own figure."""
     if _known_key(key, vocab) or not _names_a_place(key, vocab) or _a_label(key):
         return None
+    return _counted(value, vocab)
+
+
+def _counted(value: str, vocab: Vocabulary) -> tuple[str, str] | None:
+    """(figure name, number as written) when `value` is a number and what it counts
+    ("200 mensen", "ca. 45 personen.", "12 gewonden", "50 mensen per uur"), else None."""
     written = value.rstrip(".! ")
     rate = _PER_TAIL.search(written)
     words = (written[: rate.start()] if rate else written).split()
@@ -769,16 +928,34 @@ def _without_town(key: str, place: str, town: str | None, index: dict[str, str])
     for written, official in index.items():
         if official == town and place.endswith(" " + written):
             words = key.split()
-            return " ".join(words[: len(words) - len(written.split())]) or key
+            words = words[: len(words) - len(written.split())]
+            if len(words) > 1 and fold(words[-1]) in _PLACE_WORDS:
+                words.pop()  # "Sporthal De Schans in Dordrecht": not "… De Schans in"
+            return " ".join(words) or key
     return key
 
 
+# Endings of a word that says what happened ("dijkdoorbraak", "gaslek", "stroomstoring",
+# "woningbrand"): before a town such a word names no location. "Dijkdoorbraak Dordrecht:
+# 200 woningen" was filed at a location "Dijkdoorbraak".
+_EVENT_ENDINGS = (
+    "doorbraak", "storing", "uitval", "brand", "lek", "lekkage", "explosie", "ontploffing",
+    "ongeval", "ongeluk", "aanrijding", "instorting", "overstroming", "ramp", "incident",
+    "calamiteit", "evacuatie", "ontruiming", "afsluiting", "overlast", "schade",
+)  # fmt: skip
+
+
 def _event_before(place: str, town: str) -> bool:
-    """Whether `place` (folded) is one word that says what happened, then `town`:
-    "stroomuitval dordrecht", "evacuatie goes"."""
+    """Whether `place` (folded) is one word that says what happened, then `town`, a
+    place word between or not: "stroomuitval dordrecht", "evacuatie goes",
+    "dijkdoorbraak bij dordrecht"."""
     head, _, rest = place.partition(" ")
-    hinted = any(head in hints for hints in CATEGORY_HINTS.values())
-    return hinted and rest == fold(town)
+    hinted = any(head in hints for hints in CATEGORY_HINTS.values()) or head.endswith(
+        _EVENT_ENDINGS
+    )
+    word, _, after = rest.partition(" ")
+    named = after if word in _PLACE_WORDS else rest
+    return hinted and named == fold(town)
 
 
 def _formatted_field_match(
@@ -1062,7 +1239,7 @@ def _none_figure(value: str) -> tuple[float, str | None] | None:
 def _read_figure(
     key: str, value: str, draft: ReportDraft, problems: list[Problem], vocab: Vocabulary
 ) -> None:
-    number_text, bound = split_bound(value)
+    number_text, bound = _split_remark(value)
     metric = metric_key(key, vocab.metric_aliases)
     known_metric = " ".join(fold(key).split()) in vocab.metric_aliases
     # `3 à 4` read as 3 with the unit "à 4" was summed as an exact 3: a range is an
@@ -1119,6 +1296,20 @@ def _read_figure(
             bound=bound,
         )
     )
+
+
+def _split_remark(value: str) -> tuple[str, str]:
+    """`split_bound` of `value`, a comma before a remark dropped: "12, waarvan 3 ernstig"
+    is 12 with a remark, as "12 waarvan 3 kinderen" is (it was refused as no number)."""
+    number_text, bound = split_bound(value)
+    return _REMARK_COMMA.sub(r"\1", number_text), bound
+
+
+_REMARK_COMMA = re.compile(
+    r"^([+-]?\d[\d.]*),(?=\s+(?:waarvan|van wie|incl\.?|inclusief|excl\.?|exclusief|"
+    r"including|excluding|of whom|of which)(?!\w))",
+    re.IGNORECASE,
+)
 
 
 # A count's "unit" that is its first part's word and the next part ("3 licht, 1 zwaar",
@@ -1201,6 +1392,7 @@ CATEGORY_HINTS: dict[str, tuple[str, ...]] = {
         "dijken",
         "overstroming",
         "overstroomd",
+        "dijkdoorbraak",
         "waterstand",
         "evides",
         "vitens",
@@ -1399,6 +1591,13 @@ def _read_headless(
         draft = parse_report(None, lines[1:], now, vocab)
     else:
         draft = parse_report(None, [*lines[1:], "", lines[0]], now, vocab)
+        head = read_free_text(lines[0], vocab)
+        if isinstance(draft, ReportDraft) and head is not None:
+            # "3 gewonden bij brand" above "gemeente: Dordrecht": the line is the text,
+            # and its figures are read as free text's (they were lost); a field of the
+            # same figure below it is the one written as a field.
+            given = {f.metric for f in draft.figures}
+            draft.figures += [f for f in head.figures if f.metric not in given]
     if isinstance(draft, ReportDraft):
         draft.category = free.category  # no category named: as the words suggest
     return draft
@@ -1466,7 +1665,7 @@ def _only_in_other_names(text: str, municipality: str, vocab: Vocabulary) -> boo
     """Whether every time `text` names `municipality` it is inside another proper name
     ("Hotel Best Western", "RTV Utrecht"): the free-text offer then names no place."""
     spots = [spot for name, spot in _named_municipalities(text, vocab) if name == municipality]
-    return bool(spots) and all(spot.other_name for spot in spots)
+    return bool(spots) and all(spot.other_name or spot.moved for spot in spots)
 
 
 # The words before a place name in a sentence: "stroomstoring in Sliedrecht".
@@ -1524,6 +1723,7 @@ def text_municipality(text: str, vocab: Vocabulary) -> str | None:
         if spot.capital
         and (spot.after_place_word or not spot.opens or spot.heading)
         and not spot.named_else
+        and not spot.moved
     }
     return found.pop() if len(found) == 1 else None
 
@@ -1538,6 +1738,10 @@ class _Spot:
     heading: bool  # first on its line, a colon after it: "Utrecht: 40 mensen opgevangen"
     named_else: bool  # a road's direction, a person, a province, another proper name
     other_name: bool  # inside another proper name: "Hotel Best Western" (`_in_other_name`)
+    # Where someone was taken, or where from: "overgebracht naar ziekenhuis in Gorinchem",
+    # "van Dordrecht naar Sliedrecht gebracht" (`_moved`).
+    moved: bool = False
+    from_word: bool = False  # "van Dordrecht", "uit Dordrecht"
 
 
 def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot]]:
@@ -1578,9 +1782,49 @@ def _named_municipalities(text: str, vocab: Vocabulary) -> list[tuple[str, _Spot
             heading=(not line_start or line_start.endswith("\n")) and bool(colon),
             named_else=named_else,
             other_name=other_name,
+            moved=_destination(words, n, text),
+            from_word=before in _FROM_WORDS,
         )
         out.append((name, spot))
+    if any(spot.moved for _, spot in out):
+        # "van Dordrecht naar Sliedrecht gebracht": where they came from is no more the
+        # report's place than where they went.
+        out = [(name, replace(spot, moved=True) if spot.from_word else spot) for name, spot in out]
     return out
+
+
+# A destination: "naar"/"to" a few words before the name, in a sentence that says someone
+# was taken there or with a hospital between. Where patients were taken is not where the
+# report is: "patiënten overgebracht naar ziekenhuis in Gorinchem" was stored in
+# Gorinchem. ("gasten naar Eindhoven", without either, still names the place.)
+_TO_WORDS = frozenset({"naar", "to"})
+_FROM_WORDS = frozenset({"van", "uit", "from"})
+_MOVED_WORDS = frozenset(
+    {
+        "overgebracht", "overgeplaatst", "vervoerd", "afgevoerd", "gebracht", "verplaatst",
+        "getransporteerd", "verwezen", "opgehaald", "transferred", "taken", "moved",
+        "brought", "transported", "airlifted", "geevacueerd", "evacuated", "gevlucht", "fled",
+    }
+)  # fmt: skip
+_HOSPITAL_WORDS = frozenset({"hospital", "umc", "kliniek", "clinic", "seh", "gasthuis"})
+
+
+def _destination(words: list[re.Match[str]], n: int, text: str) -> bool:
+    """Whether the name at word `n` is where someone was taken (`_TO_WORDS`)."""
+    start = n
+    while start > 0 and not _opens(text, words, start):
+        start -= 1
+    end = n + 1
+    while end < len(words) and not _opens(text, words, end):
+        end += 1
+    before = [fold(w.group()) for w in words[max(start, n - 5) : n]]
+    at = max((i for i, w in enumerate(before) if w in _TO_WORDS), default=-1)
+    if at < 0:
+        return False
+    between = before[at + 1 :]
+    if any("ziekenhuis" in w or w in _HOSPITAL_WORDS for w in between):
+        return True
+    return any(fold(w.group()) in _MOVED_WORDS for w in words[start:end])
 
 
 _DISTRICT_COLON = re.compile(r"[ \t]+[A-Z][^\W\d_]+[ \t]*:")
@@ -1663,12 +1907,16 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
     metric word first."""
     figures: list[Figure] = []
     for alias in sorted(vocab.metric_aliases, key=len, reverse=True):
-        match = re.search(_FREE_NUMBER + r"\s+" + re.escape(alias) + r"\b", folded)
+        # "300 mensen geevacueerd", "3 people injured": who, then what happened to them.
+        who = _FREE_PEOPLE if alias in _PARTICIPLE_ALIASES else ""
+        match = re.search(_FREE_NUMBER + r"\s+" + who + re.escape(alias) + r"\b", folded)
         if match is None:
-            continue
-        metric = vocab.metric_aliases[alias]
-        if alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
+            match = _after_name(folded, alias, _municipality_index(vocab))
+            if match is None:
+                continue
+        elif alias in _SINGULAR_ALIASES and not _ends_phrase(folded, match.end()):
             continue  # "100 dode vissen": the word describes something else
+        metric = vocab.metric_aliases[alias]
         if _JOINED.search(folded, 0, match.start(2)) is not None:
             continue  # "3 en 4 gewonden": 7, or 3 to 4; the text keeps it as written
         parsed = parse_figure(match.group(2))
@@ -1689,6 +1937,46 @@ def _free_figures(folded: str, vocab: Vocabulary) -> list[Figure]:
             Figure(metric, parsed[0], unit, alias, estimate=bound != bounds.EXACT, bound=bound)
         )
     return figures
+
+
+# Who before a participle: "300 mensen (zijn) geevacueerd", "3 people (were) injured".
+_PARTICIPLE_ALIASES = frozenset({"geevacueerd", "evacuated", "gewond", "injured"})
+_PEOPLE_WORDS = (
+    "mensen", "personen", "bewoners", "inwoners", "people", "persons", "residents", "ppl",
+    "pers", "patienten", "kinderen", "volwassenen", "reizigers",
+)  # fmt: skip
+_FREE_PEOPLE = (
+    r"(?:(?:" + "|".join(_PEOPLE_WORDS) + r")\s+"
+    r"(?:(?:zijn|werden|worden|were|are|have been|been)\s+)?)?"
+)
+# What may follow a figure written after its name ("gewonden: 3 bij Epe", "doden 2,
+# gewonden 14"): an end, a sign, a small word or who was counted. Not a second number
+# ("gewonden: 3 en 4", "3, 1 zwaar") nor another word ("gewonden 2 dagen geleden").
+_AFTER_NAME_END = re.compile(r"\s*(?:$|[.,;!?)(]|([^\W\d_]+))")
+_AFTER_NAME_MORE = re.compile(
+    r"\s*(?:[,;+&/\-\u2013\u2014]|(?:en|and|of|or|a|à|tot|to|plus)(?!\w))\s*\d"
+)
+
+
+def _after_name(folded: str, alias: str, towns: Collection[str]) -> re.Match[str] | None:
+    """The figure written after its name in free text ("gewonden: 3", "doden 2"), when
+    it is one number (`_AFTER_NAME_END`); None otherwise. It was lost: only "<number>
+    <name>" was read."""
+    pattern = r"(?<!\w)" + re.escape(alias) + r"\s*[:=]?\s*" + _FREE_NUMBER
+    for match in re.finditer(pattern, folded):
+        if _FREE_RATE.match(folded, match.end()):
+            return match  # "geevacueerden: 200 per uur"
+        if _AFTER_NAME_MORE.match(folded, match.end()):
+            continue
+        end = _AFTER_NAME_END.match(folded, match.end())
+        if end is None:
+            continue
+        word = end.group(1)
+        if word is None or word in _AFTER_SINGULAR or word in _PEOPLE_WORDS:
+            return match
+        if word in _PLACE_WORDS or any(name.split()[0] == word for name in towns):
+            return match  # "injured: 5 near Dordrecht", "gewonden:3 Dordrecht"
+    return None
 
 
 # A time after a free-text figure makes it a rate: "200 geevacueerden per uur" is no 200

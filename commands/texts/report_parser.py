@@ -59,6 +59,18 @@ TEXTS: Entries = {
         "en": "'{key_}: {value}' gives a count in parts; I cannot tell which number counts. "
         "Write the total after '{key_}:' and the breakdown in the text.",
     },
+    "report_parser.count_without_word": {
+        "nl": "'{key_}: {value}': {value} wat? Schrijf wat er geteld wordt ('{key_}: {value} "
+        "mensen', '… bedden') of geef het cijfer een naam ('opvangplekken bezet: {value}').",
+        "en": "'{key_}: {value}': {value} what? Write what is counted ('{key_}: {value} "
+        "people', '… beds') or give the figure a name ('occupied shelter places: {value}').",
+    },
+    "report_parser.stamp_differs": {
+        "nl": "'{key_}' noemt een andere tijd dan de melding; zet de tijd eenmaal in 'tijd:' "
+        "of stuur aparte meldingen.",
+        "en": "'{key_}' names another time than the report; put the time once in 'time:' or "
+        "send separate reports.",
+    },
     "report_parser.figure_ambiguous_comma": {
         "nl": "'{key_}: {value}': bedoel je {thousands} of {decimal}? Schrijf duizendtallen "
         "met een punt ({thousands}) en decimalen met een komma ({decimal}).",
