@@ -550,7 +550,8 @@ def parse_report(
                 "report_parser.text_label_above_field", marked=draft.text_tlp, label=draft.tlp
             )
         )
-    if not seen and not draft.text:
+    if not seen and not draft.text and not problems:
+        # A line the liaison wrote was refused: its reason is the reply, not "empty".
         problems.append(Problem.of("report_parser.report_empty_put_fields"))
     if draft.municipality is None and draft.location is not None:
         # "location: Dordrecht" names the municipality, as `plaats:` does: kept as a
