@@ -141,8 +141,11 @@ def _not_found(ctx: CommandContext, asked: str) -> Reply:
     return render.plain(t(ctx.lang, "objects.not_found", said=said, prefix=ctx.prefix))
 
 
-async def find_rows(session: AsyncSession, query: str, limit: int = 5) -> list[SiteObjectRow]:
-    """Objects a query names: an exact id, else names and aliases (typo-tolerant)."""
+async def find_rows(
+    session: AsyncSession, query: str, limit: int = 5, *, partial: bool = False
+) -> list[SiteObjectRow]:
+    """Objects a query names: an exact id, else names and aliases (typo-tolerant); with
+    `partial`, names that hold every word typed ('Kinderdijkhof')."""
     exact = await session.get(SiteObjectRow, query.strip())
     if exact is not None:
         return [exact]
@@ -151,6 +154,8 @@ async def find_rows(session: AsyncSession, query: str, limit: int = 5) -> list[S
     # `!object` names one object: a match must cover most of what was typed.
     typed = len([w for w in tokens(query) if len(w) > 2]) or 1
     ids = [m.object_id for m in matches if (m.end - m.start) * 2 >= typed]
+    if not ids and partial:
+        ids = [m.object_id for m in matcher.containing(query, limit=limit)]
     return await store.by_ids(session, ids)
 
 
@@ -166,6 +171,8 @@ async def object_command(ctx: CommandContext, parsed: ParsedCommand) -> list[Out
     rows = await find_rows(session, query)
     if not rows and ctx.settings.vocabulary.regions.find_municipality(query):
         return await _list(ctx, query, None, None)
+    if not rows:  # the distinctive part of a name ('Kinderdijkhof'), after a town's list
+        rows = await find_rows(session, query, partial=True)
     shown = [r for r in rows if store.may_see(access, r)]
     today = _today(ctx)
     if len(shown) == 1:

@@ -516,6 +516,8 @@ class ObjectMatcher:
         # Each name is filed under its rarest word only: every word must be present anyway,
         # and 'ziekenhuis' (in a thousand names) then never makes a thousand candidates.
         self._by_word: dict[str, list[int]] = defaultdict(list)
+        # Every word of every name, for a look-up by part of a name (`containing`).
+        self._by_any_word: dict[str, set[int]] = defaultdict(set)
         self._deletes: dict[str, set[str]] = defaultdict(set)
         frequency: dict[str, int] = defaultdict(int)
         for object_id, names in objects:
@@ -529,6 +531,7 @@ class ObjectMatcher:
                 self._written.append(written)
                 for word in set(words):
                     frequency[word] += 1
+                    self._by_any_word[word].add(len(self._names) - 1)
         for index, name in enumerate(self._names):
             rarest = min(name.words, key=lambda w: (frequency[w], -len(w)))
             self._by_word[rarest].append(index)
@@ -580,6 +583,31 @@ class ObjectMatcher:
             seen.add(match.object_id)
             kept.append(match)
         return kept[:limit]
+
+    def containing(self, text: str, limit: int = 5) -> list[Match]:
+        """Objects whose name holds every word typed (typos as in `find`), for a look-up
+        that names part of it ('Kinderdijkhof' for 'Woonzorgcentrum Kinderdijkhof').
+        Not for reports: there a word of a name in passing is no mention of the object.
+        A word of at least four letters is needed ('De' alone names nothing)."""
+        typed = [w for w in tokens(text) if w not in _STOP]
+        if not typed or max(len(w) for w in typed) < 4:
+            return []
+        found: set[int] | None = None
+        for word in typed:
+            holding = {
+                i for known in self._close_words(word) for i in self._by_any_word.get(known, ())
+            }
+            found = holding if found is None else found & holding
+            if not found:
+                return []
+        assert found is not None
+        matches: dict[str, Match] = {}
+        for index in sorted(found, key=lambda i: (len(self._names[i].words), self._written[i])):
+            name = self._names[index]
+            matches.setdefault(
+                name.object_id, Match(name.object_id, self._written[index], 0, len(typed))
+            )
+        return sorted(matches.values(), key=lambda m: m.object_id)[:limit]
 
     @staticmethod
     def _span(name: _Name, positions: dict[str, list[int]]) -> tuple[int, int] | None:

@@ -40,3 +40,9 @@ async def test_a_part_of_a_name_above_the_rooms_clearance_is_only_hinted(db: Dat
 async def test_a_short_common_word_finds_nothing(db: Database) -> None:
     chat = Chat(db)
     assert "Geen object gevonden" in await chat.post("!object De", room=COORD)
+
+
+async def test_a_municipality_still_lists_its_objects(db: Database) -> None:
+    chat = Chat(db)
+    listed = await chat.post("!object Gorinchem", room=COORD)
+    assert "Objecten in Gorinchem" in listed, listed
