@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.handling import process_message
@@ -252,18 +251,36 @@ async def test_a_note_on_a_resolved_item_does_not_reopen_it(db: Database) -> Non
     assert "Dijk breekt opnieuw" in texts(replies).split("Laatste stand", 1)[0]
 
 
-@pytest.mark.xfail(strict=True, reason="open: a filtered picture ranks the category's entries")
 async def test_a_category_picture_does_not_show_a_resolved_item_as_open(db: Database) -> None:
-    """Left open (attack 19): the item M-1 (water, extreme) was resolved by its owner's
-    follow-up filed under another category (`!melding stroom`, `betreft: M-1`,
-    `status: opgelost`); the coordinators were told their alert no longer holds, and the
-    whole picture leaves it out, but `!beeld categorie=water` ranks only the water
-    entries and lists M-1 under "Aandacht" as open and extreme."""
+    """Attack 19: the item M-1 (water, extreme) was resolved by its owner's follow-up
+    filed under another category (`!melding stroom`, `betreft: M-1`, `status:
+    opgelost`); the coordinators were told their alert no longer holds, and the whole
+    picture leaves it out, but `!beeld categorie=water` ranked only the water entries
+    and listed M-1 under "Aandacht" as open and extreme. The filter selects items; an
+    item's state is its latest entry whatever that entry's category."""
     chat = Chat(db)
     await chat.post(SEVERE.replace("ernstig", "extreem"))
     (item,) = await chat.entries()
     await chat.post(f"!melding stroom\nbetreft: {item.code}\nstatus: opgelost\nStroom terug.")
     _, replies = await chat.post("!beeld", room=COORD)
     assert "Aandacht: ernstig of extreem" not in texts(replies)
-    _, replies = await chat.post("!beeld categorie=water", room=COORD)
+    for category in ("water", "stroom"):
+        _, replies = await chat.post(f"!beeld categorie={category}", room=COORD)
+        assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
+
+
+async def test_a_category_picture_shows_an_item_in_its_latest_state(db: Database) -> None:
+    """The other way round: a minor water item raised to extreme by a follow-up filed
+    under stroom is open and extreme; `categorie=water` selects it (it has a water
+    entry) and shows its latest state, as the whole picture does; a category it has
+    no entry of does not."""
+    chat = Chat(db)
+    await chat.post(SEVERE.replace("ernstig", "gering"))
+    (item,) = await chat.entries()
+    await chat.post(f"!melding stroom\nbetreft: {item.code}\nernst: extreem\nStroom uit.")
+    for command in ("!beeld", "!beeld categorie=water", "!beeld categorie=stroom"):
+        _, replies = await chat.post(command, room=COORD)
+        attention = texts(replies).split("Aandacht: ernstig of extreem", 1)
+        assert len(attention) == 2 and "Stroom uit" in attention[1], (command, texts(replies))
+    _, replies = await chat.post("!beeld categorie=zorg", room=COORD)
     assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
