@@ -284,3 +284,29 @@ async def test_a_category_picture_shows_an_item_in_its_latest_state(db: Database
         assert len(attention) == 2 and "Stroom uit" in attention[1], (command, texts(replies))
     _, replies = await chat.post("!beeld categorie=zorg", room=COORD)
     assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
+
+
+async def test_withdrawing_an_edit_tells_the_owner_it_takes_the_action_from(world: World) -> None:
+    """An edit gave A-1 to Dordrecht (told to do it); redacting that edit gave it back
+    to the liaison, who was told, but Dordrecht heard nothing and did it as well."""
+    body = ACT.replace("tlp: amber", "tlp: green")
+    reply, rows = await world.send(RECORD_COORD, body)
+    assert "Actie A-1 vastgelegd" in reply
+    command = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD,
+        body.replace(f"eigenaar: {LIAISON_USER}", "eigenaar: Dordrecht"),
+        kind="edit",
+        relation=Relation(replaces=command),
+    )
+    assert "bijgewerkt" in reply and [r for r in rows if r.room_id == GEMEENTE], reply
+    edit = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD, "", kind="redaction", relation=Relation(redacts=edit)
+    )
+    assert "A-1" in reply, reply
+    assert [r for r in rows if r.room_id == LIAISON], [r.content for r in rows]
+    told = [r for r in rows if r.room_id == GEMEENTE]
+    assert len(told) == 1, [(r.room_id, r.content) for r in rows]
+    body_told = str(told[0].content["body"])
+    assert "A-1" in body_told and LIAISON_USER in body_told, body_told
