@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.handling import process_message
 from commands.message import Message, Relation, Reply
+from storage import entries as entries_repo
 from storage import records as record_repo
 from storage.engine import Database
 from storage.ids import EventId
@@ -310,3 +312,26 @@ async def test_withdrawing_an_edit_tells_the_owner_it_takes_the_action_from(worl
     assert len(told) == 1, [(r.room_id, r.content) for r in rows]
     body_told = str(told[0].content["body"])
     assert "A-1" in body_told and LIAISON_USER in body_told, body_told
+
+
+async def test_a_report_written_after_the_clock_went_back_enters_the_attention_list(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picture folds in the entries changed since its watermark (the newest
+    `updated_at` it saw, storage/series.py). The bot's wall clock set back an hour (NTP
+    correcting a clock that ran ahead, a failover to a host whose clock is behind) gave
+    a new extreme report an `updated_at` below that mark: never folded in, it stayed
+    out of "Aandacht" for good, in every picture of the incident."""
+    chat = Chat(db)
+    await chat.post(SEVERE)
+    _, replies = await chat.post("!beeld", room=COORD)
+    assert "Dijk lekt" in texts(replies)  # the watermark now stands at M-1's write
+    behind = datetime.now(UTC) - timedelta(hours=1)
+    monkeypatch.setattr(entries_repo, "utcnow", lambda: behind)
+    _, replies = await chat.post(
+        "!melding zorg\ngemeente: Zwolle\nernst: extreem\nZiekenhuis ontruimd."
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    _, replies = await chat.post("!beeld", room=COORD)
+    attention = texts(replies).split("Aandacht: ernstig of extreem", 1)
+    assert len(attention) == 2 and "Ziekenhuis ontruimd" in attention[1], texts(replies)
