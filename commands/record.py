@@ -775,9 +775,10 @@ async def on_edit(ctx: CommandContext) -> list[Outgoing] | None:
 async def _tell_former_owner(
     ctx: CommandContext, item: RecordItem, former: record_repo.RecordInput
 ) -> list[Outgoing]:
-    """An edit gave an open action to another owner's room: the room told before to do
-    it is told it is no longer theirs (only the new owner was told, and both did it);
-    only where that room may see the action as it is now (`_owner_room_ok`)."""
+    """An edit gave an open action to another owner's room (or withdrawing an edit gave
+    it back): the room told before to do it is told it is no longer theirs (only the
+    new owner was told, and both did it); only where that room may see the action as
+    it is now (`_owner_room_ok`)."""
     if item.kind != "action" or item.done_at is not None or not former.owner_room:
         return []
     if former.owner_room in (item.owner_room, ctx.room.room_id):
@@ -835,6 +836,7 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
         raise UserError("redaction_not_allowed", code=edited.code)
     await exercise.follow_mode_of(ctx, edited.incident)
     before_owner = (edited.owner, edited.owner_room, edited.due_at)
+    former = await record_repo.current_input(session, edited)
     reverted = await record_repo.withdraw_revision(session, target)
     if reverted is None:
         return []
@@ -851,7 +853,9 @@ async def on_redaction(ctx: CommandContext) -> list[Outgoing] | None:
     ]
     if before_owner != (reverted.owner, reverted.owner_room, reverted.due_at):
         out += await _tell_restored_owner(ctx, reverted)
-    return out
+    # The owner the withdrawn edit gave the action to is told it is no longer theirs,
+    # as after an edit that gives it to another (only where that room may see it).
+    return out + await _tell_former_owner(ctx, reverted, former)
 
 
 async def _tell_owner_withdrawn(ctx: CommandContext, item: RecordItem) -> list[Outgoing]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, and_, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -262,35 +262,47 @@ async def open_attention(
     access: tlp.RoomAccess,
     incident: str,
     *,
-    since: datetime | None = None,
     category: str | None = None,
 ) -> list[ItemState]:
-    """Every item whose latest visible entry is severe or extreme and not resolved.
+    """Every item whose latest visible entry is severe or extreme and not resolved,
+    read from `item_latest`, which the caller brings up to date first
+    (`series.refresh`, as `build_picture` does). The cost grows with the number of
+    items that need attention, not with the number of entries.
 
-    The whole incident (no `since`, no `category`) is read from `item_latest`, which
-    the caller brings up to date first (`series.refresh`, as `build_picture` does).
-    A filtered picture ranks the filtered entries themselves: candidates are the
-    items that ever had a visible severe or extreme entry; for each, its latest
-    visible entry is one look-up on `ix_entries_item` (incident,
-    item_id, observed_at). The cost grows with the number of such items, not with
-    the number of entries.
+    `category` selects items, not the entries that make their state: an item with a
+    visible entry of that category, in the state the whole picture gives it (its
+    latest visible entry, whatever that entry's category). Ranked over the category's
+    entries only, an item resolved by a follow-up filed under another category
+    (`!melding stroom`, `betreft: M-1`, `status: opgelost`) stayed open and extreme.
     """
-    kept, states = await _kept_states(session, access, incident, since, category)
-    if since is None and category is None:
-        found = await _attention_from_table(session, access, incident, len(kept))
-    else:
-        found = await _attention_of_candidates(session, access, incident, since, category, kept)
+    kept, states = await _kept_states(session, access, incident)
+    found = await _attention_from_table(session, access, incident, len(kept), category)
+    if category is not None and states:
+        selected = set(
+            await session.scalars(
+                select(SituationEntry.item_id).where(
+                    SituationEntry.item_id.in_([s.item_id for s in states]),
+                    *live_visible(SituationEntry, access, incident, None, category),
+                )
+            )
+        )
+        states = [s for s in states if s.item_id in selected]
     found = [s for s in found if s.item_id not in kept] + states
     found.sort(key=lambda s: (s.observed_at, s.entry_id), reverse=True)
     return found[: MAX_ATTENTION + 1]
 
 
+def _has_entry_in(
+    item_id: Any, access: tlp.RoomAccess, incident: str, category: str
+) -> ColumnElement[bool]:
+    """The item has a live entry of `category` the room may see (the filter may select
+    an item only by what the room sees of it)."""
+    x = aliased(SituationEntry)
+    return exists().where(x.item_id == item_id, *live_visible(x, access, incident, None, category))
+
+
 async def _kept_states(
-    session: AsyncSession,
-    access: tlp.RoomAccess,
-    incident: str,
-    since: datetime | None,
-    category: str | None,
+    session: AsyncSession, access: tlp.RoomAccess, incident: str
 ) -> tuple[set[int], list[ItemState]]:
     """The items with a visible follow-up marked `keeps_item_state` (rare: a follow-up
     that may not lower a state its room cannot see), and those of them that need
@@ -298,7 +310,7 @@ async def _kept_states(
     what the room sees before it, which `item_latest` (one row per class) cannot say,
     so its rows leave them out (storage/series.py)."""
     e = SituationEntry
-    conditions = live_visible(e, access, incident, since, category)
+    conditions = live_visible(e, access, incident, None, None)
     kept = set(
         await session.scalars(
             select(func.coalesce(e.item_id, e.id))
@@ -312,69 +324,6 @@ async def _kept_states(
         if state is not None and _opens_attention(state):
             states.append(_item_state(state))
     return kept, states
-
-
-async def _attention_of_candidates(
-    session: AsyncSession,
-    access: tlp.RoomAccess,
-    incident: str,
-    since: datetime | None,
-    category: str | None,
-    kept: set[int],
-) -> list[ItemState]:
-    """The filtered picture's attention items, ranked over the filtered entries."""
-    e = SituationEntry
-    latest_ids = _latest_of_candidates(access, incident, since, category)
-    rows = await session.execute(
-        select(
-            e.item_id,
-            e.id,
-            e.category,
-            e.organisation,
-            e.place,
-            e.observed_at,
-            e.severity,
-            e.status,
-            e.tlp,
-            e.text,
-            e.location,
-        )
-        .where(
-            e.id.in_(latest_ids),
-            e.severity.in_(ATTENTION_SEVERITIES),
-            e.status != "resolved",
-        )
-        .order_by(e.observed_at.desc(), e.id.desc())
-        .limit(MAX_ATTENTION + 1 + len(kept))
-    )
-    return [_item_state(r) for r in rows]
-
-
-def _latest_of_candidates(
-    access: tlp.RoomAccess, incident: str, since: datetime | None, category: str | None
-) -> Select[Any]:
-    """The id of the latest visible entry of each candidate: an item that ever had a
-    visible severe or extreme entry (one look-up per item on `ix_entries_item`)."""
-    e = SituationEntry
-    candidates = (
-        select(e.item_id)
-        .where(*live_visible(e, access, incident, since, category))
-        .where(e.severity.in_(ATTENTION_SEVERITIES), e.item_id.is_not(None))
-        .distinct()
-        .subquery()
-    )
-    x = aliased(SituationEntry)
-    latest_of_item = (
-        select(x.id)
-        .where(
-            x.item_id == candidates.c.item_id, *live_visible(x, access, incident, since, category)
-        )
-        .order_by(x.observed_at.desc(), x.id.desc())
-        .limit(1)
-        .correlate(candidates)
-        .scalar_subquery()
-    )
-    return select(latest_of_item).select_from(candidates)
 
 
 def _item_state(r: Any) -> ItemState:
@@ -424,7 +373,11 @@ def _current(access: tlp.RoomAccess, incident: str, row: Any) -> list[ColumnElem
 
 
 async def _attention_from_table(
-    session: AsyncSession, access: tlp.RoomAccess, incident: str, kept: int
+    session: AsyncSession,
+    access: tlp.RoomAccess,
+    incident: str,
+    kept: int,
+    category: str | None = None,
 ) -> list[ItemState]:
     """Open attention items from `item_latest`: the cost grows with the number of items
     that need attention (and their visibility classes), not with the entries.
@@ -442,6 +395,7 @@ async def _attention_from_table(
     ranked = (
         select(
             e.id,
+            row.item_id,
             e.observed_at,
             e.severity,
             e.status,
@@ -453,9 +407,13 @@ async def _attention_from_table(
         .where(row.incident == incident, row.item_id.in_(candidates))
         .subquery()
     )
+    chosen = [ranked.c.rn == 1, needs_attention(ranked.c)]
+    if category is not None:
+        # Per shown item, one look-up on `ix_entries_item` (incident, item_id, ...).
+        chosen.append(_has_entry_in(ranked.c.item_id, access, incident, category))
     shown = (
         select(ranked.c.id)
-        .where(ranked.c.rn == 1, needs_attention(ranked.c))
+        .where(*chosen)
         .order_by(ranked.c.observed_at.desc(), ranked.c.id.desc())
         .limit(MAX_ATTENTION + 1 + kept)
     )

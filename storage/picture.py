@@ -144,8 +144,9 @@ async def build_picture(
     if labels is not None:
         picture.labels.append(tlp.LABELS[int(labels)])
 
-    if category is None and refresh_series:
-        # The attention section of a picture of every category reads `item_latest`.
+    if refresh_series:
+        # The attention section reads `item_latest`, also for a category's picture (an
+        # item's state is its latest entry, whatever that entry's category).
         await series.refresh(session, incident)
     if since is None and category is None:
         # The common case, the whole incident: read the small series tables.

@@ -93,3 +93,36 @@ async def test_a_retraction_and_a_new_report_fold_in_as_a_rebuild_would(db: Data
     async with db.transaction() as session:
         await series._rebuild(session, "dijk")
     assert await _rows(db, "dijk") == kept
+
+
+@pytest.mark.parametrize("short_lock", [True, False], ids=["portal-worker", "in-transaction"])
+async def test_a_report_written_after_the_clock_went_back_is_folded_in(
+    db: Database, short_lock: bool
+) -> None:
+    """The watermark is the newest `updated_at` folded in (wall time). A report the bot
+    wrote after its clock went back an hour (NTP, a failover to a host behind) has an
+    `updated_at` below it: both refresh paths left it out for good (its series and its
+    item missing from every picture). Folded in by its id (written since the last
+    refresh), as a rebuild would."""
+
+    async def refresh() -> None:
+        if short_lock:
+            await series.refresh_with_short_lock(db, "dijk")
+        else:
+            async with db.transaction() as session:
+                await series.refresh(session, "dijk")
+
+    await _store(db, *(_entry("dijk", n, AT + timedelta(minutes=n)) for n in range(3)))
+    await refresh()  # the watermark stands at AT + 2 min from here on
+    await _store(db, _entry("dijk", 3, AT - timedelta(hours=1)))
+    await refresh()
+    kept = await _rows(db, "dijk")
+    assert ("series_latest", 4) in [(t, e) for t, _, e in kept], kept
+    assert ("item_latest", 4) in [(t, e) for t, _, e in kept], kept
+    async with db.transaction() as session:
+        await series._rebuild(session, "dijk")
+    assert await _rows(db, "dijk") == kept
+    # Once folded in, the next refresh finds nothing new to fold in.
+    async with db.session() as session:
+        mark = await series._id_mark(session, "dijk")
+    assert mark == 4

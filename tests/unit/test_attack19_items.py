@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from bot.handling import process_message
 from commands.message import Message, Relation, Reply
+from storage import entries as entries_repo
 from storage import records as record_repo
 from storage.engine import Database
 from storage.ids import EventId
@@ -252,18 +253,85 @@ async def test_a_note_on_a_resolved_item_does_not_reopen_it(db: Database) -> Non
     assert "Dijk breekt opnieuw" in texts(replies).split("Laatste stand", 1)[0]
 
 
-@pytest.mark.xfail(strict=True, reason="open: a filtered picture ranks the category's entries")
 async def test_a_category_picture_does_not_show_a_resolved_item_as_open(db: Database) -> None:
-    """Left open (attack 19): the item M-1 (water, extreme) was resolved by its owner's
-    follow-up filed under another category (`!melding stroom`, `betreft: M-1`,
-    `status: opgelost`); the coordinators were told their alert no longer holds, and the
-    whole picture leaves it out, but `!beeld categorie=water` ranks only the water
-    entries and lists M-1 under "Aandacht" as open and extreme."""
+    """Attack 19: the item M-1 (water, extreme) was resolved by its owner's follow-up
+    filed under another category (`!melding stroom`, `betreft: M-1`, `status:
+    opgelost`); the coordinators were told their alert no longer holds, and the whole
+    picture leaves it out, but `!beeld categorie=water` ranked only the water entries
+    and listed M-1 under "Aandacht" as open and extreme. The filter selects items; an
+    item's state is its latest entry whatever that entry's category."""
     chat = Chat(db)
     await chat.post(SEVERE.replace("ernstig", "extreem"))
     (item,) = await chat.entries()
     await chat.post(f"!melding stroom\nbetreft: {item.code}\nstatus: opgelost\nStroom terug.")
     _, replies = await chat.post("!beeld", room=COORD)
     assert "Aandacht: ernstig of extreem" not in texts(replies)
-    _, replies = await chat.post("!beeld categorie=water", room=COORD)
+    for category in ("water", "stroom"):
+        _, replies = await chat.post(f"!beeld categorie={category}", room=COORD)
+        assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
+
+
+async def test_a_category_picture_shows_an_item_in_its_latest_state(db: Database) -> None:
+    """The other way round: a minor water item raised to extreme by a follow-up filed
+    under stroom is open and extreme; `categorie=water` selects it (it has a water
+    entry) and shows its latest state, as the whole picture does; a category it has
+    no entry of does not."""
+    chat = Chat(db)
+    await chat.post(SEVERE.replace("ernstig", "gering"))
+    (item,) = await chat.entries()
+    await chat.post(f"!melding stroom\nbetreft: {item.code}\nernst: extreem\nStroom uit.")
+    for command in ("!beeld", "!beeld categorie=water", "!beeld categorie=stroom"):
+        _, replies = await chat.post(command, room=COORD)
+        attention = texts(replies).split("Aandacht: ernstig of extreem", 1)
+        assert len(attention) == 2 and "Stroom uit" in attention[1], (command, texts(replies))
+    _, replies = await chat.post("!beeld categorie=zorg", room=COORD)
     assert "Aandacht: ernstig of extreem" not in texts(replies), texts(replies)
+
+
+async def test_withdrawing_an_edit_tells_the_owner_it_takes_the_action_from(world: World) -> None:
+    """An edit gave A-1 to Dordrecht (told to do it); redacting that edit gave it back
+    to the liaison, who was told, but Dordrecht heard nothing and did it as well."""
+    body = ACT.replace("tlp: amber", "tlp: green")
+    reply, rows = await world.send(RECORD_COORD, body)
+    assert "Actie A-1 vastgelegd" in reply
+    command = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD,
+        body.replace(f"eigenaar: {LIAISON_USER}", "eigenaar: Dordrecht"),
+        kind="edit",
+        relation=Relation(replaces=command),
+    )
+    assert "bijgewerkt" in reply and [r for r in rows if r.room_id == GEMEENTE], reply
+    edit = EventId(f"$e{world.n}")
+    reply, rows = await world.send(
+        RECORD_COORD, "", kind="redaction", relation=Relation(redacts=edit)
+    )
+    assert "A-1" in reply, reply
+    assert [r for r in rows if r.room_id == LIAISON], [r.content for r in rows]
+    told = [r for r in rows if r.room_id == GEMEENTE]
+    assert len(told) == 1, [(r.room_id, r.content) for r in rows]
+    body_told = str(told[0].content["body"])
+    assert "A-1" in body_told and LIAISON_USER in body_told, body_told
+
+
+async def test_a_report_written_after_the_clock_went_back_enters_the_attention_list(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picture folds in the entries changed since its watermark (the newest
+    `updated_at` it saw, storage/series.py). The bot's wall clock set back an hour (NTP
+    correcting a clock that ran ahead, a failover to a host whose clock is behind) gave
+    a new extreme report an `updated_at` below that mark: never folded in, it stayed
+    out of "Aandacht" for good, in every picture of the incident."""
+    chat = Chat(db)
+    await chat.post(SEVERE)
+    _, replies = await chat.post("!beeld", room=COORD)
+    assert "Dijk lekt" in texts(replies)  # the watermark now stands at M-1's write
+    behind = datetime.now(UTC) - timedelta(hours=1)
+    monkeypatch.setattr(entries_repo, "utcnow", lambda: behind)
+    _, replies = await chat.post(
+        "!melding zorg\ngemeente: Zwolle\nernst: extreem\nZiekenhuis ontruimd."
+    )
+    assert "vastgelegd" in texts(replies), texts(replies)
+    _, replies = await chat.post("!beeld", room=COORD)
+    attention = texts(replies).split("Aandacht: ernstig of extreem", 1)
+    assert len(attention) == 2 and "Ziekenhuis ontruimd" in attention[1], texts(replies)
