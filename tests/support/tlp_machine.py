@@ -850,6 +850,9 @@ class TLPMachine(DatabaseMachine):
         self.sweep_slot = 0
         self.batch_pending: list[RoomModel] = []
         self.direct_question_markers: set[str] = set()
+        # The incident each room's binding made it a coordinator room of, at the last read of
+        # the reports it hears of (`_heard_sets`).
+        self.coordinating: dict[str, str] = {}
         self.batch_ending: list[RoomModel] = []
         self.started = False
         # Per outbox row, at its first check (when it was queued): whether it answers an
@@ -1329,6 +1332,10 @@ class TLPMachine(DatabaseMachine):
                         *((h.entry_id, h.severity_rank) for h in heard.shown),
                         (-1, heard.count),
                     )
+                    if coordinator is not None:
+                        self.coordinating[room_id] = coordinator
+                    else:
+                        self.coordinating.pop(room_id, None)
             return found
 
         if "heard" in DISABLED:
@@ -1338,8 +1345,9 @@ class TLPMachine(DatabaseMachine):
     def _heard_unmoved(
         self,
         before: dict[str, tuple[tuple[int, int], ...]],
-        rows: list[OutboxMessage],
+        rows: list[Reply],
         entry_id: int | None,
+        incidents: tuple[str | None, str | None] | None = None,
     ) -> None:
         """Non-interference of the heard-of line: a report or edit the room may not see,
         before or after, that sent the room nothing, leaves the reports it hears of as
@@ -1348,14 +1356,26 @@ class TLPMachine(DatabaseMachine):
         if not before:
             return
         entry = self.entries.get(entry_id) if entry_id is not None else None
+        coordinating = dict(self.coordinating)
         after = self._heard_sets()
         for room_id, was in before.items():
             room = self.all_rooms[room_id]
-            if after.get(room_id) == was or any(r.room_id == room_id for r in rows):
-                continue
             if entry is not None and any(
                 may_see(room, r.label, entry.room_id, entry.org) for r in entry.revisions
             ):
+                continue
+            sent = [r for r in rows if r.room_id == room_id]
+            if after.get(room_id) == was and sent and incidents is not None:
+                # An edit of a report of its incident it may not see, that leaves what it
+                # hears of as it was, tells a coordinator room nothing (review 19a: a room
+                # lowered below a report it was fully alerted of was told of the edit).
+                same = incidents[0] == incidents[1] == coordinating.get(room_id)
+                if same and coordinating.get(room_id) == self.coordinating.get(room_id):
+                    raise self.fail(
+                        f"{room.describe()} was sent {[r.text for r in sent]}"
+                        f" for an unseen edit of M-{entry_id}"
+                    )
+            if after.get(room_id) == was or sent:
                 continue
             raise self.fail(
                 f"{room.describe()} heard of {after.get(room_id)} after an unseen change"
@@ -1500,6 +1520,7 @@ class TLPMachine(DatabaseMachine):
             follows=self._followed(follows),
         )
         heard = self._heard_sets()
+        incident_before = self._run(self._entry_row(entry.id)).incident
         message, rows = self.send(
             self.all_rooms[entry.room_id],
             body,
@@ -1526,7 +1547,8 @@ class TLPMachine(DatabaseMachine):
             TLPMachine.stats["edits stored"] += 1
             entry.refresh_markers()
             self._entry_markers(entry, [text_m, figure_m])
-        self._heard_unmoved(heard, rows, entry.id)
+        incident_after = self._run(self._entry_row(entry.id)).incident
+        self._heard_unmoved(heard, rows, entry.id, (incident_before, incident_after))
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self._editable()))

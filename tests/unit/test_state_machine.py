@@ -654,3 +654,21 @@ def test_an_unseen_edit_leaves_the_heard_of_line_as_it_was(machine: TLPMachine) 
     )
     assert machine._run(machine._entry_row(second)).item_id == first
     assert TLPMachine.stats["heard-of lines unmoved by unseen changes"] > before
+
+
+def test_an_unseen_edit_tells_a_lowered_coordinator_room_nothing(machine: TLPMachine) -> None:
+    """Review 19a: coord-a got the full alert of M-1 (AMBER, severe) and was lowered to
+    GREEN; liaison-a's AMBER edit of M-1 (still AMBER and severe) is nothing it may see:
+    before the fix it was sent a withdrawal ("edited to a label this room may not see")
+    and the redacted alert anew."""
+    machine.report(
+        slot=0, category="zorg", label="AMBER", incident=None, severity="ernstig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.bind(
+        slot=3, role="coordinator", org="OrgA", default="GREEN", clearance="GREEN",
+        incident="storm", unbind=False,
+    )  # fmt: skip
+    before = TLPMachine.stats["heard-of lines unmoved by unseen changes"]
+    machine.edit(which=0, label="AMBER", incident=None, new_text=True, severity="ernstig")
+    assert TLPMachine.stats["heard-of lines unmoved by unseen changes"] > before
