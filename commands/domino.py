@@ -389,7 +389,11 @@ async def settle_item(
         # never showed the item) and may hear of `entry` is told, redacted: left out as
         # blind, its alert of a situation that was over stood (review 17a).
         standing = await alerts.standing(session, kind.model, entry_id)
-        heard = {room for room, row in standing.items() if not row.full}
+        heard = {
+            room
+            for room, row in standing.items()
+            if heard_only(row, alerted, await rooms.access_of(session, RoomId(room)))
+        }
         keep = blind - (hearing & heard)
         out += await withdraw_alerts(
             ctx, alerted, why, keep_rooms=keep, kind=kind, follow_up=entry.code
@@ -474,6 +478,19 @@ async def withdraw_alerts(
     return notices
 
 
+def heard_only(alert: alerts.AlertRow, entry: SituationEntry, access: tlp.RoomAccess) -> bool:
+    """Whether the room (`access`, as it is now) knows the alerted report only as heard
+    of: a redacted alert, or a full one under a label the room may no longer see (its
+    clearance lowered since; session 19 names such a report in its pictures as heard of).
+    What it is told of the report later is what a room with the redacted alert is told:
+    treated as a room that sees it, an unseen edit withdrew its alert as "edited to a
+    label this room may not see" (and alerted it anew), RED read as "ask the reporter",
+    and a follow-up resolving the item told it nothing (review 19a)."""
+    # (A row from before alerts kept their label: the report's label now.)
+    shown = alert.label or entry.tlp
+    return not alert.full or not tlp.may_see(access, shown, entry.room_id, entry.organisation)
+
+
 async def _withdrawal_notice(
     ctx: CommandContext,
     entry: SituationEntry,
@@ -496,13 +513,14 @@ async def _withdrawal_notice(
         return None  # the room sees CLEAR only now: it was told nothing it may still read
     lang = ctx.lang
     code = f" ({entry.code})" if full else ""
-    if not alert.full and texts == "reports" and why in ("retracted", "hidden"):
+    heard = heard_only(alert, entry, access)
+    if heard and texts == "reports" and why in ("retracted", "hidden"):
         # A coordinator room that only heard of the report: retracted, or now under a
         # label it may not even hear of (RED, another organisation's AMBER+STRICT), it
         # is told alike. "Edited to a label this room may not see" told it that the
         # report still stands, now RED (review 17a).
         why = "gone"
-    elif not alert.full and texts == "reports" and why in ("resolved", "lowered"):
+    elif heard and texts == "reports" and why in ("resolved", "lowered"):
         # Told without the follow-up's code: the room may not see that report either.
         why = f"heard_{why}"
     lines = [

@@ -855,14 +855,18 @@ async def _withdraw_hidden(
     stands while the room may hear of the report; one it may no longer even hear of
     (RED, another organisation's AMBER+STRICT) is withdrawn the same way."""
     hidden: set[str] = set()
+    standing = await alerts.standing(session_of(ctx), CoordinatorAlert, entry.id)
     for room_id, binding, public, direct in views:
-        if room_id not in alerted:
+        if room_id not in alerted or room_id not in standing:
             continue
         access = tlp.RoomAccess.for_binding(room_id, binding, public, direct)
         if tlp.may_see(access, entry.tlp, entry.room_id, entry.organisation):
             continue
-        had_full = alerted[room_id][1]
-        if had_full or not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
+        # A full alert the room may no longer see the label of (its clearance lowered
+        # since) is one of a report it only hears of: it stands as a redacted one does,
+        # an edit it may not see tells it nothing (review 19a).
+        seen = not domino.heard_only(standing[room_id], entry, access)
+        if seen or not tlp.may_hear_of(access, entry.tlp, entry.room_id, entry.organisation):
             hidden.add(room_id)
     if not hidden:
         return [], hidden

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, not_, select
+from sqlalchemy import ColumnElement, delete, exists, func, insert, not_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -172,24 +172,23 @@ class Heard:
 
 
 def _followed_up_in_view(access: tlp.RoomAccess, incident: str) -> ColumnElement[bool]:
-    """Whether the heard-of report (`SituationEntry`, the query's) opened an item that a
-    live follow-up this room may see stands for in `incident`'s picture: the room sees
+    """Whether a live follow-up this room may see names the heard-of report
+    (`SituationEntry`, the query's) as its item in `incident`'s picture: the room sees
     the item by that follow-up (a GREEN `betreft: M-1`, fully alerted), and one line per
     item, the fullest it may see, says it (session 19: the item showed twice, M-2 under
-    "Aandacht" and "M-1 (extreem)" as heard of). Only for the item's opener: that a
-    follow-up belongs to the item is said by the follow-up, so the room that sees it
-    knows it; that an unseen report is a follow-up is that report's own (its label's),
-    and leaving it out of the line because a seen one shares its item would tell it."""
+    "Aandacht" and "M-1 (extreem)" as heard of). Only the seen follow-ups decide, by
+    the item they name (their own, the follow-up says it): an unseen follow-up of a
+    seen report is still named (that it is a follow-up is that report's own, its
+    label's), and so is nothing of the heard-of report's own state asked. Asking
+    whether it still opens its item let an unseen edit moving it into another item put
+    it back in the line, and move the open page, the room told nothing (review 19a)."""
     e, seen = SituationEntry, aliased(SituationEntry)
-    return and_(
-        func.coalesce(e.item_id, e.id) == e.id,
-        exists().where(
-            seen.item_id == e.id,
-            seen.id != e.id,
-            seen.incident == incident,
-            seen.retracted_at.is_(None),
-            tlp.visible_clause(access, seen.tlp_rank, seen.room_id, seen.organisation),
-        ),
+    return exists().where(
+        seen.item_id == e.id,
+        seen.id != e.id,
+        seen.incident == incident,
+        seen.retracted_at.is_(None),
+        tlp.visible_clause(access, seen.tlp_rank, seen.room_id, seen.organisation),
     )
 
 

@@ -98,7 +98,7 @@ from commands.builtin import build_dispatcher
 from commands.dispatcher import CommandSettings, Dispatcher, RoomView
 from commands.message import Message, Relation, Reply
 from knowledge import network_service, object_service, service
-from storage import knowledge_items, open_questions
+from storage import alerts, knowledge_items, open_questions, portal_view
 from storage import rooms as room_repo
 from storage.engine import Database
 from storage.ids import EventId, RoomId, UserId
@@ -850,6 +850,9 @@ class TLPMachine(DatabaseMachine):
         self.sweep_slot = 0
         self.batch_pending: list[RoomModel] = []
         self.direct_question_markers: set[str] = set()
+        # The incident each room's binding made it a coordinator room of, at the last read of
+        # the reports it hears of (`_heard_sets`).
+        self.coordinating: dict[str, str] = {}
         self.batch_ending: list[RoomModel] = []
         self.started = False
         # Per outbox row, at its first check (when it was queued): whether it answers an
@@ -1283,10 +1286,13 @@ class TLPMachine(DatabaseMachine):
         style: str = "plain",
         place: str = "Dordrecht",
         sector: str | None = None,
+        follows: int | None = None,
     ) -> str:
         lines = [f"!melding {category}", f"gemeente: {place}", f"ernst: {severity}"]
         if sector is not None:
             lines.append(f"sector: {sector}")
+        if follows is not None:
+            lines.append(f"betreft: M-{follows}")
         if cause is not None:
             lines.append(f"oorzaak: M-{cause}")
         if label is not None:
@@ -1300,6 +1306,82 @@ class TLPMachine(DatabaseMachine):
             lines.append(f"telling {figure_marker}: {value}")
         lines.append(f"Situatie {text_marker} ter plaatse.")
         return "\n".join(lines)
+
+    def _followed(self, follows: int | None) -> int | None:
+        """`betreft: M-n` naming any entry the model knows (the room may or may not see
+        it; a refused follow-up stores nothing), or None."""
+        if follows is None or not self.entries or "follows" in DISABLED:
+            return None
+        return sorted(self.entries)[follows % len(self.entries)]
+
+    def _heard_sets(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        """Each room's reports heard of as its pictures name them (`alerts.heard_of` for
+        the incident its binding now makes it a coordinator room of), read through the
+        portal's view of the room."""
+
+        async def read() -> dict[str, tuple[tuple[int, int], ...]]:
+            found: dict[str, tuple[tuple[int, int], ...]] = {}
+            async with self.db.session() as session:
+                for room_id in self.all_rooms:
+                    view = await portal_view.room_view(session, room_id)
+                    if view is None:
+                        continue
+                    coordinator = alerts.coordinator_of(view.role, view.incident)
+                    heard = await alerts.heard_of(session, view.access, view.incident, coordinator)
+                    found[room_id] = (
+                        *((h.entry_id, h.severity_rank) for h in heard.shown),
+                        (-1, heard.count),
+                    )
+                    if coordinator is not None:
+                        self.coordinating[room_id] = coordinator
+                    else:
+                        self.coordinating.pop(room_id, None)
+            return found
+
+        if "heard" in DISABLED:
+            return {}
+        return self._run(read())  # type: ignore[no-any-return]
+
+    def _heard_unmoved(
+        self,
+        before: dict[str, tuple[tuple[int, int], ...]],
+        rows: list[Reply],
+        entry_id: int | None,
+        incidents: tuple[str | None, str | None] | None = None,
+    ) -> None:
+        """Non-interference of the heard-of line: a report or edit the room may not see,
+        before or after, that sent the room nothing, leaves the reports it hears of as
+        they were (review 19a: an unseen AMBER edit moving a heard-of report into another
+        item put it back in a GREEN room's line, and moved its open page)."""
+        if not before:
+            return
+        entry = self.entries.get(entry_id) if entry_id is not None else None
+        coordinating = dict(self.coordinating)
+        after = self._heard_sets()
+        for room_id, was in before.items():
+            room = self.all_rooms[room_id]
+            if entry is not None and any(
+                may_see(room, r.label, entry.room_id, entry.org) for r in entry.revisions
+            ):
+                continue
+            sent = [r for r in rows if r.room_id == room_id]
+            if after.get(room_id) == was and sent and incidents is not None:
+                # An edit of a report of its incident it may not see, that leaves what it
+                # hears of as it was, tells a coordinator room nothing (review 19a: a room
+                # lowered below a report it was fully alerted of was told of the edit).
+                same = incidents[0] == incidents[1] == coordinating.get(room_id)
+                if same and coordinating.get(room_id) == self.coordinating.get(room_id):
+                    raise self.fail(
+                        f"{room.describe()} was sent {[r.text for r in sent]}"
+                        f" for an unseen edit of M-{entry_id}"
+                    )
+            if after.get(room_id) == was or sent:
+                continue
+            raise self.fail(
+                f"{room.describe()} heard of {after.get(room_id)} after an unseen change"
+                f" (before: {was}), sent nothing"
+            )
+        TLPMachine.stats["heard-of lines unmoved by unseen changes"] += 1
 
     async def _entry_row(self, code_id: int) -> SituationEntry:
         async with self.db.session() as session:
@@ -1319,6 +1401,7 @@ class TLPMachine(DatabaseMachine):
         style=st.sampled_from(list(LABEL_STYLES)),
         place=st.sampled_from(["Dordrecht", "Dordrecht", "Utrecht"]),
         sector=st.sampled_from([None, None, "energie", "drinkwater"]),
+        follows=st.none() | pick,
     )
     def report(
         self,
@@ -1333,6 +1416,7 @@ class TLPMachine(DatabaseMachine):
         style: str = "plain",
         place: str = "Dordrecht",
         sector: str | None = None,
+        follows: int | None = None,
     ) -> None:
         if "report" in DISABLED:
             return
@@ -1346,9 +1430,10 @@ class TLPMachine(DatabaseMachine):
             cause_id = sorted(self.entries)[cause % len(self.entries)]
         body = self._report_body(
             category, label, incident, severity, figure, text_m, figure_m, 1000 + self.counter,
-            cause_id, style, place, sector,
+            cause_id, style, place, sector, self._followed(follows),
         )  # fmt: skip
         sender = ADMIN if as_admin else room.user
+        heard = self._heard_sets()
         message, rows = self.send(room, body, sender)
         self._typed_by(room.room_id, [text_m, figure_m])
         match = re.search(r"Melding M-(\d+) vastgelegd", self.reply_text(rows, room.room_id))
@@ -1387,6 +1472,8 @@ class TLPMachine(DatabaseMachine):
         TLPMachine.stats["domino alerts"] += sum(
             1 for r in rows if r.room_id not in (None, room.room_id) and "domino" in r.text
         )
+        stored_id = int(match.group(1)) if match else None
+        self._heard_unmoved(heard, rows, stored_id)
         self.check_outbox(message)
 
     def _editable(self) -> list[EntryModel]:
@@ -1400,9 +1487,16 @@ class TLPMachine(DatabaseMachine):
         incident=st.sampled_from([None, "storm", "vloed"]),
         new_text=st.booleans(),
         severity=st.sampled_from(["matig", "ernstig"]),
+        follows=st.none() | pick,
     )
     def edit(
-        self, which: int, label: str | None, incident: str | None, new_text: bool, severity: str
+        self,
+        which: int,
+        label: str | None,
+        incident: str | None,
+        new_text: bool,
+        severity: str,
+        follows: int | None = None,
     ) -> None:
         if "edit" in DISABLED:
             return
@@ -1415,9 +1509,26 @@ class TLPMachine(DatabaseMachine):
         text_m = self.marker() if new_text else current.markers[0]
         figure_m = self.marker() if new_text else current.markers[1]
         body = self._report_body(
-            "opvang", label, incident, severity, True, text_m, figure_m, 2000 + self.counter
+            "opvang",
+            label,
+            incident,
+            severity,
+            True,
+            text_m,
+            figure_m,
+            2000 + self.counter,
+            follows=self._followed(follows),
         )
-        message, replied = self.send_edit(entry.room_id, entry.reporter, entry.source_event, body)
+        heard = self._heard_sets()
+        incident_before = self._run(self._entry_row(entry.id)).incident
+        message, rows = self.send(
+            self.all_rooms[entry.room_id],
+            body,
+            entry.reporter,
+            kind="edit",
+            relation=Relation(replaces=EventId(entry.source_event)),
+        )
+        replied = self.reply_text(rows, entry.room_id)
         self._typed_by(entry.room_id, [text_m, figure_m])
         if re.search(rf"Melding M-{entry.id} bijgewerkt", replied):
             if entry.retracted:
@@ -1436,6 +1547,8 @@ class TLPMachine(DatabaseMachine):
             TLPMachine.stats["edits stored"] += 1
             entry.refresh_markers()
             self._entry_markers(entry, [text_m, figure_m])
+        incident_after = self._run(self._entry_row(entry.id)).incident
+        self._heard_unmoved(heard, rows, entry.id, (incident_before, incident_after))
         self.check_outbox(message)
 
     @precondition(lambda self: bool(self._editable()))

@@ -630,3 +630,45 @@ def test_redacting_a_question_withdraws_what_its_edit_asked_anew(machine: TLPMac
     machine.sweep()
     if any(not question.withdrawn for question in machine.questions.values()):
         machine.withdraw_question(which=0)
+
+
+def test_an_unseen_edit_leaves_the_heard_of_line_as_it_was(machine: TLPMachine) -> None:
+    """Review 19a: coord-c (GREEN) heard of M-2 (AMBER, extreme) and sees its GREEN
+    follow-up M-3, so its line leaves M-2 out; liaison-a's AMBER edit moves M-2 into
+    M-1's item (`betreft: M-1`). coord-c may see none of it and is sent nothing: the
+    reports it hears of stay as they were (before the fix M-2 was named again)."""
+    for label, severity, follows in (("AMBER", "matig", None), ("AMBER", "extreem", None)):
+        machine.report(
+            slot=0, category="zorg", label=label, incident=None, severity=severity,
+            figure=False, as_admin=False, follows=follows,
+        )  # fmt: skip
+    machine.report(
+        slot=0, category="zorg", label="GREEN", incident=None, severity="extreem",
+        figure=False, as_admin=False, follows=1,
+    )  # fmt: skip
+    first, second, third = sorted(machine.entries)
+    assert machine._run(machine._entry_row(third)).item_id == second
+    before = TLPMachine.stats["heard-of lines unmoved by unseen changes"]
+    machine.edit(
+        which=1, label="AMBER", incident=None, new_text=False, severity="ernstig", follows=0
+    )
+    assert machine._run(machine._entry_row(second)).item_id == first
+    assert TLPMachine.stats["heard-of lines unmoved by unseen changes"] > before
+
+
+def test_an_unseen_edit_tells_a_lowered_coordinator_room_nothing(machine: TLPMachine) -> None:
+    """Review 19a: coord-a got the full alert of M-1 (AMBER, severe) and was lowered to
+    GREEN; liaison-a's AMBER edit of M-1 (still AMBER and severe) is nothing it may see:
+    before the fix it was sent a withdrawal ("edited to a label this room may not see")
+    and the redacted alert anew."""
+    machine.report(
+        slot=0, category="zorg", label="AMBER", incident=None, severity="ernstig",
+        figure=False, as_admin=False,
+    )  # fmt: skip
+    machine.bind(
+        slot=3, role="coordinator", org="OrgA", default="GREEN", clearance="GREEN",
+        incident="storm", unbind=False,
+    )  # fmt: skip
+    before = TLPMachine.stats["heard-of lines unmoved by unseen changes"]
+    machine.edit(which=0, label="AMBER", incident=None, new_text=True, severity="ernstig")
+    assert TLPMachine.stats["heard-of lines unmoved by unseen changes"] > before
