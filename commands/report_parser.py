@@ -789,9 +789,23 @@ def _bare_number_at_place(key: str, value: str, vocab: Vocabulary) -> bool:
         return False
     if not adds_up(metric_key(key, vocab.metric_aliases), None) or not _a_place_name(key, vocab):
         return False
+    if _names_a_known_figure(key, vocab):
+        return False  # "Gewonden Dordrecht: 4": what is counted is in the key
     plain = split_bound(value.rstrip(".! "))[0]
     figure = parse_figure(plain) or parse_range(plain, dash=True)
     return figure is not None and figure[1] is None
+
+
+def _names_a_known_figure(key: str, vocab: Vocabulary) -> bool:
+    """Whether words of `key` in a row are a known figure's name ("Gewonden Dordrecht",
+    "Injured Dordrecht", "Doden Gorinchem"): the key says what is counted, and the place
+    beside it is no shelter's name; the number is no bare one."""
+    words = fold(key).split()
+    return any(
+        " ".join(words[start:end]) in vocab.metric_aliases
+        for start in range(len(words))
+        for end in range(start + 1, len(words) + 1)
+    )
 
 
 # The words a count at a place counts (`_place_count`), and the figure each is read as:
