@@ -152,3 +152,29 @@ def chat_relation(target: str) -> object:
     from storage.ids import EventId
 
     return Relation(annotates=EventId(target))
+
+
+async def test_an_event_that_asks_about_many_rooms_is_still_handled(
+    setup: tuple[CoreChat, Homeserver], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A handler asks the homeserver once per room it judges (`!antwoord` to a group of
+    questions asks, per asker's direct chat, whether they are still in it:
+    commands/held_answers.asker_left; the member probe asks for a fetch per room not
+    loaded). Each fetch makes progress; twelve askers are no loop. Process_message gave
+    up after 8 fetches with a RuntimeError outside the batch errors: the event never
+    handled, the answer never sent."""
+    chat, server = setup
+    for n in range(12):
+        server.facts[f"$q{n}"] = EventFacts(sender=f"@asker{n}:x")
+    handle = chat.dispatcher.handle
+
+    async def asks_about_each(*args: object, **kwargs: object) -> object:
+        for n in range(12):
+            assert await server.probe(f"!dm{n}:x", f"$q{n}") is not None
+        return await handle(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(chat.dispatcher, "handle", asks_about_each)
+    _, result = await chat.handle(REAL, ALICE, "!melding zorg\ngemeente: Dordrecht\ngewonden: 4")
+    assert result is not None
+    assert server.fetches == 12
+    assert len(await chat.entries()) == 1, texts(result[0])
