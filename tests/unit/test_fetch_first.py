@@ -178,3 +178,24 @@ async def test_an_event_that_asks_about_many_rooms_is_still_handled(
     assert result is not None
     assert server.fetches == 12
     assert len(await chat.entries()) == 1, texts(result[0])
+
+
+async def test_a_probe_whose_fetch_keeps_nothing_is_refused_not_looped(
+    setup: tuple[CoreChat, Homeserver], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A probe that asks for a fetch and keeps no answer would ask again on every redo:
+    the core stops at once (nothing stored, nothing answered) instead of looping."""
+    chat, _ = setup
+    fetches: list[int] = []
+
+    async def forgetful(*args: object, **kwargs: object) -> object:
+        async def fetch() -> None:
+            fetches.append(1)
+
+        raise FetchFirst(fetch)
+
+    monkeypatch.setattr(chat.dispatcher, "handle", forgetful)
+    with pytest.raises(RuntimeError, match="kept no answer"):
+        await chat.handle(REAL, ALICE, "!melding zorg\ngemeente: Dordrecht\ngewonden: 4")
+    assert fetches == [1]
+    assert await chat.entries() == []
