@@ -27,8 +27,11 @@ RoomViewFactory = Callable[[RoomId, bool, BindingView | None], RoomView]
 
 
 # Fetches one event may need from the homeserver before it is handled (a 👍's target,
-# a direct chat's members): a handler asks for each at most once per run.
-MAX_FETCHES = 8
+# a direct chat's members): a handler asks for each at most once per run, so every fetch
+# adds an answer to FETCHED. An `!antwoord` to linked questions asks once per asker's
+# direct chat, and a crisis question may have dozens of askers: a fixed limit of 8 left
+# such an event unhandled. A fetch that adds no answer would loop: that is refused.
+MAX_FETCHES = 1000
 
 
 async def process_message(
@@ -48,7 +51,12 @@ async def process_message(
             try:
                 return await _process_once(db, dispatcher, message, room_view)
             except FetchFirst as needed:
+                known = len(fetched)
                 await needed.fetch()
+                if len(fetched) <= known:
+                    raise RuntimeError(
+                        f"event {message.event_id}: a fetch kept no answer"
+                    ) from needed
         raise RuntimeError(f"event {message.event_id}: more than {MAX_FETCHES} fetches")
     finally:
         FETCHED.reset(token)
