@@ -188,12 +188,25 @@ class CoreChat:
         return eid, None if result is None else result[0]
 
     async def react(
-        self, room: RoomId, sender: UserId, to: str, key: str = "👍"
+        self,
+        room: RoomId,
+        sender: UserId,
+        to: str,
+        key: str = "👍",
+        *,
+        event_id: str | None = None,
     ) -> tuple[EventId, Handled | None]:
-        """A reaction (`m.annotation`, `key`) to the event `to`."""
+        """A reaction (`m.annotation`, `key`) to the event `to`; `event_id` delivers the
+        same reaction again (a replayed batch, another worker)."""
         relation = Relation(annotates=EventId(to))
         return await self.handle(
-            room, sender, key, kind="reaction", msgtype="m.reaction", relation=relation
+            room,
+            sender,
+            key,
+            kind="reaction",
+            msgtype="m.reaction",
+            relation=relation,
+            event_id=event_id,
         )
 
     async def entries(self) -> list[SituationEntry]:

@@ -77,15 +77,7 @@ async def test_a_thumb_that_needs_the_homeserver_is_recorded_once(
     assert len(await chat.entries()) == 1, texts(result[0])
     assert len(result[0]) == 1, texts(result[0])
     # The same 👍 delivered again (a replayed batch): handled before.
-    _, again = await chat.handle(
-        REAL,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        event_id=thumb,
-        relation=chat_relation(target),
-    )
+    _, again = await chat.react(REAL, ALICE, target, event_id=thumb)
     assert again is None
     assert len(await chat.entries()) == 1
 
@@ -121,37 +113,14 @@ async def test_the_event_itself_handled_between_the_two_transactions_is_not_hand
 
     async def same_event_elsewhere() -> None:
         server.during.clear()  # the other worker's own fetch does not recurse
-        _, other = await chat.handle(
-            REAL,
-            ALICE,
-            "👍",
-            kind="reaction",
-            msgtype="m.reaction",
-            event_id=thumb,
-            relation=chat_relation(target),
-        )
+        _, other = await chat.react(REAL, ALICE, target, event_id=thumb)
         replies.append(other)
 
     server.during.append(same_event_elsewhere)
-    _, result = await chat.handle(
-        REAL,
-        ALICE,
-        "👍",
-        kind="reaction",
-        msgtype="m.reaction",
-        event_id=thumb,
-        relation=chat_relation(target),
-    )
+    _, result = await chat.react(REAL, ALICE, target, event_id=thumb)
     assert replies and replies[0] is not None
     assert result is None  # handled before: no second reply
     assert len(await chat.entries()) == 1
-
-
-def chat_relation(target: str) -> object:
-    from commands.message import Relation
-    from storage.ids import EventId
-
-    return Relation(annotates=EventId(target))
 
 
 async def test_an_event_that_asks_about_many_rooms_is_still_handled(
